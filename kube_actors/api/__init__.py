@@ -1,0 +1,1 @@
+"""The resource model: Kubernetes' kinds as frozen attrs classes, with no actors and no I/O."""

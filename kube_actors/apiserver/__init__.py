@@ -1,0 +1,1 @@
+"""The apiserver actor: CRUD, status, watch cache, admission, optimistic concurrency."""

@@ -1,0 +1,1 @@
+"""How every component talks to the apiserver: the Client and informers."""

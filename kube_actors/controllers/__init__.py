@@ -1,0 +1,1 @@
+"""Kubernetes' built-in controllers, one module each."""

@@ -1,0 +1,313 @@
+"""The one error tree of kube_actors.
+
+Every error the framework raises on purpose is a ``KubeActorsError``::
+
+    KubeActorsError
+    ├── ApiError                 a Kubernetes API status: code, reason, kind, name, causes
+    │   ├── BadRequest           400  BadRequest
+    │   ├── Forbidden            403  Forbidden
+    │   ├── NotFound             404  NotFound
+    │   ├── MethodNotSupported   405  MethodNotAllowed
+    │   ├── AlreadyExists        409  AlreadyExists
+    │   ├── Conflict             409  Conflict
+    │   ├── Gone                 410  Gone / Expired
+    │   ├── Invalid              422  Invalid, with one FieldCause per bad field
+    │   └── TooManyRequests      429  TooManyRequests
+    ├── StoreError               the etcd store said no
+    │   ├── Compacted            the revision asked for was compacted away
+    │   └── FutureRevision       the revision asked for has not happened yet
+    └── ActorError               the actor runtime
+        ├── ActorStopped         the actor stopped before it handled the message
+        ├── AskTimeout           no reply within the ask's timeout
+        ├── MailboxFull          ``tell_nowait`` on a full mailbox
+        ├── ActorNotFound        no actor registered under that name
+        ├── ActorNameTaken       an actor is already registered under that name
+        ├── ActorEscalated       a failure escalated past the root of the supervision tree
+        └── SettleTimeout        the system did not become quiet within the budget
+
+Errors are values a caller can inspect: an ``Invalid`` lists every field that was wrong,
+so a caller can fix them all at once, as ``kubectl`` reports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "ActorError",
+    "ActorEscalated",
+    "ActorNameTaken",
+    "ActorNotFound",
+    "ActorStopped",
+    "AlreadyExists",
+    "ApiError",
+    "AskTimeout",
+    "BadRequest",
+    "Compacted",
+    "Conflict",
+    "FieldCause",
+    "Forbidden",
+    "FutureRevision",
+    "Gone",
+    "Invalid",
+    "KubeActorsError",
+    "MailboxFull",
+    "MethodNotSupported",
+    "NotFound",
+    "SettleTimeout",
+    "StoreError",
+    "TooManyRequests",
+]
+
+
+class KubeActorsError(Exception):
+    """The root of every error kube_actors raises on purpose."""
+
+
+# --------------------------------------------------------------------------- API errors
+
+
+@attrs.frozen(kw_only=True)
+class FieldCause:
+    """One reason an object was refused, tied to the field at fault.
+
+    ``type`` follows Kubernetes' ``CauseType`` values (``FieldValueRequired``,
+    ``FieldValueInvalid``, ``FieldValueNotSupported``, ``FieldValueDuplicate``,
+    ``FieldValueForbidden``, ``FieldValueTooLong``, ``FieldValueTypeInvalid``,
+    ``UnknownField``...).
+    """
+
+    field: str
+    message: str
+    type: str = "FieldValueInvalid"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ApiError(KubeActorsError):
+    """An error as the Kubernetes API reports it (a ``metav1.Status`` with ``Failure``)."""
+
+    code: int = 500
+    reason: str = "InternalError"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "",
+        name: str = "",
+        group: str = "",
+        causes: Iterable[FieldCause] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.name = name
+        self.group = group
+        self.causes: tuple[FieldCause, ...] = tuple(causes)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+    @property
+    def resource(self) -> str:
+        """``kind.group`` as Kubernetes names a resource in its messages (``pods``, ``deployments.apps``)."""
+        plural = _plural(self.kind)
+        return f"{plural}.{self.group}" if self.group else plural
+
+
+def _plural(kind: str) -> str:
+    lower = kind.lower()
+    if not lower:
+        return lower
+    if lower.endswith("s"):
+        return lower + "es"
+    if lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        return lower[:-1] + "ies"
+    return lower + "s"
+
+
+class BadRequest(ApiError):
+    code = 400
+    reason = "BadRequest"
+
+
+class Forbidden(ApiError):
+    code = 403
+    reason = "Forbidden"
+
+
+class NotFound(ApiError):
+    code = 404
+    reason = "NotFound"
+
+    @classmethod
+    def for_object(cls, kind: str, name: str, *, group: str = "") -> NotFound:
+        err = cls("", kind=kind, name=name, group=group)
+        err.message = f'{err.resource} "{name}" not found'
+        err.args = (err.message,)
+        return err
+
+
+class MethodNotSupported(ApiError):
+    code = 405
+    reason = "MethodNotAllowed"
+
+
+class AlreadyExists(ApiError):
+    code = 409
+    reason = "AlreadyExists"
+
+    @classmethod
+    def for_object(cls, kind: str, name: str, *, group: str = "") -> AlreadyExists:
+        err = cls("", kind=kind, name=name, group=group)
+        err.message = f'{err.resource} "{name}" already exists'
+        err.args = (err.message,)
+        return err
+
+
+class Conflict(ApiError):
+    code = 409
+    reason = "Conflict"
+
+
+class Gone(ApiError):
+    code = 410
+    reason = "Expired"
+
+
+class Invalid(ApiError):
+    """An object that failed validation; ``causes`` holds every field at fault."""
+
+    code = 422
+    reason = "Invalid"
+
+    @classmethod
+    def for_object(
+        cls, kind: str, name: str, causes: Sequence[FieldCause], *, group: str = ""
+    ) -> Invalid:
+        """Kubernetes' wording: ``Deployment.apps "web" is invalid: [spec.replicas: ...]``."""
+        qualified = f"{kind}.{group}" if group else kind
+        details = ", ".join(str(c) for c in causes)
+        if len(causes) > 1:
+            details = f"[{details}]"
+        message = f'{qualified} "{name}" is invalid: {details}'
+        return cls(message, kind=kind, name=name, group=group, causes=causes)
+
+
+class TooManyRequests(ApiError):
+    code = 429
+    reason = "TooManyRequests"
+
+
+# ------------------------------------------------------------------------- store errors
+
+
+class StoreError(KubeActorsError):
+    """The etcd store refused a request."""
+
+
+class Compacted(StoreError):
+    """The revision asked for is older than the store's compacted revision."""
+
+    def __init__(self, revision: int, compact_revision: int) -> None:
+        super().__init__(
+            f"mvcc: required revision {revision} has been compacted "
+            f"(compacted revision is {compact_revision})"
+        )
+        self.revision = revision
+        self.compact_revision = compact_revision
+
+
+class FutureRevision(StoreError):
+    """The revision asked for is newer than the store's current revision."""
+
+    def __init__(self, revision: int, current_revision: int) -> None:
+        super().__init__(
+            f"mvcc: required revision {revision} is a future revision "
+            f"(current revision is {current_revision})"
+        )
+        self.revision = revision
+        self.current_revision = current_revision
+
+
+# ------------------------------------------------------------------------- actor errors
+
+
+class ActorError(KubeActorsError):
+    """The actor runtime could not do what was asked."""
+
+
+class ActorStopped(ActorError):
+    """The actor stopped before it handled the message."""
+
+    def __init__(self, actor: str, message: object = None) -> None:
+        what = f" before handling {type(message).__name__}" if message is not None else ""
+        super().__init__(f"actor {actor!r} stopped{what}")
+        self.actor = actor
+
+
+class AskTimeout(ActorError, TimeoutError):
+    """No reply came within the ask's timeout."""
+
+    def __init__(self, actor: str, message: object, timeout: float) -> None:
+        super().__init__(
+            f"actor {actor!r} did not answer {type(message).__name__} within {timeout} s"
+        )
+        self.actor = actor
+        self.timeout = timeout
+
+
+class MailboxFull(ActorError):
+    """``tell_nowait`` found the mailbox full (``tell`` would have waited)."""
+
+    def __init__(self, actor: str, capacity: int) -> None:
+        super().__init__(f"mailbox of actor {actor!r} is full ({capacity} messages)")
+        self.actor = actor
+        self.capacity = capacity
+
+
+class ActorNotFound(ActorError, LookupError):
+    """No actor is registered under that name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no actor named {name!r}")
+        self.name = name
+
+
+class ActorNameTaken(ActorError):
+    """An actor with that name is already running."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"an actor named {name!r} already exists")
+        self.name = name
+
+
+class ActorEscalated(ActorError):
+    """An actor failed more often than its supervision allows, up to the root.
+
+    The original failure is the ``__cause__``.
+    """
+
+    def __init__(self, actor: str, restarts: int, within: float) -> None:
+        super().__init__(
+            f"actor {actor!r} failed more than {restarts} times within {within} s "
+            "and its failure reached the root of the supervision tree"
+        )
+        self.actor = actor
+
+
+class SettleTimeout(ActorError, TimeoutError):
+    """The system did not become quiet within the budget; names the actors still busy."""
+
+    def __init__(self, budget: float, busy: Sequence[str]) -> None:
+        names = ", ".join(busy) if busy else "(no actor: tasks outside the actors)"
+        super().__init__(f"system did not settle within {budget} s; still busy: {names}")
+        self.budget = budget
+        self.busy = tuple(busy)

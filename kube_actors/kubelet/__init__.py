@@ -1,0 +1,1 @@
+"""The kubelet actor: pod workers, restarts and back-off, probes, status, heartbeats."""

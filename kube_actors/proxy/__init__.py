@@ -1,0 +1,1 @@
+"""kube-proxy: the service table, load balancing and TCP forwarding over loopback."""

@@ -1,0 +1,1 @@
+"""The controller contract: Request, Result, Reconciler, the work queue and the runner."""

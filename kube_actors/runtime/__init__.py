@@ -1,0 +1,1 @@
+"""The container runtime protocol and its fake and subprocess implementations."""

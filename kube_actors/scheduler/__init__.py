@@ -1,0 +1,1 @@
+"""The scheduler actor: queue, node cache, the scheduling framework and its plugins."""
