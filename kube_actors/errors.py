@@ -15,7 +15,9 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   └── TooManyRequests      429  TooManyRequests
     ├── StoreError               the etcd store said no
     │   ├── Compacted            the revision asked for was compacted away
-    │   └── FutureRevision       the revision asked for has not happened yet
+    │   ├── FutureRevision       the revision asked for has not happened yet
+    │   ├── LeaseNotFound        no lease with that id (never granted, revoked or expired)
+    │   └── WatchLagged          a watcher fell too far behind and was closed: re-watch or re-list
     └── ActorError               the actor runtime
         ├── ActorStopped         the actor stopped before it handled the message
         ├── AskTimeout           no reply within the ask's timeout
@@ -53,12 +55,14 @@ __all__ = [
     "Gone",
     "Invalid",
     "KubeActorsError",
+    "LeaseNotFound",
     "MailboxFull",
     "MethodNotSupported",
     "NotFound",
     "SettleTimeout",
     "StoreError",
     "TooManyRequests",
+    "WatchLagged",
 ]
 
 
@@ -235,6 +239,30 @@ class FutureRevision(StoreError):
         )
         self.revision = revision
         self.current_revision = current_revision
+
+
+class LeaseNotFound(StoreError):
+    """No lease with that id: never granted, revoked, or expired."""
+
+    def __init__(self, lease: int) -> None:
+        super().__init__(f"lease {lease} not found")
+        self.lease = lease
+
+
+class WatchLagged(StoreError):
+    """A watcher fell more than ``max_lag`` events behind and was closed.
+
+    Every event up to ``revision`` was delivered: watch again from ``revision + 1``, and if
+    that raises ``Compacted``, list again (Kubernetes' "410 Gone, re-list").
+    """
+
+    def __init__(self, revision: int, max_lag: int) -> None:
+        super().__init__(
+            f"watcher fell more than {max_lag} events behind after revision {revision} and "
+            f"was closed: watch again from revision {revision + 1} or list again"
+        )
+        self.revision = revision
+        self.max_lag = max_lag
 
 
 # ------------------------------------------------------------------------- actor errors
