@@ -1,0 +1,44 @@
+"""The actor runtime: actors, refs, the system, supervision, virtual time and the trace.
+
+It knows nothing of Kubernetes; every component of kube_actors is built on it.
+"""
+
+from ._actor import Actor as Actor
+from ._cell import BATCH as BATCH
+from ._clock import ClockKind as ClockKind
+from ._clock import is_virtual_time as is_virtual_time
+from ._clock import monotonic as monotonic
+from ._clock import run as run
+from ._clock import wall_clock as wall_clock
+from ._messages import Request as Request
+from ._ref import ActorRef as ActorRef
+from ._statistics import ActorStatistics as ActorStatistics
+from ._supervision import Supervision as Supervision
+from ._system import ActorSystem as ActorSystem
+from ._timers import Timer as Timer
+from ._trace import EXTERNAL as EXTERNAL
+from ._trace import Trace as Trace
+from ._trace import TraceRecord as TraceRecord
+from ._virtual_loop import DEFAULT_EPOCH as DEFAULT_EPOCH
+from ._virtual_loop import VirtualTimeEventLoop as VirtualTimeEventLoop
+
+__all__ = [
+    "BATCH",
+    "DEFAULT_EPOCH",
+    "EXTERNAL",
+    "Actor",
+    "ActorRef",
+    "ActorStatistics",
+    "ActorSystem",
+    "ClockKind",
+    "Request",
+    "Supervision",
+    "Timer",
+    "Trace",
+    "TraceRecord",
+    "VirtualTimeEventLoop",
+    "is_virtual_time",
+    "monotonic",
+    "run",
+    "wall_clock",
+]

@@ -1,0 +1,134 @@
+"""``Actor``: the base class of every component.
+
+An actor handles one message at a time in ``receive``; whatever it returns is the reply to an
+``ask``. It never shares its state: others hold its ``ActorRef`` and send it messages. The
+runtime builds a fresh instance from the actor's factory at each (re)start, attaches it, then
+calls ``on_start``; ``on_stop`` runs when it stops, ``on_failure`` when it crashed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import structlog
+
+from ._clock import monotonic
+
+if TYPE_CHECKING:
+    from ._cell import Timer, _Cell
+    from ._ref import ActorRef
+    from ._supervision import Supervision
+    from ._system import ActorSystem
+
+__all__ = ["Actor"]
+
+
+class Actor:
+    """Subclass it and implement ``receive``::
+
+        class Counter(Actor):
+            component = "example"
+
+            def __init__(self) -> None:
+                self.count = 0
+
+            async def receive(self, message: object) -> object:
+                match message:
+                    case Increment(by=by):
+                        self.count += by
+                    case GetCount():
+                        return self.count
+                return None
+    """
+
+    #: Names the component in logs and statistics ("scheduler", "kubelet", ...).
+    component: ClassVar[str] = "actor"
+
+    _cell: _Cell
+    #: A structlog logger bound with this actor's ``component`` and ``actor`` name.
+    log: structlog.typing.FilteringBoundLogger
+
+    def _attach(self, cell: _Cell) -> None:
+        self._cell = cell
+        self.log = structlog.get_logger().bind(component=self.component, actor=cell.name)
+
+    # ---------------------------------------------------------------------- identity
+
+    @property
+    def name(self) -> str:
+        return self._cell.name
+
+    @property
+    def ref(self) -> ActorRef:
+        return self._cell.ref
+
+    @property
+    def system(self) -> ActorSystem:
+        return self._cell.system
+
+    @property
+    def random(self) -> random.Random:
+        """The system's one seeded source of randomness."""
+        return self._cell.system.random
+
+    @property
+    def now(self) -> float:
+        """Seconds on the running clock."""
+        return monotonic()
+
+    # ----------------------------------------------------------------------- hooks
+
+    async def on_start(self) -> None:
+        """Called before the first message of each (re)start."""
+
+    async def receive(self, message: Any) -> Any:
+        """Handle one message; the return value answers an ``ask``."""
+        raise TypeError(f"{type(self).__name__} cannot handle {type(message).__name__}")
+
+    async def on_stop(self) -> None:
+        """Called after the actor stopped normally."""
+
+    async def on_failure(self, error: BaseException) -> None:
+        """Called after the actor crashed with ``error``, before supervision acts."""
+
+    # --------------------------------------------------------------------- helpers
+
+    def send_after(self, delay: float, message: object) -> Timer:
+        """Send ``message`` to this actor ``delay`` seconds from now (on the running clock).
+
+        Timers belong to this incarnation: a restart or a stop cancels them.
+        """
+        return self._cell.send_after(delay, message)
+
+    def start_soon(
+        self, func: Callable[..., Awaitable[Any]], *args: Any, name: str | None = None
+    ) -> None:
+        """Run a background task that lives as long as this incarnation of the actor.
+
+        If it raises, the actor crashes (and is supervised like any crash).
+        """
+        self._cell.start_soon(func, *args, name=name)
+
+    async def spawn(
+        self,
+        factory: Callable[[], Actor],
+        *,
+        name: str | None = None,
+        mailbox_capacity: int | None = None,
+        supervision: Supervision | None = None,
+    ) -> ActorRef:
+        """Start a child actor: it stops when this actor stops or restarts, and its
+        failures escalate to this actor."""
+        return await self._cell.system.spawn(
+            factory,
+            name=name,
+            mailbox_capacity=mailbox_capacity,
+            supervision=supervision,
+            _parent=self._cell,
+        )
+
+    def stop(self) -> None:
+        """Stop this actor once the message in hand is handled."""
+        self._cell.request_stop()

@@ -1,0 +1,52 @@
+"""The running clock: every component reads time here, never from ``time`` directly.
+
+Under ``VirtualTimeEventLoop`` these read virtual time; on any other asyncio loop, the loop's
+own monotonic clock and the real wall clock. Code that sleeps uses ``anyio.sleep`` or
+``asyncio.sleep``, which follow the loop's clock either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Literal, TypeVar, TypeVarTuple, Unpack
+
+import anyio
+
+from ._virtual_loop import VirtualTimeEventLoop
+
+__all__ = ["ClockKind", "is_virtual_time", "monotonic", "run", "wall_clock"]
+
+_T = TypeVar("_T")
+_Ts = TypeVarTuple("_Ts")
+
+ClockKind = Literal["real", "virtual"]
+
+
+def monotonic() -> float:
+    """Seconds on the running loop's clock (virtual seconds under virtual time)."""
+    return asyncio.get_running_loop().time()
+
+
+def wall_clock() -> datetime:
+    """The current wall-clock time, in UTC: simulated under virtual time."""
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, VirtualTimeEventLoop):
+        return loop.wall_time()
+    return datetime.now(UTC)
+
+
+def is_virtual_time() -> bool:
+    """Whether the running loop keeps virtual time."""
+    return isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+
+
+def run(
+    main: Callable[[Unpack[_Ts]], Awaitable[_T]],
+    *args: Unpack[_Ts],
+    clock: ClockKind = "virtual",
+) -> _T:
+    """Run ``main(*args)`` on asyncio through anyio, on virtual or real time."""
+    options = {"loop_factory": VirtualTimeEventLoop} if clock == "virtual" else {}
+    return anyio.run(main, *args, backend="asyncio", backend_options=options)

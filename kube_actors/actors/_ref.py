@@ -1,0 +1,144 @@
+"""``ActorRef``: the only handle anyone holds on an actor.
+
+- ``tell(msg)`` is fire and forget: it returns once the message is in the mailbox, waiting
+  while the mailbox is full (backpressure). If the handler then raises, the actor crashes
+  and its supervision decides what happens; the sender is not told.
+- ``ask(msg, timeout=...)`` returns the handler's return value, or raises the handler's
+  exception in the caller (the actor carries on), or ``AskTimeout``.
+- Once an actor has stopped, sending to it raises ``ActorStopped``; askers whose messages
+  were still queued when it stopped get ``ActorStopped`` too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from ..errors import ActorError, ActorStopped, AskTimeout, MailboxFull
+from ._cell import Envelope, current_cause, current_cell, sender_name
+from ._messages import Request
+from ._trace import DeliveryKind
+
+if TYPE_CHECKING:
+    from ._cell import _Cell
+    from ._statistics import ActorStatistics
+
+__all__ = ["ActorRef"]
+
+R = TypeVar("R")
+
+
+class ActorRef:
+    """A handle on an actor; stable across the actor's restarts, compared by name."""
+
+    __slots__ = ("_cell",)
+
+    def __init__(self, cell: _Cell) -> None:
+        self._cell = cell
+
+    @property
+    def name(self) -> str:
+        return self._cell.name
+
+    @property
+    def alive(self) -> bool:
+        """Whether the actor still accepts messages."""
+        return not self._cell.closed
+
+    def __repr__(self) -> str:
+        return f"ActorRef({self._cell.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ActorRef):
+            return NotImplemented
+        return self._cell.name == other._cell.name
+
+    def __hash__(self) -> int:
+        return hash(self._cell.name)
+
+    # ------------------------------------------------------------------------ sending
+
+    async def tell(self, message: object) -> None:
+        """Put ``message`` in the mailbox, waiting while it is full."""
+        cell = self._cell
+        queue = cell.queue
+        if len(queue) >= cell.limit:  # full, or closed
+            await cell.wait_for_room(message)
+        if cell.trace is None:
+            queue.append(message)
+        else:
+            queue.append(_traced(cell, "tell", message, None))
+        if cell.waiter is not None:
+            cell._wake()
+
+    def tell_nowait(self, message: object) -> None:
+        """Put ``message`` in the mailbox now, or raise ``MailboxFull``."""
+        cell = self._cell
+        if cell.closed:
+            raise ActorStopped(cell.name, message)
+        if len(cell.queue) >= cell.capacity:
+            raise MailboxFull(cell.name, cell.capacity)
+        trace_id = None
+        if cell.trace is not None:
+            trace_id = cell.system._record(
+                sender_name(), cell.name, "tell", message, current_cause()
+            )
+        cell.queue.append((message, None, trace_id))
+        if cell.waiter is not None:
+            cell._wake()
+
+    @overload
+    async def ask(self, message: Request[R], *, timeout: float | None = None) -> R: ...
+
+    @overload
+    async def ask(self, message: object, *, timeout: float | None = None) -> Any: ...
+
+    async def ask(self, message: object, *, timeout: float | None = None) -> Any:
+        """Send ``message`` and wait for the handler's reply (``timeout`` on the running clock)."""
+        cell = self._cell
+        if current_cell.get() is cell:
+            raise ActorError(f"actor {cell.name!r} asked itself: it would wait forever")
+        if len(cell.queue) >= cell.limit:  # full, or closed
+            await cell.wait_for_room(message)
+        loop = asyncio.get_running_loop()
+        reply: asyncio.Future[Any] = loop.create_future()
+        if cell.trace is None:
+            cell.queue.append(Envelope(message, reply, None))
+        else:
+            cell.queue.append(_traced(cell, "ask", message, reply))
+        if cell.waiter is not None:
+            cell._wake()
+        if timeout is None:
+            return await reply
+        expiry = loop.call_later(timeout, _expire, reply, cell.name, message, timeout)
+        try:
+            return await reply
+        finally:
+            expiry.cancel()
+
+    # ---------------------------------------------------------------------- lifecycle
+
+    async def stop(self) -> None:
+        """Stop the actor after the message in hand; returns once it has stopped."""
+        await self._cell.stop()
+
+    async def wait_stopped(self) -> None:
+        """Wait until the actor has stopped, for whatever reason."""
+        await self._cell.stopped.wait()
+
+    def statistics(self) -> ActorStatistics:
+        from ._statistics import statistics_of
+
+        return statistics_of(self._cell)
+
+
+def _traced(
+    cell: _Cell, kind: DeliveryKind, message: object, reply: asyncio.Future[Any] | None
+) -> Envelope:
+    trace_id = cell.system._record(sender_name(), cell.name, kind, message, current_cause())
+    return Envelope(message, reply, trace_id)
+
+
+def _expire(reply: asyncio.Future[Any], name: str, message: object, timeout: float) -> None:
+    if not reply.done():
+        reply.set_exception(AskTimeout(name, message, timeout))

@@ -1,0 +1,114 @@
+"""Actor timers: one heap of due messages per system, on one asyncio timer.
+
+``Actor.send_after`` is how actors wait (heartbeats, back-offs, lease renewals), so thousands
+of actors each hold a timer. Giving each its own ``loop.call_later`` would put thousands of
+``TimerHandle``s in asyncio's heap, compared by a Python-level ``__lt__``. Instead the system
+keeps its own heap of ``(when, sequence, Timer)`` tuples (compared in C) and arms a single
+asyncio timer for the earliest; when it fires, every due message is delivered in one callback.
+The loop still sees the next due instant, so virtual time jumps to it and ``settle()`` sees it.
+Cancelled timers stay in the heap, marked, and are skipped when they come up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._cell import _Cell
+
+__all__ = ["Timer", "TimerQueue"]
+
+
+class Timer:
+    """A message scheduled with ``Actor.send_after``; ``cancel()`` keeps it from being sent."""
+
+    __slots__ = ("_cell", "_incarnation", "cancelled", "cause", "message", "when")
+
+    def __init__(
+        self, cell: _Cell, message: object, when: float, cause: int | None, incarnation: int
+    ) -> None:
+        self._cell = cell
+        self.message = message
+        self.when = when
+        self.cause = cause
+        self.cancelled = False
+        self._incarnation = incarnation
+
+    @property
+    def pending(self) -> bool:
+        """Not yet sent, not cancelled, and its actor has not restarted or stopped since."""
+        return (
+            not self.cancelled
+            and self._incarnation == self._cell.incarnation
+            and not self._cell.closed
+        )
+
+    def cancel(self) -> None:
+        if self.pending:
+            self._cell.pending_timers -= 1
+        self.cancelled = True
+
+    def __repr__(self) -> str:
+        return f"<Timer {type(self.message).__name__} at {self.when} for {self._cell.name!r}>"
+
+
+class TimerQueue:
+    """The due messages of all actors of one system."""
+
+    __slots__ = ("_armed", "_armed_at", "_heap", "_loop", "_sequence")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._sequence = itertools.count()
+        self._armed: asyncio.TimerHandle | None = None
+        self._armed_at = float("inf")
+
+    def schedule(self, cell: _Cell, delay: float, message: object, cause: int | None) -> Timer:
+        when = self._loop.time() + delay
+        timer = Timer(cell, message, when, cause, cell.incarnation)
+        cell.pending_timers += 1
+        heapq.heappush(self._heap, (when, next(self._sequence), timer))
+        if when < self._armed_at:
+            self._arm(when)
+        return timer
+
+    def next_due(self) -> float:
+        """When the earliest pending timer is due (``inf`` if none)."""
+        heap = self._heap
+        while heap and not heap[0][2].pending:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else float("inf")
+
+    def pending(self) -> list[Timer]:
+        return [t for _, _, t in self._heap if t.pending]
+
+    def _arm(self, when: float) -> None:
+        if self._armed is not None:
+            self._armed.cancel()
+        self._armed_at = when
+        self._armed = self._loop.call_at(when, self._fire)
+
+    def _fire(self) -> None:
+        self._armed = None
+        self._armed_at = float("inf")
+        heap = self._heap
+        now = self._loop.time()
+        while heap and heap[0][0] <= now:
+            timer = heapq.heappop(heap)[2]
+            if timer.pending:
+                timer.cancelled = True  # spent: it will not fire again
+                timer._cell.pending_timers -= 1
+                timer._cell.deliver_timer(timer)
+        due = self.next_due()
+        if due != float("inf"):
+            self._arm(due)
+
+    def close(self) -> None:
+        if self._armed is not None:
+            self._armed.cancel()
+            self._armed = None
+        self._heap.clear()

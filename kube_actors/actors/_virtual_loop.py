@@ -1,0 +1,183 @@
+"""Virtual time: an asyncio event loop whose clock jumps to the next timer when all is blocked.
+
+The loop is asyncio's own selector loop with two changes. ``time()`` reads a virtual clock that
+starts at 0.0. And when the loop is about to block in ``select()`` (nothing is ready to run and
+no I/O is ready) it does not wait: it moves the clock straight to the next timer. So
+``asyncio.sleep``, ``anyio.sleep``, ``anyio.fail_after``, ``loop.call_later`` and everything
+built on them run unchanged, and an hour of simulated time passes as fast as the code between
+the timers runs.
+
+The moment the loop would have blocked is also the moment the program is *quiet*; the loop
+exposes it through ``wait_idle()``, which ``ActorSystem.settle()`` uses instead of polling.
+
+Real I/O still works (sockets, pipes, threads waking the loop), but the clock does not wait for
+it: virtual time is meant for in-process code and the fake container runtime. Work handed to
+``loop.run_in_executor`` is the exception: while such a job runs, the loop waits for it in real
+time rather than jumping past it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import selectors
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+__all__ = ["DEFAULT_EPOCH", "VirtualTimeEventLoop"]
+
+_T = TypeVar("_T")
+
+#: Where the wall clock of a virtual-time run stands at virtual time 0.0; fixed so that
+#: timestamps (creationTimestamp, Events) are the same run after run.
+DEFAULT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+# asyncio never asks select() to wait longer than this (base_events.MAXIMUM_SELECT_TIMEOUT);
+# a timeout this long means "no timer sooner", not "the next timer is exactly this far".
+_MAX_SELECT_TIMEOUT = 24 * 3600
+
+
+class _IdleWaiter:
+    """One ``wait_idle`` call: resolved when the loop is quiet until past ``deadline``."""
+
+    __slots__ = ("deadline", "future", "wall_deadline")
+
+    def __init__(self, future: asyncio.Future[bool], deadline: float, wall_deadline: float):
+        self.future = future
+        self.deadline = deadline
+        self.wall_deadline = wall_deadline
+
+
+class _VirtualSelector(selectors.BaseSelector):
+    """Wraps the real selector; where the loop would block, advances the virtual clock."""
+
+    def __init__(self, loop: VirtualTimeEventLoop) -> None:
+        self._inner = selectors.DefaultSelector()
+        self._loop = loop
+
+    def register(
+        self, fileobj: selectors._FileObject, events: int, data: Any = None
+    ) -> selectors.SelectorKey:
+        return self._inner.register(fileobj, events, data)
+
+    def unregister(self, fileobj: selectors._FileObject) -> selectors.SelectorKey:
+        return self._inner.unregister(fileobj)
+
+    def modify(
+        self, fileobj: selectors._FileObject, events: int, data: Any = None
+    ) -> selectors.SelectorKey:
+        return self._inner.modify(fileobj, events, data)
+
+    def get_map(self) -> Mapping[selectors._FileObject, selectors.SelectorKey]:
+        return self._inner.get_map()
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        loop = self._loop
+        if loop._idle_waiters:
+            loop._check_wall_budgets()
+        if timeout is not None and timeout <= 0:
+            return self._inner.select(0)  # callbacks are ready: just poll I/O
+        events = self._inner.select(0)
+        if events:
+            return events
+        # Nothing is ready and no I/O is pending: the program is quiet right now.
+        if loop._notify_idle(timeout):
+            return []
+        if loop._executor_jobs or timeout is None:
+            # Only something outside the loop (a thread, a process, a socket) can wake it now.
+            return self._inner.select(timeout)
+        loop._advance(timeout)
+        return []
+
+
+class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
+    """An asyncio event loop on virtual time; pass it as a loop factory.
+
+    ``anyio.run(main, backend_options={"loop_factory": VirtualTimeEventLoop})``,
+    ``asyncio.Runner(loop_factory=VirtualTimeEventLoop)``, or ``kube_actors.actors.run``.
+    """
+
+    def __init__(self, *, start: float = 0.0, epoch: datetime = DEFAULT_EPOCH) -> None:
+        self._now = float(start)
+        self._idle_waiters: list[_IdleWaiter] = []
+        self._executor_jobs = 0
+        #: The wall-clock instant at virtual time 0.0.
+        self.epoch = epoch
+        super().__init__(_VirtualSelector(self))
+
+    # ------------------------------------------------------------------------------ clock
+
+    def time(self) -> float:
+        return self._now
+
+    def wall_time(self) -> datetime:
+        """The simulated wall clock: ``epoch`` plus the virtual time elapsed."""
+        return self.epoch + timedelta(seconds=self._now)
+
+    def _advance(self, timeout: float) -> None:
+        # Land exactly on the next timer's deadline rather than on now + timeout, so that
+        # a 300 s sleep started at t ends at t + 300 with no floating-point drift. The
+        # loop has already dropped cancelled timers from the head of its heap.
+        scheduled: list[asyncio.TimerHandle] = self._scheduled  # type: ignore[attr-defined]
+        if scheduled and timeout < _MAX_SELECT_TIMEOUT:
+            self._now = max(self._now, scheduled[0].when())
+        else:
+            self._now += timeout
+
+    # -------------------------------------------------------------------------- idleness
+
+    async def wait_idle(self, deadline: float, wall_budget: float = math.inf) -> bool:
+        """Wait until nothing can run and no timer is due at or before ``deadline``.
+
+        Returns True then, or False if ``wall_budget`` seconds of real time pass first (the
+        program never went quiet: something keeps running without letting time move).
+        """
+        future: asyncio.Future[bool] = self.create_future()
+        # The budget is real time on purpose: virtual time stands still while code runs.
+        waiter = _IdleWaiter(future, deadline, time.monotonic() + wall_budget)
+        self._idle_waiters.append(waiter)
+        try:
+            return await future
+        finally:
+            if waiter in self._idle_waiters:
+                self._idle_waiters.remove(waiter)
+
+    def _notify_idle(self, timeout: float | None) -> bool:
+        if not self._idle_waiters or self._executor_jobs:
+            return False
+        next_due = math.inf if timeout is None else self._now + timeout
+        woken = False
+        for waiter in list(self._idle_waiters):
+            if next_due > waiter.deadline:
+                self._resolve(waiter, True)
+                woken = True
+        return woken
+
+    def _check_wall_budgets(self) -> None:
+        now = time.monotonic()
+        for waiter in list(self._idle_waiters):
+            if now > waiter.wall_deadline:
+                self._resolve(waiter, False)
+
+    def _resolve(self, waiter: _IdleWaiter, quiet: bool) -> None:
+        self._idle_waiters.remove(waiter)
+        if not waiter.future.done():
+            waiter.future.set_result(quiet)
+
+    # ------------------------------------------------------------------------- executors
+
+    def run_in_executor(  # type: ignore[override]
+        self, executor: Any, func: Callable[..., _T], *args: Any
+    ) -> asyncio.Future[_T]:
+        future = super().run_in_executor(executor, func, *args)
+        self._executor_jobs += 1
+        future.add_done_callback(self._executor_job_done)
+        return future
+
+    def _executor_job_done(self, _: asyncio.Future[Any]) -> None:
+        self._executor_jobs -= 1
