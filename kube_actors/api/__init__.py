@@ -1,1 +1,308 @@
-"""The resource model: Kubernetes' kinds as frozen attrs classes, with no actors and no I/O."""
+"""The resource model: Kubernetes' kinds as frozen attrs classes, with no actors and no I/O.
+
+Everything public is re-exported here; the modules behind it are private. Importing the package
+registers the built-in kinds (``_builtins``), so manifests of those kinds load straight away.
+"""
+
+from __future__ import annotations
+
+from . import _builtins  # noqa: F401  (registers the built-in kinds)
+from ._affinity import Affinity as Affinity
+from ._affinity import NodeAffinity as NodeAffinity
+from ._affinity import NodeSelector as NodeSelector
+from ._affinity import NodeSelectorRequirement as NodeSelectorRequirement
+from ._affinity import NodeSelectorTerm as NodeSelectorTerm
+from ._affinity import PodAffinity as PodAffinity
+from ._affinity import PodAffinityTerm as PodAffinityTerm
+from ._affinity import PodAntiAffinity as PodAntiAffinity
+from ._affinity import PreferredSchedulingTerm as PreferredSchedulingTerm
+from ._affinity import Taint as Taint
+from ._affinity import Toleration as Toleration
+from ._affinity import TopologySpreadConstraint as TopologySpreadConstraint
+from ._affinity import WeightedPodAffinityTerm as WeightedPodAffinityTerm
+from ._apps import DaemonSet as DaemonSet
+from ._apps import DaemonSetCondition as DaemonSetCondition
+from ._apps import DaemonSetSpec as DaemonSetSpec
+from ._apps import DaemonSetStatus as DaemonSetStatus
+from ._apps import DaemonSetUpdateStrategy as DaemonSetUpdateStrategy
+from ._apps import Deployment as Deployment
+from ._apps import DeploymentCondition as DeploymentCondition
+from ._apps import DeploymentSpec as DeploymentSpec
+from ._apps import DeploymentStatus as DeploymentStatus
+from ._apps import DeploymentStrategy as DeploymentStrategy
+from ._apps import PersistentVolumeClaim as PersistentVolumeClaim
+from ._apps import PersistentVolumeClaimSpec as PersistentVolumeClaimSpec
+from ._apps import ReplicaSet as ReplicaSet
+from ._apps import ReplicaSetCondition as ReplicaSetCondition
+from ._apps import ReplicaSetSpec as ReplicaSetSpec
+from ._apps import ReplicaSetStatus as ReplicaSetStatus
+from ._apps import RollingUpdateDaemonSet as RollingUpdateDaemonSet
+from ._apps import RollingUpdateDeployment as RollingUpdateDeployment
+from ._apps import RollingUpdateStatefulSetStrategy as RollingUpdateStatefulSetStrategy
+from ._apps import StatefulSet as StatefulSet
+from ._apps import StatefulSetCondition as StatefulSetCondition
+from ._apps import StatefulSetSpec as StatefulSetSpec
+from ._apps import StatefulSetStatus as StatefulSetStatus
+from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
+from ._apps import VolumeResourceRequirements as VolumeResourceRequirements
+from ._base import FrozenDict as FrozenDict
+from ._base import mapping as mapping
+from ._base import omitempty as omitempty
+from ._base import seq as seq
+from ._base import wire as wire
+from ._batch import Job as Job
+from ._batch import JobCondition as JobCondition
+from ._batch import JobSpec as JobSpec
+from ._batch import JobStatus as JobStatus
+from ._conditions import get_condition as get_condition
+from ._conditions import remove_condition as remove_condition
+from ._conditions import set_condition as set_condition
+from ._container import Container as Container
+from ._container import ContainerPort as ContainerPort
+from ._container import ContainerState as ContainerState
+from ._container import ContainerStateRunning as ContainerStateRunning
+from ._container import ContainerStateTerminated as ContainerStateTerminated
+from ._container import ContainerStateWaiting as ContainerStateWaiting
+from ._container import ContainerStatus as ContainerStatus
+from ._container import EnvVar as EnvVar
+from ._container import EnvVarSource as EnvVarSource
+from ._container import ExecAction as ExecAction
+from ._container import HTTPGetAction as HTTPGetAction
+from ._container import HTTPHeader as HTTPHeader
+from ._container import ObjectFieldSelector as ObjectFieldSelector
+from ._container import Probe as Probe
+from ._container import ResourceRequirements as ResourceRequirements
+from ._container import TCPSocketAction as TCPSocketAction
+from ._container import VolumeMount as VolumeMount
+from ._converter import converter as converter
+from ._converter import from_dict as from_dict
+from ._converter import structure as structure
+from ._converter import to_dict as to_dict
+from ._converter import unstructure as unstructure
+from ._core import Binding as Binding
+from ._core import Event as Event
+from ._core import EventSource as EventSource
+from ._core import Lease as Lease
+from ._core import LeaseSpec as LeaseSpec
+from ._core import LocalObjectReference as LocalObjectReference
+from ._core import Namespace as Namespace
+from ._core import NamespaceCondition as NamespaceCondition
+from ._core import NamespaceSpec as NamespaceSpec
+from ._core import NamespaceStatus as NamespaceStatus
+from ._core import PriorityClass as PriorityClass
+from ._core import ServiceAccount as ServiceAccount
+from ._field_selectors import FieldSelector as FieldSelector
+from ._field_selectors import FieldTerm as FieldTerm
+from ._field_selectors import parse_field_selector as parse_field_selector
+from ._intstr import IntOrString as IntOrString
+from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
+from ._manifest import dump_manifests as dump_manifests
+from ._manifest import load_manifests as load_manifests
+from ._meta import KubeObject as KubeObject
+from ._meta import LabelSelector as LabelSelector
+from ._meta import LabelSelectorRequirement as LabelSelectorRequirement
+from ._meta import ObjectMeta as ObjectMeta
+from ._meta import ObjectReference as ObjectReference
+from ._meta import OwnerReference as OwnerReference
+from ._meta import controller_of as controller_of
+from ._meta import namespaced_name as namespaced_name
+from ._meta import owner_reference as owner_reference
+from ._node import ContainerImage as ContainerImage
+from ._node import Node as Node
+from ._node import NodeAddress as NodeAddress
+from ._node import NodeCondition as NodeCondition
+from ._node import NodeSpec as NodeSpec
+from ._node import NodeStatus as NodeStatus
+from ._node import NodeSystemInfo as NodeSystemInfo
+from ._pod import ConfigMapVolumeSource as ConfigMapVolumeSource
+from ._pod import EmptyDirVolumeSource as EmptyDirVolumeSource
+from ._pod import HostIP as HostIP
+from ._pod import HostPathVolumeSource as HostPathVolumeSource
+from ._pod import PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource
+from ._pod import Pod as Pod
+from ._pod import PodCondition as PodCondition
+from ._pod import PodIP as PodIP
+from ._pod import PodSpec as PodSpec
+from ._pod import PodStatus as PodStatus
+from ._pod import PodTemplateSpec as PodTemplateSpec
+from ._pod import SecretVolumeSource as SecretVolumeSource
+from ._pod import Volume as Volume
+from ._pod_helpers import is_pod_available as is_pod_available
+from ._pod_helpers import is_pod_ready as is_pod_ready
+from ._pod_helpers import pod_requests as pod_requests
+from ._quantity import Quantity as Quantity
+from ._quantity import QuantityFormat as QuantityFormat
+from ._registry import DefaultHook as DefaultHook
+from ._registry import KindInfo as KindInfo
+from ._registry import ValidateHook as ValidateHook
+from ._registry import guess_plural as guess_plural
+from ._registry import kind_info as kind_info
+from ._registry import kinds as kinds
+from ._registry import lookup_kind as lookup_kind
+from ._registry import lookup_plural as lookup_plural
+from ._registry import register_kind as register_kind
+from ._selectors import Requirement as Requirement
+from ._selectors import Selector as Selector
+from ._selectors import compile_selector as compile_selector
+from ._selectors import parse_selector as parse_selector
+from ._service import ClientIPConfig as ClientIPConfig
+from ._service import EndpointAddress as EndpointAddress
+from ._service import EndpointPort as EndpointPort
+from ._service import Endpoints as Endpoints
+from ._service import EndpointSubset as EndpointSubset
+from ._service import Service as Service
+from ._service import ServicePort as ServicePort
+from ._service import ServiceSpec as ServiceSpec
+from ._service import ServiceStatus as ServiceStatus
+from ._service import SessionAffinityConfig as SessionAffinityConfig
+
+__all__ = [
+    "Affinity",
+    "Binding",
+    "ClientIPConfig",
+    "ConfigMapVolumeSource",
+    "Container",
+    "ContainerImage",
+    "ContainerPort",
+    "ContainerState",
+    "ContainerStateRunning",
+    "ContainerStateTerminated",
+    "ContainerStateWaiting",
+    "ContainerStatus",
+    "DaemonSet",
+    "DaemonSetCondition",
+    "DaemonSetSpec",
+    "DaemonSetStatus",
+    "DaemonSetUpdateStrategy",
+    "DefaultHook",
+    "Deployment",
+    "DeploymentCondition",
+    "DeploymentSpec",
+    "DeploymentStatus",
+    "DeploymentStrategy",
+    "EmptyDirVolumeSource",
+    "EndpointAddress",
+    "EndpointPort",
+    "EndpointSubset",
+    "Endpoints",
+    "EnvVar",
+    "EnvVarSource",
+    "Event",
+    "EventSource",
+    "ExecAction",
+    "FieldSelector",
+    "FieldTerm",
+    "FrozenDict",
+    "HTTPGetAction",
+    "HTTPHeader",
+    "HostIP",
+    "HostPathVolumeSource",
+    "IntOrString",
+    "Job",
+    "JobCondition",
+    "JobSpec",
+    "JobStatus",
+    "KindInfo",
+    "KubeObject",
+    "LabelSelector",
+    "LabelSelectorRequirement",
+    "Lease",
+    "LeaseSpec",
+    "LocalObjectReference",
+    "Namespace",
+    "NamespaceCondition",
+    "NamespaceSpec",
+    "NamespaceStatus",
+    "Node",
+    "NodeAddress",
+    "NodeAffinity",
+    "NodeCondition",
+    "NodeSelector",
+    "NodeSelectorRequirement",
+    "NodeSelectorTerm",
+    "NodeSpec",
+    "NodeStatus",
+    "NodeSystemInfo",
+    "ObjectFieldSelector",
+    "ObjectMeta",
+    "ObjectReference",
+    "OwnerReference",
+    "PersistentVolumeClaim",
+    "PersistentVolumeClaimSpec",
+    "PersistentVolumeClaimVolumeSource",
+    "Pod",
+    "PodAffinity",
+    "PodAffinityTerm",
+    "PodAntiAffinity",
+    "PodCondition",
+    "PodIP",
+    "PodSpec",
+    "PodStatus",
+    "PodTemplateSpec",
+    "PreferredSchedulingTerm",
+    "PriorityClass",
+    "Probe",
+    "Quantity",
+    "QuantityFormat",
+    "ReplicaSet",
+    "ReplicaSetCondition",
+    "ReplicaSetSpec",
+    "ReplicaSetStatus",
+    "Requirement",
+    "ResourceRequirements",
+    "RollingUpdateDaemonSet",
+    "RollingUpdateDeployment",
+    "RollingUpdateStatefulSetStrategy",
+    "SecretVolumeSource",
+    "Selector",
+    "Service",
+    "ServiceAccount",
+    "ServicePort",
+    "ServiceSpec",
+    "ServiceStatus",
+    "SessionAffinityConfig",
+    "StatefulSet",
+    "StatefulSetCondition",
+    "StatefulSetSpec",
+    "StatefulSetStatus",
+    "StatefulSetUpdateStrategy",
+    "TCPSocketAction",
+    "Taint",
+    "Toleration",
+    "TopologySpreadConstraint",
+    "ValidateHook",
+    "Volume",
+    "VolumeMount",
+    "VolumeResourceRequirements",
+    "WeightedPodAffinityTerm",
+    "compile_selector",
+    "controller_of",
+    "converter",
+    "dump_manifests",
+    "from_dict",
+    "get_condition",
+    "guess_plural",
+    "is_pod_available",
+    "is_pod_ready",
+    "kind_info",
+    "kinds",
+    "load_manifests",
+    "lookup_kind",
+    "lookup_plural",
+    "mapping",
+    "namespaced_name",
+    "omitempty",
+    "owner_reference",
+    "parse_field_selector",
+    "parse_selector",
+    "pod_requests",
+    "register_kind",
+    "remove_condition",
+    "scaled_value_from_int_or_percent",
+    "seq",
+    "set_condition",
+    "structure",
+    "to_dict",
+    "unstructure",
+    "wire",
+]

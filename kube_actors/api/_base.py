@@ -1,0 +1,147 @@
+"""Building blocks shared by every kind: read-only maps, field helpers, wire names, times.
+
+Maps are ``FrozenDict``: a ``dict`` subclass with its mutators disabled. A plain dict's C
+lookups stay as fast as ever, there is no second object per map (``MappingProxyType`` would
+wrap a dict, two objects per map), and it is hashable, so a frozen object holding one is too.
+Every empty map is the one shared ``EMPTY`` instance, which keeps 100,000 Pods without labels
+cheap. A determined caller can still mutate one through ``dict.__setitem__``; nothing in
+kube_actors does, and the objects are shared on that promise.
+
+Lists are tuples. Fields accept any iterable or mapping and freeze it on construction
+(attrs converters), so ``Pod(spec=PodSpec(containers=[c]))`` is fine and still immutable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+
+__all__ = [
+    "FrozenDict",
+    "mapping",
+    "omitempty",
+    "seq",
+    "wire",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+class FrozenDict(dict[K, V]):
+    """A read-only, hashable ``dict``; see the module docstring for why not MappingProxyType."""
+
+    __slots__ = ()
+
+    def _readonly(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} is read-only; build a new one instead")
+
+    __setitem__ = __delitem__ = _readonly
+    clear = pop = popitem = setdefault = update = _readonly
+    __ior__ = _readonly
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({dict.__repr__(self)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __or__(self, other: Mapping[K, V]) -> FrozenDict[K, V]:  # type: ignore[override]
+        merged = dict(self)
+        merged.update(other)
+        return FrozenDict(merged)
+
+
+EMPTY: FrozenDict[Any, Any] = FrozenDict()
+
+
+def freeze_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """Freeze a mapping, reusing it when it is already frozen and ``EMPTY`` when empty."""
+    if type(value) is FrozenDict:
+        return value
+    if not value:
+        return EMPTY
+    return FrozenDict(value)
+
+
+def freeze_seq(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Freeze a sequence into a tuple (a string is refused: it is almost always a mistake)."""
+    if type(value) is tuple:
+        return value
+    if isinstance(value, str | bytes):
+        raise TypeError(f"expected a list, got the string {value!r}")
+    return tuple(value)
+
+
+# Field helpers. Each returns an attrs field; the type annotation on the class stays exact.
+
+
+def seq() -> Any:
+    """A list field, stored as a tuple; empty lists are left out of the manifest."""
+    return attrs.field(default=(), converter=freeze_seq)
+
+
+def mapping() -> Any:
+    """A map field, stored as a ``FrozenDict``; empty maps are left out of the manifest."""
+    return attrs.field(default=EMPTY, converter=freeze_map)
+
+
+def omitempty(default: T) -> T:
+    """A field with a zero value that is left out of the manifest (Go's ``omitempty``)."""
+    field: T = attrs.field(default=default, metadata={"omitempty": True})
+    return field
+
+
+def wire(name: str, default: Any = None, **kwargs: Any) -> Any:
+    """A field whose wire name the camelCase rule cannot guess."""
+    return attrs.field(default=default, metadata={"wire": name}, **kwargs)
+
+
+# Words Kubernetes spells in capitals inside camelCase names (podIP, hostIPs, podCIDR,
+# containerID, systemUUID); every other word is simply capitalised.
+_ACRONYMS = {
+    "ip": "IP",
+    "ips": "IPs",
+    "cidr": "CIDR",
+    "cidrs": "CIDRs",
+    "id": "ID",
+    "uuid": "UUID",
+    "uid": "UID",
+}
+
+
+def wire_name(attribute: attrs.Attribute[Any]) -> str:
+    """The camelCase key of an attribute in a manifest (metadata ``wire`` overrides)."""
+    explicit = attribute.metadata.get("wire")
+    if explicit:
+        return str(explicit)
+    head, *rest = attribute.name.split("_")
+    return head + "".join(_ACRONYMS.get(word, word.capitalize()) for word in rest)
+
+
+def parse_time(value: object) -> dt.datetime:
+    """An RFC 3339 timestamp (``2024-05-01T12:00:00Z``) or a datetime, as an aware UTC datetime."""
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, str):
+        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    else:
+        raise TypeError("expected an RFC 3339 timestamp")
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC)
+
+
+def format_time(value: dt.datetime) -> str:
+    """RFC 3339 in UTC; microseconds only when there are some (Time vs MicroTime)."""
+    value = value.astimezone(dt.UTC)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")

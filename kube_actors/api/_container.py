@@ -1,0 +1,191 @@
+"""Containers: image, command, ports, env, resources, probes and their status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ._base import freeze_map, omitempty, seq
+from ._intstr import IntOrString
+from ._quantity import Quantity
+
+__all__ = [
+    "Container",
+    "ContainerPort",
+    "ContainerState",
+    "ContainerStateRunning",
+    "ContainerStateTerminated",
+    "ContainerStateWaiting",
+    "ContainerStatus",
+    "EnvVar",
+    "EnvVarSource",
+    "ExecAction",
+    "HTTPGetAction",
+    "HTTPHeader",
+    "ObjectFieldSelector",
+    "Probe",
+    "ResourceRequirements",
+    "TCPSocketAction",
+    "VolumeMount",
+]
+
+
+def _quantities(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Freeze a resource list, accepting ``"100m"`` or ``2`` where a Quantity is meant."""
+    if not value:
+        return freeze_map(value)
+    return freeze_map({name: Quantity(amount) for name, amount in value.items()})
+
+
+def resource_list() -> Any:
+    """A ``{resource name: Quantity}`` map field."""
+    return attrs.field(default=freeze_map({}), converter=_quantities)
+
+
+@attrs.frozen(kw_only=True)
+class ContainerPort:
+    name: str = ""
+    container_port: int = 0
+    protocol: str = ""
+    host_port: int | None = None
+    host_ip: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ObjectFieldSelector:
+    field_path: str = ""
+    api_version: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class EnvVarSource:
+    field_ref: ObjectFieldSelector | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EnvVar:
+    name: str = ""
+    value: str = ""
+    value_from: EnvVarSource | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ResourceRequirements:
+    limits: Mapping[str, Quantity] = resource_list()
+    requests: Mapping[str, Quantity] = resource_list()
+
+
+@attrs.frozen(kw_only=True)
+class VolumeMount:
+    name: str = ""
+    mount_path: str = ""
+    read_only: bool | None = None
+    sub_path: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ExecAction:
+    command: tuple[str, ...] = seq()
+
+
+@attrs.frozen(kw_only=True)
+class HTTPHeader:
+    name: str = ""
+    value: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class HTTPGetAction:
+    path: str = ""
+    port: IntOrString = 0
+    host: str = ""
+    scheme: str = ""
+    http_headers: tuple[HTTPHeader, ...] = seq()
+
+
+@attrs.frozen(kw_only=True)
+class TCPSocketAction:
+    port: IntOrString = 0
+    host: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Probe:
+    """One of ``exec``, ``http_get`` or ``tcp_socket``, and when to run it."""
+
+    exec: ExecAction | None = None
+    http_get: HTTPGetAction | None = None
+    tcp_socket: TCPSocketAction | None = None
+    initial_delay_seconds: int = omitempty(0)
+    timeout_seconds: int | None = None
+    period_seconds: int | None = None
+    success_threshold: int | None = None
+    failure_threshold: int | None = None
+    termination_grace_period_seconds: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Container:
+    name: str = ""
+    image: str = ""
+    command: tuple[str, ...] = seq()
+    args: tuple[str, ...] = seq()
+    working_dir: str = ""
+    ports: tuple[ContainerPort, ...] = seq()
+    env: tuple[EnvVar, ...] = seq()
+    resources: ResourceRequirements = attrs.field(default=ResourceRequirements())
+    volume_mounts: tuple[VolumeMount, ...] = seq()
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    restart_policy: str = ""  # "Always" makes an init container a sidecar
+    termination_message_path: str = ""
+    termination_message_policy: str = ""
+    image_pull_policy: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ContainerStateWaiting:
+    reason: str = ""
+    message: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ContainerStateRunning:
+    started_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContainerStateTerminated:
+    exit_code: int = 0
+    signal: int = omitempty(0)
+    reason: str = ""
+    message: str = ""
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    container_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ContainerState:
+    """At most one of waiting, running, terminated is set."""
+
+    waiting: ContainerStateWaiting | None = None
+    running: ContainerStateRunning | None = None
+    terminated: ContainerStateTerminated | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContainerStatus:
+    name: str = ""
+    state: ContainerState = attrs.field(default=ContainerState())
+    last_state: ContainerState = attrs.field(default=ContainerState())
+    ready: bool = False
+    restart_count: int = 0
+    image: str = ""
+    image_id: str = ""
+    container_id: str = ""
+    started: bool | None = None

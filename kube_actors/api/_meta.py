@@ -1,0 +1,115 @@
+"""ObjectMeta and the small shared types every kind uses: owner references, label selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import ClassVar, Protocol
+
+import attrs
+
+from ._base import mapping, omitempty, seq
+
+__all__ = [
+    "KubeObject",
+    "LabelSelector",
+    "LabelSelectorRequirement",
+    "ObjectMeta",
+    "ObjectReference",
+    "OwnerReference",
+    "controller_of",
+    "namespaced_name",
+    "owner_reference",
+]
+
+
+@attrs.frozen(kw_only=True)
+class OwnerReference:
+    api_version: str = ""
+    kind: str = ""
+    name: str = ""
+    uid: str = ""
+    controller: bool | None = None
+    block_owner_deletion: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ObjectMeta:
+    name: str = ""
+    generate_name: str = ""
+    namespace: str = ""
+    uid: str = ""
+    resource_version: str = ""
+    generation: int = omitempty(0)
+    creation_timestamp: dt.datetime | None = None
+    deletion_timestamp: dt.datetime | None = None
+    deletion_grace_period_seconds: int | None = None
+    labels: Mapping[str, str] = mapping()
+    annotations: Mapping[str, str] = mapping()
+    owner_references: tuple[OwnerReference, ...] = seq()
+    finalizers: tuple[str, ...] = seq()
+
+
+@attrs.frozen(kw_only=True)
+class ObjectReference:
+    """A reference to any object (an Event's involvedObject, a Binding's target)."""
+
+    api_version: str = ""
+    kind: str = ""
+    namespace: str = ""
+    name: str = ""
+    uid: str = ""
+    resource_version: str = ""
+    field_path: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LabelSelectorRequirement:
+    key: str = ""
+    operator: str = ""  # In, NotIn, Exists, DoesNotExist
+    values: tuple[str, ...] = seq()
+
+
+@attrs.frozen(kw_only=True)
+class LabelSelector:
+    """A selector as objects carry it; compile it with ``compile_selector`` to match."""
+
+    match_labels: Mapping[str, str] = mapping()
+    match_expressions: tuple[LabelSelectorRequirement, ...] = seq()
+
+
+class KubeObject(Protocol):
+    """What every top-level kind looks like: ClassVars for the type, then metadata."""
+
+    api_version: ClassVar[str]
+    kind: ClassVar[str]
+
+    @property
+    def metadata(self) -> ObjectMeta: ...
+
+
+def namespaced_name(obj: KubeObject) -> str:
+    """``namespace/name``, or ``name`` for a cluster-scoped object: the key logs and caches use."""
+    meta = obj.metadata
+    return f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
+
+
+def controller_of(obj: KubeObject) -> OwnerReference | None:
+    """The owner reference marked ``controller: true``, if any."""
+    for ref in obj.metadata.owner_references:
+        if ref.controller:
+            return ref
+    return None
+
+
+def owner_reference(owner: KubeObject, *, controller: bool = True) -> OwnerReference:
+    """A reference to ``owner`` as a controller sets it on what it creates."""
+    meta = owner.metadata
+    return OwnerReference(
+        api_version=owner.api_version,
+        kind=owner.kind,
+        name=meta.name,
+        uid=meta.uid,
+        controller=controller,
+        block_owner_deletion=controller,
+    )

@@ -1,0 +1,153 @@
+"""Pod: the unit the scheduler places and the kubelet runs; and its template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from ._affinity import Affinity, Toleration, TopologySpreadConstraint
+from ._base import mapping, seq
+from ._container import Container, ContainerStatus, resource_list
+from ._meta import ObjectMeta
+from ._quantity import Quantity
+
+__all__ = [
+    "ConfigMapVolumeSource",
+    "EmptyDirVolumeSource",
+    "HostIP",
+    "HostPathVolumeSource",
+    "PersistentVolumeClaimVolumeSource",
+    "Pod",
+    "PodCondition",
+    "PodIP",
+    "PodSpec",
+    "PodStatus",
+    "PodTemplateSpec",
+    "SecretVolumeSource",
+    "Volume",
+]
+
+
+@attrs.frozen(kw_only=True)
+class EmptyDirVolumeSource:
+    medium: str = ""
+    size_limit: Quantity | None = None
+
+
+@attrs.frozen(kw_only=True)
+class HostPathVolumeSource:
+    path: str = ""
+    type: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ConfigMapVolumeSource:
+    name: str = ""
+    optional: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SecretVolumeSource:
+    secret_name: str = ""
+    optional: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PersistentVolumeClaimVolumeSource:
+    claim_name: str = ""
+    read_only: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Volume:
+    """A named volume; exactly one source should be set (the common ones are modelled)."""
+
+    name: str = ""
+    empty_dir: EmptyDirVolumeSource | None = None
+    host_path: HostPathVolumeSource | None = None
+    config_map: ConfigMapVolumeSource | None = None
+    secret: SecretVolumeSource | None = None
+    persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PodSpec:
+    containers: tuple[Container, ...] = seq()
+    init_containers: tuple[Container, ...] = seq()
+    volumes: tuple[Volume, ...] = seq()
+    restart_policy: str = ""
+    termination_grace_period_seconds: int | None = None
+    active_deadline_seconds: int | None = None
+    dns_policy: str = ""
+    node_selector: Mapping[str, str] = mapping()
+    service_account_name: str = ""
+    automount_service_account_token: bool | None = None
+    node_name: str = ""
+    host_network: bool | None = None
+    hostname: str = ""
+    subdomain: str = ""
+    affinity: Affinity | None = None
+    scheduler_name: str = ""
+    tolerations: tuple[Toleration, ...] = seq()
+    priority_class_name: str = ""
+    priority: int | None = None
+    preemption_policy: str | None = None
+    overhead: Mapping[str, Quantity] = resource_list()
+    topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = seq()
+    enable_service_links: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PodCondition:
+    type: str = ""  # PodScheduled, Initialized, ContainersReady, Ready, DisruptionTarget
+    status: str = ""  # True, False, Unknown
+    last_probe_time: dt.datetime | None = None
+    last_transition_time: dt.datetime | None = None
+    reason: str = ""
+    message: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PodIP:
+    ip: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class HostIP:
+    ip: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PodStatus:
+    phase: str = ""  # Pending, Running, Succeeded, Failed, Unknown
+    conditions: tuple[PodCondition, ...] = seq()
+    message: str = ""
+    reason: str = ""
+    nominated_node_name: str = ""
+    host_ip: str = ""
+    host_ips: tuple[HostIP, ...] = seq()
+    pod_ip: str = ""
+    pod_ips: tuple[PodIP, ...] = seq()
+    start_time: dt.datetime | None = None
+    init_container_statuses: tuple[ContainerStatus, ...] = seq()
+    container_statuses: tuple[ContainerStatus, ...] = seq()
+    qos_class: str = attrs.field(default="", metadata={"wire": "qosClass"})
+
+
+@attrs.frozen(kw_only=True)
+class Pod:
+    api_version: ClassVar[str] = "v1"
+    kind: ClassVar[str] = "Pod"
+
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: PodSpec = attrs.field(default=PodSpec())
+    status: PodStatus = attrs.field(default=PodStatus())
+
+
+@attrs.frozen(kw_only=True)
+class PodTemplateSpec:
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: PodSpec = attrs.field(default=PodSpec())

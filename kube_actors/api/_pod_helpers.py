@@ -1,0 +1,74 @@
+"""Pod helpers the controllers and the scheduler share: readiness and resource requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from ._base import FrozenDict
+from ._conditions import get_condition
+from ._pod import Pod
+from ._quantity import Quantity
+
+__all__ = ["is_pod_available", "is_pod_ready", "pod_requests"]
+
+
+def is_pod_ready(pod: Pod) -> bool:
+    """Whether the Pod's Ready condition is True."""
+    ready = get_condition(pod.status.conditions, "Ready")
+    return ready is not None and ready.status == "True"
+
+
+def is_pod_available(pod: Pod, min_ready_seconds: int, now: dt.datetime) -> bool:
+    """Ready for at least ``min_ready_seconds`` (what Deployments count as available)."""
+    ready = get_condition(pod.status.conditions, "Ready")
+    if ready is None or ready.status != "True":
+        return False
+    if min_ready_seconds <= 0:
+        return True
+    since = ready.last_transition_time
+    return since is not None and since + dt.timedelta(seconds=min_ready_seconds) <= now
+
+
+def pod_requests(pod: Pod) -> Mapping[str, Quantity]:
+    """What the scheduler reserves for a Pod, resource by resource.
+
+    Containers run together, so their requests add up; init containers run one at a time
+    before them, so only the largest counts: ``max(sum(containers), max(init containers))``.
+    Sidecars (init containers with ``restartPolicy: Always``) keep running, so each one adds
+    to everything that starts after it. The Pod's ``overhead`` is added on top.
+    """
+    spec = pod.spec
+    sidecars: dict[str, Quantity] = {}
+    init_peak: dict[str, Quantity] = {}
+    for init in spec.init_containers:
+        requests = init.resources.requests
+        if init.restart_policy == "Always":
+            _add_into(sidecars, requests)
+            _max_into(init_peak, sidecars)
+        else:
+            _max_into(init_peak, _sum((requests, sidecars)))
+    total = _sum([c.resources.requests for c in spec.containers] + [sidecars])
+    _max_into(total, init_peak)
+    _add_into(total, spec.overhead)
+    return FrozenDict(total)
+
+
+def _sum(lists: Iterable[Mapping[str, Quantity]]) -> dict[str, Quantity]:
+    total: dict[str, Quantity] = {}
+    for resources in lists:
+        _add_into(total, resources)
+    return total
+
+
+def _add_into(total: dict[str, Quantity], resources: Mapping[str, Quantity]) -> None:
+    for name, amount in resources.items():
+        current = total.get(name)
+        total[name] = amount if current is None else current + amount
+
+
+def _max_into(total: dict[str, Quantity], resources: Mapping[str, Quantity]) -> None:
+    for name, amount in resources.items():
+        current = total.get(name)
+        if current is None or amount > current:
+            total[name] = amount

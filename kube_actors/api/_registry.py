@@ -1,0 +1,130 @@
+"""The kind registry: which class serves which apiVersion and kind, and how it is named.
+
+Built-in kinds are registered when ``kube_actors.api`` is imported; an embedding application
+adds its own with ``register_kind``. The converter, the manifest loader, ``default`` and
+``validate`` look kinds up here, so a registered kind is handled exactly like a built-in one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from kube_actors.errors import FieldCause
+
+__all__ = [
+    "DefaultHook",
+    "KindInfo",
+    "ValidateHook",
+    "guess_plural",
+    "kind_info",
+    "kinds",
+    "lookup_kind",
+    "lookup_plural",
+    "register_kind",
+]
+
+DefaultHook = Callable[[Any], Any]
+"""``default(obj) -> obj``: the object with its defaults filled in (idempotent)."""
+
+ValidateHook = Callable[[Any, Any], Iterable[FieldCause]]
+"""``validate(obj, old) -> causes``: what is wrong with ``obj`` (``old`` is None on create)."""
+
+
+def guess_plural(kind: str) -> str:
+    """The lowercase plural resource name of a kind (``NetworkPolicy`` → ``networkpolicies``)."""
+    lower = kind.lower()
+    if lower.endswith("s"):
+        return lower + "es"
+    if lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return lower[:-1] + "ies"
+    return lower + "s"
+
+
+@attrs.frozen(kw_only=True)
+class KindInfo:
+    """How the API knows a kind: its class, group/version/kind, resource name and scope."""
+
+    cls: type[Any]
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+    default: DefaultHook | None = None
+    validate: ValidateHook | None = None
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+_by_type: dict[type[Any], KindInfo] = {}
+_by_api_version_kind: dict[tuple[str, str], KindInfo] = {}
+_by_plural: dict[tuple[str, str], KindInfo] = {}
+
+
+def register_kind(
+    cls: type[Any],
+    *,
+    plural: str | None = None,
+    namespaced: bool = True,
+    default: DefaultHook | None = None,
+    validate: ValidateHook | None = None,
+) -> KindInfo:
+    """Register ``cls`` (a frozen attrs class with ClassVars ``api_version`` and ``kind``).
+
+    ``default`` and ``validate`` are the kind's own hooks; metadata is defaulted and
+    validated for every kind regardless. Registering the same class again replaces its entry;
+    registering another class under a taken apiVersion/kind is a ValueError.
+    """
+    if not attrs.has(cls) or "metadata" not in attrs.fields_dict(cls):
+        raise TypeError(f"{cls.__name__} must be an attrs class with a metadata field")
+    api_version = getattr(cls, "api_version", None)
+    kind = getattr(cls, "kind", None)
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not kind:
+        raise TypeError(f"{cls.__name__} needs ClassVars api_version and kind")
+    group, _, version = api_version.rpartition("/")
+    info = KindInfo(
+        cls=cls,
+        group=group,
+        version=version,
+        kind=kind,
+        plural=plural or guess_plural(kind),
+        namespaced=namespaced,
+        default=default,
+        validate=validate,
+    )
+    taken = _by_api_version_kind.get((api_version, kind))
+    if taken is not None and taken.cls is not cls:
+        raise ValueError(f"{api_version} {kind} is already registered to {taken.cls.__name__}")
+    _by_type[cls] = info
+    _by_api_version_kind[(api_version, kind)] = info
+    _by_plural[(group, info.plural)] = info
+    return info
+
+
+def lookup_kind(api_version: str, kind: str) -> KindInfo | None:
+    """The kind registered under ``apiVersion`` and ``kind``, or None."""
+    return _by_api_version_kind.get((api_version, kind))
+
+
+def lookup_plural(plural: str, group: str = "") -> KindInfo | None:
+    """The kind whose resource is ``plural`` in ``group`` (``""`` is the core group)."""
+    return _by_plural.get((group, plural))
+
+
+def kind_info(obj_or_cls: object) -> KindInfo:
+    """The registry entry of an object or class; KeyError if it was never registered."""
+    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+    try:
+        return _by_type[cls]
+    except KeyError:
+        raise KeyError(f"{cls.__name__} is not a registered kind") from None
+
+
+def kinds() -> Iterator[KindInfo]:
+    """Every registered kind, built-ins first."""
+    return iter(list(_by_type.values()))
