@@ -18,7 +18,7 @@ import argparse
 import asyncio
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import anyio
@@ -138,7 +138,9 @@ async def _ticking_actors(actors: int, hours: float) -> None:
         await system.settle(horizon=hours * 3600 - 1)
 
 
-def virtual_speed(main: Callable[[int, float], Awaitable[None]], actors: int, hours: float) -> float:
+def virtual_speed(
+    main: Callable[[int, float], Coroutine[Any, Any, None]], actors: int, hours: float
+) -> float:
     start = time.perf_counter()
     run(main, actors, hours, clock="virtual")
     return hours * 3600 / (time.perf_counter() - start)

@@ -121,7 +121,7 @@ class ApiError(KubeActorsError):
 
     @property
     def resource(self) -> str:
-        """``kind.group`` as Kubernetes names a resource in its messages (``pods``, ``deployments.apps``)."""
+        """The resource as Kubernetes' messages name it: ``pods``, ``deployments.apps``."""
         plural = _plural(self.kind)
         return f"{plural}.{self.group}" if self.group else plural
 

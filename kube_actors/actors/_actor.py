@@ -9,7 +9,7 @@ calls ``on_start``; ``on_stop`` runs when it stops, ``on_failure`` when it crash
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import structlog
@@ -17,10 +17,11 @@ import structlog
 from ._clock import monotonic
 
 if TYPE_CHECKING:
-    from ._cell import Timer, _Cell
+    from ._cell import _Cell
     from ._ref import ActorRef
     from ._supervision import Supervision
     from ._system import ActorSystem
+    from ._timers import Timer
 
 __all__ = ["Actor"]
 
@@ -28,19 +29,19 @@ __all__ = ["Actor"]
 class Actor:
     """Subclass it and implement ``receive``::
 
-        class Counter(Actor):
-            component = "example"
+    class Counter(Actor):
+        component = "example"
 
-            def __init__(self) -> None:
-                self.count = 0
+        def __init__(self) -> None:
+            self.count = 0
 
-            async def receive(self, message: object) -> object:
-                match message:
-                    case Increment(by=by):
-                        self.count += by
-                    case GetCount():
-                        return self.count
-                return None
+        async def receive(self, message: object) -> object:
+            match message:
+                case Increment(by=by):
+                    self.count += by
+                case GetCount():
+                    return self.count
+            return None
     """
 
     #: Names the component in logs and statistics ("scheduler", "kubelet", ...).
@@ -103,7 +104,7 @@ class Actor:
         return self._cell.send_after(delay, message)
 
     def start_soon(
-        self, func: Callable[..., Awaitable[Any]], *args: Any, name: str | None = None
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None = None
     ) -> None:
         """Run a background task that lives as long as this incarnation of the actor.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
@@ -39,7 +39,6 @@ __all__ = ["BATCH", "Envelope", "current_cell"]
 BATCH = 256
 
 
-
 class Envelope:
     """A message that needs more than itself: an ask's reply future, or a trace id.
 
@@ -56,6 +55,7 @@ class Envelope:
         self.message = message
         self.reply = reply
         self.trace_id = trace_id
+
 
 State = Literal["starting", "running", "restarting", "stopping", "stopped"]
 
@@ -280,12 +280,9 @@ class _Cell:
         receive = instance.receive
         loop = asyncio.get_running_loop()
         while True:
-            if self.interrupted:
-                self.interrupted = False
-                if self.injected_failure is not None:
-                    error, self.injected_failure = self.injected_failure, None
-                    return error
-                return None
+            if self._take_interruption():
+                error, self.injected_failure = self.injected_failure, None
+                return error  # None: a stop was asked for
             if not queue:
                 self._wake_putters()
                 waiter = self.waiter = loop.create_future()
@@ -327,6 +324,10 @@ class _Cell:
                 self._wake_putters()
             if not budget:
                 await asyncio.sleep(0)  # a long batch lets the other actors run
+
+    def _take_interruption(self) -> bool:
+        interrupted, self.interrupted = self.interrupted, False
+        return interrupted
 
     async def _end_incarnation(self) -> None:
         self._forget_timers()
@@ -416,7 +417,9 @@ class _Cell:
         self.system._unregister(self)
         self.stopped.set()
 
-    def start_soon(self, func: Callable[..., Awaitable[Any]], *args: Any, name: str | None) -> None:
+    def start_soon(
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None
+    ) -> None:
         if self._task_group is None:
             raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
         self._task_group.start_soon(func, *args, name=name or f"{self.name}:task")
@@ -429,7 +432,6 @@ class _Cell:
             message=repr(message) if message is not None else None,
             exc_info=error,
         )
-
 
 
 def sender_name() -> str:

@@ -8,9 +8,9 @@ own monotonic clock and the real wall clock. Code that sleeps uses ``anyio.sleep
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Literal, TypeVar, TypeVarTuple, Unpack
+from typing import Any, Literal, TypeVar, TypeVarTuple
 
 import anyio
 
@@ -43,8 +43,8 @@ def is_virtual_time() -> bool:
 
 
 def run(
-    main: Callable[[Unpack[_Ts]], Awaitable[_T]],
-    *args: Unpack[_Ts],
+    main: Callable[[*_Ts], Coroutine[Any, Any, _T]],
+    *args: *_Ts,
     clock: ClockKind = "virtual",
 ) -> _T:
     """Run ``main(*args)`` on asyncio through anyio, on virtual or real time."""

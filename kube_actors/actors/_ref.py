@@ -74,16 +74,11 @@ class ActorRef:
     def tell_nowait(self, message: object) -> None:
         """Put ``message`` in the mailbox now, or raise ``MailboxFull``."""
         cell = self._cell
-        if cell.closed:
-            raise ActorStopped(cell.name, message)
-        if len(cell.queue) >= cell.capacity:
+        if len(cell.queue) >= cell.limit:
+            if cell.closed:
+                raise ActorStopped(cell.name, message)
             raise MailboxFull(cell.name, cell.capacity)
-        trace_id = None
-        if cell.trace is not None:
-            trace_id = cell.system._record(
-                sender_name(), cell.name, "tell", message, current_cause()
-            )
-        cell.queue.append((message, None, trace_id))
+        cell.queue.append(message if cell.trace is None else _traced(cell, "tell", message, None))
         if cell.waiter is not None:
             cell._wake()
 

@@ -45,4 +45,4 @@ class RestartHistory:
         if recent > policy.max_restarts:
             return None
         self.restarts += 1
-        return min(policy.backoff_initial * 2 ** (recent - 1), policy.backoff_max)
+        return min(policy.backoff_initial * 2.0 ** (recent - 1), policy.backoff_max)

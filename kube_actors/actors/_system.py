@@ -104,7 +104,7 @@ class ActorSystem:
             return
         with anyio.move_on_after(self.stop_timeout):
             await cell.stop()
-        if cell.state != "stopped" and cell.scope is not None:
+        if not cell.stopped.is_set() and cell.scope is not None:
             cell.scope.cancel()  # its handler did not return within the timeout
             await cell.stopped.wait()
 
@@ -222,9 +222,7 @@ class ActorSystem:
         deadline = asyncio.get_running_loop().time() + horizon
         timed = {t._cell.name for t in self._timers.pending() if t.when <= deadline}
         return [
-            name
-            for name, cell in self._cells.items()
-            if cell.busy or cell.queue or name in timed
+            name for name, cell in self._cells.items() if cell.busy or cell.queue or name in timed
         ]
 
     # --------------------------------------------------------------- cells call these
@@ -239,7 +237,8 @@ class ActorSystem:
     def _record(
         self, sender: str, receiver: str, kind: DeliveryKind, message: object, cause: int | None
     ) -> int:
-        assert self._trace is not None and self._loop is not None
+        assert self._trace is not None
+        assert self._loop is not None
         return self._trace.record(self._loop.time(), sender, receiver, kind, message, cause)
 
     def _unregister(self, cell: _Cell) -> None:

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from structlog.testing import capture_logs
+
+from kube_actors.actors import Actor, ActorRef, ActorSystem, Supervision
+from kube_actors.errors import ActorEscalated
+
+from ._actors import Add, Counter, Fail, Get
+
+
+async def test_a_crashed_actor_restarts_with_fresh_state_and_keeps_its_mailbox() -> None:
+    async with ActorSystem() as system:
+        counter = await system.spawn(Counter, name="counter")
+        await counter.tell(Add(5))
+        await counter.tell(Fail())
+        await counter.tell(Add(1))  # queued behind the crash: survives it
+        assert await counter.ask(Get()) == 1
+        assert counter.statistics().restarts == 1
+
+
+async def test_restarts_back_off_exponentially_on_the_running_clock() -> None:
+    restarted_at: list[float] = []
+
+    class Fragile(Counter):
+        async def on_start(self) -> None:
+            restarted_at.append(asyncio.get_running_loop().time())
+
+    policy = Supervision(max_restarts=3, within=60.0, backoff_initial=1.0, backoff_max=10.0)
+    async with ActorSystem(supervision=policy) as system:
+        fragile = await system.spawn(Fragile, name="fragile")
+        for _ in range(3):
+            await fragile.tell(Fail())
+            await system.settle(horizon=60)
+        assert restarted_at == [0.0, 1.0, 3.0, 7.0]
+
+
+async def test_a_crash_is_logged_with_the_message_that_caused_it() -> None:
+    async with ActorSystem() as system:
+        counter = await system.spawn(Counter, name="counter")
+        with capture_logs() as logs:
+            await counter.tell(Fail("disk on fire"))
+            await system.settle(horizon=1)
+    crash = next(entry for entry in logs if entry["event"] == "actor_crashed")
+    assert crash["actor"] == "counter"
+    assert crash["component"] == "test"
+    assert crash["message"] == "Fail(reason='disk on fire')"
+    assert str(crash["exc_info"]) == "disk on fire"
+    assert any(entry["event"] == "actor_restarting" for entry in logs)
+
+
+async def test_on_failure_sees_the_error_before_the_restart() -> None:
+    seen: list[str] = []
+
+    class Watcher(Counter):
+        async def on_failure(self, error: BaseException) -> None:
+            seen.append(str(error))
+
+    async with ActorSystem() as system:
+        watcher = await system.spawn(Watcher, name="watcher")
+        await watcher.tell(Fail("first"))
+        await system.settle(horizon=1)
+    assert seen == ["first"]
+
+
+async def test_a_failing_background_task_crashes_its_actor() -> None:
+    class Worker(Counter):
+        async def on_start(self) -> None:
+            if Counter.instances == 1:
+                self.start_soon(self.fail_later)
+
+        async def fail_later(self) -> None:
+            await asyncio.sleep(5)
+            raise RuntimeError("background failure")
+
+    Counter.instances = 0
+    async with ActorSystem() as system:
+        worker = await system.spawn(Worker, name="worker")
+        await system.settle(horizon=10)
+        assert worker.statistics().restarts == 1
+        assert await worker.ask(Get()) == 0
+
+
+async def test_too_many_restarts_escalate_to_the_parent_which_restarts_its_children() -> None:
+    parent_starts: list[float] = []
+    child_policy = Supervision(max_restarts=2, within=100.0, backoff_initial=0.0)
+
+    class Parent(Actor):
+        child: ActorRef
+
+        async def on_start(self) -> None:
+            parent_starts.append(asyncio.get_running_loop().time())
+            self.child = await self.spawn(Counter, name="child", supervision=child_policy)
+
+        async def receive(self, message: object) -> object:
+            return self.child
+
+    async with ActorSystem() as system:
+        parent = await system.spawn(Parent, name="parent")
+        child = await parent.ask("child?")
+        for _ in range(3):  # the third failure is one more than max_restarts allows
+            await child.tell(Fail())
+            await system.settle(horizon=5)
+        assert len(parent_starts) == 2
+        assert parent.statistics().restarts == 1
+        new_child = await parent.ask("child?")
+        assert new_child.alive
+        assert new_child.statistics().restarts == 0
+        assert await new_child.ask(Get()) == 0
+
+
+async def test_failures_older_than_the_window_do_not_count() -> None:
+    policy = Supervision(max_restarts=1, within=10.0, backoff_initial=0.0)
+    async with ActorSystem(supervision=policy) as system:
+        counter = await system.spawn(Counter, name="counter")
+        for _ in range(3):
+            await counter.tell(Fail())
+            await system.settle()
+            await asyncio.sleep(11)
+        assert counter.statistics().restarts == 3
+
+
+async def test_escalation_past_the_root_stops_the_system_and_raises_from_async_with() -> None:
+    policy = Supervision(max_restarts=0, within=10.0)
+    reached_the_end = False
+
+    async def scenario() -> None:
+        nonlocal reached_the_end
+        async with ActorSystem(supervision=policy) as system:
+            counter = await system.spawn(Counter, name="counter")
+            await counter.tell(Fail("fatal"))
+            await asyncio.sleep(3600)
+            reached_the_end = True
+
+    with pytest.raises(ActorEscalated, match="'counter' failed more than 0 times") as raised:
+        await scenario()
+    assert str(raised.value.__cause__) == "fatal"
+    assert not reached_the_end  # the body was cancelled

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import pytest
+
+from kube_actors.actors import (
+    DEFAULT_EPOCH,
+    Actor,
+    ActorSystem,
+    is_virtual_time,
+    monotonic,
+    run,
+    wall_clock,
+)
+
+
+async def test_a_300_second_wait_takes_exactly_300_simulated_seconds() -> None:
+    wall_start = time.perf_counter()
+    start = monotonic()
+    await asyncio.sleep(300)
+    assert monotonic() - start == 300.0
+    await anyio.sleep(0.25)
+    assert monotonic() - start == 300.25
+    # Proof that nothing waited on the wall clock: a real wait would take 300 s.
+    assert time.perf_counter() - wall_start < 30
+
+
+async def test_fail_after_and_move_on_after_follow_virtual_time() -> None:
+    start = monotonic()
+    with pytest.raises(TimeoutError):
+        with anyio.fail_after(42):
+            await asyncio.sleep(3600)
+    assert monotonic() - start == 42.0
+    with anyio.move_on_after(7):
+        await anyio.Event().wait()
+    assert monotonic() - start == 49.0
+
+
+async def test_timers_fire_in_order_of_their_deadlines() -> None:
+    fired: list[tuple[float, str]] = []
+    loop = asyncio.get_running_loop()
+
+    def fire(label: str) -> None:
+        fired.append((loop.time(), label))
+
+    for delay, label in [(30, "c"), (10, "a"), (20, "b"), (10, "a2")]:
+        loop.call_later(delay, fire, label)
+    await asyncio.sleep(31)
+    assert fired == [(10.0, "a"), (10.0, "a2"), (20.0, "b"), (30.0, "c")]
+
+
+async def test_the_simulated_wall_clock_starts_at_the_epoch() -> None:
+    assert is_virtual_time()
+    assert wall_clock() == DEFAULT_EPOCH
+    await asyncio.sleep(90)
+    assert wall_clock() == datetime(2026, 1, 1, 0, 1, 30, tzinfo=UTC)
+    assert wall_clock() - DEFAULT_EPOCH == timedelta(seconds=90)
+
+
+async def test_work_in_a_thread_executor_is_waited_for_in_real_time() -> None:
+    loop = asyncio.get_running_loop()
+    start = monotonic()
+
+    def slow() -> str:
+        time.sleep(0.05)
+        return "done"
+
+    with anyio.fail_after(10):  # virtual: would fire at once if the clock jumped past it
+        assert await loop.run_in_executor(None, slow) == "done"
+    assert monotonic() == start
+
+
+async def test_actor_timers_deliver_their_message_after_exactly_the_delay() -> None:
+    received: list[tuple[float, object]] = []
+
+    class Alarm(Actor):
+        async def on_start(self) -> None:
+            self.send_after(10, "first")
+            self.send_after(2.5, "second")
+            cancelled = self.send_after(5, "never")
+            cancelled.cancel()
+
+        async def receive(self, message: object) -> object:
+            received.append((self.now, message))
+            return None
+
+    async with ActorSystem() as system:
+        await system.spawn(Alarm, name="alarm")
+        await system.settle(horizon=60)
+    assert received == [(2.5, "second"), (10.0, "first")]
+
+
+@pytest.mark.real_time
+async def test_real_time_tests_run_on_an_ordinary_loop() -> None:
+    assert not is_virtual_time()
+    assert abs(wall_clock() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_run_drives_a_coroutine_on_virtual_or_real_time() -> None:
+    async def elapsed_after_an_hour() -> float:
+        start = monotonic()
+        await anyio.sleep(3600)
+        return monotonic() - start
+
+    assert run(elapsed_after_an_hour) == 3600.0
+
+    async def virtual() -> bool:
+        return is_virtual_time()
+
+    assert run(virtual, clock="real") is False
