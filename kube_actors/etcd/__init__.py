@@ -1,1 +1,88 @@
-"""The etcd actor: an MVCC key-value store with revisions, transactions, watches and leases."""
+"""The etcd store: an MVCC key-value store with etcd's semantics, and the actor serving it.
+
+- ``EtcdActor``: the store as an actor; ``ask`` it the request messages.
+- ``MemoryBackend``: the store itself, synchronous and pure (``Backend`` is its contract).
+- ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
+- The request messages (``Range``, ``Put``, ``Delete``, ``Txn``, ``Compact``, ``Lease*``,
+  ``Watch``, ``Status``) and what they answer (``*Response``, ``KeyValue``, ``Event``).
+"""
+
+from ._actor import EtcdActor as EtcdActor
+from ._backend import Backend as Backend
+from ._keys import FROM_KEY as FROM_KEY
+from ._keys import prefix_end as prefix_end
+from ._memory import MemoryBackend as MemoryBackend
+from ._memory import StoreStatistics as StoreStatistics
+from ._messages import Compact as Compact
+from ._messages import Compare as Compare
+from ._messages import CompareOp as CompareOp
+from ._messages import CompareTarget as CompareTarget
+from ._messages import Delete as Delete
+from ._messages import LeaseGrant as LeaseGrant
+from ._messages import LeaseKeepAlive as LeaseKeepAlive
+from ._messages import LeaseRevoke as LeaseRevoke
+from ._messages import LeaseTimeToLive as LeaseTimeToLive
+from ._messages import Put as Put
+from ._messages import Range as Range
+from ._messages import Status as Status
+from ._messages import Txn as Txn
+from ._messages import TxnOp as TxnOp
+from ._messages import Watch as Watch
+from ._responses import CompactResponse as CompactResponse
+from ._responses import DeleteResponse as DeleteResponse
+from ._responses import LeaseGrantResponse as LeaseGrantResponse
+from ._responses import LeaseKeepAliveResponse as LeaseKeepAliveResponse
+from ._responses import LeaseRevokeResponse as LeaseRevokeResponse
+from ._responses import LeaseTimeToLiveResponse as LeaseTimeToLiveResponse
+from ._responses import OpResponse as OpResponse
+from ._responses import PutResponse as PutResponse
+from ._responses import RangeResponse as RangeResponse
+from ._responses import StatusResponse as StatusResponse
+from ._responses import TxnResponse as TxnResponse
+from ._types import Event as Event
+from ._types import EventType as EventType
+from ._types import KeyValue as KeyValue
+from ._watch import Watcher as Watcher
+from ._watch import WatchHub as WatchHub
+from ._watch import WatchHubStatistics as WatchHubStatistics
+
+__all__ = [
+    "FROM_KEY",
+    "Backend",
+    "Compact",
+    "CompactResponse",
+    "Compare",
+    "CompareOp",
+    "CompareTarget",
+    "Delete",
+    "DeleteResponse",
+    "EtcdActor",
+    "Event",
+    "EventType",
+    "KeyValue",
+    "LeaseGrant",
+    "LeaseGrantResponse",
+    "LeaseKeepAlive",
+    "LeaseKeepAliveResponse",
+    "LeaseRevoke",
+    "LeaseRevokeResponse",
+    "LeaseTimeToLive",
+    "LeaseTimeToLiveResponse",
+    "MemoryBackend",
+    "OpResponse",
+    "Put",
+    "PutResponse",
+    "Range",
+    "RangeResponse",
+    "Status",
+    "StatusResponse",
+    "StoreStatistics",
+    "Txn",
+    "TxnOp",
+    "TxnResponse",
+    "Watch",
+    "WatchHub",
+    "WatchHubStatistics",
+    "Watcher",
+    "prefix_end",
+]

@@ -1,0 +1,353 @@
+"""``MemoryBackend``: the default store, every revision since the last compaction in memory.
+
+Values are held as given (never copied or serialised): the store is as fast as a dict
+lookup plus the bookkeeping of revisions. A write request runs in three steps: validate
+(nothing changes if it raises), apply the operations at the next revision, commit (bump
+the revision and record the revision's events, if anything changed).
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from ..errors import Compacted, FutureRevision
+from ._index import KeyIndex
+from ._keys import in_range, is_single_key
+from ._leases import LeaseTable
+from ._messages import Compare, CompareOp, CompareTarget, Delete, Put, Range, Txn, TxnOp
+from ._responses import (
+    CompactResponse,
+    DeleteResponse,
+    LeaseGrantResponse,
+    LeaseKeepAliveResponse,
+    LeaseRevokeResponse,
+    LeaseTimeToLiveResponse,
+    OpResponse,
+    PutResponse,
+    RangeResponse,
+    TxnResponse,
+)
+from ._types import Event, EventType, KeyValue, tombstone
+
+__all__ = ["MemoryBackend", "StoreStatistics"]
+
+_HOLDS: dict[CompareOp, Callable[[object, object], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+}
+
+_ABSENT = KeyValue(key="", value=None, create_revision=0, mod_revision=0, version=0)
+
+
+@attrs.frozen(kw_only=True)
+class StoreStatistics:
+    revision: int
+    compact_revision: int
+    #: Keys with any history since the compaction (tombstoned ones included).
+    keys: int
+    leases: int
+    #: Revisions whose events are kept for watchers that start in the past.
+    history: int
+
+
+class _Write:
+    """The revision being written and its events, in the order of the operations."""
+
+    __slots__ = ("events", "revision")
+
+    def __init__(self, revision: int) -> None:
+        self.revision = revision
+        self.events: list[Event] = []
+
+
+class MemoryBackend:
+    """An MVCC store with etcd's semantics, in memory. See ``Backend`` for the contract."""
+
+    def __init__(self) -> None:
+        # etcd's empty store is at revision 1: the first write is revision 2.
+        self._revision = 1
+        self._compact_revision = 0
+        self._index = KeyIndex()
+        self._leases = LeaseTable()
+        # The events of revision ``_first_change + i`` are ``_changes[i]``: every revision
+        # writes something, so revisions index the list directly.
+        self._changes: list[tuple[Event, ...]] = []
+        self._first_change = 2
+
+    @property
+    def revision(self) -> int:
+        return self._revision
+
+    @property
+    def compact_revision(self) -> int:
+        return self._compact_revision
+
+    def statistics(self) -> StoreStatistics:
+        return StoreStatistics(
+            revision=self._revision,
+            compact_revision=self._compact_revision,
+            keys=len(self._index),
+            leases=len(self._leases),
+            history=len(self._changes),
+        )
+
+    # -------------------------------------------------------------------------- reads
+
+    def range(self, request: Range) -> RangeResponse:
+        at = self._read_revision(request.revision)
+        kvs, count, more = self._range(request, at)
+        return RangeResponse(revision=self._revision, kvs=kvs, count=count, more=more)
+
+    def _read_revision(self, revision: int) -> int:
+        # etcd's order of checks: the future first, then 0 for "now", then the compaction.
+        if revision > self._revision:
+            raise FutureRevision(revision, self._revision)
+        if revision <= 0:
+            return self._revision
+        if revision < self._compact_revision:
+            raise Compacted(revision, self._compact_revision)
+        return revision
+
+    def _range(self, request: Range, at: int) -> tuple[tuple[KeyValue, ...], int, bool]:
+        if is_single_key(request.range_end):
+            kv = self._index.get(request.key, at)
+            kvs: tuple[KeyValue, ...] = () if kv is None else (kv,)
+            count, more = len(kvs), False
+        else:
+            found = list(self._index.range(request.key, request.range_end, at))
+            count = len(found)
+            more = 0 < request.limit < count
+            kvs = tuple(found[: request.limit] if more else found)
+        if request.count_only:
+            kvs = ()
+        elif request.keys_only:
+            kvs = tuple(attrs.evolve(kv, value=None) for kv in kvs)
+        return kvs, count, more
+
+    def changes(self, start: int, end: int) -> list[Event]:
+        if start < self._compact_revision:
+            raise Compacted(start, self._compact_revision)
+        if end > self._revision:
+            raise FutureRevision(end, self._revision)
+        lo = max(start, self._first_change) - self._first_change
+        hi = end - self._first_change + 1
+        if hi - lo == 1:
+            return list(self._changes[lo])
+        if hi <= lo:
+            return []
+        return list(itertools.chain.from_iterable(self._changes[lo:hi]))
+
+    # ------------------------------------------------------------------------- writes
+
+    def put(self, request: Put) -> PutResponse:
+        if request.lease:
+            self._leases.get(request.lease)  # raises LeaseNotFound before anything changes
+        write = _Write(self._revision + 1)
+        prev = self._put(write, request.key, request.value, request.lease)
+        self._commit(write)
+        return PutResponse(revision=self._revision, prev_kv=prev if request.prev_kv else None)
+
+    def delete(self, request: Delete) -> DeleteResponse:
+        write = _Write(self._revision + 1)
+        prevs = self._delete(write, request.key, request.range_end)
+        self._commit(write)
+        return DeleteResponse(
+            revision=self._revision,
+            deleted=len(prevs),
+            prev_kvs=tuple(prevs) if request.prev_kv else (),
+        )
+
+    def txn(self, request: Txn) -> TxnResponse:
+        _check_writes_once(request.success)
+        _check_writes_once(request.failure)
+        succeeded = all(self._compare(c) for c in request.compare)
+        ops = request.success if succeeded else request.failure
+        for op in ops:
+            if isinstance(op, Put) and op.lease:
+                self._leases.get(op.lease)
+            elif isinstance(op, Range) and op.revision:
+                self._read_revision(op.revision)
+        write = _Write(self._revision + 1)
+        # Operations run in their turn: a read sees the writes before it.
+        responses = [self._apply(write, op) for op in ops]
+        self._commit(write)
+        if not write.events:
+            # Nothing was written after all (reads, deletes of nothing): the revision stayed.
+            responses = [attrs.evolve(r, revision=self._revision) for r in responses]
+        return TxnResponse(revision=self._revision, succeeded=succeeded, responses=tuple(responses))
+
+    def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
+        """One operation of a transaction, answered as if the revision were ``write``'s."""
+        if isinstance(op, Put):
+            prev = self._put(write, op.key, op.value, op.lease)
+            return PutResponse(revision=write.revision, prev_kv=prev if op.prev_kv else None)
+        if isinstance(op, Delete):
+            prevs = self._delete(write, op.key, op.range_end)
+            return DeleteResponse(
+                revision=write.revision,
+                deleted=len(prevs),
+                prev_kvs=tuple(prevs) if op.prev_kv else (),
+            )
+        kvs, count, more = self._range(op, op.revision or write.revision)
+        return RangeResponse(revision=write.revision, kvs=kvs, count=count, more=more)
+
+    def _compare(self, compare: Compare) -> bool:
+        if is_single_key(compare.range_end):
+            kv = self._index.latest(compare.key)
+            kvs = [] if kv is None else [kv]
+        else:
+            kvs = list(self._index.range(compare.key, compare.range_end, self._revision))
+        if not kvs:
+            # etcd: a missing key has version, revisions and lease 0, and no value to match.
+            if compare.target is CompareTarget.VALUE:
+                return False
+            kvs = [_ABSENT]
+        holds = _HOLDS[compare.op]
+        return all(holds(_target(kv, compare.target), compare.operand) for kv in kvs)
+
+    def _put(self, write: _Write, key: str, value: object, lease: int) -> KeyValue | None:
+        prev = self._index.latest(key)
+        revision = write.revision
+        if prev is None:
+            kv = KeyValue(
+                key=key,
+                value=value,
+                create_revision=revision,
+                mod_revision=revision,
+                version=1,
+                lease=lease,
+            )
+        else:
+            kv = KeyValue(
+                key=key,
+                value=value,
+                create_revision=prev.create_revision,
+                mod_revision=revision,
+                version=prev.version + 1,
+                lease=lease,
+            )
+            if prev.lease:
+                self._leases.detach(prev.lease, key)
+        if lease:
+            self._leases.attach(lease, key)
+        self._index.append(kv)
+        write.events.append(Event(type=EventType.PUT, kv=kv, prev_kv=prev))
+        return prev
+
+    def _delete(self, write: _Write, key: str, range_end: str | None) -> list[KeyValue]:
+        index = self._index
+        if is_single_key(range_end):
+            kv = index.latest(key)
+            found = [] if kv is None else [kv]
+        else:
+            found = list(index.range(key, range_end, write.revision))
+        for prev in found:
+            dead = tombstone(prev.key, write.revision)
+            index.append(dead)
+            write.events.append(Event(type=EventType.DELETE, kv=dead, prev_kv=prev))
+            if prev.lease:
+                self._leases.detach(prev.lease, prev.key)
+        return found
+
+    def _commit(self, write: _Write) -> None:
+        if write.events:
+            self._revision = write.revision
+            self._changes.append(tuple(write.events))
+
+    # --------------------------------------------------------------------- compaction
+
+    def compact(self, revision: int) -> CompactResponse:
+        if revision <= self._compact_revision:
+            raise Compacted(revision, self._compact_revision)
+        if revision > self._revision:
+            raise FutureRevision(revision, self._revision)
+        self._index.compact(revision)
+        # Events from ``revision`` on stay: a watch may start exactly at the compaction.
+        drop = revision - self._first_change
+        if drop > 0:
+            del self._changes[:drop]
+            self._first_change = revision
+        self._compact_revision = revision
+        return CompactResponse(revision=self._revision)
+
+    # ------------------------------------------------------------------------- leases
+
+    def lease_grant(self, ttl: int, *, id: int = 0, now: float) -> LeaseGrantResponse:
+        lease = self._leases.grant(ttl, id=id, now=now)
+        return LeaseGrantResponse(revision=self._revision, id=lease.id, ttl=lease.ttl)
+
+    def lease_revoke(self, id: int) -> LeaseRevokeResponse:
+        lease = self._leases.get(id)
+        write = _Write(self._revision + 1)
+        for key in sorted(lease.keys):
+            self._delete(write, key, None)
+        self._leases.remove(id)
+        self._commit(write)
+        return LeaseRevokeResponse(revision=self._revision)
+
+    def lease_keep_alive(self, id: int, *, now: float) -> LeaseKeepAliveResponse:
+        if self._leases.get(id).deadline <= now:
+            # Due but not yet revoked (nobody called expire_leases): it is gone, as in etcd.
+            self.lease_revoke(id)
+        lease = self._leases.refresh(id, now=now)
+        return LeaseKeepAliveResponse(revision=self._revision, id=id, ttl=lease.ttl)
+
+    def lease_time_to_live(
+        self, id: int, *, now: float, keys: bool = False
+    ) -> LeaseTimeToLiveResponse:
+        if id not in self._leases:
+            return LeaseTimeToLiveResponse(revision=self._revision, id=id, ttl=-1)
+        lease = self._leases.get(id)
+        return LeaseTimeToLiveResponse(
+            revision=self._revision,
+            id=id,
+            ttl=lease.remaining(now),
+            granted_ttl=lease.ttl,
+            keys=tuple(sorted(lease.keys)) if keys else (),
+        )
+
+    def expire_leases(self, now: float) -> list[int]:
+        due = self._leases.expired(now)
+        for lease in due:
+            self.lease_revoke(lease)
+        return due
+
+    def next_lease_deadline(self) -> float | None:
+        return self._leases.next_deadline()
+
+
+def _target(kv: KeyValue, target: CompareTarget) -> object:
+    match target:
+        case CompareTarget.VERSION:
+            return kv.version
+        case CompareTarget.CREATE:
+            return kv.create_revision
+        case CompareTarget.MOD:
+            return kv.mod_revision
+        case CompareTarget.VALUE:
+            return kv.value
+        case CompareTarget.LEASE:
+            return kv.lease
+
+
+def _check_writes_once(ops: Sequence[TxnOp]) -> None:
+    """etcd refuses a branch that writes a key twice: two puts, or a put in a deleted range."""
+    puts: set[str] = set()
+    deletes: list[Delete] = []
+    for op in ops:
+        if isinstance(op, Put):
+            if op.key in puts:
+                raise ValueError(f"duplicate key given in txn request: {op.key!r}")
+            puts.add(op.key)
+        elif isinstance(op, Delete):
+            deletes.append(op)
+    for delete in deletes:
+        for key in puts:
+            if in_range(key, delete.key, delete.range_end):
+                raise ValueError(f"duplicate key given in txn request: {key!r}")

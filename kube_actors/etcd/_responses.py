@@ -1,0 +1,105 @@
+"""The store's answers, one per request, as etcd's ``*Response`` messages.
+
+``revision`` is always the store's revision once the request was handled (etcd's header
+revision), also for a read at a past revision.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ._types import KeyValue
+
+__all__ = [
+    "CompactResponse",
+    "DeleteResponse",
+    "LeaseGrantResponse",
+    "LeaseKeepAliveResponse",
+    "LeaseRevokeResponse",
+    "LeaseTimeToLiveResponse",
+    "PutResponse",
+    "RangeResponse",
+    "StatusResponse",
+    "TxnResponse",
+]
+
+
+@attrs.frozen(kw_only=True)
+class RangeResponse:
+    """``kvs`` in key order (at most ``limit``); ``count`` every key in the range; ``more``
+    whether ``limit`` left some out."""
+
+    revision: int
+    kvs: tuple[KeyValue, ...] = ()
+    count: int = 0
+    more: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class PutResponse:
+    revision: int
+    #: The key's value before the put, when ``prev_kv=True`` was asked and it existed.
+    prev_kv: KeyValue | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DeleteResponse:
+    revision: int
+    deleted: int = 0
+    #: The deleted key-values, when ``prev_kv=True`` was asked.
+    prev_kvs: tuple[KeyValue, ...] = ()
+
+
+#: One answer per operation of the branch a transaction took, in order.
+OpResponse = RangeResponse | PutResponse | DeleteResponse
+
+
+@attrs.frozen(kw_only=True)
+class TxnResponse:
+    revision: int
+    #: Whether every comparison held (and the ``success`` branch ran).
+    succeeded: bool
+    responses: tuple[OpResponse, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CompactResponse:
+    revision: int
+
+
+@attrs.frozen(kw_only=True)
+class StatusResponse:
+    revision: int
+    #: The last compaction's revision; 0 before the first compaction.
+    compact_revision: int
+
+
+@attrs.frozen(kw_only=True)
+class LeaseGrantResponse:
+    revision: int
+    id: int
+    ttl: int
+
+
+@attrs.frozen(kw_only=True)
+class LeaseRevokeResponse:
+    revision: int
+
+
+@attrs.frozen(kw_only=True)
+class LeaseKeepAliveResponse:
+    revision: int
+    id: int
+    #: The TTL the lease was refreshed to.
+    ttl: int
+
+
+@attrs.frozen(kw_only=True)
+class LeaseTimeToLiveResponse:
+    revision: int
+    id: int
+    #: Seconds left, rounded up; -1 if there is no such lease (etcd's answer).
+    ttl: int
+    granted_ttl: int = 0
+    #: The keys attached to the lease, in order, when ``keys=True`` was asked.
+    keys: tuple[str, ...] = ()
