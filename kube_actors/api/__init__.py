@@ -91,6 +91,8 @@ from ._core import NamespaceSpec as NamespaceSpec
 from ._core import NamespaceStatus as NamespaceStatus
 from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
+from ._defaults import default as default
+from ._defaults import default_pod_spec as default_pod_spec
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
@@ -155,6 +157,8 @@ from ._service import ServicePort as ServicePort
 from ._service import ServiceSpec as ServiceSpec
 from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
+from ._validation import validate as validate
+from ._validation import validation_causes as validation_causes
 
 __all__ = [
     "Affinity",
@@ -278,6 +282,8 @@ __all__ = [
     "compile_selector",
     "controller_of",
     "converter",
+    "default",
+    "default_pod_spec",
     "dump_manifests",
     "from_dict",
     "get_condition",
@@ -304,5 +310,7 @@ __all__ = [
     "structure",
     "to_dict",
     "unstructure",
+    "validate",
+    "validation_causes",
     "wire",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from . import _defaults as d
+from . import _validate_apps as va
+from . import _validate_core as vc
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
@@ -9,21 +12,27 @@ from ._node import Node
 from ._pod import Pod
 from ._registry import register_kind
 from ._service import Endpoints, Service
+from ._validate_pod import validate_pod
 
 __all__: list[str] = []
 
-register_kind(Namespace, namespaced=False)
-register_kind(Node, namespaced=False)
-register_kind(Pod)
-register_kind(Service)
-register_kind(Endpoints, plural="endpoints")
+register_kind(Namespace, namespaced=False, default=d.default_namespace)
+register_kind(Node, namespaced=False, default=d.default_node, validate=vc.validate_node)
+register_kind(Pod, default=d.default_pod, validate=validate_pod)
+register_kind(Service, default=d.default_service, validate=vc.validate_service)
+register_kind(Endpoints, plural="endpoints", validate=vc.validate_endpoints)
 register_kind(ServiceAccount)
 register_kind(Event)
-register_kind(Binding)
-register_kind(Deployment)
-register_kind(ReplicaSet)
-register_kind(DaemonSet)
-register_kind(StatefulSet)
-register_kind(Job)
-register_kind(Lease)
-register_kind(PriorityClass, namespaced=False)
+register_kind(Binding, validate=vc.validate_binding)
+register_kind(Deployment, default=d.default_deployment, validate=va.validate_deployment)
+register_kind(ReplicaSet, default=d.default_replica_set, validate=va.validate_replica_set)
+register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daemon_set)
+register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
+register_kind(Job, default=d.default_job, validate=va.validate_job)
+register_kind(Lease, validate=vc.validate_lease)
+register_kind(
+    PriorityClass,
+    namespaced=False,
+    default=d.default_priority_class,
+    validate=vc.validate_priority_class,
+)

@@ -22,6 +22,7 @@ __all__ = [
     "index",
     "invalid",
     "key",
+    "not_found",
     "not_supported",
     "required",
     "too_long",
@@ -52,10 +53,8 @@ def format_value(value: Any) -> str:
         return "null"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, Mapping):
-        return json.dumps({str(k): str(v) for k, v in value.items()}, sort_keys=True)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, sort_keys=True, default=str)
     return str(value)
 
 
@@ -94,6 +93,11 @@ def forbidden(path: str, detail: str) -> FieldCause:
     return FieldCause(
         field=path, message=_with_detail("Forbidden", detail), type="FieldValueForbidden"
     )
+
+
+def not_found(path: str, value: Any) -> FieldCause:
+    message = f"Not found: {format_value(value)}"
+    return FieldCause(field=path, message=message, type="FieldValueNotFound")
 
 
 def too_long(path: str, limit: int) -> FieldCause:

@@ -1,0 +1,256 @@
+"""``default(obj)``: Kubernetes' defaulting (its ``defaults.go``) for the built-in kinds.
+
+Each defaulter returns a new object (``attrs.evolve``) and leaves set fields alone, so
+defaulting is idempotent. What admission adds (the not-ready/unreachable tolerations, a
+ServiceAccount) and what the apiserver's create strategies set (Pod phase Pending, a Job's
+generated selector, a Namespace's ``kubernetes`` finalizer) are not defaulting and are not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import attrs
+
+from ._apps import (
+    DaemonSet,
+    DaemonSetUpdateStrategy,
+    Deployment,
+    DeploymentStrategy,
+    ReplicaSet,
+    RollingUpdateDaemonSet,
+    RollingUpdateDeployment,
+    RollingUpdateStatefulSetStrategy,
+    StatefulSet,
+    StatefulSetUpdateStrategy,
+)
+from ._batch import Job
+from ._container import Container, Probe
+from ._core import Namespace, PriorityClass
+from ._node import Node
+from ._pod import Pod, PodSpec, PodTemplateSpec
+from ._registry import kind_info
+from ._service import ClientIPConfig, Service, ServicePort, SessionAffinityConfig
+
+__all__ = ["default", "default_pod_spec"]
+
+T = TypeVar("T")
+
+DEFAULT_SCHEDULER = "default-scheduler"
+
+
+def default(obj: T) -> T:
+    """``obj`` with Kubernetes' defaults filled in, by its kind's registered hook."""
+    hook = kind_info(obj).default
+    return obj if hook is None else hook(obj)
+
+
+def _changed(obj: T, **changes: Any) -> T:
+    """``attrs.evolve`` that keeps the very same object when nothing changes."""
+    changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
+    return attrs.evolve(obj, **changes) if changes else obj  # type: ignore[misc]
+
+
+def _or(value: T | None, fallback: T) -> T:
+    return fallback if value is None else value
+
+
+# ------------------------------------------------------------------------------ pods
+
+
+def default_probe(probe: Probe | None) -> Probe | None:
+    if probe is None:
+        return None
+    return _changed(
+        probe,
+        timeout_seconds=_or(probe.timeout_seconds, 1),
+        period_seconds=_or(probe.period_seconds, 10),
+        success_threshold=_or(probe.success_threshold, 1),
+        failure_threshold=_or(probe.failure_threshold, 3),
+    )
+
+
+def _pull_policy(image: str) -> str:
+    """Always for ``:latest`` or an untagged image, IfNotPresent for a tag or digest."""
+    if "@" in image:
+        return "IfNotPresent"
+    last = image.rsplit("/", 1)[-1]
+    tag = last.partition(":")[2]
+    return "Always" if tag in ("", "latest") else "IfNotPresent"
+
+
+def default_container(container: Container) -> Container:
+    resources = container.resources
+    missing = {k: v for k, v in resources.limits.items() if k not in resources.requests}
+    if missing:  # requests default to limits, resource by resource
+        resources = attrs.evolve(resources, requests={**resources.requests, **missing})
+    return _changed(
+        container,
+        image_pull_policy=container.image_pull_policy or _pull_policy(container.image),
+        termination_message_path=container.termination_message_path or "/dev/termination-log",
+        termination_message_policy=container.termination_message_policy or "File",
+        ports=tuple(_changed(p, protocol=p.protocol or "TCP") for p in container.ports),
+        resources=resources,
+        liveness_probe=default_probe(container.liveness_probe),
+        readiness_probe=default_probe(container.readiness_probe),
+        startup_probe=default_probe(container.startup_probe),
+    )
+
+
+def default_pod_spec(spec: PodSpec) -> PodSpec:
+    return _changed(
+        spec,
+        containers=tuple(default_container(c) for c in spec.containers),
+        init_containers=tuple(default_container(c) for c in spec.init_containers),
+        restart_policy=spec.restart_policy or "Always",
+        termination_grace_period_seconds=_or(spec.termination_grace_period_seconds, 30),
+        dns_policy=spec.dns_policy or "ClusterFirst",
+        scheduler_name=spec.scheduler_name or DEFAULT_SCHEDULER,
+        enable_service_links=_or(spec.enable_service_links, True),
+    )
+
+
+def default_template(template: PodTemplateSpec) -> PodTemplateSpec:
+    return _changed(template, spec=default_pod_spec(template.spec))
+
+
+def default_pod(pod: Pod) -> Pod:
+    return _changed(pod, spec=default_pod_spec(pod.spec))
+
+
+# -------------------------------------------------------------------------- workloads
+
+
+def default_deployment(obj: Deployment) -> Deployment:
+    spec = obj.spec
+    strategy = spec.strategy or DeploymentStrategy()
+    strategy = _changed(strategy, type=strategy.type or "RollingUpdate")
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update or RollingUpdateDeployment()
+        rolling = _changed(
+            rolling,
+            max_unavailable=_or(rolling.max_unavailable, "25%"),
+            max_surge=_or(rolling.max_surge, "25%"),
+        )
+        strategy = _changed(strategy, rolling_update=rolling)
+    spec = _changed(
+        spec,
+        replicas=_or(spec.replicas, 1),
+        strategy=strategy,
+        revision_history_limit=_or(spec.revision_history_limit, 10),
+        progress_deadline_seconds=_or(spec.progress_deadline_seconds, 600),
+        template=default_template(spec.template),
+    )
+    return _changed(obj, spec=spec)
+
+
+def default_replica_set(obj: ReplicaSet) -> ReplicaSet:
+    spec = obj.spec
+    spec = _changed(spec, replicas=_or(spec.replicas, 1), template=default_template(spec.template))
+    return _changed(obj, spec=spec)
+
+
+def default_daemon_set(obj: DaemonSet) -> DaemonSet:
+    spec = obj.spec
+    strategy = spec.update_strategy or DaemonSetUpdateStrategy()
+    strategy = _changed(strategy, type=strategy.type or "RollingUpdate")
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update or RollingUpdateDaemonSet()
+        rolling = _changed(
+            rolling,
+            max_unavailable=_or(rolling.max_unavailable, 1),
+            max_surge=_or(rolling.max_surge, 0),
+        )
+        strategy = _changed(strategy, rolling_update=rolling)
+    spec = _changed(
+        spec,
+        update_strategy=strategy,
+        revision_history_limit=_or(spec.revision_history_limit, 10),
+        template=default_template(spec.template),
+    )
+    return _changed(obj, spec=spec)
+
+
+def default_stateful_set(obj: StatefulSet) -> StatefulSet:
+    spec = obj.spec
+    strategy = spec.update_strategy or StatefulSetUpdateStrategy()
+    strategy = _changed(strategy, type=strategy.type or "RollingUpdate")
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update or RollingUpdateStatefulSetStrategy()
+        rolling = _changed(rolling, partition=_or(rolling.partition, 0))
+        strategy = _changed(strategy, rolling_update=rolling)
+    spec = _changed(
+        spec,
+        replicas=_or(spec.replicas, 1),
+        pod_management_policy=spec.pod_management_policy or "OrderedReady",
+        update_strategy=strategy,
+        revision_history_limit=_or(spec.revision_history_limit, 10),
+        template=default_template(spec.template),
+    )
+    return _changed(obj, spec=spec)
+
+
+def default_job(obj: Job) -> Job:
+    spec = obj.spec
+    completions = spec.completions
+    if completions is None and spec.parallelism is None:
+        completions = 1  # neither given: one Pod, run once
+    spec = _changed(
+        spec,
+        completions=completions,
+        parallelism=_or(spec.parallelism, 1),
+        backoff_limit=_or(spec.backoff_limit, 6),
+        completion_mode=spec.completion_mode or "NonIndexed",
+        suspend=_or(spec.suspend, False),
+        template=default_template(spec.template),
+    )
+    return _changed(obj, spec=spec)
+
+
+# ----------------------------------------------------------------------- core kinds
+
+
+def _default_service_port(port: ServicePort) -> ServicePort:
+    return _changed(
+        port,
+        protocol=port.protocol or "TCP",
+        target_port=port.target_port if port.target_port not in (None, 0, "") else port.port,
+    )
+
+
+def default_service(obj: Service) -> Service:
+    spec = obj.spec
+    service_type = spec.type or "ClusterIP"
+    affinity = spec.session_affinity or "None"
+    config = spec.session_affinity_config
+    if affinity == "ClientIP":
+        client_ip = (config.client_ip if config else None) or ClientIPConfig()
+        client_ip = _changed(client_ip, timeout_seconds=_or(client_ip.timeout_seconds, 10800))
+        config = _changed(config or SessionAffinityConfig(), client_ip=client_ip)
+    internal = spec.internal_traffic_policy
+    if internal is None and service_type != "ExternalName":
+        internal = "Cluster"
+    spec = _changed(
+        spec,
+        type=service_type,
+        session_affinity=affinity,
+        session_affinity_config=config,
+        ports=tuple(_default_service_port(p) for p in spec.ports),
+        internal_traffic_policy=internal,
+    )
+    return _changed(obj, spec=spec)
+
+
+def default_namespace(obj: Namespace) -> Namespace:
+    return _changed(obj, status=_changed(obj.status, phase=obj.status.phase or "Active"))
+
+
+def default_node(obj: Node) -> Node:
+    status = obj.status
+    if status.allocatable or not status.capacity:
+        return obj
+    return _changed(obj, status=attrs.evolve(status, allocatable=status.capacity))
+
+
+def default_priority_class(obj: PriorityClass) -> PriorityClass:
+    return _changed(obj, preemption_policy=obj.preemption_policy or "PreemptLowerPriority")

@@ -1,0 +1,110 @@
+"""``validate(obj, old=None)``: every problem of an object, reported together in one Invalid.
+
+Metadata is checked the same way for every kind (names, namespace, labels, annotations, owner
+references, and on update the identity fields); the kind's own hook from the registry adds
+its spec checks. Validation expects a defaulted object (as the apiserver defaults first), but
+tolerates fields left unset that defaulting would fill in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from kube_actors.errors import FieldCause, Invalid
+
+from . import _checks as c
+from . import _field as f
+from ._meta import ObjectMeta
+from ._names import is_dns1035_label, is_dns1123_label, is_dns1123_subdomain
+from ._registry import KindInfo, kind_info
+
+__all__ = ["validate", "validation_causes"]
+
+_MAX_ANNOTATIONS_BYTES: Final = 256 * 1024
+
+# The rule a kind's names follow; a DNS-1123 subdomain unless listed here.
+_NAME_RULES: Final[dict[str, Callable[[str], list[str]]]] = {
+    "Namespace": is_dns1123_label,
+    "Service": is_dns1035_label,
+}
+
+
+def validate(obj: Any, old: Any = None) -> None:
+    """Raise Invalid listing every problem of ``obj`` (an update of ``old``, if given)."""
+    causes = validation_causes(obj, old)
+    if causes:
+        info = kind_info(obj)
+        name = obj.metadata.name or obj.metadata.generate_name
+        raise Invalid.for_object(info.kind, name, causes, group=info.group)
+
+
+def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:
+    """Every problem of ``obj`` as FieldCauses (empty when it is valid)."""
+    info = kind_info(obj)
+    causes = _metadata(info, obj.metadata)
+    if old is not None:
+        causes.extend(_metadata_update(obj.metadata, old.metadata))
+    if info.validate is not None:
+        causes.extend(info.validate(obj, old))
+    return causes
+
+
+def _metadata(info: KindInfo, meta: ObjectMeta) -> list[FieldCause]:
+    causes: list[FieldCause] = []
+    name_rule = _NAME_RULES.get(info.kind, is_dns1123_subdomain)
+    if not meta.name and not meta.generate_name:
+        causes.append(f.required("metadata.name", "name or generateName is required"))
+    elif meta.name:
+        causes.extend(f.invalid("metadata.name", meta.name, p) for p in name_rule(meta.name))
+    if info.namespaced and not meta.namespace:
+        causes.append(f.required("metadata.namespace"))
+    elif info.namespaced:
+        problems = is_dns1123_label(meta.namespace)
+        causes.extend(f.invalid("metadata.namespace", meta.namespace, p) for p in problems)
+    elif meta.namespace:
+        causes.append(f.forbidden("metadata.namespace", "not allowed on this type"))
+    causes.extend(c.labels("metadata.labels", meta.labels))
+    causes.extend(c.qualified_names("metadata.annotations", meta.annotations))
+    size = sum(len(k) + len(v) for k, v in meta.annotations.items())
+    if size > _MAX_ANNOTATIONS_BYTES:
+        causes.append(f.too_long("metadata.annotations", _MAX_ANNOTATIONS_BYTES))
+    causes.extend(_owner_references(meta))
+    causes.extend(c.qualified_names("metadata.finalizers", meta.finalizers))
+    causes.extend(c.at_least("metadata.generation", meta.generation, 0))
+    return causes
+
+
+def _owner_references(meta: ObjectMeta) -> list[FieldCause]:
+    causes: list[FieldCause] = []
+    controllers = 0
+    for i, ref in enumerate(meta.owner_references):
+        at = f.index("metadata.ownerReferences", i)
+        for field, value in (
+            ("apiVersion", ref.api_version),
+            ("kind", ref.kind),
+            ("name", ref.name),
+            ("uid", ref.uid),
+        ):
+            if not value:
+                causes.append(f.required(f.child(at, field)))
+        controllers += bool(ref.controller)
+    if controllers > 1:
+        detail = "Only one reference can have Controller set to true"
+        causes.append(f.invalid("metadata.ownerReferences", controllers, detail))
+    return causes
+
+
+def _metadata_update(new: ObjectMeta, old: ObjectMeta) -> list[FieldCause]:
+    causes: list[FieldCause] = []
+    causes.extend(c.immutable("metadata.name", new.name, old.name))
+    causes.extend(c.immutable("metadata.namespace", new.namespace, old.namespace))
+    if old.uid:
+        causes.extend(c.immutable("metadata.uid", new.uid, old.uid))
+    if old.creation_timestamp is not None:
+        causes.extend(
+            c.immutable(
+                "metadata.creationTimestamp", new.creation_timestamp, old.creation_timestamp
+            )
+        )
+    return causes
