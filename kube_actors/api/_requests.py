@@ -1,0 +1,188 @@
+"""The API's verbs as messages: what a client sends the apiserver, and what comes back.
+
+These are Kubernetes' request types (metav1.ListOptions, DeleteOptions, Preconditions,
+WatchEvent, ...) plus one message per verb. They are plain frozen data: the apiserver actor
+answers them, the client builds them; neither imports the other.
+
+A kind is named by its class (``Get(kind=Pod, ...)``), which the kind registry maps to its
+group, version, resource name and scope; user kinds registered with ``register_kind`` work the
+same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+import attrs
+
+__all__ = [
+    "Create",
+    "Delete",
+    "DeleteOptions",
+    "Get",
+    "List",
+    "ObjectList",
+    "Patch",
+    "PatchType",
+    "Preconditions",
+    "PropagationPolicy",
+    "Update",
+    "UpdateStatus",
+    "Watch",
+    "WatchEvent",
+    "WatchEventType",
+    "WatchStream",
+]
+
+PropagationPolicy = Literal["Orphan", "Background", "Foreground"]
+PatchType = Literal["merge", "json", "strategic"]
+WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
+
+
+@attrs.frozen(kw_only=True)
+class Preconditions:
+    """Delete only if the object still has this uid / resourceVersion."""
+
+    uid: str | None = None
+    resource_version: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DeleteOptions:
+    """How to delete: grace period (Pods), dependents' fate, preconditions."""
+
+    grace_period_seconds: int | None = None
+    propagation_policy: PropagationPolicy | None = None
+    preconditions: Preconditions | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Create:
+    """Create ``obj`` (``metadata.generateName`` is honoured). Answers the stored object.
+
+    Creating a ``Binding`` binds its Pod (the ``pods/binding`` subresource).
+    """
+
+    obj: Any
+
+
+@attrs.frozen(kw_only=True)
+class Get:
+    """Answers the object, or raises NotFound."""
+
+    kind: type[Any]
+    name: str
+    namespace: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class List:
+    """Answers an ``ObjectList``.
+
+    ``resource_version``: ``""`` is a consistent read (the latest), ``"0"`` any cached state,
+    anything else must be served at least that fresh. ``limit`` and ``continue_token`` page
+    through a consistent snapshot, as Kubernetes' chunked lists do.
+    """
+
+    kind: type[Any]
+    namespace: str = ""
+    label_selector: str | Mapping[str, str] | None = None
+    field_selector: str | None = None
+    resource_version: str = ""
+    limit: int = 0
+    continue_token: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Watch:
+    """Answers a ``WatchStream`` of the changes after ``resource_version``.
+
+    ``""`` or ``"0"`` starts with synthetic ADDED events for the current state, then the
+    changes; a resourceVersion older than what the watch cache keeps is ``Gone`` (410).
+    """
+
+    kind: type[Any]
+    namespace: str = ""
+    label_selector: str | Mapping[str, str] | None = None
+    field_selector: str | None = None
+    resource_version: str = ""
+    allow_bookmarks: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class Update:
+    """Replace the object's spec and metadata (status is ignored); answers the stored object.
+
+    A set ``metadata.resourceVersion`` that is not the current one is a Conflict.
+    """
+
+    obj: Any
+
+
+@attrs.frozen(kw_only=True)
+class UpdateStatus:
+    """Replace the object's status (spec and most metadata ignored): the status subresource."""
+
+    obj: Any
+
+
+@attrs.frozen(kw_only=True)
+class Patch:
+    """Patch an object: JSON merge patch (a mapping) or JSON patch (a list of operations)."""
+
+    kind: type[Any]
+    name: str
+    patch: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    namespace: str = ""
+    patch_type: PatchType = "merge"
+    subresource: Literal["", "status"] = ""
+
+
+@attrs.frozen(kw_only=True)
+class Delete:
+    """Delete (or, with finalizers or a grace period, mark for deletion); answers the object
+    as it then stands."""
+
+    kind: type[Any]
+    name: str
+    namespace: str = ""
+    options: DeleteOptions = DeleteOptions()
+
+
+@attrs.frozen(kw_only=True)
+class ObjectList:
+    """One page of a list, with the resourceVersion it was read at."""
+
+    items: tuple[Any, ...]
+    resource_version: str
+    continue_token: str = ""
+    remaining_item_count: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WatchEvent:
+    """One change seen by a watch. ``ERROR`` carries the ApiError in ``error``;
+    ``BOOKMARK`` carries only a resourceVersion (in ``resource_version``)."""
+
+    type: WatchEventType
+    obj: Any = None
+    resource_version: str = ""
+    error: Exception | None = None
+
+
+class WatchStream(Protocol):
+    """What a Watch answers: events in resourceVersion order, each exactly once.
+
+    Iterate it; it ends after an ``ERROR`` event (the watcher was too slow, or its start was
+    compacted) or once ``close()`` was called. Each ``__anext__`` may return several events
+    delivered together (``next_batch``), to keep fan-out cheap.
+    """
+
+    def __aiter__(self) -> AsyncIterator[WatchEvent]: ...
+
+    async def next_batch(self) -> Sequence[WatchEvent]:
+        """The events ready now (at least one), or an empty sequence once closed."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,194 @@
+"""Validation reports every problem of an object together, each at its field path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+from kube_actors.api import (
+    Deployment,
+    Pod,
+    Service,
+    Toleration,
+    default,
+    from_dict,
+    validate,
+    validation_causes,
+)
+from kube_actors.errors import Invalid
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+"""
+
+
+def _deployment(**changes: Any) -> Deployment:
+    data = yaml.safe_load(DEPLOYMENT)
+    for path, value in changes.items():
+        target = data
+        *parents, leaf = path.split("__")
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[leaf] = value
+    obj = default(from_dict(data))
+    assert isinstance(obj, Deployment)
+    return obj
+
+
+def _fields(obj: Any, old: Any = None) -> set[str]:
+    return {cause.field for cause in validation_causes(obj, old)}
+
+
+def test_a_valid_deployment_passes() -> None:
+    validate(_deployment())
+
+
+def test_all_errors_of_an_object_come_in_one_invalid() -> None:
+    deployment = _deployment(spec__replicas=-1)
+    spec = deployment.spec.template.spec
+    bad_container = attrs.evolve(spec.containers[0], name="Web_1", image="")
+    template = attrs.evolve(
+        deployment.spec.template,
+        spec=attrs.evolve(spec, containers=[bad_container, bad_container]),
+    )
+    deployment = attrs.evolve(
+        deployment,
+        metadata=attrs.evolve(deployment.metadata, name="Not_A_Name"),
+        spec=attrs.evolve(deployment.spec, template=template),
+    )
+    with pytest.raises(Invalid) as caught:
+        validate(deployment)
+    fields = {cause.field for cause in caught.value.causes}
+    assert fields >= {
+        "metadata.name",
+        "spec.replicas",
+        "spec.template.spec.containers[0].name",
+        "spec.template.spec.containers[0].image",
+        "spec.template.spec.containers[1].name",
+    }
+    message = str(caught.value)
+    assert message.startswith('Deployment.apps "Not_A_Name" is invalid: [')
+    assert "spec.replicas: Invalid value: -1: must be greater than or equal to 0" in message
+    assert "spec.template.spec.containers[0].image: Required value" in message
+    assert 'spec.template.spec.containers[1].name: Duplicate value: "Web_1"' in message
+
+
+def test_selector_is_required_and_must_match_template_labels() -> None:
+    assert "spec.template.metadata.labels" in _fields(
+        _deployment(spec__selector={"matchLabels": {"app": "other"}})
+    )
+    no_selector = attrs.evolve(_deployment(), spec=attrs.evolve(_deployment().spec, selector=None))
+    assert "spec.selector" in _fields(no_selector)
+
+
+def test_max_surge_and_max_unavailable_may_not_both_be_zero() -> None:
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}}
+    causes = validation_causes(_deployment(spec__strategy=strategy))
+    assert [str(c) for c in causes] == [
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
+        "may not be 0 when `maxSurge` is 0"
+    ]
+
+
+def test_ports_must_be_in_range() -> None:
+    deployment = _deployment()
+    container = deployment.spec.template.spec.containers[0]
+    bad = attrs.evolve(container, ports=[attrs.evolve(container.ports[0], container_port=70000)])
+    pod = Pod(
+        metadata=attrs.evolve(deployment.metadata, name="p"),
+        spec=attrs.evolve(deployment.spec.template.spec, containers=[bad]),
+    )
+    assert _fields(pod) == {"spec.containers[0].ports[0].containerPort"}
+
+
+def test_a_pod_without_containers_is_invalid() -> None:
+    pod = default(from_dict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "d"}}))
+    assert _fields(pod) == {"spec.containers"}
+
+
+def test_a_deployment_selector_is_immutable() -> None:
+    old = _deployment()
+    new = _deployment(
+        spec__selector={"matchLabels": {"app": "web", "v": "2"}},
+        spec__template__metadata__labels={"app": "web", "v": "2"},
+    )
+    causes = validation_causes(new, old)
+    assert [c.field for c in causes] == ["spec.selector"]
+    assert causes[0].message.endswith("field is immutable")
+
+
+def _pod(**spec_changes: Any) -> Pod:
+    deployment = _deployment()
+    spec = attrs.evolve(deployment.spec.template.spec, **spec_changes)
+    return Pod(metadata=attrs.evolve(deployment.metadata, name="p"), spec=spec)
+
+
+def test_pod_updates_may_change_images_deadlines_and_add_tolerations() -> None:
+    old = _pod()
+    container = attrs.evolve(old.spec.containers[0], image="nginx:1.26")
+    toleration = Toleration(key="k", operator="Exists", effect="NoSchedule")
+    new = _pod(containers=[container], active_deadline_seconds=60, tolerations=[toleration])
+    assert validation_causes(new, old) == []
+
+
+def test_pod_updates_may_not_change_anything_else() -> None:
+    old = _pod()
+    assert _fields(_pod(node_name="node-1"), old) == {"spec"}
+    toleration = Toleration(key="k", operator="Exists", effect="NoSchedule")
+    assert _fields(_pod(), _pod(tolerations=[toleration])) == {"spec.tolerations"}
+
+
+def test_service_cluster_ip_is_immutable_once_set() -> None:
+    data = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s", "namespace": "d"},
+        "spec": {"clusterIP": "10.0.0.1", "ports": [{"port": 80}]},
+    }
+    old = default(from_dict(data))
+    assert isinstance(old, Service)
+    new = attrs.evolve(old, spec=attrs.evolve(old.spec, cluster_ip="10.0.0.2"))
+    assert _fields(new, old) == {"spec.clusterIP"}
+
+
+def test_service_ports_need_names_when_there_are_several() -> None:
+    data = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s", "namespace": "d"},
+        "spec": {"ports": [{"port": 80}, {"port": 0, "name": "b"}]},
+    }
+    assert _fields(default(from_dict(data))) == {"spec.ports[0].name", "spec.ports[1].port"}
+
+
+def test_a_job_template_must_not_restart_always() -> None:
+    data = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "j", "namespace": "d"},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
+    }
+    causes = validation_causes(default(from_dict(data)))
+    assert [c.field for c in causes] == ["spec.template.spec.restartPolicy"]
+    assert causes[0].type == "FieldValueNotSupported"
+
+
+def test_namespaced_objects_need_a_namespace_and_names_follow_dns_rules() -> None:
+    pod = _pod()
+    pod = attrs.evolve(pod, metadata=attrs.evolve(pod.metadata, namespace="", name="-bad-"))
+    assert _fields(pod) == {"metadata.name", "metadata.namespace"}
