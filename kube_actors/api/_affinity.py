@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 
-from ._base import seq
+from ._base import freeze_seq
 from ._meta import LabelSelector
 
 __all__ = [
@@ -30,20 +30,26 @@ __all__ = [
 class NodeSelectorRequirement:
     key: str = ""
     operator: str = ""  # In, NotIn, Exists, DoesNotExist, Gt, Lt
-    values: tuple[str, ...] = seq()
+    values: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
 class NodeSelectorTerm:
     """Requirements ANDed together; a NodeSelector ORs its terms."""
 
-    match_expressions: tuple[NodeSelectorRequirement, ...] = seq()
-    match_fields: tuple[NodeSelectorRequirement, ...] = seq()
+    match_expressions: tuple[NodeSelectorRequirement, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
+    match_fields: tuple[NodeSelectorRequirement, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
 
 
 @attrs.frozen(kw_only=True)
 class NodeSelector:
-    node_selector_terms: tuple[NodeSelectorTerm, ...] = seq()
+    node_selector_terms: tuple[NodeSelectorTerm, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -56,14 +62,14 @@ class PreferredSchedulingTerm:
 class NodeAffinity:
     required_during_scheduling_ignored_during_execution: NodeSelector | None = None
     preferred_during_scheduling_ignored_during_execution: tuple[PreferredSchedulingTerm, ...] = (
-        seq()
+        attrs.field(default=(), converter=freeze_seq)
     )
 
 
 @attrs.frozen(kw_only=True)
 class PodAffinityTerm:
     label_selector: LabelSelector | None = None
-    namespaces: tuple[str, ...] = seq()
+    namespaces: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     topology_key: str = ""
     namespace_selector: LabelSelector | None = None
 
@@ -76,17 +82,21 @@ class WeightedPodAffinityTerm:
 
 @attrs.frozen(kw_only=True)
 class PodAffinity:
-    required_during_scheduling_ignored_during_execution: tuple[PodAffinityTerm, ...] = seq()
+    required_during_scheduling_ignored_during_execution: tuple[PodAffinityTerm, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
     preferred_during_scheduling_ignored_during_execution: tuple[WeightedPodAffinityTerm, ...] = (
-        seq()
+        attrs.field(default=(), converter=freeze_seq)
     )
 
 
 @attrs.frozen(kw_only=True)
 class PodAntiAffinity:
-    required_during_scheduling_ignored_during_execution: tuple[PodAffinityTerm, ...] = seq()
+    required_during_scheduling_ignored_during_execution: tuple[PodAffinityTerm, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
     preferred_during_scheduling_ignored_during_execution: tuple[WeightedPodAffinityTerm, ...] = (
-        seq()
+        attrs.field(default=(), converter=freeze_seq)
     )
 
 
@@ -127,7 +137,7 @@ class TopologySpreadConstraint:
     min_domains: int | None = None
     node_affinity_policy: str = ""
     node_taints_policy: str = ""
-    match_label_keys: tuple[str, ...] = seq()
+    match_label_keys: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import attrs
 
-from ._base import omitempty, seq
-from ._container import resource_list
+from ._base import EMPTY, freeze_seq, omitempty
+from ._container import quantities
 from ._intstr import IntOrString
 from ._meta import LabelSelector, ObjectMeta
 from ._pod import PodTemplateSpec
@@ -94,7 +94,7 @@ class DeploymentStatus:
     available_replicas: int = omitempty(0)
     unavailable_replicas: int = omitempty(0)
     terminating_replicas: int | None = None
-    conditions: tuple[DeploymentCondition, ...] = seq()
+    conditions: tuple[DeploymentCondition, ...] = attrs.field(default=(), converter=freeze_seq)
     collision_count: int | None = None
 
 
@@ -132,7 +132,7 @@ class ReplicaSetStatus:
     available_replicas: int = omitempty(0)
     terminating_replicas: int | None = None
     observed_generation: int = omitempty(0)
-    conditions: tuple[ReplicaSetCondition, ...] = seq()
+    conditions: tuple[ReplicaSetCondition, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -185,7 +185,7 @@ class DaemonSetStatus:
     number_available: int = omitempty(0)
     number_unavailable: int = omitempty(0)
     collision_count: int | None = None
-    conditions: tuple[DaemonSetCondition, ...] = seq()
+    conditions: tuple[DaemonSetCondition, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -203,13 +203,13 @@ class DaemonSet:
 
 @attrs.frozen(kw_only=True)
 class VolumeResourceRequirements:
-    limits: Mapping[str, Quantity] = resource_list()
-    requests: Mapping[str, Quantity] = resource_list()
+    limits: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
+    requests: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
 
 
 @attrs.frozen(kw_only=True)
 class PersistentVolumeClaimSpec:
-    access_modes: tuple[str, ...] = seq()
+    access_modes: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     selector: LabelSelector | None = None
     resources: VolumeResourceRequirements = attrs.field(default=VolumeResourceRequirements())
     volume_name: str = ""
@@ -242,7 +242,9 @@ class StatefulSetSpec:
     replicas: int | None = None
     selector: LabelSelector | None = None
     template: PodTemplateSpec = attrs.field(default=PodTemplateSpec())
-    volume_claim_templates: tuple[PersistentVolumeClaim, ...] = seq()
+    volume_claim_templates: tuple[PersistentVolumeClaim, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
     service_name: str = ""
     pod_management_policy: str = ""  # OrderedReady or Parallel
     update_strategy: StatefulSetUpdateStrategy | None = None
@@ -265,7 +267,7 @@ class StatefulSetStatus:
     current_revision: str = ""
     update_revision: str = ""
     collision_count: int | None = None
-    conditions: tuple[StatefulSetCondition, ...] = seq()
+    conditions: tuple[StatefulSetCondition, ...] = attrs.field(default=(), converter=freeze_seq)
     available_replicas: int = omitempty(0)
 
 

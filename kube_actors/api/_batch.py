@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from ._base import omitempty, seq
+from ._base import freeze_seq, omitempty
 from ._meta import LabelSelector, ObjectMeta
 from ._pod import PodTemplateSpec
 
@@ -40,7 +40,7 @@ class JobCondition:
 
 @attrs.frozen(kw_only=True)
 class JobStatus:
-    conditions: tuple[JobCondition, ...] = seq()
+    conditions: tuple[JobCondition, ...] = attrs.field(default=(), converter=freeze_seq)
     start_time: dt.datetime | None = None
     completion_time: dt.datetime | None = None
     active: int = omitempty(0)

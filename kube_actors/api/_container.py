@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ._base import freeze_map, omitempty, seq
+from ._base import EMPTY, freeze_map, freeze_seq, omitempty
 from ._intstr import IntOrString
 from ._quantity import Quantity
 
@@ -33,16 +33,11 @@ __all__ = [
 ]
 
 
-def _quantities(value: Mapping[str, Any]) -> Mapping[str, Any]:
+def quantities(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """Freeze a resource list, accepting ``"100m"`` or ``2`` where a Quantity is meant."""
     if not value:
         return freeze_map(value)
     return freeze_map({name: Quantity(amount) for name, amount in value.items()})
-
-
-def resource_list() -> Any:
-    """A ``{resource name: Quantity}`` map field."""
-    return attrs.field(default=freeze_map({}), converter=_quantities)
 
 
 @attrs.frozen(kw_only=True)
@@ -74,8 +69,8 @@ class EnvVar:
 
 @attrs.frozen(kw_only=True)
 class ResourceRequirements:
-    limits: Mapping[str, Quantity] = resource_list()
-    requests: Mapping[str, Quantity] = resource_list()
+    limits: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
+    requests: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +83,7 @@ class VolumeMount:
 
 @attrs.frozen(kw_only=True)
 class ExecAction:
-    command: tuple[str, ...] = seq()
+    command: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -103,7 +98,7 @@ class HTTPGetAction:
     port: IntOrString = 0
     host: str = ""
     scheme: str = ""
-    http_headers: tuple[HTTPHeader, ...] = seq()
+    http_headers: tuple[HTTPHeader, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,13 +126,13 @@ class Probe:
 class Container:
     name: str = ""
     image: str = ""
-    command: tuple[str, ...] = seq()
-    args: tuple[str, ...] = seq()
+    command: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    args: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     working_dir: str = ""
-    ports: tuple[ContainerPort, ...] = seq()
-    env: tuple[EnvVar, ...] = seq()
+    ports: tuple[ContainerPort, ...] = attrs.field(default=(), converter=freeze_seq)
+    env: tuple[EnvVar, ...] = attrs.field(default=(), converter=freeze_seq)
     resources: ResourceRequirements = attrs.field(default=ResourceRequirements())
-    volume_mounts: tuple[VolumeMount, ...] = seq()
+    volume_mounts: tuple[VolumeMount, ...] = attrs.field(default=(), converter=freeze_seq)
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None

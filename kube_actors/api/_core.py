@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from ._base import omitempty, seq
+from ._base import freeze_seq, omitempty
 from ._meta import ObjectMeta, ObjectReference
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class NamespaceSpec:
-    finalizers: tuple[str, ...] = seq()
+    finalizers: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -43,7 +43,7 @@ class NamespaceCondition:
 @attrs.frozen(kw_only=True)
 class NamespaceStatus:
     phase: str = ""  # Active, Terminating
-    conditions: tuple[NamespaceCondition, ...] = seq()
+    conditions: tuple[NamespaceCondition, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -69,8 +69,10 @@ class ServiceAccount:
     kind: ClassVar[str] = "ServiceAccount"
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta())
-    secrets: tuple[ObjectReference, ...] = seq()
-    image_pull_secrets: tuple[LocalObjectReference, ...] = seq()
+    secrets: tuple[ObjectReference, ...] = attrs.field(default=(), converter=freeze_seq)
+    image_pull_secrets: tuple[LocalObjectReference, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
     automount_service_account_token: bool | None = None
 
 

@@ -8,7 +8,7 @@ from typing import ClassVar, Protocol
 
 import attrs
 
-from ._base import mapping, omitempty, seq
+from ._base import EMPTY, freeze_map, freeze_seq, omitempty
 
 __all__ = [
     "KubeObject",
@@ -44,10 +44,10 @@ class ObjectMeta:
     creation_timestamp: dt.datetime | None = None
     deletion_timestamp: dt.datetime | None = None
     deletion_grace_period_seconds: int | None = None
-    labels: Mapping[str, str] = mapping()
-    annotations: Mapping[str, str] = mapping()
-    owner_references: tuple[OwnerReference, ...] = seq()
-    finalizers: tuple[str, ...] = seq()
+    labels: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
+    annotations: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
+    owner_references: tuple[OwnerReference, ...] = attrs.field(default=(), converter=freeze_seq)
+    finalizers: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -67,15 +67,17 @@ class ObjectReference:
 class LabelSelectorRequirement:
     key: str = ""
     operator: str = ""  # In, NotIn, Exists, DoesNotExist
-    values: tuple[str, ...] = seq()
+    values: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
 class LabelSelector:
     """A selector as objects carry it; compile it with ``compile_selector`` to match."""
 
-    match_labels: Mapping[str, str] = mapping()
-    match_expressions: tuple[LabelSelectorRequirement, ...] = seq()
+    match_labels: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
+    match_expressions: tuple[LabelSelectorRequirement, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
 
 
 class KubeObject(Protocol):

@@ -9,8 +9,8 @@ from typing import ClassVar
 import attrs
 
 from ._affinity import Taint
-from ._base import seq
-from ._container import resource_list
+from ._base import EMPTY, freeze_seq
+from ._container import quantities
 from ._meta import ObjectMeta
 from ._quantity import Quantity
 
@@ -28,10 +28,10 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class NodeSpec:
     pod_cidr: str = ""
-    pod_cidrs: tuple[str, ...] = seq()
+    pod_cidrs: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     provider_id: str = ""
     unschedulable: bool | None = None
-    taints: tuple[Taint, ...] = seq()
+    taints: tuple[Taint, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -52,7 +52,7 @@ class NodeAddress:
 
 @attrs.frozen(kw_only=True)
 class ContainerImage:
-    names: tuple[str, ...] = seq()
+    names: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     size_bytes: int | None = None
 
 
@@ -72,13 +72,13 @@ class NodeSystemInfo:
 
 @attrs.frozen(kw_only=True)
 class NodeStatus:
-    capacity: Mapping[str, Quantity] = resource_list()
-    allocatable: Mapping[str, Quantity] = resource_list()
+    capacity: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
+    allocatable: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
     phase: str = ""
-    conditions: tuple[NodeCondition, ...] = seq()
-    addresses: tuple[NodeAddress, ...] = seq()
+    conditions: tuple[NodeCondition, ...] = attrs.field(default=(), converter=freeze_seq)
+    addresses: tuple[NodeAddress, ...] = attrs.field(default=(), converter=freeze_seq)
     node_info: NodeSystemInfo | None = None
-    images: tuple[ContainerImage, ...] = seq()
+    images: tuple[ContainerImage, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)

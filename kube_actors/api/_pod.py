@@ -9,8 +9,8 @@ from typing import ClassVar
 import attrs
 
 from ._affinity import Affinity, Toleration, TopologySpreadConstraint
-from ._base import mapping, seq
-from ._container import Container, ContainerStatus, resource_list
+from ._base import EMPTY, freeze_map, freeze_seq
+from ._container import Container, ContainerStatus, quantities
 from ._meta import ObjectMeta
 from ._quantity import Quantity
 
@@ -75,14 +75,14 @@ class Volume:
 
 @attrs.frozen(kw_only=True)
 class PodSpec:
-    containers: tuple[Container, ...] = seq()
-    init_containers: tuple[Container, ...] = seq()
-    volumes: tuple[Volume, ...] = seq()
+    containers: tuple[Container, ...] = attrs.field(default=(), converter=freeze_seq)
+    init_containers: tuple[Container, ...] = attrs.field(default=(), converter=freeze_seq)
+    volumes: tuple[Volume, ...] = attrs.field(default=(), converter=freeze_seq)
     restart_policy: str = ""
     termination_grace_period_seconds: int | None = None
     active_deadline_seconds: int | None = None
     dns_policy: str = ""
-    node_selector: Mapping[str, str] = mapping()
+    node_selector: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
     service_account_name: str = ""
     automount_service_account_token: bool | None = None
     node_name: str = ""
@@ -91,12 +91,14 @@ class PodSpec:
     subdomain: str = ""
     affinity: Affinity | None = None
     scheduler_name: str = ""
-    tolerations: tuple[Toleration, ...] = seq()
+    tolerations: tuple[Toleration, ...] = attrs.field(default=(), converter=freeze_seq)
     priority_class_name: str = ""
     priority: int | None = None
     preemption_policy: str | None = None
-    overhead: Mapping[str, Quantity] = resource_list()
-    topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = seq()
+    overhead: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
+    topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
     enable_service_links: bool | None = None
 
 
@@ -123,17 +125,19 @@ class HostIP:
 @attrs.frozen(kw_only=True)
 class PodStatus:
     phase: str = ""  # Pending, Running, Succeeded, Failed, Unknown
-    conditions: tuple[PodCondition, ...] = seq()
+    conditions: tuple[PodCondition, ...] = attrs.field(default=(), converter=freeze_seq)
     message: str = ""
     reason: str = ""
     nominated_node_name: str = ""
     host_ip: str = ""
-    host_ips: tuple[HostIP, ...] = seq()
+    host_ips: tuple[HostIP, ...] = attrs.field(default=(), converter=freeze_seq)
     pod_ip: str = ""
-    pod_ips: tuple[PodIP, ...] = seq()
+    pod_ips: tuple[PodIP, ...] = attrs.field(default=(), converter=freeze_seq)
     start_time: dt.datetime | None = None
-    init_container_statuses: tuple[ContainerStatus, ...] = seq()
-    container_statuses: tuple[ContainerStatus, ...] = seq()
+    init_container_statuses: tuple[ContainerStatus, ...] = attrs.field(
+        default=(), converter=freeze_seq
+    )
+    container_statuses: tuple[ContainerStatus, ...] = attrs.field(default=(), converter=freeze_seq)
     qos_class: str = attrs.field(default="", metadata={"wire": "qosClass"})
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from ._base import mapping, seq
+from ._base import EMPTY, freeze_map, freeze_seq
 from ._intstr import IntOrString
 from ._meta import ObjectMeta, ObjectReference
 
@@ -48,10 +48,10 @@ class SessionAffinityConfig:
 @attrs.frozen(kw_only=True)
 class ServiceSpec:
     type: str = ""  # ClusterIP, NodePort, LoadBalancer, ExternalName
-    selector: Mapping[str, str] = mapping()
-    ports: tuple[ServicePort, ...] = seq()
+    selector: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
+    ports: tuple[ServicePort, ...] = attrs.field(default=(), converter=freeze_seq)
     cluster_ip: str = ""
-    cluster_ips: tuple[str, ...] = seq()
+    cluster_ips: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     external_name: str = ""
     session_affinity: str = ""  # None or ClientIP
     session_affinity_config: SessionAffinityConfig | None = None
@@ -93,9 +93,9 @@ class EndpointPort:
 
 @attrs.frozen(kw_only=True)
 class EndpointSubset:
-    addresses: tuple[EndpointAddress, ...] = seq()
-    not_ready_addresses: tuple[EndpointAddress, ...] = seq()
-    ports: tuple[EndpointPort, ...] = seq()
+    addresses: tuple[EndpointAddress, ...] = attrs.field(default=(), converter=freeze_seq)
+    not_ready_addresses: tuple[EndpointAddress, ...] = attrs.field(default=(), converter=freeze_seq)
+    ports: tuple[EndpointPort, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,4 +106,4 @@ class Endpoints:
     kind: ClassVar[str] = "Endpoints"
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta())
-    subsets: tuple[EndpointSubset, ...] = seq()
+    subsets: tuple[EndpointSubset, ...] = attrs.field(default=(), converter=freeze_seq)

@@ -75,17 +75,20 @@ def test_probe_and_port_defaults() -> None:
 
 
 def test_deployment_defaults() -> None:
-    deployment = default(_load(f"""
+    deployment = default(
+        _load(f"""
 apiVersion: apps/v1
 kind: Deployment
 metadata: {{name: d}}
 spec:
   selector: {{matchLabels: {{app: a}}}}
-  template:{POD_TEMPLATE}"""))
+  template:{POD_TEMPLATE}""")
+    )
     assert isinstance(deployment, Deployment)
     spec = deployment.spec
     assert spec.replicas == 1
-    assert spec.strategy is not None and spec.strategy.type == "RollingUpdate"
+    assert spec.strategy is not None
+    assert spec.strategy.type == "RollingUpdate"
     assert spec.strategy.rolling_update is not None
     assert spec.strategy.rolling_update.max_surge == "25%"
     assert spec.strategy.rolling_update.max_unavailable == "25%"
@@ -96,18 +99,23 @@ spec:
 
 def test_stateful_set_daemon_set_and_job_defaults() -> None:
     header = "metadata: {{name: x}}\nspec:\n  selector: {{matchLabels: {{app: a}}}}\n  template:"
-    stateful = default(_load("apiVersion: apps/v1\nkind: StatefulSet\n" + header.format() + POD_TEMPLATE))
+    stateful = default(
+        _load("apiVersion: apps/v1\nkind: StatefulSet\n" + header.format() + POD_TEMPLATE)
+    )
     assert isinstance(stateful, StatefulSet)
     assert stateful.spec.replicas == 1
     assert stateful.spec.pod_management_policy == "OrderedReady"
     assert stateful.spec.update_strategy is not None
     assert stateful.spec.update_strategy.rolling_update is not None
     assert stateful.spec.update_strategy.rolling_update.partition == 0
-    daemon = default(_load("apiVersion: apps/v1\nkind: DaemonSet\n" + header.format() + POD_TEMPLATE))
+    daemon = default(
+        _load("apiVersion: apps/v1\nkind: DaemonSet\n" + header.format() + POD_TEMPLATE)
+    )
     assert isinstance(daemon, DaemonSet)
     assert daemon.spec.update_strategy is not None
     rolling = daemon.spec.update_strategy.rolling_update
-    assert rolling is not None and (rolling.max_unavailable, rolling.max_surge) == (1, 0)
+    assert rolling is not None
+    assert (rolling.max_unavailable, rolling.max_surge) == (1, 0)
     job = default(_load("apiVersion: batch/v1\nkind: Job\n" + header.format() + POD_TEMPLATE))
     assert isinstance(job, Job)
     spec = job.spec
@@ -116,29 +124,34 @@ def test_stateful_set_daemon_set_and_job_defaults() -> None:
 
 
 def test_service_defaults() -> None:
-    service = default(_load("""
+    service = default(
+        _load("""
 apiVersion: v1
 kind: Service
 metadata: {name: s}
 spec:
   sessionAffinity: ClientIP
   ports: [{port: 80}]
-"""))
+""")
+    )
     assert isinstance(service, Service)
     assert service.spec.type == "ClusterIP"
     port = service.spec.ports[0]
     assert (port.protocol, port.target_port) == ("TCP", 80)
     config = service.spec.session_affinity_config
-    assert config is not None and config.client_ip is not None
+    assert config is not None
+    assert config.client_ip is not None
     assert config.client_ip.timeout_seconds == 10800
 
 
 def test_defaulting_twice_changes_nothing_and_returns_the_same_object() -> None:
-    deployment = default(_load(f"""
+    deployment = default(
+        _load(f"""
 apiVersion: apps/v1
 kind: Deployment
 metadata: {{name: d}}
 spec:
   selector: {{matchLabels: {{app: a}}}}
-  template:{POD_TEMPLATE}"""))
+  template:{POD_TEMPLATE}""")
+    )
     assert default(deployment) is deployment

@@ -117,7 +117,9 @@ def test_ports_must_be_in_range() -> None:
 
 
 def test_a_pod_without_containers_is_invalid() -> None:
-    pod = default(from_dict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "d"}}))
+    pod = default(
+        from_dict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "d"}})
+    )
     assert _fields(pod) == {"spec.containers"}
 
 
