@@ -4,6 +4,9 @@ It knows nothing of Kubernetes; every component of kube_actors is built on it.
 """
 
 from ._actor import Actor as Actor
+from ._broadcast import Broadcast as Broadcast
+from ._broadcast import Lagged as Lagged
+from ._broadcast import Subscription as Subscription
 from ._cell import BATCH as BATCH
 from ._clock import ClockKind as ClockKind
 from ._clock import is_virtual_time as is_virtual_time
@@ -30,8 +33,11 @@ __all__ = [
     "ActorRef",
     "ActorStatistics",
     "ActorSystem",
+    "Broadcast",
     "ClockKind",
+    "Lagged",
     "Request",
+    "Subscription",
     "Supervision",
     "Timer",
     "Trace",

@@ -143,6 +143,22 @@ from ._registry import kinds as kinds
 from ._registry import lookup_kind as lookup_kind
 from ._registry import lookup_plural as lookup_plural
 from ._registry import register_kind as register_kind
+from ._requests import Create as Create
+from ._requests import Delete as Delete
+from ._requests import DeleteOptions as DeleteOptions
+from ._requests import Get as Get
+from ._requests import List as List
+from ._requests import ObjectList as ObjectList
+from ._requests import Patch as Patch
+from ._requests import PatchType as PatchType
+from ._requests import Preconditions as Preconditions
+from ._requests import PropagationPolicy as PropagationPolicy
+from ._requests import Update as Update
+from ._requests import UpdateStatus as UpdateStatus
+from ._requests import Watch as Watch
+from ._requests import WatchEvent as WatchEvent
+from ._requests import WatchEventType as WatchEventType
+from ._requests import WatchStream as WatchStream
 from ._selectors import Requirement as Requirement
 from ._selectors import Selector as Selector
 from ._selectors import compile_selector as compile_selector
@@ -173,12 +189,15 @@ __all__ = [
     "ContainerStateTerminated",
     "ContainerStateWaiting",
     "ContainerStatus",
+    "Create",
     "DaemonSet",
     "DaemonSetCondition",
     "DaemonSetSpec",
     "DaemonSetStatus",
     "DaemonSetUpdateStrategy",
     "DefaultHook",
+    "Delete",
+    "DeleteOptions",
     "Deployment",
     "DeploymentCondition",
     "DeploymentSpec",
@@ -197,6 +216,7 @@ __all__ = [
     "FieldSelector",
     "FieldTerm",
     "FrozenDict",
+    "Get",
     "HTTPGetAction",
     "HTTPHeader",
     "HostIP",
@@ -212,6 +232,7 @@ __all__ = [
     "LabelSelectorRequirement",
     "Lease",
     "LeaseSpec",
+    "List",
     "LocalObjectReference",
     "Namespace",
     "NamespaceCondition",
@@ -228,9 +249,12 @@ __all__ = [
     "NodeStatus",
     "NodeSystemInfo",
     "ObjectFieldSelector",
+    "ObjectList",
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
+    "Patch",
+    "PatchType",
     "PersistentVolumeClaim",
     "PersistentVolumeClaimSpec",
     "PersistentVolumeClaimVolumeSource",
@@ -243,9 +267,11 @@ __all__ = [
     "PodSpec",
     "PodStatus",
     "PodTemplateSpec",
+    "Preconditions",
     "PreferredSchedulingTerm",
     "PriorityClass",
     "Probe",
+    "PropagationPolicy",
     "Quantity",
     "QuantityFormat",
     "ReplicaSet",
@@ -274,10 +300,16 @@ __all__ = [
     "Taint",
     "Toleration",
     "TopologySpreadConstraint",
+    "Update",
+    "UpdateStatus",
     "ValidateHook",
     "Volume",
     "VolumeMount",
     "VolumeResourceRequirements",
+    "Watch",
+    "WatchEvent",
+    "WatchEventType",
+    "WatchStream",
     "WeightedPodAffinityTerm",
     "compile_selector",
     "controller_of",
