@@ -7,8 +7,8 @@ import kube_actors.actors
 import kube_actors.errors
 
 
-def test_the_top_level_package_exports_its_version() -> None:
-    assert kube_actors.__all__ == ["__version__"]
+def test_the_top_level_package_exports_the_cluster_the_client_the_errors_and_its_version() -> None:
+    assert kube_actors.__all__ == ["Client", "Cluster", "__version__", "errors"]
     assert kube_actors.__version__.count(".") == 2
 
 

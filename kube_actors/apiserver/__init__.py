@@ -1,1 +1,10 @@
-"""The apiserver actor: CRUD, status, watch cache, admission, optimistic concurrency."""
+"""The apiserver actor: CRUD, status, watch cache and fan-out, admission, optimistic
+concurrency, finalizers and graceful deletion."""
+
+from ._actor import ApiServer as ApiServer
+from ._admission import DEFAULT_PLUGINS as DEFAULT_PLUGINS
+from ._admission import AdmissionPlugin as AdmissionPlugin
+from ._admission import Lookup as Lookup
+from ._admission import Operation as Operation
+
+__all__ = ["DEFAULT_PLUGINS", "AdmissionPlugin", "ApiServer", "Lookup", "Operation"]

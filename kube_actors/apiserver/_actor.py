@@ -1,0 +1,728 @@
+"""The apiserver actor: every read and write of the cluster's objects goes through it.
+
+A request message (``kube_actors.api``'s ``Create``, ``Get``, ``List``, ``Watch``, ``Update``,
+``UpdateStatus``, ``Patch``, ``Delete``) is handled in Kubernetes' order:
+
+1. find the kind in the registry, fill the namespace in, default the object;
+2. admit it (``NamespaceLifecycle``, ``ServiceAccount``, ``Priority``,
+   ``DefaultTolerationSeconds``) and validate it, reporting every bad field at once;
+3. write it through the etcd actor in a transaction that compares the key's revision, so a
+   write based on a stale resourceVersion is a Conflict and no acknowledged write is lost;
+4. answer the object as stored, its resourceVersion the etcd revision of the write.
+
+Reads and watches are served by the watch cache (``_cache.py``), fed by one etcd watch. A read
+with resourceVersion "" is consistent: it waits until the cache has applied every revision the
+apiserver knows the store has reached, so a client always reads its own writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from kube_actors.actors import Actor, ActorRef, wall_clock
+from kube_actors.api import (
+    Binding,
+    Create,
+    Delete,
+    DeleteOptions,
+    Get,
+    KindInfo,
+    List,
+    Namespace,
+    ObjectList,
+    Patch,
+    Pod,
+    PodCondition,
+    PriorityClass,
+    Update,
+    UpdateStatus,
+    Watch,
+    WatchEvent,
+    compile_selector,
+    default,
+    from_dict,
+    kind_info,
+    lookup_plural,
+    parse_field_selector,
+    set_condition,
+    to_dict,
+    validate,
+)
+from kube_actors.api import ObjectMeta as _ObjectMeta
+from kube_actors.errors import (
+    AlreadyExists,
+    ApiError,
+    BadRequest,
+    Compacted,
+    Conflict,
+    FieldCause,
+    Gone,
+    Invalid,
+    MethodNotSupported,
+    NotFound,
+)
+from kube_actors.etcd import (
+    Compare,
+    Event,
+    Put,
+    Range,
+    Status,
+    Txn,
+    Watcher,
+    prefix_end,
+)
+from kube_actors.etcd import Delete as StoreDelete
+from kube_actors.etcd import Watch as StoreWatch
+
+from ._admission import (
+    DEFAULT_PLUGINS,
+    PROTECTED_NAMESPACES,
+    SYSTEM_PRIORITY_CLASSES,
+    AdmissionPlugin,
+    Operation,
+)
+from ._cache import CacheEvent, KindCache, with_resource_version
+from ._keys import ROOT, namespace_prefix, object_key, resource_of
+from ._patch import apply_patch
+from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
+from ._watch import ApiWatchStream, Matcher
+
+__all__ = ["ApiServer"]
+
+#: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
+
+
+@attrs.frozen
+class _Bookmark:
+    """Timer message: send watchers a bookmark of the current resourceVersion."""
+
+
+class ApiServer(Actor):
+    """The cluster's apiserver. Talks to the store only through the ``etcd`` actor."""
+
+    component = "apiserver"
+
+    def __init__(
+        self,
+        etcd: ActorRef,
+        *,
+        admission: Sequence[AdmissionPlugin] = DEFAULT_PLUGINS,
+        watch_cache_size: int = 10_000,
+        max_watch_lag: int = 100_000,
+        bookmark_interval: float = 60.0,
+    ) -> None:
+        self.etcd = etcd
+        self.admission = tuple(admission)
+        self.watch_cache_size = watch_cache_size
+        self.max_watch_lag = max_watch_lag
+        self.bookmark_interval = bookmark_interval
+        self._caches: dict[tuple[str, str], KindCache] = {}
+        self._loaded_at = 0
+        #: The newest store revision any answer from etcd showed.
+        self._store_revision = 0
+        #: The newest revision the watch cache has applied.
+        self._applied = 0
+        self._catching_up: dict[int, list[asyncio.Future[None]]] = defaultdict(list)
+
+    # ------------------------------------------------------------------------- start
+
+    async def on_start(self) -> None:
+        snapshot = await self.etcd.ask(Range.prefix(ROOT))
+        revision = snapshot.revision
+        self._store_revision = self._applied = self._loaded_at = revision
+        by_resource: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for kv in snapshot.kvs:
+            by_resource[resource_of(kv.key)].append(kv)
+        for resource, kvs in by_resource.items():
+            cache = self._cache_of_resource(*resource)
+            if cache is not None:
+                cache.load(kvs, revision)
+        watcher = await self.etcd.ask(StoreWatch.prefix(ROOT, start_revision=revision + 1))
+        self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
+        await self._ensure_system_objects()
+        self.send_after(self.bookmark_interval, _Bookmark())
+
+    async def _ensure_system_objects(self) -> None:
+        for name in _SYSTEM_NAMESPACES:
+            if self._lookup_get(Namespace, "", name) is None:
+                await self._create(Namespace(metadata=_ObjectMeta(name=name)))
+        for priority_class in SYSTEM_PRIORITY_CLASSES:
+            if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
+                await self._create(priority_class)
+
+    # ------------------------------------------------------------------------ dispatch
+
+    async def receive(self, message: Any) -> Any:
+        match message:
+            case Create(obj=obj):
+                if isinstance(obj, Binding):
+                    return await self._bind(obj)
+                return await self._create(obj)
+            case Get(kind=kind, name=name, namespace=namespace):
+                info = self._info(kind)
+                await self._caught_up()
+                obj = self._cache(info).objects.get(object_key(info, namespace, name))
+                if obj is None:
+                    raise _not_found(info, name)
+                return obj
+            case List():
+                return await self._list(message)
+            case Watch():
+                return await self._watch(message)
+            case Update(obj=obj):
+                return await self._update(obj)
+            case UpdateStatus(obj=obj):
+                return await self._update_status(obj)
+            case Patch():
+                return await self._patch(message)
+            case Delete(kind=kind, name=name, namespace=namespace, options=options):
+                return await self._delete(self._info(kind), namespace, name, options)
+            case _Bookmark():
+                self._publish_bookmarks()
+                self.send_after(self.bookmark_interval, _Bookmark())
+                return None
+        raise MethodNotSupported(f"the apiserver does not handle {type(message).__name__}")
+
+    # ------------------------------------------------------------------------- create
+
+    async def _create(self, obj: Any) -> Any:
+        info = self._info(type(obj))
+        obj = self._scoped(info, obj)
+        meta = obj.metadata
+        if not meta.name:
+            if not meta.generate_name:
+                raise Invalid.for_object(
+                    info.kind,
+                    "",
+                    [_required("metadata.name", "name or generateName is required")],
+                    group=info.group,
+                )
+            suffix = "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
+            obj = attrs.evolve(obj, metadata=attrs.evolve(meta, name=meta.generate_name + suffix))
+        await self._caught_up()
+        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=self._now())
+        obj = self._admit("CREATE", info, obj, None)
+        validate(obj)
+        key = object_key(info, obj.metadata.namespace, obj.metadata.name)
+        response = await self.etcd.ask(
+            Txn(compare=[Compare.create_revision(key, "=", 0)], success=[Put(key=key, value=obj)])
+        )
+        self._observe(response.revision)
+        if not response.succeeded:
+            raise _already_exists(info, obj.metadata.name)
+        return with_resource_version(obj, response.revision)
+
+    async def _bind(self, binding: Binding) -> Any:
+        """The ``pods/binding`` subresource: set ``spec.nodeName`` once, and PodScheduled."""
+        info = self._info(Pod)
+        namespace = binding.metadata.namespace or "default"
+        name = binding.metadata.name
+        current = await self._current(info, namespace, name)
+        node = binding.target.name
+        if current.spec.node_name:
+            raise Conflict(
+                f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is '
+                f"already assigned to node {current.spec.node_name!r}",
+                kind="Pod",
+                name=name,
+            )
+        if current.metadata.deletion_timestamp is not None:
+            raise Conflict(
+                f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is being '
+                "deleted, cannot be assigned to a host",
+                kind="Pod",
+                name=name,
+            )
+        scheduled = PodCondition(
+            type="PodScheduled", status="True", last_transition_time=self._now()
+        )
+        bound = attrs.evolve(
+            current,
+            spec=attrs.evolve(current.spec, node_name=node),
+            status=attrs.evolve(
+                current.status,
+                conditions=set_condition(current.status.conditions, scheduled),
+            ),
+        )
+        return await self._store(info, bound, current)
+
+    # ------------------------------------------------------------------------- update
+
+    async def _update(self, obj: Any) -> Any:
+        info = self._info(type(obj))
+        obj = self._scoped(info, obj)
+        current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
+        self._check_version(info, obj, current)
+        new = prepare_for_update(default(obj), current)
+        new = self._admit("UPDATE", info, new, current)
+        return await self._validated_store(info, new, current)
+
+    async def _update_status(self, obj: Any) -> Any:
+        info = self._info(type(obj))
+        obj = self._scoped(info, obj)
+        current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
+        self._check_version(info, obj, current)
+        new = prepare_for_status_update(obj, current)
+        return await self._validated_store(info, new, current)
+
+    async def _patch(self, message: Patch) -> Any:
+        info = self._info(message.kind)
+        namespace = message.namespace or ("default" if info.namespaced else "")
+        current = await self._current(info, namespace, message.name)
+        document = apply_patch(to_dict(current), message.patch, message.patch_type)
+        document.setdefault("apiVersion", info.api_version)
+        document.setdefault("kind", info.kind)
+        patched = from_dict(document)
+        if type(patched) is not info.cls:
+            raise BadRequest("a patch cannot change an object's apiVersion or kind")
+        if message.subresource == "status":
+            return await self._update_status(patched)
+        return await self._update(patched)
+
+    def _check_version(self, info: KindInfo, obj: Any, current: Any) -> None:
+        wanted = obj.metadata.resource_version
+        if wanted and wanted != current.metadata.resource_version:
+            raise _conflict(info, obj.metadata.name)
+
+    async def _validated_store(self, info: KindInfo, new: Any, current: Any) -> Any:
+        _check_no_new_finalizers(info, new, current)
+        validate(new, current)
+        return await self._store(info, new, current)
+
+    async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
+        """Write ``new`` over ``current`` if the store still has ``current``; a no-op update
+        writes nothing. An object being deleted whose last finalizer went is deleted now."""
+        if new == current:
+            return current
+        if _ready_to_go(new):
+            return await self._remove(info, new, current)
+        key = object_key(info, new.metadata.namespace, new.metadata.name)
+        stored = attrs.evolve(new, metadata=attrs.evolve(new.metadata, resource_version=""))
+        response = await self.etcd.ask(
+            Txn(
+                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
+                success=[Put(key=key, value=stored)],
+            )
+        )
+        self._observe(response.revision)
+        if not response.succeeded:
+            raise _conflict(info, new.metadata.name)
+        return with_resource_version(stored, response.revision)
+
+    # ------------------------------------------------------------------------- delete
+
+    async def _delete(
+        self, info: KindInfo, namespace: str, name: str, options: DeleteOptions
+    ) -> Any:
+        namespace = namespace or ("default" if info.namespaced else "")
+        current = await self._current(info, namespace, name)
+        self._admit("DELETE", info, current, current)
+        _check_preconditions(info, current, options)
+        meta = current.metadata
+        finalizers = list(meta.finalizers)
+        policy = options.propagation_policy
+        if policy == "Orphan" and "orphan" not in finalizers:
+            finalizers.append("orphan")
+        elif policy == "Foreground" and "foregroundDeletion" not in finalizers:
+            finalizers.append("foregroundDeletion")
+        grace = self._grace_period(current, options)
+        if meta.deletion_timestamp is not None:
+            # Already being deleted: a shorter grace period may still bring it forward.
+            shorter = grace < (meta.deletion_grace_period_seconds or 0)
+            if not shorter and tuple(finalizers) == meta.finalizers:
+                return current
+        if grace > 0 or finalizers or _namespace_finalizers(current):
+            marked = self._mark_deleted(current, grace, finalizers)
+            if grace > 0 or not _ready_to_go(marked):
+                return await self._store(info, marked, current)
+        return await self._remove(info, current, current)
+
+    def _grace_period(self, obj: Any, options: DeleteOptions) -> int:
+        if not isinstance(obj, Pod):
+            return 0
+        # An unscheduled or finished Pod has no kubelet to stop it: it goes at once.
+        if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
+            return 0
+        if options.grace_period_seconds is not None:
+            return max(options.grace_period_seconds, 0)
+        seconds = obj.spec.termination_grace_period_seconds
+        return 30 if seconds is None else seconds
+
+    def _mark_deleted(self, obj: Any, grace: int, finalizers: list[str]) -> Any:
+        meta = obj.metadata
+        when = self._now() + dt.timedelta(seconds=grace)
+        if meta.deletion_timestamp is not None and meta.deletion_timestamp < when:
+            when = meta.deletion_timestamp
+        meta = attrs.evolve(
+            meta,
+            deletion_timestamp=when,
+            deletion_grace_period_seconds=grace,
+            finalizers=tuple(finalizers),
+        )
+        marked = attrs.evolve(obj, metadata=meta)
+        if isinstance(marked, Namespace):
+            marked = attrs.evolve(marked, status=attrs.evolve(marked.status, phase="Terminating"))
+        return marked
+
+    async def _remove(self, info: KindInfo, last: Any, current: Any) -> Any:
+        key = object_key(info, current.metadata.namespace, current.metadata.name)
+        response = await self.etcd.ask(
+            Txn(
+                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
+                success=[StoreDelete(key=key)],
+            )
+        )
+        self._observe(response.revision)
+        if not response.succeeded:
+            raise _conflict(info, current.metadata.name)
+        return with_resource_version(last, response.revision)
+
+    # --------------------------------------------------------------------------- list
+
+    async def _list(self, message: List) -> ObjectList:
+        info = self._info(message.kind)
+        matches = self._matcher(info, message.namespace, message)
+        if message.limit > 0 or message.continue_token:
+            return await self._list_from_store(info, message, matches)
+        await self._fresh_enough(message.resource_version)
+        cache = self._cache(info)
+        items = tuple(
+            obj
+            for obj in cache.in_prefix(namespace_prefix(info, message.namespace))
+            if matches(obj)
+        )
+        return ObjectList(items=items, resource_version=str(self._applied))
+
+    async def _list_from_store(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
+        """A page of a chunked list, read from etcd at the first page's revision so that
+        every page belongs to one consistent snapshot."""
+        prefix = namespace_prefix(info, message.namespace)
+        if message.continue_token:
+            revision, start = _decode_continue(message.continue_token)
+        else:
+            revision, start = 0, prefix
+        limit = message.limit or 500
+        items: list[Any] = []
+        more = True
+        while more and len(items) < limit:
+            try:
+                page = await self.etcd.ask(
+                    Range(key=start, range_end=prefix_end(prefix), revision=revision, limit=limit)
+                )
+            except Compacted:
+                raise Gone(
+                    "The provided continue parameter is too old to display a consistent list "
+                    "result. You can start a new list without the continue parameter."
+                ) from None
+            self._observe(page.revision)
+            revision = revision or page.revision
+            for kv in page.kvs:
+                obj = with_resource_version(kv.value, kv.mod_revision)
+                start = kv.key + "\x00"
+                if matches(obj):
+                    items.append(obj)
+                    if len(items) == limit:
+                        break
+            more = page.more or (len(items) == limit and start <= page.kvs[-1].key)
+            if not page.kvs:
+                more = False
+        token = _encode_continue(revision, start) if more else ""
+        return ObjectList(items=tuple(items), resource_version=str(revision), continue_token=token)
+
+    # -------------------------------------------------------------------------- watch
+
+    async def _watch(self, message: Watch) -> ApiWatchStream:
+        info = self._info(message.kind)
+        cache = self._cache(info)
+        matches = self._matcher(info, message.namespace, message)
+        version = message.resource_version
+        initial: list[WatchEvent] = []
+        if version in ("", "0"):
+            if version == "":
+                await self._caught_up()
+            prefix = namespace_prefix(info, message.namespace)
+            initial = [
+                WatchEvent(type="ADDED", obj=obj, resource_version=obj.metadata.resource_version)
+                for obj in cache.in_prefix(prefix)
+                if matches(obj)
+            ]
+            after, position = self._applied, cache.log.end
+        else:
+            after = _parse_version(version)
+            oldest = cache.oldest_resumable()
+            if after < oldest:
+                raise Gone(f"too old resource version: {after} ({oldest})")
+            position = cache.position_after(after)
+        return ApiWatchStream(
+            cache.log.subscribe(position),
+            matches=matches,
+            after_revision=after,
+            initial=initial,
+            allow_bookmarks=message.allow_bookmarks,
+        )
+
+    def _publish_bookmarks(self) -> None:
+        for cache in self._caches.values():
+            if cache.log.subscribers:
+                cache.log.publish([CacheEvent(type="BOOKMARK", revision=self._applied)])
+
+    def _matcher(self, info: KindInfo, namespace: str, request: List | Watch) -> Matcher:
+        labels = (
+            compile_selector(request.label_selector)
+            if request.label_selector not in (None, "")
+            else None
+        )
+        fields = parse_field_selector(request.field_selector) if request.field_selector else None
+        wanted_namespace = namespace if info.namespaced else ""
+
+        def matches(obj: Any) -> bool:
+            meta = obj.metadata
+            if wanted_namespace and meta.namespace != wanted_namespace:
+                return False
+            if labels is not None and not labels.matches(meta.labels):
+                return False
+            return fields is None or fields.matches(obj)
+
+        return matches
+
+    # ---------------------------------------------------------------- the watch cache
+
+    async def _follow_store(self, watcher: Watcher) -> None:
+        """Apply every change in the store to the watch cache, in revision order."""
+        async for events in watcher:
+            self._apply(events)
+
+    def _apply(self, events: Iterable[Event]) -> None:
+        changes: dict[KindCache, list[CacheEvent]] = {}
+        revision = self._applied
+        for event in events:
+            revision = event.kv.mod_revision
+            cache = self._cache_of_resource(*resource_of(event.kv.key))
+            if cache is not None:
+                changes.setdefault(cache, []).append(cache.apply(event))
+        self._applied = max(self._applied, revision)
+        self._store_revision = max(self._store_revision, revision)
+        for cache, cache_events in changes.items():
+            cache.log.publish(cache_events)
+        for target in [r for r in self._catching_up if r <= self._applied]:
+            for waiter in self._catching_up.pop(target):
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def _caught_up(self) -> None:
+        """Wait until the cache has applied everything the store is known to hold."""
+        await self._wait_applied(self._store_revision)
+
+    async def _wait_applied(self, revision: int) -> None:
+        if self._applied >= revision:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._catching_up[revision].append(waiter)
+        await waiter
+
+    async def _fresh_enough(self, version: str) -> None:
+        if version == "0":
+            return
+        if version == "":
+            await self._caught_up()
+            return
+        wanted = _parse_version(version)
+        if wanted > self._store_revision:
+            status = await self.etcd.ask(Status())
+            self._observe(status.revision)
+            if wanted > status.revision:
+                raise ApiError(f"Too large resource version: {wanted}, current: {status.revision}")
+        await self._wait_applied(wanted)
+
+    def _observe(self, revision: int) -> None:
+        if revision > self._store_revision:
+            self._store_revision = revision
+
+    def _cache(self, info: KindInfo) -> KindCache:
+        cache = self._cache_of_resource(info.group or "core", info.plural)
+        assert cache is not None
+        return cache
+
+    def _cache_of_resource(self, group: str, plural: str) -> KindCache | None:
+        cache = self._caches.get((group, plural))
+        if cache is None:
+            info = lookup_plural(plural, "" if group == "core" else group)
+            if info is None:
+                return None
+            # A resource first seen now had no objects at the initial load, and every
+            # change since came through _apply: the empty cache is complete.
+            cache = KindCache(info, retain=self.watch_cache_size, max_lag=self.max_watch_lag)
+            cache.load((), self._loaded_at)
+            self._caches[(group, plural)] = cache
+        return cache
+
+    # --------------------------------------------------------------------- utilities
+
+    def _info(self, kind: type[Any]) -> KindInfo:
+        try:
+            return kind_info(kind)
+        except (KeyError, LookupError, TypeError):
+            name = getattr(kind, "__name__", repr(kind))
+            raise BadRequest(f"no kind {name!r} is registered") from None
+        except ApiError:
+            raise
+
+    def _scoped(self, info: KindInfo, obj: Any) -> Any:
+        """The object with the namespace its scope asks for ("default" if none was given)."""
+        meta = obj.metadata
+        namespace = (meta.namespace or "default") if info.namespaced else ""
+        if namespace == meta.namespace:
+            return obj
+        return attrs.evolve(obj, metadata=attrs.evolve(meta, namespace=namespace))
+
+    async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
+        await self._caught_up()
+        obj = self._cache(info).objects.get(object_key(info, namespace, name))
+        if obj is None:
+            raise _not_found(info, name)
+        return obj
+
+    def _admit(self, operation: Operation, info: KindInfo, obj: Any, old: Any) -> Any:
+        for plugin in self.admission:
+            obj = plugin(operation, info, obj, old, self)
+        return obj
+
+    # Lookup, for admission plugins: reads the watch cache as it stands.
+    def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
+        return self._lookup_get(kind, namespace, name)
+
+    def all(self, kind: type[Any]) -> Iterable[Any]:
+        return self._cache(self._info(kind)).objects.values()
+
+    def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
+        info = self._info(kind)
+        return self._cache(info).objects.get(object_key(info, namespace, name))
+
+    def _new_uid(self) -> str:
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+
+    def _now(self) -> dt.datetime:
+        # Kubernetes' timestamps have whole seconds.
+        return wall_clock().replace(microsecond=0)
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _resource(info: KindInfo) -> str:
+    return f"{info.plural}.{info.group}" if info.group else info.plural
+
+
+def _not_found(info: KindInfo, name: str) -> NotFound:
+    return NotFound(
+        f'{_resource(info)} "{name}" not found', kind=info.kind, name=name, group=info.group
+    )
+
+
+def _already_exists(info: KindInfo, name: str) -> AlreadyExists:
+    return AlreadyExists(
+        f'{_resource(info)} "{name}" already exists', kind=info.kind, name=name, group=info.group
+    )
+
+
+def _conflict(info: KindInfo, name: str) -> Conflict:
+    return Conflict(
+        f'Operation cannot be fulfilled on {_resource(info)} "{name}": the object has been '
+        "modified; please apply your changes to the latest version and try again",
+        kind=info.kind,
+        name=name,
+        group=info.group,
+    )
+
+
+def _required(field: str, message: str) -> FieldCause:
+    return FieldCause(field=field, message=f"Required value: {message}", type="FieldValueRequired")
+
+
+def _revision_of(obj: Any) -> int:
+    return int(obj.metadata.resource_version)
+
+
+def _parse_version(version: str) -> int:
+    try:
+        value = int(version)
+    except ValueError:
+        raise BadRequest(f"invalid resource version {version!r}") from None
+    if value < 0:
+        raise BadRequest(f"invalid resource version {version!r}")
+    return value
+
+
+def _namespace_finalizers(obj: Any) -> bool:
+    return isinstance(obj, Namespace) and bool(obj.spec.finalizers)
+
+
+def _ready_to_go(obj: Any) -> bool:
+    """Marked for deletion, no finalizers left, and no grace period still running."""
+    meta = obj.metadata
+    return (
+        meta.deletion_timestamp is not None
+        and not meta.finalizers
+        and not _namespace_finalizers(obj)
+        and not (isinstance(obj, Pod) and (meta.deletion_grace_period_seconds or 0) > 0)
+    )
+
+
+def _check_preconditions(info: KindInfo, obj: Any, options: DeleteOptions) -> None:
+    pre = options.preconditions
+    if pre is None:
+        return
+    meta = obj.metadata
+    if pre.uid is not None and pre.uid != meta.uid:
+        raise Conflict(
+            f'Operation cannot be fulfilled on {_resource(info)} "{meta.name}": Precondition '
+            f"failed: UID in precondition: {pre.uid}, UID in object meta: {meta.uid}",
+            kind=info.kind,
+            name=meta.name,
+        )
+    if pre.resource_version is not None and pre.resource_version != meta.resource_version:
+        raise Conflict(
+            f'Operation cannot be fulfilled on {_resource(info)} "{meta.name}": Precondition '
+            f"failed: ResourceVersion in precondition: {pre.resource_version}, "
+            f"ResourceVersion in object meta: {meta.resource_version}",
+            kind=info.kind,
+            name=meta.name,
+        )
+
+
+def _check_no_new_finalizers(info: KindInfo, new: Any, current: Any) -> None:
+    if current.metadata.deletion_timestamp is None:
+        return
+    added = set(new.metadata.finalizers) - set(current.metadata.finalizers)
+    if added:
+        cause = FieldCause(
+            field="metadata.finalizers",
+            message="Forbidden: no new finalizers can be added if the object is being deleted, "
+            f"found new finalizers {sorted(added)!r}",
+            type="FieldValueForbidden",
+        )
+        raise Invalid.for_object(info.kind, new.metadata.name, [cause], group=info.group)
+
+
+def _encode_continue(revision: int, start: str) -> str:
+    raw = json.dumps({"rv": revision, "start": start}).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_continue(token: str) -> tuple[int, str]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(data["rv"]), str(data["start"])
+    except (ValueError, KeyError, TypeError):
+        raise BadRequest(f"invalid continue token {token!r}") from None

@@ -1,0 +1,179 @@
+"""Admission: what happens to a write between defaulting and storage.
+
+The plugins Kubernetes enables by default that matter here, in its order:
+
+- ``NamespaceLifecycle``: nothing is created in a namespace that does not exist or is being
+  terminated; the namespaces the system needs cannot be deleted.
+- ``ServiceAccount``: a Pod without a service account runs as ``default``.
+- ``Priority``: a Pod's ``priorityClassName`` becomes its ``priority`` (or the global
+  default class's value, or 0); an unknown class is refused.
+- ``DefaultTolerationSeconds``: a Pod tolerates ``not-ready`` and ``unreachable`` nodes for
+  300 s unless it says otherwise, which is how the node lifecycle controller evicts later.
+
+A plugin sees the object after defaulting; mutating plugins return a new object, and every
+plugin may refuse with an ``ApiError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal, Protocol
+
+import attrs
+
+from kube_actors.api import KindInfo, Namespace, Pod, PriorityClass, Toleration
+from kube_actors.errors import Forbidden, NotFound
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "PROTECTED_NAMESPACES",
+    "AdmissionPlugin",
+    "Lookup",
+    "Operation",
+    "default_toleration_seconds",
+    "namespace_lifecycle",
+    "priority",
+    "service_account",
+]
+
+Operation = Literal["CREATE", "UPDATE", "DELETE"]
+
+
+class Lookup(Protocol):
+    """What admission may read: the apiserver's watch cache."""
+
+    def get(self, kind: type[Any], namespace: str, name: str) -> Any | None: ...
+
+    def all(self, kind: type[Any]) -> Iterable[Any]: ...
+
+
+#: Namespaces the system itself needs, created at start and never deleted.
+PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public")
+
+NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
+DEFAULT_TOLERATION_SECONDS = 300
+
+
+class AdmissionPlugin(Protocol):
+    def __call__(
+        self, operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+    ) -> Any:
+        """The object to store (``obj`` itself if nothing changed); raise to refuse."""
+        ...
+
+
+def _forbidden(info: KindInfo, name: str, reason: str) -> Forbidden:
+    resource = f"{info.plural}.{info.group}" if info.group else info.plural
+    return Forbidden(f'{resource} "{name}" is forbidden: {reason}', kind=info.kind, name=name)
+
+
+def namespace_lifecycle(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    meta = obj.metadata
+    if operation == "DELETE" and info.cls is Namespace and meta.name in PROTECTED_NAMESPACES:
+        raise _forbidden(info, meta.name, "this namespace may not be deleted")
+    if operation != "CREATE" or not info.namespaced:
+        return obj
+    namespace = lookup.get(Namespace, "", meta.namespace)
+    if namespace is None:
+        raise NotFound(f'namespaces "{meta.namespace}" not found', kind="Namespace")
+    if namespace.metadata.deletion_timestamp is not None or namespace.status.phase == "Terminating":
+        raise _forbidden(
+            info,
+            meta.name or meta.generate_name,
+            f"unable to create new content in namespace {meta.namespace} "
+            "because it is being terminated",
+        )
+    return obj
+
+
+def service_account(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    if operation != "CREATE" or not isinstance(obj, Pod) or obj.spec.service_account_name:
+        return obj
+    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, service_account_name="default"))
+
+
+#: The classes Kubernetes creates at start (scheduling/util: SystemPriorityClasses).
+SYSTEM_PRIORITY_CLASSES = (
+    PriorityClass(
+        metadata=attrs.evolve(PriorityClass().metadata, name="system-node-critical"),
+        value=2_000_001_000,
+        description="Used for system critical pods that must not be moved from their node.",
+    ),
+    PriorityClass(
+        metadata=attrs.evolve(PriorityClass().metadata, name="system-cluster-critical"),
+        value=2_000_000_000,
+        description="Used for system critical pods that must run in the cluster.",
+    ),
+)
+
+
+def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
+    if operation != "CREATE" or not isinstance(obj, Pod):
+        return obj
+    name = obj.spec.priority_class_name
+    if name:
+        found = lookup.get(PriorityClass, "", name)
+        if found is None:
+            raise _forbidden(
+                info, obj.metadata.name, f"no PriorityClass with name {name} was found"
+            )
+        value, preemption = found.value, found.preemption_policy
+    else:
+        default = _global_default(lookup)
+        value = default.value if default is not None else 0
+        preemption = default.preemption_policy if default is not None else None
+        name = default.metadata.name if default is not None else ""
+    spec = attrs.evolve(
+        obj.spec,
+        priority=value,
+        priority_class_name=name,
+        preemption_policy=obj.spec.preemption_policy or preemption or "PreemptLowerPriority",
+    )
+    return attrs.evolve(obj, spec=spec)
+
+
+def _global_default(lookup: Lookup) -> PriorityClass | None:
+    defaults = [c for c in lookup.all(PriorityClass) if c.global_default]
+    # Kubernetes allows one; should there be more, the lowest value wins, as it does there.
+    return min(defaults, key=lambda c: c.value, default=None)
+
+
+def default_toleration_seconds(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    if operation != "CREATE" or not isinstance(obj, Pod):
+        return obj
+    added = []
+    for taint in (NOT_READY_TAINT, UNREACHABLE_TAINT):
+        if not any(_tolerates_no_execute(t, taint) for t in obj.spec.tolerations):
+            added.append(
+                Toleration(
+                    key=taint,
+                    operator="Exists",
+                    effect="NoExecute",
+                    toleration_seconds=DEFAULT_TOLERATION_SECONDS,
+                )
+            )
+    if not added:
+        return obj
+    spec = attrs.evolve(obj.spec, tolerations=(*obj.spec.tolerations, *added))
+    return attrs.evolve(obj, spec=spec)
+
+
+def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:
+    if toleration.effect not in ("", "NoExecute"):
+        return False
+    return toleration.key == key or (toleration.key == "" and toleration.operator == "Exists")
+
+
+DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
+    namespace_lifecycle,
+    service_account,
+    priority,
+    default_toleration_seconds,
+)

@@ -1,0 +1,100 @@
+"""The watch cache: per resource, the current objects and a window of recent changes.
+
+Kubernetes' apiserver serves lists and watches from a cache fed by one etcd watch, so a
+thousand watchers cost etcd one. Here too: the apiserver watches ``/registry/`` once and
+applies every change to the cache of its resource. Each cache holds
+
+- ``objects``: the current object under each storage key, with its resourceVersion set;
+- ``log``: a ``Broadcast`` of ``CacheEvent``s, which every watch of the resource follows with
+  its own cursor, and which keeps the last ``retain`` changes so that a watch may resume from
+  a recent resourceVersion.
+
+Objects are never copied: the object in the cache is the one every list and watch hands out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+import attrs
+
+from kube_actors.actors import Broadcast
+from kube_actors.api import KindInfo
+from kube_actors.etcd import Event, EventType, KeyValue
+
+__all__ = ["CacheEvent", "KindCache", "with_resource_version"]
+
+CacheEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
+
+
+@attrs.frozen(kw_only=True)
+class CacheEvent:
+    """One change of one object (``prev`` is its state before), or a bookmark."""
+
+    type: CacheEventType
+    revision: int
+    obj: Any = None
+    prev: Any = None
+
+
+def with_resource_version(obj: Any, revision: int) -> Any:
+    """The object with ``metadata.resourceVersion`` set to ``revision``."""
+    meta = obj.metadata
+    version = str(revision)
+    if meta.resource_version == version:
+        return obj
+    return attrs.evolve(obj, metadata=attrs.evolve(meta, resource_version=version))
+
+
+def _revision(event: CacheEvent) -> int:
+    return event.revision
+
+
+class KindCache:
+    """The cached state of one resource."""
+
+    def __init__(self, info: KindInfo, *, retain: int, max_lag: int) -> None:
+        self.info = info
+        self.objects: dict[str, Any] = {}
+        self.log: Broadcast[CacheEvent] = Broadcast(max_lag=max_lag, retain=retain)
+        #: Watches may resume from any resourceVersion at or after this one.
+        self._complete_from = 0
+
+    def load(self, kvs: Iterable[KeyValue], revision: int) -> None:
+        """Fill the cache from a range read of the resource at ``revision``."""
+        self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
+        self._complete_from = revision
+
+    def apply(self, event: Event) -> CacheEvent:
+        """Turn an etcd event of this resource into the cache's own and apply it."""
+        key = event.kv.key
+        revision = event.kv.mod_revision
+        prev = self.objects.get(key)
+        if event.type is EventType.DELETE:
+            self.objects.pop(key, None)
+            last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
+            obj = with_resource_version(last, revision) if last is not None else None
+            return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev)
+        obj = with_resource_version(event.kv.value, revision)
+        self.objects[key] = obj
+        return CacheEvent(
+            type="ADDED" if prev is None else "MODIFIED", revision=revision, obj=obj, prev=prev
+        )
+
+    def oldest_resumable(self) -> int:
+        """The oldest resourceVersion a watch can resume from without missing a change."""
+        held = self.log.held()
+        if self.log.start == 0 or not held:
+            return self._complete_from
+        # The log was trimmed: what it still holds is complete from its first revision on.
+        return max(self._complete_from, held[0].revision)
+
+    def position_after(self, revision: int) -> int:
+        return self.log.position_after(revision, key=_revision)
+
+    def in_prefix(self, prefix: str) -> Iterator[Any]:
+        """The cached objects whose key starts with ``prefix``, in key order."""
+        for key in sorted(self.objects):
+            if key.startswith(prefix):
+                yield self.objects[key]

@@ -1,0 +1,175 @@
+"""Patches, applied to an object's wire form: JSON merge patch, JSON patch, strategic merge.
+
+- JSON merge patch (RFC 7386): maps merge key by key, ``null`` removes, anything else
+  replaces (lists included).
+- JSON patch (RFC 6902): ``add``, ``remove``, ``replace``, ``move``, ``copy``, ``test`` at JSON
+  pointers.
+- Strategic merge patch: a merge patch whose lists of named items (containers, env, ports,
+  volumes...) merge by ``name`` instead of being replaced, which covers what kubectl sends
+  for the kinds here; Kubernetes' per-field patch directives (``$patch``, ``$retainKeys``)
+  are not modelled.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kube_actors.errors import BadRequest, Invalid
+
+__all__ = ["apply_patch"]
+
+
+def apply_patch(
+    document: dict[str, Any],
+    patch: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    patch_type: str,
+) -> dict[str, Any]:
+    """The document with the patch applied (the input is left as it was)."""
+    if patch_type == "json":
+        if isinstance(patch, Mapping):
+            raise BadRequest("a JSON patch is a list of operations")
+        patched = _json_patch(copy.deepcopy(document), patch)
+        if not isinstance(patched, dict):
+            raise BadRequest("the patch must leave an object")
+        return patched
+    if not isinstance(patch, Mapping):
+        raise BadRequest(f"a {patch_type} merge patch is a JSON object")
+    merged = _merge(document, patch, strategic=patch_type == "strategic")
+    if not isinstance(merged, dict):
+        raise BadRequest("the patch must leave an object")
+    return merged
+
+
+def _merge(target: Any, patch: Any, *, strategic: bool) -> Any:
+    if not isinstance(patch, Mapping):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif strategic and _named_items(value) and _named_items(result.get(key)):
+            result[key] = _merge_by_name(result[key], value)
+        else:
+            result[key] = _merge(result.get(key), value, strategic=strategic)
+    return result
+
+
+def _named_items(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Mapping) and "name" in item for item in value)
+    )
+
+
+def _merge_by_name(current: list[Any], patch: list[Any]) -> list[Any]:
+    merged = [dict(item) for item in current]
+    index = {item["name"]: i for i, item in enumerate(merged)}
+    for item in patch:
+        at = index.get(item["name"])
+        if at is None:
+            index[item["name"]] = len(merged)
+            merged.append(copy.deepcopy(dict(item)))
+        else:
+            merged[at] = _merge(merged[at], item, strategic=True)
+    return merged
+
+
+# ----------------------------------------------------------------------- JSON patch
+
+
+def _json_patch(document: dict[str, Any], operations: Sequence[Mapping[str, Any]]) -> Any:
+    result: Any = document
+    for number, operation in enumerate(operations):
+        op = operation.get("op")
+        path = operation.get("path")
+        if not isinstance(path, str):
+            raise BadRequest(f"JSON patch operation {number}: missing 'path'")
+        if op in ("add", "replace", "test") and "value" not in operation:
+            raise BadRequest(f"JSON patch operation {number} ({op}): missing 'value'")
+        match op:
+            case "add":
+                result = _add(result, path, copy.deepcopy(operation["value"]))
+            case "remove":
+                result, _ = _remove(result, path)
+            case "replace":
+                result, _ = _remove(result, path)
+                result = _add(result, path, copy.deepcopy(operation["value"]))
+            case "move" | "copy":
+                source = operation.get("from")
+                if not isinstance(source, str):
+                    raise BadRequest(f"JSON patch operation {number} ({op}): missing 'from'")
+                if op == "move":
+                    result, value = _remove(result, source)
+                else:
+                    value = copy.deepcopy(_get(result, source))
+                result = _add(result, path, value)
+            case "test":
+                if _get(result, path) != operation["value"]:
+                    raise Invalid(f"JSON patch test failed at {path}", causes=())
+            case _:
+                raise BadRequest(f"JSON patch operation {number}: unknown op {op!r}")
+    return result
+
+
+def _tokens(pointer: str) -> list[str]:
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise BadRequest(f"invalid JSON pointer {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def _parent(document: Any, pointer: str) -> tuple[Any, str]:
+    tokens = _tokens(pointer)
+    if not tokens:
+        raise BadRequest("a JSON patch cannot target the whole document here")
+    node = document
+    for token in tokens[:-1]:
+        node = _child(node, token, pointer)
+    return node, tokens[-1]
+
+
+def _child(node: Any, token: str, pointer: str) -> Any:
+    try:
+        if isinstance(node, list):
+            return node[int(token)]
+        return node[token]
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise BadRequest(f"JSON patch path {pointer!r} does not exist") from None
+
+
+def _get(document: Any, pointer: str) -> Any:
+    node = document
+    for token in _tokens(pointer):
+        node = _child(node, token, pointer)
+    return node
+
+
+def _add(document: Any, pointer: str, value: Any) -> Any:
+    parent, token = _parent(document, pointer)
+    if isinstance(parent, list):
+        index = len(parent) if token == "-" else _index(token, len(parent) + 1, pointer)
+        parent.insert(index, value)
+    elif isinstance(parent, dict):
+        parent[token] = value
+    else:
+        raise BadRequest(f"JSON patch path {pointer!r} does not exist")
+    return document
+
+
+def _remove(document: Any, pointer: str) -> tuple[Any, Any]:
+    parent, token = _parent(document, pointer)
+    if isinstance(parent, list):
+        return document, parent.pop(_index(token, len(parent), pointer))
+    if isinstance(parent, dict) and token in parent:
+        return document, parent.pop(token)
+    raise BadRequest(f"JSON patch path {pointer!r} does not exist")
+
+
+def _index(token: str, size: int, pointer: str) -> int:
+    if not token.isdigit() or int(token) >= size:
+        raise BadRequest(f"JSON patch path {pointer!r} does not exist")
+    return int(token)

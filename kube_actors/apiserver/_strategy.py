@@ -1,0 +1,102 @@
+"""What the apiserver itself sets on create and update, per kind (Kubernetes' "strategies").
+
+- Create: the system fields (uid, creationTimestamp, generation 1), a fresh status — a client
+  cannot create an object with a status it made up — except where Kubernetes keeps it (a
+  Node's status is its kubelet's report). Pods start Pending, with their QoS class.
+- Update: status and the system fields come from the stored object; generation moves on
+  only when the spec changed.
+- Status update: only the status comes from the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from kube_actors.api import Namespace, Node, ObjectMeta, Pod, PodStatus, Quantity
+
+__all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
+
+_KEEP_STATUS_ON_CREATE: tuple[type[Any], ...] = (Node,)
+
+
+def _has(obj: Any, field: str) -> bool:
+    return attrs.has(type(obj)) and field in attrs.fields_dict(type(obj))
+
+
+def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
+    meta: ObjectMeta = obj.metadata
+    changes: dict[str, Any] = {
+        "metadata": attrs.evolve(
+            meta,
+            uid=uid,
+            creation_timestamp=now,
+            resource_version="",
+            generation=1 if _has(obj, "spec") else 0,
+            deletion_timestamp=None,
+            deletion_grace_period_seconds=None,
+        )
+    }
+    if _has(obj, "status") and not isinstance(obj, _KEEP_STATUS_ON_CREATE):
+        changes["status"] = type(obj.status)()
+    if isinstance(obj, Pod):
+        changes["status"] = PodStatus(phase="Pending", qos_class=qos_class(obj))
+    elif isinstance(obj, Namespace):
+        changes["status"] = attrs.evolve(obj.status, phase="Active")
+        if "kubernetes" not in obj.spec.finalizers:
+            changes["spec"] = attrs.evolve(
+                obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes")
+            )
+    return attrs.evolve(obj, **changes)
+
+
+def prepare_for_update(new: Any, old: Any) -> Any:
+    old_meta: ObjectMeta = old.metadata
+    generation = old_meta.generation
+    if _has(new, "spec") and new.spec != old.spec:
+        generation += 1
+    meta = attrs.evolve(
+        new.metadata,
+        uid=old_meta.uid,
+        creation_timestamp=old_meta.creation_timestamp,
+        deletion_timestamp=old_meta.deletion_timestamp,
+        deletion_grace_period_seconds=old_meta.deletion_grace_period_seconds,
+        generation=generation,
+        resource_version=old_meta.resource_version,
+    )
+    changes: dict[str, Any] = {"metadata": meta}
+    if _has(new, "status"):
+        changes["status"] = old.status
+    return attrs.evolve(new, **changes)
+
+
+def prepare_for_status_update(new: Any, old: Any) -> Any:
+    if not _has(new, "status"):
+        return old
+    return attrs.evolve(old, status=new.status)
+
+
+def qos_class(pod: Pod) -> str:
+    """Guaranteed, Burstable or BestEffort, as the kubelet and apiserver compute it."""
+    containers = (*pod.spec.init_containers, *pod.spec.containers)
+    requests_seen = limits_seen = False
+    guaranteed = True
+    for container in containers:
+        requests = container.resources.requests
+        limits = container.resources.limits
+        requests_seen = requests_seen or any(
+            q != Quantity(0) for n, q in requests.items() if n in ("cpu", "memory")
+        )
+        limits_seen = limits_seen or any(
+            q != Quantity(0) for n, q in limits.items() if n in ("cpu", "memory")
+        )
+        for resource in ("cpu", "memory"):
+            limit = limits.get(resource)
+            request = requests.get(resource, limit)
+            if limit is None or request != limit:
+                guaranteed = False
+    if not requests_seen and not limits_seen:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"

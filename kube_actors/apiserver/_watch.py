@@ -1,0 +1,116 @@
+"""A watch as the apiserver serves it: a cursor on a resource's watch cache, filtered.
+
+Each stream follows its resource's ``Broadcast`` and turns the cache's changes into what this
+watcher may see: only its namespace, only objects its label and field selectors match, and an
+object that stops (or starts) matching arrives as DELETED (or ADDED), as Kubernetes' cacher
+does. A watcher that falls too far behind gets one ERROR event (410 Gone) and its stream
+ends: it must re-list, never buffering without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from kube_actors.actors import Lagged, Subscription
+from kube_actors.api import WatchEvent
+from kube_actors.errors import Gone
+
+from ._cache import CacheEvent, with_resource_version
+
+__all__ = ["ApiWatchStream", "Matcher"]
+
+Matcher = Callable[[Any], bool]
+
+
+class ApiWatchStream:
+    """Answers a ``Watch``: events after ``after_revision``, each exactly once, in order."""
+
+    def __init__(
+        self,
+        subscription: Subscription[CacheEvent],
+        *,
+        matches: Matcher,
+        after_revision: int,
+        initial: Sequence[WatchEvent] = (),
+        allow_bookmarks: bool = True,
+    ) -> None:
+        self._subscription = subscription
+        self._matches = matches
+        self._after = after_revision
+        self._pending: list[WatchEvent] = list(initial)
+        self._bookmarks = allow_bookmarks
+        self._done = False
+
+    @property
+    def closed(self) -> bool:
+        return self._done
+
+    def close(self) -> None:
+        self._done = True
+        self._subscription.close()
+
+    async def next_batch(self) -> Sequence[WatchEvent]:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            return pending
+        while not self._done:
+            try:
+                changes = await self._subscription.next_batch()
+            except Lagged as lagged:
+                self.close()
+                error = Gone(
+                    f"watch closed: the watcher fell more than {lagged.max_lag} events "
+                    "behind; re-list and watch again"
+                )
+                return [WatchEvent(type="ERROR", error=error)]
+            if not changes:
+                self._done = True
+                return ()
+            events = self._convert(changes)
+            if events:
+                return events
+        return ()
+
+    def _convert(self, changes: Sequence[CacheEvent]) -> list[WatchEvent]:
+        after = self._after
+        matches = self._matches
+        events: list[WatchEvent] = []
+        for change in changes:
+            revision = change.revision
+            if revision <= after:
+                continue
+            if change.type == "BOOKMARK":
+                if self._bookmarks:
+                    events.append(WatchEvent(type="BOOKMARK", resource_version=str(revision)))
+                continue
+            version = str(revision)
+            obj, prev = change.obj, change.prev
+            now = obj is not None and change.type != "DELETED" and matches(obj)
+            before = prev is not None and matches(prev)
+            if change.type == "DELETED":
+                if before or (prev is None and obj is not None and matches(obj)):
+                    events.append(WatchEvent(type="DELETED", obj=obj, resource_version=version))
+            elif now and before:
+                events.append(WatchEvent(type="MODIFIED", obj=obj, resource_version=version))
+            elif now:
+                events.append(WatchEvent(type="ADDED", obj=obj, resource_version=version))
+            elif before:
+                gone = with_resource_version(prev, revision)
+                events.append(WatchEvent(type="DELETED", obj=gone, resource_version=version))
+        if events:
+            self._after = changes[-1].revision
+        return events
+
+    def __aiter__(self) -> AsyncIterator[WatchEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[WatchEvent]:
+        while True:
+            batch = await self.next_batch()
+            if not batch:
+                return
+            for event in batch:
+                yield event
+                if event.type == "ERROR":
+                    return
