@@ -68,8 +68,9 @@ class LeaseTable:
 
     def refresh(self, lease: int, *, now: float) -> Lease:
         found = self.get(lease)
-        found.deadline = now + found.ttl
-        heapq.heappush(self._deadlines, (found.deadline, lease))
+        if now + found.ttl != found.deadline:
+            found.deadline = now + found.ttl
+            heapq.heappush(self._deadlines, (found.deadline, lease))
         return found
 
     def remove(self, lease: int) -> Lease:
@@ -99,8 +100,9 @@ class LeaseTable:
 
     def expired(self, now: float) -> list[int]:
         """The leases whose deadline is at or before ``now``, soonest first."""
-        due = []
+        due: list[int] = []
         while (deadline := self.next_deadline()) is not None and deadline <= now:
             _, lease = heapq.heappop(self._deadlines)
-            due.append(lease)
+            if lease not in due:  # refreshed to the same deadline: one entry per refresh
+                due.append(lease)
         return due

@@ -62,7 +62,7 @@ class WatchHub:
             raise ValueError(f"max_lag must be positive, not {max_lag}")
         self._backend = backend
         self._max_lag = max_lag
-        self._trim_every = min(_TRIM_EVERY, max_lag)
+        self._trim_every = _TRIM_EVERY
         self._log: list[Event] = []
         # The absolute position of ``_log[0]``: cursors survive trims unchanged.
         self._base = 0
@@ -71,7 +71,7 @@ class WatchHub:
         # A dict keeps the watchers in the order they came: lag closes are reproducible.
         self._watchers: dict[Watcher, None] = {}
         self._waiters: list[asyncio.Future[None]] = []
-        self._trim_at = self._trim_every
+        self._trim_at = min(_TRIM_EVERY, max_lag + 1)
         self._error: BaseException | None = None
 
     @property
@@ -135,7 +135,10 @@ class WatchHub:
         if low > self._base:
             del self._log[: low - self._base]
             self._base = low
-        self._trim_at = len(self._log) + self._trim_every
+        # The log now starts at the slowest cursor: check again after ``_trim_every`` more
+        # events, or as soon as the slowest watcher could pass ``max_lag``, whichever is
+        # first. So an open watcher is never more than ``max_lag`` events behind.
+        self._trim_at = min(len(self._log) + self._trim_every, self._max_lag + 1)
 
     # ------------------------------------------------------------------------ reading
 
@@ -175,7 +178,7 @@ class WatchHub:
         if not self._watchers:
             self._base += len(self._log)
             self._log = []
-            self._trim_at = self._trim_every
+            self._trim_at = min(self._trim_every, self._max_lag + 1)
 
     async def _wait(self, watcher: Watcher) -> None:
         waiter = asyncio.get_running_loop().create_future()
@@ -256,7 +259,9 @@ class Watcher:
 
     @property
     def lag(self) -> int:
-        """Events in the log this watcher has not read (matching or not)."""
+        """Events in the log this watcher has not read (matching or not); 0 once closed."""
+        if self._closed:
+            return 0
         return self._hub._base + len(self._hub._log) - self._cursor
 
     def poll(self) -> list[Event]:
