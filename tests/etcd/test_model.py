@@ -102,6 +102,10 @@ class StoreMachine(RuleBasedStateMachine):
 
     # --------------------------------------------------------------------- the model
 
+    def begin(self) -> tuple[dict[str, Row], list[Change]]:
+        """The next revision's state (a copy of the last) and its changes (none yet)."""
+        return dict(self.states[-1]), []
+
     def commit(self, state: dict[str, Row], changes: list[Change]) -> None:
         if changes:
             self.states.append(state)
@@ -135,7 +139,7 @@ class StoreMachine(RuleBasedStateMachine):
             changes.append(("DELETE", (k, None, 0, revision, 0, 0), prev))
 
     def model_revoke(self, lease: int) -> None:
-        state, changes = dict(self.states[-1]), []
+        state, changes = self.begin()
         for key in sorted(self.leases[lease].keys):
             self.model_delete(state, changes, key, None)
         del self.leases[lease]
@@ -162,7 +166,7 @@ class StoreMachine(RuleBasedStateMachine):
         response = self.store.put(Put(key=key, value=value, lease=lease, prev_kv=True))
         before = self.states[-1].get(key)
         assert (row(response.prev_kv) if response.prev_kv else None) == before
-        state, changes = dict(self.states[-1]), []
+        state, changes = self.begin()
         self.model_put(state, changes, key, value, lease)
         self.commit(state, changes)
         assert response.revision == self.current
@@ -170,7 +174,7 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(where=st.sampled_from(RANGES))
     def delete(self, where: tuple[str, str | None]) -> None:
         response = self.store.delete(Delete(key=where[0], range_end=where[1]))
-        state, changes = dict(self.states[-1]), []
+        state, changes = self.begin()
         self.model_delete(state, changes, *where)
         self.commit(state, changes)
         assert (response.deleted, response.revision) == (len(changes), self.current)
@@ -203,7 +207,7 @@ class StoreMachine(RuleBasedStateMachine):
             )
         )
         assert response.succeeded is right
-        state, changes = dict(self.states[-1]), []
+        state, changes = self.begin()
         if right:
             for k in puts:
                 self.model_put(state, changes, k, value, 0)
