@@ -1,1 +1,51 @@
-"""How every component talks to the apiserver: the Client and informers."""
+"""How every component talks to the apiserver: the Client and informers.
+
+``Client`` sends the API's verbs to the apiserver actor; ``Reader``, ``Writer`` and
+``StatusWriter`` are the narrower views code should ask for. A ``SharedInformer`` keeps an
+indexed cache of one kind current by list and watch and tells its handlers each change; an
+``InformerFactory`` shares one informer per kind among all who watch it.
+"""
+
+from ._client import Client as Client
+from ._client import LabelSelectorArg as LabelSelectorArg
+from ._client import Reader as Reader
+from ._client import StatusWriter as StatusWriter
+from ._client import Writer as Writer
+from ._client import ignore_not_found as ignore_not_found
+from ._factory import InformerActor as InformerActor
+from ._factory import InformerFactory as InformerFactory
+from ._factory import Spawner as Spawner
+from ._indexer import LABEL_INDEX as LABEL_INDEX
+from ._indexer import NAMESPACE_INDEX as NAMESPACE_INDEX
+from ._indexer import OWNER_UID_INDEX as OWNER_UID_INDEX
+from ._indexer import Indexer as Indexer
+from ._indexer import IndexFunc as IndexFunc
+from ._indexer import object_key as object_key
+from ._informer import EventHandlerFuncs as EventHandlerFuncs
+from ._informer import HandlerRegistration as HandlerRegistration
+from ._informer import InformerStatistics as InformerStatistics
+from ._informer import ResourceEventHandler as ResourceEventHandler
+from ._informer import SharedInformer as SharedInformer
+
+__all__ = [
+    "LABEL_INDEX",
+    "NAMESPACE_INDEX",
+    "OWNER_UID_INDEX",
+    "Client",
+    "EventHandlerFuncs",
+    "HandlerRegistration",
+    "IndexFunc",
+    "Indexer",
+    "InformerActor",
+    "InformerFactory",
+    "InformerStatistics",
+    "LabelSelectorArg",
+    "Reader",
+    "ResourceEventHandler",
+    "SharedInformer",
+    "Spawner",
+    "StatusWriter",
+    "Writer",
+    "ignore_not_found",
+    "object_key",
+]

@@ -1,0 +1,308 @@
+"""``Client``: typed verbs on the apiserver, sent as messages to its actor.
+
+controller-runtime splits a client into a ``Reader`` (get, list), a ``Writer`` (create,
+update, patch, delete) and a ``StatusWriter`` (the status subresource); code that only reads
+asks for a ``Reader`` and tests can hand it a fake or a cache. ``Client`` implements all
+three, plus ``watch``. Each method builds one request of ``kube_actors.api`` and ``ask``s the
+apiserver actor; errors come back as the ``ApiError`` the apiserver raised (``NotFound``,
+``Conflict``, ``Invalid``...), or an ``ActorError`` if the apiserver is gone.
+
+Objects go out and come back as the same frozen instances: nothing is copied.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+from kube_actors.actors import ActorRef
+from kube_actors.api import (
+    Create,
+    Delete,
+    DeleteOptions,
+    Get,
+    List,
+    ObjectList,
+    Patch,
+    PatchType,
+    Preconditions,
+    PropagationPolicy,
+    Update,
+    UpdateStatus,
+    Watch,
+    WatchStream,
+)
+from kube_actors.errors import NotFound
+
+__all__ = ["Client", "LabelSelectorArg", "Reader", "StatusWriter", "Writer", "ignore_not_found"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: A label selector as the API takes it: ``"app=web,tier!=db"``, or a map of equalities.
+LabelSelectorArg = str | Mapping[str, str] | None
+PatchBody = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+class Reader(Protocol):
+    """Reads objects: from the apiserver (``Client``) or from a cache."""
+
+    async def get(self, kind: type[T], name: str, *, namespace: str = "") -> T: ...
+
+    async def list(
+        self,
+        kind: type[T],
+        *,
+        namespace: str = "",
+        label_selector: LabelSelectorArg = None,
+        field_selector: str | None = None,
+    ) -> builtins.list[T]: ...
+
+
+class Writer(Protocol):
+    """Creates, changes and deletes objects."""
+
+    async def create(self, obj: T) -> T: ...
+
+    async def update(self, obj: T) -> T: ...
+
+    async def patch(
+        self,
+        kind: type[T],
+        name: str,
+        patch: PatchBody,
+        *,
+        namespace: str = "",
+        patch_type: PatchType = "merge",
+    ) -> T: ...
+
+    async def delete(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "",
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        ignore_not_found: bool = False,
+    ) -> T | None: ...
+
+
+class StatusWriter(Protocol):
+    """Writes the status subresource."""
+
+    async def update_status(self, obj: T) -> T: ...
+
+    async def patch_status(
+        self,
+        kind: type[T],
+        name: str,
+        patch: PatchBody,
+        *,
+        namespace: str = "",
+        patch_type: PatchType = "merge",
+    ) -> T: ...
+
+
+class Client:
+    """The apiserver's verbs, typed by kind: ``await client.get(Pod, "web-0", namespace="a")``.
+
+    ``timeout`` bounds each request on the running clock (None: wait as long as it takes).
+    """
+
+    __slots__ = ("apiserver", "timeout")
+
+    def __init__(self, apiserver: ActorRef, *, timeout: float | None = None) -> None:
+        self.apiserver = apiserver
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"Client({self.apiserver!r})"
+
+    async def _ask(self, request: object) -> Any:
+        return await self.apiserver.ask(request, timeout=self.timeout)
+
+    # ------------------------------------------------------------------------ reading
+
+    async def get(self, kind: type[T], name: str, *, namespace: str = "") -> T:
+        """The object, or ``NotFound``."""
+        obj: T = await self._ask(Get(kind=kind, name=name, namespace=namespace))
+        return obj
+
+    async def list(
+        self,
+        kind: type[T],
+        *,
+        namespace: str = "",
+        label_selector: LabelSelectorArg = None,
+        field_selector: str | None = None,
+        limit: int = 0,
+        resource_version: str = "",
+    ) -> builtins.list[T]:
+        """Every matching object (all namespaces if ``namespace`` is empty).
+
+        With a ``limit``, the list is read in pages of that size, following the continue
+        tokens through one consistent snapshot; ``list_page`` returns a single page.
+        """
+        page = await self.list_page(
+            kind,
+            namespace=namespace,
+            label_selector=label_selector,
+            field_selector=field_selector,
+            limit=limit,
+            resource_version=resource_version,
+        )
+        items: builtins.list[T] = builtins.list(page.items)
+        while page.continue_token:
+            page = await self.list_page(
+                kind,
+                namespace=namespace,
+                label_selector=label_selector,
+                field_selector=field_selector,
+                limit=limit,
+                continue_token=page.continue_token,
+            )
+            items.extend(page.items)
+        return items
+
+    async def list_page(
+        self,
+        kind: type[Any],
+        *,
+        namespace: str = "",
+        label_selector: LabelSelectorArg = None,
+        field_selector: str | None = None,
+        limit: int = 0,
+        continue_token: str = "",
+        resource_version: str = "",
+    ) -> ObjectList:
+        """One page of a list, with the resourceVersion it was read at (to watch from)."""
+        page: ObjectList = await self._ask(
+            List(
+                kind=kind,
+                namespace=namespace,
+                label_selector=label_selector,
+                field_selector=field_selector,
+                resource_version=resource_version,
+                limit=limit,
+                continue_token=continue_token,
+            )
+        )
+        return page
+
+    async def watch(
+        self,
+        kind: type[Any],
+        *,
+        namespace: str = "",
+        label_selector: LabelSelectorArg = None,
+        field_selector: str | None = None,
+        resource_version: str = "",
+        allow_bookmarks: bool = True,
+    ) -> WatchStream:
+        """A stream of the changes after ``resource_version`` (``""``: the current state as
+        ADDED events first). An old resourceVersion raises ``Gone``: list again."""
+        stream: WatchStream = await self._ask(
+            Watch(
+                kind=kind,
+                namespace=namespace,
+                label_selector=label_selector,
+                field_selector=field_selector,
+                resource_version=resource_version,
+                allow_bookmarks=allow_bookmarks,
+            )
+        )
+        return stream
+
+    # ------------------------------------------------------------------------ writing
+
+    async def create(self, obj: T) -> T:
+        """The object as stored (name generated, uid, resourceVersion, defaults)."""
+        stored: T = await self._ask(Create(obj=obj))
+        return stored
+
+    async def update(self, obj: T) -> T:
+        """Replace spec and metadata; ``Conflict`` if its resourceVersion is stale."""
+        stored: T = await self._ask(Update(obj=obj))
+        return stored
+
+    async def patch(
+        self,
+        kind: type[T],
+        name: str,
+        patch: PatchBody,
+        *,
+        namespace: str = "",
+        patch_type: PatchType = "merge",
+    ) -> T:
+        """A JSON merge patch (a mapping, camelCase as on the wire) or a JSON patch."""
+        stored: T = await self._ask(
+            Patch(kind=kind, name=name, namespace=namespace, patch=patch, patch_type=patch_type)
+        )
+        return stored
+
+    async def delete(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "",
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        ignore_not_found: bool = False,
+    ) -> T | None:
+        """Delete, or mark for deletion (finalizers, a grace period); the object as it then
+        stands. With ``ignore_not_found``, an object already gone answers None."""
+        options = DeleteOptions(
+            grace_period_seconds=grace_period_seconds,
+            propagation_policy=propagation_policy,
+            preconditions=preconditions,
+        )
+        request = Delete(kind=kind, name=name, namespace=namespace, options=options)
+        try:
+            obj: T = await self._ask(request)
+        except NotFound:
+            if ignore_not_found:
+                return None
+            raise
+        return obj
+
+    # ------------------------------------------------------------------ status writer
+
+    async def update_status(self, obj: T) -> T:
+        """Replace the status subresource; spec changes in ``obj`` are ignored."""
+        stored: T = await self._ask(UpdateStatus(obj=obj))
+        return stored
+
+    async def patch_status(
+        self,
+        kind: type[T],
+        name: str,
+        patch: PatchBody,
+        *,
+        namespace: str = "",
+        patch_type: PatchType = "merge",
+    ) -> T:
+        """Patch the status subresource."""
+        stored: T = await self._ask(
+            Patch(
+                kind=kind,
+                name=name,
+                namespace=namespace,
+                patch=patch,
+                patch_type=patch_type,
+                subresource="status",
+            )
+        )
+        return stored
+
+
+async def ignore_not_found(call: Awaitable[R]) -> R | None:
+    """``await ignore_not_found(client.get(Pod, name))``: the result, or None on NotFound."""
+    try:
+        return await call
+    except NotFound:
+        return None

@@ -1,0 +1,195 @@
+"""``Indexer``: an informer's local cache, keyed by ``namespace/name`` and indexed.
+
+client-go's ``ThreadSafeStore`` with its indices, minus the locks (one event loop, no
+threads). An index function maps an object to the values it is filed under; the indexer keeps,
+per index and value, the keys of the objects filed there, and updates them on every change.
+
+Built in: ``namespace`` (the object's namespace), ``owner_uid`` (the uid of each owner
+reference) and ``label`` (``key=value`` for each label). Add your own with ``add_index``.
+
+The cache holds the very objects the apiserver sent: they are frozen, so every reader can
+share them and no one pays for a copy. Keys within an index value keep insertion order (a
+dict, not a set), so results are the same run after run whatever the string hash seed.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+from kube_actors.api import compile_selector
+
+__all__ = [
+    "LABEL_INDEX",
+    "NAMESPACE_INDEX",
+    "OWNER_UID_INDEX",
+    "IndexFunc",
+    "Indexer",
+    "object_key",
+]
+
+T = TypeVar("T")
+
+#: ``index(obj) -> values``: the values an object is filed under in one index.
+IndexFunc = Callable[[Any], Iterable[str]]
+
+NAMESPACE_INDEX = "namespace"
+OWNER_UID_INDEX = "owner_uid"
+LABEL_INDEX = "label"
+
+
+def object_key(obj: Any) -> str:
+    """``namespace/name``, or ``name`` for a cluster-scoped object: the cache key."""
+    meta = obj.metadata
+    return f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
+
+
+def _by_namespace(obj: Any) -> tuple[str, ...]:
+    return (obj.metadata.namespace,)
+
+
+def _by_owner_uid(obj: Any) -> tuple[str, ...]:
+    return tuple(ref.uid for ref in obj.metadata.owner_references)
+
+
+def _by_label(obj: Any) -> tuple[str, ...]:
+    return tuple(f"{k}={v}" for k, v in obj.metadata.labels.items())
+
+
+def _always(old: Any, new: Any) -> bool:
+    return True
+
+
+def _same_owners(old: Any, new: Any) -> bool:
+    return bool(old.metadata.owner_references == new.metadata.owner_references)
+
+
+def _same_labels(old: Any, new: Any) -> bool:
+    return bool(old.metadata.labels == new.metadata.labels)
+
+
+class Indexer(Generic[T]):
+    """Objects by key, and keys by index value. Only the owning informer writes to it."""
+
+    __slots__ = ("_funcs", "_indices", "_items", "_same")
+
+    def __init__(self, indexers: Mapping[str, IndexFunc] | None = None) -> None:
+        self._items: dict[str, T] = {}
+        self._funcs: dict[str, IndexFunc] = {
+            NAMESPACE_INDEX: _by_namespace,
+            OWNER_UID_INDEX: _by_owner_uid,
+            LABEL_INDEX: _by_label,
+        }
+        # For the built-in indices, a cheap test that an update leaves the filing alone, so
+        # that the usual update (status, resourceVersion) computes no index values at all.
+        self._same: dict[str, Callable[[Any, Any], bool]] = {
+            NAMESPACE_INDEX: _always,  # the key holds the namespace: it cannot change
+            OWNER_UID_INDEX: _same_owners,
+            LABEL_INDEX: _same_labels,
+        }
+        self._indices: dict[str, dict[str, dict[str, None]]] = {n: {} for n in self._funcs}
+        for name, func in (indexers or {}).items():
+            self.add_index(name, func)
+
+    # ------------------------------------------------------------------------ reading
+
+    def get(self, name: str, namespace: str = "") -> T | None:
+        """The cached object, or None."""
+        return self._items.get(f"{namespace}/{name}" if namespace else name)
+
+    def get_by_key(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(builtins.list(self._items.values()))
+
+    def list_keys(self) -> builtins.list[str]:
+        return builtins.list(self._items)
+
+    def list(
+        self,
+        namespace: str = "",
+        label_selector: str | Mapping[str, str] | None = None,
+    ) -> builtins.list[T]:
+        """The cached objects of ``namespace`` (all if empty) matching ``label_selector``."""
+        if namespace:
+            keys: Iterable[str] = self._indices[NAMESPACE_INDEX].get(namespace, {})
+            candidates = [self._items[k] for k in keys]
+        else:
+            candidates = builtins.list(self._items.values())
+        if label_selector is None or label_selector == "" or label_selector == {}:
+            return candidates
+        selector = compile_selector(label_selector)
+        return [o for o in candidates if selector.matches(o.metadata.labels)]  # type: ignore[attr-defined]
+
+    def by_index(self, index: str, value: str) -> builtins.list[T]:
+        """The cached objects filed under ``value`` in ``index`` (KeyError: no such index)."""
+        keys = self._indices[index].get(value, {})
+        return [self._items[k] for k in keys]
+
+    def index_values(self, index: str) -> builtins.list[str]:
+        """The values that have objects filed under them in ``index``."""
+        return builtins.list(self._indices[index])
+
+    def has_index(self, name: str) -> bool:
+        return name in self._funcs
+
+    def add_index(self, name: str, func: IndexFunc) -> None:
+        """Add an index, filing what is already cached."""
+        if name in self._funcs:
+            raise ValueError(f"index {name!r} already exists")
+        self._funcs[name] = func
+        index: dict[str, dict[str, None]] = {}
+        self._indices[name] = index
+        for key, obj in self._items.items():
+            for value in func(obj):
+                index.setdefault(value, {})[key] = None
+
+    # ------------------------------------------------------------------------ writing
+
+    def put(self, key: str, obj: T) -> T | None:
+        """Store ``obj`` under ``key``; the object it replaces, if any."""
+        old = self._items.get(key)
+        self._items[key] = obj
+        for name, func in self._funcs.items():
+            if old is None:
+                old_values: Iterable[str] = ()
+            else:
+                same = self._same.get(name)
+                if same is not None and same(old, obj):
+                    continue  # the common update: this index's input did not change
+                old_values = func(old)
+            new_values = func(obj)
+            if old_values == new_values:
+                continue
+            index = self._indices[name]
+            for value in old_values:
+                _unfile(index, value, key)
+            for value in new_values:
+                index.setdefault(value, {})[key] = None
+        return old
+
+    def remove(self, key: str) -> T | None:
+        """Drop the object under ``key``; the object dropped, if any."""
+        old = self._items.pop(key, None)
+        if old is not None:
+            for name, func in self._funcs.items():
+                index = self._indices[name]
+                for value in func(old):
+                    _unfile(index, value, key)
+        return old
+
+
+def _unfile(index: dict[str, dict[str, None]], value: str, key: str) -> None:
+    keys = index.get(value)
+    if keys is not None:
+        keys.pop(key, None)
+        if not keys:
+            del index[value]

@@ -1,0 +1,213 @@
+"""``Controller``: the actor that runs a ``ControllerSpec``.
+
+controller-runtime's ``internal/controller``, as an actor:
+
+- ``on_start`` builds the work queue, registers one handler per watched kind with the shared
+  informers (which feed the queue from their own actors), starts any informer not yet
+  running, and starts a background task that waits for those informers to sync and then
+  runs ``workers`` worker tasks.
+- A worker takes a request from the queue, calls ``reconcile``, and acts on the outcome as
+  ``_contract`` tabulates, then marks the request done. The queue guarantees no two workers
+  hold the same request.
+- Each reconcile logs through a logger bound with ``controller=`` and ``request=``;
+  ``reconcile_log()`` hands that logger to the reconciler.
+- On stop or crash the handlers are removed and the queue shut down; a restart starts over
+  with a fresh queue, and the re-registered handlers are told every cached object, so
+  every object is reconciled again (nothing queued is lost for good).
+
+Spawn it with the informer factory the process shares::
+
+    await system.spawn(lambda: Controller(spec, informers), name=f"controller/{spec.name}")
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+import anyio
+import attrs
+import structlog
+
+from kube_actors.actors import Actor
+from kube_actors.actors import Request as Ask
+from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer
+
+from ._contract import Request, Result, TerminalError
+from ._handlers import EventHandler
+from ._queue import QueueStatistics, WorkQueue
+from ._spec import ControllerSpec
+
+__all__ = [
+    "Controller",
+    "ControllerStatistics",
+    "Enqueue",
+    "GetControllerStatistics",
+    "reconcile_log",
+]
+
+_log = structlog.get_logger("kube_actors.reconcile")
+_reconcile_log: contextvars.ContextVar[structlog.typing.FilteringBoundLogger | None] = (
+    contextvars.ContextVar("kube_actors_reconcile_log", default=None)
+)
+
+
+def reconcile_log() -> structlog.typing.FilteringBoundLogger:
+    """The logger of the reconcile in progress, bound with ``controller=`` and ``request=``
+    (outside a reconcile, the package's logger)."""
+    log = _reconcile_log.get()
+    return log if log is not None else _log
+
+
+@attrs.frozen
+class Enqueue:
+    """Tell it to a controller to reconcile ``request`` (as if an event had named it)."""
+
+    request: Request
+
+
+@attrs.frozen(kw_only=True)
+class ControllerStatistics:
+    """A snapshot of a controller: its queue and what its reconciles came to."""
+
+    name: str
+    workers: int
+    started: bool
+    reconciles: int
+    errors: int
+    terminal_errors: int
+    queue: QueueStatistics
+
+
+@attrs.frozen
+class GetControllerStatistics(Ask[ControllerStatistics]):
+    """Ask it of a controller: its ``ControllerStatistics``."""
+
+
+class _Enqueuer:
+    """Binds an ``EventHandler`` to one queue: what the informer calls."""
+
+    __slots__ = ("handler", "queue")
+
+    def __init__(self, handler: EventHandler, queue: WorkQueue[Request]) -> None:
+        self.handler = handler
+        self.queue = queue
+
+    def on_add(self, obj: Any) -> None:
+        self.handler.on_add(obj, self.queue)
+
+    def on_update(self, old: Any, new: Any) -> None:
+        self.handler.on_update(old, new, self.queue)
+
+    def on_delete(self, obj: Any) -> None:
+        self.handler.on_delete(obj, self.queue)
+
+
+class Controller(Actor):
+    """Runs one controller: informers feed its queue, its workers reconcile."""
+
+    component = "controller"
+
+    def __init__(self, spec: ControllerSpec, informers: InformerFactory) -> None:
+        self.spec = spec
+        self.informers = informers
+        self.queue: WorkQueue[Request] = WorkQueue(spec.rate_limiter(), name=spec.name)
+        self._registrations: list[tuple[SharedInformer[Any], HandlerRegistration]] = []
+        self._started = False
+        self._reconciles = 0
+        self._errors = 0
+        self._terminal_errors = 0
+
+    async def on_start(self) -> None:
+        self.log = self.log.bind(controller=self.spec.name)
+        for kind, handler in self.spec.sources():
+            informer = self.informers.informer(kind)
+            registration = informer.add_event_handler(_Enqueuer(handler, self.queue))
+            self._registrations.append((informer, registration))
+        await self.informers.start(self.system)
+        self.start_soon(self._run, name=f"{self.name}:workers")
+
+    async def _run(self) -> None:
+        async with anyio.create_task_group() as tg:
+            for informer, _ in self._registrations:
+                tg.start_soon(informer.wait_synced)
+        self._started = True
+        self.log.info("controller_started", workers=self.spec.workers)
+        async with anyio.create_task_group() as tg:
+            for worker in range(self.spec.workers):
+                tg.start_soon(self._work, name=f"{self.name}:worker-{worker}")
+
+    async def _work(self) -> None:
+        queue = self.queue
+        async for request in queue:
+            try:
+                await self._reconcile(request)
+            finally:
+                queue.done(request)
+
+    async def _reconcile(self, request: Request) -> None:
+        log = self.log.bind(request=str(request))
+        token = _reconcile_log.set(log)
+        self._reconciles += 1
+        try:
+            result = await self.spec.reconciler.reconcile(request)
+        except TerminalError as error:
+            self._terminal_errors += 1
+            log.error("reconcile_terminal_error", exc_info=error)
+            self.queue.forget(request)
+        except Exception as error:
+            self._errors += 1
+            log.error(
+                "reconcile_failed",
+                error=repr(error),
+                retries=self.queue.num_requeues(request),
+                exc_info=error,
+            )
+            self.queue.add_rate_limited(request)
+        else:
+            self._requeue(request, result)
+        finally:
+            _reconcile_log.reset(token)
+
+    def _requeue(self, request: Request, result: Result) -> None:
+        queue = self.queue
+        if result.requeue_after:
+            queue.forget(request)
+            queue.add_after(request, result.requeue_after)
+        elif result.requeue:
+            queue.add_rate_limited(request)
+        else:
+            queue.forget(request)
+
+    async def receive(self, message: object) -> object:
+        match message:
+            case Enqueue(request=request):
+                self.queue.add(request)
+            case GetControllerStatistics():
+                return self.statistics()
+            case _:
+                return await super().receive(message)
+        return None
+
+    def statistics(self) -> ControllerStatistics:
+        return ControllerStatistics(
+            name=self.spec.name,
+            workers=self.spec.workers,
+            started=self._started,
+            reconciles=self._reconciles,
+            errors=self._errors,
+            terminal_errors=self._terminal_errors,
+            queue=self.queue.statistics(),
+        )
+
+    async def on_stop(self) -> None:
+        self._shut_down()
+
+    async def on_failure(self, error: BaseException) -> None:
+        self._shut_down()
+
+    def _shut_down(self) -> None:
+        for informer, registration in self._registrations:
+            informer.remove_event_handler(registration)
+        self._registrations.clear()
+        self.queue.shutdown()
