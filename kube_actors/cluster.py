@@ -49,6 +49,7 @@ class Cluster:
         trace: bool = False,
         admission: Iterable[AdmissionPlugin] = DEFAULT_PLUGINS,
         watch_cache_size: int = 10_000,
+        max_watch_lag: int = 100_000,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -60,6 +61,7 @@ class Cluster:
         self.system = ActorSystem(seed=seed, trace=trace)
         self._admission = tuple(admission)
         self._watch_cache_size = watch_cache_size
+        self._max_watch_lag = max_watch_lag
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -102,9 +104,11 @@ class Cluster:
         self._etcd = await self.system.spawn(lambda: EtcdActor(backend), name="etcd")
         etcd = self._etcd
         admission = self._admission
-        cache_size = self._watch_cache_size
+        cache_size, max_lag = self._watch_cache_size, self._max_watch_lag
         self._apiserver = await self.system.spawn(
-            lambda: ApiServer(etcd, admission=admission, watch_cache_size=cache_size),
+            lambda: ApiServer(
+                etcd, admission=admission, watch_cache_size=cache_size, max_watch_lag=max_lag
+            ),
             name="kube-apiserver",
         )
         self._client = Client(self._apiserver)

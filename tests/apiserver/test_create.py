@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.actors import DEFAULT_EPOCH
+from kube_actors.api import Deployment, Namespace, ObjectMeta, Pod, PodStatus
+from kube_actors.errors import AlreadyExists, Forbidden, Invalid, NotFound
+
+from ._objects import deployment, pod
+
+
+async def test_create_sets_the_system_fields_and_defaults_the_object() -> None:
+    async with Cluster(seed=1) as cluster:
+        created = await cluster.client.create(deployment())
+        meta = created.metadata
+        assert len(meta.uid) == 36
+        assert meta.creation_timestamp == DEFAULT_EPOCH
+        assert int(meta.resource_version) > 0
+        assert meta.generation == 1
+        assert created.spec.strategy is not None
+        assert created.spec.strategy.type == "RollingUpdate"
+        assert created.spec.revision_history_limit == 10
+        assert created.spec.template.spec.restart_policy == "Always"
+        got = await cluster.client.get(Deployment, "web", namespace="default")
+        assert got == created
+
+
+async def test_a_client_cannot_create_an_object_with_a_status_it_made_up() -> None:
+    async with Cluster() as cluster:
+        running = attrs.evolve(pod(), status=PodStatus(phase="Running", pod_ip="10.0.0.1"))
+        created = await cluster.client.create(running)
+        assert created.status.phase == "Pending"
+        assert created.status.pod_ip == ""
+        assert created.status.qos_class == "BestEffort"
+
+
+async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -> None:
+    async def names(seed: int) -> list[str]:
+        async with Cluster(seed=seed) as cluster:
+            template = Pod(
+                metadata=ObjectMeta(generate_name="worker-", namespace="default"),
+                spec=pod().spec,
+            )
+            return [(await cluster.client.create(template)).metadata.name for _ in range(3)]
+
+    first = await names(7)
+    assert all(n.startswith("worker-") and len(n) == len("worker-") + 5 for n in first)
+    assert len(set(first)) == 3
+    assert await names(7) == first
+
+
+async def test_creating_an_existing_object_is_already_exists_and_changes_nothing() -> None:
+    async with Cluster() as cluster:
+        original = await cluster.client.create(pod(app="one"))
+        with pytest.raises(AlreadyExists, match='pods "web" already exists'):
+            await cluster.client.create(pod(app="two"))
+        assert await cluster.client.get(Pod, "web", namespace="default") == original
+
+
+async def test_an_invalid_object_names_every_bad_field_and_is_not_stored() -> None:
+    async with Cluster() as cluster:
+        bad = deployment(replicas=-1)
+        bad = attrs.evolve(
+            bad,
+            metadata=attrs.evolve(bad.metadata, name="Not_A_DNS_Name"),
+            spec=attrs.evolve(
+                bad.spec,
+                template=attrs.evolve(
+                    bad.spec.template,
+                    spec=attrs.evolve(
+                        bad.spec.template.spec,
+                        containers=[attrs.evolve(bad.spec.template.spec.containers[0], image="")],
+                    ),
+                ),
+            ),
+        )
+        with pytest.raises(Invalid) as raised:
+            await cluster.client.create(bad)
+        fields = {cause.field for cause in raised.value.causes}
+        assert {
+            "metadata.name",
+            "spec.replicas",
+            "spec.template.spec.containers[0].image",
+        } <= fields
+        assert str(raised.value).startswith('Deployment.apps "Not_A_DNS_Name" is invalid: [')
+        assert await cluster.client.list(Deployment) == []
+
+
+async def test_objects_go_to_the_default_namespace_unless_they_name_one() -> None:
+    async with Cluster() as cluster:
+        created = await cluster.client.create(pod(namespace=""))
+        assert created.metadata.namespace == "default"
+
+
+async def test_the_system_namespaces_exist_from_the_start() -> None:
+    async with Cluster() as cluster:
+        names = {ns.metadata.name for ns in await cluster.client.list(Namespace)}
+        assert names == {"default", "kube-system", "kube-public", "kube-node-lease"}
+        for ns in await cluster.client.list(Namespace):
+            assert ns.status.phase == "Active"
+            assert ns.spec.finalizers == ("kubernetes",)
+
+
+async def test_nothing_is_created_in_a_namespace_that_does_not_exist() -> None:
+    async with Cluster() as cluster:
+        with pytest.raises(NotFound, match='namespaces "nowhere" not found'):
+            await cluster.client.create(pod(namespace="nowhere"))
+
+
+async def test_nothing_is_created_in_a_terminating_namespace() -> None:
+    async with Cluster() as cluster:
+        await cluster.client.create(Namespace(metadata=ObjectMeta(name="team")))
+        doomed = await cluster.client.delete(Namespace, "team")
+        assert doomed is not None
+        assert doomed.status.phase == "Terminating"
+        assert doomed.metadata.deletion_timestamp is not None
+        with pytest.raises(Forbidden, match="because it is being terminated"):
+            await cluster.client.create(pod(namespace="team"))
+
+
+async def test_creation_timestamps_follow_the_simulated_wall_clock() -> None:
+    import asyncio
+
+    async with Cluster() as cluster:
+        await asyncio.sleep(90.5)
+        created = await cluster.client.create(pod())
+        assert created.metadata.creation_timestamp == DEFAULT_EPOCH + dt.timedelta(seconds=90)

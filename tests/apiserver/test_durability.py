@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import Pod
+from kube_actors.errors import KubeActorsError
+
+from ._objects import pod, relabel
+
+
+async def test_every_acknowledged_write_survives_a_control_plane_restart() -> None:
+    async with Cluster() as cluster:
+        acknowledged = {}
+        for i in range(20):
+            created = await cluster.client.create(pod(f"p{i}"))
+            acknowledged[created.metadata.name] = created
+        updated = await cluster.client.update(relabel(acknowledged["p3"], v="2"))
+        acknowledged["p3"] = updated
+        await cluster.client.delete(Pod, "p7", namespace="default")
+        del acknowledged["p7"]
+
+        await cluster.restart_control_plane()
+
+        after = {p.metadata.name: p for p in await cluster.client.list(Pod)}
+        assert after == acknowledged
+        # And the apiserver carries on from the store's revision.
+        again = await cluster.client.create(pod("new"))
+        assert int(again.metadata.resource_version) > int(updated.metadata.resource_version)
+
+
+async def test_a_watch_resumes_across_a_restart_from_the_last_version_it_saw() -> None:
+    async with Cluster() as cluster:
+        seen = await cluster.client.create(pod("a"))
+        await cluster.restart_control_plane()
+        await cluster.client.create(pod("b"))
+        stream = await cluster.client.watch(Pod, resource_version=seen.metadata.resource_version)
+        events = await stream.next_batch()
+        assert [(e.type, e.obj.metadata.name) for e in events] == [("ADDED", "b")]
+
+
+def test_virtual_time_is_checked_when_asked_for() -> None:
+    import anyio
+
+    async def main() -> None:
+        async with Cluster(clock="virtual"):
+            pass
+
+    with pytest.raises(KubeActorsError, match="needs the virtual-time event loop"):
+        anyio.run(main)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import Namespace, ObjectMeta, Pod, WatchEvent
+from kube_actors.errors import BadRequest, Gone
+
+from ._objects import pod, relabel
+
+
+async def _next(stream: object) -> list[tuple[str, str]]:
+    batch = await stream.next_batch()  # type: ignore[attr-defined]
+    return [
+        (e.type, e.obj.metadata.name if e.obj is not None else e.resource_version) for e in batch
+    ]
+
+
+async def test_lists_filter_by_namespace_labels_and_fields() -> None:
+    async with Cluster() as cluster:
+        await cluster.client.create(Namespace(metadata=ObjectMeta(name="other")))
+        await cluster.client.create(pod("a", app="web", tier="front"))
+        await cluster.client.create(pod("b", app="web", tier="back"))
+        await cluster.client.create(pod("c", app="db"))
+        await cluster.client.create(pod("d", namespace="other", app="web"))
+
+        def names(pods: list[Pod]) -> list[str]:
+            return [p.metadata.name for p in pods]
+
+        assert names(await cluster.client.list(Pod)) == ["a", "b", "c", "d"]
+        assert names(await cluster.client.list(Pod, namespace="default")) == ["a", "b", "c"]
+        assert names(await cluster.client.list(Pod, label_selector="app=web,tier!=back")) == [
+            "a",
+            "d",
+        ]
+        assert names(await cluster.client.list(Pod, label_selector={"app": "db"})) == ["c"]
+        assert names(await cluster.client.list(Pod, field_selector="metadata.namespace=other")) == [
+            "d"
+        ]
+        with pytest.raises(BadRequest):
+            await cluster.client.list(Pod, label_selector="app in (web")
+
+
+async def test_a_chunked_list_pages_through_one_consistent_snapshot() -> None:
+    async with Cluster() as cluster:
+        for i in range(7):
+            await cluster.client.create(pod(f"p{i}"))
+        first = await cluster.client.list_page(Pod, limit=3)
+        assert [p.metadata.name for p in first.items] == ["p0", "p1", "p2"]
+        await cluster.client.create(pod("p3a"))  # after the snapshot: not in these pages
+        await cluster.client.delete(Pod, "p5", namespace="default")
+        second = await cluster.client.list_page(Pod, limit=3, continue_token=first.continue_token)
+        third = await cluster.client.list_page(Pod, limit=3, continue_token=second.continue_token)
+        names = [p.metadata.name for page in (first, second, third) for p in page.items]
+        assert names == [f"p{i}" for i in range(7)]
+        assert third.continue_token == ""
+        assert first.resource_version == second.resource_version == third.resource_version
+
+
+async def test_a_watch_from_now_starts_with_the_current_state_then_every_change() -> None:
+    async with Cluster() as cluster:
+        await cluster.client.create(pod("a"))
+        stream = await cluster.client.watch(Pod, namespace="default")
+        assert await _next(stream) == [("ADDED", "a")]
+        created = await cluster.client.create(pod("b"))
+        await cluster.client.update(relabel(created, x="1"))
+        await cluster.client.delete(Pod, "a", namespace="default")
+        assert await _next(stream) == [("ADDED", "b"), ("MODIFIED", "b"), ("DELETED", "a")]
+        stream.close()
+
+
+async def test_a_watch_resumes_exactly_after_the_resource_version_it_saw() -> None:
+    async with Cluster() as cluster:
+        a = await cluster.client.create(pod("a"))
+        await cluster.client.create(pod("b"))
+        await cluster.client.create(pod("c"))
+        stream = await cluster.client.watch(Pod, resource_version=a.metadata.resource_version)
+        assert await _next(stream) == [("ADDED", "b"), ("ADDED", "c")]
+
+
+async def test_objects_that_start_or_stop_matching_arrive_as_added_or_deleted() -> None:
+    async with Cluster() as cluster:
+        stream = await cluster.client.watch(Pod, label_selector="app=web")
+        created = await cluster.client.create(pod("a", app="db"))
+        moved = await cluster.client.update(relabel(created, app="web"))
+        await cluster.client.update(relabel(moved, app="db"))
+        events = await stream.next_batch()
+        assert [(e.type, e.obj.metadata.labels["app"]) for e in events] == [
+            ("ADDED", "web"),
+            ("DELETED", "web"),
+        ]
+
+
+async def test_a_watch_from_a_version_older_than_the_cache_holds_is_gone() -> None:
+    async with Cluster(watch_cache_size=4) as cluster:
+        first = await cluster.client.create(pod("first"))
+        for i in range(3000):
+            await cluster.client.create(pod(f"p{i}"))
+        with pytest.raises(Gone, match="too old resource version"):
+            await cluster.client.watch(Pod, resource_version=first.metadata.resource_version)
+
+
+async def test_a_watcher_that_cannot_keep_up_is_closed_with_gone_instead_of_buffering() -> None:
+    async with Cluster(watch_cache_size=10, max_watch_lag=100) as cluster:
+        slow = await cluster.client.watch(Pod, resource_version="0")
+        fast = await cluster.client.watch(Pod, resource_version="0")
+        created = await cluster.client.create(pod("busy"))
+        seen = 0
+        for i in range(1100):  # nobody reads ``slow`` meanwhile
+            created = await cluster.client.update(relabel(created, n=str(i)))
+            seen += len(await fast.next_batch())
+        assert seen == 1101
+        events = await slow.next_batch()
+        assert [e.type for e in events] == ["ERROR"]
+        assert isinstance(events[0].error, Gone)
+        assert "re-list" in str(events[0].error)
+        assert await slow.next_batch() == ()
+
+
+async def test_watchers_get_bookmarks_of_the_current_resource_version() -> None:
+    async with Cluster() as cluster:
+        stream = await cluster.client.watch(Pod, resource_version="0")
+        ns = await cluster.client.create(Namespace(metadata=ObjectMeta(name="elsewhere")))
+        await cluster.settle(horizon=61)
+        events = await stream.next_batch()
+        assert events == [
+            WatchEvent(type="BOOKMARK", resource_version=ns.metadata.resource_version)
+        ]
+
+
+async def test_an_invalid_resource_version_is_a_bad_request() -> None:
+    async with Cluster() as cluster:
+        with pytest.raises(BadRequest, match="invalid resource version 'yesterday'"):
+            await cluster.client.watch(Pod, resource_version="yesterday")
