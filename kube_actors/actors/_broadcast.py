@@ -153,8 +153,8 @@ class Subscription(Generic[T]):
         return self._ended
 
     def poll(self) -> Sequence[T]:
-        """What was published since the last read (maybe nothing); raises the error that
-        ended the subscription, once everything before it was read."""
+        """What was published since the last read (maybe nothing). Once the subscription
+        has ended: nothing, or, the first time, the error that ended it."""
         if self._ended:
             if self._error is not None:
                 error, self._error = self._error, None

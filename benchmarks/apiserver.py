@@ -1,0 +1,158 @@
+"""Apiserver benchmark: create, get, update and list throughput, and memory per stored Pod.
+
+Run with ``python -m benchmarks.apiserver``. Each apiserver figure is printed beside the raw
+store operation it rests on, measured in the same run: an etcd transaction or range asked of
+the etcd actor directly. Their ratio is the apiserver's overhead over its store (defaulting,
+admission, validation, the watch cache, the messages).
+
+Memory per stored Pod: the process's resident memory before and after storing ``--pods`` Pods
+through the apiserver, divided by their number (the store, the watch cache and the history
+the cache keeps all count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import attrs
+from rich.console import Console
+
+from kube_actors import Cluster
+from kube_actors.actors import ActorRef, run
+from kube_actors.api import Container, ObjectMeta, Pod, PodSpec
+from kube_actors.etcd import Compare, Put, Range, Txn
+
+from ._report import Figure, print_figures
+
+
+def _pod(i: int) -> Pod:
+    return Pod(
+        metadata=ObjectMeta(name=f"pod-{i}", namespace="default", labels={"app": "bench"}),
+        spec=PodSpec(containers=[Container(name="app", image="registry.k8s.io/pause:3.9")]),
+    )
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * 4096
+
+
+async def _timed(n: int, step: Callable[[int], Coroutine[Any, Any, object]]) -> float:
+    start = time.perf_counter()
+    for i in range(n):
+        await step(i)
+    return n / (time.perf_counter() - start)
+
+
+async def _store_figures(etcd: ActorRef, n: int) -> dict[str, float]:
+    pods = [_pod(i) for i in range(n)]
+
+    async def create(i: int) -> object:
+        key = f"/bench/pods/{i}"
+        return await etcd.ask(
+            Txn(
+                compare=[Compare.create_revision(key, "=", 0)],
+                success=[Put(key=key, value=pods[i])],
+            )
+        )
+
+    async def get(i: int) -> object:
+        return await etcd.ask(Range(key=f"/bench/pods/{i}"))
+
+    async def update(i: int) -> object:
+        key = f"/bench/pods/{i}"
+        return await etcd.ask(Txn(success=[Put(key=key, value=pods[i])]))
+
+    figures = {
+        "create": await _timed(n, create),
+        "get": await _timed(n, get),
+        "update": await _timed(n, update),
+    }
+    start = time.perf_counter()
+    listed = await etcd.ask(Range.prefix("/bench/pods/"))
+    figures["list"] = len(listed.kvs) / (time.perf_counter() - start)
+    return figures
+
+
+async def _apiserver_figures(cluster: Cluster, n: int) -> dict[str, float]:
+    client = cluster.client
+    pods = [_pod(i) for i in range(n)]
+    stored: list[Pod] = []
+
+    async def create(i: int) -> object:
+        stored.append(await client.create(pods[i]))
+        return None
+
+    async def get(i: int) -> object:
+        return await client.get(Pod, f"pod-{i}", namespace="default")
+
+    async def update(i: int) -> object:
+        current = stored[i]
+        labels = {"app": "bench", "round": "2"}
+        return await client.update(
+            attrs.evolve(current, metadata=attrs.evolve(current.metadata, labels=labels))
+        )
+
+    figures = {
+        "create": await _timed(n, create),
+        "get": await _timed(n, get),
+        "update": await _timed(n, update),
+    }
+    start = time.perf_counter()
+    listed = await client.list(Pod, namespace="default")
+    figures["list"] = len(listed) / (time.perf_counter() - start)
+    return figures
+
+
+async def _throughput(n: int) -> tuple[dict[str, float], dict[str, float]]:
+    async with Cluster() as cluster:
+        etcd = cluster.system.lookup("etcd")
+        raw = await _store_figures(etcd, n)
+    async with Cluster() as cluster:
+        api = await _apiserver_figures(cluster, n)
+    return raw, api
+
+
+async def _memory(pods: int) -> float:
+    async with Cluster(watch_cache_size=1_000) as cluster:
+        gc.collect()
+        before = _rss_bytes()
+        for i in range(pods):
+            await cluster.client.create(_pod(i))
+        await cluster.settle()
+        gc.collect()
+        return (_rss_bytes() - before) / pods
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--objects", type=int, default=5_000)
+    parser.add_argument("--pods", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    console = Console()
+    with console.status("measuring throughput"):
+        raw, api = run(_throughput, args.objects, clock="real")
+    with console.status(f"storing {args.pods:,} pods"):
+        per_pod = run(_memory, args.pods, clock="real")
+    figures = [
+        Figure(
+            name=f"apiserver {verb}",
+            value=api[verb],
+            unit="obj/s",
+            baseline_name=f"etcd actor {verb}",
+            baseline=raw[verb],
+            target="overhead, no target",
+        )
+        for verb in ("create", "get", "update", "list")
+    ]
+    print_figures("kube_actors.apiserver", figures, console)
+    console.print(f"memory per stored Pod at {args.pods:,} Pods: {per_pod:,.0f} bytes")
+
+
+if __name__ == "__main__":
+    main()
