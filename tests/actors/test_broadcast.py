@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from kube_actors.actors import Broadcast, Lagged
@@ -26,7 +27,7 @@ async def test_a_waiting_reader_wakes_once_for_everything_published_meanwhile() 
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(read)
-        await anyio.sleep(0)  # the reader is waiting now
+        await anyio.lowlevel.checkpoint()  # the reader is waiting now
         log.publish(["a"])
         log.publish(["b", "c"])
     assert batches == [["a", "b", "c"]]
