@@ -1,0 +1,59 @@
+"""A controller driven end to end through the real apiserver (``Cluster``)."""
+
+from __future__ import annotations
+
+from kube_actors.api import Namespace, ObjectMeta
+from kube_actors.client import Client, InformerFactory
+from kube_actors.cluster import Cluster
+from kube_actors.reconcile import (
+    Controller,
+    ControllerSpec,
+    ControllerStatistics,
+    GetControllerStatistics,
+    Request,
+    Result,
+)
+
+
+class KeepManagedLabel:
+    """Keeps ``managed=yes`` on every Namespace, reading from the informer's cache."""
+
+    def __init__(self, client: Client, informers: InformerFactory) -> None:
+        self.client = client
+        self.cache = informers.informer(Namespace).indexer
+
+    async def reconcile(self, request: Request) -> Result:
+        ns = self.cache.get(request.name)
+        if ns is not None and ns.metadata.labels.get("managed") != "yes":
+            await self.client.patch(
+                Namespace, request.name, {"metadata": {"labels": {"managed": "yes"}}}
+            )
+        return Result()
+
+
+async def test_a_controller_keeps_a_label_on_every_namespace_of_a_cluster() -> None:
+    async with Cluster() as cluster:
+        informers = InformerFactory(cluster.client)
+        spec = ControllerSpec(
+            for_=Namespace, reconciler=KeepManagedLabel(cluster.client, informers), workers=2
+        )
+        controller = await cluster.system.spawn(
+            lambda: Controller(spec, informers), name="controller/namespace"
+        )
+        await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
+        await cluster.settle()
+        namespaces = await cluster.client.list(Namespace)
+        assert {ns.metadata.name: ns.metadata.labels.get("managed") for ns in namespaces} == {
+            "default": "yes",
+            "kube-node-lease": "yes",
+            "kube-public": "yes",
+            "kube-system": "yes",
+            "shop": "yes",
+        }
+        await cluster.client.patch(Namespace, "shop", {"metadata": {"labels": {"managed": "no"}}})
+        await cluster.settle()
+        assert (await cluster.client.get(Namespace, "shop")).metadata.labels["managed"] == "yes"
+        stats: ControllerStatistics = await controller.ask(GetControllerStatistics())
+        # 5 namespaces labelled (each label change echoes once more), then "shop" again twice.
+        assert (stats.reconciles, stats.errors) == (12, 0)
+        assert stats.queue.depth == stats.queue.processing == stats.queue.waiting == 0
