@@ -1,0 +1,73 @@
+"""The indexer on its own: keys, built-in indexes, custom indexes, updates and removals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from kube_actors.api import ObjectMeta, OwnerReference, Pod
+from kube_actors.client import Indexer, object_key
+
+
+def _pod(name: str, namespace: str = "a", **labels: str) -> Pod:
+    return Pod(metadata=ObjectMeta(name=name, namespace=namespace, labels=labels))
+
+
+def _names(objs: list[Any]) -> list[str]:
+    return [o.metadata.name for o in objs]
+
+
+def test_objects_are_kept_under_namespace_slash_name() -> None:
+    cache: Indexer[Pod] = Indexer()
+    web = _pod("web")
+    cache.put(object_key(web), web)
+    assert cache.get("web", "a") is web
+    assert cache.get_by_key("a/web") is web
+    assert "a/web" in cache
+    assert len(cache) == 1
+
+
+def test_an_update_refiles_the_object_under_its_new_labels_and_owners() -> None:
+    cache: Indexer[Pod] = Indexer()
+    web = _pod("web", app="web")
+    cache.put("a/web", web)
+    owned = attrs.evolve(
+        web,
+        metadata=attrs.evolve(
+            web.metadata, labels={"app": "db"}, owner_references=[OwnerReference(uid="u1")]
+        ),
+    )
+    assert cache.put("a/web", owned) is web
+    assert cache.by_index("label", "app=web") == []
+    assert _names(cache.by_index("label", "app=db")) == ["web"]
+    assert _names(cache.by_index("owner_uid", "u1")) == ["web"]
+    assert cache.remove("a/web") is owned
+    assert cache.index_values("label") == cache.index_values("owner_uid") == []
+    assert cache.remove("a/web") is None
+
+
+def test_a_custom_index_files_what_is_cached_already_and_what_comes_later() -> None:
+    cache: Indexer[Pod] = Indexer({"by_length": lambda p: [str(len(p.metadata.name))]})
+    cache.put("a/ab", _pod("ab"))
+    cache.add_index("first", lambda p: [p.metadata.name[0]])
+    cache.put("b/abc", _pod("abc", "b"))
+    assert _names(cache.by_index("first", "a")) == ["ab", "abc"]
+    assert _names(cache.by_index("by_length", "3")) == ["abc"]
+    assert cache.has_index("first")
+    with pytest.raises(ValueError, match="already exists"):
+        cache.add_index("first", lambda p: [])
+    with pytest.raises(KeyError):
+        cache.by_index("nope", "x")
+
+
+def test_list_filters_by_namespace_and_selector() -> None:
+    cache: Indexer[Pod] = Indexer()
+    for pod in [_pod("x", "a", app="web"), _pod("y", "b", app="web"), _pod("z", "b")]:
+        cache.put(object_key(pod), pod)
+    assert _names(cache.list()) == ["x", "y", "z"]
+    assert _names(cache.list("b")) == ["y", "z"]
+    assert _names(cache.list("b", "app=web")) == ["y"]
+    assert _names(cache.list(label_selector="!app")) == ["z"]
+    assert cache.list_keys() == ["a/x", "b/y", "b/z"]
