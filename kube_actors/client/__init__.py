@@ -6,6 +6,7 @@ indexed cache of one kind current by list and watch and tells its handlers each 
 ``InformerFactory`` shares one informer per kind among all who watch it.
 """
 
+from ._cached import CachedReader as CachedReader
 from ._client import Client as Client
 from ._client import LabelSelectorArg as LabelSelectorArg
 from ._client import Reader as Reader
@@ -31,6 +32,7 @@ __all__ = [
     "LABEL_INDEX",
     "NAMESPACE_INDEX",
     "OWNER_UID_INDEX",
+    "CachedReader",
     "Client",
     "EventHandlerFuncs",
     "HandlerRegistration",

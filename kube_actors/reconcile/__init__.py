@@ -14,6 +14,7 @@ from ._controller import ControllerStatistics as ControllerStatistics
 from ._controller import Enqueue as Enqueue
 from ._controller import GetControllerStatistics as GetControllerStatistics
 from ._controller import reconcile_log as reconcile_log
+from ._controller import spawn_controller as spawn_controller
 from ._handlers import EnqueueRequestForObject as EnqueueRequestForObject
 from ._handlers import EnqueueRequestForOwner as EnqueueRequestForOwner
 from ._handlers import EnqueueRequestsFromMapFunc as EnqueueRequestsFromMapFunc
@@ -55,4 +56,5 @@ __all__ = [
     "WorkQueue",
     "default_controller_rate_limiter",
     "reconcile_log",
+    "spawn_controller",
 ]

@@ -15,7 +15,7 @@ controller-runtime's ``internal/controller``, as an actor:
   with a fresh queue, and the re-registered handlers are told every cached object, so
   every object is reconciled again (nothing queued is lost for good).
 
-Spawn it with the informer factory the process shares::
+Start it with the informer factory the process shares (``spawn_controller`` does this)::
 
     await system.spawn(lambda: Controller(spec, informers), name=f"controller/{spec.name}")
 """
@@ -29,9 +29,9 @@ import anyio
 import attrs
 import structlog
 
-from kube_actors.actors import Actor
+from kube_actors.actors import Actor, ActorRef
 from kube_actors.actors import Request as Ask
-from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer
+from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
 
 from ._contract import Request, Result, TerminalError
 from ._handlers import EventHandler
@@ -44,6 +44,7 @@ __all__ = [
     "Enqueue",
     "GetControllerStatistics",
     "reconcile_log",
+    "spawn_controller",
 ]
 
 _log = structlog.get_logger("kube_actors.reconcile")
@@ -211,3 +212,10 @@ class Controller(Actor):
             informer.remove_event_handler(registration)
         self._registrations.clear()
         self.queue.shutdown()
+
+
+async def spawn_controller(
+    spawner: Spawner, spec: ControllerSpec, informers: InformerFactory
+) -> ActorRef:
+    """Start a ``Controller`` running ``spec``, as the actor ``controller/<spec.name>``."""
+    return await spawner.spawn(lambda: Controller(spec, informers), name=f"controller/{spec.name}")

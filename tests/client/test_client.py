@@ -156,6 +156,7 @@ def test_the_client_package_exports_exactly_its_public_names() -> None:
         "LABEL_INDEX",
         "NAMESPACE_INDEX",
         "OWNER_UID_INDEX",
+        "CachedReader",
         "Client",
         "EventHandlerFuncs",
         "HandlerRegistration",

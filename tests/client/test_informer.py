@@ -11,8 +11,8 @@ from structlog.testing import capture_logs
 
 from kube_actors.actors import monotonic
 from kube_actors.api import List, Namespace, OwnerReference, Pod, Watch
-from kube_actors.client import EventHandlerFuncs, SharedInformer
-from kube_actors.errors import Gone, TooManyRequests
+from kube_actors.client import CachedReader, EventHandlerFuncs, SharedInformer
+from kube_actors.errors import Gone, NotFound, TooManyRequests
 
 from ._fake_apiserver import BreakWatches, Compact, FailNext, Requests
 from ._harness import Harness, Recorder, namespace, pod, running_apiserver
@@ -228,3 +228,20 @@ async def test_informer_statistics_count_lists_watches_and_events() -> None:
             "events": 1,
             "resource_version": "1",
         }
+
+
+async def test_a_cached_reader_starts_the_informer_and_reads_from_its_cache() -> None:
+    async with running_apiserver() as h:
+        await h.client.create(namespace("a", labels={"team": "red"}))
+        await h.client.create(namespace("b"))
+        reader = CachedReader(h.informers, h.system)
+        assert (await reader.get(Namespace, "a")).metadata.labels == {"team": "red"}
+        with pytest.raises(NotFound, match='namespaces "zz" not found'):
+            await reader.get(Namespace, "zz")
+        assert [n.metadata.name for n in await reader.list(Namespace)] == ["a", "b"]
+        red = await reader.list(Namespace, label_selector="team=red")
+        assert [n.metadata.name for n in red] == ["a"]
+        by_name = await reader.list(Namespace, field_selector="metadata.name=b")
+        assert [n.metadata.name for n in by_name] == ["b"]
+        requests = await h.apiserver.ask(Requests())
+        assert (requests["List"], requests["Watch"], "Get" in requests) == (1, 1, False)

@@ -65,6 +65,7 @@ def test_the_reconcile_package_exports_exactly_its_public_names() -> None:
         "WorkQueue",
         "default_controller_rate_limiter",
         "reconcile_log",
+        "spawn_controller",
     ]
     assert sorted(kube_actors.reconcile.__all__, key=lambda n: (n[0].islower(), n)) == (
         kube_actors.reconcile.__all__

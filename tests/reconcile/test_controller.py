@@ -13,7 +13,6 @@ from kube_actors.api import Namespace, ObjectMeta, OwnerReference, Pod, ReplicaS
 from kube_actors.client import Client
 from kube_actors.errors import NotFound
 from kube_actors.reconcile import (
-    Controller,
     ControllerSpec,
     ControllerStatistics,
     Enqueue,
@@ -22,6 +21,7 @@ from kube_actors.reconcile import (
     Result,
     TerminalError,
     reconcile_log,
+    spawn_controller,
 )
 from tests.client._harness import Harness, namespace, pod, running_apiserver
 
@@ -63,9 +63,7 @@ class Scripted:
 
 
 async def _run(h: Harness, spec: ControllerSpec) -> ActorRef:
-    return await h.system.spawn(
-        lambda: Controller(spec, h.informers), name=f"controller/{spec.name}"
-    )
+    return await spawn_controller(h.system, spec, h.informers)
 
 
 async def _stats(controller: ActorRef) -> ControllerStatistics:
@@ -250,3 +248,19 @@ async def test_many_changes_to_one_object_while_it_is_reconciled_cause_one_more_
             "retries": 0,
             "shutting_down": False,
         }
+
+
+async def test_a_restarted_controller_reconciles_every_cached_object_again() -> None:
+    async with running_apiserver() as h:
+        for name in ["a", "b"]:
+            await h.client.create(namespace(name))
+        reconciler = Scripted()
+        controller = await _run(h, ControllerSpec(for_=Namespace, reconciler=reconciler))
+        await h.system.settle()
+        with capture_logs() as logs:
+            await controller.tell("not a message it knows")  # it crashes, and restarts
+            await h.system.settle(horizon=1)
+        assert "actor_restarting" in [e["event"] for e in logs]
+        assert [r.name for _, r in reconciler.seen] == ["a", "b", "a", "b"]
+        assert h.informers.informer(Namespace).statistics().handlers == 1
+        assert (await _stats(controller)).reconciles == 2, "a fresh incarnation counts anew"

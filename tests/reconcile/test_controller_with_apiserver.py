@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from kube_actors.api import Namespace, ObjectMeta
-from kube_actors.client import Client, InformerFactory
+from kube_actors.client import CachedReader, Client, InformerFactory, Reader, ignore_not_found
 from kube_actors.cluster import Cluster
 from kube_actors.reconcile import (
-    Controller,
     ControllerSpec,
     ControllerStatistics,
     GetControllerStatistics,
     Request,
     Result,
+    spawn_controller,
 )
 
 
 class KeepManagedLabel:
-    """Keeps ``managed=yes`` on every Namespace, reading from the informer's cache."""
+    """Keeps ``managed=yes`` on every Namespace; reads from the cache, writes to the API."""
 
-    def __init__(self, client: Client, informers: InformerFactory) -> None:
+    def __init__(self, reader: Reader, client: Client) -> None:
+        self.reader = reader
         self.client = client
-        self.cache = informers.informer(Namespace).indexer
 
     async def reconcile(self, request: Request) -> Result:
-        ns = self.cache.get(request.name)
+        ns = await ignore_not_found(self.reader.get(Namespace, request.name))
         if ns is not None and ns.metadata.labels.get("managed") != "yes":
             await self.client.patch(
                 Namespace, request.name, {"metadata": {"labels": {"managed": "yes"}}}
@@ -34,12 +34,10 @@ class KeepManagedLabel:
 async def test_a_controller_keeps_a_label_on_every_namespace_of_a_cluster() -> None:
     async with Cluster() as cluster:
         informers = InformerFactory(cluster.client)
-        spec = ControllerSpec(
-            for_=Namespace, reconciler=KeepManagedLabel(cluster.client, informers), workers=2
-        )
-        controller = await cluster.system.spawn(
-            lambda: Controller(spec, informers), name="controller/namespace"
-        )
+        reader = CachedReader(informers, cluster.system)
+        reconciler = KeepManagedLabel(reader, cluster.client)
+        spec = ControllerSpec(for_=Namespace, reconciler=reconciler, workers=2)
+        controller = await spawn_controller(cluster.system, spec, informers)
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         await cluster.settle()
         namespaces = await cluster.client.list(Namespace)
