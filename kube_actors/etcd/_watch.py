@@ -70,6 +70,11 @@ class WatchHub:
         self._revision = backend.revision
         # A dict keeps the watchers in the order they came: lag closes are reproducible.
         self._watchers: dict[Watcher, None] = {}
+        # Per key range, the last span of the log filtered for it, as (from, to, events).
+        # Every watcher woken by one append reads the same span: watchers of one range
+        # share one filtering and one tuple, so the work is per range and batch, not per
+        # watcher (etcd groups its watchers by range for the same reason).
+        self._filtered: dict[tuple[str, str | None], tuple[int, int, tuple[Event, ...]]] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._trim_at = min(_TRIM_EVERY, max_lag + 1)
         self._error: BaseException | None = None
@@ -135,6 +140,7 @@ class WatchHub:
         if low > self._base:
             del self._log[: low - self._base]
             self._base = low
+        self._filtered.clear()
         # The log now starts at the slowest cursor: check again after ``_trim_every`` more
         # events, or as soon as the slowest watcher could pass ``max_lag``, whichever is
         # first. So an open watcher is never more than ``max_lag`` events behind.
@@ -178,9 +184,12 @@ class WatchHub:
         if not self._watchers:
             self._base += len(self._log)
             self._log = []
+            self._filtered.clear()
             self._trim_at = min(self._trim_every, self._max_lag + 1)
 
-    async def _wait(self, watcher: Watcher) -> None:
+    def _waiter_for(self, watcher: Watcher) -> asyncio.Future[None]:
+        """A future the next append resolves, one per waiting watcher: cancelling one
+        watcher's wait must not cancel the others'."""
         waiter = asyncio.get_running_loop().create_future()
         waiters = self._waiters
         if len(waiters) > 2 * len(self._watchers) + 16:
@@ -188,10 +197,7 @@ class WatchHub:
             waiters[:] = [w for w in waiters if not w.done()]
         waiters.append(waiter)
         watcher._waiter = waiter
-        try:
-            await waiter
-        finally:
-            watcher._waiter = None
+        return waiter
 
 
 class _Match(enum.Enum):
@@ -203,9 +209,10 @@ class _Match(enum.Enum):
 
 
 class Watcher:
-    """An open watch: ``async for events in watcher`` yields lists of events.
+    """An open watch: ``async for events in watcher`` yields tuples of events.
 
-    Each list is non-empty, in revision order, and the caller's own. Every matching event
+    Each tuple is non-empty and in revision order (and may be shared with other watchers of
+    the same range: it is immutable, as the events are). Every matching event
     from the start revision on comes exactly once. Iteration ends after ``close()``; it
     raises ``WatchLagged`` if the watcher fell too far behind, ``Compacted`` if it started
     below the compacted revision, ``ActorStopped`` if the store stopped.
@@ -215,9 +222,10 @@ class Watcher:
         self.key = key
         self.range_end = range_end
         self.start_revision = 0
+        self._range = (key, range_end)
         self._hub = hub
         self._cursor = 0
-        self._backlog: list[Event] = []
+        self._backlog: tuple[Event, ...] = ()
         # Events below a future start revision are skipped until the log passes it.
         self._min_revision = 0
         self._revision = 0
@@ -264,48 +272,58 @@ class Watcher:
             return 0
         return self._hub._base + len(self._hub._log) - self._cursor
 
-    def poll(self) -> list[Event]:
+    def poll(self) -> tuple[Event, ...]:
         """The events that arrived since the last read, without waiting (maybe none)."""
         if self._error is not None:
             raise self._error
         if self._closed:
-            return []
+            return ()
         hub = self._hub
-        log = hub._log
-        start = self._cursor - hub._base
-        events = self._filter(log[start:]) if start < len(log) else []
-        self._cursor = hub._base + len(log)
+        end = hub._base + len(hub._log)
+        cursor = self._cursor
+        if cursor == end and not self._backlog:  # the common case of a watcher that waits
+            self._revision = hub._revision
+            return ()
+        events: tuple[Event, ...] = ()
+        if cursor < end:
+            span = hub._filtered.get(self._range)
+            if span is not None and span[0] == cursor and span[1] == end:
+                events = span[2]
+            else:
+                events = self._filter(hub._log[cursor - hub._base :])
+                hub._filtered[self._range] = (cursor, end, events)
+            self._cursor = end
         if self._min_revision:
-            events = [e for e in events if e.kv.mod_revision >= self._min_revision]
+            events = tuple([e for e in events if e.kv.mod_revision >= self._min_revision])
             if hub._revision >= self._min_revision:
                 self._min_revision = 0
         if self._backlog:
             events = self._backlog + events
-            self._backlog = []
+            self._backlog = ()
         self._revision = max(self._revision, hub._revision)
         return events
 
-    def _filter(self, events: list[Event]) -> list[Event]:
+    def _filter(self, events: list[Event]) -> tuple[Event, ...]:
         match = self._match
         if match is _Match.ALL or not events:
-            return events
+            return tuple(events)
         key = self.key
         if match is _Match.PREFIX:
-            return [e for e in events if e.kv.key.startswith(key)]
+            return tuple([e for e in events if e.kv.key.startswith(key)])
         if match is _Match.KEY:
-            return [e for e in events if e.kv.key == key]
+            return tuple([e for e in events if e.kv.key == key])
         if match is _Match.FROM:
-            return [e for e in events if e.kv.key >= key]
+            return tuple([e for e in events if e.kv.key >= key])
         end = self.range_end
         assert end is not None
-        return [e for e in events if key <= e.kv.key < end]
+        return tuple([e for e in events if key <= e.kv.key < end])
 
     def close(self) -> None:
         """Stop watching: iteration ends and the log no longer waits for this watcher."""
         if self._closed:
             return
         self._closed = True
-        self._backlog = []
+        self._backlog = ()
         self._hub._remove(self)
         waiter = self._waiter
         if waiter is not None and not waiter.done():
@@ -319,14 +337,17 @@ class Watcher:
     def __aiter__(self) -> Watcher:
         return self
 
-    async def __anext__(self) -> list[Event]:
+    async def __anext__(self) -> tuple[Event, ...]:
         while True:
             events = self.poll()
             if events:
                 return events
             if self._closed:
                 raise StopAsyncIteration
-            await self._hub._wait(self)
+            try:
+                await self._hub._waiter_for(self)
+            finally:
+                self._waiter = None
 
     async def __aenter__(self) -> Watcher:
         return self

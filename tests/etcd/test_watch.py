@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -38,7 +39,7 @@ class Store:
         return revision
 
 
-def seen(events: list[Event]) -> list[tuple[str, str, object, int]]:
+def seen(events: Sequence[Event]) -> list[tuple[str, str, object, int]]:
     return [(e.type.value, e.kv.key, e.kv.value, e.kv.mod_revision) for e in events]
 
 
@@ -52,7 +53,7 @@ def test_a_watcher_sees_every_event_after_it_started_in_order_with_prev_kv() -> 
     events = watcher.poll()
     assert seen(events) == [("PUT", "a", 2, 3), ("DELETE", "a", None, 5)]
     assert [e.prev_kv.value if e.prev_kv else None for e in events] == [1, 2]
-    assert watcher.poll() == []
+    assert watcher.poll() == ()
     assert watcher.revision == 5
 
 
@@ -90,14 +91,14 @@ def test_a_watch_from_a_revision_still_in_the_log_starts_there() -> None:
         store.put("a", value)
     watcher = store.hub.watch("a", start_revision=4)
     assert [e.kv.value for e in watcher.poll()] == [2, 3]
-    assert keep_log.poll() == []
+    assert keep_log.poll() == ()
 
 
 def test_a_watch_from_revision_0_sees_only_what_comes_next() -> None:
     store = Store()
     store.put("a", 1)
     watcher = store.hub.watch("a")
-    assert watcher.poll() == []
+    assert watcher.poll() == ()
     store.put("a", 2)
     assert [e.kv.value for e in watcher.poll()] == [2]
 
@@ -202,7 +203,7 @@ def test_a_hub_with_no_watchers_holds_no_events() -> None:
     watcher.close()
     store.put("a", 2)
     assert store.hub.statistics().log_events == 0
-    assert watcher.poll() == []
+    assert watcher.poll() == ()
 
 
 def test_closing_the_hub_fails_every_watcher_and_refuses_new_ones() -> None:
@@ -218,9 +219,9 @@ def test_closing_the_hub_fails_every_watcher_and_refuses_new_ones() -> None:
 async def test_async_watchers_wake_once_for_a_burst_of_writes() -> None:
     store = Store()
     watchers = [store.hub.watch("", "\0") for _ in range(3)]
-    batches: list[list[list[Event]]] = [[] for _ in watchers]
+    batches: list[list[tuple[Event, ...]]] = [[] for _ in watchers]
 
-    async def consume(watcher: Watcher, into: list[list[Event]]) -> None:
+    async def consume(watcher: Watcher, into: list[tuple[Event, ...]]) -> None:
         async for events in watcher:
             into.append(events)
 
