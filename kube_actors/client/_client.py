@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Awaitable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, overload
 
 from kube_actors.actors import ActorRef
 from kube_actors.api import (
@@ -77,6 +77,7 @@ class Writer(Protocol):
         patch_type: PatchType = "merge",
     ) -> T: ...
 
+    @overload
     async def delete(
         self,
         kind: type[T],
@@ -86,7 +87,20 @@ class Writer(Protocol):
         propagation_policy: PropagationPolicy | None = None,
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
-        ignore_not_found: bool = False,
+        ignore_not_found: Literal[False] = False,
+    ) -> T: ...
+
+    @overload
+    async def delete(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "",
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        ignore_not_found: bool,
     ) -> T | None: ...
 
 
@@ -242,6 +256,32 @@ class Client:
             Patch(kind=kind, name=name, namespace=namespace, patch=patch, patch_type=patch_type)
         )
         return stored
+
+    @overload
+    async def delete(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "",
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        ignore_not_found: Literal[False] = False,
+    ) -> T: ...
+
+    @overload
+    async def delete(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "",
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        ignore_not_found: bool,
+    ) -> T | None: ...
 
     async def delete(
         self,
