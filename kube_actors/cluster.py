@@ -20,7 +20,7 @@ import attrs
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
 from .api import from_dict, load_manifests
 from .apiserver import DEFAULT_PLUGINS, AdmissionPlugin, ApiServer
-from .client import Client
+from .client import Client, EventRecorder, EventSink
 from .errors import AlreadyExists, KubeActorsError
 from .etcd import Backend, EtcdActor, MemoryBackend
 
@@ -65,6 +65,7 @@ class Cluster:
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
+        self._events: ActorRef | None = None
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -111,7 +112,16 @@ class Cluster:
             ),
             name="kube-apiserver",
         )
-        self._client = Client(self._apiserver)
+        if self._client is None:
+            self._client = Client(self._apiserver)
+        else:
+            # Keep the one Client everyone holds: informers built on it re-watch or re-list.
+            self._client.apiserver = self._apiserver
+        client = self._client
+        if "event-broadcaster" not in self.system:
+            self._events = await self.system.spawn(
+                lambda: EventSink(client), name="event-broadcaster"
+            )
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.
@@ -137,6 +147,12 @@ class Cluster:
         if self._apiserver is None:
             raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
         return self._apiserver
+
+    def event_recorder(self, component: str, host: str = "") -> EventRecorder:
+        """A recorder of Events for a component (``component`` and ``host`` as its source)."""
+        if self._events is None:
+            raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
+        return EventRecorder(self._events, component, host)
 
     # ------------------------------------------------------------------------ verbs
 

@@ -13,6 +13,10 @@ from ._client import Reader as Reader
 from ._client import StatusWriter as StatusWriter
 from ._client import Writer as Writer
 from ._client import ignore_not_found as ignore_not_found
+from ._events import EventRecorder as EventRecorder
+from ._events import EventSink as EventSink
+from ._events import EventType as EventType
+from ._events import RecordEvent as RecordEvent
 from ._factory import InformerActor as InformerActor
 from ._factory import InformerFactory as InformerFactory
 from ._factory import Spawner as Spawner
@@ -35,6 +39,9 @@ __all__ = [
     "CachedReader",
     "Client",
     "EventHandlerFuncs",
+    "EventRecorder",
+    "EventSink",
+    "EventType",
     "HandlerRegistration",
     "IndexFunc",
     "Indexer",
@@ -43,6 +50,7 @@ __all__ = [
     "InformerStatistics",
     "LabelSelectorArg",
     "Reader",
+    "RecordEvent",
     "ResourceEventHandler",
     "SharedInformer",
     "Spawner",

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import asyncio
+
+from kube_actors import Cluster
+from kube_actors.api import Container, Event, Namespace, ObjectMeta, Pod, PodSpec
+
+
+async def test_recorded_events_are_written_and_repeats_fold_into_a_count() -> None:
+    async with Cluster(seed=2) as cluster:
+        pod = await cluster.client.create(
+            Pod(
+                metadata=ObjectMeta(name="web", namespace="default"),
+                spec=PodSpec(containers=[Container(name="c", image="nginx")]),
+            )
+        )
+        recorder = cluster.event_recorder("default-scheduler")
+        recorder.event(pod, "Warning", "FailedScheduling", "0/0 nodes are available.")
+        await cluster.settle()
+        await asyncio.sleep(30)
+        recorder.event(pod, "Warning", "FailedScheduling", "0/0 nodes are available.")
+        recorder.event(pod, "Normal", "Scheduled", "Successfully assigned default/web to n1")
+        await cluster.settle()
+        events = {e.reason: e for e in await cluster.client.list(Event, namespace="default")}
+        failed = events["FailedScheduling"]
+        assert failed.count == 2
+        assert failed.type == "Warning"
+        assert failed.involved_object.uid == pod.metadata.uid
+        assert failed.source is not None
+        assert failed.source.component == "default-scheduler"
+        assert failed.last_timestamp is not None
+        assert failed.first_timestamp is not None
+        assert (failed.last_timestamp - failed.first_timestamp).total_seconds() == 30
+        assert events["Scheduled"].count == 1
+        assert failed.metadata.name.startswith("web.")
+
+
+async def test_clients_keep_working_across_a_control_plane_restart() -> None:
+    async with Cluster() as cluster:
+        client = cluster.client
+        await cluster.restart_control_plane()
+        assert cluster.client is client
+        names = {ns.metadata.name for ns in await client.list(Namespace)}
+        assert names == {"default", "kube-system", "kube-public", "kube-node-lease"}
