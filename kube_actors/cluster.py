@@ -20,9 +20,11 @@ import attrs
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
 from .api import from_dict, load_manifests
 from .apiserver import DEFAULT_PLUGINS, AdmissionPlugin, ApiServer
-from .client import Client, EventRecorder, EventSink
+from .client import Client, EventRecorder, EventSink, InformerFactory
+from .controllers import BUILTIN_CONTROLLERS, ControllerContext
 from .errors import AlreadyExists, KubeActorsError
 from .etcd import Backend, EtcdActor, MemoryBackend
+from .reconcile import ControllerSpec, spawn_controller
 
 __all__ = ["Cluster"]
 
@@ -50,6 +52,7 @@ class Cluster:
         admission: Iterable[AdmissionPlugin] = DEFAULT_PLUGINS,
         watch_cache_size: int = 10_000,
         max_watch_lag: int = 100_000,
+        controllers: Iterable[str] | None = None,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -62,6 +65,16 @@ class Cluster:
         self._admission = tuple(admission)
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
+        self._controller_names = (
+            tuple(BUILTIN_CONTROLLERS) if controllers is None else tuple(controllers)
+        )
+        unknown = [n for n in self._controller_names if n not in BUILTIN_CONTROLLERS]
+        if unknown:
+            raise ValueError(
+                f"unknown controllers {unknown}: "
+                f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
+            )
+        self._informers: InformerFactory | None = None
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -74,6 +87,7 @@ class Cluster:
         await self.system.__aenter__()
         try:
             await self._start_control_plane()
+            await self._start_controllers()
         except BaseException as error:
             await self.system.__aexit__(type(error), error, error.__traceback__)
             raise
@@ -122,6 +136,21 @@ class Cluster:
             self._events = await self.system.spawn(
                 lambda: EventSink(client), name="event-broadcaster"
             )
+
+    async def _start_controllers(self) -> None:
+        self._informers = InformerFactory(self.client)
+        context = ControllerContext(
+            client=self.client, informers=self._informers, recorder=self.event_recorder
+        )
+        for name in self._controller_names:
+            await self.add_controller(BUILTIN_CONTROLLERS[name](context))
+
+    async def add_controller(self, spec: ControllerSpec) -> ActorRef:
+        """Run a controller (a built-in one, or your own ``Reconciler`` in a spec) with the
+        cluster's shared informers, work queue semantics and back-off."""
+        if self._informers is None:
+            raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
+        return await spawn_controller(self.system, spec, self._informers)
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.

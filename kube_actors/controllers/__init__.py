@@ -1,1 +1,7 @@
-"""Kubernetes' built-in controllers, one module each."""
+"""Kubernetes' built-in controllers, one module each, and the table ``Cluster`` starts them from."""
+
+from ._context import BuiltinController as BuiltinController
+from ._context import ControllerContext as ControllerContext
+from ._registry import BUILTIN_CONTROLLERS as BUILTIN_CONTROLLERS
+
+__all__ = ["BUILTIN_CONTROLLERS", "BuiltinController", "ControllerContext"]

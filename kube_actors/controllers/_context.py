@@ -1,0 +1,26 @@
+"""What a built-in controller is given to build itself: the cluster's shared pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from ..client import Client, EventRecorder, InformerFactory
+from ..reconcile import ControllerSpec
+
+__all__ = ["BuiltinController", "ControllerContext"]
+
+
+@attrs.frozen(kw_only=True)
+class ControllerContext:
+    """The client, the shared informers, and a maker of event recorders."""
+
+    client: Client
+    informers: InformerFactory
+    #: ``recorder(component)``: an EventRecorder whose source is ``component``.
+    recorder: Callable[[str], EventRecorder]
+
+
+#: A built-in controller: given the context, the spec that runs it.
+BuiltinController = Callable[[ControllerContext], ControllerSpec]

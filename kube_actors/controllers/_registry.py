@@ -1,0 +1,14 @@
+"""The built-in controllers by name, in the order kube-controller-manager starts them.
+
+Each controller module adds itself here with one line: ``"name": module.controller``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._context import BuiltinController
+
+__all__ = ["BUILTIN_CONTROLLERS"]
+
+BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {}
