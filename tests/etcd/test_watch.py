@@ -269,3 +269,20 @@ async def test_closing_a_watcher_ends_an_iteration_that_is_waiting() -> None:
         pass
     assert [e.kv.value for e in await task] == [1]
     assert [e.type for e in store.backend.changes(2, 2)] == [EventType.PUT]
+
+
+def test_watchers_of_one_range_share_one_filtered_batch_and_others_get_their_own() -> None:
+    store = Store()
+    first, second = store.hub.watch("a/", "a0"), store.hub.watch("a/", "a0")
+    store.put("a/1", 1)
+    store.put("b", 1)
+    early = first.poll()
+    store.put("a/2", 2)
+    shared, late = first.poll(), second.poll()
+    assert [e.kv.key for e in early] == ["a/1"]
+    assert [e.kv.key for e in shared] == ["a/2"]
+    assert [e.kv.key for e in late] == ["a/1", "a/2"]
+    third = store.hub.watch("a/", "a0")
+    fourth = store.hub.watch("a/", "a0")
+    store.put("a/3", 3)
+    assert third.poll() is fourth.poll()
