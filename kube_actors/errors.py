@@ -18,6 +18,10 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── FutureRevision       the revision asked for has not happened yet
     │   ├── LeaseNotFound        no lease with that id (never granted, revoked or expired)
     │   └── WatchLagged          a watcher fell too far behind and was closed: re-watch or re-list
+    ├── ContainerRuntimeError    the container runtime could not do what was asked
+    │   ├── ImagePullError       the image cannot be pulled (ErrImagePull, then ImagePullBackOff)
+    │   ├── SandboxNotFound      no pod sandbox with that id
+    │   └── ContainerNotFound    no container with that id (or no such previous instance)
     └── ActorError               the actor runtime
         ├── ActorStopped         the actor stopped before it handled the message
         ├── AskTimeout           no reply within the ask's timeout
@@ -49,16 +53,20 @@ __all__ = [
     "BadRequest",
     "Compacted",
     "Conflict",
+    "ContainerNotFound",
+    "ContainerRuntimeError",
     "FieldCause",
     "Forbidden",
     "FutureRevision",
     "Gone",
+    "ImagePullError",
     "Invalid",
     "KubeActorsError",
     "LeaseNotFound",
     "MailboxFull",
     "MethodNotSupported",
     "NotFound",
+    "SandboxNotFound",
     "SettleTimeout",
     "StoreError",
     "TooManyRequests",
@@ -263,6 +271,39 @@ class WatchLagged(StoreError):
         )
         self.revision = revision
         self.max_lag = max_lag
+
+
+# ----------------------------------------------------------------------- runtime errors
+
+
+class ContainerRuntimeError(KubeActorsError):
+    """The container runtime could not do what was asked (CRI's gRPC errors)."""
+
+
+class ImagePullError(ContainerRuntimeError):
+    """The image cannot be pulled: the kubelet reports ``ErrImagePull``, then backs off
+    with ``ImagePullBackOff``, as Kubernetes does."""
+
+    def __init__(self, image: str, reason: str) -> None:
+        super().__init__(f"failed to pull image {image!r}: {reason}")
+        self.image = image
+        self.reason = reason
+
+
+class SandboxNotFound(ContainerRuntimeError, LookupError):
+    """No pod sandbox with that id in this runtime (never run, or removed)."""
+
+    def __init__(self, sandbox_id: str) -> None:
+        super().__init__(f"pod sandbox {sandbox_id!r} not found")
+        self.sandbox_id = sandbox_id
+
+
+class ContainerNotFound(ContainerRuntimeError, LookupError):
+    """No container with that id, or no instance of that name (``previous``) to read."""
+
+    def __init__(self, container: str) -> None:
+        super().__init__(f"container {container} not found")
+        self.container = container
 
 
 # ------------------------------------------------------------------------- actor errors

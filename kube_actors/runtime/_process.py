@@ -1,0 +1,127 @@
+"""Starting, watching and signalling container processes.
+
+Each container is a process group of its own (``start_new_session``), so a signal reaches
+the shell and everything it started. On Linux the child asks the kernel to SIGKILL it when
+its parent dies (``prctl(PR_SET_PDEATHSIG)``), so a container never outlives a Python
+process that crashed; a memory limit is an ``RLIMIT_AS`` set in the child before exec.
+
+Exits are learned without a thread per child: a pidfd (Linux 5.3+) becomes readable when
+the process ends, and the event loop watches it like a socket. Elsewhere, a timer polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+
+__all__ = ["signal_group", "spawn", "watch_exit"]
+
+_PR_SET_PDEATHSIG = 1
+_POLL_INTERVAL = 0.05
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        # Loaded here in the parent: loading a library in a forked child is not safe.
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+_PRCTL = _load_prctl()
+
+
+def _child_setup(memory_limit: int | None) -> Callable[[], None] | None:
+    parent = os.getpid()
+
+    def setup() -> None:  # runs in the child between fork and exec
+        if _PRCTL is not None:
+            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(137)
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    return setup
+
+
+def spawn(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    log_path: str,
+    memory_limit: int | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start ``argv`` in a new session, stdout and stderr appended to ``log_path``.
+
+    Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``) if it cannot exec.
+    """
+    with open(log_path, "ab", buffering=0) as log:
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_child_setup(memory_limit),
+        )
+
+
+def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the process group the container leads; a group already gone is fine."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
+
+
+def watch_exit(process: subprocess.Popen[bytes], on_exit: Callable[[int], None]) -> None:
+    """Call ``on_exit(returncode)`` on the running loop once ``process`` has ended.
+
+    Before reaping, whatever is left of its process group is killed: when a container's
+    main process ends, the container ends (the leader is a zombie until reaped, so the
+    group id cannot have been reused yet).
+    """
+    loop = asyncio.get_running_loop()
+
+    def reap() -> None:
+        signal_group(process, signal.SIGKILL)
+        on_exit(process.wait())
+
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
+        _poll(loop, process, reap)
+        return
+
+    def readable() -> None:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
+        reap()
+
+    loop.add_reader(pidfd, readable)
+
+
+def _poll(
+    loop: asyncio.AbstractEventLoop, process: subprocess.Popen[bytes], reap: Callable[[], None]
+) -> None:
+    # waitid(WNOWAIT) would leave the zombie for reap(); poll() would reap it too early.
+    try:
+        info = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        info = None
+    if info is None:
+        loop.call_later(_POLL_INTERVAL, _poll, loop, process, reap)
+    else:
+        reap()

@@ -1,0 +1,134 @@
+"""``ContainerRuntime``: what a kubelet asks of a container runtime, in the shape of CRI.
+
+A kubelet drives any runtime through these methods only, so a user can plug in their own
+(a runtime that talks to containerd, to a VM manager, to a test double) by implementing
+them. Two ship with kube_actors: ``FakeRuntime`` (scripted containers on the cluster's
+clock, no processes) and ``SubprocessRuntime`` (real processes).
+
+The life of a container, as in CRI: ``create_container`` (CREATED) -> ``start_container``
+(RUNNING) -> it exits or ``stop_container`` ends it (EXITED) -> ``remove_container``. An
+instance never runs twice: a restart is a new ``create_container`` with the next attempt.
+
+How the kubelet learns of an exit without polling: ``wait_container(id)`` returns the
+container's status once it has exited (at once if it already has). A pod worker awaits it
+in a task of its own and tells its actor.
+
+A runtime owns processes or timers, so it is an async context manager: leaving it stops
+every container it still runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
+
+from kube_actors.api import Probe
+
+from ._types import (
+    ContainerConfig,
+    ContainerState,
+    ContainerStatus,
+    ExecResult,
+    PodSandboxConfig,
+    PodSandboxStatus,
+    ProbeKind,
+    ProbeResult,
+)
+
+__all__ = ["ContainerRuntime"]
+
+
+@runtime_checkable
+class ContainerRuntime(Protocol):
+    """The container runtime protocol. Unknown ids raise ``SandboxNotFound`` or
+    ``ContainerNotFound``; images that cannot be had raise ``ImagePullError``."""
+
+    #: The scheme of container ids in Pod statuses (``fake://...``).
+    runtime_name: str
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    # ------------------------------------------------------------------------ sandboxes
+
+    async def run_pod_sandbox(self, config: PodSandboxConfig) -> str:
+        """Make a home for a pod's containers (its IP, its log directory); its id."""
+        ...
+
+    async def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        """Stop every container of the sandbox at once (no grace: the kubelet stops them
+        gracefully first) and release its IP. Stopping twice is fine."""
+        ...
+
+    async def remove_pod_sandbox(self, sandbox_id: str) -> None:
+        """Forget the sandbox, its containers and their logs. Removing twice is fine."""
+        ...
+
+    async def pod_sandbox_status(self, sandbox_id: str) -> PodSandboxStatus: ...
+
+    async def list_pod_sandboxes(self) -> Sequence[PodSandboxStatus]: ...
+
+    # ----------------------------------------------------------------------- containers
+
+    async def pull_image(self, image: str, sandbox_id: str | None = None) -> str:
+        """Make sure the image can run; its resolved reference. ``ImagePullError`` if not:
+        the kubelet reports ErrImagePull, then ImagePullBackOff."""
+        ...
+
+    async def create_container(self, sandbox_id: str, config: ContainerConfig) -> str:
+        """Create (not start) a container in the sandbox; its id."""
+        ...
+
+    async def start_container(self, container_id: str) -> None:
+        """Start a created container; returns once it runs."""
+        ...
+
+    async def stop_container(self, container_id: str, grace_period: float) -> None:
+        """SIGTERM, wait up to ``grace_period`` seconds, then SIGKILL; returns once it has
+        exited. A container that is not running is left as it is."""
+        ...
+
+    async def remove_container(self, container_id: str) -> None:
+        """Forget a container (stopping it first if it still runs). Its log stays readable
+        as the ``previous`` instance until a newer one replaces it."""
+        ...
+
+    async def container_status(self, container_id: str) -> ContainerStatus: ...
+
+    async def list_containers(
+        self,
+        *,
+        sandbox_id: str | None = None,
+        name: str | None = None,
+        state: ContainerState | None = None,
+    ) -> Sequence[ContainerStatus]:
+        """The containers matching every filter given, oldest first."""
+        ...
+
+    async def wait_container(self, container_id: str) -> ContainerStatus:
+        """The container's status once it has exited."""
+        ...
+
+    # -------------------------------------------------------------- logs, exec and probes
+
+    async def logs(self, sandbox_id: str, name: str, *, previous: bool = False) -> str:
+        """The log of the newest instance of container ``name`` in the sandbox, or of the
+        one before it (``previous``, as ``kubectl logs --previous``)."""
+        ...
+
+    async def exec(
+        self, container_id: str, command: Sequence[str], *, timeout: float | None = None
+    ) -> ExecResult:
+        """Run ``command`` in a running container (CRI's ExecSync): exit code and output."""
+        ...
+
+    async def probe(self, container_id: str, kind: ProbeKind, probe: Probe) -> ProbeResult:
+        """Run one probe once. The kubelet owns periods, thresholds and initial delays."""
+        ...

@@ -1,0 +1,298 @@
+"""The subprocess runtime: every container is a real process on this machine.
+
+An image is looked up in the ``ImageCatalog``; the process gets the image's environment,
+``PORT`` (the container's first declared port), the downward-API basics (``POD_NAME``,
+``POD_NAMESPACE``, ``POD_UID``, ``POD_IP``, ``NODE_NAME``, ``HOSTNAME``) and the spec's env,
+in that order of precedence (the spec wins). Each pod has its own loopback IP, which the
+built-in servers bind, so two pods can both listen on 8080.
+
+stdout and stderr go to one log file per container instance under the runtime's directory
+(a temporary one unless ``root`` is given), kept for the previous instance too. Exit codes
+become terminated states: 0 is Completed, others Error; a process killed by a signal exits
+128 + the signal, as a shell reports it. ``OOMKilled`` is a best guess, since there is no
+cgroup to ask: a container with a memory limit (enforced as ``RLIMIT_AS``) that failed, was
+not stopped by us, and either died of SIGKILL/SIGSEGV/SIGABRT or left ``MemoryError`` or
+"out of memory" at the end of its log.
+
+Stopping sends SIGTERM to the container's process group, waits the grace period, then sends
+SIGKILL; leaving the runtime's ``async with`` kills whatever still runs, and the kernel kills
+the containers if Python dies first (Linux only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import anyio
+
+from kube_actors.api import Probe
+from kube_actors.errors import ContainerRuntimeError
+
+from ._base import ContainerRecord, RuntimeBase, SandboxRecord
+from ._catalog import Image, ImageCatalog
+from ._config import downward_env
+from ._ips import LoopbackPool
+from ._probes import http_get_probe, resolve_port, tcp_socket_probe
+from ._process import signal_group, spawn, watch_exit
+from ._types import (
+    ContainerConfig,
+    ExecResult,
+    ProbeKind,
+    ProbeOutcome,
+    ProbeResult,
+)
+
+__all__ = ["SubprocessRuntime"]
+
+_DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+_OOM_SIGNALS = frozenset({signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT})
+_OOM_LOG = re.compile(rb"MemoryError|out of memory|Cannot allocate memory", re.IGNORECASE)
+
+
+class _ProcessContainer(ContainerRecord):
+    def __init__(
+        self,
+        id: str,
+        sandbox_id: str,
+        config: ContainerConfig,
+        argv: list[str],
+        env: dict[str, str],
+    ) -> None:
+        super().__init__(id, sandbox_id, config)
+        self.argv = argv
+        self.env = env
+        self.cwd = ""
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = False
+
+
+class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
+    """Containers as processes; use it as ``async with SubprocessRuntime() as runtime``."""
+
+    runtime_name = "subprocess"
+
+    def __init__(
+        self,
+        *,
+        catalog: ImageCatalog | None = None,
+        root: str | os.PathLike[str] | None = None,
+        ip_pool: LoopbackPool | None = None,
+    ) -> None:
+        super().__init__(ip_pool=ip_pool)
+        self.catalog = catalog or ImageCatalog()
+        self._given_root = Path(root) if root is not None else None
+        self._root: Path | None = None
+        self._sandbox_dirs: dict[str, Path] = {}
+
+    @property
+    def root(self) -> Path:
+        """The directory holding the sandboxes' logs and working directories."""
+        if self._root is None:
+            if self._given_root is not None:
+                self._given_root.mkdir(parents=True, exist_ok=True)
+                self._root = self._given_root
+            else:
+                self._root = Path(tempfile.mkdtemp(prefix="kube-actors-runtime-"))
+        return self._root
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await super().__aexit__(exc_type, exc, tb)
+        if self._given_root is None and self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    # ------------------------------------------------------------------------ the protocol
+
+    async def pull_image(self, image: str, sandbox_id: str | None = None) -> str:
+        self.catalog.resolve(image)
+        return image
+
+    async def exec(
+        self, container_id: str, command: Sequence[str], *, timeout: float | None = None
+    ) -> ExecResult:
+        record = self._require_running(container_id)
+        image = self.catalog.resolve(record.config.image)
+        argv = image.argv(command, ())
+        try:
+            process = await anyio.open_process(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                cwd=record.cwd,
+                env=record.env,
+                start_new_session=True,
+            )
+        except OSError as err:
+            return ExecResult(
+                exit_code=126 if isinstance(err, PermissionError) else 127, output=str(err)
+            )
+        chunks: list[bytes] = []
+        async with process:
+            with anyio.move_on_after(timeout) as scope:
+                assert process.stdout is not None
+                async for chunk in process.stdout:
+                    chunks.append(chunk)
+                await process.wait()
+            if scope.cancelled_caught:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                await process.wait()
+        output = b"".join(chunks).decode("utf-8", "replace")
+        if scope.cancelled_caught:
+            return ExecResult(exit_code=-1, output=output, timed_out=True)
+        return ExecResult(exit_code=_exit_code(process.returncode or 0), output=output)
+
+    async def probe(self, container_id: str, kind: ProbeKind, probe: Probe) -> ProbeResult:
+        record = self._container(container_id)
+        timeout = float(probe.timeout_seconds or 1)
+        if probe.exec is not None:
+            result = await self.exec(container_id, probe.exec.command, timeout=timeout)
+            if result.timed_out:
+                return _failure(f"command timed out after {timeout:g}s")
+            if result.exit_code != 0:
+                return _failure(result.output or f"exit code {result.exit_code}")
+            return ProbeResult(outcome=ProbeOutcome.SUCCESS, message=result.output)
+        action = probe.http_get or probe.tcp_socket
+        if action is None:
+            return ProbeResult(outcome=ProbeOutcome.UNKNOWN, message="probe has no handler")
+        port = resolve_port(action.port, record.config.ports)
+        if port is None:
+            return _failure(f"no port named {action.port!r} in container {record.config.name}")
+        host = action.host or self._sandboxes[record.sandbox_id].ip
+        if probe.http_get is not None:
+            return await http_get_probe(probe.http_get, host, port, timeout=timeout)
+        return await tcp_socket_probe(host, port, timeout=timeout)
+
+    def kill_container(self, container_id: str) -> None:
+        """Fault injection: SIGKILL the container's processes now (its exit follows)."""
+        record = self._require_running(container_id)
+        if record.process is not None:
+            signal_group(record.process, signal.SIGKILL)
+
+    # ------------------------------------------------------------------------------ hooks
+
+    async def _sandbox_created(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        cfg = sandbox.config
+        directory = self.root / f"{cfg.namespace}_{cfg.name}_{sandbox.id[:12]}"
+        (directory / "work").mkdir(parents=True)
+        self._sandbox_dirs[sandbox.id] = directory
+
+    async def _sandbox_removed(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        directory = self._sandbox_dirs.pop(sandbox.id, None)
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def _new_record(
+        self,
+        container_id: str,
+        sandbox: SandboxRecord[_ProcessContainer],
+        config: ContainerConfig,
+    ) -> _ProcessContainer:
+        image = self.catalog.resolve(config.image)
+        argv = image.argv(config.command, config.args)
+        if not argv:
+            raise ContainerRuntimeError(f"image {config.image!r} has no command to run")
+        record = _ProcessContainer(
+            container_id, sandbox.id, config, argv, _environment(image, config, sandbox)
+        )
+        directory = self._sandbox_dirs[sandbox.id]
+        logs = directory / config.name
+        logs.mkdir(exist_ok=True)
+        record.log_path = str(logs / f"{config.attempt}_{container_id[:12]}.log")
+        record.cwd = config.working_dir or str(directory / "work")
+        return record
+
+    async def _start(
+        self, record: _ProcessContainer, sandbox: SandboxRecord[_ProcessContainer]
+    ) -> None:
+        try:
+            record.process = spawn(
+                record.argv,
+                env=record.env,
+                cwd=record.cwd,
+                log_path=record.log_path,
+                memory_limit=record.config.memory_limit,
+            )
+        except OSError as err:
+            # containerd's answer to a command that cannot exec: exited 128, StartError.
+            self._mark_running(record)
+            message = f"failed to start {record.argv[0]!r}: {err.strerror or err}"
+            self._mark_exited(record, 128, reason="StartError")
+            record.message = message
+            raise ContainerRuntimeError(message) from err
+        self._mark_running(record)
+        watch_exit(record.process, lambda code: self._exited(record, code))
+
+    def _exited(self, record: _ProcessContainer, returncode: int) -> None:
+        signum = -returncode if returncode < 0 else 0
+        reason = "OOMKilled" if self._looks_oom_killed(record, signum, returncode) else ""
+        self._mark_exited(record, _exit_code(returncode), signal=signum, reason=reason)
+
+    def _looks_oom_killed(self, record: _ProcessContainer, signum: int, returncode: int) -> bool:
+        if record.config.memory_limit is None or record.stopping or returncode == 0:
+            return False
+        return signum in _OOM_SIGNALS or bool(_OOM_LOG.search(_tail(record.log_path)))
+
+    def _terminate(self, record: _ProcessContainer) -> None:
+        record.stopping = True
+        if record.process is not None:
+            signal_group(record.process, signal.SIGTERM)
+
+    def _kill(self, record: _ProcessContainer) -> None:
+        record.stopping = True
+        if record.process is not None:
+            signal_group(record.process, signal.SIGKILL)
+
+    async def _read_log(self, record: _ProcessContainer) -> str:
+        try:
+            data = await anyio.Path(record.log_path).read_bytes()
+        except FileNotFoundError:
+            return ""
+        return data.decode("utf-8", "replace")
+
+    def _drop_log(self, record: _ProcessContainer) -> None:
+        Path(record.log_path).unlink(missing_ok=True)
+
+
+def _environment(
+    image: Image, config: ContainerConfig, sandbox: SandboxRecord[_ProcessContainer]
+) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", _DEFAULT_PATH), **image.env}
+    if config.ports:
+        env["PORT"] = str(config.ports[0].container_port)
+    env.update(downward_env(sandbox.config, sandbox.ip))
+    env.update(config.envs)
+    return env
+
+
+def _exit_code(returncode: int) -> int:
+    """A shell's view of how a process ended: its code, or 128 + the signal that killed it."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _failure(message: str) -> ProbeResult:
+    return ProbeResult(outcome=ProbeOutcome.FAILURE, message=message)
+
+
+def _tail(path: str, size: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as log:
+            log.seek(max(0, os.path.getsize(path) - size))
+            return log.read()
+    except OSError:
+        return b""

@@ -1,0 +1,74 @@
+"""Shared helpers for the runtime tests: start a one-container pod in a few words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kube_actors.api import ContainerPort
+from kube_actors.runtime import ContainerConfig, ContainerRuntime, PodSandboxConfig
+
+
+async def start_pod(
+    runtime: ContainerRuntime,
+    image: str = "busybox",
+    *,
+    pod: str = "pod",
+    name: str = "main",
+    command: Sequence[str] = (),
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    ports: Sequence[int] = (),
+    memory_limit: int | None = None,
+    ip: str = "",
+) -> tuple[str, str]:
+    """Run a sandbox for ``pod`` and start one container in it; (sandbox id, container id)."""
+    sandbox = await runtime.run_pod_sandbox(
+        PodSandboxConfig(
+            name=pod,
+            namespace="default",
+            uid=f"uid-{pod}",
+            ip=ip,
+            node_name="node-1",
+            annotations=annotations or {},
+        )
+    )
+    container = await create_container(
+        runtime,
+        sandbox,
+        image,
+        name=name,
+        command=command,
+        args=args,
+        env=env,
+        ports=ports,
+        memory_limit=memory_limit,
+    )
+    await runtime.start_container(container)
+    return sandbox, container
+
+
+async def create_container(
+    runtime: ContainerRuntime,
+    sandbox: str,
+    image: str = "busybox",
+    *,
+    name: str = "main",
+    command: Sequence[str] = (),
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    ports: Sequence[int] = (),
+    memory_limit: int | None = None,
+    attempt: int = 0,
+) -> str:
+    config = ContainerConfig(
+        name=name,
+        image=image,
+        attempt=attempt,
+        command=command,
+        args=args,
+        envs=env or {},
+        ports=tuple(ContainerPort(name="http", container_port=p) for p in ports),
+        memory_limit=memory_limit,
+    )
+    return await runtime.create_container(sandbox, config)
