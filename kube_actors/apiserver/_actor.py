@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -70,6 +71,7 @@ from kube_actors.errors import (
     MethodNotSupported,
     NotFound,
 )
+from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
     Compare,
     Event,
@@ -108,6 +110,13 @@ class _Bookmark:
     """Timer message: send watchers a bookmark of the current resourceVersion."""
 
 
+@attrs.frozen
+class _Compact:
+    """Timer message: compact the store's history up to ``revision``."""
+
+    revision: int
+
+
 class ApiServer(Actor):
     """The cluster's apiserver. Talks to the store only through the ``etcd`` actor."""
 
@@ -121,12 +130,14 @@ class ApiServer(Actor):
         watch_cache_size: int = 10_000,
         max_watch_lag: int = 100_000,
         bookmark_interval: float = 60.0,
+        compaction_interval: float = 300.0,
     ) -> None:
         self.etcd = etcd
         self.admission = tuple(admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
+        self.compaction_interval = compaction_interval
         self._caches: dict[tuple[str, str], KindCache] = {}
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
@@ -152,6 +163,26 @@ class ApiServer(Actor):
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
         await self._ensure_system_objects()
         self.send_after(self.bookmark_interval, _Bookmark())
+        # As kube-apiserver does: every interval, compact up to the revision the store had
+        # one interval ago, so that history is kept for at least that long.
+        self.send_after(self.compaction_interval, _Compact(self._store_revision))
+
+    async def on_stop(self) -> None:
+        self._close_watches("the apiserver stopped")
+
+    async def on_failure(self, error: BaseException) -> None:
+        self._close_watches("the apiserver restarted")
+
+    def _close_watches(self, why: str) -> None:
+        for cache in self._caches.values():
+            cache.log.close(Gone(f"watch closed: {why}; watch again"))
+
+    async def _compact(self, revision: int) -> None:
+        status = await self.etcd.ask(Status())
+        if revision > status.compact_revision:
+            with contextlib.suppress(Compacted):  # someone compacted further meanwhile
+                await self.etcd.ask(EtcdCompact(revision=revision))
+        self.send_after(self.compaction_interval, _Compact(self._store_revision))
 
     async def _ensure_system_objects(self) -> None:
         for name in _SYSTEM_NAMESPACES:
@@ -188,6 +219,9 @@ class ApiServer(Actor):
                 return await self._patch(message)
             case Delete(kind=kind, name=name, namespace=namespace, options=options):
                 return await self._delete(self._info(kind), namespace, name, options)
+            case _Compact(revision=revision):
+                await self._compact(revision)
+                return None
             case _Bookmark():
                 self._publish_bookmarks()
                 self.send_after(self.bookmark_interval, _Bookmark())

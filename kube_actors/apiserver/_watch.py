@@ -14,7 +14,7 @@ from typing import Any
 
 from kube_actors.actors import Lagged, Subscription
 from kube_actors.api import WatchEvent
-from kube_actors.errors import Gone
+from kube_actors.errors import ApiError, Gone
 
 from ._cache import CacheEvent, with_resource_version
 
@@ -64,6 +64,9 @@ class ApiWatchStream:
                     "behind; re-list and watch again"
                 )
                 return [WatchEvent(type="ERROR", error=error)]
+            except ApiError as closed:  # the apiserver closed its watches
+                self.close()
+                return [WatchEvent(type="ERROR", error=closed)]
             if not changes:
                 self._done = True
                 return ()
