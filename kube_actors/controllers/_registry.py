@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import serviceaccount
 from ._context import BuiltinController
 
 __all__ = ["BUILTIN_CONTROLLERS"]
 
-BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {}
+BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
+    "serviceaccount": serviceaccount.controller,
+}
