@@ -7,12 +7,13 @@ in that order of precedence (the spec wins). Each pod has its own loopback IP, w
 built-in servers bind, so two pods can both listen on 8080.
 
 stdout and stderr go to one log file per container instance under the runtime's directory
-(a temporary one unless ``root`` is given), kept for the previous instance too. Exit codes
-become terminated states: 0 is Completed, others Error; a process killed by a signal exits
-128 + the signal, as a shell reports it. ``OOMKilled`` is a best guess, since there is no
-cgroup to ask: a container with a memory limit (enforced as ``RLIMIT_AS``) that failed, was
-not stopped by us, and either died of SIGKILL/SIGSEGV/SIGABRT or left ``MemoryError`` or
-"out of memory" at the end of its log.
+(a temporary one, in /dev/shm where it exists, unless ``root`` is given), kept for the
+previous instance too. Exit codes become terminated states: 0 is Completed, others Error;
+a process killed by a signal exits 128 + the signal, as a shell reports it.
+
+``OOMKilled`` is a best guess, since there is no cgroup to ask: a container with a memory
+limit (enforced as ``RLIMIT_AS``) that failed, was not stopped by us, and either died of
+SIGKILL/SIGSEGV/SIGABRT or left ``MemoryError`` or "out of memory" at the end of its log.
 
 Stopping sends SIGTERM to the container's process group, waits the grace period, then sends
 SIGKILL; leaving the runtime's ``async with`` kills whatever still runs, and the kernel kills
@@ -101,7 +102,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
                 self._given_root.mkdir(parents=True, exist_ok=True)
                 self._root = self._given_root
             else:
-                self._root = Path(tempfile.mkdtemp(prefix="kube-actors-runtime-"))
+                self._root = Path(tempfile.mkdtemp(prefix="kube-actors-", dir=_scratch_dir()))
         return self._root
 
     async def __aexit__(
@@ -188,8 +189,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
 
     async def _sandbox_created(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
         cfg = sandbox.config
+        # One directory per sandbox, as Kubernetes' /var/log/pods/<namespace>_<name>_<uid>;
+        # it is the containers' working directory too. Directories cost: one, not three.
         directory = self.root / f"{cfg.namespace}_{cfg.name}_{sandbox.id[:12]}"
-        (directory / "work").mkdir(parents=True)
+        directory.mkdir()
         self._sandbox_dirs[sandbox.id] = directory
 
     async def _sandbox_removed(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
@@ -211,10 +214,8 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             container_id, sandbox.id, config, argv, _environment(image, config, sandbox)
         )
         directory = self._sandbox_dirs[sandbox.id]
-        logs = directory / config.name
-        logs.mkdir(exist_ok=True)
-        record.log_path = str(logs / f"{config.attempt}_{container_id[:12]}.log")
-        record.cwd = config.working_dir or str(directory / "work")
+        record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
+        record.cwd = config.working_dir or str(directory)
         return record
 
     async def _start(
@@ -278,6 +279,14 @@ def _environment(
     env.update(downward_env(sandbox.config, sandbox.ip))
     env.update(config.envs)
     return env
+
+
+def _scratch_dir() -> str | None:
+    """Where the runtime's own directory goes when none is given: memory (``/dev/shm``)
+    where there is one, since logs die with the runtime and a disk's metadata writes would
+    cost more than starting the process; else the system's temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _exit_code(returncode: int) -> int:
