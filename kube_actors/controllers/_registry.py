@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import serviceaccount
+from . import namespace, serviceaccount
 from ._context import BuiltinController
 
 __all__ = ["BUILTIN_CONTROLLERS"]
 
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "serviceaccount": serviceaccount.controller,
+    "namespace": namespace.controller,
 }
