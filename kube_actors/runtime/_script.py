@@ -17,7 +17,7 @@ annotations, which win::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -34,6 +34,10 @@ __all__ = [
 ANNOTATION_PREFIX = "fake.kube-actors.io/"
 #: A comma-separated list of images whose pull fails for this pod.
 IMAGE_PULL_FAIL = ANNOTATION_PREFIX + "image-pull-fail"
+
+
+def _lines(lines: Iterable[str]) -> tuple[str, ...]:
+    return tuple(lines)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,7 +64,7 @@ class ContainerScript:
     #: the signal killed.
     sigterm_exit_code: int = 0
     #: Lines the container writes to its log when it starts.
-    logs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    logs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
 
     @classmethod
     def crashing(cls, exit_code: int = 1, **fields: Any) -> ContainerScript:

@@ -238,11 +238,14 @@ async def test_containers_die_with_a_python_process_that_is_killed() -> None:
     with anyio.fail_after(10):
         async with await anyio.open_process([sys.executable, "-c", program]) as parent:
             assert parent.stdout is not None
+            assert parent.stderr is not None
             line = b""
             async for chunk in parent.stdout:
                 line += chunk
                 if b"\n" in line:
                     break
+            if not line:  # the helper failed: say why
+                pytest.fail((await parent.stderr.receive()).decode())
             child = int(line)
             parent.send_signal(signal.SIGKILL)
             await parent.wait()
