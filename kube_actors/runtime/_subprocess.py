@@ -32,9 +32,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import anyio
 
+from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
 from kube_actors.errors import ContainerRuntimeError
 
@@ -104,6 +106,16 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             else:
                 self._root = Path(tempfile.mkdtemp(prefix="kube-actors-", dir=_scratch_dir()))
         return self._root
+
+    async def __aenter__(self) -> Self:
+        if is_virtual_time():
+            # Grace periods and timeouts would pass in no real time at all: a process given
+            # 30 s to stop would be SIGKILLed at once.
+            raise ContainerRuntimeError(
+                "the subprocess runtime runs real processes and needs real time; "
+                "use the fake runtime on virtual time"
+            )
+        return self
 
     async def __aexit__(
         self,

@@ -23,6 +23,7 @@ from kube_actors.runtime import (
     ProbeKind,
     ProbeOutcome,
     SandboxState,
+    SubprocessRuntime,
 )
 
 from ._helpers import create_container, start_pod
@@ -304,3 +305,9 @@ async def test_the_fake_runtime_satisfies_the_protocol_and_its_ids_are_determini
             return await start_pod(runtime)
 
     assert await ids() == await ids()
+
+
+async def test_the_subprocess_runtime_refuses_virtual_time() -> None:
+    with pytest.raises(ContainerRuntimeError, match="needs real time"):
+        async with SubprocessRuntime():
+            pass
