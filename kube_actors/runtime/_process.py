@@ -153,12 +153,18 @@ def watch_exit(process: subprocess.Popen[bytes], on_exit: Callable[[int], None])
 def _poll(
     loop: asyncio.AbstractEventLoop, process: subprocess.Popen[bytes], reap: Callable[[], None]
 ) -> None:
-    # waitid(WNOWAIT) would leave the zombie for reap(); poll() would reap it too early.
+    if _ended(process):
+        reap()
+    else:
+        loop.call_later(_POLL_INTERVAL, _poll, loop, process, reap)
+
+
+def _ended(process: subprocess.Popen[bytes]) -> bool:
+    if not hasattr(os, "waitid"):  # macOS: poll() reaps; the group is signalled after
+        return process.poll() is not None
+    # waitid(WNOWAIT) leaves the zombie for reap(), so the group id stays reserved.
     try:
         info = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
     except ChildProcessError:
-        info = None
-    if info is None:
-        loop.call_later(_POLL_INTERVAL, _poll, loop, process, reap)
-    else:
-        reap()
+        return True
+    return info is not None

@@ -268,3 +268,11 @@ def _catches_sigterm(pid: int) -> bool:
             if line.startswith("SigCgt:"):
                 return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
     return False
+
+
+async def test_exits_are_seen_without_pidfds_too(
+    runtime: SubprocessRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(os, "pidfd_open")
+    _, container = await start_pod(runtime, command=["sh", "-c", "exit 5"])
+    assert (await wait_exited(runtime, container)).exit_code == 5
