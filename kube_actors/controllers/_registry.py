@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import namespace, serviceaccount
+from . import namespace, replicaset, serviceaccount
 from ._context import BuiltinController
 
 __all__ = ["BUILTIN_CONTROLLERS"]
@@ -15,4 +15,5 @@ __all__ = ["BUILTIN_CONTROLLERS"]
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "serviceaccount": serviceaccount.controller,
     "namespace": namespace.controller,
+    "replicaset": replicaset.controller,
 }

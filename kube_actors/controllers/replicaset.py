@@ -1,0 +1,520 @@
+"""The ReplicaSet controller: keeps ``spec.replicas`` Pods matching a ReplicaSet's selector.
+
+kube-controller-manager's ``pkg/controller/replicaset``. One reconcile of a ReplicaSet:
+
+1. **Claim** its Pods. The active Pods it controls (found through the Pod informer's
+   owner-uid index) stay its own while they match its selector and are *released* (their
+   controller reference removed) once they stop matching; active orphans of its namespace
+   that match are *adopted* (a controller reference added). Pods controlled by anyone else
+   are left alone.
+2. **Manage replicas**, unless its expectations are pending (see ``_expectations``): a
+   ReplicaSet that has not yet seen its own last creations or deletions in the cache leaves
+   the count alone rather than act twice. Too few Pods: create the difference (at most 500 per
+   reconcile) from the template, named ``<replicaset>-<5 random chars>``, in *slow start*
+   batches of 1, 2, 4, ... so a creation that fails (a quota, an admission webhook) stops the
+   rest after one failure instead of hundreds. Too many: delete the difference in
+   Kubernetes' order (see ``_ranking``).
+3. **Status**: ``replicas`` (the claimed active Pods), ``fullyLabeledReplicas``,
+   ``readyReplicas``, ``availableReplicas`` (ready for ``minReadySeconds``),
+   ``observedGeneration``, and a ``ReplicaFailure`` condition while creating or deleting
+   fails. A Pod ready but not yet available brings the ReplicaSet back at the very moment it
+   becomes available, so availability is counted at the exact simulated second.
+
+Every Pod created or deleted is recorded as an Event on the ReplicaSet, as Kubernetes' own
+``RealPodControl`` words it: ``SuccessfulCreate`` "Created pod: web-6d4f8b7c9-x7k2p",
+``FailedCreate`` "Error creating: ...", ``SuccessfulDelete`` "Deleted pod: ...",
+``FailedDelete`` "Error deleting: ...".
+
+The controller counts a Pod ready when its ``Ready`` condition is True, and available when
+that condition's ``lastTransitionTime`` is ``minReadySeconds`` in the past.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import anyio
+import attrs
+
+from ..actors import wall_clock
+from ..api import (
+    ObjectMeta,
+    Pod,
+    ReplicaSet,
+    ReplicaSetCondition,
+    ReplicaSetStatus,
+    Selector,
+    compile_selector,
+    controller_of,
+    get_condition,
+    owner_reference,
+    remove_condition,
+    set_condition,
+    unstructure,
+)
+from ..client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
+from ..errors import ApiError, Conflict, NotFound
+from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
+from ._context import ControllerContext
+from ._expectations import Expectations, pod_key
+from ._ranking import pods_to_delete
+
+__all__ = [
+    "BURST_REPLICAS",
+    "ORPHAN_PODS_INDEX",
+    "SLOW_START_INITIAL_BATCH_SIZE",
+    "ReplicaSetReconciler",
+    "controller",
+    "slow_start_batch",
+]
+
+#: Most Pods one reconcile creates or deletes (kube-controller-manager's burstReplicas).
+BURST_REPLICAS = 500
+#: The first slow-start batch; each batch that fully succeeds doubles the next.
+SLOW_START_INITIAL_BATCH_SIZE = 1
+#: The Pod informer's index of Pods that no controller owns, by namespace.
+ORPHAN_PODS_INDEX = "orphans_by_namespace"
+#: The component Events are recorded as.
+COMPONENT = "replicaset-controller"
+#: ReplicaSets reconciled at once (kube-controller-manager's --concurrent-replicaset-syncs).
+WORKERS = 5
+
+_GROUP_VERSION = ReplicaSet.api_version
+_KIND = ReplicaSet.kind
+
+
+def controller(context: ControllerContext) -> ControllerSpec:
+    """The ReplicaSet controller on the cluster's shared informers."""
+    pods = context.informers.informer(Pod, indexers={ORPHAN_PODS_INDEX: _orphan_namespace})
+    sets = context.informers.informer(ReplicaSet)
+    expectations = Expectations()
+    reconciler = ReplicaSetReconciler(
+        client=context.client,
+        sets=sets,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
+    )
+    return ControllerSpec(
+        for_=ReplicaSet,
+        watches=[(Pod, _PodEvents(sets, expectations, reconciler.selector))],
+        reconciler=reconciler,
+        workers=WORKERS,
+        name="replicaset",
+    )
+
+
+def _orphan_namespace(pod: Any) -> tuple[str, ...]:
+    return () if controller_of(pod) is not None else (pod.metadata.namespace,)
+
+
+def _is_active(pod: Pod) -> bool:
+    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
+        "Succeeded",
+        "Failed",
+    )
+
+
+def _key(obj: Any) -> str:
+    meta = obj.metadata
+    return f"{meta.namespace}/{meta.name}"
+
+
+async def slow_start_batch(
+    count: int, initial_batch_size: int, call: Callable[[], Awaitable[None]]
+) -> tuple[int, ApiError | None]:
+    """Call ``call`` ``count`` times, in concurrent batches of ``initial_batch_size``, then
+    twice that, and so on; after a batch with a failure, stop. Returns the successes and the
+    first failure."""
+    successes = 0
+    remaining = count
+    batch = min(remaining, initial_batch_size)
+    errors: list[ApiError] = []
+
+    async def one() -> None:
+        try:
+            await call()
+        except ApiError as error:
+            errors.append(error)
+
+    while batch > 0:
+        async with anyio.create_task_group() as tg:
+            for _ in range(batch):
+                tg.start_soon(one)
+        successes += batch - len(errors)
+        if errors:
+            return successes, errors[0]
+        remaining -= batch
+        batch = min(2 * batch, remaining)
+    return successes, None
+
+
+class _PodEvents:
+    """The Pod informer's handler: counts off expectations, enqueues the ReplicaSets that a
+    Pod's change concerns (its controller, or for an orphan every ReplicaSet selecting it)."""
+
+    __slots__ = ("expectations", "selector", "sets")
+
+    def __init__(
+        self,
+        sets: SharedInformer[ReplicaSet],
+        expectations: Expectations,
+        selector: Callable[[ReplicaSet], Selector],
+    ) -> None:
+        self.sets = sets
+        self.expectations = expectations
+        self.selector = selector
+
+    def _resolve(self, namespace: str, pod: Pod) -> ReplicaSet | None:
+        ref = controller_of(pod)
+        if ref is None or ref.kind != _KIND or ref.api_version != _GROUP_VERSION:
+            return None
+        rs = self.sets.indexer.get(ref.name, namespace)
+        return rs if rs is not None and rs.metadata.uid == ref.uid else None
+
+    def _enqueue_selecting(self, pod: Pod, queue: WorkQueue[Request]) -> None:
+        namespace = pod.metadata.namespace
+        labels = pod.metadata.labels
+        for rs in self.sets.indexer.list(namespace):
+            if self.selector(rs).matches(labels):
+                queue.add(Request(namespace, rs.metadata.name))
+
+    def on_add(self, pod: Pod, queue: WorkQueue[Request]) -> None:
+        if pod.metadata.deletion_timestamp is not None:
+            self.on_delete(pod, queue)  # seen for the first time while already going
+            return
+        if controller_of(pod) is None:
+            self._enqueue_selecting(pod, queue)
+            return
+        rs = self._resolve(pod.metadata.namespace, pod)
+        if rs is not None:
+            self.expectations.creation_observed(_key(rs))
+            queue.add(Request(rs.metadata.namespace, rs.metadata.name))
+
+    def on_update(self, old: Pod, new: Pod, queue: WorkQueue[Request]) -> None:
+        if old.metadata.resource_version == new.metadata.resource_version:
+            return
+        labels_changed = old.metadata.labels != new.metadata.labels
+        if new.metadata.deletion_timestamp is not None:
+            # A graceful deletion has begun: count it as the deletion, at once.
+            self.on_delete(new, queue)
+            if labels_changed:
+                self.on_delete(old, queue)
+            return
+        old_ref, new_ref = controller_of(old), controller_of(new)
+        if old_ref != new_ref and old_ref is not None:
+            previous = self._resolve(old.metadata.namespace, old)
+            if previous is not None:
+                queue.add(Request(previous.metadata.namespace, previous.metadata.name))
+        if new_ref is not None:
+            rs = self._resolve(new.metadata.namespace, new)
+            if rs is not None:
+                queue.add(Request(rs.metadata.namespace, rs.metadata.name))
+            return
+        if labels_changed or old_ref != new_ref:
+            self._enqueue_selecting(new, queue)
+
+    def on_delete(self, pod: Pod, queue: WorkQueue[Request]) -> None:
+        rs = self._resolve(pod.metadata.namespace, pod)
+        if rs is not None:
+            key = _key(rs)
+            self.expectations.deletion_observed(key, pod_key(pod))
+            queue.add(Request(rs.metadata.namespace, rs.metadata.name))
+
+
+class ReplicaSetReconciler:
+    """Claims, creates and deletes a ReplicaSet's Pods and writes its status."""
+
+    def __init__(
+        self,
+        *,
+        client: Client,
+        sets: SharedInformer[ReplicaSet],
+        pods: SharedInformer[Pod],
+        recorder: EventRecorder,
+        expectations: Expectations,
+    ) -> None:
+        self.client = client
+        self.sets = sets
+        self.pods = pods
+        self.recorder = recorder
+        self.expectations = expectations
+        self._selectors: dict[str, tuple[Any, Selector]] = {}
+
+    def selector(self, rs: ReplicaSet) -> Selector:
+        """The compiled selector of ``rs`` (cached: a ReplicaSet's selector is immutable)."""
+        uid = rs.metadata.uid
+        cached = self._selectors.get(uid)
+        if cached is not None and cached[0] is rs.spec.selector:
+            return cached[1]
+        selector = compile_selector(rs.spec.selector)
+        self._selectors[uid] = (rs.spec.selector, selector)
+        return selector
+
+    async def reconcile(self, request: Request) -> Result:
+        key = f"{request.namespace}/{request.name}"
+        rs = self.sets.indexer.get(request.name, request.namespace)
+        if rs is None:
+            self.expectations.delete(key)
+            return Result()
+        needs_sync = self.expectations.satisfied(key)
+        pods = await self._claim(rs)
+        error: ApiError | None = None
+        if needs_sync and rs.metadata.deletion_timestamp is None:
+            error = await self._manage_replicas(rs, key, pods)
+        now = wall_clock()
+        status, next_available = calculate_status(rs, pods, error, now)
+        await self._update_status(rs, status)
+        if error is not None:
+            raise error
+        if next_available is not None:
+            return Result(requeue_after=max((next_available - now).total_seconds(), 0.0))
+        return Result()
+
+    # ------------------------------------------------------------------------ claiming
+
+    async def _claim(self, rs: ReplicaSet) -> list[Pod]:
+        """The active Pods ``rs`` controls once it adopted and released what it should."""
+        uid = rs.metadata.uid
+        namespace = rs.metadata.namespace
+        selector = self.selector(rs)
+        deleting = rs.metadata.deletion_timestamp is not None
+        index = self.pods.indexer
+        claimed: list[Pod] = []
+        orphans: list[Pod] = []
+        errors: list[ApiError] = []
+        for pod in index.by_index(OWNER_UID_INDEX, uid):
+            if not _is_active(pod):
+                continue
+            ref = controller_of(pod)
+            if ref is None:
+                orphans.append(pod)  # an owner reference to it, but not as controller
+            elif ref.uid == uid:
+                if selector.matches(pod.metadata.labels):
+                    claimed.append(pod)
+                elif not deleting:
+                    await self._release(rs, pod, errors)
+        if not deleting:
+            for pod in index.by_index(ORPHAN_PODS_INDEX, namespace):
+                if _is_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
+                    orphans.append(pod)
+            can_adopt: bool | None = None
+            for pod in orphans:
+                if not selector.matches(pod.metadata.labels):
+                    continue
+                if can_adopt is None:
+                    can_adopt = await self._can_adopt(rs)
+                if not can_adopt:
+                    break
+                adopted = await self._adopt(rs, pod, errors)
+                if adopted is not None:
+                    claimed.append(adopted)
+        if errors:
+            raise errors[0]
+        return claimed
+
+    async def _can_adopt(self, rs: ReplicaSet) -> bool:
+        """Adopt only for a ReplicaSet that is still there and not being deleted, as read
+        from the apiserver itself rather than the cache."""
+        fresh = await self.client.get(ReplicaSet, rs.metadata.name, namespace=rs.metadata.namespace)
+        return fresh.metadata.uid == rs.metadata.uid and fresh.metadata.deletion_timestamp is None
+
+    async def _adopt(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> Pod | None:
+        reference = unstructure(owner_reference(rs))
+        if pod.metadata.owner_references:
+            add = {"op": "add", "path": "/metadata/ownerReferences/-", "value": reference}
+        else:
+            add = {"op": "add", "path": "/metadata/ownerReferences", "value": [reference]}
+        patch = [{"op": "test", "path": "/metadata/uid", "value": pod.metadata.uid}, add]
+        try:
+            adopted: Pod = await self.client.patch(
+                Pod, pod.metadata.name, patch, namespace=pod.metadata.namespace, patch_type="json"
+            )
+        except NotFound:
+            return None
+        except ApiError as error:
+            errors.append(error)
+            return None
+        reconcile_log().info("pod_adopted", pod=pod_key(pod))
+        return adopted
+
+    async def _release(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> None:
+        refs = pod.metadata.owner_references
+        position = next(i for i, ref in enumerate(refs) if ref.uid == rs.metadata.uid)
+        path = f"/metadata/ownerReferences/{position}"
+        patch = [
+            {"op": "test", "path": "/metadata/uid", "value": pod.metadata.uid},
+            {"op": "test", "path": f"{path}/uid", "value": rs.metadata.uid},
+            {"op": "remove", "path": path},
+        ]
+        try:
+            await self.client.patch(
+                Pod, pod.metadata.name, patch, namespace=pod.metadata.namespace, patch_type="json"
+            )
+        except NotFound:
+            return
+        except ApiError as error:
+            errors.append(error)
+            return
+        reconcile_log().info("pod_released", pod=pod_key(pod))
+
+    # ------------------------------------------------------------------------ replicas
+
+    async def _manage_replicas(self, rs: ReplicaSet, key: str, pods: list[Pod]) -> ApiError | None:
+        """Create or delete toward ``spec.replicas``; the first failure, if any."""
+        wanted = rs.spec.replicas if rs.spec.replicas is not None else 1
+        diff = len(pods) - wanted
+        if diff < 0:
+            return await self._create_pods(rs, key, min(-diff, BURST_REPLICAS))
+        if diff > 0:
+            return await self._delete_pods(rs, key, pods, min(diff, BURST_REPLICAS))
+        return None
+
+    async def _create_pods(self, rs: ReplicaSet, key: str, count: int) -> ApiError | None:
+        reconcile_log().info("too_few_replicas", need=rs.spec.replicas, creating=count)
+        self.expectations.expect(key, adds=count)
+        template = rs.spec.template
+        pod = Pod(
+            metadata=ObjectMeta(
+                generate_name=f"{rs.metadata.name}-",
+                namespace=rs.metadata.namespace,
+                labels=template.metadata.labels,
+                annotations=template.metadata.annotations,
+                finalizers=template.metadata.finalizers,
+                owner_references=(owner_reference(rs),),
+            ),
+            spec=template.spec,
+        )
+
+        async def create() -> None:
+            try:
+                created = await self.client.create(pod)
+            except ApiError as error:
+                self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {error}")
+                raise
+            self.recorder.event(
+                rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}"
+            )
+
+        successes, error = await slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, create)
+        for _ in range(count - successes):
+            self.expectations.creation_observed(key)  # never created: never observed
+        return error
+
+    async def _delete_pods(
+        self, rs: ReplicaSet, key: str, pods: list[Pod], count: int
+    ) -> ApiError | None:
+        reconcile_log().info("too_many_replicas", need=rs.spec.replicas, deleting=count)
+        victims = pods_to_delete(pods, self._related_pods(rs), count, wall_clock())
+        self.expectations.expect(key, deletes=[pod_key(pod) for pod in victims])
+        errors: list[ApiError] = []
+
+        async def delete(pod: Pod) -> None:
+            name = pod.metadata.name
+            try:
+                await self.client.delete(Pod, name, namespace=pod.metadata.namespace)
+            except NotFound:
+                self.expectations.deletion_observed(key, pod_key(pod))
+                return
+            except ApiError as error:
+                self.expectations.deletion_observed(key, pod_key(pod))
+                self.recorder.event(rs, "Warning", "FailedDelete", f"Error deleting: {error}")
+                errors.append(error)
+                return
+            self.recorder.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
+
+        async with anyio.create_task_group() as tg:
+            for pod in victims:
+                tg.start_soon(delete, pod)
+        return errors[0] if errors else None
+
+    def _related_pods(self, rs: ReplicaSet) -> Iterable[Pod]:
+        """The Pods of every ReplicaSet with the same controller as ``rs`` (none if it has no
+        controller): how crowded each node is counts them all."""
+        owner = controller_of(rs)
+        if owner is None:
+            return ()
+        related: list[Pod] = []
+        for sibling in self.sets.indexer.by_index(OWNER_UID_INDEX, owner.uid):
+            ref = controller_of(sibling)
+            if ref is None or ref.uid != owner.uid:
+                continue
+            for pod in self.pods.indexer.by_index(OWNER_UID_INDEX, sibling.metadata.uid):
+                pod_ref = controller_of(pod)
+                if pod_ref is not None and pod_ref.uid == sibling.metadata.uid:
+                    related.append(pod)
+        return related
+
+    # -------------------------------------------------------------------------- status
+
+    async def _update_status(self, rs: ReplicaSet, status: ReplicaSetStatus) -> None:
+        generation = rs.metadata.generation
+        unchanged = attrs.evolve(status, observed_generation=rs.status.observed_generation)
+        if rs.status == unchanged and rs.status.observed_generation == generation:
+            return
+        status = attrs.evolve(status, observed_generation=generation)
+        try:
+            await self.client.update_status(attrs.evolve(rs, status=status))
+        except Conflict:
+            # The cache was behind: once more on the stored object (Kubernetes retries once).
+            fresh = await self.client.get(
+                ReplicaSet, rs.metadata.name, namespace=rs.metadata.namespace
+            )
+            if fresh.metadata.uid != rs.metadata.uid:
+                return
+            status = attrs.evolve(status, observed_generation=fresh.metadata.generation)
+            await self.client.update_status(attrs.evolve(fresh, status=status))
+
+
+def calculate_status(
+    rs: ReplicaSet, pods: list[Pod], error: ApiError | None, now: dt.datetime
+) -> tuple[ReplicaSetStatus, dt.datetime | None]:
+    """The status the claimed ``pods`` give ``rs`` (``observedGeneration`` left as it was),
+    and when the next ready Pod becomes available (None: none is waiting)."""
+    template_labels = rs.spec.template.metadata.labels.items()
+    min_ready = dt.timedelta(seconds=rs.spec.min_ready_seconds)
+    fully_labeled = ready = available = 0
+    next_available: dt.datetime | None = None
+    for pod in pods:
+        labels = pod.metadata.labels
+        if all(labels.get(k) == v for k, v in template_labels):
+            fully_labeled += 1
+        ready_condition = get_condition(pod.status.conditions, "Ready")
+        if ready_condition is None or ready_condition.status != "True":
+            continue
+        ready += 1
+        since = ready_condition.last_transition_time
+        if not min_ready:
+            available += 1
+        elif since is not None:
+            becomes = since + min_ready
+            if becomes <= now:
+                available += 1
+            elif next_available is None or becomes < next_available:
+                next_available = becomes
+    conditions = rs.status.conditions
+    failure = get_condition(conditions, "ReplicaFailure")
+    if error is not None and failure is None:
+        wanted = rs.spec.replicas if rs.spec.replicas is not None else 1
+        reason = "FailedCreate" if len(pods) < wanted else "FailedDelete"
+        condition = ReplicaSetCondition(
+            type="ReplicaFailure",
+            status="True",
+            reason=reason,
+            message=str(error),
+            last_transition_time=now.replace(microsecond=0),
+        )
+        conditions = set_condition(conditions, condition)
+    elif error is None and failure is not None:
+        conditions = remove_condition(conditions, "ReplicaFailure")
+    status = attrs.evolve(
+        rs.status,
+        replicas=len(pods),
+        fully_labeled_replicas=fully_labeled,
+        ready_replicas=ready,
+        available_replicas=available,
+        conditions=conditions,
+    )
+    return status, next_available
