@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import namespace, replicaset, serviceaccount
+from . import garbagecollector, namespace, replicaset, serviceaccount
 from ._context import BuiltinController
 
 __all__ = ["BUILTIN_CONTROLLERS"]
@@ -16,4 +16,5 @@ BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "serviceaccount": serviceaccount.controller,
     "namespace": namespace.controller,
     "replicaset": replicaset.controller,
+    "garbagecollector": garbagecollector.controller,
 }

@@ -6,6 +6,8 @@ from typing import Any
 
 from kube_actors.api import (
     Container,
+    Deployment,
+    DeploymentSpec,
     LabelSelector,
     ObjectMeta,
     OwnerReference,
@@ -73,4 +75,19 @@ def ref(owner: Any, *, block: bool = True, controller: bool = True) -> OwnerRefe
         uid=owner.metadata.uid,
         controller=controller,
         block_owner_deletion=block,
+    )
+
+
+def deployment(name: str, *, namespace: str = "default") -> Deployment:
+    labels = {"app": "web"}
+    return Deployment(
+        metadata=ObjectMeta(name=name, namespace=namespace),
+        spec=DeploymentSpec(
+            replicas=0,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
+            ),
+        ),
     )
