@@ -10,21 +10,26 @@ So far it runs the control plane — the etcd actor and the apiserver actor — 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 import attrs
 
+from ._link import NodeLink
+from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from .api import from_dict, load_manifests
+from .api import Pod, from_dict, load_manifests
 from .apiserver import DEFAULT_PLUGINS, AdmissionPlugin, ApiServer
 from .client import Client, EventRecorder, EventSink, InformerFactory
 from .controllers import BUILTIN_CONTROLLERS, ControllerContext
-from .errors import AlreadyExists, KubeActorsError
+from .errors import AlreadyExists, KubeActorsError, NotFound
 from .etcd import Backend, EtcdActor, MemoryBackend
+from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from .reconcile import ControllerSpec, spawn_controller
+from .runtime import ContainerRuntime, ContainerState, FakeRuntime
 
 __all__ = ["Cluster"]
 
@@ -53,6 +58,11 @@ class Cluster:
         watch_cache_size: int = 10_000,
         max_watch_lag: int = 100_000,
         controllers: Iterable[str] | None = None,
+        nodes: int | Sequence[NodeConfig] = 0,
+        runtime: RuntimeChoice = "fake",
+        control_plane_taint: bool = False,
+        kubelet_timings: KubeletTimings | None = None,
+        kubelet_events: bool = True,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -75,6 +85,18 @@ class Cluster:
                 f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
             )
         self._informers: InformerFactory | None = None
+        if isinstance(nodes, int):
+            configs = [
+                node_config(i, control_plane_taint=control_plane_taint) for i in range(nodes)
+            ]
+        else:
+            configs = list(nodes)
+        self._initial_nodes = configs
+        self._runtime_choice = runtime
+        self._kubelet_timings = kubelet_timings
+        self._kubelet_events = kubelet_events
+        self._nodes: dict[str, NodeHandle] = {}
+        self._runtimes = contextlib.AsyncExitStack()
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -88,8 +110,10 @@ class Cluster:
         try:
             await self._start_control_plane()
             await self._start_controllers()
+            for config in self._initial_nodes:
+                await self.add_node(config)
         except BaseException as error:
-            await self.system.__aexit__(type(error), error, error.__traceback__)
+            await self.__aexit__(type(error), error, error.__traceback__)
             raise
         return self
 
@@ -99,7 +123,11 @@ class Cluster:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        return await self.system.__aexit__(exc_type, exc, tb)
+        try:
+            return await self.system.__aexit__(exc_type, exc, tb)
+        finally:
+            # After the kubelets stopped their containers: what the runtimes still hold.
+            await self._runtimes.aclose()
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -131,6 +159,8 @@ class Cluster:
         else:
             # Keep the one Client everyone holds: informers built on it re-watch or re-list.
             self._client.apiserver = self._apiserver
+            for handle in self._nodes.values():
+                handle.link.apiserver = self._apiserver
         client = self._client
         if "event-broadcaster" not in self.system:
             self._events = await self.system.spawn(
@@ -162,6 +192,98 @@ class Cluster:
             if ref is not None:
                 await self.system.stop(ref)
         await self._start_control_plane()
+
+    # ------------------------------------------------------------------------ nodes
+
+    async def add_node(self, config: NodeConfig | None = None) -> str:
+        """Start a node (the next ``node-N`` if no config is given): its runtime and its
+        kubelet, which registers the Node. Returns its name."""
+        index = len(self._nodes)
+        config = config or node_config(index)
+        if config.name in self._nodes:
+            raise KubeActorsError(f"a node named {config.name!r} exists already")
+        runtime = make_runtime(self._runtime_choice, config)
+        await self._runtimes.enter_async_context(runtime)
+        handle = NodeHandle(
+            config=config,
+            index=index,
+            runtime=runtime,
+            link=NodeLink(self.apiserver, node=config.name),
+            host_ip=host_ip(index),
+        )
+        self._nodes[config.name] = handle
+        await self._start_kubelet(handle)
+        return config.name
+
+    async def _start_kubelet(self, handle: NodeHandle) -> None:
+        link, runtime, config = handle.link, handle.runtime, handle.config
+        timings = self._kubelet_timings
+        recorder = self.event_recorder("kubelet", config.name) if self._kubelet_events else None
+        handle.kubelet = await self.system.spawn(
+            lambda: Kubelet(
+                link, runtime, config, host_ip=handle.host_ip, timings=timings, recorder=recorder
+            ),
+            name=f"kubelet/{config.name}",
+        )
+
+    @property
+    def nodes(self) -> list[str]:
+        """The names of the cluster's nodes, in the order they were added."""
+        return list(self._nodes)
+
+    def runtime(self, node: str) -> ContainerRuntime:
+        """The container runtime of a node."""
+        return self._node(node).runtime
+
+    def _node(self, name: str) -> NodeHandle:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise KubeActorsError(f"no node named {name!r}") from None
+
+    async def stop_node(self, name: str, *, kill_containers: bool = False) -> None:
+        """The node dies: its kubelet stops, so its heartbeats end. Its containers keep
+        running (a machine that lost its kubelet) unless ``kill_containers``."""
+        handle = self._node(name)
+        if handle.kubelet is None or not handle.kubelet.alive:
+            return
+        if not kill_containers:
+            await handle.kubelet.ask(AbandonContainers())
+        await self.system.stop(handle.kubelet)
+        handle.kubelet = None
+
+    async def start_node(self, name: str) -> None:
+        """Start a stopped node's kubelet again; it takes over what is bound to it."""
+        handle = self._node(name)
+        if handle.kubelet is None or not handle.kubelet.alive:
+            await self._start_kubelet(handle)
+
+    def partition_node(self, name: str) -> None:
+        """Cut the node off the apiserver: its requests fail and its watches end."""
+        self._node(name).link.partition()
+
+    def heal_node(self, name: str) -> None:
+        """Reconnect a partitioned node."""
+        self._node(name).link.heal()
+
+    async def kill_container(self, pod: str, container: str, *, namespace: str = "default") -> None:
+        """A container dies from outside (the kubelet is not asked): its kubelet notices
+        and applies the pod's restart policy."""
+        found = await self.client.get(Pod, pod, namespace=namespace)
+        handle = self._node(found.spec.node_name)
+        runtime = handle.runtime
+        for sandbox in await runtime.list_pod_sandboxes():
+            if sandbox.config.uid != found.metadata.uid:
+                continue
+            for status in await runtime.list_containers(
+                sandbox_id=sandbox.id, name=container, state=ContainerState.RUNNING
+            ):
+                if isinstance(runtime, FakeRuntime):
+                    runtime.kill_container(status.id)
+                else:
+                    await runtime.stop_container(status.id, 0)
+                return
+        raise NotFound(f'container "{container}" of pod "{pod}" is not running')
 
     # ------------------------------------------------------------------- components
 

@@ -12,7 +12,8 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
-    │   └── TooManyRequests      429  TooManyRequests
+    │   ├── TooManyRequests      429  TooManyRequests
+    │   └── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
     ├── StoreError               the etcd store said no
     │   ├── Compacted            the revision asked for was compacted away
     │   ├── FutureRevision       the revision asked for has not happened yet
@@ -68,6 +69,7 @@ __all__ = [
     "NotFound",
     "SandboxNotFound",
     "SettleTimeout",
+    "ServiceUnavailable",
     "StoreError",
     "TooManyRequests",
     "WatchLagged",
@@ -216,6 +218,13 @@ class Invalid(ApiError):
 class TooManyRequests(ApiError):
     code = 429
     reason = "TooManyRequests"
+
+
+class ServiceUnavailable(ApiError):
+    """The apiserver could not be reached (a network partition between it and a node)."""
+
+    code = 503
+    reason = "ServiceUnavailable"
 
 
 # ------------------------------------------------------------------------- store errors

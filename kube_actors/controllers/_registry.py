@@ -7,20 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import garbagecollector, namespace, replicaset, serviceaccount
+from . import namespace
+from . import serviceaccount
 from ._context import BuiltinController
+from . import garbagecollector
 from . import job
 from . import statefulset
+from . import nodelifecycle
+from . import replicaset
 from . import ttl_after_finished
 
 __all__ = ["BUILTIN_CONTROLLERS"]
 
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
+    "nodelifecycle": nodelifecycle.controller,
+    "replicaset": replicaset.controller,
     "job": job.controller,
     "statefulset": statefulset.controller,
     "ttl-after-finished": ttl_after_finished.controller,
     "serviceaccount": serviceaccount.controller,
     "namespace": namespace.controller,
-    "replicaset": replicaset.controller,
     "garbagecollector": garbagecollector.controller,
 }

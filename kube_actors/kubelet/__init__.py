@@ -1,1 +1,19 @@
 """The kubelet actor: pod workers, restarts and back-off, probes, status, heartbeats."""
+
+from ._actor import AbandonContainers as AbandonContainers
+from ._actor import Kubelet as Kubelet
+from ._backoff import Backoff as Backoff
+from ._config import CONTROL_PLANE_LABEL as CONTROL_PLANE_LABEL
+from ._config import CONTROL_PLANE_TAINT as CONTROL_PLANE_TAINT
+from ._config import KubeletTimings as KubeletTimings
+from ._config import NodeConfig as NodeConfig
+
+__all__ = [
+    "CONTROL_PLANE_LABEL",
+    "CONTROL_PLANE_TAINT",
+    "AbandonContainers",
+    "Backoff",
+    "Kubelet",
+    "KubeletTimings",
+    "NodeConfig",
+]

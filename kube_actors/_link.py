@@ -1,0 +1,74 @@
+"""A node's link to the apiserver, which a test can cut: network partitions as a fault.
+
+``NodeLink`` is the ``Client`` a kubelet is given. While the link is cut, every request
+fails with ``ServiceUnavailable`` and open watches end, as a TCP connection to the
+apiserver would; once healed, the kubelet's informer re-watches (or re-lists) and its
+heartbeats go through again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from .actors import ActorRef
+from .api import Watch, WatchEvent, WatchStream
+from .client import Client
+from .errors import ServiceUnavailable
+
+__all__ = ["NodeLink"]
+
+
+class NodeLink(Client):
+    """A ``Client`` that can be partitioned from the apiserver."""
+
+    def __init__(self, apiserver: ActorRef, *, node: str) -> None:
+        super().__init__(apiserver)
+        self.node = node
+        self.partitioned = False
+        self._streams: list[_LinkStream] = []
+
+    def partition(self) -> None:
+        self.partitioned = True
+        streams, self._streams = self._streams, []
+        for stream in streams:
+            stream.close()
+
+    def heal(self) -> None:
+        self.partitioned = False
+
+    async def _ask(self, request: object) -> Any:
+        if self.partitioned:
+            raise ServiceUnavailable(f"node {self.node} cannot reach the apiserver")
+        result = await super()._ask(request)
+        if isinstance(request, Watch):
+            stream = _LinkStream(result)
+            self._streams = [s for s in self._streams if not s.closed]
+            self._streams.append(stream)
+            return stream
+        return result
+
+
+class _LinkStream:
+    """A watch over the link: it ends when the link is cut."""
+
+    def __init__(self, inner: WatchStream) -> None:
+        self._inner = inner
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        self._inner.close()
+
+    async def next_batch(self) -> Sequence[WatchEvent]:
+        if self.closed:
+            return ()
+        return await self._inner.next_batch()
+
+    def __aiter__(self) -> AsyncIterator[WatchEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[WatchEvent]:
+        while batch := await self.next_batch():
+            for event in batch:
+                yield event

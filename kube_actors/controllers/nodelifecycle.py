@@ -1,0 +1,225 @@
+"""The node lifecycle controller: nodes whose heartbeats stop, and the pods on them.
+
+Every kubelet renews its node's Lease in ``kube-node-lease`` every 10 s. A node whose
+Lease has not been renewed for the grace period (50 s, ``nodeMonitorGracePeriod``) is
+marked Ready=Unknown ("Kubelet stopped posting node status.") and tainted
+``node.kubernetes.io/unreachable`` (NoSchedule, and NoExecute with the time it was added);
+a node whose kubelet reports Ready=False gets the ``not-ready`` taints instead. Taints go as
+soon as the node is Ready again.
+
+The NoExecute taints then evict pods, as Kubernetes' taint eviction controller does: a pod
+that does not tolerate a taint is deleted at once; one that tolerates it for
+``tolerationSeconds`` (300 s for every pod, by the DefaultTolerationSeconds admission) is
+deleted that long after the taint was added.
+
+Instead of checking every node every 5 s, each reconcile asks to come back exactly when the
+node's lease would expire, or when its next pod is due for eviction: under virtual time a
+stopped node goes Unknown exactly 50 s after its last heartbeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ..actors import wall_clock
+from ..api import Lease, Node, NodeCondition, Pod, Taint, get_condition
+from ..client import Client, EventRecorder, SharedInformer
+from ..errors import Conflict, NotFound
+from ..reconcile import ControllerSpec, Request, Result
+from ._context import ControllerContext
+
+__all__ = [
+    "NODE_MONITOR_GRACE_PERIOD",
+    "NOT_READY",
+    "UNREACHABLE",
+    "NodeLifecycleReconciler",
+    "controller",
+]
+
+NODE_MONITOR_GRACE_PERIOD = 50.0
+UNREACHABLE = "node.kubernetes.io/unreachable"
+NOT_READY = "node.kubernetes.io/not-ready"
+LEASE_NAMESPACE = "kube-node-lease"
+POD_NODE_INDEX = "spec.nodeName"
+
+
+def _pod_node(pod: Any) -> Iterable[str]:
+    return (pod.spec.node_name,) if pod.spec.node_name else ()
+
+
+class NodeLifecycleReconciler:
+    def __init__(
+        self,
+        client: Client,
+        nodes: SharedInformer[Node],
+        leases: SharedInformer[Lease],
+        pods: SharedInformer[Pod],
+        recorder: EventRecorder,
+        *,
+        grace_period: float = NODE_MONITOR_GRACE_PERIOD,
+    ) -> None:
+        self.client = client
+        self.nodes = nodes
+        self.leases = leases
+        self.pods = pods
+        self.recorder = recorder
+        self.grace_period = grace_period
+
+    async def reconcile(self, request: Request) -> Result:
+        node = self.nodes.indexer.get(request.name)
+        if node is None:
+            return Result()
+        now = wall_clock()
+        lease = self.leases.indexer.get(request.name, LEASE_NAMESPACE)
+        heartbeat = _last_heartbeat(node, lease)
+        silent_for = (now - heartbeat).total_seconds() if heartbeat is not None else 0.0
+        ready = get_condition(node.status.conditions, "Ready")
+        waits: list[float] = []
+        if heartbeat is not None and silent_for >= self.grace_period:
+            if ready is None or ready.status != "Unknown":
+                node = await self._mark_unknown(node, now)
+            node = await self._set_taints(node, UNREACHABLE, now)
+        else:
+            if heartbeat is not None:
+                waits.append(self.grace_period - silent_for)
+            status = ready.status if ready is not None else "Unknown"
+            if status == "False":
+                node = await self._set_taints(node, NOT_READY, now)
+            elif status == "True":
+                node = await self._set_taints(node, None, now)
+        waits.extend(await self._evict(node, now))
+        return Result(requeue_after=min(waits)) if waits else Result()
+
+    async def _mark_unknown(self, node: Node, now: dt.datetime) -> Node:
+        conditions = tuple(
+            attrs.evolve(
+                c,
+                status="Unknown",
+                reason="NodeStatusUnknown",
+                message="Kubelet stopped posting node status.",
+                last_transition_time=now.replace(microsecond=0),
+            )
+            for c in node.status.conditions
+        ) or (
+            NodeCondition(
+                type="Ready",
+                status="Unknown",
+                reason="NodeStatusNeverUpdated",
+                message="Kubelet never posted node status.",
+                last_transition_time=now.replace(microsecond=0),
+            ),
+        )
+        updated = await self.client.update_status(
+            attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
+        )
+        self.recorder.event(
+            updated,
+            "Normal",
+            "NodeNotReady",
+            f"Node {node.metadata.name} status is now: NodeNotReady",
+        )
+        return updated
+
+    async def _set_taints(self, node: Node, key: str | None, now: dt.datetime) -> Node:
+        """Make the node's lifecycle taints those of ``key`` (or none)."""
+        ours = (UNREACHABLE, NOT_READY)
+        kept = [t for t in node.spec.taints if t.key not in ours or t.key == key]
+        if key is not None:
+            present = {t.effect for t in kept if t.key == key}
+            if "NoSchedule" not in present:
+                kept.append(Taint(key=key, effect="NoSchedule"))
+            if "NoExecute" not in present:
+                kept.append(
+                    Taint(key=key, effect="NoExecute", time_added=now.replace(microsecond=0))
+                )
+        if tuple(kept) == node.spec.taints:
+            return node
+        return await self.client.update(
+            attrs.evolve(node, spec=attrs.evolve(node.spec, taints=tuple(kept)))
+        )
+
+    async def _evict(self, node: Node, now: dt.datetime) -> list[float]:
+        """Delete the pods whose toleration of the node's NoExecute taints ran out; the
+        seconds until the next one does."""
+        taints = [t for t in node.spec.taints if t.effect == "NoExecute"]
+        if not taints:
+            return []
+        waits = []
+        for pod in self.pods.indexer.by_index(POD_NODE_INDEX, node.metadata.name):
+            if pod.metadata.deletion_timestamp is not None:
+                continue
+            remaining = _toleration_left(pod, taints, now)
+            if remaining is None:
+                continue  # tolerates them for ever
+            if remaining > 0:
+                waits.append(remaining)
+                continue
+            await self._delete(pod)
+        return waits
+
+    async def _delete(self, pod: Pod) -> None:
+        meta = pod.metadata
+        try:
+            await self.client.delete(Pod, meta.name, namespace=meta.namespace)
+        except (NotFound, Conflict):
+            return
+        self.recorder.event(
+            pod,
+            "Normal",
+            "TaintManagerEviction",
+            f"Marking for deletion Pod {meta.namespace}/{meta.name}",
+        )
+
+
+def _last_heartbeat(node: Node, lease: Lease | None) -> dt.datetime | None:
+    if lease is not None and lease.spec.renew_time is not None:
+        return lease.spec.renew_time
+    ready = get_condition(node.status.conditions, "Ready")
+    if ready is not None and ready.last_heartbeat_time is not None:
+        return ready.last_heartbeat_time
+    return node.metadata.creation_timestamp
+
+
+def _toleration_left(pod: Pod, taints: list[Taint], now: dt.datetime) -> float | None:
+    """Seconds until the pod must go (0: now), or None if it tolerates every taint for ever."""
+    left: float | None = None
+    for taint in taints:
+        matching = [t for t in pod.spec.tolerations if t.tolerates(taint)]
+        if not matching:
+            return 0.0
+        bounded = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
+        if not bounded:
+            continue
+        added = taint.time_added or now
+        remaining = (added - now).total_seconds() + max(0, min(bounded))
+        left = remaining if left is None else min(left, remaining)
+    return None if left is None else max(0.0, left)
+
+
+def controller(context: ControllerContext) -> ControllerSpec:
+    informers = context.informers
+    nodes = informers.informer(Node)
+    leases = informers.informer(Lease)
+    pods = informers.informer(Pod, indexers={POD_NODE_INDEX: _pod_node})
+    reconciler = NodeLifecycleReconciler(
+        context.client, nodes, leases, pods, context.recorder("node-controller")
+    )
+
+    def lease_to_node(lease: Any) -> Iterable[Request]:
+        if lease.metadata.namespace == LEASE_NAMESPACE:
+            yield Request("", lease.metadata.name)
+
+    def pod_to_node(pod: Any) -> Iterable[Request]:
+        if pod.spec.node_name:
+            yield Request("", pod.spec.node_name)
+
+    return ControllerSpec(
+        for_=Node,
+        reconciler=reconciler,
+        watches=[(Lease, lease_to_node), (Pod, pod_to_node)],
+        name="nodelifecycle",
+    )

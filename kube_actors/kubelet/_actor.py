@@ -1,0 +1,298 @@
+"""The kubelet actor: one per node, registering the node and running the pods bound to it.
+
+- It registers its Node (capacity, allocatable, labels, taints), keeps its Ready condition
+  reported (at once when it changes, otherwise every 5 minutes, checked every 10 s) and renews
+  the node's Lease in ``kube-node-lease`` every 10 s: the node lifecycle controller watches
+  those heartbeats.
+- It watches the Pods bound to its node and runs one ``PodWorker`` child actor per Pod. The
+  watch handler only notes which Pods changed; the actor then hands the newest version of each
+  to its worker, so a burst of changes never floods a mailbox.
+- It admits a Pod only if it fits what is left of the node's allocatable, as the kubelet's
+  admission does; a Pod that does not fit fails with ``OutOfcpu`` (or ``OutOfmemory``,
+  ``OutOfpods``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from kube_actors.actors import Actor, ActorRef, wall_clock
+from kube_actors.api import Lease, Node, Pod, Quantity, pod_requests
+from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
+from kube_actors.errors import AlreadyExists, Conflict, KubeActorsError, NotFound
+from kube_actors.runtime import ContainerRuntime, LoopbackPool
+
+from ._backoff import Backoff
+from ._config import KubeletTimings, NodeConfig
+from ._context import KubeletContext
+from ._node import LEASE_NAMESPACE, conditions_differ, desired_node, lease_for, node_status
+from ._pod_worker import PodChanged, PodWorker
+
+__all__ = ["AbandonContainers", "Kubelet"]
+
+
+@attrs.frozen
+class AbandonContainers:
+    """When this kubelet stops, leave its containers running (a node that dies)."""
+
+
+@attrs.frozen
+class _Dispatch:
+    """Hand the pods that changed to their workers."""
+
+
+@attrs.frozen
+class _RenewLease:
+    pass
+
+
+@attrs.frozen
+class _CheckNodeStatus:
+    pass
+
+
+class Kubelet(Actor):
+    """The node agent of ``node``; containers run in ``runtime``."""
+
+    component = "kubelet"
+
+    def __init__(
+        self,
+        client: Client,
+        runtime: ContainerRuntime,
+        node: NodeConfig,
+        *,
+        host_ip: str = "127.0.0.1",
+        timings: KubeletTimings | None = None,
+        recorder: EventRecorder | None = None,
+    ) -> None:
+        self.client = client
+        self.runtime = runtime
+        self.node = node
+        self.host_ip = host_ip
+        self.timings = timings or KubeletTimings()
+        self.ctx = KubeletContext(
+            client=client,
+            runtime=runtime,
+            node=node,
+            host_ip=host_ip,
+            timings=self.timings,
+            ips=_pool_for(node.pod_cidr),
+            recorder=recorder,
+            crash_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
+            pull_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
+        )
+        self.workers: dict[str, ActorRef] = {}
+        self.admitted: dict[str, Mapping[str, Quantity]] = {}
+        self._changed: dict[str, Pod | None] = {}
+        self._dispatch_pending = False
+        self._last_report = float("-inf")
+        self._lease: Lease | None = None
+
+    # -------------------------------------------------------------------------- start
+
+    async def on_start(self) -> None:
+        await self._clean_runtime()
+        await self._register()
+        await self._renew_lease()
+        informer: SharedInformer[Pod] = SharedInformer(
+            self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
+        )
+        informer.add_event_handler(
+            EventHandlerFuncs(
+                on_add=self._changed_pod,
+                on_update=lambda old, new: self._changed_pod(new),
+                on_delete=self._deleted_pod,
+            )
+        )
+        self.start_soon(informer.run, name=f"{self.name}:pods")
+        self.send_after(self.timings.lease_renew_interval, _RenewLease())
+        self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
+
+    async def receive(self, message: Any) -> Any:
+        match message:
+            case _Dispatch():
+                await self._dispatch()
+            case _RenewLease():
+                await self._renew_lease()
+                self.send_after(self.timings.lease_renew_interval, _RenewLease())
+            case AbandonContainers():
+                self.ctx.abandon = True
+            case _CheckNodeStatus():
+                await self._report_node_status()
+                self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
+        return None
+
+    async def _clean_runtime(self) -> None:
+        """A kubelet starting over owns nothing yet: what an earlier one left goes."""
+        for sandbox in await self.runtime.list_pod_sandboxes():
+            for container in await self.runtime.list_containers(sandbox_id=sandbox.id):
+                await self.runtime.stop_container(container.id, 0)
+            await self.runtime.stop_pod_sandbox(sandbox.id)
+            await self.runtime.remove_pod_sandbox(sandbox.id)
+
+    # ----------------------------------------------------------------------- the node
+
+    async def _register(self) -> None:
+        desired = desired_node(self.node, self.host_ip)
+        try:
+            node = await self.client.create(desired)
+        except AlreadyExists:
+            current = await self.client.get(Node, self.node.name)
+            node = await self.client.update(
+                attrs.evolve(
+                    current,
+                    metadata=attrs.evolve(
+                        current.metadata,
+                        labels={**current.metadata.labels, **desired.metadata.labels},
+                    ),
+                    spec=attrs.evolve(
+                        current.spec, taints=desired.spec.taints, pod_cidr=desired.spec.pod_cidr
+                    ),
+                )
+            )
+        await self._report_node_status(node, force=True)
+
+    async def _report_node_status(self, node: Node | None = None, *, force: bool = False) -> None:
+        try:
+            if node is None:
+                node = await self.client.get(Node, self.node.name)
+            desired = node_status(self.node, self.host_ip, _now(), node.status)
+            due = self.now - self._last_report >= self.timings.node_status_report_frequency
+            if force or due or conditions_differ(node.status, desired):
+                await self.client.update_status(
+                    attrs.evolve(
+                        node,
+                        metadata=attrs.evolve(node.metadata, resource_version=""),
+                        status=desired,
+                    )
+                )
+                self._last_report = self.now
+        except KubeActorsError as error:
+            self.log.warning("node_status_failed", error=str(error))
+
+    async def _renew_lease(self) -> None:
+        try:
+            node = await self.client.get(Node, self.node.name)
+            desired = lease_for(node, self.timings.node_lease_duration, _now())
+            current = self._lease
+            if current is None:
+                try:
+                    current = await self.client.get(
+                        Lease, self.node.name, namespace=LEASE_NAMESPACE
+                    )
+                except NotFound:
+                    self._lease = await self.client.create(desired)
+                    return
+            self._lease = await self.client.update(attrs.evolve(current, spec=desired.spec))
+        except Conflict:
+            self._lease = None  # someone else wrote it: read it afresh next time
+        except KubeActorsError as error:
+            self._lease = None
+            self.log.warning("lease_renewal_failed", error=str(error))
+
+    # ----------------------------------------------------------------------- the pods
+
+    def _changed_pod(self, pod: Pod) -> None:
+        self._note(pod.metadata.uid, pod)
+
+    def _deleted_pod(self, pod: Pod) -> None:
+        self._note(pod.metadata.uid, None)
+
+    def _note(self, uid: str, pod: Pod | None) -> None:
+        self._changed[uid] = pod
+        if not self._dispatch_pending:
+            self._dispatch_pending = True
+            # One wake-up at most in the mailbox: a timer message skips the capacity check,
+            # and the handler's fold keeps only each pod's newest version.
+            self.send_after(0, _Dispatch())
+
+    async def _dispatch(self) -> None:
+        self._dispatch_pending = False
+        changed, self._changed = self._changed, {}
+        for uid, pod in changed.items():
+            worker = self.workers.get(uid)
+            if pod is None:
+                if worker is not None:
+                    del self.workers[uid]
+                    self.admitted.pop(uid, None)
+                    await worker.stop()
+                continue
+            if worker is not None:
+                if worker.alive:
+                    await worker.tell(PodChanged(pod))
+                else:
+                    del self.workers[uid]
+                    self.admitted.pop(uid, None)
+                continue
+            if (
+                pod.status.phase in ("Succeeded", "Failed")
+                and pod.metadata.deletion_timestamp is None
+            ):
+                continue  # finished before this kubelet started: nothing to run
+            if not await self._admit(pod):
+                continue
+            self.workers[uid] = await self.spawn(
+                lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
+                name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",
+            )
+
+    async def _admit(self, pod: Pod) -> bool:
+        requests = pod_requests(pod)
+        allocatable = self.node.allocatable
+        for resource in ("cpu", "memory", "pods"):
+            capacity = allocatable.get(resource)
+            if capacity is None:
+                continue
+            wanted = Quantity(1) if resource == "pods" else requests.get(resource, Quantity(0))
+            used = Quantity(0)
+            for admitted in self.admitted.values():
+                used += Quantity(1) if resource == "pods" else admitted.get(resource, Quantity(0))
+            if used + wanted > capacity:
+                await self._reject(pod, resource, wanted, used, capacity)
+                return False
+        self.admitted[pod.metadata.uid] = requests
+        return True
+
+    async def _reject(
+        self, pod: Pod, resource: str, wanted: Quantity, used: Quantity, capacity: Quantity
+    ) -> None:
+        def amount(q: Quantity) -> int:
+            return q.milli_value() if resource == "cpu" else q.value()
+
+        message = (
+            f"Pod was rejected: Node didn't have enough resource: {resource}, "
+            f"requested: {amount(wanted)}, used: {amount(used)}, capacity: {amount(capacity)}"
+        )
+        reason = f"Out{resource}"
+        status = attrs.evolve(pod.status, phase="Failed", reason=reason, message=message)
+        try:
+            await self.client.update_status(
+                attrs.evolve(
+                    pod,
+                    metadata=attrs.evolve(pod.metadata, resource_version=""),
+                    status=status,
+                )
+            )
+        except KubeActorsError as error:
+            self.log.warning("pod_reject_failed", error=str(error))
+        if self.ctx.recorder is not None:
+            self.ctx.recorder.event(pod, "Warning", reason, message)
+
+
+def _pool_for(pod_cidr: str) -> LoopbackPool:
+    if not pod_cidr:
+        return LoopbackPool()
+    network = ipaddress.IPv4Network(pod_cidr)
+    hosts = list(network.hosts()) if network.num_addresses <= 65536 else None
+    if hosts:
+        return LoopbackPool(str(hosts[0]), str(hosts[-1]))
+    return LoopbackPool(str(network.network_address + 1), str(network.broadcast_address - 1))
+
+
+def _now() -> Any:
+    return wall_clock().replace(microsecond=0)

@@ -1,0 +1,73 @@
+"""What a node is (``NodeConfig``) and the kubelet's timings (Kubernetes' defaults)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from kube_actors.api import FrozenDict, Quantity, Taint
+
+__all__ = ["CONTROL_PLANE_LABEL", "CONTROL_PLANE_TAINT", "KubeletTimings", "NodeConfig"]
+
+CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
+#: kubeadm's taint on control-plane nodes (minikube leaves them schedulable).
+CONTROL_PLANE_TAINT = Taint(key=CONTROL_PLANE_LABEL, effect="NoSchedule")
+
+
+def _quantities(value: Mapping[str, str | int | Quantity]) -> FrozenDict[str, Quantity]:
+    return FrozenDict({k: v if isinstance(v, Quantity) else Quantity(v) for k, v in value.items()})
+
+
+def _taints(value: Iterable[Taint]) -> tuple[Taint, ...]:
+    return tuple(value)
+
+
+def _labels(value: Mapping[str, str]) -> FrozenDict[str, str]:
+    return FrozenDict(value)
+
+
+def _default_capacity() -> FrozenDict[str, Quantity]:
+    return _quantities({"cpu": "4", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"})
+
+
+@attrs.frozen(kw_only=True)
+class NodeConfig:
+    """A node to run: its name, capacity, labels and taints, and its pod network.
+
+    ``reserved`` is what the kubelet keeps for the system (kube-reserved plus
+    system-reserved): allocatable is capacity minus it. ``pod_cidr`` is a range of
+    127.0.0.0/8 from which the node's pods get their IPs.
+    """
+
+    name: str
+    capacity: Mapping[str, Quantity] = attrs.field(factory=_default_capacity, converter=_quantities)
+    reserved: Mapping[str, Quantity] = attrs.field(factory=dict, converter=_quantities)
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_labels)
+    taints: tuple[Taint, ...] = attrs.field(default=(), converter=_taints)
+    pod_cidr: str = ""
+    control_plane: bool = False
+
+    @property
+    def allocatable(self) -> dict[str, Quantity]:
+        return {
+            name: amount - self.reserved[name] if name in self.reserved else amount
+            for name, amount in self.capacity.items()
+        }
+
+
+@attrs.frozen(kw_only=True)
+class KubeletTimings:
+    """The kubelet's clocks, in seconds, with Kubernetes' defaults."""
+
+    #: A node's Lease lasts this long; the kubelet renews it every quarter of it.
+    node_lease_duration: int = 40
+    lease_renew_interval: float = 10.0
+    #: How often the kubelet checks its Node status, and how often it reports it unchanged.
+    node_status_update_frequency: float = 10.0
+    node_status_report_frequency: float = 300.0
+    #: CrashLoopBackOff and ImagePullBackOff: 10 s doubling to 300 s.
+    backoff_initial: float = 10.0
+    backoff_max: float = 300.0
+    #: How often a pod worker retries a status write the apiserver did not take.
+    status_retry: float = 10.0

@@ -1,0 +1,32 @@
+"""What every pod worker of one kubelet shares: the node, the runtime, the clocks."""
+
+from __future__ import annotations
+
+import attrs
+
+from kube_actors.client import Client, EventRecorder
+from kube_actors.runtime import ContainerRuntime, LoopbackPool
+
+from ._backoff import Backoff
+from ._config import KubeletTimings, NodeConfig
+
+__all__ = ["KubeletContext"]
+
+
+@attrs.define(kw_only=True)
+class KubeletContext:
+    client: Client
+    runtime: ContainerRuntime
+    node: NodeConfig
+    host_ip: str
+    timings: KubeletTimings
+    ips: LoopbackPool
+    recorder: EventRecorder | None
+    crash_backoff: Backoff
+    pull_backoff: Backoff
+    #: Set when the node is stopped with its containers left running (a fault).
+    abandon: bool = False
+
+    def event(self, obj: object, type: str, reason: str, message: str) -> None:
+        if self.recorder is not None:
+            self.recorder.event(obj, type, reason, message)  # type: ignore[arg-type]

@@ -1,0 +1,478 @@
+"""A pod worker: one actor per Pod on the node, making its containers match its spec.
+
+It handles one message at a time, like every actor, so a pod's containers are never started
+or stopped by two syncs at once. What it does, in the kubelet's order:
+
+1. a sandbox for the pod (its IP on the node's loopback pod network);
+2. init containers one by one, each run to success before the next;
+3. the containers, restarted by the pod's ``restartPolicy`` after the crash-loop back-off
+   (at once, then 10, 20, 40 ... 300 s; reset after 10 minutes of clean running);
+4. probes: startup first, then liveness (a failure kills the container for a restart) and
+   readiness (drives Ready);
+5. the Pod's status, written to the apiserver only when it changed;
+6. on deletion, every container stopped within the grace period, then the Pod removed from
+   the apiserver.
+
+Exits and probe results come back as messages from background tasks of this actor, so the
+worker never polls the runtime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio
+import attrs
+
+from kube_actors.actors import Actor, Timer, monotonic, wall_clock
+from kube_actors.api import Container, Pod, PodStatus, Probe
+from kube_actors.errors import ApiError, ImagePullError, KubeActorsError, NotFound
+from kube_actors.runtime import (
+    ProbeKind,
+    ProbeOutcome,
+    container_config_for,
+    sandbox_config_for,
+)
+
+from ._context import KubeletContext
+from ._status import ContainerView, pod_phase, pod_status, terminated_state
+
+__all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
+
+
+@attrs.frozen
+class PodChanged:
+    pod: Pod
+
+
+@attrs.frozen
+class ContainerExited:
+    name: str
+    container_id: str
+
+
+@attrs.frozen
+class ProbeReport:
+    """A probe's verdict changed: ``passed`` for readiness and startup; liveness and startup
+    report only their final failure."""
+
+    name: str
+    container_id: str
+    kind: ProbeKind
+    passed: bool
+
+
+@attrs.frozen
+class _Resync:
+    pass
+
+
+class PodWorker(Actor):
+    """Keeps one Pod's containers running as its spec says."""
+
+    component = "kubelet"
+
+    def __init__(self, context: KubeletContext, pod: Pod) -> None:
+        self.ctx = context
+        self.pod = pod
+        self.uid = pod.metadata.uid
+        spec = pod.spec
+        self.views: dict[str, ContainerView] = {}
+        for container in spec.init_containers:
+            self.views[container.name] = ContainerView(
+                name=container.name, image=container.image, init=True
+            )
+        for container in spec.containers:
+            self.views[container.name] = ContainerView(name=container.name, image=container.image)
+        self.specs: dict[str, Container] = {
+            c.name: c for c in (*spec.init_containers, *spec.containers)
+        }
+        self.sandbox_id: str | None = None
+        self.pod_ip = ""
+        self.start_time: dt.datetime | None = pod.status.start_time
+        self.initialized = not spec.init_containers
+        self.init_failed = False
+        self.terminal = False
+        self.terminated = False
+        self.exited_at: dict[str, float] = {}
+        self.pull_failed_at: dict[str, float] = {}
+        self.probes: dict[str, list[anyio.CancelScope]] = {}
+        self.reported: PodStatus | None = None
+        self.resync: Timer | None = None
+
+    # ------------------------------------------------------------------------ messages
+
+    async def on_start(self) -> None:
+        await self._sync()
+
+    async def receive(self, message: Any) -> Any:
+        match message:
+            case PodChanged(pod=pod):
+                self.pod = pod
+            case ContainerExited(name=name, container_id=container_id):
+                await self._container_exited(name, container_id)
+            case ProbeReport():
+                await self._probe_report(message)
+            case _Resync():
+                self.resync = None
+        await self._sync()
+        return None
+
+    async def on_stop(self) -> None:
+        if not self.terminated and not self.ctx.abandon:
+            # The Pod went from the apiserver without a graceful deletion: stop at once.
+            await self._stop_everything(grace=0)
+
+    # --------------------------------------------------------------------------- sync
+
+    async def _sync(self) -> None:
+        if self.terminated:
+            return
+        if self.pod.metadata.deletion_timestamp is not None:
+            await self._terminate()
+            return
+        if not self.terminal:
+            await self._sync_containers()
+        await self._report()
+
+    async def _sync_containers(self) -> None:
+        if self.sandbox_id is None:
+            await self._run_sandbox()
+        if not self.initialized:
+            for view in self._init_views():
+                if view.exited and view.current is not None and view.current.exit_code == 0:
+                    continue  # ran to success
+                if view.current is None:
+                    await self._start(view)
+                elif view.exited:
+                    await self._maybe_restart(view)  # failed: again, or the pod fails
+                return  # one init container at a time: wait for this one
+            self.initialized = True
+        for view in self._app_views():
+            if view.current is None:
+                await self._start(view)
+            elif view.exited:
+                await self._maybe_restart(view)
+        if self.pod.spec.restart_policy != "Always" and all(
+            view.exited and not self._should_restart(view) for view in self._app_views()
+        ):
+            await self._finish()
+
+    def _init_views(self) -> list[ContainerView]:
+        return [v for v in self.views.values() if v.init]
+
+    def _app_views(self) -> list[ContainerView]:
+        return [v for v in self.views.values() if not v.init]
+
+    async def _run_sandbox(self) -> None:
+        ip = self.ctx.ips.allocate()
+        config = sandbox_config_for(self.pod, ip=ip, node_name=self.ctx.node.name)
+        self.sandbox_id = await self.ctx.runtime.run_pod_sandbox(config)
+        self.pod_ip = ip
+        if self.start_time is None:
+            self.start_time = _now()
+
+    # ------------------------------------------------------------------- containers
+
+    async def _start(self, view: ContainerView) -> None:
+        assert self.sandbox_id is not None
+        runtime = self.ctx.runtime
+        container = self.specs[view.name]
+        key = f"{self.uid}/{view.name}"
+        failed_at = self.pull_failed_at.get(view.name)
+        if failed_at is not None:
+            wait = self.ctx.pull_backoff.remaining(key, failed_at, monotonic())
+            if wait > 0:
+                view.waiting_reason = "ImagePullBackOff"
+                view.waiting_message = f'Back-off pulling image "{container.image}"'
+                self._resync_in(wait)
+                return
+        try:
+            await runtime.pull_image(container.image, self.sandbox_id)
+        except ImagePullError as error:
+            now = monotonic()
+            self.pull_failed_at[view.name] = now
+            self.ctx.pull_backoff.record(key, now)
+            view.waiting_reason = "ErrImagePull"
+            view.waiting_message = str(error)
+            self.ctx.event(self.pod, "Warning", "Failed", f"Failed to pull image: {error}")
+            self._resync_in(self.ctx.pull_backoff.current(key))
+            return
+        self.pull_failed_at.pop(view.name, None)
+        config = container_config_for(
+            container, self.pod, pod_ip=self.pod_ip, attempt=view.restart_count
+        )
+        container_id = await runtime.create_container(self.sandbox_id, config)
+        await runtime.start_container(container_id)
+        view.current = await runtime.container_status(container_id)
+        view.waiting_reason = view.waiting_message = ""
+        view.started = container.startup_probe is None
+        view.ready = view.started and container.readiness_probe is None and not view.init
+        self.start_soon(self._wait_for_exit, view.name, container_id)
+        self._start_probes(view.name, container_id, container)
+        self.ctx.event(self.pod, "Normal", "Started", f"Started container {view.name}")
+
+    async def _wait_for_exit(self, name: str, container_id: str) -> None:
+        await self.ctx.runtime.wait_container(container_id)
+        await self.ref.tell(ContainerExited(name, container_id))
+
+    async def _container_exited(self, name: str, container_id: str) -> None:
+        view = self.views[name]
+        if view.current is None or view.current.id != container_id:
+            return  # an instance already replaced
+        self._cancel_probes(container_id)
+        view.current = await self.ctx.runtime.container_status(container_id)
+        view.ready = False
+        self.exited_at[name] = monotonic()
+
+    def _should_restart(self, view: ContainerView) -> bool:
+        container = self.specs[view.name]
+        policy = container.restart_policy or self.pod.spec.restart_policy
+        if view.init and container.restart_policy != "Always":
+            # An init container is retried unless the pod never restarts anything.
+            return self.pod.spec.restart_policy != "Never" and self._failed(view)
+        if policy == "Always":
+            return True
+        if policy == "OnFailure":
+            return self._failed(view)
+        return False
+
+    @staticmethod
+    def _failed(view: ContainerView) -> bool:
+        return view.current is not None and view.current.exit_code != 0
+
+    async def _maybe_restart(self, view: ContainerView) -> None:
+        assert view.current is not None
+        if not self._should_restart(view):
+            if view.init and self._failed(view):
+                self.init_failed = True
+                await self._finish()
+            return
+        key = f"{self.uid}/{view.name}"
+        exited_at = self.exited_at.get(view.name, monotonic())
+        wait = self.ctx.crash_backoff.remaining(key, exited_at, monotonic())
+        if wait > 0:
+            delay = int(self.ctx.crash_backoff.current(key))
+            meta = self.pod.metadata
+            view.waiting_reason = "CrashLoopBackOff"
+            view.waiting_message = (
+                f"back-off {delay}s restarting failed container={view.name} "
+                f"pod={meta.name}_{meta.namespace}({meta.uid})"
+            )
+            view.last_terminated = terminated_state(view.current)
+            self._resync_in(wait)
+            return
+        self.ctx.crash_backoff.record(key, exited_at)
+        view.last_terminated = terminated_state(view.current)
+        old = view.current.id
+        view.current = None
+        view.restart_count += 1
+        await self.ctx.runtime.remove_container(old)
+        await self._start(view)
+
+    async def _finish(self) -> None:
+        """Nothing more will run: the pod is Succeeded or Failed; release its sandbox."""
+        self.terminal = True
+        await self._release_sandbox()
+
+    # ------------------------------------------------------------------------ probes
+
+    def _start_probes(self, name: str, container_id: str, container: Container) -> None:
+        if container.startup_probe is not None:
+            self._probe(name, container_id, ProbeKind.STARTUP, container.startup_probe)
+        else:
+            self._start_running_probes(name, container_id, container)
+
+    def _start_running_probes(self, name: str, container_id: str, container: Container) -> None:
+        if container.liveness_probe is not None:
+            self._probe(name, container_id, ProbeKind.LIVENESS, container.liveness_probe)
+        if container.readiness_probe is not None:
+            self._probe(name, container_id, ProbeKind.READINESS, container.readiness_probe)
+
+    def _probe(self, name: str, container_id: str, kind: ProbeKind, probe: Probe) -> None:
+        scope = anyio.CancelScope()
+        self.probes.setdefault(container_id, []).append(scope)
+        self.start_soon(self._probe_loop, scope, name, container_id, kind, probe)
+
+    async def _probe_loop(
+        self, scope: anyio.CancelScope, name: str, container_id: str, kind: ProbeKind, probe: Probe
+    ) -> None:
+        """Kubernetes' probe worker: probe at once and every period, skipping the ones
+        before the initial delay; report when the verdict crosses a threshold."""
+        period = probe.period_seconds or 10
+        timeout = probe.timeout_seconds or 1
+        needed_successes = probe.success_threshold or 1
+        needed_failures = probe.failure_threshold or 3
+        started = monotonic()
+        successes = failures = 0
+        passing: bool | None = None
+        with scope:
+            while True:
+                if monotonic() - started >= probe.initial_delay_seconds:
+                    outcome = ProbeOutcome.FAILURE
+                    with anyio.move_on_after(timeout):
+                        result = await self.ctx.runtime.probe(container_id, kind, probe)
+                        outcome = result.outcome
+                    if outcome is ProbeOutcome.SUCCESS:
+                        successes, failures = successes + 1, 0
+                    elif outcome is ProbeOutcome.FAILURE:
+                        successes, failures = 0, failures + 1
+                    verdict = None
+                    if successes >= needed_successes:
+                        verdict = True
+                    elif failures >= needed_failures:
+                        verdict = False
+                    if verdict is not None and verdict != passing:
+                        passing = verdict
+                        if kind is ProbeKind.READINESS or not verdict or kind is ProbeKind.STARTUP:
+                            await self.ref.tell(ProbeReport(name, container_id, kind, verdict))
+                        if kind is not ProbeKind.READINESS and (
+                            not verdict or kind is ProbeKind.STARTUP
+                        ):
+                            return  # liveness failed, or startup decided: this loop is done
+                await anyio.sleep(period)
+
+    async def _probe_report(self, report: ProbeReport) -> None:
+        view = self.views[report.name]
+        if view.current is None or view.current.id != report.container_id or not view.running:
+            return
+        container = self.specs[report.name]
+        if report.kind is ProbeKind.READINESS:
+            view.ready = report.passed
+        elif report.kind is ProbeKind.STARTUP and report.passed:
+            view.started = True
+            view.ready = container.readiness_probe is None and not view.init
+            self._start_running_probes(report.name, report.container_id, container)
+        else:
+            what = "liveness" if report.kind is ProbeKind.LIVENESS else "startup"
+            self.ctx.event(
+                self.pod,
+                "Warning",
+                "Unhealthy",
+                f"{what.capitalize()} probe failed",
+            )
+            self.ctx.event(
+                self.pod,
+                "Normal",
+                "Killing",
+                f"Container {report.name} failed {what} probe, will be restarted",
+            )
+            grace = self._grace(
+                container.liveness_probe if what == "liveness" else container.startup_probe
+            )
+            await self.ctx.runtime.stop_container(report.container_id, grace)
+
+    def _cancel_probes(self, container_id: str) -> None:
+        for scope in self.probes.pop(container_id, ()):
+            scope.cancel()
+
+    def _grace(self, probe: Probe | None) -> float:
+        if probe is not None and probe.termination_grace_period_seconds is not None:
+            return float(probe.termination_grace_period_seconds)
+        seconds = self.pod.spec.termination_grace_period_seconds
+        return float(30 if seconds is None else seconds)
+
+    # ---------------------------------------------------------------------- deletion
+
+    async def _terminate(self) -> None:
+        meta = self.pod.metadata
+        grace = meta.deletion_grace_period_seconds
+        if grace is None:
+            grace = int(self._grace(None))
+        if any(view.running for view in self.views.values()):
+            self.ctx.event(self.pod, "Normal", "Killing", "Stopping containers")
+        await self._stop_everything(grace=float(grace))
+        self.terminated = True
+        await self._report()
+        try:
+            await self.ctx.client.delete(
+                Pod,
+                meta.name,
+                namespace=meta.namespace,
+                grace_period_seconds=0,
+                ignore_not_found=True,
+            )
+        except ApiError as error:
+            self.log.warning(
+                "pod_delete_failed", pod=f"{meta.namespace}/{meta.name}", error=str(error)
+            )
+            self.terminated = False
+            self._resync_in(self.ctx.timings.status_retry)
+            return
+        self.stop()
+
+    async def _stop_everything(self, grace: float) -> None:
+        runtime = self.ctx.runtime
+        running = [v for v in self.views.values() if v.running and v.current is not None]
+        for view in running:
+            assert view.current is not None
+            self._cancel_probes(view.current.id)
+        async with anyio.create_task_group() as tg:
+            for view in running:
+                assert view.current is not None
+                tg.start_soon(runtime.stop_container, view.current.id, grace)
+        for view in running:
+            assert view.current is not None
+            view.current = await runtime.container_status(view.current.id)
+            view.ready = False
+        await self._release_sandbox()
+
+    async def _release_sandbox(self) -> None:
+        if self.sandbox_id is None:
+            return
+        sandbox, self.sandbox_id = self.sandbox_id, None
+        await self.ctx.runtime.stop_pod_sandbox(sandbox)
+        if self.pod_ip:
+            self.ctx.ips.release(self.pod_ip)
+
+    # ------------------------------------------------------------------------ status
+
+    async def _report(self) -> None:
+        views = list(self.views.values())
+        phase = pod_phase(
+            self.pod.spec.restart_policy,
+            [v for v in views if not v.init],
+            initialized=self.initialized,
+            init_failed=self.init_failed,
+        )
+        if self.terminated and phase not in ("Succeeded", "Failed"):
+            phase = self.pod.status.phase or phase
+        status = pod_status(
+            self.pod,
+            views,
+            phase=phase,
+            now=_now(),
+            pod_ip=self.pod_ip if self.sandbox_id or self.terminal or self.terminated else "",
+            host_ip=self.ctx.host_ip,
+            start_time=self.start_time,
+            sandbox_ready=self.sandbox_id is not None,
+            initialized=self.initialized,
+        )
+        if status == self.reported or status == self.pod.status:
+            self.reported = status
+            return
+        meta = attrs.evolve(self.pod.metadata, resource_version="")
+        try:
+            self.pod = await self.ctx.client.update_status(
+                attrs.evolve(self.pod, metadata=meta, status=status)
+            )
+            self.reported = status
+        except NotFound:
+            self.terminated = True
+            self.stop()
+        except KubeActorsError as error:
+            # The apiserver is unreachable (a partition) or refused: try again later.
+            self.log.warning("pod_status_failed", error=str(error))
+            self._resync_in(self.ctx.timings.status_retry)
+
+    def _resync_in(self, seconds: float) -> None:
+        if self.resync is not None:
+            if self.resync.pending and self.resync.when <= monotonic() + seconds:
+                return
+            self.resync.cancel()
+        self.resync = self.send_after(seconds, _Resync())
+
+
+def _now() -> dt.datetime:
+    return wall_clock().replace(microsecond=0)
