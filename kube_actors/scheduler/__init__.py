@@ -1,1 +1,22 @@
-"""The scheduler actor: queue, node cache, the scheduling framework and its plugins."""
+"""The scheduler: its framework (extension points, Status, CycleState, registry, profiles),
+Kubernetes' default plugins, and the snapshot of nodes they run over."""
+
+from .framework import CycleState as CycleState
+from .framework import FitError as FitError
+from .framework import Framework as Framework
+from .framework import PodInfo as PodInfo
+from .framework import Profile as Profile
+from .framework import ScheduleResult as ScheduleResult
+from .framework import Snapshot as Snapshot
+from .plugins import in_tree_registry as in_tree_registry
+
+__all__ = [
+    "CycleState",
+    "FitError",
+    "Framework",
+    "PodInfo",
+    "Profile",
+    "ScheduleResult",
+    "Snapshot",
+    "in_tree_registry",
+]

@@ -1,0 +1,148 @@
+"""Nodes and pods for the scheduler tests, built in one line each."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kube_actors.api import (
+    Affinity,
+    Container,
+    ContainerPort,
+    Node,
+    NodeSpec,
+    NodeStatus,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    ResourceRequirements,
+    Taint,
+    Toleration,
+    TopologySpreadConstraint,
+)
+from kube_actors.scheduler import (
+    CycleState,
+    FitError,
+    Framework,
+    PodInfo,
+    Profile,
+    ScheduleResult,
+    Snapshot,
+    in_tree_registry,
+)
+
+ZONE = "topology.kubernetes.io/zone"
+HOSTNAME = "kubernetes.io/hostname"
+
+
+def node(
+    name: str,
+    *,
+    cpu: str = "4",
+    memory: str = "32Gi",
+    pods: int = 110,
+    labels: Mapping[str, str] | None = None,
+    taints: Sequence[Taint] = (),
+    unschedulable: bool = False,
+    images: Sequence[Any] = (),
+) -> Node:
+    return Node(
+        metadata=ObjectMeta(name=name, labels={HOSTNAME: name, **(labels or {})}),
+        spec=NodeSpec(taints=taints, unschedulable=unschedulable or None),
+        status=NodeStatus(
+            allocatable={"cpu": cpu, "memory": memory, "pods": str(pods)},
+            capacity={"cpu": cpu, "memory": memory, "pods": str(pods)},
+            images=images,
+        ),
+    )
+
+
+def pod(
+    name: str,
+    *,
+    namespace: str = "default",
+    cpu: str | None = "100m",
+    memory: str | None = "500Mi",
+    labels: Mapping[str, str] | None = None,
+    node_name: str = "",
+    node_selector: Mapping[str, str] | None = None,
+    affinity: Affinity | None = None,
+    tolerations: Sequence[Toleration] = (),
+    spread: Sequence[TopologySpreadConstraint] = (),
+    host_ports: Sequence[int] = (),
+    priority: int | None = None,
+    image: str = "registry.k8s.io/pause:3.10",
+    scheduler_name: str = "",
+    preemption_policy: str | None = None,
+) -> Pod:
+    requests = {}
+    if cpu is not None:
+        requests["cpu"] = cpu
+    if memory is not None:
+        requests["memory"] = memory
+    container = Container(
+        name="app",
+        image=image,
+        resources=ResourceRequirements(requests=requests),
+        ports=[ContainerPort(container_port=p, host_port=p) for p in host_ports],
+    )
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace=namespace, uid=f"uid-{name}", labels=labels or {}),
+        spec=PodSpec(
+            containers=[container],
+            node_name=node_name,
+            node_selector=node_selector or {},
+            affinity=affinity,
+            tolerations=tolerations,
+            topology_spread_constraints=spread,
+            priority=priority,
+            scheduler_name=scheduler_name,
+            preemption_policy=preemption_policy,
+        ),
+    )
+
+
+def snapshot_of(nodes: Sequence[Node], pods: Sequence[Pod] = ()) -> Snapshot:
+    snapshot = Snapshot()
+    for n in nodes:
+        snapshot.add_node(n)
+    for p in pods:
+        snapshot.add_pod(PodInfo(p), p.spec.node_name)
+    return snapshot
+
+
+def framework(
+    snapshot: Snapshot, *, vectorized: bool = True, seed: int = 0, profile: Profile | None = None
+) -> Framework:
+    return Framework(
+        profile or Profile(),
+        in_tree_registry(),
+        snapshot=snapshot,
+        rng=random.Random(seed),
+        vectorized=vectorized,
+    )
+
+
+def schedule(
+    nodes: Sequence[Node], pods: Sequence[Pod], incoming: Pod, **kwargs: Any
+) -> ScheduleResult | FitError:
+    fw = framework(snapshot_of(nodes, pods), **kwargs)
+    result = fw.schedule(CycleState(), PodInfo(incoming))
+    assert isinstance(result, ScheduleResult | FitError), result
+    return result
+
+
+def scores(
+    nodes: Sequence[Node], pods: Sequence[Pod], incoming: Pod, plugin: str, **kwargs: Any
+) -> dict[str, int]:
+    """Each feasible node's normalised, unweighted score from one plugin."""
+    fw = framework(snapshot_of(nodes, pods), **kwargs)
+    result = fw.schedule(CycleState(), PodInfo(incoming))
+    assert isinstance(result, ScheduleResult), result
+    share = result.plugin_scores.get(plugin)
+    weight = fw.weights[plugin]
+    names = [fw.snapshot.nodes[i].name for i in result.positions.tolist()]
+    if share is None:
+        return dict.fromkeys(names, 0)
+    return {name: int(s) // weight for name, s in zip(names, share.tolist(), strict=True)}
