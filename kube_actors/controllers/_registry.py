@@ -11,6 +11,7 @@ from . import namespace
 from . import serviceaccount
 from ._context import BuiltinController
 from . import garbagecollector
+from . import daemonset
 from . import job
 from . import statefulset
 from . import nodelifecycle
@@ -22,6 +23,7 @@ __all__ = ["BUILTIN_CONTROLLERS"]
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "nodelifecycle": nodelifecycle.controller,
     "replicaset": replicaset.controller,
+    "daemonset": daemonset.controller,
     "job": job.controller,
     "statefulset": statefulset.controller,
     "ttl-after-finished": ttl_after_finished.controller,
