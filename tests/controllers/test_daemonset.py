@@ -192,6 +192,8 @@ async def test_taints_keep_pods_off_unless_tolerated_and_no_execute_evicts() -> 
         await cluster.client.patch(Node, "plain", taint)
         await step(cluster)
         assert sorted(await placement(cluster)) == ["booting", "plain"]
+        status = (await get_ds(cluster)).status
+        assert (status.desired_number_scheduled, status.number_misscheduled) == (1, 1)
         taint = {"spec": {"taints": [{"key": "maintenance", "effect": "NoExecute"}]}}
         await cluster.client.patch(Node, "plain", taint)
         await step(cluster)

@@ -353,20 +353,19 @@ async def test_a_suspended_job_deletes_its_pods_and_resuming_restarts_the_deadli
 
 
 async def test_a_finished_job_is_deleted_ttl_seconds_after_it_finished() -> None:
-    async with Cluster(controllers=["job", "ttl-after-finished"], seed=9) as cluster:
+    controllers = ["job", "ttl-after-finished", "garbagecollector"]
+    async with Cluster(controllers=controllers, seed=9) as cluster:
         await cluster.client.create(job(ttl_seconds_after_finished=60))
         await cluster.settle()
         [pod] = await pods_of(cluster)
         await advance(cluster, 5)
         await succeed(cluster.client, pod)
-        finished_at = wall_clock()
         await advance(cluster, 59.5)
         assert (await get_job(cluster)).metadata.deletion_timestamp is None
         await advance(cluster, 0.5)
-        # Foreground deletion: marked now, removed once the garbage collector took its Pods.
-        gone = await get_job(cluster)
-        assert gone.metadata.deletion_timestamp == finished_at + dt.timedelta(seconds=60)
-        assert "foregroundDeletion" in gone.metadata.finalizers
+        # Deleted in the foreground: the garbage collector takes its Pod, then the Job.
+        assert await cluster.client.list(Job, namespace=NS) == []
+        assert await pods_of(cluster) == []
 
 
 async def test_a_job_without_a_ttl_is_kept() -> None:
