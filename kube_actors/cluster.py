@@ -266,6 +266,30 @@ class Cluster:
         """Reconnect a partitioned node."""
         self._node(name).link.heal()
 
+    async def logs(
+        self,
+        pod: str,
+        container: str | None = None,
+        *,
+        namespace: str = "default",
+        previous: bool = False,
+    ) -> str:
+        """A container's log, as ``kubectl logs`` prints it (``previous``: the instance
+        before the current one). ``container`` may be left out for a one-container pod."""
+        found = await self.client.get(Pod, pod, namespace=namespace)
+        if container is None:
+            names = [c.name for c in found.spec.containers]
+            if len(names) != 1:
+                raise KubeActorsError(
+                    f"a container name must be specified for pod {pod}, choose one of: {names}"
+                )
+            container = names[0]
+        runtime = self._node(found.spec.node_name).runtime
+        for sandbox in reversed(await runtime.list_pod_sandboxes()):
+            if sandbox.config.uid == found.metadata.uid:
+                return await runtime.logs(sandbox.id, container, previous=previous)
+        raise NotFound(f'pod "{pod}" has no containers on its node (yet)')
+
     async def kill_container(self, pod: str, container: str, *, namespace: str = "default") -> None:
         """A container dies from outside (the kubelet is not asked): its kubelet notices
         and applies the pod's restart policy."""

@@ -268,7 +268,7 @@ class Kubelet(Actor):
             f"Pod was rejected: Node didn't have enough resource: {resource}, "
             f"requested: {amount(wanted)}, used: {amount(used)}, capacity: {amount(capacity)}"
         )
-        reason = f"Out{resource}"
+        reason = f"OutOf{resource}"
         status = attrs.evolve(pod.status, phase="Failed", reason=reason, message=message)
         try:
             await self.client.update_status(

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from kube_actors import Cluster
+from kube_actors.actors import DEFAULT_EPOCH, monotonic
+from kube_actors.api import (
+    Container,
+    Lease,
+    Node,
+    Pod,
+    ResourceRequirements,
+    Toleration,
+    get_condition,
+)
+from kube_actors.kubelet import CONTROL_PLANE_LABEL
+
+from ._pods import pod
+
+
+async def _node(cluster: Cluster, name: str = "node-1") -> Node:
+    return await cluster.client.get(Node, name)
+
+
+async def test_the_control_plane_is_a_schedulable_node_too_unless_tainted() -> None:
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        await cluster.settle()
+        master = await _node(cluster, "control-plane")
+        assert CONTROL_PLANE_LABEL in master.metadata.labels
+        assert master.spec.taints == ()
+        assert master.metadata.labels["kubernetes.io/hostname"] == "control-plane"
+        ready = get_condition(master.status.conditions, "Ready")
+        assert ready is not None
+        assert (ready.status, ready.reason) == ("True", "KubeletReady")
+        assert master.status.allocatable["pods"] == master.status.capacity["pods"]
+    async with Cluster(nodes=1, control_plane_taint=True, controllers=()) as cluster:
+        master = await _node(cluster, "control-plane")
+        assert [(t.key, t.effect) for t in master.spec.taints] == [
+            (CONTROL_PLANE_LABEL, "NoSchedule")
+        ]
+
+
+async def test_every_kubelet_renews_its_lease_every_10_seconds() -> None:
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        await asyncio.sleep(35)
+        await cluster.settle()
+        lease = await cluster.client.get(Lease, "node-1", namespace="kube-node-lease")
+        assert lease.spec.renew_time == DEFAULT_EPOCH + dt.timedelta(seconds=30)
+        assert lease.spec.lease_duration_seconds == 40
+        assert lease.metadata.owner_references[0].kind == "Node"
+
+
+async def test_a_stopped_node_goes_unknown_after_50_s_and_its_pods_are_evicted_300_s_later() -> (
+    None
+):
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.client.create(pod())
+        await cluster.settle()
+        await asyncio.sleep(5)  # the lease was renewed at 0 s
+        await cluster.stop_node("node-1")
+        await asyncio.sleep(44)
+        await cluster.settle()
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "True"  # 49 s after the last heartbeat
+        await asyncio.sleep(1)
+        await cluster.settle()
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert (ready.status, ready.message) == ("Unknown", "Kubelet stopped posting node status.")
+        assert {(t.key, t.effect) for t in node.spec.taints} == {
+            ("node.kubernetes.io/unreachable", "NoSchedule"),
+            ("node.kubernetes.io/unreachable", "NoExecute"),
+        }
+        unknown_at = monotonic()
+        await asyncio.sleep(299)
+        await cluster.settle()
+        assert (
+            await cluster.client.get(Pod, "web", namespace="default")
+        ).metadata.deletion_timestamp is None
+        await asyncio.sleep(1)
+        await cluster.settle()
+        evicted = await cluster.client.get(Pod, "web", namespace="default")
+        assert evicted.metadata.deletion_timestamp is not None
+        assert monotonic() - unknown_at == 300.0
+
+
+async def test_a_pod_that_does_not_tolerate_unreachable_nodes_is_evicted_at_once() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        impatient = Toleration(
+            key="node.kubernetes.io/unreachable",
+            operator="Exists",
+            effect="NoExecute",
+            toleration_seconds=0,
+        )
+        await cluster.client.create(pod(tolerations=[impatient]))
+        await cluster.settle()
+        await cluster.stop_node("node-1")
+        await cluster.settle(horizon=51)
+        assert (
+            await cluster.client.get(Pod, "web", namespace="default")
+        ).metadata.deletion_timestamp is not None
+
+
+async def test_a_partitioned_node_goes_unknown_and_comes_back_when_healed() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.client.create(pod())
+        await cluster.settle()
+        cluster.partition_node("node-1")
+        await cluster.settle(horizon=60)
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "Unknown"
+        cluster.heal_node("node-1")
+        await cluster.settle(horizon=30)
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "True"
+        assert node.spec.taints == ()
+        # The pod kept running through the partition and is reported again.
+        running = await cluster.client.get(Pod, "web", namespace="default")
+        assert running.status.phase == "Running"
+        assert running.metadata.deletion_timestamp is None
+
+
+async def test_a_pod_that_does_not_fit_the_node_fails_with_out_of_cpu() -> None:
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        hungry = Container(
+            name="app", image="nginx", resources=ResourceRequirements(requests={"cpu": "3"})
+        )
+        await cluster.client.create(pod("first", containers=[hungry]))
+        await cluster.client.create(pod("second", containers=[hungry]))
+        await cluster.settle()
+        first = await cluster.client.get(Pod, "first", namespace="default")
+        second = await cluster.client.get(Pod, "second", namespace="default")
+        assert first.status.phase == "Running"
+        assert (second.status.phase, second.status.reason) == ("Failed", "OutOfcpu")
+        assert second.status.message == (
+            "Pod was rejected: Node didn't have enough resource: cpu, "
+            "requested: 3000, used: 3000, capacity: 4000"
+        )
+
+
+async def test_nodes_can_join_a_running_cluster() -> None:
+    async with Cluster(nodes=1, controllers=()) as cluster:
+        name = await cluster.add_node()
+        assert name == "node-1"
+        await cluster.client.create(pod())
+        await cluster.settle()
+        assert (await cluster.client.get(Pod, "web", namespace="default")).status.phase == "Running"
+        assert cluster.nodes == ["control-plane", "node-1"]
