@@ -10,6 +10,7 @@ import pytest
 from kube_actors.api import Event, ObjectMeta, OwnerReference, Pod, PriorityClass, ReplicaSet
 from kube_actors.cluster import Cluster
 from kube_actors.errors import NotFound
+from kube_actors.reconcile import ControllerStatistics, GetControllerStatistics
 
 from ._gc_objects import deployment, pod, ref, replica_set
 
@@ -221,3 +222,20 @@ def _wire(owner_ref: OwnerReference) -> dict[str, Any]:
         "uid": owner_ref.uid,
         **({"blockOwnerDeletion": True} if owner_ref.block_owner_deletion else {}),
     }
+
+
+async def _reconciles(cluster: Cluster) -> int:
+    controller = cluster.system.lookup("controller/garbagecollector")
+    stats: ControllerStatistics = await controller.ask(GetControllerStatistics())
+    return stats.reconciles
+
+
+async def test_the_collector_reconciles_only_what_an_event_concerns() -> None:
+    async with _gc() as cluster:
+        await _owner_with_pods(cluster, **{f"p{i}": True for i in range(20)})
+        await cluster.settle()
+        assert await _reconciles(cluster) == 0  # dependents of a live owner need no look
+        await cluster.client.delete(ReplicaSet, "web", namespace="default")
+        await cluster.settle()
+        assert await _pods(cluster) == {}
+        assert await _reconciles(cluster) == 20  # one per dependent

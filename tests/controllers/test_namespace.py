@@ -18,7 +18,7 @@ from kube_actors.api import (
 from kube_actors.cluster import Cluster
 from kube_actors.errors import Forbidden, NotFound
 
-from ._gc_objects import pod, replica_set, service
+from ._gc_objects import pod, ref, replica_set, service
 
 HOLD = "example.com/hold"
 
@@ -112,6 +112,20 @@ async def test_the_default_service_account_does_not_hold_a_namespace_back() -> N
         await _fill(cluster, "shop")
         await cluster.settle()
         assert "default" in (await _content(cluster, "shop"))["ServiceAccount"]
+        await cluster.client.delete(Namespace, "shop")
+        await cluster.settle()
+        with pytest.raises(NotFound):
+            await cluster.client.get(Namespace, "shop")
+        assert await _content(cluster, "shop") == {}
+
+
+async def test_a_namespace_of_owners_and_dependents_goes_with_the_garbage_collector() -> None:
+    async with Cluster(controllers=["namespace", "garbagecollector"], seed=1) as cluster:
+        await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
+        owner = await cluster.client.create(replica_set("web", namespace="shop"))
+        for name in ("web-a", "web-b"):
+            await cluster.client.create(pod(name, namespace="shop", owners=(ref(owner),)))
+        await cluster.settle()
         await cluster.client.delete(Namespace, "shop")
         await cluster.settle()
         with pytest.raises(NotFound):
