@@ -17,8 +17,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
-
 from ..api import (
     ObjectMeta,
     Pod,
@@ -175,11 +173,6 @@ class PodControl:
             self.recorder.event(owner, "Warning", "FailedDelete", f"Error deleting: {error}")
             raise
         self.recorder.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {meta.name}")
-
-
-def evolve_meta(obj: Any, **changes: Any) -> Any:
-    """``obj`` with its metadata changed."""
-    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, **changes))
 
 
 class PodEvents:

@@ -6,9 +6,10 @@ name, its hostname (``<name>-<ordinal>``) and its subdomain (``serviceName``) wh
 recreated. Each reconcile reads the set and its Pods from the shared informers' caches (the
 Pods through the owner-uid index) and, in the order Kubernetes' ``updateStatefulSet`` does:
 
-1. for each ordinal below N, creates the missing Pod and deletes a Failed one (to be created
-   again); with ``OrderedReady`` it goes no further while a Pod is missing, terminating, or
-   not Running and Ready, so Pods start one at a time from 0 up. ``Parallel`` does not wait;
+1. for each ordinal below N, creates the missing Pod and deletes a Failed or Succeeded one
+   (to be created again); with ``OrderedReady`` it goes no further while a Pod is missing,
+   terminating, or not Running and Ready, so Pods start one at a time from 0 up.
+   ``Parallel`` does not wait;
 2. deletes the Pods of ordinals N and above, highest first (``OrderedReady``: one at a time,
    only once every other Pod is healthy);
 3. with ``RollingUpdate``, once every Pod is Running and Ready, deletes the Pod of the highest
@@ -277,7 +278,7 @@ class _Sync:
                 if self.ordered:
                     return False
                 continue
-            if pod.status.phase == "Failed" and not _terminating(pod):
+            if pod.status.phase in ("Failed", "Succeeded") and not _terminating(pod):
                 await self.owner.delete(self.key, self.sts, pod)
                 if self.ordered:
                     return False
