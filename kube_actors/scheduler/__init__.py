@@ -1,6 +1,8 @@
 """The scheduler: its framework (extension points, Status, CycleState, registry, profiles),
-Kubernetes' default plugins, and the snapshot of nodes they run over."""
+Kubernetes' default plugins, the snapshot of nodes they run over, and the Scheduler actor."""
 
+from ._actor import Scheduler as Scheduler
+from ._actor import SchedulerSettings as SchedulerSettings
 from .framework import CycleState as CycleState
 from .framework import FitError as FitError
 from .framework import Framework as Framework
@@ -17,6 +19,8 @@ __all__ = [
     "PodInfo",
     "Profile",
     "ScheduleResult",
+    "Scheduler",
+    "SchedulerSettings",
     "Snapshot",
     "in_tree_registry",
 ]

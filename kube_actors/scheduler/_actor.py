@@ -1,0 +1,351 @@
+"""The Scheduler actor: watches pending pods and nodes, schedules one pod per cycle, binds
+through the apiserver, and tells failures as Kubernetes tells them.
+
+Each cycle is synchronous (PreFilter to the choice, then the pod is *assumed* on its node in
+the cache), so cycles never interleave; the binding cycle (Reserve, Permit, PreBind, Bind,
+PostBind) runs as a background task, and a failed binding forgets the assumption and puts the
+pod back in the queue. A pod no node fits gets PostFilter (preemption), a ``FailedScheduling``
+Event and a ``PodScheduled=False`` condition with Kubernetes' message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from kube_actors.actors import Actor, wall_clock
+from kube_actors.api import (
+    Event,
+    EventSource,
+    FrozenDict,
+    Node,
+    ObjectMeta,
+    ObjectReference,
+    Pod,
+)
+from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
+from kube_actors.errors import ApiError
+
+from ._cache import Cache
+from ._queue import SchedulingQueue
+from .framework import (
+    CycleState,
+    FitError,
+    Framework,
+    PluginFactory,
+    PodInfo,
+    Profile,
+    QueuedPodInfo,
+    ScheduleResult,
+    Status,
+)
+from .plugins import in_tree_registry
+
+__all__ = ["Scheduler", "SchedulerSettings"]
+
+_BATCH = 64
+
+
+@attrs.frozen(kw_only=True)
+class SchedulerSettings:
+    """KubeSchedulerConfiguration, in short."""
+
+    profiles: tuple[Profile, ...] = attrs.field(default=(Profile(),), converter=tuple)
+    #: None: Kubernetes' adaptive default.
+    percentage_of_nodes_to_score: int | None = None
+    pod_initial_backoff_seconds: float = 1.0
+    pod_max_backoff_seconds: float = 10.0
+    pod_max_in_unschedulable_pods_duration: float = 300.0
+    #: The user's own plugins, by name (enable them in a profile).
+    out_of_tree: Mapping[str, PluginFactory] = attrs.field(
+        default=FrozenDict(), converter=FrozenDict
+    )
+    #: Record ``Scheduled`` / ``FailedScheduling`` Events.
+    events: bool = True
+
+
+class _Next:
+    pass
+
+
+class _Flush:
+    pass
+
+
+class Scheduler(Actor):
+    component = "scheduler"
+
+    def __init__(self, client: Client, settings: SchedulerSettings | None = None) -> None:
+        self.client = client
+        self.settings = settings or SchedulerSettings()
+
+    async def on_start(self) -> None:
+        settings = self.settings
+        self.cache = Cache()
+        registry = in_tree_registry().merge(settings.out_of_tree)
+        self.frameworks: dict[str, Framework] = {
+            p.scheduler_name: Framework(
+                p,
+                registry,
+                snapshot=self.cache.snapshot,
+                client=self.client,
+                rng=self.random,
+                percentage_of_nodes_to_score=settings.percentage_of_nodes_to_score,
+            )
+            for p in settings.profiles
+        }
+        first = next(iter(self.frameworks.values()))
+        events: dict[str, frozenset[str]] = {}
+        for fw in self.frameworks.values():
+            events.update(fw.events)
+        self.queue = SchedulingQueue(
+            first.queue_sort.sort_key,
+            initial_backoff=settings.pod_initial_backoff_seconds,
+            max_backoff=settings.pod_max_backoff_seconds,
+            max_unschedulable=settings.pod_max_in_unschedulable_pods_duration,
+            plugin_events=events,
+        )
+        self.next_start = 0
+        self._kicked = False
+        self._flush_at: float | None = None
+        self.nodes: SharedInformer[Node] = SharedInformer(self.client, Node)
+        self.pods: SharedInformer[Pod] = SharedInformer(self.client, Pod)
+        self.nodes.add_event_handler(
+            EventHandlerFuncs(
+                on_add=self._node_added, on_update=self._node_updated, on_delete=self._node_deleted
+            )
+        )
+        self.pods.add_event_handler(
+            EventHandlerFuncs(
+                on_add=self._pod_added, on_update=self._pod_updated, on_delete=self._pod_deleted
+            )
+        )
+        self.start_soon(self.nodes.run, name=f"{self.name}:nodes")
+        self.start_soon(self.pods.run, name=f"{self.name}:pods")
+
+    # ----------------------------------------------------------------- informers
+
+    def _node_added(self, node: Node) -> None:
+        self.cache.add_node(node)
+        self._move("NodeAdd")
+
+    def _node_updated(self, old: Node, new: Node) -> None:
+        self.cache.add_node(new)
+        if (
+            old.spec != new.spec
+            or old.metadata.labels != new.metadata.labels
+            or (old.status.allocatable != new.status.allocatable)
+        ):
+            self._move("NodeUpdate")
+
+    def _node_deleted(self, node: Node) -> None:
+        self.cache.remove_node(node)
+
+    def _responsible(self, pod: Pod) -> bool:
+        return pod.spec.scheduler_name in self.frameworks
+
+    def _pod_added(self, pod: Pod) -> None:
+        if pod.spec.node_name:
+            self.cache.add_pod(pod)
+            self._move("AssignedPodAdd")
+        elif self._responsible(pod) and pod.metadata.deletion_timestamp is None:
+            self.queue.add(PodInfo(pod), self.now)
+            self._kick()
+
+    def _pod_updated(self, old: Pod, new: Pod) -> None:
+        if new.spec.node_name:
+            if not old.spec.node_name:
+                self.queue.delete(_key(new))
+            self.cache.add_pod(new)
+        elif (
+            self._responsible(new)
+            and new.metadata.deletion_timestamp is None
+            and not self.cache.is_assumed(_key(new))
+            and _changed(old, new)
+        ):
+            self.queue.add(PodInfo(new), self.now)
+            self._kick()
+
+    def _pod_deleted(self, pod: Pod) -> None:
+        if pod.spec.node_name:
+            self.cache.remove_pod(pod)
+            self._move("AssignedPodDelete")
+        else:
+            self.queue.delete(_key(pod))
+            self.cache.forget(_key(pod))
+
+    def _move(self, event: str) -> None:
+        if self.queue.move_all(event, self.now):
+            self._kick()
+        self._arm_flush()
+
+    def _kick(self) -> None:
+        if not self._kicked:
+            self._kicked = True
+            self.ref.tell_nowait(_Next())
+
+    def _arm_flush(self) -> None:
+        due = self.queue.next_due()
+        if due is None or (self._flush_at is not None and self._flush_at <= due):
+            return
+        self._flush_at = due
+        self.send_after(max(due - self.now, 0.0), _Flush())
+
+    # ------------------------------------------------------------------- cycles
+
+    async def receive(self, message: Any) -> Any:
+        if isinstance(message, _Next):
+            self._kicked = False
+            for _ in range(_BATCH):
+                queued = self.queue.pop()
+                if queued is None:
+                    return None
+                self._schedule_one(queued)
+            self._kick()
+            return None
+        if isinstance(message, _Flush):
+            self._flush_at = None
+            self.queue.flush(self.now)
+            self._kick()
+            self._arm_flush()
+            return None
+        return await super().receive(message)
+
+    def _schedule_one(self, queued: QueuedPodInfo) -> None:
+        pod = queued.pod_info
+        fw = self.frameworks[pod.pod.spec.scheduler_name]
+        if queued.initial_attempt is None:
+            queued.initial_attempt = self.now
+        state = CycleState()
+        cycle = self.queue.move_cycle
+        result = fw.schedule(state, pod, self.next_start)
+        if isinstance(result, ScheduleResult):
+            n = len(self.cache.snapshot)
+            self.next_start = (self.next_start + result.evaluated) % max(n, 1)
+            node = result.node.name
+            self.cache.assume(pod, node)
+            status = fw.run_reserve(state, pod, node)
+            if not status.is_success:
+                self.cache.forget(pod.key)
+                self.start_soon(self._failed, fw, state, queued, status, cycle)
+                return
+            self.start_soon(self._bind, fw, state, queued, node)
+            return
+        self.start_soon(self._failed, fw, state, queued, result, cycle)
+
+    async def _bind(
+        self, fw: Framework, state: CycleState, queued: QueuedPodInfo, node: str
+    ) -> None:
+        pod = queued.pod_info
+        status, _ = fw.run_permit(state, pod, node)
+        if status.is_success:
+            status = await fw.run_pre_bind(state, pod, node)
+        if status.is_success:
+            status = await fw.run_bind(state, pod, node)
+        if not status.is_success:
+            fw.run_unreserve(state, pod, node)
+            self.cache.forget(pod.key)
+            self.log.info("pod_binding_failed", pod=pod.key, node=node, reason=status.message)
+            self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
+            self._arm_flush()
+            return
+        fw.run_post_bind(state, pod, node)
+        self.log.debug("pod_bound", pod=pod.key, node=node)
+        if self.settings.events:
+            meta = pod.pod.metadata
+            message = f"Successfully assigned {meta.namespace}/{meta.name} to {node}"
+            await self._event(pod, "Normal", "Scheduled", message, fw.profile_name)
+
+    async def _failed(
+        self,
+        fw: Framework,
+        state: CycleState,
+        queued: QueuedPodInfo,
+        result: FitError | Status,
+        cycle: int,
+    ) -> None:
+        pod = queued.pod_info
+        nominated = ""
+        if isinstance(result, FitError):
+            if result.statuses and fw.post_filter:
+                outcome, status = await fw.run_post_filters(state, pod, result.statuses)
+                if outcome is not None:
+                    nominated = outcome.nominated_node_name
+                elif status.message:
+                    result.post_filter_message = status.message
+            queued.unschedulable_plugins = result.unschedulable_plugins
+            message, reason = result.message, "Unschedulable"
+        else:
+            message, reason = result.message, "SchedulerError"
+        self.queue.requeue_failed(
+            queued, self.now, unschedulable=isinstance(result, FitError), cycle=cycle
+        )
+        self._arm_flush()
+        self.log.info("pod_unschedulable", pod=pod.key, message=message, nominated=nominated)
+        await self._mark_unschedulable(pod, reason, message)
+        if self.settings.events:
+            await self._event(pod, "Warning", "FailedScheduling", message, fw.profile_name)
+
+    async def _mark_unschedulable(self, pod: PodInfo, reason: str, message: str) -> None:
+        meta = pod.pod.metadata
+        condition = {
+            "type": "PodScheduled",
+            "status": "False",
+            "reason": reason,
+            "message": message,
+            "lastTransitionTime": wall_clock().isoformat().replace("+00:00", "Z"),
+        }
+        others = [
+            {"type": c.type, "status": c.status, "reason": c.reason, "message": c.message}
+            for c in pod.pod.status.conditions
+            if c.type != "PodScheduled"
+        ]
+        try:
+            await self.client.patch_status(
+                Pod,
+                meta.name,
+                {"status": {"conditions": [*others, condition]}},
+                namespace=meta.namespace,
+            )
+        except ApiError as error:
+            self.log.info("pod_status_update_failed", pod=pod.key, error=repr(error))
+
+    async def _event(
+        self, pod: PodInfo, kind: str, reason: str, message: str, component: str
+    ) -> None:
+        meta = pod.pod.metadata
+        now = wall_clock()
+        suffix = "".join(self.random.choice("0123456789abcdef") for _ in range(16))
+        event = Event(
+            metadata=ObjectMeta(name=f"{meta.name}.{suffix}", namespace=meta.namespace),
+            involved_object=ObjectReference(
+                api_version="v1",
+                kind="Pod",
+                namespace=meta.namespace,
+                name=meta.name,
+                uid=meta.uid,
+            ),
+            reason=reason,
+            message=message,
+            type=kind,
+            source=EventSource(component=component),
+            first_timestamp=now,
+            last_timestamp=now,
+            count=1,
+            reporting_component=component,
+        )
+        try:
+            await self.client.create(event)
+        except ApiError as error:
+            self.log.info("event_create_failed", pod=pod.key, error=repr(error))
+
+
+def _key(pod: Pod) -> str:
+    return f"{pod.metadata.namespace}/{pod.metadata.name}"
+
+
+def _changed(old: Pod, new: Pod) -> bool:
+    """A change the scheduler cares about (not just its own status write)."""
+    return old.spec != new.spec or old.metadata.labels != new.metadata.labels

@@ -1,0 +1,95 @@
+"""The Scheduler actor in a cluster: pods created through the apiserver get bound, failures
+are told as Kubernetes tells them."""
+
+from __future__ import annotations
+
+from kube_actors import Cluster
+from kube_actors.api import Event, ObjectMeta, Pod, PriorityClass, Taint, get_condition
+from kube_actors.scheduler import Scheduler, SchedulerSettings
+
+from ._builders import node, pod
+
+
+async def _cluster_with_scheduler(
+    cluster: Cluster, settings: SchedulerSettings | None = None
+) -> None:
+    client = cluster.client
+    await cluster.system.spawn(lambda: Scheduler(client, settings), name="test-scheduler")
+
+
+async def test_pods_created_through_the_apiserver_are_bound_to_nodes_that_fit() -> None:
+    async with Cluster(seed=1) as cluster:
+        await _cluster_with_scheduler(cluster)
+        for i in range(3):
+            await cluster.client.create(node(f"n{i}", cpu="1"))
+        for i in range(6):
+            await cluster.client.create(pod(f"p{i}", cpu="300m"))
+        await cluster.settle()
+        pods = await cluster.client.list(Pod, namespace="default")
+        assert all(p.spec.node_name for p in pods)
+        per_node: dict[str, int] = {}
+        for p in pods:
+            per_node[p.spec.node_name] = per_node.get(p.spec.node_name, 0) + 1
+            scheduled = get_condition(p.status.conditions, "PodScheduled")
+            assert scheduled is not None
+            assert scheduled.status == "True"
+        assert max(per_node.values()) <= 3  # 3 x 300m fit in one CPU
+        events = await cluster.client.list(Event, namespace="default")
+        assert sum(e.reason == "Scheduled" for e in events) == 6
+
+
+async def test_a_pod_that_fits_nowhere_gets_kubernetes_failed_scheduling_message() -> None:
+    async with Cluster(seed=1) as cluster:
+        await _cluster_with_scheduler(cluster)
+        control = Taint(key="node-role.kubernetes.io/control-plane", effect="NoSchedule")
+        await cluster.client.create(node("cp", taints=[control]))
+        await cluster.client.create(node("n1", cpu="1"))
+        await cluster.client.create(node("n2", cpu="1"))
+        await cluster.client.create(pod("big", cpu="2"))
+        await cluster.settle()
+        stored = await cluster.client.get(Pod, "big", namespace="default")
+        expected = (
+            "0/3 nodes are available: 1 node(s) had untolerated taint "
+            "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. "
+            "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        )
+        condition = get_condition(stored.status.conditions, "PodScheduled")
+        assert condition is not None
+        assert (condition.status, condition.reason) == ("False", "Unschedulable")
+        assert condition.message == expected
+        events = await cluster.client.list(Event, namespace="default")
+        assert [e.message for e in events if e.reason == "FailedScheduling"] == [expected]
+
+
+async def test_an_unschedulable_pod_is_bound_once_a_node_that_fits_is_added() -> None:
+    async with Cluster(seed=1) as cluster:
+        await _cluster_with_scheduler(cluster)
+        await cluster.client.create(node("small", cpu="1"))
+        await cluster.client.create(pod("big", cpu="2"))
+        await cluster.settle()
+        assert not (await cluster.client.get(Pod, "big", namespace="default")).spec.node_name
+        await cluster.client.create(node("large", cpu="8"))
+        await cluster.settle(horizon=15)
+        stored = await cluster.client.get(Pod, "big", namespace="default")
+        assert stored.spec.node_name == "large"
+
+
+async def test_preemption_evicts_the_lower_priority_pod_and_nominates_the_node() -> None:
+    async with Cluster(seed=1) as cluster:
+        await _cluster_with_scheduler(cluster)
+        for name, value in (("low", 1), ("high", 100)):
+            await cluster.client.create(PriorityClass(metadata=ObjectMeta(name=name), value=value))
+        await cluster.client.create(node("n1", cpu="1"))
+        await cluster.client.create(pod("low", cpu="800m", priority_class="low"))
+        await cluster.settle()
+        await cluster.client.create(pod("high", cpu="800m", priority_class="high"))
+        await cluster.settle()
+        high = await cluster.client.get(Pod, "high", namespace="default")
+        assert high.status.nominated_node_name == "n1"
+        low = await cluster.client.get(Pod, "low", namespace="default")
+        assert low.metadata.deletion_timestamp is not None  # deleted gracefully
+        # No kubelet here: finish the deletion as one would.
+        await cluster.client.delete(Pod, "low", namespace="default", grace_period_seconds=0)
+        await cluster.settle(horizon=15)
+        high = await cluster.client.get(Pod, "high", namespace="default")
+        assert high.spec.node_name == "n1"
