@@ -12,6 +12,7 @@ from . import serviceaccount
 from ._context import BuiltinController
 from . import garbagecollector
 from . import daemonset
+from . import deployment
 from . import job
 from . import statefulset
 from . import nodelifecycle
@@ -23,6 +24,7 @@ __all__ = ["BUILTIN_CONTROLLERS"]
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "nodelifecycle": nodelifecycle.controller,
     "replicaset": replicaset.controller,
+    "deployment": deployment.controller,
     "daemonset": daemonset.controller,
     "job": job.controller,
     "statefulset": statefulset.controller,

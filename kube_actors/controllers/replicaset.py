@@ -52,11 +52,11 @@ from ..api import (
     owner_reference,
     remove_condition,
     set_condition,
-    unstructure,
 )
 from ..client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
 from ..errors import ApiError, Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
+from ._claims import adopt, release
 from ._context import ControllerContext
 from ._expectations import Expectations, pod_key
 from ._ranking import pods_to_delete
@@ -322,43 +322,23 @@ class ReplicaSetReconciler:
         return fresh.metadata.uid == rs.metadata.uid and fresh.metadata.deletion_timestamp is None
 
     async def _adopt(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> Pod | None:
-        reference = unstructure(owner_reference(rs))
-        if pod.metadata.owner_references:
-            add = {"op": "add", "path": "/metadata/ownerReferences/-", "value": reference}
-        else:
-            add = {"op": "add", "path": "/metadata/ownerReferences", "value": [reference]}
-        patch = [{"op": "test", "path": "/metadata/uid", "value": pod.metadata.uid}, add]
         try:
-            adopted: Pod = await self.client.patch(
-                Pod, pod.metadata.name, patch, namespace=pod.metadata.namespace, patch_type="json"
-            )
-        except NotFound:
-            return None
+            adopted = await adopt(self.client, Pod, pod, rs)
         except ApiError as error:
             errors.append(error)
             return None
-        reconcile_log().info("pod_adopted", pod=pod_key(pod))
+        if adopted is not None:
+            reconcile_log().info("pod_adopted", pod=pod_key(pod))
         return adopted
 
     async def _release(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> None:
-        refs = pod.metadata.owner_references
-        position = next(i for i, ref in enumerate(refs) if ref.uid == rs.metadata.uid)
-        path = f"/metadata/ownerReferences/{position}"
-        patch = [
-            {"op": "test", "path": "/metadata/uid", "value": pod.metadata.uid},
-            {"op": "test", "path": f"{path}/uid", "value": rs.metadata.uid},
-            {"op": "remove", "path": path},
-        ]
         try:
-            await self.client.patch(
-                Pod, pod.metadata.name, patch, namespace=pod.metadata.namespace, patch_type="json"
-            )
-        except NotFound:
-            return
+            released = await release(self.client, Pod, pod, rs)
         except ApiError as error:
             errors.append(error)
             return
-        reconcile_log().info("pod_released", pod=pod_key(pod))
+        if released is not None:
+            reconcile_log().info("pod_released", pod=pod_key(pod))
 
     # ------------------------------------------------------------------------ replicas
 

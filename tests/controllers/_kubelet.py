@@ -26,6 +26,7 @@ from kube_actors.api import (
     set_condition,
 )
 from kube_actors.client import Client
+from kube_actors.errors import NotFound
 
 __all__ = ["bind", "finish_deletions", "pending_pods", "run", "run_all", "set_ready"]
 
@@ -81,12 +82,16 @@ async def set_ready(client: Client, pod: Pod, ready: bool = True) -> Pod:
 
 
 async def run(client: Client, pods: Iterable[Pod], node: str = "node-1") -> list[Pod]:
-    """Bind each Pod (if it is not yet) and report it Running and Ready."""
+    """Bind each Pod (if it is not yet) and report it Running and Ready; a Pod deleted
+    meanwhile is skipped."""
     done = []
     for pod in pods:
-        if not pod.spec.node_name:
-            pod = await bind(client, pod, node)
-        done.append(await set_ready(client, pod))
+        try:
+            if not pod.spec.node_name:
+                pod = await bind(client, pod, node)
+            done.append(await set_ready(client, pod))
+        except NotFound:
+            continue
     return done
 
 
