@@ -32,8 +32,8 @@ that condition's ``lastTransitionTime`` is ``minReadySeconds`` in the past.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import anyio
 import attrs
@@ -120,6 +120,35 @@ def _is_active(pod: Pod) -> bool:
 def _key(obj: Any) -> str:
     meta = obj.metadata
     return f"{meta.namespace}/{meta.name}"
+
+
+class PodFacts(NamedTuple):
+    """What a reconcile needs to know of one Pod, worked out once per version of the Pod."""
+
+    pod: Pod
+    active: bool
+    controller_uid: str  # "" for an orphan
+    matches: bool  # the ReplicaSet's selector
+    fully_labeled: bool  # every label of the ReplicaSet's template
+    ready: bool
+    ready_since: dt.datetime | None
+
+
+def pod_facts(pod: Pod, selector: Selector, template_labels: Mapping[str, str]) -> PodFacts:
+    meta = pod.metadata
+    ref = controller_of(pod)
+    labels = meta.labels
+    ready_condition = get_condition(pod.status.conditions, "Ready")
+    ready = ready_condition is not None and ready_condition.status == "True"
+    return PodFacts(
+        pod=pod,
+        active=_is_active(pod),
+        controller_uid=ref.uid if ref is not None else "",
+        matches=selector.matches(labels),
+        fully_labeled=labels.items() >= template_labels.items(),
+        ready=ready,
+        ready_since=ready_condition.last_transition_time if ready_condition and ready else None,
+    )
 
 
 async def slow_start_batch(
@@ -242,6 +271,11 @@ class ReplicaSetReconciler:
         self.recorder = recorder
         self.expectations = expectations
         self._selectors: dict[str, tuple[Any, Selector]] = {}
+        # Per ReplicaSet: its namespace, the template labels the facts were worked out for,
+        # and the facts of each Pod by uid. A reconcile reuses the facts of every Pod that has
+        # not changed (the cache hands out the same object until it changes), so it costs a
+        # dict lookup per Pod rather than a selector match and a condition scan.
+        self._facts: dict[str, tuple[str, Mapping[str, str], dict[str, PodFacts]]] = {}
 
     def selector(self, rs: ReplicaSet) -> Selector:
         """The compiled selector of ``rs`` (cached: a ReplicaSet's selector is immutable)."""
@@ -258,14 +292,15 @@ class ReplicaSetReconciler:
         rs = self.sets.indexer.get(request.name, request.namespace)
         if rs is None:
             self.expectations.delete(key)
+            self._forget(request.namespace)
             return Result()
         needs_sync = self.expectations.satisfied(key)
-        pods = await self._claim(rs)
+        claimed = await self._claim(rs)
         error: ApiError | None = None
         if needs_sync and rs.metadata.deletion_timestamp is None:
-            error = await self._manage_replicas(rs, key, pods)
+            error = await self._manage_replicas(rs, key, [f.pod for f in claimed])
         now = wall_clock()
-        status, next_available = calculate_status(rs, pods, error, now)
+        status, next_available = calculate_status(rs, claimed, error, now)
         await self._update_status(rs, status)
         if error is not None:
             raise error
@@ -275,29 +310,52 @@ class ReplicaSetReconciler:
 
     # ------------------------------------------------------------------------ claiming
 
-    async def _claim(self, rs: ReplicaSet) -> list[Pod]:
+    def _forget(self, namespace: str) -> None:
+        """Drop what was kept for the ReplicaSets of ``namespace`` that are gone."""
+        live = {rs.metadata.uid for rs in self.sets.indexer.list(namespace)}
+        for uid, (rs_namespace, _, _) in list(self._facts.items()):
+            if rs_namespace == namespace and uid not in live:
+                del self._facts[uid]
+                self._selectors.pop(uid, None)
+
+    def _owned_facts(self, rs: ReplicaSet, selector: Selector) -> list[PodFacts]:
+        """The facts of every cached Pod that names ``rs`` among its owners."""
+        uid = rs.metadata.uid
+        template_labels = rs.spec.template.metadata.labels
+        _, known_labels, known = self._facts.get(uid, ("", template_labels, {}))
+        if known_labels != template_labels:
+            known = {}
+        fresh: dict[str, PodFacts] = {}
+        for pod in self.pods.indexer.by_index(OWNER_UID_INDEX, uid):
+            pod_uid = pod.metadata.uid
+            facts = known.get(pod_uid)
+            if facts is None or facts.pod is not pod:
+                facts = pod_facts(pod, selector, template_labels)
+            fresh[pod_uid] = facts
+        self._facts[uid] = (rs.metadata.namespace, template_labels, fresh)
+        return list(fresh.values())
+
+    async def _claim(self, rs: ReplicaSet) -> list[PodFacts]:
         """The active Pods ``rs`` controls once it adopted and released what it should."""
         uid = rs.metadata.uid
-        namespace = rs.metadata.namespace
         selector = self.selector(rs)
+        template_labels = rs.spec.template.metadata.labels
         deleting = rs.metadata.deletion_timestamp is not None
-        index = self.pods.indexer
-        claimed: list[Pod] = []
+        claimed: list[PodFacts] = []
         orphans: list[Pod] = []
         errors: list[ApiError] = []
-        for pod in index.by_index(OWNER_UID_INDEX, uid):
-            if not _is_active(pod):
+        for facts in self._owned_facts(rs, selector):
+            if not facts.active:
                 continue
-            ref = controller_of(pod)
-            if ref is None:
-                orphans.append(pod)  # an owner reference to it, but not as controller
-            elif ref.uid == uid:
-                if selector.matches(pod.metadata.labels):
-                    claimed.append(pod)
+            if not facts.controller_uid:
+                orphans.append(facts.pod)  # an owner reference to it, but not as controller
+            elif facts.controller_uid == uid:
+                if facts.matches:
+                    claimed.append(facts)
                 elif not deleting:
-                    await self._release(rs, pod, errors)
+                    await self._release(rs, facts.pod, errors)
         if not deleting:
-            for pod in index.by_index(ORPHAN_PODS_INDEX, namespace):
+            for pod in self.pods.indexer.by_index(ORPHAN_PODS_INDEX, rs.metadata.namespace):
                 if _is_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
                     orphans.append(pod)
             can_adopt: bool | None = None
@@ -310,7 +368,7 @@ class ReplicaSetReconciler:
                     break
                 adopted = await self._adopt(rs, pod, errors)
                 if adopted is not None:
-                    claimed.append(adopted)
+                    claimed.append(pod_facts(adopted, selector, template_labels))
         if errors:
             raise errors[0]
         return claimed
@@ -449,23 +507,20 @@ class ReplicaSetReconciler:
 
 
 def calculate_status(
-    rs: ReplicaSet, pods: list[Pod], error: ApiError | None, now: dt.datetime
+    rs: ReplicaSet, pods: Sequence[PodFacts], error: ApiError | None, now: dt.datetime
 ) -> tuple[ReplicaSetStatus, dt.datetime | None]:
     """The status the claimed ``pods`` give ``rs`` (``observedGeneration`` left as it was),
     and when the next ready Pod becomes available (None: none is waiting)."""
-    template_labels = rs.spec.template.metadata.labels.items()
     min_ready = dt.timedelta(seconds=rs.spec.min_ready_seconds)
     fully_labeled = ready = available = 0
     next_available: dt.datetime | None = None
-    for pod in pods:
-        labels = pod.metadata.labels
-        if all(labels.get(k) == v for k, v in template_labels):
+    for facts in pods:
+        if facts.fully_labeled:
             fully_labeled += 1
-        ready_condition = get_condition(pod.status.conditions, "Ready")
-        if ready_condition is None or ready_condition.status != "True":
+        if not facts.ready:
             continue
         ready += 1
-        since = ready_condition.last_transition_time
+        since = facts.ready_since
         if not min_ready:
             available += 1
         elif since is not None:

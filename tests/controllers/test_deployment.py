@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
 from kube_actors.actors import wall_clock
@@ -22,19 +23,22 @@ from kube_actors.api import (
     DeploymentStrategy,
     Event,
     IntOrString,
+    KindInfo,
     LabelSelector,
     ObjectMeta,
     Pod,
     PodSpec,
     PodTemplateSpec,
     ReplicaSet,
+    ReplicaSetSpec,
     RollingUpdateDeployment,
     controller_of,
 )
+from kube_actors.apiserver import DEFAULT_PLUGINS, Lookup, Operation
 from kube_actors.cluster import Cluster
 from kube_actors.controllers import _deployment_util as util
 from kube_actors.controllers.deployment import rollback
-from kube_actors.errors import BadRequest, NotFound
+from kube_actors.errors import BadRequest, Forbidden, NotFound
 
 from . import _kubelet
 
@@ -418,3 +422,59 @@ async def test_pods_count_as_available_exactly_min_ready_seconds_after_ready() -
         assert d.status.available_replicas == 2
         assert wall_clock() - ready_at == dt.timedelta(seconds=10)
         assert condition(d, "Progressing").reason == "NewReplicaSetAvailable"
+
+
+# ------------------------------------------------------------------------ failures
+
+
+async def test_a_hash_collision_is_resolved_with_the_collision_count() -> None:
+    async with cluster() as c:
+        d = deployment(replicas=1)
+        stored_template = (await c.client.create(d)).spec.template
+        await c.settle()
+        await c.client.delete(Deployment, "web", namespace=NS)
+        for rs in await c.client.list(ReplicaSet, namespace=NS):  # no garbage collector here
+            await c.client.delete(ReplicaSet, rs.metadata.name, namespace=NS)
+        # Someone else's ReplicaSet holds the name the template hashes to.
+        taken = f"web-{util.compute_hash(stored_template, None)}"
+        squatter = deployment(name="other", replicas=0)
+        await c.client.create(
+            ReplicaSet(
+                metadata=ObjectMeta(name=taken, namespace=NS, labels={"app": "other"}),
+                spec=ReplicaSetSpec(
+                    replicas=0,
+                    selector=LabelSelector(match_labels={"app": "other"}),
+                    template=attrs.evolve(
+                        squatter.spec.template, metadata=ObjectMeta(labels={"app": "other"})
+                    ),
+                ),
+            )
+        )
+        await c.client.create(d)
+        await converge(c)
+        d = await get_d(c)
+        assert d.status.collision_count == 1
+        names = {rs.metadata.name for rs in await c.client.list(ReplicaSet, namespace=NS)}
+        assert names == {taken, f"web-{util.compute_hash(stored_template, 1)}"}
+        assert d.status.available_replicas == 1
+
+
+async def test_a_replica_set_that_cannot_create_pods_raises_replica_failure_on_the_deployment() -> (
+    None
+):
+    def quota(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
+        if operation == "CREATE" and isinstance(obj, Pod):
+            raise Forbidden('pods "web-" is forbidden: exceeded quota: pods', kind="Pod")
+        return obj
+
+    async with Cluster(
+        controllers=["replicaset", "deployment"], seed=3, admission=(*DEFAULT_PLUGINS, quota)
+    ) as c:
+        await c.client.create(deployment(replicas=2))
+        await c.settle()
+        failure = condition(await get_d(c), "ReplicaFailure")
+        assert (failure.status, failure.reason, failure.message) == (
+            "True",
+            "FailedCreate",
+            'pods "web-" is forbidden: exceeded quota: pods',
+        )

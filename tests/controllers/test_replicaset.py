@@ -139,7 +139,10 @@ async def test_scaling_up_and_down_and_the_observed_generation() -> None:
         rs = await get_rs(c)
         assert (rs.metadata.generation, rs.status.observed_generation) == (3, 3)
         assert rs.status.replicas == 2
-        assert len(await events(c, "SuccessfulDelete")) == 2
+        kept = {p.metadata.name for p in await live_pods(c)}
+        deleted = await events(c, "SuccessfulDelete")
+        assert len(deleted) == 2
+        assert all(m.startswith("Deleted pod: web-") and m[13:] not in kept for m in deleted)
 
 
 async def test_slow_start_runs_batches_of_1_2_4_and_stops_after_a_failing_batch() -> None:
