@@ -539,7 +539,7 @@ def calculate_status(
             status="True",
             reason=reason,
             message=str(error),
-            last_transition_time=now.replace(microsecond=0),
+            last_transition_time=now,
         )
         conditions = set_condition(conditions, condition)
     elif error is None and failure is not None:
