@@ -30,6 +30,7 @@ from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from .reconcile import ControllerSpec, spawn_controller
 from .runtime import ContainerRuntime, ContainerState, FakeRuntime
+from .scheduler import Scheduler, SchedulerSettings
 
 __all__ = ["Cluster"]
 
@@ -63,6 +64,7 @@ class Cluster:
         control_plane_taint: bool = False,
         kubelet_timings: KubeletTimings | None = None,
         kubelet_events: bool = True,
+        scheduler: SchedulerSettings | bool = True,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -96,6 +98,10 @@ class Cluster:
         self._kubelet_timings = kubelet_timings
         self._kubelet_events = kubelet_events
         self._nodes: dict[str, NodeHandle] = {}
+        if scheduler is True:
+            scheduler = SchedulerSettings()
+        self._scheduler_settings = scheduler or None
+        self._scheduler: ActorRef | None = None
         self._runtimes = contextlib.AsyncExitStack()
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
@@ -110,6 +116,7 @@ class Cluster:
         try:
             await self._start_control_plane()
             await self._start_controllers()
+            await self._start_scheduler()
             for config in self._initial_nodes:
                 await self.add_node(config)
         except BaseException as error:
@@ -174,6 +181,15 @@ class Cluster:
         )
         for name in self._controller_names:
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
+
+    async def _start_scheduler(self) -> None:
+        settings = self._scheduler_settings
+        if settings is None:
+            return
+        client = self.client
+        self._scheduler = await self.system.spawn(
+            lambda: Scheduler(client, settings), name="kube-scheduler"
+        )
 
     async def add_controller(self, spec: ControllerSpec) -> ActorRef:
         """Run a controller (a built-in one, or your own ``Reconciler`` in a spec) with the

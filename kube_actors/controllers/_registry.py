@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import namespace
-from . import serviceaccount
+from . import (
+    daemonset,
+    deployment,
+    garbagecollector,
+    job,
+    namespace,
+    nodelifecycle,
+    replicaset,
+    serviceaccount,
+    statefulset,
+    ttl_after_finished,
+)
 from ._context import BuiltinController
-from . import garbagecollector
-from . import daemonset
-from . import deployment
-from . import job
-from . import statefulset
-from . import nodelifecycle
-from . import replicaset
-from . import ttl_after_finished
 
 __all__ = ["BUILTIN_CONTROLLERS"]
 

@@ -17,7 +17,7 @@ def _with_spec(p: Pod, **changes: Any) -> Pod:
 
 
 async def test_a_pod_tolerates_unready_and_unreachable_nodes_for_300_seconds() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(pod())
         assert {(t.key, t.effect, t.toleration_seconds) for t in created.spec.tolerations} == {
             ("node.kubernetes.io/not-ready", "NoExecute", 300),
@@ -26,7 +26,7 @@ async def test_a_pod_tolerates_unready_and_unreachable_nodes_for_300_seconds() -
 
 
 async def test_a_pods_own_toleration_is_kept_instead_of_the_default() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         own = Toleration(
             key="node.kubernetes.io/unreachable",
             operator="Exists",
@@ -41,7 +41,7 @@ async def test_a_pods_own_toleration_is_kept_instead_of_the_default() -> None:
 
 
 async def test_a_priority_class_name_becomes_the_pods_priority() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(
             PriorityClass(metadata=ObjectMeta(name="batch-high"), value=1000)
         )
@@ -60,7 +60,7 @@ async def test_a_priority_class_name_becomes_the_pods_priority() -> None:
 
 
 async def test_the_global_default_priority_class_applies_to_pods_without_one() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(
             PriorityClass(metadata=ObjectMeta(name="normal"), value=50, global_default=True)
         )
@@ -69,6 +69,6 @@ async def test_the_global_default_priority_class_applies_to_pods_without_one() -
 
 
 async def test_a_pod_without_a_service_account_runs_as_default() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(pod())
         assert created.spec.service_account_name == "default"

@@ -14,7 +14,7 @@ from ._objects import deployment, pod
 
 
 async def test_create_sets_the_system_fields_and_defaults_the_object() -> None:
-    async with Cluster(controllers=(), seed=1) as cluster:
+    async with Cluster(controllers=(), scheduler=False, seed=1) as cluster:
         created = await cluster.client.create(deployment())
         meta = created.metadata
         assert len(meta.uid) == 36
@@ -30,7 +30,7 @@ async def test_create_sets_the_system_fields_and_defaults_the_object() -> None:
 
 
 async def test_a_client_cannot_create_an_object_with_a_status_it_made_up() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         running = attrs.evolve(pod(), status=PodStatus(phase="Running", pod_ip="10.0.0.1"))
         created = await cluster.client.create(running)
         assert created.status.phase == "Pending"
@@ -40,7 +40,7 @@ async def test_a_client_cannot_create_an_object_with_a_status_it_made_up() -> No
 
 async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -> None:
     async def names(seed: int) -> list[str]:
-        async with Cluster(controllers=(), seed=seed) as cluster:
+        async with Cluster(controllers=(), scheduler=False, seed=seed) as cluster:
             template = Pod(
                 metadata=ObjectMeta(generate_name="worker-", namespace="default"),
                 spec=pod().spec,
@@ -54,7 +54,7 @@ async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -
 
 
 async def test_creating_an_existing_object_is_already_exists_and_changes_nothing() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         original = await cluster.client.create(pod(app="one"))
         with pytest.raises(AlreadyExists, match='pods "web" already exists'):
             await cluster.client.create(pod(app="two"))
@@ -62,7 +62,7 @@ async def test_creating_an_existing_object_is_already_exists_and_changes_nothing
 
 
 async def test_an_invalid_object_names_every_bad_field_and_is_not_stored() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         bad = deployment(replicas=-1)
         bad = attrs.evolve(
             bad,
@@ -91,13 +91,13 @@ async def test_an_invalid_object_names_every_bad_field_and_is_not_stored() -> No
 
 
 async def test_objects_go_to_the_default_namespace_unless_they_name_one() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(pod(namespace=""))
         assert created.metadata.namespace == "default"
 
 
 async def test_the_system_namespaces_exist_from_the_start() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         names = {ns.metadata.name for ns in await cluster.client.list(Namespace)}
         assert names == {"default", "kube-system", "kube-public", "kube-node-lease"}
         for ns in await cluster.client.list(Namespace):
@@ -106,13 +106,13 @@ async def test_the_system_namespaces_exist_from_the_start() -> None:
 
 
 async def test_nothing_is_created_in_a_namespace_that_does_not_exist() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(NotFound, match='namespaces "nowhere" not found'):
             await cluster.client.create(pod(namespace="nowhere"))
 
 
 async def test_nothing_is_created_in_a_terminating_namespace() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="team")))
         doomed = await cluster.client.delete(Namespace, "team")
         assert doomed is not None
@@ -125,7 +125,7 @@ async def test_nothing_is_created_in_a_terminating_namespace() -> None:
 async def test_creation_timestamps_follow_the_simulated_wall_clock() -> None:
     import asyncio
 
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await asyncio.sleep(90.5)
         created = await cluster.client.create(pod())
         assert created.metadata.creation_timestamp == DEFAULT_EPOCH + dt.timedelta(seconds=90)

@@ -55,7 +55,7 @@ def _pool(name: str, replicas: int = 2) -> CruncherSet:
 
 
 async def test_a_kind_registered_from_python_is_served_like_a_built_in_one() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         stream = await cluster.client.watch(CruncherSet, namespace="default")
         created = await cluster.client.create(_pool("crunchers"))
         assert created.metadata.uid
@@ -70,7 +70,7 @@ async def test_a_kind_registered_from_python_is_served_like_a_built_in_one() -> 
 
 
 async def test_a_registered_kinds_own_validation_runs_in_the_apiserver() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         bad = attrs.evolve(_pool("bad"), spec=CruncherSetSpec(replicas=-3))
         with pytest.raises(Invalid) as raised:
             await cluster.client.create(bad)

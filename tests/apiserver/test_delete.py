@@ -35,7 +35,7 @@ async def _bind(cluster: Cluster, name: str, node: str) -> Pod:
 
 
 async def test_deleting_an_object_without_finalizers_removes_it_at_once() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(deployment())
         last = await cluster.client.delete(type(created), "web", namespace="default")
         assert last.metadata.uid == created.metadata.uid
@@ -50,7 +50,7 @@ async def test_deleting_an_object_without_finalizers_removes_it_at_once() -> Non
 
 
 async def test_an_object_with_finalizers_stays_until_the_last_one_is_removed() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         guarded = attrs.evolve(
             pod(), metadata=attrs.evolve(pod().metadata, finalizers=["example.com/a", "b/c"])
         )
@@ -71,7 +71,7 @@ async def test_an_object_with_finalizers_stays_until_the_last_one_is_removed() -
 
 
 async def test_no_finalizer_can_be_added_to_an_object_being_deleted() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         guarded = attrs.evolve(pod(), metadata=attrs.evolve(pod().metadata, finalizers=["a/b"]))
         await cluster.client.create(guarded)
         marked = await cluster.client.delete(Pod, "web", namespace="default")
@@ -84,7 +84,7 @@ async def test_no_finalizer_can_be_added_to_an_object_being_deleted() -> None:
 
 
 async def test_orphan_and_foreground_propagation_are_recorded_as_finalizers() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(deployment("orphaned"))
         await cluster.client.create(deployment("foreground"))
         orphaned = await cluster.client.delete(
@@ -99,7 +99,7 @@ async def test_orphan_and_foreground_propagation_are_recorded_as_finalizers() ->
 
 
 async def test_preconditions_protect_a_delete() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(pod())
         with pytest.raises(Conflict, match="Precondition failed: UID in precondition: nope"):
             await cluster.client.delete(
@@ -118,7 +118,7 @@ async def test_preconditions_protect_a_delete() -> None:
 
 
 async def test_a_scheduled_pod_is_deleted_gracefully_with_its_grace_period() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(pod())
         await _bind(cluster, "web", "node-1")
         marked = await cluster.client.delete(Pod, "web", namespace="default")
@@ -137,7 +137,7 @@ async def test_a_scheduled_pod_is_deleted_gracefully_with_its_grace_period() -> 
 
 
 async def test_an_unscheduled_pod_is_deleted_at_once() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(pod())
         await cluster.client.delete(Pod, "web", namespace="default")
         with pytest.raises(NotFound):
@@ -145,7 +145,7 @@ async def test_an_unscheduled_pod_is_deleted_at_once() -> None:
 
 
 async def test_binding_sets_the_node_once_and_marks_the_pod_scheduled() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(pod())
         bound = await _bind(cluster, "web", "node-1")
         assert bound.spec.node_name == "node-1"
@@ -156,6 +156,6 @@ async def test_binding_sets_the_node_once_and_marks_the_pod_scheduled() -> None:
 
 
 async def test_the_system_namespaces_cannot_be_deleted() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(Forbidden, match="this namespace may not be deleted"):
             await cluster.client.delete(Namespace, "kube-system")

@@ -11,7 +11,7 @@ from ._objects import pod, relabel
 
 
 async def test_every_acknowledged_write_survives_a_control_plane_restart() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         acknowledged = {}
         for i in range(20):
             created = await cluster.client.create(pod(f"p{i}"))
@@ -31,7 +31,7 @@ async def test_every_acknowledged_write_survives_a_control_plane_restart() -> No
 
 
 async def test_a_watch_resumes_across_a_restart_from_the_last_version_it_saw() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         seen = await cluster.client.create(pod("a"))
         await cluster.restart_control_plane()
         await cluster.client.create(pod("b"))
@@ -43,7 +43,7 @@ async def test_a_watch_resumes_across_a_restart_from_the_last_version_it_saw() -
 def test_virtual_time_is_checked_when_asked_for() -> None:
 
     async def main() -> None:
-        async with Cluster(controllers=(), clock="virtual"):
+        async with Cluster(controllers=(), scheduler=False, clock="virtual"):
             pass
 
     with pytest.raises(KubeActorsError, match="needs the virtual-time event loop"):
@@ -51,7 +51,7 @@ def test_virtual_time_is_checked_when_asked_for() -> None:
 
 
 async def test_watches_end_with_an_error_when_the_apiserver_stops() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         stream = await cluster.client.watch(Pod, resource_version="0")
         await cluster.restart_control_plane()
         events = await stream.next_batch()
@@ -60,7 +60,7 @@ async def test_watches_end_with_an_error_when_the_apiserver_stops() -> None:
 
 
 async def test_the_apiserver_compacts_history_older_than_five_minutes() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         for name in ("a", "b", "c"):
             await cluster.client.create(pod(name))
         first_page = await cluster.client.list_page(Pod, limit=1)

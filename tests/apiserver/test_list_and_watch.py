@@ -17,7 +17,7 @@ async def _next(stream: object) -> list[tuple[str, str]]:
 
 
 async def test_lists_filter_by_namespace_labels_and_fields() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="other")))
         await cluster.client.create(pod("a", app="web", tier="front"))
         await cluster.client.create(pod("b", app="web", tier="back"))
@@ -42,7 +42,7 @@ async def test_lists_filter_by_namespace_labels_and_fields() -> None:
 
 
 async def test_a_chunked_list_pages_through_one_consistent_snapshot() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         for i in range(7):
             await cluster.client.create(pod(f"p{i}"))
         first = await cluster.client.list_page(Pod, limit=3)
@@ -58,7 +58,7 @@ async def test_a_chunked_list_pages_through_one_consistent_snapshot() -> None:
 
 
 async def test_a_watch_from_now_starts_with_the_current_state_then_every_change() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(pod("a"))
         stream = await cluster.client.watch(Pod, namespace="default")
         assert await _next(stream) == [("ADDED", "a")]
@@ -70,7 +70,7 @@ async def test_a_watch_from_now_starts_with_the_current_state_then_every_change(
 
 
 async def test_a_watch_resumes_exactly_after_the_resource_version_it_saw() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         a = await cluster.client.create(pod("a"))
         await cluster.client.create(pod("b"))
         await cluster.client.create(pod("c"))
@@ -79,7 +79,7 @@ async def test_a_watch_resumes_exactly_after_the_resource_version_it_saw() -> No
 
 
 async def test_objects_that_start_or_stop_matching_arrive_as_added_or_deleted() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         stream = await cluster.client.watch(Pod, label_selector="app=web")
         created = await cluster.client.create(pod("a", app="db"))
         moved = await cluster.client.update(relabel(created, app="web"))
@@ -92,7 +92,7 @@ async def test_objects_that_start_or_stop_matching_arrive_as_added_or_deleted() 
 
 
 async def test_a_watch_from_a_version_older_than_the_cache_holds_is_gone() -> None:
-    async with Cluster(controllers=(), watch_cache_size=4) as cluster:
+    async with Cluster(controllers=(), scheduler=False, watch_cache_size=4) as cluster:
         first = await cluster.client.create(pod("first"))
         for i in range(3000):
             await cluster.client.create(pod(f"p{i}"))
@@ -101,7 +101,9 @@ async def test_a_watch_from_a_version_older_than_the_cache_holds_is_gone() -> No
 
 
 async def test_a_watcher_that_cannot_keep_up_is_closed_with_gone_instead_of_buffering() -> None:
-    async with Cluster(controllers=(), watch_cache_size=10, max_watch_lag=100) as cluster:
+    async with Cluster(
+        controllers=(), scheduler=False, watch_cache_size=10, max_watch_lag=100
+    ) as cluster:
         slow = await cluster.client.watch(Pod, resource_version="0")
         fast = await cluster.client.watch(Pod, resource_version="0")
         created = await cluster.client.create(pod("busy"))
@@ -118,7 +120,7 @@ async def test_a_watcher_that_cannot_keep_up_is_closed_with_gone_instead_of_buff
 
 
 async def test_watchers_get_bookmarks_of_the_current_resource_version() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         stream = await cluster.client.watch(Pod, resource_version="0")
         ns = await cluster.client.create(Namespace(metadata=ObjectMeta(name="elsewhere")))
         await cluster.settle(horizon=61)
@@ -129,6 +131,6 @@ async def test_watchers_get_bookmarks_of_the_current_resource_version() -> None:
 
 
 async def test_an_invalid_resource_version_is_a_bad_request() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(BadRequest, match="invalid resource version 'yesterday'"):
             await cluster.client.watch(Pod, resource_version="yesterday")

@@ -31,7 +31,7 @@ def _relabel(obj: Any, **labels: str) -> Any:
 
 
 async def test_the_client_speaks_every_verb_to_the_apiserver() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         client = cluster.client
         created = await client.create(_pod("web", app="web"))
         assert await client.get(Pod, "web", namespace="default") == created
@@ -54,7 +54,7 @@ async def test_the_client_speaks_every_verb_to_the_apiserver() -> None:
 
 
 async def test_a_limited_list_pages_through_every_object() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         for i in range(25):
             await cluster.client.create(_pod(f"p{i:02}"))
         pods = await cluster.client.list(Pod, namespace="default", limit=10)
@@ -65,7 +65,7 @@ async def test_a_limited_list_pages_through_every_object() -> None:
 
 
 async def test_an_informer_lists_the_apiserver_then_hears_every_change() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         informers = InformerFactory(cluster.client)
         namespaces, pods = informers.informer(Namespace), informers.informer(Pod)
         recorder = Recorder()
@@ -87,7 +87,7 @@ async def test_an_informer_lists_the_apiserver_then_hears_every_change() -> None
 
 
 async def test_an_informer_keeps_up_with_many_writers_and_misses_nothing() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         informers = InformerFactory(cluster.client)
         pods = informers.informer(Pod)
         recorder = Recorder()
@@ -104,7 +104,7 @@ async def test_an_informer_keeps_up_with_many_writers_and_misses_nothing() -> No
 
 
 async def test_an_informer_re_lists_when_the_apiserver_says_its_version_is_gone() -> None:
-    async with Cluster(controllers=(), watch_cache_size=4) as cluster:
+    async with Cluster(controllers=(), scheduler=False, watch_cache_size=4) as cluster:
         gate = asyncio.Event()
         gate.set()
         proxy = await cluster.system.spawn(lambda: Interceptor(cluster.apiserver, gate))

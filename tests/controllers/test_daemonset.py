@@ -86,7 +86,7 @@ async def nodes(cluster: Cluster, *names: str, **labels: str) -> None:
 
 
 async def test_one_pod_per_node_aimed_at_it_by_node_affinity() -> None:
-    async with Cluster(controllers=["daemonset"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=1) as cluster:
         await nodes(cluster, "n1", "n2", "n3")
         await cluster.client.create(agent())
         await cluster.settle()
@@ -119,7 +119,7 @@ async def test_one_pod_per_node_aimed_at_it_by_node_affinity() -> None:
 
 
 async def test_pods_follow_nodes_as_they_come_and_go() -> None:
-    async with Cluster(controllers=["daemonset"], seed=2) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=2) as cluster:
         await nodes(cluster, "n1")
         await cluster.client.create(agent())
         await step(cluster)
@@ -146,7 +146,7 @@ async def test_node_selector_and_node_affinity_choose_the_nodes() -> None:
             )
         )
     )
-    async with Cluster(controllers=["daemonset"], seed=3) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=3) as cluster:
         await add_node(cluster.client, "ssd-a", labels={"disk": "ssd", "zone": "a"})
         await add_node(cluster.client, "ssd-c", labels={"disk": "ssd", "zone": "c"})
         await add_node(cluster.client, "hdd-a", labels={"disk": "hdd", "zone": "a"})
@@ -173,7 +173,7 @@ async def test_node_selector_and_node_affinity_choose_the_nodes() -> None:
 
 
 async def test_taints_keep_pods_off_unless_tolerated_and_no_execute_evicts() -> None:
-    async with Cluster(controllers=["daemonset"], seed=4) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=4) as cluster:
         await add_node(cluster.client, "gpu", taints=(Taint(key="gpu", effect="NoSchedule"),))
         await add_node(
             cluster.client,
@@ -201,7 +201,7 @@ async def test_taints_keep_pods_off_unless_tolerated_and_no_execute_evicts() -> 
 
 
 async def test_a_toleration_in_the_template_lets_pods_onto_tainted_nodes() -> None:
-    async with Cluster(controllers=["daemonset"], seed=5) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=5) as cluster:
         await add_node(cluster.client, "gpu", taints=(Taint(key="gpu", effect="NoSchedule"),))
         toleration = Toleration(key="gpu", operator="Exists")
         await cluster.client.create(agent(pod_spec={"tolerations": [toleration]}))
@@ -210,7 +210,7 @@ async def test_a_toleration_in_the_template_lets_pods_onto_tainted_nodes() -> No
 
 
 async def test_a_failed_daemon_pod_is_killed_and_made_again() -> None:
-    async with Cluster(controllers=["daemonset"], seed=6) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=6) as cluster:
         await nodes(cluster, "n1")
         await cluster.client.create(agent())
         await step(cluster)
@@ -240,7 +240,7 @@ async def _update_image(cluster: Cluster) -> None:
 
 
 async def test_a_rolling_update_replaces_one_node_at_a_time_by_default() -> None:
-    async with Cluster(controllers=["daemonset"], seed=7) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=7) as cluster:
         await nodes(cluster, "n1", "n2", "n3")
         await cluster.client.create(agent())
         await step(cluster)
@@ -264,7 +264,7 @@ async def test_max_surge_starts_the_new_pod_before_the_old_one_goes() -> None:
         type="RollingUpdate",
         rolling_update=RollingUpdateDaemonSet(max_surge=1, max_unavailable=0),
     )
-    async with Cluster(controllers=["daemonset"], seed=8) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=8) as cluster:
         await nodes(cluster, "n1", "n2")
         await cluster.client.create(agent(update_strategy=strategy))
         await step(cluster)
@@ -279,7 +279,7 @@ async def test_max_surge_starts_the_new_pod_before_the_old_one_goes() -> None:
 
 async def test_on_delete_replaces_only_the_pods_the_user_deletes() -> None:
     strategy = DaemonSetUpdateStrategy(type="OnDelete")
-    async with Cluster(controllers=["daemonset"], seed=9) as cluster:
+    async with Cluster(scheduler=False, controllers=["daemonset"], seed=9) as cluster:
         await nodes(cluster, "n1", "n2")
         await cluster.client.create(agent(update_strategy=strategy))
         await step(cluster)

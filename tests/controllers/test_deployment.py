@@ -75,7 +75,7 @@ def deployment(
 
 
 def cluster() -> Cluster:
-    return Cluster(controllers=["replicaset", "deployment"], seed=11)
+    return Cluster(scheduler=False, controllers=["replicaset", "deployment"], seed=11)
 
 
 async def converge(c: Cluster, rounds: int = 50) -> None:

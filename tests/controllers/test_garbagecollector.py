@@ -18,7 +18,7 @@ HOLD = "example.com/hold"
 
 
 def _gc() -> Cluster:
-    return Cluster(controllers=["garbagecollector"], seed=7)
+    return Cluster(scheduler=False, controllers=["garbagecollector"], seed=7)
 
 
 async def _pods(cluster: Cluster) -> dict[str, tuple[str, ...]]:

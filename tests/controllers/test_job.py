@@ -88,7 +88,7 @@ def condition(job: Job, kind: str) -> tuple[str, str, str] | None:
 
 
 async def test_a_job_runs_one_pod_to_completion_and_records_kubernetes_events() -> None:
-    async with Cluster(controllers=["job"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=1) as cluster:
         created = await cluster.client.create(job())
         await cluster.settle()
         [pod] = await pods_of(cluster)
@@ -130,7 +130,7 @@ async def test_a_job_runs_one_pod_to_completion_and_records_kubernetes_events() 
 
 
 async def test_completions_are_reached_with_at_most_parallelism_pods_at_once() -> None:
-    async with Cluster(controllers=["job"], seed=2) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=2) as cluster:
         await cluster.client.create(job(completions=5, parallelism=2))
         await cluster.settle()
         running_counts = []
@@ -145,7 +145,7 @@ async def test_completions_are_reached_with_at_most_parallelism_pods_at_once() -
 
 
 async def test_a_work_queue_job_completes_when_one_pod_succeeded_and_the_rest_finished() -> None:
-    async with Cluster(controllers=["job"], seed=3) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=3) as cluster:
         await cluster.client.create(job(parallelism=3, completions=None))
         await cluster.settle()
         first, second, third = await pods_of(cluster)
@@ -161,7 +161,7 @@ async def test_a_work_queue_job_completes_when_one_pod_succeeded_and_the_rest_fi
 
 
 async def test_an_indexed_job_gives_each_pod_its_completion_index() -> None:
-    async with Cluster(controllers=["job"], seed=4) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=4) as cluster:
         await cluster.client.create(job(completions=3, parallelism=3, completion_mode="Indexed"))
         await cluster.settle()
         pods = await pods_of(cluster)
@@ -211,7 +211,7 @@ def test_completed_indexes_are_written_as_kubernetes_ranges() -> None:
 
 
 async def test_failed_pods_are_replaced_after_10s_doubling_to_6min() -> None:
-    async with Cluster(controllers=["job"], seed=5) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=5) as cluster:
         await cluster.client.create(job(backoff_limit=7))
         await cluster.settle()
         delays: list[float] = []
@@ -251,7 +251,7 @@ async def test_failed_pods_are_replaced_after_10s_doubling_to_6min() -> None:
 
 
 async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -> None:
-    async with Cluster(controllers=["job"], seed=6) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=6) as cluster:
         await cluster.client.create(job(active_deadline_seconds=100))
         await cluster.settle()
         [pod] = await pods_of(cluster)
@@ -284,7 +284,7 @@ async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -
 async def test_the_deadline_wins_over_the_backoff_limit() -> None:
     # Both hold when the controller comes back: the Job outlived its deadline while down,
     # and its Pod failed beyond a backoffLimit of 0.
-    async with Cluster(controllers=[], seed=7) as cluster:
+    async with Cluster(scheduler=False, controllers=[], seed=7) as cluster:
         created = await cluster.client.create(job(active_deadline_seconds=15, backoff_limit=0))
         status = attrs.evolve(created.status, start_time=wall_clock())
         await cluster.client.update_status(attrs.evolve(created, status=status))
@@ -319,7 +319,7 @@ async def test_the_deadline_wins_over_the_backoff_limit() -> None:
 
 
 async def test_a_suspended_job_deletes_its_pods_and_resuming_restarts_the_deadline() -> None:
-    async with Cluster(controllers=["job"], seed=8) as cluster:
+    async with Cluster(scheduler=False, controllers=["job"], seed=8) as cluster:
         await cluster.client.create(job(suspend=True, active_deadline_seconds=50))
         await cluster.settle()
         assert await pods_of(cluster) == []
@@ -354,7 +354,7 @@ async def test_a_suspended_job_deletes_its_pods_and_resuming_restarts_the_deadli
 
 async def test_a_finished_job_is_deleted_ttl_seconds_after_it_finished() -> None:
     controllers = ["job", "ttl-after-finished", "garbagecollector"]
-    async with Cluster(controllers=controllers, seed=9) as cluster:
+    async with Cluster(scheduler=False, controllers=controllers, seed=9) as cluster:
         await cluster.client.create(job(ttl_seconds_after_finished=60))
         await cluster.settle()
         [pod] = await pods_of(cluster)
@@ -369,7 +369,9 @@ async def test_a_finished_job_is_deleted_ttl_seconds_after_it_finished() -> None
 
 
 async def test_a_job_without_a_ttl_is_kept() -> None:
-    async with Cluster(controllers=["job", "ttl-after-finished"], seed=10) as cluster:
+    async with Cluster(
+        scheduler=False, controllers=["job", "ttl-after-finished"], seed=10
+    ) as cluster:
         await cluster.client.create(job())
         await cluster.settle()
         [pod] = await pods_of(cluster)

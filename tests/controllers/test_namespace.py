@@ -46,7 +46,7 @@ async def _content(cluster: Cluster, namespace: str) -> dict[str, list[str]]:
 
 
 async def test_a_deleted_namespace_with_pods_services_and_replicasets_goes_away() -> None:
-    async with Cluster(controllers=["namespace"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["namespace"], seed=1) as cluster:
         await _fill(cluster, "shop")
         await _fill(cluster, "bakery")
         await cluster.settle()
@@ -64,7 +64,7 @@ async def test_a_deleted_namespace_with_pods_services_and_replicasets_goes_away(
 
 
 async def test_a_namespace_waits_for_finalizers_and_refuses_creates_meanwhile() -> None:
-    async with Cluster(controllers=["namespace"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["namespace"], seed=1) as cluster:
         await _fill(cluster, "shop")
         await cluster.client.create(pod("held", namespace="shop", finalizers=(HOLD,)))
         await cluster.client.delete(Namespace, "shop")
@@ -99,7 +99,7 @@ async def test_a_namespace_waits_for_finalizers_and_refuses_creates_meanwhile() 
 
 
 async def test_an_active_namespace_and_its_content_are_left_alone() -> None:
-    async with Cluster(controllers=["namespace"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["namespace"], seed=1) as cluster:
         await _fill(cluster, "shop")
         await cluster.settle(horizon=60)
         namespace = await cluster.client.get(Namespace, "shop")
@@ -108,7 +108,9 @@ async def test_an_active_namespace_and_its_content_are_left_alone() -> None:
 
 
 async def test_the_default_service_account_does_not_hold_a_namespace_back() -> None:
-    async with Cluster(controllers=["namespace", "serviceaccount"], seed=1) as cluster:
+    async with Cluster(
+        scheduler=False, controllers=["namespace", "serviceaccount"], seed=1
+    ) as cluster:
         await _fill(cluster, "shop")
         await cluster.settle()
         assert "default" in (await _content(cluster, "shop"))["ServiceAccount"]
@@ -120,7 +122,9 @@ async def test_the_default_service_account_does_not_hold_a_namespace_back() -> N
 
 
 async def test_a_namespace_of_owners_and_dependents_goes_with_the_garbage_collector() -> None:
-    async with Cluster(controllers=["namespace", "garbagecollector"], seed=1) as cluster:
+    async with Cluster(
+        scheduler=False, controllers=["namespace", "garbagecollector"], seed=1
+    ) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         owner = await cluster.client.create(replica_set("web", namespace="shop"))
         for name in ("web-a", "web-b"):

@@ -64,7 +64,7 @@ def replica_set(
 
 
 def cluster(**options: Any) -> Cluster:
-    return Cluster(controllers=["replicaset"], seed=7, **options)
+    return Cluster(scheduler=False, controllers=["replicaset"], seed=7, **options)
 
 
 async def live_pods(c: Cluster, app: str = "web") -> list[Pod]:

@@ -13,14 +13,14 @@ async def _accounts(cluster: Cluster, namespace: str) -> list[str]:
 
 
 async def test_every_namespace_there_at_start_gets_a_default_service_account() -> None:
-    async with Cluster(controllers=["serviceaccount"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["serviceaccount"], seed=1) as cluster:
         await cluster.settle()
         for namespace in ("default", "kube-system", "kube-public", "kube-node-lease"):
             assert await _accounts(cluster, namespace) == ["default"]
 
 
 async def test_a_new_namespace_gets_a_default_service_account() -> None:
-    async with Cluster(controllers=["serviceaccount"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["serviceaccount"], seed=1) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         await cluster.settle()
         account = await cluster.client.get(ServiceAccount, "default", namespace="shop")
@@ -28,7 +28,7 @@ async def test_a_new_namespace_gets_a_default_service_account() -> None:
 
 
 async def test_a_deleted_default_service_account_comes_back_with_a_new_uid() -> None:
-    async with Cluster(controllers=["serviceaccount"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["serviceaccount"], seed=1) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         await cluster.settle()
         first = await cluster.client.get(ServiceAccount, "default", namespace="shop")
@@ -39,7 +39,7 @@ async def test_a_deleted_default_service_account_comes_back_with_a_new_uid() -> 
 
 
 async def test_other_service_accounts_are_left_alone() -> None:
-    async with Cluster(controllers=["serviceaccount"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["serviceaccount"], seed=1) as cluster:
         builder = ServiceAccount(metadata=ObjectMeta(name="builder", namespace="default"))
         await cluster.client.create(builder)
         await cluster.settle()
@@ -49,7 +49,7 @@ async def test_other_service_accounts_are_left_alone() -> None:
 
 
 async def test_a_terminating_namespace_gets_no_service_account() -> None:
-    async with Cluster(controllers=["serviceaccount"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["serviceaccount"], seed=1) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         await cluster.settle()
         await cluster.client.delete(Namespace, "shop")  # Terminating: no namespace controller

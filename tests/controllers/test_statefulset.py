@@ -80,7 +80,7 @@ async def with_kubelet(cluster: Cluster) -> FakeKubelet:
 
 
 async def test_ordered_ready_creates_pods_one_at_a_time_each_running_and_ready_first() -> None:
-    async with Cluster(controllers=["statefulset"], seed=1) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=1) as cluster:
         await cluster.client.create(web(3))
         await cluster.settle()
         seen = []
@@ -107,7 +107,7 @@ async def test_ordered_ready_creates_pods_one_at_a_time_each_running_and_ready_f
 
 
 async def test_a_pod_that_is_not_ready_holds_back_the_next_ordinal() -> None:
-    async with Cluster(controllers=["statefulset"], seed=2) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=2) as cluster:
         await cluster.client.create(web(2))
         await cluster.settle()
         pod = await bind(cluster, (await pods(cluster))["web-0"], "node-1")
@@ -117,14 +117,14 @@ async def test_a_pod_that_is_not_ready_holds_back_the_next_ordinal() -> None:
 
 
 async def test_parallel_creates_every_pod_at_once() -> None:
-    async with Cluster(controllers=["statefulset"], seed=3) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=3) as cluster:
         await cluster.client.create(web(3, pod_management_policy="Parallel"))
         await cluster.settle()
         assert sorted(await pods(cluster)) == ["web-0", "web-1", "web-2"]
 
 
 async def test_a_deleted_pod_comes_back_with_the_same_name_and_identity() -> None:
-    async with Cluster(controllers=["statefulset"], seed=4) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=4) as cluster:
         await with_kubelet(cluster)
         await cluster.client.create(web(3))
         await cluster.settle()
@@ -138,7 +138,7 @@ async def test_a_deleted_pod_comes_back_with_the_same_name_and_identity() -> Non
 
 
 async def test_a_failed_pod_is_deleted_and_created_again() -> None:
-    async with Cluster(controllers=["statefulset"], seed=5) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=5) as cluster:
         kubelet = await with_kubelet(cluster)
         await cluster.client.create(web(2))
         await cluster.settle()
@@ -153,7 +153,7 @@ async def test_a_failed_pod_is_deleted_and_created_again() -> None:
 
 
 async def test_scaling_down_deletes_the_highest_ordinals_first_one_at_a_time() -> None:
-    async with Cluster(controllers=["statefulset"], seed=6) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=6) as cluster:
         await cluster.client.create(web(4))
         await cluster.settle()
         for _ in range(4):
@@ -177,7 +177,7 @@ async def test_scaling_down_deletes_the_highest_ordinals_first_one_at_a_time() -
 
 async def test_volume_claim_templates_are_recorded_on_the_pods_without_storage() -> None:
     claim = PersistentVolumeClaim(metadata=ObjectMeta(name="www"))
-    async with Cluster(controllers=["statefulset"], seed=7) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=7) as cluster:
         await cluster.client.create(web(1, volume_claim_templates=[claim]))
         await cluster.settle()
         [volume] = (await pods(cluster))["web-0"].spec.volumes
@@ -218,7 +218,7 @@ async def _rolled(cluster: Cluster, partition: int | None = None) -> list[str]:
 
 
 async def test_a_rolling_update_replaces_pods_from_the_highest_ordinal_down() -> None:
-    async with Cluster(controllers=["statefulset"], seed=8) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=8) as cluster:
         assert await _rolled(cluster) == ["web-2", "web-1", "web-0"]
         sts = await get_sts(cluster)
         images = {n: p.spec.containers[0].image for n, p in (await pods(cluster)).items()}
@@ -229,7 +229,7 @@ async def test_a_rolling_update_replaces_pods_from_the_highest_ordinal_down() ->
 
 
 async def test_a_partition_keeps_the_ordinals_below_it_at_the_current_revision() -> None:
-    async with Cluster(controllers=["statefulset"], seed=9) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=9) as cluster:
         assert await _rolled(cluster, partition=2) == ["web-2"]
         sts = await get_sts(cluster)
         assert sts.status.current_revision != sts.status.update_revision
@@ -244,7 +244,7 @@ async def test_a_partition_keeps_the_ordinals_below_it_at_the_current_revision()
 
 
 async def test_on_delete_updates_a_pod_only_when_the_user_deletes_it() -> None:
-    async with Cluster(controllers=["statefulset"], seed=10) as cluster:
+    async with Cluster(scheduler=False, controllers=["statefulset"], seed=10) as cluster:
         kubelet = await with_kubelet(cluster)
         strategy = StatefulSetUpdateStrategy(type="OnDelete")
         await cluster.client.create(web(2, update_strategy=strategy))

@@ -32,7 +32,7 @@ class KeepManagedLabel:
 
 
 async def test_a_controller_keeps_a_label_on_every_namespace_of_a_cluster() -> None:
-    async with Cluster(controllers=()) as cluster:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
         informers = InformerFactory(cluster.client)
         reader = CachedReader(informers, cluster.system)
         reconciler = KeepManagedLabel(reader, cluster.client)

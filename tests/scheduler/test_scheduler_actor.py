@@ -18,7 +18,7 @@ async def _cluster_with_scheduler(
 
 
 async def test_pods_created_through_the_apiserver_are_bound_to_nodes_that_fit() -> None:
-    async with Cluster(seed=1) as cluster:
+    async with Cluster(scheduler=False, seed=1) as cluster:
         await _cluster_with_scheduler(cluster)
         for i in range(3):
             await cluster.client.create(node(f"n{i}", cpu="1"))
@@ -39,7 +39,7 @@ async def test_pods_created_through_the_apiserver_are_bound_to_nodes_that_fit() 
 
 
 async def test_a_pod_that_fits_nowhere_gets_kubernetes_failed_scheduling_message() -> None:
-    async with Cluster(seed=1) as cluster:
+    async with Cluster(scheduler=False, seed=1) as cluster:
         await _cluster_with_scheduler(cluster)
         control = Taint(key="node-role.kubernetes.io/control-plane", effect="NoSchedule")
         await cluster.client.create(node("cp", taints=[control]))
@@ -62,7 +62,7 @@ async def test_a_pod_that_fits_nowhere_gets_kubernetes_failed_scheduling_message
 
 
 async def test_an_unschedulable_pod_is_bound_once_a_node_that_fits_is_added() -> None:
-    async with Cluster(seed=1) as cluster:
+    async with Cluster(scheduler=False, seed=1) as cluster:
         await _cluster_with_scheduler(cluster)
         await cluster.client.create(node("small", cpu="1"))
         await cluster.client.create(pod("big", cpu="2"))
@@ -75,7 +75,7 @@ async def test_an_unschedulable_pod_is_bound_once_a_node_that_fits_is_added() ->
 
 
 async def test_preemption_evicts_the_lower_priority_pod_and_nominates_the_node() -> None:
-    async with Cluster(seed=1) as cluster:
+    async with Cluster(scheduler=False, seed=1) as cluster:
         await _cluster_with_scheduler(cluster)
         for name, value in (("low", 1), ("high", 100)):
             await cluster.client.create(PriorityClass(metadata=ObjectMeta(name=name), value=value))
