@@ -40,7 +40,9 @@ def _pod(i: int, node: str, command: list[str] | None = None) -> Pod:
     image = "busybox" if command else "registry.k8s.io/pause:3.9"
     return Pod(
         metadata=ObjectMeta(name=f"pod-{i}", namespace="default"),
-        spec=PodSpec(node_name=node, containers=[Container(name="c", image=image, command=command or [])]),
+        spec=PodSpec(
+            node_name=node, containers=[Container(name="c", image=image, command=command or [])]
+        ),
     )
 
 
@@ -138,7 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     console.print(
         f"fake runtime: {args.nodes:,} nodes, {args.pods:,} pods created -> Running: "
         f"{fake['pods_per_s']:,.0f} pods/s ({fake['wall']:.1f} s wall, "
-        f"{fake['simulated']:.1f} s simulated); memory {fake['per_node'] / 1024:,.1f} KiB per node, "
+        f"{fake['simulated']:.1f} s simulated); "
+        f"memory {fake['per_node'] / 1024:,.1f} KiB per node, "
         f"{fake['per_pod'] / 1024:,.1f} KiB per pod"
     )
 
