@@ -175,7 +175,7 @@ class ApiServer(Actor):
 
     def _close_watches(self, why: str) -> None:
         for cache in self._caches.values():
-            cache.log.close(Gone(f"watch closed: {why}; watch again"))
+            cache.close(Gone(f"watch closed: {why}; watch again"))
 
     async def _compact(self, revision: int) -> None:
         status = await self.etcd.ask(Status())
@@ -498,8 +498,17 @@ class ApiServer(Actor):
             if after < oldest:
                 raise Gone(f"too old resource version: {after} ({oldest})")
             position = cache.position_after(after)
+        log = cache.log
+        value = _trigger_value(cache.trigger_field, message.field_selector)
+        if value is not None:
+            triggered, complete_from = cache.triggered_log(value, self._applied)
+            held = triggered.held()
+            whole = triggered.start == 0 or (bool(held) and held[0].revision <= after)
+            if after >= complete_from and whole:
+                # Only this value's changes: the log holds nothing older than its creation.
+                log, position = triggered, triggered.position_after(after, key=_revision_key)
         return ApiWatchStream(
-            cache.log.subscribe(position),
+            log.subscribe(position),
             matches=matches,
             after_revision=after,
             initial=initial,
@@ -508,8 +517,7 @@ class ApiServer(Actor):
 
     def _publish_bookmarks(self) -> None:
         for cache in self._caches.values():
-            if cache.log.subscribers:
-                cache.log.publish([CacheEvent(type="BOOKMARK", revision=self._applied)])
+            cache.publish_bookmark(self._applied)
 
     def _matcher(self, info: KindInfo, namespace: str, request: List | Watch) -> Matcher:
         labels = (
@@ -548,7 +556,7 @@ class ApiServer(Actor):
         self._applied = max(self._applied, revision)
         self._store_revision = max(self._store_revision, revision)
         for cache, cache_events in changes.items():
-            cache.log.publish(cache_events)
+            cache.publish(cache_events)
         for target in [r for r in self._catching_up if r <= self._applied]:
             for waiter in self._catching_up.pop(target):
                 if not waiter.done():
@@ -652,6 +660,20 @@ class ApiServer(Actor):
 
 
 # ------------------------------------------------------------------------ helpers
+
+
+def _revision_key(event: CacheEvent) -> int:
+    return event.revision
+
+
+def _trigger_value(field: str, selector: str | None) -> str | None:
+    """The value a watch's field selector pins the trigger field to, if it does."""
+    if not field or not selector:
+        return None
+    terms = parse_field_selector(selector).terms
+    if len(terms) == 1 and terms[0].field == field and not terms[0].negated:
+        return terms[0].value
+    return None
 
 
 def _resource(info: KindInfo) -> str:

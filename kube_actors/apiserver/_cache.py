@@ -14,7 +14,7 @@ Objects are never copied: the object in the cache is the one every list and watc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
 import attrs
@@ -51,6 +51,14 @@ def _revision(event: CacheEvent) -> int:
     return event.revision
 
 
+#: Fields whose watchers get a log of their own per value, as Kubernetes' cacher indexes
+#: pod watches by ``spec.nodeName``: each kubelet then reads only its own node's pods
+#: instead of filtering every pod of the cluster.
+TRIGGERS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "pods": ("spec.nodeName", lambda pod: pod.spec.node_name),
+}
+
+
 class KindCache:
     """The cached state of one resource."""
 
@@ -60,6 +68,12 @@ class KindCache:
         self.log: Broadcast[CacheEvent] = Broadcast(max_lag=max_lag, retain=retain)
         #: Watches may resume from any resourceVersion at or after this one.
         self._complete_from = 0
+        self._max_lag = max_lag
+        trigger = TRIGGERS.get(info.plural) if not info.group else None
+        self.trigger_field = trigger[0] if trigger else ""
+        self._trigger = trigger[1] if trigger else None
+        #: value -> (its log, the revision it is complete from)
+        self._triggered: dict[str, tuple[Broadcast[CacheEvent], int]] = {}
 
     def load(self, kvs: Iterable[KeyValue], revision: int) -> None:
         """Fill the cache from a range read of the resource at ``revision``."""
@@ -89,6 +103,46 @@ class KindCache:
             return self._complete_from
         # The log was trimmed: what it still holds is complete from its first revision on.
         return max(self._complete_from, held[0].revision)
+
+    def triggered_log(self, value: str, revision: int) -> tuple[Broadcast[CacheEvent], int]:
+        """The log of the changes whose object has ``value`` in the trigger field (before or
+        after the change), created now if it has to be: complete from ``revision``."""
+        entry = self._triggered.get(value)
+        if entry is None or not entry[0].subscribers:
+            entry = (Broadcast(max_lag=self._max_lag, retain=16), revision)
+            self._triggered[value] = entry
+        return entry
+
+    def publish(self, events: list[CacheEvent]) -> None:
+        """Hand ``events`` to the watchers: the main log, and the logs of their triggers."""
+        self.log.publish(events)
+        trigger = self._trigger
+        if trigger is None or not self._triggered:
+            return
+        routed: dict[str, list[CacheEvent]] = {}
+        for event in events:
+            for obj in (event.obj, event.prev):
+                if obj is not None:
+                    value = trigger(obj)
+                    if value in self._triggered:
+                        batch = routed.setdefault(value, [])
+                        if not batch or batch[-1] is not event:
+                            batch.append(event)
+        for value, batch in routed.items():
+            self._triggered[value][0].publish(batch)
+
+    def publish_bookmark(self, revision: int) -> None:
+        bookmark = [CacheEvent(type="BOOKMARK", revision=revision)]
+        if self.log.subscribers:
+            self.log.publish(bookmark)
+        for log, _ in self._triggered.values():
+            if log.subscribers:
+                log.publish(bookmark)
+
+    def close(self, error: BaseException) -> None:
+        self.log.close(error)
+        for log, _ in self._triggered.values():
+            log.close(error)
 
     def position_after(self, revision: int) -> int:
         return self.log.position_after(revision, key=_revision)

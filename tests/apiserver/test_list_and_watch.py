@@ -134,3 +134,33 @@ async def test_an_invalid_resource_version_is_a_bad_request() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(BadRequest, match="invalid resource version 'yesterday'"):
             await cluster.client.watch(Pod, resource_version="yesterday")
+
+
+async def test_a_watch_pinned_to_one_node_sees_that_nodes_pods_and_only_them() -> None:
+    from kube_actors.api import Binding, Create, ObjectReference
+
+    async def bind(cluster: Cluster, name: str, node: str) -> None:
+        binding = Binding(
+            metadata=ObjectMeta(name=name, namespace="default"),
+            target=ObjectReference(kind="Node", name=node),
+        )
+        await cluster.apiserver.ask(Create(obj=binding))
+
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        mine = await cluster.client.watch(Pod, field_selector="spec.nodeName=n1")
+        others = await cluster.client.watch(Pod, field_selector="spec.nodeName=n2")
+        await cluster.client.create(pod("a"))
+        await cluster.client.create(pod("b"))
+        await bind(cluster, "a", "n1")
+        await bind(cluster, "b", "n2")
+        seen_a = await cluster.client.get(Pod, "a", namespace="default")
+        await cluster.client.update(relabel(seen_a, x="1"))
+        await cluster.client.delete(Pod, "a", namespace="default", grace_period_seconds=0)
+        assert await _next(mine) == [("ADDED", "a"), ("MODIFIED", "a"), ("DELETED", "a")]
+        assert await _next(others) == [("ADDED", "b")]
+        resumed = await cluster.client.watch(
+            Pod,
+            field_selector="spec.nodeName=n1",
+            resource_version=seen_a.metadata.resource_version,
+        )
+        assert await _next(resumed) == [("MODIFIED", "a"), ("DELETED", "a")]
