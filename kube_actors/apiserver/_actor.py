@@ -44,6 +44,7 @@ from kube_actors.api import (
     Pod,
     PodCondition,
     PriorityClass,
+    Service,
     Update,
     UpdateStatus,
     Watch,
@@ -95,6 +96,7 @@ from ._admission import (
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._patch import apply_patch
+from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._watch import ApiWatchStream, Matcher
 
@@ -145,6 +147,8 @@ class ApiServer(Actor):
         #: The newest revision the watch cache has applied.
         self._applied = 0
         self._catching_up: dict[int, list[asyncio.Future[None]]] = defaultdict(list)
+        #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
+        self._services = ServiceAllocator()
 
     # ------------------------------------------------------------------------- start
 
@@ -159,6 +163,7 @@ class ApiServer(Actor):
             cache = self._cache_of_resource(*resource)
             if cache is not None:
                 cache.load(kvs, revision)
+        self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(StoreWatch.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
         await self._ensure_system_objects()
@@ -249,12 +254,17 @@ class ApiServer(Actor):
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
-        response = await self.etcd.ask(
-            Txn(compare=[Compare.create_revision(key, "=", 0)], success=[Put(key=key, value=obj)])
-        )
-        self._observe(response.revision)
-        if not response.succeeded:
-            raise _already_exists(info, obj.metadata.name)
+        with self._services.reserving() as reservation:
+            obj = reservation.create(obj)
+            response = await self.etcd.ask(
+                Txn(
+                    compare=[Compare.create_revision(key, "=", 0)],
+                    success=[Put(key=key, value=obj)],
+                )
+            )
+            self._observe(response.revision)
+            if not response.succeeded:
+                raise _already_exists(info, obj.metadata.name)
         return with_resource_version(obj, response.revision)
 
     async def _bind(self, binding: Binding) -> Any:
@@ -300,7 +310,9 @@ class ApiServer(Actor):
         self._check_version(info, obj, current)
         new = prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
-        return await self._validated_store(info, new, current)
+        with self._services.reserving() as reservation:
+            new = reservation.update(new, current)
+            return await self._validated_store(info, new, current)
 
     async def _update_status(self, obj: Any) -> Any:
         info = self._info(type(obj))
@@ -420,6 +432,7 @@ class ApiServer(Actor):
         self._observe(response.revision)
         if not response.succeeded:
             raise _conflict(info, current.metadata.name)
+        self._services.release(current)
         return with_resource_version(last, response.revision)
 
     # --------------------------------------------------------------------------- list

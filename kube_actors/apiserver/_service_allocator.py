@@ -1,0 +1,312 @@
+"""ClusterIPs and NodePorts: what the apiserver hands a Service, as Kubernetes' registry does.
+
+Kubernetes' ``pkg/registry/core/service/ipallocator`` and ``portallocator`` keep a bitmap of
+the service CIDR and of the node-port range; here they are a set and a cursor each:
+
+- a ClusterIP comes from ``127.10.0.0/16`` (a loopback range of its own, apart from the
+  nodes' ``127.0.x.y`` and the pods' ``127.64.0.0/10``), a NodePort from 30000-32767;
+- the cursor moves on past each allocation, so an address given back is handed out again only
+  after the rest of the range went round: a kube-proxy still closing the old listener never
+  meets its successor;
+- an explicit ``clusterIP`` or ``nodePort`` is honoured, or refused with Kubernetes' words if
+  it is taken or out of range; ``clusterIP: None`` (headless) and ExternalName get no address;
+- an update carries the allocated values over when the new object leaves them empty (as
+  ``kubectl apply`` of the original manifest does), allocates NodePorts for ports that gained
+  one, and frees what the Service no longer uses; a delete frees everything;
+- at start the apiserver rebuilds the sets from the stored Services, so allocations survive a
+  restart.
+
+Each owner is remembered (``namespace/name``), so a create that names the values the same
+Service already holds is left to fail as AlreadyExists rather than as a taken address.
+
+Writes go through a ``Reservation``: what it allocated is given back if the write fails (an
+exception inside the ``with``), and what it frees is freed only once the write succeeded.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, Final
+
+import attrs
+
+from kube_actors.api import Service, ServicePort
+from kube_actors.errors import ApiError, FieldCause, Invalid
+
+__all__ = ["DEFAULT_NODE_PORTS", "DEFAULT_SERVICE_CIDR", "Reservation", "ServiceAllocator"]
+
+DEFAULT_SERVICE_CIDR: Final = "127.10.0.0/16"
+DEFAULT_NODE_PORTS: Final = (30000, 32767)
+
+_NO_ADDRESS: Final = ("", "None")
+
+
+def _key(service: Service) -> str:
+    return f"{service.metadata.namespace}/{service.metadata.name}"
+
+
+def _needs_cluster_ip(service: Service) -> bool:
+    return service.spec.type != "ExternalName" and service.spec.cluster_ip != "None"
+
+
+def _needs_node_ports(service: Service) -> bool:
+    return service.spec.type in ("NodePort", "LoadBalancer")
+
+
+class _Range:
+    """Numbers ``first..last`` handed out from a moving cursor, each with its owner."""
+
+    def __init__(self, first: int, last: int, *, skip: Callable[[int], bool] | None = None):
+        self.first, self.last = first, last
+        self._skip = skip or (lambda _: False)
+        self._owners: dict[int, str] = {}
+        self._cursor = first
+        self.size = sum(1 for n in range(first, last + 1) if not self._skip(n))
+
+    def __contains__(self, value: int) -> bool:
+        return self.first <= value <= self.last and not self._skip(value)
+
+    def owner(self, value: int) -> str | None:
+        return self._owners.get(value)
+
+    def take(self, value: int, owner: str) -> None:
+        self._owners[value] = owner
+
+    def give_back(self, value: int, owner: str) -> None:
+        if self._owners.get(value) == owner:
+            del self._owners[value]
+
+    def next_free(self, owner: str) -> int | None:
+        if len(self._owners) >= self.size:
+            return None
+        span = self.last - self.first + 1
+        for step in range(span):
+            value = self.first + (self._cursor - self.first + step) % span
+            if value not in self._owners and not self._skip(value):
+                self._cursor = self.first + (value - self.first + 1) % span
+                self._owners[value] = owner
+                return value
+        return None
+
+    def used(self) -> int:
+        return len(self._owners)
+
+
+class ServiceAllocator:
+    """The apiserver's ClusterIP and NodePort allocators."""
+
+    def __init__(
+        self,
+        service_cidr: str = DEFAULT_SERVICE_CIDR,
+        node_ports: tuple[int, int] = DEFAULT_NODE_PORTS,
+    ) -> None:
+        network = ipaddress.IPv4Network(service_cidr)
+        self.service_cidr = str(network)
+        self.node_port_range = f"{node_ports[0]}-{node_ports[1]}"
+        self.ips = _Range(
+            int(network.network_address) + 1,
+            int(network.broadcast_address) - 1,
+            skip=lambda n: n & 0xFF in (0, 255),  # nothing that looks like a network
+        )
+        self.ports = _Range(node_ports[0], node_ports[1])
+
+    def rebuild(self, services: Iterable[Service]) -> None:
+        """Mark what the stored Services hold (at start, before any write)."""
+        for service in services:
+            owner = _key(service)
+            ip = service.spec.cluster_ip
+            if ip not in _NO_ADDRESS:
+                value = _ip_value(ip)
+                if value is not None and value in self.ips:
+                    self.ips.take(value, owner)
+            for port in service.spec.ports:
+                if port.node_port and port.node_port in self.ports:
+                    self.ports.take(port.node_port, owner)
+
+    def reserving(self) -> Reservation:
+        """A reservation for one write: ``with allocator.reserving() as r: obj = r.create(obj)``."""
+        return Reservation(self)
+
+    def release(self, obj: Any) -> None:
+        """Free what a deleted Service held (anything else is ignored)."""
+        if not isinstance(obj, Service):
+            return
+        owner = _key(obj)
+        value = _ip_value(obj.spec.cluster_ip)
+        if value is not None:
+            self.ips.give_back(value, owner)
+        for port in obj.spec.ports:
+            if port.node_port:
+                self.ports.give_back(port.node_port, owner)
+
+
+class Reservation:
+    """Allocations for one write: undone if the write fails, releases done if it succeeds."""
+
+    def __init__(self, allocator: ServiceAllocator) -> None:
+        self.allocator = allocator
+        self._taken: list[tuple[_Range, int, str]] = []
+        self._freed: list[tuple[_Range, int, str]] = []
+
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            for pool, value, owner in self._taken:
+                pool.give_back(value, owner)
+        else:
+            for pool, value, owner in self._freed:
+                pool.give_back(value, owner)
+        self._taken.clear()
+        self._freed.clear()
+
+    # ------------------------------------------------------------------------ writes
+
+    def create(self, obj: Any) -> Any:
+        """A new Service with its ClusterIP and NodePorts (anything else as it is)."""
+        if not isinstance(obj, Service):
+            return obj
+        return self._allocate(obj, None)
+
+    def update(self, new: Any, old: Any) -> Any:
+        """The updated Service with the values it keeps, and any new NodePorts."""
+        if not isinstance(new, Service) or not isinstance(old, Service):
+            return new
+        new = _carry_over(new, old)
+        new = self._allocate(new, old)
+        owner = _key(old)
+        kept_ports = {p.node_port for p in new.spec.ports if p.node_port}
+        for port in old.spec.ports:
+            if port.node_port and port.node_port not in kept_ports:
+                self._freed.append((self.allocator.ports, port.node_port, owner))
+        old_ip = _ip_value(old.spec.cluster_ip)
+        if old_ip is not None and old.spec.cluster_ip != new.spec.cluster_ip:
+            self._freed.append((self.allocator.ips, old_ip, owner))
+        return new
+
+    # -------------------------------------------------------------------- allocation
+
+    def _allocate(self, service: Service, old: Service | None) -> Service:
+        owner = _key(service)
+        spec = service.spec
+        causes: list[FieldCause] = []
+        cluster_ip = spec.cluster_ip
+        if not _needs_cluster_ip(service):
+            if spec.type == "ExternalName":
+                cluster_ip = ""
+        elif not cluster_ip:
+            cluster_ip = self._any_ip(owner)
+        elif old is None or old.spec.cluster_ip != cluster_ip:
+            causes.extend(self._this_ip(cluster_ip, owner))
+        ports: list[ServicePort] = []
+        for i, port in enumerate(spec.ports):
+            if not _needs_node_ports(service):
+                ports.append(port)
+                continue
+            held = old is not None and any(p.node_port == port.node_port for p in old.spec.ports)
+            if not port.node_port:
+                port = attrs.evolve(port, node_port=self._any_port(owner))
+            elif not held:
+                causes.extend(self._this_port(port.node_port, owner, i))
+            ports.append(port)
+        if causes:
+            raise Invalid.for_object("Service", service.metadata.name, causes)
+        cluster_ips = (cluster_ip,) if cluster_ip else ()
+        return attrs.evolve(
+            service,
+            spec=attrs.evolve(spec, cluster_ip=cluster_ip, cluster_ips=cluster_ips, ports=ports),
+        )
+
+    def _any_ip(self, owner: str) -> str:
+        value = self.allocator.ips.next_free(owner)
+        if value is None:
+            raise ApiError("Internal error occurred: failed to allocate a serviceIP: range is full")
+        self._taken.append((self.allocator.ips, value, owner))
+        return str(ipaddress.IPv4Address(value))
+
+    def _this_ip(self, ip: str, owner: str) -> list[FieldCause]:
+        pool = self.allocator.ips
+        value = _ip_value(ip)
+        at = "spec.clusterIPs[0]"
+        if value is None or value not in pool:
+            detail = (
+                f"failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. "
+                f"The range of valid IPs is {self.allocator.service_cidr}"
+            )
+            return [_invalid(at, f'"{ip}"', detail)]
+        holder = pool.owner(value)
+        if holder == owner:
+            return []  # the same Service holds it: the write will fail as AlreadyExists
+        if holder is not None:
+            detail = f"failed to allocate IP {ip}: provided IP is already allocated"
+            return [_invalid(at, f'"{ip}"', detail)]
+        pool.take(value, owner)
+        self._taken.append((pool, value, owner))
+        return []
+
+    def _any_port(self, owner: str) -> int:
+        value = self.allocator.ports.next_free(owner)
+        if value is None:
+            raise ApiError("Internal error occurred: failed to allocate a nodePort: range is full")
+        self._taken.append((self.allocator.ports, value, owner))
+        return value
+
+    def _this_port(self, port: int, owner: str, index: int) -> list[FieldCause]:
+        pool = self.allocator.ports
+        at = f"spec.ports[{index}].nodePort"
+        if port not in pool:
+            detail = (
+                "provided port is not in the valid range. The range of valid ports is "
+                f"{self.allocator.node_port_range}"
+            )
+            return [_invalid(at, str(port), detail)]
+        holder = pool.owner(port)
+        if holder == owner:
+            return []
+        if holder is not None:
+            return [_invalid(at, str(port), "provided port is already allocated")]
+        pool.take(port, owner)
+        self._taken.append((pool, port, owner))
+        return []
+
+
+def _carry_over(new: Service, old: Service) -> Service:
+    """Kubernetes' patchAllocatedValues: what the update leaves empty, the old object had."""
+    spec = new.spec
+    cluster_ip = spec.cluster_ip
+    if not cluster_ip and spec.type != "ExternalName" and old.spec.cluster_ip:
+        cluster_ip = old.spec.cluster_ip
+    ports = list(spec.ports)
+    if _needs_node_ports(new) and _needs_node_ports(old):
+        for i, port in enumerate(ports):
+            if port.node_port:
+                continue
+            for previous in old.spec.ports:
+                same = (previous.port, previous.protocol) == (port.port, port.protocol)
+                if same and previous.node_port:
+                    ports[i] = attrs.evolve(port, node_port=previous.node_port)
+                    break
+    if cluster_ip == spec.cluster_ip and ports == list(spec.ports):
+        return new
+    return attrs.evolve(new, spec=attrs.evolve(spec, cluster_ip=cluster_ip, ports=ports))
+
+
+def _invalid(field: str, value: str, detail: str) -> FieldCause:
+    return FieldCause(field=field, message=f"Invalid value: {value}: {detail}")
+
+
+def _ip_value(ip: str) -> int | None:
+    if ip in _NO_ADDRESS:
+        return None
+    try:
+        return int(ipaddress.IPv4Address(ip))
+    except ValueError:
+        return None
