@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
+from . import _verbs
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config
+from ._verbs import Condition
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from .api import Pod, from_dict, load_manifests
-from .apiserver import DEFAULT_PLUGINS, AdmissionPlugin, ApiServer
+from .api import Deployment, Event, Pod, from_dict, kind_info, load_manifests
+from .apiserver import AdmissionPlugin, ApiServer, default_plugins
 from .client import Client, EventRecorder, EventSink, InformerFactory
 from .controllers import BUILTIN_CONTROLLERS, ControllerContext
+from .controllers.deployment import rollback
 from .errors import AlreadyExists, KubeActorsError, NotFound
 from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
@@ -33,6 +36,8 @@ from .runtime import ContainerRuntime, ContainerState, FakeRuntime
 from .scheduler import Scheduler, SchedulerSettings
 
 __all__ = ["Cluster"]
+
+T = TypeVar("T")
 
 #: What ``apply`` takes: a path, YAML text, a manifest dict, an object, or several of these.
 Source = str | os.PathLike[str] | Mapping[str, Any] | object
@@ -55,7 +60,7 @@ class Cluster:
         clock: ClockKind | None = None,
         seed: int = 0,
         trace: bool = False,
-        admission: Iterable[AdmissionPlugin] = DEFAULT_PLUGINS,
+        admission: Iterable[AdmissionPlugin] | None = None,
         watch_cache_size: int = 10_000,
         max_watch_lag: int = 100_000,
         controllers: Iterable[str] | None = None,
@@ -65,6 +70,8 @@ class Cluster:
         kubelet_timings: KubeletTimings | None = None,
         kubelet_events: bool = True,
         scheduler: SchedulerSettings | bool = True,
+        node_monitor_grace_period: float = 50.0,
+        default_toleration_seconds: int = 300,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -74,7 +81,12 @@ class Cluster:
         self.clock = clock
         self.seed = seed
         self.system = ActorSystem(seed=seed, trace=trace)
-        self._admission = tuple(admission)
+        self._admission = (
+            tuple(admission)
+            if admission is not None
+            else default_plugins(toleration_seconds=default_toleration_seconds)
+        )
+        self._node_monitor_grace_period = node_monitor_grace_period
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
         self._controller_names = (
@@ -177,7 +189,10 @@ class Cluster:
     async def _start_controllers(self) -> None:
         self._informers = InformerFactory(self.client)
         context = ControllerContext(
-            client=self.client, informers=self._informers, recorder=self.event_recorder
+            client=self.client,
+            informers=self._informers,
+            recorder=self.event_recorder,
+            node_monitor_grace_period=self._node_monitor_grace_period,
         )
         for name in self._controller_names:
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
@@ -366,6 +381,75 @@ class Cluster:
                 )
                 stored.append(await self.client.update(attrs.evolve(obj, metadata=meta)))
         return stored
+
+    async def wait_for(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "default",
+        condition: Condition = "Ready",
+        timeout: float = 60.0,
+    ) -> T:
+        """Like ``kubectl wait --for=condition=...``: the object once ``condition`` holds.
+
+        ``condition``: a condition type ("Available", "Ready", "Complete", "Ready=False"),
+        "delete" (returns None once the object is gone), or a predicate on the object.
+        ``timeout`` is on the running clock; a ``TimeoutError`` says what was awaited.
+        """
+        namespace = self._namespace_of(kind, namespace)
+        obj: T = await _verbs.wait_for(
+            self.client, kind, name, namespace=namespace, condition=condition, timeout=timeout
+        )
+        return obj
+
+    async def scale(
+        self, kind: type[T], name: str, replicas: int, *, namespace: str = "default"
+    ) -> T:
+        """``kubectl scale``."""
+        obj: T = await _verbs.scale(self.client, kind, name, replicas, namespace=namespace)
+        return obj
+
+    async def set_image(
+        self, kind: type[T], name: str, *, namespace: str = "default", **images: str
+    ) -> T:
+        """``kubectl set image deployment/web web=nginx:1.27``: container name -> image."""
+        obj: T = await _verbs.set_image(self.client, kind, name, images, namespace=namespace)
+        return obj
+
+    async def rollout_status(
+        self,
+        name: str,
+        *,
+        namespace: str = "default",
+        on_progress: Callable[[str], None] | None = None,
+        timeout: float = 600.0,
+    ) -> str:
+        """``kubectl rollout status deployment/<name>``: waits; progress lines go to
+        ``on_progress``; returns the last one."""
+        return await _verbs.rollout_status(
+            self.client, name, namespace=namespace, on_progress=on_progress, timeout=timeout
+        )
+
+    async def rollout_undo(
+        self, name: str, *, namespace: str = "default", to_revision: int = 0
+    ) -> Deployment:
+        """``kubectl rollout undo deployment/<name> [--to-revision=N]``."""
+        restored: Deployment = await rollback(self.client, name, namespace, to_revision=to_revision)
+        return restored
+
+    async def describe(self, kind: type[Any], name: str, *, namespace: str = "default") -> str:
+        """``kubectl describe``: the object as text, its Events last."""
+        return await _verbs.describe(
+            self.client, kind, name, namespace=self._namespace_of(kind, namespace)
+        )
+
+    async def events(self, obj: Any) -> list[Event]:
+        """The Events about ``obj``, oldest first."""
+        return await _verbs.events_for(self.client, obj)
+
+    def _namespace_of(self, kind: type[Any], namespace: str) -> str:
+        return namespace if kind_info(kind).namespaced else ""
 
     async def settle(self, horizon: float = 0.0, *, timeout: float = 60.0) -> None:
         """Wait until no component has work left and no timer is due within ``horizon``."""

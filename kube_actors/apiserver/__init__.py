@@ -6,5 +6,15 @@ from ._admission import DEFAULT_PLUGINS as DEFAULT_PLUGINS
 from ._admission import AdmissionPlugin as AdmissionPlugin
 from ._admission import Lookup as Lookup
 from ._admission import Operation as Operation
+from ._admission import default_plugins as default_plugins
+from ._admission import default_tolerations as default_tolerations
 
-__all__ = ["DEFAULT_PLUGINS", "AdmissionPlugin", "ApiServer", "Lookup", "Operation"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "AdmissionPlugin",
+    "ApiServer",
+    "Lookup",
+    "Operation",
+    "default_plugins",
+    "default_tolerations",
+]

@@ -30,7 +30,9 @@ __all__ = [
     "AdmissionPlugin",
     "Lookup",
     "Operation",
+    "default_plugins",
     "default_toleration_seconds",
+    "default_tolerations",
     "namespace_lifecycle",
     "priority",
     "service_account",
@@ -146,6 +148,21 @@ def _global_default(lookup: Lookup) -> PriorityClass | None:
 def default_toleration_seconds(
     operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
 ) -> Any:
+    return _add_default_tolerations(obj, operation, DEFAULT_TOLERATION_SECONDS)
+
+
+def default_tolerations(seconds: int) -> AdmissionPlugin:
+    """DefaultTolerationSeconds with another value (kube-apiserver's
+    ``--default-not-ready-toleration-seconds`` / ``--default-unreachable-...``)."""
+
+    def plugin(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
+        return _add_default_tolerations(obj, operation, seconds)
+
+    plugin.__name__ = "default_toleration_seconds"
+    return plugin
+
+
+def _add_default_tolerations(obj: Any, operation: Operation, seconds: int) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
     added = []
@@ -156,7 +173,7 @@ def default_toleration_seconds(
                     key=taint,
                     operator="Exists",
                     effect="NoExecute",
-                    toleration_seconds=DEFAULT_TOLERATION_SECONDS,
+                    toleration_seconds=seconds,
                 )
             )
     if not added:
@@ -177,3 +194,12 @@ DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     priority,
     default_toleration_seconds,
 )
+
+
+def default_plugins(
+    *, toleration_seconds: int = DEFAULT_TOLERATION_SECONDS
+) -> tuple[AdmissionPlugin, ...]:
+    """Kubernetes' default admission chain, with DefaultTolerationSeconds' value."""
+    if toleration_seconds == DEFAULT_TOLERATION_SECONDS:
+        return DEFAULT_PLUGINS
+    return (namespace_lifecycle, service_account, priority, default_tolerations(toleration_seconds))

@@ -20,6 +20,8 @@ class ControllerContext:
     informers: InformerFactory
     #: ``recorder(component)``: an EventRecorder whose source is ``component``.
     recorder: Callable[[str], EventRecorder]
+    #: kube-controller-manager's ``--node-monitor-grace-period``, in seconds.
+    node_monitor_grace_period: float = 50.0
 
 
 #: A built-in controller: given the context, the spec that runs it.

@@ -206,7 +206,12 @@ def controller(context: ControllerContext) -> ControllerSpec:
     leases = informers.informer(Lease)
     pods = informers.informer(Pod, indexers={POD_NODE_INDEX: _pod_node})
     reconciler = NodeLifecycleReconciler(
-        context.client, nodes, leases, pods, context.recorder("node-controller")
+        context.client,
+        nodes,
+        leases,
+        pods,
+        context.recorder("node-controller"),
+        grace_period=context.node_monitor_grace_period,
     )
 
     def lease_to_node(lease: Any) -> Iterable[Request]:

@@ -1,0 +1,194 @@
+"""kubectl's verbs over a ``Client``: wait, scale, set image, rollout status and undo,
+describe, events. ``Cluster`` offers each as a method; they are functions here so that any
+client (a test's, an application's) can use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+
+from ._kubectl import describe as render
+from .actors import wall_clock
+from .api import Deployment, Event, get_condition
+from .client import Client
+from .errors import ApiError, KubeActorsError, NotFound
+
+__all__ = [
+    "Condition",
+    "describe",
+    "events_for",
+    "rollout_status",
+    "scale",
+    "set_image",
+    "wait_for",
+]
+
+#: What ``wait_for`` waits on: a condition type ("Available", "Ready=False"), "delete",
+#: or a predicate on the object.
+Condition = str | Callable[[Any], bool]
+
+
+def _predicate(condition: Condition) -> Callable[[Any], bool]:
+    if callable(condition):
+        return condition
+    kind, _, wanted = condition.partition("=")
+    wanted = wanted or "True"
+
+    def holds(obj: Any) -> bool:
+        status = getattr(obj, "status", None)
+        found = get_condition(getattr(status, "conditions", ()), kind)
+        return found is not None and found.status == wanted
+
+    return holds
+
+
+async def wait_for(
+    client: Client,
+    kind: type[Any],
+    name: str,
+    *,
+    namespace: str = "",
+    condition: Condition = "Ready",
+    timeout: float = 60.0,
+) -> Any:
+    """Like ``kubectl wait``: return the object once ``condition`` holds (None for "delete"
+    once it is gone); ``TimeoutError`` naming what was awaited after ``timeout`` seconds on
+    the running clock. Watches; never polls."""
+    deleting = condition == "delete"
+    holds = _predicate("Ready") if deleting else _predicate(condition)
+    what = f"{kind.__name__} {namespace + '/' if namespace else ''}{name}"
+    try:
+        with anyio.fail_after(timeout):
+            while True:
+                try:
+                    current = await client.get(kind, name, namespace=namespace)
+                except NotFound:
+                    if deleting:
+                        return None
+                    current = None
+                if current is not None and not deleting and holds(current):
+                    return current
+                version = current.metadata.resource_version if current is not None else ""
+                stream = await client.watch(
+                    kind,
+                    namespace=namespace,
+                    field_selector=f"metadata.name={name}",
+                    resource_version=version or "0",
+                )
+                try:
+                    async for event in stream:
+                        if event.type == "ERROR":
+                            break  # watch again from a fresh read
+                        if deleting and event.type == "DELETED":
+                            return None
+                        if not deleting and event.obj is not None and holds(event.obj):
+                            return event.obj
+                finally:
+                    stream.close()
+    except TimeoutError:
+        awaited = "deletion" if deleting else f"condition {condition!r}"
+        raise TimeoutError(f"timed out after {timeout} s waiting for {awaited} of {what}") from None
+
+
+async def scale(
+    client: Client, kind: type[Any], name: str, replicas: int, *, namespace: str
+) -> Any:
+    """``kubectl scale``: set ``spec.replicas``."""
+    if replicas < 0:
+        raise KubeActorsError(f"replicas must be 0 or more, not {replicas}")
+    return await client.patch(kind, name, {"spec": {"replicas": replicas}}, namespace=namespace)
+
+
+async def set_image(
+    client: Client, kind: type[Any], name: str, images: dict[str, str], *, namespace: str
+) -> Any:
+    """``kubectl set image``: the named containers of the pod template get new images."""
+    current = await client.get(kind, name, namespace=namespace)
+    names = {c.name for c in current.spec.template.spec.containers}
+    unknown = sorted(set(images) - names)
+    if unknown:
+        raise KubeActorsError(f"unable to find container named {unknown[0]!r}")
+    patch = {
+        "spec": {
+            "template": {
+                "spec": {"containers": [{"name": n, "image": i} for n, i in images.items()]}
+            }
+        }
+    }
+    return await client.patch(kind, name, patch, namespace=namespace, patch_type="strategic")
+
+
+def _rollout_message(d: Deployment) -> tuple[str, bool]:
+    """kubectl's rollout status line for a Deployment, and whether the rollout is done."""
+    name, status = d.metadata.name, d.status
+    wanted = d.spec.replicas if d.spec.replicas is not None else 1
+    if d.metadata.generation > status.observed_generation:
+        return "Waiting for deployment spec update to be observed...", False
+    progressing = get_condition(status.conditions, "Progressing")
+    if progressing is not None and progressing.reason == "ProgressDeadlineExceeded":
+        raise KubeActorsError(f'deployment "{name}" exceeded its progress deadline')
+    prefix = f'Waiting for deployment "{name}" rollout to finish: '
+    if status.updated_replicas < wanted:
+        return (
+            f"{prefix}{status.updated_replicas} out of {wanted} new replicas have been updated...",
+            False,
+        )
+    if status.replicas > status.updated_replicas:
+        pending = status.replicas - status.updated_replicas
+        return f"{prefix}{pending} old replicas are pending termination...", False
+    if status.available_replicas < status.updated_replicas:
+        return (
+            f"{prefix}{status.available_replicas} of {status.updated_replicas} updated "
+            "replicas are available...",
+            False,
+        )
+    return f'deployment "{name}" successfully rolled out', True
+
+
+async def rollout_status(
+    client: Client,
+    name: str,
+    *,
+    namespace: str,
+    on_progress: Callable[[str], None] | None = None,
+    timeout: float = 600.0,
+) -> str:
+    """``kubectl rollout status deployment/<name>``: wait for the rollout; each new progress
+    line goes to ``on_progress``; returns the final line."""
+    last = ""
+
+    def done(d: Any) -> bool:
+        nonlocal last
+        line, finished = _rollout_message(d)
+        if line != last and on_progress is not None:
+            on_progress(line)
+        last = line
+        return finished
+
+    await wait_for(client, Deployment, name, namespace=namespace, condition=done, timeout=timeout)
+    return last
+
+
+async def events_for(client: Client, obj: Any) -> list[Event]:
+    """The Events about ``obj`` (matched by uid), oldest first."""
+    meta = obj.metadata
+    try:
+        events = await client.list(Event, namespace=meta.namespace or "default")
+    except ApiError:
+        return []
+    mine = [e for e in events if e.involved_object.uid == meta.uid]
+    return sorted(mine, key=_event_order)
+
+
+def _event_order(event: Event) -> tuple[Any, int]:
+    # Timestamps have whole seconds: the store's order settles ties.
+    return (event.first_timestamp or wall_clock(), int(event.metadata.resource_version or 0))
+
+
+async def describe(client: Client, kind: type[Any], name: str, *, namespace: str = "") -> str:
+    """``kubectl describe``."""
+    obj = await client.get(kind, name, namespace=namespace)
+    return render(obj, await events_for(client, obj), wall_clock())
