@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from . import (
     daemonset,
     deployment,
+    endpoints,
     garbagecollector,
     job,
     namespace,
@@ -30,6 +31,7 @@ BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
     "daemonset": daemonset.controller,
     "job": job.controller,
     "statefulset": statefulset.controller,
+    "endpoints": endpoints.controller,
     "ttl-after-finished": ttl_after_finished.controller,
     "serviceaccount": serviceaccount.controller,
     "namespace": namespace.controller,
