@@ -44,7 +44,7 @@ async def wait_exited(runtime: ContainerRuntime, container: str) -> ContainerSta
 
 async def poll_until(predicate: Callable[[], bool]) -> None:
     """Wait until ``predicate`` holds: another process's state comes with no event to await."""
-    with anyio.fail_after(5):
+    with anyio.fail_after(15):
         while True:
             if predicate():
                 return
@@ -213,8 +213,8 @@ async def test_no_container_outlives_the_runtime() -> None:
         record = runtime._containers[container]
         assert record.process is not None
         group = record.process.pid
-    with pytest.raises(ProcessLookupError):
-        os.killpg(group, 0)
+    # Killed with the runtime; the background sleep, reparented, is reaped by init shortly.
+    await poll_until(lambda: not _group_alive(group))
 
 
 async def test_containers_die_with_a_python_process_that_is_killed() -> None:
@@ -235,7 +235,7 @@ async def test_containers_die_with_a_python_process_that_is_killed() -> None:
         anyio.run(main)
         """
     )
-    with anyio.fail_after(10):
+    with anyio.fail_after(30):  # a busy machine starts Python slowly
         async with await anyio.open_process([sys.executable, "-c", program]) as parent:
             assert parent.stdout is not None
             assert parent.stderr is not None
@@ -250,6 +250,14 @@ async def test_containers_die_with_a_python_process_that_is_killed() -> None:
             parent.send_signal(signal.SIGKILL)
             await parent.wait()
             await poll_until(lambda: not _alive(child))
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _alive(pid: int) -> bool:
