@@ -29,6 +29,7 @@ from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
 from kube_actors.errors import ApiError
 
 from ._cache import Cache
+from ._owners import OwnerSelectors
 from ._queue import SchedulingQueue
 from .framework import (
     CycleState,
@@ -84,6 +85,7 @@ class Scheduler(Actor):
     async def on_start(self) -> None:
         settings = self.settings
         self.cache = Cache()
+        self.owners = OwnerSelectors(self.client)
         registry = in_tree_registry().merge(settings.out_of_tree)
         self.frameworks: dict[str, Framework] = {
             p.scheduler_name: Framework(
@@ -93,6 +95,8 @@ class Scheduler(Actor):
                 client=self.client,
                 rng=self.random,
                 percentage_of_nodes_to_score=settings.percentage_of_nodes_to_score,
+                default_spread_selector=self.owners.selector,
+                nominated=self.cache.nominated_pods,
             )
             for p in settings.profiles
         }
@@ -124,6 +128,21 @@ class Scheduler(Actor):
         )
         self.start_soon(self.nodes.run, name=f"{self.name}:nodes")
         self.start_soon(self.pods.run, name=f"{self.name}:pods")
+        for informer in self.owners.informers:
+            self.start_soon(informer.run, name=f"{self.name}:{informer.kind.__name__}")
+        self.scheduled = 0
+        self.failed = 0
+
+    def statistics(self) -> dict[str, int]:
+        """Pods bound and failed attempts so far; pods in activeQ, back-off, unschedulable."""
+        active, backoff, unschedulable = self.queue.counts()
+        return {
+            "scheduled": self.scheduled,
+            "failed_attempts": self.failed,
+            "active": active,
+            "backoff": backoff,
+            "unschedulable": unschedulable,
+        }
 
     # ----------------------------------------------------------------- informers
 
@@ -151,15 +170,23 @@ class Scheduler(Actor):
             self.cache.add_pod(pod)
             self._move("AssignedPodAdd")
         elif self._responsible(pod) and pod.metadata.deletion_timestamp is None:
-            self.queue.add(PodInfo(pod), self.now)
+            info = PodInfo(pod)
+            if pod.status.nominated_node_name:
+                self.cache.nominate(info, pod.status.nominated_node_name)
+            self.queue.add(info, self.now)
             self._kick()
 
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
             if not old.spec.node_name:
                 self.queue.delete(_key(new))
+                self.cache.clear_nomination(_key(new))
             self.cache.add_pod(new)
-        elif (
+            return
+        nominated = new.status.nominated_node_name
+        if nominated != old.status.nominated_node_name:
+            self.cache.nominate(PodInfo(new), nominated)
+        if (
             self._responsible(new)
             and new.metadata.deletion_timestamp is None
             and not self.cache.is_assumed(_key(new))
@@ -175,6 +202,7 @@ class Scheduler(Actor):
         else:
             self.queue.delete(_key(pod))
             self.cache.forget(_key(pod))
+            self.cache.clear_nomination(_key(pod))
 
     def _move(self, event: str) -> None:
         if self.queue.move_all(event, self.now):
@@ -252,6 +280,7 @@ class Scheduler(Actor):
             self._arm_flush()
             return
         fw.run_post_bind(state, pod, node)
+        self.scheduled += 1
         self.log.debug("pod_bound", pod=pod.key, node=node)
         if self.settings.events:
             meta = pod.pod.metadata
@@ -267,12 +296,14 @@ class Scheduler(Actor):
         cycle: int,
     ) -> None:
         pod = queued.pod_info
+        self.failed += 1
         nominated = ""
         if isinstance(result, FitError):
             if result.statuses and fw.post_filter:
                 outcome, status = await fw.run_post_filters(state, pod, result.statuses)
                 if outcome is not None:
                     nominated = outcome.nominated_node_name
+                    self.cache.nominate(pod, nominated)
                 elif status.message:
                     result.post_filter_message = status.message
             queued.unschedulable_plugins = result.unschedulable_plugins

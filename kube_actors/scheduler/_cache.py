@@ -1,5 +1,6 @@
 """The scheduler's node cache: the snapshot, plus the pods it assumed before their binding
-was confirmed (so the next pod sees the last one's placement), forgotten if binding fails."""
+was confirmed (so the next pod sees the last one's placement), forgotten if binding fails,
+and the nominated pods (pending pods that preemption made room for, by node)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,29 @@ class Cache:
     def __init__(self) -> None:
         self.snapshot = Snapshot()
         self._assumed: dict[str, str] = {}  # pod key -> node name
+        self._nominated: dict[str, dict[str, PodInfo]] = {}  # node -> pod key -> pod
+        self._nominated_node: dict[str, str] = {}  # pod key -> node
+
+    # ----------------------------------------------------------------- nominated
+
+    def nominate(self, pod: PodInfo, node: str) -> None:
+        """``pod`` waits for room on ``node`` (its ``nominatedNodeName``; "" clears it)."""
+        self.clear_nomination(pod.key)
+        if node:
+            self._nominated.setdefault(node, {})[pod.key] = pod
+            self._nominated_node[pod.key] = node
+
+    def clear_nomination(self, key: str) -> None:
+        node = self._nominated_node.pop(key, None)
+        if node is not None:
+            pods = self._nominated[node]
+            pods.pop(key, None)
+            if not pods:
+                del self._nominated[node]
+
+    def nominated_pods(self) -> dict[str, dict[str, PodInfo]]:
+        """By node name, the pods nominated to it."""
+        return self._nominated
 
     def assume(self, pod: PodInfo, node: str) -> None:
         self.snapshot.add_pod(pod, node)

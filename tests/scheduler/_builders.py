@@ -6,6 +6,8 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from kube_actors.api import (
     Affinity,
     Container,
@@ -30,6 +32,14 @@ from kube_actors.scheduler import (
     ScheduleResult,
     Snapshot,
     in_tree_registry,
+)
+from kube_actors.scheduler.framework import (
+    SUCCESS,
+    BatchFilterPlugin,
+    BatchScorePlugin,
+    NormalizeScorePlugin,
+    PreFilterPlugin,
+    Status,
 )
 
 ZONE = "topology.kubernetes.io/zone"
@@ -148,3 +158,95 @@ def scores(
     if share is None:
         return dict.fromkeys(names, 0)
     return {name: int(s) // weight for name, s in zip(names, share.tolist(), strict=True)}
+
+
+def filter_statuses(
+    plugin_name: str,
+    nodes: Sequence[Node],
+    pods: Sequence[Pod],
+    incoming: Pod,
+    *,
+    profile: Profile | None = None,
+) -> dict[str, Status]:
+    """Each node's status from one plugin's Filter (after its PreFilter; Skip: all pass),
+    checked against the plugin's vectorised ``filter_nodes``."""
+    fw = framework(snapshot_of(nodes, pods), profile=profile)
+    plugin = fw.plugin(plugin_name)
+    snapshot = fw.snapshot
+    snapshot.arrays  # noqa: B018  (positions)
+    state, info = CycleState(), PodInfo(incoming)
+    pre = plugin.pre_filter(state, info, snapshot) if isinstance(plugin, PreFilterPlugin) else None
+    if pre is not None and pre.is_skip:
+        return {n.name: SUCCESS for n in snapshot.nodes}
+    if pre is not None and not pre.is_success:
+        return {n.name: pre for n in snapshot.nodes}
+    statuses = {n.name: plugin.filter(state, info, n) for n in snapshot.nodes}
+    if isinstance(plugin, BatchFilterPlugin):
+        mask = plugin.filter_nodes(state, info, snapshot)
+        assert mask.tolist() == [s.is_success for s in statuses.values()]
+    return statuses
+
+
+def passing(statuses: Mapping[str, Status]) -> set[str]:
+    return {name for name, status in statuses.items() if status.is_success}
+
+
+def plugin_scores(
+    plugin_name: str,
+    nodes: Sequence[Node],
+    pods: Sequence[Pod],
+    incoming: Pod,
+    *,
+    profile: Profile | None = None,
+    normalized: bool = True,
+    default_spread_selector: Any = None,
+) -> dict[str, int]:
+    """Each node's score from one plugin (every node, as if all passed the filters), by the
+    per-node reference and by the vectorised path, which must agree."""
+    results = []
+    for vectorized in (False, True):
+        snapshot = snapshot_of(nodes, pods)
+        fw = Framework(
+            profile or Profile(),
+            in_tree_registry(),
+            snapshot=snapshot,
+            rng=random.Random(0),
+            vectorized=vectorized,
+            default_spread_selector=default_spread_selector,
+        )
+        plugin = fw.plugin(plugin_name)
+        snapshot.arrays  # noqa: B018
+        for i, n in enumerate(snapshot.nodes):
+            n.index = i
+        state, info = CycleState(), PodInfo(incoming)
+        fw.run_pre_filters(state, info)
+        pre = plugin.pre_score(state, info, snapshot.nodes)
+        if pre.is_skip:
+            results.append({n.name: 0 for n in snapshot.nodes})
+            continue
+        positions = np.arange(len(snapshot), dtype=np.int64)
+        if vectorized and isinstance(plugin, BatchScorePlugin):
+            raw = plugin.score_nodes(state, info, snapshot, positions)
+        else:
+            raw = np.array([plugin.score(state, info, n) for n in snapshot.nodes], np.int64)
+        if normalized and isinstance(plugin, NormalizeScorePlugin):
+            raw = plugin.normalize_scores(state, info, raw)
+        results.append(dict(zip([n.name for n in snapshot.nodes], raw.tolist(), strict=True)))
+    assert results[0] == results[1], results
+    return results[0]
+
+
+def port_pod(name: str, *ports: tuple[int, str, str], node_name: str = "") -> Pod:
+    """A pod asking for host ports given as (port, protocol, host IP)."""
+    container = Container(
+        name="app",
+        image="registry.k8s.io/pause:3.10",
+        ports=[
+            ContainerPort(container_port=p, host_port=p, protocol=proto, host_ip=ip)
+            for p, proto, ip in ports
+        ],
+    )
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace="default", uid=f"uid-{name}"),
+        spec=PodSpec(containers=[container], node_name=node_name),
+    )

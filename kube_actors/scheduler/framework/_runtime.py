@@ -17,7 +17,7 @@ Two ways to run Filter and Score, with the same results:
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -110,6 +110,7 @@ class Framework:
         default_spread_selector: Callable[[PodInfo], Selector | None] | None = None,
         percentage_of_nodes_to_score: int | None = None,
         vectorized: bool = True,
+        nominated: Callable[[], Mapping[str, Mapping[str, PodInfo]]] | None = None,
     ) -> None:
         self.profile = profile
         self._snapshot = snapshot
@@ -118,6 +119,7 @@ class Framework:
         self._spread_selector = default_spread_selector
         self.percentage_of_nodes_to_score = percentage_of_nodes_to_score
         self.vectorized = vectorized
+        self._nominated = nominated
         self.plugins: dict[str, Plugin] = {}
         self.weights: dict[str, int] = {}
         for ref in profile.plugins():
@@ -225,6 +227,9 @@ class Framework:
             candidates = np.arange(n, dtype=np.int64)
         else:
             candidates = np.flatnonzero(mask).astype(np.int64, copy=False)
+        blocked = self.blocked_by_nominated(state, pod)
+        if blocked:
+            candidates = candidates[~np.isin(candidates, np.fromiter(blocked, np.int64))]
         cut = int(np.searchsorted(candidates, start))
         rotated = np.concatenate((candidates[cut:], candidates[:cut])) if cut else candidates
         if per_node:
@@ -259,7 +264,10 @@ class Framework:
         n = len(nodes)
         skip = state.skip_filter_plugins
         found: list[int] = []
+        blocked = self.blocked_by_nominated(state, pod) if not self.vectorized else {}
         for position in order.tolist():
+            if position in blocked:
+                continue
             node = nodes[position]
             for plugin in plugins:
                 if plugin.name not in skip and not plugin.filter(state, pod, node).is_success:
@@ -273,11 +281,35 @@ class Framework:
     def diagnose(self, state: CycleState, pod: PodInfo) -> NodeToStatus:
         """Why each node rejects the pod: the first Filter plugin to say no, per node."""
         statuses: NodeToStatus = {}
+        blocked = self.blocked_by_nominated(state, pod)
         for node in self._snapshot.nodes:
-            status = self.run_filters(state, pod, node)
+            status = blocked.get(node.index) or self.run_filters(state, pod, node)
             if not status.is_success:
                 statuses[node.name] = status
         return statuses
+
+    def blocked_by_nominated(self, state: CycleState, pod: PodInfo) -> dict[int, Status]:
+        """Nodes (snapshot positions) where the pod fits only if the pods nominated there
+        with at least its priority are ignored: Kubernetes' ``addNominatedPods``, applied to
+        the node's own facts (the PreFilter states of spreading and affinity are not
+        updated with the nominated pods)."""
+        if self._nominated is None:
+            return {}
+        blocked: dict[int, Status] = {}
+        for name, pods in self._nominated().items():
+            node = self._snapshot.get(name)
+            if node is None:
+                continue
+            others = [p for p in pods.values() if p.key != pod.key and p.priority >= pod.priority]
+            if not others:
+                continue
+            what_if = node.clone()
+            for other in others:
+                what_if.add_pod(other)
+            status = self.run_filters(state, pod, what_if)
+            if not status.is_success:
+                blocked[node.index] = status
+        return blocked
 
     def run_pre_scores(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status:
         state.skip_score_plugins.clear()
