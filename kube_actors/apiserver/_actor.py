@@ -21,6 +21,7 @@ import asyncio
 import base64
 import contextlib
 import datetime as dt
+import itertools
 import json
 import uuid
 from collections import defaultdict
@@ -512,6 +513,7 @@ class ApiServer(Actor):
                 raise Gone(f"too old resource version: {after} ({oldest})")
             position = cache.position_after(after)
         log = cache.log
+        backlog: list[CacheEvent] = []
         value = _trigger_value(cache.trigger_field, message.field_selector)
         if value is not None:
             triggered, complete_from = cache.triggered_log(value, self._applied)
@@ -520,11 +522,18 @@ class ApiServer(Actor):
             if after >= complete_from and whole:
                 # Only this value's changes: the log holds nothing older than its creation.
                 log, position = triggered, triggered.position_after(after, key=_revision_key)
+            elif triggered.start == 0:
+                # The value's log began after ``after`` (a kubelet lists, other writes land,
+                # then it watches): the main log holds the changes in between.
+                gap = log.held()[position - log.start :]
+                backlog = list(itertools.takewhile(lambda e: e.revision <= complete_from, gap))
+                log, position = triggered, 0
         return ApiWatchStream(
             log.subscribe(position),
             matches=matches,
             after_revision=after,
             initial=initial,
+            backlog=backlog,
             allow_bookmarks=message.allow_bookmarks,
         )
 

@@ -33,14 +33,16 @@ class ApiWatchStream:
         matches: Matcher,
         after_revision: int,
         initial: Sequence[WatchEvent] = (),
+        backlog: Sequence[CacheEvent] = (),
         allow_bookmarks: bool = True,
     ) -> None:
         self._subscription = subscription
         self._matches = matches
         self._after = after_revision
-        self._pending: list[WatchEvent] = list(initial)
         self._bookmarks = allow_bookmarks
         self._done = False
+        #: ``backlog``: changes the subscription's log does not hold, which come first.
+        self._pending: list[WatchEvent] = [*initial, *self._convert(backlog)]
 
     @property
     def closed(self) -> bool:

@@ -164,3 +164,36 @@ async def test_a_watch_pinned_to_one_node_sees_that_nodes_pods_and_only_them() -
             resource_version=seen_a.metadata.resource_version,
         )
         assert await _next(resumed) == [("MODIFIED", "a"), ("DELETED", "a")]
+
+
+async def test_a_node_watch_from_before_its_log_began_gets_the_changes_in_between() -> None:
+    """A kubelet lists its Pods, other writes land, then it watches from the list: the
+    changes between the list and the node's own log come from the main log, once each."""
+    from kube_actors.api import Binding, Create, ObjectReference
+
+    async def bind(cluster: Cluster, name: str, node: str) -> None:
+        binding = Binding(
+            metadata=ObjectMeta(name=name, namespace="default"),
+            target=ObjectReference(kind="Node", name=node),
+        )
+        await cluster.apiserver.ask(Create(obj=binding))
+
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        listed = await cluster.client.list_page(Pod, field_selector="spec.nodeName=n1")
+        await cluster.client.create(pod("a"))
+        await cluster.client.create(pod("b"))
+        await bind(cluster, "a", "n1")
+        await bind(cluster, "b", "n2")
+        late = await cluster.client.watch(
+            Pod, field_selector="spec.nodeName=n1", resource_version=listed.resource_version
+        )
+        assert await _next(late) == [("ADDED", "a")]
+        # A second watcher from the same list, now that the node's log has a reader.
+        again = await cluster.client.watch(
+            Pod, field_selector="spec.nodeName=n1", resource_version=listed.resource_version
+        )
+        assert await _next(again) == [("ADDED", "a")]
+        seen_a = await cluster.client.get(Pod, "a", namespace="default")
+        await cluster.client.update(relabel(seen_a, x="1"))
+        assert await _next(late) == [("MODIFIED", "a")]
+        assert await _next(again) == [("MODIFIED", "a")]
