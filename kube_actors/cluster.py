@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
+import anyio
+import anyio.abc
 import attrs
 
 from . import _verbs
@@ -114,7 +116,7 @@ class Cluster:
             scheduler = SchedulerSettings()
         self._scheduler_settings = scheduler or None
         self._scheduler: ActorRef | None = None
-        self._runtimes = contextlib.AsyncExitStack()
+        self._runtime_releases: list[anyio.Event] = []
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -142,11 +144,14 @@ class Cluster:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        try:
-            return await self.system.__aexit__(exc_type, exc, tb)
-        finally:
-            # After the kubelets stopped their containers: what the runtimes still hold.
-            await self._runtimes.aclose()
+        with anyio.CancelScope(shield=True):
+            # The kubelets first (their pod workers stop the containers), then the runtimes.
+            for handle in reversed(list(self._nodes.values())):
+                if handle.kubelet is not None and handle.kubelet.alive:
+                    await self.system.stop(handle.kubelet)
+            for release in self._runtime_releases:
+                release.set()
+        return await self.system.__aexit__(exc_type, exc, tb)
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -234,7 +239,11 @@ class Cluster:
         if config.name in self._nodes:
             raise KubeActorsError(f"a node named {config.name!r} exists already")
         runtime = make_runtime(self._runtime_choice, config)
-        await self._runtimes.enter_async_context(runtime)
+        # A runtime is entered and left in one task of its own (it owns a task group); it
+        # is closed after the kubelets stopped (see __aexit__).
+        release = anyio.Event()
+        self._runtime_releases.append(release)
+        await self.system.start_task(_hold, runtime, release, name=f"runtime/{config.name}")
         handle = NodeHandle(
             config=config,
             index=index,
@@ -454,6 +463,18 @@ class Cluster:
     async def settle(self, horizon: float = 0.0, *, timeout: float = 60.0) -> None:
         """Wait until no component has work left and no timer is due within ``horizon``."""
         await self.system.settle(horizon, timeout=timeout)
+
+
+async def _hold(
+    resource: contextlib.AbstractAsyncContextManager[Any],
+    release: anyio.Event,
+    *,
+    task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    """Enter ``resource`` in this task, report it ready, leave it once released."""
+    async with resource:
+        task_status.started()
+        await release.wait()
 
 
 def _objects(source: Source | Iterable[Source]) -> list[Any]:

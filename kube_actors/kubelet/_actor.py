@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from kube_actors.actors import Actor, ActorRef, wall_clock
-from kube_actors.api import Lease, Node, Pod, Quantity, pod_requests
+from kube_actors.api import Lease, Node, Pod, Quantity, Service, pod_requests
 from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
 from kube_actors.errors import AlreadyExists, Conflict, KubeActorsError, NotFound
 from kube_actors.runtime import ContainerRuntime, LoopbackPool
@@ -110,6 +110,8 @@ class Kubelet(Actor):
             )
         )
         self.start_soon(informer.run, name=f"{self.name}:pods")
+        self.ctx.services = SharedInformer(self.client, Service)
+        self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
         self.send_after(self.timings.lease_renew_interval, _RenewLease())
         self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
 

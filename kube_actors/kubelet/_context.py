@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from kube_actors.client import Client, EventRecorder
+from kube_actors.api import Service
+from kube_actors.client import Client, EventRecorder, SharedInformer
 from kube_actors.runtime import ContainerRuntime, LoopbackPool
 
 from ._backoff import Backoff
@@ -26,6 +27,8 @@ class KubeletContext:
     pull_backoff: Backoff
     #: Set when the node is stopped with its containers left running (a fault).
     abandon: bool = False
+    #: The Services, for the containers' service-link variables (None: no variables).
+    services: SharedInformer[Service] | None = None
 
     def event(self, obj: object, type: str, reason: str, message: str) -> None:
         if self.recorder is not None:

@@ -36,6 +36,7 @@ from kube_actors.runtime import (
 )
 
 from ._context import KubeletContext
+from ._envvars import with_service_links
 from ._status import ContainerView, pod_phase, pod_status, terminated_state
 
 __all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
@@ -203,6 +204,7 @@ class PodWorker(Actor):
         config = container_config_for(
             container, self.pod, pod_ip=self.pod_ip, attempt=view.restart_count
         )
+        config = await with_service_links(config, self.pod, self.ctx.services)
         container_id = await runtime.create_container(self.sandbox_id, config)
         await runtime.start_container(container_id)
         view.current = await runtime.container_status(container_id)

@@ -1,1 +1,37 @@
-"""kube-proxy: the service table, load balancing and TCP forwarding over loopback."""
+"""kube-proxy: the service table, load balancing and TCP forwarding over loopback.
+
+A ``KubeProxy`` actor per node watches Services and Endpoints and hands its ``ServiceTable``
+to the host's ``DataPlane``, which listens on every ClusterIP:port and 127.0.0.1:nodePort
+with ready endpoints and forwards each connection to one (``Balancer``: round-robin, or
+sticky by client IP). ``http_get`` and ``served_by`` reach pods through it.
+"""
+
+from ._actor import KubeProxy as KubeProxy
+from ._balancer import Balancer as Balancer
+from ._dataplane import DataPlane as DataPlane
+from ._dataplane import DataPlaneStatistics as DataPlaneStatistics
+from ._http import HttpResponse as HttpResponse
+from ._http import http_get as http_get
+from ._http import pod_name_of as pod_name_of
+from ._http import served_by as served_by
+from ._table import CLUSTER_DOMAIN as CLUSTER_DOMAIN
+from ._table import ServicePortEntry as ServicePortEntry
+from ._table import ServiceTable as ServiceTable
+from ._table import build_table as build_table
+from ._table import split_service_name as split_service_name
+
+__all__ = [
+    "CLUSTER_DOMAIN",
+    "Balancer",
+    "DataPlane",
+    "DataPlaneStatistics",
+    "HttpResponse",
+    "KubeProxy",
+    "ServicePortEntry",
+    "ServiceTable",
+    "build_table",
+    "http_get",
+    "pod_name_of",
+    "served_by",
+    "split_service_name",
+]

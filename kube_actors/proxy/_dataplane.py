@@ -1,0 +1,302 @@
+"""The data plane: real TCP listeners on ClusterIPs and NodePorts, forwarding to endpoints.
+
+One ``DataPlane`` per host, shared by every node's kube-proxy (they share the machine's
+loopback, as kube-proxies of one host would share its iptables). Each proxy hands it the table
+it built; the plane keeps the newest (a table built from older informer caches than the one in
+force is ignored), and where it binds sockets it makes its listeners match the table:
+
+- ``ClusterIP:port`` for every TCP Service port with ready endpoints, and
+  ``127.0.0.1:nodePort`` for NodePort Services. A Service port with no ready endpoint has no
+  listener, so a connection to it is refused, as Kubernetes' REJECT rule refuses it; a port
+  that gains endpoints is bound, a Service changed or deleted is rebound or closed;
+- every address is checked to be loopback before it is bound; nothing listens elsewhere;
+- each accepted connection goes to an endpoint its Service port's ``Balancer`` picks, through
+  asyncio protocols on both sides that copy bytes as they come, pass half-closes on, and stop
+  reading one side while the other cannot keep up.
+
+UDP (and SCTP) Service ports are kept in the table and resolve, but are not forwarded.
+
+Without ``bind`` (the fake runtime, where no pod listens) the plane only keeps the table:
+name resolution and endpoint membership work the same, and no socket is opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+from types import TracebackType
+from typing import Any
+
+import attrs
+import structlog
+
+from kube_actors.actors import monotonic
+
+from ._balancer import Balancer
+from ._table import Backend, PortKey, ServicePortEntry, ServiceTable
+
+__all__ = ["DataPlane", "DataPlaneStatistics"]
+
+_log = structlog.get_logger("kube_actors.proxy")
+
+#: A listening address: (IP, port).
+Address = tuple[str, int]
+
+#: How many bytes a side may have waiting to be written before the other side stops reading.
+_HIGH_WATER = 256 * 1024
+
+
+@attrs.frozen(kw_only=True)
+class DataPlaneStatistics:
+    services: int
+    listeners: int
+    connections: int
+    refused: int
+    active: int
+
+
+class DataPlane:
+    """The host's service table and, where ``bind``, its listeners. An async context manager:
+    leaving it closes every listener and every forwarded connection."""
+
+    def __init__(self, *, bind: bool = True, node_port_address: str = "127.0.0.1") -> None:
+        self.bind = bind
+        self.node_port_address = node_port_address
+        self.table = ServiceTable()
+        self._routes: dict[Address, PortKey] = {}
+        self._servers: dict[Address, asyncio.Server] = {}
+        self._balancers: dict[PortKey, Balancer] = {}
+        self._pipes: set[_Pipe] = set()
+        #: The connects in flight: owned here, cancelled when the plane closes.
+        self._connecting: set[asyncio.Task[None]] = set()
+        self._open = False
+        self._lock = asyncio.Lock()
+        self._changed = asyncio.Event()
+        self._connections = 0
+        self._refused = 0
+
+    async def __aenter__(self) -> DataPlane:
+        self._open = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        self._open = False
+        await self._close_all()
+        for task in list(self._connecting):
+            task.cancel()
+        if self._connecting:
+            await asyncio.wait(self._connecting)
+        return None
+
+    # ------------------------------------------------------------------------ tables
+
+    async def apply(self, table: ServiceTable) -> bool:
+        """Put ``table`` in force unless the one in force is as new; whether it was."""
+        async with self._lock:
+            old = self.table.version
+            new = table.version
+            if (new[0] < old[0] or new[1] < old[1]) or (new == old and new != (0, 0)):
+                return False
+            self.table = table
+            self._balancers = {key: self._balancers.get(key, Balancer()) for key in table.entries}
+            if self.bind:
+                await self._sync_listeners()
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+            return True
+
+    async def wait_changed(self) -> ServiceTable:
+        """Wait for the next table to be put in force; returns it."""
+        await self._changed.wait()
+        return self.table
+
+    def resolve_all(self, name: str) -> tuple[str, ...]:
+        """What ``name.namespace[.svc.cluster.local]`` resolves to, as this plane knows it."""
+        return self.table.resolve_all(name)
+
+    def listening(self) -> list[Address]:
+        """The addresses listened on, sorted."""
+        return sorted(self._servers)
+
+    def statistics(self) -> DataPlaneStatistics:
+        return DataPlaneStatistics(
+            services=len(self.table.names),
+            listeners=len(self._servers),
+            connections=self._connections,
+            refused=self._refused,
+            active=len(self._pipes) // 2,
+        )
+
+    # --------------------------------------------------------------------- listeners
+
+    def _wanted(self) -> dict[Address, PortKey]:
+        wanted: dict[Address, PortKey] = {}
+        for entry in self.table.entries.values():
+            if entry.protocol != "TCP" or not entry.endpoints:
+                continue
+            wanted[(entry.cluster_ip, entry.port)] = entry.key
+            if entry.node_port:
+                wanted[(self.node_port_address, entry.node_port)] = entry.key
+        return wanted
+
+    async def _sync_listeners(self) -> None:
+        wanted = self._wanted()
+        self._routes = wanted
+        for address in [a for a in self._servers if a not in wanted]:
+            await self._close(address)
+        for address in wanted:
+            if address not in self._servers:
+                await self._listen(address)
+
+    async def _listen(self, address: Address) -> None:
+        host, port = address
+        if not ipaddress.ip_address(host).is_loopback:
+            _log.error("proxy_refused_non_loopback_address", address=f"{host}:{port}")
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            server = await loop.create_server(
+                lambda: _Pipe(self, address), host, port, reuse_address=True, backlog=1024
+            )
+        except OSError as error:
+            _log.warning("proxy_listen_failed", address=f"{host}:{port}", error=str(error))
+            return
+        self._servers[address] = server
+        _log.debug("proxy_listening", address=f"{host}:{port}")
+
+    async def _close(self, address: Address) -> None:
+        server = self._servers.pop(address)
+        server.close()
+        with contextlib.suppress(Exception):
+            await server.wait_closed()
+
+    async def _close_all(self) -> None:
+        for address in list(self._servers):
+            server = self._servers.pop(address)
+            server.close()
+        for pipe in list(self._pipes):
+            pipe.abort()
+        self._routes = {}
+
+    # ------------------------------------------------------------------- connections
+
+    def _pick(self, address: Address, client_ip: str) -> Backend | None:
+        key = self._routes.get(address)
+        entry: ServicePortEntry | None = self.table.entries.get(key) if key else None
+        balancer = self._balancers.get(key) if key else None
+        if entry is None or balancer is None:
+            return None
+        return balancer.pick(entry, client_ip, monotonic())
+
+    def _accepted(self, inbound: _Pipe) -> None:
+        self._connections += 1
+        peer = inbound.transport_info("peername")
+        client_ip = peer[0] if peer else ""
+        backend = self._pick(inbound.address, client_ip)
+        if backend is None or not self._open:
+            self._refused += 1
+            inbound.abort()  # the endpoints went between the accept and now
+            return
+        inbound.pause()
+        # A task of its own per connect, as asyncio's servers give each connection; the
+        # plane keeps it and cancels it on close (a structured-concurrency task group cannot
+        # be entered here: these start from a protocol callback, outside any task).
+        task = asyncio.get_running_loop().create_task(self._connect(inbound, backend))
+        self._connecting.add(task)
+        task.add_done_callback(self._connecting.discard)
+
+    async def _connect(self, inbound: _Pipe, backend: Backend) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.create_connection(lambda: _Pipe(self, backend, peer=inbound), *backend)
+        except OSError:
+            self._refused += 1
+            inbound.abort()  # the endpoint refused: reset the client, as a dead pod would
+            return
+        inbound.resume()
+
+
+class _Pipe(asyncio.Protocol):
+    """One side of a forwarded connection: what it reads, the other side writes."""
+
+    __slots__ = ("address", "closed", "eof", "peer", "plane", "transport")
+
+    def __init__(self, plane: DataPlane, address: Address, *, peer: _Pipe | None = None) -> None:
+        self.plane = plane
+        self.address = address
+        self.peer = peer
+        self.transport: asyncio.Transport | None = None
+        self.eof = False
+        self.closed = False
+
+    def transport_info(self, name: str) -> Any:
+        return self.transport.get_extra_info(name) if self.transport is not None else None
+
+    # A pipe made by a listener has no peer yet: the plane connects one.
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.plane._pipes.add(self)
+        if self.peer is None:
+            self.plane._accepted(self)
+            return
+        self.peer.peer = self
+        transport.set_write_buffer_limits(high=_HIGH_WATER)
+        self.peer.transport_limits()
+        if self.peer.closed:
+            self.abort()
+
+    def transport_limits(self) -> None:
+        if self.transport is not None:
+            self.transport.set_write_buffer_limits(high=_HIGH_WATER)
+
+    def data_received(self, data: bytes) -> None:
+        peer = self.peer
+        if peer is not None and peer.transport is not None:
+            peer.transport.write(data)
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        peer = self.peer
+        if peer is None or peer.transport is None or peer.eof:
+            return False  # both sides are done: close
+        if peer.transport.can_write_eof():
+            peer.transport.write_eof()
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.plane._pipes.discard(self)
+        peer = self.peer
+        if peer is not None and peer.transport is not None and not peer.closed:
+            if exc is None:
+                peer.transport.close()
+            else:
+                peer.transport.abort()
+
+    # Flow control: a side that cannot write fast enough stops the other from reading.
+    def pause_writing(self) -> None:
+        if self.peer is not None:
+            self.peer.pause()
+
+    def resume_writing(self) -> None:
+        if self.peer is not None:
+            self.peer.resume()
+
+    def pause(self) -> None:
+        if self.transport is not None and not self.closed:
+            self.transport.pause_reading()
+
+    def resume(self) -> None:
+        if self.transport is not None and not self.closed and not self.transport.is_closing():
+            self.transport.resume_reading()
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()

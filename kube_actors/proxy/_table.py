@@ -1,0 +1,157 @@
+"""The service table: what kube-proxy knows, built from Services and Endpoints.
+
+One ``ServicePortEntry`` per port of each Service with a ClusterIP (headless and ExternalName
+Services have no virtual address to serve): the ClusterIP and port, the NodePort if any, the
+protocol, the ready endpoints (``addresses`` only: a not-ready Pod gets no traffic) and the
+ClientIP affinity timeout. Endpoint ports are matched to Service ports by name and protocol,
+as kube-proxy does. The table also answers name lookups, as the cluster's DNS would:
+``name.namespace`` (or ``name.namespace.svc.cluster.local``) is the ClusterIP, or the ready
+Pods' IPs for a headless Service.
+
+A table is a value: built anew from the informers' caches, compared, handed over whole.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import attrs
+
+from kube_actors.api import Endpoints, Service
+from kube_actors.errors import NotFound
+
+__all__ = [
+    "CLUSTER_DOMAIN",
+    "Backend",
+    "PortKey",
+    "ServicePortEntry",
+    "ServiceTable",
+    "build_table",
+    "split_service_name",
+]
+
+CLUSTER_DOMAIN: Final = "cluster.local"
+#: Kubernetes' default ClientIP affinity timeout (three hours).
+DEFAULT_AFFINITY_TIMEOUT: Final = 10800
+
+#: A Service port: (namespace, service name, port name).
+PortKey = tuple[str, str, str]
+#: An endpoint: (pod IP, port).
+Backend = tuple[str, int]
+
+
+@attrs.frozen(kw_only=True)
+class ServicePortEntry:
+    namespace: str
+    name: str
+    port_name: str
+    protocol: str
+    cluster_ip: str
+    port: int
+    node_port: int | None
+    #: The ready endpoints, sorted.
+    endpoints: tuple[Backend, ...]
+    #: Seconds a client stays with its endpoint (sessionAffinity ClientIP); None: no affinity.
+    affinity_timeout: float | None
+
+    @property
+    def key(self) -> PortKey:
+        return (self.namespace, self.name, self.port_name)
+
+    def __str__(self) -> str:
+        port = f":{self.port_name}" if self.port_name else ""
+        return f"{self.namespace}/{self.name}{port}"
+
+
+@attrs.frozen(kw_only=True)
+class ServiceTable:
+    """Every Service port, and the addresses names resolve to."""
+
+    entries: Mapping[PortKey, ServicePortEntry] = attrs.field(factory=dict)
+    #: (namespace, name) -> the addresses the name resolves to.
+    names: Mapping[tuple[str, str], tuple[str, ...]] = attrs.field(factory=dict)
+    #: (services resourceVersion, endpoints resourceVersion) the table was built at.
+    version: tuple[int, int] = (0, 0)
+
+    def resolve_all(self, name: str) -> tuple[str, ...]:
+        """The addresses of ``name.namespace[.svc.cluster.local]``; NotFound if no Service."""
+        namespace, service = split_service_name(name)
+        found = self.names.get((namespace, service))
+        if found is None:
+            raise NotFound(f'services "{service}" not found', kind="Service", name=service)
+        return found
+
+
+def split_service_name(name: str) -> tuple[str, str]:
+    """(namespace, name) of ``name``, ``name.namespace`` or ``name.namespace.svc[.domain]``."""
+    parts = name.rstrip(".").split(".")
+    suffix = parts[2:]
+    if suffix and suffix not in (["svc"], ["svc", *CLUSTER_DOMAIN.split(".")]):
+        raise ValueError(f"{name!r} is not a Service name: use name.namespace[.svc.cluster.local]")
+    if len(parts) == 1:
+        return "default", parts[0]
+    return parts[1], parts[0]
+
+
+def _ready_backends(endpoints: Endpoints | None, port_name: str, protocol: str) -> list[Backend]:
+    if endpoints is None:
+        return []
+    found: set[Backend] = set()
+    for subset in endpoints.subsets:
+        for port in subset.ports:
+            if port.name == port_name and (port.protocol or "TCP") == protocol:
+                found.update((address.ip, port.port) for address in subset.addresses)
+    return sorted(found, key=lambda b: (int(ipaddress.ip_address(b[0])), b[1]))
+
+
+def _ready_ips(endpoints: Endpoints | None) -> tuple[str, ...]:
+    if endpoints is None:
+        return ()
+    ips = {address.ip for subset in endpoints.subsets for address in subset.addresses}
+    return tuple(sorted(ips, key=lambda ip: int(ipaddress.ip_address(ip))))
+
+
+def _affinity(service: Service) -> float | None:
+    if service.spec.session_affinity != "ClientIP":
+        return None
+    config = service.spec.session_affinity_config
+    timeout = config.client_ip.timeout_seconds if config and config.client_ip else None
+    return float(timeout if timeout is not None else DEFAULT_AFFINITY_TIMEOUT)
+
+
+def build_table(
+    services: Iterable[Service],
+    endpoints: Mapping[tuple[str, str], Endpoints],
+    version: tuple[int, int] = (0, 0),
+) -> ServiceTable:
+    """The table of ``services`` with ``endpoints`` by (namespace, name)."""
+    entries: dict[PortKey, ServicePortEntry] = {}
+    names: dict[tuple[str, str], tuple[str, ...]] = {}
+    for service in services:
+        meta, spec = service.metadata, service.spec
+        at = (meta.namespace, meta.name)
+        found = endpoints.get(at)
+        if spec.type == "ExternalName":
+            continue
+        if spec.cluster_ip in ("", "None"):
+            names[at] = _ready_ips(found)
+            continue
+        names[at] = (spec.cluster_ip,)
+        affinity = _affinity(service)
+        for port in spec.ports:
+            protocol = port.protocol or "TCP"
+            entry = ServicePortEntry(
+                namespace=meta.namespace,
+                name=meta.name,
+                port_name=port.name,
+                protocol=protocol,
+                cluster_ip=spec.cluster_ip,
+                port=port.port,
+                node_port=port.node_port or None,
+                endpoints=tuple(_ready_backends(found, port.name, protocol)),
+                affinity_timeout=affinity,
+            )
+            entries[entry.key] = entry
+    return ServiceTable(entries=entries, names=names, version=version)
