@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -146,6 +146,16 @@ class ActorSystem:
             _parent.children.append(cell)
         await self._task_group.start(cell.run, name=f"actor:{name}")
         return cell.ref
+
+    async def start_task(
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None = None
+    ) -> Any:
+        """Run ``func(*args, task_status=...)`` in the system's task group, as anyio's
+        ``TaskGroup.start`` does: returns what it passes to ``task_status.started()``. For what
+        must live in a task of its own, such as a resource entered and left in one task."""
+        if self._task_group is None:
+            raise ActorError("the actor system is not running: use 'async with ActorSystem()'")
+        return await self._task_group.start(func, *args, name=name)
 
     def _generate_name(self, factory: Callable[[], Actor]) -> str:
         base = getattr(factory, "__name__", type(factory).__name__).lower()

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from ._demo import demo
 from ._logging import configure_logging
+from ._walkthrough import walkthrough
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,9 +19,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every event in full")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="show kube_actors at work")
+    walk = commands.add_parser(
+        "demo", help="the minikube walkthrough of the concept doc, in this process"
+    )
+    walk.add_argument(
+        "--runtime",
+        choices=("subprocess", "fake"),
+        default="subprocess",
+        help="real processes on real time (default), or fake containers on virtual time",
+    )
+    walk.add_argument(
+        "--trace", action="store_true", help="then print the ten steps from the message trace"
+    )
+    commands.add_parser("actors", help="the actor runtime at work: mailboxes, supervision, time")
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     if args.command == "demo":
+        # kubectl's tables want room: wider than a pipe's default 80 columns.
+        walkthrough(
+            Console(width=max(Console().width, 120)), runtime=args.runtime, trace=args.trace
+        )
+    elif args.command == "actors":
         demo(Console())
     return 0

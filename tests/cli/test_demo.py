@@ -7,9 +7,10 @@ from rich.console import Console
 
 from kube_actors.cli import main
 from kube_actors.cli._demo import demo
+from kube_actors.cli._walkthrough import walkthrough
 
 
-def test_the_demo_shows_the_ring_the_restart_the_hour_and_the_trace() -> None:
+def test_the_actors_demo_shows_the_ring_the_restart_the_hour_and_the_trace() -> None:
     out = io.StringIO()
     demo(Console(file=out, width=120))
     text = out.getvalue()
@@ -17,6 +18,27 @@ def test_the_demo_shows_the_ring_the_restart_the_hour_and_the_trace() -> None:
     assert "360 beats over 3600 simulated s" in text
     assert "- -> relay-0 tell Link" in text
     assert "the last token hop is #" in text
+
+
+def test_the_walkthrough_runs_the_concept_docs_story_and_its_ten_steps() -> None:
+    out = io.StringIO()
+    walkthrough(Console(file=out, width=160), runtime="fake", trace=True)
+    text = out.getvalue()
+    for command in (
+        "kubectl get nodes",
+        "kubectl create deployment hello-nginx --image=nginx --replicas=2",
+        "kubectl describe pod hello-nginx-",
+        "kubectl scale deployment hello-nginx --replicas=5",
+        "kubectl rollout status deployment/hello-nginx",
+    ):
+        assert command in text
+    assert 'deployment "hello-nginx" successfully rolled out' in text
+    assert "Successfully assigned default/hello-nginx-" in text
+    assert "NotReady" in text  # the stopped node
+    assert "Terminating" in text  # its pods, evicted
+    assert "controller/deployment -> kube-apiserver: ask Create ReplicaSet" in text
+    assert "kube-scheduler -> kube-apiserver: ask Create Binding" in text
+    assert "(not seen in this run)" not in text
 
 
 def test_the_command_line_requires_a_command(capsys: pytest.CaptureFixture[str]) -> None:
