@@ -20,12 +20,12 @@ import anyio
 import anyio.abc
 import attrs
 
-from . import _verbs
+from . import _services, _verbs
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config
 from ._verbs import Condition
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from .api import Deployment, Event, Pod, from_dict, kind_info, load_manifests
+from .api import Deployment, Event, IntOrString, Pod, Service, from_dict, kind_info, load_manifests
 from .apiserver import AdmissionPlugin, ApiServer, default_plugins
 from .client import Client, EventRecorder, EventSink, InformerFactory
 from .controllers import BUILTIN_CONTROLLERS, ControllerContext
@@ -33,6 +33,7 @@ from .controllers.deployment import rollback
 from .errors import AlreadyExists, KubeActorsError, NotFound
 from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
+from .proxy import DataPlane, KubeProxy
 from .reconcile import ControllerSpec, spawn_controller
 from .runtime import ContainerRuntime, ContainerState, FakeRuntime
 from .scheduler import Scheduler, SchedulerSettings
@@ -74,6 +75,7 @@ class Cluster:
         scheduler: SchedulerSettings | bool = True,
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
+        proxy_bind: bool | None = None,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -117,6 +119,9 @@ class Cluster:
         self._scheduler_settings = scheduler or None
         self._scheduler: ActorRef | None = None
         self._runtime_releases: list[anyio.Event] = []
+        # kube-proxy's data plane binds sockets only where pods serve real ones.
+        self._proxy_bind = runtime == "subprocess" if proxy_bind is None else proxy_bind
+        self._data_plane: DataPlane | None = None
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -253,7 +258,20 @@ class Cluster:
         )
         self._nodes[config.name] = handle
         await self._start_kubelet(handle)
+        await self._start_proxy(handle)
         return config.name
+
+    async def _start_proxy(self, handle: NodeHandle) -> None:
+        if self._data_plane is None:
+            plane = DataPlane(bind=self._proxy_bind)
+            release = anyio.Event()
+            self._runtime_releases.append(release)
+            await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")
+            self._data_plane = plane
+        client, plane, node = self.client, self._data_plane, handle.config.name
+        await self.system.spawn(
+            lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
+        )
 
     async def _start_kubelet(self, handle: NodeHandle) -> None:
         link, runtime, config = handle.link, handle.runtime, handle.config
@@ -457,6 +475,53 @@ class Cluster:
         """The Events about ``obj``, oldest first."""
         return await _verbs.events_for(self.client, obj)
 
+    async def expose(
+        self,
+        kind: str | type[Any],
+        name: str,
+        *,
+        port: int | None = None,
+        target_port: IntOrString | None = None,
+        type: str = "ClusterIP",
+        service_name: str | None = None,
+        protocol: str | None = None,
+        namespace: str = "default",
+        session_affinity: str | None = None,
+    ) -> Service:
+        """``kubectl expose deployment hello --type=NodePort --port=8080``, with its
+        defaults: the Service is named like the object and selects what it selects."""
+        return await _services.expose(
+            self.client,
+            kind,
+            name,
+            port=port,
+            target_port=target_port,
+            type=type,
+            service_name=service_name,
+            protocol=protocol,
+            namespace=namespace,
+            session_affinity=session_affinity,
+        )
+
+    async def resolve(self, name: str) -> str:
+        """The address ``name.namespace[.svc.cluster.local]`` resolves to: the ClusterIP (the
+        first ready Pod's IP for a headless Service; see ``resolve_all``)."""
+        found = await _services.resolve_all(self.client, name)
+        if not found:
+            raise NotFound(f"{name} resolves to no address (a headless Service, no ready Pod)")
+        return found[0]
+
+    async def resolve_all(self, name: str) -> list[str]:
+        """Every address ``name`` resolves to (all ready Pods of a headless Service)."""
+        return await _services.resolve_all(self.client, name)
+
+    @property
+    def data_plane(self) -> DataPlane:
+        """The host's kube-proxy data plane: its service table, listeners, statistics."""
+        if self._data_plane is None:
+            raise KubeActorsError("the cluster has no nodes, so no kube-proxy")
+        return self._data_plane
+
     def _namespace_of(self, kind: type[Any], namespace: str) -> str:
         return namespace if kind_info(kind).namespaced else ""
 
@@ -466,13 +531,12 @@ class Cluster:
 
 
 async def _hold(
-    resource: contextlib.AbstractAsyncContextManager[Any],
+    runtime: contextlib.AbstractAsyncContextManager[Any],
     release: anyio.Event,
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Enter ``resource`` in this task, report it ready, leave it once released."""
-    async with resource:
+    async with runtime:
         task_status.started()
         await release.wait()
 
