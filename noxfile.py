@@ -36,5 +36,12 @@ def imports(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
-    for module in ("benchmarks.actors", "benchmarks.watch_fanout"):
+    for module in (
+        "benchmarks.actors",
+        "benchmarks.watch_fanout",
+        "benchmarks.apiserver",
+        "benchmarks.runtime",
+        "benchmarks.nodes",
+        "benchmarks.scheduler",
+    ):
         session.run("python", "-m", module, *session.posargs)
