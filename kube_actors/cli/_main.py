@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
+from ..cluster import Cluster
+from ..scheduler._perf import add_arguments as add_scheduler_arguments
+from ..scheduler._perf import main as bench_scheduler
 from ._demo import demo
 from ._logging import configure_logging
 from ._walkthrough import walkthrough
@@ -32,6 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--trace", action="store_true", help="then print the ten steps from the message trace"
     )
     commands.add_parser("actors", help="the actor runtime at work: mailboxes, supervision, time")
+    bench = commands.add_parser("bench", help="benchmarks").add_subparsers(
+        dest="benchmark", required=True
+    )
+    add_scheduler_arguments(
+        bench.add_parser("scheduler", help="scheduler_perf's workloads: pods/s, framework and e2e")
+    )
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     if args.command == "demo":
@@ -41,4 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     elif args.command == "actors":
         demo(Console())
+    elif args.command == "bench" and args.benchmark == "scheduler":
+        return bench_scheduler(args, lambda settings: Cluster(scheduler=settings, controllers=()))
     return 0

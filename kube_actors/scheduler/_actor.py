@@ -10,7 +10,7 @@ Event and a ``PodScheduled=False`` condition with Kubernetes' message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -49,11 +49,19 @@ __all__ = ["Scheduler", "SchedulerSettings"]
 _BATCH = 64
 
 
+def _profiles(value: Iterable[Profile]) -> tuple[Profile, ...]:
+    return tuple(value)
+
+
+def _factories(value: Mapping[str, PluginFactory]) -> Mapping[str, PluginFactory]:
+    return FrozenDict(value)
+
+
 @attrs.frozen(kw_only=True)
 class SchedulerSettings:
     """KubeSchedulerConfiguration, in short."""
 
-    profiles: tuple[Profile, ...] = attrs.field(default=(Profile(),), converter=tuple)
+    profiles: tuple[Profile, ...] = attrs.field(default=(Profile(),), converter=_profiles)
     #: None: Kubernetes' adaptive default.
     percentage_of_nodes_to_score: int | None = None
     pod_initial_backoff_seconds: float = 1.0
@@ -61,7 +69,7 @@ class SchedulerSettings:
     pod_max_in_unschedulable_pods_duration: float = 300.0
     #: The user's own plugins, by name (enable them in a profile).
     out_of_tree: Mapping[str, PluginFactory] = attrs.field(
-        default=FrozenDict(), converter=FrozenDict
+        default=FrozenDict(), converter=_factories
     )
     #: Record ``Scheduled`` / ``FailedScheduling`` Events.
     events: bool = True

@@ -13,7 +13,7 @@ enabled default plugin only changes its weight)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -51,17 +51,25 @@ DEFAULT_PLUGINS: tuple[PluginRef, ...] = (
 )
 
 
-def _refs(value: Any) -> tuple[PluginRef, ...]:
+def _refs(value: Iterable[PluginRef | str]) -> tuple[PluginRef, ...]:
     return tuple(PluginRef(v) if isinstance(v, str) else v for v in value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _args(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return FrozenDict(value)
 
 
 @attrs.frozen(kw_only=True)
 class Profile:
     scheduler_name: str = DEFAULT_SCHEDULER_NAME
     enabled: tuple[PluginRef, ...] = attrs.field(default=(), converter=_refs)
-    disabled: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    disabled: tuple[str, ...] = attrs.field(default=(), converter=_names)
     #: Arguments by plugin name (e.g. ``NodeResourcesFitArgs``); None means the defaults.
-    plugin_args: Mapping[str, Any] = attrs.field(default=FrozenDict(), converter=FrozenDict)
+    plugin_args: Mapping[str, Any] = attrs.field(default=FrozenDict(), converter=_args)
 
     def plugins(self) -> tuple[PluginRef, ...]:
         """The plugins this profile runs, in order, each with its weight resolved."""

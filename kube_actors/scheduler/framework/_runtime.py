@@ -374,7 +374,11 @@ class Framework:
         limit = num_feasible_nodes_to_find(n, self.percentage_of_nodes_to_score)
         positions, evaluated = self.find_feasible(state, pod, start % n, limit)
         if len(positions) == 0:
-            return FitError(n, self.diagnose(state, pod))
+            statuses = self.diagnose(state, pod)
+            for status in statuses.values():
+                if status.code is Code.ERROR:  # a plugin failed: retry with back-off
+                    return status
+            return FitError(n, statuses)
         nodes = snapshot.nodes
         if len(positions) == 1:
             one = np.zeros(1, np.int64)

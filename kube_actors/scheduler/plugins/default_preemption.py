@@ -5,8 +5,10 @@ For each node where preemption might help (its Filter status was ``Unschedulable
 then give back as many of them as still let it fit, most important first: the rest are the
 victims. Among the candidate nodes, pick as Kubernetes' ``pickOneNodeForPreemption`` does:
 the lowest highest-priority victim, then the lowest sum of priorities, then the fewest
-victims, then the latest start of the highest-priority victims, then the first. Then set the
-pod's ``nominatedNodeName`` and delete the victims gracefully.
+victims, then the latest start of the highest-priority victims, then the first. As in
+Kubernetes, the dry runs start at a random node and stop once 10 % of the nodes (at least
+100) are candidates. Then set the pod's ``nominatedNodeName`` and delete the victims
+gracefully.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ..framework import (
     fit_message,
 )
 
-__all__ = ["Candidate", "DefaultPreemption"]
+__all__ = ["Candidate", "DefaultPreemption", "num_candidates", "pick_one"]
 
 NOT_HELPFUL = "Preemption is not helpful for scheduling"
 _OFFSET = 2**31  # MaxInt32 + 1: makes every priority positive before summing
@@ -96,9 +98,17 @@ class DefaultPreemption:
     def find_candidates(
         self, state: CycleState, pod: PodInfo, statuses: NodeToStatus
     ) -> tuple[list[Candidate], NodeToStatus]:
+        """Dry runs from a random node on, until enough candidates are found (10 % of the
+        nodes, at least 100: DefaultPreemptionArgs' defaults)."""
         candidates: list[Candidate] = []
         dry_run: NodeToStatus = {}
-        for node in self.handle.snapshot.nodes:
+        nodes = self.handle.snapshot.nodes
+        wanted = num_candidates(len(nodes))
+        offset = self.handle.random.randrange(len(nodes)) if nodes else 0
+        for i in range(len(nodes)):
+            if len(candidates) >= wanted:
+                break
+            node = nodes[(offset + i) % len(nodes)]
             status = statuses.get(node.name)
             if status is not None and status.code is Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
                 dry_run[node.name] = Status.unresolvable(NOT_HELPFUL)
@@ -155,6 +165,16 @@ class DefaultPreemption:
         except ApiError as error:
             return str(error)
         return None
+
+
+MIN_CANDIDATE_NODES_PERCENTAGE = 10
+MIN_CANDIDATE_NODES_ABSOLUTE = 100
+
+
+def num_candidates(num_nodes: int) -> int:
+    """How many candidate nodes a preemption looks for (``calculateNumCandidates``)."""
+    wanted = num_nodes * MIN_CANDIDATE_NODES_PERCENTAGE // 100
+    return min(max(wanted, MIN_CANDIDATE_NODES_ABSOLUTE), num_nodes)
 
 
 def pick_one(candidates: Sequence[Candidate]) -> Candidate:
