@@ -212,14 +212,28 @@ class DataPlane:
         task.add_done_callback(self._connecting.discard)
 
     async def _connect(self, inbound: _Pipe, backend: Backend) -> None:
+        """Connect to ``backend``; if it refuses (a process not listening yet, or gone), try
+        the next endpoints as kube-proxy's userspace mode did, then reset the client."""
         loop = asyncio.get_running_loop()
-        try:
-            await loop.create_connection(lambda: _Pipe(self, backend, peer=inbound), *backend)
-        except OSError:
-            self._refused += 1
-            inbound.abort()  # the endpoint refused: reset the client, as a dead pod would
+        tried = {backend}
+        while True:
+            try:
+                await loop.create_connection(
+                    lambda b=backend: _Pipe(self, b, peer=inbound),  # type: ignore[misc]
+                    *backend,
+                )
+            except OSError:
+                peer = inbound.transport_info("peername")
+                retry = self._pick(inbound.address, peer[0] if peer else "")
+                if retry is None or retry in tried or inbound.closed:
+                    self._refused += 1
+                    inbound.abort()
+                    return
+                tried.add(retry)
+                backend = retry
+                continue
+            inbound.resume()
             return
-        inbound.resume()
 
 
 class _Pipe(asyncio.Protocol):

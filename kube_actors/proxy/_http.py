@@ -31,13 +31,20 @@ class HttpResponse:
 async def http_get(
     host: str, port: int, path: str = "/", *, timeout: float = 5.0, local_host: str | None = None
 ) -> HttpResponse:
-    """``GET path`` from ``host:port`` on a new connection (from ``local_host`` if given)."""
+    """``GET path`` from ``host:port`` on a new connection (from ``local_host`` if given).
+    A refused connection raises ``ConnectionRefusedError``."""
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: kube-actors\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
     with anyio.fail_after(timeout):
-        async with await anyio.connect_tcp(host, port, local_host=local_host) as stream:
+        try:
+            stream = await anyio.connect_tcp(host, port, local_host=local_host)
+        except OSError as error:
+            if isinstance(error.__cause__, ConnectionRefusedError):
+                raise error.__cause__ from None  # refused, plainly: no Service endpoint
+            raise
+        async with stream:
             await stream.send(request)
             chunks = []
             while True:
