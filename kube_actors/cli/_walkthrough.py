@@ -25,6 +25,7 @@ from ..actors import Trace, TraceRecord, run, wall_clock
 from ..api import (
     Binding,
     Container,
+    ContainerPort,
     Create,
     Delete,
     Deployment,
@@ -36,9 +37,11 @@ from ..api import (
     PodSpec,
     PodTemplateSpec,
     ReplicaSet,
+    Service,
     UpdateStatus,
 )
 from ..kubelet import KubeletTimings
+from ..proxy import served_by
 
 __all__ = ["walkthrough"]
 
@@ -46,7 +49,8 @@ NAME = "hello-nginx"
 
 
 def _deployment(replicas: int) -> Deployment:
-    """What ``kubectl create deployment hello-nginx --image=nginx --replicas=2`` sends."""
+    """What ``kubectl create deployment hello-nginx --image=nginx --port=8080 --replicas=2``
+    sends."""
     labels = {"app": NAME}
     return Deployment(
         metadata=ObjectMeta(name=NAME, namespace="default", labels=labels),
@@ -55,7 +59,15 @@ def _deployment(replicas: int) -> Deployment:
             selector=LabelSelector(match_labels=labels),
             template=PodTemplateSpec(
                 metadata=ObjectMeta(labels=labels),
-                spec=PodSpec(containers=[Container(name="nginx", image="nginx")]),
+                spec=PodSpec(
+                    containers=[
+                        Container(
+                            name="nginx",
+                            image="nginx",
+                            ports=[ContainerPort(container_port=8080)],
+                        )
+                    ]
+                ),
             ),
         ),
     )
@@ -104,6 +116,28 @@ async def _pods_until(
             stream.close()
 
 
+async def _expose(screen: _Screen, cluster: Cluster, runtime: str) -> None:
+    """``kubectl expose``, then real HTTP requests through the NodePort (real processes)."""
+    screen.command(f"kubectl expose deployment {NAME} --type=NodePort --port=8080")
+    service = await cluster.expose("deployment", NAME, type="NodePort", port=8080)
+    screen.text(f"service/{NAME} exposed")
+    screen.command("kubectl get services")
+    screen.table(Service, await cluster.client.list(Service, namespace="default"))
+    screen.command(f"nslookup {NAME}.default.svc.cluster.local   # in-process resolution")
+    screen.text(await cluster.resolve(f"{NAME}.default.svc.cluster.local"))
+    if runtime != "subprocess":
+        return  # fake containers serve no sockets: the proxy keeps its table only
+    plane, key = cluster.data_plane, ("default", NAME, "")
+    with anyio.fail_after(30):
+        while key not in plane.table.entries or len(plane.table.entries[key].endpoints) < 5:
+            await plane.wait_changed()
+    node_port = service.spec.ports[0].node_port
+    assert node_port is not None  # a NodePort Service always gets one
+    screen.command(f"for i in $(seq 6); do curl -s http://127.0.0.1:{node_port}/; done")
+    for pod in await served_by("127.0.0.1", node_port, 6):
+        screen.text(f"GET http://127.0.0.1:{node_port}/ -> served by {pod}")
+
+
 async def _available(cluster: Cluster, replicas: int) -> None:
     def ready(d: Deployment) -> bool:
         s = d.status
@@ -145,7 +179,7 @@ async def _story(console: Console, runtime: str, trace: bool) -> None:
         screen.command("kubectl get nodes")
         screen.table(Node, await cluster.client.list(Node))
 
-        screen.command(f"kubectl create deployment {NAME} --image=nginx --replicas=2")
+        screen.command(f"kubectl create deployment {NAME} --image=nginx --port=8080 --replicas=2")
         await cluster.apply(_deployment(2))
         screen.text(f"deployment.apps/{NAME} created")
         await _available(cluster, 2)
@@ -176,6 +210,8 @@ async def _story(console: Console, runtime: str, trace: bool) -> None:
         await _available(cluster, 5)
         screen.command("kubectl get replicasets")
         screen.table(ReplicaSet, await cluster.client.list(ReplicaSet, namespace="default"))
+
+        await _expose(screen, cluster, runtime)
 
         victim = (await _get_pods(cluster))[0].metadata.name
         screen.command(f"kubectl delete pod {victim}")

@@ -26,13 +26,15 @@ def test_the_walkthrough_runs_the_concept_docs_story_and_its_ten_steps() -> None
     text = out.getvalue()
     for command in (
         "kubectl get nodes",
-        "kubectl create deployment hello-nginx --image=nginx --replicas=2",
+        "kubectl create deployment hello-nginx --image=nginx --port=8080 --replicas=2",
         "kubectl describe pod hello-nginx-",
         "kubectl scale deployment hello-nginx --replicas=5",
         "kubectl rollout status deployment/hello-nginx",
     ):
         assert command in text
     assert 'deployment "hello-nginx" successfully rolled out' in text
+    assert "kubectl expose deployment hello-nginx --type=NodePort --port=8080" in text
+    assert "NodePort  127.10.0.1" in text
     assert "Successfully assigned default/hello-nginx-" in text
     assert "NotReady" in text  # the stopped node
     assert "Terminating" in text  # its pods, evicted
