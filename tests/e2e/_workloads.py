@@ -173,8 +173,9 @@ class PodWatch:
         self.check = check
         self.events = 0
 
-    async def start(self, cluster: Cluster, group: TaskGroup, app: str) -> None:
-        selector = {"app": app}
+    async def start(self, cluster: Cluster, group: TaskGroup, app: str | None = None) -> None:
+        """Follow the Pods labelled ``app`` (every Pod of the namespace if None)."""
+        selector = {"app": app} if app is not None else None
         page = await cluster.client.list_page(Pod, namespace=NS, label_selector=selector)
         self.pods = {p.metadata.name: p for p in page.items}
         stream = await cluster.client.watch(
