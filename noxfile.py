@@ -43,5 +43,7 @@ def bench(session: nox.Session) -> None:
         "benchmarks.runtime",
         "benchmarks.nodes",
         "benchmarks.scheduler",
+        "benchmarks.workloads",
+        "benchmarks.services",
     ):
         session.run("python", "-m", module, *session.posargs)
