@@ -38,6 +38,7 @@ from kube_actors.api import (
     controller_of,
     get_condition,
 )
+from kube_actors.client import ignore_not_found
 from kube_actors.controllers.deployment import rollback
 from kube_actors.errors import BadRequest, NotFound
 
@@ -196,6 +197,17 @@ class Workloads(RuleBasedStateMachine):
     def create_deployment(self, name: str, replicas: int) -> None:
         if name in self.deployments:
             return
+        if name in self.gone_deployments:
+
+            async def previous() -> Deployment | None:
+                return await ignore_not_found(
+                    self.cluster.client.get(Deployment, name, namespace=NS)
+                )
+
+            if self.run(previous) is not None:
+                # A Foreground delete still waits for Pods stuck terminating on a stopped
+                # node (as in Kubernetes): the name cannot be used again yet.
+                return
         d = deployment(name, replicas, image=IMAGES[0], max_surge=1, max_unavailable=1)
         self.deployments[name] = DeploymentModel(replicas=replicas, image=IMAGES[0])
         self.step(lambda: self.cluster.client.create(d))
