@@ -129,22 +129,10 @@ class ApiError(KubeActorsError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
 
-    @property
-    def resource(self) -> str:
-        """The resource as Kubernetes' messages name it: ``pods``, ``deployments.apps``."""
-        plural = _plural(self.kind)
-        return f"{plural}.{self.group}" if self.group else plural
 
-
-def _plural(kind: str) -> str:
-    lower = kind.lower()
-    if not lower:
-        return lower
-    if lower.endswith("s"):
-        return lower + "es"
-    if lower.endswith("y") and lower[-2:-1] not in "aeiou":
-        return lower[:-1] + "ies"
-    return lower + "s"
+def _qualified(resource: str, group: str) -> str:
+    """A resource as Kubernetes' messages name it: ``pods``, ``deployments.apps``."""
+    return f"{resource}.{group}" if group else resource
 
 
 class BadRequest(ApiError):
@@ -162,11 +150,11 @@ class NotFound(ApiError):
     reason = "NotFound"
 
     @classmethod
-    def for_object(cls, kind: str, name: str, *, group: str = "") -> NotFound:
-        err = cls("", kind=kind, name=name, group=group)
-        err.message = f'{err.resource} "{name}" not found'
-        err.args = (err.message,)
-        return err
+    def for_object(cls, resource: str, name: str, *, kind: str = "", group: str = "") -> NotFound:
+        """Kubernetes' wording: ``deployments.apps "web" not found`` (``resource`` is the
+        plural the kind registry knows)."""
+        message = f'{_qualified(resource, group)} "{name}" not found'
+        return cls(message, kind=kind, name=name, group=group)
 
 
 class MethodNotSupported(ApiError):
@@ -179,11 +167,12 @@ class AlreadyExists(ApiError):
     reason = "AlreadyExists"
 
     @classmethod
-    def for_object(cls, kind: str, name: str, *, group: str = "") -> AlreadyExists:
-        err = cls("", kind=kind, name=name, group=group)
-        err.message = f'{err.resource} "{name}" already exists'
-        err.args = (err.message,)
-        return err
+    def for_object(
+        cls, resource: str, name: str, *, kind: str = "", group: str = ""
+    ) -> AlreadyExists:
+        """Kubernetes' wording: ``pods "web" already exists``."""
+        message = f'{_qualified(resource, group)} "{name}" already exists'
+        return cls(message, kind=kind, name=name, group=group)
 
 
 class Conflict(ApiError):

@@ -703,15 +703,11 @@ def _resource(info: KindInfo) -> str:
 
 
 def _not_found(info: KindInfo, name: str) -> NotFound:
-    return NotFound(
-        f'{_resource(info)} "{name}" not found', kind=info.kind, name=name, group=info.group
-    )
+    return NotFound.for_object(info.plural, name, kind=info.kind, group=info.group)
 
 
 def _already_exists(info: KindInfo, name: str) -> AlreadyExists:
-    return AlreadyExists(
-        f'{_resource(info)} "{name}" already exists', kind=info.kind, name=name, group=info.group
-    )
+    return AlreadyExists.for_object(info.plural, name, kind=info.kind, group=info.group)
 
 
 def _conflict(info: KindInfo, name: str) -> Conflict:

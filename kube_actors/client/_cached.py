@@ -49,7 +49,7 @@ class CachedReader:
         obj = informer.indexer.get(name, namespace)
         if obj is None:
             info = kind_info(kind)
-            raise NotFound.for_object(info.kind, name, group=info.group)
+            raise NotFound.for_object(info.plural, name, kind=info.kind, group=info.group)
         return obj
 
     async def list(

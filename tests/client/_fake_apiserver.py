@@ -179,7 +179,7 @@ class FakeApiServer(Actor):
         try:
             return self.objects[(kind, namespace, name)]
         except KeyError:
-            raise NotFound.for_object(kind.kind, name) from None
+            raise NotFound.for_object(kind_info(kind).plural, name, kind=kind.kind) from None
 
     def _current(self, obj: Any) -> Any:
         meta = obj.metadata
@@ -192,7 +192,7 @@ class FakeApiServer(Actor):
         meta = obj.metadata
         name = meta.name or f"{meta.generate_name}{next(self._names)}"
         if (type(obj), meta.namespace, name) in self.objects:
-            raise AlreadyExists.for_object(obj.kind, name)
+            raise AlreadyExists.for_object(kind_info(type(obj)).plural, name, kind=obj.kind)
         uid = f"uid-{self.revision + 1}"
         return self._write(
             "ADDED", attrs.evolve(obj, metadata=attrs.evolve(meta, name=name, uid=uid))
