@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from ._faults import Faults, InterceptedClient
 from .actors import ActorRef
 from .api import Watch, WatchEvent, WatchStream
-from .client import Client
 from .errors import ServiceUnavailable
 
 __all__ = ["NodeLink"]
 
 
-class NodeLink(Client):
-    """A ``Client`` that can be partitioned from the apiserver."""
+class NodeLink(InterceptedClient):
+    """A kubelet's ``Client`` (component ``kubelet/<node>``, so faults reach it too) that can
+    be partitioned from the apiserver."""
 
-    def __init__(self, apiserver: ActorRef, *, node: str) -> None:
-        super().__init__(apiserver)
+    def __init__(self, apiserver: ActorRef, *, node: str, faults: Faults | None = None) -> None:
+        super().__init__(apiserver, component=f"kubelet/{node}", faults=faults or Faults())
         self.node = node
         self.partitioned = False
         self._streams: list[_LinkStream] = []

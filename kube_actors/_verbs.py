@@ -32,15 +32,21 @@ Condition = str | Callable[[Any], bool]
 
 
 def _predicate(condition: Condition) -> Callable[[Any], bool]:
+    """``condition`` as a test of an object: kubectl's ``--for`` forms, or the callable."""
     if callable(condition):
         return condition
-    kind, _, wanted = condition.partition("=")
-    wanted = wanted or "True"
+    text = condition.removeprefix("condition=")
+    kind, _, wanted = text.partition("=")
+    if not kind:
+        raise ValueError(f"condition {condition!r} names no condition type")
+    kind, wanted = kind.lower(), (wanted or "True").lower()
 
     def holds(obj: Any) -> bool:
         status = getattr(obj, "status", None)
-        found = get_condition(getattr(status, "conditions", ()), kind)
-        return found is not None and found.status == wanted
+        for found in getattr(status, "conditions", ()):
+            if found.type.lower() == kind:
+                return bool(found.status.lower() == wanted)
+        return False
 
     return holds
 

@@ -1,40 +1,51 @@
 """``Cluster``: a Kubernetes cluster in this process, the one place that wires components.
 
-So far it runs the control plane — the etcd actor and the apiserver actor — and hands out a
-``Client``; nodes, the scheduler and the controllers join it as they are built::
+It runs the control plane (etcd, the apiserver, the controllers, the scheduler) and nodes
+(a kubelet, a container runtime and a kube-proxy each), offers kubectl's verbs, runs user
+controllers next to the built-in ones, and is where faults are injected::
 
-    async with Cluster(seed=1) as cluster:
-        await cluster.apply("demo.yaml")
-        pods = await cluster.client.list(Pod, namespace="default")
+    async with Cluster(nodes=3, clock="virtual", seed=1) as cluster:
+        for result in await cluster.apply("demo.yaml"):
+            print(result)                      # deployment.apps/hello created
+        await cluster.wait_for(Deployment, "hello", condition="Available")
+        with cluster.faults.conflicts(component="deployment-controller", probability=0.3):
+            await cluster.scale(Deployment, "hello", 5)
+            await cluster.settle()
+
+``Cluster(...).sync()`` drives the same cluster from synchronous code (see ``_sync``).
+
+Every component talks to the apiserver through a client of its own, named after it, so a
+fault can be aimed at one component (see ``_faults``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
 import anyio
 import anyio.abc
-import attrs
 
-from . import _services, _verbs
+from . import _apply, _services, _verbs
+from ._apply import ApplyResult, Source
+from ._faults import USER, CrashRequested, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config
+from ._sync import SyncCluster
 from ._verbs import Condition
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from .api import Deployment, Event, IntOrString, Pod, Service, from_dict, kind_info, load_manifests
+from .api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from .apiserver import AdmissionPlugin, ApiServer, default_plugins
 from .client import Client, EventRecorder, EventSink, InformerFactory
 from .controllers import BUILTIN_CONTROLLERS, ControllerContext
 from .controllers.deployment import rollback
-from .errors import AlreadyExists, KubeActorsError, NotFound
+from .errors import KubeActorsError, NotFound
 from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from .proxy import DataPlane, KubeProxy
-from .reconcile import ControllerSpec, spawn_controller
+from .reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from .runtime import ContainerRuntime, ContainerState, FakeRuntime
 from .scheduler import Scheduler, SchedulerSettings
 
@@ -42,18 +53,22 @@ __all__ = ["Cluster"]
 
 T = TypeVar("T")
 
-#: What ``apply`` takes: a path, YAML text, a manifest dict, an object, or several of these.
-Source = str | os.PathLike[str] | Mapping[str, Any] | object
+#: What ``add_controller`` runs: a spec, a reconciler, or a maker of one given its client.
+ControllerArg = ControllerSpec | Reconciler | Callable[[Client], Reconciler]
 
 
 class Cluster:
-    """A control plane (etcd and the apiserver) on one actor system.
+    """A Kubernetes cluster on one actor system; use it as an async context manager.
 
-    ``store``: "memory" (the default) or a ``Backend`` instance, which survives a
-    ``restart_control_plane()``. ``clock``: None runs on whatever loop is running; "virtual"
-    or "real" also check that it is the right kind (virtual time needs
-    ``kube_actors.actors.run`` or the pytest setup to provide its loop). ``seed`` feeds the
-    one random source (names, uids); ``trace=True`` records every message.
+    ``nodes``: how many (``control-plane``, ``node-1``...) or ``NodeConfig`` descriptions
+    (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
+    ``ContainerRuntime`` per node. ``store``: "memory" (the default) or a ``Backend``
+    instance, which survives a ``restart_control_plane()``. ``clock``: None runs on whatever
+    loop is running; "virtual" or "real" also check that it is the right kind (virtual time
+    needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
+    ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
+    message. ``scheduler``: settings (profiles, plugin weights), or False for none.
+    ``controllers``: the names of the built-in controllers to run (default: all).
     """
 
     def __init__(
@@ -85,6 +100,10 @@ class Cluster:
         self.clock = clock
         self.seed = seed
         self.system = ActorSystem(seed=seed, trace=trace)
+        #: The faults in force: ``cluster.faults.conflicts(component=..., probability=...)``.
+        self.faults = Faults(seed)
+        # Every component's client, to point at a restarted apiserver.
+        self._clients: list[InterceptedClient] = []
         self._admission = (
             tuple(admission)
             if admission is not None
@@ -184,44 +203,132 @@ class Cluster:
             name="kube-apiserver",
         )
         if self._client is None:
-            self._client = Client(self._apiserver)
+            self._client = self.client_for(USER)
         else:
-            # Keep the one Client everyone holds: informers built on it re-watch or re-list.
-            self._client.apiserver = self._apiserver
-            for handle in self._nodes.values():
-                handle.link.apiserver = self._apiserver
-        client = self._client
+            # Keep the clients everyone holds: informers built on them re-watch or re-list.
+            for client in self._clients:
+                client.apiserver = self._apiserver
         if "event-broadcaster" not in self.system:
+            sink_client = self.client_for("event-broadcaster")
             self._events = await self.system.spawn(
-                lambda: EventSink(client), name="event-broadcaster"
+                lambda: EventSink(sink_client), name="event-broadcaster"
             )
 
+    def client_for(self, component: str) -> Client:
+        """A client of the apiserver for ``component``: what it sends passes the faults
+        aimed at that name (``cluster.faults``). Each component of the cluster has one."""
+        client = InterceptedClient(self.apiserver, component=component, faults=self.faults)
+        self._clients.append(client)
+        return client
+
     async def _start_controllers(self) -> None:
-        self._informers = InformerFactory(self.client)
-        context = ControllerContext(
-            client=self.client,
-            informers=self._informers,
-            recorder=self.event_recorder,
-            node_monitor_grace_period=self._node_monitor_grace_period,
-        )
+        # The controllers share informers, as in kube-controller-manager; each writes
+        # through a client of its own.
+        self._informers = InformerFactory(self.client_for("kube-controller-manager"))
         for name in self._controller_names:
+            context = ControllerContext(
+                client=self.client_for(f"{name}-controller"),
+                informers=self._informers,
+                recorder=self.event_recorder,
+                node_monitor_grace_period=self._node_monitor_grace_period,
+            )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 
     async def _start_scheduler(self) -> None:
         settings = self._scheduler_settings
         if settings is None:
             return
-        client = self.client
+        client = self.client_for("kube-scheduler")
         self._scheduler = await self.system.spawn(
             lambda: Scheduler(client, settings), name="kube-scheduler"
         )
 
-    async def add_controller(self, spec: ControllerSpec) -> ActorRef:
-        """Run a controller (a built-in one, or your own ``Reconciler`` in a spec) with the
-        cluster's shared informers, work queue semantics and back-off."""
+    async def add_controller(
+        self,
+        controller: ControllerArg,
+        *,
+        for_: type[Any] | None = None,
+        owns: Iterable[type[Any]] = (),
+        watches: Iterable[WatchSource] = (),
+        name: str | None = None,
+        workers: int = 1,
+    ) -> ActorRef:
+        """Run a controller with the cluster's shared informers, work queue and back-off,
+        as the actor ``controller/<name>``.
+
+        Either a ``ControllerSpec``, or a reconciler with what it watches::
+
+            await cluster.add_controller(WorkerPoolReconciler, for_=WorkerPool,
+                                         owns=[Deployment, Service])
+
+        ``controller`` is then a ``Reconciler``, or something that makes one from a
+        ``Client`` (a class taking the client, say): that client is the controller's own,
+        component ``<name>-controller`` for fault injection. ``name`` defaults to the kind
+        reconciled, lowercased; ``watches`` pairs kinds with map functions
+        (``obj -> Iterable[Request]``) or event handlers.
+        """
         if self._informers is None:
             raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
+        if isinstance(controller, ControllerSpec):
+            if for_ is not None or owns or watches or name is not None or workers != 1:
+                raise TypeError(
+                    "add_controller takes a ControllerSpec alone: for_, owns, watches, name "
+                    "and workers are its fields"
+                )
+            spec = controller
+        else:
+            spec = self._spec_of(controller, for_, owns, watches, name, workers)
+        for kind, _ in spec.sources():
+            _check_registered(kind)
         return await spawn_controller(self.system, spec, self._informers)
+
+    def _spec_of(
+        self,
+        controller: Reconciler | Callable[[Client], Reconciler],
+        for_: type[Any] | None,
+        owns: Iterable[type[Any]],
+        watches: Iterable[WatchSource],
+        name: str | None,
+        workers: int,
+    ) -> ControllerSpec:
+        if for_ is None:
+            raise TypeError("add_controller needs for_=, the kind the reconciler reconciles")
+        _check_registered(for_)
+        name = name or kind_info(for_).kind.lower()
+        reconciler: Reconciler
+        if isinstance(controller, type) or not hasattr(controller, "reconcile"):
+            reconciler = controller(self.client_for(f"{name}-controller"))
+        else:
+            reconciler = controller
+        return ControllerSpec(
+            for_=for_,
+            owns=owns,
+            watches=watches,
+            reconciler=reconciler,
+            name=name,
+            workers=workers,
+        )
+
+    @property
+    def informers(self) -> InformerFactory:
+        """The informers the controllers share: ``cluster.informers.informer(Pod).indexer``
+        is a cache of every Pod, kept current by one list and watch."""
+        if self._informers is None:
+            raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
+        return self._informers
+
+    @property
+    def actors(self) -> list[str]:
+        """The names of the running actors (``kube-apiserver``, ``controller/deployment``,
+        ``kubelet/node-1``, ``informers/pods``...), as ``crash`` takes them."""
+        return sorted(self.system.statistics())
+
+    async def crash(self, actor: str) -> None:
+        """Crash an actor, as if a message it handled had raised: its supervisor restarts
+        it with fresh state (a controller re-registers with its informers and reconciles
+        every object again). The crash happens when the actor takes the message, after the
+        messages already in its mailbox."""
+        await self.system.lookup(actor).tell(CrashRequested())
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.
@@ -253,13 +360,18 @@ class Cluster:
             config=config,
             index=index,
             runtime=runtime,
-            link=NodeLink(self.apiserver, node=config.name),
+            link=self._node_link(config.name),
             host_ip=host_ip(index),
         )
         self._nodes[config.name] = handle
         await self._start_kubelet(handle)
         await self._start_proxy(handle)
         return config.name
+
+    def _node_link(self, node: str) -> NodeLink:
+        link = NodeLink(self.apiserver, node=node, faults=self.faults)
+        self._clients.append(link)
+        return link
 
     async def _start_proxy(self, handle: NodeHandle) -> None:
         if self._data_plane is None:
@@ -268,7 +380,8 @@ class Cluster:
             self._runtime_releases.append(release)
             await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")
             self._data_plane = plane
-        client, plane, node = self.client, self._data_plane, handle.config.name
+        plane, node = self._data_plane, handle.config.name
+        client = self.client_for(f"kube-proxy/{node}")
         await self.system.spawn(
             lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
         )
@@ -389,25 +502,16 @@ class Cluster:
 
     # ------------------------------------------------------------------------ verbs
 
-    async def apply(self, source: Source | Iterable[Source]) -> list[Any]:
-        """Create each object, or replace it where it exists; returns them as stored.
+    async def apply(self, source: Source | Iterable[Source]) -> list[ApplyResult]:
+        """``kubectl apply``: create each object, or bring the stored one in line with it.
 
         ``source``: a manifest path, YAML text, a manifest dict, an API object, or a list of
-        these. (kubectl's three-way merge comes with the full ``apply``.)
+        these. Every object is checked before the first write, so bad input changes
+        nothing. Returns one ``ApplyResult`` per object, in order: ``.object`` as stored,
+        ``.action`` ("created", "configured" or "unchanged"), and ``str()`` as kubectl
+        prints it (``deployment.apps/hello created``).
         """
-        stored = []
-        for obj in _objects(source):
-            try:
-                stored.append(await self.client.create(obj))
-            except AlreadyExists:
-                current = await self.client.get(
-                    type(obj), obj.metadata.name, namespace=obj.metadata.namespace
-                )
-                meta = attrs.evolve(
-                    obj.metadata, resource_version=current.metadata.resource_version
-                )
-                stored.append(await self.client.update(attrs.evolve(obj, metadata=meta)))
-        return stored
+        return await _apply.apply(self.client, source)
 
     async def wait_for(
         self,
@@ -420,8 +524,9 @@ class Cluster:
     ) -> T:
         """Like ``kubectl wait --for=condition=...``: the object once ``condition`` holds.
 
-        ``condition``: a condition type ("Available", "Ready", "Complete", "Ready=False"),
-        "delete" (returns None once the object is gone), or a predicate on the object.
+        ``condition``: a condition type ("Available", "condition=Ready", "Ready=False";
+        types compare as kubectl compares them, ignoring case), "delete" (returns None once
+        the object is gone), or a predicate on the object.
         ``timeout`` is on the running clock; a ``TimeoutError`` says what was awaited.
         """
         namespace = self._namespace_of(kind, namespace)
@@ -529,6 +634,27 @@ class Cluster:
         """Wait until no component has work left and no timer is due within ``horizon``."""
         await self.system.settle(horizon, timeout=timeout)
 
+    def sync(self) -> SyncCluster:
+        """This cluster for synchronous code (scripts, notebooks), on a loop of its own::
+
+            with Cluster(nodes=2, clock="virtual").sync() as cluster:
+                print(cluster.apply("demo.yaml"))
+                cluster.wait_for(Deployment, "hello", condition="Available")
+
+        Every method is this class's own, run on that loop; see ``SyncCluster``.
+        """
+        return SyncCluster(self)
+
+
+def _check_registered(kind: type[Any]) -> None:
+    try:
+        kind_info(kind)
+    except KeyError:
+        raise KubeActorsError(
+            f"{kind.__name__} is not a registered kind: call "
+            f"kube_actors.api.register_kind({kind.__name__}) first"
+        ) from None
+
 
 async def _hold(
     runtime: contextlib.AbstractAsyncContextManager[Any],
@@ -539,15 +665,3 @@ async def _hold(
     async with runtime:
         task_status.started()
         await release.wait()
-
-
-def _objects(source: Source | Iterable[Source]) -> list[Any]:
-    if isinstance(source, str | os.PathLike):
-        return load_manifests(source)
-    if isinstance(source, Mapping):
-        return [from_dict(source)]
-    if attrs.has(type(source)):
-        return [source]
-    if isinstance(source, Iterable):
-        return [obj for item in source for obj in _objects(item)]
-    raise TypeError(f"cannot apply a {type(source).__name__}")
