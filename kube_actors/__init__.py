@@ -1,12 +1,28 @@
 """kube_actors: Kubernetes' control plane and nodes as asyncio actors in one Python process.
 
-The public face: ``Cluster``, ``Client``, the errors, ``__version__``. Everything else lives
-in the subpackages (``kube_actors.api`` for the kinds, ``kube_actors.actors`` for the runtime).
+The public face: ``Cluster`` (and ``SyncCluster``, what ``Cluster(...).sync()`` gives
+scripts), ``Client``, what ``Cluster.apply`` reports (``ApplyResult``), fault handles
+(``Fault``, ``Faults``), the errors, ``__version__``. Everything else lives in the
+subpackages (``kube_actors.api`` for the kinds, ``kube_actors.reconcile`` for the controller
+contract, ``kube_actors.actors`` for the runtime).
 """
 
 from . import errors as errors
+from ._apply import ApplyResult as ApplyResult
+from ._faults import Fault as Fault
+from ._faults import Faults as Faults
+from ._sync import SyncCluster as SyncCluster
 from ._version import __version__ as __version__
 from .client import Client as Client
 from .cluster import Cluster as Cluster
 
-__all__ = ["Client", "Cluster", "__version__", "errors"]
+__all__ = [
+    "ApplyResult",
+    "Client",
+    "Cluster",
+    "Fault",
+    "Faults",
+    "SyncCluster",
+    "__version__",
+    "errors",
+]

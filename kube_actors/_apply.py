@@ -11,8 +11,10 @@ before the first write, so a bad manifest changes nothing. Then, per object:
   controller's annotations, ``status``) stay. Built-in kinds get a strategic merge patch
   (lists of named items such as containers merge by name; removing an item from such a list
   is not modelled), user kinds a JSON merge patch, as kubectl sends for custom resources;
-- the apiserver writes nothing for a patch that changes nothing, so an unchanged
-  resourceVersion is how ``unchanged`` is told from ``configured``.
+- ``unchanged`` when the stored object, patched and defaulted here, would be the same (so
+  nothing is sent and a controller writing the object meanwhile cannot make it look
+  changed), or when the apiserver wrote nothing for the patch (same resourceVersion);
+  ``configured`` otherwise.
 
 Each result prints as kubectl does: ``deployment.apps/hello created``.
 """
@@ -28,7 +30,7 @@ import attrs
 
 from .api import PatchType, default, from_dict, kind_info, load_manifests, to_dict, validate
 from .client import Client
-from .errors import BadRequest, NotFound
+from .errors import ApiError, BadRequest, NotFound
 
 __all__ = ["LAST_APPLIED", "ApplyAction", "ApplyResult", "Source", "apply", "objects_of"]
 
@@ -118,7 +120,11 @@ async def _apply_one(client: Client, obj: Any) -> ApplyResult:
     patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = _dumps(
         configuration
     )
-    patch_type: PatchType = "strategic" if info.cls.__module__.startswith("kube_actors.") else "merge"
+    if _holds_already(current, patch):
+        return ApplyResult(object=current, action="unchanged")
+    patch_type: PatchType = (
+        "strategic" if info.cls.__module__.startswith("kube_actors.") else "merge"
+    )
     stored = await client.patch(
         type(obj), meta.name, patch, namespace=meta.namespace, patch_type=patch_type
     )
@@ -167,6 +173,27 @@ def _three_way_patch(last: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
         else:
             patch[key] = value
     return patch
+
+
+def _holds_already(current: Any, patch: Mapping[str, Any]) -> bool:
+    """Whether ``current`` would come out of the patch as it is (RFC 7386 merge, defaults)."""
+    try:
+        patched = default(from_dict(_merge(to_dict(current), patch)))
+    except ApiError:
+        return False  # let the apiserver say what is wrong
+    return bool(patched == current)
+
+
+def _merge(document: Any, patch: Any) -> Any:
+    if not isinstance(patch, Mapping):
+        return patch
+    merged = dict(document) if isinstance(document, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merge(merged.get(key), value)
+    return merged
 
 
 def _dumps(configuration: Mapping[str, Any]) -> str:
