@@ -107,7 +107,7 @@ def test_the_sample_runs(sample: Sample) -> None:
     for block in sample.blocks:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(compile(block.code, block.where, "exec"), namespace)
+            exec(compile(block.code, block.where, "exec", dont_inherit=True), namespace)
         if block.output is not None:
             assert _tidy(printed.getvalue()) == _tidy(block.output), block.where
 
