@@ -17,8 +17,10 @@ fault                  what the component sees
 =====================  ==============================================================
 ``conflicts``          an update, status update or patch fails with ``Conflict``
                        (409) before it reaches the apiserver: nothing is written
-``gone``               a watch from a resourceVersion fails with ``Gone`` (410):
-                       an informer re-lists
+``gone``               a watch from a resourceVersion fails with ``Gone`` (410), or
+                       an open watch ends with an ``ERROR`` 410 event instead of its
+                       next batch (the two ways an apiserver says it): an informer
+                       re-lists
 ``drop_events``        watch events vanish (a lagging watcher: the cache goes stale).
                        When the fault ends, each watch that lost events ends with
                        ``ERROR`` 410, as the apiserver tells a watcher that fell
@@ -183,7 +185,8 @@ class Faults:
         count: int | None = None,
         kind: type[Any] | None = None,
     ) -> Fault:
-        """Watches from a resourceVersion fail with ``Gone``, so informers re-list."""
+        """Watches from a resourceVersion fail with ``Gone``, and open watches end with an
+        ``ERROR`` 410 instead of their next batch, so informers re-list."""
         return self._add("gone", component, probability, count, kind)
 
     def drop_events(
@@ -277,6 +280,10 @@ class Faults:
         return await send(request)
 
     def _filter(self, stream: _FaultyStream, batch: Sequence[WatchEvent]) -> Sequence[WatchEvent]:
+        for fault in self._matching("gone", stream.component, stream.kind):
+            if fault.fires():
+                stream.expire()
+                return ()  # the watch ends here: the reader is told to list again
         drops = self._matching("drop_events", stream.component, stream.kind)
         copies = self._matching("duplicate_events", stream.component, stream.kind)
         if not drops and not copies:
