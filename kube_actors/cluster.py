@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import anyio
 import anyio.abc
@@ -513,6 +513,28 @@ class Cluster:
         """
         return await _apply.apply(self.client, source)
 
+    @overload
+    async def wait_for(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "default",
+        condition: Literal["delete"],
+        timeout: float = 60.0,
+    ) -> None: ...
+
+    @overload
+    async def wait_for(
+        self,
+        kind: type[T],
+        name: str,
+        *,
+        namespace: str = "default",
+        condition: str | Callable[[T], bool] = "Ready",
+        timeout: float = 60.0,
+    ) -> T: ...
+
     async def wait_for(
         self,
         kind: type[T],
@@ -521,7 +543,7 @@ class Cluster:
         namespace: str = "default",
         condition: Condition = "Ready",
         timeout: float = 60.0,
-    ) -> T:
+    ) -> T | None:
         """Like ``kubectl wait --for=condition=...``: the object once ``condition`` holds.
 
         ``condition``: a condition type ("Available", "condition=Ready", "Ready=False";
@@ -530,7 +552,7 @@ class Cluster:
         ``timeout`` is on the running clock; a ``TimeoutError`` says what was awaited.
         """
         namespace = self._namespace_of(kind, namespace)
-        obj: T = await _verbs.wait_for(
+        obj: T | None = await _verbs.wait_for(
             self.client, kind, name, namespace=namespace, condition=condition, timeout=timeout
         )
         return obj

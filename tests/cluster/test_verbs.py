@@ -10,11 +10,16 @@ from kube_actors.api import (
     Deployment,
     DeploymentSpec,
     LabelSelector,
+    Node,
     ObjectMeta,
     Pod,
     PodSpec,
     PodTemplateSpec,
 )
+from kube_actors.errors import KubeActorsError
+from kube_actors.kubelet import NodeConfig
+from kube_actors.reconcile import ControllerSpec, Request, Result
+from kube_actors.runtime import ContainerScript, FakeRuntime
 
 
 def hello_nginx(replicas: int = 2) -> Deployment:
@@ -85,4 +90,83 @@ async def test_waiting_for_deletion_returns_once_the_object_is_gone() -> None:
         await cluster.apply(hello_nginx(1))
         await cluster.wait_for(Deployment, "hello-nginx", condition="Available")
         await cluster.client.delete(Deployment, "hello-nginx", namespace="default")
-        assert await cluster.wait_for(Deployment, "hello-nginx", condition="delete") is None
+        await cluster.wait_for(Deployment, "hello-nginx", condition="delete")
+        assert await cluster.client.list(Deployment) == []
+
+
+async def test_wait_for_takes_kubectls_condition_forms_and_a_predicate() -> None:
+    async with Cluster(nodes=1, seed=1) as cluster:
+        await cluster.apply(hello_nginx(1))
+        for form in ("Available", "condition=Available", "available=true", "Progressing=True"):
+            found = await cluster.wait_for(Deployment, "hello-nginx", condition=form)
+            assert found.metadata.name == "hello-nginx"
+        with pytest.raises(TimeoutError, match="condition 'Available=False'"):
+            await cluster.wait_for(
+                Deployment, "hello-nginx", condition="Available=False", timeout=10
+            )
+        node = await cluster.wait_for(Node, "control-plane", condition="Ready")
+        assert node.metadata.name == "control-plane"
+        pods = await cluster.client.list(Pod)
+        ready = await cluster.wait_for(
+            Pod, pods[0].metadata.name, condition=lambda p: p.status.phase == "Running"
+        )
+        assert ready.status.pod_ip
+        with pytest.raises(ValueError, match="names no condition type"):
+            await cluster.wait_for(Deployment, "hello-nginx", condition="condition=")
+
+
+async def test_logs_events_and_a_killed_container_restarted() -> None:
+    runtimes: list[FakeRuntime] = []
+
+    def runtime(config: NodeConfig) -> FakeRuntime:
+        fake = FakeRuntime(default=ContainerScript(logs=["listening on :80"]))
+        runtimes.append(fake)
+        return fake
+
+    async with Cluster(nodes=1, seed=1, runtime=runtime) as cluster:
+        await cluster.apply(hello_nginx(1))
+        await cluster.wait_for(Deployment, "hello-nginx", condition="Available")
+        [pod] = await cluster.client.list(Pod)
+        name = pod.metadata.name
+        assert await cluster.logs(name) == "listening on :80\n"
+        await cluster.kill_container(name, "nginx")
+        restarted = await cluster.wait_for(
+            Pod, name, condition=lambda p: p.status.container_statuses[0].restart_count == 1
+        )
+        assert restarted.status.container_statuses[0].ready is not None
+        assert await cluster.logs(name, "nginx", previous=True) == "listening on :80\n"
+        events = await cluster.events(restarted)
+        assert events[0].reason == "Scheduled"
+        # A repeated event is counted on the one Event, as Kubernetes aggregates them.
+        assert sum(e.count for e in events if e.reason == "Started") == 2
+        with pytest.raises(KubeActorsError, match=r"not running"):
+            await cluster.kill_container(name, "sidecar")
+
+
+async def test_expose_makes_a_service_selecting_what_the_deployment_selects() -> None:
+    async with Cluster(nodes=1, seed=1) as cluster:
+        await cluster.apply(hello_nginx(2))
+        service = await cluster.expose(Deployment, "hello-nginx", port=8080, target_port=80)
+        assert dict(service.spec.selector) == {"app": "hello-nginx"}
+        assert [(p.port, p.target_port) for p in service.spec.ports] == [(8080, 80)]
+        assert await cluster.resolve("hello-nginx.default") == service.spec.cluster_ip
+
+
+async def test_add_controller_says_what_is_missing() -> None:
+    class Nothing:
+        async def reconcile(self, request: Request) -> Result:
+            return Result()
+
+    class Unregistered:
+        pass
+
+    async with Cluster(seed=1) as cluster:
+        with pytest.raises(TypeError, match="needs for_="):
+            await cluster.add_controller(Nothing())
+        with pytest.raises(KubeActorsError, match="Unregistered is not a registered kind"):
+            await cluster.add_controller(Nothing(), for_=Unregistered)
+        spec = ControllerSpec(for_=Deployment, reconciler=Nothing(), name="nothing")
+        with pytest.raises(TypeError, match="a ControllerSpec alone"):
+            await cluster.add_controller(spec, for_=Deployment)
+        ref = await cluster.add_controller(spec)
+        assert ref.name == "controller/nothing"

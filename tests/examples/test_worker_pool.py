@@ -17,8 +17,9 @@ WorkerPool = example.WorkerPool
 
 
 def pool_manifest(replicas: int = 3, image: str = "python:3.12", port: int = 8000) -> str:
+    manifest: str = example.POOL
     return (
-        example.POOL.replace("replicas: 3", f"replicas: {replicas}")
+        manifest.replace("replicas: 3", f"replicas: {replicas}")
         .replace("python:3.12", image)
         .replace("port: 8000", f"port: {port}")
     )
