@@ -10,7 +10,7 @@ How samples are run:
   namespace the previous block of the same document left, as the next step of one program
   (the tutorial builds its application this way). A block and its continuations are one test.
 - ``<!-- docs-test: output -->`` on the line before a ```text block says that it is exactly
-  what the python block just before it prints (compared after stripping trailing blanks).
+  what the python block just before it prints (compared line by line, trailing blanks aside).
   Use it for output that does not change from run to run: virtual time with a seed. Output
   that does (process ids, real-time pod names) is shown in plain ```text blocks, unchecked.
 
@@ -97,7 +97,7 @@ def saved_logging() -> Iterator[None]:
 
 
 def _tidy(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
 
 
 @pytest.mark.usefixtures("saved_logging")
