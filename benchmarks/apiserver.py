@@ -109,17 +109,22 @@ async def _apiserver_figures(cluster: Cluster, n: int) -> dict[str, float]:
     return figures
 
 
+def _control_plane(**options: Any) -> Cluster:
+    """etcd and the apiserver alone: no scheduler or controller writes to the pods measured."""
+    return Cluster(controllers=(), scheduler=False, **options)
+
+
 async def _throughput(n: int) -> tuple[dict[str, float], dict[str, float]]:
-    async with Cluster() as cluster:
+    async with _control_plane() as cluster:
         etcd = cluster.system.lookup("etcd")
         raw = await _store_figures(etcd, n)
-    async with Cluster() as cluster:
+    async with _control_plane() as cluster:
         api = await _apiserver_figures(cluster, n)
     return raw, api
 
 
 async def _memory(pods: int) -> float:
-    async with Cluster(watch_cache_size=1_000) as cluster:
+    async with _control_plane(watch_cache_size=1_000) as cluster:
         gc.collect()
         before = _rss_bytes()
         for i in range(pods):

@@ -46,6 +46,7 @@ from ._apps import StatefulSetStatus as StatefulSetStatus
 from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
 from ._apps import VolumeResourceRequirements as VolumeResourceRequirements
 from ._base import FrozenDict as FrozenDict
+from ._base import evolve as evolve
 from ._base import mapping as mapping
 from ._base import omitempty as omitempty
 from ._base import seq as seq
@@ -317,6 +318,7 @@ __all__ = [
     "default",
     "default_pod_spec",
     "dump_manifests",
+    "evolve",
     "from_dict",
     "get_condition",
     "guess_plural",

@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "FrozenDict",
+    "evolve",
     "mapping",
     "omitempty",
     "seq",
@@ -78,6 +79,66 @@ def freeze_seq(value: Iterable[Any]) -> tuple[Any, ...]:
     if isinstance(value, str | bytes):
         raise TypeError(f"expected a list, got the string {value!r}")
     return tuple(value)
+
+
+# ``evolve``: attrs.evolve without its per-call cost.
+#
+# attrs.evolve reads every field by name and runs the class's ``__init__``, converters and all,
+# even for the fields it copies unchanged; the apiserver evolves an object a dozen times per
+# write, so that was a quarter of a create. Here each class gets, once, a generated function
+# that copies the slots as they are and converts only the fields that change. It is exact for
+# the classes it accepts (frozen, slotted, no validators, no post-init, no cached hash); any
+# other class goes to attrs.evolve.
+
+_CLONERS: dict[type, Any] = {}
+
+
+def _cloner(cls: type) -> Any:
+    fields = attrs.fields(cls)
+    plain = (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not getattr(cls, "__attrs_cache_hash__", False)
+        and "__weakref__" not in [f.name for f in fields]
+        and all(f.validator is None and f.init for f in fields)
+    )
+    if not plain:
+        return None
+    names = [f.name for f in fields]
+    lines = ["def clone(obj, changes):", "    new = _new(_cls)"]
+    for name in names:
+        lines.append(f"    _set(new, {name!r}, obj.{name})")
+    lines.append("    for name, value in changes.items():")
+    lines.append("        convert = _converters.get(name, _missing)")
+    lines.append("        if convert is _missing:")
+    lines.append("            raise TypeError(f'{_cls.__name__} has no field {name!r}')")
+    lines.append("        _set(new, name, value if convert is None else convert(value))")
+    lines.append("    return new")
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_set": object.__setattr__,
+        "_cls": cls,
+        "_converters": {f.name: f.converter for f in fields},
+        "_missing": _MISSING,
+    }
+    exec("\n".join(lines), namespace)
+    return namespace["clone"]
+
+
+_MISSING = object()
+
+
+def evolve(inst: T, **changes: Any) -> T:
+    """A copy of the frozen ``inst`` with ``changes`` (as ``attrs.evolve``, faster)."""
+    cls = type(inst)
+    try:
+        clone = _CLONERS[cls]
+    except KeyError:
+        clone = _CLONERS[cls] = _cloner(cls)
+    if clone is None:
+        return attrs.evolve(inst, **changes)  # type: ignore[misc]
+    result: T = clone(inst, changes)
+    return result
 
 
 # Field helpers. Each returns an attrs field; the type annotation on the class stays exact.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar
 
-import attrs
+from ._base import evolve
 
 __all__ = ["get_condition", "remove_condition", "set_condition"]
 
@@ -63,5 +63,5 @@ def _keep_transition_time(old: C, new: C) -> C:
     old_time: Any = getattr(old, "last_transition_time", None)
     if old_time is None or getattr(new, "last_transition_time", None) == old_time:
         return new
-    kept: C = attrs.evolve(new, last_transition_time=old_time)  # type: ignore[misc]
+    kept: C = evolve(new, last_transition_time=old_time)
     return kept

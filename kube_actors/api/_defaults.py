@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-import attrs
-
 from ._apps import (
     DaemonSet,
     DaemonSetUpdateStrategy,
@@ -24,6 +22,7 @@ from ._apps import (
     StatefulSet,
     StatefulSetUpdateStrategy,
 )
+from ._base import evolve
 from ._batch import Job
 from ._container import Container, Probe
 from ._core import Namespace, PriorityClass
@@ -48,7 +47,7 @@ def default(obj: T) -> T:
 def _changed(obj: T, **changes: Any) -> T:
     """``attrs.evolve`` that keeps the very same object when nothing changes."""
     changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
-    return attrs.evolve(obj, **changes) if changes else obj  # type: ignore[misc]
+    return evolve(obj, **changes) if changes else obj
 
 
 def _or(value: T | None, fallback: T) -> T:
@@ -83,7 +82,7 @@ def default_container(container: Container) -> Container:
     resources = container.resources
     missing = {k: v for k, v in resources.limits.items() if k not in resources.requests}
     if missing:  # requests default to limits, resource by resource
-        resources = attrs.evolve(resources, requests={**resources.requests, **missing})
+        resources = evolve(resources, requests={**resources.requests, **missing})
     return _changed(
         container,
         image_pull_policy=container.image_pull_policy or _pull_policy(container.image),
@@ -249,7 +248,7 @@ def default_node(obj: Node) -> Node:
     status = obj.status
     if status.allocatable or not status.capacity:
         return obj
-    return _changed(obj, status=attrs.evolve(status, allocatable=status.capacity))
+    return _changed(obj, status=evolve(status, allocatable=status.capacity))
 
 
 def default_priority_class(obj: PriorityClass) -> PriorityClass:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import attrs
-
 from kube_actors.errors import FieldCause
 
 from . import _checks as c
 from . import _field as f
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
+from ._base import evolve
 from ._batch import Job
 from ._intstr import IntOrString
 from ._pod import PodTemplateSpec
@@ -146,7 +145,7 @@ def validate_stateful_set(obj: StatefulSet, old: StatefulSet | None) -> Causes:
             "revision_history_limit": old.spec.revision_history_limit,
             "min_ready_seconds": old.spec.min_ready_seconds,
         }
-        if attrs.evolve(spec, **mutable) != old.spec:
+        if evolve(spec, **mutable) != old.spec:
             causes.append(f.forbidden("spec", _STATEFUL_SET_UPDATE_RULE))
     return causes
 

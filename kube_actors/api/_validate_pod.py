@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import attrs
-
 from kube_actors.errors import FieldCause
 
 from . import _checks as c
 from . import _field as f
 from ._affinity import Affinity, NodeSelectorTerm, PodAffinityTerm, Toleration
 from ._affinity import TopologySpreadConstraint as Spread
+from ._base import evolve
 from ._container import Container, ContainerPort, Probe
 from ._names import is_dns1123_label, is_dns1123_subdomain, is_port_name
 from ._pod import Pod, PodSpec, PodTemplateSpec
@@ -384,7 +383,7 @@ def _without_mutable(new: PodSpec, old: PodSpec) -> PodSpec:
         new_containers = getattr(new, field)
         if len(new_containers) == len(old_containers):
             changes[field] = tuple(
-                attrs.evolve(n, image=o.image)
+                evolve(n, image=o.image)
                 for n, o in zip(new_containers, old_containers, strict=True)
             )
-    return attrs.evolve(new, **changes)
+    return evolve(new, **changes)

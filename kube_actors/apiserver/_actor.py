@@ -52,6 +52,7 @@ from kube_actors.api import (
     WatchEvent,
     compile_selector,
     default,
+    evolve,
     from_dict,
     kind_info,
     lookup_plural,
@@ -148,6 +149,11 @@ class ApiServer(Actor):
         #: The newest revision the watch cache has applied.
         self._applied = 0
         self._catching_up: dict[int, list[asyncio.Future[None]]] = defaultdict(list)
+        #: revision -> (the value this apiserver put, the same with its resourceVersion): the
+        #: object a write answers with is then the very one the watch cache holds and every
+        #: watcher receives, built once instead of twice. Entries go when the cache applies
+        #: their revision.
+        self._written: dict[int, tuple[Any, Any]] = {}
         #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
         self._services = ServiceAllocator()
 
@@ -249,7 +255,7 @@ class ApiServer(Actor):
                     group=info.group,
                 )
             suffix = "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
-            obj = attrs.evolve(obj, metadata=attrs.evolve(meta, name=meta.generate_name + suffix))
+            obj = evolve(obj, metadata=evolve(meta, name=meta.generate_name + suffix))
         await self._caught_up()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=self._now())
         obj = self._admit("CREATE", info, obj, None)
@@ -266,7 +272,7 @@ class ApiServer(Actor):
             self._observe(response.revision)
             if not response.succeeded:
                 raise _already_exists(info, obj.metadata.name)
-        return with_resource_version(obj, response.revision)
+        return self._written_object(obj, response.revision)
 
     async def _bind(self, binding: Binding) -> Any:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` once, and PodScheduled."""
@@ -292,10 +298,10 @@ class ApiServer(Actor):
         scheduled = PodCondition(
             type="PodScheduled", status="True", last_transition_time=self._now()
         )
-        bound = attrs.evolve(
+        bound = evolve(
             current,
-            spec=attrs.evolve(current.spec, node_name=node),
-            status=attrs.evolve(
+            spec=evolve(current.spec, node_name=node),
+            status=evolve(
                 current.status,
                 conditions=set_condition(current.status.conditions, scheduled),
             ),
@@ -355,17 +361,25 @@ class ApiServer(Actor):
         if _ready_to_go(new):
             return await self._remove(info, new, current)
         key = object_key(info, new.metadata.namespace, new.metadata.name)
-        stored = attrs.evolve(new, metadata=attrs.evolve(new.metadata, resource_version=""))
+        # Stored with the resourceVersion it came with: every read sets it from the revision
+        # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=stored)],
+                success=[Put(key=key, value=new)],
             )
         )
         self._observe(response.revision)
         if not response.succeeded:
             raise _conflict(info, new.metadata.name)
-        return with_resource_version(stored, response.revision)
+        return self._written_object(new, response.revision)
+
+    def _written_object(self, stored: Any, revision: int) -> Any:
+        """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``)."""
+        obj = with_resource_version(stored, revision)
+        if revision > self._applied:
+            self._written[revision] = (stored, obj)
+        return obj
 
     # ------------------------------------------------------------------------- delete
 
@@ -411,15 +425,15 @@ class ApiServer(Actor):
         when = self._now() + dt.timedelta(seconds=grace)
         if meta.deletion_timestamp is not None and meta.deletion_timestamp < when:
             when = meta.deletion_timestamp
-        meta = attrs.evolve(
+        meta = evolve(
             meta,
             deletion_timestamp=when,
             deletion_grace_period_seconds=grace,
             finalizers=tuple(finalizers),
         )
-        marked = attrs.evolve(obj, metadata=meta)
+        marked = evolve(obj, metadata=meta)
         if isinstance(marked, Namespace):
-            marked = attrs.evolve(marked, status=attrs.evolve(marked.status, phase="Terminating"))
+            marked = evolve(marked, status=evolve(marked.status, phase="Terminating"))
         return marked
 
     async def _remove(self, info: KindInfo, last: Any, current: Any) -> Any:
@@ -570,12 +584,22 @@ class ApiServer(Actor):
     def _apply(self, events: Iterable[Event]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
+        written = self._written
         for event in events:
             revision = event.kv.mod_revision
             cache = self._cache_of_resource(*resource_of(event.kv.key))
+            ready = None
+            if written:
+                entry = written.pop(revision, None)
+                if entry is not None and entry[0] is event.kv.value:
+                    ready = entry[1]
             if cache is not None:
-                changes.setdefault(cache, []).append(cache.apply(event))
+                changes.setdefault(cache, []).append(cache.apply(event, ready))
         self._applied = max(self._applied, revision)
+        if written and min(written) <= self._applied:
+            # Writes whose events never came (a watch restarted past them) are not waited for.
+            for stale in [r for r in written if r <= self._applied]:
+                del written[stale]
         self._store_revision = max(self._store_revision, revision)
         for cache, cache_events in changes.items():
             cache.publish(cache_events)
@@ -648,7 +672,7 @@ class ApiServer(Actor):
         namespace = (meta.namespace or "default") if info.namespaced else ""
         if namespace == meta.namespace:
             return obj
-        return attrs.evolve(obj, metadata=attrs.evolve(meta, namespace=namespace))
+        return evolve(obj, metadata=evolve(meta, namespace=namespace))
 
     async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
         await self._caught_up()

@@ -19,9 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal, Protocol
 
-import attrs
-
-from kube_actors.api import KindInfo, Namespace, Pod, PriorityClass, Toleration
+from kube_actors.api import KindInfo, Namespace, Pod, PriorityClass, Toleration, evolve
 from kube_actors.errors import Forbidden, NotFound
 
 __all__ = [
@@ -96,18 +94,18 @@ def service_account(
 ) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod) or obj.spec.service_account_name:
         return obj
-    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, service_account_name="default"))
+    return evolve(obj, spec=evolve(obj.spec, service_account_name="default"))
 
 
 #: The classes Kubernetes creates at start (scheduling/util: SystemPriorityClasses).
 SYSTEM_PRIORITY_CLASSES = (
     PriorityClass(
-        metadata=attrs.evolve(PriorityClass().metadata, name="system-node-critical"),
+        metadata=evolve(PriorityClass().metadata, name="system-node-critical"),
         value=2_000_001_000,
         description="Used for system critical pods that must not be moved from their node.",
     ),
     PriorityClass(
-        metadata=attrs.evolve(PriorityClass().metadata, name="system-cluster-critical"),
+        metadata=evolve(PriorityClass().metadata, name="system-cluster-critical"),
         value=2_000_000_000,
         description="Used for system critical pods that must run in the cluster.",
     ),
@@ -130,13 +128,13 @@ def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: L
         value = default.value if default is not None else 0
         preemption = default.preemption_policy if default is not None else None
         name = default.metadata.name if default is not None else ""
-    spec = attrs.evolve(
+    spec = evolve(
         obj.spec,
         priority=value,
         priority_class_name=name,
         preemption_policy=obj.spec.preemption_policy or preemption or "PreemptLowerPriority",
     )
-    return attrs.evolve(obj, spec=spec)
+    return evolve(obj, spec=spec)
 
 
 def _global_default(lookup: Lookup) -> PriorityClass | None:
@@ -178,8 +176,8 @@ def _add_default_tolerations(obj: Any, operation: Operation, seconds: int) -> An
             )
     if not added:
         return obj
-    spec = attrs.evolve(obj.spec, tolerations=(*obj.spec.tolerations, *added))
-    return attrs.evolve(obj, spec=spec)
+    spec = evolve(obj.spec, tolerations=(*obj.spec.tolerations, *added))
+    return evolve(obj, spec=spec)
 
 
 def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:

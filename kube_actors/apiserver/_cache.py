@@ -20,7 +20,7 @@ from typing import Any, Literal
 import attrs
 
 from kube_actors.actors import Broadcast
-from kube_actors.api import KindInfo
+from kube_actors.api import KindInfo, evolve
 from kube_actors.etcd import Event, EventType, KeyValue
 
 __all__ = ["CacheEvent", "KindCache", "with_resource_version"]
@@ -44,7 +44,7 @@ def with_resource_version(obj: Any, revision: int) -> Any:
     version = str(revision)
     if meta.resource_version == version:
         return obj
-    return attrs.evolve(obj, metadata=attrs.evolve(meta, resource_version=version))
+    return evolve(obj, metadata=evolve(meta, resource_version=version))
 
 
 def _revision(event: CacheEvent) -> int:
@@ -80,8 +80,9 @@ class KindCache:
         self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
         self._complete_from = revision
 
-    def apply(self, event: Event) -> CacheEvent:
-        """Turn an etcd event of this resource into the cache's own and apply it."""
+    def apply(self, event: Event, ready: Any = None) -> CacheEvent:
+        """Turn an etcd event of this resource into the cache's own and apply it. ``ready``:
+        the put value with its resourceVersion already set, if the apiserver has it."""
         key = event.kv.key
         revision = event.kv.mod_revision
         prev = self.objects.get(key)
@@ -90,7 +91,7 @@ class KindCache:
             last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
             obj = with_resource_version(last, revision) if last is not None else None
             return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev)
-        obj = with_resource_version(event.kv.value, revision)
+        obj = ready if ready is not None else with_resource_version(event.kv.value, revision)
         self.objects[key] = obj
         return CacheEvent(
             type="ADDED" if prev is None else "MODIFIED", revision=revision, obj=obj, prev=prev

@@ -30,9 +30,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
 
-import attrs
-
-from kube_actors.api import Service, ServicePort
+from kube_actors.api import Service, ServicePort, evolve
 from kube_actors.errors import ApiError, FieldCause, Invalid
 
 __all__ = ["DEFAULT_NODE_PORTS", "DEFAULT_SERVICE_CIDR", "Reservation", "ServiceAllocator"]
@@ -213,16 +211,16 @@ class Reservation:
                 continue
             held = old is not None and any(p.node_port == port.node_port for p in old.spec.ports)
             if not port.node_port:
-                port = attrs.evolve(port, node_port=self._any_port(owner))
+                port = evolve(port, node_port=self._any_port(owner))
             elif not held:
                 causes.extend(self._this_port(port.node_port, owner, i))
             ports.append(port)
         if causes:
             raise Invalid.for_object("Service", service.metadata.name, causes)
         cluster_ips = (cluster_ip,) if cluster_ip else ()
-        return attrs.evolve(
+        return evolve(
             service,
-            spec=attrs.evolve(spec, cluster_ip=cluster_ip, cluster_ips=cluster_ips, ports=ports),
+            spec=evolve(spec, cluster_ip=cluster_ip, cluster_ips=cluster_ips, ports=ports),
         )
 
     def _any_ip(self, owner: str) -> str:
@@ -292,11 +290,11 @@ def _carry_over(new: Service, old: Service) -> Service:
             for previous in old.spec.ports:
                 same = (previous.port, previous.protocol) == (port.port, port.protocol)
                 if same and previous.node_port:
-                    ports[i] = attrs.evolve(port, node_port=previous.node_port)
+                    ports[i] = evolve(port, node_port=previous.node_port)
                     break
     if cluster_ip == spec.cluster_ip and ports == list(spec.ports):
         return new
-    return attrs.evolve(new, spec=attrs.evolve(spec, cluster_ip=cluster_ip, ports=ports))
+    return evolve(new, spec=evolve(spec, cluster_ip=cluster_ip, ports=ports))
 
 
 def _invalid(field: str, value: str, detail: str) -> FieldCause:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from kube_actors.api import Namespace, Node, ObjectMeta, Pod, PodStatus, Quantity
+from kube_actors.api import Namespace, Node, ObjectMeta, Pod, PodStatus, Quantity, evolve
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
 
@@ -29,7 +29,7 @@ def _has(obj: Any, field: str) -> bool:
 def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     meta: ObjectMeta = obj.metadata
     changes: dict[str, Any] = {
-        "metadata": attrs.evolve(
+        "metadata": evolve(
             meta,
             uid=uid,
             creation_timestamp=now,
@@ -44,12 +44,10 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     if isinstance(obj, Pod):
         changes["status"] = PodStatus(phase="Pending", qos_class=qos_class(obj))
     elif isinstance(obj, Namespace):
-        changes["status"] = attrs.evolve(obj.status, phase="Active")
+        changes["status"] = evolve(obj.status, phase="Active")
         if "kubernetes" not in obj.spec.finalizers:
-            changes["spec"] = attrs.evolve(
-                obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes")
-            )
-    return attrs.evolve(obj, **changes)
+            changes["spec"] = evolve(obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes"))
+    return evolve(obj, **changes)
 
 
 def prepare_for_update(new: Any, old: Any) -> Any:
@@ -57,7 +55,7 @@ def prepare_for_update(new: Any, old: Any) -> Any:
     generation = old_meta.generation
     if _has(new, "spec") and new.spec != old.spec:
         generation += 1
-    meta = attrs.evolve(
+    meta = evolve(
         new.metadata,
         uid=old_meta.uid,
         creation_timestamp=old_meta.creation_timestamp,
@@ -69,13 +67,13 @@ def prepare_for_update(new: Any, old: Any) -> Any:
     changes: dict[str, Any] = {"metadata": meta}
     if _has(new, "status"):
         changes["status"] = old.status
-    return attrs.evolve(new, **changes)
+    return evolve(new, **changes)
 
 
 def prepare_for_status_update(new: Any, old: Any) -> Any:
     if not _has(new, "status"):
         return old
-    return attrs.evolve(old, status=new.status)
+    return evolve(old, status=new.status)
 
 
 def qos_class(pod: Pod) -> str:

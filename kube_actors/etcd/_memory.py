@@ -198,18 +198,22 @@ class MemoryBackend:
         return RangeResponse(revision=write.revision, kvs=kvs, count=count, more=more)
 
     def _compare(self, compare: Compare) -> bool:
+        holds = _HOLDS[compare.op]
+        attribute = compare.target.value  # each target's value names its KeyValue attribute
         if is_single_key(compare.range_end):
             kv = self._index.latest(compare.key)
-            kvs = [] if kv is None else [kv]
-        else:
-            kvs = list(self._index.range(compare.key, compare.range_end, self._revision))
+            if kv is None:
+                # etcd: a missing key has version, revisions and lease 0, and no value.
+                return compare.target is not CompareTarget.VALUE and holds(
+                    getattr(_ABSENT, attribute), compare.operand
+                )
+            return holds(getattr(kv, attribute), compare.operand)
+        kvs = list(self._index.range(compare.key, compare.range_end, self._revision))
         if not kvs:
-            # etcd: a missing key has version, revisions and lease 0, and no value to match.
             if compare.target is CompareTarget.VALUE:
                 return False
             kvs = [_ABSENT]
-        holds = _HOLDS[compare.op]
-        return all(holds(_target(kv, compare.target), compare.operand) for kv in kvs)
+        return all(holds(getattr(kv, attribute), compare.operand) for kv in kvs)
 
     def _put(self, write: _Write, key: str, value: object, lease: int) -> KeyValue | None:
         prev = self._index.latest(key)
@@ -320,20 +324,6 @@ class MemoryBackend:
 
     def next_lease_deadline(self) -> float | None:
         return self._leases.next_deadline()
-
-
-def _target(kv: KeyValue, target: CompareTarget) -> object:
-    match target:
-        case CompareTarget.VERSION:
-            return kv.version
-        case CompareTarget.CREATE:
-            return kv.create_revision
-        case CompareTarget.MOD:
-            return kv.mod_revision
-        case CompareTarget.VALUE:
-            return kv.value
-        case CompareTarget.LEASE:
-            return kv.lease
 
 
 def _check_writes_once(ops: Sequence[TxnOp]) -> None:

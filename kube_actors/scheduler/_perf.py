@@ -67,6 +67,7 @@ from kube_actors.api import (
     ResourceRequirements,
     Taint,
     TopologySpreadConstraint,
+    evolve,
 )
 from kube_actors.client import Client
 
@@ -426,9 +427,7 @@ def run_framework(workload: Workload, progress: Progress, reference_pods: int) -
     progress.update(task, completed=workload.init_pods + workload.measure_pods)
     figures = throughput_figures(workload.name, "framework", finished, latencies, begin)
     if reference_pods:
-        figures = attrs.evolve(
-            figures, reference_us_per_pod=_reference(workload, run, reference_pods)
-        )
+        figures = evolve(figures, reference_us_per_pod=_reference(workload, run, reference_pods))
     return figures
 
 

@@ -11,6 +11,8 @@ import enum
 
 import attrs
 
+from kube_actors.api import evolve
+
 __all__ = ["SUCCESS", "Code", "Status"]
 
 
@@ -73,7 +75,7 @@ class Status:
         return ", ".join(self.reasons)
 
     def with_plugin(self, plugin: str) -> Status:
-        return self if self.plugin == plugin else attrs.evolve(self, plugin=plugin)
+        return self if self.plugin == plugin else evolve(self, plugin=plugin)
 
 
 #: The one successful status (plugins may return it instead of building their own).
