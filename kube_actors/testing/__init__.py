@@ -1,1 +1,77 @@
-"""What users need to test their own code against kube_actors."""
+"""What users need to test their own code against kube_actors.
+
+- ``kube_actors.testing.strategies``: hypothesis strategies for every built-in kind (valid
+  by construction, with knobs), manifests, node sets, and invalid variants with the field
+  Kubernetes' error names.
+- ``ClusterStateMachine``: a hypothesis state machine over a virtual-time cluster, with
+  rules for workloads and faults, to subclass with your controllers, rules and invariants.
+- The invariants it checks, for your own tests: ``assert_converged``,
+  ``assert_single_controller_owner``, ``assert_no_overcommit``, ``assert_rollout_bounds``.
+- ``ClusterHost`` and ``ClusterDriver``: a running cluster usable from any task, or from
+  synchronous code on a virtual-time loop of its own.
+- ``capture_cluster_logs`` and ``ClusterLogs``: structlog events as data.
+- The pytest plugin (``kube_actors.testing.pytest_plugin``, loaded by pytest on its own):
+  the ``cluster`` and ``cluster_logs`` fixtures and the ``cluster`` marker.
+
+hypothesis is a test dependency, not a dependency of kube_actors; pytest imports this
+package when it loads the plugin, so the names that need hypothesis (the state machine)
+are imported on first use rather than here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._driver import ClusterDriver as ClusterDriver
+from ._host import ClusterHost as ClusterHost
+from ._invariants import RolloutBounds as RolloutBounds
+from ._invariants import assert_converged as assert_converged
+from ._invariants import assert_no_overcommit as assert_no_overcommit
+from ._invariants import assert_rollout_bounds as assert_rollout_bounds
+from ._invariants import assert_single_controller_owner as assert_single_controller_owner
+from ._invariants import is_live as is_live
+from ._invariants import rollout_bounds as rollout_bounds
+from ._logs import ClusterLogs as ClusterLogs
+from ._logs import capture_cluster_logs as capture_cluster_logs
+from ._workloads import daemon_set as daemon_set
+from ._workloads import deployment as deployment
+from ._workloads import job as job
+from ._workloads import pod_template as pod_template
+from ._workloads import replica_set as replica_set
+from ._workloads import stateful_set as stateful_set
+
+if TYPE_CHECKING:
+    from ._machine import ClusterStateMachine as ClusterStateMachine
+    from ._machine import Workload as Workload
+
+__all__ = [
+    "ClusterDriver",
+    "ClusterHost",
+    "ClusterLogs",
+    "ClusterStateMachine",
+    "RolloutBounds",
+    "Workload",
+    "assert_converged",
+    "assert_no_overcommit",
+    "assert_rollout_bounds",
+    "assert_single_controller_owner",
+    "capture_cluster_logs",
+    "daemon_set",
+    "deployment",
+    "is_live",
+    "job",
+    "pod_template",
+    "replica_set",
+    "rollout_bounds",
+    "stateful_set",
+]
+
+_NEEDS_HYPOTHESIS = {"ClusterStateMachine", "Workload"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NEEDS_HYPOTHESIS:
+        from . import _machine
+
+        return getattr(_machine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
