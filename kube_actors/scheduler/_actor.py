@@ -356,7 +356,7 @@ class Scheduler(Actor):
     ) -> None:
         meta = pod.pod.metadata
         now = wall_clock()
-        suffix = "".join(self.random.choice("0123456789abcdef") for _ in range(16))
+        suffix = f"{self.random.getrandbits(64):016x}"  # client-go: 16 hex digits
         event = Event(
             metadata=ObjectMeta(name=f"{meta.name}.{suffix}", namespace=meta.namespace),
             involved_object=ObjectReference(

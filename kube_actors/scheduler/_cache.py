@@ -52,6 +52,22 @@ class Cache:
 
     def add_pod(self, pod: Pod) -> None:
         """An assigned pod seen by the informer: confirms an assumption or adds it."""
+        meta = pod.metadata
+        key = f"{meta.namespace}/{meta.name}"
+        if self._assumed.get(key) == pod.spec.node_name:
+            # The binding we made, confirmed. What the pod asks for cannot have changed (its
+            # resources, ports and affinity are immutable), so unless its labels changed or
+            # its deletion began meanwhile, its accounting stands: only the object is newer.
+            del self._assumed[key]
+            node = self.snapshot.node_of(key)
+            assumed = node.pods.get(key) if node is not None else None
+            if (
+                assumed is not None
+                and assumed.pod.metadata.labels == meta.labels
+                and assumed.terminating == (meta.deletion_timestamp is not None)
+            ):
+                assumed.pod = pod
+                return
         info = PodInfo(pod)
         self._assumed.pop(info.key, None)
         self.snapshot.remove_pod(info.key)
