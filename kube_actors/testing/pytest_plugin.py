@@ -1,0 +1,126 @@
+"""The pytest plugin (pytest loads it from the ``pytest11`` entry point): a fresh cluster
+per test on virtual time, its options from a marker, and its logs as data.
+
+    import pytest
+    from kube_actors.api import Deployment
+
+    @pytest.mark.cluster(nodes=3)
+    async def test_web_becomes_available(cluster, cluster_logs):
+        await cluster.apply("web.yaml")
+        await cluster.wait_for(Deployment, "web", condition="Available")
+        assert cluster_logs.find("pod_bound")
+
+``@pytest.mark.cluster(**options)`` passes its keywords to ``Cluster(...)`` (``nodes``,
+``runtime``, ``controllers``, ``seed``...); the defaults are 3 nodes on the fake runtime.
+``--kube-actors-nodes`` and ``--kube-actors-runtime`` change the defaults for a run.
+
+How a test gets virtual time. pytest-asyncio asks the ``pytest_asyncio_loop_factories``
+hook which loop each async test runs on. This plugin answers it as a *wrapper*: when a
+conftest (ours, or a user's) answers, that answer stands; when nobody does, a test that uses
+the ``cluster`` fixture gets ``VirtualTimeEventLoop`` and any other test asyncio's own loop,
+as without the plugin. The cluster is held by a task of its own (``ClusterHost``), because
+pytest-asyncio sets a fixture up and tears it down in two different tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from kube_actors import Cluster
+
+from ._host import ClusterHost
+from ._logs import ClusterLogs, capture_cluster_logs
+
+__all__ = ["cluster", "cluster_logs"]
+
+LoopFactories = Mapping[str, Callable[[], asyncio.AbstractEventLoop]]
+
+_MARKER = "cluster(**options): options for the test's Cluster(...) (nodes, runtime, controllers...)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kube_actors")
+    group.addoption(
+        "--kube-actors-nodes",
+        type=int,
+        default=3,
+        help="nodes of the cluster fixture unless its marker says (default: 3)",
+    )
+    group.addoption(
+        "--kube-actors-runtime",
+        choices=["fake", "subprocess"],
+        default="fake",
+        help="container runtime of the cluster fixture unless its marker says (default: fake)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER)
+    # The hook belongs to pytest-asyncio; without it (or with -p no:asyncio) pytest would
+    # refuse an implementation of an unknown hook, so it is registered only alongside it.
+    if config.pluginmanager.hasplugin("asyncio"):
+        config.pluginmanager.register(_VirtualTimeForClusterTests(), "kube_actors_virtual_time")
+
+
+def _wants_cluster(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "cluster" in names or item.get_closest_marker("cluster") is not None
+
+
+class _VirtualTimeForClusterTests:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_asyncio_loop_factories(
+        self, config: pytest.Config, item: pytest.Item
+    ) -> Generator[None, LoopFactories | None, LoopFactories]:
+        answer = yield
+        if answer:
+            return answer
+        if _wants_cluster(item):
+            from kube_actors.actors import VirtualTimeEventLoop
+
+            return {"virtual": VirtualTimeEventLoop}
+        return {"asyncio": asyncio.new_event_loop}
+
+
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    config = request.config
+    options: dict[str, Any] = {
+        "nodes": config.getoption("--kube-actors-nodes"),
+        "runtime": config.getoption("--kube-actors-runtime"),
+    }
+    for marker in reversed(list(request.node.iter_markers("cluster"))):
+        if marker.args:
+            raise pytest.UsageError("@pytest.mark.cluster takes keyword arguments only")
+        options.update(marker.kwargs)
+    return options
+
+
+@pytest.fixture
+def cluster_logs() -> Iterator[ClusterLogs]:
+    """Every structlog event logged during the test, as dicts (see ``ClusterLogs``)."""
+    with capture_cluster_logs() as logs:
+        yield logs
+
+
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - the cluster fixture needs pytest-asyncio
+    pass
+else:
+
+    @pytest_asyncio.fixture
+    async def cluster(
+        request: pytest.FixtureRequest, cluster_logs: ClusterLogs
+    ) -> AsyncIterator[Cluster]:
+        """A running Cluster, fresh for this test: 3 nodes, fake runtime, in-memory store,
+        every built-in controller; ``@pytest.mark.cluster(...)`` changes its options."""
+        host = ClusterHost(_options(request))
+        running = await host.start()
+        try:
+            yield running
+        finally:
+            await host.stop()

@@ -1,0 +1,43 @@
+"""Names and labels as Kubernetes accepts them, and the knob helper every strategy uses."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias, TypeVar
+
+from hypothesis import strategies as st
+
+__all__ = ["Knob", "as_strategy", "dns_labels", "label_keys", "label_values", "labels", "names"]
+
+T = TypeVar("T")
+
+#: A knob takes a plain value (``replicas=3``) or a strategy (``replicas=st.integers(0, 5)``).
+Knob: TypeAlias = T | st.SearchStrategy[T]
+
+
+def as_strategy(value: Any) -> st.SearchStrategy[Any]:
+    """``value`` itself if it is a strategy, else a strategy that always gives it."""
+    return value if isinstance(value, st.SearchStrategy) else st.just(value)
+
+
+#: DNS-1123 labels (also DNS-1035: they start with a letter), short enough to read.
+dns_labels: st.SearchStrategy[str] = st.from_regex(
+    r"[a-z]([-a-z0-9]{0,10}[a-z0-9])?", fullmatch=True
+)
+
+#: Label keys: a name, sometimes behind a DNS prefix (``app.kubernetes.io/name``).
+label_keys: st.SearchStrategy[str] = st.one_of(
+    dns_labels, st.builds(lambda prefix, name: f"{prefix}.io/{name}", dns_labels, dns_labels)
+)
+
+label_values: st.SearchStrategy[str] = st.from_regex(
+    r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,8}[A-Za-z0-9])?)?", fullmatch=True
+)
+
+
+def labels(max_size: int = 3) -> st.SearchStrategy[dict[str, str]]:
+    return st.dictionaries(label_keys, label_values, max_size=max_size)
+
+
+def names(prefix: str = "") -> st.SearchStrategy[str]:
+    """Object names (DNS-1123 labels); a ``prefix`` keeps them apart from existing ones."""
+    return dns_labels.map(lambda name: f"{prefix}{name}"[:63].rstrip("-"))
