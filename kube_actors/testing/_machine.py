@@ -15,6 +15,10 @@ A subclass adapts it: ``builtin_controllers`` picks Kubernetes' controllers, ``c
 adds its own, ``setup_cluster`` does anything else once the cluster runs,
 ``workload_kinds`` says what the rules create, and ``check_cluster`` what must hold; its
 own ``@rule``s and ``@invariant``s run alongside (``self.step`` makes a change and settles).
+
+Run it as any machine (``TestMine = MyMachine.TestCase``, or ``run_state_machine_as_test``).
+Leave hypothesis' ``Phase.explain`` out of its settings: it re-runs a failure under coverage
+tracing, which costs a whole cluster far more than finding and shrinking the failure.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 from hypothesis import note
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -199,7 +204,8 @@ class ClusterStateMachine(RuleBasedStateMachine):
     def start_cluster(self, seed: int) -> None:
         options = self.cluster_options(seed)
         shown = ", ".join(f"{k}={v!r}" for k, v in options.items() if k != "controllers")
-        note(f"Cluster({shown})")
+        if currently_in_test_context():  # a machine can be driven by hand, too
+            note(f"Cluster({shown})")
         print(f"{type(self).__name__}: Cluster({shown})")
         self.logs = self._capture.__enter__()
 

@@ -18,7 +18,6 @@ from kube_actors.api import (
     DeploymentStrategy,
     Node,
     NodeSpec,
-    ObjectMeta,
     Pod,
     RollingUpdateDeployment,
     Taint,
@@ -246,8 +245,8 @@ def invalid_nodes() -> st.SearchStrategy[InvalidVariant]:
         spec = NodeSpec(taints=[Taint(key="dedicated", value="x", effect="")])
         return InvalidVariant(attrs.evolve(obj, spec=spec), "spec.taints[0].effect")
 
-    def namespaced(obj: Node) -> InvalidVariant:
-        meta: ObjectMeta = attrs.evolve(obj.metadata, namespace="default")
-        return InvalidVariant(attrs.evolve(obj, metadata=meta), "metadata.namespace")
+    def taint_without_key(obj: Node) -> InvalidVariant:
+        spec = NodeSpec(taints=[Taint(key="", effect="NoSchedule")])
+        return InvalidVariant(attrs.evolve(obj, spec=spec), "spec.taints[0].key")
 
-    return _variants(nodes(), _bad_name, taint_without_effect, namespaced)
+    return _variants(nodes(), _bad_name, taint_without_effect, taint_without_key)

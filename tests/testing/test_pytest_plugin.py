@@ -1,0 +1,98 @@
+"""The pytest plugin, run by pytester in a project of its own (no conftest of ours)."""
+
+from __future__ import annotations
+
+import pytest
+
+TESTS = """
+import asyncio
+
+import pytest
+
+from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.api import Deployment, Node
+from kube_actors.testing import deployment
+
+
+@pytest.mark.asyncio
+async def test_a_cluster_runs_on_virtual_time_with_three_fake_nodes(cluster):
+    assert isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+    assert cluster.nodes == ["control-plane", "node-1", "node-2"]
+    await cluster.client.create(deployment("web", 2))
+    await cluster.settle(horizon=30)
+    web = await cluster.client.get(Deployment, "web", namespace="default")
+    assert web.status.available_replicas == 2
+
+
+@pytest.mark.asyncio
+@pytest.mark.cluster(nodes=1, seed=7)
+async def test_the_marker_picks_the_options(cluster, cluster_logs):
+    assert cluster.nodes == ["control-plane"]
+    assert cluster.seed == 7
+    assert cluster_logs.find("controller_started", controller="replicaset")
+
+
+@pytest.mark.asyncio
+async def test_each_test_has_a_fresh_cluster(cluster):
+    assert await cluster.client.list(Deployment, namespace="default") == []
+
+
+@pytest.mark.asyncio
+async def test_other_async_tests_keep_asyncio_own_loop():
+    assert not isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+"""
+
+
+@pytest.fixture(autouse=True)
+def quiet_config(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+
+
+def test_the_cluster_fixture_marker_and_logs(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+
+
+def test_a_conftest_choosing_the_loop_is_obeyed(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+import asyncio
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"mine": asyncio.new_event_loop}
+"""
+    )
+    pytester.makepyfile(
+        test_user="""
+import asyncio
+
+import pytest
+
+from kube_actors.actors import VirtualTimeEventLoop
+
+
+@pytest.mark.asyncio
+@pytest.mark.cluster(nodes=1)
+async def test_real_time_when_the_project_says_so(cluster):
+    assert not isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+    await cluster.settle()
+"""
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_command_line_sets_the_default_nodes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_two_nodes(cluster):
+    assert len(cluster.nodes) == 2
+"""
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--kube-actors-nodes=2")
+    result.assert_outcomes(passed=1)
