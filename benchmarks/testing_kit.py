@@ -21,7 +21,7 @@ import io
 import pstats
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from hypothesis import Phase, settings
@@ -45,7 +45,7 @@ async def _bare_system() -> None:
         pass
 
 
-def _median_ms(main: Callable[[], Awaitable[None]], runs: int) -> float:
+def _median_ms(main: Callable[[], Coroutine[Any, Any, None]], runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
