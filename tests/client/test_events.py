@@ -7,7 +7,8 @@ from kube_actors.api import Container, Event, Namespace, ObjectMeta, Pod, PodSpe
 
 
 async def test_recorded_events_are_written_and_repeats_fold_into_a_count() -> None:
-    async with Cluster(seed=2) as cluster:
+    # No scheduler: its own FailedScheduling Events would mix with the ones recorded here.
+    async with Cluster(seed=2, scheduler=False) as cluster:
         pod = await cluster.client.create(
             Pod(
                 metadata=ObjectMeta(name="web", namespace="default"),
