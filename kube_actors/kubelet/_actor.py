@@ -23,7 +23,15 @@ import attrs
 from kube_actors.actors import Actor, ActorRef, wall_clock
 from kube_actors.api import Lease, Node, Pod, Quantity, Service, pod_requests
 from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
-from kube_actors.errors import AlreadyExists, Conflict, KubeActorsError, NotFound
+from kube_actors.errors import (
+    ActorError,
+    AlreadyExists,
+    Conflict,
+    KubeActorsError,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 from kube_actors.runtime import ContainerRuntime, LoopbackPool
 
 from ._backoff import Backoff
@@ -53,6 +61,16 @@ class _RenewLease:
 @attrs.frozen
 class _CheckNodeStatus:
     pass
+
+
+@attrs.frozen
+class _Register:
+    """Try to register the node again (the apiserver could not be reached)."""
+
+
+#: The kubelet's registration back-off: 100 ms doubling to 7 s (kubelet_node_status.go).
+_REGISTER_FIRST_DELAY = 0.1
+_REGISTER_MAX_DELAY = 7.0
 
 
 class Kubelet(Actor):
@@ -92,12 +110,26 @@ class Kubelet(Actor):
         self._dispatch_pending = False
         self._last_report = float("-inf")
         self._lease: Lease | None = None
+        self._register_delay = _REGISTER_FIRST_DELAY
 
     # -------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
         await self._clean_runtime()
-        await self._register()
+        await self._start_registered()
+
+    async def _start_registered(self) -> None:
+        """Register, then start the heartbeats and the watches. A kubelet that cannot reach
+        the apiserver keeps trying with back-off, as the kubelet's registration loop does,
+        instead of failing (a crash loop would take its supervisor down with it)."""
+        try:
+            await self._register()
+        except (ServiceUnavailable, TooManyRequests, ActorError) as error:
+            delay = self._register_delay
+            self._register_delay = min(delay * 2, _REGISTER_MAX_DELAY)
+            self.log.info("node_registration_failed", error=str(error), retry_in=delay)
+            self.send_after(delay, _Register())
+            return
         await self._renew_lease()
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
@@ -117,6 +149,8 @@ class Kubelet(Actor):
 
     async def receive(self, message: Any) -> Any:
         match message:
+            case _Register():
+                await self._start_registered()
             case _Dispatch():
                 await self._dispatch()
             case _RenewLease():

@@ -128,6 +128,28 @@ async def test_a_partitioned_node_goes_unknown_and_comes_back_when_healed() -> N
         assert running.metadata.deletion_timestamp is None
 
 
+async def test_a_kubelet_restarted_behind_a_partition_keeps_trying_to_register() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.settle()
+        cluster.partition_node("node-1")
+        await cluster.stop_node("node-1")
+        await cluster.start_node("node-1")
+        # Unreachable for a minute: the kubelet retries (100 ms doubling to 7 s) instead of
+        # crashing until its supervisor gives up and takes the cluster down.
+        await cluster.settle(horizon=60)
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "Unknown"
+        cluster.heal_node("node-1")
+        await cluster.settle(horizon=30)
+        node = await _node(cluster)
+        ready = get_condition(node.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "True"
+        assert node.spec.taints == ()
+
+
 async def test_a_pod_that_does_not_fit_the_node_fails_with_out_of_cpu() -> None:
     async with Cluster(nodes=2, controllers=()) as cluster:
         hungry = Container(
