@@ -135,3 +135,16 @@ def test_the_reference_names_every_public_name() -> None:
         if not re.search(rf"`[^`\n]*\b{re.escape(qualified.rpartition('.')[2])}\b", text)
     ]
     assert not missing, f"public but not in docs/reference/: {missing}"
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_every_relative_link_points_at_a_file() -> None:
+    broken = [
+        f"{document.relative_to(ROOT)}: {target}"
+        for document in DOCUMENTS
+        for target in _LINK.findall(document.read_text())
+        if "://" not in target and not (document.parent / target).exists()
+    ]
+    assert not broken, f"links to nowhere: {broken}"
