@@ -100,6 +100,15 @@ def register_kind(
     taken = _by_api_version_kind.get((api_version, kind))
     if taken is not None and taken.cls is not cls:
         raise ValueError(f"{api_version} {kind} is already registered to {taken.cls.__name__}")
+    # One resource per plural in a group (the apiserver stores and watches by it): a second
+    # version of it would silently take over the first one's objects.
+    holder = _by_plural.get((group, info.plural))
+    if holder is not None and holder.cls is not cls:
+        where = f"{group}/{info.plural}" if group else info.plural
+        raise ValueError(
+            f"the resource {where} is already registered to {holder.cls.__name__} "
+            f"({holder.api_version}); register {cls.__name__} under another kind or plural"
+        )
     _by_type[cls] = info
     _by_api_version_kind[(api_version, kind)] = info
     _by_plural[(group, info.plural)] = info

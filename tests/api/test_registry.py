@@ -38,7 +38,7 @@ class WorkerPoolStatus:
 
 @attrs.frozen(kw_only=True)
 class WorkerPool:
-    api_version: ClassVar[str] = "example.com/v1alpha1"
+    api_version: ClassVar[str] = "registry.example.com/v1alpha1"
     kind: ClassVar[str] = "WorkerPool"
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta())
@@ -60,7 +60,7 @@ def _validate(pool: WorkerPool, old: Any) -> Iterable[FieldCause]:
 register_kind(WorkerPool, default=_default, validate=_validate)
 
 MANIFEST = """\
-apiVersion: example.com/v1alpha1
+apiVersion: registry.example.com/v1alpha1
 kind: WorkerPool
 metadata:
   name: pool
@@ -73,10 +73,14 @@ spec:
 
 def test_a_registered_kind_is_known_by_api_version_kind_and_plural() -> None:
     info = kind_info(WorkerPool)
-    assert (info.group, info.version, info.plural) == ("example.com", "v1alpha1", "workerpools")
+    assert (info.group, info.version, info.plural) == (
+        "registry.example.com",
+        "v1alpha1",
+        "workerpools",
+    )
     assert info.namespaced
-    assert lookup_kind("example.com/v1alpha1", "WorkerPool") is info
-    assert lookup_plural("workerpools", "example.com") is info
+    assert lookup_kind("registry.example.com/v1alpha1", "WorkerPool") is info
+    assert lookup_plural("workerpools", "registry.example.com") is info
 
 
 def test_built_in_kinds_have_kubernetes_plurals() -> None:
@@ -97,7 +101,9 @@ def test_a_user_kind_is_defaulted_and_validated_by_its_hooks() -> None:
     [pool] = load_manifests(MANIFEST)
     assert default(pool).spec.size == 1
     too_big = attrs.evolve(pool, spec=attrs.evolve(pool.spec, size=11))
-    with pytest.raises(Invalid, match=r'WorkerPool.example.com "pool" is invalid: spec.size'):
+    with pytest.raises(
+        Invalid, match=r'WorkerPool.registry.example.com "pool" is invalid: spec.size'
+    ):
         validate(too_big)
 
 
@@ -109,12 +115,26 @@ def test_unknown_fields_of_a_user_kind_are_errors_too() -> None:
 def test_another_class_may_not_take_a_registered_kind() -> None:
     @attrs.frozen(kw_only=True)
     class Impostor:
-        api_version: ClassVar[str] = "example.com/v1alpha1"
+        api_version: ClassVar[str] = "registry.example.com/v1alpha1"
         kind: ClassVar[str] = "WorkerPool"
         metadata: ObjectMeta = attrs.field(default=ObjectMeta())
 
     with pytest.raises(ValueError, match="already registered"):
         register_kind(Impostor)
+
+
+def test_another_version_may_not_take_a_registered_resource() -> None:
+    @attrs.frozen(kw_only=True)
+    class NewerPool:
+        api_version: ClassVar[str] = "registry.example.com/v1"
+        kind: ClassVar[str] = "WorkerPool"
+        metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+
+    with pytest.raises(
+        ValueError, match=re.escape("registry.example.com/workerpools is already registered")
+    ):
+        register_kind(NewerPool)
+    assert lookup_plural("workerpools", "registry.example.com") is kind_info(WorkerPool)
 
 
 def test_a_class_without_kind_cannot_register() -> None:
