@@ -32,6 +32,7 @@ import structlog
 from kube_actors.actors import Actor, ActorRef
 from kube_actors.actors import Request as Ask
 from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
+from kube_actors.errors import ApiError, Conflict
 
 from ._contract import Request, Result, TerminalError
 from ._handlers import EventHandler
@@ -156,13 +157,22 @@ class Controller(Actor):
             self._terminal_errors += 1
             log.error("reconcile_terminal_error", exc_info=error)
             self.queue.forget(request)
+        except Conflict as error:
+            # Optimistic concurrency at work (a stale cache, a concurrent writer): expected,
+            # retried with back-off, and not worth a traceback each time.
+            self._errors += 1
+            log.info(
+                "reconcile_conflict", error=str(error), retries=self.queue.num_requeues(request)
+            )
+            self.queue.add_rate_limited(request)
         except Exception as error:
             self._errors += 1
             log.error(
                 "reconcile_failed",
                 error=repr(error),
                 retries=self.queue.num_requeues(request),
-                exc_info=error,
+                # The apiserver's answers say all there is; a traceback is for our bugs.
+                exc_info=None if isinstance(error, ApiError) else error,
             )
             self.queue.add_rate_limited(request)
         else:
