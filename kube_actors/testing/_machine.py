@@ -277,13 +277,13 @@ class ClusterStateMachine(RuleBasedStateMachine):
     def _reachable_nodes(self) -> list[str]:
         return [n for n in self._running_nodes() if n not in self.partitioned_nodes]
 
-    # A partitioned node is neither stopped nor started: a kubelet started while cut off
-    # fails to register, and its supervisor escalates until the whole cluster stops.
+    # A partitioned node may be stopped and started too: its kubelet then retries its
+    # registration until the partition heals.
 
     @precondition(lambda self: self.faults and len(self._reachable_nodes()) > 1)
     @rule(data=st.data())
     def stop_node(self, data: st.DataObject) -> None:
-        node = data.draw(st.sampled_from(self._reachable_nodes()), label="node")
+        node = data.draw(st.sampled_from(self._running_nodes()), label="node")
         self.stopped_nodes.add(node)
         self._fault_bounds()
         self.step(lambda: self.cluster.stop_node(node), self.fault_seconds)
