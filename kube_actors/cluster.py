@@ -27,12 +27,13 @@ from typing import Any, Literal, TypeVar, overload
 
 import anyio
 import anyio.abc
+import attrs
 
 from . import _apply, _services, _verbs
 from ._apply import ApplyResult, Source
 from ._faults import USER, CrashRequested, Faults, InterceptedClient
 from ._link import NodeLink
-from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config
+from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._sync import SyncCluster
 from ._verbs import Condition
 from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
@@ -46,7 +47,7 @@ from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from .proxy import DataPlane, KubeProxy
 from .reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from .runtime import ContainerRuntime, ContainerState, FakeRuntime
+from .runtime import ContainerRuntime, ContainerState, FakeRuntime, SubprocessRuntime
 from .scheduler import Scheduler, SchedulerSettings
 
 __all__ = ["Cluster"]
@@ -139,7 +140,8 @@ class Cluster:
         self._scheduler: ActorRef | None = None
         self._runtime_releases: list[anyio.Event] = []
         # kube-proxy's data plane binds sockets only where pods serve real ones.
-        self._proxy_bind = runtime == "subprocess" if proxy_bind is None else proxy_bind
+        #: None: bind when the first node's runtime runs real processes (a factory may too).
+        self._proxy_bind = proxy_bind
         self._data_plane: DataPlane | None = None
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
@@ -280,6 +282,11 @@ class Cluster:
             spec = self._spec_of(controller, for_, owns, watches, name, workers)
         for kind, _ in spec.sources():
             _check_registered(kind)
+        if f"controller/{spec.name}" in self.system:
+            raise KubeActorsError(
+                f"a controller named {spec.name!r} is running already (the built-in one, if "
+                f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+            )
         return await spawn_controller(self.system, spec, self._informers)
 
     def _spec_of(
@@ -348,6 +355,9 @@ class Cluster:
         kubelet, which registers the Node. Returns its name."""
         index = len(self._nodes)
         config = config or node_config(index)
+        if not config.pod_cidr:
+            # Each node its own loopback pod network, or two pods would share an IP.
+            config = attrs.evolve(config, pod_cidr=pod_cidr(index))
         if config.name in self._nodes:
             raise KubeActorsError(f"a node named {config.name!r} exists already")
         runtime = make_runtime(self._runtime_choice, config)
@@ -375,7 +385,10 @@ class Cluster:
 
     async def _start_proxy(self, handle: NodeHandle) -> None:
         if self._data_plane is None:
-            plane = DataPlane(bind=self._proxy_bind)
+            bind = self._proxy_bind
+            if bind is None:
+                bind = isinstance(handle.runtime, SubprocessRuntime)
+            plane = DataPlane(bind=bind)
             release = anyio.Event()
             self._runtime_releases.append(release)
             await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")

@@ -98,12 +98,12 @@ def register_kind(
         validate=validate,
     )
     taken = _by_api_version_kind.get((api_version, kind))
-    if taken is not None and taken.cls is not cls:
+    if taken is not None and not _redefinition(taken.cls, cls):
         raise ValueError(f"{api_version} {kind} is already registered to {taken.cls.__name__}")
     # One resource per plural in a group (the apiserver stores and watches by it): a second
     # version of it would silently take over the first one's objects.
     holder = _by_plural.get((group, info.plural))
-    if holder is not None and holder.cls is not cls:
+    if holder is not None and not _redefinition(holder.cls, cls):
         where = f"{group}/{info.plural}" if group else info.plural
         raise ValueError(
             f"the resource {where} is already registered to {holder.cls.__name__} "
@@ -113,6 +113,12 @@ def register_kind(
     _by_api_version_kind[(api_version, kind)] = info
     _by_plural[(group, info.plural)] = info
     return info
+
+
+def _redefinition(old: type, new: type) -> bool:
+    """The same class, or the same definition run again (a notebook cell, a reloaded module):
+    the new class then takes the registration over."""
+    return new is old or (new.__module__ == old.__module__ and new.__qualname__ == old.__qualname__)
 
 
 def lookup_kind(api_version: str, kind: str) -> KindInfo | None:

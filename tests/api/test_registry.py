@@ -137,6 +137,22 @@ def test_another_version_may_not_take_a_registered_resource() -> None:
     assert lookup_plural("workerpools", "registry.example.com") is kind_info(WorkerPool)
 
 
+def test_running_a_definition_again_takes_the_registration_over() -> None:
+    def define() -> type:
+        @attrs.frozen(kw_only=True)
+        class Rerun:
+            api_version: ClassVar[str] = "rerun.example.com/v1"
+            kind: ClassVar[str] = "Rerun"
+            metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+
+        return Rerun
+
+    first, second = define(), define()  # as a notebook cell run twice
+    register_kind(first)
+    register_kind(second)
+    assert lookup_kind("rerun.example.com/v1", "Rerun") is kind_info(second)
+
+
 def test_a_class_without_kind_cannot_register() -> None:
     with pytest.raises(TypeError, match="metadata field"):
         register_kind(WorkerPoolSpec)

@@ -170,3 +170,5 @@ async def test_add_controller_says_what_is_missing() -> None:
             await cluster.add_controller(spec, for_=Deployment)
         ref = await cluster.add_controller(spec)
         assert ref.name == "controller/nothing"
+        with pytest.raises(KubeActorsError, match="named 'deployment' is running already"):
+            await cluster.add_controller(Nothing(), for_=Deployment)

@@ -1,0 +1,28 @@
+"""Nodes described by the user: what the cluster fills in for them."""
+
+from __future__ import annotations
+
+from kube_actors import Cluster
+from kube_actors.api import Container, ObjectMeta, Pod, PodSpec
+from kube_actors.kubelet import NodeConfig
+
+
+def _pod(name: str, node: str) -> Pod:
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        spec=PodSpec(node_name=node, containers=[Container(name="app", image="nginx")]),
+    )
+
+
+async def test_nodes_described_without_a_pod_cidr_get_one_each() -> None:
+    nodes = [NodeConfig(name="left"), NodeConfig(name="right")]
+    async with Cluster(nodes=nodes, controllers=()) as cluster:
+        await cluster.client.create(_pod("a", "left"))
+        await cluster.client.create(_pod("b", "right"))
+        await cluster.settle()
+        a = await cluster.client.get(Pod, "a", namespace="default")
+        b = await cluster.client.get(Pod, "b", namespace="default")
+        assert a.status.pod_ip and b.status.pod_ip
+        assert a.status.pod_ip != b.status.pod_ip
+        assert a.status.pod_ip.startswith("127.64.0.")
+        assert b.status.pod_ip.startswith("127.64.1.")
