@@ -22,7 +22,8 @@ async def test_nodes_described_without_a_pod_cidr_get_one_each() -> None:
         await cluster.settle()
         a = await cluster.client.get(Pod, "a", namespace="default")
         b = await cluster.client.get(Pod, "b", namespace="default")
-        assert a.status.pod_ip and b.status.pod_ip
+        assert a.status.pod_ip
+        assert b.status.pod_ip
         assert a.status.pod_ip != b.status.pod_ip
         assert a.status.pod_ip.startswith("127.64.0.")
         assert b.status.pod_ip.startswith("127.64.1.")
