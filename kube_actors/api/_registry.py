@@ -109,6 +109,10 @@ def register_kind(
             f"the resource {where} is already registered to {holder.cls.__name__} "
             f"({holder.api_version}); register {cls.__name__} under another kind or plural"
         )
+    for replaced in (taken, holder):
+        if replaced is not None and replaced.cls is not cls:
+            # A redefinition: the old class is no longer a kind (one resource, one class).
+            _by_type.pop(replaced.cls, None)
     _by_type[cls] = info
     _by_api_version_kind[(api_version, kind)] = info
     _by_plural[(group, info.plural)] = info

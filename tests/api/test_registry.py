@@ -14,6 +14,7 @@ from kube_actors.api import (
     default,
     dump_manifests,
     kind_info,
+    kinds,
     load_manifests,
     lookup_kind,
     lookup_plural,
@@ -151,6 +152,7 @@ def test_running_a_definition_again_takes_the_registration_over() -> None:
     register_kind(first)
     register_kind(second)
     assert lookup_kind("rerun.example.com/v1", "Rerun") is kind_info(second)
+    assert [info.cls for info in kinds() if info.kind == "Rerun"] == [second]
 
 
 def test_a_class_without_kind_cannot_register() -> None:
