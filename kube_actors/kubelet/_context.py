@@ -29,6 +29,8 @@ class KubeletContext:
     abandon: bool = False
     #: The Services, for the containers' service-link variables (None: no variables).
     services: SharedInformer[Service] | None = None
+    #: Images pulled on this node: ``IfNotPresent`` does not pull them again.
+    images: set[str] = attrs.Factory(set)
 
     def event(self, obj: object, type: str, reason: str, message: str) -> None:
         if self.recorder is not None:

@@ -187,17 +187,22 @@ class PodWorker(Actor):
             if wait > 0:
                 view.waiting_reason = "ImagePullBackOff"
                 view.waiting_message = f'Back-off pulling image "{container.image}"'
+                self.ctx.event(self.pod, "Normal", "BackOff", view.waiting_message)
+                self.ctx.event(self.pod, "Warning", "Failed", "Error: ImagePullBackOff")
                 self._resync_in(wait)
                 return
         try:
-            await runtime.pull_image(container.image, self.sandbox_id)
+            await self._pull(container)
         except ImagePullError as error:
             now = monotonic()
             self.pull_failed_at[view.name] = now
             self.ctx.pull_backoff.record(key, now)
             view.waiting_reason = "ErrImagePull"
             view.waiting_message = str(error)
-            self.ctx.event(self.pod, "Warning", "Failed", f"Failed to pull image: {error}")
+            self.ctx.event(
+                self.pod, "Warning", "Failed", f'Failed to pull image "{container.image}": {error}'
+            )
+            self.ctx.event(self.pod, "Warning", "Failed", "Error: ErrImagePull")
             self._resync_in(self.ctx.pull_backoff.current(key))
             return
         self.pull_failed_at.pop(view.name, None)
@@ -206,6 +211,7 @@ class PodWorker(Actor):
         )
         config = await with_service_links(config, self.pod, self.ctx.services)
         container_id = await runtime.create_container(self.sandbox_id, config)
+        self.ctx.event(self.pod, "Normal", "Created", f"Created container: {view.name}")
         await runtime.start_container(container_id)
         view.current = await runtime.container_status(container_id)
         view.waiting_reason = view.waiting_message = ""
@@ -214,6 +220,22 @@ class PodWorker(Actor):
         self.start_soon(self._wait_for_exit, view.name, container_id)
         self._start_probes(view.name, container_id, container)
         self.ctx.event(self.pod, "Normal", "Started", f"Started container {view.name}")
+
+    async def _pull(self, container: Container) -> None:
+        """Pull the image as its policy says, with the kubelet's image events."""
+        image = container.image
+        if container.image_pull_policy != "Always" and image in self.ctx.images:
+            # "Never" is taken as present too: the runtimes here hold every image they run.
+            message = f'Container image "{image}" already present on machine'
+            self.ctx.event(self.pod, "Normal", "Pulled", message)
+            return
+        self.ctx.event(self.pod, "Normal", "Pulling", f'Pulling image "{image}"')
+        began = monotonic()
+        await self.ctx.runtime.pull_image(image, self.sandbox_id)
+        took = _go_duration(monotonic() - began)
+        self.ctx.images.add(image)
+        message = f'Successfully pulled image "{image}" in {took} ({took} including waiting)'
+        self.ctx.event(self.pod, "Normal", "Pulled", message)
 
     async def _wait_for_exit(self, name: str, container_id: str) -> None:
         await self.ctx.runtime.wait_container(container_id)
@@ -263,6 +285,13 @@ class PodWorker(Actor):
                 f"pod={meta.name}_{meta.namespace}({meta.uid})"
             )
             view.last_terminated = terminated_state(view.current)
+            self.ctx.event(
+                self.pod,
+                "Warning",
+                "BackOff",
+                f"Back-off restarting failed container {view.name} in pod "
+                f"{meta.name}_{meta.namespace}({meta.uid})",
+            )
             self._resync_in(wait)
             return
         self.ctx.crash_backoff.record(key, exited_at)
@@ -382,8 +411,9 @@ class PodWorker(Actor):
         grace = meta.deletion_grace_period_seconds
         if grace is None:
             grace = int(self._grace(None))
-        if any(view.running for view in self.views.values()):
-            self.ctx.event(self.pod, "Normal", "Killing", "Stopping containers")
+        for view in self.views.values():
+            if view.running:
+                self.ctx.event(self.pod, "Normal", "Killing", f"Stopping container {view.name}")
         await self._stop_everything(grace=float(grace))
         self.terminated = True
         await self._report()
@@ -478,3 +508,12 @@ class PodWorker(Actor):
 
 def _now() -> dt.datetime:
     return wall_clock().replace(microsecond=0)
+
+
+def _go_duration(seconds: float) -> str:
+    """A duration as Go prints one (what the kubelet's messages show): 0s, 350ms, 1.5s."""
+    if seconds <= 0:
+        return "0s"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"

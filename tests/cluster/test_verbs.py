@@ -75,7 +75,7 @@ async def test_describe_shows_a_pod_as_kubectl_does_with_its_events() -> None:
         assert "Controlled By:    ReplicaSet/hello-nginx-" in text
         assert "Events:" in text
         reasons = [e.reason for e in await cluster.events(pod)]
-        assert reasons[:2] == ["Scheduled", "Started"]
+        assert reasons[:5] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
         assert "Successfully assigned default/" in text
 
 
@@ -135,10 +135,14 @@ async def test_logs_events_and_a_killed_container_restarted() -> None:
         )
         assert restarted.status.container_statuses[0].ready is not None
         assert await cluster.logs(name, "nginx", previous=True) == "listening on :80\n"
+        await cluster.settle()  # Events are written asynchronously, after the status
         events = await cluster.events(restarted)
         assert events[0].reason == "Scheduled"
-        # A repeated event is counted on the one Event, as Kubernetes aggregates them.
+        # A repeated event is counted on the one Event, as Kubernetes aggregates them; an
+        # untagged image is pulled at every start (imagePullPolicy Always).
         assert sum(e.count for e in events if e.reason == "Started") == 2
+        pulled = [(e.message, e.count) for e in events if e.reason == "Pulled"]
+        assert pulled == [('Successfully pulled image "nginx" in 0s (0s including waiting)', 2)]
         with pytest.raises(KubeActorsError, match=r"not running"):
             await cluster.kill_container(name, "sidecar")
 
