@@ -105,6 +105,7 @@ from ._watch import ApiWatchStream, Matcher
 __all__ = ["ApiServer"]
 
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
+_GENERATE_NAME_ATTEMPTS = 8
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 
@@ -254,25 +255,41 @@ class ApiServer(Actor):
                     [_required("metadata.name", "name or generateName is required")],
                     group=info.group,
                 )
-            suffix = "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
-            obj = evolve(obj, metadata=evolve(meta, name=meta.generate_name + suffix))
+            obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
         await self._caught_up()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=self._now())
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
+        # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
+        # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
+        attempts = _GENERATE_NAME_ATTEMPTS if not meta.name else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._store_new(info, obj)
+            except AlreadyExists:
+                if attempt == attempts:
+                    raise
+            name = self._generated_name(meta.generate_name)
+            obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _store_new(self, info: KindInfo, obj: Any) -> Any:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
-        with self._services.reserving() as reservation:
-            obj = reservation.create(obj)
+        with self._services.reserving() as reservation:  # given back if this raises
+            stored = reservation.create(obj)
             response = await self.etcd.ask(
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=obj)],
+                    success=[Put(key=key, value=stored)],
                 )
             )
             self._observe(response.revision)
             if not response.succeeded:
                 raise _already_exists(info, obj.metadata.name)
-        return self._written_object(obj, response.revision)
+        return self._written_object(stored, response.revision)
+
+    def _generated_name(self, prefix: str) -> str:
+        return prefix + "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
 
     async def _bind(self, binding: Binding) -> Any:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` once, and PodScheduled."""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from typing import Any
 
 import attrs
 import pytest
@@ -51,6 +53,35 @@ async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -
     assert all(n.startswith("worker-") and len(n) == len("worker-") + 5 for n in first)
     assert len(set(first)) == 3
     assert await names(7) == first
+
+
+async def test_a_generated_name_that_is_taken_is_drawn_again() -> None:
+    template = Pod(
+        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod().spec
+    )
+    async with Cluster(controllers=(), scheduler=False, seed=3) as cluster:
+        state = cluster.system.random.getstate()
+        first = await cluster.client.create(template)
+        cluster.system.random.setstate(state)  # the next draw repeats the first name
+        second = await cluster.client.create(template)
+        assert second.metadata.name != first.metadata.name
+        assert second.metadata.name.startswith("worker-")
+
+
+async def test_a_generated_name_taken_eight_times_over_is_already_exists() -> None:
+    class Stuck(random.Random):
+        def choice(self, seq: Any) -> Any:
+            return seq[0]  # every name the same
+
+    template = Pod(
+        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod().spec
+    )
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        cluster.system.random = Stuck(1)
+        await cluster.client.create(template)
+        with pytest.raises(AlreadyExists, match='pods "worker-bbbbb" already exists'):
+            await cluster.client.create(template)
+        assert len(await cluster.client.list(Pod, namespace="default")) == 1
 
 
 async def test_creating_an_existing_object_is_already_exists_and_changes_nothing() -> None:
