@@ -45,14 +45,13 @@ from types import TracebackType
 from typing import Any, Literal
 
 import anyio
-import attrs
 
 from .actors import ActorRef
 from .api import Patch, Update, UpdateStatus, Watch, WatchEvent, WatchStream, kind_info
 from .client import Client
 from .errors import Conflict, Gone
 
-__all__ = ["USER", "CrashRequested", "Fault", "FaultKind", "Faults", "InterceptedClient"]
+__all__ = ["USER", "Fault", "FaultKind", "Faults", "InterceptedClient"]
 
 #: The component name of ``cluster.client``, which ``component=None`` leaves alone.
 USER = "user"
@@ -60,14 +59,6 @@ USER = "user"
 FaultKind = Literal["conflicts", "gone", "drop_events", "duplicate_events", "latency"]
 
 _WRITES = (Update, UpdateStatus, Patch)
-
-
-@attrs.frozen
-class CrashRequested:
-    """Told to an actor by ``Cluster.crash``: no actor handles it, so the one that takes it
-    crashes (and its supervisor restarts it)."""
-
-    reason: str = "injected by Cluster.crash"
 
 
 class Fault:

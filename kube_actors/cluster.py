@@ -31,7 +31,7 @@ import attrs
 
 from . import _apply, _services, _verbs
 from ._apply import ApplyResult, Source
-from ._faults import USER, CrashRequested, Faults, InterceptedClient
+from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._sync import SyncCluster
@@ -333,9 +333,9 @@ class Cluster:
     async def crash(self, actor: str) -> None:
         """Crash an actor, as if a message it handled had raised: its supervisor restarts
         it with fresh state (a controller re-registers with its informers and reconciles
-        every object again). The crash happens when the actor takes the message, after the
-        messages already in its mailbox."""
-        await self.system.lookup(actor).tell(CrashRequested())
+        every object again). It fails after the message in hand; what is queued waits for
+        the next incarnation (``ActorRef.crash``)."""
+        self.system.lookup(actor).crash("injected by Cluster.crash")
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.

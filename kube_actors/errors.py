@@ -30,6 +30,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
         ├── ActorNotFound        no actor registered under that name
         ├── ActorNameTaken       an actor is already registered under that name
         ├── ActorEscalated       a failure escalated past the root of the supervision tree
+        ├── ActorCrashed         a crash injected by ``ActorRef.crash`` (fault injection)
         └── SettleTimeout        the system did not become quiet within the budget
 
 Errors are values a caller can inspect: an ``Invalid`` lists every field that was wrong,
@@ -43,6 +44,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "ActorCrashed",
     "ActorError",
     "ActorEscalated",
     "ActorNameTaken",
@@ -318,6 +320,15 @@ class ActorStopped(ActorError):
         what = f" before handling {type(message).__name__}" if message is not None else ""
         super().__init__(f"actor {actor!r} stopped{what}")
         self.actor = actor
+
+
+class ActorCrashed(ActorError):
+    """The failure ``ActorRef.crash`` injects: the actor fails as if a handler had raised."""
+
+    def __init__(self, actor: str, reason: str = "injected") -> None:
+        super().__init__(f"actor {actor!r} crashed: {reason}")
+        self.actor = actor
+        self.reason = reason
 
 
 class AskTimeout(ActorError, TimeoutError):

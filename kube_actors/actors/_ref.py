@@ -113,6 +113,17 @@ class ActorRef:
 
     # ---------------------------------------------------------------------- lifecycle
 
+    def crash(self, reason: str = "injected") -> None:
+        """Make the actor fail now, after the message in hand, as if a handler had raised
+        ``ActorCrashed``: its supervisor then restarts it (or escalates), which is what a
+        fault-injection test wants to see. Queued messages stay for the next incarnation."""
+        from ..errors import ActorCrashed
+
+        cell = self._cell
+        if cell.state in ("stopping", "stopped"):
+            return
+        cell.inject_failure(ActorCrashed(cell.name, reason))
+
     async def stop(self) -> None:
         """Stop the actor after the message in hand; returns once it has stopped."""
         await self._cell.stop()

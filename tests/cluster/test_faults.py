@@ -166,6 +166,18 @@ async def test_a_crashed_built_in_controller_is_restarted_and_resumes_reconcilin
         assert statistics.started
 
 
+async def test_a_crashed_kubelet_is_restarted_and_its_pods_keep_running() -> None:
+    async with Cluster(nodes=2, seed=5) as cluster:
+        await start(cluster)
+        ref = cluster.system.lookup("kubelet/node-1")
+        await cluster.crash("kubelet/node-1")
+        await cluster.settle()
+        # A kubelet's receive ignores messages it does not know: the crash must not rely on
+        # a message nobody handles.
+        assert ref.statistics().restarts == 1
+        await assert_converged(cluster, 2)
+
+
 async def test_crashing_an_unknown_actor_says_so() -> None:
     async with Cluster(seed=5) as cluster:
         with pytest.raises(ActorNotFound):
