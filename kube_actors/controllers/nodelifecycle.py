@@ -5,7 +5,9 @@ Lease has not been renewed for the grace period (50 s, ``nodeMonitorGracePeriod`
 marked Ready=Unknown ("Kubelet stopped posting node status.") and tainted
 ``node.kubernetes.io/unreachable`` (NoSchedule, and NoExecute with the time it was added);
 a node whose kubelet reports Ready=False gets the ``not-ready`` taints instead. Taints go as
-soon as the node is Ready again.
+soon as the node is Ready again. When a node goes down, its pods are marked Ready=False at
+once (Kubernetes' MarkPodsNotReady, with a ``NodeNotReady`` Event), so they leave their
+Services' ready endpoints long before any eviction; the kubelet reports them again when back.
 
 The NoExecute taints then evict pods, as Kubernetes' taint eviction controller does: a pod
 that does not tolerate a taint is deleted at once; one that tolerates it for
@@ -26,7 +28,7 @@ from typing import Any
 import attrs
 
 from ..actors import wall_clock
-from ..api import Lease, Node, NodeCondition, Pod, Taint, get_condition
+from ..api import Lease, Node, NodeCondition, Pod, Taint, get_condition, set_condition
 from ..client import Client, EventRecorder, SharedInformer
 from ..errors import Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result
@@ -94,6 +96,26 @@ class NodeLifecycleReconciler:
         waits.extend(await self._evict(node, now))
         return Result(requeue_after=min(waits)) if waits else Result()
 
+    async def _mark_pods_not_ready(self, node: Node, now: dt.datetime) -> None:
+        """Kubernetes' MarkPodsNotReady: a node that is not Ready cannot vouch for its pods,
+        so they leave their Services' ready endpoints at once instead of when evicted. The
+        kubelet reports them Ready again when it is back."""
+        for pod in self.pods.indexer.by_index(POD_NODE_INDEX, node.metadata.name):
+            condition = get_condition(pod.status.conditions, "Ready")
+            if condition is None or condition.status != "True":
+                continue
+            not_ready = attrs.evolve(
+                condition, status="False", last_transition_time=now.replace(microsecond=0)
+            )
+            conditions = set_condition(pod.status.conditions, not_ready)
+            try:
+                await self.client.update_status(
+                    attrs.evolve(pod, status=attrs.evolve(pod.status, conditions=conditions))
+                )
+            except (NotFound, Conflict):
+                continue  # gone, or changed meanwhile: the pod's next event brings it back
+            self.recorder.event(pod, "Warning", "NodeNotReady", "Node is not ready")
+
     async def _mark_unknown(self, node: Node, now: dt.datetime) -> Node:
         conditions = tuple(
             attrs.evolve(
@@ -138,9 +160,15 @@ class NodeLifecycleReconciler:
                 )
         if tuple(kept) == node.spec.taints:
             return node
-        return await self.client.update(
+        was_healthy = not any(t.key in ours for t in node.spec.taints)
+        node = await self.client.update(
             attrs.evolve(node, spec=attrs.evolve(node.spec, taints=tuple(kept)))
         )
+        if key is not None and was_healthy:
+            # Once, on the way down (as Kubernetes does on the Ready transition): doing it at
+            # every reconcile would fight a kubelet that reports its pods Ready again.
+            await self._mark_pods_not_ready(node, now)
+        return node
 
     async def _evict(self, node: Node, now: dt.datetime) -> list[float]:
         """Delete the pods whose toleration of the node's NoExecute taints ran out; the

@@ -128,6 +128,29 @@ async def test_a_partitioned_node_goes_unknown_and_comes_back_when_healed() -> N
         assert running.metadata.deletion_timestamp is None
 
 
+async def test_pods_on_an_unreachable_node_are_marked_not_ready_until_it_is_back() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.client.create(pod())
+        await cluster.settle()
+        cluster.partition_node("node-1")
+        await cluster.settle(horizon=60)
+        web = await cluster.client.get(Pod, "web", namespace="default")
+        ready = get_condition(web.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "False"  # MarkPodsNotReady: out of its Services' endpoints
+        assert web.status.phase == "Running"
+        events = await cluster.events(web)
+        assert ("Warning", "NodeNotReady", "Node is not ready") in [
+            (e.type, e.reason, e.message) for e in events
+        ]
+        cluster.heal_node("node-1")
+        await cluster.settle(horizon=30)
+        web = await cluster.client.get(Pod, "web", namespace="default")
+        ready = get_condition(web.status.conditions, "Ready")
+        assert ready is not None
+        assert ready.status == "True"  # the kubelet, back, reports what it knows
+
+
 async def test_a_kubelet_restarted_behind_a_partition_keeps_trying_to_register() -> None:
     async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
         await cluster.settle()
