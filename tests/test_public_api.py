@@ -111,6 +111,8 @@ def test_the_actor_runtime_exports_exactly_its_public_names() -> None:
         "Trace",
         "TraceRecord",
         "VirtualTimeEventLoop",
+        "caused_by",
+        "current_cause",
         "is_virtual_time",
         "monotonic",
         "run",

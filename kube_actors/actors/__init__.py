@@ -8,6 +8,8 @@ from ._broadcast import Broadcast as Broadcast
 from ._broadcast import Lagged as Lagged
 from ._broadcast import Subscription as Subscription
 from ._cell import BATCH as BATCH
+from ._cell import caused_by as caused_by
+from ._cell import current_cause as current_cause
 from ._clock import ClockKind as ClockKind
 from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
@@ -43,6 +45,8 @@ __all__ = [
     "Trace",
     "TraceRecord",
     "VirtualTimeEventLoop",
+    "caused_by",
+    "current_cause",
     "is_virtual_time",
     "monotonic",
     "run",

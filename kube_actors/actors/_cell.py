@@ -143,7 +143,9 @@ class _Cell:
         self.history = RestartHistory(supervision)
         self.handled = 0
         self.busy = True
-        self.current_trace_id: int | None = None
+        #: What the actor is handling; until its first message, what spawned it (so what
+        #: ``on_start`` sends is traced to the spawner's message).
+        self.current_trace_id: int | None = current_cause()
         self.stopped = anyio.Event()
         self.scope: anyio.CancelScope | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
@@ -202,7 +204,7 @@ class _Cell:
                 room -= 1
 
     def send_after(self, delay: float, message: object) -> Timer:
-        return self.system._timers.schedule(self, delay, message, self.current_trace_id)
+        return self.system._timers.schedule(self, delay, message, current_cause())
 
     def deliver_timer(self, timer: Timer) -> None:
         system = self.system
@@ -218,6 +220,9 @@ class _Cell:
     async def run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         """The actor's task: incarnations until it stops, escalates or is cancelled."""
         current_cell.set(self)
+        # The messages it handles say what caused what it sends, whatever the spawner's
+        # context held (this task copied it).
+        _cause_override.set(None)
         self._task_status = task_status
         try:
             with anyio.CancelScope() as self.scope:
@@ -422,7 +427,10 @@ class _Cell:
     ) -> None:
         if self._task_group is None:
             raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
-        self._task_group.start_soon(func, *args, name=name or f"{self.name}:task")
+        # The task copies this context: what it sends is traced to what the actor is
+        # handling now, not to whatever it handles when the task gets round to it.
+        with caused_by(current_cause()):
+            self._task_group.start_soon(func, *args, name=name or f"{self.name}:task")
 
     def _log_crash(self, error: BaseException, message: object) -> None:
         _log.error(
@@ -439,9 +447,40 @@ def sender_name() -> str:
     return EXTERNAL if cell is None else cell.name
 
 
+#: The trace id of the change being handled outside any message: an informer dispatching a
+#: watch event sets it to the write that made the event, so what its handlers send (and
+#: what a work queue's worker later does for them) is traced back to that write.
+_cause_override: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "kube_actors_cause", default=None
+)
+
+
 def current_cause() -> int | None:
+    """The trace id of what the running code is handling (None when not tracing)."""
+    override = _cause_override.get()
+    if override is not None:
+        return override
     cell = current_cell.get()
     return None if cell is None else cell.current_trace_id
+
+
+class caused_by:
+    """Within the block, messages sent are traced as caused by ``cause`` (None: no change)."""
+
+    __slots__ = ("_cause", "_token")
+
+    def __init__(self, cause: int | None) -> None:
+        self._cause = cause
+        self._token: contextvars.Token[int | None] | None = None
+
+    def __enter__(self) -> None:
+        if self._cause is not None:
+            self._token = _cause_override.set(self._cause)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _cause_override.reset(self._token)
+            self._token = None
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -169,6 +169,8 @@ class WatchEvent:
     obj: Any = None
     resource_version: str = ""
     error: Exception | None = None
+    #: With tracing on: the trace id of the request that made this change.
+    cause: int | None = None
 
 
 class WatchStream(Protocol):

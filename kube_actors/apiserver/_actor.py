@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, wall_clock
+from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
 from kube_actors.api import (
     Binding,
     Create,
@@ -155,6 +155,11 @@ class ApiServer(Actor):
         #: watcher receives, built once instead of twice. Entries go when the cache applies
         #: their revision.
         self._written: dict[int, tuple[Any, Any]] = {}
+        #: storage key -> the trace id of the request writing it (only while tracing), noted
+        #: before the write (its event may be applied before the write's answer comes back):
+        #: the watch events of the change carry it, so a trace follows a change through the
+        #: watches to what components did about it.
+        self._causes: dict[str, int] = {}
         #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
         self._services = ServiceAllocator()
 
@@ -277,6 +282,7 @@ class ApiServer(Actor):
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
         with self._services.reserving() as reservation:  # given back if this raises
             stored = reservation.create(obj)
+            self._note_cause(key)
             response = await self.etcd.ask(
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
@@ -285,6 +291,7 @@ class ApiServer(Actor):
             )
             self._observe(response.revision)
             if not response.succeeded:
+                self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
         return self._written_object(stored, response.revision)
 
@@ -380,6 +387,7 @@ class ApiServer(Actor):
         key = object_key(info, new.metadata.namespace, new.metadata.name)
         # Stored with the resourceVersion it came with: every read sets it from the revision
         # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
+        self._note_cause(key)
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
@@ -388,6 +396,7 @@ class ApiServer(Actor):
         )
         self._observe(response.revision)
         if not response.succeeded:
+            self._forget_cause(key)
             raise _conflict(info, new.metadata.name)
         return self._written_object(new, response.revision)
 
@@ -455,6 +464,7 @@ class ApiServer(Actor):
 
     async def _remove(self, info: KindInfo, last: Any, current: Any) -> Any:
         key = object_key(info, current.metadata.namespace, current.metadata.name)
+        self._note_cause(key)
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
@@ -463,6 +473,7 @@ class ApiServer(Actor):
         )
         self._observe(response.revision)
         if not response.succeeded:
+            self._forget_cause(key)
             raise _conflict(info, current.metadata.name)
         self._services.release(current)
         return with_resource_version(last, response.revision)
@@ -601,7 +612,7 @@ class ApiServer(Actor):
     def _apply(self, events: Iterable[Event]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
-        written = self._written
+        written, causes = self._written, self._causes
         for event in events:
             revision = event.kv.mod_revision
             cache = self._cache_of_resource(*resource_of(event.kv.key))
@@ -610,8 +621,9 @@ class ApiServer(Actor):
                 entry = written.pop(revision, None)
                 if entry is not None and entry[0] is event.kv.value:
                     ready = entry[1]
+            cause = causes.pop(event.kv.key, None) if causes else None
             if cache is not None:
-                changes.setdefault(cache, []).append(cache.apply(event, ready))
+                changes.setdefault(cache, []).append(cache.apply(event, ready, cause))
         self._applied = max(self._applied, revision)
         if written and min(written) <= self._applied:
             # Writes whose events never came (a watch restarted past them) are not waited for.
@@ -649,6 +661,15 @@ class ApiServer(Actor):
             if wanted > status.revision:
                 raise ApiError(f"Too large resource version: {wanted}, current: {status.revision}")
         await self._wait_applied(wanted)
+
+    def _note_cause(self, key: str) -> None:
+        cause = current_cause()
+        if cause is not None:
+            self._causes[key] = cause
+
+    def _forget_cause(self, key: str) -> None:
+        if self._causes:
+            self._causes.pop(key, None)
 
     def _observe(self, revision: int) -> None:
         if revision > self._store_revision:

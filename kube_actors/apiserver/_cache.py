@@ -36,6 +36,8 @@ class CacheEvent:
     revision: int
     obj: Any = None
     prev: Any = None
+    #: The trace id of the request that wrote it (tracing on, this apiserver's write).
+    cause: int | None = None
 
 
 def with_resource_version(obj: Any, revision: int) -> Any:
@@ -80,7 +82,7 @@ class KindCache:
         self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
         self._complete_from = revision
 
-    def apply(self, event: Event, ready: Any = None) -> CacheEvent:
+    def apply(self, event: Event, ready: Any = None, cause: int | None = None) -> CacheEvent:
         """Turn an etcd event of this resource into the cache's own and apply it. ``ready``:
         the put value with its resourceVersion already set, if the apiserver has it."""
         key = event.kv.key
@@ -90,11 +92,15 @@ class KindCache:
             self.objects.pop(key, None)
             last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
             obj = with_resource_version(last, revision) if last is not None else None
-            return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev)
+            return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev, cause=cause)
         obj = ready if ready is not None else with_resource_version(event.kv.value, revision)
         self.objects[key] = obj
         return CacheEvent(
-            type="ADDED" if prev is None else "MODIFIED", revision=revision, obj=obj, prev=prev
+            type="ADDED" if prev is None else "MODIFIED",
+            revision=revision,
+            obj=obj,
+            prev=prev,
+            cause=cause,
         )
 
     def oldest_resumable(self) -> int:

@@ -90,19 +90,27 @@ class ApiWatchStream:
                     events.append(WatchEvent(type="BOOKMARK", resource_version=str(revision)))
                 continue
             version = str(revision)
-            obj, prev = change.obj, change.prev
+            obj, prev, cause = change.obj, change.prev, change.cause
             now = obj is not None and change.type != "DELETED" and matches(obj)
             before = prev is not None and matches(prev)
             if change.type == "DELETED":
                 if before or (prev is None and obj is not None and matches(obj)):
-                    events.append(WatchEvent(type="DELETED", obj=obj, resource_version=version))
+                    events.append(
+                        WatchEvent(type="DELETED", obj=obj, resource_version=version, cause=cause)
+                    )
             elif now and before:
-                events.append(WatchEvent(type="MODIFIED", obj=obj, resource_version=version))
+                events.append(
+                    WatchEvent(type="MODIFIED", obj=obj, resource_version=version, cause=cause)
+                )
             elif now:
-                events.append(WatchEvent(type="ADDED", obj=obj, resource_version=version))
+                events.append(
+                    WatchEvent(type="ADDED", obj=obj, resource_version=version, cause=cause)
+                )
             elif before:
                 gone = with_resource_version(prev, revision)
-                events.append(WatchEvent(type="DELETED", obj=gone, resource_version=version))
+                events.append(
+                    WatchEvent(type="DELETED", obj=gone, resource_version=version, cause=cause)
+                )
         if events:
             self._after = changes[-1].revision
         return events

@@ -34,6 +34,7 @@ import anyio
 import attrs
 import structlog
 
+from kube_actors.actors import caused_by
 from kube_actors.api import WatchEvent, kind_info
 from kube_actors.errors import ActorError, ApiError, Gone
 
@@ -242,15 +243,16 @@ class SharedInformer(Generic[T]):
             if kind != "BOOKMARK":
                 obj = event.obj
                 key = object_key(obj)
-                if kind == "DELETED":
-                    if indexer.remove(key) is not None:
-                        self._dispatch_delete(obj)
-                else:
-                    old = indexer.put(key, obj)
-                    if old is None:
-                        self._dispatch_add(obj)
+                with caused_by(event.cause):  # what the handlers send follows from the write
+                    if kind == "DELETED":
+                        if indexer.remove(key) is not None:
+                            self._dispatch_delete(obj)
                     else:
-                        self._dispatch_update(old, obj)
+                        old = indexer.put(key, obj)
+                        if old is None:
+                            self._dispatch_add(obj)
+                        else:
+                            self._dispatch_update(old, obj)
             if event.resource_version:
                 self._resource_version = event.resource_version
         return True

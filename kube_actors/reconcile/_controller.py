@@ -29,7 +29,7 @@ import anyio
 import attrs
 import structlog
 
-from kube_actors.actors import Actor, ActorRef
+from kube_actors.actors import Actor, ActorRef, caused_by
 from kube_actors.actors import Request as Ask
 from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
 from kube_actors.errors import ApiError, Conflict
@@ -152,7 +152,8 @@ class Controller(Actor):
         token = _reconcile_log.set(log)
         self._reconciles += 1
         try:
-            result = await self.spec.reconciler.reconcile(request)
+            with caused_by(self.queue.cause_of(request)):
+                result = await self.spec.reconciler.reconcile(request)
         except TerminalError as error:
             self._terminal_errors += 1
             log.error("reconcile_terminal_error", exc_info=error)

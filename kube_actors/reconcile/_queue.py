@@ -33,6 +33,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from kube_actors.actors import current_cause
 from kube_actors.errors import KubeActorsError
 
 from ._ratelimit import RateLimiter, default_controller_rate_limiter
@@ -72,6 +73,7 @@ class WorkQueue(Generic[T]):
         "_adds",
         "_armed",
         "_armed_at",
+        "_causes",
         "_dirty",
         "_getters",
         "_heap",
@@ -87,6 +89,8 @@ class WorkQueue(Generic[T]):
 
     def __init__(self, rate_limiter: RateLimiter[T] | None = None, *, name: str = "") -> None:
         self.name = name
+        #: With tracing on: per item, the trace id of what last added it (``cause_of``).
+        self._causes: dict[T, int] = {}
         self._rate_limiter: RateLimiter[T] = rate_limiter or default_controller_rate_limiter()
         self._queue: deque[T] = deque()
         #: Items that need processing: queued, or re-added while processing.
@@ -110,6 +114,9 @@ class WorkQueue(Generic[T]):
         """Queue ``item`` unless it is queued already; if a worker holds it, queue it again
         once that worker calls ``done``."""
         self._adds += 1
+        cause = current_cause()
+        if cause is not None:
+            self._causes[item] = cause
         if self._shutting_down or item in self._dirty:
             return
         self._dirty.add(item)
@@ -191,6 +198,11 @@ class WorkQueue(Generic[T]):
         self._processing.add(item)
         self._dirty.discard(item)
         return item
+
+    def cause_of(self, item: T) -> int | None:
+        """The trace id of what last added ``item`` (None when not tracing), forgotten now:
+        a worker handles the item as caused by it."""
+        return self._causes.pop(item, None) if self._causes else None
 
     def done(self, item: T) -> None:
         """The worker finished ``item``; if it was added meanwhile, queue it again."""

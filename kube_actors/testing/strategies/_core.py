@@ -20,7 +20,16 @@ from kube_actors.api import (
     Taint,
 )
 
-from ._names import Knob, as_strategy, dns_labels, label_keys, label_values, labels, names
+from ._names import (
+    Knob,
+    as_strategy,
+    dns_labels,
+    iana_svc_names,
+    label_keys,
+    label_values,
+    labels,
+    names,
+)
 
 __all__ = [
     "leases",
@@ -63,7 +72,7 @@ def _service_ports(draw: st.DrawFn) -> list[ServicePort]:
         ServicePort(
             name=port_name if named else "",
             port=number,
-            target_port=draw(st.none() | st.integers(1, 65535) | dns_labels),
+            target_port=draw(st.none() | st.integers(1, 65535) | iana_svc_names),
             protocol=draw(st.sampled_from(["TCP", "UDP"])),
         )
         for number, port_name in zip(numbers, port_names, strict=True)

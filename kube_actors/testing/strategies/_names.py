@@ -6,7 +6,16 @@ from typing import Any, TypeAlias, TypeVar
 
 from hypothesis import strategies as st
 
-__all__ = ["Knob", "as_strategy", "dns_labels", "label_keys", "label_values", "labels", "names"]
+__all__ = [
+    "Knob",
+    "as_strategy",
+    "dns_labels",
+    "iana_svc_names",
+    "label_keys",
+    "label_values",
+    "labels",
+    "names",
+]
 
 T = TypeVar("T")
 
@@ -23,6 +32,12 @@ def as_strategy(value: Any) -> st.SearchStrategy[Any]:
 dns_labels: st.SearchStrategy[str] = st.from_regex(
     r"[a-z]([-a-z0-9]{0,10}[a-z0-9])?", fullmatch=True
 )
+
+#: IANA service names, what a named ``targetPort`` must be: at most 15 characters, a letter
+#: at least, and no "--" (which a DNS label allows).
+iana_svc_names: st.SearchStrategy[str] = st.lists(
+    st.from_regex(r"[a-z][a-z0-9]{0,3}", fullmatch=True), min_size=1, max_size=3
+).map("-".join)
 
 #: Label keys: a name, sometimes behind a DNS prefix (``app.kubernetes.io/name``).
 label_keys: st.SearchStrategy[str] = st.one_of(
