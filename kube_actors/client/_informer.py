@@ -241,21 +241,27 @@ class SharedInformer(Generic[T]):
                 return False
             self._events += 1
             if kind != "BOOKMARK":
-                obj = event.obj
-                key = object_key(obj)
-                with caused_by(event.cause):  # what the handlers send follows from the write
-                    if kind == "DELETED":
-                        if indexer.remove(key) is not None:
-                            self._dispatch_delete(obj)
-                    else:
-                        old = indexer.put(key, obj)
-                        if old is None:
-                            self._dispatch_add(obj)
-                        else:
-                            self._dispatch_update(old, obj)
+                if event.cause is None:
+                    self._take(kind, event.obj, indexer)
+                else:
+                    with caused_by(event.cause):  # what the handlers send follows the write
+                        self._take(kind, event.obj, indexer)
             if event.resource_version:
                 self._resource_version = event.resource_version
         return True
+
+    def _take(self, kind: str, obj: Any, indexer: Indexer[T]) -> None:
+        """Put one ADDED, MODIFIED or DELETED object in the cache and tell the handlers."""
+        key = object_key(obj)
+        if kind == "DELETED":
+            if indexer.remove(key) is not None:
+                self._dispatch_delete(obj)
+        else:
+            old = indexer.put(key, obj)
+            if old is None:
+                self._dispatch_add(obj)
+            else:
+                self._dispatch_update(old, obj)
 
     def _replace(self, items: Sequence[T]) -> None:
         """Make the cache hold exactly ``items``, telling the handlers what changed."""
