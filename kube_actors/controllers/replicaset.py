@@ -40,7 +40,6 @@ import attrs
 
 from ..actors import wall_clock
 from ..api import (
-    ObjectMeta,
     Pod,
     ReplicaSet,
     ReplicaSetCondition,
@@ -49,17 +48,17 @@ from ..api import (
     compile_selector,
     controller_of,
     get_condition,
-    owner_reference,
     remove_condition,
     set_condition,
 )
 from ..client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
-from ..errors import ApiError, Conflict, NotFound
+from ..errors import ApiError, Conflict
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._claims import adopt, release
 from ._context import ControllerContext
 from ._expectations import Expectations, pod_key
 from ._ranking import pods_to_delete
+from ._workloads import PodControl, pod_from_template
 
 __all__ = [
     "BURST_REPLICAS",
@@ -270,6 +269,7 @@ class ReplicaSetReconciler:
         self.pods = pods
         self.recorder = recorder
         self.expectations = expectations
+        self.control = PodControl(client, recorder, expectations)
         self._selectors: dict[str, tuple[Any, Selector]] = {}
         # Per ReplicaSet: its namespace, the template labels the facts were worked out for,
         # and the facts of each Pod by uid. A reconcile reuses the facts of every Pod that has
@@ -412,33 +412,12 @@ class ReplicaSetReconciler:
 
     async def _create_pods(self, rs: ReplicaSet, key: str, count: int) -> ApiError | None:
         reconcile_log().info("too_few_replicas", need=rs.spec.replicas, creating=count)
-        self.expectations.expect(key, adds=count)
-        template = rs.spec.template
-        pod = Pod(
-            metadata=ObjectMeta(
-                generate_name=f"{rs.metadata.name}-",
-                namespace=rs.metadata.namespace,
-                labels=template.metadata.labels,
-                annotations=template.metadata.annotations,
-                finalizers=template.metadata.finalizers,
-                owner_references=(owner_reference(rs),),
-            ),
-            spec=template.spec,
-        )
+        pod = pod_from_template(rs.spec.template, rs, generate_name=f"{rs.metadata.name}-")
 
         async def create() -> None:
-            try:
-                created = await self.client.create(pod)
-            except ApiError as error:
-                self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {error}")
-                raise
-            self.recorder.event(
-                rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}"
-            )
+            await self.control.create(key, rs, pod)
 
-        successes, error = await slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, create)
-        for _ in range(count - successes):
-            self.expectations.creation_observed(key)  # never created: never observed
+        _, error = await slow_start_batch(count, SLOW_START_INITIAL_BATCH_SIZE, create)
         return error
 
     async def _delete_pods(
@@ -446,22 +425,13 @@ class ReplicaSetReconciler:
     ) -> ApiError | None:
         reconcile_log().info("too_many_replicas", need=rs.spec.replicas, deleting=count)
         victims = pods_to_delete(pods, self._related_pods(rs), count, wall_clock())
-        self.expectations.expect(key, deletes=[pod_key(pod) for pod in victims])
         errors: list[ApiError] = []
 
         async def delete(pod: Pod) -> None:
-            name = pod.metadata.name
             try:
-                await self.client.delete(Pod, name, namespace=pod.metadata.namespace)
-            except NotFound:
-                self.expectations.deletion_observed(key, pod_key(pod))
-                return
+                await self.control.delete(key, rs, pod)
             except ApiError as error:
-                self.expectations.deletion_observed(key, pod_key(pod))
-                self.recorder.event(rs, "Warning", "FailedDelete", f"Error deleting: {error}")
                 errors.append(error)
-                return
-            self.recorder.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
 
         async with anyio.create_task_group() as tg:
             for pod in victims:
