@@ -643,6 +643,32 @@ class Cluster:
             session_affinity=session_affinity,
         )
 
+    async def wait_serving(
+        self, name: str, *, namespace: str = "default", timeout: float = 30.0
+    ) -> Service:
+        """Wait until kube-proxy listens for the Service on every TCP port (its ClusterIP and,
+        if it has one, its NodePort), which it does once the Service has ready endpoints;
+        then a connection to it is served. ``TimeoutError`` naming the Service otherwise."""
+        service = await self.client.get(Service, name, namespace=namespace)
+        plane = self.data_plane
+        addresses = []
+        for port in service.spec.ports:
+            if port.protocol not in ("", "TCP"):
+                continue
+            if service.spec.cluster_ip not in ("", "None"):
+                addresses.append((service.spec.cluster_ip, port.port))
+            if port.node_port:
+                addresses.append((plane.node_port_address, port.node_port))
+        try:
+            with anyio.fail_after(timeout):
+                await plane.wait_listening(addresses)
+        except TimeoutError:
+            raise TimeoutError(
+                f"Service {namespace}/{name} is not served after {timeout} s (no ready "
+                "endpoints, or a port kube-proxy could not listen on)"
+            ) from None
+        return service
+
     async def resolve(self, name: str) -> str:
         """The address ``name.namespace[.svc.cluster.local]`` resolves to: the ClusterIP (the
         first ready Pod's IP for a headless Service; see ``resolve_all``)."""

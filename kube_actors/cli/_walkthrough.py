@@ -40,7 +40,6 @@ from ..api import (
     Service,
     UpdateStatus,
 )
-from ..errors import KubeActorsError
 from ..kubelet import KubeletTimings
 from ..proxy import served_by
 
@@ -128,24 +127,14 @@ async def _expose(screen: _Screen, cluster: Cluster, runtime: str) -> None:
     screen.text(await cluster.resolve(f"{NAME}.default.svc.cluster.local"))
     if runtime != "subprocess":
         return  # fake containers serve no sockets: the proxy keeps its table only
+    # kube-proxy knows every replica behind it, and listens on the NodePort.
     plane, key = cluster.data_plane, ("default", NAME, "")
+    with anyio.fail_after(30):
+        while key not in plane.table.entries or len(plane.table.entries[key].endpoints) < 5:
+            await plane.wait_changed()
+    service = await cluster.wait_serving(NAME)
     node_port = service.spec.ports[0].node_port
     assert node_port is not None  # a NodePort Service always gets one
-    address = ("127.0.0.1", node_port)
-
-    def serving() -> bool:
-        entry = plane.table.entries.get(key)
-        return entry is not None and len(entry.endpoints) >= 5 and address in plane.listening()
-
-    try:
-        with anyio.fail_after(30):
-            while not serving():
-                await plane.wait_changed()
-    except TimeoutError:
-        raise KubeActorsError(
-            f"kube-proxy is not serving {NAME} on 127.0.0.1:{node_port} after 30 s "
-            "(is another program listening on that port?)"
-        ) from None
     screen.command(f"for i in $(seq 6); do curl -s http://127.0.0.1:{node_port}/; done")
     for pod in await served_by("127.0.0.1", node_port, 6):
         screen.text(f"GET http://127.0.0.1:{node_port}/ -> served by {pod}")

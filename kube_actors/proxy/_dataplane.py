@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
@@ -32,6 +33,7 @@ import attrs
 import structlog
 
 from kube_actors.actors import monotonic
+from kube_actors.errors import KubeActorsError
 
 from ._balancer import Balancer
 from ._table import Backend, PortKey, ServicePortEntry, ServiceTable
@@ -115,6 +117,16 @@ class DataPlane:
         """Wait for the next table to be put in force; returns it."""
         await self._changed.wait()
         return self.table
+
+    async def wait_listening(self, addresses: Iterable[Address]) -> None:
+        """Wait until this plane listens on every one of ``addresses`` (ClusterIP:port,
+        ``node_port_address``:nodePort): a Service is reachable from then on. A plane that
+        does not bind (fake containers serve no sockets) never listens: that is an error."""
+        if not self.bind:
+            raise KubeActorsError("this data plane opens no sockets (bind=False)")
+        wanted = set(addresses)
+        while not wanted.issubset(self._servers):
+            await self.wait_changed()
 
     def resolve_all(self, name: str) -> tuple[str, ...]:
         """What ``name.namespace[.svc.cluster.local]`` resolves to, as this plane knows it."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import attrs
+import pytest
+
 from kube_actors import Cluster
 from kube_actors.api import Container, ObjectMeta, Pod, PodSpec
+from kube_actors.errors import KubeActorsError
 from kube_actors.kubelet import NodeConfig
 
 
@@ -27,3 +31,14 @@ async def test_nodes_described_without_a_pod_cidr_get_one_each() -> None:
         assert a.status.pod_ip != b.status.pod_ip
         assert a.status.pod_ip.startswith("127.64.0.")
         assert b.status.pod_ip.startswith("127.64.1.")
+
+
+async def test_fake_containers_serve_no_sockets_so_waiting_for_a_service_says_so() -> None:
+    async with Cluster(nodes=1, controllers=()) as cluster:
+        web = _pod("a", "control-plane")
+        await cluster.client.create(
+            attrs.evolve(web, metadata=attrs.evolve(web.metadata, labels={"app": "a"}))
+        )
+        await cluster.expose("pod", "a", port=8080)
+        with pytest.raises(KubeActorsError, match="opens no sockets"):
+            await cluster.wait_serving("a")

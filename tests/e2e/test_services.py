@@ -99,6 +99,8 @@ async def test_a_deployment_exposed_by_node_port_spreads_requests_and_scales_dow
             service = await cluster.expose("deployment", "hello-nginx", type="NodePort", port=8080)
             key = ("default", "hello-nginx", "")
             await until(cluster, ready_count(key, 3))
+            served = await cluster.wait_serving("hello-nginx")
+            assert served.metadata.uid == service.metadata.uid
             pods = await cluster.client.list(Pod, namespace="default")
             names = {p.metadata.name for p in pods}
             # Every pod serves the same port, each on its own IP.
