@@ -267,16 +267,14 @@ class ApiServer(Actor):
         validate(obj)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
-        attempts = _GENERATE_NAME_ATTEMPTS if not meta.name else 1
-        for attempt in range(1, attempts + 1):
+        retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
+        for _ in range(retries):
             try:
                 return await self._store_new(info, obj)
             except AlreadyExists:
-                if attempt == attempts:
-                    raise
-            name = self._generated_name(meta.generate_name)
-            obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
-        raise AssertionError("unreachable: the last attempt returns or raises")
+                name = self._generated_name(meta.generate_name)
+                obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
+        return await self._store_new(info, obj)
 
     async def _store_new(self, info: KindInfo, obj: Any) -> Any:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
