@@ -28,7 +28,16 @@ from typing import Any, Literal
 
 import attrs
 
-from .api import PatchType, default, from_dict, kind_info, load_manifests, to_dict, validate
+from .api import (
+    PatchType,
+    apply_patch,
+    default,
+    from_dict,
+    kind_info,
+    load_manifests,
+    to_dict,
+    validate,
+)
 from .client import Client
 from .errors import ApiError, BadRequest, NotFound
 
@@ -120,11 +129,11 @@ async def _apply_one(client: Client, obj: Any) -> ApplyResult:
     patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = _dumps(
         configuration
     )
-    if _holds_already(current, patch):
-        return ApplyResult(object=current, action="unchanged")
     patch_type: PatchType = (
         "strategic" if info.cls.__module__.startswith("kube_actors.") else "merge"
     )
+    if _holds_already(current, patch, patch_type):
+        return ApplyResult(object=current, action="unchanged")
     stored = await client.patch(
         type(obj), meta.name, patch, namespace=meta.namespace, patch_type=patch_type
     )
@@ -175,25 +184,14 @@ def _three_way_patch(last: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
     return patch
 
 
-def _holds_already(current: Any, patch: Mapping[str, Any]) -> bool:
-    """Whether ``current`` would come out of the patch as it is (RFC 7386 merge, defaults)."""
+def _holds_already(current: Any, patch: Mapping[str, Any], patch_type: PatchType) -> bool:
+    """Whether ``current`` would come out of the patch as it is (the apiserver's own patch
+    semantics, then defaults)."""
     try:
-        patched = default(from_dict(_merge(to_dict(current), patch)))
+        patched = default(from_dict(apply_patch(to_dict(current), patch, patch_type)))
     except ApiError:
         return False  # let the apiserver say what is wrong
     return bool(patched == current)
-
-
-def _merge(document: Any, patch: Any) -> Any:
-    if not isinstance(patch, Mapping):
-        return patch
-    merged = dict(document) if isinstance(document, Mapping) else {}
-    for key, value in patch.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = _merge(merged.get(key), value)
-    return merged
 
 
 def _dumps(configuration: Mapping[str, Any]) -> str:

@@ -117,6 +117,7 @@ from ._node import NodeCondition as NodeCondition
 from ._node import NodeSpec as NodeSpec
 from ._node import NodeStatus as NodeStatus
 from ._node import NodeSystemInfo as NodeSystemInfo
+from ._patch import apply_patch as apply_patch
 from ._pod import ConfigMapVolumeSource as ConfigMapVolumeSource
 from ._pod import EmptyDirVolumeSource as EmptyDirVolumeSource
 from ._pod import HostIP as HostIP
@@ -312,6 +313,7 @@ __all__ = [
     "WatchEventType",
     "WatchStream",
     "WeightedPodAffinityTerm",
+    "apply_patch",
     "compile_selector",
     "controller_of",
     "converter",

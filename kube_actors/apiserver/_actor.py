@@ -50,6 +50,7 @@ from kube_actors.api import (
     UpdateStatus,
     Watch,
     WatchEvent,
+    apply_patch,
     compile_selector,
     default,
     evolve,
@@ -97,7 +98,6 @@ from ._admission import (
 )
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
-from ._patch import apply_patch
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._watch import ApiWatchStream, Matcher
