@@ -47,7 +47,7 @@ from .etcd import Backend, EtcdActor, MemoryBackend
 from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from .proxy import DataPlane, KubeProxy
 from .reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from .runtime import ContainerRuntime, ContainerState, FakeRuntime, SubprocessRuntime
+from .runtime import ContainerRuntime, ContainerState, FakeRuntime
 from .scheduler import Scheduler, SchedulerSettings
 
 __all__ = ["Cluster"]
@@ -140,7 +140,7 @@ class Cluster:
         self._scheduler: ActorRef | None = None
         self._runtime_releases: list[anyio.Event] = []
         # kube-proxy's data plane binds sockets only where pods serve real ones.
-        #: None: bind when the first node's runtime runs real processes (a factory may too).
+        #: None: bind when the first node's runtime serves real sockets (``serves_sockets``).
         self._proxy_bind = proxy_bind
         self._data_plane: DataPlane | None = None
         self._etcd: ActorRef | None = None
@@ -387,7 +387,7 @@ class Cluster:
         if self._data_plane is None:
             bind = self._proxy_bind
             if bind is None:
-                bind = isinstance(handle.runtime, SubprocessRuntime)
+                bind = handle.runtime.serves_sockets
             plane = DataPlane(bind=bind)
             release = anyio.Event()
             self._runtime_releases.append(release)

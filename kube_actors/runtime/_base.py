@@ -93,6 +93,7 @@ class RuntimeBase(Generic[_R]):
     """The shared half of a runtime; subclasses implement the hooks at the bottom."""
 
     runtime_name = "base"
+    serves_sockets = False
 
     def __init__(self, *, ip_pool: LoopbackPool | None = None) -> None:
         self._pool = ip_pool or default_pool()

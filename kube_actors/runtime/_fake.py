@@ -62,6 +62,7 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
     """
 
     runtime_name = "fake"
+    serves_sockets = False
 
     def __init__(
         self,

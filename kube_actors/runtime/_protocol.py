@@ -46,6 +46,9 @@ class ContainerRuntime(Protocol):
 
     #: The scheme of container ids in Pod statuses (``fake://...``).
     runtime_name: str
+    #: Whether its containers listen on real sockets (at the pod IPs): kube-proxy then
+    #: opens real listeners for Services, by default.
+    serves_sockets: bool
 
     async def __aenter__(self) -> Self: ...
 

@@ -82,6 +82,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     """Containers as processes; use it as ``async with SubprocessRuntime() as runtime``."""
 
     runtime_name = "subprocess"
+    serves_sockets = True
 
     def __init__(
         self,
