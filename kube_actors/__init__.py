@@ -8,13 +8,13 @@ contract, ``kube_actors.actors`` for the runtime).
 """
 
 from . import errors as errors
-from ._apply import ApplyResult as ApplyResult
-from ._faults import Fault as Fault
-from ._faults import Faults as Faults
-from ._sync import SyncCluster as SyncCluster
 from ._version import __version__ as __version__
 from .client import Client as Client
 from .cluster import Cluster as Cluster
+from .cluster import Fault as Fault
+from .cluster import Faults as Faults
+from .cluster import SyncCluster as SyncCluster
+from .kubectl import ApplyResult as ApplyResult
 
 __all__ = [
     "ApplyResult",

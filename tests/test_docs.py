@@ -117,9 +117,16 @@ def test_the_readme_has_samples() -> None:
 
 
 def _public_names() -> list[str]:
-    names = ["kube_actors", "kube_actors.api", "kube_actors.reconcile", "kube_actors.actors"]
+    names = [
+        "kube_actors",
+        "kube_actors.api",
+        "kube_actors.reconcile",
+        "kube_actors.actors",
+        "kube_actors.kubectl",
+        "kube_actors.cluster",
+        "kube_actors.testing",
+    ]
     modules = [importlib.import_module(name) for name in names]
-    modules.append(importlib.import_module("kube_actors.testing"))
     return [
         f"{module.__name__}.{name}" for module in modules for name in getattr(module, "__all__", [])
     ]

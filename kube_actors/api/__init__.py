@@ -94,6 +94,8 @@ from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
 from ._defaults import default as default
 from ._defaults import default_pod_spec as default_pod_spec
+from ._dns import CLUSTER_DOMAIN as CLUSTER_DOMAIN
+from ._dns import split_service_name as split_service_name
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
@@ -161,6 +163,16 @@ from ._requests import Watch as Watch
 from ._requests import WatchEvent as WatchEvent
 from ._requests import WatchEventType as WatchEventType
 from ._requests import WatchStream as WatchStream
+from ._revisions import DESIRED_REPLICAS_ANNOTATION as DESIRED_REPLICAS_ANNOTATION
+from ._revisions import LAST_APPLIED_ANNOTATION as LAST_APPLIED_ANNOTATION
+from ._revisions import MAX_REPLICAS_ANNOTATION as MAX_REPLICAS_ANNOTATION
+from ._revisions import POD_TEMPLATE_HASH_LABEL as POD_TEMPLATE_HASH_LABEL
+from ._revisions import REVISION_ANNOTATION as REVISION_ANNOTATION
+from ._revisions import REVISION_HISTORY_ANNOTATION as REVISION_HISTORY_ANNOTATION
+from ._revisions import SKIPPED_ANNOTATIONS as SKIPPED_ANNOTATIONS
+from ._revisions import equal_ignore_hash as equal_ignore_hash
+from ._revisions import revision as revision
+from ._revisions import without_hash as without_hash
 from ._selectors import Requirement as Requirement
 from ._selectors import Selector as Selector
 from ._selectors import compile_selector as compile_selector
@@ -181,6 +193,7 @@ from ._validation import validation_causes as validation_causes
 __all__ = [
     "Affinity",
     "Binding",
+    "CLUSTER_DOMAIN",
     "ClientIPConfig",
     "ConfigMapVolumeSource",
     "Container",
@@ -192,6 +205,7 @@ __all__ = [
     "ContainerStateWaiting",
     "ContainerStatus",
     "Create",
+    "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
     "DaemonSetCondition",
     "DaemonSetSpec",
@@ -230,12 +244,14 @@ __all__ = [
     "JobStatus",
     "KindInfo",
     "KubeObject",
+    "LAST_APPLIED_ANNOTATION",
     "LabelSelector",
     "LabelSelectorRequirement",
     "Lease",
     "LeaseSpec",
     "List",
     "LocalObjectReference",
+    "MAX_REPLICAS_ANNOTATION",
     "Namespace",
     "NamespaceCondition",
     "NamespaceSpec",
@@ -255,6 +271,7 @@ __all__ = [
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
+    "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",
     "PersistentVolumeClaim",
@@ -276,6 +293,8 @@ __all__ = [
     "PropagationPolicy",
     "Quantity",
     "QuantityFormat",
+    "REVISION_ANNOTATION",
+    "REVISION_HISTORY_ANNOTATION",
     "ReplicaSet",
     "ReplicaSetCondition",
     "ReplicaSetSpec",
@@ -285,6 +304,7 @@ __all__ = [
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
+    "SKIPPED_ANNOTATIONS",
     "SecretVolumeSource",
     "Selector",
     "Service",
@@ -320,6 +340,7 @@ __all__ = [
     "default",
     "default_pod_spec",
     "dump_manifests",
+    "equal_ignore_hash",
     "evolve",
     "from_dict",
     "get_condition",
@@ -340,13 +361,16 @@ __all__ = [
     "pod_requests",
     "register_kind",
     "remove_condition",
+    "revision",
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
+    "split_service_name",
     "structure",
     "to_dict",
     "unstructure",
     "validate",
     "validation_causes",
     "wire",
+    "without_hash",
 ]

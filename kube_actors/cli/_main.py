@@ -7,9 +7,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from ..cluster import Cluster
-from ..scheduler._perf import add_arguments as add_scheduler_arguments
-from ..scheduler._perf import main as bench_scheduler
+from ..bench import scheduler as scheduler_bench
 from ._demo import demo
 from ._logging import configure_logging
 from ._walkthrough import walkthrough
@@ -38,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="benchmarks").add_subparsers(
         dest="benchmark", required=True
     )
-    add_scheduler_arguments(
+    scheduler_bench.add_arguments(
         bench.add_parser("scheduler", help="scheduler_perf's workloads: pods/s, framework and e2e")
     )
     args = parser.parse_args(argv)
@@ -51,5 +49,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "actors":
         demo(Console())
     elif args.command == "bench" and args.benchmark == "scheduler":
-        return bench_scheduler(args, lambda settings: Cluster(scheduler=settings, controllers=()))
+        return scheduler_bench.main(args)
     return 0

@@ -19,8 +19,6 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from .. import Cluster
-from .._kubectl import table
 from ..actors import Trace, TraceRecord, run, wall_clock
 from ..api import (
     Binding,
@@ -40,6 +38,8 @@ from ..api import (
     Service,
     UpdateStatus,
 )
+from ..cluster import Cluster
+from ..kubectl import table
 from ..kubelet import KubeletTimings
 from ..proxy import served_by
 

@@ -15,11 +15,19 @@ from typing import Any
 import attrs
 
 from kube_actors.api import (
+    DESIRED_REPLICAS_ANNOTATION,
+    MAX_REPLICAS_ANNOTATION,
+    POD_TEMPLATE_HASH_LABEL,
+    REVISION_ANNOTATION,
+    REVISION_HISTORY_ANNOTATION,
+    SKIPPED_ANNOTATIONS,
     Deployment,
     DeploymentCondition,
     DeploymentStatus,
     PodTemplateSpec,
     ReplicaSet,
+    equal_ignore_hash,
+    revision,
     scaled_value_from_int_or_percent,
     unstructure,
 )
@@ -41,23 +49,6 @@ __all__ = [
     "set_deployment_condition",
 ]
 
-REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
-REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history"
-DESIRED_REPLICAS_ANNOTATION = "deployment.kubernetes.io/desired-replicas"
-MAX_REPLICAS_ANNOTATION = "deployment.kubernetes.io/max-replicas"
-POD_TEMPLATE_HASH_LABEL = "pod-template-hash"
-LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
-#: Deployment annotations never copied onto its ReplicaSets (nor back by a rollback).
-SKIPPED_ANNOTATIONS = frozenset(
-    {
-        LAST_APPLIED_ANNOTATION,
-        REVISION_ANNOTATION,
-        REVISION_HISTORY_ANNOTATION,
-        DESIRED_REPLICAS_ANNOTATION,
-        MAX_REPLICAS_ANNOTATION,
-        "deprecated.deployment.rollback.to",
-    }
-)
 #: Kubernetes keeps the revision history annotation under this many characters.
 MAX_REVISION_HISTORY_CHARS = 2000
 
@@ -104,29 +95,7 @@ def compute_hash(template: PodTemplateSpec, collision_count: int | None) -> str:
     return safe_encode(str(_fnv32a(data)))
 
 
-def without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
-    labels = template.metadata.labels
-    if POD_TEMPLATE_HASH_LABEL not in labels:
-        return template
-    kept = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
-    return attrs.evolve(template, metadata=attrs.evolve(template.metadata, labels=kept))
-
-
-def equal_ignore_hash(a: PodTemplateSpec, b: PodTemplateSpec) -> bool:
-    """Whether two templates are the same but for the pod-template-hash label."""
-    return without_hash(a) == without_hash(b)
-
-
 # -------------------------------------------------------------------------- revisions
-
-
-def revision(rs: Any) -> int:
-    """The revision annotation of a ReplicaSet or Deployment (0 when absent or invalid)."""
-    text = rs.metadata.annotations.get(REVISION_ANNOTATION, "")
-    try:
-        return int(text)
-    except ValueError:
-        return 0
 
 
 def max_revision(sets: Iterable[ReplicaSet]) -> int:

@@ -6,6 +6,8 @@ with ready endpoints and forwards each connection to one (``Balancer``: round-ro
 sticky by client IP). ``http_get`` and ``served_by`` reach pods through it.
 """
 
+from ..api import CLUSTER_DOMAIN as CLUSTER_DOMAIN
+from ..api import split_service_name as split_service_name
 from ._actor import KubeProxy as KubeProxy
 from ._balancer import Balancer as Balancer
 from ._dataplane import DataPlane as DataPlane
@@ -14,11 +16,9 @@ from ._http import HttpResponse as HttpResponse
 from ._http import http_get as http_get
 from ._http import pod_name_of as pod_name_of
 from ._http import served_by as served_by
-from ._table import CLUSTER_DOMAIN as CLUSTER_DOMAIN
 from ._table import ServicePortEntry as ServicePortEntry
 from ._table import ServiceTable as ServiceTable
 from ._table import build_table as build_table
-from ._table import split_service_name as split_service_name
 
 __all__ = [
     "CLUSTER_DOMAIN",

@@ -19,20 +19,17 @@ from typing import Final
 
 import attrs
 
-from kube_actors.api import Endpoints, Service
+from kube_actors.api import Endpoints, Service, split_service_name
 from kube_actors.errors import NotFound
 
 __all__ = [
-    "CLUSTER_DOMAIN",
     "Backend",
     "PortKey",
     "ServicePortEntry",
     "ServiceTable",
     "build_table",
-    "split_service_name",
 ]
 
-CLUSTER_DOMAIN: Final = "cluster.local"
 #: Kubernetes' default ClientIP affinity timeout (three hours).
 DEFAULT_AFFINITY_TIMEOUT: Final = 10800
 
@@ -82,17 +79,6 @@ class ServiceTable:
         if found is None:
             raise NotFound(f'services "{service}" not found', kind="Service", name=service)
         return found
-
-
-def split_service_name(name: str) -> tuple[str, str]:
-    """(namespace, name) of ``name``, ``name.namespace`` or ``name.namespace.svc[.domain]``."""
-    parts = name.rstrip(".").split(".")
-    suffix = parts[2:]
-    if suffix and suffix not in (["svc"], ["svc", *CLUSTER_DOMAIN.split(".")]):
-        raise ValueError(f"{name!r} is not a Service name: use name.namespace[.svc.cluster.local]")
-    if len(parts) == 1:
-        return "default", parts[0]
-    return parts[1], parts[0]
 
 
 def _ready_backends(endpoints: Endpoints | None, port_name: str, protocol: str) -> list[Backend]:

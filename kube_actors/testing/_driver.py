@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from kube_actors import Cluster
 from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.cluster import Cluster
 
 from ._host import ClusterHost, SetupCluster
 

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from kube_actors import Cluster
+from kube_actors.cluster import Cluster
 
 __all__ = ["ClusterHost", "SetupCluster"]
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 
-from kube_actors import Client, Cluster
 from kube_actors.api import (
     DaemonSet,
     Deployment,
@@ -27,6 +26,8 @@ from kube_actors.api import (
     pod_requests,
     scaled_value_from_int_or_percent,
 )
+from kube_actors.client import Client
+from kube_actors.cluster import Cluster
 
 __all__ = [
     "RolloutBounds",

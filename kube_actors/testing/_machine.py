@@ -42,8 +42,8 @@ from hypothesis.stateful import (
     rule,
 )
 
-from kube_actors import Cluster
 from kube_actors.api import Deployment, Job, Pod, ReplicaSet, StatefulSet, kind_info
+from kube_actors.cluster import Cluster
 from kube_actors.errors import NotFound
 from kube_actors.kubelet import NodeConfig
 from kube_actors.reconcile import ControllerSpec

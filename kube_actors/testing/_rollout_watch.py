@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from kube_actors import Cluster
 from kube_actors.api import Deployment, Pod, WatchStream
+from kube_actors.cluster import Cluster
 
 from ._invariants import RolloutBounds, assert_rollout_bounds
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from kube_actors import Cluster
+from kube_actors.cluster import Cluster
 
 from ._host import ClusterHost
 from ._logs import ClusterLogs, capture_cluster_logs

@@ -39,8 +39,8 @@ from kube_actors.api import (
     get_condition,
 )
 from kube_actors.client import ignore_not_found
-from kube_actors.controllers.deployment import rollback
 from kube_actors.errors import BadRequest, NotFound
+from kube_actors.kubectl import rollback
 
 from ._workloads import NS, daemonset, deployment, is_live, is_ready, job, statefulset
 

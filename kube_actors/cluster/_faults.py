@@ -46,10 +46,10 @@ from typing import Any, Literal
 
 import anyio
 
-from .actors import ActorRef
-from .api import Patch, Update, UpdateStatus, Watch, WatchEvent, WatchStream, kind_info
-from .client import Client
-from .errors import Conflict, Gone
+from ..actors import ActorRef
+from ..api import Patch, Update, UpdateStatus, Watch, WatchEvent, WatchStream, kind_info
+from ..client import Client
+from ..errors import Conflict, Gone
 
 __all__ = ["USER", "Fault", "FaultKind", "Faults", "InterceptedClient"]
 

@@ -19,8 +19,8 @@ one cycle; e2e: create to bound), the process's peak memory, the pure-Python ref
 (Go, kube-scheduler v1.36 on a 2-core machine) as constants. ``--profile`` says where the e2e
 time goes, per package of kube_actors.
 
-This module needs no cluster of its own (the scheduler may not import the wiring): the e2e mode
-takes a ``ClusterFactory``, which the command line and ``benchmarks/scheduler.py`` pass.
+The e2e mode builds a control plane with ``control_plane`` unless it is given another
+``ClusterFactory``.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from kube_actors.actors import run
-from kube_actors.api import (
+from ..actors import run
+from ..api import (
     Affinity,
     Container,
     ContainerPort,
@@ -70,12 +70,20 @@ from kube_actors.api import (
     TopologySpreadConstraint,
     evolve,
 )
-from kube_actors.client import Client
-
-from ._actor import SchedulerSettings
-from .framework import CycleState, FitError, Framework, PodInfo, Profile, ScheduleResult, Snapshot
-from .plugins import DefaultPreemption, in_tree_registry
-from .plugins.default_preemption import pick_one
+from ..client import Client
+from ..cluster import Cluster
+from ..scheduler import SchedulerSettings
+from ..scheduler.framework import (
+    CycleState,
+    FitError,
+    Framework,
+    PodInfo,
+    Profile,
+    ScheduleResult,
+    Snapshot,
+)
+from ..scheduler.plugins import DefaultPreemption, in_tree_registry
+from ..scheduler.plugins.default_preemption import pick_one
 
 __all__ = [
     "GO_PODS_PER_SECOND",
@@ -613,7 +621,7 @@ def _profiled(call: Callable[[], Figures], console: Console) -> Figures:
 def _package(filename: str) -> str:
     marker = "kube_actors/"
     if marker in filename:
-        if filename.endswith("scheduler/_perf.py"):
+        if filename.endswith("bench/_scheduler.py"):
             return "the benchmark itself (creators, watcher)"
         parts = filename.split(marker, 1)[1].split("/")
         return "kube_actors." + parts[0].removesuffix(".py")
@@ -690,7 +698,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", default="", help="write the figures to this file")
 
 
-def main(args: argparse.Namespace, make_cluster: ClusterFactory | None = None) -> int:
+def control_plane(settings: SchedulerSettings) -> Cluster:
+    """A control plane and the scheduler: no controllers, no kubelets (as scheduler_perf)."""
+    return Cluster(scheduler=settings, controllers=())
+
+
+def main(args: argparse.Namespace, make_cluster: ClusterFactory = control_plane) -> int:
     """Run the chosen workloads in the chosen modes; print the table (and write JSON)."""
     console = Console(width=160)
     chosen = [
@@ -698,8 +711,6 @@ def main(args: argparse.Namespace, make_cluster: ClusterFactory | None = None) -
         for w in workloads()
         if not args.workload or any(w.name.startswith(prefix) for prefix in args.workload)
     ]
-    if args.mode != "framework" and make_cluster is None:
-        raise ValueError("the e2e mode needs a ClusterFactory")
     factory = make_cluster
     results: list[Figures] = []
     with Progress(console=console, transient=True) as progress:
@@ -711,7 +722,6 @@ def main(args: argparse.Namespace, make_cluster: ClusterFactory | None = None) -
                     )
                 )
             if args.mode in ("e2e", "both"):
-                assert factory is not None
 
                 def e2e(workload: Workload = workload) -> Figures:
                     return run(

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .api import (
+from ..api import (
     PatchType,
     apply_patch,
     default,
@@ -38,8 +38,8 @@ from .api import (
     to_dict,
     validate,
 )
-from .client import Client
-from .errors import ApiError, BadRequest, NotFound
+from ..client import Client
+from ..errors import ApiError, BadRequest, NotFound
 
 __all__ = ["LAST_APPLIED", "ApplyAction", "ApplyResult", "Source", "apply", "objects_of"]
 

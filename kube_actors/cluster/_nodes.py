@@ -13,11 +13,11 @@ from typing import Literal
 
 import attrs
 
+from ..actors import ActorRef
+from ..api import Taint
+from ..kubelet import CONTROL_PLANE_TAINT, NodeConfig
+from ..runtime import ContainerRuntime, FakeRuntime, SubprocessRuntime
 from ._link import NodeLink
-from .actors import ActorRef
-from .api import Taint
-from .kubelet import CONTROL_PLANE_TAINT, NodeConfig
-from .runtime import ContainerRuntime, FakeRuntime, SubprocessRuntime
 
 __all__ = ["NodeHandle", "RuntimeChoice", "host_ip", "make_runtime", "node_config"]
 

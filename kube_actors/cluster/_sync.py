@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
+from ..actors import VirtualTimeEventLoop
+from ..client import Client
 from ._faults import Fault, Faults
-from .actors import VirtualTimeEventLoop
-from .client import Client
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ._cluster import Cluster
 
 __all__ = ["SyncCluster"]
 

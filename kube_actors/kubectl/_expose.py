@@ -15,7 +15,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
-from .api import (
+from ..api import (
     Deployment,
     Endpoints,
     IntOrString,
@@ -27,10 +27,10 @@ from .api import (
     ServicePort,
     ServiceSpec,
     StatefulSet,
+    split_service_name,
 )
-from .client import Client
-from .errors import BadRequest, NotFound
-from .proxy import split_service_name
+from ..client import Client
+from ..errors import BadRequest, NotFound
 
 __all__ = ["expose", "resolve_all"]
 

@@ -2,7 +2,7 @@
 
 ``table(kind, objects, now)`` gives kubectl's columns and rows for the kinds a person looks
 at most (Nodes, Pods, Deployments, ReplicaSets, Services, Events; anything else by name and
-age); ``describe(obj, events, now)`` gives ``kubectl describe``'s text, Events included.
+age); ``describe_text(obj, events, now)`` gives ``kubectl describe``'s text, Events included.
 The command line renders the tables with rich; ``Cluster.describe`` returns the text.
 """
 
@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .api import (
+from ..api import (
     Deployment,
     Event,
     Node,
@@ -24,7 +24,7 @@ from .api import (
     get_condition,
 )
 
-__all__ = ["age", "describe", "pod_ready", "pod_status_reason", "table"]
+__all__ = ["age", "describe_text", "pod_ready", "pod_status_reason", "table"]
 
 
 def age(then: dt.datetime | None, now: dt.datetime) -> str:
@@ -195,7 +195,7 @@ def table(
     return headers, rows
 
 
-def describe(obj: Any, events: Sequence[Event], now: dt.datetime) -> str:
+def describe_text(obj: Any, events: Sequence[Event], now: dt.datetime) -> str:
     """``kubectl describe``: a Pod in kubectl's layout; other kinds as YAML; Events last."""
     lines = _describe_pod(obj, now) if isinstance(obj, Pod) else [dump_manifests(obj).rstrip()]
     lines.append(_events_section(events, now))

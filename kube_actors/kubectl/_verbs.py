@@ -10,11 +10,11 @@ from typing import Any
 
 import anyio
 
-from ._kubectl import describe as render
-from .actors import wall_clock
-from .api import Deployment, Event, get_condition
-from .client import Client
-from .errors import ApiError, KubeActorsError, NotFound
+from ..actors import wall_clock
+from ..api import Deployment, Event, get_condition
+from ..client import Client
+from ..errors import ApiError, KubeActorsError, NotFound
+from ._printers import describe_text
 
 __all__ = [
     "Condition",
@@ -197,4 +197,4 @@ def _event_order(event: Event) -> tuple[Any, int]:
 async def describe(client: Client, kind: type[Any], name: str, *, namespace: str = "") -> str:
     """``kubectl describe``."""
     obj = await client.get(kind, name, namespace=namespace)
-    return render(obj, await events_for(client, obj), wall_clock())
+    return describe_text(obj, await events_for(client, obj), wall_clock())

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from ..actors import ActorRef
+from ..api import Watch, WatchEvent, WatchStream
+from ..errors import ServiceUnavailable
 from ._faults import Faults, InterceptedClient
-from .actors import ActorRef
-from .api import Watch, WatchEvent, WatchStream
-from .errors import ServiceUnavailable
 
 __all__ = ["NodeLink"]
 

@@ -15,7 +15,7 @@ controllers next to the built-in ones, and is where faults are injected::
 ``Cluster(...).sync()`` drives the same cluster from synchronous code (see ``_sync``).
 
 Every component talks to the apiserver through a client of its own, named after it, so a
-fault can be aimed at one component (see ``_faults``).
+fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 """
 
 from __future__ import annotations
@@ -29,26 +29,24 @@ import anyio
 import anyio.abc
 import attrs
 
-from . import _apply, _services, _verbs
-from ._apply import ApplyResult, Source
+from .. import kubectl
+from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
+from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
+from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
+from ..client import Client, EventRecorder, EventSink, InformerFactory
+from ..controllers import BUILTIN_CONTROLLERS, ControllerContext
+from ..errors import KubeActorsError, NotFound
+from ..etcd import Backend, EtcdActor, MemoryBackend
+from ..kubectl import ApplyResult, Condition, Source
+from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
+from ..proxy import DataPlane, KubeProxy
+from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
+from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
+from ..scheduler import Scheduler, SchedulerSettings
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._sync import SyncCluster
-from ._verbs import Condition
-from .actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from .api import Deployment, Event, IntOrString, Pod, Service, kind_info
-from .apiserver import AdmissionPlugin, ApiServer, default_plugins
-from .client import Client, EventRecorder, EventSink, InformerFactory
-from .controllers import BUILTIN_CONTROLLERS, ControllerContext
-from .controllers.deployment import rollback
-from .errors import KubeActorsError, NotFound
-from .etcd import Backend, EtcdActor, MemoryBackend
-from .kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
-from .proxy import DataPlane, KubeProxy
-from .reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from .runtime import ContainerRuntime, ContainerState, FakeRuntime
-from .scheduler import Scheduler, SchedulerSettings
 
 __all__ = ["Cluster"]
 
@@ -524,7 +522,7 @@ class Cluster:
         ``.action`` ("created", "configured" or "unchanged"), and ``str()`` as kubectl
         prints it (``deployment.apps/hello created``).
         """
-        return await _apply.apply(self.client, source)
+        return await kubectl.apply(self.client, source)
 
     @overload
     async def wait_for(
@@ -565,7 +563,7 @@ class Cluster:
         ``timeout`` is on the running clock; a ``TimeoutError`` says what was awaited.
         """
         namespace = self._namespace_of(kind, namespace)
-        obj: T | None = await _verbs.wait_for(
+        obj: T | None = await kubectl.wait_for(
             self.client, kind, name, namespace=namespace, condition=condition, timeout=timeout
         )
         return obj
@@ -574,14 +572,14 @@ class Cluster:
         self, kind: type[T], name: str, replicas: int, *, namespace: str = "default"
     ) -> T:
         """``kubectl scale``."""
-        obj: T = await _verbs.scale(self.client, kind, name, replicas, namespace=namespace)
+        obj: T = await kubectl.scale(self.client, kind, name, replicas, namespace=namespace)
         return obj
 
     async def set_image(
         self, kind: type[T], name: str, *, namespace: str = "default", **images: str
     ) -> T:
         """``kubectl set image deployment/web web=nginx:1.27``: container name -> image."""
-        obj: T = await _verbs.set_image(self.client, kind, name, images, namespace=namespace)
+        obj: T = await kubectl.set_image(self.client, kind, name, images, namespace=namespace)
         return obj
 
     async def rollout_status(
@@ -594,7 +592,7 @@ class Cluster:
     ) -> str:
         """``kubectl rollout status deployment/<name>``: waits; progress lines go to
         ``on_progress``; returns the last one."""
-        return await _verbs.rollout_status(
+        return await kubectl.rollout_status(
             self.client, name, namespace=namespace, on_progress=on_progress, timeout=timeout
         )
 
@@ -602,18 +600,20 @@ class Cluster:
         self, name: str, *, namespace: str = "default", to_revision: int = 0
     ) -> Deployment:
         """``kubectl rollout undo deployment/<name> [--to-revision=N]``."""
-        restored: Deployment = await rollback(self.client, name, namespace, to_revision=to_revision)
+        restored: Deployment = await kubectl.rollback(
+            self.client, name, namespace, to_revision=to_revision
+        )
         return restored
 
     async def describe(self, kind: type[Any], name: str, *, namespace: str = "default") -> str:
         """``kubectl describe``: the object as text, its Events last."""
-        return await _verbs.describe(
+        return await kubectl.describe(
             self.client, kind, name, namespace=self._namespace_of(kind, namespace)
         )
 
     async def events(self, obj: Any) -> list[Event]:
         """The Events about ``obj``, oldest first."""
-        return await _verbs.events_for(self.client, obj)
+        return await kubectl.events_for(self.client, obj)
 
     async def expose(
         self,
@@ -630,7 +630,7 @@ class Cluster:
     ) -> Service:
         """``kubectl expose deployment hello --type=NodePort --port=8080``, with its
         defaults: the Service is named like the object and selects what it selects."""
-        return await _services.expose(
+        return await kubectl.expose(
             self.client,
             kind,
             name,
@@ -672,14 +672,14 @@ class Cluster:
     async def resolve(self, name: str) -> str:
         """The address ``name.namespace[.svc.cluster.local]`` resolves to: the ClusterIP (the
         first ready Pod's IP for a headless Service; see ``resolve_all``)."""
-        found = await _services.resolve_all(self.client, name)
+        found = await kubectl.resolve_all(self.client, name)
         if not found:
             raise NotFound(f"{name} resolves to no address (a headless Service, no ready Pod)")
         return found[0]
 
     async def resolve_all(self, name: str) -> list[str]:
         """Every address ``name`` resolves to (all ready Pods of a headless Service)."""
-        return await _services.resolve_all(self.client, name)
+        return await kubectl.resolve_all(self.client, name)
 
     @property
     def data_plane(self) -> DataPlane:

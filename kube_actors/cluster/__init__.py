@@ -1,0 +1,20 @@
+"""The wiring: ``Cluster`` puts a control plane and nodes together on one actor system.
+
+``Cluster`` (``_cluster``) is the one place that knows every component; ``SyncCluster``
+(``_sync``) drives it from synchronous code; ``_nodes`` and ``_link`` build a node's kubelet,
+runtime and kube-proxy and the link that a partition cuts; ``_faults`` holds the fault
+injection that ``cluster.faults`` hands out.
+
+Fault injection lives here rather than in the testing kit or the client: every component's
+client is wrapped by the cluster when it is wired, the fault handles belong to one cluster
+(``cluster.faults``) and draw from its seeded random source, and the testing kit, which builds
+clusters, would otherwise import the wiring while the wiring imported it. The kit re-exports
+the handles for tests.
+"""
+
+from ._cluster import Cluster as Cluster
+from ._faults import Fault as Fault
+from ._faults import Faults as Faults
+from ._sync import SyncCluster as SyncCluster
+
+__all__ = ["Cluster", "Fault", "Faults", "SyncCluster"]

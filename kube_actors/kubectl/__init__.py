@@ -1,0 +1,58 @@
+"""kubectl's side of the API, usable over any ``Client``.
+
+``apply`` (kubectl's three-way merge on the last-applied configuration), the verbs
+(``wait_for``, ``scale``, ``set_image``, ``rollout_status``, ``rollback``, ``describe``,
+``events_for``, ``expose``, ``resolve_all``) and the printers (``table``, ``describe_text``,
+``age``): what ``kubectl get`` and ``kubectl describe`` show. ``Cluster`` offers each verb as a
+method; they are functions here so that an application's or a test's own client can use them,
+and so that the HTTP API's Table output and the command line print the same columns.
+
+This package depends only on ``api``, ``client`` and ``errors``: it is a client of the API, as
+kubectl is, and never reaches into a component.
+"""
+
+from ._apply import LAST_APPLIED as LAST_APPLIED
+from ._apply import ApplyAction as ApplyAction
+from ._apply import ApplyResult as ApplyResult
+from ._apply import Source as Source
+from ._apply import apply as apply
+from ._apply import objects_of as objects_of
+from ._expose import expose as expose
+from ._expose import resolve_all as resolve_all
+from ._printers import age as age
+from ._printers import describe_text as describe_text
+from ._printers import pod_ready as pod_ready
+from ._printers import pod_status_reason as pod_status_reason
+from ._printers import table as table
+from ._rollout import rollback as rollback
+from ._verbs import Condition as Condition
+from ._verbs import describe as describe
+from ._verbs import events_for as events_for
+from ._verbs import rollout_status as rollout_status
+from ._verbs import scale as scale
+from ._verbs import set_image as set_image
+from ._verbs import wait_for as wait_for
+
+__all__ = [
+    "LAST_APPLIED",
+    "ApplyAction",
+    "ApplyResult",
+    "Condition",
+    "Source",
+    "age",
+    "apply",
+    "describe",
+    "describe_text",
+    "events_for",
+    "expose",
+    "objects_of",
+    "pod_ready",
+    "pod_status_reason",
+    "resolve_all",
+    "rollback",
+    "rollout_status",
+    "scale",
+    "set_image",
+    "table",
+    "wait_for",
+]
