@@ -11,6 +11,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── AlreadyExists        409  AlreadyExists
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
+    │   ├── RequestEntityTooLarge 413 RequestEntityTooLarge (beyond etcd's 1.5 MiB)
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
     │   └── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
@@ -69,6 +70,7 @@ __all__ = [
     "MailboxFull",
     "MethodNotSupported",
     "NotFound",
+    "RequestEntityTooLarge",
     "SandboxNotFound",
     "SettleTimeout",
     "ServiceUnavailable",
@@ -185,6 +187,13 @@ class Conflict(ApiError):
 class Gone(ApiError):
     code = 410
     reason = "Expired"
+
+
+class RequestEntityTooLarge(ApiError):
+    """An object too large to store (etcd's request limit, 1.5 MiB encoded)."""
+
+    code = 413
+    reason = "RequestEntityTooLarge"
 
 
 class Invalid(ApiError):
