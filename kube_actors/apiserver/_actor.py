@@ -51,6 +51,7 @@ from kube_actors.api import (
     Watch,
     WatchEvent,
     apply_patch,
+    check_size,
     compile_selector,
     default,
     evolve,
@@ -265,6 +266,7 @@ class ApiServer(Actor):
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=self._now())
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
+        check_size(to_dict(obj), info.kind, obj.metadata.name or meta.generate_name)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -373,6 +375,8 @@ class ApiServer(Actor):
     async def _validated_store(self, info: KindInfo, new: Any, current: Any) -> Any:
         _check_no_new_finalizers(info, new, current)
         validate(new, current)
+        if new != current:
+            check_size(to_dict(new), info.kind, new.metadata.name)
         return await self._store(info, new, current)
 
     async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
