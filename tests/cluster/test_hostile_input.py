@@ -18,6 +18,8 @@ from kube_actors.api import (
     DeleteOptions,
     Deployment,
     EnvVar,
+    Namespace,
+    ObjectMeta,
     Pod,
     Preconditions,
     Quantity,
@@ -25,6 +27,7 @@ from kube_actors.api import (
     load_manifests,
 )
 from kube_actors.errors import BadRequest, Invalid, RequestEntityTooLarge
+from kube_actors.etcd import MemoryBackend, Range, RangeResponse
 
 from .test_apply import MANIFEST
 
@@ -123,7 +126,7 @@ async def test_an_env_var_needs_a_name() -> None:
 
 
 async def test_wrongly_typed_delete_options_are_bad_requests() -> None:
-    with pytest.raises(BadRequest, match="preconditions.uid of type string"):
+    with pytest.raises(BadRequest, match=r"preconditions\.uid of type string"):
         Preconditions(uid=5)  # type: ignore[arg-type]
     with pytest.raises(BadRequest, match="field preconditions of type Preconditions"):
         DeleteOptions(preconditions={"uid": "x"})  # type: ignore[arg-type]
@@ -216,3 +219,27 @@ async def test_json_patches_are_bounded() -> None:
             await cluster.client.patch(
                 Deployment, "web", {"metadata": {"annotations": deep}}, namespace="default"
             )
+
+
+class _CountingStore(MemoryBackend):
+    """The memory store, counting range reads (each one walks the range it is asked for)."""
+
+    reads = 0
+
+    def range(self, request: Range) -> RangeResponse:
+        self.reads += 1
+        return super().range(request)
+
+
+async def test_a_selective_chunked_list_reads_the_store_a_bounded_number_of_times() -> None:
+    store = _CountingStore()
+    async with Cluster(seed=1, store=store, controllers=()) as cluster:
+        for i in range(300):
+            await cluster.client.create(
+                Namespace(metadata=ObjectMeta(name=f"ns-{i}", labels={"n": str(i)}))
+            )
+        before = store.reads
+        page = await cluster.client.list_page(Namespace, label_selector={"n": "299"}, limit=1)
+        # One read per key scanned (a quadratic list) before; the page size now doubles.
+        assert store.reads - before < 20
+        assert [ns.metadata.name for ns in page.items] == ["ns-299"]
