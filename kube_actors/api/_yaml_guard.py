@@ -109,7 +109,7 @@ def _note_key(stack: list[_Frame], key: tuple[str, bool] | None, event: yaml.Eve
     frame = stack[-1]
     if frame.expect_key and key is not None and key[0] != _MERGE_KEY:
         if key in frame.keys:  # type: ignore[operator]
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
             raise BadRequest(
                 "error converting YAML to JSON: yaml: unmarshal errors:\n"
                 f'  line {line}: key "{key[0]}" already set in map'

@@ -6,10 +6,12 @@ An image is looked up in the ``ImageCatalog``; the process gets the image's envi
 in that order of precedence (the spec wins). Each pod has its own loopback IP, which the
 built-in servers bind, so two pods can both listen on 8080.
 
-stdout and stderr go to one log file per container instance under the runtime's directory
-(a temporary one, in /dev/shm where it exists, unless ``root`` is given), kept for the
-previous instance too. Exit codes become terminated states: 0 is Completed, others Error;
-a process killed by a signal exits 128 + the signal, as a shell reports it.
+stdout and stderr go through a pipe the runtime reads into one log file per container
+instance under the runtime's directory (a temporary one, in /dev/shm where it exists,
+unless ``root`` is given), in CRI's format (each line stamped with the time it was read),
+rotated at ``log_max_size`` with ``log_max_files`` kept (the kubelet's 10 MiB and 5), and
+kept for the previous instance too. Exit codes become terminated states: 0 is Completed,
+others Error; a process killed by a signal exits 128 + the signal, as a shell reports it.
 
 ``OOMKilled`` is a best guess, since there is no cgroup to ask: a container with a memory
 limit (enforced as ``RLIMIT_AS``) that failed, was not stopped by us, and either died of
@@ -29,12 +31,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 import anyio
+import attrs
 
 from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
@@ -44,6 +47,9 @@ from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
 from ._ips import LoopbackPool
+from ._log_files import LogFile, read_log, read_log_after
+from ._log_options import LogOptions
+from ._log_pipe import LogPipe
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._process import signal_group, spawn, watch_exit
 from ._types import (
@@ -54,7 +60,18 @@ from ._types import (
     ProbeResult,
 )
 
-__all__ = ["SubprocessRuntime"]
+__all__ = [
+    "DEFAULT_LOG_MAX_FILES",
+    "DEFAULT_LOG_MAX_SIZE",
+    "MIN_LOG_MAX_SIZE",
+    "SubprocessRuntime",
+]
+
+#: The kubelet's defaults: a container log is rotated at 10 MiB, and 5 files are kept.
+DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024
+DEFAULT_LOG_MAX_FILES = 5
+#: A log file must hold at least one longest record (16 KiB of text and its header).
+MIN_LOG_MAX_SIZE = 17 * 1024
 
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 _OOM_SIGNALS = frozenset({signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT})
@@ -76,6 +93,8 @@ class _ProcessContainer(ContainerRecord):
         self.cwd = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
+        self.log: LogFile | None = None
+        self.pipe: LogPipe | None = None
 
 
 class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
@@ -90,8 +109,18 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         catalog: ImageCatalog | None = None,
         root: str | os.PathLike[str] | None = None,
         ip_pool: LoopbackPool | None = None,
+        log_max_size: int = DEFAULT_LOG_MAX_SIZE,
+        log_max_files: int = DEFAULT_LOG_MAX_FILES,
     ) -> None:
         super().__init__(ip_pool=ip_pool)
+        if log_max_size < MIN_LOG_MAX_SIZE or log_max_files < 1:
+            raise ValueError(
+                f"container logs need log_max_size >= {MIN_LOG_MAX_SIZE} bytes and "
+                "log_max_files >= 1"
+            )
+        #: The kubelet's containerLogMaxSize and containerLogMaxFiles.
+        self.log_max_size = log_max_size
+        self.log_max_files = log_max_files
         self.catalog = catalog or ImageCatalog()
         self._given_root = Path(root) if root is not None else None
         self._root: Path | None = None
@@ -234,25 +263,33 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     async def _start(
         self, record: _ProcessContainer, sandbox: SandboxRecord[_ProcessContainer]
     ) -> None:
+        record.log = LogFile(
+            record.log_path, max_size=self.log_max_size, max_files=self.log_max_files
+        )
+        record.pipe = LogPipe(record.log)
         try:
             record.process = spawn(
                 record.argv,
                 env=record.env,
                 cwd=record.cwd,
-                log_path=record.log_path,
+                output=record.pipe.write_fd,
                 memory_limit=record.config.memory_limit,
             )
         except OSError as err:
+            record.pipe.close()
             # containerd's answer to a command that cannot exec: exited 128, StartError.
             self._mark_running(record)
             message = f"failed to start {record.argv[0]!r}: {err.strerror or err}"
             self._mark_exited(record, 128, reason="StartError")
             record.message = message
             raise ContainerRuntimeError(message) from err
+        record.pipe.start()
         self._mark_running(record)
         watch_exit(record.process, lambda code: self._exited(record, code))
 
     def _exited(self, record: _ProcessContainer, returncode: int) -> None:
+        if record.pipe is not None:
+            record.pipe.drain_and_close()
         signum = -returncode if returncode < 0 else 0
         reason = "OOMKilled" if self._looks_oom_killed(record, signum, returncode) else ""
         self._mark_exited(record, _exit_code(returncode), signal=signum, reason=reason)
@@ -272,15 +309,40 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if record.process is not None:
             signal_group(record.process, signal.SIGKILL)
 
-    async def _read_log(self, record: _ProcessContainer) -> str:
-        try:
-            data = await anyio.Path(record.log_path).read_bytes()
-        except FileNotFoundError:
-            return ""
-        return data.decode("utf-8", "replace")
+    async def _read_log(self, record: _ProcessContainer, options: LogOptions) -> str:
+        return read_log(record.log_path, self.log_max_files, options)
+
+    async def _follow_log(
+        self, record: _ProcessContainer, options: LogOptions
+    ) -> AsyncIterator[str]:
+        log = record.log
+        if log is None or log.closed:
+            text = read_log(record.log_path, self.log_max_files, options)
+            if text:
+                yield text
+            return
+        # Read and position taken together (no await between): nothing is missed or repeated.
+        position = log.position
+        text = read_log(record.log_path, self.log_max_files, options)
+        budget = options.limit_bytes
+        later = attrs.evolve(options, tail_lines=None)
+        while True:
+            if text:
+                yield text
+                if budget is not None:
+                    budget -= len(text.encode())
+                    if budget <= 0:
+                        return
+                    later = attrs.evolve(later, limit_bytes=budget)
+            if log.is_closed() and position == log.position:
+                return
+            if position == log.position:
+                await log.changed.wait()
+            text, position = read_log_after(log, position, later)
 
     def _drop_log(self, record: _ProcessContainer) -> None:
-        Path(record.log_path).unlink(missing_ok=True)
+        for n in range(self.log_max_files):
+            Path(record.log_path if n == 0 else f"{record.log_path}.{n}").unlink(missing_ok=True)
 
 
 def _environment(
