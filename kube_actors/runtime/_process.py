@@ -29,6 +29,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from ._isolation import Isolation, namespace_launcher
+
 __all__ = ["signal_group", "spawn", "watch_exit"]
 
 _PR_SET_PDEATHSIG = 1
@@ -97,14 +99,21 @@ def spawn(
     cwd: str,
     output: int,
     memory_limit: int | None = None,
+    isolation: Isolation = "process-group",
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` in a new session, stdout and stderr to the file descriptor ``output``
     (the write end of the pipe the runtime's log writer reads).
 
+    With ``pid-namespace`` isolation the command runs in a PID namespace of its own (see
+    ``_isolation``); the death signal is then ``unshare``'s, which passes it on.
+
     Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``) if it cannot exec.
     """
     argv = [_executable(argv[0], env, cwd), *argv[1:]]
-    launcher = _setpriv() if memory_limit is None else ()
+    death_signal = _setpriv() if memory_limit is None else ()
+    launcher = death_signal
+    if isolation == "pid-namespace":
+        launcher = (*launcher, *namespace_launcher())
     return subprocess.Popen(
         [*launcher, *argv],
         stdin=subprocess.DEVNULL,
@@ -113,7 +122,7 @@ def spawn(
         env=env,
         cwd=cwd,
         start_new_session=True,
-        preexec_fn=None if launcher else _child_setup(memory_limit),
+        preexec_fn=None if death_signal else _child_setup(memory_limit),
     )
 
 

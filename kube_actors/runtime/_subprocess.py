@@ -13,6 +13,10 @@ rotated at ``log_max_size`` with ``log_max_files`` kept (the kubelet's 10 MiB an
 kept for the previous instance too. Exit codes become terminated states: 0 is Completed,
 others Error; a process killed by a signal exits 128 + the signal, as a shell reports it.
 
+Containers are isolated as ``_isolation`` explains (a PID namespace each where the machine
+allows: nothing a container starts outlives it, even a ``kill -9`` of Python); the runtime
+logs and keeps in ``isolation`` which it got.
+
 ``OOMKilled`` is a best guess, since there is no cgroup to ask: a container with a memory
 limit (enforced as ``RLIMIT_AS``) that failed, was not stopped by us, and either died of
 SIGKILL/SIGSEGV/SIGABRT or left ``MemoryError`` or "out of memory" at the end of its log.
@@ -24,6 +28,7 @@ the containers if Python dies first (Linux only).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -38,6 +43,7 @@ from typing import Self
 
 import anyio
 import attrs
+import structlog
 
 from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
@@ -47,6 +53,7 @@ from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
 from ._ips import LoopbackPool
+from ._isolation import CONTAINER_MARKER, Isolation, choose_isolation, kill_marked, reap, subreaper
 from ._log_files import LogFile, read_log, read_log_after
 from ._log_options import LogOptions
 from ._log_pipe import LogPipe
@@ -66,6 +73,8 @@ __all__ = [
     "MIN_LOG_MAX_SIZE",
     "SubprocessRuntime",
 ]
+
+_log = structlog.get_logger("kube_actors.runtime")
 
 #: The kubelet's defaults: a container log is rotated at 10 MiB, and 5 files are kept.
 DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024
@@ -111,8 +120,15 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         ip_pool: LoopbackPool | None = None,
         log_max_size: int = DEFAULT_LOG_MAX_SIZE,
         log_max_files: int = DEFAULT_LOG_MAX_FILES,
+        isolation: Isolation | None = None,
     ) -> None:
         super().__init__(ip_pool=ip_pool)
+        self._requested_isolation = isolation
+        #: How containers are kept from escaping (``pid-namespace``, ``subreaper`` or
+        #: ``process-group``): decided on entering the runtime, the strongest the machine
+        #: allows unless ``isolation`` asks for one.
+        self.isolation: Isolation | None = None
+        self._reaper: contextlib.ExitStack | None = None
         if log_max_size < MIN_LOG_MAX_SIZE or log_max_files < 1:
             raise ValueError(
                 f"container logs need log_max_size >= {MIN_LOG_MAX_SIZE} bytes and "
@@ -145,6 +161,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
                 "the subprocess runtime runs real processes and needs real time; "
                 "use the fake runtime on virtual time"
             )
+        self.isolation = choose_isolation(self._requested_isolation)
+        _log.info("runtime_isolation", runtime=self.runtime_name, isolation=self.isolation)
+        if self.isolation == "subreaper":
+            self._reaper = contextlib.ExitStack()
+            self._reaper.enter_context(subreaper())
         return self
 
     async def __aexit__(
@@ -154,6 +175,9 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         tb: TracebackType | None,
     ) -> None:
         await super().__aexit__(exc_type, exc, tb)
+        if self._reaper is not None:
+            self._reaper.close()
+            self._reaper = None
         if self._given_root is None and self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
@@ -252,9 +276,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         argv = image.argv(config.command, config.args)
         if not argv:
             raise ContainerRuntimeError(f"image {config.image!r} has no command to run")
-        record = _ProcessContainer(
-            container_id, sandbox.id, config, argv, _environment(image, config, sandbox)
-        )
+        env = _environment(image, config, sandbox)
+        if self.isolation == "subreaper":
+            env[CONTAINER_MARKER] = container_id
+        record = _ProcessContainer(container_id, sandbox.id, config, argv, env)
         directory = self._sandbox_dirs[sandbox.id]
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
@@ -274,6 +299,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
                 cwd=record.cwd,
                 output=record.pipe.write_fd,
                 memory_limit=record.config.memory_limit,
+                isolation=self.isolation or "process-group",
             )
         except OSError as err:
             record.pipe.close()
@@ -288,8 +314,12 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         watch_exit(record.process, lambda code: self._exited(record, code))
 
     def _exited(self, record: _ProcessContainer, returncode: int) -> None:
+        if self.isolation == "subreaper":
+            _reap_later(kill_marked(record.id))
         if record.pipe is not None:
             record.pipe.drain_and_close()
+        if self.isolation == "pid-namespace" and 128 < returncode < 128 + signal.NSIG:
+            returncode = 128 - returncode  # the namespace's init reports a signal as a shell does
         signum = -returncode if returncode < 0 else 0
         reason = "OOMKilled" if self._looks_oom_killed(record, signum, returncode) else ""
         self._mark_exited(record, _exit_code(returncode), signal=signum, reason=reason)
@@ -354,6 +384,13 @@ def _environment(
     env.update(downward_env(sandbox.config, sandbox.ip))
     env.update(config.envs)
     return env
+
+
+def _reap_later(pids: list[int], attempts: int = 100) -> None:
+    """Collect the killed leftovers (our children, as subreaper) once they have died."""
+    left = reap(pids)
+    if left and attempts > 0:
+        asyncio.get_running_loop().call_later(0.05, _reap_later, left, attempts - 1)
 
 
 def _scratch_dir() -> str | None:
