@@ -135,11 +135,8 @@ async def test_wrongly_typed_delete_options_are_bad_requests() -> None:
     async with Cluster(seed=1) as cluster:
         await cluster.apply(MANIFEST)
         with pytest.raises(BadRequest, match="preconditions"):
-            await cluster.client.delete(
-                Deployment,
-                "web",
-                namespace="default",
-                preconditions={"uid": 1},  # type: ignore[arg-type]
+            await cluster.client.delete(  # type: ignore[call-overload]
+                Deployment, "web", namespace="default", preconditions={"uid": 1}
             )
         assert len(await cluster.client.list(Deployment)) == 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sys
 import textwrap
 from collections.abc import Callable
@@ -141,6 +142,6 @@ async def test_kill_9_of_the_python_process_leaves_no_container_process_alive(
         ) as parent:
             await _until(lambda: b"APPLIED" in output.read_bytes(), timeout=50)
             await _until(lambda: len(_with_token(token)) >= 4)
-            parent.send_signal(9)
+            parent.send_signal(signal.SIGKILL)
             await parent.wait()
     await _until(lambda: not _with_token(token))
