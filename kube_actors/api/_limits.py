@@ -67,27 +67,35 @@ _plans: dict[type[Any], _Plan] = {}
 
 
 def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
-    """A cause for every int field of ``obj`` (an attrs model) outside its int32/int64 range."""
+    """A cause for every int field of ``obj`` (an attrs model) outside its int32/int64 range.
+
+    Only fields whose type can hold an int somewhere below are visited (the plan prunes the
+    rest), and a path is spelled out only for a value out of range.
+    """
     causes: list[FieldCause] = []
-    stack: list[tuple[Any, str]] = [(obj, path)]
+    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
     while stack:
         node, at = stack.pop()
         for name, wire, how, (low, high) in _plan(type(node)):
             value = getattr(node, name)
-            where = f.child(at, wire)
             if how == _INT:
                 if type(value) is int and not low <= value <= high:
+                    where = _spell(path, (*at, wire))
                     causes.append(f.invalid(where, value, _range_detail(low, high)))
             elif how == _STRUCT:
                 if value is not None:
-                    stack.append((value, where))
+                    stack.append((value, (*at, wire)))
             else:
                 stack.extend(
-                    (item, f.index(where, i))
-                    for i, item in enumerate(value)
-                    if attrs.has(type(item))
+                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
                 )
     return causes
+
+
+def _spell(path: str, parts: tuple[object, ...]) -> str:
+    for part in parts:
+        path = f.index(path, part) if isinstance(part, int) else f.child(path, str(part))
+    return path
 
 
 def _range_detail(low: int, high: int) -> str:
@@ -98,6 +106,7 @@ def _range_detail(low: int, high: int) -> str:
 def _plan(cls: type[Any]) -> _Plan:
     plan = _plans.get(cls)
     if plan is None:
+        _plans[cls] = []  # a class that refers to itself is being planned: no ints from it yet
         plan = _plans[cls] = list(_make_plan(cls))
     return plan
 
@@ -110,9 +119,9 @@ def _make_plan(cls: type[Any]) -> Iterator[tuple[str, str, int, tuple[int, int]]
         bound = INT64_RANGE if wire in _INT64_FIELDS else INT32_RANGE
         if int in parts:
             yield a.name, wire, _INT, bound
-        elif any(attrs.has(p) for p in parts):
+        elif any(attrs.has(p) and _plan(p) for p in parts):
             yield a.name, wire, _STRUCT, bound
-        elif any(_is_sequence_of_structs(p) for p in parts):
+        elif any(_holds_ints(p) for p in parts):
             yield a.name, wire, _SEQUENCE, bound
 
 
@@ -122,10 +131,13 @@ def _parts(t: Any) -> tuple[Any, ...]:
     return (t,)
 
 
-def _is_sequence_of_structs(t: Any) -> bool:
+def _holds_ints(t: Any) -> bool:
+    """A tuple of models of which some hold ints."""
     if typing.get_origin(t) is not tuple:
         return False
-    return any(isinstance(arg, type) and attrs.has(arg) for arg in typing.get_args(t))
+    return any(
+        isinstance(arg, type) and attrs.has(arg) and bool(_plan(arg)) for arg in typing.get_args(t)
+    )
 
 
 def check_depth(document: object, what: str = "the object") -> None:
