@@ -137,22 +137,44 @@ def subreaper() -> Iterator[None]:
 def kill_marked(container_id: str) -> list[int]:
     """SIGKILL every process whose environment marks it as ``container_id``'s; their pids.
 
-    A process that cleared its environment escapes this (there is no cgroup to ask).
+    As a subreaper, this process is an ancestor of every process a container left behind,
+    so only its own descendants are looked at (all processes where the kernel does not list
+    children). A process that cleared its environment escapes this (no cgroup to ask).
     """
     marker = f"{CONTAINER_MARKER}={container_id}".encode()
     killed: list[int] = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for pid in _descendants(os.getpid()):
         try:
-            with open(f"/proc/{entry}/environ", "rb") as environ:
+            with open(f"/proc/{pid}/environ", "rb") as environ:
                 if marker not in environ.read().split(b"\0"):
                     continue
-            os.kill(int(entry), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             continue
-        killed.append(int(entry))
+        killed.append(pid)
     return killed
+
+
+def _descendants(root: int) -> list[int]:
+    if not os.path.exists(f"/proc/{root}/task/{root}/children"):
+        return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    kids = [int(kid) for kid in children.read().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            todo.extend(kids)
+    return found
 
 
 def reap(pids: list[int]) -> list[int]:
