@@ -139,7 +139,42 @@ def read_log(path: str, max_files: int, options: LogOptions) -> str:
     files = _files(path, max_files)
     tail = options.tail_lines
     start = (0, 0) if tail is None else _tail_start(files, tail)
+    if options.since_time is None and not options.timestamps:
+        return _plain(files, start, options.limit_bytes)
     return render_records(_forward(files, start), options)
+
+
+def _texts(block: bytes) -> bytes:
+    """The texts of a block of whole records: a full line keeps its newline, a piece not."""
+    records = [line.split(b" ", 3) for line in block.split(b"\n")]
+    return b"".join(r[3] + b"\n" if r[2] == b"F" else r[3] for r in records if len(r) == 4)
+
+
+def _plain(files: list[str], start: tuple[int, int], limit: int | None) -> str:
+    """The texts of the records from ``start`` on, a block at a time (no per-record
+    Python work but a regular expression's): the common ``kubectl logs``."""
+    out: list[bytes] = []
+    budget = limit
+    first, offset = start
+    for index in range(first, len(files)):
+        try:
+            handle = open(files[index], "rb")  # noqa: SIM115 (closed by the with below)
+        except FileNotFoundError:
+            continue
+        with handle:
+            if index == first and offset:
+                handle.seek(offset)
+            size = _BLOCK if budget is not None else _BLOCK * 16
+            while block := handle.read(size):
+                block += handle.readline()  # whole records only
+                text = _texts(block)
+                if budget is not None:
+                    if len(text) >= budget:
+                        out.append(text[:budget])
+                        return b"".join(out).decode("utf-8", "replace")
+                    budget -= len(text)
+                out.append(text)
+    return b"".join(out).decode("utf-8", "replace")
 
 
 def read_log_after(

@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import Self
 
 import anyio
+import anyio.to_thread
 import attrs
 import structlog
 
@@ -340,7 +341,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             signal_group(record.process, signal.SIGKILL)
 
     async def _read_log(self, record: _ProcessContainer, options: LogOptions) -> str:
-        return read_log(record.log_path, self.log_max_files, options)
+        # A whole log can be tens of MiB: read it off the event loop (this runtime runs on
+        # real time, so a thread is fine), and the cluster keeps running meanwhile.
+        return await anyio.to_thread.run_sync(
+            read_log, record.log_path, self.log_max_files, options
+        )
 
     async def _follow_log(
         self, record: _ProcessContainer, options: LogOptions
