@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kube_actors.runtime import LogOptions
-from kube_actors.runtime._log_files import LogFile, read_log
+from kube_actors.runtime._log_files import LogFile
+from kube_actors.runtime._log_reader import read_log
 
 from ._report import Figure, print_figures
 

@@ -55,9 +55,10 @@ from ._catalog import Image, ImageCatalog
 from ._config import downward_env
 from ._ips import LoopbackPool
 from ._isolation import CONTAINER_MARKER, Isolation, choose_isolation, kill_marked, reap, subreaper
-from ._log_files import LogFile, read_log, read_log_after
+from ._log_files import LogFile
 from ._log_options import LogOptions
 from ._log_pipe import LogPipe
+from ._log_reader import read_log, read_log_after
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._process import signal_group, spawn, watch_exit
 from ._types import (

@@ -15,7 +15,8 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.errors import Invalid
 from kube_actors.runtime import LogOptions, SubprocessRuntime
-from kube_actors.runtime._log_files import LogFile, read_log
+from kube_actors.runtime._log_files import LogFile
+from kube_actors.runtime._log_reader import read_log
 
 from ._helpers import start_pod
 
