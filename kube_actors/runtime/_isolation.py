@@ -54,8 +54,10 @@ CONTAINER_MARKER: Final = "KUBE_ACTORS_CONTAINER_ID"
 _PR_SET_CHILD_SUBREAPER: Final = 36
 # The namespace's init: runs the command as its child (so the command keeps ordinary signal
 # handling: a namespace's init ignores signals it has no handler for) and exits with its
-# status; the kernel then kills whatever else is left in the namespace.
+# status; the kernel then kills whatever else is left in the namespace. A shell starts a
+# background command with SIGINT and SIGQUIT ignored: GNU env puts them back where it can.
 _INIT: Final = '"$@" & wait $!'
+_INIT_RESTORING: Final = '{env} --default-signal=INT,QUIT "$@" & wait $!'
 
 
 def choose_isolation(requested: Isolation | None) -> Isolation:
@@ -99,7 +101,21 @@ def _namespaces_work() -> bool:
 def namespace_launcher() -> tuple[str, ...]:
     """The prefix that runs a command as the child of a fresh PID namespace's init."""
     path = _unshare() or "unshare"
-    return (path, "--pid", "--fork", "--kill-child=KILL", "--", "/bin/sh", "-c", _INIT, "init")
+    return (path, "--pid", "--fork", "--kill-child=KILL", "--", "/bin/sh", "-c", _init(), "init")
+
+
+@functools.cache
+def _init() -> str:
+    env = shutil.which("env")
+    if env is None or "'" in env:
+        return _INIT
+    try:
+        done = subprocess.run(
+            [env, "--default-signal=INT,QUIT", "true"], capture_output=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return _INIT
+    return _INIT_RESTORING.format(env=f"'{env}'") if done.returncode == 0 else _INIT
 
 
 @functools.cache

@@ -145,3 +145,19 @@ async def test_kill_9_of_the_python_process_leaves_no_container_process_alive(
             parent.send_signal(signal.SIGKILL)
             await parent.wait()
     await _until(lambda: not _with_token(token))
+
+
+@needs_namespaces
+async def test_a_container_in_a_namespace_keeps_the_signal_handling_it_had(
+    tmp_path: Path,
+) -> None:
+    """Its command is not the namespace's init, and SIGINT/SIGQUIT are not left ignored."""
+    async with SubprocessRuntime(root=tmp_path) as runtime:
+        script = "grep SigIgn /proc/self/status; echo pid $$"
+        sandbox, container = await start_pod(runtime, command=["sh", "-c", script])
+        with anyio.fail_after(10):
+            await runtime.wait_container(container)
+        log = await runtime.logs(sandbox, "main")
+    ignored = int(log.split("SigIgn:")[1].split()[0], 16)
+    assert ignored & ((1 << (signal.SIGINT - 1)) | (1 << (signal.SIGQUIT - 1))) == 0
+    assert "pid 1\n" not in log
