@@ -50,9 +50,12 @@ def check_yaml(text: str) -> None:
     """
     try:
         _scan(text, _Loader)
-    except yaml.YAMLError:
-        # libyaml gives up at 1,000 levels; PyYAML's own parser (iterative too) reads on, so
-        # that depth is reported as such; text that does not parse at all passes from here.
+    except yaml.YAMLError as exc:
+        # libyaml gives up at 1,000 levels, ten times MAX_DEPTH; it can fail before the scan
+        # gets there (it reads ahead). Other errors: PyYAML's own parser (iterative too)
+        # reads again, and text that does not parse at all passes from here.
+        if "nesting depth" in str(exc):
+            raise too_deep("the manifest") from None
         try:
             _scan(text, yaml.SafeLoader)
         except yaml.YAMLError:
