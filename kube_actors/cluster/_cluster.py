@@ -42,7 +42,7 @@ from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
+from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
@@ -480,6 +480,8 @@ class Cluster:
             timestamps=timestamps,
         )
         where = await find_log(self.client, self._runtimes(), pod, container, namespace)
+        if options == LogOptions():  # a runtime written before log options still serves this
+            return await where.runtime.logs(where.sandbox_id, where.container, previous=previous)
         return await where.runtime.logs(
             where.sandbox_id, where.container, previous=previous, options=options
         )
