@@ -13,6 +13,7 @@ import anyio
 import pytest
 
 from kube_actors import Cluster
+from kube_actors.api import Pod
 from kube_actors.errors import Invalid
 from kube_actors.runtime import LogOptions, SubprocessRuntime
 from kube_actors.runtime._log_files import LogFile
@@ -162,3 +163,26 @@ async def _first(texts: AsyncIterator[str]) -> AsyncIterator[str]:
     async for text in texts:
         yield text
         return
+
+
+@linux_only
+@pytest.mark.real_time
+async def test_a_cluster_follows_a_pods_log_as_the_pods_log_subresource_will() -> None:
+    manifest = """
+apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: busybox, command: [sh, -c, "echo a; sleep 0.3; echo b"]}]
+"""
+    async with Cluster(nodes=1, runtime="subprocess") as cluster:
+        await cluster.apply(manifest)
+        await cluster.wait_for(
+            Pod, "talker", condition=lambda pod: bool(pod.status.container_statuses), timeout=20
+        )
+        with anyio.fail_after(20):
+            pieces = [text async for text in cluster.follow_logs("talker", timestamps=True)]
+    lines = "".join(pieces).splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == ["a", "b"]
+    assert all(line.split(" ", 1)[0].endswith("Z") for line in lines)
