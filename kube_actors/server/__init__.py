@@ -9,9 +9,11 @@ bodies (``decode_protobuf``).
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
+from ._tables import table_for as table_for
 
 __all__ = [
     "openapi_v3_document",
     "openapi_v3_hash",
     "openapi_v3_index",
+    "table_for",
 ]
