@@ -1,0 +1,25 @@
+"""The HTTP face of the apiserver: Kubernetes' REST API for kubectl and every client.
+
+``ApiHttpServer`` serves a cluster's apiserver (``Cluster.serve()`` wires it); ``Served`` says
+where; the kubeconfig helpers write and merge what kubectl reads.
+"""
+
+from __future__ import annotations
+
+from ._kubeconfig import CONTEXT as CONTEXT
+from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
+from ._kubeconfig import kubeconfig_text as kubeconfig_text
+from ._kubeconfig import merge_kubeconfig as merge_kubeconfig
+from ._logs import LogReader as LogReader
+from ._server import ApiHttpServer as ApiHttpServer
+from ._server import Served as Served
+
+__all__ = [
+    "CONTEXT",
+    "ApiHttpServer",
+    "LogReader",
+    "Served",
+    "kubeconfig_dict",
+    "kubeconfig_text",
+    "merge_kubeconfig",
+]
