@@ -80,6 +80,7 @@ from ._converter import from_dict as from_dict
 from ._converter import structure as structure
 from ._converter import to_dict as to_dict
 from ._converter import unstructure as unstructure
+from ._converter import wire_names as wire_names
 from ._core import Binding as Binding
 from ._core import Event as Event
 from ._core import EventSource as EventSource
@@ -376,5 +377,6 @@ __all__ = [
     "validate",
     "validation_causes",
     "wire",
+    "wire_names",
     "without_hash",
 ]

@@ -1,7 +1,9 @@
 """The HTTP face of the apiserver: Kubernetes' REST API for kubectl and every client.
 
 ``ApiHttpServer`` serves a cluster's apiserver (``Cluster.serve()`` wires it); ``Served`` says
-where; the kubeconfig helpers write and merge what kubectl reads.
+where; the kubeconfig helpers write and merge what kubectl reads. The OpenAPI v3 index and
+documents (``openapi_v3_index``, ``openapi_v3_document``, ``openapi_v3_hash``) are pure
+functions of the kind registry.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
 from ._kubeconfig import kubeconfig_text as kubeconfig_text
 from ._kubeconfig import merge_kubeconfig as merge_kubeconfig
 from ._logs import LogReader as LogReader
+from ._openapi import openapi_v3_document as openapi_v3_document
+from ._openapi import openapi_v3_hash as openapi_v3_hash
+from ._openapi import openapi_v3_index as openapi_v3_index
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
 
@@ -22,4 +27,7 @@ __all__ = [
     "kubeconfig_dict",
     "kubeconfig_text",
     "merge_kubeconfig",
+    "openapi_v3_document",
+    "openapi_v3_hash",
+    "openapi_v3_index",
 ]

@@ -10,7 +10,6 @@ stopped answers 503.
 from __future__ import annotations
 
 import hmac
-import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,6 +35,7 @@ from ._discovery import (
     version_info,
     wants_aggregated,
 )
+from ._openapi import openapi_v3_document, openapi_v3_index
 from ._paths import parse_target
 from ._rest import Rest
 from ._status import json_response, status_of, status_response
@@ -139,24 +139,11 @@ async def _group_resources(request: web.Request) -> web.StreamResponse:
 # ------------------------------------------------------------------------- OpenAPI
 
 
-def _openapi_module() -> Any:
-    try:
-        return importlib.import_module("kube_actors.server._openapi")
-    except ModuleNotFoundError:
-        return None
-
-
 async def _openapi_index(_: web.Request) -> web.StreamResponse:
-    module = _openapi_module()
-    if module is None:
-        raise _not_found()
-    return json_response(module.openapi_v3_index())
+    return json_response(openapi_v3_index())
 
 
 async def _openapi_document(request: web.Request) -> web.StreamResponse:
-    module = _openapi_module()
-    if module is None:
-        raise _not_found()
     path = request.match_info["path"]
     if path == "api/v1":
         group, version = "", "v1"
@@ -164,9 +151,10 @@ async def _openapi_document(request: web.Request) -> web.StreamResponse:
         _, group, version = path.split("/")
     else:
         raise _not_found()
-    document = module.openapi_v3_document(group, version)
-    if document is None:
-        raise _not_found()
+    try:
+        document = openapi_v3_document(group, version)
+    except KeyError:
+        raise _not_found() from None
     return json_response(document)
 
 
