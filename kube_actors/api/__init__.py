@@ -107,6 +107,7 @@ from ._manifest import load_manifests as load_manifests
 from ._meta import KubeObject as KubeObject
 from ._meta import LabelSelector as LabelSelector
 from ._meta import LabelSelectorRequirement as LabelSelectorRequirement
+from ._meta import ManagedFieldsEntry as ManagedFieldsEntry
 from ._meta import ObjectMeta as ObjectMeta
 from ._meta import ObjectReference as ObjectReference
 from ._meta import OwnerReference as OwnerReference
@@ -151,6 +152,7 @@ from ._registry import lookup_plural as lookup_plural
 from ._registry import register_kind as register_kind
 from ._requests import Create as Create
 from ._requests import Delete as Delete
+from ._requests import DeleteCollection as DeleteCollection
 from ._requests import DeleteOptions as DeleteOptions
 from ._requests import Get as Get
 from ._requests import List as List
@@ -215,6 +217,7 @@ __all__ = [
     "DaemonSetUpdateStrategy",
     "DefaultHook",
     "Delete",
+    "DeleteCollection",
     "DeleteOptions",
     "Deployment",
     "DeploymentCondition",
@@ -254,6 +257,7 @@ __all__ = [
     "List",
     "LocalObjectReference",
     "MAX_REPLICAS_ANNOTATION",
+    "ManagedFieldsEntry",
     "Namespace",
     "NamespaceCondition",
     "NamespaceSpec",

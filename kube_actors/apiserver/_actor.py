@@ -35,6 +35,7 @@ from kube_actors.api import (
     Binding,
     Create,
     Delete,
+    DeleteCollection,
     DeleteOptions,
     Get,
     KindInfo,
@@ -237,6 +238,8 @@ class ApiServer(Actor):
                 return await self._patch(message)
             case Delete(kind=kind, name=name, namespace=namespace, options=options):
                 return await self._delete(self._info(kind), namespace, name, options)
+            case DeleteCollection():
+                return await self._delete_collection(message)
             case _Compact(revision=revision):
                 await self._compact(revision)
                 return None
@@ -433,6 +436,23 @@ class ApiServer(Actor):
                 return await self._store(info, marked, current)
         return await self._remove(info, current, current)
 
+    async def _delete_collection(self, message: DeleteCollection) -> ObjectList:
+        """Each matching object deleted as ``Delete`` would (Kubernetes' deletecollection);
+        one that went meanwhile is skipped."""
+        info = self._info(message.kind)
+        matches = self._matcher(info, message.namespace, message)
+        await self._caught_up()
+        prefix = namespace_prefix(info, message.namespace)
+        targets = [obj for obj in self._cache(info).in_prefix(prefix) if matches(obj)]
+        deleted = []
+        for obj in targets:
+            meta = obj.metadata
+            try:
+                deleted.append(await self._delete(info, meta.namespace, meta.name, message.options))
+            except NotFound:
+                continue
+        return ObjectList(items=tuple(deleted), resource_version=str(self._applied))
+
     def _grace_period(self, obj: Any, options: DeleteOptions) -> int:
         if not isinstance(obj, Pod):
             return 0
@@ -581,7 +601,9 @@ class ApiServer(Actor):
         for cache in self._caches.values():
             cache.publish_bookmark(self._applied)
 
-    def _matcher(self, info: KindInfo, namespace: str, request: List | Watch) -> Matcher:
+    def _matcher(
+        self, info: KindInfo, namespace: str, request: List | Watch | DeleteCollection
+    ) -> Matcher:
         labels = (
             compile_selector(request.label_selector)
             if request.label_selector not in (None, "")
