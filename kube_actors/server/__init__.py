@@ -3,8 +3,8 @@
 ``ApiHttpServer`` serves a cluster's apiserver (``Cluster.serve()`` wires it); ``Served`` says
 where; the kubeconfig helpers write and merge what kubectl reads. Pure functions the server
 calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_document``,
-``openapi_v3_hash``, functions of the kind registry) and ``meta.k8s.io/v1`` Tables for
-``kubectl get`` (``table_for``).
+``openapi_v3_hash``, functions of the kind registry), ``meta.k8s.io/v1`` Tables for
+``kubectl get`` (``table_for``) and Kubernetes' protobuf request bodies (``decode_protobuf``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
 from ._kubeconfig import kubeconfig_text as kubeconfig_text
 from ._kubeconfig import merge_kubeconfig as merge_kubeconfig
 from ._logs import LogReader as LogReader
+from ._protobuf import decode_protobuf as decode_protobuf
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
@@ -26,6 +27,7 @@ __all__ = [
     "ApiHttpServer",
     "LogReader",
     "Served",
+    "decode_protobuf",
     "kubeconfig_dict",
     "kubeconfig_text",
     "merge_kubeconfig",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["INT64_FIELDS", "LIST_MARKERS", "MICRO_TIME_FIELDS", "REQUIRED"]
+__all__ = ["ENUMS", "INT64_FIELDS", "LIST_MARKERS", "MICRO_TIME_FIELDS", "REQUIRED"]
 
 
 def _map(*keys: str, merge: str | None = None, strategy: str = "merge") -> dict[str, Any]:
@@ -158,3 +158,28 @@ INT64_FIELDS = frozenset(
 MICRO_TIME_FIELDS = frozenset(
     {("Event", "eventTime"), ("LeaseSpec", "acquireTime"), ("LeaseSpec", "renewTime")}
 )
+
+# String fields Kubernetes declares as enums (``+enum``): their possible values, sorted.
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("DeploymentStrategy", "type"): ("Recreate", "RollingUpdate"),
+    ("DaemonSetUpdateStrategy", "type"): ("OnDelete", "RollingUpdate"),
+    ("StatefulSetUpdateStrategy", "type"): ("OnDelete", "RollingUpdate"),
+    ("StatefulSetSpec", "podManagementPolicy"): ("OrderedReady", "Parallel"),
+    ("ServiceSpec", "type"): ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"),
+    ("ServiceSpec", "sessionAffinity"): ("ClientIP", "None"),
+    ("ServiceSpec", "externalTrafficPolicy"): ("Cluster", "Local"),
+    ("ServiceSpec", "internalTrafficPolicy"): ("Cluster", "Local"),
+    ("ServicePort", "protocol"): ("SCTP", "TCP", "UDP"),
+    ("ContainerPort", "protocol"): ("SCTP", "TCP", "UDP"),
+    ("Container", "imagePullPolicy"): ("Always", "IfNotPresent", "Never"),
+    ("PodSpec", "restartPolicy"): ("Always", "Never", "OnFailure"),
+    ("PodSpec", "dnsPolicy"): ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
+    ("PodStatus", "phase"): ("Failed", "Pending", "Running", "Succeeded", "Unknown"),
+    ("PodStatus", "qosClass"): ("BestEffort", "Burstable", "Guaranteed"),
+    ("NamespaceStatus", "phase"): ("Active", "Terminating"),
+    ("Taint", "effect"): ("NoExecute", "NoSchedule", "PreferNoSchedule"),
+    ("Toleration", "effect"): ("NoExecute", "NoSchedule", "PreferNoSchedule"),
+    ("Toleration", "operator"): ("Equal", "Exists"),
+    ("PriorityClass", "preemptionPolicy"): ("Never", "PreemptLowerPriority"),
+    ("JobSpec", "completionMode"): ("Indexed", "NonIndexed"),
+}

@@ -21,7 +21,7 @@ import attrs
 
 from ..api import KindInfo, Quantity, kind_info, kinds, wire_names
 from ._descriptions import description_of
-from ._markers import INT64_FIELDS, LIST_MARKERS, MICRO_TIME_FIELDS, REQUIRED
+from ._markers import ENUMS, INT64_FIELDS, LIST_MARKERS, MICRO_TIME_FIELDS, REQUIRED
 
 __all__ = ["META", "component_name", "components_for", "ref"]
 
@@ -150,6 +150,8 @@ class _Builder:
             if text:
                 prop["description"] = text
             prop.update(LIST_MARKERS.get((short, wire), {}))
+            if (short, wire) in ENUMS:
+                prop["enum"] = list(ENUMS[short, wire])
             schema["properties"][wire] = prop
         required = REQUIRED.get(short)
         if required:

@@ -71,7 +71,8 @@ def envelope(api_version: str, kind: str, raw: bytes) -> bytes:
     unknown.f1.f1 = api_version
     unknown.f1.f2 = kind
     unknown.f2 = raw
-    return MAGIC + unknown.SerializeToString()
+    body: bytes = MAGIC + unknown.SerializeToString()
+    return body
 
 
 def test_zero_values_follow_gos_json_pointers_times_and_embedded_structs() -> None:
