@@ -14,10 +14,10 @@ from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
 from ._kubeconfig import kubeconfig_text as kubeconfig_text
 from ._kubeconfig import merge_kubeconfig as merge_kubeconfig
 from ._logs import LogReader as LogReader
-from ._protobuf import decode_protobuf as decode_protobuf
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
+from ._protobuf import decode_protobuf as decode_protobuf
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
 from ._tables import table_for as table_for
