@@ -16,7 +16,10 @@ __all__ = ["ENUMS", "INT64_FIELDS", "LIST_MARKERS", "MICRO_TIME_FIELDS", "REQUIR
 
 def _map(*keys: str, merge: str | None = None, strategy: str = "merge") -> dict[str, Any]:
     """A list of objects keyed by ``keys``, merged on ``merge`` by strategic merge patch."""
-    marker: dict[str, Any] = {"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": keys}
+    marker: dict[str, Any] = {
+        "x-kubernetes-list-type": "map",
+        "x-kubernetes-list-map-keys": list(keys),
+    }
     if merge is not None:
         marker["x-kubernetes-patch-merge-key"] = merge
         marker["x-kubernetes-patch-strategy"] = strategy
