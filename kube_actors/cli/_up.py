@@ -63,10 +63,10 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _serve(args: argparse.Namespace, console: Console) -> None:
-    data_dir = Path(args.data_dir).expanduser()
+    data_dir = os.path.expanduser(args.data_dir)
     async with (
         Cluster(nodes=args.nodes, runtime=args.runtime, clock="real") as cluster,
-        cluster.serve(address=args.address, port=args.port, data_dir=str(data_dir)) as served,
+        cluster.serve(address=args.address, port=args.port, data_dir=data_dir) as served,
     ):
         console.print(f"Kubernetes control plane is running at {served.url}")
         console.print(f"kubeconfig: {served.kubeconfig_path}")

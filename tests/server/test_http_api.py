@@ -62,7 +62,7 @@ async def test_version_and_health_answer() -> None:
         assert code == 200
         assert (version["major"], version["minor"]) == ("1", "32")
         for probe in ("/healthz", "/livez", "/readyz"):
-            code, text, _ = await api.call("GET", probe)
+            code, _, _ = await api.call("GET", probe)
             assert (code, text) == (200, "ok")
 
 
@@ -119,7 +119,7 @@ async def test_create_get_list_patch_delete_a_pod() -> None:
         assert stored.metadata.labels["tier"] == "front"
         code, _, _ = await api.call("DELETE", f"{PODS}/web?gracePeriodSeconds=0")
         assert code == 200
-        code, status, _ = await api.call("GET", f"{PODS}/web")
+        code, _, _ = await api.call("GET", f"{PODS}/web")
         assert code == 404
 
 
@@ -344,7 +344,7 @@ async def test_watch_streams_events_as_json_lines() -> None:
 async def test_watch_ends_after_timeout_seconds() -> None:
     async with serving() as api:
         with anyio.fail_after(10):
-            code, text, _ = await api.call(
+            code, _, _ = await api.call(
                 "GET", f"{PODS}?watch=true&timeoutSeconds=1&resourceVersion=1"
             )
         assert code == 200
