@@ -147,6 +147,7 @@ from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
+from ._registry import PrinterColumn as PrinterColumn
 from ._registry import ValidateHook as ValidateHook
 from ._registry import guess_plural as guess_plural
 from ._registry import kind_info as kind_info
@@ -301,6 +302,7 @@ __all__ = [
     "PodTemplateSpec",
     "Preconditions",
     "PreferredSchedulingTerm",
+    "PrinterColumn",
     "PriorityClass",
     "Probe",
     "PropagationPolicy",

@@ -1,9 +1,10 @@
 """The HTTP face of the apiserver: Kubernetes' REST API for kubectl and every client.
 
 ``ApiHttpServer`` serves a cluster's apiserver (``Cluster.serve()`` wires it); ``Served`` says
-where; the kubeconfig helpers write and merge what kubectl reads. The OpenAPI v3 index and
-documents (``openapi_v3_index``, ``openapi_v3_document``, ``openapi_v3_hash``) are pure
-functions of the kind registry.
+where; the kubeconfig helpers write and merge what kubectl reads. Pure functions the server
+calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_document``,
+``openapi_v3_hash``, functions of the kind registry) and ``meta.k8s.io/v1`` Tables for
+``kubectl get`` (``table_for``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
+from ._tables import table_for as table_for
 
 __all__ = [
     "CONTEXT",
@@ -30,4 +32,5 @@ __all__ = [
     "openapi_v3_document",
     "openapi_v3_hash",
     "openapi_v3_index",
+    "table_for",
 ]
