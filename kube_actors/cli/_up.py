@@ -63,10 +63,9 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _serve(args: argparse.Namespace, console: Console) -> None:
-    data_dir = os.path.expanduser(args.data_dir)
     async with (
         Cluster(nodes=args.nodes, runtime=args.runtime, clock="real") as cluster,
-        cluster.serve(address=args.address, port=args.port, data_dir=data_dir) as served,
+        cluster.serve(address=args.address, port=args.port, data_dir=args.data_dir) as served,
     ):
         console.print(f"Kubernetes control plane is running at {served.url}")
         console.print(f"kubeconfig: {served.kubeconfig_path}")
@@ -81,6 +80,7 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
 
 def up(args: argparse.Namespace, console: Console) -> int:
     """Run the cluster until Ctrl-C or SIGTERM."""
+    args.data_dir = os.path.expanduser(args.data_dir)
     try:
         anyio.run(_serve, args, console)
     except OSError as error:

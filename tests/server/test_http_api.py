@@ -62,7 +62,7 @@ async def test_version_and_health_answer() -> None:
         assert code == 200
         assert (version["major"], version["minor"]) == ("1", "32")
         for probe in ("/healthz", "/livez", "/readyz"):
-            code, _, _ = await api.call("GET", probe)
+            code, text, _ = await api.call("GET", probe)
             assert (code, text) == (200, "ok")
 
 
