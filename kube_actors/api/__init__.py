@@ -100,8 +100,13 @@ from ._dns import split_service_name as split_service_name
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
+from ._field_types import FieldType as FieldType
+from ._field_types import declare_field as declare_field
+from ._field_types import field_type as field_type
 from ._intstr import IntOrString as IntOrString
 from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
+from ._managed_fields import record_apply as record_apply
+from ._managed_fields import record_update as record_update
 from ._manifest import dump_manifests as dump_manifests
 from ._manifest import load_manifests as load_manifests
 from ._meta import KubeObject as KubeObject
@@ -193,6 +198,8 @@ from ._service import ServicePort as ServicePort
 from ._service import ServiceSpec as ServiceSpec
 from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
+from ._shape import Shape as Shape
+from ._shape import shape_of as shape_of
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
 
@@ -238,6 +245,7 @@ __all__ = [
     "ExecAction",
     "FieldSelector",
     "FieldTerm",
+    "FieldType",
     "FrozenDict",
     "Get",
     "HTTPGetAction",
@@ -324,6 +332,7 @@ __all__ = [
     "ServiceSpec",
     "ServiceStatus",
     "SessionAffinityConfig",
+    "Shape",
     "StatefulSet",
     "StatefulSetCondition",
     "StatefulSetSpec",
@@ -348,11 +357,13 @@ __all__ = [
     "compile_selector",
     "controller_of",
     "converter",
+    "declare_field",
     "default",
     "default_pod_spec",
     "dump_manifests",
     "equal_ignore_hash",
     "evolve",
+    "field_type",
     "from_dict",
     "get_condition",
     "guess_plural",
@@ -370,12 +381,15 @@ __all__ = [
     "parse_field_selector",
     "parse_selector",
     "pod_requests",
+    "record_apply",
+    "record_update",
     "register_kind",
     "remove_condition",
     "revision",
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
+    "shape_of",
     "split_service_name",
     "structure",
     "to_dict",

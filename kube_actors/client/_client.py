@@ -135,13 +135,18 @@ class Client:
     """The apiserver's verbs, typed by kind: ``await client.get(Pod, "web-0", namespace="a")``.
 
     ``timeout`` bounds each request on the running clock (None: wait as long as it takes).
+    ``field_manager`` names the writer in managedFields when a write names none (what
+    Kubernetes derives from a client's user agent: ``kubelet``, ``kube-controller-manager``).
     """
 
-    __slots__ = ("apiserver", "timeout")
+    __slots__ = ("apiserver", "field_manager", "timeout")
 
-    def __init__(self, apiserver: ActorRef, *, timeout: float | None = None) -> None:
+    def __init__(
+        self, apiserver: ActorRef, *, timeout: float | None = None, field_manager: str = ""
+    ) -> None:
         self.apiserver = apiserver
         self.timeout = timeout
+        self.field_manager = field_manager
 
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r})"
@@ -249,12 +254,16 @@ class Client:
         ``dry_run``: run the whole write path but store nothing (``dryRun=All``);
         ``field_manager``: the manager the change is recorded under in managedFields.
         """
-        stored: T = await self._ask(Create(obj=obj, dry_run=dry_run, field_manager=field_manager))
+        stored: T = await self._ask(
+            Create(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+        )
         return stored
 
     async def update(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace spec and metadata; ``Conflict`` if its resourceVersion is stale."""
-        stored: T = await self._ask(Update(obj=obj, dry_run=dry_run, field_manager=field_manager))
+        stored: T = await self._ask(
+            Update(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+        )
         return stored
 
     async def patch(
@@ -280,7 +289,7 @@ class Client:
                 patch=patch,
                 patch_type=patch_type,
                 dry_run=dry_run,
-                field_manager=field_manager,
+                field_manager=field_manager or self.field_manager,
                 force=force,
             )
         )
@@ -380,7 +389,9 @@ class Client:
     async def update_status(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace the status subresource; spec changes in ``obj`` are ignored."""
         stored: T = await self._ask(
-            UpdateStatus(obj=obj, dry_run=dry_run, field_manager=field_manager)
+            UpdateStatus(
+                obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager
+            )
         )
         return stored
 
@@ -406,7 +417,7 @@ class Client:
                 patch_type=patch_type,
                 subresource="status",
                 dry_run=dry_run,
-                field_manager=field_manager,
+                field_manager=field_manager or self.field_manager,
                 force=force,
             )
         )

@@ -5,16 +5,15 @@ both as ``meta.k8s.io/v1`` Tables when the client asks for one (what ``kubectl g
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kube_actors.actors import wall_clock
 from kube_actors.api import KindInfo, ObjectList, to_dict
 
-__all__ = ["list_body", "object_body", "table_body", "wants_table"]
+from ._tables import table_for
 
-TableFor = Callable[..., dict[str, Any]]
+__all__ = ["list_body", "object_body", "table_body", "wants_table"]
 
 
 def object_body(obj: Any) -> dict[str, Any]:
@@ -48,17 +47,6 @@ def wants_table(accept: str) -> bool:
     return any("as=Table" in part and "g=meta.k8s.io" in part for part in accept.split(","))
 
 
-def _table_for() -> TableFor | None:
-    # Tables come from a module of their own (kubectl's columns for every kind); without
-    # it, the server answers plain JSON, which clients accept in place of a Table.
-    try:
-        module = importlib.import_module("kube_actors.server._tables")
-    except ModuleNotFoundError:
-        return None
-    table_for: TableFor = module.table_for
-    return table_for
-
-
 def table_body(
     info: KindInfo,
     objects: Sequence[Any],
@@ -66,16 +54,14 @@ def table_body(
     resource_version: str = "",
     continue_token: str = "",
     include_object: str = "Metadata",
-) -> dict[str, Any] | None:
-    """A Table of ``objects`` with kubectl's columns, or None where none can be made."""
-    table_for = _table_for()
-    if table_for is None:
-        return None
+) -> dict[str, Any]:
+    """A Table of ``objects`` with kubectl's columns, ages as of now."""
     now: dt.datetime = wall_clock()
-    table = table_for(info.cls, list(objects), now, include_object=include_object)
-    metadata = table.setdefault("metadata", {})
-    if resource_version:
-        metadata["resourceVersion"] = resource_version
-    if continue_token:
-        metadata["continue"] = continue_token
-    return table
+    return table_for(
+        info.cls,
+        objects,
+        now,
+        include_object=include_object or "Metadata",
+        resource_version=resource_version,
+        continue_token=continue_token,
+    )

@@ -84,9 +84,8 @@ class Rest:
             return await serve_watch(request, self.client, target, params, field_selector=selector)
         obj = await self.client.get(target.info.cls, target.name, namespace=target.namespace)
         if wants_table(request.headers.get("Accept", "")):
-            table = table_body(target.info, [obj])
-            if table is not None:
-                return json_response(table)
+            include = request.query.get("includeObject", "")
+            return json_response(table_body(target.info, [obj], include_object=include))
         return json_response(object_body(obj))
 
     async def _list(self, request: web.Request, target: Target) -> web.StreamResponse:
@@ -108,9 +107,9 @@ class Rest:
                 page.items,
                 resource_version=page.resource_version,
                 continue_token=page.continue_token,
+                include_object=request.query.get("includeObject", ""),
             )
-            if table is not None:
-                return json_response(table)
+            return json_response(table)
         return json_response(list_body(target.info, page))
 
     # ------------------------------------------------------------------------ writing

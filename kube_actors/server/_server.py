@@ -107,7 +107,9 @@ class ApiHttpServer:
         creds = credentials(data_dir, self.address)
         rest = Rest(self.client, Subresources(self.client, self.logs))
         app = make_app(rest, token=creds.token if self.authenticate else None)
-        runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+        runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+        )
         await runner.setup()
         self._runner = runner
         try:
@@ -116,7 +118,6 @@ class ApiHttpServer:
                 self.address,
                 self.port,
                 ssl_context=server_ssl_context(creds) if self.tls else None,
-                shutdown_timeout=1.0,
             )
             await site.start()
         except BaseException:

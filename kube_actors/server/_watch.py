@@ -42,20 +42,19 @@ def _bookmark(info: KindInfo, resource_version: str) -> dict[str, Any]:
     }
 
 
-def _encode(info: KindInfo, event: WatchEvent, as_table: bool) -> bytes:
+def _encode(info: KindInfo, event: WatchEvent, as_table: str | None) -> bytes:
     if event.type == "ERROR":
         error = event.error if isinstance(event.error, ApiError) else Gone(str(event.error))
         return _line("ERROR", status_of(error))
     if event.type == "BOOKMARK":
         return _line("BOOKMARK", _bookmark(info, event.resource_version))
-    if as_table:
-        table = table_body(info, [event.obj], include_object="Object")
-        if table is not None:
-            return _line(event.type, table)
+    if as_table is not None:
+        # One-row Tables, as kubectl get -w reads them.
+        return _line(event.type, table_body(info, [event.obj], include_object=as_table))
     return _line(event.type, object_body(event.obj))
 
 
-def _encode_batch(info: KindInfo, batch: Sequence[WatchEvent], as_table: bool) -> bytes:
+def _encode_batch(info: KindInfo, batch: Sequence[WatchEvent], as_table: str | None) -> bytes:
     return b"".join(_encode(info, event, as_table) for event in batch)
 
 
@@ -87,7 +86,11 @@ async def serve_watch(
         await response.write(_line("ERROR", status_of(error)))
         await response.write_eof()
         return response
-    as_table = wants_table(request.headers.get("Accept", ""))
+    as_table = (
+        request.query.get("includeObject", "") or "Metadata"
+        if wants_table(request.headers.get("Accept", ""))
+        else None
+    )
     await response.prepare(request)
     timeout = params.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
     try:
