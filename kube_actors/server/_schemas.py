@@ -5,8 +5,9 @@ Each attrs class becomes one component, named as Kubernetes names it
 a user kind's classes are named after its group reversed (``com.example.v1.Widget``), as the
 apiserver names a CRD's schema. Fields carry their wire names, Kubernetes' formats (Time,
 Quantity, IntOrString as ``int-or-string``), the patch and list-type markers (``field_type``,
-the table server-side apply and strategic merge patch read too) and the descriptions of
-``_descriptions``. The classes are the only source: a field
+the table server-side apply and strategic merge patch read too) and descriptions: Kubernetes'
+meanings from ``_descriptions`` for the built-in kinds; for a user's classes, their docstrings
+and their fields' ``metadata={"description": ...}``. The classes are the only source: a field
 added to a class shows up here with no second list to keep.
 """
 
@@ -138,7 +139,7 @@ class _Builder:
             return name
         short = cls.__name__
         schema: dict[str, Any] = {"type": "object", "properties": {}}
-        text = description_of(short, "")
+        text = description_of(short, "") if _built_in(cls) else _docstring(cls)
         if text:
             schema["description"] = text
         self.components[name] = schema  # before the fields: classes may refer to themselves
@@ -148,7 +149,9 @@ class _Builder:
         for field in attrs.fields(cls):
             wire = wires[field.name]
             prop = self._schema_of(hints[field.name], owner, short, wire)
-            text = description_of(short, wire, of_kind=of_kind)
+            text = field.metadata.get("description") or description_of(
+                short if _built_in(cls) else "", wire, of_kind=of_kind
+            )
             if text:
                 prop["description"] = text
             prop.update(_merge_markers(field_type(cls, field), prop))
@@ -196,6 +199,16 @@ class _Builder:
             short = name.rpartition(".")[2]
             self.components[name] = {"description": description_of(short, ""), **_SCALARS[name]}
         return {"allOf": [ref(name)]}
+
+
+def _built_in(cls: type[Any]) -> bool:
+    return cls.__module__.startswith("kube_actors.api")
+
+
+def _docstring(cls: type[Any]) -> str:
+    """A user class's description: its docstring's first paragraph, on one line."""
+    paragraph = (cls.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split())
 
 
 def _merge_markers(merge: FieldType, prop: dict[str, Any]) -> dict[str, Any]:

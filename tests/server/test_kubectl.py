@@ -11,13 +11,15 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import anyio
+import attrs
 import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment
+from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, register_kind
 from kube_actors.cli._logging import configure_logging
 from kube_actors.server import Served
 
@@ -127,3 +129,49 @@ async def test_apply_leaves_field_validation_to_the_server(tmp_path: Path) -> No
     # instead of validating on its own ("error validating data").
     assert "fieldValidation=Strict" in err
     assert "error validating data" not in err
+
+
+@attrs.frozen(kw_only=True)
+class GizmoSpec:
+    """What a gizmo should be."""
+
+    size: int = attrs.field(default=0, metadata={"description": "How big the gizmo is."})
+    color: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Gizmo:
+    """A gizmo: a user's own kind, served like a built-in one."""
+
+    api_version: ClassVar[str] = "kubectl.example.com/v1"
+    kind: ClassVar[str] = "Gizmo"
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: GizmoSpec = attrs.field(default=GizmoSpec())
+
+
+async def test_a_user_kind_prints_its_columns_and_explains_its_fields(tmp_path: Path) -> None:
+    register_kind(
+        Gizmo,
+        printer_columns=[
+            PrinterColumn(name="Size", json_path=".spec.size", type="integer"),
+            PrinterColumn(name="Color", json_path=".spec.color", priority=1),
+            PrinterColumn(name="Age", json_path=".metadata.creationTimestamp", type="date"),
+        ],
+    )
+    manifest = tmp_path / "gizmo.yaml"
+    manifest.write_text(
+        "apiVersion: kubectl.example.com/v1\nkind: Gizmo\nmetadata: {name: g1}\n"
+        "spec: {size: 3, color: red}\n"
+    )
+    async with serving(tmp_path / "server") as (_, served):
+        await kubectl(served, "apply", "-f", str(manifest))
+        _, plain, _ = await kubectl(served, "get", "gizmos")
+        _, wide, _ = await kubectl(served, "get", "gizmos", "-o", "wide")
+        _, explained, _ = await kubectl(served, "explain", "gizmo.spec")
+    assert [words(line)[:2] for line in plain.splitlines()] == [["NAME", "SIZE"], ["g1", "3"]]
+    assert [words(line)[:3] for line in wide.splitlines()] == [
+        ["NAME", "SIZE", "COLOR"],
+        ["g1", "3", "red"],
+    ]
+    assert "What a gizmo should be." in explained
+    assert "size\t<integer>\n    How big the gizmo is." in explained
