@@ -14,6 +14,10 @@ import pytest
 
 from kube_actors import Cluster
 
+# The clients are typed loosely (dicts are accepted for bodies at run time): treat them as Any.
+k8s: Any = kubernetes
+k8s_asyncio: Any = kubernetes_asyncio
+
 pytestmark = [
     pytest.mark.real_time,
     # The clients' own dependencies warn about their internals; not ours to fix.
@@ -32,8 +36,8 @@ def a_pod(name: str) -> dict[str, Any]:
 
 def _sync_story(kubeconfig: Path) -> dict[str, Any]:
     """What a user's script does with the official client (blocking: run in a thread)."""
-    api_client = kubernetes.config.new_client_from_config(config_file=str(kubeconfig))
-    core = kubernetes.client.CoreV1Api(api_client)
+    api_client = k8s.config.new_client_from_config(config_file=str(kubeconfig))
+    core = k8s.client.CoreV1Api(api_client)
     seen: dict[str, Any] = {}
     created = core.create_namespaced_pod("default", a_pod("sync"))
     seen["created"] = created.metadata.name
@@ -43,7 +47,7 @@ def _sync_story(kubeconfig: Path) -> dict[str, Any]:
         "sync", "default", {"metadata": {"labels": {"patched": "yes"}}}
     )
     seen["labels"] = patched.metadata.labels
-    watch = kubernetes.watch.Watch()
+    watch = k8s.watch.Watch()
     events = watch.stream(
         core.list_namespaced_pod,
         "default",
@@ -57,13 +61,13 @@ def _sync_story(kubeconfig: Path) -> dict[str, Any]:
             watch.stop()
     try:
         core.read_namespaced_pod("sync", "default")
-    except kubernetes.client.ApiException as error:
+    except k8s.client.ApiException as error:
         seen["missing"] = (error.status, error.reason)
     try:
         bad = a_pod("bad")
         bad["spec"]["containers"][0]["name"] = "Not_A_DNS_Label"
         core.create_namespaced_pod("default", bad)
-    except kubernetes.client.ApiException as error:
+    except k8s.client.ApiException as error:
         seen["invalid"] = error.status
     api_client.close()
     return seen
@@ -91,12 +95,12 @@ async def test_kubernetes_asyncio_creates_lists_watches_patches_and_deletes() ->
         Cluster(clock="real", scheduler=False, controllers=()) as cluster,
         cluster.serve() as served,
     ):
-        api_client = await kubernetes_asyncio.config.new_client_from_config(
+        api_client = await k8s_asyncio.config.new_client_from_config(
             config_file=str(served.kubeconfig_path)
         )
         async with api_client:
-            apps = kubernetes_asyncio.client.AppsV1Api(api_client)
-            core = kubernetes_asyncio.client.CoreV1Api(api_client)
+            apps = k8s_asyncio.client.AppsV1Api(api_client)
+            core = k8s_asyncio.client.CoreV1Api(api_client)
             await core.create_namespaced_pod("default", a_pod("a"))
             listed = await core.list_namespaced_pod("default")
             assert [p.metadata.name for p in listed.items] == ["a"]
@@ -104,7 +108,7 @@ async def test_kubernetes_asyncio_creates_lists_watches_patches_and_deletes() ->
                 "a", "default", {"metadata": {"annotations": {"k": "v"}}}
             )
             assert patched.metadata.annotations == {"k": "v"}
-            watch = kubernetes_asyncio.watch.Watch()
+            watch = k8s_asyncio.watch.Watch()
             types = []
             with anyio.fail_after(10):
                 async with watch.stream(
@@ -119,10 +123,10 @@ async def test_kubernetes_asyncio_creates_lists_watches_patches_and_deletes() ->
                         if event["type"] == "DELETED":
                             break
             assert types[-1] == "DELETED"
-            with pytest.raises(kubernetes_asyncio.client.ApiException) as missing:
+            with pytest.raises(k8s_asyncio.client.ApiException) as missing:
                 await apps.read_namespaced_deployment("nope", "default")
             assert missing.value.status == 404
             await core.create_namespaced_pod("default", a_pod("b"))
-            with pytest.raises(kubernetes_asyncio.client.ApiException) as exists:
+            with pytest.raises(k8s_asyncio.client.ApiException) as exists:
                 await core.create_namespaced_pod("default", a_pod("b"))
             assert exists.value.status == 409

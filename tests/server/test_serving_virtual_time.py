@@ -11,13 +11,13 @@ import anyio
 
 from kube_actors import Cluster
 
-
 CLIENT = """
 import ssl, sys, urllib.request
 url, token, ca = sys.argv[1:]
 context = ssl.create_default_context(cafile=ca)
 for _ in range(3):
-    request = urllib.request.Request(url + "/api/v1/nodes", headers={"Authorization": "Bearer " + token})
+    headers = {"Authorization": "Bearer " + token}
+    request = urllib.request.Request(url + "/api/v1/nodes", headers=headers)
     print(urllib.request.urlopen(request, context=context).status)
 """
 
