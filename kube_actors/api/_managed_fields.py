@@ -177,7 +177,8 @@ def record_apply(
             everyone_else = union(everyone_else, fields)
         dropped = difference(difference(last, applied), everyone_else)
         if dropped:
-            merged = remove(merged, dropped, everyone_else, shape)
+            # What anyone (the applier included) still owns beneath a dropped node stays.
+            merged = remove(merged, dropped, union(everyone_else, applied), shape)
     added, modified, removed = compare(base, merged, shape)
     changing = union(added, modified)
     conflicts = {k: intersection(s, changing) for k, s in others.items()}
