@@ -195,3 +195,44 @@ async def test_the_configuration_must_name_this_kind_and_object() -> None:
             await _apply(cluster, wrong_name, "kubectl")
         with pytest.raises(NotFound):
             await cluster.client.get(Service, "web", namespace="default")
+
+
+async def test_status_is_applied_through_its_subresource_only() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await _apply(cluster, _config(), "kubectl")
+        status = {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "status": {"replicas": 2, "readyReplicas": 1},
+        }
+        ignored = await _apply(cluster, status, "ctrl")
+        assert ignored.status.replicas == 0  # the main resource does not take the status
+        stored = await cluster.client.patch_status(
+            Deployment,
+            "web",
+            status,
+            namespace="default",
+            patch_type="apply",
+            field_manager="ctrl",
+        )
+        assert (stored.status.replicas, stored.status.ready_replicas) == (2, 1)
+        (entry,) = [e for e in stored.metadata.managed_fields if e.subresource == "status"]
+        assert (entry.manager, entry.operation) == ("ctrl", "Apply")
+        assert entry.fields_v1 == {"f:status": {"f:readyReplicas": {}, "f:replicas": {}}}
+
+
+async def test_a_dry_run_apply_stores_nothing() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        would_be = await cluster.client.patch(
+            Deployment,
+            "web",
+            _config(),
+            namespace="default",
+            patch_type="apply",
+            field_manager="kubectl",
+            dry_run=True,
+        )
+        assert would_be.spec.replicas == 2
+        with pytest.raises(NotFound):
+            await cluster.client.get(Deployment, "web", namespace="default")
