@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "FrozenDict",
+    "FrozenTree",
     "evolve",
     "mapping",
     "omitempty",
@@ -61,6 +62,13 @@ class FrozenDict(dict[K, V]):
 
 
 EMPTY: FrozenDict[Any, Any] = FrozenDict()
+
+
+class FrozenTree(FrozenDict[K, V]):
+    """A ``FrozenDict`` whose nested maps are frozen too (free-form JSON such as
+    managedFields' ``fieldsV1``), so that freezing it again can return it as it is."""
+
+    __slots__ = ()
 
 
 def freeze_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:

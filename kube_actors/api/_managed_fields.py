@@ -35,6 +35,7 @@ from ._fieldset import (
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
 from ._typed import compare, field_set, merge, remove
+from ._typed_objects import compare_objects
 
 __all__ = ["BEFORE_FIRST_APPLY", "record_apply", "record_update"]
 
@@ -110,8 +111,8 @@ def _order(entry: ManagedFieldsEntry) -> tuple[str, int, str, str, str]:
 
 
 def record_update(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
+    old: Any,
+    new: Any,
     shape: Shape,
     entries: Iterable[ManagedFieldsEntry],
     *,
@@ -121,10 +122,14 @@ def record_update(
     now: dt.datetime,
     reset: Iterable[str] = (),
 ) -> tuple[ManagedFieldsEntry, ...]:
-    """The managedFields after ``manager`` changed ``old`` into ``new`` (``old`` is ``{}``
-    on create)."""
+    """The managedFields after ``manager`` changed ``old`` into ``new``: wire dicts (``old``
+    is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
+    faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
-    added, modified, removed = compare(old, new, shape)
+    if isinstance(new, Mapping):
+        added, modified, removed = compare(old, new, shape)
+    else:
+        added, modified, removed = compare_objects(old, new, shape)
     reset = tuple(reset)
     changed = _owned(union(added, modified), reset)
     removed = _owned(removed, reset)
@@ -177,7 +182,8 @@ def record_apply(
             everyone_else = union(everyone_else, fields)
         dropped = difference(difference(last, applied), everyone_else)
         if dropped:
-            merged = remove(merged, dropped, everyone_else, shape)
+            # What anyone (the applier included) still owns beneath a dropped node stays.
+            merged = remove(merged, dropped, union(everyone_else, applied), shape)
     added, modified, removed = compare(base, merged, shape)
     changing = union(added, modified)
     conflicts = {k: intersection(s, changing) for k, s in others.items()}

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Protocol
 
 import attrs
 
-from ._base import EMPTY, FrozenDict, freeze_map, freeze_seq, omitempty
+from ._base import EMPTY, FrozenTree, freeze_map, freeze_seq, omitempty
 
 __all__ = [
     "KubeObject",
@@ -36,9 +36,11 @@ class OwnerReference:
 
 def freeze_tree(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A JSON object frozen all the way down (maps at every depth are ``FrozenDict``)."""
+    if type(value) is FrozenTree:
+        return value
     if not value:
         return EMPTY
-    return FrozenDict(
+    return FrozenTree(
         {k: freeze_tree(v) if isinstance(v, Mapping) else v for k, v in value.items()}
     )
 

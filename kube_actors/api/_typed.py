@@ -55,15 +55,23 @@ def _indexed(shape: Shape, items: list[Any]) -> dict[str, Any]:
 
 
 def field_set(value: Mapping[str, Any], shape: Shape) -> dict[str, Any]:
-    """The paths of an applied configuration (structured-merge-diff's Todict[str, Any])."""
-    return {"f:" + key: _set_node(child, shape.child(key)) for key, child in value.items()}
+    """The paths of an applied configuration (structured-merge-diff's ToFieldSet); an
+    empty map, struct or list that merges (not atomic) sets nothing."""
+    out: dict[str, Any] = {}
+    for key, child in value.items():
+        node = _set_node(child, shape.child(key))
+        if node is not None:
+            out["f:" + key] = node
+    return out
 
 
-def _set_node(value: Any, shape: Shape) -> dict[str, Any]:
-    if _is_leaf(shape, value):
+def _set_node(value: Any, shape: Shape) -> dict[str, Any] | None:
+    if _is_atomic(shape) or not isinstance(value, dict | list):
         return _MEMBER
+    if not value:
+        return None
     if isinstance(value, dict):
-        return field_set(value, shape)
+        return field_set(value, shape) or None
     element = shape.element
     keyed = bool(_keys(shape)) and element is not None
     out: dict[str, Any] = {}
@@ -193,7 +201,7 @@ def merge(live: Mapping[str, Any], config: Mapping[str, Any], shape: Shape) -> d
         current = out.get(key)
         if value is None:
             out.pop(key, None)
-        elif current is None or _is_leaf(child, value) or _is_leaf(child, current):
+        elif current is None or _is_atomic(child):
             out[key] = value
         elif isinstance(value, dict) and isinstance(current, dict):
             out[key] = merge(current, value, child)

@@ -30,11 +30,10 @@ __all__ = ["applied", "with_managed_fields"]
 
 def _wire(obj: Any) -> dict[str, Any]:
     """The object's wire dict without its managedFields (nobody manages them)."""
-    data = to_dict(obj)
-    meta = data.get("metadata")
-    if meta and "managedFields" in meta:
-        data["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
-    return data
+    meta = obj.metadata
+    if meta.managed_fields:
+        obj = evolve(obj, metadata=evolve(meta, managed_fields=()))
+    return to_dict(obj)
 
 
 def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
@@ -55,8 +54,8 @@ def with_managed_fields(
     if not entries and old is not None:
         entries = old.metadata.managed_fields
     managed = record_update(
-        _wire(old) if old is not None else {},
-        _wire(new),
+        old,
+        new,
         shape_of(info.cls),
         entries,
         manager=manager,

@@ -514,7 +514,14 @@ class Cluster:
 
     # ------------------------------------------------------------------------ verbs
 
-    async def apply(self, source: Source | Iterable[Source]) -> list[ApplyResult]:
+    async def apply(
+        self,
+        source: Source | Iterable[Source],
+        *,
+        server_side: bool = False,
+        force_conflicts: bool = False,
+        field_manager: str = "",
+    ) -> list[ApplyResult]:
         """``kubectl apply``: create each object, or bring the stored one in line with it.
 
         ``source``: a manifest path, YAML text, a manifest dict, an API object, or a list of
@@ -522,8 +529,18 @@ class Cluster:
         nothing. Returns one ``ApplyResult`` per object, in order: ``.object`` as stored,
         ``.action`` ("created", "configured" or "unchanged"), and ``str()`` as kubectl
         prints it (``deployment.apps/hello created``).
+
+        ``server_side=True`` is ``kubectl apply --server-side``: the apiserver merges each
+        object and records the fields of ``field_manager`` (``kubectl``); a field another
+        manager owns is a ``Conflict`` unless ``force_conflicts``.
         """
-        return await kubectl.apply(self.client, source)
+        return await kubectl.apply(
+            self.client,
+            source,
+            server_side=server_side,
+            force_conflicts=force_conflicts,
+            field_manager=field_manager,
+        )
 
     @overload
     async def wait_for(
