@@ -52,6 +52,7 @@ from kube_actors.api import (
     Watch,
     WatchEvent,
     apply_patch,
+    check_depth,
     check_size,
     compile_selector,
     default,
@@ -425,6 +426,7 @@ class ApiServer(Actor):
             subresource=message.subresource,
         )
         if message.patch_type == "apply":
+            check_depth(message.patch, "the patch")  # merge patches check their own depth
             return await self._server_side_apply(info, namespace, message, write)
         current = await self._current(info, namespace, message.name)
         document = apply_patch(to_dict(current), message.patch, message.patch_type)

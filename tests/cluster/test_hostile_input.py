@@ -212,10 +212,16 @@ async def test_json_patches_are_bounded() -> None:
         deep: dict[str, object] = {"k": "v"}
         for _ in range(500):
             deep = {"x": deep}
-        with pytest.raises(BadRequest, match="the patch nests deeper"):
-            await cluster.client.patch(
-                Deployment, "web", {"metadata": {"annotations": deep}}, namespace="default"
-            )
+        for patch_type in ("merge", "apply"):
+            with pytest.raises(BadRequest, match="the patch nests deeper"):
+                await cluster.client.patch(
+                    Deployment,
+                    "web",
+                    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"labels": deep}},
+                    patch_type=patch_type,
+                    field_manager="test",
+                    namespace="default",
+                )
 
 
 class _CountingStore(MemoryBackend):
