@@ -2,6 +2,8 @@
 
 - ``EtcdActor``: the store as an actor; ``ask`` it the request messages.
 - ``MemoryBackend``: the store itself, synchronous and pure (``Backend`` is its contract).
+- ``SqliteBackend``: the same store kept in an SQLite file, every write on disk before it is
+  answered; a restart on the file comes back with every key, revision and lease.
 - ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
 - The request messages (``Range``, ``Put``, ``Delete``, ``Txn``, ``Compact``, ``Lease*``,
   ``Watch``, ``Status``) and what they answer (``*Response``, ``KeyValue``, ``Event``).
@@ -39,6 +41,7 @@ from ._responses import PutResponse as PutResponse
 from ._responses import RangeResponse as RangeResponse
 from ._responses import StatusResponse as StatusResponse
 from ._responses import TxnResponse as TxnResponse
+from ._sqlite import SqliteBackend as SqliteBackend
 from ._types import Event as Event
 from ._types import EventType as EventType
 from ._types import KeyValue as KeyValue
@@ -74,6 +77,7 @@ __all__ = [
     "PutResponse",
     "Range",
     "RangeResponse",
+    "SqliteBackend",
     "Status",
     "StatusResponse",
     "StoreStatistics",

@@ -42,6 +42,9 @@ class LeaseTable:
     def __contains__(self, lease: int) -> bool:
         return lease in self._leases
 
+    def ids(self) -> list[int]:
+        return list(self._leases)
+
     def get(self, lease: int) -> Lease:
         try:
             return self._leases[lease]

@@ -34,6 +34,7 @@ def test_the_etcd_package_exports_exactly_its_public_names() -> None:
         "PutResponse",
         "Range",
         "RangeResponse",
+        "SqliteBackend",
         "Status",
         "StatusResponse",
         "StoreStatistics",
