@@ -104,10 +104,12 @@ class MemoryBackend:
         *,
         compact_revision: int,
         leases: Iterable[tuple[int, int]],
+        next_lease_id: int = 1,
     ) -> MemoryBackend:
         """The store that a durable one wrote: its kept rows, each with the revision of its
         key's previous live value (0 for none), in revision order; its compaction; its
-        leases as (id, ttl), granted at time 0 (``renew_leases`` sets their deadlines)."""
+        leases as (id, ttl), granted at time 0 (``renew_leases`` sets their deadlines), and
+        the first lease id never handed out."""
         store = cls()
         index = store._index
         latest: dict[str, KeyValue] = {}
@@ -135,6 +137,7 @@ class MemoryBackend:
             store._compact_revision = compact_revision
         for lease, ttl in leases:
             store._leases.grant(ttl, id=lease, now=0.0)
+        store._leases.skip_ids_below(next_lease_id)
         for kv in latest.values():
             if kv.lease and kv.version and kv.lease in store._leases:
                 store._leases.attach(kv.lease, kv.key)
@@ -144,6 +147,10 @@ class MemoryBackend:
         """Give every lease its full TTL from ``now``, as etcd does when a store restarts."""
         for lease in self._leases.ids():
             self._leases.refresh(lease, now=now)
+
+    @property
+    def next_lease_id(self) -> int:
+        return self._leases.next_id
 
     def has_lease(self, id: int) -> bool:
         return id in self._leases

@@ -76,6 +76,7 @@ class SqliteBackend:
                 ((row.kv, row.prev_revision) for row in self._file.rows()),
                 compact_revision=self._file.compact_revision,
                 leases=leases,
+                next_lease_id=self._file.next_lease_id,
             )
         except BaseException:
             self._file.close()

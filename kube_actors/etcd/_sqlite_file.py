@@ -76,6 +76,11 @@ DELETE FROM kv WHERE id < :below AND (
 """
 
 
+_BUMP_LEASE_ID = (
+    "UPDATE meta SET value = max(CAST(value AS INTEGER), ?) WHERE name = 'next_lease_id'"
+)
+
+
 @attrs.frozen
 class Record:
     """One durable change: a revision's events, a lease granted or revoked, a compaction."""
@@ -136,6 +141,10 @@ class StoreFile:
             )
             yield Row(kv, prev)
 
+    @property
+    def next_lease_id(self) -> int:
+        return int(self._meta("next_lease_id"))
+
     def leases(self) -> list[tuple[int, int]]:
         """The granted leases, as (id, ttl)."""
         return [(i, t) for i, t in self._db.execute("SELECT id, ttl FROM leases ORDER BY id")]
@@ -154,6 +163,8 @@ class StoreFile:
                     db.execute(
                         "INSERT INTO leases (id, ttl) VALUES (?, ?)", (record.number, record.ttl)
                     )
+                    # Ids are not handed out twice, not even after a restart.
+                    db.execute(_BUMP_LEASE_ID, (record.number + 1,))
                 elif record.kind == "revoke":
                     db.execute("DELETE FROM leases WHERE id = ?", (record.number,))
                 else:
@@ -204,6 +215,7 @@ class StoreFile:
                         ("format", _FORMAT),
                         ("schema_version", str(SCHEMA_VERSION)),
                         ("compact_revision", "0"),
+                        ("next_lease_id", "1"),
                     ],
                 )
             return
