@@ -90,6 +90,8 @@ class SqliteBackend:
         self._durable_revision = self._inner.revision
         self._failure: BaseException | None = None
         self._closed = False
+        #: Transactions committed since the file was opened (a burst of writes shares one).
+        self.commits = 0
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kube-actors-store")
 
     def __repr__(self) -> str:
@@ -134,6 +136,7 @@ class SqliteBackend:
             raise self._failure from error
         self._durable = batch.seq
         self._durable_revision = batch.revision
+        self.commits += 1
 
     def close(self) -> None:
         """Commit what is queued, stop the writer thread, close the file. Idempotent."""

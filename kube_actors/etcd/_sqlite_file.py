@@ -221,8 +221,10 @@ class StoreFile:
             return
         try:
             kind = self._meta("format", missing="") if "meta" in tables else ""
-        except sqlite3.Error:
-            kind = ""
+        except sqlite3.OperationalError:
+            kind = ""  # a meta table of another shape: someone else's
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path} is corrupted: {error}") from error
         if kind != _FORMAT:
             raise StoreError(
                 f"{self.path} is an SQLite database of something else (tables: "
