@@ -104,17 +104,27 @@ class Row:
 class StoreFile:
     """An open store file, locked against a second process writing it."""
 
-    def __init__(self, path: str | os.PathLike[str], *, synchronous: Synchronous) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: Synchronous,
+        lock: bool = True,
+        create: bool = True,
+    ) -> None:
+        """``lock=False, create=False``: only check an existing file (a snapshot)."""
         if synchronous not in ("normal", "full"):
             raise ValueError(f"synchronous must be 'normal' or 'full', not {synchronous!r}")
         self.path = Path(path)
-        self._lock = _lock(self.path)
+        self._lock: IO[bytes] | None = _lock(self.path) if lock else None
+        self._create = create
         try:
             self._db = _connect(self.path)
             self._check_or_create()
             self._db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         except BaseException:
-            self._lock.close()
+            if self._lock is not None:
+                self._lock.close()
             raise
 
     # ------------------------------------------------------------------------ reading
@@ -194,7 +204,8 @@ class StoreFile:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
         finally:
-            self._lock.close()
+            if self._lock is not None:
+                self._lock.close()
 
     # ------------------------------------------------------------------------- schema
 
@@ -204,6 +215,8 @@ class StoreFile:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path} is not a kube-actors store: {error}") from error
+        if not tables and not self._create:
+            raise StoreError(f"{self.path} is not a kube-actors store: it is empty")
         if not tables:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("BEGIN IMMEDIATE")
