@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,3 +210,37 @@ async def test_a_burst_of_writes_shares_commits_and_watchers_see_every_one(
         assert lease.id == 1
     store.close()
     assert rows_on_disk(tmp_path / "store.db") == 200
+
+
+class _GatedBackend(SqliteBackend):
+    """Commits only when the test opens the gate."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, synchronous="normal")
+        self.gate = threading.Event()
+
+    def write_batch(self, batch: Any) -> None:
+        self.gate.wait(timeout=30)
+        super().write_batch(batch)
+
+
+@pytest.mark.real_time
+async def test_nobody_sees_a_write_before_its_commit(tmp_path: Path) -> None:
+    store = _GatedBackend(tmp_path / "store.db")
+    async with ActorSystem() as system:
+        etcd = await system.spawn(lambda: EtcdActor(store), name="etcd")
+        watcher = await etcd.ask(Watch(key="k"))
+        answer = asyncio.ensure_future(etcd.ask(Put(key="k", value=1)))
+        read = asyncio.ensure_future(etcd.ask(Range(key="k")))
+        for _ in range(100):  # the commit is held: let everything else run
+            await asyncio.sleep(0)
+        assert not answer.done()
+        assert not read.done()
+        assert list(watcher.poll()) == []
+        assert store.revision == 2  # applied in memory, not yet committed
+        store.gate.set()
+        assert (await asyncio.wait_for(answer, 10)).revision == 2
+        assert [kv.value for kv in (await asyncio.wait_for(read, 10)).kvs] == [1]
+        events = await asyncio.wait_for(anext(aiter(watcher)), 10)
+        assert [e.kv.value for e in events] == [1]
+    store.close()
