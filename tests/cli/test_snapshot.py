@@ -12,6 +12,7 @@ from kube_actors import Cluster
 from kube_actors.api import Deployment
 from kube_actors.cli import main
 
+
 @pytest.fixture(autouse=True)
 def logging_put_back() -> Iterator[None]:
     """The command configures logging, as a program does: the tests after it must not see it."""
