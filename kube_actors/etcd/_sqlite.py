@@ -223,21 +223,23 @@ class SqliteBackend:
     def lease_revoke(self, id: int) -> LeaseRevokeResponse:
         self._check()
         before = self._inner.revision
+        had = self._inner.has_lease(id)
         try:
             return self._inner.lease_revoke(id)
         finally:
             self._queue_changes(before, {})
-            self._queue_revoked([id])
+            self._queue_revoked([id] if had else [])
 
     def lease_keep_alive(self, id: int, *, now: float) -> LeaseKeepAliveResponse:
         self._check()
         self._anchor(now)
         before = self._inner.revision
+        had = self._inner.has_lease(id)
         try:
             return self._inner.lease_keep_alive(id, now=now)
         finally:  # a lease found due is revoked, then the keep-alive fails
             self._queue_changes(before, {})
-            self._queue_revoked([id])
+            self._queue_revoked([id] if had else [])
 
     def lease_time_to_live(
         self, id: int, *, now: float, keys: bool = False
