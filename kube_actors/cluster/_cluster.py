@@ -154,6 +154,11 @@ class Cluster:
         self._check_clock()
         if self._store_choice is not None:
             self.backend = self._store_choice.open()
+        if self.backend.revision > 1:
+            # A store with a history, written by an earlier run from this same seed: the
+            # names and uids drawn now must not be the ones that run drew (two Pods with one
+            # uid), so the sequence continues from a point of the store's own.
+            self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
         try:
             await self._start_control_plane()

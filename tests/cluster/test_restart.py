@@ -133,3 +133,23 @@ async def test_a_snapshot_needs_a_durable_store(tmp_path: Path) -> None:
 def test_a_store_url_is_checked(store: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Cluster(store=store)
+
+
+async def test_a_restarted_cluster_never_hands_out_a_uid_twice(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/store.db"
+    uids: list[str] = []
+    for _ in range(3):  # the same seed each time, as a program restarted as it was
+        async with Cluster(store=store, seed=7, controllers=(), scheduler=False) as cluster:
+            for _ in range(5):
+                made = await cluster.client.create(
+                    from_dict(
+                        {
+                            "apiVersion": "v1",
+                            "kind": "Pod",
+                            "metadata": {"generateName": "p-", "namespace": "default"},
+                            "spec": {"containers": [{"name": "c", "image": "x"}]},
+                        }
+                    )
+                )
+                uids.append(made.metadata.uid)
+    assert len(set(uids)) == len(uids) == 15
