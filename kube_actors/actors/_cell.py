@@ -87,6 +87,7 @@ class _Cell:
         "injected_failure",
         "instance",
         "interrupted",
+        "last_error",
         "limit",
         "name",
         "parent",
@@ -141,6 +142,8 @@ class _Cell:
         self.incarnation = 0
         self.pending_timers = 0
         self.history = RestartHistory(supervision)
+        #: The error of the last crash, kept across restarts (health reports show it).
+        self.last_error: BaseException | None = None
         self.handled = 0
         self.busy = True
         #: What the actor is handling; until its first message, what spawned it (so what
@@ -230,18 +233,23 @@ class _Cell:
                     error = await self._incarnation()
                     if error is None:
                         break
-                    delay = self.history.record_failure(asyncio.get_running_loop().time())
+                    self.last_error = error
+                    now = asyncio.get_running_loop().time()
+                    delay = self.history.record_failure(now)
                     if delay is None:
                         self._escalate(error)
                         break
                     self.state = "restarting"
+                    looping = self.history.crash_looping(now)
                     _log.warning(
-                        "actor_restarting",
+                        "actor_crash_looping" if looping else "actor_restarting",
                         actor=self.name,
                         component=self.component,
                         restarts=self.history.restarts,
                         backoff=delay,
+                        error=repr(error),
                     )
+                    self.system._restarting(self, error, delay)
                     await self._sleep_unless_stopped(delay)
         finally:
             self._announce_started()
@@ -319,6 +327,12 @@ class _Cell:
                     except Exception as exc:
                         if not reply.done():
                             reply.set_exception(exc)
+                    except BaseException:
+                        # Cancelled: a background task failed, or the system stops. The
+                        # asker is told the actor went away instead of waiting forever.
+                        if not reply.done():
+                            reply.set_exception(ActorStopped(self.name, message))
+                        raise
                     else:
                         if not reply.done():
                             reply.set_result(result)

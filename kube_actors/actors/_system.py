@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
+import structlog
 
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
 from ._cell import _Cell
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
     from ._actor import Actor
     from ._ref import ActorRef
 
-__all__ = ["ActorSystem"]
+__all__ = ["ActorSystem", "RestartListener"]
+
+#: Told of each restart: the actor as it is now (state "restarting"), the error it failed
+#: with, and the back-off in seconds before it starts again.
+RestartListener = Callable[[ActorStatistics, BaseException, float], None]
+
+_log = structlog.get_logger("kube_actors.actors")
 
 
 class ActorSystem:
@@ -62,6 +69,7 @@ class ActorSystem:
         self._busy = 0
         self._quiet = asyncio.Event()
         self._fatal: BaseException | None = None
+        self._restart_listeners: list[RestartListener] = []
 
     # ------------------------------------------------------------------- context manager
 
@@ -185,6 +193,11 @@ class ActorSystem:
         """Per running actor: mailbox depth, messages handled, restarts, ..."""
         return {name: statistics_of(cell) for name, cell in self._cells.items()}
 
+    def add_restart_listener(self, listener: RestartListener) -> None:
+        """Call ``listener`` at each restart of any actor, before its back-off: a crash
+        loop is reported from here (the cluster records an Event). It must not block."""
+        self._restart_listeners.append(listener)
+
     @property
     def trace(self) -> Trace | None:
         """The message trace, when the system was created with ``trace=True``."""
@@ -250,6 +263,19 @@ class ActorSystem:
         assert self._trace is not None
         assert self._loop is not None
         return self._trace.record(self._loop.time(), sender, receiver, kind, message, cause)
+
+    def _now(self) -> float:
+        return 0.0 if self._loop is None else self._loop.time()
+
+    def _restarting(self, cell: _Cell, error: BaseException, delay: float) -> None:
+        if not self._restart_listeners:
+            return
+        snapshot = statistics_of(cell)
+        for listener in self._restart_listeners:
+            try:
+                listener(snapshot, error, delay)
+            except Exception as exc:  # a report must not turn into another failure
+                _log.error("restart_listener_failed", actor=cell.name, exc_info=exc)
 
     def _unregister(self, cell: _Cell) -> None:
         if self._cells.get(cell.name) is cell:

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import anyio
 import attrs
 
 from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
@@ -64,6 +65,7 @@ from kube_actors.api import (
 )
 from kube_actors.api import ObjectMeta as _ObjectMeta
 from kube_actors.errors import (
+    ActorStopped,
     AlreadyExists,
     ApiError,
     BadRequest,
@@ -74,6 +76,8 @@ from kube_actors.errors import (
     Invalid,
     MethodNotSupported,
     NotFound,
+    ServiceUnavailable,
+    WatchLagged,
 )
 from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
@@ -108,6 +112,9 @@ __all__ = ["ApiServer"]
 _GENERATE_NAME_ATTEMPTS = 8
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
+#: The back-off between attempts to watch the store again while etcd is down.
+_STORE_RETRY_INITIAL = 0.1
+_STORE_RETRY_MAX = 5.0
 
 
 @attrs.frozen
@@ -196,10 +203,13 @@ class ApiServer(Actor):
             cache.close(Gone(f"watch closed: {why}; watch again"))
 
     async def _compact(self, revision: int) -> None:
-        status = await self.etcd.ask(Status())
-        if revision > status.compact_revision:
-            with contextlib.suppress(Compacted):  # someone compacted further meanwhile
-                await self.etcd.ask(EtcdCompact(revision=revision))
+        try:
+            status = await self.etcd.ask(Status())
+            if revision > status.compact_revision:
+                with contextlib.suppress(Compacted):  # someone compacted further meanwhile
+                    await self.etcd.ask(EtcdCompact(revision=revision))
+        except ActorStopped as error:  # etcd is down: compact at the next interval
+            self.log.warning("compaction_skipped", error=repr(error))
         self.send_after(self.compaction_interval, _Compact(self._store_revision))
 
     async def _ensure_system_objects(self) -> None:
@@ -213,6 +223,16 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------ dispatch
 
     async def receive(self, message: Any) -> Any:
+        try:
+            return await self._handle(message)
+        except ActorStopped as stopped:
+            if stopped.actor != self.etcd.name:
+                raise
+            raise ServiceUnavailable(
+                "the server is currently unable to handle the request: etcd is unavailable"
+            ) from stopped
+
+    async def _handle(self, message: Any) -> Any:
         match message:
             case Create(obj=obj):
                 if isinstance(obj, Binding):
@@ -603,9 +623,35 @@ class ApiServer(Actor):
     # ---------------------------------------------------------------- the watch cache
 
     async def _follow_store(self, watcher: Watcher) -> None:
-        """Apply every change in the store to the watch cache, in revision order."""
-        async for events in watcher:
-            self._apply(events)
+        """Apply every change in the store to the watch cache, in revision order.
+
+        When etcd restarts (its watches end with ``ActorStopped``) or the watch falls too far
+        behind, watch again from the next revision not applied: the apiserver waits for etcd
+        as kube-apiserver's watch cache does, instead of failing with it. Only history
+        compacted meanwhile (``Compacted``) makes it fail, and its restart reloads the store.
+        """
+        backoff = _STORE_RETRY_INITIAL
+        while True:
+            try:
+                async for events in watcher:
+                    self._apply(events)
+                    backoff = _STORE_RETRY_INITIAL
+            except (ActorStopped, WatchLagged) as error:
+                self.log.warning("store_watch_ended", error=repr(error), revision=self._applied)
+            watcher = await self._watch_store(backoff)
+            backoff = min(backoff * 2, _STORE_RETRY_MAX)
+
+    async def _watch_store(self, backoff: float) -> Watcher:
+        """A new watch of the store from the next revision; while etcd is down (a restart
+        queues the request until it is back), retry after ``backoff`` doubling seconds."""
+        while True:
+            try:
+                return await self.etcd.ask(
+                    StoreWatch.prefix(ROOT, start_revision=self._applied + 1)
+                )
+            except ActorStopped:
+                await anyio.sleep(backoff)
+                backoff = min(backoff * 2, _STORE_RETRY_MAX)
 
     def _apply(self, events: Iterable[Event]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}

@@ -44,6 +44,7 @@ from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controlle
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
 from ._faults import USER, Faults, InterceptedClient
+from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._sync import SyncCluster
@@ -98,7 +99,8 @@ class Cluster:
         self.backend = store
         self.clock = clock
         self.seed = seed
-        self.system = ActorSystem(seed=seed, trace=trace)
+        # Components restart on their own, forever: a crash loop is reported, never escalated.
+        self.system = ActorSystem(seed=seed, trace=trace, supervision=COMPONENT_SUPERVISION)
         #: The faults in force: ``cluster.faults.conflicts(component=..., probability=...)``.
         self.faults = Faults(seed)
         # Every component's client, to point at a restarted apiserver.
@@ -213,6 +215,7 @@ class Cluster:
             self._events = await self.system.spawn(
                 lambda: EventSink(sink_client), name="event-broadcaster"
             )
+            report_crash_loops(self.system, self._events)
 
     def client_for(self, component: str) -> Client:
         """A client of the apiserver for ``component``: what it sends passes the faults
@@ -334,6 +337,12 @@ class Cluster:
         every object again). It fails after the message in hand; what is queued waits for
         the next incarnation (``ActorRef.crash``)."""
         self.system.lookup(actor).crash("injected by Cluster.crash")
+
+    def health(self) -> dict[str, ComponentHealth]:
+        """Each running component (actor) by name: its state, restarts, whether it is crash
+        looping, and its last error. A component that fails restarts on its own with
+        back-off, forever; the others wait for it, and the cluster keeps running."""
+        return health_of(self.system)
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.
