@@ -61,7 +61,9 @@ class ActorSystem:
         self.stop_timeout = stop_timeout
         self._trace: Trace | None = Trace() if trace else None
         self._cells: dict[str, _Cell] = {}
-        self._started: list[_Cell] = []
+        # In start order; a stopped actor leaves it (an ordered dict: removal is O(1)), so
+        # a system that spawns and stops actors for ever (pod workers) does not grow.
+        self._started: dict[_Cell, None] = {}
         self._names: dict[str, int] = {}
         self._task_group: anyio.abc.TaskGroup | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -101,10 +103,10 @@ class ActorSystem:
         return suppressed
 
     async def _stop_all(self) -> None:
-        for cell in reversed(self._started):
+        for cell in reversed(list(self._started)):
             if cell.parent is None:
                 await self._stop_cell(cell)
-        for cell in reversed(self._started):  # orphans of a parent that failed to stop them
+        for cell in reversed(list(self._started)):  # orphans of a parent that failed to stop them
             await self._stop_cell(cell)
 
     async def _stop_cell(self, cell: _Cell) -> None:
@@ -148,7 +150,7 @@ class ActorSystem:
             parent=_parent,
         )
         self._cells[name] = cell
-        self._started.append(cell)
+        self._started[cell] = None
         self._busy_changed(+1)  # busy until it first waits for mail
         if _parent is not None:
             _parent.children.append(cell)
@@ -278,6 +280,7 @@ class ActorSystem:
                 _log.error("restart_listener_failed", actor=cell.name, exc_info=exc)
 
     def _unregister(self, cell: _Cell) -> None:
+        self._started.pop(cell, None)
         if self._cells.get(cell.name) is cell:
             del self._cells[cell.name]
 

@@ -104,6 +104,7 @@ from ._cache import CacheEvent, KindCache, with_resource_version
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
+from ._ttl import EVENT_TTL, LeaseReuse
 from ._watch import ApiWatchStream, Matcher
 
 __all__ = ["ApiServer"]
@@ -143,8 +144,12 @@ class ApiServer(Actor):
         max_watch_lag: int = 100_000,
         bookmark_interval: float = 60.0,
         compaction_interval: float = 300.0,
+        event_ttl: int = EVENT_TTL,
     ) -> None:
         self.etcd = etcd
+        #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
+        self.event_ttl = event_ttl
+        self._leases = LeaseReuse()
         self.admission = tuple(admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
@@ -304,7 +309,7 @@ class ApiServer(Actor):
             response = await self.etcd.ask(
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored)],
+                    success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
                 )
             )
             self._observe(response.revision)
@@ -312,6 +317,13 @@ class ApiServer(Actor):
                 self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
         return self._written_object(stored, response.revision)
+
+    async def _lease_of(self, info: KindInfo) -> int:
+        """The etcd lease an object of ``info``'s kind is written with: Events expire
+        ``event_ttl`` seconds after their last write; everything else never (0)."""
+        if info.kind != "Event" or info.group or not self.event_ttl:
+            return 0
+        return await self._leases.lease_for(self.etcd, self.event_ttl, self.now)
 
     def _generated_name(self, prefix: str) -> str:
         return prefix + "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
@@ -409,7 +421,7 @@ class ApiServer(Actor):
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=new)],
+                success=[Put(key=key, value=new, lease=await self._lease_of(info))],
             )
         )
         self._observe(response.revision)

@@ -69,6 +69,7 @@ class Cluster:
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
+    ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class Cluster:
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
+        terminated_pod_gc_threshold: int = 12500,
     ) -> None:
         if isinstance(store, str):
             if store != "memory":
@@ -111,6 +113,7 @@ class Cluster:
             else default_plugins(toleration_seconds=default_toleration_seconds)
         )
         self._node_monitor_grace_period = node_monitor_grace_period
+        self._terminated_pod_gc_threshold = terminated_pod_gc_threshold
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
         self._controller_names = (
@@ -234,6 +237,7 @@ class Cluster:
                 informers=self._informers,
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
+                terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
             )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 
