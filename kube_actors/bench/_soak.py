@@ -119,6 +119,7 @@ async def run_soak(
     crash_probability: float = 0.5,
     fault_probability: float = 0.05,
     seed: int = 1,
+    watch_cache_size: int = 10_000,
     on_sample: Callable[[SoakSample], None] | None = None,
 ) -> SoakReport:
     """Run the soak on the running loop (virtual time: ``kube_actors.actors.run``)."""
@@ -126,7 +127,9 @@ async def run_soak(
     started = time.perf_counter()
     crashes = fired = 0
     samples: list[SoakSample] = []
-    async with Cluster(nodes=nodes, store=backend, seed=seed) as cluster:
+    async with Cluster(
+        nodes=nodes, store=backend, seed=seed, watch_cache_size=watch_cache_size
+    ) as cluster:
         dice = cluster.system.random
         components = sorted(cluster.health())
         begin = monotonic()
