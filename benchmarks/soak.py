@@ -41,12 +41,14 @@ def _growth(samples: list[soak.SoakSample], value: str) -> tuple[float, float]:
 
 def report(result: soak.SoakReport, console: Console) -> None:
     table = Table(title="soak samples")
-    for column in ("cycle", "simulated h", "store keys", "history", "Events", "RSS MiB"):
+    columns = ("cycle", "simulated h", "live keys", "keys+deleted", "history", "Events", "RSS MiB")
+    for column in columns:
         table.add_column(column, justify="right")
     for s in result.samples:
         table.add_row(
             str(s.cycle),
             f"{s.at / _HOUR:.2f}",
+            f"{s.live_keys:,}",
             f"{s.store_keys:,}",
             f"{s.store_history:,}",
             f"{s.events:,}",
@@ -55,7 +57,12 @@ def report(result: soak.SoakReport, console: Console) -> None:
     console.print(table)
     samples = list(result.samples)
     figures = []
-    for value, unit in (("store_keys", "keys/h"), ("events", "Events/h"), ("rss_mib", "MiB/h")):
+    for value, unit in (
+        ("live_keys", "keys/h"),
+        ("store_keys", "keys/h"),
+        ("events", "Events/h"),
+        ("rss_mib", "MiB/h"),
+    ):
         warm, steady = _growth(samples, value)
         figures.append(
             Figure(

@@ -105,6 +105,7 @@ def test_the_actor_runtime_exports_exactly_its_public_names() -> None:
         "ClockKind",
         "Lagged",
         "Request",
+        "RestartListener",
         "Subscription",
         "Supervision",
         "Timer",

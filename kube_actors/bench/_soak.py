@@ -38,7 +38,7 @@ from ..api import (
     ReplicaSet,
 )
 from ..cluster import Cluster
-from ..etcd import MemoryBackend
+from ..etcd import MemoryBackend, Range
 
 __all__ = ["SoakReport", "SoakSample", "run_soak", "slope"]
 
@@ -53,7 +53,11 @@ class SoakSample:
     cycle: int
     #: Simulated seconds since the soak started.
     at: float
+    #: Keys alive now.
+    live_keys: int
+    #: Keys with any history since the last compaction (deleted ones included).
     store_keys: int
+    #: Revisions kept for watchers starting in the past (compaction trims them).
     store_history: int
     events: int
     #: The process's resident memory, MiB.
@@ -185,6 +189,7 @@ async def _sample(cluster: Cluster, backend: MemoryBackend, cycle: int, at: floa
     return SoakSample(
         cycle=cycle,
         at=at,
+        live_keys=backend.range(Range.prefix("/", count_only=True)).count,
         store_keys=store.keys,
         store_history=store.history,
         events=len(await cluster.client.list(Event)),

@@ -34,6 +34,8 @@ async def test_a_short_soak_with_crashes_and_faults_converges() -> None:
     events = [s.events for s in report.samples]
     assert events == sorted(events)
     assert events[0] > 0
+    # Everything else the cycles created is gone again.
+    assert len({s.live_keys - s.events for s in report.samples}) == 1
 
 
 def test_slope_is_the_least_squares_slope() -> None:
