@@ -338,8 +338,9 @@ class Cluster:
     async def crash(self, actor: str) -> None:
         """Crash an actor, as if a message it handled had raised: its supervisor restarts
         it with fresh state (a controller re-registers with its informers and reconciles
-        every object again). It fails after the message in hand; what is queued waits for
-        the next incarnation (``ActorRef.crash``)."""
+        every object again), however often it crashes (see ``health()``). It fails after
+        the message in hand; what is queued waits for the next incarnation
+        (``ActorRef.crash``)."""
         self.system.lookup(actor).crash("injected by Cluster.crash")
 
     def health(self) -> dict[str, ComponentHealth]:
