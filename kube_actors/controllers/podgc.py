@@ -6,6 +6,9 @@
   after that, if a GET of the Node still says NotFound, each of its pods is marked Failed
   with a ``DisruptionTarget`` condition ("PodGC: node no longer exists") and deleted with
   no grace period: no kubelet is left to stop its containers or report on it.
+- **Terminating pods on out-of-service nodes**: pods being deleted on a node that is not
+  Ready and carries the ``node.kubernetes.io/out-of-service`` taint (an operator's word that
+  the node is down for good): marked Failed and deleted with no grace period.
 - **Unscheduled terminating pods**: pods being deleted that were never bound to a node, so
   no kubelet will ever confirm their end: marked Failed and deleted at once.
 - **Terminated pods** (phase Succeeded or Failed) beyond ``terminated_pod_threshold``
@@ -27,13 +30,14 @@ from typing import Any
 import attrs
 
 from ..actors import monotonic, wall_clock
-from ..api import Node, Pod, PodCondition, Preconditions, set_condition
+from ..api import Node, Pod, PodCondition, Preconditions, get_condition, set_condition
 from ..client import Client, SharedInformer
 from ..errors import Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 
 __all__ = [
+    "OUT_OF_SERVICE",
     "QUARANTINE_TIME",
     "TERMINATED_POD_THRESHOLD",
     "PodGCReconciler",
@@ -43,6 +47,7 @@ __all__ = [
 QUARANTINE_TIME = 40.0
 TERMINATED_POD_THRESHOLD = 12500
 POD_NODE_INDEX = "spec.nodeName"
+OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
 #: The request of the cluster-wide scan: no Node has an empty name.
 SCAN = Request("", "")
 
@@ -88,8 +93,14 @@ class PodGCReconciler:
 
     async def _orphans_of(self, node: str) -> Result:
         pods = self.pods.indexer.by_index(POD_NODE_INDEX, node)
-        if self.nodes.indexer.get(node) is not None or not pods:
+        found = self.nodes.indexer.get(node)
+        if found is not None or not pods:
             self._missing_since.pop(node, None)
+            if found is not None and _out_of_service(found):
+                for pod in pods:
+                    if pod.metadata.deletion_timestamp is not None:
+                        await self._mark_failed_and_delete(pod, None)
+                        reconcile_log().info("out_of_service_pod_deleted", pod=_name(pod))
             return Result()
         now = monotonic()
         since = self._missing_since.setdefault(node, now)
@@ -161,6 +172,12 @@ class PodGCReconciler:
             return  # gone, changed or replaced meanwhile: the next reconcile looks again
 
 
+def _out_of_service(node: Node) -> bool:
+    ready = get_condition(node.status.conditions, "Ready")
+    not_ready = ready is None or ready.status != "True"
+    return not_ready and any(t.key == OUT_OF_SERVICE for t in node.spec.taints)
+
+
 def _name(pod: Pod) -> str:
     return f"{pod.metadata.namespace}/{pod.metadata.name}"
 
@@ -183,7 +200,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
 
     def pod_to_requests(pod: Any) -> Iterable[Request]:
         node = pod.spec.node_name
-        if node and nodes.indexer.get(node) is None:
+        if node and (nodes.indexer.get(node) is None or pod.metadata.deletion_timestamp):
             yield Request("", node)
         if _terminated(pod) or (pod.metadata.deletion_timestamp is not None and not node):
             yield SCAN

@@ -9,13 +9,15 @@ from kube_actors import Cluster
 from kube_actors.api import (
     Container,
     Node,
+    NodeSpec,
     ObjectMeta,
     Pod,
     PodSpec,
     PodStatus,
+    Taint,
     get_condition,
 )
-from kube_actors.controllers.podgc import QUARANTINE_TIME
+from kube_actors.controllers.podgc import OUT_OF_SERVICE, QUARANTINE_TIME
 
 from ..cluster.test_faults import assert_converged, start
 
@@ -112,3 +114,25 @@ async def test_by_default_finished_pods_are_kept() -> None:
             )
         await cluster.settle()
         assert len(await cluster.client.list(Pod)) == 3
+
+
+async def test_a_terminating_pod_on_an_out_of_service_node_is_force_deleted() -> None:
+    async with Cluster(scheduler=False, controllers=["podgc"], seed=3) as cluster:
+        await cluster.client.create(
+            Node(
+                metadata=ObjectMeta(name="dead"),
+                spec=NodeSpec(taints=[Taint(key=OUT_OF_SERVICE, effect="NoExecute")]),
+            )
+        )
+        await cluster.client.create(
+            Pod(
+                metadata=ObjectMeta(name="held", namespace="default", finalizers=("test/keep",)),
+                spec=PodSpec(node_name="dead", containers=[Container(name="c", image="b")]),
+            )
+        )
+        await cluster.client.delete(Pod, "held", namespace="default")
+        await cluster.settle()
+        held = await cluster.client.get(Pod, "held", namespace="default")
+        # No kubelet will ever confirm the end: failed, and deleted with no grace period.
+        assert held.status.phase == "Failed"
+        assert held.metadata.deletion_grace_period_seconds == 0
