@@ -142,8 +142,9 @@ class _Cell:
         self.incarnation = 0
         self.pending_timers = 0
         self.history = RestartHistory(supervision)
-        #: The error of the last crash, kept across restarts (health reports show it).
-        self.last_error: BaseException | None = None
+        #: The last crash's error as ``repr`` shows it, kept across restarts for health
+        #: reports (not the exception: its traceback would keep the old incarnation alive).
+        self.last_error: str | None = None
         self.handled = 0
         self.busy = True
         #: What the actor is handling; until its first message, what spawned it (so what
@@ -233,7 +234,7 @@ class _Cell:
                     error = await self._incarnation()
                     if error is None:
                         break
-                    self.last_error = error
+                    self.last_error = repr(error)
                     now = asyncio.get_running_loop().time()
                     delay = self.history.record_failure(now)
                     if delay is None:
@@ -247,7 +248,7 @@ class _Cell:
                         component=self.component,
                         restarts=self.history.restarts,
                         backoff=delay,
-                        error=repr(error),
+                        error=self.last_error,
                     )
                     self.system._restarting(self, error, delay)
                     await self._sleep_unless_stopped(delay)

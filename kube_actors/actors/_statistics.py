@@ -45,5 +45,5 @@ def statistics_of(cell: _Cell) -> ActorStatistics:
         timers=cell.pending_timers,
         children=tuple(c.name for c in cell.children),
         crash_looping=cell.history.crash_looping(cell.system._now()),
-        last_error=None if cell.last_error is None else repr(cell.last_error),
+        last_error=cell.last_error,
     )
