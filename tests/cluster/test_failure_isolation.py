@@ -148,3 +148,21 @@ async def test_a_user_actor_can_still_ask_for_escalation() -> None:
 
     with pytest.raises(ActorEscalated, match="'fragile' failed more than 3 times"):
         await scenario()
+
+
+async def test_the_testing_kits_rollout_watch_follows_pods_across_an_apiserver_restart() -> None:
+    from kube_actors.testing._rollout_watch import RolloutWatch
+
+    async with Cluster(nodes=1, seed=5) as cluster:
+        await start(cluster, replicas=2)
+        watch = RolloutWatch()
+        await watch.start(cluster, "default")
+        try:
+            assert len(watch.pods) == 2
+            await cluster.restart_control_plane()
+            await cluster.scale(Deployment, "hello-nginx", 3)
+            await assert_converged(cluster, 3)
+            await anyio.sleep(2)  # its back-off while the apiserver was down
+            assert len(watch.pods) == 3  # it listed again and kept watching
+        finally:
+            await watch.stop()
