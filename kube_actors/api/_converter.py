@@ -200,7 +200,8 @@ def _map_unstructurer(value_type: Any) -> Callable[[Mapping[Any, Any]], dict[Any
 
 
 def _thawed(value: Mapping[Any, Any]) -> dict[Any, Any]:
-    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in value.items()}
+    # Keys sorted, as Go writes a map (and as FieldsV1 lists its paths).
+    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in sorted(value.items())}
 
 
 # ------------------------------------------------------------------ attrs classes (objects)

@@ -24,12 +24,12 @@ from typing import Any
 
 from kube_actors.errors import Conflict, FieldCause
 
+from ._base import freeze_tree
 from ._fieldset import (
     difference,
     intersection,
     member_paths,
     path_string,
-    sorted_fields,
     union,
 )
 from ._meta import ManagedFieldsEntry
@@ -97,7 +97,7 @@ def _entries(
                 api_version=api_version,
                 time=now if key == touched or old is None else old.time,
                 fields_type="FieldsV1",
-                fields_v1=sorted_fields(fields),
+                fields_v1=freeze_tree(fields),
                 subresource=subresource,
             )
         )

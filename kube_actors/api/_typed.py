@@ -18,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._base import EMPTY_TREE, FrozenTree
 from ._fieldset import SELF, item_element
 from ._shape import Shape
 
 __all__ = ["compare", "field_set", "merge", "remove"]
 
-_MEMBER: dict[str, Any] = {}
+# Sets are built frozen where they are built whole (a leaf, everything under a new value),
+# so that storing them in managedFields does not copy them again.
+_MEMBER: dict[str, Any] = EMPTY_TREE
 _MISSING = object()
 
 
@@ -87,18 +90,18 @@ def _everything(value: Any, shape: Shape) -> dict[str, Any]:
     """A value that came or went: it and every path beneath it."""
     if _is_leaf(shape, value):
         return _MEMBER
-    out: dict[str, Any] = {SELF: {}}
+    out: dict[str, Any] = {SELF: EMPTY_TREE}
     if isinstance(value, dict):
         for key, child in value.items():
             out["f:" + key] = _everything(child, shape.child(key))
-        return out
+        return FrozenTree(out)
     element = shape.element
     for item in value:
         node: dict[str, Any] = _MEMBER
         if _keys(shape) and isinstance(item, dict) and element is not None:
             node = _everything(item, element)
         out[_element(shape, item)] = node
-    return out
+    return FrozenTree(out)
 
 
 # -------------------------------------------------------------------------- compare

@@ -401,7 +401,7 @@ class ApiServer(Actor):
         return await self._validated_store(info, new, current, write)
 
     def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
-        if write.managed or new == current:
+        if write.managed:
             return new
         return with_managed_fields(
             info,
