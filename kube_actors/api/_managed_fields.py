@@ -126,11 +126,11 @@ def record_update(
     is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
     faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
+    reset = tuple(reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
     else:
-        added, modified, removed = compare_objects(old, new, shape)
-    reset = tuple(reset)
+        added, modified, removed = compare_objects(old, new, shape, skip=reset)
     changed = _owned(union(added, modified), reset)
     removed = _owned(removed, reset)
     taken = union(changed, removed)

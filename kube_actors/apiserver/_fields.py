@@ -65,7 +65,13 @@ def _wire(obj: Any) -> dict[str, Any]:
 def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
     if subresource == "status":
         return ("spec", "metadata")
-    return ("status",) if "status" in attrs.fields_dict(info.cls) else ()
+    has_status = _HAS_STATUS.get(info.cls)
+    if has_status is None:
+        has_status = _HAS_STATUS[info.cls] = "status" in attrs.fields_dict(info.cls)
+    return ("status",) if has_status else ()
+
+
+_HAS_STATUS: dict[type[Any], bool] = {}
 
 
 def with_managed_fields(

@@ -7,11 +7,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kube_actors.api import Deployment, Pod, evolve, shape_of, to_dict
+from kube_actors.api import Deployment, Pod, Service, evolve, shape_of, to_dict
 from kube_actors.api._typed import compare
 from kube_actors.api._typed_objects import compare_objects
 
-from .strategies import deployments, pods
+from .strategies import deployments, pods, services
 
 
 def _wire(obj: Any) -> dict[str, Any]:
@@ -42,3 +42,11 @@ def test_deployments_compare_alike(old: Deployment, new: Deployment, replicas: i
         assert compare_objects(old, candidate, shape) == compare(
             _wire(old), _wire(candidate), shape
         )
+    assert compare_objects(None, new, shape) == compare({}, _wire(new), shape)
+
+
+@settings(max_examples=25, deadline=None)
+@given(service=services)
+def test_services_created_alike(service: Service) -> None:
+    shape = shape_of(Service)
+    assert compare_objects(None, service, shape) == compare({}, _wire(service), shape)
