@@ -50,18 +50,18 @@ def _children(node: Mapping[str, Any]) -> Mapping[str, Any]:
     return {k: v for k, v in node.items() if k != SELF}
 
 
-def _node(member: bool, children: dict[str, Any]) -> dict[str, Any] | None:
+def _node(member: bool, children: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if member:
         return {SELF: {}, **children} if children else {}
     return children or None
 
 
-def union(a: FieldSet, b: FieldSet) -> dict[str, Any]:
-    """The paths in either set (both given as a root's children)."""
+def union(a: FieldSet, b: FieldSet) -> FieldSet:
+    """The paths in either set (both given as a root's children); may be one of them."""
     if not b:
-        return dict(a)
+        return a
     if not a:
-        return dict(b)
+        return b
     out = dict(a)
     for key, theirs in b.items():
         mine = out.get(key)

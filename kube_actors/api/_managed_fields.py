@@ -35,7 +35,7 @@ from ._fieldset import (
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
 from ._typed import compare, field_set, merge, remove
-from ._typed_objects import compare_objects
+from ._typed_objects import SERVER_METADATA, compare_objects
 
 __all__ = ["BEFORE_FIRST_APPLY", "record_apply", "record_update"]
 
@@ -46,17 +46,7 @@ _Key = tuple[str, str, str]  # manager, operation, subresource
 _SERVER_FIELDS: dict[str, Any] = {
     "f:apiVersion": {},
     "f:kind": {},
-    "f:metadata": {
-        ".": {},
-        "f:name": {},
-        "f:namespace": {},
-        "f:creationTimestamp": {},
-        "f:selfLink": {},
-        "f:uid": {},
-        "f:generation": {},
-        "f:managedFields": {},
-        "f:resourceVersion": {},
-    },
+    "f:metadata": {".": {}, **{"f:" + key: {} for key in SERVER_METADATA}},
 }
 
 
@@ -129,10 +119,11 @@ def record_update(
     reset = tuple(reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
-    else:
+        changed: Mapping[str, Any] = _owned(union(added, modified), reset)
+        removed = _owned(removed, reset)
+    else:  # the object walk leaves out what nobody may own
         added, modified, removed = compare_objects(old, new, shape, skip=reset)
-    changed = _owned(union(added, modified), reset)
-    removed = _owned(removed, reset)
+        changed = union(added, modified)
     taken = union(changed, removed)
     sets: dict[_Key, Mapping[str, Any]] = {
         key: difference(entry.fields_v1, taken) if taken else entry.fields_v1
@@ -177,7 +168,7 @@ def record_apply(
     merged = merge(base, config, shape)
     others = {k: s for k, s in sets.items() if k != mine}
     if last:
-        everyone_else: dict[str, Any] = {}
+        everyone_else: Mapping[str, Any] = {}
         for fields in others.values():
             everyone_else = union(everyone_else, fields)
         dropped = difference(difference(last, applied), everyone_else)

@@ -22,6 +22,17 @@ from ._typed import _compare_value, _everything
 __all__ = ["compare_objects"]
 
 _SKIPPED = {"managedFields"}  # nobody manages managedFields: left out of every comparison
+#: What the server sets in metadata, owned by nobody (Kubernetes' stripMetaManager).
+SERVER_METADATA = (
+    "name",
+    "namespace",
+    "creationTimestamp",
+    "selfLink",
+    "uid",
+    "generation",
+    "managedFields",
+    "resourceVersion",
+)
 _plans: dict[type[Any], list[tuple[str, str, bool]]] = {}
 _names: dict[type[Any], dict[str, str]] = {}
 
@@ -30,13 +41,14 @@ def compare_objects(
     old: Any | None, new: Any, shape: Shape, *, skip: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(added, modified, removed) from ``old`` (None: nothing, a create) to ``new``,
-    leaving out the top-level fields ``skip`` names (those nobody may own here)."""
+    leaving out the top-level fields ``skip`` names (those nobody may own here) and what
+    the server sets in metadata."""
     if old is None:
-        return _created(new, shape, skip), {}, {}
+        return _created(new, shape, skip, top=True), {}, {}
     added: dict[str, Any] = {}
     modified: dict[str, Any] = {}
     removed: dict[str, Any] = {}
-    _walk(old, new, shape, added, modified, removed, skip)
+    _walk(old, new, shape, added, modified, removed, skip, top=True)
     added.pop("f:apiVersion", None)
     added.pop("f:kind", None)
     return added, modified, removed
@@ -63,12 +75,14 @@ def _walk(
     modified: dict[str, Any],
     removed: dict[str, Any],
     skip: tuple[str, ...] = (),
+    top: bool = False,
 ) -> None:
     cls = type(new) if new is not None else type(old)
     required = shape.required_structs()
     for name, key, zero_written in _plan(cls):
         if key in skip:
             continue
+        below = SERVER_METADATA if top and key == "metadata" else ()
         before = getattr(old, name) if old is not None else None
         after = getattr(new, name) if new is not None else None
         if before is after:
@@ -84,7 +98,7 @@ def _walk(
             if before == after:
                 continue
             sub: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
-            _walk(before, after, child, *sub)
+            _walk(before, after, child, *sub, below)
             for target, found in zip((added, modified, removed), sub, strict=True):
                 if found:
                     target[element] = found
@@ -116,7 +130,9 @@ def _walk(
 # write, and the wire form of a whole object is most of its managedFields' cost).
 
 
-def _created(obj: Any, shape: Shape, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _created(
+    obj: Any, shape: Shape, skip: tuple[str, ...] = (), *, top: bool = False
+) -> dict[str, Any]:
     """The added set below a struct present on both sides (a Go value struct): its fields."""
     out: dict[str, Any] = {}
     required = shape.required_structs()
@@ -128,12 +144,13 @@ def _created(obj: Any, shape: Shape, skip: tuple[str, ...] = ()) -> dict[str, An
             continue
         child = shape.child(key)
         if key in required:
-            sub = _created(value, child)
+            below = SERVER_METADATA if top and key == "metadata" else ()
+            sub = _created(value, child, below)
             if sub:
                 out["f:" + key] = sub
             continue
         out["f:" + key] = _all(value, child)
-    return out
+    return FrozenTree(out)
 
 
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
