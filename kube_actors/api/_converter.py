@@ -35,7 +35,14 @@ from ._base import EMPTY, FrozenDict, format_time, parse_time, wire_name
 from ._quantity import Quantity
 from ._registry import KindInfo, lookup_kind
 
-__all__ = ["converter", "from_dict", "structure", "to_dict", "unstructure"]
+__all__ = [
+    "converter",
+    "from_dict",
+    "structure",
+    "to_dict",
+    "unstructure",
+    "zero_value_written",
+]
 
 
 class _Mistyped(ValueError):
@@ -248,6 +255,12 @@ def _plan_field(a: attrs.Attribute[Any]) -> int:
     if isinstance(t, type) and attrs.has(t):
         return _STRUCT
     return _PLAIN
+
+
+def zero_value_written(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether the wire form keeps the field when its value is empty or zero (only None
+    leaves it out): plain scalars and optional values, as Go writes them."""
+    return _plan_field(attribute) in (_PLAIN, _OPTIONAL)
 
 
 def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:

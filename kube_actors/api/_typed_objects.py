@@ -14,10 +14,10 @@ from typing import Any
 import attrs
 
 from ._base import EMPTY_TREE, FrozenTree, wire_name
-from ._converter import _OPTIONAL, _PLAIN, _plan_field, converter
+from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
 from ._shape import Shape
-from ._typed import _compare_value, _everything
+from ._typed import compare_value, everything
 
 __all__ = ["compare_objects"]
 
@@ -60,7 +60,7 @@ def _plan(cls: type[Any]) -> list[tuple[str, str, bool]]:
     if plan is None:
         attrs.resolve_types(cls)
         plan = _plans[cls] = [
-            (a.name, wire_name(a), _plan_field(a) in (_PLAIN, _OPTIONAL))
+            (a.name, wire_name(a), zero_value_written(a))
             for a in attrs.fields(cls)
             if wire_name(a) not in _SKIPPED
         ]
@@ -108,11 +108,11 @@ def _walk(
         if gone and vanished:
             continue
         if gone:
-            added[element] = _everything(converter.unstructure(after), child)
+            added[element] = everything(converter.unstructure(after), child)
         elif vanished:
-            removed[element] = _everything(converter.unstructure(before), child)
+            removed[element] = everything(converter.unstructure(before), child)
         elif before != after:
-            _compare_value(
+            compare_value(
                 element,
                 converter.unstructure(before),
                 converter.unstructure(after),
