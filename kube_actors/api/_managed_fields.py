@@ -87,12 +87,29 @@ def _entries(
                 api_version=api_version,
                 time=now if key == touched or old is None else old.time,
                 fields_type="FieldsV1",
-                fields_v1=freeze_tree(fields),
+                fields_v1=_interned(fields),
                 subresource=subresource,
             )
         )
     out.sort(key=_order)
     return tuple(out)
+
+
+# Objects made alike (a ReplicaSet's Pods) have the very same field sets: stored once, they
+# cost memory and garbage-collector work once rather than per object.
+_INTERNED: dict[Mapping[str, Any], Mapping[str, Any]] = {}
+_INTERNED_MAX = 4096
+
+
+def _interned(fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    frozen = freeze_tree(fields)
+    found = _INTERNED.get(frozen)
+    if found is not None:
+        return found
+    if len(_INTERNED) >= _INTERNED_MAX:
+        _INTERNED.clear()
+    _INTERNED[frozen] = frozen
+    return frozen
 
 
 def _order(entry: ManagedFieldsEntry) -> tuple[str, int, str, str, str]:
