@@ -80,6 +80,7 @@ from ._converter import from_dict as from_dict
 from ._converter import structure as structure
 from ._converter import to_dict as to_dict
 from ._converter import unstructure as unstructure
+from ._converter import wire_names as wire_names
 from ._core import Binding as Binding
 from ._core import Event as Event
 from ._core import EventSource as EventSource
@@ -146,6 +147,7 @@ from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
+from ._registry import PrinterColumn as PrinterColumn
 from ._registry import ValidateHook as ValidateHook
 from ._registry import guess_plural as guess_plural
 from ._registry import kind_info as kind_info
@@ -189,6 +191,8 @@ from ._service import EndpointAddress as EndpointAddress
 from ._service import EndpointPort as EndpointPort
 from ._service import Endpoints as Endpoints
 from ._service import EndpointSubset as EndpointSubset
+from ._service import LoadBalancerIngress as LoadBalancerIngress
+from ._service import LoadBalancerStatus as LoadBalancerStatus
 from ._service import Service as Service
 from ._service import ServicePort as ServicePort
 from ._service import ServiceSpec as ServiceSpec
@@ -261,6 +265,8 @@ __all__ = [
     "Lease",
     "LeaseSpec",
     "List",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
     "LocalObjectReference",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
@@ -300,6 +306,7 @@ __all__ = [
     "PodTemplateSpec",
     "Preconditions",
     "PreferredSchedulingTerm",
+    "PrinterColumn",
     "PriorityClass",
     "Probe",
     "PropagationPolicy",
@@ -390,5 +397,6 @@ __all__ = [
     "validate",
     "validation_causes",
     "wire",
+    "wire_names",
     "without_hash",
 ]
