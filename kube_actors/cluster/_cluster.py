@@ -35,7 +35,7 @@ from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import KubeActorsError, NotFound
+from ..errors import ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
@@ -43,6 +43,7 @@ from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
+from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
@@ -145,12 +146,19 @@ class Cluster:
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
         self._events: ActorRef | None = None
+        self._running = False
 
     # -------------------------------------------------------------------- lifecycle
 
     async def __aenter__(self) -> Cluster:
+        if self._running:
+            raise KubeActorsError(
+                "this Cluster is running already: enter 'async with Cluster(...)' once, "
+                "and make another Cluster for a second cluster"
+            )
         self._check_clock()
         await self.system.__aenter__()
+        self._running = True
         try:
             await self._start_control_plane()
             await self._start_controllers()
@@ -175,7 +183,15 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
-        return await self.system.__aexit__(exc_type, exc, tb)
+        self._running = False
+        try:
+            return await self.system.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            error = leaving_error(group, exc)
+        # Raised here, outside the handler, so that the group is not its context.
+        if error is exc:
+            return False  # the body's own exception: let it go on as itself
+        raise error
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -363,7 +379,8 @@ class Cluster:
         # is closed after the kubelets stopped (see __aexit__).
         release = anyio.Event()
         self._runtime_releases.append(release)
-        await self.system.start_task(_hold, runtime, release, name=f"runtime/{config.name}")
+        name = f"runtime/{config.name}"
+        await self.system.start_task(_hold, runtime, release, name, name=name)
         handle = NodeHandle(
             config=config,
             index=index,
@@ -389,7 +406,8 @@ class Cluster:
             plane = DataPlane(bind=bind)
             release = anyio.Event()
             self._runtime_releases.append(release)
-            await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")
+            name = "kube-proxy/data-plane"
+            await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
         plane, node = self._data_plane, handle.config.name
         client = self.client_for(f"kube-proxy/{node}")
@@ -702,8 +720,15 @@ class Cluster:
                 print(cluster.apply("demo.yaml"))
                 cluster.wait_for(Deployment, "hello", condition="Available")
 
-        Every method is this class's own, run on that loop; see ``SyncCluster``.
+        Every method is this class's own, run on that loop; see ``SyncCluster``. A cluster
+        that is running already (inside ``async with``) is refused: await its methods.
         """
+        if self._running:
+            raise KubeActorsError(
+                "sync() on a Cluster that is running already (inside 'async with'): in async "
+                "code, await its methods (await cluster.apply(...)); sync() is for synchronous "
+                "code, on a Cluster that is not started: with Cluster(...).sync() as cluster:"
+            )
         return SyncCluster(self)
 
 
@@ -720,9 +745,13 @@ def _check_registered(kind: type[Any]) -> None:
 async def _hold(
     runtime: contextlib.AbstractAsyncContextManager[Any],
     release: anyio.Event,
+    component: str,
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    async with runtime:
-        task_status.started()
-        await release.wait()
+    try:
+        async with runtime:
+            task_status.started()
+            await release.wait()
+    except Exception as error:
+        raise ComponentFailed(component) from error
