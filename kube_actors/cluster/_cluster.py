@@ -43,6 +43,7 @@ from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
+from ._clock_choice import announce_clock
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
@@ -63,9 +64,11 @@ class Cluster:
     ``nodes``: how many (``control-plane``, ``node-1``...) or ``NodeConfig`` descriptions
     (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
     ``ContainerRuntime`` per node. ``store``: "memory" (the default) or a ``Backend``
-    instance, which survives a ``restart_control_plane()``. ``clock``: None runs on whatever
-    loop is running; "virtual" or "real" also check that it is the right kind (virtual time
+    instance, which survives a ``restart_control_plane()``. ``clock``: None (the default)
+    runs on whatever loop is running, which is real time under ``asyncio.run`` or
+    ``anyio.run``; "virtual" or "real" also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
+    The cluster logs the clock it runs on (``cluster_clock``).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
@@ -157,6 +160,7 @@ class Cluster:
                 "and make another Cluster for a second cluster"
             )
         self._check_clock()
+        announce_clock(self.clock)
         await self.system.__aenter__()
         self._running = True
         try:

@@ -30,7 +30,8 @@ from typing import Any
 
 import pytest
 
-from kube_actors.cluster import Cluster
+from kube_actors.actors import is_virtual_time
+from kube_actors.cluster import Cluster, warn_on_default_real_time
 
 from ._host import ClusterHost
 from ._logs import ClusterLogs, capture_cluster_logs
@@ -38,6 +39,8 @@ from ._logs import ClusterLogs, capture_cluster_logs
 __all__ = ["cluster", "cluster_logs"]
 
 LoopFactories = Mapping[str, Callable[[], asyncio.AbstractEventLoop]]
+
+_WARNED_BEFORE = pytest.StashKey[bool]()
 
 _MARKER = "cluster(**options): options for the test's Cluster(...) (nodes, runtime, controllers...)"
 
@@ -60,10 +63,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER)
+    # A test rarely means real time: a Cluster() left to its default clock says so.
+    config.stash[_WARNED_BEFORE] = warn_on_default_real_time(True)
     # The hook belongs to pytest-asyncio; without it (or with -p no:asyncio) pytest would
     # refuse an implementation of an unknown hook, so it is registered only alongside it.
     if config.pluginmanager.hasplugin("asyncio"):
         config.pluginmanager.register(_VirtualTimeForClusterTests(), "kube_actors_virtual_time")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Put back what was there: pytester runs a session inside this one.
+    warn_on_default_real_time(config.stash.get(_WARNED_BEFORE, False))
 
 
 def _wants_cluster(item: pytest.Item) -> bool:
@@ -118,7 +128,11 @@ else:
     ) -> AsyncIterator[Cluster]:
         """A running Cluster, fresh for this test: 3 nodes, fake runtime, in-memory store,
         every built-in controller; ``@pytest.mark.cluster(...)`` changes its options."""
-        host = ClusterHost(_options(request))
+        options = _options(request)
+        # The loop was chosen for this test (virtual time, or a conftest's choice): the
+        # cluster runs on it on purpose, so it need not warn about real time.
+        options.setdefault("clock", "virtual" if is_virtual_time() else "real")
+        host = ClusterHost(options)
         running = await host.start()
         try:
             yield running
