@@ -14,6 +14,10 @@ per test on virtual time, its options from a marker, and its logs as data.
 ``runtime``, ``controllers``, ``seed``...); the defaults are 3 nodes on the fake runtime.
 ``--kube-actors-nodes`` and ``--kube-actors-runtime`` change the defaults for a run.
 
+No configuration is needed: an ``async def`` test that uses the fixture runs without
+``asyncio_mode = "auto"`` or ``@pytest.mark.asyncio`` (the plugin marks it), and
+pytest-asyncio's warning about an unset ``asyncio_default_fixture_loop_scope`` is not shown.
+
 How a test gets virtual time. pytest-asyncio asks the ``pytest_asyncio_loop_factories``
 hook which loop each async test runs on. This plugin answers it as a *wrapper*: when a
 conftest (ours, or a user's) answers, that answer stands; when nobody does, a test that uses
@@ -25,6 +29,8 @@ pytest-asyncio sets a fixture up and tears it down in two different tasks.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import warnings
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import Any
 
@@ -61,6 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER)
     # A test rarely means real time: a Cluster() left to its default clock says so.
@@ -69,6 +76,18 @@ def pytest_configure(config: pytest.Config) -> None:
     # refuse an implementation of an unknown hook, so it is registered only alongside it.
     if config.pluginmanager.hasplugin("asyncio"):
         config.pluginmanager.register(_VirtualTimeForClusterTests(), "kube_actors_virtual_time")
+        config.pluginmanager.register(_AsyncioForClusterTests(), "kube_actors_asyncio")
+        if not config.getini("asyncio_default_fixture_loop_scope"):
+            # pytest-asyncio (configured after this plugin: tryfirst) warns that this option
+            # is unset and that its default will become "function". Our fixtures are
+            # function-scoped and get their loop per test (see above): the warning would
+            # only tell a user who installed kube_actors about a setting they never needed.
+            # The filter lasts as long as the configuration's own warning filters.
+            warnings.filterwarnings(
+                "ignore",
+                message='The configuration option "asyncio_default_fixture_loop_scope" is unset',
+                category=pytest.PytestDeprecationWarning,
+            )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -79,6 +98,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def _wants_cluster(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
     return "cluster" in names or item.get_closest_marker("cluster") is not None
+
+
+def _uses_cluster(collector: pytest.Collector, function: Callable[..., Any]) -> bool:
+    marks = [*getattr(function, "pytestmark", ()), *collector.iter_markers()]
+    if any(mark.name == "cluster" for mark in marks):
+        return True
+    if any(mark.name == "usefixtures" and "cluster" in mark.args for mark in marks):
+        return True
+    try:
+        return "cluster" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class _AsyncioForClusterTests:
+    """An ``async def`` test that uses the ``cluster`` fixture (or marker) runs under
+    pytest-asyncio without ``asyncio_mode = "auto"`` nor ``@pytest.mark.asyncio``: the plugin
+    marks it as it is collected, as auto mode would (what else could an async test that asks
+    for a running cluster want)."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pycollect_makeitem(
+        self, collector: pytest.Module | pytest.Class, name: str, obj: object
+    ) -> Generator[None, Any, Any]:
+        if (
+            inspect.iscoroutinefunction(obj)
+            and not any(m.name == "asyncio" for m in getattr(obj, "pytestmark", ()))
+            and _uses_cluster(collector, obj)
+        ):
+            pytest.mark.asyncio(obj)  # before the item exists, so pytest-asyncio sees it
+        return (yield)
 
 
 class _VirtualTimeForClusterTests:

@@ -96,3 +96,33 @@ async def test_two_nodes(cluster):
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--kube-actors-nodes=2")
     result.assert_outcomes(passed=1)
+
+
+UNCONFIGURED_TESTS = """
+import asyncio
+
+from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.api import Deployment
+from kube_actors.testing import deployment
+
+
+async def test_a_cluster_test_runs_without_any_asyncio_configuration(cluster):
+    assert isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+    await cluster.client.create(deployment("web", 1))
+    await cluster.settle(horizon=30)
+    web = await cluster.client.get(Deployment, "web", namespace="default")
+    assert web.status.available_replicas == 1
+"""
+
+
+def test_a_project_with_no_asyncio_configuration_runs_cluster_tests(
+    pytester: pytest.Pytester,
+) -> None:
+    # A project of the user's: no asyncio_mode, no loop scope, warnings shown, none allowed.
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_user=UNCONFIGURED_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "is unset" not in shown
+    assert "not natively supported" not in shown
