@@ -301,9 +301,17 @@ class Cluster:
         for kind, _ in spec.sources():
             _check_registered(kind)
         if f"controller/{spec.name}" in self.system:
+            if spec.name in self._controller_names:
+                raise KubeActorsError(
+                    f"a controller named {spec.name!r} is running already (the built-in one: "
+                    f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                )
             raise KubeActorsError(
-                f"a controller named {spec.name!r} is running already (the built-in one, if "
-                f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                f"a controller named {spec.name!r} was added to this cluster already. Is the "
+                "cluster shared? The examples of a @given test that uses the 'cluster' "
+                "fixture all share one cluster (the fixture is set up once per test): use "
+                "kube_actors.testing.run_with_cluster for a fresh cluster per example. "
+                "Two controllers of one kind in one cluster need name=... each."
             )
         return await spawn_controller(self.system, spec, self._informers)
 

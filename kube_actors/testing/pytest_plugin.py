@@ -100,16 +100,24 @@ def _wants_cluster(item: pytest.Item) -> bool:
     return "cluster" in names or item.get_closest_marker("cluster") is not None
 
 
-def _uses_cluster(collector: pytest.Collector, function: Callable[..., Any]) -> bool:
+def _uses_cluster(collector: pytest.Collector, function: object) -> bool:
     marks = [*getattr(function, "pytestmark", ()), *collector.iter_markers()]
     if any(mark.name == "cluster" for mark in marks):
         return True
     if any(mark.name == "usefixtures" and "cluster" in mark.args for mark in marks):
         return True
+    if not callable(function):
+        return False
     try:
         return "cluster" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
+
+
+def _is_async_test(obj: object) -> bool:
+    hypothesis = getattr(obj, "hypothesis", None)  # @given wraps the test in a plain def
+    inner = getattr(hypothesis, "inner_test", obj)
+    return inspect.iscoroutinefunction(inner)
 
 
 class _AsyncioForClusterTests:
@@ -123,7 +131,7 @@ class _AsyncioForClusterTests:
         self, collector: pytest.Module | pytest.Class, name: str, obj: object
     ) -> Generator[None, Any, Any]:
         if (
-            inspect.iscoroutinefunction(obj)
+            _is_async_test(obj)
             and not any(m.name == "asyncio" for m in getattr(obj, "pytestmark", ()))
             and _uses_cluster(collector, obj)
         ):

@@ -126,3 +126,33 @@ def test_a_project_with_no_asyncio_configuration_runs_cluster_tests(
     shown = result.stdout.str() + result.stderr.str()
     assert "is unset" not in shown
     assert "not natively supported" not in shown
+
+
+SHARED_CLUSTER_TESTS = """
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kube_actors.api import Deployment
+from kube_actors.reconcile import Result
+
+
+class Noop:
+    async def reconcile(self, request):
+        return Result()
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 3))
+async def test_my_controller(cluster, replicas):
+    await cluster.add_controller(Noop(), for_=Deployment, name="mine")
+"""
+
+
+def test_sharing_the_fixtures_cluster_across_examples_says_what_happened(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_user=SHARED_CLUSTER_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    text = " ".join(result.stdout.str().split())
+    assert "Is the cluster shared?" in text
+    assert "run_with_cluster" in text
