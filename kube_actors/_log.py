@@ -30,7 +30,7 @@ from typing import Any, cast
 import structlog
 from structlog.typing import FilteringBoundLogger
 
-__all__ = ["LOG_LEVEL_ENV", "get_logger"]
+__all__ = ["LOG_LEVEL_ENV", "get_logger", "level_from_environment"]
 
 #: The environment variable that sets the level of the ``kube_actors`` loggers.
 LOG_LEVEL_ENV = "KUBE_ACTORS_LOG"
@@ -57,19 +57,26 @@ def get_logger(name: str) -> FilteringBoundLogger:
     return cast("FilteringBoundLogger", _Logger(logging.getLogger(name), {}))
 
 
-def _read_environment() -> None:
-    """Apply ``KUBE_ACTORS_LOG`` once, at the first event that reaches logging."""
-    global _environment_read
-    _environment_read = True
+def level_from_environment() -> int | None:
+    """The level ``KUBE_ACTORS_LOG`` asks for, if any (a warning if it names none)."""
     value = os.environ.get(LOG_LEVEL_ENV, "").strip().lower()
     if not value:
-        return
+        return None
     level = _LEVELS.get(value)
     if level is None:
         warnings.warn(
             f"{LOG_LEVEL_ENV}={value!r} is not a level: use one of {', '.join(_LEVELS)}",
-            stacklevel=4,
+            stacklevel=3,
         )
+    return level
+
+
+def _read_environment() -> None:
+    """Apply ``KUBE_ACTORS_LOG`` once, at the first event that reaches logging."""
+    global _environment_read
+    _environment_read = True
+    level = level_from_environment()
+    if level is None:
         return
     package = logging.getLogger("kube_actors")
     package.setLevel(level)
