@@ -4,7 +4,9 @@ kube_actors never configures logging; it decides at each event where the event g
 
 - the application configured structlog (``structlog.configure(...)``, as the ``kube-actors``
   command does, or a test capturing logs): the event goes through that configuration, with
-  the keys its logger was bound with (``component=``, ``actor=``...);
+  the keys its logger was bound with (``component=``, ``actor=``...). A configuration equal
+  to structlog's defaults does not count: ``structlog.testing.capture_logs()`` leaves one
+  behind, marked "configured";
 - otherwise it goes to Python's ``logging``, to the logger named ``kube_actors.<part>``, as
   one rendered line, only if that logger is enabled for its level. With nothing configured
   that is warnings and errors, to stderr (logging's last-resort handler); an application's
@@ -46,6 +48,22 @@ _RENDER = structlog.dev.ConsoleRenderer(
     colors=False, exception_formatter=structlog.dev.plain_traceback
 )
 _environment_read = False
+
+
+def _settings_of(config: dict[str, Any]) -> tuple[Any, ...]:
+    return (tuple(config["processors"]), config["wrapper_class"], config["logger_factory"])
+
+
+# structlog's own defaults, as found when kube_actors was imported (if nobody had configured
+# it yet). structlog.testing.capture_logs() marks structlog "configured" for good, though
+# it puts the defaults back; a configuration equal to them is no application's choice.
+_DEFAULTS = None if structlog.is_configured() else _settings_of(structlog.get_config())
+
+
+def _application_configured() -> bool:
+    if not structlog.is_configured():
+        return False
+    return _DEFAULTS is None or _settings_of(structlog.get_config()) != _DEFAULTS
 
 
 def get_logger(name: str) -> FilteringBoundLogger:
@@ -139,7 +157,7 @@ class _Logger:
     def _emit(
         self, level: int, method: str, event: str, args: tuple[Any, ...], values: dict[str, Any]
     ) -> None:
-        if structlog.is_configured():
+        if _application_configured():
             getattr(self._structlog(), method)(event, *args, **values)
             return
         if not _environment_read:

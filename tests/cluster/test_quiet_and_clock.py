@@ -111,3 +111,13 @@ def test_logging_is_never_configured_by_the_library() -> None:
         cluster.settle()
     assert root.handlers == handlers
     assert root.level == level
+
+
+def test_structlogs_defaults_left_by_capture_logs_keep_the_library_quiet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with structlog.testing.capture_logs():
+        pass  # leaves structlog "configured", with its defaults back in place
+    with Cluster(nodes=1, clock="virtual").sync() as cluster:
+        cluster.settle()
+    assert capsys.readouterr().out == ""
