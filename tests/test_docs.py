@@ -126,6 +126,7 @@ def _public_names() -> list[str]:
         "kube_actors.actors",
         "kube_actors.kubectl",
         "kube_actors.cluster",
+        "kube_actors.server",
         "kube_actors.testing",
     ]
     modules = [importlib.import_module(name) for name in names]

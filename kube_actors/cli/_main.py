@@ -11,6 +11,7 @@ from .._version import __version__
 from ..bench import scheduler as scheduler_bench
 from ._demo import demo
 from ._logging import configure_logging
+from ._up import add_kubeconfig_arguments, add_up_arguments, kubeconfig_command, up
 from ._walkthrough import walkthrough
 
 
@@ -29,6 +30,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="log every event in full (default: warnings and errors only)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    add_up_arguments(
+        commands.add_parser(
+            "up", help="a cluster in the foreground, serving Kubernetes' API for kubectl"
+        )
+    )
+    add_kubeconfig_arguments(
+        commands.add_parser("kubeconfig", help="print the kubeconfig of `up`, or merge it")
+    )
     walk = commands.add_parser(
         "demo", help="the minikube walkthrough of the concept doc, in this process"
     )
@@ -56,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
+    if args.command == "up":
+        return up(args, Console())
+    if args.command == "kubeconfig":
+        return kubeconfig_command(args, Console())
     if args.command == "demo":
         # kubectl's tables want room: wider than a pipe's default 80 columns.
         walkthrough(
