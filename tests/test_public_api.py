@@ -104,6 +104,7 @@ def test_the_actor_runtime_exports_exactly_its_public_names() -> None:
         "Broadcast",
         "ClockKind",
         "Lagged",
+        "Later",
         "Request",
         "Subscription",
         "Supervision",

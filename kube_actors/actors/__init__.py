@@ -15,6 +15,7 @@ from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
+from ._messages import Later as Later
 from ._messages import Request as Request
 from ._ref import ActorRef as ActorRef
 from ._statistics import ActorStatistics as ActorStatistics
@@ -38,6 +39,7 @@ __all__ = [
     "Broadcast",
     "ClockKind",
     "Lagged",
+    "Later",
     "Request",
     "Subscription",
     "Supervision",

@@ -21,6 +21,7 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -49,6 +50,7 @@ from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
+from ._store import parse_store
 from ._sync import SyncCluster
 
 __all__ = ["Cluster"]
@@ -64,10 +66,12 @@ class Cluster:
 
     ``nodes``: how many (``control-plane``, ``node-1``...) or ``NodeConfig`` descriptions
     (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
-    ``ContainerRuntime`` per node. ``store``: "memory" (the default) or a ``Backend``
-    instance, which survives a ``restart_control_plane()``. ``clock``: None (the default)
-    runs on whatever loop is running, which is real time under ``asyncio.run`` or
-    ``anyio.run``; "virtual" or "real" also check that it is the right kind (virtual time
+    ``ContainerRuntime`` per node. ``store``: "memory" (the default),
+    "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
+    it was; see ``_store``), or a ``Backend`` instance, which survives a
+    ``restart_control_plane()``. ``clock``: None (the default) runs on whatever loop is
+    running, which is real time under ``asyncio.run`` or ``anyio.run``; "virtual" or "real"
+    also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
     The cluster logs the clock it runs on (``cluster_clock``).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
@@ -96,11 +100,9 @@ class Cluster:
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
     ) -> None:
-        if isinstance(store, str):
-            if store != "memory":
-                raise ValueError(f"unknown store {store!r}: use 'memory' or a Backend instance")
-            store = MemoryBackend()
-        self.backend = store
+        # A store named by a string is the cluster's own: opened on entry, closed on exit.
+        self._store_choice = parse_store(store) if isinstance(store, str) else None
+        self.backend: Backend = store if not isinstance(store, str) else MemoryBackend()
         self.clock = clock
         self.seed = seed
         self.system = ActorSystem(seed=seed, trace=trace)
@@ -162,6 +164,13 @@ class Cluster:
             )
         self._check_clock()
         announce_clock(self.clock)
+        if self._store_choice is not None:
+            self.backend = self._store_choice.open()
+        if self.backend.revision > 1:
+            # A store with a history, written by an earlier run from this same seed: the
+            # names and uids drawn now must not be the ones that run drew (two Pods with one
+            # uid), so the sequence continues from a point of the store's own.
+            self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
         self._running = True
         try:
@@ -193,6 +202,12 @@ class Cluster:
             return await self.system.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
             error = leaving_error(group, exc)
+        finally:
+            # etcd committed everything when it stopped; the file is closed after it.
+            if self._store_choice is not None:
+                close = getattr(self.backend, "close", None)
+                if close is not None:
+                    close()
         # Raised here, outside the handler, so that the group is not its context.
         if error is exc:
             return False  # the body's own exception: let it go on as itself
@@ -374,6 +389,17 @@ class Cluster:
             if ref is not None:
                 await self.system.stop(ref)
         await self._start_control_plane()
+
+    async def save_snapshot(self, path: str | os.PathLike[str]) -> None:
+        """Write a snapshot of the store to the new file ``path``, as ``etcdctl snapshot
+        save`` does, while the cluster runs: every write acknowledged so far is in it.
+        ``kube-actors snapshot restore`` (``restore_snapshot``) makes a data directory of it."""
+        save = getattr(self.backend, "save_snapshot", None)
+        if save is None:
+            raise KubeActorsError(
+                "snapshots are taken of a durable store: Cluster(store='sqlite:///...')"
+            )
+        await save(path)
 
     # ------------------------------------------------------------------------ nodes
 
