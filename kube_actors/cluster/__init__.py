@@ -18,10 +18,14 @@ from ._clock_choice import warn_on_default_real_time as warn_on_default_real_tim
 from ._cluster import Cluster as Cluster
 from ._faults import Fault as Fault
 from ._faults import Faults as Faults
+from ._health import COMPONENT_SUPERVISION as COMPONENT_SUPERVISION
+from ._health import ComponentHealth as ComponentHealth
 from ._sync import SyncCluster as SyncCluster
 
 __all__ = [
+    "COMPONENT_SUPERVISION",
     "Cluster",
+    "ComponentHealth",
     "Fault",
     "Faults",
     "RealTimeWarning",
