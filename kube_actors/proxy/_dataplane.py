@@ -31,17 +31,17 @@ from typing import Any
 
 import anyio
 import attrs
-import structlog
 
 from kube_actors.actors import monotonic
 from kube_actors.errors import KubeActorsError
 
+from .._log import get_logger
 from ._balancer import Balancer
 from ._table import Backend, PortKey, ServicePortEntry, ServiceTable
 
 __all__ = ["DataPlane", "DataPlaneStatistics"]
 
-_log = structlog.get_logger("kube_actors.proxy")
+_log = get_logger("kube_actors.proxy")
 
 #: A listening address: (IP, port).
 Address = tuple[str, int]

@@ -94,7 +94,7 @@ def ready_count(key: tuple[str, str, str], count: int) -> Callable[[ServiceTable
 
 async def test_a_deployment_exposed_by_node_port_spreads_requests_and_scales_down() -> None:
     with anyio.fail_after(25):
-        async with Cluster(nodes=2, runtime="subprocess") as cluster:
+        async with Cluster(nodes=2, runtime="subprocess", clock="real") as cluster:
             await cluster.client.create(hello_deployment())
             service = await cluster.expose("deployment", "hello-nginx", type="NodePort", port=8080)
             key = ("default", "hello-nginx", "")
@@ -158,7 +158,7 @@ async def test_readiness_affinity_refusal_headless_and_environment(tmp_path: Pat
         )
 
     with anyio.fail_after(25):
-        async with Cluster(nodes=1, runtime="subprocess") as cluster:
+        async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
             client = cluster.client
             web = await client.create(service("web", selector={"app": "web"}))
             sticky = await client.create(
