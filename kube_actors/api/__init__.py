@@ -191,6 +191,8 @@ from ._service import EndpointAddress as EndpointAddress
 from ._service import EndpointPort as EndpointPort
 from ._service import Endpoints as Endpoints
 from ._service import EndpointSubset as EndpointSubset
+from ._service import LoadBalancerIngress as LoadBalancerIngress
+from ._service import LoadBalancerStatus as LoadBalancerStatus
 from ._service import Service as Service
 from ._service import ServicePort as ServicePort
 from ._service import ServiceSpec as ServiceSpec
@@ -263,6 +265,8 @@ __all__ = [
     "Lease",
     "LeaseSpec",
     "List",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
     "LocalObjectReference",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",

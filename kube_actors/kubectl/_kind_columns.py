@@ -251,7 +251,9 @@ def _service_external_ip(svc: Service) -> str:
     if svc.spec.type == "ExternalName":
         return svc.spec.external_name
     if svc.spec.type == "LoadBalancer":
-        return ",".join(external) if external else "<pending>"
+        ingress = [i.ip or i.hostname for i in svc.status.load_balancer.ingress]
+        addresses = [a for a in ingress + external if a]
+        return ",".join(addresses) if addresses else "<pending>"
     return ",".join(external) if external else "<none>"
 
 

@@ -57,7 +57,20 @@ def _init_reason(pod: Pod, index: int, status: ContainerStatus) -> str | None:
     return f"Init:{index}/{len(pod.spec.init_containers)}"
 
 
+# READY, STATUS and RESTARTS of one row come from one pass: the last pod's cells are kept
+# (pods are immutable, so the same object has the same cells).
+_last: list[tuple[Pod, _PodCells]] = []
+
+
 def _cells(pod: Pod) -> _PodCells:
+    if _last and _last[0][0] is pod:
+        return _last[0][1]
+    cells = _compute(pod)
+    _last[:] = [(pod, cells)]
+    return cells
+
+
+def _compute(pod: Pod) -> _PodCells:
     reason = pod.status.reason or pod.status.phase
     restarts = 0
     last: dt.datetime | None = None

@@ -3,8 +3,8 @@
 ``ApiHttpServer`` serves a cluster's apiserver (``Cluster.serve()`` wires it); ``Served`` says
 where; the kubeconfig helpers write and merge what kubectl reads. Pure functions the server
 calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_document``,
-``openapi_v3_hash``, functions of the kind registry) and ``meta.k8s.io/v1`` Tables for
-``kubectl get`` (``table_for``).
+``openapi_v3_hash``, functions of the kind registry), ``meta.k8s.io/v1`` Tables for
+``kubectl get`` (``table_for``) and Kubernetes' protobuf request bodies (``decode_protobuf``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ._logs import LogReader as LogReader
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
+from ._protobuf import decode_protobuf as decode_protobuf
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
 from ._tables import table_for as table_for
@@ -26,6 +27,7 @@ __all__ = [
     "ApiHttpServer",
     "LogReader",
     "Served",
+    "decode_protobuf",
     "kubeconfig_dict",
     "kubeconfig_text",
     "merge_kubeconfig",

@@ -9,10 +9,8 @@ default) and nothing under ``Ignore``; in the last two the field is dropped.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -22,6 +20,7 @@ from kube_actors.api import KindInfo, from_dict
 from kube_actors.errors import BadRequest, FieldCause, Invalid, UnsupportedMediaType
 
 from ._params import FieldValidation
+from ._protobuf import decode_protobuf
 
 __all__ = ["PROTOBUF", "Decoded", "decode_body", "media_type", "object_from_body"]
 
@@ -36,27 +35,11 @@ def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def _protobuf_decoder() -> Callable[[bytes], Any] | None:
-    # The protobuf decoder is a module of its own; a build without it answers 415.
-    try:
-        module = importlib.import_module("kube_actors.server._protobuf")
-    except ModuleNotFoundError:
-        return None
-    decoder: Callable[[bytes], Any] = module.decode_protobuf
-    return decoder
-
-
 def decode_body(body: bytes, content_type: str) -> Any:
     """The body as plain data (a dict, or a list for a JSON patch)."""
     kind = media_type(content_type)
     if kind == PROTOBUF:
-        decoder = _protobuf_decoder()
-        if decoder is None:
-            raise UnsupportedMediaType(
-                "the body of the request was in an unknown format - accepted media types "
-                "include: application/json, application/yaml"
-            )
-        return decoder(body)
+        return decode_protobuf(body)
     if not body:
         raise BadRequest("the body of the request is empty")
     try:

@@ -7,11 +7,14 @@ without an entry is published without a description, as Kubernetes does for a fe
 
 from __future__ import annotations
 
+from . import _descriptions_apps as _apps
+from . import _descriptions_core as _core
+
 __all__ = ["description_of"]
 
-_ENUM = "\n\nPossible enum values:\n"
-
 DESCRIPTIONS: dict[str, dict[str, str]] = {
+    **_apps.DESCRIPTIONS,
+    **_core.DESCRIPTIONS,
     "TypeMeta": {
         "apiVersion": "APIVersion names the versioned schema this representation of an object "
         "follows. Servers convert recognized schemas to the latest internal value and may reject "
@@ -103,184 +106,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "": "IntOrString is a type that can hold an int32 or a string. Marshalled to JSON, it "
         'yields the inner type; a percentage such as "25%" is a string.',
     },
-    "Deployment": {
-        "": "Deployment enables declarative updates for Pods and ReplicaSets.",
-        "metadata": "Standard object's metadata. More info: "
-        "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md"
-        "#metadata",
-        "spec": "Specification of the desired behavior of the Deployment.",
-        "status": "Most recently observed status of the Deployment.",
-    },
-    "DeploymentSpec": {
-        "": "DeploymentSpec is the specification of the desired behavior of the Deployment.",
-        "replicas": "Number of desired pods. Distinguishes an explicit zero from unset; "
-        "defaults to 1.",
-        "selector": "Label selector for pods. Existing ReplicaSets whose pods are selected by "
-        "it are the ones affected by this deployment. It must match the pod template's labels.",
-        "template": "Template describes the pods that will be created. The only allowed "
-        'template.spec.restartPolicy value is "Always".',
-        "strategy": "The deployment strategy to use to replace existing pods with new ones.",
-        "minReadySeconds": "Minimum number of seconds a newly created pod must be ready, "
-        "without any of its containers crashing, to be considered available. Defaults to 0 "
-        "(available as soon as ready).",
-        "revisionHistoryLimit": "The number of old ReplicaSets to keep to allow rollback. A "
-        "pointer, to tell an explicit zero from not specified. Defaults to 10.",
-        "paused": "Indicates that the deployment is paused.",
-        "progressDeadlineSeconds": "The maximum time in seconds for a deployment to make "
-        "progress before it is considered failed. The controller keeps processing failed "
-        "deployments, and a condition with a ProgressDeadlineExceeded reason is surfaced in the "
-        "deployment status. Not considered while paused. Defaults to 600s.",
-    },
-    "DeploymentStrategy": {
-        "": "DeploymentStrategy describes how to replace existing pods with new ones.",
-        "type": 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is '
-        "RollingUpdate."
-        + _ENUM
-        + ' - `"Recreate"` Kill all existing pods before creating new ones.\n'
-        ' - `"RollingUpdate"` Replace the old ReplicaSets by the new one with a rolling '
-        "update, that is scale the old ReplicaSets down gradually while scaling the new one up.",
-        "rollingUpdate": "Rolling update config params. Present only if DeploymentStrategyType "
-        "= RollingUpdate.",
-    },
-    "RollingUpdateDeployment": {
-        "": "Spec to control the desired behavior of rolling update.",
-        "maxUnavailable": "The maximum number of pods that can be unavailable during the "
-        "update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: "
-        "10%). An absolute number is calculated from a percentage by rounding down. This can "
-        "not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old "
-        "ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling "
-        "update starts. Once new pods are ready, the old ReplicaSet can be scaled down further, "
-        "followed by scaling up the new ReplicaSet, ensuring that the total number of pods "
-        "available at all times during the update is at least 70% of desired pods.",
-        "maxSurge": "The maximum number of pods that can be scheduled above the desired number "
-        "of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: "
-        "10%). This can not be 0 if MaxUnavailable is 0. An absolute number is calculated from "
-        "a percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new "
-        "ReplicaSet can be scaled up immediately when the rolling update starts, such that the "
-        "total number of old and new pods do not exceed 130% of desired pods. Once old pods "
-        "have been killed, the new ReplicaSet can be scaled up further, ensuring that total "
-        "number of pods running at any time during the update is at most 130% of desired pods.",
-    },
-    "DeploymentStatus": {
-        "": "DeploymentStatus is the most recently observed status of the Deployment.",
-        "observedGeneration": "The generation observed by the deployment controller.",
-        "replicas": "Total number of non-terminating pods targeted by this deployment (their "
-        "labels match the selector).",
-        "updatedReplicas": "Total number of non-terminating pods targeted by this deployment "
-        "that have the desired template spec.",
-        "readyReplicas": "Total number of non-terminating pods targeted by this Deployment "
-        "with a Ready Condition.",
-        "availableReplicas": "Total number of available non-terminating pods (ready for at "
-        "least minReadySeconds) targeted by this deployment.",
-        "unavailableReplicas": "Total number of unavailable pods targeted by this deployment: "
-        "the pods still needed for the deployment to have 100% available capacity.",
-        "conditions": "Represents the latest available observations of a deployment's current "
-        "state.",
-        "collisionCount": "Count of hash collisions for the Deployment. The deployment "
-        "controller uses it as a collision-avoidance mechanism when it needs to create the name "
-        "for the newest ReplicaSet.",
-    },
-    "Pod": {
-        "": "Pod is a collection of containers that can run on a host. This resource is "
-        "created by clients and scheduled onto hosts.",
-        "spec": "Specification of the desired behavior of the pod.",
-        "status": "Most recently observed status of the pod. This data may not be up to date. "
-        "Populated by the system. Read-only.",
-    },
-    "PodTemplateSpec": {
-        "": "PodTemplateSpec describes the data a pod should have when created from a template.",
-        "metadata": "Standard object's metadata.",
-        "spec": "Specification of the desired behavior of the pod.",
-    },
-    "PodSpec": {
-        "": "PodSpec is a description of a pod.",
-        "containers": "List of containers belonging to the pod. Containers cannot currently be "
-        "added or removed. There must be at least one container in a Pod. Cannot be updated.",
-        "initContainers": "List of initialization containers belonging to the pod. Init "
-        "containers run in order before the containers are started; if any fails, the pod is "
-        "considered to have failed and is handled according to its restartPolicy.",
-        "restartPolicy": "Restart policy for all containers within the pod. One of Always, "
-        "OnFailure, Never. Default to Always.",
-        "terminationGracePeriodSeconds": "Optional duration in seconds the pod needs to "
-        "terminate gracefully. Defaults to 30 seconds.",
-        "nodeSelector": "A selector which must be true for the pod to fit on a node: the node's "
-        "labels must match it for the pod to be scheduled on that node.",
-        "nodeName": "Indicates in which node this pod is scheduled. If empty, the pod is a "
-        "candidate for scheduling by the scheduler named in schedulerName.",
-        "serviceAccountName": "The name of the ServiceAccount to use to run this pod.",
-        "tolerations": "If specified, the pod's tolerations.",
-        "affinity": "If specified, the pod's scheduling constraints.",
-        "priorityClassName": "If specified, indicates the pod's priority. The PriorityClass of "
-        "that name must exist; without one, the pod's priority is the default or zero.",
-        "volumes": "List of volumes that can be mounted by containers belonging to the pod.",
-    },
-    "Container": {
-        "": "A single application container that you want to run within a pod.",
-        "name": "Name of the container specified as a DNS_LABEL. Each container in a pod must "
-        "have a unique name (DNS_LABEL). Cannot be updated.",
-        "image": "Container image name. This field is optional to allow higher level config "
-        "management to default or override container images in workload controllers like "
-        "Deployments and StatefulSets.",
-        "command": "Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is "
-        "used if this is not provided. Cannot be updated.",
-        "args": "Arguments to the entrypoint. The image's CMD is used if this is not provided. "
-        "Cannot be updated.",
-        "ports": "List of ports to expose from the container. Not specifying a port here DOES "
-        "NOT prevent that port from being exposed. Cannot be updated.",
-        "env": "List of environment variables to set in the container. Cannot be updated.",
-        "resources": "Compute Resources required by this container. Cannot be updated.",
-        "livenessProbe": "Periodic probe of container liveness. The container is restarted if "
-        "the probe fails. Cannot be updated.",
-        "readinessProbe": "Periodic probe of container service readiness. The container is "
-        "removed from service endpoints if the probe fails. Cannot be updated.",
-        "imagePullPolicy": "Image pull policy. One of Always, Never, IfNotPresent. Defaults to "
-        "Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated.",
-    },
-    "Service": {
-        "": "Service is a named abstraction of software service (for example, mysql) "
-        "consisting of local port (for example 3306) that the proxy listens on, and the "
-        "selector that determines which pods will answer requests sent through the proxy.",
-        "spec": "Spec defines the behavior of a service.",
-        "status": "Most recently observed status of the service. Populated by the system. "
-        "Read-only.",
-    },
-    "ServiceSpec": {
-        "": "ServiceSpec describes the attributes that a user creates on a service.",
-        "ports": "The list of ports that are exposed by this service.",
-        "selector": "Route service traffic to pods with label keys and values matching this "
-        "selector. If empty or not present, the service is assumed to have an external process "
-        "managing its endpoints, which Kubernetes will not modify.",
-        "clusterIP": "clusterIP is the IP address of the service, usually assigned randomly. "
-        'It may be set to "None" for a headless service.',
-        "type": "type determines how the Service is exposed. Defaults to ClusterIP. Valid "
-        "options are ExternalName, ClusterIP, NodePort, and LoadBalancer.",
-        "sessionAffinity": 'Supports "ClientIP" and "None". Used to maintain session affinity. '
-        "Defaults to None.",
-    },
-    "ServicePort": {
-        "": "ServicePort contains information on service's port.",
-        "name": "The name of this port within the service. This must be a DNS_LABEL and all "
-        "ports within a ServiceSpec must have unique names.",
-        "protocol": 'The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default '
-        "is TCP.",
-        "port": "The port that will be exposed by this service.",
-        "targetPort": "Number or name of the port to access on the pods targeted by the "
-        "service. Defaults to the value of the 'port' field.",
-        "nodePort": "The port on each node on which this service is exposed when type is "
-        "NodePort or LoadBalancer. Usually assigned by the system.",
-    },
-    "Node": {
-        "": "Node is a worker node in Kubernetes. Each node will have a unique identifier in "
-        "the cache (i.e. in etcd).",
-        "spec": "Spec defines the behavior of a node.",
-        "status": "Most recently observed status of the node. Populated by the system. Read-only.",
-    },
-    "Namespace": {
-        "": "Namespace provides a scope for Names. Use of multiple namespaces is optional.",
-    },
-    "ReplicaSet": {
-        "": "ReplicaSet ensures that a specified number of pod replicas are running at any "
-        "given time.",
+    "LabelSelectorRequirement": {
+        "": "A label selector requirement is a selector that contains values, a key, and an "
+        "operator that relates the key and values.",
+        "key": "key is the label key that the selector applies to.",
+        "operator": "operator represents a key's relationship to a set of values. Valid "
+        "operators are In, NotIn, Exists and DoesNotExist.",
+        "values": "values is an array of string values. If the operator is In or NotIn, the "
+        "values array must be non-empty. If the operator is Exists or DoesNotExist, the values "
+        "array must be empty.",
     },
 }
 

@@ -4,8 +4,10 @@ Each attrs class becomes one component, named as Kubernetes names it
 (``io.k8s.api.apps.v1.DeploymentSpec``, ``io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta``);
 a user kind's classes are named after its group reversed (``com.example.v1.Widget``), as the
 apiserver names a CRD's schema. Fields carry their wire names, Kubernetes' formats (Time,
-Quantity, IntOrString as ``int-or-string``), the patch and list-type markers of the Kubernetes
-types and the descriptions of ``_descriptions``. The classes are the only source: a field
+Quantity, IntOrString as ``int-or-string``), the patch and list-type markers (``field_type``,
+the table server-side apply and strategic merge patch read too) and descriptions: Kubernetes'
+meanings from ``_descriptions`` for the built-in kinds; for a user's classes, their docstrings
+and their fields' ``metadata={"description": ...}``. The classes are the only source: a field
 added to a class shows up here with no second list to keep.
 """
 
@@ -19,9 +21,9 @@ from typing import Any
 
 import attrs
 
-from ..api import KindInfo, Quantity, kind_info, kinds, wire_names
+from ..api import FieldType, KindInfo, Quantity, field_type, kind_info, kinds, wire_names
 from ._descriptions import description_of
-from ._markers import INT64_FIELDS, LIST_MARKERS, MICRO_TIME_FIELDS, REQUIRED
+from ._markers import ENUMS, INT64_FIELDS, MICRO_TIME_FIELDS, REQUIRED
 
 __all__ = ["META", "component_name", "components_for", "ref"]
 
@@ -49,12 +51,13 @@ _CLASS_PREFIX = {
     "PriorityClass": "io.k8s.api.scheduling.v1",
 }
 
-# The shared formats, as Kubernetes publishes them.
+# The shared formats, as Kubernetes publishes them in v3: a type that may be one of two is a
+# oneOf without a type of its own (kubectl explain then names it: <IntOrString>, <Quantity>).
 _SCALARS: dict[str, dict[str, Any]] = {
     _TIME: {"type": "string", "format": "date-time"},
     _MICRO_TIME: {"type": "string", "format": "date-time"},
     _QUANTITY: {"oneOf": [{"type": "string"}, {"type": "number"}]},
-    _INT_OR_STRING: {"type": "string", "format": "int-or-string"},
+    _INT_OR_STRING: {"oneOf": [{"type": "integer"}, {"type": "string"}], "format": "int-or-string"},
 }
 
 
@@ -136,7 +139,7 @@ class _Builder:
             return name
         short = cls.__name__
         schema: dict[str, Any] = {"type": "object", "properties": {}}
-        text = description_of(short, "")
+        text = description_of(short, "") if _built_in(cls) else _docstring(cls)
         if text:
             schema["description"] = text
         self.components[name] = schema  # before the fields: classes may refer to themselves
@@ -146,10 +149,14 @@ class _Builder:
         for field in attrs.fields(cls):
             wire = wires[field.name]
             prop = self._schema_of(hints[field.name], owner, short, wire)
-            text = description_of(short, wire, of_kind=of_kind)
+            text = field.metadata.get("description") or description_of(
+                short if _built_in(cls) else "", wire, of_kind=of_kind
+            )
             if text:
                 prop["description"] = text
-            prop.update(LIST_MARKERS.get((short, wire), {}))
+            prop.update(_merge_markers(field_type(cls, field), prop))
+            if (short, wire) in ENUMS:
+                prop["enum"] = list(ENUMS[short, wire])
             schema["properties"][wire] = prop
         required = REQUIRED.get(short)
         if required:
@@ -192,6 +199,32 @@ class _Builder:
             short = name.rpartition(".")[2]
             self.components[name] = {"description": description_of(short, ""), **_SCALARS[name]}
         return {"allOf": [ref(name)]}
+
+
+def _built_in(cls: type[Any]) -> bool:
+    return cls.__module__.startswith("kube_actors.api")
+
+
+def _docstring(cls: type[Any]) -> str:
+    """A user class's description: its docstring's first paragraph, on one line."""
+    paragraph = (cls.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split())
+
+
+def _merge_markers(merge: FieldType, prop: dict[str, Any]) -> dict[str, Any]:
+    """The ``x-kubernetes-*`` extensions of a field, from the one table of how fields merge."""
+    markers: dict[str, Any] = {}
+    if prop.get("type") == "array":
+        markers["x-kubernetes-list-type"] = merge.list_type
+        if merge.list_type == "map":
+            markers["x-kubernetes-list-map-keys"] = list(merge.list_map_keys)
+    elif merge.map_type == "atomic":
+        markers["x-kubernetes-map-type"] = "atomic"
+    if merge.patch_merge_key:
+        markers["x-kubernetes-patch-merge-key"] = merge.patch_merge_key
+    if merge.patch_strategy:
+        markers["x-kubernetes-patch-strategy"] = merge.patch_strategy
+    return markers
 
 
 def _with_default(schema: dict[str, Any]) -> dict[str, Any]:

@@ -154,7 +154,7 @@ async def test_the_first_apply_to_an_unmanaged_object_meets_before_first_apply()
     async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(deployment(replicas=2), field_manager="x")
         # Forget every manager, as for an object written before managedFields existed.
-        unmanaged = {"metadata": {"managedFields": [{}]}}
+        unmanaged: dict[str, Any] = {"metadata": {"managedFields": [{}]}}
         await cluster.client.patch(Deployment, "web", unmanaged, namespace="default")
         with pytest.raises(Conflict, match='"before-first-apply" using apps/v1'):
             await _apply(cluster, _config(replicas=3), "kubectl")

@@ -26,19 +26,10 @@ async def test_the_minikube_walkthrough_with_kubectl() -> None:
         nodes = await kubectl("get", "nodes")
         assert nodes.split()[:5] == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
         assert "control-plane   Ready" in nodes
-        # kubectl builds the Deployment the typed generator sends (as JSON until the protobuf
-        # body decoder is merged; the generator itself sends protobuf).
-        manifest = await kubectl(
-            "create",
-            "deployment",
-            "hello-nginx",
-            "--image=nginx",
-            "--port=8080",
-            "--dry-run=client",
-            "-o",
-            "json",
+        # The typed generator sends the Deployment as protobuf.
+        created = await kubectl(
+            "create", "deployment", "hello-nginx", "--image=nginx", "--port=8080"
         )
-        created = await kubectl("create", "-f", "-", stdin=manifest)
         assert created.strip() == "deployment.apps/hello-nginx created"
         await kubectl(
             "wait", "--for=condition=Available", "deployment/hello-nginx", "--timeout=60s"
