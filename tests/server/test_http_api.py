@@ -219,6 +219,15 @@ async def test_field_validation_strict_refuses_warn_warns_and_ignore_drops() -> 
         assert "Warning" not in response.headers
 
 
+async def test_dry_run_stores_nothing() -> None:
+    async with serving() as api:
+        code, answered, _ = await api.call("POST", f"{PODS}?dryRun=All", pod("ghost"))
+        assert code == 201
+        assert answered["metadata"]["name"] == "ghost"
+        code, _, _ = await api.call("GET", f"{PODS}/ghost")
+        assert code == 404
+
+
 async def test_delete_collection_deletes_what_the_selector_matches() -> None:
     async with serving() as api:
         await api.call("POST", PODS, pod("a", app="x"))
