@@ -34,8 +34,9 @@ async def test_the_minikube_walkthrough_with_kubectl() -> None:
         await kubectl(
             "wait", "--for=condition=Available", "deployment/hello-nginx", "--timeout=60s"
         )
+        await kubectl("rollout", "status", "deployment/hello-nginx", "--timeout=60s")
         deployments = await kubectl("get", "deployments")
-        assert deployments.splitlines()[1].split()[:4] == ["hello-nginx", "1/1", "1", "1"]
+        assert deployments.splitlines()[1].split()[:3] == ["hello-nginx", "1/1", "1"]
         pods = await kubectl("get", "pods")
         assert "Running" in pods
         pod = await kubectl("get", "pods", "-o", "jsonpath={.items[0].metadata.name}")
