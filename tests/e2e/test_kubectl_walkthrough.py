@@ -3,6 +3,7 @@ containers are real processes: the NodePort answers real HTTP from a pod."""
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from kube_actors import Cluster
@@ -58,6 +59,19 @@ async def test_the_minikube_walkthrough_with_kubectl() -> None:
         assert pod in answer.body  # the stand-in nginx says which pod served
         logs = await kubectl("logs", pod)
         assert "GET /" in logs
+        assert await kubectl("logs", pod, "--tail=1") == logs.splitlines(keepends=True)[-1]
+        # logs -f: what is there, then what the container writes next, while it runs.
+        command = [kubectl.binary, "--kubeconfig", str(served.kubeconfig_path)]
+        async with await anyio.open_process([*command, "logs", "-f", pod]) as follow:
+            assert follow.stdout is not None
+            seen = b""
+            with anyio.fail_after(30):
+                while seen.count(b"GET /") < 1:
+                    seen += await follow.stdout.receive()
+                await http_get(cluster.data_plane.node_port_address, node_port, "/followed")
+                while b"GET /followed" not in seen:
+                    seen += await follow.stdout.receive()
+            follow.terminate()
         services = await kubectl("describe", "services", "hello-nginx")
         assert "Type:                     NodePort" in services
         assert f"NodePort:                 <unset>  {node_port}/TCP" in services
