@@ -3,8 +3,9 @@ the step from a manifest dict to an API object under ``fieldValidation``.
 
 Kubernetes reads a body with the URL's group, version and kind as defaults, then checks that
 the body agrees with the URL (its apiVersion, kind, namespace and, for an update, name). An
-unknown field is an error under ``Strict``, a ``Warning`` header under ``Warn`` (the server's
-default) and nothing under ``Ignore``; in the last two the field is dropped.
+unknown field is a 400 under ``Strict`` (Kubernetes' "strict decoding error"), a ``Warning``
+header under ``Warn`` (the server's default) and nothing under ``Ignore``; in the last two the
+field is dropped.
 """
 
 from __future__ import annotations
@@ -116,13 +117,22 @@ def _structure(data: dict[str, Any], validation: FieldValidation) -> Decoded:
         return Decoded(from_dict(data))
     except Invalid as error:
         unknown = [c for c in error.causes if c.type == "UnknownField"]
-        if validation == "Strict" or not unknown:
+        if not unknown:
             raise
+        if validation == "Strict":
+            # Kubernetes refuses unknown fields while decoding, before any validation: a 400.
+            kind, api_version = data["kind"], data["apiVersion"]
+            version = api_version.rpartition("/")[2]
+            fields = ", ".join(_warning(c) for c in unknown)
+            raise BadRequest(
+                f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                f"strict decoding error: {fields}",
+                kind=kind,
+            ) from None
         for cause in unknown:
             _drop(data, cause.field)
         warnings = () if validation == "Ignore" else tuple(_warning(c) for c in unknown)
-        decoded = _structure(data, "Strict")
-        return Decoded(decoded.obj, warnings)
+        return Decoded(from_dict(data), warnings)
 
 
 def _warning(cause: FieldCause) -> str:
