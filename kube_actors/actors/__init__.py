@@ -15,11 +15,13 @@ from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
+from ._messages import Later as Later
 from ._messages import Request as Request
 from ._ref import ActorRef as ActorRef
 from ._statistics import ActorStatistics as ActorStatistics
 from ._supervision import Supervision as Supervision
 from ._system import ActorSystem as ActorSystem
+from ._system import RestartListener as RestartListener
 from ._timers import Timer as Timer
 from ._trace import EXTERNAL as EXTERNAL
 from ._trace import Trace as Trace
@@ -38,7 +40,9 @@ __all__ = [
     "Broadcast",
     "ClockKind",
     "Lagged",
+    "Later",
     "Request",
+    "RestartListener",
     "Subscription",
     "Supervision",
     "Timer",

@@ -24,6 +24,7 @@ import anyio.abc
 import structlog
 
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
+from ._messages import Later
 from ._supervision import RestartHistory, Supervision
 from ._timers import Timer
 from ._trace import EXTERNAL
@@ -87,6 +88,7 @@ class _Cell:
         "injected_failure",
         "instance",
         "interrupted",
+        "last_error",
         "limit",
         "name",
         "parent",
@@ -141,6 +143,9 @@ class _Cell:
         self.incarnation = 0
         self.pending_timers = 0
         self.history = RestartHistory(supervision)
+        #: The last crash's error as ``repr`` shows it, kept across restarts for health
+        #: reports (not the exception: its traceback would keep the old incarnation alive).
+        self.last_error: str | None = None
         self.handled = 0
         self.busy = True
         #: What the actor is handling; until its first message, what spawned it (so what
@@ -230,18 +235,23 @@ class _Cell:
                     error = await self._incarnation()
                     if error is None:
                         break
-                    delay = self.history.record_failure(asyncio.get_running_loop().time())
+                    self.last_error = repr(error)
+                    now = asyncio.get_running_loop().time()
+                    delay = self.history.record_failure(now)
                     if delay is None:
                         self._escalate(error)
                         break
                     self.state = "restarting"
+                    looping = self.history.crash_looping(now)
                     _log.warning(
-                        "actor_restarting",
+                        "actor_crash_looping" if looping else "actor_restarting",
                         actor=self.name,
                         component=self.component,
                         restarts=self.history.restarts,
                         backoff=delay,
+                        error=self.last_error,
                     )
+                    self.system._restarting(self, error, delay)
                     await self._sleep_unless_stopped(delay)
         finally:
             self._announce_started()
@@ -319,8 +329,16 @@ class _Cell:
                     except Exception as exc:
                         if not reply.done():
                             reply.set_exception(exc)
-                    else:
+                    except BaseException:
+                        # Cancelled: a background task failed, or the system stops. The
+                        # asker is told the actor went away instead of waiting forever.
                         if not reply.done():
+                            reply.set_exception(ActorStopped(self.name, message))
+                        raise
+                    else:
+                        if type(result) is Later:
+                            result.future.add_done_callback(_Forward(reply, self.name))
+                        elif not reply.done():
                             reply.set_result(result)
                 if self.interrupted:
                     break
@@ -492,3 +510,24 @@ def _first_error(error: BaseException) -> BaseException:
     while isinstance(error, BaseExceptionGroup) and error.exceptions:
         error = error.exceptions[0]
     return error
+
+
+class _Forward:
+    """Answers an ask with the outcome of the ``Later`` future its handler returned."""
+
+    __slots__ = ("actor", "reply")
+
+    def __init__(self, reply: asyncio.Future[Any], actor: str) -> None:
+        self.reply = reply
+        self.actor = actor
+
+    def __call__(self, future: asyncio.Future[Any]) -> None:
+        reply = self.reply
+        if reply.done():
+            return  # the asker gave up (a timeout)
+        if future.cancelled():
+            reply.set_exception(ActorStopped(self.actor))
+        elif (error := future.exception()) is not None:
+            reply.set_exception(error)
+        else:
+            reply.set_result(future.result())

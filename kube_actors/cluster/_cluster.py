@@ -21,6 +21,7 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -45,8 +46,10 @@ from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._faults import USER, Faults, InterceptedClient
+from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
+from ._store import parse_store
 from ._sync import SyncCluster
 
 __all__ = ["Cluster"]
@@ -62,13 +65,16 @@ class Cluster:
 
     ``nodes``: how many (``control-plane``, ``node-1``...) or ``NodeConfig`` descriptions
     (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
-    ``ContainerRuntime`` per node. ``store``: "memory" (the default) or a ``Backend``
-    instance, which survives a ``restart_control_plane()``. ``clock``: None runs on whatever
+    ``ContainerRuntime`` per node. ``store``: "memory" (the default),
+    "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
+    it was; see ``_store``), or a ``Backend`` instance, which survives a
+    ``restart_control_plane()``. ``clock``: None runs on whatever
     loop is running; "virtual" or "real" also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
+    ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
     """
 
     def __init__(
@@ -91,15 +97,15 @@ class Cluster:
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
+        terminated_pod_gc_threshold: int = 12500,
     ) -> None:
-        if isinstance(store, str):
-            if store != "memory":
-                raise ValueError(f"unknown store {store!r}: use 'memory' or a Backend instance")
-            store = MemoryBackend()
-        self.backend = store
+        # A store named by a string is the cluster's own: opened on entry, closed on exit.
+        self._store_choice = parse_store(store) if isinstance(store, str) else None
+        self.backend: Backend = store if not isinstance(store, str) else MemoryBackend()
         self.clock = clock
         self.seed = seed
-        self.system = ActorSystem(seed=seed, trace=trace)
+        # Components restart on their own, forever: a crash loop is reported, never escalated.
+        self.system = ActorSystem(seed=seed, trace=trace, supervision=COMPONENT_SUPERVISION)
         #: The faults in force: ``cluster.faults.conflicts(component=..., probability=...)``.
         self.faults = Faults(seed)
         # Every component's client, to point at a restarted apiserver.
@@ -110,6 +116,7 @@ class Cluster:
             else default_plugins(toleration_seconds=default_toleration_seconds)
         )
         self._node_monitor_grace_period = node_monitor_grace_period
+        self._terminated_pod_gc_threshold = terminated_pod_gc_threshold
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
         self._controller_names = (
@@ -151,6 +158,13 @@ class Cluster:
 
     async def __aenter__(self) -> Cluster:
         self._check_clock()
+        if self._store_choice is not None:
+            self.backend = self._store_choice.open()
+        if self.backend.revision > 1:
+            # A store with a history, written by an earlier run from this same seed: the
+            # names and uids drawn now must not be the ones that run drew (two Pods with one
+            # uid), so the sequence continues from a point of the store's own.
+            self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
         try:
             await self._start_control_plane()
@@ -176,7 +190,14 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
-        return await self.system.__aexit__(exc_type, exc, tb)
+        try:
+            return await self.system.__aexit__(exc_type, exc, tb)
+        finally:
+            # etcd committed everything when it stopped; the file is closed after it.
+            if self._store_choice is not None:
+                close = getattr(self.backend, "close", None)
+                if close is not None:
+                    close()
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -214,6 +235,7 @@ class Cluster:
             self._events = await self.system.spawn(
                 lambda: EventSink(sink_client), name="event-broadcaster"
             )
+            report_crash_loops(self.system, self._events)
 
     def client_for(self, component: str) -> Client:
         """A client of the apiserver for ``component``: what it sends passes the faults
@@ -232,6 +254,7 @@ class Cluster:
                 informers=self._informers,
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
+                terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
             )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 
@@ -332,9 +355,16 @@ class Cluster:
     async def crash(self, actor: str) -> None:
         """Crash an actor, as if a message it handled had raised: its supervisor restarts
         it with fresh state (a controller re-registers with its informers and reconciles
-        every object again). It fails after the message in hand; what is queued waits for
-        the next incarnation (``ActorRef.crash``)."""
+        every object again), however often it crashes (see ``health()``). It fails after
+        the message in hand; what is queued waits for the next incarnation
+        (``ActorRef.crash``)."""
         self.system.lookup(actor).crash("injected by Cluster.crash")
+
+    def health(self) -> dict[str, ComponentHealth]:
+        """Each running component (actor) by name: its state, restarts, whether it is crash
+        looping, and its last error. A component that fails restarts on its own with
+        back-off, forever; the others wait for it, and the cluster keeps running."""
+        return health_of(self.system)
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.
@@ -346,6 +376,17 @@ class Cluster:
             if ref is not None:
                 await self.system.stop(ref)
         await self._start_control_plane()
+
+    async def save_snapshot(self, path: str | os.PathLike[str]) -> None:
+        """Write a snapshot of the store to the new file ``path``, as ``etcdctl snapshot
+        save`` does, while the cluster runs: every write acknowledged so far is in it.
+        ``kube-actors snapshot restore`` (``restore_snapshot``) makes a data directory of it."""
+        save = getattr(self.backend, "save_snapshot", None)
+        if save is None:
+            raise KubeActorsError(
+                "snapshots are taken of a durable store: Cluster(store='sqlite:///...')"
+            )
+        await save(path)
 
     # ------------------------------------------------------------------------ nodes
 

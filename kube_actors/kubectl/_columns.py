@@ -18,7 +18,16 @@ import attrs
 
 from ..api import PrinterColumn, to_dict
 
-__all__ = ["AGE", "NAME", "Column", "declared_columns", "human_duration", "since"]
+__all__ = [
+    "AGE",
+    "NAME",
+    "Column",
+    "declared_columns",
+    "format_labels",
+    "human_duration",
+    "integer_column",
+    "since",
+]
 
 Cell = str | int | bool | None
 
@@ -94,6 +103,15 @@ AGE = Column(
     description=AGE_DESCRIPTION,
     cell=lambda obj, now: since(obj.metadata.creation_timestamp, now),
 )
+
+
+def format_labels(labels: Any) -> str:
+    """``k=v,k2=v2`` sorted by key, as Kubernetes' labels.FormatLabels (``<none>`` if empty)."""
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+
+
+def integer_column(name: str, description: str, cell: Callable[[Any, dt.datetime], Cell]) -> Column:
+    return Column(name=name, type="integer", description=description, cell=cell)
 
 
 def declared_columns(columns: tuple[PrinterColumn, ...]) -> tuple[Column, ...]:

@@ -4,7 +4,8 @@
 where; the kubeconfig helpers write and merge what kubectl reads. Pure functions the server
 calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_document``,
 ``openapi_v3_hash``, functions of the kind registry), ``meta.k8s.io/v1`` Tables for
-``kubectl get`` (``table_for``) and Kubernetes' protobuf request bodies (``decode_protobuf``).
+``kubectl get`` (``table_for``) and Kubernetes' protobuf bodies (``decode_protobuf``,
+``encode_protobuf``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
 from ._protobuf import decode_protobuf as decode_protobuf
+from ._protobuf_encode import encode_protobuf as encode_protobuf
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
 from ._tables import table_for as table_for
@@ -28,6 +30,7 @@ __all__ = [
     "LogReader",
     "Served",
     "decode_protobuf",
+    "encode_protobuf",
     "kubeconfig_dict",
     "kubeconfig_text",
     "merge_kubeconfig",

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from . import _descriptions_apps as _apps
 from . import _descriptions_core as _core
+from . import _descriptions_pod as _pod
 
 __all__ = ["description_of"]
 
 DESCRIPTIONS: dict[str, dict[str, str]] = {
-    **_apps.DESCRIPTIONS,
-    **_core.DESCRIPTIONS,
     "TypeMeta": {
         "apiVersion": "APIVersion names the versioned schema this representation of an object "
         "follows. Servers convert recognized schemas to the latest internal value and may reject "
@@ -126,6 +125,12 @@ _EVERY_KIND = {
     "spec": "Specification of the desired behavior of the object.",
     "status": "Most recently observed status of the object. Populated by the system. Read-only.",
 }
+
+
+# The group modules' entries, a class's fields from several of them merged.
+for _source in (_apps.DESCRIPTIONS, _core.DESCRIPTIONS, _pod.DESCRIPTIONS):
+    for _class, _fields in _source.items():
+        DESCRIPTIONS.setdefault(_class, {}).update(_fields)
 
 
 def description_of(class_name: str, field: str, *, of_kind: bool = False) -> str:

@@ -30,40 +30,35 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "revisionHistoryLimit": "The number of old ReplicaSets to keep to allow rollback. A "
         "pointer, to tell an explicit zero from not specified. Defaults to 10.",
         "paused": "Indicates that the deployment is paused.",
-        "progressDeadlineSeconds": "The maximum time in seconds for a deployment to make "
-        "progress before it is considered failed. The controller keeps processing failed "
-        "deployments, and a condition with a ProgressDeadlineExceeded reason is surfaced in the "
-        "deployment status. Not considered while paused. Defaults to 600s.",
+        "progressDeadlineSeconds": "How many seconds a rollout may go without progress before "
+        "the deployment counts as failed: its Progressing condition turns False with reason "
+        "ProgressDeadlineExceeded, and the controller carries on with it all the same. Not "
+        "counted while the deployment is paused. Defaults to 600.",
     },
     "DeploymentStrategy": {
         "": "DeploymentStrategy describes how to replace existing pods with new ones.",
         "type": 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is '
         "RollingUpdate."
         + _ENUM
-        + ' - `"Recreate"` Kill all existing pods before creating new ones.\n'
-        ' - `"RollingUpdate"` Replace the old ReplicaSets by the new one with a rolling '
-        "update, that is scale the old ReplicaSets down gradually while scaling the new one up.",
+        + ' - `"Recreate"` Remove every existing pod before creating the new ones.\n'
+        ' - `"RollingUpdate"` Move from the old ReplicaSets to the new one step by step, '
+        "shrinking the old ones while the new one grows.",
         "rollingUpdate": "Rolling update config params. Present only if DeploymentStrategyType "
         "= RollingUpdate.",
     },
     "RollingUpdateDeployment": {
         "": "Spec to control the desired behavior of rolling update.",
-        "maxUnavailable": "The maximum number of pods that can be unavailable during the "
-        "update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: "
-        "10%). An absolute number is calculated from a percentage by rounding down. This can "
-        "not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old "
-        "ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling "
-        "update starts. Once new pods are ready, the old ReplicaSet can be scaled down further, "
-        "followed by scaling up the new ReplicaSet, ensuring that the total number of pods "
-        "available at all times during the update is at least 70% of desired pods.",
-        "maxSurge": "The maximum number of pods that can be scheduled above the desired number "
-        "of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: "
-        "10%). This can not be 0 if MaxUnavailable is 0. An absolute number is calculated from "
-        "a percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new "
-        "ReplicaSet can be scaled up immediately when the rolling update starts, such that the "
-        "total number of old and new pods do not exceed 130% of desired pods. Once old pods "
-        "have been killed, the new ReplicaSet can be scaled up further, ensuring that total "
-        "number of pods running at any time during the update is at most 130% of desired pods.",
+        "maxUnavailable": "How many of the desired pods may be unavailable while the update "
+        "runs: a count (5) or a percentage of the desired pods (10%), a percentage rounded "
+        "down. Defaults to 25%; cannot be 0 when maxSurge is 0. With 30%, for instance, the "
+        "old ReplicaSet may shrink to 70% of the desired pods as soon as the update starts, "
+        "and keeps shrinking as new pods become ready, so that at least 70% of the desired "
+        "pods stay available throughout.",
+        "maxSurge": "How many pods may exist above the desired number while the update runs: "
+        "a count (5) or a percentage of the desired pods (10%), a percentage rounded up. "
+        "Defaults to 25%; cannot be 0 when maxUnavailable is 0. With 30%, for instance, the new "
+        "ReplicaSet may grow at once as long as old and new pods together stay within 130% of "
+        "the desired pods, and grows further as old pods go away, never exceeding 130%.",
     },
     "DeploymentStatus": {
         "": "DeploymentStatus is the most recently observed status of the Deployment.",
@@ -80,9 +75,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "the pods still needed for the deployment to have 100% available capacity.",
         "conditions": "Represents the latest available observations of a deployment's current "
         "state.",
-        "collisionCount": "Count of hash collisions for the Deployment. The deployment "
-        "controller uses it as a collision-avoidance mechanism when it needs to create the name "
-        "for the newest ReplicaSet.",
+        "collisionCount": "How often the template hash that names the newest ReplicaSet "
+        "collided with an existing name; the controller mixes it into the hash to find a free "
+        "name.",
     },
     "ReplicaSet": {
         "": "ReplicaSet ensures that a specified number of pod replicas are running at any "

@@ -50,8 +50,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "used if this is not provided. Cannot be updated.",
         "args": "Arguments to the entrypoint. The image's CMD is used if this is not provided. "
         "Cannot be updated.",
-        "ports": "List of ports to expose from the container. Not specifying a port here DOES "
-        "NOT prevent that port from being exposed. Cannot be updated.",
+        "ports": "The ports the container exposes, for information and for naming them: a "
+        "port the container listens on is reachable whether or not it is listed here. Cannot "
+        "be updated.",
         "env": "List of environment variables to set in the container. Cannot be updated.",
         "resources": "Compute Resources required by this container. Cannot be updated.",
         "livenessProbe": "Periodic probe of container liveness. The container is restarted if "

@@ -80,11 +80,11 @@ def _field_proto(number: int, label: str, type_: str, owner: str) -> tuple[_F, A
 
 
 def _value_proto(field: _F, type_: str) -> _F:
+    """``field`` typed as ``type_`` (a scalar or a message), optional unless labelled."""
+    field.label = field.label or _F.LABEL_OPTIONAL
     if type_ in _SCALARS:
-        field.label = field.label or _F.LABEL_OPTIONAL
         field.type = _SCALARS[type_]
     else:
-        field.label = field.label or _F.LABEL_OPTIONAL
         field.type = _F.TYPE_MESSAGE
         field.type_name = f".{type_}"
     return field

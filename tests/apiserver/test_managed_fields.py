@@ -13,7 +13,7 @@ from ._objects import deployment
 
 
 def _entry(obj: Any, manager: str, operation: str = "Update") -> ManagedFieldsEntry:
-    found = [
+    found: list[ManagedFieldsEntry] = [
         e for e in obj.metadata.managed_fields if (e.manager, e.operation) == (manager, operation)
     ]
     assert len(found) == 1, obj.metadata.managed_fields

@@ -34,6 +34,8 @@ def test_the_etcd_package_exports_exactly_its_public_names() -> None:
         "PutResponse",
         "Range",
         "RangeResponse",
+        "SnapshotStatus",
+        "SqliteBackend",
         "Status",
         "StatusResponse",
         "StoreStatistics",
@@ -45,6 +47,9 @@ def test_the_etcd_package_exports_exactly_its_public_names() -> None:
         "WatchHubStatistics",
         "Watcher",
         "prefix_end",
+        "restore_snapshot",
+        "save_snapshot",
+        "snapshot_status",
     ]
     for name in kube_actors.etcd.__all__:
         assert getattr(kube_actors.etcd, name) is not None

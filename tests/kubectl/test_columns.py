@@ -264,3 +264,13 @@ def test_a_user_kind_shows_its_declared_printer_columns() -> None:
         metadata=ObjectMeta(name="w", creation_timestamp=ago(seconds=5)), spec=WidgetSpec(size=3)
     )
     assert table(Widget, [widget], NOW) == (["NAME", "SIZE", "AGE"], [["w", "3", "5s"]])
+
+
+def test_every_built_in_column_is_described() -> None:
+    from kube_actors.api import kinds
+
+    for info in kinds():
+        if not info.cls.__module__.startswith("kube_actors.api"):
+            continue  # a user kind's columns are described as it declared them
+        for column in columns_for(info.cls):
+            assert column.description, f"{info.kind}: {column.name}"

@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kube_actors.api import from_dict
 from kube_actors.errors import BadRequest
 from kube_actors.server._protobuf import MAGIC, _message_class, decode_protobuf
+from kube_actors.server._protobuf_encode import encode_protobuf
+from kube_actors.testing import strategies as ks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -123,3 +127,28 @@ def test_a_truncated_message_is_a_bad_request() -> None:
     body = fixture("create-deployment-hello-nginx.pb")
     with pytest.raises(BadRequest, match="could not be decoded"):
         decode_protobuf(body[: len(body) // 2])
+
+
+@settings(max_examples=25)
+@given(
+    ks.manifest_dicts(
+        st.one_of(
+            ks.any_workload(),
+            ks.pods(),
+            ks.nodes(),
+            ks.namespaces(),
+            ks.service_accounts(),
+            ks.priority_classes(),
+            ks.leases(),
+        )
+    )
+)
+def test_any_object_encoded_and_decoded_is_the_object_again(manifest: dict[str, Any]) -> None:
+    decoded = decode_protobuf(encode_protobuf(manifest))
+    assert decoded["apiVersion"] == manifest["apiVersion"]
+    assert from_dict(decoded) == from_dict(manifest)
+
+
+def test_a_field_the_message_lacks_is_named() -> None:
+    with pytest.raises(ValueError, match="'replica'"):
+        encode_protobuf({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replica": 1}})
