@@ -102,7 +102,7 @@ from ._admission import (
     Operation,
 )
 from ._cache import CacheEvent, KindCache, with_resource_version
-from ._fields import applied, with_managed_fields
+from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -258,6 +258,7 @@ class ApiServer(Actor):
             case Create(obj=obj):
                 if isinstance(obj, Binding):
                     return await self._bind(obj)
+                check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 return await self._create(obj, write)
             case Get(kind=kind, name=name, namespace=namespace):
@@ -272,9 +273,11 @@ class ApiServer(Actor):
             case Watch():
                 return await self._watch(message)
             case Update(obj=obj):
+                check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 return await self._update(obj, write)
             case UpdateStatus(obj=obj):
+                check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(
                     manager=message.field_manager, dry_run=message.dry_run, subresource="status"
                 )
@@ -433,7 +436,7 @@ class ApiServer(Actor):
         return await self._validated_store(info, new, current, write)
 
     def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
-        if write.managed or new == current:
+        if write.managed:
             return new
         return with_managed_fields(
             info,
@@ -1003,6 +1006,7 @@ def _ready_to_go(obj: Any) -> bool:
 def _check_patch_options(message: Patch) -> None:
     """PatchOptions as Kubernetes validates them: apply needs a field manager; only apply
     takes ``force``."""
+    check_field_manager(message.field_manager, "PatchOptions")
     causes = []
     if message.patch_type == "apply":
         if not message.field_manager:
