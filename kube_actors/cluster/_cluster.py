@@ -849,17 +849,12 @@ class Cluster:
         """
         return ApiHttpServer(
             self.client_for("http-api"),
-            logs=self._read_log,
+            logs=self,
             address=address,
             port=port,
             data_dir=data_dir,
             tls=tls,
         )
-
-    async def _read_log(
-        self, namespace: str, pod: str, container: str, *, previous: bool = False
-    ) -> str:
-        return await self.logs(pod, container, namespace=namespace, previous=previous)
 
     def sync(self) -> SyncCluster:
         """This cluster for synchronous code (scripts, notebooks), on a loop of its own::

@@ -26,7 +26,7 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._bodies import decode_body, media_type, object_from_body
-from ._logs import LogReader, serve_logs
+from ._logs import LogSource, serve_logs
 from ._params import delete_options_of
 from ._paths import Target
 from ._status import json_response, success_status
@@ -70,7 +70,7 @@ def scale_of(obj: Any) -> dict[str, Any]:
 class Subresources:
     """``scale``, ``binding``, ``eviction`` and ``log`` over one ``Client``."""
 
-    def __init__(self, client: Client, logs: LogReader | None) -> None:
+    def __init__(self, client: Client, logs: LogSource | None) -> None:
         self.client = client
         self.logs = logs
 
