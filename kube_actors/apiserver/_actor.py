@@ -32,6 +32,7 @@ import attrs
 
 from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
 from kube_actors.api import (
+    NAME_ALPHABET,
     Binding,
     Create,
     Delete,
@@ -55,6 +56,7 @@ from kube_actors.api import (
     default,
     evolve,
     from_dict,
+    is_pod_terminal,
     kind_info,
     lookup_plural,
     parse_field_selector,
@@ -106,7 +108,6 @@ __all__ = ["ApiServer"]
 
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
 _GENERATE_NAME_ATTEMPTS = 8
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 
 
@@ -294,7 +295,7 @@ class ApiServer(Actor):
         return self._written_object(stored, response.revision)
 
     def _generated_name(self, prefix: str) -> str:
-        return prefix + "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
+        return prefix + "".join(self.random.choice(NAME_ALPHABET) for _ in range(5))
 
     async def _bind(self, binding: Binding) -> Any:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` once, and PodScheduled."""
@@ -437,7 +438,7 @@ class ApiServer(Actor):
         if not isinstance(obj, Pod):
             return 0
         # An unscheduled or finished Pod has no kubelet to stop it: it goes at once.
-        if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
+        if not obj.spec.node_name or is_pod_terminal(obj):
             return 0
         if options.grace_period_seconds is not None:
             return max(options.grace_period_seconds, 0)

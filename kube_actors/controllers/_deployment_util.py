@@ -8,7 +8,6 @@ knows what each one was sized for), and the Deployment's conditions. Nothing her
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,12 +23,10 @@ from kube_actors.api import (
     Deployment,
     DeploymentCondition,
     DeploymentStatus,
-    PodTemplateSpec,
     ReplicaSet,
     equal_ignore_hash,
     revision,
     scaled_value_from_int_or_percent,
-    unstructure,
 )
 
 __all__ = [
@@ -38,7 +35,6 @@ __all__ = [
     "POD_TEMPLATE_HASH_LABEL",
     "REVISION_ANNOTATION",
     "REVISION_HISTORY_ANNOTATION",
-    "compute_hash",
     "deployment_complete",
     "deployment_progressing",
     "equal_ignore_hash",
@@ -63,36 +59,6 @@ RESUMED_REASON = "DeploymentResumed"
 FAILED_RS_CREATE_REASON = "ReplicaSetCreateError"
 MIN_AVAILABLE_REASON = "MinimumReplicasAvailable"
 MIN_UNAVAILABLE_REASON = "MinimumReplicasUnavailable"
-
-_SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-_FNV32_OFFSET = 0x811C9DC5
-_FNV32_PRIME = 0x01000193
-
-
-# -------------------------------------------------------------------------- templates
-
-
-def _fnv32a(data: bytes) -> int:
-    value = _FNV32_OFFSET
-    for byte in data:
-        value = ((value ^ byte) * _FNV32_PRIME) & 0xFFFFFFFF
-    return value
-
-
-def safe_encode(text: str) -> str:
-    """Kubernetes' ``rand.SafeEncodeString``: no vowels, no look-alike characters."""
-    return "".join(_SAFE_ALPHABET[ord(char) % len(_SAFE_ALPHABET)] for char in text)
-
-
-def compute_hash(template: PodTemplateSpec, collision_count: int | None) -> str:
-    """The pod-template-hash: FNV-32a of the template's wire form (JSON, keys sorted), then
-    of ``collision_count`` when set, printed in decimal and safe-encoded, as Kubernetes'
-    ``controller.ComputeHash`` does over its printed template."""
-    wire = json.dumps(unstructure(template), sort_keys=True, separators=(",", ":"), default=str)
-    data = wire.encode()
-    if collision_count is not None:
-        data += (collision_count & 0xFFFFFFFF).to_bytes(4, "little")
-    return safe_encode(str(_fnv32a(data)))
 
 
 # -------------------------------------------------------------------------- revisions

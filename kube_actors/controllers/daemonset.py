@@ -57,6 +57,7 @@ from ..api import (
     is_pod_available,
     is_pod_ready,
     scaled_value_from_int_or_percent,
+    template_hash,
 )
 from ..client import Client, EventRecorder, SharedInformer
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue
@@ -69,7 +70,6 @@ from ._workloads import (
     owned_pods,
     pod_from_template,
     revision_of,
-    template_hash,
 )
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The Deployment controller: rolls a Deployment's Pod template out through ReplicaSets.
 
 kube-controller-manager's ``pkg/controller/deployment``. Each template a Deployment has had is
-one ReplicaSet, named ``<deployment>-<pod-template-hash>`` (see ``compute_hash``), whose
+one ReplicaSet, named ``<deployment>-<pod-template-hash>`` (see ``api.template_hash``), whose
 selector and template carry the ``pod-template-hash`` label so the ReplicaSets never share a
 Pod. The ReplicaSet whose template is the Deployment's is the *new* one; the rest are *old*.
 A reconcile:
@@ -51,7 +51,9 @@ from ..api import (
     Selector,
     compile_selector,
     controller_of,
+    is_pod_terminal,
     owner_reference,
+    template_hash,
 )
 from ..client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
 from ..errors import AlreadyExists, ApiError, Conflict
@@ -308,16 +310,16 @@ class _Rollout:
         self, old: list[ReplicaSet], new_revision: int
     ) -> ReplicaSet | None:
         d = self.d
-        template_hash = u.compute_hash(d.spec.template, d.status.collision_count)
+        pod_hash = template_hash(d.spec.template, d.status.collision_count)
         template = d.spec.template
-        labels = {**template.metadata.labels, u.POD_TEMPLATE_HASH_LABEL: template_hash}
+        labels = {**template.metadata.labels, u.POD_TEMPLATE_HASH_LABEL: pod_hash}
         template = attrs.evolve(template, metadata=attrs.evolve(template.metadata, labels=labels))
         selector = d.spec.selector or LabelSelector()
         selector = attrs.evolve(
             selector,
-            match_labels={**selector.match_labels, u.POD_TEMPLATE_HASH_LABEL: template_hash},
+            match_labels={**selector.match_labels, u.POD_TEMPLATE_HASH_LABEL: pod_hash},
         )
-        name = f"{d.metadata.name}-{template_hash}"
+        name = f"{d.metadata.name}-{pod_hash}"
         new_rs = ReplicaSet(
             metadata=ObjectMeta(
                 name=name,
@@ -580,7 +582,7 @@ class _Rollout:
             if rs.metadata.uid == new_uid:
                 continue
             for pod in self.owner.pods_of(rs):
-                if pod.status.phase not in ("Failed", "Succeeded"):
+                if not is_pod_terminal(pod):
                     return True
         return False
 

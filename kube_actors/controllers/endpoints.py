@@ -27,6 +27,7 @@ from typing import Any, Final
 import attrs
 
 from ..api import (
+    TERMINAL_PHASES,
     EndpointAddress,
     EndpointPort,
     Endpoints,
@@ -72,7 +73,7 @@ def _should_be_in_endpoints(pod: Pod, publish_not_ready: bool) -> bool:
     if pod.metadata.deletion_timestamp is not None and not publish_not_ready:
         return False
     phase, policy = pod.status.phase, pod.spec.restart_policy or "Always"
-    if policy == "Never" and phase in ("Succeeded", "Failed"):
+    if policy == "Never" and phase in TERMINAL_PHASES:
         return False
     return not (policy == "OnFailure" and phase == "Succeeded")
 

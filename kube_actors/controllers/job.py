@@ -48,6 +48,7 @@ from ..api import (
     ObjectFieldSelector,
     Pod,
     get_condition,
+    is_pod_active,
     is_pod_ready,
     set_condition,
 )
@@ -59,7 +60,6 @@ from ._workloads import (
     PodControl,
     PodEvents,
     finished_time,
-    is_active,
     owned_pods,
     pod_from_template,
     rank_for_deletion,
@@ -154,7 +154,7 @@ class _Pods:
                 succeeded.append(pod)
             elif pod.status.phase == "Failed":
                 failed.append(pod)
-            elif is_active(pod):
+            elif is_pod_active(pod):
                 active.append(pod)
         return cls(active=active, succeeded=succeeded, failed=failed)
 

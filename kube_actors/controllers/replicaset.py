@@ -48,6 +48,8 @@ from ..api import (
     compile_selector,
     controller_of,
     get_condition,
+    is_pod_active,
+    namespaced_name,
     remove_condition,
     set_condition,
 )
@@ -56,7 +58,7 @@ from ..errors import ApiError, Conflict
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._claims import adopt, release
 from ._context import ControllerContext
-from ._expectations import Expectations, pod_key
+from ._expectations import Expectations
 from ._ranking import pods_to_delete
 from ._workloads import PodControl, pod_from_template
 
@@ -109,18 +111,6 @@ def _orphan_namespace(pod: Any) -> tuple[str, ...]:
     return () if controller_of(pod) is not None else (pod.metadata.namespace,)
 
 
-def _is_active(pod: Pod) -> bool:
-    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-        "Succeeded",
-        "Failed",
-    )
-
-
-def _key(obj: Any) -> str:
-    meta = obj.metadata
-    return f"{meta.namespace}/{meta.name}"
-
-
 class PodFacts(NamedTuple):
     """What a reconcile needs to know of one Pod, worked out once per version of the Pod."""
 
@@ -141,7 +131,7 @@ def pod_facts(pod: Pod, selector: Selector, template_labels: Mapping[str, str]) 
     ready = ready_condition is not None and ready_condition.status == "True"
     return PodFacts(
         pod=pod,
-        active=_is_active(pod),
+        active=is_pod_active(pod),
         controller_uid=ref.uid if ref is not None else "",
         matches=selector.matches(labels),
         fully_labeled=labels.items() >= template_labels.items(),
@@ -218,7 +208,7 @@ class _PodEvents:
             return
         rs = self._resolve(pod.metadata.namespace, pod)
         if rs is not None:
-            self.expectations.creation_observed(_key(rs))
+            self.expectations.creation_observed(namespaced_name(rs))
             queue.add(Request(rs.metadata.namespace, rs.metadata.name))
 
     def on_update(self, old: Pod, new: Pod, queue: WorkQueue[Request]) -> None:
@@ -247,8 +237,8 @@ class _PodEvents:
     def on_delete(self, pod: Pod, queue: WorkQueue[Request]) -> None:
         rs = self._resolve(pod.metadata.namespace, pod)
         if rs is not None:
-            key = _key(rs)
-            self.expectations.deletion_observed(key, pod_key(pod))
+            key = namespaced_name(rs)
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             queue.add(Request(rs.metadata.namespace, rs.metadata.name))
 
 
@@ -288,7 +278,7 @@ class ReplicaSetReconciler:
         return selector
 
     async def reconcile(self, request: Request) -> Result:
-        key = f"{request.namespace}/{request.name}"
+        key = str(request)
         rs = self.sets.indexer.get(request.name, request.namespace)
         if rs is None:
             self.expectations.delete(key)
@@ -356,7 +346,7 @@ class ReplicaSetReconciler:
                     await self._release(rs, facts.pod, errors)
         if not deleting:
             for pod in self.pods.indexer.by_index(ORPHAN_PODS_INDEX, rs.metadata.namespace):
-                if _is_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
+                if is_pod_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
                     orphans.append(pod)
             can_adopt: bool | None = None
             for pod in orphans:
@@ -386,7 +376,7 @@ class ReplicaSetReconciler:
             errors.append(error)
             return None
         if adopted is not None:
-            reconcile_log().info("pod_adopted", pod=pod_key(pod))
+            reconcile_log().info("pod_adopted", pod=namespaced_name(pod))
         return adopted
 
     async def _release(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> None:
@@ -396,7 +386,7 @@ class ReplicaSetReconciler:
             errors.append(error)
             return
         if released is not None:
-            reconcile_log().info("pod_released", pod=pod_key(pod))
+            reconcile_log().info("pod_released", pod=namespaced_name(pod))
 
     # ------------------------------------------------------------------------ replicas
 

@@ -50,19 +50,21 @@ from ..api import (
     Volume,
     is_pod_available,
     is_pod_ready,
+    is_pod_terminal,
+    namespaced_name,
+    template_hash,
 )
 from ..client import Client, EventRecorder, SharedInformer
 from ..errors import AlreadyExists, ApiError, NotFound
 from ..reconcile import ControllerSpec, Request, Result
 from ._context import ControllerContext
-from ._expectations import Expectations, pod_key
+from ._expectations import Expectations
 from ._workloads import (
     REVISION_LABEL,
     PodEvents,
     owned_pods,
     pod_from_template,
     revision_of,
-    template_hash,
 )
 
 __all__ = [
@@ -157,15 +159,15 @@ class StatefulSetReconciler:
         self._event(sts, pod, "create")
 
     async def delete(self, key: str, sts: StatefulSet, pod: Pod) -> None:
-        self.expectations.expect(key, deletes=(pod_key(pod),))
+        self.expectations.expect(key, deletes=(namespaced_name(pod),))
         meta = pod.metadata
         try:
             await self.client.delete(Pod, meta.name, namespace=meta.namespace)
         except NotFound:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             return
         except ApiError as error:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             self._event(sts, pod, "delete", error)
             raise
         self._event(sts, pod, "delete")
@@ -278,7 +280,7 @@ class _Sync:
                 if self.ordered:
                     return False
                 continue
-            if pod.status.phase in ("Failed", "Succeeded") and not _terminating(pod):
+            if is_pod_terminal(pod) and not _terminating(pod):
                 await self.owner.delete(self.key, self.sts, pod)
                 if self.ordered:
                     return False

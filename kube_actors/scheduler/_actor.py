@@ -24,6 +24,7 @@ from kube_actors.api import (
     ObjectMeta,
     ObjectReference,
     Pod,
+    namespaced_name,
 )
 from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
 from kube_actors.errors import ApiError
@@ -187,8 +188,8 @@ class Scheduler(Actor):
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
             if not old.spec.node_name:
-                self.queue.delete(_key(new))
-                self.cache.clear_nomination(_key(new))
+                self.queue.delete(namespaced_name(new))
+                self.cache.clear_nomination(namespaced_name(new))
             self.cache.add_pod(new)
             return
         nominated = new.status.nominated_node_name
@@ -197,7 +198,7 @@ class Scheduler(Actor):
         if (
             self._responsible(new)
             and new.metadata.deletion_timestamp is None
-            and not self.cache.is_assumed(_key(new))
+            and not self.cache.is_assumed(namespaced_name(new))
             and _changed(old, new)
         ):
             self.queue.add(PodInfo(new), self.now)
@@ -208,9 +209,9 @@ class Scheduler(Actor):
             self.cache.remove_pod(pod)
             self._move("AssignedPodDelete")
         else:
-            self.queue.delete(_key(pod))
-            self.cache.forget(_key(pod))
-            self.cache.clear_nomination(_key(pod))
+            self.queue.delete(namespaced_name(pod))
+            self.cache.forget(namespaced_name(pod))
+            self.cache.clear_nomination(namespaced_name(pod))
 
     def _move(self, event: str) -> None:
         if self.queue.move_all(event, self.now):
@@ -379,10 +380,6 @@ class Scheduler(Actor):
             await self.client.create(event)
         except ApiError as error:
             self.log.info("event_create_failed", pod=pod.key, error=repr(error))
-
-
-def _key(pod: Pod) -> str:
-    return f"{pod.metadata.namespace}/{pod.metadata.name}"
 
 
 def _changed(old: Pod, new: Pod) -> bool:
