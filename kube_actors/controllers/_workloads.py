@@ -13,7 +13,7 @@ Pods of one owner, raising the owner's expectations first and recording Kubernet
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..api import (
@@ -22,7 +22,6 @@ from ..api import (
     PodTemplateSpec,
     controller_of,
     get_condition,
-    is_pod_ready,
     kind_info,
     namespaced_name,
     owner_reference,
@@ -39,7 +38,6 @@ __all__ = [
     "finished_time",
     "owned_pods",
     "pod_from_template",
-    "rank_for_deletion",
     "revision_of",
 ]
 
@@ -102,23 +100,6 @@ def finished_time(pod: Pod) -> dt.datetime | None:
         grace = dt.timedelta(seconds=meta.deletion_grace_period_seconds or 0)
         return meta.deletion_timestamp - grace
     return meta.creation_timestamp
-
-
-def rank_for_deletion(pods: Iterable[Pod]) -> list[Pod]:
-    """Pods in the order to delete them: unscheduled, then pending, then not ready, then the
-    youngest first (a simplified ``controller.ActivePods`` ordering)."""
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-
-    def rank(pod: Pod) -> tuple[int, int, int, float]:
-        created = pod.metadata.creation_timestamp or epoch
-        return (
-            1 if pod.spec.node_name else 0,
-            {"Pending": 0, "Unknown": 1}.get(pod.status.phase, 2),
-            1 if is_pod_ready(pod) else 0,
-            -created.timestamp(),
-        )
-
-    return sorted(pods, key=rank)
 
 
 class PodControl:

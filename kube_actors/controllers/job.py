@@ -56,13 +56,13 @@ from ..client import Client, EventRecorder, SharedInformer
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 from ._expectations import Expectations
+from ._ranking import active_pods_order
 from ._workloads import (
     PodControl,
     PodEvents,
     finished_time,
     owned_pods,
     pod_from_template,
-    rank_for_deletion,
 )
 
 __all__ = [
@@ -324,7 +324,7 @@ class _JobSync:
         want = self._want_active()
         excess = len(self.active) - want
         if excess > 0:
-            doomed = rank_for_deletion(self.active)[:excess]
+            doomed = active_pods_order(self.active)[:excess]
             await self._delete(doomed)
             gone = {id(pod) for pod in doomed}
             self.active = [pod for pod in self.active if id(pod) not in gone]
