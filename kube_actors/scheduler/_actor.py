@@ -45,7 +45,7 @@ from .framework import (
 )
 from .plugins import in_tree_registry
 
-__all__ = ["Scheduler", "SchedulerSettings"]
+__all__ = ["Scheduler", "SchedulerSettings", "SchedulerStatistics"]
 
 _BATCH = 64
 
@@ -74,6 +74,18 @@ class SchedulerSettings:
     )
     #: Record ``Scheduled`` / ``FailedScheduling`` Events.
     events: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class SchedulerStatistics:
+    """A snapshot of the scheduler: pods bound and failed attempts so far, and the pods in
+    each part of the queue (activeQ, back-off, the unschedulable pool, gated pods included)."""
+
+    scheduled: int
+    failed_attempts: int
+    active: int
+    backoff: int
+    unschedulable: int
 
 
 class _Next:
@@ -119,6 +131,7 @@ class Scheduler(Actor):
             max_backoff=settings.pod_max_backoff_seconds,
             max_unschedulable=settings.pod_max_in_unschedulable_pods_duration,
             plugin_events=events,
+            pre_enqueue=self._pre_enqueue,
         )
         self.next_start = 0
         self._kicked = False
@@ -142,16 +155,16 @@ class Scheduler(Actor):
         self.scheduled = 0
         self.failed = 0
 
-    def statistics(self) -> dict[str, int]:
+    def statistics(self) -> SchedulerStatistics:
         """Pods bound and failed attempts so far; pods in activeQ, back-off, unschedulable."""
         active, backoff, unschedulable = self.queue.counts()
-        return {
-            "scheduled": self.scheduled,
-            "failed_attempts": self.failed,
-            "active": active,
-            "backoff": backoff,
-            "unschedulable": unschedulable,
-        }
+        return SchedulerStatistics(
+            scheduled=self.scheduled,
+            failed_attempts=self.failed,
+            active=active,
+            backoff=backoff,
+            unschedulable=unschedulable,
+        )
 
     # ----------------------------------------------------------------- informers
 
@@ -170,6 +183,9 @@ class Scheduler(Actor):
 
     def _node_deleted(self, node: Node) -> None:
         self.cache.remove_node(node)
+
+    def _pre_enqueue(self, pod: PodInfo) -> Status:
+        return self.frameworks[pod.pod.spec.scheduler_name].run_pre_enqueue(pod)
 
     def _responsible(self, pod: Pod) -> bool:
         return pod.spec.scheduler_name in self.frameworks
