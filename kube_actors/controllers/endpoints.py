@@ -46,7 +46,19 @@ from ..errors import AlreadyExists, Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
 
-__all__ = ["EndpointsReconciler", "controller", "endpoint_subsets", "find_port"]
+__all__ = [
+    "COMPONENT",
+    "EndpointsReconciler",
+    "WORKERS",
+    "controller",
+    "endpoint_subsets",
+    "find_port",
+]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "endpoint-controller"
+#: kube-controller-manager's ``--concurrent-endpoint-syncs`` (5 there).
+WORKERS = 2
 
 HEADLESS_LABEL: Final = "service.kubernetes.io/headless"
 
@@ -153,6 +165,7 @@ class EndpointsReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         services: SharedInformer[Service],
         pods: SharedInformer[Pod],
@@ -289,15 +302,15 @@ class _EndpointsDeleted:
 def controller(context: ControllerContext) -> ControllerSpec:
     """The endpoints controller on the cluster's shared informers."""
     reconciler = EndpointsReconciler(
-        context.client,
-        context.informers.informer(Service),
-        context.informers.informer(Pod),
-        context.informers.informer(Endpoints),
+        client=context.client,
+        services=context.informers.informer(Service),
+        pods=context.informers.informer(Pod),
+        endpoints=context.informers.informer(Endpoints),
     )
     return ControllerSpec(
         for_=Service,
         watches=[(Pod, _PodEvents(reconciler)), (Endpoints, _EndpointsDeleted())],
         reconciler=reconciler,
-        workers=2,
+        workers=WORKERS,
         name="endpoints",
     )

@@ -69,13 +69,20 @@ __all__ = [
     "BACKOFF_INITIAL",
     "BACKOFF_MAX",
     "COMPLETION_INDEX_ANNOTATION",
+    "COMPONENT",
     "CONTROLLER_UID_LABEL",
     "JOB_NAME_LABEL",
     "JobReconciler",
+    "WORKERS",
     "controller",
     "finish_time",
     "is_job_finished",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "job-controller"
+#: kube-controller-manager's ``--concurrent-job-syncs``.
+WORKERS = 5
 
 #: The back-off before replacing a failed Pod: 10 s, doubling per failure, up to 6 min.
 BACKOFF_INITIAL = 10.0
@@ -164,6 +171,7 @@ class JobReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         jobs: SharedInformer[Job],
         pods: SharedInformer[Pod],
@@ -187,11 +195,11 @@ class JobReconciler:
             return Result()
         needs_sync = self.expectations.satisfied(key)
         pods = _Pods.of(owned_pods(self.pods, job))
-        sync = _JobSync(self, key, job, pods)
+        sync = _Sync(self, key, job, pods)
         return await sync.run(needs_sync)
 
 
-class _JobSync:
+class _Sync:
     """One reconcile of one Job: the state it computes as it goes."""
 
     def __init__(self, owner: JobReconciler, key: str, job: Job, pods: _Pods) -> None:
@@ -451,12 +459,16 @@ def controller(context: ControllerContext) -> ControllerSpec:
     pods = context.informers.informer(Pod)
     expectations = Expectations()
     reconciler = JobReconciler(
-        context.client, jobs, pods, context.recorder("job-controller"), expectations
+        client=context.client,
+        jobs=jobs,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
     )
     return ControllerSpec(
         for_=Job,
         watches=[(Pod, PodEvents(Job, expectations))],
         reconciler=reconciler,
-        workers=5,
+        workers=WORKERS,
         name="job",
     )

@@ -64,12 +64,19 @@ from ._workloads import PodControl, pod_from_template
 
 __all__ = [
     "BURST_REPLICAS",
+    "COMPONENT",
     "ORPHAN_PODS_INDEX",
-    "SLOW_START_INITIAL_BATCH_SIZE",
     "ReplicaSetReconciler",
+    "SLOW_START_INITIAL_BATCH_SIZE",
+    "WORKERS",
     "controller",
     "slow_start_batch",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "replicaset-controller"
+#: kube-controller-manager's ``--concurrent-replicaset-syncs``.
+WORKERS = 5
 
 #: Most Pods one reconcile creates or deletes (kube-controller-manager's burstReplicas).
 BURST_REPLICAS = 500
@@ -84,27 +91,6 @@ WORKERS = 5
 
 _GROUP_VERSION = ReplicaSet.api_version
 _KIND = ReplicaSet.kind
-
-
-def controller(context: ControllerContext) -> ControllerSpec:
-    """The ReplicaSet controller on the cluster's shared informers."""
-    pods = context.informers.informer(Pod, indexers={ORPHAN_PODS_INDEX: _orphan_namespace})
-    sets = context.informers.informer(ReplicaSet)
-    expectations = Expectations()
-    reconciler = ReplicaSetReconciler(
-        client=context.client,
-        sets=sets,
-        pods=pods,
-        recorder=context.recorder(COMPONENT),
-        expectations=expectations,
-    )
-    return ControllerSpec(
-        for_=ReplicaSet,
-        watches=[(Pod, _PodEvents(sets, expectations, reconciler.selector))],
-        reconciler=reconciler,
-        workers=WORKERS,
-        name="replicaset",
-    )
 
 
 def _orphan_namespace(pod: Any) -> tuple[str, ...]:
@@ -513,3 +499,24 @@ def calculate_status(
         conditions=conditions,
     )
     return status, next_available
+
+
+def controller(context: ControllerContext) -> ControllerSpec:
+    """The ReplicaSet controller on the cluster's shared informers."""
+    pods = context.informers.informer(Pod, indexers={ORPHAN_PODS_INDEX: _orphan_namespace})
+    sets = context.informers.informer(ReplicaSet)
+    expectations = Expectations()
+    reconciler = ReplicaSetReconciler(
+        client=context.client,
+        sets=sets,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
+    )
+    return ControllerSpec(
+        for_=ReplicaSet,
+        watches=[(Pod, _PodEvents(sets, expectations, reconciler.selector))],
+        reconciler=reconciler,
+        workers=WORKERS,
+        name="replicaset",
+    )

@@ -68,12 +68,19 @@ from ._workloads import (
 )
 
 __all__ = [
+    "COMPONENT",
     "POD_INDEX_LABEL",
     "POD_NAME_LABEL",
     "StatefulSetReconciler",
+    "WORKERS",
     "controller",
     "revision_name",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "statefulset-controller"
+#: kube-controller-manager's ``--concurrent-statefulset-syncs``.
+WORKERS = 5
 
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
@@ -102,6 +109,7 @@ class StatefulSetReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         sets: SharedInformer[StatefulSet],
         pods: SharedInformer[Pod],
@@ -352,12 +360,16 @@ def controller(context: ControllerContext) -> ControllerSpec:
     pods = context.informers.informer(Pod)
     expectations = Expectations()
     reconciler = StatefulSetReconciler(
-        context.client, sets, pods, context.recorder("statefulset-controller"), expectations
+        client=context.client,
+        sets=sets,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
     )
     return ControllerSpec(
         for_=StatefulSet,
         watches=[(Pod, PodEvents(StatefulSet, expectations))],
         reconciler=reconciler,
-        workers=5,
+        workers=WORKERS,
         name="statefulset",
     )
