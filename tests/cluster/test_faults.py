@@ -205,7 +205,9 @@ async def test_a_fault_aimed_at_the_name_events_show_reaches_that_controller() -
             await cluster.client.delete(Deployment, "hello-nginx", namespace="default")
             await cluster.settle()
             assert fault.fired > 0
-        assert {e.source.component for e in events} <= set(BUILTIN_COMPONENTS.values()) | {
+        assert {e.source.component for e in events if e.source is not None} <= set(
+            BUILTIN_COMPONENTS.values()
+        ) | {
             "default-scheduler",
             "kubelet",
         }

@@ -37,7 +37,7 @@ from kube_actors.api import (
 )
 from kube_actors.apiserver import DEFAULT_PLUGINS, Lookup, Operation
 from kube_actors.cluster import Cluster
-from kube_actors.controllers import _deployment_util as util
+from kube_actors.controllers.deployment import _util as util
 from kube_actors.errors import BadRequest, Forbidden, NotFound
 from kube_actors.kubectl import rollback
 

@@ -11,7 +11,7 @@ import anyio
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
 from kube_actors.api import Deployment, Node, Pod, ReplicaSet, get_condition
-from kube_actors.controllers import _deployment_util as util
+from kube_actors.controllers.deployment import _util as util
 from kube_actors.kubectl import rollback
 
 from ._workloads import NS, PodWatch, advance, deployment, is_live, is_ready, live, pods_of

@@ -30,6 +30,8 @@ from kube_actors.api import (
 )
 
 __all__ = [
+    "active_or_latest",
+    "age_key",
     "DESIRED_REPLICAS_ANNOTATION",
     "MAX_REPLICAS_ANNOTATION",
     "POD_TEMPLATE_HASH_LABEL",
@@ -336,3 +338,23 @@ def deployment_timed_out(d: Deployment, status: DeploymentStatus, now: dt.dateti
         return True
     deadline = progress_deadline(d, status)
     return deadline is not None and deadline <= now
+
+
+def age_key(rs: ReplicaSet, *, newest_first: bool) -> tuple[float, str]:
+    created = rs.metadata.creation_timestamp
+    seconds = created.timestamp() if created is not None else 0.0
+    return (-seconds if newest_first else seconds, rs.metadata.name)
+
+
+def active_or_latest(new_rs: ReplicaSet | None, old: list[ReplicaSet]) -> ReplicaSet | None:
+    """The only ReplicaSet with replicas, or with none at all the newest; None while several
+    have replicas."""
+    newest_first = sorted(old, key=lambda rs: age_key(rs, newest_first=True))
+    running = active([*newest_first, new_rs])
+    if len(running) == 1:
+        return running[0]
+    if not running:
+        if new_rs is not None:
+            return new_rs
+        return newest_first[0] if newest_first else None
+    return None
