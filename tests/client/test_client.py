@@ -7,7 +7,7 @@ import pytest
 
 import kube_actors.client
 from kube_actors.api import Namespace, NamespaceStatus, ObjectMeta, Pod
-from kube_actors.client import Client, Reader, StatusWriter, Writer, ignore_not_found
+from kube_actors.client import ignore_not_found
 from kube_actors.errors import AlreadyExists, Conflict, NotFound
 
 from ._fake_apiserver import Requests
@@ -141,14 +141,6 @@ async def test_watch_streams_the_changes_after_a_resource_version() -> None:
         ]
         stream.close()
         assert await stream.next_batch() == ()
-
-
-def test_the_client_is_a_reader_a_writer_and_a_status_writer() -> None:
-    def roles(reader: Reader, writer: Writer, status: StatusWriter) -> None:
-        pass
-
-    client = Client.__new__(Client)
-    roles(client, client, client)  # mypy checks the Protocols; this checks it runs
 
 
 def test_the_client_package_exports_exactly_its_public_names() -> None:

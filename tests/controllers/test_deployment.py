@@ -41,7 +41,7 @@ from kube_actors.controllers.deployment import _util as util
 from kube_actors.errors import BadRequest, Forbidden, NotFound
 from kube_actors.kubectl import rollback
 
-from . import _kubelet
+from . import _fake_kubelet as kubelet
 
 NS = "default"
 
@@ -83,8 +83,8 @@ async def converge(c: Cluster, rounds: int = 50) -> None:
     """Settle, start every pending Pod and end every deletion, until nothing is left to do."""
     for _ in range(rounds):
         await c.settle()
-        started = await _kubelet.run_all(c.client)
-        gone = await _kubelet.finish_deletions(c.client)
+        started = await kubelet.run_all(c.client)
+        gone = await kubelet.finish_deletions(c.client)
         if not started and not gone:
             return
     raise AssertionError("the cluster did not converge")
@@ -152,7 +152,7 @@ async def test_a_deployment_creates_a_replica_set_named_by_its_template_hash() -
         assert await scaling_events(c) == [f"Scaled up replica set {rs.metadata.name} from 0 to 2"]
 
 
-async def test_the_template_hash_is_stable_and_changes_with_the_template_and_collisions() -> None:
+def test_the_template_hash_is_stable_and_changes_with_the_template_and_collisions() -> None:
     template = deployment().spec.template
     assert template_hash(template, None) == template_hash(template, None)
     other = deployment(image="nginx:2.0").spec.template
@@ -221,8 +221,8 @@ async def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(
             pods = [p for p in pods if p.metadata.deletion_timestamp is None]
             assert len(pods) <= most  # Pods being deleted no longer count, as in Kubernetes
             assert len([p for p in pods if p.status.phase == "Running"]) >= fewest
-            started = await _kubelet.run(c.client, (await _kubelet.pending_pods(c.client))[:1])
-            gone = await _kubelet.finish_deletions(c.client)
+            started = await kubelet.run(c.client, (await kubelet.pending_pods(c.client))[:1])
+            gone = await kubelet.finish_deletions(c.client)
             if not started and not gone:
                 break
         old, new = await replica_sets(c)
@@ -263,7 +263,7 @@ async def test_recreate_removes_every_old_pod_before_creating_new_ones() -> None
         pods = await c.client.list(Pod, namespace=NS)
         assert len(pods) == 3  # still terminating: no new ReplicaSet yet
         assert all(p.metadata.deletion_timestamp is not None for p in pods)
-        await _kubelet.finish_deletions(c.client)
+        await kubelet.finish_deletions(c.client)
         await c.settle()
         old, new = await replica_sets(c)
         assert sizes([old, new]) == [0, 3]

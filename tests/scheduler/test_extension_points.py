@@ -217,7 +217,7 @@ async def test_every_extension_point_is_called_by_the_runtime_or_the_queue() -> 
     assert {"unreserve", "post_bind"} <= called
 
 
-async def test_a_gated_pod_is_asked_again_only_when_it_changes() -> None:
+def test_a_gated_pod_is_asked_again_only_when_it_changes() -> None:
     asked: list[str] = []
 
     def gate(info: PodInfo) -> Status:
