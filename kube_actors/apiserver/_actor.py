@@ -80,16 +80,16 @@ from kube_actors.errors import (
 from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
     Compare,
-    Event,
+    DeleteRange,
+    EndpointStatus,
+    KeyEvent,
     Put,
     Range,
-    Status,
     Txn,
+    WatchCreate,
     Watcher,
     prefix_end,
 )
-from kube_actors.etcd import Delete as StoreDelete
-from kube_actors.etcd import Watch as StoreWatch
 
 from ._admission import (
     DEFAULT_PLUGINS,
@@ -178,7 +178,7 @@ class ApiServer(Actor):
             if cache is not None:
                 cache.load(kvs, revision)
         self._services.rebuild(self.all(Service))
-        watcher = await self.etcd.ask(StoreWatch.prefix(ROOT, start_revision=revision + 1))
+        watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
         await self._ensure_system_objects()
         self.send_after(self.bookmark_interval, _Bookmark())
@@ -197,7 +197,7 @@ class ApiServer(Actor):
             cache.close(Gone(f"watch closed: {why}; watch again"))
 
     async def _compact(self, revision: int) -> None:
-        status = await self.etcd.ask(Status())
+        status = await self.etcd.ask(EndpointStatus())
         if revision > status.compact_revision:
             with contextlib.suppress(Compacted):  # someone compacted further meanwhile
                 await self.etcd.ask(EtcdCompact(revision=revision))
@@ -467,7 +467,7 @@ class ApiServer(Actor):
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[StoreDelete(key=key)],
+                success=[DeleteRange(key=key)],
             )
         )
         self._observe(response.revision)
@@ -608,7 +608,7 @@ class ApiServer(Actor):
         async for events in watcher:
             self._apply(events)
 
-    def _apply(self, events: Iterable[Event]) -> None:
+    def _apply(self, events: Iterable[KeyEvent]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
         written, causes = self._written, self._causes
@@ -655,7 +655,7 @@ class ApiServer(Actor):
             return
         wanted = _parse_version(version)
         if wanted > self._store_revision:
-            status = await self.etcd.ask(Status())
+            status = await self.etcd.ask(EndpointStatus())
             self._observe(status.revision)
             if wanted > status.revision:
                 raise ApiError(f"Too large resource version: {wanted}, current: {status.revision}")

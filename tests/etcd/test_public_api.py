@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kube_actors.etcd
 
 
 def test_the_etcd_package_exports_exactly_its_public_names() -> None:
     assert kube_actors.etcd.__all__ == [
-        "FROM_KEY",
         "Backend",
         "Compact",
         "CompactResponse",
         "Compare",
         "CompareOp",
         "CompareTarget",
-        "Delete",
-        "DeleteResponse",
+        "DeleteRange",
+        "DeleteRangeResponse",
+        "EndpointStatus",
+        "EndpointStatusResponse",
         "EtcdActor",
-        "Event",
         "EventType",
+        "FROM_KEY",
+        "KeyEvent",
         "KeyValue",
         "LeaseGrant",
         "LeaseGrantResponse",
@@ -34,13 +38,11 @@ def test_the_etcd_package_exports_exactly_its_public_names() -> None:
         "PutResponse",
         "Range",
         "RangeResponse",
-        "Status",
-        "StatusResponse",
         "StoreStatistics",
         "Txn",
         "TxnOp",
         "TxnResponse",
-        "Watch",
+        "WatchCreate",
         "WatchHub",
         "WatchHubStatistics",
         "Watcher",
@@ -53,3 +55,11 @@ def test_the_etcd_package_exports_exactly_its_public_names() -> None:
 def test_the_memory_backend_fulfils_the_backend_protocol() -> None:
     backend: kube_actors.etcd.Backend = kube_actors.etcd.MemoryBackend()
     assert backend.revision == 1
+
+
+def test_the_names_before_etcds_own_still_import_with_a_deprecation_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="DeleteRange"):
+        old = kube_actors.etcd.Delete
+    assert old is kube_actors.etcd.DeleteRange
+    with pytest.raises(AttributeError):
+        _ = kube_actors.etcd.Nope
