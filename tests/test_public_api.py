@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 import kube_actors
 import kube_actors.actors
 import kube_actors.client
@@ -101,10 +103,10 @@ def test_the_actor_runtime_exports_exactly_its_public_names() -> None:
         "ActorRef",
         "ActorStatistics",
         "ActorSystem",
+        "Ask",
         "Broadcast",
         "ClockKind",
         "Lagged",
-        "Request",
         "Subscription",
         "Supervision",
         "Timer",
@@ -127,3 +129,9 @@ def test_every_error_derives_from_the_one_root() -> None:
         error = getattr(kube_actors.errors, name)
         if isinstance(error, type) and issubclass(error, BaseException):
             assert issubclass(error, kube_actors.errors.KubeActorsError), name
+
+
+def test_the_actor_runtimes_old_request_name_imports_with_a_deprecation_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="now Ask"):
+        old = kube_actors.actors.Request
+    assert old is kube_actors.actors.Ask

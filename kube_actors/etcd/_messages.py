@@ -20,7 +20,7 @@ from typing import Literal
 
 import attrs
 
-from ..actors import Request
+from ..actors import Ask
 from ._keys import prefix_end
 from ._responses import (
     CompactResponse,
@@ -67,7 +67,7 @@ def _ops(items: Iterable[TxnOp]) -> tuple[TxnOp, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Range(Request[RangeResponse]):
+class Range(Ask[RangeResponse]):
     """Read ``key`` (or ``[key, range_end)``) at ``revision`` (0: the current one).
 
     ``limit`` caps the key-values returned (0: no cap); ``count`` still counts them all.
@@ -102,7 +102,7 @@ class Range(Request[RangeResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Put(Request[PutResponse]):
+class Put(Ask[PutResponse]):
     """Set ``key`` to ``value`` (any immutable object), attached to ``lease`` (0: none)."""
 
     key: str
@@ -112,7 +112,7 @@ class Put(Request[PutResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class DeleteRange(Request[DeleteRangeResponse]):
+class DeleteRange(Ask[DeleteRangeResponse]):
     """Delete ``key`` (or every key of ``[key, range_end)``): one tombstone per key, all at
     one revision. Deleting nothing writes nothing and leaves the revision as it is."""
 
@@ -180,7 +180,7 @@ TxnOp = Range | Put | DeleteRange
 
 
 @attrs.frozen(kw_only=True)
-class Txn(Request[TxnResponse]):
+class Txn(Ask[TxnResponse]):
     """If every ``compare`` holds, run ``success``, else ``failure``: atomically, at one revision.
 
     Operations run in order and a ``Range`` sees the writes before it. As in etcd, a key may
@@ -194,7 +194,7 @@ class Txn(Request[TxnResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Compact(Request[CompactResponse]):
+class Compact(Ask[CompactResponse]):
     """Forget the history before ``revision``: reads and watches from below it then raise
     ``Compacted``. Compacting at or below the last compaction raises ``Compacted`` too."""
 
@@ -202,7 +202,7 @@ class Compact(Request[CompactResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class EndpointStatus(Request[EndpointStatusResponse]):
+class EndpointStatus(Ask[EndpointStatusResponse]):
     """The current and the compacted revision."""
 
 
@@ -210,7 +210,7 @@ class EndpointStatus(Request[EndpointStatusResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class LeaseGrant(Request[LeaseGrantResponse]):
+class LeaseGrant(Ask[LeaseGrantResponse]):
     """A lease that expires ``ttl`` seconds from now (running clock) unless kept alive.
 
     ``id`` 0 lets the store choose one.
@@ -221,21 +221,21 @@ class LeaseGrant(Request[LeaseGrantResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class LeaseRevoke(Request[LeaseRevokeResponse]):
+class LeaseRevoke(Ask[LeaseRevokeResponse]):
     """End the lease now: its keys are deleted, all at one revision."""
 
     id: int
 
 
 @attrs.frozen(kw_only=True)
-class LeaseKeepAlive(Request[LeaseKeepAliveResponse]):
+class LeaseKeepAlive(Ask[LeaseKeepAliveResponse]):
     """Restart the lease's TTL from now."""
 
     id: int
 
 
 @attrs.frozen(kw_only=True)
-class LeaseTimeToLive(Request[LeaseTimeToLiveResponse]):
+class LeaseTimeToLive(Ask[LeaseTimeToLiveResponse]):
     id: int
     keys: bool = False
 
@@ -244,7 +244,7 @@ class LeaseTimeToLive(Request[LeaseTimeToLiveResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class WatchCreate(Request[Watcher]):
+class WatchCreate(Ask[Watcher]):
     """Watch ``key`` (or ``[key, range_end)``) from ``start_revision`` on, inclusive.
 
     ``start_revision`` 0 means "from the next write". The reply is a ``Watcher``: iterate
