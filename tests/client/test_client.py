@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 import pytest
 
-import kube_actors.client
 from kube_actors.api import Namespace, NamespaceStatus, ObjectMeta, Pod
 from kube_actors.client import ignore_not_found
 from kube_actors.errors import AlreadyExists, Conflict, NotFound
@@ -141,33 +140,3 @@ async def test_watch_streams_the_changes_after_a_resource_version() -> None:
         ]
         stream.close()
         assert await stream.next_batch() == ()
-
-
-def test_the_client_package_exports_exactly_its_public_names() -> None:
-    assert kube_actors.client.__all__ == [
-        "LABEL_INDEX",
-        "NAMESPACE_INDEX",
-        "OWNER_UID_INDEX",
-        "CachedReader",
-        "Client",
-        "EventHandlerFuncs",
-        "EventRecorder",
-        "EventSink",
-        "EventType",
-        "HandlerRegistration",
-        "IndexFunc",
-        "Indexer",
-        "InformerActor",
-        "InformerFactory",
-        "InformerStatistics",
-        "LabelSelectorArg",
-        "Reader",
-        "RecordEvent",
-        "ResourceEventHandler",
-        "SharedInformer",
-        "Spawner",
-        "StatusWriter",
-        "Writer",
-        "ignore_not_found",
-        "object_key",
-    ]
