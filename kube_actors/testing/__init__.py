@@ -36,6 +36,7 @@ from ._logs import capture_cluster_logs as capture_cluster_logs
 from ._workloads import daemon_set as daemon_set
 from ._workloads import deployment as deployment
 from ._workloads import job as job
+from ._workloads import pod as pod
 from ._workloads import pod_template as pod_template
 from ._workloads import replica_set as replica_set
 from ._workloads import stateful_set as stateful_set
@@ -60,6 +61,7 @@ __all__ = [
     "deployment",
     "is_live",
     "job",
+    "pod",
     "pod_template",
     "replica_set",
     "rollout_bounds",

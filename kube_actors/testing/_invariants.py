@@ -21,6 +21,7 @@ from kube_actors.api import (
     compile_selector,
     controller_of,
     get_condition,
+    is_pod_active,
     is_pod_ready,
     is_pod_terminal,
     lookup_kind,
@@ -45,12 +46,9 @@ __all__ = [
 WORKLOAD_KINDS: tuple[type[Any], ...] = (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job)
 
 
-def is_live(pod: Pod) -> bool:
-    """Counted by its controller: neither being deleted nor finished."""
-    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-        "Succeeded",
-        "Failed",
-    )
+#: Counted by its controller: neither being deleted nor finished (``api.is_pod_active``,
+#: under the name the kit's invariants use).
+is_live = is_pod_active
 
 
 def _client(cluster: Cluster | Client) -> Client:

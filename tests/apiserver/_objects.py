@@ -6,39 +6,6 @@ from typing import Any
 
 import attrs
 
-from kube_actors.api import (
-    Container,
-    Deployment,
-    DeploymentSpec,
-    LabelSelector,
-    ObjectMeta,
-    Pod,
-    PodSpec,
-    PodTemplateSpec,
-)
-
-
-def pod(name: str = "web", *, namespace: str = "default", **labels: str) -> Pod:
-    return Pod(
-        metadata=ObjectMeta(name=name, namespace=namespace, labels=labels),
-        spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
-    )
-
-
-def deployment(name: str = "web", *, replicas: int = 2, image: str = "nginx:1.27") -> Deployment:
-    labels = {"app": name}
-    return Deployment(
-        metadata=ObjectMeta(name=name, namespace="default"),
-        spec=DeploymentSpec(
-            replicas=replicas,
-            selector=LabelSelector(match_labels=labels),
-            template=PodTemplateSpec(
-                metadata=ObjectMeta(labels=labels),
-                spec=PodSpec(containers=[Container(name="app", image=image)]),
-            ),
-        ),
-    )
-
 
 def relabel(obj: Any, **labels: str) -> Any:
     return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))

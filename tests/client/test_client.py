@@ -8,9 +8,10 @@ import pytest
 from kube_actors.api import Namespace, NamespaceStatus, ObjectMeta, Pod
 from kube_actors.client import ignore_not_found
 from kube_actors.errors import AlreadyExists, Conflict, NotFound
+from kube_actors.testing import pod
 
 from ._fake_apiserver import Requests
-from ._harness import namespace, pod, running_apiserver
+from ._harness import namespace, running_apiserver
 
 
 async def test_a_created_object_comes_back_stored_and_can_be_read() -> None:
@@ -46,9 +47,9 @@ async def test_creating_an_object_twice_is_already_exists() -> None:
 
 async def test_list_filters_by_namespace_and_label_selector() -> None:
     async with running_apiserver() as h:
-        await h.client.create(pod("a", "one", labels={"app": "web"}))
-        await h.client.create(pod("b", "one", labels={"app": "db"}))
-        await h.client.create(pod("c", "two", labels={"app": "web"}))
+        await h.client.create(pod("a", namespace="one", labels={"app": "web"}))
+        await h.client.create(pod("b", namespace="one", labels={"app": "db"}))
+        await h.client.create(pod("c", namespace="two", labels={"app": "web"}))
         names = [p.metadata.name for p in await h.client.list(Pod)]
         assert names == ["a", "b", "c"]
         in_one = await h.client.list(Pod, namespace="one")
