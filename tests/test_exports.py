@@ -38,10 +38,7 @@ NOT_IN_REFERENCE = {
     "kube_actors.controllers.statefulset",
     "kube_actors.controllers.ttl_after_finished",
     "kube_actors.etcd",
-    # Pages not yet complete: the client's informer internals, the error tree's leaves, and
-    # the preemption and fit helpers of two plugins.
-    "kube_actors.client",
-    "kube_actors.errors",
+    # Pages not yet complete: the preemption and fit helpers of two plugins.
     "kube_actors.scheduler.plugins",
     "kube_actors.scheduler.plugins.default_preemption",
     "kube_actors.scheduler.plugins.node_resources_fit",
