@@ -45,7 +45,6 @@ from ..api import (
     ReplicaSetCondition,
     ReplicaSetStatus,
     Selector,
-    compile_selector,
     controller_of,
     get_condition,
     is_pod_active,
@@ -60,6 +59,7 @@ from ._claims import adopt, release
 from ._context import ControllerContext
 from ._expectations import Expectations
 from ._ranking import pods_to_delete
+from ._selectors import SelectorCache
 from ._workloads import PodControl, pod_from_template
 
 __all__ = [
@@ -246,7 +246,7 @@ class ReplicaSetReconciler:
         self.recorder = recorder
         self.expectations = expectations
         self.control = PodControl(client, recorder, expectations)
-        self._selectors: dict[str, tuple[Any, Selector]] = {}
+        self._selectors = SelectorCache()
         # Per ReplicaSet: its namespace, the template labels the facts were worked out for,
         # and the facts of each Pod by uid. A reconcile reuses the facts of every Pod that has
         # not changed (the cache hands out the same object until it changes), so it costs a
@@ -255,13 +255,7 @@ class ReplicaSetReconciler:
 
     def selector(self, rs: ReplicaSet) -> Selector:
         """The compiled selector of ``rs`` (cached: a ReplicaSet's selector is immutable)."""
-        uid = rs.metadata.uid
-        cached = self._selectors.get(uid)
-        if cached is not None and cached[0] is rs.spec.selector:
-            return cached[1]
-        selector = compile_selector(rs.spec.selector)
-        self._selectors[uid] = (rs.spec.selector, selector)
-        return selector
+        return self._selectors.of(rs)
 
     async def reconcile(self, request: Request) -> Result:
         key = str(request)
@@ -292,7 +286,7 @@ class ReplicaSetReconciler:
         for uid, (rs_namespace, _, _) in list(self._facts.items()):
             if rs_namespace == namespace and uid not in live:
                 del self._facts[uid]
-                self._selectors.pop(uid, None)
+                self._selectors.forget(uid)
 
     def _owned_facts(self, rs: ReplicaSet, selector: Selector) -> list[PodFacts]:
         """The facts of every cached Pod that names ``rs`` among its owners."""

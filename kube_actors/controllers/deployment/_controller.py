@@ -14,7 +14,6 @@ from ...api import (
     Pod,
     ReplicaSet,
     Selector,
-    compile_selector,
     controller_of,
 )
 from ...client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
@@ -22,6 +21,7 @@ from ...errors import Conflict
 from ...reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from .._claims import adopt, release
 from .._context import ControllerContext
+from .._selectors import SelectorCache
 from . import _util as u
 from ._recreate import Recreate
 from ._rolling import Rolling
@@ -84,16 +84,10 @@ class DeploymentReconciler:
         self.sets = sets
         self.pods = pods
         self.recorder = recorder
-        self._selectors: dict[str, tuple[Any, Selector]] = {}
+        self._selectors = SelectorCache()
 
     def selector(self, d: Deployment) -> Selector:
-        uid = d.metadata.uid
-        cached = self._selectors.get(uid)
-        if cached is not None and cached[0] is d.spec.selector:
-            return cached[1]
-        selector = compile_selector(d.spec.selector)
-        self._selectors[uid] = (d.spec.selector, selector)
-        return selector
+        return self._selectors.of(d)
 
     def deployments_selecting_orphan(self, rs: ReplicaSet) -> list[Request]:
         """For a ReplicaSet no one controls: the Deployments that would adopt it."""
