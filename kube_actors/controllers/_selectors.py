@@ -7,6 +7,7 @@ selector, not once per reconcile, keeps that to a dict lookup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..api import Selector, compile_selector
@@ -35,3 +36,7 @@ class SelectorCache:
 
     def forget(self, uid: str) -> None:
         self._compiled.pop(uid, None)
+
+    def retain(self, keep: Callable[[str], bool]) -> None:
+        """Forget the selectors of the objects (by uid) that ``keep`` says are gone."""
+        self._compiled = {uid: v for uid, v in self._compiled.items() if keep(uid)}

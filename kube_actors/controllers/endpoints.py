@@ -38,13 +38,13 @@ from ..api import (
     Selector,
     Service,
     ServicePort,
-    compile_selector,
     is_pod_ready,
 )
 from ..client import Client, SharedInformer
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
+from ._selectors import SelectorCache
 
 __all__ = [
     "COMPONENT",
@@ -175,20 +175,13 @@ class EndpointsReconciler:
         self.services = services
         self.pods = pods
         self.endpoints = endpoints
-        self._selectors: dict[str, tuple[Mapping[str, str], Selector]] = {}
+        self._selectors = SelectorCache()
 
     def selector(self, service: Service) -> Selector | None:
         """The compiled selector of ``service``; None for a Service without one."""
-        wanted = service.spec.selector
-        if not wanted:
+        if not service.spec.selector:
             return None
-        uid = service.metadata.uid
-        cached = self._selectors.get(uid)
-        if cached is not None and cached[0] is wanted:
-            return cached[1]
-        selector = compile_selector(wanted)
-        self._selectors[uid] = (wanted, selector)
-        return selector
+        return self._selectors.of(service)
 
     def services_selecting(self, pod: Pod) -> Iterable[Request]:
         namespace = pod.metadata.namespace
@@ -202,9 +195,7 @@ class EndpointsReconciler:
         service = self.services.indexer.get(request.name, request.namespace)
         current = self.endpoints.indexer.get(request.name, request.namespace)
         if service is None:
-            self._selectors = {
-                uid: v for uid, v in self._selectors.items() if self._live(uid, request.namespace)
-            }
+            self._selectors.retain(lambda uid: self._live(uid, request.namespace))
             if current is not None:
                 await self._delete(request)
             return Result()
