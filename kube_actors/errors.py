@@ -5,12 +5,14 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     KubeActorsError
     ├── ApiError                 a Kubernetes API status: code, reason, kind, name, causes
     │   ├── BadRequest           400  BadRequest
+    │   ├── Unauthorized         401  Unauthorized (no or a wrong bearer token over HTTP)
     │   ├── Forbidden            403  Forbidden
     │   ├── NotFound             404  NotFound
     │   ├── MethodNotSupported   405  MethodNotAllowed
     │   ├── AlreadyExists        409  AlreadyExists
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
+    │   ├── UnsupportedMediaType 415  UnsupportedMediaType (a body type the API cannot read)
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
     │   └── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
@@ -74,6 +76,8 @@ __all__ = [
     "SettleTimeout",
     "StoreError",
     "TooManyRequests",
+    "Unauthorized",
+    "UnsupportedMediaType",
     "WatchLagged",
 ]
 
@@ -142,6 +146,11 @@ class BadRequest(ApiError):
     reason = "BadRequest"
 
 
+class Unauthorized(ApiError):
+    code = 401
+    reason = "Unauthorized"
+
+
 class Forbidden(ApiError):
     code = 403
     reason = "Forbidden"
@@ -185,6 +194,11 @@ class Conflict(ApiError):
 class Gone(ApiError):
     code = 410
     reason = "Expired"
+
+
+class UnsupportedMediaType(ApiError):
+    code = 415
+    reason = "UnsupportedMediaType"
 
 
 class Invalid(ApiError):

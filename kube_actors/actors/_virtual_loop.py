@@ -13,16 +13,18 @@ exposes it through ``wait_idle()``, which ``ActorSystem.settle()`` uses instead 
 Real I/O still works (sockets, pipes, threads waking the loop), but the clock does not wait for
 it: virtual time is meant for in-process code and the fake container runtime. Work handed to
 ``loop.run_in_executor`` is the exception: while such a job runs, the loop waits for it in real
-time rather than jumping past it.
+time rather than jumping past it. ``hold_real_time()`` is the other: while held (a served
+cluster holds it), the clock moves no faster than the wall clock.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import selectors
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +96,17 @@ class _VirtualSelector(selectors.BaseSelector):
         if loop._executor_jobs or timeout is None:
             # Only something outside the loop (a thread, a process, a socket) can wake it now.
             return self._inner.select(timeout)
+        if loop._real_time_holds:
+            # Held to the wall clock: wait for I/O as a real loop would, and let the clock
+            # move by the time that really passed (to the timer, if it came first).
+            started = time.monotonic()
+            events = self._inner.select(timeout)
+            waited = time.monotonic() - started
+            if events and waited < timeout:
+                loop._now += waited
+            else:
+                loop._advance(timeout)
+            return events
         loop._advance(timeout)
         return []
 
@@ -109,6 +122,7 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self._now = float(start)
         self._idle_waiters: list[_IdleWaiter] = []
         self._executor_jobs = 0
+        self._real_time_holds = 0
         #: The wall-clock instant at virtual time 0.0.
         self.epoch = epoch
         super().__init__(_VirtualSelector(self))
@@ -171,6 +185,18 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self._idle_waiters.remove(waiter)
         if not waiter.future.done():
             waiter.future.set_result(quiet)
+
+    @contextlib.contextmanager
+    def hold_real_time(self) -> Iterator[None]:
+        """While held, a quiet loop waits for I/O in real time instead of jumping to the next
+        timer, and its clock moves as the wall clock does: what an HTTP server on this loop
+        needs, so that a client's next request arrives before the timers it would race.
+        ``settle()`` still returns when the program is quiet. Holds nest."""
+        self._real_time_holds += 1
+        try:
+            yield
+        finally:
+            self._real_time_holds -= 1
 
     # ------------------------------------------------------------------------- executors
 

@@ -80,6 +80,7 @@ from ._converter import from_dict as from_dict
 from ._converter import structure as structure
 from ._converter import to_dict as to_dict
 from ._converter import unstructure as unstructure
+from ._converter import wire_names as wire_names
 from ._core import Binding as Binding
 from ._core import Event as Event
 from ._core import EventSource as EventSource
@@ -99,17 +100,23 @@ from ._dns import split_service_name as split_service_name
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
+from ._field_types import FieldType as FieldType
+from ._field_types import declare_field as declare_field
+from ._field_types import field_type as field_type
 from ._hashing import NAME_ALPHABET as NAME_ALPHABET
 from ._hashing import fnv32a as fnv32a
 from ._hashing import safe_encode_string as safe_encode_string
 from ._hashing import template_hash as template_hash
 from ._intstr import IntOrString as IntOrString
 from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
+from ._managed_fields import record_apply as record_apply
+from ._managed_fields import record_update as record_update
 from ._manifest import dump_manifests as dump_manifests
 from ._manifest import load_manifests as load_manifests
 from ._meta import KubeObject as KubeObject
 from ._meta import LabelSelector as LabelSelector
 from ._meta import LabelSelectorRequirement as LabelSelectorRequirement
+from ._meta import ManagedFieldsEntry as ManagedFieldsEntry
 from ._meta import ObjectMeta as ObjectMeta
 from ._meta import ObjectReference as ObjectReference
 from ._meta import OwnerReference as OwnerReference
@@ -147,6 +154,7 @@ from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
+from ._registry import PrinterColumn as PrinterColumn
 from ._registry import ValidateHook as ValidateHook
 from ._registry import guess_plural as guess_plural
 from ._registry import kind_info as kind_info
@@ -156,6 +164,7 @@ from ._registry import lookup_plural as lookup_plural
 from ._registry import register_kind as register_kind
 from ._requests import Create as Create
 from ._requests import Delete as Delete
+from ._requests import DeleteCollection as DeleteCollection
 from ._requests import DeleteOptions as DeleteOptions
 from ._requests import Get as Get
 from ._requests import List as List
@@ -189,11 +198,15 @@ from ._service import EndpointAddress as EndpointAddress
 from ._service import EndpointPort as EndpointPort
 from ._service import Endpoints as Endpoints
 from ._service import EndpointSubset as EndpointSubset
+from ._service import LoadBalancerIngress as LoadBalancerIngress
+from ._service import LoadBalancerStatus as LoadBalancerStatus
 from ._service import Service as Service
 from ._service import ServicePort as ServicePort
 from ._service import ServiceSpec as ServiceSpec
 from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
+from ._shape import Shape as Shape
+from ._shape import shape_of as shape_of
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
 
@@ -220,6 +233,7 @@ __all__ = [
     "DaemonSetUpdateStrategy",
     "DefaultHook",
     "Delete",
+    "DeleteCollection",
     "DeleteOptions",
     "Deployment",
     "DeploymentCondition",
@@ -238,6 +252,7 @@ __all__ = [
     "ExecAction",
     "FieldSelector",
     "FieldTerm",
+    "FieldType",
     "FrozenDict",
     "Get",
     "HTTPGetAction",
@@ -257,8 +272,11 @@ __all__ = [
     "Lease",
     "LeaseSpec",
     "List",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
     "LocalObjectReference",
     "MAX_REPLICAS_ANNOTATION",
+    "ManagedFieldsEntry",
     "NAME_ALPHABET",
     "Namespace",
     "NamespaceCondition",
@@ -296,6 +314,7 @@ __all__ = [
     "PodTemplateSpec",
     "Preconditions",
     "PreferredSchedulingTerm",
+    "PrinterColumn",
     "PriorityClass",
     "Probe",
     "PropagationPolicy",
@@ -321,6 +340,7 @@ __all__ = [
     "ServiceSpec",
     "ServiceStatus",
     "SessionAffinityConfig",
+    "Shape",
     "StatefulSet",
     "StatefulSetCondition",
     "StatefulSetSpec",
@@ -346,11 +366,13 @@ __all__ = [
     "compile_selector",
     "controller_of",
     "converter",
+    "declare_field",
     "default",
     "default_pod_spec",
     "dump_manifests",
     "equal_ignore_hash",
     "evolve",
+    "field_type",
     "fnv32a",
     "from_dict",
     "get_condition",
@@ -371,6 +393,8 @@ __all__ = [
     "parse_field_selector",
     "parse_selector",
     "pod_requests",
+    "record_apply",
+    "record_update",
     "register_kind",
     "remove_condition",
     "revision",
@@ -378,6 +402,7 @@ __all__ = [
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
+    "shape_of",
     "split_service_name",
     "structure",
     "template_hash",
@@ -386,5 +411,6 @@ __all__ = [
     "validate",
     "validation_causes",
     "wire",
+    "wire_names",
     "without_hash",
 ]

@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "FrozenDict",
+    "FrozenTree",
     "evolve",
     "mapping",
     "omitempty",
@@ -61,6 +62,13 @@ class FrozenDict(dict[K, V]):
 
 
 EMPTY: FrozenDict[Any, Any] = FrozenDict()
+
+
+class FrozenTree(FrozenDict[K, V]):
+    """A ``FrozenDict`` whose nested maps are frozen too (free-form JSON such as
+    managedFields' ``fieldsV1``), so that freezing it again can return it as it is."""
+
+    __slots__ = ()
 
 
 def freeze_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -202,7 +210,6 @@ def parse_time(value: object) -> dt.datetime:
 
 def format_time(value: dt.datetime) -> str:
     """RFC 3339 in UTC; microseconds only when there are some (Time vs MicroTime)."""
-    value = value.astimezone(dt.UTC)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat writes the same digits (microseconds only when there are some) many times
+    # faster than strftime, which a list of 10,000 objects notices.
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"

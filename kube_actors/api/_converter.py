@@ -194,7 +194,13 @@ converter.register_unstructure_hook_factory(
 def _map_unstructurer(value_type: Any) -> Callable[[Mapping[Any, Any]], dict[Any, Any]]:
     if value_type is Quantity:
         return lambda m: {k: str(v) for k, v in m.items()}
+    if value_type is Any:
+        return _thawed  # free-form JSON (managedFields' fieldsV1): plain dicts all the way
     return dict
+
+
+def _thawed(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in value.items()}
 
 
 # ------------------------------------------------------------------ attrs classes (objects)

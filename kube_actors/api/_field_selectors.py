@@ -1,7 +1,8 @@
 """Field selectors: ``metadata.name=web,status.phase!=Failed``, parsed once, matched fast.
 
 Supported fields are Kubernetes' common ones: ``metadata.name``, ``metadata.namespace``,
-``spec.nodeName`` and ``status.phase`` (for the kinds that have them); ``=``, ``==`` and
+``spec.nodeName`` and ``status.phase`` (for the kinds that have them), and an Event's
+``involvedObject.*``, ``reason``, ``reportingComponent`` and ``type``; ``=``, ``==`` and
 ``!=``; commas join terms, and a backslash escapes ``,``, ``=``, ``!`` or itself in a value.
 """
 
@@ -22,7 +23,23 @@ _GETTERS: Final[dict[str, Callable[[Any], str]]] = {
     "metadata.namespace": lambda o: o.metadata.namespace,
     "spec.nodeName": lambda o: getattr(getattr(o, "spec", None), "node_name", ""),
     "status.phase": lambda o: getattr(getattr(o, "status", None), "phase", ""),
+    # An Event's own fields (Kubernetes' event field selectors, which kubectl describe uses).
+    "involvedObject.kind": lambda o: _involved(o, "kind"),
+    "involvedObject.namespace": lambda o: _involved(o, "namespace"),
+    "involvedObject.name": lambda o: _involved(o, "name"),
+    "involvedObject.uid": lambda o: _involved(o, "uid"),
+    "involvedObject.apiVersion": lambda o: _involved(o, "api_version"),
+    "involvedObject.resourceVersion": lambda o: _involved(o, "resource_version"),
+    "involvedObject.fieldPath": lambda o: _involved(o, "field_path"),
+    "reason": lambda o: str(getattr(o, "reason", "") or ""),
+    "reportingComponent": lambda o: str(getattr(o, "reporting_component", "") or ""),
+    "type": lambda o: str(getattr(o, "type", "") or ""),
 }
+
+
+def _involved(obj: Any, field: str) -> str:
+    reference = getattr(obj, "involved_object", None)
+    return str(getattr(reference, field, "") or "")
 
 
 @attrs.frozen

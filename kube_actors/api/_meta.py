@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
-from ._base import EMPTY, freeze_map, freeze_seq, omitempty
+from ._base import EMPTY, FrozenTree, freeze_map, freeze_seq, omitempty
 
 __all__ = [
     "KubeObject",
     "LabelSelector",
     "LabelSelectorRequirement",
+    "ManagedFieldsEntry",
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
@@ -33,6 +34,33 @@ class OwnerReference:
     block_owner_deletion: bool | None = None
 
 
+def freeze_tree(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A JSON object frozen all the way down (maps at every depth are ``FrozenDict``)."""
+    if type(value) is FrozenTree:
+        return value
+    if not value:
+        return EMPTY
+    return FrozenTree(
+        {k: freeze_tree(v) if isinstance(v, Mapping) else v for k, v in value.items()}
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ManagedFieldsEntry:
+    """Which fields one manager set, and how (``Apply``: server-side apply; ``Update``: any
+    other write). ``fields_v1`` is a set of field paths in Kubernetes' FieldsV1 form:
+    ``{"f:spec": {"f:replicas": {}}}``, list items as ``k:{"name":"web"}`` (by merge key) or
+    ``v:"a"`` (by value), ``".": {}`` marking an item or map that is owned itself."""
+
+    manager: str = ""
+    operation: str = ""
+    api_version: str = ""
+    time: dt.datetime | None = None
+    fields_type: str = ""
+    fields_v1: Mapping[str, Any] = attrs.field(default=EMPTY, converter=freeze_tree)
+    subresource: str = ""
+
+
 @attrs.frozen(kw_only=True)
 class ObjectMeta:
     name: str = ""
@@ -48,6 +76,7 @@ class ObjectMeta:
     annotations: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
     owner_references: tuple[OwnerReference, ...] = attrs.field(default=(), converter=freeze_seq)
     finalizers: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    managed_fields: tuple[ManagedFieldsEntry, ...] = attrs.field(default=(), converter=freeze_seq)
 
 
 @attrs.frozen(kw_only=True)

@@ -4,10 +4,12 @@
   replaces (lists included).
 - JSON patch (RFC 6902): ``add``, ``remove``, ``replace``, ``move``, ``copy``, ``test`` at JSON
   pointers.
-- Strategic merge patch: a merge patch whose lists of named items (containers, env, ports,
-  volumes...) merge by ``name`` instead of being replaced, which covers what kubectl sends
-  for the kinds here; Kubernetes' per-field patch directives (``$patch``, ``$retainKeys``)
-  are not modelled.
+- Strategic merge patch (``_strategic.py``): a merge patch that knows each field's patch
+  strategy and merge key, with Kubernetes' ``$patch``, ``$retainKeys``,
+  ``$setElementOrder`` and ``$deleteFromPrimitiveList`` directives.
+
+Server-side apply is not a patch of the document alone (it needs the managers' fields):
+see ``_managed_fields.record_apply``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kube_actors.errors import BadRequest, Invalid
+
+from ._registry import lookup_kind
+from ._shape import LEAF, shape_of
+from ._strategic import strategic_merge
 
 __all__ = ["apply_patch"]
 
@@ -36,45 +42,29 @@ def apply_patch(
         return patched
     if not isinstance(patch, Mapping):
         raise BadRequest(f"a {patch_type} merge patch is a JSON object")
-    merged = _merge(document, patch, strategic=patch_type == "strategic")
+    if patch_type == "strategic":
+        info = lookup_kind(str(document.get("apiVersion", "")), str(document.get("kind", "")))
+        shape = shape_of(info.cls) if info is not None else LEAF
+        merged = strategic_merge(document, copy.deepcopy(dict(patch)), shape)
+    elif patch_type == "merge":
+        merged = _merge(document, patch)
+    else:
+        raise BadRequest(f"unsupported patch type {patch_type!r}")
     if not isinstance(merged, dict):
         raise BadRequest("the patch must leave an object")
     return merged
 
 
-def _merge(target: Any, patch: Any, *, strategic: bool) -> Any:
+def _merge(target: Any, patch: Any) -> Any:
     if not isinstance(patch, Mapping):
         return copy.deepcopy(patch)
     result = dict(target) if isinstance(target, Mapping) else {}
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
-        elif strategic and _named_items(value) and _named_items(result.get(key)):
-            result[key] = _merge_by_name(result[key], value)
         else:
-            result[key] = _merge(result.get(key), value, strategic=strategic)
+            result[key] = _merge(result.get(key), value)
     return result
-
-
-def _named_items(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(item, Mapping) and "name" in item for item in value)
-    )
-
-
-def _merge_by_name(current: list[Any], patch: list[Any]) -> list[Any]:
-    merged = [dict(item) for item in current]
-    index = {item["name"]: i for i, item in enumerate(merged)}
-    for item in patch:
-        at = index.get(item["name"])
-        if at is None:
-            index[item["name"]] = len(merged)
-            merged.append(copy.deepcopy(dict(item)))
-        else:
-            merged[at] = _merge(merged[at], item, strategic=True)
-    return merged
 
 
 # ----------------------------------------------------------------------- JSON patch

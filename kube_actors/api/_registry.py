@@ -17,6 +17,7 @@ from kube_actors.errors import FieldCause
 __all__ = [
     "DefaultHook",
     "KindInfo",
+    "PrinterColumn",
     "ValidateHook",
     "guess_plural",
     "kind_info",
@@ -44,6 +45,23 @@ def guess_plural(kind: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
+class PrinterColumn:
+    """A column ``kubectl get`` shows for a kind, as a CRD's ``additionalPrinterColumns``.
+
+    ``json_path`` is a simple JSONPath into the object's manifest (``.spec.replicas``,
+    ``.status.conditions[0].status``); ``type`` is string, integer, number, boolean or date
+    (a timestamp shown as an age); ``priority`` 1 shows the column only with ``-o wide``.
+    """
+
+    name: str
+    json_path: str
+    type: str = "string"
+    format: str = ""
+    description: str = ""
+    priority: int = 0
+
+
+@attrs.frozen(kw_only=True)
 class KindInfo:
     """How the API knows a kind: its class, group/version/kind, resource name and scope."""
 
@@ -55,6 +73,7 @@ class KindInfo:
     namespaced: bool
     default: DefaultHook | None = None
     validate: ValidateHook | None = None
+    printer_columns: tuple[PrinterColumn, ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -73,12 +92,15 @@ def register_kind(
     namespaced: bool = True,
     default: DefaultHook | None = None,
     validate: ValidateHook | None = None,
+    printer_columns: Iterable[PrinterColumn] = (),
 ) -> KindInfo:
     """Register ``cls`` (a frozen attrs class with ClassVars ``api_version`` and ``kind``).
 
     ``default`` and ``validate`` are the kind's own hooks; metadata is defaulted and
-    validated for every kind regardless. Registering the same class again replaces its entry;
-    registering another class under a taken apiVersion/kind is a ValueError.
+    validated for every kind regardless. ``printer_columns`` are the columns ``kubectl get``
+    shows after NAME (NAME and AGE when there are none). Registering the same class again
+    replaces its entry; registering another class under a taken apiVersion/kind is a
+    ValueError.
     """
     if not attrs.has(cls) or "metadata" not in attrs.fields_dict(cls):
         raise TypeError(f"{cls.__name__} must be an attrs class with a metadata field")
@@ -96,6 +118,7 @@ def register_kind(
         namespaced=namespaced,
         default=default,
         validate=validate,
+        printer_columns=tuple(printer_columns),
     )
     taken = _by_api_version_kind.get((api_version, kind))
     if taken is not None and not _redefinition(taken.cls, cls):

@@ -26,6 +26,7 @@ import attrs
 __all__ = [
     "Create",
     "Delete",
+    "DeleteCollection",
     "DeleteOptions",
     "Get",
     "List",
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 PropagationPolicy = Literal["Orphan", "Background", "Foreground"]
-PatchType = Literal["merge", "json", "strategic"]
+PatchType = Literal["merge", "json", "strategic", "apply"]
 WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
 
 
@@ -69,9 +70,16 @@ class Create:
     """Create ``obj`` (``metadata.generateName`` is honoured). Answers the stored object.
 
     Creating a ``Binding`` binds its Pod (the ``pods/binding`` subresource).
+
+    Every write takes ``dry_run`` (Kubernetes' ``dryRun=All``: the whole write path runs,
+    defaulting, admission, validation and conflict checks, but nothing is stored; the answer
+    is what would have been) and, except deletes, ``field_manager`` (the name the change is
+    recorded under in ``metadata.managedFields``).
     """
 
     obj: Any
+    dry_run: bool = False
+    field_manager: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -125,6 +133,8 @@ class Update:
     """
 
     obj: Any
+    dry_run: bool = False
+    field_manager: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -132,11 +142,17 @@ class UpdateStatus:
     """Replace the object's status (spec and most metadata ignored): the status subresource."""
 
     obj: Any
+    dry_run: bool = False
+    field_manager: str = ""
 
 
 @attrs.frozen(kw_only=True)
 class Patch:
-    """Patch an object: JSON merge patch (a mapping) or JSON patch (a list of operations)."""
+    """Patch an object: JSON merge patch (a mapping), JSON patch (a list of operations),
+    strategic merge patch (a mapping, with Kubernetes' ``$patch`` directives) or server-side
+    apply (``"apply"``: a mapping, the manager's whole intent; ``field_manager`` is required,
+    ``force`` takes over fields other managers own instead of answering Conflict, and an
+    absent object is created)."""
 
     kind: type[Any]
     name: str
@@ -144,6 +160,9 @@ class Patch:
     namespace: str = ""
     patch_type: PatchType = "merge"
     subresource: Literal["", "status"] = ""
+    dry_run: bool = False
+    field_manager: str = ""
+    force: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -155,6 +174,21 @@ class Delete:
     name: str
     namespace: str = ""
     options: DeleteOptions = DeleteOptions()
+    dry_run: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class DeleteCollection:
+    """Delete every object of a kind that matches the selectors (in ``namespace``, or all
+    namespaces if empty), each as ``Delete`` would; answers an ``ObjectList`` of the objects
+    as they then stand (deleted, or marked for deletion)."""
+
+    kind: type[Any]
+    namespace: str = ""
+    label_selector: str | Mapping[str, str] | None = None
+    field_selector: str | None = None
+    options: DeleteOptions = DeleteOptions()
+    dry_run: bool = False
 
 
 @attrs.frozen(kw_only=True)

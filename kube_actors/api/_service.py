@@ -17,6 +17,8 @@ __all__ = [
     "EndpointPort",
     "EndpointSubset",
     "Endpoints",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
     "Service",
     "ServicePort",
     "ServiceSpec",
@@ -61,8 +63,22 @@ class ServiceSpec:
 
 
 @attrs.frozen(kw_only=True)
+class LoadBalancerIngress:
+    """Where a load balancer answers for a Service (set by whatever provides it)."""
+
+    ip: str = ""
+    hostname: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LoadBalancerStatus:
+    ingress: tuple[LoadBalancerIngress, ...] = attrs.field(default=(), converter=freeze_seq)
+
+
+@attrs.frozen(kw_only=True)
 class ServiceStatus:
-    pass
+    # kubectl's generators send ``status: {loadBalancer: {}}`` with every Service they make.
+    load_balancer: LoadBalancerStatus = attrs.field(default=LoadBalancerStatus())
 
 
 @attrs.frozen(kw_only=True)

@@ -25,7 +25,7 @@ import itertools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -36,6 +36,7 @@ from kube_actors.api import (
     Binding,
     Create,
     Delete,
+    DeleteCollection,
     DeleteOptions,
     Get,
     KindInfo,
@@ -99,6 +100,7 @@ from ._admission import (
     Operation,
 )
 from ._cache import CacheEvent, KindCache, with_resource_version
+from ._fields import applied, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -109,6 +111,20 @@ __all__ = ["ApiServer"]
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
 _GENERATE_NAME_ATTEMPTS = 8
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
+
+
+@attrs.frozen
+class _Write:
+    """How a write was asked for: by which field manager, dry-run or not, and (for a
+    server-side apply) the managedFields already worked out."""
+
+    manager: str = ""
+    dry_run: bool = False
+    subresource: str = ""
+    managed: bool = False
+
+
+_SYSTEM = _Write(manager="kube-apiserver")
 
 
 @attrs.frozen
@@ -206,10 +222,10 @@ class ApiServer(Actor):
     async def _ensure_system_objects(self) -> None:
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
-                await self._create(Namespace(metadata=_ObjectMeta(name=name)))
+                await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
         for priority_class in SYSTEM_PRIORITY_CLASSES:
             if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
-                await self._create(priority_class)
+                await self._create(priority_class, _SYSTEM)
 
     # ------------------------------------------------------------------------ dispatch
 
@@ -218,7 +234,8 @@ class ApiServer(Actor):
             case Create(obj=obj):
                 if isinstance(obj, Binding):
                     return await self._bind(obj)
-                return await self._create(obj)
+                write = _Write(manager=message.field_manager, dry_run=message.dry_run)
+                return await self._create(obj, write)
             case Get(kind=kind, name=name, namespace=namespace):
                 info = self._info(kind)
                 await self._caught_up()
@@ -231,13 +248,21 @@ class ApiServer(Actor):
             case Watch():
                 return await self._watch(message)
             case Update(obj=obj):
-                return await self._update(obj)
+                write = _Write(manager=message.field_manager, dry_run=message.dry_run)
+                return await self._update(obj, write)
             case UpdateStatus(obj=obj):
-                return await self._update_status(obj)
+                write = _Write(
+                    manager=message.field_manager, dry_run=message.dry_run, subresource="status"
+                )
+                return await self._update_status(obj, write)
             case Patch():
                 return await self._patch(message)
             case Delete(kind=kind, name=name, namespace=namespace, options=options):
-                return await self._delete(self._info(kind), namespace, name, options)
+                return await self._delete(
+                    self._info(kind), namespace, name, options, dry_run=message.dry_run
+                )
+            case DeleteCollection():
+                return await self._delete_collection(message)
             case _Compact(revision=revision):
                 await self._compact(revision)
                 return None
@@ -249,7 +274,7 @@ class ApiServer(Actor):
 
     # ------------------------------------------------------------------------- create
 
-    async def _create(self, obj: Any) -> Any:
+    async def _create(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
         obj = self._scoped(info, obj)
         meta = obj.metadata
@@ -263,9 +288,16 @@ class ApiServer(Actor):
                 )
             obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
         await self._caught_up()
-        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=self._now())
+        now = self._now()
+        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
+        if not write.managed:
+            obj = with_managed_fields(
+                info, None, obj, manager=write.manager, subresource="", now=now
+            )
+        if write.dry_run:
+            return self._dry_create(info, obj)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -293,6 +325,15 @@ class ApiServer(Actor):
                 self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
         return self._written_object(stored, response.revision)
+
+    def _dry_create(self, info: KindInfo, obj: Any) -> Any:
+        """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
+        if self._lookup_get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
+            raise _already_exists(info, obj.metadata.name)
+        with self._services.reserving() as reservation:
+            obj = reservation.create(obj)
+            reservation.cancel()
+        return obj
 
     def _generated_name(self, prefix: str) -> str:
         return prefix + "".join(self.random.choice(NAME_ALPHABET) for _ in range(5))
@@ -333,7 +374,7 @@ class ApiServer(Actor):
 
     # ------------------------------------------------------------------------- update
 
-    async def _update(self, obj: Any) -> Any:
+    async def _update(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
@@ -342,19 +383,47 @@ class ApiServer(Actor):
         new = self._admit("UPDATE", info, new, current)
         with self._services.reserving() as reservation:
             new = reservation.update(new, current)
-            return await self._validated_store(info, new, current)
+            new = self._managed(info, current, new, write)
+            stored = await self._validated_store(info, new, current, write)
+            if write.dry_run:
+                reservation.cancel()
+            return stored
 
-    async def _update_status(self, obj: Any) -> Any:
+    async def _update_status(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
         new = prepare_for_status_update(obj, current)
-        return await self._validated_store(info, new, current)
+        if write.managed:
+            managed = obj.metadata.managed_fields
+            new = evolve(new, metadata=evolve(new.metadata, managed_fields=managed))
+        new = self._managed(info, current, new, write)
+        return await self._validated_store(info, new, current, write)
+
+    def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
+        if write.managed or new == current:
+            return new
+        return with_managed_fields(
+            info,
+            current,
+            new,
+            manager=write.manager,
+            subresource=write.subresource,
+            now=self._now(),
+        )
 
     async def _patch(self, message: Patch) -> Any:
         info = self._info(message.kind)
+        _check_patch_options(message)
         namespace = message.namespace or ("default" if info.namespaced else "")
+        write = _Write(
+            manager=message.field_manager,
+            dry_run=message.dry_run,
+            subresource=message.subresource,
+        )
+        if message.patch_type == "apply":
+            return await self._server_side_apply(info, namespace, message, write)
         current = await self._current(info, namespace, message.name)
         document = apply_patch(to_dict(current), message.patch, message.patch_type)
         document.setdefault("apiVersion", info.api_version)
@@ -363,17 +432,48 @@ class ApiServer(Actor):
         if type(patched) is not info.cls:
             raise BadRequest("a patch cannot change an object's apiVersion or kind")
         if message.subresource == "status":
-            return await self._update_status(patched)
-        return await self._update(patched)
+            return await self._update_status(patched, write)
+        return await self._update(patched, write)
+
+    async def _server_side_apply(
+        self, info: KindInfo, namespace: str, message: Patch, write: _Write
+    ) -> Any:
+        """Server-side apply: merge the manager's configuration, then write as an update
+        (or a create, if the object is absent) with the managedFields the apply made."""
+        await self._caught_up()
+        current = self._cache(info).objects.get(object_key(info, namespace, message.name))
+        if current is None and message.subresource == "status":
+            raise _not_found(info, message.name)
+        assert isinstance(message.patch, Mapping)
+        obj = applied(
+            info,
+            current,
+            message.patch,
+            name=message.name,
+            namespace=namespace,
+            manager=message.field_manager,
+            force=message.force,
+            subresource=message.subresource,
+            now=self._now(),
+        )
+        write = attrs.evolve(write, managed=True)
+        if current is None:
+            return await self._create(obj, write)
+        if message.subresource == "status":
+            return await self._update_status(obj, write)
+        return await self._update(obj, write)
 
     def _check_version(self, info: KindInfo, obj: Any, current: Any) -> None:
         wanted = obj.metadata.resource_version
         if wanted and wanted != current.metadata.resource_version:
             raise _conflict(info, obj.metadata.name)
 
-    async def _validated_store(self, info: KindInfo, new: Any, current: Any) -> Any:
+    async def _validated_store(self, info: KindInfo, new: Any, current: Any, write: _Write) -> Any:
         _check_no_new_finalizers(info, new, current)
         validate(new, current)
+        if write.dry_run:
+            # What the update would store; the object keeps its resourceVersion.
+            return current if new == current else new
         return await self._store(info, new, current)
 
     async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
@@ -409,7 +509,13 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------- delete
 
     async def _delete(
-        self, info: KindInfo, namespace: str, name: str, options: DeleteOptions
+        self,
+        info: KindInfo,
+        namespace: str,
+        name: str,
+        options: DeleteOptions,
+        *,
+        dry_run: bool = False,
     ) -> Any:
         namespace = namespace or ("default" if info.namespaced else "")
         current = await self._current(info, namespace, name)
@@ -431,8 +537,29 @@ class ApiServer(Actor):
         if grace > 0 or finalizers or _namespace_finalizers(current):
             marked = self._mark_deleted(current, grace, finalizers)
             if grace > 0 or not _ready_to_go(marked):
-                return await self._store(info, marked, current)
-        return await self._remove(info, current, current)
+                return marked if dry_run else await self._store(info, marked, current)
+        return current if dry_run else await self._remove(info, current, current)
+
+    async def _delete_collection(self, message: DeleteCollection) -> ObjectList:
+        """Each matching object deleted as ``Delete`` would (Kubernetes' deletecollection);
+        one that went meanwhile is skipped."""
+        info = self._info(message.kind)
+        matches = self._matcher(info, message.namespace, message)
+        await self._caught_up()
+        prefix = namespace_prefix(info, message.namespace)
+        targets = [obj for obj in self._cache(info).in_prefix(prefix) if matches(obj)]
+        deleted = []
+        for obj in targets:
+            meta = obj.metadata
+            try:
+                deleted.append(
+                    await self._delete(
+                        info, meta.namespace, meta.name, message.options, dry_run=message.dry_run
+                    )
+                )
+            except NotFound:
+                continue
+        return ObjectList(items=tuple(deleted), resource_version=str(self._applied))
 
     def _grace_period(self, obj: Any, options: DeleteOptions) -> int:
         if not isinstance(obj, Pod):
@@ -582,7 +709,9 @@ class ApiServer(Actor):
         for cache in self._caches.values():
             cache.publish_bookmark(self._applied)
 
-    def _matcher(self, info: KindInfo, namespace: str, request: List | Watch) -> Matcher:
+    def _matcher(
+        self, info: KindInfo, namespace: str, request: List | Watch | DeleteCollection
+    ) -> Matcher:
         labels = (
             compile_selector(request.label_selector)
             if request.label_selector not in (None, "")
@@ -812,6 +941,27 @@ def _ready_to_go(obj: Any) -> bool:
         and not _namespace_finalizers(obj)
         and not (isinstance(obj, Pod) and (meta.deletion_grace_period_seconds or 0) > 0)
     )
+
+
+def _check_patch_options(message: Patch) -> None:
+    """PatchOptions as Kubernetes validates them: apply needs a field manager; only apply
+    takes ``force``."""
+    causes = []
+    if message.patch_type == "apply":
+        if not message.field_manager:
+            causes.append(_required("fieldManager", "is required for apply patch"))
+        if not isinstance(message.patch, Mapping):
+            raise BadRequest("an apply patch is a JSON or YAML object")
+    elif message.force:
+        causes.append(
+            FieldCause(
+                field="force",
+                message="Forbidden: may not be specified for non-apply patch",
+                type="FieldValueForbidden",
+            )
+        )
+    if causes:
+        raise Invalid.for_object("PatchOptions", "", causes, group="meta.k8s.io")
 
 
 def _check_preconditions(info: KindInfo, obj: Any, options: DeleteOptions) -> None:

@@ -162,6 +162,13 @@ class Reservation:
         self._taken.clear()
         self._freed.clear()
 
+    def cancel(self) -> None:
+        """Undo this reservation now (a dry run): what it took goes back, nothing is freed."""
+        for pool, value, owner in self._taken:
+            pool.give_back(value, owner)
+        self._taken.clear()
+        self._freed.clear()
+
     # ------------------------------------------------------------------------ writes
 
     def create(self, obj: Any) -> Any:

@@ -10,6 +10,7 @@ from rich.console import Console
 from ..bench import scheduler as scheduler_bench
 from ._demo import demo
 from ._logging import configure_logging
+from ._up import add_kubeconfig_arguments, add_up_arguments, kubeconfig_command, up
 from ._walkthrough import walkthrough
 
 
@@ -20,6 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every event in full")
     commands = parser.add_subparsers(dest="command", required=True)
+    add_up_arguments(
+        commands.add_parser(
+            "up", help="a cluster in the foreground, serving Kubernetes' API for kubectl"
+        )
+    )
+    add_kubeconfig_arguments(
+        commands.add_parser("kubeconfig", help="print the kubeconfig of `up`, or merge it")
+    )
     walk = commands.add_parser(
         "demo", help="the minikube walkthrough of the concept doc, in this process"
     )
@@ -41,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
+    if args.command == "up":
+        return up(args, Console())
+    if args.command == "kubeconfig":
+        return kubeconfig_command(args, Console())
     if args.command == "demo":
         # kubectl's tables want room: wider than a pipe's default 80 columns.
         walkthrough(

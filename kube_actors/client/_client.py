@@ -20,6 +20,7 @@ from kube_actors.actors import ActorRef
 from kube_actors.api import (
     Create,
     Delete,
+    DeleteCollection,
     DeleteOptions,
     Get,
     List,
@@ -63,9 +64,9 @@ class Reader(Protocol):
 class Writer(Protocol):
     """Creates, changes and deletes objects."""
 
-    async def create(self, obj: T) -> T: ...
+    async def create(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T: ...
 
-    async def update(self, obj: T) -> T: ...
+    async def update(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T: ...
 
     async def patch(
         self,
@@ -75,6 +76,9 @@ class Writer(Protocol):
         *,
         namespace: str = "",
         patch_type: PatchType = "merge",
+        dry_run: bool = False,
+        field_manager: str = "",
+        force: bool = False,
     ) -> T: ...
 
     @overload
@@ -88,6 +92,7 @@ class Writer(Protocol):
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         ignore_not_found: Literal[False] = False,
+        dry_run: bool = False,
     ) -> T: ...
 
     @overload
@@ -101,13 +106,16 @@ class Writer(Protocol):
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         ignore_not_found: bool,
+        dry_run: bool = False,
     ) -> T | None: ...
 
 
 class StatusWriter(Protocol):
     """Writes the status subresource."""
 
-    async def update_status(self, obj: T) -> T: ...
+    async def update_status(
+        self, obj: T, *, dry_run: bool = False, field_manager: str = ""
+    ) -> T: ...
 
     async def patch_status(
         self,
@@ -117,6 +125,9 @@ class StatusWriter(Protocol):
         *,
         namespace: str = "",
         patch_type: PatchType = "merge",
+        dry_run: bool = False,
+        field_manager: str = "",
+        force: bool = False,
     ) -> T: ...
 
 
@@ -124,13 +135,18 @@ class Client:
     """The apiserver's verbs, typed by kind: ``await client.get(Pod, "web-0", namespace="a")``.
 
     ``timeout`` bounds each request on the running clock (None: wait as long as it takes).
+    ``field_manager`` names the writer in managedFields when a write names none (what
+    Kubernetes derives from a client's user agent: ``kubelet``, ``kube-controller-manager``).
     """
 
-    __slots__ = ("apiserver", "timeout")
+    __slots__ = ("apiserver", "field_manager", "timeout")
 
-    def __init__(self, apiserver: ActorRef, *, timeout: float | None = None) -> None:
+    def __init__(
+        self, apiserver: ActorRef, *, timeout: float | None = None, field_manager: str = ""
+    ) -> None:
         self.apiserver = apiserver
         self.timeout = timeout
+        self.field_manager = field_manager
 
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r})"
@@ -232,14 +248,22 @@ class Client:
 
     # ------------------------------------------------------------------------ writing
 
-    async def create(self, obj: T) -> T:
-        """The object as stored (name generated, uid, resourceVersion, defaults)."""
-        stored: T = await self._ask(Create(obj=obj))
+    async def create(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
+        """The object as stored (name generated, uid, resourceVersion, defaults).
+
+        ``dry_run``: run the whole write path but store nothing (``dryRun=All``);
+        ``field_manager``: the manager the change is recorded under in managedFields.
+        """
+        stored: T = await self._ask(
+            Create(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+        )
         return stored
 
-    async def update(self, obj: T) -> T:
+    async def update(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace spec and metadata; ``Conflict`` if its resourceVersion is stale."""
-        stored: T = await self._ask(Update(obj=obj))
+        stored: T = await self._ask(
+            Update(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+        )
         return stored
 
     async def patch(
@@ -250,10 +274,24 @@ class Client:
         *,
         namespace: str = "",
         patch_type: PatchType = "merge",
+        dry_run: bool = False,
+        field_manager: str = "",
+        force: bool = False,
     ) -> T:
-        """A JSON merge patch (a mapping, camelCase as on the wire) or a JSON patch."""
+        """A JSON merge patch (a mapping, camelCase as on the wire), a JSON patch, a
+        strategic merge patch, or server-side apply (``patch_type="apply"``, the manager's
+        whole configuration; ``field_manager`` required, ``force`` overrides conflicts)."""
         stored: T = await self._ask(
-            Patch(kind=kind, name=name, namespace=namespace, patch=patch, patch_type=patch_type)
+            Patch(
+                kind=kind,
+                name=name,
+                namespace=namespace,
+                patch=patch,
+                patch_type=patch_type,
+                dry_run=dry_run,
+                field_manager=field_manager or self.field_manager,
+                force=force,
+            )
         )
         return stored
 
@@ -268,6 +306,7 @@ class Client:
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         ignore_not_found: Literal[False] = False,
+        dry_run: bool = False,
     ) -> T: ...
 
     @overload
@@ -281,6 +320,7 @@ class Client:
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         ignore_not_found: bool,
+        dry_run: bool = False,
     ) -> T | None: ...
 
     async def delete(
@@ -293,6 +333,7 @@ class Client:
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         ignore_not_found: bool = False,
+        dry_run: bool = False,
     ) -> T | None:
         """Delete, or mark for deletion (finalizers, a grace period); the object as it then
         stands. With ``ignore_not_found``, an object already gone answers None."""
@@ -301,7 +342,9 @@ class Client:
             propagation_policy=propagation_policy,
             preconditions=preconditions,
         )
-        request = Delete(kind=kind, name=name, namespace=namespace, options=options)
+        request = Delete(
+            kind=kind, name=name, namespace=namespace, options=options, dry_run=dry_run
+        )
         try:
             obj: T = await self._ask(request)
         except NotFound:
@@ -310,11 +353,46 @@ class Client:
             raise
         return obj
 
+    async def delete_collection(
+        self,
+        kind: type[T],
+        *,
+        namespace: str = "",
+        label_selector: LabelSelectorArg = None,
+        field_selector: str | None = None,
+        propagation_policy: PropagationPolicy | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        dry_run: bool = False,
+    ) -> builtins.list[T]:
+        """Delete every matching object (all namespaces if ``namespace`` is empty), each as
+        ``delete`` would; the objects as they then stand."""
+        options = DeleteOptions(
+            grace_period_seconds=grace_period_seconds,
+            propagation_policy=propagation_policy,
+            preconditions=preconditions,
+        )
+        page: ObjectList = await self._ask(
+            DeleteCollection(
+                kind=kind,
+                namespace=namespace,
+                label_selector=label_selector,
+                field_selector=field_selector,
+                options=options,
+                dry_run=dry_run,
+            )
+        )
+        return builtins.list(page.items)
+
     # ------------------------------------------------------------------ status writer
 
-    async def update_status(self, obj: T) -> T:
+    async def update_status(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace the status subresource; spec changes in ``obj`` are ignored."""
-        stored: T = await self._ask(UpdateStatus(obj=obj))
+        stored: T = await self._ask(
+            UpdateStatus(
+                obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager
+            )
+        )
         return stored
 
     async def patch_status(
@@ -325,6 +403,9 @@ class Client:
         *,
         namespace: str = "",
         patch_type: PatchType = "merge",
+        dry_run: bool = False,
+        field_manager: str = "",
+        force: bool = False,
     ) -> T:
         """Patch the status subresource."""
         stored: T = await self._ask(
@@ -335,6 +416,9 @@ class Client:
                 patch=patch,
                 patch_type=patch_type,
                 subresource="status",
+                dry_run=dry_run,
+                field_manager=field_manager or self.field_manager,
+                force=force,
             )
         )
         return stored

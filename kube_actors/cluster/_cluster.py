@@ -43,6 +43,7 @@ from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
+from ..server import ApiHttpServer
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
@@ -513,7 +514,14 @@ class Cluster:
 
     # ------------------------------------------------------------------------ verbs
 
-    async def apply(self, source: Source | Iterable[Source]) -> list[ApplyResult]:
+    async def apply(
+        self,
+        source: Source | Iterable[Source],
+        *,
+        server_side: bool = False,
+        force_conflicts: bool = False,
+        field_manager: str = "",
+    ) -> list[ApplyResult]:
         """``kubectl apply``: create each object, or bring the stored one in line with it.
 
         ``source``: a manifest path, YAML text, a manifest dict, an API object, or a list of
@@ -521,8 +529,18 @@ class Cluster:
         nothing. Returns one ``ApplyResult`` per object, in order: ``.object`` as stored,
         ``.action`` ("created", "configured" or "unchanged"), and ``str()`` as kubectl
         prints it (``deployment.apps/hello created``).
+
+        ``server_side=True`` is ``kubectl apply --server-side``: the apiserver merges each
+        object and records the fields of ``field_manager`` (``kubectl``); a field another
+        manager owns is a ``Conflict`` unless ``force_conflicts``.
         """
-        return await kubectl.apply(self.client, source)
+        return await kubectl.apply(
+            self.client,
+            source,
+            server_side=server_side,
+            force_conflicts=force_conflicts,
+            field_manager=field_manager,
+        )
 
     @overload
     async def wait_for(
@@ -694,6 +712,38 @@ class Cluster:
     async def settle(self, horizon: float = 0.0, *, timeout: float = 60.0) -> None:
         """Wait until no component has work left and no timer is due within ``horizon``."""
         await self.system.settle(horizon, timeout=timeout)
+
+    def serve(
+        self,
+        *,
+        address: str = "127.0.0.1",
+        port: int = 0,
+        data_dir: str | None = None,
+        tls: bool = True,
+    ) -> ApiHttpServer:
+        """Serve Kubernetes' REST API for kubectl and any client, for as long as the
+        context lasts::
+
+            async with cluster.serve() as served:
+                print(f"kubectl --kubeconfig {served.kubeconfig_path} get pods")
+
+        Loopback only unless ``address`` says otherwise; ``port`` 0 picks a free port; TLS
+        material, the admin token and the kubeconfig live in ``data_dir`` (a temporary
+        directory if None). On virtual time the clock then follows the wall clock.
+        """
+        return ApiHttpServer(
+            self.client_for("http-api"),
+            logs=self._read_log,
+            address=address,
+            port=port,
+            data_dir=data_dir,
+            tls=tls,
+        )
+
+    async def _read_log(
+        self, namespace: str, pod: str, container: str, *, previous: bool = False
+    ) -> str:
+        return await self.logs(pod, container, namespace=namespace, previous=previous)
 
     def sync(self) -> SyncCluster:
         """This cluster for synchronous code (scripts, notebooks), on a loop of its own::

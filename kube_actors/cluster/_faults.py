@@ -303,6 +303,17 @@ class Faults:
         return kept
 
 
+def field_manager_of(component: str) -> str:
+    """The manager a component's writes are recorded under, as Kubernetes names its
+    components' (the user agent's program name): every controller is
+    ``kube-controller-manager``, a node's kubelet ``kubelet``."""
+    if component == USER:
+        return "kube-actors"
+    if component.endswith("-controller"):
+        return "kube-controller-manager"
+    return component.split("/", 1)[0]
+
+
 class InterceptedClient(Client):
     """A component's ``Client``: every request and watch batch passes the cluster's faults."""
 
@@ -314,7 +325,7 @@ class InterceptedClient(Client):
         faults: Faults,
         timeout: float | None = None,
     ) -> None:
-        super().__init__(apiserver, timeout=timeout)
+        super().__init__(apiserver, timeout=timeout, field_manager=field_manager_of(component))
         self.component = component
         self.faults = faults
 

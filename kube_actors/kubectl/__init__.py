@@ -17,12 +17,16 @@ from ._apply import ApplyResult as ApplyResult
 from ._apply import Source as Source
 from ._apply import apply as apply
 from ._apply import objects_of as objects_of
+from ._columns import Column as Column
+from ._columns import human_duration as human_duration
 from ._expose import expose as expose
 from ._expose import resolve_all as resolve_all
+from ._kind_columns import columns_for as columns_for
+from ._pod_cells import pod_ready as pod_ready
+from ._pod_cells import pod_restarts as pod_restarts
+from ._pod_cells import pod_status_reason as pod_status_reason
 from ._printers import age as age
 from ._printers import describe_text as describe_text
-from ._printers import pod_ready as pod_ready
-from ._printers import pod_status_reason as pod_status_reason
 from ._printers import table as table
 from ._rollout import rollback as rollback
 from ._verbs import Condition as Condition
@@ -37,16 +41,20 @@ __all__ = [
     "LAST_APPLIED",
     "ApplyAction",
     "ApplyResult",
+    "Column",
     "Condition",
     "Source",
     "age",
     "apply",
+    "columns_for",
     "describe",
     "describe_text",
     "events_for",
     "expose",
+    "human_duration",
     "objects_of",
     "pod_ready",
+    "pod_restarts",
     "pod_status_reason",
     "resolve_all",
     "rollback",

@@ -16,6 +16,12 @@ before the first write, so a bad manifest changes nothing. Then, per object:
   changed), or when the apiserver wrote nothing for the patch (same resourceVersion);
   ``configured`` otherwise.
 
+With ``server_side=True`` (``kubectl apply --server-side``) each object is sent whole as a
+server-side apply by the field manager ``kubectl`` (or ``field_manager``): the apiserver
+merges it, records the manager's fields, creates what is absent, and answers Conflict for a
+field another manager owns unless ``force_conflicts``. Such a result prints as
+``deployment.apps/hello serverside-applied``.
+
 Each result prints as kubectl does: ``deployment.apps/hello created``.
 """
 
@@ -49,7 +55,11 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 #: What ``apply`` takes: a path, YAML text, a manifest dict, an API object, or several of these.
 Source = str | os.PathLike[str] | Mapping[str, Any] | object
 
-ApplyAction = Literal["created", "configured", "unchanged"]
+ApplyAction = Literal["created", "configured", "unchanged", "serverside-applied"]
+
+#: The field managers kubectl writes under (``--field-manager`` overrides them).
+CLIENT_SIDE_MANAGER = "kubectl-client-side-apply"
+SERVER_SIDE_MANAGER = "kubectl"
 
 # Set by the apiserver, never part of a configuration a user applies.
 _SERVER_FIELDS = (
@@ -98,10 +108,37 @@ def objects_of(source: Source | Iterable[Source]) -> list[Any]:
     )
 
 
-async def apply(client: Client, source: Source | Iterable[Source]) -> list[ApplyResult]:
+async def apply(
+    client: Client,
+    source: Source | Iterable[Source],
+    *,
+    server_side: bool = False,
+    force_conflicts: bool = False,
+    field_manager: str = "",
+) -> list[ApplyResult]:
     """Apply every object in ``source``, in order; see the module docstring."""
+    if force_conflicts and not server_side:
+        raise BadRequest("--force-conflicts only works with --server-side")
     objects = [_checked(obj) for obj in objects_of(source)]
-    return [await _apply_one(client, obj) for obj in objects]
+    if server_side:
+        manager = field_manager or SERVER_SIDE_MANAGER
+        return [await _apply_server_side(client, obj, manager, force_conflicts) for obj in objects]
+    manager = field_manager or CLIENT_SIDE_MANAGER
+    return [await _apply_one(client, obj, manager) for obj in objects]
+
+
+async def _apply_server_side(client: Client, obj: Any, manager: str, force: bool) -> ApplyResult:
+    meta = obj.metadata
+    stored = await client.patch(
+        type(obj),
+        meta.name,
+        _configuration(obj),
+        namespace=meta.namespace,
+        patch_type="apply",
+        field_manager=manager,
+        force=force,
+    )
+    return ApplyResult(object=stored, action="serverside-applied")
 
 
 def _checked(obj: Any) -> Any:
@@ -116,7 +153,7 @@ def _checked(obj: Any) -> Any:
     return obj
 
 
-async def _apply_one(client: Client, obj: Any) -> ApplyResult:
+async def _apply_one(client: Client, obj: Any, manager: str) -> ApplyResult:
     info = kind_info(obj)
     meta = obj.metadata
     configuration = _configuration(obj)
@@ -124,7 +161,8 @@ async def _apply_one(client: Client, obj: Any) -> ApplyResult:
         current = await client.get(type(obj), meta.name, namespace=meta.namespace)
     except NotFound:
         annotated = _annotated(obj, configuration)
-        return ApplyResult(object=await client.create(annotated), action="created")
+        created = await client.create(annotated, field_manager=manager)
+        return ApplyResult(object=created, action="created")
     patch = _three_way_patch(_last_applied(current), configuration)
     patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = _dumps(
         configuration
@@ -135,7 +173,12 @@ async def _apply_one(client: Client, obj: Any) -> ApplyResult:
     if _holds_already(current, patch, patch_type):
         return ApplyResult(object=current, action="unchanged")
     stored = await client.patch(
-        type(obj), meta.name, patch, namespace=meta.namespace, patch_type=patch_type
+        type(obj),
+        meta.name,
+        patch,
+        namespace=meta.namespace,
+        patch_type=patch_type,
+        field_manager=manager,
     )
     unchanged = stored.metadata.resource_version == current.metadata.resource_version
     return ApplyResult(object=stored, action="unchanged" if unchanged else "configured")

@@ -1,8 +1,8 @@
 """What ``kubectl get`` and ``kubectl describe`` print, computed from API objects.
 
-``table(kind, objects, now)`` gives kubectl's columns and rows for the kinds a person looks
-at most (Nodes, Pods, Deployments, ReplicaSets, Services, Events; anything else by name and
-age); ``describe_text(obj, events, now)`` gives ``kubectl describe``'s text, Events included.
+``table(kind, objects, now)`` gives kubectl's columns and rows (``_kind_columns``: the same
+columns the HTTP API's Tables carry); ``describe_text(obj, events, now)`` gives
+``kubectl describe``'s text, Events included.
 The command line renders the tables with rich; ``Cluster.describe`` returns the text.
 """
 
@@ -12,187 +12,41 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..api import (
-    Deployment,
-    Event,
-    Node,
-    Pod,
-    ReplicaSet,
-    Service,
-    controller_of,
-    dump_manifests,
-    get_condition,
-)
+from ..api import Event, Pod, controller_of, dump_manifests
+from ._columns import since
+from ._kind_columns import columns_for
 
-__all__ = ["age", "describe_text", "pod_ready", "pod_status_reason", "table"]
+__all__ = ["age", "describe_text", "table"]
 
 
 def age(then: dt.datetime | None, now: dt.datetime) -> str:
-    """kubectl's short age: ``45s``, ``3m12s``, ``2h5m``, ``3d``."""
-    if then is None:
-        return "<unknown>"
-    seconds = max(0, int((now - then).total_seconds()))
-    if seconds < 120:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 10:
-        return f"{minutes}m{seconds}s" if seconds else f"{minutes}m"
-    if minutes < 180:
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}h{minutes}m" if hours else f"{minutes}m"
-    hours = minutes // 60
-    return f"{hours}h" if hours < 48 else f"{hours // 24}d"
-
-
-def pod_ready(pod: Pod) -> str:
-    statuses = pod.status.container_statuses
-    return f"{sum(1 for s in statuses if s.ready)}/{len(pod.spec.containers)}"
-
-
-def pod_status_reason(pod: Pod) -> str:
-    """The STATUS column of ``kubectl get pods``: the phase, or what a container waits on."""
-    if pod.metadata.deletion_timestamp is not None:
-        return "Terminating"
-    if pod.status.reason:
-        return pod.status.reason
-    for status in pod.status.init_container_statuses:
-        terminated = status.state.terminated
-        if terminated is not None and terminated.exit_code == 0:
-            continue
-        if status.state.waiting is not None and status.state.waiting.reason not in (
-            "",
-            "PodInitializing",
-        ):
-            return f"Init:{status.state.waiting.reason}"
-        return "Init:0/" + str(len(pod.spec.init_containers))
-    for status in pod.status.container_statuses:
-        waiting = status.state.waiting
-        if waiting is not None and waiting.reason:
-            return waiting.reason
-        terminated = status.state.terminated
-        if terminated is not None and terminated.reason:
-            return terminated.reason
-    return pod.status.phase or "Pending"
-
-
-def _restarts(pod: Pod) -> str:
-    return str(sum(s.restart_count for s in pod.status.container_statuses))
-
-
-def _node_status(node: Node) -> str:
-    ready = get_condition(node.status.conditions, "Ready")
-    status = "Ready" if ready is not None and ready.status == "True" else "NotReady"
-    return status + (",SchedulingDisabled" if node.spec.unschedulable else "")
-
-
-def _roles(node: Node) -> str:
-    prefix = "node-role.kubernetes.io/"
-    roles = [k[len(prefix) :] for k in node.metadata.labels if k.startswith(prefix)]
-    return ",".join(sorted(roles)) or "<none>"
+    """kubectl's AGE: ``45s``, ``3m12s``, ``42m``, ``5h3m``, ``3d4h`` (``<unknown>`` if unset)."""
+    return since(then, now)
 
 
 def table(
     kind: type[Any], objects: Iterable[Any], now: dt.datetime, *, wide: bool = False
 ) -> tuple[list[str], list[list[str]]]:
-    """kubectl's columns for ``kind`` and one row per object."""
-    rows: list[list[str]] = []
-    if kind is Node:
-        headers = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
-        if wide:
-            headers += ["INTERNAL-IP"]
-        for node in objects:
-            row = [
-                node.metadata.name,
-                _node_status(node),
-                _roles(node),
-                age(node.metadata.creation_timestamp, now),
-                node.status.node_info.kubelet_version if node.status.node_info else "",
-            ]
-            if wide:
-                row += [
-                    next((a.address for a in node.status.addresses if a.type == "InternalIP"), "")
-                ]
-            rows.append(row)
-        return headers, rows
-    if kind is Pod:
-        headers = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-        if wide:
-            headers += ["IP", "NODE"]
-        for pod in objects:
-            row = [
-                pod.metadata.name,
-                pod_ready(pod),
-                pod_status_reason(pod),
-                _restarts(pod),
-                age(pod.metadata.creation_timestamp, now),
-            ]
-            if wide:
-                row += [pod.status.pod_ip or "<none>", pod.spec.node_name or "<none>"]
-            rows.append(row)
-        return headers, rows
-    if kind is Deployment:
-        headers = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
-        for d in objects:
-            rows.append(
-                [
-                    d.metadata.name,
-                    f"{d.status.ready_replicas}/{d.spec.replicas or 0}",
-                    str(d.status.updated_replicas),
-                    str(d.status.available_replicas),
-                    age(d.metadata.creation_timestamp, now),
-                ]
-            )
-        return headers, rows
-    if kind is ReplicaSet:
-        headers = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
-        for rs in objects:
-            rows.append(
-                [
-                    rs.metadata.name,
-                    str(rs.spec.replicas or 0),
-                    str(rs.status.replicas),
-                    str(rs.status.ready_replicas),
-                    age(rs.metadata.creation_timestamp, now),
-                ]
-            )
-        return headers, rows
-    if kind is Service:
-        headers = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
-        for svc in objects:
-            ports = ",".join(
-                f"{p.port}:{p.node_port}/{p.protocol or 'TCP'}"
-                if p.node_port
-                else f"{p.port}/{p.protocol or 'TCP'}"
-                for p in svc.spec.ports
-            )
-            rows.append(
-                [
-                    svc.metadata.name,
-                    svc.spec.type or "ClusterIP",
-                    svc.spec.cluster_ip or "<none>",
-                    "<none>",
-                    ports or "<none>",
-                    age(svc.metadata.creation_timestamp, now),
-                ]
-            )
-        return headers, rows
+    """kubectl's headers for ``kind`` and one row per object (the wide columns with ``wide``).
+
+    The columns are the ones the HTTP API's Tables carry (``columns_for``); Events are listed
+    oldest first, as ``kubectl get events`` shows them.
+    """
+    columns = [c for c in columns_for(kind) if wide or c.priority == 0]
+    items = list(objects)
     if kind is Event:
-        headers = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        for event in sorted(objects, key=lambda e: e.last_timestamp or now):
-            ref = event.involved_object
-            rows.append(
-                [
-                    age(event.last_timestamp, now),
-                    event.type,
-                    event.reason,
-                    f"{ref.kind.lower()}/{ref.name}",
-                    event.message,
-                ]
-            )
-        return headers, rows
-    headers = ["NAME", "AGE"]
-    rows = [[o.metadata.name, age(o.metadata.creation_timestamp, now)] for o in objects]
+        items.sort(key=lambda e: e.last_timestamp or e.first_timestamp or now)
+    headers = [c.name.upper() for c in columns]
+    rows = [[_text(c.cell(obj, now)) for c in columns] for obj in items]
     return headers, rows
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return "<none>"
+    if isinstance(cell, bool):
+        return str(cell).lower()
+    return str(cell)
 
 
 def describe_text(obj: Any, events: Sequence[Event], now: dt.datetime) -> str:

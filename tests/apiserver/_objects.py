@@ -1,4 +1,5 @@
-"""Objects the apiserver tests create."""
+"""Objects the apiserver tests create beyond the testing kit's builders: a Deployment exactly
+as a user writes one (no strategy: the managed-fields tests count the fields its creator set)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,31 @@ from typing import Any
 
 import attrs
 
+from kube_actors.api import (
+    Container,
+    Deployment,
+    DeploymentSpec,
+    LabelSelector,
+    ObjectMeta,
+    PodSpec,
+    PodTemplateSpec,
+)
+
 
 def relabel(obj: Any, **labels: str) -> Any:
     return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))
+
+
+def deployment(name: str = "web", *, replicas: int = 2, image: str = "nginx:1.27") -> Deployment:
+    labels = {"app": name}
+    return Deployment(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        spec=DeploymentSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(containers=[Container(name="app", image=image)]),
+            ),
+        ),
+    )

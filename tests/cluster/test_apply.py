@@ -7,7 +7,7 @@ import pytest
 
 from kube_actors import ApplyResult, Cluster
 from kube_actors.api import Deployment, Service
-from kube_actors.errors import BadRequest, Invalid
+from kube_actors.errors import BadRequest, Conflict, Invalid
 
 from .test_verbs import hello_nginx
 
@@ -110,3 +110,38 @@ async def test_bad_input_changes_nothing_and_names_the_field() -> None:
         assert await cluster.client.list(Deployment) == []
         with pytest.raises(TypeError, match="cannot apply a int"):
             await cluster.apply(3)
+
+
+async def test_server_side_apply_records_kubectl_and_conflicts_unless_forced() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        results = await cluster.apply(MANIFEST, server_side=True)
+        assert [str(r) for r in results] == [
+            "deployment.apps/web serverside-applied",
+            "service/web serverside-applied",
+        ]
+        stored = results[0].object
+        assert [(e.manager, e.operation) for e in stored.metadata.managed_fields] == [
+            ("kubectl", "Apply")
+        ]
+        await cluster.client.patch(
+            Deployment,
+            "web",
+            {"spec": {"replicas": 3}},
+            namespace="default",
+            field_manager="scaler",
+        )
+        with pytest.raises(
+            Conflict, match=r'conflict with "scaler" using apps/v1: \.spec\.replicas'
+        ):
+            await cluster.apply(MANIFEST, server_side=True)
+        (forced, _) = await cluster.apply(MANIFEST, server_side=True, force_conflicts=True)
+        assert forced.object.spec.replicas == 2
+
+
+async def test_client_side_apply_writes_as_kubectl_client_side_apply() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        (created, _) = await cluster.apply(MANIFEST)
+        managers = {e.manager for e in created.object.metadata.managed_fields}
+        assert managers == {"kubectl-client-side-apply"}
+        with pytest.raises(BadRequest, match="--force-conflicts only works with --server-side"):
+            await cluster.apply(MANIFEST, force_conflicts=True)

@@ -24,7 +24,8 @@ def manifest_dicts(
     objects: st.SearchStrategy[Any] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """One object as a manifest dict (camelCase, ``apiVersion`` and ``kind``)."""
-    return (objects or any_workload()).map(to_dict)
+    # "is None": a strategy is always truthy, and hypothesis warns when asked whether it is.
+    return (objects if objects is not None else any_workload()).map(to_dict)
 
 
 def manifest_texts(

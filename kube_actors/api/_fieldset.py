@@ -1,0 +1,171 @@
+"""Sets of field paths in Kubernetes' FieldsV1 form (managedFields' ``fieldsV1``), as is.
+
+A set is a tree of dicts keyed by path elements: ``f:<field>`` (a struct field or map key),
+``k:<json>`` (a list item by its key fields, ``k:{"name":"app"}``), ``v:<json>`` (a set
+item by value) and ``i:<n>`` (by index). Below the root, a node is itself in the set when it
+is empty (a leaf, ``{}``) or has the child ``"."`` (a member with members beneath).
+
+The operations are those of structured-merge-diff's ``fieldpath.Set`` — union, difference,
+intersection — working on the stored FieldsV1 maps directly (no conversion per write), and
+the paths' printed form for Conflict messages (``.spec.containers[name="app"].image``).
+Inputs are never changed: results share unchanged subtrees with them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ._base import FrozenTree
+
+__all__ = [
+    "FieldSet",
+    "SELF",
+    "difference",
+    "intersection",
+    "item_element",
+    "member_paths",
+    "path_string",
+    "sorted_fields",
+    "union",
+]
+
+FieldSet = Mapping[str, Any]
+SELF = "."
+_LEAF: FrozenTree[str, Any] = FrozenTree()
+
+
+def item_element(keys: tuple[str, ...], item: Any) -> str:
+    """The path element of a list item: by its key fields, or by value for scalars."""
+    if keys and isinstance(item, Mapping):
+        chosen = {k: item[k] for k in sorted(keys) if k in item}
+        return "k:" + json.dumps(chosen, separators=(",", ":"), sort_keys=True)
+    return "v:" + json.dumps(item, separators=(",", ":"), sort_keys=True)
+
+
+def _member(node: Mapping[str, Any]) -> bool:
+    return not node or SELF in node
+
+
+def _children(node: Mapping[str, Any]) -> Mapping[str, Any]:
+    if SELF not in node:
+        return node
+    return {k: v for k, v in node.items() if k != SELF}
+
+
+def _node(member: bool, children: dict[str, Any]) -> dict[str, Any] | None:
+    if member:
+        return {SELF: {}, **children} if children else {}
+    return children or None
+
+
+def union(a: FieldSet, b: FieldSet) -> dict[str, Any]:
+    """The paths in either set (both given as a root's children)."""
+    if not b:
+        return dict(a)
+    if not a:
+        return dict(b)
+    out = dict(a)
+    for key, theirs in b.items():
+        mine = out.get(key)
+        if mine is None:
+            out[key] = theirs
+        elif mine is not theirs:
+            merged = _node(
+                _member(mine) or _member(theirs), union(_children(mine), _children(theirs))
+            )
+            out[key] = merged if merged is not None else {}
+    return out
+
+
+def difference(a: FieldSet, b: FieldSet) -> dict[str, Any]:
+    """The paths of ``a`` not in ``b`` (a node keeps its children when only it goes)."""
+    if not b:
+        return dict(a)
+    out: dict[str, Any] = {}
+    for key, mine in a.items():
+        theirs = b.get(key)
+        if theirs is None:
+            out[key] = mine
+            continue
+        rest = _node(
+            _member(mine) and not _member(theirs), difference(_children(mine), _children(theirs))
+        )
+        if rest is not None:
+            out[key] = rest
+    return out
+
+
+def intersection(a: FieldSet, b: FieldSet) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if not a or not b:
+        return out
+    for key, mine in a.items():
+        theirs = b.get(key)
+        if theirs is None:
+            continue
+        both = _node(
+            _member(mine) and _member(theirs), intersection(_children(mine), _children(theirs))
+        )
+        if both is not None:
+            out[key] = both
+    return out
+
+
+_ORDER = {"f": 0, "k": 1, "v": 2, "i": 3}
+
+
+def _sort_key(element: str) -> tuple[int, str]:
+    if element == SELF:
+        return -1, ""
+    return _ORDER.get(element[:1], 4), element[2:]
+
+
+def sorted_fields(fields: FieldSet) -> FrozenTree[str, Any]:
+    """The set with its keys in structured-merge-diff's order (``"."`` first), as
+    Kubernetes serializes FieldsV1; frozen, ready to store."""
+    if type(fields) is FrozenTree:
+        return fields  # stored before: already in order
+    return FrozenTree(
+        {
+            key: sorted_fields(fields[key]) if fields[key] else _LEAF
+            for key in sorted(fields, key=_sort_key)
+        }
+    )
+
+
+def member_paths(
+    fields: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """Every member path, in structured-merge-diff's order: a level's members, then its
+    children's."""
+    keys = sorted((k for k in fields if k != SELF), key=_sort_key)
+    for key in keys:
+        if _member(fields[key]):
+            yield (*prefix, key)
+    for key in keys:
+        yield from member_paths(fields[key], (*prefix, key))
+
+
+def path_string(path: tuple[str, ...]) -> str:
+    """A path as Kubernetes prints it: ``.spec.ports[port=80,protocol="TCP"].targetPort``."""
+    parts = []
+    for element in path:
+        kind, body = element[:1], element[2:]
+        if kind == "f":
+            parts.append("." + body)
+        elif kind == "k":
+            keys = json.loads(body)
+            parts.append("[" + ",".join(f"{k}={_value_string(v)}" for k, v in keys.items()) + "]")
+        elif kind == "v":
+            parts.append(f"[={_value_string(json.loads(body))}]")
+        else:
+            parts.append(f"[{body}]")
+    return "".join(parts)
+
+
+def _value_string(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)

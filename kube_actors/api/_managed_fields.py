@@ -1,0 +1,240 @@
+"""``metadata.managedFields``: which manager set which field, kept on every write.
+
+As Kubernetes' field manager (``k8s.io/apimachinery/pkg/util/managedfields`` over
+structured-merge-diff) does it:
+
+- An Update (create, update, patch) gives the writing manager every field it added or
+  changed; a field that changed or went is taken from every other manager. The entry's time
+  moves only when the manager took something.
+- An Apply (server-side apply) merges the manager's configuration into the live object,
+  drops what the manager applied last time and applies no more (unless another manager
+  owns it), makes the configuration's fields the manager's set, and answers ``Conflict``
+  naming each field another manager owns and this apply would change — unless ``force``,
+  which takes them over. An object nobody managed yet is first given to
+  ``before-first-apply``.
+
+Objects are handled in their wire form (dicts, without ``metadata.managedFields``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kube_actors.errors import Conflict, FieldCause
+
+from ._fieldset import (
+    difference,
+    intersection,
+    member_paths,
+    path_string,
+    sorted_fields,
+    union,
+)
+from ._meta import ManagedFieldsEntry
+from ._shape import Shape
+from ._typed import compare, field_set, merge, remove
+from ._typed_objects import compare_objects
+
+__all__ = ["BEFORE_FIRST_APPLY", "record_apply", "record_update"]
+
+BEFORE_FIRST_APPLY = "before-first-apply"
+_Key = tuple[str, str, str]  # manager, operation, subresource
+
+# Fields nobody manages: the object's identity and what the server keeps (stripMetaManager).
+_SERVER_FIELDS: dict[str, Any] = {
+    "f:apiVersion": {},
+    "f:kind": {},
+    "f:metadata": {
+        ".": {},
+        "f:name": {},
+        "f:namespace": {},
+        "f:creationTimestamp": {},
+        "f:selfLink": {},
+        "f:uid": {},
+        "f:generation": {},
+        "f:managedFields": {},
+        "f:resourceVersion": {},
+    },
+}
+
+
+def _key(entry: ManagedFieldsEntry) -> _Key:
+    return entry.manager, entry.operation, entry.subresource
+
+
+def _owned(fields: Mapping[str, Any], reset: Iterable[str]) -> dict[str, Any]:
+    """The fields a manager can own: not the server's, nor those the request cannot set
+    (the status on the main resource, the rest on the status subresource)."""
+    owned = difference(fields, _SERVER_FIELDS)
+    for key in reset:
+        owned.pop("f:" + key, None)
+    return owned
+
+
+def _entries(
+    sets: dict[_Key, Mapping[str, Any]],
+    previous: Mapping[_Key, ManagedFieldsEntry],
+    touched: _Key | None,
+    *,
+    api_version: str,
+    now: dt.datetime,
+) -> tuple[ManagedFieldsEntry, ...]:
+    out = []
+    for key, fields in sets.items():
+        if not fields:
+            continue
+        old = previous.get(key)
+        if old is not None and key != touched and old.fields_v1 == fields:
+            out.append(old)
+            continue
+        manager, operation, subresource = key
+        out.append(
+            ManagedFieldsEntry(
+                manager=manager,
+                operation=operation,
+                api_version=api_version,
+                time=now if key == touched or old is None else old.time,
+                fields_type="FieldsV1",
+                fields_v1=sorted_fields(fields),
+                subresource=subresource,
+            )
+        )
+    out.sort(key=_order)
+    return tuple(out)
+
+
+def _order(entry: ManagedFieldsEntry) -> tuple[str, int, str, str, str]:
+    seconds = int(entry.time.timestamp()) if entry.time is not None else 0
+    return entry.operation, seconds, entry.manager, entry.api_version, entry.subresource
+
+
+def record_update(
+    old: Any,
+    new: Any,
+    shape: Shape,
+    entries: Iterable[ManagedFieldsEntry],
+    *,
+    manager: str,
+    subresource: str = "",
+    api_version: str,
+    now: dt.datetime,
+    reset: Iterable[str] = (),
+) -> tuple[ManagedFieldsEntry, ...]:
+    """The managedFields after ``manager`` changed ``old`` into ``new``: wire dicts (``old``
+    is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
+    faster for an update that shares most of the old object."""
+    previous = {_key(e): e for e in entries}
+    if isinstance(new, Mapping):
+        added, modified, removed = compare(old, new, shape)
+    else:
+        added, modified, removed = compare_objects(old, new, shape)
+    reset = tuple(reset)
+    changed = _owned(union(added, modified), reset)
+    removed = _owned(removed, reset)
+    taken = union(changed, removed)
+    sets: dict[_Key, Mapping[str, Any]] = {
+        key: difference(entry.fields_v1, taken) if taken else entry.fields_v1
+        for key, entry in previous.items()
+    }
+    mine = (manager, "Update", subresource)
+    touched = None
+    if changed:
+        sets[mine] = union(sets.get(mine, {}), changed)
+        touched = mine
+    return _entries(sets, previous, touched, api_version=api_version, now=now)
+
+
+def record_apply(
+    live: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    shape: Shape,
+    entries: Iterable[ManagedFieldsEntry],
+    *,
+    manager: str,
+    force: bool,
+    subresource: str = "",
+    api_version: str,
+    now: dt.datetime,
+    reset: Iterable[str] = (),
+) -> tuple[dict[str, Any], tuple[ManagedFieldsEntry, ...]]:
+    """Server-side apply of ``config`` by ``manager``: the new object and managedFields.
+
+    ``live`` is None when the object does not exist yet. Raises ``Conflict`` (unless
+    ``force``) when the apply would change a field another manager owns.
+    """
+    reset = tuple(reset)
+    base = dict(live) if live is not None else {}
+    previous = {_key(e): e for e in entries}
+    sets: dict[_Key, Mapping[str, Any]] = {k: e.fields_v1 for k, e in previous.items()}
+    if live is not None and not previous:
+        added, _, _ = compare({}, base, shape)
+        sets[(BEFORE_FIRST_APPLY, "Update", "")] = _owned(added, reset)
+    mine = (manager, "Apply", subresource)
+    applied = _owned(field_set(config, shape), reset)
+    last = sets.get(mine, {})
+    merged = merge(base, config, shape)
+    others = {k: s for k, s in sets.items() if k != mine}
+    if last:
+        everyone_else: dict[str, Any] = {}
+        for fields in others.values():
+            everyone_else = union(everyone_else, fields)
+        dropped = difference(difference(last, applied), everyone_else)
+        if dropped:
+            # What anyone (the applier included) still owns beneath a dropped node stays.
+            merged = remove(merged, dropped, union(everyone_else, applied), shape)
+    added, modified, removed = compare(base, merged, shape)
+    changing = union(added, modified)
+    conflicts = {k: intersection(s, changing) for k, s in others.items()}
+    conflicts = {k: c for k, c in conflicts.items() if c}
+    if conflicts and not force:
+        raise _conflict_error(conflicts, previous, api_version)
+    for key, fields in others.items():
+        sets[key] = difference(difference(fields, conflicts.get(key, {})), removed)
+    sets[mine] = applied
+    touched = mine if merged != base else None
+    if touched is None and mine not in previous:
+        touched = mine  # a first apply is stamped even when it changed no value
+    return merged, _entries(sets, previous, touched, api_version=api_version, now=now)
+
+
+def _conflict_error(
+    conflicts: Mapping[_Key, Mapping[str, Any]],
+    previous: Mapping[_Key, ManagedFieldsEntry],
+    api_version: str,
+) -> Conflict:
+    found: list[tuple[str, str]] = []
+    for key in sorted(conflicts, key=lambda k: _manager_text(k, previous, api_version)):
+        who = _manager_text(key, previous, api_version)
+        found.extend((who, path_string(path)) for path in member_paths(conflicts[key]))
+    causes = [
+        FieldCause(field=path, message=f"conflict with {who}", type="FieldManagerConflict")
+        for who, path in found
+    ]
+    if len(found) == 1:
+        who, path = found[0]
+        message = f"Apply failed with 1 conflict: conflict with {who}: {path}"
+    else:
+        lines: list[str] = []
+        for who in dict.fromkeys(w for w, _ in found):
+            lines.append(f"conflicts with {who}:")
+            lines.extend(f"- {path}" for w, path in found if w == who)
+        message = f"Apply failed with {len(found)} conflicts: " + "\n".join(lines)
+    return Conflict(message, causes=causes)
+
+
+def _manager_text(key: _Key, previous: Mapping[_Key, ManagedFieldsEntry], api_version: str) -> str:
+    """A manager as Kubernetes' conflict messages print it."""
+    manager, operation, subresource = key
+    text = _go_quote(manager)
+    if subresource:
+        text += f" with subresource {_go_quote(subresource)}"
+    if operation == "Update":
+        entry = previous.get(key)
+        text += f" using {entry.api_version if entry is not None else api_version}"
+    return text
+
+
+def _go_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,133 @@
+"""The apiserver's field manager: managedFields on every write, and server-side apply.
+
+``api``'s ``record_update`` / ``record_apply`` do the work on wire dicts; this module turns
+the apiserver's objects into those dicts and back, and knows which fields a request may not
+own: the status on the main resource of a kind with a status, everything else on the status
+subresource (Kubernetes' "reset fields").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from kube_actors.api import (
+    KindInfo,
+    evolve,
+    from_dict,
+    record_apply,
+    record_update,
+    shape_of,
+    to_dict,
+)
+from kube_actors.errors import BadRequest
+
+__all__ = ["applied", "with_managed_fields"]
+
+
+def _wire(obj: Any) -> dict[str, Any]:
+    """The object's wire dict without its managedFields (nobody manages them)."""
+    meta = obj.metadata
+    if meta.managed_fields:
+        obj = evolve(obj, metadata=evolve(meta, managed_fields=()))
+    return to_dict(obj)
+
+
+def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
+    if subresource == "status":
+        return ("spec", "metadata")
+    return ("status",) if "status" in attrs.fields_dict(info.cls) else ()
+
+
+def with_managed_fields(
+    info: KindInfo, old: Any, new: Any, *, manager: str, subresource: str, now: dt.datetime
+) -> Any:
+    """``new`` with the managedFields of ``manager`` writing it over ``old`` (None: create).
+
+    The managers start from those ``new`` carries, or if it carries none, ``old``'s: a client
+    may rewrite managedFields, and one that leaves them out keeps them.
+    """
+    entries = new.metadata.managed_fields
+    if not entries and old is not None:
+        entries = old.metadata.managed_fields
+    managed = record_update(
+        old,
+        new,
+        shape_of(info.cls),
+        entries,
+        manager=manager,
+        subresource=subresource,
+        api_version=info.api_version,
+        now=now,
+        reset=_reset(info, subresource),
+    )
+    if managed == new.metadata.managed_fields:
+        return new
+    return evolve(new, metadata=evolve(new.metadata, managed_fields=managed))
+
+
+def applied(
+    info: KindInfo,
+    current: Any,
+    config: Mapping[str, Any],
+    *,
+    name: str,
+    namespace: str,
+    manager: str,
+    force: bool,
+    subresource: str,
+    now: dt.datetime,
+) -> Any:
+    """The object after ``manager`` applied ``config`` to ``current`` (None: absent), with
+    its managedFields; ``Conflict`` when the apply would take fields others own."""
+    config = _checked(info, config, name=name, namespace=namespace)
+    merged, managed = record_apply(
+        _wire(current) if current is not None else None,
+        config,
+        shape_of(info.cls),
+        current.metadata.managed_fields if current is not None else (),
+        manager=manager,
+        force=force,
+        subresource=subresource,
+        api_version=info.api_version,
+        now=now,
+        reset=_reset(info, subresource),
+    )
+    obj = from_dict(merged)
+    return evolve(obj, metadata=evolve(obj.metadata, managed_fields=managed))
+
+
+def _checked(
+    info: KindInfo, config: Mapping[str, Any], *, name: str, namespace: str
+) -> dict[str, Any]:
+    if not isinstance(config, Mapping):
+        raise BadRequest("an apply patch is a JSON or YAML object")
+    api_version, kind = config.get("apiVersion"), config.get("kind")
+    if not kind:
+        raise BadRequest("Object 'Kind' is missing in the applied configuration")
+    if not api_version:
+        raise BadRequest("Object 'apiVersion' is missing in the applied configuration")
+    if (api_version, kind) != (info.api_version, info.kind):
+        raise BadRequest(
+            f"the applied configuration is a {api_version}, Kind={kind}; the request is for "
+            f"{info.api_version}, Kind={info.kind}"
+        )
+    meta = config.get("metadata") or {}
+    if not isinstance(meta, Mapping):
+        raise BadRequest("metadata must be an object")
+    if meta.get("name", name) != name:
+        raise BadRequest(
+            f"the name of the object ({meta.get('name')}) does not match the name on the "
+            f"URL ({name})"
+        )
+    if info.namespaced and meta.get("namespace", namespace) != namespace:
+        raise BadRequest(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        )
+    fixed = {**meta, "name": name}
+    if info.namespaced:
+        fixed["namespace"] = namespace
+    return {**config, "metadata": fixed}

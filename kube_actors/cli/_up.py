@@ -1,0 +1,109 @@
+"""``kube-actors up`` and ``kube-actors kubeconfig``: a cluster for kubectl, in the foreground.
+
+``up`` starts a cluster on real time, serves Kubernetes' API over HTTPS and prints the one
+line that points kubectl at it; Ctrl-C or SIGTERM stops it, containers and all. The data
+directory (default ``~/.kube-actors``) keeps the CA, the admin token and the kubeconfig, so a
+kubeconfig merged once keeps working across restarts. ``kubeconfig`` prints that kubeconfig or
+merges it into kubectl's own (context ``kube-actors``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Final
+
+import anyio
+import yaml
+from rich.console import Console
+
+from ..cluster import Cluster
+from ..server import CONTEXT, merge_kubeconfig
+
+__all__ = ["add_kubeconfig_arguments", "add_up_arguments", "kubeconfig_command", "up"]
+
+DEFAULT_DATA_DIR: Final = "~/.kube-actors"
+DEFAULT_PORT: Final = 6443
+
+
+def add_up_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nodes", type=int, default=1, help="how many nodes (default 1)")
+    parser.add_argument(
+        "--runtime",
+        choices=("subprocess", "fake"),
+        default="subprocess",
+        help="containers as real processes (default) or fake ones",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="the API's port (default 6443; 0: any)"
+    )
+    parser.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="the address to listen on (default loopback only; 0.0.0.0 for every interface)",
+    )
+    parser.add_argument(
+        "--data-dir", default=DEFAULT_DATA_DIR, help="CA, token and kubeconfig (~/.kube-actors)"
+    )
+
+
+def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="where `up` keeps it")
+    parser.add_argument(
+        "--merge",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="merge into a kubeconfig (default: $KUBECONFIG's first file or ~/.kube/config) "
+        "and make the context current",
+    )
+
+
+async def _serve(args: argparse.Namespace, console: Console) -> None:
+    async with (
+        Cluster(nodes=args.nodes, runtime=args.runtime, clock="real") as cluster,
+        cluster.serve(address=args.address, port=args.port, data_dir=args.data_dir) as served,
+    ):
+        console.print(f"Kubernetes control plane is running at {served.url}")
+        console.print(f"kubeconfig: {served.kubeconfig_path}")
+        console.print(f"  export KUBECONFIG={served.kubeconfig_path}")
+        console.print("  kubectl get nodes")
+        console.print("Ctrl-C stops the cluster.", style="dim")
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for _ in signals:
+                break
+        console.print("stopping…", style="dim")
+
+
+def up(args: argparse.Namespace, console: Console) -> int:
+    """Run the cluster until Ctrl-C or SIGTERM."""
+    args.data_dir = os.path.expanduser(args.data_dir)
+    try:
+        anyio.run(_serve, args, console)
+    except OSError as error:
+        console.print(f"[red]error:[/] cannot serve on {args.address}:{args.port}: {error}")
+        return 1
+    return 0
+
+
+def _default_kubeconfig() -> str:
+    first = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0]
+    return first or "~/.kube/config"
+
+
+def kubeconfig_command(args: argparse.Namespace, console: Console) -> int:
+    """Print the kubeconfig `up` wrote, or merge it into kubectl's."""
+    path = Path(args.data_dir).expanduser() / "kubeconfig"
+    if not path.exists():
+        console.print(f"[red]error:[/] no kubeconfig at {path}: run `kube-actors up` first")
+        return 1
+    if args.merge is None:
+        sys.stdout.write(path.read_text())
+        return 0
+    ours = yaml.safe_load(path.read_text())
+    written = merge_kubeconfig(ours, args.merge or _default_kubeconfig())
+    console.print(f"merged context {CONTEXT!r} into {written} (now the current context)")
+    return 0

@@ -1,0 +1,218 @@
+"""The verbs on a resource: HTTP method and target in, one ``Client`` call, the answer out.
+
+Every decision about what a request means (defaults, validation, conflicts, graceful deletion,
+selectors, paging) is the apiserver actor's; this module only reads the request, calls the
+matching ``Client`` method, and writes the result or the ``Status`` of the error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from aiohttp import web
+
+from kube_actors.api import DeleteOptions, PatchType
+from kube_actors.client import Client
+from kube_actors.errors import BadRequest, MethodNotSupported, UnsupportedMediaType
+
+from ._bodies import decode_body, media_type, object_from_body
+from ._encode import list_body, object_body, table_body, wants_table
+from ._params import ListParams, WriteParams, delete_options_of
+from ._paths import Target
+from ._status import json_response, success_status
+from ._subresources import Subresources
+from ._watch import serve_watch
+
+__all__ = ["Rest"]
+
+_PATCH_TYPES: Final[dict[str, PatchType]] = {
+    "application/json-patch+json": "json",
+    "application/merge-patch+json": "merge",
+    "application/strategic-merge-patch+json": "strategic",
+    "application/apply-patch+yaml": "apply",
+    "application/apply-patch+cbor": "apply",
+}
+
+
+def _warned(response: web.StreamResponse, warnings: tuple[str, ...]) -> web.StreamResponse:
+    for warning in warnings:
+        # RFC 7234 warning code 299 ("miscellaneous persistent warning"), as Kubernetes sends.
+        response.headers.add("Warning", f'299 - "{warning.replace(chr(34), chr(39))}"')
+    return response
+
+
+class Rest:
+    """The REST verbs of every kind, served through one ``Client``."""
+
+    def __init__(self, client: Client, subresources: Subresources) -> None:
+        self.client = client
+        self.subresources = subresources
+
+    async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
+        if target.subresource and target.subresource != "status":
+            return await self.subresources.handle(request, target)
+        method = request.method
+        if method == "GET":
+            return await (
+                self._get(request, target) if target.name else self._list(request, target)
+            )
+        if method == "POST" and not target.name:
+            return await self._create(request, target)
+        if method == "PUT" and target.name:
+            return await self._update(request, target)
+        if method == "PATCH" and target.name:
+            return await self._patch(request, target)
+        if method == "DELETE":
+            if target.name:
+                return await self._delete(request, target)
+            return await self._delete_collection(request, target)
+        raise MethodNotSupported(
+            "the server does not allow this method on the requested resource",
+            kind=target.info.plural,
+        )
+
+    # ------------------------------------------------------------------------ reading
+
+    async def _get(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = ListParams.parse(request.query)
+        if params.watch:
+            # A watch of one object: the collection's watch narrowed to its name.
+            by_name = f"metadata.name={target.name}"
+            selector = f"{params.field_selector},{by_name}" if params.field_selector else by_name
+            return await serve_watch(request, self.client, target, params, field_selector=selector)
+        obj = await self.client.get(target.info.cls, target.name, namespace=target.namespace)
+        if wants_table(request.headers.get("Accept", "")):
+            include = request.query.get("includeObject", "")
+            return json_response(table_body(target.info, [obj], include_object=include))
+        return json_response(object_body(obj))
+
+    async def _list(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = ListParams.parse(request.query)
+        if params.watch:
+            return await serve_watch(request, self.client, target, params)
+        page = await self.client.list_page(
+            target.info.cls,
+            namespace=target.namespace,
+            label_selector=params.label_selector or None,
+            field_selector=params.field_selector or None,
+            limit=params.limit,
+            continue_token=params.continue_token,
+            resource_version=params.resource_version,
+        )
+        if wants_table(request.headers.get("Accept", "")):
+            table = table_body(
+                target.info,
+                page.items,
+                resource_version=page.resource_version,
+                continue_token=page.continue_token,
+                include_object=request.query.get("includeObject", ""),
+            )
+            return json_response(table)
+        return json_response(list_body(target.info, page))
+
+    # ------------------------------------------------------------------------ writing
+
+    async def _create(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = WriteParams.parse(request.query)
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        decoded = object_from_body(
+            data, target.info, namespace=target.namespace, validation=params.field_validation
+        )
+        stored = await self.client.create(
+            decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
+        )
+        return _warned(json_response(object_body(stored), status=201), decoded.warnings)
+
+    async def _update(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = WriteParams.parse(request.query)
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        decoded = object_from_body(
+            data,
+            target.info,
+            namespace=target.namespace,
+            name=target.name,
+            validation=params.field_validation,
+        )
+        if target.subresource == "status":
+            stored = await self.client.update_status(
+                decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
+            )
+        else:
+            stored = await self.client.update(
+                decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
+            )
+        return _warned(json_response(object_body(stored)), decoded.warnings)
+
+    async def _patch(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = WriteParams.parse(request.query)
+        content_type = media_type(request.headers.get("Content-Type", ""))
+        patch_type = _PATCH_TYPES.get(content_type)
+        if patch_type is None:
+            raise UnsupportedMediaType(
+                f"the body of the request was in an unknown format - accepted media types "
+                f"include: {', '.join(_PATCH_TYPES)}"
+            )
+        patch = decode_body(await request.read(), content_type)
+        if not isinstance(patch, Mapping | list):
+            raise BadRequest("the patch must be a JSON object or a list of operations")
+        common: dict[str, Any] = {
+            "namespace": target.namespace,
+            "patch_type": patch_type,
+            "dry_run": params.dry_run,
+            "field_manager": params.field_manager,
+            "force": params.force,
+        }
+        cls = target.info.cls
+        if target.subresource == "status":
+            stored = await self.client.patch_status(cls, target.name, patch, **common)
+        else:
+            stored = await self.client.patch(cls, target.name, patch, **common)
+        return json_response(object_body(stored))
+
+    async def _delete(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = WriteParams.parse(request.query)
+        options = _delete_options(await request.read(), params)
+        obj = await self.client.delete(
+            target.info.cls,
+            target.name,
+            namespace=target.namespace,
+            propagation_policy=options.propagation_policy,
+            grace_period_seconds=options.grace_period_seconds,
+            preconditions=options.preconditions,
+            dry_run=params.dry_run,
+        )
+        return json_response(object_body(obj))
+
+    async def _delete_collection(self, request: web.Request, target: Target) -> web.StreamResponse:
+        params = WriteParams.parse(request.query)
+        selectors = ListParams.parse(request.query)
+        options = _delete_options(await request.read(), params)
+        await self.client.delete_collection(
+            target.info.cls,
+            namespace=target.namespace,
+            label_selector=selectors.label_selector or None,
+            field_selector=selectors.field_selector or None,
+            propagation_policy=options.propagation_policy,
+            grace_period_seconds=options.grace_period_seconds,
+            preconditions=options.preconditions,
+            dry_run=params.dry_run,
+        )
+        return json_response(success_status())
+
+
+def _delete_options(body: bytes, params: WriteParams) -> DeleteOptions:
+    """Kubernetes reads DeleteOptions from the body when there is one, else from the query."""
+    if not body.strip():
+        return DeleteOptions(
+            grace_period_seconds=params.grace_period_seconds,
+            propagation_policy=params.propagation_policy,
+        )
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadRequest("DeleteOptions must be a JSON object")
+    return delete_options_of(data)

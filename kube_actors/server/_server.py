@@ -1,0 +1,172 @@
+"""``ApiHttpServer``: Kubernetes' REST API over HTTPS for a running cluster, as a context.
+
+It runs on the event loop it is entered on (the cluster's): aiohttp's server tasks live
+until the context exits, which closes every connection (open watches included). On entry it
+makes or reuses the TLS material and the admin token in ``data_dir``, listens, and writes the
+kubeconfig there; what it answers is ``Served``: the URL, the token, the kubeconfig's text and
+path. Without a ``data_dir`` a temporary one is used and removed at exit.
+
+On virtual time the loop must not jump past timers while a client is waiting for an answer:
+serving holds the virtual clock to the wall clock (see
+``VirtualTimeEventLoop.hold_real_time``), so a served test cluster runs at real speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+import attrs
+import structlog
+from aiohttp import web
+
+from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.client import Client
+
+from ._app import make_app
+from ._kubeconfig import kubeconfig_dict, kubeconfig_text
+from ._logs import LogReader
+from ._rest import Rest
+from ._subresources import Subresources
+from ._tls import credentials, server_ssl_context
+
+__all__ = ["ApiHttpServer", "Served"]
+
+_log = structlog.get_logger("kube_actors.server")
+LOOPBACK: Final = "127.0.0.1"
+
+
+@attrs.frozen(kw_only=True)
+class Served:
+    """Where a served cluster answers and how to reach it."""
+
+    url: str
+    token: str
+    kubeconfig: str
+    kubeconfig_path: Path
+    ca_cert: Path | None
+
+    def kubeconfig_dict(self) -> dict[str, object]:
+        ca = self.ca_cert.read_bytes() if self.ca_cert is not None else None
+        return kubeconfig_dict(self.url, self.token, ca)
+
+
+def _url_host(address: str) -> str:
+    if address in ("0.0.0.0", "::", ""):
+        return LOOPBACK  # listening everywhere: the local kubeconfig uses loopback
+    try:
+        if isinstance(ipaddress.ip_address(address), ipaddress.IPv6Address):
+            return f"[{address}]"
+    except ValueError:
+        pass
+    return address
+
+
+class ApiHttpServer:
+    """Serve ``client``'s apiserver over HTTP(S): ``async with ApiHttpServer(client) as s``.
+
+    ``address`` defaults to loopback; ``port`` 0 picks a free one. ``tls`` False serves plain
+    HTTP (tests, a proxy in front); ``token`` None makes one (kept in ``data_dir``).
+    ``logs`` reads container logs for ``pods/log`` (the cluster provides it).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        logs: LogReader | None = None,
+        address: str = LOOPBACK,
+        port: int = 0,
+        data_dir: str | Path | None = None,
+        tls: bool = True,
+        authenticate: bool = True,
+    ) -> None:
+        self.client = client
+        self.logs = logs
+        self.address = address
+        self.port = port
+        self.tls = tls
+        self.authenticate = authenticate
+        self._data_dir = Path(data_dir).expanduser() if data_dir is not None else None
+        self._temporary: Path | None = None
+        self._runner: web.AppRunner | None = None
+        self._hold: contextlib.AbstractContextManager[None] | None = None
+        self.served: Served | None = None
+
+    async def __aenter__(self) -> Served:
+        data_dir = self._data_dir
+        if data_dir is None:
+            data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        creds = credentials(data_dir, self.address)
+        rest = Rest(self.client, Subresources(self.client, self.logs))
+        app = make_app(rest, token=creds.token if self.authenticate else None)
+        runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+        )
+        await runner.setup()
+        self._runner = runner
+        try:
+            site = web.TCPSite(
+                runner,
+                self.address,
+                self.port,
+                ssl_context=server_ssl_context(creds) if self.tls else None,
+            )
+            await site.start()
+        except BaseException:
+            await self._close()
+            raise
+        port = _bound_port(runner)
+        scheme = "https" if self.tls else "http"
+        url = f"{scheme}://{_url_host(self.address)}:{port}"
+        ca = creds.ca_pem() if self.tls else None
+        text = kubeconfig_text(url, creds.token, ca)
+        path = data_dir / "kubeconfig"
+        path.write_text(text)
+        path.chmod(0o600)
+        loop = asyncio.get_running_loop()
+        if isinstance(loop, VirtualTimeEventLoop):
+            self._hold = loop.hold_real_time()
+            self._hold.__enter__()
+        self.served = Served(
+            url=url,
+            token=creds.token,
+            kubeconfig=text,
+            kubeconfig_path=path,
+            ca_cert=creds.ca_cert if self.tls else None,
+        )
+        _log.info("api_serving", url=url, kubeconfig=str(path))
+        return self.served
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._close()
+
+    async def _close(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        if self._hold is not None:
+            self._hold.__exit__(None, None, None)
+            self._hold = None
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
+
+
+def _bound_port(runner: web.AppRunner) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    raise RuntimeError("the HTTP server is not listening on a TCP port")

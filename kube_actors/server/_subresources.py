@@ -1,0 +1,157 @@
+"""The subresources that are not the object itself: ``scale``, ``binding``, ``eviction``
+and ``log`` (``status`` is served by ``_rest`` with the object's own verbs).
+
+Each one becomes the apiserver's ordinary requests: a Scale is read from and written to the
+object's ``spec.replicas`` (an update, so a stale resourceVersion is a Conflict), a binding is
+the create of a ``Binding``, and an eviction deletes the Pod with the eviction's options
+(PodDisruptionBudgets are not modelled yet, so no eviction is refused for them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from kube_actors.api import (
+    Binding,
+    KindInfo,
+    apply_patch,
+    compile_selector,
+    from_dict,
+    kind_info,
+    to_dict,
+)
+from kube_actors.client import Client
+from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
+
+from ._bodies import decode_body, media_type, object_from_body
+from ._logs import LogReader, serve_logs
+from ._params import delete_options_of
+from ._paths import Target
+from ._status import json_response, success_status
+
+__all__ = ["Subresources", "scale_of"]
+
+_SCALE_PATCH_TYPES = {
+    "application/json-patch+json": "json",
+    "application/merge-patch+json": "merge",
+    "application/strategic-merge-patch+json": "merge",  # a Scale has no merge keys
+}
+
+
+def _not_found(target: Target) -> NotFound:
+    return NotFound("the server could not find the requested resource")
+
+
+def scale_of(obj: Any) -> dict[str, Any]:
+    """The ``autoscaling/v1`` Scale of an object with ``spec.replicas`` and a selector."""
+    meta = obj.metadata
+    status = getattr(obj, "status", None)
+    selector = getattr(obj.spec, "selector", None)
+    scale: dict[str, Any] = {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta.name,
+            "namespace": meta.namespace,
+            "uid": meta.uid,
+            "resourceVersion": meta.resource_version,
+            "creationTimestamp": to_dict(obj)["metadata"].get("creationTimestamp"),
+        },
+        "spec": {"replicas": obj.spec.replicas},
+        "status": {"replicas": getattr(status, "replicas", 0) or 0},
+    }
+    if selector is not None:
+        scale["status"]["selector"] = str(compile_selector(selector))
+    return scale
+
+
+class Subresources:
+    """``scale``, ``binding``, ``eviction`` and ``log`` over one ``Client``."""
+
+    def __init__(self, client: Client, logs: LogReader | None) -> None:
+        self.client = client
+        self.logs = logs
+
+    async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
+        sub, plural, method = target.subresource, target.info.plural, request.method
+        if sub == "scale" and plural in ("deployments", "replicasets", "statefulsets"):
+            return await self._scale(request, target)
+        if plural == "pods" and sub == "binding" and method == "POST":
+            return await self._binding(request, target)
+        if plural == "pods" and sub == "eviction" and method == "POST":
+            return await self._eviction(request, target)
+        if plural == "pods" and sub == "log" and method == "GET":
+            if self.logs is None:
+                raise _not_found(target)
+            return await serve_logs(request, self.client, self.logs, target)
+        if sub in ("binding", "eviction", "log"):
+            raise MethodNotSupported(
+                "the server does not allow this method on the requested resource"
+            )
+        raise _not_found(target)
+
+    async def _scale(self, request: web.Request, target: Target) -> web.StreamResponse:
+        info: KindInfo = target.info
+        current = await self.client.get(info.cls, target.name, namespace=target.namespace)
+        if request.method == "GET":
+            return json_response(scale_of(current))
+        body = await request.read()
+        content_type = request.headers.get("Content-Type", "")
+        if request.method == "PUT":
+            wanted = decode_body(body, content_type)
+        elif request.method == "PATCH":
+            patch_type = _SCALE_PATCH_TYPES.get(media_type(content_type))
+            if patch_type is None:
+                raise UnsupportedMediaType(f"the patch type {content_type!r} is not supported")
+            wanted = apply_patch(scale_of(current), decode_body(body, content_type), patch_type)
+        else:
+            raise MethodNotSupported(
+                "the server does not allow this method on the requested resource"
+            )
+        replicas, version = _scale_request(wanted)
+        manifest = to_dict(current)
+        manifest["spec"]["replicas"] = replicas
+        if version:
+            manifest["metadata"]["resourceVersion"] = version
+        stored = await self.client.update(from_dict(manifest))
+        return json_response(scale_of(stored))
+
+    async def _binding(self, request: web.Request, target: Target) -> web.StreamResponse:
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        if isinstance(data, dict):
+            data.setdefault("metadata", {}).setdefault("name", target.name)
+        decoded = object_from_body(
+            data, kind_info(Binding), namespace=target.namespace, name=target.name
+        )
+        await self.client.create(decoded.obj)
+        return json_response(success_status(), status=201)
+
+    async def _eviction(self, request: web.Request, target: Target) -> web.StreamResponse:
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        if not isinstance(data, dict):
+            raise BadRequest("an Eviction must be an object")
+        name = (data.get("metadata") or {}).get("name", target.name)
+        if name != target.name:
+            raise BadRequest("name in URL does not match name in Eviction object")
+        options = delete_options_of(data.get("deleteOptions") or {})
+        await self.client.delete(
+            target.info.cls,
+            target.name,
+            namespace=target.namespace,
+            propagation_policy=options.propagation_policy,
+            grace_period_seconds=options.grace_period_seconds,
+            preconditions=options.preconditions,
+        )
+        return json_response(success_status(), status=201)
+
+
+def _scale_request(data: Any) -> tuple[int, str]:
+    if not isinstance(data, dict):
+        raise BadRequest("a Scale must be an object")
+    replicas = (data.get("spec") or {}).get("replicas", 0)
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise BadRequest("spec.replicas: expected an integer")
+    version = (data.get("metadata") or {}).get("resourceVersion", "") or ""
+    return replicas, str(version)

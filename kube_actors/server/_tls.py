@@ -1,0 +1,169 @@
+"""The server's TLS material: a cluster CA made on first start, a server certificate signed by
+it for the addresses the server answers on, and the admin bearer token.
+
+Everything lives in the data directory and is reused on the next start (the CA and the token
+stay, so a kubeconfig written once keeps working); the server certificate is made again each
+start, so that a new ``--address`` is in its names. Keys are written readable by the owner only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import secrets
+import ssl
+from pathlib import Path
+from typing import Final
+
+import attrs
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+__all__ = ["Credentials", "credentials", "server_ssl_context"]
+
+_CA_DAYS: Final = 3650
+_SERVER_DAYS: Final = 365
+
+
+@attrs.frozen(kw_only=True)
+class Credentials:
+    """Where the TLS files are, and the admin token."""
+
+    ca_cert: Path
+    server_cert: Path
+    server_key: Path
+    token: str
+
+    def ca_pem(self) -> bytes:
+        return self.ca_cert.read_bytes()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+
+
+def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _make_ca(cert_path: Path, key_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("kube-actors-ca"))
+        .issuer_name(_name("kube-actors-ca"))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=_CA_DAYS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    _write_private(key_path, _key_pem(key))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _alt_names(address: str) -> list[x509.GeneralName]:
+    names: list[x509.GeneralName] = [
+        x509.DNSName(n)
+        for n in ("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc")
+    ]
+    ips = {"127.0.0.1", "::1"}
+    try:
+        ipaddress.ip_address(address)
+        ips.add(address)
+    except ValueError:
+        if address:
+            names.append(x509.DNSName(address))
+    names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in sorted(ips)]
+    return names
+
+
+def _make_server_cert(
+    ca_cert: Path, ca_key: Path, cert_path: Path, key_path: Path, address: str
+) -> None:
+    ca = x509.load_pem_x509_certificate(ca_cert.read_bytes())
+    signer = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
+    if not isinstance(signer, ec.EllipticCurvePrivateKey):
+        raise TypeError(f"{ca_key} is not the EC key this server made")
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("kube-apiserver"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=_SERVER_DAYS))
+        .add_extension(x509.SubjectAlternativeName(_alt_names(address)), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .sign(signer, hashes.SHA256())
+    )
+    _write_private(key_path, _key_pem(key))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _token(path: Path) -> str:
+    if path.exists():
+        token = path.read_text().strip()
+        if token:
+            return token
+    token = secrets.token_urlsafe(32)
+    _write_private(path, token.encode() + b"\n")
+    return token
+
+
+def credentials(data_dir: Path, address: str) -> Credentials:
+    """The CA (made if missing), a fresh server certificate for ``address``, the token."""
+    pki = data_dir / "pki"
+    pki.mkdir(parents=True, exist_ok=True)
+    ca_cert, ca_key = pki / "ca.crt", pki / "ca.key"
+    if not (ca_cert.exists() and ca_key.exists()):
+        _make_ca(ca_cert, ca_key)
+    server_cert, server_key = pki / "apiserver.crt", pki / "apiserver.key"
+    _make_server_cert(ca_cert, ca_key, server_cert, server_key, address)
+    return Credentials(
+        ca_cert=ca_cert,
+        server_cert=server_cert,
+        server_key=server_key,
+        token=_token(data_dir / "admin.token"),
+    )
+
+
+def server_ssl_context(creds: Credentials) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(creds.server_cert, creds.server_key)
+    return context

@@ -1,0 +1,109 @@
+"""metadata.managedFields as the apiserver keeps them on create, update, patch and status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kube_actors import Cluster
+from kube_actors.api import Deployment, DeploymentStatus, ManagedFieldsEntry, evolve
+
+from ._objects import deployment
+
+
+def _entry(obj: Any, manager: str, operation: str = "Update") -> ManagedFieldsEntry:
+    found: list[ManagedFieldsEntry] = [
+        e for e in obj.metadata.managed_fields if (e.manager, e.operation) == (manager, operation)
+    ]
+    assert len(found) == 1, obj.metadata.managed_fields
+    return found[0]
+
+
+async def test_create_records_every_field_it_set_for_its_manager() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        created = await cluster.client.create(deployment(), field_manager="kubectl-create")
+        entry = _entry(created, "kubectl-create")
+        assert entry.api_version == "apps/v1"
+        assert entry.fields_type == "FieldsV1"
+        assert entry.time == created.metadata.creation_timestamp
+        spec = entry.fields_v1["f:spec"]
+        assert spec["f:replicas"] == {}
+        assert "f:progressDeadlineSeconds" in spec  # a default the create made
+        container = spec["f:template"]["f:spec"]["f:containers"]['k:{"name":"app"}']
+        assert container["."] == {}
+        assert container["f:image"] == {}
+        assert spec["f:template"]["f:metadata"]["f:labels"] == {".": {}, "f:app": {}}
+        # Identity and server-set fields belong to nobody; neither does the status.
+        assert "f:metadata" not in entry.fields_v1
+        assert "f:status" not in entry.fields_v1
+
+
+async def test_an_update_takes_the_fields_it_changed_from_their_manager() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        created = await client.create(deployment(), field_manager="creator")
+        scaled = evolve(created, spec=evolve(created.spec, replicas=5))
+        updated = await client.update(scaled, field_manager="scaler")
+        assert _entry(updated, "scaler").fields_v1 == {"f:spec": {"f:replicas": {}}}
+        assert "f:replicas" not in _entry(updated, "creator").fields_v1["f:spec"]
+        # Entries sort by operation, then time, then manager.
+        assert [e.manager for e in updated.metadata.managed_fields] == ["creator", "scaler"]
+
+
+async def test_a_write_that_changes_nothing_leaves_managed_fields_alone() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        created = await cluster.client.create(deployment(), field_manager="creator")
+        again = await cluster.client.update(created, field_manager="someone-else")
+        assert again.metadata.managed_fields == created.metadata.managed_fields
+        assert again.metadata.resource_version == created.metadata.resource_version
+
+
+async def test_a_status_write_is_recorded_with_the_status_subresource() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        created = await cluster.client.create(deployment(), field_manager="creator")
+        status = evolve(created, status=DeploymentStatus(replicas=2, observed_generation=1))
+        stored = await cluster.client.update_status(status, field_manager="ctrl")
+        entry = _entry(stored, "ctrl")
+        assert entry.subresource == "status"
+        assert entry.fields_v1 == {"f:status": {"f:observedGeneration": {}, "f:replicas": {}}}
+
+
+async def test_a_merge_patch_is_an_update_by_its_manager() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await cluster.client.create(deployment(), field_manager="creator")
+        patched = await cluster.client.patch(
+            Deployment,
+            "web",
+            {"metadata": {"labels": {"tier": "web"}}},
+            namespace="default",
+            field_manager="kubectl-label",
+        )
+        assert _entry(patched, "kubectl-label").fields_v1 == {
+            "f:metadata": {"f:labels": {".": {}, "f:tier": {}}}
+        }
+
+
+async def test_components_write_under_their_kubernetes_names() -> None:
+    async with Cluster(nodes=1) as cluster:
+        await cluster.client.create(deployment(replicas=1))
+        await cluster.settle()
+        stored = await cluster.client.get(Deployment, "web", namespace="default")
+        managers = {(e.manager, e.subresource) for e in stored.metadata.managed_fields}
+        assert ("kube-actors", "") in managers
+        assert ("kube-controller-manager", "status") in managers
+
+
+async def test_a_client_may_rewrite_managed_fields() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        created = await cluster.client.create(deployment(), field_manager="creator")
+        mine = ManagedFieldsEntry(
+            manager="adopter",
+            operation="Update",
+            api_version="apps/v1",
+            fields_type="FieldsV1",
+            fields_v1={"f:spec": {"f:replicas": {}}},
+        )
+        meta = attrs.evolve(created.metadata, managed_fields=(mine,))
+        stored = await cluster.client.update(evolve(created, metadata=meta))
+        assert [e.manager for e in stored.metadata.managed_fields] == ["adopter"]

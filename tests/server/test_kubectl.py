@@ -1,0 +1,177 @@
+"""The real kubectl against a served cluster: explain, protobuf creates, get's tables.
+
+Skipped, with the reason, where no kubectl binary is installed, unless CI is set (CI machines
+have one, and there a missing kubectl is a failure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import anyio
+import attrs
+import pytest
+import structlog
+
+from kube_actors import Cluster
+from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, register_kind
+from kube_actors.cli._logging import configure_logging
+from kube_actors.server import Served
+
+KUBECTL = shutil.which("kubectl")
+
+pytestmark = [
+    pytest.mark.real_time,
+    pytest.mark.skipif(
+        KUBECTL is None and not os.environ.get("CI"), reason="no kubectl binary on this machine"
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def quiet_logs() -> Iterator[None]:
+    saved = structlog.get_config()
+    configure_logging()
+    yield
+    structlog.configure(**saved)
+
+
+@contextlib.asynccontextmanager
+async def serving(tmp_path: Path) -> AsyncIterator[tuple[Cluster, Served]]:
+    # In the test's own task: a cluster's task group cannot span a fixture's setup and teardown.
+    async with Cluster(nodes=1) as cluster, cluster.serve(data_dir=str(tmp_path)) as served:
+        yield cluster, served
+
+
+async def kubectl(served: Served, *args: str, ok: bool = True) -> tuple[int, str, str]:
+    assert KUBECTL is not None, "CI is set and no kubectl binary is installed"
+    command = [KUBECTL, "--kubeconfig", str(served.kubeconfig_path), *args]
+    cache = served.kubeconfig_path.parent / "kubectl-cache"
+    with anyio.fail_after(30):
+        result = await anyio.run_process([*command, f"--cache-dir={cache}"], check=False)
+    out, err = result.stdout.decode(), result.stderr.decode()
+    if ok:
+        assert result.returncode == 0, f"kubectl {' '.join(args)} failed: {err}"
+    return result.returncode, out, err
+
+
+def words(line: str) -> list[str]:
+    return line.split()
+
+
+async def test_explain_prints_kubernetes_meaning_of_the_deployment_strategy(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (_, served):
+        _, out, _ = await kubectl(served, "explain", "deployment.spec.strategy")
+        _, deeper, _ = await kubectl(served, "explain", "deployment.spec.strategy.rollingUpdate")
+    assert "KIND:       Deployment" in out
+    assert "FIELD: strategy <DeploymentStrategy>" in out
+    assert "The deployment strategy to use to replace existing pods with new ones." in out
+    assert "rollingUpdate\t<RollingUpdateDeployment>" in out
+    assert "enum: Recreate, RollingUpdate" in out
+    assert "maxSurge\t<IntOrString>" in deeper
+
+
+async def test_create_deployment_sends_protobuf_and_get_prints_kubectls_columns(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await _create_deployment_and_get(cluster, served)
+
+
+async def _create_deployment_and_get(cluster: Cluster, served: Served) -> None:
+    _, out, _ = await kubectl(served, "create", "deployment", "hello-nginx", "--image=nginx")
+    assert out.strip() == "deployment.apps/hello-nginx created"
+    await cluster.wait_for(Deployment, "hello-nginx", condition="Available", timeout=30)
+    _, out, _ = await kubectl(served, "get", "deployments")
+    header, row = out.splitlines()
+    assert words(header) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    assert words(row)[:4] == ["hello-nginx", "1/1", "1", "1"]
+    _, out, _ = await kubectl(served, "get", "deployments", "-o", "wide")
+    assert words(out.splitlines()[1])[5:] == ["nginx", "nginx", "app=hello-nginx"]
+    _, out, _ = await kubectl(served, "get", "pods", "-o", "wide")
+    header, row = out.splitlines()
+    assert header.split("   ")[-2:] == ["NOMINATED NODE", "READINESS GATES"]
+    assert words(row)[1:4] == ["1/1", "Running", "0"]
+
+
+async def test_create_service_sends_protobuf_and_get_shows_its_node_port(tmp_path: Path) -> None:
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "create", "service", "nodeport", "web", "--tcp=8080:80")
+        _, out, _ = await kubectl(served, "get", "services", "web")
+    header, row = out.splitlines()
+    assert words(header) == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    name, kind, _, external, ports, _ = words(row)
+    assert (name, kind, external) == ("web", "NodePort", "<none>")
+    assert ports.startswith("8080:")
+    assert ports.endswith("/TCP")
+
+
+async def test_apply_leaves_field_validation_to_the_server(tmp_path: Path) -> None:
+    manifest = tmp_path / "typo.yaml"
+    manifest.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: typo}\n"
+        "spec:\n  replica: 2\n  selector: {matchLabels: {app: typo}}\n"
+        "  template:\n    metadata: {labels: {app: typo}}\n"
+        "    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
+    async with serving(tmp_path / "server") as (_, served):
+        code, _, err = await kubectl(served, "apply", "-f", str(manifest), "-v=6", ok=False)
+    assert code != 0
+    assert 'unknown field "spec.replica"' in err
+    # kubectl found fieldValidation on the PATCH operation and asked the server to validate,
+    # instead of validating on its own ("error validating data").
+    assert "fieldValidation=Strict" in err
+    assert "error validating data" not in err
+
+
+@attrs.frozen(kw_only=True)
+class GizmoSpec:
+    """What a gizmo should be."""
+
+    size: int = attrs.field(default=0, metadata={"description": "How big the gizmo is."})
+    color: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Gizmo:
+    """A gizmo: a user's own kind, served like a built-in one."""
+
+    api_version: ClassVar[str] = "kubectl.example.com/v1"
+    kind: ClassVar[str] = "Gizmo"
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: GizmoSpec = attrs.field(default=GizmoSpec())
+
+
+async def test_a_user_kind_prints_its_columns_and_explains_its_fields(tmp_path: Path) -> None:
+    register_kind(
+        Gizmo,
+        printer_columns=[
+            PrinterColumn(name="Size", json_path=".spec.size", type="integer"),
+            PrinterColumn(name="Color", json_path=".spec.color", priority=1),
+            PrinterColumn(name="Age", json_path=".metadata.creationTimestamp", type="date"),
+        ],
+    )
+    manifest = tmp_path / "gizmo.yaml"
+    manifest.write_text(
+        "apiVersion: kubectl.example.com/v1\nkind: Gizmo\nmetadata: {name: g1}\n"
+        "spec: {size: 3, color: red}\n"
+    )
+    async with serving(tmp_path / "server") as (_, served):
+        await kubectl(served, "apply", "-f", str(manifest))
+        _, plain, _ = await kubectl(served, "get", "gizmos")
+        _, wide, _ = await kubectl(served, "get", "gizmos", "-o", "wide")
+        _, explained, _ = await kubectl(served, "explain", "gizmo.spec")
+    assert [words(line)[:2] for line in plain.splitlines()] == [["NAME", "SIZE"], ["g1", "3"]]
+    assert [words(line)[:3] for line in wide.splitlines()] == [
+        ["NAME", "SIZE", "COLOR"],
+        ["g1", "3", "red"],
+    ]
+    assert "What a gizmo should be." in explained
+    assert "size\t<integer>\n    How big the gizmo is." in explained
