@@ -18,6 +18,7 @@ from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
 from ._messages import Ask as Ask
+from ._messages import Later as Later
 from ._ref import ActorRef as ActorRef
 from ._statistics import ActorStatistics as ActorStatistics
 from ._supervision import Supervision as Supervision
@@ -41,6 +42,7 @@ __all__ = [
     "Broadcast",
     "ClockKind",
     "Lagged",
+    "Later",
     "Subscription",
     "Supervision",
     "Timer",

@@ -24,6 +24,7 @@ import anyio.abc
 import structlog
 
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
+from ._messages import Later
 from ._supervision import RestartHistory, Supervision
 from ._timers import Timer
 from ._trace import EXTERNAL
@@ -320,7 +321,9 @@ class _Cell:
                         if not reply.done():
                             reply.set_exception(exc)
                     else:
-                        if not reply.done():
+                        if type(result) is Later:
+                            result.future.add_done_callback(_Forward(reply, self.name))
+                        elif not reply.done():
                             reply.set_result(result)
                 if self.interrupted:
                     break
@@ -492,3 +495,24 @@ def _first_error(error: BaseException) -> BaseException:
     while isinstance(error, BaseExceptionGroup) and error.exceptions:
         error = error.exceptions[0]
     return error
+
+
+class _Forward:
+    """Answers an ask with the outcome of the ``Later`` future its handler returned."""
+
+    __slots__ = ("actor", "reply")
+
+    def __init__(self, reply: asyncio.Future[Any], actor: str) -> None:
+        self.reply = reply
+        self.actor = actor
+
+    def __call__(self, future: asyncio.Future[Any]) -> None:
+        reply = self.reply
+        if reply.done():
+            return  # the asker gave up (a timeout)
+        if future.cancelled():
+            reply.set_exception(ActorStopped(self.actor))
+        elif (error := future.exception()) is not None:
+            reply.set_exception(error)
+        else:
+            reply.set_result(future.result())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import asyncio
+from typing import Any, Generic, TypeVar
 
-__all__ = ["Ask"]
+__all__ = ["Ask", "Later"]
 
 R_co = TypeVar("R_co", covariant=True)
 
@@ -25,3 +26,19 @@ class Ask(Generic[R_co]):
     """
 
     __slots__ = ()
+
+
+class Later:
+    """What ``receive`` returns to answer an ``ask`` later, without holding up its mailbox.
+
+    The ask is answered with the future's result (or raises its exception) once it is
+    done, while the actor goes on with its next message. The etcd actor answers a write so:
+    only once it is on disk, while the writes behind it join the next group commit::
+
+        return Later(self.flushed_future)
+    """
+
+    __slots__ = ("future",)
+
+    def __init__(self, future: asyncio.Future[Any]) -> None:
+        self.future = future

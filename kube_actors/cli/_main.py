@@ -10,6 +10,8 @@ from rich.console import Console
 from ..bench import scheduler as scheduler_bench
 from ._demo import demo
 from ._logging import configure_logging
+from ._snapshot import add_arguments as add_snapshot_arguments
+from ._snapshot import run_snapshot
 from ._up import add_kubeconfig_arguments, add_up_arguments, kubeconfig_command, up
 from ._walkthrough import walkthrough
 
@@ -48,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     scheduler_bench.add_arguments(
         bench.add_parser("scheduler", help="scheduler_perf's workloads: pods/s, framework and e2e")
     )
+    add_snapshot_arguments(
+        commands.add_parser("snapshot", help="save, restore or check snapshots of a store")
+    )
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     if args.command == "up":
@@ -63,4 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo(Console())
     elif args.command == "bench" and args.benchmark == "scheduler":
         return scheduler_bench.main(args)
+    elif args.command == "snapshot":
+        return run_snapshot(args, Console())
     return 0

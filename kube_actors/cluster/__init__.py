@@ -3,7 +3,8 @@
 ``Cluster`` (``_cluster``) is the one place that knows every component; ``SyncCluster``
 (``_sync``) drives it from synchronous code; ``_nodes`` and ``_link`` build a node's kubelet,
 runtime and kube-proxy and the link that a partition cuts; ``_faults`` holds the fault
-injection that ``cluster.faults`` hands out.
+injection that ``cluster.faults`` hands out; ``_store`` opens the store that
+``Cluster(store=...)`` names (memory, or an SQLite file).
 
 Fault injection lives here rather than in the testing kit or the client: every component's
 client is wrapped by the cluster when it is wired, the fault handles belong to one cluster

@@ -21,6 +21,7 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -47,6 +48,7 @@ from ..server import ApiHttpServer
 from ._faults import USER, Faults, InterceptedClient
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
+from ._store import parse_store
 from ._sync import SyncCluster
 
 __all__ = ["Cluster"]
@@ -62,8 +64,10 @@ class Cluster:
 
     ``nodes``: how many (``control-plane``, ``node-1``...) or ``NodeConfig`` descriptions
     (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
-    ``ContainerRuntime`` per node. ``store``: "memory" (the default) or a ``Backend``
-    instance, which survives a ``restart_control_plane()``. ``clock``: None runs on whatever
+    ``ContainerRuntime`` per node. ``store``: "memory" (the default),
+    "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
+    it was; see ``_store``), or a ``Backend`` instance, which survives a
+    ``restart_control_plane()``. ``clock``: None runs on whatever
     loop is running; "virtual" or "real" also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
@@ -92,11 +96,9 @@ class Cluster:
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
     ) -> None:
-        if isinstance(store, str):
-            if store != "memory":
-                raise ValueError(f"unknown store {store!r}: use 'memory' or a Backend instance")
-            store = MemoryBackend()
-        self.backend = store
+        # A store named by a string is the cluster's own: opened on entry, closed on exit.
+        self._store_choice = parse_store(store) if isinstance(store, str) else None
+        self.backend: Backend = store if not isinstance(store, str) else MemoryBackend()
         self.clock = clock
         self.seed = seed
         self.system = ActorSystem(seed=seed, trace=trace)
@@ -151,6 +153,13 @@ class Cluster:
 
     async def __aenter__(self) -> Cluster:
         self._check_clock()
+        if self._store_choice is not None:
+            self.backend = self._store_choice.open()
+        if self.backend.revision > 1:
+            # A store with a history, written by an earlier run from this same seed: the
+            # names and uids drawn now must not be the ones that run drew (two Pods with one
+            # uid), so the sequence continues from a point of the store's own.
+            self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
         try:
             await self._start_control_plane()
@@ -176,7 +185,14 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
-        return await self.system.__aexit__(exc_type, exc, tb)
+        try:
+            return await self.system.__aexit__(exc_type, exc, tb)
+        finally:
+            # etcd committed everything when it stopped; the file is closed after it.
+            if self._store_choice is not None:
+                close = getattr(self.backend, "close", None)
+                if close is not None:
+                    close()
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -346,6 +362,17 @@ class Cluster:
             if ref is not None:
                 await self.system.stop(ref)
         await self._start_control_plane()
+
+    async def save_snapshot(self, path: str | os.PathLike[str]) -> None:
+        """Write a snapshot of the store to the new file ``path``, as ``etcdctl snapshot
+        save`` does, while the cluster runs: every write acknowledged so far is in it.
+        ``kube-actors snapshot restore`` (``restore_snapshot``) makes a data directory of it."""
+        save = getattr(self.backend, "save_snapshot", None)
+        if save is None:
+            raise KubeActorsError(
+                "snapshots are taken of a durable store: Cluster(store='sqlite:///...')"
+            )
+        await save(path)
 
     # ------------------------------------------------------------------------ nodes
 

@@ -2,6 +2,9 @@
 
 - ``EtcdActor``: the store as an actor; ``ask`` it the request messages.
 - ``MemoryBackend``: the store itself, synchronous and pure (``Backend`` is its contract).
+- ``SqliteBackend``: the same store kept in an SQLite file, every write on disk before it is
+  answered; a restart on the file comes back with every key, revision and lease.
+- ``save_snapshot`` / ``restore_snapshot`` / ``snapshot_status``: snapshots of a store file.
 - ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
 - The request messages, by etcd's RPC names (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
   ``Compact``, ``Lease*``, ``WatchCreate``, ``EndpointStatus``) and what they answer
@@ -46,6 +49,11 @@ from ._responses import OpResponse as OpResponse
 from ._responses import PutResponse as PutResponse
 from ._responses import RangeResponse as RangeResponse
 from ._responses import TxnResponse as TxnResponse
+from ._snapshot import SnapshotStatus as SnapshotStatus
+from ._snapshot import restore_snapshot as restore_snapshot
+from ._snapshot import save_snapshot as save_snapshot
+from ._snapshot import snapshot_status as snapshot_status
+from ._sqlite import SqliteBackend as SqliteBackend
 from ._types import EventType as EventType
 from ._types import KeyEvent as KeyEvent
 from ._types import KeyValue as KeyValue
@@ -83,6 +91,8 @@ __all__ = [
     "PutResponse",
     "Range",
     "RangeResponse",
+    "SnapshotStatus",
+    "SqliteBackend",
     "StoreStatistics",
     "Txn",
     "TxnOp",
@@ -92,6 +102,9 @@ __all__ = [
     "WatchHubStatistics",
     "Watcher",
     "prefix_end",
+    "restore_snapshot",
+    "save_snapshot",
+    "snapshot_status",
 ]
 
 _DEPRECATED = {

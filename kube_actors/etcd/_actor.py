@@ -24,6 +24,7 @@ import attrs
 from ..actors import Actor, Timer
 from ..errors import ActorStopped
 from ._backend import Backend
+from ._durability import DurableBackend, DurableView, Flusher
 from ._memory import MemoryBackend
 from ._messages import (
     Compact,
@@ -44,6 +45,10 @@ from ._watch import WatchHub
 __all__ = ["EtcdActor"]
 
 
+#: ``_handle``'s answer to a message that is not a store request.
+_UNHANDLED = object()
+
+
 @attrs.frozen
 class _LeasesDue:
     """The timer's message: the next lease deadline has come."""
@@ -58,49 +63,73 @@ class EtcdActor(Actor):
 
     def __init__(self, backend: Backend | None = None, *, max_watch_lag: int = 100_000) -> None:
         self.backend: Backend = backend if backend is not None else MemoryBackend()
-        self.watches = WatchHub(self.backend, max_lag=max_watch_lag)
+        # A durable backend: answers wait for their commit, watchers see only what is
+        # committed (``_durability``). The memory backend answers at once.
+        self._flusher: Flusher | None = None
+        if isinstance(self.backend, DurableBackend):
+            self._flusher = Flusher(self.backend, self._notify_watchers)
+            self.watches = WatchHub(DurableView(self.backend), max_lag=max_watch_lag)  # type: ignore[arg-type]
+        else:
+            self.watches = WatchHub(self.backend, max_lag=max_watch_lag)
         self._timer: Timer | None = None
 
+    async def on_start(self) -> None:
+        if self._flusher is not None:
+            self.start_soon(self._flusher.run, name="etcd:group-commit")
+
     async def receive(self, message: Any) -> Any:
-        backend = self.backend
         if isinstance(message, _LeasesDue):
             # The timer fired for ``deadline``: the clock may read a hair earlier in float.
             self._timer = None
             self._expire(max(self.now, message.deadline))
+            if self._flusher is not None:
+                self._flusher.kick()
             return None
         self._expire(self.now)
         try:
-            match message:
-                case Txn():
-                    return backend.txn(message)
-                case Range():
-                    return backend.range(message)
-                case Put():
-                    return backend.put(message)
-                case DeleteRange():
-                    return backend.delete(message)
-                case WatchCreate(key=key, range_end=range_end, start_revision=start):
-                    return self.watches.watch(key, range_end, start)
-                case Compact(revision=revision):
-                    return backend.compact(revision)
-                case EndpointStatus():
-                    return EndpointStatusResponse(
-                        revision=backend.revision, compact_revision=backend.compact_revision
-                    )
-                case LeaseGrant(ttl=ttl, id=lease):
-                    return backend.lease_grant(ttl, id=lease, now=self.now)
-                case LeaseKeepAlive(id=lease):
-                    return backend.lease_keep_alive(lease, now=self.now)
-                case LeaseRevoke(id=lease):
-                    return backend.lease_revoke(lease)
-                case LeaseTimeToLive(id=lease, keys=keys):
-                    return backend.lease_time_to_live(lease, now=self.now, keys=keys)
-            return await super().receive(message)
+            result = self._handle(message)
+            if result is _UNHANDLED:
+                return await super().receive(message)
         finally:
             # Whatever the request did (or failed to do), watchers see it now, and the
             # timer follows the leases it granted or refreshed.
             self.watches.notify()
             self._schedule_expiry()
+            if self._flusher is not None:
+                self._flusher.kick()
+        return result if self._flusher is None else self._flusher.answer(result)
+
+    def _handle(self, message: Any) -> Any:
+        backend = self.backend
+        match message:
+            case Txn():
+                return backend.txn(message)
+            case Range():
+                return backend.range(message)
+            case Put():
+                return backend.put(message)
+            case DeleteRange():
+                return backend.delete(message)
+            case WatchCreate(key=key, range_end=range_end, start_revision=start):
+                return self.watches.watch(key, range_end, start)
+            case Compact(revision=revision):
+                return backend.compact(revision)
+            case EndpointStatus():
+                return EndpointStatusResponse(
+                    revision=backend.revision, compact_revision=backend.compact_revision
+                )
+            case LeaseGrant(ttl=ttl, id=lease):
+                return backend.lease_grant(ttl, id=lease, now=self.now)
+            case LeaseKeepAlive(id=lease):
+                return backend.lease_keep_alive(lease, now=self.now)
+            case LeaseRevoke(id=lease):
+                return backend.lease_revoke(lease)
+            case LeaseTimeToLive(id=lease, keys=keys):
+                return backend.lease_time_to_live(lease, now=self.now, keys=keys)
+        return _UNHANDLED
+
+    def _notify_watchers(self) -> None:
+        self.watches.notify()
 
     def _expire(self, now: float) -> None:
         deadline = self.backend.next_lease_deadline()
@@ -122,7 +151,13 @@ class EtcdActor(Actor):
             self._timer = self.send_after(max(0.0, deadline - self.now), _LeasesDue(deadline))
 
     async def on_stop(self) -> None:
+        # A graceful stop commits everything and answers every held ask first.
+        if self._flusher is not None:
+            await self._flusher.drain()
         self.watches.close(ActorStopped(self.name))
 
     async def on_failure(self, error: BaseException) -> None:
+        # The changes applied before the crash are still the store's: commit them too.
+        if self._flusher is not None:
+            await self._flusher.drain()
         self.watches.close(ActorStopped(self.name))

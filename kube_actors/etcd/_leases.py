@@ -42,6 +42,18 @@ class LeaseTable:
     def __contains__(self, lease: int) -> bool:
         return lease in self._leases
 
+    @property
+    def next_id(self) -> int:
+        """The id the next grant without one gets (or a higher one, if that is taken)."""
+        return self._next_id
+
+    def skip_ids_below(self, first: int) -> None:
+        """Never hand out an id below ``first`` (ids used before a restart)."""
+        self._next_id = max(self._next_id, first)
+
+    def ids(self) -> list[int]:
+        return list(self._leases)
+
     def get(self, lease: int) -> Lease:
         try:
             return self._leases[lease]

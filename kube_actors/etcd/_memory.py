@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from ..errors import Compacted, FutureRevision
+from ..errors import Compacted, FutureRevision, StoreError
 from ._index import KeyIndex
 from ._keys import in_range, is_single_key
 from ._leases import LeaseTable
@@ -96,6 +96,64 @@ class MemoryBackend:
             leases=len(self._leases),
             history=len(self._changes),
         )
+
+    @classmethod
+    def restored(
+        cls,
+        rows: Iterable[tuple[KeyValue, int]],
+        *,
+        compact_revision: int,
+        leases: Iterable[tuple[int, int]],
+        next_lease_id: int = 1,
+    ) -> MemoryBackend:
+        """The store that a durable one wrote: its kept rows, each with the revision of its
+        key's previous live value (0 for none), in revision order; its compaction; its
+        leases as (id, ttl), granted at time 0 (``renew_leases`` sets their deadlines), and
+        the first lease id never handed out."""
+        store = cls()
+        index = store._index
+        latest: dict[str, KeyValue] = {}
+        changes: dict[int, list[KeyEvent]] = {}
+        first = max(compact_revision, store._first_change)
+        for kv, prev_revision in rows:
+            prev = latest.get(kv.key)
+            if prev is None or prev.version == 0 or prev.mod_revision != prev_revision:
+                prev = None
+            index.append(kv)
+            latest[kv.key] = kv
+            store._revision = max(store._revision, kv.mod_revision)
+            if kv.mod_revision >= first:
+                kind = EventType.DELETE if kv.version == 0 else EventType.PUT
+                changes.setdefault(kv.mod_revision, []).append(
+                    KeyEvent(type=kind, kv=kv, prev_kv=prev)
+                )
+        missing = [r for r in range(first, store._revision + 1) if r not in changes]
+        if missing:
+            raise StoreError(f"the store's history has no changes at revisions {missing[:5]}")
+        store._changes = [tuple(changes[r]) for r in range(first, store._revision + 1)]
+        store._first_change = first
+        if compact_revision:
+            index.compact(compact_revision)
+            store._compact_revision = compact_revision
+        for lease, ttl in leases:
+            store._leases.grant(ttl, id=lease, now=0.0)
+        store._leases.skip_ids_below(next_lease_id)
+        for kv in latest.values():
+            if kv.lease and kv.version and kv.lease in store._leases:
+                store._leases.attach(kv.lease, kv.key)
+        return store
+
+    def renew_leases(self, now: float) -> None:
+        """Give every lease its full TTL from ``now``, as etcd does when a store restarts."""
+        for lease in self._leases.ids():
+            self._leases.refresh(lease, now=now)
+
+    @property
+    def next_lease_id(self) -> int:
+        return self._leases.next_id
+
+    def has_lease(self, id: int) -> bool:
+        return id in self._leases
 
     # -------------------------------------------------------------------------- reads
 

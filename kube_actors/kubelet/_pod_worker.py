@@ -37,7 +37,7 @@ from kube_actors.runtime import (
 
 from ._context import KubeletContext
 from ._envvars import with_service_links
-from ._status import ContainerView, pod_phase, pod_status, terminated_state
+from ._status import ContainerView, carry_over, pod_phase, pod_status, terminated_state
 
 __all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
 
@@ -86,6 +86,9 @@ class PodWorker(Actor):
             )
         for container in spec.containers:
             self.views[container.name] = ContainerView(name=container.name, image=container.image)
+        for reported in (*pod.status.init_container_statuses, *pod.status.container_statuses):
+            if reported.name in self.views:
+                carry_over(self.views[reported.name], reported)
         self.specs: dict[str, Container] = {
             c.name: c for c in (*spec.init_containers, *spec.containers)
         }

@@ -31,7 +31,7 @@ from kube_actors.api import (
 from kube_actors.runtime import ContainerState as RuntimeState
 from kube_actors.runtime import ContainerStatus as RuntimeStatus
 
-__all__ = ["KUBELET_CONDITIONS", "ContainerView", "pod_phase", "pod_status"]
+__all__ = ["KUBELET_CONDITIONS", "ContainerView", "carry_over", "pod_phase", "pod_status"]
 
 #: The Pod conditions the kubelet owns; others (PodScheduled, DisruptionTarget) it keeps.
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready")
@@ -94,6 +94,28 @@ class ContainerView:
             container_id=current.container_id if current is not None else "",
             started=self.started if current is not None else False,
         )
+
+
+def carry_over(view: ContainerView, reported: ContainerStatus) -> None:
+    """Seed a new worker's view from what the Pod's status says an earlier kubelet ran.
+
+    A kubelet starting over (a restarted process, as after a node reboot) finds none of the
+    containers it ran: it starts them again, and that start is a restart. As the kubelet
+    reports after a reboot, the count goes on from the reported one, and a container that
+    was running is last seen terminated with reason ``Unknown`` and exit code 255.
+    """
+    view.restart_count = reported.restart_count
+    state = reported.state
+    if state.running is not None:
+        view.restart_count += 1
+        view.last_terminated = ContainerStateTerminated(
+            exit_code=255, reason="Unknown", started_at=state.running.started_at
+        )
+    elif state.terminated is not None:
+        view.restart_count += 1
+        view.last_terminated = state.terminated
+    else:
+        view.last_terminated = reported.last_state.terminated
 
 
 def _terminated(status: RuntimeStatus) -> ContainerStateTerminated:

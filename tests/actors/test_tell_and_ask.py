@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import anyio
 import pytest
 
-from kube_actors.actors import ActorSystem
+from kube_actors.actors import Actor, ActorSystem, Later
 from kube_actors.errors import ActorError, ActorStopped, AskTimeout
 
 from ._actors import Add, Block, Counter, Fail, Get
@@ -85,3 +86,59 @@ async def test_refs_compare_by_name_and_are_found_in_the_registry() -> None:
         assert hash(system.lookup("counter")) == hash(counter)
         assert "counter" in system
         assert repr(counter) == "ActorRef('counter')"
+
+
+class _Deferring(Actor):
+    """Answers ``("hold", n)`` only when told ``("release", n)``; answers ``"now"`` at once."""
+
+    def __init__(self) -> None:
+        self.held: dict[int, asyncio.Future[Any]] = {}
+
+    async def receive(self, message: Any) -> Any:
+        match message:
+            case ("hold", n):
+                self.held[n] = asyncio.get_running_loop().create_future()
+                return Later(self.held[n])
+            case ("release", n, value):
+                self.held.pop(n).set_result(value)
+            case ("fail", n):
+                self.held.pop(n).set_exception(ValueError(f"failed {n}"))
+            case "now":
+                return "now"
+        return None
+
+
+async def test_a_later_reply_answers_when_its_future_is_done_and_the_mailbox_goes_on() -> None:
+    async with ActorSystem() as system:
+        actor = await system.spawn(_Deferring, name="deferring")
+        async with anyio.create_task_group() as tg:
+            answers: list[object] = []
+
+            async def ask_held(n: int) -> None:
+                answers.append(await actor.ask(("hold", n)))
+
+            tg.start_soon(ask_held, 1)
+            await system.settle()
+            # The held ask does not block the next message.
+            assert await actor.ask("now") == "now"
+            assert answers == []
+            await actor.tell(("release", 1, "one"))
+        assert answers == ["one"]
+
+
+async def test_a_later_reply_raises_the_futures_error_in_the_asker() -> None:
+    async with ActorSystem() as system:
+        actor = await system.spawn(_Deferring, name="deferring")
+        errors: list[BaseException] = []
+
+        async def ask_held() -> None:
+            try:
+                await actor.ask(("hold", 7))
+            except ValueError as error:
+                errors.append(error)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ask_held)
+            await system.settle()
+            await actor.tell(("fail", 7))
+        assert [str(e) for e in errors] == ["failed 7"]

@@ -1,4 +1,4 @@
-"""The memory backend and its watch hub against a model: a dict per revision.
+"""Both backends and the watch hub against a model: a dict per revision.
 
 Random puts, deletes, transactions, compactions, leases and watches; after every step the
 store reads like the model at every revision, and every watch has delivered exactly the
@@ -8,6 +8,10 @@ future, and resumed from the last revision seen plus one (also after being close
 """
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
 
 import attrs
 import pytest
@@ -26,6 +30,7 @@ from kube_actors.etcd import (
     Put,
     Range,
     RangeResponse,
+    SqliteBackend,
     Txn,
     TxnOp,
     Watcher,
@@ -85,7 +90,7 @@ class OpenWatch:
 class StoreMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.store = MemoryBackend()
+        self.store: MemoryBackend | SqliteBackend = MemoryBackend()
         self.hub = WatchHub(self.store, max_lag=MAX_LAG)
         # states[r] is the store after revision r; changes[r] what revision r did.
         self.states: list[dict[str, Row]] = [{}, {}]
@@ -385,3 +390,57 @@ class StoreMachine(RuleBasedStateMachine):
 
 StoreMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40)
 test_the_store_behaves_like_its_model = StoreMachine.TestCase
+
+
+class SqliteStoreMachine(StoreMachine):
+    """The same machine on the SQLite backend, which now and then commits what it queued
+    and is closed and opened again: the reopened store must read and watch like the model,
+    its leases renewed to their full TTL (as etcd's are after a restart)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.directory = Path(tempfile.mkdtemp(prefix="kube-actors-store-"))
+        self.path = self.directory / "store.db"
+        self.sqlite = SqliteBackend(self.path, synchronous="normal")
+        self.store = self.sqlite
+        self.hub = WatchHub(self.store, max_lag=MAX_LAG)
+
+    @rule()
+    def commit_queued(self) -> None:
+        batch = self.sqlite.take_batch()
+        if batch is not None:
+            self.sqlite.write_batch(batch)
+            assert self.sqlite.durable_revision == self.current
+
+    @rule()
+    def reopen(self) -> None:
+        self.sqlite.close()
+        self.sqlite = SqliteBackend(self.path, synchronous="normal")
+        self.store = self.sqlite
+        self.store.lease_time_to_live(0, now=self.now)  # its first clock reading
+        for lease in self.leases.values():
+            lease.deadline = self.now + lease.ttl
+        # The watches of the old incarnation resume where they were on the new one.
+        self.hub = WatchHub(self.store, max_lag=MAX_LAG)
+        resumed = []
+        for watch in self.watches:
+            self.read_watch(watch)
+            seen = watch.lagged_at if watch.lagged_at is not None else watch.watcher.revision
+            where = (watch.watcher.key, watch.watcher.range_end)
+            before = len(self.watches)
+            self.open_watch(where, max(seen + 1, watch.start))
+            if len(self.watches) > before:
+                new = self.watches.pop()
+                new.received = watch.received
+                new.start = watch.start
+                resumed.append(new)
+        self.watches = resumed
+
+    def teardown(self) -> None:
+        super().teardown()
+        self.sqlite.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+SqliteStoreMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=40)
+test_the_sqlite_store_behaves_like_its_model_across_reopens = SqliteStoreMachine.TestCase

@@ -5,30 +5,42 @@ from __future__ import annotations
 import pytest
 
 from kube_actors.errors import Compacted, FutureRevision
-from kube_actors.etcd import FROM_KEY, DeleteRange, MemoryBackend, Put, Range, prefix_end
+from kube_actors.etcd import (
+    FROM_KEY,
+    DeleteRange,
+    MemoryBackend,
+    Put,
+    Range,
+    SqliteBackend,
+    prefix_end,
+)
+
+from .conftest import StoreFactory
 
 
-def values(store: MemoryBackend, request: Range) -> list[tuple[str, object]]:
+def values(store: MemoryBackend | SqliteBackend, request: Range) -> list[tuple[str, object]]:
     return [(kv.key, kv.value) for kv in store.range(request).kvs]
 
 
-def test_an_empty_store_is_at_revision_1_and_the_first_write_is_revision_2() -> None:
-    store = MemoryBackend()
+def test_an_empty_store_is_at_revision_1_and_the_first_write_is_revision_2(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     assert store.revision == 1
     assert store.put(Put(key="a", value=1)).revision == 2
     assert store.revision == 2
 
 
-def test_every_write_takes_the_next_revision_and_reads_do_not() -> None:
-    store = MemoryBackend()
+def test_every_write_takes_the_next_revision_and_reads_do_not(new_store: StoreFactory) -> None:
+    store = new_store()
     revisions = [store.put(Put(key=k, value=0)).revision for k in "abc"]
     store.range(Range(key="a"))
     assert revisions == [2, 3, 4]
     assert store.delete(DeleteRange(key="a")).revision == 5
 
 
-def test_a_key_counts_its_versions_and_keeps_its_create_revision() -> None:
-    store = MemoryBackend()
+def test_a_key_counts_its_versions_and_keeps_its_create_revision(new_store: StoreFactory) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))
     store.put(Put(key="b", value=1))
     store.put(Put(key="a", value=2))
@@ -36,15 +48,17 @@ def test_a_key_counts_its_versions_and_keeps_its_create_revision() -> None:
     assert (kv.value, kv.create_revision, kv.mod_revision, kv.version) == (2, 2, 4, 2)
 
 
-def test_values_are_stored_as_given_without_copies() -> None:
-    store = MemoryBackend()
-    value = ("frozen", "object")
+def test_values_are_stored_as_given_without_copies(new_store: StoreFactory) -> None:
+    store = new_store()
+    value = {"a": ["shared", "object"]}
     store.put(Put(key="a", value=value))
     assert store.range(Range(key="a")).kvs[0].value is value
 
 
-def test_a_delete_leaves_a_tombstone_and_a_recreated_key_starts_at_version_1() -> None:
-    store = MemoryBackend()
+def test_a_delete_leaves_a_tombstone_and_a_recreated_key_starts_at_version_1(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))
     store.put(Put(key="a", value=2))
     deleted = store.delete(DeleteRange(key="a", prev_kv=True))
@@ -56,16 +70,16 @@ def test_a_delete_leaves_a_tombstone_and_a_recreated_key_starts_at_version_1() -
     assert (kv.version, kv.create_revision, kv.mod_revision) == (1, 5, 5)
 
 
-def test_deleting_nothing_writes_nothing() -> None:
-    store = MemoryBackend()
+def test_deleting_nothing_writes_nothing(new_store: StoreFactory) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))
     response = store.delete(DeleteRange(key="zzz"))
     assert (response.revision, response.deleted) == (2, 0)
     assert store.revision == 2
 
 
-def test_a_range_delete_deletes_every_key_at_one_revision() -> None:
-    store = MemoryBackend()
+def test_a_range_delete_deletes_every_key_at_one_revision(new_store: StoreFactory) -> None:
+    store = new_store()
     for key in ["a/1", "a/2", "b"]:
         store.put(Put(key=key, value=key))
     response = store.delete(DeleteRange.prefix("a/"))
@@ -75,8 +89,8 @@ def test_a_range_delete_deletes_every_key_at_one_revision() -> None:
     assert values(store, Range.prefix("")) == [("b", "b")]
 
 
-def test_a_read_at_a_past_revision_sees_the_store_as_it_was() -> None:
-    store = MemoryBackend()
+def test_a_read_at_a_past_revision_sees_the_store_as_it_was(new_store: StoreFactory) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))  # 2
     store.put(Put(key="a", value=2))  # 3
     store.delete(DeleteRange(key="a"))  # 4
@@ -86,8 +100,10 @@ def test_a_read_at_a_past_revision_sees_the_store_as_it_was() -> None:
     assert store.range(Range(key="a", revision=3)).revision == 5  # the header is "now"
 
 
-def test_a_prefix_range_returns_keys_in_order_with_a_limit_and_a_count() -> None:
-    store = MemoryBackend()
+def test_a_prefix_range_returns_keys_in_order_with_a_limit_and_a_count(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     for key in ["p/c", "p/a", "q", "p/b", "p", "o"]:
         store.put(Put(key=key, value=key.upper()))
     response = store.range(Range.prefix("p/", limit=2))
@@ -97,8 +113,8 @@ def test_a_prefix_range_returns_keys_in_order_with_a_limit_and_a_count() -> None
     assert (everything.count, everything.more) == (3, False)
 
 
-def test_ranges_follow_etcds_range_end_conventions() -> None:
-    store = MemoryBackend()
+def test_ranges_follow_etcds_range_end_conventions(new_store: StoreFactory) -> None:
+    store = new_store()
     for key in ["a", "b", "c", "d"]:
         store.put(Put(key=key, value=0))
     assert [kv.key for kv in store.range(Range(key="b", range_end="d")).kvs] == ["b", "c"]
@@ -118,8 +134,8 @@ def test_prefix_end_bumps_the_last_character() -> None:
     assert prefix_end("a" + chr(0x10FFFF)) == "b"
 
 
-def test_count_only_and_keys_only_leave_the_values_out() -> None:
-    store = MemoryBackend()
+def test_count_only_and_keys_only_leave_the_values_out(new_store: StoreFactory) -> None:
+    store = new_store()
     for key in ["k/1", "k/2"]:
         store.put(Put(key=key, value="big"))
     counted = store.range(Range.prefix("k/", count_only=True))
@@ -128,16 +144,18 @@ def test_count_only_and_keys_only_leave_the_values_out() -> None:
     assert [(kv.key, kv.value, kv.version) for kv in keys] == [("k/1", None, 1), ("k/2", None, 1)]
 
 
-def test_reading_above_the_current_revision_is_a_future_revision() -> None:
-    store = MemoryBackend()
+def test_reading_above_the_current_revision_is_a_future_revision(new_store: StoreFactory) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))
     with pytest.raises(FutureRevision) as raised:
         store.range(Range(key="a", revision=3))
     assert (raised.value.revision, raised.value.current_revision) == (3, 2)
 
 
-def test_reads_below_the_compacted_revision_fail_and_reads_at_it_succeed() -> None:
-    store = MemoryBackend()
+def test_reads_below_the_compacted_revision_fail_and_reads_at_it_succeed(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     for value in range(5):  # revisions 2..6
         store.put(Put(key="a", value=value))
     store.compact(4)
@@ -148,8 +166,10 @@ def test_reads_below_the_compacted_revision_fail_and_reads_at_it_succeed() -> No
     assert store.range(Range(key="a")).kvs[0].value == 4
 
 
-def test_compacting_at_or_below_the_last_compaction_or_in_the_future_fails() -> None:
-    store = MemoryBackend()
+def test_compacting_at_or_below_the_last_compaction_or_in_the_future_fails(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     for value in range(3):
         store.put(Put(key="a", value=value))
     store.compact(3)
@@ -162,8 +182,10 @@ def test_compacting_at_or_below_the_last_compaction_or_in_the_future_fails() -> 
     assert store.compact(4).revision == 4
 
 
-def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need() -> None:
-    store = MemoryBackend()
+def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     store.put(Put(key="gone", value=1))  # 2
     store.delete(DeleteRange(key="gone"))  # 3
     store.put(Put(key="kept", value=1))  # 4
@@ -177,8 +199,10 @@ def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need() -> No
     assert store.range(Range.prefix("")).count == 2
 
 
-def test_a_tombstone_at_the_compacted_revision_stays_for_watchers_starting_there() -> None:
-    store = MemoryBackend()
+def test_a_tombstone_at_the_compacted_revision_stays_for_watchers_starting_there(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
     store.put(Put(key="a", value=1))  # 2
     store.delete(DeleteRange(key="a"))  # 3
     store.compact(3)

@@ -16,13 +16,16 @@ from kube_actors.etcd import (
     PutResponse,
     Range,
     RangeResponse,
+    SqliteBackend,
     Txn,
 )
 
+from .conftest import StoreFactory
+
 
 @pytest.fixture
-def store() -> MemoryBackend:
-    store = MemoryBackend()
+def store(new_store: StoreFactory) -> MemoryBackend | SqliteBackend:
+    store = new_store()
     store.put(Put(key="a", value=10))  # 2
     store.put(Put(key="b", value=20))  # 3
     store.put(Put(key="a", value=11))  # 4
@@ -30,7 +33,7 @@ def store() -> MemoryBackend:
 
 
 def test_a_txn_whose_comparisons_hold_runs_its_success_branch_at_one_revision(
-    store: MemoryBackend,
+    store: MemoryBackend | SqliteBackend,
 ) -> None:
     response = store.txn(
         Txn(
@@ -49,7 +52,9 @@ def test_a_txn_whose_comparisons_hold_runs_its_success_branch_at_one_revision(
     assert [type(r) for r in response.responses] == [PutResponse, PutResponse, DeleteRangeResponse]
 
 
-def test_a_txn_whose_comparison_fails_runs_its_failure_branch(store: MemoryBackend) -> None:
+def test_a_txn_whose_comparison_fails_runs_its_failure_branch(
+    store: MemoryBackend | SqliteBackend,
+) -> None:
     response = store.txn(
         Txn(
             compare=[Compare.mod_revision("a", "=", 2)],
@@ -87,18 +92,22 @@ def test_a_txn_whose_comparison_fails_runs_its_failure_branch(store: MemoryBacke
         (Compare.value("missing", "!=", 1), False),
     ],
 )
-def test_comparisons_follow_etcd(store: MemoryBackend, compare: Compare, holds: bool) -> None:
+def test_comparisons_follow_etcd(
+    store: MemoryBackend | SqliteBackend, compare: Compare, holds: bool
+) -> None:
     assert store.txn(Txn(compare=[compare])).succeeded is holds
 
 
-def test_a_comparison_over_a_range_must_hold_for_every_key(store: MemoryBackend) -> None:
+def test_a_comparison_over_a_range_must_hold_for_every_key(
+    store: MemoryBackend | SqliteBackend,
+) -> None:
     both_exist = attrs.evolve(Compare.version("a", ">", 0), range_end="c")
     both_newer = attrs.evolve(Compare.mod_revision("a", ">", 3), range_end="c")
     assert store.txn(Txn(compare=[both_exist])).succeeded
     assert not store.txn(Txn(compare=[both_newer])).succeeded
 
 
-def test_a_read_in_a_txn_sees_the_writes_before_it(store: MemoryBackend) -> None:
+def test_a_read_in_a_txn_sees_the_writes_before_it(store: MemoryBackend | SqliteBackend) -> None:
     response = store.txn(
         Txn(success=[Range(key="a"), Put(key="a", value=12), Range(key="a", revision=3)])
     )
@@ -112,7 +121,7 @@ def test_a_read_in_a_txn_sees_the_writes_before_it(store: MemoryBackend) -> None
     assert after.kvs[0].value == 1
 
 
-def test_prev_kv_is_returned_where_asked(store: MemoryBackend) -> None:
+def test_prev_kv_is_returned_where_asked(store: MemoryBackend | SqliteBackend) -> None:
     response = store.txn(
         Txn(success=[Put(key="a", value=12, prev_kv=True), Put(key="b", value=21)])
     )
@@ -132,21 +141,21 @@ def test_prev_kv_is_returned_where_asked(store: MemoryBackend) -> None:
     ],
 )
 def test_a_branch_may_write_a_key_only_once(
-    store: MemoryBackend, ops: list[Put | DeleteRange]
+    store: MemoryBackend | SqliteBackend, ops: list[Put | DeleteRange]
 ) -> None:
     with pytest.raises(ValueError, match="duplicate key"):
         store.txn(Txn(failure=ops))
     assert store.revision == 4
 
 
-def test_a_txn_that_fails_validation_changes_nothing(store: MemoryBackend) -> None:
+def test_a_txn_that_fails_validation_changes_nothing(store: MemoryBackend | SqliteBackend) -> None:
     with pytest.raises(LeaseNotFound):
         store.txn(Txn(success=[Put(key="c", value=1), Put(key="d", value=1, lease=42)]))
     assert store.revision == 4
     assert store.range(Range(key="c")).count == 0
 
 
-def test_a_txn_with_nothing_to_do_keeps_the_revision(store: MemoryBackend) -> None:
+def test_a_txn_with_nothing_to_do_keeps_the_revision(store: MemoryBackend | SqliteBackend) -> None:
     response = store.txn(Txn(success=[DeleteRange(key="missing")]))
     assert response.succeeded
     assert response.revision == 4

@@ -1,0 +1,241 @@
+"""Store benchmark: the SQLite store beside the memory store, measured in the same run.
+
+Run with ``python -m benchmarks.store``. Figures:
+
+- creates/s and updates/s of Pods through the apiserver, on each store: one client writing
+  one object at a time (every write waits for its own commit), and ``--clients`` clients
+  writing at once (their writes share commits: group commit). The baseline of each figure is
+  the memory store doing the same in the same run; the issue aims at 0.7x.
+- restart time with ``--objects`` Pods: opening the store file (reading and decoding every
+  row into the memory index) and a cluster's control plane ready on it, beside the time the
+  memory store takes to hold the same objects (putting them in).
+- the database size per object, beside the object's JSON manifest.
+- ``--crash-cycles`` cycles of the crash test (``tests/cluster/crash_writer.py`` killed with
+  SIGKILL at random moments, the store checked against its log of acknowledged writes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import anyio
+import attrs
+from rich.console import Console
+
+from kube_actors import Cluster
+from kube_actors.actors import run
+from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, to_dict
+from kube_actors.etcd import MemoryBackend, Put, SqliteBackend
+
+from ._report import Figure, print_figures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pod(i: int) -> Pod:
+    return Pod(
+        metadata=ObjectMeta(name=f"pod-{i}", namespace="default", labels={"app": "bench"}),
+        spec=PodSpec(containers=[Container(name="app", image="registry.k8s.io/pause:3.9")]),
+    )
+
+
+async def _rate(n: int, clients: int, step: Callable[[int], Coroutine[Any, Any, object]]) -> float:
+    """Objects per second for ``n`` steps shared by ``clients`` concurrent clients."""
+
+    async def client(first: int) -> None:
+        for i in range(first, n, clients):
+            await step(i)
+
+    start = time.perf_counter()
+    async with anyio.create_task_group() as tg:
+        for c in range(clients):
+            tg.start_soon(client, c)
+    return n / (time.perf_counter() - start)
+
+
+async def _write_rates(store: str, n: int, clients: int) -> dict[str, float]:
+    async with Cluster(store=store, controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+        stored: dict[int, Pod] = {}
+
+        async def create(i: int) -> object:
+            stored[i] = await api.create(_pod(i))
+            return None
+
+        async def update(i: int) -> object:
+            current = stored[i]
+            labels = {"app": "bench", "round": "2"}
+            changed = attrs.evolve(current, metadata=attrs.evolve(current.metadata, labels=labels))
+            stored[i] = await api.update(changed)
+            return None
+
+        return {
+            "create": await _rate(n, clients, create),
+            "update": await _rate(n, clients, update),
+        }
+
+
+def _stores(directory: Path) -> dict[str, Callable[[str], str]]:
+    return {
+        "memory": lambda _: "memory",
+        "sqlite normal": lambda tag: f"sqlite:///{directory}/{tag}-normal.db?synchronous=normal",
+        "sqlite full": lambda tag: f"sqlite:///{directory}/{tag}-full.db?synchronous=full",
+    }
+
+
+def _throughput(directory: Path, n: int, clients: int) -> list[Figure]:
+    figures: list[Figure] = []
+    for writers in (1, clients):
+        rates = {
+            name: run(_write_rates, make(f"w{writers}"), n, writers, clock="real")
+            for name, make in _stores(directory).items()
+        }
+        for verb in ("create", "update"):
+            for name in ("sqlite normal", "sqlite full"):
+                figures.append(
+                    Figure(
+                        name=f"{name}: {verb}s, {writers} client(s)",
+                        value=rates[name][verb],
+                        unit="obj/s",
+                        baseline_name="memory",
+                        baseline=rates["memory"][verb],
+                        target=">= 0.7x",
+                    )
+                )
+    return figures
+
+
+def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
+    pods = [_pod(i) for i in range(objects)]
+    keys = [f"/registry/core/pods/default/pod-{i}" for i in range(objects)]
+    path = directory / "restart.db"
+    memory = MemoryBackend()
+    start = time.perf_counter()
+    for key, pod in zip(keys, pods, strict=True):
+        memory.put(Put(key=key, value=pod))
+    fill = time.perf_counter() - start
+    del memory
+    store = SqliteBackend(path, synchronous="normal")
+    for key, pod in zip(keys, pods, strict=True):
+        store.put(Put(key=key, value=pod))
+    store.close()  # writes the queue in one transaction
+    start = time.perf_counter()
+    SqliteBackend(path).close()
+    opened = time.perf_counter() - start
+
+    async def ready() -> float:
+        began = time.perf_counter()
+        async with Cluster(store=f"sqlite:///{path}", controllers=(), scheduler=False) as c:
+            listed = await c.client.list(Pod, namespace="default")
+            assert len(listed) == objects
+            return time.perf_counter() - began
+
+    ready_time = run(ready, clock="real")
+    size = path.stat().st_size / objects
+    manifest = len(json.dumps(to_dict(pods[0]), separators=(",", ":")))
+    figures = [
+        Figure(
+            name=f"open the store file ({objects:,} objects)",
+            value=opened,
+            unit="s",
+            baseline_name="memory store, put them in",
+            baseline=fill,
+            target="restart cost, no target",
+            higher_is_better=False,
+        ),
+        Figure(
+            name=f"control plane ready on it ({objects:,} objects)",
+            value=ready_time,
+            unit="s",
+            baseline_name="memory store, put them in",
+            baseline=fill,
+            target="restart cost, no target",
+            higher_is_better=False,
+        ),
+        Figure(
+            name="database size per object",
+            value=size,
+            unit="B",
+            baseline_name="its JSON manifest",
+            baseline=manifest,
+            target="no target",
+            higher_is_better=False,
+        ),
+    ]
+    return figures, size
+
+
+def _crash_cycles(directory: Path, cycles: int, seed: int) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from tests.cluster.crash_check import check  # the test's own checker
+
+    writer = ROOT / "tests" / "cluster" / "crash_writer.py"
+    store, log = directory / "crash.db", directory / "crash.log"
+    rng = random.Random(seed)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    problems: list[str] = []
+    start = time.perf_counter()
+    for cycle in range(cycles):
+        process = subprocess.Popen(
+            [sys.executable, str(writer), str(store), str(log), str(cycle)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "converged":
+            problems.append(f"cycle {cycle}: the writer did not converge")
+        time.sleep(rng.uniform(0.05, 1.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        verdict = check(store, log)
+        problems += [f"cycle {cycle}: {p}" for p in verdict.problems]
+    took = time.perf_counter() - start
+    final = check(store, log)
+    return {"cycles": cycles, "acks": final.acks, "problems": problems, "seconds": took}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--writes", type=int, default=3_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--crash-cycles", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    console = Console()
+    with tempfile.TemporaryDirectory(prefix="kube-actors-bench-") as tmp:
+        directory = Path(tmp)
+        with console.status("measuring write throughput"):
+            figures = _throughput(directory, args.writes, args.clients)
+        with console.status(f"restarting on {args.objects:,} objects"):
+            restart, _ = _restart(directory, args.objects)
+        print_figures(
+            "kube_actors.etcd: SQLite store vs memory store", [*figures, *restart], console
+        )
+        if args.crash_cycles:
+            with console.status(f"{args.crash_cycles} crash cycles"):
+                crash = _crash_cycles(directory, args.crash_cycles, args.seed)
+            console.print(
+                f"crash test: {crash['cycles']} SIGKILL cycles, {crash['acks']:,} acknowledged "
+                f"writes, {len(crash['problems'])} problems, {crash['seconds']:.1f} s"
+            )
+            for problem in crash["problems"][:20]:
+                console.print(f"  {problem}")
+
+
+if __name__ == "__main__":
+    main()
