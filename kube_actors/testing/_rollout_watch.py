@@ -10,10 +10,14 @@ import anyio
 
 from kube_actors.api import Deployment, Pod, WatchStream
 from kube_actors.cluster import Cluster
+from kube_actors.errors import Gone, ServiceUnavailable
 
 from ._invariants import RolloutBounds, assert_rollout_bounds
 
 __all__ = ["RolloutWatch"]
+
+#: Seconds between attempts to list again while the apiserver is down.
+_RETRY = 1.0
 
 
 class RolloutWatch:
@@ -28,28 +32,49 @@ class RolloutWatch:
         self._scope: anyio.CancelScope | None = None
 
     async def start(self, cluster: Cluster, namespace: str) -> None:
+        stream = await self._list_and_watch(cluster, namespace)
+        self._scope = await cluster.system.start_task(
+            self._follow, cluster, namespace, stream, name=f"rollout-watch/{namespace}"
+        )
+
+    async def _list_and_watch(self, cluster: Cluster, namespace: str) -> WatchStream:
         page = await cluster.client.list_page(Pod, namespace=namespace)
         self.pods = {p.metadata.name: p for p in page.items}
-        stream = await cluster.client.watch(
+        return await cluster.client.watch(
             Pod, namespace=namespace, resource_version=page.resource_version
-        )
-        self._scope = await cluster.system.start_task(
-            self._follow, stream, name=f"rollout-watch/{namespace}"
         )
 
     async def _follow(
-        self, stream: WatchStream, *, task_status: anyio.abc.TaskStatus[anyio.CancelScope]
+        self,
+        cluster: Cluster,
+        namespace: str,
+        stream: WatchStream,
+        *,
+        task_status: anyio.abc.TaskStatus[anyio.CancelScope],
     ) -> None:
+        """Apply each Pod change; an ERROR event or an ended stream (the apiserver
+        restarted, the watch fell behind) re-lists, as an informer does."""
         with anyio.CancelScope() as scope:
             task_status.started(scope)
-            async for event in stream:
-                pod = event.obj
-                if pod is None:
-                    continue
-                if event.type == "DELETED":
-                    self.pods.pop(pod.metadata.name, None)
-                else:
-                    self.pods[pod.metadata.name] = pod
+            while True:
+                async for event in stream:
+                    pod = event.obj
+                    if event.type == "ERROR":
+                        break
+                    if pod is None:
+                        continue
+                    if event.type == "DELETED":
+                        self.pods.pop(pod.metadata.name, None)
+                    else:
+                        self.pods[pod.metadata.name] = pod
+                    self._check()
+                stream.close()
+                while True:
+                    try:
+                        stream = await self._list_and_watch(cluster, namespace)
+                        break
+                    except (Gone, ServiceUnavailable):
+                        await anyio.sleep(_RETRY)
                 self._check()
 
     def _check(self) -> None:
