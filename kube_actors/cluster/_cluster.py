@@ -750,8 +750,10 @@ class Cluster:
         self, name: str, *, namespace: str = "default", timeout: float = 30.0
     ) -> Service:
         """Wait until kube-proxy listens for the Service on every TCP port (its ClusterIP and,
-        if it has one, its NodePort), which it does once the Service has ready endpoints;
-        then a connection to it is served. ``TimeoutError`` naming the Service otherwise."""
+        if it has one, its NodePort), which it does once the Service has ready endpoints, and
+        an endpoint behind each accepts connections (a Ready pod whose process does not listen
+        yet refuses, as in Kubernetes); then a connection to it is served. ``TimeoutError``
+        naming the Service otherwise."""
         service = await self.client.get(Service, name, namespace=namespace)
         plane = self.data_plane
         addresses = []
@@ -764,7 +766,7 @@ class Cluster:
                 addresses.append((plane.node_port_address, port.node_port))
         try:
             with anyio.fail_after(timeout):
-                await plane.wait_listening(addresses)
+                await plane.wait_answering(addresses)
         except TimeoutError:
             raise TimeoutError(
                 f"Service {namespace}/{name} is not served after {timeout} s (no ready "
