@@ -134,14 +134,19 @@ def record_update(
     changed = _owned(union(added, modified), reset)
     removed = _owned(removed, reset)
     taken = union(changed, removed)
-    sets: dict[_Key, Mapping[str, Any]] = {
-        key: difference(entry.fields_v1, taken) if taken else entry.fields_v1
-        for key, entry in previous.items()
-    }
     mine = (manager, "Update", subresource)
+    sets: dict[_Key, Mapping[str, Any]] = {}
+    for key, entry in previous.items():
+        dropped = removed if key == mine else taken
+        sets[key] = difference(entry.fields_v1, dropped) if dropped else entry.fields_v1
     touched = None
     if changed:
-        sets[mine] = union(sets.get(mine, {}), changed)
+        # (mine - taken) + changed is (mine - removed) + what mine did not own yet: a
+        # manager rewriting its own fields (a kubelet renewing its Lease) keeps its stored,
+        # already sorted set instead of building it again.
+        own = sets.get(mine, {})
+        grown = difference(changed, own) if own else changed
+        sets[mine] = union(own, grown) if grown else own
         touched = mine
     return _entries(sets, previous, touched, api_version=api_version, now=now)
 

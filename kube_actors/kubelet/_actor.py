@@ -213,9 +213,20 @@ class Kubelet(Actor):
 
     async def _renew_lease(self) -> None:
         try:
+            current = self._lease
+            if current is not None and current.metadata.owner_references:
+                # The lease controller's renewal: a copy of the Lease it last wrote, renewed
+                # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
+                spec = attrs.evolve(
+                    current.spec,
+                    holder_identity=self.node.name,
+                    lease_duration_seconds=self.timings.node_lease_duration,
+                    renew_time=_now(),
+                )
+                self._lease = await self.client.update(attrs.evolve(current, spec=spec))
+                return
             node = await self.client.get(Node, self.node.name)
             desired = lease_for(node, self.timings.node_lease_duration, _now())
-            current = self._lease
             if current is None:
                 try:
                     current = await self.client.get(
@@ -224,7 +235,12 @@ class Kubelet(Actor):
                 except NotFound:
                     self._lease = await self.client.create(desired)
                     return
-            self._lease = await self.client.update(attrs.evolve(current, spec=desired.spec))
+            meta = current.metadata
+            if not meta.owner_references:
+                meta = attrs.evolve(meta, owner_references=desired.metadata.owner_references)
+            self._lease = await self.client.update(
+                attrs.evolve(current, metadata=meta, spec=desired.spec)
+            )
         except Conflict:
             self._lease = None  # someone else wrote it: read it afresh next time
         except KubeActorsError as error:
