@@ -80,6 +80,8 @@ def _entries(
             out.append(old)
             continue
         manager, operation, subresource = key
+        # A set kept as stored (a manager rewriting only its own fields) is interned already.
+        kept = old is not None and fields is old.fields_v1
         out.append(
             ManagedFieldsEntry(
                 manager=manager,
@@ -87,7 +89,7 @@ def _entries(
                 api_version=api_version,
                 time=now if key == touched or old is None else old.time,
                 fields_type="FieldsV1",
-                fields_v1=_interned(fields),
+                fields_v1=fields if kept else _interned(fields),
                 subresource=subresource,
             )
         )
