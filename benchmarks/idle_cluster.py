@@ -6,8 +6,9 @@ simulated seconds, 600 by default).
 For each size: a cluster of fake nodes on virtual time with every component on and nothing
 applied settles, then ``settle(horizon=...)`` lets the simulated time run; every kubelet
 renews its Lease every 10 s through the apiserver and checks its node status. Printed:
-simulated seconds per wall second, and the CPU of one node's 10-second heartbeat (the
-process's CPU time over nodes x horizon / 10).
+simulated seconds per wall second, simulated seconds per CPU second (the same on a machine
+that runs nothing else), and the CPU of one node's 10-second heartbeat (the process's CPU
+time over nodes x horizon / 10).
 
 Baseline, measured in the same run: a bare loop of as many asyncio timers, each ticking
 every 10 s for the same simulated time on the same virtual clock (what a heartbeat costs
@@ -76,6 +77,14 @@ def _figures(nodes: int, horizon: float) -> list[Figure]:
             unit="x",
             baseline_name=f"{nodes:,} bare 10 s timers",
             baseline=b_simulated / b_wall,
+            target=_TARGETS.get(nodes, "-"),
+        ),
+        Figure(  # what a core of its own would give, whatever else the machine runs
+            name=f"{nodes:,} idle nodes: simulated s per CPU s",
+            value=simulated / cpu,
+            unit="x",
+            baseline_name=f"{nodes:,} bare 10 s timers",
+            baseline=b_simulated / b_cpu,
             target=_TARGETS.get(nodes, "-"),
         ),
         Figure(
