@@ -12,6 +12,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── AlreadyExists        409  AlreadyExists
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
+    │   ├── RequestEntityTooLarge 413 RequestEntityTooLarge (beyond etcd's 1.5 MiB)
     │   ├── UnsupportedMediaType 415  UnsupportedMediaType (a body type the API cannot read)
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
@@ -71,6 +72,7 @@ __all__ = [
     "MailboxFull",
     "MethodNotSupported",
     "NotFound",
+    "RequestEntityTooLarge",
     "SandboxNotFound",
     "SettleTimeout",
     "ServiceUnavailable",
@@ -194,6 +196,13 @@ class Conflict(ApiError):
 class Gone(ApiError):
     code = 410
     reason = "Expired"
+
+
+class RequestEntityTooLarge(ApiError):
+    """An object too large to store (etcd's request limit, 1.5 MiB encoded)."""
+
+    code = 413
+    reason = "RequestEntityTooLarge"
 
 
 class UnsupportedMediaType(ApiError):

@@ -21,8 +21,9 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
 
@@ -42,12 +43,13 @@ from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
+from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
+from ._logs import find_log, follow, log_options
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
 from ._sync import SyncCluster
@@ -497,22 +499,64 @@ class Cluster:
         *,
         namespace: str = "default",
         previous: bool = False,
+        limit_bytes: int | None = None,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        since_time: dt.datetime | None = None,
+        timestamps: bool = False,
     ) -> str:
         """A container's log, as ``kubectl logs`` prints it (``previous``: the instance
-        before the current one). ``container`` may be left out for a one-container pod."""
-        found = await self.client.get(Pod, pod, namespace=namespace)
-        if container is None:
-            names = [c.name for c in found.spec.containers]
-            if len(names) != 1:
-                raise KubeActorsError(
-                    f"a container name must be specified for pod {pod}, choose one of: {names}"
-                )
-            container = names[0]
-        runtime = self._node(found.spec.node_name).runtime
-        for sandbox in reversed(await runtime.list_pod_sandboxes()):
-            if sandbox.config.uid == found.metadata.uid:
-                return await runtime.logs(sandbox.id, container, previous=previous)
-        raise NotFound(f'pod "{pod}" has no containers on its node (yet)')
+        before the current one). ``container`` may be left out for a one-container pod.
+
+        The rest are ``PodLogOptions``: at most ``limit_bytes`` bytes, the last
+        ``tail_lines`` lines, lines written in the last ``since_seconds`` or from
+        ``since_time`` on, each line prefixed with its time (``timestamps``). Only what
+        the answer holds is read into memory.
+        """
+        options = log_options(
+            pod,
+            limit_bytes=limit_bytes,
+            tail_lines=tail_lines,
+            since_seconds=since_seconds,
+            since_time=since_time,
+            timestamps=timestamps,
+        )
+        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
+        if options == LogOptions():  # a runtime written before log options still serves this
+            return await where.runtime.logs(where.sandbox_id, where.container, previous=previous)
+        return await where.runtime.logs(
+            where.sandbox_id, where.container, previous=previous, options=options
+        )
+
+    async def follow_logs(
+        self,
+        pod: str,
+        container: str | None = None,
+        *,
+        namespace: str = "default",
+        previous: bool = False,
+        limit_bytes: int | None = None,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        since_time: dt.datetime | None = None,
+        timestamps: bool = False,
+    ) -> AsyncIterator[str]:
+        """``kubectl logs -f``: what ``logs`` gives, then each new piece of the log as the
+        container writes it, until the container has exited."""
+        options = log_options(
+            pod,
+            limit_bytes=limit_bytes,
+            tail_lines=tail_lines,
+            since_seconds=since_seconds,
+            since_time=since_time,
+            timestamps=timestamps,
+        )
+        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
+        async for text in follow(where, previous, options):
+            yield text
+
+    def _runtimes(self) -> dict[str, ContainerRuntime]:
+        return {name: handle.runtime for name, handle in self._nodes.items()}
 
     async def kill_container(self, pod: str, container: str, *, namespace: str = "default") -> None:
         """A container dies from outside (the kubelet is not asked): its kubelet notices

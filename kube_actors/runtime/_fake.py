@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -23,6 +23,7 @@ from kube_actors.errors import ImagePullError
 
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._ips import LoopbackPool
+from ._log_options import LogOptions, Record, render_records, timestamp_text
 from ._script import ContainerScript, image_pull_failures, script_from_annotations
 from ._types import (
     PROBE_SUCCESS,
@@ -170,5 +171,21 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             record.timer = None
         self._mark_exited(record, exit_code, signal=signal, reason=reason)
 
-    async def _read_log(self, record: _FakeContainer) -> str:
-        return "".join(line + "\n" for line in record.lines)
+    async def _read_log(self, record: _FakeContainer, options: LogOptions) -> str:
+        return render_records(_records(record, options.tail_lines), options)
+
+    async def _follow_log(self, record: _FakeContainer, options: LogOptions) -> AsyncIterator[str]:
+        # A scripted container logs everything as it starts: after that, only its end.
+        text = await self._read_log(record, options)
+        if text:
+            yield text
+        await record.exited.wait()
+
+
+def _records(record: _FakeContainer, tail_lines: int | None) -> list[Record]:
+    stamp = timestamp_text(record.started_at or record.created_at)
+    if tail_lines is None:
+        lines = record.lines
+    else:
+        lines = record.lines[len(record.lines) - tail_lines :] if tail_lines else []
+    return [(stamp, True, line.encode()) for line in lines]
