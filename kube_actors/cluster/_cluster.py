@@ -37,7 +37,7 @@ from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import KubeActorsError, NotFound
+from ..errors import ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
@@ -46,6 +46,8 @@ from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controlle
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
+from ._clock_choice import announce_clock
+from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
@@ -70,9 +72,11 @@ class Cluster:
     ``ContainerRuntime`` per node. ``store``: "memory" (the default),
     "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
     it was; see ``_store``), or a ``Backend`` instance, which survives a
-    ``restart_control_plane()``. ``clock``: None runs on whatever
-    loop is running; "virtual" or "real" also check that it is the right kind (virtual time
+    ``restart_control_plane()``. ``clock``: None (the default) runs on whatever loop is
+    running, which is real time under ``asyncio.run`` or ``anyio.run``; "virtual" or "real"
+    also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
+    The cluster logs the clock it runs on (``cluster_clock``).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
@@ -155,11 +159,18 @@ class Cluster:
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
         self._events: ActorRef | None = None
+        self._running = False
 
     # -------------------------------------------------------------------- lifecycle
 
     async def __aenter__(self) -> Cluster:
+        if self._running:
+            raise KubeActorsError(
+                "this Cluster is running already: enter 'async with Cluster(...)' once, "
+                "and make another Cluster for a second cluster"
+            )
         self._check_clock()
+        announce_clock(self.clock)
         if self._store_choice is not None:
             self.backend = self._store_choice.open()
         if self.backend.revision > 1:
@@ -168,6 +179,7 @@ class Cluster:
             # uid), so the sequence continues from a point of the store's own.
             self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
+        self._running = True
         try:
             await self._start_control_plane()
             await self._start_controllers()
@@ -192,14 +204,21 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
+        self._running = False
         try:
             return await self.system.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            error = leaving_error(group, exc)
         finally:
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
                 close = getattr(self.backend, "close", None)
                 if close is not None:
                     close()
+        # Raised here, outside the handler, so that the group is not its context.
+        if error is exc:
+            return False  # the body's own exception: let it go on as itself
+        raise error
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -307,9 +326,17 @@ class Cluster:
         for kind, _ in spec.sources():
             _check_registered(kind)
         if f"controller/{spec.name}" in self.system:
+            if spec.name in self._controller_names:
+                raise KubeActorsError(
+                    f"a controller named {spec.name!r} is running already (the built-in one: "
+                    f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                )
             raise KubeActorsError(
-                f"a controller named {spec.name!r} is running already (the built-in one, if "
-                f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                f"a controller named {spec.name!r} was added to this cluster already. Is the "
+                "cluster shared? The examples of a @given test that uses the 'cluster' "
+                "fixture all share one cluster (the fixture is set up once per test): use "
+                "kube_actors.testing.run_with_cluster for a fresh cluster per example. "
+                "Two controllers of one kind in one cluster need name=... each."
             )
         return await spawn_controller(self.system, spec, self._informers)
 
@@ -407,7 +434,8 @@ class Cluster:
         # is closed after the kubelets stopped (see __aexit__).
         release = anyio.Event()
         self._runtime_releases.append(release)
-        await self.system.start_task(_hold, runtime, release, name=f"runtime/{config.name}")
+        name = f"runtime/{config.name}"
+        await self.system.start_task(_hold, runtime, release, name, name=name)
         handle = NodeHandle(
             config=config,
             index=index,
@@ -433,7 +461,8 @@ class Cluster:
             plane = DataPlane(bind=bind)
             release = anyio.Event()
             self._runtime_releases.append(release)
-            await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")
+            name = "kube-proxy/data-plane"
+            await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
         plane, node = self._data_plane, handle.config.name
         client = self.client_for(f"kube-proxy/{node}")
@@ -750,8 +779,10 @@ class Cluster:
         self, name: str, *, namespace: str = "default", timeout: float = 30.0
     ) -> Service:
         """Wait until kube-proxy listens for the Service on every TCP port (its ClusterIP and,
-        if it has one, its NodePort), which it does once the Service has ready endpoints;
-        then a connection to it is served. ``TimeoutError`` naming the Service otherwise."""
+        if it has one, its NodePort), which it does once the Service has ready endpoints, and
+        an endpoint behind each accepts connections (a Ready pod whose process does not listen
+        yet refuses, as in Kubernetes); then a connection to it is served. ``TimeoutError``
+        naming the Service otherwise."""
         service = await self.client.get(Service, name, namespace=namespace)
         plane = self.data_plane
         addresses = []
@@ -764,7 +795,7 @@ class Cluster:
                 addresses.append((plane.node_port_address, port.node_port))
         try:
             with anyio.fail_after(timeout):
-                await plane.wait_listening(addresses)
+                await plane.wait_answering(addresses)
         except TimeoutError:
             raise TimeoutError(
                 f"Service {namespace}/{name} is not served after {timeout} s (no ready "
@@ -837,8 +868,15 @@ class Cluster:
                 print(cluster.apply("demo.yaml"))
                 cluster.wait_for(Deployment, "hello", condition="Available")
 
-        Every method is this class's own, run on that loop; see ``SyncCluster``.
+        Every method is this class's own, run on that loop; see ``SyncCluster``. A cluster
+        that is running already (inside ``async with``) is refused: await its methods.
         """
+        if self._running:
+            raise KubeActorsError(
+                "sync() on a Cluster that is running already (inside 'async with'): in async "
+                "code, await its methods (await cluster.apply(...)); sync() is for synchronous "
+                "code, on a Cluster that is not started: with Cluster(...).sync() as cluster:"
+            )
         return SyncCluster(self)
 
 
@@ -855,9 +893,13 @@ def _check_registered(kind: type[Any]) -> None:
 async def _hold(
     runtime: contextlib.AbstractAsyncContextManager[Any],
     release: anyio.Event,
+    component: str,
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    async with runtime:
-        task_status.started()
-        await release.wait()
+    try:
+        async with runtime:
+            task_status.started()
+            await release.wait()
+    except Exception as error:
+        raise ComponentFailed(component) from error

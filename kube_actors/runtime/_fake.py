@@ -22,6 +22,7 @@ from kube_actors.api import Probe
 from kube_actors.errors import ImagePullError
 
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
+from ._catalog import Image, ImageCatalog
 from ._ips import LoopbackPool
 from ._log_options import LogOptions, Record, render_records, timestamp_text
 from ._script import ContainerScript, image_pull_failures, script_from_annotations
@@ -59,7 +60,12 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
     """Containers that do what their scripts say, on the running clock.
 
     ``scripts`` maps a container name or an image to its script; ``image_pull_failures``
-    lists images whose pull fails in every pod.
+    lists images whose pull fails in every pod. Every other image is "pulled", unless
+    ``images`` is given: then only the images it names pull, and any other fails as on the
+    subprocess runtime (``ErrImagePull`` naming the image), so a typo in an image fails a
+    test. ``images`` is an ``ImageCatalog`` (``ImageCatalog()``: the subprocess runtime's
+    own images) or image names (``["nginx", "web:2"]``; a name without a tag allows every
+    tag).
     """
 
     runtime_name = "fake"
@@ -71,12 +77,17 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
         scripts: Mapping[str, ContainerScript] | None = None,
         default: ContainerScript | None = None,
         image_pull_failures: Iterable[str] = (),
+        images: ImageCatalog | Iterable[str] | None = None,
         ip_pool: LoopbackPool | None = None,
     ) -> None:
         super().__init__(ip_pool=ip_pool)
         self._scripts = dict(scripts or {})
         self._default = default or ContainerScript()
         self._pull_failures = set(image_pull_failures)
+        if images is None or isinstance(images, ImageCatalog):
+            self.images = images
+        else:
+            self.images = ImageCatalog({name: Image() for name in images}, builtins=False)
 
     # ---------------------------------------------------------------- scripting from Python
 
@@ -114,6 +125,8 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             failures |= image_pull_failures(self._sandbox(sandbox_id).config.annotations)
         if image in failures or _strip_tag(image) in failures:
             raise ImagePullError(image, "the fake runtime was told this image cannot be pulled")
+        if self.images is not None:
+            self.images.resolve(image)  # ImagePullError, as the subprocess runtime's
         return image
 
     async def exec(

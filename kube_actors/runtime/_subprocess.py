@@ -44,8 +44,8 @@ from typing import Self
 import anyio
 import anyio.to_thread
 import attrs
-import structlog
 
+from kube_actors._log import get_logger
 from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
 from kube_actors.errors import ContainerRuntimeError
@@ -76,7 +76,7 @@ __all__ = [
     "SubprocessRuntime",
 ]
 
-_log = structlog.get_logger("kube_actors.runtime")
+_log = get_logger("kube_actors.runtime")
 
 #: The kubelet's defaults: a container log is rotated at 10 MiB, and 5 files are kept.
 DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024

@@ -117,5 +117,5 @@ async def _follow(
                 break
             await anyio.sleep(FOLLOW_INTERVAL)
         await response.write_eof()
-    except (ConnectionResetError, ConnectionError):
+    except ConnectionError:
         return

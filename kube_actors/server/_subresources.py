@@ -40,7 +40,7 @@ _SCALE_PATCH_TYPES = {
 }
 
 
-def _not_found(target: Target) -> NotFound:
+def _not_found() -> NotFound:
     return NotFound("the server could not find the requested resource")
 
 
@@ -84,13 +84,13 @@ class Subresources:
             return await self._eviction(request, target)
         if plural == "pods" and sub == "log" and method == "GET":
             if self.logs is None:
-                raise _not_found(target)
+                raise _not_found()
             return await serve_logs(request, self.client, self.logs, target)
         if sub in ("binding", "eviction", "log"):
             raise MethodNotSupported(
                 "the server does not allow this method on the requested resource"
             )
-        raise _not_found(target)
+        raise _not_found()
 
     async def _scale(self, request: web.Request, target: Target) -> web.StreamResponse:
         info: KindInfo = target.info

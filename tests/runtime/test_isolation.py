@@ -102,7 +102,7 @@ async def test_deleting_a_pod_kills_every_process_it_started(isolation: str) -> 
 
 async def test_a_cluster_deleting_its_pods_leaves_nothing_behind() -> None:
     token = _token()
-    async with Cluster(nodes=1, runtime="subprocess") as cluster:
+    async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
         for name, script in _scripts(token).items():
             await cluster.apply(_POD.format(name=name, script=script))
         await _until(lambda: len(_with_token(token)) >= 4)
@@ -125,7 +125,7 @@ async def test_kill_9_of_the_python_process_leaves_no_container_process_alive(
         SCRIPTS = {_scripts(token)!r}
 
         async def main():
-            async with Cluster(nodes=1, runtime="subprocess") as cluster:
+            async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
                 for name, script in SCRIPTS.items():
                     await cluster.apply(POD.format(name=name, script=script))
                 print("APPLIED", flush=True)

@@ -176,7 +176,7 @@ spec:
   restartPolicy: Never
   containers: [{name: c, image: busybox, command: [sh, -c, "echo a; sleep 0.3; echo b"]}]
 """
-    async with Cluster(nodes=1, runtime="subprocess") as cluster:
+    async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
         await cluster.apply(manifest)
         await cluster.wait_for(
             Pod, "talker", condition=lambda pod: bool(pod.status.container_statuses), timeout=20
