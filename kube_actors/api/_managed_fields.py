@@ -80,6 +80,8 @@ def _entries(
             out.append(old)
             continue
         manager, operation, subresource = key
+        # A set kept as stored (a manager rewriting only its own fields) is interned already.
+        kept = old is not None and fields is old.fields_v1
         out.append(
             ManagedFieldsEntry(
                 manager=manager,
@@ -87,7 +89,7 @@ def _entries(
                 api_version=api_version,
                 time=now if key == touched or old is None else old.time,
                 fields_type="FieldsV1",
-                fields_v1=_interned(fields),
+                fields_v1=fields if kept else _interned(fields),
                 subresource=subresource,
             )
         )
@@ -142,14 +144,19 @@ def record_update(
         added, modified, removed = compare_objects(old, new, shape, skip=reset)
         changed = union(added, modified)
     taken = union(changed, removed)
-    sets: dict[_Key, Mapping[str, Any]] = {
-        key: difference(entry.fields_v1, taken) if taken else entry.fields_v1
-        for key, entry in previous.items()
-    }
     mine = (manager, "Update", subresource)
+    sets: dict[_Key, Mapping[str, Any]] = {}
+    for key, entry in previous.items():
+        dropped = removed if key == mine else taken
+        sets[key] = difference(entry.fields_v1, dropped) if dropped else entry.fields_v1
     touched = None
     if changed:
-        sets[mine] = union(sets.get(mine, {}), changed)
+        # (mine - taken) + changed is (mine - removed) + what mine did not own yet: a
+        # manager rewriting its own fields (a kubelet renewing its Lease) keeps its stored,
+        # already sorted set instead of building it again.
+        own = sets.get(mine, {})
+        grown = difference(changed, own) if own else changed
+        sets[mine] = union(own, grown) if grown else own
         touched = mine
     return _entries(sets, previous, touched, api_version=api_version, now=now)
 

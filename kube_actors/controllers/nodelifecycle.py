@@ -16,7 +16,9 @@ deleted that long after the taint was added.
 
 Instead of checking every node every 5 s, each reconcile asks to come back exactly when the
 node's lease would expire, or when its next pod is due for eviction: under virtual time a
-stopped node goes Unknown exactly 50 s after its last heartbeat.
+stopped node goes Unknown exactly 50 s after its last heartbeat. A renewal of a healthy
+node's Lease therefore needs no reconcile of its own (the one waiting for the expiry reads
+the newest Lease and waits again), which keeps an idle cluster's heartbeats cheap.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..actors import wall_clock
 from ..api import Lease, Node, NodeCondition, Pod, Taint, get_condition, set_condition
 from ..client import Client, EventRecorder, SharedInformer
 from ..errors import Conflict, NotFound
-from ..reconcile import ControllerSpec, Request, Result
+from ..reconcile import ControllerSpec, Request, Result, WorkQueue
 from ._context import ControllerContext
 
 __all__ = [
@@ -235,6 +237,38 @@ def _toleration_left(pod: Pod, taints: list[Taint], now: dt.datetime) -> float |
     return None if left is None else max(0.0, left)
 
 
+def _healthy(node: Node) -> bool:
+    """Ready and free of this controller's taints: nothing to do until its Lease expires."""
+    ready = get_condition(node.status.conditions, "Ready")
+    if ready is None or ready.status != "True":
+        return False
+    return not any(t.key in (UNREACHABLE, NOT_READY) for t in node.spec.taints)
+
+
+class _LeaseEvents:
+    """Enqueue a node for its Lease's events, except a healthy node's renewals: its last
+    reconcile already waits for the Lease's expiry and then reads the newest renewal."""
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: SharedInformer[Node]) -> None:
+        self.nodes = nodes
+
+    def on_add(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        if obj.metadata.namespace == LEASE_NAMESPACE:
+            queue.add(Request("", obj.metadata.name))
+
+    def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
+        if new.metadata.namespace != LEASE_NAMESPACE:
+            return
+        node = self.nodes.indexer.get(new.metadata.name)
+        if node is None or not _healthy(node):
+            queue.add(Request("", new.metadata.name))
+
+    def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        self.on_add(obj, queue)
+
+
 def controller(context: ControllerContext) -> ControllerSpec:
     """The node lifecycle controller on the cluster's shared informers."""
     informers = context.informers
@@ -250,10 +284,6 @@ def controller(context: ControllerContext) -> ControllerSpec:
         grace_period=context.node_monitor_grace_period,
     )
 
-    def lease_to_node(lease: Any) -> Iterable[Request]:
-        if lease.metadata.namespace == LEASE_NAMESPACE:
-            yield Request("", lease.metadata.name)
-
     def pod_to_node(pod: Any) -> Iterable[Request]:
         if pod.spec.node_name:
             yield Request("", pod.spec.node_name)
@@ -261,7 +291,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
     return ControllerSpec(
         for_=Node,
         reconciler=reconciler,
-        watches=[(Lease, lease_to_node), (Pod, pod_to_node)],
+        watches=[(Lease, _LeaseEvents(nodes)), (Pod, pod_to_node)],
         workers=WORKERS,
         name="nodelifecycle",
     )

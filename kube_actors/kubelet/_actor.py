@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, wall_clock
+from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock
 from kube_actors.api import Lease, Node, Pod, Quantity, Service, is_pod_terminal, pod_requests
 from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
 from kube_actors.errors import (
@@ -37,7 +37,7 @@ from kube_actors.runtime import ContainerRuntime, LoopbackPool
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
 from ._context import KubeletContext
-from ._node import LEASE_NAMESPACE, conditions_differ, desired_node, lease_for, node_status
+from ._node import LEASE_NAMESPACE, desired_node, lease_for, node_status, status_essence
 from ._pod_worker import PodChanged, PodWorker
 
 __all__ = ["AbandonContainers", "Kubelet"]
@@ -111,6 +111,9 @@ class Kubelet(Actor):
         self._last_report = float("-inf")
         self._lease: Lease | None = None
         self._register_delay = _REGISTER_FIRST_DELAY
+        #: What this kubelet reports, without times: a node status check builds the status
+        #: to write only when the reported one differs from it or a report is due.
+        self._essence = status_essence(node_status(node, host_ip, DEFAULT_EPOCH, None))
 
     # -------------------------------------------------------------------------- start
 
@@ -197,9 +200,9 @@ class Kubelet(Actor):
         try:
             if node is None:
                 node = await self.client.get(Node, self.node.name)
-            desired = node_status(self.node, self.host_ip, _now(), node.status)
             due = self.now - self._last_report >= self.timings.node_status_report_frequency
-            if force or due or conditions_differ(node.status, desired):
+            if force or due or status_essence(node.status) != self._essence:
+                desired = node_status(self.node, self.host_ip, _now(), node.status)
                 await self.client.update_status(
                     attrs.evolve(
                         node,
@@ -213,9 +216,20 @@ class Kubelet(Actor):
 
     async def _renew_lease(self) -> None:
         try:
+            current = self._lease
+            if current is not None and current.metadata.owner_references:
+                # The lease controller's renewal: a copy of the Lease it last wrote, renewed
+                # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
+                spec = attrs.evolve(
+                    current.spec,
+                    holder_identity=self.node.name,
+                    lease_duration_seconds=self.timings.node_lease_duration,
+                    renew_time=_now(),
+                )
+                self._lease = await self.client.update(attrs.evolve(current, spec=spec))
+                return
             node = await self.client.get(Node, self.node.name)
             desired = lease_for(node, self.timings.node_lease_duration, _now())
-            current = self._lease
             if current is None:
                 try:
                     current = await self.client.get(
@@ -224,7 +238,12 @@ class Kubelet(Actor):
                 except NotFound:
                     self._lease = await self.client.create(desired)
                     return
-            self._lease = await self.client.update(attrs.evolve(current, spec=desired.spec))
+            meta = current.metadata
+            if not meta.owner_references:
+                meta = attrs.evolve(meta, owner_references=desired.metadata.owner_references)
+            self._lease = await self.client.update(
+                attrs.evolve(current, metadata=meta, spec=desired.spec)
+            )
         except Conflict:
             self._lease = None  # someone else wrote it: read it afresh next time
         except KubeActorsError as error:

@@ -26,7 +26,15 @@ from kube_actors.api import (
 
 from ._config import CONTROL_PLANE_LABEL, NodeConfig
 
-__all__ = ["KUBELET_VERSION", "LEASE_NAMESPACE", "desired_node", "lease_for", "node_status"]
+__all__ = [
+    "KUBELET_VERSION",
+    "LEASE_NAMESPACE",
+    "conditions_differ",
+    "desired_node",
+    "lease_for",
+    "node_status",
+    "status_essence",
+]
 
 KUBELET_VERSION = "v1.31.0-kube-actors"
 LEASE_NAMESPACE = "kube-node-lease"
@@ -102,18 +110,19 @@ def node_status(
     )
 
 
+def status_essence(status: NodeStatus) -> object:
+    """A status without its times: what must change for the kubelet to report at once."""
+    return (
+        status.capacity,
+        status.allocatable,
+        tuple((c.type, c.status, c.reason) for c in status.conditions),
+        status.addresses,
+    )
+
+
 def conditions_differ(reported: NodeStatus, desired: NodeStatus) -> bool:
     """Whether anything but heartbeat times differs: the kubelet then reports at once."""
-
-    def essence(status: NodeStatus) -> object:
-        return (
-            status.capacity,
-            status.allocatable,
-            tuple((c.type, c.status, c.reason) for c in status.conditions),
-            status.addresses,
-        )
-
-    return essence(reported) != essence(desired)
+    return status_essence(reported) != status_essence(desired)
 
 
 def lease_for(node: Node, duration: int, now: dt.datetime) -> Lease:

@@ -1,0 +1,117 @@
+"""Idle cluster benchmark: how much faster than real time an idle cluster runs (issue #22).
+
+Run with ``python -m benchmarks.idle_cluster`` (``--nodes 10,100,1000,5000``, ``--horizon``
+simulated seconds, 600 by default).
+
+For each size: a cluster of fake nodes on virtual time with every component on and nothing
+applied settles, then ``settle(horizon=...)`` lets the simulated time run; every kubelet
+renews its Lease every 10 s through the apiserver and checks its node status. Printed:
+simulated seconds per wall second, simulated seconds per CPU second (the same on a machine
+that runs nothing else), and the CPU of one node's 10-second heartbeat (the process's CPU
+time over nodes x horizon / 10).
+
+Baseline, measured in the same run: a bare loop of as many asyncio timers, each ticking
+every 10 s for the same simulated time on the same virtual clock (what a heartbeat costs
+with no Kubernetes at all). Targets: 1,000 nodes at least 100x real time, 5,000 at least 20x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+import anyio
+from rich.console import Console
+
+from kube_actors import Cluster
+from kube_actors.actors import monotonic, run
+from kube_actors.cli._logging import configure_logging
+
+from ._report import Figure, print_figures
+
+#: A kubelet's Lease renewal interval (and node status check), in simulated seconds.
+HEARTBEAT = 10.0
+_TARGETS = {1_000: ">= 100x real time", 5_000: ">= 20x real time"}
+
+
+async def _idle_cluster(nodes: int, horizon: float) -> tuple[float, float, float]:
+    """(simulated seconds, wall seconds, CPU seconds) of an idle cluster's ``horizon``."""
+    async with Cluster(nodes=nodes, clock="virtual") as cluster:
+        await cluster.settle(timeout=3600)
+        await cluster.settle(horizon=60, timeout=3600)  # past registration and first syncs
+        wall, cpu, simulated = time.perf_counter(), time.process_time(), monotonic()
+        await cluster.settle(horizon=horizon, timeout=3600)
+        return (
+            monotonic() - simulated,
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+        )
+
+
+async def _bare_timers(count: int, horizon: float) -> tuple[float, float, float]:
+    """The same, for ``count`` asyncio timers ticking every 10 s and doing nothing else."""
+    loop = asyncio.get_running_loop()
+    ticks = int(horizon // HEARTBEAT)
+
+    async def tick() -> None:
+        for _ in range(ticks):
+            await asyncio.sleep(HEARTBEAT)
+
+    wall, cpu, simulated = time.perf_counter(), time.process_time(), loop.time()
+    async with anyio.create_task_group() as group:
+        for _ in range(count):
+            group.start_soon(tick)
+    return loop.time() - simulated, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _figures(nodes: int, horizon: float) -> list[Figure]:
+    simulated, wall, cpu = run(_idle_cluster, nodes, horizon)
+    b_simulated, b_wall, b_cpu = run(_bare_timers, nodes, horizon)
+    beats = nodes * simulated / HEARTBEAT
+    b_beats = nodes * b_simulated / HEARTBEAT
+    return [
+        Figure(
+            name=f"{nodes:,} idle nodes: simulated s per wall s",
+            value=simulated / wall,
+            unit="x",
+            baseline_name=f"{nodes:,} bare 10 s timers",
+            baseline=b_simulated / b_wall,
+            target=_TARGETS.get(nodes, "-"),
+        ),
+        Figure(  # what a core of its own would give, whatever else the machine runs
+            name=f"{nodes:,} idle nodes: simulated s per CPU s",
+            value=simulated / cpu,
+            unit="x",
+            baseline_name=f"{nodes:,} bare 10 s timers",
+            baseline=b_simulated / b_cpu,
+            target=_TARGETS.get(nodes, "-"),
+        ),
+        Figure(
+            name=f"{nodes:,} idle nodes: CPU per heartbeat",
+            value=cpu / beats * 1e6,
+            unit="µs",
+            baseline_name="one bare timer tick",
+            baseline=b_cpu / b_beats * 1e6,
+            target="-",
+            higher_is_better=False,
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nodes", default="10,100,1000,5000", help="comma-separated sizes")
+    parser.add_argument("--horizon", type=float, default=600.0, help="simulated seconds")
+    args = parser.parse_args(argv)
+    configure_logging()
+    console = Console()
+    figures: list[Figure] = []
+    for nodes in (int(n) for n in args.nodes.split(",")):
+        with console.status(f"{nodes:,} idle nodes for {args.horizon:,.0f} simulated s"):
+            figures.extend(_figures(nodes, args.horizon))
+    print_figures("kube_actors idle cluster", figures, console)
+
+
+if __name__ == "__main__":
+    main()
