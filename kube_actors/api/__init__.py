@@ -58,6 +58,16 @@ from ._batch import JobStatus as JobStatus
 from ._conditions import get_condition as get_condition
 from ._conditions import remove_condition as remove_condition
 from ._conditions import set_condition as set_condition
+from ._config import SECRET_TYPES as SECRET_TYPES
+from ._config import ConfigMap as ConfigMap
+from ._config import ConfigMapEnvSource as ConfigMapEnvSource
+from ._config import ConfigMapKeySelector as ConfigMapKeySelector
+from ._config import EnvFromSource as EnvFromSource
+from ._config import KeyToPath as KeyToPath
+from ._config import ResourceFieldSelector as ResourceFieldSelector
+from ._config import Secret as Secret
+from ._config import SecretEnvSource as SecretEnvSource
+from ._config import SecretKeySelector as SecretKeySelector
 from ._container import Container as Container
 from ._container import ContainerPort as ContainerPort
 from ._container import ContainerState as ContainerState
@@ -127,19 +137,13 @@ from ._node import NodeSpec as NodeSpec
 from ._node import NodeStatus as NodeStatus
 from ._node import NodeSystemInfo as NodeSystemInfo
 from ._patch import apply_patch as apply_patch
-from ._pod import ConfigMapVolumeSource as ConfigMapVolumeSource
-from ._pod import EmptyDirVolumeSource as EmptyDirVolumeSource
 from ._pod import HostIP as HostIP
-from ._pod import HostPathVolumeSource as HostPathVolumeSource
-from ._pod import PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource
 from ._pod import Pod as Pod
 from ._pod import PodCondition as PodCondition
 from ._pod import PodIP as PodIP
 from ._pod import PodSpec as PodSpec
 from ._pod import PodStatus as PodStatus
 from ._pod import PodTemplateSpec as PodTemplateSpec
-from ._pod import SecretVolumeSource as SecretVolumeSource
-from ._pod import Volume as Volume
 from ._pod_helpers import is_pod_available as is_pod_available
 from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import pod_requests as pod_requests
@@ -202,12 +206,30 @@ from ._shape import Shape as Shape
 from ._shape import shape_of as shape_of
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
+from ._volumes import ConfigMapProjection as ConfigMapProjection
+from ._volumes import ConfigMapVolumeSource as ConfigMapVolumeSource
+from ._volumes import DownwardAPIProjection as DownwardAPIProjection
+from ._volumes import DownwardAPIVolumeFile as DownwardAPIVolumeFile
+from ._volumes import DownwardAPIVolumeSource as DownwardAPIVolumeSource
+from ._volumes import EmptyDirVolumeSource as EmptyDirVolumeSource
+from ._volumes import HostPathVolumeSource as HostPathVolumeSource
+from ._volumes import PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource
+from ._volumes import ProjectedVolumeSource as ProjectedVolumeSource
+from ._volumes import SecretProjection as SecretProjection
+from ._volumes import SecretVolumeSource as SecretVolumeSource
+from ._volumes import ServiceAccountTokenProjection as ServiceAccountTokenProjection
+from ._volumes import Volume as Volume
+from ._volumes import VolumeProjection as VolumeProjection
 
 __all__ = [
     "Affinity",
     "Binding",
     "CLUSTER_DOMAIN",
     "ClientIPConfig",
+    "ConfigMap",
+    "ConfigMapEnvSource",
+    "ConfigMapKeySelector",
+    "ConfigMapProjection",
     "ConfigMapVolumeSource",
     "Container",
     "ContainerImage",
@@ -233,11 +255,15 @@ __all__ = [
     "DeploymentSpec",
     "DeploymentStatus",
     "DeploymentStrategy",
+    "DownwardAPIProjection",
+    "DownwardAPIVolumeFile",
+    "DownwardAPIVolumeSource",
     "EmptyDirVolumeSource",
     "EndpointAddress",
     "EndpointPort",
     "EndpointSubset",
     "Endpoints",
+    "EnvFromSource",
     "EnvVar",
     "EnvVarSource",
     "Event",
@@ -257,6 +283,7 @@ __all__ = [
     "JobCondition",
     "JobSpec",
     "JobStatus",
+    "KeyToPath",
     "KindInfo",
     "KubeObject",
     "LAST_APPLIED_ANNOTATION",
@@ -309,6 +336,7 @@ __all__ = [
     "PrinterColumn",
     "PriorityClass",
     "Probe",
+    "ProjectedVolumeSource",
     "PropagationPolicy",
     "Quantity",
     "QuantityFormat",
@@ -319,15 +347,22 @@ __all__ = [
     "ReplicaSetSpec",
     "ReplicaSetStatus",
     "Requirement",
+    "ResourceFieldSelector",
     "ResourceRequirements",
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
+    "SECRET_TYPES",
     "SKIPPED_ANNOTATIONS",
+    "Secret",
+    "SecretEnvSource",
+    "SecretKeySelector",
+    "SecretProjection",
     "SecretVolumeSource",
     "Selector",
     "Service",
     "ServiceAccount",
+    "ServiceAccountTokenProjection",
     "ServicePort",
     "ServiceSpec",
     "ServiceStatus",
@@ -347,6 +382,7 @@ __all__ = [
     "ValidateHook",
     "Volume",
     "VolumeMount",
+    "VolumeProjection",
     "VolumeResourceRequirements",
     "Watch",
     "WatchEvent",

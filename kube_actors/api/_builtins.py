@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from . import _defaults as d
 from . import _validate_apps as va
+from . import _validate_config as vcfg
 from . import _validate_core as vc
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
+from ._config import ConfigMap, Secret
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._node import Node
 from ._pod import Pod
@@ -36,3 +38,5 @@ register_kind(
     default=d.default_priority_class,
     validate=vc.validate_priority_class,
 )
+register_kind(ConfigMap, validate=vcfg.validate_config_map)
+register_kind(Secret, default=vcfg.default_secret, validate=vcfg.validate_secret)

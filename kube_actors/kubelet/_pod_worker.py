@@ -36,10 +36,15 @@ from kube_actors.runtime import (
 )
 
 from ._context import KubeletContext
-from ._envvars import with_service_links
+from ._env_sources import ContainerConfigError, SourceReader, resolve_env
+from ._envvars import service_links
 from ._status import ContainerView, carry_over, pod_phase, pod_status, terminated_state
 
 __all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
+
+#: Seconds before a pod worker tries again after a container's config could not be made
+#: (Kubernetes' ``backOffPeriod`` of the pod workers, without its jitter).
+CONFIG_RETRY = 10.0
 
 
 @attrs.frozen
@@ -212,7 +217,18 @@ class PodWorker(Actor):
         config = container_config_for(
             container, self.pod, pod_ip=self.pod_ip, attempt=view.restart_count
         )
-        config = await with_service_links(config, self.pod, self.ctx.services)
+        links = await service_links(self.pod, self.ctx.services)
+        reader = SourceReader(self.ctx.client, self.pod.metadata.namespace or "default")
+        try:
+            envs = await resolve_env(container, self.pod, reader, pod_ip=self.pod_ip, base=links)
+        except ContainerConfigError as error:
+            # The kubelet's pod worker retries a failed sync after its back-off period.
+            view.waiting_reason = "CreateContainerConfigError"
+            view.waiting_message = str(error)
+            self.ctx.event(self.pod, "Warning", "Failed", f"Error: {error}")
+            self._resync_in(CONFIG_RETRY)
+            return
+        config = attrs.evolve(config, envs=envs)
         container_id = await runtime.create_container(self.sandbox_id, config)
         self.ctx.event(self.pod, "Normal", "Created", f"Created container: {view.name}")
         await runtime.start_container(container_id)
