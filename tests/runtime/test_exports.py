@@ -19,6 +19,7 @@ def test_the_runtime_package_exports_the_protocol_both_runtimes_and_their_types(
         "Image",
         "ImageCatalog",
         "LoopbackPool",
+        "Mount",
         "PodSandboxConfig",
         "PodSandboxStatus",
         "ProbeKind",
