@@ -61,7 +61,8 @@ async def test_each_mount_carries_its_volumes_files() -> None:
     assert dict(mounts["/etc/secret"].files) == {"token": b"s3cret"}
     assert dict(mounts["/etc/podinfo"].files) == {"labels": b'tier="front"'}
     assert mounts["/etc/nginx"].read_only  # projected volumes are read-only, as in Kubernetes
-    assert not mounts["/cache"].read_only and not mounts["/cache"].files
+    assert not mounts["/cache"].read_only
+    assert not mounts["/cache"].files
 
 
 async def test_a_missing_config_map_keeps_the_pod_creating_with_failed_mount_events() -> None:
