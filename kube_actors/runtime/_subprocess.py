@@ -44,6 +44,7 @@ from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
 from ._ips import LoopbackPool
+from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._process import signal_group, spawn, watch_exit
 from ._types import (
@@ -227,6 +228,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             container_id, sandbox.id, config, argv, _environment(image, config, sandbox)
         )
         directory = self._sandbox_dirs[sandbox.id]
+        mounts = prepare_mounts(directory, config.name, config.mounts)
+        if mounts is not None:
+            record.env[MOUNTS_ENV] = str(mounts.root)
+            if mounts.read_only and can_isolate():
+                record.argv = isolated_argv(record.argv, mounts.read_only)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
         return record
