@@ -30,8 +30,6 @@ from ._apps import DeploymentCondition as DeploymentCondition
 from ._apps import DeploymentSpec as DeploymentSpec
 from ._apps import DeploymentStatus as DeploymentStatus
 from ._apps import DeploymentStrategy as DeploymentStrategy
-from ._apps import PersistentVolumeClaim as PersistentVolumeClaim
-from ._apps import PersistentVolumeClaimSpec as PersistentVolumeClaimSpec
 from ._apps import ReplicaSet as ReplicaSet
 from ._apps import ReplicaSetCondition as ReplicaSetCondition
 from ._apps import ReplicaSetSpec as ReplicaSetSpec
@@ -44,7 +42,6 @@ from ._apps import StatefulSetCondition as StatefulSetCondition
 from ._apps import StatefulSetSpec as StatefulSetSpec
 from ._apps import StatefulSetStatus as StatefulSetStatus
 from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
-from ._apps import VolumeResourceRequirements as VolumeResourceRequirements
 from ._base import FrozenDict as FrozenDict
 from ._base import evolve as evolve
 from ._base import mapping as mapping
@@ -204,6 +201,16 @@ from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
 from ._shape import Shape as Shape
 from ._shape import shape_of as shape_of
+from ._storage import DEFAULT_CLASS_ANNOTATION as DEFAULT_CLASS_ANNOTATION
+from ._storage import PersistentVolume as PersistentVolume
+from ._storage import PersistentVolumeClaim as PersistentVolumeClaim
+from ._storage import PersistentVolumeClaimSpec as PersistentVolumeClaimSpec
+from ._storage import PersistentVolumeClaimStatus as PersistentVolumeClaimStatus
+from ._storage import PersistentVolumeSpec as PersistentVolumeSpec
+from ._storage import PersistentVolumeStatus as PersistentVolumeStatus
+from ._storage import StorageClass as StorageClass
+from ._storage import VolumeNodeAffinity as VolumeNodeAffinity
+from ._storage import VolumeResourceRequirements as VolumeResourceRequirements
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
 from ._volumes import ConfigMapProjection as ConfigMapProjection
@@ -240,6 +247,7 @@ __all__ = [
     "ContainerStateWaiting",
     "ContainerStatus",
     "Create",
+    "DEFAULT_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
     "DaemonSetCondition",
@@ -319,9 +327,13 @@ __all__ = [
     "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",
+    "PersistentVolume",
     "PersistentVolumeClaim",
     "PersistentVolumeClaimSpec",
+    "PersistentVolumeClaimStatus",
     "PersistentVolumeClaimVolumeSource",
+    "PersistentVolumeSpec",
+    "PersistentVolumeStatus",
     "Pod",
     "PodAffinity",
     "PodAffinityTerm",
@@ -373,6 +385,7 @@ __all__ = [
     "StatefulSetSpec",
     "StatefulSetStatus",
     "StatefulSetUpdateStrategy",
+    "StorageClass",
     "TCPSocketAction",
     "Taint",
     "Toleration",
@@ -382,6 +395,7 @@ __all__ = [
     "ValidateHook",
     "Volume",
     "VolumeMount",
+    "VolumeNodeAffinity",
     "VolumeProjection",
     "VolumeResourceRequirements",
     "Watch",

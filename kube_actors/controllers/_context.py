@@ -22,6 +22,9 @@ class ControllerContext:
     recorder: Callable[[str], EventRecorder]
     #: kube-controller-manager's ``--node-monitor-grace-period``, in seconds.
     node_monitor_grace_period: float = 50.0
+    #: Where the local-path provisioner makes volumes ("": a directory under the system's
+    #: temporary directory).
+    storage_dir: str = ""
 
 
 #: A built-in controller: given the context, the spec that runs it.

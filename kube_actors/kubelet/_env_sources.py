@@ -14,7 +14,16 @@ import math
 import re
 from collections.abc import Mapping
 
-from kube_actors.api import ConfigMap, Container, EnvVarSource, Pod, Quantity, Secret
+from kube_actors.api import (
+    ConfigMap,
+    Container,
+    EnvVarSource,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    Pod,
+    Quantity,
+    Secret,
+)
 from kube_actors.client import Client
 from kube_actors.errors import NotFound
 
@@ -53,6 +62,28 @@ class SourceReader:
                 found = None
             self._secrets[name] = found
         return self._secrets[name]
+
+    async def claimed_path(self, claim_name: str) -> str:
+        """The directory of the volume bound to a claim; ContainerConfigError while it is not."""
+        try:
+            claim = await self.client.get(
+                PersistentVolumeClaim, claim_name, namespace=self.namespace
+            )
+        except NotFound:
+            raise ContainerConfigError(f'persistentvolumeclaim "{claim_name}" not found') from None
+        if claim.status.phase != "Bound" or not claim.spec.volume_name:
+            raise ContainerConfigError(
+                f"error processing PVC {self.namespace}/{claim_name}: PVC is not bound"
+            )
+        try:
+            volume = await self.client.get(PersistentVolume, claim.spec.volume_name)
+        except NotFound:
+            raise ContainerConfigError(
+                f'persistentvolume "{claim.spec.volume_name}" not found'
+            ) from None
+        if volume.spec.host_path is None:
+            raise ContainerConfigError(f"volume {volume.metadata.name} has no hostPath source")
+        return volume.spec.host_path.path
 
     async def config_map_data(self, name: str, optional: bool | None) -> dict[str, bytes] | None:
         """The ConfigMap's keys as bytes; None if it is missing and optional, else an error."""

@@ -82,7 +82,10 @@ async def _volume(volume: Volume, pod: Pod, reader: SourceReader, pod_ip: str) -
         return VolumeContents(files=files, projected=True)
     if volume.host_path is not None:
         return VolumeContents(host_path=volume.host_path.path)
-    return VolumeContents()  # emptyDir and claims: a directory the runtime makes per pod
+    if volume.persistent_volume_claim is not None:
+        path = await reader.claimed_path(volume.persistent_volume_claim.claim_name)
+        return VolumeContents(host_path=path)
+    return VolumeContents()  # emptyDir: a directory the runtime makes per pod
 
 
 def _downward(items: Iterable[DownwardAPIVolumeFile], pod: Pod, pod_ip: str) -> dict[str, bytes]:
