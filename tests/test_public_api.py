@@ -106,6 +106,7 @@ def test_the_actor_runtime_exports_exactly_its_public_names() -> None:
         "Lagged",
         "Later",
         "Request",
+        "RestartListener",
         "Subscription",
         "Supervision",
         "Timer",

@@ -21,6 +21,7 @@ from ._ref import ActorRef as ActorRef
 from ._statistics import ActorStatistics as ActorStatistics
 from ._supervision import Supervision as Supervision
 from ._system import ActorSystem as ActorSystem
+from ._system import RestartListener as RestartListener
 from ._timers import Timer as Timer
 from ._trace import EXTERNAL as EXTERNAL
 from ._trace import Trace as Trace
@@ -41,6 +42,7 @@ __all__ = [
     "Lagged",
     "Later",
     "Request",
+    "RestartListener",
     "Subscription",
     "Supervision",
     "Timer",

@@ -88,6 +88,7 @@ class _Cell:
         "injected_failure",
         "instance",
         "interrupted",
+        "last_error",
         "limit",
         "name",
         "parent",
@@ -142,6 +143,9 @@ class _Cell:
         self.incarnation = 0
         self.pending_timers = 0
         self.history = RestartHistory(supervision)
+        #: The last crash's error as ``repr`` shows it, kept across restarts for health
+        #: reports (not the exception: its traceback would keep the old incarnation alive).
+        self.last_error: str | None = None
         self.handled = 0
         self.busy = True
         #: What the actor is handling; until its first message, what spawned it (so what
@@ -231,18 +235,23 @@ class _Cell:
                     error = await self._incarnation()
                     if error is None:
                         break
-                    delay = self.history.record_failure(asyncio.get_running_loop().time())
+                    self.last_error = repr(error)
+                    now = asyncio.get_running_loop().time()
+                    delay = self.history.record_failure(now)
                     if delay is None:
                         self._escalate(error)
                         break
                     self.state = "restarting"
+                    looping = self.history.crash_looping(now)
                     _log.warning(
-                        "actor_restarting",
+                        "actor_crash_looping" if looping else "actor_restarting",
                         actor=self.name,
                         component=self.component,
                         restarts=self.history.restarts,
                         backoff=delay,
+                        error=self.last_error,
                     )
+                    self.system._restarting(self, error, delay)
                     await self._sleep_unless_stopped(delay)
         finally:
             self._announce_started()
@@ -320,6 +329,12 @@ class _Cell:
                     except Exception as exc:
                         if not reply.done():
                             reply.set_exception(exc)
+                    except BaseException:
+                        # Cancelled: a background task failed, or the system stops. The
+                        # asker is told the actor went away instead of waiting forever.
+                        if not reply.done():
+                            reply.set_exception(ActorStopped(self.name, message))
+                        raise
                     else:
                         if type(result) is Later:
                             result.future.add_done_callback(_Forward(reply, self.name))

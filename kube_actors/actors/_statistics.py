@@ -26,6 +26,10 @@ class ActorStatistics:
     restarts: int
     timers: int
     children: tuple[str, ...]
+    #: Whether it fails faster than its supervision's intensity and keeps restarting.
+    crash_looping: bool = False
+    #: The error of its last crash, as ``repr`` shows it (None if it never crashed).
+    last_error: str | None = None
 
 
 def statistics_of(cell: _Cell) -> ActorStatistics:
@@ -40,4 +44,6 @@ def statistics_of(cell: _Cell) -> ActorStatistics:
         restarts=cell.history.restarts,
         timers=cell.pending_timers,
         children=tuple(c.name for c in cell.children),
+        crash_looping=cell.history.crash_looping(cell.system._now()),
+        last_error=cell.last_error,
     )

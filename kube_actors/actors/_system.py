@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
+import structlog
 
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
 from ._cell import _Cell
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
     from ._actor import Actor
     from ._ref import ActorRef
 
-__all__ = ["ActorSystem"]
+__all__ = ["ActorSystem", "RestartListener"]
+
+#: Told of each restart: the actor as it is now (state "restarting"), the error it failed
+#: with, and the back-off in seconds before it starts again.
+RestartListener = Callable[[ActorStatistics, BaseException, float], None]
+
+_log = structlog.get_logger("kube_actors.actors")
 
 
 class ActorSystem:
@@ -54,7 +61,9 @@ class ActorSystem:
         self.stop_timeout = stop_timeout
         self._trace: Trace | None = Trace() if trace else None
         self._cells: dict[str, _Cell] = {}
-        self._started: list[_Cell] = []
+        # In start order; a stopped actor leaves it (an ordered dict: removal is O(1)), so
+        # a system that spawns and stops actors for ever (pod workers) does not grow.
+        self._started: dict[_Cell, None] = {}
         self._names: dict[str, int] = {}
         self._task_group: anyio.abc.TaskGroup | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -62,6 +71,7 @@ class ActorSystem:
         self._busy = 0
         self._quiet = asyncio.Event()
         self._fatal: BaseException | None = None
+        self._restart_listeners: list[RestartListener] = []
 
     # ------------------------------------------------------------------- context manager
 
@@ -93,10 +103,10 @@ class ActorSystem:
         return suppressed
 
     async def _stop_all(self) -> None:
-        for cell in reversed(self._started):
+        for cell in reversed(list(self._started)):
             if cell.parent is None:
                 await self._stop_cell(cell)
-        for cell in reversed(self._started):  # orphans of a parent that failed to stop them
+        for cell in reversed(list(self._started)):  # orphans of a parent that failed to stop them
             await self._stop_cell(cell)
 
     async def _stop_cell(self, cell: _Cell) -> None:
@@ -140,7 +150,7 @@ class ActorSystem:
             parent=_parent,
         )
         self._cells[name] = cell
-        self._started.append(cell)
+        self._started[cell] = None
         self._busy_changed(+1)  # busy until it first waits for mail
         if _parent is not None:
             _parent.children.append(cell)
@@ -184,6 +194,11 @@ class ActorSystem:
     def statistics(self) -> dict[str, ActorStatistics]:
         """Per running actor: mailbox depth, messages handled, restarts, ..."""
         return {name: statistics_of(cell) for name, cell in self._cells.items()}
+
+    def add_restart_listener(self, listener: RestartListener) -> None:
+        """Call ``listener`` at each restart of any actor, before its back-off: a crash
+        loop is reported from here (the cluster records an Event). It must not block."""
+        self._restart_listeners.append(listener)
 
     @property
     def trace(self) -> Trace | None:
@@ -251,7 +266,21 @@ class ActorSystem:
         assert self._loop is not None
         return self._trace.record(self._loop.time(), sender, receiver, kind, message, cause)
 
+    def _now(self) -> float:
+        return 0.0 if self._loop is None else self._loop.time()
+
+    def _restarting(self, cell: _Cell, error: BaseException, delay: float) -> None:
+        if not self._restart_listeners:
+            return
+        snapshot = statistics_of(cell)
+        for listener in self._restart_listeners:
+            try:
+                listener(snapshot, error, delay)
+            except Exception as exc:  # a report must not turn into another failure
+                _log.error("restart_listener_failed", actor=cell.name, exc_info=exc)
+
     def _unregister(self, cell: _Cell) -> None:
+        self._started.pop(cell, None)
         if self._cells.get(cell.name) is cell:
             del self._cells[cell.name]
 

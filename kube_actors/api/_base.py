@@ -22,6 +22,7 @@ import attrs
 __all__ = [
     "FrozenDict",
     "FrozenTree",
+    "freeze_tree",
     "evolve",
     "mapping",
     "omitempty",
@@ -69,6 +70,20 @@ class FrozenTree(FrozenDict[K, V]):
     managedFields' ``fieldsV1``), so that freezing it again can return it as it is."""
 
     __slots__ = ()
+
+
+EMPTY_TREE: FrozenTree[Any, Any] = FrozenTree()
+
+
+def freeze_tree(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A JSON object frozen all the way down; parts frozen before are kept as they are."""
+    if type(value) is FrozenTree:
+        return value
+    if not value:
+        return EMPTY_TREE
+    return FrozenTree(
+        {k: freeze_tree(v) if isinstance(v, Mapping) else v for k, v in value.items()}
+    )
 
 
 def freeze_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:

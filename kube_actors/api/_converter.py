@@ -35,7 +35,14 @@ from ._base import EMPTY, FrozenDict, format_time, parse_time, wire_name
 from ._quantity import Quantity
 from ._registry import KindInfo, lookup_kind
 
-__all__ = ["converter", "from_dict", "structure", "to_dict", "unstructure"]
+__all__ = [
+    "converter",
+    "from_dict",
+    "structure",
+    "to_dict",
+    "unstructure",
+    "zero_value_written",
+]
 
 
 class _Mistyped(ValueError):
@@ -200,7 +207,8 @@ def _map_unstructurer(value_type: Any) -> Callable[[Mapping[Any, Any]], dict[Any
 
 
 def _thawed(value: Mapping[Any, Any]) -> dict[Any, Any]:
-    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in value.items()}
+    # Keys sorted, as Go writes a map (and as FieldsV1 lists its paths).
+    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in sorted(value.items())}
 
 
 # ------------------------------------------------------------------ attrs classes (objects)
@@ -247,6 +255,12 @@ def _plan_field(a: attrs.Attribute[Any]) -> int:
     if isinstance(t, type) and attrs.has(t):
         return _STRUCT
     return _PLAIN
+
+
+def zero_value_written(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether the wire form keeps the field when its value is empty or zero (only None
+    leaves it out): plain scalars and optional values, as Go writes them."""
+    return _plan_field(attribute) in (_PLAIN, _OPTIONAL)
 
 
 def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:

@@ -17,8 +17,6 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._base import FrozenTree
-
 __all__ = [
     "FieldSet",
     "SELF",
@@ -27,13 +25,11 @@ __all__ = [
     "item_element",
     "member_paths",
     "path_string",
-    "sorted_fields",
     "union",
 ]
 
 FieldSet = Mapping[str, Any]
 SELF = "."
-_LEAF: FrozenTree[str, Any] = FrozenTree()
 
 
 def item_element(keys: tuple[str, ...], item: Any) -> str:
@@ -54,18 +50,18 @@ def _children(node: Mapping[str, Any]) -> Mapping[str, Any]:
     return {k: v for k, v in node.items() if k != SELF}
 
 
-def _node(member: bool, children: dict[str, Any]) -> dict[str, Any] | None:
+def _node(member: bool, children: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if member:
         return {SELF: {}, **children} if children else {}
     return children or None
 
 
-def union(a: FieldSet, b: FieldSet) -> dict[str, Any]:
-    """The paths in either set (both given as a root's children)."""
+def union(a: FieldSet, b: FieldSet) -> FieldSet:
+    """The paths in either set (both given as a root's children); may be one of them."""
     if not b:
-        return dict(a)
+        return a
     if not a:
-        return dict(b)
+        return b
     out = dict(a)
     for key, theirs in b.items():
         mine = out.get(key)
@@ -120,19 +116,6 @@ def _sort_key(element: str) -> tuple[int, str]:
     if element == SELF:
         return -1, ""
     return _ORDER.get(element[:1], 4), element[2:]
-
-
-def sorted_fields(fields: FieldSet) -> FrozenTree[str, Any]:
-    """The set with its keys in structured-merge-diff's order (``"."`` first), as
-    Kubernetes serializes FieldsV1; frozen, ready to store."""
-    if type(fields) is FrozenTree:
-        return fields  # stored before: already in order
-    return FrozenTree(
-        {
-            key: sorted_fields(fields[key]) if fields[key] else _LEAF
-            for key in sorted(fields, key=_sort_key)
-        }
-    )
 
 
 def member_paths(

@@ -24,18 +24,18 @@ from typing import Any
 
 from kube_actors.errors import Conflict, FieldCause
 
+from ._base import freeze_tree
 from ._fieldset import (
     difference,
     intersection,
     member_paths,
     path_string,
-    sorted_fields,
     union,
 )
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
 from ._typed import compare, field_set, merge, remove
-from ._typed_objects import compare_objects
+from ._typed_objects import SERVER_METADATA, compare_objects
 
 __all__ = ["BEFORE_FIRST_APPLY", "record_apply", "record_update"]
 
@@ -46,17 +46,7 @@ _Key = tuple[str, str, str]  # manager, operation, subresource
 _SERVER_FIELDS: dict[str, Any] = {
     "f:apiVersion": {},
     "f:kind": {},
-    "f:metadata": {
-        ".": {},
-        "f:name": {},
-        "f:namespace": {},
-        "f:creationTimestamp": {},
-        "f:selfLink": {},
-        "f:uid": {},
-        "f:generation": {},
-        "f:managedFields": {},
-        "f:resourceVersion": {},
-    },
+    "f:metadata": {".": {}, **{"f:" + key: {} for key in SERVER_METADATA}},
 }
 
 
@@ -97,12 +87,29 @@ def _entries(
                 api_version=api_version,
                 time=now if key == touched or old is None else old.time,
                 fields_type="FieldsV1",
-                fields_v1=sorted_fields(fields),
+                fields_v1=_interned(fields),
                 subresource=subresource,
             )
         )
     out.sort(key=_order)
     return tuple(out)
+
+
+# Objects made alike (a ReplicaSet's Pods) have the very same field sets: stored once, they
+# cost memory and garbage-collector work once rather than per object.
+_INTERNED: dict[Mapping[str, Any], Mapping[str, Any]] = {}
+_INTERNED_MAX = 4096
+
+
+def _interned(fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    frozen = freeze_tree(fields)
+    found = _INTERNED.get(frozen)
+    if found is not None:
+        return found
+    if len(_INTERNED) >= _INTERNED_MAX:
+        _INTERNED.clear()
+    _INTERNED[frozen] = frozen
+    return frozen
 
 
 def _order(entry: ManagedFieldsEntry) -> tuple[str, int, str, str, str]:
@@ -126,13 +133,14 @@ def record_update(
     is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
     faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
+    reset = tuple(reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
-    else:
-        added, modified, removed = compare_objects(old, new, shape)
-    reset = tuple(reset)
-    changed = _owned(union(added, modified), reset)
-    removed = _owned(removed, reset)
+        changed: Mapping[str, Any] = _owned(union(added, modified), reset)
+        removed = _owned(removed, reset)
+    else:  # the object walk leaves out what nobody may own
+        added, modified, removed = compare_objects(old, new, shape, skip=reset)
+        changed = union(added, modified)
     taken = union(changed, removed)
     sets: dict[_Key, Mapping[str, Any]] = {
         key: difference(entry.fields_v1, taken) if taken else entry.fields_v1
@@ -177,7 +185,7 @@ def record_apply(
     merged = merge(base, config, shape)
     others = {k: s for k, s in sets.items() if k != mine}
     if last:
-        everyone_else: dict[str, Any] = {}
+        everyone_else: Mapping[str, Any] = {}
         for fields in others.values():
             everyone_else = union(everyone_else, fields)
         dropped = difference(difference(last, applied), everyone_else)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Protocol
 
 import attrs
 
-from ._base import EMPTY, FrozenTree, freeze_map, freeze_seq, omitempty
+from ._base import EMPTY, freeze_map, freeze_seq, freeze_tree, omitempty
 
 __all__ = [
     "KubeObject",
@@ -32,17 +32,6 @@ class OwnerReference:
     uid: str = ""
     controller: bool | None = None
     block_owner_deletion: bool | None = None
-
-
-def freeze_tree(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A JSON object frozen all the way down (maps at every depth are ``FrozenDict``)."""
-    if type(value) is FrozenTree:
-        return value
-    if not value:
-        return EMPTY
-    return FrozenTree(
-        {k: freeze_tree(v) if isinstance(v, Mapping) else v for k, v in value.items()}
-    )
 
 
 @attrs.frozen(kw_only=True)

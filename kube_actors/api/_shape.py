@@ -35,12 +35,19 @@ class Shape:
     cls: type[Any] | None = None
     element: Shape | None = None
 
+    #: A struct's fields by wire key, looked up once (``child`` is on every walk's hot path).
+    fields: dict[str, Shape] | None = None
+
     def child(self, key: str) -> Shape:
         """The shape of ``key``'s value in a struct or map (unknown keys are leaves)."""
+        fields = self.fields
+        if fields is not None:
+            return fields.get(key, LEAF)
         if self.kind == "map":
             return self.element or LEAF
         if self.kind == "struct" and self.cls is not None:
-            return _fields_of(self.cls).get(key, LEAF)
+            fields = self.fields = _fields_of(self.cls)
+            return fields.get(key, LEAF)
         return LEAF
 
     def required_structs(self) -> Mapping[str, Shape]:

@@ -18,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._base import EMPTY_TREE, FrozenTree
 from ._fieldset import SELF, item_element
 from ._shape import Shape
 
-__all__ = ["compare", "field_set", "merge", "remove"]
+__all__ = ["compare", "compare_value", "everything", "field_set", "merge", "remove"]
 
-_MEMBER: dict[str, Any] = {}
+# Sets are built frozen where they are built whole (a leaf, everything under a new value),
+# so that storing them in managedFields does not copy them again.
+_MEMBER: dict[str, Any] = EMPTY_TREE
 _MISSING = object()
 
 
@@ -83,22 +86,22 @@ def _set_node(value: Any, shape: Shape) -> dict[str, Any] | None:
     return out
 
 
-def _everything(value: Any, shape: Shape) -> dict[str, Any]:
+def everything(value: Any, shape: Shape) -> dict[str, Any]:
     """A value that came or went: it and every path beneath it."""
     if _is_leaf(shape, value):
         return _MEMBER
-    out: dict[str, Any] = {SELF: {}}
+    out: dict[str, Any] = {SELF: EMPTY_TREE}
     if isinstance(value, dict):
         for key, child in value.items():
-            out["f:" + key] = _everything(child, shape.child(key))
-        return out
+            out["f:" + key] = everything(child, shape.child(key))
+        return FrozenTree(out)
     element = shape.element
     for item in value:
         node: dict[str, Any] = _MEMBER
         if _keys(shape) and isinstance(item, dict) and element is not None:
-            node = _everything(item, element)
+            node = everything(item, element)
         out[_element(shape, item)] = node
-    return out
+    return FrozenTree(out)
 
 
 # -------------------------------------------------------------------------- compare
@@ -133,10 +136,10 @@ def _compare_map(
         if key in required:
             before = {} if before is _MISSING else before
             after = {} if after is _MISSING else after
-        _compare_value("f:" + key, before, after, child, added, modified, removed)
+        compare_value("f:" + key, before, after, child, added, modified, removed)
 
 
-def _compare_value(
+def compare_value(
     element: str,
     before: Any,
     after: Any,
@@ -146,9 +149,9 @@ def _compare_value(
     removed: dict[str, Any],
 ) -> None:
     if before is _MISSING:
-        added[element] = _everything(after, shape)
+        added[element] = everything(after, shape)
     elif after is _MISSING:
-        removed[element] = _everything(before, shape)
+        removed[element] = everything(before, shape)
     elif before == after:
         return
     elif (
@@ -182,12 +185,12 @@ def _compare_list(
     for pe, item in new_items.items():
         previous = old_items.get(pe, _MISSING)
         if previous is _MISSING:
-            added[pe] = _everything(item, element_shape) if keyed and element_shape else _MEMBER
+            added[pe] = everything(item, element_shape) if keyed and element_shape else _MEMBER
         elif keyed and element_shape is not None and previous != item:
-            _compare_value(pe, previous, item, element_shape, added, modified, removed)
+            compare_value(pe, previous, item, element_shape, added, modified, removed)
     for pe, item in old_items.items():
         if pe not in new_items:
-            removed[pe] = _everything(item, element_shape) if keyed and element_shape else _MEMBER
+            removed[pe] = everything(item, element_shape) if keyed and element_shape else _MEMBER
 
 
 # ---------------------------------------------------------------------------- merge

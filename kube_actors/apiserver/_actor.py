@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import anyio
 import attrs
 
 from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
@@ -65,6 +66,7 @@ from kube_actors.api import (
 )
 from kube_actors.api import ObjectMeta as _ObjectMeta
 from kube_actors.errors import (
+    ActorStopped,
     AlreadyExists,
     ApiError,
     BadRequest,
@@ -75,6 +77,8 @@ from kube_actors.errors import (
     Invalid,
     MethodNotSupported,
     NotFound,
+    ServiceUnavailable,
+    WatchLagged,
 )
 from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
@@ -99,10 +103,11 @@ from ._admission import (
     Operation,
 )
 from ._cache import CacheEvent, KindCache, with_resource_version
-from ._fields import applied, with_managed_fields
+from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
+from ._ttl import EVENT_TTL, LeaseReuse
 from ._watch import ApiWatchStream, Matcher
 
 __all__ = ["ApiServer"]
@@ -111,6 +116,9 @@ __all__ = ["ApiServer"]
 _GENERATE_NAME_ATTEMPTS = 8
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
+#: The back-off between attempts to watch the store again while etcd is down.
+_STORE_RETRY_INITIAL = 0.1
+_STORE_RETRY_MAX = 5.0
 
 
 @attrs.frozen
@@ -153,8 +161,12 @@ class ApiServer(Actor):
         max_watch_lag: int = 100_000,
         bookmark_interval: float = 60.0,
         compaction_interval: float = 300.0,
+        event_ttl: int = EVENT_TTL,
     ) -> None:
         self.etcd = etcd
+        #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
+        self.event_ttl = event_ttl
+        self._leases = LeaseReuse()
         self.admission = tuple(admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
@@ -213,10 +225,13 @@ class ApiServer(Actor):
             cache.close(Gone(f"watch closed: {why}; watch again"))
 
     async def _compact(self, revision: int) -> None:
-        status = await self.etcd.ask(Status())
-        if revision > status.compact_revision:
-            with contextlib.suppress(Compacted):  # someone compacted further meanwhile
-                await self.etcd.ask(EtcdCompact(revision=revision))
+        try:
+            status = await self.etcd.ask(Status())
+            if revision > status.compact_revision:
+                with contextlib.suppress(Compacted):  # someone compacted further meanwhile
+                    await self.etcd.ask(EtcdCompact(revision=revision))
+        except ActorStopped as error:  # etcd is down: compact at the next interval
+            self.log.warning("compaction_skipped", error=repr(error))
         self.send_after(self.compaction_interval, _Compact(self._store_revision))
 
     async def _ensure_system_objects(self, *, fresh: bool) -> None:
@@ -234,10 +249,21 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------ dispatch
 
     async def receive(self, message: Any) -> Any:
+        try:
+            return await self._handle(message)
+        except ActorStopped as stopped:
+            if stopped.actor != self.etcd.name:
+                raise
+            raise ServiceUnavailable(
+                "the server is currently unable to handle the request: etcd is unavailable"
+            ) from stopped
+
+    async def _handle(self, message: Any) -> Any:
         match message:
             case Create(obj=obj):
                 if isinstance(obj, Binding):
                     return await self._bind(obj)
+                check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 return await self._create(obj, write)
             case Get(kind=kind, name=name, namespace=namespace):
@@ -252,9 +278,11 @@ class ApiServer(Actor):
             case Watch():
                 return await self._watch(message)
             case Update(obj=obj):
+                check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 return await self._update(obj, write)
             case UpdateStatus(obj=obj):
+                check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(
                     manager=message.field_manager, dry_run=message.dry_run, subresource="status"
                 )
@@ -321,7 +349,7 @@ class ApiServer(Actor):
             response = await self.etcd.ask(
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored)],
+                    success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
                 )
             )
             self._observe(response.revision)
@@ -329,6 +357,13 @@ class ApiServer(Actor):
                 self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
         return self._written_object(stored, response.revision)
+
+    async def _lease_of(self, info: KindInfo) -> int:
+        """The etcd lease an object of ``info``'s kind is written with: Events expire
+        ``event_ttl`` seconds after their last write; everything else never (0)."""
+        if info.kind != "Event" or info.group or not self.event_ttl:
+            return 0
+        return await self._leases.lease_for(self.etcd, self.event_ttl, self.now)
 
     def _dry_create(self, info: KindInfo, obj: Any) -> Any:
         """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
@@ -406,7 +441,7 @@ class ApiServer(Actor):
         return await self._validated_store(info, new, current, write)
 
     def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
-        if write.managed or new == current:
+        if write.managed:
             return new
         return with_managed_fields(
             info,
@@ -494,7 +529,7 @@ class ApiServer(Actor):
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=new)],
+                success=[Put(key=key, value=new, lease=await self._lease_of(info))],
             )
         )
         self._observe(response.revision)
@@ -737,9 +772,35 @@ class ApiServer(Actor):
     # ---------------------------------------------------------------- the watch cache
 
     async def _follow_store(self, watcher: Watcher) -> None:
-        """Apply every change in the store to the watch cache, in revision order."""
-        async for events in watcher:
-            self._apply(events)
+        """Apply every change in the store to the watch cache, in revision order.
+
+        When etcd restarts (its watches end with ``ActorStopped``) or the watch falls too far
+        behind, watch again from the next revision not applied: the apiserver waits for etcd
+        as kube-apiserver's watch cache does, instead of failing with it. Only history
+        compacted meanwhile (``Compacted``) makes it fail, and its restart reloads the store.
+        """
+        backoff = _STORE_RETRY_INITIAL
+        while True:
+            try:
+                async for events in watcher:
+                    self._apply(events)
+                    backoff = _STORE_RETRY_INITIAL
+            except (ActorStopped, WatchLagged) as error:
+                self.log.warning("store_watch_ended", error=repr(error), revision=self._applied)
+            watcher = await self._watch_store(backoff)
+            backoff = min(backoff * 2, _STORE_RETRY_MAX)
+
+    async def _watch_store(self, backoff: float) -> Watcher:
+        """A new watch of the store from the next revision; while etcd is down (a restart
+        queues the request until it is back), retry after ``backoff`` doubling seconds."""
+        while True:
+            try:
+                return await self.etcd.ask(
+                    StoreWatch.prefix(ROOT, start_revision=self._applied + 1)
+                )
+            except ActorStopped:
+                await anyio.sleep(backoff)
+                backoff = min(backoff * 2, _STORE_RETRY_MAX)
 
     def _apply(self, events: Iterable[Event]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
@@ -950,6 +1011,7 @@ def _ready_to_go(obj: Any) -> bool:
 def _check_patch_options(message: Patch) -> None:
     """PatchOptions as Kubernetes validates them: apply needs a field manager; only apply
     takes ``force``."""
+    check_field_manager(message.field_manager, "PatchOptions")
     causes = []
     if message.patch_type == "apply":
         if not message.field_manager:

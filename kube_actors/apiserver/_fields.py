@@ -9,6 +9,7 @@ subresource (Kubernetes' "reset fields").
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,9 +24,34 @@ from kube_actors.api import (
     shape_of,
     to_dict,
 )
-from kube_actors.errors import BadRequest
+from kube_actors.errors import BadRequest, FieldCause, Invalid
 
-__all__ = ["applied", "with_managed_fields"]
+__all__ = ["applied", "check_field_manager", "with_managed_fields"]
+
+#: Kubernetes' limit on a field manager's name.
+FIELD_MANAGER_MAX_LENGTH = 128
+
+
+def check_field_manager(manager: str, options_kind: str) -> None:
+    """A field manager's name as Kubernetes validates it (``CreateOptions``,
+    ``UpdateOptions``, ``PatchOptions``): at most 128 characters, all printable."""
+    if len(manager) <= FIELD_MANAGER_MAX_LENGTH and manager.isprintable():
+        return  # the usual case, at the cost of one scan
+    causes = []
+    if len(manager) > FIELD_MANAGER_MAX_LENGTH:
+        message = f"Too long: may not be more than {FIELD_MANAGER_MAX_LENGTH} bytes"
+        causes.append(FieldCause(field="fieldManager", message=message, type="FieldValueTooLong"))
+    for at, char in enumerate(manager):
+        if not char.isprintable():
+            message = (
+                f"Invalid value: {json.dumps(manager)}: invalid character U+{ord(char):04X} "
+                f"(at position {at})"
+            )
+            causes.append(
+                FieldCause(field="fieldManager", message=message, type="FieldValueInvalid")
+            )
+    if causes:
+        raise Invalid.for_object(options_kind, "", causes, group="meta.k8s.io")
 
 
 def _wire(obj: Any) -> dict[str, Any]:
@@ -39,7 +65,13 @@ def _wire(obj: Any) -> dict[str, Any]:
 def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
     if subresource == "status":
         return ("spec", "metadata")
-    return ("status",) if "status" in attrs.fields_dict(info.cls) else ()
+    has_status = _HAS_STATUS.get(info.cls)
+    if has_status is None:
+        has_status = _HAS_STATUS[info.cls] = "status" in attrs.fields_dict(info.cls)
+    return ("status",) if has_status else ()
+
+
+_HAS_STATUS: dict[type[Any], bool] = {}
 
 
 def with_managed_fields(

@@ -6,5 +6,6 @@ Each prints its figures beside a baseline measured in the same run; none asserts
 """
 
 from . import _scheduler as scheduler
+from . import _soak as soak
 
-__all__ = ["scheduler"]
+__all__ = ["scheduler", "soak"]

@@ -5,7 +5,8 @@ update, patch, delete) and a ``StatusWriter`` (the status subresource); code tha
 asks for a ``Reader`` and tests can hand it a fake or a cache. ``Client`` implements all
 three, plus ``watch``. Each method builds one request of ``kube_actors.api`` and ``ask``s the
 apiserver actor; errors come back as the ``ApiError`` the apiserver raised (``NotFound``,
-``Conflict``, ``Invalid``...), or an ``ActorError`` if the apiserver is gone.
+``Conflict``, ``Invalid``...), ``ServiceUnavailable`` (503, retry) while the apiserver is
+down, or ``AskTimeout`` past the client's ``timeout``.
 
 Objects go out and come back as the same frozen instances: nothing is copied.
 """
@@ -34,7 +35,7 @@ from kube_actors.api import (
     Watch,
     WatchStream,
 )
-from kube_actors.errors import NotFound
+from kube_actors.errors import ActorStopped, NotFound, ServiceUnavailable
 
 __all__ = ["Client", "LabelSelectorArg", "Reader", "StatusWriter", "Writer", "ignore_not_found"]
 
@@ -152,7 +153,15 @@ class Client:
         return f"Client({self.apiserver!r})"
 
     async def _ask(self, request: object) -> Any:
-        return await self.apiserver.ask(request, timeout=self.timeout)
+        try:
+            return await self.apiserver.ask(request, timeout=self.timeout)
+        except ActorStopped as stopped:
+            # The apiserver is down (stopped, or restarted while handling this request):
+            # to the caller it is a 503 to retry, as an unreachable kube-apiserver is.
+            raise ServiceUnavailable(
+                "the server is currently unable to handle the request "
+                f"({self.apiserver.name} is not running)"
+            ) from stopped
 
     # ------------------------------------------------------------------------ reading
 

@@ -51,6 +51,7 @@ class EventSink(Actor):
     def __init__(self, client: Client) -> None:
         self.client = client
         self._recent: dict[tuple[Any, ...], tuple[str, str, dt.datetime]] = {}
+        self._pruned_at: dt.datetime | None = None
 
     async def receive(self, message: object) -> object:
         if isinstance(message, RecordEvent):
@@ -72,6 +73,7 @@ class EventSink(Actor):
             record.component,
             record.host,
         )
+        self._forget_old(now)
         seen = self._recent.get(key)
         if seen is not None and now - seen[2] < _AGGREGATION_WINDOW:
             namespace, name, _ = seen
@@ -101,6 +103,16 @@ class EventSink(Actor):
         )
         created = await self.client.create(event)
         self._recent[key] = (namespace, created.metadata.name, now)
+
+    def _forget_old(self, now: dt.datetime) -> None:
+        """Drop the repeats no longer folded (older than the window), once per window:
+        otherwise every object ever reported on would stay here for good."""
+        if self._pruned_at is not None and now - self._pruned_at < _AGGREGATION_WINDOW:
+            return
+        self._pruned_at = now
+        self._recent = {
+            key: seen for key, seen in self._recent.items() if now - seen[2] < _AGGREGATION_WINDOW
+        }
 
 
 class EventRecorder:

@@ -16,6 +16,8 @@ the handles for tests.
 from ._cluster import Cluster as Cluster
 from ._faults import Fault as Fault
 from ._faults import Faults as Faults
+from ._health import COMPONENT_SUPERVISION as COMPONENT_SUPERVISION
+from ._health import ComponentHealth as ComponentHealth
 from ._sync import SyncCluster as SyncCluster
 
-__all__ = ["Cluster", "Fault", "Faults", "SyncCluster"]
+__all__ = ["COMPONENT_SUPERVISION", "Cluster", "ComponentHealth", "Fault", "Faults", "SyncCluster"]

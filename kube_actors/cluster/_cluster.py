@@ -46,6 +46,7 @@ from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._faults import USER, Faults, InterceptedClient
+from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
@@ -73,6 +74,7 @@ class Cluster:
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
+    ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
     """
 
     def __init__(
@@ -95,13 +97,15 @@ class Cluster:
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
+        terminated_pod_gc_threshold: int = 12500,
     ) -> None:
         # A store named by a string is the cluster's own: opened on entry, closed on exit.
         self._store_choice = parse_store(store) if isinstance(store, str) else None
         self.backend: Backend = store if not isinstance(store, str) else MemoryBackend()
         self.clock = clock
         self.seed = seed
-        self.system = ActorSystem(seed=seed, trace=trace)
+        # Components restart on their own, forever: a crash loop is reported, never escalated.
+        self.system = ActorSystem(seed=seed, trace=trace, supervision=COMPONENT_SUPERVISION)
         #: The faults in force: ``cluster.faults.conflicts(component=..., probability=...)``.
         self.faults = Faults(seed)
         # Every component's client, to point at a restarted apiserver.
@@ -112,6 +116,7 @@ class Cluster:
             else default_plugins(toleration_seconds=default_toleration_seconds)
         )
         self._node_monitor_grace_period = node_monitor_grace_period
+        self._terminated_pod_gc_threshold = terminated_pod_gc_threshold
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
         self._controller_names = (
@@ -230,6 +235,7 @@ class Cluster:
             self._events = await self.system.spawn(
                 lambda: EventSink(sink_client), name="event-broadcaster"
             )
+            report_crash_loops(self.system, self._events)
 
     def client_for(self, component: str) -> Client:
         """A client of the apiserver for ``component``: what it sends passes the faults
@@ -248,6 +254,7 @@ class Cluster:
                 informers=self._informers,
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
+                terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
             )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 
@@ -348,9 +355,16 @@ class Cluster:
     async def crash(self, actor: str) -> None:
         """Crash an actor, as if a message it handled had raised: its supervisor restarts
         it with fresh state (a controller re-registers with its informers and reconciles
-        every object again). It fails after the message in hand; what is queued waits for
-        the next incarnation (``ActorRef.crash``)."""
+        every object again), however often it crashes (see ``health()``). It fails after
+        the message in hand; what is queued waits for the next incarnation
+        (``ActorRef.crash``)."""
         self.system.lookup(actor).crash("injected by Cluster.crash")
+
+    def health(self) -> dict[str, ComponentHealth]:
+        """Each running component (actor) by name: its state, restarts, whether it is crash
+        looping, and its last error. A component that fails restarts on its own with
+        back-off, forever; the others wait for it, and the cluster keeps running."""
+        return health_of(self.system)
 
     async def restart_control_plane(self) -> None:
         """Stop the apiserver and etcd, then start them again on the same store.

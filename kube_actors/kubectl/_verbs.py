@@ -13,7 +13,7 @@ import anyio
 from ..actors import wall_clock
 from ..api import Deployment, Event, get_condition
 from ..client import Client
-from ..errors import ApiError, KubeActorsError, NotFound
+from ..errors import ApiError, Gone, KubeActorsError, ServiceUnavailable
 from ._printers import describe_text
 
 __all__ = [
@@ -29,6 +29,10 @@ __all__ = [
 #: What ``wait_for`` waits on: a condition type ("Available", "Ready=False"), "delete",
 #: or a predicate on the object.
 Condition = str | Callable[[Any], bool]
+
+#: The back-off of a wait whose list or watch failed (client-go's reflector: 800 ms to 30 s).
+_RETRY_INITIAL = 0.8
+_RETRY_MAX = 30.0
 
 
 def _predicate(condition: Condition) -> Callable[[Any], bool]:
@@ -66,28 +70,37 @@ async def wait_for(
     deleting = condition == "delete"
     holds = _predicate("Ready") if deleting else _predicate(condition)
     what = f"{kind.__name__} {namespace + '/' if namespace else ''}{name}"
+    by_name = f"metadata.name={name}"
+    backoff = _RETRY_INITIAL
     try:
         with anyio.fail_after(timeout):
             while True:
+                # kubectl's UntilWithSync: list (the list's resourceVersion is the store's,
+                # never too old to watch from), then watch from it. An ERROR event, a Gone
+                # (the apiserver restarted or compacted past it) or an apiserver that is
+                # down (503) all end in a fresh list, the last after a back-off.
                 try:
-                    current = await client.get(kind, name, namespace=namespace)
-                except NotFound:
-                    if deleting:
+                    page = await client.list_page(kind, namespace=namespace, field_selector=by_name)
+                    current = page.items[0] if page.items else None
+                    if current is None and deleting:
                         return None
-                    current = None
-                if current is not None and not deleting and holds(current):
-                    return current
-                version = current.metadata.resource_version if current is not None else ""
-                stream = await client.watch(
-                    kind,
-                    namespace=namespace,
-                    field_selector=f"metadata.name={name}",
-                    resource_version=version or "0",
-                )
+                    if current is not None and not deleting and holds(current):
+                        return current
+                    stream = await client.watch(
+                        kind,
+                        namespace=namespace,
+                        field_selector=by_name,
+                        resource_version=page.resource_version,
+                    )
+                except (Gone, ServiceUnavailable):
+                    await anyio.sleep(backoff)
+                    backoff = min(backoff * 2, _RETRY_MAX)
+                    continue
+                backoff = _RETRY_INITIAL
                 try:
                     async for event in stream:
                         if event.type == "ERROR":
-                            break  # watch again from a fresh read
+                            break  # watch again from a fresh list
                         if deleting and event.type == "DELETED":
                             return None
                         if not deleting and event.obj is not None and holds(event.obj):

@@ -8,10 +8,14 @@ import contextlib
 
 from kube_actors.api import Deployment, Pod, WatchStream
 from kube_actors.cluster import Cluster
+from kube_actors.errors import Gone, ServiceUnavailable
 
 from ._invariants import RolloutBounds, assert_rollout_bounds
 
 __all__ = ["RolloutWatch"]
+
+#: Seconds between attempts to list again while the apiserver is down.
+_RETRY = 1.0
 
 
 class RolloutWatch:
@@ -26,22 +30,40 @@ class RolloutWatch:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, cluster: Cluster, namespace: str) -> None:
+        stream = await self._list_and_watch(cluster, namespace)
+        self._task = asyncio.get_running_loop().create_task(
+            self._follow(cluster, namespace, stream)
+        )
+
+    async def _list_and_watch(self, cluster: Cluster, namespace: str) -> WatchStream:
         page = await cluster.client.list_page(Pod, namespace=namespace)
         self.pods = {p.metadata.name: p for p in page.items}
-        stream = await cluster.client.watch(
+        return await cluster.client.watch(
             Pod, namespace=namespace, resource_version=page.resource_version
         )
-        self._task = asyncio.get_running_loop().create_task(self._follow(stream))
 
-    async def _follow(self, stream: WatchStream) -> None:
-        async for event in stream:
-            pod = event.obj
-            if pod is None:
-                continue
-            if event.type == "DELETED":
-                self.pods.pop(pod.metadata.name, None)
-            else:
-                self.pods[pod.metadata.name] = pod
+    async def _follow(self, cluster: Cluster, namespace: str, stream: WatchStream) -> None:
+        """Apply each Pod change; an ERROR event or an ended stream (the apiserver
+        restarted, the watch fell behind) re-lists, as an informer does."""
+        while True:
+            async for event in stream:
+                pod = event.obj
+                if event.type == "ERROR":
+                    break
+                if pod is None:
+                    continue
+                if event.type == "DELETED":
+                    self.pods.pop(pod.metadata.name, None)
+                else:
+                    self.pods[pod.metadata.name] = pod
+                self._check()
+            stream.close()
+            while True:
+                try:
+                    stream = await self._list_and_watch(cluster, namespace)
+                    break
+                except (Gone, ServiceUnavailable):
+                    await asyncio.sleep(_RETRY)
             self._check()
 
     def _check(self) -> None:

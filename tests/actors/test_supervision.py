@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import asyncio
 
+import anyio
 import pytest
 from structlog.testing import capture_logs
 
 from kube_actors.actors import Actor, ActorRef, ActorSystem, Supervision
-from kube_actors.errors import ActorEscalated
+from kube_actors.errors import ActorEscalated, ActorStopped
 
-from ._actors import Add, Counter, Fail, Get
+from ._actors import Add, Block, Counter, Fail, Get
 
 
 async def test_a_crashed_actor_restarts_with_fresh_state_and_keeps_its_mailbox() -> None:
@@ -138,3 +139,52 @@ async def test_escalation_past_the_root_stops_the_system_and_raises_from_async_w
         await scenario()
     assert str(raised.value.__cause__) == "fatal"
     assert not reached_the_end  # the body was cancelled
+
+
+async def test_without_escalation_a_crash_loop_restarts_forever_with_a_doubling_back_off() -> None:
+    restarted_at: list[float] = []
+    reports: list[tuple[str, bool, float]] = []
+
+    class Looping(Counter):
+        async def on_start(self) -> None:
+            restarted_at.append(asyncio.get_running_loop().time())
+
+    policy = Supervision(
+        max_restarts=2, within=10.0, backoff_initial=1.0, backoff_max=8.0, escalate=False
+    )
+    async with ActorSystem(supervision=policy) as system:
+        system.add_restart_listener(
+            lambda stats, error, delay: reports.append((str(error), stats.crash_looping, delay))
+        )
+        looping = await system.spawn(Looping, name="looping")
+        for _ in range(6):  # twice the intensity: this once escalated
+            await looping.tell(Fail("again"))
+            await system.settle(horizon=60)
+        stats = looping.statistics()
+        assert (stats.restarts, stats.state) == (6, "running")
+        assert (stats.crash_looping, stats.last_error) == (True, "RuntimeError('again')")
+        assert restarted_at == [0.0, 1.0, 3.0, 7.0, 15.0, 23.0, 31.0]  # capped at 8 s
+        assert [r[2] for r in reports] == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+        assert [r[1] for r in reports] == [False, False, True, True, True, True]
+        # Once it has run twice the longest back-off without failing, it is healthy again
+        # and its back-off starts over.
+        await asyncio.sleep(16)
+        assert not looping.statistics().crash_looping
+        await looping.tell(Fail())
+        await system.settle(horizon=60)
+        assert reports[-1] == ("boom", False, 1.0)
+
+
+async def test_an_ask_in_hand_when_a_background_task_crashes_its_actor_fails_not_hangs() -> None:
+    class Worker(Counter):
+        async def on_start(self) -> None:
+            self.start_soon(self.fail_later)
+
+        async def fail_later(self) -> None:
+            await asyncio.sleep(1)
+            raise RuntimeError("background failure")
+
+    async with ActorSystem() as system:
+        worker = await system.spawn(Worker, name="worker")
+        with pytest.raises(ActorStopped):
+            await worker.ask(Block(anyio.Event()))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 
 from kube_actors import Cluster
 from kube_actors.api import Deployment, DeploymentStatus, ManagedFieldsEntry, evolve
+from kube_actors.errors import Invalid, NotFound
 
 from ._objects import deployment
 
@@ -107,3 +109,17 @@ async def test_a_client_may_rewrite_managed_fields() -> None:
         meta = attrs.evolve(created.metadata, managed_fields=(mine,))
         stored = await cluster.client.update(evolve(created, metadata=meta))
         assert [e.manager for e in stored.metadata.managed_fields] == ["adopter"]
+
+
+async def test_a_field_manager_name_is_checked_as_kubernetes_checks_it() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        with pytest.raises(Invalid) as caught:
+            await cluster.client.create(deployment(), field_manager="x" * 129)
+        assert str(caught.value) == (
+            'CreateOptions.meta.k8s.io "" is invalid: '
+            "fieldManager: Too long: may not be more than 128 bytes"
+        )
+        with pytest.raises(Invalid, match=r"invalid character U\+000A \(at position 1\)"):
+            await cluster.client.create(deployment(), field_manager="a\nb")
+        with pytest.raises(NotFound):
+            await cluster.client.get(Deployment, "web", namespace="default")

@@ -43,3 +43,34 @@ async def test_clients_keep_working_across_a_control_plane_restart() -> None:
         assert cluster.client is client
         names = {ns.metadata.name for ns in await client.list(Namespace)}
         assert names == {"default", "kube-system", "kube-public", "kube-node-lease"}
+
+
+async def test_events_expire_an_hour_after_their_last_write() -> None:
+    async with Cluster(seed=2, scheduler=False) as cluster:
+        pod = await cluster.client.create(
+            Pod(
+                metadata=ObjectMeta(name="web", namespace="default"),
+                spec=PodSpec(containers=[Container(name="c", image="nginx")]),
+            )
+        )
+        recorder = cluster.event_recorder("default-scheduler")
+
+        async def reasons_at(t: float) -> set[str]:
+            await asyncio.sleep(t - asyncio.get_running_loop().time())
+            await cluster.settle()
+            return {e.reason for e in await cluster.client.list(Event)}
+
+        start = asyncio.get_running_loop().time()
+        recorder.event(pod, "Warning", "FailedScheduling", "0/0 nodes are available.")
+        assert await reasons_at(start + 1800) == {"FailedScheduling"}
+        recorder.event(pod, "Normal", "Scheduled", "Successfully assigned default/web to n1")
+        # A repeat within the correlator's 10 minutes updates the Event: its hour restarts.
+        assert await reasons_at(start + 2100) == {"FailedScheduling", "Scheduled"}
+        recorder.event(pod, "Normal", "Scheduled", "Successfully assigned default/web to n1")
+        # An hour (and at most the shared lease's minute) after its only write.
+        assert await reasons_at(start + 3540) == {"FailedScheduling", "Scheduled"}
+        assert await reasons_at(start + 3661) == {"Scheduled"}
+        assert await reasons_at(start + 5600) == {"Scheduled"}  # 1 h after its update
+        assert await reasons_at(start + 5761) == set()
+        # Other objects never expire.
+        assert await cluster.client.get(Pod, "web", namespace="default")
