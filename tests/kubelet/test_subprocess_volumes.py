@@ -83,3 +83,56 @@ async def test_a_process_reads_its_config_map_env_its_secret_file_and_a_shared_e
     lines = logs.splitlines()
     assert lines[0] == "hello hunter2 shared"
     assert lines[-1] == "refused"
+
+
+CLAIM_AND_WRITER = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: writer, namespace: default}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, "echo kept > $KUBE_ACTORS_MOUNTS/data/file"]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: data}
+"""
+
+
+async def test_a_claims_data_outlives_its_pod(tmp_path: Path) -> None:
+    async with Cluster(nodes=1, runtime="subprocess", storage_dir=tmp_path) as cluster:
+        for obj in load_manifests(CLAIM_AND_WRITER):
+            await cluster.client.create(obj)
+        written = await _finished(cluster, "writer")
+        await cluster.client.delete(Pod, "writer", namespace="default")
+        reader = load_manifests(
+            CLAIM_AND_WRITER.split("---")[1]
+            .replace("writer", "reader")
+            .replace(
+                "echo kept > $KUBE_ACTORS_MOUNTS/data/file", "cat $KUBE_ACTORS_MOUNTS/data/file"
+            )
+        )[0]
+        await cluster.client.create(reader)
+        read = await _finished(cluster, "reader")
+        logs = await cluster.logs("reader")
+    assert written.status.phase == "Succeeded"
+    assert read.status.phase == "Succeeded"
+    assert logs == "kept\n"
+    _check_volume_directory(tmp_path)
+
+
+def _check_volume_directory(storage: Path) -> None:
+    """The provisioner's directory, named for its claim, holds the data after both pods."""
+    [directory] = storage.iterdir()
+    assert directory.name.endswith("_default_data")
+    assert (directory / "file").read_text() == "kept\n"
