@@ -170,3 +170,14 @@ async def test_the_documentations_web_statefulset_keeps_each_pods_claim() -> Non
     assert www.persistent_volume_claim is not None
     assert www.persistent_volume_claim.claim_name == "www-web-0"
     assert after.spec.node_name == before.spec.node_name  # the volume's node affinity
+
+
+async def test_the_web_statefulsets_endpoints_carry_each_pods_hostname() -> None:
+    from kube_actors.api import Endpoints
+
+    async with Cluster(nodes=1) as cluster:
+        await cluster.apply(WEB)
+        await cluster.settle(horizon=60)
+        endpoints = await cluster.client.get(Endpoints, "nginx", namespace="default")
+    hostnames = sorted(a.hostname for s in endpoints.subsets for a in s.addresses)
+    assert hostnames == ["web-0", "web-1", "web-2"]
