@@ -9,6 +9,12 @@ Run with ``python -m benchmarks.testing_kit``.
 - Steps per second: ``ClusterStateMachine``'s Deployment scenario (create, scale, re-image,
   delete; node and Pod faults), each step settled on virtual time, derandomized; against
   the starts per second of the first figure (a step costs less than a fresh cluster).
+- Shrinking a planted bug (``benchmarks/_planted.py``: a controller that never removes a
+  stale label): the wall time from the start of the run to the minimal failing sequence,
+  and that sequence's length, with the kit's defaults (10 steps per example, eviction after
+  20 + 30 simulated seconds) against hypothesis' and Kubernetes' defaults measured in the
+  same run (50 steps, 50 + 300 seconds: the kit's behaviour before #21). Target: under a
+  minute. ``--no-shrink-baseline`` skips the baseline, which takes minutes.
   ``--profile`` prints where start and stop spend their time (cProfile, top 25).
 """
 
@@ -32,6 +38,7 @@ from kube_actors import Cluster
 from kube_actors.actors import ActorSystem, run
 from kube_actors.testing import ClusterStateMachine, capture_cluster_logs
 
+from ._planted import StaleLabelMachine
 from ._report import Figure, print_figures
 
 
@@ -81,12 +88,56 @@ def _steps_per_second(examples: int, steps: int) -> tuple[float, int]:
     return _Counted.steps / elapsed, _Counted.steps
 
 
+class _KubernetesTimings(StaleLabelMachine):
+    """The baseline: hypothesis' default step count and Kubernetes' eviction timings."""
+
+    max_steps = 50
+    node_monitor_grace_period = 50.0
+    toleration_seconds = 300
+    fault_seconds = 400.0
+
+
+def _shrink(machine: type[ClusterStateMachine], examples: int) -> tuple[float, int]:
+    """Seconds to a minimal failing sequence of ``machine``, and its number of steps."""
+    printed = io.StringIO()
+    started = time.perf_counter()
+    found: AssertionError | None = None
+    with contextlib.redirect_stdout(printed):
+        try:
+            run_state_machine_as_test(
+                machine,
+                settings=settings(
+                    machine.TestCase.settings,
+                    max_examples=examples,
+                    derandomize=True,
+                    database=None,
+                    report_multiple_bugs=False,
+                    phases=[Phase.generate, Phase.shrink],
+                ),
+            )
+        except AssertionError as error:
+            found = error
+    elapsed = time.perf_counter() - started
+    if found is None:
+        raise SystemExit(f"{machine.__name__}: the planted bug was not found")
+    ignored = ("state.invariants_hold()", "state.teardown()", "state.start_cluster(")
+    steps = [
+        line
+        for line in getattr(found, "__notes__", [])
+        if "state." in line and not line.startswith("state =")
+        if not any(line.startswith(prefix) for prefix in ignored)
+    ]
+    return elapsed, len(steps)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--examples", type=int, default=20)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--shrink-examples", type=int, default=100)
+    parser.add_argument("--no-shrink-baseline", action="store_true")
     args = parser.parse_args()
     console = Console()
     with capture_cluster_logs():  # logs as data, as in a test: nothing rendered
@@ -94,6 +145,11 @@ def main() -> None:
         cluster_ms = _median_ms(_start_and_stop, args.runs)
         bare_ms = _median_ms(_bare_system, args.runs)
         rate, steps = _steps_per_second(args.examples, args.steps)
+        shrink_seconds, shrunk_steps = _shrink(StaleLabelMachine, args.shrink_examples)
+        if args.no_shrink_baseline:
+            baseline_seconds, baseline_steps = float("nan"), 0
+        else:
+            baseline_seconds, baseline_steps = _shrink(_KubernetesTimings, args.shrink_examples)
         if args.profile:
             profile = cProfile.Profile()
             profile.enable()
@@ -119,6 +175,15 @@ def main() -> None:
                 baseline_name="cluster starts/s",
                 baseline=1000 / cluster_ms,
                 target="-",
+            ),
+            Figure(
+                name=f"planted bug to a minimal sequence ({shrunk_steps} steps)",
+                value=shrink_seconds,
+                unit="s",
+                baseline_name=f"50 steps, Kubernetes' timings ({baseline_steps} steps)",
+                baseline=baseline_seconds,
+                target="< 60 s",
+                higher_is_better=False,
             ),
         ],
         console,

@@ -12,6 +12,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── AlreadyExists        409  AlreadyExists
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
+    │   ├── RequestEntityTooLarge 413 RequestEntityTooLarge (beyond etcd's 1.5 MiB)
     │   ├── UnsupportedMediaType 415  UnsupportedMediaType (a body type the API cannot read)
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
@@ -32,6 +33,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
         ├── ActorNotFound        no actor registered under that name
         ├── ActorNameTaken       an actor is already registered under that name
         ├── ActorEscalated       a failure escalated past the root of the supervision tree
+        ├── ComponentFailed      a component's task (a node's runtime...) failed; the cause chained
         ├── ActorCrashed         a crash injected by ``ActorRef.crash`` (fault injection)
         └── SettleTimeout        the system did not become quiet within the budget
 
@@ -57,6 +59,7 @@ __all__ = [
     "AskTimeout",
     "BadRequest",
     "Compacted",
+    "ComponentFailed",
     "Conflict",
     "ContainerNotFound",
     "ContainerRuntimeError",
@@ -71,6 +74,7 @@ __all__ = [
     "MailboxFull",
     "MethodNotSupported",
     "NotFound",
+    "RequestEntityTooLarge",
     "SandboxNotFound",
     "SettleTimeout",
     "ServiceUnavailable",
@@ -194,6 +198,13 @@ class Conflict(ApiError):
 class Gone(ApiError):
     code = 410
     reason = "Expired"
+
+
+class RequestEntityTooLarge(ApiError):
+    """An object too large to store (etcd's request limit, 1.5 MiB encoded)."""
+
+    code = 413
+    reason = "RequestEntityTooLarge"
 
 
 class UnsupportedMediaType(ApiError):
@@ -393,6 +404,16 @@ class ActorEscalated(ActorError):
             "and its failure reached the root of the supervision tree"
         )
         self.actor = actor
+
+
+class ComponentFailed(ActorError):
+    """A component that runs as a task rather than an actor (a node's container runtime,
+    kube-proxy's data plane) failed, which stops the cluster. The failure is the
+    ``__cause__``."""
+
+    def __init__(self, component: str) -> None:
+        super().__init__(f"component {component!r} failed and stopped the cluster")
+        self.component = component
 
 
 class SettleTimeout(ActorError, TimeoutError):

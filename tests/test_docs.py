@@ -90,10 +90,12 @@ SAMPLES = [sample for document in DOCUMENTS for sample in _samples_of(document)]
 
 @pytest.fixture
 def saved_logging() -> Iterator[None]:
+    was_configured = structlog.is_configured()
     saved = structlog.get_config()
     yield
     structlog.reset_defaults()
-    structlog.configure(**saved)
+    if was_configured:  # else leave it "not configured", as kube_actors' quiet default needs
+        structlog.configure(**saved)
 
 
 def _tidy(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import structlog
 
+from .._log import get_logger
 from ._clock import monotonic
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ class Actor:
 
     def _attach(self, cell: _Cell) -> None:
         self._cell = cell
-        self.log = structlog.get_logger().bind(component=self.component, actor=cell.name)
+        self.log = get_logger(f"kube_actors.{self.component}").bind(
+            component=self.component, actor=cell.name
+        )
 
     # ---------------------------------------------------------------------- identity
 

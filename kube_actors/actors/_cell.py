@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import anyio.abc
-import structlog
 
+from .._log import get_logger
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
 from ._messages import Later
 from ._supervision import RestartHistory, Supervision
@@ -60,7 +60,7 @@ class Envelope:
 
 State = Literal["starting", "running", "restarting", "stopping", "stopped"]
 
-_log = structlog.get_logger("kube_actors.actors")
+_log = get_logger("kube_actors.actors")
 
 #: The cell whose task is running: tells sent from it name it as their sender, and an
 #: actor that asks itself, or waits on its own full mailbox, is told so instead of hanging.

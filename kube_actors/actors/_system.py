@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
-import structlog
 
+from .._log import get_logger
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
 from ._cell import _Cell
 from ._statistics import ActorStatistics, statistics_of
@@ -36,7 +36,7 @@ __all__ = ["ActorSystem", "RestartListener"]
 #: with, and the back-off in seconds before it starts again.
 RestartListener = Callable[[ActorStatistics, BaseException, float], None]
 
-_log = structlog.get_logger("kube_actors.actors")
+_log = get_logger("kube_actors.actors")
 
 
 class ActorSystem:

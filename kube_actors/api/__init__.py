@@ -112,6 +112,10 @@ from ._field_types import declare_field as declare_field
 from ._field_types import field_type as field_type
 from ._intstr import IntOrString as IntOrString
 from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
+from ._limits import MAX_DEPTH as MAX_DEPTH
+from ._limits import MAX_OBJECT_BYTES as MAX_OBJECT_BYTES
+from ._limits import check_depth as check_depth
+from ._limits import check_size as check_size
 from ._managed_fields import record_apply as record_apply
 from ._managed_fields import record_update as record_update
 from ._manifest import dump_manifests as dump_manifests
@@ -133,6 +137,7 @@ from ._node import NodeCondition as NodeCondition
 from ._node import NodeSpec as NodeSpec
 from ._node import NodeStatus as NodeStatus
 from ._node import NodeSystemInfo as NodeSystemInfo
+from ._patch import MAX_JSON_PATCH_OPERATIONS as MAX_JSON_PATCH_OPERATIONS
 from ._patch import apply_patch as apply_patch
 from ._pod import HostIP as HostIP
 from ._pod import Pod as Pod
@@ -303,6 +308,9 @@ __all__ = [
     "LoadBalancerIngress",
     "LoadBalancerStatus",
     "LocalObjectReference",
+    "MAX_DEPTH",
+    "MAX_JSON_PATCH_OPERATIONS",
+    "MAX_OBJECT_BYTES",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
     "Namespace",
@@ -404,6 +412,8 @@ __all__ = [
     "WatchStream",
     "WeightedPodAffinityTerm",
     "apply_patch",
+    "check_depth",
+    "check_size",
     "compile_selector",
     "controller_of",
     "converter",

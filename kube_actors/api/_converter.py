@@ -34,6 +34,7 @@ from . import _field
 from ._base import EMPTY, FrozenDict, format_time, parse_time, wire_name
 from ._quantity import Quantity
 from ._registry import KindInfo, lookup_kind
+from ._unserved import unserved_kind_message
 
 __all__ = [
     "converter",
@@ -367,7 +368,8 @@ def _kind_of(data: Mapping[str, Any]) -> KindInfo:
         raise BadRequest(f"Object 'apiVersion' is missing in manifest of kind {kind!r}")
     info = lookup_kind(api_version, kind)
     if info is None:
-        raise BadRequest(f'no matches for kind "{kind}" in version "{api_version}"')
+        unserved = unserved_kind_message(api_version, kind)
+        raise BadRequest(unserved or f'no matches for kind "{kind}" in version "{api_version}"')
     return info
 
 

@@ -16,21 +16,25 @@ import yaml
 from kube_actors.errors import BadRequest
 
 from ._converter import from_dict, to_dict
+from ._yaml_guard import check_yaml
 
 __all__ = ["dump_manifests", "load_manifests"]
 
 _MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def load_manifests(source: str | os.PathLike[str]) -> list[Any]:
+def load_manifests(source: str | bytes | os.PathLike[str]) -> list[Any]:
     """Every object in a manifest, in order.
 
-    ``source`` is YAML text, or a path: a ``Path``/``os.PathLike``, or a one-line string ending
-    in ``.yaml``, ``.yml`` or ``.json``. Documents may be separated by ``---``; empty documents
-    are skipped; a ``kind: List`` (or any ``...List`` with ``items``) contributes its items.
-    Raises BadRequest for YAML that does not parse or an unknown kind, Invalid for bad fields.
+    ``source`` is YAML text (``str``, or ``bytes`` in UTF-8), or a path: a ``Path`` or
+    ``os.PathLike``, or a one-line string ending in ``.yaml``, ``.yml`` or ``.json``. Documents
+    may be separated by ``---``; empty documents are skipped; a ``kind: List`` (or any
+    ``...List`` with ``items``) contributes its items.
+    Raises BadRequest for YAML that does not parse, repeats a key, nests too deep or aliases
+    excessively, or an unknown kind; Invalid for bad fields.
     """
     text = _read(source)
+    check_yaml(text)
     try:
         documents = list(yaml.safe_load_all(text))
     except yaml.YAMLError as exc:
@@ -46,7 +50,14 @@ def dump_manifests(objects: Iterable[Any] | Any) -> str:
     return yaml.safe_dump_all(documents, sort_keys=False, default_flow_style=False)
 
 
-def _read(source: str | os.PathLike[str]) -> str:
+def _read(source: str | bytes | os.PathLike[str]) -> str:
+    if isinstance(source, bytes):
+        try:
+            return source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(
+                f"a manifest must be UTF-8 text: {exc.reason} at byte {exc.start}"
+            ) from None
     if isinstance(source, os.PathLike) or _looks_like_path(source):
         try:
             return Path(source).read_text(encoding="utf-8")

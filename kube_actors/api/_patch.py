@@ -15,16 +15,23 @@ see ``_managed_fields.record_apply``.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
-from kube_actors.errors import BadRequest, Invalid
+from kube_actors.errors import BadRequest, Invalid, RequestEntityTooLarge
 
+from ._limits import MAX_OBJECT_BYTES, check_depth
 from ._registry import lookup_kind
 from ._shape import LEAF, shape_of
 from ._strategic import strategic_merge
 
-__all__ = ["apply_patch"]
+__all__ = ["MAX_COPY_BYTES", "MAX_JSON_PATCH_OPERATIONS", "apply_patch"]
+
+#: Kubernetes' apiserver refuses a JSON patch with more operations than this.
+MAX_JSON_PATCH_OPERATIONS: Final = 10_000
+#: What all the ``copy`` operations of one JSON patch may copy (the apiserver's body limit).
+MAX_COPY_BYTES: Final = 2 * MAX_OBJECT_BYTES
 
 
 def apply_patch(
@@ -32,10 +39,21 @@ def apply_patch(
     patch: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     patch_type: str,
 ) -> dict[str, Any]:
-    """The document with the patch applied (the input is left as it was)."""
+    """The document with the patch applied (the input is left as it was).
+
+    A patch nested deeper than the API allows is refused, and so is a JSON patch of more than
+    10,000 operations or whose ``copy`` operations would copy more than 3 MiB in all (each copy
+    can double the document), as Kubernetes' apiserver refuses them.
+    """
+    check_depth(patch, "the patch")
     if patch_type == "json":
         if isinstance(patch, Mapping):
             raise BadRequest("a JSON patch is a list of operations")
+        if len(patch) > MAX_JSON_PATCH_OPERATIONS:
+            raise RequestEntityTooLarge(
+                "The allowed maximum operations in a JSON patch is "
+                f"{MAX_JSON_PATCH_OPERATIONS}, got {len(patch)}"
+            )
         patched = _json_patch(copy.deepcopy(document), patch)
         if not isinstance(patched, dict):
             raise BadRequest("the patch must leave an object")
@@ -72,6 +90,7 @@ def _merge(target: Any, patch: Any) -> Any:
 
 def _json_patch(document: dict[str, Any], operations: Sequence[Mapping[str, Any]]) -> Any:
     result: Any = document
+    copied = 0
     for number, operation in enumerate(operations):
         op = operation.get("op")
         path = operation.get("path")
@@ -94,7 +113,14 @@ def _json_patch(document: dict[str, Any], operations: Sequence[Mapping[str, Any]
                 if op == "move":
                     result, value = _remove(result, source)
                 else:
-                    value = copy.deepcopy(_get(result, source))
+                    value = _get(result, source)
+                    copied += len(json.dumps(value, default=str))
+                    if copied > MAX_COPY_BYTES:
+                        raise RequestEntityTooLarge(
+                            f"JSON patch operation {number} (copy): the copies add up to more "
+                            f"than {MAX_COPY_BYTES} bytes"
+                        )
+                    value = copy.deepcopy(value)
                 result = _add(result, path, value)
             case "test":
                 if _get(result, path) != operation["value"]:

@@ -19,7 +19,7 @@ import functools
 import re
 from typing import Final
 
-__all__ = ["Quantity", "QuantityFormat"]
+__all__ = ["MAX_VALUE", "Quantity", "QuantityFormat"]
 
 QuantityFormat = str  # "DecimalSI" | "BinarySI" | "DecimalExponent"
 
@@ -46,6 +46,13 @@ _BINARY_SUFFIXES: Final = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei
 _DECIMAL_BY_EXPONENT: Final = {exp: suffix for suffix, exp in _DECIMAL_SUFFIXES.items()}
 _BINARY_BY_POWER: Final = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
 
+MAX_VALUE: Final = 2**63 - 1
+"""The largest amount, in units (Kubernetes' int64 maximum); larger decimal amounts are refused."""
+_MAX_DIGITS: Final = 19  # decimal places of MAX_VALUE
+_KEPT_PLACES: Final = 80  # decimal places below a unit kept exactly (nano / 2**60 needs 69)
+_EXPONENT_CHARS: Final = 12  # "e" and an exponent of up to 11 characters
+_HUGE_EXPONENT: Final = 10**12  # stands for an exponent too long to read
+
 # Kubernetes splits a quantity into a signed decimal number and a suffix, then checks both.
 _SHAPE: Final = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[-+]?[0-9]*)")
 _SHAPE_HELP: Final = (
@@ -67,17 +74,27 @@ def _interpret_suffix(suffix: str) -> tuple[int, int, QuantityFormat]:
         return 10, _DECIMAL_SUFFIXES[suffix], DECIMAL_SI
     if suffix in _BINARY_SUFFIXES:
         return 2, _BINARY_SUFFIXES[suffix], BINARY_SI
-    if len(suffix) > 1 and suffix[0] in "eE":
+    # An exponent is a few digits; a long one can only mean an absurd magnitude, refused below
+    # by the magnitude check, so its digits are not even converted (no quadratic int()).
+    if len(suffix) > 1 and suffix[0] in "eE" and len(suffix) <= _EXPONENT_CHARS:
         try:
             return 10, int(suffix[1:]), DECIMAL_EXPONENT
         except ValueError:
             pass
+    if len(suffix) > _EXPONENT_CHARS and re.fullmatch(r"[eE][-+]?[0-9]+", suffix):
+        return 10, _HUGE_EXPONENT if suffix[1] != "-" else -_HUGE_EXPONENT, DECIMAL_EXPONENT
     raise ValueError("unable to parse quantity's suffix")
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> tuple[int, QuantityFormat]:
-    """Parse once per distinct string: manifests repeat the same few quantities endlessly."""
+    """Parse once per distinct string: manifests repeat the same few quantities endlessly.
+
+    Every step is linear in the text: the digits are trimmed of zeros that do not change the
+    amount, the magnitude is checked from the digit count before any arithmetic, and digits far
+    below a nano-unit only say "round up"; so ``1e99999`` or a thousand-digit fraction costs
+    no more than ``1``.
+    """
     match = _SHAPE.fullmatch(text)
     if not text or match is None:
         raise ValueError(_SHAPE_HELP)
@@ -88,19 +105,55 @@ def _parse(text: str) -> tuple[int, QuantityFormat]:
             raise ValueError("unable to parse numeric part of quantity")
         raise ValueError(_SHAPE_HELP)
     base, exponent, fmt = _interpret_suffix(suffix)
-    # The amount is digits / 10**len(fraction) * base**exponent, in nano-units, rounded up.
-    numerator = int(whole + fraction or "0") * _NANO
-    denominator = 10 ** len(fraction)
-    if exponent >= 0:
-        numerator *= base**exponent
-    else:
-        denominator *= base ** (-exponent)
-    nanos = _ceil_div(numerator, denominator)
+    # The amount is digits * 10**power * base**exponent, digits with no leading/trailing zeros.
+    digits = (whole + fraction).lstrip("0")
+    power = -len(fraction)
+    stripped = digits.rstrip("0")
+    power += len(digits) - len(stripped)
+    digits = stripped
+    if base == 10:
+        power, exponent = power + exponent, 0
+    nanos = _nanos_of(digits, power, 2**exponent, capped=fmt == BINARY_SI)
     if sign == "-":
         nanos = -nanos
     if fmt == BINARY_SI and 0 < abs(nanos) < _NANO:
         fmt = DECIMAL_SI  # a binary fraction of one prints as a decimal one
     return nanos, fmt
+
+
+def _nanos_of(digits: str, power: int, factor: int, *, capped: bool) -> int:
+    """``int(digits) * 10**power * factor`` in nano-units, rounded up, bounded by MAX_VALUE.
+
+    ``digits`` has no leading or trailing zeros; ``factor`` is at most 2**60 (``Ei``).
+    """
+    if not digits:
+        return 0
+    # Order of magnitude (in units) before any arithmetic: the amount is at least
+    # 10**(len(digits) - 1 + power), and factor adds at most 19 decimal places.
+    if len(digits) - 1 + power > _MAX_DIGITS:
+        return _too_large(capped)
+    # Digits below 10**-_KEPT_PLACES of a unit cannot move the amount across a nano-unit
+    # boundary (every boundary, nano / 2**60 included, has fewer decimal places): keep the
+    # digits above, and a sticky 1 just below for "something was there, round up".
+    cut = -_KEPT_PLACES - power
+    if cut > 0:
+        if cut >= len(digits):
+            digits, power = "1", -_KEPT_PLACES - 1
+        else:
+            digits, power = digits[: len(digits) - cut] + "1", -_KEPT_PLACES - 1
+    numerator = int(digits) * factor * _NANO
+    nanos = numerator * 10**power if power >= 0 else _ceil_div(numerator, 10 ** (-power))
+    if nanos > MAX_VALUE * _NANO:
+        return _too_large(capped)
+    return nanos
+
+
+def _too_large(capped: bool) -> int:
+    # Kubernetes caps binary amounts at the int64 maximum; a decimal amount that large is refused
+    # (Kubernetes would keep it as an unbounded decimal that every int64 reader overflows on).
+    if capped:
+        return MAX_VALUE * _NANO
+    raise ValueError(f"quantity is too large: the maximum is {MAX_VALUE}")
 
 
 class Quantity:

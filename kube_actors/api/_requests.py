@@ -12,9 +12,11 @@ same way.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import attrs
+
+from kube_actors.errors import BadRequest
 
 __all__ = [
     "Create",
@@ -41,21 +43,60 @@ PatchType = Literal["merge", "json", "strategic", "apply"]
 WatchEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]
 
 
+def _typed(field: str, expected: type | tuple[type, ...], wording: str) -> Any:
+    """An attrs validator refusing a wrongly typed value as the apiserver's decoder does:
+    BadRequest naming the field (``bool`` is never an int here)."""
+
+    def check(_: object, __: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, expected) and not (isinstance(value, bool) and wording == "int64"):
+            return
+        raise BadRequest(
+            f"cannot unmarshal {type(value).__name__} into field {field} of type {wording}"
+        )
+
+    return check
+
+
+def _policy(_: object, __: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and value not in _POLICIES:
+        supported = ", ".join(f'"{p}"' for p in _POLICIES)
+        raise BadRequest(
+            f"propagationPolicy: Unsupported value: {value!r}: supported values: {supported}"
+        )
+
+
+_POLICIES: Final = ("Orphan", "Background", "Foreground")
+
+
 @attrs.frozen(kw_only=True)
 class Preconditions:
     """Delete only if the object still has this uid / resourceVersion."""
 
-    uid: str | None = None
-    resource_version: str | None = None
+    uid: str | None = attrs.field(
+        default=None, validator=_typed("preconditions.uid", str, "string")
+    )
+    resource_version: str | None = attrs.field(
+        default=None, validator=_typed("preconditions.resourceVersion", str, "string")
+    )
 
 
 @attrs.frozen(kw_only=True)
 class DeleteOptions:
-    """How to delete: grace period (Pods), dependents' fate, preconditions."""
+    """How to delete: grace period (Pods), dependents' fate, preconditions.
 
-    grace_period_seconds: int | None = None
-    propagation_policy: PropagationPolicy | None = None
-    preconditions: Preconditions | None = None
+    Wrongly typed options are refused here, with BadRequest naming the field, before they
+    reach the apiserver.
+    """
+
+    grace_period_seconds: int | None = attrs.field(
+        default=None, validator=_typed("gracePeriodSeconds", int, "int64")
+    )
+    propagation_policy: PropagationPolicy | None = attrs.field(default=None, validator=_policy)
+    preconditions: Preconditions | None = attrs.field(
+        default=None, validator=_typed("preconditions", Preconditions, "Preconditions")
+    )
 
 
 @attrs.frozen(kw_only=True)

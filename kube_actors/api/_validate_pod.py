@@ -11,7 +11,7 @@ from . import _field as f
 from ._affinity import Affinity, NodeSelectorTerm, PodAffinityTerm, Toleration
 from ._affinity import TopologySpreadConstraint as Spread
 from ._base import evolve
-from ._container import Container, ContainerPort, Probe
+from ._container import Container, ContainerPort, EnvVar, Probe
 from ._names import is_dns1123_label, is_dns1123_subdomain, is_port_name
 from ._pod import Pod, PodSpec, PodTemplateSpec
 
@@ -111,6 +111,7 @@ def _container(path: str, container: Container, seen: set[str], volumes: set[str
     if not container.image.strip():
         causes.append(f.required(f.child(path, "image")))
     causes.extend(c.each(f.child(path, "ports"), container.ports, _container_port))
+    causes.extend(c.each(f.child(path, "env"), container.env, _env_var))
     pull = f.child(path, "imagePullPolicy")
     causes.extend(c.one_of(pull, container.image_pull_policy, _PULL_POLICIES))
     causes.extend(_resources(f.child(path, "resources"), container))
@@ -134,6 +135,22 @@ def _container(path: str, container: Container, seen: set[str], volumes: set[str
             c.one_of(f.child(path, "restartPolicy"), container.restart_policy, ("Always",))
         )
     return causes
+
+
+def _env_var(path: str, var: EnvVar) -> Causes:
+    name_path = f.child(path, "name")
+    if not var.name:
+        return [f.required(name_path)]
+    # Kubernetes (since 1.30) takes any printable ASCII but "=" in a variable's name.
+    if all(" " <= ch <= "~" and ch != "=" for ch in var.name):
+        return []
+    return [f.invalid(name_path, var.name, _ENV_NAME_HELP)]
+
+
+_ENV_NAME_HELP: Final = (
+    "a valid environment variable name must consist only of printable ASCII characters "
+    "other than '='"
+)
 
 
 def _container_port(path: str, port: ContainerPort) -> Causes:

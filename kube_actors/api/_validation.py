@@ -1,7 +1,8 @@
 """``validate(obj, old=None)``: every problem of an object, reported together in one Invalid.
 
 Metadata is checked the same way for every kind (names, namespace, labels, annotations, owner
-references, and on update the identity fields); the kind's own hook from the registry adds
+references, and on update the identity fields), and so is every integer field's int32/int64
+range; the kind's own hook from the registry adds
 its spec checks. Validation expects a defaulted object (as the apiserver defaults first), but
 tolerates fields left unset that defaulting would fill in.
 """
@@ -15,6 +16,7 @@ from kube_actors.errors import FieldCause, Invalid
 
 from . import _checks as c
 from . import _field as f
+from ._limits import int_range_causes
 from ._meta import ObjectMeta
 from ._names import is_dns1035_label, is_dns1123_label, is_dns1123_subdomain
 from ._registry import KindInfo, kind_info
@@ -43,6 +45,7 @@ def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:
     """Every problem of ``obj`` as FieldCauses (empty when it is valid)."""
     info = kind_info(obj)
     causes = _metadata(info, obj.metadata)
+    causes.extend(int_range_causes(obj))
     if old is not None:
         causes.extend(_metadata_update(obj.metadata, old.metadata))
     if info.validate is not None:

@@ -53,6 +53,8 @@ from kube_actors.api import (
     Watch,
     WatchEvent,
     apply_patch,
+    check_depth,
+    check_size,
     compile_selector,
     default,
     evolve,
@@ -114,6 +116,7 @@ __all__ = ["ApiServer"]
 
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
 _GENERATE_NAME_ATTEMPTS = 8
+_MAX_PAGE_SIZE = 10_000  # the most keys one read of a chunked list asks the store for
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 #: The back-off between attempts to watch the store again while etcd is down.
@@ -330,6 +333,7 @@ class ApiServer(Actor):
             )
         if write.dry_run:
             return self._dry_create(info, obj)
+        check_size(to_dict(obj), info.kind, obj.metadata.name or meta.generate_name)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -462,6 +466,7 @@ class ApiServer(Actor):
             subresource=message.subresource,
         )
         if message.patch_type == "apply":
+            check_depth(message.patch, "the patch")  # merge patches check their own depth
             return await self._server_side_apply(info, namespace, message, write)
         current = await self._current(info, namespace, message.name)
         document = apply_patch(to_dict(current), message.patch, message.patch_type)
@@ -513,6 +518,10 @@ class ApiServer(Actor):
         if write.dry_run:
             # What the update would store; the object keeps its resourceVersion.
             return current if new == current else new
+        # Status writes (kubelets, controllers) are most of a cluster's writes; the size
+        # limit, an encoding of the whole object, is kept for the writes of whole objects.
+        if write.subresource != "status" and new != current:
+            check_size(to_dict(new), info.kind, new.metadata.name)
         return await self._store(info, new, current)
 
     async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
@@ -668,12 +677,18 @@ class ApiServer(Actor):
         else:
             revision, start = 0, prefix
         limit = message.limit or 500
+        # A selector that keeps few objects would otherwise cost one store read per `limit`
+        # keys (a quadratic list for limit=1): each read asks for twice as many keys as the
+        # last, up to 10,000, as Kubernetes' storage layer does.
+        page_size = limit
         items: list[Any] = []
         more = True
         while more and len(items) < limit:
             try:
                 page = await self.etcd.ask(
-                    Range(key=start, range_end=prefix_end(prefix), revision=revision, limit=limit)
+                    Range(
+                        key=start, range_end=prefix_end(prefix), revision=revision, limit=page_size
+                    )
                 )
             except Compacted:
                 raise Gone(
@@ -692,6 +707,7 @@ class ApiServer(Actor):
             more = page.more or (len(items) == limit and start <= page.kvs[-1].key)
             if not page.kvs:
                 more = False
+            page_size = min(max(page_size * 2, limit), _MAX_PAGE_SIZE)
         token = _encode_continue(revision, start) if more else ""
         return ObjectList(items=tuple(items), resource_version=str(revision), continue_token=token)
 

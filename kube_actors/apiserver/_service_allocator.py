@@ -61,7 +61,15 @@ class _Range:
         self._skip = skip or (lambda _: False)
         self._owners: dict[int, str] = {}
         self._cursor = first
-        self.size = sum(1 for n in range(first, last + 1) if not self._skip(n))
+        self._size: int | None = None
+
+    @property
+    def size(self) -> int:
+        """How many numbers the range holds; counted when first asked (a /16 of ClusterIPs
+        is 65,000 checks, which every apiserver start would otherwise pay)."""
+        if self._size is None:
+            self._size = sum(1 for n in range(self.first, self.last + 1) if not self._skip(n))
+        return self._size
 
     def __contains__(self, value: int) -> bool:
         return self.first <= value <= self.last and not self._skip(value)

@@ -680,11 +680,35 @@ def parser(prog: str = "kube-actors bench scheduler") -> argparse.ArgumentParser
     return result
 
 
+def _workload_prefix(value: str) -> str:
+    """An argparse type: a prefix of at least one workload's name, or an error naming them."""
+    names = [w.name for w in workloads()]
+    if not any(name.startswith(value) for name in names):
+        raise argparse.ArgumentTypeError(
+            f"no workload named {value!r} (nor starting so); the workloads are: " + ", ".join(names)
+        )
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mode", choices=["framework", "e2e", "both"], default="framework")
-    parser.add_argument("--workload", action="append", help="a workload name (or its prefix)")
+    parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    parser.epilog = "workloads (scheduler_perf's): " + ", ".join(w.name for w in workloads())
+    parser.add_argument(
+        "--mode",
+        choices=["framework", "e2e", "both"],
+        default="framework",
+        help="the scheduling framework alone, the whole path through the apiserver, or both",
+    )
+    parser.add_argument(
+        "--workload",
+        action="append",
+        type=_workload_prefix,
+        help="a workload name or a prefix of names (repeatable; none given: all, listed below)",
+    )
     parser.add_argument("--reference-pods", type=int, default=20, help="pods for the reference")
-    parser.add_argument("--clock", choices=["virtual", "real"], default="virtual")
+    parser.add_argument(
+        "--clock", choices=["virtual", "real"], default="virtual", help="e2e: the cluster's clock"
+    )
     parser.add_argument("--clients", type=int, default=16, help="e2e: concurrent pod creators")
     parser.add_argument(
         "--no-events", action="store_true", help="e2e: no Scheduled Events (one write less)"

@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
+
+from .._log import level_from_environment
 
 
 def _clock_time(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -31,14 +34,16 @@ def _short_errors(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMa
 
 
 def configure_logging(*, verbose: bool = False) -> None:
+    """Events to stderr (stdout is the command's output): every one with ``-v``, else the
+    level ``KUBE_ACTORS_LOG`` names, else warnings and errors."""
     processors: list[Any] = [structlog.processors.add_log_level, _clock_time]
     if not verbose:
         processors.append(_short_errors)
     processors.append(structlog.dev.ConsoleRenderer(colors=False))
+    level = logging.DEBUG if verbose else (level_from_environment() or logging.WARNING)
     structlog.configure(
         processors=processors,
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if verbose else logging.WARNING
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )

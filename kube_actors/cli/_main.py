@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
+from .._version import __version__
 from ..bench import scheduler as scheduler_bench
 from ._demo import demo
 from ._logging import configure_logging
@@ -21,7 +22,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="kube-actors",
         description="Kubernetes' control plane and nodes as asyncio actors in one process.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every event in full")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="show the version"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every event in full (default: warnings and errors only)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add_up_arguments(
         commands.add_parser(
@@ -43,7 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     walk.add_argument(
         "--trace", action="store_true", help="then print the ten steps from the message trace"
     )
-    commands.add_parser("actors", help="the actor runtime at work: mailboxes, supervision, time")
+    commands.add_parser(
+        "actors",
+        help="the actor runtime at work: mailboxes, supervision, time",
+        description="The actor runtime every component stands on, without Kubernetes: a "
+        "ring of actors passing a token, a crash and its supervised restart, an hour of "
+        "virtual time passing in a blink, and the message trace that explains it.",
+    )
     bench = commands.add_parser("bench", help="benchmarks").add_subparsers(
         dest="benchmark", required=True
     )

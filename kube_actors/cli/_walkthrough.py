@@ -38,6 +38,7 @@ from ..api import (
     Service,
     UpdateStatus,
 )
+from ..client import RecordEvent
 from ..cluster import Cluster
 from ..kubectl import table
 from ..kubelet import KubeletTimings
@@ -260,6 +261,22 @@ def _created(kind: type[Any]) -> Any:
     return lambda r: isinstance(r.message, Create) and isinstance(r.message.obj, kind)
 
 
+def _what(record: TraceRecord, records: list[TraceRecord]) -> str:
+    """The message, with what tells it apart: the kind created, the Event's reason, and for
+    a wake-up the message that caused it."""
+    what = f"{record.kind} {record.message_type}"
+    message = record.message
+    if isinstance(message, Create):
+        what += f" {type(message.obj).__name__}"
+    elif isinstance(message, RecordEvent):
+        what += f" {message.reason}"
+    if record.kind == "timer" and record.cause is not None:
+        cause = next((r for r in records if r.id == record.cause), None)
+        if cause is not None:
+            what += f" (caused by #{cause.id}, {cause.sender}'s {_what(cause, records)})"
+    return what
+
+
 def _print_ten_steps(console: Console, trace: Trace) -> None:
     records = list(trace.records)
     steps: list[tuple[str, TraceRecord | None]] = []
@@ -281,15 +298,33 @@ def _print_ten_steps(console: Console, trace: Trace) -> None:
     )
     s5 = _find(records, after(s4), lambda r: r.sender == "kube-scheduler" and _created(Binding)(r))
     s6 = _find(records, after(s5), lambda r: r.receiver == "etcd" and "/pods/" in repr(r.message))
+    # The kubelet's informer gets the bound Pod from its watch and wakes the kubelet with a
+    # _Dispatch whose cause is the write the watch carried: the Binding of step 5.
     s7 = _find(
         records,
         after(s6),
-        lambda r: r.receiver.startswith("kubelet/") and r.message_type == "_Dispatch",
+        lambda r: (
+            r.receiver.startswith("kubelet/")
+            and r.message_type == "_Dispatch"
+            and (s5 is None or r.cause == s5.id)
+        ),
+    )
+    kubelet = s7.receiver if s7 is not None else "kubelet/"
+    # Starting containers is a call on the runtime, not a message: the pod worker's
+    # "Started" Event is the message that reports it done.
+    s8 = _find(
+        records,
+        after(s7),
+        lambda r: (
+            r.sender.startswith(kubelet + "/")
+            and isinstance(r.message, RecordEvent)
+            and r.message.reason == "Started"
+        ),
     )
     s9 = _find(
         records,
-        after(s7),
-        lambda r: r.sender.count("/") >= 3 and isinstance(r.message, UpdateStatus),
+        after(s8),
+        lambda r: s8 is not None and r.sender == s8.sender and isinstance(r.message, UpdateStatus),
     )
     s10 = _find(
         records,
@@ -306,8 +341,8 @@ def _print_ten_steps(console: Console, trace: Trace) -> None:
         ("the replicaset controller sees it needs Pods and creates them", s4),
         ("kube-scheduler sees an unbound Pod and binds it to a node", s5),
         ("the binding is recorded in etcd", s6),
-        ("the node's kubelet sees the Pod through its watch", s7),
-        ("the kubelet has its container runtime start the containers (a call, not a message)", s9),
+        ("the node's kubelet sees the Pod through its watch, which wakes it", s7),
+        ("the kubelet's pod worker has the runtime start the containers, and says so", s8),
         ("the kubelet reports the Pod's status to kube-apiserver", s9),
         ("a Pod that went is replaced: the ReplicaSet creates another", s10b),
     ]
@@ -319,12 +354,7 @@ def _print_ten_steps(console: Console, trace: Trace) -> None:
             continue
         console.print(
             f"    #{record.id} t={record.time:.3f}s  {record.sender} -> {record.receiver}: "
-            f"{record.kind} {record.message_type}"
-            + (
-                f" {type(record.message.obj).__name__}"
-                if isinstance(record.message, Create)
-                else ""
-            ),
+            + _what(record, records),
             markup=False,
             highlight=False,
         )

@@ -14,8 +14,8 @@ import datetime as dt
 from typing import Any, Literal
 
 import attrs
-import structlog
 
+from .._log import get_logger
 from ..actors import Actor, ActorRef, wall_clock
 from ..api import Event, EventSource, ObjectMeta, ObjectReference
 from ..errors import ActorStopped, ApiError, MailboxFull
@@ -25,7 +25,7 @@ __all__ = ["EventRecorder", "EventSink", "EventType", "RecordEvent"]
 
 EventType = Literal["Normal", "Warning"]
 
-_log = structlog.get_logger("kube_actors.events")
+_log = get_logger("kube_actors.events")
 
 #: Repeats within this window are folded into one Event (the correlator's default).
 _AGGREGATION_WINDOW = dt.timedelta(minutes=10)

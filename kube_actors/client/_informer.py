@@ -32,12 +32,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
 import attrs
-import structlog
 
 from kube_actors.actors import caused_by
 from kube_actors.api import WatchEvent, kind_info
 from kube_actors.errors import ActorError, ApiError, Gone
 
+from .._log import get_logger
 from ._client import Client, LabelSelectorArg
 from ._indexer import Indexer, IndexFunc, object_key
 
@@ -52,7 +52,7 @@ __all__ = [
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
 
-_log = structlog.get_logger("kube_actors.client")
+_log = get_logger("kube_actors.client")
 
 #: The reflector's back-off between failed list or watch calls (client-go: 800 ms to 30 s).
 BACKOFF_INITIAL = 0.8

@@ -13,6 +13,8 @@ clusters, would otherwise import the wiring while the wiring imported it. The ki
 the handles for tests.
 """
 
+from ._clock_choice import RealTimeWarning as RealTimeWarning
+from ._clock_choice import warn_on_default_real_time as warn_on_default_real_time
 from ._cluster import Cluster as Cluster
 from ._faults import Fault as Fault
 from ._faults import Faults as Faults
@@ -20,4 +22,13 @@ from ._health import COMPONENT_SUPERVISION as COMPONENT_SUPERVISION
 from ._health import ComponentHealth as ComponentHealth
 from ._sync import SyncCluster as SyncCluster
 
-__all__ = ["COMPONENT_SUPERVISION", "Cluster", "ComponentHealth", "Fault", "Faults", "SyncCluster"]
+__all__ = [
+    "COMPONENT_SUPERVISION",
+    "Cluster",
+    "ComponentHealth",
+    "Fault",
+    "Faults",
+    "RealTimeWarning",
+    "SyncCluster",
+    "warn_on_default_real_time",
+]

@@ -21,8 +21,9 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
 
@@ -36,18 +37,21 @@ from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import KubeActorsError, NotFound
+from ..errors import ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
 from ..proxy import DataPlane, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, FakeRuntime
+from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
+from ._clock_choice import announce_clock
+from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
+from ._logs import find_log, follow, log_options
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
 from ._sync import SyncCluster
@@ -68,9 +72,11 @@ class Cluster:
     ``ContainerRuntime`` per node. ``store``: "memory" (the default),
     "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
     it was; see ``_store``), or a ``Backend`` instance, which survives a
-    ``restart_control_plane()``. ``clock``: None runs on whatever
-    loop is running; "virtual" or "real" also check that it is the right kind (virtual time
+    ``restart_control_plane()``. ``clock``: None (the default) runs on whatever loop is
+    running, which is real time under ``asyncio.run`` or ``anyio.run``; "virtual" or "real"
+    also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
+    The cluster logs the clock it runs on (``cluster_clock``).
     ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
@@ -157,11 +163,18 @@ class Cluster:
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
         self._events: ActorRef | None = None
+        self._running = False
 
     # -------------------------------------------------------------------- lifecycle
 
     async def __aenter__(self) -> Cluster:
+        if self._running:
+            raise KubeActorsError(
+                "this Cluster is running already: enter 'async with Cluster(...)' once, "
+                "and make another Cluster for a second cluster"
+            )
         self._check_clock()
+        announce_clock(self.clock)
         if self._store_choice is not None:
             self.backend = self._store_choice.open()
         if self.backend.revision > 1:
@@ -170,6 +183,7 @@ class Cluster:
             # uid), so the sequence continues from a point of the store's own.
             self.system.random.seed(f"{self.seed}/{self.backend.revision}")
         await self.system.__aenter__()
+        self._running = True
         try:
             await self._start_control_plane()
             await self._start_controllers()
@@ -194,14 +208,21 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
+        self._running = False
         try:
             return await self.system.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            error = leaving_error(group, exc)
         finally:
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
                 close = getattr(self.backend, "close", None)
                 if close is not None:
                     close()
+        # Raised here, outside the handler, so that the group is not its context.
+        if error is exc:
+            return False  # the body's own exception: let it go on as itself
+        raise error
 
     def _check_clock(self) -> None:
         if self.clock is None:
@@ -310,9 +331,17 @@ class Cluster:
         for kind, _ in spec.sources():
             _check_registered(kind)
         if f"controller/{spec.name}" in self.system:
+            if spec.name in self._controller_names:
+                raise KubeActorsError(
+                    f"a controller named {spec.name!r} is running already (the built-in one: "
+                    f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                )
             raise KubeActorsError(
-                f"a controller named {spec.name!r} is running already (the built-in one, if "
-                f"it reconciles {spec.for_.__name__} too): give yours another name=..."
+                f"a controller named {spec.name!r} was added to this cluster already. Is the "
+                "cluster shared? The examples of a @given test that uses the 'cluster' "
+                "fixture all share one cluster (the fixture is set up once per test): use "
+                "kube_actors.testing.run_with_cluster for a fresh cluster per example. "
+                "Two controllers of one kind in one cluster need name=... each."
             )
         return await spawn_controller(self.system, spec, self._informers)
 
@@ -410,7 +439,8 @@ class Cluster:
         # is closed after the kubelets stopped (see __aexit__).
         release = anyio.Event()
         self._runtime_releases.append(release)
-        await self.system.start_task(_hold, runtime, release, name=f"runtime/{config.name}")
+        name = f"runtime/{config.name}"
+        await self.system.start_task(_hold, runtime, release, name, name=name)
         handle = NodeHandle(
             config=config,
             index=index,
@@ -436,7 +466,8 @@ class Cluster:
             plane = DataPlane(bind=bind)
             release = anyio.Event()
             self._runtime_releases.append(release)
-            await self.system.start_task(_hold, plane, release, name="kube-proxy/data-plane")
+            name = "kube-proxy/data-plane"
+            await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
         plane, node = self._data_plane, handle.config.name
         client = self.client_for(f"kube-proxy/{node}")
@@ -502,22 +533,64 @@ class Cluster:
         *,
         namespace: str = "default",
         previous: bool = False,
+        limit_bytes: int | None = None,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        since_time: dt.datetime | None = None,
+        timestamps: bool = False,
     ) -> str:
         """A container's log, as ``kubectl logs`` prints it (``previous``: the instance
-        before the current one). ``container`` may be left out for a one-container pod."""
-        found = await self.client.get(Pod, pod, namespace=namespace)
-        if container is None:
-            names = [c.name for c in found.spec.containers]
-            if len(names) != 1:
-                raise KubeActorsError(
-                    f"a container name must be specified for pod {pod}, choose one of: {names}"
-                )
-            container = names[0]
-        runtime = self._node(found.spec.node_name).runtime
-        for sandbox in reversed(await runtime.list_pod_sandboxes()):
-            if sandbox.config.uid == found.metadata.uid:
-                return await runtime.logs(sandbox.id, container, previous=previous)
-        raise NotFound(f'pod "{pod}" has no containers on its node (yet)')
+        before the current one). ``container`` may be left out for a one-container pod.
+
+        The rest are ``PodLogOptions``: at most ``limit_bytes`` bytes, the last
+        ``tail_lines`` lines, lines written in the last ``since_seconds`` or from
+        ``since_time`` on, each line prefixed with its time (``timestamps``). Only what
+        the answer holds is read into memory.
+        """
+        options = log_options(
+            pod,
+            limit_bytes=limit_bytes,
+            tail_lines=tail_lines,
+            since_seconds=since_seconds,
+            since_time=since_time,
+            timestamps=timestamps,
+        )
+        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
+        if options == LogOptions():  # a runtime written before log options still serves this
+            return await where.runtime.logs(where.sandbox_id, where.container, previous=previous)
+        return await where.runtime.logs(
+            where.sandbox_id, where.container, previous=previous, options=options
+        )
+
+    async def follow_logs(
+        self,
+        pod: str,
+        container: str | None = None,
+        *,
+        namespace: str = "default",
+        previous: bool = False,
+        limit_bytes: int | None = None,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        since_time: dt.datetime | None = None,
+        timestamps: bool = False,
+    ) -> AsyncIterator[str]:
+        """``kubectl logs -f``: what ``logs`` gives, then each new piece of the log as the
+        container writes it, until the container has exited."""
+        options = log_options(
+            pod,
+            limit_bytes=limit_bytes,
+            tail_lines=tail_lines,
+            since_seconds=since_seconds,
+            since_time=since_time,
+            timestamps=timestamps,
+        )
+        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
+        async for text in follow(where, previous, options):
+            yield text
+
+    def _runtimes(self) -> dict[str, ContainerRuntime]:
+        return {name: handle.runtime for name, handle in self._nodes.items()}
 
     async def kill_container(self, pod: str, container: str, *, namespace: str = "default") -> None:
         """A container dies from outside (the kubelet is not asked): its kubelet notices
@@ -711,8 +784,10 @@ class Cluster:
         self, name: str, *, namespace: str = "default", timeout: float = 30.0
     ) -> Service:
         """Wait until kube-proxy listens for the Service on every TCP port (its ClusterIP and,
-        if it has one, its NodePort), which it does once the Service has ready endpoints;
-        then a connection to it is served. ``TimeoutError`` naming the Service otherwise."""
+        if it has one, its NodePort), which it does once the Service has ready endpoints, and
+        an endpoint behind each accepts connections (a Ready pod whose process does not listen
+        yet refuses, as in Kubernetes); then a connection to it is served. ``TimeoutError``
+        naming the Service otherwise."""
         service = await self.client.get(Service, name, namespace=namespace)
         plane = self.data_plane
         addresses = []
@@ -725,7 +800,7 @@ class Cluster:
                 addresses.append((plane.node_port_address, port.node_port))
         try:
             with anyio.fail_after(timeout):
-                await plane.wait_listening(addresses)
+                await plane.wait_answering(addresses)
         except TimeoutError:
             raise TimeoutError(
                 f"Service {namespace}/{name} is not served after {timeout} s (no ready "
@@ -798,8 +873,15 @@ class Cluster:
                 print(cluster.apply("demo.yaml"))
                 cluster.wait_for(Deployment, "hello", condition="Available")
 
-        Every method is this class's own, run on that loop; see ``SyncCluster``.
+        Every method is this class's own, run on that loop; see ``SyncCluster``. A cluster
+        that is running already (inside ``async with``) is refused: await its methods.
         """
+        if self._running:
+            raise KubeActorsError(
+                "sync() on a Cluster that is running already (inside 'async with'): in async "
+                "code, await its methods (await cluster.apply(...)); sync() is for synchronous "
+                "code, on a Cluster that is not started: with Cluster(...).sync() as cluster:"
+            )
         return SyncCluster(self)
 
 
@@ -816,9 +898,13 @@ def _check_registered(kind: type[Any]) -> None:
 async def _hold(
     runtime: contextlib.AbstractAsyncContextManager[Any],
     release: anyio.Event,
+    component: str,
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    async with runtime:
-        task_status.started()
-        await release.wait()
+    try:
+        async with runtime:
+            task_status.started()
+            await release.wait()
+    except Exception as error:
+        raise ComponentFailed(component) from error

@@ -49,7 +49,10 @@ def make_runtime(choice: RuntimeChoice, config: NodeConfig) -> ContainerRuntime:
     if choice == "fake":
         return FakeRuntime()
     if choice == "subprocess":
-        return SubprocessRuntime()
+        return SubprocessRuntime(
+            log_max_size=config.container_log_max_size,
+            log_max_files=config.container_log_max_files,
+        )
     if callable(choice):
         return choice(config)
     raise ValueError(f"unknown runtime {choice!r}: use 'fake', 'subprocess' or a factory")

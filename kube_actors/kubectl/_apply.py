@@ -37,6 +37,7 @@ import attrs
 from ..api import (
     PatchType,
     apply_patch,
+    check_depth,
     default,
     from_dict,
     kind_info,
@@ -52,8 +53,9 @@ __all__ = ["LAST_APPLIED", "ApplyAction", "ApplyResult", "Source", "apply", "obj
 #: The annotation where kubectl keeps the configuration it last applied.
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
-#: What ``apply`` takes: a path, YAML text, a manifest dict, an API object, or several of these.
-Source = str | os.PathLike[str] | Mapping[str, Any] | object
+#: What ``apply`` takes: a path, YAML text (str or UTF-8 bytes), a manifest dict, an API object,
+#: or several of these.
+Source = str | bytes | os.PathLike[str] | Mapping[str, Any] | object
 
 ApplyAction = Literal["created", "configured", "unchanged", "serverside-applied"]
 
@@ -94,9 +96,10 @@ class ApplyResult:
 
 def objects_of(source: Source | Iterable[Source]) -> list[Any]:
     """Every API object in ``source`` (paths and YAML text parsed, dicts converted)."""
-    if isinstance(source, str | os.PathLike):
+    if isinstance(source, str | bytes | os.PathLike):
         return load_manifests(source)
     if isinstance(source, Mapping):
+        check_depth(source, "the manifest")
         return [from_dict(source)]
     if attrs.has(type(source)) and hasattr(source, "metadata"):
         return [source]

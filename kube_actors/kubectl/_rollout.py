@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import structlog
-
+from .._log import get_logger
 from ..api import (
     SKIPPED_ANNOTATIONS,
     Deployment,
@@ -25,7 +24,7 @@ from ..errors import BadRequest, NotFound
 
 __all__ = ["rollback"]
 
-log = structlog.get_logger("kube_actors.kubectl")
+log = get_logger("kube_actors.kubectl")
 
 
 async def rollback(

@@ -203,8 +203,11 @@ async def events_for(client: Client, obj: Any) -> list[Event]:
 
 
 def _event_order(event: Event) -> tuple[Any, int]:
-    # Timestamps have whole seconds: the store's order settles ties.
-    return (event.first_timestamp or wall_clock(), int(event.metadata.resource_version or 0))
+    # As kubectl's SortableEvents: by lastTimestamp, else eventTime. Timestamps have whole
+    # seconds; within one, Kubernetes' list order (Event names carry their creation time)
+    # keeps the order they were made in, which the store's order gives here.
+    when = event.last_timestamp or event.event_time or wall_clock()
+    return (when, int(event.metadata.resource_version or 0))
 
 
 async def describe(client: Client, kind: type[Any], name: str, *, namespace: str = "") -> str:

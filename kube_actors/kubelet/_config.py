@@ -27,6 +27,10 @@ def _labels(value: Mapping[str, str]) -> FrozenDict[str, str]:
     return FrozenDict(value)
 
 
+def _bytes(value: str | int | Quantity) -> int:
+    return Quantity(value).value()
+
+
 def _default_capacity() -> FrozenDict[str, Quantity]:
     return _quantities({"cpu": "4", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"})
 
@@ -37,7 +41,8 @@ class NodeConfig:
 
     ``reserved`` is what the kubelet keeps for the system (kube-reserved plus
     system-reserved): allocatable is capacity minus it. ``pod_cidr`` is a range of
-    127.0.0.0/8 from which the node's pods get their IPs.
+    127.0.0.0/8 from which the node's pods get their IPs. ``container_log_max_size`` (a
+    quantity: ``"10Mi"``) and ``container_log_max_files`` bound each container's log.
     """
 
     name: str
@@ -47,6 +52,10 @@ class NodeConfig:
     taints: tuple[Taint, ...] = attrs.field(default=(), converter=_taints)
     pod_cidr: str = ""
     control_plane: bool = False
+    #: The kubelet's containerLogMaxSize ("10Mi"): a container's log file is rotated there.
+    container_log_max_size: int = attrs.field(default=10 * 1024 * 1024, converter=_bytes)
+    #: The kubelet's containerLogMaxFiles: the current log file and the rotated ones kept.
+    container_log_max_files: int = 5
 
     @property
     def allocatable(self) -> dict[str, Quantity]:

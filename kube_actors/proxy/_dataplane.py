@@ -29,18 +29,19 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
+import anyio
 import attrs
-import structlog
 
 from kube_actors.actors import monotonic
 from kube_actors.errors import KubeActorsError
 
+from .._log import get_logger
 from ._balancer import Balancer
 from ._table import Backend, PortKey, ServicePortEntry, ServiceTable
 
 __all__ = ["DataPlane", "DataPlaneStatistics"]
 
-_log = structlog.get_logger("kube_actors.proxy")
+_log = get_logger("kube_actors.proxy")
 
 #: A listening address: (IP, port).
 Address = tuple[str, int]
@@ -127,6 +128,39 @@ class DataPlane:
         wanted = set(addresses)
         while not wanted.issubset(self._servers):
             await self.wait_changed()
+
+    async def wait_answering(self, addresses: Iterable[Address]) -> None:
+        """Wait until this plane listens on every one of ``addresses`` and, behind each, an
+        endpoint accepts a connection.
+
+        A pod without a readiness probe is Ready, and so an endpoint, as soon as its container
+        started, before its process listens; Kubernetes forwards to it all the same and the
+        client is refused, as it is here. A person retries; this is that retry, so that a
+        program's first request after it finds a Service reachable is answered. It tries the
+        endpoints again each time the table changes, else after a short back-off."""
+        wanted = list(addresses)
+        await self.wait_listening(wanted)
+        delay = 0.005
+        for address in wanted:
+            while not await self._an_endpoint_accepts(address):
+                with anyio.move_on_after(delay):
+                    await self.wait_changed()
+                delay = min(delay * 2, 0.2)
+
+    async def _an_endpoint_accepts(self, address: Address) -> bool:
+        key = self._wanted().get(address)
+        entry = self.table.entries.get(key) if key is not None else None
+        for backend in entry.endpoints if entry is not None else ():
+            try:
+                with anyio.fail_after(1):
+                    _, writer = await asyncio.open_connection(*backend)
+            except (OSError, TimeoutError):
+                continue
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+            return True
+        return False
 
     def resolve_all(self, name: str) -> tuple[str, ...]:
         """What ``name.namespace[.svc.cluster.local]`` resolves to, as this plane knows it."""

@@ -34,6 +34,7 @@ from kube_actors.actors import Request as Ask
 from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
 from kube_actors.errors import ApiError, Conflict
 
+from .._log import get_logger
 from ._contract import Request, Result, TerminalError
 from ._handlers import EventHandler
 from ._queue import QueueStatistics, WorkQueue
@@ -48,7 +49,7 @@ __all__ = [
     "spawn_controller",
 ]
 
-_log = structlog.get_logger("kube_actors.reconcile")
+_log = get_logger("kube_actors.reconcile")
 _reconcile_log: contextvars.ContextVar[structlog.typing.FilteringBoundLogger | None] = (
     contextvars.ContextVar("kube_actors_reconcile_log", default=None)
 )

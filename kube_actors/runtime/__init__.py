@@ -12,6 +12,8 @@ from ._config import container_config_for as container_config_for
 from ._config import sandbox_config_for as sandbox_config_for
 from ._fake import FakeRuntime as FakeRuntime
 from ._ips import LoopbackPool as LoopbackPool
+from ._log_options import LogOptions as LogOptions
+from ._log_options import check_log_options as check_log_options
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
@@ -42,6 +44,7 @@ __all__ = [
     "FakeRuntime",
     "Image",
     "ImageCatalog",
+    "LogOptions",
     "LoopbackPool",
     "Mount",
     "PodSandboxConfig",
@@ -51,6 +54,7 @@ __all__ = [
     "ProbeResult",
     "SandboxState",
     "SubprocessRuntime",
+    "check_log_options",
     "container_config_for",
     "http_get_probe",
     "parse_duration",

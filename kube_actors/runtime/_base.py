@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -20,6 +20,7 @@ from kube_actors.actors import wall_clock
 from kube_actors.errors import ContainerNotFound, ContainerRuntimeError, SandboxNotFound
 
 from ._ips import LoopbackPool, default_pool
+from ._log_options import LogOptions
 from ._types import (
     ContainerConfig,
     ContainerState,
@@ -248,13 +249,36 @@ class RuntimeBase(Generic[_R]):
         await record.exited.wait()
         return record.status(self.runtime_name)
 
-    async def logs(self, sandbox_id: str, name: str, *, previous: bool = False) -> str:
+    async def logs(
+        self,
+        sandbox_id: str,
+        name: str,
+        *,
+        previous: bool = False,
+        options: LogOptions | None = None,
+    ) -> str:
+        record = self._log_record(sandbox_id, name, previous)
+        return await self._read_log(record, options or LogOptions())
+
+    async def follow_logs(
+        self,
+        sandbox_id: str,
+        name: str,
+        *,
+        previous: bool = False,
+        options: LogOptions | None = None,
+    ) -> AsyncIterator[str]:
+        record = self._log_record(sandbox_id, name, previous)
+        async for text in self._follow_log(record, options or LogOptions()):
+            yield text
+
+    def _log_record(self, sandbox_id: str, name: str, previous: bool) -> _R:
         history = self._sandbox(sandbox_id).history.get(name, [])
         index = -2 if previous else -1
         if len(history) < -index:
             which = "previous terminated container" if previous else "container"
             raise ContainerNotFound(f'{which} "{name}" in sandbox {sandbox_id}')
-        return await self._read_log(history[index])
+        return history[index]
 
     def _container(self, container_id: str) -> _R:
         try:
@@ -315,7 +339,12 @@ class RuntimeBase(Generic[_R]):
         """End the running container now (SIGKILL); ``_mark_exited`` follows."""
         raise NotImplementedError
 
-    async def _read_log(self, record: _R) -> str:
+    async def _read_log(self, record: _R, options: LogOptions) -> str:
+        raise NotImplementedError
+
+    def _follow_log(self, record: _R, options: LogOptions) -> AsyncIterator[str]:
+        """The log as ``_read_log`` gives it, then what is written next, until the
+        container has exited and all of it was given."""
         raise NotImplementedError
 
     def _drop_log(self, record: _R) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -22,7 +22,9 @@ from kube_actors.api import Probe
 from kube_actors.errors import ImagePullError
 
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
+from ._catalog import Image, ImageCatalog
 from ._ips import LoopbackPool
+from ._log_options import LogOptions, Record, render_records, timestamp_text
 from ._script import ContainerScript, image_pull_failures, script_from_annotations
 from ._types import (
     PROBE_SUCCESS,
@@ -58,7 +60,12 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
     """Containers that do what their scripts say, on the running clock.
 
     ``scripts`` maps a container name or an image to its script; ``image_pull_failures``
-    lists images whose pull fails in every pod.
+    lists images whose pull fails in every pod. Every other image is "pulled", unless
+    ``images`` is given: then only the images it names pull, and any other fails as on the
+    subprocess runtime (``ErrImagePull`` naming the image), so a typo in an image fails a
+    test. ``images`` is an ``ImageCatalog`` (``ImageCatalog()``: the subprocess runtime's
+    own images) or image names (``["nginx", "web:2"]``; a name without a tag allows every
+    tag).
     """
 
     runtime_name = "fake"
@@ -70,12 +77,17 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
         scripts: Mapping[str, ContainerScript] | None = None,
         default: ContainerScript | None = None,
         image_pull_failures: Iterable[str] = (),
+        images: ImageCatalog | Iterable[str] | None = None,
         ip_pool: LoopbackPool | None = None,
     ) -> None:
         super().__init__(ip_pool=ip_pool)
         self._scripts = dict(scripts or {})
         self._default = default or ContainerScript()
         self._pull_failures = set(image_pull_failures)
+        if images is None or isinstance(images, ImageCatalog):
+            self.images = images
+        else:
+            self.images = ImageCatalog({name: Image() for name in images}, builtins=False)
 
     # ---------------------------------------------------------------- scripting from Python
 
@@ -113,6 +125,8 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             failures |= image_pull_failures(self._sandbox(sandbox_id).config.annotations)
         if image in failures or _strip_tag(image) in failures:
             raise ImagePullError(image, "the fake runtime was told this image cannot be pulled")
+        if self.images is not None:
+            self.images.resolve(image)  # ImagePullError, as the subprocess runtime's
         return image
 
     async def exec(
@@ -170,5 +184,21 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             record.timer = None
         self._mark_exited(record, exit_code, signal=signal, reason=reason)
 
-    async def _read_log(self, record: _FakeContainer) -> str:
-        return "".join(line + "\n" for line in record.lines)
+    async def _read_log(self, record: _FakeContainer, options: LogOptions) -> str:
+        return render_records(_records(record, options.tail_lines), options)
+
+    async def _follow_log(self, record: _FakeContainer, options: LogOptions) -> AsyncIterator[str]:
+        # A scripted container logs everything as it starts: after that, only its end.
+        text = await self._read_log(record, options)
+        if text:
+            yield text
+        await record.exited.wait()
+
+
+def _records(record: _FakeContainer, tail_lines: int | None) -> list[Record]:
+    stamp = timestamp_text(record.started_at or record.created_at)
+    if tail_lines is None:
+        lines = record.lines
+    else:
+        lines = record.lines[len(record.lines) - tail_lines :] if tail_lines else []
+    return [(stamp, True, line.encode()) for line in lines]

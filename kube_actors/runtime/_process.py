@@ -29,6 +29,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from ._isolation import Isolation, namespace_launcher
+
 __all__ = ["signal_group", "spawn", "watch_exit"]
 
 _PR_SET_PDEATHSIG = 1
@@ -95,26 +97,33 @@ def spawn(
     *,
     env: Mapping[str, str],
     cwd: str,
-    log_path: str,
+    output: int,
     memory_limit: int | None = None,
+    isolation: Isolation = "process-group",
 ) -> subprocess.Popen[bytes]:
-    """Start ``argv`` in a new session, stdout and stderr appended to ``log_path``.
+    """Start ``argv`` in a new session, stdout and stderr to the file descriptor ``output``
+    (the write end of the pipe the runtime's log writer reads).
+
+    With ``pid-namespace`` isolation the command runs in a PID namespace of its own (see
+    ``_isolation``); the death signal is then ``unshare``'s, which passes it on.
 
     Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``) if it cannot exec.
     """
     argv = [_executable(argv[0], env, cwd), *argv[1:]]
-    launcher = _setpriv() if memory_limit is None else ()
-    with open(log_path, "ab", buffering=0) as log:
-        return subprocess.Popen(
-            [*launcher, *argv],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            env=env,
-            cwd=cwd,
-            start_new_session=True,
-            preexec_fn=None if launcher else _child_setup(memory_limit),
-        )
+    death_signal = _setpriv() if memory_limit is None else ()
+    launcher = death_signal
+    if isolation == "pid-namespace":
+        launcher = (*launcher, *namespace_launcher())
+    return subprocess.Popen(
+        [*launcher, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+        preexec_fn=None if death_signal else _child_setup(memory_limit),
+    )
 
 
 def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:

@@ -19,12 +19,13 @@ every container it still runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from kube_actors.api import Probe
 
+from ._log_options import LogOptions
 from ._types import (
     ContainerConfig,
     ContainerState,
@@ -121,9 +122,30 @@ class ContainerRuntime(Protocol):
 
     # -------------------------------------------------------------- logs, exec and probes
 
-    async def logs(self, sandbox_id: str, name: str, *, previous: bool = False) -> str:
+    async def logs(
+        self,
+        sandbox_id: str,
+        name: str,
+        *,
+        previous: bool = False,
+        options: LogOptions | None = None,
+    ) -> str:
         """The log of the newest instance of container ``name`` in the sandbox, or of the
-        one before it (``previous``, as ``kubectl logs --previous``)."""
+        one before it (``previous``, as ``kubectl logs --previous``); ``options`` picks
+        part of it (tail, since, limit, timestamps), read without holding more than that."""
+        ...
+
+    def follow_logs(
+        self,
+        sandbox_id: str,
+        name: str,
+        *,
+        previous: bool = False,
+        options: LogOptions | None = None,
+    ) -> AsyncIterator[str]:
+        """``kubectl logs -f``: the log as ``logs`` gives it, then each new piece as the
+        container writes it; the iterator ends once the container has exited and all of
+        its log was given."""
         ...
 
     async def exec(

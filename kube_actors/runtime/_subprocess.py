@@ -6,10 +6,16 @@ An image is looked up in the ``ImageCatalog``; the process gets the image's envi
 in that order of precedence (the spec wins). Each pod has its own loopback IP, which the
 built-in servers bind, so two pods can both listen on 8080.
 
-stdout and stderr go to one log file per container instance under the runtime's directory
-(a temporary one, in /dev/shm where it exists, unless ``root`` is given), kept for the
-previous instance too. Exit codes become terminated states: 0 is Completed, others Error;
-a process killed by a signal exits 128 + the signal, as a shell reports it.
+stdout and stderr go through a pipe the runtime reads into one log file per container
+instance under the runtime's directory (a temporary one, in /dev/shm where it exists,
+unless ``root`` is given), in CRI's format (each line stamped with the time it was read),
+rotated at ``log_max_size`` with ``log_max_files`` kept (the kubelet's 10 MiB and 5), and
+kept for the previous instance too. Exit codes become terminated states: 0 is Completed,
+others Error; a process killed by a signal exits 128 + the signal, as a shell reports it.
+
+Containers are isolated as ``_isolation`` explains (a PID namespace each where the machine
+allows: nothing a container starts outlives it, even a ``kill -9`` of Python); the runtime
+logs and keeps in ``isolation`` which it got.
 
 ``OOMKilled`` is a best guess, since there is no cgroup to ask: a container with a memory
 limit (enforced as ``RLIMIT_AS``) that failed, was not stopped by us, and either died of
@@ -22,6 +28,7 @@ the containers if Python dies first (Linux only).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -29,13 +36,16 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 import anyio
+import anyio.to_thread
+import attrs
 
+from kube_actors._log import get_logger
 from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
 from kube_actors.errors import ContainerRuntimeError
@@ -44,6 +54,11 @@ from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
 from ._ips import LoopbackPool
+from ._isolation import CONTAINER_MARKER, Isolation, choose_isolation, kill_marked, reap, subreaper
+from ._log_files import LogFile
+from ._log_options import LogOptions
+from ._log_pipe import LogPipe
+from ._log_reader import read_log, read_log_after
 from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._process import signal_group, spawn, watch_exit
@@ -55,7 +70,20 @@ from ._types import (
     ProbeResult,
 )
 
-__all__ = ["SubprocessRuntime"]
+__all__ = [
+    "DEFAULT_LOG_MAX_FILES",
+    "DEFAULT_LOG_MAX_SIZE",
+    "MIN_LOG_MAX_SIZE",
+    "SubprocessRuntime",
+]
+
+_log = get_logger("kube_actors.runtime")
+
+#: The kubelet's defaults: a container log is rotated at 10 MiB, and 5 files are kept.
+DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024
+DEFAULT_LOG_MAX_FILES = 5
+#: A log file must hold at least one longest record (16 KiB of text and its header).
+MIN_LOG_MAX_SIZE = 17 * 1024
 
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 _OOM_SIGNALS = frozenset({signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT})
@@ -77,6 +105,8 @@ class _ProcessContainer(ContainerRecord):
         self.cwd = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
+        self.log: LogFile | None = None
+        self.pipe: LogPipe | None = None
 
 
 class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
@@ -91,8 +121,25 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         catalog: ImageCatalog | None = None,
         root: str | os.PathLike[str] | None = None,
         ip_pool: LoopbackPool | None = None,
+        log_max_size: int = DEFAULT_LOG_MAX_SIZE,
+        log_max_files: int = DEFAULT_LOG_MAX_FILES,
+        isolation: Isolation | None = None,
     ) -> None:
         super().__init__(ip_pool=ip_pool)
+        self._requested_isolation = isolation
+        #: How containers are kept from escaping (``pid-namespace``, ``subreaper`` or
+        #: ``process-group``): decided on entering the runtime, the strongest the machine
+        #: allows unless ``isolation`` asks for one.
+        self.isolation: Isolation | None = None
+        self._reaper: contextlib.ExitStack | None = None
+        if log_max_size < MIN_LOG_MAX_SIZE or log_max_files < 1:
+            raise ValueError(
+                f"container logs need log_max_size >= {MIN_LOG_MAX_SIZE} bytes and "
+                "log_max_files >= 1"
+            )
+        #: The kubelet's containerLogMaxSize and containerLogMaxFiles.
+        self.log_max_size = log_max_size
+        self.log_max_files = log_max_files
         self.catalog = catalog or ImageCatalog()
         self._given_root = Path(root) if root is not None else None
         self._root: Path | None = None
@@ -117,6 +164,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
                 "the subprocess runtime runs real processes and needs real time; "
                 "use the fake runtime on virtual time"
             )
+        self.isolation = choose_isolation(self._requested_isolation)
+        _log.info("runtime_isolation", runtime=self.runtime_name, isolation=self.isolation)
+        if self.isolation == "subreaper":
+            self._reaper = contextlib.ExitStack()
+            self._reaper.enter_context(subreaper())
         return self
 
     async def __aexit__(
@@ -126,6 +178,9 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         tb: TracebackType | None,
     ) -> None:
         await super().__aexit__(exc_type, exc, tb)
+        if self._reaper is not None:
+            self._reaper.close()
+            self._reaper = None
         if self._given_root is None and self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
@@ -224,9 +279,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         argv = image.argv(config.command, config.args)
         if not argv:
             raise ContainerRuntimeError(f"image {config.image!r} has no command to run")
-        record = _ProcessContainer(
-            container_id, sandbox.id, config, argv, _environment(image, config, sandbox)
-        )
+        env = _environment(image, config, sandbox)
+        if self.isolation == "subreaper":
+            env[CONTAINER_MARKER] = container_id
+        record = _ProcessContainer(container_id, sandbox.id, config, argv, env)
         directory = self._sandbox_dirs[sandbox.id]
         mounts = prepare_mounts(directory, config.name, config.mounts)
         if mounts is not None:
@@ -240,25 +296,38 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     async def _start(
         self, record: _ProcessContainer, sandbox: SandboxRecord[_ProcessContainer]
     ) -> None:
+        record.log = LogFile(
+            record.log_path, max_size=self.log_max_size, max_files=self.log_max_files
+        )
+        record.pipe = LogPipe(record.log)
         try:
             record.process = spawn(
                 record.argv,
                 env=record.env,
                 cwd=record.cwd,
-                log_path=record.log_path,
+                output=record.pipe.write_fd,
                 memory_limit=record.config.memory_limit,
+                isolation=self.isolation or "process-group",
             )
         except OSError as err:
+            record.pipe.close()
             # containerd's answer to a command that cannot exec: exited 128, StartError.
             self._mark_running(record)
             message = f"failed to start {record.argv[0]!r}: {err.strerror or err}"
             self._mark_exited(record, 128, reason="StartError")
             record.message = message
             raise ContainerRuntimeError(message) from err
+        record.pipe.start()
         self._mark_running(record)
         watch_exit(record.process, lambda code: self._exited(record, code))
 
     def _exited(self, record: _ProcessContainer, returncode: int) -> None:
+        if self.isolation == "subreaper":
+            _reap_later(kill_marked(record.id))
+        if record.pipe is not None:
+            record.pipe.drain_and_close()
+        if self.isolation == "pid-namespace" and 128 < returncode < 128 + signal.NSIG:
+            returncode = 128 - returncode  # the namespace's init reports a signal as a shell does
         signum = -returncode if returncode < 0 else 0
         reason = "OOMKilled" if self._looks_oom_killed(record, signum, returncode) else ""
         self._mark_exited(record, _exit_code(returncode), signal=signum, reason=reason)
@@ -278,15 +347,44 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if record.process is not None:
             signal_group(record.process, signal.SIGKILL)
 
-    async def _read_log(self, record: _ProcessContainer) -> str:
-        try:
-            data = await anyio.Path(record.log_path).read_bytes()
-        except FileNotFoundError:
-            return ""
-        return data.decode("utf-8", "replace")
+    async def _read_log(self, record: _ProcessContainer, options: LogOptions) -> str:
+        # A whole log can be tens of MiB: read it off the event loop (this runtime runs on
+        # real time, so a thread is fine), and the cluster keeps running meanwhile.
+        return await anyio.to_thread.run_sync(
+            read_log, record.log_path, self.log_max_files, options
+        )
+
+    async def _follow_log(
+        self, record: _ProcessContainer, options: LogOptions
+    ) -> AsyncIterator[str]:
+        log = record.log
+        if log is None or log.closed:
+            text = read_log(record.log_path, self.log_max_files, options)
+            if text:
+                yield text
+            return
+        # Read and position taken together (no await between): nothing is missed or repeated.
+        position = log.position
+        text = read_log(record.log_path, self.log_max_files, options)
+        budget = options.limit_bytes
+        later = attrs.evolve(options, tail_lines=None)
+        while True:
+            if text:
+                yield text
+                if budget is not None:
+                    budget -= len(text.encode())
+                    if budget <= 0:
+                        return
+                    later = attrs.evolve(later, limit_bytes=budget)
+            if log.is_closed() and position == log.position:
+                return
+            if position == log.position:
+                await log.changed.wait()
+            text, position = read_log_after(log, position, later)
 
     def _drop_log(self, record: _ProcessContainer) -> None:
-        Path(record.log_path).unlink(missing_ok=True)
+        for n in range(self.log_max_files):
+            Path(record.log_path if n == 0 else f"{record.log_path}.{n}").unlink(missing_ok=True)
 
 
 def _environment(
@@ -298,6 +396,13 @@ def _environment(
     env.update(downward_env(sandbox.config, sandbox.ip))
     env.update(config.envs)
     return env
+
+
+def _reap_later(pids: list[int], attempts: int = 100) -> None:
+    """Collect the killed leftovers (our children, as subreaper) once they have died."""
+    left = reap(pids)
+    if left and attempts > 0:
+        asyncio.get_running_loop().call_later(0.05, _reap_later, left, attempts - 1)
 
 
 def _scratch_dir() -> str | None:

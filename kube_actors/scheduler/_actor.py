@@ -355,7 +355,10 @@ class Scheduler(Actor):
         self, pod: PodInfo, kind: str, reason: str, message: str, component: str
     ) -> None:
         meta = pod.pod.metadata
-        now = wall_clock()
+        # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
+        # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
+        # second in describe (kubectl sorts by lastTimestamp).
+        now = wall_clock().replace(microsecond=0)
         suffix = f"{self.random.getrandbits(64):016x}"  # client-go: 16 hex digits
         event = Event(
             metadata=ObjectMeta(name=f"{meta.name}.{suffix}", namespace=meta.namespace),

@@ -13,7 +13,6 @@ import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import structlog
 from aiohttp import web
 
 from kube_actors._version import __version__
@@ -26,6 +25,7 @@ from kube_actors.errors import (
     Unauthorized,
 )
 
+from .._log import get_logger
 from ._discovery import (
     AGGREGATED_CONTENT_TYPE,
     api_group_list,
@@ -42,7 +42,7 @@ from ._status import json_response, status_of, status_response
 
 __all__ = ["make_app"]
 
-_log = structlog.get_logger("kube_actors.server")
+_log = get_logger("kube_actors.server")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _REST_KEY: web.AppKey[Rest] = web.AppKey("rest", Rest)
 

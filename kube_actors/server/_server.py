@@ -23,12 +23,12 @@ from types import TracebackType
 from typing import Final
 
 import attrs
-import structlog
 from aiohttp import web
 
 from kube_actors.actors import VirtualTimeEventLoop
 from kube_actors.client import Client
 
+from .._log import get_logger
 from ._app import make_app
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._logs import LogReader
@@ -38,7 +38,7 @@ from ._tls import credentials, server_ssl_context
 
 __all__ = ["ApiHttpServer", "Served"]
 
-_log = structlog.get_logger("kube_actors.server")
+_log = get_logger("kube_actors.server")
 LOOPBACK: Final = "127.0.0.1"
 
 

@@ -10,6 +10,8 @@
 - ``ClusterHost`` and ``ClusterDriver``: a running cluster usable from any task, or from
   synchronous code on a virtual-time loop of its own.
 - ``capture_cluster_logs`` and ``ClusterLogs``: structlog events as data.
+- ``run_with_cluster``: a fresh cluster per call, for ``@given`` tests (a cluster per
+  example, not one shared by all examples as a fixture would be).
 - The pytest plugin (``kube_actors.testing.pytest_plugin``, loaded by pytest on its own):
   the ``cluster`` and ``cluster_logs`` fixtures and the ``cluster`` marker.
 
@@ -33,6 +35,7 @@ from ._invariants import is_live as is_live
 from ._invariants import rollout_bounds as rollout_bounds
 from ._logs import ClusterLogs as ClusterLogs
 from ._logs import capture_cluster_logs as capture_cluster_logs
+from ._per_example import run_with_cluster as run_with_cluster
 from ._workloads import daemon_set as daemon_set
 from ._workloads import deployment as deployment
 from ._workloads import job as job
@@ -63,6 +66,7 @@ __all__ = [
     "pod_template",
     "replica_set",
     "rollout_bounds",
+    "run_with_cluster",
     "stateful_set",
 ]
 

@@ -47,6 +47,7 @@ def capture_cluster_logs() -> Iterator[ClusterLogs]:
     swapped in place, so loggers bound before entering are captured too, and put back after.
     """
     logs = ClusterLogs()
+    was_configured = structlog.is_configured()
     capture = LogCapture()
     capture.entries = logs
     processors = structlog.get_config()["processors"]
@@ -60,3 +61,6 @@ def capture_cluster_logs() -> Iterator[ClusterLogs]:
         processors.clear()
         processors.extend(saved)
         structlog.configure(processors=processors)
+        if not was_configured:
+            # Back to "not configured", so that kube_actors is quiet again (see _log).
+            structlog.reset_defaults()

@@ -17,8 +17,10 @@ adds its own, ``setup_cluster`` does anything else once the cluster runs,
 own ``@rule``s and ``@invariant``s run alongside (``self.step`` makes a change and settles).
 
 Run it as any machine (``TestMine = MyMachine.TestCase``, or ``run_state_machine_as_test``).
-Leave hypothesis' ``Phase.explain`` out of its settings: it re-runs a failure under coverage
-tracing, which costs a whole cluster far more than finding and shrinking the failure.
+Its ``TestCase`` runs at most ``max_steps`` (10) steps per example and leaves hypothesis'
+``Phase.explain`` out: it re-runs a failure under coverage tracing, which costs a whole
+cluster far more than finding and shrinking the failure. Each step has ``step_budget`` wall
+seconds to settle. Settings of your own (``@settings(...)`` on your class) replace these.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import attrs
-from hypothesis import note
+from hypothesis import Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import (
@@ -79,6 +81,19 @@ class Workload:
         return f"{self.kind}/{self.name}"
 
 
+def _kit_defaults(machine: type[RuleBasedStateMachine]) -> None:
+    """The defaults of the kit's machines, unless a subclass or its user says otherwise
+    (``@settings(...)`` on the class, or ``TestCase.settings = ...``, replace them): short
+    runs, and no explain phase (it re-runs a failure under coverage tracing, which costs a
+    whole cluster far more than finding and shrinking the failure)."""
+    case = machine.TestCase
+    case.settings = settings(
+        case.settings,
+        stateful_step_count=getattr(machine, "max_steps", 10),
+        phases=[phase for phase in case.settings.phases if phase is not Phase.explain],
+    )
+
+
 def _from_machine(build: Callable[[ClusterStateMachine], st.SearchStrategy[R]]) -> Any:
     """A strategy that reads the running machine's class settings (rule arguments are fixed
     when the base class is defined; a subclass' knobs are read at draw time)."""
@@ -101,10 +116,25 @@ class ClusterStateMachine(RuleBasedStateMachine):
     faults: ClassVar[bool] = True
     #: Whether ``assert_converged`` also checks what controllers write in status.
     check_status: ClassVar[bool] = True
-    #: Simulated seconds each step settles for; a lost node's Pods are evicted after
-    #: 50 s (node-monitor-grace-period) plus 300 s (the default toleration).
+    #: How soon a lost node is marked so, and its Pods evicted: Kubernetes' 50 s and 300 s
+    #: are shortened, so that a fault step settles 80 simulated seconds instead of 400
+    #: (every kubelet heartbeats every 10 s meanwhile, which is most of a step's cost).
+    node_monitor_grace_period: ClassVar[float] = 20.0
+    toleration_seconds: ClassVar[int] = 30
+    #: Simulated seconds each step settles for; after a fault, long enough for a lost
+    #: node's Pods to be evicted (the grace period, the toleration, and a margin).
     step_seconds: ClassVar[float] = 30.0
-    fault_seconds: ClassVar[float] = 400.0
+    fault_seconds: ClassVar[float] = 80.0
+    #: Wall-clock seconds a step may take to settle before it fails with ``SettleTimeout``
+    #: naming the busy actors (a livelock is a finding, not a hang).
+    step_budget: ClassVar[float] = 10.0
+    #: The default of hypothesis' ``stateful_step_count`` for this machine's ``TestCase``:
+    #: every step runs a cluster for simulated seconds, and short runs shrink fast.
+    max_steps: ClassVar[int] = 10
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _kit_defaults(cls)
 
     workloads: ClassVar[Bundle[Workload]] = Bundle("workloads")
 
@@ -124,7 +154,13 @@ class ClusterStateMachine(RuleBasedStateMachine):
 
     def cluster_options(self, seed: int) -> dict[str, Any]:
         """The keyword arguments of ``Cluster(...)`` for one example."""
-        return {"nodes": self.nodes, "seed": seed, "controllers": self.builtin_controllers}
+        return {
+            "nodes": self.nodes,
+            "seed": seed,
+            "controllers": self.builtin_controllers,
+            "node_monitor_grace_period": self.node_monitor_grace_period,
+            "default_toleration_seconds": self.toleration_seconds,
+        }
 
     def controllers(self, cluster: Cluster) -> Iterable[ControllerSpec]:
         """Your controllers, added to the cluster before any rule runs."""
@@ -176,7 +212,10 @@ class ClusterStateMachine(RuleBasedStateMachine):
 
         async def change_and_settle() -> None:
             await change()
-            await self.cluster.settle(horizon=self.step_seconds if horizon is None else horizon)
+            await self.cluster.settle(
+                horizon=self.step_seconds if horizon is None else horizon,
+                timeout=self.step_budget,
+            )
 
         self.run(change_and_settle)
 
@@ -188,10 +227,15 @@ class ClusterStateMachine(RuleBasedStateMachine):
 
     def _bound(self, workload: Workload, obj: Any, before: int | None = None) -> None:
         if isinstance(obj, Deployment):
-            self.rollouts.bounds[workload.name] = (
-                obj,
-                rollout_bounds(obj, replicas_before=before),
-            )
+            self.rollouts.bounds[workload.name] = (obj, self._bounds_of(obj, before))
+
+    def _bounds_of(self, obj: Deployment, before: int | None = None) -> RolloutBounds:
+        bounds = rollout_bounds(obj, replicas_before=before)
+        if self.stopped_nodes or self.partitioned_nodes:
+            # Pods placed on a node that is down (not yet marked so) never get ready: while
+            # a node is down, only the surge bound holds (as in _fault_bounds).
+            bounds = RolloutBounds(bounds.most_live, 0)
+        return bounds
 
     def _fault_bounds(self) -> None:
         """A fault may take Pods' readiness away; the surge bound holds still."""
@@ -203,7 +247,9 @@ class ClusterStateMachine(RuleBasedStateMachine):
     @initialize(seed=st.integers(0, 2**32 - 1))
     def start_cluster(self, seed: int) -> None:
         options = self.cluster_options(seed)
-        shown = ", ".join(f"{k}={v!r}" for k, v in options.items() if k != "controllers")
+        shown = ", ".join(
+            f"{k}={v!r}" for k, v in options.items() if k in ("nodes", "seed", "runtime")
+        )
         if currently_in_test_context():  # a machine can be driven by hand, too
             note(f"Cluster({shown})")
         print(f"{type(self).__name__}: Cluster({shown})")
@@ -379,7 +425,7 @@ class ClusterStateMachine(RuleBasedStateMachine):
         violations = self.rollouts.take_violations()
         for bounds in list(self.rollouts.bounds):
             obj, _ = self.rollouts.bounds[bounds]
-            self.rollouts.bounds[bounds] = (obj, rollout_bounds(obj))
+            self.rollouts.bounds[bounds] = (obj, self._bounds_of(obj))
         assert not violations, "a rollout broke its bounds during the last step:\n" + "\n".join(
             violations[:5]
         )
@@ -394,3 +440,6 @@ class ClusterStateMachine(RuleBasedStateMachine):
         finally:
             self.driver = None
             self._capture.__exit__(None, None, None)
+
+
+_kit_defaults(ClusterStateMachine)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -41,6 +42,13 @@ def test_the_walkthrough_runs_the_concept_docs_story_and_its_ten_steps() -> None
     assert "controller/deployment -> kube-apiserver: ask Create ReplicaSet" in text
     assert "kube-scheduler -> kube-apiserver: ask Create Binding" in text
     assert "(not seen in this run)" not in text
+    steps = text[text.index("ten steps, as they happened") :]
+    ids = re.findall(r"^    #(\d+) ", steps, re.M)
+    assert len(ids) == 10
+    assert len(set(ids)) == 10, "each step points at a message of its own"
+    assert "timer _Dispatch (caused by #" in steps  # step 7: woken by the Binding's watch
+    assert "'s ask Create Binding)" in steps
+    assert "tell RecordEvent Started" in steps  # step 8
 
 
 def test_the_command_line_requires_a_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from kube_actors import Cluster
@@ -77,6 +78,22 @@ async def test_describe_shows_a_pod_as_kubectl_does_with_its_events() -> None:
         reasons = [e.reason for e in await cluster.events(pod)]
         assert reasons[:5] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
         assert "Successfully assigned default/" in text
+
+
+async def test_scheduled_comes_first_in_describe_when_it_falls_mid_second() -> None:
+    async with Cluster(nodes=1, seed=4) as cluster:
+        await anyio.sleep(0.25)  # the scheduler and the kubelet then act at x.25 s
+        await cluster.apply(hello_nginx(1))
+        await cluster.wait_for(Deployment, "hello-nginx", condition="Available")
+        await cluster.settle()
+        pod = (await cluster.client.list(Pod))[0]
+        events = await cluster.events(pod)
+        text = await cluster.describe(Pod, pod.metadata.name)
+    # Event timestamps are whole seconds (metav1.Time), whoever records them.
+    assert all(e.last_timestamp is not None for e in events)
+    assert {e.last_timestamp.microsecond for e in events if e.last_timestamp} == {0}
+    assert [e.reason for e in events][:2] == ["Scheduled", "Pulling"]
+    assert text.index("Scheduled") < text.index("Pulling")
 
 
 async def test_waiting_too_long_says_what_was_awaited() -> None:

@@ -94,7 +94,7 @@ def ready_count(key: tuple[str, str, str], count: int) -> Callable[[ServiceTable
 
 async def test_a_deployment_exposed_by_node_port_spreads_requests_and_scales_down() -> None:
     with anyio.fail_after(25):
-        async with Cluster(nodes=2, runtime="subprocess") as cluster:
+        async with Cluster(nodes=2, runtime="subprocess", clock="real") as cluster:
             await cluster.client.create(hello_deployment())
             service = await cluster.expose("deployment", "hello-nginx", type="NodePort", port=8080)
             key = ("default", "hello-nginx", "")
@@ -158,7 +158,7 @@ async def test_readiness_affinity_refusal_headless_and_environment(tmp_path: Pat
         )
 
     with anyio.fail_after(25):
-        async with Cluster(nodes=1, runtime="subprocess") as cluster:
+        async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
             client = cluster.client
             web = await client.create(service("web", selector={"app": "web"}))
             sticky = await client.create(
@@ -226,3 +226,46 @@ async def test_readiness_affinity_refusal_headless_and_environment(tmp_path: Pat
             await until(cluster, ready_count(("default", "web", ""), 2))
             assert set(await served_by(web.spec.cluster_ip, 80, 6)) == {"a", "c"}
             assert_only_loopback()
+
+
+#: A process that listens a second after it starts: Ready (no readiness probe) long before.
+LATE_LISTENER = (
+    "import os, time, http.server as h\n"
+    "time.sleep(1)\n"
+    "class Hello(h.BaseHTTPRequestHandler):\n"
+    "    def do_GET(self):\n"
+    "        self.send_response(200); self.send_header('Content-Length', '6')\n"
+    "        self.end_headers(); self.wfile.write(b'hello\\n')\n"
+    "h.HTTPServer((os.environ['POD_IP'], 8080), Hello).serve_forever()\n"
+)
+
+
+async def test_wait_serving_waits_for_a_ready_pod_that_does_not_listen_yet() -> None:
+    labels = {"app": "late"}
+    late = Deployment(
+        metadata=ObjectMeta(name="late", namespace="default", labels=labels),
+        spec=DeploymentSpec(
+            replicas=1,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(
+                    containers=[
+                        Container(
+                            name="late",
+                            image="python",
+                            command=["python", "-c", LATE_LISTENER],
+                            ports=[ContainerPort(container_port=8080)],
+                        )
+                    ]
+                ),
+            ),
+        ),
+    )
+    with anyio.fail_after(25):
+        async with Cluster(nodes=1, runtime="subprocess") as cluster:
+            await cluster.client.create(late)
+            service = await cluster.expose("deployment", "late", port=8080)
+            await cluster.wait_serving("late")
+            answer = await http_get(service.spec.cluster_ip, 8080)
+            assert (answer.status, answer.body) == (200, "hello\n")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kube_actors import Cluster
 from kube_actors.api import Container, Event, Pod
+from kube_actors.errors import ImagePullError
+from kube_actors.kubelet import NodeConfig
+from kube_actors.runtime import FakeRuntime, ImageCatalog
 
 from ._pods import pod
 
@@ -66,3 +71,32 @@ async def test_deleting_a_running_pod_stops_each_container() -> None:
         events = await _events(cluster, "web")
     killing = [message for _, reason, message in events if reason == "Killing"]
     assert sorted(killing) == ["Stopping container app", "Stopping container sidecar"]
+
+
+async def test_a_strict_fake_runtime_fails_a_mistyped_image_as_the_subprocess_runtime_does() -> (
+    None
+):
+    def strict(config: NodeConfig) -> FakeRuntime:
+        return FakeRuntime(images=ImageCatalog())  # the subprocess runtime's images
+
+    async with Cluster(nodes=2, controllers=(), runtime=strict) as cluster:
+        await cluster.client.create(pod("typo", containers=[Container(name="app", image="ngnix")]))
+        await cluster.client.create(pod("fine", containers=[Container(name="app", image="nginx")]))
+        await cluster.settle(horizon=5)
+        typo = await cluster.client.get(Pod, "typo", namespace="default")
+        fine = await cluster.client.get(Pod, "fine", namespace="default")
+    [status] = typo.status.container_statuses
+    assert status.state.waiting is not None
+    assert status.state.waiting.reason in ("ErrImagePull", "ImagePullBackOff")
+    assert "ngnix" in status.state.waiting.message
+    assert fine.status.phase == "Running"
+
+
+async def test_a_fake_runtime_given_image_names_pulls_only_those() -> None:
+    runtime = FakeRuntime(images=["web", "db:2"])
+    async with runtime:
+        assert await runtime.pull_image("web:1.0") == "web:1.0"
+        assert await runtime.pull_image("db:2") == "db:2"
+        with pytest.raises(ImagePullError, match="'db:3'"):
+            await runtime.pull_image("db:3")
+    assert await FakeRuntime().pull_image("anything") == "anything"  # opt-in only

@@ -43,7 +43,7 @@ async def _ready(cluster: Cluster, name: str) -> None:
 
 
 async def test_a_real_process_writes_its_log_and_its_exit_code_becomes_its_state() -> None:
-    async with Cluster(nodes=1, runtime="subprocess", controllers=()) as cluster:
+    async with Cluster(nodes=1, runtime="subprocess", controllers=(), clock="real") as cluster:
         shell = Container(
             name="app", image="busybox", command=["sh", "-c", "echo hello from $POD_NAME; exit 3"]
         )
@@ -62,7 +62,7 @@ async def test_deletion_waits_the_grace_period_then_kills_a_process_that_ignores
     tmp_path: Path,
 ) -> None:
     marker = tmp_path / "trap-installed"
-    async with Cluster(nodes=1, runtime="subprocess", controllers=()) as cluster:
+    async with Cluster(nodes=1, runtime="subprocess", controllers=(), clock="real") as cluster:
         stubborn = Container(
             name="app",
             image="busybox",

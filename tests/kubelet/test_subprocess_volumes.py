@@ -74,7 +74,7 @@ async def _finished(cluster: Cluster, name: str) -> Pod:
 async def test_a_process_reads_its_config_map_env_its_secret_file_and_a_shared_empty_dir(
     tmp_path: Path,
 ) -> None:
-    async with Cluster(nodes=1, runtime="subprocess", controllers=()) as cluster:
+    async with Cluster(nodes=1, runtime="subprocess", controllers=(), clock="real") as cluster:
         for obj in load_manifests(MANIFESTS):
             await cluster.client.create(obj)
         final = await _finished(cluster, "reader")
@@ -110,7 +110,9 @@ spec:
 
 
 async def test_a_claims_data_outlives_its_pod(tmp_path: Path) -> None:
-    async with Cluster(nodes=1, runtime="subprocess", storage_dir=tmp_path) as cluster:
+    async with Cluster(
+        nodes=1, runtime="subprocess", storage_dir=tmp_path, clock="real"
+    ) as cluster:
         for obj in load_manifests(CLAIM_AND_WRITER):
             await cluster.client.create(obj)
         written = await _finished(cluster, "writer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 from kube_actors.api import ContainerPort
@@ -72,3 +73,25 @@ async def create_container(
         memory_limit=memory_limit,
     )
     return await runtime.create_container(sandbox, config)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (Linux ``/proc``): a container's
+    command runs under a launcher (``setpriv``, ``unshare`` and a namespace's init)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # The command (field 2) may hold spaces; the parent is the 2nd field after it.
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, ()))
+    return tree

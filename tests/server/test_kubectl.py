@@ -44,7 +44,10 @@ def quiet_logs() -> Iterator[None]:
 @contextlib.asynccontextmanager
 async def serving(tmp_path: Path) -> AsyncIterator[tuple[Cluster, Served]]:
     # In the test's own task: a cluster's task group cannot span a fixture's setup and teardown.
-    async with Cluster(nodes=1) as cluster, cluster.serve(data_dir=str(tmp_path)) as served:
+    async with (
+        Cluster(nodes=1, clock="real") as cluster,
+        cluster.serve(data_dir=str(tmp_path)) as served,
+    ):
         yield cluster, served
 
 

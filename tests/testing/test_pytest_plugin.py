@@ -96,3 +96,63 @@ async def test_two_nodes(cluster):
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--kube-actors-nodes=2")
     result.assert_outcomes(passed=1)
+
+
+UNCONFIGURED_TESTS = """
+import asyncio
+
+from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.api import Deployment
+from kube_actors.testing import deployment
+
+
+async def test_a_cluster_test_runs_without_any_asyncio_configuration(cluster):
+    assert isinstance(asyncio.get_running_loop(), VirtualTimeEventLoop)
+    await cluster.client.create(deployment("web", 1))
+    await cluster.settle(horizon=30)
+    web = await cluster.client.get(Deployment, "web", namespace="default")
+    assert web.status.available_replicas == 1
+"""
+
+
+def test_a_project_with_no_asyncio_configuration_runs_cluster_tests(
+    pytester: pytest.Pytester,
+) -> None:
+    # A project of the user's: no asyncio_mode, no loop scope, warnings shown, none allowed.
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_user=UNCONFIGURED_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "is unset" not in shown
+    assert "not natively supported" not in shown
+
+
+SHARED_CLUSTER_TESTS = """
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kube_actors.api import Deployment
+from kube_actors.reconcile import Result
+
+
+class Noop:
+    async def reconcile(self, request):
+        return Result()
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 3))
+async def test_my_controller(cluster, replicas):
+    await cluster.add_controller(Noop(), for_=Deployment, name="mine")
+"""
+
+
+def test_sharing_the_fixtures_cluster_across_examples_says_what_happened(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_user=SHARED_CLUSTER_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    text = " ".join(result.stdout.str().split())
+    assert "Is the cluster shared?" in text
+    assert "run_with_cluster" in text

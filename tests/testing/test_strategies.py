@@ -154,3 +154,27 @@ def test_node_sets_start_as_nodes_with_their_capacity_labels_and_taints(configs:
         assert node.status.capacity["cpu"] == config.capacity["cpu"]
         assert dict(config.labels).items() <= dict(node.metadata.labels).items()
         assert set(node.spec.taints) >= set(config.taints)
+
+
+# Names of the strategies module that are not strategies: a type alias, the drawn type of the
+# invalid variants, and the helper that lifts a value into a strategy (it needs an argument).
+_NOT_STRATEGY_FACTORIES = {"Knob", "InvalidVariant", "as_strategy"}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(set(ks.__all__) - _NOT_STRATEGY_FACTORIES), ids=lambda name: name
+)
+def test_every_public_strategy_is_a_function_returning_a_strategy(name: str) -> None:
+    factory = getattr(ks, name)
+    assert callable(factory), f"ks.{name} is not callable: call it as ks.{name}()"
+    assert isinstance(factory(), st.SearchStrategy)
+
+
+def test_as_strategy_passes_a_strategy_through() -> None:
+    strategy = ks.dns_labels()
+    assert ks.as_strategy(strategy) is strategy
+
+
+@given(ks.as_strategy(3))
+def test_as_strategy_lifts_a_value(value: int) -> None:
+    assert value == 3

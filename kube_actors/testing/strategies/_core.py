@@ -65,14 +65,14 @@ def namespaces(name: Knob[str] = _NAMESPACE_NAMES) -> st.SearchStrategy[Namespac
 def _service_ports(draw: st.DrawFn) -> list[ServicePort]:
     numbers = draw(st.lists(st.integers(1, 65535), min_size=1, max_size=3, unique=True))
     port_names = draw(
-        st.lists(dns_labels, min_size=len(numbers), max_size=len(numbers), unique=True)
+        st.lists(dns_labels(), min_size=len(numbers), max_size=len(numbers), unique=True)
     )
     named = len(numbers) > 1 or draw(st.booleans())
     return [
         ServicePort(
             name=port_name if named else "",
             port=number,
-            target_port=draw(st.none() | st.integers(1, 65535) | iana_svc_names),
+            target_port=draw(st.none() | st.integers(1, 65535) | iana_svc_names()),
             protocol=draw(st.sampled_from(["TCP", "UDP"])),
         )
         for number, port_name in zip(numbers, port_names, strict=True)
@@ -110,8 +110,8 @@ def services(
 def taints() -> st.SearchStrategy[Taint]:
     return st.builds(
         Taint,
-        key=label_keys,
-        value=label_values,
+        key=label_keys(),
+        value=label_values(),
         effect=st.sampled_from(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
     )
 
@@ -159,6 +159,6 @@ def leases(
         ),
         as_strategy(name),
         as_strategy(namespace),
-        st.none() | dns_labels,
+        st.none() | dns_labels(),
         st.none() | st.integers(1, 3600),
     )

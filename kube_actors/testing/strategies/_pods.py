@@ -22,6 +22,8 @@ from kube_actors.api import (
 
 from ._names import Knob, as_strategy, dns_labels, label_keys, label_values, labels, names
 
+_DNS_LABELS = dns_labels()
+
 __all__ = [
     "containers",
     "pod_specs",
@@ -67,7 +69,7 @@ _probes = st.builds(
 
 
 def containers(
-    name: Knob[str] = dns_labels, image: Knob[str] = _IMAGES
+    name: Knob[str] = _DNS_LABELS, image: Knob[str] = _IMAGES
 ) -> st.SearchStrategy[Container]:
     return st.builds(
         Container,
@@ -87,12 +89,12 @@ def tolerations(draw: st.DrawFn) -> Toleration:
     seconds = draw(st.none() | st.integers(0, 300)) if effect == "NoExecute" else None
     if draw(st.booleans()):
         return Toleration(
-            key=draw(label_keys), operator="Exists", effect=effect, toleration_seconds=seconds
+            key=draw(label_keys()), operator="Exists", effect=effect, toleration_seconds=seconds
         )
     return Toleration(
-        key=draw(label_keys),
+        key=draw(label_keys()),
         operator="Equal",
-        value=draw(label_values),
+        value=draw(label_values()),
         effect=effect,
         toleration_seconds=seconds,
     )
@@ -118,7 +120,7 @@ def pod_specs(
 
 
 def pod_templates(
-    app: Knob[str] = dns_labels, spec: Knob[PodSpec] | None = None
+    app: Knob[str] = _DNS_LABELS, spec: Knob[PodSpec] | None = None
 ) -> st.SearchStrategy[PodTemplateSpec]:
     """Templates labelled ``app: <app>`` (what a workload's selector matches)."""
     spec_strategy = as_strategy(spec) if spec is not None else pod_specs(restart_policy="Always")

@@ -1,0 +1,172 @@
+"""Bounds on what a request may hold, so that no input costs more than its size.
+
+- Integers: Kubernetes' integer fields are int32 unless its types make them int64 (the
+  ``...Seconds`` of grace periods and deadlines, generations, sizes); a value outside its
+  field's range is refused with the field named. One generic walk over any object does it,
+  from a plan made once per class.
+- Nesting: a document nested deeper than ``MAX_DEPTH`` is refused before anything recurses
+  into it (Python's stack is about a thousand frames, and every layer here recurses).
+- Size: an object whose JSON encoding is above ``MAX_OBJECT_BYTES`` (etcd's default request
+  limit, 1.5 MiB) is refused, as etcd refuses it behind Kubernetes' apiserver.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from kube_actors.errors import BadRequest, FieldCause, RequestEntityTooLarge
+
+from . import _field as f
+from ._base import wire_name
+
+__all__ = [
+    "INT32_RANGE",
+    "INT64_RANGE",
+    "MAX_DEPTH",
+    "MAX_OBJECT_BYTES",
+    "check_depth",
+    "check_size",
+    "int_range_causes",
+]
+
+INT32_RANGE: Final = (-(2**31), 2**31 - 1)
+INT64_RANGE: Final = (-(2**63), 2**63 - 1)
+
+#: Deepest nesting of maps and lists accepted in a document (a Deployment is about 12 deep).
+MAX_DEPTH: Final = 100
+
+#: etcd's default ``--max-request-bytes``: the largest object Kubernetes can store.
+MAX_OBJECT_BYTES: Final = 1536 * 1024
+
+# Kubernetes' int64 fields among the models' ints (by wire name); every other int is int32.
+_INT64_FIELDS: Final = frozenset(
+    {
+        "activeDeadlineSeconds",
+        "deletionGracePeriodSeconds",
+        "generation",
+        "gracePeriodSeconds",
+        "limit",
+        "observedGeneration",
+        "remainingItemCount",
+        "sizeBytes",
+        "terminationGracePeriodSeconds",
+        "tolerationSeconds",
+    }
+)
+
+_INT, _STRUCT, _SEQUENCE = range(3)
+
+# Per class: (attribute, wire name, how to look at it, range) for each field that can hold ints.
+_Plan = list[tuple[str, str, int, tuple[int, int]]]
+_plans: dict[type[Any], _Plan] = {}
+
+
+def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
+    """A cause for every int field of ``obj`` (an attrs model) outside its int32/int64 range.
+
+    Only fields whose type can hold an int somewhere below are visited (the plan prunes the
+    rest), and a path is spelled out only for a value out of range.
+    """
+    causes: list[FieldCause] = []
+    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
+    while stack:
+        node, at = stack.pop()
+        for name, wire, how, (low, high) in _plan(type(node)):
+            value = getattr(node, name)
+            if how == _INT:
+                if type(value) is int and not low <= value <= high:
+                    where = _spell(path, (*at, wire))
+                    causes.append(f.invalid(where, value, _range_detail(low, high)))
+            elif how == _STRUCT:
+                if value is not None:
+                    stack.append((value, (*at, wire)))
+            else:
+                stack.extend(
+                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
+                )
+    return causes
+
+
+def _spell(path: str, parts: tuple[object, ...]) -> str:
+    for part in parts:
+        path = f.index(path, part) if isinstance(part, int) else f.child(path, str(part))
+    return path
+
+
+def _range_detail(low: int, high: int) -> str:
+    bits = 32 if high == INT32_RANGE[1] else 64
+    return f"must be an int{bits}: between {low} and {high}"
+
+
+def _plan(cls: type[Any]) -> _Plan:
+    plan = _plans.get(cls)
+    if plan is None:
+        _plans[cls] = []  # a class that refers to itself is being planned: no ints from it yet
+        plan = _plans[cls] = list(_make_plan(cls))
+    return plan
+
+
+def _make_plan(cls: type[Any]) -> Iterator[tuple[str, str, int, tuple[int, int]]]:
+    hints = typing.get_type_hints(cls)
+    for a in attrs.fields(cls):
+        wire = wire_name(a)
+        parts = _parts(hints[a.name])
+        bound = INT64_RANGE if wire in _INT64_FIELDS else INT32_RANGE
+        if int in parts:
+            yield a.name, wire, _INT, bound
+        elif any(attrs.has(p) and _plan(p) for p in parts):
+            yield a.name, wire, _STRUCT, bound
+        elif any(_holds_ints(p) for p in parts):
+            yield a.name, wire, _SEQUENCE, bound
+
+
+def _parts(t: Any) -> tuple[Any, ...]:
+    if typing.get_origin(t) in (typing.Union, type(int | str)):
+        return typing.get_args(t)
+    return (t,)
+
+
+def _holds_ints(t: Any) -> bool:
+    """A tuple of models of which some hold ints."""
+    if typing.get_origin(t) is not tuple:
+        return False
+    return any(
+        isinstance(arg, type) and attrs.has(arg) and bool(_plan(arg)) for arg in typing.get_args(t)
+    )
+
+
+def check_depth(document: object, what: str = "the object") -> None:
+    """BadRequest if ``document`` (maps and lists) nests deeper than MAX_DEPTH; never recurses."""
+    stack: list[tuple[object, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Mapping):
+            children: Any = node.values()
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise too_deep(what)
+        stack.extend((child, depth + 1) for child in children)
+
+
+def too_deep(what: str) -> BadRequest:
+    return BadRequest(f"{what} nests deeper than {MAX_DEPTH} levels of maps and lists")
+
+
+def check_size(document: Mapping[str, Any], kind: str, name: str) -> None:
+    """RequestEntityTooLarge if ``document``'s JSON is beyond what etcd stores."""
+    size = len(json.dumps(document, separators=(",", ":"), default=str).encode())
+    if size > MAX_OBJECT_BYTES:
+        raise RequestEntityTooLarge(
+            f"etcdserver: request is too large: {kind} {name!r} is {size} bytes encoded, "
+            f"the limit is {MAX_OBJECT_BYTES}",
+            kind=kind,
+            name=name,
+        )

@@ -1,0 +1,82 @@
+"""The ``kube-actors`` command's own surface: its version, its help, and bad names refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from kube_actors import __version__
+from kube_actors._log import get_logger
+from kube_actors.cli import main
+from kube_actors.cli._logging import configure_logging
+
+
+def test_version_prints_the_packages_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"kube-actors {__version__}"
+
+
+def test_the_actors_command_has_a_description(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["actors", "--help"])
+    assert "supervised restart" in capsys.readouterr().out
+
+
+def test_an_unknown_workload_is_an_error_listing_the_valid_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["bench", "scheduler", "--workload", "nonsense"])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "no workload named 'nonsense'" in error
+    assert "SchedulingBasic/500Nodes" in error
+
+
+def test_the_benchmarks_help_lists_workloads_and_defaults(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["bench", "scheduler", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "TopologySpreading/5000Nodes" in text
+    assert "(default: framework)" in text
+
+
+@pytest.fixture
+def restored_structlog() -> Iterator[None]:
+    was_configured, saved = structlog.is_configured(), structlog.get_config()
+    yield
+    structlog.reset_defaults()
+    if was_configured:
+        structlog.configure(**saved)
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_the_commands_logs_go_to_stderr_and_its_output_to_stdout(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["actors"]) == 0
+    out, err = capsys.readouterr()
+    assert "relay-2 restarts: 1" in out
+    assert "actor_crashed" not in out
+    assert "actor_crashed" in err  # the demo's injected crash, an error
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_the_environment_variable_sets_the_commands_level(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUBE_ACTORS_LOG", "info")
+    configure_logging()  # what main() does before running a command
+    log = get_logger("kube_actors.test")
+    log.info("shown_at_info", n=1)
+    log.debug("hidden_at_info", n=2)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "shown_at_info" in err
+    assert "hidden_at_info" not in err
