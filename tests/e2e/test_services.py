@@ -263,7 +263,7 @@ async def test_wait_serving_waits_for_a_ready_pod_that_does_not_listen_yet() -> 
         ),
     )
     with anyio.fail_after(25):
-        async with Cluster(nodes=1, runtime="subprocess") as cluster:
+        async with Cluster(nodes=1, runtime="subprocess", clock="real") as cluster:
             await cluster.client.create(late)
             service = await cluster.expose("deployment", "late", port=8080)
             await cluster.wait_serving("late")
