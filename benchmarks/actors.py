@@ -23,12 +23,12 @@ from typing import Any
 
 import anyio
 
-from kube_actors.actors import Actor, ActorSystem, Request, VirtualTimeEventLoop, run
+from kube_actors.actors import Actor, ActorSystem, Ask, VirtualTimeEventLoop, run
 
 from ._report import Figure, print_figures
 
 
-class _Done(Request[int]):
+class _Done(Ask[int]):
     pass
 
 

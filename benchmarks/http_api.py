@@ -3,8 +3,9 @@ client, and ``kubectl get pods`` on many Pods.
 
 Run with ``python -m benchmarks.http_api``. Each HTTP figure is printed beside the same
 operation through the in-process ``Client`` in the same run; their ratio is the price of the
-HTTP face (JSON, TLS, aiohttp, one connection kept alive). Creates over HTTP are measured both
-one at a time and with ``--concurrency`` requests in flight, as a busy client sends them.
+HTTP face (JSON, TLS, aiohttp, one connection kept alive). The HTTP client runs in a process
+of its own, as kubectl or an operator does; creates are measured both one at a time and with
+``--concurrency`` requests in flight, as a busy client sends them.
 ``kubectl get pods`` on ``--pods`` Pods is timed end to end (the kubectl process included),
 beside the same command on ten Pods.
 """
@@ -15,6 +16,7 @@ import argparse
 import json
 import shutil
 import ssl
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,17 +39,6 @@ def _pod(name: str) -> Pod:
     return Pod(
         metadata=ObjectMeta(name=name, namespace="default", labels={"app": "bench"}),
         spec=PodSpec(containers=[Container(name="app", image="registry.k8s.io/pause:3.9")]),
-    )
-
-
-def _manifest(name: str) -> str:
-    return json.dumps(
-        {
-            "apiVersion": "v1",
-            "kind": "Pod",
-            "metadata": {"name": name, "labels": {"app": "bench"}},
-            "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/pause:3.9"}]},
-        }
     )
 
 
@@ -102,35 +93,89 @@ async def _create_many(cluster: Cluster, n: int, prefix: str) -> None:
         await cluster.client.create(_pod(f"{prefix}{i}"))
 
 
-def _session(served: Served) -> aiohttp.ClientSession:
-    context = ssl.create_default_context(cafile=str(served.ca_cert))
-    headers = {"Authorization": f"Bearer {served.token}", "Content-Type": "application/json"}
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(ssl=context, limit=64), headers=headers
-    )
+#: The HTTP client runs in a process of its own, as kubectl or an operator would: it does not
+#: share the server's event loop (or its core) with the cluster it measures.
+_CLIENT = """
+import asyncio, json, ssl, sys, time
+import aiohttp
+
+url, token, ca = sys.argv[1:4]
+n, concurrency = int(sys.argv[4]), int(sys.argv[5])
+PODS = url + "/api/v1/namespaces/default/pods"
 
 
-async def _over_http(n: int, concurrency: int) -> dict[str, float]:
-    async with _control_plane() as cluster, cluster.serve() as served, _session(served) as http:
-        url = served.url
+def manifest(name):
+    return json.dumps({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "labels": {"app": "bench"}},
+        "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/pause:3.9"}]},
+    })
 
-        async def create(prefix: str, i: int) -> None:
-            async with http.post(url + PODS, data=_manifest(f"{prefix}{i}")) as response:
+
+async def rate(step, parallel=1):
+    start = time.perf_counter()
+    limiter = asyncio.Semaphore(parallel)
+
+    async def one(i):
+        async with limiter:
+            await step(i)
+
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return n / (time.perf_counter() - start)
+
+
+async def main():
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=ca), limit=64)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as http:
+        async def create(prefix, i):
+            async with http.post(PODS, data=manifest(prefix + str(i))) as response:
                 assert response.status == 201, await response.text()
 
-        async def get(i: int) -> None:
-            async with http.get(f"{url}{PODS}/p{i}") as response:
+        async def get(i):
+            async with http.get(PODS + "/p" + str(i)) as response:
                 assert response.status == 200
 
         figures = {
-            "create": await _rate(n, lambda i: create("p", i)),
-            "create_concurrent": await _rate(n, lambda i: create("c", i), concurrency),
-            "get": await _rate(n, get),
+            "create": await rate(lambda i: create("p", i)),
+            "create_concurrent": await rate(lambda i: create("c", i), concurrency),
+            "get": await rate(get),
         }
+        print(json.dumps(figures))
+
+
+asyncio.run(main())
+"""
+
+
+async def _over_http(n: int, concurrency: int) -> dict[str, float]:
+    async with _control_plane() as cluster, cluster.serve() as served:
+        command = [
+            sys.executable,
+            "-c",
+            _CLIENT,
+            served.url,
+            served.token,
+            str(served.ca_cert),
+            str(n),
+            str(concurrency),
+        ]
+        result = await anyio.run_process(command)
+        figures: dict[str, float] = json.loads(result.stdout)
+        figures["watch"] = await _watch_over_http(cluster, served, n)
+        return figures
+
+
+async def _watch_over_http(cluster: Cluster, served: Served, n: int) -> float:
+    """Events/s of one HTTPS watch while ``n`` Pods are created in-process."""
+    context = ssl.create_default_context(cafile=str(served.ca_cert))
+    headers = {"Authorization": f"Bearer {served.token}"}
+    connector = aiohttp.TCPConnector(ssl=context)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as http:
         page = await cluster.client.list_page(Pod, namespace="default")
-        watch_url = f"{url}{PODS}?watch=1&resourceVersion={page.resource_version}"
+        url = f"{served.url}{PODS}?watch=1&resourceVersion={page.resource_version}"
         seen = 0
-        async with http.get(watch_url) as response:
+        async with http.get(url) as response:
             start = time.perf_counter()
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_create_many, cluster, n, "w")
@@ -138,8 +183,7 @@ async def _over_http(n: int, concurrency: int) -> dict[str, float]:
                     seen += 1
                     if seen == n:
                         break
-            figures["watch"] = n / (time.perf_counter() - start)
-        return figures
+            return n / (time.perf_counter() - start)
 
 
 async def _kubectl_get(pods: int) -> tuple[float, float]:

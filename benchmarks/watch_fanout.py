@@ -23,7 +23,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
-from kube_actors.etcd import Compare, Event, MemoryBackend, Put, Range, Txn, Watcher, WatchHub
+from kube_actors.etcd import Compare, KeyEvent, MemoryBackend, Put, Range, Txn, Watcher, WatchHub
 
 from ._report import Figure, print_figures
 
@@ -69,7 +69,7 @@ async def log_fanout(watchers: int, events: int, burst: int) -> float:
 async def queue_fanout(watchers: int, events: int, burst: int) -> float:
     """The same, with an ``asyncio.Queue`` per watcher fed by the writer event by event."""
     backend = MemoryBackend()
-    queues: list[asyncio.Queue[Event]] = [asyncio.Queue() for _ in range(watchers)]
+    queues: list[asyncio.Queue[KeyEvent]] = [asyncio.Queue() for _ in range(watchers)]
     seen = backend.revision
 
     def fan_out() -> None:
@@ -80,7 +80,7 @@ async def queue_fanout(watchers: int, events: int, burst: int) -> float:
                     queue.put_nowait(event)
         seen = backend.revision
 
-    async def consume(queue: asyncio.Queue[Event]) -> int:
+    async def consume(queue: asyncio.Queue[KeyEvent]) -> int:
         received = 0
         while received < events:
             await queue.get()

@@ -3,6 +3,8 @@
 It knows nothing of Kubernetes; every component of kube_actors is built on it.
 """
 
+import warnings
+
 from ._actor import Actor as Actor
 from ._broadcast import Broadcast as Broadcast
 from ._broadcast import Lagged as Lagged
@@ -15,8 +17,8 @@ from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
+from ._messages import Ask as Ask
 from ._messages import Later as Later
-from ._messages import Request as Request
 from ._ref import ActorRef as ActorRef
 from ._statistics import ActorStatistics as ActorStatistics
 from ._supervision import Supervision as Supervision
@@ -37,11 +39,11 @@ __all__ = [
     "ActorRef",
     "ActorStatistics",
     "ActorSystem",
+    "Ask",
     "Broadcast",
     "ClockKind",
     "Lagged",
     "Later",
-    "Request",
     "RestartListener",
     "Subscription",
     "Supervision",
@@ -56,3 +58,16 @@ __all__ = [
     "run",
     "wall_clock",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``Request`` was ``Ask``'s name before; it is ``reconcile.Request``'s. For one release.
+    if name == "Request":
+        warnings.warn(
+            "kube_actors.actors.Request is now Ask (reconcile.Request is what a controller "
+            "reconciles)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Ask
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

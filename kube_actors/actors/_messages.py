@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Later", "Request"]
+__all__ = ["Ask", "Later"]
 
 R_co = TypeVar("R_co", covariant=True)
 
 
-class Request(Generic[R_co]):
+class Ask(Generic[R_co]):
     """Base for messages that expect a reply of type ``R_co`` through ``ask``.
+
+    (Named ``Request`` before: that name is ``reconcile.Request``'s, what a controller
+    reconciles, and the HTTP API's requests are ``api``'s ``Create``, ``Get``... messages.)
 
     It carries no data and changes nothing at run time; it lets ``ActorRef.ask`` return a
     typed reply::
 
         @attrs.frozen
-        class GetCount(Request[int]): ...
+        class GetCount(Ask[int]): ...
 
         count = await counter.ask(GetCount())   # mypy knows: int
     """

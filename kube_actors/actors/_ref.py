@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ActorError, ActorStopped, AskTimeout, MailboxFull
 from ._cell import Envelope, current_cause, current_cell, sender_name
-from ._messages import Request
+from ._messages import Ask
 from ._trace import DeliveryKind
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class ActorRef:
             cell._wake()
 
     @overload
-    async def ask(self, message: Request[R], *, timeout: float | None = None) -> R: ...
+    async def ask(self, message: Ask[R], *, timeout: float | None = None) -> R: ...
 
     @overload
     async def ask(self, message: object, *, timeout: float | None = None) -> Any: ...

@@ -293,6 +293,3 @@ class ActorSystem:
 
     def __repr__(self) -> str:
         return f"<ActorSystem seed={self.seed} actors={len(self._cells)}>"
-
-    def _debug_state(self) -> dict[str, Any]:
-        return {"busy": self._busy, "actors": list(self._cells)}

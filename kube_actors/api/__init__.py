@@ -110,6 +110,10 @@ from ._field_selectors import parse_field_selector as parse_field_selector
 from ._field_types import FieldType as FieldType
 from ._field_types import declare_field as declare_field
 from ._field_types import field_type as field_type
+from ._hashing import NAME_ALPHABET as NAME_ALPHABET
+from ._hashing import fnv32a as fnv32a
+from ._hashing import safe_encode_string as safe_encode_string
+from ._hashing import template_hash as template_hash
 from ._intstr import IntOrString as IntOrString
 from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
 from ._limits import MAX_DEPTH as MAX_DEPTH
@@ -146,8 +150,11 @@ from ._pod import PodIP as PodIP
 from ._pod import PodSpec as PodSpec
 from ._pod import PodStatus as PodStatus
 from ._pod import PodTemplateSpec as PodTemplateSpec
+from ._pod_helpers import TERMINAL_PHASES as TERMINAL_PHASES
+from ._pod_helpers import is_pod_active as is_pod_active
 from ._pod_helpers import is_pod_available as is_pod_available
 from ._pod_helpers import is_pod_ready as is_pod_ready
+from ._pod_helpers import is_pod_terminal as is_pod_terminal
 from ._pod_helpers import pod_requests as pod_requests
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
@@ -313,6 +320,7 @@ __all__ = [
     "MAX_OBJECT_BYTES",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
+    "NAME_ALPHABET",
     "Namespace",
     "NamespaceCondition",
     "NamespaceSpec",
@@ -395,6 +403,7 @@ __all__ = [
     "StatefulSetUpdateStrategy",
     "StorageClass",
     "TCPSocketAction",
+    "TERMINAL_PHASES",
     "Taint",
     "Toleration",
     "TopologySpreadConstraint",
@@ -424,11 +433,14 @@ __all__ = [
     "equal_ignore_hash",
     "evolve",
     "field_type",
+    "fnv32a",
     "from_dict",
     "get_condition",
     "guess_plural",
+    "is_pod_active",
     "is_pod_available",
     "is_pod_ready",
+    "is_pod_terminal",
     "kind_info",
     "kinds",
     "load_manifests",
@@ -446,12 +458,14 @@ __all__ = [
     "register_kind",
     "remove_condition",
     "revision",
+    "safe_encode_string",
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
     "shape_of",
     "split_service_name",
     "structure",
+    "template_hash",
     "to_dict",
     "unstructure",
     "validate",

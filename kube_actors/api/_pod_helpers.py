@@ -1,4 +1,5 @@
-"""Pod helpers the controllers and the scheduler share: readiness and resource requests."""
+"""Pod helpers the controllers, the kubelet and the scheduler share: whether a Pod is active,
+terminal or ready, and its resource requests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,28 @@ from ._conditions import get_condition
 from ._pod import Pod
 from ._quantity import Quantity
 
-__all__ = ["is_pod_available", "is_pod_ready", "pod_requests"]
+__all__ = [
+    "TERMINAL_PHASES",
+    "is_pod_active",
+    "is_pod_available",
+    "is_pod_ready",
+    "is_pod_terminal",
+    "pod_requests",
+]
+
+#: The phases a Pod never leaves: its containers will not run again.
+TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
+
+
+def is_pod_terminal(pod: Pod) -> bool:
+    """Succeeded or Failed: the Pod will not run again (Kubernetes' ``IsPodTerminal``)."""
+    return pod.status.phase in TERMINAL_PHASES
+
+
+def is_pod_active(pod: Pod) -> bool:
+    """Neither finished nor being deleted (Kubernetes' ``IsPodActive``, what
+    ``FilterActivePods`` keeps)."""
+    return pod.metadata.deletion_timestamp is None and pod.status.phase not in TERMINAL_PHASES
 
 
 def is_pod_ready(pod: Pod) -> bool:

@@ -7,6 +7,13 @@ answers them, the client builds them; neither imports the other.
 A kind is named by its class (``Get(kind=Pod, ...)``), which the kind registry maps to its
 group, version, resource name and scope; user kinds registered with ``register_kind`` work the
 same way.
+
+Names that mean something else elsewhere: ``List`` here is the list *verb* (an
+``ObjectList`` is what it answers; ``typing.List`` is unrelated); ``Watch`` and ``Delete``
+are on Kubernetes objects, where etcd's ``WatchCreate`` and ``DeleteRange`` are on keys;
+``WatchEvent`` is what a watch delivers, where ``Event`` is the Kubernetes kind and
+``etcd.KeyEvent`` a change of one key; ``reconcile.Request`` is what a controller reconciles,
+not a request to the apiserver.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ import attrs
 
 from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
 from kube_actors.api import (
+    NAME_ALPHABET,
     Binding,
     Create,
     Delete,
@@ -59,6 +60,7 @@ from kube_actors.api import (
     default,
     evolve,
     from_dict,
+    is_pod_terminal,
     kind_info,
     lookup_plural,
     parse_field_selector,
@@ -85,16 +87,16 @@ from kube_actors.errors import (
 from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
     Compare,
-    Event,
+    DeleteRange,
+    EndpointStatus,
+    KeyEvent,
     Put,
     Range,
-    Status,
     Txn,
+    WatchCreate,
     Watcher,
     prefix_end,
 )
-from kube_actors.etcd import Delete as StoreDelete
-from kube_actors.etcd import Watch as StoreWatch
 
 from ._admission import (
     DEFAULT_PLUGINS,
@@ -117,7 +119,6 @@ __all__ = ["ApiServer"]
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
 _GENERATE_NAME_ATTEMPTS = 8
 _MAX_PAGE_SIZE = 10_000  # the most keys one read of a chunked list asks the store for
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 #: The back-off between attempts to watch the store again while etcd is down.
 _STORE_RETRY_INITIAL = 0.1
@@ -209,7 +210,7 @@ class ApiServer(Actor):
             if cache is not None:
                 cache.load(kvs, revision)
         self._services.rebuild(self.all(Service))
-        watcher = await self.etcd.ask(StoreWatch.prefix(ROOT, start_revision=revision + 1))
+        watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
         await self._ensure_system_objects(fresh=not snapshot.kvs)
         self.send_after(self.bookmark_interval, _Bookmark())
@@ -229,7 +230,7 @@ class ApiServer(Actor):
 
     async def _compact(self, revision: int) -> None:
         try:
-            status = await self.etcd.ask(Status())
+            status = await self.etcd.ask(EndpointStatus())
             if revision > status.compact_revision:
                 with contextlib.suppress(Compacted):  # someone compacted further meanwhile
                     await self.etcd.ask(EtcdCompact(revision=revision))
@@ -379,7 +380,7 @@ class ApiServer(Actor):
         return obj
 
     def _generated_name(self, prefix: str) -> str:
-        return prefix + "".join(self.random.choice(_NAME_ALPHABET) for _ in range(5))
+        return prefix + "".join(self.random.choice(NAME_ALPHABET) for _ in range(5))
 
     async def _bind(self, binding: Binding) -> Any:
         """The ``pods/binding`` subresource: set ``spec.nodeName`` once, and PodScheduled."""
@@ -613,7 +614,7 @@ class ApiServer(Actor):
         if not isinstance(obj, Pod):
             return 0
         # An unscheduled or finished Pod has no kubelet to stop it: it goes at once.
-        if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
+        if not obj.spec.node_name or is_pod_terminal(obj):
             return 0
         if options.grace_period_seconds is not None:
             return max(options.grace_period_seconds, 0)
@@ -642,7 +643,7 @@ class ApiServer(Actor):
         response = await self.etcd.ask(
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[StoreDelete(key=key)],
+                success=[DeleteRange(key=key)],
             )
         )
         self._observe(response.revision)
@@ -812,13 +813,13 @@ class ApiServer(Actor):
         while True:
             try:
                 return await self.etcd.ask(
-                    StoreWatch.prefix(ROOT, start_revision=self._applied + 1)
+                    WatchCreate.prefix(ROOT, start_revision=self._applied + 1)
                 )
             except ActorStopped:
                 await anyio.sleep(backoff)
                 backoff = min(backoff * 2, _STORE_RETRY_MAX)
 
-    def _apply(self, events: Iterable[Event]) -> None:
+    def _apply(self, events: Iterable[KeyEvent]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
         written, causes = self._written, self._causes
@@ -865,7 +866,7 @@ class ApiServer(Actor):
             return
         wanted = _parse_version(version)
         if wanted > self._store_revision:
-            status = await self.etcd.ask(Status())
+            status = await self.etcd.ask(EndpointStatus())
             self._observe(status.revision)
             if wanted > status.revision:
                 raise ApiError(f"Too large resource version: {wanted}, current: {status.revision}")

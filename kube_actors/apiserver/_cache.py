@@ -21,7 +21,7 @@ import attrs
 
 from kube_actors.actors import Broadcast
 from kube_actors.api import KindInfo, evolve
-from kube_actors.etcd import Event, EventType, KeyValue
+from kube_actors.etcd import EventType, KeyEvent, KeyValue
 
 __all__ = ["CacheEvent", "KindCache", "with_resource_version"]
 
@@ -82,7 +82,7 @@ class KindCache:
         self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
         self._complete_from = revision
 
-    def apply(self, event: Event, ready: Any = None, cause: int | None = None) -> CacheEvent:
+    def apply(self, event: KeyEvent, ready: Any = None, cause: int | None = None) -> CacheEvent:
         """Turn an etcd event of this resource into the cache's own and apply it. ``ready``:
         the put value with its resourceVersion already set, if the apiserver has it."""
         key = event.kv.key

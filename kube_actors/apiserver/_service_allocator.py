@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
 
-from kube_actors.api import Service, ServicePort, evolve
+from kube_actors.api import Service, ServicePort, evolve, namespaced_name
 from kube_actors.errors import ApiError, FieldCause, Invalid
 
 __all__ = ["DEFAULT_NODE_PORTS", "DEFAULT_SERVICE_CIDR", "Reservation", "ServiceAllocator"]
@@ -39,10 +39,6 @@ DEFAULT_SERVICE_CIDR: Final = "127.10.0.0/16"
 DEFAULT_NODE_PORTS: Final = (30000, 32767)
 
 _NO_ADDRESS: Final = ("", "None")
-
-
-def _key(service: Service) -> str:
-    return f"{service.metadata.namespace}/{service.metadata.name}"
 
 
 def _needs_cluster_ip(service: Service) -> bool:
@@ -121,7 +117,7 @@ class ServiceAllocator:
     def rebuild(self, services: Iterable[Service]) -> None:
         """Mark what the stored Services hold (at start, before any write)."""
         for service in services:
-            owner = _key(service)
+            owner = namespaced_name(service)
             ip = service.spec.cluster_ip
             if ip not in _NO_ADDRESS:
                 value = _ip_value(ip)
@@ -139,7 +135,7 @@ class ServiceAllocator:
         """Free what a deleted Service held (anything else is ignored)."""
         if not isinstance(obj, Service):
             return
-        owner = _key(obj)
+        owner = namespaced_name(obj)
         value = _ip_value(obj.spec.cluster_ip)
         if value is not None:
             self.ips.give_back(value, owner)
@@ -195,7 +191,7 @@ class Reservation:
             return new
         new = _carry_over(new, old)
         new = self._allocate(new, old)
-        owner = _key(old)
+        owner = namespaced_name(old)
         kept_ports = {p.node_port for p in new.spec.ports if p.node_port}
         for port in old.spec.ports:
             if port.node_port and port.node_port not in kept_ports:
@@ -208,7 +204,7 @@ class Reservation:
     # -------------------------------------------------------------------- allocation
 
     def _allocate(self, service: Service, old: Service | None) -> Service:
-        owner = _key(service)
+        owner = namespaced_name(service)
         spec = service.spec
         causes: list[FieldCause] = []
         cluster_ip = spec.cluster_ip

@@ -14,7 +14,7 @@ import attrs
 from rich.console import Console
 from rich.table import Table
 
-from ..actors import Actor, ActorRef, ActorSystem, Request, Supervision, monotonic, run
+from ..actors import Actor, ActorRef, ActorSystem, Ask, Supervision, monotonic, run
 
 
 @attrs.frozen
@@ -33,7 +33,7 @@ class Crash:
 
 
 @attrs.frozen
-class Heartbeats(Request[int]):
+class Heartbeats(Ask[int]):
     pass
 
 

@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     if args.command == "up":
-        return up(args, Console())
+        # Paths and URLs are copied from this output: never wrap them.
+        return up(args, Console(soft_wrap=True))
     if args.command == "kubeconfig":
         return kubeconfig_command(args, Console())
     if args.command == "demo":

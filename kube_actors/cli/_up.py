@@ -67,12 +67,15 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
         Cluster(nodes=args.nodes, runtime=args.runtime, clock="real") as cluster,
         cluster.serve(address=args.address, port=args.port, data_dir=args.data_dir) as served,
     ):
-        console.print(f"Kubernetes control plane is running at {served.url}")
-        console.print(f"kubeconfig: {served.kubeconfig_path}")
-        console.print(f"  export KUBECONFIG={served.kubeconfig_path}")
-        console.print("  kubectl get nodes")
-        console.print("Ctrl-C stops the cluster.", style="dim")
+        # Listening for the signals before saying how to stop: a SIGTERM right after the
+        # message must stop the cluster cleanly, not kill the process.
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            console.print(f"Kubernetes control plane is running at {served.url}")
+            console.print(f"kubeconfig: {served.kubeconfig_path}")
+            console.print(f"  export KUBECONFIG={served.kubeconfig_path}")
+            console.print("  kubectl get nodes")
+            console.print("Ctrl-C stops the cluster.", style="dim")
+            console.file.flush()  # a pipe (| tee, a supervisor) sees it now, not at exit
             async for _ in signals:
                 break
         console.print("stopping…", style="dim")

@@ -18,7 +18,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
-from kube_actors.api import compile_selector
+from kube_actors.api import compile_selector, namespaced_name
 
 __all__ = [
     "LABEL_INDEX",
@@ -40,9 +40,9 @@ LABEL_INDEX = "label"
 
 
 def object_key(obj: Any) -> str:
-    """``namespace/name``, or ``name`` for a cluster-scoped object: the cache key."""
-    meta = obj.metadata
-    return f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
+    """The cache key, ``namespace/name`` or ``name`` (client-go's ``MetaNamespaceKeyFunc``):
+    ``api.namespaced_name`` for any cached object, however the cache is typed."""
+    return namespaced_name(obj)
 
 
 def _by_namespace(obj: Any) -> tuple[str, ...]:

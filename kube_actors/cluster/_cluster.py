@@ -36,7 +36,7 @@ from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
 from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
-from ..controllers import BUILTIN_CONTROLLERS, ControllerContext
+from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
 from ..errors import ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
@@ -275,7 +275,7 @@ class Cluster:
         self._informers = InformerFactory(self.client_for("kube-controller-manager"))
         for name in self._controller_names:
             context = ControllerContext(
-                client=self.client_for(f"{name}-controller"),
+                client=self.client_for(BUILTIN_COMPONENTS[name]),
                 informers=self._informers,
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
@@ -854,17 +854,12 @@ class Cluster:
         """
         return ApiHttpServer(
             self.client_for("http-api"),
-            logs=self._read_log,
+            logs=self,
             address=address,
             port=port,
             data_dir=data_dir,
             tls=tls,
         )
-
-    async def _read_log(
-        self, namespace: str, pod: str, container: str, *, previous: bool = False
-    ) -> str:
-        return await self.logs(pod, container, namespace=namespace, previous=previous)
 
     def sync(self) -> SyncCluster:
         """This cluster for synchronous code (scripts, notebooks), on a loop of its own::

@@ -34,6 +34,10 @@ fault                  what the component sees
 ``kind`` limits it to one API kind. Each fault draws from a random source seeded from the
 cluster's seed and the order the faults were made in, so a run replays exactly under
 virtual time. A fault is a handle: ``remove()`` it, or use it as a context manager.
+
+Faults live here, with the wiring, rather than in the client or the testing kit: only the
+cluster makes each component's client (``client_for``) and owns the seed, and tests and
+applications alike reach them as ``cluster.faults``; the client knows nothing of them.
 """
 
 from __future__ import annotations

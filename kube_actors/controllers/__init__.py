@@ -2,6 +2,7 @@
 
 from ._context import BuiltinController as BuiltinController
 from ._context import ControllerContext as ControllerContext
+from ._registry import BUILTIN_COMPONENTS as BUILTIN_COMPONENTS
 from ._registry import BUILTIN_CONTROLLERS as BUILTIN_CONTROLLERS
 
-__all__ = ["BUILTIN_CONTROLLERS", "BuiltinController", "ControllerContext"]
+__all__ = ["BUILTIN_COMPONENTS", "BUILTIN_CONTROLLERS", "BuiltinController", "ControllerContext"]

@@ -14,20 +14,13 @@ on the one event loop, so there is nothing to lock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from kube_actors.actors import monotonic
 
-__all__ = ["EXPECTATIONS_TIMEOUT", "Expectations", "pod_key"]
+__all__ = ["EXPECTATIONS_TIMEOUT", "Expectations"]
 
 #: After this long, unmet expectations are presumed lost and the controller acts again.
 EXPECTATIONS_TIMEOUT = 5 * 60.0
-
-
-def pod_key(pod: Any) -> str:
-    """``namespace/name``: how expectations name a Pod."""
-    meta = pod.metadata
-    return f"{meta.namespace}/{meta.name}"
 
 
 class _Expected:

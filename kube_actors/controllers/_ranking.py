@@ -1,6 +1,7 @@
 """Which Pods a workload controller deletes first when it scales down.
 
-Kubernetes' ``controller.ActivePodsWithRanks`` order, as a sort key (smallest goes first):
+``ranked_for_deletion`` is Kubernetes' ``controller.ActivePodsWithRanks`` order (what the
+ReplicaSet controller uses), as a sort key (smallest goes first):
 
 1. unscheduled before scheduled;
 2. Pending, then Unknown, then Running;
@@ -16,6 +17,9 @@ Pods whose ages share ``floor(log2(age in ns))`` count as equally old, and the u
 among them, so equivalent Pods are not always culled youngest-first. Kubernetes breaks the
 tie at the first time compared; as a key, the uid comes last, which differs only between Pods
 whose ready times share a bucket but whose restart counts differ.
+
+``active_pods_order`` is the older ``controller.ActivePods`` order the Job controller sorts
+by: the same steps without deletion cost and node rank, times compared exactly.
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from kube_actors.api import Pod, get_condition
+from kube_actors.api import Pod, get_condition, is_pod_active
 
-__all__ = ["DELETION_COST_ANNOTATION", "deletion_cost", "pods_to_delete", "ranked_for_deletion"]
+__all__ = [
+    "DELETION_COST_ANNOTATION",
+    "active_pods_order",
+    "deletion_cost",
+    "pods_to_delete",
+    "ranked_for_deletion",
+]
 
 DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost"
 
@@ -56,11 +66,17 @@ def _log_age(then: dt.datetime | None, now: dt.datetime) -> int:
     return int(math.log2(nanoseconds)) if nanoseconds > 0 else -1
 
 
-def _key(pod: Pod, rank: int, now: dt.datetime) -> RankKey:
+def _readiness(pod: Pod) -> tuple[bool, dt.datetime | None, int]:
+    """Whether the Pod is ready, since when, and its most restarted container's restarts."""
     ready_condition = get_condition(pod.status.conditions, "Ready")
     ready = ready_condition is not None and ready_condition.status == "True"
     ready_since = ready_condition.last_transition_time if ready_condition and ready else None
     restarts = max((c.restart_count for c in pod.status.container_statuses), default=0)
+    return ready, ready_since, restarts
+
+
+def _key(pod: Pod, rank: int, now: dt.datetime) -> RankKey:
+    ready, ready_since, restarts = _readiness(pod)
     return (
         1 if pod.spec.node_name else 0,
         _PHASE_ORDER.get(pod.status.phase, 0),
@@ -79,10 +95,7 @@ def ranked_for_deletion(pods: Iterable[Pod], related: Iterable[Pod], now: dt.dat
     controller) decide how crowded each node is."""
     on_node: dict[str, int] = {}
     for pod in related:
-        if pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-            "Succeeded",
-            "Failed",
-        ):
+        if is_pod_active(pod):
             node = pod.spec.node_name
             on_node[node] = on_node.get(node, 0) + 1
     return sorted(pods, key=lambda pod: _key(pod, on_node.get(pod.spec.node_name, 0), now))
@@ -95,3 +108,25 @@ def pods_to_delete(
     if count >= len(pods):
         return list(pods)
     return ranked_for_deletion(pods, related, now)[:count]
+
+
+def _timestamp(when: dt.datetime | None) -> float:
+    return when.timestamp() if when is not None else float("-inf")
+
+
+def active_pods_order(pods: Iterable[Pod]) -> list[Pod]:
+    """``pods`` in Kubernetes' ``controller.ActivePods`` order: unscheduled, Pending, not
+    ready, ready for a shorter time, more restarts, then the most recently created first."""
+
+    def key(pod: Pod) -> tuple[int, int, int, float, int, float]:
+        ready, ready_since, restarts = _readiness(pod)
+        return (
+            1 if pod.spec.node_name else 0,
+            _PHASE_ORDER.get(pod.status.phase, 0),
+            1 if ready else 0,
+            -_timestamp(ready_since) if ready else 0.0,
+            -restarts,
+            -_timestamp(pod.metadata.creation_timestamp),
+        )
+
+    return sorted(pods, key=key)

@@ -1,11 +1,15 @@
 """The built-in controllers by name, in the order kube-controller-manager starts them.
 
-Each controller module adds itself here with one line: ``"name": module.controller``.
+Each controller module adds itself here with one line: ``"name": module``. Every module
+follows one template: ``COMPONENT`` (the client's and the Events' source name, as
+kube-controller-manager names the controller), ``WORKERS``, keyword-only reconciler
+constructors, a per-reconcile ``_Sync`` where one is needed, and ``controller(context)`` last.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import ModuleType
 
 from . import (
     daemonset,
@@ -24,20 +28,30 @@ from . import (
 )
 from ._context import BuiltinController
 
-__all__ = ["BUILTIN_CONTROLLERS"]
+__all__ = ["BUILTIN_COMPONENTS", "BUILTIN_CONTROLLERS"]
+
+_MODULES: Mapping[str, ModuleType] = {
+    "nodelifecycle": nodelifecycle,
+    "replicaset": replicaset,
+    "deployment": deployment,
+    "daemonset": daemonset,
+    "job": job,
+    "statefulset": statefulset,
+    "endpoints": endpoints,
+    "persistentvolume-binder": persistentvolume,
+    "ttl-after-finished": ttl_after_finished,
+    "podgc": podgc,
+    "serviceaccount": serviceaccount,
+    "namespace": namespace,
+    "garbagecollector": garbagecollector,
+}
 
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {
-    "nodelifecycle": nodelifecycle.controller,
-    "replicaset": replicaset.controller,
-    "deployment": deployment.controller,
-    "daemonset": daemonset.controller,
-    "job": job.controller,
-    "statefulset": statefulset.controller,
-    "endpoints": endpoints.controller,
-    "persistentvolume-binder": persistentvolume.controller,
-    "ttl-after-finished": ttl_after_finished.controller,
-    "podgc": podgc.controller,
-    "serviceaccount": serviceaccount.controller,
-    "namespace": namespace.controller,
-    "garbagecollector": garbagecollector.controller,
+    name: module.controller for name, module in _MODULES.items()
+}
+
+#: Each built-in controller's component name: its client's (what faults aim at) and the
+#: source of its Events, one name for both.
+BUILTIN_COMPONENTS: Mapping[str, str] = {
+    name: module.COMPONENT for name, module in _MODULES.items()
 }

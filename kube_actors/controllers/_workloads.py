@@ -13,8 +13,7 @@ Pods of one owner, raising the owner's expectations first and recording Kubernet
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..api import (
@@ -23,39 +22,24 @@ from ..api import (
     PodTemplateSpec,
     controller_of,
     get_condition,
-    is_pod_ready,
     kind_info,
+    namespaced_name,
     owner_reference,
-    unstructure,
 )
 from ..client import OWNER_UID_INDEX, Client, EventRecorder, SharedInformer
 from ..errors import ApiError, NotFound
 from ..reconcile import Request, WorkQueue
-from ._expectations import Expectations, pod_key
+from ._expectations import Expectations
 
 __all__ = [
     "PodControl",
     "PodEvents",
     "REVISION_LABEL",
     "finished_time",
-    "is_active",
-    "is_terminal",
     "owned_pods",
     "pod_from_template",
-    "rank_for_deletion",
     "revision_of",
-    "template_hash",
 ]
-
-
-def is_terminal(pod: Pod) -> bool:
-    """Succeeded or Failed: the Pod will not run again."""
-    return pod.status.phase in ("Succeeded", "Failed")
-
-
-def is_active(pod: Pod) -> bool:
-    """Neither finished nor being deleted (Kubernetes' ``FilterActivePods``)."""
-    return pod.metadata.deletion_timestamp is None and not is_terminal(pod)
 
 
 def owned_pods(pods: SharedInformer[Pod], owner: Any) -> list[Pod]:
@@ -118,23 +102,6 @@ def finished_time(pod: Pod) -> dt.datetime | None:
     return meta.creation_timestamp
 
 
-def rank_for_deletion(pods: Iterable[Pod]) -> list[Pod]:
-    """Pods in the order to delete them: unscheduled, then pending, then not ready, then the
-    youngest first (a simplified ``controller.ActivePods`` ordering)."""
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-
-    def rank(pod: Pod) -> tuple[int, int, int, float]:
-        created = pod.metadata.creation_timestamp or epoch
-        return (
-            1 if pod.spec.node_name else 0,
-            {"Pending": 0, "Unknown": 1}.get(pod.status.phase, 2),
-            1 if is_pod_ready(pod) else 0,
-            -created.timestamp(),
-        )
-
-    return sorted(pods, key=rank)
-
-
 class PodControl:
     """Creates and deletes an owner's Pods, with expectations and Events."""
 
@@ -161,15 +128,15 @@ class PodControl:
 
     async def delete(self, key: str, owner: Any, pod: Pod) -> None:
         """Delete ``pod`` of ``owner``; one already gone counts as deleted."""
-        self.expectations.expect(key, deletes=(pod_key(pod),))
+        self.expectations.expect(key, deletes=(namespaced_name(pod),))
         meta = pod.metadata
         try:
             await self.client.delete(Pod, meta.name, namespace=meta.namespace)
         except NotFound:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             return
         except ApiError as error:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             self.recorder.event(owner, "Warning", "FailedDelete", f"Error deleting: {error}")
             raise
         self.recorder.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {meta.name}")
@@ -198,7 +165,7 @@ class PodEvents:
         if owner is None:
             return
         if pod.metadata.deletion_timestamp is not None:
-            self.expectations.deletion_observed(str(owner), pod_key(pod))
+            self.expectations.deletion_observed(str(owner), namespaced_name(pod))
         else:
             self.expectations.creation_observed(str(owner))
         queue.add(owner)
@@ -207,7 +174,7 @@ class PodEvents:
         owner = self._owner(new)
         if owner is not None:
             if new.metadata.deletion_timestamp is not None:
-                self.expectations.deletion_observed(str(owner), pod_key(new))
+                self.expectations.deletion_observed(str(owner), namespaced_name(new))
             queue.add(owner)
         previous = self._owner(old)
         if previous is not None and previous != owner:
@@ -217,23 +184,12 @@ class PodEvents:
         owner = self._owner(pod)
         if owner is None:
             return
-        self.expectations.deletion_observed(str(owner), pod_key(pod))
+        self.expectations.deletion_observed(str(owner), namespaced_name(pod))
         queue.add(owner)
 
 
 #: The label naming the revision of the template a Pod was made from.
 REVISION_LABEL = "controller-revision-hash"
-_SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def template_hash(template: PodTemplateSpec) -> str:
-    """A short, stable hash of a Pod template: FNV-1a (32 bits) of its canonical JSON,
-    spelled in the alphabet Kubernetes uses for generated names (no vowels)."""
-    data = json.dumps(unstructure(template), sort_keys=True, separators=(",", ":"), default=str)
-    value = 0x811C9DC5
-    for byte in data.encode():
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return "".join(_SAFE_ALPHABET[int(d) % len(_SAFE_ALPHABET)] for d in str(value))
 
 
 def revision_of(pod: Pod) -> str:

@@ -57,6 +57,7 @@ from ..api import (
     is_pod_available,
     is_pod_ready,
     scaled_value_from_int_or_percent,
+    template_hash,
 )
 from ..client import Client, EventRecorder, SharedInformer
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue
@@ -69,17 +70,23 @@ from ._workloads import (
     owned_pods,
     pod_from_template,
     revision_of,
-    template_hash,
 )
 
 __all__ = [
+    "COMPONENT",
     "DAEMON_TOLERATIONS",
     "DaemonSetReconciler",
+    "WORKERS",
     "controller",
     "daemon_pod_tolerations",
     "node_should_run",
     "target_node",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "daemonset-controller"
+#: kube-controller-manager's ``--concurrent-daemonset-syncs``.
+WORKERS = 2
 
 TEMPLATE_GENERATION_LABEL = "pod-template-generation"
 
@@ -231,6 +238,7 @@ class DaemonSetReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         sets: SharedInformer[DaemonSet],
         nodes: SharedInformer[Node],
@@ -480,17 +488,17 @@ def controller(context: ControllerContext) -> ControllerSpec:
     pods = context.informers.informer(Pod)
     expectations = Expectations()
     reconciler = DaemonSetReconciler(
-        context.client,
-        sets,
-        nodes,
-        pods,
-        context.recorder("daemonset-controller"),
-        expectations,
+        client=context.client,
+        sets=sets,
+        nodes=nodes,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
     )
     return ControllerSpec(
         for_=DaemonSet,
         watches=[(Pod, PodEvents(DaemonSet, expectations)), (Node, _NodeEvents(sets))],
         reconciler=reconciler,
-        workers=2,
+        workers=WORKERS,
         name="daemonset",
     )

@@ -27,6 +27,7 @@ from typing import Any, Final
 import attrs
 
 from ..api import (
+    TERMINAL_PHASES,
     EndpointAddress,
     EndpointPort,
     Endpoints,
@@ -37,15 +38,27 @@ from ..api import (
     Selector,
     Service,
     ServicePort,
-    compile_selector,
     is_pod_ready,
 )
 from ..client import Client, SharedInformer
 from ..errors import AlreadyExists, Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
+from ._selectors import SelectorCache
 
-__all__ = ["EndpointsReconciler", "controller", "endpoint_subsets", "find_port"]
+__all__ = [
+    "COMPONENT",
+    "EndpointsReconciler",
+    "WORKERS",
+    "controller",
+    "endpoint_subsets",
+    "find_port",
+]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "endpoint-controller"
+#: kube-controller-manager's ``--concurrent-endpoint-syncs`` (5 there).
+WORKERS = 2
 
 HEADLESS_LABEL: Final = "service.kubernetes.io/headless"
 
@@ -72,7 +85,7 @@ def _should_be_in_endpoints(pod: Pod, publish_not_ready: bool) -> bool:
     if pod.metadata.deletion_timestamp is not None and not publish_not_ready:
         return False
     phase, policy = pod.status.phase, pod.spec.restart_policy or "Always"
-    if policy == "Never" and phase in ("Succeeded", "Failed"):
+    if policy == "Never" and phase in TERMINAL_PHASES:
         return False
     return not (policy == "OnFailure" and phase == "Succeeded")
 
@@ -160,6 +173,7 @@ class EndpointsReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         services: SharedInformer[Service],
         pods: SharedInformer[Pod],
@@ -169,20 +183,13 @@ class EndpointsReconciler:
         self.services = services
         self.pods = pods
         self.endpoints = endpoints
-        self._selectors: dict[str, tuple[Mapping[str, str], Selector]] = {}
+        self._selectors = SelectorCache()
 
     def selector(self, service: Service) -> Selector | None:
         """The compiled selector of ``service``; None for a Service without one."""
-        wanted = service.spec.selector
-        if not wanted:
+        if not service.spec.selector:
             return None
-        uid = service.metadata.uid
-        cached = self._selectors.get(uid)
-        if cached is not None and cached[0] is wanted:
-            return cached[1]
-        selector = compile_selector(wanted)
-        self._selectors[uid] = (wanted, selector)
-        return selector
+        return self._selectors.of(service)
 
     def services_selecting(self, pod: Pod) -> Iterable[Request]:
         namespace = pod.metadata.namespace
@@ -196,9 +203,7 @@ class EndpointsReconciler:
         service = self.services.indexer.get(request.name, request.namespace)
         current = self.endpoints.indexer.get(request.name, request.namespace)
         if service is None:
-            self._selectors = {
-                uid: v for uid, v in self._selectors.items() if self._live(uid, request.namespace)
-            }
+            self._selectors.retain(lambda uid: self._live(uid, request.namespace))
             if current is not None:
                 await self._delete(request)
             return Result()
@@ -296,15 +301,15 @@ class _EndpointsDeleted:
 def controller(context: ControllerContext) -> ControllerSpec:
     """The endpoints controller on the cluster's shared informers."""
     reconciler = EndpointsReconciler(
-        context.client,
-        context.informers.informer(Service),
-        context.informers.informer(Pod),
-        context.informers.informer(Endpoints),
+        client=context.client,
+        services=context.informers.informer(Service),
+        pods=context.informers.informer(Pod),
+        endpoints=context.informers.informer(Endpoints),
     )
     return ControllerSpec(
         for_=Service,
         watches=[(Pod, _PodEvents(reconciler)), (Endpoints, _EndpointsDeleted())],
         reconciler=reconciler,
-        workers=2,
+        workers=WORKERS,
         name="endpoints",
     )

@@ -65,10 +65,18 @@ from ..reconcile import ControllerSpec, EventHandler, Request, Result, reconcile
 from ._context import ControllerContext
 from ._gc_graph import FOREGROUND, ORPHAN, Graph, GraphBuilder, Node
 
-__all__ = ["COMPONENT", "GarbageCollector", "controller", "watched_kinds"]
+__all__ = [
+    "COMPONENT",
+    "GarbageCollector",
+    "WORKERS",
+    "controller",
+    "watched_kinds",
+]
 
-#: The source of the collector's Events, as Kubernetes names it.
+#: The Event source and client name, as kube-controller-manager names this controller.
 COMPONENT = "garbage-collector-controller"
+#: kube-controller-manager's ``--concurrent-gc-syncs`` (20 there).
+WORKERS = 4
 
 #: Kinds the graph leaves out (see the module docstring).
 _NOT_WATCHED: tuple[type[Any], ...] = (Binding, Event)
@@ -88,7 +96,7 @@ class _Owner(enum.Enum):
 class GarbageCollector:
     """The collector's workers: each request names one node of the graph by uid."""
 
-    def __init__(self, client: Client, graph: Graph, recorder: EventRecorder) -> None:
+    def __init__(self, *, client: Client, graph: Graph, recorder: EventRecorder) -> None:
         self.client = client
         self.graph = graph
         self.recorder = recorder
@@ -286,7 +294,9 @@ def controller(context: ControllerContext) -> ControllerSpec:
     return _GraphControllerSpec(
         for_=watches[0][0],
         watches=watches,
-        reconciler=GarbageCollector(context.client, graph, context.recorder(COMPONENT)),
-        workers=4,
+        reconciler=GarbageCollector(
+            client=context.client, graph=graph, recorder=context.recorder(COMPONENT)
+        ),
+        workers=WORKERS,
         name="garbagecollector",
     )

@@ -48,6 +48,7 @@ from ..api import (
     ObjectFieldSelector,
     Pod,
     get_condition,
+    is_pod_active,
     is_pod_ready,
     set_condition,
 )
@@ -55,27 +56,33 @@ from ..client import Client, EventRecorder, SharedInformer
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 from ._expectations import Expectations
+from ._ranking import active_pods_order
 from ._workloads import (
     PodControl,
     PodEvents,
     finished_time,
-    is_active,
     owned_pods,
     pod_from_template,
-    rank_for_deletion,
 )
 
 __all__ = [
     "BACKOFF_INITIAL",
     "BACKOFF_MAX",
     "COMPLETION_INDEX_ANNOTATION",
+    "COMPONENT",
     "CONTROLLER_UID_LABEL",
     "JOB_NAME_LABEL",
     "JobReconciler",
+    "WORKERS",
     "controller",
     "finish_time",
     "is_job_finished",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "job-controller"
+#: kube-controller-manager's ``--concurrent-job-syncs``.
+WORKERS = 5
 
 #: The back-off before replacing a failed Pod: 10 s, doubling per failure, up to 6 min.
 BACKOFF_INITIAL = 10.0
@@ -154,7 +161,7 @@ class _Pods:
                 succeeded.append(pod)
             elif pod.status.phase == "Failed":
                 failed.append(pod)
-            elif is_active(pod):
+            elif is_pod_active(pod):
                 active.append(pod)
         return cls(active=active, succeeded=succeeded, failed=failed)
 
@@ -164,6 +171,7 @@ class JobReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         jobs: SharedInformer[Job],
         pods: SharedInformer[Pod],
@@ -187,11 +195,11 @@ class JobReconciler:
             return Result()
         needs_sync = self.expectations.satisfied(key)
         pods = _Pods.of(owned_pods(self.pods, job))
-        sync = _JobSync(self, key, job, pods)
+        sync = _Sync(self, key, job, pods)
         return await sync.run(needs_sync)
 
 
-class _JobSync:
+class _Sync:
     """One reconcile of one Job: the state it computes as it goes."""
 
     def __init__(self, owner: JobReconciler, key: str, job: Job, pods: _Pods) -> None:
@@ -324,7 +332,7 @@ class _JobSync:
         want = self._want_active()
         excess = len(self.active) - want
         if excess > 0:
-            doomed = rank_for_deletion(self.active)[:excess]
+            doomed = active_pods_order(self.active)[:excess]
             await self._delete(doomed)
             gone = {id(pod) for pod in doomed}
             self.active = [pod for pod in self.active if id(pod) not in gone]
@@ -451,12 +459,16 @@ def controller(context: ControllerContext) -> ControllerSpec:
     pods = context.informers.informer(Pod)
     expectations = Expectations()
     reconciler = JobReconciler(
-        context.client, jobs, pods, context.recorder("job-controller"), expectations
+        client=context.client,
+        jobs=jobs,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
     )
     return ControllerSpec(
         for_=Job,
         watches=[(Pod, PodEvents(Job, expectations))],
         reconciler=reconciler,
-        workers=5,
+        workers=WORKERS,
         name="job",
     )

@@ -39,7 +39,19 @@ from ..errors import ApiError, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
 
-__all__ = ["NAMESPACE_FINALIZER", "NamespaceReconciler", "controller", "namespaced_kinds"]
+__all__ = [
+    "COMPONENT",
+    "NAMESPACE_FINALIZER",
+    "NamespaceReconciler",
+    "WORKERS",
+    "controller",
+    "namespaced_kinds",
+]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "namespace-controller"
+#: One worker (kube-controller-manager's ``--concurrent-namespace-syncs`` is 10).
+WORKERS = 1
 
 #: The spec finalizer that keeps a terminating namespace until this controller emptied it.
 NAMESPACE_FINALIZER = "kubernetes"
@@ -74,6 +86,7 @@ class NamespaceReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         namespaces: SharedInformer[Namespace],
         content: Sequence[KindInfo],
@@ -281,6 +294,9 @@ def controller(context: ControllerContext) -> ControllerSpec:
     return ControllerSpec(
         for_=Namespace,
         watches=[(info.cls, handler) for info in lingering],
-        reconciler=NamespaceReconciler(context.client, namespaces, content),
+        reconciler=NamespaceReconciler(
+            client=context.client, namespaces=namespaces, content=content
+        ),
+        workers=WORKERS,
         name="namespace",
     )

@@ -35,12 +35,19 @@ from ..reconcile import ControllerSpec, Request, Result
 from ._context import ControllerContext
 
 __all__ = [
+    "COMPONENT",
     "NODE_MONITOR_GRACE_PERIOD",
     "NOT_READY",
-    "UNREACHABLE",
     "NodeLifecycleReconciler",
+    "UNREACHABLE",
+    "WORKERS",
     "controller",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "node-controller"
+#: One worker: the node lifecycle controller is a single loop in Kubernetes too.
+WORKERS = 1
 
 NODE_MONITOR_GRACE_PERIOD = 50.0
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -56,12 +63,12 @@ def _pod_node(pod: Any) -> Iterable[str]:
 class NodeLifecycleReconciler:
     def __init__(
         self,
+        *,
         client: Client,
         nodes: SharedInformer[Node],
         leases: SharedInformer[Lease],
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
-        *,
         grace_period: float = NODE_MONITOR_GRACE_PERIOD,
     ) -> None:
         self.client = client
@@ -229,16 +236,17 @@ def _toleration_left(pod: Pod, taints: list[Taint], now: dt.datetime) -> float |
 
 
 def controller(context: ControllerContext) -> ControllerSpec:
+    """The node lifecycle controller on the cluster's shared informers."""
     informers = context.informers
     nodes = informers.informer(Node)
     leases = informers.informer(Lease)
     pods = informers.informer(Pod, indexers={POD_NODE_INDEX: _pod_node})
     reconciler = NodeLifecycleReconciler(
-        context.client,
-        nodes,
-        leases,
-        pods,
-        context.recorder("node-controller"),
+        client=context.client,
+        nodes=nodes,
+        leases=leases,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
         grace_period=context.node_monitor_grace_period,
     )
 
@@ -254,5 +262,6 @@ def controller(context: ControllerContext) -> ControllerSpec:
         for_=Node,
         reconciler=reconciler,
         watches=[(Lease, lease_to_node), (Pod, pod_to_node)],
+        workers=WORKERS,
         name="nodelifecycle",
     )

@@ -49,8 +49,16 @@ from ..errors import AlreadyExists, Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result
 from ._context import ControllerContext
 
-__all__ = ["LOCAL_PATH_PROVISIONER", "SELECTED_NODE", "PersistentVolumeReconciler", "controller"]
+__all__ = [
+    "COMPONENT",
+    "LOCAL_PATH_PROVISIONER",
+    "SELECTED_NODE",
+    "PersistentVolumeReconciler",
+    "controller",
+]
 
+#: Its client's name and its Events' source, as Kubernetes' PV controller records them.
+COMPONENT: Final = "persistentvolume-controller"
 #: The built-in provisioner's name (the local-path provisioner's, as kind and k3s ship it).
 LOCAL_PATH_PROVISIONER: Final = "rancher.io/local-path"
 #: The scheduler's choice of node for a WaitForFirstConsumer claim.
@@ -370,7 +378,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
         context.informers.informer(PersistentVolumeClaim),
         volumes,
         context.informers.informer(StorageClass),
-        context.recorder("persistentvolume-controller"),
+        context.recorder(COMPONENT),
         Path(context.storage_dir) if context.storage_dir else default_storage_dir(),
     )
     return ControllerSpec(

@@ -37,12 +37,19 @@ from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 
 __all__ = [
+    "COMPONENT",
     "OUT_OF_SERVICE",
     "QUARANTINE_TIME",
     "TERMINATED_POD_THRESHOLD",
+    "WORKERS",
     "PodGCReconciler",
     "controller",
 ]
+
+#: The client name, as kube-controller-manager names this controller (it records no Events).
+COMPONENT = "pod-garbage-collector"
+#: One worker: Kubernetes' pod GC is a single periodic loop.
+WORKERS = 1
 
 QUARANTINE_TIME = 40.0
 TERMINATED_POD_THRESHOLD = 12500
@@ -69,10 +76,10 @@ class PodGCReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         nodes: SharedInformer[Node],
         pods: SharedInformer[Pod],
-        *,
         terminated_pod_threshold: int = TERMINATED_POD_THRESHOLD,
         quarantine_time: float = QUARANTINE_TIME,
     ) -> None:
@@ -192,9 +199,9 @@ def controller(context: ControllerContext) -> ControllerSpec:
     nodes = context.informers.informer(Node)
     pods = context.informers.informer(Pod, indexers={POD_NODE_INDEX: _pod_node})
     reconciler = PodGCReconciler(
-        context.client,
-        nodes,
-        pods,
+        client=context.client,
+        nodes=nodes,
+        pods=pods,
         terminated_pod_threshold=context.terminated_pod_gc_threshold,
     )
 
@@ -206,5 +213,9 @@ def controller(context: ControllerContext) -> ControllerSpec:
             yield SCAN
 
     return ControllerSpec(
-        for_=Node, reconciler=reconciler, watches=[(Pod, pod_to_requests)], name="podgc"
+        for_=Node,
+        reconciler=reconciler,
+        watches=[(Pod, pod_to_requests)],
+        workers=WORKERS,
+        name="podgc",
     )

@@ -45,9 +45,10 @@ from ..api import (
     ReplicaSetCondition,
     ReplicaSetStatus,
     Selector,
-    compile_selector,
     controller_of,
     get_condition,
+    is_pod_active,
+    namespaced_name,
     remove_condition,
     set_condition,
 )
@@ -56,18 +57,26 @@ from ..errors import ApiError, Conflict
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._claims import adopt, release
 from ._context import ControllerContext
-from ._expectations import Expectations, pod_key
+from ._expectations import Expectations
 from ._ranking import pods_to_delete
+from ._selectors import SelectorCache
 from ._workloads import PodControl, pod_from_template
 
 __all__ = [
     "BURST_REPLICAS",
+    "COMPONENT",
     "ORPHAN_PODS_INDEX",
-    "SLOW_START_INITIAL_BATCH_SIZE",
     "ReplicaSetReconciler",
+    "SLOW_START_INITIAL_BATCH_SIZE",
+    "WORKERS",
     "controller",
     "slow_start_batch",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "replicaset-controller"
+#: kube-controller-manager's ``--concurrent-replicaset-syncs``.
+WORKERS = 5
 
 #: Most Pods one reconcile creates or deletes (kube-controller-manager's burstReplicas).
 BURST_REPLICAS = 500
@@ -84,41 +93,8 @@ _GROUP_VERSION = ReplicaSet.api_version
 _KIND = ReplicaSet.kind
 
 
-def controller(context: ControllerContext) -> ControllerSpec:
-    """The ReplicaSet controller on the cluster's shared informers."""
-    pods = context.informers.informer(Pod, indexers={ORPHAN_PODS_INDEX: _orphan_namespace})
-    sets = context.informers.informer(ReplicaSet)
-    expectations = Expectations()
-    reconciler = ReplicaSetReconciler(
-        client=context.client,
-        sets=sets,
-        pods=pods,
-        recorder=context.recorder(COMPONENT),
-        expectations=expectations,
-    )
-    return ControllerSpec(
-        for_=ReplicaSet,
-        watches=[(Pod, _PodEvents(sets, expectations, reconciler.selector))],
-        reconciler=reconciler,
-        workers=WORKERS,
-        name="replicaset",
-    )
-
-
 def _orphan_namespace(pod: Any) -> tuple[str, ...]:
     return () if controller_of(pod) is not None else (pod.metadata.namespace,)
-
-
-def _is_active(pod: Pod) -> bool:
-    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-        "Succeeded",
-        "Failed",
-    )
-
-
-def _key(obj: Any) -> str:
-    meta = obj.metadata
-    return f"{meta.namespace}/{meta.name}"
 
 
 class PodFacts(NamedTuple):
@@ -141,7 +117,7 @@ def pod_facts(pod: Pod, selector: Selector, template_labels: Mapping[str, str]) 
     ready = ready_condition is not None and ready_condition.status == "True"
     return PodFacts(
         pod=pod,
-        active=_is_active(pod),
+        active=is_pod_active(pod),
         controller_uid=ref.uid if ref is not None else "",
         matches=selector.matches(labels),
         fully_labeled=labels.items() >= template_labels.items(),
@@ -218,7 +194,7 @@ class _PodEvents:
             return
         rs = self._resolve(pod.metadata.namespace, pod)
         if rs is not None:
-            self.expectations.creation_observed(_key(rs))
+            self.expectations.creation_observed(namespaced_name(rs))
             queue.add(Request(rs.metadata.namespace, rs.metadata.name))
 
     def on_update(self, old: Pod, new: Pod, queue: WorkQueue[Request]) -> None:
@@ -247,8 +223,8 @@ class _PodEvents:
     def on_delete(self, pod: Pod, queue: WorkQueue[Request]) -> None:
         rs = self._resolve(pod.metadata.namespace, pod)
         if rs is not None:
-            key = _key(rs)
-            self.expectations.deletion_observed(key, pod_key(pod))
+            key = namespaced_name(rs)
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             queue.add(Request(rs.metadata.namespace, rs.metadata.name))
 
 
@@ -270,7 +246,7 @@ class ReplicaSetReconciler:
         self.recorder = recorder
         self.expectations = expectations
         self.control = PodControl(client, recorder, expectations)
-        self._selectors: dict[str, tuple[Any, Selector]] = {}
+        self._selectors = SelectorCache()
         # Per ReplicaSet: its namespace, the template labels the facts were worked out for,
         # and the facts of each Pod by uid. A reconcile reuses the facts of every Pod that has
         # not changed (the cache hands out the same object until it changes), so it costs a
@@ -279,16 +255,10 @@ class ReplicaSetReconciler:
 
     def selector(self, rs: ReplicaSet) -> Selector:
         """The compiled selector of ``rs`` (cached: a ReplicaSet's selector is immutable)."""
-        uid = rs.metadata.uid
-        cached = self._selectors.get(uid)
-        if cached is not None and cached[0] is rs.spec.selector:
-            return cached[1]
-        selector = compile_selector(rs.spec.selector)
-        self._selectors[uid] = (rs.spec.selector, selector)
-        return selector
+        return self._selectors.of(rs)
 
     async def reconcile(self, request: Request) -> Result:
-        key = f"{request.namespace}/{request.name}"
+        key = str(request)
         rs = self.sets.indexer.get(request.name, request.namespace)
         if rs is None:
             self.expectations.delete(key)
@@ -316,7 +286,7 @@ class ReplicaSetReconciler:
         for uid, (rs_namespace, _, _) in list(self._facts.items()):
             if rs_namespace == namespace and uid not in live:
                 del self._facts[uid]
-                self._selectors.pop(uid, None)
+                self._selectors.forget(uid)
 
     def _owned_facts(self, rs: ReplicaSet, selector: Selector) -> list[PodFacts]:
         """The facts of every cached Pod that names ``rs`` among its owners."""
@@ -356,7 +326,7 @@ class ReplicaSetReconciler:
                     await self._release(rs, facts.pod, errors)
         if not deleting:
             for pod in self.pods.indexer.by_index(ORPHAN_PODS_INDEX, rs.metadata.namespace):
-                if _is_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
+                if is_pod_active(pod) and uid not in {r.uid for r in pod.metadata.owner_references}:
                     orphans.append(pod)
             can_adopt: bool | None = None
             for pod in orphans:
@@ -386,7 +356,7 @@ class ReplicaSetReconciler:
             errors.append(error)
             return None
         if adopted is not None:
-            reconcile_log().info("pod_adopted", pod=pod_key(pod))
+            reconcile_log().info("pod_adopted", pod=namespaced_name(pod))
         return adopted
 
     async def _release(self, rs: ReplicaSet, pod: Pod, errors: list[ApiError]) -> None:
@@ -396,7 +366,7 @@ class ReplicaSetReconciler:
             errors.append(error)
             return
         if released is not None:
-            reconcile_log().info("pod_released", pod=pod_key(pod))
+            reconcile_log().info("pod_released", pod=namespaced_name(pod))
 
     # ------------------------------------------------------------------------ replicas
 
@@ -523,3 +493,24 @@ def calculate_status(
         conditions=conditions,
     )
     return status, next_available
+
+
+def controller(context: ControllerContext) -> ControllerSpec:
+    """The ReplicaSet controller on the cluster's shared informers."""
+    pods = context.informers.informer(Pod, indexers={ORPHAN_PODS_INDEX: _orphan_namespace})
+    sets = context.informers.informer(ReplicaSet)
+    expectations = Expectations()
+    reconciler = ReplicaSetReconciler(
+        client=context.client,
+        sets=sets,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
+    )
+    return ControllerSpec(
+        for_=ReplicaSet,
+        watches=[(Pod, _PodEvents(sets, expectations, reconciler.selector))],
+        reconciler=reconciler,
+        workers=WORKERS,
+        name="replicaset",
+    )

@@ -24,7 +24,18 @@ from ..errors import AlreadyExists, Forbidden, NotFound
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 
-__all__ = ["DEFAULT_SERVICE_ACCOUNTS", "ServiceAccountsReconciler", "controller"]
+__all__ = [
+    "COMPONENT",
+    "DEFAULT_SERVICE_ACCOUNTS",
+    "ServiceAccountsReconciler",
+    "WORKERS",
+    "controller",
+]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "service-account-controller"
+#: One worker (kube-controller-manager's ``--concurrent-serviceaccount-token-syncs`` is 5).
+WORKERS = 1
 
 #: The accounts every namespace gets (the controller's ``ServiceAccounts`` option).
 DEFAULT_SERVICE_ACCOUNTS = ("default",)
@@ -35,6 +46,7 @@ class ServiceAccountsReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         namespaces: SharedInformer[Namespace],
         accounts: SharedInformer[ServiceAccount],
@@ -73,13 +85,14 @@ class ServiceAccountsReconciler:
 def controller(context: ControllerContext) -> ControllerSpec:
     """The serviceaccount controller on the cluster's shared informers."""
     reconciler = ServiceAccountsReconciler(
-        context.client,
-        context.informers.informer(Namespace),
-        context.informers.informer(ServiceAccount),
+        client=context.client,
+        namespaces=context.informers.informer(Namespace),
+        accounts=context.informers.informer(ServiceAccount),
     )
     return ControllerSpec(
         for_=Namespace,
         watches=[(ServiceAccount, reconciler.requests_for)],
         reconciler=reconciler,
+        workers=WORKERS,
         name="serviceaccount",
     )

@@ -53,28 +53,37 @@ from ..api import (
     Volume,
     is_pod_available,
     is_pod_ready,
+    is_pod_terminal,
+    namespaced_name,
+    template_hash,
 )
 from ..client import Client, EventRecorder, SharedInformer
 from ..errors import AlreadyExists, ApiError, NotFound
 from ..reconcile import ControllerSpec, Request, Result
 from ._context import ControllerContext
-from ._expectations import Expectations, pod_key
+from ._expectations import Expectations
 from ._workloads import (
     REVISION_LABEL,
     PodEvents,
     owned_pods,
     pod_from_template,
     revision_of,
-    template_hash,
 )
 
 __all__ = [
+    "COMPONENT",
     "POD_INDEX_LABEL",
     "POD_NAME_LABEL",
     "StatefulSetReconciler",
+    "WORKERS",
     "controller",
     "revision_name",
 ]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "statefulset-controller"
+#: kube-controller-manager's ``--concurrent-statefulset-syncs``.
+WORKERS = 5
 
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
@@ -103,6 +112,7 @@ class StatefulSetReconciler:
 
     def __init__(
         self,
+        *,
         client: Client,
         sets: SharedInformer[StatefulSet],
         pods: SharedInformer[Pod],
@@ -192,15 +202,15 @@ class StatefulSetReconciler:
         self._event(sts, pod, "create")
 
     async def delete(self, key: str, sts: StatefulSet, pod: Pod) -> None:
-        self.expectations.expect(key, deletes=(pod_key(pod),))
+        self.expectations.expect(key, deletes=(namespaced_name(pod),))
         meta = pod.metadata
         try:
             await self.client.delete(Pod, meta.name, namespace=meta.namespace)
         except NotFound:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             return
         except ApiError as error:
-            self.expectations.deletion_observed(key, pod_key(pod))
+            self.expectations.deletion_observed(key, namespaced_name(pod))
             self._event(sts, pod, "delete", error)
             raise
         self._event(sts, pod, "delete")
@@ -313,7 +323,7 @@ class _Sync:
                 if self.ordered:
                     return False
                 continue
-            if pod.status.phase in ("Failed", "Succeeded") and not _terminating(pod):
+            if is_pod_terminal(pod) and not _terminating(pod):
                 await self.owner.delete(self.key, self.sts, pod)
                 if self.ordered:
                     return False
@@ -385,12 +395,16 @@ def controller(context: ControllerContext) -> ControllerSpec:
     pods = context.informers.informer(Pod)
     expectations = Expectations()
     reconciler = StatefulSetReconciler(
-        context.client, sets, pods, context.recorder("statefulset-controller"), expectations
+        client=context.client,
+        sets=sets,
+        pods=pods,
+        recorder=context.recorder(COMPONENT),
+        expectations=expectations,
     )
     return ControllerSpec(
         for_=StatefulSet,
         watches=[(Pod, PodEvents(StatefulSet, expectations))],
         reconciler=reconciler,
-        workers=5,
+        workers=WORKERS,
         name="statefulset",
     )

@@ -17,13 +17,23 @@ from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 from .job import finish_time, is_job_finished
 
-__all__ = ["TTLAfterFinishedReconciler", "controller"]
+__all__ = [
+    "COMPONENT",
+    "TTLAfterFinishedReconciler",
+    "WORKERS",
+    "controller",
+]
+
+#: The Event source and client name, as kube-controller-manager names this controller.
+COMPONENT = "ttl-after-finished-controller"
+#: One worker (kube-controller-manager's ``--concurrent-ttl-after-finished-syncs`` is 5).
+WORKERS = 1
 
 
 class TTLAfterFinishedReconciler:
     """Deletes each finished Job whose time to live has run out."""
 
-    def __init__(self, client: Client, jobs: SharedInformer[Job]) -> None:
+    def __init__(self, *, client: Client, jobs: SharedInformer[Job]) -> None:
         self.client = client
         self.jobs = jobs
 
@@ -58,6 +68,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
     jobs = context.informers.informer(Job)
     return ControllerSpec(
         for_=Job,
-        reconciler=TTLAfterFinishedReconciler(context.client, jobs),
+        reconciler=TTLAfterFinishedReconciler(client=context.client, jobs=jobs),
+        workers=WORKERS,
         name="ttl-after-finished",
     )

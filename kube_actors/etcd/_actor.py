@@ -1,10 +1,10 @@
 """``EtcdActor``: the store as an actor. Requests come through its mailbox; events do not.
 
-Every request is a message answered by ``ask`` (``Range``, ``Put``, ``Delete``, ``Txn``,
-``Compact``, ``Status``, the ``Lease*`` messages, ``Watch``). A ``Watch`` is answered with a
-``Watcher`` that reads the shared event log directly: after each request the actor tells
-the ``WatchHub`` once, and the watchers take the new events in their own tasks, so fanning
-an event out to a thousand watchers costs the actor nothing per watcher.
+Every request is a message answered by ``ask`` (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
+``Compact``, ``EndpointStatus``, the ``Lease*`` messages, ``WatchCreate``). A ``WatchCreate``
+is answered with a ``Watcher`` that reads the shared event log directly: after each request
+the actor tells the ``WatchHub`` once, and the watchers take the new events in their own
+tasks, so fanning an event out to a thousand watchers costs the actor nothing per watcher.
 
 Leases expire on the running clock: before each request the actor revokes every lease due
 by now (so a request never sees a lease that should be gone), and a timer wakes it at the
@@ -28,18 +28,18 @@ from ._durability import DurableBackend, DurableView, Flusher
 from ._memory import MemoryBackend
 from ._messages import (
     Compact,
-    Delete,
+    DeleteRange,
+    EndpointStatus,
     LeaseGrant,
     LeaseKeepAlive,
     LeaseRevoke,
     LeaseTimeToLive,
     Put,
     Range,
-    Status,
     Txn,
-    Watch,
+    WatchCreate,
 )
-from ._responses import StatusResponse
+from ._responses import EndpointStatusResponse
 from ._watch import WatchHub
 
 __all__ = ["EtcdActor"]
@@ -108,14 +108,14 @@ class EtcdActor(Actor):
                 return backend.range(message)
             case Put():
                 return backend.put(message)
-            case Delete():
+            case DeleteRange():
                 return backend.delete(message)
-            case Watch(key=key, range_end=range_end, start_revision=start):
+            case WatchCreate(key=key, range_end=range_end, start_revision=start):
                 return self.watches.watch(key, range_end, start)
             case Compact(revision=revision):
                 return backend.compact(revision)
-            case Status():
-                return StatusResponse(
+            case EndpointStatus():
+                return EndpointStatusResponse(
                     revision=backend.revision, compact_revision=backend.compact_revision
                 )
             case LeaseGrant(ttl=ttl, id=lease):

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ._messages import Delete, Put, Range, Txn
+from ._messages import DeleteRange, Put, Range, Txn
 from ._responses import (
     CompactResponse,
-    DeleteResponse,
+    DeleteRangeResponse,
     LeaseGrantResponse,
     LeaseKeepAliveResponse,
     LeaseRevokeResponse,
@@ -30,7 +30,7 @@ from ._responses import (
     RangeResponse,
     TxnResponse,
 )
-from ._types import Event
+from ._types import KeyEvent
 
 __all__ = ["Backend"]
 
@@ -50,13 +50,13 @@ class Backend(Protocol):
 
     def put(self, request: Put) -> PutResponse: ...
 
-    def delete(self, request: Delete) -> DeleteResponse: ...
+    def delete(self, request: DeleteRange) -> DeleteRangeResponse: ...
 
     def txn(self, request: Txn) -> TxnResponse: ...
 
     def compact(self, revision: int) -> CompactResponse: ...
 
-    def changes(self, start: int, end: int) -> list[Event]:
+    def changes(self, start: int, end: int) -> list[KeyEvent]:
         """The events of revisions ``start`` to ``end`` inclusive, in order."""
         ...
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..actors import Later
 from ._backend import Backend
-from ._types import Event
+from ._types import KeyEvent
 
 __all__ = ["DurableBackend", "DurableView", "Flusher"]
 
@@ -64,7 +64,7 @@ class DurableView:
     def compact_revision(self) -> int:
         return self._backend.compact_revision
 
-    def changes(self, start: int, end: int) -> list[Event]:
+    def changes(self, start: int, end: int) -> list[KeyEvent]:
         return self._backend.changes(start, end)
 
 

@@ -18,10 +18,10 @@ from ..errors import Compacted, FutureRevision, StoreError
 from ._index import KeyIndex
 from ._keys import in_range, is_single_key
 from ._leases import LeaseTable
-from ._messages import Compare, CompareOp, CompareTarget, Delete, Put, Range, Txn, TxnOp
+from ._messages import Compare, CompareOp, CompareTarget, DeleteRange, Put, Range, Txn, TxnOp
 from ._responses import (
     CompactResponse,
-    DeleteResponse,
+    DeleteRangeResponse,
     LeaseGrantResponse,
     LeaseKeepAliveResponse,
     LeaseRevokeResponse,
@@ -31,7 +31,7 @@ from ._responses import (
     RangeResponse,
     TxnResponse,
 )
-from ._types import Event, EventType, KeyValue, tombstone
+from ._types import EventType, KeyEvent, KeyValue, tombstone
 
 __all__ = ["MemoryBackend", "StoreStatistics"]
 
@@ -63,7 +63,7 @@ class _Write:
 
     def __init__(self, revision: int) -> None:
         self.revision = revision
-        self.events: list[Event] = []
+        self.events: list[KeyEvent] = []
 
 
 class MemoryBackend:
@@ -77,7 +77,7 @@ class MemoryBackend:
         self._leases = LeaseTable()
         # The events of revision ``_first_change + i`` are ``_changes[i]``: every revision
         # writes something, so revisions index the list directly.
-        self._changes: list[tuple[Event, ...]] = []
+        self._changes: list[tuple[KeyEvent, ...]] = []
         self._first_change = 2
 
     @property
@@ -113,7 +113,7 @@ class MemoryBackend:
         store = cls()
         index = store._index
         latest: dict[str, KeyValue] = {}
-        changes: dict[int, list[Event]] = {}
+        changes: dict[int, list[KeyEvent]] = {}
         first = max(compact_revision, store._first_change)
         for kv, prev_revision in rows:
             prev = latest.get(kv.key)
@@ -125,7 +125,7 @@ class MemoryBackend:
             if kv.mod_revision >= first:
                 kind = EventType.DELETE if kv.version == 0 else EventType.PUT
                 changes.setdefault(kv.mod_revision, []).append(
-                    Event(type=kind, kv=kv, prev_kv=prev)
+                    KeyEvent(type=kind, kv=kv, prev_kv=prev)
                 )
         missing = [r for r in range(first, store._revision + 1) if r not in changes]
         if missing:
@@ -188,7 +188,7 @@ class MemoryBackend:
             kvs = tuple(attrs.evolve(kv, value=None) for kv in kvs)
         return kvs, count, more
 
-    def changes(self, start: int, end: int) -> list[Event]:
+    def changes(self, start: int, end: int) -> list[KeyEvent]:
         if start < self._compact_revision:
             raise Compacted(start, self._compact_revision)
         if end > self._revision:
@@ -211,11 +211,11 @@ class MemoryBackend:
         self._commit(write)
         return PutResponse(revision=self._revision, prev_kv=prev if request.prev_kv else None)
 
-    def delete(self, request: Delete) -> DeleteResponse:
+    def delete(self, request: DeleteRange) -> DeleteRangeResponse:
         write = _Write(self._revision + 1)
         prevs = self._delete(write, request.key, request.range_end)
         self._commit(write)
-        return DeleteResponse(
+        return DeleteRangeResponse(
             revision=self._revision,
             deleted=len(prevs),
             prev_kvs=tuple(prevs) if request.prev_kv else (),
@@ -245,9 +245,9 @@ class MemoryBackend:
         if isinstance(op, Put):
             prev = self._put(write, op.key, op.value, op.lease)
             return PutResponse(revision=write.revision, prev_kv=prev if op.prev_kv else None)
-        if isinstance(op, Delete):
+        if isinstance(op, DeleteRange):
             prevs = self._delete(write, op.key, op.range_end)
-            return DeleteResponse(
+            return DeleteRangeResponse(
                 revision=write.revision,
                 deleted=len(prevs),
                 prev_kvs=tuple(prevs) if op.prev_kv else (),
@@ -299,7 +299,7 @@ class MemoryBackend:
         if lease:
             self._leases.attach(lease, key)
         self._index.append(kv)
-        write.events.append(Event(type=EventType.PUT, kv=kv, prev_kv=prev))
+        write.events.append(KeyEvent(type=EventType.PUT, kv=kv, prev_kv=prev))
         return prev
 
     def _delete(self, write: _Write, key: str, range_end: str | None) -> list[KeyValue]:
@@ -312,7 +312,7 @@ class MemoryBackend:
         for prev in found:
             dead = tombstone(prev.key, write.revision)
             index.append(dead)
-            write.events.append(Event(type=EventType.DELETE, kv=dead, prev_kv=prev))
+            write.events.append(KeyEvent(type=EventType.DELETE, kv=dead, prev_kv=prev))
             if prev.lease:
                 self._leases.detach(prev.lease, prev.key)
         return found
@@ -387,13 +387,13 @@ class MemoryBackend:
 def _check_writes_once(ops: Sequence[TxnOp]) -> None:
     """etcd refuses a branch that writes a key twice: two puts, or a put in a deleted range."""
     puts: set[str] = set()
-    deletes: list[Delete] = []
+    deletes: list[DeleteRange] = []
     for op in ops:
         if isinstance(op, Put):
             if op.key in puts:
                 raise ValueError(f"duplicate key given in txn request: {op.key!r}")
             puts.add(op.key)
-        elif isinstance(op, Delete):
+        elif isinstance(op, DeleteRange):
             deletes.append(op)
     for delete in deletes:
         for key in puts:

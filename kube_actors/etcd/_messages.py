@@ -1,9 +1,15 @@
 """The requests the etcd actor answers (``ask`` returns the matching response).
 
-They follow etcd's v3 API: a key alone, or a range ``[key, range_end)``; ``prefix``
-constructors build the range of every key that starts with a prefix. ``Range``, ``Put`` and
-``Delete`` are also the operations of a ``Txn``. The backends take the same objects, so
-what the actor receives is what the store applies.
+They follow etcd's v3 API and take its RPC names (``Range``, ``Put``, ``DeleteRange``,
+``Txn``, ``Compact``, ``Lease*``; ``WatchCreate`` is the Watch RPC's create request and
+``EndpointStatus`` the Maintenance RPC's ``Status``): a key alone, or a range
+``[key, range_end)``; ``prefix`` constructors build the range of every key that starts with a
+prefix. ``Range``, ``Put`` and ``DeleteRange`` are also the operations of a ``Txn``. The
+backends take the same objects, so what the actor receives is what the store applies.
+
+Not to be confused with the apiserver's requests of the same sense in ``kube_actors.api``
+(``Get``, ``List``, ``Watch``, ``Delete``: on Kubernetes objects, not on keys) nor with
+``scheduler.framework.Status`` (a plugin's result).
 """
 
 from __future__ import annotations
@@ -14,18 +20,18 @@ from typing import Literal
 
 import attrs
 
-from ..actors import Request
+from ..actors import Ask
 from ._keys import prefix_end
 from ._responses import (
     CompactResponse,
-    DeleteResponse,
+    DeleteRangeResponse,
+    EndpointStatusResponse,
     LeaseGrantResponse,
     LeaseKeepAliveResponse,
     LeaseRevokeResponse,
     LeaseTimeToLiveResponse,
     PutResponse,
     RangeResponse,
-    StatusResponse,
     TxnResponse,
 )
 from ._watch import Watcher
@@ -35,17 +41,17 @@ __all__ = [
     "Compare",
     "CompareOp",
     "CompareTarget",
-    "Delete",
+    "DeleteRange",
     "LeaseGrant",
     "LeaseKeepAlive",
     "LeaseRevoke",
     "LeaseTimeToLive",
     "Put",
     "Range",
-    "Status",
+    "EndpointStatus",
     "Txn",
     "TxnOp",
-    "Watch",
+    "WatchCreate",
 ]
 
 
@@ -61,7 +67,7 @@ def _ops(items: Iterable[TxnOp]) -> tuple[TxnOp, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Range(Request[RangeResponse]):
+class Range(Ask[RangeResponse]):
     """Read ``key`` (or ``[key, range_end)``) at ``revision`` (0: the current one).
 
     ``limit`` caps the key-values returned (0: no cap); ``count`` still counts them all.
@@ -96,7 +102,7 @@ class Range(Request[RangeResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Put(Request[PutResponse]):
+class Put(Ask[PutResponse]):
     """Set ``key`` to ``value`` (any immutable object), attached to ``lease`` (0: none)."""
 
     key: str
@@ -106,7 +112,7 @@ class Put(Request[PutResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Delete(Request[DeleteResponse]):
+class DeleteRange(Ask[DeleteRangeResponse]):
     """Delete ``key`` (or every key of ``[key, range_end)``): one tombstone per key, all at
     one revision. Deleting nothing writes nothing and leaves the revision as it is."""
 
@@ -115,7 +121,7 @@ class Delete(Request[DeleteResponse]):
     prev_kv: bool = False
 
     @classmethod
-    def prefix(cls, prefix: str, *, prev_kv: bool = False) -> Delete:
+    def prefix(cls, prefix: str, *, prev_kv: bool = False) -> DeleteRange:
         return cls(key=prefix, range_end=prefix_end(prefix), prev_kv=prev_kv)
 
 
@@ -170,11 +176,11 @@ class Compare:
 
 
 #: What a transaction's branches are made of.
-TxnOp = Range | Put | Delete
+TxnOp = Range | Put | DeleteRange
 
 
 @attrs.frozen(kw_only=True)
-class Txn(Request[TxnResponse]):
+class Txn(Ask[TxnResponse]):
     """If every ``compare`` holds, run ``success``, else ``failure``: atomically, at one revision.
 
     Operations run in order and a ``Range`` sees the writes before it. As in etcd, a key may
@@ -188,7 +194,7 @@ class Txn(Request[TxnResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Compact(Request[CompactResponse]):
+class Compact(Ask[CompactResponse]):
     """Forget the history before ``revision``: reads and watches from below it then raise
     ``Compacted``. Compacting at or below the last compaction raises ``Compacted`` too."""
 
@@ -196,7 +202,7 @@ class Compact(Request[CompactResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Status(Request[StatusResponse]):
+class EndpointStatus(Ask[EndpointStatusResponse]):
     """The current and the compacted revision."""
 
 
@@ -204,7 +210,7 @@ class Status(Request[StatusResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class LeaseGrant(Request[LeaseGrantResponse]):
+class LeaseGrant(Ask[LeaseGrantResponse]):
     """A lease that expires ``ttl`` seconds from now (running clock) unless kept alive.
 
     ``id`` 0 lets the store choose one.
@@ -215,21 +221,21 @@ class LeaseGrant(Request[LeaseGrantResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class LeaseRevoke(Request[LeaseRevokeResponse]):
+class LeaseRevoke(Ask[LeaseRevokeResponse]):
     """End the lease now: its keys are deleted, all at one revision."""
 
     id: int
 
 
 @attrs.frozen(kw_only=True)
-class LeaseKeepAlive(Request[LeaseKeepAliveResponse]):
+class LeaseKeepAlive(Ask[LeaseKeepAliveResponse]):
     """Restart the lease's TTL from now."""
 
     id: int
 
 
 @attrs.frozen(kw_only=True)
-class LeaseTimeToLive(Request[LeaseTimeToLiveResponse]):
+class LeaseTimeToLive(Ask[LeaseTimeToLiveResponse]):
     id: int
     keys: bool = False
 
@@ -238,7 +244,7 @@ class LeaseTimeToLive(Request[LeaseTimeToLiveResponse]):
 
 
 @attrs.frozen(kw_only=True)
-class Watch(Request[Watcher]):
+class WatchCreate(Ask[Watcher]):
     """Watch ``key`` (or ``[key, range_end)``) from ``start_revision`` on, inclusive.
 
     ``start_revision`` 0 means "from the next write". The reply is a ``Watcher``: iterate
@@ -250,5 +256,5 @@ class Watch(Request[Watcher]):
     start_revision: int = 0
 
     @classmethod
-    def prefix(cls, prefix: str, *, start_revision: int = 0) -> Watch:
+    def prefix(cls, prefix: str, *, start_revision: int = 0) -> WatchCreate:
         return cls(key=prefix, range_end=prefix_end(prefix), start_revision=start_revision)

@@ -12,14 +12,14 @@ from ._types import KeyValue
 
 __all__ = [
     "CompactResponse",
-    "DeleteResponse",
+    "DeleteRangeResponse",
     "LeaseGrantResponse",
     "LeaseKeepAliveResponse",
     "LeaseRevokeResponse",
     "LeaseTimeToLiveResponse",
     "PutResponse",
     "RangeResponse",
-    "StatusResponse",
+    "EndpointStatusResponse",
     "TxnResponse",
 ]
 
@@ -43,7 +43,7 @@ class PutResponse:
 
 
 @attrs.frozen(kw_only=True)
-class DeleteResponse:
+class DeleteRangeResponse:
     revision: int
     deleted: int = 0
     #: The deleted key-values, when ``prev_kv=True`` was asked.
@@ -51,7 +51,7 @@ class DeleteResponse:
 
 
 #: One answer per operation of the branch a transaction took, in order.
-OpResponse = RangeResponse | PutResponse | DeleteResponse
+OpResponse = RangeResponse | PutResponse | DeleteRangeResponse
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +68,7 @@ class CompactResponse:
 
 
 @attrs.frozen(kw_only=True)
-class StatusResponse:
+class EndpointStatusResponse:
     revision: int
     #: The last compaction's revision; 0 before the first compaction.
     compact_revision: int

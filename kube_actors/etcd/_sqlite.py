@@ -30,10 +30,10 @@ import attrs
 from ..errors import StoreError
 from ._codec import encode_value
 from ._memory import MemoryBackend, StoreStatistics
-from ._messages import Delete, Put, Range, Txn
+from ._messages import DeleteRange, Put, Range, Txn
 from ._responses import (
     CompactResponse,
-    DeleteResponse,
+    DeleteRangeResponse,
     LeaseGrantResponse,
     LeaseKeepAliveResponse,
     LeaseRevokeResponse,
@@ -43,7 +43,7 @@ from ._responses import (
     TxnResponse,
 )
 from ._sqlite_file import Record, StoreFile, Synchronous
-from ._types import Event
+from ._types import KeyEvent
 
 __all__ = ["Batch", "SqliteBackend"]
 
@@ -173,7 +173,7 @@ class SqliteBackend:
     def range(self, request: Range) -> RangeResponse:
         return self._inner.range(request)
 
-    def changes(self, start: int, end: int) -> list[Event]:
+    def changes(self, start: int, end: int) -> list[KeyEvent]:
         return self._inner.changes(start, end)
 
     def put(self, request: Put) -> PutResponse:
@@ -185,7 +185,7 @@ class SqliteBackend:
         finally:
             self._queue_changes(before, encoded)
 
-    def delete(self, request: Delete) -> DeleteResponse:
+    def delete(self, request: DeleteRange) -> DeleteRangeResponse:
         self._check()
         before = self._inner.revision
         try:

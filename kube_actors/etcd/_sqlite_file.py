@@ -29,7 +29,7 @@ import attrs
 
 from ..errors import StoreError
 from ._codec import decode_value
-from ._types import Event, KeyValue
+from ._types import KeyEvent, KeyValue
 
 __all__ = ["SCHEMA_VERSION", "Record", "StoreFile", "Synchronous"]
 
@@ -86,7 +86,7 @@ class Record:
     """One durable change: a revision's events, a lease granted or revoked, a compaction."""
 
     kind: Literal["events", "grant", "revoke", "compact"]
-    events: tuple[Event, ...] = ()
+    events: tuple[KeyEvent, ...] = ()
     #: Each event's value as ``_codec`` encoded it (None for a deletion).
     values: tuple[bytes | None, ...] = ()
     number: int = 0  # the lease id or the compacted revision
@@ -267,7 +267,7 @@ class StoreFile:
 
 
 def _kv_rows(
-    events: Sequence[Event], values: Sequence[bytes | None]
+    events: Sequence[KeyEvent], values: Sequence[bytes | None]
 ) -> Iterator[tuple[object, ...]]:
     for seq, (event, data) in enumerate(zip(events, values, strict=True)):
         kv, prev = event.kv, event.prev_kv

@@ -1,4 +1,6 @@
-"""What the store hands out: key-values and events.
+"""What the store hands out: key-values and events (``KeyEvent``, etcd's ``mvccpb.Event``: a
+change of one key; not ``api.Event``, the Kubernetes kind, nor ``api.WatchEvent``, what an
+apiserver watch delivers).
 
 Both are frozen and shared, never copied: the value a caller put is the very object every
 reader and watcher gets back, which is why values must be immutable themselves.
@@ -10,7 +12,7 @@ import enum
 
 import attrs
 
-__all__ = ["Event", "EventType", "KeyValue"]
+__all__ = ["KeyEvent", "EventType", "KeyValue"]
 
 
 class EventType(enum.Enum):
@@ -44,7 +46,7 @@ def tombstone(key: str, revision: int) -> KeyValue:
 
 
 @attrs.frozen(kw_only=True)
-class Event:
+class KeyEvent:
     """A change: ``kv`` is the new revision (a tombstone for DELETE), ``prev_kv`` the one before.
 
     Unlike etcd, ``prev_kv`` is always filled when the key existed: the store keeps it at no

@@ -31,7 +31,7 @@ import attrs
 
 from ..errors import Compacted, WatchLagged
 from ._keys import FROM_KEY, is_single_key, prefix_end
-from ._types import Event
+from ._types import KeyEvent
 
 if TYPE_CHECKING:
     from ._backend import Backend
@@ -42,7 +42,7 @@ __all__ = ["WatchHub", "WatchHubStatistics", "Watcher"]
 _TRIM_EVERY = 4096
 
 
-def _revision(event: Event) -> int:
+def _revision(event: KeyEvent) -> int:
     return event.kv.mod_revision
 
 
@@ -63,7 +63,7 @@ class WatchHub:
         self._backend = backend
         self._max_lag = max_lag
         self._trim_every = _TRIM_EVERY
-        self._log: list[Event] = []
+        self._log: list[KeyEvent] = []
         # The absolute position of ``_log[0]``: cursors survive trims unchanged.
         self._base = 0
         # The backend revision the log is complete up to.
@@ -74,7 +74,7 @@ class WatchHub:
         # Every watcher woken by one append reads the same span: watchers of one range
         # share one filtering and one tuple, so the work is per range and batch, not per
         # watcher (etcd groups its watchers by range for the same reason).
-        self._filtered: dict[tuple[str, str | None], tuple[int, int, tuple[Event, ...]]] = {}
+        self._filtered: dict[tuple[str, str | None], tuple[int, int, tuple[KeyEvent, ...]]] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._trim_at = min(_TRIM_EVERY, max_lag + 1)
         self._error: BaseException | None = None
@@ -225,7 +225,7 @@ class Watcher:
         self._range = (key, range_end)
         self._hub = hub
         self._cursor = 0
-        self._backlog: tuple[Event, ...] = ()
+        self._backlog: tuple[KeyEvent, ...] = ()
         # Events below a future start revision are skipped until the log passes it.
         self._min_revision = 0
         self._revision = 0
@@ -241,7 +241,7 @@ class Watcher:
         else:
             self._match = _Match.RANGE
 
-    def _start(self, start: int, *, cursor: int, backlog: list[Event]) -> None:
+    def _start(self, start: int, *, cursor: int, backlog: list[KeyEvent]) -> None:
         self.start_revision = start
         self._cursor = cursor
         self._backlog = self._filter(backlog)
@@ -272,7 +272,7 @@ class Watcher:
             return 0
         return self._hub._base + len(self._hub._log) - self._cursor
 
-    def poll(self) -> tuple[Event, ...]:
+    def poll(self) -> tuple[KeyEvent, ...]:
         """The events that arrived since the last read, without waiting (maybe none)."""
         if self._error is not None:
             raise self._error
@@ -284,7 +284,7 @@ class Watcher:
         if cursor == end and not self._backlog:  # the common case of a watcher that waits
             self._revision = hub._revision
             return ()
-        events: tuple[Event, ...] = ()
+        events: tuple[KeyEvent, ...] = ()
         if cursor < end:
             span = hub._filtered.get(self._range)
             if span is not None and span[0] == cursor and span[1] == end:
@@ -303,7 +303,7 @@ class Watcher:
         self._revision = max(self._revision, hub._revision)
         return events
 
-    def _filter(self, events: list[Event]) -> tuple[Event, ...]:
+    def _filter(self, events: list[KeyEvent]) -> tuple[KeyEvent, ...]:
         match = self._match
         if match is _Match.ALL or not events:
             return tuple(events)
@@ -337,7 +337,7 @@ class Watcher:
     def __aiter__(self) -> Watcher:
         return self
 
-    async def __anext__(self) -> tuple[Event, ...]:
+    async def __anext__(self) -> tuple[KeyEvent, ...]:
         while True:
             events = self.poll()
             if events:

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from kube_actors.actors import Actor, ActorRef, wall_clock
-from kube_actors.api import Lease, Node, Pod, Quantity, Service, pod_requests
+from kube_actors.api import Lease, Node, Pod, Quantity, Service, is_pod_terminal, pod_requests
 from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
 from kube_actors.errors import (
     ActorError,
@@ -265,10 +265,7 @@ class Kubelet(Actor):
                     del self.workers[uid]
                     self.admitted.pop(uid, None)
                 continue
-            if (
-                pod.status.phase in ("Succeeded", "Failed")
-                and pod.metadata.deletion_timestamp is None
-            ):
+            if is_pod_terminal(pod) and pod.metadata.deletion_timestamp is None:
                 continue  # finished before this kubelet started: nothing to run
             if not await self._admit(pod):
                 continue

@@ -26,7 +26,7 @@ import anyio
 import attrs
 
 from kube_actors.actors import Actor, Timer, monotonic, wall_clock
-from kube_actors.api import Container, Pod, PodStatus, Probe
+from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
 from kube_actors.errors import ApiError, ImagePullError, KubeActorsError, NotFound
 from kube_actors.runtime import (
     ProbeKind,
@@ -464,9 +464,7 @@ class PodWorker(Actor):
                 ignore_not_found=True,
             )
         except ApiError as error:
-            self.log.warning(
-                "pod_delete_failed", pod=f"{meta.namespace}/{meta.name}", error=str(error)
-            )
+            self.log.warning("pod_delete_failed", pod=namespaced_name(self.pod), error=str(error))
             self.terminated = False
             self._resync_in(self.ctx.timings.status_retry)
             return
@@ -506,7 +504,7 @@ class PodWorker(Actor):
             initialized=self.initialized,
             init_failed=self.init_failed,
         )
-        if self.terminated and phase not in ("Succeeded", "Failed"):
+        if self.terminated and phase not in TERMINAL_PHASES:
             phase = self.pod.status.phase or phase
         status = pod_status(
             self.pod,

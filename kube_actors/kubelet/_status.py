@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import attrs
 
 from kube_actors.api import (
+    TERMINAL_PHASES,
     ContainerState,
     ContainerStateRunning,
     ContainerStateTerminated,
@@ -195,7 +196,7 @@ def pod_status(
     init_views = [v for v in views if v.init]
     app_views = [v for v in views if not v.init]
     containers_ready = bool(app_views) and all(v.ready for v in app_views)
-    terminal = phase in ("Succeeded", "Failed")
+    terminal = phase in TERMINAL_PHASES
     owned = {
         "PodReadyToStartContainers": sandbox_ready and not terminal,
         "Initialized": initialized,

@@ -29,8 +29,7 @@ import anyio
 import attrs
 import structlog
 
-from kube_actors.actors import Actor, ActorRef, caused_by
-from kube_actors.actors import Request as Ask
+from kube_actors.actors import Actor, ActorRef, Ask, caused_by
 from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
 from kube_actors.errors import ApiError, Conflict
 

@@ -30,6 +30,7 @@ Where it is simpler than kube-scheduler (each a choice, not an oversight):
 
 from ._actor import Scheduler as Scheduler
 from ._actor import SchedulerSettings as SchedulerSettings
+from ._actor import SchedulerStatistics as SchedulerStatistics
 from .framework import CycleState as CycleState
 from .framework import FitError as FitError
 from .framework import Framework as Framework
@@ -48,6 +49,7 @@ __all__ = [
     "ScheduleResult",
     "Scheduler",
     "SchedulerSettings",
+    "SchedulerStatistics",
     "Snapshot",
     "in_tree_registry",
 ]

@@ -24,6 +24,7 @@ from kube_actors.api import (
     ObjectMeta,
     ObjectReference,
     Pod,
+    namespaced_name,
 )
 from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
 from kube_actors.errors import ApiError
@@ -44,7 +45,7 @@ from .framework import (
 )
 from .plugins import in_tree_registry
 
-__all__ = ["Scheduler", "SchedulerSettings"]
+__all__ = ["Scheduler", "SchedulerSettings", "SchedulerStatistics"]
 
 _BATCH = 64
 
@@ -73,6 +74,18 @@ class SchedulerSettings:
     )
     #: Record ``Scheduled`` / ``FailedScheduling`` Events.
     events: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class SchedulerStatistics:
+    """A snapshot of the scheduler: pods bound and failed attempts so far, and the pods in
+    each part of the queue (activeQ, back-off, the unschedulable pool, gated pods included)."""
+
+    scheduled: int
+    failed_attempts: int
+    active: int
+    backoff: int
+    unschedulable: int
 
 
 class _Next:
@@ -118,6 +131,7 @@ class Scheduler(Actor):
             max_backoff=settings.pod_max_backoff_seconds,
             max_unschedulable=settings.pod_max_in_unschedulable_pods_duration,
             plugin_events=events,
+            pre_enqueue=self._pre_enqueue,
         )
         self.next_start = 0
         self._kicked = False
@@ -141,16 +155,16 @@ class Scheduler(Actor):
         self.scheduled = 0
         self.failed = 0
 
-    def statistics(self) -> dict[str, int]:
+    def statistics(self) -> SchedulerStatistics:
         """Pods bound and failed attempts so far; pods in activeQ, back-off, unschedulable."""
         active, backoff, unschedulable = self.queue.counts()
-        return {
-            "scheduled": self.scheduled,
-            "failed_attempts": self.failed,
-            "active": active,
-            "backoff": backoff,
-            "unschedulable": unschedulable,
-        }
+        return SchedulerStatistics(
+            scheduled=self.scheduled,
+            failed_attempts=self.failed,
+            active=active,
+            backoff=backoff,
+            unschedulable=unschedulable,
+        )
 
     # ----------------------------------------------------------------- informers
 
@@ -170,6 +184,9 @@ class Scheduler(Actor):
     def _node_deleted(self, node: Node) -> None:
         self.cache.remove_node(node)
 
+    def _pre_enqueue(self, pod: PodInfo) -> Status:
+        return self.frameworks[pod.pod.spec.scheduler_name].run_pre_enqueue(pod)
+
     def _responsible(self, pod: Pod) -> bool:
         return pod.spec.scheduler_name in self.frameworks
 
@@ -187,8 +204,8 @@ class Scheduler(Actor):
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
             if not old.spec.node_name:
-                self.queue.delete(_key(new))
-                self.cache.clear_nomination(_key(new))
+                self.queue.delete(namespaced_name(new))
+                self.cache.clear_nomination(namespaced_name(new))
             self.cache.add_pod(new)
             return
         nominated = new.status.nominated_node_name
@@ -197,7 +214,7 @@ class Scheduler(Actor):
         if (
             self._responsible(new)
             and new.metadata.deletion_timestamp is None
-            and not self.cache.is_assumed(_key(new))
+            and not self.cache.is_assumed(namespaced_name(new))
             and _changed(old, new)
         ):
             self.queue.add(PodInfo(new), self.now)
@@ -208,9 +225,9 @@ class Scheduler(Actor):
             self.cache.remove_pod(pod)
             self._move("AssignedPodDelete")
         else:
-            self.queue.delete(_key(pod))
-            self.cache.forget(_key(pod))
-            self.cache.clear_nomination(_key(pod))
+            self.queue.delete(namespaced_name(pod))
+            self.cache.forget(namespaced_name(pod))
+            self.cache.clear_nomination(namespaced_name(pod))
 
     def _move(self, event: str) -> None:
         if self.queue.move_all(event, self.now):
@@ -382,10 +399,6 @@ class Scheduler(Actor):
             await self.client.create(event)
         except ApiError as error:
             self.log.info("event_create_failed", pod=pod.key, error=repr(error))
-
-
-def _key(pod: Pod) -> str:
-    return f"{pod.metadata.namespace}/{pod.metadata.name}"
 
 
 def _changed(old: Pod, new: Pod) -> bool:

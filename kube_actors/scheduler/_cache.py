@@ -4,7 +4,7 @@ and the nominated pods (pending pods that preemption made room for, by node)."""
 
 from __future__ import annotations
 
-from kube_actors.api import Node, Pod
+from kube_actors.api import Node, Pod, namespaced_name
 
 from .framework import PodInfo, Snapshot
 
@@ -53,7 +53,7 @@ class Cache:
     def add_pod(self, pod: Pod) -> None:
         """An assigned pod seen by the informer: confirms an assumption or adds it."""
         meta = pod.metadata
-        key = f"{meta.namespace}/{meta.name}"
+        key = namespaced_name(pod)
         if self._assumed.get(key) == pod.spec.node_name:
             # The binding we made, confirmed. What the pod asks for cannot have changed (its
             # resources, ports and affinity are immutable), so unless its labels changed or
@@ -74,7 +74,7 @@ class Cache:
         self.snapshot.add_pod(info, pod.spec.node_name)
 
     def remove_pod(self, pod: Pod) -> None:
-        key = f"{pod.metadata.namespace}/{pod.metadata.name}"
+        key = namespaced_name(pod)
         self._assumed.pop(key, None)
         self.snapshot.remove_pod(key)
 

@@ -7,6 +7,11 @@
   help (a node added or changed, an assigned pod deleted: whatever the plugins that rejected it
   registered) moves it back (to back-off if its back-off has not run out), or, at the latest,
   after 5 minutes.
+* Before a pod enters activeQ (when added, updated, or moved back from back-off or the pool),
+  the profile's **PreEnqueue** plugins run, as Kubernetes' ``moveToActiveQ`` does: a pod one
+  of them rejects is *gated*: it waits in the unschedulable pool, charged to that plugin, so
+  only an update of the pod or an event the plugin registered brings it back to be asked
+  again (a gated pod is never attempted, so it never backs off).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .framework import PodInfo, QueuedPodInfo
+from .framework import PodInfo, QueuedPodInfo, Status
 
 __all__ = ["SchedulingQueue"]
 
@@ -30,12 +35,14 @@ class SchedulingQueue:
         max_backoff: float = 10.0,
         max_unschedulable: float = 300.0,
         plugin_events: Mapping[str, frozenset[str]] | None = None,
+        pre_enqueue: Callable[[PodInfo], Status] | None = None,
     ) -> None:
         self._sort_key = sort_key
         self.initial_backoff = initial_backoff
         self.max_backoff = max_backoff
         self.max_unschedulable = max_unschedulable
         self._plugin_events = dict(plugin_events or {})
+        self._pre_enqueue = pre_enqueue
         self._active: list[tuple[Any, int, QueuedPodInfo]] = []
         self._backoff: list[tuple[float, int, QueuedPodInfo]] = []
         self._unschedulable: dict[str, tuple[QueuedPodInfo, float]] = {}
@@ -63,15 +70,22 @@ class SchedulingQueue:
         parked = self._unschedulable.pop(key, None)
         if parked is not None:  # an update may make it schedulable: try again
             parked[0].pod_info = pod
-            self._push_active(parked[0])
+            self._push_active(parked[0], now)
             return
-        self._push_active(QueuedPodInfo(pod, now, seq=next(self._seq)))
+        self._push_active(QueuedPodInfo(pod, now, seq=next(self._seq)), now)
 
     def delete(self, key: str) -> None:
         self._where.pop(key, None)  # stale heap entries are skipped on pop
         self._unschedulable.pop(key, None)
 
-    def _push_active(self, queued: QueuedPodInfo) -> None:
+    def _push_active(self, queued: QueuedPodInfo, now: float) -> None:
+        """Into activeQ if the PreEnqueue plugins let it, else gated in the pool."""
+        if self._pre_enqueue is not None:
+            status = self._pre_enqueue(queued.pod_info)
+            if not status.is_success:
+                queued.unschedulable_plugins = frozenset({status.plugin})
+                self._unschedulable[queued.pod_info.key] = (queued, now)
+                return
         self._where[queued.pod_info.key] = queued
         heapq.heappush(self._active, (self._sort_key(queued), next(self._seq), queued))
 
@@ -125,10 +139,11 @@ class SchedulingQueue:
         return moved
 
     def _reactivate(self, queued: QueuedPodInfo, now: float) -> None:
-        if queued.timestamp + self.backoff_duration(queued) > now:
+        # A gated pod was never attempted: it has no back-off to sit out.
+        if queued.attempts and queued.timestamp + self.backoff_duration(queued) > now:
             self._push_backoff(queued, now)
         else:
-            self._push_active(queued)
+            self._push_active(queued, now)
 
     def flush(self, now: float) -> None:
         """Back-offs that ran out to activeQ; pods unschedulable too long back in play."""
@@ -136,7 +151,7 @@ class SchedulingQueue:
             _, _, queued = heapq.heappop(self._backoff)
             if self._where.get(queued.pod_info.key) is queued:
                 del self._where[queued.pod_info.key]
-                self._push_active(queued)
+                self._push_active(queued, now)
         for key, (queued, since) in list(self._unschedulable.items()):
             if now - since >= self.max_unschedulable:
                 del self._unschedulable[key]

@@ -14,7 +14,7 @@ from ._kubeconfig import CONTEXT as CONTEXT
 from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
 from ._kubeconfig import kubeconfig_text as kubeconfig_text
 from ._kubeconfig import merge_kubeconfig as merge_kubeconfig
-from ._logs import LogReader as LogReader
+from ._logs import LogSource as LogSource
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
@@ -27,7 +27,7 @@ from ._tables import table_for as table_for
 __all__ = [
     "CONTEXT",
     "ApiHttpServer",
-    "LogReader",
+    "LogSource",
     "Served",
     "decode_protobuf",
     "encode_protobuf",

@@ -98,14 +98,10 @@ async def _health(_: web.Request) -> web.StreamResponse:
     return web.Response(text="ok", content_type="text/plain")
 
 
-def _server_address(request: web.Request) -> str:
-    return request.host
-
-
 async def _api(request: web.Request) -> web.StreamResponse:
     if wants_aggregated(request.headers.get("Accept", "")):
         return json_response(group_discovery_list(core=True), content_type=AGGREGATED_CONTENT_TYPE)
-    return json_response(api_versions(_server_address(request)))
+    return json_response(api_versions(request.host))
 
 
 async def _apis(request: web.Request) -> web.StreamResponse:

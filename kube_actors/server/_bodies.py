@@ -3,16 +3,15 @@ the step from a manifest dict to an API object under ``fieldValidation``.
 
 Kubernetes reads a body with the URL's group, version and kind as defaults, then checks that
 the body agrees with the URL (its apiVersion, kind, namespace and, for an update, name). An
-unknown field is an error under ``Strict``, a ``Warning`` header under ``Warn`` (the server's
-default) and nothing under ``Ignore``; in the last two the field is dropped.
+unknown field is a 400 under ``Strict`` (Kubernetes' "strict decoding error"), a ``Warning``
+header under ``Warn`` (the server's default) and nothing under ``Ignore``; in the last two the
+field is dropped.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -22,6 +21,7 @@ from kube_actors.api import KindInfo, from_dict
 from kube_actors.errors import BadRequest, FieldCause, Invalid, UnsupportedMediaType
 
 from ._params import FieldValidation
+from ._protobuf import decode_protobuf
 
 __all__ = ["PROTOBUF", "Decoded", "decode_body", "media_type", "object_from_body"]
 
@@ -36,27 +36,11 @@ def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def _protobuf_decoder() -> Callable[[bytes], Any] | None:
-    # The protobuf decoder is a module of its own; a build without it answers 415.
-    try:
-        module = importlib.import_module("kube_actors.server._protobuf")
-    except ModuleNotFoundError:
-        return None
-    decoder: Callable[[bytes], Any] = module.decode_protobuf
-    return decoder
-
-
 def decode_body(body: bytes, content_type: str) -> Any:
     """The body as plain data (a dict, or a list for a JSON patch)."""
     kind = media_type(content_type)
     if kind == PROTOBUF:
-        decoder = _protobuf_decoder()
-        if decoder is None:
-            raise UnsupportedMediaType(
-                "the body of the request was in an unknown format - accepted media types "
-                "include: application/json, application/yaml"
-            )
-        return decoder(body)
+        return decode_protobuf(body)
     if not body:
         raise BadRequest("the body of the request is empty")
     try:
@@ -133,13 +117,22 @@ def _structure(data: dict[str, Any], validation: FieldValidation) -> Decoded:
         return Decoded(from_dict(data))
     except Invalid as error:
         unknown = [c for c in error.causes if c.type == "UnknownField"]
-        if validation == "Strict" or not unknown:
+        if not unknown:
             raise
+        if validation == "Strict":
+            # Kubernetes refuses unknown fields while decoding, before any validation: a 400.
+            kind, api_version = data["kind"], data["apiVersion"]
+            version = api_version.rpartition("/")[2]
+            fields = ", ".join(_warning(c) for c in unknown)
+            raise BadRequest(
+                f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                f"strict decoding error: {fields}",
+                kind=kind,
+            ) from None
         for cause in unknown:
             _drop(data, cause.field)
         warnings = () if validation == "Ignore" else tuple(_warning(c) for c in unknown)
-        decoded = _structure(data, "Strict")
-        return Decoded(decoded.obj, warnings)
+        return Decoded(from_dict(data), warnings)
 
 
 def _warning(cause: FieldCause) -> str:

@@ -11,7 +11,6 @@ server runs shows up at once):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Final
 
 from kube_actors.api import KindInfo, kinds
@@ -188,7 +187,6 @@ def _aggregated_entry(resource: Resource) -> dict[str, Any]:
         entry["shortNames"] = list(resource.short_names)
     if resource.categories:
         entry["categories"] = list(resource.categories)
-    subresources: Iterable[Any] = resource.subresources
     if resource.subresources:
         entry["subresources"] = [
             {
@@ -196,6 +194,6 @@ def _aggregated_entry(resource: Resource) -> dict[str, Any]:
                 "responseKind": _gvk(sub.group, sub.version, sub.kind),
                 "verbs": list(sub.verbs),
             }
-            for sub in subresources
+            for sub in resource.subresources
         ]
     return entry

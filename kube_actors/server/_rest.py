@@ -38,8 +38,10 @@ _PATCH_TYPES: Final[dict[str, PatchType]] = {
 
 def _warned(response: web.StreamResponse, warnings: tuple[str, ...]) -> web.StreamResponse:
     for warning in warnings:
-        # RFC 7234 warning code 299 ("miscellaneous persistent warning"), as Kubernetes sends.
-        response.headers.add("Warning", f'299 - "{warning.replace(chr(34), chr(39))}"')
+        # RFC 7234 warning code 299 ("miscellaneous persistent warning"), as Kubernetes sends,
+        # the text a quoted string.
+        quoted = warning.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers.add("Warning", f'299 - "{quoted}"')
     return response
 
 

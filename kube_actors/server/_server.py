@@ -31,7 +31,7 @@ from kube_actors.client import Client
 from .._log import get_logger
 from ._app import make_app
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
-from ._logs import LogReader
+from ._logs import LogSource
 from ._rest import Rest
 from ._subresources import Subresources
 from ._tls import credentials, server_ssl_context
@@ -80,7 +80,7 @@ class ApiHttpServer:
         self,
         client: Client,
         *,
-        logs: LogReader | None = None,
+        logs: LogSource | None = None,
         address: str = LOOPBACK,
         port: int = 0,
         data_dir: str | Path | None = None,

@@ -26,7 +26,7 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._bodies import decode_body, media_type, object_from_body
-from ._logs import LogReader, serve_logs
+from ._logs import LogSource, serve_logs
 from ._params import delete_options_of
 from ._paths import Target
 from ._status import json_response, success_status
@@ -40,7 +40,7 @@ _SCALE_PATCH_TYPES = {
 }
 
 
-def _not_found(target: Target) -> NotFound:
+def _not_found() -> NotFound:
     return NotFound("the server could not find the requested resource")
 
 
@@ -70,7 +70,7 @@ def scale_of(obj: Any) -> dict[str, Any]:
 class Subresources:
     """``scale``, ``binding``, ``eviction`` and ``log`` over one ``Client``."""
 
-    def __init__(self, client: Client, logs: LogReader | None) -> None:
+    def __init__(self, client: Client, logs: LogSource | None) -> None:
         self.client = client
         self.logs = logs
 
@@ -84,13 +84,13 @@ class Subresources:
             return await self._eviction(request, target)
         if plural == "pods" and sub == "log" and method == "GET":
             if self.logs is None:
-                raise _not_found(target)
+                raise _not_found()
             return await serve_logs(request, self.client, self.logs, target)
         if sub in ("binding", "eviction", "log"):
             raise MethodNotSupported(
                 "the server does not allow this method on the requested resource"
             )
-        raise _not_found(target)
+        raise _not_found()
 
     async def _scale(self, request: web.Request, target: Target) -> web.StreamResponse:
         info: KindInfo = target.info

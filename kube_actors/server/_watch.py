@@ -102,7 +102,7 @@ async def serve_watch(
                 await response.write(_encode_batch(info, batch, as_table))
                 if batch[-1].type == "ERROR":
                     break
-    except (ConnectionResetError, ConnectionError):
+    except ConnectionError:
         return response  # the client went away: nothing left to tell it
     finally:
         stream.close()

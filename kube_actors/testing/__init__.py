@@ -39,6 +39,7 @@ from ._per_example import run_with_cluster as run_with_cluster
 from ._workloads import daemon_set as daemon_set
 from ._workloads import deployment as deployment
 from ._workloads import job as job
+from ._workloads import pod as pod
 from ._workloads import pod_template as pod_template
 from ._workloads import replica_set as replica_set
 from ._workloads import stateful_set as stateful_set
@@ -63,6 +64,7 @@ __all__ = [
     "deployment",
     "is_live",
     "job",
+    "pod",
     "pod_template",
     "replica_set",
     "rollout_bounds",

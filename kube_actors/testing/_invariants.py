@@ -21,8 +21,11 @@ from kube_actors.api import (
     compile_selector,
     controller_of,
     get_condition,
+    is_pod_active,
     is_pod_ready,
+    is_pod_terminal,
     lookup_kind,
+    namespaced_name,
     pod_requests,
     scaled_value_from_int_or_percent,
 )
@@ -43,12 +46,9 @@ __all__ = [
 WORKLOAD_KINDS: tuple[type[Any], ...] = (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job)
 
 
-def is_live(pod: Pod) -> bool:
-    """Counted by its controller: neither being deleted nor finished."""
-    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-        "Succeeded",
-        "Failed",
-    )
+#: Counted by its controller: neither being deleted nor finished (``api.is_pod_active``,
+#: under the name the kit's invariants use).
+is_live = is_pod_active
 
 
 def _client(cluster: Cluster | Client) -> Client:
@@ -56,9 +56,7 @@ def _client(cluster: Cluster | Client) -> Client:
 
 
 def _ref(obj: Any) -> str:
-    meta = obj.metadata
-    where = f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
-    return f"{type(obj).kind} {where}"
+    return f"{type(obj).kind} {namespaced_name(obj)}"
 
 
 def _names(objs: Iterable[Any], most: int = 6) -> str:
@@ -308,7 +306,7 @@ async def assert_no_overcommit(cluster: Cluster | Client) -> None:
     client = _client(cluster)
     bound: dict[str, list[Pod]] = {}
     for pod in await client.list(Pod):
-        if pod.spec.node_name and pod.status.phase not in ("Succeeded", "Failed"):
+        if pod.spec.node_name and not is_pod_terminal(pod):
             bound.setdefault(pod.spec.node_name, []).append(pod)
     problems: list[str] = []
     for node in await client.list(Node):

@@ -1,10 +1,12 @@
 """``RolloutWatch``: checks Deployments' rollout bounds at every Pod change, not only once
-the cluster settled, because a rollout that surges too far is gone by the time it settles."""
+the cluster settled, because a rollout that surges too far is gone by the time it settles.
+
+The watch is followed in a task of the cluster's actor system (its parent), so that it ends
+with the cluster at the latest; ``stop`` ends it sooner."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import anyio
 
 from kube_actors.api import Deployment, Pod, WatchStream
 from kube_actors.cluster import Cluster
@@ -27,12 +29,12 @@ class RolloutWatch:
         #: The Deployments under watch and what their Pods may do in the current step.
         self.bounds: dict[str, tuple[Deployment, RolloutBounds]] = {}
         self.violations: list[str] = []
-        self._task: asyncio.Task[None] | None = None
+        self._scope: anyio.CancelScope | None = None
 
     async def start(self, cluster: Cluster, namespace: str) -> None:
         stream = await self._list_and_watch(cluster, namespace)
-        self._task = asyncio.get_running_loop().create_task(
-            self._follow(cluster, namespace, stream)
+        self._scope = await cluster.system.start_task(
+            self._follow, cluster, namespace, stream, name=f"rollout-watch/{namespace}"
         )
 
     async def _list_and_watch(self, cluster: Cluster, namespace: str) -> WatchStream:
@@ -42,29 +44,38 @@ class RolloutWatch:
             Pod, namespace=namespace, resource_version=page.resource_version
         )
 
-    async def _follow(self, cluster: Cluster, namespace: str, stream: WatchStream) -> None:
+    async def _follow(
+        self,
+        cluster: Cluster,
+        namespace: str,
+        stream: WatchStream,
+        *,
+        task_status: anyio.abc.TaskStatus[anyio.CancelScope],
+    ) -> None:
         """Apply each Pod change; an ERROR event or an ended stream (the apiserver
         restarted, the watch fell behind) re-lists, as an informer does."""
-        while True:
-            async for event in stream:
-                pod = event.obj
-                if event.type == "ERROR":
-                    break
-                if pod is None:
-                    continue
-                if event.type == "DELETED":
-                    self.pods.pop(pod.metadata.name, None)
-                else:
-                    self.pods[pod.metadata.name] = pod
-                self._check()
-            stream.close()
+        with anyio.CancelScope() as scope:
+            task_status.started(scope)
             while True:
-                try:
-                    stream = await self._list_and_watch(cluster, namespace)
-                    break
-                except (Gone, ServiceUnavailable):
-                    await asyncio.sleep(_RETRY)
-            self._check()
+                async for event in stream:
+                    pod = event.obj
+                    if event.type == "ERROR":
+                        break
+                    if pod is None:
+                        continue
+                    if event.type == "DELETED":
+                        self.pods.pop(pod.metadata.name, None)
+                    else:
+                        self.pods[pod.metadata.name] = pod
+                    self._check()
+                stream.close()
+                while True:
+                    try:
+                        stream = await self._list_and_watch(cluster, namespace)
+                        break
+                    except (Gone, ServiceUnavailable):
+                        await anyio.sleep(_RETRY)
+                self._check()
 
     def _check(self) -> None:
         for deployment, bounds in self.bounds.values():
@@ -79,7 +90,6 @@ class RolloutWatch:
         return taken
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._scope is not None:
+            self._scope.cancel()
+            self._scope = None

@@ -22,6 +22,8 @@ from kube_actors.api import (
     JobSpec,
     LabelSelector,
     ObjectMeta,
+    OwnerReference,
+    Pod,
     PodSpec,
     PodTemplateSpec,
     ReplicaSet,
@@ -36,6 +38,7 @@ __all__ = [
     "daemon_set",
     "deployment",
     "job",
+    "pod",
     "pod_template",
     "replica_set",
     "stateful_set",
@@ -56,6 +59,30 @@ def pod_template(
         spec=PodSpec(
             containers=[Container(name="app", image=image)], restart_policy=restart_policy
         ),
+    )
+
+
+def pod(
+    name: str,
+    *,
+    namespace: str = "default",
+    labels: Mapping[str, str] | None = None,
+    image: str = "nginx:1",
+    node_name: str = "",
+    owner_references: tuple[OwnerReference, ...] | list[OwnerReference] = (),
+    finalizers: tuple[str, ...] | list[str] = (),
+) -> Pod:
+    """A bare Pod of one container named ``app`` running ``image`` (no controller makes it:
+    set ``owner_references`` to give it one, ``node_name`` to place it yourself)."""
+    return Pod(
+        metadata=ObjectMeta(
+            name=name,
+            namespace=namespace,
+            labels=labels or {},
+            owner_references=tuple(owner_references),
+            finalizers=tuple(finalizers),
+        ),
+        spec=PodSpec(node_name=node_name, containers=[Container(name="app", image=image)]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, Request
+from kube_actors.actors import Actor, Ask
 
 
 @attrs.frozen
@@ -14,7 +14,7 @@ class Add:
 
 
 @attrs.frozen
-class Get(Request[int]):
+class Get(Ask[int]):
     pass
 
 

@@ -7,7 +7,7 @@ import pytest
 from kube_actors.actors import Broadcast, Lagged
 
 
-async def test_every_reader_gets_every_item_once_in_order() -> None:
+def test_every_reader_gets_every_item_once_in_order() -> None:
     log: Broadcast[int] = Broadcast()
     readers = [log.subscribe() for _ in range(3)]
     log.publish([1, 2])
@@ -33,7 +33,7 @@ async def test_a_waiting_reader_wakes_once_for_everything_published_meanwhile() 
     assert batches == [["a", "b", "c"]]
 
 
-async def test_a_reader_can_start_from_a_retained_position() -> None:
+def test_a_reader_can_start_from_a_retained_position() -> None:
     log: Broadcast[int] = Broadcast(retain=5)
     log.publish(list(range(10)))
     assert log.position_after(6, key=lambda item: item) == 7
@@ -43,7 +43,7 @@ async def test_a_reader_can_start_from_a_retained_position() -> None:
         log.subscribe(log.end + 1)
 
 
-async def test_a_reader_too_far_behind_is_dropped_with_lagged_and_the_log_trimmed() -> None:
+def test_a_reader_too_far_behind_is_dropped_with_lagged_and_the_log_trimmed() -> None:
     log: Broadcast[int] = Broadcast(max_lag=10)
     slow = log.subscribe()
     fast = log.subscribe()

@@ -1,4 +1,7 @@
-"""Hypothesis strategies for api objects (to move to ``kube_actors.testing`` later)."""
+"""Wire-form strategies for the converter's round-trip properties: any value a field may carry
+on the wire (statuses, arbitrary timestamps, specs no validation would pass), which the testing
+kit's strategies, valid by construction for a running cluster, deliberately never draw.
+Quantities come from the kit."""
 
 from __future__ import annotations
 
@@ -23,7 +26,6 @@ from kube_actors.api import (
     PodStatus,
     PodTemplateSpec,
     Probe,
-    Quantity,
     ResourceRequirements,
     RollingUpdateDeployment,
     Service,
@@ -31,8 +33,9 @@ from kube_actors.api import (
     ServiceSpec,
     Toleration,
 )
+from kube_actors.testing.strategies import quantities
 
-__all__ = ["deployments", "dns_labels", "pods", "quantities", "services"]
+__all__ = ["deployments", "dns_labels", "pods", "services"]
 
 dns_labels = st.from_regex(r"[a-z]([-a-z0-9]{0,10}[a-z0-9])?", fullmatch=True)
 label_values = st.from_regex(r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,8}[A-Za-z0-9])?)?", fullmatch=True)
@@ -43,11 +46,9 @@ timestamps = st.datetimes(
 ports = st.integers(min_value=1, max_value=65535)
 int_or_percent = st.one_of(st.integers(0, 10), st.integers(0, 100).map(lambda p: f"{p}%"))
 
-_suffixes = st.sampled_from(["", "m", "k", "M", "G", "Ki", "Mi", "Gi", "e3"])
-quantities = st.builds(
-    lambda n, s: Quantity(f"{n}{s}"), st.integers(min_value=0, max_value=10**6), _suffixes
+resource_lists = st.dictionaries(
+    st.sampled_from(["cpu", "memory", "pods"]), quantities(), max_size=3
 )
-resource_lists = st.dictionaries(st.sampled_from(["cpu", "memory", "pods"]), quantities, max_size=3)
 
 metas = st.builds(
     ObjectMeta,

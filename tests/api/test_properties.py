@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kube_actors.api import Quantity, default, dump_manifests, from_dict, load_manifests, to_dict
+from kube_actors.testing.strategies import quantities
 
-from .strategies import deployments, pods, quantities, services
+from .strategies import deployments, pods, services
 
 objects = st.one_of(pods, deployments, services)
 
@@ -35,7 +36,7 @@ def test_defaulting_is_idempotent(obj: Any) -> None:
     assert default(once) == once
 
 
-@given(quantities)
+@given(quantities())
 def test_a_quantity_reparses_from_its_canonical_form(quantity: Quantity) -> None:
     again = Quantity(str(quantity))
     assert again == quantity

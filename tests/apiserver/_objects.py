@@ -1,4 +1,5 @@
-"""Objects the apiserver tests create."""
+"""Objects the apiserver tests create beyond the testing kit's builders: a Deployment exactly
+as a user writes one (no strategy: the managed-fields tests count the fields its creator set)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,13 @@ from kube_actors.api import (
     DeploymentSpec,
     LabelSelector,
     ObjectMeta,
-    Pod,
     PodSpec,
     PodTemplateSpec,
 )
 
 
-def pod(name: str = "web", *, namespace: str = "default", **labels: str) -> Pod:
-    return Pod(
-        metadata=ObjectMeta(name=name, namespace=namespace, labels=labels),
-        spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
-    )
+def relabel(obj: Any, **labels: str) -> Any:
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))
 
 
 def deployment(name: str = "web", *, replicas: int = 2, image: str = "nginx:1.27") -> Deployment:
@@ -38,7 +35,3 @@ def deployment(name: str = "web", *, replicas: int = 2, image: str = "nginx:1.27
             ),
         ),
     )
-
-
-def relabel(obj: Any, **labels: str) -> Any:
-    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))

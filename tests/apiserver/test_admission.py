@@ -8,8 +8,7 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import ObjectMeta, Pod, PriorityClass, Toleration
 from kube_actors.errors import Forbidden
-
-from ._objects import pod
+from kube_actors.testing import pod
 
 
 def _with_spec(p: Pod, **changes: Any) -> Pod:
@@ -18,7 +17,7 @@ def _with_spec(p: Pod, **changes: Any) -> Pod:
 
 async def test_a_pod_tolerates_unready_and_unreachable_nodes_for_300_seconds() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         assert {(t.key, t.effect, t.toleration_seconds) for t in created.spec.tolerations} == {
             ("node.kubernetes.io/not-ready", "NoExecute", 300),
             ("node.kubernetes.io/unreachable", "NoExecute", 300),
@@ -33,7 +32,7 @@ async def test_a_pods_own_toleration_is_kept_instead_of_the_default() -> None:
             effect="NoExecute",
             toleration_seconds=5,
         )
-        created = await cluster.client.create(_with_spec(pod(), tolerations=[own]))
+        created = await cluster.client.create(_with_spec(pod("web"), tolerations=[own]))
         unreachable = [
             t for t in created.spec.tolerations if t.key == "node.kubernetes.io/unreachable"
         ]
@@ -64,11 +63,11 @@ async def test_the_global_default_priority_class_applies_to_pods_without_one() -
         await cluster.client.create(
             PriorityClass(metadata=ObjectMeta(name="normal"), value=50, global_default=True)
         )
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         assert (created.spec.priority, created.spec.priority_class_name) == (50, "normal")
 
 
 async def test_a_pod_without_a_service_account_runs_as_default() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         assert created.spec.service_account_name == "default"

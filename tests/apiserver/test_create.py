@@ -11,13 +11,12 @@ from kube_actors import Cluster
 from kube_actors.actors import DEFAULT_EPOCH
 from kube_actors.api import Deployment, Namespace, ObjectMeta, Pod, PodStatus
 from kube_actors.errors import AlreadyExists, Forbidden, Invalid, NotFound
-
-from ._objects import deployment, pod
+from kube_actors.testing import deployment, pod
 
 
 async def test_create_sets_the_system_fields_and_defaults_the_object() -> None:
     async with Cluster(controllers=(), scheduler=False, seed=1) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         meta = created.metadata
         assert len(meta.uid) == 36
         assert meta.creation_timestamp == DEFAULT_EPOCH
@@ -33,7 +32,7 @@ async def test_create_sets_the_system_fields_and_defaults_the_object() -> None:
 
 async def test_a_client_cannot_create_an_object_with_a_status_it_made_up() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        running = attrs.evolve(pod(), status=PodStatus(phase="Running", pod_ip="10.0.0.1"))
+        running = attrs.evolve(pod("web"), status=PodStatus(phase="Running", pod_ip="10.0.0.1"))
         created = await cluster.client.create(running)
         assert created.status.phase == "Pending"
         assert created.status.pod_ip == ""
@@ -45,7 +44,7 @@ async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -
         async with Cluster(controllers=(), scheduler=False, seed=seed) as cluster:
             template = Pod(
                 metadata=ObjectMeta(generate_name="worker-", namespace="default"),
-                spec=pod().spec,
+                spec=pod("web").spec,
             )
             return [(await cluster.client.create(template)).metadata.name for _ in range(3)]
 
@@ -57,7 +56,7 @@ async def test_generate_name_adds_a_random_suffix_reproducible_from_the_seed() -
 
 async def test_a_generated_name_that_is_taken_is_drawn_again() -> None:
     template = Pod(
-        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod().spec
+        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod("web").spec
     )
     async with Cluster(controllers=(), scheduler=False, seed=3) as cluster:
         state = cluster.system.random.getstate()
@@ -74,7 +73,7 @@ async def test_a_generated_name_taken_eight_times_over_is_already_exists() -> No
             return seq[0]  # every name the same
 
     template = Pod(
-        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod().spec
+        metadata=ObjectMeta(generate_name="worker-", namespace="default"), spec=pod("web").spec
     )
     async with Cluster(controllers=(), scheduler=False) as cluster:
         cluster.system.random = Stuck(1)
@@ -86,15 +85,15 @@ async def test_a_generated_name_taken_eight_times_over_is_already_exists() -> No
 
 async def test_creating_an_existing_object_is_already_exists_and_changes_nothing() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        original = await cluster.client.create(pod(app="one"))
+        original = await cluster.client.create(pod("web", labels={"app": "one"}))
         with pytest.raises(AlreadyExists, match='pods "web" already exists'):
-            await cluster.client.create(pod(app="two"))
+            await cluster.client.create(pod("web", labels={"app": "two"}))
         assert await cluster.client.get(Pod, "web", namespace="default") == original
 
 
 async def test_an_invalid_object_names_every_bad_field_and_is_not_stored() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        bad = deployment(replicas=-1)
+        bad = deployment("web", replicas=-1)
         bad = attrs.evolve(
             bad,
             metadata=attrs.evolve(bad.metadata, name="Not_A_DNS_Name"),
@@ -123,7 +122,7 @@ async def test_an_invalid_object_names_every_bad_field_and_is_not_stored() -> No
 
 async def test_objects_go_to_the_default_namespace_unless_they_name_one() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod(namespace=""))
+        created = await cluster.client.create(pod("web", namespace=""))
         assert created.metadata.namespace == "default"
 
 
@@ -139,7 +138,7 @@ async def test_the_system_namespaces_exist_from_the_start() -> None:
 async def test_nothing_is_created_in_a_namespace_that_does_not_exist() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(NotFound, match='namespaces "nowhere" not found'):
-            await cluster.client.create(pod(namespace="nowhere"))
+            await cluster.client.create(pod("web", namespace="nowhere"))
 
 
 async def test_nothing_is_created_in_a_terminating_namespace() -> None:
@@ -150,7 +149,7 @@ async def test_nothing_is_created_in_a_terminating_namespace() -> None:
         assert doomed.status.phase == "Terminating"
         assert doomed.metadata.deletion_timestamp is not None
         with pytest.raises(Forbidden, match="because it is being terminated"):
-            await cluster.client.create(pod(namespace="team"))
+            await cluster.client.create(pod("web", namespace="team"))
 
 
 async def test_creation_timestamps_follow_the_simulated_wall_clock() -> None:
@@ -158,5 +157,5 @@ async def test_creation_timestamps_follow_the_simulated_wall_clock() -> None:
 
     async with Cluster(controllers=(), scheduler=False) as cluster:
         await asyncio.sleep(90.5)
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         assert created.metadata.creation_timestamp == DEFAULT_EPOCH + dt.timedelta(seconds=90)

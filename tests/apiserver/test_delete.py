@@ -10,6 +10,7 @@ from kube_actors.actors import wall_clock
 from kube_actors.api import (
     Binding,
     Create,
+    Deployment,
     Namespace,
     ObjectMeta,
     ObjectReference,
@@ -17,8 +18,7 @@ from kube_actors.api import (
     Preconditions,
 )
 from kube_actors.errors import Conflict, Forbidden, NotFound
-
-from ._objects import deployment, pod
+from kube_actors.testing import deployment, pod
 
 
 async def _get(cluster: Cluster, name: str = "web") -> Pod:
@@ -36,7 +36,7 @@ async def _bind(cluster: Cluster, name: str, node: str) -> Pod:
 
 async def test_deleting_an_object_without_finalizers_removes_it_at_once() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         last = await cluster.client.delete(type(created), "web", namespace="default")
         assert last.metadata.uid == created.metadata.uid
         with pytest.raises(NotFound):
@@ -52,7 +52,8 @@ async def test_deleting_an_object_without_finalizers_removes_it_at_once() -> Non
 async def test_an_object_with_finalizers_stays_until_the_last_one_is_removed() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         guarded = attrs.evolve(
-            pod(), metadata=attrs.evolve(pod().metadata, finalizers=["example.com/a", "b/c"])
+            pod("web"),
+            metadata=attrs.evolve(pod("web").metadata, finalizers=["example.com/a", "b/c"]),
         )
         await cluster.client.create(guarded)
         marked = await cluster.client.delete(Pod, "web", namespace="default")
@@ -72,7 +73,9 @@ async def test_an_object_with_finalizers_stays_until_the_last_one_is_removed() -
 
 async def test_no_finalizer_can_be_added_to_an_object_being_deleted() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        guarded = attrs.evolve(pod(), metadata=attrs.evolve(pod().metadata, finalizers=["a/b"]))
+        guarded = attrs.evolve(
+            pod("web"), metadata=attrs.evolve(pod("web").metadata, finalizers=["a/b"])
+        )
         await cluster.client.create(guarded)
         marked = await cluster.client.delete(Pod, "web", namespace="default")
         with pytest.raises(Exception, match="no new finalizers can be added"):
@@ -85,13 +88,13 @@ async def test_no_finalizer_can_be_added_to_an_object_being_deleted() -> None:
 
 async def test_orphan_and_foreground_propagation_are_recorded_as_finalizers() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(deployment("orphaned"))
-        await cluster.client.create(deployment("foreground"))
+        await cluster.client.create(deployment("orphaned", 2))
+        await cluster.client.create(deployment("foreground", 2))
         orphaned = await cluster.client.delete(
-            type(deployment()), "orphaned", namespace="default", propagation_policy="Orphan"
+            Deployment, "orphaned", namespace="default", propagation_policy="Orphan"
         )
         foreground = await cluster.client.delete(
-            type(deployment()), "foreground", namespace="default", propagation_policy="Foreground"
+            Deployment, "foreground", namespace="default", propagation_policy="Foreground"
         )
         assert orphaned.metadata.finalizers == ("orphan",)
         assert foreground.metadata.finalizers == ("foregroundDeletion",)
@@ -100,7 +103,7 @@ async def test_orphan_and_foreground_propagation_are_recorded_as_finalizers() ->
 
 async def test_preconditions_protect_a_delete() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         with pytest.raises(Conflict, match="Precondition failed: UID in precondition: nope"):
             await cluster.client.delete(
                 Pod, "web", namespace="default", preconditions=Preconditions(uid="nope")
@@ -119,7 +122,7 @@ async def test_preconditions_protect_a_delete() -> None:
 
 async def test_a_scheduled_pod_is_deleted_gracefully_with_its_grace_period() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(pod())
+        await cluster.client.create(pod("web"))
         await _bind(cluster, "web", "node-1")
         marked = await cluster.client.delete(Pod, "web", namespace="default")
         assert marked.metadata.deletion_grace_period_seconds == 30
@@ -138,7 +141,7 @@ async def test_a_scheduled_pod_is_deleted_gracefully_with_its_grace_period() -> 
 
 async def test_an_unscheduled_pod_is_deleted_at_once() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(pod())
+        await cluster.client.create(pod("web"))
         await cluster.client.delete(Pod, "web", namespace="default")
         with pytest.raises(NotFound):
             await _get(cluster)
@@ -146,7 +149,7 @@ async def test_an_unscheduled_pod_is_deleted_at_once() -> None:
 
 async def test_binding_sets_the_node_once_and_marks_the_pod_scheduled() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(pod())
+        await cluster.client.create(pod("web"))
         bound = await _bind(cluster, "web", "node-1")
         assert bound.spec.node_name == "node-1"
         scheduled = [c for c in bound.status.conditions if c.type == "PodScheduled"]

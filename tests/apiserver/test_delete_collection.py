@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from kube_actors import Cluster
 from kube_actors.api import Pod
-
-from ._objects import pod
+from kube_actors.testing import pod
 
 
 async def test_delete_collection_deletes_only_what_the_selector_matches() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         client = cluster.client
-        await client.create(pod("a", app="web"))
-        await client.create(pod("b", app="web"))
-        await client.create(pod("c", app="db"))
-        await client.create(pod("d", namespace="kube-system", app="web"))
+        await client.create(pod("a", labels={"app": "web"}))
+        await client.create(pod("b", labels={"app": "web"}))
+        await client.create(pod("c", labels={"app": "db"}))
+        await client.create(pod("d", namespace="kube-system", labels={"app": "web"}))
         gone = await client.delete_collection(Pod, namespace="default", label_selector="app=web")
         assert sorted(p.metadata.name for p in gone) == ["a", "b"]
         left = await client.list(Pod)

@@ -8,8 +8,7 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import ObjectMeta, Pod, Service, ServicePort, ServiceSpec, evolve
 from kube_actors.errors import AlreadyExists, Conflict, Invalid, NotFound
-
-from ._objects import pod
+from kube_actors.testing import pod
 
 
 async def _revision(cluster: Cluster) -> str:

@@ -6,8 +6,9 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import Pod
 from kube_actors.errors import Gone, KubeActorsError
+from kube_actors.testing import pod
 
-from ._objects import pod, relabel
+from ._objects import relabel
 
 
 async def test_every_acknowledged_write_survives_a_control_plane_restart() -> None:

@@ -5,8 +5,9 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import Namespace, ObjectMeta, Pod, WatchEvent
 from kube_actors.errors import BadRequest, Gone
+from kube_actors.testing import pod
 
-from ._objects import pod, relabel
+from ._objects import relabel
 
 
 async def _next(stream: object) -> list[tuple[str, str]]:
@@ -19,10 +20,10 @@ async def _next(stream: object) -> list[tuple[str, str]]:
 async def test_lists_filter_by_namespace_labels_and_fields() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="other")))
-        await cluster.client.create(pod("a", app="web", tier="front"))
-        await cluster.client.create(pod("b", app="web", tier="back"))
-        await cluster.client.create(pod("c", app="db"))
-        await cluster.client.create(pod("d", namespace="other", app="web"))
+        await cluster.client.create(pod("a", labels={"app": "web", "tier": "front"}))
+        await cluster.client.create(pod("b", labels={"app": "web", "tier": "back"}))
+        await cluster.client.create(pod("c", labels={"app": "db"}))
+        await cluster.client.create(pod("d", namespace="other", labels={"app": "web"}))
 
         def names(pods: list[Pod]) -> list[str]:
             return [p.metadata.name for p in pods]
@@ -81,7 +82,7 @@ async def test_a_watch_resumes_exactly_after_the_resource_version_it_saw() -> No
 async def test_objects_that_start_or_stop_matching_arrive_as_added_or_deleted() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         stream = await cluster.client.watch(Pod, label_selector="app=web")
-        created = await cluster.client.create(pod("a", app="db"))
+        created = await cluster.client.create(pod("a", labels={"app": "db"}))
         moved = await cluster.client.update(relabel(created, app="web"))
         await cluster.client.update(relabel(moved, app="db"))
         events = await stream.next_batch()

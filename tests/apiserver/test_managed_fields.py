@@ -19,7 +19,8 @@ def _entry(obj: Any, manager: str, operation: str = "Update") -> ManagedFieldsEn
         e for e in obj.metadata.managed_fields if (e.manager, e.operation) == (manager, operation)
     ]
     assert len(found) == 1, obj.metadata.managed_fields
-    return found[0]
+    entry: ManagedFieldsEntry = found[0]
+    return entry
 
 
 async def test_create_records_every_field_it_set_for_its_manager() -> None:

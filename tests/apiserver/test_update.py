@@ -8,13 +8,14 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import Deployment, DeploymentStatus, Pod
 from kube_actors.errors import Conflict, Invalid, NotFound
+from kube_actors.testing import deployment, pod
 
-from ._objects import deployment, pod, relabel
+from ._objects import relabel
 
 
 async def test_an_update_based_on_a_stale_resource_version_is_a_conflict() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        first = await cluster.client.create(pod())
+        first = await cluster.client.create(pod("web"))
         second = await cluster.client.update(relabel(first, v="2"))
         assert int(second.metadata.resource_version) > int(first.metadata.resource_version)
         with pytest.raises(Conflict, match="the object has been modified"):
@@ -26,7 +27,7 @@ async def test_an_update_based_on_a_stale_resource_version_is_a_conflict() -> No
 
 async def test_an_update_without_a_resource_version_is_unconditional() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         blind = attrs.evolve(
             created, metadata=attrs.evolve(created.metadata, resource_version="", labels={"x": "1"})
         )
@@ -36,7 +37,7 @@ async def test_an_update_without_a_resource_version_is_unconditional() -> None:
 
 async def test_generation_moves_only_when_the_spec_changes() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         relabelled = await cluster.client.update(relabel(created, team="a"))
         assert relabelled.metadata.generation == 1
         scaled = await cluster.client.update(
@@ -47,7 +48,7 @@ async def test_generation_moves_only_when_the_spec_changes() -> None:
 
 async def test_update_ignores_status_and_update_status_ignores_everything_else() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         sneaky = attrs.evolve(created, status=DeploymentStatus(replicas=9))
         updated = await cluster.client.update(sneaky)
         assert updated.status == created.status
@@ -64,14 +65,14 @@ async def test_update_ignores_status_and_update_status_ignores_everything_else()
 
 async def test_a_no_op_update_writes_nothing() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(pod())
+        created = await cluster.client.create(pod("web"))
         again = await cluster.client.update(created)
         assert again.metadata.resource_version == created.metadata.resource_version
 
 
 async def test_an_immutable_field_cannot_change() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         assert created.spec.selector is not None
         selector = attrs.evolve(created.spec.selector, match_labels={"app": "other"})
         with pytest.raises(Invalid) as raised:
@@ -85,13 +86,13 @@ async def test_an_immutable_field_cannot_change() -> None:
 async def test_updating_a_missing_object_is_not_found() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         with pytest.raises(NotFound, match='pods "web" not found'):
-            await cluster.client.update(pod())
+            await cluster.client.update(pod("web"))
 
 
 async def test_concurrent_updaters_using_resource_versions_never_lose_an_update() -> None:
     writers, increments = 5, 20
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(relabel(pod(), count="0"))
+        await cluster.client.create(relabel(pod("web"), count="0"))
         conflicts = 0
 
         async def increment() -> None:
@@ -117,7 +118,7 @@ async def test_concurrent_updaters_using_resource_versions_never_lose_an_update(
 
 async def test_patches_merge_json_and_strategic() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        await cluster.client.create(deployment())
+        await cluster.client.create(deployment("web", 2))
         merged = await cluster.client.patch(
             Deployment,
             "web",
@@ -156,7 +157,7 @@ async def test_patches_merge_json_and_strategic() -> None:
 
 async def test_a_patch_that_makes_the_object_invalid_is_refused() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
-        created = await cluster.client.create(deployment())
+        created = await cluster.client.create(deployment("web", 2))
         with pytest.raises(Invalid) as raised:
             await cluster.client.patch(
                 Deployment, "web", {"spec": {"replicas": "many"}}, namespace="default"

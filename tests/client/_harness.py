@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from kube_actors.actors import ActorRef, ActorSystem
-from kube_actors.api import Namespace, ObjectMeta, Pod
+from kube_actors.api import Namespace, ObjectMeta
 from kube_actors.client import Client, InformerFactory
 
 from ._fake_apiserver import FakeApiServer
@@ -29,10 +29,6 @@ async def running_apiserver() -> AsyncIterator[Harness]:
         apiserver = await system.spawn(FakeApiServer, name="apiserver")
         client = Client(apiserver)
         yield Harness(system, apiserver, client, InformerFactory(client))
-
-
-def pod(name: str, namespace: str = "default", **meta: Any) -> Pod:
-    return Pod(metadata=ObjectMeta(name=name, namespace=namespace, **meta))
 
 
 def namespace(name: str, **meta: Any) -> Namespace:

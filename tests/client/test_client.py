@@ -5,13 +5,13 @@ from __future__ import annotations
 import attrs
 import pytest
 
-import kube_actors.client
 from kube_actors.api import Namespace, NamespaceStatus, ObjectMeta, Pod
-from kube_actors.client import Client, Reader, StatusWriter, Writer, ignore_not_found
+from kube_actors.client import ignore_not_found
 from kube_actors.errors import AlreadyExists, Conflict, NotFound
+from kube_actors.testing import pod
 
 from ._fake_apiserver import Requests
-from ._harness import namespace, pod, running_apiserver
+from ._harness import namespace, running_apiserver
 
 
 async def test_a_created_object_comes_back_stored_and_can_be_read() -> None:
@@ -47,9 +47,9 @@ async def test_creating_an_object_twice_is_already_exists() -> None:
 
 async def test_list_filters_by_namespace_and_label_selector() -> None:
     async with running_apiserver() as h:
-        await h.client.create(pod("a", "one", labels={"app": "web"}))
-        await h.client.create(pod("b", "one", labels={"app": "db"}))
-        await h.client.create(pod("c", "two", labels={"app": "web"}))
+        await h.client.create(pod("a", namespace="one", labels={"app": "web"}))
+        await h.client.create(pod("b", namespace="one", labels={"app": "db"}))
+        await h.client.create(pod("c", namespace="two", labels={"app": "web"}))
         names = [p.metadata.name for p in await h.client.list(Pod)]
         assert names == ["a", "b", "c"]
         in_one = await h.client.list(Pod, namespace="one")
@@ -141,41 +141,3 @@ async def test_watch_streams_the_changes_after_a_resource_version() -> None:
         ]
         stream.close()
         assert await stream.next_batch() == ()
-
-
-def test_the_client_is_a_reader_a_writer_and_a_status_writer() -> None:
-    def roles(reader: Reader, writer: Writer, status: StatusWriter) -> None:
-        pass
-
-    client = Client.__new__(Client)
-    roles(client, client, client)  # mypy checks the Protocols; this checks it runs
-
-
-def test_the_client_package_exports_exactly_its_public_names() -> None:
-    assert kube_actors.client.__all__ == [
-        "LABEL_INDEX",
-        "NAMESPACE_INDEX",
-        "OWNER_UID_INDEX",
-        "CachedReader",
-        "Client",
-        "EventHandlerFuncs",
-        "EventRecorder",
-        "EventSink",
-        "EventType",
-        "HandlerRegistration",
-        "IndexFunc",
-        "Indexer",
-        "InformerActor",
-        "InformerFactory",
-        "InformerStatistics",
-        "LabelSelectorArg",
-        "Reader",
-        "RecordEvent",
-        "ResourceEventHandler",
-        "SharedInformer",
-        "Spawner",
-        "StatusWriter",
-        "Writer",
-        "ignore_not_found",
-        "object_key",
-    ]

@@ -7,12 +7,9 @@ from typing import Any
 import attrs
 import pytest
 
-from kube_actors.api import ObjectMeta, OwnerReference, Pod
+from kube_actors.api import OwnerReference, Pod
 from kube_actors.client import Indexer, object_key
-
-
-def _pod(name: str, namespace: str = "a", **labels: str) -> Pod:
-    return Pod(metadata=ObjectMeta(name=name, namespace=namespace, labels=labels))
+from kube_actors.testing import pod
 
 
 def _names(objs: list[Any]) -> list[str]:
@@ -21,7 +18,7 @@ def _names(objs: list[Any]) -> list[str]:
 
 def test_objects_are_kept_under_namespace_slash_name() -> None:
     cache: Indexer[Pod] = Indexer()
-    web = _pod("web")
+    web = pod("web", namespace="a")
     cache.put(object_key(web), web)
     assert cache.get("web", "a") is web
     assert cache.get_by_key("a/web") is web
@@ -31,7 +28,7 @@ def test_objects_are_kept_under_namespace_slash_name() -> None:
 
 def test_an_update_refiles_the_object_under_its_new_labels_and_owners() -> None:
     cache: Indexer[Pod] = Indexer()
-    web = _pod("web", app="web")
+    web = pod("web", labels={"app": "web"}, namespace="a")
     cache.put("a/web", web)
     owned = attrs.evolve(
         web,
@@ -50,9 +47,9 @@ def test_an_update_refiles_the_object_under_its_new_labels_and_owners() -> None:
 
 def test_a_custom_index_files_what_is_cached_already_and_what_comes_later() -> None:
     cache: Indexer[Pod] = Indexer({"by_length": lambda p: [str(len(p.metadata.name))]})
-    cache.put("a/ab", _pod("ab"))
+    cache.put("a/ab", pod("ab", namespace="a"))
     cache.add_index("first", lambda p: [p.metadata.name[0]])
-    cache.put("b/abc", _pod("abc", "b"))
+    cache.put("b/abc", pod("abc", namespace="b"))
     assert _names(cache.by_index("first", "a")) == ["ab", "abc"]
     assert _names(cache.by_index("by_length", "3")) == ["abc"]
     assert cache.has_index("first")
@@ -64,8 +61,12 @@ def test_a_custom_index_files_what_is_cached_already_and_what_comes_later() -> N
 
 def test_list_filters_by_namespace_and_selector() -> None:
     cache: Indexer[Pod] = Indexer()
-    for pod in [_pod("x", "a", app="web"), _pod("y", "b", app="web"), _pod("z", "b")]:
-        cache.put(object_key(pod), pod)
+    for obj in [
+        pod("x", namespace="a", labels={"app": "web"}),
+        pod("y", namespace="b", labels={"app": "web"}),
+        pod("z", namespace="b"),
+    ]:
+        cache.put(object_key(obj), obj)
     assert _names(cache.list()) == ["x", "y", "z"]
     assert _names(cache.list("b")) == ["y", "z"]
     assert _names(cache.list("b", "app=web")) == ["y"]

@@ -13,9 +13,10 @@ from kube_actors.actors import monotonic
 from kube_actors.api import List, Namespace, OwnerReference, Pod, Watch
 from kube_actors.client import CachedReader, EventHandlerFuncs, SharedInformer
 from kube_actors.errors import Gone, NotFound, TooManyRequests
+from kube_actors.testing import pod
 
 from ._fake_apiserver import BreakWatches, Compact, FailNext, Requests
-from ._harness import Harness, Recorder, namespace, pod, running_apiserver
+from ._harness import Harness, Recorder, namespace, running_apiserver
 
 
 async def _started(h: Harness, kind: type[Any]) -> tuple[SharedInformer[Any], Recorder]:
@@ -56,9 +57,11 @@ async def test_the_cache_holds_the_objects_the_apiserver_sent_not_copies() -> No
 async def test_the_cache_is_indexed_by_namespace_label_owner_and_custom_indexes() -> None:
     owner = OwnerReference(kind="ReplicaSet", name="rs", uid="rs-uid", controller=True)
     async with running_apiserver() as h:
-        await h.client.create(pod("a", "one", labels={"app": "web"}, owner_references=[owner]))
-        await h.client.create(pod("b", "one", labels={"app": "db"}))
-        await h.client.create(pod("c", "two", labels={"app": "web", "tier": "1"}))
+        await h.client.create(
+            pod("a", namespace="one", labels={"app": "web"}, owner_references=[owner])
+        )
+        await h.client.create(pod("b", namespace="one", labels={"app": "db"}))
+        await h.client.create(pod("c", namespace="two", labels={"app": "web", "tier": "1"}))
         informer = h.informers.informer(
             Pod, indexers={"first_letter": lambda p: [p.metadata.name[0]]}
         )

@@ -10,20 +10,14 @@ import attrs
 import pytest
 from structlog.testing import capture_logs
 
-from kube_actors.api import Container, Namespace, ObjectMeta, Pod, PodSpec
+from kube_actors.api import Namespace, Pod
 from kube_actors.client import Client, InformerFactory
 from kube_actors.cluster import Cluster
 from kube_actors.errors import Conflict, NotFound
+from kube_actors.testing import pod
 
 from ._harness import Recorder
 from ._interceptor import EndWatches, Interceptor
-
-
-def _pod(name: str, namespace: str = "default", **labels: str) -> Pod:
-    return Pod(
-        metadata=ObjectMeta(name=name, namespace=namespace, labels=labels),
-        spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
-    )
 
 
 def _relabel(obj: Any, **labels: str) -> Any:
@@ -33,7 +27,7 @@ def _relabel(obj: Any, **labels: str) -> Any:
 async def test_the_client_speaks_every_verb_to_the_apiserver() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         client = cluster.client
-        created = await client.create(_pod("web", app="web"))
+        created = await client.create(pod("web", labels={"app": "web"}))
         assert await client.get(Pod, "web", namespace="default") == created
         updated = await client.update(_relabel(created, app="web", tier="front"))
         with pytest.raises(Conflict):
@@ -56,7 +50,7 @@ async def test_the_client_speaks_every_verb_to_the_apiserver() -> None:
 async def test_a_limited_list_pages_through_every_object() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         for i in range(25):
-            await cluster.client.create(_pod(f"p{i:02}"))
+            await cluster.client.create(pod(f"p{i:02}"))
         pods = await cluster.client.list(Pod, namespace="default", limit=10)
         assert [p.metadata.name for p in pods] == [f"p{i:02}" for i in range(25)]
         page = await cluster.client.list_page(Pod, limit=10)
@@ -78,7 +72,7 @@ async def test_an_informer_lists_the_apiserver_then_hears_every_change() -> None
             "kube-public",
             "kube-system",
         ]
-        web = await cluster.client.create(_pod("web", app="web"))
+        web = await cluster.client.create(pod("web", labels={"app": "web"}))
         await cluster.client.update(_relabel(web, app="web", v="2"))
         await cluster.client.delete(Pod, "web", namespace="default", grace_period_seconds=0)
         await cluster.settle()
@@ -96,7 +90,7 @@ async def test_an_informer_keeps_up_with_many_writers_and_misses_nothing() -> No
         await informers.wait_synced()
         async with anyio.create_task_group() as tg:
             for i in range(300):
-                tg.start_soon(cluster.client.create, _pod(f"p{i:03}"))
+                tg.start_soon(cluster.client.create, pod(f"p{i:03}"))
         await cluster.settle()
         assert sorted(recorder.take()) == [f"add default/p{i:03}" for i in range(300)]
         assert len(pods.indexer) == 300
@@ -112,14 +106,14 @@ async def test_an_informer_re_lists_when_the_apiserver_says_its_version_is_gone(
         pods = informers.informer(Pod)
         recorder = Recorder()
         pods.add_event_handler(recorder)
-        await cluster.client.create(_pod("before"))
+        await cluster.client.create(pod("before"))
         await informers.start(cluster.system)
         await informers.wait_synced()
         gate.clear()
         await proxy.tell(EndWatches())  # the informer re-watches from its version: held
         await cluster.client.delete(Pod, "before", namespace="default", grace_period_seconds=0)
         for i in range(1100):  # enough for the watch cache to forget that version
-            await cluster.client.create(_pod(f"p{i:04}"))
+            await cluster.client.create(pod(f"p{i:04}"))
         with capture_logs() as logs:
             gate.set()
             await cluster.settle()

@@ -6,7 +6,8 @@ import pytest
 
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
-from kube_actors.api import Deployment, Pod, ReplicaSet
+from kube_actors.api import Deployment, Event, Pod, ReplicaSet
+from kube_actors.controllers import BUILTIN_COMPONENTS
 from kube_actors.errors import ActorNotFound, Conflict, Gone
 from kube_actors.reconcile import GetControllerStatistics
 
@@ -193,3 +194,20 @@ def test_fault_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="seconds must not be negative"):
         cluster.faults.latency(-1)
     assert cluster.faults.active == []
+
+
+async def test_a_fault_aimed_at_the_name_events_show_reaches_that_controller() -> None:
+    # The garbage collector's Events say "garbage-collector-controller": so does its client.
+    async with Cluster(nodes=1, seed=5) as cluster:
+        await start(cluster)
+        events = await cluster.client.list(Event)
+        with cluster.faults.latency(1.0, component="garbage-collector-controller") as fault:
+            await cluster.client.delete(Deployment, "hello-nginx", namespace="default")
+            await cluster.settle()
+            assert fault.fired > 0
+        assert {e.source.component for e in events if e.source is not None} <= set(
+            BUILTIN_COMPONENTS.values()
+        ) | {
+            "default-scheduler",
+            "kubelet",
+        }

@@ -6,23 +6,17 @@ import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Container, ObjectMeta, Pod, PodSpec
+from kube_actors.api import Pod
 from kube_actors.errors import KubeActorsError
 from kube_actors.kubelet import NodeConfig
-
-
-def _pod(name: str, node: str) -> Pod:
-    return Pod(
-        metadata=ObjectMeta(name=name, namespace="default"),
-        spec=PodSpec(node_name=node, containers=[Container(name="app", image="nginx")]),
-    )
+from kube_actors.testing import pod
 
 
 async def test_nodes_described_without_a_pod_cidr_get_one_each() -> None:
     nodes = [NodeConfig(name="left"), NodeConfig(name="right")]
     async with Cluster(nodes=nodes, controllers=()) as cluster:
-        await cluster.client.create(_pod("a", "left"))
-        await cluster.client.create(_pod("b", "right"))
+        await cluster.client.create(pod("a", node_name="left"))
+        await cluster.client.create(pod("b", node_name="right"))
         await cluster.settle()
         a = await cluster.client.get(Pod, "a", namespace="default")
         b = await cluster.client.get(Pod, "b", namespace="default")
@@ -35,7 +29,7 @@ async def test_nodes_described_without_a_pod_cidr_get_one_each() -> None:
 
 async def test_fake_containers_serve_no_sockets_so_waiting_for_a_service_says_so() -> None:
     async with Cluster(nodes=1, controllers=()) as cluster:
-        web = _pod("a", "control-plane")
+        web = pod("a", node_name="control-plane")
         await cluster.client.create(
             attrs.evolve(web, metadata=attrs.evolve(web.metadata, labels={"app": "a"}))
         )

@@ -6,12 +6,9 @@ from typing import Any
 
 from kube_actors.api import (
     Container,
-    Deployment,
-    DeploymentSpec,
     LabelSelector,
     ObjectMeta,
     OwnerReference,
-    Pod,
     PodSpec,
     PodTemplateSpec,
     ReplicaSet,
@@ -20,26 +17,6 @@ from kube_actors.api import (
     ServicePort,
     ServiceSpec,
 )
-
-
-def pod(
-    name: str,
-    *,
-    namespace: str = "default",
-    owners: tuple[OwnerReference, ...] = (),
-    finalizers: tuple[str, ...] = (),
-) -> Pod:
-    """An unscheduled Pod: with no node, a delete removes it at once (no grace period)."""
-    return Pod(
-        metadata=ObjectMeta(
-            name=name,
-            namespace=namespace,
-            labels={"app": "web"},
-            owner_references=owners,
-            finalizers=finalizers,
-        ),
-        spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
-    )
 
 
 def replica_set(
@@ -75,19 +52,4 @@ def ref(owner: Any, *, block: bool = True, controller: bool = True) -> OwnerRefe
         uid=owner.metadata.uid,
         controller=controller,
         block_owner_deletion=block,
-    )
-
-
-def deployment(name: str, *, namespace: str = "default") -> Deployment:
-    labels = {"app": "web"}
-    return Deployment(
-        metadata=ObjectMeta(name=name, namespace=namespace),
-        spec=DeploymentSpec(
-            replicas=0,
-            selector=LabelSelector(match_labels=labels),
-            template=PodTemplateSpec(
-                metadata=ObjectMeta(labels=labels),
-                spec=PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
-            ),
-        ),
     )

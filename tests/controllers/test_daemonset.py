@@ -28,7 +28,7 @@ from kube_actors.api import (
 from kube_actors.cluster import Cluster
 from kube_actors.controllers.daemonset import target_node
 
-from ._fake_node import add_node, affinity_node, bind, fail, finish_deletions, run
+from ._fake_kubelet import add_node, affinity_node, bind, fail, finish_deletions, start
 
 NS = "default"
 
@@ -66,9 +66,9 @@ async def step(cluster: Cluster) -> None:
         if not pod.spec.node_name:
             node = affinity_node(pod)
             assert node is not None
-            pod = await bind(cluster, pod, node)
+            pod = await bind(cluster.client, pod, node)
         if pod.status.phase == "Pending":
-            await run(cluster.client, pod)
+            await start(cluster.client, pod)
     await finish_deletions(cluster.client)
     await cluster.settle()
 

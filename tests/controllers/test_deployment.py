@@ -33,14 +33,15 @@ from kube_actors.api import (
     ReplicaSetSpec,
     RollingUpdateDeployment,
     controller_of,
+    template_hash,
 )
 from kube_actors.apiserver import DEFAULT_PLUGINS, Lookup, Operation
 from kube_actors.cluster import Cluster
-from kube_actors.controllers import _deployment_util as util
+from kube_actors.controllers.deployment import _util as util
 from kube_actors.errors import BadRequest, Forbidden, NotFound
 from kube_actors.kubectl import rollback
 
-from . import _kubelet
+from . import _fake_kubelet as kubelet
 
 NS = "default"
 
@@ -82,8 +83,8 @@ async def converge(c: Cluster, rounds: int = 50) -> None:
     """Settle, start every pending Pod and end every deletion, until nothing is left to do."""
     for _ in range(rounds):
         await c.settle()
-        started = await _kubelet.run_all(c.client)
-        gone = await _kubelet.finish_deletions(c.client)
+        started = await kubelet.run_all(c.client)
+        gone = await kubelet.finish_deletions(c.client)
         if not started and not gone:
             return
     raise AssertionError("the cluster did not converge")
@@ -129,10 +130,10 @@ async def test_a_deployment_creates_a_replica_set_named_by_its_template_hash() -
         d = await c.client.create(deployment(replicas=2))
         await c.settle()
         (rs,) = await replica_sets(c)
-        template_hash = util.compute_hash(d.spec.template, None)
-        assert set(template_hash) <= set("bcdfghjklmnpqrstvwxz2456789")
-        assert rs.metadata.name == f"web-{template_hash}"
-        assert rs.metadata.labels == {"app": "web", "pod-template-hash": template_hash}
+        pod_hash = template_hash(d.spec.template, None)
+        assert set(pod_hash) <= set("bcdfghjklmnpqrstvwxz2456789")
+        assert rs.metadata.name == f"web-{pod_hash}"
+        assert rs.metadata.labels == {"app": "web", "pod-template-hash": pod_hash}
         assert rs.spec.selector is not None
         assert rs.spec.selector.match_labels == rs.metadata.labels
         assert rs.spec.template.metadata.labels == rs.metadata.labels
@@ -146,17 +147,17 @@ async def test_a_deployment_creates_a_replica_set_named_by_its_template_hash() -
         }
         assert (await get_d(c)).metadata.annotations["deployment.kubernetes.io/revision"] == "1"
         pods = await c.client.list(Pod, namespace=NS)
-        assert [p.metadata.labels["pod-template-hash"] for p in pods] == [template_hash] * 2
+        assert [p.metadata.labels["pod-template-hash"] for p in pods] == [pod_hash] * 2
         assert all(p.metadata.name.startswith(f"{rs.metadata.name}-") for p in pods)
         assert await scaling_events(c) == [f"Scaled up replica set {rs.metadata.name} from 0 to 2"]
 
 
-async def test_the_template_hash_is_stable_and_changes_with_the_template_and_collisions() -> None:
+def test_the_template_hash_is_stable_and_changes_with_the_template_and_collisions() -> None:
     template = deployment().spec.template
-    assert util.compute_hash(template, None) == util.compute_hash(template, None)
+    assert template_hash(template, None) == template_hash(template, None)
     other = deployment(image="nginx:2.0").spec.template
-    assert util.compute_hash(other, None) != util.compute_hash(template, None)
-    assert util.compute_hash(template, 1) != util.compute_hash(template, None)
+    assert template_hash(other, None) != template_hash(template, None)
+    assert template_hash(template, 1) != template_hash(template, None)
 
 
 async def test_a_deployment_reports_its_replicas_available_and_complete() -> None:
@@ -220,8 +221,8 @@ async def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(
             pods = [p for p in pods if p.metadata.deletion_timestamp is None]
             assert len(pods) <= most  # Pods being deleted no longer count, as in Kubernetes
             assert len([p for p in pods if p.status.phase == "Running"]) >= fewest
-            started = await _kubelet.run(c.client, (await _kubelet.pending_pods(c.client))[:1])
-            gone = await _kubelet.finish_deletions(c.client)
+            started = await kubelet.run(c.client, (await kubelet.pending_pods(c.client))[:1])
+            gone = await kubelet.finish_deletions(c.client)
             if not started and not gone:
                 break
         old, new = await replica_sets(c)
@@ -262,7 +263,7 @@ async def test_recreate_removes_every_old_pod_before_creating_new_ones() -> None
         pods = await c.client.list(Pod, namespace=NS)
         assert len(pods) == 3  # still terminating: no new ReplicaSet yet
         assert all(p.metadata.deletion_timestamp is not None for p in pods)
-        await _kubelet.finish_deletions(c.client)
+        await kubelet.finish_deletions(c.client)
         await c.settle()
         old, new = await replica_sets(c)
         assert sizes([old, new]) == [0, 3]
@@ -436,7 +437,7 @@ async def test_a_hash_collision_is_resolved_with_the_collision_count() -> None:
         for rs in await c.client.list(ReplicaSet, namespace=NS):  # no garbage collector here
             await c.client.delete(ReplicaSet, rs.metadata.name, namespace=NS)
         # Someone else's ReplicaSet holds the name the template hashes to.
-        taken = f"web-{util.compute_hash(stored_template, None)}"
+        taken = f"web-{template_hash(stored_template, None)}"
         squatter = deployment(name="other", replicas=0)
         await c.client.create(
             ReplicaSet(
@@ -455,7 +456,7 @@ async def test_a_hash_collision_is_resolved_with_the_collision_count() -> None:
         d = await get_d(c)
         assert d.status.collision_count == 1
         names = {rs.metadata.name for rs in await c.client.list(ReplicaSet, namespace=NS)}
-        assert names == {taken, f"web-{util.compute_hash(stored_template, 1)}"}
+        assert names == {taken, f"web-{template_hash(stored_template, 1)}"}
         assert d.status.available_replicas == 1
 
 

@@ -27,7 +27,7 @@ from kube_actors.api import (
 from kube_actors.client import Client
 from kube_actors.errors import NotFound
 
-from ._kubelet import bind, set_ready
+from ._fake_kubelet import bind, start
 
 
 def service(
@@ -66,7 +66,7 @@ async def running(client: Client, p: Pod, ip: str, *, ready: bool = True) -> Pod
     bound = await client.update_status(
         attrs.evolve(bound, status=attrs.evolve(bound.status, pod_ip=ip))
     )
-    return await set_ready(client, bound, ready)
+    return await start(client, bound, ready=ready)
 
 
 def _cluster() -> Cluster:
@@ -128,7 +128,7 @@ async def test_readiness_moves_a_pod_between_addresses_and_not_ready_addresses()
             ["127.64.0.2"],
             ["127.64.0.3"],
         )
-        await set_ready(client, await client.get(Pod, "a", namespace="default"), False)
+        await start(client, await client.get(Pod, "a", namespace="default"), ready=False)
         found = await endpoints(cluster)
         assert ips(found.subsets) == []
         assert ips(found.subsets, ready=False) == ["127.64.0.2", "127.64.0.3"]

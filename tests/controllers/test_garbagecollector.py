@@ -11,8 +11,9 @@ from kube_actors.api import Event, ObjectMeta, OwnerReference, Pod, PriorityClas
 from kube_actors.cluster import Cluster
 from kube_actors.errors import NotFound
 from kube_actors.reconcile import ControllerStatistics, GetControllerStatistics
+from kube_actors.testing import deployment, pod
 
-from ._gc_objects import deployment, pod, ref, replica_set
+from ._gc_objects import ref, replica_set
 
 HOLD = "example.com/hold"
 
@@ -42,7 +43,12 @@ async def _owner_with_pods(cluster: Cluster, **blocks: bool) -> ReplicaSet:
         name = key.replace("_", "-")
         finalizers = (HOLD,) if name.startswith("held") else ()
         await cluster.client.create(
-            pod(name, owners=(ref(owner, block=block),), finalizers=finalizers)
+            pod(
+                name,
+                owner_references=(ref(owner, block=block),),
+                finalizers=finalizers,
+                labels={"app": "web"},
+            )
         )
     return owner
 
@@ -50,7 +56,7 @@ async def _owner_with_pods(cluster: Cluster, **blocks: bool) -> ReplicaSet:
 async def test_background_deletion_of_an_owner_takes_its_dependents() -> None:
     async with _gc() as cluster:
         await _owner_with_pods(cluster, a=True, b=False)
-        await cluster.client.create(pod("bystander"))
+        await cluster.client.create(pod("bystander", labels={"app": "web"}))
         await cluster.settle()
         await cluster.client.delete(ReplicaSet, "web", namespace="default")
         await cluster.settle()
@@ -59,10 +65,12 @@ async def test_background_deletion_of_an_owner_takes_its_dependents() -> None:
 
 async def test_background_deletion_cascades_through_every_level() -> None:
     async with _gc() as cluster:
-        top = await cluster.client.create(deployment("web"))
+        top = await cluster.client.create(deployment("web", 0))
         middle = await cluster.client.create(replica_set("web-1", owners=(ref(top),)))
         for name in ("web-1-a", "web-1-b"):
-            await cluster.client.create(pod(name, owners=(ref(middle),)))
+            await cluster.client.create(
+                pod(name, owner_references=(ref(middle),), labels={"app": "web"})
+            )
         await cluster.settle()
         assert len(await _pods(cluster)) == 2
         await cluster.client.delete(type(top), "web", namespace="default")
@@ -108,9 +116,11 @@ async def test_foreground_deletion_does_not_wait_for_dependents_that_do_not_bloc
 
 async def test_foreground_deletion_cascades_and_waits_at_every_level() -> None:
     async with _gc() as cluster:
-        top = await cluster.client.create(deployment("web"))
+        top = await cluster.client.create(deployment("web", 0))
         middle = await cluster.client.create(replica_set("web-1", owners=(ref(top),)))
-        await cluster.client.create(pod("held", owners=(ref(middle),), finalizers=(HOLD,)))
+        await cluster.client.create(
+            pod("held", owner_references=(ref(middle),), finalizers=(HOLD,), labels={"app": "web"})
+        )
         await cluster.settle()
         await cluster.client.delete(
             type(top), "web", namespace="default", propagation_policy="Foreground"
@@ -153,7 +163,9 @@ async def test_a_dependent_of_an_owner_that_never_existed_is_collected() -> None
         ghost = OwnerReference(
             api_version="apps/v1", kind="ReplicaSet", name="ghost", uid="no-such-uid"
         )
-        await cluster.client.create(pod("orphaned", owners=(ghost,)))
+        await cluster.client.create(
+            pod("orphaned", owner_references=(ghost,), labels={"app": "web"})
+        )
         await cluster.settle()
         assert await _pods(cluster) == {}
 
@@ -165,7 +177,7 @@ async def test_an_owner_recreated_under_the_same_name_does_not_count() -> None:
         await cluster.client.delete(ReplicaSet, "web", namespace="default")
         await cluster.client.create(replica_set("web"))  # same name, another uid
         await cluster.settle()
-        await cluster.client.create(pod("stale", owners=(stale,)))
+        await cluster.client.create(pod("stale", owner_references=(stale,), labels={"app": "web"}))
         await cluster.settle()
         assert await _pods(cluster) == {}
         assert not await _gone(cluster, ReplicaSet, "web")
@@ -177,7 +189,13 @@ async def test_a_dependent_with_one_owner_left_only_drops_the_dangling_reference
         ghost = OwnerReference(
             api_version="apps/v1", kind="ReplicaSet", name="ghost", uid="no-such-uid"
         )
-        await cluster.client.create(pod("shared", owners=(ghost, ref(owner, controller=False))))
+        await cluster.client.create(
+            pod(
+                "shared",
+                owner_references=(ghost, ref(owner, controller=False)),
+                labels={"app": "web"},
+            )
+        )
         await cluster.settle()
         assert await _pods(cluster) == {"shared": ("web",)}
 

@@ -11,8 +11,9 @@ import attrs
 from kube_actors.api import OwnerReference, Pod, ReplicaSet, kind_info
 from kube_actors.controllers._gc_graph import Graph, GraphBuilder
 from kube_actors.reconcile import Request, WorkQueue
+from kube_actors.testing import pod
 
-from ._gc_objects import pod, ref, replica_set
+from ._gc_objects import ref, replica_set
 
 WHEN = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -46,7 +47,9 @@ class _Harness:
 def _owner_and_pod() -> tuple[_Harness, ReplicaSet, Pod]:
     h = _Harness()
     owner = _stored(replica_set("web"), "rs-1")
-    dependent = _stored(pod("web-a", owners=(ref(owner),)), "pod-1")
+    dependent = _stored(
+        pod("web-a", owner_references=(ref(owner),), labels={"app": "web"}), "pod-1"
+    )
     h.sets.on_add(owner, h.queue)
     h.pods.on_add(dependent, h.queue)
     return h, owner, dependent
@@ -68,7 +71,9 @@ def test_a_status_update_queues_nothing() -> None:
 def test_a_dependent_of_an_unseen_owner_is_queued_under_a_virtual_owner() -> None:
     h = _Harness()
     ghost = OwnerReference(api_version="apps/v1", kind="ReplicaSet", name="ghost", uid="gone")
-    h.pods.on_add(_stored(pod("web-a", owners=(ghost,)), "pod-1"), h.queue)
+    h.pods.on_add(
+        _stored(pod("web-a", owner_references=(ghost,), labels={"app": "web"}), "pod-1"), h.queue
+    )
     assert h.queued() == ["pod-1"]
     virtual = h.graph.nodes["gone"]
     assert (virtual.observed, list(virtual.dependents)) == (False, ["pod-1"])

@@ -1,6 +1,6 @@
 """The Job controller and the TTL-after-finished controller, on virtual time.
 
-The tests play the kubelet (``_fake_node``): they mark Pods Running, Succeeded or Failed, and
+The tests play the kubelet (``_fake_kubelet``): they mark Pods Running, Succeeded or Failed, and
 check what the controller does and when, to the simulated second.
 """
 
@@ -37,7 +37,8 @@ from kube_actors.controllers.job import (
 from kube_actors.controllers.job import controller as job_controller
 from kube_actors.reconcile import spawn_controller
 
-from ._fake_node import bind, fail, run, succeed
+from ._fake_kubelet import bind, fail, succeed
+from ._fake_kubelet import start as start_pod
 
 NS = "default"
 
@@ -106,7 +107,7 @@ async def test_a_job_runs_one_pod_to_completion_and_records_kubernetes_events() 
         started = await get_job(cluster)
         assert (started.status.active, started.status.start_time) == (1, wall_clock())
 
-        await run(cluster.client, pod)
+        await start_pod(cluster.client, pod)
         await cluster.settle()
         assert (await get_job(cluster)).status.ready == 1
         await advance(cluster, 30)
@@ -255,8 +256,8 @@ async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -
         await cluster.client.create(job(active_deadline_seconds=100))
         await cluster.settle()
         [pod] = await pods_of(cluster)
-        await bind(cluster, pod, "node-1")
-        await run(cluster.client, pod)
+        await bind(cluster.client, pod, "node-1")
+        await start_pod(cluster.client, pod)
         await advance(cluster, 99.5)
         assert condition(await get_job(cluster), "Failed") is None
         await advance(cluster, 0.5)
@@ -334,8 +335,8 @@ async def test_a_suspended_job_deletes_its_pods_and_resuming_restarts_the_deadli
         assert condition(resumed, "Suspended") == ("False", "JobResumed", "Job resumed")
         assert resumed.status.start_time == wall_clock()
         [pod] = await pods_of(cluster)
-        await bind(cluster, pod, "node-1")
-        await run(cluster.client, pod)
+        await bind(cluster.client, pod, "node-1")
+        await start_pod(cluster.client, pod)
 
         await cluster.client.patch(Job, "pi", {"spec": {"suspend": True}}, namespace=NS)
         await cluster.settle()

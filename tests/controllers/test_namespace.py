@@ -17,8 +17,9 @@ from kube_actors.api import (
 )
 from kube_actors.cluster import Cluster
 from kube_actors.errors import Forbidden, NotFound
+from kube_actors.testing import pod
 
-from ._gc_objects import pod, ref, replica_set, service
+from ._gc_objects import ref, replica_set, service
 
 HOLD = "example.com/hold"
 
@@ -26,8 +27,8 @@ HOLD = "example.com/hold"
 async def _fill(cluster: Cluster, namespace: str) -> None:
     await cluster.client.create(Namespace(metadata=ObjectMeta(name=namespace)))
     for obj in (
-        pod("web-1", namespace=namespace),
-        pod("web-2", namespace=namespace),
+        pod("web-1", namespace=namespace, labels={"app": "web"}),
+        pod("web-2", namespace=namespace, labels={"app": "web"}),
         service("web", namespace=namespace),
         replica_set("web", namespace=namespace),
         ServiceAccount(metadata=ObjectMeta(name="builder", namespace=namespace)),
@@ -66,7 +67,9 @@ async def test_a_deleted_namespace_with_pods_services_and_replicasets_goes_away(
 async def test_a_namespace_waits_for_finalizers_and_refuses_creates_meanwhile() -> None:
     async with Cluster(scheduler=False, controllers=["namespace"], seed=1) as cluster:
         await _fill(cluster, "shop")
-        await cluster.client.create(pod("held", namespace="shop", finalizers=(HOLD,)))
+        await cluster.client.create(
+            pod("held", namespace="shop", finalizers=(HOLD,), labels={"app": "web"})
+        )
         await cluster.client.delete(Namespace, "shop")
         await cluster.settle()
 
@@ -87,7 +90,7 @@ async def test_a_namespace_waits_for_finalizers_and_refuses_creates_meanwhile() 
         assert (failure.status, failure.reason) == ("False", "ContentDeleted")
 
         with pytest.raises(Forbidden, match="because it is being terminated"):
-            await cluster.client.create(pod("late", namespace="shop"))
+            await cluster.client.create(pod("late", namespace="shop", labels={"app": "web"}))
 
         await cluster.client.patch(
             Pod, "held", {"metadata": {"finalizers": None}}, namespace="shop"
@@ -128,7 +131,9 @@ async def test_a_namespace_of_owners_and_dependents_goes_with_the_garbage_collec
         await cluster.client.create(Namespace(metadata=ObjectMeta(name="shop")))
         owner = await cluster.client.create(replica_set("web", namespace="shop"))
         for name in ("web-a", "web-b"):
-            await cluster.client.create(pod(name, namespace="shop", owners=(ref(owner),)))
+            await cluster.client.create(
+                pod(name, namespace="shop", owner_references=(ref(owner),), labels={"app": "web"})
+            )
         await cluster.settle()
         await cluster.client.delete(Namespace, "shop")
         await cluster.settle()

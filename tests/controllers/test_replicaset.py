@@ -33,7 +33,7 @@ from kube_actors.cluster import Cluster
 from kube_actors.controllers.replicaset import slow_start_batch
 from kube_actors.errors import Forbidden
 
-from . import _kubelet
+from . import _fake_kubelet as kubelet
 
 NS = "default"
 
@@ -113,7 +113,7 @@ async def test_a_deleted_pod_is_replaced() -> None:
     async with cluster() as c:
         await c.client.create(replica_set(replicas=2))
         await c.settle()
-        await _kubelet.run_all(c.client)
+        await kubelet.run_all(c.client)
         await c.settle()
         victim = (await live_pods(c))[0]
         await c.client.delete(Pod, victim.metadata.name, namespace=NS)
@@ -121,7 +121,7 @@ async def test_a_deleted_pod_is_replaced() -> None:
         pods = await live_pods(c)
         assert len(pods) == 2
         assert victim.metadata.name not in {p.metadata.name for p in pods}
-        await _kubelet.finish_deletions(c.client)
+        await kubelet.finish_deletions(c.client)
         await c.settle()
         assert len(await c.client.list(Pod, namespace=NS)) == 2
 
@@ -268,9 +268,9 @@ async def test_scale_down_deletes_unscheduled_then_pending_then_not_ready_pods()
         await c.client.create(replica_set(replicas=4))
         await c.settle()
         ready, not_ready, pending, unscheduled = await live_pods(c)
-        await _kubelet.run(c.client, [ready])
-        await _kubelet.set_ready(c.client, await _kubelet.bind(c.client, not_ready, "n1"), False)
-        await _kubelet.bind(c.client, pending, "n1")
+        await kubelet.run(c.client, [ready])
+        await kubelet.start(c.client, await kubelet.bind(c.client, not_ready, "n1"), ready=False)
+        await kubelet.bind(c.client, pending, "n1")
         await c.settle()
         order: list[str] = []
         for replicas in (3, 2, 1):
@@ -288,7 +288,7 @@ async def test_scale_down_honours_the_pod_deletion_cost() -> None:
     async with cluster() as c:
         await c.client.create(replica_set(replicas=3))
         await c.settle()
-        pods = await _kubelet.run(c.client, await live_pods(c))
+        pods = await kubelet.run(c.client, await live_pods(c))
         costs = {
             pods[0].metadata.name: "10",
             pods[1].metadata.name: "-5",
@@ -311,8 +311,8 @@ async def test_scale_down_empties_the_most_crowded_node_first() -> None:
         await c.client.create(replica_set(replicas=4, owner=owner))
         await c.settle()
         pods = await live_pods(c)
-        await _kubelet.run(c.client, pods[:1], node="quiet")
-        await _kubelet.run(c.client, pods[1:], node="crowded")
+        await kubelet.run(c.client, pods[:1], node="quiet")
+        await kubelet.run(c.client, pods[1:], node="crowded")
         await c.settle()
         await scale(c, 2)
         await c.settle()
@@ -330,8 +330,8 @@ async def test_scale_down_deletes_the_newest_of_equivalent_pods() -> None:
         await c.settle()
         newest = next(p for p in await live_pods(c) if p.metadata.name != oldest.metadata.name)
         # Both became ready at the same moment, on nodes of their own.
-        await _kubelet.run(c.client, [oldest], node="n1")
-        await _kubelet.run(c.client, [newest], node="n2")
+        await kubelet.run(c.client, [oldest], node="n1")
+        await kubelet.run(c.client, [newest], node="n2")
         await c.settle()
         await asyncio.sleep(60)
         await scale(c, 1)
@@ -346,7 +346,7 @@ async def test_ready_pods_become_available_exactly_min_ready_seconds_later() -> 
     async with cluster() as c:
         await c.client.create(replica_set(replicas=2, min_ready_seconds=30))
         await c.settle()
-        await _kubelet.run_all(c.client)
+        await kubelet.run_all(c.client)
         became_ready = wall_clock()
         await c.settle()
         status = (await get_rs(c)).status
@@ -374,7 +374,7 @@ async def test_status_counts_only_fully_labelled_ready_pods_it_claims() -> None:
         await c.client.patch(
             Pod, pod.metadata.name, {"metadata": {"labels": {"tier": None}}}, namespace=NS
         )
-        await _kubelet.run(c.client, [pod])
+        await kubelet.run(c.client, [pod])
         await c.settle()
         status = (await get_rs(c)).status
         assert (status.replicas, status.fully_labeled_replicas) == (2, 1)

@@ -23,7 +23,7 @@ from kube_actors.api import (
 from kube_actors.cluster import Cluster
 from kube_actors.controllers.statefulset import POD_INDEX_LABEL, POD_NAME_LABEL, revision_name
 
-from ._fake_node import FakeKubelet, bind, fail, finish_deletions, run, start_fake_kubelet
+from ._fake_kubelet import FakeKubelet, bind, fail, finish_deletions, start, start_fake_kubelet
 
 NS = "default"
 
@@ -69,8 +69,8 @@ async def start_all(cluster: Cluster) -> None:
     for pod in (await pods(cluster)).values():
         if pod.status.phase == "Pending" and pod.metadata.deletion_timestamp is None:
             if not pod.spec.node_name:
-                pod = await bind(cluster, pod, "node-1")
-            await run(cluster.client, pod)
+                pod = await bind(cluster.client, pod, "node-1")
+            await start(cluster.client, pod)
     await cluster.settle()
 
 
@@ -112,8 +112,8 @@ async def test_a_pod_that_is_not_ready_holds_back_the_next_ordinal() -> None:
     async with Cluster(scheduler=False, controllers=["statefulset"], seed=2) as cluster:
         await cluster.client.create(web(2))
         await cluster.settle()
-        pod = await bind(cluster, (await pods(cluster))["web-0"], "node-1")
-        await run(cluster.client, pod, ready=False)
+        pod = await bind(cluster.client, (await pods(cluster))["web-0"], "node-1")
+        await start(cluster.client, pod, ready=False)
         await cluster.settle()
         assert sorted(await pods(cluster)) == ["web-0"]
 

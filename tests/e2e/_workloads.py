@@ -30,7 +30,7 @@ from kube_actors.api import (
     RollingUpdateDeployment,
     StatefulSet,
     StatefulSetSpec,
-    get_condition,
+    is_pod_active,
 )
 
 NS = "default"
@@ -147,21 +147,8 @@ async def pods_of(cluster: Cluster, app: str, namespace: str = NS) -> list[Pod]:
     return sorted(pods, key=lambda p: p.metadata.name)
 
 
-def is_ready(pod: Pod) -> bool:
-    ready = get_condition(pod.status.conditions, "Ready")
-    return ready is not None and ready.status == "True"
-
-
-def is_live(pod: Pod) -> bool:
-    """Counted by its controller: not being deleted and not finished."""
-    return pod.metadata.deletion_timestamp is None and pod.status.phase not in (
-        "Succeeded",
-        "Failed",
-    )
-
-
 def live(pods: list[Pod]) -> list[Pod]:
-    return [p for p in pods if is_live(p)]
+    return [p for p in pods if is_pod_active(p)]
 
 
 class PodWatch:

@@ -9,9 +9,9 @@ import anyio
 
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
-from kube_actors.api import DaemonSet, Pod, StatefulSet
+from kube_actors.api import DaemonSet, Pod, StatefulSet, is_pod_active, is_pod_ready
 
-from ._workloads import NS, PodWatch, advance, daemonset, is_live, is_ready, pods_of, statefulset
+from ._workloads import NS, PodWatch, advance, daemonset, pods_of, statefulset
 
 
 async def get_ds(cluster: Cluster) -> DaemonSet:
@@ -29,7 +29,7 @@ async def test_a_daemon_set_runs_one_pod_on_every_node_and_on_each_node_that_joi
         await cluster.settle()
         pods = await pods_of(cluster, "agent")
         assert sorted(placement(pods)) == sorted(cluster.nodes)
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         new = await cluster.add_node()
         await cluster.settle()
         pods = await pods_of(cluster, "agent")
@@ -56,7 +56,7 @@ async def test_a_daemon_pod_stays_on_its_stopped_node_and_runs_again_when_it_ret
         await cluster.settle(horizon=10)  # the node lifecycle controller lifts the taints
         pods = await pods_of(cluster, "agent")
         assert placement(pods) == before
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         assert (await get_ds(cluster)).status.number_available == 3
 
 
@@ -64,11 +64,13 @@ async def test_an_ordered_ready_stateful_set_starts_each_pod_once_the_one_before
     created: dict[str, float] = {}
 
     def check(pods: Mapping[str, Pod]) -> None:
-        current = sorted((p for p in pods.values() if is_live(p)), key=ordinal)
+        current = sorted((p for p in pods.values() if is_pod_active(p)), key=ordinal)
         for name in pods:
             created.setdefault(name, monotonic())
         assert [ordinal(p) for p in current] == list(range(len(current))), "not a prefix"
-        assert all(is_ready(p) for p in current[:-1]), "a Pod started before its elder was ready"
+        assert all(is_pod_ready(p) for p in current[:-1]), (
+            "a Pod started before its elder was ready"
+        )
 
     async with Cluster(nodes=3, seed=23) as cluster:
         watch = PodWatch(check)
@@ -80,7 +82,7 @@ async def test_an_ordered_ready_stateful_set_starts_each_pod_once_the_one_before
             assert created == {"db-0": 0.0, "db-1": 5.0, "db-2": 10.0}
             pods = await pods_of(cluster, "db")
             assert [p.metadata.name for p in pods] == ["db-0", "db-1", "db-2"]
-            assert all(is_ready(p) for p in pods)
+            assert all(is_pod_ready(p) for p in pods)
             current = await cluster.client.get(StatefulSet, "db", namespace=NS)
             assert (current.status.replicas, current.status.ready_replicas) == (3, 3)
             # Scaling down removes the highest ordinal first, one at a time.

@@ -10,11 +10,19 @@ import anyio
 
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
-from kube_actors.api import Deployment, Node, Pod, ReplicaSet, get_condition
-from kube_actors.controllers import _deployment_util as util
+from kube_actors.api import (
+    Deployment,
+    Node,
+    Pod,
+    ReplicaSet,
+    get_condition,
+    is_pod_active,
+    is_pod_ready,
+)
+from kube_actors.controllers.deployment import _util as util
 from kube_actors.kubectl import rollback
 
-from ._workloads import NS, PodWatch, advance, deployment, is_live, is_ready, live, pods_of
+from ._workloads import NS, PodWatch, advance, deployment, live, pods_of
 
 
 async def get_d(cluster: Cluster, name: str = "web") -> Deployment:
@@ -64,7 +72,7 @@ async def test_a_deployment_of_two_becomes_available_on_real_nodes() -> None:
         for pod in pods:
             assert pod.spec.node_name in nodes
             assert pod.status.phase == "Running"
-            assert is_ready(pod)
+            assert is_pod_ready(pod)
             assert pod.status.pod_ip
             assert pod.status.host_ip
         assert monotonic() == 0.0  # the fake runtime starts containers at once
@@ -80,7 +88,7 @@ async def test_scaling_a_deployment_to_five_spreads_the_new_pods_over_the_nodes(
         assert (d.status.replicas, d.status.available_replicas) == (5, 5)
         pods = await pods_of(cluster, "web")
         assert len(pods) == 5
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         assert len({p.spec.node_name for p in pods}) == 3
         (rs,) = await replica_sets(cluster)
         assert util.spec_replicas(rs) == 5
@@ -94,8 +102,8 @@ async def test_a_rolling_update_stays_within_max_surge_and_max_unavailable_at_ev
     done: list[float] = []
 
     def check(pods: Mapping[str, Pod]) -> None:
-        current = [p for p in pods.values() if is_live(p)]
-        available = [p for p in current if is_ready(p)]
+        current = [p for p in pods.values() if is_pod_active(p)]
+        available = [p for p in current if is_pod_ready(p)]
         seen.append((len(current), len(available)))
         if images(available) == ["nginx:2.0"] * 4 and len(pods) == 4 and not done:
             done.append(monotonic())
@@ -112,7 +120,7 @@ async def test_a_rolling_update_stays_within_max_surge_and_max_unavailable_at_ev
         )
         await cluster.client.create(web)
         await advance(cluster, 10)
-        assert len([p for p in await pods_of(cluster, "web") if is_ready(p)]) == 4
+        assert len([p for p in await pods_of(cluster, "web") if is_pod_ready(p)]) == 4
         watch = PodWatch(check)
         async with anyio.create_task_group() as group:
             await watch.start(cluster, group, "web")
@@ -150,7 +158,7 @@ async def test_recreate_starts_no_new_pod_while_an_old_one_is_left() -> None:
             group.cancel_scope.cancel()
         pods = await pods_of(cluster, "web")
         assert images(pods) == ["nginx:2.0"] * 3
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         assert condition(await get_d(cluster), "Available") == ("True", "MinimumReplicasAvailable")
         assert watch.events >= 9  # three Pods deleted, three created, each then running
 
@@ -166,7 +174,7 @@ async def test_a_rollback_restores_the_previous_template_at_a_new_revision() -> 
         await cluster.settle()
         pods = await pods_of(cluster, "web")
         assert images(pods) == ["nginx:1.0"] * 3
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         first, second = await replica_sets(cluster)
         assert first.spec.template.spec.containers[0].image == "nginx:2.0"
         assert (util.revision(first), util.spec_replicas(first)) == (2, 0)
@@ -200,7 +208,7 @@ async def test_a_pod_that_never_becomes_ready_exceeds_the_progress_deadline_at_6
         await cluster.settle()
         (pod,) = await pods_of(cluster, "web")
         assert pod.status.phase == "Running"
-        assert not is_ready(pod)
+        assert not is_pod_ready(pod)
         await advance(cluster, 599)
         assert condition(await get_d(cluster), "Progressing") == ("True", "ReplicaSetUpdated")
         await advance(cluster, 1)
@@ -241,7 +249,7 @@ async def test_a_deleted_pod_is_replaced_by_its_replica_set() -> None:
         assert len(pods) == 2
         assert victim.metadata.name not in names
         assert survivor.metadata.name in names
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         d = await get_d(cluster)
         assert d.status.available_replicas == 2
 
@@ -269,5 +277,5 @@ async def test_pods_of_a_stopped_node_are_evicted_after_50_plus_300_s_and_replac
         assert all(p.metadata.deletion_timestamp is not None for p in evicted)
         replacements = live(pods)
         assert len(replacements) == 3
-        assert all(p.spec.node_name != lost and is_ready(p) for p in replacements)
+        assert all(p.spec.node_name != lost and is_pod_ready(p) for p in replacements)
         assert (await get_d(cluster)).status.available_replicas == 3

@@ -14,10 +14,11 @@ from kube_actors.api import (
     ReplicaSet,
     ServiceAccount,
     StatefulSet,
+    is_pod_ready,
 )
 from kube_actors.errors import NotFound
 
-from ._workloads import NS, deployment, is_ready, job, live, pods_of, statefulset
+from ._workloads import NS, deployment, job, live, pods_of, statefulset
 
 
 async def web_with_pods(cluster: Cluster) -> None:
@@ -74,7 +75,7 @@ async def test_an_orphan_delete_leaves_the_replica_set_and_its_pods_running() ->
         assert rs.metadata.owner_references == ()
         pods = await pods_of(cluster, "web")
         assert len(pods) == 3
-        assert all(is_ready(p) for p in pods)
+        assert all(is_pod_ready(p) for p in pods)
         assert {p.metadata.owner_references[0].uid for p in pods} == {rs.metadata.uid}
         # The orphaned ReplicaSet still keeps its Pods: one deleted is replaced.
         await cluster.client.delete(Pod, pods[0].metadata.name, namespace=NS)
@@ -107,7 +108,7 @@ async def test_every_namespace_gets_a_default_service_account_that_pods_use() ->
         await cluster.settle()
         (pod,) = await cluster.client.list(Pod, namespace="team")
         assert pod.spec.service_account_name == "default"
-        assert is_ready(pod)
+        assert is_pod_ready(pod)
         # A deleted default ServiceAccount comes back.
         await cluster.client.delete(ServiceAccount, "default", namespace="team")
         await cluster.settle()

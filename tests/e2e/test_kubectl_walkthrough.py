@@ -3,6 +3,7 @@ containers are real processes: the NodePort answers real HTTP from a pod."""
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from kube_actors import Cluster
@@ -26,25 +27,17 @@ async def test_the_minikube_walkthrough_with_kubectl() -> None:
         nodes = await kubectl("get", "nodes")
         assert nodes.split()[:5] == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
         assert "control-plane   Ready" in nodes
-        # kubectl builds the Deployment the typed generator sends (as JSON until the protobuf
-        # body decoder is merged; the generator itself sends protobuf).
-        manifest = await kubectl(
-            "create",
-            "deployment",
-            "hello-nginx",
-            "--image=nginx",
-            "--port=8080",
-            "--dry-run=client",
-            "-o",
-            "json",
+        # The typed generator sends the Deployment as protobuf.
+        created = await kubectl(
+            "create", "deployment", "hello-nginx", "--image=nginx", "--port=8080"
         )
-        created = await kubectl("create", "-f", "-", stdin=manifest)
         assert created.strip() == "deployment.apps/hello-nginx created"
         await kubectl(
             "wait", "--for=condition=Available", "deployment/hello-nginx", "--timeout=60s"
         )
+        await kubectl("rollout", "status", "deployment/hello-nginx", "--timeout=60s")
         deployments = await kubectl("get", "deployments")
-        assert deployments.splitlines()[1].split()[:4] == ["hello-nginx", "1/1", "1", "1"]
+        assert deployments.splitlines()[1].split()[:3] == ["hello-nginx", "1/1", "1"]
         pods = await kubectl("get", "pods")
         assert "Running" in pods
         pod = await kubectl("get", "pods", "-o", "jsonpath={.items[0].metadata.name}")
@@ -66,6 +59,19 @@ async def test_the_minikube_walkthrough_with_kubectl() -> None:
         assert pod in answer.body  # the stand-in nginx says which pod served
         logs = await kubectl("logs", pod)
         assert "GET /" in logs
+        assert await kubectl("logs", pod, "--tail=1") == logs.splitlines(keepends=True)[-1]
+        # logs -f: what is there, then what the container writes next, while it runs.
+        command = [kubectl.binary, "--kubeconfig", str(served.kubeconfig_path)]
+        async with await anyio.open_process([*command, "logs", "-f", pod]) as follow:
+            assert follow.stdout is not None
+            seen = b""
+            with anyio.fail_after(30):
+                while seen.count(b"GET /") < 1:
+                    seen += await follow.stdout.receive()
+                await http_get(cluster.data_plane.node_port_address, node_port, "/followed")
+                while b"GET /followed" not in seen:
+                    seen += await follow.stdout.receive()
+            follow.terminate()
         services = await kubectl("describe", "services", "hello-nginx")
         assert "Type:                     NodePort" in services
         assert f"NodePort:                 <unset>  {node_port}/TCP" in services

@@ -37,12 +37,14 @@ from kube_actors.api import (
     StatefulSet,
     controller_of,
     get_condition,
+    is_pod_active,
+    is_pod_ready,
 )
 from kube_actors.client import ignore_not_found
 from kube_actors.errors import BadRequest, NotFound
 from kube_actors.kubectl import rollback
 
-from ._workloads import NS, daemonset, deployment, is_live, is_ready, job, statefulset
+from ._workloads import NS, daemonset, deployment, job, statefulset
 
 R = TypeVar("R")
 
@@ -168,8 +170,8 @@ class Workloads(RuleBasedStateMachine):
     def _check_rollout_bounds(self) -> None:
         for name, (most, fewest) in self.bounds.items():
             mine = [p for p in self.pods.values() if p.metadata.labels.get("app") == name]
-            current = [p for p in mine if is_live(p)]
-            ready = [p for p in current if is_ready(p)]
+            current = [p for p in mine if is_pod_active(p)]
+            ready = [p for p in current if is_pod_ready(p)]
             if len(current) > most:
                 self.violations.append(f"{name}: {len(current)} live Pods > {most}")
             if len(ready) < fewest:
@@ -181,7 +183,7 @@ class Workloads(RuleBasedStateMachine):
         index = _ordinal(pod)
         for lower in range(index):
             elder = self.pods.get(f"db-{lower}")
-            if elder is None or not is_ready(elder) or not is_live(elder):
+            if elder is None or not is_pod_ready(elder) or not is_pod_active(elder):
                 self.violations.append(f"db-{index} created before db-{lower} was Ready")
 
     # ----------------------------------------------------------------- the rules
@@ -319,7 +321,7 @@ class Workloads(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def delete_a_pod(self, data: st.DataObject) -> None:
-        names = sorted(n for n, p in self.pods.items() if is_live(p))
+        names = sorted(n for n, p in self.pods.items() if is_pod_active(p))
         if not names:
             return
         name = data.draw(st.sampled_from(names))
@@ -362,7 +364,7 @@ class Workloads(RuleBasedStateMachine):
         for pod in pods:
             controllers = [r for r in pod.metadata.owner_references if r.controller]
             assert len(controllers) <= 1, f"{pod.metadata.name} has {len(controllers)} controllers"
-        live = [p for p in pods if is_live(p)]
+        live = [p for p in pods if is_pod_active(p)]
         by_app: dict[str, list[Pod]] = {}
         for pod in live:
             by_app.setdefault(pod.metadata.labels.get("app", ""), []).append(pod)
@@ -405,13 +407,13 @@ class Workloads(RuleBasedStateMachine):
     async def _check_stateful_set(self, pods: list[Pod]) -> None:
         mine = [p for p in pods if p.metadata.labels.get("app") == "db"]
         if self.stateful is None:
-            assert [p for p in mine if is_live(p)] == []
+            assert [p for p in mine if is_pod_active(p)] == []
             return
         if any(p.spec.node_name in self.stopped for p in mine):
             return  # a Pod stuck on a dead node holds the rest back, as in Kubernetes
         ordinals = sorted(_ordinal(p) for p in mine)
         assert ordinals == list(range(self.stateful)), f"db Pods {ordinals}, want a prefix"
-        assert all(is_ready(p) for p in mine)
+        assert all(is_pod_ready(p) for p in mine)
 
     def _check_daemon_set(self, mine: list[Pod]) -> None:
         if not self.daemon:

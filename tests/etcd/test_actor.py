@@ -11,8 +11,10 @@ from kube_actors.errors import ActorStopped, Compacted, FutureRevision, LeaseNot
 from kube_actors.etcd import (
     Compact,
     Compare,
+    EndpointStatus,
+    EndpointStatusResponse,
     EtcdActor,
-    Event,
+    KeyEvent,
     LeaseGrant,
     LeaseKeepAlive,
     LeaseRevoke,
@@ -20,10 +22,8 @@ from kube_actors.etcd import (
     MemoryBackend,
     Put,
     Range,
-    Status,
-    StatusResponse,
     Txn,
-    Watch,
+    WatchCreate,
 )
 
 
@@ -43,7 +43,9 @@ async def test_requests_are_answered_by_ask() -> None:
         )
         assert txn.succeeded
         assert (await etcd.ask(Range(key="a"))).kvs[0].value == 2
-        assert await etcd.ask(Status()) == StatusResponse(revision=3, compact_revision=0)
+        assert await etcd.ask(EndpointStatus()) == EndpointStatusResponse(
+            revision=3, compact_revision=0
+        )
 
 
 async def test_store_errors_reach_the_asker_and_the_actor_carries_on() -> None:
@@ -57,7 +59,7 @@ async def test_store_errors_reach_the_asker_and_the_actor_carries_on() -> None:
         with pytest.raises(FutureRevision):
             await etcd.ask(Range(key="a", revision=9))
         with pytest.raises(Compacted):
-            await etcd.ask(Watch(key="a", start_revision=2))
+            await etcd.ask(WatchCreate(key="a", start_revision=2))
         with pytest.raises(TypeError):
             await etcd.ask("not a request")
         assert (await etcd.ask(Range(key="a"))).kvs[0].value == 2
@@ -67,10 +69,10 @@ async def test_a_watch_is_answered_with_a_watcher_fed_by_later_writes() -> None:
     async with ActorSystem() as system:
         etcd = await system.spawn(EtcdActor, name="etcd")
         await etcd.ask(Put(key="pods/a", value=1))
-        watcher = await etcd.ask(Watch.prefix("pods/", start_revision=1))
+        watcher = await etcd.ask(WatchCreate.prefix("pods/", start_revision=1))
         for value in range(2, 5):
             await etcd.ask(Put(key="pods/a", value=value))
-        seen: list[Event] = []
+        seen: list[KeyEvent] = []
         async with watcher:
             async for events in watcher:
                 seen += events
@@ -86,7 +88,7 @@ async def test_a_lease_expires_exactly_its_ttl_after_the_grant_on_the_running_cl
         start = monotonic()
         lease = (await etcd.ask(LeaseGrant(ttl=30))).id
         await etcd.ask(Put(key="node/a", value=1, lease=lease))
-        watcher = await etcd.ask(Watch(key="node/a"))
+        watcher = await etcd.ask(WatchCreate(key="node/a"))
         events = await anext(watcher)
         assert monotonic() - start == 30.0
         assert [e.type.value for e in events] == ["DELETE"]
@@ -101,7 +103,7 @@ async def test_keep_alive_postpones_the_expiry() -> None:
         start = monotonic()
         lease = (await etcd.ask(LeaseGrant(ttl=10))).id
         await etcd.ask(Put(key="k", value=1, lease=lease))
-        watcher = await etcd.ask(Watch(key="k"))
+        watcher = await etcd.ask(WatchCreate(key="k"))
         for _ in range(3):
             await asyncio.sleep(8)
             assert (await etcd.ask(LeaseKeepAlive(id=lease))).ttl == 10
@@ -119,13 +121,13 @@ async def test_revoking_a_lease_deletes_its_keys_and_cancels_its_expiry() -> Non
         revoked = await etcd.ask(LeaseRevoke(id=lease))
         assert revoked.revision == 4
         await system.settle(horizon=60)
-        assert (await etcd.ask(Status())).revision == 4
+        assert (await etcd.ask(EndpointStatus())).revision == 4
 
 
 async def test_stopping_the_actor_ends_its_watches_with_actor_stopped() -> None:
     async with ActorSystem() as system:
         etcd = await system.spawn(EtcdActor, name="etcd")
-        watcher = await etcd.ask(Watch(key="a"))
+        watcher = await etcd.ask(WatchCreate(key="a"))
         waiting = asyncio.create_task(anext(watcher))
         await asyncio.sleep(0)
         await etcd.stop()

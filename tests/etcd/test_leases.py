@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kube_actors.errors import LeaseNotFound, StoreError
-from kube_actors.etcd import Delete, EventType, MemoryBackend, Put, Range, SqliteBackend
+from kube_actors.etcd import DeleteRange, EventType, MemoryBackend, Put, Range, SqliteBackend
 
 from .conftest import StoreFactory
 
@@ -58,7 +58,7 @@ def test_a_key_put_again_without_its_lease_leaves_the_lease(new_store: StoreFact
     store.put(Put(key="a", value=1, lease=lease))
     store.put(Put(key="b", value=1, lease=lease))
     store.put(Put(key="a", value=2))
-    store.delete(Delete(key="b"))
+    store.delete(DeleteRange(key="b"))
     assert store.lease_time_to_live(lease, now=0.0, keys=True).keys == ()
     revision = store.revision
     store.lease_revoke(lease)

@@ -23,8 +23,8 @@ from kube_actors.errors import Compacted, FutureRevision, LeaseNotFound, WatchLa
 from kube_actors.etcd import (
     FROM_KEY,
     Compare,
-    Delete,
-    Event,
+    DeleteRange,
+    KeyEvent,
     KeyValue,
     MemoryBackend,
     Put,
@@ -67,7 +67,7 @@ def row(kv: KeyValue) -> Row:
     return (kv.key, kv.value, kv.create_revision, kv.mod_revision, kv.version, kv.lease)
 
 
-def change(event: Event) -> Change:
+def change(event: KeyEvent) -> Change:
     return (event.type.value, row(event.kv), row(event.prev_kv) if event.prev_kv else None)
 
 
@@ -178,7 +178,7 @@ class StoreMachine(RuleBasedStateMachine):
 
     @rule(where=st.sampled_from(RANGES))
     def delete(self, where: tuple[str, str | None]) -> None:
-        response = self.store.delete(Delete(key=where[0], range_end=where[1]))
+        response = self.store.delete(DeleteRange(key=where[0], range_end=where[1]))
         state, changes = self.begin()
         self.model_delete(state, changes, *where)
         self.commit(state, changes)
@@ -203,7 +203,7 @@ class StoreMachine(RuleBasedStateMachine):
         mod = current[3] if current else 0
         success: list[TxnOp] = [Put(key=k, value=value) for k in puts]
         success.append(Range(key="", range_end=FROM_KEY))
-        failure: list[TxnOp] = [Delete(key=otherwise[0], range_end=otherwise[1])]
+        failure: list[TxnOp] = [DeleteRange(key=otherwise[0], range_end=otherwise[1])]
         response = self.store.txn(
             Txn(
                 compare=[Compare.mod_revision(key, "=", mod if right else mod + 1)],

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from kube_actors.errors import Compacted, FutureRevision
-from kube_actors.etcd import FROM_KEY, Delete, MemoryBackend, Put, Range, SqliteBackend, prefix_end
+from kube_actors.etcd import (
+    FROM_KEY,
+    DeleteRange,
+    MemoryBackend,
+    Put,
+    Range,
+    SqliteBackend,
+    prefix_end,
+)
 
 from .conftest import StoreFactory
 
@@ -28,7 +36,7 @@ def test_every_write_takes_the_next_revision_and_reads_do_not(new_store: StoreFa
     revisions = [store.put(Put(key=k, value=0)).revision for k in "abc"]
     store.range(Range(key="a"))
     assert revisions == [2, 3, 4]
-    assert store.delete(Delete(key="a")).revision == 5
+    assert store.delete(DeleteRange(key="a")).revision == 5
 
 
 def test_a_key_counts_its_versions_and_keeps_its_create_revision(new_store: StoreFactory) -> None:
@@ -53,7 +61,7 @@ def test_a_delete_leaves_a_tombstone_and_a_recreated_key_starts_at_version_1(
     store = new_store()
     store.put(Put(key="a", value=1))
     store.put(Put(key="a", value=2))
-    deleted = store.delete(Delete(key="a", prev_kv=True))
+    deleted = store.delete(DeleteRange(key="a", prev_kv=True))
     assert deleted.deleted == 1
     assert deleted.prev_kvs[0].value == 2
     assert store.range(Range(key="a")).kvs == ()
@@ -65,7 +73,7 @@ def test_a_delete_leaves_a_tombstone_and_a_recreated_key_starts_at_version_1(
 def test_deleting_nothing_writes_nothing(new_store: StoreFactory) -> None:
     store = new_store()
     store.put(Put(key="a", value=1))
-    response = store.delete(Delete(key="zzz"))
+    response = store.delete(DeleteRange(key="zzz"))
     assert (response.revision, response.deleted) == (2, 0)
     assert store.revision == 2
 
@@ -74,7 +82,7 @@ def test_a_range_delete_deletes_every_key_at_one_revision(new_store: StoreFactor
     store = new_store()
     for key in ["a/1", "a/2", "b"]:
         store.put(Put(key=key, value=key))
-    response = store.delete(Delete.prefix("a/"))
+    response = store.delete(DeleteRange.prefix("a/"))
     assert (response.revision, response.deleted) == (5, 2)
     assert store.changes(5, 5)[0].kv.mod_revision == 5
     assert [e.kv.key for e in store.changes(5, 5)] == ["a/1", "a/2"]
@@ -85,7 +93,7 @@ def test_a_read_at_a_past_revision_sees_the_store_as_it_was(new_store: StoreFact
     store = new_store()
     store.put(Put(key="a", value=1))  # 2
     store.put(Put(key="a", value=2))  # 3
-    store.delete(Delete(key="a"))  # 4
+    store.delete(DeleteRange(key="a"))  # 4
     store.put(Put(key="a", value=3))  # 5
     seen = [store.range(Range(key="a", revision=r)).kvs for r in range(1, 6)]
     assert [kvs[0].value if kvs else None for kvs in seen] == [None, 1, 2, None, 3]
@@ -179,10 +187,10 @@ def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need(
 ) -> None:
     store = new_store()
     store.put(Put(key="gone", value=1))  # 2
-    store.delete(Delete(key="gone"))  # 3
+    store.delete(DeleteRange(key="gone"))  # 3
     store.put(Put(key="kept", value=1))  # 4
     store.put(Put(key="kept", value=2))  # 5
-    store.delete(Delete(key="dies-at-6"))  # nothing: no revision
+    store.delete(DeleteRange(key="dies-at-6"))  # nothing: no revision
     store.put(Put(key="late", value=1))  # 6
     store.compact(5)
     assert store.statistics().keys == 2
@@ -196,7 +204,7 @@ def test_a_tombstone_at_the_compacted_revision_stays_for_watchers_starting_there
 ) -> None:
     store = new_store()
     store.put(Put(key="a", value=1))  # 2
-    store.delete(Delete(key="a"))  # 3
+    store.delete(DeleteRange(key="a"))  # 3
     store.compact(3)
     (event,) = store.changes(3, 3)
     assert (event.kv.key, event.kv.is_tombstone) == ("a", True)

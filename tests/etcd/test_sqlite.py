@@ -15,14 +15,14 @@ from kube_actors.api import ObjectMeta, Pod
 from kube_actors.errors import StoreError
 from kube_actors.etcd import (
     Compact,
-    Delete,
+    DeleteRange,
     EtcdActor,
     LeaseGrant,
     Put,
     Range,
     SqliteBackend,
     Txn,
-    Watch,
+    WatchCreate,
     prefix_end,
 )
 
@@ -42,7 +42,7 @@ def test_a_reopened_store_has_every_key_revision_history_and_lease(tmp_path: Pat
     store.put(Put(key="a", value=1))  # 2
     store.put(Put(key="a", value={"two": [2]}))  # 3
     store.put(Put(key="b", value="x", lease=lease))  # 4
-    store.delete(Delete(key="a"))  # 5
+    store.delete(DeleteRange(key="a"))  # 5
     store.put(Put(key="a", value=3))  # 6
     store.compact(3)
     store.close()
@@ -193,7 +193,7 @@ async def test_a_burst_of_writes_shares_commits_and_watchers_see_every_one(
     store = SqliteBackend(tmp_path / "store.db", synchronous="full")
     async with ActorSystem() as system:
         etcd = await system.spawn(lambda: EtcdActor(store), name="etcd")
-        watcher = await etcd.ask(Watch(key="k", range_end=prefix_end("k")))
+        watcher = await etcd.ask(WatchCreate(key="k", range_end=prefix_end("k")))
         answers = await asyncio.gather(
             *(etcd.ask(Put(key=f"k{i:03}", value=i)) for i in range(200))
         )
@@ -229,7 +229,7 @@ async def test_nobody_sees_a_write_before_its_commit(tmp_path: Path) -> None:
     store = _GatedBackend(tmp_path / "store.db")
     async with ActorSystem() as system:
         etcd = await system.spawn(lambda: EtcdActor(store), name="etcd")
-        watcher = await etcd.ask(Watch(key="k"))
+        watcher = await etcd.ask(WatchCreate(key="k"))
         answer = asyncio.ensure_future(etcd.ask(Put(key="k", value=1)))
         read = asyncio.ensure_future(etcd.ask(Range(key="k")))
         for _ in range(100):  # the commit is held: let everything else run

@@ -8,8 +8,8 @@ import pytest
 from kube_actors.errors import LeaseNotFound
 from kube_actors.etcd import (
     Compare,
-    Delete,
-    DeleteResponse,
+    DeleteRange,
+    DeleteRangeResponse,
     EventType,
     MemoryBackend,
     Put,
@@ -38,7 +38,7 @@ def test_a_txn_whose_comparisons_hold_runs_its_success_branch_at_one_revision(
     response = store.txn(
         Txn(
             compare=[Compare.mod_revision("a", "=", 4), Compare.version("b", "=", 1)],
-            success=[Put(key="a", value=12), Put(key="c", value=30), Delete(key="b")],
+            success=[Put(key="a", value=12), Put(key="c", value=30), DeleteRange(key="b")],
             failure=[Range(key="a")],
         )
     )
@@ -49,7 +49,7 @@ def test_a_txn_whose_comparisons_hold_runs_its_success_branch_at_one_revision(
         (EventType.PUT, "c", 5),
         (EventType.DELETE, "b", 5),
     ]
-    assert [type(r) for r in response.responses] == [PutResponse, PutResponse, DeleteResponse]
+    assert [type(r) for r in response.responses] == [PutResponse, PutResponse, DeleteRangeResponse]
 
 
 def test_a_txn_whose_comparison_fails_runs_its_failure_branch(
@@ -137,11 +137,11 @@ def test_prev_kv_is_returned_where_asked(store: MemoryBackend | SqliteBackend) -
     "ops",
     [
         [Put(key="a", value=1), Put(key="a", value=2)],
-        [Put(key="a/x", value=1), Delete.prefix("a/")],
+        [Put(key="a/x", value=1), DeleteRange.prefix("a/")],
     ],
 )
 def test_a_branch_may_write_a_key_only_once(
-    store: MemoryBackend | SqliteBackend, ops: list[Put | Delete]
+    store: MemoryBackend | SqliteBackend, ops: list[Put | DeleteRange]
 ) -> None:
     with pytest.raises(ValueError, match="duplicate key"):
         store.txn(Txn(failure=ops))
@@ -156,9 +156,9 @@ def test_a_txn_that_fails_validation_changes_nothing(store: MemoryBackend | Sqli
 
 
 def test_a_txn_with_nothing_to_do_keeps_the_revision(store: MemoryBackend | SqliteBackend) -> None:
-    response = store.txn(Txn(success=[Delete(key="missing")]))
+    response = store.txn(Txn(success=[DeleteRange(key="missing")]))
     assert response.succeeded
     assert response.revision == 4
     (deleted,) = response.responses
-    assert isinstance(deleted, DeleteResponse)
+    assert isinstance(deleted, DeleteRangeResponse)
     assert (deleted.deleted, deleted.revision) == (0, 4)

@@ -9,9 +9,9 @@ import pytest
 
 from kube_actors.errors import ActorStopped, Compacted, WatchLagged
 from kube_actors.etcd import (
-    Delete,
-    Event,
+    DeleteRange,
     EventType,
+    KeyEvent,
     MemoryBackend,
     Put,
     Txn,
@@ -34,12 +34,12 @@ class Store:
         return revision
 
     def delete(self, key: str) -> int:
-        revision = self.backend.delete(Delete(key=key)).revision
+        revision = self.backend.delete(DeleteRange(key=key)).revision
         self.hub.notify()
         return revision
 
 
-def seen(events: Sequence[Event]) -> list[tuple[str, str, object, int]]:
+def seen(events: Sequence[KeyEvent]) -> list[tuple[str, str, object, int]]:
     return [(e.type.value, e.kv.key, e.kv.value, e.kv.mod_revision) for e in events]
 
 
@@ -125,7 +125,7 @@ def test_a_watch_exactly_at_the_compacted_revision_gets_its_events() -> None:
     store = Store()
     store.put("a", 1)  # 2
     store.put("b", 1)  # 3
-    store.backend.txn(Txn(success=[Delete(key="a"), Put(key="b", value=2)]))  # 4
+    store.backend.txn(Txn(success=[DeleteRange(key="a"), Put(key="b", value=2)]))  # 4
     store.hub.notify()
     store.backend.compact(4)
     at = store.hub.watch("", "\0", start_revision=4)
@@ -219,9 +219,9 @@ def test_closing_the_hub_fails_every_watcher_and_refuses_new_ones() -> None:
 async def test_async_watchers_wake_once_for_a_burst_of_writes() -> None:
     store = Store()
     watchers = [store.hub.watch("", "\0") for _ in range(3)]
-    batches: list[list[tuple[Event, ...]]] = [[] for _ in watchers]
+    batches: list[list[tuple[KeyEvent, ...]]] = [[] for _ in watchers]
 
-    async def consume(watcher: Watcher, into: list[tuple[Event, ...]]) -> None:
+    async def consume(watcher: Watcher, into: list[tuple[KeyEvent, ...]]) -> None:
         async for events in watcher:
             into.append(events)
 
@@ -258,7 +258,7 @@ async def test_closing_a_watcher_ends_an_iteration_that_is_waiting() -> None:
     store = Store()
     watcher = store.hub.watch("a")
 
-    async def drain() -> list[Event]:
+    async def drain() -> list[KeyEvent]:
         return [e async for batch in watcher for e in batch]
 
     task = asyncio.create_task(drain())

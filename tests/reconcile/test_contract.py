@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import kube_actors.reconcile
 from kube_actors.api import Namespace, ObjectMeta, Pod
 from kube_actors.errors import KubeActorsError
 from kube_actors.reconcile import Request, Result, TerminalError
@@ -37,36 +36,3 @@ def test_a_result_refuses_a_negative_delay() -> None:
 
 def test_a_terminal_error_belongs_to_the_one_error_tree() -> None:
     assert issubclass(TerminalError, KubeActorsError)
-
-
-def test_the_reconcile_package_exports_exactly_its_public_names() -> None:
-    assert kube_actors.reconcile.__all__ == [
-        "BucketRateLimiter",
-        "Controller",
-        "ControllerSpec",
-        "ControllerStatistics",
-        "Enqueue",
-        "EnqueueRequestForObject",
-        "EnqueueRequestForOwner",
-        "EnqueueRequestsFromMapFunc",
-        "EventHandler",
-        "GetControllerStatistics",
-        "ItemExponentialFailureRateLimiter",
-        "MapFunc",
-        "MaxOfRateLimiter",
-        "QueueShutDown",
-        "QueueStatistics",
-        "RateLimiter",
-        "Reconciler",
-        "Request",
-        "Result",
-        "TerminalError",
-        "WatchSource",
-        "WorkQueue",
-        "default_controller_rate_limiter",
-        "reconcile_log",
-        "spawn_controller",
-    ]
-    assert sorted(kube_actors.reconcile.__all__, key=lambda n: (n[0].islower(), n)) == (
-        kube_actors.reconcile.__all__
-    )

@@ -23,7 +23,8 @@ from kube_actors.reconcile import (
     reconcile_log,
     spawn_controller,
 )
-from tests.client._harness import Harness, namespace, pod, running_apiserver
+from kube_actors.testing import pod
+from tests.client._harness import Harness, namespace, running_apiserver
 
 
 class KeepLabel:
@@ -163,7 +164,7 @@ def _owned_pod(name: str, owner: str, *, controller: bool = True, kind: str = "R
     ref = OwnerReference(
         api_version="apps/v1", kind=kind, name=owner, uid=f"{owner}-uid", controller=controller
     )
-    return pod(name, "shop", owner_references=[ref])
+    return pod(name, namespace="shop", owner_references=[ref])
 
 
 async def test_an_owned_object_enqueues_its_controller_owner() -> None:
@@ -191,8 +192,8 @@ async def test_a_watched_kind_enqueues_what_its_map_function_returns() -> None:
             reconciler=reconciler,
         )
         await _run(h, spec)
-        await h.client.create(pod("a", "shop", labels={"notify": "ops"}))
-        await h.client.create(pod("b", "shop"))
+        await h.client.create(pod("a", namespace="shop", labels={"notify": "ops"}))
+        await h.client.create(pod("b", namespace="shop"))
         await h.system.settle()
         assert [r for _, r in reconciler.seen] == [Request("", "ops")]
 

@@ -20,7 +20,7 @@ def _queue() -> WorkQueue[str]:
     return WorkQueue(ItemExponentialFailureRateLimiter(), name="test")
 
 
-async def test_an_item_added_twice_is_queued_once() -> None:
+def test_an_item_added_twice_is_queued_once() -> None:
     queue = _queue()
     for item in ["a", "b", "a", "a"]:
         queue.add(item)
@@ -119,7 +119,7 @@ async def test_add_after_queues_the_item_exactly_when_the_delay_is_over() -> Non
     assert monotonic() == start + 2.5
 
 
-async def test_add_after_with_no_delay_queues_at_once() -> None:
+def test_add_after_with_no_delay_queues_at_once() -> None:
     queue = _queue()
     queue.add_after("a", 0)
     queue.add_after("b", -1)
@@ -217,7 +217,7 @@ async def test_shutdown_releases_idle_workers() -> None:
     assert monotonic() == 1.0
 
 
-async def test_get_nowait_on_an_empty_queue_raises_lookup_error() -> None:
+def test_get_nowait_on_an_empty_queue_raises_lookup_error() -> None:
     with pytest.raises(LookupError, match="empty"):
         _queue().get_nowait()
 

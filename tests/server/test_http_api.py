@@ -205,18 +205,28 @@ async def test_field_validation_strict_refuses_warn_warns_and_ignore_drops() -> 
         body = pod("strict")
         body["spec"]["bogus"] = 1
         code, status, _ = await api.call("POST", f"{PODS}?fieldValidation=Strict", body)
-        assert (code, status["reason"]) == (422, "Invalid")
-        assert 'unknown field "spec.bogus"' in status["message"]
+        assert (code, status["reason"]) == (400, "BadRequest")
+        assert status["message"] == (
+            'Pod in version "v1" cannot be handled as a Pod: '
+            'strict decoding error: unknown field "spec.bogus"'
+        )
         body["metadata"]["name"] = "warn"
         code, _, response = await api.call("POST", f"{PODS}?fieldValidation=Warn", body)
         assert code == 201
-        assert 'unknown field \\"spec.bogus\\"' in response.headers["Warning"] or (
-            "spec.bogus" in response.headers["Warning"]
-        )
+        assert response.headers["Warning"] == '299 - "unknown field \\"spec.bogus\\""'
         body["metadata"]["name"] = "ignore"
         code, _, response = await api.call("POST", f"{PODS}?fieldValidation=Ignore", body)
         assert code == 201
         assert "Warning" not in response.headers
+
+
+async def test_dry_run_stores_nothing() -> None:
+    async with serving() as api:
+        code, answered, _ = await api.call("POST", f"{PODS}?dryRun=All", pod("ghost"))
+        assert code == 201
+        assert answered["metadata"]["name"] == "ghost"
+        code, _, _ = await api.call("GET", f"{PODS}/ghost")
+        assert code == 404
 
 
 async def test_delete_collection_deletes_what_the_selector_matches() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from kube_actors import ApplyResult, Client, Cluster, Fault, SyncCluster
 from kube_actors.actors import ActorRef, monotonic, run
 from kube_actors.api import Deployment, Node, ObjectMeta, Pod, Service
-from kube_actors.client import ignore_not_found
+from kube_actors.client import Reader, StatusWriter, Writer, ignore_not_found
 from kube_actors.errors import ApiError, NotFound
 from kube_actors.reconcile import ControllerSpec, Request, Result
 
@@ -44,6 +44,11 @@ class LabelCounter:
         return Result()
 
 
+def as_roles(client: Client) -> tuple[Reader, Writer, StatusWriter]:
+    """A client is a Reader, a Writer and a StatusWriter: mypy checks it against each."""
+    return client, client, client
+
+
 def pods_of_nodes(node: Node) -> Iterable[Request]:
     return [Request("", node.metadata.name)]
 
@@ -59,6 +64,8 @@ async def embed() -> list[str]:
         printed.append(f"{web.metadata.name}: {web.status.available_replicas} available")
         pods: list[Pod] = await cluster.client.list(Pod, label_selector={"app": "web"})
         assert len(pods) == 2
+        reader, _, _ = as_roles(cluster.client)
+        assert len(await reader.list(Pod, label_selector={"app": "web"})) == 2
 
         counter = LabelCounter(cluster.client)
         ref: ActorRef = await cluster.add_controller(

@@ -5,6 +5,7 @@ from ._cycle_state import CycleState as CycleState
 from ._cycle_state import StateKey as StateKey
 from ._diagnosis import FitError as FitError
 from ._diagnosis import fit_message as fit_message
+from ._interfaces import EXTENSION_POINTS as EXTENSION_POINTS
 from ._interfaces import MAX_NODE_SCORE as MAX_NODE_SCORE
 from ._interfaces import BatchFilterPlugin as BatchFilterPlugin
 from ._interfaces import BatchScorePlugin as BatchScorePlugin
@@ -29,6 +30,7 @@ from ._interfaces import QueuedPodInfo as QueuedPodInfo
 from ._interfaces import QueueSortPlugin as QueueSortPlugin
 from ._interfaces import ReservePlugin as ReservePlugin
 from ._interfaces import ScorePlugin as ScorePlugin
+from ._interfaces import check_declared as check_declared
 from ._pod_info import DEFAULT_MEMORY_REQUEST as DEFAULT_MEMORY_REQUEST
 from ._pod_info import DEFAULT_MILLI_CPU_REQUEST as DEFAULT_MILLI_CPU_REQUEST
 from ._pod_info import AffinityTerm as AffinityTerm
@@ -64,6 +66,7 @@ __all__ = [
     "DEFAULT_MILLI_CPU_REQUEST",
     "DEFAULT_PLUGINS",
     "DEFAULT_SCHEDULER_NAME",
+    "EXTENSION_POINTS",
     "EnqueueExtensions",
     "FilterPlugin",
     "FitError",
@@ -100,6 +103,7 @@ __all__ = [
     "Status",
     "TermKind",
     "WeightedAffinityTerm",
+    "check_declared",
     "fit_message",
     "normalized_image_name",
     "num_feasible_nodes_to_find",

@@ -1,10 +1,16 @@
 """One small Protocol per extension point, as in Kubernetes' ``framework/interface.go``.
 
 A plugin is any object with a ``name`` that implements one or more of these; the runtime
-looks at what it implements and calls it at those points. Filter and Score take one node
-at a time, as in Kubernetes. A plugin may also implement the vectorised twin
-(``BatchFilterPlugin``, ``BatchScorePlugin``): the runtime then calls that once for all nodes
-instead; both must agree, which the reference comparison tests check for the default plugins.
+looks at what it implements and calls it at those points. A plugin class should *declare* its
+extension points by naming them as bases (``class NodeName(PreFilterPlugin, FilterPlugin)``),
+as Kubernetes writes ``var _ framework.FilterPlugin = &NodeName{}``: mypy then checks each
+method's signature, and a profile refuses a plugin that declares an extension point and lacks
+one of its methods (a misspelled ``filer`` is an error, not a Filter that never runs).
+
+Filter and Score take one node at a time, as in Kubernetes. A plugin may also implement the
+vectorised twin (``BatchFilterPlugin``, ``BatchScorePlugin``): the runtime then calls that once
+for all nodes instead; both must agree, which the reference comparison tests check for the
+default plugins.
 """
 
 from __future__ import annotations
@@ -232,4 +238,48 @@ class PostBindPlugin(Plugin, Protocol):
 
 #: Builds a plugin from its arguments (None: the defaults) and the framework's handle.
 PluginFactory = Callable[[Any, Handle], Plugin]
-__all__ += ["PluginFactory"]
+
+#: Every extension point, in the order a pod meets them.
+EXTENSION_POINTS: tuple[type[Plugin], ...] = (
+    PreEnqueuePlugin,
+    QueueSortPlugin,
+    EnqueueExtensions,
+    PreFilterPlugin,
+    FilterPlugin,
+    BatchFilterPlugin,
+    PostFilterPlugin,
+    PreScorePlugin,
+    ScorePlugin,
+    BatchScorePlugin,
+    NormalizeScorePlugin,
+    ReservePlugin,
+    PermitPlugin,
+    PreBindPlugin,
+    BindPlugin,
+    PostBindPlugin,
+)
+
+
+def check_declared(plugin: object) -> None:
+    """Raise ``TypeError`` if ``plugin`` declares an extension point (names it as a base) but
+    one of that point's methods is found only on the Protocol itself, not implemented."""
+    cls = type(plugin)
+    for point in EXTENSION_POINTS:
+        if point not in cls.__mro__:
+            continue
+        for method in _methods(point):
+            owner = next(c for c in cls.__mro__ if method in vars(c))
+            if owner in EXTENSION_POINTS:
+                raise TypeError(
+                    f"plugin {getattr(cls, 'name', cls.__name__)!r} declares "
+                    f"{point.__name__} but does not implement {method}()"
+                )
+
+
+def _methods(point: type[Plugin]) -> list[str]:
+    return [
+        name for name, value in vars(point).items() if callable(value) and not name.startswith("_")
+    ]
+
+
+__all__ += ["EXTENSION_POINTS", "PluginFactory", "check_declared"]

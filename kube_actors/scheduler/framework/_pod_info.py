@@ -15,6 +15,8 @@ from kube_actors.api import (
     pod_requests,
 )
 
+from ...api import namespaced_name
+
 __all__ = [
     "DEFAULT_MEMORY_REQUEST",
     "DEFAULT_MILLI_CPU_REQUEST",
@@ -100,7 +102,7 @@ class PodInfo:
         meta, spec = pod.metadata, pod.spec
         self.pod = pod
         self.namespace = meta.namespace
-        self.key = f"{meta.namespace}/{meta.name}"
+        self.key = namespaced_name(pod)
         self.uid = meta.uid
         self.labels: Mapping[str, str] = meta.labels
         self.priority = spec.priority or 0

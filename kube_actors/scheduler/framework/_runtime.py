@@ -46,6 +46,7 @@ from ._interfaces import (
     QueueSortPlugin,
     ReservePlugin,
     ScorePlugin,
+    check_declared,
 )
 from ._pod_info import PodInfo
 from ._profile import Profile
@@ -126,7 +127,9 @@ class Framework:
             if ref.name not in registry:
                 raise ValueError(f"profile {profile.scheduler_name!r}: no plugin {ref.name!r}")
             args = profile.plugin_args.get(ref.name)
-            self.plugins[ref.name] = registry[ref.name](args, self)
+            plugin = registry[ref.name](args, self)
+            check_declared(plugin)
+            self.plugins[ref.name] = plugin
             self.weights[ref.name] = ref.weight or 1
         every = list(self.plugins.values())
         sorters = [p for p in every if isinstance(p, QueueSortPlugin)]

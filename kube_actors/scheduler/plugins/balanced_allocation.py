@@ -13,10 +13,12 @@ import numpy.typing as npt
 from ..framework import (
     MAX_NODE_SCORE,
     SUCCESS,
+    BatchScorePlugin,
     CycleState,
     Handle,
     NodeInfo,
     PodInfo,
+    PreScorePlugin,
     Snapshot,
     Status,
 )
@@ -26,7 +28,7 @@ __all__ = ["BalancedAllocation"]
 IntArray = npt.NDArray[np.int64]
 
 
-class BalancedAllocation:
+class BalancedAllocation(PreScorePlugin, BatchScorePlugin):
     name: ClassVar[str] = "NodeResourcesBalancedAllocation"
 
     @classmethod

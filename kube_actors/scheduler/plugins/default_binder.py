@@ -7,12 +7,12 @@ from typing import Any, ClassVar
 from kube_actors.api import Binding, ObjectMeta, ObjectReference
 from kube_actors.errors import ApiError
 
-from ..framework import SUCCESS, CycleState, Handle, PodInfo, Status
+from ..framework import SUCCESS, BindPlugin, CycleState, Handle, PodInfo, Status
 
 __all__ = ["DefaultBinder"]
 
 
-class DefaultBinder:
+class DefaultBinder(BindPlugin):
     name: ClassVar[str] = "DefaultBinder"
 
     def __init__(self, handle: Handle) -> None:

@@ -30,6 +30,7 @@ from ..framework import (
     NodeInfo,
     NodeToStatus,
     PodInfo,
+    PostFilterPlugin,
     PostFilterResult,
     Status,
     fit_message,
@@ -60,7 +61,7 @@ def _importance(pod: PodInfo) -> tuple[int, dt.datetime]:
     return (-pod.priority, _start(pod))
 
 
-class DefaultPreemption:
+class DefaultPreemption(PostFilterPlugin):
     name: ClassVar[str] = "DefaultPreemption"
 
     def __init__(self, handle: Handle) -> None:

@@ -12,10 +12,12 @@ import numpy.typing as npt
 from ..framework import (
     MAX_NODE_SCORE,
     SUCCESS,
+    BatchScorePlugin,
     CycleState,
     Handle,
     NodeInfo,
     PodInfo,
+    PreScorePlugin,
     Snapshot,
     Status,
 )
@@ -34,7 +36,7 @@ def _priority(total: IntArray, containers: int) -> IntArray:
     return MAX_NODE_SCORE * (clipped - MIN_THRESHOLD) // (top - MIN_THRESHOLD)
 
 
-class ImageLocality:
+class ImageLocality(PreScorePlugin, BatchScorePlugin):
     name: ClassVar[str] = "ImageLocality"
 
     def __init__(self, handle: Handle) -> None:

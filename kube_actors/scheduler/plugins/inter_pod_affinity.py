@@ -23,10 +23,16 @@ from ..framework import (
     MAX_NODE_SCORE,
     SUCCESS,
     AffinityTerm,
+    BatchFilterPlugin,
+    BatchScorePlugin,
     CycleState,
+    EnqueueExtensions,
     Handle,
     NodeInfo,
+    NormalizeScorePlugin,
     PodInfo,
+    PreFilterPlugin,
+    PreScorePlugin,
     Snapshot,
     StateKey,
     Status,
@@ -71,7 +77,14 @@ def _domain_sum(snapshot: Snapshot, key: str, per_node: IntArray) -> IntArray:
     return result
 
 
-class InterPodAffinity:
+class InterPodAffinity(
+    EnqueueExtensions,
+    PreFilterPlugin,
+    BatchFilterPlugin,
+    PreScorePlugin,
+    BatchScorePlugin,
+    NormalizeScorePlugin,
+):
     name: ClassVar[str] = "InterPodAffinity"
 
     def __init__(self, handle: Handle) -> None:

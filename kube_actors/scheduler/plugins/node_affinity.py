@@ -14,10 +14,16 @@ from kube_actors.api import PreferredSchedulingTerm
 
 from ..framework import (
     SUCCESS,
+    BatchFilterPlugin,
+    BatchScorePlugin,
     CycleState,
+    EnqueueExtensions,
     Handle,
     NodeInfo,
+    NormalizeScorePlugin,
     PodInfo,
+    PreFilterPlugin,
+    PreScorePlugin,
     Snapshot,
     StateKey,
     Status,
@@ -38,7 +44,14 @@ def _preferred(pod: PodInfo) -> tuple[PreferredSchedulingTerm, ...]:
     return affinity.node_affinity.preferred_during_scheduling_ignored_during_execution
 
 
-class NodeAffinity:
+class NodeAffinity(
+    EnqueueExtensions,
+    PreFilterPlugin,
+    BatchFilterPlugin,
+    PreScorePlugin,
+    BatchScorePlugin,
+    NormalizeScorePlugin,
+):
     name: ClassVar[str] = "NodeAffinity"
 
     @classmethod

@@ -7,14 +7,25 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from ..framework import SUCCESS, CycleState, Handle, NodeInfo, PodInfo, Snapshot, Status
+from ..framework import (
+    SUCCESS,
+    BatchFilterPlugin,
+    CycleState,
+    EnqueueExtensions,
+    Handle,
+    NodeInfo,
+    PodInfo,
+    PreFilterPlugin,
+    Snapshot,
+    Status,
+)
 
 __all__ = ["NodeName"]
 
 REASON = "node(s) didn't match the requested node name"
 
 
-class NodeName:
+class NodeName(EnqueueExtensions, PreFilterPlugin, BatchFilterPlugin):
     name: ClassVar[str] = "NodeName"
 
     @classmethod

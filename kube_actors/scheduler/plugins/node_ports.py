@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..framework import SUCCESS, CycleState, Handle, NodeInfo, PodInfo, Snapshot, Status
+from ..framework import (
+    SUCCESS,
+    CycleState,
+    EnqueueExtensions,
+    FilterPlugin,
+    Handle,
+    NodeInfo,
+    PodInfo,
+    PreFilterPlugin,
+    Snapshot,
+    Status,
+)
 
 __all__ = ["NodePorts"]
 
@@ -16,7 +27,7 @@ REASON = "node(s) didn't have free ports for the requested pod ports"
 _WILDCARD = "0.0.0.0"
 
 
-class NodePorts:
+class NodePorts(EnqueueExtensions, PreFilterPlugin, FilterPlugin):
     name: ClassVar[str] = "NodePorts"
 
     @classmethod

@@ -22,11 +22,15 @@ import numpy.typing as npt
 from ..framework import (
     MAX_NODE_SCORE,
     SUCCESS,
+    BatchFilterPlugin,
+    BatchScorePlugin,
     Code,
     CycleState,
+    EnqueueExtensions,
     Handle,
     NodeInfo,
     PodInfo,
+    PreScorePlugin,
     Snapshot,
     Status,
 )
@@ -85,7 +89,7 @@ def fit_reasons(pod: PodInfo, node: NodeInfo) -> tuple[list[str], bool]:
     return reasons, unresolvable
 
 
-class NodeResourcesFit:
+class NodeResourcesFit(EnqueueExtensions, BatchFilterPlugin, PreScorePlugin, BatchScorePlugin):
     name: ClassVar[str] = "NodeResourcesFit"
 
     def __init__(self, args: NodeResourcesFitArgs) -> None:

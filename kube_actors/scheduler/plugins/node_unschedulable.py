@@ -10,7 +10,17 @@ import numpy.typing as npt
 
 from kube_actors.api import Taint
 
-from ..framework import SUCCESS, CycleState, Handle, NodeInfo, PodInfo, Snapshot, Status
+from ..framework import (
+    SUCCESS,
+    BatchFilterPlugin,
+    CycleState,
+    EnqueueExtensions,
+    Handle,
+    NodeInfo,
+    PodInfo,
+    Snapshot,
+    Status,
+)
 
 __all__ = ["NodeUnschedulable"]
 
@@ -18,7 +28,7 @@ REASON = "node(s) were unschedulable"
 UNSCHEDULABLE_TAINT = Taint(key="node.kubernetes.io/unschedulable", effect="NoSchedule")
 
 
-class NodeUnschedulable:
+class NodeUnschedulable(EnqueueExtensions, BatchFilterPlugin):
     name: ClassVar[str] = "NodeUnschedulable"
 
     @classmethod

@@ -25,10 +25,16 @@ from kube_actors.api import Selector, compile_selector
 from ..framework import (
     MAX_NODE_SCORE,
     SUCCESS,
+    BatchFilterPlugin,
+    BatchScorePlugin,
     CycleState,
+    EnqueueExtensions,
     Handle,
     NodeInfo,
+    NormalizeScorePlugin,
     PodInfo,
+    PreFilterPlugin,
+    PreScorePlugin,
     Snapshot,
     StateKey,
     Status,
@@ -85,7 +91,14 @@ def _count_on(node: NodeInfo, selector: Selector, namespace: str) -> int:
     )
 
 
-class PodTopologySpread:
+class PodTopologySpread(
+    EnqueueExtensions,
+    PreFilterPlugin,
+    BatchFilterPlugin,
+    PreScorePlugin,
+    BatchScorePlugin,
+    NormalizeScorePlugin,
+):
     name: ClassVar[str] = "PodTopologySpread"
 
     def __init__(self, handle: Handle) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..framework import Handle, QueuedPodInfo
+from ..framework import Handle, QueuedPodInfo, QueueSortPlugin
 
 __all__ = ["PrioritySort"]
 
 
-class PrioritySort:
+class PrioritySort(QueueSortPlugin):
     name: ClassVar[str] = "PrioritySort"
 
     @classmethod

@@ -12,7 +12,20 @@ import numpy.typing as npt
 
 from kube_actors.api import Taint, Toleration
 
-from ..framework import SUCCESS, CycleState, Handle, NodeInfo, PodInfo, Snapshot, Status
+from ..framework import (
+    SUCCESS,
+    BatchFilterPlugin,
+    BatchScorePlugin,
+    CycleState,
+    EnqueueExtensions,
+    Handle,
+    NodeInfo,
+    NormalizeScorePlugin,
+    PodInfo,
+    PreScorePlugin,
+    Snapshot,
+    Status,
+)
 from ._helpers import default_normalize, untolerated_taint
 
 __all__ = ["TaintToleration"]
@@ -37,7 +50,9 @@ def _intolerable(taints: Sequence[Taint], tolerations: tuple[Toleration, ...]) -
     )
 
 
-class TaintToleration:
+class TaintToleration(
+    EnqueueExtensions, BatchFilterPlugin, PreScorePlugin, BatchScorePlugin, NormalizeScorePlugin
+):
     name: ClassVar[str] = "TaintToleration"
 
     @classmethod

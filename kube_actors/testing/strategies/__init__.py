@@ -44,6 +44,7 @@ from ._pods import containers as containers
 from ._pods import pod_specs as pod_specs
 from ._pods import pod_templates as pod_templates
 from ._pods import pods as pods
+from ._pods import quantities as quantities
 from ._pods import resource_requirements as resource_requirements
 from ._pods import tolerations as tolerations
 from ._workloads import daemon_sets as daemon_sets
@@ -87,6 +88,7 @@ __all__ = [
     "pod_templates",
     "pods",
     "priority_classes",
+    "quantities",
     "replica_sets",
     "resource_requirements",
     "service_accounts",

@@ -29,6 +29,7 @@ __all__ = [
     "pod_specs",
     "pod_templates",
     "pods",
+    "quantities",
     "resource_requirements",
     "tolerations",
 ]
@@ -40,6 +41,20 @@ _IMAGES = st.sampled_from(IMAGES)
 _RESTART_POLICIES = st.sampled_from(["Always", "OnFailure", "Never"])
 _NODE_SELECTORS = labels(max_size=1)
 _NAMES = names()
+
+
+#: The suffixes a Quantity is written with: none, milli, decimal SI, binary SI, an exponent.
+_QUANTITY_SUFFIXES = ("", "m", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti", "e3", "E2")
+
+
+def quantities(*, max_value: int = 10**6) -> st.SearchStrategy[Quantity]:
+    """Quantities as people write them (``250m``, ``64Mi``, ``2``, ``1e3``...), every suffix
+    Kubernetes accepts, from 0 to ``max_value`` of that unit."""
+    return st.builds(
+        lambda number, suffix: Quantity(f"{number}{suffix}"),
+        st.integers(min_value=0, max_value=max_value),
+        st.sampled_from(_QUANTITY_SUFFIXES),
+    )
 
 
 @st.composite

@@ -8,7 +8,6 @@ knows what each one was sized for), and the Deployment's conditions. Nothing her
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,21 +23,20 @@ from kube_actors.api import (
     Deployment,
     DeploymentCondition,
     DeploymentStatus,
-    PodTemplateSpec,
     ReplicaSet,
     equal_ignore_hash,
     revision,
     scaled_value_from_int_or_percent,
-    unstructure,
 )
 
 __all__ = [
+    "active_or_latest",
+    "age_key",
     "DESIRED_REPLICAS_ANNOTATION",
     "MAX_REPLICAS_ANNOTATION",
     "POD_TEMPLATE_HASH_LABEL",
     "REVISION_ANNOTATION",
     "REVISION_HISTORY_ANNOTATION",
-    "compute_hash",
     "deployment_complete",
     "deployment_progressing",
     "equal_ignore_hash",
@@ -63,36 +61,6 @@ RESUMED_REASON = "DeploymentResumed"
 FAILED_RS_CREATE_REASON = "ReplicaSetCreateError"
 MIN_AVAILABLE_REASON = "MinimumReplicasAvailable"
 MIN_UNAVAILABLE_REASON = "MinimumReplicasUnavailable"
-
-_SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-_FNV32_OFFSET = 0x811C9DC5
-_FNV32_PRIME = 0x01000193
-
-
-# -------------------------------------------------------------------------- templates
-
-
-def _fnv32a(data: bytes) -> int:
-    value = _FNV32_OFFSET
-    for byte in data:
-        value = ((value ^ byte) * _FNV32_PRIME) & 0xFFFFFFFF
-    return value
-
-
-def safe_encode(text: str) -> str:
-    """Kubernetes' ``rand.SafeEncodeString``: no vowels, no look-alike characters."""
-    return "".join(_SAFE_ALPHABET[ord(char) % len(_SAFE_ALPHABET)] for char in text)
-
-
-def compute_hash(template: PodTemplateSpec, collision_count: int | None) -> str:
-    """The pod-template-hash: FNV-32a of the template's wire form (JSON, keys sorted), then
-    of ``collision_count`` when set, printed in decimal and safe-encoded, as Kubernetes'
-    ``controller.ComputeHash`` does over its printed template."""
-    wire = json.dumps(unstructure(template), sort_keys=True, separators=(",", ":"), default=str)
-    data = wire.encode()
-    if collision_count is not None:
-        data += (collision_count & 0xFFFFFFFF).to_bytes(4, "little")
-    return safe_encode(str(_fnv32a(data)))
 
 
 # -------------------------------------------------------------------------- revisions
@@ -370,3 +338,23 @@ def deployment_timed_out(d: Deployment, status: DeploymentStatus, now: dt.dateti
         return True
     deadline = progress_deadline(d, status)
     return deadline is not None and deadline <= now
+
+
+def age_key(rs: ReplicaSet, *, newest_first: bool) -> tuple[float, str]:
+    created = rs.metadata.creation_timestamp
+    seconds = created.timestamp() if created is not None else 0.0
+    return (-seconds if newest_first else seconds, rs.metadata.name)
+
+
+def active_or_latest(new_rs: ReplicaSet | None, old: list[ReplicaSet]) -> ReplicaSet | None:
+    """The only ReplicaSet with replicas, or with none at all the newest; None while several
+    have replicas."""
+    newest_first = sorted(old, key=lambda rs: age_key(rs, newest_first=True))
+    running = active([*newest_first, new_rs])
+    if len(running) == 1:
+        return running[0]
+    if not running:
+        if new_rs is not None:
+            return new_rs
+        return newest_first[0] if newest_first else None
+    return None

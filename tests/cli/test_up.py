@@ -1,0 +1,113 @@
+"""``kube-actors up`` in the foreground, and ``kube-actors kubeconfig``: as a user runs them."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+import structlog
+import yaml
+
+from kube_actors.cli import main
+
+pytestmark = pytest.mark.real_time
+
+
+@pytest.fixture(autouse=True)
+def logging_put_back() -> Iterator[None]:
+    """The command configures logging, as a program does: the tests after it must not see it."""
+    saved = structlog.get_config()
+    yield
+    structlog.reset_defaults()
+    structlog.configure(**saved)
+
+
+@contextlib.contextmanager
+def _killed_on_failure(process: anyio.abc.Process) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        process.kill()  # else leaving the block would wait for it forever
+        raise
+
+
+async def _read_until(stream: anyio.abc.ByteReceiveStream, marker: bytes) -> bytes:
+    seen = b""
+    while marker not in seen:
+        seen += await stream.receive()
+    return seen
+
+
+async def test_up_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    data_dir = tmp_path / "state"
+    command = [
+        sys.executable, "-c", "from kube_actors.cli import main; raise SystemExit(main())",
+        "up", "--port", "0", "--runtime", "fake",
+        "--data-dir", str(data_dir),
+    ]  # fmt: skip
+    async with await anyio.open_process(command) as process:
+        with _killed_on_failure(process):
+            assert process.stdout is not None
+            with anyio.fail_after(60):
+                printed = (await _read_until(process.stdout, b"Ctrl-C")).decode()
+            assert "Kubernetes control plane is running at https://127.0.0.1:" in printed
+            kubeconfig = data_dir / "kubeconfig"
+            assert f"export KUBECONFIG={kubeconfig}" in printed
+            config = yaml.safe_load(kubeconfig.read_text())
+            assert config["current-context"] == "kube-actors"
+            assert (
+                config["users"][0]["user"]["token"]
+                == (data_dir / "admin.token").read_text().strip()
+            )
+            assert oct((data_dir / "pki" / "ca.key").stat().st_mode & 0o777) == "0o600"
+            process.send_signal(signal.SIGTERM)
+            with anyio.fail_after(30):
+                assert await process.wait() == 0
+    assert process.returncode == 0
+
+
+def test_kubeconfig_prints_or_merges_keeping_other_contexts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "state"
+    data_dir.mkdir()
+    ours = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": "kube-actors", "cluster": {"server": "https://127.0.0.1:6443"}}],
+        "users": [{"name": "kube-actors-admin", "user": {"token": "t"}}],
+        "contexts": [
+            {
+                "name": "kube-actors",
+                "context": {"cluster": "kube-actors", "user": "kube-actors-admin"},
+            }
+        ],
+        "current-context": "kube-actors",
+    }
+    (data_dir / "kubeconfig").write_text(yaml.safe_dump(ours))
+    assert main(["kubeconfig", "--data-dir", str(data_dir)]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == ours
+    theirs = tmp_path / "config"
+    theirs.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "prod", "cluster": {"server": "https://prod"}}],
+                "users": [{"name": "me", "user": {"token": "secret"}}],
+                "contexts": [{"name": "prod", "context": {"cluster": "prod", "user": "me"}}],
+                "current-context": "prod",
+            }
+        )
+    )
+    assert main(["kubeconfig", "--data-dir", str(data_dir), "--merge", str(theirs)]) == 0
+    merged = yaml.safe_load(theirs.read_text())
+    assert [c["name"] for c in merged["contexts"]] == ["prod", "kube-actors"]
+    assert [u["name"] for u in merged["users"]] == ["me", "kube-actors-admin"]
+    assert merged["current-context"] == "kube-actors"
+    assert main(["kubeconfig", "--data-dir", str(tmp_path / "nothing")]) == 1
