@@ -2,9 +2,12 @@
 
 ``up`` starts a cluster on real time, serves Kubernetes' API over HTTPS and prints the one
 line that points kubectl at it; Ctrl-C or SIGTERM stops it, containers and all. The data
-directory (default ``~/.kube-actors``) keeps the CA, the admin token and the kubeconfig, so a
-kubeconfig merged once keeps working across restarts. ``kubeconfig`` prints that kubeconfig or
-merges it into kubectl's own (context ``kube-actors``).
+directory (default under the user's data directory, ``$XDG_DATA_HOME/kube-actors`` or
+``~/.local/share/kube-actors``, as minikube keeps its own) holds the cluster's SQLite store
+(``store.db``), so objects survive a restart, and the CA, the admin token and the kubeconfig,
+so a kubeconfig merged once keeps working across restarts. ``--store memory`` keeps nothing.
+``kubeconfig`` prints that kubeconfig or merges it into kubectl's own (context
+``kube-actors``).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from rich.console import Console
 
 from ..cluster import Cluster
 from ..server import CONTEXT, merge_kubeconfig
+from ._snapshot import default_data_dir, store_file
 
 __all__ = ["add_kubeconfig_arguments", "add_up_arguments", "kubeconfig_command", "up"]
 
-DEFAULT_DATA_DIR: Final = "~/.kube-actors"
+DEFAULT_DATA_DIR: Final = str(default_data_dir())
 DEFAULT_PORT: Final = 6443
 
 
@@ -46,7 +50,16 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="the address to listen on (default loopback only; 0.0.0.0 for every interface)",
     )
     parser.add_argument(
-        "--data-dir", default=DEFAULT_DATA_DIR, help="CA, token and kubeconfig (~/.kube-actors)"
+        "--data-dir",
+        default=DEFAULT_DATA_DIR,
+        help=f"the store, CA, token and kubeconfig (default {DEFAULT_DATA_DIR})",
+    )
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "memory"),
+        default="sqlite",
+        help="sqlite (default): the data directory's store.db, kept across restarts; "
+        "memory: nothing kept",
     )
 
 
@@ -64,7 +77,7 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _serve(args: argparse.Namespace, console: Console) -> None:
     async with (
-        Cluster(nodes=args.nodes, runtime=args.runtime, clock="real") as cluster,
+        Cluster(nodes=args.nodes, runtime=args.runtime, clock="real", store=args.store) as cluster,
         cluster.serve(address=args.address, port=args.port, data_dir=args.data_dir) as served,
     ):
         # Listening for the signals before saying how to stop: a SIGTERM right after the
@@ -84,6 +97,9 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
 def up(args: argparse.Namespace, console: Console) -> int:
     """Run the cluster until Ctrl-C or SIGTERM."""
     args.data_dir = os.path.expanduser(args.data_dir)
+    if args.store == "sqlite":
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+        args.store = f"sqlite://{store_file(args.data_dir).resolve()}"
     try:
         anyio.run(_serve, args, console)
     except OSError as error:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -111,3 +112,44 @@ def test_kubeconfig_prints_or_merges_keeping_other_contexts(
     assert [u["name"] for u in merged["users"]] == ["me", "kube-actors-admin"]
     assert merged["current-context"] == "kube-actors"
     assert main(["kubeconfig", "--data-dir", str(tmp_path / "nothing")]) == 1
+
+
+async def _up_once(data_dir: Path, then: Callable[[Path], None]) -> None:
+    """``up`` on ``data_dir`` until it is serving, ``then(kubeconfig)`` in a thread, SIGTERM."""
+    command = [
+        sys.executable, "-c", "from kube_actors.cli import main; raise SystemExit(main())",
+        "up", "--port", "0", "--runtime", "fake", "--data-dir", str(data_dir),
+    ]  # fmt: skip
+    async with await anyio.open_process(command) as process:
+        with _killed_on_failure(process):
+            assert process.stdout is not None
+            with anyio.fail_after(60):
+                await _read_until(process.stdout, b"Ctrl-C")
+                await anyio.to_thread.run_sync(then, data_dir / "kubeconfig")
+            process.send_signal(signal.SIGTERM)
+            with anyio.fail_after(30):
+                assert await process.wait() == 0
+
+
+async def test_up_keeps_its_objects_in_the_data_directory_across_restarts(tmp_path: Path) -> None:
+    from kubernetes import client, config
+
+    data_dir = tmp_path / "state"
+    made: dict[str, str] = {}
+
+    def core(kubeconfig: Path) -> Any:
+        return client.CoreV1Api(
+            config.new_client_from_config(config_file=str(kubeconfig))  # type: ignore[no-untyped-call]
+        )
+
+    def create(kubeconfig: Path) -> None:
+        body = client.V1Namespace(metadata=client.V1ObjectMeta(name="kept"))
+        made["uid"] = core(kubeconfig).create_namespace(body).metadata.uid
+
+    def read(kubeconfig: Path) -> None:
+        made["found"] = core(kubeconfig).read_namespace("kept").metadata.uid
+
+    await _up_once(data_dir, create)
+    assert (data_dir / "store.db").exists()
+    await _up_once(data_dir, read)
+    assert made["found"] == made["uid"]
