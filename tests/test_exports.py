@@ -33,6 +33,7 @@ NOT_IN_REFERENCE = {
     "kube_actors.controllers.job",
     "kube_actors.controllers.namespace",
     "kube_actors.controllers.nodelifecycle",
+    "kube_actors.controllers.persistentvolume",
     "kube_actors.controllers.podgc",
     "kube_actors.controllers.replicaset",
     "kube_actors.controllers.serviceaccount",

@@ -30,8 +30,6 @@ from ._apps import DeploymentCondition as DeploymentCondition
 from ._apps import DeploymentSpec as DeploymentSpec
 from ._apps import DeploymentStatus as DeploymentStatus
 from ._apps import DeploymentStrategy as DeploymentStrategy
-from ._apps import PersistentVolumeClaim as PersistentVolumeClaim
-from ._apps import PersistentVolumeClaimSpec as PersistentVolumeClaimSpec
 from ._apps import ReplicaSet as ReplicaSet
 from ._apps import ReplicaSetCondition as ReplicaSetCondition
 from ._apps import ReplicaSetSpec as ReplicaSetSpec
@@ -44,7 +42,6 @@ from ._apps import StatefulSetCondition as StatefulSetCondition
 from ._apps import StatefulSetSpec as StatefulSetSpec
 from ._apps import StatefulSetStatus as StatefulSetStatus
 from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
-from ._apps import VolumeResourceRequirements as VolumeResourceRequirements
 from ._base import FrozenDict as FrozenDict
 from ._base import evolve as evolve
 from ._base import mapping as mapping
@@ -58,6 +55,16 @@ from ._batch import JobStatus as JobStatus
 from ._conditions import get_condition as get_condition
 from ._conditions import remove_condition as remove_condition
 from ._conditions import set_condition as set_condition
+from ._config import SECRET_TYPES as SECRET_TYPES
+from ._config import ConfigMap as ConfigMap
+from ._config import ConfigMapEnvSource as ConfigMapEnvSource
+from ._config import ConfigMapKeySelector as ConfigMapKeySelector
+from ._config import EnvFromSource as EnvFromSource
+from ._config import KeyToPath as KeyToPath
+from ._config import ResourceFieldSelector as ResourceFieldSelector
+from ._config import Secret as Secret
+from ._config import SecretEnvSource as SecretEnvSource
+from ._config import SecretKeySelector as SecretKeySelector
 from ._container import Container as Container
 from ._container import ContainerPort as ContainerPort
 from ._container import ContainerState as ContainerState
@@ -136,19 +143,13 @@ from ._node import NodeStatus as NodeStatus
 from ._node import NodeSystemInfo as NodeSystemInfo
 from ._patch import MAX_JSON_PATCH_OPERATIONS as MAX_JSON_PATCH_OPERATIONS
 from ._patch import apply_patch as apply_patch
-from ._pod import ConfigMapVolumeSource as ConfigMapVolumeSource
-from ._pod import EmptyDirVolumeSource as EmptyDirVolumeSource
 from ._pod import HostIP as HostIP
-from ._pod import HostPathVolumeSource as HostPathVolumeSource
-from ._pod import PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource
 from ._pod import Pod as Pod
 from ._pod import PodCondition as PodCondition
 from ._pod import PodIP as PodIP
 from ._pod import PodSpec as PodSpec
 from ._pod import PodStatus as PodStatus
 from ._pod import PodTemplateSpec as PodTemplateSpec
-from ._pod import SecretVolumeSource as SecretVolumeSource
-from ._pod import Volume as Volume
 from ._pod_helpers import TERMINAL_PHASES as TERMINAL_PHASES
 from ._pod_helpers import is_pod_active as is_pod_active
 from ._pod_helpers import is_pod_available as is_pod_available
@@ -212,14 +213,42 @@ from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
 from ._shape import Shape as Shape
 from ._shape import shape_of as shape_of
+from ._storage import DEFAULT_CLASS_ANNOTATION as DEFAULT_CLASS_ANNOTATION
+from ._storage import PersistentVolume as PersistentVolume
+from ._storage import PersistentVolumeClaim as PersistentVolumeClaim
+from ._storage import PersistentVolumeClaimSpec as PersistentVolumeClaimSpec
+from ._storage import PersistentVolumeClaimStatus as PersistentVolumeClaimStatus
+from ._storage import PersistentVolumeSpec as PersistentVolumeSpec
+from ._storage import PersistentVolumeStatus as PersistentVolumeStatus
+from ._storage import StorageClass as StorageClass
+from ._storage import VolumeNodeAffinity as VolumeNodeAffinity
+from ._storage import VolumeResourceRequirements as VolumeResourceRequirements
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
+from ._volumes import ConfigMapProjection as ConfigMapProjection
+from ._volumes import ConfigMapVolumeSource as ConfigMapVolumeSource
+from ._volumes import DownwardAPIProjection as DownwardAPIProjection
+from ._volumes import DownwardAPIVolumeFile as DownwardAPIVolumeFile
+from ._volumes import DownwardAPIVolumeSource as DownwardAPIVolumeSource
+from ._volumes import EmptyDirVolumeSource as EmptyDirVolumeSource
+from ._volumes import HostPathVolumeSource as HostPathVolumeSource
+from ._volumes import PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource
+from ._volumes import ProjectedVolumeSource as ProjectedVolumeSource
+from ._volumes import SecretProjection as SecretProjection
+from ._volumes import SecretVolumeSource as SecretVolumeSource
+from ._volumes import ServiceAccountTokenProjection as ServiceAccountTokenProjection
+from ._volumes import Volume as Volume
+from ._volumes import VolumeProjection as VolumeProjection
 
 __all__ = [
     "Affinity",
     "Binding",
     "CLUSTER_DOMAIN",
     "ClientIPConfig",
+    "ConfigMap",
+    "ConfigMapEnvSource",
+    "ConfigMapKeySelector",
+    "ConfigMapProjection",
     "ConfigMapVolumeSource",
     "Container",
     "ContainerImage",
@@ -230,6 +259,7 @@ __all__ = [
     "ContainerStateWaiting",
     "ContainerStatus",
     "Create",
+    "DEFAULT_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
     "DaemonSetCondition",
@@ -245,11 +275,15 @@ __all__ = [
     "DeploymentSpec",
     "DeploymentStatus",
     "DeploymentStrategy",
+    "DownwardAPIProjection",
+    "DownwardAPIVolumeFile",
+    "DownwardAPIVolumeSource",
     "EmptyDirVolumeSource",
     "EndpointAddress",
     "EndpointPort",
     "EndpointSubset",
     "Endpoints",
+    "EnvFromSource",
     "EnvVar",
     "EnvVarSource",
     "Event",
@@ -269,6 +303,7 @@ __all__ = [
     "JobCondition",
     "JobSpec",
     "JobStatus",
+    "KeyToPath",
     "KindInfo",
     "KubeObject",
     "LAST_APPLIED_ANNOTATION",
@@ -308,9 +343,13 @@ __all__ = [
     "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",
+    "PersistentVolume",
     "PersistentVolumeClaim",
     "PersistentVolumeClaimSpec",
+    "PersistentVolumeClaimStatus",
     "PersistentVolumeClaimVolumeSource",
+    "PersistentVolumeSpec",
+    "PersistentVolumeStatus",
     "Pod",
     "PodAffinity",
     "PodAffinityTerm",
@@ -325,6 +364,7 @@ __all__ = [
     "PrinterColumn",
     "PriorityClass",
     "Probe",
+    "ProjectedVolumeSource",
     "PropagationPolicy",
     "Quantity",
     "QuantityFormat",
@@ -335,15 +375,22 @@ __all__ = [
     "ReplicaSetSpec",
     "ReplicaSetStatus",
     "Requirement",
+    "ResourceFieldSelector",
     "ResourceRequirements",
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
+    "SECRET_TYPES",
     "SKIPPED_ANNOTATIONS",
+    "Secret",
+    "SecretEnvSource",
+    "SecretKeySelector",
+    "SecretProjection",
     "SecretVolumeSource",
     "Selector",
     "Service",
     "ServiceAccount",
+    "ServiceAccountTokenProjection",
     "ServicePort",
     "ServiceSpec",
     "ServiceStatus",
@@ -354,6 +401,7 @@ __all__ = [
     "StatefulSetSpec",
     "StatefulSetStatus",
     "StatefulSetUpdateStrategy",
+    "StorageClass",
     "TCPSocketAction",
     "TERMINAL_PHASES",
     "Taint",
@@ -364,6 +412,8 @@ __all__ = [
     "ValidateHook",
     "Volume",
     "VolumeMount",
+    "VolumeNodeAffinity",
+    "VolumeProjection",
     "VolumeResourceRequirements",
     "Watch",
     "WatchEvent",

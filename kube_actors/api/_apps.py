@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import ClassVar
 
 import attrs
 
-from ._base import EMPTY, freeze_seq, omitempty
-from ._container import quantities
+from ._base import freeze_seq, omitempty
 from ._intstr import IntOrString
 from ._meta import LabelSelector, ObjectMeta
 from ._pod import PodTemplateSpec
-from ._quantity import Quantity
+from ._storage import PersistentVolumeClaim
 
 __all__ = [
     "DaemonSet",
@@ -26,8 +24,6 @@ __all__ = [
     "DeploymentSpec",
     "DeploymentStatus",
     "DeploymentStrategy",
-    "PersistentVolumeClaim",
-    "PersistentVolumeClaimSpec",
     "ReplicaSet",
     "ReplicaSetCondition",
     "ReplicaSetSpec",
@@ -40,7 +36,6 @@ __all__ = [
     "StatefulSetSpec",
     "StatefulSetStatus",
     "StatefulSetUpdateStrategy",
-    "VolumeResourceRequirements",
 ]
 
 
@@ -199,30 +194,6 @@ class DaemonSet:
 
 
 # ------------------------------------------------------------------------- StatefulSet
-
-
-@attrs.frozen(kw_only=True)
-class VolumeResourceRequirements:
-    limits: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
-    requests: Mapping[str, Quantity] = attrs.field(default=EMPTY, converter=quantities)
-
-
-@attrs.frozen(kw_only=True)
-class PersistentVolumeClaimSpec:
-    access_modes: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
-    selector: LabelSelector | None = None
-    resources: VolumeResourceRequirements = attrs.field(default=VolumeResourceRequirements())
-    volume_name: str = ""
-    storage_class_name: str | None = None
-    volume_mode: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class PersistentVolumeClaim:
-    """Only as a StatefulSet's volumeClaimTemplates carry it: accepted, not provisioned."""
-
-    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
-    spec: PersistentVolumeClaimSpec = attrs.field(default=PersistentVolumeClaimSpec())
 
 
 @attrs.frozen(kw_only=True)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from . import _defaults as d
 from . import _validate_apps as va
+from . import _validate_config as vcfg
 from . import _validate_core as vc
+from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
+from ._config import ConfigMap, Secret
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._node import Node
 from ._pod import Pod
 from ._registry import register_kind
 from ._service import Endpoints, Service
+from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from ._validate_pod import validate_pod
 
 __all__: list[str] = []
@@ -35,4 +39,16 @@ register_kind(
     namespaced=False,
     default=d.default_priority_class,
     validate=vc.validate_priority_class,
+)
+register_kind(ConfigMap, validate=vcfg.validate_config_map)
+register_kind(Secret, default=vcfg.default_secret, validate=vcfg.validate_secret)
+register_kind(PersistentVolumeClaim, default=vs.default_claim, validate=vs.validate_claim)
+register_kind(
+    PersistentVolume, namespaced=False, default=vs.default_volume, validate=vs.validate_volume
+)
+register_kind(
+    StorageClass,
+    namespaced=False,
+    default=vs.default_storage_class,
+    validate=vs.validate_storage_class,
 )

@@ -9,6 +9,12 @@ from typing import Any
 import attrs
 
 from ._base import EMPTY, freeze_map, freeze_seq, omitempty
+from ._config import (
+    ConfigMapKeySelector,
+    EnvFromSource,
+    ResourceFieldSelector,
+    SecretKeySelector,
+)
 from ._intstr import IntOrString
 from ._quantity import Quantity
 
@@ -57,7 +63,12 @@ class ObjectFieldSelector:
 
 @attrs.frozen(kw_only=True)
 class EnvVarSource:
+    """Where an env value comes from: a Pod field, a resource, a ConfigMap or Secret key."""
+
     field_ref: ObjectFieldSelector | None = None
+    resource_field_ref: ResourceFieldSelector | None = None
+    config_map_key_ref: ConfigMapKeySelector | None = None
+    secret_key_ref: SecretKeySelector | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -130,6 +141,7 @@ class Container:
     args: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
     working_dir: str = ""
     ports: tuple[ContainerPort, ...] = attrs.field(default=(), converter=freeze_seq)
+    env_from: tuple[EnvFromSource, ...] = attrs.field(default=(), converter=freeze_seq)
     env: tuple[EnvVar, ...] = attrs.field(default=(), converter=freeze_seq)
     resources: ResourceRequirements = attrs.field(default=ResourceRequirements())
     volume_mounts: tuple[VolumeMount, ...] = attrs.field(default=(), converter=freeze_seq)

@@ -229,8 +229,23 @@ def default_service(obj: Service) -> Service:
     internal = spec.internal_traffic_policy
     if internal is None and service_type != "ExternalName":
         internal = "Cluster"
+    external = spec.external_traffic_policy
+    if not external and service_type in ("NodePort", "LoadBalancer"):
+        external = "Cluster"
+    families, family_policy = spec.ip_families, spec.ip_family_policy
+    if service_type != "ExternalName":
+        # A single-stack IPv4 cluster, as minikube's and kind's defaults are.
+        families = families or ("IPv4",)
+        family_policy = family_policy or "SingleStack"
+    allocate = spec.allocate_load_balancer_node_ports
+    if allocate is None and service_type == "LoadBalancer":
+        allocate = True
     spec = _changed(
         spec,
+        external_traffic_policy=external,
+        ip_families=families,
+        ip_family_policy=family_policy,
+        allocate_load_balancer_node_ports=allocate,
         type=service_type,
         session_affinity=affinity,
         session_affinity_config=config,

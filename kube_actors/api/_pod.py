@@ -13,64 +13,17 @@ from ._base import EMPTY, freeze_map, freeze_seq
 from ._container import Container, ContainerStatus, quantities
 from ._meta import ObjectMeta
 from ._quantity import Quantity
+from ._volumes import Volume
 
 __all__ = [
-    "ConfigMapVolumeSource",
-    "EmptyDirVolumeSource",
     "HostIP",
-    "HostPathVolumeSource",
-    "PersistentVolumeClaimVolumeSource",
     "Pod",
     "PodCondition",
     "PodIP",
     "PodSpec",
     "PodStatus",
     "PodTemplateSpec",
-    "SecretVolumeSource",
-    "Volume",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class EmptyDirVolumeSource:
-    medium: str = ""
-    size_limit: Quantity | None = None
-
-
-@attrs.frozen(kw_only=True)
-class HostPathVolumeSource:
-    path: str = ""
-    type: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class ConfigMapVolumeSource:
-    name: str = ""
-    optional: bool | None = None
-
-
-@attrs.frozen(kw_only=True)
-class SecretVolumeSource:
-    secret_name: str = ""
-    optional: bool | None = None
-
-
-@attrs.frozen(kw_only=True)
-class PersistentVolumeClaimVolumeSource:
-    claim_name: str = ""
-    read_only: bool | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Volume:
-    """A named volume; exactly one source should be set (the common ones are modelled)."""
-
-    name: str = ""
-    empty_dir: EmptyDirVolumeSource | None = None
-    host_path: HostPathVolumeSource | None = None
-    config_map: ConfigMapVolumeSource | None = None
-    secret: SecretVolumeSource | None = None
-    persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -60,6 +60,9 @@ class ServiceSpec:
     publish_not_ready_addresses: bool | None = None
     internal_traffic_policy: str | None = None
     external_traffic_policy: str = ""
+    ip_families: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    ip_family_policy: str | None = None
+    allocate_load_balancer_node_ports: bool | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -2,7 +2,7 @@
 mistaken for a typo.
 
 Kubernetes answers a kind it does not know with ``no matches for kind "X" in version "Y"``;
-that is right for a misspelt kind, and misleading for a ConfigMap, which every reader knows
+that is right for a misspelt kind, and misleading for a CronJob, which every reader knows
 exists. For the kinds listed here, the error says that the kind is Kubernetes' and not
 modelled here, and where the list of what is modelled lives. A kind that a later version
 serves is found by the registry first, so this list never hides a served kind.
@@ -18,10 +18,6 @@ FIDELITY_PAGE = "docs/explanation/fidelity.md"
 _UNSERVED: dict[str, frozenset[str]] = {
     "v1": frozenset(
         {
-            "ConfigMap",
-            "Secret",
-            "PersistentVolume",
-            "PersistentVolumeClaim",
             "ReplicationController",
             "ResourceQuota",
             "LimitRange",
@@ -38,7 +34,7 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),
-    "storage.k8s.io/v1": frozenset({"StorageClass", "CSIDriver", "VolumeAttachment"}),
+    "storage.k8s.io/v1": frozenset({"CSIDriver", "VolumeAttachment"}),
     "apiextensions.k8s.io/v1": frozenset({"CustomResourceDefinition"}),
     "admissionregistration.k8s.io/v1": frozenset(
         {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}

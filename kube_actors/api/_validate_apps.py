@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import attrs
+
 from kube_actors.errors import FieldCause
 
 from . import _checks as c
@@ -14,6 +16,8 @@ from ._batch import Job
 from ._intstr import IntOrString
 from ._pod import PodTemplateSpec
 from ._validate_pod import validate_pod_template
+from ._validate_storage import validate_claim
+from ._volumes import PersistentVolumeClaimVolumeSource, Volume
 
 __all__ = [
     "validate_daemon_set",
@@ -114,11 +118,32 @@ _STATEFUL_SET_UPDATE_RULE: Final = (
 )
 
 
+def _with_claim_volumes(obj: StatefulSet) -> PodTemplateSpec:
+    """The template as its Pods will be: each claim template a volume (mounts may name it)."""
+    template = obj.spec.template
+    have = {v.name for v in template.spec.volumes}
+    claims = tuple(
+        Volume(
+            name=t.metadata.name,
+            persistent_volume_claim=PersistentVolumeClaimVolumeSource(claim_name=t.metadata.name),
+        )
+        for t in obj.spec.volume_claim_templates
+        if t.metadata.name not in have
+    )
+    if not claims:
+        return template
+    return evolve(template, spec=evolve(template.spec, volumes=(*template.spec.volumes, *claims)))
+
+
 def validate_stateful_set(obj: StatefulSet, old: StatefulSet | None) -> Causes:
     spec = obj.spec
     causes = c.at_least("spec.replicas", spec.replicas, 0)
     causes.extend(c.selector_matches_labels("spec", spec.selector, spec.template.metadata.labels))
-    causes.extend(_template(spec.template, ("Always",)))
+    causes.extend(_template(_with_claim_volumes(obj), ("Always",)))
+    for i, claim in enumerate(spec.volume_claim_templates):
+        at = f.index("spec.volumeClaimTemplates", i)
+        claim_causes = validate_claim(claim, None)
+        causes.extend(attrs.evolve(cause, field=f"{at}.{cause.field}") for cause in claim_causes)
     policy = spec.pod_management_policy
     causes.extend(c.one_of("spec.podManagementPolicy", policy, ("OrderedReady", "Parallel")))
     strategy = spec.update_strategy

@@ -100,6 +100,7 @@ from kube_actors.etcd import (
 
 from ._admission import (
     DEFAULT_PLUGINS,
+    DEFAULT_STORAGE_CLASS,
     PROTECTED_NAMESPACES,
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
@@ -211,7 +212,7 @@ class ApiServer(Actor):
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
-        await self._ensure_system_objects()
+        await self._ensure_system_objects(fresh=not snapshot.kvs)
         self.send_after(self.bookmark_interval, _Bookmark())
         # As kube-apiserver does: every interval, compact up to the revision the store had
         # one interval ago, so that history is kept for at least that long.
@@ -237,13 +238,17 @@ class ApiServer(Actor):
             self.log.warning("compaction_skipped", error=repr(error))
         self.send_after(self.compaction_interval, _Compact(self._store_revision))
 
-    async def _ensure_system_objects(self) -> None:
+    async def _ensure_system_objects(self, *, fresh: bool) -> None:
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
                 await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
         for priority_class in SYSTEM_PRIORITY_CLASSES:
             if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
                 await self._create(priority_class, _SYSTEM)
+        # The local-path provisioner's class, as kind installs it: only on a new store, so a
+        # class an administrator deleted stays deleted across restarts.
+        if fresh:
+            await self._create(DEFAULT_STORAGE_CLASS, _SYSTEM)
 
     # ------------------------------------------------------------------------ dispatch
 

@@ -19,7 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal, Protocol
 
-from kube_actors.api import KindInfo, Namespace, Pod, PriorityClass, Toleration, evolve
+from kube_actors.api import (
+    DEFAULT_CLASS_ANNOTATION,
+    KindInfo,
+    Namespace,
+    ObjectMeta,
+    PersistentVolumeClaim,
+    Pod,
+    PriorityClass,
+    StorageClass,
+    Toleration,
+    evolve,
+)
 from kube_actors.errors import Forbidden, NotFound
 
 __all__ = [
@@ -186,11 +197,43 @@ def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:
     return toleration.key == key or (toleration.key == "" and toleration.operator == "Exists")
 
 
+def default_storage_class(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    """DefaultStorageClass: a claim that names no class gets the default one (the newest)."""
+    if (
+        operation != "CREATE"
+        or not isinstance(obj, PersistentVolumeClaim)
+        or obj.spec.storage_class_name is not None
+    ):
+        return obj
+    defaults = [
+        c
+        for c in lookup.all(StorageClass)
+        if c.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION) == "true"
+    ]
+    if not defaults:
+        return obj
+    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
+    return evolve(obj, spec=evolve(obj.spec, storage_class_name=newest.metadata.name))
+
+
+#: The StorageClass a cluster starts with, as kind's: local directories, bound where the
+#: first Pod using a claim is scheduled, deleted with the claim.
+DEFAULT_STORAGE_CLASS = StorageClass(
+    metadata=ObjectMeta(name="standard", annotations={DEFAULT_CLASS_ANNOTATION: "true"}),
+    provisioner="rancher.io/local-path",
+    reclaim_policy="Delete",
+    volume_binding_mode="WaitForFirstConsumer",
+)
+
+
 DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     namespace_lifecycle,
     service_account,
     priority,
     default_toleration_seconds,
+    default_storage_class,
 )
 
 
@@ -200,4 +243,10 @@ def default_plugins(
     """Kubernetes' default admission chain, with DefaultTolerationSeconds' value."""
     if toleration_seconds == DEFAULT_TOLERATION_SECONDS:
         return DEFAULT_PLUGINS
-    return (namespace_lifecycle, service_account, priority, default_tolerations(toleration_seconds))
+    return (
+        namespace_lifecycle,
+        service_account,
+        priority,
+        default_tolerations(toleration_seconds),
+        default_storage_class,
+    )

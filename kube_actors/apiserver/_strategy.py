@@ -15,7 +15,17 @@ from typing import Any
 
 import attrs
 
-from kube_actors.api import Namespace, Node, ObjectMeta, Pod, PodStatus, Quantity, evolve
+from kube_actors.api import (
+    Namespace,
+    Node,
+    ObjectMeta,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    Pod,
+    PodStatus,
+    Quantity,
+    evolve,
+)
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
 
@@ -43,6 +53,9 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
         changes["status"] = type(obj.status)()
     if isinstance(obj, Pod):
         changes["status"] = PodStatus(phase="Pending", qos_class=qos_class(obj))
+    elif isinstance(obj, PersistentVolumeClaim | PersistentVolume):
+        # Kubernetes' defaulting gives a new claim or volume the phase Pending.
+        changes["status"] = type(obj.status)(phase="Pending")
     elif isinstance(obj, Namespace):
         changes["status"] = evolve(obj.status, phase="Active")
         if "kubernetes" not in obj.spec.finalizers:

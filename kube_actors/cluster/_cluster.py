@@ -81,6 +81,8 @@ class Cluster:
     message. ``scheduler``: settings (profiles, plugin weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
     ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
+    ``storage_dir``: where the local-path provisioner makes PersistentVolumes (None: a
+    directory under the system's temporary directory).
     """
 
     def __init__(
@@ -104,6 +106,7 @@ class Cluster:
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
         terminated_pod_gc_threshold: int = 12500,
+        storage_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         # A store named by a string is the cluster's own: opened on entry, closed on exit.
         self._store_choice = parse_store(store) if isinstance(store, str) else None
@@ -123,6 +126,7 @@ class Cluster:
         )
         self._node_monitor_grace_period = node_monitor_grace_period
         self._terminated_pod_gc_threshold = terminated_pod_gc_threshold
+        self._storage_dir = os.fspath(storage_dir) if storage_dir is not None else ""
         self._watch_cache_size = watch_cache_size
         self._max_watch_lag = max_watch_lag
         self._controller_names = (
@@ -276,6 +280,7 @@ class Cluster:
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
                 terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
+                storage_dir=self._storage_dir,
             )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 

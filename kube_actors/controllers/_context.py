@@ -24,6 +24,9 @@ class ControllerContext:
     node_monitor_grace_period: float = 50.0
     #: kube-controller-manager's ``--terminated-pod-gc-threshold`` (0: keep them all).
     terminated_pod_gc_threshold: int = 12500
+    #: Where the local-path provisioner makes volumes ("": a directory under the system's
+    #: temporary directory).
+    storage_dir: str = ""
 
 
 #: A built-in controller: given the context, the spec that runs it.

@@ -90,10 +90,18 @@ def _should_be_in_endpoints(pod: Pod, publish_not_ready: bool) -> bool:
     return not (policy == "OnFailure" and phase == "Succeeded")
 
 
-def _address(pod: Pod) -> EndpointAddress:
+def _address(pod: Pod, service: Service) -> EndpointAddress:
     meta = pod.metadata
+    # A Pod that names the Service as its subdomain (a StatefulSet's) is known by its hostname
+    # there: web-0.nginx.default.svc resolves through this address.
+    named = (
+        pod.spec.hostname
+        and pod.spec.subdomain == service.metadata.name
+        and meta.namespace == service.metadata.namespace
+    )
     return EndpointAddress(
         ip=pod.status.pod_ip,
+        hostname=pod.spec.hostname if named else "",
         node_name=pod.spec.node_name or None,
         target_ref=ObjectReference(
             kind="Pod", namespace=meta.namespace, name=meta.name, uid=meta.uid
@@ -114,7 +122,7 @@ def endpoint_subsets(service: Service, pods: Iterable[Pod]) -> tuple[EndpointSub
     for pod in pods:
         if not _should_be_in_endpoints(pod, publish):
             continue
-        address = _address(pod)
+        address = _address(pod, service)
         ready = publish or is_pod_ready(pod)
         ports: list[EndpointPort] = []
         for port in service.spec.ports:

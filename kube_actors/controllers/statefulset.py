@@ -24,9 +24,11 @@ object; this model has no such kind yet, so the controller keeps the templates i
 memory and otherwise recovers the current revision's template from a Pod of that revision.
 A Pod of ordinal below ``partition`` is recreated at the current revision.
 
-Storage. ``volumeClaimTemplates`` are accepted and recorded: each Pod gets a volume named
-after the template that refers to the claim ``<template>-<pod>`` Kubernetes would create. No
-claim is created and no storage is provisioned.
+Storage. Each of ``volumeClaimTemplates`` becomes a claim ``<template>-<pod>`` (``www-web-0``),
+created before its Pod when missing (labelled with the set's selector, owned by no one, so it
+outlives the Pod and the set, as with the default ``Retain`` retention policy), and the Pod
+gets a volume named after the template that refers to it. A Pod made again (deleted,
+rescheduled) finds its claim, and so its data.
 
 Events follow Kubernetes' StatefulSet Pod control: ``SuccessfulCreate`` "create Pod web-0 in
 StatefulSet web successful", ``SuccessfulDelete`` "delete Pod web-1 in StatefulSet web
@@ -43,6 +45,7 @@ import attrs
 from ..actors import wall_clock
 from ..api import (
     ObjectMeta,
+    PersistentVolumeClaim,
     PersistentVolumeClaimVolumeSource,
     Pod,
     PodTemplateSpec,
@@ -153,7 +156,39 @@ class StatefulSetReconciler:
                 return template
         return sts.spec.template  # no trace of that revision left: use the newest
 
+    async def _create_claims(self, sts: StatefulSet, pod: Pod) -> None:
+        """Kubernetes' createPersistentVolumeClaims: each missing claim of ``pod``, made."""
+        selector = sts.spec.selector.match_labels if sts.spec.selector else {}
+        for template in sts.spec.volume_claim_templates:
+            name = f"{template.metadata.name}-{pod.metadata.name}"
+            meta = template.metadata
+            claim = attrs.evolve(
+                template,
+                metadata=ObjectMeta(
+                    name=name,
+                    namespace=pod.metadata.namespace,
+                    labels={**meta.labels, **selector},
+                    annotations=meta.annotations,
+                ),
+            )
+            what = f"Claim {name} Pod {pod.metadata.name} in StatefulSet {sts.metadata.name}"
+            try:
+                await self.client.get(PersistentVolumeClaim, name, namespace=pod.metadata.namespace)
+                continue
+            except NotFound:
+                pass
+            try:
+                await self.client.create(claim)
+            except AlreadyExists:
+                continue
+            except ApiError as error:
+                message = f"create {what} failed error: {error}"
+                self.recorder.event(sts, "Warning", "FailedCreate", message)
+                raise
+            self.recorder.event(sts, "Normal", "SuccessfulCreate", f"create {what} success")
+
     async def create(self, key: str, sts: StatefulSet, pod: Pod) -> None:
+        await self._create_claims(sts, pod)
         self.expectations.expect(key, adds=1)
         try:
             await self.client.create(pod)

@@ -11,12 +11,17 @@ from typing import Any
 
 from ..api import kind_info
 from ._columns import Column, declared_columns
+from ._config_columns import CONFIG_COLUMNS
 from ._core_columns import CORE_COLUMNS
 from ._workload_columns import WORKLOAD_COLUMNS
 
 __all__ = ["columns_for"]
 
-BUILT_IN: dict[type[Any], tuple[Column, ...]] = {**CORE_COLUMNS, **WORKLOAD_COLUMNS}
+BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
+    **CORE_COLUMNS,
+    **CONFIG_COLUMNS,
+    **WORKLOAD_COLUMNS,
+}
 
 
 def columns_for(kind: type[Any]) -> tuple[Column, ...]:

@@ -23,13 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import anyio
-import attrs
 
 from kube_actors.api import Pod, Service
 from kube_actors.client import SharedInformer
-from kube_actors.runtime import ContainerConfig
 
-__all__ = ["service_env", "with_service_links"]
+__all__ = ["service_env", "service_links"]
 
 #: How long a container start waits for the kubelet's first list of Services.
 SYNC_WAIT = 10.0
@@ -81,16 +79,11 @@ def service_env(pod: Pod, services: Iterable[Service]) -> dict[str, str]:
     return env
 
 
-async def with_service_links(
-    config: ContainerConfig, pod: Pod, services: SharedInformer[Service] | None
-) -> ContainerConfig:
-    """``config`` with the service links under its own variables."""
+async def service_links(pod: Pod, services: SharedInformer[Service] | None) -> dict[str, str]:
+    """The service-link variables of ``pod`` (the container's own env goes over them)."""
     if services is None:
-        return config
+        return {}
     if not services.has_synced:
         with anyio.move_on_after(SYNC_WAIT):
             await services.wait_synced()
-    env = service_env(pod, services.indexer)
-    if not env:
-        return config
-    return attrs.evolve(config, envs={**env, **config.envs})
+    return service_env(pod, services.indexer)

@@ -36,10 +36,16 @@ from kube_actors.runtime import (
 )
 
 from ._context import KubeletContext
-from ._envvars import with_service_links
+from ._env_sources import ContainerConfigError, SourceReader, resolve_env
+from ._envvars import service_links
 from ._status import ContainerView, carry_over, pod_phase, pod_status, terminated_state
+from ._volume_sources import MountError, VolumeContents, mounts_for, set_up_volumes
 
 __all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
+
+#: Seconds before a pod worker tries again after a container's config could not be made
+#: (Kubernetes' ``backOffPeriod`` of the pod workers, without its jitter).
+CONFIG_RETRY = 10.0
 
 
 @attrs.frozen
@@ -104,6 +110,8 @@ class PodWorker(Actor):
         self.probes: dict[str, list[anyio.CancelScope]] = {}
         self.reported: PodStatus | None = None
         self.resync: Timer | None = None
+        self.volumes: dict[str, VolumeContents] | None = None
+        self.mount_failed_at: float | None = None
 
     # ------------------------------------------------------------------------ messages
 
@@ -143,6 +151,8 @@ class PodWorker(Actor):
     async def _sync_containers(self) -> None:
         if self.sandbox_id is None:
             await self._run_sandbox()
+        if self.volumes is None and not await self._set_up_volumes():
+            return  # ContainerCreating until every volume can be mounted
         if not self.initialized:
             for view in self._init_views():
                 if view.exited and view.current is not None and view.current.exit_code == 0:
@@ -176,6 +186,20 @@ class PodWorker(Actor):
         self.pod_ip = ip
         if self.start_time is None:
             self.start_time = _now()
+
+    async def _set_up_volumes(self) -> bool:
+        if self.mount_failed_at is not None and monotonic() - self.mount_failed_at < CONFIG_RETRY:
+            return False  # a sync for another reason (a status write) waits out the back-off
+        reader = SourceReader(self.ctx.client, self.pod.metadata.namespace or "default")
+        try:
+            self.volumes = await set_up_volumes(self.pod, reader, self.pod_ip)
+        except MountError as error:
+            # The volume manager retries with a back-off; each failure is a FailedMount Event.
+            self.mount_failed_at = monotonic()
+            self.ctx.event(self.pod, "Warning", "FailedMount", str(error))
+            self._resync_in(CONFIG_RETRY)
+            return False
+        return True
 
     # ------------------------------------------------------------------- containers
 
@@ -212,7 +236,18 @@ class PodWorker(Actor):
         config = container_config_for(
             container, self.pod, pod_ip=self.pod_ip, attempt=view.restart_count
         )
-        config = await with_service_links(config, self.pod, self.ctx.services)
+        links = await service_links(self.pod, self.ctx.services)
+        reader = SourceReader(self.ctx.client, self.pod.metadata.namespace or "default")
+        try:
+            envs = await resolve_env(container, self.pod, reader, pod_ip=self.pod_ip, base=links)
+        except ContainerConfigError as error:
+            # The kubelet's pod worker retries a failed sync after its back-off period.
+            view.waiting_reason = "CreateContainerConfigError"
+            view.waiting_message = str(error)
+            self.ctx.event(self.pod, "Warning", "Failed", f"Error: {error}")
+            self._resync_in(CONFIG_RETRY)
+            return
+        config = attrs.evolve(config, envs=envs, mounts=mounts_for(container, self.volumes or {}))
         container_id = await runtime.create_container(self.sandbox_id, config)
         self.ctx.event(self.pod, "Normal", "Created", f"Created container: {view.name}")
         await runtime.start_container(container_id)

@@ -214,7 +214,8 @@ def pod_status(
             last_transition_time=(
                 old.last_transition_time if old is not None and old.status == status else now
             ),
-            reason=_condition_reason(kind, status, app_views, init_views),
+            reason=_condition_reason(kind, status, phase, app_views, init_views),
+            message=_condition_message(kind, status, phase, app_views, init_views),
         )
         conditions = set_condition(conditions, condition)
     return attrs.evolve(
@@ -234,12 +235,45 @@ def pod_status(
 
 
 def _condition_reason(
-    kind: str, status: str, apps: Sequence[ContainerView], inits: Sequence[ContainerView]
+    kind: str,
+    status: str,
+    phase: str,
+    apps: Sequence[ContainerView],
+    inits: Sequence[ContainerView],
 ) -> str:
+    """Kubernetes' reasons (``pkg/kubelet/status/generate.go``) for a False condition."""
     if status == "True":
         return ""
+    if kind in ("ContainersReady", "Ready") and phase == "Failed":
+        return "PodFailed"
+    if kind in ("ContainersReady", "Ready") and phase == "Succeeded":
+        return "PodCompleted"
     if kind in ("ContainersReady", "Ready") and apps:
         return "ContainersNotReady"
     if kind == "Initialized" and inits:
         return "ContainersNotInitialized"
+    return ""
+
+
+def _condition_message(
+    kind: str,
+    status: str,
+    phase: str,
+    apps: Sequence[ContainerView],
+    inits: Sequence[ContainerView],
+) -> str:
+    """Which containers hold a condition False (none once the pod is finished)."""
+    if status == "True" or phase in ("Succeeded", "Failed"):
+        return ""
+    if kind in ("ContainersReady", "Ready"):
+        unready = [v.name for v in apps if not v.ready]
+        return f"containers with unready status: [{' '.join(unready)}]" if unready else ""
+    if kind == "Initialized":
+        incomplete = [
+            v.name
+            for v in inits
+            if not (v.exited and v.current is not None and v.current.exit_code == 0)
+        ]
+        if incomplete:
+            return f"containers with incomplete status: [{' '.join(incomplete)}]"
     return ""

@@ -25,6 +25,7 @@ from ._types import ContainerConfig as ContainerConfig
 from ._types import ContainerState as ContainerState
 from ._types import ContainerStatus as ContainerStatus
 from ._types import ExecResult as ExecResult
+from ._types import Mount as Mount
 from ._types import PodSandboxConfig as PodSandboxConfig
 from ._types import PodSandboxStatus as PodSandboxStatus
 from ._types import ProbeKind as ProbeKind
@@ -45,6 +46,7 @@ __all__ = [
     "ImageCatalog",
     "LogOptions",
     "LoopbackPool",
+    "Mount",
     "PodSandboxConfig",
     "PodSandboxStatus",
     "ProbeKind",

@@ -59,6 +59,7 @@ from ._log_files import LogFile
 from ._log_options import LogOptions
 from ._log_pipe import LogPipe
 from ._log_reader import read_log, read_log_after
+from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._process import signal_group, spawn, watch_exit
 from ._types import (
@@ -283,6 +284,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             env[CONTAINER_MARKER] = container_id
         record = _ProcessContainer(container_id, sandbox.id, config, argv, env)
         directory = self._sandbox_dirs[sandbox.id]
+        mounts = prepare_mounts(directory, config.name, config.mounts)
+        if mounts is not None:
+            record.env[MOUNTS_ENV] = str(mounts.root)
+            if mounts.read_only and can_isolate():
+                record.argv = isolated_argv(record.argv, mounts.read_only)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
         return record

@@ -29,6 +29,7 @@ __all__ = [
     "ContainerState",
     "ContainerStatus",
     "ExecResult",
+    "Mount",
     "PodSandboxConfig",
     "PodSandboxStatus",
     "ProbeKind",
@@ -84,6 +85,23 @@ class PodSandboxStatus:
 
 
 @attrs.frozen(kw_only=True)
+class Mount:
+    """One volume as a container sees it (CRI's ``Mount``), the one mechanism for every volume.
+
+    ``files`` are the contents the kubelet projected (ConfigMap, Secret, downward API keys as
+    relative paths) and ``host_path`` the directory behind the volume when there is one
+    (emptyDir, hostPath, a claim's volume); ``sub_path`` is the part of it mounted.
+    """
+
+    volume: str
+    container_path: str
+    host_path: str = ""
+    files: Mapping[str, bytes] = attrs.field(default=EMPTY, converter=freeze_map)
+    read_only: bool = False
+    sub_path: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class ContainerConfig:
     """One container to create in a sandbox.
 
@@ -101,6 +119,7 @@ class ContainerConfig:
     envs: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
     ports: tuple[ContainerPort, ...] = attrs.field(default=(), converter=freeze_seq)
     memory_limit: int | None = None
+    mounts: tuple[Mount, ...] = attrs.field(default=(), converter=freeze_seq)
     labels: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
     annotations: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
 

@@ -10,6 +10,7 @@ from kube_actors.api import (
     LabelSelector,
     ObjectMeta,
     PersistentVolumeClaim,
+    PersistentVolumeClaimSpec,
     Pod,
     PodSpec,
     PodTemplateSpec,
@@ -17,6 +18,7 @@ from kube_actors.api import (
     StatefulSet,
     StatefulSetSpec,
     StatefulSetUpdateStrategy,
+    VolumeResourceRequirements,
 )
 from kube_actors.cluster import Cluster
 from kube_actors.controllers.statefulset import POD_INDEX_LABEL, POD_NAME_LABEL, revision_name
@@ -175,15 +177,24 @@ async def test_scaling_down_deletes_the_highest_ordinals_first_one_at_a_time() -
         assert (await get_sts(cluster)).status.replicas == 1
 
 
-async def test_volume_claim_templates_are_recorded_on_the_pods_without_storage() -> None:
-    claim = PersistentVolumeClaim(metadata=ObjectMeta(name="www"))
+async def test_volume_claim_templates_become_claims_before_their_pods() -> None:
+    claim = PersistentVolumeClaim(
+        metadata=ObjectMeta(name="www"),
+        spec=PersistentVolumeClaimSpec(
+            access_modes=["ReadWriteOnce"],
+            resources=VolumeResourceRequirements(requests={"storage": "1Gi"}),
+        ),
+    )
     async with Cluster(scheduler=False, controllers=["statefulset"], seed=7) as cluster:
         await cluster.client.create(web(1, volume_claim_templates=[claim]))
         await cluster.settle()
         [volume] = (await pods(cluster))["web-0"].spec.volumes
+        made = await cluster.client.get(PersistentVolumeClaim, "www-web-0", namespace=NS)
         assert volume.name == "www"
         assert volume.persistent_volume_claim is not None
         assert volume.persistent_volume_claim.claim_name == "www-web-0"
+        assert made.spec.resources.requests["storage"] == claim.spec.resources.requests["storage"]
+        assert made.metadata.owner_references == ()  # it outlives its Pod and its set
 
 
 # ---------------------------------------------------------------------------- updates

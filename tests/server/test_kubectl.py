@@ -19,7 +19,7 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, register_kind
+from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, Secret, register_kind
 from kube_actors.cli._logging import configure_logging
 from kube_actors.server import Served
 
@@ -178,3 +178,21 @@ async def test_a_user_kind_prints_its_columns_and_explains_its_fields(tmp_path: 
     ]
     assert "What a gizmo should be." in explained
     assert "size\t<integer>\n    How big the gizmo is." in explained
+
+
+async def test_create_configmap_and_secret_send_protobuf_and_get_counts_their_keys(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(
+            served, "create", "configmap", "game", "--from-literal=lives=3", "--from-literal=a=b"
+        )
+        await kubectl(served, "create", "secret", "generic", "db", "--from-literal=password=x")
+        _, maps, _ = await kubectl(served, "get", "configmap", "game")
+        _, secrets, _ = await kubectl(served, "get", "secret", "db")
+        stored = await cluster.client.get(Secret, "db", namespace="default")
+    assert words(maps.splitlines()[0]) == ["NAME", "DATA", "AGE"]
+    assert words(maps.splitlines()[1])[:2] == ["game", "2"]
+    assert words(secrets.splitlines()[0]) == ["NAME", "TYPE", "DATA", "AGE"]
+    assert words(secrets.splitlines()[1])[:3] == ["db", "Opaque", "1"]
+    assert dict(stored.data) == {"password": "eA=="}

@@ -17,6 +17,7 @@ from .node_unschedulable import NodeUnschedulable as NodeUnschedulable
 from .pod_topology_spread import PodTopologySpread as PodTopologySpread
 from .queue_sort import PrioritySort as PrioritySort
 from .taint_toleration import TaintToleration as TaintToleration
+from .volume_binding import VolumeBinding as VolumeBinding
 
 __all__ = [
     "BalancedAllocation",
@@ -35,6 +36,7 @@ __all__ = [
     "PrioritySort",
     "ResourceSpec",
     "TaintToleration",
+    "VolumeBinding",
     "in_tree_registry",
 ]
 
@@ -54,6 +56,7 @@ def in_tree_registry() -> Registry:
         DefaultPreemption,
         BalancedAllocation,
         ImageLocality,
+        VolumeBinding,
         DefaultBinder,
     )
     return Registry({plugin.name: plugin.new for plugin in plugins})

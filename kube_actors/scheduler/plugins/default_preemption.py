@@ -39,6 +39,7 @@ from ..framework import (
 __all__ = ["Candidate", "DefaultPreemption", "num_candidates", "pick_one"]
 
 NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
 _OFFSET = 2**31  # MaxInt32 + 1: makes every priority positive before summing
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -132,6 +133,9 @@ class DefaultPreemption(PostFilterPlugin):
         lower = sorted(
             (p for p in node.pods.values() if p.priority < pod.priority), key=_importance
         )
+        if not lower:
+            # SelectVictimsOnNode: nothing of lower priority runs here to make room.
+            return (), Status.unresolvable(NO_VICTIMS)
         for victim in lower:
             what_if.remove_pod(victim.key)
         state = state.clone()

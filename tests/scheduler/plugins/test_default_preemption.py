@@ -55,7 +55,7 @@ def test_pods_of_equal_or_higher_priority_are_never_victims() -> None:
     pods = [_low("peer", "n", 100, cpu="2")]
     candidates, message = _candidates(nodes, pods, HIGH)
     assert candidates == []
-    assert message == "n: Insufficient cpu"
+    assert message == "n: No preemption victims found for incoming pod"
 
 
 def test_nodes_preemption_cannot_help_are_not_candidates() -> None:

@@ -1,0 +1,123 @@
+"""Volumes on the subprocess runtime: each container's mounts as a directory tree of its own.
+
+A process here shares the machine's filesystem, so a container cannot see a volume at its
+``mountPath`` itself; it sees it at ``$KUBE_ACTORS_MOUNTS/<mountPath>`` instead (``/etc/nginx``
+→ ``$KUBE_ACTORS_MOUNTS/etc/nginx``). Behind each path is the pod's directory of that volume:
+``volumes/<name>`` in the sandbox's directory (emptyDir, and the files the kubelet projected
+from ConfigMaps, Secrets and the downward API), or the volume's own ``host_path`` (hostPath, a
+claim's volume). A ``subPath`` mounts that part of the volume, made as a directory when it is
+missing, as Kubernetes does.
+
+``readOnly`` needs a mount of the container's own: where the machine allows a private mount
+namespace (root on Linux, with ``unshare``), the container runs in one in which each read-only
+volume is bound onto itself read-only, so its writes fail with EROFS while the pod's other
+containers (and the kubelet, updating a ConfigMap's files) still write. Elsewhere projected
+files are written 0444, which refuses every user but root.
+
+The volumes' directories live in the sandbox's directory, so an emptyDir goes with its pod.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from ._types import Mount
+
+__all__ = [
+    "MOUNTS_ENV",
+    "PreparedMounts",
+    "can_isolate",
+    "isolated_argv",
+    "prepare_mounts",
+    "write_files",
+]
+
+#: The variable naming the root of a container's mounts.
+MOUNTS_ENV = "KUBE_ACTORS_MOUNTS"
+
+
+def write_files(directory: Path, files: dict[str, bytes], *, read_only: bool) -> None:
+    """Write a projected volume's files, each replaced whole (a reader never sees half)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        target = directory / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fresh = target.with_name(f".{target.name}.tmp")
+        fresh.write_bytes(content)
+        fresh.chmod(0o444 if read_only else 0o644)
+        os.replace(fresh, target)
+
+
+def _source(sandbox_dir: Path, mount: Mount) -> Path:
+    if mount.host_path:
+        source = Path(mount.host_path)
+        source.mkdir(parents=True, exist_ok=True)  # hostPath's DirectoryOrCreate, our default
+    else:
+        source = sandbox_dir / "volumes" / mount.volume
+        if mount.files or not source.exists():
+            write_files(source, dict(mount.files), read_only=mount.read_only)
+    if mount.sub_path:
+        source = source / mount.sub_path
+        if not source.exists():
+            source.mkdir(parents=True)
+    return source
+
+
+@attrs.frozen
+class PreparedMounts:
+    """Where a container's mounts are, and which volume directories it may only read."""
+
+    root: Path
+    read_only: tuple[Path, ...]
+
+
+def prepare_mounts(
+    sandbox_dir: Path, container: str, mounts: Iterable[Mount]
+) -> PreparedMounts | None:
+    """The root of ``container``'s mounts, each mountPath a link to its volume; None if none."""
+    mounts = tuple(mounts)
+    if not mounts:
+        return None
+    root = sandbox_dir / "mounts" / container
+    read_only: list[Path] = []
+    for mount in mounts:
+        source = _source(sandbox_dir, mount)
+        target = root / mount.container_path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.symlink_to(source)
+        if mount.read_only:
+            read_only.append(source)
+    return PreparedMounts(root=root, read_only=tuple(read_only))
+
+
+@functools.cache
+def can_isolate() -> bool:
+    """Whether processes can get a private mount namespace here (root on Linux, ``unshare``)."""
+    if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "true"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def isolated_argv(argv: list[str], read_only: Iterable[Path]) -> list[str]:
+    """``argv`` run in a private mount namespace with each ``read_only`` directory bound ro."""
+    steps = " && ".join(
+        f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))} && "
+        f"mount -o remount,bind,ro {shlex.quote(str(p))}"
+        for p in read_only
+    )
+    script = f'{steps} && exec "$@"' if steps else 'exec "$@"'
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", *argv]

@@ -1,0 +1,140 @@
+"""Volumes on the subprocess runtime: real files a real process reads, and an emptyDir shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import Pod, WatchEvent, load_manifests
+
+pytestmark = pytest.mark.real_time
+
+MANIFESTS = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config, namespace: default}
+data: {GREETING: hello}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: app-secret, namespace: default}
+stringData: {password: hunter2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: reader, namespace: default}
+spec:
+  nodeName: control-plane
+  restartPolicy: Never
+  initContainers:
+  - name: writer
+    image: busybox
+    command: [sh, -c, "echo shared > $KUBE_ACTORS_MOUNTS/work/note"]
+    volumeMounts: [{name: work, mountPath: /work}]
+  containers:
+  - name: app
+    image: busybox
+    command:
+    - sh
+    - -c
+    - >-
+      echo "$GREETING $(cat $KUBE_ACTORS_MOUNTS/etc/secret/password)
+      $(cat $KUBE_ACTORS_MOUNTS/data/note)";
+      echo x > $KUBE_ACTORS_MOUNTS/etc/secret/password || echo refused
+    envFrom: [{configMapRef: {name: app-config}}]
+    volumeMounts:
+    - {name: secret, mountPath: /etc/secret, readOnly: true}
+    - {name: work, mountPath: /data}
+  volumes:
+  - name: secret
+    secret: {secretName: app-secret}
+  - name: work
+    emptyDir: {}
+"""
+
+
+async def _finished(cluster: Cluster, name: str) -> Pod:
+    stream = await cluster.client.watch(
+        Pod, namespace="default", field_selector=f"metadata.name={name}"
+    )
+    event: WatchEvent | None = None
+    with anyio.fail_after(20):
+        async for event in stream:
+            if event.obj is not None and event.obj.status.phase in ("Succeeded", "Failed"):
+                break
+    stream.close()
+    assert event is not None
+    assert isinstance(event.obj, Pod)
+    return event.obj
+
+
+async def test_a_process_reads_its_config_map_env_its_secret_file_and_a_shared_empty_dir(
+    tmp_path: Path,
+) -> None:
+    async with Cluster(nodes=1, runtime="subprocess", controllers=(), clock="real") as cluster:
+        for obj in load_manifests(MANIFESTS):
+            await cluster.client.create(obj)
+        final = await _finished(cluster, "reader")
+        logs = await cluster.logs("reader", container="app")
+    assert final.status.phase == "Succeeded"
+    lines = logs.splitlines()
+    assert lines[0] == "hello hunter2 shared"
+    assert lines[-1] == "refused"
+
+
+CLAIM_AND_WRITER = """
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: writer, namespace: default}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, "echo kept > $KUBE_ACTORS_MOUNTS/data/file"]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: data}
+"""
+
+
+async def test_a_claims_data_outlives_its_pod(tmp_path: Path) -> None:
+    async with Cluster(
+        nodes=1, runtime="subprocess", storage_dir=tmp_path, clock="real"
+    ) as cluster:
+        for obj in load_manifests(CLAIM_AND_WRITER):
+            await cluster.client.create(obj)
+        written = await _finished(cluster, "writer")
+        await cluster.client.delete(Pod, "writer", namespace="default")
+        reader = load_manifests(
+            CLAIM_AND_WRITER.split("---")[1]
+            .replace("writer", "reader")
+            .replace(
+                "echo kept > $KUBE_ACTORS_MOUNTS/data/file", "cat $KUBE_ACTORS_MOUNTS/data/file"
+            )
+        )[0]
+        await cluster.client.create(reader)
+        read = await _finished(cluster, "reader")
+        logs = await cluster.logs("reader")
+    assert written.status.phase == "Succeeded"
+    assert read.status.phase == "Succeeded"
+    assert logs == "kept\n"
+    _check_volume_directory(tmp_path)
+
+
+def _check_volume_directory(storage: Path) -> None:
+    """The provisioner's directory, named for its claim, holds the data after both pods."""
+    [directory] = storage.iterdir()
+    assert directory.name.endswith("_default_data")
+    assert (directory / "file").read_text() == "kept\n"
