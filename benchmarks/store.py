@@ -4,8 +4,10 @@ Run with ``python -m benchmarks.store``. Figures:
 
 - creates/s and updates/s of Pods through the apiserver, on each store: one client writing
   one object at a time (every write waits for its own commit), and ``--clients`` clients
-  writing at once (their writes share commits: group commit). The baseline of each figure is
-  the memory store doing the same in the same run; the issue aims at 0.7x.
+  writing at once (their writes share commits: group commit; the apiserver pipelines them,
+  answering each once its commit is done). The baseline of each figure is the memory store
+  doing the same in the same run, the stores taking turns for ``--repeats`` rounds, each
+  keeping its best; the issue aims at 0.7x.
 - restart time with ``--objects`` Pods: opening the store file (reading and decoding every
   row into the memory index) and a cluster's control plane ready on it, beside the time the
   memory store takes to hold the same objects (putting them in).
@@ -94,13 +96,18 @@ def _stores(directory: Path) -> dict[str, Callable[[str], str]]:
     }
 
 
-def _throughput(directory: Path, n: int, clients: int) -> list[Figure]:
+def _throughput(directory: Path, n: int, clients: int, repeats: int) -> list[Figure]:
     figures: list[Figure] = []
     for writers in (1, clients):
-        rates = {
-            name: run(_write_rates, make(f"w{writers}"), n, writers, clock="real")
-            for name, make in _stores(directory).items()
-        }
+        # The stores take turns, each round on new files, and each keeps its best round:
+        # on a shared machine a neighbour's burst then costs one round, not one store.
+        rates: dict[str, dict[str, float]] = {}
+        for round_ in range(repeats):
+            for name, make in _stores(directory).items():
+                got = run(_write_rates, make(f"w{writers}r{round_}"), n, writers, clock="real")
+                best = rates.setdefault(name, got)
+                for verb, rate in got.items():
+                    best[verb] = max(best[verb], rate)
         for verb in ("create", "update"):
             for name in ("sqlite normal", "sqlite full"):
                 figures.append(
@@ -212,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writes", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; each store's best")
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--crash-cycles", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
@@ -220,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="kube-actors-bench-") as tmp:
         directory = Path(tmp)
         with console.status("measuring write throughput"):
-            figures = _throughput(directory, args.writes, args.clients)
+            figures = _throughput(directory, args.writes, args.clients, args.repeats)
         with console.status(f"restarting on {args.objects:,} objects"):
             restart, _ = _restart(directory, args.objects)
         print_figures(
