@@ -12,19 +12,15 @@ Run with ``python -m benchmarks.store``. Figures:
   row into the memory index) and a cluster's control plane ready on it, beside the time the
   memory store takes to hold the same objects (putting them in).
 - the database size per object, beside the object's JSON manifest.
-- ``--crash-cycles`` cycles of the crash test (``tests/cluster/crash_writer.py`` killed with
-  SIGKILL at random moments, the store checked against its log of acknowledged writes).
+
+The crash cycles (SIGKILL of an embedding program and of ``kube-actors up``) are
+``benchmarks/crash.py``'s.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import random
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
@@ -41,8 +37,6 @@ from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, to_dict
 from kube_actors.etcd import MemoryBackend, Put, SqliteBackend
 
 from ._report import Figure, print_figures
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pod(i: int) -> Pod:
@@ -183,45 +177,12 @@ def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
     return figures, size
 
 
-def _crash_cycles(directory: Path, cycles: int, seed: int) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    from tests.cluster.crash_check import check  # the test's own checker
-
-    writer = ROOT / "tests" / "cluster" / "crash_writer.py"
-    store, log = directory / "crash.db", directory / "crash.log"
-    rng = random.Random(seed)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    problems: list[str] = []
-    start = time.perf_counter()
-    for cycle in range(cycles):
-        process = subprocess.Popen(
-            [sys.executable, str(writer), str(store), str(log), str(cycle)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != "converged":
-            problems.append(f"cycle {cycle}: the writer did not converge")
-        time.sleep(rng.uniform(0.05, 1.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
-        verdict = check(store, log)
-        problems += [f"cycle {cycle}: {p}" for p in verdict.problems]
-    took = time.perf_counter() - start
-    final = check(store, log)
-    return {"cycles": cycles, "acks": final.acks, "problems": problems, "seconds": took}
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writes", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each store's best")
     parser.add_argument("--objects", type=int, default=100_000)
-    parser.add_argument("--crash-cycles", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     console = Console()
@@ -234,15 +195,6 @@ def main(argv: list[str] | None = None) -> None:
         print_figures(
             "kube_actors.etcd: SQLite store vs memory store", [*figures, *restart], console
         )
-        if args.crash_cycles:
-            with console.status(f"{args.crash_cycles} crash cycles"):
-                crash = _crash_cycles(directory, args.crash_cycles, args.seed)
-            console.print(
-                f"crash test: {crash['cycles']} SIGKILL cycles, {crash['acks']:,} acknowledged "
-                f"writes, {len(crash['problems'])} problems, {crash['seconds']:.1f} s"
-            )
-            for problem in crash["problems"][:20]:
-                console.print(f"  {problem}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import random
 import signal
 import ssl
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -227,14 +228,24 @@ async def _write_once(api: Api, log: Log, task: int, rng: random.Random) -> None
         log.record(phase="ack", op="scale", replicas=replicas, task=task, rv=rv)
 
 
+_last_converge = [0.0]
+
+
+def converge_seconds() -> float:
+    """How long the last ``cycle`` took from starting the server to a converged cluster."""
+    return _last_converge[0]
+
+
 async def cycle(data_dir: Path, log_path: Path, seed: int, delay: float) -> int:
     """One start, convergence, writes and SIGKILL; the requests acknowledged meanwhile."""
     log = Log(log_path)
     before = _acks(log_path)
+    began = time.perf_counter()
     process, url = await start_up(data_dir)
     api = Api(url, data_dir)
     try:
         await converge(api, log)
+        _last_converge[0] = time.perf_counter() - began
         rng = random.Random(seed)
         async with anyio.create_task_group() as tasks:
             for task in range(TASKS):
