@@ -225,10 +225,11 @@ class Watcher(Subscription[KeyEvent]):
         """The events that arrived since the last read, without waiting (maybe none)."""
         if self._failure is not None:
             raise self._failure
-        if self.ended:
+        if self._ended:
             return ()
         hub = self._hub
-        cursor, end = self.position, hub._log.end
+        # (This runs per watcher per batch: the subscription's own slots, read directly.)
+        cursor, end = self._cursor, hub._log.end
         if cursor == end and not self._backlog:  # the common case of a watcher that waits
             self._revision = hub._revision
             return ()
@@ -237,7 +238,7 @@ class Watcher(Subscription[KeyEvent]):
             span = hub._filtered.get(self._range)
             if span is not None and span[0] == cursor and span[1] == end:
                 events = span[2]
-                self.skip()
+                self._cursor = end
             else:
                 events = self._filter(super().poll())
                 hub._filtered[self._range] = (cursor, end, events)
@@ -288,7 +289,7 @@ class Watcher(Subscription[KeyEvent]):
             events = self.poll()
             if events:
                 return events
-            if self.ended:
+            if self._ended:
                 raise StopAsyncIteration
             await self.wait()
 
