@@ -104,6 +104,15 @@ from ._defaults import default as default
 from ._defaults import default_pod_spec as default_pod_spec
 from ._dns import CLUSTER_DOMAIN as CLUSTER_DOMAIN
 from ._dns import split_service_name as split_service_name
+from ._endpoint_slice import ADDRESS_TYPES as ADDRESS_TYPES
+from ._endpoint_slice import MANAGED_BY_LABEL as MANAGED_BY_LABEL
+from ._endpoint_slice import SERVICE_NAME_LABEL as SERVICE_NAME_LABEL
+from ._endpoint_slice import Endpoint as Endpoint
+from ._endpoint_slice import EndpointConditions as EndpointConditions
+from ._endpoint_slice import EndpointHints as EndpointHints
+from ._endpoint_slice import EndpointSlice as EndpointSlice
+from ._endpoint_slice import EndpointSlicePort as EndpointSlicePort
+from ._endpoint_slice import ForZone as ForZone
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
@@ -241,6 +250,7 @@ from ._volumes import Volume as Volume
 from ._volumes import VolumeProjection as VolumeProjection
 
 __all__ = [
+    "ADDRESS_TYPES",
     "Affinity",
     "Binding",
     "CLUSTER_DOMAIN",
@@ -279,8 +289,13 @@ __all__ = [
     "DownwardAPIVolumeFile",
     "DownwardAPIVolumeSource",
     "EmptyDirVolumeSource",
+    "Endpoint",
     "EndpointAddress",
+    "EndpointConditions",
+    "EndpointHints",
     "EndpointPort",
+    "EndpointSlice",
+    "EndpointSlicePort",
     "EndpointSubset",
     "Endpoints",
     "EnvFromSource",
@@ -292,6 +307,7 @@ __all__ = [
     "FieldSelector",
     "FieldTerm",
     "FieldType",
+    "ForZone",
     "FrozenDict",
     "Get",
     "HTTPGetAction",
@@ -315,6 +331,7 @@ __all__ = [
     "LoadBalancerIngress",
     "LoadBalancerStatus",
     "LocalObjectReference",
+    "MANAGED_BY_LABEL",
     "MAX_DEPTH",
     "MAX_JSON_PATCH_OPERATIONS",
     "MAX_OBJECT_BYTES",
@@ -381,6 +398,7 @@ __all__ = [
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
     "SECRET_TYPES",
+    "SERVICE_NAME_LABEL",
     "SKIPPED_ANNOTATIONS",
     "Secret",
     "SecretEnvSource",

@@ -6,11 +6,13 @@ from . import _defaults as d
 from . import _validate_apps as va
 from . import _validate_config as vcfg
 from . import _validate_core as vc
+from . import _validate_discovery as vdisc
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
 from ._config import ConfigMap, Secret
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
+from ._endpoint_slice import EndpointSlice
 from ._node import Node
 from ._pod import Pod
 from ._registry import register_kind
@@ -25,6 +27,11 @@ register_kind(Node, namespaced=False, default=d.default_node, validate=vc.valida
 register_kind(Pod, default=d.default_pod, validate=validate_pod)
 register_kind(Service, default=d.default_service, validate=vc.validate_service)
 register_kind(Endpoints, plural="endpoints", validate=vc.validate_endpoints)
+register_kind(
+    EndpointSlice,
+    default=vdisc.default_endpoint_slice,
+    validate=vdisc.validate_endpoint_slice,
+)
 register_kind(ServiceAccount)
 register_kind(Event)
 register_kind(Binding, validate=vc.validate_binding)

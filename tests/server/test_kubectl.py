@@ -19,7 +19,7 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, Secret, register_kind
+from kube_actors.api import Deployment, Endpoints, ObjectMeta, PrinterColumn, Secret, register_kind
 from kube_actors.cli._logging import configure_logging
 from kube_actors.server import Served
 
@@ -196,3 +196,29 @@ async def test_create_configmap_and_secret_send_protobuf_and_get_counts_their_ke
     assert words(secrets.splitlines()[0]) == ["NAME", "TYPE", "DATA", "AGE"]
     assert words(secrets.splitlines()[1])[:3] == ["db", "Opaque", "1"]
     assert dict(stored.data) == {"password": "eA=="}
+
+
+async def test_get_endpointslices_shows_the_service_pods_and_short_names_resolve(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "create", "deployment", "hello", "--image=nginx", "--replicas=2")
+        await kubectl(served, "expose", "deployment", "hello", "--port=80")
+        await cluster.rollout_status("hello")
+        await cluster.wait_for(
+            Endpoints, "hello", condition=lambda e: sum(len(s.addresses) for s in e.subsets) == 2
+        )
+        await cluster.settle()
+        _, out, _ = await kubectl(
+            served, "get", "endpointslices", "-l", "kubernetes.io/service-name=hello"
+        )
+        await kubectl(served, "create", "configmap", "game", "--from-literal=lives=3")
+        _, maps, _ = await kubectl(served, "get", "cm")
+    header, row = out.splitlines()
+    assert words(header) == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    name, address_type, ports, endpoints, _ = words(row)
+    assert name.startswith("hello-")
+    assert (address_type, ports) == ("IPv4", "80")
+    assert len(endpoints.split(",")) == 2
+    # "cm" is the ConfigMap's short name: kubectl resolves it from discovery.
+    assert "game" in [words(line)[0] for line in maps.splitlines()]
