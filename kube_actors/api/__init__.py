@@ -82,6 +82,7 @@ from ._container import Probe as Probe
 from ._container import ResourceRequirements as ResourceRequirements
 from ._container import TCPSocketAction as TCPSocketAction
 from ._container import VolumeMount as VolumeMount
+from ._controller_revision import ControllerRevision as ControllerRevision
 from ._converter import converter as converter
 from ._converter import from_dict as from_dict
 from ._converter import structure as structure
@@ -268,6 +269,7 @@ __all__ = [
     "ContainerStateTerminated",
     "ContainerStateWaiting",
     "ContainerStatus",
+    "ControllerRevision",
     "Create",
     "DEFAULT_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",

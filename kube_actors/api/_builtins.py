@@ -11,6 +11,7 @@ from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
 from ._config import ConfigMap, Secret
+from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._endpoint_slice import EndpointSlice
 from ._node import Node
@@ -40,6 +41,7 @@ register_kind(ReplicaSet, default=d.default_replica_set, validate=va.validate_re
 register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daemon_set)
 register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
 register_kind(Job, default=d.default_job, validate=va.validate_job)
+register_kind(ControllerRevision, validate=va.validate_controller_revision)
 register_kind(Lease, validate=vc.validate_lease)
 register_kind(
     PriorityClass,

@@ -90,6 +90,7 @@ _BUILTIN: Final[
     ("apps", "deployments"): (ALL_VERBS, ("deploy",), ("all",), ("status", "scale")),
     ("apps", "replicasets"): (ALL_VERBS, ("rs",), ("all",), ("status", "scale")),
     ("apps", "daemonsets"): (ALL_VERBS, ("ds",), ("all",), ("status",)),
+    ("apps", "controllerrevisions"): (ALL_VERBS, (), (), ()),
     ("apps", "statefulsets"): (ALL_VERBS, ("sts",), ("all",), ("status", "scale")),
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),

@@ -19,7 +19,15 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment, Endpoints, ObjectMeta, PrinterColumn, Secret, register_kind
+from kube_actors.api import (
+    DaemonSet,
+    Deployment,
+    Endpoints,
+    ObjectMeta,
+    PrinterColumn,
+    Secret,
+    register_kind,
+)
 from kube_actors.cli._logging import configure_logging
 from kube_actors.server import Served
 
@@ -222,3 +230,46 @@ async def test_get_endpointslices_shows_the_service_pods_and_short_names_resolve
     assert len(endpoints.split(",")) == 2
     # "cm" is the ConfigMap's short name: kubectl resolves it from discovery.
     assert "game" in [words(line)[0] for line in maps.splitlines()]
+
+
+DAEMONSET = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: busybox:1
+"""
+
+
+async def test_rollout_history_and_undo_of_a_daemonset_read_its_controller_revisions(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "agent.yaml"
+    manifest.write_text(DAEMONSET)
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "apply", "-f", str(manifest))
+        await cluster.settle()
+        await kubectl(served, "set", "image", "daemonset/agent", "agent=busybox:2")
+        await cluster.settle()
+        _, history, _ = await kubectl(served, "rollout", "history", "daemonset/agent")
+        _, listed, _ = await kubectl(served, "get", "controllerrevisions")
+        await kubectl(served, "rollout", "undo", "daemonset/agent")
+        await cluster.settle()
+        undone = await cluster.client.get(DaemonSet, "agent", namespace="default")
+    assert [words(line)[0] for line in history.splitlines()[2:] if line.strip()] == ["1", "2"]
+    header, *rows = listed.splitlines()
+    assert words(header) == ["NAME", "CONTROLLER", "REVISION", "AGE"]
+    assert sorted(words(row)[1:3] for row in rows) == [
+        ["daemonset.apps/agent", "1"],
+        ["daemonset.apps/agent", "2"],
+    ]
+    assert undone.spec.template.spec.containers[0].image == "busybox:1"
