@@ -165,9 +165,24 @@ from ._pod_helpers import is_pod_active as is_pod_active
 from ._pod_helpers import is_pod_available as is_pod_available
 from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import is_pod_terminal as is_pod_terminal
+from ._pod_helpers import pod_limits as pod_limits
 from ._pod_helpers import pod_requests as pod_requests
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
+from ._quota import LimitRange as LimitRange
+from ._quota import LimitRangeItem as LimitRangeItem
+from ._quota import LimitRangeSpec as LimitRangeSpec
+from ._quota import ResourceQuota as ResourceQuota
+from ._quota import ResourceQuotaSpec as ResourceQuotaSpec
+from ._quota import ResourceQuotaStatus as ResourceQuotaStatus
+from ._quota import ScopedResourceSelectorRequirement as ScopedResourceSelectorRequirement
+from ._quota import ScopeSelector as ScopeSelector
+from ._quota_usage import counted_kind as counted_kind
+from ._quota_usage import missing_requests as missing_requests
+from ._quota_usage import namespace_usage as namespace_usage
+from ._quota_usage import pretty_resources as pretty_resources
+from ._quota_usage import quota_matches as quota_matches
+from ._quota_usage import quota_usage as quota_usage
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
 from ._registry import PrinterColumn as PrinterColumn
@@ -329,6 +344,9 @@ __all__ = [
     "LabelSelectorRequirement",
     "Lease",
     "LeaseSpec",
+    "LimitRange",
+    "LimitRangeItem",
+    "LimitRangeSpec",
     "List",
     "LoadBalancerIngress",
     "LoadBalancerStatus",
@@ -395,6 +413,9 @@ __all__ = [
     "ReplicaSetStatus",
     "Requirement",
     "ResourceFieldSelector",
+    "ResourceQuota",
+    "ResourceQuotaSpec",
+    "ResourceQuotaStatus",
     "ResourceRequirements",
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
@@ -402,6 +423,8 @@ __all__ = [
     "SECRET_TYPES",
     "SERVICE_NAME_LABEL",
     "SKIPPED_ANNOTATIONS",
+    "ScopeSelector",
+    "ScopedResourceSelectorRequirement",
     "Secret",
     "SecretEnvSource",
     "SecretKeySelector",
@@ -446,6 +469,7 @@ __all__ = [
     "compile_selector",
     "controller_of",
     "converter",
+    "counted_kind",
     "declare_field",
     "default",
     "default_pod_spec",
@@ -467,12 +491,18 @@ __all__ = [
     "lookup_kind",
     "lookup_plural",
     "mapping",
+    "missing_requests",
+    "namespace_usage",
     "namespaced_name",
     "omitempty",
     "owner_reference",
     "parse_field_selector",
     "parse_selector",
+    "pod_limits",
     "pod_requests",
+    "pretty_resources",
+    "quota_matches",
+    "quota_usage",
     "record_apply",
     "record_update",
     "register_kind",

@@ -7,6 +7,7 @@ from . import _validate_apps as va
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_discovery as vdisc
+from . import _validate_quota as vq
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
@@ -16,6 +17,7 @@ from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccou
 from ._endpoint_slice import EndpointSlice
 from ._node import Node
 from ._pod import Pod
+from ._quota import LimitRange, ResourceQuota
 from ._registry import register_kind
 from ._service import Endpoints, Service
 from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -49,6 +51,8 @@ register_kind(
     default=d.default_priority_class,
     validate=vc.validate_priority_class,
 )
+register_kind(ResourceQuota, validate=vq.validate_resource_quota)
+register_kind(LimitRange, default=vq.default_limit_range, validate=vq.validate_limit_range)
 register_kind(ConfigMap, validate=vcfg.validate_config_map)
 register_kind(Secret, default=vcfg.default_secret, validate=vcfg.validate_secret)
 register_kind(PersistentVolumeClaim, default=vs.default_claim, validate=vs.validate_claim)

@@ -79,6 +79,8 @@ _BUILTIN: Final[
     ("", "nodes"): (ALL_VERBS, ("no",), (), ("status",)),
     ("", "endpoints"): (ALL_VERBS, ("ep",), (), ()),
     ("", "configmaps"): (ALL_VERBS, ("cm",), (), ()),
+    ("", "resourcequotas"): (ALL_VERBS, ("quota",), (), ("status",)),
+    ("", "limitranges"): (ALL_VERBS, ("limits",), (), ()),
     ("", "secrets"): (ALL_VERBS, (), (), ()),
     ("", "persistentvolumeclaims"): (ALL_VERBS, ("pvc",), (), ("status",)),
     ("", "persistentvolumes"): (ALL_VERBS, ("pv",), (), ("status",)),

@@ -273,3 +273,32 @@ async def test_rollout_history_and_undo_of_a_daemonset_read_its_controller_revis
         ["daemonset.apps/agent", "2"],
     ]
     assert undone.spec.template.spec.containers[0].image == "busybox:1"
+
+
+async def test_create_quota_then_a_pod_beyond_it_is_forbidden_as_kubectl_prints_it(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "create", "quota", "small", "--hard=pods=1,requests.cpu=1")
+        await cluster.settle()
+        await kubectl(
+            served,
+            "run",
+            "a",
+            "--image=nginx",
+            "--overrides",
+            '{"spec":{"containers":[{"name":"a","image":"nginx",'
+            '"resources":{"requests":{"cpu":"100m"}}}]}}',
+        )
+        await cluster.settle()
+        _, listed, _ = await kubectl(served, "get", "quota")
+        code, _, err = await kubectl(served, "run", "b", "--image=nginx", ok=False)
+    header, row = listed.splitlines()
+    assert words(header) == ["NAME", "AGE", "REQUEST", "LIMIT"]
+    assert row.split("   ")[0] == "small"
+    assert "pods: 1/1, requests.cpu: 100m/1" in row
+    assert code != 0
+    assert (
+        'Error from server (Forbidden): pods "b" is forbidden: failed quota: small: '
+        "must specify requests.cpu for: b" in err
+    )
