@@ -201,6 +201,7 @@ class ApiServer(Actor):
         self._services = ServiceAllocator()
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
+        self._pipelined = False
 
     # ------------------------------------------------------------------------- start
 
@@ -218,6 +219,8 @@ class ApiServer(Actor):
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
+        # Over a durable store, writes are pipelined (``_pipeline``); over memory, plain.
+        self._pipelined = (await self.etcd.ask(EndpointStatus())).durable
         self._commits.begin()
         await self._ensure_system_objects(fresh=not snapshot.kvs)
         await self._commits.wait()
@@ -565,7 +568,12 @@ class ApiServer(Actor):
         return self._written_object(new, response.revision)
 
     async def _write(self, key: str, txn: Txn) -> TxnResponse:
-        """Write through etcd without waiting for the commit (``_pipeline``)."""
+        """Write through etcd; over a durable store without waiting for the commit
+        (``_pipeline``)."""
+        if not self._pipelined:
+            plain: TxnResponse = await self.etcd.ask(txn)
+            self._observe(plain.revision)
+            return plain
         reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
         response = reply.response
         self._commits.written(reply, response.revision, key if response.succeeded else None)

@@ -128,7 +128,9 @@ class EtcdActor(Actor):
                 return backend.compact(revision)
             case EndpointStatus():
                 return EndpointStatusResponse(
-                    revision=backend.revision, compact_revision=backend.compact_revision
+                    revision=backend.revision,
+                    compact_revision=backend.compact_revision,
+                    durable=self._flusher is not None,
                 )
             case LeaseGrant(ttl=ttl, id=lease):
                 return backend.lease_grant(ttl, id=lease, now=self.now)

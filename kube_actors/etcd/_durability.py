@@ -28,6 +28,9 @@ __all__ = ["DurableBackend", "DurableView", "Flusher"]
 
 #: Turns of the event loop a commit waits, at most, for more writes to join it.
 _GATHER_TURNS = 64
+#: ... and seconds: on a busy loop (controllers, kubelets) turns are long, and a write must
+#: not wait long for its commit to start.
+_GATHER_SECONDS = 0.002
 #: Turns without a new write after which the commit goes (a write takes a few turns: the
 #: apiserver's ask, the etcd actor's turn, the reply).
 _QUIET_TURNS = 3
@@ -120,8 +123,11 @@ class Flusher:
             # a turn brings no new write (or a few turns did). Handing a batch to the writer
             # thread costs more than a turn of the loop, so a commit per write would make
             # the store a tenth of the memory store's speed under many clients.
-            seen, quiet = backend.written, 0
+            loop = asyncio.get_running_loop()
+            seen, quiet, until = backend.written, 0, loop.time() + _GATHER_SECONDS
             for _ in range(_GATHER_TURNS):
+                if loop.time() >= until:
+                    break
                 await asyncio.sleep(0)
                 quiet = quiet + 1 if backend.written == seen else 0
                 if quiet == _QUIET_TURNS:

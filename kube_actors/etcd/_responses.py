@@ -76,6 +76,9 @@ class EndpointStatusResponse:
     revision: int
     #: The last compaction's revision; 0 before the first compaction.
     compact_revision: int
+    #: Whether writes go to a disk and are answered once committed (a ``Pipelined`` write
+    #: is answered before): the SQLite store, not the memory one.
+    durable: bool = False
 
 
 @attrs.frozen(kw_only=True)
