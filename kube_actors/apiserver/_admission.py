@@ -12,6 +12,7 @@ The plugins Kubernetes enables by default that matter here, in its order:
 - ``DefaultTolerationSeconds``: a Pod tolerates ``not-ready`` and ``unreachable`` nodes for
   300 s unless it says otherwise, which is how the node lifecycle controller evicts later.
 - ``DefaultStorageClass``: a claim without a class gets the default one.
+- ``DefaultIngressClass``: an Ingress without a class gets the default one.
 - ``ResourceQuota`` (``_quota_admission``), last: nothing is created beyond a quota.
 
 A plugin sees the object after defaulting; mutating plugins return a new object, and every
@@ -23,7 +24,12 @@ from __future__ import annotations
 from typing import Any
 
 from kube_actors.api import (
+    BUILT_IN_INGRESS_CONTROLLER,
     DEFAULT_CLASS_ANNOTATION,
+    DEFAULT_INGRESS_CLASS_ANNOTATION,
+    Ingress,
+    IngressClass,
+    IngressClassSpec,
     KindInfo,
     Namespace,
     ObjectMeta,
@@ -41,12 +47,16 @@ from ._limit_ranger import limit_ranger
 from ._quota_admission import resource_quota
 
 __all__ = [
+    "DEFAULT_INGRESS_CLASS",
     "DEFAULT_PLUGINS",
+    "DEFAULT_STORAGE_CLASS",
     "PROTECTED_NAMESPACES",
     "AdmissionPlugin",
     "Lookup",
     "Operation",
+    "default_ingress_class",
     "default_plugins",
+    "default_storage_class",
     "default_toleration_seconds",
     "default_tolerations",
     "namespace_lifecycle",
@@ -216,6 +226,34 @@ DEFAULT_STORAGE_CLASS = StorageClass(
 )
 
 
+def default_ingress_class(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    """DefaultIngressClass: an Ingress that names no class (nor the old annotation) gets the
+    default one (the newest, if several are marked)."""
+    if operation != "CREATE" or not isinstance(obj, Ingress):
+        return obj
+    named = obj.spec.ingress_class_name is not None
+    if named or "kubernetes.io/ingress.class" in obj.metadata.annotations:
+        return obj
+    defaults = [
+        c
+        for c in lookup.all(IngressClass)
+        if c.metadata.annotations.get(DEFAULT_INGRESS_CLASS_ANNOTATION) == "true"
+    ]
+    if not defaults:
+        return obj
+    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
+    return evolve(obj, spec=evolve(obj.spec, ingress_class_name=newest.metadata.name))
+
+
+#: The IngressClass a cluster starts with: kube_actors' own ingress controller's, the default.
+DEFAULT_INGRESS_CLASS = IngressClass(
+    metadata=ObjectMeta(name="kube-actors", annotations={DEFAULT_INGRESS_CLASS_ANNOTATION: "true"}),
+    spec=IngressClassSpec(controller=BUILT_IN_INGRESS_CONTROLLER),
+)
+
+
 DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     namespace_lifecycle,
     limit_ranger,
@@ -223,6 +261,7 @@ DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     priority,
     default_toleration_seconds,
     default_storage_class,
+    default_ingress_class,
     resource_quota,
 )
 
@@ -240,5 +279,6 @@ def default_plugins(
         priority,
         default_tolerations(toleration_seconds),
         default_storage_class,
+        default_ingress_class,
         resource_quota,
     )

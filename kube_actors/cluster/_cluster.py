@@ -41,7 +41,7 @@ from ..errors import ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
-from ..proxy import DataPlane, KubeProxy
+from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
@@ -105,6 +105,7 @@ class Cluster:
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
+        ingress_port: int = 0,
         terminated_pod_gc_threshold: int = 12500,
         storage_dir: str | os.PathLike[str] | None = None,
     ) -> None:
@@ -159,6 +160,8 @@ class Cluster:
         #: None: bind when the first node's runtime serves real sockets (``serves_sockets``).
         self._proxy_bind = proxy_bind
         self._data_plane: DataPlane | None = None
+        self._ingress_port = ingress_port
+        self._ingress_server: IngressServer | None = None
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -469,10 +472,24 @@ class Cluster:
             name = "kube-proxy/data-plane"
             await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
+            await self._start_ingress(bind)
         plane, node = self._data_plane, handle.config.name
         client = self.client_for(f"kube-proxy/{node}")
         await self.system.spawn(
             lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
+        )
+
+    async def _start_ingress(self, bind: bool) -> None:
+        """The built-in ingress controller, and its listener beside the data plane's."""
+        server = IngressServer(listen=bind, port=self._ingress_port)
+        release = anyio.Event()
+        self._runtime_releases.append(release)
+        name = "ingress-controller/server"
+        await self.system.start_task(_hold, server, release, name, name=name)
+        self._ingress_server = server
+        client = self.client_for("ingress-controller")
+        await self.system.spawn(
+            lambda: IngressController(client, server), name="ingress-controller"
         )
 
     async def _start_kubelet(self, handle: NodeHandle) -> None:
@@ -819,6 +836,16 @@ class Cluster:
     async def resolve_all(self, name: str) -> list[str]:
         """Every address ``name`` resolves to (all ready Pods of a headless Service)."""
         return await kubectl.resolve_all(self.client, name)
+
+    @property
+    def ingress_address(self) -> tuple[str, int]:
+        """Where the built-in ingress controller answers HTTP: ``(host, port)``."""
+        server = self._ingress_server
+        if server is None:
+            raise KubeActorsError("the cluster has no nodes, so no ingress controller")
+        if not server.listen:
+            raise KubeActorsError("the ingress controller opens no socket (bind=False)")
+        return server.host, server.port
 
     @property
     def data_plane(self) -> DataPlane:

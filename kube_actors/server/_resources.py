@@ -85,6 +85,8 @@ _BUILTIN: Final[
     ("", "persistentvolumeclaims"): (ALL_VERBS, ("pvc",), (), ("status",)),
     ("", "persistentvolumes"): (ALL_VERBS, ("pv",), (), ("status",)),
     ("discovery.k8s.io", "endpointslices"): (ALL_VERBS, (), (), ()),
+    ("networking.k8s.io", "ingresses"): (ALL_VERBS, ("ing",), (), ("status",)),
+    ("networking.k8s.io", "ingressclasses"): (ALL_VERBS, (), (), ()),
     ("storage.k8s.io", "storageclasses"): (ALL_VERBS, ("sc",), (), ()),
     ("", "serviceaccounts"): (ALL_VERBS, ("sa",), (), ()),
     ("", "events"): (ALL_VERBS, ("ev",), (), ()),
