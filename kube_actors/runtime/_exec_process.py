@@ -58,12 +58,14 @@ async def open_exec(
     cwd: str,
     stdin: bool,
     tty: bool,
+    entry: Sequence[str] = (),
 ) -> ExecSession:
-    """Start ``argv``; its session. ``OSError`` if it cannot be started."""
+    """Start ``argv`` (behind ``entry``, the ``namespace_entry`` prefix); its session.
+    ``OSError`` if it cannot be started."""
     if tty:
-        return _open_on_pty(argv, env=env, cwd=cwd)
+        return _open_on_pty(argv, env=env, cwd=cwd, entry=entry)
     process = await anyio.open_process(
-        list(argv),
+        [*entry, *argv],
         stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -88,18 +90,27 @@ async def open_exec(
     )
 
 
-def _open_on_pty(argv: Sequence[str], *, env: Mapping[str, str], cwd: str) -> ExecSession:
+def _open_on_pty(
+    argv: Sequence[str], *, env: Mapping[str, str], cwd: str, entry: Sequence[str]
+) -> ExecSession:
+    setsid = shutil.which("setsid")
+    if entry and setsid is not None:
+        # The terminal's session must be inside the PID namespace: a shell that does job
+        # control hands the terminal back to a process group it must be able to see.
+        argv, preexec = [*entry, setsid, "--ctty", "--wait", *argv], None
+    else:
+        argv, preexec = list(argv), make_controlling_terminal
     master, slave = open_pty()
     try:
         process = subprocess.Popen(
-            list(argv),
+            argv,
             stdin=slave,
             stdout=slave,
             stderr=slave,
             cwd=cwd,
             env={"TERM": "xterm", **env},
             start_new_session=True,
-            preexec_fn=make_controlling_terminal,
+            preexec_fn=preexec,
         )
     except BaseException:
         os.close(master)

@@ -246,7 +246,12 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             if "/" not in program:
                 raise FileNotFoundError(f'exec: "{argv[0]}": executable file not found in $PATH')
             return await open_exec(
-                [*entry, program, *argv[1:]], env=record.env, cwd=record.cwd, stdin=stdin, tty=tty
+                [program, *argv[1:]],
+                env=record.env,
+                cwd=record.cwd,
+                stdin=stdin,
+                tty=tty,
+                entry=entry,
             )
         except OSError as err:
             raise ContainerRuntimeError(

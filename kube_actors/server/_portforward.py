@@ -59,8 +59,14 @@ class _Request:
     error_stream: int = 0
     data_stream: int = 0
     #: Bytes from the client for the Pod; None is the client's FIN.
-    inbox: tuple[MemoryObjectSendStream[bytes | None], MemoryObjectReceiveStream[bytes | None]] = attrs.field(factory=lambda: anyio.create_memory_object_stream[bytes | None](256))
+    inbox: tuple[MemoryObjectSendStream[bytes | None], MemoryObjectReceiveStream[bytes | None]] = (
+        attrs.field(factory=lambda: anyio.create_memory_object_stream[bytes | None](256))
+    )
     started: bool = False
+
+    def close(self) -> None:
+        self.inbox[0].close()
+        self.inbox[1].close()
 
 
 class _Session:
@@ -85,15 +91,19 @@ class _Session:
 
     async def run(self) -> None:
         reader = FrameReader()
-        async with anyio.create_task_group() as tg:
-            async for message in self.socket:
-                if message.type is not WSMsgType.BINARY:
-                    break
-                for frame in reader.feed(message.data):
-                    if not await self.handle(frame, tg):
-                        tg.cancel_scope.cancel()
-                        return
-            tg.cancel_scope.cancel()
+        try:
+            async with anyio.create_task_group() as tg:
+                async for message in self.socket:
+                    if message.type is not WSMsgType.BINARY:
+                        break
+                    for frame in reader.feed(message.data):
+                        if not await self.handle(frame, tg):
+                            tg.cancel_scope.cancel()
+                            return
+                tg.cancel_scope.cancel()
+        finally:
+            for request in self.requests.values():
+                request.close()
 
     async def handle(self, frame: ControlFrame | DataFrame, tg: anyio.abc.TaskGroup) -> bool:
         if isinstance(frame, DataFrame):
@@ -126,7 +136,9 @@ class _Session:
             port = int(headers.get("port", ""))
         except ValueError:
             port = 0
-        request = self.requests.setdefault(request_id, _Request(port=port))
+        request = self.requests.get(request_id)
+        if request is None:
+            request = self.requests[request_id] = _Request(port=port)
         self.by_stream[stream_id] = request
         if headers.get("streamtype") == "error":
             request.error_stream = stream_id
@@ -154,6 +166,7 @@ class _Session:
         with contextlib.suppress(ConnectionError):
             await self.send(data_frame(request.data_stream, b"", fin=True))
             await self.send(data_frame(request.error_stream, failure.encode(), fin=True))
+        request.close()
         self.requests.pop(request_id, None)
         self.by_stream.pop(request.data_stream, None)
         self.by_stream.pop(request.error_stream, None)
