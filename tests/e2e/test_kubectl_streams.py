@@ -101,7 +101,7 @@ async def test_exec_runs_in_the_container_and_passes_the_exit_code(tmp_path: Pat
         assert 'exec: "no-such-program": executable file not found in $PATH' in err
         code, _, err = await kubectl.run("exec", "box", "-c", "other", "--", "true")
         assert code == 1
-        assert 'container other not found in pod box' in err or "not valid for pod box" in err
+        assert "container other not found in pod box" in err or "not valid for pod box" in err
 
 
 async def test_exec_with_a_terminal_runs_an_interactive_shell(tmp_path: Path) -> None:
@@ -113,7 +113,10 @@ async def test_exec_with_a_terminal_runs_an_interactive_shell(tmp_path: Path) ->
         command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path)]
         try:
             async with await anyio.open_process(
-                [*command, "exec", "-it", "box", "--", "sh"], stdin=slave, stdout=slave, stderr=slave
+                [*command, "exec", "-it", "box", "--", "sh"],
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
             ) as process:
                 os.close(slave)
                 slave = -1
@@ -196,3 +199,57 @@ async def _http_get(host: str, port: int, path: str) -> bytes:
         async for chunk in connection:
             answer += chunk
     return answer
+
+
+TALKERS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: talkers
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: talkers
+  template:
+    metadata:
+      labels:
+        app: talkers
+    spec:
+      containers:
+      - name: first
+        image: busybox
+        command:
+        - sh
+        - -c
+        - echo early-$HOSTNAME; while true; do echo first-$HOSTNAME; sleep 0.3; done
+      - name: second
+        image: busybox
+        command: ["sh", "-c", "while true; do echo second-$HOSTNAME; sleep 0.3; done"]
+"""
+
+
+async def test_logs_follow_several_pods_and_containers_with_prefixes() -> None:
+    kubectl_binary = require_kubectl()
+    async with served_processes() as (cluster, served, kubectl):
+        await cluster.apply(TALKERS)
+        await kubectl("wait", "--for=condition=Ready", "pod", "-l", "app=talkers", "--timeout=30s")
+        names = (await kubectl("get", "pods", "-l", "app=talkers", "-o", "name")).split()
+        pods = [name.removeprefix("pod/") for name in names]
+        assert len(pods) == 2
+        # Without -f, -l, --all-containers, --prefix: every container of every pod.
+        out = await kubectl("logs", "-l", "app=talkers", "--all-containers", "--prefix")
+        for pod in pods:
+            assert f"[pod/{pod}/first] early-{pod}" in out
+        command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path), "logs", "-f"]
+        wanted = [f"[pod/{pod}/{c}] {c}-{pod}" for pod in pods for c in ("first", "second")]
+        async with await anyio.open_process(
+            [*command, "-l", "app=talkers", "--all-containers", "--prefix", "--since=1h"]
+        ) as follow:
+            assert follow.stdout is not None
+            seen = ""
+            with anyio.fail_after(30):
+                # Lines that appear while it follows, from all four containers.
+                while not all(seen.count(line) >= 3 for line in wanted):
+                    seen += (await follow.stdout.receive()).decode()
+            follow.terminate()
