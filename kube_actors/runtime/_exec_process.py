@@ -27,12 +27,24 @@ from ._pty import PtyStream, make_controlling_terminal, open_pty
 __all__ = ["namespace_entry", "open_exec"]
 
 
-def namespace_entry(container_pid: int | None) -> tuple[str, ...]:
+async def namespace_entry(container_pid: int | None) -> tuple[str, ...]:
     """The ``nsenter`` prefix that joins the PID namespace of the container whose launcher
-    is ``container_pid`` (its child is the namespace's init), or () where that cannot be."""
+    is ``container_pid`` (its child is the namespace's init), or () where that cannot be.
+
+    A container that has just started may not have made its namespace yet (``unshare``
+    forks its init a moment after it starts): that moment is waited for, briefly."""
     nsenter = shutil.which("nsenter")
     if container_pid is None or nsenter is None or os.geteuid() != 0:
         return ()
+    for _ in range(100):
+        entry = _entry(nsenter, container_pid)
+        if entry is not None:
+            return entry
+        await anyio.sleep(0.01)
+    return ()
+
+
+def _entry(nsenter: str, container_pid: int) -> tuple[str, ...] | None:
     try:
         with open(f"/proc/{container_pid}/task/{container_pid}/children") as children:
             kids = children.read().split()
@@ -41,9 +53,9 @@ def namespace_entry(container_pid: int | None) -> tuple[str, ...]:
                 line.startswith("NSpid:") and len(line.split()) > 2 for line in status
             )
     except (OSError, IndexError):
-        return ()
+        return None  # not forked yet (or gone: then the exec fails as it would anyway)
     if not in_namespace:
-        return ()
+        return None
     return (nsenter, f"--target={kids[0]}", "--pid", "--")
 
 

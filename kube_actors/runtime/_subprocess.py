@@ -240,7 +240,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if not argv:
             raise ContainerRuntimeError("no command given to exec")
         pid = record.process.pid if record.process is not None else None
-        entry = namespace_entry(pid) if self.isolation == "pid-namespace" else ()
+        entry = await namespace_entry(pid) if self.isolation == "pid-namespace" else ()
         try:
             program = shutil.which(argv[0], path=record.env.get("PATH")) or argv[0]
             if "/" not in program:

@@ -128,7 +128,8 @@ async def test_port_forward_to_a_port_nothing_serves_reports_on_the_error_stream
             await socket.send_bytes(control_frame(SYN_STREAM, 0, syn))
         await socket.send_bytes(control_frame(PING, 0, struct.pack(">I", 1)))
         await socket.send_bytes(data_frame(1, b"", fin=True))  # kubectl closes its error half
-        reader, frames = FrameReader(), []
+        reader = FrameReader()
+        frames: list[ControlFrame | DataFrame] = []
         with anyio.fail_after(10):
             while not any(isinstance(f, DataFrame) and f.stream_id == 1 for f in frames):
                 message = await socket.receive()
