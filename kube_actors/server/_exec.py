@@ -85,6 +85,9 @@ async def serve_exec(
     container = _container_of(pod, request.query.get("container", ""))
     socket = web.WebSocketResponse(protocols=CHANNEL_PROTOCOLS, autoping=True)
     if not socket.can_prepare(request).ok:
+        # kubectl falls back to this (SPDY) when the WebSocket failed, and prints only this
+        # answer: the reason the WebSocket failed must be here too.
+        _check_running(pod, container)
         raise BadRequest("Upgrade request required")
     try:
         if attach:
@@ -112,6 +115,12 @@ async def serve_exec(
         await socket.prepare(request)
         await _carry(ChannelSocket(socket), session, stdout=stdout, stderr=stderr and not tty)
     return socket
+
+
+def _check_running(pod: Pod, container: str) -> None:
+    statuses = pod.status.container_statuses if pod.status is not None else ()
+    if not any(s.name == container and s.state.running is not None for s in statuses):
+        raise BadRequest(f'unable to upgrade connection: container not found ("{container}")')
 
 
 async def _carry(
