@@ -139,3 +139,19 @@ async def _http_get(host: str, port: int) -> bytes:
         async for chunk in connection:
             answer += chunk
     return answer
+
+
+async def test_attach_to_a_scripted_container_ends_when_it_exits() -> None:
+    script = {ANNOTATION_PREFIX + "exit-after": "5s", ANNOTATION_PREFIX + "exit-code": "4"}
+    async with Cluster(nodes=1, clock="virtual") as cluster:
+        never = pod("once", annotations=script)
+        await cluster.client.create(
+            Pod(
+                metadata=never.metadata,
+                spec=PodSpec(containers=never.spec.containers, restart_policy="Never"),
+            )
+        )
+        await cluster.wait_for(Pod, "once", condition="Ready")
+        async with await cluster.attach("once") as session:
+            assert [chunk async for chunk in session.stdout] == []
+            assert await session.wait() == 4
