@@ -19,18 +19,14 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "v1": frozenset(
         {
             "ReplicationController",
-            "ResourceQuota",
-            "LimitRange",
             "PodTemplate",
         }
     ),
-    "apps/v1": frozenset({"ControllerRevision"}),
     "batch/v1": frozenset({"CronJob"}),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
     "policy/v1": frozenset({"PodDisruptionBudget"}),
     "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
-    "discovery.k8s.io/v1": frozenset({"EndpointSlice"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),
