@@ -16,6 +16,7 @@ import anyio
 import anyio.abc
 import attrs
 
+from .._log import get_logger
 from ..api import Pod
 from ..client import Client
 from ..errors import BadRequest, ContainerRuntimeError, NotFound
@@ -23,6 +24,8 @@ from ..kubelet import pod_sandbox, running_container, streaming
 from ..runtime import ContainerRuntime, ExecSession
 
 __all__ = ["ExecOutput", "default_container", "forward_port", "run_to_end", "runtime_of"]
+
+_log = get_logger("kube_actors.cluster")
 
 #: kubectl's annotation naming the container its verbs pick when none is given.
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
@@ -129,8 +132,10 @@ async def _carry(
     async with connection:
         try:
             upstream = await streaming(runtime).port_forward(sandbox_id, port)
-        except ContainerRuntimeError:
-            return  # kubectl drops the connection and reports; so does this
+        except ContainerRuntimeError as error:
+            # kubectl drops the connection and reports why; so does this.
+            _log.warning("port_forward_failed", port=port, error=str(error))
+            return
         async with upstream, anyio.create_task_group() as tg:
             tg.start_soon(_splice, connection, upstream)
             await _splice(upstream, connection)

@@ -9,6 +9,7 @@ import sys
 
 import anyio
 import pytest
+import structlog
 
 from kube_actors import Cluster
 from kube_actors.api import Container, ObjectMeta, Pod, PodSpec
@@ -103,7 +104,9 @@ def _node() -> NodeConfig:
 
 @pytest.mark.real_time
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ptys, 127.0.0.0/8")
-async def test_exec_and_port_forward_on_real_processes() -> None:
+async def test_exec_and_port_forward_on_real_processes(
+    quiet_logs: list[structlog.typing.EventDict],
+) -> None:
     async with Cluster(nodes=[_node()], runtime="subprocess", clock="real") as cluster:
         await cluster.apply(WEB)
         running = await cluster.wait_for(Pod, "web", condition="Ready", timeout=30)
@@ -129,6 +132,14 @@ async def test_exec_and_port_forward_on_real_processes() -> None:
         async with cluster.port_forward("web", 8080) as (host, port):
             with anyio.fail_after(30):
                 answer = await _http_get(host, port)
+        # Nothing listens on 8081: the connection is closed at once, and the reason logged.
+        async with cluster.port_forward("web", 8081) as (host, port):
+            with anyio.fail_after(30):
+                async with await anyio.connect_tcp(host, port) as connection:
+                    assert [chunk async for chunk in connection] == []
+        failed = [e for e in quiet_logs if e["event"] == "port_forward_failed"]
+        assert failed[0]["port"] == 8081
+        assert "failed to connect" in failed[0]["error"]
         assert answer.startswith(b"HTTP/1.0 200")
 
 
