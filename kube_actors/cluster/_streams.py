@@ -26,6 +26,7 @@ from ..runtime import ContainerRuntime, ExecSession
 __all__ = ["ExecOutput", "default_container", "forward_port", "run_to_end", "runtime_of"]
 
 _log = get_logger("kube_actors.cluster")
+_CHUNK = 1 << 18
 
 #: kubectl's annotation naming the container its verbs pick when none is given.
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
@@ -119,11 +120,16 @@ async def run_to_end(session: ExecSession, stdin: bytes | None) -> ExecOutput:
 async def _splice(
     source: anyio.abc.ByteReceiveStream, sink: anyio.abc.ByteStream | anyio.abc.ByteSendStream
 ) -> None:
-    with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
-        async for chunk in source:
-            await sink.send(chunk)
-        if isinstance(sink, anyio.abc.ByteStream):
-            await sink.send_eof()
+    with contextlib.suppress(
+        anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError
+    ):
+        try:
+            while True:
+                # Bigger reads than iteration's 64 KiB: fewer trips through the loop.
+                await sink.send(await source.receive(_CHUNK))
+        except anyio.EndOfStream:
+            if isinstance(sink, anyio.abc.ByteStream):
+                await sink.send_eof()
 
 
 async def _carry(

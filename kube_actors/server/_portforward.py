@@ -49,6 +49,7 @@ __all__ = ["PORT_FORWARD_PROTOCOLS", "serve_port_forward"]
 
 #: The tunnelling subprotocol kubectl asks for.
 PORT_FORWARD_PROTOCOLS: Final = ("SPDY/3.1+portforward.k8s.io",)
+_CHUNK: Final = 1 << 18
 
 
 @attrs.define
@@ -172,8 +173,11 @@ class _Session:
         self.by_stream.pop(request.error_stream, None)
 
     async def to_client(self, request: _Request, upstream: anyio.abc.ByteStream) -> None:
-        with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
-            async for chunk in upstream:
+        with contextlib.suppress(
+            anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError
+        ):
+            while True:  # reads bigger than iteration's 64 KiB: fewer, larger frames
+                chunk = await upstream.receive(_CHUNK)
                 await self.send(data_frame(request.data_stream, chunk))
 
     async def to_pod(self, request: _Request, upstream: anyio.abc.ByteStream) -> None:
