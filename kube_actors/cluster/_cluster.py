@@ -37,13 +37,20 @@ from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import ComponentFailed, KubeActorsError, NotFound
+from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
-from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
+from ..kubelet import (
+    AbandonContainers,
+    Kubelet,
+    KubeletTimings,
+    NodeConfig,
+    pod_sandbox,
+    streaming,
+)
 from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
+from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._clock_choice import announce_clock
@@ -54,6 +61,15 @@ from ._link import NodeLink
 from ._logs import find_log, follow, log_options
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
+from ._streams import (
+    ExecOutput,
+    attach,
+    default_container,
+    forward_port,
+    open_exec,
+    run_to_end,
+    runtime_of,
+)
 from ._sync import SyncCluster
 
 __all__ = ["Cluster"]
@@ -606,6 +622,79 @@ class Cluster:
         async for text in follow(where, previous, options):
             yield text
 
+    async def exec(
+        self,
+        pod: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bytes | str | None = None,
+    ) -> ExecOutput:
+        """``kubectl exec pod -- command``: run ``command`` in the running container (the
+        annotated default or the first, unless ``container`` names one) to its end, fed
+        ``stdin`` if given; its stdout, stderr and exit code."""
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        session = await self.open_exec(
+            pod, command, container=container, namespace=namespace, stdin=data is not None
+        )
+        return await run_to_end(session, data)
+
+    async def open_exec(
+        self,
+        pod: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bool = False,
+        tty: bool = False,
+    ) -> ExecSession:
+        """``kubectl exec -it``: the command's live session (its streams and exit code);
+        use it as ``async with``."""
+        if not command:
+            raise BadRequest("you must specify at least one command for the container")
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        name = default_container(found, container)
+        return await open_exec(runtime, found, name, command, stdin=stdin, tty=tty)
+
+    async def attach(
+        self, pod: str, *, container: str | None = None, namespace: str = "default"
+    ) -> ExecSession:
+        """``kubectl attach``: the running container's output from now on, until it exits."""
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        return await attach(runtime, found, default_container(found, container))
+
+    @contextlib.asynccontextmanager
+    async def port_forward(
+        self,
+        pod: str,
+        port: int,
+        *,
+        namespace: str = "default",
+        address: str = "127.0.0.1",
+        local_port: int = 0,
+    ) -> AsyncIterator[tuple[str, int]]:
+        """``kubectl port-forward pod local:port``: while the context lasts, connections to
+        the yielded ``(host, port)`` reach ``port`` of the pod::
+
+            async with cluster.port_forward("web-0", 8080) as (host, port):
+                ...  # connect to host:port
+        """
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        async with forward_port(
+            runtime, found, port, address=address, local_port=local_port
+        ) as where:
+            yield where
+
+    async def open_port_forward(
+        self, pod: str, port: int, *, namespace: str = "default"
+    ) -> anyio.abc.ByteStream:
+        """One connection to ``port`` of the pod (what the HTTP server's port-forward
+        carries)."""
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        return await streaming(runtime).port_forward(await pod_sandbox(runtime, found), port)
+
     def _runtimes(self) -> dict[str, ContainerRuntime]:
         return {name: handle.runtime for name, handle in self._nodes.items()}
 
@@ -882,6 +971,7 @@ class Cluster:
         return ApiHttpServer(
             self.client_for("http-api"),
             logs=self,
+            streams=self,
             address=address,
             port=port,
             data_dir=data_dir,
