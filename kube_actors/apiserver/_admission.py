@@ -195,6 +195,15 @@ def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:
     return toleration.key == key or (toleration.key == "" and toleration.operator == "Exists")
 
 
+def _newest_default(lookup: Lookup, kind: type[Any], annotation: str) -> str | None:
+    """The name of the newest class of ``kind`` annotated as the default (several may be)."""
+    defaults = [c for c in lookup.all(kind) if c.metadata.annotations.get(annotation) == "true"]
+    if not defaults:
+        return None
+    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
+    return str(newest.metadata.name)
+
+
 def default_storage_class(
     operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
 ) -> Any:
@@ -205,15 +214,10 @@ def default_storage_class(
         or obj.spec.storage_class_name is not None
     ):
         return obj
-    defaults = [
-        c
-        for c in lookup.all(StorageClass)
-        if c.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION) == "true"
-    ]
-    if not defaults:
+    newest = _newest_default(lookup, StorageClass, DEFAULT_CLASS_ANNOTATION)
+    if newest is None:
         return obj
-    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
-    return evolve(obj, spec=evolve(obj.spec, storage_class_name=newest.metadata.name))
+    return evolve(obj, spec=evolve(obj.spec, storage_class_name=newest))
 
 
 #: The StorageClass a cluster starts with, as kind's: local directories, bound where the
@@ -236,15 +240,10 @@ def default_ingress_class(
     named = obj.spec.ingress_class_name is not None
     if named or "kubernetes.io/ingress.class" in obj.metadata.annotations:
         return obj
-    defaults = [
-        c
-        for c in lookup.all(IngressClass)
-        if c.metadata.annotations.get(DEFAULT_INGRESS_CLASS_ANNOTATION) == "true"
-    ]
-    if not defaults:
+    newest = _newest_default(lookup, IngressClass, DEFAULT_INGRESS_CLASS_ANNOTATION)
+    if newest is None:
         return obj
-    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
-    return evolve(obj, spec=evolve(obj.spec, ingress_class_name=newest.metadata.name))
+    return evolve(obj, spec=evolve(obj.spec, ingress_class_name=newest))
 
 
 #: The IngressClass a cluster starts with: kube_actors' own ingress controller's, the default.
