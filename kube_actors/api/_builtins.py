@@ -7,6 +7,7 @@ from . import _validate_apps as va
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_discovery as vdisc
+from . import _validate_ingress as ving
 from . import _validate_quota as vq
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
@@ -15,6 +16,7 @@ from ._config import ConfigMap, Secret
 from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._endpoint_slice import EndpointSlice
+from ._ingress import Ingress, IngressClass
 from ._node import Node
 from ._pod import Pod
 from ._quota import LimitRange, ResourceQuota
@@ -65,3 +67,5 @@ register_kind(
     default=vs.default_storage_class,
     validate=vs.validate_storage_class,
 )
+register_kind(Ingress, validate=ving.validate_ingress)
+register_kind(IngressClass, namespaced=False, validate=ving.validate_ingress_class)

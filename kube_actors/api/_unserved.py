@@ -26,7 +26,7 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
     "policy/v1": frozenset({"PodDisruptionBudget"}),
-    "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
+    "networking.k8s.io/v1": frozenset({"NetworkPolicy"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),
