@@ -4,25 +4,23 @@ Run with ``python -m benchmarks.store``. Figures:
 
 - creates/s and updates/s of Pods through the apiserver, on each store: one client writing
   one object at a time (every write waits for its own commit), and ``--clients`` clients
-  writing at once (their writes share commits: group commit). The baseline of each figure is
-  the memory store doing the same in the same run; the issue aims at 0.7x.
+  writing at once (their writes share commits: group commit; the apiserver pipelines them,
+  answering each once its commit is done). The baseline of each figure is the memory store
+  doing the same in the same run, the stores taking turns for ``--repeats`` rounds, each
+  keeping its best; the issue aims at 0.7x.
 - restart time with ``--objects`` Pods: opening the store file (reading and decoding every
   row into the memory index) and a cluster's control plane ready on it, beside the time the
   memory store takes to hold the same objects (putting them in).
 - the database size per object, beside the object's JSON manifest.
-- ``--crash-cycles`` cycles of the crash test (``tests/cluster/crash_writer.py`` killed with
-  SIGKILL at random moments, the store checked against its log of acknowledged writes).
+
+The crash cycles (SIGKILL of an embedding program and of ``kube-actors up``) are
+``benchmarks/crash.py``'s.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import random
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
@@ -39,8 +37,6 @@ from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, to_dict
 from kube_actors.etcd import MemoryBackend, Put, SqliteBackend
 
 from ._report import Figure, print_figures
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pod(i: int) -> Pod:
@@ -94,13 +90,18 @@ def _stores(directory: Path) -> dict[str, Callable[[str], str]]:
     }
 
 
-def _throughput(directory: Path, n: int, clients: int) -> list[Figure]:
+def _throughput(directory: Path, n: int, clients: int, repeats: int) -> list[Figure]:
     figures: list[Figure] = []
     for writers in (1, clients):
-        rates = {
-            name: run(_write_rates, make(f"w{writers}"), n, writers, clock="real")
-            for name, make in _stores(directory).items()
-        }
+        # The stores take turns, each round on new files, and each keeps its best round:
+        # on a shared machine a neighbour's burst then costs one round, not one store.
+        rates: dict[str, dict[str, float]] = {}
+        for round_ in range(repeats):
+            for name, make in _stores(directory).items():
+                got = run(_write_rates, make(f"w{writers}r{round_}"), n, writers, clock="real")
+                best = rates.setdefault(name, got)
+                for verb, rate in got.items():
+                    best[verb] = max(best[verb], rate)
         for verb in ("create", "update"):
             for name in ("sqlite normal", "sqlite full"):
                 figures.append(
@@ -130,9 +131,9 @@ def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
     for key, pod in zip(keys, pods, strict=True):
         store.put(Put(key=key, value=pod))
     store.close()  # writes the queue in one transaction
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     SqliteBackend(path).close()
-    opened = time.perf_counter() - start
+    opened, opened_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     async def ready() -> float:
         began = time.perf_counter()
@@ -152,6 +153,15 @@ def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
             baseline_name="memory store, put them in",
             baseline=fill,
             target="restart cost, no target",
+            higher_is_better=False,
+        ),
+        Figure(
+            name=f"open the store file, CPU time ({objects:,} objects)",
+            value=opened_cpu,
+            unit="s",
+            baseline_name="the same, wall clock",
+            baseline=opened,
+            target="CPU below wall: a busy machine",
             higher_is_better=False,
         ),
         Figure(
@@ -176,65 +186,24 @@ def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
     return figures, size
 
 
-def _crash_cycles(directory: Path, cycles: int, seed: int) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    from tests.cluster.crash_check import check  # the test's own checker
-
-    writer = ROOT / "tests" / "cluster" / "crash_writer.py"
-    store, log = directory / "crash.db", directory / "crash.log"
-    rng = random.Random(seed)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    problems: list[str] = []
-    start = time.perf_counter()
-    for cycle in range(cycles):
-        process = subprocess.Popen(
-            [sys.executable, str(writer), str(store), str(log), str(cycle)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != "converged":
-            problems.append(f"cycle {cycle}: the writer did not converge")
-        time.sleep(rng.uniform(0.05, 1.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
-        verdict = check(store, log)
-        problems += [f"cycle {cycle}: {p}" for p in verdict.problems]
-    took = time.perf_counter() - start
-    final = check(store, log)
-    return {"cycles": cycles, "acks": final.acks, "problems": problems, "seconds": took}
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writes", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; each store's best")
     parser.add_argument("--objects", type=int, default=100_000)
-    parser.add_argument("--crash-cycles", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     console = Console()
     with tempfile.TemporaryDirectory(prefix="kube-actors-bench-") as tmp:
         directory = Path(tmp)
         with console.status("measuring write throughput"):
-            figures = _throughput(directory, args.writes, args.clients)
+            figures = _throughput(directory, args.writes, args.clients, args.repeats)
         with console.status(f"restarting on {args.objects:,} objects"):
             restart, _ = _restart(directory, args.objects)
         print_figures(
             "kube_actors.etcd: SQLite store vs memory store", [*figures, *restart], console
         )
-        if args.crash_cycles:
-            with console.status(f"{args.crash_cycles} crash cycles"):
-                crash = _crash_cycles(directory, args.crash_cycles, args.seed)
-            console.print(
-                f"crash test: {crash['cycles']} SIGKILL cycles, {crash['acks']:,} acknowledged "
-                f"writes, {len(crash['problems'])} problems, {crash['seconds']:.1f} s"
-            )
-            for problem in crash["problems"][:20]:
-                console.print(f"  {problem}")
 
 
 if __name__ == "__main__":

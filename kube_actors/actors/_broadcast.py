@@ -9,7 +9,13 @@ thousand slice copies of pointers, not a thousand queue operations and task swit
 The log keeps what some reader has not taken, plus the last ``retain`` items (so a reader can
 start a little in the past, as a watch from a recent resourceVersion does). A reader more
 than ``max_lag`` items behind is failed with ``Lagged`` rather than pinning the log without
-bound: it must start over (a watcher re-lists).
+bound: it must start over (a watcher re-lists). Trims (and lag checks) come every so many
+items, or as soon as the slowest reader could pass ``max_lag``, whichever is first: no open
+reader is ever more than ``max_lag`` items behind.
+
+Both watch fan-outs are built on it: etcd's ``WatchHub`` (readers are ``Watcher``s, which
+subclass ``Subscription`` to filter by key range and fail with ``WatchLagged``) and the
+apiserver's watch cache.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from __future__ import annotations
 import asyncio
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["Broadcast", "Lagged", "Subscription"]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="Subscription[Any]")
 
 
 class Lagged(Exception):
@@ -44,7 +51,9 @@ class Broadcast(Generic[T]):
         self._base = 0  # the absolute position of _log[0]; positions survive trims
         self._subscriptions: dict[Subscription[T], None] = {}
         self._waiters: list[asyncio.Future[None]] = []
-        self._trim_at = max(1024, retain)
+        # Items between two trims, at most; ``_check_at``: the ``end`` of the next trim.
+        self._step = max(1024, retain // 2)
+        self._check_at = min(self._step, max_lag + 1)
 
     @property
     def start(self) -> int:
@@ -74,7 +83,7 @@ class Broadcast(Generic[T]):
         if not items:
             return
         self._log += items
-        if len(self._log) >= self._trim_at:
+        if self._base + len(self._log) >= self._check_at:
             self._trim()
         waiters = self._waiters
         if waiters:
@@ -85,12 +94,18 @@ class Broadcast(Generic[T]):
 
     def subscribe(self, position: int | None = None) -> Subscription[T]:
         """A reader from ``position`` (default: the end, i.e. only what comes next)."""
-        if position is None:
-            position = self.end
+        return self.attach(Subscription(self, self.end if position is None else position))
+
+    def attach(self, subscription: S) -> S:
+        """Start ``subscription`` (a ``Subscription`` subclass built on this log) reading."""
+        position = subscription._cursor
+        if subscription._broadcast is not self:
+            raise ValueError("the subscription was built for another log")
         if not self._base <= position <= self.end:
             raise ValueError(f"position {position} is not held ({self._base}..{self.end})")
-        subscription = Subscription(self, position)
         self._subscriptions[subscription] = None
+        if position < self._check_at - self.max_lag - 1:
+            self._check_at = position + self.max_lag + 1
         return subscription
 
     def close(self, error: BaseException | None = None) -> None:
@@ -100,21 +115,29 @@ class Broadcast(Generic[T]):
 
     def _trim(self) -> None:
         end = self.end
-        keep_from = end - self.retain
+        slowest = end
         for subscription in list(self._subscriptions):
             if end - subscription._cursor > self.max_lag:
-                subscription._end(Lagged(self.max_lag))
-            elif subscription._cursor < keep_from:
-                keep_from = subscription._cursor
+                subscription._end(subscription._lagged(self.max_lag))
+            elif subscription._cursor < slowest:
+                slowest = subscription._cursor
+        keep_from = min(end - self.retain, slowest)
         if keep_from > self._base:
             del self._log[: keep_from - self._base]
             self._base = keep_from
-        self._trim_at = len(self._log) + max(1024, self.retain // 2, 1)
+        self._check_at = min(end + self._step, slowest + self.max_lag + 1)
 
     def _remove(self, subscription: Subscription[T]) -> None:
         self._subscriptions.pop(subscription, None)
+        if not self._subscriptions and not self.retain:
+            # Nobody reads and nothing is to be kept: the log starts afresh at its end.
+            self._base += len(self._log)
+            self._log = []
+            self._check_at = self._base + min(self._step, self.max_lag + 1)
 
-    async def _wait(self, subscription: Subscription[T]) -> None:
+    def _waiter_for(self, subscription: Subscription[T]) -> asyncio.Future[None]:
+        """A future the next publish (or the subscription's end) resolves, one per reader:
+        cancelling one reader's wait must not cancel the others'."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiters = self._waiters
         if len(waiters) > 2 * len(self._subscriptions) + 16:
@@ -122,14 +145,12 @@ class Broadcast(Generic[T]):
             waiters[:] = [w for w in waiters if not w.done()]
         waiters.append(waiter)
         subscription._waiter = waiter
-        try:
-            await waiter
-        finally:
-            subscription._waiter = None
+        return waiter
 
 
 class Subscription(Generic[T]):
-    """One reader of a ``Broadcast``."""
+    """One reader of a ``Broadcast``. Subclass it for a reader with more to do (and start
+    it with ``Broadcast.attach``)."""
 
     __slots__ = ("__weakref__", "_broadcast", "_cursor", "_ended", "_error", "_waiter")
 
@@ -169,13 +190,33 @@ class Subscription(Generic[T]):
         self._cursor = broadcast._base + len(log)
         return items
 
+    def skip(self) -> None:
+        """Move to the end of the log without taking what is there."""
+        if not self._ended:
+            self._cursor = self._broadcast.end
+
+    def wait(self) -> asyncio.Future[None]:
+        """A future done once something is published after the last read, or the
+        subscription ends (done already if either is so). Await it; it is a future, not a
+        coroutine, so that a reader's wake-up costs no extra frame on the hot path."""
+        broadcast = self._broadcast
+        if self._ended or self._cursor < broadcast._base + len(broadcast._log):
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
+        return broadcast._waiter_for(self)
+
     async def next_batch(self) -> Sequence[T]:
         """The next items (at least one), or an empty sequence once the subscription ended."""
         while True:
             items = self.poll()
             if items or self._ended:
                 return items
-            await self._broadcast._wait(self)
+            await self._broadcast._waiter_for(self)
+
+    def _lagged(self, max_lag: int) -> BaseException:
+        """The error that ends this subscription when it falls ``max_lag`` items behind."""
+        return Lagged(max_lag)
 
     def close(self) -> None:
         self._end(None)

@@ -90,9 +90,12 @@ from kube_actors.etcd import (
     DeleteRange,
     EndpointStatus,
     KeyEvent,
+    Pipelined,
+    PipelinedResponse,
     Put,
     Range,
     Txn,
+    TxnResponse,
     WatchCreate,
     Watcher,
     prefix_end,
@@ -110,6 +113,7 @@ from ._admission import (
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
+from ._pipeline import Commits
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._ttl import EVENT_TTL, LeaseReuse
@@ -196,6 +200,9 @@ class ApiServer(Actor):
         self._causes: dict[str, int] = {}
         #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
         self._services = ServiceAllocator()
+        #: Writes applied by the store and maybe not yet durable (``_pipeline``).
+        self._commits = Commits(self._observe)
+        self._pipelined = False
 
     # ------------------------------------------------------------------------- start
 
@@ -213,7 +220,12 @@ class ApiServer(Actor):
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")
+        # Over a durable store, writes are pipelined (``_pipeline``); over memory, plain.
+        self._pipelined = (await self.etcd.ask(EndpointStatus())).durable
+        self._commits.begin()
         await self._ensure_system_objects(fresh=not snapshot.kvs)
+        await self._commits.wait()
+        await self._caught_up()
         self.send_after(self.bookmark_interval, _Bookmark())
         # As kube-apiserver does: every interval, compact up to the revision the store had
         # one interval ago, so that history is kept for at least that long.
@@ -255,14 +267,19 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------ dispatch
 
     async def receive(self, message: Any) -> Any:
+        self._commits.begin()
         try:
-            return await self._handle(message)
+            result = await self._handle(message)
         except ActorStopped as stopped:
             if stopped.actor != self.etcd.name:
                 raise
             raise ServiceUnavailable(
                 "the server is currently unable to handle the request: etcd is unavailable"
             ) from stopped
+        except Exception as error:
+            # An answer that follows from a write waits for its commit, errors too.
+            return self._commits.fail(error)
+        return self._commits.answer(result)
 
     async def _handle(self, message: Any) -> Any:
         match message:
@@ -325,7 +342,9 @@ class ApiServer(Actor):
                     group=info.group,
                 )
             obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
-        await self._caught_up()
+            await self._caught_up()
+        else:
+            await self._caught_up_for(object_key(info, meta.namespace, meta.name))
         now = self._now()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
@@ -353,13 +372,13 @@ class ApiServer(Actor):
         with self._services.reserving() as reservation:  # given back if this raises
             stored = reservation.create(obj)
             self._note_cause(key)
-            response = await self.etcd.ask(
+            response = await self._write(
+                key,
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
                     success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
-                )
+                ),
             )
-            self._observe(response.revision)
             if not response.succeeded:
                 self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
@@ -487,7 +506,7 @@ class ApiServer(Actor):
     ) -> Any:
         """Server-side apply: merge the manager's configuration, then write as an update
         (or a create, if the object is absent) with the managedFields the apply made."""
-        await self._caught_up()
+        await self._caught_up_for(object_key(info, namespace, message.name))
         current = self._cache(info).objects.get(object_key(info, namespace, message.name))
         if current is None and message.subresource == "status":
             raise _not_found(info, message.name)
@@ -538,17 +557,29 @@ class ApiServer(Actor):
         # Stored with the resourceVersion it came with: every read sets it from the revision
         # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
         self._note_cause(key)
-        response = await self.etcd.ask(
+        response = await self._write(
+            key,
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
                 success=[Put(key=key, value=new, lease=await self._lease_of(info))],
-            )
+            ),
         )
-        self._observe(response.revision)
         if not response.succeeded:
             self._forget_cause(key)
             raise _conflict(info, new.metadata.name)
         return self._written_object(new, response.revision)
+
+    async def _write(self, key: str, txn: Txn) -> TxnResponse:
+        """Write through etcd; over a durable store without waiting for the commit
+        (``_pipeline``)."""
+        if not self._pipelined:
+            plain: TxnResponse = await self.etcd.ask(txn)
+            self._observe(plain.revision)
+            return plain
+        reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
+        response = reply.response
+        self._commits.written(reply, response.revision, key if response.succeeded else None)
+        return response
 
     def _written_object(self, stored: Any, revision: int) -> Any:
         """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``)."""
@@ -642,13 +673,13 @@ class ApiServer(Actor):
     async def _remove(self, info: KindInfo, last: Any, current: Any) -> Any:
         key = object_key(info, current.metadata.namespace, current.metadata.name)
         self._note_cause(key)
-        response = await self.etcd.ask(
+        response = await self._write(
+            key,
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
                 success=[DeleteRange(key=key)],
-            )
+            ),
         )
-        self._observe(response.revision)
         if not response.succeeded:
             self._forget_cause(key)
             raise _conflict(info, current.metadata.name)
@@ -821,7 +852,7 @@ class ApiServer(Actor):
                 await anyio.sleep(backoff)
                 backoff = min(backoff * 2, _STORE_RETRY_MAX)
 
-    def _apply(self, events: Iterable[KeyEvent]) -> None:
+    def _apply(self, events: Sequence[KeyEvent]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
         written, causes = self._written, self._causes
@@ -837,6 +868,7 @@ class ApiServer(Actor):
             if cache is not None:
                 changes.setdefault(cache, []).append(cache.apply(event, ready, cause))
         self._applied = max(self._applied, revision)
+        self._commits.applied(events)
         if written and min(written) <= self._applied:
             # Writes whose events never came (a watch restarted past them) are not waited for.
             for stale in [r for r in written if r <= self._applied]:
@@ -852,6 +884,11 @@ class ApiServer(Actor):
     async def _caught_up(self) -> None:
         """Wait until the cache has applied everything the store is known to hold."""
         await self._wait_applied(self._store_revision)
+
+    async def _caught_up_for(self, key: str) -> None:
+        """``_caught_up``, and the cache has this apiserver's last write to ``key`` (which
+        may be on its way to the disk still): a write decides on the object's latest state."""
+        await self._wait_applied(max(self._store_revision, self._commits.in_flight(key)))
 
     async def _wait_applied(self, revision: int) -> None:
         if self._applied >= revision:
@@ -925,8 +962,9 @@ class ApiServer(Actor):
         return evolve(obj, metadata=evolve(meta, namespace=namespace))
 
     async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
-        await self._caught_up()
-        obj = self._cache(info).objects.get(object_key(info, namespace, name))
+        key = object_key(info, namespace, name)
+        await self._caught_up_for(key)
+        obj = self._cache(info).objects.get(key)
         if obj is None:
             raise _not_found(info, name)
         return obj

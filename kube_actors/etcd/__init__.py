@@ -33,6 +33,7 @@ from ._messages import LeaseGrant as LeaseGrant
 from ._messages import LeaseKeepAlive as LeaseKeepAlive
 from ._messages import LeaseRevoke as LeaseRevoke
 from ._messages import LeaseTimeToLive as LeaseTimeToLive
+from ._messages import Pipelined as Pipelined
 from ._messages import Put as Put
 from ._messages import Range as Range
 from ._messages import Txn as Txn
@@ -46,6 +47,7 @@ from ._responses import LeaseKeepAliveResponse as LeaseKeepAliveResponse
 from ._responses import LeaseRevokeResponse as LeaseRevokeResponse
 from ._responses import LeaseTimeToLiveResponse as LeaseTimeToLiveResponse
 from ._responses import OpResponse as OpResponse
+from ._responses import PipelinedResponse as PipelinedResponse
 from ._responses import PutResponse as PutResponse
 from ._responses import RangeResponse as RangeResponse
 from ._responses import TxnResponse as TxnResponse
@@ -87,6 +89,8 @@ __all__ = [
     "LeaseTimeToLiveResponse",
     "MemoryBackend",
     "OpResponse",
+    "Pipelined",
+    "PipelinedResponse",
     "Put",
     "PutResponse",
     "Range",

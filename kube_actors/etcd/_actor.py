@@ -1,10 +1,14 @@
 """``EtcdActor``: the store as an actor. Requests come through its mailbox; events do not.
 
 Every request is a message answered by ``ask`` (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
-``Compact``, ``EndpointStatus``, the ``Lease*`` messages, ``WatchCreate``). A ``WatchCreate``
-is answered with a ``Watcher`` that reads the shared event log directly: after each request
-the actor tells the ``WatchHub`` once, and the watchers take the new events in their own
-tasks, so fanning an event out to a thousand watchers costs the actor nothing per watcher.
+``Compact``, ``EndpointStatus``, the ``Lease*`` messages, ``WatchCreate``). Over a durable
+backend a write is answered once it is committed; wrapped in ``Pipelined`` it is answered
+at once, with a future for its commit (the apiserver's way to keep writes flowing).
+
+A ``WatchCreate`` is answered with a ``Watcher`` that reads the shared event log directly:
+after each request the actor tells the ``WatchHub`` once, and the watchers take the new
+events in their own tasks, so fanning an event out to a thousand watchers costs the actor
+nothing per watcher.
 
 Leases expire on the running clock: before each request the actor revokes every lease due
 by now (so a request never sees a lease that should be gone), and a timer wakes it at the
@@ -34,12 +38,13 @@ from ._messages import (
     LeaseKeepAlive,
     LeaseRevoke,
     LeaseTimeToLive,
+    Pipelined,
     Put,
     Range,
     Txn,
     WatchCreate,
 )
-from ._responses import EndpointStatusResponse
+from ._responses import EndpointStatusResponse, PipelinedResponse
 from ._watch import WatchHub
 
 __all__ = ["EtcdActor"]
@@ -86,6 +91,9 @@ class EtcdActor(Actor):
                 self._flusher.kick()
             return None
         self._expire(self.now)
+        pipelined = type(message) is Pipelined
+        if pipelined:
+            message = message.request
         try:
             result = self._handle(message)
             if result is _UNHANDLED:
@@ -97,7 +105,11 @@ class EtcdActor(Actor):
             self._schedule_expiry()
             if self._flusher is not None:
                 self._flusher.kick()
-        return result if self._flusher is None else self._flusher.answer(result)
+        if self._flusher is None:
+            return PipelinedResponse(result) if pipelined else result
+        if pipelined:
+            return PipelinedResponse(result, self._flusher.pending())
+        return self._flusher.answer(result)
 
     def _handle(self, message: Any) -> Any:
         backend = self.backend
@@ -116,7 +128,9 @@ class EtcdActor(Actor):
                 return backend.compact(revision)
             case EndpointStatus():
                 return EndpointStatusResponse(
-                    revision=backend.revision, compact_revision=backend.compact_revision
+                    revision=backend.revision,
+                    compact_revision=backend.compact_revision,
+                    durable=self._flusher is not None,
                 )
             case LeaseGrant(ttl=ttl, id=lease):
                 return backend.lease_grant(ttl, id=lease, now=self.now)

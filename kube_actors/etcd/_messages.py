@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import attrs
 
@@ -30,6 +30,7 @@ from ._responses import (
     LeaseKeepAliveResponse,
     LeaseRevokeResponse,
     LeaseTimeToLiveResponse,
+    PipelinedResponse,
     PutResponse,
     RangeResponse,
     TxnResponse,
@@ -46,6 +47,7 @@ __all__ = [
     "LeaseKeepAlive",
     "LeaseRevoke",
     "LeaseTimeToLive",
+    "Pipelined",
     "Put",
     "Range",
     "EndpointStatus",
@@ -258,3 +260,26 @@ class WatchCreate(Ask[Watcher]):
     @classmethod
     def prefix(cls, prefix: str, *, start_revision: int = 0) -> WatchCreate:
         return cls(key=prefix, range_end=prefix_end(prefix), start_revision=start_revision)
+
+
+# ---------------------------------------------------------------------- pipelining
+
+R = TypeVar("R")
+
+
+@attrs.frozen
+class Pipelined(Ask[PipelinedResponse[R]], Generic[R]):
+    """A write answered as soon as it is applied, before it is durable: the reply carries the
+    store's response and a future that the commit holding the write resolves (``None`` if
+    the store has nothing to wait for, as the memory store). Not part of etcd's API: the
+    apiserver's way to keep taking writes while earlier ones wait for their group commit,
+    answering each of its own clients only once the future is done. Anything read from the
+    response before then may still be lost by a crash, as may every later write: whoever
+    asks this must not let its result be seen before the future resolves.
+    """
+
+    request: Ask[R]
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.request, (Put, DeleteRange, Txn, LeaseGrant)):
+            raise TypeError(f"only writes are pipelined, not {type(self.request).__name__}")

@@ -6,6 +6,9 @@ revision), also for a read at a past revision.
 
 from __future__ import annotations
 
+import asyncio
+from typing import Generic, TypeVar
+
 import attrs
 
 from ._types import KeyValue
@@ -17,6 +20,7 @@ __all__ = [
     "LeaseKeepAliveResponse",
     "LeaseRevokeResponse",
     "LeaseTimeToLiveResponse",
+    "PipelinedResponse",
     "PutResponse",
     "RangeResponse",
     "EndpointStatusResponse",
@@ -72,6 +76,9 @@ class EndpointStatusResponse:
     revision: int
     #: The last compaction's revision; 0 before the first compaction.
     compact_revision: int
+    #: Whether writes go to a disk and are answered once committed (a ``Pipelined`` write
+    #: is answered before): the SQLite store, not the memory one.
+    durable: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -103,3 +110,15 @@ class LeaseTimeToLiveResponse:
     granted_ttl: int = 0
     #: The keys attached to the lease, in order, when ``keys=True`` was asked.
     keys: tuple[str, ...] = ()
+
+
+R = TypeVar("R")
+
+
+@attrs.frozen
+class PipelinedResponse(Generic[R]):
+    """The answer to a ``Pipelined`` write: the write's own response, and the future its
+    commit resolves (an exception if the commit failed), or ``None`` if it is durable."""
+
+    response: R
+    durable: asyncio.Future[None] | None = attrs.field(default=None, eq=False)

@@ -3,8 +3,8 @@
 Used by the crash test and by ``benchmarks/store.py``. A log line is an ``intent`` (sent),
 an ``ack`` (the apiserver answered) or ``converged``; each writer task has at most one
 request in flight, so after a kill, each object must be exactly as its last acknowledged
-write left it, or as the one request in flight would have made it: nothing else, nothing
-half-written.
+write left it, or as one of the requests sent since would have made it (the one in flight,
+or one cut off by an earlier kill that landed): nothing else, nothing half-written.
 """
 
 from __future__ import annotations
@@ -67,7 +67,10 @@ def check(store_path: Path, log_path: Path) -> Verdict:
             uid = entry.get("uid") or (target.acked[1] if target.acked else "")
             state = None if op == "delete" else (str(entry["v"]), uid)
         if phase == "intent":
-            target.pending = [state]
+            # A request cut off by a kill may have landed or not: until an answer settles
+            # the object's state, each of those unanswered requests is a possible outcome
+            # (the next cycle's writer may have seen one land and written on top of it).
+            target.pending.append(state)
             continue
         acks += 1
         target.acked, target.pending = state, []
