@@ -100,6 +100,12 @@ from ._core import NamespaceSpec as NamespaceSpec
 from ._core import NamespaceStatus as NamespaceStatus
 from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
+from ._cron_schedule import CronSchedule as CronSchedule
+from ._cron_schedule import parse_schedule as parse_schedule
+from ._cronjob import CronJob as CronJob
+from ._cronjob import CronJobSpec as CronJobSpec
+from ._cronjob import CronJobStatus as CronJobStatus
+from ._cronjob import JobTemplateSpec as JobTemplateSpec
 from ._defaults import default as default
 from ._defaults import default_pod_spec as default_pod_spec
 from ._dns import CLUSTER_DOMAIN as CLUSTER_DOMAIN
@@ -259,6 +265,10 @@ __all__ = [
     "ContainerStateWaiting",
     "ContainerStatus",
     "Create",
+    "CronJob",
+    "CronJobSpec",
+    "CronJobStatus",
+    "CronSchedule",
     "DEFAULT_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
@@ -303,6 +313,7 @@ __all__ = [
     "JobCondition",
     "JobSpec",
     "JobStatus",
+    "JobTemplateSpec",
     "KeyToPath",
     "KindInfo",
     "KubeObject",
@@ -340,6 +351,7 @@ __all__ = [
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
+    "parse_schedule",
     "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import _defaults as d
 from . import _validate_apps as va
+from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_storage as vs
@@ -11,6 +12,7 @@ from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
 from ._config import ConfigMap, Secret
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
+from ._cronjob import CronJob
 from ._node import Node
 from ._pod import Pod
 from ._registry import register_kind
@@ -33,6 +35,7 @@ register_kind(ReplicaSet, default=d.default_replica_set, validate=va.validate_re
 register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daemon_set)
 register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
 register_kind(Job, default=d.default_job, validate=va.validate_job)
+register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(Lease, validate=vc.validate_lease)
 register_kind(
     PriorityClass,

@@ -25,7 +25,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
         }
     ),
     "apps/v1": frozenset({"ControllerRevision"}),
-    "batch/v1": frozenset({"CronJob"}),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
     "policy/v1": frozenset({"PodDisruptionBudget"}),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from . import (
+    cronjob,
     daemonset,
     deployment,
     endpoints,
@@ -36,6 +37,7 @@ _MODULES: Mapping[str, ModuleType] = {
     "deployment": deployment,
     "daemonset": daemonset,
     "job": job,
+    "cronjob": cronjob,
     "statefulset": statefulset,
     "endpoints": endpoints,
     "persistentvolume-binder": persistentvolume,

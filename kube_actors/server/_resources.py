@@ -86,6 +86,7 @@ _BUILTIN: Final[
     ("apps", "daemonsets"): (ALL_VERBS, ("ds",), ("all",), ("status",)),
     ("apps", "statefulsets"): (ALL_VERBS, ("sts",), ("all",), ("status", "scale")),
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
+    ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
 }
