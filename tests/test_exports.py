@@ -26,6 +26,7 @@ NOT_IN_REFERENCE = {
     # Kubernetes' (the apiserver's admission plugins, the controllers, etcd's API).
     "kube_actors.apiserver",
     "kube_actors.controllers",
+    "kube_actors.controllers.cronjob",
     "kube_actors.controllers.daemonset",
     "kube_actors.controllers.deployment",
     "kube_actors.controllers.endpoints",

@@ -54,10 +54,6 @@ def _or(value: int | None, fallback: int) -> int:
 def validate_cron_job(obj: CronJob, old: CronJob | None) -> Causes:
     spec = obj.spec
     causes: Causes = []
-    if old is None and len(obj.metadata.name) > MAX_NAME_LENGTH:
-        causes.append(
-            f.invalid("metadata.name", obj.metadata.name, "must be no more than 52 characters")
-        )
     if not spec.schedule:
         causes.append(f.required("spec.schedule"))
     else:
@@ -77,6 +73,10 @@ def validate_cron_job(obj: CronJob, old: CronJob | None) -> Causes:
         ("failedJobsHistoryLimit", spec.failed_jobs_history_limit),
     ):
         causes.extend(c.at_least(f.child("spec", field), value, 0))
+    if old is None and len(obj.metadata.name) > MAX_NAME_LENGTH:
+        causes.append(
+            f.invalid("metadata.name", obj.metadata.name, "must be no more than 52 characters")
+        )
     return causes
 
 

@@ -50,10 +50,10 @@ from .job import is_job_finished
 
 __all__ = [
     "COMPONENT",
+    "CronJobReconciler",
     "MISSED_TIMES_WARNING",
     "NEXT_SCHEDULE_DELTA",
     "SCHEDULED_TIMESTAMP_ANNOTATION",
-    "CronJobReconciler",
     "WORKERS",
     "controller",
     "job_name",

@@ -22,6 +22,11 @@ def _last_schedule(cron_job: CronJob, now: Any) -> str:
     return "<none>" if last is None else since(last, now)
 
 
+def _bool(value: bool | None) -> str:
+    """Kubernetes' printBoolPtr: the cell is text even though the column says boolean."""
+    return "<unset>" if value is None else str(value)
+
+
 def _containers(cron_job: CronJob) -> tuple[Any, ...]:
     return tuple(cron_job.spec.job_template.spec.template.spec.containers)
 
@@ -42,7 +47,7 @@ OPS_COLUMNS[CronJob] = (
         name="Suspend",
         type="boolean",
         description="This flag tells the controller to suspend subsequent executions.",
-        cell=lambda cj, now: bool(cj.spec.suspend),
+        cell=lambda cj, now: _bool(cj.spec.suspend),
     ),
     integer_column(
         "Active",

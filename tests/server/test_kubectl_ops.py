@@ -1,0 +1,82 @@
+"""The real kubectl with the operations kinds: Kubernetes' documentation manifests applied
+unchanged, listed with Kubernetes' columns, refused with Kubernetes' messages.
+
+Skipped, with the reason, where no kubectl binary is installed, unless CI is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kube_actors.api import CronJob
+
+from .test_kubectl import KUBECTL, kubectl, serving, words
+
+pytestmark = [
+    pytest.mark.real_time,
+    pytest.mark.skipif(
+        KUBECTL is None and not os.environ.get("CI"), reason="no kubectl binary on this machine"
+    ),
+]
+
+# Kubernetes' documentation's CronJob (concepts/workloads/controllers/cron-jobs), unchanged.
+HELLO = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: hello
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: hello
+            image: busybox:1.28
+            imagePullPolicy: IfNotPresent
+            command:
+            - /bin/sh
+            - -c
+            - date; echo Hello from the Kubernetes cluster
+          restartPolicy: OnFailure
+"""
+
+
+async def test_the_documentation_cron_job_applies_and_lists_with_kubernetes_columns(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "cronjob.yaml"
+    manifest.write_text(HELLO)
+    async with serving(tmp_path) as (cluster, served):
+        _, out, _ = await kubectl(served, "apply", "-f", str(manifest))
+        assert out.strip() == "cronjob.batch/hello created"
+        _, table, _ = await kubectl(served, "get", "cj")
+        _, wide, _ = await kubectl(served, "get", "cronjobs", "-o", "wide")
+        stored = await cluster.client.get(CronJob, "hello", namespace="default")
+    header, row = table.splitlines()
+    assert words(header) == [
+        "NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST", "SCHEDULE", "AGE"
+    ]  # fmt: skip
+    assert words(row)[:6] == ["hello", "*", "*", "*", "*", "*"]
+    assert words(row)[6:10] == ["<none>", "False", "0", "<none>"]
+    assert words(wide.splitlines()[0])[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
+    assert words(wide.splitlines()[1])[-3:] == ["hello", "busybox:1.28", "<none>"]
+    assert stored.spec.successful_jobs_history_limit == 3
+
+
+async def test_a_time_zone_in_the_schedule_is_refused_as_kubernetes_refuses_it(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "cronjob.yaml"
+    manifest.write_text(HELLO.replace('"* * * * *"', '"CRON_TZ=UTC 0 * * * *"'))
+    async with serving(tmp_path) as (_, served):
+        code, _, err = await kubectl(served, "apply", "-f", str(manifest), ok=False)
+    assert code == 1
+    assert (
+        'The CronJob "hello" is invalid: spec.schedule: Invalid value: "CRON_TZ=UTC 0 * * * *": '
+        "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+    ) in err
