@@ -28,6 +28,7 @@ NOT_IN_REFERENCE = {
     "kube_actors.controllers",
     "kube_actors.controllers.cronjob",
     "kube_actors.controllers.daemonset",
+    "kube_actors.controllers.disruption",
     "kube_actors.controllers.deployment",
     "kube_actors.controllers.endpoints",
     "kube_actors.controllers.garbagecollector",

@@ -162,6 +162,11 @@ from ._pod_helpers import is_pod_available as is_pod_available
 from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import is_pod_terminal as is_pod_terminal
 from ._pod_helpers import pod_requests as pod_requests
+from ._policy import Condition as Condition
+from ._policy import Eviction as Eviction
+from ._policy import PodDisruptionBudget as PodDisruptionBudget
+from ._policy import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
+from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._registry import DefaultHook as DefaultHook
@@ -251,6 +256,7 @@ __all__ = [
     "Binding",
     "CLUSTER_DOMAIN",
     "ClientIPConfig",
+    "Condition",
     "ConfigMap",
     "ConfigMapEnvSource",
     "ConfigMapKeySelector",
@@ -298,6 +304,7 @@ __all__ = [
     "EnvVarSource",
     "Event",
     "EventSource",
+    "Eviction",
     "ExecAction",
     "FieldSelector",
     "FieldTerm",
@@ -366,6 +373,9 @@ __all__ = [
     "PodAffinityTerm",
     "PodAntiAffinity",
     "PodCondition",
+    "PodDisruptionBudget",
+    "PodDisruptionBudgetSpec",
+    "PodDisruptionBudgetStatus",
     "PodIP",
     "PodSpec",
     "PodStatus",

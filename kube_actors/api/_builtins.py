@@ -7,6 +7,7 @@ from . import _validate_apps as va
 from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
+from . import _validate_policy as vp
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
@@ -15,6 +16,7 @@ from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccou
 from ._cronjob import CronJob
 from ._node import Node
 from ._pod import Pod
+from ._policy import PodDisruptionBudget
 from ._registry import register_kind
 from ._service import Endpoints, Service
 from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -37,6 +39,7 @@ register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_
 register_kind(Job, default=d.default_job, validate=va.validate_job)
 register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(Lease, validate=vc.validate_lease)
+register_kind(PodDisruptionBudget, validate=vp.validate_pod_disruption_budget)
 register_kind(
     PriorityClass,
     namespaced=False,

@@ -27,7 +27,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "apps/v1": frozenset({"ControllerRevision"}),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
-    "policy/v1": frozenset({"PodDisruptionBudget"}),
     "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
     "discovery.k8s.io/v1": frozenset({"EndpointSlice"}),
     "rbac.authorization.k8s.io/v1": frozenset(

@@ -88,6 +88,7 @@ _BUILTIN: Final[
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
     ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
+    ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
 }
 
