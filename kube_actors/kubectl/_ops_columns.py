@@ -1,15 +1,16 @@
-"""kubectl's columns for the operations kinds: CronJob.
+"""kubectl's columns for the operations kinds: CronJob, PodDisruptionBudget.
 
 As Kubernetes' printers show them: a CronJob's SCHEDULE, TIMEZONE (``<none>`` when unset),
 SUSPEND, ACTIVE (how many Jobs run), LAST SCHEDULE (``<none>`` before the first), and the
-template's CONTAINERS, IMAGES and SELECTOR with ``-o wide``.
+template's CONTAINERS, IMAGES and SELECTOR with ``-o wide``; a PodDisruptionBudget's
+MIN AVAILABLE and MAX UNAVAILABLE (``N/A`` when unset) and ALLOWED DISRUPTIONS.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..api import CronJob
+from ..api import CronJob, PodDisruptionBudget
 from ._columns import AGE, NAME, Column, integer_column, since
 
 __all__ = ["OPS_COLUMNS"]
@@ -78,4 +79,29 @@ OPS_COLUMNS[CronJob] = (
         description="A label query over pods that should match the replica count.",
         cell=lambda cj, now: "<none>",
     ),
+)
+
+
+def _int_or_na(value: int | str | None) -> str:
+    return "N/A" if value is None else str(value)
+
+
+OPS_COLUMNS[PodDisruptionBudget] = (
+    NAME,
+    Column(
+        name="Min Available",
+        description="The minimum number of pods that must be available.",
+        cell=lambda pdb, now: _int_or_na(pdb.spec.min_available),
+    ),
+    Column(
+        name="Max Unavailable",
+        description="The maximum number of pods that may be unavailable.",
+        cell=lambda pdb, now: _int_or_na(pdb.spec.max_unavailable),
+    ),
+    integer_column(
+        "Allowed Disruptions",
+        "Calculated number of pods that may be disrupted at this time.",
+        lambda pdb, now: pdb.status.disruptions_allowed,
+    ),
+    AGE,
 )

@@ -11,7 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from kube_actors.api import CronJob
+from kube_actors.api import (
+    Container,
+    CronJob,
+    Deployment,
+    DeploymentSpec,
+    LabelSelector,
+    Node,
+    ObjectMeta,
+    Pod,
+    PodDisruptionBudget,
+    PodSpec,
+    PodTemplateSpec,
+)
 
 from .test_kubectl import KUBECTL, kubectl, serving, words
 
@@ -80,3 +92,61 @@ async def test_a_time_zone_in_the_schedule_is_refused_as_kubernetes_refuses_it(
         'The CronJob "hello" is invalid: spec.schedule: Invalid value: "CRON_TZ=UTC 0 * * * *": '
         "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
     ) in err
+
+
+# Kubernetes' documentation's PodDisruptionBudget (tasks/run-application/configure-pdb).
+ZK_PDB = """\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: zk-pdb
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: zookeeper
+"""
+
+
+def zookeeper(replicas: int) -> Deployment:
+    labels = {"app": "zookeeper"}
+    return Deployment(
+        metadata=ObjectMeta(name="zk", namespace="default"),
+        spec=DeploymentSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(containers=[Container(name="zk", image="zookeeper:3.9")]),
+            ),
+        ),
+    )
+
+
+async def test_kubectl_drain_waits_for_the_budget_and_leaves_daemon_set_pods(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "pdb.yaml"
+    manifest.write_text(ZK_PDB)
+    async with serving(tmp_path) as (cluster, served):
+        await cluster.client.create(zookeeper(2))
+        (node,) = cluster.nodes
+        await kubectl(served, "apply", "-f", str(manifest))
+        await cluster.wait_for(Deployment, "zk", condition="Available", timeout=20)
+        await cluster.add_node()
+        await cluster.wait_for(
+            PodDisruptionBudget, "zk-pdb", condition="DisruptionAllowed", timeout=20
+        )
+        _, table, _ = await kubectl(served, "get", "pdb")
+        _, out, err = await kubectl(served, "drain", node, "--ignore-daemonsets", "--timeout=60s")
+        left = await cluster.client.list(Pod, namespace="default")
+        cordoned = await cluster.client.get(Node, node)
+    assert [words(line) for line in table.splitlines()] == [
+        ["NAME", "MIN", "AVAILABLE", "MAX", "UNAVAILABLE", "ALLOWED", "DISRUPTIONS", "AGE"],
+        ["zk-pdb", "1", "N/A", "1", words(table.splitlines()[1])[-1]],
+    ]
+    assert f"node/{node} cordoned" in out
+    assert f"node/{node} drained" in out
+    assert "Cannot evict pod as it would violate the pod's disruption budget." in err
+    assert cordoned.spec.unschedulable is True
+    assert all(p.spec.node_name != node for p in left if p.metadata.deletion_timestamp is None)
