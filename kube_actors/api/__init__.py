@@ -82,6 +82,7 @@ from ._container import Probe as Probe
 from ._container import ResourceRequirements as ResourceRequirements
 from ._container import TCPSocketAction as TCPSocketAction
 from ._container import VolumeMount as VolumeMount
+from ._controller_revision import ControllerRevision as ControllerRevision
 from ._converter import converter as converter
 from ._converter import from_dict as from_dict
 from ._converter import structure as structure
@@ -110,6 +111,15 @@ from ._defaults import default as default
 from ._defaults import default_pod_spec as default_pod_spec
 from ._dns import CLUSTER_DOMAIN as CLUSTER_DOMAIN
 from ._dns import split_service_name as split_service_name
+from ._endpoint_slice import ADDRESS_TYPES as ADDRESS_TYPES
+from ._endpoint_slice import MANAGED_BY_LABEL as MANAGED_BY_LABEL
+from ._endpoint_slice import SERVICE_NAME_LABEL as SERVICE_NAME_LABEL
+from ._endpoint_slice import Endpoint as Endpoint
+from ._endpoint_slice import EndpointConditions as EndpointConditions
+from ._endpoint_slice import EndpointHints as EndpointHints
+from ._endpoint_slice import EndpointSlice as EndpointSlice
+from ._endpoint_slice import EndpointSlicePort as EndpointSlicePort
+from ._endpoint_slice import ForZone as ForZone
 from ._field_selectors import FieldSelector as FieldSelector
 from ._field_selectors import FieldTerm as FieldTerm
 from ._field_selectors import parse_field_selector as parse_field_selector
@@ -161,6 +171,7 @@ from ._pod_helpers import is_pod_active as is_pod_active
 from ._pod_helpers import is_pod_available as is_pod_available
 from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import is_pod_terminal as is_pod_terminal
+from ._pod_helpers import pod_limits as pod_limits
 from ._pod_helpers import pod_requests as pod_requests
 from ._policy import Condition as Condition
 from ._policy import Eviction as Eviction
@@ -169,6 +180,20 @@ from ._policy import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
 from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
+from ._quota import LimitRange as LimitRange
+from ._quota import LimitRangeItem as LimitRangeItem
+from ._quota import LimitRangeSpec as LimitRangeSpec
+from ._quota import ResourceQuota as ResourceQuota
+from ._quota import ResourceQuotaSpec as ResourceQuotaSpec
+from ._quota import ResourceQuotaStatus as ResourceQuotaStatus
+from ._quota import ScopedResourceSelectorRequirement as ScopedResourceSelectorRequirement
+from ._quota import ScopeSelector as ScopeSelector
+from ._quota_usage import counted_kind as counted_kind
+from ._quota_usage import missing_requests as missing_requests
+from ._quota_usage import namespace_usage as namespace_usage
+from ._quota_usage import pretty_resources as pretty_resources
+from ._quota_usage import quota_matches as quota_matches
+from ._quota_usage import quota_usage as quota_usage
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
 from ._registry import PrinterColumn as PrinterColumn
@@ -252,6 +277,7 @@ from ._volumes import Volume as Volume
 from ._volumes import VolumeProjection as VolumeProjection
 
 __all__ = [
+    "ADDRESS_TYPES",
     "Affinity",
     "Binding",
     "CLUSTER_DOMAIN",
@@ -270,6 +296,7 @@ __all__ = [
     "ContainerStateTerminated",
     "ContainerStateWaiting",
     "ContainerStatus",
+    "ControllerRevision",
     "Create",
     "CronJob",
     "CronJobSpec",
@@ -295,8 +322,13 @@ __all__ = [
     "DownwardAPIVolumeFile",
     "DownwardAPIVolumeSource",
     "EmptyDirVolumeSource",
+    "Endpoint",
     "EndpointAddress",
+    "EndpointConditions",
+    "EndpointHints",
     "EndpointPort",
+    "EndpointSlice",
+    "EndpointSlicePort",
     "EndpointSubset",
     "Endpoints",
     "EnvFromSource",
@@ -309,6 +341,7 @@ __all__ = [
     "FieldSelector",
     "FieldTerm",
     "FieldType",
+    "ForZone",
     "FrozenDict",
     "Get",
     "HTTPGetAction",
@@ -329,10 +362,14 @@ __all__ = [
     "LabelSelectorRequirement",
     "Lease",
     "LeaseSpec",
+    "LimitRange",
+    "LimitRangeItem",
+    "LimitRangeSpec",
     "List",
     "LoadBalancerIngress",
     "LoadBalancerStatus",
     "LocalObjectReference",
+    "MANAGED_BY_LABEL",
     "MAX_DEPTH",
     "MAX_JSON_PATCH_OPERATIONS",
     "MAX_OBJECT_BYTES",
@@ -397,12 +434,18 @@ __all__ = [
     "ReplicaSetStatus",
     "Requirement",
     "ResourceFieldSelector",
+    "ResourceQuota",
+    "ResourceQuotaSpec",
+    "ResourceQuotaStatus",
     "ResourceRequirements",
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
     "SECRET_TYPES",
+    "SERVICE_NAME_LABEL",
     "SKIPPED_ANNOTATIONS",
+    "ScopeSelector",
+    "ScopedResourceSelectorRequirement",
     "Secret",
     "SecretEnvSource",
     "SecretKeySelector",
@@ -447,6 +490,7 @@ __all__ = [
     "compile_selector",
     "controller_of",
     "converter",
+    "counted_kind",
     "declare_field",
     "default",
     "default_pod_spec",
@@ -468,13 +512,19 @@ __all__ = [
     "lookup_kind",
     "lookup_plural",
     "mapping",
+    "missing_requests",
+    "namespace_usage",
     "namespaced_name",
     "omitempty",
     "owner_reference",
     "parse_field_selector",
     "parse_schedule",
     "parse_selector",
+    "pod_limits",
     "pod_requests",
+    "pretty_resources",
+    "quota_matches",
+    "quota_usage",
     "record_apply",
     "record_update",
     "register_kind",

@@ -7,16 +7,21 @@ from . import _validate_apps as va
 from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
+from . import _validate_discovery as vdisc
 from . import _validate_policy as vp
+from . import _validate_quota as vq
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._batch import Job
 from ._config import ConfigMap, Secret
+from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._cronjob import CronJob
+from ._endpoint_slice import EndpointSlice
 from ._node import Node
 from ._pod import Pod
 from ._policy import PodDisruptionBudget
+from ._quota import LimitRange, ResourceQuota
 from ._registry import register_kind
 from ._service import Endpoints, Service
 from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -29,6 +34,11 @@ register_kind(Node, namespaced=False, default=d.default_node, validate=vc.valida
 register_kind(Pod, default=d.default_pod, validate=validate_pod)
 register_kind(Service, default=d.default_service, validate=vc.validate_service)
 register_kind(Endpoints, plural="endpoints", validate=vc.validate_endpoints)
+register_kind(
+    EndpointSlice,
+    default=vdisc.default_endpoint_slice,
+    validate=vdisc.validate_endpoint_slice,
+)
 register_kind(ServiceAccount)
 register_kind(Event)
 register_kind(Binding, validate=vc.validate_binding)
@@ -38,6 +48,7 @@ register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daem
 register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
 register_kind(Job, default=d.default_job, validate=va.validate_job)
 register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
+register_kind(ControllerRevision, validate=va.validate_controller_revision)
 register_kind(Lease, validate=vc.validate_lease)
 register_kind(PodDisruptionBudget, validate=vp.validate_pod_disruption_budget)
 register_kind(
@@ -46,6 +57,8 @@ register_kind(
     default=d.default_priority_class,
     validate=vc.validate_priority_class,
 )
+register_kind(ResourceQuota, validate=vq.validate_resource_quota)
+register_kind(LimitRange, default=vq.default_limit_range, validate=vq.validate_limit_range)
 register_kind(ConfigMap, validate=vcfg.validate_config_map)
 register_kind(Secret, default=vcfg.default_secret, validate=vcfg.validate_secret)
 register_kind(PersistentVolumeClaim, default=vs.default_claim, validate=vs.validate_claim)

@@ -17,6 +17,7 @@ __all__ = [
     "is_pod_available",
     "is_pod_ready",
     "is_pod_terminal",
+    "pod_limits",
     "pod_requests",
 ]
 
@@ -60,17 +61,27 @@ def pod_requests(pod: Pod) -> Mapping[str, Quantity]:
     Sidecars (init containers with ``restartPolicy: Always``) keep running, so each one adds
     to everything that starts after it. The Pod's ``overhead`` is added on top.
     """
+    return _effective(pod, "requests")
+
+
+def pod_limits(pod: Pod) -> Mapping[str, Quantity]:
+    """A Pod's effective limits, added up as ``pod_requests`` adds requests (what quotas
+    charge as ``limits.<resource>``)."""
+    return _effective(pod, "limits")
+
+
+def _effective(pod: Pod, which: str) -> Mapping[str, Quantity]:
     spec = pod.spec
     sidecars: dict[str, Quantity] = {}
     init_peak: dict[str, Quantity] = {}
     for init in spec.init_containers:
-        requests = init.resources.requests
+        amounts = getattr(init.resources, which)
         if init.restart_policy == "Always":
-            _add_into(sidecars, requests)
+            _add_into(sidecars, amounts)
             _max_into(init_peak, sidecars)
         else:
-            _max_into(init_peak, _sum((requests, sidecars)))
-    total = _sum([c.resources.requests for c in spec.containers] + [sidecars])
+            _max_into(init_peak, _sum((amounts, sidecars)))
+    total = _sum([getattr(c.resources, which) for c in spec.containers] + [sidecars])
     _max_into(total, init_peak)
     _add_into(total, spec.overhead)
     return FrozenDict(total)

@@ -19,16 +19,12 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "v1": frozenset(
         {
             "ReplicationController",
-            "ResourceQuota",
-            "LimitRange",
             "PodTemplate",
         }
     ),
-    "apps/v1": frozenset({"ControllerRevision"}),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
     "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
-    "discovery.k8s.io/v1": frozenset({"EndpointSlice"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),

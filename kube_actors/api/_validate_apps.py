@@ -13,6 +13,7 @@ from . import _field as f
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._base import evolve
 from ._batch import Job
+from ._controller_revision import ControllerRevision
 from ._intstr import IntOrString
 from ._pod import PodTemplateSpec
 from ._validate_pod import validate_pod_template
@@ -20,6 +21,7 @@ from ._validate_storage import validate_claim
 from ._volumes import PersistentVolumeClaimVolumeSource, Volume
 
 __all__ = [
+    "validate_controller_revision",
     "validate_daemon_set",
     "validate_deployment",
     "validate_job",
@@ -206,4 +208,15 @@ def validate_job(obj: Job, old: Job | None) -> Causes:
             c.immutable("spec.completionMode", spec.completion_mode, old.spec.completion_mode)
         )
         causes.extend(c.immutable("spec.template", spec.template, old.spec.template))
+    return causes
+
+
+def validate_controller_revision(obj: ControllerRevision, old: ControllerRevision | None) -> Causes:
+    """A revision needs its data, a revision number of 0 or more, and never changes its data."""
+    causes: Causes = []
+    if not obj.data:
+        causes.append(f.required("data"))
+    causes.extend(c.at_least("revision", obj.revision, 0))
+    if old is not None:
+        causes.extend(c.immutable("data", obj.data, old.data))
     return causes

@@ -4,11 +4,15 @@ The plugins Kubernetes enables by default that matter here, in its order:
 
 - ``NamespaceLifecycle``: nothing is created in a namespace that does not exist or is being
   terminated; the namespaces the system needs cannot be deleted.
+- ``LimitRanger`` (``_limit_ranger``): the namespace's LimitRanges default and bound new Pods'
+  requests and limits, and new claims' storage.
 - ``ServiceAccount``: a Pod without a service account runs as ``default``.
 - ``Priority``: a Pod's ``priorityClassName`` becomes its ``priority`` (or the global
   default class's value, or 0); an unknown class is refused.
 - ``DefaultTolerationSeconds``: a Pod tolerates ``not-ready`` and ``unreachable`` nodes for
   300 s unless it says otherwise, which is how the node lifecycle controller evicts later.
+- ``DefaultStorageClass``: a claim without a class gets the default one.
+- ``ResourceQuota`` (``_quota_admission``), last: nothing is created beyond a quota.
 
 A plugin sees the object after defaulting; mutating plugins return a new object, and every
 plugin may refuse with an ``ApiError``.
@@ -16,8 +20,7 @@ plugin may refuse with an ``ApiError``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from kube_actors.api import (
     DEFAULT_CLASS_ANNOTATION,
@@ -33,6 +36,10 @@ from kube_actors.api import (
 )
 from kube_actors.errors import Forbidden, NotFound
 
+from ._admission_types import AdmissionPlugin, Lookup, Operation
+from ._limit_ranger import limit_ranger
+from ._quota_admission import resource_quota
+
 __all__ = [
     "DEFAULT_PLUGINS",
     "PROTECTED_NAMESPACES",
@@ -47,31 +54,12 @@ __all__ = [
     "service_account",
 ]
 
-Operation = Literal["CREATE", "UPDATE", "DELETE"]
-
-
-class Lookup(Protocol):
-    """What admission may read: the apiserver's watch cache."""
-
-    def get(self, kind: type[Any], namespace: str, name: str) -> Any | None: ...
-
-    def all(self, kind: type[Any]) -> Iterable[Any]: ...
-
-
 #: Namespaces the system itself needs, created at start and never deleted.
 PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public")
 
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_SECONDS = 300
-
-
-class AdmissionPlugin(Protocol):
-    def __call__(
-        self, operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
-    ) -> Any:
-        """The object to store (``obj`` itself if nothing changed); raise to refuse."""
-        ...
 
 
 def _forbidden(info: KindInfo, name: str, reason: str) -> Forbidden:
@@ -230,10 +218,12 @@ DEFAULT_STORAGE_CLASS = StorageClass(
 
 DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     namespace_lifecycle,
+    limit_ranger,
     service_account,
     priority,
     default_toleration_seconds,
     default_storage_class,
+    resource_quota,
 )
 
 
@@ -245,8 +235,10 @@ def default_plugins(
         return DEFAULT_PLUGINS
     return (
         namespace_lifecycle,
+        limit_ranger,
         service_account,
         priority,
         default_tolerations(toleration_seconds),
         default_storage_class,
+        resource_quota,
     )

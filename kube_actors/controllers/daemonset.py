@@ -26,7 +26,10 @@ index) from the shared informers' caches, and files the Pods by the node they ta
    available Pod. With ``maxSurge`` above 0 the new Pod is created beside the old one, which
    is deleted once the new one is available. ``OnDelete`` replaces a Pod only when it is
    deleted.
-5. **Status**: desiredNumberScheduled, currentNumberScheduled, numberMisscheduled,
+5. **History.** Each template the set has had is a ControllerRevision ``<name>-<hash>``
+   (``_history``), the newest numbered highest; revisions that no Pod carries are cut to
+   ``revisionHistoryLimit`` (10). ``kubectl rollout history`` and ``undo`` read them.
+6. **Status**: desiredNumberScheduled, currentNumberScheduled, numberMisscheduled,
    numberReady, numberAvailable, numberUnavailable, updatedNumberScheduled,
    observedGeneration.
 
@@ -44,6 +47,7 @@ import attrs
 from ..actors import wall_clock
 from ..api import (
     Affinity,
+    ControllerRevision,
     DaemonSet,
     Node,
     NodeAffinity,
@@ -63,6 +67,7 @@ from ..client import Client, EventRecorder, SharedInformer
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue
 from ._context import ControllerContext
 from ._expectations import Expectations
+from ._history import RevisionHistory
 from ._workloads import (
     REVISION_LABEL,
     PodControl,
@@ -245,11 +250,13 @@ class DaemonSetReconciler:
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
         expectations: Expectations,
+        history: RevisionHistory,
     ) -> None:
         self.client = client
         self.sets = sets
         self.nodes = nodes
         self.pods = pods
+        self.history = history
         self.recorder = recorder
         self.expectations = expectations
         self.control = PodControl(client, recorder, expectations)
@@ -279,11 +286,19 @@ class DaemonSetReconciler:
             plans.append(_NodePlan(node=node, should_run=run, should_continue=keep, pods=pods))
         stray = [pod for pods in by_node.values() for pod in pods]  # aimed at no node
         revision = template_hash(ds.spec.template)
+        await self.history.ensure(ds, ds.spec.template, hash_label=REVISION_LABEL)
         if self.expectations.satisfied(key):
             sync = _Sync(self, key, ds, revision, tolerations)
             await sync.manage(plans, failed, stray)
             if _rolling(ds):
                 await sync.roll(plans)
+        # Kubernetes' cleanupHistory: revisions no live Pod carries go beyond the limit.
+        live = {revision_of(p) for plan in plans for p in plan.pods} | {revision}
+        await self.history.truncate(
+            ds,
+            in_use=(f"{ds.metadata.name}-{h}" for h in live),
+            limit=ds.spec.revision_history_limit,
+        )
         return await self._write_status(ds, plans, revision)
 
     async def _write_status(
@@ -487,6 +502,9 @@ def controller(context: ControllerContext) -> ControllerSpec:
     nodes = context.informers.informer(Node)
     pods = context.informers.informer(Pod)
     expectations = Expectations()
+    history = RevisionHistory(
+        client=context.client, revisions=context.informers.informer(ControllerRevision)
+    )
     reconciler = DaemonSetReconciler(
         client=context.client,
         sets=sets,
@@ -494,9 +512,11 @@ def controller(context: ControllerContext) -> ControllerSpec:
         pods=pods,
         recorder=context.recorder(COMPONENT),
         expectations=expectations,
+        history=history,
     )
     return ControllerSpec(
         for_=DaemonSet,
+        owns=(ControllerRevision,),
         watches=[(Pod, PodEvents(DaemonSet, expectations)), (Node, _NodeEvents(sets))],
         reconciler=reconciler,
         workers=WORKERS,

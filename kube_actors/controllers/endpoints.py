@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
@@ -49,10 +49,13 @@ from ._selectors import SelectorCache
 __all__ = [
     "COMPONENT",
     "EndpointsReconciler",
+    "SelectsPods",
+    "ServicePodEvents",
     "WORKERS",
     "controller",
     "endpoint_subsets",
     "find_port",
+    "should_be_in_endpoints",
 ]
 
 #: The Event source and client name, as kube-controller-manager names this controller.
@@ -79,10 +82,13 @@ def find_port(pod: Pod, port: ServicePort) -> int | None:
     return None
 
 
-def _should_be_in_endpoints(pod: Pod, publish_not_ready: bool) -> bool:
+def should_be_in_endpoints(pod: Pod, *, include_terminating: bool) -> bool:
+    """Kubernetes' ShouldPodBeInEndpoints: an IP, not finished for good, and not being
+    deleted unless ``include_terminating`` (slices keep terminating Pods; Endpoints do so only
+    for a Service that publishes not-ready addresses)."""
     if not pod.status.pod_ip:
         return False
-    if pod.metadata.deletion_timestamp is not None and not publish_not_ready:
+    if pod.metadata.deletion_timestamp is not None and not include_terminating:
         return False
     phase, policy = pod.status.phase, pod.spec.restart_policy or "Always"
     if policy == "Never" and phase in TERMINAL_PHASES:
@@ -120,7 +126,7 @@ def endpoint_subsets(service: Service, pods: Iterable[Pod]) -> tuple[EndpointSub
     # ports -> (ready addresses, not-ready addresses), each keyed by (ip, uid)
     groups: dict[tuple[EndpointPort, ...], tuple[dict[Any, Any], dict[Any, Any]]] = {}
     for pod in pods:
-        if not _should_be_in_endpoints(pod, publish):
+        if not should_be_in_endpoints(pod, include_terminating=publish):
             continue
         address = _address(pod, service)
         ready = publish or is_pod_ready(pod)
@@ -260,12 +266,17 @@ class EndpointsReconciler:
         reconcile_log().debug("endpoints_deleted")
 
 
-class _PodEvents:
-    """The Pod informer's handler: the Services selecting the Pod, before and after."""
+class SelectsPods(Protocol):
+    def services_selecting(self, pod: Pod) -> Iterable[Request]: ...
+
+
+class ServicePodEvents:
+    """A Pod informer's handler: the Services selecting the Pod, before and after (the
+    endpoints and endpointslice controllers both follow Pods this way)."""
 
     __slots__ = ("reconciler",)
 
-    def __init__(self, reconciler: EndpointsReconciler) -> None:
+    def __init__(self, reconciler: SelectsPods) -> None:
         self.reconciler = reconciler
 
     def on_add(self, pod: Pod, queue: WorkQueue[Request]) -> None:
@@ -308,7 +319,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
     )
     return ControllerSpec(
         for_=Service,
-        watches=[(Pod, _PodEvents(reconciler)), (Endpoints, _EndpointsDeleted())],
+        watches=[(Pod, ServicePodEvents(reconciler)), (Endpoints, _EndpointsDeleted())],
         reconciler=reconciler,
         workers=WORKERS,
         name="endpoints",

@@ -18,11 +18,12 @@ Pods through the owner-uid index) and, in the order Kubernetes' ``updateStateful
 4. writes ``status``: replicas, readyReplicas, availableReplicas, currentReplicas,
    updatedReplicas, currentRevision, updateRevision, observedGeneration.
 
-Revisions. A Pod is labelled ``controller-revision-hash: <name>-<hash>`` with a hash of the
-template it was made from. Kubernetes keeps each revision's template in a ControllerRevision
-object; this model has no such kind yet, so the controller keeps the templates it has seen in
-memory and otherwise recovers the current revision's template from a Pod of that revision.
-A Pod of ordinal below ``partition`` is recreated at the current revision.
+Revisions. Each template the set has had is a ControllerRevision ``<name>-<hash>``
+(``_history``), the newest numbered highest, and a Pod is labelled with the revision it was
+made from (``controller-revision-hash: <name>-<hash>``). A Pod of ordinal below
+``partition`` is recreated at the current revision, whose template the revision holds (or,
+should it be gone, a Pod of that revision). Revisions in use by no Pod, and neither current
+nor update, are cut to ``revisionHistoryLimit`` (10).
 
 Storage. Each of ``volumeClaimTemplates`` becomes a claim ``<template>-<pod>`` (``www-web-0``),
 created before its Pod when missing (labelled with the set's selector, owned by no one, so it
@@ -44,6 +45,7 @@ import attrs
 
 from ..actors import wall_clock
 from ..api import (
+    ControllerRevision,
     ObjectMeta,
     PersistentVolumeClaim,
     PersistentVolumeClaimVolumeSource,
@@ -62,6 +64,7 @@ from ..errors import AlreadyExists, ApiError, NotFound
 from ..reconcile import ControllerSpec, Request, Result
 from ._context import ControllerContext
 from ._expectations import Expectations
+from ._history import RevisionHistory, template_of
 from ._workloads import (
     REVISION_LABEL,
     PodEvents,
@@ -118,14 +121,14 @@ class StatefulSetReconciler:
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
         expectations: Expectations,
+        history: RevisionHistory,
     ) -> None:
         self.client = client
         self.sets = sets
         self.pods = pods
         self.recorder = recorder
         self.expectations = expectations
-        #: Templates by revision name, as seen by this process.
-        self.revisions: dict[str, PodTemplateSpec] = {}
+        self.history = history
 
     async def reconcile(self, request: Request) -> Result:
         key = str(request)
@@ -136,24 +139,23 @@ class StatefulSetReconciler:
         if sts.metadata.deletion_timestamp is not None:
             return Result()
         pods = owned_pods(self.pods, sts)
-        update = revision_name(sts)
-        self.revisions[update] = sts.spec.template
+        update = (await self.history.ensure(sts, sts.spec.template)).metadata.name
         current = sts.status.current_revision or update
         if self.expectations.satisfied(key):
             await _Sync(self, key, sts, pods, current, update).run()
+        in_use = {revision_of(p) for p in pods} | {current, update}
+        await self.history.truncate(sts, in_use=in_use, limit=sts.spec.revision_history_limit)
         return await self._write_status(sts, pods, current, update)
 
     # ------------------------------------------------------------------------- pods
 
     def template_for(self, revision: str, sts: StatefulSet, pods: Sequence[Pod]) -> PodTemplateSpec:
-        known = self.revisions.get(revision)
+        known = self.history.known(sts, revision)
         if known is not None:
-            return known
+            return template_of(known)
         for pod in pods:
             if revision_of(pod) == revision:
-                template = _template_from_pod(pod)
-                self.revisions[revision] = template
-                return template
+                return _template_from_pod(pod)
         return sts.spec.template  # no trace of that revision left: use the newest
 
     async def _create_claims(self, sts: StatefulSet, pod: Pod) -> None:
@@ -394,15 +396,20 @@ def controller(context: ControllerContext) -> ControllerSpec:
     sets = context.informers.informer(StatefulSet)
     pods = context.informers.informer(Pod)
     expectations = Expectations()
+    history = RevisionHistory(
+        client=context.client, revisions=context.informers.informer(ControllerRevision)
+    )
     reconciler = StatefulSetReconciler(
         client=context.client,
         sets=sets,
         pods=pods,
         recorder=context.recorder(COMPONENT),
         expectations=expectations,
+        history=history,
     )
     return ControllerSpec(
         for_=StatefulSet,
+        owns=(ControllerRevision,),
         watches=[(Pod, PodEvents(StatefulSet, expectations))],
         reconciler=reconciler,
         workers=WORKERS,

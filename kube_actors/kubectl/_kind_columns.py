@@ -13,6 +13,7 @@ from ..api import kind_info
 from ._columns import Column, declared_columns
 from ._config_columns import CONFIG_COLUMNS
 from ._core_columns import CORE_COLUMNS
+from ._discovery_columns import DISCOVERY_COLUMNS
 from ._ops_columns import OPS_COLUMNS
 from ._workload_columns import WORKLOAD_COLUMNS
 
@@ -21,6 +22,7 @@ __all__ = ["columns_for"]
 BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
     **CORE_COLUMNS,
     **CONFIG_COLUMNS,
+    **DISCOVERY_COLUMNS,
     **WORKLOAD_COLUMNS,
     **OPS_COLUMNS,
 }

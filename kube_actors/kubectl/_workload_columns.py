@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from ..api import (
+    ControllerRevision,
     DaemonSet,
     Deployment,
     Job,
@@ -17,6 +18,7 @@ from ..api import (
     ReplicaSet,
     StatefulSet,
     compile_selector,
+    controller_of,
     get_condition,
 )
 from ._columns import AGE, NAME, Column, format_labels, human_duration, integer_column
@@ -188,4 +190,26 @@ WORKLOAD_COLUMNS[Job] = (
     Column(name="Duration", description="Time required to complete the job.", cell=_job_duration),
     AGE,
     *_template_columns(_template),
+)
+
+
+def _revision_controller(revision: ControllerRevision) -> str:
+    """``daemonset.apps/fluentd``: the owner's kind and group, lower case, and its name."""
+    owner = controller_of(revision)
+    if owner is None:
+        return "<none>"
+    group = owner.api_version.rpartition("/")[0]
+    kind = owner.kind.lower()
+    return f"{kind}.{group}/{owner.name}" if group else f"{kind}/{owner.name}"
+
+
+WORKLOAD_COLUMNS[ControllerRevision] = (
+    NAME,
+    Column(
+        name="Controller",
+        description="The object that owns this revision, as kind.group/name.",
+        cell=lambda r, now: _revision_controller(r),
+    ),
+    integer_column("Revision", "The revision's number.", lambda r, now: r.revision),
+    AGE,
 )

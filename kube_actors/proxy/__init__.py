@@ -1,6 +1,6 @@
 """kube-proxy: the service table, load balancing and TCP forwarding over loopback.
 
-A ``KubeProxy`` actor per node watches Services and Endpoints and hands its ``ServiceTable``
+A ``KubeProxy`` actor per node watches Services and EndpointSlices and hands its ``ServiceTable``
 to the host's ``DataPlane``, which listens on every ClusterIP:port and 127.0.0.1:nodePort
 with ready endpoints and forwards each connection to one (``Balancer``: round-robin, or
 sticky by client IP). ``http_get`` and ``served_by`` reach pods through it.

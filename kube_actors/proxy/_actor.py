@@ -1,6 +1,6 @@
-"""The kube-proxy actor: one per node, turning Services and Endpoints into the data plane.
+"""The kube-proxy actor: one per node, turning Services and EndpointSlices into the data plane.
 
-As Kubernetes' kube-proxy, it watches every Service and Endpoints (its own informers, as a
+As Kubernetes' kube-proxy, it watches every Service and EndpointSlice (its own informers, as a
 node agent has its own watches), and after any change rebuilds its service table and hands it
 to the host's ``DataPlane``. Changes are folded: a burst of events schedules one sync, sent
 to itself as a timer message, so the mailbox never floods. The table is built only once both
@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from kube_actors.actors import Actor
-from kube_actors.api import Endpoints, Service
+from kube_actors.api import SERVICE_NAME_LABEL, EndpointSlice, Service
 from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
 
 from ._dataplane import DataPlane
@@ -46,12 +46,12 @@ class KubeProxy(Actor):
         self.plane = plane
         self.node = node
         self.services: SharedInformer[Service] = SharedInformer(client, Service)
-        self.endpoints: SharedInformer[Endpoints] = SharedInformer(client, Endpoints)
+        self.slices: SharedInformer[EndpointSlice] = SharedInformer(client, EndpointSlice)
         self._pending = False
         self.syncs = 0
 
     async def on_start(self) -> None:
-        for informer in (self.services, self.endpoints):
+        for informer in (self.services, self.slices):
             informer.add_event_handler(
                 EventHandlerFuncs(
                     on_add=self._changed,
@@ -64,7 +64,7 @@ class KubeProxy(Actor):
 
     async def _first_sync(self) -> None:
         await self.services.wait_synced()
-        await self.endpoints.wait_synced()
+        await self.slices.wait_synced()
         self._changed(None)
 
     def _changed(self, _: Any) -> None:
@@ -79,11 +79,15 @@ class KubeProxy(Actor):
         return None
 
     async def _sync(self) -> None:
-        if not (self.services.has_synced and self.endpoints.has_synced):
+        if not (self.services.has_synced and self.slices.has_synced):
             return  # _first_sync asks again once both have listed
-        endpoints = {(e.metadata.namespace, e.metadata.name): e for e in self.endpoints.indexer}
-        version = (_version(self.services), _version(self.endpoints))
-        table = build_table(self.services.indexer, endpoints, version)
+        slices: dict[tuple[str, str], list[EndpointSlice]] = {}
+        for slice_ in self.slices.indexer:
+            service = slice_.metadata.labels.get(SERVICE_NAME_LABEL)
+            if service:
+                slices.setdefault((slice_.metadata.namespace, service), []).append(slice_)
+        version = (_version(self.services), _version(self.slices))
+        table = build_table(self.services.indexer, slices, version)
         if await self.plane.apply(table):
             self.syncs += 1
             self.log.debug("service_table_applied", entries=len(table.entries), node=self.node)

@@ -1,12 +1,14 @@
-"""The service table: what kube-proxy knows, built from Services and Endpoints.
+"""The service table: what kube-proxy knows, built from Services and EndpointSlices.
 
 One ``ServicePortEntry`` per port of each Service with a ClusterIP (headless and ExternalName
 Services have no virtual address to serve): the ClusterIP and port, the NodePort if any, the
-protocol, the ready endpoints (``addresses`` only: a not-ready Pod gets no traffic) and the
-ClientIP affinity timeout. Endpoint ports are matched to Service ports by name and protocol,
-as kube-proxy does. The table also answers name lookups, as the cluster's DNS would:
-``name.namespace`` (or ``name.namespace.svc.cluster.local``) is the ClusterIP, or the ready
-Pods' IPs for a headless Service.
+protocol, the endpoints that get traffic and the ClientIP affinity timeout. As kube-proxy
+reads slices (``pkg/proxy/endpointslicecache.go``, ``topology.go``): a slice port is matched to
+a Service port by name and protocol; the ready endpoints get the traffic (an unset condition
+counts as ready); when none is ready, the ones still serving while they terminate do, so that
+a rollout's last old Pods finish what they can. The table also answers name lookups, as the
+cluster's DNS would: ``name.namespace`` (or ``name.namespace.svc.cluster.local``) is the
+ClusterIP, or the ready Pods' IPs for a headless Service.
 
 A table is a value: built anew from the informers' caches, compared, handed over whole.
 """
@@ -14,12 +16,12 @@ A table is a value: built anew from the informers' caches, compared, handed over
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
 
-from kube_actors.api import Endpoints, Service, split_service_name
+from kube_actors.api import Endpoint, EndpointSlice, Service, split_service_name
 from kube_actors.errors import NotFound
 
 __all__ = [
@@ -69,7 +71,7 @@ class ServiceTable:
     entries: Mapping[PortKey, ServicePortEntry] = attrs.field(factory=dict)
     #: (namespace, name) -> the addresses the name resolves to.
     names: Mapping[tuple[str, str], tuple[str, ...]] = attrs.field(factory=dict)
-    #: (services resourceVersion, endpoints resourceVersion) the table was built at.
+    #: (services resourceVersion, slices resourceVersion) the table was built at.
     version: tuple[int, int] = (0, 0)
 
     def resolve_all(self, name: str) -> tuple[str, ...]:
@@ -81,22 +83,46 @@ class ServiceTable:
         return found
 
 
-def _ready_backends(endpoints: Endpoints | None, port_name: str, protocol: str) -> list[Backend]:
-    if endpoints is None:
-        return []
-    found: set[Backend] = set()
-    for subset in endpoints.subsets:
-        for port in subset.ports:
-            if port.name == port_name and (port.protocol or "TCP") == protocol:
-                found.update((address.ip, port.port) for address in subset.addresses)
-    return sorted(found, key=lambda b: (int(ipaddress.ip_address(b[0])), b[1]))
+def _ready(endpoint: Endpoint) -> bool:
+    return endpoint.conditions.ready is not False
 
 
-def _ready_ips(endpoints: Endpoints | None) -> tuple[str, ...]:
-    if endpoints is None:
-        return ()
-    ips = {address.ip for subset in endpoints.subsets for address in subset.addresses}
-    return tuple(sorted(ips, key=lambda ip: int(ipaddress.ip_address(ip))))
+def _serving_terminating(endpoint: Endpoint) -> bool:
+    conditions = endpoint.conditions
+    return conditions.serving is not False and conditions.terminating is True
+
+
+def _by_address(ips: Iterable[str]) -> list[str]:
+    return sorted(set(ips), key=lambda ip: int(ipaddress.ip_address(ip)))
+
+
+def _backends(slices: Sequence[EndpointSlice], port_name: str, protocol: str) -> list[Backend]:
+    ready: set[Backend] = set()
+    terminating: set[Backend] = set()
+    for slice_ in slices:
+        for port in slice_.ports:
+            if (port.name or "") != port_name or (port.protocol or "TCP") != protocol:
+                continue
+            if port.port is None:
+                continue
+            for endpoint in slice_.endpoints:
+                if _ready(endpoint):
+                    ready.update((ip, port.port) for ip in endpoint.addresses)
+                elif _serving_terminating(endpoint):
+                    terminating.update((ip, port.port) for ip in endpoint.addresses)
+    chosen = ready or terminating
+    return sorted(chosen, key=lambda b: (int(ipaddress.ip_address(b[0])), b[1]))
+
+
+def _ready_ips(slices: Sequence[EndpointSlice]) -> tuple[str, ...]:
+    ips = (
+        ip
+        for slice_ in slices
+        for endpoint in slice_.endpoints
+        if _ready(endpoint)
+        for ip in endpoint.addresses
+    )
+    return tuple(_by_address(ips))
 
 
 def _affinity(service: Service) -> float | None:
@@ -109,16 +135,16 @@ def _affinity(service: Service) -> float | None:
 
 def build_table(
     services: Iterable[Service],
-    endpoints: Mapping[tuple[str, str], Endpoints],
+    slices: Mapping[tuple[str, str], Sequence[EndpointSlice]],
     version: tuple[int, int] = (0, 0),
 ) -> ServiceTable:
-    """The table of ``services`` with ``endpoints`` by (namespace, name)."""
+    """The table of ``services`` with their EndpointSlices by (namespace, service name)."""
     entries: dict[PortKey, ServicePortEntry] = {}
     names: dict[tuple[str, str], tuple[str, ...]] = {}
     for service in services:
         meta, spec = service.metadata, service.spec
         at = (meta.namespace, meta.name)
-        found = endpoints.get(at)
+        found = slices.get(at, ())
         if spec.type == "ExternalName":
             continue
         if spec.cluster_ip in ("", "None"):
@@ -136,7 +162,7 @@ def build_table(
                 cluster_ip=spec.cluster_ip,
                 port=port.port,
                 node_port=port.node_port or None,
-                endpoints=tuple(_ready_backends(found, port.name, protocol)),
+                endpoints=tuple(_backends(found, port.name, protocol)),
                 affinity_timeout=affinity,
             )
             entries[entry.key] = entry

@@ -176,6 +176,28 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "type", "o", "string", False),
         (2, "rollingUpdate", "o", "k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", True),
     ),
+    "k8s.io.api.authentication.v1.AttestationValue": ((1, "items", "r", "string", False),),
+    "k8s.io.api.authentication.v1.BoundObjectReference": (
+        (1, "kind", "o", "string", False),
+        (2, "apiVersion", "o", "string", False),
+        (3, "name", "o", "string", False),
+        (4, "uid", "o", "string", False),
+    ),
+    "k8s.io.api.authentication.v1.TokenRequest": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authentication.v1.TokenRequestSpec", True),
+        (3, "status", "o", "k8s.io.api.authentication.v1.TokenRequestStatus", False),
+    ),
+    "k8s.io.api.authentication.v1.TokenRequestSpec": (
+        (1, "audiences", "r", "string", True),
+        (4, "expirationSeconds", "o", "int64", True),
+        (3, "boundObjectRef", "o", "k8s.io.api.authentication.v1.BoundObjectReference", True),
+        (5, "attestations", "m", "k8s.io.api.authentication.v1.AttestationValue", False),
+    ),
+    "k8s.io.api.authentication.v1.TokenRequestStatus": (
+        (1, "token", "o", "string", True),
+        (2, "expirationTimestamp", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", True),
+    ),
     "k8s.io.api.autoscaling.v1.Scale": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.autoscaling.v1.ScaleSpec", False),
@@ -756,6 +778,21 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "tcpSocket", "o", "k8s.io.api.core.v1.TCPSocketAction", True),
         (4, "sleep", "o", "k8s.io.api.core.v1.SleepAction", True),
     ),
+    "k8s.io.api.core.v1.LimitRange": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.core.v1.LimitRangeSpec", False),
+    ),
+    "k8s.io.api.core.v1.LimitRangeItem": (
+        (1, "type", "o", "string", True),
+        (2, "max", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (3, "min", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (4, "default", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (5, "defaultRequest", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (6, "maxLimitRequestRatio", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+    ),
+    "k8s.io.api.core.v1.LimitRangeSpec": (
+        (1, "limits", "r", "k8s.io.api.core.v1.LimitRangeItem", True),
+    ),
     "k8s.io.api.core.v1.LinuxContainerUser": (
         (1, "uid", "o", "int64", True),
         (2, "gid", "o", "int64", True),
@@ -1249,6 +1286,20 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "health", "o", "string", False),
         (6, "message", "o", "string", True),
     ),
+    "k8s.io.api.core.v1.ResourceQuota": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.core.v1.ResourceQuotaSpec", False),
+        (3, "status", "o", "k8s.io.api.core.v1.ResourceQuotaStatus", False),
+    ),
+    "k8s.io.api.core.v1.ResourceQuotaSpec": (
+        (1, "hard", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (2, "scopes", "r", "string", False),
+        (3, "scopeSelector", "o", "k8s.io.api.core.v1.ScopeSelector", True),
+    ),
+    "k8s.io.api.core.v1.ResourceQuotaStatus": (
+        (1, "hard", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (2, "used", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+    ),
     "k8s.io.api.core.v1.ResourceRequirements": (
         (1, "limits", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
         (2, "requests", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
@@ -1275,6 +1326,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (8, "volumeName", "o", "string", False),
         (9, "fsType", "o", "string", False),
         (10, "readOnly", "o", "bool", False),
+    ),
+    "k8s.io.api.core.v1.ScopeSelector": (
+        (1, "matchExpressions", "r", "k8s.io.api.core.v1.ScopedResourceSelectorRequirement", False),
+    ),
+    "k8s.io.api.core.v1.ScopedResourceSelectorRequirement": (
+        (1, "scopeName", "o", "string", True),
+        (2, "operator", "o", "string", True),
+        (3, "values", "r", "string", False),
     ),
     "k8s.io.api.core.v1.SeccompProfile": (
         (1, "type", "o", "string", True),
@@ -1541,9 +1600,133 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "runAsUserName", "o", "string", True),
         (4, "hostProcess", "o", "bool", True),
     ),
+    "k8s.io.api.networking.v1.HTTPIngressPath": (
+        (1, "path", "o", "string", False),
+        (3, "pathType", "o", "string", True),
+        (2, "backend", "o", "k8s.io.api.networking.v1.IngressBackend", True),
+    ),
+    "k8s.io.api.networking.v1.HTTPIngressRuleValue": (
+        (1, "paths", "r", "k8s.io.api.networking.v1.HTTPIngressPath", True),
+    ),
+    "k8s.io.api.networking.v1.Ingress": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.networking.v1.IngressSpec", False),
+        (3, "status", "o", "k8s.io.api.networking.v1.IngressStatus", False),
+    ),
+    "k8s.io.api.networking.v1.IngressBackend": (
+        (4, "service", "o", "k8s.io.api.networking.v1.IngressServiceBackend", True),
+        (3, "resource", "o", "k8s.io.api.core.v1.TypedLocalObjectReference", True),
+    ),
+    "k8s.io.api.networking.v1.IngressLoadBalancerIngress": (
+        (1, "ip", "o", "string", False),
+        (2, "hostname", "o", "string", False),
+        (4, "ports", "r", "k8s.io.api.networking.v1.IngressPortStatus", False),
+    ),
+    "k8s.io.api.networking.v1.IngressLoadBalancerStatus": (
+        (1, "ingress", "r", "k8s.io.api.networking.v1.IngressLoadBalancerIngress", False),
+    ),
+    "k8s.io.api.networking.v1.IngressPortStatus": (
+        (1, "port", "o", "int32", True),
+        (2, "protocol", "o", "string", True),
+        (3, "error", "o", "string", True),
+    ),
+    "k8s.io.api.networking.v1.IngressRule": (
+        (1, "host", "o", "string", False),
+        (2, "", "o", "k8s.io.api.networking.v1.IngressRuleValue", True),
+    ),
+    "k8s.io.api.networking.v1.IngressRuleValue": (
+        (1, "http", "o", "k8s.io.api.networking.v1.HTTPIngressRuleValue", True),
+    ),
+    "k8s.io.api.networking.v1.IngressServiceBackend": (
+        (1, "name", "o", "string", True),
+        (2, "port", "o", "k8s.io.api.networking.v1.ServiceBackendPort", False),
+    ),
+    "k8s.io.api.networking.v1.IngressSpec": (
+        (4, "ingressClassName", "o", "string", True),
+        (1, "defaultBackend", "o", "k8s.io.api.networking.v1.IngressBackend", True),
+        (2, "tls", "r", "k8s.io.api.networking.v1.IngressTLS", False),
+        (3, "rules", "r", "k8s.io.api.networking.v1.IngressRule", False),
+    ),
+    "k8s.io.api.networking.v1.IngressStatus": (
+        (1, "loadBalancer", "o", "k8s.io.api.networking.v1.IngressLoadBalancerStatus", False),
+    ),
+    "k8s.io.api.networking.v1.IngressTLS": (
+        (1, "hosts", "r", "string", False),
+        (2, "secretName", "o", "string", False),
+    ),
+    "k8s.io.api.networking.v1.ServiceBackendPort": (
+        (1, "name", "o", "string", False),
+        (2, "number", "o", "int32", False),
+    ),
     "k8s.io.api.policy.v1.Eviction": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "deleteOptions", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", True),
+    ),
+    "k8s.io.api.policy.v1.PodDisruptionBudget": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.policy.v1.PodDisruptionBudgetSpec", False),
+        (3, "status", "o", "k8s.io.api.policy.v1.PodDisruptionBudgetStatus", False),
+    ),
+    "k8s.io.api.policy.v1.PodDisruptionBudgetSpec": (
+        (1, "minAvailable", "o", "k8s.io.apimachinery.pkg.util.intstr.IntOrString", True),
+        (2, "selector", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", True),
+        (3, "maxUnavailable", "o", "k8s.io.apimachinery.pkg.util.intstr.IntOrString", True),
+        (4, "unhealthyPodEvictionPolicy", "o", "string", True),
+    ),
+    "k8s.io.api.policy.v1.PodDisruptionBudgetStatus": (
+        (1, "observedGeneration", "o", "int64", False),
+        (2, "disruptedPods", "m", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
+        (3, "disruptionsAllowed", "o", "int32", True),
+        (4, "currentHealthy", "o", "int32", True),
+        (5, "desiredHealthy", "o", "int32", True),
+        (6, "expectedPods", "o", "int32", True),
+        (7, "conditions", "r", "k8s.io.apimachinery.pkg.apis.meta.v1.Condition", False),
+    ),
+    "k8s.io.api.rbac.v1.AggregationRule": (
+        (
+            1,
+            "clusterRoleSelectors",
+            "r",
+            "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector",
+            False,
+        ),
+    ),
+    "k8s.io.api.rbac.v1.ClusterRole": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "rules", "r", "k8s.io.api.rbac.v1.PolicyRule", True),
+        (3, "aggregationRule", "o", "k8s.io.api.rbac.v1.AggregationRule", True),
+    ),
+    "k8s.io.api.rbac.v1.ClusterRoleBinding": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "subjects", "r", "k8s.io.api.rbac.v1.Subject", False),
+        (3, "roleRef", "o", "k8s.io.api.rbac.v1.RoleRef", True),
+    ),
+    "k8s.io.api.rbac.v1.PolicyRule": (
+        (1, "verbs", "r", "string", True),
+        (2, "apiGroups", "r", "string", False),
+        (3, "resources", "r", "string", False),
+        (4, "resourceNames", "r", "string", False),
+        (5, "nonResourceURLs", "r", "string", False),
+    ),
+    "k8s.io.api.rbac.v1.Role": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "rules", "r", "k8s.io.api.rbac.v1.PolicyRule", True),
+    ),
+    "k8s.io.api.rbac.v1.RoleBinding": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "subjects", "r", "k8s.io.api.rbac.v1.Subject", False),
+        (3, "roleRef", "o", "k8s.io.api.rbac.v1.RoleRef", True),
+    ),
+    "k8s.io.api.rbac.v1.RoleRef": (
+        (1, "apiGroup", "o", "string", True),
+        (2, "kind", "o", "string", True),
+        (3, "name", "o", "string", True),
+    ),
+    "k8s.io.api.rbac.v1.Subject": (
+        (1, "kind", "o", "string", True),
+        (2, "apiGroup", "o", "string", False),
+        (3, "name", "o", "string", True),
+        (4, "namespace", "o", "string", False),
     ),
     "k8s.io.api.scheduling.v1.PriorityClass": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),

@@ -161,9 +161,9 @@ def test_an_unknown_kind_is_a_bad_request() -> None:
 
 def test_a_kubernetes_kind_not_served_says_so_and_points_to_the_fidelity_page() -> None:
     with pytest.raises(BadRequest) as caught:
-        load_manifests("apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: x}\n")
+        load_manifests("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: x}\n")
     message = str(caught.value)
-    assert 'kind "ResourceQuota" in version "v1" is a Kubernetes kind that kube_actors' in message
+    assert 'kind "ReplicationController" in version "v1" is a Kubernetes kind that' in message
     assert "docs/explanation/fidelity.md" in message
     assert "no matches" not in message
 

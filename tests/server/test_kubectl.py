@@ -19,7 +19,15 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment, ObjectMeta, PrinterColumn, Secret, register_kind
+from kube_actors.api import (
+    DaemonSet,
+    Deployment,
+    Endpoints,
+    ObjectMeta,
+    PrinterColumn,
+    Secret,
+    register_kind,
+)
 from kube_actors.cli._logging import configure_logging
 from kube_actors.server import Served
 
@@ -196,3 +204,101 @@ async def test_create_configmap_and_secret_send_protobuf_and_get_counts_their_ke
     assert words(secrets.splitlines()[0]) == ["NAME", "TYPE", "DATA", "AGE"]
     assert words(secrets.splitlines()[1])[:3] == ["db", "Opaque", "1"]
     assert dict(stored.data) == {"password": "eA=="}
+
+
+async def test_get_endpointslices_shows_the_service_pods_and_short_names_resolve(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "create", "deployment", "hello", "--image=nginx", "--replicas=2")
+        await kubectl(served, "expose", "deployment", "hello", "--port=80")
+        await cluster.rollout_status("hello")
+        await cluster.wait_for(
+            Endpoints, "hello", condition=lambda e: sum(len(s.addresses) for s in e.subsets) == 2
+        )
+        await cluster.settle()
+        _, out, _ = await kubectl(
+            served, "get", "endpointslices", "-l", "kubernetes.io/service-name=hello"
+        )
+        await kubectl(served, "create", "configmap", "game", "--from-literal=lives=3")
+        _, maps, _ = await kubectl(served, "get", "cm")
+    header, row = out.splitlines()
+    assert words(header) == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    name, address_type, ports, endpoints, _ = words(row)
+    assert name.startswith("hello-")
+    assert (address_type, ports) == ("IPv4", "80")
+    assert len(endpoints.split(",")) == 2
+    # "cm" is the ConfigMap's short name: kubectl resolves it from discovery.
+    assert "game" in [words(line)[0] for line in maps.splitlines()]
+
+
+DAEMONSET = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: busybox:1
+"""
+
+
+async def test_rollout_history_and_undo_of_a_daemonset_read_its_controller_revisions(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "agent.yaml"
+    manifest.write_text(DAEMONSET)
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "apply", "-f", str(manifest))
+        await cluster.settle()
+        await kubectl(served, "set", "image", "daemonset/agent", "agent=busybox:2")
+        await cluster.settle()
+        _, history, _ = await kubectl(served, "rollout", "history", "daemonset/agent")
+        _, listed, _ = await kubectl(served, "get", "controllerrevisions")
+        await kubectl(served, "rollout", "undo", "daemonset/agent")
+        await cluster.settle()
+        undone = await cluster.client.get(DaemonSet, "agent", namespace="default")
+    assert [words(line)[0] for line in history.splitlines()[2:] if line.strip()] == ["1", "2"]
+    header, *rows = listed.splitlines()
+    assert words(header) == ["NAME", "CONTROLLER", "REVISION", "AGE"]
+    assert sorted(words(row)[1:3] for row in rows) == [
+        ["daemonset.apps/agent", "1"],
+        ["daemonset.apps/agent", "2"],
+    ]
+    assert undone.spec.template.spec.containers[0].image == "busybox:1"
+
+
+async def test_create_quota_then_a_pod_beyond_it_is_forbidden_as_kubectl_prints_it(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "create", "quota", "small", "--hard=pods=1,requests.cpu=1")
+        await cluster.settle()
+        await kubectl(
+            served,
+            "run",
+            "a",
+            "--image=nginx",
+            "--overrides",
+            '{"spec":{"containers":[{"name":"a","image":"nginx",'
+            '"resources":{"requests":{"cpu":"100m"}}}]}}',
+        )
+        await cluster.settle()
+        _, listed, _ = await kubectl(served, "get", "quota")
+        code, _, err = await kubectl(served, "run", "b", "--image=nginx", ok=False)
+    header, row = listed.splitlines()
+    assert words(header) == ["NAME", "AGE", "REQUEST", "LIMIT"]
+    assert row.split("   ")[0] == "small"
+    assert "pods: 1/1, requests.cpu: 100m/1" in row
+    assert code != 0
+    assert (
+        'Error from server (Forbidden): pods "b" is forbidden: failed quota: small: '
+        "must specify requests.cpu for: b" in err
+    )

@@ -1,0 +1,28 @@
+"""The shape of an admission plugin, and what it may read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal, Protocol
+
+from kube_actors.api import KindInfo
+
+__all__ = ["AdmissionPlugin", "Lookup", "Operation"]
+
+Operation = Literal["CREATE", "UPDATE", "DELETE"]
+
+
+class Lookup(Protocol):
+    """What admission may read: the apiserver's watch cache."""
+
+    def get(self, kind: type[Any], namespace: str, name: str) -> Any | None: ...
+
+    def all(self, kind: type[Any]) -> Iterable[Any]: ...
+
+
+class AdmissionPlugin(Protocol):
+    def __call__(
+        self, operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+    ) -> Any:
+        """The object to store (``obj`` itself if nothing changed); raise to refuse."""
+        ...
