@@ -42,6 +42,20 @@ from ._apps import StatefulSetCondition as StatefulSetCondition
 from ._apps import StatefulSetSpec as StatefulSetSpec
 from ._apps import StatefulSetStatus as StatefulSetStatus
 from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
+from ._autoscaling import CrossVersionObjectReference as CrossVersionObjectReference
+from ._autoscaling import HorizontalPodAutoscaler as HorizontalPodAutoscaler
+from ._autoscaling import HorizontalPodAutoscalerBehavior as HorizontalPodAutoscalerBehavior
+from ._autoscaling import HorizontalPodAutoscalerCondition as HorizontalPodAutoscalerCondition
+from ._autoscaling import HorizontalPodAutoscalerSpec as HorizontalPodAutoscalerSpec
+from ._autoscaling import HorizontalPodAutoscalerStatus as HorizontalPodAutoscalerStatus
+from ._autoscaling import HPAScalingPolicy as HPAScalingPolicy
+from ._autoscaling import HPAScalingRules as HPAScalingRules
+from ._autoscaling import MetricSpec as MetricSpec
+from ._autoscaling import MetricStatus as MetricStatus
+from ._autoscaling import MetricTarget as MetricTarget
+from ._autoscaling import MetricValueStatus as MetricValueStatus
+from ._autoscaling import ResourceMetricSource as ResourceMetricSource
+from ._autoscaling import ResourceMetricStatus as ResourceMetricStatus
 from ._base import FrozenDict as FrozenDict
 from ._base import evolve as evolve
 from ._base import mapping as mapping
@@ -302,6 +316,7 @@ __all__ = [
     "CronJobSpec",
     "CronJobStatus",
     "CronSchedule",
+    "CrossVersionObjectReference",
     "DEFAULT_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
@@ -344,8 +359,15 @@ __all__ = [
     "ForZone",
     "FrozenDict",
     "Get",
+    "HPAScalingPolicy",
+    "HPAScalingRules",
     "HTTPGetAction",
     "HTTPHeader",
+    "HorizontalPodAutoscaler",
+    "HorizontalPodAutoscalerBehavior",
+    "HorizontalPodAutoscalerCondition",
+    "HorizontalPodAutoscalerSpec",
+    "HorizontalPodAutoscalerStatus",
     "HostIP",
     "HostPathVolumeSource",
     "IntOrString",
@@ -375,6 +397,10 @@ __all__ = [
     "MAX_OBJECT_BYTES",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
+    "MetricSpec",
+    "MetricStatus",
+    "MetricTarget",
+    "MetricValueStatus",
     "NAME_ALPHABET",
     "Namespace",
     "NamespaceCondition",
@@ -434,6 +460,8 @@ __all__ = [
     "ReplicaSetStatus",
     "Requirement",
     "ResourceFieldSelector",
+    "ResourceMetricSource",
+    "ResourceMetricStatus",
     "ResourceQuota",
     "ResourceQuotaSpec",
     "ResourceQuotaStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import _defaults as d
 from . import _validate_apps as va
+from . import _validate_autoscaling as vas
 from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
@@ -12,6 +13,7 @@ from . import _validate_policy as vp
 from . import _validate_quota as vq
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
+from ._autoscaling import HorizontalPodAutoscaler
 from ._batch import Job
 from ._config import ConfigMap, Secret
 from ._controller_revision import ControllerRevision
@@ -50,6 +52,11 @@ register_kind(Job, default=d.default_job, validate=va.validate_job)
 register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(ControllerRevision, validate=va.validate_controller_revision)
 register_kind(Lease, validate=vc.validate_lease)
+register_kind(
+    HorizontalPodAutoscaler,
+    default=vas.default_horizontal_pod_autoscaler,
+    validate=vas.validate_horizontal_pod_autoscaler,
+)
 register_kind(PodDisruptionBudget, validate=vp.validate_pod_disruption_budget)
 register_kind(
     PriorityClass,

@@ -23,7 +23,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
         }
     ),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
-    "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
     "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}

@@ -98,6 +98,7 @@ _BUILTIN: Final[
     ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
     ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
+    ("autoscaling", "horizontalpodautoscalers"): (ALL_VERBS, ("hpa",), ("all",), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
 }
 
