@@ -1,16 +1,18 @@
-"""kubectl's columns for the operations kinds: CronJob, PodDisruptionBudget.
+"""kubectl's columns for the operations kinds: CronJob, PodDisruptionBudget, HPA.
 
 As Kubernetes' printers show them: a CronJob's SCHEDULE, TIMEZONE (``<none>`` when unset),
 SUSPEND, ACTIVE (how many Jobs run), LAST SCHEDULE (``<none>`` before the first), and the
 template's CONTAINERS, IMAGES and SELECTOR with ``-o wide``; a PodDisruptionBudget's
-MIN AVAILABLE and MAX UNAVAILABLE (``N/A`` when unset) and ALLOWED DISRUPTIONS.
+MIN AVAILABLE and MAX UNAVAILABLE (``N/A`` when unset) and ALLOWED DISRUPTIONS; a
+HorizontalPodAutoscaler's REFERENCE (``Deployment/web``), TARGETS (``cpu: 200%/100%``, with
+``<unknown>`` before the first measurement), MINPODS, MAXPODS and REPLICAS.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..api import CronJob, PodDisruptionBudget
+from ..api import CronJob, HorizontalPodAutoscaler, PodDisruptionBudget
 from ._columns import AGE, NAME, Column, integer_column, since
 
 __all__ = ["OPS_COLUMNS"]
@@ -102,6 +104,60 @@ OPS_COLUMNS[PodDisruptionBudget] = (
         "Allowed Disruptions",
         "Calculated number of pods that may be disrupted at this time.",
         lambda pdb, now: pdb.status.disruptions_allowed,
+    ),
+    AGE,
+)
+
+
+def _targets(hpa: HorizontalPodAutoscaler) -> str:
+    current = {
+        m.resource.name: m.resource.current for m in hpa.status.current_metrics if m.resource
+    }
+    shown = []
+    for metric in hpa.spec.metrics:
+        if metric.resource is None:
+            continue
+        name, target = metric.resource.name, metric.resource.target
+        now = current.get(name)
+        if target.type == "Utilization":
+            value = now.average_utilization if now is not None else None
+            got = "<unknown>" if value is None else f"{value}%"
+            shown.append(f"{name}: {got}/{target.average_utilization}%")
+        else:
+            average = now.average_value if now is not None else None
+            got = "<unknown>" if average is None else str(average)
+            shown.append(f"{name}: {got}/{target.average_value or target.value}")
+    return ", ".join(shown) or "<none>"
+
+
+OPS_COLUMNS[HorizontalPodAutoscaler] = (
+    NAME,
+    Column(
+        name="Reference",
+        description="The reference to the target of the autoscaler.",
+        cell=lambda hpa, now: f"{hpa.spec.scale_target_ref.kind}/{hpa.spec.scale_target_ref.name}",
+    ),
+    Column(
+        name="Targets",
+        description="The current and target value of each metric.",
+        cell=lambda hpa, now: _targets(hpa),
+    ),
+    Column(
+        name="MinPods",
+        description="The lower limit for the number of replicas.",
+        cell=lambda hpa, now: (
+            "<unset>" if hpa.spec.min_replicas is None else str(hpa.spec.min_replicas)
+        ),
+    ),
+    integer_column(
+        "MaxPods",
+        "The upper limit for the number of replicas.",
+        lambda hpa, now: hpa.spec.max_replicas,
+    ),
+    integer_column(
+        "Replicas",
+        "The current number of replicas.",
+        lambda hpa, now: hpa.status.current_replicas,
     ),
     AGE,
 )

@@ -11,7 +11,7 @@ import attrs
 from anyio.abc import TaskGroup
 
 from kube_actors import Cluster
-from kube_actors.actors import monotonic
+from kube_actors.actors import monotonic, wall_clock
 from kube_actors.api import (
     CrossVersionObjectReference,
     Deployment,
@@ -23,8 +23,11 @@ from kube_actors.api import (
     Quantity,
     ResourceMetricSource,
     ResourceRequirements,
+    default,
     get_condition,
+    validation_causes,
 )
+from kube_actors.kubectl import columns_for
 
 from ._workloads import NS, advance, deployment
 
@@ -96,6 +99,8 @@ async def test_a_busy_deployment_doubles_every_30_s_up_to_max_replicas() -> None
         (metric,) = status.current_metrics
         assert metric.resource is not None
         assert metric.resource.current.average_utilization == 200
+        row = [c.cell(hpa, wall_clock()) for c in columns_for(HorizontalPodAutoscaler)]
+        assert row[1:6] == ["Deployment/web", "cpu: 200%/100%", "1", 10, 10]
 
 
 async def test_an_idle_deployment_shrinks_only_after_the_300_s_stabilization_window() -> None:
@@ -114,3 +119,29 @@ async def test_an_idle_deployment_shrinks_only_after_the_300_s_stabilization_win
         assert seen == [(0.0, 4), (900.0, 1)]
         hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
         assert hpa.status.last_scale_time is not None
+
+
+def test_an_autoscaler_is_validated_with_kubernetes_messages() -> None:
+    bad = autoscaler(min_replicas=0, max_replicas=0)
+    bad = attrs.evolve(
+        bad,
+        spec=attrs.evolve(
+            bad.spec, scale_target_ref=CrossVersionObjectReference(kind="Deployment")
+        ),
+    )
+    assert [str(c) for c in validation_causes(default(bad))] == [
+        "spec.scaleTargetRef.name: Required value",
+        "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1",
+        "spec.maxReplicas: Invalid value: 0: must be greater than or equal to 1",
+    ]
+    crossed = default(autoscaler(min_replicas=3, max_replicas=2))
+    assert [str(c) for c in validation_causes(crossed)] == [
+        "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"
+    ]
+
+
+def test_an_autoscaler_without_metrics_keeps_cpu_at_80_percent() -> None:
+    hpa = default(attrs.evolve(autoscaler(), spec=attrs.evolve(autoscaler().spec, metrics=())))
+    (metric,) = hpa.spec.metrics
+    assert metric.resource is not None
+    assert (metric.resource.name, metric.resource.target.average_utilization) == ("cpu", 80)

@@ -150,3 +150,49 @@ async def test_kubectl_drain_waits_for_the_budget_and_leaves_daemon_set_pods(
     assert "Cannot evict pod as it would violate the pod's disruption budget." in err
     assert cordoned.spec.unschedulable is True
     assert all(p.spec.node_name != node for p in left if p.metadata.deletion_timestamp is None)
+
+
+# Kubernetes' documentation's HorizontalPodAutoscaler (tasks/run-application/
+# horizontal-pod-autoscale-walkthrough), unchanged.
+PHP_APACHE_HPA = """\
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: php-apache
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: php-apache
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target:
+        type: Utilization
+        averageUtilization: 50
+"""
+
+
+async def test_the_documentation_autoscaler_applies_and_lists_with_kubernetes_columns(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "hpa.yaml"
+    manifest.write_text(PHP_APACHE_HPA)
+    async with serving(tmp_path) as (_, served):
+        _, out, _ = await kubectl(served, "apply", "-f", str(manifest))
+        _, table, _ = await kubectl(served, "get", "hpa")
+    assert out.strip() == "horizontalpodautoscaler.autoscaling/php-apache created"
+    header, row = (words(line) for line in table.splitlines())
+    assert header == ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]
+    assert row[:7] == [
+        "php-apache",
+        "Deployment/php-apache",
+        "cpu:",
+        "<unknown>/50%",
+        "1",
+        "10",
+        "0",
+    ]
