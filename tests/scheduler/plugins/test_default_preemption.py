@@ -147,6 +147,7 @@ def _with_budgets(nodes: list, pods: list, budgets: list) -> list[Candidate]:  #
     candidates, _ = fw.plugin("DefaultPreemption").find_candidates(
         state, info, result.statuses, budgets
     )
+    assert isinstance(candidates, list)
     return candidates
 
 
