@@ -183,6 +183,9 @@ class _Sync:
         for job in self.jobs:
             listed = job.metadata.uid in active_uids
             if not listed and not is_job_finished(job):
+                if await self._listed_upstream(job):
+                    active_uids = {ref.uid for ref in self.active}
+                    continue
                 self._event(
                     "Warning",
                     "UnexpectedJob",
@@ -215,6 +218,22 @@ class _Sync:
             except NotFound:
                 self._drop(ref.uid)
                 self._event("Normal", "MissingJob", f"Active job went missing: {ref.name}")
+
+    async def _listed_upstream(self, job: Job) -> bool:
+        """Whether the apiserver's copy of the CronJob lists ``job``: the cache may not have
+        its status update yet. If so, that copy is the one to work from."""
+        meta = self.cron_job.metadata
+        try:
+            fresh = await self.owner.client.get(CronJob, meta.name, namespace=meta.namespace)
+        except NotFound:
+            return False
+        if not any(ref.uid == job.metadata.uid for ref in fresh.status.active):
+            return False
+        self.cron_job = fresh
+        self.active = list(fresh.status.active)
+        self.last_scheduled = fresh.status.last_schedule_time
+        self.last_successful = fresh.status.last_successful_time
+        return True
 
     def _drop(self, uid: str) -> None:
         self.active = [ref for ref in self.active if ref.uid != uid]

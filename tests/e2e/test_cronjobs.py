@@ -150,6 +150,7 @@ async def test_an_hour_of_jobs_whose_pods_run_30_s_keeps_three_and_records_the_l
         assert seen.count("SuccessfulCreate") == 12
         assert seen.count("SawCompletedJob") == 12
         assert seen.count("SuccessfulDelete") == 9
+        assert "UnexpectedJob" not in seen  # a Job seen before its CronJob's status update
 
 
 async def test_forbid_holds_a_time_back_until_the_running_job_ends_and_skips_the_rest() -> None:
