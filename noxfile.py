@@ -45,5 +45,6 @@ def bench(session: nox.Session) -> None:
         "benchmarks.scheduler",
         "benchmarks.workloads",
         "benchmarks.services",
+        "benchmarks.streams",
     ):
         session.run("python", "-m", module, *session.posargs)

@@ -144,6 +144,26 @@ from ._hashing import NAME_ALPHABET as NAME_ALPHABET
 from ._hashing import fnv32a as fnv32a
 from ._hashing import safe_encode_string as safe_encode_string
 from ._hashing import template_hash as template_hash
+from ._ingress import BUILT_IN_INGRESS_CONTROLLER as BUILT_IN_INGRESS_CONTROLLER
+from ._ingress import DEFAULT_INGRESS_CLASS_ANNOTATION as DEFAULT_INGRESS_CLASS_ANNOTATION
+from ._ingress import PATH_TYPES as PATH_TYPES
+from ._ingress import HTTPIngressPath as HTTPIngressPath
+from ._ingress import HTTPIngressRuleValue as HTTPIngressRuleValue
+from ._ingress import Ingress as Ingress
+from ._ingress import IngressBackend as IngressBackend
+from ._ingress import IngressClass as IngressClass
+from ._ingress import IngressClassParametersReference as IngressClassParametersReference
+from ._ingress import IngressClassSpec as IngressClassSpec
+from ._ingress import IngressLoadBalancerIngress as IngressLoadBalancerIngress
+from ._ingress import IngressLoadBalancerStatus as IngressLoadBalancerStatus
+from ._ingress import IngressPortStatus as IngressPortStatus
+from ._ingress import IngressRule as IngressRule
+from ._ingress import IngressServiceBackend as IngressServiceBackend
+from ._ingress import IngressSpec as IngressSpec
+from ._ingress import IngressStatus as IngressStatus
+from ._ingress import IngressTLS as IngressTLS
+from ._ingress import ServiceBackendPort as ServiceBackendPort
+from ._ingress import TypedLocalObjectReference as TypedLocalObjectReference
 from ._intstr import IntOrString as IntOrString
 from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_or_percent
 from ._limits import MAX_DEPTH as MAX_DEPTH
@@ -293,6 +313,7 @@ from ._volumes import VolumeProjection as VolumeProjection
 __all__ = [
     "ADDRESS_TYPES",
     "Affinity",
+    "BUILT_IN_INGRESS_CONTROLLER",
     "Binding",
     "CLUSTER_DOMAIN",
     "ClientIPConfig",
@@ -318,6 +339,7 @@ __all__ = [
     "CronSchedule",
     "CrossVersionObjectReference",
     "DEFAULT_CLASS_ANNOTATION",
+    "DEFAULT_INGRESS_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
     "DaemonSetCondition",
@@ -363,6 +385,8 @@ __all__ = [
     "HPAScalingRules",
     "HTTPGetAction",
     "HTTPHeader",
+    "HTTPIngressPath",
+    "HTTPIngressRuleValue",
     "HorizontalPodAutoscaler",
     "HorizontalPodAutoscalerBehavior",
     "HorizontalPodAutoscalerCondition",
@@ -370,6 +394,19 @@ __all__ = [
     "HorizontalPodAutoscalerStatus",
     "HostIP",
     "HostPathVolumeSource",
+    "Ingress",
+    "IngressBackend",
+    "IngressClass",
+    "IngressClassParametersReference",
+    "IngressClassSpec",
+    "IngressLoadBalancerIngress",
+    "IngressLoadBalancerStatus",
+    "IngressPortStatus",
+    "IngressRule",
+    "IngressServiceBackend",
+    "IngressSpec",
+    "IngressStatus",
+    "IngressTLS",
     "IntOrString",
     "Job",
     "JobCondition",
@@ -421,6 +458,7 @@ __all__ = [
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
+    "PATH_TYPES",
     "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",
@@ -483,6 +521,7 @@ __all__ = [
     "Service",
     "ServiceAccount",
     "ServiceAccountTokenProjection",
+    "ServiceBackendPort",
     "ServicePort",
     "ServiceSpec",
     "ServiceStatus",
@@ -499,6 +538,7 @@ __all__ = [
     "Taint",
     "Toleration",
     "TopologySpreadConstraint",
+    "TypedLocalObjectReference",
     "Update",
     "UpdateStatus",
     "ValidateHook",

@@ -9,6 +9,7 @@ from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_discovery as vdisc
+from . import _validate_ingress as ving
 from . import _validate_policy as vp
 from . import _validate_quota as vq
 from . import _validate_storage as vs
@@ -20,6 +21,7 @@ from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
 from ._cronjob import CronJob
 from ._endpoint_slice import EndpointSlice
+from ._ingress import Ingress, IngressClass
 from ._node import Node
 from ._pod import Pod
 from ._policy import PodDisruptionBudget
@@ -78,3 +80,5 @@ register_kind(
     default=vs.default_storage_class,
     validate=vs.validate_storage_class,
 )
+register_kind(Ingress, validate=ving.validate_ingress)
+register_kind(IngressClass, namespaced=False, validate=ving.validate_ingress_class)

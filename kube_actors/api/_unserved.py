@@ -23,7 +23,7 @@ _UNSERVED: dict[str, frozenset[str]] = {
         }
     ),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
-    "networking.k8s.io/v1": frozenset({"Ingress", "IngressClass", "NetworkPolicy"}),
+    "networking.k8s.io/v1": frozenset({"NetworkPolicy"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),

@@ -101,6 +101,7 @@ from kube_actors.etcd import (
 )
 
 from ._admission import (
+    DEFAULT_INGRESS_CLASS,
     DEFAULT_PLUGINS,
     DEFAULT_STORAGE_CLASS,
     PROTECTED_NAMESPACES,
@@ -252,6 +253,7 @@ class ApiServer(Actor):
         # class an administrator deleted stays deleted across restarts.
         if fresh:
             await self._create(DEFAULT_STORAGE_CLASS, _SYSTEM)
+            await self._create(DEFAULT_INGRESS_CLASS, _SYSTEM)
 
     # ------------------------------------------------------------------------ dispatch
 

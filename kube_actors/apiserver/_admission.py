@@ -12,6 +12,7 @@ The plugins Kubernetes enables by default that matter here, in its order:
 - ``DefaultTolerationSeconds``: a Pod tolerates ``not-ready`` and ``unreachable`` nodes for
   300 s unless it says otherwise, which is how the node lifecycle controller evicts later.
 - ``DefaultStorageClass``: a claim without a class gets the default one.
+- ``DefaultIngressClass``: an Ingress without a class gets the default one.
 - ``ResourceQuota`` (``_quota_admission``), last: nothing is created beyond a quota.
 
 A plugin sees the object after defaulting; mutating plugins return a new object, and every
@@ -23,7 +24,12 @@ from __future__ import annotations
 from typing import Any
 
 from kube_actors.api import (
+    BUILT_IN_INGRESS_CONTROLLER,
     DEFAULT_CLASS_ANNOTATION,
+    DEFAULT_INGRESS_CLASS_ANNOTATION,
+    Ingress,
+    IngressClass,
+    IngressClassSpec,
     KindInfo,
     Namespace,
     ObjectMeta,
@@ -41,12 +47,16 @@ from ._limit_ranger import limit_ranger
 from ._quota_admission import resource_quota
 
 __all__ = [
+    "DEFAULT_INGRESS_CLASS",
     "DEFAULT_PLUGINS",
+    "DEFAULT_STORAGE_CLASS",
     "PROTECTED_NAMESPACES",
     "AdmissionPlugin",
     "Lookup",
     "Operation",
+    "default_ingress_class",
     "default_plugins",
+    "default_storage_class",
     "default_toleration_seconds",
     "default_tolerations",
     "namespace_lifecycle",
@@ -185,6 +195,15 @@ def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:
     return toleration.key == key or (toleration.key == "" and toleration.operator == "Exists")
 
 
+def _newest_default(lookup: Lookup, kind: type[Any], annotation: str) -> str | None:
+    """The name of the newest class of ``kind`` annotated as the default (several may be)."""
+    defaults = [c for c in lookup.all(kind) if c.metadata.annotations.get(annotation) == "true"]
+    if not defaults:
+        return None
+    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
+    return str(newest.metadata.name)
+
+
 def default_storage_class(
     operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
 ) -> Any:
@@ -195,15 +214,10 @@ def default_storage_class(
         or obj.spec.storage_class_name is not None
     ):
         return obj
-    defaults = [
-        c
-        for c in lookup.all(StorageClass)
-        if c.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION) == "true"
-    ]
-    if not defaults:
+    newest = _newest_default(lookup, StorageClass, DEFAULT_CLASS_ANNOTATION)
+    if newest is None:
         return obj
-    newest = max(defaults, key=lambda c: (str(c.metadata.creation_timestamp), c.metadata.name))
-    return evolve(obj, spec=evolve(obj.spec, storage_class_name=newest.metadata.name))
+    return evolve(obj, spec=evolve(obj.spec, storage_class_name=newest))
 
 
 #: The StorageClass a cluster starts with, as kind's: local directories, bound where the
@@ -216,6 +230,29 @@ DEFAULT_STORAGE_CLASS = StorageClass(
 )
 
 
+def default_ingress_class(
+    operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
+) -> Any:
+    """DefaultIngressClass: an Ingress that names no class (nor the old annotation) gets the
+    default one (the newest, if several are marked)."""
+    if operation != "CREATE" or not isinstance(obj, Ingress):
+        return obj
+    named = obj.spec.ingress_class_name is not None
+    if named or "kubernetes.io/ingress.class" in obj.metadata.annotations:
+        return obj
+    newest = _newest_default(lookup, IngressClass, DEFAULT_INGRESS_CLASS_ANNOTATION)
+    if newest is None:
+        return obj
+    return evolve(obj, spec=evolve(obj.spec, ingress_class_name=newest))
+
+
+#: The IngressClass a cluster starts with: kube_actors' own ingress controller's, the default.
+DEFAULT_INGRESS_CLASS = IngressClass(
+    metadata=ObjectMeta(name="kube-actors", annotations={DEFAULT_INGRESS_CLASS_ANNOTATION: "true"}),
+    spec=IngressClassSpec(controller=BUILT_IN_INGRESS_CONTROLLER),
+)
+
+
 DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     namespace_lifecycle,
     limit_ranger,
@@ -223,6 +260,7 @@ DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     priority,
     default_toleration_seconds,
     default_storage_class,
+    default_ingress_class,
     resource_quota,
 )
 
@@ -240,5 +278,6 @@ def default_plugins(
         priority,
         default_tolerations(toleration_seconds),
         default_storage_class,
+        default_ingress_class,
         resource_quota,
     )

@@ -20,12 +20,14 @@ from ._faults import Fault as Fault
 from ._faults import Faults as Faults
 from ._health import COMPONENT_SUPERVISION as COMPONENT_SUPERVISION
 from ._health import ComponentHealth as ComponentHealth
+from ._streams import ExecOutput as ExecOutput
 from ._sync import SyncCluster as SyncCluster
 
 __all__ = [
     "COMPONENT_SUPERVISION",
     "Cluster",
     "ComponentHealth",
+    "ExecOutput",
     "Fault",
     "Faults",
     "RealTimeWarning",

@@ -37,13 +37,20 @@ from ..api import Deployment, Event, IntOrString, Node, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import ComponentFailed, KubeActorsError, NotFound
+from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
 from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
-from ..kubelet import AbandonContainers, Kubelet, KubeletTimings, NodeConfig
-from ..proxy import DataPlane, KubeProxy
+from ..kubelet import (
+    AbandonContainers,
+    Kubelet,
+    KubeletTimings,
+    NodeConfig,
+    pod_sandbox,
+    streaming,
+)
+from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, FakeRuntime, LogOptions
+from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime, LogOptions
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._clock_choice import announce_clock
@@ -54,6 +61,15 @@ from ._link import NodeLink
 from ._logs import find_log, follow, log_options
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
+from ._streams import (
+    ExecOutput,
+    attach,
+    default_container,
+    forward_port,
+    open_exec,
+    run_to_end,
+    runtime_of,
+)
 from ._sync import SyncCluster
 
 __all__ = ["Cluster"]
@@ -105,6 +121,7 @@ class Cluster:
         node_monitor_grace_period: float = 50.0,
         default_toleration_seconds: int = 300,
         proxy_bind: bool | None = None,
+        ingress_port: int = 0,
         terminated_pod_gc_threshold: int = 12500,
         storage_dir: str | os.PathLike[str] | None = None,
     ) -> None:
@@ -159,6 +176,8 @@ class Cluster:
         #: None: bind when the first node's runtime serves real sockets (``serves_sockets``).
         self._proxy_bind = proxy_bind
         self._data_plane: DataPlane | None = None
+        self._ingress_port = ingress_port
+        self._ingress_server: IngressServer | None = None
         self._etcd: ActorRef | None = None
         self._apiserver: ActorRef | None = None
         self._client: Client | None = None
@@ -469,10 +488,24 @@ class Cluster:
             name = "kube-proxy/data-plane"
             await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
+            await self._start_ingress(bind)
         plane, node = self._data_plane, handle.config.name
         client = self.client_for(f"kube-proxy/{node}")
         await self.system.spawn(
             lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
+        )
+
+    async def _start_ingress(self, bind: bool) -> None:
+        """The built-in ingress controller, and its listener beside the data plane's."""
+        server = IngressServer(listen=bind, port=self._ingress_port)
+        release = anyio.Event()
+        self._runtime_releases.append(release)
+        name = "ingress-controller/server"
+        await self.system.start_task(_hold, server, release, name, name=name)
+        self._ingress_server = server
+        client = self.client_for("ingress-controller")
+        await self.system.spawn(
+            lambda: IngressController(client, server), name="ingress-controller"
         )
 
     async def _start_kubelet(self, handle: NodeHandle) -> None:
@@ -588,6 +621,79 @@ class Cluster:
         where = await find_log(self.client, self._runtimes(), pod, container, namespace)
         async for text in follow(where, previous, options):
             yield text
+
+    async def exec(
+        self,
+        pod: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bytes | str | None = None,
+    ) -> ExecOutput:
+        """``kubectl exec pod -- command``: run ``command`` in the running container (the
+        annotated default or the first, unless ``container`` names one) to its end, fed
+        ``stdin`` if given; its stdout, stderr and exit code."""
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        session = await self.open_exec(
+            pod, command, container=container, namespace=namespace, stdin=data is not None
+        )
+        return await run_to_end(session, data)
+
+    async def open_exec(
+        self,
+        pod: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bool = False,
+        tty: bool = False,
+    ) -> ExecSession:
+        """``kubectl exec -it``: the command's live session (its streams and exit code);
+        use it as ``async with``."""
+        if not command:
+            raise BadRequest("you must specify at least one command for the container")
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        name = default_container(found, container)
+        return await open_exec(runtime, found, name, command, stdin=stdin, tty=tty)
+
+    async def attach(
+        self, pod: str, *, container: str | None = None, namespace: str = "default"
+    ) -> ExecSession:
+        """``kubectl attach``: the running container's output from now on, until it exits."""
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        return await attach(runtime, found, default_container(found, container))
+
+    @contextlib.asynccontextmanager
+    async def port_forward(
+        self,
+        pod: str,
+        port: int,
+        *,
+        namespace: str = "default",
+        address: str = "127.0.0.1",
+        local_port: int = 0,
+    ) -> AsyncIterator[tuple[str, int]]:
+        """``kubectl port-forward pod local:port``: while the context lasts, connections to
+        the yielded ``(host, port)`` reach ``port`` of the pod::
+
+            async with cluster.port_forward("web-0", 8080) as (host, port):
+                ...  # connect to host:port
+        """
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        async with forward_port(
+            runtime, found, port, address=address, local_port=local_port
+        ) as where:
+            yield where
+
+    async def open_port_forward(
+        self, pod: str, port: int, *, namespace: str = "default"
+    ) -> anyio.abc.ByteStream:
+        """One connection to ``port`` of the pod (what the HTTP server's port-forward
+        carries)."""
+        found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
+        return await streaming(runtime).port_forward(await pod_sandbox(runtime, found), port)
 
     def _runtimes(self) -> dict[str, ContainerRuntime]:
         return {name: handle.runtime for name, handle in self._nodes.items()}
@@ -849,6 +955,16 @@ class Cluster:
         return await kubectl.resolve_all(self.client, name)
 
     @property
+    def ingress_address(self) -> tuple[str, int]:
+        """Where the built-in ingress controller answers HTTP: ``(host, port)``."""
+        server = self._ingress_server
+        if server is None:
+            raise KubeActorsError("the cluster has no nodes, so no ingress controller")
+        if not server.listen:
+            raise KubeActorsError("the ingress controller opens no socket (bind=False)")
+        return server.host, server.port
+
+    @property
     def data_plane(self) -> DataPlane:
         """The host's kube-proxy data plane: its service table, listeners, statistics."""
         if self._data_plane is None:
@@ -883,6 +999,7 @@ class Cluster:
         return ApiHttpServer(
             self.client_for("http-api"),
             logs=self,
+            streams=self,
             address=address,
             port=port,
             data_dir=data_dir,

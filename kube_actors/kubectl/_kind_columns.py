@@ -14,6 +14,7 @@ from ._columns import Column, declared_columns
 from ._config_columns import CONFIG_COLUMNS
 from ._core_columns import CORE_COLUMNS
 from ._discovery_columns import DISCOVERY_COLUMNS
+from ._network_columns import NETWORK_COLUMNS
 from ._ops_columns import OPS_COLUMNS
 from ._workload_columns import WORKLOAD_COLUMNS
 
@@ -23,6 +24,7 @@ BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
     **CORE_COLUMNS,
     **CONFIG_COLUMNS,
     **DISCOVERY_COLUMNS,
+    **NETWORK_COLUMNS,
     **WORKLOAD_COLUMNS,
     **OPS_COLUMNS,
 }

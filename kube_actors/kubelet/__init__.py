@@ -7,6 +7,9 @@ from ._config import CONTROL_PLANE_LABEL as CONTROL_PLANE_LABEL
 from ._config import CONTROL_PLANE_TAINT as CONTROL_PLANE_TAINT
 from ._config import KubeletTimings as KubeletTimings
 from ._config import NodeConfig as NodeConfig
+from ._streams import pod_sandbox as pod_sandbox
+from ._streams import running_container as running_container
+from ._streams import streaming as streaming
 
 __all__ = [
     "CONTROL_PLANE_LABEL",
@@ -16,4 +19,7 @@ __all__ = [
     "Kubelet",
     "KubeletTimings",
     "NodeConfig",
+    "pod_sandbox",
+    "running_container",
+    "streaming",
 ]

@@ -27,7 +27,14 @@ from kube_actors.api import (
 from kube_actors.client import Client
 from kube_actors.errors import NotFound
 
-__all__ = ["ContainerConfigError", "SourceReader", "field_value", "resolve_env", "resource_value"]
+__all__ = [
+    "ContainerConfigError",
+    "SourceReader",
+    "expand_command",
+    "field_value",
+    "resolve_env",
+    "resource_value",
+]
 
 _REFERENCE = re.compile(r"\$\$|\$\(([^)]*)\)")
 
@@ -144,6 +151,12 @@ def resource_value(container: Container, resource: str, divisor: str = "") -> st
         amount = Quantity("1") if name == "cpu" else Quantity("0")
     by = Quantity(divisor or "1")
     return str(max(math.ceil(amount.nano_value / by.nano_value), 0 if name != "cpu" else 1))
+
+
+def expand_command(words: tuple[str, ...], env: Mapping[str, str]) -> tuple[str, ...]:
+    """A container's ``command`` or ``args`` with ``$(NAME)`` expanded from its final
+    environment, as the kubelet expands them (ExpandContainerCommandAndArgs)."""
+    return tuple(_expand(word, env) for word in words)
 
 
 def _expand(value: str, env: Mapping[str, str]) -> str:

@@ -36,7 +36,7 @@ from kube_actors.runtime import (
 )
 
 from ._context import KubeletContext
-from ._env_sources import ContainerConfigError, SourceReader, resolve_env
+from ._env_sources import ContainerConfigError, SourceReader, expand_command, resolve_env
 from ._envvars import service_links
 from ._status import ContainerView, carry_over, pod_phase, pod_status, terminated_state
 from ._volume_sources import MountError, VolumeContents, mounts_for, set_up_volumes
@@ -247,7 +247,13 @@ class PodWorker(Actor):
             self.ctx.event(self.pod, "Warning", "Failed", f"Error: {error}")
             self._resync_in(CONFIG_RETRY)
             return
-        config = attrs.evolve(config, envs=envs, mounts=mounts_for(container, self.volumes or {}))
+        config = attrs.evolve(
+            config,
+            envs=envs,
+            command=expand_command(config.command, envs),
+            args=expand_command(config.args, envs),
+            mounts=mounts_for(container, self.volumes or {}),
+        )
         container_id = await runtime.create_container(self.sandbox_id, config)
         self.ctx.event(self.pod, "Normal", "Created", f"Created container: {view.name}")
         await runtime.start_container(container_id)

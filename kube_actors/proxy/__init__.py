@@ -3,7 +3,9 @@
 A ``KubeProxy`` actor per node watches Services and EndpointSlices and hands its ``ServiceTable``
 to the host's ``DataPlane``, which listens on every ClusterIP:port and 127.0.0.1:nodePort
 with ready endpoints and forwards each connection to one (``Balancer``: round-robin, or
-sticky by client IP). ``http_get`` and ``served_by`` reach pods through it.
+sticky by client IP). ``http_get`` and ``served_by`` reach pods through it. The built-in
+ingress controller (``IngressController``) serves Ingresses over HTTP on loopback
+(``IngressServer``, routes from ``build_routes``).
 """
 
 from ..api import CLUSTER_DOMAIN as CLUSTER_DOMAIN
@@ -16,6 +18,12 @@ from ._http import HttpResponse as HttpResponse
 from ._http import http_get as http_get
 from ._http import pod_name_of as pod_name_of
 from ._http import served_by as served_by
+from ._ingress import IngressController as IngressController
+from ._ingress_routes import IngressRoutes as IngressRoutes
+from ._ingress_routes import Route as Route
+from ._ingress_routes import Target as Target
+from ._ingress_routes import build_routes as build_routes
+from ._ingress_server import IngressServer as IngressServer
 from ._table import ServicePortEntry as ServicePortEntry
 from ._table import ServiceTable as ServiceTable
 from ._table import build_table as build_table
@@ -26,9 +34,15 @@ __all__ = [
     "DataPlane",
     "DataPlaneStatistics",
     "HttpResponse",
+    "IngressController",
+    "IngressRoutes",
+    "IngressServer",
     "KubeProxy",
+    "Route",
     "ServicePortEntry",
     "ServiceTable",
+    "Target",
+    "build_routes",
     "build_table",
     "http_get",
     "pod_name_of",

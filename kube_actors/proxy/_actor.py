@@ -12,21 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
-from kube_actors.actors import Actor
 from kube_actors.api import SERVICE_NAME_LABEL, EndpointSlice, Service
-from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
+from kube_actors.client import Client, SharedInformer
 
 from ._dataplane import DataPlane
+from ._folded import FoldedRebuild
 from ._table import build_table
 
 __all__ = ["KubeProxy"]
-
-
-@attrs.frozen
-class _Sync:
-    """Rebuild the table and hand it to the data plane."""
 
 
 def _version(informer: SharedInformer[Any]) -> int:
@@ -36,7 +29,7 @@ def _version(informer: SharedInformer[Any]) -> int:
         return 0
 
 
-class KubeProxy(Actor):
+class KubeProxy(FoldedRebuild):
     """The kube-proxy of ``node``; its tables go to the shared ``plane``."""
 
     component = "kube-proxy"
@@ -47,40 +40,10 @@ class KubeProxy(Actor):
         self.node = node
         self.services: SharedInformer[Service] = SharedInformer(client, Service)
         self.slices: SharedInformer[EndpointSlice] = SharedInformer(client, EndpointSlice)
-        self._pending = False
+        self.informers = self.triggers = (self.services, self.slices)
         self.syncs = 0
 
-    async def on_start(self) -> None:
-        for informer in (self.services, self.slices):
-            informer.add_event_handler(
-                EventHandlerFuncs(
-                    on_add=self._changed,
-                    on_update=lambda old, new: self._changed(new),
-                    on_delete=self._changed,
-                )
-            )
-            self.start_soon(informer.run, name=f"{self.name}:{informer.kind.__name__.lower()}")
-        self.start_soon(self._first_sync, name=f"{self.name}:first-sync")
-
-    async def _first_sync(self) -> None:
-        await self.services.wait_synced()
-        await self.slices.wait_synced()
-        self._changed(None)
-
-    def _changed(self, _: Any) -> None:
-        if not self._pending:
-            self._pending = True
-            self.send_after(0, _Sync())
-
-    async def receive(self, message: Any) -> Any:
-        if isinstance(message, _Sync):
-            self._pending = False
-            await self._sync()
-        return None
-
-    async def _sync(self) -> None:
-        if not (self.services.has_synced and self.slices.has_synced):
-            return  # _first_sync asks again once both have listed
+    async def rebuild(self) -> None:
         slices: dict[tuple[str, str], list[EndpointSlice]] = {}
         for slice_ in self.slices.indexer:
             service = slice_.metadata.labels.get(SERVICE_NAME_LABEL)

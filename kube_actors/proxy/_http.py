@@ -29,12 +29,20 @@ class HttpResponse:
 
 
 async def http_get(
-    host: str, port: int, path: str = "/", *, timeout: float = 5.0, local_host: str | None = None
+    host: str,
+    port: int,
+    path: str = "/",
+    *,
+    timeout: float = 5.0,
+    local_host: str | None = None,
+    host_header: str | None = None,
 ) -> HttpResponse:
-    """``GET path`` from ``host:port`` on a new connection (from ``local_host`` if given).
-    A refused connection raises ``ConnectionRefusedError``."""
+    """``GET path`` from ``host:port`` on a new connection (from ``local_host`` if given),
+    with ``Host: host_header`` (``host:port`` by default). A refused connection raises
+    ``ConnectionRefusedError``."""
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: kube-actors\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host_header or f'{host}:{port}'}\r\n"
+        "User-Agent: kube-actors\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
     with anyio.fail_after(timeout):

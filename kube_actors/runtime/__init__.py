@@ -10,6 +10,7 @@ from ._catalog import Image as Image
 from ._catalog import ImageCatalog as ImageCatalog
 from ._config import container_config_for as container_config_for
 from ._config import sandbox_config_for as sandbox_config_for
+from ._exec_session import ExecSession as ExecSession
 from ._fake import FakeRuntime as FakeRuntime
 from ._ips import LoopbackPool as LoopbackPool
 from ._log_options import LogOptions as LogOptions
@@ -17,8 +18,10 @@ from ._log_options import check_log_options as check_log_options
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
+from ._protocol import StreamingRuntime as StreamingRuntime
 from ._script import ANNOTATION_PREFIX as ANNOTATION_PREFIX
 from ._script import ContainerScript as ContainerScript
+from ._script import ExecReply as ExecReply
 from ._script import parse_duration as parse_duration
 from ._subprocess import SubprocessRuntime as SubprocessRuntime
 from ._types import ContainerConfig as ContainerConfig
@@ -42,7 +45,9 @@ __all__ = [
     "ContainerScript",
     "ContainerState",
     "ContainerStatus",
+    "ExecReply",
     "ExecResult",
+    "ExecSession",
     "FakeRuntime",
     "Image",
     "ImageCatalog",
@@ -55,6 +60,7 @@ __all__ = [
     "ProbeOutcome",
     "ProbeResult",
     "SandboxState",
+    "StreamingRuntime",
     "SubprocessRuntime",
     "USAGE_RESOURCES",
     "check_log_options",

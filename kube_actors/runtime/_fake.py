@@ -15,14 +15,18 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
+import anyio.abc
 import attrs
 
 from kube_actors.actors import monotonic
 from kube_actors.api import Probe
-from kube_actors.errors import ImagePullError
+from kube_actors.errors import ContainerRuntimeError, ImagePullError
 
+from ._attach import attach_session
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
+from ._exec_session import ExecSession
+from ._fake_exec import scripted_session
 from ._ips import LoopbackPool
 from ._log_options import LogOptions, Record, render_records, timestamp_text
 from ._script import ContainerScript, image_pull_failures, script_from_annotations
@@ -132,8 +136,36 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
     async def exec(
         self, container_id: str, command: Sequence[str], *, timeout: float | None = None
     ) -> ExecResult:
-        self._require_running(container_id)
-        return ExecResult(exit_code=0)
+        reply = self._require_running(container_id).script.exec_reply(command)
+        return ExecResult(exit_code=reply.exit_code, output=reply.stdout + reply.stderr)
+
+    async def open_exec(
+        self, container_id: str, command: Sequence[str], *, stdin: bool = False, tty: bool = False
+    ) -> ExecSession:
+        reply = self._require_running(container_id).script.exec_reply(command)
+        return scripted_session(reply, stdin=stdin, tty=tty)
+
+    async def attach(self, container_id: str) -> ExecSession:
+        record = self._require_running(container_id)
+
+        async def output() -> AsyncIterator[str]:
+            await record.exited.wait()  # a scripted container logs only as it starts
+            nothing: tuple[str, ...] = ()
+            for line in nothing:
+                yield line
+
+        async def exit_code() -> int:
+            await record.exited.wait()
+            return record.exit_code
+
+        return attach_session(output(), exit_code)
+
+    async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
+        sandbox = self._sandbox(sandbox_id)
+        raise ContainerRuntimeError(
+            f"error forwarding port {port} to pod {sandbox.config.namespace}/"
+            f"{sandbox.config.name}: the fake runtime's containers do not listen on sockets"
+        )
 
     async def probe(self, container_id: str, kind: ProbeKind, probe: Probe) -> ProbeResult:
         record = self._container(container_id)

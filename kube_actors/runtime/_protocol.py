@@ -23,8 +23,11 @@ from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+import anyio.abc
+
 from kube_actors.api import Probe
 
+from ._exec_session import ExecSession
 from ._log_options import LogOptions
 from ._types import (
     ContainerConfig,
@@ -37,7 +40,7 @@ from ._types import (
     ProbeResult,
 )
 
-__all__ = ["ContainerRuntime"]
+__all__ = ["ContainerRuntime", "StreamingRuntime"]
 
 
 @runtime_checkable
@@ -156,4 +159,28 @@ class ContainerRuntime(Protocol):
 
     async def probe(self, container_id: str, kind: ProbeKind, probe: Probe) -> ProbeResult:
         """Run one probe once. The kubelet owns periods, thresholds and initial delays."""
+        ...
+
+
+@runtime_checkable
+class StreamingRuntime(Protocol):
+    """What a runtime offers for ``kubectl exec``, ``attach`` and ``port-forward`` (CRI's
+    Exec, Attach and PortForward): both runtimes that ship have it; a runtime of your own
+    may leave it out, and those verbs then answer that the runtime cannot stream."""
+
+    async def open_exec(
+        self, container_id: str, command: Sequence[str], *, stdin: bool = False, tty: bool = False
+    ) -> ExecSession:
+        """Start ``command`` in the running container as its processes run (environment,
+        working directory, namespaces); its streams and exit code.
+        ``ContainerRuntimeError`` if the command cannot start."""
+        ...
+
+    async def attach(self, container_id: str) -> ExecSession:
+        """The running container's output from now on, until it exits."""
+        ...
+
+    async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
+        """A connection to ``port`` in the pod's network; ``ContainerRuntimeError`` if
+        nothing there accepts it."""
         ...

@@ -12,10 +12,16 @@ annotations, which win::
         fake.kube-actors.io/web.exit-code: "1"
         fake.kube-actors.io/ready-after: "5s"          # every container of the pod
         fake.kube-actors.io/image-pull-fail: "example.com/broken:1,other"
+        fake.kube-actors.io/exec: '{"cat /etc/hostname": {"stdout": "web\\n"}}'
+
+``exec`` answers ``kubectl exec`` and exec probes: the command, its words joined by spaces,
+maps to what it writes and its exit code; a command the script does not name succeeds and
+writes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -26,6 +32,7 @@ __all__ = [
     "ANNOTATION_PREFIX",
     "IMAGE_PULL_FAIL",
     "ContainerScript",
+    "ExecReply",
     "image_pull_failures",
     "parse_duration",
     "script_from_annotations",
@@ -38,6 +45,19 @@ IMAGE_PULL_FAIL = ANNOTATION_PREFIX + "image-pull-fail"
 
 def _lines(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(lines)
+
+
+@attrs.frozen(kw_only=True)
+class ExecReply:
+    """What a scripted exec writes and how it ends."""
+
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+
+
+def _replies(replies: Mapping[str, ExecReply]) -> Mapping[str, ExecReply]:
+    return dict(replies)
 
 
 @attrs.frozen(kw_only=True)
@@ -65,12 +85,20 @@ class ContainerScript:
     sigterm_exit_code: int = 0
     #: Lines the container writes to its log when it starts.
     logs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+    #: Answers to exec, by command (its words joined by spaces).
+    exec: Mapping[str, ExecReply] = attrs.field(factory=dict, converter=_replies)
+
+    def exec_reply(self, command: Iterable[str]) -> ExecReply:
+        """The scripted answer to ``command``: success and no output if it is not named."""
+        return self.exec.get(" ".join(command), _SILENT)
 
     @classmethod
     def crashing(cls, exit_code: int = 1, **fields: Any) -> ContainerScript:
         """A container that exits at once with ``exit_code`` (a crash loop, restarted)."""
         return cls(exit_after=0.0, exit_code=exit_code, **fields)
 
+
+_SILENT = ExecReply()
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
@@ -105,6 +133,28 @@ def _parse_lines(text: str) -> tuple[str, ...]:
     return tuple(text.splitlines())
 
 
+def _parse_exec(text: str) -> dict[str, ExecReply]:
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        raise ValueError(f"invalid JSON: {err}") from None
+    if not isinstance(data, dict):
+        raise ValueError('use a JSON object: {"command words": {"stdout": ..., "exitCode": 0}}')
+    replies: dict[str, ExecReply] = {}
+    for command, reply in data.items():
+        if not isinstance(reply, dict):
+            raise ValueError(f"the answer to {command!r} must be an object")
+        try:
+            replies[command] = ExecReply(
+                stdout=str(reply.get("stdout", "")),
+                stderr=str(reply.get("stderr", "")),
+                exit_code=int(reply.get("exitCode", 0)),
+            )
+        except (TypeError, ValueError):
+            raise ValueError(f"exitCode of {command!r} must be an integer") from None
+    return replies
+
+
 #: Annotation field -> (attribute, parser).
 _FIELDS: Mapping[str, tuple[str, Callable[[str], object]]] = {
     "start-latency": ("start_latency", parse_duration),
@@ -115,6 +165,7 @@ _FIELDS: Mapping[str, tuple[str, Callable[[str], object]]] = {
     "ignore-sigterm": ("ignore_sigterm", _parse_bool),
     "sigterm-exit-code": ("sigterm_exit_code", int),
     "logs": ("logs", _parse_lines),
+    "exec": ("exec", _parse_exec),
 }
 
 

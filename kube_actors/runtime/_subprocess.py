@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import Self
 
 import anyio
+import anyio.abc
 import anyio.to_thread
 import attrs
 
@@ -50,9 +51,12 @@ from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
 from kube_actors.errors import ContainerRuntimeError
 
+from ._attach import attach_session, connect
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
+from ._exec_process import namespace_entry, open_exec
+from ._exec_session import ExecSession
 from ._ips import LoopbackPool
 from ._isolation import CONTAINER_MARKER, Isolation, choose_isolation, kill_marked, reap, subreaper
 from ._log_files import LogFile
@@ -226,6 +230,47 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if scope.cancelled_caught:
             return ExecResult(exit_code=-1, output=output, timed_out=True)
         return ExecResult(exit_code=_exit_code(process.returncode or 0), output=output)
+
+    async def open_exec(
+        self, container_id: str, command: Sequence[str], *, stdin: bool = False, tty: bool = False
+    ) -> ExecSession:
+        record = self._require_running(container_id)
+        image = self.catalog.resolve(record.config.image)
+        argv = image.argv(command, ())
+        if not argv:
+            raise ContainerRuntimeError("no command given to exec")
+        pid = record.process.pid if record.process is not None else None
+        entry = await namespace_entry(pid) if self.isolation == "pid-namespace" else ()
+        try:
+            program = shutil.which(argv[0], path=record.env.get("PATH")) or argv[0]
+            if "/" not in program:
+                raise FileNotFoundError(f'exec: "{argv[0]}": executable file not found in $PATH')
+            return await open_exec(
+                [program, *argv[1:]],
+                env=record.env,
+                cwd=record.cwd,
+                stdin=stdin,
+                tty=tty,
+                entry=entry,
+            )
+        except OSError as err:
+            raise ContainerRuntimeError(
+                f"failed to exec in container: {err.strerror or err}"
+            ) from None
+
+    async def attach(self, container_id: str) -> ExecSession:
+        record = self._require_running(container_id)
+        output = self._follow_log(record, LogOptions(tail_lines=0))
+
+        async def exit_code() -> int:
+            await record.exited.wait()
+            return record.exit_code
+
+        return attach_session(output, exit_code)
+
+    async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
+        sandbox = self._sandbox(sandbox_id)
+        return await connect(sandbox.ip, port, f"{sandbox.config.namespace}/{sandbox.config.name}")
 
     async def probe(self, container_id: str, kind: ProbeKind, probe: Probe) -> ProbeResult:
         record = self._container(container_id)

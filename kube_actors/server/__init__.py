@@ -10,6 +10,7 @@ calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_do
 
 from __future__ import annotations
 
+from ._exec import StreamSource as StreamSource
 from ._kubeconfig import CONTEXT as CONTEXT
 from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
 from ._kubeconfig import kubeconfig_text as kubeconfig_text
@@ -25,10 +26,11 @@ from ._server import Served as Served
 from ._tables import table_for as table_for
 
 __all__ = [
-    "CONTEXT",
     "ApiHttpServer",
+    "CONTEXT",
     "LogSource",
     "Served",
+    "StreamSource",
     "decode_protobuf",
     "encode_protobuf",
     "kubeconfig_dict",

@@ -73,7 +73,12 @@ def _scale() -> Subresource:
 _BUILTIN: Final[
     dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 ] = {
-    ("", "pods"): (ALL_VERBS, ("po",), ("all",), ("status", "log", "binding", "eviction")),
+    ("", "pods"): (
+        ALL_VERBS,
+        ("po",),
+        ("all",),
+        ("status", "log", "binding", "eviction", "attach", "exec", "portforward"),
+    ),
     ("", "services"): (ALL_VERBS, ("svc",), ("all",), ("status",)),
     ("", "namespaces"): (_NO_COLLECTION, ("ns",), (), ("status",)),
     ("", "nodes"): (ALL_VERBS, ("no",), (), ("status",)),
@@ -85,6 +90,8 @@ _BUILTIN: Final[
     ("", "persistentvolumeclaims"): (ALL_VERBS, ("pvc",), (), ("status",)),
     ("", "persistentvolumes"): (ALL_VERBS, ("pv",), (), ("status",)),
     ("discovery.k8s.io", "endpointslices"): (ALL_VERBS, (), (), ()),
+    ("networking.k8s.io", "ingresses"): (ALL_VERBS, ("ing",), (), ("status",)),
+    ("networking.k8s.io", "ingressclasses"): (ALL_VERBS, (), (), ()),
     ("storage.k8s.io", "storageclasses"): (ALL_VERBS, ("sc",), (), ()),
     ("", "serviceaccounts"): (ALL_VERBS, ("sa",), (), ()),
     ("", "events"): (ALL_VERBS, ("ev",), (), ()),
@@ -103,6 +110,14 @@ _BUILTIN: Final[
 }
 
 
+#: The streaming subresources of pods and the options kind discovery names for each.
+_STREAM_KINDS: Final = {
+    "attach": "PodAttachOptions",
+    "exec": "PodExecOptions",
+    "portforward": "PodPortForwardOptions",
+}
+
+
 def _subresource(name: str, info: KindInfo) -> Subresource:
     if name == "status":
         return _status(info.group, info.version, info.kind)
@@ -113,6 +128,10 @@ def _subresource(name: str, info: KindInfo) -> Subresource:
     if name == "eviction":
         return Subresource(
             name=name, group="policy", version="v1", kind="Eviction", verbs=("create",)
+        )
+    if name in _STREAM_KINDS:
+        return Subresource(
+            name=name, group="", version="v1", kind=_STREAM_KINDS[name], verbs=("create", "get")
         )
     # pods/log answers plain text; discovery names it as Kubernetes does, kind Pod.
     return Subresource(name=name, group="", version="v1", kind="Pod", verbs=("get",))

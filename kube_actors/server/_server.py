@@ -30,6 +30,7 @@ from kube_actors.client import Client
 
 from .._log import get_logger
 from ._app import make_app
+from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._logs import LogSource
 from ._rest import Rest
@@ -73,7 +74,8 @@ class ApiHttpServer:
 
     ``address`` defaults to loopback; ``port`` 0 picks a free one. ``tls`` False serves plain
     HTTP (tests, a proxy in front); ``token`` None makes one (kept in ``data_dir``).
-    ``logs`` reads container logs for ``pods/log`` (the cluster provides it).
+    ``logs`` reads container logs for ``pods/log``, and ``streams`` opens the sessions of
+    ``pods/exec``, ``pods/attach`` and ``pods/portforward`` (the cluster provides both).
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class ApiHttpServer:
         client: Client,
         *,
         logs: LogSource | None = None,
+        streams: StreamSource | None = None,
         address: str = LOOPBACK,
         port: int = 0,
         data_dir: str | Path | None = None,
@@ -89,6 +92,7 @@ class ApiHttpServer:
     ) -> None:
         self.client = client
         self.logs = logs
+        self.streams = streams
         self.address = address
         self.port = port
         self.tls = tls
@@ -105,7 +109,7 @@ class ApiHttpServer:
             data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
         data_dir.mkdir(parents=True, exist_ok=True)
         creds = credentials(data_dir, self.address)
-        rest = Rest(self.client, Subresources(self.client, self.logs))
+        rest = Rest(self.client, Subresources(self.client, self.logs, self.streams))
         app = make_app(rest, token=creds.token if self.authenticate else None)
         runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0

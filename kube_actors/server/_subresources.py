@@ -28,9 +28,11 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._bodies import decode_body, media_type, object_from_body
+from ._exec import StreamSource, serve_exec
 from ._logs import LogSource, serve_logs
 from ._params import delete_options_of
 from ._paths import Target
+from ._portforward import serve_port_forward
 from ._status import json_response, success_status
 
 __all__ = ["Subresources", "scale_of"]
@@ -72,9 +74,12 @@ def scale_of(obj: Any) -> dict[str, Any]:
 class Subresources:
     """``scale``, ``binding``, ``eviction`` and ``log`` over one ``Client``."""
 
-    def __init__(self, client: Client, logs: LogSource | None) -> None:
+    def __init__(
+        self, client: Client, logs: LogSource | None, streams: StreamSource | None = None
+    ) -> None:
         self.client = client
         self.logs = logs
+        self.streams = streams
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         sub, plural, method = target.subresource, target.info.plural, request.method
@@ -88,6 +93,18 @@ class Subresources:
             if self.logs is None:
                 raise _not_found()
             return await serve_logs(request, self.client, self.logs, target)
+        if plural == "pods" and sub in ("exec", "attach", "portforward"):
+            if self.streams is None:
+                raise _not_found()
+            if method not in ("GET", "POST"):
+                raise MethodNotSupported(
+                    "the server does not allow this method on the requested resource"
+                )
+            if sub == "portforward":
+                return await serve_port_forward(request, self.client, self.streams, target)
+            return await serve_exec(
+                request, self.client, self.streams, target, attach=sub == "attach"
+            )
         if sub in ("binding", "eviction", "log"):
             raise MethodNotSupported(
                 "the server does not allow this method on the requested resource"

@@ -116,3 +116,25 @@ async def test_a_missing_key_names_the_config_map() -> None:
             "CreateContainerConfigError",
             "couldn't find key lives in ConfigMap default/game-config",
         )
+
+
+async def test_command_and_args_expand_variables_from_the_containers_environment() -> None:
+    pod = POD.replace(
+        "    image: busybox\n",
+        '    image: busybox\n    command: ["echo", "$(LIVES)"]\n'
+        '    args: ["--ip=$(MY_IP)", "$$(LIVES)", "$(UNKNOWN)"]\n',
+    ).replace(
+        "    - name: MAYBE\n",
+        "    - name: MY_IP\n      valueFrom: {fieldRef: {fieldPath: status.podIP}}\n"
+        "    - name: MAYBE\n",
+    )
+    async with Cluster(nodes=1) as cluster:
+        for obj in load_manifests(MANIFESTS + "---" + pod):
+            await cluster.client.create(obj)
+        await cluster.settle()
+        runtime = cluster.runtime("control-plane")
+        [container] = await runtime.list_containers()
+        config: Any = runtime._container(container.id).config  # type: ignore[attr-defined]
+        running = await cluster.client.get(Pod, "game", namespace="default")
+    assert config.command == ("echo", "3")
+    assert config.args == (f"--ip={running.status.pod_ip}", "$(LIVES)", "$(UNKNOWN)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kube_actors.runtime import ContainerScript, parse_duration
+from kube_actors.runtime import ContainerScript, ExecReply, parse_duration
 from kube_actors.runtime._script import image_pull_failures, script_from_annotations
 
 
@@ -69,3 +69,29 @@ def test_image_pull_failures_are_a_comma_separated_list() -> None:
     annotations = {"fake.kube-actors.io/image-pull-fail": " a:1 ,b,, "}
     assert image_pull_failures(annotations) == {"a:1", "b"}
     assert image_pull_failures({}) == frozenset()
+
+
+def test_exec_answers_come_from_the_exec_annotation_as_json() -> None:
+    annotations = {
+        "fake.kube-actors.io/exec": '{"cat /etc/hostname": {"stdout": "web\\n"}, '
+        '"false": {"stderr": "no", "exitCode": 1}}'
+    }
+    script = script_from_annotations(annotations, "app", ContainerScript())
+    assert script.exec_reply(["cat", "/etc/hostname"]) == ExecReply(stdout="web\n")
+    assert script.exec_reply(["false"]) == ExecReply(stderr="no", exit_code=1)
+    assert script.exec_reply(["unscripted"]) == ExecReply()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("not json", "invalid JSON"),
+        ('["ls"]', "use a JSON object"),
+        ('{"ls": 3}', "the answer to 'ls' must be an object"),
+        ('{"ls": {"exitCode": "x"}}', "exitCode of 'ls' must be an integer"),
+    ],
+)
+def test_a_malformed_exec_annotation_is_refused_naming_it(value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r"annotation fake\.kube-actors\.io/exec: ") as raised:
+        script_from_annotations({"fake.kube-actors.io/exec": value}, "app", ContainerScript())
+    assert message in str(raised.value)

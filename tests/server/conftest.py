@@ -12,6 +12,7 @@ import aiohttp
 import attrs
 
 from kube_actors import Cluster
+from kube_actors.kubelet import NodeConfig
 from kube_actors.server import Served
 
 
@@ -54,7 +55,10 @@ class Api:
 
 @contextlib.asynccontextmanager
 async def serving(
-    nodes: int = 0, scheduler: bool = False, controllers: Sequence[str] = (), **more: Any
+    nodes: int | Sequence[NodeConfig] = 0,
+    scheduler: bool = False,
+    controllers: Sequence[str] = (),
+    **more: Any,
 ) -> AsyncIterator[Api]:
     """A cluster served over HTTPS; by default without nodes, scheduler or controllers, so
     that objects stay as they were written."""

@@ -302,3 +302,21 @@ async def test_create_quota_then_a_pod_beyond_it_is_forbidden_as_kubectl_prints_
         'Error from server (Forbidden): pods "b" is forbidden: failed quota: small: '
         "must specify requests.cpu for: b" in err
     )
+
+
+async def test_create_ingress_gets_the_default_class_and_the_controllers_address(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (cluster, served):
+        await kubectl(served, "create", "ingress", "simple", "--rule=foo.com/bar*=svc1:8080")
+        await cluster.settle()
+        _, out, _ = await kubectl(served, "get", "ingress")
+        _, classes, _ = await kubectl(served, "get", "ingressclasses")
+    header, row = out.splitlines()
+    assert words(header) == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+    assert words(row)[:5] == ["simple", "kube-actors", "foo.com", "127.0.0.1", "80"]
+    assert words(classes.splitlines()[1])[:3] == [
+        "kube-actors",
+        "kube-actors.io/ingress-controller",
+        "<none>",
+    ]

@@ -1,0 +1,58 @@
+"""Attach and port-forward for the runtimes: what CRI's Attach and PortForward give.
+
+``attach`` reads a running container's output from now on (what it writes next, stdout and
+stderr as its log holds them) until it exits: the container's stdin is not kept open by the
+runtimes, so an attach only listens. ``connect`` opens a TCP connection to a port of the
+pod, at the pod's address: the subprocess runtime's pods have loopback addresses of their
+own, so this is the pod's network as a port-forward reaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import anyio
+import anyio.abc
+
+from kube_actors.errors import ContainerRuntimeError
+
+from ._exec_session import ExecSession
+
+__all__ = ["IteratorStream", "attach_session", "connect"]
+
+
+class IteratorStream(anyio.abc.ByteReceiveStream):
+    """A byte stream over an async iterator of text pieces."""
+
+    def __init__(self, pieces: AsyncIterator[str]) -> None:
+        self._pieces = pieces
+
+    async def receive(self, max_bytes: int = 65536) -> bytes:
+        try:
+            return (await anext(self._pieces)).encode()
+        except StopAsyncIteration:
+            raise anyio.EndOfStream from None
+
+    async def aclose(self) -> None:
+        close = getattr(self._pieces, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def attach_session(
+    output: AsyncIterator[str], exit_code: Callable[[], Awaitable[int]]
+) -> ExecSession:
+    """A session that gives ``output`` and ends with the container's ``exit_code``."""
+    stream = IteratorStream(output)
+    return ExecSession(stdout=stream, wait=exit_code, close=stream.aclose)
+
+
+async def connect(address: str, port: int, pod: str) -> anyio.abc.ByteStream:
+    """A connection to ``address:port``; ``ContainerRuntimeError`` as the kubelet words it."""
+    try:
+        return await anyio.connect_tcp(address, port)
+    except OSError as error:
+        raise ContainerRuntimeError(
+            f"error forwarding port {port} to pod {pod}: failed to connect to "
+            f"{address}:{port}: {error.strerror or error}"
+        ) from None
