@@ -42,6 +42,20 @@ from ._apps import StatefulSetCondition as StatefulSetCondition
 from ._apps import StatefulSetSpec as StatefulSetSpec
 from ._apps import StatefulSetStatus as StatefulSetStatus
 from ._apps import StatefulSetUpdateStrategy as StatefulSetUpdateStrategy
+from ._autoscaling import CrossVersionObjectReference as CrossVersionObjectReference
+from ._autoscaling import HorizontalPodAutoscaler as HorizontalPodAutoscaler
+from ._autoscaling import HorizontalPodAutoscalerBehavior as HorizontalPodAutoscalerBehavior
+from ._autoscaling import HorizontalPodAutoscalerCondition as HorizontalPodAutoscalerCondition
+from ._autoscaling import HorizontalPodAutoscalerSpec as HorizontalPodAutoscalerSpec
+from ._autoscaling import HorizontalPodAutoscalerStatus as HorizontalPodAutoscalerStatus
+from ._autoscaling import HPAScalingPolicy as HPAScalingPolicy
+from ._autoscaling import HPAScalingRules as HPAScalingRules
+from ._autoscaling import MetricSpec as MetricSpec
+from ._autoscaling import MetricStatus as MetricStatus
+from ._autoscaling import MetricTarget as MetricTarget
+from ._autoscaling import MetricValueStatus as MetricValueStatus
+from ._autoscaling import ResourceMetricSource as ResourceMetricSource
+from ._autoscaling import ResourceMetricStatus as ResourceMetricStatus
 from ._base import FrozenDict as FrozenDict
 from ._base import evolve as evolve
 from ._base import mapping as mapping
@@ -101,6 +115,12 @@ from ._core import NamespaceSpec as NamespaceSpec
 from ._core import NamespaceStatus as NamespaceStatus
 from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
+from ._cron_schedule import CronSchedule as CronSchedule
+from ._cron_schedule import parse_schedule as parse_schedule
+from ._cronjob import CronJob as CronJob
+from ._cronjob import CronJobSpec as CronJobSpec
+from ._cronjob import CronJobStatus as CronJobStatus
+from ._cronjob import JobTemplateSpec as JobTemplateSpec
 from ._defaults import default as default
 from ._defaults import default_pod_spec as default_pod_spec
 from ._dns import CLUSTER_DOMAIN as CLUSTER_DOMAIN
@@ -187,6 +207,11 @@ from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import is_pod_terminal as is_pod_terminal
 from ._pod_helpers import pod_limits as pod_limits
 from ._pod_helpers import pod_requests as pod_requests
+from ._policy import Condition as Condition
+from ._policy import Eviction as Eviction
+from ._policy import PodDisruptionBudget as PodDisruptionBudget
+from ._policy import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
+from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._quota import LimitRange as LimitRange
@@ -292,6 +317,7 @@ __all__ = [
     "Binding",
     "CLUSTER_DOMAIN",
     "ClientIPConfig",
+    "Condition",
     "ConfigMap",
     "ConfigMapEnvSource",
     "ConfigMapKeySelector",
@@ -307,6 +333,11 @@ __all__ = [
     "ContainerStatus",
     "ControllerRevision",
     "Create",
+    "CronJob",
+    "CronJobSpec",
+    "CronJobStatus",
+    "CronSchedule",
+    "CrossVersionObjectReference",
     "DEFAULT_CLASS_ANNOTATION",
     "DEFAULT_INGRESS_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",
@@ -342,6 +373,7 @@ __all__ = [
     "EnvVarSource",
     "Event",
     "EventSource",
+    "Eviction",
     "ExecAction",
     "FieldSelector",
     "FieldTerm",
@@ -349,10 +381,17 @@ __all__ = [
     "ForZone",
     "FrozenDict",
     "Get",
+    "HPAScalingPolicy",
+    "HPAScalingRules",
     "HTTPGetAction",
     "HTTPHeader",
     "HTTPIngressPath",
     "HTTPIngressRuleValue",
+    "HorizontalPodAutoscaler",
+    "HorizontalPodAutoscalerBehavior",
+    "HorizontalPodAutoscalerCondition",
+    "HorizontalPodAutoscalerSpec",
+    "HorizontalPodAutoscalerStatus",
     "HostIP",
     "HostPathVolumeSource",
     "Ingress",
@@ -373,6 +412,7 @@ __all__ = [
     "JobCondition",
     "JobSpec",
     "JobStatus",
+    "JobTemplateSpec",
     "KeyToPath",
     "KindInfo",
     "KubeObject",
@@ -394,6 +434,10 @@ __all__ = [
     "MAX_OBJECT_BYTES",
     "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
+    "MetricSpec",
+    "MetricStatus",
+    "MetricTarget",
+    "MetricValueStatus",
     "NAME_ALPHABET",
     "Namespace",
     "NamespaceCondition",
@@ -430,6 +474,9 @@ __all__ = [
     "PodAffinityTerm",
     "PodAntiAffinity",
     "PodCondition",
+    "PodDisruptionBudget",
+    "PodDisruptionBudgetSpec",
+    "PodDisruptionBudgetStatus",
     "PodIP",
     "PodSpec",
     "PodStatus",
@@ -451,6 +498,8 @@ __all__ = [
     "ReplicaSetStatus",
     "Requirement",
     "ResourceFieldSelector",
+    "ResourceMetricSource",
+    "ResourceMetricStatus",
     "ResourceQuota",
     "ResourceQuotaSpec",
     "ResourceQuotaStatus",
@@ -537,6 +586,7 @@ __all__ = [
     "omitempty",
     "owner_reference",
     "parse_field_selector",
+    "parse_schedule",
     "parse_selector",
     "pod_limits",
     "pod_requests",

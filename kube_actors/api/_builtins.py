@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from . import _defaults as d
 from . import _validate_apps as va
+from . import _validate_autoscaling as vas
+from . import _validate_batch as vb
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_discovery as vdisc
 from . import _validate_ingress as ving
+from . import _validate_policy as vp
 from . import _validate_quota as vq
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
+from ._autoscaling import HorizontalPodAutoscaler
 from ._batch import Job
 from ._config import ConfigMap, Secret
 from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
+from ._cronjob import CronJob
 from ._endpoint_slice import EndpointSlice
 from ._ingress import Ingress, IngressClass
 from ._node import Node
 from ._pod import Pod
+from ._policy import PodDisruptionBudget
 from ._quota import LimitRange, ResourceQuota
 from ._registry import register_kind
 from ._service import Endpoints, Service
@@ -45,8 +51,15 @@ register_kind(ReplicaSet, default=d.default_replica_set, validate=va.validate_re
 register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daemon_set)
 register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
 register_kind(Job, default=d.default_job, validate=va.validate_job)
+register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(ControllerRevision, validate=va.validate_controller_revision)
 register_kind(Lease, validate=vc.validate_lease)
+register_kind(
+    HorizontalPodAutoscaler,
+    default=vas.default_horizontal_pod_autoscaler,
+    validate=vas.validate_horizontal_pod_autoscaler,
+)
+register_kind(PodDisruptionBudget, validate=vp.validate_pod_disruption_budget)
 register_kind(
     PriorityClass,
     namespaced=False,

@@ -22,10 +22,7 @@ _UNSERVED: dict[str, frozenset[str]] = {
             "PodTemplate",
         }
     ),
-    "batch/v1": frozenset({"CronJob"}),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
-    "autoscaling/v2": frozenset({"HorizontalPodAutoscaler"}),
-    "policy/v1": frozenset({"PodDisruptionBudget"}),
     "networking.k8s.io/v1": frozenset({"NetworkPolicy"}),
     "rbac.authorization.k8s.io/v1": frozenset(
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}

@@ -39,6 +39,7 @@ from kube_actors.api import (
     Delete,
     DeleteCollection,
     DeleteOptions,
+    Eviction,
     Get,
     KindInfo,
     List,
@@ -47,6 +48,7 @@ from kube_actors.api import (
     Patch,
     Pod,
     PodCondition,
+    PodDisruptionBudget,
     PriorityClass,
     Service,
     Update,
@@ -111,6 +113,7 @@ from ._admission import (
     Operation,
 )
 from ._cache import CacheEvent, KindCache, with_resource_version
+from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits
@@ -286,6 +289,8 @@ class ApiServer(Actor):
             case Create(obj=obj):
                 if isinstance(obj, Binding):
                     return await self._bind(obj)
+                if isinstance(obj, Eviction):
+                    return await self._evict(obj)
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 return await self._create(obj, write)
@@ -436,6 +441,30 @@ class ApiServer(Actor):
             ),
         )
         return await self._store(info, bound, current)
+
+    async def _evict(self, eviction: Eviction) -> Any:
+        """The ``pods/eviction`` subresource: see ``_eviction``."""
+        pods, budgets = self._info(Pod), self._info(PodDisruptionBudget)
+        namespace = eviction.metadata.namespace or "default"
+        name = eviction.metadata.name
+        pod = await self._current(pods, namespace, name)
+        await self._caught_up()
+        in_namespace = list(self._cache(budgets).in_prefix(namespace_prefix(budgets, namespace)))
+
+        async def store_budget(new: Any, old: Any) -> Any:
+            return await self._store(budgets, new, old)
+
+        async def delete_pod(options: DeleteOptions) -> Any:
+            return await self._delete(pods, namespace, name, options)
+
+        return await evict(
+            eviction,
+            pod=pod,
+            budgets=in_namespace,
+            now=self._now(),
+            store_budget=store_budget,
+            delete_pod=delete_pod,
+        )
 
     # ------------------------------------------------------------------------- update
 

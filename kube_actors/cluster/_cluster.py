@@ -33,7 +33,7 @@ import attrs
 
 from .. import kubectl
 from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from ..api import Deployment, Event, IntOrString, Pod, Service, kind_info
+from ..api import Deployment, Event, IntOrString, Node, Pod, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -847,6 +847,34 @@ class Cluster:
             self.client, name, namespace, to_revision=to_revision
         )
         return restored
+
+    async def cordon(self, node: str) -> Node:
+        """``kubectl cordon``: no new Pod is scheduled on ``node``."""
+        return await kubectl.cordon(self.client, node)
+
+    async def uncordon(self, node: str) -> Node:
+        """``kubectl uncordon``."""
+        return await kubectl.uncordon(self.client, node)
+
+    async def drain(
+        self,
+        node: str,
+        *,
+        ignore_daemonsets: bool = True,
+        delete_emptydir_data: bool = False,
+        force: bool = False,
+        timeout: float | None = None,
+    ) -> list[str]:
+        """``kubectl drain --ignore-daemonsets``: cordon, then evict each Pod through the
+        eviction API (waiting while a PodDisruptionBudget refuses) until all are gone."""
+        return await kubectl.drain(
+            self.client,
+            node,
+            ignore_daemonsets=ignore_daemonsets,
+            delete_emptydir_data=delete_emptydir_data,
+            force=force,
+            timeout=timeout,
+        )
 
     async def describe(self, kind: type[Any], name: str, *, namespace: str = "default") -> str:
         """``kubectl describe``: the object as text, its Events last."""

@@ -19,6 +19,10 @@ from ._apply import apply as apply
 from ._apply import objects_of as objects_of
 from ._columns import Column as Column
 from ._columns import human_duration as human_duration
+from ._drain import EVICTION_RETRY as EVICTION_RETRY
+from ._drain import cordon as cordon
+from ._drain import drain as drain
+from ._drain import uncordon as uncordon
 from ._expose import expose as expose
 from ._expose import resolve_all as resolve_all
 from ._kind_columns import columns_for as columns_for
@@ -38,6 +42,7 @@ from ._verbs import set_image as set_image
 from ._verbs import wait_for as wait_for
 
 __all__ = [
+    "EVICTION_RETRY",
     "LAST_APPLIED",
     "ApplyAction",
     "ApplyResult",
@@ -47,8 +52,10 @@ __all__ = [
     "age",
     "apply",
     "columns_for",
+    "cordon",
     "describe",
     "describe_text",
+    "drain",
     "events_for",
     "expose",
     "human_duration",
@@ -62,5 +69,6 @@ __all__ = [
     "scale",
     "set_image",
     "table",
+    "uncordon",
     "wait_for",
 ]

@@ -15,6 +15,7 @@ from ._config_columns import CONFIG_COLUMNS
 from ._core_columns import CORE_COLUMNS
 from ._discovery_columns import DISCOVERY_COLUMNS
 from ._network_columns import NETWORK_COLUMNS
+from ._ops_columns import OPS_COLUMNS
 from ._workload_columns import WORKLOAD_COLUMNS
 
 __all__ = ["columns_for"]
@@ -25,6 +26,7 @@ BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
     **DISCOVERY_COLUMNS,
     **NETWORK_COLUMNS,
     **WORKLOAD_COLUMNS,
+    **OPS_COLUMNS,
 }
 
 

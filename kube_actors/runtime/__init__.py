@@ -35,6 +35,8 @@ from ._types import ProbeKind as ProbeKind
 from ._types import ProbeOutcome as ProbeOutcome
 from ._types import ProbeResult as ProbeResult
 from ._types import SandboxState as SandboxState
+from ._usage import USAGE_RESOURCES as USAGE_RESOURCES
+from ._usage import scripted_usage as scripted_usage
 
 __all__ = [
     "ANNOTATION_PREFIX",
@@ -60,10 +62,12 @@ __all__ = [
     "SandboxState",
     "StreamingRuntime",
     "SubprocessRuntime",
+    "USAGE_RESOURCES",
     "check_log_options",
     "container_config_for",
     "http_get_probe",
     "parse_duration",
     "sandbox_config_for",
+    "scripted_usage",
     "tcp_socket_probe",
 ]

@@ -102,7 +102,10 @@ _BUILTIN: Final[
     ("apps", "controllerrevisions"): (ALL_VERBS, (), (), ()),
     ("apps", "statefulsets"): (ALL_VERBS, ("sts",), ("all",), ("status", "scale")),
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
+    ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
+    ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
+    ("autoscaling", "horizontalpodautoscalers"): (ALL_VERBS, ("hpa",), ("all",), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
 }
 

@@ -3,8 +3,8 @@ and ``log`` (``status`` is served by ``_rest`` with the object's own verbs).
 
 Each one becomes the apiserver's ordinary requests: a Scale is read from and written to the
 object's ``spec.replicas`` (an update, so a stale resourceVersion is a Conflict), a binding is
-the create of a ``Binding``, and an eviction deletes the Pod with the eviction's options
-(PodDisruptionBudgets are not modelled yet, so no eviction is refused for them).
+the create of a ``Binding``, and an eviction the create of an ``Eviction`` (the apiserver
+checks the Pod's PodDisruptionBudget, 429 when it would be broken, then deletes the Pod).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from aiohttp import web
 
 from kube_actors.api import (
     Binding,
+    Eviction,
     KindInfo,
+    ObjectMeta,
     apply_patch,
     compile_selector,
     from_dict,
@@ -153,14 +155,11 @@ class Subresources:
         if name != target.name:
             raise BadRequest("name in URL does not match name in Eviction object")
         options = delete_options_of(data.get("deleteOptions") or {})
-        await self.client.delete(
-            target.info.cls,
-            target.name,
-            namespace=target.namespace,
-            propagation_policy=options.propagation_policy,
-            grace_period_seconds=options.grace_period_seconds,
-            preconditions=options.preconditions,
+        eviction = Eviction(
+            metadata=ObjectMeta(name=target.name, namespace=target.namespace),
+            delete_options=options,
         )
+        await self.client.create(eviction)
         return json_response(success_status(), status=201)
 
 

@@ -8,7 +8,15 @@ import datetime as dt
 
 import attrs
 
-from kube_actors.api import PodStatus, Taint
+from kube_actors.api import (
+    LabelSelector,
+    ObjectMeta,
+    PodDisruptionBudget,
+    PodDisruptionBudgetSpec,
+    PodDisruptionBudgetStatus,
+    PodStatus,
+    Taint,
+)
 from kube_actors.scheduler import CycleState, FitError, PodInfo
 from kube_actors.scheduler.plugins import Candidate
 from kube_actors.scheduler.plugins.default_preemption import num_candidates, pick_one
@@ -116,3 +124,51 @@ def test_a_pod_that_never_preempts_is_not_eligible() -> None:
 
 def test_preemption_looks_for_a_tenth_of_the_nodes_but_at_least_100() -> None:
     assert [num_candidates(n) for n in (5, 100, 500, 5000)] == [5, 100, 100, 500]
+
+
+def _guarded(name: str, node_name: str, priority: int, started: int) -> object:
+    p = pod(name, cpu="2", priority=priority, node_name=node_name, labels={"app": "guarded"})
+    return attrs.evolve(p, status=PodStatus(start_time=T0 + dt.timedelta(minutes=started)))
+
+
+def _budget(allowed: int) -> PodDisruptionBudget:
+    return PodDisruptionBudget(
+        metadata=ObjectMeta(name="guard", namespace="default"),
+        spec=PodDisruptionBudgetSpec(selector=LabelSelector(match_labels={"app": "guarded"})),
+        status=PodDisruptionBudgetStatus(disruptions_allowed=allowed),
+    )
+
+
+def _with_budgets(nodes: list, pods: list, budgets: list) -> list[Candidate]:  # type: ignore[type-arg]
+    fw = framework(snapshot_of(nodes, pods))
+    state, info = CycleState(), PodInfo(HIGH)
+    result = fw.schedule(state, info)
+    assert isinstance(result, FitError), result
+    candidates, _ = fw.plugin("DefaultPreemption").find_candidates(
+        state, info, result.statuses, budgets
+    )
+    assert isinstance(candidates, list)
+    return candidates
+
+
+def test_a_pod_its_budget_protects_is_given_back_before_the_others() -> None:
+    # Two equal Pods fill the node; one must go. Without a budget the later-started one goes
+    # (it is the less important); with a budget allowing no disruption, the other one does.
+    nodes = [node("n")]
+    pods = [_low("free", "n", 1, cpu="2", started=0), _guarded("guarded", "n", 1, started=5)]
+    (plain,) = _with_budgets(nodes, pods, [])
+    assert (_victims(plain), plain.violations) == (["guarded"], 0)
+    (guarded,) = _with_budgets(nodes, pods, [_budget(0)])
+    assert (_victims(guarded), guarded.violations) == (["free"], 0)
+    (allowed,) = _with_budgets(nodes, pods, [_budget(1)])
+    assert _victims(allowed) == ["guarded"]
+
+
+def test_the_node_whose_victims_break_fewer_budgets_is_picked_first() -> None:
+    # On a the only victim is guarded (priority 1); on b it is free but more important (5):
+    # without budgets a wins (lower victim priority), with a budget b does.
+    nodes = [node("a", cpu="2"), node("b", cpu="2")]
+    pods = [_guarded("guarded", "a", 1, started=0), _low("free", "b", 5, cpu="2")]
+    assert pick_one(_with_budgets(nodes, pods, [])).node.name == "a"
+    best = pick_one(_with_budgets(nodes, pods, [_budget(0)]))
+    assert (best.node.name, _victims(best), best.violations) == ("b", ["free"], 0)
