@@ -75,6 +75,11 @@ class _Resync:
     pass
 
 
+@attrs.frozen
+class _FirstSync:
+    pass
+
+
 class PodWorker(Actor):
     """Keeps one Pod's containers running as its spec says."""
 
@@ -116,7 +121,11 @@ class PodWorker(Actor):
     # ------------------------------------------------------------------------ messages
 
     async def on_start(self) -> None:
-        await self._sync()
+        # The first sync comes through the mailbox, not here: the kubelet's spawn returns once
+        # on_start has run, and a slow start (an image pull, a container's start latency) of
+        # one Pod must not hold up the kubelet's other Pods (Kubernetes' pod workers are
+        # independent goroutines). The mailbox, not a timer: it comes before any PodChanged.
+        await self.ref.tell(_FirstSync())
 
     async def receive(self, message: Any) -> Any:
         match message:
@@ -128,6 +137,8 @@ class PodWorker(Actor):
                 await self._probe_report(message)
             case _Resync():
                 self.resync = None
+            case _FirstSync():
+                pass
         await self._sync()
         return None
 

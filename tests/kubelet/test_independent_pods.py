@@ -1,0 +1,22 @@
+"""A Pod's slow start does not hold up the other Pods of the same kubelet."""
+
+from __future__ import annotations
+
+from kube_actors import Cluster
+from kube_actors.api import Pod
+
+from ._pods import pod
+
+
+async def test_a_slow_container_start_does_not_delay_another_pod_on_the_node() -> None:
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        await cluster.client.create(pod("slow", script={"app.start-latency": "60s"}))
+        await cluster.client.create(pod("quick"))
+        await cluster.settle(horizon=5)
+        quick = await cluster.client.get(Pod, "quick", namespace="default")
+        slow = await cluster.client.get(Pod, "slow", namespace="default")
+        assert quick.status.phase == "Running"
+        assert slow.status.phase == "Pending"
+        await cluster.settle(horizon=120)
+        slow = await cluster.client.get(Pod, "slow", namespace="default")
+        assert slow.status.phase == "Running"
