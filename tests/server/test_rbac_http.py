@@ -1,0 +1,95 @@
+"""RBAC over HTTP with the real kubectl: users from a token file, 401 and 403 as Kubernetes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import anyio
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import (
+    RBAC_GROUP,
+    Container,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    PolicyRule,
+    Role,
+    RoleBinding,
+    RoleRef,
+    Subject,
+)
+from kube_actors.server import Served
+
+KUBECTL = shutil.which("kubectl")
+
+pytestmark = [
+    pytest.mark.real_time,
+    pytest.mark.skipif(
+        KUBECTL is None and not os.environ.get("CI"), reason="no kubectl binary on this machine"
+    ),
+]
+
+
+async def kubectl(served: Served, token: str, *args: str) -> tuple[int, str, str]:
+    assert KUBECTL is not None, "CI is set and no kubectl binary is installed"
+    cache = served.kubeconfig_path.parent / "kubectl-cache"
+    command = [KUBECTL, "--kubeconfig", str(served.kubeconfig_path), f"--cache-dir={cache}"]
+    if token:
+        command.append(f"--token={token}")
+    with anyio.fail_after(30):
+        result = await anyio.run_process([*command, *args], check=False)
+    return result.returncode, result.stdout.decode(), result.stderr.decode()
+
+
+async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    tokens.write_text('jane-token,jane,u-1,"dev"\n')
+    async with (
+        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
+        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
+    ):
+        client = cluster.client
+        await client.create(
+            Pod(
+                metadata=ObjectMeta(name="web", namespace="default"),
+                spec=PodSpec(containers=(Container(name="c", image="nginx"),)),
+            )
+        )
+        await client.create(
+            Role(
+                metadata=ObjectMeta(name="reader", namespace="default"),
+                rules=(PolicyRule(verbs=("get", "list"), api_groups=("",), resources=("pods",)),),
+            )
+        )
+        await client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="jane-reads", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="Role", name="reader"),
+                subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="jane"),),
+            )
+        )
+        with anyio.fail_after(10):
+            while True:  # the server's caches see the binding shortly after it is written
+                _, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "get", "pods")
+                if out.strip() == "yes":
+                    break
+                await anyio.sleep(0.05)
+        code, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "delete", "pods")
+        assert (code, out.strip()) == (1, "no")
+        code, out, _ = await kubectl(served, "jane-token", "get", "pods", "-o", "name")
+        assert (code, out.strip()) == (0, "pod/web")
+        code, _, err = await kubectl(served, "jane-token", "delete", "pod", "web")
+        assert code == 1
+        assert (
+            'Error from server (Forbidden): pods "web" is forbidden: User "jane" cannot delete '
+            'resource "pods" in API group "" in the namespace "default"'
+        ) in err
+        code, out, _ = await kubectl(served, "", "auth", "can-i", "delete", "nodes")
+        assert (code, out.strip()) == (0, "yes")  # the admin is in system:masters
+        code, _, err = await kubectl(served, "not-a-token", "get", "pods")
+        assert code == 1
+        assert "Unauthorized" in err
