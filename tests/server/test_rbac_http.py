@@ -93,3 +93,37 @@ async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> 
         code, _, err = await kubectl(served, "not-a-token", "get", "pods")
         assert code == 1
         assert "Unauthorized" in err
+
+
+async def test_a_user_bound_to_view_reads_and_is_refused_a_delete(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    tokens.write_text("viewer-token,vic,u-2\n")
+    async with (
+        Cluster(clock="real", scheduler=False, controllers=("clusterrole-aggregation",)) as cluster,
+        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
+    ):
+        await cluster.client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="vic-views", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="view"),
+                subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="vic"),),
+            )
+        )
+        with anyio.fail_after(10):
+            while True:  # the aggregation controller fills view; the server's caches follow
+                _, out, _ = await kubectl(
+                    served, "viewer-token", "auth", "can-i", "list", "deployments.apps"
+                )
+                if out.strip() == "yes":
+                    break
+                await anyio.sleep(0.05)
+        code, out, _ = await kubectl(
+            served, "viewer-token", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"
+        )
+        assert (code, out) == (0, "vic")
+        code, _, err = await kubectl(served, "viewer-token", "delete", "deployment", "nope")
+        assert code == 1
+        assert (
+            'Error from server (Forbidden): deployments.apps "nope" is forbidden: User "vic" '
+            'cannot delete resource "deployments" in API group "apps" in the namespace "default"'
+        ) in err
