@@ -82,7 +82,7 @@ class RbacAuthorizer:
     def __init__(self, policy: PolicyCache) -> None:
         self.policy = policy
 
-    def _role_rules(self, ref: RoleRef, namespace: str) -> tuple[PolicyRule, ...] | None:
+    def role_rules(self, ref: RoleRef, namespace: str) -> tuple[PolicyRule, ...] | None:
         if ref.kind == "ClusterRole":
             cluster_role = self.policy.cluster_roles.get(ref.name)
             return cluster_role.rules if cluster_role is not None else None
@@ -100,7 +100,7 @@ class RbacAuthorizer:
             if not any(subject_applies(s, user, scope) for s in binding.subjects):
                 continue
             ref = binding.role_ref
-            rules = self._role_rules(ref, scope)
+            rules = self.role_rules(ref, scope)
             if rules is None:
                 where = f' in namespace "{scope}"' if scope and ref.kind == "Role" else ""
                 errors.append(

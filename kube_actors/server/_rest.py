@@ -21,6 +21,7 @@ from ._access import request_user
 from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
 from ._encode import list_body, object_body, table_body, wants_table
+from ._escalation import check_escalation
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
 from ._reviews import REVIEW_KINDS, answer_review
@@ -121,6 +122,11 @@ class Rest:
 
     # ------------------------------------------------------------------------ writing
 
+    def _check_escalation(self, request: web.Request, obj: Any) -> None:
+        user = request_user(request)
+        if self.authorizer is not None and user is not None:
+            check_escalation(obj, user, self.authorizer)
+
     def _review(self, request: web.Request, review: Any) -> web.StreamResponse:
         user = request_user(request)
         if self.authorizer is None or user is None:
@@ -137,6 +143,7 @@ class Rest:
         )
         if target.info.cls in REVIEW_KINDS:
             return self._review(request, decoded.obj)
+        self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
             decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
         )
@@ -157,6 +164,7 @@ class Rest:
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )
         else:
+            self._check_escalation(request, decoded.obj)
             stored = await self.client.update(
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )

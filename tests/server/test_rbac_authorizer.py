@@ -18,9 +18,10 @@ from kube_actors.api import (
     Subject,
     validate,
 )
-from kube_actors.errors import Invalid
+from kube_actors.errors import Forbidden, Invalid
 from kube_actors.server._authn import StaticTokens, UserInfo, authenticate_token
 from kube_actors.server._authorizer import PolicyCache, RbacAuthorizer
+from kube_actors.server._escalation import check_escalation
 from kube_actors.server._rbac_rules import compact_string, rule_allows, uncovered_rules
 from kube_actors.server._request_info import request_attributes
 
@@ -198,3 +199,43 @@ async def test_static_tokens_in_kubernetes_token_file_format() -> None:
     assert await authenticate_token([tokens], "nope") is None
     with pytest.raises(ValueError, match="must have at least 3 columns"):
         StaticTokens.from_text("t1,jane\n")
+
+
+def test_writing_a_role_with_rules_not_held_is_refused_unless_escalate() -> None:
+    writer = Role(
+        metadata=ObjectMeta(name="writer", namespace="team"),
+        rules=(
+            PolicyRule(verbs=("get",), api_groups=("",), resources=("pods",)),
+            PolicyRule(
+                verbs=("create",), api_groups=(RBAC_GROUP,), resources=("roles", "rolebindings")
+            ),
+        ),
+    )
+    authorizer = _authorizer(writer, _role_binding("b", "team", "Role", "writer"))
+    modest = Role(
+        metadata=ObjectMeta(name="modest", namespace="team"),
+        rules=(PolicyRule(verbs=("get",), api_groups=("",), resources=("pods",)),),
+    )
+    check_escalation(modest, JANE, authorizer)
+    greedy = Role(
+        metadata=ObjectMeta(name="greedy", namespace="team"),
+        rules=(PolicyRule(verbs=("delete",), api_groups=("",), resources=("pods",)),),
+    )
+    with pytest.raises(Forbidden) as refused:
+        check_escalation(greedy, JANE, authorizer)
+    assert refused.value.message == (
+        'roles.rbac.authorization.k8s.io "greedy" is forbidden: user "jane" '
+        '(groups=["system:authenticated"]) is attempting to grant RBAC permissions not '
+        'currently held:\n{APIGroups:[""], Resources:["pods"], Verbs:["delete"]}'
+    )
+    binding = _role_binding("to-admin", "team", "ClusterRole", "admin")
+    admin = ClusterRole(
+        metadata=ObjectMeta(name="admin"),
+        rules=(PolicyRule(verbs=("*",), api_groups=("*",), resources=("*",)),),
+    )
+    with pytest.raises(Forbidden, match="not currently held"):
+        check_escalation(
+            binding, JANE, _authorizer(writer, admin, _role_binding("b", "team", "Role", "writer"))
+        )
+    masters = UserInfo(name="root", groups=("system:masters",))
+    check_escalation(greedy, masters, authorizer)
