@@ -19,10 +19,14 @@ from ._authorizer import RbacAuthorizer
 from ._rbac_rules import compact_rules, compact_string, uncovered_rules
 from ._request_info import RequestAttributes
 
-__all__ = ["check_escalation"]
+__all__ = ["ESCALATION_KINDS", "check_escalation"]
 
 _PLURALS = {Role: "roles", ClusterRole: "clusterroles", RoleBinding: "rolebindings",
             ClusterRoleBinding: "clusterrolebindings"}  # fmt: skip
+
+
+#: The kinds whose writes are checked.
+ESCALATION_KINDS = frozenset(_PLURALS)
 
 
 def _may(authorizer: RbacAuthorizer, user: UserInfo, verb: str, kind: str, name: str,

@@ -21,7 +21,7 @@ from ._access import request_user
 from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
 from ._encode import list_body, object_body, table_body, wants_table
-from ._escalation import check_escalation
+from ._escalation import ESCALATION_KINDS, check_escalation
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
 from ._reviews import REVIEW_KINDS, answer_review
@@ -193,6 +193,12 @@ class Rest:
         if target.subresource == "status":
             stored = await self.client.patch_status(cls, target.name, patch, **common)
         else:
+            if self.authorizer is not None and cls in ESCALATION_KINDS and not params.dry_run:
+                # What the patch would make is checked before it is made.
+                preview = await self.client.patch(
+                    cls, target.name, patch, **common | {"dry_run": True}
+                )
+                self._check_escalation(request, preview)
             stored = await self.client.patch(cls, target.name, patch, **common)
         return json_response(object_body(stored))
 

@@ -127,3 +127,46 @@ async def test_a_user_bound_to_view_reads_and_is_refused_a_delete(tmp_path: Path
             'Error from server (Forbidden): deployments.apps "nope" is forbidden: User "vic" '
             'cannot delete resource "deployments" in API group "apps" in the namespace "default"'
         ) in err
+
+
+async def test_a_patch_granting_what_the_user_does_not_hold_is_refused(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    tokens.write_text("jane-token,jane,u-1\n")
+    async with (
+        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
+        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
+    ):
+        pods = PolicyRule(verbs=("get",), api_groups=("",), resources=("pods",))
+        roles = PolicyRule(verbs=("get", "patch"), api_groups=(RBAC_GROUP,), resources=("roles",))
+        await cluster.client.create(
+            Role(metadata=ObjectMeta(name="writer", namespace="default"), rules=(pods, roles))
+        )
+        await cluster.client.create(
+            Role(metadata=ObjectMeta(name="modest", namespace="default"), rules=(pods,))
+        )
+        await cluster.client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="jane-writes", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="Role", name="writer"),
+                subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="jane"),),
+            )
+        )
+        with anyio.fail_after(10):
+            while True:
+                _, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "patch", "roles")
+                if out.strip() == "yes":
+                    break
+                await anyio.sleep(0.05)
+        add_delete = '[{"op":"add","path":"/rules/0/verbs/-","value":"delete"}]'
+        code, _, err = await kubectl(
+            served, "jane-token", "patch", "role", "modest", "--type=json", "-p", add_delete
+        )
+        assert code == 1
+        assert 'roles.rbac.authorization.k8s.io "modest" is forbidden: user "jane"' in err
+        # As Kubernetes, the uncovered rule is shown with all its verbs.
+        assert '{APIGroups:[""], Resources:["pods"], Verbs:["get" "delete"]}' in err
+        add_get = '[{"op":"add","path":"/rules/0/verbs/-","value":"get"}]'
+        code, _, err = await kubectl(
+            served, "jane-token", "patch", "role", "modest", "--type=json", "-p", add_get
+        )
+        assert code == 0, err
