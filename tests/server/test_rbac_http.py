@@ -45,6 +45,17 @@ async def kubectl(served: Served, token: str, *args: str) -> tuple[int, str, str
     return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
+async def wait_until_allowed(served: Served, token: str, *can_i: str) -> None:
+    """The server's caches see a new binding (or aggregated rules) shortly after they are
+    written: ask ``kubectl auth can-i`` until it says yes."""
+    with anyio.fail_after(10):
+        while True:
+            _, out, _ = await kubectl(served, token, "auth", "can-i", *can_i)
+            if out.strip() == "yes":
+                return
+            await anyio.sleep(0.05)
+
+
 async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.csv"
     tokens.write_text('jane-token,jane,u-1,"dev"\n')
@@ -72,12 +83,7 @@ async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> 
                 subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="jane"),),
             )
         )
-        with anyio.fail_after(10):
-            while True:  # the server's caches see the binding shortly after it is written
-                _, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "get", "pods")
-                if out.strip() == "yes":
-                    break
-                await anyio.sleep(0.05)
+        await wait_until_allowed(served, "jane-token", "get", "pods")
         code, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "delete", "pods")
         assert (code, out.strip()) == (1, "no")
         code, out, _ = await kubectl(served, "jane-token", "get", "pods", "-o", "name")
@@ -109,14 +115,7 @@ async def test_a_user_bound_to_view_reads_and_is_refused_a_delete(tmp_path: Path
                 subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="vic"),),
             )
         )
-        with anyio.fail_after(10):
-            while True:  # the aggregation controller fills view; the server's caches follow
-                _, out, _ = await kubectl(
-                    served, "viewer-token", "auth", "can-i", "list", "deployments.apps"
-                )
-                if out.strip() == "yes":
-                    break
-                await anyio.sleep(0.05)
+        await wait_until_allowed(served, "viewer-token", "list", "deployments.apps")
         code, out, _ = await kubectl(
             served, "viewer-token", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"
         )
@@ -151,12 +150,7 @@ async def test_a_patch_granting_what_the_user_does_not_hold_is_refused(tmp_path:
                 subjects=(Subject(kind="User", api_group=RBAC_GROUP, name="jane"),),
             )
         )
-        with anyio.fail_after(10):
-            while True:
-                _, out, _ = await kubectl(served, "jane-token", "auth", "can-i", "patch", "roles")
-                if out.strip() == "yes":
-                    break
-                await anyio.sleep(0.05)
+        await wait_until_allowed(served, "jane-token", "patch", "roles")
         add_delete = '[{"op":"add","path":"/rules/0/verbs/-","value":"delete"}]'
         code, _, err = await kubectl(
             served, "jane-token", "patch", "role", "modest", "--type=json", "-p", add_delete
