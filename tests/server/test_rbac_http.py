@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -164,3 +165,31 @@ async def test_a_patch_granting_what_the_user_does_not_hold_is_refused(tmp_path:
             served, "jane-token", "patch", "role", "modest", "--type=json", "-p", add_get
         )
         assert code == 0, err
+
+
+def _delete_as(served: Served, token: str) -> int:
+    """The official client, with ``token`` instead of the admin's: the status it raises."""
+    import kubernetes  # the official client, unchanged
+
+    k8s: Any = kubernetes
+    configuration = k8s.client.Configuration()
+    configuration.host = served.url
+    configuration.ssl_ca_cert = str(served.ca_cert)
+    configuration.api_key = {"authorization": f"Bearer {token}"}
+    with k8s.client.ApiClient(configuration) as api_client:
+        try:
+            k8s.client.CoreV1Api(api_client).delete_namespaced_pod("web", "default")
+        except k8s.client.ApiException as error:
+            return int(error.status)
+    return 200
+
+
+async def test_the_official_client_gets_403_for_a_refused_delete(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    tokens.write_text("nobody-token,nobody,u-3\n")
+    async with (
+        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
+        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
+    ):
+        status = await anyio.to_thread.run_sync(_delete_as, served, "nobody-token")
+        assert status == 403
