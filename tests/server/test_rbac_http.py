@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,20 @@ async def kubectl(served: Served, token: str, *args: str) -> tuple[int, str, str
     return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
+@contextlib.asynccontextmanager
+async def serving(
+    tmp_path: Path, tokens: str, controllers: tuple[str, ...] = ()
+) -> AsyncIterator[tuple[Cluster, Served]]:
+    """A served cluster whose users are the token file ``tokens``."""
+    token_file = tmp_path / "tokens.csv"
+    token_file.write_text(tokens)
+    async with (
+        Cluster(clock="real", scheduler=False, controllers=controllers) as cluster,
+        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(token_file)) as served,
+    ):
+        yield cluster, served
+
+
 async def wait_until_allowed(served: Served, token: str, *can_i: str) -> None:
     """The server's caches see a new binding (or aggregated rules) shortly after they are
     written: ask ``kubectl auth can-i`` until it says yes."""
@@ -58,12 +74,7 @@ async def wait_until_allowed(served: Served, token: str, *can_i: str) -> None:
 
 
 async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> None:
-    tokens = tmp_path / "tokens.csv"
-    tokens.write_text('jane-token,jane,u-1,"dev"\n')
-    async with (
-        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
-        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
-    ):
+    async with serving(tmp_path, 'jane-token,jane,u-1,"dev"\n') as (cluster, served):
         client = cluster.client
         await client.create(
             Pod(
@@ -103,12 +114,9 @@ async def test_a_reader_may_get_pods_and_is_refused_a_delete(tmp_path: Path) -> 
 
 
 async def test_a_user_bound_to_view_reads_and_is_refused_a_delete(tmp_path: Path) -> None:
-    tokens = tmp_path / "tokens.csv"
-    tokens.write_text("viewer-token,vic,u-2\n")
-    async with (
-        Cluster(clock="real", scheduler=False, controllers=("clusterrole-aggregation",)) as cluster,
-        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
-    ):
+    async with serving(
+        tmp_path, "viewer-token,vic,u-2\n", controllers=("clusterrole-aggregation",)
+    ) as (cluster, served):
         await cluster.client.create(
             RoleBinding(
                 metadata=ObjectMeta(name="vic-views", namespace="default"),
@@ -130,12 +138,7 @@ async def test_a_user_bound_to_view_reads_and_is_refused_a_delete(tmp_path: Path
 
 
 async def test_a_patch_granting_what_the_user_does_not_hold_is_refused(tmp_path: Path) -> None:
-    tokens = tmp_path / "tokens.csv"
-    tokens.write_text("jane-token,jane,u-1\n")
-    async with (
-        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
-        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
-    ):
+    async with serving(tmp_path, "jane-token,jane,u-1\n") as (cluster, served):
         pods = PolicyRule(verbs=("get",), api_groups=("",), resources=("pods",))
         roles = PolicyRule(verbs=("get", "patch"), api_groups=(RBAC_GROUP,), resources=("roles",))
         await cluster.client.create(
@@ -185,11 +188,6 @@ def _delete_as(served: Served, token: str) -> int:
 
 
 async def test_the_official_client_gets_403_for_a_refused_delete(tmp_path: Path) -> None:
-    tokens = tmp_path / "tokens.csv"
-    tokens.write_text("nobody-token,nobody,u-3\n")
-    async with (
-        Cluster(clock="real", scheduler=False, controllers=()) as cluster,
-        cluster.serve(data_dir=str(tmp_path), token_auth_file=str(tokens)) as served,
-    ):
+    async with serving(tmp_path, "nobody-token,nobody,u-3\n") as (_, served):
         status = await anyio.to_thread.run_sync(_delete_as, served, "nobody-token")
         assert status == 403
