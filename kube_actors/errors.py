@@ -159,6 +159,18 @@ class Forbidden(ApiError):
     code = 403
     reason = "Forbidden"
 
+    @classmethod
+    def for_object(cls, resource: str, name: str, detail: str, *, group: str = "") -> Forbidden:
+        """Kubernetes' wording: ``pods "web" is forbidden: <detail>``, ``pods is forbidden:
+        <detail>`` without a name, ``forbidden: <detail>`` without a resource."""
+        if not resource:
+            message = f"forbidden: {detail}"
+        elif not name:
+            message = f"{_qualified(resource, group)} is forbidden: {detail}"
+        else:
+            message = f'{_qualified(resource, group)} "{name}" is forbidden: {detail}'
+        return cls(message, kind=resource, name=name, group=group)
+
 
 class NotFound(ApiError):
     code = 404

@@ -228,6 +228,15 @@ from ._quota_usage import namespace_usage as namespace_usage
 from ._quota_usage import pretty_resources as pretty_resources
 from ._quota_usage import quota_matches as quota_matches
 from ._quota_usage import quota_usage as quota_usage
+from ._rbac import RBAC_GROUP as RBAC_GROUP
+from ._rbac import AggregationRule as AggregationRule
+from ._rbac import ClusterRole as ClusterRole
+from ._rbac import ClusterRoleBinding as ClusterRoleBinding
+from ._rbac import PolicyRule as PolicyRule
+from ._rbac import Role as Role
+from ._rbac import RoleBinding as RoleBinding
+from ._rbac import RoleRef as RoleRef
+from ._rbac import Subject as Subject
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
 from ._registry import PrinterColumn as PrinterColumn
@@ -255,6 +264,21 @@ from ._requests import Watch as Watch
 from ._requests import WatchEvent as WatchEvent
 from ._requests import WatchEventType as WatchEventType
 from ._requests import WatchStream as WatchStream
+from ._reviews import NonResourceAttributes as NonResourceAttributes
+from ._reviews import NonResourceRule as NonResourceRule
+from ._reviews import ResourceAttributes as ResourceAttributes
+from ._reviews import ResourceRule as ResourceRule
+from ._reviews import SelfSubjectAccessReview as SelfSubjectAccessReview
+from ._reviews import SelfSubjectAccessReviewSpec as SelfSubjectAccessReviewSpec
+from ._reviews import SelfSubjectReview as SelfSubjectReview
+from ._reviews import SelfSubjectReviewStatus as SelfSubjectReviewStatus
+from ._reviews import SelfSubjectRulesReview as SelfSubjectRulesReview
+from ._reviews import SelfSubjectRulesReviewSpec as SelfSubjectRulesReviewSpec
+from ._reviews import SubjectAccessReview as SubjectAccessReview
+from ._reviews import SubjectAccessReviewSpec as SubjectAccessReviewSpec
+from ._reviews import SubjectAccessReviewStatus as SubjectAccessReviewStatus
+from ._reviews import SubjectRulesReviewStatus as SubjectRulesReviewStatus
+from ._reviews import UserInfo as UserInfo
 from ._revisions import DESIRED_REPLICAS_ANNOTATION as DESIRED_REPLICAS_ANNOTATION
 from ._revisions import LAST_APPLIED_ANNOTATION as LAST_APPLIED_ANNOTATION
 from ._revisions import MAX_REPLICAS_ANNOTATION as MAX_REPLICAS_ANNOTATION
@@ -312,11 +336,33 @@ from ._volumes import VolumeProjection as VolumeProjection
 
 __all__ = [
     "ADDRESS_TYPES",
-    "Affinity",
     "BUILT_IN_INGRESS_CONTROLLER",
-    "Binding",
     "CLUSTER_DOMAIN",
+    "DEFAULT_CLASS_ANNOTATION",
+    "DEFAULT_INGRESS_CLASS_ANNOTATION",
+    "DESIRED_REPLICAS_ANNOTATION",
+    "LAST_APPLIED_ANNOTATION",
+    "MANAGED_BY_LABEL",
+    "MAX_DEPTH",
+    "MAX_JSON_PATCH_OPERATIONS",
+    "MAX_OBJECT_BYTES",
+    "MAX_REPLICAS_ANNOTATION",
+    "NAME_ALPHABET",
+    "PATH_TYPES",
+    "POD_TEMPLATE_HASH_LABEL",
+    "RBAC_GROUP",
+    "REVISION_ANNOTATION",
+    "REVISION_HISTORY_ANNOTATION",
+    "SECRET_TYPES",
+    "SERVICE_NAME_LABEL",
+    "SKIPPED_ANNOTATIONS",
+    "TERMINAL_PHASES",
+    "Affinity",
+    "AggregationRule",
+    "Binding",
     "ClientIPConfig",
+    "ClusterRole",
+    "ClusterRoleBinding",
     "Condition",
     "ConfigMap",
     "ConfigMapEnvSource",
@@ -338,9 +384,6 @@ __all__ = [
     "CronJobStatus",
     "CronSchedule",
     "CrossVersionObjectReference",
-    "DEFAULT_CLASS_ANNOTATION",
-    "DEFAULT_INGRESS_CLASS_ANNOTATION",
-    "DESIRED_REPLICAS_ANNOTATION",
     "DaemonSet",
     "DaemonSetCondition",
     "DaemonSetSpec",
@@ -416,7 +459,6 @@ __all__ = [
     "KeyToPath",
     "KindInfo",
     "KubeObject",
-    "LAST_APPLIED_ANNOTATION",
     "LabelSelector",
     "LabelSelectorRequirement",
     "Lease",
@@ -428,17 +470,11 @@ __all__ = [
     "LoadBalancerIngress",
     "LoadBalancerStatus",
     "LocalObjectReference",
-    "MANAGED_BY_LABEL",
-    "MAX_DEPTH",
-    "MAX_JSON_PATCH_OPERATIONS",
-    "MAX_OBJECT_BYTES",
-    "MAX_REPLICAS_ANNOTATION",
     "ManagedFieldsEntry",
     "MetricSpec",
     "MetricStatus",
     "MetricTarget",
     "MetricValueStatus",
-    "NAME_ALPHABET",
     "Namespace",
     "NamespaceCondition",
     "NamespaceSpec",
@@ -453,13 +489,13 @@ __all__ = [
     "NodeSpec",
     "NodeStatus",
     "NodeSystemInfo",
+    "NonResourceAttributes",
+    "NonResourceRule",
     "ObjectFieldSelector",
     "ObjectList",
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
-    "PATH_TYPES",
-    "POD_TEMPLATE_HASH_LABEL",
     "Patch",
     "PatchType",
     "PersistentVolume",
@@ -481,6 +517,7 @@ __all__ = [
     "PodSpec",
     "PodStatus",
     "PodTemplateSpec",
+    "PolicyRule",
     "Preconditions",
     "PreferredSchedulingTerm",
     "PrinterColumn",
@@ -490,13 +527,12 @@ __all__ = [
     "PropagationPolicy",
     "Quantity",
     "QuantityFormat",
-    "REVISION_ANNOTATION",
-    "REVISION_HISTORY_ANNOTATION",
     "ReplicaSet",
     "ReplicaSetCondition",
     "ReplicaSetSpec",
     "ReplicaSetStatus",
     "Requirement",
+    "ResourceAttributes",
     "ResourceFieldSelector",
     "ResourceMetricSource",
     "ResourceMetricStatus",
@@ -504,12 +540,13 @@ __all__ = [
     "ResourceQuotaSpec",
     "ResourceQuotaStatus",
     "ResourceRequirements",
+    "ResourceRule",
+    "Role",
+    "RoleBinding",
+    "RoleRef",
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
-    "SECRET_TYPES",
-    "SERVICE_NAME_LABEL",
-    "SKIPPED_ANNOTATIONS",
     "ScopeSelector",
     "ScopedResourceSelectorRequirement",
     "Secret",
@@ -518,6 +555,12 @@ __all__ = [
     "SecretProjection",
     "SecretVolumeSource",
     "Selector",
+    "SelfSubjectAccessReview",
+    "SelfSubjectAccessReviewSpec",
+    "SelfSubjectReview",
+    "SelfSubjectReviewStatus",
+    "SelfSubjectRulesReview",
+    "SelfSubjectRulesReviewSpec",
     "Service",
     "ServiceAccount",
     "ServiceAccountTokenProjection",
@@ -533,14 +576,19 @@ __all__ = [
     "StatefulSetStatus",
     "StatefulSetUpdateStrategy",
     "StorageClass",
+    "Subject",
+    "SubjectAccessReview",
+    "SubjectAccessReviewSpec",
+    "SubjectAccessReviewStatus",
+    "SubjectRulesReviewStatus",
     "TCPSocketAction",
-    "TERMINAL_PHASES",
     "Taint",
     "Toleration",
     "TopologySpreadConstraint",
     "TypedLocalObjectReference",
     "Update",
     "UpdateStatus",
+    "UserInfo",
     "ValidateHook",
     "Volume",
     "VolumeMount",

@@ -12,6 +12,7 @@ from . import _validate_discovery as vdisc
 from . import _validate_ingress as ving
 from . import _validate_policy as vp
 from . import _validate_quota as vq
+from . import _validate_rbac as vr
 from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._autoscaling import HorizontalPodAutoscaler
@@ -26,7 +27,14 @@ from ._node import Node
 from ._pod import Pod
 from ._policy import PodDisruptionBudget
 from ._quota import LimitRange, ResourceQuota
+from ._rbac import ClusterRole, ClusterRoleBinding, Role, RoleBinding
 from ._registry import register_kind
+from ._reviews import (
+    SelfSubjectAccessReview,
+    SelfSubjectReview,
+    SelfSubjectRulesReview,
+    SubjectAccessReview,
+)
 from ._service import Endpoints, Service
 from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from ._validate_pod import validate_pod
@@ -82,3 +90,20 @@ register_kind(
 )
 register_kind(Ingress, validate=ving.validate_ingress)
 register_kind(IngressClass, namespaced=False, validate=ving.validate_ingress_class)
+register_kind(Role, validate=vr.validate_role)
+register_kind(ClusterRole, namespaced=False, validate=vr.validate_cluster_role)
+register_kind(RoleBinding, default=vr.default_binding, validate=vr.validate_role_binding)
+register_kind(
+    ClusterRoleBinding,
+    namespaced=False,
+    default=vr.default_binding,
+    validate=vr.validate_cluster_role_binding,
+)
+for review in (
+    SubjectAccessReview,
+    SelfSubjectAccessReview,
+    SelfSubjectRulesReview,
+    SelfSubjectReview,
+):
+    # Answered by the HTTP server's authorizer, never stored.
+    register_kind(review, namespaced=False)

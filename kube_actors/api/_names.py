@@ -14,6 +14,7 @@ __all__ = [
     "is_dns1123_label",
     "is_dns1123_subdomain",
     "is_label_value",
+    "is_path_segment_name",
     "is_port_name",
     "is_qualified_name",
 ]
@@ -115,3 +116,11 @@ def is_port_name(value: str) -> list[str]:
     if value.startswith("-") or value.endswith("-"):
         problems.append("must not begin or end with a hyphen")
     return problems
+
+
+def is_path_segment_name(value: str) -> list[str]:
+    """A name that is one segment of a URL path: RBAC objects take any such name
+    (``system:basic-user``)."""
+    if value in (".", ".."):
+        return [f"may not be '{value}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in value]

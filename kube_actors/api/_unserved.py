@@ -24,9 +24,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
     ),
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "networking.k8s.io/v1": frozenset({"NetworkPolicy"}),
-    "rbac.authorization.k8s.io/v1": frozenset(
-        {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
-    ),
     "storage.k8s.io/v1": frozenset({"CSIDriver", "VolumeAttachment"}),
     "apiextensions.k8s.io/v1": frozenset({"CustomResourceDefinition"}),
     "admissionregistration.k8s.io/v1": frozenset(

@@ -18,7 +18,12 @@ from . import _checks as c
 from . import _field as f
 from ._limits import int_range_causes
 from ._meta import ObjectMeta
-from ._names import is_dns1035_label, is_dns1123_label, is_dns1123_subdomain
+from ._names import (
+    is_dns1035_label,
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_path_segment_name,
+)
 from ._registry import KindInfo, kind_info
 
 __all__ = ["validate", "validation_causes"]
@@ -29,6 +34,11 @@ _MAX_ANNOTATIONS_BYTES: Final = 256 * 1024
 _NAME_RULES: Final[dict[str, Callable[[str], list[str]]]] = {
     "Namespace": is_dns1123_label,
     "Service": is_dns1035_label,
+    # RBAC objects take any path segment as a name (``system:basic-user``).
+    "Role": is_path_segment_name,
+    "ClusterRole": is_path_segment_name,
+    "RoleBinding": is_path_segment_name,
+    "ClusterRoleBinding": is_path_segment_name,
 }
 
 

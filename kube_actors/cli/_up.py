@@ -55,6 +55,12 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the store, CA, token and kubeconfig (default {DEFAULT_DATA_DIR})",
     )
     parser.add_argument(
+        "--token-auth-file",
+        default=None,
+        metavar="PATH",
+        help='users\' bearer tokens, as Kubernetes reads them: CSV rows token,user,uid,"groups"',
+    )
+    parser.add_argument(
         "--store",
         choices=("sqlite", "memory"),
         default="sqlite",
@@ -78,7 +84,12 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
 async def _serve(args: argparse.Namespace, console: Console) -> None:
     async with (
         Cluster(nodes=args.nodes, runtime=args.runtime, clock="real", store=args.store) as cluster,
-        cluster.serve(address=args.address, port=args.port, data_dir=args.data_dir) as served,
+        cluster.serve(
+            address=args.address,
+            port=args.port,
+            data_dir=args.data_dir,
+            token_auth_file=args.token_auth_file,
+        ) as served,
     ):
         # Listening for the signals before saying how to stop: a SIGTERM right after the
         # message must stop the cluster cleanly, not kill the process.

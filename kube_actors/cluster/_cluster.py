@@ -985,6 +985,7 @@ class Cluster:
         port: int = 0,
         data_dir: str | None = None,
         tls: bool = True,
+        token_auth_file: str | None = None,
     ) -> ApiHttpServer:
         """Serve Kubernetes' REST API for kubectl and any client, for as long as the
         context lasts::
@@ -995,6 +996,8 @@ class Cluster:
         Loopback only unless ``address`` says otherwise; ``port`` 0 picks a free port; TLS
         material, the admin token and the kubeconfig live in ``data_dir`` (a temporary
         directory if None). On virtual time the clock then follows the wall clock.
+        ``token_auth_file`` adds users' bearer tokens (Kubernetes' ``--token-auth-file``
+        CSV: ``token,user,uid,"group1,group2"``); RBAC decides what each user may do.
         """
         return ApiHttpServer(
             self.client_for("http-api"),
@@ -1004,6 +1007,7 @@ class Cluster:
             port=port,
             data_dir=data_dir,
             tls=tls,
+            token_auth_file=token_auth_file,
         )
 
     def sync(self) -> SyncCluster:

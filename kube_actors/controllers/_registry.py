@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from . import (
+    clusterroleaggregation,
     cronjob,
     daemonset,
     deployment,
@@ -56,6 +57,7 @@ _MODULES: Mapping[str, ModuleType] = {
     "serviceaccount": serviceaccount,
     "namespace": namespace,
     "garbagecollector": garbagecollector,
+    "clusterrole-aggregation": clusterroleaggregation,
 }
 
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {

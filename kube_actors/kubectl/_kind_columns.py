@@ -16,6 +16,7 @@ from ._core_columns import CORE_COLUMNS
 from ._discovery_columns import DISCOVERY_COLUMNS
 from ._network_columns import NETWORK_COLUMNS
 from ._ops_columns import OPS_COLUMNS
+from ._rbac_columns import RBAC_COLUMNS
 from ._workload_columns import WORKLOAD_COLUMNS
 
 __all__ = ["columns_for"]
@@ -27,6 +28,7 @@ BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
     **NETWORK_COLUMNS,
     **WORKLOAD_COLUMNS,
     **OPS_COLUMNS,
+    **RBAC_COLUMNS,
 }
 
 

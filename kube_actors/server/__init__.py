@@ -5,11 +5,15 @@ where; the kubeconfig helpers write and merge what kubectl reads. Pure functions
 calls: the OpenAPI v3 index and documents (``openapi_v3_index``, ``openapi_v3_document``,
 ``openapi_v3_hash``, functions of the kind registry), ``meta.k8s.io/v1`` Tables for
 ``kubectl get`` (``table_for``) and Kubernetes' protobuf bodies (``decode_protobuf``,
-``encode_protobuf``).
+``encode_protobuf``). Authentication: ``TokenAuthenticator`` (``authenticate(token) ->
+UserInfo | None``), ``StaticTokens`` (a ``--token-auth-file``).
 """
 
 from __future__ import annotations
 
+from ._authn import StaticTokens as StaticTokens
+from ._authn import TokenAuthenticator as TokenAuthenticator
+from ._authn import UserInfo as UserInfo
 from ._exec import StreamSource as StreamSource
 from ._kubeconfig import CONTEXT as CONTEXT
 from ._kubeconfig import kubeconfig_dict as kubeconfig_dict
@@ -30,7 +34,10 @@ __all__ = [
     "CONTEXT",
     "LogSource",
     "Served",
+    "StaticTokens",
     "StreamSource",
+    "TokenAuthenticator",
+    "UserInfo",
     "decode_protobuf",
     "encode_protobuf",
     "kubeconfig_dict",

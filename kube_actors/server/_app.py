@@ -9,7 +9,6 @@ stopped answers 503.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,10 +21,10 @@ from kube_actors.errors import (
     MethodNotSupported,
     NotFound,
     ServiceUnavailable,
-    Unauthorized,
 )
 
 from .._log import get_logger
+from ._access import AccessControl, access_middleware
 from ._discovery import (
     AGGREGATED_CONTENT_TYPE,
     api_group_list,
@@ -71,20 +70,6 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         _log.exception("http_request_failed", method=request.method, path=request.path)
         failure = ApiError(f"Internal error occurred: {error}")
         return json_response(status_of(failure), status=500)
-
-
-def _authenticator(token: str | None) -> Callable[..., Any]:
-    expected = f"Bearer {token}".encode() if token else b""
-
-    @web.middleware
-    async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if token is not None:
-            given = request.headers.get("Authorization", "").encode()
-            if not hmac.compare_digest(given, expected):
-                return status_response(Unauthorized("Unauthorized"))
-        return await handler(request)
-
-    return authenticate
 
 
 # ----------------------------------------------------------------------- discovery
@@ -168,9 +153,13 @@ async def _named_group(request: web.Request) -> web.StreamResponse:
     return await request.app[_REST_KEY].handle(request, target)
 
 
-def make_app(rest: Rest, *, token: str | None) -> web.Application:
-    """The application serving ``rest``; ``token`` None turns authentication off."""
-    app = web.Application(middlewares=[_errors, _authenticator(token)], client_max_size=64 << 20)
+def make_app(rest: Rest, *, access: AccessControl | None) -> web.Application:
+    """The application serving ``rest``; ``access`` None turns authentication and
+    authorization off."""
+    middlewares: list[Any] = [_errors]
+    if access is not None:
+        middlewares.append(access_middleware(access))
+    app = web.Application(middlewares=middlewares, client_max_size=64 << 20)
     app[_REST_KEY] = rest
     routes = app.router
     routes.add_get("/version", _version)

@@ -183,6 +183,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "name", "o", "string", False),
         (4, "uid", "o", "string", False),
     ),
+    "k8s.io.api.authentication.v1.ExtraValue": ((1, "items", "r", "string", False),),
+    "k8s.io.api.authentication.v1.SelfSubjectReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "status", "o", "k8s.io.api.authentication.v1.SelfSubjectReviewStatus", False),
+    ),
+    "k8s.io.api.authentication.v1.SelfSubjectReviewStatus": (
+        (1, "userInfo", "o", "k8s.io.api.authentication.v1.UserInfo", False),
+    ),
     "k8s.io.api.authentication.v1.TokenRequest": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.authentication.v1.TokenRequestSpec", True),
@@ -197,6 +205,112 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "k8s.io.api.authentication.v1.TokenRequestStatus": (
         (1, "token", "o", "string", True),
         (2, "expirationTimestamp", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", True),
+    ),
+    "k8s.io.api.authentication.v1.UserInfo": (
+        (1, "username", "o", "string", False),
+        (2, "uid", "o", "string", False),
+        (3, "groups", "r", "string", False),
+        (4, "extra", "m", "k8s.io.api.authentication.v1.ExtraValue", False),
+    ),
+    "k8s.io.api.authorization.v1.ExtraValue": ((1, "items", "r", "string", False),),
+    "k8s.io.api.authorization.v1.FieldSelectorAttributes": (
+        (1, "rawSelector", "o", "string", False),
+        (
+            2,
+            "requirements",
+            "r",
+            "k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement",
+            False,
+        ),
+    ),
+    "k8s.io.api.authorization.v1.LabelSelectorAttributes": (
+        (1, "rawSelector", "o", "string", False),
+        (
+            2,
+            "requirements",
+            "r",
+            "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
+            False,
+        ),
+    ),
+    "k8s.io.api.authorization.v1.NonResourceAttributes": (
+        (1, "path", "o", "string", False),
+        (2, "verb", "o", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.NonResourceRule": (
+        (1, "verbs", "r", "string", True),
+        (2, "nonResourceURLs", "r", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.ResourceAttributes": (
+        (1, "namespace", "o", "string", False),
+        (2, "verb", "o", "string", False),
+        (3, "group", "o", "string", False),
+        (4, "version", "o", "string", False),
+        (5, "resource", "o", "string", False),
+        (6, "subresource", "o", "string", False),
+        (7, "name", "o", "string", False),
+        (8, "fieldSelector", "o", "k8s.io.api.authorization.v1.FieldSelectorAttributes", True),
+        (9, "labelSelector", "o", "k8s.io.api.authorization.v1.LabelSelectorAttributes", True),
+    ),
+    "k8s.io.api.authorization.v1.ResourceRule": (
+        (1, "verbs", "r", "string", True),
+        (2, "apiGroups", "r", "string", False),
+        (3, "resources", "r", "string", False),
+        (4, "resourceNames", "r", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.SelfSubjectAccessReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec", True),
+        (3, "status", "o", "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", False),
+    ),
+    "k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec": (
+        (1, "resourceAttributes", "o", "k8s.io.api.authorization.v1.ResourceAttributes", True),
+        (
+            2,
+            "nonResourceAttributes",
+            "o",
+            "k8s.io.api.authorization.v1.NonResourceAttributes",
+            True,
+        ),
+    ),
+    "k8s.io.api.authorization.v1.SelfSubjectRulesReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec", True),
+        (3, "status", "o", "k8s.io.api.authorization.v1.SubjectRulesReviewStatus", False),
+    ),
+    "k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec": (
+        (1, "namespace", "o", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.SubjectAccessReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authorization.v1.SubjectAccessReviewSpec", True),
+        (3, "status", "o", "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", False),
+    ),
+    "k8s.io.api.authorization.v1.SubjectAccessReviewSpec": (
+        (1, "resourceAttributes", "o", "k8s.io.api.authorization.v1.ResourceAttributes", True),
+        (
+            2,
+            "nonResourceAttributes",
+            "o",
+            "k8s.io.api.authorization.v1.NonResourceAttributes",
+            True,
+        ),
+        (3, "user", "o", "string", False),
+        (4, "groups", "r", "string", False),
+        (5, "extra", "m", "k8s.io.api.authorization.v1.ExtraValue", False),
+        (6, "uid", "o", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.SubjectAccessReviewStatus": (
+        (1, "allowed", "o", "bool", True),
+        (4, "denied", "o", "bool", False),
+        (2, "reason", "o", "string", False),
+        (3, "evaluationError", "o", "string", False),
+    ),
+    "k8s.io.api.authorization.v1.SubjectRulesReviewStatus": (
+        (1, "resourceRules", "r", "k8s.io.api.authorization.v1.ResourceRule", True),
+        (2, "nonResourceRules", "r", "k8s.io.api.authorization.v1.NonResourceRule", True),
+        (3, "incomplete", "o", "bool", True),
+        (4, "evaluationError", "o", "string", False),
     ),
     "k8s.io.api.autoscaling.v1.Scale": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
@@ -1792,6 +1906,11 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "propagationPolicy", "o", "string", True),
         (5, "dryRun", "r", "string", False),
         (6, "ignoreStoreReadErrorWithClusterBreakingPotential", "o", "bool", True),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement": (
+        (1, "key", "o", "string", True),
+        (2, "operator", "o", "string", True),
+        (3, "values", "r", "string", False),
     ),
     "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1": ((1, "-", "o", "bytes", True),),
     "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector": (

@@ -107,6 +107,14 @@ _BUILTIN: Final[
     ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
     ("autoscaling", "horizontalpodautoscalers"): (ALL_VERBS, ("hpa",), ("all",), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
+    ("rbac.authorization.k8s.io", "roles"): (ALL_VERBS, (), (), ()),
+    ("rbac.authorization.k8s.io", "clusterroles"): (ALL_VERBS, (), (), ()),
+    ("rbac.authorization.k8s.io", "rolebindings"): (ALL_VERBS, (), (), ()),
+    ("rbac.authorization.k8s.io", "clusterrolebindings"): (ALL_VERBS, (), (), ()),
+    ("authorization.k8s.io", "subjectaccessreviews"): (("create",), (), (), ()),
+    ("authorization.k8s.io", "selfsubjectaccessreviews"): (("create",), (), (), ()),
+    ("authorization.k8s.io", "selfsubjectrulesreviews"): (("create",), (), (), ()),
+    ("authentication.k8s.io", "selfsubjectreviews"): (("create",), (), (), ()),
 }
 
 

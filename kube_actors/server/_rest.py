@@ -17,10 +17,14 @@ from kube_actors.api import DeleteOptions, PatchType
 from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, UnsupportedMediaType
 
+from ._access import request_user
+from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
 from ._encode import list_body, object_body, table_body, wants_table
+from ._escalation import ESCALATION_KINDS, check_escalation
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
+from ._reviews import REVIEW_KINDS, answer_review
 from ._status import json_response, success_status
 from ._subresources import Subresources
 from ._watch import serve_watch
@@ -51,6 +55,8 @@ class Rest:
     def __init__(self, client: Client, subresources: Subresources) -> None:
         self.client = client
         self.subresources = subresources
+        #: Set when the server authorizes requests: it answers the review kinds.
+        self.authorizer: RbacAuthorizer | None = None
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         if target.subresource and target.subresource != "status":
@@ -116,12 +122,28 @@ class Rest:
 
     # ------------------------------------------------------------------------ writing
 
+    def _check_escalation(self, request: web.Request, obj: Any) -> None:
+        user = request_user(request)
+        if self.authorizer is not None and user is not None:
+            check_escalation(obj, user, self.authorizer)
+
+    def _review(self, request: web.Request, review: Any) -> web.StreamResponse:
+        user = request_user(request)
+        if self.authorizer is None or user is None:
+            raise MethodNotSupported(
+                "the server answers reviews only when it authenticates its requests"
+            )
+        return json_response(object_body(answer_review(review, user, self.authorizer)), status=201)
+
     async def _create(self, request: web.Request, target: Target) -> web.StreamResponse:
         params = WriteParams.parse(request.query)
         data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
         decoded = object_from_body(
             data, target.info, namespace=target.namespace, validation=params.field_validation
         )
+        if target.info.cls in REVIEW_KINDS:
+            return self._review(request, decoded.obj)
+        self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
             decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
         )
@@ -142,6 +164,7 @@ class Rest:
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )
         else:
+            self._check_escalation(request, decoded.obj)
             stored = await self.client.update(
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )
@@ -170,6 +193,12 @@ class Rest:
         if target.subresource == "status":
             stored = await self.client.patch_status(cls, target.name, patch, **common)
         else:
+            if self.authorizer is not None and cls in ESCALATION_KINDS and not params.dry_run:
+                # What the patch would make is checked before it is made.
+                preview = await self.client.patch(
+                    cls, target.name, patch, **common | {"dry_run": True}
+                )
+                self._check_escalation(request, preview)
             stored = await self.client.patch(cls, target.name, patch, **common)
         return json_response(object_body(stored))
 

@@ -18,18 +18,26 @@ import contextlib
 import ipaddress
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
+import anyio
+import anyio.abc
 import attrs
 from aiohttp import web
 
 from kube_actors.actors import VirtualTimeEventLoop
-from kube_actors.client import Client
+from kube_actors.api import ClusterRole, ClusterRoleBinding, Role, RoleBinding
+from kube_actors.client import Client, SharedInformer
 
 from .._log import get_logger
+from ._access import AccessControl
 from ._app import make_app
+from ._authn import AdminToken, StaticTokens, TokenAuthenticator
+from ._authorizer import PolicyCache, RbacAuthorizer
+from ._bootstrap_policy import reconcile_bootstrap_policy
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._logs import LogSource
@@ -76,6 +84,10 @@ class ApiHttpServer:
     HTTP (tests, a proxy in front); ``token`` None makes one (kept in ``data_dir``).
     ``logs`` reads container logs for ``pods/log``, and ``streams`` opens the sessions of
     ``pods/exec``, ``pods/attach`` and ``pods/portforward`` (the cluster provides both).
+    Requests authenticate with a bearer token: the admin token, a user's from
+    ``token_auth_file`` (Kubernetes' ``--token-auth-file`` CSV), or one that one of
+    ``authenticators`` knows; RBAC then decides what each user may do. ``authenticate``
+    False turns both off.
     """
 
     def __init__(
@@ -89,6 +101,8 @@ class ApiHttpServer:
         data_dir: str | Path | None = None,
         tls: bool = True,
         authenticate: bool = True,
+        token_auth_file: str | Path | None = None,
+        authenticators: Sequence[TokenAuthenticator] = (),
     ) -> None:
         self.client = client
         self.logs = logs
@@ -97,6 +111,12 @@ class ApiHttpServer:
         self.port = port
         self.tls = tls
         self.authenticate = authenticate
+        # Read now, so that a bad file is an error before anything starts.
+        self._static_tokens = (
+            StaticTokens.from_file(token_auth_file) if token_auth_file is not None else None
+        )
+        self._extra_authenticators = tuple(authenticators)
+        self._informers: anyio.abc.TaskGroup | None = None
         self._data_dir = Path(data_dir).expanduser() if data_dir is not None else None
         self._temporary: Path | None = None
         self._runner: web.AppRunner | None = None
@@ -110,7 +130,10 @@ class ApiHttpServer:
         data_dir.mkdir(parents=True, exist_ok=True)
         creds = credentials(data_dir, self.address)
         rest = Rest(self.client, Subresources(self.client, self.logs, self.streams))
-        app = make_app(rest, token=creds.token if self.authenticate else None)
+        access = await self._access(creds.token) if self.authenticate else None
+        if access is not None:
+            rest.authorizer = access.authorizer
+        app = make_app(rest, access=access)
         runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
@@ -157,7 +180,44 @@ class ApiHttpServer:
     ) -> None:
         await self._close()
 
+    async def _access(self, admin_token: str) -> AccessControl:
+        """Reconcile the default roles, then keep the RBAC kinds in informers' caches (run
+        by this context's task group) for the authorizer."""
+        await reconcile_bootstrap_policy(self.client)
+        roles = SharedInformer(self.client, Role)
+        cluster_roles = SharedInformer(self.client, ClusterRole)
+        role_bindings = SharedInformer(self.client, RoleBinding)
+        cluster_role_bindings = SharedInformer(self.client, ClusterRoleBinding)
+        informers: tuple[SharedInformer[Any], ...] = (
+            roles,
+            cluster_roles,
+            role_bindings,
+            cluster_role_bindings,
+        )
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        self._informers = group
+        for informer in informers:
+            group.start_soon(informer.run)
+        for informer in informers:
+            await informer.wait_synced()
+        policy = PolicyCache(
+            roles.indexer,
+            cluster_roles.indexer,
+            role_bindings.indexer,
+            cluster_role_bindings.indexer,
+        )
+        authenticators: list[TokenAuthenticator] = [AdminToken(admin_token)]
+        if self._static_tokens is not None:
+            authenticators.append(self._static_tokens)
+        authenticators.extend(self._extra_authenticators)
+        return AccessControl(authenticators, RbacAuthorizer(policy))
+
     async def _close(self) -> None:
+        group, self._informers = self._informers, None
+        if group is not None:
+            group.cancel_scope.cancel()
+            await group.__aexit__(None, None, None)
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

@@ -1,0 +1,83 @@
+"""Authentication and authorization of every HTTP request, as one aiohttp middleware.
+
+The bearer token is mapped to a user by the server's token authenticators (401 when none
+knows it); the request's attributes (``_request_info``) are then put to the RBAC authorizer,
+and a request it does not allow is answered 403 with Kubernetes' message: ``pods "web" is
+forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace
+"default"``. The user is kept on the request (``request_user``) for what needs it later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import attrs
+from aiohttp import web
+
+from ..errors import Forbidden, Unauthorized
+from ._authn import TokenAuthenticator, UserInfo, authenticate_token
+from ._authorizer import RbacAuthorizer
+from ._request_info import RequestAttributes, request_attributes
+from ._status import status_response
+
+__all__ = ["AccessControl", "forbidden", "request_user"]
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_USER_KEY: web.RequestKey[UserInfo] = web.RequestKey("user", UserInfo)
+
+
+@attrs.frozen
+class AccessControl:
+    """Who may reach the server (``authenticators``) and what they may do (``authorizer``)."""
+
+    authenticators: Sequence[TokenAuthenticator]
+    authorizer: RbacAuthorizer
+
+
+def forbidden(user: UserInfo, request: RequestAttributes, reason: str = "") -> Forbidden:
+    """Kubernetes' 403 for ``user`` refused ``request``."""
+    verb, name = request.verb, user.name
+    if not request.resource_request:
+        detail = f'User "{name}" cannot {verb} path "{request.path}"'
+        resource = ""
+    else:
+        resource = request.resource
+        shown = f"{resource}/{request.subresource}" if request.subresource else resource
+        where = (
+            f'in the namespace "{request.namespace}"'
+            if request.namespace
+            else "at the cluster scope"
+        )
+        detail = (
+            f'User "{name}" cannot {verb} resource "{shown}" in API group '
+            f'"{request.api_group}" {where}'
+        )
+    if reason:
+        detail = f"{detail}: {reason}"
+    return Forbidden.for_object(resource, request.name, detail, group=request.api_group)
+
+
+def request_user(request: web.Request) -> UserInfo | None:
+    """The user a request was authenticated as (None when the server checks no tokens)."""
+    return request.get(_USER_KEY)
+
+
+def access_middleware(access: AccessControl) -> Any:
+    @web.middleware
+    async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = None
+        if scheme.lower() == "bearer":
+            user = await authenticate_token(access.authenticators, token.strip())
+        if user is None:
+            return status_response(Unauthorized("Unauthorized"))
+        attributes = request_attributes(request.method, request.path, request.query)
+        decision = access.authorizer.authorize(user, attributes)
+        if not decision.allowed:
+            return status_response(forbidden(user, attributes, decision.reason))
+        request[_USER_KEY] = user
+        return await handler(request)
+
+    return check

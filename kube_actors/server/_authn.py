@@ -1,0 +1,141 @@
+"""Who sent a request: bearer tokens to users, as Kubernetes' token authenticators do.
+
+A ``TokenAuthenticator`` answers ``await authenticate(token)`` with the ``UserInfo`` the token
+stands for, or None when it does not know the token; the server asks each of its
+authenticators in turn and the first that knows the token wins. A request with no token, or
+with a token none of them knows, is answered 401 (the server allows no anonymous requests).
+Every authenticated user is in the group ``system:authenticated``, as Kubernetes adds it.
+
+Two authenticators are here: the admin token of ``kube-actors up`` (user ``kube-actors-admin``
+in ``system:masters``, which may do everything), and a static token file in Kubernetes'
+``--token-auth-file`` format. Service-account tokens plug in the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Final, Protocol
+
+import attrs
+
+from .._log import get_logger
+from ..api import FrozenDict
+
+__all__ = [
+    "ADMIN_USER",
+    "AUTHENTICATED_GROUP",
+    "MASTERS_GROUP",
+    "AdminToken",
+    "StaticTokens",
+    "TokenAuthenticator",
+    "UserInfo",
+    "authenticate_token",
+]
+
+_log = get_logger("kube_actors.server")
+
+#: The user the admin token of ``up`` stands for.
+ADMIN_USER: Final = "kube-actors-admin"
+#: The group whose members RBAC allows everything (Kubernetes' ``system:masters``).
+MASTERS_GROUP: Final = "system:masters"
+#: The group of every authenticated user.
+AUTHENTICATED_GROUP: Final = "system:authenticated"
+
+
+def _freeze_groups(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _freeze_extra(value: Mapping[str, Iterable[str]]) -> FrozenDict[str, tuple[str, ...]]:
+    return FrozenDict({k: tuple(v) for k, v in value.items()})
+
+
+@attrs.frozen(kw_only=True)
+class UserInfo:
+    """An authenticated user: ``name``, ``uid``, ``groups`` and ``extra`` (Kubernetes'
+    ``user.Info``)."""
+
+    name: str
+    uid: str = ""
+    groups: tuple[str, ...] = attrs.field(default=(), converter=_freeze_groups)
+    extra: Mapping[str, tuple[str, ...]] = attrs.field(factory=FrozenDict, converter=_freeze_extra)
+
+    def with_authenticated_group(self) -> UserInfo:
+        if AUTHENTICATED_GROUP in self.groups:
+            return self
+        return attrs.evolve(self, groups=(*self.groups, AUTHENTICATED_GROUP))
+
+
+class TokenAuthenticator(Protocol):
+    """Maps a bearer token to its user; None when the token is not one of its own."""
+
+    async def authenticate(self, token: str) -> UserInfo | None: ...
+
+
+class AdminToken:
+    """The one admin token of the server's data directory."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+    async def authenticate(self, token: str) -> UserInfo | None:
+        if self._token and hmac.compare_digest(token.encode(), self._token):
+            return UserInfo(name=ADMIN_USER, groups=(MASTERS_GROUP, AUTHENTICATED_GROUP))
+        return None
+
+
+class StaticTokens:
+    """Users' tokens from a file in Kubernetes' ``--token-auth-file`` format: CSV rows of
+    ``token,user,uid`` and optionally ``"group1,group2"``.
+
+    ``StaticTokens.from_file(path)`` reads it; a row with fewer than three columns is an
+    error naming the file, an empty token is skipped, and a later row wins over an earlier
+    one with the same token.
+    """
+
+    def __init__(self, users: Mapping[str, UserInfo]) -> None:
+        self._users = dict(users)
+
+    @classmethod
+    def from_text(cls, text: str, *, source: str = "<text>") -> StaticTokens:
+        users: dict[str, UserInfo] = {}
+        for number, row in enumerate(csv.reader(io.StringIO(text), skipinitialspace=True), 1):
+            if not row:
+                continue
+            if len(row) < 3:
+                raise ValueError(
+                    f"token file '{source}' must have at least 3 columns (token, user name, "
+                    f"user uid), found {len(row)}"
+                )
+            token, name, uid = row[0], row[1], row[2]
+            if not token:
+                _log.warning("token_file_empty_token", file=source, record=number)
+                continue
+            groups = tuple(g for g in row[3].split(",") if g) if len(row) > 3 else ()
+            users[token] = UserInfo(name=name, uid=uid, groups=groups)
+        return cls(users)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> StaticTokens:
+        return cls.from_text(Path(path).read_text(), source=str(path))
+
+    async def authenticate(self, token: str) -> UserInfo | None:
+        return self._users.get(token)
+
+
+async def authenticate_token(
+    authenticators: Sequence[TokenAuthenticator], token: str
+) -> UserInfo | None:
+    """The user of ``token`` by the first authenticator that knows it, in
+    ``system:authenticated``; None when none does."""
+    if not token:
+        return None
+    for authenticator in authenticators:
+        user = await authenticator.authenticate(token)
+        if user is not None:
+            return user.with_authenticated_group()
+    return None
