@@ -32,6 +32,7 @@ from .._log import get_logger
 from ._app import make_app
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
+from ._kubernetes_service import publish_kubernetes_service
 from ._logs import LogSource
 from ._rest import Rest
 from ._subresources import Subresources
@@ -67,6 +68,11 @@ def _url_host(address: str) -> str:
     except ValueError:
         pass
     return address
+
+
+def _endpoint_ip(address: str) -> str:
+    """The address Pods reach the API server on (loopback when it listens everywhere)."""
+    return LOOPBACK if address in ("0.0.0.0", "::", "") else address
 
 
 class ApiHttpServer:
@@ -128,6 +134,11 @@ class ApiHttpServer:
             await self._close()
             raise
         port = _bound_port(runner)
+        try:
+            await publish_kubernetes_service(self.client, _endpoint_ip(self.address), port)
+        except BaseException:
+            await self._close()
+            raise
         scheme = "https" if self.tls else "http"
         url = f"{scheme}://{_url_host(self.address)}:{port}"
         ca = creds.ca_pem() if self.tls else None
