@@ -70,9 +70,13 @@ def _url_host(address: str) -> str:
     return address
 
 
-def _endpoint_ip(address: str) -> str:
-    """The address Pods reach the API server on (loopback when it listens everywhere)."""
-    return LOOPBACK if address in ("0.0.0.0", "::", "") else address
+def _endpoint_ip(runner: web.AppRunner) -> str:
+    """The IP Pods reach the API server on: the bound socket's (a name given as the address
+    is resolved by then), loopback when it listens everywhere."""
+    for address in runner.addresses:
+        if isinstance(address, tuple) and address and address[0] not in ("0.0.0.0", "::"):
+            return str(address[0])
+    return LOOPBACK
 
 
 class ApiHttpServer:
@@ -135,7 +139,7 @@ class ApiHttpServer:
             raise
         port = _bound_port(runner)
         try:
-            await publish_kubernetes_service(self.client, _endpoint_ip(self.address), port)
+            await publish_kubernetes_service(self.client, _endpoint_ip(runner), port)
         except BaseException:
             await self._close()
             raise

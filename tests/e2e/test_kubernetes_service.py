@@ -107,3 +107,13 @@ async def test_the_kubernetes_service_takes_another_ip_when_its_own_is_held() ->
         async with cluster.serve():
             service = await cluster.client.get(Service, "kubernetes", namespace="default")
         assert service.spec.cluster_ip not in ("", "None", "127.10.0.1")
+
+
+async def test_served_on_a_name_the_endpoints_hold_the_address_it_resolved_to() -> None:
+    async with (
+        Cluster(nodes=0, clock="real") as cluster,
+        cluster.serve(address="localhost"),
+    ):
+        endpoints = await cluster.client.get(Endpoints, "kubernetes", namespace="default")
+        ips = [a.ip for s in endpoints.subsets for a in s.addresses]
+        assert ips in (["127.0.0.1"], ["::1"])
