@@ -40,6 +40,7 @@ from ._authorizer import PolicyCache, RbacAuthorizer
 from ._bootstrap_policy import reconcile_bootstrap_policy
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
+from ._kubernetes_service import publish_kubernetes_service
 from ._logs import LogSource
 from ._rest import Rest
 from ._subresources import Subresources
@@ -75,6 +76,15 @@ def _url_host(address: str) -> str:
     except ValueError:
         pass
     return address
+
+
+def _endpoint_ip(runner: web.AppRunner) -> str:
+    """The IP Pods reach the API server on: the bound socket's (a name given as the address
+    is resolved by then), loopback when it listens everywhere."""
+    for address in runner.addresses:
+        if isinstance(address, tuple) and address and address[0] not in ("0.0.0.0", "::"):
+            return str(address[0])
+    return LOOPBACK
 
 
 class ApiHttpServer:
@@ -151,6 +161,11 @@ class ApiHttpServer:
             await self._close()
             raise
         port = _bound_port(runner)
+        try:
+            await publish_kubernetes_service(self.client, _endpoint_ip(runner), port)
+        except BaseException:
+            await self._close()
+            raise
         scheme = "https" if self.tls else "http"
         url = f"{scheme}://{_url_host(self.address)}:{port}"
         ca = creds.ca_pem() if self.tls else None

@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from ._kubernetes_service import SERVICE_IP
+
 __all__ = ["Credentials", "credentials", "server_ssl_context"]
 
 _CA_DAYS: Final = 3650
@@ -97,7 +99,7 @@ def _alt_names(address: str) -> list[x509.GeneralName]:
         x509.DNSName(n)
         for n in ("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc")
     ]
-    ips = {"127.0.0.1", "::1"}
+    ips = {"127.0.0.1", "::1", SERVICE_IP}
     try:
         ipaddress.ip_address(address)
         ips.add(address)

@@ -1,0 +1,71 @@
+"""The ``kubernetes`` Service of ``default``: how a Pod finds the API server.
+
+Kubernetes' API server keeps this Service itself (controlplane's kubernetesservice
+reconciler): ClusterIP, port 443 named ``https``, no selector, and an Endpoints object whose
+one address is where the API server really listens. Every container then gets
+``KUBERNETES_SERVICE_HOST``/``_PORT`` (the kubelet's service links) and reaches the API
+through kube-proxy; TLS passes through untouched, so the served CA still vouches for it.
+The EndpointSlice follows from the Endpoints (the mirroring controller).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+from kube_actors.api import (
+    EndpointAddress,
+    EndpointPort,
+    Endpoints,
+    EndpointSubset,
+    ObjectMeta,
+    Service,
+    ServicePort,
+    ServiceSpec,
+)
+from kube_actors.client import Client
+from kube_actors.errors import AlreadyExists, Invalid
+
+__all__ = ["SERVICE_IP", "publish_kubernetes_service"]
+
+NAME: Final = "kubernetes"
+NAMESPACE: Final = "default"
+SERVICE_PORT: Final = 443
+#: The first address of the apiserver's Service range (127.10.0.0/16), which Kubernetes keeps
+#: for this Service; the served certificate names it, so clients that dial the IP (the
+#: official client's in-cluster config) verify the API server as they do in Kubernetes.
+SERVICE_IP: Final = "127.10.0.1"
+_LABELS: Final = {"component": "apiserver", "provider": "kubernetes"}
+
+
+async def publish_kubernetes_service(client: Client, host: str, port: int) -> None:
+    """Create (or bring up to date) the ``kubernetes`` Service and its Endpoints so that
+    they lead to ``host:port``, the address the API server is served on."""
+    meta = ObjectMeta(name=NAME, namespace=NAMESPACE, labels=_LABELS)
+    ports = (ServicePort(name="https", protocol="TCP", port=SERVICE_PORT, target_port=port),)
+    spec = ServiceSpec(type="ClusterIP", ports=ports, session_affinity="None")
+    try:
+        try:
+            await client.create(
+                Service(metadata=meta, spec=attrs.evolve(spec, cluster_ip=SERVICE_IP))
+            )
+        except Invalid:  # another Service holds that address: take any other
+            await client.create(Service(metadata=meta, spec=spec))
+    except AlreadyExists:
+        current = await client.get(Service, NAME, namespace=NAMESPACE)
+        if current.spec.ports != ports:
+            await client.update(attrs.evolve(current, spec=attrs.evolve(current.spec, ports=ports)))
+    subsets = (
+        EndpointSubset(
+            addresses=(EndpointAddress(ip=host),),
+            ports=(EndpointPort(name="https", port=port, protocol="TCP"),),
+        ),
+    )
+    endpoints = Endpoints(metadata=ObjectMeta(name=NAME, namespace=NAMESPACE), subsets=subsets)
+    try:
+        await client.create(endpoints)
+    except AlreadyExists:
+        current_endpoints = await client.get(Endpoints, NAME, namespace=NAMESPACE)
+        if current_endpoints.subsets != subsets:
+            await client.update(attrs.evolve(current_endpoints, subsets=subsets))
