@@ -207,6 +207,8 @@ from ._pod_helpers import is_pod_ready as is_pod_ready
 from ._pod_helpers import is_pod_terminal as is_pod_terminal
 from ._pod_helpers import pod_limits as pod_limits
 from ._pod_helpers import pod_requests as pod_requests
+from ._pod_helpers import requested_container as requested_container
+from ._pod_log_options import PodLogOptions as PodLogOptions
 from ._policy import Condition as Condition
 from ._policy import Eviction as Eviction
 from ._policy import PodDisruptionBudget as PodDisruptionBudget
@@ -514,6 +516,7 @@ __all__ = [
     "PodDisruptionBudgetSpec",
     "PodDisruptionBudgetStatus",
     "PodIP",
+    "PodLogOptions",
     "PodSpec",
     "PodStatus",
     "PodTemplateSpec",
@@ -645,6 +648,7 @@ __all__ = [
     "record_update",
     "register_kind",
     "remove_condition",
+    "requested_container",
     "revision",
     "safe_encode_string",
     "scaled_value_from_int_or_percent",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from kube_actors.errors import BadRequest
+
 from ._base import FrozenDict
 from ._conditions import get_condition
 from ._pod import Pod
@@ -19,6 +21,7 @@ __all__ = [
     "is_pod_terminal",
     "pod_limits",
     "pod_requests",
+    "requested_container",
 ]
 
 #: The phases a Pod never leaves: its containers will not run again.
@@ -34,6 +37,22 @@ def is_pod_active(pod: Pod) -> bool:
     """Neither finished nor being deleted (Kubernetes' ``IsPodActive``, what
     ``FilterActivePods`` keeps)."""
     return pod.metadata.deletion_timestamp is None and pod.status.phase not in TERMINAL_PHASES
+
+
+def requested_container(pod: Pod, container: str) -> str:
+    """The container a ``log``, ``exec`` or ``attach`` request of ``pod`` means: ``container``,
+    or the only one when left empty; ``BadRequest`` worded as the apiserver words it."""
+    names = [c.name for c in pod.spec.containers]
+    if not container:
+        if len(names) != 1:
+            raise BadRequest(
+                f"a container name must be specified for pod {pod.metadata.name}, "
+                f"choose one of: [{' '.join(names)}]"
+            )
+        return names[0]
+    if container not in names:
+        raise BadRequest(f"container {container} is not valid for pod {pod.metadata.name}")
+    return container
 
 
 def is_pod_ready(pod: Pod) -> bool:

@@ -21,7 +21,6 @@ fault can be aimed at one component (see ``kube_actors.cluster._faults``).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
@@ -33,7 +32,7 @@ import attrs
 
 from .. import kubectl
 from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from ..api import Deployment, Event, IntOrString, Node, Pod, Service, kind_info
+from ..api import Deployment, Event, IntOrString, Node, Pod, PodLogOptions, Service, kind_info
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -50,7 +49,7 @@ from ..kubelet import (
 )
 from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime, LogOptions
+from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer
 from ._clock_choice import announce_clock
@@ -58,7 +57,7 @@ from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._link import NodeLink
-from ._logs import find_log, follow, log_options
+from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._store import parse_store
 from ._streams import (
@@ -566,34 +565,17 @@ class Cluster:
         *,
         namespace: str = "default",
         previous: bool = False,
-        limit_bytes: int | None = None,
-        tail_lines: int | None = None,
-        since_seconds: int | None = None,
-        since_time: dt.datetime | None = None,
-        timestamps: bool = False,
+        options: PodLogOptions | None = None,
     ) -> str:
-        """A container's log, as ``kubectl logs`` prints it (``previous``: the instance
-        before the current one). ``container`` may be left out for a one-container pod.
-
-        The rest are ``PodLogOptions``: at most ``limit_bytes`` bytes, the last
-        ``tail_lines`` lines, lines written in the last ``since_seconds`` or from
-        ``since_time`` on, each line prefixed with its time (``timestamps``). Only what
-        the answer holds is read into memory.
+        """A container's log, as ``kubectl logs`` prints it: ``options`` says which part
+        (``PodLogOptions``: tail, since, limit, timestamps), checked as Kubernetes checks it
+        (``Invalid``); only what the answer holds is read into memory. ``container`` (may be
+        left out for a one-container pod) and ``previous`` (the instance before the current
+        one) are shorthands for the same fields of ``options``.
         """
-        options = log_options(
-            pod,
-            limit_bytes=limit_bytes,
-            tail_lines=tail_lines,
-            since_seconds=since_seconds,
-            since_time=since_time,
-            timestamps=timestamps,
-        )
-        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
-        if options == LogOptions():  # a runtime written before log options still serves this
-            return await where.runtime.logs(where.sandbox_id, where.container, previous=previous)
-        return await where.runtime.logs(
-            where.sandbox_id, where.container, previous=previous, options=options
-        )
+        wanted = log_options(pod, options or PodLogOptions(), container, previous)
+        where = await find_log(self.client, self._runtimes(), pod, wanted.container, namespace)
+        return await read_log(where, wanted)
 
     async def follow_logs(
         self,
@@ -602,24 +584,13 @@ class Cluster:
         *,
         namespace: str = "default",
         previous: bool = False,
-        limit_bytes: int | None = None,
-        tail_lines: int | None = None,
-        since_seconds: int | None = None,
-        since_time: dt.datetime | None = None,
-        timestamps: bool = False,
+        options: PodLogOptions | None = None,
     ) -> AsyncIterator[str]:
         """``kubectl logs -f``: what ``logs`` gives, then each new piece of the log as the
         container writes it, until the container has exited."""
-        options = log_options(
-            pod,
-            limit_bytes=limit_bytes,
-            tail_lines=tail_lines,
-            since_seconds=since_seconds,
-            since_time=since_time,
-            timestamps=timestamps,
-        )
-        where = await find_log(self.client, self._runtimes(), pod, container, namespace)
-        async for text in follow(where, previous, options):
+        wanted = log_options(pod, options or PodLogOptions(), container, previous)
+        where = await find_log(self.client, self._runtimes(), pod, wanted.container, namespace)
+        async for text in follow(where, wanted):
             yield text
 
     async def exec(

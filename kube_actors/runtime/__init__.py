@@ -14,7 +14,6 @@ from ._exec_session import ExecSession as ExecSession
 from ._fake import FakeRuntime as FakeRuntime
 from ._ips import LoopbackPool as LoopbackPool
 from ._log_options import LogOptions as LogOptions
-from ._log_options import check_log_options as check_log_options
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
@@ -63,7 +62,6 @@ __all__ = [
     "StreamingRuntime",
     "SubprocessRuntime",
     "USAGE_RESOURCES",
-    "check_log_options",
     "container_config_for",
     "http_get_probe",
     "parse_duration",

@@ -3,7 +3,8 @@
 ``tail_lines`` keeps the last lines, ``since_time`` the lines written at or after a time,
 ``limit_bytes`` cuts the answer after that many bytes (mid-line, as Kubernetes does), and
 ``timestamps`` starts every line with the time it was written (RFC 3339, nanoseconds).
-``check_log_options`` refuses what Kubernetes' ``ValidatePodLogOptions`` refuses.
+This is the runtime's side of the API's ``PodLogOptions``, already checked and with
+``sinceSeconds`` turned into a time.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from kube_actors.errors import FieldCause, Invalid
-
-__all__ = ["LogOptions", "Record", "check_log_options", "render_records", "timestamp_text"]
+__all__ = ["LogOptions", "Record", "render_records", "timestamp_text"]
 
 #: One log record: its time (``timestamp_text``), whether it ends a line, and its text.
 Record = tuple[str, bool, bytes]
@@ -29,40 +28,6 @@ class LogOptions:
     tail_lines: int | None = None
     since_time: dt.datetime | None = None
     timestamps: bool = False
-
-
-def check_log_options(
-    pod: str,
-    *,
-    limit_bytes: int | None,
-    tail_lines: int | None,
-    since_seconds: int | None,
-    since_time: dt.datetime | None,
-) -> None:
-    """Invalid (for kind PodLogOptions) listing every option Kubernetes would refuse."""
-    causes: list[FieldCause] = []
-    if tail_lines is not None and tail_lines < 0:
-        causes.append(_invalid("tailLines", tail_lines, "must be greater than or equal to 0"))
-    if limit_bytes is not None and limit_bytes < 1:
-        causes.append(_invalid("limitBytes", limit_bytes, "must be greater than 0"))
-    if since_seconds is not None and since_time is not None:
-        causes.append(
-            FieldCause(
-                field="",
-                message="at most one of `sinceTime` or `sinceSeconds` may be specified",
-                type="FieldValueForbidden",
-            )
-        )
-    elif since_seconds is not None and since_seconds < 1:
-        causes.append(_invalid("sinceSeconds", since_seconds, "must be greater than 0"))
-    if causes:
-        raise Invalid.for_object("PodLogOptions", pod, causes)
-
-
-def _invalid(field: str, value: int, detail: str) -> FieldCause:
-    return FieldCause(
-        field=field, message=f"Invalid value: {value}: {detail}", type="FieldValueInvalid"
-    )
 
 
 def timestamp_text(moment: dt.datetime) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from . import _descriptions_apps as _apps
 from . import _descriptions_core as _core
+from . import _descriptions_meta as _meta
 from . import _descriptions_pod as _pod
+from . import _descriptions_workloads as _workloads
 
 __all__ = ["description_of"]
 
@@ -128,7 +130,13 @@ _EVERY_KIND = {
 
 
 # The group modules' entries, a class's fields from several of them merged.
-for _source in (_apps.DESCRIPTIONS, _core.DESCRIPTIONS, _pod.DESCRIPTIONS):
+for _source in (
+    _apps.DESCRIPTIONS,
+    _core.DESCRIPTIONS,
+    _meta.DESCRIPTIONS,
+    _pod.DESCRIPTIONS,
+    _workloads.DESCRIPTIONS,
+):
     for _class, _fields in _source.items():
         DESCRIPTIONS.setdefault(_class, {}).update(_fields)
 

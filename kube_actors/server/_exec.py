@@ -21,12 +21,11 @@ import anyio
 import anyio.abc
 from aiohttp import web
 
-from kube_actors.api import Pod
+from kube_actors.api import Pod, requested_container
 from kube_actors.client import Client
 from kube_actors.errors import BadRequest, ContainerRuntimeError
 from kube_actors.runtime import ExecSession
 
-from ._logs import _container_of
 from ._params import parse_bool
 from ._paths import Target
 from ._websocket_channels import (
@@ -82,7 +81,7 @@ async def serve_exec(
     if not attach and not command:
         raise BadRequest("you must specify at least one command for the container")
     pod = await client.get(Pod, target.name, namespace=target.namespace)
-    container = _container_of(pod, request.query.get("container", ""))
+    container = requested_container(pod, request.query.get("container", ""))
     socket = web.WebSocketResponse(protocols=CHANNEL_PROTOCOLS, autoping=True)
     if not socket.can_prepare(request).ok:
         # kubectl falls back to this (SPDY) when the WebSocket failed, and prints only this

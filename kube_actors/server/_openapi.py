@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from ..api import kinds
+from ._descriptions import description_of
 from ._operations import paths_for
 from ._schemas import components_for
 
@@ -47,13 +48,23 @@ def _build(group: str, version: str) -> dict[str, Any]:
     for info in served:
         paths.update(paths_for(info))
     for name, schema in _SHARED.items():
-        schemas.setdefault(name, schema)
+        schemas.setdefault(name, _described(name, schema))
     return {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": "v1.32.0"},
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
+
+
+def _described(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each property's description from ``_descriptions``."""
+    short = name.rpartition(".")[2]
+    properties = {
+        field: {**prop, "description": description_of(short, field)}
+        for field, prop in schema.get("properties", {}).items()
+    }
+    return {**schema, "properties": properties} if properties else schema
 
 
 def _gv_path(group: str, version: str) -> str:

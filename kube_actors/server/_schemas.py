@@ -38,10 +38,17 @@ _INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 # the module of a class groups it with its kind, but a few sit elsewhere in Kubernetes.
 _MODULE_PREFIX = {
     "kube_actors.api._apps": "io.k8s.api.apps.v1",
+    "kube_actors.api._autoscaling": "io.k8s.api.autoscaling.v2",
     "kube_actors.api._batch": "io.k8s.api.batch.v1",
+    "kube_actors.api._cronjob": "io.k8s.api.batch.v1",
+    "kube_actors.api._endpoint_slice": "io.k8s.api.discovery.v1",
+    "kube_actors.api._ingress": "io.k8s.api.networking.v1",
     "kube_actors.api._meta": META,
+    "kube_actors.api._policy": "io.k8s.api.policy.v1",
 }
 _CLASS_PREFIX = {
+    "Condition": META,
+    "TypedLocalObjectReference": _CORE,
     "ObjectReference": _CORE,
     "PersistentVolumeClaim": _CORE,
     "PersistentVolumeClaimSpec": _CORE,

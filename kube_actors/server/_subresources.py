@@ -92,7 +92,7 @@ class Subresources:
         if plural == "pods" and sub == "log" and method == "GET":
             if self.logs is None:
                 raise _not_found()
-            return await serve_logs(request, self.client, self.logs, target)
+            return await serve_logs(request, self.logs, target)
         if plural == "pods" and sub in ("exec", "attach", "portforward"):
             if self.streams is None:
                 raise _not_found()

@@ -13,7 +13,7 @@ import anyio
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Pod
+from kube_actors.api import Pod, PodLogOptions
 from kube_actors.errors import Invalid
 from kube_actors.runtime import LogOptions, SubprocessRuntime
 from kube_actors.runtime._log_files import LogFile
@@ -144,17 +144,23 @@ spec:
         )
         await cluster.settle()
         assert await cluster.logs("p") == "a\nb\nc\n"
-        assert await cluster.logs("p", tail_lines=2) == "b\nc\n"
-        assert await cluster.logs("p", limit_bytes=3) == "a\nb"
-        assert (await cluster.logs("p", timestamps=True)).split(" ")[0].endswith("Z")
+        assert await cluster.logs("p", options=PodLogOptions(tail_lines=2)) == "b\nc\n"
+        assert await cluster.logs("p", options=PodLogOptions(limit_bytes=3)) == "a\nb"
+        assert (
+            (await cluster.logs("p", options=PodLogOptions(timestamps=True)))
+            .split(" ")[0]
+            .endswith("Z")
+        )
         await anyio.sleep(10)  # virtual time
-        assert await cluster.logs("p", since_seconds=5) == ""  # written when it started
-        assert await cluster.logs("p", since_seconds=60) == "a\nb\nc\n"
+        assert (
+            await cluster.logs("p", options=PodLogOptions(since_seconds=5)) == ""
+        )  # written when it started
+        assert await cluster.logs("p", options=PodLogOptions(since_seconds=60)) == "a\nb\nc\n"
         with pytest.raises(Invalid) as raised:
-            await cluster.logs("p", tail_lines=-1, limit_bytes=0)
+            await cluster.logs("p", options=PodLogOptions(tail_lines=-1, limit_bytes=0))
         assert {c.field for c in raised.value.causes} == {"tailLines", "limitBytes"}
         with pytest.raises(Invalid, match="at most one of `sinceTime` or `sinceSeconds`"):
-            await cluster.logs("p", since_seconds=5, since_time=T0)
+            await cluster.logs("p", options=PodLogOptions(since_seconds=5, since_time=T0))
         followed = [text async for text in _first(cluster.follow_logs("p"))]
         assert followed == ["a\nb\nc\n"]
 
@@ -182,7 +188,12 @@ spec:
             Pod, "talker", condition=lambda pod: bool(pod.status.container_statuses), timeout=20
         )
         with anyio.fail_after(20):
-            pieces = [text async for text in cluster.follow_logs("talker", timestamps=True)]
+            pieces = [
+                text
+                async for text in cluster.follow_logs(
+                    "talker", options=PodLogOptions(timestamps=True)
+                )
+            ]
     lines = "".join(pieces).splitlines()
     assert [line.split(" ", 1)[1] for line in lines] == ["a", "b"]
     assert all(line.split(" ", 1)[0].endswith("Z") for line in lines)

@@ -89,6 +89,18 @@ async def test_explain_prints_kubernetes_meaning_of_the_deployment_strategy(
     assert "maxSurge\t<IntOrString>" in deeper
 
 
+async def test_explain_prints_the_meaning_of_a_cronjobs_and_a_statefulsets_fields(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (_, served):
+        _, cron, _ = await kubectl(served, "explain", "cronjob.spec.concurrencyPolicy")
+        _, sts, _ = await kubectl(served, "explain", "statefulset.spec.podManagementPolicy")
+    assert "KIND:       CronJob" in cron
+    assert "What to do with a run while the previous one is still active" in cron
+    assert "KIND:       StatefulSet" in sts
+    assert "How pods are created at first scale-up" in sts
+
+
 async def test_create_deployment_sends_protobuf_and_get_prints_kubectls_columns(
     tmp_path: Path,
 ) -> None:
