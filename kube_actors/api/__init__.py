@@ -115,6 +115,7 @@ from ._core import NamespaceSpec as NamespaceSpec
 from ._core import NamespaceStatus as NamespaceStatus
 from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
+from ._crd import CustomResourceDefinition as CustomResourceDefinition
 from ._cron_schedule import CronSchedule as CronSchedule
 from ._cron_schedule import parse_schedule as parse_schedule
 from ._cronjob import CronJob as CronJob
@@ -338,6 +339,7 @@ __all__ = [
     "CronJobStatus",
     "CronSchedule",
     "CrossVersionObjectReference",
+    "CustomResourceDefinition",
     "DEFAULT_CLASS_ANNOTATION",
     "DEFAULT_INGRESS_CLASS_ANNOTATION",
     "DESIRED_REPLICAS_ANNOTATION",

@@ -30,14 +30,14 @@ def _storage_version(crd: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _body(obj: Any) -> dict[str, Any]:
     """The part of a custom object its schema describes, as plain JSON data."""
-    return {"spec": _thaw(obj.spec), "status": _thaw(obj.status)}
+    return {"spec": thaw(obj.spec), "status": thaw(obj.status)}
 
 
-def _thaw(value: Any) -> Any:
+def thaw(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_thaw(v) for v in value]
+        return [thaw(v) for v in value]
     return value
 
 

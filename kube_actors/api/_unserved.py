@@ -28,7 +28,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
         {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
     ),
     "storage.k8s.io/v1": frozenset({"CSIDriver", "VolumeAttachment"}),
-    "apiextensions.k8s.io/v1": frozenset({"CustomResourceDefinition"}),
     "admissionregistration.k8s.io/v1": frozenset(
         {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
     ),
