@@ -16,12 +16,13 @@ import attrs
 from kube_actors.errors import FieldCause, Invalid
 
 from ._base import EMPTY, FrozenDict
+from ._converter import to_dict
 from ._crd_schema import apply_defaults, prune, schema_causes
 from ._crd_validation import crd_causes
 from ._meta import ObjectMeta
 from ._registry import KindInfo, PrinterColumn, register_kind
 
-__all__ = ["register_custom_kind"]
+__all__ = ["register_custom_kind", "serve_custom_kind"]
 
 
 def _storage_version(crd: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -109,3 +110,11 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
         validate=validate,
         printer_columns=columns,
     )
+
+
+def serve_custom_kind(obj: Any) -> None:
+    """Serve the kind of ``obj`` when it is a CustomResourceDefinition (else nothing)."""
+    if type(obj).__name__ == "CustomResourceDefinition" and getattr(obj, "api_version", "") == (
+        "apiextensions.k8s.io/v1"
+    ):
+        register_custom_kind(to_dict(obj))
