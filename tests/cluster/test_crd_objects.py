@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,14 @@ from kube_actors.api import CustomResourceDefinition, lookup_kind
 from kube_actors.api._registry import forget_kind
 from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
+
+
+@pytest.fixture(autouse=True)
+def _stop_serving_crontabs() -> Iterator[None]:
+    yield
+    info = lookup_kind("stable.example.com/v1", "CronTab")
+    if info is not None:
+        forget_kind(info.cls)
 
 
 async def test_a_crd_is_applied_and_read_back() -> None:
