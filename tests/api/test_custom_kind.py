@@ -13,6 +13,7 @@ from kube_actors.api._custom_kind import register_custom_kind
 from kube_actors.api._registry import forget_kind
 from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
+from tests.crd_kinds import stop_serving
 
 
 def _widget_crd() -> dict[str, Any]:
@@ -36,9 +37,7 @@ CRD = _widget_crd()
 @pytest.fixture(autouse=True)
 def _forget_widget() -> Iterator[None]:
     yield
-    info = lookup_kind("kind.example.com/v1", "Widget")
-    if info is not None:
-        forget_kind(info.cls)
+    stop_serving("kind.example.com/v1", "Widget")
 
 
 MANIFEST = """\

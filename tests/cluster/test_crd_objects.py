@@ -14,14 +14,13 @@ from kube_actors.api import CustomResourceDefinition, lookup_kind
 from kube_actors.api._registry import forget_kind
 from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
+from tests.crd_kinds import stop_serving
 
 
 @pytest.fixture(autouse=True)
 def _stop_serving_crontabs() -> Iterator[None]:
     yield
-    info = lookup_kind("stable.example.com/v1", "CronTab")
-    if info is not None:
-        forget_kind(info.cls)
+    stop_serving("stable.example.com/v1", "CronTab")
 
 
 async def test_a_crd_is_applied_and_read_back() -> None:

@@ -6,9 +6,8 @@ import copy
 
 import pytest
 
-from kube_actors.api import lookup_kind
-from kube_actors.api._registry import forget_kind
 from tests.api.test_crd_validation import GOOD
+from tests.crd_kinds import stop_serving
 
 from .conftest import serving
 
@@ -40,6 +39,4 @@ async def test_a_crd_posted_over_http_serves_its_kind() -> None:
             assert (code, status["reason"]) == (422, "Invalid")
             assert status["details"]["causes"][0]["field"] == "spec.replicas"
     finally:
-        info = lookup_kind("stable.example.com/v1", "CronTab")
-        if info is not None:
-            forget_kind(info.cls)
+        stop_serving("stable.example.com/v1", "CronTab")
