@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import CustomResourceDefinition, lookup_kind
+from kube_actors.api import CustomResourceDefinition, Namespace, lookup_kind
 from kube_actors.api._registry import forget_kind
 from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
@@ -84,3 +84,19 @@ async def test_applying_a_crd_serves_its_kind_with_defaults_pruning_and_validati
         await cluster.client.delete(CustomResourceDefinition, "crontabs.stable.example.com")
         await cluster.settle()
         assert lookup_kind("stable.example.com/v1", "CronTab") is None
+
+
+async def test_deleting_a_namespace_deletes_its_custom_objects() -> None:
+    async with Cluster(seed=1, clock="virtual") as cluster:
+        await cluster.apply([_crd_with_default()])
+        await cluster.apply(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\n"
+            + CRONTAB.replace("namespace: default", "namespace: team")
+        )
+        info = lookup_kind("stable.example.com/v1", "CronTab")
+        assert info is not None
+        assert len(await cluster.client.list(info.cls, namespace="team")) == 1
+        await cluster.client.delete(Namespace, "team")
+        await cluster.settle()
+        assert await cluster.client.list(info.cls, namespace="team") == []
+        assert await cluster.client.list(Namespace, field_selector="metadata.name=team") == []
