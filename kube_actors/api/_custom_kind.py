@@ -81,6 +81,7 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
     )
     cls.api_version = f"{spec['group']}/{version['name']}"  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
+    cls.defined_by_crd = True  # type: ignore[attr-defined]  # e.g. no strategic merge patch
 
     def default(obj: Any) -> Any:
         body, _ = prune(apply_defaults(_body(obj), body_schema), body_schema)

@@ -34,6 +34,20 @@ async def test_a_crd_posted_over_http_serves_its_kind() -> None:
                 "CronTab",
                 {"cron": "0 3 * * *", "replicas": 1},
             )
+            code, refused, _ = await api.call(
+                "PATCH",
+                f"{CRONTABS}/nightly",
+                {"spec": {"replicas": 2}},
+                content_type="application/strategic-merge-patch+json",
+            )
+            assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
+            code, patched, _ = await api.call(
+                "PATCH",
+                f"{CRONTABS}/nightly",
+                {"spec": {"replicas": 2}},
+                content_type="application/merge-patch+json",
+            )
+            assert (code, patched["spec"]["replicas"]) == (200, 2)
             bad = {"metadata": {"name": "bad"}, "spec": {"replicas": "many"}}
             code, status, _ = await api.call("POST", CRONTABS, bad)
             assert (code, status["reason"]) == (422, "Invalid")
