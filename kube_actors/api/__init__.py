@@ -115,6 +115,7 @@ from ._core import NamespaceSpec as NamespaceSpec
 from ._core import NamespaceStatus as NamespaceStatus
 from ._core import PriorityClass as PriorityClass
 from ._core import ServiceAccount as ServiceAccount
+from ._crd import CustomResourceDefinition as CustomResourceDefinition
 from ._cron_schedule import CronSchedule as CronSchedule
 from ._cron_schedule import parse_schedule as parse_schedule
 from ._cronjob import CronJob as CronJob
@@ -386,6 +387,7 @@ __all__ = [
     "CronJobStatus",
     "CronSchedule",
     "CrossVersionObjectReference",
+    "CustomResourceDefinition",
     "DaemonSet",
     "DaemonSetCondition",
     "DaemonSetSpec",

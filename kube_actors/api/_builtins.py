@@ -20,6 +20,7 @@ from ._batch import Job
 from ._config import ConfigMap, Secret
 from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
+from ._crd import CustomResourceDefinition, validate_custom_resource_definition
 from ._cronjob import CronJob
 from ._endpoint_slice import EndpointSlice
 from ._ingress import Ingress, IngressClass
@@ -52,6 +53,11 @@ register_kind(
     validate=vdisc.validate_endpoint_slice,
 )
 register_kind(ServiceAccount)
+register_kind(
+    CustomResourceDefinition,
+    namespaced=False,
+    validate=validate_custom_resource_definition,
+)
 register_kind(Event)
 register_kind(Binding, validate=vc.validate_binding)
 register_kind(Deployment, default=d.default_deployment, validate=va.validate_deployment)

@@ -142,6 +142,17 @@ def register_kind(
     return info
 
 
+def forget_kind(cls: type[Any]) -> None:
+    """Stop serving ``cls`` (a deleted CustomResourceDefinition's kind); no-op if unknown."""
+    info = _by_type.pop(cls, None)
+    if info is None:
+        return
+    if _by_api_version_kind.get((info.api_version, info.kind)) is info:
+        del _by_api_version_kind[(info.api_version, info.kind)]
+    if _by_plural.get((info.group, info.plural)) is info:
+        del _by_plural[(info.group, info.plural)]
+
+
 def _redefinition(old: type, new: type) -> bool:
     """The same class, or the same definition run again (a notebook cell, a reloaded module):
     the new class then takes the registration over."""

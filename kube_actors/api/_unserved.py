@@ -25,7 +25,6 @@ _UNSERVED: dict[str, frozenset[str]] = {
     "autoscaling/v1": frozenset({"HorizontalPodAutoscaler"}),
     "networking.k8s.io/v1": frozenset({"NetworkPolicy"}),
     "storage.k8s.io/v1": frozenset({"CSIDriver", "VolumeAttachment"}),
-    "apiextensions.k8s.io/v1": frozenset({"CustomResourceDefinition"}),
     "admissionregistration.k8s.io/v1": frozenset(
         {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
     ),

@@ -36,6 +36,7 @@ from kube_actors.api import (
     NAME_ALPHABET,
     Binding,
     Create,
+    CustomResourceDefinition,
     Delete,
     DeleteCollection,
     DeleteOptions,
@@ -103,6 +104,7 @@ from kube_actors.etcd import (
     prefix_end,
 )
 
+from . import _custom_kinds as custom_kinds
 from ._admission import (
     DEFAULT_INGRESS_CLASS,
     DEFAULT_PLUGINS,
@@ -255,6 +257,8 @@ class ApiServer(Actor):
         self.send_after(self.compaction_interval, _Compact(self._store_revision))
 
     async def _ensure_system_objects(self, *, fresh: bool) -> None:
+        for crd in self._cache(kind_info(CustomResourceDefinition)).objects.values():
+            custom_kinds.serve(crd)  # a durable store serves its custom kinds again
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
                 await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
@@ -293,7 +297,10 @@ class ApiServer(Actor):
                     return await self._evict(obj)
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
-                return await self._create(obj, write)
+                created = await self._create(obj, write)
+                if not write.dry_run:
+                    custom_kinds.serve(created)
+                return created
             case Get(kind=kind, name=name, namespace=namespace):
                 info = self._info(kind)
                 await self._caught_up()
@@ -318,9 +325,14 @@ class ApiServer(Actor):
             case Patch():
                 return await self._patch(message)
             case Delete(kind=kind, name=name, namespace=namespace, options=options):
-                return await self._delete(
+                deleted = await self._delete(
                     self._info(kind), namespace, name, options, dry_run=message.dry_run
                 )
+                if not message.dry_run and not getattr(
+                    getattr(deleted, "metadata", None), "finalizers", ()
+                ):
+                    custom_kinds.stop_serving(deleted)
+                return deleted
             case DeleteCollection():
                 return await self._delete_collection(message)
             case _Compact(revision=revision):

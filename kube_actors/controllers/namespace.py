@@ -113,13 +113,19 @@ class NamespaceReconciler:
 
     # ---------------------------------------------------------------------- content
 
+    def _kinds(self) -> tuple[KindInfo, ...]:
+        """The kinds it started with, then those served since (a CRD's kind, created at run
+        time): a namespace is emptied of them too."""
+        known = {info.cls for info in self.content}
+        return self.content + tuple(i for i in namespaced_kinds() if i.cls not in known)
+
     async def _delete_content(self, namespace: str) -> _Sweep:
         remaining: Counter[str] = Counter()
         finalizers: Counter[str] = Counter()
         errors: list[str] = []
         grace = 0.0
         now = wall_clock()
-        for info in self.content:
+        for info in self._kinds():
             found = await self.client.list(info.cls, namespace=namespace)
             if not found:
                 continue

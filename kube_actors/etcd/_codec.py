@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..api import from_dict, to_dict
+from ..api._custom_kind import serve_custom_kind
 from ..errors import StoreError
 
 __all__ = ["decode_value", "encode_value"]
@@ -40,7 +41,12 @@ def decode_value(data: bytes, *, key: str, revision: int) -> Any:
     try:
         if data[:1] == _PLAIN:
             return json.loads(data[1:])
-        return from_dict(json.loads(data))
+        manifest = json.loads(data)
+        value = from_dict(manifest)
+        # A CRD is written before any object of its kind (revision order): serving its kind as
+        # it is read lets a durable store load those objects after a restart.
+        serve_custom_kind(value)
+        return value
     except Exception as error:
         raise StoreError(
             f"the store holds an unreadable value for key {key!r} at revision {revision}: {error}"

@@ -173,11 +173,15 @@ class Rest:
     async def _patch(self, request: web.Request, target: Target) -> web.StreamResponse:
         params = WriteParams.parse(request.query)
         content_type = media_type(request.headers.get("Content-Type", ""))
-        patch_type = _PATCH_TYPES.get(content_type)
+        accepted = _PATCH_TYPES
+        if getattr(target.info.cls, "defined_by_crd", False):
+            # A custom resource has no patch strategies: Kubernetes refuses strategic merge.
+            accepted = {k: v for k, v in _PATCH_TYPES.items() if v != "strategic"}
+        patch_type = accepted.get(content_type)
         if patch_type is None:
             raise UnsupportedMediaType(
                 f"the body of the request was in an unknown format - accepted media types "
-                f"include: {', '.join(_PATCH_TYPES)}"
+                f"include: {', '.join(accepted)}"
             )
         patch = decode_body(await request.read(), content_type)
         if not isinstance(patch, Mapping | list):

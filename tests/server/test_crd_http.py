@@ -1,0 +1,56 @@
+"""A CRD posted over HTTP makes its kind served there: discovery, create with defaults (#17)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.api.test_crd_validation import GOOD
+from tests.crd_kinds import stop_serving
+
+from .conftest import serving
+
+pytestmark = pytest.mark.real_time
+
+CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+CRONTABS = "/apis/stable.example.com/v1/namespaces/default/crontabs"
+
+
+async def test_a_crd_posted_over_http_serves_its_kind() -> None:
+    crd = copy.deepcopy(GOOD)
+    spec_schema = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec_schema["properties"]["replicas"] = {"type": "integer", "default": 1}
+    try:
+        async with serving() as api:
+            code, created, _ = await api.call("POST", CRDS, crd)
+            assert code == 201, created
+            _, listed, _ = await api.call("GET", "/apis/stable.example.com/v1")
+            assert "crontabs" in [r["name"] for r in listed["resources"]]
+            body = {"metadata": {"name": "nightly"}, "spec": {"cron": "0 3 * * *", "x": 1}}
+            code, tab, _ = await api.call("POST", CRONTABS, body)
+            assert (code, tab["kind"], tab["spec"]) == (
+                201,
+                "CronTab",
+                {"cron": "0 3 * * *", "replicas": 1},
+            )
+            code, refused, _ = await api.call(
+                "PATCH",
+                f"{CRONTABS}/nightly",
+                {"spec": {"replicas": 2}},
+                content_type="application/strategic-merge-patch+json",
+            )
+            assert (code, refused["reason"]) == (415, "UnsupportedMediaType")
+            code, patched, _ = await api.call(
+                "PATCH",
+                f"{CRONTABS}/nightly",
+                {"spec": {"replicas": 2}},
+                content_type="application/merge-patch+json",
+            )
+            assert (code, patched["spec"]["replicas"]) == (200, 2)
+            bad = {"metadata": {"name": "bad"}, "spec": {"replicas": "many"}}
+            code, status, _ = await api.call("POST", CRONTABS, bad)
+            assert (code, status["reason"]) == (422, "Invalid")
+            assert status["details"]["causes"][0]["field"] == "spec.replicas"
+    finally:
+        stop_serving("stable.example.com/v1", "CronTab")
