@@ -22,6 +22,7 @@ from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccou
 from ._cronjob import CronJob
 from ._endpoint_slice import EndpointSlice
 from ._ingress import Ingress, IngressClass
+from ._metrics import NodeMetrics, PodMetrics
 from ._node import Node
 from ._pod import Pod
 from ._policy import PodDisruptionBudget
@@ -82,3 +83,6 @@ register_kind(
 )
 register_kind(Ingress, validate=ving.validate_ingress)
 register_kind(IngressClass, namespaced=False, validate=ving.validate_ingress_class)
+# Served by the metrics server through the apiserver (never stored): get and list only.
+register_kind(PodMetrics, plural="pods")
+register_kind(NodeMetrics, plural="nodes", namespaced=False)

@@ -107,6 +107,9 @@ _BUILTIN: Final[
     ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
     ("autoscaling", "horizontalpodautoscalers"): (ALL_VERBS, ("hpa",), ("all",), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
+    # Served by the metrics server through the apiserver: read-only, as metrics-server.
+    ("metrics.k8s.io", "pods"): (("get", "list"), (), (), ()),
+    ("metrics.k8s.io", "nodes"): (("get", "list"), (), (), ()),
 }
 
 
