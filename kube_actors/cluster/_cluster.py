@@ -33,7 +33,18 @@ import attrs
 
 from .. import kubectl
 from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from ..api import Deployment, Event, IntOrString, Node, Pod, Service, Summary, kind_info
+from ..api import (
+    Deployment,
+    Event,
+    IntOrString,
+    Node,
+    NodeMetrics,
+    Pod,
+    PodMetrics,
+    Service,
+    Summary,
+    kind_info,
+)
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -906,6 +917,19 @@ class Cluster:
             force=force,
             timeout=timeout,
         )
+
+    async def top_pods(
+        self, *, namespace: str = "default", label_selector: str | None = None
+    ) -> list[PodMetrics]:
+        """``kubectl top pods``: the Pods' usage as the metrics server last measured it
+        (needs ``Cluster(metric_resolution=...)``; ServiceUnavailable without it)."""
+        return await self.client.list(
+            PodMetrics, namespace=namespace, label_selector=label_selector
+        )
+
+    async def top_nodes(self) -> list[NodeMetrics]:
+        """``kubectl top nodes``: the Nodes' usage as the metrics server last measured it."""
+        return await self.client.list(NodeMetrics)
 
     async def describe(self, kind: type[Any], name: str, *, namespace: str = "default") -> str:
         """``kubectl describe``: the object as text, its Events last."""

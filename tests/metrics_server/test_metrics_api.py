@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import NodeMetrics, ObjectMeta, PodMetrics
+from kube_actors.api import ObjectMeta, PodMetrics
 from kube_actors.errors import MethodNotSupported, ServiceUnavailable
 
 from ..e2e._workloads import NS, advance, deployment
@@ -24,7 +24,10 @@ async def test_pod_and_node_metrics_are_the_scripted_usage_over_the_last_window(
             assert container.usage["cpu"].milli_value() == 250
             assert container.usage["memory"].value() == 64 * 1024 * 1024
             assert metrics.window == "15s"
-        (node,) = await cluster.client.list(NodeMetrics)
+        (node,) = await cluster.top_nodes()
+        assert [p.metadata.name for p in await cluster.top_pods()] == [
+            p.metadata.name for p in pods
+        ]
         assert node.usage["cpu"].milli_value() == 500
         one = await cluster.client.get(PodMetrics, pods[0].metadata.name, namespace=NS)
         assert one.containers == pods[0].containers
