@@ -185,6 +185,11 @@ from ._meta import OwnerReference as OwnerReference
 from ._meta import controller_of as controller_of
 from ._meta import namespaced_name as namespaced_name
 from ._meta import owner_reference as owner_reference
+from ._metrics import ContainerMetrics as ContainerMetrics
+from ._metrics import NodeMetrics as NodeMetrics
+from ._metrics import PodMetrics as PodMetrics
+from ._metrics import format_window as format_window
+from ._metrics import parse_window as parse_window
 from ._node import ContainerImage as ContainerImage
 from ._node import Node as Node
 from ._node import NodeAddress as NodeAddress
@@ -310,6 +315,11 @@ from ._service import ServiceStatus as ServiceStatus
 from ._service import SessionAffinityConfig as SessionAffinityConfig
 from ._shape import Shape as Shape
 from ._shape import shape_of as shape_of
+from ._stats import ContainerStats as ContainerStats
+from ._stats import NodeStats as NodeStats
+from ._stats import PodReference as PodReference
+from ._stats import PodStats as PodStats
+from ._stats import Summary as Summary
 from ._storage import DEFAULT_CLASS_ANNOTATION as DEFAULT_CLASS_ANNOTATION
 from ._storage import PersistentVolume as PersistentVolume
 from ._storage import PersistentVolumeClaim as PersistentVolumeClaim
@@ -374,11 +384,13 @@ __all__ = [
     "ConfigMapVolumeSource",
     "Container",
     "ContainerImage",
+    "ContainerMetrics",
     "ContainerPort",
     "ContainerState",
     "ContainerStateRunning",
     "ContainerStateTerminated",
     "ContainerStateWaiting",
+    "ContainerStats",
     "ContainerStatus",
     "ControllerRevision",
     "Create",
@@ -487,10 +499,12 @@ __all__ = [
     "NodeAddress",
     "NodeAffinity",
     "NodeCondition",
+    "NodeMetrics",
     "NodeSelector",
     "NodeSelectorRequirement",
     "NodeSelectorTerm",
     "NodeSpec",
+    "NodeStats",
     "NodeStatus",
     "NodeSystemInfo",
     "NonResourceAttributes",
@@ -519,7 +533,10 @@ __all__ = [
     "PodDisruptionBudgetStatus",
     "PodIP",
     "PodLogOptions",
+    "PodMetrics",
+    "PodReference",
     "PodSpec",
+    "PodStats",
     "PodStatus",
     "PodTemplateSpec",
     "PolicyRule",
@@ -586,6 +603,7 @@ __all__ = [
     "SubjectAccessReviewSpec",
     "SubjectAccessReviewStatus",
     "SubjectRulesReviewStatus",
+    "Summary",
     "TCPSocketAction",
     "Taint",
     "Toleration",
@@ -620,6 +638,7 @@ __all__ = [
     "evolve",
     "field_type",
     "fnv32a",
+    "format_window",
     "from_dict",
     "get_condition",
     "guess_plural",
@@ -641,6 +660,7 @@ __all__ = [
     "parse_field_selector",
     "parse_schedule",
     "parse_selector",
+    "parse_window",
     "pod_limits",
     "pod_requests",
     "pretty_resources",

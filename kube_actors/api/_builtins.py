@@ -24,6 +24,7 @@ from ._crd import CustomResourceDefinition, validate_custom_resource_definition
 from ._cronjob import CronJob
 from ._endpoint_slice import EndpointSlice
 from ._ingress import Ingress, IngressClass
+from ._metrics import NodeMetrics, PodMetrics
 from ._node import Node
 from ._pod import Pod
 from ._policy import PodDisruptionBudget
@@ -113,3 +114,6 @@ for review in (
 ):
     # Answered by the HTTP server's authorizer, never stored.
     register_kind(review, namespaced=False)
+# Served by the metrics server through the apiserver (never stored): get and list only.
+register_kind(PodMetrics, plural="pods")
+register_kind(NodeMetrics, plural="nodes", namespaced=False)

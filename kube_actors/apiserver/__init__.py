@@ -8,8 +8,10 @@ from ._admission import Lookup as Lookup
 from ._admission import Operation as Operation
 from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
+from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
 
 __all__ = [
+    "AGGREGATED_VERSIONS",
     "DEFAULT_PLUGINS",
     "AdmissionPlugin",
     "ApiServer",

@@ -114,6 +114,7 @@ from ._admission import (
     AdmissionPlugin,
     Operation,
 )
+from ._aggregator import Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
@@ -176,6 +177,7 @@ class ApiServer(Actor):
         bookmark_interval: float = 60.0,
         compaction_interval: float = 300.0,
         event_ttl: int = EVENT_TTL,
+        api_services: Mapping[str, str] | None = None,
     ) -> None:
         self.etcd = etcd
         #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
@@ -208,6 +210,8 @@ class ApiServer(Actor):
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
         self._pipelined = False
+        #: Group versions served by other actors (``metrics.k8s.io``).
+        self._aggregator = Aggregator(api_services or {}, self._lookup_actor)
 
     # ------------------------------------------------------------------------- start
 
@@ -289,6 +293,9 @@ class ApiServer(Actor):
         return self._commits.answer(result)
 
     async def _handle(self, message: Any) -> Any:
+        aggregated = self._aggregator.claims(message)
+        if aggregated is not None:
+            return await self._aggregator.forward(aggregated, message)
         match message:
             case Create(obj=obj):
                 if isinstance(obj, Binding):
@@ -1022,6 +1029,9 @@ class ApiServer(Actor):
     def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
         info = self._info(kind)
         return self._cache(info).objects.get(object_key(info, namespace, name))
+
+    def _lookup_actor(self, name: str) -> ActorRef:
+        return self.system.lookup(name)
 
     def _new_uid(self) -> str:
         return str(uuid.UUID(int=self.random.getrandbits(128), version=4))

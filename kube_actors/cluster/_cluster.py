@@ -32,7 +32,19 @@ import attrs
 
 from .. import kubectl
 from ..actors import ActorRef, ActorSystem, ClockKind, is_virtual_time
-from ..api import Deployment, Event, IntOrString, Node, Pod, PodLogOptions, Service, kind_info
+from ..api import (
+    Deployment,
+    Event,
+    IntOrString,
+    Node,
+    NodeMetrics,
+    Pod,
+    PodLogOptions,
+    PodMetrics,
+    Service,
+    Summary,
+    kind_info,
+)
 from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -41,12 +53,14 @@ from ..etcd import Backend, EtcdActor, MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import (
     AbandonContainers,
+    GetSummary,
     Kubelet,
     KubeletTimings,
     NodeConfig,
     pod_sandbox,
     streaming,
 )
+from ..metrics_server import MetricsServer
 from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime
@@ -98,6 +112,8 @@ class Cluster:
     ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
     ``storage_dir``: where the local-path provisioner makes PersistentVolumes (None: a
     directory under the system's temporary directory).
+    ``metric_resolution``: run a metrics server scraping the kubelets every so many seconds
+    (metrics-server's default is 15), serving ``metrics.k8s.io``; None (the default): none.
     """
 
     def __init__(
@@ -123,6 +139,7 @@ class Cluster:
         ingress_port: int = 0,
         terminated_pod_gc_threshold: int = 12500,
         storage_dir: str | os.PathLike[str] | None = None,
+        metric_resolution: float | None = None,
     ) -> None:
         # A store named by a string is the cluster's own: opened on entry, closed on exit.
         self._store_choice = parse_store(store) if isinstance(store, str) else None
@@ -182,6 +199,8 @@ class Cluster:
         self._client: Client | None = None
         self._events: ActorRef | None = None
         self._running = False
+        #: metrics-server's scrape interval; None runs no metrics server.
+        self._metric_resolution = metric_resolution
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -204,6 +223,7 @@ class Cluster:
         self._running = True
         try:
             await self._start_control_plane()
+            await self._start_metrics_server()
             await self._start_controllers()
             await self._start_scheduler()
             for config in self._initial_nodes:
@@ -261,9 +281,14 @@ class Cluster:
         etcd = self._etcd
         admission = self._admission
         cache_size, max_lag = self._watch_cache_size, self._max_watch_lag
+        services = {"metrics.k8s.io/v1beta1": "metrics-server"}
         self._apiserver = await self.system.spawn(
             lambda: ApiServer(
-                etcd, admission=admission, watch_cache_size=cache_size, max_watch_lag=max_lag
+                etcd,
+                admission=admission,
+                watch_cache_size=cache_size,
+                max_watch_lag=max_lag,
+                api_services=services,
             ),
             name="kube-apiserver",
         )
@@ -279,6 +304,24 @@ class Cluster:
                 lambda: EventSink(sink_client), name="event-broadcaster"
             )
             report_crash_loops(self.system, self._events)
+
+    async def _start_metrics_server(self) -> None:
+        resolution = self._metric_resolution
+        if resolution is None:
+            return
+        client = self.client_for("metrics-server")
+        await self.system.spawn(
+            lambda: MetricsServer(client, self._scrape, metric_resolution=resolution),
+            name="metrics-server",
+        )
+
+    async def _scrape(self, node: str) -> Summary:
+        """A node's Summary, as metrics-server reads it from the kubelet."""
+        handle = self._nodes.get(node)
+        if handle is None or handle.kubelet is None or not handle.kubelet.alive:
+            raise NotFound(f'no kubelet runs on node "{node}"')
+        summary: Summary = await handle.kubelet.ask(GetSummary())
+        return summary
 
     def client_for(self, component: str) -> Client:
         """A client of the apiserver for ``component``: what it sends passes the faults
@@ -846,6 +889,19 @@ class Cluster:
             force=force,
             timeout=timeout,
         )
+
+    async def top_pods(
+        self, *, namespace: str = "default", label_selector: str | None = None
+    ) -> list[PodMetrics]:
+        """``kubectl top pods``: the Pods' usage as the metrics server last measured it
+        (needs ``Cluster(metric_resolution=...)``; ServiceUnavailable without it)."""
+        return await self.client.list(
+            PodMetrics, namespace=namespace, label_selector=label_selector
+        )
+
+    async def top_nodes(self) -> list[NodeMetrics]:
+        """``kubectl top nodes``: the Nodes' usage as the metrics server last measured it."""
+        return await self.client.list(NodeMetrics)
 
     async def describe(self, kind: type[Any], name: str, *, namespace: str = "default") -> str:
         """``kubectl describe``: the object as text, its Events last."""

@@ -53,7 +53,9 @@ from ..api import (
     Binding,
     Event,
     KindInfo,
+    NodeMetrics,
     OwnerReference,
+    PodMetrics,
     Preconditions,
     PropagationPolicy,
     kinds,
@@ -79,7 +81,7 @@ COMPONENT = "garbage-collector-controller"
 WORKERS = 4
 
 #: Kinds the graph leaves out (see the module docstring).
-_NOT_WATCHED: tuple[type[Any], ...] = (Binding, Event)
+_NOT_WATCHED: tuple[type[Any], ...] = (Binding, Event, NodeMetrics, PodMetrics)
 
 
 def watched_kinds() -> list[KindInfo]:

@@ -33,7 +33,17 @@ from typing import Any
 import attrs
 
 from ..actors import wall_clock
-from ..api import Binding, Event, KindInfo, Namespace, NamespaceCondition, kinds, set_condition
+from ..api import (
+    Binding,
+    Event,
+    KindInfo,
+    Namespace,
+    NamespaceCondition,
+    NodeMetrics,
+    PodMetrics,
+    kinds,
+    set_condition,
+)
 from ..client import Client, SharedInformer
 from ..errors import ApiError, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
@@ -60,7 +70,7 @@ NAMESPACE_FINALIZER = "kubernetes"
 FINALIZER_ESTIMATE_SECONDS = 15
 
 #: Namespaced kinds that are not stored objects (a Binding is a write to ``pods/binding``).
-_NOT_STORED: tuple[type[Any], ...] = (Binding,)
+_NOT_STORED: tuple[type[Any], ...] = (Binding, NodeMetrics, PodMetrics)
 
 
 def namespaced_kinds() -> list[KindInfo]:

@@ -21,6 +21,7 @@ from ..actors import wall_clock
 from ..api import (
     Event,
     Lease,
+    PodMetrics,
     ResourceQuota,
     counted_kind,
     kinds,
@@ -49,7 +50,7 @@ WORKERS = 2
 SYNC_PERIOD: Final = 300.0
 
 #: Kinds whose changes never move a quota (and change often): not watched.
-NOT_WATCHED: Final = (Event, Lease, ResourceQuota)
+NOT_WATCHED: Final = (Event, Lease, PodMetrics, ResourceQuota)
 
 
 def watched_kinds() -> list[type[Any]]:

@@ -39,6 +39,7 @@ from ._config import KubeletTimings, NodeConfig
 from ._context import KubeletContext
 from ._node import LEASE_NAMESPACE, desired_node, lease_for, node_status, status_essence
 from ._pod_worker import PodChanged, PodWorker
+from ._stats import GetSummary, StatsProvider
 
 __all__ = ["AbandonContainers", "Kubelet"]
 
@@ -105,6 +106,7 @@ class Kubelet(Actor):
             pull_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
         )
         self.workers: dict[str, ActorRef] = {}
+        self.stats = StatsProvider(runtime, node.name)
         self.admitted: dict[str, Mapping[str, Quantity]] = {}
         self._changed: dict[str, Pod | None] = {}
         self._dispatch_pending = False
@@ -161,6 +163,8 @@ class Kubelet(Actor):
                 self.send_after(self.timings.lease_renew_interval, _RenewLease())
             case AbandonContainers():
                 self.ctx.abandon = True
+            case GetSummary():
+                return await self.stats.summary()
             case _CheckNodeStatus():
                 await self._report_node_status()
                 self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())

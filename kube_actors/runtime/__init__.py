@@ -17,6 +17,7 @@ from ._log_options import LogOptions as LogOptions
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
+from ._protocol import StatsRuntime as StatsRuntime
 from ._protocol import StreamingRuntime as StreamingRuntime
 from ._script import ANNOTATION_PREFIX as ANNOTATION_PREFIX
 from ._script import ContainerScript as ContainerScript
@@ -26,6 +27,7 @@ from ._subprocess import SubprocessRuntime as SubprocessRuntime
 from ._types import ContainerConfig as ContainerConfig
 from ._types import ContainerState as ContainerState
 from ._types import ContainerStatus as ContainerStatus
+from ._types import ContainerUsage as ContainerUsage
 from ._types import ExecResult as ExecResult
 from ._types import Mount as Mount
 from ._types import PodSandboxConfig as PodSandboxConfig
@@ -35,6 +37,7 @@ from ._types import ProbeOutcome as ProbeOutcome
 from ._types import ProbeResult as ProbeResult
 from ._types import SandboxState as SandboxState
 from ._usage import USAGE_RESOURCES as USAGE_RESOURCES
+from ._usage import scripted_stats as scripted_stats
 from ._usage import scripted_usage as scripted_usage
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "ContainerScript",
     "ContainerState",
     "ContainerStatus",
+    "ContainerUsage",
     "ExecReply",
     "ExecResult",
     "ExecSession",
@@ -59,6 +63,7 @@ __all__ = [
     "ProbeOutcome",
     "ProbeResult",
     "SandboxState",
+    "StatsRuntime",
     "StreamingRuntime",
     "SubprocessRuntime",
     "USAGE_RESOURCES",
@@ -66,6 +71,7 @@ __all__ = [
     "http_get_probe",
     "parse_duration",
     "sandbox_config_for",
+    "scripted_stats",
     "scripted_usage",
     "tcp_socket_probe",
 ]

@@ -25,6 +25,7 @@ from ._types import (
     ContainerConfig,
     ContainerState,
     ContainerStatus,
+    ContainerUsage,
     PodSandboxConfig,
     PodSandboxStatus,
     SandboxState,
@@ -244,6 +245,31 @@ class RuntimeBase(Generic[_R]):
             and (state is None or r.state is state)
         ]
 
+    async def list_container_stats(self) -> Sequence[ContainerUsage]:
+        running = [
+            r
+            for r in self._containers.values()
+            if r.state is ContainerState.RUNNING and r.started_at is not None
+        ]
+        now = wall_clock()
+        measured = await self._measure(running, now)
+        found: list[ContainerUsage] = []
+        for record, (cpu, memory) in zip(running, measured, strict=True):
+            if cpu is None or record.started_at is None:
+                continue
+            found.append(
+                ContainerUsage(
+                    id=record.id,
+                    sandbox_id=record.sandbox_id,
+                    name=record.config.name,
+                    started_at=record.started_at,
+                    timestamp=now,
+                    cpu_core_nano_seconds=cpu,
+                    working_set_bytes=memory,
+                )
+            )
+        return found
+
     async def wait_container(self, container_id: str) -> ContainerStatus:
         record = self._container(container_id)
         await record.exited.wait()
@@ -346,6 +372,13 @@ class RuntimeBase(Generic[_R]):
         """The log as ``_read_log`` gives it, then what is written next, until the
         container has exited and all of it was given."""
         raise NotImplementedError
+
+    async def _measure(
+        self, records: Sequence[_R], now: dt.datetime
+    ) -> Sequence[tuple[int | None, int]]:
+        """Per running container, (CPU nanoseconds used since it started, working set bytes)
+        at ``now``; (None, 0) where nothing can be measured."""
+        return [(None, 0)] * len(records)
 
     def _drop_log(self, record: _R) -> None:
         """The record was removed and a newer instance replaced it: its log can go."""

@@ -10,6 +10,7 @@ else for its image (``nginx:1.27``, then ``nginx``), else the default; then the 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import signal
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
@@ -40,6 +41,7 @@ from ._types import (
     ProbeOutcome,
     ProbeResult,
 )
+from ._usage import scripted_stats
 
 __all__ = ["FakeRuntime"]
 
@@ -199,6 +201,17 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
         if exit_after is not None:
             loop = asyncio.get_running_loop()
             record.timer = loop.call_later(exit_after, self._exit, record, record.script.exit_code)
+
+    async def _measure(
+        self, records: Sequence[_FakeContainer], now: dt.datetime
+    ) -> Sequence[tuple[int | None, int]]:
+        measured: list[tuple[int | None, int]] = []
+        for record in records:
+            annotations = self._sandbox(record.sandbox_id).config.annotations
+            since = record.started_at or now
+            stats = scripted_stats(annotations, record.config.name, now - since)
+            measured.append(stats if stats is not None else (None, 0))
+        return measured
 
     def _terminate(self, record: _FakeContainer) -> None:
         if not record.script.ignore_sigterm:

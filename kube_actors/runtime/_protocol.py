@@ -33,6 +33,7 @@ from ._types import (
     ContainerConfig,
     ContainerState,
     ContainerStatus,
+    ContainerUsage,
     ExecResult,
     PodSandboxConfig,
     PodSandboxStatus,
@@ -40,7 +41,7 @@ from ._types import (
     ProbeResult,
 )
 
-__all__ = ["ContainerRuntime", "StreamingRuntime"]
+__all__ = ["ContainerRuntime", "StatsRuntime", "StreamingRuntime"]
 
 
 @runtime_checkable
@@ -183,4 +184,14 @@ class StreamingRuntime(Protocol):
     async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
         """A connection to ``port`` in the pod's network; ``ContainerRuntimeError`` if
         nothing there accepts it."""
+        ...
+
+
+@runtime_checkable
+class StatsRuntime(Protocol):
+    """What a runtime offers for the kubelet's stats (CRI's ``ListContainerStats``): both
+    runtimes that ship have it; the metrics of a node whose runtime lacks it are missing."""
+
+    async def list_container_stats(self) -> Sequence[ContainerUsage]:
+        """The usage of every running container, sampled now."""
         ...

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
@@ -65,6 +66,7 @@ from ._log_pipe import LogPipe
 from ._log_reader import read_log, read_log_after
 from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
+from ._proc_usage import read_process_table
 from ._process import signal_group, spawn, watch_exit
 from ._types import (
     ContainerConfig,
@@ -381,6 +383,17 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if record.config.memory_limit is None or record.stopping or returncode == 0:
             return False
         return signum in _OOM_SIGNALS or bool(_OOM_LOG.search(_tail(record.log_path)))
+
+    async def _measure(
+        self, records: Sequence[_ProcessContainer], now: dt.datetime
+    ) -> Sequence[tuple[int | None, int]]:
+        # One pass over /proc for every container, off the event loop.
+        table = await anyio.to_thread.run_sync(read_process_table)
+        measured: list[tuple[int | None, int]] = []
+        for record in records:
+            usage = table.tree_usage(record.process.pid) if record.process else None
+            measured.append(usage if usage is not None else (None, 0))
+        return measured
 
     def _terminate(self, record: _ProcessContainer) -> None:
         record.stopping = True

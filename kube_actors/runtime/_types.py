@@ -28,6 +28,7 @@ __all__ = [
     "ContainerConfig",
     "ContainerState",
     "ContainerStatus",
+    "ContainerUsage",
     "ExecResult",
     "Mount",
     "PodSandboxConfig",
@@ -173,6 +174,21 @@ class ContainerStatus:
             )
             return ApiContainerState(terminated=terminated)
         return ApiContainerState(waiting=ContainerStateWaiting(reason="ContainerCreating"))
+
+
+@attrs.frozen(kw_only=True)
+class ContainerUsage:
+    """CRI's ``ContainerStats`` of a running container: what it has used, sampled at
+    ``timestamp``. ``cpu_core_nano_seconds`` is cumulative since ``started_at`` (a rate is
+    the difference of two samples); ``working_set_bytes`` is the memory in use now."""
+
+    id: str
+    sandbox_id: str
+    name: str
+    started_at: dt.datetime
+    timestamp: dt.datetime
+    cpu_core_nano_seconds: int
+    working_set_bytes: int
 
 
 @attrs.frozen(kw_only=True)

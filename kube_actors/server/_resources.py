@@ -115,6 +115,9 @@ _BUILTIN: Final[
     ("authorization.k8s.io", "selfsubjectaccessreviews"): (("create",), (), (), ()),
     ("authorization.k8s.io", "selfsubjectrulesreviews"): (("create",), (), (), ()),
     ("authentication.k8s.io", "selfsubjectreviews"): (("create",), (), (), ()),
+    # Served by the metrics server through the apiserver: read-only, as metrics-server.
+    ("metrics.k8s.io", "pods"): (("get", "list"), (), (), ()),
+    ("metrics.k8s.io", "nodes"): (("get", "list"), (), (), ()),
 }
 
 
