@@ -449,7 +449,7 @@ class ApiServer(Actor):
         name = eviction.metadata.name
         pod = await self._current(pods, namespace, name)
         await self._caught_up()
-        in_namespace = list(self._cache(budgets).in_prefix(namespace_prefix(budgets, namespace)))
+        in_namespace = list(self._cache(budgets).in_namespace(namespace))
 
         async def store_budget(new: Any, old: Any) -> Any:
             return await self._store(budgets, new, old)
@@ -657,8 +657,7 @@ class ApiServer(Actor):
         info = self._info(message.kind)
         matches = self._matcher(info, message.namespace, message)
         await self._caught_up()
-        prefix = namespace_prefix(info, message.namespace)
-        targets = [obj for obj in self._cache(info).in_prefix(prefix) if matches(obj)]
+        targets = [obj for obj in self._cache(info).in_namespace(message.namespace) if matches(obj)]
         deleted = []
         for obj in targets:
             meta = obj.metadata
@@ -724,11 +723,7 @@ class ApiServer(Actor):
             return await self._list_from_store(info, message, matches)
         await self._fresh_enough(message.resource_version)
         cache = self._cache(info)
-        items = tuple(
-            obj
-            for obj in cache.in_prefix(namespace_prefix(info, message.namespace))
-            if matches(obj)
-        )
+        items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
         return ObjectList(items=items, resource_version=str(self._applied))
 
     async def _list_from_store(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
@@ -785,10 +780,9 @@ class ApiServer(Actor):
         if version in ("", "0"):
             if version == "":
                 await self._caught_up()
-            prefix = namespace_prefix(info, message.namespace)
             initial = [
                 WatchEvent(type="ADDED", obj=obj, resource_version=obj.metadata.resource_version)
-                for obj in cache.in_prefix(prefix)
+                for obj in cache.in_namespace(message.namespace)
                 if matches(obj)
             ]
             after, position = self._applied, cache.log.end
@@ -1009,6 +1003,9 @@ class ApiServer(Actor):
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
         return self._cache(self._info(kind)).objects.values()
+
+    def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
+        return self._cache(self._info(kind)).in_namespace(namespace)
 
     def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
         info = self._info(kind)

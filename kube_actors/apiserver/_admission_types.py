@@ -19,6 +19,8 @@ class Lookup(Protocol):
 
     def all(self, kind: type[Any]) -> Iterable[Any]: ...
 
+    def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]: ...
+
 
 class AdmissionPlugin(Protocol):
     def __call__(

@@ -67,6 +67,9 @@ class KindCache:
     def __init__(self, info: KindInfo, *, retain: int, max_lag: int) -> None:
         self.info = info
         self.objects: dict[str, Any] = {}
+        #: namespace -> {key: object}, for namespaced kinds: a namespace's objects without a
+        #: scan of the kind (admission reads them on every create: quota, limits, budgets)
+        self._by_namespace: dict[str, dict[str, Any]] = {}
         self.log: Broadcast[CacheEvent] = Broadcast(max_lag=max_lag, retain=retain)
         #: Watches may resume from any resourceVersion at or after this one.
         self._complete_from = 0
@@ -80,6 +83,10 @@ class KindCache:
     def load(self, kvs: Iterable[KeyValue], revision: int) -> None:
         """Fill the cache from a range read of the resource at ``revision``."""
         self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
+        self._by_namespace = {}
+        if self.info.namespaced:
+            for key, obj in self.objects.items():
+                self._by_namespace.setdefault(obj.metadata.namespace, {})[key] = obj
         self._complete_from = revision
 
     def apply(self, event: KeyEvent, ready: Any = None, cause: int | None = None) -> CacheEvent:
@@ -90,11 +97,15 @@ class KindCache:
         prev = self.objects.get(key)
         if event.type is EventType.DELETE:
             self.objects.pop(key, None)
+            if prev is not None and self.info.namespaced:
+                self._forget_in_namespace(prev.metadata.namespace, key)
             last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
             obj = with_resource_version(last, revision) if last is not None else None
             return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev, cause=cause)
         obj = ready if ready is not None else with_resource_version(event.kv.value, revision)
         self.objects[key] = obj
+        if self.info.namespaced:
+            self._by_namespace.setdefault(obj.metadata.namespace, {})[key] = obj
         return CacheEvent(
             type="ADDED" if prev is None else "MODIFIED",
             revision=revision,
@@ -153,6 +164,23 @@ class KindCache:
 
     def position_after(self, revision: int) -> int:
         return self.log.position_after(revision, key=_revision)
+
+    def _forget_in_namespace(self, namespace: str, key: str) -> None:
+        objects = self._by_namespace.get(namespace)
+        if objects is not None:
+            objects.pop(key, None)
+            if not objects:
+                del self._by_namespace[namespace]
+
+    def in_namespace(self, namespace: str) -> Iterator[Any]:
+        """The cached objects of ``namespace`` in key order (every object when ``namespace``
+        is empty or the kind is cluster-scoped)."""
+        if not namespace or not self.info.namespaced:
+            yield from self.in_prefix("")
+            return
+        objects = self._by_namespace.get(namespace, {})
+        for key in sorted(objects):
+            yield objects[key]
 
     def in_prefix(self, prefix: str) -> Iterator[Any]:
         """The cached objects whose key starts with ``prefix``, in key order."""

@@ -38,7 +38,7 @@ LIMIT_RANGER_ANNOTATION: Final = "kubernetes.io/limit-ranger"
 
 
 def _ranges(lookup: Lookup, namespace: str) -> list[LimitRange]:
-    found = [r for r in lookup.all(LimitRange) if r.metadata.namespace == namespace]
+    found = list(lookup.in_namespace(LimitRange, namespace))
     return sorted(found, key=lambda r: r.metadata.name)
 
 

@@ -47,7 +47,7 @@ def resource_quota(operation: Operation, info: KindInfo, obj: Any, old: Any, loo
     if operation != "CREATE" or not info.namespaced:
         return obj
     namespace, name = obj.metadata.namespace, obj.metadata.name
-    quotas = [q for q in lookup.all(ResourceQuota) if q.metadata.namespace == namespace]
+    quotas = list(lookup.in_namespace(ResourceQuota, namespace))
     if not quotas:
         return obj
     adds = quota_usage(obj, wall_clock())
@@ -62,7 +62,9 @@ def resource_quota(operation: Operation, info: KindInfo, obj: Any, old: Any, loo
         charged = {r for r in adds if r in hard}
         if not charged:
             continue
-        used = namespace_usage(quota, charged, lookup.all, wall_clock())
+        used = namespace_usage(
+            quota, charged, lambda kind: lookup.in_namespace(kind, namespace), wall_clock()
+        )
         over = sorted(r for r in charged if used[r] + adds[r] > hard[r])
         if over:
             requested = pretty_resources({r: adds[r] for r in over})

@@ -21,8 +21,8 @@ and when its Endpoints object is deleted (so it comes back). Reconcile reads the
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
-from typing import Any, Final, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
@@ -56,6 +56,7 @@ __all__ = [
     "endpoint_subsets",
     "find_port",
     "should_be_in_endpoints",
+    "target_ports",
 ]
 
 #: The Event source and client name, as kube-controller-manager names this controller.
@@ -64,6 +65,8 @@ COMPONENT = "endpoint-controller"
 WORKERS = 2
 
 HEADLESS_LABEL: Final = "service.kubernetes.io/headless"
+
+_Port = TypeVar("_Port")
 
 
 def find_port(pod: Pod, port: ServicePort) -> int | None:
@@ -80,6 +83,24 @@ def find_port(pod: Pod, port: ServicePort) -> int | None:
             if container_port.name == target and (container_port.protocol or "TCP") == protocol:
                 return container_port.container_port
     return None
+
+
+def target_ports(pod: Pod, service: Service, port_type: Callable[..., _Port]) -> list[_Port]:
+    """Each of ``service``'s ports that ``pod`` has, with the Pod's port number, built as
+    ``port_type`` (``EndpointPort`` here, ``EndpointSlicePort`` for slices: same fields)."""
+    ports = []
+    for port in service.spec.ports:
+        number = find_port(pod, port)
+        if number is not None:
+            ports.append(
+                port_type(
+                    name=port.name,
+                    port=number,
+                    protocol=port.protocol or "TCP",
+                    app_protocol=port.app_protocol,
+                )
+            )
+    return ports
 
 
 def should_be_in_endpoints(pod: Pod, *, include_terminating: bool) -> bool:
@@ -130,19 +151,7 @@ def endpoint_subsets(service: Service, pods: Iterable[Pod]) -> tuple[EndpointSub
             continue
         address = _address(pod, service)
         ready = publish or is_pod_ready(pod)
-        ports: list[EndpointPort] = []
-        for port in service.spec.ports:
-            number = find_port(pod, port)
-            if number is None:
-                continue
-            ports.append(
-                EndpointPort(
-                    name=port.name,
-                    port=number,
-                    protocol=port.protocol or "TCP",
-                    app_protocol=port.app_protocol,
-                )
-            )
+        ports = target_ports(pod, service, EndpointPort)
         if service.spec.ports and not ports:
             continue
         key = tuple(sorted(ports, key=lambda p: (p.name, p.port, p.protocol)))

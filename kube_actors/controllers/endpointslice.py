@@ -51,7 +51,7 @@ from ._context import ControllerContext
 from ._selectors import SelectorCache
 from ._slice_packing import endpoint_key
 from ._slice_writer import MAX_ENDPOINTS_PER_SLICE, PortSet, SliceEvents, SliceWriter, port_set
-from .endpoints import HEADLESS_LABEL, ServicePodEvents, find_port, should_be_in_endpoints
+from .endpoints import HEADLESS_LABEL, ServicePodEvents, should_be_in_endpoints, target_ports
 
 __all__ = [
     "COMPONENT",
@@ -74,20 +74,7 @@ ZONE_LABEL: Final = "topology.kubernetes.io/zone"
 
 def _ports(pod: Pod, service: Service) -> PortSet:
     """The slice ports a Pod gives ``service``'s ports (those it has), in canonical order."""
-    ports: list[EndpointSlicePort] = []
-    for port in service.spec.ports:
-        number = find_port(pod, port)
-        if number is None:
-            continue
-        ports.append(
-            EndpointSlicePort(
-                name=port.name,
-                port=number,
-                protocol=port.protocol or "TCP",
-                app_protocol=port.app_protocol,
-            )
-        )
-    return port_set(tuple(ports))
+    return port_set(tuple(target_ports(pod, service, EndpointSlicePort)))
 
 
 def _endpoint(pod: Pod, service: Service, zone: str | None) -> Endpoint:

@@ -11,28 +11,7 @@ import yaml
 
 from kube_actors.api import CronJob, default, from_dict, parse_schedule, validation_causes
 
-# Kubernetes' documentation's CronJob (concepts/workloads/controllers/cron-jobs), unchanged.
-HELLO = """
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: hello
-spec:
-  schedule: "* * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          containers:
-          - name: hello
-            image: busybox:1.28
-            imagePullPolicy: IfNotPresent
-            command:
-            - /bin/sh
-            - -c
-            - date; echo Hello from the Kubernetes cluster
-          restartPolicy: OnFailure
-"""
+from ..doc_manifests import HELLO_CRONJOB as HELLO
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

@@ -25,6 +25,7 @@ from kube_actors.api import (
     PodTemplateSpec,
 )
 
+from ..doc_manifests import HELLO_CRONJOB as HELLO
 from .test_kubectl import KUBECTL, kubectl, serving, words
 
 pytestmark = [
@@ -33,29 +34,6 @@ pytestmark = [
         KUBECTL is None and not os.environ.get("CI"), reason="no kubectl binary on this machine"
     ),
 ]
-
-# Kubernetes' documentation's CronJob (concepts/workloads/controllers/cron-jobs), unchanged.
-HELLO = """\
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: hello
-spec:
-  schedule: "* * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          containers:
-          - name: hello
-            image: busybox:1.28
-            imagePullPolicy: IfNotPresent
-            command:
-            - /bin/sh
-            - -c
-            - date; echo Hello from the Kubernetes cluster
-          restartPolicy: OnFailure
-"""
 
 
 async def test_the_documentation_cron_job_applies_and_lists_with_kubernetes_columns(
