@@ -43,6 +43,7 @@ from ._informer import HandlerRegistration as HandlerRegistration
 from ._informer import InformerStatistics as InformerStatistics
 from ._informer import ResourceEventHandler as ResourceEventHandler
 from ._informer import SharedInformer as SharedInformer
+from ._leader import LeaderElector as LeaderElector
 
 __all__ = [
     "LABEL_INDEX",
@@ -65,6 +66,7 @@ __all__ = [
     "InformerFactory",
     "InformerStatistics",
     "LabelSelectorArg",
+    "LeaderElector",
     "Reader",
     "RecordEvent",
     "ResourceEventHandler",
