@@ -17,6 +17,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
     │   └── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
+    ├── ConfigError              a kubeconfig or in-cluster configuration that cannot be used
     ├── StoreError               the etcd store said no
     │   ├── Compacted            the revision asked for was compacted away
     │   ├── FutureRevision       the revision asked for has not happened yet
@@ -60,6 +61,7 @@ __all__ = [
     "BadRequest",
     "Compacted",
     "ComponentFailed",
+    "ConfigError",
     "Conflict",
     "ContainerNotFound",
     "ContainerRuntimeError",
@@ -253,6 +255,11 @@ class ServiceUnavailable(ApiError):
 
     code = 503
     reason = "ServiceUnavailable"
+
+
+class ConfigError(KubeActorsError):
+    """A client configuration (a kubeconfig, the in-cluster environment) that cannot be
+    used: a file or context missing, a field absent or malformed; the message names it."""
 
 
 # ------------------------------------------------------------------------- store errors

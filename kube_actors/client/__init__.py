@@ -4,6 +4,11 @@
 ``StatusWriter`` are the narrower views code should ask for. A ``SharedInformer`` keeps an
 indexed cache of one kind current by list and watch and tells its handlers each change; an
 ``InformerFactory`` shares one informer per kind among all who watch it.
+
+A ``Client`` talks to the apiserver actor in-process, or over HTTP to any Kubernetes API
+server: ``Client.from_kubeconfig()``, ``Client.in_cluster()``, ``Client.from_config(config)``
+with a ``ClientConfig`` (``load_kubeconfig``, ``in_cluster_config``); ``HttpTransport`` is
+what they send through.
 """
 
 from ._cached import CachedReader as CachedReader
@@ -11,8 +16,13 @@ from ._client import Client as Client
 from ._client import LabelSelectorArg as LabelSelectorArg
 from ._client import Reader as Reader
 from ._client import StatusWriter as StatusWriter
+from ._client import Transport as Transport
 from ._client import Writer as Writer
 from ._client import ignore_not_found as ignore_not_found
+from ._config import SERVICE_ACCOUNT_DIR as SERVICE_ACCOUNT_DIR
+from ._config import ClientConfig as ClientConfig
+from ._config import in_cluster_config as in_cluster_config
+from ._config import load_kubeconfig as load_kubeconfig
 from ._events import EventRecorder as EventRecorder
 from ._events import EventSink as EventSink
 from ._events import EventType as EventType
@@ -20,6 +30,8 @@ from ._events import RecordEvent as RecordEvent
 from ._factory import InformerActor as InformerActor
 from ._factory import InformerFactory as InformerFactory
 from ._factory import Spawner as Spawner
+from ._http import HttpTransport as HttpTransport
+from ._http import HttpWatchStream as HttpWatchStream
 from ._indexer import LABEL_INDEX as LABEL_INDEX
 from ._indexer import NAMESPACE_INDEX as NAMESPACE_INDEX
 from ._indexer import OWNER_UID_INDEX as OWNER_UID_INDEX
@@ -31,31 +43,40 @@ from ._informer import HandlerRegistration as HandlerRegistration
 from ._informer import InformerStatistics as InformerStatistics
 from ._informer import ResourceEventHandler as ResourceEventHandler
 from ._informer import SharedInformer as SharedInformer
+from ._leader import LeaderElector as LeaderElector
 
 __all__ = [
     "LABEL_INDEX",
     "NAMESPACE_INDEX",
     "OWNER_UID_INDEX",
+    "SERVICE_ACCOUNT_DIR",
     "CachedReader",
     "Client",
+    "ClientConfig",
     "EventHandlerFuncs",
     "EventRecorder",
     "EventSink",
     "EventType",
     "HandlerRegistration",
+    "HttpTransport",
+    "HttpWatchStream",
     "IndexFunc",
     "Indexer",
     "InformerActor",
     "InformerFactory",
     "InformerStatistics",
     "LabelSelectorArg",
+    "LeaderElector",
     "Reader",
     "RecordEvent",
     "ResourceEventHandler",
     "SharedInformer",
     "Spawner",
     "StatusWriter",
+    "Transport",
     "Writer",
     "ignore_not_found",
+    "in_cluster_config",
+    "load_kubeconfig",
     "object_key",
 ]

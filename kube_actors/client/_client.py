@@ -3,10 +3,12 @@
 controller-runtime splits a client into a ``Reader`` (get, list), a ``Writer`` (create,
 update, patch, delete) and a ``StatusWriter`` (the status subresource); code that only reads
 asks for a ``Reader`` and tests can hand it a fake or a cache. ``Client`` implements all
-three, plus ``watch``. Each method builds one request of ``kube_actors.api`` and ``ask``s the
-apiserver actor; errors come back as the ``ApiError`` the apiserver raised (``NotFound``,
-``Conflict``, ``Invalid``...), ``ServiceUnavailable`` (503, retry) while the apiserver is
-down, or ``AskTimeout`` past the client's ``timeout``.
+three, plus ``watch``. Each method builds one request of ``kube_actors.api`` and ``ask``s its
+transport: the apiserver actor in-process, or an ``HttpTransport`` to any Kubernetes API
+server (``Client.from_kubeconfig``, ``Client.in_cluster``); errors come back as the
+``ApiError`` the apiserver raised (``NotFound``, ``Conflict``, ``Invalid``...),
+``ServiceUnavailable`` (503, retry) while the apiserver is down or unreachable, or
+``AskTimeout`` past the client's ``timeout``.
 
 Objects go out and come back as the same frozen instances: nothing is copied.
 """
@@ -14,7 +16,9 @@ Objects go out and come back as the same frozen instances: nothing is copied.
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Awaitable, Mapping, Sequence
+from types import TracebackType
 from typing import Any, Literal, Protocol, TypeVar, overload
 
 from kube_actors.actors import ActorRef
@@ -37,7 +41,18 @@ from kube_actors.api import (
 )
 from kube_actors.errors import ActorStopped, NotFound, ServiceUnavailable
 
-__all__ = ["Client", "LabelSelectorArg", "Reader", "StatusWriter", "Writer", "ignore_not_found"]
+from ._config import ClientConfig, in_cluster_config, load_kubeconfig
+from ._http import HttpTransport
+
+__all__ = [
+    "Client",
+    "LabelSelectorArg",
+    "Reader",
+    "StatusWriter",
+    "Transport",
+    "Writer",
+    "ignore_not_found",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +60,17 @@ R = TypeVar("R")
 #: A label selector as the API takes it: ``"app=web,tier!=db"``, or a map of equalities.
 LabelSelectorArg = str | Mapping[str, str] | None
 PatchBody = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+class Transport(Protocol):
+    """Where a ``Client`` sends its requests: the apiserver actor's ``ActorRef``, or an
+    ``HttpTransport``. ``ask`` answers a request message of ``kube_actors.api`` or raises
+    the ``ApiError`` the server answered."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def ask(self, message: object, *, timeout: float | None = None) -> Any: ...
 
 
 class Reader(Protocol):
@@ -143,14 +169,63 @@ class Client:
     __slots__ = ("apiserver", "field_manager", "timeout")
 
     def __init__(
-        self, apiserver: ActorRef, *, timeout: float | None = None, field_manager: str = ""
+        self,
+        apiserver: ActorRef | Transport,
+        *,
+        timeout: float | None = None,
+        field_manager: str = "",
     ) -> None:
-        self.apiserver = apiserver
+        self.apiserver: ActorRef | Transport = apiserver
         self.timeout = timeout
         self.field_manager = field_manager
 
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r})"
+
+    # ------------------------------------------------------------------ over HTTP
+
+    @classmethod
+    def from_config(
+        cls, config: ClientConfig, *, timeout: float | None = None, field_manager: str = ""
+    ) -> Client:
+        """A client of the API server ``config`` describes, over HTTP."""
+        return cls(HttpTransport(config), timeout=timeout, field_manager=field_manager)
+
+    @classmethod
+    def from_kubeconfig(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        context: str | None = None,
+        *,
+        timeout: float | None = None,
+        field_manager: str = "",
+    ) -> Client:
+        """A client of the cluster a kubeconfig names (``$KUBECONFIG`` or ``~/.kube/config``
+        if ``path`` is None; its current context if ``context`` is None), over HTTP."""
+        config = load_kubeconfig(path, context)
+        return cls.from_config(config, timeout=timeout, field_manager=field_manager)
+
+    @classmethod
+    def in_cluster(cls, *, timeout: float | None = None, field_manager: str = "") -> Client:
+        """A client of the cluster this program runs in as a pod: its service account's
+        token and CA, ``KUBERNETES_SERVICE_HOST`` and ``KUBERNETES_SERVICE_PORT``."""
+        return cls.from_config(in_cluster_config(), timeout=timeout, field_manager=field_manager)
+
+    async def aclose(self) -> None:
+        """Close an HTTP client's connections (nothing to do in-process)."""
+        if isinstance(self.apiserver, HttpTransport):
+            await self.apiserver.aclose()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     async def _ask(self, request: object) -> Any:
         try:

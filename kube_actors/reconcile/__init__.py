@@ -2,7 +2,8 @@
 
 A controller is a ``Reconciler`` declared in a ``ControllerSpec`` and run by a ``Controller``
 actor; its ``WorkQueue`` has client-go's semantics (dedup, one worker per item, rate-limited
-retries, delayed adds on the running clock).
+retries, delayed adds on the running clock). A ``Manager`` runs controllers on any
+``Client`` (an HTTP one from ``Client.from_kubeconfig()``) outside a ``Cluster``.
 """
 
 from ._contract import Reconciler as Reconciler
@@ -20,6 +21,7 @@ from ._handlers import EnqueueRequestForOwner as EnqueueRequestForOwner
 from ._handlers import EnqueueRequestsFromMapFunc as EnqueueRequestsFromMapFunc
 from ._handlers import EventHandler as EventHandler
 from ._handlers import MapFunc as MapFunc
+from ._manager import Manager as Manager
 from ._queue import QueueShutDown as QueueShutDown
 from ._queue import QueueStatistics as QueueStatistics
 from ._queue import WorkQueue as WorkQueue
@@ -43,6 +45,7 @@ __all__ = [
     "EventHandler",
     "GetControllerStatistics",
     "ItemExponentialFailureRateLimiter",
+    "Manager",
     "MapFunc",
     "MaxOfRateLimiter",
     "QueueShutDown",
