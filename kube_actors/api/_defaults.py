@@ -255,8 +255,17 @@ def default_service(obj: Service) -> Service:
     return _changed(obj, spec=spec)
 
 
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+
+
 def default_namespace(obj: Namespace) -> Namespace:
-    return _changed(obj, status=_changed(obj.status, phase=obj.status.phase or "Active"))
+    # Kubernetes labels every Namespace with its own name (on create and on every update) so
+    # that namespaceSelectors can pick a namespace by name; a user cannot change the label.
+    meta = obj.metadata
+    if meta.name and meta.labels.get(NAMESPACE_NAME_LABEL) != meta.name:
+        meta = evolve(meta, labels={**meta.labels, NAMESPACE_NAME_LABEL: meta.name})
+    status = _changed(obj.status, phase=obj.status.phase or "Active")
+    return _changed(obj, metadata=meta, status=status)
 
 
 def default_node(obj: Node) -> Node:

@@ -30,7 +30,16 @@ from typing import Any
 import attrs
 
 from ..actors import wall_clock
-from ..api import Lease, Node, NodeCondition, Pod, Taint, get_condition, set_condition
+from ..api import (
+    Lease,
+    Node,
+    NodeCondition,
+    Pod,
+    PodCondition,
+    Taint,
+    get_condition,
+    set_condition,
+)
 from ..client import Client, EventRecorder, SharedInformer
 from ..errors import Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, WorkQueue
@@ -48,6 +57,8 @@ __all__ = [
 
 #: The Event source and client name, as kube-controller-manager names this controller.
 COMPONENT = "node-controller"
+#: Kubernetes records taint evictions under a controller of their own (since 1.29).
+EVICTION_COMPONENT = "taint-eviction-controller"
 #: One worker: the node lifecycle controller is a single loop in Kubernetes too.
 WORKERS = 1
 
@@ -71,6 +82,7 @@ class NodeLifecycleReconciler:
         leases: SharedInformer[Lease],
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
+        eviction_recorder: EventRecorder | None = None,
         grace_period: float = NODE_MONITOR_GRACE_PERIOD,
     ) -> None:
         self.client = client
@@ -78,6 +90,7 @@ class NodeLifecycleReconciler:
         self.leases = leases
         self.pods = pods
         self.recorder = recorder
+        self.eviction_recorder = eviction_recorder or recorder
         self.grace_period = grace_period
 
     async def reconcile(self, request: Request) -> Result:
@@ -199,12 +212,25 @@ class NodeLifecycleReconciler:
         return waits
 
     async def _delete(self, pod: Pod) -> None:
+        """Mark the pod as Kubernetes' taint eviction controller does (a DisruptionTarget
+        condition, so that Jobs' pod failure policies and PDBs see why it went), then
+        delete it."""
         meta = pod.metadata
+        target = PodCondition(
+            type="DisruptionTarget",
+            status="True",
+            reason="DeletionByTaintManager",
+            message="Taint manager: deleting due to NoExecute taint",
+            last_transition_time=wall_clock(),
+        )
         try:
+            conditions = set_condition(pod.status.conditions, target)
+            status = attrs.evolve(pod.status, conditions=conditions)
+            await self.client.update_status(attrs.evolve(pod, status=status))
             await self.client.delete(Pod, meta.name, namespace=meta.namespace)
         except (NotFound, Conflict):
             return
-        self.recorder.event(
+        self.eviction_recorder.event(
             pod,
             "Normal",
             "TaintManagerEviction",
@@ -281,6 +307,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
         leases=leases,
         pods=pods,
         recorder=context.recorder(COMPONENT),
+        eviction_recorder=context.recorder(EVICTION_COMPONENT),
         grace_period=context.node_monitor_grace_period,
     )
 

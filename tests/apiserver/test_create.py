@@ -159,3 +159,17 @@ async def test_creation_timestamps_follow_the_simulated_wall_clock() -> None:
         await asyncio.sleep(90.5)
         created = await cluster.client.create(pod("web"))
         assert created.metadata.creation_timestamp == DEFAULT_EPOCH + dt.timedelta(seconds=90)
+
+
+async def test_every_namespace_carries_its_name_as_the_metadata_name_label() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        created = await cluster.client.create(
+            Namespace(metadata=ObjectMeta(name="team", labels={"tier": "web"}))
+        )
+        assert created.metadata.labels == {"tier": "web", "kubernetes.io/metadata.name": "team"}
+        # An update that drops or changes the label gets it back, as the apiserver does.
+        stripped = attrs.evolve(created, metadata=attrs.evolve(created.metadata, labels={}))
+        updated = await cluster.client.update(stripped)
+        assert updated.metadata.labels == {"kubernetes.io/metadata.name": "team"}
+        default = await cluster.client.get(Namespace, "default")
+        assert default.metadata.labels["kubernetes.io/metadata.name"] == "default"

@@ -12,6 +12,7 @@ from kube_actors import Cluster
 from kube_actors.actors import monotonic
 from kube_actors.api import (
     Deployment,
+    Event,
     Node,
     Pod,
     ReplicaSet,
@@ -275,6 +276,15 @@ async def test_pods_of_a_stopped_node_are_evicted_after_50_plus_300_s_and_replac
         evicted = [p for p in pods if p.metadata.name in stranded]
         assert evicted
         assert all(p.metadata.deletion_timestamp is not None for p in evicted)
+        for p in evicted:  # marked as Kubernetes' taint eviction controller marks them
+            target = get_condition(p.status.conditions, "DisruptionTarget")
+            assert target is not None
+            assert target.status == "True"
+            assert target.reason == "DeletionByTaintManager"
+        events = await cluster.client.list(Event, namespace=NS)
+        marked = [e for e in events if e.reason == "TaintManagerEviction"]
+        assert {e.involved_object.name for e in marked} == stranded
+        assert {e.source.component for e in marked if e.source} == {"taint-eviction-controller"}
         replacements = live(pods)
         assert len(replacements) == 3
         assert all(p.spec.node_name != lost and is_pod_ready(p) for p in replacements)
