@@ -248,6 +248,7 @@ from ._rbac import Subject as Subject
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
 from ._registry import PrinterColumn as PrinterColumn
+from ._registry import ScaleSubresource as ScaleSubresource
 from ._registry import ValidateHook as ValidateHook
 from ._registry import guess_plural as guess_plural
 from ._registry import kind_info as kind_info
@@ -297,6 +298,12 @@ from ._revisions import SKIPPED_ANNOTATIONS as SKIPPED_ANNOTATIONS
 from ._revisions import equal_ignore_hash as equal_ignore_hash
 from ._revisions import revision as revision
 from ._revisions import without_hash as without_hash
+from ._scale import replicas_patch as replicas_patch
+from ._scale import scale_of as scale_of
+from ._scale import scale_replicas as scale_replicas
+from ._scale import scale_selector as scale_selector
+from ._scale import scale_subresource as scale_subresource
+from ._scale import with_spec_replicas as with_spec_replicas
 from ._selectors import Requirement as Requirement
 from ._selectors import Selector as Selector
 from ._selectors import compile_selector as compile_selector
@@ -569,6 +576,7 @@ __all__ = [
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
+    "ScaleSubresource",
     "ScopeSelector",
     "ScopedResourceSelectorRequirement",
     "Secret",
@@ -670,9 +678,14 @@ __all__ = [
     "record_update",
     "register_kind",
     "remove_condition",
+    "replicas_patch",
     "requested_container",
     "revision",
     "safe_encode_string",
+    "scale_of",
+    "scale_replicas",
+    "scale_selector",
+    "scale_subresource",
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
@@ -686,5 +699,6 @@ __all__ = [
     "validation_causes",
     "wire",
     "wire_names",
+    "with_spec_replicas",
     "without_hash",
 ]

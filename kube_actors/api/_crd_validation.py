@@ -105,6 +105,7 @@ def _versions_causes(versions: list[Mapping[str, Any]]) -> list[FieldCause]:
                 _cause(f"{path}.name", f'Duplicate value: "{vname}"', "FieldValueDuplicate")
             )
         seen.add(vname)
+        causes += _subresources_causes(version.get("subresources") or {}, f"{path}.subresources")
         schema = (version.get("schema") or {}).get("openAPIV3Schema")
         if schema is None:
             causes.append(
@@ -130,6 +131,35 @@ def _versions_causes(versions: list[Mapping[str, Any]]) -> list[FieldCause]:
                 "spec.versions", "Invalid value: must have at least one version marked as served"
             )
         )
+    return causes
+
+
+#: Where each path of the scale subresource must point, and Kubernetes' words when it does not.
+_SCALE_PATHS = (
+    ("specReplicasPath", (".spec.",), "should be a json path under .spec", True),
+    ("statusReplicasPath", (".status.",), "should be a json path under .status", True),
+    (
+        "labelSelectorPath",
+        (".spec.", ".status."),
+        "should be a json path under either .spec or .status",
+        False,
+    ),
+)
+
+
+def _subresources_causes(subresources: Mapping[str, Any], path: str) -> list[FieldCause]:
+    scale = subresources.get("scale")
+    if scale is None:
+        return []
+    causes: list[FieldCause] = []
+    for key, prefixes, message, required in _SCALE_PATHS:
+        value = scale.get(key) or ""
+        where = f"{path}.scale.{key}"
+        if not value:
+            if required:
+                causes.append(_cause(where, "Required value", "FieldValueRequired"))
+        elif not value.startswith(prefixes):
+            causes.append(_cause(where, f'Invalid value: "{value}": {message}'))
     return causes
 
 

@@ -20,7 +20,7 @@ from ._converter import to_dict
 from ._crd_schema import apply_defaults, prune, schema_causes
 from ._crd_validation import crd_causes
 from ._meta import ObjectMeta
-from ._registry import KindInfo, PrinterColumn, register_kind
+from ._registry import KindInfo, PrinterColumn, ScaleSubresource, register_kind
 
 __all__ = ["register_custom_kind", "serve_custom_kind"]
 
@@ -103,6 +103,8 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
         )
         for c in version.get("additionalPrinterColumns") or ()
     ]
+    subresources = version.get("subresources") or {}
+    scale = subresources.get("scale")
     return register_kind(
         cls,
         plural=spec["names"]["plural"],
@@ -110,6 +112,14 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
         default=default,
         validate=validate,
         printer_columns=columns,
+        status_subresource="status" in subresources,
+        scale=None
+        if scale is None
+        else ScaleSubresource(
+            spec_replicas_path=scale["specReplicasPath"],
+            status_replicas_path=scale["statusReplicasPath"],
+            label_selector_path=scale.get("labelSelectorPath") or "",
+        ),
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "DefaultHook",
     "KindInfo",
     "PrinterColumn",
+    "ScaleSubresource",
     "ValidateHook",
     "guess_plural",
     "kind_info",
@@ -62,6 +63,22 @@ class PrinterColumn:
 
 
 @attrs.frozen(kw_only=True)
+class ScaleSubresource:
+    """Where a kind keeps what its ``scale`` subresource reads and writes, as a CRD's
+    ``subresources.scale`` says it: simple JSONPaths into the object's manifest.
+
+    ``spec_replicas_path`` is what ``kubectl scale`` and an autoscaler set;
+    ``status_replicas_path`` what they read as the current count; ``label_selector_path``
+    (optional) the selector of the Pods the autoscaler measures, a string in a CRD (an HPA
+    needs it) or a LabelSelector in the built-in kinds.
+    """
+
+    spec_replicas_path: str = ".spec.replicas"
+    status_replicas_path: str = ".status.replicas"
+    label_selector_path: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class KindInfo:
     """How the API knows a kind: its class, group/version/kind, resource name and scope."""
 
@@ -74,6 +91,12 @@ class KindInfo:
     default: DefaultHook | None = None
     validate: ValidateHook | None = None
     printer_columns: tuple[PrinterColumn, ...] = ()
+    #: Whether ``status`` is a subresource: writes of the object keep the stored status and
+    #: status writes change only it (a CRD without ``subresources.status`` writes both at
+    #: once and has no ``/status``).
+    status_subresource: bool = True
+    #: The ``scale`` subresource, if the kind has one.
+    scale: ScaleSubresource | None = None
 
     @property
     def api_version(self) -> str:
@@ -93,12 +116,15 @@ def register_kind(
     default: DefaultHook | None = None,
     validate: ValidateHook | None = None,
     printer_columns: Iterable[PrinterColumn] = (),
+    status_subresource: bool = True,
+    scale: ScaleSubresource | None = None,
 ) -> KindInfo:
     """Register ``cls`` (a frozen attrs class with ClassVars ``api_version`` and ``kind``).
 
     ``default`` and ``validate`` are the kind's own hooks; metadata is defaulted and
     validated for every kind regardless. ``printer_columns`` are the columns ``kubectl get``
-    shows after NAME (NAME and AGE when there are none). Registering the same class again
+    shows after NAME (NAME and AGE when there are none). ``status_subresource`` and
+    ``scale`` are the kind's subresources (``ScaleSubresource``). Registering the same class again
     replaces its entry; registering another class under a taken apiVersion/kind is a
     ValueError.
     """
@@ -119,6 +145,8 @@ def register_kind(
         default=default,
         validate=validate,
         printer_columns=tuple(printer_columns),
+        status_subresource=status_subresource,
+        scale=scale,
     )
     taken = _by_api_version_kind.get((api_version, kind))
     if taken is not None and not _redefinition(taken.cls, cls):

@@ -504,6 +504,8 @@ class ApiServer(Actor):
 
     async def _update_status(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
+        if not info.status_subresource:
+            raise NotFound("the server could not find the requested resource", kind=info.kind)
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)

@@ -30,20 +30,24 @@ import attrs
 
 from ..actors import wall_clock
 from ..api import (
-    Deployment,
+    CrossVersionObjectReference,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerCondition,
     HPAScalingPolicy,
     HPAScalingRules,
+    KindInfo,
     MetricStatus,
     MetricValueStatus,
     Pod,
     Quantity,
-    ReplicaSet,
     ResourceMetricStatus,
-    StatefulSet,
     compile_selector,
     get_condition,
+    kinds,
+    lookup_kind,
+    replicas_patch,
+    scale_replicas,
+    scale_selector,
     set_condition,
 )
 from ..client import Client, EventRecorder, SharedInformer
@@ -72,11 +76,6 @@ TOLERANCE: Final = 0.1
 CPU_INITIALIZATION_PERIOD: Final = 300.0
 #: The window a metrics-server sample covers.
 METRIC_WINDOW: Final = 30.0
-_TARGETS: Final[dict[str, type[Any]]] = {
-    "Deployment": Deployment,
-    "ReplicaSet": ReplicaSet,
-    "StatefulSet": StatefulSet,
-}
 
 
 def default_rules(up: bool, given: HPAScalingRules | None = None) -> HPAScalingRules:
@@ -175,11 +174,11 @@ class _Sync:
 
     async def run(self) -> None:
         ref, namespace = self.hpa.spec.scale_target_ref, self.hpa.metadata.namespace
-        kind = _TARGETS.get(ref.kind)
+        info = _target_kind(ref)
         try:
-            if kind is None:
+            if info is None:
                 raise ApiError(f'no matches for kind "{ref.kind}"')
-            target = await self.owner.client.get(kind, ref.name, namespace=namespace)
+            target = await self.owner.client.get(info.cls, ref.name, namespace=namespace)
         except ApiError as error:
             self._condition(
                 "AbleToScale",
@@ -189,7 +188,7 @@ class _Sync:
             )
             await self._write()
             return
-        current = target.spec.replicas if target.spec.replicas is not None else 1
+        current, _ = scale_replicas(target)
         spec = self.hpa.spec
         minimum = spec.min_replicas or 1
         metrics: list[MetricStatus] = []
@@ -219,7 +218,7 @@ class _Sync:
             desired = self._normalize(current, proposal.replicas, minimum, spec.max_replicas)
         if desired != current:
             await self.owner.client.patch(
-                type(target), ref.name, {"spec": {"replicas": desired}}, namespace=namespace
+                type(target), ref.name, replicas_patch(info, desired), namespace=namespace
             )
             self.owner.events.setdefault(self.key, []).append((self.now, desired - current))
             above = f"{_metric_name(proposal)} above target" if metrics else ""
@@ -247,7 +246,13 @@ class _Sync:
         if metric is None or metric.resource is None:
             raise _NoProposal("FailedGetResourceMetric", "no resource metric to scale on")
         resource, goal = metric.resource.name, metric.resource.target
-        selector = compile_selector(target.spec.selector)
+        found = scale_selector(target)
+        if not found:
+            self.owner.recorder.event(
+                self.hpa, "Warning", "SelectorRequired", "selector is required"
+            )
+            raise _NoProposal("InvalidSelector", "the HPA target's scale is missing a selector")
+        selector = compile_selector(found)
         pods = [
             p
             for p in self.owner.pods.indexer.list(self.hpa.metadata.namespace)
@@ -429,6 +434,16 @@ class _Sync:
             return
         await self.owner.client.update_status(attrs.evolve(self.hpa, status=status))
         reconcile_log().debug("hpa_status_updated", desired=status.desired_replicas)
+
+
+def _target_kind(ref: CrossVersionObjectReference) -> KindInfo | None:
+    """The kind an HPA scales, if it has a scale subresource: by apiVersion and kind, or by
+    kind alone when the reference leaves the apiVersion out."""
+    if ref.api_version:
+        found = lookup_kind(ref.api_version, ref.kind)
+    else:
+        found = next((i for i in kinds() if i.kind == ref.kind and i.scale is not None), None)
+    return found if found is not None and found.scale is not None else None
 
 
 def _within(now: dt.datetime, then: dt.datetime, window: int | None) -> bool:

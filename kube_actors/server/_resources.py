@@ -152,8 +152,10 @@ def resource_of(info: KindInfo) -> Resource:
     """The discovery facts of a registered kind."""
     facts = _BUILTIN.get((info.group, info.plural))
     if facts is None:
-        # A user's kind: every verb, and the status subresource (the apiserver serves it).
-        return Resource(info=info, subresources=(_status(info.group, info.version, info.kind),))
+        # A user's kind: every verb, and the subresources its registration (or CRD) names.
+        status = (_status(info.group, info.version, info.kind),)
+        scale = (_scale(),) if info.scale is not None else ()
+        return Resource(info=info, subresources=(status if info.status_subresource else ()) + scale)
     verbs, short_names, categories, subresources = facts
     return Resource(
         info=info,

@@ -15,6 +15,7 @@ from kube_actors.actors import monotonic, wall_clock
 from kube_actors.api import (
     CrossVersionObjectReference,
     Deployment,
+    FrozenDict,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerSpec,
     MetricSpec,
@@ -24,10 +25,14 @@ from kube_actors.api import (
     ResourceMetricSource,
     ResourceRequirements,
     default,
+    from_dict,
     get_condition,
+    lookup_kind,
     validation_causes,
 )
 from kube_actors.kubectl import columns_for
+from tests.cluster.test_crd_subresources import SCALED, crd
+from tests.crd_kinds import stop_serving
 
 from ._workloads import NS, advance, deployment
 
@@ -145,3 +150,43 @@ def test_an_autoscaler_without_metrics_keeps_cpu_at_80_percent() -> None:
     (metric,) = hpa.spec.metrics
     assert metric.resource is not None
     assert (metric.resource.name, metric.resource.target.average_utilization) == ("cpu", 80)
+
+
+async def test_an_autoscaler_scales_a_custom_kind_through_its_scale_subresource() -> None:
+    manifest = crd(SCALED)
+    async with Cluster(nodes=1, clock="virtual", seed=63) as cluster:
+        await cluster.apply([manifest])
+        info = lookup_kind("stable.example.com/v1", "CronTab")
+        assert info is not None
+        try:
+            pool = from_dict(
+                {
+                    "apiVersion": "stable.example.com/v1",
+                    "kind": "CronTab",
+                    "metadata": {"name": "web", "namespace": NS},
+                    "spec": {"cron": "* * * * *", "replicas": 1},
+                }
+            )
+            created = await cluster.client.create(pool)
+            # The custom kind's own controller would run the Pods and report the selector.
+            await cluster.client.update_status(
+                attrs.evolve(created, status=FrozenDict({"replicas": 1, "selector": "app=web"}))
+            )
+            await cluster.client.create(busy("400m"))  # app=web, at 200 % of its request
+            await advance(cluster, 300)
+            hpa = autoscaler()
+            ref = CrossVersionObjectReference(
+                api_version="stable.example.com/v1", kind="CronTab", name="web"
+            )
+            await cluster.client.create(
+                attrs.evolve(hpa, spec=attrs.evolve(hpa.spec, scale_target_ref=ref))
+            )
+            await advance(cluster, 20)
+            scaled = await cluster.client.get(info.cls, "web", namespace=NS)
+            assert scaled.spec["replicas"] == 2
+            hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+            # Rescaled at the first sync; at the next one the size matches.
+            assert hpa.status.last_scale_time is not None
+            assert (hpa.status.current_replicas, hpa.status.desired_replicas) == (2, 2)
+        finally:
+            stop_serving("stable.example.com/v1", "CronTab")

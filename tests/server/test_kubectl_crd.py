@@ -69,3 +69,38 @@ async def test_kubectl_applies_a_crd_and_gets_its_objects_with_printer_columns(
     header, row = table.strip().splitlines()
     assert words(header) == ["NAME", "SPEC", "REPLICAS", "AGE"]
     assert words(row)[:7] == ["my-new-cron-object", "*", "*", "*", "*", "*/5", "1"]
+
+
+SCALED_CRD = CRD.replace(
+    "    schema:\n",
+    "    subresources:\n"
+    "      status: {}\n"
+    "      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}\n"
+    "    schema:\n",
+)
+
+
+async def test_kubectl_scales_a_custom_object_through_its_scale_subresource(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "crd.yaml").write_text(SCALED_CRD)
+    (tmp_path / "crontab.yaml").write_text(CRONTAB)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        await kubectl(served, "apply", "-f", str(tmp_path / "crontab.yaml"))
+        _, out, _ = await kubectl(served, "scale", "crontab/my-new-cron-object", "--replicas=3")
+        assert "crontab.stable.example.com/my-new-cron-object scaled" in out
+        _, replicas, _ = await kubectl(
+            served, "get", "crontab", "my-new-cron-object", "-o", "jsonpath={.spec.replicas}"
+        )
+        assert replicas == "3"
+        _, scale, _ = await kubectl(
+            served,
+            "get",
+            "crontab",
+            "my-new-cron-object",
+            "--subresource=scale",
+            "-o",
+            "jsonpath={.kind} {.spec.replicas}",
+        )
+        assert scale == "Scale 3"
