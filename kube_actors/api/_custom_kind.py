@@ -42,11 +42,11 @@ def thaw(value: Any) -> Any:
     return value
 
 
-def _freeze(value: Any) -> Any:
+def freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return FrozenDict({k: _freeze(v) for k, v in value.items()}) if value else EMPTY
+        return FrozenDict({k: freeze(v) for k, v in value.items()}) if value else EMPTY
     if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     return value
 
 
@@ -86,7 +86,7 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
     def default(obj: Any) -> Any:
         body, _ = prune(apply_defaults(_body(obj), body_schema), body_schema)
         return attrs.evolve(
-            obj, spec=_freeze(body.get("spec", {})), status=_freeze(body.get("status", {}))
+            obj, spec=freeze(body.get("spec", {})), status=freeze(body.get("status", {}))
         )
 
     def validate(obj: Any, old: Any) -> Iterable[FieldCause]:
@@ -123,9 +123,25 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
     )
 
 
+#: The finalizer that holds a deleted CRD until the objects of its kind are gone.
+CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
+
+
+def _serves(crd: Any) -> bool:
+    """Whether a stored CRD serves its kind: not when its names were refused (not
+    Established), nor once its cleanup is done (deleted, the cleanup finalizer gone)."""
+    conditions = crd.status.get("conditions", ())
+    established = next((c for c in conditions if c.get("type") == "Established"), None)
+    if established is not None and established.get("status") != "True":
+        return False
+    meta = crd.metadata
+    return meta.deletion_timestamp is None or CLEANUP_FINALIZER in meta.finalizers
+
+
 def serve_custom_kind(obj: Any) -> None:
-    """Serve the kind of ``obj`` when it is a CustomResourceDefinition (else nothing)."""
-    if type(obj).__name__ == "CustomResourceDefinition" and getattr(obj, "api_version", "") == (
-        "apiextensions.k8s.io/v1"
-    ):
+    """Serve the kind of ``obj`` when it is a CustomResourceDefinition that serves one."""
+    is_crd = type(obj).__name__ == "CustomResourceDefinition" and (
+        getattr(obj, "api_version", "") == "apiextensions.k8s.io/v1"
+    )
+    if is_crd and _serves(obj):
         register_custom_kind(to_dict(obj))
