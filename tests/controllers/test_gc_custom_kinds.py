@@ -18,12 +18,11 @@ from kube_actors.api import (
     lookup_kind,
 )
 from kube_actors.cluster import Cluster
-from kube_actors.errors import NotFound
 from kube_actors.testing import capture_cluster_logs
 from tests.api.test_crd_validation import GOOD
 from tests.crd_kinds import stop_serving
 
-from ._gc_objects import ref
+from ._gc_objects import gone, ref
 
 
 @pytest.fixture(autouse=True)
@@ -47,14 +46,6 @@ def crontab(name: str, **metadata: Any) -> Any:
     )
 
 
-async def _gone(cluster: Cluster, kind: type[Any], name: str) -> bool:
-    try:
-        await cluster.client.get(kind, name, namespace="default")
-    except NotFound:
-        return True
-    return False
-
-
 async def test_deleting_a_custom_object_collects_what_it_owns() -> None:
     async with _gc() as cluster:
         await cluster.apply([copy.deepcopy(GOOD)])  # served after the collector started
@@ -69,7 +60,7 @@ async def test_deleting_a_custom_object_collects_what_it_owns() -> None:
         await cluster.settle()
         await cluster.client.delete(type(owner), "nightly", namespace="default")
         await cluster.settle()
-        assert await _gone(cluster, ConfigMap, "nightly-config")
+        assert await gone(cluster, ConfigMap, "nightly-config")
 
 
 async def test_a_custom_object_whose_owner_goes_is_collected() -> None:
@@ -95,8 +86,8 @@ async def test_a_custom_object_whose_owner_goes_is_collected() -> None:
         await cluster.settle()
         await cluster.client.delete(ConfigMap, "schedule", namespace="default")
         await cluster.settle()
-        assert await _gone(cluster, type(dependent), "nightly")
-        assert not await _gone(cluster, type(bystander), "weekly")
+        assert await gone(cluster, type(dependent), "nightly")
+        assert not await gone(cluster, type(bystander), "weekly")
 
 
 async def test_the_collector_lets_go_of_a_deleted_crds_kind() -> None:
