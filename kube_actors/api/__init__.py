@@ -255,6 +255,7 @@ from ._registry import kind_info as kind_info
 from ._registry import kinds as kinds
 from ._registry import lookup_kind as lookup_kind
 from ._registry import lookup_plural as lookup_plural
+from ._registry import lookup_resource as lookup_resource
 from ._registry import register_kind as register_kind
 from ._requests import Create as Create
 from ._requests import Delete as Delete
@@ -659,6 +660,7 @@ __all__ = [
     "load_manifests",
     "lookup_kind",
     "lookup_plural",
+    "lookup_resource",
     "mapping",
     "missing_requests",
     "namespace_usage",

@@ -16,13 +16,13 @@ import attrs
 from kube_actors.errors import FieldCause, Invalid
 
 from ._base import EMPTY, FrozenDict
-from ._converter import to_dict
+from ._converter import from_dict, to_dict
 from ._crd_schema import apply_defaults, prune, schema_causes
 from ._crd_validation import crd_causes
 from ._meta import ObjectMeta
 from ._registry import KindInfo, PrinterColumn, ScaleSubresource, register_kind
 
-__all__ = ["register_custom_kind", "serve_custom_kind"]
+__all__ = ["as_version", "register_custom_kind", "serve_custom_kind"]
 
 
 def _storage_version(crd: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -59,7 +59,18 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
             "CustomResourceDefinition", name, causes, group="apiextensions.k8s.io"
         )
     spec = crd["spec"]
-    version = _storage_version(crd)
+    storage = _storage_version(crd)
+    stored = _register_version(spec, storage, stored_as=None)
+    for version in spec["versions"]:
+        if version.get("served") and version is not storage:
+            _register_version(spec, version, stored_as=stored.cls)
+    return stored
+
+
+def _register_version(
+    spec: Mapping[str, Any], version: Mapping[str, Any], *, stored_as: type[Any] | None
+) -> KindInfo:
+    """Register the class of one version of a CRD's kind, hooked to that version's schema."""
     schema: Mapping[str, Any] = version["schema"]["openAPIV3Schema"]
     body_schema = {
         "type": "object",
@@ -82,6 +93,11 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
     cls.api_version = f"{spec['group']}/{version['name']}"  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
     cls.defined_by_crd = True  # type: ignore[attr-defined]  # e.g. no strategic merge patch
+    # What discovery and the OpenAPI document tell of the kind (``kubectl get ct``,
+    # ``kubectl explain``), as the CRD says it.
+    cls.openapi_schema = schema  # type: ignore[attr-defined]
+    cls.short_names = tuple(spec["names"].get("shortNames") or ())  # type: ignore[attr-defined]
+    cls.categories = tuple(spec["names"].get("categories") or ())  # type: ignore[attr-defined]
 
     def default(obj: Any) -> Any:
         body, _ = prune(apply_defaults(_body(obj), body_schema), body_schema)
@@ -120,7 +136,18 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
             status_replicas_path=scale["statusReplicasPath"],
             label_selector_path=scale.get("labelSelectorPath") or "",
         ),
+        stored_as=stored_as,
     )
+
+
+def as_version(obj: Any, cls: type[Any]) -> Any:
+    """``obj`` as another version of its kind (``conversion.strategy: None``: the same
+    fields, the apiVersion rewritten)."""
+    if type(obj) is cls:
+        return obj
+    manifest = to_dict(obj)
+    manifest["apiVersion"] = cls.api_version
+    return from_dict(manifest)
 
 
 #: The finalizer that holds a deleted CRD until the objects of its kind are gone.

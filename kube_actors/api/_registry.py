@@ -25,6 +25,7 @@ __all__ = [
     "kinds",
     "lookup_kind",
     "lookup_plural",
+    "lookup_resource",
     "register_kind",
 ]
 
@@ -97,6 +98,9 @@ class KindInfo:
     status_subresource: bool = True
     #: The ``scale`` subresource, if the kind has one.
     scale: ScaleSubresource | None = None
+    #: For another served version of a resource (a CRD's non-storage version): the class
+    #: its objects are stored as; None for the class that is stored.
+    stored_as: type[Any] | None = None
 
     @property
     def api_version(self) -> str:
@@ -118,13 +122,16 @@ def register_kind(
     printer_columns: Iterable[PrinterColumn] = (),
     status_subresource: bool = True,
     scale: ScaleSubresource | None = None,
+    stored_as: type[Any] | None = None,
 ) -> KindInfo:
     """Register ``cls`` (a frozen attrs class with ClassVars ``api_version`` and ``kind``).
 
     ``default`` and ``validate`` are the kind's own hooks; metadata is defaulted and
     validated for every kind regardless. ``printer_columns`` are the columns ``kubectl get``
     shows after NAME (NAME and AGE when there are none). ``status_subresource`` and
-    ``scale`` are the kind's subresources (``ScaleSubresource``). Registering the same class again
+    ``scale`` are the kind's subresources (``ScaleSubresource``). ``stored_as`` makes ``cls``
+    another version of a registered resource (same group and plural), whose objects are
+    stored as that class (a CRD's served versions). Registering the same class again
     replaces its entry; registering another class under a taken apiVersion/kind is a
     ValueError.
     """
@@ -147,6 +154,7 @@ def register_kind(
         printer_columns=tuple(printer_columns),
         status_subresource=status_subresource,
         scale=scale,
+        stored_as=stored_as,
     )
     taken = _by_api_version_kind.get((api_version, kind))
     if taken is not None and not _redefinition(taken.cls, cls):
@@ -154,7 +162,11 @@ def register_kind(
     # One resource per plural in a group (the apiserver stores and watches by it): a second
     # version of it would silently take over the first one's objects.
     holder = _by_plural.get((group, info.plural))
-    if holder is not None and not _redefinition(holder.cls, cls):
+    if stored_as is not None:
+        if holder is None or holder.cls is not stored_as:
+            raise ValueError(f"{stored_as.__name__} is not the stored class of {info.plural}")
+        holder = None  # another version of the same resource: the resource stays its own
+    elif holder is not None and not _redefinition(holder.cls, cls):
         where = f"{group}/{info.plural}" if group else info.plural
         raise ValueError(
             f"the resource {where} is already registered to {holder.cls.__name__} "
@@ -166,7 +178,8 @@ def register_kind(
             _by_type.pop(replaced.cls, None)
     _by_type[cls] = info
     _by_api_version_kind[(api_version, kind)] = info
-    _by_plural[(group, info.plural)] = info
+    if stored_as is None:
+        _by_plural[(group, info.plural)] = info
     return info
 
 
@@ -195,6 +208,22 @@ def lookup_kind(api_version: str, kind: str) -> KindInfo | None:
 def lookup_plural(plural: str, group: str = "") -> KindInfo | None:
     """The kind whose resource is ``plural`` in ``group`` (``""`` is the core group)."""
     return _by_plural.get((group, plural))
+
+
+def lookup_resource(plural: str, group: str, version: str) -> KindInfo | None:
+    """The kind served as ``plural`` in ``group/version`` (a resource may have several
+    versions: a CRD's served versions), or None."""
+    stored = _by_plural.get((group, plural))
+    if stored is None or stored.version == version:
+        return stored
+    return next(
+        (
+            info
+            for info in _by_type.values()
+            if info.stored_as is stored.cls and info.version == version
+        ),
+        None,
+    )
 
 
 def kind_info(obj_or_cls: object) -> KindInfo:

@@ -125,6 +125,7 @@ from ._pipeline import Commits
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._ttl import EVENT_TTL, LeaseReuse
+from ._versions import in_storage_version, in_version
 from ._watch import ApiWatchStream, Matcher
 
 __all__ = ["ApiServer"]
@@ -307,6 +308,11 @@ class ApiServer(Actor):
         return self._commits.answer(result)
 
     async def _handle(self, message: Any) -> Any:
+        message, asked = in_storage_version(message)
+        result = await self._dispatch(message)
+        return result if asked is None else in_version(result, asked)
+
+    async def _dispatch(self, message: Any) -> Any:
         aggregated = self._aggregator.claims(message)
         if aggregated is not None:
             return await self._aggregator.forward(aggregated, message)

@@ -103,7 +103,8 @@ _NOT_WATCHED: tuple[type[Any], ...] = (Binding, Event, NodeMetrics, PodMetrics)
 
 def watched_kinds() -> list[KindInfo]:
     """Every registered kind whose objects can own or be owned, as the collector sees them."""
-    return [info for info in kinds() if info.cls not in _NOT_WATCHED]
+    # One informer per resource: another served version of a CRD's kind is the same objects.
+    return [i for i in kinds() if i.cls not in _NOT_WATCHED and i.stored_as is None]
 
 
 class _Owner(enum.Enum):

@@ -104,3 +104,44 @@ async def test_kubectl_scales_a_custom_object_through_its_scale_subresource(
             "jsonpath={.kind} {.spec.replicas}",
         )
         assert scale == "Scale 3"
+
+
+TWO_VERSIONS = CRD.replace(
+    "  - name: v1\n",
+    "  - name: v1beta1\n"
+    "    served: true\n"
+    "    storage: false\n"
+    "    schema:\n"
+    "      openAPIV3Schema:\n"
+    "        type: object\n"
+    "        properties: {spec: {type: object, properties: {cronSpec: {type: string}}}}\n"
+    "  - name: v1\n",
+)
+
+
+async def test_kubectl_waits_for_a_crd_reads_each_served_version_and_explains_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "crd.yaml").write_text(TWO_VERSIONS)
+    (tmp_path / "crontab.yaml").write_text(CRONTAB)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        _, waited, _ = await kubectl(
+            served, "wait", "--for=condition=Established", "crd/crontabs.stable.example.com"
+        )
+        await kubectl(served, "apply", "-f", str(tmp_path / "crontab.yaml"))
+        _, beta, _ = await kubectl(
+            served,
+            "get",
+            "crontabs.v1beta1.stable.example.com",
+            "my-new-cron-object",
+            "-o",
+            "jsonpath={.apiVersion}",
+        )
+        _, short, _ = await kubectl(served, "get", "ct", "-o", "name")
+        _, explained, _ = await kubectl(served, "explain", "crontabs.spec")
+    assert "condition met" in waited
+    assert beta == "stable.example.com/v1beta1"
+    assert short.strip() == "crontab.stable.example.com/my-new-cron-object"
+    fields = [line.split() for line in explained.splitlines() if "\t<" in line]
+    assert fields == [["cronSpec", "<string>"], ["replicas", "<integer>"]]

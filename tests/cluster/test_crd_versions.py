@@ -1,0 +1,87 @@
+"""A CRD serving several versions with ``conversion.strategy: None``: one storage version,
+every served version reads and writes the same objects, the apiVersion rewritten (#17)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import CustomResourceDefinition, from_dict, lookup_kind
+from tests.api.test_crd_validation import GOOD
+from tests.crd_kinds import stop_serving
+
+NAME = "crontabs.stable.example.com"
+
+
+@pytest.fixture(autouse=True)
+def _stop_serving_crontabs() -> Iterator[None]:
+    yield
+    stop_serving("stable.example.com/v1beta1", "CronTab")
+    stop_serving("stable.example.com/v1", "CronTab")
+
+
+def two_versions(storage: str = "v1") -> dict[str, Any]:
+    crd = copy.deepcopy(GOOD)
+    (v1,) = crd["spec"]["versions"]
+    beta = {**copy.deepcopy(v1), "name": "v1beta1"}
+    v1["storage"], beta["storage"] = storage == "v1", storage == "v1beta1"
+    crd["spec"]["versions"] = [v1, beta]
+    crd["spec"]["conversion"] = {"strategy": "None"}
+    return crd
+
+
+def crontab(version: str, name: str = "nightly") -> Any:
+    return from_dict(
+        {
+            "apiVersion": f"stable.example.com/{version}",
+            "kind": "CronTab",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"cron": "0 3 * * *"},
+        }
+    )
+
+
+def classes() -> tuple[type[Any], type[Any]]:
+    v1 = lookup_kind("stable.example.com/v1", "CronTab")
+    beta = lookup_kind("stable.example.com/v1beta1", "CronTab")
+    assert v1 is not None
+    assert beta is not None
+    return v1.cls, beta.cls
+
+
+async def test_every_served_version_reads_and_writes_the_same_objects() -> None:
+    async with Cluster(seed=1, controllers=(), scheduler=False) as cluster:
+        await cluster.apply([two_versions()])
+        v1, beta = classes()
+        watch = await cluster.client.watch(beta, namespace="default")
+        created = await cluster.client.create(crontab("v1beta1"))
+        assert created.api_version == "stable.example.com/v1beta1"
+        stored = await cluster.client.get(v1, "nightly", namespace="default")
+        assert stored.api_version == "stable.example.com/v1"
+        assert stored.metadata.uid == created.metadata.uid
+        await cluster.client.patch(v1, "nightly", {"spec": {"cron": "0 4 * * *"}})
+        [seen] = await cluster.client.list(beta, namespace="default")
+        assert (seen.api_version, seen.spec["cron"]) == ("stable.example.com/v1beta1", "0 4 * * *")
+        events = await watch.next_batch()
+        assert [(e.type, e.obj.api_version) for e in events] == [
+            ("ADDED", "stable.example.com/v1beta1"),
+            ("MODIFIED", "stable.example.com/v1beta1"),
+        ]
+        crd = await cluster.client.get(CustomResourceDefinition, NAME)
+        assert crd.status["storedVersions"] == ("v1",)
+
+
+async def test_moving_the_storage_version_records_both_in_stored_versions() -> None:
+    async with Cluster(seed=1, controllers=(), scheduler=False) as cluster:
+        await cluster.apply([two_versions("v1")])
+        await cluster.client.create(crontab("v1"))
+        await cluster.apply([two_versions("v1beta1")])
+        crd = await cluster.client.get(CustomResourceDefinition, NAME)
+        assert crd.status["storedVersions"] == ("v1", "v1beta1")
+        v1, _ = classes()
+        kept = await cluster.client.get(v1, "nightly", namespace="default")
+        assert kept.api_version == "stable.example.com/v1", "served in v1 still"
