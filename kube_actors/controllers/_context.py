@@ -30,6 +30,9 @@ class ControllerContext:
     #: Where informers started after the controllers are spawned (the cluster's actor
     #: system); a controller that watches kinds served at run time needs it.
     spawner: Spawner | None = None
+    #: Whether a metrics server serves ``metrics.k8s.io`` (``Cluster(metric_resolution=)``):
+    #: the HPA reads Pods' usage from it, else from the fake runtime's script.
+    resource_metrics: bool = False
 
 
 #: A built-in controller: given the context, the spec that runs it.

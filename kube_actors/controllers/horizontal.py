@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -39,12 +39,14 @@ from ..api import (
     MetricStatus,
     MetricValueStatus,
     Pod,
+    PodMetrics,
     Quantity,
     ResourceMetricStatus,
     compile_selector,
     get_condition,
     kinds,
     lookup_kind,
+    parse_window,
     replicas_patch,
     scale_replicas,
     scale_selector,
@@ -110,6 +112,15 @@ class _Proposal:
     resource: str
 
 
+@attrs.frozen
+class _Sample:
+    """One Pod's measured usage: by container, at ``timestamp``, over ``window`` seconds."""
+
+    usage: Mapping[str, Mapping[str, Quantity]]
+    timestamp: dt.datetime
+    window: float
+
+
 class _NoProposal(Exception):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -127,8 +138,11 @@ class HorizontalReconciler:
         autoscalers: SharedInformer[HorizontalPodAutoscaler],
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
+        resource_metrics: bool = False,
     ) -> None:
         self.client = client
+        #: Read usage from ``metrics.k8s.io`` (a metrics server runs), not the fake's script.
+        self.resource_metrics = resource_metrics
         self.autoscalers = autoscalers
         self.pods = pods
         self.recorder = recorder
@@ -202,7 +216,7 @@ class _Sync:
             )
         else:
             try:
-                proposal = self._propose(target, current)
+                proposal = await self._propose(target, current)
             except _NoProposal as failed:
                 self._condition("ScalingActive", "False", failed.reason, failed.message)
                 await self._write(current=current)
@@ -241,7 +255,7 @@ class _Sync:
 
     # ------------------------------------------------------------------------- proposal
 
-    def _propose(self, target: Any, current: int) -> _Proposal:
+    async def _propose(self, target: Any, current: int) -> _Proposal:
         (metric,) = self.hpa.spec.metrics[:1] or (None,)
         if metric is None or metric.resource is None:
             raise _NoProposal("FailedGetResourceMetric", "no resource metric to scale on")
@@ -265,6 +279,7 @@ class _Sync:
                 + resource
                 + " utilization: no pods returned by selector while calculating replica count",
             )
+        samples = await self._samples(pods, resource, found)
         usage: dict[str, int] = {}
         requests: dict[str, int] = {}
         unready: list[str] = []
@@ -276,17 +291,17 @@ class _Sync:
             requests[name] = sum(
                 _milli(c.resources.requests.get(resource)) for c in pod.spec.containers
             )
-            measured = scripted_usage(pod, self.now) if pod.status.phase == "Running" else {}
             if pod.status.phase == "Pending":
                 unready.append(name)
                 continue
-            if not measured or any(resource not in v for v in measured.values()):
+            sample = samples.get(name)
+            if sample is None or any(resource not in v for v in sample.usage.values()):
                 missing.append(name)
                 continue
-            if resource == "cpu" and self._unready_for_cpu(pod):
+            if resource == "cpu" and self._unready_for_cpu(pod, sample):
                 unready.append(name)
                 continue
-            usage[name] = sum(_milli(v[resource]) for v in measured.values())
+            usage[name] = sum(_milli(v[resource]) for v in sample.usage.values())
         if not usage:
             raise _NoProposal(
                 "FailedGetResourceMetric",
@@ -330,14 +345,46 @@ class _Sync:
             return proposal
         return attrs.evolve(proposal, replicas=replicas)
 
-    def _unready_for_cpu(self, pod: Pod) -> bool:
+    async def _samples(
+        self, pods: Sequence[Pod], resource: str, selector: str
+    ) -> dict[str, _Sample]:
+        """Each Pod's usage by container: from the resource metrics API (``metrics.k8s.io``,
+        the metrics server) when the cluster runs one, else the fake runtime's script."""
+        if not self.owner.resource_metrics:
+            return {
+                p.metadata.name: _Sample(scripted_usage(p, self.now), self.now, METRIC_WINDOW)
+                for p in pods
+                if p.status.phase == "Running" and scripted_usage(p, self.now)
+            }
+        try:
+            found = await self.owner.client.list(
+                PodMetrics, namespace=self.hpa.metadata.namespace, label_selector=selector
+            )
+        except ApiError as error:
+            raise _NoProposal(
+                "FailedGetResourceMetric",
+                f"failed to get {resource} utilization: unable to get metrics for resource "
+                f"{resource}: unable to fetch metrics from resource metrics API: {error}",
+            ) from error
+        return {
+            m.metadata.name: _Sample(
+                {c.name: c.usage for c in m.containers},
+                m.timestamp or self.now,
+                parse_window(m.window) if m.window else METRIC_WINDOW,
+            )
+            for m in found
+        }
+
+    def _unready_for_cpu(self, pod: Pod, sample: _Sample) -> bool:
         ready = get_condition(pod.status.conditions, "Ready")
         start = pod.status.start_time
         if ready is None or start is None or ready.last_transition_time is None:
             return True
         if (self.now - start).total_seconds() < CPU_INITIALIZATION_PERIOD:
-            settled = ready.last_transition_time + dt.timedelta(seconds=METRIC_WINDOW)
-            return ready.status != "True" or self.now < settled
+            # A sample that does not cover one whole window since the Pod became Ready
+            # does not count yet.
+            settled = ready.last_transition_time + dt.timedelta(seconds=sample.window)
+            return ready.status != "True" or sample.timestamp < settled
         return ready.status != "True" and (ready.last_transition_time - start).total_seconds() < 30
 
     # ------------------------------------------------------------------------- behavior
@@ -513,6 +560,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
         autoscalers=context.informers.informer(HorizontalPodAutoscaler),
         pods=context.informers.informer(Pod),
         recorder=context.recorder(COMPONENT),
+        resource_metrics=context.resource_metrics,
     )
     return ControllerSpec(
         for_=HorizontalPodAutoscaler,

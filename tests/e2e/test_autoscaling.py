@@ -190,3 +190,36 @@ async def test_an_autoscaler_scales_a_custom_kind_through_its_scale_subresource(
             assert (hpa.status.current_replicas, hpa.status.desired_replicas) == (2, 2)
         finally:
             stop_serving("stable.example.com/v1", "CronTab")
+
+
+async def test_with_a_metrics_server_the_autoscaler_reads_the_resource_metrics_api() -> None:
+    seen: list[tuple[float, int]] = []
+    async with Cluster(nodes=3, clock="virtual", seed=64, metric_resolution=15) as cluster:
+        async with anyio.create_task_group() as group:
+            await record_scales(cluster, group, seen)
+            await cluster.client.create(busy("400m"))  # 200 % of its request
+            await advance(cluster, 300)
+            await cluster.client.create(autoscaler(max_replicas=4))
+            await advance(cluster, 120)
+            group.cancel_scope.cancel()
+        hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+    # The same doubling as from the script, but a new Pod counts only once a sample of the
+    # metrics server (every 15 s) covers a whole window after it became Ready: 345 s, not 330.
+    assert seen == [(0.0, 1), (300.0, 2), (345.0, 4)]
+    (metric,) = hpa.status.current_metrics
+    assert metric.resource is not None
+    assert metric.resource.current.average_utilization == 200
+
+
+async def test_without_its_metrics_server_the_autoscaler_says_it_cannot_get_metrics() -> None:
+    async with Cluster(nodes=1, clock="virtual", seed=65, metric_resolution=15) as cluster:
+        await cluster.client.create(busy("400m"))
+        await advance(cluster, 300)
+        await cluster.system.stop(cluster.system.lookup("metrics-server"))
+        await cluster.client.create(autoscaler())
+        await advance(cluster, 20)
+        hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+    active = get_condition(hpa.status.conditions, "ScalingActive")
+    assert active is not None
+    assert (active.status, active.reason) == ("False", "FailedGetResourceMetric")
+    assert "unable to fetch metrics from resource metrics API" in active.message
