@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 
 from kube_actors import Cluster
 from kube_actors.api import (
