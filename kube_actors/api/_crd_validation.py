@@ -13,6 +13,8 @@ from typing import Any
 
 from kube_actors.errors import FieldCause
 
+from ._crd_cel import rule_causes
+
 __all__ = ["crd_causes"]
 
 _DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -193,6 +195,7 @@ def _structural_causes(
         causes.append(
             _cause(f"{path}.type", f'Invalid value: "{kind}": must be object at the root')
         )
+    causes += rule_causes(schema, path)
     for name, sub in (schema.get("properties") or {}).items():
         causes += _structural_causes(sub, f"{path}.properties[{name}]")
     items = schema.get("items")

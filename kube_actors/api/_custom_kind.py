@@ -17,6 +17,7 @@ from kube_actors.errors import FieldCause, Invalid
 
 from ._base import EMPTY, FrozenDict
 from ._converter import from_dict, to_dict
+from ._crd_cel import cel_causes
 from ._crd_schema import apply_defaults, prune, schema_causes
 from ._crd_validation import crd_causes
 from ._meta import ObjectMeta
@@ -32,6 +33,23 @@ def _storage_version(crd: Mapping[str, Any]) -> Mapping[str, Any]:
 def _body(obj: Any) -> dict[str, Any]:
     """The part of a custom object its schema describes, as plain JSON data."""
     return {"spec": thaw(obj.spec), "status": thaw(obj.status)}
+
+
+def _cel_body(obj: Any) -> dict[str, Any]:
+    """What ``self`` is to the rules at the root of a schema: the body, with the metadata
+    rules may read (its name, namespace, labels and annotations)."""
+    meta = obj.metadata
+    return {
+        "apiVersion": obj.api_version,
+        "kind": obj.kind,
+        "metadata": {
+            "name": meta.name,
+            "namespace": meta.namespace,
+            "labels": dict(meta.labels),
+            "annotations": dict(meta.annotations),
+        },
+        **_body(obj),
+    }
 
 
 def thaw(value: Any) -> Any:
@@ -105,8 +123,13 @@ def _register_version(
             obj, spec=freeze(body.get("spec", {})), status=freeze(body.get("status", {}))
         )
 
+    cel_schema = {**body_schema, "x-kubernetes-validations": schema.get("x-kubernetes-validations")}
+
     def validate(obj: Any, old: Any) -> Iterable[FieldCause]:
-        return schema_causes(_body(obj), body_schema)
+        before = None if old is None else _cel_body(old)
+        return schema_causes(_body(obj), body_schema) + cel_causes(
+            _cel_body(obj), cel_schema, old=before
+        )
 
     columns = [
         PrinterColumn(
