@@ -8,6 +8,7 @@ prune and validate a custom object by the version's openAPIV3Schema. A kind alre
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ from ._crd_cel import cel_causes
 from ._crd_schema import apply_defaults, prune, schema_causes
 from ._crd_validation import crd_causes
 from ._meta import ObjectMeta
-from ._registry import KindInfo, PrinterColumn, ScaleSubresource, register_kind
+from ._registry import KindInfo, PrinterColumn, ScaleSubresource, lookup_kind, register_kind
 
 __all__ = ["as_version", "register_custom_kind", "serve_custom_kind"]
 
@@ -88,7 +89,24 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
 def _register_version(
     spec: Mapping[str, Any], version: Mapping[str, Any], *, stored_as: type[Any] | None
 ) -> KindInfo:
-    """Register the class of one version of a CRD's kind, hooked to that version's schema."""
+    """Register the class of one version of a CRD's kind, hooked to that version's schema.
+
+    The same definition again (the CRD read back from the store, or written with another
+    status) keeps the class it has: objects, caches and informers hold on to their class.
+    """
+    definition = json.dumps(
+        {k: spec.get(k) for k in ("group", "names", "scope")} | {"version": version},
+        sort_keys=True,
+        default=str,
+    )
+    api_version = f"{spec['group']}/{version['name']}"
+    existing = lookup_kind(api_version, spec["names"]["kind"])
+    if (
+        existing is not None
+        and getattr(existing.cls, "crd_definition", None) == definition
+        and existing.stored_as is stored_as
+    ):
+        return existing
     schema: Mapping[str, Any] = version["schema"]["openAPIV3Schema"]
     body_schema = {
         "type": "object",
@@ -108,7 +126,8 @@ def _register_version(
         frozen=True,
         kw_only=True,
     )
-    cls.api_version = f"{spec['group']}/{version['name']}"  # type: ignore[attr-defined]
+    cls.api_version = api_version  # type: ignore[attr-defined]
+    cls.crd_definition = definition  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
     cls.defined_by_crd = True  # type: ignore[attr-defined]  # e.g. no strategic merge patch
     # What discovery and the OpenAPI document tell of the kind (``kubectl get ct``,

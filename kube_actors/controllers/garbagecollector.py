@@ -229,9 +229,11 @@ class GarbageCollector:
         if self.informers is None or self.spawner is None:
             return
         served = {info.cls: info for info in watched_kinds()}
-        for cls in [c for c in self._discovered if c not in served]:
-            informer, registration = self._discovered.pop(cls)
-            informer.remove_event_handler(registration)
+        for cls in [c for c in self.watched if c not in served]:
+            # A CRD deleted, or redefined (its kind is a new class now).
+            if cls in self._discovered:
+                informer, registration = self._discovered.pop(cls)
+                informer.remove_event_handler(registration)
             self.watched.pop(cls, None)
             await self.informers.forget(cls)
         new = [info for cls, info in served.items() if cls not in self.watched]

@@ -85,3 +85,25 @@ async def test_moving_the_storage_version_records_both_in_stored_versions() -> N
         v1, _ = classes()
         kept = await cluster.client.get(v1, "nightly", namespace="default")
         assert kept.api_version == "stable.example.com/v1", "served in v1 still"
+
+
+async def test_writing_a_crd_again_keeps_its_kinds_unless_their_definition_changed(
+    tmp_path: Any,
+) -> None:
+    async with Cluster(seed=1, store=f"sqlite:///{tmp_path / 'crd.db'}") as cluster:
+        await cluster.apply([two_versions()])
+        before = classes()
+        got = await cluster.client.create(crontab("v1"))
+        labelled = two_versions()
+        labelled["metadata"]["labels"] = {"team": "cron"}
+        await cluster.apply([labelled])  # read back from the store, status written again
+        assert classes() == before, "objects and informers keep their class"
+        await cluster.client.update(got)  # an object read before is still of a served kind
+        changed = two_versions()
+        changed["spec"]["versions"][0]["additionalPrinterColumns"] = [
+            {"name": "Cron", "type": "string", "jsonPath": ".spec.cron"}
+        ]
+        await cluster.apply([changed])
+        v1, beta = classes()
+        assert v1 is not before[0], "a new definition is a new class"
+        assert beta is not before[1], "its other versions are stored as the new class"
