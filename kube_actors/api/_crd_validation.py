@@ -60,6 +60,17 @@ def crd_causes(manifest: Mapping[str, Any]) -> list[FieldCause]:
             )
         )
     causes += _versions_causes(spec.get("versions") or [])
+    strategy = (spec.get("conversion") or {}).get("strategy", "None")
+    if strategy != "None":
+        # Kubernetes also takes "Webhook"; no conversion webhook can be called here.
+        causes.append(
+            _cause(
+                "spec.conversion.strategy",
+                f'Unsupported value: "{strategy}": supported values: "None" '
+                "(conversion webhooks are not supported)",
+                "FieldValueNotSupported",
+            )
+        )
     return causes
 
 

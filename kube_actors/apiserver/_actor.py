@@ -523,6 +523,11 @@ class ApiServer(Actor):
         new = self._admit("UPDATE", info, new, current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
+            causes = crd_status.stored_versions_causes(new)
+            if causes:
+                raise Invalid.for_object(
+                    info.kind, new.metadata.name, causes, group="apiextensions.k8s.io"
+                )
         with self._services.reserving() as reservation:
             new = reservation.update(new, current)
             new = self._managed(info, current, new, write)

@@ -24,10 +24,12 @@ from typing import Any
 
 from kube_actors.api import CustomResourceDefinition, evolve
 from kube_actors.api._custom_kind import CLEANUP_FINALIZER, freeze, thaw
+from kube_actors.errors import FieldCause
 
 __all__ = [
     "CLEANUP_FINALIZER",
     "accepted",
+    "stored_versions_causes",
     "is_established",
     "marked_for_deletion",
     "storage_version",
@@ -155,6 +157,20 @@ def accepted(
         "the initial names have been accepted",
         now,
     )
+
+
+def stored_versions_causes(crd: CustomResourceDefinition) -> list[FieldCause]:
+    """A version objects may still be stored in cannot leave ``spec.versions`` (Kubernetes'
+    check; remove it from ``status.storedVersions`` first, once no object is stored in it)."""
+    names = {v.get("name") for v in crd.spec.get("versions", ())}
+    return [
+        FieldCause(
+            field=f"status.storedVersions[{index}]",
+            message=f'Invalid value: "{version}": must appear in spec.versions',
+        )
+        for index, version in enumerate(crd.status.get("storedVersions", ()))
+        if version not in names
+    ]
 
 
 def _as_list(value: Any) -> list[str]:

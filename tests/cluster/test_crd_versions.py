@@ -11,6 +11,7 @@ import pytest
 
 from kube_actors import Cluster
 from kube_actors.api import CustomResourceDefinition, from_dict, lookup_kind
+from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
 from tests.crd_kinds import stop_serving
 
@@ -107,3 +108,18 @@ async def test_writing_a_crd_again_keeps_its_kinds_unless_their_definition_chang
         v1, beta = classes()
         assert v1 is not before[0], "a new definition is a new class"
         assert beta is not before[1], "its other versions are stored as the new class"
+
+
+async def test_a_version_objects_may_be_stored_in_cannot_leave_the_crd() -> None:
+    async with Cluster(seed=1, controllers=(), scheduler=False) as cluster:
+        await cluster.apply([two_versions("v1")])
+        await cluster.apply([two_versions("v1beta1")])  # storedVersions: v1, v1beta1
+        only_beta = two_versions("v1beta1")
+        only_beta["spec"]["versions"] = only_beta["spec"]["versions"][1:]
+        with pytest.raises(Invalid) as caught:
+            await cluster.apply([only_beta])
+        crd = await cluster.client.get(CustomResourceDefinition, NAME)
+    assert [str(c) for c in caught.value.causes] == [
+        'status.storedVersions[0]: Invalid value: "v1": must appear in spec.versions'
+    ]
+    assert [v["name"] for v in crd.spec["versions"]] == ["v1", "v1beta1"]
