@@ -15,6 +15,7 @@ from kube_actors.actors import monotonic, wall_clock
 from kube_actors.api import (
     CrossVersionObjectReference,
     Deployment,
+    Event,
     FrozenDict,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerSpec,
@@ -152,6 +153,26 @@ def test_an_autoscaler_without_metrics_keeps_cpu_at_80_percent() -> None:
     assert (metric.resource.name, metric.resource.target.average_utilization) == ("cpu", 80)
 
 
+def crontab_web() -> Any:
+    return from_dict(
+        {
+            "apiVersion": "stable.example.com/v1",
+            "kind": "CronTab",
+            "metadata": {"name": "web", "namespace": NS},
+            "spec": {"cron": "* * * * *", "replicas": 1},
+        }
+    )
+
+
+def crontab_autoscaler() -> HorizontalPodAutoscaler:
+    """``autoscaler()`` aimed at the CronTab ``web``."""
+    hpa = autoscaler()
+    ref = CrossVersionObjectReference(
+        api_version="stable.example.com/v1", kind="CronTab", name="web"
+    )
+    return attrs.evolve(hpa, spec=attrs.evolve(hpa.spec, scale_target_ref=ref))
+
+
 async def test_an_autoscaler_scales_a_custom_kind_through_its_scale_subresource() -> None:
     manifest = crd(SCALED)
     async with Cluster(nodes=1, clock="virtual", seed=63) as cluster:
@@ -159,28 +180,14 @@ async def test_an_autoscaler_scales_a_custom_kind_through_its_scale_subresource(
         info = lookup_kind("stable.example.com/v1", "CronTab")
         assert info is not None
         try:
-            pool = from_dict(
-                {
-                    "apiVersion": "stable.example.com/v1",
-                    "kind": "CronTab",
-                    "metadata": {"name": "web", "namespace": NS},
-                    "spec": {"cron": "* * * * *", "replicas": 1},
-                }
-            )
-            created = await cluster.client.create(pool)
+            created = await cluster.client.create(crontab_web())
             # The custom kind's own controller would run the Pods and report the selector.
             await cluster.client.update_status(
                 attrs.evolve(created, status=FrozenDict({"replicas": 1, "selector": "app=web"}))
             )
             await cluster.client.create(busy("400m"))  # app=web, at 200 % of its request
             await advance(cluster, 300)
-            hpa = autoscaler()
-            ref = CrossVersionObjectReference(
-                api_version="stable.example.com/v1", kind="CronTab", name="web"
-            )
-            await cluster.client.create(
-                attrs.evolve(hpa, spec=attrs.evolve(hpa.spec, scale_target_ref=ref))
-            )
+            await cluster.client.create(crontab_autoscaler())
             await advance(cluster, 20)
             scaled = await cluster.client.get(info.cls, "web", namespace=NS)
             assert scaled.spec["replicas"] == 2
@@ -223,3 +230,27 @@ async def test_without_its_metrics_server_the_autoscaler_says_it_cannot_get_metr
     assert active is not None
     assert (active.status, active.reason) == ("False", "FailedGetResourceMetric")
     assert "unable to fetch metrics from resource metrics API" in active.message
+
+
+async def test_a_target_whose_scale_has_no_selector_cannot_be_autoscaled() -> None:
+    manifest = crd({"scale": {k: v for k, v in SCALED["scale"].items() if "Selector" not in k}})
+    async with Cluster(nodes=1, clock="virtual", seed=66) as cluster:
+        await cluster.apply([manifest])
+        try:
+            await cluster.client.create(crontab_web())
+            await cluster.client.create(crontab_autoscaler())
+            await advance(cluster, 1)
+            hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+            events = await cluster.client.list(Event, namespace=NS)
+        finally:
+            stop_serving("stable.example.com/v1", "CronTab")
+    active = get_condition(hpa.status.conditions, "ScalingActive")
+    assert active is not None
+    assert (active.status, active.reason, active.message) == (
+        "False",
+        "InvalidSelector",
+        "the HPA target's scale is missing a selector",
+    )
+    assert [(e.reason, e.message) for e in events if e.type == "Warning"] == [
+        ("SelectorRequired", "selector is required")
+    ]
