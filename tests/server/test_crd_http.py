@@ -83,3 +83,21 @@ async def test_a_crds_subresources_are_discovered_and_served_only_when_declared(
         {"replicas": 1},
         {"replicas": 0},
     )
+
+
+async def test_the_preferred_version_of_a_crd_is_kubernetes_highest_priority_one() -> None:
+    crd = copy.deepcopy(GOOD)
+    (v1,) = crd["spec"]["versions"]
+    beta = {**copy.deepcopy(v1), "name": "v1beta1"}
+    v1["storage"] = False  # stored as v1beta1, yet v1 is preferred
+    crd["spec"]["versions"] = [beta, v1]
+    try:
+        async with serving() as api:
+            await api.call("POST", CRDS, crd)
+            _, groups, _ = await api.call("GET", "/apis")
+    finally:
+        stop_serving("stable.example.com/v1", "CronTab")
+        stop_serving("stable.example.com/v1beta1", "CronTab")
+    (group,) = [g for g in groups["groups"] if g["name"] == "stable.example.com"]
+    assert [v["version"] for v in group["versions"]] == ["v1", "v1beta1"]
+    assert group["preferredVersion"]["version"] == "v1"
