@@ -717,13 +717,17 @@ class ApiServer(Actor):
         for obj in targets:
             meta = obj.metadata
             try:
-                deleted.append(
-                    await self._delete(
+                if info.cls is CustomResourceDefinition:  # its objects go first
+                    gone = await self._delete_crd(
+                        meta.name, message.options, dry_run=message.dry_run
+                    )
+                else:
+                    gone = await self._delete(
                         info, meta.namespace, meta.name, message.options, dry_run=message.dry_run
                     )
-                )
             except NotFound:
                 continue
+            deleted.append(gone)
         return ObjectList(items=tuple(deleted), resource_version=str(self._applied))
 
     def _grace_period(self, obj: Any, options: DeleteOptions) -> int:

@@ -116,3 +116,13 @@ async def test_a_crd_waits_for_objects_that_finalizers_hold() -> None:
         await cluster.settle()
         assert await cluster.client.list(CustomResourceDefinition) == []
         assert lookup_kind("stable.example.com/v1", "CronTab") is None
+
+
+async def test_deleting_every_crd_at_once_deletes_their_objects_first() -> None:
+    async with Cluster(seed=1, clock="virtual", controllers=(), scheduler=False) as cluster:
+        await cluster.apply([copy.deepcopy(GOOD)])
+        await cluster.client.create(crontab())
+        await cluster.client.delete_collection(CustomResourceDefinition)
+        await cluster.settle()
+        assert await cluster.client.list(CustomResourceDefinition) == []
+        assert lookup_kind("stable.example.com/v1", "CronTab") is None
