@@ -140,7 +140,12 @@ async def test_kubectl_waits_for_a_crd_reads_each_served_version_and_explains_it
         )
         _, short, _ = await kubectl(served, "get", "ct", "-o", "name")
         _, explained, _ = await kubectl(served, "explain", "crontabs.spec")
+        _, crds, _ = await kubectl(served, "get", "crds")
     assert "condition met" in waited
+    header, row = crds.strip().splitlines()
+    assert words(header) == ["NAME", "CREATED", "AT"]
+    assert words(row)[0] == "crontabs.stable.example.com"
+    assert words(row)[1].endswith("Z")
     assert beta == "stable.example.com/v1beta1"
     assert short.strip() == "crontab.stable.example.com/my-new-cron-object"
     fields = [line.split() for line in explained.splitlines() if "\t<" in line]
