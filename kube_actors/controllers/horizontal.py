@@ -1,20 +1,24 @@
 """The horizontal Pod autoscaler controller (Kubernetes' ``pkg/controller/podautoscaler``).
 
 Every 15 seconds on the running clock (``--horizontal-pod-autoscaler-sync-period``) each HPA
-reads its target's replicas and selector, the Pods, and their resource usage (the fake
-runtime's scripted usage, see ``kube_actors.runtime.scripted_usage``), and:
+reads its target's replicas and selector through the target kind's scale subresource (any
+kind with one: Deployments, ReplicaSets, StatefulSets, a CRD's kind), the Pods, and their
+resource usage: from the resource metrics API (``metrics.k8s.io``) when the cluster runs a
+metrics server, else the fake runtime's scripted usage (``kube_actors.runtime.scripted_usage``),
+and:
 
 1. proposes ``ceil(ratio * Pods with metrics)``, where ratio is the average utilization (or
    value) over its target, left at the current count within the 0.1 tolerance. Pods being
-   deleted or failed are ignored; Pods not Ready (for CPU, not Ready or Ready for less than
-   a metrics window within their first 5 minutes) do not count towards a scale-up; Pods with
+   deleted or failed are ignored; Pods not Ready (for CPU, not Ready, or whose sample does
+   not cover a metrics window since they became Ready, within their first 5 minutes) do not
+   count towards a scale-up; Pods with
    no metrics count as using nothing on a scale-up and their full request on a scale-down,
    and a proposal those change the direction of is dropped;
 2. stabilizes it: the lowest proposal of the scale-up window (0 s by default) bounds a rise,
    the highest of the scale-down window (300 s) bounds a fall;
 3. limits the rate with the behavior's policies (by default up by max(4 Pods, 100 %) and down
    by 100 % per 15 s), then clamps to min/max replicas;
-4. writes the target's ``spec.replicas`` (the scale subresource's meaning), records
+4. writes the target's wanted replicas (at its scale subresource's path), records
    ``SuccessfulRescale``, and the status: replicas, ``currentMetrics``, ``lastScaleTime`` and
    the conditions AbleToScale, ScalingActive and ScalingLimited in Kubernetes' words.
 """
