@@ -1,8 +1,10 @@
 """A CustomResourceDefinition's kind as a registered class (issue #17, part).
 
 ``register_custom_kind(crd)`` validates the CRD manifest (``crd_causes``), then registers a
-generic class for its storage version in the one kind registry, with hooks that default,
-prune and validate a custom object by the version's openAPIV3Schema. A kind already taken by
+generic class for each served version in the one kind registry (the storage version's is the
+resource's stored class, the others are ``stored_as`` it), with hooks that default, prune and
+validate a custom object by the version's openAPIV3Schema and its CEL rules, and the
+version's subresources and printer columns. A kind already taken by
 ``register_kind`` (or another CRD) is refused with the registry's ValueError.
 """
 

@@ -4,9 +4,9 @@ Kubernetes' naming, establishing and finalizing controllers, done here where the
 writes a CRD (its kind is served at once, so there is nothing to wait for):
 
 - **acceptedNames** and the ``NamesAccepted`` condition: a name another CRD of the group has
-  accepted is refused (``PluralConflict``... with ``"x" is already in use``), otherwise
-  ``NoConflicts``; ``singular`` and ``listKind`` default to the kind lowercased and
-  ``<Kind>List``.
+  accepted (or a kind registered from Python holds) is refused (``PluralConflict``... with
+  ``"x" is already in use``), otherwise ``NoConflicts``; ``singular`` and ``listKind``
+  default to the kind lowercased and ``<Kind>List``.
 - ``Established``: True (``InitialNamesAccepted``) once the names were accepted; a CRD that is
   not established is stored but its kind is not served.
 - ``storedVersions``: every version that has been the storage version, in order.
@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kube_actors.api import CustomResourceDefinition, evolve
+from kube_actors.api import kinds as registered_kinds
 from kube_actors.api._custom_kind import CLEANUP_FINALIZER, freeze, thaw
 from kube_actors.errors import FieldCause
 
@@ -103,6 +104,11 @@ def _taken(
         resources.update(n for n in (names.get("plural"), names.get("singular")) if n)
         resources.update(names.get("shortNames", ()))
         kinds.update(n for n in (names.get("kind"), names.get("listKind")) if n)
+    group = crd.spec.get("group", "")
+    for info in registered_kinds():  # a kind registered from Python holds its names too
+        if info.group == group and not getattr(info.cls, "defined_by_crd", False):
+            resources.add(info.plural)
+            kinds.update((info.kind, f"{info.kind}List"))
     return resources, kinds
 
 

@@ -15,6 +15,7 @@ from kube_actors import Cluster
 from kube_actors.api import CustomResourceDefinition, from_dict, lookup_kind
 from kube_actors.errors import NotFound
 from tests.api.test_crd_validation import GOOD
+from tests.apiserver.test_custom_kinds import CruncherSet
 from tests.crd_kinds import stop_serving
 
 NAME = "crontabs.stable.example.com"
@@ -126,3 +127,22 @@ async def test_deleting_every_crd_at_once_deletes_their_objects_first() -> None:
         await cluster.settle()
         assert await cluster.client.list(CustomResourceDefinition) == []
         assert lookup_kind("stable.example.com/v1", "CronTab") is None
+
+
+async def test_a_crd_whose_resource_a_python_kind_holds_is_not_established() -> None:
+    held = copy.deepcopy(GOOD)
+    held["metadata"]["name"] = "cruncherpools.apiserver.test"
+    held["spec"]["group"] = "apiserver.test"
+    held["spec"]["names"] = {"plural": "cruncherpools", "kind": "CruncherSet"}
+    async with Cluster(seed=1, controllers=(), scheduler=False) as cluster:
+        await cluster.apply([held])
+        refused = await cluster.client.get(CustomResourceDefinition, held["metadata"]["name"])
+    assert conditions(refused)[0] == (
+        "NamesAccepted",
+        "False",
+        "ListKindConflict",
+        '"CruncherSetList" is already in use',
+    )
+    info = lookup_kind("apiserver.test/v1", "CruncherSet")
+    assert info is not None
+    assert info.cls is CruncherSet, "the Python kind keeps its resource"
