@@ -11,6 +11,8 @@ version's subresources and printer columns. A kind already taken by
 from __future__ import annotations
 
 import json
+import keyword
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,9 +35,25 @@ def _storage_version(crd: Mapping[str, Any]) -> Mapping[str, Any]:
     return next(v for v in crd["spec"]["versions"] if v.get("storage"))
 
 
+#: Top-level fields every object has, whatever its schema says.
+_TYPE_AND_METADATA = ("apiVersion", "kind", "metadata")
+_SPEC_AND_STATUS = {"spec": "spec", "status": "status"}
+
+
+def _attribute(wire: str) -> str:
+    """A Python attribute name for a top-level field of a custom kind (``dataSource`` →
+    ``data_source``)."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", wire).lower()
+    name = re.sub(r"\W", "_", name).lstrip("_") or "field"
+    return f"{name}_" if keyword.iskeyword(name) or name[0].isdigit() else name
+
+
 def _body(obj: Any) -> dict[str, Any]:
-    """The part of a custom object its schema describes, as plain JSON data."""
-    return {"spec": thaw(obj.spec), "status": thaw(obj.status)}
+    """The part of a custom object its schema describes (spec, status and any other
+    top-level field), as plain JSON data."""
+    fields: Mapping[str, str] = getattr(type(obj), "crd_fields", _SPEC_AND_STATUS)
+    body = {wire: thaw(getattr(obj, name)) for name, wire in fields.items()}
+    return {k: v for k, v in body.items() if v is not None or k in _SPEC_AND_STATUS}
 
 
 def _cel_body(obj: Any) -> dict[str, Any]:
@@ -115,19 +133,31 @@ def _register_version(
         "properties": {
             key: sub
             for key, sub in (schema.get("properties") or {}).items()
-            if key in ("spec", "status")
+            if key not in _TYPE_AND_METADATA
         },
     }
+    # spec and status always; any other top-level field the schema names (``data``...) as an
+    # attribute of its own, its wire name kept.
+    crd_fields = dict(_SPEC_AND_STATUS)
+    for wire in body_schema["properties"]:
+        if wire not in crd_fields and _attribute(wire) not in ("metadata", *crd_fields):
+            crd_fields[_attribute(wire)] = wire
     cls = attrs.make_class(
         spec["names"]["kind"],
         {
             "metadata": attrs.field(default=ObjectMeta(), type=ObjectMeta),
             "spec": attrs.field(default=EMPTY, type=Mapping[str, Any]),
             "status": attrs.field(default=EMPTY, type=Mapping[str, Any]),
+            **{
+                name: attrs.field(default=None, type=Any, converter=freeze, metadata={"wire": wire})
+                for name, wire in crd_fields.items()
+                if name not in _SPEC_AND_STATUS
+            },
         },
         frozen=True,
         kw_only=True,
     )
+    cls.crd_fields = crd_fields  # type: ignore[attr-defined]
     cls.api_version = api_version  # type: ignore[attr-defined]
     cls.crd_definition = definition  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
@@ -141,7 +171,11 @@ def _register_version(
     def default(obj: Any) -> Any:
         body, _ = prune(apply_defaults(_body(obj), body_schema), body_schema)
         return attrs.evolve(
-            obj, spec=freeze(body.get("spec", {})), status=freeze(body.get("status", {}))
+            obj,
+            **{
+                name: freeze(body.get(wire, {} if name in _SPEC_AND_STATUS else None))
+                for name, wire in crd_fields.items()
+            },
         )
 
     cel_schema = {**body_schema, "x-kubernetes-validations": schema.get("x-kubernetes-validations")}

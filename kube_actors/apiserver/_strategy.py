@@ -72,11 +72,19 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     return evolve(obj, **changes)
 
 
+def _spec_changed(new: Any, old: Any) -> bool:
+    """The spec, or for a CRD's kind any top-level field but the status (``data``...)."""
+    fields = getattr(type(new), "crd_fields", None)
+    if fields is not None:
+        return any(getattr(new, name) != getattr(old, name) for name in fields if name != "status")
+    return _has(new, "spec") and bool(new.spec != old.spec)
+
+
 def prepare_for_update(new: Any, old: Any) -> Any:
     old_meta: ObjectMeta = old.metadata
     generation = old_meta.generation
     status_apart = kind_info(new).status_subresource
-    if (_has(new, "spec") and new.spec != old.spec) or (
+    if _spec_changed(new, old) or (
         not status_apart and _has(new, "status") and new.status != old.status
     ):
         generation += 1

@@ -263,13 +263,14 @@ def _list_meta() -> dict[str, Any]:
 
 
 def _with_crd_schema(schema: dict[str, Any], crd_schema: Mapping[str, Any] | None) -> None:
-    """A CRD's kind: its spec and status as the version's openAPIV3Schema describes them."""
+    """A CRD's kind: its spec, status and other top-level fields as the version's
+    openAPIV3Schema describes them."""
     if not crd_schema:
         return
     given = crd_schema.get("properties") or {}
-    for key in ("spec", "status"):
-        if key in given:
-            schema["properties"][key] = json.loads(json.dumps(given[key]))
+    for key, sub in given.items():
+        if key not in ("apiVersion", "kind", "metadata"):
+            schema["properties"][key] = json.loads(json.dumps(sub))
     if crd_schema.get("description"):
         schema["description"] = crd_schema["description"]
 
