@@ -23,6 +23,7 @@ from kube_actors.errors import (
     NotFound,
     RequestEntityTooLarge,
     ServiceUnavailable,
+    Timeout,
     TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
@@ -43,6 +44,7 @@ _BY_REASON: Final[dict[str, type[ApiError]]] = {
         NotFound,
         RequestEntityTooLarge,
         ServiceUnavailable,
+        Timeout,
         TooManyRequests,
         Unauthorized,
         UnsupportedMediaType,
@@ -62,6 +64,7 @@ _BY_CODE: Final[dict[int, type[ApiError]]] = {
     422: Invalid,
     429: TooManyRequests,
     503: ServiceUnavailable,
+    504: Timeout,
 }
 
 
@@ -89,6 +92,7 @@ def error_of_status(status: Any, code: int) -> ApiError:
         name=str(details.get("name", "")),
         group=str(details.get("group", "")),
         causes=causes,
+        retry_after_seconds=int(details.get("retryAfterSeconds") or 0),
     )
     if cls is ApiError:
         error.code = code

@@ -1,0 +1,70 @@
+"""resourceVersion and resourceVersionMatch over HTTP: the Status objects Kubernetes answers,
+and the HTTP client reading them back into the same errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kube_actors import Client
+from kube_actors.api import Pod
+from kube_actors.errors import Timeout
+
+from .conftest import serving
+from .test_http_api import PODS, pod
+
+pytestmark = pytest.mark.real_time
+
+
+async def test_an_exact_list_over_http_reads_that_revision() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("a"))
+        _, listed, _ = await api.call("GET", PODS)
+        then = listed["metadata"]["resourceVersion"]
+        await api.call("POST", PODS, pod("b"))
+        code, exact, _ = await api.call(
+            "GET", f"{PODS}?resourceVersion={then}&resourceVersionMatch=Exact"
+        )
+        assert code == 200
+        assert [p["metadata"]["name"] for p in exact["items"]] == ["a"]
+        assert exact["metadata"]["resourceVersion"] == then
+
+
+async def test_a_match_without_a_version_is_422_invalid() -> None:
+    async with serving() as api:
+        code, status, _ = await api.call("GET", f"{PODS}?resourceVersionMatch=NotOlderThan")
+        assert (code, status["reason"]) == (422, "Invalid")
+        assert status["details"]["causes"] == [
+            {
+                "reason": "FieldValueForbidden",
+                "message": "Forbidden: resourceVersionMatch is forbidden unless "
+                "resourceVersion is provided",
+                "field": "resourceVersionMatch",
+            }
+        ]
+
+
+async def test_a_version_never_reached_is_a_504_timeout_with_retry_after() -> None:
+    async with serving() as api:
+        _, listed, _ = await api.call("GET", PODS)
+        current = int(listed["metadata"]["resourceVersion"])
+        code, status, _ = await api.call("GET", f"{PODS}/x?resourceVersion={current + 100}")
+        assert code == 504
+        assert status["reason"] == "Timeout"
+        assert status["message"] == (
+            f"Timeout: Too large resource version: {current + 100}, current: {current}"
+        )
+        assert status["details"] == {
+            "causes": [
+                {
+                    "reason": "ResourceVersionTooLarge",
+                    "message": "Too large resource version",
+                    "field": "",
+                }
+            ],
+            "retryAfterSeconds": 1,
+        }
+        async with Client.from_kubeconfig(api.served.kubeconfig_path) as client:
+            with pytest.raises(Timeout) as caught:
+                await client.list(Pod, resource_version=str(current + 100))
+        assert caught.value.retry_after_seconds == 1
+        assert caught.value.causes[0].type == "ResourceVersionTooLarge"
