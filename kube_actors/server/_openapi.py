@@ -4,7 +4,8 @@
 ``apis/apps/v1``...) with a ``serverRelativeURL`` that carries the document's hash, so a
 client caches a document until the hash changes. ``openapi_v3_document(group, version)`` is
 the document itself: the schemas of the kinds served there (from ``_schemas``) and a path with
-operations for every verb, as Kubernetes lays them out. kubectl reads these for ``explain``,
+operations for every verb and subresource (``_operations``, ``_subresource_paths``), as
+Kubernetes lays them out. kubectl reads these for ``explain``,
 for ``apply``'s choice between server-side field validation (it looks for the
 ``fieldValidation`` parameter on PATCH operations) and its own, and for its patches' merge keys.
 """
@@ -19,6 +20,7 @@ from ..api import kinds
 from ._descriptions import description_of
 from ._operations import paths_for
 from ._schemas import components_for
+from ._subresource_paths import subresource_classes, subresource_paths, subresource_schemas
 
 __all__ = ["openapi_v3_document", "openapi_v3_hash", "openapi_v3_index"]
 
@@ -41,12 +43,14 @@ def _built(group: str, version: str) -> tuple[dict[str, Any], str]:
 
 
 def _build(group: str, version: str) -> dict[str, Any]:
-    served, schemas = components_for(group, version)
+    served, schemas = components_for(group, version, also=subresource_classes)
     if not served:
         raise KeyError(f"no kinds are served in {_gv_path(group, version)}")
     paths: dict[str, Any] = {}
     for info in served:
         paths.update(paths_for(info))
+        paths.update(subresource_paths(info))
+        schemas.update(subresource_schemas(info))
     for name, schema in _SHARED.items():
         schemas.setdefault(name, _described(name, schema))
     return {

@@ -16,12 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from ..api import FieldType, KindInfo, Quantity, field_type, kind_info, kinds, wire_names
+from ..api import (
+    DeleteOptions,
+    FieldType,
+    KindInfo,
+    Quantity,
+    field_type,
+    kind_info,
+    kinds,
+    wire_names,
+)
 from ._descriptions import description_of
 from ._markers import ENUMS, INT64_FIELDS, MICRO_TIME_FIELDS, REQUIRED
 
@@ -57,6 +66,10 @@ _CLASS_PREFIX = {
     "LeaseSpec": "io.k8s.api.coordination.v1",
     "PriorityClass": "io.k8s.api.scheduling.v1",
 }
+
+# Classes published as the request types every document shares (``_openapi``), whose
+# schemas are written out there in full rather than read off the class.
+_SHARED_CLASSES: dict[type[Any], str] = {DeleteOptions: f"{META}.DeleteOptions"}
 
 # The shared formats, as Kubernetes publishes them in v3: a type that may be one of two is a
 # oneOf without a type of its own (kubectl explain then names it: <IntOrString>, <Quantity>).
@@ -104,7 +117,7 @@ class _Builder:
         self.components: dict[str, dict[str, Any]] = {}
 
     def add_kind(self, info: KindInfo) -> str:
-        name = self._add_class(info.cls, info)
+        name = self.add_class(info.cls, info)
         schema = self.components[name]
         schema["x-kubernetes-group-version-kind"] = [
             {"group": info.group, "kind": info.kind, "version": info.version}
@@ -140,7 +153,8 @@ class _Builder:
         self.components.setdefault(f"{META}.ListMeta", _list_meta())
         return name
 
-    def _add_class(self, cls: type[Any], owner: KindInfo) -> str:
+    def add_class(self, cls: type[Any], owner: KindInfo) -> str:
+        """The component of ``cls`` (reached from the kind ``owner``), added if new."""
         name = component_name(cls, owner)
         if name in self.components:
             return name
@@ -197,8 +211,10 @@ class _Builder:
             return self._scalar(_MICRO_TIME if micro else _TIME)
         if t is Quantity:
             return self._scalar(_QUANTITY)
+        if t in _SHARED_CLASSES:
+            return {"allOf": [ref(_SHARED_CLASSES[t])]}
         if attrs.has(t):
-            return {"allOf": [ref(self._add_class(t, owner))], "default": {}}
+            return {"allOf": [ref(self.add_class(t, owner))], "default": {}}
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
 
     def _scalar(self, name: str) -> dict[str, Any]:
@@ -260,10 +276,15 @@ def _list_meta() -> dict[str, Any]:
     }
 
 
-def components_for(group: str, version: str) -> tuple[list[KindInfo], dict[str, dict[str, Any]]]:
-    """The kinds served in ``group/version`` and every component their schemas need."""
+def components_for(
+    group: str, version: str, also: Callable[[KindInfo], Iterable[type[Any]]] = lambda _: ()
+) -> tuple[list[KindInfo], dict[str, dict[str, Any]]]:
+    """The kinds served in ``group/version`` and every component their schemas need, with
+    the classes ``also`` names for each kind (what its subresources take)."""
     builder = _Builder()
     served = [info for info in kinds() if info.group == group and info.version == version]
     for info in served:
         builder.add_kind(info)
+        for cls in also(info):
+            builder.add_class(cls, info)
     return served, dict(sorted(builder.components.items()))
