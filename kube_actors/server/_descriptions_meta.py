@@ -69,6 +69,12 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "(delete them first, then the object). The default is set by the kind's finalizers "
         "or its own default.",
     },
+    "Preconditions": {
+        "": "Preconditions must be fulfilled before an operation (a deletion) is carried out.",
+        "resourceVersion": "The resourceVersion the object must still have.",
+        "uid": "The uid the object must still have: another object of the same name does not "
+        "match.",
+    },
     "Status": {
         "apiVersion": "APIVersion of this representation of the status: v1.",
         "kind": "Kind of this representation: Status.",

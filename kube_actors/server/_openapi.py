@@ -62,13 +62,14 @@ def _build(group: str, version: str) -> dict[str, Any]:
 
 
 def _described(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with each property's description from ``_descriptions``."""
+    """``schema`` with its own and each property's description from ``_descriptions``."""
     short = name.rpartition(".")[2]
+    described = {"description": description_of(short, ""), **schema}
     properties = {
         field: {**prop, "description": description_of(short, field)}
         for field, prop in schema.get("properties", {}).items()
     }
-    return {**schema, "properties": properties} if properties else schema
+    return {**described, "properties": properties} if properties else described
 
 
 def _gv_path(group: str, version: str) -> str:
@@ -132,15 +133,13 @@ _SHARED: dict[str, dict[str, Any]] = {
             "gracePeriodSeconds": {"type": "integer", "format": "int64"},
             "kind": {"type": "string"},
             "orphanDependents": {"type": "boolean"},
-            "preconditions": {
-                "type": "object",
-                "properties": {
-                    "resourceVersion": {"type": "string"},
-                    "uid": {"type": "string"},
-                },
-            },
+            "preconditions": {"allOf": [{"$ref": f"#/components/schemas/{_META}.Preconditions"}]},
             "propagationPolicy": {"type": "string"},
         },
+    },
+    f"{_META}.Preconditions": {
+        "type": "object",
+        "properties": {"resourceVersion": {"type": "string"}, "uid": {"type": "string"}},
     },
     f"{_META}.WatchEvent": {
         "description": "Event represents a single event to a watched resource.",

@@ -54,6 +54,10 @@ _MODULE_PREFIX = {
     "kube_actors.api._ingress": "io.k8s.api.networking.v1",
     "kube_actors.api._meta": META,
     "kube_actors.api._policy": "io.k8s.api.policy.v1",
+    "kube_actors.api._rbac": "io.k8s.api.rbac.v1",
+    "kube_actors.api._reviews": "io.k8s.api.authorization.v1",
+    "kube_actors.api._metrics": "io.k8s.metrics.pkg.apis.metrics.v1beta1",
+    "kube_actors.api._crd": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
 }
 _CLASS_PREFIX = {
     "Condition": META,
@@ -65,6 +69,9 @@ _CLASS_PREFIX = {
     "Lease": "io.k8s.api.coordination.v1",
     "LeaseSpec": "io.k8s.api.coordination.v1",
     "PriorityClass": "io.k8s.api.scheduling.v1",
+    "SelfSubjectReview": "io.k8s.api.authentication.v1",
+    "SelfSubjectReviewStatus": "io.k8s.api.authentication.v1",
+    "UserInfo": "io.k8s.api.authentication.v1",
 }
 
 # Classes published as the request types every document shares (``_openapi``), whose

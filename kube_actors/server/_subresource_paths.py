@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from ..api import Binding, Eviction, KindInfo
+from ._descriptions import description_of
 from ._operations import (
     WRITE,
     item_operations,
@@ -180,8 +181,11 @@ _SCALE_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         "subresource reads and writes it.",
         "type": "object",
         "properties": {
-            "apiVersion": {"type": "string"},
-            "kind": {"type": "string"},
+            "apiVersion": {
+                "type": "string",
+                "description": description_of("TypeMeta", "apiVersion"),
+            },
+            "kind": {"type": "string", "description": description_of("TypeMeta", "kind")},
             "metadata": {
                 "allOf": [ref(f"{META}.ObjectMeta")],
                 "default": {},

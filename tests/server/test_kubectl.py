@@ -101,6 +101,26 @@ async def test_explain_prints_the_meaning_of_a_cronjobs_and_a_statefulsets_field
     assert "How pods are created at first scale-up" in sts
 
 
+async def test_explain_describes_the_kinds_beyond_the_workloads(tmp_path: Path) -> None:
+    async with serving(tmp_path) as (_, served):
+        _, hpa, _ = await kubectl(served, "explain", "hpa.spec.behavior")
+        _, pdb, _ = await kubectl(served, "explain", "pdb.spec")
+        _, ingress, _ = await kubectl(served, "explain", "ingress.spec.rules.http.paths")
+        _, secret, _ = await kubectl(served, "explain", "secret.stringData")
+    assert "KIND:       HorizontalPodAutoscaler" in hpa
+    assert "GROUP:      autoscaling" in hpa
+    assert "FIELD: behavior <HorizontalPodAutoscalerBehavior>" in hpa
+    assert "scaleDown\t<HPAScalingRules>" in hpa
+    assert "Rules for scaling down." in hpa
+    assert "KIND:       PodDisruptionBudget" in pdb
+    assert "minAvailable\t<IntOrString>" in pdb
+    assert "unhealthyPodEvictionPolicy\t<string>" in pdb
+    assert "When unhealthy (running but not ready) pods may be evicted" in pdb
+    assert "pathType\t<string>" in ingress
+    assert "How path is matched" in ingress
+    assert "A write-only convenience" in secret
+
+
 async def test_create_deployment_sends_protobuf_and_get_prints_kubectls_columns(
     tmp_path: Path,
 ) -> None:
