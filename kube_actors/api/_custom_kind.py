@@ -82,6 +82,8 @@ def register_custom_kind(crd: Mapping[str, Any]) -> KindInfo:
     cls.api_version = f"{spec['group']}/{version['name']}"  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
     cls.defined_by_crd = True  # type: ignore[attr-defined]  # e.g. no strategic merge patch
+    # What the OpenAPI documents publish for the kind, so `kubectl explain` reads it.
+    cls.openapi_v3_schema = thaw(schema)  # type: ignore[attr-defined]
 
     def default(obj: Any) -> Any:
         body, _ = prune(apply_defaults(_body(obj), body_schema), body_schema)

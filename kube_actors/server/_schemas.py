@@ -7,12 +7,14 @@ apiserver names a CRD's schema. Fields carry their wire names, Kubernetes' forma
 Quantity, IntOrString as ``int-or-string``), the patch and list-type markers (``field_type``,
 the table server-side apply and strategic merge patch read too) and descriptions: Kubernetes'
 meanings from ``_descriptions`` for the built-in kinds; for a user's classes, their docstrings
-and their fields' ``metadata={"description": ...}``. The classes are the only source: a field
-added to a class shows up here with no second list to keep.
+and their fields' ``metadata={"description": ...}``; for a CustomResourceDefinition's kind, the
+spec and status of its storage version's openAPIV3Schema as the CRD gives them. The classes
+are the only source: a field added to a class shows up here with no second list to keep.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import types
 import typing
@@ -174,8 +176,16 @@ class _Builder:
         of_kind = owner.cls is cls
         hints = typing.get_type_hints(cls)
         wires = wire_names(cls)
+        # A CustomResourceDefinition's kind: its spec and status as the CRD's schema says.
+        published = getattr(cls, "openapi_v3_schema", None) or {}
+        if published.get("description"):
+            schema["description"] = published["description"]
+        given = published.get("properties") or {}
         for field in attrs.fields(cls):
             wire = wires[field.name]
+            if wire in given and wire != "metadata":
+                schema["properties"][wire] = copy.deepcopy(given[wire])
+                continue
             prop = self._schema_of(hints[field.name], owner, short, wire)
             text = field.metadata.get("description") or description_of(
                 short if _built_in(cls) else "", wire, of_kind=of_kind

@@ -36,8 +36,9 @@ spec:
         properties:
           spec:
             type: object
+            description: What the cron tab runs, and when.
             properties:
-              cronSpec: {type: string}
+              cronSpec: {type: string, description: The schedule in Cron format.}
               replicas: {type: integer, default: 1}
 """
 
@@ -69,3 +70,20 @@ async def test_kubectl_applies_a_crd_and_gets_its_objects_with_printer_columns(
     header, row = table.strip().splitlines()
     assert words(header) == ["NAME", "SPEC", "REPLICAS", "AGE"]
     assert words(row)[:7] == ["my-new-cron-object", "*", "*", "*", "*", "*/5", "1"]
+
+
+async def test_kubectl_explains_a_crd_kind_from_its_schema(tmp_path: Path) -> None:
+    (tmp_path / "crd.yaml").write_text(CRD)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        _, kind, _ = await kubectl(served, "explain", "crontab")
+        _, spec, _ = await kubectl(served, "explain", "crontab.spec")
+        _, field, _ = await kubectl(served, "explain", "crontab.spec.cronSpec")
+    assert "KIND:       CronTab" in kind
+    assert "GROUP:      stable.example.com" in kind
+    assert "spec\t<Object>" in kind
+    assert "What the cron tab runs, and when." in spec
+    assert "cronSpec\t<string>" in spec
+    assert "replicas\t<integer>" in spec
+    assert "FIELD: cronSpec <string>" in field
+    assert "The schedule in Cron format." in field
