@@ -1005,6 +1005,9 @@ class ApiServer(Actor):
                 answer.set_exception(error)
             else:
                 answer.set_result(result)
+            finally:
+                if not answer.done():  # the apiserver stopped: the asker is told so
+                    answer.cancel()
 
         self.start_soon(read_when_fresh, name="apiserver:wait-fresh")
         return Later(answer)

@@ -81,8 +81,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "nonResourceAttributes": "The request for a non-resource path.",
         "user": "The user to test. If only user is given, groups are not looked up.",
         "groups": "The groups to test.",
-        "extra": "More information about the user, as the authenticator gives it. Nothing passes "
-        "it on to the authorizer otherwise; it is given here for the authorizer to use.",
+        "extra": "More information about the user, as the authenticator gives it; the authorizer "
+        "may use it, so a review carries it too.",
         "uid": "Information about the requesting user.",
     },
     "SubjectAccessReviewStatus": {

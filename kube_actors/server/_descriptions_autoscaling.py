@@ -22,13 +22,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "scaleTargetRef": "The resource to scale (one with a scale subresource): the autoscaler "
         "reads its pods' metrics and sets its replica count.",
         "minReplicas": "The lower limit of the replica count the autoscaler may set; 1 by "
-        "default. 0 is allowed only with the HPAScaleToZero feature gate and an object or "
-        "external metric: scaling stops while the metric says there is nothing to do.",
+        "default. 0 is allowed only with the alpha HPAScaleToZero feature gate and at least one "
+        "Object or External metric; scaling stays active while at least one metric value is "
+        "available.",
         "maxReplicas": "The upper limit of the replica count the autoscaler may set; may not be "
         "below minReplicas.",
-        "metrics": "The metrics used to compute the desired replica count: the largest count any "
-        "of them asks for is used. Compared against targets averaged over the pods, resource "
-        "metrics are in the pods' requests. By default, 80% average CPU utilization.",
+        "metrics": "The metrics used to compute the desired replica count: a count is computed "
+        "from each, and the largest is used. A resource metric (cpu, memory) may be a "
+        "utilization, a percentage of the pods' requests. Unset: 80% average CPU utilization.",
         "behavior": "How the target scales up and down (scaleUp and scaleDown). Unset, the "
         "default behaviors are used.",
     },

@@ -101,8 +101,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "": "ServiceAccount binds together a name that pods run as and that users and systems "
         "can authenticate as, the secrets it may use, and the image pull secrets its pods get.",
         "secrets": "Secrets in the same namespace that pods running as this account may use. "
-        "Only used for the kubernetes.io/enforce-mountable-secrets annotation; deprecated as a "
-        "way to hold tokens.",
+        "Pods are held to this list only when the account has the (deprecated) "
+        'kubernetes.io/enforce-mountable-secrets annotation set to "true"; not a place to find '
+        "generated token secrets for use outside pods.",
         "imagePullSecrets": "Secrets in the same namespace used to pull the images of every pod "
         "that runs as this account; added to each such pod. More info: "
         "https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod",

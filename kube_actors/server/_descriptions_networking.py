@@ -47,7 +47,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         '"10.10.1.1"}, {"ip": "10.10.2.2"}], Ports: [{"name": "a", "port": 8675}, '
         '{"name": "b", "port": 309}]}].',
         "subsets": "The sets of addresses and ports that make up the service: every address of a "
-        "subset serves every port of it. No address appears twice in one subset.",
+        "subset serves every port of it. No address is both ready and not ready in one subset.",
     },
     "EndpointAddress": {
         "": "EndpointAddress is a single IP address of an endpoint.",
@@ -130,8 +130,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "ingress. Without it, the default IngressClass is used, if one is marked default.",
         "defaultBackend": "Where requests that match no rule go. Without rules, it must be set. "
         "Without it, the controller decides what to do with such requests.",
-        "tls": "The TLS settings: the hosts and the secrets holding their certificates. A host "
-        "may be served on port 443 with TLS only when listed here.",
+        "tls": "The TLS settings: which hosts use which certificate secret on the one TLS port, "
+        "443. Hosts of different items share the port by their SNI name, when the controller "
+        "supports SNI.",
         "rules": "The host rules: which host and path go to which backend. Without rules, every "
         "request goes to the default backend.",
     },
@@ -176,8 +177,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "hosts": "The hosts the certificate covers, which must match those of the rules. Empty "
         "means the load balancer's default host.",
         "secretName": "The Secret holding the certificate and key for terminating TLS on port "
-        "443. Optional: a host named in the SNI extension and in a rule is served by that rule "
-        "even without it.",
+        "443. Optional, so that TLS can be routed on the SNI host name alone; when the SNI host "
+        "and a rule's Host header disagree, the SNI host decides the termination and the Host "
+        "header the routing.",
     },
     "IngressStatus": {
         "": "IngressStatus describes the current state of an ingress.",

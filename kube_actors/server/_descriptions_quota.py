@@ -55,8 +55,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "max": "The most of each resource one object of this type may use.",
         "min": "The least of each resource one object of this type must ask for.",
         "default": "The limit a container gets for each resource it sets no limit of.",
-        "defaultRequest": "The request a container gets for each resource it asks none of (its "
-        "limit when it has one, else this).",
+        "defaultRequest": "The request a container gets for each resource it asks none of.",
         "maxLimitRequestRatio": "For each resource, the most its limit may be over its request: "
         "limit / request must not exceed this.",
     },

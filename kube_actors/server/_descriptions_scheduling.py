@@ -106,9 +106,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "DoNotSchedule (the default: leave it pending) or ScheduleAnyway (schedule it, preferring "
         "the domains that lower the skew).",
         "labelSelector": "Which pods are counted in each domain.",
-        "minDomains": "The least number of eligible domains. While fewer domains have matching "
-        "pods, the global minimum is taken as 0, so the skew is computed as if the missing "
-        "domains existed. Only with DoNotSchedule; at least 1.",
+        "minDomains": "The least number of eligible domains. While there are fewer eligible "
+        "domains than this, the global minimum is taken as 0, so the skew is computed as if the "
+        "missing domains existed, empty. Only with DoNotSchedule; at least 1.",
         "nodeAffinityPolicy": "Whether the pod's nodeAffinity and nodeSelector decide which "
         "nodes count in the skew: Honor (the default: only nodes that match them) or Ignore "
         "(every node).",

@@ -10,7 +10,7 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
 from kube_actors.api import Pod
-from kube_actors.errors import Gone, Invalid, Timeout
+from kube_actors.errors import Gone, Invalid, KubeActorsError, Timeout
 from kube_actors.testing import pod
 
 
@@ -136,3 +136,24 @@ async def test_a_read_waiting_for_a_version_does_not_hold_up_the_write_that_reac
         assert _names(listed) == ["a"]
         got = await client.get(Pod, "a", namespace="default", resource_version=str(current + 1))
         assert got.metadata.name == "a"
+
+
+async def test_a_read_waiting_for_a_version_fails_when_the_apiserver_stops() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        current = int((await client.list_page(Pod)).resource_version)
+        failures: list[BaseException] = []
+
+        async def list_ahead() -> None:
+            try:
+                await client.list(Pod, resource_version=str(current + 5))
+            except KubeActorsError as error:
+                failures.append(error)
+
+        with anyio.fail_after(2):  # told at once: not left waiting, nor after the 3 s
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(list_ahead)
+                await anyio.sleep(1)
+                await cluster.restart_control_plane()
+        assert len(failures) == 1
+        assert not isinstance(failures[0], Timeout)
