@@ -738,14 +738,23 @@ class ApiServer(Actor):
     async def _get(self, message: Get) -> Any:
         info = self._info(message.kind)
         key = object_key(info, message.namespace, message.name)
+        if not message.resource_version:  # the usual read, the latest: no more to decide
+            await self._caught_up()
+            return self._cached_object(info, key, message.name)
+        too_new = await self._fresh_enough(message.resource_version)
+        if too_new:
 
-        async def read() -> Any:
-            obj = self._cache(info).objects.get(key)
-            if obj is None:
-                raise _not_found(info, message.name)
-            return obj
+            async def read() -> Any:
+                return self._cached_object(info, key, message.name)
 
-        return await self._when_fresh(message.resource_version, read)
+            return self._later(too_new, read)
+        return self._cached_object(info, key, message.name)
+
+    def _cached_object(self, info: KindInfo, key: str, name: str) -> Any:
+        obj = self._cache(info).objects.get(key)
+        if obj is None:
+            raise _not_found(info, name)
+        return obj
 
     async def _list(self, message: List) -> Any:
         version, match = message.resource_version, message.resource_version_match
@@ -758,21 +767,29 @@ class ApiServer(Actor):
             async def read_exact() -> ObjectList:
                 return await self._list_from_store(info, message, matches, at=exact)
 
-            return await self._when_fresh(version, read_exact)
+            too_new = await self._fresh_enough(version)
+            return self._later(too_new, read_exact) if too_new else await read_exact()
         if message.limit > 0 or message.continue_token:
 
             async def read_page() -> ObjectList:
                 return await self._list_from_store(info, message, matches)
 
             # The store's latest revision is a consistent read by itself.
-            return await self._when_fresh(version or "0", read_page)
+            too_new = await self._fresh_enough(version or "0")
+            return self._later(too_new, read_page) if too_new else await read_page()
+        too_new = await self._fresh_enough(version)
+        if too_new:
 
-        async def read_cached() -> ObjectList:
-            cache = self._cache(info)
-            items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
-            return ObjectList(items=items, resource_version=str(self._applied))
+            async def read_cached() -> ObjectList:
+                return self._list_cached(info, message, matches)
 
-        return await self._when_fresh(version, read_cached)
+            return self._later(too_new, read_cached)
+        return self._list_cached(info, message, matches)
+
+    def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
+        cache = self._cache(info)
+        items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
+        return ObjectList(items=items, resource_version=str(self._applied))
 
     async def _list_from_store(
         self, info: KindInfo, message: List, matches: Matcher, *, at: int = 0
@@ -973,11 +990,10 @@ class ApiServer(Actor):
         self._catching_up[revision].append(waiter)
         await waiter
 
-    async def _when_fresh(self, version: str, read: Callable[[], Awaitable[Any]]) -> Any:
-        """``read()`` once the cache is as fresh as ``version`` asks (``""``: everything the
-        store holds; ``"0"``: any state). A version beyond the store's is waited for, as
-        Kubernetes' watch cache waits, up to 3 seconds of the running clock without holding up
-        the mailbox (the writes that reach it may be behind this request), then a ``Timeout``."""
+    async def _fresh_enough(self, version: str) -> int:
+        """Wait until the cache is as fresh as ``version`` asks (``""``: everything the store
+        holds; ``"0"``: any state) and answer 0; or, for a version beyond the store's, answer
+        it at once, for the read to wait in ``_later``."""
         if version == "":
             await self._caught_up()
         elif version != "0":
@@ -986,11 +1002,14 @@ class ApiServer(Actor):
                 status = await self.etcd.ask(EndpointStatus())
                 self._observe(status.revision)
             if wanted > self._store_revision:
-                return self._later(wanted, read)
+                return wanted
             await self._wait_applied(wanted)
-        return await read()
+        return 0
 
     def _later(self, wanted: int, read: Callable[[], Awaitable[Any]]) -> Later:
+        """``read()`` once the cache reaches ``wanted``: waited for, as Kubernetes' watch cache
+        waits, up to 3 seconds of the running clock without holding up the mailbox (the writes
+        that reach it may be behind this request), then a ``Timeout``."""
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
         async def read_when_fresh() -> None:
