@@ -35,6 +35,7 @@ from ..api import (
 )
 from ._descriptions import description_of
 from ._markers import ENUMS, INT64_FIELDS, MICRO_TIME_FIELDS, REQUIRED
+from ._resources import resource_of
 
 __all__ = ["META", "component_name", "components_for", "ref"]
 
@@ -126,6 +127,7 @@ class _Builder:
         self.components: dict[str, dict[str, Any]] = {}
 
     def add_kind(self, info: KindInfo) -> str:
+        """The component of a kind, and of its list when the resource can be listed."""
         name = self.add_class(info.cls, info)
         schema = self.components[name]
         schema["x-kubernetes-group-version-kind"] = [
@@ -136,6 +138,8 @@ class _Builder:
             "kind": _string(description_of("TypeMeta", "kind")),
             **schema["properties"],
         }
+        if "list" not in resource_of(info).verbs:  # bindings, the reviews: no list type
+            return name
         list_name = f"{name}List"
         self.components[list_name] = {
             "description": f"{info.kind}List is a list of {info.kind} objects.",
