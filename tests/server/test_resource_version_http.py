@@ -27,6 +27,13 @@ async def test_an_exact_list_over_http_reads_that_revision() -> None:
         assert code == 200
         assert [p["metadata"]["name"] for p in exact["items"]] == ["a"]
         assert exact["metadata"]["resourceVersion"] == then
+        async with Client.from_kubeconfig(api.served.kubeconfig_path) as client:
+            page = await client.list_page(
+                Pod, namespace="default", resource_version=then, resource_version_match="Exact"
+            )
+            pod_a = await client.get(Pod, "a", namespace="default", resource_version=then)
+        assert [p.metadata.name for p in page.items] == ["a"]
+        assert pod_a.metadata.name == "a"
 
 
 async def test_a_match_without_a_version_is_422_invalid() -> None:
