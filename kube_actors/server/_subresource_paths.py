@@ -40,7 +40,6 @@ SCALE: Final = f"{_AUTOSCALING}.Scale"
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
 _BOOL = {"type": "boolean"}
-_TEXT = {"type": "string"}
 
 _CONTAINER = query_param(
     "container", _STR, "The container to use; the pod's only container when there is one."
@@ -107,7 +106,7 @@ def _log(info: KindInfo, sub: Subresource) -> dict[str, Any]:
     answers = {
         "200": {
             "description": "OK",
-            "content": {t: {"schema": _TEXT} for t in ("text/plain", *_TEXT_TYPES)},
+            "content": {t: {"schema": _STR} for t in ("text/plain", *_TEXT_TYPES)},
         },
         "401": {"description": "Unauthorized"},
     }
@@ -117,7 +116,7 @@ def _log(info: KindInfo, sub: Subresource) -> dict[str, Any]:
 
 def _connect(info: KindInfo, sub: Subresource) -> dict[str, Any]:
     answers = {
-        "200": {"description": "OK", "content": {"*/*": {"schema": _TEXT}}},
+        "200": {"description": "OK", "content": {"*/*": {"schema": _STR}}},
         "401": {"description": "Unauthorized"},
     }
     gvk = (sub.group, sub.version, sub.kind)
