@@ -74,6 +74,8 @@ class ListParams:
     watch: bool = False
     allow_watch_bookmarks: bool = False
     timeout_seconds: int | None = None
+    #: Only checked: the streamed initial list of a watch (WatchList) is not served.
+    send_initial_events: bool | None = None
 
     @classmethod
     def parse(cls, query: Mapping[str, str]) -> ListParams:
@@ -92,6 +94,11 @@ class ListParams:
                 "allowWatchBookmarks", query.get("allowWatchBookmarks", "false")
             ),
             timeout_seconds=_optional_int(query, "timeoutSeconds"),
+            send_initial_events=(
+                parse_bool("sendInitialEvents", query["sendInitialEvents"])
+                if "sendInitialEvents" in query
+                else None
+            ),
         )
         params.validate()
         return params
@@ -103,6 +110,7 @@ class ListParams:
             self.resource_version_match,
             continue_token=self.continue_token,
             watch=self.watch,
+            send_initial_events=self.send_initial_events,
         )
 
 

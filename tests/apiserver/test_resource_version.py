@@ -79,7 +79,7 @@ async def test_an_exact_list_of_a_compacted_revision_is_expired() -> None:
             "5",
             "Newest",
             'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", '
-            '"NotOlderThan"',
+            '"NotOlderThan", ""',
         ),
     ],
 )

@@ -75,3 +75,50 @@ async def test_a_version_never_reached_is_a_504_timeout_with_retry_after() -> No
                 await client.list(Pod, resource_version=str(current + 100))
         assert caught.value.retry_after_seconds == 1
         assert caught.value.causes[0].type == "ResourceVersionTooLarge"
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "messages"),
+    [
+        (
+            "resourceVersionMatch=Newest",
+            422,
+            [
+                "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+                'Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""',
+            ],
+        ),
+        (
+            "watch=true&resourceVersion=1&resourceVersionMatch=NotOlderThan",
+            422,
+            [
+                "Forbidden: resourceVersionMatch is forbidden for watch unless "
+                "sendInitialEvents is provided"
+            ],
+        ),
+        (
+            "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan",
+            422,
+            [
+                "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList "
+                "feature gate is enabled"
+            ],
+        ),
+        ("sendInitialEvents=false", 422, ["Forbidden: sendInitialEvents is forbidden for list"]),
+        ("limit=1&continue=abc&resourceVersion=5", 400, []),
+    ],
+)
+async def test_list_options_are_checked_as_kubernetes_checks_them(
+    query: str, code: int, messages: list[str]
+) -> None:
+    async with serving() as api:
+        answered, status, _ = await api.call("GET", f"{PODS}?{query}")
+        assert answered == code, status
+        if code == 422:
+            assert status["reason"] == "Invalid"
+            assert [c["message"] for c in status["details"]["causes"]] == messages
+        else:
+            assert status["reason"] == "BadRequest"
+            assert status["message"] == (
+                "specifying resource version is not allowed when using continue"
+            )
