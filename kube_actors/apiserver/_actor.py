@@ -1014,16 +1014,14 @@ class ApiServer(Actor):
 
         async def read_when_fresh() -> None:
             try:
-                with anyio.fail_after(_FRESHNESS_TIMEOUT):
+                with anyio.move_on_after(_FRESHNESS_TIMEOUT):
                     await self._wait_applied(wanted)
-                result = await read()
-            except TimeoutError:
-                error = Timeout.too_large_resource_version(wanted, self._applied)
-                answer.set_exception(error)
+                if self._applied < wanted:
+                    answer.set_exception(Timeout.too_large_resource_version(wanted, self._applied))
+                    return
+                answer.set_result(await read())
             except Exception as error:
                 answer.set_exception(error)
-            else:
-                answer.set_result(result)
             finally:
                 if not answer.done():  # the apiserver stopped: the asker is told so
                     answer.cancel()
