@@ -36,6 +36,20 @@ async def test_an_exact_list_reads_the_state_at_that_revision() -> None:
         assert first.resource_version == then
 
 
+async def test_an_exact_list_in_pages_follows_one_revision() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        for name in ("a", "b", "c"):
+            await client.create(pod(name))
+        then = (await client.list_page(Pod)).resource_version
+        await client.delete(Pod, "b", namespace="default")
+        await client.create(pod("d"))
+        paged = await client.list(
+            Pod, resource_version=then, resource_version_match="Exact", limit=1
+        )
+        assert _names(paged) == ["a", "b", "c"]
+
+
 async def test_not_older_than_serves_the_latest_state() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         client = cluster.client
