@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from kube_actors.api import IntOrString, ObjectMeta, register_kind
+from kube_actors.api import IntOrString, ObjectMeta, kinds, register_kind
 from kube_actors.server import openapi_v3_document, openapi_v3_hash, openapi_v3_index
+from kube_actors.server._markers import ENUMS
 
 APPS = "io.k8s.api.apps.v1"
 CORE = "io.k8s.api.core.v1"
@@ -154,3 +155,17 @@ def test_a_registered_user_kind_gets_a_document_and_the_hash_follows_its_schema(
     register_kind(Gadget2)
     assert openapi_v3_hash("openapi.example.com", "v1") != before
     assert openapi_v3_hash("apps", "v1") == openapi_v3_hash("apps", "v1")
+
+
+def test_every_enum_marker_names_a_published_field() -> None:
+    published = set()
+    for info in kinds():
+        schemas = openapi_v3_document(info.group, info.version)["components"]["schemas"]
+        for name, component in schemas.items():
+            for field, prop in component.get("properties", {}).items():
+                if "enum" in prop:
+                    published.add((name.rpartition(".")[2], field))
+    assert set(ENUMS) <= published
+    pdb = openapi_v3_document("policy", "v1")["components"]["schemas"]
+    spec = pdb["io.k8s.api.policy.v1.PodDisruptionBudgetSpec"]["properties"]
+    assert spec["unhealthyPodEvictionPolicy"]["enum"] == ["AlwaysAllow", "IfHealthyBudget"]
