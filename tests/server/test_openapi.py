@@ -8,7 +8,7 @@ import attrs
 
 from kube_actors.api import IntOrString, ObjectMeta, kinds, register_kind
 from kube_actors.server import openapi_v3_document, openapi_v3_hash, openapi_v3_index
-from kube_actors.server._markers import ENUMS
+from kube_actors.server._markers import ENUMS, REQUIRED
 
 APPS = "io.k8s.api.apps.v1"
 CORE = "io.k8s.api.core.v1"
@@ -157,15 +157,17 @@ def test_a_registered_user_kind_gets_a_document_and_the_hash_follows_its_schema(
     assert openapi_v3_hash("apps", "v1") == openapi_v3_hash("apps", "v1")
 
 
-def test_every_enum_marker_names_a_published_field() -> None:
-    published = set()
+def test_every_enum_and_required_marker_names_a_published_field() -> None:
+    enums, fields = set(), set()
     for info in kinds():
         schemas = openapi_v3_document(info.group, info.version)["components"]["schemas"]
         for name, component in schemas.items():
             for field, prop in component.get("properties", {}).items():
+                fields.add((name.rpartition(".")[2], field))
                 if "enum" in prop:
-                    published.add((name.rpartition(".")[2], field))
-    assert set(ENUMS) <= published
+                    enums.add((name.rpartition(".")[2], field))
+    assert set(ENUMS) <= enums
+    assert {(cls, field) for cls, names in REQUIRED.items() for field in names} <= fields
     pdb = openapi_v3_document("policy", "v1")["components"]["schemas"]
     spec = pdb["io.k8s.api.policy.v1.PodDisruptionBudgetSpec"]["properties"]
     assert spec["unhealthyPodEvictionPolicy"]["enum"] == ["AlwaysAllow", "IfHealthyBudget"]
