@@ -118,7 +118,7 @@ async def test_explain_describes_the_kinds_beyond_the_workloads(tmp_path: Path) 
     assert "minAvailable\t<IntOrString>" in pdb
     assert "unhealthyPodEvictionPolicy\t<string>" in pdb
     assert "When unhealthy (running but not ready) pods may be evicted" in pdb
-    assert "pathType\t<string>" in ingress
+    assert "pathType\t<string> -required-" in ingress
     assert "How path is matched" in ingress
     assert "A write-only convenience" in secret
 
