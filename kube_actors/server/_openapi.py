@@ -103,6 +103,11 @@ def openapi_v3_index(base_url_prefix: str = "") -> dict[str, Any]:
 
 _META = "io.k8s.apimachinery.pkg.apis.meta.v1"
 
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 # The request and response types every group-version's operations refer to.
 _SHARED: dict[str, dict[str, Any]] = {
     f"{_META}.Patch": {
@@ -115,14 +120,37 @@ _SHARED: dict[str, dict[str, Any]] = {
         "properties": {
             "apiVersion": {"type": "string"},
             "code": {"type": "integer", "format": "int32"},
-            "details": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "details": {"allOf": [_ref(f"{_META}.StatusDetails")]},
             "kind": {"type": "string"},
             "message": {"type": "string"},
-            "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "metadata": {"allOf": [_ref(f"{_META}.ListMeta")], "default": {}},
             "reason": {"type": "string"},
             "status": {"type": "string"},
         },
         "x-kubernetes-group-version-kind": [{"group": "", "kind": "Status", "version": "v1"}],
+    },
+    f"{_META}.StatusDetails": {
+        "type": "object",
+        "properties": {
+            "causes": {
+                "type": "array",
+                "items": {"allOf": [_ref(f"{_META}.StatusCause")], "default": {}},
+                "x-kubernetes-list-type": "atomic",
+            },
+            "group": {"type": "string"},
+            "kind": {"type": "string"},
+            "name": {"type": "string"},
+            "retryAfterSeconds": {"type": "integer", "format": "int32"},
+            "uid": {"type": "string"},
+        },
+    },
+    f"{_META}.StatusCause": {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string"},
+            "message": {"type": "string"},
+            "reason": {"type": "string"},
+        },
     },
     f"{_META}.DeleteOptions": {
         "description": "DeleteOptions may be provided when deleting an API object.",
@@ -133,7 +161,7 @@ _SHARED: dict[str, dict[str, Any]] = {
             "gracePeriodSeconds": {"type": "integer", "format": "int64"},
             "kind": {"type": "string"},
             "orphanDependents": {"type": "boolean"},
-            "preconditions": {"allOf": [{"$ref": f"#/components/schemas/{_META}.Preconditions"}]},
+            "preconditions": {"allOf": [_ref(f"{_META}.Preconditions")]},
             "propagationPolicy": {"type": "string"},
         },
     },

@@ -308,4 +308,6 @@ def components_for(
         builder.add_kind(info)
         for cls in also(info):
             builder.add_class(cls, info)
+    # Every document has a Status, whose metadata is a ListMeta, lists or not.
+    builder.components.setdefault(f"{META}.ListMeta", _list_meta())
     return served, dict(sorted(builder.components.items()))

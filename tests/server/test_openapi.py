@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -171,3 +173,12 @@ def test_every_enum_and_required_marker_names_a_published_field() -> None:
     pdb = openapi_v3_document("policy", "v1")["components"]["schemas"]
     spec = pdb["io.k8s.api.policy.v1.PodDisruptionBudgetSpec"]["properties"]
     assert spec["unhealthyPodEvictionPolicy"]["enum"] == ["AlwaysAllow", "IfHealthyBudget"]
+
+
+def test_every_reference_of_every_document_resolves() -> None:
+    for group, version in sorted({(info.group, info.version) for info in kinds()}):
+        document = openapi_v3_document(group, version)
+        refs = set(re.findall(r'#/components/schemas/([^"]+)"', json.dumps(document)))
+        assert refs - set(document["components"]["schemas"]) == set(), (group, version)
+    status = openapi_v3_document("", "v1")["components"]["schemas"][f"{META}.StatusDetails"]
+    assert status["properties"]["retryAfterSeconds"]["format"] == "int32"
