@@ -3,6 +3,10 @@ and the HTTP client reading them back into the same errors."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import kubernetes_asyncio
 import pytest
 
 from kube_actors import Client
@@ -12,7 +16,14 @@ from kube_actors.errors import Timeout
 from .conftest import serving
 from .test_http_api import PODS, pod
 
-pytestmark = pytest.mark.real_time
+# The client is typed loosely: treat it as Any.
+k8s_asyncio: Any = kubernetes_asyncio
+
+pytestmark = [
+    pytest.mark.real_time,
+    # The client's own dependencies warn about their internals; not ours to fix.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
 
 
 async def test_an_exact_list_over_http_reads_that_revision() -> None:
@@ -122,3 +133,24 @@ async def test_list_options_are_checked_as_kubernetes_checks_them(
             assert status["message"] == (
                 "specifying resource version is not allowed when using continue"
             )
+
+
+async def test_kubernetes_asyncio_lists_an_exact_revision_and_reads_the_504() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("a"))
+        _, listed, _ = await api.call("GET", PODS)
+        then = listed["metadata"]["resourceVersion"]
+        await api.call("POST", PODS, pod("b"))
+        client = await k8s_asyncio.config.new_client_from_config(
+            config_file=str(api.served.kubeconfig_path)
+        )
+        async with client:
+            core = k8s_asyncio.client.CoreV1Api(client)
+            exact = await core.list_namespaced_pod(
+                "default", resource_version=then, resource_version_match="Exact"
+            )
+            with pytest.raises(k8s_asyncio.client.ApiException) as caught:
+                await core.list_namespaced_pod("default", resource_version=str(int(then) + 50))
+    assert [p.metadata.name for p in exact.items] == ["a"]
+    assert caught.value.status == 504
+    assert json.loads(caught.value.body)["details"]["retryAfterSeconds"] == 1
