@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kube_actors.api import KindInfo, kinds
+from kube_actors.server._descriptions import DESCRIPTIONS
 from kube_actors.server._openapi import openapi_v3_document
 
 
@@ -71,3 +72,22 @@ def test_a_kind_in_its_own_group_is_named_as_kubernetes_names_it() -> None:
     assert "io.k8s.api.core.v1.CronJobSpec" not in schemas
     rbac = openapi_v3_document("rbac.authorization.k8s.io", "v1")["components"]["schemas"]
     assert {"io.k8s.api.rbac.v1.ClusterRole", "io.k8s.api.rbac.v1.PolicyRule"} <= set(rbac)
+
+
+def test_every_description_names_a_published_field() -> None:
+    """A description under a misspelt class or field would describe nothing."""
+    published: dict[str, set[str]] = {}
+    for info in kinds():
+        schemas = openapi_v3_document(info.group, info.version)["components"]["schemas"]
+        for name, schema in schemas.items():
+            published.setdefault(name.rpartition(".")[2], set()).update(
+                schema.get("properties", {})
+            )
+    dead = [
+        (cls, field)
+        for cls, fields in DESCRIPTIONS.items()
+        if cls != "TypeMeta"  # what every kind's apiVersion and kind say
+        for field in fields
+        if field and field not in published.get(cls, set())
+    ]
+    assert dead == []
