@@ -92,7 +92,7 @@ _SCALARS: dict[str, dict[str, Any]] = {
 
 
 def _group_prefix(info: KindInfo) -> str:
-    if info.cls.__module__.startswith("kube_actors.api"):
+    if _built_in(info.cls):
         group = info.group.removesuffix(".k8s.io") or "core"
         return f"io.k8s.api.{group}.{info.version}"
     reversed_group = ".".join(reversed(info.group.split("."))) if info.group else "core"
@@ -102,7 +102,7 @@ def _group_prefix(info: KindInfo) -> str:
 def component_name(cls: type[Any], owner: KindInfo | None = None) -> str:
     """Kubernetes' name of the schema of ``cls`` (``owner``: the kind it was reached from)."""
     name = cls.__name__
-    if name in _CLASS_PREFIX and cls.__module__.startswith("kube_actors.api"):
+    if name in _CLASS_PREFIX and _built_in(cls):
         return f"{_CLASS_PREFIX[name]}.{name}"
     prefix = _MODULE_PREFIX.get(cls.__module__)
     if prefix is not None:
@@ -111,7 +111,7 @@ def component_name(cls: type[Any], owner: KindInfo | None = None) -> str:
         return f"{_group_prefix(kind_info(cls))}.{name}"
     except KeyError:
         pass
-    if cls.__module__.startswith("kube_actors.api"):
+    if _built_in(cls):
         return f"{_CORE}.{name}"
     return f"{_group_prefix(owner)}.{name}" if owner is not None else f"{cls.__module__}.{name}"
 
@@ -246,7 +246,10 @@ class _Builder:
 
 
 def _built_in(cls: type[Any]) -> bool:
-    return cls.__module__.startswith("kube_actors.api")
+    """One of Kubernetes' own classes (a CRD's kind is made in kube_actors.api, yet the user's)."""
+    return cls.__module__.startswith("kube_actors.api") and not getattr(
+        cls, "defined_by_crd", False
+    )
 
 
 def _docstring(cls: type[Any]) -> str:

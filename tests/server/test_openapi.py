@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 import attrs
 
 from kube_actors.api import IntOrString, ObjectMeta, kinds, register_kind
+from kube_actors.api._custom_kind import register_custom_kind
 from kube_actors.server import openapi_v3_document, openapi_v3_hash, openapi_v3_index
 from kube_actors.server._markers import ENUMS, REQUIRED
+from tests.crd_kinds import stop_serving
 
 APPS = "io.k8s.api.apps.v1"
 CORE = "io.k8s.api.core.v1"
@@ -182,3 +184,46 @@ def test_every_reference_of_every_document_resolves() -> None:
         assert refs - set(document["components"]["schemas"]) == set(), (group, version)
     status = openapi_v3_document("", "v1")["components"]["schemas"][f"{META}.StatusDetails"]
     assert status["properties"]["retryAfterSeconds"]["format"] == "int32"
+
+
+def test_a_crd_kind_is_published_with_its_schema_under_its_reversed_group() -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "leases.openapi.example.com"},
+        "spec": {
+            "group": "openapi.example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "leases", "singular": "lease", "kind": "Lease"},
+            "versions": [
+                {
+                    "name": "v2",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "description": "A lease of the example group, not Kubernetes'.",
+                            "properties": {
+                                "spec": {
+                                    "type": "object",
+                                    "properties": {"holder": {"type": "string"}},
+                                }
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
+    register_custom_kind(crd)
+    try:
+        schemas = openapi_v3_document("openapi.example.com", "v2")["components"]["schemas"]
+    finally:
+        stop_serving("openapi.example.com/v2", "Lease")
+    lease = schemas["com.example.openapi.v2.Lease"]  # not coordination.k8s.io's Lease
+    assert lease["description"] == "A lease of the example group, not Kubernetes'."
+    assert lease["properties"]["spec"]["properties"] == {"holder": {"type": "string"}}
+    assert lease["x-kubernetes-group-version-kind"] == [
+        {"group": "openapi.example.com", "kind": "Lease", "version": "v2"}
+    ]
