@@ -16,7 +16,8 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── UnsupportedMediaType 415  UnsupportedMediaType (a body type the API cannot read)
     │   ├── Invalid              422  Invalid, with one FieldCause per bad field
     │   ├── TooManyRequests      429  TooManyRequests
-    │   └── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
+    │   ├── ServiceUnavailable   503  ServiceUnavailable (the apiserver cannot be reached)
+    │   └── Timeout              504  Timeout (a resourceVersion the cache did not reach in time)
     ├── ConfigError              a kubeconfig or in-cluster configuration that cannot be used
     ├── StoreError               the etcd store said no
     │   ├── Compacted            the revision asked for was compacted away
@@ -81,6 +82,7 @@ __all__ = [
     "ServiceUnavailable",
     "SettleTimeout",
     "StoreError",
+    "Timeout",
     "TooManyRequests",
     "Unauthorized",
     "UnsupportedMediaType",
@@ -127,6 +129,7 @@ class ApiError(KubeActorsError):
         name: str = "",
         group: str = "",
         causes: Iterable[FieldCause] = (),
+        retry_after_seconds: int = 0,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -134,6 +137,8 @@ class ApiError(KubeActorsError):
         self.name = name
         self.group = group
         self.causes: tuple[FieldCause, ...] = tuple(causes)
+        #: ``details.retryAfterSeconds``: when the client may try again (0: not said).
+        self.retry_after_seconds = retry_after_seconds
 
     def __str__(self) -> str:
         return self.message
@@ -255,6 +260,28 @@ class ServiceUnavailable(ApiError):
 
     code = 503
     reason = "ServiceUnavailable"
+
+
+class Timeout(ApiError):
+    """The request could not be served in time; ``retry_after_seconds`` says when to retry.
+
+    ``too_large_resource_version`` is the one Kubernetes' watch cache gives a read asking for
+    a resourceVersion it has not reached within its 3 seconds."""
+
+    code = 504
+    reason = "Timeout"
+
+    @classmethod
+    def too_large_resource_version(cls, wanted: int, current: int, retry: int = 1) -> Timeout:
+        return cls(
+            f"Timeout: Too large resource version: {wanted}, current: {current}",
+            causes=[
+                FieldCause(
+                    field="", message="Too large resource version", type="ResourceVersionTooLarge"
+                )
+            ],
+            retry_after_seconds=retry,
+        )
 
 
 class ConfigError(KubeActorsError):

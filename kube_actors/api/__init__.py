@@ -171,6 +171,8 @@ from ._limits import MAX_DEPTH as MAX_DEPTH
 from ._limits import MAX_OBJECT_BYTES as MAX_OBJECT_BYTES
 from ._limits import check_depth as check_depth
 from ._limits import check_size as check_size
+from ._list_options import ResourceVersionMatch as ResourceVersionMatch
+from ._list_options import check_list_options as check_list_options
 from ._managed_fields import record_apply as record_apply
 from ._managed_fields import record_update as record_update
 from ._manifest import dump_manifests as dump_manifests
@@ -571,6 +573,7 @@ __all__ = [
     "ResourceQuotaStatus",
     "ResourceRequirements",
     "ResourceRule",
+    "ResourceVersionMatch",
     "Role",
     "RoleBinding",
     "RoleRef",
@@ -634,6 +637,7 @@ __all__ = [
     "WeightedPodAffinityTerm",
     "apply_patch",
     "check_depth",
+    "check_list_options",
     "check_size",
     "compile_selector",
     "controller_of",

@@ -162,9 +162,9 @@ def _register_version(
     cls.crd_definition = definition  # type: ignore[attr-defined]
     cls.kind = spec["names"]["kind"]  # type: ignore[attr-defined]
     cls.defined_by_crd = True  # type: ignore[attr-defined]  # e.g. no strategic merge patch
-    # What discovery and the OpenAPI document tell of the kind (``kubectl get ct``,
+    # What discovery and the OpenAPI documents tell of the kind (``kubectl get ct``,
     # ``kubectl explain``), as the CRD says it.
-    cls.openapi_schema = schema  # type: ignore[attr-defined]
+    cls.openapi_v3_schema = thaw(schema)  # type: ignore[attr-defined]
     cls.short_names = tuple(spec["names"].get("shortNames") or ())  # type: ignore[attr-defined]
     cls.categories = tuple(spec["names"].get("categories") or ())  # type: ignore[attr-defined]
 

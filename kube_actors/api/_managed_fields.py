@@ -12,6 +12,9 @@ structured-merge-diff) does it:
   naming each field another manager owns and this apply would change — unless ``force``,
   which takes them over. An object nobody managed yet is first given to
   ``before-first-apply``.
+- At most ten managers keep Update entries (``capmanagers``): past that, the oldest are
+  merged, per API version, into one entry named ``ancient-changes``, so an object written by
+  many short-lived clients does not grow without end. Apply entries are never merged.
 
 Objects are handled in their wire form (dicts, without ``metadata.managedFields``).
 """
@@ -37,9 +40,17 @@ from ._shape import Shape
 from ._typed import compare, field_set, merge, remove
 from ._typed_objects import SERVER_METADATA, compare_objects
 
-__all__ = ["BEFORE_FIRST_APPLY", "record_apply", "record_update"]
+__all__ = [
+    "ANCIENT_CHANGES",
+    "BEFORE_FIRST_APPLY",
+    "MAX_UPDATE_MANAGERS",
+    "record_apply",
+    "record_update",
+]
 
 BEFORE_FIRST_APPLY = "before-first-apply"
+ANCIENT_CHANGES = "ancient-changes"
+MAX_UPDATE_MANAGERS = 10
 _Key = tuple[str, str, str]  # manager, operation, subresource
 
 # Fields nobody manages: the object's identity and what the server keeps (stripMetaManager).
@@ -115,8 +126,7 @@ def _interned(fields: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _order(entry: ManagedFieldsEntry) -> tuple[str, int, str, str, str]:
-    seconds = int(entry.time.timestamp()) if entry.time is not None else 0
-    return entry.operation, seconds, entry.manager, entry.api_version, entry.subresource
+    return entry.operation, _seconds(entry), entry.manager, entry.api_version, entry.subresource
 
 
 def record_update(
@@ -158,7 +168,48 @@ def record_update(
         grown = difference(changed, own) if own else changed
         sets[mine] = union(own, grown) if grown else own
         touched = mine
-    return _entries(sets, previous, touched, api_version=api_version, now=now)
+    return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
+
+
+def _capped(entries: tuple[ManagedFieldsEntry, ...]) -> tuple[ManagedFieldsEntry, ...]:
+    """``entries`` with at most ``MAX_UPDATE_MANAGERS`` Update entries: walking from the
+    oldest, each entry after the first of its API version goes into that version's
+    ``ancient-changes`` bucket (which starts as the first one's fields), until the cap holds."""
+    updaters = [e for e in entries if e.operation == "Update"]
+    if len(updaters) <= MAX_UPDATE_MANAGERS:
+        return entries
+    updaters.sort(key=lambda e: (_seconds(e), e.manager, e.subresource))
+    kept = {_key(e): e for e in entries}
+    bucket_key: _Key = (ANCIENT_CHANGES, "Update", "")
+    first_of_version: dict[str, _Key] = {}
+    count = len(updaters)
+    for entry in updaters:
+        if count <= MAX_UPDATE_MANAGERS:
+            break
+        key = _key(entry)
+        first = first_of_version.setdefault(entry.api_version, key)
+        if first == key:
+            continue
+        if key == bucket_key:  # the bucket, newer than the first: the first goes into it
+            absorbed, into = kept.pop(first), kept[bucket_key]
+        elif bucket_key in kept:
+            absorbed, into = kept.pop(key), kept[bucket_key]
+        else:  # the first of the version becomes the bucket
+            absorbed, into = kept.pop(key), kept.pop(first)
+        kept[bucket_key] = ManagedFieldsEntry(
+            manager=ANCIENT_CHANGES,
+            operation="Update",
+            api_version=entry.api_version,
+            time=entry.time,  # the newer of the two
+            fields_type="FieldsV1",
+            fields_v1=_interned(union(into.fields_v1, absorbed.fields_v1)),
+        )
+        count -= 1
+    return tuple(sorted(kept.values(), key=_order))
+
+
+def _seconds(entry: ManagedFieldsEntry) -> int:
+    return int(entry.time.timestamp()) if entry.time is not None else 0
 
 
 def record_apply(

@@ -25,6 +25,8 @@ import attrs
 
 from kube_actors.errors import BadRequest
 
+from ._list_options import ResourceVersionMatch
+
 __all__ = [
     "Create",
     "Delete",
@@ -125,11 +127,16 @@ class Create:
 
 @attrs.frozen(kw_only=True)
 class Get:
-    """Answers the object, or raises NotFound."""
+    """Answers the object, or raises NotFound.
+
+    ``resource_version`` as for ``List``: ``""`` the latest, ``"0"`` any cached state, else
+    at least that fresh.
+    """
 
     kind: type[Any]
     name: str
     namespace: str = ""
+    resource_version: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -137,8 +144,11 @@ class List:
     """Answers an ``ObjectList``.
 
     ``resource_version``: ``""`` is a consistent read (the latest), ``"0"`` any cached state,
-    anything else must be served at least that fresh. ``limit`` and ``continue_token`` page
-    through a consistent snapshot, as Kubernetes' chunked lists do.
+    anything else must be served at least that fresh (``resource_version_match``
+    ``"NotOlderThan"``, or unset), or exactly at that revision (``"Exact"``, read from the
+    store: ``Gone`` once compacted). A version the cache has not reached within 3 seconds is
+    a ``Timeout``. ``limit`` and ``continue_token`` page through a consistent snapshot, as
+    Kubernetes' chunked lists do.
     """
 
     kind: type[Any]
@@ -146,6 +156,7 @@ class List:
     label_selector: str | Mapping[str, str] | None = None
     field_selector: str | None = None
     resource_version: str = ""
+    resource_version_match: ResourceVersionMatch = ""
     limit: int = 0
     continue_token: str = ""
 

@@ -23,15 +23,16 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, current_cause, wall_clock
+from kube_actors.actors import Actor, ActorRef, Later, current_cause, wall_clock
 from kube_actors.api import (
     NAME_ALPHABET,
     Binding,
@@ -58,6 +59,7 @@ from kube_actors.api import (
     WatchEvent,
     apply_patch,
     check_depth,
+    check_list_options,
     check_size,
     compile_selector,
     default,
@@ -86,6 +88,7 @@ from kube_actors.errors import (
     MethodNotSupported,
     NotFound,
     ServiceUnavailable,
+    Timeout,
     WatchLagged,
 )
 from kube_actors.etcd import Compact as EtcdCompact
@@ -133,6 +136,8 @@ __all__ = ["ApiServer"]
 #: Kubernetes' alphabet for generated name suffixes: no vowels, no look-alikes.
 _GENERATE_NAME_ATTEMPTS = 8
 _MAX_PAGE_SIZE = 10_000  # the most keys one read of a chunked list asks the store for
+#: How long a read waits for the cache to reach a resourceVersion (the watch cache's 3 s).
+_FRESHNESS_TIMEOUT = 3.0
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 #: The back-off between attempts to watch the store again while etcd is down.
 _STORE_RETRY_INITIAL = 0.1
@@ -328,13 +333,8 @@ class ApiServer(Actor):
                 if not write.dry_run:
                     custom_kinds.serve(created)
                 return created
-            case Get(kind=kind, name=name, namespace=namespace):
-                info = self._info(kind)
-                await self._caught_up()
-                obj = self._cache(info).objects.get(object_key(info, namespace, name))
-                if obj is None:
-                    raise _not_found(info, name)
-                return obj
+            case Get():
+                return await self._get(message)
             case List():
                 return await self._list(message)
             case Watch():
@@ -846,29 +846,78 @@ class ApiServer(Actor):
 
     # --------------------------------------------------------------------------- list
 
-    async def _list(self, message: List) -> ObjectList:
+    async def _get(self, message: Get) -> Any:
+        info = self._info(message.kind)
+        key = object_key(info, message.namespace, message.name)
+        if not message.resource_version:  # the usual read, the latest: no more to decide
+            await self._caught_up()
+            return self._cached_object(info, key, message.name)
+        too_new = await self._fresh_enough(message.resource_version)
+        if too_new:
+
+            async def read() -> Any:
+                return self._cached_object(info, key, message.name)
+
+            return self._later(too_new, read)
+        return self._cached_object(info, key, message.name)
+
+    def _cached_object(self, info: KindInfo, key: str, name: str) -> Any:
+        obj = self._cache(info).objects.get(key)
+        if obj is None:
+            raise _not_found(info, name)
+        return obj
+
+    async def _list(self, message: List) -> Any:
+        version, match = message.resource_version, message.resource_version_match
+        check_list_options(version, match, continue_token=message.continue_token)
         info = self._info(message.kind)
         matches = self._matcher(info, message.namespace, message)
+        if match == "Exact":
+            exact = _parse_version(version)
+
+            async def read_exact() -> ObjectList:
+                return await self._list_from_store(info, message, matches, at=exact)
+
+            too_new = await self._fresh_enough(version)
+            return self._later(too_new, read_exact) if too_new else await read_exact()
         if message.limit > 0 or message.continue_token:
-            return await self._list_from_store(info, message, matches)
-        await self._fresh_enough(message.resource_version)
+
+            async def read_page() -> ObjectList:
+                return await self._list_from_store(info, message, matches)
+
+            # The store's latest revision is a consistent read by itself.
+            too_new = await self._fresh_enough(version or "0")
+            return self._later(too_new, read_page) if too_new else await read_page()
+        too_new = await self._fresh_enough(version)
+        if too_new:
+
+            async def read_cached() -> ObjectList:
+                return self._list_cached(info, message, matches)
+
+            return self._later(too_new, read_cached)
+        return self._list_cached(info, message, matches)
+
+    def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
         cache = self._cache(info)
         items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
         return ObjectList(items=items, resource_version=str(self._applied))
 
-    async def _list_from_store(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
-        """A page of a chunked list, read from etcd at the first page's revision so that
-        every page belongs to one consistent snapshot."""
+    async def _list_from_store(
+        self, info: KindInfo, message: List, matches: Matcher, *, at: int = 0
+    ) -> ObjectList:
+        """A page of a chunked list, read from etcd at the first page's revision (``at``, or
+        the latest) so that every page belongs to one consistent snapshot; without a limit,
+        the whole list at that revision."""
         prefix = namespace_prefix(info, message.namespace)
         if message.continue_token:
             revision, start = _decode_continue(message.continue_token)
         else:
-            revision, start = 0, prefix
-        limit = message.limit or 500
+            revision, start = at, prefix
+        limit = message.limit or sys.maxsize
         # A selector that keeps few objects would otherwise cost one store read per `limit`
         # keys (a quadratic list for limit=1): each read asks for twice as many keys as the
         # last, up to 10,000, as Kubernetes' storage layer does.
-        page_size = limit
+        page_size = min(limit, _MAX_PAGE_SIZE)
         items: list[Any] = []
         more = True
         while more and len(items) < limit:
@@ -879,6 +928,8 @@ class ApiServer(Actor):
                     )
                 )
             except Compacted:
+                if not message.continue_token:
+                    raise Gone("The resourceVersion for the provided list is too old.") from None
                 raise Gone(
                     "The provided continue parameter is too old to display a consistent list "
                     "result. You can start a new list without the continue parameter."
@@ -1050,19 +1101,44 @@ class ApiServer(Actor):
         self._catching_up[revision].append(waiter)
         await waiter
 
-    async def _fresh_enough(self, version: str) -> None:
-        if version == "0":
-            return
+    async def _fresh_enough(self, version: str) -> int:
+        """Wait until the cache is as fresh as ``version`` asks (``""``: everything the store
+        holds; ``"0"``: any state) and answer 0; or, for a version beyond the store's, answer
+        it at once, for the read to wait in ``_later``."""
         if version == "":
             await self._caught_up()
-            return
-        wanted = _parse_version(version)
-        if wanted > self._store_revision:
-            status = await self.etcd.ask(EndpointStatus())
-            self._observe(status.revision)
-            if wanted > status.revision:
-                raise ApiError(f"Too large resource version: {wanted}, current: {status.revision}")
-        await self._wait_applied(wanted)
+        elif version != "0":
+            wanted = _parse_version(version)
+            if wanted > self._store_revision:
+                status = await self.etcd.ask(EndpointStatus())
+                self._observe(status.revision)
+            if wanted > self._store_revision:
+                return wanted
+            await self._wait_applied(wanted)
+        return 0
+
+    def _later(self, wanted: int, read: Callable[[], Awaitable[Any]]) -> Later:
+        """``read()`` once the cache reaches ``wanted``: waited for, as Kubernetes' watch cache
+        waits, up to 3 seconds of the running clock without holding up the mailbox (the writes
+        that reach it may be behind this request), then a ``Timeout``."""
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        async def read_when_fresh() -> None:
+            try:
+                with anyio.move_on_after(_FRESHNESS_TIMEOUT):
+                    await self._wait_applied(wanted)
+                if self._applied < wanted:
+                    answer.set_exception(Timeout.too_large_resource_version(wanted, self._applied))
+                    return
+                answer.set_result(await read())
+            except Exception as error:
+                answer.set_exception(error)
+            finally:
+                if not answer.done():  # the apiserver stopped: the asker is told so
+                    answer.cancel()
+
+        self.start_soon(read_when_fresh, name="apiserver:wait-fresh")
+        return Later(answer)
 
     def _note_cause(self, key: str) -> None:
         cause = current_cause()

@@ -34,6 +34,7 @@ from kube_actors.api import (
     PatchType,
     Preconditions,
     PropagationPolicy,
+    ResourceVersionMatch,
     Update,
     UpdateStatus,
     Watch,
@@ -240,9 +241,13 @@ class Client:
 
     # ------------------------------------------------------------------------ reading
 
-    async def get(self, kind: type[T], name: str, *, namespace: str = "") -> T:
-        """The object, or ``NotFound``."""
-        obj: T = await self._ask(Get(kind=kind, name=name, namespace=namespace))
+    async def get(
+        self, kind: type[T], name: str, *, namespace: str = "", resource_version: str = ""
+    ) -> T:
+        """The object, or ``NotFound``. ``resource_version``: ``""`` the latest, ``"0"`` any
+        cached state, else at least that fresh (``Timeout`` if not reached within 3 s)."""
+        get = Get(kind=kind, name=name, namespace=namespace, resource_version=resource_version)
+        obj: T = await self._ask(get)
         return obj
 
     async def list(
@@ -254,11 +259,14 @@ class Client:
         field_selector: str | None = None,
         limit: int = 0,
         resource_version: str = "",
+        resource_version_match: ResourceVersionMatch = "",
     ) -> builtins.list[T]:
         """Every matching object (all namespaces if ``namespace`` is empty).
 
         With a ``limit``, the list is read in pages of that size, following the continue
         tokens through one consistent snapshot; ``list_page`` returns a single page.
+        ``resource_version`` and ``resource_version_match`` as Kubernetes reads them: see
+        ``kube_actors.api.List``.
         """
         page = await self.list_page(
             kind,
@@ -267,6 +275,7 @@ class Client:
             field_selector=field_selector,
             limit=limit,
             resource_version=resource_version,
+            resource_version_match=resource_version_match,
         )
         items: builtins.list[T] = builtins.list(page.items)
         while page.continue_token:
@@ -291,6 +300,7 @@ class Client:
         limit: int = 0,
         continue_token: str = "",
         resource_version: str = "",
+        resource_version_match: ResourceVersionMatch = "",
     ) -> ObjectList:
         """One page of a list, with the resourceVersion it was read at (to watch from)."""
         page: ObjectList = await self._ask(
@@ -300,6 +310,7 @@ class Client:
                 label_selector=label_selector,
                 field_selector=field_selector,
                 resource_version=resource_version,
+                resource_version_match=resource_version_match,
                 limit=limit,
                 continue_token=continue_token,
             )

@@ -283,7 +283,10 @@ class HttpTransport:
     async def _answer(self, message: object) -> Any:
         if isinstance(message, Get):
             info = kind_info(message.kind)
-            return from_dict(await self._call("GET", _path(info, message.namespace, message.name)))
+            path = _path(info, message.namespace, message.name)
+            version = message.resource_version
+            query = {"resourceVersion": version} if version else None
+            return from_dict(await self._call("GET", path, query=query))
         if isinstance(message, List):
             return await self._list(message)
         if isinstance(message, Watch):
@@ -325,6 +328,8 @@ class HttpTransport:
         query = _list_query(message)
         if message.resource_version:
             query["resourceVersion"] = message.resource_version
+        if message.resource_version_match:
+            query["resourceVersionMatch"] = message.resource_version_match
         if message.limit:
             query["limit"] = str(message.limit)
         if message.continue_token:

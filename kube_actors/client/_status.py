@@ -47,6 +47,7 @@ def error_of_status(status: Any, code: int) -> ApiError:
         name=str(details.get("name", "")),
         group=str(details.get("group", "")),
         causes=causes,
+        retry_after_seconds=int(details.get("retryAfterSeconds") or 0),
     )
     if cls is ApiError:
         error.code = code

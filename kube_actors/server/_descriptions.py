@@ -1,16 +1,28 @@
 """What the fields mean, for ``kubectl explain`` and every other reader of the OpenAPI schema.
 
 The meanings are Kubernetes' (its API reference documents each field); the wording is ours.
-Keyed by class name, then by the field's wire name; ``""`` describes the class itself. A field
-without an entry is published without a description, as Kubernetes does for a few.
+Keyed by class name, then by the field's wire name; ``""`` describes the class itself. Every
+class a built-in kind reaches has an entry for itself and each of its fields, one module per
+API group or topic (tests/server/test_openapi_descriptions.py walks the documents to keep it so).
 """
 
 from __future__ import annotations
 
 from . import _descriptions_apps as _apps
+from . import _descriptions_auth as _auth
+from . import _descriptions_autoscaling as _autoscaling
+from . import _descriptions_cluster as _cluster
+from . import _descriptions_config as _config
 from . import _descriptions_core as _core
 from . import _descriptions_meta as _meta
+from . import _descriptions_networking as _networking
 from . import _descriptions_pod as _pod
+from . import _descriptions_pod_status as _pod_status
+from . import _descriptions_policy as _policy
+from . import _descriptions_quota as _quota
+from . import _descriptions_scheduling as _scheduling
+from . import _descriptions_storage as _storage
+from . import _descriptions_volumes as _volumes
 from . import _descriptions_workloads as _workloads
 
 __all__ = ["description_of"]
@@ -132,9 +144,20 @@ _EVERY_KIND = {
 # The group modules' entries, a class's fields from several of them merged.
 for _source in (
     _apps.DESCRIPTIONS,
+    _auth.DESCRIPTIONS,
+    _autoscaling.DESCRIPTIONS,
+    _cluster.DESCRIPTIONS,
+    _config.DESCRIPTIONS,
     _core.DESCRIPTIONS,
     _meta.DESCRIPTIONS,
+    _networking.DESCRIPTIONS,
     _pod.DESCRIPTIONS,
+    _pod_status.DESCRIPTIONS,
+    _policy.DESCRIPTIONS,
+    _quota.DESCRIPTIONS,
+    _scheduling.DESCRIPTIONS,
+    _storage.DESCRIPTIONS,
+    _volumes.DESCRIPTIONS,
     _workloads.DESCRIPTIONS,
 ):
     for _class, _fields in _source.items():

@@ -69,6 +69,12 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "(delete them first, then the object). The default is set by the kind's finalizers "
         "or its own default.",
     },
+    "Preconditions": {
+        "": "Preconditions must be fulfilled before an operation (a deletion) is carried out.",
+        "resourceVersion": "The resourceVersion the object must still have.",
+        "uid": "The uid the object must still have: another object of the same name does not "
+        "match.",
+    },
     "Status": {
         "apiVersion": "APIVersion of this representation of the status: v1.",
         "kind": "Kind of this representation: Status.",
@@ -81,6 +87,31 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "status (NotFound, AlreadyExists, Conflict, Invalid...); empty means no information. "
         "Clients may use it for their own behaviour.",
         "status": 'The status of the operation: "Success" or "Failure".',
+    },
+    "StatusDetails": {
+        "": "StatusDetails is a set of more data a server may give in a Status about a "
+        "failure: the object it concerns and the causes. Clients must not assume any of it is "
+        "set; each reason may define its own.",
+        "causes": "The causes of the failure, each naming the field at fault when there is "
+        "one. Unset when there is no more to say than the reason.",
+        "group": "The group of the resource the status concerns.",
+        "kind": "The kind of the resource the status concerns. A resource's kind may differ "
+        "from the kind the request named.",
+        "name": "The name of the resource the status concerns, when there is one.",
+        "retryAfterSeconds": "How many seconds the client should wait before trying the "
+        "operation again, when the operation may succeed later. Some errors say so when the "
+        "server cannot tell how long.",
+        "uid": "The uid of the resource the status concerns, when there is one.",
+    },
+    "StatusCause": {
+        "": "StatusCause gives more about one cause of a StatusReason failure, so that the "
+        "errors of several fields can be reported at once.",
+        "field": "The field of the resource that caused the error, as a path in JSON form "
+        '("spec.containers[0].image", "metadata.name"); may be unset when no single field '
+        "is at fault.",
+        "message": "A human readable description of the cause, suitable to show to a user.",
+        "reason": "A machine readable description of the cause (FieldValueInvalid, "
+        "FieldValueRequired...); empty means no information.",
     },
     "WatchEvent": {
         "type": "The type of the event: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.",

@@ -4,7 +4,8 @@
 ``apis/apps/v1``...) with a ``serverRelativeURL`` that carries the document's hash, so a
 client caches a document until the hash changes. ``openapi_v3_document(group, version)`` is
 the document itself: the schemas of the kinds served there (from ``_schemas``) and a path with
-operations for every verb, as Kubernetes lays them out. kubectl reads these for ``explain``,
+operations for every verb and subresource (``_operations``, ``_subresource_paths``), as
+Kubernetes lays them out. kubectl reads these for ``explain``,
 for ``apply``'s choice between server-side field validation (it looks for the
 ``fieldValidation`` parameter on PATCH operations) and its own, and for its patches' merge keys.
 """
@@ -19,6 +20,7 @@ from ..api import kinds
 from ._descriptions import description_of
 from ._operations import paths_for
 from ._schemas import components_for
+from ._subresource_paths import subresource_classes, subresource_paths, subresource_schemas
 
 __all__ = ["openapi_v3_document", "openapi_v3_hash", "openapi_v3_index"]
 
@@ -41,12 +43,14 @@ def _built(group: str, version: str) -> tuple[dict[str, Any], str]:
 
 
 def _build(group: str, version: str) -> dict[str, Any]:
-    served, schemas = components_for(group, version)
+    served, schemas = components_for(group, version, also=subresource_classes)
     if not served:
         raise KeyError(f"no kinds are served in {_gv_path(group, version)}")
     paths: dict[str, Any] = {}
     for info in served:
         paths.update(paths_for(info))
+        paths.update(subresource_paths(info))
+        schemas.update(subresource_schemas(info))
     for name, schema in _SHARED.items():
         schemas.setdefault(name, _described(name, schema))
     return {
@@ -58,13 +62,14 @@ def _build(group: str, version: str) -> dict[str, Any]:
 
 
 def _described(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with each property's description from ``_descriptions``."""
+    """``schema`` with its own and each property's description from ``_descriptions``."""
     short = name.rpartition(".")[2]
+    described = {"description": description_of(short, ""), **schema}
     properties = {
         field: {**prop, "description": description_of(short, field)}
         for field, prop in schema.get("properties", {}).items()
     }
-    return {**schema, "properties": properties} if properties else schema
+    return {**described, "properties": properties} if properties else described
 
 
 def _gv_path(group: str, version: str) -> str:
@@ -98,6 +103,11 @@ def openapi_v3_index(base_url_prefix: str = "") -> dict[str, Any]:
 
 _META = "io.k8s.apimachinery.pkg.apis.meta.v1"
 
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 # The request and response types every group-version's operations refer to.
 _SHARED: dict[str, dict[str, Any]] = {
     f"{_META}.Patch": {
@@ -110,14 +120,37 @@ _SHARED: dict[str, dict[str, Any]] = {
         "properties": {
             "apiVersion": {"type": "string"},
             "code": {"type": "integer", "format": "int32"},
-            "details": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "details": {"allOf": [_ref(f"{_META}.StatusDetails")]},
             "kind": {"type": "string"},
             "message": {"type": "string"},
-            "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "metadata": {"allOf": [_ref(f"{_META}.ListMeta")], "default": {}},
             "reason": {"type": "string"},
             "status": {"type": "string"},
         },
         "x-kubernetes-group-version-kind": [{"group": "", "kind": "Status", "version": "v1"}],
+    },
+    f"{_META}.StatusDetails": {
+        "type": "object",
+        "properties": {
+            "causes": {
+                "type": "array",
+                "items": {"allOf": [_ref(f"{_META}.StatusCause")], "default": {}},
+                "x-kubernetes-list-type": "atomic",
+            },
+            "group": {"type": "string"},
+            "kind": {"type": "string"},
+            "name": {"type": "string"},
+            "retryAfterSeconds": {"type": "integer", "format": "int32"},
+            "uid": {"type": "string"},
+        },
+    },
+    f"{_META}.StatusCause": {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string"},
+            "message": {"type": "string"},
+            "reason": {"type": "string"},
+        },
     },
     f"{_META}.DeleteOptions": {
         "description": "DeleteOptions may be provided when deleting an API object.",
@@ -128,15 +161,13 @@ _SHARED: dict[str, dict[str, Any]] = {
             "gracePeriodSeconds": {"type": "integer", "format": "int64"},
             "kind": {"type": "string"},
             "orphanDependents": {"type": "boolean"},
-            "preconditions": {
-                "type": "object",
-                "properties": {
-                    "resourceVersion": {"type": "string"},
-                    "uid": {"type": "string"},
-                },
-            },
+            "preconditions": {"allOf": [_ref(f"{_META}.Preconditions")]},
             "propagationPolicy": {"type": "string"},
         },
+    },
+    f"{_META}.Preconditions": {
+        "type": "object",
+        "properties": {"resourceVersion": {"type": "string"}, "uid": {"type": "string"}},
     },
     f"{_META}.WatchEvent": {
         "description": "Event represents a single event to a watched resource.",

@@ -8,12 +8,18 @@ then the apiserver's own request fields: nothing here decides what they mean.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import attrs
 
-from kube_actors.api import DeleteOptions, Preconditions, PropagationPolicy
-from kube_actors.errors import BadRequest, FieldCause, Invalid
+from kube_actors.api import (
+    DeleteOptions,
+    Preconditions,
+    PropagationPolicy,
+    ResourceVersionMatch,
+    check_list_options,
+)
+from kube_actors.errors import BadRequest
 
 __all__ = [
     "FieldValidation",
@@ -62,12 +68,14 @@ class ListParams:
     label_selector: str = ""
     field_selector: str = ""
     resource_version: str = ""
-    resource_version_match: str = ""
+    resource_version_match: ResourceVersionMatch = ""
     limit: int = 0
     continue_token: str = ""
     watch: bool = False
     allow_watch_bookmarks: bool = False
     timeout_seconds: int | None = None
+    #: Only checked: the streamed initial list of a watch (WatchList) is not served.
+    send_initial_events: bool | None = None
 
     @classmethod
     def parse(cls, query: Mapping[str, str]) -> ListParams:
@@ -75,7 +83,10 @@ class ListParams:
             label_selector=query.get("labelSelector", ""),
             field_selector=query.get("fieldSelector", ""),
             resource_version=query.get("resourceVersion", ""),
-            resource_version_match=query.get("resourceVersionMatch", ""),
+            # validate() below refuses any other value.
+            resource_version_match=cast(
+                "ResourceVersionMatch", query.get("resourceVersionMatch", "")
+            ),
             limit=_optional_int(query, "limit") or 0,
             continue_token=query.get("continue", ""),
             watch=parse_bool("watch", query.get("watch", "false")),
@@ -83,46 +94,24 @@ class ListParams:
                 "allowWatchBookmarks", query.get("allowWatchBookmarks", "false")
             ),
             timeout_seconds=_optional_int(query, "timeoutSeconds"),
+            send_initial_events=(
+                parse_bool("sendInitialEvents", query["sendInitialEvents"])
+                if "sendInitialEvents" in query
+                else None
+            ),
         )
         params.validate()
         return params
 
     def validate(self) -> None:
         """Kubernetes' ``ValidateListOptions``: a resourceVersionMatch needs a version."""
-        causes: list[FieldCause] = []
-        match, version = self.resource_version_match, self.resource_version
-        if match and match not in ("Exact", "NotOlderThan"):
-            causes.append(
-                FieldCause(
-                    field="resourceVersionMatch",
-                    message=f'Unsupported value: "{match}": supported values: '
-                    '"Exact", "NotOlderThan"',
-                    type="FieldValueNotSupported",
-                )
-            )
-        elif match and self.watch:
-            causes.append(_forbidden("resourceVersionMatch is forbidden for watch"))
-        elif match and not version:
-            causes.append(
-                _forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided")
-            )
-        elif match == "Exact" and version == "0":
-            causes.append(
-                _forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"')
-            )
-        if self.continue_token and version not in ("", "0"):
-            causes.append(
-                _forbidden(
-                    "specifying resource version is not allowed when using continue",
-                    field="resourceVersion",
-                )
-            )
-        if causes:
-            raise Invalid.for_object("ListOptions", "", causes, group="meta.k8s.io")
-
-
-def _forbidden(detail: str, field: str = "resourceVersionMatch") -> FieldCause:
-    return FieldCause(field=field, message=f"Forbidden: {detail}", type="FieldValueForbidden")
+        check_list_options(
+            self.resource_version,
+            self.resource_version_match,
+            continue_token=self.continue_token,
+            watch=self.watch,
+            send_initial_events=self.send_initial_events,
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -92,7 +92,12 @@ class Rest:
             by_name = f"metadata.name={target.name}"
             selector = f"{params.field_selector},{by_name}" if params.field_selector else by_name
             return await serve_watch(request, self.client, target, params, field_selector=selector)
-        obj = await self.client.get(target.info.cls, target.name, namespace=target.namespace)
+        obj = await self.client.get(
+            target.info.cls,
+            target.name,
+            namespace=target.namespace,
+            resource_version=params.resource_version,
+        )
         if wants_table(request.headers.get("Accept", "")):
             include = request.query.get("includeObject", "")
             return json_response(table_body(target.info, [obj], include_object=include))
@@ -110,6 +115,7 @@ class Rest:
             limit=params.limit,
             continue_token=params.continue_token,
             resource_version=params.resource_version,
+            resource_version_match=params.resource_version_match,
         )
         if wants_table(request.headers.get("Accept", "")):
             table = table_body(

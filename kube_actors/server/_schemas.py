@@ -7,24 +7,35 @@ apiserver names a CRD's schema. Fields carry their wire names, Kubernetes' forma
 Quantity, IntOrString as ``int-or-string``), the patch and list-type markers (``field_type``,
 the table server-side apply and strategic merge patch read too) and descriptions: Kubernetes'
 meanings from ``_descriptions`` for the built-in kinds; for a user's classes, their docstrings
-and their fields' ``metadata={"description": ...}``. The classes are the only source: a field
-added to a class shows up here with no second list to keep.
+and their fields' ``metadata={"description": ...}``; for a CustomResourceDefinition's kind, the
+spec and status of its storage version's openAPIV3Schema as the CRD gives them. The classes
+are the only source: a field added to a class shows up here with no second list to keep.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from ..api import FieldType, KindInfo, Quantity, field_type, kind_info, kinds, wire_names
+from ..api import (
+    DeleteOptions,
+    FieldType,
+    KindInfo,
+    Quantity,
+    field_type,
+    kind_info,
+    kinds,
+    wire_names,
+)
 from ._descriptions import description_of
 from ._markers import ENUMS, INT64_FIELDS, MICRO_TIME_FIELDS, REQUIRED
+from ._resources import resource_of
 
 __all__ = ["META", "component_name", "components_for", "ref"]
 
@@ -46,6 +57,10 @@ _MODULE_PREFIX = {
     "kube_actors.api._ingress": "io.k8s.api.networking.v1",
     "kube_actors.api._meta": META,
     "kube_actors.api._policy": "io.k8s.api.policy.v1",
+    "kube_actors.api._rbac": "io.k8s.api.rbac.v1",
+    "kube_actors.api._reviews": "io.k8s.api.authorization.v1",
+    "kube_actors.api._metrics": "io.k8s.metrics.pkg.apis.metrics.v1beta1",
+    "kube_actors.api._crd": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
 }
 _CLASS_PREFIX = {
     "Condition": META,
@@ -57,7 +72,14 @@ _CLASS_PREFIX = {
     "Lease": "io.k8s.api.coordination.v1",
     "LeaseSpec": "io.k8s.api.coordination.v1",
     "PriorityClass": "io.k8s.api.scheduling.v1",
+    "SelfSubjectReview": "io.k8s.api.authentication.v1",
+    "SelfSubjectReviewStatus": "io.k8s.api.authentication.v1",
+    "UserInfo": "io.k8s.api.authentication.v1",
 }
+
+# Classes published as the request types every document shares (``_openapi``), whose
+# schemas are written out there in full rather than read off the class.
+_SHARED_CLASSES: dict[type[Any], str] = {DeleteOptions: f"{META}.DeleteOptions"}
 
 # The shared formats, as Kubernetes publishes them in v3: a type that may be one of two is a
 # oneOf without a type of its own (kubectl explain then names it: <IntOrString>, <Quantity>).
@@ -70,7 +92,7 @@ _SCALARS: dict[str, dict[str, Any]] = {
 
 
 def _group_prefix(info: KindInfo) -> str:
-    if info.cls.__module__.startswith("kube_actors.api"):
+    if _built_in(info.cls):
         group = info.group.removesuffix(".k8s.io") or "core"
         return f"io.k8s.api.{group}.{info.version}"
     reversed_group = ".".join(reversed(info.group.split("."))) if info.group else "core"
@@ -80,7 +102,7 @@ def _group_prefix(info: KindInfo) -> str:
 def component_name(cls: type[Any], owner: KindInfo | None = None) -> str:
     """Kubernetes' name of the schema of ``cls`` (``owner``: the kind it was reached from)."""
     name = cls.__name__
-    if name in _CLASS_PREFIX and cls.__module__.startswith("kube_actors.api"):
+    if name in _CLASS_PREFIX and _built_in(cls):
         return f"{_CLASS_PREFIX[name]}.{name}"
     prefix = _MODULE_PREFIX.get(cls.__module__)
     if prefix is not None:
@@ -89,7 +111,7 @@ def component_name(cls: type[Any], owner: KindInfo | None = None) -> str:
         return f"{_group_prefix(kind_info(cls))}.{name}"
     except KeyError:
         pass
-    if cls.__module__.startswith("kube_actors.api"):
+    if _built_in(cls):
         return f"{_CORE}.{name}"
     return f"{_group_prefix(owner)}.{name}" if owner is not None else f"{cls.__module__}.{name}"
 
@@ -105,7 +127,8 @@ class _Builder:
         self.components: dict[str, dict[str, Any]] = {}
 
     def add_kind(self, info: KindInfo) -> str:
-        name = self._add_class(info.cls, info)
+        """The component of a kind, and of its list when the resource can be listed."""
+        name = self.add_class(info.cls, info)
         schema = self.components[name]
         schema["x-kubernetes-group-version-kind"] = [
             {"group": info.group, "kind": info.kind, "version": info.version}
@@ -115,7 +138,8 @@ class _Builder:
             "kind": _string(description_of("TypeMeta", "kind")),
             **schema["properties"],
         }
-        _with_crd_schema(schema, getattr(info.cls, "openapi_schema", None))
+        if "list" not in resource_of(info).verbs:  # bindings, the reviews: no list type
+            return name
         list_name = f"{name}List"
         self.components[list_name] = {
             "description": f"{info.kind}List is a list of {info.kind} objects.",
@@ -142,7 +166,8 @@ class _Builder:
         self.components.setdefault(f"{META}.ListMeta", _list_meta())
         return name
 
-    def _add_class(self, cls: type[Any], owner: KindInfo) -> str:
+    def add_class(self, cls: type[Any], owner: KindInfo) -> str:
+        """The component of ``cls`` (reached from the kind ``owner``), added if new."""
         name = component_name(cls, owner)
         if name in self.components:
             return name
@@ -155,8 +180,16 @@ class _Builder:
         of_kind = owner.cls is cls
         hints = typing.get_type_hints(cls)
         wires = wire_names(cls)
+        # A CustomResourceDefinition's kind: its spec and status as the CRD's schema says.
+        published = getattr(cls, "openapi_v3_schema", None) or {}
+        if published.get("description"):
+            schema["description"] = published["description"]
+        given = published.get("properties") or {}
         for field in attrs.fields(cls):
             wire = wires[field.name]
+            if wire in given and wire != "metadata":
+                schema["properties"][wire] = copy.deepcopy(given[wire])
+                continue
             prop = self._schema_of(hints[field.name], owner, short, wire)
             text = field.metadata.get("description") or description_of(
                 short if _built_in(cls) else "", wire, of_kind=of_kind
@@ -199,8 +232,10 @@ class _Builder:
             return self._scalar(_MICRO_TIME if micro else _TIME)
         if t is Quantity:
             return self._scalar(_QUANTITY)
+        if t in _SHARED_CLASSES:
+            return {"allOf": [ref(_SHARED_CLASSES[t])]}
         if attrs.has(t):
-            return {"allOf": [ref(self._add_class(t, owner))], "default": {}}
+            return {"allOf": [ref(self.add_class(t, owner))], "default": {}}
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
 
     def _scalar(self, name: str) -> dict[str, Any]:
@@ -211,7 +246,10 @@ class _Builder:
 
 
 def _built_in(cls: type[Any]) -> bool:
-    return cls.__module__.startswith("kube_actors.api")
+    """One of Kubernetes' own classes (a CRD's kind is made in kube_actors.api, yet the user's)."""
+    return cls.__module__.startswith("kube_actors.api") and not getattr(
+        cls, "defined_by_crd", False
+    )
 
 
 def _docstring(cls: type[Any]) -> str:
@@ -262,23 +300,17 @@ def _list_meta() -> dict[str, Any]:
     }
 
 
-def _with_crd_schema(schema: dict[str, Any], crd_schema: Mapping[str, Any] | None) -> None:
-    """A CRD's kind: its spec, status and other top-level fields as the version's
-    openAPIV3Schema describes them."""
-    if not crd_schema:
-        return
-    given = crd_schema.get("properties") or {}
-    for key, sub in given.items():
-        if key not in ("apiVersion", "kind", "metadata"):
-            schema["properties"][key] = json.loads(json.dumps(sub))
-    if crd_schema.get("description"):
-        schema["description"] = crd_schema["description"]
-
-
-def components_for(group: str, version: str) -> tuple[list[KindInfo], dict[str, dict[str, Any]]]:
-    """The kinds served in ``group/version`` and every component their schemas need."""
+def components_for(
+    group: str, version: str, also: Callable[[KindInfo], Iterable[type[Any]]] = lambda _: ()
+) -> tuple[list[KindInfo], dict[str, dict[str, Any]]]:
+    """The kinds served in ``group/version`` and every component their schemas need, with
+    the classes ``also`` names for each kind (what its subresources take)."""
     builder = _Builder()
     served = [info for info in kinds() if info.group == group and info.version == version]
     for info in served:
         builder.add_kind(info)
+        for cls in also(info):
+            builder.add_class(cls, info)
+    # Every document has a Status, whose metadata is a ListMeta, lists or not.
+    builder.components.setdefault(f"{META}.ListMeta", _list_meta())
     return served, dict(sorted(builder.components.items()))

@@ -41,6 +41,8 @@ def status_of(error: ApiError) -> dict[str, Any]:
             {"reason": cause.type, "message": cause.message, "field": cause.field}
             for cause in error.causes
         ]
+    if error.retry_after_seconds:
+        details["retryAfterSeconds"] = error.retry_after_seconds
     if details:
         status["details"] = details
     return status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import attrs
 import pytest
 
@@ -124,3 +125,58 @@ async def test_a_field_manager_name_is_checked_as_kubernetes_checks_it() -> None
             await cluster.client.create(deployment(), field_manager="a\nb")
         with pytest.raises(NotFound):
             await cluster.client.get(Deployment, "web", namespace="default")
+
+
+async def _label_by(cluster: Cluster, manager: str) -> Deployment:
+    await anyio.sleep(1)  # virtual time: each manager's entry a second newer than the last
+    patched: Deployment = await cluster.client.patch(
+        Deployment,
+        "web",
+        {"metadata": {"labels": {manager: "x"}}},
+        namespace="default",
+        field_manager=manager,
+    )
+    return patched
+
+
+async def test_the_oldest_update_managers_past_ten_merge_into_ancient_changes() -> None:
+    async with Cluster(controllers=(), scheduler=False, clock="virtual") as cluster:
+        await cluster.client.create(deployment(), field_manager="m00")
+        for n in range(1, 10):
+            stored = await _label_by(cluster, f"m{n:02}")
+        assert len(stored.metadata.managed_fields) == 10
+        stored = await _label_by(cluster, "m10")
+        managers = [e.manager for e in stored.metadata.managed_fields]
+        # The two oldest (the creator and m01) became one bucket, stamped with m01's time.
+        assert sorted(managers) == sorted(["ancient-changes", *(f"m{n:02}" for n in range(2, 11))])
+        bucket = _entry(stored, "ancient-changes")
+        assert bucket.api_version == "apps/v1"
+        assert bucket.fields_v1["f:metadata"]["f:labels"]["f:m01"] == {}
+        assert bucket.fields_v1["f:spec"]["f:replicas"] == {}  # the creator's
+        assert bucket.time is not None
+        created_at = stored.metadata.creation_timestamp
+        assert created_at is not None
+        assert bucket.time > created_at
+        # The next new manager merges the oldest left into the bucket: still ten.
+        stored = await _label_by(cluster, "m11")
+        managers = [e.manager for e in stored.metadata.managed_fields]
+        assert len(managers) == 10
+        assert "m02" not in managers
+        assert "f:m02" in _entry(stored, "ancient-changes").fields_v1["f:metadata"]["f:labels"]
+
+
+async def test_apply_managers_are_not_capped() -> None:
+    async with Cluster(controllers=(), scheduler=False, clock="virtual") as cluster:
+        await cluster.client.create(deployment(), field_manager="creator")
+        for n in (f"a{i}" for i in range(11)):
+            stored = await cluster.client.patch(
+                Deployment,
+                "web",
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"labels": {n: "x"}}},
+                namespace="default",
+                patch_type="apply",
+                field_manager=f"applier-{n}",
+            )
+        operations = [e.operation for e in stored.metadata.managed_fields]
+        assert operations.count("Apply") == 11
+        assert "ancient-changes" not in {e.manager for e in stored.metadata.managed_fields}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from kube_actors.api import (
     ObjectMeta,
     PrinterColumn,
     Secret,
+    kinds,
     register_kind,
 )
 from kube_actors.cli._logging import configure_logging
@@ -99,6 +101,26 @@ async def test_explain_prints_the_meaning_of_a_cronjobs_and_a_statefulsets_field
     assert "What to do with a run while the previous one is still active" in cron
     assert "KIND:       StatefulSet" in sts
     assert "How pods are created at first scale-up" in sts
+
+
+async def test_explain_describes_the_kinds_beyond_the_workloads(tmp_path: Path) -> None:
+    async with serving(tmp_path) as (_, served):
+        _, hpa, _ = await kubectl(served, "explain", "hpa.spec.behavior")
+        _, pdb, _ = await kubectl(served, "explain", "pdb.spec")
+        _, ingress, _ = await kubectl(served, "explain", "ingress.spec.rules.http.paths")
+        _, secret, _ = await kubectl(served, "explain", "secret.stringData")
+    assert "KIND:       HorizontalPodAutoscaler" in hpa
+    assert "GROUP:      autoscaling" in hpa
+    assert "FIELD: behavior <HorizontalPodAutoscalerBehavior>" in hpa
+    assert "scaleDown\t<HPAScalingRules>" in hpa
+    assert "Rules for scaling down." in hpa
+    assert "KIND:       PodDisruptionBudget" in pdb
+    assert "minAvailable\t<IntOrString>" in pdb
+    assert "unhealthyPodEvictionPolicy\t<string>" in pdb
+    assert "When unhealthy (running but not ready) pods may be evicted" in pdb
+    assert "pathType\t<string> -required-" in ingress
+    assert "How path is matched" in ingress
+    assert "A write-only convenience" in secret
 
 
 async def test_create_deployment_sends_protobuf_and_get_prints_kubectls_columns(
@@ -332,3 +354,33 @@ async def test_create_ingress_gets_the_default_class_and_the_controllers_address
         "kube-actors.io/ingress-controller",
         "<none>",
     ]
+
+
+async def test_explain_answers_for_every_built_in_resource_with_no_empty_description(
+    tmp_path: Path,
+) -> None:
+    async with serving(tmp_path) as (_, served):
+        _, table, _ = await kubectl(served, "api-resources", "--no-headers")
+        built_in = {
+            (info.plural, f"{info.group}/{info.version}".lstrip("/"))
+            for info in kinds()
+            if info.cls.__module__.startswith("kube_actors.api")
+            and not getattr(info.cls, "defined_by_crd", False)
+        }
+        # Only the built-in kinds: other tests of the session may have registered their own.
+        resources = [r for r in map(_name_and_version, table.splitlines()) if r in built_in]
+        empty = []
+        for name, version in resources:
+            _, out, _ = await kubectl(served, "explain", name, f"--api-version={version}")
+            assert "FIELDS:" in out, (name, version)
+            if "<empty>" in out:
+                empty.append(name)
+    assert len(resources) > 30
+    assert empty == []
+
+
+def _name_and_version(line: str) -> tuple[str, str]:
+    """An ``api-resources`` row's NAME and APIVERSION (SHORTNAMES may be blank)."""
+    columns = words(line)
+    version = next(c for c in columns[1:] if re.fullmatch(r"([a-z0-9.-]+/)?v\d\w*", c))
+    return columns[0], version

@@ -36,8 +36,9 @@ spec:
         properties:
           spec:
             type: object
+            description: What the cron tab runs, and when.
             properties:
-              cronSpec: {type: string}
+              cronSpec: {type: string, description: The schedule in Cron format.}
               replicas: {type: integer, default: 1}
 """
 
@@ -52,7 +53,8 @@ spec: {cronSpec: "* * * * */5"}
 @pytest.fixture(autouse=True)
 def _stop_serving_crontabs() -> Iterator[None]:
     yield
-    stop_serving("stable.example.com/v1", "CronTab")
+    for version in ("v1", "v1beta1"):  # kinds are registered process-wide
+        stop_serving(f"stable.example.com/{version}", "CronTab")
 
 
 async def test_kubectl_applies_a_crd_and_gets_its_objects_with_printer_columns(
@@ -150,3 +152,20 @@ async def test_kubectl_waits_for_a_crd_reads_each_served_version_and_explains_it
     assert short.strip() == "crontab.stable.example.com/my-new-cron-object"
     fields = [line.split() for line in explained.splitlines() if "\t<" in line]
     assert fields == [["cronSpec", "<string>"], ["replicas", "<integer>"]]
+
+
+async def test_kubectl_explains_a_crd_kind_from_its_schema(tmp_path: Path) -> None:
+    (tmp_path / "crd.yaml").write_text(CRD)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        _, kind, _ = await kubectl(served, "explain", "crontab")
+        _, spec, _ = await kubectl(served, "explain", "crontab.spec")
+        _, field, _ = await kubectl(served, "explain", "crontab.spec.cronSpec")
+    assert "KIND:       CronTab" in kind
+    assert "GROUP:      stable.example.com" in kind
+    assert "spec\t<Object>" in kind
+    assert "What the cron tab runs, and when." in spec
+    assert "cronSpec\t<string>" in spec
+    assert "replicas\t<integer>" in spec
+    assert "FIELD: cronSpec <string>" in field
+    assert "The schedule in Cron format." in field

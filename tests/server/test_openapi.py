@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, ClassVar
 
 import attrs
 
-from kube_actors.api import IntOrString, ObjectMeta, register_kind
+from kube_actors.api import IntOrString, ObjectMeta, kinds, register_kind
+from kube_actors.api._custom_kind import register_custom_kind
 from kube_actors.server import openapi_v3_document, openapi_v3_hash, openapi_v3_index
+from kube_actors.server._markers import ENUMS, REQUIRED
+from tests.crd_kinds import stop_serving
 
 APPS = "io.k8s.api.apps.v1"
 CORE = "io.k8s.api.core.v1"
@@ -154,3 +159,71 @@ def test_a_registered_user_kind_gets_a_document_and_the_hash_follows_its_schema(
     register_kind(Gadget2)
     assert openapi_v3_hash("openapi.example.com", "v1") != before
     assert openapi_v3_hash("apps", "v1") == openapi_v3_hash("apps", "v1")
+
+
+def test_every_enum_and_required_marker_names_a_published_field() -> None:
+    enums, fields = set(), set()
+    for info in kinds():
+        schemas = openapi_v3_document(info.group, info.version)["components"]["schemas"]
+        for name, component in schemas.items():
+            for field, prop in component.get("properties", {}).items():
+                fields.add((name.rpartition(".")[2], field))
+                if "enum" in prop:
+                    enums.add((name.rpartition(".")[2], field))
+    assert set(ENUMS) <= enums
+    assert {(cls, field) for cls, names in REQUIRED.items() for field in names} <= fields
+    pdb = openapi_v3_document("policy", "v1")["components"]["schemas"]
+    spec = pdb["io.k8s.api.policy.v1.PodDisruptionBudgetSpec"]["properties"]
+    assert spec["unhealthyPodEvictionPolicy"]["enum"] == ["AlwaysAllow", "IfHealthyBudget"]
+
+
+def test_every_reference_of_every_document_resolves() -> None:
+    for group, version in sorted({(info.group, info.version) for info in kinds()}):
+        document = openapi_v3_document(group, version)
+        refs = set(re.findall(r'#/components/schemas/([^"]+)"', json.dumps(document)))
+        assert refs - set(document["components"]["schemas"]) == set(), (group, version)
+    status = openapi_v3_document("", "v1")["components"]["schemas"][f"{META}.StatusDetails"]
+    assert status["properties"]["retryAfterSeconds"]["format"] == "int32"
+
+
+def test_a_crd_kind_is_published_with_its_schema_under_its_reversed_group() -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "leases.openapi.example.com"},
+        "spec": {
+            "group": "openapi.example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "leases", "singular": "lease", "kind": "Lease"},
+            "versions": [
+                {
+                    "name": "v2",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "description": "A lease of the example group, not Kubernetes'.",
+                            "properties": {
+                                "spec": {
+                                    "type": "object",
+                                    "properties": {"holder": {"type": "string"}},
+                                }
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
+    register_custom_kind(crd)
+    try:
+        schemas = openapi_v3_document("openapi.example.com", "v2")["components"]["schemas"]
+    finally:
+        stop_serving("openapi.example.com/v2", "Lease")
+    lease = schemas["com.example.openapi.v2.Lease"]  # not coordination.k8s.io's Lease
+    assert lease["description"] == "A lease of the example group, not Kubernetes'."
+    assert lease["properties"]["spec"]["properties"] == {"holder": {"type": "string"}}
+    assert lease["x-kubernetes-group-version-kind"] == [
+        {"group": "openapi.example.com", "kind": "Lease", "version": "v2"}
+    ]
