@@ -1,50 +1,85 @@
-"""Objects out: a stored object as Kubernetes' JSON, a page of a list as a ``<Kind>List``, and
-both as ``meta.k8s.io/v1`` Tables when the client asks for one (what ``kubectl get`` prints).
+"""Objects out: a stored object, a page of a list (a ``<Kind>List``), a ``Status`` and a watch
+event, each in the negotiated encoding (JSON, YAML or Kubernetes' protobuf), and Tables (what
+``kubectl get`` prints) in JSON or YAML.
+
+A stored version is encoded once per encoding (``EncodedCache``) as a list item: in JSON the
+object's fields without apiVersion and kind (a ``PodList``'s items carry neither), in protobuf
+the kind's message alone. A single object is that item with its type spliced in front (JSON)
+or wrapped in a ``runtime.Unknown`` (protobuf); a list is the items joined; a watch event
+embeds the whole object. So a list of 10,000 Pods or a watch with many watchers encodes each
+Pod once, not once per answer.
+
+YAML is Kubernetes' JSON written as YAML with sorted keys (what ``sigs.k8s.io/yaml`` does);
+it is rare on the wire and not cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
+
+import yaml
 
 from kube_actors.actors import wall_clock
-from kube_actors.api import KindInfo, ObjectList, to_dict
+from kube_actors.api import KindInfo, ObjectList, WatchEvent, unstructure
 
+from ._encoded_cache import EncodedCache
+from ._negotiate import JSON, PROTOBUF, Encoding
+from ._protobuf import message_name
+from ._protobuf_encode import encode_message, encode_protobuf, wrap_unknown
+from ._protobuf_wire import frame, list_message, watch_event
 from ._tables import table_for
 
-__all__ = ["list_body", "object_body", "table_body", "wants_table"]
+__all__ = ["Encoder", "dumps", "encode_as", "has_protobuf", "table_body"]
+
+_EMPTY: Final = b"{}"
 
 
-def object_body(obj: Any) -> dict[str, Any]:
-    """The object's manifest, as the API answers it."""
-    return to_dict(obj)
+def dumps(body: Any) -> bytes:
+    """Compact JSON, as Kubernetes writes it."""
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
-def list_body(info: KindInfo, page: ObjectList) -> dict[str, Any]:
-    """``PodList`` and friends: items without their own apiVersion/kind, as Kubernetes
-    writes them, and the page's resourceVersion, continue token and remaining count."""
-    metadata: dict[str, Any] = {"resourceVersion": page.resource_version}
-    if page.continue_token:
-        metadata["continue"] = page.continue_token
-    if page.remaining_item_count is not None:
-        metadata["remainingItemCount"] = page.remaining_item_count
-    items = []
-    for obj in page.items:
-        item = to_dict(obj)
-        del item["apiVersion"], item["kind"]
-        items.append(item)
-    return {
-        "kind": f"{info.kind}List",
-        "apiVersion": info.api_version,
-        "metadata": metadata,
-        "items": items,
-    }
+def _yaml(body: Any) -> bytes:
+    return yaml.safe_dump(body, sort_keys=True, default_flow_style=False).encode()
 
 
-def wants_table(accept: str) -> bool:
-    """Whether ``Accept`` asks for ``as=Table`` (kubectl's human-readable ``get``)."""
-    return any("as=Table" in part and "g=meta.k8s.io" in part for part in accept.split(","))
+def encode_as(body: dict[str, Any], encoding: Encoding) -> bytes:
+    """A manifest dict that is not a stored version (a Status, a Table, a Scale), written in
+    ``encoding``; protobuf only for a kind that has a message."""
+    if encoding.media_type == PROTOBUF:
+        return encode_protobuf(body)
+    return dumps(body) if encoding.media_type == JSON else _yaml(body)
+
+
+def has_protobuf(info: KindInfo) -> bool:
+    """Whether ``info``'s kind is served in protobuf: a built-in kind with a message. A
+    CustomResourceDefinition's kinds are not, as in Kubernetes; nor are kinds registered in
+    Python."""
+    return not getattr(info.cls, "defined_by_crd", False) and _has_message(
+        info.api_version, info.kind
+    )
+
+
+@functools.cache
+def _has_message(api_version: str, kind: str) -> bool:
+    return message_name(api_version, kind) is not None
+
+
+@functools.cache
+def _json_type(api_version: str, kind: str) -> bytes:
+    """``{"apiVersion":"v1","kind":"Pod"`` (no closing brace): what an item is spliced after."""
+    return dumps({"apiVersion": api_version, "kind": kind})[:-1]
+
+
+def _splice(type_prefix: bytes, item: bytes) -> bytes:
+    """An item's JSON (``{"metadata":...}``) with the type in front."""
+    if item == _EMPTY:
+        return type_prefix + b"}"
+    return type_prefix + b"," + item[1:]
 
 
 def table_body(
@@ -65,3 +100,77 @@ def table_body(
         resource_version=resource_version,
         continue_token=continue_token,
     )
+
+
+def _list_meta(page: ObjectList) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"resourceVersion": page.resource_version}
+    if page.continue_token:
+        metadata["continue"] = page.continue_token
+    if page.remaining_item_count is not None:
+        metadata["remainingItemCount"] = page.remaining_item_count
+    return metadata
+
+
+class Encoder:
+    """Writes answers in an ``Encoding``, stored versions through one ``EncodedCache``."""
+
+    def __init__(self, cache: EncodedCache | None = None) -> None:
+        self.cache = cache if cache is not None else EncodedCache()
+
+    # ----------------------------------------------------------------- items (cached)
+
+    def _item_json(self, obj: Any, *, stored: bool) -> bytes:
+        if not stored:
+            return dumps(unstructure(obj))
+        return self.cache.encoded(obj, "json", lambda o: dumps(unstructure(o)))
+
+    def _item_protobuf(self, info: KindInfo, obj: Any, *, stored: bool) -> bytes:
+        kind = f"{info.api_version}/{info.kind}"
+
+        def encode(o: Any) -> bytes:
+            return encode_message(unstructure(o), kind=kind)
+
+        return self.cache.encoded(obj, "protobuf", encode) if stored else encode(obj)
+
+    # ------------------------------------------------------------------------ answers
+
+    def object(self, info: KindInfo, obj: Any, encoding: Encoding, *, stored: bool) -> bytes:
+        """One object. ``stored``: it is a version of the store (a read's answer), so its
+        encoding may be cached; a write's answer (perhaps a dry run's) is not."""
+        if encoding.media_type == PROTOBUF:
+            raw = self._item_protobuf(info, obj, stored=stored)
+            return wrap_unknown(info.api_version, info.kind, raw)
+        item = self._item_json(obj, stored=stored)
+        body = _splice(_json_type(info.api_version, info.kind), item)
+        return body if encoding.media_type == JSON else _yaml(json.loads(body))
+
+    def list(self, info: KindInfo, page: ObjectList, encoding: Encoding) -> bytes:
+        """A ``<Kind>List``: items without their own apiVersion/kind, as Kubernetes writes
+        them, and the page's resourceVersion, continue token and remaining count."""
+        list_kind = f"{info.kind}List"
+        if encoding.media_type == PROTOBUF:
+            meta = encode_message(_list_meta(page), kind="meta.k8s.io/v1/ListMeta")
+            raws = [self._item_protobuf(info, obj, stored=True) for obj in page.items]
+            return wrap_unknown(info.api_version, list_kind, list_message(meta, raws))
+        head = {"kind": list_kind, "apiVersion": info.api_version, "metadata": _list_meta(page)}
+        items = b",".join(self._item_json(obj, stored=True) for obj in page.items)
+        body = dumps(head)[:-1] + b',"items":[' + items + b"]}"
+        return body if encoding.media_type == JSON else _yaml(json.loads(body))
+
+    def watch_event(
+        self, info: KindInfo, event: WatchEvent, encoding: Encoding, embedded: Any
+    ) -> bytes:
+        """One framed event: a JSON line, or a length-prefixed protobuf ``WatchEvent``.
+        ``embedded`` is what the event carries when it is not the stored object (a Status,
+        a bookmark, a one-row Table); None for the object itself."""
+        if encoding.media_type == PROTOBUF:
+            if embedded is None:
+                inner = self.object(info, event.obj, encoding, stored=True)
+            else:
+                inner = encode_protobuf(embedded)
+            return frame(watch_event(event.type, inner))
+        if embedded is None:
+            inner = self.object(info, event.obj, encoding, stored=True)
+        else:
+            inner = dumps(embedded)
+        return b'{"type":"' + event.type.encode() + b'","object":' + inner + b"}\n"
