@@ -15,7 +15,6 @@ it is rare on the wire and not cached.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from collections.abc import Sequence
@@ -31,11 +30,12 @@ from ._negotiate import JSON, PROTOBUF, Encoding
 from ._protobuf import message_name
 from ._protobuf_encode import encode_message, encode_protobuf, wrap_unknown
 from ._protobuf_wire import frame, list_message, watch_event
-from ._tables import table_for
+from ._tables import check_include_object, table_for
 
-__all__ = ["Encoder", "dumps", "encode_as", "has_protobuf", "table_body"]
+__all__ = ["Encoder", "dumps", "encode_as", "has_protobuf"]
 
 _EMPTY: Final = b"{}"
+_PARTIAL: Final = b'{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":'
 
 
 def dumps(body: Any) -> bytes:
@@ -82,26 +82,6 @@ def _splice(type_prefix: bytes, item: bytes) -> bytes:
     return type_prefix + b"," + item[1:]
 
 
-def table_body(
-    info: KindInfo,
-    objects: Sequence[Any],
-    *,
-    resource_version: str = "",
-    continue_token: str = "",
-    include_object: str = "Metadata",
-) -> dict[str, Any]:
-    """A Table of ``objects`` with kubectl's columns, ages as of now."""
-    now: dt.datetime = wall_clock()
-    return table_for(
-        info.cls,
-        objects,
-        now,
-        include_object=include_object or "Metadata",
-        resource_version=resource_version,
-        continue_token=continue_token,
-    )
-
-
 def _list_meta(page: ObjectList) -> dict[str, Any]:
     metadata: dict[str, Any] = {"resourceVersion": page.resource_version}
     if page.continue_token:
@@ -123,6 +103,18 @@ class Encoder:
         if not stored:
             return dumps(unstructure(obj))
         return self.cache.encoded(obj, "json", lambda o: dumps(unstructure(o)))
+
+    def _metadata_json(self, obj: Any) -> bytes:
+        """The object's metadata alone: what a Table row carries (kubectl get's
+        ``includeObject=Metadata``)."""
+        return self.cache.encoded(obj, "json-metadata", lambda o: dumps(unstructure(o.metadata)))
+
+    def _row_object(self, info: KindInfo, obj: Any, include: str) -> bytes:
+        if include == "Object":
+            return _splice(
+                _json_type(info.api_version, info.kind), self._item_json(obj, stored=True)
+            )
+        return _PARTIAL + self._metadata_json(obj) + b"}"
 
     def _item_protobuf(self, info: KindInfo, obj: Any, *, stored: bool) -> bytes:
         kind = f"{info.api_version}/{info.kind}"
@@ -157,20 +149,48 @@ class Encoder:
         body = dumps(head)[:-1] + b',"items":[' + items + b"]}"
         return body if encoding.media_type == JSON else _yaml(json.loads(body))
 
+    def table(
+        self,
+        info: KindInfo,
+        objects: Sequence[Any],
+        encoding: Encoding,
+        *,
+        resource_version: str = "",
+        continue_token: str = "",
+        include_object: str = "",
+    ) -> bytes:
+        """A Table (JSON or YAML) of ``objects``: the cells computed now, each row's object
+        (its metadata, or all of it) from the cache."""
+        include = include_object or "Metadata"
+        check_include_object(include)
+        table = table_for(
+            info.cls,
+            objects,
+            wall_clock(),
+            include_object="None",
+            resource_version=resource_version,
+            continue_token=continue_token,
+        )
+        rows = table.pop("rows")
+        if include != "None":
+            rows = [
+                dumps(row)[:-1] + b',"object":' + self._row_object(info, obj, include) + b"}"
+                for row, obj in zip(rows, objects, strict=True)
+            ]
+        else:
+            rows = [dumps(row) for row in rows]
+        body = dumps(table)[:-1] + b',"rows":[' + b",".join(rows) + b"]}"
+        return body if encoding.media_type == JSON else _yaml(json.loads(body))
+
     def watch_event(
-        self, info: KindInfo, event: WatchEvent, encoding: Encoding, embedded: Any
+        self, info: KindInfo, event: WatchEvent, encoding: Encoding, embedded: bytes | None
     ) -> bytes:
         """One framed event: a JSON line, or a length-prefixed protobuf ``WatchEvent``.
-        ``embedded`` is what the event carries when it is not the stored object (a Status,
-        a bookmark, a one-row Table); None for the object itself."""
-        if encoding.media_type == PROTOBUF:
-            if embedded is None:
-                inner = self.object(info, event.obj, encoding, stored=True)
-            else:
-                inner = encode_protobuf(embedded)
-            return frame(watch_event(event.type, inner))
-        if embedded is None:
+        ``embedded`` is what the event carries, already in ``encoding``, when it is not the
+        stored object (a Status, a bookmark, a one-row Table); None for the object itself."""
+        inner = embedded
+        if inner is None:
             inner = self.object(info, event.obj, encoding, stored=True)
-        else:
-            inner = dumps(embedded)
+        if encoding.media_type == PROTOBUF:
+            return frame(watch_event(event.type, inner))
         return b'{"type":"' + event.type.encode() + b'","object":' + inner + b"}\n"

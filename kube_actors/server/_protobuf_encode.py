@@ -79,28 +79,46 @@ def _keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _fill(message: Any, name: str, data: Mapping[str, Any], path: str) -> None:
-    unknown = set(data) - _keys(name)
-    if unknown:
-        raise ValueError(f"{path}: {name} has no field {sorted(unknown)[0]!r}")
+@functools.cache
+def _index(name: str) -> tuple[dict[str, tuple[str, str, str]], tuple[tuple[str, str], ...]]:
+    """A message's own fields by JSON name (attribute, label, type), and its embedded
+    structs (attribute, type): what ``_fill`` looks a manifest's keys up in."""
+    own: dict[str, tuple[str, str, str]] = {}
+    embedded: list[tuple[str, str]] = []
     for number, json_name, label, type_, _ in MESSAGES[name]:
-        attribute = f"f{number}"
-        if not json_name:  # an embedded struct: its fields are among the parent's
-            embedded = {k: v for k, v in data.items() if k in _keys(type_)}
-            if embedded:
-                _fill(getattr(message, attribute), type_, embedded, path)
+        if json_name:
+            own[json_name] = (f"f{number}", label, type_)
+        else:
+            embedded.append((f"f{number}", type_))
+    return own, tuple(embedded)
+
+
+def _fill(message: Any, name: str, data: Mapping[str, Any], path: str) -> None:
+    # Walks the manifest's keys, not the message's fields: a Pod sets a few of PodSpec's forty.
+    own, embedded = _index(name)
+    for attribute, type_ in embedded:  # an embedded struct: its fields are among the parent's
+        inner = {k: v for k, v in data.items() if k in _keys(type_)}
+        if inner:
+            _fill(getattr(message, attribute), type_, inner, path)
+    for json_name, value in data.items():
+        spec = own.get(json_name)
+        if spec is None:
+            if not any(json_name in _keys(type_) for _, type_ in embedded):
+                raise ValueError(f"{path}: {name} has no field {json_name!r}")
             continue
-        if json_name not in data or data[json_name] is None:
+        if value is None:
             continue
-        value, where = data[json_name], f"{path}.{json_name}"
-        target = getattr(message, attribute)
+        attribute, label, type_ = spec
+        where = f"{path}.{json_name}"
         if label == "r":
+            target = getattr(message, attribute)
             for item in value:
                 if type_ in _SCALARS:
                     target.append(_scalar(item, type_))
                 else:
                     _set(target.add(), type_, item, where)
         elif label == "m":
+            target = getattr(message, attribute)
             for key, item in value.items():
                 if type_ in _SCALARS:
                     target[key] = _scalar(item, type_)
@@ -109,7 +127,7 @@ def _fill(message: Any, name: str, data: Mapping[str, Any], path: str) -> None:
         elif type_ in _SCALARS:
             setattr(message, attribute, _scalar(value, type_))
         else:
-            _set(target, type_, value, where)
+            _set(getattr(message, attribute), type_, value, where)
 
 
 def _scalar(value: Any, type_: str) -> Any:

@@ -20,7 +20,7 @@ from kube_actors.errors import BadRequest, MethodNotSupported, UnsupportedMediaT
 from ._access import request_user
 from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
-from ._encode import Encoder, encode_as, has_protobuf, table_body
+from ._encode import Encoder, encode_as, has_protobuf
 from ._escalation import ESCALATION_KINDS, check_escalation
 from ._negotiate import Encoding, negotiate
 from ._params import ListParams, WriteParams, delete_options_of
@@ -104,7 +104,7 @@ class Rest:
         """One object; ``stored`` when it is a version read from the store (cacheable)."""
         if encoding.table:
             include = request.query.get("includeObject", "")
-            body = encode_as(table_body(target.info, [obj], include_object=include), encoding)
+            body = self.encoder.table(target.info, [obj], encoding, include_object=include)
         else:
             body = self.encoder.object(target.info, obj, encoding, stored=stored)
         return encoded_response(body, encoding, status=status)
@@ -139,14 +139,15 @@ class Rest:
             resource_version=params.resource_version,
         )
         if encoding.table:
-            table = table_body(
+            table = self.encoder.table(
                 target.info,
                 page.items,
+                encoding,
                 resource_version=page.resource_version,
                 continue_token=page.continue_token,
                 include_object=request.query.get("includeObject", ""),
             )
-            return encoded_response(encode_as(table, encoding), encoding)
+            return encoded_response(table, encoding)
         return encoded_response(self.encoder.list(target.info, page, encoding), encoding)
 
     # ------------------------------------------------------------------------ writing
@@ -180,7 +181,10 @@ class Rest:
         stored = await self.client.create(
             decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
         )
-        answer = self._answer(request, target, stored, encoding, status=201)
+        # A write's answer is the version it stored, unless it was a dry run (which may
+        # carry the resourceVersion of the version it did not replace).
+        fresh = not params.dry_run
+        answer = self._answer(request, target, stored, encoding, status=201, stored=fresh)
         return _warned(answer, decoded.warnings)
 
     async def _update(self, request: web.Request, target: Target) -> web.StreamResponse:
@@ -203,7 +207,8 @@ class Rest:
             stored = await self.client.update(
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )
-        return _warned(self._answer(request, target, stored, encoding), decoded.warnings)
+        answer = self._answer(request, target, stored, encoding, stored=not params.dry_run)
+        return _warned(answer, decoded.warnings)
 
     async def _patch(self, request: web.Request, target: Target) -> web.StreamResponse:
         encoding = self._encoding(request, target)
@@ -240,7 +245,7 @@ class Rest:
                 )
                 self._check_escalation(request, preview)
             stored = await self.client.patch(cls, target.name, patch, **common)
-        return self._answer(request, target, stored, encoding)
+        return self._answer(request, target, stored, encoding, stored=not params.dry_run)
 
     async def _delete(self, request: web.Request, target: Target) -> web.StreamResponse:
         encoding = self._encoding(request, target)

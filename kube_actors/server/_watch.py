@@ -21,7 +21,7 @@ from kube_actors.api import KindInfo, WatchEvent
 from kube_actors.client import Client
 from kube_actors.errors import ApiError, Gone
 
-from ._encode import Encoder, has_protobuf, table_body
+from ._encode import Encoder, encode_as, has_protobuf
 from ._negotiate import PROTOBUF, Encoding, negotiate_stream
 from ._params import ListParams
 from ._paths import Target
@@ -47,14 +47,14 @@ def _error(error: BaseException | None) -> dict[str, Any]:
 def _encode(
     encoder: Encoder, info: KindInfo, event: WatchEvent, encoding: Encoding, include: str
 ) -> bytes:
-    embedded: dict[str, Any] | None = None
+    embedded: bytes | None = None
     if event.type == "ERROR":
-        embedded = _error(event.error)
+        embedded = encode_as(_error(event.error), encoding)
     elif event.type == "BOOKMARK":
-        embedded = _bookmark(info, event.resource_version)
+        embedded = encode_as(_bookmark(info, event.resource_version), encoding)
     elif encoding.table:
         # One-row Tables, as kubectl get -w reads them.
-        embedded = table_body(info, [event.obj], include_object=include)
+        embedded = encoder.table(info, [event.obj], encoding, include_object=include)
     return encoder.watch_event(info, event, encoding, embedded)
 
 
