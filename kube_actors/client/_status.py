@@ -10,62 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from kube_actors.errors import (
-    AlreadyExists,
-    ApiError,
-    BadRequest,
-    Conflict,
-    FieldCause,
-    Forbidden,
-    Gone,
-    Invalid,
-    MethodNotSupported,
-    NotAcceptable,
-    NotFound,
-    RequestEntityTooLarge,
-    ServiceUnavailable,
-    TooManyRequests,
-    Unauthorized,
-    UnsupportedMediaType,
-)
+from kube_actors.errors import ApiError, FieldCause
 
 __all__ = ["error_of_status"]
 
+# Every error the API reports is a direct subclass of ApiError with its own reason and code:
+# the tables follow errors.py rather than repeating it.
 _BY_REASON: Final[dict[str, type[ApiError]]] = {
-    cls.reason: cls
-    for cls in (
-        AlreadyExists,
-        BadRequest,
-        Conflict,
-        Forbidden,
-        Gone,
-        Invalid,
-        MethodNotSupported,
-        NotAcceptable,
-        NotFound,
-        RequestEntityTooLarge,
-        ServiceUnavailable,
-        TooManyRequests,
-        Unauthorized,
-        UnsupportedMediaType,
-    )
+    cls.reason: cls for cls in ApiError.__subclasses__()
 }
-_BY_REASON["Gone"] = Gone  # the older spelling of Expired
-_BY_CODE: Final[dict[int, type[ApiError]]] = {
-    400: BadRequest,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    405: MethodNotSupported,
-    406: NotAcceptable,
-    409: Conflict,
-    410: Gone,
-    413: RequestEntityTooLarge,
-    415: UnsupportedMediaType,
-    422: Invalid,
-    429: TooManyRequests,
-    503: ServiceUnavailable,
-}
+_BY_REASON["Gone"] = _BY_REASON["Expired"]  # the older spelling of Expired
+_BY_CODE: Final[dict[int, type[ApiError]]] = {cls.code: cls for cls in ApiError.__subclasses__()}
 
 
 def error_of_status(status: Any, code: int) -> ApiError:
