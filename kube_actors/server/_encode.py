@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+import orjson
 import yaml
 
 from kube_actors.actors import wall_clock
@@ -39,8 +40,14 @@ _PARTIAL: Final = b'{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1
 
 
 def dumps(body: Any) -> bytes:
-    """Compact JSON, as Kubernetes writes it."""
-    return json.dumps(body, separators=(",", ":")).encode()
+    """Compact JSON, as Kubernetes writes it (UTF-8, not escaped). orjson writes it some ten
+    times faster than the standard library, which matters for the first encoding of each
+    stored version; what orjson refuses (an integer beyond 64 bits in a custom resource)
+    goes through the standard library."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _yaml(body: Any) -> bytes:

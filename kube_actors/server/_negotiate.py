@@ -19,6 +19,7 @@ One departure, written down in the fidelity table: a clause with ``q=0`` is "not
 
 from __future__ import annotations
 
+import functools
 from typing import Final, Literal
 
 import attrs
@@ -121,6 +122,8 @@ def _serve(
     return Encoding(media_type)
 
 
+# Cached: a client sends the same few Accept headers on every request.
+@functools.lru_cache(maxsize=256)
 def _pick(accept: str, allowed: tuple[MediaType, ...], *, convert: bool = True) -> Encoding | None:
     if not accept.strip():
         return DEFAULT
