@@ -25,6 +25,7 @@ import yaml
 
 from kube_actors.actors import wall_clock
 from kube_actors.api import KindInfo, ObjectList, WatchEvent, unstructure
+from kube_actors.errors import NotAcceptable
 
 from ._encoded_cache import EncodedCache
 from ._negotiate import JSON, PROTOBUF, Encoding
@@ -36,6 +37,7 @@ from ._tables import check_include_object, table_for
 __all__ = ["Encoder", "dumps", "encode_as", "has_protobuf"]
 
 _EMPTY: Final = b"{}"
+_PARTIAL_KIND: Final = "meta.k8s.io/v1/PartialObjectMetadata"
 _PARTIAL: Final = b'{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":'
 
 
@@ -76,6 +78,11 @@ def _has_message(api_version: str, kind: str) -> bool:
     return message_name(api_version, kind) is not None
 
 
+def _go_type(info: KindInfo, kind: str) -> str:
+    """How Go names the type in Kubernetes' messages: ``v1.PodList``."""
+    return f"{info.api_version.rpartition('/')[2]}.{kind}"
+
+
 @functools.cache
 def _json_type(api_version: str, kind: str) -> bytes:
     """``{"apiVersion":"v1","kind":"Pod"`` (no closing brace): what an item is spliced after."""
@@ -111,10 +118,27 @@ class Encoder:
             return dumps(unstructure(obj))
         return self.cache.encoded(obj, "json", lambda o: dumps(unstructure(o)))
 
-    def _metadata_json(self, obj: Any) -> bytes:
+    def _metadata_json(self, obj: Any, *, stored: bool = True) -> bytes:
         """The object's metadata alone: what a Table row carries (kubectl get's
-        ``includeObject=Metadata``)."""
+        ``includeObject=Metadata``) and a PartialObjectMetadata."""
+        if not stored:
+            return dumps(unstructure(obj.metadata))
         return self.cache.encoded(obj, "json-metadata", lambda o: dumps(unstructure(o.metadata)))
+
+    def _partial_protobuf(self, obj: Any, *, stored: bool) -> bytes:
+        def encode(o: Any) -> bytes:
+            return encode_message({"metadata": unstructure(o.metadata)}, kind=_PARTIAL_KIND)
+
+        return self.cache.encoded(obj, "protobuf-metadata", encode) if stored else encode(obj)
+
+    def _partial(self, obj: Any, encoding: Encoding, *, stored: bool) -> bytes:
+        """A ``PartialObjectMetadata``: the object's metadata, whatever its kind."""
+        if encoding.media_type == PROTOBUF:
+            raw = self._partial_protobuf(obj, stored=stored)
+            return wrap_unknown(encoding.meta_api_version, "PartialObjectMetadata", raw)
+        head = _json_type(encoding.meta_api_version, "PartialObjectMetadata")
+        body = head + b',"metadata":' + self._metadata_json(obj, stored=stored) + b"}"
+        return body if encoding.media_type == JSON else _yaml(json.loads(body))
 
     def _row_object(self, info: KindInfo, obj: Any, include: str) -> bytes:
         if include == "Object":
@@ -136,6 +160,13 @@ class Encoder:
     def object(self, info: KindInfo, obj: Any, encoding: Encoding, *, stored: bool) -> bytes:
         """One object. ``stored``: it is a version of the store (a read's answer), so its
         encoding may be cached; a write's answer (perhaps a dry run's) is not."""
+        if encoding.convert == "PartialObjectMetadata":
+            return self._partial(obj, encoding, stored=stored)
+        if encoding.convert == "PartialObjectMetadataList":
+            raise NotAcceptable(
+                "you requested PartialObjectMetadataList, but the requested object is not a "
+                f"list (*{_go_type(info, info.kind)})"
+            )
         if encoding.media_type == PROTOBUF:
             raw = self._item_protobuf(info, obj, stored=stored)
             return wrap_unknown(info.api_version, info.kind, raw)
@@ -147,12 +178,32 @@ class Encoder:
         """A ``<Kind>List``: items without their own apiVersion/kind, as Kubernetes writes
         them, and the page's resourceVersion, continue token and remaining count."""
         list_kind = f"{info.kind}List"
+        if encoding.convert == "PartialObjectMetadata":
+            raise NotAcceptable(
+                "you requested PartialObjectMetadata, but the requested object is a list "
+                f"(*{_go_type(info, list_kind)})"
+            )
+        if encoding.convert == "PartialObjectMetadataList":
+            return self._partial_list(page, encoding)
         if encoding.media_type == PROTOBUF:
             meta = encode_message(_list_meta(page), kind="meta.k8s.io/v1/ListMeta")
             raws = [self._item_protobuf(info, obj, stored=True) for obj in page.items]
             return wrap_unknown(info.api_version, list_kind, list_message(meta, raws))
         head = {"kind": list_kind, "apiVersion": info.api_version, "metadata": _list_meta(page)}
         items = b",".join(self._item_json(obj, stored=True) for obj in page.items)
+        body = dumps(head)[:-1] + b',"items":[' + items + b"]}"
+        return body if encoding.media_type == JSON else _yaml(json.loads(body))
+
+    def _partial_list(self, page: ObjectList, encoding: Encoding) -> bytes:
+        """A ``PartialObjectMetadataList``; its items carry their kind, as Kubernetes'."""
+        api_version, list_kind = encoding.meta_api_version, "PartialObjectMetadataList"
+        if encoding.media_type == PROTOBUF:
+            meta = encode_message(_list_meta(page), kind="meta.k8s.io/v1/ListMeta")
+            raws = [self._partial_protobuf(obj, stored=True) for obj in page.items]
+            return wrap_unknown(api_version, list_kind, list_message(meta, raws))
+        head = {"kind": list_kind, "apiVersion": api_version, "metadata": _list_meta(page)}
+        item_head = _json_type(api_version, "PartialObjectMetadata") + b',"metadata":'
+        items = b",".join(item_head + self._metadata_json(obj) + b"}" for obj in page.items)
         body = dumps(head)[:-1] + b',"items":[' + items + b"]}"
         return body if encoding.media_type == JSON else _yaml(json.loads(body))
 

@@ -4,9 +4,11 @@ The server encodes in JSON, YAML and Kubernetes' protobuf, in that order of pref
 ``Accept`` (or ``*/*``) gets JSON. Clauses are tried by descending q-value, a specific type
 before a wildcard, and within that in the order the client wrote them; the first clause the
 server can serve wins, as in Kubernetes' ``NegotiateMediaTypeOptions``. A clause may ask for a
-conversion (``as=Table;g=meta.k8s.io;v=v1``, what ``kubectl get`` asks for), served in JSON or
-YAML only; a conversion the server does not know makes the clause unservable, and so does a
-``stream`` other than ``watch``. When no clause can be served the answer is 406 with
+conversion in ``meta.k8s.io`` ``v1`` or ``v1beta1``: ``as=Table`` (what ``kubectl get`` asks
+for), served in JSON or YAML only, or ``as=PartialObjectMetadata`` and
+``as=PartialObjectMetadataList`` (metadata-only clients), served in all three for every kind.
+A conversion the server does not know makes the clause unservable, and so does a ``stream``
+other than ``watch``. When no clause can be served the answer is 406 with
 Kubernetes' words (``only the following media types are accepted: ...``).
 
 Kinds without a protobuf message (a CustomResourceDefinition's kinds, as in Kubernetes, and
@@ -30,6 +32,7 @@ __all__ = [
     "JSON",
     "PROTOBUF",
     "YAML",
+    "Conversion",
     "Encoding",
     "MediaType",
     "negotiate",
@@ -46,12 +49,28 @@ _STREAMED: Final[tuple[MediaType, ...]] = (JSON, PROTOBUF)
 _META_VERSIONS: Final = frozenset({("meta.k8s.io", "v1"), ("meta.k8s.io", "v1beta1")})
 
 
+#: What a clause's ``as=`` may ask for.
+Conversion = Literal["", "Table", "PartialObjectMetadata", "PartialObjectMetadataList"]
+_PARTIAL: Final = frozenset({"PartialObjectMetadata", "PartialObjectMetadataList"})
+
+
 @attrs.frozen
 class Encoding:
-    """What an answer is written in: a media type and, for ``kubectl get``, a Table."""
+    """What an answer is written in: a media type and a conversion (``as=Table`` for
+    ``kubectl get``, ``as=PartialObjectMetadata(List)`` for metadata-only clients) in
+    ``meta.k8s.io`` of ``meta_version``."""
 
     media_type: MediaType = JSON
-    table: bool = False
+    convert: Conversion = ""
+    meta_version: str = "v1"
+
+    @property
+    def table(self) -> bool:
+        return self.convert == "Table"
+
+    @property
+    def meta_api_version(self) -> str:
+        return f"meta.k8s.io/{self.meta_version}"
 
 
 DEFAULT: Final = Encoding()
@@ -112,10 +131,15 @@ def _serve(
         return None
     if "as" in params or "g" in params or "v" in params:
         group_version = (params.get("g", ""), params.get("v", ""))
-        # Tables are served in JSON and YAML only, as Kubernetes does; nothing else converts.
-        table = params.get("as") == "Table" and group_version in _META_VERSIONS
-        if convert and table and media_type != PROTOBUF:
-            return Encoding(media_type, table=True)
+        target = params.get("as", "")
+        if not convert or group_version not in _META_VERSIONS:
+            return None
+        # Tables are served in JSON and YAML only, as Kubernetes does; an object's metadata
+        # in all three, whatever its kind; nothing else converts.
+        if target == "Table" and media_type != PROTOBUF:
+            return Encoding(media_type, "Table", group_version[1])
+        if target in _PARTIAL:
+            return Encoding(media_type, target, group_version[1])  # type: ignore[arg-type]
         return None
     if media_type not in allowed:
         return None

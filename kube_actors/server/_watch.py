@@ -19,7 +19,7 @@ from aiohttp import web
 
 from kube_actors.api import KindInfo, WatchEvent
 from kube_actors.client import Client
-from kube_actors.errors import ApiError, Gone
+from kube_actors.errors import ApiError, Gone, NotAcceptable
 
 from ._encode import Encoder, encode_as, has_protobuf
 from ._negotiate import PROTOBUF, Encoding, negotiate_stream
@@ -70,6 +70,11 @@ async def serve_watch(
     """Answer a ``watch=true`` request with a stream of events."""
     info = target.info
     encoding = negotiate_stream(request.headers.get("Accept", ""), protobuf=has_protobuf(info))
+    if encoding.convert == "PartialObjectMetadataList":
+        # A watch's events each carry one object.
+        raise NotAcceptable(
+            "you requested PartialObjectMetadataList, but a watch event holds one object"
+        )
     content_type: str = encoding.media_type
     if encoding.media_type == PROTOBUF:
         content_type += ";stream=watch"

@@ -221,3 +221,67 @@ async def test_a_custom_resource_is_not_served_in_protobuf() -> None:
             assert (code, content_type) == (200, "application/json")
     finally:
         stop_serving("stable.example.com/v1", "CronTab")
+
+
+PARTIAL = "as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+PARTIAL_LIST = "as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+
+
+async def test_metadata_only_clients_get_partial_object_metadata() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("m"))
+        code, content_type, body = await raw(api, "GET", f"{PODS}/m", f"application/json;{PARTIAL}")
+        got = yaml.safe_load(body)
+        assert (code, content_type) == (200, "application/json")
+        assert (got["kind"], got["apiVersion"]) == ("PartialObjectMetadata", "meta.k8s.io/v1")
+        assert set(got) == {"kind", "apiVersion", "metadata"}
+        assert got["metadata"]["labels"] == {"app": "enc"}
+
+        accept = f"{PROTOBUF};{PARTIAL_LIST}, application/json;{PARTIAL_LIST}"
+        code, content_type, body = await raw(api, "GET", PODS, accept)
+        listed = decode_protobuf(body)
+        assert (code, content_type) == (200, PROTOBUF)
+        assert (listed["kind"], listed["apiVersion"]) == (
+            "PartialObjectMetadataList",
+            "meta.k8s.io/v1",
+        )
+        assert [item["metadata"]["name"] for item in listed["items"]] == ["m"]
+        assert "spec" not in listed["items"][0]
+
+        code, _, body = await raw(api, "GET", PODS, f"application/json;{PARTIAL_LIST}")
+        items = yaml.safe_load(body)["items"]
+        assert items[0]["kind"] == "PartialObjectMetadata"
+        assert items[0]["metadata"]["name"] == "m"
+
+
+async def test_partial_object_metadata_of_a_list_is_406_and_of_an_object_list_too() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("m"))
+        code, _, body = await raw(api, "GET", PODS, f"application/json;{PARTIAL}")
+        status = yaml.safe_load(body)
+        assert (code, status["reason"]) == (406, "NotAcceptable")
+        assert status["message"] == (
+            "you requested PartialObjectMetadata, but the requested object is a list (*v1.PodList)"
+        )
+        code, _, body = await raw(api, "GET", f"{PODS}/m", f"application/json;{PARTIAL_LIST}")
+        assert (code, yaml.safe_load(body)["message"]) == (
+            406,
+            "you requested PartialObjectMetadataList, but the requested object is not a list "
+            "(*v1.Pod)",
+        )
+
+
+async def test_a_metadata_watch_carries_partial_objects() -> None:
+    async with serving() as api:
+        _, listed, _ = await api.call("GET", PODS)
+        version = listed["metadata"]["resourceVersion"]
+        url = f"{api.served.url}{PODS}?watch=1&resourceVersion={version}"
+        headers = {**api.headers, "Accept": f"application/json;{PARTIAL}"}
+        async with api.session.get(url, headers=headers) as response:
+            await api.call("POST", PODS, pod("mw"))
+            with anyio.fail_after(10):
+                line = await response.content.readline()
+        event = yaml.safe_load(line)
+        assert event["type"] == "ADDED"
+        assert event["object"]["kind"] == "PartialObjectMetadata"
+        assert event["object"]["metadata"]["name"] == "mw"
