@@ -285,3 +285,33 @@ async def test_a_metadata_watch_carries_partial_objects() -> None:
         assert event["type"] == "ADDED"
         assert event["object"]["kind"] == "PartialObjectMetadata"
         assert event["object"]["metadata"]["name"] == "mw"
+
+
+def _official_client_story(kubeconfig: str) -> dict[str, Any]:
+    """The official client (blocking: run in a thread) reads JSON as it always has, a
+    protobuf answer when it asks for one, and a 406 as an ApiException."""
+    import kubernetes
+
+    k8s: Any = kubernetes
+    api_client = k8s.config.new_client_from_config(config_file=kubeconfig)
+    core = k8s.client.CoreV1Api(api_client)
+    seen: dict[str, Any] = {"typed": core.read_namespaced_pod("oc", "default").metadata.name}
+    raw_answer = core.read_namespaced_pod(
+        "oc", "default", _headers={"Accept": PROTOBUF}, _preload_content=False
+    )
+    seen["protobuf"] = decode_protobuf(raw_answer.data)["metadata"]["name"]
+    try:
+        core.list_namespaced_pod("default", _headers={"Accept": "text/html"})
+    except k8s.client.ApiException as error:
+        seen["refused"] = (error.status, error.reason)
+    api_client.close()
+    return seen
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+async def test_the_official_client_reads_json_protobuf_and_406() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("oc"))
+        path = str(api.served.kubeconfig_path)
+        seen = await anyio.to_thread.run_sync(_official_client_story, path)
+        assert seen == {"typed": "oc", "protobuf": "oc", "refused": (406, "Not Acceptable")}
