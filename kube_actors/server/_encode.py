@@ -38,7 +38,6 @@ __all__ = ["Encoder", "dumps", "encode_as", "has_protobuf"]
 
 _EMPTY: Final = b"{}"
 _PARTIAL_KIND: Final = "meta.k8s.io/v1/PartialObjectMetadata"
-_PARTIAL: Final = b'{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":'
 
 
 def dumps(body: Any) -> bytes:
@@ -145,7 +144,8 @@ class Encoder:
             return _splice(
                 _json_type(info.api_version, info.kind), self._item_json(obj, stored=True)
             )
-        return _PARTIAL + self._metadata_json(obj) + b"}"
+        head = _json_type("meta.k8s.io/v1", "PartialObjectMetadata")
+        return head + b',"metadata":' + self._metadata_json(obj) + b"}"
 
     def _item_protobuf(self, info: KindInfo, obj: Any, *, stored: bool) -> bytes:
         kind = f"{info.api_version}/{info.kind}"
@@ -158,8 +158,8 @@ class Encoder:
     # ------------------------------------------------------------------------ answers
 
     def object(self, info: KindInfo, obj: Any, encoding: Encoding, *, stored: bool) -> bytes:
-        """One object. ``stored``: it is a version of the store (a read's answer), so its
-        encoding may be cached; a write's answer (perhaps a dry run's) is not."""
+        """One object. ``stored``: it is a version of the store (a read's answer, or a
+        write's that was no dry run), so its encodings may be cached."""
         if encoding.convert == "PartialObjectMetadata":
             return self._partial(obj, encoding, stored=stored)
         if encoding.convert == "PartialObjectMetadataList":

@@ -101,7 +101,8 @@ class Rest:
         status: int = 200,
         stored: bool = False,
     ) -> web.Response:
-        """One object; ``stored`` when it is a version read from the store (cacheable)."""
+        """One object; ``stored`` when it is a version of the store (a read's answer, or a
+        write's that was no dry run), whose encodings may be cached."""
         if encoding.table:
             include = request.query.get("includeObject", "")
             body = self.encoder.table(target.info, [obj], encoding, include_object=include)

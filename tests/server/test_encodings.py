@@ -315,3 +315,40 @@ async def test_the_official_client_reads_json_protobuf_and_406() -> None:
         path = str(api.served.kubeconfig_path)
         seen = await anyio.to_thread.run_sync(_official_client_story, path)
         assert seen == {"typed": "oc", "protobuf": "oc", "refused": (406, "Not Acceptable")}
+
+
+async def test_a_scale_and_a_binding_answer_in_protobuf_too() -> None:
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "d"}},
+            "template": {
+                "metadata": {"labels": {"app": "d"}},
+                "spec": {"containers": [{"name": "main", "image": "nginx"}]},
+            },
+        },
+    }
+    async with serving() as api:
+        await api.call("POST", "/apis/apps/v1/namespaces/default/deployments", deployment)
+        code, _, body = await raw(
+            api, "GET", "/apis/apps/v1/namespaces/default/deployments/d/scale", PROTOBUF
+        )
+        scale = decode_protobuf(body)
+        assert (code, scale["kind"], scale["spec"]["replicas"]) == (200, "Scale", 2)
+        await api.call(
+            "POST",
+            PODS,
+            pod("b")
+            | {"spec": {"containers": [{"name": "m", "image": "x"}], "schedulerName": "none"}},
+        )
+        binding = {
+            "apiVersion": "v1",
+            "kind": "Binding",
+            "metadata": {"name": "b"},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": "n1"},
+        }
+        code, _, body = await raw(api, "POST", f"{PODS}/b/binding", PROTOBUF, binding)
+        assert (code, decode_protobuf(body)["status"]) == (201, "Success")
