@@ -16,15 +16,7 @@ from kube_actors.server._protobuf import decode_protobuf
 from kube_actors.server._protobuf_wire import field, frame, list_message
 from kube_actors.testing import strategies as ks
 
-OBJECTS = st.one_of(
-    ks.any_workload(),
-    ks.pods(),
-    ks.nodes(),
-    ks.namespaces(),
-    ks.service_accounts(),
-    ks.priority_classes(),
-    ks.leases(),
-)
+from .test_protobuf import OBJECTS
 
 
 @given(OBJECTS)
