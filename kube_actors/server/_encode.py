@@ -229,6 +229,7 @@ class Encoder:
             resource_version=resource_version,
             continue_token=continue_token,
         )
+        table["apiVersion"] = encoding.meta_api_version  # v1beta1 when asked for it
         rows = table.pop("rows")
         if include != "None":
             rows = [

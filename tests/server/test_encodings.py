@@ -352,3 +352,13 @@ async def test_a_scale_and_a_binding_answer_in_protobuf_too() -> None:
         }
         code, _, body = await raw(api, "POST", f"{PODS}/b/binding", PROTOBUF, binding)
         assert (code, decode_protobuf(body)["status"]) == (201, "Success")
+
+
+async def test_a_table_is_in_the_meta_version_asked_for() -> None:
+    async with serving() as api:
+        await api.call("POST", PODS, pod("t"))
+        for version in ("v1beta1", "v1"):
+            accept = f"application/json;as=Table;v={version};g=meta.k8s.io"
+            _, _, body = await raw(api, "GET", PODS, accept)
+            table = yaml.safe_load(body)
+            assert (table["kind"], table["apiVersion"]) == ("Table", f"meta.k8s.io/{version}")
