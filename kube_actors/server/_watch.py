@@ -32,10 +32,15 @@ __all__ = ["serve_watch"]
 DEFAULT_TIMEOUT_SECONDS: Final = 1800
 
 
-def _bookmark(info: KindInfo, resource_version: str) -> dict[str, Any]:
+def _bookmark(info: KindInfo, resource_version: str, encoding: Encoding) -> dict[str, Any]:
+    """An object of the watched kind (a PartialObjectMetadata for a metadata watch) that
+    carries only the resourceVersion."""
+    kind, api_version = info.kind, info.api_version
+    if encoding.convert == "PartialObjectMetadata":
+        kind, api_version = encoding.convert, encoding.meta_api_version
     return {
-        "kind": info.kind,
-        "apiVersion": info.api_version,
+        "kind": kind,
+        "apiVersion": api_version,
         "metadata": {"resourceVersion": resource_version},
     }
 
@@ -51,7 +56,7 @@ def _encode(
     if event.type == "ERROR":
         embedded = encode_as(_error(event.error), encoding)
     elif event.type == "BOOKMARK":
-        embedded = encode_as(_bookmark(info, event.resource_version), encoding)
+        embedded = encode_as(_bookmark(info, event.resource_version, encoding), encoding)
     elif encoding.table:
         # One-row Tables, as kubectl get -w reads them.
         embedded = encoder.table(info, [event.obj], encoding, include_object=include)

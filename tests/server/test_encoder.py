@@ -9,13 +9,23 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kube_actors.api import ObjectList, Pod, WatchEvent, from_dict, kind_info, to_dict
+from kube_actors.api import (
+    CustomResourceDefinition,
+    ObjectList,
+    Pod,
+    WatchEvent,
+    from_dict,
+    kind_info,
+    to_dict,
+)
 from kube_actors.server._encode import Encoder
 from kube_actors.server._negotiate import JSON, PROTOBUF, Encoding
-from kube_actors.server._protobuf import decode_protobuf
+from kube_actors.server._protobuf import _message_class, _object, decode_protobuf
 from kube_actors.server._protobuf_wire import field, frame, list_message
+from kube_actors.server._watch import _encode
 from kube_actors.testing import strategies as ks
 
+from .test_encodings import WATCH_EVENT
 from .test_protobuf import OBJECTS
 
 
@@ -60,3 +70,18 @@ def test_a_watch_event_in_json_is_one_line(pod: Pod) -> None:
     assert line.count(b"\n") == 1
     event = json.loads(line)
     assert (event["type"], event["object"]) == ("ADDED", to_dict(pod))
+
+
+def test_a_metadata_watchs_bookmark_of_a_kind_without_a_message_is_partial_metadata() -> None:
+    bookmark = WatchEvent(type="BOOKMARK", resource_version="7")
+    encoding = Encoding(PROTOBUF, "PartialObjectMetadata")
+    data = _encode(Encoder(), kind_info(CustomResourceDefinition), bookmark, encoding, "")
+    message = _message_class(WATCH_EVENT)()
+    message.ParseFromString(data[4:])
+    event = _object(message, WATCH_EVENT)
+    assert event["type"] == "BOOKMARK"
+    assert event["object"] == {
+        "apiVersion": "meta.k8s.io/v1",
+        "kind": "PartialObjectMetadata",
+        "metadata": {"resourceVersion": "7"},
+    }
