@@ -249,7 +249,12 @@ class Encoder:
         stored object (a Status, a bookmark, a one-row Table); None for the object itself."""
         inner = embedded
         if inner is None:
-            inner = self.object(info, event.obj, encoding, stored=True)
+            # A DELETED event may carry an object that is no stored version: the previous
+            # version stamped with the revision of the change that took it out of a
+            # selector's reach, while that revision's true version is what others see.
+            # Kubernetes' cacher does not cache those either.
+            stored = event.type != "DELETED"
+            inner = self.object(info, event.obj, encoding, stored=stored)
         if encoding.media_type == PROTOBUF:
             return frame(watch_event(event.type, inner))
         return b'{"type":"' + event.type.encode() + b'","object":' + inner + b"}\n"

@@ -3,12 +3,15 @@ lists and watches, bounded in bytes, never stale, and never fed a dry run's answ
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import anyio
 import attrs
 import pytest
 
 from kube_actors import Cluster
+from kube_actors.api import Pod, from_dict
 from kube_actors.server._encoded_cache import EncodedCache
 
 from .conftest import serving
@@ -124,3 +127,30 @@ async def test_an_answer_is_never_stale_nor_a_dry_run() -> None:
         )
         _, listed, _ = await api.call("GET", PODS)
         assert listed["items"][0]["metadata"]["labels"] == {"real": "yes"}
+
+
+@pytest.mark.real_time
+async def test_a_pod_leaving_a_selector_is_not_cached_as_its_new_version() -> None:
+    """The DELETED event of a selector's watch carries the previous version at the revision
+    of the change: it must not stand for that revision's true version."""
+    async with serving() as api:
+        _, listed, _ = await api.call("GET", PODS)
+        version = listed["metadata"]["resourceVersion"]
+        url = f"{api.served.url}{PODS}?watch=1&labelSelector=app%3Da&resourceVersion={version}"
+        async with api.session.get(url, headers=api.headers) as response:
+            # In-process writes: no HTTP answer puts the new version in the cache first.
+            meta = {"name": "p", "namespace": "default", "labels": {"app": "a"}}
+            await api.cluster.client.create(from_dict(pod("p") | {"metadata": meta}))
+            relabel = {"metadata": {"labels": {"app": "b"}}}
+            await api.cluster.client.patch(
+                Pod, "p", relabel, namespace="default", patch_type="merge"
+            )
+            with anyio.fail_after(10):
+                added = json.loads(await response.content.readline())
+                deleted = json.loads(await response.content.readline())
+        assert (added["type"], deleted["type"]) == ("ADDED", "DELETED")
+        assert deleted["object"]["metadata"]["labels"] == {"app": "a"}
+        _, got, _ = await api.call("GET", f"{PODS}/p")
+        assert got["metadata"]["labels"] == {"app": "b"}
+        same_version = deleted["object"]["metadata"]["resourceVersion"]
+        assert got["metadata"]["resourceVersion"] == same_version
