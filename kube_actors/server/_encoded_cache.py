@@ -3,13 +3,13 @@ the bytes are reused by every get, list and watch that answers it.
 
 Why it is safe: a stored version never changes. The apiserver's watch cache and the store
 hand out frozen objects, and an object's ``uid`` and ``resourceVersion`` together name one
-version for good (a write makes a new resourceVersion). So ``(uid, resourceVersion, form)`` names one byte string forever, and
-a cached entry can only be evicted, never stale. A write's answer is the version it stored
-(cached: the watch events that follow carry the same version); objects that are not a stored
-version (a dry run's answer, which may carry the resourceVersion of the version it did not
-replace; a DELETED event's object, which for a watch whose selector the object left is
-the previous version stamped with the newer revision; an object without a uid or
-resourceVersion) are never cached: they are encoded each time.
+version for good (a write makes a new resourceVersion). So ``(uid, resourceVersion, form)``
+names one byte string forever, and a cached entry can only be evicted, never stale. A
+write's answer is the version it stored (cached: the watch events that follow carry the same
+version). What may not be a stored version is never cached but encoded each time: a dry
+run's answer (it may carry the resourceVersion of the version it did not replace), a DELETED
+event's object (for a watch whose selector the object left, the previous version stamped
+with the newer revision), an object without a uid or resourceVersion.
 
 Kubernetes does the same in its watch cache (``cachingObject``: an object's serializations,
 kept per encoder). The cache is bounded in bytes; the least recently used entries go first.
