@@ -45,7 +45,7 @@ class EncodedCache:
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str, type], bytes] = OrderedDict()
         self._bytes = 0
         self._hits = 0
         self._misses = 0
@@ -56,7 +56,9 @@ class EncodedCache:
         uid, version = meta.uid, meta.resource_version
         if not self.max_bytes or not uid or not version:
             return encode(obj)
-        key = (uid, version, form)
+        # The class too: a custom resource's kind redefined (its CRD changed) may read the
+        # same stored version into another shape.
+        key = (uid, version, form, type(obj))
         found = self._entries.get(key)
         if found is not None:
             self._hits += 1
