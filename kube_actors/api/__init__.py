@@ -248,12 +248,14 @@ from ._rbac import Subject as Subject
 from ._registry import DefaultHook as DefaultHook
 from ._registry import KindInfo as KindInfo
 from ._registry import PrinterColumn as PrinterColumn
+from ._registry import ScaleSubresource as ScaleSubresource
 from ._registry import ValidateHook as ValidateHook
 from ._registry import guess_plural as guess_plural
 from ._registry import kind_info as kind_info
 from ._registry import kinds as kinds
 from ._registry import lookup_kind as lookup_kind
 from ._registry import lookup_plural as lookup_plural
+from ._registry import lookup_resource as lookup_resource
 from ._registry import register_kind as register_kind
 from ._requests import Create as Create
 from ._requests import Delete as Delete
@@ -297,6 +299,12 @@ from ._revisions import SKIPPED_ANNOTATIONS as SKIPPED_ANNOTATIONS
 from ._revisions import equal_ignore_hash as equal_ignore_hash
 from ._revisions import revision as revision
 from ._revisions import without_hash as without_hash
+from ._scale import replicas_patch as replicas_patch
+from ._scale import scale_of as scale_of
+from ._scale import scale_replicas as scale_replicas
+from ._scale import scale_selector as scale_selector
+from ._scale import scale_subresource as scale_subresource
+from ._scale import with_spec_replicas as with_spec_replicas
 from ._selectors import Requirement as Requirement
 from ._selectors import Selector as Selector
 from ._selectors import compile_selector as compile_selector
@@ -569,6 +577,7 @@ __all__ = [
     "RollingUpdateDaemonSet",
     "RollingUpdateDeployment",
     "RollingUpdateStatefulSetStrategy",
+    "ScaleSubresource",
     "ScopeSelector",
     "ScopedResourceSelectorRequirement",
     "Secret",
@@ -651,6 +660,7 @@ __all__ = [
     "load_manifests",
     "lookup_kind",
     "lookup_plural",
+    "lookup_resource",
     "mapping",
     "missing_requests",
     "namespace_usage",
@@ -670,9 +680,14 @@ __all__ = [
     "record_update",
     "register_kind",
     "remove_condition",
+    "replicas_patch",
     "requested_container",
     "revision",
     "safe_encode_string",
+    "scale_of",
+    "scale_replicas",
+    "scale_selector",
+    "scale_subresource",
     "scaled_value_from_int_or_percent",
     "seq",
     "set_condition",
@@ -686,5 +701,6 @@ __all__ = [
     "validation_causes",
     "wire",
     "wire_names",
+    "with_spec_replicas",
     "without_hash",
 ]

@@ -30,7 +30,7 @@ from ._pod import Pod
 from ._policy import PodDisruptionBudget
 from ._quota import LimitRange, ResourceQuota
 from ._rbac import ClusterRole, ClusterRoleBinding, Role, RoleBinding
-from ._registry import register_kind
+from ._registry import ScaleSubresource, register_kind
 from ._reviews import (
     SelfSubjectAccessReview,
     SelfSubjectReview,
@@ -42,6 +42,9 @@ from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from ._validate_pod import validate_pod
 
 __all__: list[str] = []
+
+#: The scale subresource of Deployments, ReplicaSets and StatefulSets.
+_SCALE = ScaleSubresource(label_selector_path=".spec.selector")
 
 register_kind(Namespace, namespaced=False, default=d.default_namespace)
 register_kind(Node, namespaced=False, default=d.default_node, validate=vc.validate_node)
@@ -61,10 +64,16 @@ register_kind(
 )
 register_kind(Event)
 register_kind(Binding, validate=vc.validate_binding)
-register_kind(Deployment, default=d.default_deployment, validate=va.validate_deployment)
-register_kind(ReplicaSet, default=d.default_replica_set, validate=va.validate_replica_set)
+register_kind(
+    Deployment, default=d.default_deployment, validate=va.validate_deployment, scale=_SCALE
+)
+register_kind(
+    ReplicaSet, default=d.default_replica_set, validate=va.validate_replica_set, scale=_SCALE
+)
 register_kind(DaemonSet, default=d.default_daemon_set, validate=va.validate_daemon_set)
-register_kind(StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set)
+register_kind(
+    StatefulSet, default=d.default_stateful_set, validate=va.validate_stateful_set, scale=_SCALE
+)
 register_kind(Job, default=d.default_job, validate=va.validate_job)
 register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(ControllerRevision, validate=va.validate_controller_revision)

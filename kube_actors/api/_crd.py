@@ -1,8 +1,8 @@
 """CustomResourceDefinition (apiextensions.k8s.io/v1) as a stored kind.
 
 Its spec is kept as Kubernetes' JSON (a read-only mapping): the schema inside is free-form by
-nature. The apiserver refuses a CRD that Kubernetes would refuse (``crd_causes``). Serving the
-kind a CRD defines is ``register_custom_kind``'s job (not yet wired to the apiserver).
+nature. The apiserver refuses a CRD that Kubernetes would refuse (``crd_causes``); serving the
+kinds a CRD defines is ``register_custom_kind``'s job, which the apiserver calls.
 """
 
 from __future__ import annotations

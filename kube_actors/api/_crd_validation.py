@@ -13,6 +13,8 @@ from typing import Any
 
 from kube_actors.errors import FieldCause
 
+from ._crd_cel import rule_causes
+
 __all__ = ["crd_causes"]
 
 _DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -58,6 +60,17 @@ def crd_causes(manifest: Mapping[str, Any]) -> list[FieldCause]:
             )
         )
     causes += _versions_causes(spec.get("versions") or [])
+    strategy = (spec.get("conversion") or {}).get("strategy", "None")
+    if strategy != "None":
+        # Kubernetes also takes "Webhook"; no conversion webhook can be called here.
+        causes.append(
+            _cause(
+                "spec.conversion.strategy",
+                f'Unsupported value: "{strategy}": supported values: "None" '
+                "(conversion webhooks are not supported)",
+                "FieldValueNotSupported",
+            )
+        )
     return causes
 
 
@@ -105,6 +118,7 @@ def _versions_causes(versions: list[Mapping[str, Any]]) -> list[FieldCause]:
                 _cause(f"{path}.name", f'Duplicate value: "{vname}"', "FieldValueDuplicate")
             )
         seen.add(vname)
+        causes += _subresources_causes(version.get("subresources") or {}, f"{path}.subresources")
         schema = (version.get("schema") or {}).get("openAPIV3Schema")
         if schema is None:
             causes.append(
@@ -130,6 +144,35 @@ def _versions_causes(versions: list[Mapping[str, Any]]) -> list[FieldCause]:
                 "spec.versions", "Invalid value: must have at least one version marked as served"
             )
         )
+    return causes
+
+
+#: Where each path of the scale subresource must point, and Kubernetes' words when it does not.
+_SCALE_PATHS = (
+    ("specReplicasPath", (".spec.",), "should be a json path under .spec", True),
+    ("statusReplicasPath", (".status.",), "should be a json path under .status", True),
+    (
+        "labelSelectorPath",
+        (".spec.", ".status."),
+        "should be a json path under either .spec or .status",
+        False,
+    ),
+)
+
+
+def _subresources_causes(subresources: Mapping[str, Any], path: str) -> list[FieldCause]:
+    scale = subresources.get("scale")
+    if scale is None:
+        return []
+    causes: list[FieldCause] = []
+    for key, prefixes, message, required in _SCALE_PATHS:
+        value = scale.get(key) or ""
+        where = f"{path}.scale.{key}"
+        if not value:
+            if required:
+                causes.append(_cause(where, "Required value", "FieldValueRequired"))
+        elif not value.startswith(prefixes):
+            causes.append(_cause(where, f'Invalid value: "{value}": {message}'))
     return causes
 
 
@@ -163,6 +206,7 @@ def _structural_causes(
         causes.append(
             _cause(f"{path}.type", f'Invalid value: "{kind}": must be object at the root')
         )
+    causes += rule_causes(schema, path)
     for name, sub in (schema.get("properties") or {}).items():
         causes += _structural_causes(sub, f"{path}.properties[{name}]")
     items = schema.get("items")

@@ -18,12 +18,14 @@ __all__ = [
     "DefaultHook",
     "KindInfo",
     "PrinterColumn",
+    "ScaleSubresource",
     "ValidateHook",
     "guess_plural",
     "kind_info",
     "kinds",
     "lookup_kind",
     "lookup_plural",
+    "lookup_resource",
     "register_kind",
 ]
 
@@ -62,6 +64,22 @@ class PrinterColumn:
 
 
 @attrs.frozen(kw_only=True)
+class ScaleSubresource:
+    """Where a kind keeps what its ``scale`` subresource reads and writes, as a CRD's
+    ``subresources.scale`` says it: simple JSONPaths into the object's manifest.
+
+    ``spec_replicas_path`` is what ``kubectl scale`` and an autoscaler set;
+    ``status_replicas_path`` what they read as the current count; ``label_selector_path``
+    (optional) the selector of the Pods the autoscaler measures, a string in a CRD (an HPA
+    needs it) or a LabelSelector in the built-in kinds.
+    """
+
+    spec_replicas_path: str = ".spec.replicas"
+    status_replicas_path: str = ".status.replicas"
+    label_selector_path: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class KindInfo:
     """How the API knows a kind: its class, group/version/kind, resource name and scope."""
 
@@ -74,6 +92,15 @@ class KindInfo:
     default: DefaultHook | None = None
     validate: ValidateHook | None = None
     printer_columns: tuple[PrinterColumn, ...] = ()
+    #: Whether ``status`` is a subresource: writes of the object keep the stored status and
+    #: status writes change only it (a CRD without ``subresources.status`` writes both at
+    #: once and has no ``/status``).
+    status_subresource: bool = True
+    #: The ``scale`` subresource, if the kind has one.
+    scale: ScaleSubresource | None = None
+    #: For another served version of a resource (a CRD's non-storage version): the class
+    #: its objects are stored as; None for the class that is stored.
+    stored_as: type[Any] | None = None
 
     @property
     def api_version(self) -> str:
@@ -93,12 +120,18 @@ def register_kind(
     default: DefaultHook | None = None,
     validate: ValidateHook | None = None,
     printer_columns: Iterable[PrinterColumn] = (),
+    status_subresource: bool = True,
+    scale: ScaleSubresource | None = None,
+    stored_as: type[Any] | None = None,
 ) -> KindInfo:
     """Register ``cls`` (a frozen attrs class with ClassVars ``api_version`` and ``kind``).
 
     ``default`` and ``validate`` are the kind's own hooks; metadata is defaulted and
     validated for every kind regardless. ``printer_columns`` are the columns ``kubectl get``
-    shows after NAME (NAME and AGE when there are none). Registering the same class again
+    shows after NAME (NAME and AGE when there are none). ``status_subresource`` and
+    ``scale`` are the kind's subresources (``ScaleSubresource``). ``stored_as`` makes ``cls``
+    another version of a registered resource (same group and plural), whose objects are
+    stored as that class (a CRD's served versions). Registering the same class again
     replaces its entry; registering another class under a taken apiVersion/kind is a
     ValueError.
     """
@@ -119,6 +152,9 @@ def register_kind(
         default=default,
         validate=validate,
         printer_columns=tuple(printer_columns),
+        status_subresource=status_subresource,
+        scale=scale,
+        stored_as=stored_as,
     )
     taken = _by_api_version_kind.get((api_version, kind))
     if taken is not None and not _redefinition(taken.cls, cls):
@@ -126,7 +162,11 @@ def register_kind(
     # One resource per plural in a group (the apiserver stores and watches by it): a second
     # version of it would silently take over the first one's objects.
     holder = _by_plural.get((group, info.plural))
-    if holder is not None and not _redefinition(holder.cls, cls):
+    if stored_as is not None:
+        if holder is None or holder.cls is not stored_as:
+            raise ValueError(f"{stored_as.__name__} is not the stored class of {info.plural}")
+        holder = None  # another version of the same resource: the resource stays its own
+    elif holder is not None and not _redefinition(holder.cls, cls):
         where = f"{group}/{info.plural}" if group else info.plural
         raise ValueError(
             f"the resource {where} is already registered to {holder.cls.__name__} "
@@ -138,7 +178,8 @@ def register_kind(
             _by_type.pop(replaced.cls, None)
     _by_type[cls] = info
     _by_api_version_kind[(api_version, kind)] = info
-    _by_plural[(group, info.plural)] = info
+    if stored_as is None:
+        _by_plural[(group, info.plural)] = info
     return info
 
 
@@ -167,6 +208,22 @@ def lookup_kind(api_version: str, kind: str) -> KindInfo | None:
 def lookup_plural(plural: str, group: str = "") -> KindInfo | None:
     """The kind whose resource is ``plural`` in ``group`` (``""`` is the core group)."""
     return _by_plural.get((group, plural))
+
+
+def lookup_resource(plural: str, group: str, version: str) -> KindInfo | None:
+    """The kind served as ``plural`` in ``group/version`` (a resource may have several
+    versions: a CRD's served versions), or None."""
+    stored = _by_plural.get((group, plural))
+    if stored is None or stored.version == version:
+        return stored
+    return next(
+        (
+            info
+            for info in _by_type.values()
+            if info.stored_as is stored.cls and info.version == version
+        ),
+        None,
+    )
 
 
 def kind_info(obj_or_cls: object) -> KindInfo:

@@ -65,6 +65,7 @@ from kube_actors.api import (
     from_dict,
     is_pod_terminal,
     kind_info,
+    lookup_kind,
     lookup_plural,
     parse_field_selector,
     set_condition,
@@ -104,6 +105,7 @@ from kube_actors.etcd import (
     prefix_end,
 )
 
+from . import _crd_status as crd_status
 from . import _custom_kinds as custom_kinds
 from ._admission import (
     DEFAULT_INGRESS_CLASS,
@@ -123,6 +125,7 @@ from ._pipeline import Commits
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._ttl import EVENT_TTL, LeaseReuse
+from ._versions import in_storage_version, in_version
 from ._watch import ApiWatchStream, Matcher
 
 __all__ = ["ApiServer"]
@@ -134,6 +137,9 @@ _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 #: The back-off between attempts to watch the store again while etcd is down.
 _STORE_RETRY_INITIAL = 0.1
 _STORE_RETRY_MAX = 5.0
+#: How long the cleanup of a deleted CRD waits before it looks again at objects that
+#: finalizers keep (Kubernetes polls every 5 s).
+_CRD_CLEANUP_RETRY = 5.0
 
 
 @attrs.frozen
@@ -153,6 +159,13 @@ _SYSTEM = _Write(manager="kube-apiserver")
 @attrs.frozen
 class _Bookmark:
     """Timer message: send watchers a bookmark of the current resourceVersion."""
+
+
+@attrs.frozen
+class _CleanUpCrd:
+    """Timer message: delete the objects of a CRD being deleted, then let the CRD go."""
+
+    name: str
 
 
 @attrs.frozen
@@ -263,6 +276,8 @@ class ApiServer(Actor):
     async def _ensure_system_objects(self, *, fresh: bool) -> None:
         for crd in self._cache(kind_info(CustomResourceDefinition)).objects.values():
             custom_kinds.serve(crd)  # a durable store serves its custom kinds again
+            if crd.metadata.deletion_timestamp is not None:
+                self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
                 await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
@@ -293,6 +308,11 @@ class ApiServer(Actor):
         return self._commits.answer(result)
 
     async def _handle(self, message: Any) -> Any:
+        message, asked = in_storage_version(message)
+        result = await self._dispatch(message)
+        return result if asked is None else in_version(result, asked)
+
+    async def _dispatch(self, message: Any) -> Any:
         aggregated = self._aggregator.claims(message)
         if aggregated is not None:
             return await self._aggregator.forward(aggregated, message)
@@ -322,7 +342,7 @@ class ApiServer(Actor):
             case Update(obj=obj):
                 check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
-                return await self._update(obj, write)
+                return self._served(await self._update(obj, write), write)
             case UpdateStatus(obj=obj):
                 check_field_manager(message.field_manager, "UpdateOptions")
                 write = _Write(
@@ -330,7 +350,9 @@ class ApiServer(Actor):
                 )
                 return await self._update_status(obj, write)
             case Patch():
-                return await self._patch(message)
+                return self._served(await self._patch(message), _Write(dry_run=message.dry_run))
+            case Delete(kind=kind, name=name, options=options) if kind is CustomResourceDefinition:
+                return await self._delete_crd(name, options, dry_run=message.dry_run)
             case Delete(kind=kind, name=name, namespace=namespace, options=options):
                 deleted = await self._delete(
                     self._info(kind), namespace, name, options, dry_run=message.dry_run
@@ -342,6 +364,9 @@ class ApiServer(Actor):
                 return deleted
             case DeleteCollection():
                 return await self._delete_collection(message)
+            case _CleanUpCrd(name=name):
+                await self._clean_up_crd(name)
+                return None
             case _Compact(revision=revision):
                 await self._compact(revision)
                 return None
@@ -373,6 +398,8 @@ class ApiServer(Actor):
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
+        if isinstance(obj, CustomResourceDefinition):
+            obj = crd_status.accepted(obj, self._cache(info).objects.values(), now)
         if not write.managed:
             obj = with_managed_fields(
                 info, None, obj, manager=write.manager, subresource="", now=now
@@ -494,6 +521,13 @@ class ApiServer(Actor):
         self._check_version(info, obj, current)
         new = prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
+        if isinstance(new, CustomResourceDefinition):
+            new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
+            causes = crd_status.stored_versions_causes(new)
+            if causes:
+                raise Invalid.for_object(
+                    info.kind, new.metadata.name, causes, group="apiextensions.k8s.io"
+                )
         with self._services.reserving() as reservation:
             new = reservation.update(new, current)
             new = self._managed(info, current, new, write)
@@ -504,6 +538,8 @@ class ApiServer(Actor):
 
     async def _update_status(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
+        if not info.status_subresource:
+            raise NotFound("the server could not find the requested resource", kind=info.kind)
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
@@ -681,13 +717,17 @@ class ApiServer(Actor):
         for obj in targets:
             meta = obj.metadata
             try:
-                deleted.append(
-                    await self._delete(
+                if info.cls is CustomResourceDefinition:  # its objects go first
+                    gone = await self._delete_crd(
+                        meta.name, message.options, dry_run=message.dry_run
+                    )
+                else:
+                    gone = await self._delete(
                         info, meta.namespace, meta.name, message.options, dry_run=message.dry_run
                     )
-                )
             except NotFound:
                 continue
+            deleted.append(gone)
         return ObjectList(items=tuple(deleted), resource_version=str(self._applied))
 
     def _grace_period(self, obj: Any, options: DeleteOptions) -> int:
@@ -732,6 +772,77 @@ class ApiServer(Actor):
             raise _conflict(info, current.metadata.name)
         self._services.release(current)
         return with_resource_version(last, response.revision)
+
+    # ------------------------------------------------------------ custom resources
+
+    def _served(self, written: Any, write: _Write) -> Any:
+        """Serve what a CRD written by an update or patch now defines (a new version...)."""
+        if not write.dry_run and isinstance(written, CustomResourceDefinition):
+            custom_kinds.serve(written)
+        return written
+
+    async def _delete_crd(self, name: str, options: DeleteOptions, *, dry_run: bool) -> Any:
+        """Kubernetes' first delete of a CRD marks it and its cleanup deletes its objects
+        (``_crd_status``); a delete of a CRD already going is an ordinary delete."""
+        info = self._info(CustomResourceDefinition)
+        current = await self._current(info, "", name)
+        if current.metadata.deletion_timestamp is not None:
+            return await self._delete(info, "", name, options, dry_run=dry_run)
+        self._admit("DELETE", info, current, current)
+        _check_preconditions(info, current, options)
+        marked = crd_status.marked_for_deletion(current, self._now())
+        if dry_run:
+            return marked
+        stored = await self._store(info, marked, current)
+        self.send_after(0.0, _CleanUpCrd(name))
+        return stored
+
+    async def _clean_up_crd(self, name: str) -> None:
+        try:
+            await self._finalize_crd(name)
+        except ApiError as error:  # a conflict or a stuck object: try again later
+            self.log.warning("crd_cleanup_failed", crd=name, error=str(error))
+            self.send_after(_CRD_CLEANUP_RETRY, _CleanUpCrd(name))
+
+    async def _finalize_crd(self, name: str) -> None:
+        info = self._info(CustomResourceDefinition)
+        try:
+            crd = await self._current(info, "", name)
+        except NotFound:
+            return
+        if crd_status.CLEANUP_FINALIZER not in crd.metadata.finalizers:
+            return
+        now = self._now()
+        progress = crd_status.with_condition(
+            crd,
+            "Terminating",
+            "True",
+            "InstanceDeletionInProgress",
+            "CustomResource deletion is in progress",
+            now,
+        )
+        crd = await self._store(info, progress, crd)
+        version = f"{crd.spec['group']}/{crd_status.storage_version(crd)}"
+        served = lookup_kind(version, crd.spec["names"]["kind"])
+        if crd_status.is_established(crd) and served is not None:
+            await self._caught_up()
+            for key, obj in list(self._cache(served).objects.items()):
+                with contextlib.suppress(NotFound):
+                    meta = obj.metadata
+                    await self._delete(served, meta.namespace, meta.name, DeleteOptions())
+                await self._caught_up_for(key)
+            if self._cache(served).objects:  # finalizers of their own hold some back
+                self.send_after(_CRD_CLEANUP_RETRY, _CleanUpCrd(name))
+                return
+            done = ("False", "InstanceDeletionCompleted", "removed all instances")
+        else:
+            done = ("False", "NeverEstablished", "resource was never established")
+        finished = crd_status.with_condition(crd, "Terminating", *done, now)
+        finalizers = tuple(f for f in crd.metadata.finalizers if f != crd_status.CLEANUP_FINALIZER)
+        finished = evolve(finished, metadata=evolve(finished.metadata, finalizers=finalizers))
+        await self._store(info, finished, crd)
+        if not finalizers:
+            custom_kinds.stop_serving(crd)
 
     # --------------------------------------------------------------------------- list
 

@@ -2,7 +2,8 @@
 
 The apiserver calls ``serve`` after a CRD is written and for every stored CRD when it starts
 (so a durable store serves its custom kinds again after a restart), and ``stop_serving`` when
-a CRD is gone. Objects of the kind are served like any registered kind from then on.
+a CRD is gone. Objects of the kind are served like any registered kind from then on; a CRD
+whose names another CRD holds is not Established (``_crd_status``) and serves nothing.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@
 - Update: status and the system fields come from the stored object; generation moves on
   only when the spec changed.
 - Status update: only the status comes from the request.
+
+A kind whose status is not a subresource (a CRD without ``subresources.status``) keeps the
+status a client writes, on create and update alike, and its generation moves on when
+anything but the metadata changed.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from kube_actors.api import (
     PodStatus,
     Quantity,
     evolve,
+    kind_info,
 )
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
@@ -49,7 +54,11 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
             deletion_grace_period_seconds=None,
         )
     }
-    if _has(obj, "status") and not isinstance(obj, _KEEP_STATUS_ON_CREATE):
+    if (
+        _has(obj, "status")
+        and not isinstance(obj, _KEEP_STATUS_ON_CREATE)
+        and kind_info(obj).status_subresource
+    ):
         changes["status"] = type(obj.status)()
     if isinstance(obj, Pod):
         changes["status"] = PodStatus(phase="Pending", qos_class=qos_class(obj))
@@ -63,10 +72,21 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     return evolve(obj, **changes)
 
 
+def _spec_changed(new: Any, old: Any) -> bool:
+    """The spec, or for a CRD's kind any top-level field but the status (``data``...)."""
+    fields = getattr(type(new), "crd_fields", None)
+    if fields is not None:
+        return any(getattr(new, name) != getattr(old, name) for name in fields if name != "status")
+    return _has(new, "spec") and bool(new.spec != old.spec)
+
+
 def prepare_for_update(new: Any, old: Any) -> Any:
     old_meta: ObjectMeta = old.metadata
     generation = old_meta.generation
-    if _has(new, "spec") and new.spec != old.spec:
+    status_apart = kind_info(new).status_subresource
+    if _spec_changed(new, old) or (
+        not status_apart and _has(new, "status") and new.status != old.status
+    ):
         generation += 1
     meta = evolve(
         new.metadata,
@@ -78,7 +98,7 @@ def prepare_for_update(new: Any, old: Any) -> Any:
         resource_version=old_meta.resource_version,
     )
     changes: dict[str, Any] = {"metadata": meta}
-    if _has(new, "status"):
+    if _has(new, "status") and status_apart:
         changes["status"] = old.status
     return evolve(new, **changes)
 

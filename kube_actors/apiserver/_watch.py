@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+import attrs
+
 from kube_actors.actors import Lagged, Subscription
 from kube_actors.api import WatchEvent
 from kube_actors.errors import ApiError, Gone
@@ -43,6 +45,8 @@ class ApiWatchStream:
         self._done = False
         #: ``backlog``: changes the subscription's log does not hold, which come first.
         self._pending: list[WatchEvent] = [*initial, *self._convert(backlog)]
+        #: How each event's object is shown (another served version of a CRD's kind).
+        self.view: Callable[[Any], Any] | None = None
 
     @property
     def closed(self) -> bool:
@@ -53,6 +57,13 @@ class ApiWatchStream:
         self._subscription.close()
 
     async def next_batch(self) -> Sequence[WatchEvent]:
+        events = await self._next_batch()
+        view = self.view
+        if view is None:
+            return events
+        return [e if e.obj is None else attrs.evolve(e, obj=view(e.obj)) for e in events]
+
+    async def _next_batch(self) -> Sequence[WatchEvent]:
         if self._pending:
             pending, self._pending = self._pending, []
             return pending

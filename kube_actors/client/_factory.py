@@ -106,6 +106,13 @@ class InformerFactory:
             for informer in self.informers():
                 tg.start_soon(informer.wait_synced)
 
+    async def forget(self, kind: type[Any]) -> None:
+        """Stop ``kind``'s informer and drop it (a deleted CRD's kind: nothing serves it)."""
+        self._informers.pop(kind, None)
+        actor = self._actors.pop(kind, None)
+        if actor is not None:
+            await actor.stop()
+
     async def stop(self) -> None:
         """Stop every informer actor (the caches stay as they were)."""
         for actor in list(self._actors.values()):

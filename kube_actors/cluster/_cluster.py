@@ -342,6 +342,8 @@ class Cluster:
                 node_monitor_grace_period=self._node_monitor_grace_period,
                 terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
                 storage_dir=self._storage_dir,
+                spawner=self.system,
+                resource_metrics=self._metric_resolution is not None,
             )
             await self.add_controller(BUILTIN_CONTROLLERS[name](context))
 

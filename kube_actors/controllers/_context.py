@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
-from ..client import Client, EventRecorder, InformerFactory
+from ..client import Client, EventRecorder, InformerFactory, Spawner
 from ..reconcile import ControllerSpec
 
 __all__ = ["BuiltinController", "ControllerContext"]
@@ -27,6 +27,12 @@ class ControllerContext:
     #: Where the local-path provisioner makes volumes ("": a directory under the system's
     #: temporary directory).
     storage_dir: str = ""
+    #: Where informers started after the controllers are spawned (the cluster's actor
+    #: system); a controller that watches kinds served at run time needs it.
+    spawner: Spawner | None = None
+    #: Whether a metrics server serves ``metrics.k8s.io`` (``Cluster(metric_resolution=)``):
+    #: the HPA reads Pods' usage from it, else from the fake runtime's script.
+    resource_metrics: bool = False
 
 
 #: A built-in controller: given the context, the spec that runs it.

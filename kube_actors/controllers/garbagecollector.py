@@ -36,9 +36,14 @@ or one that exists only in another namespace, counts as absent, and the dependen
 Warning Event ``OwnerRefInvalidNamespace``, as Kubernetes records it; the collector records no
 other Events (nor does Kubernetes').
 
-Left out: kinds registered after the controller started are not watched (Kubernetes
-re-discovers resources every 30 s), and if the controller's actor restarts, nodes of objects
-deleted while it was down stay in the graph (harmless: a request for them finds nothing).
+Kinds served after the controller started (a CRD's) are watched as soon as a
+CustomResourceDefinition event says so (Kubernetes re-discovers resources every 30 s): a
+request for the pseudo-namespace ``DISCOVERY`` has the workers start an informer for each
+new kind (and drop those of kinds no longer served), so owner references to and from custom
+objects are collected like any other.
+
+Left out: if the controller's actor restarts, nodes of objects deleted while it was down stay
+in the graph (harmless: a request for them finds nothing).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ import attrs
 
 from ..api import (
     Binding,
+    CustomResourceDefinition,
     Event,
     KindInfo,
     NodeMetrics,
@@ -61,14 +67,22 @@ from ..api import (
     kinds,
     lookup_kind,
 )
-from ..client import Client, EventRecorder
+from ..client import (
+    Client,
+    EventRecorder,
+    HandlerRegistration,
+    InformerFactory,
+    SharedInformer,
+    Spawner,
+)
 from ..errors import Conflict, NotFound
-from ..reconcile import ControllerSpec, EventHandler, Request, Result, reconcile_log
+from ..reconcile import ControllerSpec, EventHandler, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
 from ._gc_graph import FOREGROUND, ORPHAN, Graph, GraphBuilder, Node
 
 __all__ = [
     "COMPONENT",
+    "DISCOVERY",
     "GarbageCollector",
     "WORKERS",
     "controller",
@@ -80,13 +94,17 @@ COMPONENT = "garbage-collector-controller"
 #: kube-controller-manager's ``--concurrent-gc-syncs`` (20 there).
 WORKERS = 4
 
+#: The pseudo-namespace of the request that has the workers watch newly served kinds.
+DISCOVERY = "\x00discovery"
+
 #: Kinds the graph leaves out (see the module docstring).
 _NOT_WATCHED: tuple[type[Any], ...] = (Binding, Event, NodeMetrics, PodMetrics)
 
 
 def watched_kinds() -> list[KindInfo]:
     """Every registered kind whose objects can own or be owned, as the collector sees them."""
-    return [info for info in kinds() if info.cls not in _NOT_WATCHED]
+    # One informer per resource: another served version of a CRD's kind is the same objects.
+    return [i for i in kinds() if i.cls not in _NOT_WATCHED and i.stored_as is None]
 
 
 class _Owner(enum.Enum):
@@ -98,12 +116,29 @@ class _Owner(enum.Enum):
 class GarbageCollector:
     """The collector's workers: each request names one node of the graph by uid."""
 
-    def __init__(self, *, client: Client, graph: Graph, recorder: EventRecorder) -> None:
+    def __init__(
+        self,
+        *,
+        client: Client,
+        graph: Graph,
+        recorder: EventRecorder,
+        informers: InformerFactory | None = None,
+        spawner: Spawner | None = None,
+        watched: Iterable[KindInfo] = (),
+    ) -> None:
         self.client = client
         self.graph = graph
         self.recorder = recorder
+        self.informers = informers
+        self.spawner = spawner
+        #: The kinds the graph is fed from: those it started with, and those discovered.
+        self.watched: dict[type[Any], KindInfo] = {info.cls: info for info in watched}
+        self._discovered: dict[type[Any], tuple[SharedInformer[Any], HandlerRegistration]] = {}
 
     async def reconcile(self, request: Request) -> Result:
+        if request.namespace == DISCOVERY:
+            await self._discover()
+            return Result()
         node = self.graph.get(request.name)
         if node is None or not node.observed or node.info is None:
             return Result()
@@ -187,6 +222,30 @@ class GarbageCollector:
             f"name: {ref.name}, uid: {ref.uid}] does not exist in namespace {namespace!r}",
         )
 
+    # ------------------------------------------------------------- served kinds
+
+    async def _discover(self) -> None:
+        """Watch the kinds served now and not yet watched; drop those no longer served."""
+        if self.informers is None or self.spawner is None:
+            return
+        served = {info.cls: info for info in watched_kinds()}
+        for cls in [c for c in self.watched if c not in served]:
+            # A CRD deleted, or redefined (its kind is a new class now).
+            if cls in self._discovered:
+                informer, registration = self._discovered.pop(cls)
+                informer.remove_event_handler(registration)
+            self.watched.pop(cls, None)
+            await self.informers.forget(cls)
+        new = [info for cls, info in served.items() if cls not in self.watched]
+        for info in new:
+            informer = self.informers.informer(info.cls)
+            registration = informer.add_event_handler(_Feed(GraphBuilder(self.graph, info)))
+            self._discovered[info.cls] = (informer, registration)
+            self.watched[info.cls] = info
+        if new:
+            await self.informers.start(self.spawner)
+            reconcile_log().info("kinds_discovered", kinds=[i.kind for i in new])
+
     # ----------------------------------------------------------- deletion of owners
 
     async def _orphan_dependents(self, node: Node) -> None:
@@ -267,6 +326,41 @@ class GarbageCollector:
         )
 
 
+class _Feed:
+    """A discovered kind's informer handler: its events go to the graph, whose queue the
+    controller's own informers handed over."""
+
+    __slots__ = ("builder",)
+
+    def __init__(self, builder: GraphBuilder) -> None:
+        self.builder = builder
+
+    def on_add(self, obj: Any) -> None:
+        if self.builder.graph.queue is not None:
+            self.builder.on_add(obj, self.builder.graph.queue)
+
+    def on_update(self, old: Any, new: Any) -> None:
+        if self.builder.graph.queue is not None:
+            self.builder.on_update(old, new, self.builder.graph.queue)
+
+    def on_delete(self, obj: Any) -> None:
+        if self.builder.graph.queue is not None:
+            self.builder.on_delete(obj, self.builder.graph.queue)
+
+
+class _Discovery:
+    """On the CustomResourceDefinition informer: any change may serve or retire a kind."""
+
+    def on_add(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        queue.add(Request(DISCOVERY, ""))
+
+    def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
+        queue.add(Request(DISCOVERY, ""))
+
+    def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        queue.add(Request(DISCOVERY, ""))
+
+
 def _without(uids: set[str]) -> Callable[[OwnerReference], tuple[OwnerReference, ...]]:
     def change(ref: OwnerReference) -> tuple[OwnerReference, ...]:
         return () if ref.uid in uids else (ref,)
@@ -292,12 +386,21 @@ class _GraphControllerSpec(ControllerSpec):
 def controller(context: ControllerContext) -> ControllerSpec:
     """The garbage collector on the cluster's shared informers."""
     graph = Graph()
-    watches = [(info.cls, GraphBuilder(graph, info)) for info in watched_kinds()]
+    kinds_now = watched_kinds()
+    watches: list[tuple[type[Any], EventHandler]] = [
+        (info.cls, GraphBuilder(graph, info)) for info in kinds_now
+    ]
+    watches.append((CustomResourceDefinition, _Discovery()))
     return _GraphControllerSpec(
         for_=watches[0][0],
         watches=watches,
         reconciler=GarbageCollector(
-            client=context.client, graph=graph, recorder=context.recorder(COMPONENT)
+            client=context.client,
+            graph=graph,
+            recorder=context.recorder(COMPONENT),
+            informers=context.informers,
+            spawner=context.spawner,
+            watched=kinds_now,
         ),
         workers=WORKERS,
         name="garbagecollector",

@@ -1,20 +1,24 @@
 """The horizontal Pod autoscaler controller (Kubernetes' ``pkg/controller/podautoscaler``).
 
 Every 15 seconds on the running clock (``--horizontal-pod-autoscaler-sync-period``) each HPA
-reads its target's replicas and selector, the Pods, and their resource usage (the fake
-runtime's scripted usage, see ``kube_actors.runtime.scripted_usage``), and:
+reads its target's replicas and selector through the target kind's scale subresource (any
+kind with one: Deployments, ReplicaSets, StatefulSets, a CRD's kind), the Pods, and their
+resource usage: from the resource metrics API (``metrics.k8s.io``) when the cluster runs a
+metrics server, else the fake runtime's scripted usage (``kube_actors.runtime.scripted_usage``),
+and:
 
 1. proposes ``ceil(ratio * Pods with metrics)``, where ratio is the average utilization (or
    value) over its target, left at the current count within the 0.1 tolerance. Pods being
-   deleted or failed are ignored; Pods not Ready (for CPU, not Ready or Ready for less than
-   a metrics window within their first 5 minutes) do not count towards a scale-up; Pods with
+   deleted or failed are ignored; Pods not Ready (for CPU, not Ready, or whose sample does
+   not cover a metrics window since they became Ready, within their first 5 minutes) do not
+   count towards a scale-up; Pods with
    no metrics count as using nothing on a scale-up and their full request on a scale-down,
    and a proposal those change the direction of is dropped;
 2. stabilizes it: the lowest proposal of the scale-up window (0 s by default) bounds a rise,
    the highest of the scale-down window (300 s) bounds a fall;
 3. limits the rate with the behavior's policies (by default up by max(4 Pods, 100 %) and down
    by 100 % per 15 s), then clamps to min/max replicas;
-4. writes the target's ``spec.replicas`` (the scale subresource's meaning), records
+4. writes the target's wanted replicas (at its scale subresource's path), records
    ``SuccessfulRescale``, and the status: replicas, ``currentMetrics``, ``lastScaleTime`` and
    the conditions AbleToScale, ScalingActive and ScalingLimited in Kubernetes' words.
 """
@@ -23,27 +27,33 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from ..actors import wall_clock
 from ..api import (
-    Deployment,
+    CrossVersionObjectReference,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerCondition,
     HPAScalingPolicy,
     HPAScalingRules,
+    KindInfo,
     MetricStatus,
     MetricValueStatus,
     Pod,
+    PodMetrics,
     Quantity,
-    ReplicaSet,
     ResourceMetricStatus,
-    StatefulSet,
     compile_selector,
     get_condition,
+    kinds,
+    lookup_kind,
+    parse_window,
+    replicas_patch,
+    scale_replicas,
+    scale_selector,
     set_condition,
 )
 from ..client import Client, EventRecorder, SharedInformer
@@ -72,11 +82,6 @@ TOLERANCE: Final = 0.1
 CPU_INITIALIZATION_PERIOD: Final = 300.0
 #: The window a metrics-server sample covers.
 METRIC_WINDOW: Final = 30.0
-_TARGETS: Final[dict[str, type[Any]]] = {
-    "Deployment": Deployment,
-    "ReplicaSet": ReplicaSet,
-    "StatefulSet": StatefulSet,
-}
 
 
 def default_rules(up: bool, given: HPAScalingRules | None = None) -> HPAScalingRules:
@@ -111,6 +116,15 @@ class _Proposal:
     resource: str
 
 
+@attrs.frozen
+class _Sample:
+    """One Pod's measured usage: by container, at ``timestamp``, over ``window`` seconds."""
+
+    usage: Mapping[str, Mapping[str, Quantity]]
+    timestamp: dt.datetime
+    window: float
+
+
 class _NoProposal(Exception):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -128,8 +142,11 @@ class HorizontalReconciler:
         autoscalers: SharedInformer[HorizontalPodAutoscaler],
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
+        resource_metrics: bool = False,
     ) -> None:
         self.client = client
+        #: Read usage from ``metrics.k8s.io`` (a metrics server runs), not the fake's script.
+        self.resource_metrics = resource_metrics
         self.autoscalers = autoscalers
         self.pods = pods
         self.recorder = recorder
@@ -175,11 +192,11 @@ class _Sync:
 
     async def run(self) -> None:
         ref, namespace = self.hpa.spec.scale_target_ref, self.hpa.metadata.namespace
-        kind = _TARGETS.get(ref.kind)
+        info = _target_kind(ref)
         try:
-            if kind is None:
+            if info is None:
                 raise ApiError(f'no matches for kind "{ref.kind}"')
-            target = await self.owner.client.get(kind, ref.name, namespace=namespace)
+            target = await self.owner.client.get(info.cls, ref.name, namespace=namespace)
         except ApiError as error:
             self._condition(
                 "AbleToScale",
@@ -189,7 +206,7 @@ class _Sync:
             )
             await self._write()
             return
-        current = target.spec.replicas if target.spec.replicas is not None else 1
+        current, _ = scale_replicas(target)
         spec = self.hpa.spec
         minimum = spec.min_replicas or 1
         metrics: list[MetricStatus] = []
@@ -203,7 +220,7 @@ class _Sync:
             )
         else:
             try:
-                proposal = self._propose(target, current)
+                proposal = await self._propose(target, current)
             except _NoProposal as failed:
                 self._condition("ScalingActive", "False", failed.reason, failed.message)
                 await self._write(current=current)
@@ -219,7 +236,7 @@ class _Sync:
             desired = self._normalize(current, proposal.replicas, minimum, spec.max_replicas)
         if desired != current:
             await self.owner.client.patch(
-                type(target), ref.name, {"spec": {"replicas": desired}}, namespace=namespace
+                type(target), ref.name, replicas_patch(info, desired), namespace=namespace
             )
             self.owner.events.setdefault(self.key, []).append((self.now, desired - current))
             above = f"{_metric_name(proposal)} above target" if metrics else ""
@@ -242,12 +259,18 @@ class _Sync:
 
     # ------------------------------------------------------------------------- proposal
 
-    def _propose(self, target: Any, current: int) -> _Proposal:
+    async def _propose(self, target: Any, current: int) -> _Proposal:
         (metric,) = self.hpa.spec.metrics[:1] or (None,)
         if metric is None or metric.resource is None:
             raise _NoProposal("FailedGetResourceMetric", "no resource metric to scale on")
         resource, goal = metric.resource.name, metric.resource.target
-        selector = compile_selector(target.spec.selector)
+        found = scale_selector(target)
+        if not found:
+            self.owner.recorder.event(
+                self.hpa, "Warning", "SelectorRequired", "selector is required"
+            )
+            raise _NoProposal("InvalidSelector", "the HPA target's scale is missing a selector")
+        selector = compile_selector(found)
         pods = [
             p
             for p in self.owner.pods.indexer.list(self.hpa.metadata.namespace)
@@ -260,6 +283,7 @@ class _Sync:
                 + resource
                 + " utilization: no pods returned by selector while calculating replica count",
             )
+        samples = await self._samples(pods, resource, found)
         usage: dict[str, int] = {}
         requests: dict[str, int] = {}
         unready: list[str] = []
@@ -271,17 +295,17 @@ class _Sync:
             requests[name] = sum(
                 _milli(c.resources.requests.get(resource)) for c in pod.spec.containers
             )
-            measured = scripted_usage(pod, self.now) if pod.status.phase == "Running" else {}
             if pod.status.phase == "Pending":
                 unready.append(name)
                 continue
-            if not measured or any(resource not in v for v in measured.values()):
+            sample = samples.get(name)
+            if sample is None or any(resource not in v for v in sample.usage.values()):
                 missing.append(name)
                 continue
-            if resource == "cpu" and self._unready_for_cpu(pod):
+            if resource == "cpu" and self._unready_for_cpu(pod, sample):
                 unready.append(name)
                 continue
-            usage[name] = sum(_milli(v[resource]) for v in measured.values())
+            usage[name] = sum(_milli(v[resource]) for v in sample.usage.values())
         if not usage:
             raise _NoProposal(
                 "FailedGetResourceMetric",
@@ -325,14 +349,46 @@ class _Sync:
             return proposal
         return attrs.evolve(proposal, replicas=replicas)
 
-    def _unready_for_cpu(self, pod: Pod) -> bool:
+    async def _samples(
+        self, pods: Sequence[Pod], resource: str, selector: str
+    ) -> dict[str, _Sample]:
+        """Each Pod's usage by container: from the resource metrics API (``metrics.k8s.io``,
+        the metrics server) when the cluster runs one, else the fake runtime's script."""
+        if not self.owner.resource_metrics:
+            return {
+                p.metadata.name: _Sample(scripted_usage(p, self.now), self.now, METRIC_WINDOW)
+                for p in pods
+                if p.status.phase == "Running" and scripted_usage(p, self.now)
+            }
+        try:
+            found = await self.owner.client.list(
+                PodMetrics, namespace=self.hpa.metadata.namespace, label_selector=selector
+            )
+        except ApiError as error:
+            raise _NoProposal(
+                "FailedGetResourceMetric",
+                f"failed to get {resource} utilization: unable to get metrics for resource "
+                f"{resource}: unable to fetch metrics from resource metrics API: {error}",
+            ) from error
+        return {
+            m.metadata.name: _Sample(
+                {c.name: c.usage for c in m.containers},
+                m.timestamp or self.now,
+                parse_window(m.window) if m.window else METRIC_WINDOW,
+            )
+            for m in found
+        }
+
+    def _unready_for_cpu(self, pod: Pod, sample: _Sample) -> bool:
         ready = get_condition(pod.status.conditions, "Ready")
         start = pod.status.start_time
         if ready is None or start is None or ready.last_transition_time is None:
             return True
         if (self.now - start).total_seconds() < CPU_INITIALIZATION_PERIOD:
-            settled = ready.last_transition_time + dt.timedelta(seconds=METRIC_WINDOW)
-            return ready.status != "True" or self.now < settled
+            # A sample that does not cover one whole window since the Pod became Ready
+            # does not count yet.
+            settled = ready.last_transition_time + dt.timedelta(seconds=sample.window)
+            return ready.status != "True" or sample.timestamp < settled
         return ready.status != "True" and (ready.last_transition_time - start).total_seconds() < 30
 
     # ------------------------------------------------------------------------- behavior
@@ -431,6 +487,16 @@ class _Sync:
         reconcile_log().debug("hpa_status_updated", desired=status.desired_replicas)
 
 
+def _target_kind(ref: CrossVersionObjectReference) -> KindInfo | None:
+    """The kind an HPA scales, if it has a scale subresource: by apiVersion and kind, or by
+    kind alone when the reference leaves the apiVersion out."""
+    if ref.api_version:
+        found = lookup_kind(ref.api_version, ref.kind)
+    else:
+        found = next((i for i in kinds() if i.kind == ref.kind and i.scale is not None), None)
+    return found if found is not None and found.scale is not None else None
+
+
 def _within(now: dt.datetime, then: dt.datetime, window: int | None) -> bool:
     return (now - then).total_seconds() <= (window or 0)
 
@@ -498,6 +564,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
         autoscalers=context.informers.informer(HorizontalPodAutoscaler),
         pods=context.informers.informer(Pod),
         recorder=context.recorder(COMPONENT),
+        resource_metrics=context.resource_metrics,
     )
     return ControllerSpec(
         for_=HorizontalPodAutoscaler,

@@ -75,7 +75,11 @@ _NOT_STORED: tuple[type[Any], ...] = (Binding, NodeMetrics, PodMetrics)
 
 def namespaced_kinds() -> list[KindInfo]:
     """Every stored namespaced kind registered now."""
-    return [info for info in kinds() if info.namespaced and info.cls not in _NOT_STORED]
+    return [
+        info
+        for info in kinds()
+        if info.namespaced and info.cls not in _NOT_STORED and info.stored_as is None
+    ]
 
 
 @attrs.frozen(kw_only=True)

@@ -55,7 +55,9 @@ NOT_WATCHED: Final = (Event, Lease, PodMetrics, ResourceQuota)
 
 def watched_kinds() -> list[type[Any]]:
     """The namespaced kinds whose changes replenish quotas at once."""
-    return [i.cls for i in kinds() if i.namespaced and i.cls not in NOT_WATCHED]
+    return [
+        i.cls for i in kinds() if i.namespaced and i.cls not in NOT_WATCHED and i.stored_as is None
+    ]
 
 
 class ResourceQuotaReconciler:

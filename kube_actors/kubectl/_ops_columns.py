@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api import CronJob, HorizontalPodAutoscaler, PodDisruptionBudget
+from ..api import CronJob, CustomResourceDefinition, HorizontalPodAutoscaler, PodDisruptionBudget
 from ._columns import AGE, NAME, Column, integer_column, since
 
 __all__ = ["OPS_COLUMNS"]
@@ -160,4 +160,22 @@ OPS_COLUMNS[HorizontalPodAutoscaler] = (
         lambda hpa, now: hpa.status.current_replicas,
     ),
     AGE,
+)
+
+
+def _created_at(obj: Any) -> str:
+    stamp = obj.metadata.creation_timestamp
+    return "" if stamp is None else stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# As the apiextensions apiserver's default table: the creation time itself, not an age.
+OPS_COLUMNS[CustomResourceDefinition] = (
+    NAME,
+    Column(
+        name="Created At",
+        type="date",
+        description="CreationTimestamp is a timestamp representing the server time when this "
+        "object was created.",
+        cell=lambda crd, now: _created_at(crd),
+    ),
 )

@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 
 from ..actors import wall_clock
-from ..api import Deployment, Event, get_condition
+from ..api import Deployment, Event, get_condition, kind_info, replicas_patch
 from ..client import Client
 from ..errors import ApiError, Gone, KubeActorsError, ServiceUnavailable
 from ._printers import describe_text
@@ -115,10 +115,12 @@ async def wait_for(
 async def scale(
     client: Client, kind: type[Any], name: str, replicas: int, *, namespace: str
 ) -> Any:
-    """``kubectl scale``: set ``spec.replicas``."""
+    """``kubectl scale``: set the wanted replicas through the kind's scale subresource
+    (``spec.replicas``, or the path a CRD's ``subresources.scale`` names)."""
     if replicas < 0:
         raise KubeActorsError(f"replicas must be 0 or more, not {replicas}")
-    return await client.patch(kind, name, {"spec": {"replicas": replicas}}, namespace=namespace)
+    patch = replicas_patch(kind_info(kind), replicas)
+    return await client.patch(kind, name, patch, namespace=namespace)
 
 
 async def set_image(

@@ -11,6 +11,7 @@ server runs shows up at once):
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from kube_actors.api import KindInfo, kinds
@@ -69,13 +70,27 @@ def _resources(group: str | None = None, version: str | None = None) -> list[Res
     return sorted(found, key=lambda r: r.info.plural)
 
 
+_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+_STABILITY = {None: 0, "beta": 1, "alpha": 2}
+
+
+def version_priority(version: str) -> tuple[int, int, int, str]:
+    """Kubernetes' order of versions (the first is preferred): GA before beta before alpha,
+    higher numbers first (v2, v1, v1beta2, v1beta1, v1alpha1), then the others by name."""
+    found = _VERSION.match(version)
+    if found is None:
+        return (3, 0, 0, version)
+    major, stability, minor = found.groups()
+    return (_STABILITY[stability], -int(major), -int(minor or 0), "")
+
+
 def _group_versions() -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for info in kinds():
         versions = groups.setdefault(info.group, [])
         if info.version not in versions:
             versions.append(info.version)
-    return groups
+    return {group: sorted(versions, key=version_priority) for group, versions in groups.items()}
 
 
 def api_versions(server_address: str) -> dict[str, Any]:
@@ -90,7 +105,8 @@ def api_versions(server_address: str) -> dict[str, Any]:
 
 
 def api_group_list() -> dict[str, Any]:
-    """``/apis``: every named group and its versions, the first registered preferred."""
+    """``/apis``: every named group and its versions, in Kubernetes' priority order, the
+    first preferred."""
     groups = []
     for name, versions in sorted(_group_versions().items()):
         if not name:

@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from kube_actors.api import KindInfo, lookup_plural
+from kube_actors.api import KindInfo, lookup_resource
 from kube_actors.errors import NotFound
 
 __all__ = ["Target", "parse_target"]
@@ -43,8 +43,8 @@ def parse_target(group: str, version: str, tail: str) -> Target:
         namespace, parts = parts[1], parts[2:]
     if not parts or len(parts) > 3:
         raise _not_found()
-    info = lookup_plural(parts[0], group)
-    if info is None or info.version != version:
+    info = lookup_resource(parts[0], group, version)
+    if info is None:
         raise _not_found()
     if namespace and not info.namespaced:
         raise _not_found()

@@ -104,6 +104,12 @@ _BUILTIN: Final[
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
     ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
+    ("apiextensions.k8s.io", "customresourcedefinitions"): (
+        ALL_VERBS,
+        ("crd", "crds"),
+        ("api-extensions",),
+        ("status",),
+    ),
     ("policy", "poddisruptionbudgets"): (ALL_VERBS, ("pdb",), (), ("status",)),
     ("autoscaling", "horizontalpodautoscalers"): (ALL_VERBS, ("hpa",), ("all",), ("status",)),
     ("scheduling.k8s.io", "priorityclasses"): (ALL_VERBS, ("pc",), (), ()),
@@ -152,8 +158,15 @@ def resource_of(info: KindInfo) -> Resource:
     """The discovery facts of a registered kind."""
     facts = _BUILTIN.get((info.group, info.plural))
     if facts is None:
-        # A user's kind: every verb, and the status subresource (the apiserver serves it).
-        return Resource(info=info, subresources=(_status(info.group, info.version, info.kind),))
+        # A user's kind: every verb, and the subresources its registration (or CRD) names.
+        status = (_status(info.group, info.version, info.kind),)
+        scale = (_scale(),) if info.scale is not None else ()
+        return Resource(
+            info=info,
+            subresources=(status if info.status_subresource else ()) + scale,
+            short_names=getattr(info.cls, "short_names", ()),  # a CRD's names
+            categories=getattr(info.cls, "categories", ()),
+        )
     verbs, short_names, categories, subresources = facts
     return Resource(
         info=info,

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from kube_actors.api import DeleteOptions, PatchType
 from kube_actors.client import Client
-from kube_actors.errors import BadRequest, MethodNotSupported, UnsupportedMediaType
+from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._access import request_user
 from ._authorizer import RbacAuthorizer
@@ -65,6 +65,8 @@ class Rest:
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         if target.subresource and target.subresource != "status":
             return await self.subresources.handle(request, target)
+        if target.subresource == "status" and not target.info.status_subresource:
+            raise NotFound("the server could not find the requested resource")
         method = request.method
         if method == "GET":
             return await (

@@ -14,6 +14,7 @@ added to a class shows up here with no second list to keep.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import types
 import typing
 from collections.abc import Mapping
@@ -114,6 +115,7 @@ class _Builder:
             "kind": _string(description_of("TypeMeta", "kind")),
             **schema["properties"],
         }
+        _with_crd_schema(schema, getattr(info.cls, "openapi_schema", None))
         list_name = f"{name}List"
         self.components[list_name] = {
             "description": f"{info.kind}List is a list of {info.kind} objects.",
@@ -258,6 +260,19 @@ def _list_meta() -> dict[str, Any]:
         "type": "object",
         "properties": properties,
     }
+
+
+def _with_crd_schema(schema: dict[str, Any], crd_schema: Mapping[str, Any] | None) -> None:
+    """A CRD's kind: its spec, status and other top-level fields as the version's
+    openAPIV3Schema describes them."""
+    if not crd_schema:
+        return
+    given = crd_schema.get("properties") or {}
+    for key, sub in given.items():
+        if key not in ("apiVersion", "kind", "metadata"):
+            schema["properties"][key] = json.loads(json.dumps(sub))
+    if crd_schema.get("description"):
+        schema["description"] = crd_schema["description"]
 
 
 def components_for(group: str, version: str) -> tuple[list[KindInfo], dict[str, dict[str, Any]]]:

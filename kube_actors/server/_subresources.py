@@ -2,7 +2,8 @@
 and ``log`` (``status`` is served by ``_rest`` with the object's own verbs).
 
 Each one becomes the apiserver's ordinary requests: a Scale is read from and written to the
-object's ``spec.replicas`` (an update, so a stale resourceVersion is a Conflict), a binding is
+object's wanted replicas (where its kind's ``ScaleSubresource`` says, for a custom kind the
+paths its CRD names; an update, so a stale resourceVersion is a Conflict), a binding is
 the create of a ``Binding``, and an eviction the create of an ``Eviction`` (the apiserver
 checks the Pod's PodDisruptionBudget, 429 when it would be broken, then deletes the Pod).
 """
@@ -19,10 +20,11 @@ from kube_actors.api import (
     KindInfo,
     ObjectMeta,
     apply_patch,
-    compile_selector,
     from_dict,
     kind_info,
+    scale_of,
     to_dict,
+    with_spec_replicas,
 )
 from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
@@ -37,7 +39,7 @@ from ._paths import Target
 from ._portforward import serve_port_forward
 from ._status import encoded_response, success_status
 
-__all__ = ["Subresources", "scale_of"]
+__all__ = ["Subresources"]
 
 _SCALE_PATCH_TYPES = {
     "application/json-patch+json": "json",
@@ -48,29 +50,6 @@ _SCALE_PATCH_TYPES = {
 
 def _not_found() -> NotFound:
     return NotFound("the server could not find the requested resource")
-
-
-def scale_of(obj: Any) -> dict[str, Any]:
-    """The ``autoscaling/v1`` Scale of an object with ``spec.replicas`` and a selector."""
-    meta = obj.metadata
-    status = getattr(obj, "status", None)
-    selector = getattr(obj.spec, "selector", None)
-    scale: dict[str, Any] = {
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": {
-            "name": meta.name,
-            "namespace": meta.namespace,
-            "uid": meta.uid,
-            "resourceVersion": meta.resource_version,
-            "creationTimestamp": to_dict(obj)["metadata"].get("creationTimestamp"),
-        },
-        "spec": {"replicas": obj.spec.replicas},
-        "status": {"replicas": getattr(status, "replicas", 0) or 0},
-    }
-    if selector is not None:
-        scale["status"]["selector"] = str(compile_selector(selector))
-    return scale
 
 
 class Subresources:
@@ -85,7 +64,7 @@ class Subresources:
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         sub, plural, method = target.subresource, target.info.plural, request.method
-        if sub == "scale" and plural in ("deployments", "replicasets", "statefulsets"):
+        if sub == "scale" and target.info.scale is not None:
             return await self._scale(request, target)
         if plural == "pods" and sub == "binding" and method == "POST":
             return await self._binding(request, target)
@@ -134,7 +113,7 @@ class Subresources:
             )
         replicas, version = _scale_request(wanted)
         manifest = to_dict(current)
-        manifest["spec"]["replicas"] = replicas
+        with_spec_replicas(manifest, info, replicas)
         if version:
             manifest["metadata"]["resourceVersion"] = version
         stored = await self.client.update(from_dict(manifest))

@@ -98,3 +98,12 @@ def test_schemas_must_be_structural() -> None:
         "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[cron].type",
         "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[tags].items",
     ]
+
+
+def test_a_conversion_webhook_is_refused_with_a_clear_message() -> None:
+    crd = changed(conversion={"strategy": "Webhook"})
+    assert [str(c) for c in crd_causes(crd)] == [
+        'spec.conversion.strategy: Unsupported value: "Webhook": supported values: "None" '
+        "(conversion webhooks are not supported)"
+    ]
+    assert crd_causes(changed(conversion={"strategy": "None"})) == []

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import CustomResourceDefinition, Namespace, lookup_kind
+from kube_actors.api import CustomResourceDefinition, Namespace, lookup_kind, to_dict
 from kube_actors.api._registry import forget_kind
 from kube_actors.errors import Invalid
 from tests.api.test_crd_validation import GOOD
@@ -100,3 +101,28 @@ async def test_deleting_a_namespace_deletes_its_custom_objects() -> None:
         await cluster.settle()
         assert await cluster.client.list(info.cls, namespace="team") == []
         assert await cluster.client.list(Namespace, field_selector="metadata.name=team") == []
+
+
+def _crd_with_data() -> dict[str, Any]:
+    crd = copy.deepcopy(GOOD)
+    props = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]
+    props["data"] = {"type": "object", "properties": {"retries": {"type": "integer", "default": 3}}}
+    props["refreshInterval"] = {"type": "string"}
+    return crd
+
+
+async def test_top_level_fields_besides_spec_and_status_are_served_as_the_schema_says() -> None:
+    async with Cluster(seed=1, controllers=(), scheduler=False) as cluster:
+        await cluster.apply([_crd_with_data()])
+        await cluster.apply(CRONTAB + "data: {unknown: 1}\nrefreshInterval: 5m\n")
+        info = lookup_kind("stable.example.com/v1", "CronTab")
+        assert info is not None
+        stored = await cluster.client.get(info.cls, "nightly", namespace="default")
+        assert (dict(stored.data), stored.refresh_interval) == ({"retries": 3}, "5m")
+        manifest = to_dict(stored)
+        assert (manifest["data"], manifest["refreshInterval"]) == ({"retries": 3}, "5m")
+        changed = await cluster.client.update(attrs.evolve(stored, refresh_interval="1m"))
+        assert changed.metadata.generation == 2, "a change of a top-level field is a new generation"
+        with pytest.raises(Invalid) as caught:
+            await cluster.client.update(attrs.evolve(changed, data={"retries": "many"}))
+    assert [c.field for c in caught.value.causes] == ["data.retries"]

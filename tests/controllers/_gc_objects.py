@@ -17,6 +17,8 @@ from kube_actors.api import (
     ServicePort,
     ServiceSpec,
 )
+from kube_actors.cluster import Cluster
+from kube_actors.errors import NotFound
 
 
 def replica_set(
@@ -53,3 +55,12 @@ def ref(owner: Any, *, block: bool = True, controller: bool = True) -> OwnerRefe
         controller=controller,
         block_owner_deletion=block,
     )
+
+
+async def gone(cluster: Cluster, kind: type[Any], name: str) -> bool:
+    """Whether ``default/name`` of ``kind`` is gone."""
+    try:
+        await cluster.client.get(kind, name, namespace="default")
+    except NotFound:
+        return True
+    return False

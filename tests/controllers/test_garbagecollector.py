@@ -13,7 +13,7 @@ from kube_actors.errors import NotFound
 from kube_actors.reconcile import ControllerStatistics, GetControllerStatistics
 from kube_actors.testing import deployment, pod
 
-from ._gc_objects import ref, replica_set
+from ._gc_objects import gone, ref, replica_set
 
 HOLD = "example.com/hold"
 
@@ -26,14 +26,6 @@ async def _pods(cluster: Cluster) -> dict[str, tuple[str, ...]]:
     """Each pod left in ``default``, with the names of its owners."""
     pods = await cluster.client.list(Pod, namespace="default")
     return {p.metadata.name: tuple(r.name for r in p.metadata.owner_references) for p in pods}
-
-
-async def _gone(cluster: Cluster, kind: type[Any], name: str) -> bool:
-    try:
-        await cluster.client.get(kind, name, namespace="default")
-    except NotFound:
-        return True
-    return False
 
 
 async def _owner_with_pods(cluster: Cluster, **blocks: bool) -> ReplicaSet:
@@ -75,11 +67,11 @@ async def test_background_deletion_cascades_through_every_level() -> None:
         assert len(await _pods(cluster)) == 2
         await cluster.client.delete(type(top), "web", namespace="default")
         await cluster.settle()
-        assert await _gone(cluster, ReplicaSet, "web-1")
+        assert await gone(cluster, ReplicaSet, "web-1")
         assert await _pods(cluster) == {}
 
 
-async def test_foreground_deletion_keeps_the_owner_until_blocking_dependents_are_gone() -> None:
+async def test_foreground_deletion_keeps_the_owner_until_blocking_dependents_aregone() -> None:
     async with _gc() as cluster:
         await _owner_with_pods(cluster, held=True, loose=False, quick=True)
         await cluster.settle()
@@ -98,7 +90,7 @@ async def test_foreground_deletion_keeps_the_owner_until_blocking_dependents_are
         await cluster.client.patch(Pod, "held", {"metadata": {"finalizers": None}})
         await cluster.settle()
         assert await _pods(cluster) == {}
-        assert await _gone(cluster, ReplicaSet, "web")
+        assert await gone(cluster, ReplicaSet, "web")
 
 
 async def test_foreground_deletion_does_not_wait_for_dependents_that_do_not_block() -> None:
@@ -109,7 +101,7 @@ async def test_foreground_deletion_does_not_wait_for_dependents_that_do_not_bloc
             ReplicaSet, "web", namespace="default", propagation_policy="Foreground"
         )
         await cluster.settle()
-        assert await _gone(cluster, ReplicaSet, "web")
+        assert await gone(cluster, ReplicaSet, "web")
         held = await cluster.client.get(Pod, "held-loosely", namespace="default")
         assert held.metadata.deletion_timestamp is not None  # deleted, kept by its finalizer
 
@@ -131,8 +123,8 @@ async def test_foreground_deletion_cascades_and_waits_at_every_level() -> None:
         assert stuck.metadata.finalizers == rs.metadata.finalizers == ("foregroundDeletion",)
         await cluster.client.patch(Pod, "held", {"metadata": {"finalizers": None}})
         await cluster.settle()
-        assert await _gone(cluster, type(top), "web")
-        assert await _gone(cluster, ReplicaSet, "web-1")
+        assert await gone(cluster, type(top), "web")
+        assert await gone(cluster, ReplicaSet, "web-1")
         assert await _pods(cluster) == {}
 
 
@@ -154,7 +146,7 @@ async def test_orphan_deletion_leaves_dependents_without_the_owner_reference() -
             ReplicaSet, "web", namespace="default", propagation_policy="Orphan"
         )
         await cluster.settle()
-        assert await _gone(cluster, ReplicaSet, "web")
+        assert await gone(cluster, ReplicaSet, "web")
         assert await _pods(cluster) == {"a": ("other",), "b": ()}
 
 
@@ -180,7 +172,7 @@ async def test_an_owner_recreated_under_the_same_name_does_not_count() -> None:
         await cluster.client.create(pod("stale", owner_references=(stale,), labels={"app": "web"}))
         await cluster.settle()
         assert await _pods(cluster) == {}
-        assert not await _gone(cluster, ReplicaSet, "web")
+        assert not await gone(cluster, ReplicaSet, "web")
 
 
 async def test_a_dependent_with_one_owner_left_only_drops_the_dangling_reference() -> None:

@@ -15,6 +15,8 @@ from kube_actors.actors import monotonic, wall_clock
 from kube_actors.api import (
     CrossVersionObjectReference,
     Deployment,
+    Event,
+    FrozenDict,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerSpec,
     MetricSpec,
@@ -24,10 +26,14 @@ from kube_actors.api import (
     ResourceMetricSource,
     ResourceRequirements,
     default,
+    from_dict,
     get_condition,
+    lookup_kind,
     validation_causes,
 )
 from kube_actors.kubectl import columns_for
+from tests.cluster.test_crd_subresources import SCALED, crd
+from tests.crd_kinds import stop_serving
 
 from ._workloads import NS, advance, deployment
 
@@ -145,3 +151,106 @@ def test_an_autoscaler_without_metrics_keeps_cpu_at_80_percent() -> None:
     (metric,) = hpa.spec.metrics
     assert metric.resource is not None
     assert (metric.resource.name, metric.resource.target.average_utilization) == ("cpu", 80)
+
+
+def crontab_web() -> Any:
+    return from_dict(
+        {
+            "apiVersion": "stable.example.com/v1",
+            "kind": "CronTab",
+            "metadata": {"name": "web", "namespace": NS},
+            "spec": {"cron": "* * * * *", "replicas": 1},
+        }
+    )
+
+
+def crontab_autoscaler() -> HorizontalPodAutoscaler:
+    """``autoscaler()`` aimed at the CronTab ``web``."""
+    hpa = autoscaler()
+    ref = CrossVersionObjectReference(
+        api_version="stable.example.com/v1", kind="CronTab", name="web"
+    )
+    return attrs.evolve(hpa, spec=attrs.evolve(hpa.spec, scale_target_ref=ref))
+
+
+async def test_an_autoscaler_scales_a_custom_kind_through_its_scale_subresource() -> None:
+    manifest = crd(SCALED)
+    async with Cluster(nodes=1, clock="virtual", seed=63) as cluster:
+        await cluster.apply([manifest])
+        info = lookup_kind("stable.example.com/v1", "CronTab")
+        assert info is not None
+        try:
+            created = await cluster.client.create(crontab_web())
+            # The custom kind's own controller would run the Pods and report the selector.
+            await cluster.client.update_status(
+                attrs.evolve(created, status=FrozenDict({"replicas": 1, "selector": "app=web"}))
+            )
+            await cluster.client.create(busy("400m"))  # app=web, at 200 % of its request
+            await advance(cluster, 300)
+            await cluster.client.create(crontab_autoscaler())
+            await advance(cluster, 20)
+            scaled = await cluster.client.get(info.cls, "web", namespace=NS)
+            assert scaled.spec["replicas"] == 2
+            hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+            # Rescaled at the first sync; at the next one the size matches.
+            assert hpa.status.last_scale_time is not None
+            assert (hpa.status.current_replicas, hpa.status.desired_replicas) == (2, 2)
+        finally:
+            stop_serving("stable.example.com/v1", "CronTab")
+
+
+async def test_with_a_metrics_server_the_autoscaler_reads_the_resource_metrics_api() -> None:
+    seen: list[tuple[float, int]] = []
+    async with Cluster(nodes=3, clock="virtual", seed=64, metric_resolution=15) as cluster:
+        async with anyio.create_task_group() as group:
+            await record_scales(cluster, group, seen)
+            await cluster.client.create(busy("400m"))  # 200 % of its request
+            await advance(cluster, 300)
+            await cluster.client.create(autoscaler(max_replicas=4))
+            await advance(cluster, 120)
+            group.cancel_scope.cancel()
+        hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+    # The same doubling as from the script, but a new Pod counts only once a sample of the
+    # metrics server (every 15 s) covers a whole window after it became Ready: 345 s, not 330.
+    assert seen == [(0.0, 1), (300.0, 2), (345.0, 4)]
+    (metric,) = hpa.status.current_metrics
+    assert metric.resource is not None
+    assert metric.resource.current.average_utilization == 200
+
+
+async def test_without_its_metrics_server_the_autoscaler_says_it_cannot_get_metrics() -> None:
+    async with Cluster(nodes=1, clock="virtual", seed=65, metric_resolution=15) as cluster:
+        await cluster.client.create(busy("400m"))
+        await advance(cluster, 300)
+        await cluster.system.stop(cluster.system.lookup("metrics-server"))
+        await cluster.client.create(autoscaler())
+        await advance(cluster, 20)
+        hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+    active = get_condition(hpa.status.conditions, "ScalingActive")
+    assert active is not None
+    assert (active.status, active.reason) == ("False", "FailedGetResourceMetric")
+    assert "unable to fetch metrics from resource metrics API" in active.message
+
+
+async def test_a_target_whose_scale_has_no_selector_cannot_be_autoscaled() -> None:
+    manifest = crd({"scale": {k: v for k, v in SCALED["scale"].items() if "Selector" not in k}})
+    async with Cluster(nodes=1, clock="virtual", seed=66) as cluster:
+        await cluster.apply([manifest])
+        try:
+            await cluster.client.create(crontab_web())
+            await cluster.client.create(crontab_autoscaler())
+            await advance(cluster, 1)
+            hpa = await cluster.client.get(HorizontalPodAutoscaler, "web", namespace=NS)
+            events = await cluster.client.list(Event, namespace=NS)
+        finally:
+            stop_serving("stable.example.com/v1", "CronTab")
+    active = get_condition(hpa.status.conditions, "ScalingActive")
+    assert active is not None
+    assert (active.status, active.reason, active.message) == (
+        "False",
+        "InvalidSelector",
+        "the HPA target's scale is missing a selector",
+    )
+    assert [(e.reason, e.message) for e in events if e.type == "Warning"] == [
+        ("SelectorRequired", "selector is required")
+    ]

@@ -69,3 +69,84 @@ async def test_kubectl_applies_a_crd_and_gets_its_objects_with_printer_columns(
     header, row = table.strip().splitlines()
     assert words(header) == ["NAME", "SPEC", "REPLICAS", "AGE"]
     assert words(row)[:7] == ["my-new-cron-object", "*", "*", "*", "*", "*/5", "1"]
+
+
+SCALED_CRD = CRD.replace(
+    "    schema:\n",
+    "    subresources:\n"
+    "      status: {}\n"
+    "      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}\n"
+    "    schema:\n",
+)
+
+
+async def test_kubectl_scales_a_custom_object_through_its_scale_subresource(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "crd.yaml").write_text(SCALED_CRD)
+    (tmp_path / "crontab.yaml").write_text(CRONTAB)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        await kubectl(served, "apply", "-f", str(tmp_path / "crontab.yaml"))
+        _, out, _ = await kubectl(served, "scale", "crontab/my-new-cron-object", "--replicas=3")
+        assert "crontab.stable.example.com/my-new-cron-object scaled" in out
+        _, replicas, _ = await kubectl(
+            served, "get", "crontab", "my-new-cron-object", "-o", "jsonpath={.spec.replicas}"
+        )
+        assert replicas == "3"
+        _, scale, _ = await kubectl(
+            served,
+            "get",
+            "crontab",
+            "my-new-cron-object",
+            "--subresource=scale",
+            "-o",
+            "jsonpath={.kind} {.spec.replicas}",
+        )
+        assert scale == "Scale 3"
+
+
+TWO_VERSIONS = CRD.replace(
+    "  - name: v1\n",
+    "  - name: v1beta1\n"
+    "    served: true\n"
+    "    storage: false\n"
+    "    schema:\n"
+    "      openAPIV3Schema:\n"
+    "        type: object\n"
+    "        properties: {spec: {type: object, properties: {cronSpec: {type: string}}}}\n"
+    "  - name: v1\n",
+)
+
+
+async def test_kubectl_waits_for_a_crd_reads_each_served_version_and_explains_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "crd.yaml").write_text(TWO_VERSIONS)
+    (tmp_path / "crontab.yaml").write_text(CRONTAB)
+    async with serving(tmp_path) as (_, served):
+        await kubectl(served, "apply", "-f", str(tmp_path / "crd.yaml"))
+        _, waited, _ = await kubectl(
+            served, "wait", "--for=condition=Established", "crd/crontabs.stable.example.com"
+        )
+        await kubectl(served, "apply", "-f", str(tmp_path / "crontab.yaml"))
+        _, beta, _ = await kubectl(
+            served,
+            "get",
+            "crontabs.v1beta1.stable.example.com",
+            "my-new-cron-object",
+            "-o",
+            "jsonpath={.apiVersion}",
+        )
+        _, short, _ = await kubectl(served, "get", "ct", "-o", "name")
+        _, explained, _ = await kubectl(served, "explain", "crontabs.spec")
+        _, crds, _ = await kubectl(served, "get", "crds")
+    assert "condition met" in waited
+    header, row = crds.strip().splitlines()
+    assert words(header) == ["NAME", "CREATED", "AT"]
+    assert words(row)[0] == "crontabs.stable.example.com"
+    assert words(row)[1].endswith("Z")
+    assert beta == "stable.example.com/v1beta1"
+    assert short.strip() == "crontab.stable.example.com/my-new-cron-object"
+    fields = [line.split() for line in explained.splitlines() if "\t<" in line]
+    assert fields == [["cronSpec", "<string>"], ["replicas", "<integer>"]]
