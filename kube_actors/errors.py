@@ -9,6 +9,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── Forbidden            403  Forbidden
     │   ├── NotFound             404  NotFound
     │   ├── MethodNotSupported   405  MethodNotAllowed
+    │   ├── NotAcceptable        406  NotAcceptable (no response encoding the client accepts)
     │   ├── AlreadyExists        409  AlreadyExists
     │   ├── Conflict             409  Conflict
     │   ├── Gone                 410  Gone / Expired
@@ -76,6 +77,7 @@ __all__ = [
     "LeaseNotFound",
     "MailboxFull",
     "MethodNotSupported",
+    "NotAcceptable",
     "NotFound",
     "RequestEntityTooLarge",
     "SandboxNotFound",
@@ -194,6 +196,13 @@ class NotFound(ApiError):
 class MethodNotSupported(ApiError):
     code = 405
     reason = "MethodNotAllowed"
+
+
+class NotAcceptable(ApiError):
+    """No encoding of the answer is one the request's ``Accept`` header allows."""
+
+    code = 406
+    reason = "NotAcceptable"
 
 
 class AlreadyExists(ApiError):

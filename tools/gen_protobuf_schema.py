@@ -18,7 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOTS = [
+#: The served kinds that are stored objects: each is a root, and so is its ``<Kind>List``
+#: (what a list answers in protobuf).
+LISTED = [
     "k8s.io.api.core.v1.Pod",
     "k8s.io.api.core.v1.Service",
     "k8s.io.api.core.v1.Endpoints",
@@ -26,26 +28,38 @@ ROOTS = [
     "k8s.io.api.core.v1.Node",
     "k8s.io.api.core.v1.ServiceAccount",
     "k8s.io.api.core.v1.Event",
-    "k8s.io.api.core.v1.Binding",
     "k8s.io.api.core.v1.ConfigMap",
     "k8s.io.api.core.v1.Secret",
     "k8s.io.api.core.v1.ResourceQuota",
     "k8s.io.api.core.v1.LimitRange",
+    "k8s.io.api.core.v1.PersistentVolume",
+    "k8s.io.api.core.v1.PersistentVolumeClaim",
     "k8s.io.api.apps.v1.Deployment",
     "k8s.io.api.apps.v1.ReplicaSet",
     "k8s.io.api.apps.v1.DaemonSet",
     "k8s.io.api.apps.v1.StatefulSet",
+    "k8s.io.api.apps.v1.ControllerRevision",
     "k8s.io.api.batch.v1.Job",
     "k8s.io.api.batch.v1.CronJob",
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
     "k8s.io.api.coordination.v1.Lease",
+    "k8s.io.api.discovery.v1.EndpointSlice",
     "k8s.io.api.scheduling.v1.PriorityClass",
-    "k8s.io.api.policy.v1.Eviction",
     "k8s.io.api.policy.v1.PodDisruptionBudget",
     "k8s.io.api.networking.v1.Ingress",
+    "k8s.io.api.networking.v1.IngressClass",
+    "k8s.io.api.storage.v1.StorageClass",
     "k8s.io.api.rbac.v1.Role",
     "k8s.io.api.rbac.v1.ClusterRole",
     "k8s.io.api.rbac.v1.RoleBinding",
     "k8s.io.api.rbac.v1.ClusterRoleBinding",
+]
+
+ROOTS = [
+    *LISTED,
+    *(f"{name}List" for name in LISTED),
+    "k8s.io.api.core.v1.Binding",
+    "k8s.io.api.policy.v1.Eviction",
     "k8s.io.api.authentication.v1.TokenRequest",
     "k8s.io.api.authentication.v1.SelfSubjectReview",
     "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
@@ -53,6 +67,10 @@ ROOTS = [
     "k8s.io.api.authorization.v1.SelfSubjectRulesReview",
     "k8s.io.api.autoscaling.v1.Scale",
     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+    "k8s.io.apimachinery.pkg.apis.meta.v1.Status",
+    "k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent",
+    "k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata",
+    "k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList",
     "k8s.io.apimachinery.pkg.runtime.Unknown",
 ]
 

@@ -208,8 +208,17 @@ def _map_unstructurer(value_type: Any) -> Callable[[Mapping[Any, Any]], dict[Any
 
 
 def _thawed(value: Mapping[Any, Any]) -> dict[Any, Any]:
-    # Keys sorted, as Go writes a map (and as FieldsV1 lists its paths).
-    return {k: _thawed(v) if isinstance(v, Mapping) else v for k, v in sorted(value.items())}
+    # Keys sorted, as Go writes a map (and as FieldsV1 lists its paths). Every response
+    # thaws its object's managedFields: the frozen maps are dicts, checked for first (the
+    # abstract Mapping check is several times slower), and a leaf ({} in FieldsV1) is cheap.
+    if not value:
+        return {}
+    return {
+        k: _thawed(v)
+        if isinstance(v, dict) or (not isinstance(v, str) and isinstance(v, Mapping))
+        else v
+        for k, v in sorted(value.items())
+    }
 
 
 # ------------------------------------------------------------------ attrs classes (objects)

@@ -1015,6 +1015,7 @@ class Cluster:
         data_dir: str | None = None,
         tls: bool = True,
         token_auth_file: str | None = None,
+        encoded_cache_bytes: int = 64 << 20,
     ) -> ApiHttpServer:
         """Serve Kubernetes' REST API for kubectl and any client, for as long as the
         context lasts::
@@ -1027,6 +1028,7 @@ class Cluster:
         directory if None). On virtual time the clock then follows the wall clock.
         ``token_auth_file`` adds users' bearer tokens (Kubernetes' ``--token-auth-file``
         CSV: ``token,user,uid,"group1,group2"``); RBAC decides what each user may do.
+        ``encoded_cache_bytes`` bounds the server's cache of encoded objects (0: no cache).
         """
         return ApiHttpServer(
             self.client_for("http-api"),
@@ -1037,6 +1039,7 @@ class Cluster:
             data_dir=data_dir,
             tls=tls,
             token_auth_file=token_auth_file,
+            encoded_cache_bytes=encoded_cache_bytes,
         )
 
     def sync(self) -> SyncCluster:

@@ -19,7 +19,6 @@ from ..errors import Forbidden, Unauthorized
 from ._authn import TokenAuthenticator, UserInfo, authenticate_token
 from ._authorizer import RbacAuthorizer
 from ._request_info import RequestAttributes, request_attributes
-from ._status import status_response
 
 __all__ = ["AccessControl", "forbidden", "request_user"]
 
@@ -72,11 +71,12 @@ def access_middleware(access: AccessControl) -> Any:
         if scheme.lower() == "bearer":
             user = await authenticate_token(access.authenticators, token.strip())
         if user is None:
-            return status_response(Unauthorized("Unauthorized"))
+            # The error middleware, outside this one, answers it as a Status.
+            raise Unauthorized("Unauthorized")
         attributes = request_attributes(request.method, request.path, request.query)
         decision = access.authorizer.authorize(user, attributes)
         if not decision.allowed:
-            return status_response(forbidden(user, attributes, decision.reason))
+            raise forbidden(user, attributes, decision.reason)
         request[_USER_KEY] = user
         return await handler(request)
 

@@ -52,18 +52,20 @@ def _not_found() -> NotFound:
 
 @web.middleware
 async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    accept = request.headers.get("Accept", "")
     try:
         return await handler(request)
     except ApiError as error:
-        return status_response(error)
+        return status_response(error, accept)
     except web.HTTPNotFound:
-        return status_response(_not_found())
+        return status_response(_not_found(), accept)
     except web.HTTPMethodNotAllowed:
         return status_response(
-            MethodNotSupported("the server does not allow this method on the requested resource")
+            MethodNotSupported("the server does not allow this method on the requested resource"),
+            accept,
         )
     except ActorError as error:
-        return status_response(ServiceUnavailable(f"the apiserver cannot answer: {error}"))
+        return status_response(ServiceUnavailable(f"the apiserver cannot answer: {error}"), accept)
     except web.HTTPException:
         raise
     except Exception as error:

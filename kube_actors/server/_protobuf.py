@@ -151,11 +151,12 @@ def _parse(name: str, data: bytes) -> Message:
 def message_name(api_version: str, kind: str) -> str | None:
     """The protobuf message of a kind (``apps/v1`` ``Deployment`` →
     ``k8s.io.api.apps.v1.Deployment``), or None when the table has none."""
-    if kind in ("DeleteOptions", "Status"):
+    group, _, version = api_version.rpartition("/")
+    if kind in ("DeleteOptions", "Status") or group == "meta.k8s.io":
         name = f"{_META}.{kind}"
     else:
-        group, _, version = api_version.rpartition("/")
-        package = group.removesuffix(".k8s.io") or "core"
+        # The package is the group's first label: rbac.authorization.k8s.io → rbac.
+        package = group.split(".")[0] if group else "core"
         name = f"k8s.io.api.{package}.{version}.{kind}"
     return name if name in MESSAGES else None
 

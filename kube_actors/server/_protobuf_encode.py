@@ -1,8 +1,9 @@
 """A manifest dict in Kubernetes' protobuf encoding: the inverse of ``decode_protobuf``.
 
-kubectl takes JSON answers to its protobuf requests, so the server does not need this to
-answer; it is what a client in Python sends to a Kubernetes apiserver in protobuf, and what the
-decoder is tested against (an object encoded and decoded is the object again). A field of the
+The server answers in protobuf with it (``_wire`` assembles lists and watch frames from the
+messages it writes); it is also what a client in Python sends to a Kubernetes apiserver in
+protobuf, and what the decoder is tested against (an object encoded and decoded is the object
+again). A field of the
 manifest that Kubernetes' message of the kind does not have is a ValueError naming it: the
 model and the wire format disagree.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -31,56 +33,92 @@ from ._protobuf import (
 )
 from ._protobuf_schema import MESSAGES
 
-__all__ = ["encode_protobuf"]
+__all__ = ["encode_message", "encode_protobuf", "wrap_unknown"]
 
 
 def encode_protobuf(manifest: Mapping[str, Any]) -> bytes:
     """The body kubectl would send for ``manifest`` (``k8s\\x00`` and a ``runtime.Unknown``)."""
     api_version, kind = str(manifest.get("apiVersion", "")), str(manifest.get("kind", ""))
+    return wrap_unknown(api_version, kind, encode_message(manifest))
+
+
+def encode_message(manifest: Mapping[str, Any], kind: str = "") -> bytes:
+    """The protobuf message of ``manifest``'s kind alone (no magic, no ``Unknown``): what a
+    list holds per item. ``kind`` names it when the manifest carries no apiVersion and kind
+    (a list's item), as ``apiVersion/Kind``."""
+    if kind:
+        api_version, _, kind = kind.rpartition("/")
+    else:
+        api_version, kind = str(manifest.get("apiVersion", "")), str(manifest.get("kind", ""))
     name = message_name(api_version, kind)
     if name is None:
         raise ValueError(f"no protobuf message for {api_version} {kind}")
     message = _message_class(name)()
     rest = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
     _fill(message, name, rest, kind)
+    raw: bytes = message.SerializeToString()
+    return raw
+
+
+def wrap_unknown(api_version: str, kind: str, raw: bytes) -> bytes:
+    """``raw`` (a kind's message) as Kubernetes' protobuf serializer writes a whole object."""
     unknown: Any = _message_class(_UNKNOWN)()
     unknown.f1.f1 = api_version
     unknown.f1.f2 = kind
-    unknown.f2 = message.SerializeToString()
+    unknown.f2 = raw
     body: bytes = MAGIC + unknown.SerializeToString()
     return body
 
 
-def _keys(name: str) -> set[str]:
+@functools.cache
+def _keys(name: str) -> frozenset[str]:
     """The JSON keys a message takes, its embedded structs' included."""
     keys: set[str] = set()
     for _, json_name, _, type_, _ in MESSAGES[name]:
         keys |= _keys(type_) if not json_name else {json_name}
-    return keys
+    return frozenset(keys)
+
+
+@functools.cache
+def _index(name: str) -> tuple[dict[str, tuple[str, str, str]], tuple[tuple[str, str], ...]]:
+    """A message's own fields by JSON name (attribute, label, type), and its embedded
+    structs (attribute, type): what ``_fill`` looks a manifest's keys up in."""
+    own: dict[str, tuple[str, str, str]] = {}
+    embedded: list[tuple[str, str]] = []
+    for number, json_name, label, type_, _ in MESSAGES[name]:
+        if json_name:
+            own[json_name] = (f"f{number}", label, type_)
+        else:
+            embedded.append((f"f{number}", type_))
+    return own, tuple(embedded)
 
 
 def _fill(message: Any, name: str, data: Mapping[str, Any], path: str) -> None:
-    unknown = set(data) - _keys(name)
-    if unknown:
-        raise ValueError(f"{path}: {name} has no field {sorted(unknown)[0]!r}")
-    for number, json_name, label, type_, _ in MESSAGES[name]:
-        attribute = f"f{number}"
-        if not json_name:  # an embedded struct: its fields are among the parent's
-            embedded = {k: v for k, v in data.items() if k in _keys(type_)}
-            if embedded:
-                _fill(getattr(message, attribute), type_, embedded, path)
+    # Walks the manifest's keys, not the message's fields: a Pod sets a few of PodSpec's forty.
+    own, embedded = _index(name)
+    for attribute, type_ in embedded:  # an embedded struct: its fields are among the parent's
+        inner = {k: v for k, v in data.items() if k in _keys(type_)}
+        if inner:
+            _fill(getattr(message, attribute), type_, inner, path)
+    for json_name, value in data.items():
+        spec = own.get(json_name)
+        if spec is None:
+            if not any(json_name in _keys(type_) for _, type_ in embedded):
+                raise ValueError(f"{path}: {name} has no field {json_name!r}")
             continue
-        if json_name not in data or data[json_name] is None:
+        if value is None:
             continue
-        value, where = data[json_name], f"{path}.{json_name}"
-        target = getattr(message, attribute)
+        attribute, label, type_ = spec
+        where = f"{path}.{json_name}"
         if label == "r":
+            target = getattr(message, attribute)
             for item in value:
                 if type_ in _SCALARS:
                     target.append(_scalar(item, type_))
                 else:
                     _set(target.add(), type_, item, where)
         elif label == "m":
+            target = getattr(message, attribute)
             for key, item in value.items():
                 if type_ in _SCALARS:
                     target[key] = _scalar(item, type_)
@@ -89,7 +127,7 @@ def _fill(message: Any, name: str, data: Mapping[str, Any], path: str) -> None:
         elif type_ in _SCALARS:
             setattr(message, attribute, _scalar(value, type_))
         else:
-            _set(target, type_, value, where)
+            _set(getattr(message, attribute), type_, value, where)
 
 
 def _scalar(value: Any, type_: str) -> Any:

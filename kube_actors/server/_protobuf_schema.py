@@ -12,6 +12,15 @@ from __future__ import annotations
 Field = tuple[int, str, str, str, bool]
 
 MESSAGES: dict[str, tuple[Field, ...]] = {
+    "k8s.io.api.apps.v1.ControllerRevision": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "data", "o", "k8s.io.apimachinery.pkg.runtime.RawExtension", True),
+        (3, "revision", "o", "int64", True),
+    ),
+    "k8s.io.api.apps.v1.ControllerRevisionList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.apps.v1.ControllerRevision", True),
+    ),
     "k8s.io.api.apps.v1.DaemonSet": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.apps.v1.DaemonSetSpec", False),
@@ -23,6 +32,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (4, "reason", "o", "string", False),
         (5, "message", "o", "string", False),
+    ),
+    "k8s.io.api.apps.v1.DaemonSetList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.apps.v1.DaemonSet", True),
     ),
     "k8s.io.api.apps.v1.DaemonSetSpec": (
         (1, "selector", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", True),
@@ -60,6 +73,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "reason", "o", "string", False),
         (5, "message", "o", "string", False),
     ),
+    "k8s.io.api.apps.v1.DeploymentList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.apps.v1.Deployment", True),
+    ),
     "k8s.io.api.apps.v1.DeploymentSpec": (
         (1, "replicas", "o", "int32", True),
         (2, "selector", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", True),
@@ -96,6 +113,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (4, "reason", "o", "string", False),
         (5, "message", "o", "string", False),
+    ),
+    "k8s.io.api.apps.v1.ReplicaSetList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.apps.v1.ReplicaSet", True),
     ),
     "k8s.io.api.apps.v1.ReplicaSetSpec": (
         (1, "replicas", "o", "int32", True),
@@ -135,6 +156,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (4, "reason", "o", "string", False),
         (5, "message", "o", "string", False),
+    ),
+    "k8s.io.api.apps.v1.StatefulSetList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.apps.v1.StatefulSet", True),
     ),
     "k8s.io.api.apps.v1.StatefulSetOrdinals": ((1, "start", "o", "int32", True),),
     "k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy": (
@@ -322,10 +347,153 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "replicas", "o", "int32", True),
         (2, "selector", "o", "string", False),
     ),
+    "k8s.io.api.autoscaling.v2.ContainerResourceMetricSource": (
+        (1, "name", "o", "string", True),
+        (2, "target", "o", "k8s.io.api.autoscaling.v2.MetricTarget", True),
+        (3, "container", "o", "string", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus": (
+        (1, "name", "o", "string", True),
+        (2, "current", "o", "k8s.io.api.autoscaling.v2.MetricValueStatus", True),
+        (3, "container", "o", "string", True),
+    ),
+    "k8s.io.api.autoscaling.v2.CrossVersionObjectReference": (
+        (1, "kind", "o", "string", True),
+        (2, "name", "o", "string", True),
+        (3, "apiVersion", "o", "string", False),
+    ),
+    "k8s.io.api.autoscaling.v2.ExternalMetricSource": (
+        (1, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+        (2, "target", "o", "k8s.io.api.autoscaling.v2.MetricTarget", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ExternalMetricStatus": (
+        (1, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+        (2, "current", "o", "k8s.io.api.autoscaling.v2.MetricValueStatus", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HPAScalingPolicy": (
+        (1, "type", "o", "string", True),
+        (2, "value", "o", "int32", True),
+        (3, "periodSeconds", "o", "int32", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HPAScalingRules": (
+        (3, "stabilizationWindowSeconds", "o", "int32", True),
+        (1, "selectPolicy", "o", "string", True),
+        (2, "policies", "r", "k8s.io.api.autoscaling.v2.HPAScalingPolicy", False),
+        (4, "tolerance", "o", "k8s.io.apimachinery.pkg.api.resource.Quantity", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", False),
+        (3, "status", "o", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", False),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior": (
+        (1, "scaleUp", "o", "k8s.io.api.autoscaling.v2.HPAScalingRules", True),
+        (2, "scaleDown", "o", "k8s.io.api.autoscaling.v2.HPAScalingRules", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition": (
+        (1, "type", "o", "string", True),
+        (2, "status", "o", "string", True),
+        (3, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
+        (4, "reason", "o", "string", False),
+        (5, "message", "o", "string", False),
+        (6, "observedGeneration", "o", "int64", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec": (
+        (1, "scaleTargetRef", "o", "k8s.io.api.autoscaling.v2.CrossVersionObjectReference", True),
+        (2, "minReplicas", "o", "int32", True),
+        (3, "maxReplicas", "o", "int32", True),
+        (4, "metrics", "r", "k8s.io.api.autoscaling.v2.MetricSpec", False),
+        (5, "behavior", "o", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", True),
+    ),
+    "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus": (
+        (1, "observedGeneration", "o", "int64", True),
+        (2, "lastScaleTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", True),
+        (3, "currentReplicas", "o", "int32", False),
+        (4, "desiredReplicas", "o", "int32", True),
+        (5, "currentMetrics", "r", "k8s.io.api.autoscaling.v2.MetricStatus", True),
+        (6, "conditions", "r", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", False),
+    ),
+    "k8s.io.api.autoscaling.v2.MetricIdentifier": (
+        (1, "name", "o", "string", True),
+        (2, "selector", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", True),
+    ),
+    "k8s.io.api.autoscaling.v2.MetricSpec": (
+        (1, "type", "o", "string", True),
+        (2, "object", "o", "k8s.io.api.autoscaling.v2.ObjectMetricSource", True),
+        (3, "pods", "o", "k8s.io.api.autoscaling.v2.PodsMetricSource", True),
+        (4, "resource", "o", "k8s.io.api.autoscaling.v2.ResourceMetricSource", True),
+        (
+            7,
+            "containerResource",
+            "o",
+            "k8s.io.api.autoscaling.v2.ContainerResourceMetricSource",
+            True,
+        ),
+        (5, "external", "o", "k8s.io.api.autoscaling.v2.ExternalMetricSource", True),
+    ),
+    "k8s.io.api.autoscaling.v2.MetricStatus": (
+        (1, "type", "o", "string", True),
+        (2, "object", "o", "k8s.io.api.autoscaling.v2.ObjectMetricStatus", True),
+        (3, "pods", "o", "k8s.io.api.autoscaling.v2.PodsMetricStatus", True),
+        (4, "resource", "o", "k8s.io.api.autoscaling.v2.ResourceMetricStatus", True),
+        (
+            7,
+            "containerResource",
+            "o",
+            "k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus",
+            True,
+        ),
+        (5, "external", "o", "k8s.io.api.autoscaling.v2.ExternalMetricStatus", True),
+    ),
+    "k8s.io.api.autoscaling.v2.MetricTarget": (
+        (1, "type", "o", "string", True),
+        (2, "value", "o", "k8s.io.apimachinery.pkg.api.resource.Quantity", True),
+        (3, "averageValue", "o", "k8s.io.apimachinery.pkg.api.resource.Quantity", True),
+        (4, "averageUtilization", "o", "int32", True),
+    ),
+    "k8s.io.api.autoscaling.v2.MetricValueStatus": (
+        (1, "value", "o", "k8s.io.apimachinery.pkg.api.resource.Quantity", True),
+        (2, "averageValue", "o", "k8s.io.apimachinery.pkg.api.resource.Quantity", True),
+        (3, "averageUtilization", "o", "int32", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ObjectMetricSource": (
+        (1, "describedObject", "o", "k8s.io.api.autoscaling.v2.CrossVersionObjectReference", True),
+        (2, "target", "o", "k8s.io.api.autoscaling.v2.MetricTarget", True),
+        (3, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ObjectMetricStatus": (
+        (1, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+        (2, "current", "o", "k8s.io.api.autoscaling.v2.MetricValueStatus", True),
+        (3, "describedObject", "o", "k8s.io.api.autoscaling.v2.CrossVersionObjectReference", True),
+    ),
+    "k8s.io.api.autoscaling.v2.PodsMetricSource": (
+        (1, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+        (2, "target", "o", "k8s.io.api.autoscaling.v2.MetricTarget", True),
+    ),
+    "k8s.io.api.autoscaling.v2.PodsMetricStatus": (
+        (1, "metric", "o", "k8s.io.api.autoscaling.v2.MetricIdentifier", True),
+        (2, "current", "o", "k8s.io.api.autoscaling.v2.MetricValueStatus", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ResourceMetricSource": (
+        (1, "name", "o", "string", True),
+        (2, "target", "o", "k8s.io.api.autoscaling.v2.MetricTarget", True),
+    ),
+    "k8s.io.api.autoscaling.v2.ResourceMetricStatus": (
+        (1, "name", "o", "string", True),
+        (2, "current", "o", "k8s.io.api.autoscaling.v2.MetricValueStatus", True),
+    ),
     "k8s.io.api.batch.v1.CronJob": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.batch.v1.CronJobSpec", False),
         (3, "status", "o", "k8s.io.api.batch.v1.CronJobStatus", False),
+    ),
+    "k8s.io.api.batch.v1.CronJobList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.batch.v1.CronJob", True),
     ),
     "k8s.io.api.batch.v1.CronJobSpec": (
         (1, "schedule", "o", "string", True),
@@ -354,6 +522,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (5, "reason", "o", "string", False),
         (6, "message", "o", "string", False),
+    ),
+    "k8s.io.api.batch.v1.JobList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.batch.v1.Job", True),
     ),
     "k8s.io.api.batch.v1.JobSchedulingConfiguration": (
         (
@@ -459,6 +631,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.coordination.v1.LeaseSpec", False),
     ),
+    "k8s.io.api.coordination.v1.LeaseList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.coordination.v1.Lease", True),
+    ),
     "k8s.io.api.coordination.v1.LeaseSpec": (
         (1, "holderIdentity", "o", "string", True),
         (2, "leaseDurationSeconds", "o", "int32", True),
@@ -495,6 +671,12 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (5, "readOnly", "o", "bool", True),
         (6, "kind", "o", "string", True),
     ),
+    "k8s.io.api.core.v1.AzureFilePersistentVolumeSource": (
+        (1, "secretName", "o", "string", True),
+        (2, "shareName", "o", "string", True),
+        (3, "readOnly", "o", "bool", False),
+        (4, "secretNamespace", "o", "string", True),
+    ),
     "k8s.io.api.core.v1.AzureFileVolumeSource": (
         (1, "secretName", "o", "string", True),
         (2, "shareName", "o", "string", True),
@@ -503,6 +685,18 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "k8s.io.api.core.v1.Binding": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "target", "o", "k8s.io.api.core.v1.ObjectReference", True),
+    ),
+    "k8s.io.api.core.v1.CSIPersistentVolumeSource": (
+        (1, "driver", "o", "string", True),
+        (2, "volumeHandle", "o", "string", True),
+        (3, "readOnly", "o", "bool", False),
+        (4, "fsType", "o", "string", False),
+        (5, "volumeAttributes", "m", "string", False),
+        (6, "controllerPublishSecretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (7, "nodeStageSecretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (8, "nodePublishSecretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (9, "controllerExpandSecretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (10, "nodeExpandSecretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
     ),
     "k8s.io.api.core.v1.CSIVolumeSource": (
         (1, "driver", "o", "string", True),
@@ -515,6 +709,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "add", "r", "string", False),
         (2, "drop", "r", "string", False),
     ),
+    "k8s.io.api.core.v1.CephFSPersistentVolumeSource": (
+        (1, "monitors", "r", "string", True),
+        (2, "path", "o", "string", False),
+        (3, "user", "o", "string", False),
+        (4, "secretFile", "o", "string", False),
+        (5, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (6, "readOnly", "o", "bool", False),
+    ),
     "k8s.io.api.core.v1.CephFSVolumeSource": (
         (1, "monitors", "r", "string", True),
         (2, "path", "o", "string", False),
@@ -522,6 +724,12 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "secretFile", "o", "string", False),
         (5, "secretRef", "o", "k8s.io.api.core.v1.LocalObjectReference", True),
         (6, "readOnly", "o", "bool", False),
+    ),
+    "k8s.io.api.core.v1.CinderPersistentVolumeSource": (
+        (1, "volumeID", "o", "string", True),
+        (2, "fsType", "o", "string", False),
+        (3, "readOnly", "o", "bool", False),
+        (4, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
     ),
     "k8s.io.api.core.v1.CinderVolumeSource": (
         (1, "volumeID", "o", "string", True),
@@ -552,6 +760,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "", "o", "k8s.io.api.core.v1.LocalObjectReference", True),
         (2, "key", "o", "string", True),
         (3, "optional", "o", "bool", True),
+    ),
+    "k8s.io.api.core.v1.ConfigMapList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.ConfigMap", True),
     ),
     "k8s.io.api.core.v1.ConfigMapNodeConfigSource": (
         (1, "namespace", "o", "string", True),
@@ -710,6 +922,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "subsets", "r", "k8s.io.api.core.v1.EndpointSubset", False),
     ),
+    "k8s.io.api.core.v1.EndpointsList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Endpoints", True),
+    ),
     "k8s.io.api.core.v1.EnvFromSource": (
         (1, "prefix", "o", "string", False),
         (2, "configMapRef", "o", "k8s.io.api.core.v1.ConfigMapEnvSource", True),
@@ -778,6 +994,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (14, "reportingComponent", "o", "string", True),
         (15, "reportingInstance", "o", "string", True),
     ),
+    "k8s.io.api.core.v1.EventList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Event", True),
+    ),
     "k8s.io.api.core.v1.EventSeries": (
         (1, "count", "o", "int32", False),
         (2, "lastObservedTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime", False),
@@ -803,6 +1023,13 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "path", "o", "string", True),
         (3, "key", "o", "string", True),
         (4, "optional", "o", "bool", True),
+    ),
+    "k8s.io.api.core.v1.FlexPersistentVolumeSource": (
+        (1, "driver", "o", "string", True),
+        (2, "fsType", "o", "string", False),
+        (3, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (4, "readOnly", "o", "bool", False),
+        (5, "options", "m", "string", False),
     ),
     "k8s.io.api.core.v1.FlexVolumeSource": (
         (1, "driver", "o", "string", True),
@@ -831,6 +1058,12 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "revision", "o", "string", False),
         (3, "directory", "o", "string", False),
     ),
+    "k8s.io.api.core.v1.GlusterfsPersistentVolumeSource": (
+        (1, "endpoints", "o", "string", True),
+        (2, "path", "o", "string", True),
+        (3, "readOnly", "o", "bool", False),
+        (4, "endpointsNamespace", "o", "string", True),
+    ),
     "k8s.io.api.core.v1.GlusterfsVolumeSource": (
         (1, "endpoints", "o", "string", True),
         (2, "path", "o", "string", True),
@@ -856,6 +1089,19 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "k8s.io.api.core.v1.HostPathVolumeSource": (
         (1, "path", "o", "string", True),
         (2, "type", "o", "string", True),
+    ),
+    "k8s.io.api.core.v1.ISCSIPersistentVolumeSource": (
+        (1, "targetPortal", "o", "string", True),
+        (2, "iqn", "o", "string", True),
+        (3, "lun", "o", "int32", True),
+        (4, "iscsiInterface", "o", "string", False),
+        (5, "fsType", "o", "string", False),
+        (6, "readOnly", "o", "bool", False),
+        (7, "portals", "r", "string", False),
+        (8, "chapAuthDiscovery", "o", "bool", False),
+        (11, "chapAuthSession", "o", "bool", False),
+        (10, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (12, "initiatorName", "o", "string", True),
     ),
     "k8s.io.api.core.v1.ISCSIVolumeSource": (
         (1, "targetPortal", "o", "string", True),
@@ -904,6 +1150,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (5, "defaultRequest", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
         (6, "maxLimitRequestRatio", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
     ),
+    "k8s.io.api.core.v1.LimitRangeList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.LimitRange", True),
+    ),
     "k8s.io.api.core.v1.LimitRangeSpec": (
         (1, "limits", "r", "k8s.io.api.core.v1.LimitRangeItem", True),
     ),
@@ -922,6 +1172,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "ingress", "r", "k8s.io.api.core.v1.LoadBalancerIngress", False),
     ),
     "k8s.io.api.core.v1.LocalObjectReference": ((1, "name", "o", "string", False),),
+    "k8s.io.api.core.v1.LocalVolumeSource": (
+        (1, "path", "o", "string", True),
+        (2, "fsType", "o", "string", True),
+    ),
     "k8s.io.api.core.v1.ModifyVolumeStatus": (
         (1, "targetVolumeAttributesClassName", "o", "string", False),
         (2, "status", "o", "string", True),
@@ -942,6 +1196,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (5, "reason", "o", "string", False),
         (6, "message", "o", "string", False),
+    ),
+    "k8s.io.api.core.v1.NamespaceList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Namespace", True),
     ),
     "k8s.io.api.core.v1.NamespaceSpec": ((1, "finalizers", "r", "string", False),),
     "k8s.io.api.core.v1.NamespaceStatus": (
@@ -1009,6 +1267,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "kubeletEndpoint", "o", "k8s.io.api.core.v1.DaemonEndpoint", False),
     ),
     "k8s.io.api.core.v1.NodeFeatures": ((1, "supplementalGroupsPolicy", "o", "bool", True),),
+    "k8s.io.api.core.v1.NodeList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Node", True),
+    ),
     "k8s.io.api.core.v1.NodePodPreemptionPolicy": (
         (1, "disableResizePreemption", "r", "string", False),
     ),
@@ -1085,6 +1347,11 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (6, "resourceVersion", "o", "string", False),
         (7, "fieldPath", "o", "string", False),
     ),
+    "k8s.io.api.core.v1.PersistentVolume": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.core.v1.PersistentVolumeSpec", False),
+        (3, "status", "o", "k8s.io.api.core.v1.PersistentVolumeStatus", False),
+    ),
     "k8s.io.api.core.v1.PersistentVolumeClaim": (
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "spec", "o", "k8s.io.api.core.v1.PersistentVolumeClaimSpec", False),
@@ -1097,6 +1364,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (4, "lastTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", False),
         (5, "reason", "o", "string", False),
         (6, "message", "o", "string", False),
+    ),
+    "k8s.io.api.core.v1.PersistentVolumeClaimList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.PersistentVolumeClaim", True),
     ),
     "k8s.io.api.core.v1.PersistentVolumeClaimSpec": (
         (1, "accessModes", "r", "string", False),
@@ -1127,6 +1398,64 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource": (
         (1, "claimName", "o", "string", True),
         (2, "readOnly", "o", "bool", False),
+    ),
+    "k8s.io.api.core.v1.PersistentVolumeList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.PersistentVolume", True),
+    ),
+    "k8s.io.api.core.v1.PersistentVolumeSource": (
+        (1, "gcePersistentDisk", "o", "k8s.io.api.core.v1.GCEPersistentDiskVolumeSource", True),
+        (
+            2,
+            "awsElasticBlockStore",
+            "o",
+            "k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource",
+            True,
+        ),
+        (3, "hostPath", "o", "k8s.io.api.core.v1.HostPathVolumeSource", True),
+        (4, "glusterfs", "o", "k8s.io.api.core.v1.GlusterfsPersistentVolumeSource", True),
+        (5, "nfs", "o", "k8s.io.api.core.v1.NFSVolumeSource", True),
+        (6, "rbd", "o", "k8s.io.api.core.v1.RBDPersistentVolumeSource", True),
+        (7, "iscsi", "o", "k8s.io.api.core.v1.ISCSIPersistentVolumeSource", True),
+        (8, "cinder", "o", "k8s.io.api.core.v1.CinderPersistentVolumeSource", True),
+        (9, "cephfs", "o", "k8s.io.api.core.v1.CephFSPersistentVolumeSource", True),
+        (10, "fc", "o", "k8s.io.api.core.v1.FCVolumeSource", True),
+        (11, "flocker", "o", "k8s.io.api.core.v1.FlockerVolumeSource", True),
+        (12, "flexVolume", "o", "k8s.io.api.core.v1.FlexPersistentVolumeSource", True),
+        (13, "azureFile", "o", "k8s.io.api.core.v1.AzureFilePersistentVolumeSource", True),
+        (14, "vsphereVolume", "o", "k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource", True),
+        (15, "quobyte", "o", "k8s.io.api.core.v1.QuobyteVolumeSource", True),
+        (16, "azureDisk", "o", "k8s.io.api.core.v1.AzureDiskVolumeSource", True),
+        (
+            17,
+            "photonPersistentDisk",
+            "o",
+            "k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource",
+            True,
+        ),
+        (18, "portworxVolume", "o", "k8s.io.api.core.v1.PortworxVolumeSource", True),
+        (19, "scaleIO", "o", "k8s.io.api.core.v1.ScaleIOPersistentVolumeSource", True),
+        (20, "local", "o", "k8s.io.api.core.v1.LocalVolumeSource", True),
+        (21, "storageos", "o", "k8s.io.api.core.v1.StorageOSPersistentVolumeSource", True),
+        (22, "csi", "o", "k8s.io.api.core.v1.CSIPersistentVolumeSource", True),
+    ),
+    "k8s.io.api.core.v1.PersistentVolumeSpec": (
+        (1, "capacity", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
+        (2, "", "o", "k8s.io.api.core.v1.PersistentVolumeSource", True),
+        (3, "accessModes", "r", "string", False),
+        (4, "claimRef", "o", "k8s.io.api.core.v1.ObjectReference", True),
+        (5, "persistentVolumeReclaimPolicy", "o", "string", False),
+        (6, "storageClassName", "o", "string", False),
+        (7, "mountOptions", "r", "string", False),
+        (8, "volumeMode", "o", "string", True),
+        (9, "nodeAffinity", "o", "k8s.io.api.core.v1.VolumeNodeAffinity", True),
+        (10, "volumeAttributesClassName", "o", "string", True),
+    ),
+    "k8s.io.api.core.v1.PersistentVolumeStatus": (
+        (1, "phase", "o", "string", False),
+        (2, "message", "o", "string", False),
+        (3, "reason", "o", "string", False),
+        (4, "lastPhaseTransitionTime", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", True),
     ),
     "k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource": (
         (1, "pdID", "o", "string", True),
@@ -1210,6 +1539,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "resourceClaimName", "o", "string", True),
     ),
     "k8s.io.api.core.v1.PodIP": ((1, "ip", "o", "string", True),),
+    "k8s.io.api.core.v1.PodList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Pod", True),
+    ),
     "k8s.io.api.core.v1.PodOS": ((1, "name", "o", "string", True),),
     "k8s.io.api.core.v1.PodReadinessGate": ((1, "conditionType", "o", "string", True),),
     "k8s.io.api.core.v1.PodResourceClaim": (
@@ -1376,6 +1709,16 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (5, "group", "o", "string", False),
         (6, "tenant", "o", "string", False),
     ),
+    "k8s.io.api.core.v1.RBDPersistentVolumeSource": (
+        (1, "monitors", "r", "string", True),
+        (2, "image", "o", "string", True),
+        (3, "fsType", "o", "string", False),
+        (4, "pool", "o", "string", False),
+        (5, "user", "o", "string", False),
+        (6, "keyring", "o", "string", False),
+        (7, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (8, "readOnly", "o", "bool", False),
+    ),
     "k8s.io.api.core.v1.RBDVolumeSource": (
         (1, "monitors", "r", "string", True),
         (2, "image", "o", "string", True),
@@ -1405,6 +1748,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "spec", "o", "k8s.io.api.core.v1.ResourceQuotaSpec", False),
         (3, "status", "o", "k8s.io.api.core.v1.ResourceQuotaStatus", False),
     ),
+    "k8s.io.api.core.v1.ResourceQuotaList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.ResourceQuota", True),
+    ),
     "k8s.io.api.core.v1.ResourceQuotaSpec": (
         (1, "hard", "m", "k8s.io.apimachinery.pkg.api.resource.Quantity", False),
         (2, "scopes", "r", "string", False),
@@ -1428,6 +1775,18 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "role", "o", "string", False),
         (3, "type", "o", "string", False),
         (4, "level", "o", "string", False),
+    ),
+    "k8s.io.api.core.v1.ScaleIOPersistentVolumeSource": (
+        (1, "gateway", "o", "string", True),
+        (2, "system", "o", "string", True),
+        (3, "secretRef", "o", "k8s.io.api.core.v1.SecretReference", True),
+        (4, "sslEnabled", "o", "bool", False),
+        (5, "protectionDomain", "o", "string", False),
+        (6, "storagePool", "o", "string", False),
+        (7, "storageMode", "o", "string", False),
+        (8, "volumeName", "o", "string", False),
+        (9, "fsType", "o", "string", False),
+        (10, "readOnly", "o", "bool", False),
     ),
     "k8s.io.api.core.v1.ScaleIOVolumeSource": (
         (1, "gateway", "o", "string", True),
@@ -1469,10 +1828,18 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "key", "o", "string", True),
         (3, "optional", "o", "bool", True),
     ),
+    "k8s.io.api.core.v1.SecretList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Secret", True),
+    ),
     "k8s.io.api.core.v1.SecretProjection": (
         (1, "", "o", "k8s.io.api.core.v1.LocalObjectReference", True),
         (2, "items", "r", "k8s.io.api.core.v1.KeyToPath", False),
         (4, "optional", "o", "bool", True),
+    ),
+    "k8s.io.api.core.v1.SecretReference": (
+        (1, "name", "o", "string", False),
+        (2, "namespace", "o", "string", False),
     ),
     "k8s.io.api.core.v1.SecretVolumeSource": (
         (1, "secretName", "o", "string", False),
@@ -1506,11 +1873,19 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "imagePullSecrets", "r", "k8s.io.api.core.v1.LocalObjectReference", False),
         (4, "automountServiceAccountToken", "o", "bool", True),
     ),
+    "k8s.io.api.core.v1.ServiceAccountList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.ServiceAccount", True),
+    ),
     "k8s.io.api.core.v1.ServiceAccountTokenProjection": (
         (1, "audience", "o", "string", False),
         (2, "expirationSeconds", "o", "int64", True),
         (3, "path", "o", "string", True),
         (4, "user", "o", "int64", True),
+    ),
+    "k8s.io.api.core.v1.ServiceList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.core.v1.Service", True),
     ),
     "k8s.io.api.core.v1.ServicePort": (
         (1, "name", "o", "string", False),
@@ -1550,6 +1925,13 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "clientIP", "o", "k8s.io.api.core.v1.ClientIPConfig", True),
     ),
     "k8s.io.api.core.v1.SleepAction": ((1, "seconds", "o", "int64", True),),
+    "k8s.io.api.core.v1.StorageOSPersistentVolumeSource": (
+        (1, "volumeName", "o", "string", False),
+        (2, "volumeNamespace", "o", "string", False),
+        (3, "fsType", "o", "string", False),
+        (4, "readOnly", "o", "bool", False),
+        (5, "secretRef", "o", "k8s.io.api.core.v1.ObjectReference", True),
+    ),
     "k8s.io.api.core.v1.StorageOSVolumeSource": (
         (1, "volumeName", "o", "string", False),
         (2, "volumeNamespace", "o", "string", False),
@@ -1577,6 +1959,19 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "value", "o", "string", False),
         (4, "effect", "o", "string", False),
         (5, "tolerationSeconds", "o", "int64", True),
+    ),
+    "k8s.io.api.core.v1.TopologySelectorLabelRequirement": (
+        (1, "key", "o", "string", True),
+        (2, "values", "r", "string", True),
+    ),
+    "k8s.io.api.core.v1.TopologySelectorTerm": (
+        (
+            1,
+            "matchLabelExpressions",
+            "r",
+            "k8s.io.api.core.v1.TopologySelectorLabelRequirement",
+            False,
+        ),
     ),
     "k8s.io.api.core.v1.TopologySpreadConstraint": (
         (1, "maxSkew", "o", "int32", True),
@@ -1632,6 +2027,9 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "readOnly", "o", "bool", False),
         (4, "recursiveReadOnly", "o", "string", True),
         (5, "volumeStatus", "o", "k8s.io.api.core.v1.VolumeStatus", True),
+    ),
+    "k8s.io.api.core.v1.VolumeNodeAffinity": (
+        (1, "required", "o", "k8s.io.api.core.v1.NodeSelector", True),
     ),
     "k8s.io.api.core.v1.VolumeProjection": (
         (1, "secret", "o", "k8s.io.api.core.v1.SecretProjection", True),
@@ -1714,6 +2112,43 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "runAsUserName", "o", "string", True),
         (4, "hostProcess", "o", "bool", True),
     ),
+    "k8s.io.api.discovery.v1.Endpoint": (
+        (1, "addresses", "r", "string", True),
+        (2, "conditions", "o", "k8s.io.api.discovery.v1.EndpointConditions", False),
+        (3, "hostname", "o", "string", True),
+        (4, "targetRef", "o", "k8s.io.api.core.v1.ObjectReference", True),
+        (5, "deprecatedTopology", "m", "string", False),
+        (6, "nodeName", "o", "string", True),
+        (7, "zone", "o", "string", True),
+        (8, "hints", "o", "k8s.io.api.discovery.v1.EndpointHints", True),
+    ),
+    "k8s.io.api.discovery.v1.EndpointConditions": (
+        (1, "ready", "o", "bool", True),
+        (2, "serving", "o", "bool", True),
+        (3, "terminating", "o", "bool", True),
+    ),
+    "k8s.io.api.discovery.v1.EndpointHints": (
+        (1, "forZones", "r", "k8s.io.api.discovery.v1.ForZone", False),
+        (2, "forNodes", "r", "k8s.io.api.discovery.v1.ForNode", False),
+    ),
+    "k8s.io.api.discovery.v1.EndpointPort": (
+        (1, "name", "o", "string", True),
+        (2, "protocol", "o", "string", True),
+        (3, "port", "o", "int32", True),
+        (4, "appProtocol", "o", "string", True),
+    ),
+    "k8s.io.api.discovery.v1.EndpointSlice": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (4, "addressType", "o", "string", True),
+        (2, "endpoints", "r", "k8s.io.api.discovery.v1.Endpoint", True),
+        (3, "ports", "r", "k8s.io.api.discovery.v1.EndpointPort", True),
+    ),
+    "k8s.io.api.discovery.v1.EndpointSliceList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.discovery.v1.EndpointSlice", True),
+    ),
+    "k8s.io.api.discovery.v1.ForNode": ((1, "name", "o", "string", True),),
+    "k8s.io.api.discovery.v1.ForZone": ((1, "name", "o", "string", True),),
     "k8s.io.api.networking.v1.HTTPIngressPath": (
         (1, "path", "o", "string", False),
         (3, "pathType", "o", "string", True),
@@ -1730,6 +2165,29 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "k8s.io.api.networking.v1.IngressBackend": (
         (4, "service", "o", "k8s.io.api.networking.v1.IngressServiceBackend", True),
         (3, "resource", "o", "k8s.io.api.core.v1.TypedLocalObjectReference", True),
+    ),
+    "k8s.io.api.networking.v1.IngressClass": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.networking.v1.IngressClassSpec", False),
+    ),
+    "k8s.io.api.networking.v1.IngressClassList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.networking.v1.IngressClass", True),
+    ),
+    "k8s.io.api.networking.v1.IngressClassParametersReference": (
+        (1, "apiGroup", "o", "string", True),
+        (2, "kind", "o", "string", True),
+        (3, "name", "o", "string", True),
+        (4, "scope", "o", "string", True),
+        (5, "namespace", "o", "string", True),
+    ),
+    "k8s.io.api.networking.v1.IngressClassSpec": (
+        (1, "controller", "o", "string", False),
+        (2, "parameters", "o", "k8s.io.api.networking.v1.IngressClassParametersReference", True),
+    ),
+    "k8s.io.api.networking.v1.IngressList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.networking.v1.Ingress", True),
     ),
     "k8s.io.api.networking.v1.IngressLoadBalancerIngress": (
         (1, "ip", "o", "string", False),
@@ -1781,6 +2239,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "spec", "o", "k8s.io.api.policy.v1.PodDisruptionBudgetSpec", False),
         (3, "status", "o", "k8s.io.api.policy.v1.PodDisruptionBudgetStatus", False),
     ),
+    "k8s.io.api.policy.v1.PodDisruptionBudgetList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.policy.v1.PodDisruptionBudget", True),
+    ),
     "k8s.io.api.policy.v1.PodDisruptionBudgetSpec": (
         (1, "minAvailable", "o", "k8s.io.apimachinery.pkg.util.intstr.IntOrString", True),
         (2, "selector", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", True),
@@ -1815,6 +2277,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (2, "subjects", "r", "k8s.io.api.rbac.v1.Subject", False),
         (3, "roleRef", "o", "k8s.io.api.rbac.v1.RoleRef", True),
     ),
+    "k8s.io.api.rbac.v1.ClusterRoleBindingList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.rbac.v1.ClusterRoleBinding", True),
+    ),
+    "k8s.io.api.rbac.v1.ClusterRoleList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.rbac.v1.ClusterRole", True),
+    ),
     "k8s.io.api.rbac.v1.PolicyRule": (
         (1, "verbs", "r", "string", True),
         (2, "apiGroups", "r", "string", False),
@@ -1830,6 +2300,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
         (2, "subjects", "r", "k8s.io.api.rbac.v1.Subject", False),
         (3, "roleRef", "o", "k8s.io.api.rbac.v1.RoleRef", True),
+    ),
+    "k8s.io.api.rbac.v1.RoleBindingList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.rbac.v1.RoleBinding", True),
+    ),
+    "k8s.io.api.rbac.v1.RoleList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.rbac.v1.Role", True),
     ),
     "k8s.io.api.rbac.v1.RoleRef": (
         (1, "apiGroup", "o", "string", True),
@@ -1848,6 +2326,10 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (3, "globalDefault", "o", "bool", False),
         (4, "description", "o", "string", False),
         (5, "preemptionPolicy", "o", "string", True),
+    ),
+    "k8s.io.api.scheduling.v1.PriorityClassList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.scheduling.v1.PriorityClass", True),
     ),
     "k8s.io.api.scheduling.v1alpha3.TopologyConstraint": ((1, "key", "o", "string", True),),
     "k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode": (),
@@ -1890,6 +2372,20 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         ),
     ),
     "k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode": (),
+    "k8s.io.api.storage.v1.StorageClass": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "provisioner", "o", "string", True),
+        (3, "parameters", "m", "string", False),
+        (4, "reclaimPolicy", "o", "string", True),
+        (5, "mountOptions", "r", "string", False),
+        (6, "allowVolumeExpansion", "o", "bool", True),
+        (7, "volumeBindingMode", "o", "string", True),
+        (8, "allowedTopologies", "r", "k8s.io.api.core.v1.TopologySelectorTerm", False),
+    ),
+    "k8s.io.api.storage.v1.StorageClassList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.api.storage.v1.StorageClass", True),
+    ),
     "k8s.io.apimachinery.pkg.api.resource.Quantity": ((1, "string", "o", "string", False),),
     "k8s.io.apimachinery.pkg.apis.meta.v1.Condition": (
         (1, "type", "o", "string", True),
@@ -1927,6 +2423,13 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "key", "o", "string", True),
         (2, "operator", "o", "string", True),
         (3, "values", "r", "string", False),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta": (
+        (1, "selfLink", "o", "string", False),
+        (2, "resourceVersion", "o", "string", False),
+        (3, "continue", "o", "string", False),
+        (4, "remainingItemCount", "o", "int64", True),
+        (5, "shardInfo", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo", True),
     ),
     "k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry": (
         (1, "manager", "o", "string", False),
@@ -1972,14 +2475,48 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (6, "controller", "o", "bool", True),
         (7, "blockOwnerDeletion", "o", "bool", True),
     ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "items", "r", "k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata", True),
+    ),
     "k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions": (
         (1, "uid", "o", "string", True),
         (2, "resourceVersion", "o", "string", True),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo": ((1, "selector", "o", "string", True),),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.Status": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", False),
+        (2, "status", "o", "string", False),
+        (3, "message", "o", "string", False),
+        (4, "reason", "o", "string", False),
+        (5, "details", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails", True),
+        (6, "code", "o", "int32", False),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause": (
+        (1, "reason", "o", "string", False),
+        (2, "message", "o", "string", False),
+        (3, "field", "o", "string", False),
+    ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails": (
+        (1, "name", "o", "string", False),
+        (2, "group", "o", "string", False),
+        (3, "kind", "o", "string", False),
+        (6, "uid", "o", "string", False),
+        (4, "causes", "r", "k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause", False),
+        (5, "retryAfterSeconds", "o", "int32", False),
     ),
     "k8s.io.apimachinery.pkg.apis.meta.v1.Time": (
         (1, "seconds", "o", "int64", False),
         (2, "nanos", "o", "int32", False),
     ),
+    "k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent": (
+        (1, "type", "o", "string", True),
+        (2, "object", "o", "k8s.io.apimachinery.pkg.runtime.RawExtension", True),
+    ),
+    "k8s.io.apimachinery.pkg.runtime.RawExtension": ((1, "-", "o", "bytes", True),),
     "k8s.io.apimachinery.pkg.runtime.TypeMeta": (
         (1, "apiVersion", "o", "string", False),
         (2, "kind", "o", "string", False),

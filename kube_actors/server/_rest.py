@@ -20,12 +20,13 @@ from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, Unsuppo
 from ._access import request_user
 from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
-from ._encode import list_body, object_body, table_body, wants_table
+from ._encode import Encoder, encode_as, has_protobuf
 from ._escalation import ESCALATION_KINDS, check_escalation
+from ._negotiate import Encoding, negotiate
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
 from ._reviews import REVIEW_KINDS, answer_review
-from ._status import json_response, success_status
+from ._status import encoded_response, success_status
 from ._subresources import Subresources
 from ._watch import serve_watch
 
@@ -52,9 +53,12 @@ def _warned(response: web.StreamResponse, warnings: tuple[str, ...]) -> web.Stre
 class Rest:
     """The REST verbs of every kind, served through one ``Client``."""
 
-    def __init__(self, client: Client, subresources: Subresources) -> None:
+    def __init__(
+        self, client: Client, subresources: Subresources, encoder: Encoder | None = None
+    ) -> None:
         self.client = client
         self.subresources = subresources
+        self.encoder = encoder if encoder is not None else Encoder()
         #: Set when the server authorizes requests: it answers the review kinds.
         self.authorizer: RbacAuthorizer | None = None
 
@@ -83,6 +87,31 @@ class Rest:
             kind=target.info.plural,
         )
 
+    # ----------------------------------------------------------------------- encoding
+
+    def _encoding(self, request: web.Request, target: Target) -> Encoding:
+        """Negotiated before any work is done, so a 406 changes nothing."""
+        return negotiate(request.headers.get("Accept", ""), protobuf=has_protobuf(target.info))
+
+    def _answer(
+        self,
+        request: web.Request,
+        target: Target,
+        obj: Any,
+        encoding: Encoding,
+        *,
+        status: int = 200,
+        stored: bool = False,
+    ) -> web.Response:
+        """One object; ``stored`` when it is a version of the store (a read's answer, or a
+        write's that was no dry run), whose encodings may be cached."""
+        if encoding.table:
+            include = request.query.get("includeObject", "")
+            body = self.encoder.table(target.info, [obj], encoding, include_object=include)
+        else:
+            body = self.encoder.object(target.info, obj, encoding, stored=stored)
+        return encoded_response(body, encoding, status=status)
+
     # ------------------------------------------------------------------------ reading
 
     async def _get(self, request: web.Request, target: Target) -> web.StreamResponse:
@@ -91,22 +120,23 @@ class Rest:
             # A watch of one object: the collection's watch narrowed to its name.
             by_name = f"metadata.name={target.name}"
             selector = f"{params.field_selector},{by_name}" if params.field_selector else by_name
-            return await serve_watch(request, self.client, target, params, field_selector=selector)
+            return await serve_watch(
+                request, self.client, self.encoder, target, params, field_selector=selector
+            )
+        encoding = self._encoding(request, target)
         obj = await self.client.get(
             target.info.cls,
             target.name,
             namespace=target.namespace,
             resource_version=params.resource_version,
         )
-        if wants_table(request.headers.get("Accept", "")):
-            include = request.query.get("includeObject", "")
-            return json_response(table_body(target.info, [obj], include_object=include))
-        return json_response(object_body(obj))
+        return self._answer(request, target, obj, encoding, stored=True)
 
     async def _list(self, request: web.Request, target: Target) -> web.StreamResponse:
         params = ListParams.parse(request.query)
         if params.watch:
-            return await serve_watch(request, self.client, target, params)
+            return await serve_watch(request, self.client, self.encoder, target, params)
+        encoding = self._encoding(request, target)
         page = await self.client.list_page(
             target.info.cls,
             namespace=target.namespace,
@@ -117,16 +147,17 @@ class Rest:
             resource_version=params.resource_version,
             resource_version_match=params.resource_version_match,
         )
-        if wants_table(request.headers.get("Accept", "")):
-            table = table_body(
+        if encoding.table:
+            table = self.encoder.table(
                 target.info,
                 page.items,
+                encoding,
                 resource_version=page.resource_version,
                 continue_token=page.continue_token,
                 include_object=request.query.get("includeObject", ""),
             )
-            return json_response(table)
-        return json_response(list_body(target.info, page))
+            return encoded_response(table, encoding)
+        return encoded_response(self.encoder.list(target.info, page, encoding), encoding)
 
     # ------------------------------------------------------------------------ writing
 
@@ -135,29 +166,38 @@ class Rest:
         if self.authorizer is not None and user is not None:
             check_escalation(obj, user, self.authorizer)
 
-    def _review(self, request: web.Request, review: Any) -> web.StreamResponse:
+    def _review(
+        self, request: web.Request, target: Target, review: Any, encoding: Encoding
+    ) -> web.StreamResponse:
         user = request_user(request)
         if self.authorizer is None or user is None:
             raise MethodNotSupported(
                 "the server answers reviews only when it authenticates its requests"
             )
-        return json_response(object_body(answer_review(review, user, self.authorizer)), status=201)
+        answer = answer_review(review, user, self.authorizer)
+        return self._answer(request, target, answer, encoding, status=201)
 
     async def _create(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = self._encoding(request, target)
         params = WriteParams.parse(request.query)
         data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
         decoded = object_from_body(
             data, target.info, namespace=target.namespace, validation=params.field_validation
         )
         if target.info.cls in REVIEW_KINDS:
-            return self._review(request, decoded.obj)
+            return self._review(request, target, decoded.obj, encoding)
         self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
             decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
         )
-        return _warned(json_response(object_body(stored), status=201), decoded.warnings)
+        # A write's answer is the version it stored, unless it was a dry run (which may
+        # carry the resourceVersion of the version it did not replace).
+        fresh = not params.dry_run
+        answer = self._answer(request, target, stored, encoding, status=201, stored=fresh)
+        return _warned(answer, decoded.warnings)
 
     async def _update(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = self._encoding(request, target)
         params = WriteParams.parse(request.query)
         data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
         decoded = object_from_body(
@@ -176,9 +216,11 @@ class Rest:
             stored = await self.client.update(
                 decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
             )
-        return _warned(json_response(object_body(stored)), decoded.warnings)
+        answer = self._answer(request, target, stored, encoding, stored=not params.dry_run)
+        return _warned(answer, decoded.warnings)
 
     async def _patch(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = self._encoding(request, target)
         params = WriteParams.parse(request.query)
         content_type = media_type(request.headers.get("Content-Type", ""))
         accepted = _PATCH_TYPES
@@ -212,9 +254,10 @@ class Rest:
                 )
                 self._check_escalation(request, preview)
             stored = await self.client.patch(cls, target.name, patch, **common)
-        return json_response(object_body(stored))
+        return self._answer(request, target, stored, encoding, stored=not params.dry_run)
 
     async def _delete(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = self._encoding(request, target)
         params = WriteParams.parse(request.query)
         options = _delete_options(await request.read(), params)
         obj = await self.client.delete(
@@ -226,9 +269,10 @@ class Rest:
             preconditions=options.preconditions,
             dry_run=params.dry_run,
         )
-        return json_response(object_body(obj))
+        return self._answer(request, target, obj, encoding)
 
     async def _delete_collection(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = self._encoding(request, target)
         params = WriteParams.parse(request.query)
         selectors = ListParams.parse(request.query)
         options = _delete_options(await request.read(), params)
@@ -242,7 +286,7 @@ class Rest:
             preconditions=options.preconditions,
             dry_run=params.dry_run,
         )
-        return json_response(success_status())
+        return encoded_response(encode_as(success_status(), encoding), encoding)
 
 
 def _delete_options(body: bytes, params: WriteParams) -> DeleteOptions:

@@ -38,6 +38,8 @@ from ._app import make_app
 from ._authn import AdminToken, StaticTokens, TokenAuthenticator
 from ._authorizer import PolicyCache, RbacAuthorizer
 from ._bootstrap_policy import reconcile_bootstrap_policy
+from ._encode import Encoder
+from ._encoded_cache import DEFAULT_CACHE_BYTES, EncodedCache
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._kubernetes_service import publish_kubernetes_service
@@ -97,7 +99,9 @@ class ApiHttpServer:
     Requests authenticate with a bearer token: the admin token, a user's from
     ``token_auth_file`` (Kubernetes' ``--token-auth-file`` CSV), or one that one of
     ``authenticators`` knows; RBAC then decides what each user may do. ``authenticate``
-    False turns both off.
+    False turns both off. ``encoded_cache_bytes`` bounds the cache of encoded objects (each
+    stored version is encoded once per encoding for every get, list and watch); 0 turns it
+    off.
     """
 
     def __init__(
@@ -113,8 +117,12 @@ class ApiHttpServer:
         authenticate: bool = True,
         token_auth_file: str | Path | None = None,
         authenticators: Sequence[TokenAuthenticator] = (),
+        encoded_cache_bytes: int = DEFAULT_CACHE_BYTES,
     ) -> None:
+        if encoded_cache_bytes < 0:
+            raise ValueError(f"encoded_cache_bytes must be 0 or more, not {encoded_cache_bytes}")
         self.client = client
+        self.encoded_cache = EncodedCache(encoded_cache_bytes)
         self.logs = logs
         self.streams = streams
         self.address = address
@@ -139,7 +147,8 @@ class ApiHttpServer:
             data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
         data_dir.mkdir(parents=True, exist_ok=True)
         creds = credentials(data_dir, self.address)
-        rest = Rest(self.client, Subresources(self.client, self.logs, self.streams))
+        subresources = Subresources(self.client, self.logs, self.streams)
+        rest = Rest(self.client, subresources, Encoder(self.encoded_cache))
         access = await self._access(creds.token) if self.authenticate else None
         if access is not None:
             rest.authorizer = access.authorizer

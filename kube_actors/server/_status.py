@@ -1,21 +1,30 @@
-"""Errors as Kubernetes' ``Status`` objects, and the JSON responses that carry them.
+"""Errors as Kubernetes' ``Status`` objects, and the responses that carry them.
 
 An ``ApiError`` raised anywhere below (the apiserver actor, the converter, the request
 parsing here) becomes one ``Status`` with its reason, code, message and details, so kubectl
 prints ``Error from server (NotFound): pods "nope" not found`` and the clients raise their
-usual ``ApiException`` with that status.
+usual ``ApiException`` with that status. The Status is written in the encoding the request's
+``Accept`` asks for (protobuf too), JSON when none fits, as Kubernetes does.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
 from kube_actors.errors import ApiError
 
-__all__ = ["json_response", "status_of", "status_response", "success_status"]
+from ._encode import dumps, encode_as
+from ._negotiate import JSON, Encoding, negotiate_error
+
+__all__ = [
+    "encoded_response",
+    "json_response",
+    "status_of",
+    "status_response",
+    "success_status",
+]
 
 
 def status_of(error: ApiError) -> dict[str, Any]:
@@ -61,14 +70,18 @@ def success_status(details: dict[str, Any] | None = None) -> dict[str, Any]:
     return status
 
 
-def json_response(
-    body: Any, *, status: int = 200, content_type: str = "application/json"
-) -> web.Response:
+def json_response(body: Any, *, status: int = 200, content_type: str = JSON) -> web.Response:
     """A JSON body, compact as Kubernetes writes it."""
-    text = json.dumps(body, separators=(",", ":"))
-    return web.Response(body=text.encode(), status=status, headers={"Content-Type": content_type})
+    return web.Response(body=dumps(body), status=status, headers={"Content-Type": content_type})
 
 
-def status_response(error: ApiError) -> web.Response:
-    """The ``Status`` of ``error`` with its HTTP code."""
-    return json_response(status_of(error), status=error.code)
+def encoded_response(body: bytes, encoding: Encoding, *, status: int = 200) -> web.Response:
+    """A body already written in ``encoding``."""
+    return web.Response(body=body, status=status, headers={"Content-Type": encoding.media_type})
+
+
+def status_response(error: ApiError, accept: str = "") -> web.Response:
+    """The ``Status`` of ``error`` with its HTTP code, in the encoding ``accept`` allows."""
+    encoding = negotiate_error(accept)
+    body = encode_as(status_of(error), encoding)
+    return encoded_response(body, encoding, status=error.code)

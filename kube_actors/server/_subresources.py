@@ -30,12 +30,14 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._bodies import decode_body, media_type, object_from_body
+from ._encode import encode_as
 from ._exec import StreamSource, serve_exec
 from ._logs import LogSource, serve_logs
+from ._negotiate import negotiate
 from ._params import delete_options_of
 from ._paths import Target
 from ._portforward import serve_port_forward
-from ._status import json_response, success_status
+from ._status import encoded_response, success_status
 
 __all__ = ["Subresources"]
 
@@ -92,9 +94,10 @@ class Subresources:
 
     async def _scale(self, request: web.Request, target: Target) -> web.StreamResponse:
         info: KindInfo = target.info
+        encoding = negotiate(request.headers.get("Accept", ""))  # an autoscaling/v1 Scale
         current = await self.client.get(info.cls, target.name, namespace=target.namespace)
         if request.method == "GET":
-            return json_response(scale_of(current))
+            return encoded_response(encode_as(scale_of(current), encoding), encoding)
         body = await request.read()
         content_type = request.headers.get("Content-Type", "")
         if request.method == "PUT":
@@ -114,9 +117,10 @@ class Subresources:
         if version:
             manifest["metadata"]["resourceVersion"] = version
         stored = await self.client.update(from_dict(manifest))
-        return json_response(scale_of(stored))
+        return encoded_response(encode_as(scale_of(stored), encoding), encoding)
 
     async def _binding(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = negotiate(request.headers.get("Accept", ""))
         data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
         if isinstance(data, dict):
             data.setdefault("metadata", {}).setdefault("name", target.name)
@@ -124,9 +128,10 @@ class Subresources:
             data, kind_info(Binding), namespace=target.namespace, name=target.name
         )
         await self.client.create(decoded.obj)
-        return json_response(success_status(), status=201)
+        return encoded_response(encode_as(success_status(), encoding), encoding, status=201)
 
     async def _eviction(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = negotiate(request.headers.get("Accept", ""))
         data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
         if not isinstance(data, dict):
             raise BadRequest("an Eviction must be an object")
@@ -139,7 +144,7 @@ class Subresources:
             delete_options=options,
         )
         await self.client.create(eviction)
-        return json_response(success_status(), status=201)
+        return encoded_response(encode_as(success_status(), encoding), encoding, status=201)
 
 
 def _scale_request(data: Any) -> tuple[int, str]:

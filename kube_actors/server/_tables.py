@@ -18,7 +18,7 @@ from ..api import to_dict, unstructure
 from ..errors import BadRequest
 from ..kubectl import columns_for
 
-__all__ = ["table_for"]
+__all__ = ["check_include_object", "table_for"]
 
 _INCLUDE = ("None", "Metadata", "Object")
 
@@ -38,11 +38,7 @@ def table_for(
     value, as Kubernetes answers. ``resource_version`` and ``continue_token`` go into the
     Table's list metadata (a list's; empty for a single object or a watch event).
     """
-    if include_object not in _INCLUDE:
-        raise BadRequest(
-            f"includeObject: Unsupported value: {include_object!r}: supported values: "
-            + ", ".join(f'"{v}"' for v in _INCLUDE)
-        )
+    check_include_object(include_object)
     columns = columns_for(kind_cls)
     metadata: dict[str, Any] = {}
     if resource_version:
@@ -71,6 +67,15 @@ def table_for(
         ],
         "rows": rows,
     }
+
+
+def check_include_object(include_object: str) -> None:
+    """BadRequest, in Kubernetes' words, unless ``includeObject`` is one it knows."""
+    if include_object not in _INCLUDE:
+        raise BadRequest(
+            f"includeObject: Unsupported value: {include_object!r}: supported values: "
+            + ", ".join(f'"{v}"' for v in _INCLUDE)
+        )
 
 
 def _row_object(obj: Any, include_object: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import attrs
 
 from kube_actors import Cluster
 from kube_actors.kubelet import NodeConfig
-from kube_actors.server import Served
+from kube_actors.server import ApiHttpServer, Served
 
 
 @attrs.frozen
@@ -23,6 +23,7 @@ class Api:
     cluster: Cluster
     served: Served
     session: aiohttp.ClientSession
+    server: ApiHttpServer
 
     @property
     def headers(self) -> dict[str, str]:
@@ -62,14 +63,13 @@ async def serving(
 ) -> AsyncIterator[Api]:
     """A cluster served over HTTPS; by default without nodes, scheduler or controllers, so
     that objects stay as they were written."""
-    async with (
-        Cluster(
-            nodes=nodes, clock="real", scheduler=scheduler, controllers=controllers, **more
-        ) as cluster,
-        cluster.serve() as served,
-    ):
-        assert served.ca_cert is not None
-        context = ssl.create_default_context(cafile=str(served.ca_cert))
-        connector = aiohttp.TCPConnector(ssl=context)
-        async with aiohttp.ClientSession(connector=connector) as session:
-            yield Api(cluster, served, session)
+    async with Cluster(
+        nodes=nodes, clock="real", scheduler=scheduler, controllers=controllers, **more
+    ) as cluster:
+        server = cluster.serve()
+        async with server as served:
+            assert served.ca_cert is not None
+            context = ssl.create_default_context(cafile=str(served.ca_cert))
+            connector = aiohttp.TCPConnector(ssl=context)
+            async with aiohttp.ClientSession(connector=connector) as session:
+                yield Api(cluster, served, session, server)

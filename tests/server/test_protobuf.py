@@ -129,20 +129,20 @@ def test_a_truncated_message_is_a_bad_request() -> None:
         decode_protobuf(body[: len(body) // 2])
 
 
-@settings(max_examples=25)
-@given(
-    ks.manifest_dicts(
-        st.one_of(
-            ks.any_workload(),
-            ks.pods(),
-            ks.nodes(),
-            ks.namespaces(),
-            ks.service_accounts(),
-            ks.priority_classes(),
-            ks.leases(),
-        )
-    )
+#: Objects of the kinds the shipped strategies draw, all of them with a protobuf message.
+OBJECTS = st.one_of(
+    ks.any_workload(),
+    ks.pods(),
+    ks.nodes(),
+    ks.namespaces(),
+    ks.service_accounts(),
+    ks.priority_classes(),
+    ks.leases(),
 )
+
+
+@settings(max_examples=25)
+@given(ks.manifest_dicts(OBJECTS))
 def test_any_object_encoded_and_decoded_is_the_object_again(manifest: dict[str, Any]) -> None:
     decoded = decode_protobuf(encode_protobuf(manifest))
     assert decoded["apiVersion"] == manifest["apiVersion"]
