@@ -9,14 +9,20 @@ from ._admission import Operation as Operation
 from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
+from ._tokens import DEFAULT_ISSUER as DEFAULT_ISSUER
+from ._tokens import TokenClaims as TokenClaims
+from ._tokens import TokenIssuer as TokenIssuer
 
 __all__ = [
     "AGGREGATED_VERSIONS",
+    "DEFAULT_ISSUER",
     "DEFAULT_PLUGINS",
     "AdmissionPlugin",
     "ApiServer",
     "Lookup",
     "Operation",
+    "TokenClaims",
+    "TokenIssuer",
     "default_plugins",
     "default_tolerations",
 ]
