@@ -242,7 +242,9 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if not argv:
             raise ContainerRuntimeError("no command given to exec")
         pid = record.process.pid if record.process is not None else None
-        entry = await namespace_entry(pid) if self.isolation == "pid-namespace" else ()
+        entry = (
+            await namespace_entry(pid, cwd=record.cwd) if self.isolation == "pid-namespace" else ()
+        )
         try:
             program = shutil.which(argv[0], path=record.env.get("PATH")) or argv[0]
             if "/" not in program:
@@ -334,8 +336,9 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         mounts = prepare_mounts(directory, config.name, config.mounts)
         if mounts is not None:
             record.env[MOUNTS_ENV] = str(mounts.root)
-            if mounts.read_only and can_isolate():
-                record.argv = isolated_argv(record.argv, mounts.read_only)
+            if can_isolate():
+                # A private mount namespace: each volume at its own mountPath, as in a pod.
+                record.argv = isolated_argv(record.argv, mounts.read_only, mounts.binds)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
         return record

@@ -1,0 +1,107 @@
+"""Operators running as Pods: the official ``kubernetes`` client's ``load_incluster_config()``
+in a subprocess Pod finds the API through the ``kubernetes`` Service, its account's token and
+the cluster's CA at /var/run/secrets/kubernetes.io/serviceaccount, does what its Role allows
+and is refused the rest, as inside Kubernetes."""
+
+from __future__ import annotations
+
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import (
+    RBAC_GROUP,
+    Container,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    PolicyRule,
+    Role,
+    RoleBinding,
+    RoleRef,
+    ServiceAccount,
+    Subject,
+)
+from kube_actors.runtime._mounts import can_isolate
+
+pytestmark = [
+    pytest.mark.real_time,
+    pytest.mark.skipif(
+        not can_isolate(),
+        reason="volumes appear at their mountPath only in a private mount namespace (root on "
+        "Linux with unshare); load_incluster_config reads the token at its fixed path",
+    ),
+]
+
+#: Labels every Pod of its namespace, then tries to read Secrets, which its Role does not allow.
+OPERATOR = """\
+from kubernetes import client, config
+config.load_incluster_config()
+api = client.CoreV1Api()
+namespace = open("/var/run/secrets/kubernetes.io/serviceaccount/namespace").read()
+seen = {"metadata": {"labels": {"seen": "yes"}}}
+for pod in api.list_namespaced_pod(namespace).items:
+    api.patch_namespaced_pod(pod.metadata.name, namespace, seen)
+    print("labelled", pod.metadata.name)
+try:
+    api.list_namespaced_secret(namespace)
+except client.ApiException as error:
+    print(error.status, error.reason)
+    print(__import__("json").loads(error.body)["message"])
+"""
+
+
+async def test_an_operator_with_the_official_client_runs_as_a_pod_under_its_role() -> None:
+    print("mount isolation: private mount namespace per container")
+    async with (
+        Cluster(nodes=1, runtime="subprocess", clock="real") as cluster,
+        cluster.serve(),
+    ):
+        client = cluster.client
+        await client.create(
+            ServiceAccount(metadata=ObjectMeta(name="labeller", namespace="default"))
+        )
+        await client.create(
+            Role(
+                metadata=ObjectMeta(name="pod-labeller", namespace="default"),
+                rules=(
+                    PolicyRule(
+                        verbs=("get", "list", "patch"), api_groups=("",), resources=("pods",)
+                    ),
+                ),
+            )
+        )
+        await client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="labeller", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="Role", name="pod-labeller"),
+                subjects=(Subject(kind="ServiceAccount", name="labeller", namespace="default"),),
+            )
+        )
+        operator = Pod(
+            metadata=ObjectMeta(name="operator", namespace="default"),
+            spec=PodSpec(
+                service_account_name="labeller",
+                restart_policy="Never",
+                containers=(
+                    Container(name="op", image="python", command=("python", "-c", OPERATOR)),
+                ),
+            ),
+        )
+        await cluster.settle()  # kube-proxy serves the kubernetes Service before the Pod runs
+        await client.create(operator)
+        done = await cluster.wait_for(
+            Pod,
+            "operator",
+            condition=lambda p: p.status.phase in ("Succeeded", "Failed"),
+            timeout=60,
+        )
+        logs = await cluster.logs("operator")
+        assert done.status.phase == "Succeeded", logs
+        assert logs.splitlines() == [
+            "labelled operator",
+            "403 Forbidden",
+            'secrets is forbidden: User "system:serviceaccount:default:labeller" cannot list '
+            'resource "secrets" in API group "" in the namespace "default"',
+        ]
+        labelled = await client.get(Pod, "operator", namespace="default")
+        assert labelled.metadata.labels["seen"] == "yes"
