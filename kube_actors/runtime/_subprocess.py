@@ -109,6 +109,8 @@ class _ProcessContainer(ContainerRecord):
         self.argv = argv
         self.env = env
         self.cwd = ""
+        #: The program that runs once a private mount namespace is set up ("": none is).
+        self.mounted_program = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
         self.log: LogFile | None = None
@@ -243,7 +245,9 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             raise ContainerRuntimeError("no command given to exec")
         pid = record.process.pid if record.process is not None else None
         entry = (
-            await namespace_entry(pid, cwd=record.cwd) if self.isolation == "pid-namespace" else ()
+            await namespace_entry(pid, cwd=record.cwd, program=record.mounted_program)
+            if self.isolation == "pid-namespace"
+            else ()
         )
         try:
             program = shutil.which(argv[0], path=record.env.get("PATH")) or argv[0]
@@ -338,6 +342,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             record.env[MOUNTS_ENV] = str(mounts.root)
             if can_isolate():
                 # A private mount namespace: each volume at its own mountPath, as in a pod.
+                record.mounted_program = record.argv[0]
                 record.argv = isolated_argv(record.argv, mounts.read_only, mounts.binds)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)

@@ -105,3 +105,56 @@ async def test_an_operator_with_the_official_client_runs_as_a_pod_under_its_role
         ]
         labelled = await client.get(Pod, "operator", namespace="default")
         assert labelled.metadata.labels["seen"] == "yes"
+
+
+#: kube_actors' own Client, in-cluster: lists the Pods of its namespace and says their names.
+IN_CLUSTER_CLIENT = """\
+import anyio
+from kube_actors import Client
+from kube_actors.api import Pod
+
+async def main():
+    async with Client.in_cluster() as client:
+        pods = await client.list(Pod, namespace="default")
+    print(sorted(p.metadata.name for p in pods))
+
+anyio.run(main)
+"""
+
+
+async def test_client_in_cluster_and_exec_see_the_service_account_volume() -> None:
+    async with (
+        Cluster(nodes=1, runtime="subprocess", clock="real") as cluster,
+        cluster.serve(),
+    ):
+        client = cluster.client
+        await client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="default-views", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="view"),
+                subjects=(Subject(kind="ServiceAccount", name="default", namespace="default"),),
+            )
+        )
+        await cluster.settle()
+        sleeper = Container(name="main", image="busybox", command=("sleep", "3600"))
+        await client.create(
+            Pod(metadata=ObjectMeta(name="sleeper"), spec=PodSpec(containers=(sleeper,)))
+        )
+        await cluster.wait_for(Pod, "sleeper", condition="Ready", timeout=30)
+        seen = await cluster.exec(
+            "sleeper", ["cat", "/var/run/secrets/kubernetes.io/serviceaccount/namespace"]
+        )
+        assert (seen.exit_code, seen.stdout) == (0, "default"), seen.stderr
+        lister = Container(name="op", image="python", command=("python", "-c", IN_CLUSTER_CLIENT))
+        await client.create(
+            Pod(
+                metadata=ObjectMeta(name="lister"),
+                spec=PodSpec(restart_policy="Never", containers=(lister,)),
+            )
+        )
+        done = await cluster.wait_for(
+            Pod, "lister", condition=lambda p: p.status.phase in ("Succeeded", "Failed"), timeout=60
+        )
+        logs = await cluster.logs("lister")
+        assert done.status.phase == "Succeeded", logs
+        assert logs == "['lister', 'sleeper']\n"
