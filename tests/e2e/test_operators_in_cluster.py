@@ -10,6 +10,8 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import (
     RBAC_GROUP,
+    ClusterRole,
+    ClusterRoleBinding,
     Container,
     ObjectMeta,
     Pod,
@@ -158,3 +160,67 @@ async def test_client_in_cluster_and_exec_see_the_service_account_volume() -> No
         logs = await cluster.logs("lister")
         assert done.status.phase == "Succeeded", logs
         assert logs == "['lister', 'sleeper']\n"
+
+
+#: A kopf operator: labels each Pod it sees created (kopf's own in-cluster login).
+KOPF_OPERATOR = """\
+import kopf
+
+@kopf.on.create("pods", labels={"app": "web"})
+def label(name, patch, **_):
+    patch.metadata.labels["kopf"] = "seen"
+"""
+
+
+async def test_a_kopf_operator_runs_as_a_pod() -> None:
+    pytest.importorskip("kopf", reason="kopf is a test extra: pip install -e '.[test]'")
+    async with (
+        Cluster(nodes=1, runtime="subprocess", clock="real") as cluster,
+        cluster.serve(),
+    ):
+        client = cluster.client
+        await client.create(
+            RoleBinding(
+                metadata=ObjectMeta(name="default-edits", namespace="default"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="edit"),
+                subjects=(Subject(kind="ServiceAccount", name="default", namespace="default"),),
+            )
+        )
+        # What kopf's documentation asks of an operator's cluster role: to scan resources.
+        scan = PolicyRule(
+            verbs=("list", "watch"),
+            api_groups=("", "apiextensions.k8s.io"),
+            resources=("namespaces", "customresourcedefinitions"),
+        )
+        await client.create(ClusterRole(metadata=ObjectMeta(name="kopf-scan"), rules=(scan,)))
+        await client.create(
+            ClusterRoleBinding(
+                metadata=ObjectMeta(name="kopf-scan"),
+                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="kopf-scan"),
+                subjects=(Subject(kind="ServiceAccount", name="default", namespace="default"),),
+            )
+        )
+        await cluster.settle()
+        command = (
+            "sh",
+            "-c",
+            f"cat > /tmp/kopf_operator_$$.py <<'EOF'\n{KOPF_OPERATOR}EOF\n"
+            "exec python -m kopf run --standalone --namespace default /tmp/kopf_operator_$$.py",
+        )
+        op = Container(name="op", image="python", command=command)
+        await client.create(Pod(metadata=ObjectMeta(name="kopf"), spec=PodSpec(containers=(op,))))
+        await cluster.wait_for(Pod, "kopf", condition="Ready", timeout=30)
+        web = Container(name="main", image="busybox", command=("sleep", "3600"))
+        await client.create(
+            Pod(
+                metadata=ObjectMeta(name="web", labels={"app": "web"}),
+                spec=PodSpec(containers=(web,)),
+            )
+        )
+        try:
+            labelled = await cluster.wait_for(
+                Pod, "web", condition=lambda p: p.metadata.labels.get("kopf") == "seen", timeout=30
+            )
+        except TimeoutError:
+            pytest.fail(await cluster.logs("kopf"))
+        assert labelled.metadata.labels["app"] == "web"
