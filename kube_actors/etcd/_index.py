@@ -90,6 +90,37 @@ class KeyIndex:
             if kv is not None:
                 yield kv
 
+    def page(
+        self, key: str, range_end: str | None, revision: int, limit: int
+    ) -> tuple[list[KeyValue], int]:
+        """The first ``limit`` live key-values of the range at ``revision`` (all of them for
+        0) and how many live keys the whole range holds, as etcd's ``count``.
+
+        Only the page is built; the keys past it are counted, not copied, so that a chunked
+        list costs each page its own keys plus one cheap pass, never a list of the rest.
+        """
+        get = self.get
+        found: list[KeyValue] = []
+        keys = self.keys(key, range_end)
+        position = 0
+        for position, k in enumerate(keys, 1):  # noqa: B007 -- the position is read below
+            kv = get(k, revision)
+            if kv is not None:
+                found.append(kv)
+                if len(found) == limit:
+                    break
+        else:
+            return found, len(found)
+        history = self._history
+        rest = 0
+        for k in keys[position:]:
+            last = history[k][-1]
+            if last.mod_revision <= revision:
+                rest += last.version != 0
+            else:
+                rest += get(k, revision) is not None
+        return found, len(found) + rest
+
     def compact(self, revision: int) -> None:
         """Forget what no read at or after ``revision`` can see.
 
