@@ -178,7 +178,9 @@ class MemoryBackend:
             kvs: tuple[KeyValue, ...] = () if kv is None else (kv,)
             count, more = len(kvs), False
         else:
-            found, count = self._index.page(request.key, request.range_end, at, request.limit)
+            found, count = self._index.page(
+                request.key, request.range_end, at, request.limit, committed=at <= self._revision
+            )
             more = len(found) < count
             kvs = tuple(found)
         if request.count_only:
