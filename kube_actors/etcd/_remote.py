@@ -188,7 +188,7 @@ class RemoteBackend:
             pb = await self._call(self._stub("KV").Range, range_pb(request), retry=True)
         except grpc.aio.AioRpcError as error:
             raise await self._store_error(error, request.revision) from None
-        return self._recent.range_response(pb, pb.header.revision)
+        return self._recent.range_response(pb, pb.header.revision, keys_only=request.keys_only)
 
     async def put(self, request: Put) -> PutResponse:
         try:

@@ -49,7 +49,8 @@ _TARGET_FIELDS = {
 
 
 def key_bytes(key: str) -> bytes:
-    return key.encode()
+    # etcd refuses an empty key; with range_end "\0", key "\0" is its spelling of "every key".
+    return key.encode() if key else b"\0"
 
 
 def range_end_bytes(range_end: str | None) -> bytes:
@@ -72,11 +73,11 @@ class Recent:
         if len(values) > self._size:
             del values[next(iter(values))]  # the oldest: dicts keep insertion order
 
-    def kv(self, pb: Any) -> KeyValue:
+    def kv(self, pb: Any, *, keys_only: bool = False) -> KeyValue:
         """A ``KeyValue`` of etcd's ``mvccpb.KeyValue`` (a live one: version > 0)."""
         key = pb.key.decode()
         revision = pb.mod_revision
-        value = self._values.get((key, revision), _MISSING)
+        value = None if keys_only else self._values.get((key, revision), _MISSING)
         if value is _MISSING:
             value = decode_value(pb.value, key=key, revision=revision)
         return KeyValue(
@@ -96,10 +97,10 @@ class Recent:
             return KeyEvent(type=EventType.DELETE, kv=kv, prev_kv=prev)
         return KeyEvent(type=EventType.PUT, kv=self.kv(pb.kv), prev_kv=prev)
 
-    def range_response(self, pb: Any, revision: int) -> RangeResponse:
+    def range_response(self, pb: Any, revision: int, *, keys_only: bool = False) -> RangeResponse:
         return RangeResponse(
             revision=revision,
-            kvs=tuple(self.kv(kv) for kv in pb.kvs),
+            kvs=tuple(self.kv(kv, keys_only=keys_only) for kv in pb.kvs),
             count=pb.count,
             more=pb.more,
         )
@@ -110,7 +111,9 @@ class Recent:
         responses: list[OpResponse] = []
         for op, response in zip(ops, pb.responses, strict=True):
             if isinstance(op, Range):
-                responses.append(self.range_response(response.response_range, revision))
+                responses.append(
+                    self.range_response(response.response_range, revision, keys_only=op.keys_only)
+                )
             elif isinstance(op, Put):
                 self.remember(op.key, revision, op.value)
                 responses.append(self.put_response(response.response_put, revision))
