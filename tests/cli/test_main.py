@@ -82,6 +82,7 @@ def test_the_environment_variable_sets_the_commands_level(
     assert "hidden_at_info" not in err
 
 
+@pytest.mark.usefixtures("restored_structlog")
 def test_up_refuses_etcd_servers_that_are_not_host_and_port(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
