@@ -1,4 +1,4 @@
-"""Store benchmark: the SQLite store beside the memory store, measured in the same run.
+"""Store benchmark: the SQLite store and a real etcd beside the memory store, in the same run.
 
 Run with ``python -m benchmarks.store``. Figures:
 
@@ -7,7 +7,9 @@ Run with ``python -m benchmarks.store``. Figures:
   writing at once (their writes share commits: group commit; the apiserver pipelines them,
   answering each once its commit is done). The baseline of each figure is the memory store
   doing the same in the same run, the stores taking turns for ``--repeats`` rounds, each
-  keeping its best; the issue aims at 0.7x.
+  keeping its best; the issue aims at 0.7x. With an ``etcd`` binary (``apt-get install
+  etcd-server``), a real etcd too: one member and a three-member cluster on loopback, each
+  round on fresh servers.
 - restart time with ``--objects`` Pods: opening the store file (reading and decoding every
   row into the memory index) and a cluster's control plane ready on it, beside the time the
   memory store takes to hold the same objects (putting them in).
@@ -23,7 +25,8 @@ import argparse
 import json
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from kube_actors import Cluster
 from kube_actors.actors import run
 from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, to_dict
 from kube_actors.etcd import MemoryBackend, Put, SqliteBackend
+from kube_actors.testing import etcd_binary, etcd_servers
 
 from ._report import Figure, print_figures
 
@@ -82,12 +86,25 @@ async def _write_rates(store: str, n: int, clients: int) -> dict[str, float]:
         }
 
 
-def _stores(directory: Path) -> dict[str, Callable[[str], str]]:
-    return {
-        "memory": lambda _: "memory",
-        "sqlite normal": lambda tag: f"sqlite:///{directory}/{tag}-normal.db?synchronous=normal",
-        "sqlite full": lambda tag: f"sqlite:///{directory}/{tag}-full.db?synchronous=full",
+def _stores(directory: Path) -> dict[str, Callable[[str], AbstractContextManager[str]]]:
+    def fixed(url: str) -> Callable[[str], AbstractContextManager[str]]:
+        return lambda tag: nullcontext(url.format(tag=tag))
+
+    stores = {
+        "memory": fixed("memory"),
+        "sqlite normal": fixed(f"sqlite:///{directory}/{{tag}}-normal.db?synchronous=normal"),
+        "sqlite full": fixed(f"sqlite:///{directory}/{{tag}}-full.db?synchronous=full"),
     }
+    if etcd_binary() is not None:  # a real etcd, fresh for each round: 1 member and 3
+        stores["etcd 1 member"] = lambda _: _etcd(1)
+        stores["etcd 3 members"] = lambda _: _etcd(3)
+    return stores
+
+
+@contextmanager
+def _etcd(members: int) -> Iterator[str]:
+    with etcd_servers(members) as servers:
+        yield servers.url
 
 
 def _throughput(directory: Path, n: int, clients: int, repeats: int) -> list[Figure]:
@@ -98,12 +115,13 @@ def _throughput(directory: Path, n: int, clients: int, repeats: int) -> list[Fig
         rates: dict[str, dict[str, float]] = {}
         for round_ in range(repeats):
             for name, make in _stores(directory).items():
-                got = run(_write_rates, make(f"w{writers}r{round_}"), n, writers, clock="real")
+                with make(f"w{writers}r{round_}") as store:
+                    got = run(_write_rates, store, n, writers, clock="real")
                 best = rates.setdefault(name, got)
                 for verb, rate in got.items():
                     best[verb] = max(best[verb], rate)
         for verb in ("create", "update"):
-            for name in ("sqlite normal", "sqlite full"):
+            for name in [n for n in rates if n != "memory"]:
                 figures.append(
                     Figure(
                         name=f"{name}: {verb}s, {writers} client(s)",
@@ -202,7 +220,9 @@ def main(argv: list[str] | None = None) -> None:
         with console.status(f"restarting on {args.objects:,} objects"):
             restart, _ = _restart(directory, args.objects)
         print_figures(
-            "kube_actors.etcd: SQLite store vs memory store", [*figures, *restart], console
+            "kube_actors.etcd: the SQLite store and etcd vs the memory store",
+            [*figures, *restart],
+            console,
         )
 
 

@@ -24,6 +24,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── Compacted            the revision asked for was compacted away
     │   ├── FutureRevision       the revision asked for has not happened yet
     │   ├── LeaseNotFound        no lease with that id (never granted, revoked or expired)
+    │   ├── StoreUnavailable     a real etcd could not be reached (503 from the apiserver)
     │   └── WatchLagged          a watcher fell too far behind and was closed: re-watch or re-list
     ├── ContainerRuntimeError    the container runtime could not do what was asked
     │   ├── ImagePullError       the image cannot be pulled (ErrImagePull, then ImagePullBackOff)
@@ -84,6 +85,7 @@ __all__ = [
     "ServiceUnavailable",
     "SettleTimeout",
     "StoreError",
+    "StoreUnavailable",
     "Timeout",
     "TooManyRequests",
     "Unauthorized",
@@ -303,6 +305,11 @@ class ConfigError(KubeActorsError):
 
 class StoreError(KubeActorsError):
     """The etcd store refused a request."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not be reached (a real etcd down, partitioned, or without a leader):
+    the request may be retried. The apiserver answers it with 503 ServiceUnavailable."""
 
 
 class Compacted(StoreError):

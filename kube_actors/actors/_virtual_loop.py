@@ -210,3 +210,13 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
 
     def _executor_job_done(self, _: asyncio.Future[Any]) -> None:
         self._executor_jobs -= 1
+
+    def wait_outside(self, future: asyncio.Future[Any]) -> None:
+        """Until ``future`` is done, treat the loop as waiting for an executor job: it waits
+        for I/O in real time and is not quiet. For a reply another process owes the program
+        (a real etcd's answer, or the watch event of a write it acknowledged), which virtual
+        time must not jump past nor ``settle()`` return before."""
+        if future.done():
+            return
+        self._executor_jobs += 1
+        future.add_done_callback(self._executor_job_done)

@@ -91,6 +91,7 @@ from kube_actors.errors import (
     MethodNotSupported,
     NotFound,
     ServiceUnavailable,
+    StoreUnavailable,
     Timeout,
     WatchLagged,
 )
@@ -316,6 +317,10 @@ class ApiServer(Actor):
             raise ServiceUnavailable(
                 "the server is currently unable to handle the request: etcd is unavailable"
             ) from stopped
+        except StoreUnavailable as unavailable:  # a real etcd out of reach: clients retry
+            raise ServiceUnavailable(
+                f"the server is currently unable to handle the request: {unavailable}"
+            ) from unavailable
         except Exception as error:
             # An answer that follows from a write waits for its commit, errors too.
             return self._commits.fail(error)

@@ -24,6 +24,7 @@ import yaml
 from rich.console import Console
 
 from ..cluster import Cluster
+from ..etcd._remote import parse_endpoints
 from ..server import CONTEXT, merge_kubeconfig
 from ._snapshot import default_data_dir, store_file
 
@@ -67,6 +68,13 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="sqlite (default): the data directory's store.db, kept across restarts; "
         "memory: nothing kept",
     )
+    parser.add_argument(
+        "--etcd-servers",
+        default=None,
+        metavar="URL[,URL...]",
+        help="keep the state in a real etcd cluster (as kube-apiserver's flag: "
+        "http://127.0.0.1:2379,...) instead of --store",
+    )
 
 
 def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +116,13 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
 def up(args: argparse.Namespace, console: Console) -> int:
     """Run the cluster until Ctrl-C or SIGTERM."""
     args.data_dir = os.path.expanduser(args.data_dir)
-    if args.store == "sqlite":
+    if args.etcd_servers is not None:
+        try:
+            args.store = "etcd://" + ",".join(parse_endpoints(args.etcd_servers))
+        except ValueError as error:
+            console.print(f"[red]error:[/] --etcd-servers: {error}")
+            return 2
+    elif args.store == "sqlite":
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
         args.store = f"sqlite://{store_file(args.data_dir).resolve()}"
     try:

@@ -49,7 +49,7 @@ from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
 from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
-from ..etcd import Backend, EtcdActor, MemoryBackend
+from ..etcd import MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import (
     AbandonContainers,
@@ -73,7 +73,7 @@ from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_c
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
-from ._store import parse_store
+from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
 from ._streams import (
     ExecOutput,
     attach,
@@ -100,7 +100,8 @@ class Cluster:
     (capacity, labels, taints). ``runtime``: "fake", "subprocess", or a factory of a
     ``ContainerRuntime`` per node. ``store``: "memory" (the default),
     "sqlite:///path/to/store.db" (durable: a cluster entered again on the file comes back as
-    it was; see ``_store``), or a ``Backend`` instance, which survives a
+    it was; see ``_store``), "etcd://host:2379[,host:2379...]" (a real etcd cluster, which
+    several processes may share), or a ``Backend`` or ``RemoteBackend`` instance, which survives a
     ``restart_control_plane()``. ``clock``: None (the default) runs on whatever loop is
     running, which is real time under ``asyncio.run`` or ``anyio.run``; "virtual" or "real"
     also check that it is the right kind (virtual time
@@ -119,7 +120,7 @@ class Cluster:
     def __init__(
         self,
         *,
-        store: str | Backend = "memory",
+        store: str | AnyStore = "memory",
         clock: ClockKind | None = None,
         seed: int = 0,
         trace: bool = False,
@@ -143,7 +144,7 @@ class Cluster:
     ) -> None:
         # A store named by a string is the cluster's own: opened on entry, closed on exit.
         self._store_choice = parse_store(store) if isinstance(store, str) else None
-        self.backend: Backend = store if not isinstance(store, str) else MemoryBackend()
+        self.backend: AnyStore = store if not isinstance(store, str) else MemoryBackend()
         self.clock = clock
         self.seed = seed
         # Components restart on their own, forever: a crash loop is reported, never escalated.
@@ -216,11 +217,12 @@ class Cluster:
         announce_clock(self.clock)
         if self._store_choice is not None:
             self.backend = self._store_choice.open()
-        if self.backend.revision > 1:
+        revision = await store_revision(self.backend)
+        if revision > 1:
             # A store with a history, written by an earlier run from this same seed: the
             # names and uids drawn now must not be the ones that run drew (two Pods with one
             # uid), so the sequence continues from a point of the store's own.
-            self.system.random.seed(f"{self.seed}/{self.backend.revision}")
+            self.system.random.seed(f"{self.seed}/{revision}")
         await self.system.__aenter__()
         self._running = True
         try:
@@ -256,9 +258,7 @@ class Cluster:
         finally:
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
-                close = getattr(self.backend, "close", None)
-                if close is not None:
-                    close()
+                await close_store(self.backend)
         # Raised here, outside the handler, so that the group is not its context.
         if error is exc:
             return False  # the body's own exception: let it go on as itself
@@ -279,7 +279,7 @@ class Cluster:
 
     async def _start_control_plane(self) -> None:
         backend = self.backend
-        self._etcd = await self.system.spawn(lambda: EtcdActor(backend), name="etcd")
+        self._etcd = await self.system.spawn(lambda: etcd_actor(backend), name="etcd")
         etcd = self._etcd
         admission = self._admission
         cache_size, max_lag = self._watch_cache_size, self._max_watch_lag

@@ -2,9 +2,10 @@
 
 ``"memory"`` (the default) keeps everything in this process; ``"sqlite:///path/to/file.db"``
 keeps it in an SQLite file (``?synchronous=normal`` trades power-loss safety for speed), which
-the cluster opens on entry and closes on exit; a ``Backend`` instance is used as given and
-stays open (its owner closes it), so a program can run one store under several clusters in
-turn, as a restarted process would.
+the cluster opens on entry and closes on exit; ``"etcd://host:port[,host:port...]"`` keeps it
+in a real etcd cluster (``RemoteBackend``), which other processes may share; a ``Backend``
+or ``RemoteBackend`` instance is used as given and stays open (its owner closes it), so a
+program can run one store under several clusters in turn, as a restarted process would.
 """
 
 from __future__ import annotations
@@ -14,34 +15,73 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ..etcd import Backend, MemoryBackend, SqliteBackend
+from ..actors import Actor
+from ..etcd import Backend, EtcdActor, MemoryBackend, RemoteBackend, RemoteEtcdActor, SqliteBackend
+from ..etcd._remote import parse_endpoints
 from ..etcd._sqlite_file import Synchronous
 
-__all__ = ["StoreChoice", "parse_store"]
+__all__ = ["AnyStore", "StoreChoice", "close_store", "etcd_actor", "parse_store", "store_revision"]
+
+#: What a cluster runs on: a store in this process, or a client of a real etcd.
+AnyStore = Backend | RemoteBackend
 
 
 @attrs.frozen
 class StoreChoice:
-    """A store to open: None for memory, else the SQLite file and its ``synchronous``."""
+    """A store to open: memory, the SQLite file and its ``synchronous``, or etcd's endpoints."""
 
     path: str | None = None
     synchronous: Synchronous = "full"
+    etcd_servers: tuple[str, ...] = ()
 
-    def open(self) -> Backend:
+    def open(self) -> AnyStore:
+        if self.etcd_servers:
+            return RemoteBackend(self.etcd_servers)
         if self.path is None:
             return MemoryBackend()
         return SqliteBackend(self.path, synchronous=self.synchronous)
 
 
+def etcd_actor(store: AnyStore) -> Actor:
+    """The etcd actor serving ``store``: the local one, or the client of a real etcd."""
+    if isinstance(store, RemoteBackend):
+        return RemoteEtcdActor(store)
+    return EtcdActor(store)
+
+
+async def store_revision(store: AnyStore) -> int:
+    """The store's current revision (a real etcd is asked)."""
+    if isinstance(store, RemoteBackend):
+        return (await store.status()).revision
+    return store.revision
+
+
+async def close_store(store: AnyStore) -> None:
+    """Close a store the cluster opened itself."""
+    if isinstance(store, RemoteBackend):
+        await store.close()
+        return
+    close = getattr(store, "close", None)
+    if close is not None:
+        close()
+
+
 def parse_store(store: str) -> StoreChoice:
-    """``"memory"`` or ``"sqlite://<path>[?synchronous=normal|full]"``; ``ValueError`` else."""
+    """``"memory"``, ``"sqlite://<path>[?synchronous=normal|full]"`` or
+    ``"etcd://host:port[,host:port...]"``; ``ValueError`` else."""
     if store == "memory":
         return StoreChoice()
     url = urlsplit(store)
+    if url.scheme == "etcd":
+        servers = store.removeprefix("etcd://")
+        try:
+            return StoreChoice(etcd_servers=parse_endpoints(servers))
+        except ValueError as error:
+            raise ValueError(f"store {store!r}: {error}") from None
     if url.scheme != "sqlite":
         raise ValueError(
-            f"unknown store {store!r}: use 'memory', 'sqlite:///path/to/store.db' or a "
-            "Backend instance"
+            f"unknown store {store!r}: use 'memory', 'sqlite:///path/to/store.db', "
+            "'etcd://host:2379[,host:2379...]' or a Backend instance"
         )
     path = url.netloc + url.path  # sqlite:///abs/path and sqlite://relative/path
     if not path:

@@ -4,6 +4,8 @@
 - ``MemoryBackend``: the store itself, synchronous and pure (``Backend`` is its contract).
 - ``SqliteBackend``: the same store kept in an SQLite file, every write on disk before it is
   answered; a restart on the file comes back with every key, revision and lease.
+- ``RemoteBackend``: the store in a real etcd cluster over its gRPC API (async calls), and
+  ``RemoteEtcdActor``, the etcd actor over it; ``RemoteWatcher`` is its watch.
 - ``save_snapshot`` / ``restore_snapshot`` / ``snapshot_status``: snapshots of a store file.
 - ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
 - The request messages, by etcd's RPC names (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
@@ -39,6 +41,9 @@ from ._messages import Range as Range
 from ._messages import Txn as Txn
 from ._messages import TxnOp as TxnOp
 from ._messages import WatchCreate as WatchCreate
+from ._remote import RemoteBackend as RemoteBackend
+from ._remote_actor import RemoteEtcdActor as RemoteEtcdActor
+from ._remote_watch import RemoteWatcher as RemoteWatcher
 from ._responses import CompactResponse as CompactResponse
 from ._responses import DeleteRangeResponse as DeleteRangeResponse
 from ._responses import EndpointStatusResponse as EndpointStatusResponse
@@ -95,6 +100,9 @@ __all__ = [
     "PutResponse",
     "Range",
     "RangeResponse",
+    "RemoteBackend",
+    "RemoteEtcdActor",
+    "RemoteWatcher",
     "SnapshotStatus",
     "SqliteBackend",
     "StoreStatistics",

@@ -10,6 +10,8 @@
 - ``ClusterHost`` and ``ClusterDriver``: a running cluster usable from any task, or from
   synchronous code on a virtual-time loop of its own.
 - ``capture_cluster_logs`` and ``ClusterLogs``: structlog events as data.
+- ``etcd_servers`` / ``EtcdServers``: real etcd servers (one member or three) for a test of
+  a cluster on ``store="etcd://..."``.
 - ``run_with_cluster``: a fresh cluster per call, for ``@given`` tests (a cluster per
   example, not one shared by all examples as a fixture would be).
 - The pytest plugin (``kube_actors.testing.pytest_plugin``, loaded by pytest on its own):
@@ -25,6 +27,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._driver import ClusterDriver as ClusterDriver
+from ._etcd import EtcdNotFound as EtcdNotFound
+from ._etcd import EtcdServers as EtcdServers
+from ._etcd import etcd_binary as etcd_binary
+from ._etcd import etcd_servers as etcd_servers
 from ._host import ClusterHost as ClusterHost
 from ._invariants import RolloutBounds as RolloutBounds
 from ._invariants import assert_converged as assert_converged
@@ -53,6 +59,8 @@ __all__ = [
     "ClusterHost",
     "ClusterLogs",
     "ClusterStateMachine",
+    "EtcdNotFound",
+    "EtcdServers",
     "RolloutBounds",
     "Workload",
     "assert_converged",
@@ -62,6 +70,8 @@ __all__ = [
     "capture_cluster_logs",
     "daemon_set",
     "deployment",
+    "etcd_binary",
+    "etcd_servers",
     "is_live",
     "job",
     "pod",

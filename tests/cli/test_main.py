@@ -80,3 +80,14 @@ def test_the_environment_variable_sets_the_commands_level(
     assert out == ""
     assert "shown_at_info" in err
     assert "hidden_at_info" not in err
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_up_refuses_etcd_servers_that_are_not_host_and_port(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["up", "--etcd-servers", "http://127.0.0.1", "--data-dir", "/nonexistent/x"])
+    assert code == 2
+    assert "--etcd-servers: etcd endpoint 'http://127.0.0.1' needs a host and a port" in (
+        capsys.readouterr().out
+    )

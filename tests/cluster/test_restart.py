@@ -126,7 +126,8 @@ async def test_a_snapshot_needs_a_durable_store(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("store", "message"),
     [
-        ("etcd://localhost:2379", "unknown store 'etcd://localhost:2379'"),
+        ("redis://localhost:6379", "unknown store 'redis://localhost:6379'"),
+        ("etcd://localhost", "needs a host and a port"),
         ("sqlite://", "names no file"),
         ("sqlite:///x.db?sync=off", "unknown option 'sync'"),
         ("sqlite:///x.db?synchronous=off", "synchronous must be 'normal' or 'full', not 'off'"),

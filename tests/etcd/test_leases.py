@@ -10,6 +10,13 @@ from kube_actors.etcd import DeleteRange, EventType, MemoryBackend, Put, Range, 
 from .conftest import StoreFactory
 
 
+@pytest.fixture
+def new_store(new_local_store: StoreFactory) -> StoreFactory:
+    """The local stores only: these tests drive lease expiry by the clock they pass in,
+    where a real etcd expires leases on its own clock."""
+    return new_local_store
+
+
 def keys(store: MemoryBackend | SqliteBackend) -> list[str]:
     return [kv.key for kv in store.range(Range.prefix("")).kvs]
 

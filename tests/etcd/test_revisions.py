@@ -213,9 +213,9 @@ def test_compacting_at_or_below_the_last_compaction_or_in_the_future_fails(
 
 
 def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need(
-    new_store: StoreFactory,
+    new_local_store: StoreFactory,
 ) -> None:
-    store = new_store()
+    store = new_local_store()
     store.put(Put(key="gone", value=1))  # 2
     store.delete(DeleteRange(key="gone"))  # 3
     store.put(Put(key="kept", value=1))  # 4
@@ -230,9 +230,9 @@ def test_compaction_forgets_deleted_keys_but_keeps_what_reads_at_it_need(
 
 
 def test_a_tombstone_at_the_compacted_revision_stays_for_watchers_starting_there(
-    new_store: StoreFactory,
+    new_local_store: StoreFactory,
 ) -> None:
-    store = new_store()
+    store = new_local_store()
     store.put(Put(key="a", value=1))  # 2
     store.delete(DeleteRange(key="a"))  # 3
     store.compact(3)
