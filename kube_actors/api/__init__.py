@@ -170,7 +170,9 @@ from ._intstr import scaled_value_from_int_or_percent as scaled_value_from_int_o
 from ._limits import MAX_DEPTH as MAX_DEPTH
 from ._limits import MAX_OBJECT_BYTES as MAX_OBJECT_BYTES
 from ._limits import check_depth as check_depth
+from ._limits import check_object_size as check_object_size
 from ._limits import check_size as check_size
+from ._limits import size_bound as size_bound
 from ._list_options import ResourceVersionMatch as ResourceVersionMatch
 from ._list_options import check_list_options as check_list_options
 from ._managed_fields import record_apply as record_apply
@@ -648,6 +650,7 @@ __all__ = [
     "apply_patch",
     "check_depth",
     "check_list_options",
+    "check_object_size",
     "check_size",
     "compile_selector",
     "controller_of",
@@ -706,6 +709,7 @@ __all__ = [
     "seq",
     "set_condition",
     "shape_of",
+    "size_bound",
     "split_service_name",
     "structure",
     "template_hash",

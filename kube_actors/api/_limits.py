@@ -6,23 +6,29 @@
   from a plan made once per class.
 - Nesting: a document nested deeper than ``MAX_DEPTH`` is refused before anything recurses
   into it (Python's stack is about a thousand frames, and every layer here recurses).
-- Size: an object whose JSON encoding is above ``MAX_OBJECT_BYTES`` (etcd's default request
-  limit, 1.5 MiB) is refused, as etcd refuses it behind Kubernetes' apiserver.
+- Size: an object whose JSON encoding (compact, UTF-8, as Kubernetes writes it) is above
+  ``MAX_OBJECT_BYTES`` (etcd's default request limit, 1.5 MiB) is refused, as etcd refuses it
+  behind Kubernetes' apiserver. Every write checks it, so ``check_object_size`` first takes a
+  cheap upper bound (orjson over every field, empty ones too, no wire dict built) and
+  encodes the object's wire form only when that bound is beyond the limit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 import attrs
+import orjson
 
 from kube_actors.errors import BadRequest, FieldCause, RequestEntityTooLarge
 
 from . import _field as f
 from ._base import wire_name
+from ._converter import to_dict, wire_names
 
 __all__ = [
     "INT32_RANGE",
@@ -30,8 +36,10 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_OBJECT_BYTES",
     "check_depth",
+    "check_object_size",
     "check_size",
     "int_range_causes",
+    "size_bound",
 ]
 
 INT32_RANGE: Final = (-(2**31), 2**31 - 1)
@@ -162,7 +170,7 @@ def too_deep(what: str) -> BadRequest:
 
 def check_size(document: Mapping[str, Any], kind: str, name: str) -> None:
     """RequestEntityTooLarge if ``document``'s JSON is beyond what etcd stores."""
-    size = len(json.dumps(document, separators=(",", ":"), default=str).encode())
+    size = _encoded_size(document)
     if size > MAX_OBJECT_BYTES:
         raise RequestEntityTooLarge(
             f"etcdserver: request is too large: {kind} {name!r} is {size} bytes encoded, "
@@ -170,3 +178,49 @@ def check_size(document: Mapping[str, Any], kind: str, name: str) -> None:
             kind=kind,
             name=name,
         )
+
+
+def check_object_size(obj: Any, kind: str, name: str) -> None:
+    """``check_size`` of a model object's manifest, which is encoded only when a cheap upper
+    bound of its size is beyond the limit (a write of a small object never builds it)."""
+    if size_bound(obj) > MAX_OBJECT_BYTES:
+        check_size(to_dict(obj), kind, name)
+
+
+def _encoded_size(document: object) -> int:
+    try:
+        return len(orjson.dumps(document))
+    except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
+        return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def size_bound(obj: Any) -> int:
+    """An upper bound of the size of ``to_dict(obj)``'s JSON: every field of every model
+    object under its wire name (the wire form leaves out the empty ones), the values as the
+    converter writes them (times as RFC 3339, quantities as strings)."""
+    cls = type(obj)
+    header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
+    try:
+        body = orjson.dumps(obj, default=_every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
+    return header + len(body)
+
+
+# RFC 3339 in UTC with microseconds, as format_time writes the longest time.
+_LONGEST_TIME: Final = "0000-00-00T00:00:00.000000Z"
+_every_field_plans: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _every_field(value: Any) -> object:
+    """orjson's fallback: a model object as a dict of all its fields, a time as long as the
+    converter writes the longest, anything else (a quantity) as its string."""
+    cls = type(value)
+    plan = _every_field_plans.get(cls)
+    if plan is None:
+        if isinstance(value, dt.datetime):
+            return _LONGEST_TIME  # as long as format_time's longest; not formatted for nothing
+        if not attrs.has(cls):
+            return str(value)
+        plan = _every_field_plans[cls] = tuple(wire_names(cls).items())
+    return {key: getattr(value, name) for name, key in plan}

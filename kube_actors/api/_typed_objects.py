@@ -9,6 +9,7 @@ dict walker (``_typed``), so both give the same sets.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -111,6 +112,11 @@ def _walk(
             added[element] = everything(converter.unstructure(after), child)
         elif vanished:
             removed[element] = everything(converter.unstructure(before), child)
+        elif type(before) is dt.datetime and type(after) is dt.datetime:
+            # A time is a scalar (a Lease's renewTime on every renewal): unequal instants
+            # write unequal strings, so it is modified without writing both out.
+            if before != after:
+                modified[element] = EMPTY_TREE
         elif before != after:
             compare_value(
                 element,

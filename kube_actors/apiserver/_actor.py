@@ -63,7 +63,7 @@ from kube_actors.api import (
     apply_patch,
     check_depth,
     check_list_options,
-    check_size,
+    check_object_size,
     compile_selector,
     default,
     evolve,
@@ -422,7 +422,7 @@ class ApiServer(Actor):
             )
         if write.dry_run:
             return self._dry_create(info, obj)
-        check_size(to_dict(obj), info.kind, obj.metadata.name or meta.generate_name)
+        check_object_size(obj, info.kind, obj.metadata.name or meta.generate_name)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -449,7 +449,7 @@ class ApiServer(Actor):
             if not response.succeeded:
                 self._forget_cause(key)
                 raise _already_exists(info, obj.metadata.name)
-        return self._written_object(stored, response.revision)
+        return self._written_object(info, key, stored, response.revision)
 
     async def _lease_of(self, info: KindInfo) -> int:
         """The etcd lease an object of ``info``'s kind is written with: Events expire
@@ -667,7 +667,7 @@ class ApiServer(Actor):
         # Status writes (kubelets, controllers) are most of a cluster's writes; the size
         # limit, an encoding of the whole object, is kept for the writes of whole objects.
         if write.subresource != "status" and new != current:
-            check_size(to_dict(new), info.kind, new.metadata.name)
+            check_object_size(new, info.kind, new.metadata.name)
         return await self._store(info, new, current)
 
     async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
@@ -691,7 +691,7 @@ class ApiServer(Actor):
         if not response.succeeded:
             self._forget_cause(key)
             raise _conflict(info, new.metadata.name)
-        return self._written_object(new, response.revision)
+        return self._written_object(info, key, new, response.revision)
 
     async def _write(self, key: str, txn: Txn) -> TxnResponse:
         """Write through etcd; over a durable store without waiting for the commit
@@ -705,11 +705,16 @@ class ApiServer(Actor):
         self._commits.written(reply, response.revision, key if response.succeeded else None)
         return response
 
-    def _written_object(self, stored: Any, revision: int) -> Any:
-        """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``)."""
+    def _written_object(self, info: KindInfo, key: str, stored: Any, revision: int) -> Any:
+        """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``);
+        if the cache applied the write first, the very object it holds."""
+        if revision <= self._applied:
+            cached = self._cache(info).objects.get(key)
+            if cached is not None and cached.metadata.resource_version == str(revision):
+                return cached
+            return with_resource_version(stored, revision)
         obj = with_resource_version(stored, revision)
-        if revision > self._applied:
-            self._written[revision] = (stored, obj)
+        self._written[revision] = (stored, obj)
         return obj
 
     # ------------------------------------------------------------------------- delete

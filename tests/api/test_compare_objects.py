@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kube_actors.api import Deployment, Pod, Service, evolve, shape_of, to_dict
+from kube_actors.api import (
+    Deployment,
+    Lease,
+    LeaseSpec,
+    ObjectMeta,
+    Pod,
+    Service,
+    evolve,
+    shape_of,
+    to_dict,
+)
 from kube_actors.api._typed import compare
 from kube_actors.api._typed_objects import SERVER_METADATA, compare_objects
 
@@ -54,3 +65,18 @@ def test_deployments_compare_alike(old: Deployment, new: Deployment, replicas: i
 def test_services_created_alike(service: Service) -> None:
     shape = shape_of(Service)
     assert compare_objects(None, service, shape) == compare({}, _wire(service), shape)
+
+
+_times = st.none() | st.datetimes(
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-5))])
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(before=_times, after=_times)
+def test_times_compare_alike(before: dt.datetime | None, after: dt.datetime | None) -> None:
+    # A Lease renewal changes only its renewTime: the walk compares times without writing them.
+    old = Lease(metadata=ObjectMeta(name="node-1"), spec=LeaseSpec(renew_time=before))
+    new = evolve(old, spec=evolve(old.spec, renew_time=after))
+    shape = shape_of(Lease)
+    assert compare_objects(old, new, shape) == compare(_wire(old), _wire(new), shape)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kube_actors.api import Quantity, default, dump_manifests, from_dict, load_manifests, to_dict
+from kube_actors.api import (
+    Quantity,
+    default,
+    dump_manifests,
+    from_dict,
+    load_manifests,
+    size_bound,
+    to_dict,
+)
 from kube_actors.testing.strategies import quantities
 
 from .strategies import deployments, pods, services
@@ -41,3 +50,9 @@ def test_a_quantity_reparses_from_its_canonical_form(quantity: Quantity) -> None
     again = Quantity(str(quantity))
     assert again == quantity
     assert str(again) == str(quantity)
+
+
+@settings(max_examples=40)
+@given(objects)
+def test_the_size_bound_is_never_below_the_encoded_size(obj: Any) -> None:
+    assert size_bound(obj) >= len(orjson.dumps(to_dict(obj)))
