@@ -261,6 +261,7 @@ class ApiServer(Actor):
 
     async def on_stop(self) -> None:
         self._close_watches("the apiserver stopped")
+        custom_kinds.release(self)
 
     async def on_failure(self, error: BaseException) -> None:
         self._close_watches("the apiserver restarted")
@@ -281,7 +282,7 @@ class ApiServer(Actor):
 
     async def _ensure_system_objects(self, *, fresh: bool) -> None:
         for crd in self._cache(kind_info(CustomResourceDefinition)).objects.values():
-            custom_kinds.serve(crd)  # a durable store serves its custom kinds again
+            custom_kinds.serve(crd, self)  # a durable store serves its custom kinds again
             if crd.metadata.deletion_timestamp is not None:
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
@@ -332,7 +333,7 @@ class ApiServer(Actor):
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 created = await self._create(obj, write)
                 if not write.dry_run:
-                    custom_kinds.serve(created)
+                    custom_kinds.serve(created, self)
                 return created
             case Get():
                 return await self._get(message)
@@ -779,7 +780,7 @@ class ApiServer(Actor):
     def _served(self, written: Any, write: _Write) -> Any:
         """Serve what a CRD written by an update or patch now defines (a new version...)."""
         if not write.dry_run and isinstance(written, CustomResourceDefinition):
-            custom_kinds.serve(written)
+            custom_kinds.serve(written, self)
         return written
 
     async def _delete_crd(self, name: str, options: DeleteOptions, *, dry_run: bool) -> Any:

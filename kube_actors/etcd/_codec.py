@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 import attrs
+import orjson
 
 from ..api import from_dict, to_dict
 from ..api._custom_kind import serve_custom_kind
@@ -31,7 +32,11 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 def encode_value(value: object) -> bytes:
     """The bytes the store writes for ``value``; ``TypeError`` for what JSON would change."""
     if attrs.has(type(value)) and hasattr(type(value), "api_version"):
-        return json.dumps(to_dict(value), separators=_SEPARATORS).encode()
+        manifest = to_dict(value)
+        try:
+            return orjson.dumps(manifest)
+        except orjson.JSONEncodeError:  # an integer past 64 bits, which only json writes
+            return json.dumps(manifest, separators=_SEPARATORS).encode()
     _check_plain(value, "value")
     return _PLAIN + json.dumps(value, separators=_SEPARATORS).encode()
 
@@ -41,7 +46,10 @@ def decode_value(data: bytes, *, key: str, revision: int) -> Any:
     try:
         if data[:1] == _PLAIN:
             return json.loads(data[1:])
-        manifest = json.loads(data)
+        try:
+            manifest = orjson.loads(data)
+        except orjson.JSONDecodeError:  # an integer past 64 bits
+            manifest = json.loads(data)
         value = from_dict(manifest)
         # A CRD is written before any object of its kind (revision order): serving its kind as
         # it is read lets a durable store load those objects after a restart.

@@ -20,6 +20,9 @@ from ._types import KeyValue
 
 __all__ = ["KeyIndex"]
 
+#: How many paged ranges keep their live keys: a few lists being paged at once.
+_LIVE_RANGES_KEPT = 8
+
 
 def _mod_revision(kv: KeyValue) -> int:
     return kv.mod_revision
@@ -34,6 +37,9 @@ class KeyIndex:
         self._unsorted: list[str] = []
         # Keys written since the last compaction: the only ones a compaction can shrink.
         self._dirty: set[str] = set()
+        # The live keys of the latest ranges that were paged, per (range end, revision):
+        # the first key listed, and the live keys from it on in order.
+        self._live: dict[tuple[str | None, int], tuple[str, list[str]]] = {}
 
     def __len__(self) -> int:
         """Keys with any history (live or tombstoned), as etcd counts index entries."""
@@ -90,6 +96,42 @@ class KeyIndex:
             if kv is not None:
                 yield kv
 
+    def page(
+        self, key: str, range_end: str | None, revision: int, limit: int, *, committed: bool
+    ) -> tuple[list[KeyValue], int]:
+        """The first ``limit`` live key-values of the range at ``revision`` (all of them for
+        0 or less) and how many live keys the range holds from ``key`` on, as etcd's
+        ``count``.
+
+        A chunked list asks for page after page of one range at one revision, each from
+        where the last ended. Which keys were live at a past revision never changes (later
+        writes are newer; a compaction keeps what reads at or after it see), so the live keys
+        are listed once per (range, revision) and each later page is a bisection in that
+        list: the whole list costs one pass, where walking the rest of the range for each
+        page's ``count`` made it quadratic in its pages. Only a ``committed`` revision's
+        keys are kept: a transaction reading its own revision may still write to it.
+        """
+        if limit <= 0 or not committed or is_single_key(range_end):
+            found = list(self.range(key, range_end, revision))
+            return found, len(found)
+        live = self._live_keys(key, range_end, revision)
+        lo = bisect_left(live, key)
+        get = self.get
+        found = [kv for k in live[lo : lo + limit] if (kv := get(k, revision)) is not None]
+        return found, len(live) - lo
+
+    def _live_keys(self, key: str, range_end: str | None, revision: int) -> list[str]:
+        """The keys of the range live at ``revision``, from ``key`` or from an earlier key."""
+        known = self._live.get((range_end, revision))
+        if known is not None and known[0] <= key:
+            return known[1]
+        get = self.get
+        live = [k for k in self.keys(key, range_end) if get(k, revision) is not None]
+        self._live[(range_end, revision)] = (key, live)
+        while len(self._live) > _LIVE_RANGES_KEPT:
+            del self._live[next(iter(self._live))]
+        return live
+
     def compact(self, revision: int) -> None:
         """Forget what no read at or after ``revision`` can see.
 
@@ -97,6 +139,7 @@ class KeyIndex:
         needs it), unless it is a tombstone older than ``revision``; etcd keeps a tombstone
         at exactly the compacted revision too. A key left with nothing is dropped.
         """
+        self._live.clear()
         dropped = False
         still_dirty: set[str] = set()
         for key in self._dirty:

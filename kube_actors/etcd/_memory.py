@@ -178,10 +178,11 @@ class MemoryBackend:
             kvs: tuple[KeyValue, ...] = () if kv is None else (kv,)
             count, more = len(kvs), False
         else:
-            found = list(self._index.range(request.key, request.range_end, at))
-            count = len(found)
-            more = 0 < request.limit < count
-            kvs = tuple(found[: request.limit] if more else found)
+            found, count = self._index.page(
+                request.key, request.range_end, at, request.limit, committed=at <= self._revision
+            )
+            more = len(found) < count
+            kvs = tuple(found)
         if request.count_only:
             kvs = ()
         elif request.keys_only:

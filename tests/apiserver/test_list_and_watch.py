@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from kube_actors import Cluster
@@ -198,3 +199,48 @@ async def test_a_node_watch_from_before_its_log_began_gets_the_changes_in_betwee
         await cluster.client.update(relabel(seen_a, x="1"))
         assert await _next(late) == [("MODIFIED", "a")]
         assert await _next(again) == [("MODIFIED", "a")]
+
+
+async def test_many_pages_with_writes_between_them_all_show_the_first_pages_snapshot() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        names = [f"p{i:03}" for i in range(60)]
+        for name in names:
+            await client.create(pod(name))
+        seen: list[str] = []
+        versions: set[str] = set()
+        writes = 0
+        page = await client.list_page(Pod, limit=7)
+        while True:
+            seen += [p.metadata.name for p in page.items]
+            versions.add(page.resource_version)
+            if not page.continue_token:
+                break
+            # Writes behind the cursor, ahead of it, and to the pages still to come.
+            writes += 1
+            await client.create(pod(f"p{len(seen):03}x"))
+            await client.delete(Pod, names[-writes], namespace="default")
+            patch = {"metadata": {"labels": {"changed": "yes"}}}
+            await client.patch(Pod, names[writes], patch, namespace="default")
+            page = await client.list_page(Pod, limit=7, continue_token=page.continue_token)
+        assert seen == names
+        assert versions == {page.resource_version}
+        assert writes == 8
+        assert len(await client.list(Pod)) == 60
+
+
+async def test_a_continue_token_whose_revision_was_compacted_is_expired() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        for i in range(3):
+            await client.create(pod(f"p{i}"))
+        first = await client.list_page(Pod, limit=2)
+        await client.create(pod("later"))
+        await anyio.sleep(601)  # the second compaction (at 600 s) removes that revision
+        with pytest.raises(Gone) as caught:
+            await client.list_page(Pod, limit=2, continue_token=first.continue_token)
+        assert caught.value.reason == "Expired"
+        assert str(caught.value) == (
+            "The provided continue parameter is too old to display a consistent list result. "
+            "You can start a new list without the continue parameter."
+        )

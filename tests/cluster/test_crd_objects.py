@@ -13,7 +13,7 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import CustomResourceDefinition, Namespace, lookup_kind, to_dict
 from kube_actors.api._registry import forget_kind
-from kube_actors.errors import Invalid
+from kube_actors.errors import BadRequest, Invalid
 from tests.api.test_crd_validation import GOOD
 from tests.crd_kinds import stop_serving
 
@@ -126,3 +126,18 @@ async def test_top_level_fields_besides_spec_and_status_are_served_as_the_schema
         with pytest.raises(Invalid) as caught:
             await cluster.client.update(attrs.evolve(changed, data={"retries": "many"}))
     assert [c.field for c in caught.value.causes] == ["data.retries"]
+
+
+async def test_a_crds_kind_ends_with_the_cluster_that_served_it() -> None:
+    # Kinds are registered process-wide; a CRD is one cluster's: the next cluster in the
+    # process must not discover it, while a cluster that still runs keeps serving it.
+    async with Cluster(seed=1) as first:
+        await first.apply([copy.deepcopy(GOOD)])
+        async with Cluster(seed=2) as second:
+            await second.apply([copy.deepcopy(GOOD)])
+        assert lookup_kind("stable.example.com/v1", "CronTab") is not None
+        await first.apply(CRONTAB.replace("bogus: 1", "image: x"))
+    assert lookup_kind("stable.example.com/v1", "CronTab") is None
+    async with Cluster(seed=3) as third:
+        with pytest.raises(BadRequest, match='no matches for kind "CronTab"'):
+            await third.apply(CRONTAB)

@@ -113,6 +113,36 @@ def test_a_prefix_range_returns_keys_in_order_with_a_limit_and_a_count(
     assert (everything.count, everything.more) == (3, False)
 
 
+def test_pages_of_a_past_revision_ignore_the_writes_made_between_them(
+    new_store: StoreFactory,
+) -> None:
+    store = new_store()
+    keys = [f"p/{i:02}" for i in range(20)]
+    for key in keys:
+        store.put(Put(key=key, value=key))
+    store.delete(DeleteRange(key="p/05"))
+    at = store.revision
+    listed: list[str] = []
+    counts: list[int] = []
+    start = "p/"
+    while True:
+        page = store.range(Range(key=start, range_end=prefix_end("p/"), revision=at, limit=3))
+        listed += [kv.key for kv in page.kvs]
+        counts.append(page.count)
+        if not page.more:
+            break
+        start = page.kvs[-1].key + "\x00"
+        # Between pages: a key ahead deleted, a new key ahead, a key behind rewritten.
+        store.delete(DeleteRange(key=keys[-len(counts)]))
+        store.put(Put(key=start[:-1] + "x", value="new"))
+        store.put(Put(key=listed[0], value="changed"))
+    survivors = [key for key in keys if key != "p/05"]
+    assert listed == survivors
+    assert counts == [19 - 3 * i for i in range(len(counts))]
+    latest = store.range(Range.prefix("p/", limit=3))
+    assert latest.count == 19  # as many keys deleted as created
+
+
 def test_ranges_follow_etcds_range_end_conventions(new_store: StoreFactory) -> None:
     store = new_store()
     for key in ["a", "b", "c", "d"]:
