@@ -340,6 +340,11 @@ from ._storage import PersistentVolumeStatus as PersistentVolumeStatus
 from ._storage import StorageClass as StorageClass
 from ._storage import VolumeNodeAffinity as VolumeNodeAffinity
 from ._storage import VolumeResourceRequirements as VolumeResourceRequirements
+from ._token_request import DEFAULT_TOKEN_EXPIRATION_SECONDS as DEFAULT_TOKEN_EXPIRATION_SECONDS
+from ._token_request import BoundObjectReference as BoundObjectReference
+from ._token_request import TokenRequest as TokenRequest
+from ._token_request import TokenRequestSpec as TokenRequestSpec
+from ._token_request import TokenRequestStatus as TokenRequestStatus
 from ._validation import validate as validate
 from ._validation import validation_causes as validation_causes
 from ._volumes import ConfigMapProjection as ConfigMapProjection
@@ -363,6 +368,7 @@ __all__ = [
     "CLUSTER_DOMAIN",
     "DEFAULT_CLASS_ANNOTATION",
     "DEFAULT_INGRESS_CLASS_ANNOTATION",
+    "DEFAULT_TOKEN_EXPIRATION_SECONDS",
     "DESIRED_REPLICAS_ANNOTATION",
     "LAST_APPLIED_ANNOTATION",
     "MANAGED_BY_LABEL",
@@ -383,6 +389,7 @@ __all__ = [
     "Affinity",
     "AggregationRule",
     "Binding",
+    "BoundObjectReference",
     "ClientIPConfig",
     "ClusterRole",
     "ClusterRoleBinding",
@@ -618,6 +625,9 @@ __all__ = [
     "Summary",
     "TCPSocketAction",
     "Taint",
+    "TokenRequest",
+    "TokenRequestSpec",
+    "TokenRequestStatus",
     "Toleration",
     "TopologySpreadConstraint",
     "TypedLocalObjectReference",

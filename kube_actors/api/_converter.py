@@ -139,7 +139,7 @@ def _tuple_hook(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     item_hook = converter.get_structure_hook(item_type)
 
     def structure_tuple(value: object, _: object) -> tuple[Any, ...]:
-        if not isinstance(value, list | tuple):
+        if type(value) is not list and not isinstance(value, list | tuple):
             raise _Mistyped(value, "expected list")
         items, errors = [], []
         for i, item in enumerate(value):
@@ -160,7 +160,8 @@ def _mapping_hook(t: Any) -> Callable[[Any, Any], Mapping[Any, Any]]:
     value_hook = converter.get_structure_hook(value_type)
 
     def structure_mapping(value: object, _: object) -> Mapping[Any, Any]:
-        if not isinstance(value, Mapping):
+        # dict first: the ABC check costs more than the rest of a small object's decoding
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise _Mistyped(value, "expected object")
         if not value:
             return EMPTY
@@ -241,7 +242,8 @@ def _attrs_structure_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
     generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **renames)
 
     def structure_object(value: object, _: object) -> Any:
-        if not isinstance(value, Mapping):
+        # dict first: the ABC check costs more than the rest of a small object's decoding
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise _Mistyped(value, "expected object")
         return generated(value, cls)
 

@@ -52,7 +52,10 @@ from kube_actors.api import (
     PodCondition,
     PodDisruptionBudget,
     PriorityClass,
+    Secret,
     Service,
+    ServiceAccount,
+    TokenRequest,
     Update,
     UpdateStatus,
     Watch,
@@ -127,6 +130,8 @@ from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
+from ._tokens import TokenIssuer, check_bound_object, validate_token_request
+from ._tokens import answer as token_answer
 from ._ttl import EVENT_TTL, LeaseReuse
 from ._versions import in_storage_version, in_version
 from ._watch import ApiWatchStream, Matcher
@@ -196,8 +201,11 @@ class ApiServer(Actor):
         compaction_interval: float = 300.0,
         event_ttl: int = EVENT_TTL,
         api_services: Mapping[str, str] | None = None,
+        token_issuer: TokenIssuer | None = None,
     ) -> None:
         self.etcd = etcd
+        #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
+        self.token_issuer = token_issuer if token_issuer is not None else TokenIssuer()
         #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
         self.event_ttl = event_ttl
         self._leases = LeaseReuse()
@@ -329,6 +337,8 @@ class ApiServer(Actor):
                     return await self._bind(obj)
                 if isinstance(obj, Eviction):
                     return await self._evict(obj)
+                if isinstance(obj, TokenRequest):
+                    return await self._request_token(obj)
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 created = await self._create(obj, write)
@@ -513,6 +523,30 @@ class ApiServer(Actor):
             store_budget=store_budget,
             delete_pod=delete_pod,
         )
+
+    async def _request_token(self, request: TokenRequest) -> TokenRequest:
+        """The ``serviceaccounts/token`` subresource: see ``_tokens``."""
+        spec = validate_token_request(request)
+        namespace = request.metadata.namespace or "default"
+        account = await self._current(self._info(ServiceAccount), namespace, request.metadata.name)
+        ref, bound = spec.bound_object_ref, None
+        if ref is not None:
+            kind = Pod if ref.kind == "Pod" else Secret
+            bound = await self._current(self._info(kind), namespace, ref.name)
+        check_bound_object(account, spec, bound)
+        audiences = spec.audiences or self.token_issuer.audiences
+        spec = evolve(spec, audiences=audiences)
+        now = self._now()
+        assert spec.expiration_seconds is not None
+        token = self.token_issuer.sign(
+            account,
+            audiences=audiences,
+            expiration_seconds=spec.expiration_seconds,
+            now=now,
+            bound=bound,
+        )
+        request = evolve(request, metadata=evolve(request.metadata, namespace=namespace))
+        return token_answer(request, spec, token, now)
 
     # ------------------------------------------------------------------------- update
 

@@ -6,7 +6,8 @@ The plugins Kubernetes enables by default that matter here, in its order:
   terminated; the namespaces the system needs cannot be deleted.
 - ``LimitRanger`` (``_limit_ranger``): the namespace's LimitRanges default and bound new Pods'
   requests and limits, and new claims' storage.
-- ``ServiceAccount``: a Pod without a service account runs as ``default``.
+- ``ServiceAccount``: a Pod without a service account runs as ``default``, and gets its
+  account's token volume (``_token_volume``).
 - ``Priority``: a Pod's ``priorityClassName`` becomes its ``priority`` (or the global
   default class's value, or 0); an unknown class is refused.
 - ``DefaultTolerationSeconds``: a Pod tolerates ``not-ready`` and ``unreachable`` nodes for
@@ -45,6 +46,7 @@ from kube_actors.errors import Forbidden, NotFound
 from ._admission_types import AdmissionPlugin, Lookup, Operation
 from ._limit_ranger import limit_ranger
 from ._quota_admission import resource_quota
+from ._token_volume import with_token_volume
 
 __all__ = [
     "DEFAULT_INGRESS_CLASS",
@@ -101,9 +103,11 @@ def namespace_lifecycle(
 def service_account(
     operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
 ) -> Any:
-    if operation != "CREATE" or not isinstance(obj, Pod) or obj.spec.service_account_name:
+    if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    return evolve(obj, spec=evolve(obj.spec, service_account_name="default"))
+    if not obj.spec.service_account_name:
+        obj = evolve(obj, spec=evolve(obj.spec, service_account_name="default"))
+    return with_token_volume(obj, lookup)
 
 
 #: The classes Kubernetes creates at start (scheduling/util: SystemPriorityClasses).

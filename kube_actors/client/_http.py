@@ -43,6 +43,8 @@ from kube_actors.api import (
     ObjectList,
     Patch,
     Pod,
+    ServiceAccount,
+    TokenRequest,
     Update,
     UpdateStatus,
     Watch,
@@ -50,6 +52,7 @@ from kube_actors.api import (
     compile_selector,
     from_dict,
     kind_info,
+    structure,
     to_dict,
 )
 from kube_actors.errors import ActorError, AskTimeout, BadRequest, ServiceUnavailable
@@ -379,6 +382,12 @@ class HttpTransport:
             path = _path(kind_info(Pod), meta.namespace, meta.name, sub)
             await self._call("POST", path, query=query, body=to_dict(obj))
             return obj
+        if isinstance(obj, TokenRequest):
+            # The serviceaccounts/token subresource: answers the request with its token.
+            path = _path(kind_info(ServiceAccount), meta.namespace, meta.name, "token")
+            answer = await self._call("POST", path, query=query, body=to_dict(obj))
+            fields = {k: v for k, v in answer.items() if k not in ("apiVersion", "kind")}
+            return structure(fields, TokenRequest)
         info = kind_info(type(obj))
         body = await self._call("POST", _path(info, meta.namespace), query=query, body=to_dict(obj))
         return from_dict(body)

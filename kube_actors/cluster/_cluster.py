@@ -45,7 +45,7 @@ from ..api import (
     Summary,
     kind_info,
 )
-from ..apiserver import AdmissionPlugin, ApiServer, default_plugins
+from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
 from ..client import Client, EventRecorder, EventSink, InformerFactory
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
 from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
@@ -65,7 +65,7 @@ from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
 from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime, process_slot
 from ..scheduler import Scheduler, SchedulerSettings
-from ..server import ApiHttpServer
+from ..server import ApiHttpServer, ServiceAccountTokens
 from ._clock_choice import announce_clock
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
@@ -152,6 +152,8 @@ class Cluster:
         self.faults = Faults(seed)
         # Every component's client, to point at a restarted apiserver.
         self._clients: list[InterceptedClient] = []
+        # One signing key for the cluster's life: tokens outlive a control-plane restart.
+        self._token_issuer = TokenIssuer()
         self._admission = (
             tuple(admission)
             if admission is not None
@@ -292,6 +294,7 @@ class Cluster:
                 watch_cache_size=cache_size,
                 max_watch_lag=max_lag,
                 api_services=services,
+                token_issuer=self._token_issuer,
             ),
             name="kube-apiserver",
         )
@@ -445,6 +448,12 @@ class Cluster:
         if self._informers is None:
             raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
         return self._informers
+
+    @property
+    def token_issuer(self) -> TokenIssuer:
+        """The signer of the cluster's service-account tokens (``serviceaccounts/token``);
+        the served API checks bearer tokens against it."""
+        return self._token_issuer
 
     @property
     def actors(self) -> list[str]:
@@ -1042,6 +1051,7 @@ class Cluster:
             data_dir=data_dir,
             tls=tls,
             token_auth_file=token_auth_file,
+            authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],
             encoded_cache_bytes=encoded_cache_bytes,
         )
 

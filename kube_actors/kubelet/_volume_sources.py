@@ -13,7 +13,21 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from kube_actors.api import Container, DownwardAPIVolumeFile, KeyToPath, Pod, Volume
+from kube_actors.api import (
+    DEFAULT_TOKEN_EXPIRATION_SECONDS,
+    BoundObjectReference,
+    Container,
+    DownwardAPIVolumeFile,
+    KeyToPath,
+    ObjectMeta,
+    Pod,
+    ServiceAccountTokenProjection,
+    TokenRequest,
+    TokenRequestSpec,
+    Volume,
+)
+from kube_actors.client import Client
+from kube_actors.errors import ApiError
 from kube_actors.runtime import Mount
 
 from ._env_sources import ContainerConfigError, SourceReader, field_value, resource_value
@@ -79,6 +93,9 @@ async def _volume(volume: Volume, pod: Pod, reader: SourceReader, pod_ip: str) -
                 files.update(_chosen(data or {}, sp.items, "secret", sp.optional))
             elif part.downward_api is not None:
                 files.update(_downward(part.downward_api.items, pod, pod_ip))
+            elif part.service_account_token is not None:
+                projection = part.service_account_token
+                files[projection.path] = await _token(reader.client, pod, projection)
         return VolumeContents(files=files, projected=True)
     if volume.host_path is not None:
         return VolumeContents(host_path=volume.host_path.path)
@@ -86,6 +103,26 @@ async def _volume(volume: Volume, pod: Pod, reader: SourceReader, pod_ip: str) -
         path = await reader.claimed_path(volume.persistent_volume_claim.claim_name)
         return VolumeContents(host_path=path)
     return VolumeContents()  # emptyDir: a directory the runtime makes per pod
+
+
+async def _token(client: Client, pod: Pod, projection: ServiceAccountTokenProjection) -> bytes:
+    """A token of the pod's service account bound to the pod, as the kubelet's token
+    manager asks the ``serviceaccounts/token`` subresource for it."""
+    meta = pod.metadata
+    spec = TokenRequestSpec(
+        audiences=(projection.audience,) if projection.audience else (),
+        expiration_seconds=projection.expiration_seconds or DEFAULT_TOKEN_EXPIRATION_SECONDS,
+        bound_object_ref=BoundObjectReference(
+            kind="Pod", api_version="v1", name=meta.name, uid=meta.uid
+        ),
+    )
+    account = pod.spec.service_account_name or "default"
+    asked = TokenRequest(metadata=ObjectMeta(name=account, namespace=meta.namespace), spec=spec)
+    try:
+        answered = await client.create(asked)
+    except ApiError as error:
+        raise ContainerConfigError(f"failed to fetch token: {error}") from None
+    return answered.status.token.encode()
 
 
 def _downward(items: Iterable[DownwardAPIVolumeFile], pod: Pod, pod_ip: str) -> dict[str, bytes]:

@@ -27,24 +27,28 @@ from ._pty import PtyStream, make_controlling_terminal, open_pty
 __all__ = ["namespace_entry", "open_exec"]
 
 
-async def namespace_entry(container_pid: int | None) -> tuple[str, ...]:
+async def namespace_entry(
+    container_pid: int | None, *, cwd: str = "", program: str = ""
+) -> tuple[str, ...]:
     """The ``nsenter`` prefix that joins the PID namespace of the container whose launcher
     is ``container_pid`` (its child is the namespace's init), or () where that cannot be.
 
     A container that has just started may not have made its namespace yet (``unshare``
-    forks its init a moment after it starts): that moment is waited for, briefly."""
+    forks its init a moment after it starts): that moment is waited for, briefly. So is the
+    moment the container's ``program`` runs, when it is given: its volumes are then mounted
+    in its private mount namespace, which the exec joins."""
     nsenter = shutil.which("nsenter")
     if container_pid is None or nsenter is None or os.geteuid() != 0:
         return ()
     for _ in range(100):
-        entry = _entry(nsenter, container_pid)
+        entry = _entry(nsenter, container_pid, cwd, program)
         if entry is not None:
             return entry
         await anyio.sleep(0.01)
     return ()
 
 
-def _entry(nsenter: str, container_pid: int) -> tuple[str, ...] | None:
+def _entry(nsenter: str, container_pid: int, cwd: str, program: str) -> tuple[str, ...] | None:
     try:
         with open(f"/proc/{container_pid}/task/{container_pid}/children") as children:
             kids = children.read().split()
@@ -56,7 +60,40 @@ def _entry(nsenter: str, container_pid: int) -> tuple[str, ...] | None:
         return None  # not forked yet (or gone: then the exec fails as it would anyway)
     if not in_namespace:
         return None
+    command = _command_of(kids[0])
+    if program and (command is None or _program_of(command) != program):
+        return None  # its mounts are still being set up
+    if command is not None and _mount_namespace(command) != _mount_namespace(kids[0]):
+        # The command has a mount namespace of its own (its volumes at their mountPaths):
+        # the exec joins it too, in the working directory it asks for.
+        wd = (f"--wd={cwd}",) if cwd else ()
+        return (nsenter, f"--target={command}", "--pid", "--mount", *wd, "--")
     return (nsenter, f"--target={kids[0]}", "--pid", "--")
+
+
+def _command_of(init: str) -> str | None:
+    """The first child of the namespace's init: the container's command."""
+    try:
+        with open(f"/proc/{init}/task/{init}/children") as children:
+            kids = children.read().split()
+    except OSError:
+        return None
+    return kids[0] if kids else None
+
+
+def _program_of(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().split(b"\0", 1)[0].decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _mount_namespace(pid: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/mnt")
+    except OSError:
+        return ""
 
 
 def _exit_code(returncode: int) -> int:

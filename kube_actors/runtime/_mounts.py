@@ -78,6 +78,8 @@ class PreparedMounts:
 
     root: Path
     read_only: tuple[Path, ...]
+    #: Each volume and the mountPath it is bound onto in a private mount namespace.
+    binds: tuple[tuple[Path, str, bool], ...] = ()
 
 
 def prepare_mounts(
@@ -89,8 +91,11 @@ def prepare_mounts(
         return None
     root = sandbox_dir / "mounts" / container
     read_only: list[Path] = []
+    binds: list[tuple[Path, str, bool]] = []
     for mount in mounts:
         source = _source(sandbox_dir, mount)
+        if mount.container_path.rstrip("/"):
+            binds.append((source, mount.container_path, bool(mount.read_only)))
         target = root / mount.container_path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink():
@@ -98,7 +103,7 @@ def prepare_mounts(
         target.symlink_to(source)
         if mount.read_only:
             read_only.append(source)
-    return PreparedMounts(root=root, read_only=tuple(read_only))
+    return PreparedMounts(root=root, read_only=tuple(read_only), binds=tuple(binds))
 
 
 @functools.cache
@@ -112,12 +117,28 @@ def can_isolate() -> bool:
     return probe.returncode == 0
 
 
-def isolated_argv(argv: list[str], read_only: Iterable[Path]) -> list[str]:
-    """``argv`` run in a private mount namespace with each ``read_only`` directory bound ro."""
-    steps = " && ".join(
+def isolated_argv(
+    argv: list[str],
+    read_only: Iterable[Path],
+    binds: Iterable[tuple[Path, str, bool]] = (),
+) -> list[str]:
+    """``argv`` run in a private mount namespace with each ``read_only`` directory bound ro
+    and each of ``binds`` (volume, mountPath, read-only) bound onto its mountPath."""
+    steps = [
         f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))} && "
         f"mount -o remount,bind,ro {shlex.quote(str(p))}"
         for p in read_only
-    )
-    script = f'{steps} && exec "$@"' if steps else 'exec "$@"'
+    ]
+    for source, target, ro in binds:
+        src, dst = shlex.quote(str(source)), shlex.quote(target)
+        # A file volume (a subPath of one) needs a file to be bound onto, a directory a
+        # directory; the mount point is made on the machine's filesystem if missing (empty).
+        make = f"{{ [ -e {dst} ] || {{ mkdir -p $(dirname {dst}) && touch {dst}; }}; }}"
+        if source.is_dir():
+            make = f"mkdir -p {dst}"
+        steps.append(f"{make} && mount --bind {src} {dst}")
+        if ro:
+            steps.append(f"mount -o remount,bind,ro {dst}")
+    steps_text = " && ".join(steps)
+    script = f'{steps_text} && exec "$@"' if steps_text else 'exec "$@"'
     return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", *argv]

@@ -109,6 +109,8 @@ class _ProcessContainer(ContainerRecord):
         self.argv = argv
         self.env = env
         self.cwd = ""
+        #: The program that runs once a private mount namespace is set up ("": none is).
+        self.mounted_program = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
         self.log: LogFile | None = None
@@ -242,7 +244,11 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if not argv:
             raise ContainerRuntimeError("no command given to exec")
         pid = record.process.pid if record.process is not None else None
-        entry = await namespace_entry(pid) if self.isolation == "pid-namespace" else ()
+        entry = (
+            await namespace_entry(pid, cwd=record.cwd, program=record.mounted_program)
+            if self.isolation == "pid-namespace"
+            else ()
+        )
         try:
             program = shutil.which(argv[0], path=record.env.get("PATH")) or argv[0]
             if "/" not in program:
@@ -334,8 +340,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         mounts = prepare_mounts(directory, config.name, config.mounts)
         if mounts is not None:
             record.env[MOUNTS_ENV] = str(mounts.root)
-            if mounts.read_only and can_isolate():
-                record.argv = isolated_argv(record.argv, mounts.read_only)
+            if can_isolate():
+                # A private mount namespace: each volume at its own mountPath, as in a pod.
+                record.mounted_program = record.argv[0]
+                record.argv = isolated_argv(record.argv, mounts.read_only, mounts.binds)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
         return record

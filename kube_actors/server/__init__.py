@@ -11,6 +11,7 @@ UserInfo | None``), ``StaticTokens`` (a ``--token-auth-file``).
 
 from __future__ import annotations
 
+from ._authn import ServiceAccountTokens as ServiceAccountTokens
 from ._authn import StaticTokens as StaticTokens
 from ._authn import TokenAuthenticator as TokenAuthenticator
 from ._authn import UserInfo as UserInfo
@@ -34,6 +35,7 @@ __all__ = [
     "CONTEXT",
     "LogSource",
     "Served",
+    "ServiceAccountTokens",
     "StaticTokens",
     "StreamSource",
     "TokenAuthenticator",

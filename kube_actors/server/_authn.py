@@ -6,9 +6,11 @@ authenticators in turn and the first that knows the token wins. A request with n
 with a token none of them knows, is answered 401 (the server allows no anonymous requests).
 Every authenticated user is in the group ``system:authenticated``, as Kubernetes adds it.
 
-Two authenticators are here: the admin token of ``kube-actors up`` (user ``kube-actors-admin``
-in ``system:masters``, which may do everything), and a static token file in Kubernetes'
-``--token-auth-file`` format. Service-account tokens plug in the same way.
+Three authenticators are here: the admin token of ``kube-actors up`` (user
+``kube-actors-admin`` in ``system:masters``, which may do everything), a static token file in
+Kubernetes' ``--token-auth-file`` format, and service-account tokens (``ServiceAccountTokens``:
+the JWTs the ``serviceaccounts/token`` subresource signs, for as long as they have not expired
+and the account and the Pod they are bound to still exist).
 """
 
 from __future__ import annotations
@@ -22,14 +24,21 @@ from typing import Final, Protocol
 
 import attrs
 
+from kube_actors.actors import wall_clock
+from kube_actors.apiserver import TokenIssuer
+from kube_actors.client import Client
+from kube_actors.errors import NotFound
+
 from .._log import get_logger
-from ..api import FrozenDict
+from ..api import FrozenDict, Pod, Secret, ServiceAccount
 
 __all__ = [
     "ADMIN_USER",
     "AUTHENTICATED_GROUP",
     "MASTERS_GROUP",
+    "SERVICE_ACCOUNTS_GROUP",
     "AdminToken",
+    "ServiceAccountTokens",
     "StaticTokens",
     "TokenAuthenticator",
     "UserInfo",
@@ -44,6 +53,8 @@ ADMIN_USER: Final = "kube-actors-admin"
 MASTERS_GROUP: Final = "system:masters"
 #: The group of every authenticated user.
 AUTHENTICATED_GROUP: Final = "system:authenticated"
+#: The group of every service account (and ``system:serviceaccounts:<namespace>``).
+SERVICE_ACCOUNTS_GROUP: Final = "system:serviceaccounts"
 
 
 def _freeze_groups(value: Iterable[str]) -> tuple[str, ...]:
@@ -125,6 +136,57 @@ class StaticTokens:
 
     async def authenticate(self, token: str) -> UserInfo | None:
         return self._users.get(token)
+
+
+class ServiceAccountTokens:
+    """Service-account tokens: ``system:serviceaccount:<namespace>:<name>`` in the groups
+    ``system:serviceaccounts`` and ``system:serviceaccounts:<namespace>``, with the Pod the
+    token is bound to in ``extra`` (Kubernetes' ``authentication.kubernetes.io/pod-name``).
+
+    A token is refused once it has expired (by the cluster's clock) or when the account, or
+    the Pod or Secret it is bound to, is gone or is another object of the same name (its uid
+    differs), or the Pod is being deleted, as Kubernetes' token validator refuses them.
+    """
+
+    def __init__(self, issuer: TokenIssuer, client: Client) -> None:
+        self.issuer = issuer
+        self.client = client
+
+    async def authenticate(self, token: str) -> UserInfo | None:
+        claims = self.issuer.claims(token)
+        if claims is None:
+            return None
+        now = wall_clock().timestamp()
+        if now >= claims.expires or now < claims.not_before:
+            _log.debug("service_account_token_expired", account=claims.account)
+            return None
+        namespace = claims.namespace
+        try:
+            account = await self.client.get(ServiceAccount, claims.account, namespace=namespace)
+            if account.metadata.uid != claims.account_uid:
+                return None
+            if claims.pod:
+                pod = await self.client.get(Pod, claims.pod, namespace=namespace)
+                if pod.metadata.uid != claims.pod_uid or pod.metadata.deletion_timestamp:
+                    return None
+            if claims.secret:
+                secret = await self.client.get(Secret, claims.secret, namespace=namespace)
+                if secret.metadata.uid != claims.secret_uid:
+                    return None
+        except NotFound:
+            return None
+        extra: dict[str, tuple[str, ...]] = {}
+        if claims.pod:
+            extra["authentication.kubernetes.io/pod-name"] = (claims.pod,)
+            extra["authentication.kubernetes.io/pod-uid"] = (claims.pod_uid,)
+        if claims.token_id:
+            extra["authentication.kubernetes.io/credential-id"] = (f"JTI={claims.token_id}",)
+        return UserInfo(
+            name=f"system:serviceaccount:{namespace}:{claims.account}",
+            uid=claims.account_uid,
+            groups=(SERVICE_ACCOUNTS_GROUP, f"{SERVICE_ACCOUNTS_GROUP}:{namespace}"),
+            extra=extra,
+        )
 
 
 async def authenticate_token(

@@ -178,4 +178,33 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "groups": "The names of the groups the user is a member of.",
         "extra": "Any more information the authenticator gave.",
     },
+    "TokenRequest": {
+        "": "TokenRequest asks for a token of a service account. Created as the "
+        "serviceaccounts/token subresource of the account; never stored.",
+        "metadata": "The service account's name and namespace.",
+        "spec": "What the token is for: its audiences, its lifetime, and the object it is bound "
+        "to.",
+        "status": "The token issued and when it expires.",
+    },
+    "TokenRequestSpec": {
+        "": "TokenRequestSpec says what token is wanted.",
+        "audiences": "The audiences the token is meant for; a receiver must check that it is "
+        "one of them. Empty: the API server's own audiences.",
+        "expirationSeconds": "How long the token is valid, in seconds; at least 600 (ten "
+        "minutes), one hour when not set.",
+        "boundObjectRef": "The object (a Pod or a Secret) the token is bound to: the token stops "
+        "working when that object is deleted.",
+    },
+    "TokenRequestStatus": {
+        "": "TokenRequestStatus holds the token issued.",
+        "token": "The signed token (a JWT) to send as the bearer token.",
+        "expirationTimestamp": "When the token stops being valid.",
+    },
+    "BoundObjectReference": {
+        "": "BoundObjectReference names the object a token is bound to.",
+        "kind": "The kind of the object: Pod or Secret.",
+        "apiVersion": "The API version of the object's kind.",
+        "name": "The name of the object.",
+        "uid": "The uid of the object; a token is refused for another object of the same name.",
+    },
 }

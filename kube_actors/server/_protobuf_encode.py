@@ -153,5 +153,8 @@ def _set(message: Any, type_: str, value: Any, path: str) -> None:
         raise ValueError(f"{path}: durations are not encoded")
     elif type_ in (_RAW_EXTENSION, _FIELDS_V1):
         message.f1 = json.dumps(value, separators=(",", ":")).encode()
+    elif type_.endswith(".ExtraValue"):
+        # A list of strings in JSON, a message of its ``items`` in protobuf.
+        _fill(message, type_, {"items": value}, path)
     else:
         _fill(message, type_, value, path)

@@ -93,7 +93,7 @@ _BUILTIN: Final[
     ("networking.k8s.io", "ingresses"): (ALL_VERBS, ("ing",), (), ("status",)),
     ("networking.k8s.io", "ingressclasses"): (ALL_VERBS, (), (), ()),
     ("storage.k8s.io", "storageclasses"): (ALL_VERBS, ("sc",), (), ()),
-    ("", "serviceaccounts"): (ALL_VERBS, ("sa",), (), ()),
+    ("", "serviceaccounts"): (ALL_VERBS, ("sa",), (), ("token",)),
     ("", "events"): (ALL_VERBS, ("ev",), (), ()),
     ("", "bindings"): (("create",), (), (), ()),
     ("apps", "deployments"): (ALL_VERBS, ("deploy",), ("all",), ("status", "scale")),
@@ -145,6 +145,14 @@ def _subresource(name: str, info: KindInfo) -> Subresource:
     if name == "eviction":
         return Subresource(
             name=name, group="policy", version="v1", kind="Eviction", verbs=("create",)
+        )
+    if name == "token":
+        return Subresource(
+            name=name,
+            group="authentication.k8s.io",
+            version="v1",
+            kind="TokenRequest",
+            verbs=("create",),
         )
     if name in _STREAM_KINDS:
         return Subresource(

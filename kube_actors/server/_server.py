@@ -45,6 +45,7 @@ from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._kubernetes_service import publish_kubernetes_service
 from ._logs import LogSource
 from ._rest import Rest
+from ._root_ca import publish_root_ca
 from ._subresources import Subresources
 from ._tls import credentials, server_ssl_context
 
@@ -175,6 +176,12 @@ class ApiHttpServer:
         except BaseException:
             await self._close()
             raise
+        if self.tls and self._informers is not None:
+            try:
+                await publish_root_ca(self.client, creds.ca_pem().decode(), self._informers)
+            except BaseException:
+                await self._close()
+                raise
         scheme = "https" if self.tls else "http"
         url = f"{scheme}://{_url_host(self.address)}:{port}"
         ca = creds.ca_pem() if self.tls else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from ..api import Binding, Eviction, KindInfo
+from ..api import Binding, Eviction, KindInfo, TokenRequest
 from ._descriptions import description_of
 from ._operations import (
     WRITE,
@@ -137,6 +137,7 @@ _PATHS: Final[dict[str, Callable[[KindInfo, Subresource], dict[str, Any]]]] = {
     "scale": _scale,
     "binding": _create(component_name(Binding)),
     "eviction": _create(component_name(Eviction)),
+    "token": _create(component_name(TokenRequest)),
     "log": _log,
     "exec": _connect,
     "attach": _connect,
@@ -164,7 +165,8 @@ def subresource_paths(info: KindInfo) -> dict[str, dict[str, Any]]:
 def subresource_classes(info: KindInfo) -> tuple[type[Any], ...]:
     """The classes the subresources of ``info`` take that are not a kind of the document."""
     names = {sub.name for sub in resource_of(info).subresources}
-    return (Eviction,) if "eviction" in names else ()
+    classes: tuple[type[Any], ...] = (Eviction,) if "eviction" in names else ()
+    return classes + ((TokenRequest,) if "token" in names else ())
 
 
 def subresource_schemas(info: KindInfo) -> dict[str, dict[str, Any]]:

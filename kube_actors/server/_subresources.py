@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from aiohttp import web
 
 from kube_actors.api import (
@@ -19,10 +20,12 @@ from kube_actors.api import (
     Eviction,
     KindInfo,
     ObjectMeta,
+    TokenRequest,
     apply_patch,
     from_dict,
     kind_info,
     scale_of,
+    structure,
     to_dict,
     with_spec_replicas,
 )
@@ -70,6 +73,8 @@ class Subresources:
             return await self._binding(request, target)
         if plural == "pods" and sub == "eviction" and method == "POST":
             return await self._eviction(request, target)
+        if plural == "serviceaccounts" and sub == "token" and method == "POST":
+            return await self._token(request, target)
         if plural == "pods" and sub == "log" and method == "GET":
             if self.logs is None:
                 raise _not_found()
@@ -86,7 +91,7 @@ class Subresources:
             return await serve_exec(
                 request, self.client, self.streams, target, attach=sub == "attach"
             )
-        if sub in ("binding", "eviction", "log"):
+        if sub in ("binding", "eviction", "log", "token"):
             raise MethodNotSupported(
                 "the server does not allow this method on the requested resource"
             )
@@ -145,6 +150,17 @@ class Subresources:
         )
         await self.client.create(eviction)
         return encoded_response(encode_as(success_status(), encoding), encoding, status=201)
+
+    async def _token(self, request: web.Request, target: Target) -> web.StreamResponse:
+        encoding = negotiate(request.headers.get("Accept", ""))
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        if not isinstance(data, dict):
+            raise BadRequest("a TokenRequest must be an object")
+        body = {k: v for k, v in data.items() if k not in ("apiVersion", "kind", "status")}
+        asked: TokenRequest = structure(body, TokenRequest)
+        meta = ObjectMeta(name=target.name, namespace=target.namespace)
+        answered = await self.client.create(attrs.evolve(asked, metadata=meta))
+        return encoded_response(encode_as(to_dict(answered), encoding), encoding, status=201)
 
 
 def _scale_request(data: Any) -> tuple[int, str]:
