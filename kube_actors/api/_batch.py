@@ -26,6 +26,7 @@ class JobSpec:
     ttl_seconds_after_finished: int | None = None
     completion_mode: str | None = None  # NonIndexed or Indexed
     suspend: bool | None = None
+    pod_replacement_policy: str | None = None  # TerminatingOrFailed or Failed
 
 
 @attrs.frozen(kw_only=True)

@@ -30,8 +30,9 @@ from ._node import Node
 from ._pod import Pod, PodSpec, PodTemplateSpec
 from ._registry import kind_info
 from ._service import ClientIPConfig, Service, ServicePort, SessionAffinityConfig
+from ._volumes import Volume
 
-__all__ = ["default", "default_pod_spec"]
+__all__ = ["DEFAULT_VOLUME_MODE", "default", "default_pod_spec", "default_volume"]
 
 T = TypeVar("T")
 
@@ -96,9 +97,29 @@ def default_container(container: Container) -> Container:
     )
 
 
+#: The mode of projected files when a volume names none: 0644, which the API shows as 420.
+DEFAULT_VOLUME_MODE = 0o644
+
+
+def default_volume(volume: Volume) -> Volume:
+    """The file mode of ConfigMap, Secret, downward API and projected volumes, and a
+    hostPath's empty type, as Kubernetes' ``SetDefaults_*VolumeSource`` give them."""
+    changes: dict[str, Any] = {}
+    for name in ("config_map", "secret", "downward_api", "projected"):
+        source = getattr(volume, name)
+        if source is not None:
+            changes[name] = _changed(
+                source, default_mode=_or(source.default_mode, DEFAULT_VOLUME_MODE)
+            )
+    if volume.host_path is not None:
+        changes["host_path"] = _changed(volume.host_path, type=_or(volume.host_path.type, ""))
+    return _changed(volume, **changes)
+
+
 def default_pod_spec(spec: PodSpec) -> PodSpec:
     return _changed(
         spec,
+        volumes=tuple(default_volume(v) for v in spec.volumes),
         containers=tuple(default_container(c) for c in spec.containers),
         init_containers=tuple(default_container(c) for c in spec.init_containers),
         restart_policy=spec.restart_policy or "Always",
@@ -201,6 +222,8 @@ def default_job(obj: Job) -> Job:
         backoff_limit=_or(spec.backoff_limit, 6),
         completion_mode=spec.completion_mode or "NonIndexed",
         suspend=_or(spec.suspend, False),
+        # Failed when a podFailurePolicy is set (not served here), else TerminatingOrFailed.
+        pod_replacement_policy=spec.pod_replacement_policy or "TerminatingOrFailed",
         template=default_template(spec.template),
     )
     return _changed(obj, spec=spec)

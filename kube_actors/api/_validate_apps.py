@@ -190,12 +190,18 @@ def validate_job(obj: Job, old: Job | None) -> Causes:
         causes.extend(c.at_least(f.child("spec", field), value, minimum))
     mode = spec.completion_mode or ""
     causes.extend(c.one_of("spec.completionMode", mode, ("NonIndexed", "Indexed")))
+    replacement = spec.pod_replacement_policy
+    if replacement is not None:
+        at = "spec.podReplacementPolicy"
+        causes.extend(c.one_of(at, replacement, ("TerminatingOrFailed", "Failed")))
     if mode == "Indexed" and spec.completions is None:
         detail = "when completion mode is Indexed"
         causes.append(f.required("spec.completions", detail))
     if spec.selector is not None:
         labels = spec.template.metadata.labels
         causes.extend(c.selector_matches_labels("spec", spec.selector, labels))
+    elif spec.manual_selector:  # otherwise the apiserver generates one on create
+        causes.append(f.required("spec.selector"))
     causes.extend(validate_pod_template("spec.template", spec.template))
     policy = spec.template.spec.restart_policy
     if policy not in ("OnFailure", "Never"):

@@ -253,6 +253,7 @@ class ApiServer(Actor):
             cache = self._cache_of_resource(*resource)
             if cache is not None:
                 cache.load(kvs, revision)
+        self._services.rng = self.random  # NodePorts drawn at random, reproducible by seed
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))
         self.start_soon(self._follow_store, watcher, name="apiserver:follow-store")

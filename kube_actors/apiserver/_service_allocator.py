@@ -1,13 +1,15 @@
 """ClusterIPs and NodePorts: what the apiserver hands a Service, as Kubernetes' registry does.
 
 Kubernetes' ``pkg/registry/core/service/ipallocator`` and ``portallocator`` keep a bitmap of
-the service CIDR and of the node-port range; here they are a set and a cursor each:
+the service CIDR and of the node-port range; here they are a set each:
 
 - a ClusterIP comes from ``127.10.0.0/16`` (a loopback range of its own, apart from the
-  nodes' ``127.0.x.y`` and the pods' ``127.64.0.0/10``), a NodePort from 30000-32767;
-- the cursor moves on past each allocation, so an address given back is handed out again only
-  after the rest of the range went round: a kube-proxy still closing the old listener never
-  meets its successor;
+  nodes' ``127.0.x.y`` and the pods' ``127.64.0.0/10``), from a cursor that moves on past each
+  allocation, so an address given back is handed out again only after the rest of the range
+  went round: a kube-proxy still closing the old listener never meets its successor;
+- a NodePort comes from 30000-32767 as Kubernetes' port allocator draws one: at random, from
+  the upper band first (the range less its lowest ``min(max(16, size/16), 128)`` ports, which
+  are left for Services that name their port), the lower band only once the upper is full;
 - an explicit ``clusterIP`` or ``nodePort`` is honoured, or refused with Kubernetes' words if
   it is taken or out of range; ``clusterIP: None`` (headless) and ExternalName get no address;
 - an update carries the allocated values over when the new object leaves them empty (as
@@ -26,6 +28,7 @@ exception inside the ``with``), and what it frees is freed only once the write s
 from __future__ import annotations
 
 import ipaddress
+import random
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
@@ -92,6 +95,23 @@ class _Range:
                 return value
         return None
 
+    def random_free(self, owner: str, rng: random.Random) -> int | None:
+        """A free number drawn as Kubernetes' ``randomScanStrategyWithOffset``: a random
+        start in the upper band, scanning on (and round) to a free one; then the lower band."""
+        span = self.last - self.first + 1
+        offset = 0 if span < 16 else min(max(16, span // 16), 128)
+        for low, high in ((self.first + offset, self.last), (self.first, self.first + offset - 1)):
+            width = high - low + 1
+            if width <= 0:
+                continue
+            start = rng.randrange(width)
+            for step in range(width):
+                value = low + (start + step) % width
+                if value not in self._owners and not self._skip(value):
+                    self._owners[value] = owner
+                    return value
+        return None
+
     def used(self) -> int:
         return len(self._owners)
 
@@ -113,6 +133,8 @@ class ServiceAllocator:
             skip=lambda n: n & 0xFF in (0, 255),  # nothing that looks like a network
         )
         self.ports = _Range(node_ports[0], node_ports[1])
+        #: Where NodePorts are drawn from; the apiserver gives its seeded generator.
+        self.rng = random.Random(0)
 
     def rebuild(self, services: Iterable[Service]) -> None:
         """Mark what the stored Services hold (at start, before any write)."""
@@ -262,7 +284,7 @@ class Reservation:
         return []
 
     def _any_port(self, owner: str) -> int:
-        value = self.allocator.ports.next_free(owner)
+        value = self.allocator.ports.random_free(owner, self.allocator.rng)
         if value is None:
             raise ApiError("Internal error occurred: failed to allocate a nodePort: range is full")
         self._taken.append((self.allocator.ports, value, owner))

@@ -20,6 +20,8 @@ from typing import Any
 import attrs
 
 from kube_actors.api import (
+    Job,
+    LabelSelector,
     Namespace,
     Node,
     ObjectMeta,
@@ -65,11 +67,35 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     elif isinstance(obj, PersistentVolumeClaim | PersistentVolume):
         # Kubernetes' defaulting gives a new claim or volume the phase Pending.
         changes["status"] = type(obj.status)(phase="Pending")
+    elif isinstance(obj, Job) and not obj.spec.manual_selector:
+        changes["spec"] = _generated_job_selector(obj, uid)
     elif isinstance(obj, Namespace):
         changes["status"] = evolve(obj.status, phase="Active")
         if "kubernetes" not in obj.spec.finalizers:
             changes["spec"] = evolve(obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes"))
     return evolve(obj, **changes)
+
+
+#: The labels Kubernetes' Job strategy puts on a Job's template, and the one it selects by.
+JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
+JOB_UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
+
+
+def _generated_job_selector(job: Job, uid: str) -> Any:
+    """The Job's spec with the selector Kubernetes generates (``generateSelector``): the
+    template labelled with the Job's name and uid, selected by ``batch.kubernetes.io/
+    controller-uid``. Labels the user set are kept; a mismatch then fails validation."""
+    spec = job.spec
+    labels = dict(spec.template.metadata.labels)
+    for key in JOB_NAME_LABELS:
+        labels.setdefault(key, job.metadata.name)
+    for key in JOB_UID_LABELS:
+        labels.setdefault(key, uid)
+    selector = spec.selector or LabelSelector()
+    match = dict(selector.match_labels)
+    match.setdefault(JOB_UID_LABELS[1], uid)
+    template = evolve(spec.template, metadata=evolve(spec.template.metadata, labels=labels))
+    return evolve(spec, selector=evolve(selector, match_labels=match), template=template)
 
 
 def _spec_changed(new: Any, old: Any) -> bool:

@@ -63,7 +63,7 @@ from ..kubelet import (
 from ..metrics_server import MetricsServer
 from ..proxy import DataPlane, IngressController, IngressServer, KubeProxy
 from ..reconcile import ControllerSpec, Reconciler, WatchSource, spawn_controller
-from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime
+from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime, process_slot
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer, ServiceAccountTokens
 from ._clock_choice import announce_clock
@@ -175,9 +175,12 @@ class Cluster:
                 f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
             )
         self._informers: InformerFactory | None = None
+        # Pods that really listen take this process's share of the loopback pod network.
+        self._pod_slot = process_slot() if runtime == "subprocess" else 0
         if isinstance(nodes, int):
             configs = [
-                node_config(i, control_plane_taint=control_plane_taint) for i in range(nodes)
+                node_config(i, control_plane_taint=control_plane_taint, slot=self._pod_slot)
+                for i in range(nodes)
             ]
         else:
             configs = list(nodes)
@@ -500,10 +503,10 @@ class Cluster:
         """Start a node (the next ``node-N`` if no config is given): its runtime and its
         kubelet, which registers the Node. Returns its name."""
         index = len(self._nodes)
-        config = config or node_config(index)
+        config = config or node_config(index, slot=self._pod_slot)
         if not config.pod_cidr:
             # Each node its own loopback pod network, or two pods would share an IP.
-            config = attrs.evolve(config, pod_cidr=pod_cidr(index))
+            config = attrs.evolve(config, pod_cidr=pod_cidr(index, self._pod_slot))
         if config.name in self._nodes:
             raise KubeActorsError(f"a node named {config.name!r} exists already")
         runtime = make_runtime(self._runtime_choice, config)

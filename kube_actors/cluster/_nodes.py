@@ -16,7 +16,7 @@ import attrs
 from ..actors import ActorRef
 from ..api import Taint
 from ..kubelet import CONTROL_PLANE_TAINT, NodeConfig
-from ..runtime import ContainerRuntime, FakeRuntime, SubprocessRuntime
+from ..runtime import PROCESS_SLOTS, ContainerRuntime, FakeRuntime, SubprocessRuntime
 from ._link import NodeLink
 
 __all__ = ["NodeHandle", "RuntimeChoice", "host_ip", "make_runtime", "node_config"]
@@ -24,18 +24,28 @@ __all__ = ["NodeHandle", "RuntimeChoice", "host_ip", "make_runtime", "node_confi
 RuntimeChoice = Literal["fake", "subprocess"] | Callable[[NodeConfig], ContainerRuntime]
 
 
-def node_config(index: int, *, control_plane_taint: bool = False) -> NodeConfig:
+def node_config(index: int, *, control_plane_taint: bool = False, slot: int = 0) -> NodeConfig:
     name = "control-plane" if index == 0 else f"node-{index}"
     taints: tuple[Taint, ...] = (CONTROL_PLANE_TAINT,) if index == 0 and control_plane_taint else ()
     return NodeConfig(
         name=name,
         control_plane=index == 0,
         taints=taints,
-        pod_cidr=pod_cidr(index),
+        pod_cidr=pod_cidr(index, slot),
     )
 
 
-def pod_cidr(index: int) -> str:
+#: Second octets of the pod network in one process slot (``runtime.process_slot``).
+SLOT_OCTETS = (256 - 64) // PROCESS_SLOTS
+
+
+def pod_cidr(index: int, slot: int = 0) -> str:
+    """Node ``index``'s /24 of 127.64.0.0/10: anywhere in it for slot 0 (a fake runtime binds
+    nothing), else within the slot's own four /16s, apart from other processes' pods."""
+    if slot:
+        if index >= SLOT_OCTETS * 256:
+            raise ValueError(f"no pod CIDR left for node {index} in process slot {slot}")
+        return f"127.{64 + slot * SLOT_OCTETS + index // 256}.{index % 256}.0/24"
     if index >= (256 - 64) * 256:
         raise ValueError(f"no pod CIDR left for node {index}")
     return f"127.{64 + index // 256}.{index % 256}.0/24"

@@ -152,10 +152,12 @@ class _Pods:
     active: list[Pod]
     succeeded: list[Pod]
     failed: list[Pod]
+    #: Deleted but still running (``status.terminating``).
+    terminating: list[Pod]
 
     @classmethod
     def of(cls, pods: Iterable[Pod]) -> _Pods:
-        active, succeeded, failed = [], [], []
+        active, succeeded, failed, terminating = [], [], [], []
         for pod in pods:
             if pod.status.phase == "Succeeded":
                 succeeded.append(pod)
@@ -163,7 +165,9 @@ class _Pods:
                 failed.append(pod)
             elif is_pod_active(pod):
                 active.append(pod)
-        return cls(active=active, succeeded=succeeded, failed=failed)
+            elif pod.metadata.deletion_timestamp is not None:
+                terminating.append(pod)
+        return cls(active=active, succeeded=succeeded, failed=failed, terminating=terminating)
 
 
 class JobReconciler:
@@ -287,9 +291,14 @@ class _Sync:
         complete = succeeded > 0 if spec.completions is None else succeeded >= spec.completions
         if not complete:
             return
-        condition = _condition(
-            "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods"
+        # Kubernetes marks the success criteria met first, and the Job Complete once no Pod of
+        # it still terminates; here no Pod runs any more, so both at once, in that order.
+        message = "Reached expected number of succeeded pods"
+        met = _condition("SuccessCriteriaMet", "True", "CompletionsReached", message)
+        self.status = attrs.evolve(
+            self.status, conditions=set_condition(self.status.conditions, met)
         )
+        condition = _condition("Complete", "True", "CompletionsReached", message)
         self._finish(condition)
         self.status = attrs.evolve(self.status, completion_time=self.now)
         self.owner.recorder.event(self.job, "Normal", "Completed", "Job completed")
@@ -438,6 +447,7 @@ class _Sync:
             self.status,
             active=len(self.active),
             ready=ready,
+            terminating=len(self.pods.terminating),
             succeeded=self._succeeded_count(),
             failed=self.failed,
             completed_indexes=format_indexes(self._succeeded_indexes()) if self._indexed() else "",

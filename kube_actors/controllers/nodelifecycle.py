@@ -92,11 +92,18 @@ class NodeLifecycleReconciler:
         self.recorder = recorder
         self.eviction_recorder = eviction_recorder or recorder
         self.grace_period = grace_period
+        #: The uids of the Nodes this controller has seen (recorded as RegisteredNode).
+        self.registered: set[str] = set()
 
     async def reconcile(self, request: Request) -> Result:
         node = self.nodes.indexer.get(request.name)
         if node is None:
             return Result()
+        if node.metadata.uid not in self.registered:
+            self.registered.add(node.metadata.uid)
+            name = node.metadata.name
+            message = f"Node {name} event: Registered Node {name} in Controller"
+            self.recorder.event(node, "Normal", "RegisteredNode", message)
         now = wall_clock()
         lease = self.leases.indexer.get(request.name, LEASE_NAMESPACE)
         heartbeat = _last_heartbeat(node, lease)

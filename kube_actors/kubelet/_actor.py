@@ -37,7 +37,14 @@ from kube_actors.runtime import ContainerRuntime, LoopbackPool
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
 from ._context import KubeletContext
-from ._node import LEASE_NAMESPACE, desired_node, lease_for, node_status, status_essence
+from ._node import (
+    LEASE_NAMESPACE,
+    condition_events,
+    desired_node,
+    lease_for,
+    node_status,
+    status_essence,
+)
 from ._pod_worker import PodChanged, PodWorker
 from ._stats import GetSummary, StatsProvider
 
@@ -198,7 +205,12 @@ class Kubelet(Actor):
                     ),
                 )
             )
+        self._node_event(node, "Starting", "Starting kubelet.")
         await self._report_node_status(node, force=True)
+
+    def _node_event(self, node: Node, reason: str, message: str) -> None:
+        if self.ctx.recorder is not None:
+            self.ctx.recorder.event(node, "Normal", reason, message)
 
     async def _report_node_status(self, node: Node | None = None, *, force: bool = False) -> None:
         try:
@@ -207,6 +219,10 @@ class Kubelet(Actor):
             due = self.now - self._last_report >= self.timings.node_status_report_frequency
             if force or due or status_essence(node.status) != self._essence:
                 desired = node_status(self.node, self.host_ip, _now(), node.status)
+                for reason in condition_events(node.status, desired):
+                    self._node_event(
+                        node, reason, f"Node {node.metadata.name} status is now: {reason}"
+                    )
                 await self.client.update_status(
                     attrs.evolve(
                         node,

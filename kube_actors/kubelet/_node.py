@@ -29,6 +29,7 @@ from ._config import CONTROL_PLANE_LABEL, NodeConfig
 __all__ = [
     "KUBELET_VERSION",
     "LEASE_NAMESPACE",
+    "condition_events",
     "conditions_differ",
     "desired_node",
     "lease_for",
@@ -108,6 +109,32 @@ def node_status(
             container_runtime_version="kube-actors://1",
         ),
     )
+
+
+#: The Event reason the kubelet's status setters record when a condition becomes this status.
+_EVENT_REASONS = {
+    ("MemoryPressure", "False"): "NodeHasSufficientMemory",
+    ("MemoryPressure", "True"): "NodeHasInsufficientMemory",
+    ("DiskPressure", "False"): "NodeHasNoDiskPressure",
+    ("DiskPressure", "True"): "NodeHasDiskPressure",
+    ("PIDPressure", "False"): "NodeHasSufficientPID",
+    ("PIDPressure", "True"): "NodeHasInsufficientPID",
+    ("Ready", "True"): "NodeReady",
+    ("Ready", "False"): "NodeNotReady",
+}
+
+
+def condition_events(reported: NodeStatus, desired: NodeStatus) -> list[str]:
+    """The reasons of the Events for conditions that are new or changed status, in the
+    kubelet's order (``NodeHasSufficientMemory`` ... ``NodeReady``)."""
+    before = {c.type: c.status for c in reported.conditions}
+    reasons = []
+    for condition in desired.conditions:
+        if before.get(condition.type) != condition.status:
+            reason = _EVENT_REASONS.get((condition.type, condition.status))
+            if reason is not None:
+                reasons.append(reason)
+    return reasons
 
 
 def status_essence(status: NodeStatus) -> object:

@@ -164,6 +164,10 @@ class PodWorker(Actor):
             await self._run_sandbox()
         if self.volumes is None and not await self._set_up_volumes():
             return  # ContainerCreating until every volume can be mounted
+        if self.reported is None:
+            # As the kubelet's syncPod writes the status before its runtime starts anything:
+            # while images pull and containers start, the pod shows ContainerCreating.
+            await self._report()
         if not self.initialized:
             for view in self._init_views():
                 if view.exited and view.current is not None and view.current.exit_code == 0:
@@ -397,13 +401,18 @@ class PodWorker(Actor):
             while True:
                 if monotonic() - started >= probe.initial_delay_seconds:
                     outcome = ProbeOutcome.FAILURE
+                    output = "context deadline exceeded"  # what Go's prober says of a timeout
                     with anyio.move_on_after(timeout):
                         result = await self.ctx.runtime.probe(container_id, kind, probe)
-                        outcome = result.outcome
+                        outcome, output = result.outcome, result.message
                     if outcome is ProbeOutcome.SUCCESS:
                         successes, failures = successes + 1, 0
                     elif outcome is ProbeOutcome.FAILURE:
                         successes, failures = 0, failures + 1
+                        # The kubelet's prober records every failed probe, with its output.
+                        what = kind.value.capitalize()
+                        message = f"{what} probe failed: {output}".rstrip(": ")
+                        self.ctx.event(self.pod, "Warning", "Unhealthy", message)
                     verdict = None
                     if successes >= needed_successes:
                         verdict = True
@@ -432,12 +441,6 @@ class PodWorker(Actor):
             self._start_running_probes(report.name, report.container_id, container)
         else:
             what = "liveness" if report.kind is ProbeKind.LIVENESS else "startup"
-            self.ctx.event(
-                self.pod,
-                "Warning",
-                "Unhealthy",
-                f"{what.capitalize()} probe failed",
-            )
             self.ctx.event(
                 self.pod,
                 "Normal",

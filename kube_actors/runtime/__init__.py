@@ -12,7 +12,9 @@ from ._config import container_config_for as container_config_for
 from ._config import sandbox_config_for as sandbox_config_for
 from ._exec_session import ExecSession as ExecSession
 from ._fake import FakeRuntime as FakeRuntime
+from ._ips import PROCESS_SLOTS as PROCESS_SLOTS
 from ._ips import LoopbackPool as LoopbackPool
+from ._ips import process_slot as process_slot
 from ._log_options import LogOptions as LogOptions
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
@@ -57,6 +59,7 @@ __all__ = [
     "LogOptions",
     "LoopbackPool",
     "Mount",
+    "PROCESS_SLOTS",
     "PodSandboxConfig",
     "PodSandboxStatus",
     "ProbeKind",
@@ -70,6 +73,7 @@ __all__ = [
     "container_config_for",
     "http_get_probe",
     "parse_duration",
+    "process_slot",
     "sandbox_config_for",
     "scripted_stats",
     "scripted_usage",

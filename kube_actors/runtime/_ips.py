@@ -7,9 +7,19 @@ listen on port 8080 at different addresses and nothing listens anywhere but loop
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import ipaddress
+import os
+import tempfile
+from pathlib import Path
+from typing import IO
 
-__all__ = ["LoopbackPool", "default_pool"]
+__all__ = ["PROCESS_SLOTS", "LoopbackPool", "default_pool", "process_slot"]
+
+#: How many processes can run pods on the loopback network at once without sharing
+#: addresses: the pods' 127.64.0.0/10 cut in shares of four /16s (1024 nodes' /24s).
+PROCESS_SLOTS = 48
 
 
 class LoopbackPool:
@@ -54,9 +64,43 @@ class LoopbackPool:
             self._free.append(int(ipaddress.IPv4Address(ip)))
 
 
-_DEFAULT = LoopbackPool()
+_DEFAULT: LoopbackPool | None = None
 
 
 def default_pool() -> LoopbackPool:
-    """The pool runtimes share when none is given, so pods of different nodes never clash."""
+    """The pool runtimes share when none is given, so pods of different nodes never clash:
+    the last /16 of this process's slot (``process_slot``), apart from other processes."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        last = 64 + (process_slot() + 1) * ((256 - 64) // PROCESS_SLOTS) - 1
+        _DEFAULT = LoopbackPool(f"127.{last}.0.1", f"127.{last}.255.254")
     return _DEFAULT
+
+
+_slot: tuple[int, IO[str] | None] | None = None
+
+
+def process_slot() -> int:
+    """This process's share of the pod network, the same for as long as it lives.
+
+    Two processes running pods for real (two test runs, pytest-xdist workers) would otherwise
+    hand out the same 127.64.x.y and meet each other's listeners. Each claims the first free
+    slot by an exclusive lock on ``<tmp>/kube-actors-slots-<uid>/<n>.lock``, which the system
+    lets go when the process ends, however it ends; with every slot taken it shares slot 0.
+    """
+    global _slot
+    if _slot is None:
+        directory = Path(tempfile.gettempdir()) / f"kube-actors-slots-{os.getuid()}"
+        directory.mkdir(exist_ok=True)
+        _slot = (0, None)
+        for number in range(PROCESS_SLOTS):
+            handle = (directory / f"{number}.lock").open("a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            _slot = (number, handle)  # the handle stays open: the lock is held until exit
+            atexit.register(handle.close)
+            break
+    return _slot[0]

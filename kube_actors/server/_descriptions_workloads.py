@@ -170,6 +170,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "suspend": "Whether the job controller should create pods: true suspends the job, "
         "ending its running pods; the active deadline timer restarts when it resumes. "
         "Defaults to false.",
+        "podReplacementPolicy": 'When a replacement pod is created: "TerminatingOrFailed" '
+        '(the default: as soon as a pod is terminating or has failed) or "Failed" (once '
+        "a pod has fully terminated, phase Failed).",
     },
     "JobStatus": {
         "": "JobStatus represents the current state of a Job.",
@@ -190,7 +193,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "failedIndexes": "The failed indexes of an Indexed job with backoffLimitPerIndex, "
         "in the same text form as completedIndexes.",
     },
-    "JobCondition": condition("Job", "Complete, Failed, Suspended, FailureTarget", probe_time=True),
+    "JobCondition": condition(
+        "Job", "Complete, Failed, Suspended, FailureTarget, SuccessCriteriaMet", probe_time=True
+    ),
     "CronJob": {
         "": "CronJob represents the configuration of a single cron job: Jobs created on a schedule."
     },

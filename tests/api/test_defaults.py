@@ -18,6 +18,7 @@ from kube_actors.api import (
     TCPSocketAction,
     default,
     load_manifests,
+    to_dict,
 )
 
 
@@ -121,6 +122,40 @@ def test_stateful_set_daemon_set_and_job_defaults() -> None:
     spec = job.spec
     assert (spec.completions, spec.parallelism, spec.backoff_limit) == (1, 1, 6)
     assert (spec.completion_mode, spec.suspend) == ("NonIndexed", False)
+    assert spec.pod_replacement_policy == "TerminatingOrFailed"
+
+
+def test_projected_volumes_default_to_mode_0644_which_the_api_shows_as_420() -> None:
+    pod = default(
+        _load(
+            """
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c, image: busybox}]
+  volumes:
+  - {name: config, configMap: {name: app}}
+  - {name: creds, secret: {secretName: app, defaultMode: 256}}
+  - {name: info, downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}}
+  - {name: all, projected: {sources: [{configMap: {name: app}}]}}
+  - {name: host, hostPath: {path: /tmp}}
+"""
+        )
+    )
+    assert isinstance(pod, Pod)
+    config, creds, info, projected, host = pod.spec.volumes
+    assert config.config_map is not None
+    assert config.config_map.default_mode == 420
+    assert creds.secret is not None
+    assert creds.secret.default_mode == 256  # given: kept
+    assert info.downward_api is not None
+    assert info.downward_api.default_mode == 420
+    assert projected.projected is not None
+    assert projected.projected.default_mode == 420
+    assert host.host_path is not None
+    assert host.host_path.type == ""
+    assert to_dict(pod)["spec"]["volumes"][0]["configMap"]["defaultMode"] == 420
 
 
 def test_service_defaults() -> None:

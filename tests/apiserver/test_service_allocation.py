@@ -175,3 +175,16 @@ def test_a_full_range_is_an_internal_error() -> None:
         reservation.create(service("b"))
     with pytest.raises(ApiError, match="range is full"), allocator.reserving() as reservation:
         reservation.create(service("c"))
+
+
+def test_node_ports_are_drawn_at_random_from_the_upper_band_first() -> None:
+    # 30000-30099: 100 ports, the lowest 16 kept for Services that name theirs.
+    allocator = ServiceAllocator("127.10.0.0/24", (30000, 30099))
+    drawn = []
+    with allocator.reserving() as reservation:
+        for n in range(100):
+            created = reservation.create(service(f"s{n}", type="NodePort"))
+            drawn.append(created.spec.ports[0].node_port)
+    assert drawn[:84] != sorted(drawn[:84])  # not handed out in order
+    assert sorted(drawn[:84]) == list(range(30016, 30100))  # the upper band first
+    assert sorted(drawn[84:]) == list(range(30000, 30016))  # then the lower

@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio
 import attrs
+import pytest
 
 from kube_actors.actors import wall_clock
 from kube_actors.api import (
@@ -35,6 +36,7 @@ from kube_actors.controllers.job import (
     format_indexes,
 )
 from kube_actors.controllers.job import controller as job_controller
+from kube_actors.errors import Invalid
 from kube_actors.reconcile import spawn_controller
 
 from ._fake_kubelet import bind, fail, succeed
@@ -120,7 +122,10 @@ async def test_a_job_runs_one_pod_to_completion_and_records_kubernetes_events() 
             "CompletionsReached",
             "Reached expected number of succeeded pods",
         )
+        assert [c.type for c in done.status.conditions] == ["SuccessCriteriaMet", "Complete"]
+        assert condition(done, "SuccessCriteriaMet") == condition(done, "Complete")
         assert (done.status.active, done.status.succeeded, done.status.failed) == (0, 1, 0)
+        assert (started.status.terminating, done.status.terminating) == (0, 0)
         start = started.status.start_time
         assert start is not None
         assert done.status.completion_time == start + dt.timedelta(seconds=30)
@@ -379,3 +384,23 @@ async def test_a_job_without_a_ttl_is_kept() -> None:
         await succeed(cluster.client, pod)
         await advance(cluster, 3600)
         assert (await get_job(cluster)).metadata.deletion_timestamp is None
+
+
+async def test_the_apiserver_generates_a_jobs_selector_and_labels_its_template() -> None:
+    async with Cluster(scheduler=False, controllers=[], seed=7) as cluster:
+        created = await cluster.client.create(job())
+        uid = created.metadata.uid
+        assert created.spec.selector is not None
+        assert dict(created.spec.selector.match_labels) == {CONTROLLER_UID_LABEL: uid}
+        assert created.spec.template.metadata.labels == {
+            "app": "pi",
+            CONTROLLER_UID_LABEL: uid,
+            "controller-uid": uid,
+            JOB_NAME_LABEL: "pi",
+            "job-name": "pi",
+        }
+        assert created.spec.pod_replacement_policy == "TerminatingOrFailed"
+        manual = attrs.evolve(job("manual"), spec=attrs.evolve(job().spec, manual_selector=True))
+        with pytest.raises(Invalid) as refused:
+            await cluster.client.create(manual)
+        assert "spec.selector: Required value" in str(refused.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Container, Event, Pod
+from kube_actors.api import Container, Event, ExecAction, Pod, Probe
 from kube_actors.errors import ImagePullError
 from kube_actors.kubelet import NodeConfig
 from kube_actors.runtime import FakeRuntime, ImageCatalog
@@ -100,3 +100,30 @@ async def test_a_fake_runtime_given_image_names_pulls_only_those() -> None:
         with pytest.raises(ImagePullError, match="'db:3'"):
             await runtime.pull_image("db:3")
     assert await FakeRuntime().pull_image("anything") == "anything"  # opt-in only
+
+
+async def test_each_failed_probe_is_an_unhealthy_event_with_the_probes_output() -> None:
+    probed = [
+        Container(
+            name="app",
+            image="nginx",
+            readiness_probe=Probe(exec=ExecAction(command=["true"]), period_seconds=5),
+            liveness_probe=Probe(exec=ExecAction(command=["true"]), period_seconds=10),
+        )
+    ]
+    script = {"app.ready-after": "12s", "app.liveness-fails-after": "25s"}
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        await cluster.client.create(pod("probed", containers=probed, script=script))
+        await cluster.settle(horizon=50)
+        found = await cluster.client.list(Event, namespace="default")
+    counts = {
+        (e.type, e.reason, e.message): e.count for e in found if e.involved_object.name == "probed"
+    }
+    # Readiness fails at 0, 5 and 10 s, before the container is ready at 12 s, and once more
+    # at 50 s, the restarted container's first probe.
+    readiness = ("Warning", "Unhealthy", "Readiness probe failed: not ready yet (scripted)")
+    assert counts[readiness] == 4
+    # Liveness fails at 30, 40 and 50 s: the third failure kills the container.
+    liveness = ("Warning", "Unhealthy", "Liveness probe failed: liveness fails (scripted)")
+    assert counts[liveness] == 3
+    assert ("Normal", "Killing", "Container app failed liveness probe, will be restarted") in counts

@@ -20,3 +20,19 @@ async def test_a_slow_container_start_does_not_delay_another_pod_on_the_node() -
         await cluster.settle(horizon=120)
         slow = await cluster.client.get(Pod, "slow", namespace="default")
         assert slow.status.phase == "Running"
+
+
+async def test_a_starting_container_shows_container_creating_until_it_runs() -> None:
+    async with Cluster(nodes=2, controllers=()) as cluster:
+        await cluster.client.create(pod("slow", script={"app.start-latency": "60s"}))
+        await cluster.settle(horizon=5)
+        slow = await cluster.client.get(Pod, "slow", namespace="default")
+        assert slow.status.phase == "Pending"
+        [status] = slow.status.container_statuses
+        assert status.state.waiting is not None
+        assert status.state.waiting.reason == "ContainerCreating"
+        assert (status.ready, status.started, status.restart_count) == (False, False, 0)
+        await cluster.settle(horizon=120)
+        slow = await cluster.client.get(Pod, "slow", namespace="default")
+        [status] = slow.status.container_statuses
+        assert status.state.running is not None

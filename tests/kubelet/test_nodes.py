@@ -7,6 +7,7 @@ from kube_actors import Cluster
 from kube_actors.actors import DEFAULT_EPOCH, monotonic
 from kube_actors.api import (
     Container,
+    Event,
     Lease,
     Node,
     Pod,
@@ -199,3 +200,43 @@ async def test_nodes_can_join_a_running_cluster() -> None:
         await cluster.settle()
         assert (await cluster.client.get(Pod, "web", namespace="default")).status.phase == "Running"
         assert cluster.nodes == ["control-plane", "node-1"]
+
+
+async def _node_events(cluster: Cluster, name: str) -> list[tuple[str, str, int]]:
+    found = await cluster.client.list(Event, namespace="default")
+    found.sort(key=lambda e: (e.first_timestamp, int(e.metadata.resource_version)))
+    return [
+        (e.reason, e.message, e.count)
+        for e in found
+        if e.involved_object.kind == "Node" and e.involved_object.name == name
+    ]
+
+
+async def test_a_node_tells_its_start_its_conditions_and_its_return_as_events() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.settle()
+        said = "Node node-1 status is now:"
+        assert await _node_events(cluster, "node-1") == [
+            ("Starting", "Starting kubelet.", 1),
+            ("NodeHasSufficientMemory", f"{said} NodeHasSufficientMemory", 1),
+            ("NodeHasNoDiskPressure", f"{said} NodeHasNoDiskPressure", 1),
+            ("NodeHasSufficientPID", f"{said} NodeHasSufficientPID", 1),
+            ("NodeReady", f"{said} NodeReady", 1),
+            ("RegisteredNode", "Node node-1 event: Registered Node node-1 in Controller", 1),
+        ]
+        cluster.partition_node("node-1")
+        await cluster.settle(horizon=60)
+        cluster.heal_node("node-1")
+        await cluster.settle(horizon=30)
+        counts = {reason: count for reason, _, count in await _node_events(cluster, "node-1")}
+        # Unknown while silent (the node controller), then every condition back, each Event
+        # folded into the first of its kind as Kubernetes' recorder does.
+        assert counts == {
+            "Starting": 1,
+            "NodeHasSufficientMemory": 2,
+            "NodeHasNoDiskPressure": 2,
+            "NodeHasSufficientPID": 2,
+            "NodeReady": 2,
+            "RegisteredNode": 1,
+            "NodeNotReady": 1,
+        }
