@@ -46,7 +46,7 @@ from ..api import (
     kind_info,
 )
 from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
-from ..client import Client, EventRecorder, EventSink, InformerFactory
+from ..client import Client, EventRecorder, EventSink, InformerFactory, Transport
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
 from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
 from ..etcd import MemoryBackend
@@ -67,6 +67,14 @@ from ..runtime import ContainerRuntime, ContainerState, ExecSession, FakeRuntime
 from ..scheduler import Scheduler, SchedulerSettings
 from ..server import ApiHttpServer, ServiceAccountTokens
 from ._clock_choice import announce_clock
+from ._control_planes import (
+    CONTROLLER_MANAGER_LEASE,
+    SCHEDULER_LEASE,
+    ControlPlane,
+    ControlPlanes,
+    ElectionTimings,
+    ScopedSpawner,
+)
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
@@ -115,6 +123,11 @@ class Cluster:
     directory under the system's temporary directory).
     ``metric_resolution``: run a metrics server scraping the kubelets every so many seconds
     (metrics-server's default is 15), serving ``metrics.k8s.io``; None (the default): none.
+    ``control_planes``: how many control-plane replicas over the one store (see
+    ``_control_planes``): each serves the API, and the scheduler and the controllers run
+    only where their Lease is held. ``leader_elect``: whether they elect leaders (default:
+    when there are several replicas; True with one is a candidate among other processes on a
+    shared store). ``leader_election``: the election's timings (client-go's by default).
     """
 
     def __init__(
@@ -141,7 +154,21 @@ class Cluster:
         terminated_pod_gc_threshold: int = 12500,
         storage_dir: str | os.PathLike[str] | None = None,
         metric_resolution: float | None = None,
+        control_planes: int = 1,
+        leader_elect: bool | None = None,
+        leader_election: ElectionTimings | None = None,
     ) -> None:
+        if control_planes < 1:
+            raise ValueError(f"control_planes must be 1 or more, not {control_planes}")
+        if leader_elect is False and control_planes > 1:
+            raise ValueError(
+                "several control planes need leader election (leader_elect=False would run "
+                "a scheduler and the controllers in each of them at once)"
+            )
+        self._control_plane_count = control_planes
+        self._leader_elect = control_planes > 1 if leader_elect is None else leader_elect
+        self._election_timings = leader_election
+        self._planes: ControlPlanes | None = None
         # A store named by a string is the cluster's own: opened on entry, closed on exit.
         self._store_choice = parse_store(store) if isinstance(store, str) else None
         self.backend: AnyStore = store if not isinstance(store, str) else MemoryBackend()
@@ -247,6 +274,8 @@ class Cluster:
         tb: TracebackType | None,
     ) -> bool | None:
         with anyio.CancelScope(shield=True):
+            if self._planes is not None:
+                await self._planes.stop_candidates()  # tasks, which the system would await
             # The kubelets first (their pod workers stop the containers), then the runtimes.
             for handle in reversed(list(self._nodes.values())):
                 if handle.kubelet is not None and handle.kubelet.alive:
@@ -283,11 +312,43 @@ class Cluster:
     async def _start_control_plane(self) -> None:
         backend = self.backend
         self._etcd = await self.system.spawn(lambda: etcd_actor(backend), name="etcd")
+        if self._leader_elect:
+            if self._planes is None:
+                self._planes = ControlPlanes(
+                    self.system,
+                    self.faults,
+                    count=self._control_plane_count,
+                    leases={
+                        SCHEDULER_LEASE: self._lead_scheduler,
+                        CONTROLLER_MANAGER_LEASE: self._lead_controllers,
+                    },
+                    start_apiserver=self._spawn_apiserver,
+                    timings=self._election_timings,
+                )
+            await self._planes.start_apiservers()
+        else:
+            self._apiserver = await self._spawn_apiserver("kube-apiserver")
+        if self._client is None:
+            self._client = self.client_for(USER)
+        else:
+            # Keep the clients everyone holds: informers built on them re-watch or re-list.
+            for client in self._clients:
+                if self._apiserver is not None:
+                    client.apiserver = self._apiserver
+        if "event-broadcaster" not in self.system:
+            sink_client = self.client_for("event-broadcaster")
+            self._events = await self.system.spawn(
+                lambda: EventSink(sink_client), name="event-broadcaster"
+            )
+            report_crash_loops(self.system, self._events)
+
+    async def _spawn_apiserver(self, name: str) -> ActorRef:
         etcd = self._etcd
+        assert etcd is not None
         admission = self._admission
         cache_size, max_lag = self._watch_cache_size, self._max_watch_lag
         services = {"metrics.k8s.io/v1beta1": "metrics-server"}
-        self._apiserver = await self.system.spawn(
+        return await self.system.spawn(
             lambda: ApiServer(
                 etcd,
                 admission=admission,
@@ -296,20 +357,8 @@ class Cluster:
                 api_services=services,
                 token_issuer=self._token_issuer,
             ),
-            name="kube-apiserver",
+            name=name,
         )
-        if self._client is None:
-            self._client = self.client_for(USER)
-        else:
-            # Keep the clients everyone holds: informers built on them re-watch or re-list.
-            for client in self._clients:
-                client.apiserver = self._apiserver
-        if "event-broadcaster" not in self.system:
-            sink_client = self.client_for("event-broadcaster")
-            self._events = await self.system.spawn(
-                lambda: EventSink(sink_client), name="event-broadcaster"
-            )
-            report_crash_loops(self.system, self._events)
 
     async def _start_metrics_server(self) -> None:
         resolution = self._metric_resolution
@@ -332,18 +381,32 @@ class Cluster:
     def client_for(self, component: str) -> Client:
         """A client of the apiserver for ``component``: what it sends passes the faults
         aimed at that name (``cluster.faults``). Each component of the cluster has one."""
-        client = InterceptedClient(self.apiserver, component=component, faults=self.faults)
+        client = InterceptedClient(self._api, component=component, faults=self.faults)
         self._clients.append(client)
         return client
+
+    @property
+    def _api(self) -> ActorRef | Transport:
+        """Where clients send: the apiserver, or the pool of the control planes' ones."""
+        return self._planes.pool if self._planes is not None else self.apiserver
 
     async def _start_controllers(self) -> None:
         # The controllers share informers, as in kube-controller-manager; each writes
         # through a client of its own.
         self._informers = InformerFactory(self.client_for("kube-controller-manager"))
+        if self._planes is not None:
+            return  # the built-in ones run where kube-controller-manager's Lease is held
+        for spec in self._builtin_controllers(self.client_for, self._informers):
+            await self.add_controller(spec)
+
+    def _builtin_controllers(
+        self, client_for: Callable[[str], Client], informers: InformerFactory
+    ) -> list[ControllerSpec]:
+        specs = []
         for name in self._controller_names:
             context = ControllerContext(
-                client=self.client_for(BUILTIN_COMPONENTS[name]),
-                informers=self._informers,
+                client=client_for(BUILTIN_COMPONENTS[name]),
+                informers=informers,
                 recorder=self.event_recorder,
                 node_monitor_grace_period=self._node_monitor_grace_period,
                 terminated_pod_gc_threshold=self._terminated_pod_gc_threshold,
@@ -351,9 +414,13 @@ class Cluster:
                 spawner=self.system,
                 resource_metrics=self._metric_resolution is not None,
             )
-            await self.add_controller(BUILTIN_CONTROLLERS[name](context))
+            specs.append(BUILTIN_CONTROLLERS[name](context))
+        return specs
 
     async def _start_scheduler(self) -> None:
+        if self._planes is not None:
+            await self._planes.start_candidates()
+            return
         settings = self._scheduler_settings
         if settings is None:
             return
@@ -361,6 +428,60 @@ class Cluster:
         self._scheduler = await self.system.spawn(
             lambda: Scheduler(client, settings), name="kube-scheduler"
         )
+
+    # ------------------------------------------------------------ control planes (HA)
+
+    def _local_client(self, plane: ControlPlane, component: str) -> Client:
+        assert self._planes is not None
+        transport = self._planes.local_transport(plane)
+        return InterceptedClient(transport, component=component, faults=self.faults)
+
+    async def _lead_scheduler(self, plane: ControlPlane, spawner: ScopedSpawner) -> None:
+        settings = self._scheduler_settings
+        if settings is None:
+            return
+        client = self._local_client(plane, "kube-scheduler")
+        await self.system.spawn(lambda: Scheduler(client, settings), name=spawner.prefix)
+
+    async def _lead_controllers(self, plane: ControlPlane, spawner: ScopedSpawner) -> None:
+        # A new term starts from fresh informers, as a restarted kube-controller-manager.
+        def client_for(component: str) -> Client:
+            return self._local_client(plane, component)
+
+        informers = InformerFactory(
+            client_for("kube-controller-manager"), name=f"{spawner.prefix}/informers"
+        )
+        for spec in self._builtin_controllers(client_for, informers):
+            await spawn_controller(spawner, spec, informers)
+
+    @property
+    def control_planes(self) -> ControlPlanes:
+        """The control-plane replicas and their elections (``Cluster(control_planes=N)``
+        or ``leader_elect=True``): ``.planes``, ``.leader(lease)``, ``.history``."""
+        if self._planes is None:
+            raise KubeActorsError(
+                "this cluster elects no leaders: Cluster(control_planes=3) or leader_elect=True"
+            )
+        return self._planes
+
+    async def stop_control_plane(self, index: int) -> None:
+        """Control plane ``index``'s process dies: what it leads stops at once, its
+        apiserver stops, and clients go to the others; the others take over its Leases once
+        they expire."""
+        await self.control_planes.stop(index)
+
+    async def start_control_plane(self, index: int) -> None:
+        """Start a stopped control plane again: it serves the API and campaigns."""
+        await self.control_planes.start(index)
+
+    def partition_control_plane(self, index: int) -> None:
+        """Cut control plane ``index`` off: nobody reaches its apiserver and its components
+        reach nothing; its leaders stop once they cannot renew within the renew deadline."""
+        self.control_planes.partition(index)
+
+    def heal_control_plane(self, index: int) -> None:
+        """Reconnect a partitioned control plane."""
+        self.control_planes.heal(index)
 
     async def add_controller(
         self,
@@ -481,10 +602,15 @@ class Cluster:
         Every acknowledged write survives; watches open before the restart end, as a
         real apiserver's would, and clients re-list.
         """
+        if self._planes is not None:
+            for plane in self._planes.planes:
+                await self._planes.stop(plane.index)
         for ref in (self._apiserver, self._etcd):
             if ref is not None:
                 await self.system.stop(ref)
         await self._start_control_plane()
+        if self._planes is not None:
+            await self._planes.start_candidates()
 
     async def save_snapshot(self, path: str | os.PathLike[str]) -> None:
         """Write a snapshot of the store to the new file ``path``, as ``etcdctl snapshot
@@ -529,7 +655,7 @@ class Cluster:
         return config.name
 
     def _node_link(self, node: str) -> NodeLink:
-        link = NodeLink(self.apiserver, node=node, faults=self.faults)
+        link = NodeLink(self._api, node=node, faults=self.faults)
         self._clients.append(link)
         return link
 
@@ -755,6 +881,11 @@ class Cluster:
 
     @property
     def apiserver(self) -> ActorRef:
+        """The apiserver actor (of several control planes, the first one running)."""
+        if self._apiserver is None and self._planes is not None:
+            for plane in self._planes.planes:
+                if plane.apiserver is not None:
+                    return plane.apiserver
         if self._apiserver is None:
             raise KubeActorsError("the cluster is not running: use 'async with Cluster()'")
         return self._apiserver

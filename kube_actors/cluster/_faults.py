@@ -52,7 +52,7 @@ import anyio
 
 from ..actors import ActorRef
 from ..api import Patch, Update, UpdateStatus, Watch, WatchEvent, WatchStream, kind_info
-from ..client import Client
+from ..client import Client, Transport
 from ..errors import Conflict, Gone
 
 __all__ = ["USER", "Fault", "FaultKind", "Faults", "InterceptedClient"]
@@ -319,7 +319,7 @@ class InterceptedClient(Client):
 
     def __init__(
         self,
-        apiserver: ActorRef,
+        apiserver: ActorRef | Transport,
         *,
         component: str,
         faults: Faults,

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..actors import ActorRef
 from ..api import Watch, WatchEvent, WatchStream
+from ..client import Transport
 from ..errors import ServiceUnavailable
 from ._faults import Faults, InterceptedClient
 
@@ -23,7 +24,9 @@ class NodeLink(InterceptedClient):
     """A kubelet's ``Client`` (component ``kubelet/<node>``, so faults reach it too) that can
     be partitioned from the apiserver."""
 
-    def __init__(self, apiserver: ActorRef, *, node: str, faults: Faults | None = None) -> None:
+    def __init__(
+        self, apiserver: ActorRef | Transport, *, node: str, faults: Faults | None = None
+    ) -> None:
         super().__init__(apiserver, component=f"kubelet/{node}", faults=faults or Faults())
         self.node = node
         self.partitioned = False
