@@ -11,7 +11,8 @@ time) and campaigns again, as the real binaries exit on ``leaderelection lost`` 
 restarted; the next leader starts from fresh informers.
 
 ``Cluster(leader_elect=True)`` with one control plane is the same candidate in one process,
-for ``kube-actors up --leader-elect`` over a store that other processes share.
+for a program that shares its store (a real etcd) with other processes (``kube-actors up``
+has no flag for it yet).
 
 Everything else (kubelets, kube-proxy, the user's client, the event broadcaster) reaches the
 API through an ``ApiServerPool``: the replicas in turn, as a client behind a load balancer
