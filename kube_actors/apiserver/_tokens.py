@@ -20,8 +20,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -85,8 +87,10 @@ class TokenClaims:
 class TokenIssuer:
     """Signs and checks the cluster's service-account tokens with one key.
 
-    ``TokenIssuer()`` makes a fresh key; ``TokenIssuer.from_pem(data)`` reuses one (``up``
-    keeps it in its data directory, so tokens outlive a restart); ``private_pem()`` gives it.
+    ``TokenIssuer()`` makes a fresh key; ``TokenIssuer.from_pem(data)`` reuses one;
+    ``TokenIssuer.from_key_file(path)`` reuses the one kept in a file, making it first if
+    there is none (``up`` keeps it in its data directory, so tokens outlive a restart);
+    ``private_pem()`` gives it.
     """
 
     def __init__(
@@ -112,6 +116,28 @@ class TokenIssuer:
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise ValueError("the service-account signing key must be an ECDSA (P-256) key")
         return cls(key, **options)
+
+    @classmethod
+    def from_key_file(cls, path: str | os.PathLike[str], **options: Any) -> TokenIssuer:
+        """The issuer whose key is kept at ``path`` (PEM), as the apiserver's
+        ``--service-account-signing-key-file``; a fresh key is written there first (mode
+        0600, only its owner reads it) when the file does not exist yet."""
+        path = Path(path)
+        try:
+            return cls.from_pem(path.read_bytes(), **options)
+        except FileNotFoundError:
+            pass
+        issuer = cls(**options)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created with its final mode and only if still absent: never readable by others,
+        # never overwriting a key another process wrote meanwhile (then that one is used).
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return cls.from_pem(path.read_bytes(), **options)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(issuer.private_pem())
+        return issuer
 
     def private_pem(self) -> bytes:
         return self._key.private_bytes(

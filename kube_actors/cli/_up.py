@@ -4,8 +4,9 @@
 line that points kubectl at it; Ctrl-C or SIGTERM stops it, containers and all. The data
 directory (default under the user's data directory, ``$XDG_DATA_HOME/kube-actors`` or
 ``~/.local/share/kube-actors``, as minikube keeps its own) holds the cluster's SQLite store
-(``store.db``), so objects survive a restart, and the CA, the admin token and the kubeconfig,
-so a kubeconfig merged once keeps working across restarts. ``--store memory`` keeps nothing.
+(``store.db``), so objects survive a restart, and the CA, the admin token, the
+service-account signing key (``pki/sa.key``) and the kubeconfig, so a kubeconfig merged once and
+the tokens Pods hold keep working across restarts. ``--store memory`` keeps no objects.
 ``kubeconfig`` prints that kubeconfig or merges it into kubectl's own (context
 ``kube-actors``).
 """
@@ -32,6 +33,8 @@ __all__ = ["add_kubeconfig_arguments", "add_up_arguments", "kubeconfig_command",
 
 DEFAULT_DATA_DIR: Final = str(default_data_dir())
 DEFAULT_PORT: Final = 6443
+#: The service-account signing key in the data directory (kubeadm's name for it).
+SERVICE_ACCOUNT_KEY: Final = "sa.key"
 
 
 def add_up_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,7 +94,14 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _serve(args: argparse.Namespace, console: Console) -> None:
     async with (
-        Cluster(nodes=args.nodes, runtime=args.runtime, clock="real", store=args.store) as cluster,
+        Cluster(
+            nodes=args.nodes,
+            runtime=args.runtime,
+            clock="real",
+            store=args.store,
+            # Kept beside the CA and the admin token: Pods' tokens outlive a restart.
+            service_account_key_file=Path(args.data_dir) / "pki" / SERVICE_ACCOUNT_KEY,
+        ) as cluster,
         cluster.serve(
             address=args.address,
             port=args.port,

@@ -128,6 +128,8 @@ class Cluster:
     only where their Lease is held. ``leader_elect``: whether they elect leaders (default:
     when there are several replicas; True with one is a candidate among other processes on a
     shared store). ``leader_election``: the election's timings (client-go's by default).
+    ``service_account_key_file``: the PEM file of the key that signs service-account tokens
+    (made there on first use), so that tokens stay valid across restarts; None: a fresh key.
     """
 
     def __init__(
@@ -157,6 +159,7 @@ class Cluster:
         control_planes: int = 1,
         leader_elect: bool | None = None,
         leader_election: ElectionTimings | None = None,
+        service_account_key_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if control_planes < 1:
             raise ValueError(f"control_planes must be 1 or more, not {control_planes}")
@@ -180,8 +183,13 @@ class Cluster:
         self.faults = Faults(seed)
         # Every component's client, to point at a restarted apiserver.
         self._clients: list[InterceptedClient] = []
-        # One signing key for the cluster's life: tokens outlive a control-plane restart.
-        self._token_issuer = TokenIssuer()
+        # One signing key for the cluster's life: tokens outlive a control-plane restart,
+        # and a restart of the process too when the key is kept in a file.
+        self._token_issuer = (
+            TokenIssuer()
+            if service_account_key_file is None
+            else TokenIssuer.from_key_file(service_account_key_file)
+        )
         self._admission = (
             tuple(admission)
             if admission is not None

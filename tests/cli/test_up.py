@@ -66,6 +66,8 @@ async def test_up_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path)
                 == (data_dir / "admin.token").read_text().strip()
             )
             assert oct((data_dir / "pki" / "ca.key").stat().st_mode & 0o777) == "0o600"
+            # The service-account signing key is kept too, for tokens to outlive a restart.
+            assert oct((data_dir / "pki" / "sa.key").stat().st_mode & 0o777) == "0o600"
             process.send_signal(signal.SIGTERM)
             with anyio.fail_after(30):
                 assert await process.wait() == 0
