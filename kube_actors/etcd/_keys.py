@@ -39,3 +39,18 @@ def in_range(candidate: str, key: str, range_end: str | None) -> bool:
         return candidate >= key
     assert range_end is not None
     return key <= candidate < range_end
+
+
+def ranges_overlap(key: str, range_end: str | None, other: str, other_end: str | None) -> bool:
+    """Whether the range ``[key, range_end)`` and the range ``[other, other_end)`` (each in
+    etcd's spelling: one key, a half-open range, or every key from) share a key."""
+    if is_single_key(range_end):
+        return in_range(key, other, other_end)
+    if is_single_key(other_end):
+        return in_range(other, key, range_end)
+    # Two intervals share a key when the later start lies before both ends (an empty
+    # interval, whose end is not past its start, shares none).
+    start = max(key, other)
+    return (range_end == FROM_KEY or start < (range_end or "")) and (
+        other_end == FROM_KEY or start < (other_end or "")
+    )

@@ -24,7 +24,7 @@ from aetcd import rpc  # type: ignore[import-untyped]
 
 from ..actors import VirtualTimeEventLoop
 from ..errors import Compacted, StoreError
-from ._keys import in_range, is_single_key
+from ._keys import in_range, ranges_overlap
 from ._remote_wire import Recent, key_bytes, range_end_bytes
 from ._types import KeyEvent
 
@@ -92,14 +92,7 @@ class RemoteWatcher:
 
     def overlaps(self, key: str, range_end: str | None) -> bool:
         """Whether ``[key, range_end)`` may hold a key of this watch's range."""
-        if is_single_key(range_end):
-            return self.matches(key)
-        if is_single_key(self.range_end):
-            return in_range(self.key, key, range_end)
-        mine_end = self.range_end
-        return (not range_end or range_end == "\0" or self.key < range_end) and (
-            mine_end == "\0" or key < (mine_end or "")
-        )
+        return ranges_overlap(self.key, self.range_end, key, range_end)
 
     def expect(self, revision: int) -> None:
         """The store wrote a matching key at ``revision``: under virtual time, the loop waits
