@@ -34,6 +34,18 @@ pytestmark = [
     ),
 ]
 
+
+def _binding(
+    name: str, role: str, *, kind: str = "ClusterRole", account: str = "default"
+) -> RoleBinding:
+    """A RoleBinding in ``default`` granting ``role`` to the service account ``account``."""
+    return RoleBinding(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        role_ref=RoleRef(api_group=RBAC_GROUP, kind=kind, name=role),
+        subjects=(Subject(kind="ServiceAccount", name=account, namespace="default"),),
+    )
+
+
 #: Labels every Pod of its namespace, then tries to read Secrets, which its Role does not allow.
 OPERATOR = """\
 from kubernetes import client, config
@@ -72,13 +84,7 @@ async def test_an_operator_with_the_official_client_runs_as_a_pod_under_its_role
                 ),
             )
         )
-        await client.create(
-            RoleBinding(
-                metadata=ObjectMeta(name="labeller", namespace="default"),
-                role_ref=RoleRef(api_group=RBAC_GROUP, kind="Role", name="pod-labeller"),
-                subjects=(Subject(kind="ServiceAccount", name="labeller", namespace="default"),),
-            )
-        )
+        await client.create(_binding("labeller", "pod-labeller", kind="Role", account="labeller"))
         operator = Pod(
             metadata=ObjectMeta(name="operator", namespace="default"),
             spec=PodSpec(
@@ -130,13 +136,7 @@ async def test_client_in_cluster_and_exec_see_the_service_account_volume() -> No
         cluster.serve(),
     ):
         client = cluster.client
-        await client.create(
-            RoleBinding(
-                metadata=ObjectMeta(name="default-views", namespace="default"),
-                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="view"),
-                subjects=(Subject(kind="ServiceAccount", name="default", namespace="default"),),
-            )
-        )
+        await client.create(_binding("default-views", "view"))
         await cluster.settle()
         sleeper = Container(name="main", image="busybox", command=("sleep", "3600"))
         await client.create(
@@ -179,13 +179,7 @@ async def test_a_kopf_operator_runs_as_a_pod() -> None:
         cluster.serve(),
     ):
         client = cluster.client
-        await client.create(
-            RoleBinding(
-                metadata=ObjectMeta(name="default-edits", namespace="default"),
-                role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="edit"),
-                subjects=(Subject(kind="ServiceAccount", name="default", namespace="default"),),
-            )
-        )
+        await client.create(_binding("default-edits", "edit"))
         # What kopf's documentation asks of an operator's cluster role: to scan resources.
         scan = PolicyRule(
             verbs=("list", "watch"),
