@@ -137,7 +137,7 @@ def _throughput(directory: Path, n: int, clients: int, repeats: int) -> list[Fig
 
 def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
     pods = [_pod(i) for i in range(objects)]
-    keys = [f"/registry/core/pods/default/pod-{i}" for i in range(objects)]
+    keys = [f"/registry/pods/default/pod-{i}" for i in range(objects)]
     path = directory / "restart.db"
     memory = MemoryBackend()
     start = time.perf_counter()

@@ -29,12 +29,14 @@ import attrs
 
 from ..errors import StoreError
 from ._codec import decode_value
+from ._layout import upgrade_key
 from ._types import KeyEvent, KeyValue
 
 __all__ = ["SCHEMA_VERSION", "Record", "StoreFile", "Synchronous"]
 
-#: The schema this code writes; a file with a newer one is refused.
-SCHEMA_VERSION = 1
+#: The schema this code writes; a file with a newer one is refused, an older one upgraded.
+#: 2: keys in Kubernetes' layout (``_layout``): version 1 files are moved to it when opened.
+SCHEMA_VERSION = 2
 _FORMAT = "kube-actors-store"
 _SEQ_BITS = 20
 
@@ -253,6 +255,29 @@ class StoreFile:
         if problems != ["ok"]:
             raise StoreError(f"{self.path} is corrupted: {'; '.join(problems[:5])}")
         db.execute("PRAGMA journal_mode = WAL")
+        if version < SCHEMA_VERSION:
+            self._upgrade(version)
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a file of an older schema to this one, in one transaction: every row and
+        revision kept, or (a failure, a snapshot opened only to be checked) none changed."""
+        if self._lock is None:
+            return  # a file only checked is read as it is; it is upgraded when restored
+        db = self._db
+        # Version 1 -> 2: each key of every revision moves to Kubernetes' layout, in place:
+        # revisions, and so resourceVersions and watches from them, mean what they meant.
+        db.create_function("upgrade_key", 1, upgrade_key, deterministic=True)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("UPDATE kv SET key = upgrade_key(key) WHERE key != upgrade_key(key)")
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
+            db.execute("COMMIT")
+        except BaseException as error:
+            db.execute("ROLLBACK")
+            raise StoreError(
+                f"{self.path}: could not upgrade the store from schema version {version}: "
+                f"{error}; the file is left as it was"
+            ) from error
 
     def _meta(self, name: str, *, missing: str | None = None) -> str:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

@@ -105,7 +105,7 @@ def test_a_store_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
     db.execute("UPDATE meta SET value = '99' WHERE name = 'schema_version'")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="schema version 99; this kube-actors reads up to 1"):
+    with pytest.raises(StoreError, match="schema version 99; this kube-actors reads up to 2"):
         SqliteBackend(path)
 
 
