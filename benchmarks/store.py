@@ -14,6 +14,9 @@ Run with ``python -m benchmarks.store``. Figures:
   row into the memory index) and a cluster's control plane ready on it, beside the time the
   memory store takes to hold the same objects (putting them in).
 - the database size per object, beside the object's JSON manifest.
+- the codec of values: encoding and decoding a Pod with its status as the etcd store writes
+  it (Kubernetes' protobuf envelope), beside the JSON (orjson) manifest the SQLite store
+  writes, and the size of each (``--codec-objects`` objects).
 
 The crash cycles (SIGKILL of an embedding program and of ``kube-actors up``) are
 ``benchmarks/crash.py``'s.
@@ -36,8 +39,9 @@ from rich.console import Console
 
 from kube_actors import Cluster
 from kube_actors.actors import run
-from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, to_dict
+from kube_actors.api import Container, ObjectMeta, Pod, PodSpec, from_dict, to_dict
 from kube_actors.etcd import MemoryBackend, Put, SqliteBackend
+from kube_actors.etcd._codec import decode_value, encode_value
 from kube_actors.testing import etcd_binary, etcd_servers
 
 from ._report import Figure, print_figures
@@ -204,12 +208,94 @@ def _restart(directory: Path, objects: int) -> tuple[list[Figure], float]:
     return figures, size
 
 
+def _running_pod(i: int) -> Pod:
+    """A Pod as the store holds most of them: bound, with its status and conditions."""
+    manifest = to_dict(_pod(i))
+    manifest["metadata"] |= {
+        "uid": f"6a1f0c2e-0000-4000-8000-{i:012d}",
+        "creationTimestamp": "2026-01-01T00:00:00Z",
+        "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-5d8f", "uid": "u1"}
+        ],
+    }
+    manifest["spec"]["nodeName"] = "node-1"
+    manifest["status"] = {
+        "phase": "Running",
+        "podIP": "10.244.0.7",
+        "hostIP": "10.0.0.1",
+        "startTime": "2026-01-01T00:00:01Z",
+        "conditions": [
+            {"type": t, "status": "True", "lastTransitionTime": "2026-01-01T00:00:02Z"}
+            for t in ("PodScheduled", "Initialized", "ContainersReady", "Ready")
+        ],
+        "containerStatuses": [
+            {
+                "name": "app",
+                "image": "registry.k8s.io/pause:3.9",
+                "imageID": "",
+                "ready": True,
+                "restartCount": 0,
+                "state": {"running": {"startedAt": "2026-01-01T00:00:02Z"}},
+            }
+        ],
+    }
+    pod: Pod = from_dict(manifest)
+    return pod
+
+
+def _codec(objects: int) -> list[Figure]:
+    pods = [_running_pod(i) for i in range(objects)]
+
+    def encode(protobuf: bool) -> tuple[float, list[bytes]]:
+        start = time.perf_counter()
+        data = [encode_value(p, protobuf=protobuf) for p in pods]
+        return objects / (time.perf_counter() - start), data
+
+    def decode(data: list[bytes]) -> float:
+        start = time.perf_counter()
+        for i, value in enumerate(data):
+            decode_value(value, key="/registry/pods/default/x", revision=i + 1)
+        return objects / (time.perf_counter() - start)
+
+    json_rate, json_data = encode(protobuf=False)
+    proto_rate, proto_data = encode(protobuf=True)
+    json_decode, proto_decode = decode(json_data), decode(proto_data)
+    return [
+        Figure(
+            name="encode a running Pod, protobuf envelope (etcd)",
+            value=proto_rate,
+            unit="/s",
+            baseline_name="JSON manifest, orjson (SQLite)",
+            baseline=json_rate,
+            target="Kubernetes' format; cost measured, no target",
+        ),
+        Figure(
+            name="decode a running Pod, protobuf envelope (etcd)",
+            value=proto_decode,
+            unit="/s",
+            baseline_name="JSON manifest, orjson (SQLite)",
+            baseline=json_decode,
+            target="Kubernetes' format; cost measured, no target",
+        ),
+        Figure(
+            name="a running Pod's stored value, protobuf envelope",
+            value=len(proto_data[0]),
+            unit="B",
+            baseline_name="JSON manifest",
+            baseline=len(json_data[0]),
+            target="no target",
+            higher_is_better=False,
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writes", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each store's best")
     parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--codec-objects", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     console = Console()
@@ -219,9 +305,11 @@ def main(argv: list[str] | None = None) -> None:
             figures = _throughput(directory, args.writes, args.clients, args.repeats)
         with console.status(f"restarting on {args.objects:,} objects"):
             restart, _ = _restart(directory, args.objects)
+        with console.status("encoding and decoding values"):
+            codec = _codec(args.codec_objects)
         print_figures(
             "kube_actors.etcd: the SQLite store and etcd vs the memory store",
-            [*figures, *restart],
+            [*figures, *restart, *codec],
             console,
         )
 

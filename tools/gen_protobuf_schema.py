@@ -1,4 +1,4 @@
-"""Write ``kube_actors/server/_protobuf_schema.py`` from Kubernetes' own API definitions.
+"""Write ``kube_actors/api/_protobuf_schema.py`` from Kubernetes' own API definitions.
 
 Run at development time, when the served kinds change::
 
@@ -199,7 +199,7 @@ def main() -> None:
     messages = parse_protos(roots)
     go = parse_go(roots)
     names = reachable(messages)
-    target = Path(__file__).resolve().parent.parent / "kube_actors/server/_protobuf_schema.py"
+    target = Path(__file__).resolve().parent.parent / "kube_actors/api/_protobuf_schema.py"
     target.write_text(render(names, messages, go))
     # The table is committed as ruff formats it, so that a regeneration diffs cleanly.
     subprocess.run(["ruff", "format", "--quiet", str(target)], check=False)

@@ -1,17 +1,24 @@
-"""How the SQLite store writes values: API objects as their JSON manifests, others as JSON.
+"""How the durable stores write values: API objects as kube-apiserver writes them.
 
 The memory store keeps values as given; a durable one must turn them into bytes and back into
-equal objects. An API object (anything with a registered kind) is written as Kubernetes
-writes it to etcd in JSON: its manifest, ``apiVersion`` and ``kind`` included, so the file
-reads with the ``sqlite3`` shell and ``jq``. Any other value (the store's own tests put ints
-and strings) must be plain JSON: a value JSON would change (a tuple, a set, an object of an
-unregistered class) is refused when written rather than read back as something else.
+equal objects. An API object (anything with a registered kind) is written as kube-apiserver
+writes it to etcd. In a real etcd (``protobuf=True``) that is its default storage media type:
+protobuf for the kinds Kubernetes has a message for (the magic ``k8s\x00`` and a
+``runtime.Unknown`` holding apiVersion, kind and the object's message, ``api._protobuf``), and
+the JSON manifest for the others (custom resources), so that a kube-apiserver, or a tool such
+as auger, reads the same etcd. The SQLite store writes every object as its JSON manifest
+(kube-apiserver's ``--storage-media-type application/json``), so the file reads with the
+``sqlite3`` shell and ``jq``. Any other value (the store's own tests put ints and strings) must
+be plain JSON: a value JSON would change (a tuple, a set, an object of an unregistered class)
+is refused when written rather than read back as something else.
 
-The first byte tells the two apart: ``{`` opens a manifest, ``=`` a plain JSON value.
+The first bytes tell them apart: ``k8s\x00`` opens a protobuf object, ``{`` a manifest, ``=`` a
+plain JSON value; every store reads all three.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -20,6 +27,8 @@ import orjson
 
 from ..api import from_dict, to_dict
 from ..api._custom_kind import serve_custom_kind
+from ..api._protobuf import MAGIC, decode_protobuf, message_name
+from ..api._protobuf_encode import encode_message, wrap_unknown
 from ..errors import StoreError
 
 __all__ = ["decode_value", "encode_value"]
@@ -29,10 +38,16 @@ _SEPARATORS = (",", ":")
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
-def encode_value(value: object) -> bytes:
-    """The bytes the store writes for ``value``; ``TypeError`` for what JSON would change."""
+def encode_value(value: object, *, protobuf: bool = False) -> bytes:
+    """The bytes the store writes for ``value``; ``TypeError`` for what JSON would change.
+    ``protobuf``: an object of a kind Kubernetes has a message for in protobuf."""
     if attrs.has(type(value)) and hasattr(type(value), "api_version"):
         manifest = to_dict(value)
+        if protobuf:
+            api_version, kind = manifest["apiVersion"], manifest["kind"]
+            if message_name(api_version, kind) is not None:
+                with contextlib.suppress(ValueError):  # a field the message lacks: JSON keeps it
+                    return wrap_unknown(api_version, kind, encode_message(manifest))
         try:
             return orjson.dumps(manifest)
         except orjson.JSONEncodeError:  # an integer past 64 bits, which only json writes
@@ -46,6 +61,8 @@ def decode_value(data: bytes, *, key: str, revision: int) -> Any:
     try:
         if data[:1] == _PLAIN:
             return json.loads(data[1:])
+        if data[:4] == MAGIC:
+            return from_dict(decode_protobuf(data))
         try:
             manifest = orjson.loads(data)
         except orjson.JSONDecodeError:  # an integer past 64 bits

@@ -1,9 +1,8 @@
 """The store's requests and answers as etcd's v3 protobuf messages, and back.
 
 Keys are ``str`` here and UTF-8 bytes in etcd, which compare in the same order, so ranges
-keep their meaning. Values are written as the SQLite store writes them (``_codec``): an API
-object as its JSON manifest, as kube-apiserver writes with ``--storage-media-type
-application/json``, so ``etcdctl get`` shows them.
+keep their meaning. Values are written as kube-apiserver writes them by default (``_codec``):
+protobuf for Kubernetes' kinds, the JSON manifest for custom resources.
 
 A value this process wrote is remembered for a while (``Recent``): reading it back, or
 receiving its watch event, gives the very object that was put instead of decoding a copy,
@@ -150,7 +149,7 @@ def range_pb(request: Range) -> Any:
 def put_pb(request: Put) -> Any:
     return rpc.PutRequest(
         key=key_bytes(request.key),
-        value=encode_value(request.value),
+        value=encode_value(request.value, protobuf=True),
         lease=request.lease,
         prev_kv=request.prev_kv,
     )
@@ -173,7 +172,7 @@ def compare_pb(compare: Compare) -> Any:
         "range_end": range_end_bytes(compare.range_end),
     }
     if target is CompareTarget.VALUE:
-        fields["value"] = encode_value(compare.operand)
+        fields["value"] = encode_value(compare.operand, protobuf=True)
     else:
         fields[_TARGET_FIELDS[target]] = compare.operand
     return rpc.Compare(**fields)

@@ -11,6 +11,8 @@ UserInfo | None``), ``StaticTokens`` (a ``--token-auth-file``).
 
 from __future__ import annotations
 
+from ..api._protobuf import decode_protobuf as decode_protobuf
+from ..api._protobuf_encode import encode_protobuf as encode_protobuf
 from ._authn import ServiceAccountTokens as ServiceAccountTokens
 from ._authn import StaticTokens as StaticTokens
 from ._authn import TokenAuthenticator as TokenAuthenticator
@@ -24,8 +26,6 @@ from ._logs import LogSource as LogSource
 from ._openapi import openapi_v3_document as openapi_v3_document
 from ._openapi import openapi_v3_hash as openapi_v3_hash
 from ._openapi import openapi_v3_index as openapi_v3_index
-from ._protobuf import decode_protobuf as decode_protobuf
-from ._protobuf_encode import encode_protobuf as encode_protobuf
 from ._server import ApiHttpServer as ApiHttpServer
 from ._server import Served as Served
 from ._tables import table_for as table_for

@@ -20,8 +20,8 @@ import yaml
 from kube_actors.api import KindInfo, from_dict
 from kube_actors.errors import BadRequest, FieldCause, Invalid, UnsupportedMediaType
 
+from ..api._protobuf import decode_protobuf
 from ._params import FieldValidation
-from ._protobuf import decode_protobuf
 
 __all__ = ["PROTOBUF", "Decoded", "decode_body", "media_type", "object_from_body"]
 

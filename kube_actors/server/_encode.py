@@ -27,10 +27,10 @@ from kube_actors.actors import wall_clock
 from kube_actors.api import KindInfo, ObjectList, WatchEvent, unstructure
 from kube_actors.errors import NotAcceptable
 
+from ..api._protobuf import message_name
+from ..api._protobuf_encode import encode_message, encode_protobuf, wrap_unknown
 from ._encoded_cache import EncodedCache
 from ._negotiate import JSON, PROTOBUF, Encoding
-from ._protobuf import message_name
-from ._protobuf_encode import encode_message, encode_protobuf, wrap_unknown
 from ._protobuf_wire import frame, list_message, watch_event
 from ._tables import check_include_object, table_for
 

@@ -18,9 +18,9 @@ from kube_actors.api import (
     kind_info,
     to_dict,
 )
+from kube_actors.api._protobuf import _message_class, _object, decode_protobuf
 from kube_actors.server._encode import Encoder
 from kube_actors.server._negotiate import JSON, PROTOBUF, Encoding
-from kube_actors.server._protobuf import _message_class, _object, decode_protobuf
 from kube_actors.server._protobuf_wire import field, frame, list_message
 from kube_actors.server._watch import _encode
 from kube_actors.testing import strategies as ks

@@ -11,7 +11,7 @@ import anyio
 import pytest
 import yaml
 
-from kube_actors.server._protobuf import MAGIC, _message_class, _object, decode_protobuf
+from kube_actors.api._protobuf import MAGIC, _message_class, _object, decode_protobuf
 from tests.api.test_crd_validation import GOOD
 from tests.crd_kinds import stop_serving
 

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kube_actors.api import from_dict
+from kube_actors.api._protobuf import MAGIC, _message_class, decode_protobuf
+from kube_actors.api._protobuf_encode import encode_protobuf
 from kube_actors.errors import BadRequest
-from kube_actors.server._protobuf import MAGIC, _message_class, decode_protobuf
-from kube_actors.server._protobuf_encode import encode_protobuf
 from kube_actors.testing import strategies as ks
 
 FIXTURES = Path(__file__).parent / "fixtures"
