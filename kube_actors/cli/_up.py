@@ -25,7 +25,8 @@ import yaml
 from rich.console import Console
 
 from ..cluster import Cluster
-from ..etcd._remote import parse_endpoints
+from ..cluster._store import etcd_store_url
+from ..etcd import EtcdTLS
 from ..server import CONTEXT, merge_kubeconfig
 from ._snapshot import default_data_dir, store_file
 
@@ -76,8 +77,14 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="URL[,URL...]",
         help="keep the state in a real etcd cluster (as kube-apiserver's flag: "
-        "http://127.0.0.1:2379,...) instead of --store",
+        "http://127.0.0.1:2379,... or https://...) instead of --store",
     )
+    for flag, what in (
+        ("--etcd-cafile", "the CA file that signed etcd's certificate (TLS to etcd)"),
+        ("--etcd-certfile", "the client certificate presented to etcd"),
+        ("--etcd-keyfile", "the key of --etcd-certfile"),
+    ):
+        parser.add_argument(flag, default=None, metavar="PATH", help=what)
 
 
 def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,11 +133,20 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
 def up(args: argparse.Namespace, console: Console) -> int:
     """Run the cluster until Ctrl-C or SIGTERM."""
     args.data_dir = os.path.expanduser(args.data_dir)
+    tls_files = (args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile)
+    if args.etcd_servers is None and any(tls_files):
+        console.print(
+            "[red]error:[/] --etcd-cafile/--etcd-certfile/--etcd-keyfile need --etcd-servers"
+        )
+        return 2
     if args.etcd_servers is not None:
         try:
-            args.store = "etcd://" + ",".join(parse_endpoints(args.etcd_servers))
+            tls = EtcdTLS(ca_file=tls_files[0], cert_file=tls_files[1], key_file=tls_files[2])
+            args.store = etcd_store_url(args.etcd_servers, tls if any(tls_files) else None)
         except ValueError as error:
-            console.print(f"[red]error:[/] --etcd-servers: {error}")
+            # An error of a file names its flag already; others are the servers'.
+            flag = "" if str(error).startswith("--") else "--etcd-servers: "
+            console.print(f"[red]error:[/] {flag}{error}")
             return 2
     elif args.store == "sqlite":
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@
 - ``SqliteBackend``: the same store kept in an SQLite file, every write on disk before it is
   answered; a restart on the file comes back with every key, revision and lease.
 - ``RemoteBackend``: the store in a real etcd cluster over its gRPC API (async calls), and
-  ``RemoteEtcdActor``, the etcd actor over it; ``RemoteWatcher`` is its watch.
+  ``RemoteEtcdActor``, the etcd actor over it; ``RemoteWatcher`` is its watch; ``EtcdTLS``
+  the files of TLS to it.
 - ``save_snapshot`` / ``restore_snapshot`` / ``snapshot_status``: snapshots of a store file.
 - ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
 - The request messages, by etcd's RPC names (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
@@ -43,6 +44,7 @@ from ._messages import TxnOp as TxnOp
 from ._messages import WatchCreate as WatchCreate
 from ._remote import RemoteBackend as RemoteBackend
 from ._remote_actor import RemoteEtcdActor as RemoteEtcdActor
+from ._remote_tls import EtcdTLS as EtcdTLS
 from ._remote_watch import RemoteWatcher as RemoteWatcher
 from ._responses import CompactResponse as CompactResponse
 from ._responses import DeleteRangeResponse as DeleteRangeResponse
@@ -69,6 +71,7 @@ from ._watch import WatchHub as WatchHub
 from ._watch import WatchHubStatistics as WatchHubStatistics
 
 __all__ = [
+    "FROM_KEY",
     "Backend",
     "Compact",
     "CompactResponse",
@@ -80,8 +83,8 @@ __all__ = [
     "EndpointStatus",
     "EndpointStatusResponse",
     "EtcdActor",
+    "EtcdTLS",
     "EventType",
-    "FROM_KEY",
     "KeyEvent",
     "KeyValue",
     "LeaseGrant",

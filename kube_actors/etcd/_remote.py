@@ -8,6 +8,10 @@ The calls are coroutines: ``RemoteEtcdActor`` awaits them where ``EtcdActor`` ca
 backend. Several processes may share one etcd: etcd orders their writes, and the
 apiserver's compare-and-swap transactions keep any of them from losing another's write.
 
+Endpoints given as ``https://`` (or any endpoint with ``tls=EtcdTLS(...)``) are reached over
+TLS (``_remote_tls``); a handshake that fails (a certificate not signed by the CA given, a
+client certificate etcd refuses) is a ``StoreUnavailable`` that says so.
+
 One gRPC channel spans the endpoints (``etcd://10.0.0.1:2379,10.0.0.2:2379``): it uses one
 member and moves to another when that one goes away. A call that cannot reach a member
 with a leader within ``timeout`` seconds raises ``StoreUnavailable`` (the apiserver's 503).
@@ -22,6 +26,7 @@ oldest revision etcd can still read.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +38,7 @@ from aetcd import rpc  # type: ignore[import-untyped]
 
 from ..errors import Compacted, FutureRevision, LeaseNotFound, StoreError, StoreUnavailable
 from ._messages import DeleteRange, Put, Range, Txn
+from ._remote_tls import EtcdTLS
 from ._remote_watch import RemoteWatcher, outside, wall_sleep
 from ._remote_wire import Recent, delete_pb, put_pb, range_pb, txn_pb
 from ._responses import (
@@ -48,7 +54,7 @@ from ._responses import (
     TxnResponse,
 )
 
-__all__ = ["RemoteBackend", "parse_endpoints"]
+__all__ = ["RemoteBackend", "endpoints_use_tls", "parse_endpoints"]
 
 _RETRY_INITIAL = 0.02
 #: A key no one writes: what the compacted-revision probe reads.
@@ -56,19 +62,30 @@ _PROBE_KEY = b"\0kube-actors/compaction-probe"
 
 
 def parse_endpoints(endpoints: str | Iterable[str]) -> tuple[str, ...]:
-    """``host:port`` of each endpoint, from ``"h:p,h:p"`` or a list; ``http://`` and
-    ``etcd://`` prefixes allowed (kube-apiserver's ``--etcd-servers`` takes URLs).
-    ``ValueError`` naming the endpoint that is not ``host:port``."""
+    """``host:port`` of each endpoint, from ``"h:p,h:p"`` or a list; ``http://``,
+    ``https://`` and ``etcd://`` prefixes allowed (kube-apiserver's ``--etcd-servers`` takes
+    URLs). ``ValueError`` naming the endpoint that is not ``host:port``."""
+    return tuple(address for _, address in _endpoints(endpoints))
+
+
+def endpoints_use_tls(endpoints: str | Iterable[str]) -> bool:
+    """Whether the endpoints are ``https://`` ones; ``ValueError`` if some are, some not."""
+    schemes = {scheme == "https" for scheme, _ in _endpoints(endpoints)}
+    if len(schemes) > 1:
+        raise ValueError("etcd endpoints: either every one is https:// or none is")
+    return schemes == {True}
+
+
+def _endpoints(endpoints: str | Iterable[str]) -> list[tuple[str, str]]:
     items = endpoints.split(",") if isinstance(endpoints, str) else list(endpoints)
-    parsed: list[str] = []
+    parsed: list[tuple[str, str]] = []
     for item in (i.strip() for i in items):
         if not item:
             continue
         url = urlsplit(item if "://" in item else f"etcd://{item}")
-        if url.scheme not in ("etcd", "http") or url.path not in ("", "/") or url.query:
+        if url.scheme not in ("etcd", "http", "https") or url.path not in ("", "/") or url.query:
             raise ValueError(
-                f"etcd endpoint {item!r}: use host:port or http://host:port "
-                "(TLS to etcd is not supported)"
+                f"etcd endpoint {item!r}: use host:port, http://host:port or https://host:port"
             )
         try:
             port = url.port
@@ -77,10 +94,10 @@ def parse_endpoints(endpoints: str | Iterable[str]) -> tuple[str, ...]:
         if not url.hostname or port is None:
             raise ValueError(f"etcd endpoint {item!r} needs a host and a port: host:2379")
         host = f"[{url.hostname}]" if ":" in url.hostname else url.hostname
-        parsed.append(f"{host}:{port}")
+        parsed.append((url.scheme, f"{host}:{port}"))
     if not parsed:
         raise ValueError("no etcd endpoint given: host:port[,host:port...]")
-    return tuple(parsed)
+    return parsed
 
 
 def _target(endpoints: Sequence[str]) -> str:
@@ -104,16 +121,29 @@ def _target(endpoints: Sequence[str]) -> str:
 
 class RemoteBackend:
     """The store in a real etcd cluster. ``endpoints``: ``"host:port[,host:port...]"`` or a
-    list of them. ``timeout``: seconds a call may wait for a member with a leader.
+    list of them (``https://host:port`` for TLS). ``tls``: the CA, certificate and key files
+    for TLS (``https://`` endpoints without it trust the system's roots). ``timeout``:
+    seconds a call may wait for a member with a leader.
 
     Connects on first use; ``close()`` (a coroutine) closes the channel.
     """
 
-    def __init__(self, endpoints: str | Iterable[str], *, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        endpoints: str | Iterable[str],
+        *,
+        tls: EtcdTLS | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        endpoints = endpoints if isinstance(endpoints, str) else tuple(endpoints)
         self.endpoints = parse_endpoints(endpoints)
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, not {timeout}")
         self.timeout = timeout
+        if tls is None and endpoints_use_tls(endpoints):
+            tls = EtcdTLS()
+        self.tls = tls
+        self._credentials = tls.credentials() if tls is not None else None
         self._channel: grpc.aio.Channel | None = None
         self._stubs: dict[str, Any] = {}
         self._recent = Recent()
@@ -138,15 +168,21 @@ class RemoteBackend:
 
     def channel(self) -> grpc.aio.Channel:
         if self._channel is None:
-            self._channel = grpc.aio.insecure_channel(
-                _target(self.endpoints),
-                options=[
-                    ("grpc.lb_policy_name", "pick_first"),
-                    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
-                    ("grpc.initial_reconnect_backoff_ms", 50),
-                    ("grpc.max_reconnect_backoff_ms", 1000),
-                ],
-            )
+            options = [
+                ("grpc.lb_policy_name", "pick_first"),
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                ("grpc.initial_reconnect_backoff_ms", 50),
+                ("grpc.max_reconnect_backoff_ms", 1000),
+            ]
+            target = _target(self.endpoints)
+            if self._credentials is not None:
+                # The certificate is checked against the host the user named (an address
+                # list has no name of its own).
+                host = self.endpoints[0].rpartition(":")[0].strip("[]")
+                options.append(("grpc.ssl_target_name_override", host))
+                self._channel = grpc.aio.secure_channel(target, self._credentials, options)
+            else:
+                self._channel = grpc.aio.insecure_channel(target, options=options)
         return self._channel
 
     async def close(self) -> None:
@@ -173,10 +209,7 @@ class RemoteBackend:
                 if error.code() not in _UNAVAILABLE:
                     raise
                 if not retry or time.monotonic() + backoff >= deadline:
-                    raise StoreUnavailable(
-                        f"etcd is unavailable at {','.join(self.endpoints)}: "
-                        f"{error.details() or error.code().name}"
-                    ) from None
+                    raise StoreUnavailable(await self._unavailable(error)) from None
                 await wall_sleep(backoff)
                 backoff *= 2
                 continue
@@ -344,6 +377,25 @@ class RemoteBackend:
 
     # ------------------------------------------------------------------------- errors
 
+    async def _unavailable(self, error: grpc.aio.AioRpcError) -> str:
+        details = error.details() or error.code().name
+        where = ",".join(self.endpoints)
+        if self.tls is not None and not _HANDSHAKE.search(details):
+            # A call that waits for a connection only says its deadline passed; one that
+            # does not wait says why the connection failed (a handshake refused, say).
+            probe = rpc.RangeRequest(key=_PROBE_KEY, count_only=True)
+            try:
+                await outside(self._stub("KV").Range(probe, timeout=1.0, wait_for_ready=False))
+            except grpc.aio.AioRpcError as failed:
+                details = failed.details() or details
+        if self.tls is not None and _HANDSHAKE.search(details):
+            return (
+                f"etcd at {where}: the TLS handshake failed (is --etcd-cafile the CA that "
+                "signed etcd's certificate, and --etcd-certfile/--etcd-keyfile a client "
+                f"certificate that etcd trusts?): {details}"
+            )
+        return f"etcd is unavailable at {where}: {details}"
+
     async def _store_error(
         self, error: grpc.aio.AioRpcError, revision: int = 0, *, lease: int = 0
     ) -> Exception:
@@ -367,4 +419,5 @@ def _lease_of(request: Txn) -> int:
     return 0
 
 
+_HANDSHAKE = re.compile(r"(?i)ssl|tls|handshake|certificate")
 _UNAVAILABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})

@@ -6,6 +6,10 @@ it is healthy (etcd's ``/health``: a leader is elected) before handing the clust
 so a test starts on a working store. ``kill(i)`` ends a member with SIGKILL, as a crash
 would, and ``start(i)`` brings it back on its data directory.
 
+``tls=True`` serves TLS to clients (``https://``, client certificates required, as
+kubeadm sets etcd up): the certificates are made for the test (``_etcd_certs``), and
+``tls_files`` is the ``EtcdTLS`` a client connects with.
+
 The ``etcd`` binary comes from the system (Debian's ``etcd-server`` package: ``apt-get
 install etcd-server``) or ``binary=``; without one, ``EtcdNotFound`` says how to get it.
 """
@@ -16,6 +20,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -25,6 +30,8 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import KubeActorsError
+from ..etcd import EtcdTLS
+from ._etcd_certs import EtcdCertificates, make_certificates
 
 __all__ = ["EtcdNotFound", "EtcdServers", "etcd_binary", "etcd_servers"]
 
@@ -62,7 +69,7 @@ class EtcdServers:
     ``Cluster(store=...)`` takes it. ``kill(i)``/``start(i)``: crash and restart member i.
     """
 
-    def __init__(self, members: int = 1, *, binary: str | None = None) -> None:
+    def __init__(self, members: int = 1, *, binary: str | None = None, tls: bool = False) -> None:
         if members < 1:
             raise ValueError(f"members must be at least 1, not {members}")
         found = binary or etcd_binary()
@@ -78,21 +85,53 @@ class EtcdServers:
         self._peer_ports = ports[members:]
         self._root: Path | None = None
         self._processes: list[subprocess.Popen[bytes] | None] = [None] * members
+        self.tls = tls
+        self._certificates: EtcdCertificates | None = None
 
     @property
     def endpoints(self) -> tuple[str, ...]:
         return tuple(f"127.0.0.1:{port}" for port in self._client_ports)
 
     @property
+    def client_urls(self) -> tuple[str, ...]:
+        """The endpoints as ``--etcd-servers`` takes them (``https://`` with TLS)."""
+        scheme = "https" if self.tls else "http"
+        return tuple(f"{scheme}://{endpoint}" for endpoint in self.endpoints)
+
+    @property
+    def certificates(self) -> EtcdCertificates:
+        """The test's certificates (TLS only, once started)."""
+        if self._certificates is None:
+            raise RuntimeError("the certificates are made when TLS servers start")
+        return self._certificates
+
+    @property
+    def tls_files(self) -> EtcdTLS | None:
+        """What a client connects with: the CA and the client's certificate and key."""
+        if not self.tls:
+            return None
+        files = self.certificates
+        return EtcdTLS(
+            ca_file=str(files.ca_file),
+            cert_file=str(files.client_cert),
+            key_file=str(files.client_key),
+        )
+
+    @property
     def url(self) -> str:
-        return "etcd://" + ",".join(self.endpoints)
+        """The store as ``Cluster(store=...)`` takes it (TLS files in its query)."""
+        url = "etcd://" + ",".join(self.endpoints)
+        tls = self.tls_files
+        if tls is not None:
+            url += f"?cafile={tls.ca_file}&certfile={tls.cert_file}&keyfile={tls.key_file}"
+        return url
 
     def _name(self, index: int) -> str:
         return f"member-{index}"
 
     def _command(self, index: int) -> list[str]:
         assert self._root is not None
-        client = f"http://127.0.0.1:{self._client_ports[index]}"
+        client = self.client_urls[index]
         peer = f"http://127.0.0.1:{self._peer_ports[index]}"
         initial = ",".join(
             f"{self._name(i)}=http://127.0.0.1:{port}" for i, port in enumerate(self._peer_ports)
@@ -112,12 +151,26 @@ class EtcdServers:
             "--heartbeat-interval=50",
             "--election-timeout=500",
             "--log-level=error",
+            *self._tls_flags(),
+        ]
+
+    def _tls_flags(self) -> list[str]:
+        if not self.tls:
+            return []
+        files = self.certificates
+        return [
+            f"--cert-file={files.server_cert}",
+            f"--key-file={files.server_key}",
+            f"--trusted-ca-file={files.ca_file}",
+            "--client-cert-auth",
         ]
 
     def start(self, index: int | None = None) -> None:
         """Start every member (or member ``index`` again) and wait until they are healthy."""
         if self._root is None:
             self._root = Path(tempfile.mkdtemp(prefix="kube-actors-etcd-"))
+        if self.tls and self._certificates is None:
+            self._certificates = make_certificates(self._root / "pki")
         indexes = range(self.members) if index is None else [index]
         for i in indexes:
             if self._processes[i] is not None:
@@ -132,7 +185,12 @@ class EtcdServers:
 
     def _wait_healthy(self, index: int) -> None:
         deadline = time.monotonic() + _START_TIMEOUT
-        url = f"http://127.0.0.1:{self._client_ports[index]}/health"
+        url = f"{self.client_urls[index]}/health"
+        context = None
+        if self.tls:
+            files = self.certificates
+            context = ssl.create_default_context(cafile=str(files.ca_file))
+            context.load_cert_chain(files.client_cert, files.client_key)
         last = "no answer"
         while time.monotonic() < deadline:
             process = self._processes[index]
@@ -142,7 +200,7 @@ class EtcdServers:
                     f"{self._log_tail(index)}"
                 )
             try:
-                with urllib.request.urlopen(url, timeout=1) as answer:
+                with urllib.request.urlopen(url, timeout=1, context=context) as answer:
                     if json.loads(answer.read()).get("health") == "true":
                         return
             except (OSError, urllib.error.URLError, ValueError) as error:
@@ -170,6 +228,7 @@ class EtcdServers:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
+            self._certificates = None
 
     def __enter__(self) -> EtcdServers:
         try:
@@ -188,6 +247,6 @@ class EtcdServers:
         self.stop()
 
 
-def etcd_servers(members: int = 1, *, binary: str | None = None) -> EtcdServers:
+def etcd_servers(members: int = 1, *, binary: str | None = None, tls: bool = False) -> EtcdServers:
     """``with etcd_servers(3) as etcd: Cluster(store=etcd.url)``: see ``EtcdServers``."""
-    return EtcdServers(members, binary=binary)
+    return EtcdServers(members, binary=binary, tls=tls)

@@ -91,3 +91,16 @@ def test_up_refuses_etcd_servers_that_are_not_host_and_port(
     assert "--etcd-servers: etcd endpoint 'http://127.0.0.1' needs a host and a port" in (
         capsys.readouterr().out
     )
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_up_names_the_etcd_tls_file_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    servers = ["--etcd-servers", "https://127.0.0.1:2379", "--data-dir", "/nonexistent/x"]
+    code = main(["up", *servers, "--etcd-cafile", "/nonexistent/ca.crt"])
+    assert code == 2
+    assert "--etcd-cafile /nonexistent/ca.crt: No such file or directory" in (
+        capsys.readouterr().out
+    )
+    code = main(["up", "--etcd-certfile", "c.crt", "--data-dir", "/nonexistent/x"])
+    assert code == 2
+    assert "--etcd-keyfile need --etcd-servers" in capsys.readouterr().out
