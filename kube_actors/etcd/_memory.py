@@ -184,7 +184,8 @@ class MemoryBackend:
             more = len(found) < count
             kvs = tuple(found)
         if request.count_only:
-            kvs = ()
+            # As etcd: a count reads no key-values, so none are left over ("more" is false).
+            kvs, more = (), False
         elif request.keys_only:
             kvs = tuple(attrs.evolve(kv, value=None) for kv in kvs)
         return kvs, count, more
