@@ -27,6 +27,7 @@ from rich.console import Console
 from ..cluster import Cluster
 from ..cluster._store import etcd_store_url
 from ..etcd import EtcdTLS
+from ..runtime._script import parse_duration
 from ..server import CONTEXT, merge_kubeconfig
 from ._snapshot import default_data_dir, store_file
 
@@ -79,6 +80,12 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep the state in a real etcd cluster (as kube-apiserver's flag: "
         "http://127.0.0.1:2379,... or https://...) instead of --store",
     )
+    parser.add_argument(
+        "--event-ttl",
+        default="1h",
+        metavar="DURATION",
+        help="how long an Event lives after its last write (kube-apiserver's flag; 0: forever)",
+    )
     for flag, what in (
         ("--etcd-cafile", "the CA file that signed etcd's certificate (TLS to etcd)"),
         ("--etcd-certfile", "the client certificate presented to etcd"),
@@ -108,6 +115,7 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
             store=args.store,
             # Kept beside the CA and the admin token: Pods' tokens outlive a restart.
             service_account_key_file=Path(args.data_dir) / "pki" / SERVICE_ACCOUNT_KEY,
+            event_ttl=args.event_ttl,
         ) as cluster,
         cluster.serve(
             address=args.address,
@@ -133,6 +141,11 @@ async def _serve(args: argparse.Namespace, console: Console) -> None:
 def up(args: argparse.Namespace, console: Console) -> int:
     """Run the cluster until Ctrl-C or SIGTERM."""
     args.data_dir = os.path.expanduser(args.data_dir)
+    try:
+        args.event_ttl = int(parse_duration(args.event_ttl))
+    except ValueError as error:
+        console.print(f"[red]error:[/] --event-ttl: {error}")
+        return 2
     tls_files = (args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile)
     if args.etcd_servers is None and any(tls_files):
         console.print(

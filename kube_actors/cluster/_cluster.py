@@ -46,6 +46,7 @@ from ..api import (
     kind_info,
 )
 from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
+from ..apiserver._ttl import EVENT_TTL
 from ..client import Client, EventRecorder, EventSink, InformerFactory, Transport
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
 from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
@@ -128,6 +129,10 @@ class Cluster:
     only where their Lease is held. ``leader_elect``: whether they elect leaders (default:
     when there are several replicas; True with one is a candidate among other processes on a
     shared store). ``leader_election``: the election's timings (client-go's by default).
+    ``event_ttl``: seconds an Event lives after its last write (kube-apiserver's
+    ``--event-ttl``, 1 h; 0: forever), through a store lease: on the memory and SQLite stores
+    leases run on the cluster's clock (under virtual time Events expire in simulated hours),
+    on a real etcd on etcd's own clock, in real seconds whatever the cluster's clock.
     ``service_account_key_file``: the PEM file of the key that signs service-account tokens
     (made there on first use), so that tokens stay valid across restarts; None: a fresh key.
     """
@@ -160,7 +165,11 @@ class Cluster:
         leader_elect: bool | None = None,
         leader_election: ElectionTimings | None = None,
         service_account_key_file: str | os.PathLike[str] | None = None,
+        event_ttl: int = EVENT_TTL,
     ) -> None:
+        if event_ttl < 0:
+            raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
+        self._event_ttl = event_ttl
         if control_planes < 1:
             raise ValueError(f"control_planes must be 1 or more, not {control_planes}")
         if leader_elect is False and control_planes > 1:
@@ -364,6 +373,7 @@ class Cluster:
                 max_watch_lag=max_lag,
                 api_services=services,
                 token_issuer=self._token_issuer,
+                event_ttl=self._event_ttl,
             ),
             name=name,
         )

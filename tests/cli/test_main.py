@@ -104,3 +104,10 @@ def test_up_names_the_etcd_tls_file_it_cannot_read(capsys: pytest.CaptureFixture
     code = main(["up", "--etcd-certfile", "c.crt", "--data-dir", "/nonexistent/x"])
     assert code == 2
     assert "--etcd-keyfile need --etcd-servers" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_up_refuses_an_event_ttl_that_is_no_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["up", "--event-ttl", "an hour", "--data-dir", "/nonexistent/x"])
+    assert code == 2
+    assert "--event-ttl: invalid duration 'an hour'" in capsys.readouterr().out

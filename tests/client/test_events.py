@@ -74,3 +74,26 @@ async def test_events_expire_an_hour_after_their_last_write() -> None:
         assert await reasons_at(start + 5761) == set()
         # Other objects never expire.
         assert await cluster.client.get(Pod, "web", namespace="default")
+
+
+async def test_the_event_ttl_is_the_clusters_to_choose() -> None:
+    async with Cluster(seed=2, scheduler=False, clock="virtual", event_ttl=120) as cluster:
+        pod = await cluster.client.create(
+            Pod(
+                metadata=ObjectMeta(name="web", namespace="default"),
+                spec=PodSpec(containers=[Container(name="c", image="nginx")]),
+            )
+        )
+        start = asyncio.get_running_loop().time()
+        cluster.event_recorder("default-scheduler").event(
+            pod, "Warning", "FailedScheduling", "0/0 nodes are available."
+        )
+        await cluster.settle()
+        assert [e.reason for e in await cluster.client.list(Event)] == ["FailedScheduling"]
+        # Two minutes, and at most the shared lease's window more (5 %: 6 s).
+        await asyncio.sleep(start + 119 - asyncio.get_running_loop().time())
+        await cluster.settle()
+        assert len(await cluster.client.list(Event)) == 1
+        await asyncio.sleep(start + 127 - asyncio.get_running_loop().time())
+        await cluster.settle()
+        assert await cluster.client.list(Event) == []
