@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -36,6 +37,15 @@ from kube_actors.testing import EtcdServers, etcd_binary
 T = TypeVar("T")
 
 StoreFactory = Callable[[], Any]
+
+
+def need_etcdctl() -> None:
+    """For tests that read the store as an operator would, with ``etcdctl``."""
+    need_etcd()
+    if shutil.which("etcdctl") is None:
+        if os.environ.get("CI"):
+            pytest.fail("etcdctl is not installed, and CI needs it: see .ci/run")
+        pytest.skip("etcdctl is not installed (CI installs it; apt-get install etcd-client)")
 
 
 def need_etcd() -> None:

@@ -20,6 +20,7 @@ from kube_actors.testing import EtcdServers, deployment, etcd_servers
 from tests.api.test_crd_validation import GOOD
 from tests.crd_kinds import stop_serving
 
+from .conftest import need_etcdctl
 from .test_remote import _need_etcd
 
 
@@ -91,6 +92,7 @@ def test_keys_outside_the_first_layout_are_not_upgraded() -> None:
 
 @pytest.mark.usefixtures("_stop_serving_crontabs")
 async def test_etcdctl_lists_the_keys_a_kubernetes_cluster_has(etcd: EtcdServers) -> None:
+    need_etcdctl()
     async with Cluster(store=etcd.url, nodes=1, clock="virtual") as cluster:
         await cluster.apply(deployment("web", 1))
         await cluster.apply([copy.deepcopy(GOOD)])

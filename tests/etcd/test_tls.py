@@ -16,6 +16,7 @@ from kube_actors.etcd import EtcdTLS, Put, Range, RemoteBackend
 from kube_actors.testing import EtcdServers, deployment, etcd_servers
 from kube_actors.testing._etcd_certs import make_certificates
 
+from .conftest import need_etcdctl
 from .test_remote import _need_etcd
 
 
@@ -27,6 +28,7 @@ def tls_etcd() -> Iterator[EtcdServers]:
 
 
 async def test_a_cluster_runs_on_an_etcd_that_serves_tls(tls_etcd: EtcdServers) -> None:
+    need_etcdctl()
     assert "cafile=" in tls_etcd.url
     async with Cluster(store=tls_etcd.url, nodes=1, clock="virtual") as cluster:
         await cluster.apply(deployment("web", 1))

@@ -24,6 +24,7 @@ from kube_actors.testing import EtcdServers, deployment, etcd_servers
 from tests.api.test_crd_validation import GOOD
 from tests.server.test_protobuf import OBJECTS
 
+from .conftest import need_etcdctl
 from .test_remote import _need_etcd
 
 #: Kinds written as JSON even in etcd: Kubernetes has no message for them in the table
@@ -88,6 +89,7 @@ def test_the_sqlite_encoding_stays_json() -> None:
 async def test_etcdctl_reads_the_envelope_and_it_decodes_to_the_served_object(
     etcd: EtcdServers,
 ) -> None:
+    need_etcdctl()
     async with Cluster(store=etcd.url, nodes=1, clock="virtual") as cluster:
         await cluster.apply(deployment("web", 2))
         await cluster.settle()
