@@ -40,7 +40,7 @@ def object_key(info: KindInfo, namespace: str, name: str) -> str:
 
 def resource_of(key: str) -> tuple[str, str]:
     """``(group, plural)`` of a storage key, the group as caches name it (``core`` for the
-    core group); ``("", "")`` for a key that is no resource's."""
+    core group); ``("", "")`` for a services key that is no resource's."""
     first, _, rest = key[len(ROOT) :].partition("/")
     found = _RESOLVED.get(first)
     if found is not None:
@@ -55,8 +55,8 @@ def resource_of(key: str) -> tuple[str, str]:
         found = (special[0] or "core", special[1])
     else:
         found = _builtin(first)
-        if found is None:
-            return "", ""
+        if found is None:  # a group of no dots (a kind registered in Python): <group>/<plural>
+            return first, rest.partition("/")[0]
     _RESOLVED[first] = found
     return found
 

@@ -85,6 +85,14 @@ def test_keys_are_where_kube_apiserver_puts_them(
     assert resource_of(key) == (group or "core", plural)
 
 
+def test_keys_of_other_groups_name_their_group_and_resource() -> None:
+    assert resource_of("/registry/stable.example.com/crontabs/default/x") == (
+        "stable.example.com",
+        "crontabs",
+    )
+    assert resource_of("/registry/example/widgets/default/x") == ("example", "widgets")
+
+
 def test_keys_outside_the_first_layout_are_not_upgraded() -> None:
     for key in ("/other/core/pods/a/b", "/registry/example.com/widgets/a/b", "/registry/pods"):
         assert upgrade_key(key) == key
