@@ -47,6 +47,7 @@ from ._node import (
 )
 from ._pod_worker import PodChanged, PodWorker
 from ._stats import GetSummary, StatsProvider
+from ._token_manager import TokenManager
 
 __all__ = ["AbandonContainers", "Kubelet"]
 
@@ -111,6 +112,7 @@ class Kubelet(Actor):
             recorder=recorder,
             crash_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
             pull_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
+            tokens=TokenManager(client),
         )
         self.workers: dict[str, ActorRef] = {}
         self.stats = StatsProvider(runtime, node.name)

@@ -80,3 +80,7 @@ class KubeletTimings:
     backoff_max: float = 300.0
     #: How often a pod worker retries a status write the apiserver did not take.
     status_retry: float = 10.0
+    #: The kubelet's syncFrequency: a pod is synced again this long after its last sync,
+    #: which rewrites its ConfigMap, Secret, downward API and projected volumes where their
+    #: sources changed (Kubernetes adds up to 50% of jitter; here the period is exact).
+    sync_frequency: float = 60.0

@@ -10,6 +10,7 @@ from kube_actors.runtime import ContainerRuntime, LoopbackPool
 
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
+from ._token_manager import TokenManager
 
 __all__ = ["KubeletContext"]
 
@@ -25,6 +26,8 @@ class KubeletContext:
     recorder: EventRecorder | None
     crash_backoff: Backoff
     pull_backoff: Backoff
+    #: The service-account tokens of projected volumes, renewed before they expire.
+    tokens: TokenManager
     #: Set when the node is stopped with its containers left running (a fault).
     abandon: bool = False
     #: The Services, for the containers' service-link variables (None: no variables).

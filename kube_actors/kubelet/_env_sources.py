@@ -13,6 +13,7 @@ import base64
 import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from kube_actors.api import (
     ConfigMap,
@@ -29,6 +30,7 @@ from kube_actors.errors import NotFound
 
 __all__ = [
     "ContainerConfigError",
+    "Pinned",
     "SourceReader",
     "expand_command",
     "field_value",
@@ -43,32 +45,45 @@ class ContainerConfigError(Exception):
     """Why a container's config cannot be made now (a missing ConfigMap, Secret or key)."""
 
 
-class SourceReader:
-    """Reads the ConfigMaps and Secrets of one pod's namespace, each at most once per sync."""
+#: ConfigMaps and Secrets read with ``immutable: true``, by (kind, name): never read again.
+Pinned = dict[tuple[str, str], ConfigMap | Secret]
 
-    def __init__(self, client: Client, namespace: str) -> None:
+
+class SourceReader:
+    """Reads the ConfigMaps and Secrets of one pod's namespace, each at most once per sync.
+
+    An object read with ``immutable: true`` goes into ``pinned`` (the pod worker's, kept for
+    the pod's life) and is served from there from then on, as the kubelet's watch-based cache
+    stops watching an immutable object: its data cannot change, and a deletion is not seen.
+    """
+
+    def __init__(self, client: Client, namespace: str, pinned: Pinned | None = None) -> None:
         self.client = client
         self.namespace = namespace
-        self._config_maps: dict[str, ConfigMap | None] = {}
-        self._secrets: dict[str, Secret | None] = {}
+        self.pinned: Pinned = {} if pinned is None else pinned
+        self._read: dict[tuple[str, str], ConfigMap | Secret | None] = {}
+
+    async def _get(self, kind: type[ConfigMap] | type[Secret], name: str) -> Any:
+        key = (kind.__name__, name)
+        if key in self.pinned:
+            return self.pinned[key]
+        if key not in self._read:
+            try:
+                found = await self.client.get(kind, name, namespace=self.namespace)
+            except NotFound:
+                found = None
+            if found is not None and found.immutable:
+                self.pinned[key] = found
+            self._read[key] = found
+        return self._read[key]
 
     async def config_map(self, name: str) -> ConfigMap | None:
-        if name not in self._config_maps:
-            try:
-                found = await self.client.get(ConfigMap, name, namespace=self.namespace)
-            except NotFound:
-                found = None
-            self._config_maps[name] = found
-        return self._config_maps[name]
+        found: ConfigMap | None = await self._get(ConfigMap, name)
+        return found
 
     async def secret(self, name: str) -> Secret | None:
-        if name not in self._secrets:
-            try:
-                found = await self.client.get(Secret, name, namespace=self.namespace)
-            except NotFound:
-                found = None
-            self._secrets[name] = found
-        return self._secrets[name]
+        found: Secret | None = await self._get(Secret, name)
+        return found
 
     async def claimed_path(self, claim_name: str) -> str:
         """The directory of the volume bound to a claim; ContainerConfigError while it is not."""

@@ -10,7 +10,11 @@ or stopped by two syncs at once. What it does, in the kubelet's order:
 4. probes: startup first, then liveness (a failure kills the container for a restart) and
    readiness (drives Ready);
 5. the Pod's status, written to the apiserver only when it changed;
-6. on deletion, every container stopped within the grace period, then the Pod removed from
+6. its ConfigMap, Secret, downward API and projected volumes set up again on every sync, the
+   runtime told what changed (the kubelet's remount: an edited ConfigMap, a relabelled Pod, a
+   renewed service-account token); a pod with such volumes is synced again ``sync_frequency``
+   (60 s) after its last sync, so an edit shows within a minute, as in Kubernetes;
+7. on deletion, every container stopped within the grace period, then the Pod removed from
    the apiserver.
 
 Exits and probe results come back as messages from background tasks of this actor, so the
@@ -31,15 +35,29 @@ from kube_actors.errors import ApiError, ImagePullError, KubeActorsError, NotFou
 from kube_actors.runtime import (
     ProbeKind,
     ProbeOutcome,
+    VolumeRuntime,
     container_config_for,
     sandbox_config_for,
 )
 
 from ._context import KubeletContext
-from ._env_sources import ContainerConfigError, SourceReader, expand_command, resolve_env
+from ._env_sources import (
+    ContainerConfigError,
+    Pinned,
+    SourceReader,
+    expand_command,
+    resolve_env,
+)
 from ._envvars import service_links
 from ._status import ContainerView, carry_over, pod_phase, pod_status, terminated_state
-from ._volume_sources import MountError, VolumeContents, mounts_for, set_up_volumes
+from ._volume_sources import (
+    MountError,
+    VolumeContents,
+    mounts_for,
+    remountable,
+    set_up_volume,
+    set_up_volumes,
+)
 
 __all__ = ["ContainerExited", "PodChanged", "PodWorker", "ProbeReport"]
 
@@ -80,6 +98,11 @@ class _FirstSync:
     pass
 
 
+@attrs.frozen
+class _PeriodicSync:
+    """The kubelet's resync of a pod ``sync_frequency`` after its last sync."""
+
+
 class PodWorker(Actor):
     """Keeps one Pod's containers running as its spec says."""
 
@@ -117,6 +140,11 @@ class PodWorker(Actor):
         self.resync: Timer | None = None
         self.volumes: dict[str, VolumeContents] | None = None
         self.mount_failed_at: float | None = None
+        #: ConfigMaps and Secrets read immutable: served from here for the pod's life.
+        self.pinned: Pinned = {}
+        #: Whether the pod has volumes the kubelet rewrites on each sync.
+        self.remounts = any(remountable(v) for v in spec.volumes)
+        self.periodic: Timer | None = None
 
     # ------------------------------------------------------------------------ messages
 
@@ -137,12 +165,19 @@ class PodWorker(Actor):
                 await self._probe_report(message)
             case _Resync():
                 self.resync = None
-            case _FirstSync():
+            case _FirstSync() | _PeriodicSync():
                 pass
         await self._sync()
+        if self.remounts and not (self.terminated or self.terminal):
+            # As the kubelet's pod workers requeue a pod after each sync: the period counts
+            # from the last sync, whatever caused it.
+            if self.periodic is not None:
+                self.periodic.cancel()
+            self.periodic = self.send_after(self.ctx.timings.sync_frequency, _PeriodicSync())
         return None
 
     async def on_stop(self) -> None:
+        self.ctx.tokens.forget_pod(self.uid)
         if not self.terminated and not self.ctx.abandon:
             # The Pod went from the apiserver without a graceful deletion: stop at once.
             await self._stop_everything(grace=0)
@@ -162,8 +197,11 @@ class PodWorker(Actor):
     async def _sync_containers(self) -> None:
         if self.sandbox_id is None:
             await self._run_sandbox()
-        if self.volumes is None and not await self._set_up_volumes():
-            return  # ContainerCreating until every volume can be mounted
+        if self.volumes is None:
+            if not await self._set_up_volumes():
+                return  # ContainerCreating until every volume can be mounted
+        elif self.remounts:
+            await self._remount()
         if self.reported is None:
             # As the kubelet's syncPod writes the status before its runtime starts anything:
             # while images pull and containers start, the pod shows ContainerCreating.
@@ -205,9 +243,10 @@ class PodWorker(Actor):
     async def _set_up_volumes(self) -> bool:
         if self.mount_failed_at is not None and monotonic() - self.mount_failed_at < CONFIG_RETRY:
             return False  # a sync for another reason (a status write) waits out the back-off
-        reader = SourceReader(self.ctx.client, self.pod.metadata.namespace or "default")
         try:
-            self.volumes = await set_up_volumes(self.pod, reader, self.pod_ip)
+            self.volumes = await set_up_volumes(
+                self.pod, self._reader(), self.pod_ip, self.ctx.tokens
+            )
         except MountError as error:
             # The volume manager retries with a back-off; each failure is a FailedMount Event.
             self.mount_failed_at = monotonic()
@@ -215,6 +254,31 @@ class PodWorker(Actor):
             self._resync_in(CONFIG_RETRY)
             return False
         return True
+
+    async def _remount(self) -> None:
+        """The kubelet's remount on a sync: each ConfigMap, Secret, downward API and
+        projected volume set up again, the runtime handed the files that changed. A volume
+        that cannot be set up now keeps its files and records FailedMount."""
+        assert self.volumes is not None
+        reader = self._reader()
+        for volume in self.pod.spec.volumes:
+            if not remountable(volume):
+                continue
+            try:
+                fresh = await set_up_volume(volume, self.pod, reader, self.pod_ip, self.ctx.tokens)
+            except MountError as error:
+                self.ctx.event(self.pod, "Warning", "FailedMount", str(error))
+                continue
+            if fresh == self.volumes.get(volume.name):
+                continue
+            self.volumes[volume.name] = fresh
+            runtime = self.ctx.runtime
+            if self.sandbox_id is not None and isinstance(runtime, VolumeRuntime):
+                await runtime.update_volume(self.sandbox_id, volume.name, fresh.files, fresh.modes)
+
+    def _reader(self) -> SourceReader:
+        namespace = self.pod.metadata.namespace or "default"
+        return SourceReader(self.ctx.client, namespace, self.pinned)
 
     # ------------------------------------------------------------------- containers
 
@@ -252,7 +316,7 @@ class PodWorker(Actor):
             container, self.pod, pod_ip=self.pod_ip, attempt=view.restart_count
         )
         links = await service_links(self.pod, self.ctx.services)
-        reader = SourceReader(self.ctx.client, self.pod.metadata.namespace or "default")
+        reader = self._reader()
         try:
             envs = await resolve_env(container, self.pod, reader, pod_ip=self.pod_ip, base=links)
         except ContainerConfigError as error:

@@ -21,6 +21,7 @@ from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
 from ._protocol import StatsRuntime as StatsRuntime
 from ._protocol import StreamingRuntime as StreamingRuntime
+from ._protocol import VolumeRuntime as VolumeRuntime
 from ._script import ANNOTATION_PREFIX as ANNOTATION_PREFIX
 from ._script import ContainerScript as ContainerScript
 from ._script import ExecReply as ExecReply
@@ -70,6 +71,7 @@ __all__ = [
     "StreamingRuntime",
     "SubprocessRuntime",
     "USAGE_RESOURCES",
+    "VolumeRuntime",
     "container_config_for",
     "http_get_probe",
     "parse_duration",

@@ -135,6 +135,33 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             self.images.resolve(image)  # ImagePullError, as the subprocess runtime's
         return image
 
+    async def update_volume(
+        self,
+        sandbox_id: str,
+        volume: str,
+        files: Mapping[str, bytes],
+        modes: Mapping[str, int] | None = None,
+    ) -> None:
+        """The recorded mounts of ``volume`` in the sandbox's containers follow the update,
+        except ``subPath`` mounts, which keep what they had (as on a node)."""
+        sandbox = self._sandbox(sandbox_id)
+        for record in sandbox.containers.values():
+            mounts = tuple(
+                attrs.evolve(m, files=files, modes=modes or {})
+                if m.volume == volume and m.projected and not m.sub_path
+                else m
+                for m in record.config.mounts
+            )
+            record.config = attrs.evolve(record.config, mounts=mounts)
+
+    def volume_files(self, container_id: str, mount_path: str) -> dict[str, bytes]:
+        """The files the container sees at ``mount_path`` now (its projected volume's, as
+        updated since it was created); KeyError if nothing is mounted there."""
+        for mount in self._container(container_id).config.mounts:
+            if mount.container_path == mount_path:
+                return dict(mount.files)
+        raise KeyError(f"container {container_id[:12]} mounts nothing at {mount_path}")
+
     async def exec(
         self, container_id: str, command: Sequence[str], *, timeout: float | None = None
     ) -> ExecResult:

@@ -12,9 +12,9 @@ missing, as Kubernetes does.
 namespace (root on Linux, with ``unshare``), the container runs in one in which each read-only
 volume is bound onto itself read-only, so its writes fail with EROFS while the pod's other
 containers (and the kubelet, updating a ConfigMap's files) still write. Elsewhere projected
-files are written 0444, which refuses every user but root.
+files are written without their write bits (``_pod_volumes``), which refuses every user but root.
 
-The volumes' directories live in the sandbox's directory, so an emptyDir goes with its pod.
+The volumes' directories are the sandbox's (``PodVolumes``), so an emptyDir goes with its pod.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import attrs
 
+from ._pod_volumes import PodVolumes
 from ._types import Mount
 
 __all__ = [
@@ -38,38 +39,10 @@ __all__ = [
     "can_isolate",
     "isolated_argv",
     "prepare_mounts",
-    "write_files",
 ]
 
 #: The variable naming the root of a container's mounts.
 MOUNTS_ENV = "KUBE_ACTORS_MOUNTS"
-
-
-def write_files(directory: Path, files: dict[str, bytes], *, read_only: bool) -> None:
-    """Write a projected volume's files, each replaced whole (a reader never sees half)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for relative, content in files.items():
-        target = directory / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fresh = target.with_name(f".{target.name}.tmp")
-        fresh.write_bytes(content)
-        fresh.chmod(0o444 if read_only else 0o644)
-        os.replace(fresh, target)
-
-
-def _source(sandbox_dir: Path, mount: Mount) -> Path:
-    if mount.host_path:
-        source = Path(mount.host_path)
-        source.mkdir(parents=True, exist_ok=True)  # hostPath's DirectoryOrCreate, our default
-    else:
-        source = sandbox_dir / "volumes" / mount.volume
-        if mount.files or not source.exists():
-            write_files(source, dict(mount.files), read_only=mount.read_only)
-    if mount.sub_path:
-        source = source / mount.sub_path
-        if not source.exists():
-            source.mkdir(parents=True)
-    return source
 
 
 @attrs.frozen
@@ -83,17 +56,17 @@ class PreparedMounts:
 
 
 def prepare_mounts(
-    sandbox_dir: Path, container: str, mounts: Iterable[Mount]
+    volumes: PodVolumes, container: str, mounts: Iterable[Mount]
 ) -> PreparedMounts | None:
     """The root of ``container``'s mounts, each mountPath a link to its volume; None if none."""
     mounts = tuple(mounts)
     if not mounts:
         return None
-    root = sandbox_dir / "mounts" / container
+    root = volumes.sandbox_dir / "mounts" / container
     read_only: list[Path] = []
     binds: list[tuple[Path, str, bool]] = []
-    for mount in mounts:
-        source = _source(sandbox_dir, mount)
+    for index, mount in enumerate(mounts):
+        source = volumes.source(mount, container, index)
         if mount.container_path.rstrip("/"):
             binds.append((source, mount.container_path, bool(mount.read_only)))
         target = root / mount.container_path.lstrip("/")

@@ -19,7 +19,7 @@ every container it still runs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -41,7 +41,7 @@ from ._types import (
     ProbeResult,
 )
 
-__all__ = ["ContainerRuntime", "StatsRuntime", "StreamingRuntime"]
+__all__ = ["ContainerRuntime", "StatsRuntime", "StreamingRuntime", "VolumeRuntime"]
 
 
 @runtime_checkable
@@ -194,4 +194,24 @@ class StatsRuntime(Protocol):
 
     async def list_container_stats(self) -> Sequence[ContainerUsage]:
         """The usage of every running container, sampled now."""
+        ...
+
+
+@runtime_checkable
+class VolumeRuntime(Protocol):
+    """What a runtime offers for the kubelet's remount of ConfigMap, Secret, downward API and
+    projected volumes (in Kubernetes the kubelet writes the node's volume directory itself;
+    here the runtime owns it). Both runtimes that ship have it; on a runtime without it a
+    volume keeps the files its containers were created with."""
+
+    async def update_volume(
+        self,
+        sandbox_id: str,
+        volume: str,
+        files: Mapping[str, bytes],
+        modes: Mapping[str, int] | None = None,
+    ) -> None:
+        """Replace the projected volume's files all at once (the atomic writer's update),
+        each with its mode (0644 where ``modes`` names none). What every container mounting
+        the volume sees follows, except a ``subPath`` mount, which keeps what it had."""
         ...

@@ -37,7 +37,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -65,9 +65,11 @@ from ._log_options import LogOptions
 from ._log_pipe import LogPipe
 from ._log_reader import read_log, read_log_after
 from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
+from ._pod_volumes import PodVolumes
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._proc_usage import read_process_table
 from ._process import signal_group, spawn, watch_exit
+from ._tmpfs import can_mount_tmpfs
 from ._types import (
     ContainerConfig,
     ExecResult,
@@ -152,6 +154,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         self._given_root = Path(root) if root is not None else None
         self._root: Path | None = None
         self._sandbox_dirs: dict[str, Path] = {}
+        self._volumes: dict[str, PodVolumes] = {}
+        #: Whether Secret, downward API, projected and Memory emptyDir volumes are on tmpfs:
+        #: decided on entering the runtime (root on Linux), else they are plain directories.
+        self.memory_volumes = False
 
     @property
     def root(self) -> Path:
@@ -174,6 +180,12 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             )
         self.isolation = choose_isolation(self._requested_isolation)
         _log.info("runtime_isolation", runtime=self.runtime_name, isolation=self.isolation)
+        self.memory_volumes = can_mount_tmpfs()
+        _log.info(
+            "runtime_memory_volumes",
+            runtime=self.runtime_name,
+            medium="tmpfs" if self.memory_volumes else "directory",
+        )
         if self.isolation == "subreaper":
             self._reaper = contextlib.ExitStack()
             self._reaper.enter_context(subreaper())
@@ -198,6 +210,16 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     async def pull_image(self, image: str, sandbox_id: str | None = None) -> str:
         self.catalog.resolve(image)
         return image
+
+    async def update_volume(
+        self,
+        sandbox_id: str,
+        volume: str,
+        files: Mapping[str, bytes],
+        modes: Mapping[str, int] | None = None,
+    ) -> None:
+        self._sandbox(sandbox_id)  # SandboxNotFound for an unknown id
+        self._volumes[sandbox_id].project(volume, files, modes or {})
 
     async def exec(
         self, container_id: str, command: Sequence[str], *, timeout: float | None = None
@@ -316,8 +338,14 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         directory = self.root / f"{cfg.namespace}_{cfg.name}_{sandbox.id[:12]}"
         directory.mkdir()
         self._sandbox_dirs[sandbox.id] = directory
+        self._volumes[sandbox.id] = PodVolumes(
+            directory, memory=self.memory_volumes, protect=not can_isolate()
+        )
 
     async def _sandbox_removed(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        volumes = self._volumes.pop(sandbox.id, None)
+        if volumes is not None:
+            volumes.release()
         directory = self._sandbox_dirs.pop(sandbox.id, None)
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
@@ -337,7 +365,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             env[CONTAINER_MARKER] = container_id
         record = _ProcessContainer(container_id, sandbox.id, config, argv, env)
         directory = self._sandbox_dirs[sandbox.id]
-        mounts = prepare_mounts(directory, config.name, config.mounts)
+        mounts = prepare_mounts(self._volumes[sandbox.id], config.name, config.mounts)
         if mounts is not None:
             record.env[MOUNTS_ENV] = str(mounts.root)
             if can_isolate():

@@ -90,14 +90,20 @@ class Mount:
     """One volume as a container sees it (CRI's ``Mount``), the one mechanism for every volume.
 
     ``files`` are the contents the kubelet projected (ConfigMap, Secret, downward API keys as
-    relative paths) and ``host_path`` the directory behind the volume when there is one
-    (emptyDir, hostPath, a claim's volume); ``sub_path`` is the part of it mounted.
+    relative paths; ``projected`` says the volume is such a one, even when it holds no file)
+    with each file's mode in ``modes`` (0644 when absent), and ``host_path`` the directory
+    behind the volume when there is one (hostPath, a claim's volume); ``sub_path`` is the part
+    of it mounted. ``medium`` is ``"Memory"`` for a volume kept in memory (tmpfs): Secret,
+    downward API and projected volumes, and ``emptyDir: {medium: Memory}``.
     """
 
     volume: str
     container_path: str
     host_path: str = ""
     files: Mapping[str, bytes] = attrs.field(default=EMPTY, converter=freeze_map)
+    modes: Mapping[str, int] = attrs.field(default=EMPTY, converter=freeze_map)
+    projected: bool = False
+    medium: str = ""
     read_only: bool = False
     sub_path: str = ""
 

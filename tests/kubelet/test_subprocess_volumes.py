@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import anyio
+import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Pod, WatchEvent, load_manifests
+from kube_actors.api import ConfigMap, Pod, WatchEvent, load_manifests
+from kube_actors.kubelet import KubeletTimings
 
 pytestmark = pytest.mark.real_time
 
@@ -138,3 +142,65 @@ def _check_volume_directory(storage: Path) -> None:
     [directory] = storage.iterdir()
     assert directory.name.endswith("_default_data")
     assert (directory / "file").read_text() == "kept\n"
+
+
+UPDATED = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf, namespace: default}
+data: {app.conf: one}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: key, namespace: default}
+stringData: {key: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: default}
+spec:
+  nodeName: control-plane
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, "30"]
+    volumeMounts:
+    - {name: conf, mountPath: /etc/app}
+    - {name: key, mountPath: /etc/key}
+  volumes:
+  - name: conf
+    configMap: {name: conf, defaultMode: 0440}
+  - name: key
+    secret: {secretName: key}
+"""
+
+
+async def test_real_files_follow_a_config_map_edit_with_their_modes_secrets_on_tmpfs() -> None:
+    timings = KubeletTimings(sync_frequency=0.5)
+    async with Cluster(
+        nodes=1, runtime="subprocess", controllers=(), clock="real", kubelet_timings=timings
+    ) as cluster:
+        for obj in load_manifests(UPDATED):
+            await cluster.client.create(obj)
+        await cluster.wait_for(Pod, "app", condition="Ready", timeout=20)
+        runtime: Any = cluster.runtime("control-plane")
+        [sandbox] = list(runtime.root.iterdir())
+        conf, key = sandbox / "volumes" / "conf", sandbox / "volumes" / "key"
+        first = os.readlink(conf / "..data")
+        mode = (conf / "app.conf").stat().st_mode & 0o7777
+        old = await cluster.client.get(ConfigMap, "conf", namespace="default")
+        await cluster.client.update(attrs.evolve(old, data={"app.conf": "two"}))
+        for _ in range(100):  # the kubelet's next sync, within 0.5 s on an idle machine
+            if (conf / "app.conf").read_text() == "two":
+                break
+            await anyio.sleep(0.1)
+        second = os.readlink(conf / "..data")
+        on_tmpfs = key.is_mount()
+        assert on_tmpfs == runtime.memory_volumes
+        assert conf.stat().st_mode & 0o777 == 0o777
+        assert os.readlink(conf / "app.conf") == "..data/app.conf"
+        assert (conf / "app.conf").read_text() == "two"
+    assert first != second
+    assert first.startswith("..")
+    assert second.startswith("..")
+    assert mode == 0o440  # 0440 has no write bits to take away without a mount namespace
