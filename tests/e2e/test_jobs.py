@@ -76,6 +76,13 @@ async def test_a_crashing_job_backs_off_10_20_40_s_then_fails_past_its_backoff_l
         assert sorted(created.values()) == [0.0, 10.0, 30.0, 70.0]
         j = await get_job(cluster)
         assert finished(j) == ("Failed", "BackoffLimitExceeded")
+        # Its Pods had all ended: the interim FailureTarget and Failed came together.
+        target = get_condition(j.status.conditions, "FailureTarget")
+        assert target is not None
+        assert (target.reason, target.message) == (
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        )
         assert (j.status.failed, j.status.active) == (4, 0)
         pods = await pods_of(cluster, "batch")
         assert [p.status.phase for p in pods] == ["Failed"] * 4
