@@ -61,8 +61,12 @@ def _or(value: T | None, fallback: T) -> T:
 def default_probe(probe: Probe | None) -> Probe | None:
     if probe is None:
         return None
+    get = probe.http_get
+    if get is not None:  # SetDefaults_HTTPGetAction
+        get = _changed(get, path=get.path or "/", scheme=get.scheme or "HTTP")
     return _changed(
         probe,
+        http_get=get,
         timeout_seconds=_or(probe.timeout_seconds, 1),
         period_seconds=_or(probe.period_seconds, 10),
         success_threshold=_or(probe.success_threshold, 1),

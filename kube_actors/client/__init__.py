@@ -27,6 +27,7 @@ from ._events import EventRecorder as EventRecorder
 from ._events import EventSink as EventSink
 from ._events import EventType as EventType
 from ._events import RecordEvent as RecordEvent
+from ._events import event_name as event_name
 from ._factory import InformerActor as InformerActor
 from ._factory import InformerFactory as InformerFactory
 from ._factory import Spawner as Spawner
@@ -75,6 +76,7 @@ __all__ = [
     "StatusWriter",
     "Transport",
     "Writer",
+    "event_name",
     "ignore_not_found",
     "in_cluster_config",
     "load_kubeconfig",

@@ -18,10 +18,10 @@ import attrs
 from .._log import get_logger
 from ..actors import Actor, ActorRef, wall_clock
 from ..api import Event, EventSource, ObjectMeta, ObjectReference
-from ..errors import ActorStopped, ApiError, MailboxFull
+from ..errors import ActorStopped, AlreadyExists, ApiError, MailboxFull
 from ._client import Client
 
-__all__ = ["EventRecorder", "EventSink", "EventType", "RecordEvent"]
+__all__ = ["EventRecorder", "EventSink", "EventType", "RecordEvent", "event_name", "unix_nanos"]
 
 EventType = Literal["Normal", "Warning"]
 
@@ -29,6 +29,8 @@ _log = get_logger("kube_actors.events")
 
 #: Repeats within this window are folded into one Event (the correlator's default).
 _AGGREGATION_WINDOW = dt.timedelta(minutes=10)
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +45,17 @@ class RecordEvent:
     host: str = ""
 
 
+def unix_nanos(when: dt.datetime) -> int:
+    """``when`` in nanoseconds since the epoch, exactly (Go's ``UnixNano``)."""
+    return (when - _EPOCH) // dt.timedelta(microseconds=1) * 1000
+
+
+def event_name(object_name: str, when: dt.datetime) -> str:
+    """An Event's name as client-go makes it: the object's name, then the time in hex
+    nanoseconds, so that the store lists an object's Events in the order they were made."""
+    return f"{object_name}.{unix_nanos(when):x}"
+
+
 class EventSink(Actor):
     """Writes recorded events through the apiserver, folding repeats into counts."""
 
@@ -52,6 +65,7 @@ class EventSink(Actor):
         self.client = client
         self._recent: dict[tuple[Any, ...], tuple[str, str, dt.datetime]] = {}
         self._pruned_at: dt.datetime | None = None
+        self._last_stamp = 0
 
     async def receive(self, message: object) -> object:
         if isinstance(message, RecordEvent):
@@ -87,9 +101,8 @@ class EventSink(Actor):
             except ApiError:
                 pass  # gone meanwhile: write a new one
         namespace = ref.namespace or "default"
-        suffix = "".join(self.random.choice("0123456789abcdef") for _ in range(16))
         event = Event(
-            metadata=ObjectMeta(name=f"{ref.name}.{suffix}", namespace=namespace),
+            metadata=ObjectMeta(name=self._name_for(ref.name), namespace=namespace),
             involved_object=ref,
             reason=record.reason,
             message=record.message,
@@ -101,8 +114,25 @@ class EventSink(Actor):
             reporting_component=record.component,
             reporting_instance=record.host,
         )
-        created = await self.client.create(event)
+        try:
+            created = await self.client.create(event)
+        except AlreadyExists:
+            # The instant is taken: another sink's, or an earlier run's on a virtual clock
+            # that started again at the same time over the same store. A random tail after
+            # it keeps the name unique and the order by time.
+            tail = f"{self.random.getrandbits(32):08x}"
+            meta = attrs.evolve(event.metadata, name=f"{event.metadata.name}{tail}")
+            created = await self.client.create(attrs.evolve(event, metadata=meta))
         self._recent[key] = (namespace, created.metadata.name, now)
+
+    def _name_for(self, name: str) -> str:
+        """As client-go names an Event: the object's name, then the creation time in hex
+        nanoseconds, so that the store lists an object's Events in the order they were made
+        (kubectl describe keeps that order among Events of the same second). Kept strictly
+        increasing, since virtual time makes many Events at one instant."""
+        stamp = max(unix_nanos(wall_clock()), self._last_stamp + 1)
+        self._last_stamp = stamp
+        return f"{name}.{stamp:x}"
 
     def _forget_old(self, now: dt.datetime) -> None:
         """Drop the repeats no longer folded (older than the window), once per window:

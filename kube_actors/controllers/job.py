@@ -6,8 +6,10 @@ caches (the Pods through the owner-uid index) and:
 1. leaves a finished Job (``Complete`` or ``Failed``) alone;
 2. fails it when it has been active longer than ``activeDeadlineSeconds`` (reason
    ``DeadlineExceeded``) or when more Pods failed than ``backoffLimit`` allows
-   (``BackoffLimitExceeded``), deleting the Pods still running. When both hold at once the
-   deadline wins: once the deadline passed, no retry may run;
+   (``BackoffLimitExceeded``): as Kubernetes 1.31 does, first the interim ``FailureTarget``
+   condition while the Pods still running are deleted, then ``Failed`` (same reason and
+   message) once none of them terminates any more. When both hold at once the deadline wins:
+   once the deadline passed, no retry may run;
 3. while ``suspend`` is set, deletes the running Pods and records ``Suspended``; resuming
    restarts the clock of ``activeDeadlineSeconds`` (``startTime`` is reset);
 4. otherwise creates Pods up to ``min(parallelism, completions - succeeded)`` (or deletes the
@@ -223,14 +225,9 @@ class _Sync:
         spec = self.job.spec
         suspended = bool(spec.suspend)
         self._track_start(suspended)
-        failure = self._failure(suspended)
+        failure = self._failure_target() or self._failure(suspended)
         if failure is not None:
-            reason, message = failure
-            await self._delete(self.active)
-            self.failed += len(self.active)
-            self.active = []
-            self._finish(_condition("Failed", "True", reason, message))
-            self.owner.recorder.event(self.job, "Warning", reason, message)
+            await self._fail(*failure)
         elif suspended:
             await self._delete(self.active)
             self.active = []
@@ -260,6 +257,33 @@ class _Sync:
         if self.failed > backoff_limit:
             return "BackoffLimitExceeded", "Job has reached the specified backoff limit"
         return None
+
+    def _failure_target(self) -> tuple[str, str] | None:
+        """The reason and message of a ``FailureTarget`` the Job already has."""
+        target = get_condition(self.status.conditions, "FailureTarget")
+        if target is None or target.status != "True":
+            return None
+        return target.reason, target.message
+
+    async def _fail(self, reason: str, message: str) -> None:
+        """Kubernetes 1.31's two steps: ``FailureTarget`` at once, with the Pods still
+        running deleted (and counted as failed); ``Failed``, with the same reason and message
+        and the Warning Event, only once none of them runs or terminates any more."""
+        if get_condition(self.status.conditions, "FailureTarget") is None:
+            target = _condition("FailureTarget", "True", reason, message)
+            self.status = attrs.evolve(
+                self.status, conditions=set_condition(self.status.conditions, target)
+            )
+        still_running = self.active
+        await self._delete(still_running)
+        gone = len(self.pods.failed) + len(still_running) + len(self.pods.terminating)
+        self.failed = max(self.status.failed, gone)
+        self.active = []
+        self.requeue.clear()
+        if still_running or self.pods.terminating:
+            return  # their deletion brings this Job back
+        self._finish(_condition("Failed", "True", reason, message))
+        self.owner.recorder.event(self.job, "Warning", reason, message)
 
     def _suspend(self) -> None:
         current = get_condition(self.status.conditions, "Suspended")

@@ -19,6 +19,9 @@ from ._apply import apply as apply
 from ._apply import objects_of as objects_of
 from ._columns import Column as Column
 from ._columns import human_duration as human_duration
+from ._describe import Related as Related
+from ._describe import describe_text as describe_text
+from ._describe import related_to as related_to
 from ._drain import EVICTION_RETRY as EVICTION_RETRY
 from ._drain import cordon as cordon
 from ._drain import drain as drain
@@ -30,7 +33,6 @@ from ._pod_cells import pod_ready as pod_ready
 from ._pod_cells import pod_restarts as pod_restarts
 from ._pod_cells import pod_status_reason as pod_status_reason
 from ._printers import age as age
-from ._printers import describe_text as describe_text
 from ._printers import table as table
 from ._rollout import rollback as rollback
 from ._verbs import Condition as Condition
@@ -48,6 +50,7 @@ __all__ = [
     "ApplyResult",
     "Column",
     "Condition",
+    "Related",
     "Source",
     "age",
     "apply",
@@ -63,6 +66,7 @@ __all__ = [
     "pod_ready",
     "pod_restarts",
     "pod_status_reason",
+    "related_to",
     "resolve_all",
     "rollback",
     "rollout_status",

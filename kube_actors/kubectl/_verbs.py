@@ -5,16 +5,17 @@ client (a test's, an application's) can use them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import anyio
 
 from ..actors import wall_clock
-from ..api import Deployment, Event, get_condition, kind_info, replicas_patch
+from ..api import Deployment, Event, Node, get_condition, kind_info, replicas_patch
 from ..client import Client
 from ..errors import ApiError, Gone, KubeActorsError, ServiceUnavailable
-from ._printers import describe_text
+from ._describe import describe_text, related_to
 
 __all__ = [
     "Condition",
@@ -33,6 +34,9 @@ Condition = str | Callable[[Any], bool]
 #: The back-off of a wait whose list or watch failed (client-go's reflector: 800 ms to 30 s).
 _RETRY_INITIAL = 0.8
 _RETRY_MAX = 30.0
+
+#: Go's zero time: an Event without lastTimestamp sorts first, as in kubectl.
+_ZERO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _predicate(condition: Condition) -> Callable[[Any], bool]:
@@ -194,25 +198,32 @@ async def rollout_status(
 
 
 async def events_for(client: Client, obj: Any) -> list[Event]:
-    """The Events about ``obj`` (matched by uid), oldest first."""
+    """The Events about ``obj``, in kubectl describe's order.
+
+    kubectl lists them by the object's uid (a Node's also by its name, which is how kubelets
+    refer to their node), in the store's order (by name: an Event's name ends in its creation
+    time), then sorts them by lastTimestamp keeping that order among equals.
+    """
     meta = obj.metadata
     try:
         events = await client.list(Event, namespace=meta.namespace or "default")
     except ApiError:
         return []
-    mine = [e for e in events if e.involved_object.uid == meta.uid]
-    return sorted(mine, key=_event_order)
+    refs = [meta.uid, meta.name] if isinstance(obj, Node) else [meta.uid]
+    listed = [e for ref in refs for e in sorted(events, key=_name) if e.involved_object.uid == ref]
+    return sorted(listed, key=_last_seen)
 
 
-def _event_order(event: Event) -> tuple[Any, int]:
-    # As kubectl's SortableEvents: by lastTimestamp, else eventTime. Timestamps have whole
-    # seconds; within one, Kubernetes' list order (Event names carry their creation time)
-    # keeps the order they were made in, which the store's order gives here.
-    when = event.last_timestamp or event.event_time or wall_clock()
-    return (when, int(event.metadata.resource_version or 0))
+def _name(event: Event) -> str:
+    return event.metadata.name
+
+
+def _last_seen(event: Event) -> dt.datetime:
+    return event.last_timestamp or _ZERO_TIME
 
 
 async def describe(client: Client, kind: type[Any], name: str, *, namespace: str = "") -> str:
     """``kubectl describe``."""
     obj = await client.get(kind, name, namespace=namespace)
-    return describe_text(obj, await events_for(client, obj), wall_clock())
+    events = await events_for(client, obj)
+    return describe_text(obj, events, wall_clock(), await related_to(client, obj))

@@ -26,7 +26,7 @@ from kube_actors.api import (
     Pod,
     namespaced_name,
 )
-from kube_actors.client import Client, EventHandlerFuncs, SharedInformer
+from kube_actors.client import Client, EventHandlerFuncs, SharedInformer, event_name
 from kube_actors.errors import ApiError
 
 from ._cache import Cache
@@ -375,10 +375,10 @@ class Scheduler(Actor):
         # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
         # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
         # second in describe (kubectl sorts by lastTimestamp).
-        now = wall_clock().replace(microsecond=0)
-        suffix = f"{self.random.getrandbits(64):016x}"  # client-go: 16 hex digits
+        instant = wall_clock()
+        now = instant.replace(microsecond=0)
         event = Event(
-            metadata=ObjectMeta(name=f"{meta.name}.{suffix}", namespace=meta.namespace),
+            metadata=ObjectMeta(name=event_name(meta.name, instant), namespace=meta.namespace),
             involved_object=ObjectReference(
                 api_version="v1",
                 kind="Pod",

@@ -73,7 +73,9 @@ async def test_describe_shows_a_pod_as_kubectl_does_with_its_events() -> None:
         text = await cluster.describe(Pod, pod.metadata.name)
         assert f"Name:             {pod.metadata.name}" in text
         assert "Status:           Running" in text
-        assert "Controlled By:    ReplicaSet/hello-nginx-" in text
+        assert (
+            "Controlled By:  ReplicaSet/hello-nginx-" in text
+        )  # after "IPs:", as kubectl aligns it
         assert "Events:" in text
         reasons = [e.reason for e in await cluster.events(pod)]
         assert reasons[:5] == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]

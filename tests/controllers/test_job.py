@@ -39,7 +39,7 @@ from kube_actors.controllers.job import controller as job_controller
 from kube_actors.errors import Invalid
 from kube_actors.reconcile import spawn_controller
 
-from ._fake_kubelet import bind, fail, succeed
+from ._fake_kubelet import bind, fail, finish_deletions, succeed
 from ._fake_kubelet import start as start_pod
 
 NS = "default"
@@ -264,22 +264,30 @@ async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -
         await bind(cluster.client, pod, "node-1")
         await start_pod(cluster.client, pod)
         await advance(cluster, 99.5)
-        assert condition(await get_job(cluster), "Failed") is None
+        assert condition(await get_job(cluster), "FailureTarget") is None
         await advance(cluster, 0.5)
-        failed = await get_job(cluster)
-        assert condition(failed, "Failed") == (
+        deadline = (
             "True",
             "DeadlineExceeded",
             "Job was active longer than specified deadline",
         )
+        target = await get_job(cluster)
+        assert condition(target, "FailureTarget") == deadline
+        assert condition(target, "Failed") is None  # while its Pod terminates
+        assert (target.status.active, target.status.terminating) == (0, 1)
+        [gone] = await pods_of(cluster)
+        assert gone.metadata.deletion_timestamp is not None  # the kubelet finishes it
+        await advance(cluster, 7)
+        assert await finish_deletions(cluster.client) == 1  # it does, 7 s later
+        await cluster.settle()
+        failed = await get_job(cluster)
+        assert condition(failed, "Failed") == deadline
         start = failed.status.start_time
         assert start is not None
         failed_condition = get_condition(failed.status.conditions, "Failed")
         assert failed_condition is not None
-        assert failed_condition.last_transition_time == start + dt.timedelta(seconds=100)
-        assert (failed.status.active, failed.status.failed) == (0, 1)
-        [gone] = await pods_of(cluster)
-        assert gone.metadata.deletion_timestamp is not None  # the kubelet finishes it
+        assert failed_condition.last_transition_time == start + dt.timedelta(seconds=107)
+        assert (failed.status.active, failed.status.failed, failed.status.terminating) == (0, 1, 0)
         assert await events(cluster, "pi") == [
             ("Normal", "SuccessfulCreate", f"Created pod: {pod.metadata.name}"),
             ("Normal", "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}"),
