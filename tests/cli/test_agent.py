@@ -14,7 +14,10 @@ import pytest
 
 from kube_actors import Cluster
 from kube_actors.api import Container, Lease, Node, ObjectMeta, Pod, PodSpec
+from kube_actors.client import Client, ClientConfig
+from kube_actors.errors import Forbidden
 from kube_actors.server import Served
+from kube_actors.server._bootstrap_tokens import bootstrap_token_secret, new_bootstrap_token
 
 pytestmark = pytest.mark.real_time
 
@@ -88,3 +91,19 @@ async def test_an_agent_with_a_wrong_token_says_so_and_exits_1() -> None:
     out = result.stdout.decode()
     assert f"error: {served.url} refused the token" in " ".join(out.split())
     assert "Unauthorized" in out
+
+
+async def test_a_bootstrap_token_authenticates_over_https_but_may_only_ask_for_a_certificate() -> (
+    None
+):
+    async with served_cluster() as cluster, cluster.serve() as served:
+        token = new_bootstrap_token()
+        await cluster.client.create(bootstrap_token_secret(token))
+        assert served.ca_cert is not None
+        config = ClientConfig(server=served.url, ca_pem=served.ca_cert.read_bytes(), token=token)
+        async with Client.from_config(config) as client:
+            with pytest.raises(Forbidden) as refused:
+                await client.list(Node)
+    assert f'User "system:bootstrap:{token.split(".")[0]}" cannot list resource "nodes"' in str(
+        refused.value
+    )
