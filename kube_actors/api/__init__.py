@@ -66,6 +66,11 @@ from ._batch import Job as Job
 from ._batch import JobCondition as JobCondition
 from ._batch import JobSpec as JobSpec
 from ._batch import JobStatus as JobStatus
+from ._certificates import KUBELET_CLIENT_SIGNER as KUBELET_CLIENT_SIGNER
+from ._certificates import CertificateSigningRequest as CertificateSigningRequest
+from ._certificates import CertificateSigningRequestCondition as CertificateSigningRequestCondition
+from ._certificates import CertificateSigningRequestSpec as CertificateSigningRequestSpec
+from ._certificates import CertificateSigningRequestStatus as CertificateSigningRequestStatus
 from ._conditions import get_condition as get_condition
 from ._conditions import remove_condition as remove_condition
 from ._conditions import set_condition as set_condition
@@ -372,6 +377,7 @@ __all__ = [
     "DEFAULT_INGRESS_CLASS_ANNOTATION",
     "DEFAULT_TOKEN_EXPIRATION_SECONDS",
     "DESIRED_REPLICAS_ANNOTATION",
+    "KUBELET_CLIENT_SIGNER",
     "LAST_APPLIED_ANNOTATION",
     "MANAGED_BY_LABEL",
     "MAX_DEPTH",
@@ -392,6 +398,10 @@ __all__ = [
     "AggregationRule",
     "Binding",
     "BoundObjectReference",
+    "CertificateSigningRequest",
+    "CertificateSigningRequestCondition",
+    "CertificateSigningRequestSpec",
+    "CertificateSigningRequestStatus",
     "ClientIPConfig",
     "ClusterRole",
     "ClusterRoleBinding",

@@ -6,6 +6,7 @@ from . import _defaults as d
 from . import _validate_apps as va
 from . import _validate_autoscaling as vas
 from . import _validate_batch as vb
+from . import _validate_certificates as vcert
 from . import _validate_config as vcfg
 from . import _validate_core as vc
 from . import _validate_discovery as vdisc
@@ -17,6 +18,7 @@ from . import _validate_storage as vs
 from ._apps import DaemonSet, Deployment, ReplicaSet, StatefulSet
 from ._autoscaling import HorizontalPodAutoscaler
 from ._batch import Job
+from ._certificates import CertificateSigningRequest
 from ._config import ConfigMap, Secret
 from ._controller_revision import ControllerRevision
 from ._core import Binding, Event, Lease, Namespace, PriorityClass, ServiceAccount
@@ -78,6 +80,9 @@ register_kind(Job, default=d.default_job, validate=va.validate_job)
 register_kind(CronJob, default=vb.default_cron_job, validate=vb.validate_cron_job)
 register_kind(ControllerRevision, validate=va.validate_controller_revision)
 register_kind(Lease, validate=vc.validate_lease)
+register_kind(
+    CertificateSigningRequest, namespaced=False, validate=vcert.validate_certificate_signing_request
+)
 register_kind(
     HorizontalPodAutoscaler,
     default=vas.default_horizontal_pod_autoscaler,

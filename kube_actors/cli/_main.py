@@ -9,6 +9,7 @@ from rich.console import Console
 
 from .._version import __version__
 from ..bench import scheduler as scheduler_bench
+from ._agent import add_agent_arguments, agent
 from ._demo import demo
 from ._logging import configure_logging
 from ._snapshot import add_arguments as add_snapshot_arguments
@@ -39,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_kubeconfig_arguments(
         commands.add_parser("kubeconfig", help="print the kubeconfig of `up`, or merge it")
+    )
+    add_agent_arguments(
+        commands.add_parser(
+            "agent", help="one node (kubelet and kube-proxy) joining a cluster over its API"
+        )
     )
     walk = commands.add_parser(
         "demo", help="the minikube walkthrough of the concept doc, in this process"
@@ -73,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "up":
         # Paths and URLs are copied from this output: never wrap them.
         return up(args, Console(soft_wrap=True))
+    if args.command == "agent":
+        return agent(args, Console(soft_wrap=True))
     if args.command == "kubeconfig":
         return kubeconfig_command(args, Console())
     if args.command == "demo":

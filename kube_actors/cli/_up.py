@@ -31,7 +31,13 @@ from ..runtime._script import parse_duration
 from ..server import CONTEXT, merge_kubeconfig
 from ._snapshot import default_data_dir, store_file
 
-__all__ = ["add_kubeconfig_arguments", "add_up_arguments", "kubeconfig_command", "up"]
+__all__ = [
+    "add_kubeconfig_arguments",
+    "add_runtime_argument",
+    "add_up_arguments",
+    "kubeconfig_command",
+    "up",
+]
 
 DEFAULT_DATA_DIR: Final = str(default_data_dir())
 DEFAULT_PORT: Final = 6443
@@ -39,14 +45,19 @@ DEFAULT_PORT: Final = 6443
 SERVICE_ACCOUNT_KEY: Final = "sa.key"
 
 
-def add_up_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--nodes", type=int, default=1, help="how many nodes (default 1)")
+def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
+    """``--runtime``, as ``up`` and ``agent`` take it."""
     parser.add_argument(
         "--runtime",
         choices=("subprocess", "fake"),
         default="subprocess",
         help="containers as real processes (default) or fake ones",
     )
+
+
+def add_up_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nodes", type=int, default=1, help="how many nodes (default 1)")
+    add_runtime_argument(parser)
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="the API's port (default 6443; 0: any)"
     )

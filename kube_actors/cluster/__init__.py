@@ -5,7 +5,9 @@
 runtime and kube-proxy and the link that a partition cuts; ``_faults`` holds the fault
 injection that ``cluster.faults`` hands out; ``_store`` opens the store that
 ``Cluster(store=...)`` names (memory, or an SQLite file); ``_control_planes`` runs several
-control-plane replicas whose scheduler and controllers act only where their Lease is held.
+control-plane replicas whose scheduler and controllers act only where their Lease is held;
+``_agent`` runs one node's kubelet and kube-proxy in a process of its own, over HTTP
+(``kube-actors agent``).
 
 Fault injection lives here rather than in the testing kit or the client: every component's
 client is wrapped by the cluster when it is wired, the fault handles belong to one cluster
@@ -14,6 +16,7 @@ clusters, would otherwise import the wiring while the wiring imported it. The ki
 the handles for tests.
 """
 
+from ._agent import NodeAgent as NodeAgent
 from ._clock_choice import RealTimeWarning as RealTimeWarning
 from ._clock_choice import warn_on_default_real_time as warn_on_default_real_time
 from ._cluster import Cluster as Cluster
@@ -46,6 +49,7 @@ __all__ = [
     "Fault",
     "Faults",
     "LeadershipHistory",
+    "NodeAgent",
     "RealTimeWarning",
     "SyncCluster",
     "Term",

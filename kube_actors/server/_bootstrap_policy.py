@@ -33,6 +33,7 @@ from ..api import (
 from ..client import Client
 from ..errors import AlreadyExists, Conflict, NotFound
 from ._authn import AUTHENTICATED_GROUP, MASTERS_GROUP
+from ._bootstrap_tokens import BOOTSTRAPPERS_GROUP
 from ._rbac_rules import uncovered_rules
 
 __all__ = [
@@ -179,15 +180,20 @@ def bootstrap_cluster_roles() -> tuple[ClusterRole, ...]:
             ),
         ),
         ClusterRole(
+            # What a kubelet holding a bootstrap token may do: ask for its client certificate.
+            metadata=_meta("system:node-bootstrapper"),
+            rules=(_rule(("create", *READ), "certificates.k8s.io", "certificatesigningrequests"),),
+        ),
+        ClusterRole(
             metadata=_meta("system:public-info-viewer"),
             rules=(_urls("/healthz", "/livez", "/readyz", "/version", "/version/"),),
         ),
     )
 
 
-def _binding(role: str, *groups: str) -> ClusterRoleBinding:
+def _binding(role: str, *groups: str, name: str = "") -> ClusterRoleBinding:
     return ClusterRoleBinding(
-        metadata=_meta(role),
+        metadata=_meta(name or role),
         role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name=role),
         subjects=tuple(Subject(kind="Group", api_group=RBAC_GROUP, name=g) for g in groups),
     )
@@ -200,6 +206,8 @@ def bootstrap_cluster_role_bindings() -> tuple[ClusterRoleBinding, ...]:
         _binding("system:discovery", AUTHENTICATED_GROUP),
         _binding("system:basic-user", AUTHENTICATED_GROUP),
         _binding("system:public-info-viewer", AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP),
+        # kubeadm's binding: every bootstrap token may ask for a kubelet's certificate.
+        _binding("system:node-bootstrapper", BOOTSTRAPPERS_GROUP, name="kubeadm:kubelet-bootstrap"),
     )
 
 

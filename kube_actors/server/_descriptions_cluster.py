@@ -22,6 +22,39 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "renewTime": "When the current holder last renewed the lease.",
         "leaseTransitions": "How many times the lease has passed from one holder to another.",
     },
+    "CertificateSigningRequest": {
+        "": "CertificateSigningRequest asks a signer for an x509 certificate: a kubelet's "
+        "client certificate, for one.",
+        "spec": "The request and the signer asked; who asked is filled in by the server.",
+        "status": "Whether the request was approved or denied, and the issued certificate.",
+    },
+    "CertificateSigningRequestSpec": {
+        "": "CertificateSigningRequestSpec holds the request and the signer it is meant for.",
+        "request": "A PEM-encoded x509 certificate request (a CERTIFICATE REQUEST block).",
+        "signerName": "The signer asked to issue the certificate, as a qualified name: "
+        "kubernetes.io/kube-apiserver-client-kubelet for kubelets' client certificates.",
+        "expirationSeconds": "The duration the issued certificate should be valid for; the "
+        "signer may issue a shorter one. At least 600 seconds.",
+        "usages": "The key usages asked for in the certificate (digital signature, client auth).",
+        "username": "The name of the user that created the request. Set by the server.",
+        "uid": "The uid of the user that created the request. Set by the server.",
+        "groups": "The groups of the user that created the request. Set by the server.",
+    },
+    "CertificateSigningRequestStatus": {
+        "": "CertificateSigningRequestStatus holds the approval conditions and the certificate.",
+        "conditions": "Approved, Denied or Failed, with why.",
+        "certificate": "The issued PEM-encoded certificate, once the request is approved and "
+        "signed.",
+    },
+    "CertificateSigningRequestCondition": {
+        "": "CertificateSigningRequestCondition is one decision about a request.",
+        "type": "Approved, Denied or Failed.",
+        "status": "True, False or Unknown.",
+        "reason": "A brief reason, as one CamelCase word.",
+        "message": "A human-readable account of the decision.",
+        "lastUpdateTime": "When the condition was last updated.",
+        "lastTransitionTime": "When the condition last went from one status to another.",
+    },
     "CustomResourceDefinition": {
         "": "CustomResourceDefinition represents a resource that should be exposed on the API "
         "server. Its name must be in the form <.spec.name>.<.spec.group>.",

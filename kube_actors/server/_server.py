@@ -38,6 +38,7 @@ from ._app import make_app
 from ._authn import AdminToken, StaticTokens, TokenAuthenticator
 from ._authorizer import PolicyCache, RbacAuthorizer
 from ._bootstrap_policy import reconcile_bootstrap_policy
+from ._bootstrap_tokens import BootstrapTokens
 from ._encode import Encoder
 from ._encoded_cache import DEFAULT_CACHE_BYTES, EncodedCache
 from ._exec import StreamSource
@@ -242,6 +243,8 @@ class ApiHttpServer:
         if self._static_tokens is not None:
             authenticators.append(self._static_tokens)
         authenticators.extend(self._extra_authenticators)
+        # kubeadm's bootstrap tokens: system:bootstrap:<id>, which may ask for a certificate.
+        authenticators.append(BootstrapTokens(self.client))
         return AccessControl(authenticators, RbacAuthorizer(policy))
 
     async def _close(self) -> None:
