@@ -1116,7 +1116,12 @@ class ApiServer(Actor):
                     ready = entry[1]
             cause = causes.pop(event.kv.key, None) if causes else None
             if cache is not None:
-                changes.setdefault(cache, []).append(cache.apply(event, ready, cause))
+                change = cache.apply(event, ready, cause)
+                changes.setdefault(cache, []).append(change)
+                if isinstance(change.obj, Service) or isinstance(change.prev, Service):
+                    # Any apiserver's write, so that no two hand out one address.
+                    gone = change.type == "DELETED"
+                    self._services.observe(change.prev, None if gone else change.obj)
         self._applied = max(self._applied, revision)
         self._commits.applied(events)
         if written and min(written) <= self._applied:

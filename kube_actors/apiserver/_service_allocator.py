@@ -16,7 +16,12 @@ the service CIDR and of the node-port range; here they are a set each:
   ``kubectl apply`` of the original manifest does), allocates NodePorts for ports that gained
   one, and frees what the Service no longer uses; a delete frees everything;
 - at start the apiserver rebuilds the sets from the stored Services, so allocations survive a
-  restart.
+  restart; afterwards it marks what every Service written to the store holds (``observe``),
+  its own writes and other apiservers' over the same store alike, so several apiservers
+  (``Cluster(control_planes=3)``, several ``kube-actors up`` on one etcd) do not hand out an
+  address another one gave. Kubernetes makes that exact with a compare-and-swap on the
+  allocation bitmap kept in etcd (or one ``IPAddress`` object per ClusterIP); here two
+  apiservers allocating within the same store round trip may still draw one value.
 
 Each owner is remembered (``namespace/name``), so a create that names the values the same
 Service already holds is left to fail as AlreadyExists rather than as a taken address.
@@ -148,6 +153,14 @@ class ServiceAllocator:
             for port in service.spec.ports:
                 if port.node_port and port.node_port in self.ports:
                     self.ports.take(port.node_port, owner)
+
+    def observe(self, old: Service | None, new: Service | None) -> None:
+        """A Service changed in the store (written by any apiserver): what ``old`` held and
+        ``new`` no longer does is free, what ``new`` holds is taken."""
+        if old is not None:
+            self.release(old)
+        if new is not None:
+            self.rebuild((new,))
 
     def reserving(self) -> Reservation:
         """A reservation for one write: ``with allocator.reserving() as r: obj = r.create(obj)``."""

@@ -129,14 +129,20 @@ class TokenIssuer:
             pass
         issuer = cls(**options)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Created with its final mode and only if still absent: never readable by others,
-        # never overwriting a key another process wrote meanwhile (then that one is used).
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return cls.from_pem(path.read_bytes(), **options)
+        # Written whole to a file of its own with its final mode, then linked into place only
+        # if still absent: never readable by others, never seen half-written, never
+        # overwriting a key another process (a control plane started at the same moment on
+        # a shared directory) put there meanwhile (then that one is used).
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(issuer.private_pem())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return cls.from_pem(path.read_bytes(), **options)
+        finally:
+            draft.unlink()
         return issuer
 
     def private_pem(self) -> bytes:

@@ -7,6 +7,11 @@ directory (default under the user's data directory, ``$XDG_DATA_HOME/kube-actors
 (``store.db``), so objects survive a restart, and the CA, the admin token, the
 service-account signing key (``pki/sa.key``) and the kubeconfig, so a kubeconfig merged once and
 the tokens Pods hold keep working across restarts. ``--store memory`` keeps no objects.
+With ``--etcd-servers`` and ``--leader-elect``, several ``up`` processes (on one host or
+several) are the control planes of one highly available cluster: each serves the API on its
+own address, the scheduler and the controllers act in the one holding their Lease, and
+``--cert-dir`` is the CA, admin token and service-account key they share (kubeadm's
+``/etc/kubernetes/pki``); ``--nodes 0`` runs a control plane with no node of its own.
 ``kubeconfig`` prints that kubeconfig or merges it into kubectl's own (context
 ``kube-actors``).
 """
@@ -24,7 +29,7 @@ import anyio
 import yaml
 from rich.console import Console
 
-from ..cluster import Cluster
+from ..cluster import Cluster, ElectionTimings
 from ..cluster._store import etcd_store_url
 from ..etcd import EtcdTLS
 from ..runtime._script import parse_duration
@@ -104,6 +109,65 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
     ):
         parser.add_argument(flag, default=None, metavar="PATH", help=what)
 
+    parser.add_argument(
+        "--node-name",
+        default="",
+        metavar="NAME",
+        help="the first node's name, the others NAME-1, NAME-2... (default control-plane, "
+        "node-1...; control planes of one cluster each name theirs apart)",
+    )
+    ha = parser.add_argument_group(
+        "highly available control planes",
+        "several `up` processes over one etcd (--etcd-servers) serve one cluster: each serves "
+        "the API, the scheduler and the controllers act where their Lease is held",
+    )
+    ha.add_argument(
+        "--leader-elect",
+        action="store_true",
+        help="campaign for kube-scheduler's and kube-controller-manager's Leases instead of "
+        "acting alone (needs --etcd-servers)",
+    )
+    ha.add_argument(
+        "--leader-elect-lease-duration",
+        type=_duration,
+        default=15.0,
+        metavar="DURATION",
+        help="how long a Lease lasts unrenewed before another candidate takes it (15s)",
+    )
+    ha.add_argument(
+        "--leader-elect-renew-deadline",
+        type=_duration,
+        default=10.0,
+        metavar="DURATION",
+        help="how long a leader tries to renew before it stops leading (10s)",
+    )
+    ha.add_argument(
+        "--leader-elect-retry-period",
+        type=_duration,
+        default=2.0,
+        metavar="DURATION",
+        help="how often candidates try to acquire or renew (2s)",
+    )
+    ha.add_argument(
+        "--cert-dir",
+        default=None,
+        metavar="PATH",
+        help="the CA, the admin token and the service-account key, shared by every control "
+        "plane of the cluster (made by the first one started; copy it to other hosts); "
+        "default: the data directory's",
+    )
+
+
+def _duration(text: str) -> float:
+    """A positive Go duration as the Kubernetes binaries' flags take them: 15s, 500ms, 1m."""
+    try:
+        seconds = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: must be positive")
+    return seconds
+
 
 def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="where `up` keeps it")
@@ -117,21 +181,35 @@ def add_kubeconfig_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-async def _serve(args: argparse.Namespace, console: Console) -> None:
+def _cluster(args: argparse.Namespace) -> Cluster:
+    cert_dir = Path(args.cert_dir) if args.cert_dir else Path(args.data_dir) / "pki"
+    return Cluster(
+        nodes=args.nodes,
+        node_name=args.node_name,
+        runtime=args.runtime,
+        clock="real",
+        store=args.store,
+        # Kept beside the CA and the admin token: Pods' tokens outlive a restart, and every
+        # control plane sharing the directory signs and checks them with the same key.
+        service_account_key_file=cert_dir / SERVICE_ACCOUNT_KEY,
+        event_ttl=args.event_ttl,
+        leader_elect=args.leader_elect,
+        leader_election=ElectionTimings(
+            lease_duration=args.leader_elect_lease_duration,
+            renew_deadline=args.leader_elect_renew_deadline,
+            retry_period=args.leader_elect_retry_period,
+        ),
+    )
+
+
+async def _serve(args: argparse.Namespace, console: Console, cluster: Cluster) -> None:
     async with (
-        Cluster(
-            nodes=args.nodes,
-            runtime=args.runtime,
-            clock="real",
-            store=args.store,
-            # Kept beside the CA and the admin token: Pods' tokens outlive a restart.
-            service_account_key_file=Path(args.data_dir) / "pki" / SERVICE_ACCOUNT_KEY,
-            event_ttl=args.event_ttl,
-        ) as cluster,
+        cluster,
         cluster.serve(
             address=args.address,
             port=args.port,
             data_dir=args.data_dir,
+            cert_dir=args.cert_dir,
             token_auth_file=args.token_auth_file,
         ) as served,
     ):
@@ -172,11 +250,25 @@ def up(args: argparse.Namespace, console: Console) -> int:
             flag = "" if str(error).startswith("--") else "--etcd-servers: "
             console.print(f"[red]error:[/] {flag}{error}")
             return 2
+    elif args.leader_elect:
+        console.print(
+            "[red]error:[/] --leader-elect: the control planes must share their store: "
+            "give --etcd-servers"
+        )
+        return 2
     elif args.store == "sqlite":
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
         args.store = f"sqlite://{store_file(args.data_dir).resolve()}"
+    if args.nodes < 0:
+        console.print(f"[red]error:[/] --nodes: must be 0 or more, not {args.nodes}")
+        return 2
     try:
-        anyio.run(_serve, args, console)
+        cluster = _cluster(args)
+    except ValueError as error:
+        console.print(f"[red]error:[/] --leader-elect-*: {error}")
+        return 2
+    try:
+        anyio.run(_serve, args, console, cluster)
     except OSError as error:
         console.print(f"[red]error:[/] cannot serve on {args.address}:{args.port}: {error}")
         return 1

@@ -135,6 +135,9 @@ class Cluster:
     on a real etcd on etcd's own clock, in real seconds whatever the cluster's clock.
     ``service_account_key_file``: the PEM file of the key that signs service-account tokens
     (made there on first use), so that tokens stay valid across restarts; None: a fresh key.
+    ``node_name``: the name of the first of ``nodes`` (a count), the others are
+    ``<node_name>-1``...; default ``control-plane``, ``node-1``... Processes that share one
+    cluster (``leader_elect=True``) each name their nodes apart.
     """
 
     def __init__(
@@ -166,6 +169,7 @@ class Cluster:
         leader_election: ElectionTimings | None = None,
         service_account_key_file: str | os.PathLike[str] | None = None,
         event_ttl: int = EVENT_TTL,
+        node_name: str = "",
     ) -> None:
         if event_ttl < 0:
             raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
@@ -219,13 +223,20 @@ class Cluster:
                 f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
             )
         self._informers: InformerFactory | None = None
-        # Pods that really listen take this process's share of the loopback pod network.
-        self._pod_slot = process_slot() if runtime == "subprocess" else 0
+        # Pods that really listen take this process's share of the loopback pod network, and
+        # so do the nodes of a process that shares its cluster with other processes.
+        shared = runtime == "subprocess" or (self._leader_elect and control_planes == 1)
+        self._pod_slot = process_slot() if shared else 0
         if isinstance(nodes, int):
             configs = [
                 node_config(i, control_plane_taint=control_plane_taint, slot=self._pod_slot)
                 for i in range(nodes)
             ]
+            if node_name:
+                configs = [
+                    attrs.evolve(c, name=node_name if i == 0 else f"{node_name}-{i}")
+                    for i, c in enumerate(configs)
+                ]
         else:
             configs = list(nodes)
         self._initial_nodes = configs
@@ -459,7 +470,9 @@ class Cluster:
         if settings is None:
             return
         client = self._local_client(plane, "kube-scheduler")
-        await self.system.spawn(lambda: Scheduler(client, settings), name=spawner.prefix)
+        await self.system.spawn(
+            lambda: Scheduler(client, settings, instance=plane.identity), name=spawner.prefix
+        )
 
     async def _lead_controllers(self, plane: ControlPlane, spawner: ScopedSpawner) -> None:
         # A new term starts from fresh informers, as a restarted kube-controller-manager.
@@ -1174,6 +1187,7 @@ class Cluster:
         address: str = "127.0.0.1",
         port: int = 0,
         data_dir: str | None = None,
+        cert_dir: str | os.PathLike[str] | None = None,
         tls: bool = True,
         token_auth_file: str | None = None,
         encoded_cache_bytes: int = 64 << 20,
@@ -1186,7 +1200,9 @@ class Cluster:
 
         Loopback only unless ``address`` says otherwise; ``port`` 0 picks a free port; TLS
         material, the admin token and the kubeconfig live in ``data_dir`` (a temporary
-        directory if None). On virtual time the clock then follows the wall clock.
+        directory if None); ``cert_dir`` holds the CA and the admin token instead, for
+        several control planes of one cluster to share (``kube-actors up --cert-dir``). On
+        virtual time the clock then follows the wall clock.
         ``token_auth_file`` adds users' bearer tokens (Kubernetes' ``--token-auth-file``
         CSV: ``token,user,uid,"group1,group2"``); RBAC decides what each user may do.
         ``encoded_cache_bytes`` bounds the server's cache of encoded objects (0: no cache).
@@ -1198,6 +1214,7 @@ class Cluster:
             address=address,
             port=port,
             data_dir=data_dir,
+            cert_dir=cert_dir,
             tls=tls,
             token_auth_file=token_auth_file,
             authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],

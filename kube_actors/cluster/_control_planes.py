@@ -11,8 +11,8 @@ time) and campaigns again, as the real binaries exit on ``leaderelection lost`` 
 restarted; the next leader starts from fresh informers.
 
 ``Cluster(leader_elect=True)`` with one control plane is the same candidate in one process,
-for a program that shares its store (a real etcd) with other processes (``kube-actors up``
-has no flag for it yet).
+for a program that shares its store (a real etcd) with other processes: ``kube-actors up
+--etcd-servers ... --leader-elect`` runs one such process of a highly available control plane.
 
 Everything else (kubelets, kube-proxy, the user's client, the event broadcaster) reaches the
 API through an ``ApiServerPool``: the replicas in turn, as a client behind a load balancer
@@ -71,6 +71,15 @@ class ElectionTimings:
     lease_duration: float = 15.0
     renew_deadline: float = 10.0
     retry_period: float = 2.0
+
+    def __attrs_post_init__(self) -> None:
+        # Checked here, where the user gives them, not in a campaign that starts later.
+        if not self.lease_duration > self.renew_deadline > self.retry_period > 0:
+            raise ValueError(
+                "leader election needs lease duration > renew deadline > retry period > 0, "
+                f"not {self.lease_duration:g} s, {self.renew_deadline:g} s, "
+                f"{self.retry_period:g} s"
+            )
 
 
 @attrs.frozen(kw_only=True)

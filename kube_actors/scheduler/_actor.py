@@ -99,9 +99,15 @@ class _Flush:
 class Scheduler(Actor):
     component = "scheduler"
 
-    def __init__(self, client: Client, settings: SchedulerSettings | None = None) -> None:
+    def __init__(
+        self, client: Client, settings: SchedulerSettings | None = None, *, instance: str = ""
+    ) -> None:
         self.client = client
         self.settings = settings or SchedulerSettings()
+        #: Which scheduler this is among several (its leader-election identity): its Events'
+        #: ``reportingInstance`` is ``<profile>-<instance>``, as kube-scheduler's
+        #: ``<reportingController>-<hostname>``, so they tell which leader bound a Pod.
+        self.instance = instance
 
     async def on_start(self) -> None:
         settings = self.settings
@@ -394,6 +400,7 @@ class Scheduler(Actor):
             last_timestamp=now,
             count=1,
             reporting_component=component,
+            reporting_instance=f"{component}-{self.instance}" if self.instance else "",
         )
         try:
             await self.client.create(event)

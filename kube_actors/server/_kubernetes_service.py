@@ -1,8 +1,8 @@
 """The ``kubernetes`` Service of ``default``: how a Pod finds the API server.
 
 Kubernetes' API server keeps this Service itself (controlplane's kubernetesservice
-reconciler): ClusterIP, port 443 named ``https``, no selector, and an Endpoints object whose
-one address is where the API server really listens. Every container then gets
+reconciler): ClusterIP, port 443 named ``https``, no selector, and an Endpoints object with
+the address of every API server of the cluster (``_endpoint_reconciler``). Every container then gets
 ``KUBERNETES_SERVICE_HOST``/``_PORT`` (the kubelet's service links) and reaches the API
 through kube-proxy; TLS passes through untouched, so the served CA still vouches for it.
 The EndpointSlice follows from the Endpoints (the mirroring controller).
@@ -15,10 +15,6 @@ from typing import Final
 import attrs
 
 from kube_actors.api import (
-    EndpointAddress,
-    EndpointPort,
-    Endpoints,
-    EndpointSubset,
     ObjectMeta,
     Service,
     ServicePort,
@@ -39,9 +35,9 @@ SERVICE_IP: Final = "127.10.0.1"
 _LABELS: Final = {"component": "apiserver", "provider": "kubernetes"}
 
 
-async def publish_kubernetes_service(client: Client, host: str, port: int) -> None:
-    """Create (or bring up to date) the ``kubernetes`` Service and its Endpoints so that
-    they lead to ``host:port``, the address the API server is served on."""
+async def publish_kubernetes_service(client: Client, port: int) -> None:
+    """Create (or bring up to date) the ``kubernetes`` Service, whose target is ``port``,
+    the port the API server is served on (its Endpoints: ``ApiServerEndpoints``)."""
     meta = ObjectMeta(name=NAME, namespace=NAMESPACE, labels=_LABELS)
     ports = (ServicePort(name="https", protocol="TCP", port=SERVICE_PORT, target_port=port),)
     spec = ServiceSpec(type="ClusterIP", ports=ports, session_affinity="None")
@@ -56,16 +52,3 @@ async def publish_kubernetes_service(client: Client, host: str, port: int) -> No
         current = await client.get(Service, NAME, namespace=NAMESPACE)
         if current.spec.ports != ports:
             await client.update(attrs.evolve(current, spec=attrs.evolve(current.spec, ports=ports)))
-    subsets = (
-        EndpointSubset(
-            addresses=(EndpointAddress(ip=host),),
-            ports=(EndpointPort(name="https", port=port, protocol="TCP"),),
-        ),
-    )
-    endpoints = Endpoints(metadata=ObjectMeta(name=NAME, namespace=NAMESPACE), subsets=subsets)
-    try:
-        await client.create(endpoints)
-    except AlreadyExists:
-        current_endpoints = await client.get(Endpoints, NAME, namespace=NAMESPACE)
-        if current_endpoints.subsets != subsets:
-            await client.update(attrs.evolve(current_endpoints, subsets=subsets))

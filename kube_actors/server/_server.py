@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from aiohttp import web
 from kube_actors.actors import VirtualTimeEventLoop
 from kube_actors.api import ClusterRole, ClusterRoleBinding, Role, RoleBinding
 from kube_actors.client import Client, SharedInformer
+from kube_actors.errors import ActorError, ApiError
 
 from .._log import get_logger
 from ._access import AccessControl
@@ -41,6 +43,7 @@ from ._bootstrap_policy import reconcile_bootstrap_policy
 from ._bootstrap_tokens import BootstrapTokens
 from ._encode import Encoder
 from ._encoded_cache import DEFAULT_CACHE_BYTES, EncodedCache
+from ._endpoint_reconciler import ApiServerEndpoints
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._kubernetes_service import publish_kubernetes_service
@@ -96,6 +99,8 @@ class ApiHttpServer:
 
     ``address`` defaults to loopback; ``port`` 0 picks a free one. ``tls`` False serves plain
     HTTP (tests, a proxy in front); ``token`` None makes one (kept in ``data_dir``).
+    ``cert_dir``: the CA and the admin token shared by several servers of one cluster
+    (see ``_tls.credentials``); None keeps them in ``data_dir``.
     ``logs`` reads container logs for ``pods/log``, and ``streams`` opens the sessions of
     ``pods/exec``, ``pods/attach`` and ``pods/portforward`` (the cluster provides both).
     Requests authenticate with a bearer token: the admin token, a user's from
@@ -115,6 +120,7 @@ class ApiHttpServer:
         address: str = LOOPBACK,
         port: int = 0,
         data_dir: str | Path | None = None,
+        cert_dir: str | os.PathLike[str] | None = None,
         tls: bool = True,
         authenticate: bool = True,
         token_auth_file: str | Path | None = None,
@@ -137,7 +143,10 @@ class ApiHttpServer:
         )
         self._extra_authenticators = tuple(authenticators)
         self._informers: anyio.abc.TaskGroup | None = None
+        self._background: anyio.abc.TaskGroup | None = None
+        self._endpoints: ApiServerEndpoints | None = None
         self._data_dir = Path(data_dir).expanduser() if data_dir is not None else None
+        self._cert_dir = Path(cert_dir).expanduser() if cert_dir is not None else None
         self._temporary: Path | None = None
         self._runner: web.AppRunner | None = None
         self._hold: contextlib.AbstractContextManager[None] | None = None
@@ -148,7 +157,7 @@ class ApiHttpServer:
         if data_dir is None:
             data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
         data_dir.mkdir(parents=True, exist_ok=True)
-        creds = credentials(data_dir, self.address)
+        creds = credentials(data_dir, self.address, cert_dir=self._cert_dir)
         subresources = Subresources(self.client, self.logs, self.streams)
         rest = Rest(self.client, subresources, Encoder(self.encoded_cache))
         access = await self._access(creds.token) if self.authenticate else None
@@ -173,7 +182,8 @@ class ApiHttpServer:
             raise
         port = _bound_port(runner)
         try:
-            await publish_kubernetes_service(self.client, _endpoint_ip(runner), port)
+            await publish_kubernetes_service(self.client, port)
+            await self._join_endpoints(ApiServerEndpoints(self.client, _endpoint_ip(runner), port))
         except BaseException:
             await self._close()
             raise
@@ -247,7 +257,23 @@ class ApiHttpServer:
         authenticators.append(BootstrapTokens(self.client))
         return AccessControl(authenticators, RbacAuthorizer(policy))
 
+    async def _join_endpoints(self, endpoints: ApiServerEndpoints) -> None:
+        """In the ``kubernetes`` Endpoints now, kept there while serving, out at exit."""
+        await endpoints.reconcile()
+        self._endpoints = endpoints
+        group = self._background = anyio.create_task_group()
+        await group.__aenter__()
+        group.start_soon(endpoints.run)
+
     async def _close(self) -> None:
+        background, self._background = self._background, None
+        if background is not None:
+            background.cancel_scope.cancel()
+            await background.__aexit__(None, None, None)
+        endpoints, self._endpoints = self._endpoints, None
+        if endpoints is not None:
+            with anyio.CancelScope(shield=True), contextlib.suppress(ApiError, ActorError):
+                await endpoints.leave()
         group, self._informers = self._informers, None
         if group is not None:
             group.cancel_scope.cancel()

@@ -3,16 +3,21 @@ it for the addresses the server answers on, and the admin bearer token.
 
 Everything lives in the data directory and is reused on the next start (the CA and the token
 stay, so a kubeconfig written once keeps working); the server certificate is made again each
-start, so that a new ``--address`` is in its names. Keys are written readable by the owner only.
+start, so that a new ``--address`` is in its names. Several control planes of one cluster share
+the CA and the token through a ``cert_dir`` of their own (``kube-actors up --cert-dir``).
+Keys are written readable by the owner only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import ipaddress
 import os
 import secrets
 import ssl
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -148,21 +153,38 @@ def _token(path: Path) -> str:
     return token
 
 
-def credentials(data_dir: Path, address: str) -> Credentials:
-    """The CA (made if missing), a fresh server certificate for ``address``, the token."""
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Held while the shared material is read or made: control planes started together on
+    one empty ``cert_dir`` make one CA and one token, not one each."""
+    with (directory / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def credentials(data_dir: Path, address: str, *, cert_dir: Path | None = None) -> Credentials:
+    """The CA (made if missing), a fresh server certificate for ``address``, the token.
+
+    ``cert_dir``: where the CA and the admin token are, shared by every control plane of
+    one cluster (kubeadm copies ``/etc/kubernetes/pki`` to each); None keeps them in
+    ``data_dir`` (``pki/ca.*`` and ``admin.token``). The server certificate is each
+    server's own, in ``data_dir/pki``.
+    """
     pki = data_dir / "pki"
     pki.mkdir(parents=True, exist_ok=True)
-    ca_cert, ca_key = pki / "ca.crt", pki / "ca.key"
-    if not (ca_cert.exists() and ca_key.exists()):
-        _make_ca(ca_cert, ca_key)
+    shared = cert_dir if cert_dir is not None else pki
+    shared.mkdir(parents=True, exist_ok=True)
+    ca_cert, ca_key = shared / "ca.crt", shared / "ca.key"
+    with _locked(shared):
+        if not (ca_cert.exists() and ca_key.exists()):
+            _make_ca(ca_cert, ca_key)
+        token = _token(shared / "admin.token" if cert_dir is not None else data_dir / "admin.token")
     server_cert, server_key = pki / "apiserver.crt", pki / "apiserver.key"
     _make_server_cert(ca_cert, ca_key, server_cert, server_key, address)
-    return Credentials(
-        ca_cert=ca_cert,
-        server_cert=server_cert,
-        server_key=server_key,
-        token=_token(data_dir / "admin.token"),
-    )
+    return Credentials(ca_cert=ca_cert, server_cert=server_cert, server_key=server_key, token=token)
 
 
 def server_ssl_context(creds: Credentials) -> ssl.SSLContext:

@@ -8,7 +8,8 @@ import pytest
 
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
-from kube_actors.api import Deployment, Lease, Pod
+from kube_actors.api import Deployment, Lease, Pod, Service, from_dict
+from kube_actors.client import Client
 from kube_actors.cluster import CONTROLLER_MANAGER_LEASE, SCHEDULER_LEASE
 
 WEB = """
@@ -99,3 +100,28 @@ async def test_control_planes_are_counted_from_one() -> None:
         Cluster(control_planes=0)
     with pytest.raises(ValueError, match="several control planes need leader election"):
         Cluster(control_planes=2, leader_elect=False)
+
+
+async def test_services_made_through_different_apiservers_get_different_addresses() -> None:
+    async with Cluster(control_planes=3) as cluster:
+        await cluster.settle(horizon=5)
+        planes = cluster.control_planes
+        made = []
+        for index in range(6):
+            plane = planes.planes[index % 3]
+            client = Client(planes.local_transport(plane))
+            service = from_dict(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "metadata": {"name": f"s{index}", "namespace": "default"},
+                    "spec": {"type": "NodePort", "ports": [{"port": 80}]},
+                }
+            )
+            made.append(await client.create(service))
+            await cluster.settle()
+        assert all(isinstance(s, Service) for s in made)
+        ips = [s.spec.cluster_ip for s in made]
+        node_ports = [s.spec.ports[0].node_port for s in made]
+        assert len(set(ips)) == len(ips)
+        assert len(set(node_ports)) == len(node_ports)
