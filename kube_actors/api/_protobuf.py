@@ -228,6 +228,9 @@ def _value(value: Any, type_: str) -> Any:
         return _go_duration(int(value.f1))
     if type_ in (_RAW_EXTENSION, _FIELDS_V1):
         return _raw(bytes(value.f1))
+    if type_.endswith(".ExtraValue"):
+        # A message of its ``items`` in protobuf, a plain list of strings in JSON.
+        return list(value.f1)
     return _object(value, type_)
 
 

@@ -152,3 +152,15 @@ def test_any_object_encoded_and_decoded_is_the_object_again(manifest: dict[str, 
 def test_a_field_the_message_lacks_is_named() -> None:
     with pytest.raises(ValueError, match="'replica'"):
         encode_protobuf({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replica": 1}})
+
+
+def test_a_subject_access_reviews_extra_decodes_to_lists_of_strings() -> None:
+    # ExtraValue is a message of ``items`` on the wire but a plain list in JSON, both ways
+    # (kubectl sends SubjectAccessReviews in protobuf).
+    extra = {"scopes": ["read", "write"], "team": ["infra"]}
+    manifest = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SubjectAccessReview",
+        "spec": {"user": "alice", "extra": extra},
+    }
+    assert decode_protobuf(encode_protobuf(manifest))["spec"]["extra"] == extra
