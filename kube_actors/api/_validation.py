@@ -54,7 +54,7 @@ def validate(obj: Any, old: Any = None) -> None:
 def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:
     """Every problem of ``obj`` as FieldCauses (empty when it is valid)."""
     info = kind_info(obj)
-    causes = _metadata(info, obj.metadata)
+    causes = _metadata(info, obj.metadata, None if old is None else old.metadata)
     causes.extend(int_range_causes(obj))
     if old is not None:
         causes.extend(_metadata_update(obj.metadata, old.metadata))
@@ -63,7 +63,20 @@ def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:
     return causes
 
 
-def _metadata(info: KindInfo, meta: ObjectMeta) -> list[FieldCause]:
+def _metadata(info: KindInfo, meta: ObjectMeta, old: ObjectMeta | None) -> list[FieldCause]:
+    """The metadata's problems; on an update (``old``), what it kept unchanged from the
+    stored object passed when that was written and is not checked again (as Kubernetes'
+    update validation ratchets unchanged values): a Lease renewal changes none of it."""
+    if old is not None and (
+        meta.name == old.name
+        and meta.namespace == old.namespace
+        and meta.labels == old.labels
+        and meta.annotations == old.annotations
+        and meta.owner_references == old.owner_references
+        and meta.finalizers == old.finalizers
+        and meta.generation >= 0
+    ):
+        return []
     causes: list[FieldCause] = []
     name_rule = _NAME_RULES.get(info.kind, is_dns1123_subdomain)
     if not meta.name and not meta.generate_name:

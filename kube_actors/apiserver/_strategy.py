@@ -40,7 +40,15 @@ _KEEP_STATUS_ON_CREATE: tuple[type[Any], ...] = (Node,)
 
 
 def _has(obj: Any, field: str) -> bool:
-    return attrs.has(type(obj)) and field in attrs.fields_dict(type(obj))
+    cls = type(obj)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = frozenset(attrs.fields_dict(cls)) if attrs.has(cls) else frozenset()
+    return field in fields
+
+
+#: Per class, its attribute names: ``_has`` is asked on every write.
+_FIELDS: dict[type[Any], frozenset[str]] = {}
 
 
 def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
@@ -114,19 +122,24 @@ def prepare_for_update(new: Any, old: Any) -> Any:
         not status_apart and _has(new, "status") and new.status != old.status
     ):
         generation += 1
-    meta = evolve(
-        new.metadata,
-        uid=old_meta.uid,
-        creation_timestamp=old_meta.creation_timestamp,
-        deletion_timestamp=old_meta.deletion_timestamp,
-        deletion_grace_period_seconds=old_meta.deletion_grace_period_seconds,
-        generation=generation,
-        resource_version=old_meta.resource_version,
-    )
-    changes: dict[str, Any] = {"metadata": meta}
-    if _has(new, "status") and status_apart:
+    new_meta: ObjectMeta = new.metadata
+    kept = {
+        "uid": old_meta.uid,
+        "creation_timestamp": old_meta.creation_timestamp,
+        "deletion_timestamp": old_meta.deletion_timestamp,
+        "deletion_grace_period_seconds": old_meta.deletion_grace_period_seconds,
+        "generation": generation,
+        "resource_version": old_meta.resource_version,
+    }
+    changes: dict[str, Any] = {}
+    # A client that sent back what it read (a kubelet renewing its Lease) already has all
+    # but the generation: only what differs is copied, and an unchanged part is not.
+    meta_changes = {k: v for k, v in kept.items() if getattr(new_meta, k) != v}
+    if meta_changes:
+        changes["metadata"] = evolve(new_meta, **meta_changes)
+    if _has(new, "status") and status_apart and new.status is not old.status:
         changes["status"] = old.status
-    return evolve(new, **changes)
+    return evolve(new, **changes) if changes else new
 
 
 def prepare_for_status_update(new: Any, old: Any) -> Any:
