@@ -81,13 +81,12 @@ def _walk(
     cls = type(new) if new is not None else type(old)
     required = shape.required_structs()
     for name, key, zero_written in _plan(cls):
-        if key in skip:
-            continue
-        below = SERVER_METADATA if top and key == "metadata" else ()
+        # Most fields of an update are the very objects the stored one has: that test first.
         before = getattr(old, name) if old is not None else None
         after = getattr(new, name) if new is not None else None
-        if before is after:
+        if before is after or key in skip:
             continue
+        below = SERVER_METADATA if top and key == "metadata" else ()
         child = shape.child(key)
         element = "f:" + key
         if key in required or (

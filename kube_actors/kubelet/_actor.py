@@ -73,6 +73,12 @@ class _CheckNodeStatus:
 
 
 @attrs.frozen
+class _Heartbeat:
+    """Both of the above, in that order, when their periods are the same (10 s by default):
+    one timer and one message per node and period instead of two."""
+
+
+@attrs.frozen
 class _Register:
     """Try to register the node again (the apiserver could not be reached)."""
 
@@ -158,8 +164,11 @@ class Kubelet(Actor):
         self.start_soon(informer.run, name=f"{self.name}:pods")
         self.ctx.services = SharedInformer(self.client, Service)
         self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
-        self.send_after(self.timings.lease_renew_interval, _RenewLease())
-        self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
+        if self.timings.lease_renew_interval == self.timings.node_status_update_frequency:
+            self.send_after(self.timings.lease_renew_interval, _Heartbeat())
+        else:
+            self.send_after(self.timings.lease_renew_interval, _RenewLease())
+            self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
 
     async def receive(self, message: Any) -> Any:
         match message:
@@ -177,6 +186,10 @@ class Kubelet(Actor):
             case _CheckNodeStatus():
                 await self._report_node_status()
                 self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
+            case _Heartbeat():
+                await self._renew_lease()
+                await self._report_node_status()
+                self.send_after(self.timings.lease_renew_interval, _Heartbeat())
         return None
 
     async def _clean_runtime(self) -> None:
