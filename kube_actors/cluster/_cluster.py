@@ -844,11 +844,21 @@ class Cluster:
         return await open_exec(runtime, found, name, command, stdin=stdin, tty=tty)
 
     async def attach(
-        self, pod: str, *, container: str | None = None, namespace: str = "default"
+        self,
+        pod: str,
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bool = False,
     ) -> ExecSession:
-        """``kubectl attach``: the running container's output from now on, until it exits."""
+        """``kubectl attach [-i]``: the running container's output from now on, until it
+        exits; with ``stdin``, ``session.stdin`` writes to the container's stdin (None when
+        its spec has no ``stdin: true``). Closing ``session.stdin`` ends the session, or,
+        for a container with ``stdinOnce`` and no ``tty``, ends the container's stdin (it
+        reads EOF) while its output goes on. Use it as ``async with``."""
         found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
-        return await attach(runtime, found, default_container(found, container))
+        name = default_container(found, container)
+        return await attach(runtime, found, name, stdin=stdin)
 
     @contextlib.asynccontextmanager
     async def port_forward(
