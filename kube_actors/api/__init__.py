@@ -134,6 +134,7 @@ from ._dns import split_service_name as split_service_name
 from ._endpoint_slice import ADDRESS_TYPES as ADDRESS_TYPES
 from ._endpoint_slice import MANAGED_BY_LABEL as MANAGED_BY_LABEL
 from ._endpoint_slice import SERVICE_NAME_LABEL as SERVICE_NAME_LABEL
+from ._endpoint_slice import SKIP_MIRROR_LABEL as SKIP_MIRROR_LABEL
 from ._endpoint_slice import Endpoint as Endpoint
 from ._endpoint_slice import EndpointConditions as EndpointConditions
 from ._endpoint_slice import EndpointHints as EndpointHints
@@ -392,6 +393,7 @@ __all__ = [
     "REVISION_HISTORY_ANNOTATION",
     "SECRET_TYPES",
     "SERVICE_NAME_LABEL",
+    "SKIP_MIRROR_LABEL",
     "SKIPPED_ANNOTATIONS",
     "TERMINAL_PHASES",
     "Affinity",
