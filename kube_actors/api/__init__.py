@@ -284,6 +284,7 @@ from ._requests import Watch as Watch
 from ._requests import WatchEvent as WatchEvent
 from ._requests import WatchEventType as WatchEventType
 from ._requests import WatchStream as WatchStream
+from ._reviews import LocalSubjectAccessReview as LocalSubjectAccessReview
 from ._reviews import NonResourceAttributes as NonResourceAttributes
 from ._reviews import NonResourceRule as NonResourceRule
 from ._reviews import ResourceAttributes as ResourceAttributes
@@ -298,6 +299,9 @@ from ._reviews import SubjectAccessReview as SubjectAccessReview
 from ._reviews import SubjectAccessReviewSpec as SubjectAccessReviewSpec
 from ._reviews import SubjectAccessReviewStatus as SubjectAccessReviewStatus
 from ._reviews import SubjectRulesReviewStatus as SubjectRulesReviewStatus
+from ._reviews import TokenReview as TokenReview
+from ._reviews import TokenReviewSpec as TokenReviewSpec
+from ._reviews import TokenReviewStatus as TokenReviewStatus
 from ._reviews import UserInfo as UserInfo
 from ._revisions import DESIRED_REPLICAS_ANNOTATION as DESIRED_REPLICAS_ANNOTATION
 from ._revisions import LAST_APPLIED_ANNOTATION as LAST_APPLIED_ANNOTATION
@@ -613,6 +617,10 @@ __all__ = [
     "SelfSubjectAccessReview",
     "SelfSubjectAccessReviewSpec",
     "SelfSubjectReview",
+    "TokenReview",
+    "TokenReviewSpec",
+    "TokenReviewStatus",
+    "LocalSubjectAccessReview",
     "SelfSubjectReviewStatus",
     "SelfSubjectRulesReview",
     "SelfSubjectRulesReviewSpec",

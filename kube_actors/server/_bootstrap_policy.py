@@ -180,6 +180,15 @@ def bootstrap_cluster_roles() -> tuple[ClusterRole, ...]:
             ),
         ),
         ClusterRole(
+            # What a component that authenticates and authorizes its own callers through the
+            # API server needs (kube-rbac-proxy, an aggregated API server): bound by its user.
+            metadata=_meta("system:auth-delegator"),
+            rules=(
+                _rule(("create",), "authentication.k8s.io", "tokenreviews"),
+                _rule(("create",), "authorization.k8s.io", "subjectaccessreviews"),
+            ),
+        ),
+        ClusterRole(
             # What a kubelet holding a bootstrap token may do: ask for its client certificate.
             metadata=_meta("system:node-bootstrapper"),
             rules=(_rule(("create", *READ), "certificates.k8s.io", "certificatesigningrequests"),),

@@ -118,6 +118,8 @@ _BUILTIN: Final[
     ("rbac.authorization.k8s.io", "rolebindings"): (ALL_VERBS, (), (), ()),
     ("rbac.authorization.k8s.io", "clusterrolebindings"): (ALL_VERBS, (), (), ()),
     ("authorization.k8s.io", "subjectaccessreviews"): (("create",), (), (), ()),
+    ("authorization.k8s.io", "localsubjectaccessreviews"): (("create",), (), (), ()),
+    ("authentication.k8s.io", "tokenreviews"): (("create",), (), (), ()),
     ("authorization.k8s.io", "selfsubjectaccessreviews"): (("create",), (), (), ()),
     ("authorization.k8s.io", "selfsubjectrulesreviews"): (("create",), (), (), ()),
     ("authentication.k8s.io", "selfsubjectreviews"): (("create",), (), (), ()),

@@ -8,7 +8,7 @@ matching ``Client`` method, and writes the result or the ``Status`` of the error
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from aiohttp import web
@@ -18,6 +18,7 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._access import request_user
+from ._authn import TokenAuthenticator
 from ._authorizer import RbacAuthorizer
 from ._bodies import decode_body, media_type, object_from_body
 from ._encode import Encoder, encode_as, has_protobuf
@@ -61,6 +62,8 @@ class Rest:
         self.encoder = encoder if encoder is not None else Encoder()
         #: Set when the server authorizes requests: it answers the review kinds.
         self.authorizer: RbacAuthorizer | None = None
+        #: Who may reach the server: a TokenReview asks them.
+        self.authenticators: Sequence[TokenAuthenticator] = ()
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         if target.subresource and target.subresource != "status":
@@ -166,7 +169,7 @@ class Rest:
         if self.authorizer is not None and user is not None:
             check_escalation(obj, user, self.authorizer)
 
-    def _review(
+    async def _review(
         self, request: web.Request, target: Target, review: Any, encoding: Encoding
     ) -> web.StreamResponse:
         user = request_user(request)
@@ -174,7 +177,9 @@ class Rest:
             raise MethodNotSupported(
                 "the server answers reviews only when it authenticates its requests"
             )
-        answer = answer_review(review, user, self.authorizer)
+        answer = await answer_review(
+            review, user, self.authorizer, self.authenticators, namespace=target.namespace or ""
+        )
         return self._answer(request, target, answer, encoding, status=201)
 
     async def _create(self, request: web.Request, target: Target) -> web.StreamResponse:
@@ -185,7 +190,7 @@ class Rest:
             data, target.info, namespace=target.namespace, validation=params.field_validation
         )
         if target.info.cls in REVIEW_KINDS:
-            return self._review(request, target, decoded.obj, encoding)
+            return await self._review(request, target, decoded.obj, encoding)
         self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
             decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager

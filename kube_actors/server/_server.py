@@ -163,6 +163,7 @@ class ApiHttpServer:
         access = await self._access(creds.token) if self.authenticate else None
         if access is not None:
             rest.authorizer = access.authorizer
+            rest.authenticators = access.authenticators
         app = make_app(rest, access=access)
         runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
