@@ -4,7 +4,8 @@ The bearer token is mapped to a user by the server's token authenticators (401 w
 knows it); the request's attributes (``_request_info``) are then put to the RBAC authorizer,
 and a request it does not allow is answered 403 with Kubernetes' message: ``pods "web" is
 forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace
-"default"``. The user is kept on the request (``request_user``) for what needs it later.
+"default"``. A request may act as another user (``_impersonation``) once the requester has
+been allowed to. The user is kept on the request (``request_user``) for what needs it later.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from ..errors import Forbidden, Unauthorized
+from ..errors import Unauthorized
 from ._authn import TokenAuthenticator, UserInfo, authenticate_token
-from ._authorizer import RbacAuthorizer
-from ._request_info import RequestAttributes, request_attributes
+from ._authorizer import RbacAuthorizer, forbidden
+from ._impersonation import impersonated
+from ._request_info import request_attributes
 
-__all__ = ["AccessControl", "forbidden", "request_user"]
+__all__ = ["AccessControl", "request_user"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _USER_KEY: web.RequestKey[UserInfo] = web.RequestKey("user", UserInfo)
@@ -32,29 +34,6 @@ class AccessControl:
 
     authenticators: Sequence[TokenAuthenticator]
     authorizer: RbacAuthorizer
-
-
-def forbidden(user: UserInfo, request: RequestAttributes, reason: str = "") -> Forbidden:
-    """Kubernetes' 403 for ``user`` refused ``request``."""
-    verb, name = request.verb, user.name
-    if not request.resource_request:
-        detail = f'User "{name}" cannot {verb} path "{request.path}"'
-        resource = ""
-    else:
-        resource = request.resource
-        shown = f"{resource}/{request.subresource}" if request.subresource else resource
-        where = (
-            f'in the namespace "{request.namespace}"'
-            if request.namespace
-            else "at the cluster scope"
-        )
-        detail = (
-            f'User "{name}" cannot {verb} resource "{shown}" in API group '
-            f'"{request.api_group}" {where}'
-        )
-    if reason:
-        detail = f"{detail}: {reason}"
-    return Forbidden.for_object(resource, request.name, detail, group=request.api_group)
 
 
 def request_user(request: web.Request) -> UserInfo | None:
@@ -73,6 +52,7 @@ def access_middleware(access: AccessControl) -> Any:
         if user is None:
             # The error middleware, outside this one, answers it as a Status.
             raise Unauthorized("Unauthorized")
+        user = impersonated(request, user, access.authorizer)
         attributes = request_attributes(request.method, request.path, request.query)
         decision = access.authorizer.authorize(user, attributes)
         if not decision.allowed:
