@@ -317,7 +317,7 @@ class _Sync:
                 return _Finish(final=final, reason=found.reason, message=found.message)
         spec = self.job.spec
         backoff_limit = 6 if spec.backoff_limit is None else spec.backoff_limit
-        if self.failed > backoff_limit:
+        if self.failed > backoff_limit or self._restarts_reach(backoff_limit):
             message = "Job has reached the specified backoff limit"
             return _Finish(final="Failed", reason="BackoffLimitExceeded", message=message)
         deadline = spec.active_deadline_seconds
@@ -329,6 +329,20 @@ class _Sync:
                 return _Finish(final="Failed", reason="DeadlineExceeded", message=message)
             self.requeue.append(remaining)
         return None
+
+    def _restarts_reach(self, limit: int) -> bool:
+        """With ``restartPolicy: OnFailure`` a failing container restarts in its Pod instead
+        of failing it: the restarts of the running Pods count against the limit instead
+        (Kubernetes' ``pastBackoffLimitOnFailure``)."""
+        if self.job.spec.template.spec.restart_policy != "OnFailure":
+            return False
+        restarts = sum(
+            status.restart_count
+            for pod in self.pods
+            if pod.status.phase in ("Pending", "Running")
+            for status in (*pod.status.init_container_statuses, *pod.status.container_statuses)
+        )
+        return restarts > 0 if limit == 0 else restarts >= limit
 
     def _complete(self) -> bool:
         if self.active:

@@ -260,6 +260,39 @@ async def test_failed_pods_are_replaced_after_10s_doubling_to_6min() -> None:
         ) in (await events(cluster, "pi"))
 
 
+async def test_restarts_of_an_on_failure_pod_count_against_the_backoff_limit() -> None:
+    async with Cluster(scheduler=False, controllers=["job"], seed=11) as cluster:
+        work = job(backoff_limit=2)
+        template = work.spec.template
+        on_failure = attrs.evolve(
+            template, spec=attrs.evolve(template.spec, restart_policy="OnFailure")
+        )
+        await cluster.client.create(
+            attrs.evolve(work, spec=attrs.evolve(work.spec, template=on_failure))
+        )
+        await cluster.settle()
+        [pod] = await pods_of(cluster)
+        await bind(cluster.client, pod, "node-1")
+        running = await start_pod(cluster.client, pod)
+        for restarts in (1, 2):  # the kubelet restarts its container in place
+            statuses = tuple(
+                attrs.evolve(s, restart_count=restarts) for s in running.status.container_statuses
+            )
+            running = await cluster.client.update_status(
+                attrs.evolve(
+                    running, status=attrs.evolve(running.status, container_statuses=statuses)
+                )
+            )
+            await cluster.settle()
+            target = condition(await get_job(cluster), "FailureTarget")
+            assert target == (
+                None
+                if restarts < 2
+                else ("True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
+            )
+        assert [p.metadata.deletion_timestamp is not None for p in await pods_of(cluster)] == [True]
+
+
 async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -> None:
     async with Cluster(scheduler=False, controllers=["job"], seed=6) as cluster:
         await cluster.client.create(job(active_deadline_seconds=100))
