@@ -11,18 +11,30 @@ from __future__ import annotations
 import datetime as dt
 
 import anyio
+import pytest
 
 from kube_actors.actors import wall_clock
 from kube_actors.api import (
     Job,
     Node,
+    ObjectMeta,
     Pod,
     UncountedTerminatedPods,
     get_condition,
     is_pod_active,
+    owner_reference,
 )
+from kube_actors.client import InformerFactory
 from kube_actors.cluster import Cluster
-from kube_actors.controllers.job import TRACKING_FINALIZER
+from kube_actors.controllers import ControllerContext
+from kube_actors.controllers import job as job_module
+from kube_actors.controllers.job import (
+    COMPLETION_INDEX_ANNOTATION,
+    JOB_NAME_LABEL,
+    TRACKING_FINALIZER,
+)
+from kube_actors.controllers.job import controller as job_controller
+from kube_actors.reconcile import spawn_controller
 
 from ._fake_kubelet import add_node, bind, finish_deletions, succeed
 from ._fake_kubelet import start as start_pod
@@ -219,3 +231,70 @@ async def test_a_pod_of_a_deleted_node_is_counted_failed_once_podgc_deletes_it()
         await advance(cluster, 10)  # at most the back-off of one failure
         [replacement] = active(await pods_of(cluster))
         assert tracked(replacement)
+
+
+async def test_a_succeeded_index_stays_counted_when_its_pod_is_deleted() -> None:
+    async with Cluster(scheduler=False, controllers=["job"], seed=28) as cluster:
+        await cluster.client.create(job(completions=3, parallelism=3, completion_mode="Indexed"))
+        await cluster.settle()
+        by_index = {
+            p.metadata.annotations[COMPLETION_INDEX_ANNOTATION]: p for p in await pods_of(cluster)
+        }
+        await succeed(cluster.client, by_index["1"])
+        await cluster.settle()
+        await cluster.client.delete(Pod, by_index["1"].metadata.name, namespace=NS)
+        await cluster.settle()
+        left = await pods_of(cluster)
+        assert sorted(p.metadata.annotations[COMPLETION_INDEX_ANNOTATION] for p in left) == [
+            "0",
+            "2",
+        ]
+        counted = await get_job(cluster)
+        assert (counted.status.completed_indexes, counted.status.succeeded) == ("1", 1)
+
+
+async def test_at_most_max_uncounted_pods_are_recorded_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(job_module, "MAX_UNCOUNTED_PODS", 2)
+    # Five tracked Pods that all succeeded while the controller was away.
+    async with Cluster(scheduler=False, controllers=[], seed=29) as cluster:
+        created = await cluster.client.create(job(completions=5, parallelism=5))
+        for i in range(5):
+            pod = await cluster.client.create(
+                Pod(
+                    metadata=ObjectMeta(
+                        name=f"pi-{i}",
+                        namespace=NS,
+                        labels={JOB_NAME_LABEL: "pi"},
+                        owner_references=[owner_reference(created)],
+                        finalizers=[TRACKING_FINALIZER],
+                    ),
+                    spec=created.spec.template.spec,
+                )
+            )
+            await succeed(cluster.client, pod)
+        seen: list[int] = []
+        stream = await cluster.client.watch(Job, namespace=NS, resource_version="0")
+
+        async def follow() -> None:
+            async for event in stream:
+                uncounted = event.obj.status.uncounted_terminated_pods if event.obj else None
+                if uncounted is not None:
+                    seen.append(len(uncounted.succeeded) + len(uncounted.failed))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(follow)
+            informers = InformerFactory(cluster.client)
+            context = ControllerContext(
+                client=cluster.client, informers=informers, recorder=cluster.event_recorder
+            )
+            await spawn_controller(cluster.system, job_controller(context), informers)
+            await cluster.settle()
+            tg.cancel_scope.cancel()
+        done = await get_job(cluster)
+        released = not any(tracked(p) for p in await pods_of(cluster))
+    assert max(seen) == 2  # the rest wait for the next sync
+    assert counts(done) == (0, 5, 0, 0)
+    assert condition(done, "Complete") is not None
+    assert released
