@@ -21,6 +21,7 @@ from kube_actors.api import (
     load_manifests,
 )
 from kube_actors.kubelet import KubeletTimings
+from kube_actors.proxy import http_get
 
 from ..doc_manifests import WEB_STATEFULSET
 
@@ -216,6 +217,17 @@ async def test_real_files_follow_a_config_map_edit_with_their_modes_secrets_on_t
     assert mode == 0o440  # 0440 has no write bits to take away without a mount namespace
 
 
+#: A Service in front of web-0 alone, so that the test waits until its nginx listens.
+WEB_0_SERVICE = """
+apiVersion: v1
+kind: Service
+metadata: {name: web-0, namespace: default}
+spec:
+  selector: {statefulset.kubernetes.io/pod-name: web-0}
+  ports: [{port: 80}]
+"""
+
+
 async def test_what_web_0_writes_to_its_claim_is_there_when_web_0_comes_back(
     tmp_path: Path,
 ) -> None:
@@ -227,7 +239,10 @@ async def test_what_web_0_writes_to_its_claim_is_there_when_web_0_comes_back(
     ) as cluster:
         await cluster.apply(WEB_STATEFULSET)
         await cluster.scale(StatefulSet, "web", 1)  # one replica is enough, and quicker
+        await cluster.apply(WEB_0_SERVICE)
         first = await cluster.wait_for(Pod, "web-0", condition="Ready", timeout=30)
+        front = await cluster.wait_serving("web-0")
+        empty = await http_get(front.spec.cluster_ip, 80)  # nginx: a root without an index
         wrote = await cluster.exec("web-0", ["sh", "-c", f"echo written by web-0 > {page}"])
         await cluster.client.delete(Pod, "web-0", namespace="default")
         again = await cluster.wait_for(
@@ -237,9 +252,13 @@ async def test_what_web_0_writes_to_its_claim_is_there_when_web_0_comes_back(
             timeout=30,
         )
         read = await cluster.exec("web-0", ["sh", "-c", f"cat {page}"])
+        await cluster.wait_serving("web-0")
+        served = await http_get(front.spec.cluster_ip, 80)  # the tutorial's curl
         claim = await cluster.client.get(PersistentVolumeClaim, "www-web-0", namespace="default")
     assert (wrote.exit_code, read.exit_code) == (0, 0), (wrote, read)
     assert read.stdout == "written by web-0\n"
+    assert empty.status == 403
+    assert (served.status, served.body) == (200, "written by web-0\n")
     [www] = [v.persistent_volume_claim for v in again.spec.volumes if v.name == "www"]
     assert www is not None
     assert www.claim_name == "www-web-0"
