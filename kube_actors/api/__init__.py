@@ -66,6 +66,7 @@ from ._batch import Job as Job
 from ._batch import JobCondition as JobCondition
 from ._batch import JobSpec as JobSpec
 from ._batch import JobStatus as JobStatus
+from ._batch import UncountedTerminatedPods as UncountedTerminatedPods
 from ._certificates import KUBELET_CLIENT_SIGNER as KUBELET_CLIENT_SIGNER
 from ._certificates import CertificateSigningRequest as CertificateSigningRequest
 from ._certificates import CertificateSigningRequestCondition as CertificateSigningRequestCondition
@@ -653,6 +654,7 @@ __all__ = [
     "Toleration",
     "TopologySpreadConstraint",
     "TypedLocalObjectReference",
+    "UncountedTerminatedPods",
     "Update",
     "UpdateStatus",
     "UserInfo",

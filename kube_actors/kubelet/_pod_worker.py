@@ -127,6 +127,8 @@ class PodWorker(Actor):
             c.name: c for c in (*spec.init_containers, *spec.containers)
         }
         self.sandbox_id: str | None = None
+        #: The sandbox once stopped: removed (with its emptyDir volumes) when the pod goes.
+        self.stopped_sandbox: str | None = None
         self.pod_ip = ""
         self.start_time: dt.datetime | None = pod.status.start_time
         self.initialized = not spec.init_containers
@@ -178,9 +180,16 @@ class PodWorker(Actor):
 
     async def on_stop(self) -> None:
         self.ctx.tokens.forget_pod(self.uid)
-        if not self.terminated and not self.ctx.abandon:
+        if self.ctx.abandon:
+            return
+        if not self.terminated:
             # The Pod went from the apiserver without a graceful deletion: stop at once.
             await self._stop_everything(grace=0)
+        if self.stopped_sandbox is not None:
+            # As the kubelet's pod cleanup: the pod is gone from the node, and so are its
+            # sandbox, its containers and its emptyDir volumes.
+            await self.ctx.runtime.remove_pod_sandbox(self.stopped_sandbox)
+            self.stopped_sandbox = None
 
     # --------------------------------------------------------------------------- sync
 
@@ -575,6 +584,7 @@ class PodWorker(Actor):
             return
         sandbox, self.sandbox_id = self.sandbox_id, None
         await self.ctx.runtime.stop_pod_sandbox(sandbox)
+        self.stopped_sandbox = sandbox
         if self.pod_ip:
             self.ctx.ips.release(self.pod_ip)
 
