@@ -18,13 +18,14 @@ from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._access import request_user
-from ._authorizer import RbacAuthorizer
+from ._authorizer import Authorizer
 from ._bodies import decode_body, media_type, object_from_body
 from ._encode import Encoder, encode_as, has_protobuf
 from ._escalation import ESCALATION_KINDS, check_escalation
 from ._negotiate import Encoding, negotiate
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
+from ._requester import with_requester
 from ._reviews import REVIEW_KINDS, answer_review
 from ._status import encoded_response, success_status
 from ._subresources import Subresources
@@ -60,7 +61,7 @@ class Rest:
         self.subresources = subresources
         self.encoder = encoder if encoder is not None else Encoder()
         #: Set when the server authorizes requests: it answers the review kinds.
-        self.authorizer: RbacAuthorizer | None = None
+        self.authorizer: Authorizer | None = None
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
         if target.subresource and target.subresource != "status":
@@ -188,7 +189,9 @@ class Rest:
             return self._review(request, target, decoded.obj, encoding)
         self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
-            decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
+            with_requester(decoded.obj, request_user(request)),
+            dry_run=params.dry_run,
+            field_manager=params.field_manager,
         )
         # A write's answer is the version it stored, unless it was a dry run (which may
         # carry the resourceVersion of the version it did not replace).

@@ -25,7 +25,7 @@ from ..api import (
 from ..api import UserInfo as ApiUserInfo
 from ..errors import BadRequest
 from ._authn import UserInfo
-from ._authorizer import RbacAuthorizer
+from ._authorizer import Authorizer
 from ._request_info import RequestAttributes
 
 __all__ = ["REVIEW_KINDS", "answer_review"]
@@ -58,12 +58,12 @@ def _attributes(
     raise BadRequest("spec: Invalid value: resourceAttributes or nonResourceAttributes required")
 
 
-def _access(authorizer: RbacAuthorizer, user: UserInfo, attributes: RequestAttributes) -> Any:
+def _access(authorizer: Authorizer, user: UserInfo, attributes: RequestAttributes) -> Any:
     decision = authorizer.authorize(user, attributes)
     return SubjectAccessReviewStatus(allowed=decision.allowed, reason=decision.reason)
 
 
-def _rules(authorizer: RbacAuthorizer, user: UserInfo, namespace: str) -> SubjectRulesReviewStatus:
+def _rules(authorizer: Authorizer, user: UserInfo, namespace: str) -> SubjectRulesReviewStatus:
     rules, errors = authorizer.rules_for(user, namespace)
     resource_rules = tuple(
         ResourceRule(
@@ -88,7 +88,7 @@ def _rules(authorizer: RbacAuthorizer, user: UserInfo, namespace: str) -> Subjec
     )
 
 
-def answer_review(review: Any, user: UserInfo, authorizer: RbacAuthorizer) -> Any:
+def answer_review(review: Any, user: UserInfo, authorizer: Authorizer) -> Any:
     """``review`` with its status filled in, for the requester ``user``."""
     if isinstance(review, SelfSubjectAccessReview):
         spec = review.spec
