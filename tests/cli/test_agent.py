@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ipaddress
 import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import anyio
 import anyio.abc
 import pytest
+from cryptography import x509
 
 from kube_actors import Cluster
-from kube_actors.api import Container, Lease, Node, ObjectMeta, Pod, PodSpec
+from kube_actors.api import (
+    CertificateSigningRequest,
+    Container,
+    EnvFromSource,
+    Lease,
+    LeaseSpec,
+    Node,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    Secret,
+    SecretEnvSource,
+    SelfSubjectReview,
+)
 from kube_actors.client import Client, ClientConfig
 from kube_actors.errors import Forbidden
 from kube_actors.server import Served
@@ -26,17 +43,24 @@ AGENT = [sys.executable, "-c", MAIN, "agent"]
 
 
 def agent_command(served: Served, token: str, name: str, *extra: str) -> list[str]:
+    """The agent of node ``name``, its data directory in the server's (a test's own)."""
     assert served.ca_cert is not None
+    data_dir = agent_data_dir(served, name)
     return [
         *AGENT, "--server", served.url, "--token", token, "--name", name,
-        "--certificate-authority", str(served.ca_cert), "--runtime", "fake", *extra,
+        "--certificate-authority", str(served.ca_cert), "--runtime", "fake",
+        "--data-dir", str(data_dir), *extra,
     ]  # fmt: skip
 
 
 @contextlib.asynccontextmanager
-async def running(command: Sequence[str]) -> AsyncIterator[anyio.abc.Process]:
-    """The agent, stopped by SIGTERM at the end (killed if the test failed)."""
-    async with await anyio.open_process(command, stdout=None, stderr=None) as process:
+async def running(
+    command: Sequence[str], *, capture: bool = False
+) -> AsyncIterator[anyio.abc.Process]:
+    """The agent, stopped by SIGTERM at the end (killed if the test failed); ``capture``:
+    its output is read through ``process.stdout``."""
+    stdout = subprocess.PIPE if capture else None
+    async with await anyio.open_process(command, stdout=stdout, stderr=None) as process:
         try:
             yield process
         except BaseException:
@@ -46,6 +70,25 @@ async def running(command: Sequence[str]) -> AsyncIterator[anyio.abc.Process]:
         process.send_signal(signal.SIGTERM)
         with anyio.fail_after(20):
             assert await process.wait() == 0
+
+
+def agent_data_dir(served: Served, name: str) -> Path:
+    return served.kubeconfig_path.parent / "agents" / name
+
+
+@contextlib.asynccontextmanager
+async def joined(command: Sequence[str]) -> AsyncIterator[str]:
+    """The agent, once it says it joined: what it printed until then. Stopped by SIGTERM."""
+    async with running(command, capture=True) as process:
+        assert process.stdout is not None
+        printed = ""
+        with anyio.fail_after(20):
+            async for chunk in process.stdout:
+                printed += chunk.decode()
+                if " joined " in printed or "error:" in printed:
+                    break
+        assert " joined " in printed, printed
+        yield " ".join(printed.split())
 
 
 def served_cluster() -> Cluster:
@@ -107,3 +150,81 @@ async def test_a_bootstrap_token_authenticates_over_https_but_may_only_ask_for_a
     assert f'User "system:bootstrap:{token.split(".")[0]}" cannot list resource "nodes"' in str(
         refused.value
     )
+
+
+def _pod(name: str, node: str, secret: str) -> Pod:
+    container = Container(
+        name="c", image="nginx", env_from=(EnvFromSource(secret_ref=SecretEnvSource(name=secret)),)
+    )
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        spec=PodSpec(node_name=node, containers=(container,)),
+    )
+
+
+async def _objects_of_two_nodes(cluster: Cluster) -> None:
+    """Node edge-b, and for each of edge-a and edge-b a Pod that reads a Secret."""
+    await cluster.client.create(Node(metadata=ObjectMeta(name="edge-b")))
+    for owner, node in (("ours", "edge-a"), ("theirs", "edge-b")):
+        meta = ObjectMeta(name=owner, namespace="default")
+        await cluster.client.create(Secret(metadata=meta, string_data={"k": "v"}))
+        await cluster.client.create(_pod(f"{owner}-pod", node, owner))
+
+
+async def _assert_may_write_only_its_own(node: Client) -> None:
+    me = await node.create(SelfSubjectReview())
+    assert me.status.user_info.username == "system:node:edge-a"
+    assert me.status.user_info.groups == ("system:nodes", "system:authenticated")
+    labels = {"metadata": {"labels": {"checked": "yes"}}}
+    await node.patch_status(Node, "edge-a", labels)  # its own
+    await node.get(Secret, "ours", namespace="default")  # its pod's
+    refusals = {
+        'nodes "edge-b" is forbidden: node "edge-a" is not allowed to modify node "edge-b"': (
+            node.patch_status(Node, "edge-b", labels)
+        ),
+        'pods "theirs-pod" is forbidden: node "edge-a" can only update pod status for pods '
+        "with spec.nodeName set to itself": node.patch_status(
+            Pod, "theirs-pod", {"status": {"message": "x"}}, namespace="default"
+        ),
+        'leases.coordination.k8s.io "edge-b" is forbidden: can only access node lease with the '
+        "same name as the requesting node": node.create(
+            Lease(
+                metadata=ObjectMeta(name="edge-b", namespace="kube-node-lease"),
+                spec=LeaseSpec(holder_identity="edge-b"),
+            )
+        ),
+        'secrets "theirs" is forbidden: User "system:node:edge-a" cannot get resource '
+        '"secrets" in API group "" in the namespace "default": no relationship found between '
+        "node 'edge-a' and this object": node.get(Secret, "theirs", namespace="default"),
+    }
+    for message, attempt in refusals.items():
+        with pytest.raises(Forbidden) as refused:
+            await attempt
+        assert str(refused.value) == message
+
+
+async def test_a_node_joined_by_a_bootstrap_token_is_system_node_and_writes_only_its_own() -> None:
+    async with served_cluster() as cluster, cluster.serve() as served:
+        token = new_bootstrap_token()
+        await cluster.client.create(bootstrap_token_secret(token))
+        await _objects_of_two_nodes(cluster)
+        async with joined(agent_command(served, token, "edge-a")) as printed:
+            assert "waiting for certificate signing request node-csr-" in printed
+            assert "as system:node:edge-a" in printed
+            await cluster.wait_for(Node, "edge-a", condition="Ready", timeout=20)
+            await cluster.wait_for(Pod, "ours-pod", namespace="default", timeout=20)
+        [csr] = await cluster.client.list(CertificateSigningRequest)
+        assert csr.spec.username == f"system:bootstrap:{token.split('.')[0]}"
+        assert [(c.type, c.status, c.reason) for c in csr.status.conditions] == [
+            ("Approved", "True", "AutoApproved")
+        ]
+        cert = x509.load_pem_x509_certificate(base64.b64decode(csr.status.certificate))
+        assert cert.subject.rfc4514_string() == "CN=system:node:edge-a,O=system:nodes"
+        # The node's kubeconfig authenticates as the node, with the rights of one node.
+        kubeconfig = agent_data_dir(served, "edge-a") / "kubelet.conf"
+        async with Client.from_kubeconfig(kubeconfig) as node:
+            await _assert_may_write_only_its_own(node)
+        # A restart reuses the certificate: no token, no new request.
+        async with joined(agent_command(served, "", "edge-a")) as printed:
+            assert "waiting" not in printed
+        assert len(await cluster.client.list(CertificateSigningRequest)) == 1
