@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import ipaddress
 import signal
 import subprocess
@@ -31,15 +32,22 @@ from kube_actors.api import (
     SecretEnvSource,
     SelfSubjectReview,
 )
+from kube_actors.cli import main
 from kube_actors.client import Client, ClientConfig
 from kube_actors.errors import Forbidden
+from kube_actors.kubectl import wait_for
 from kube_actors.server import Served
-from kube_actors.server._bootstrap_tokens import bootstrap_token_secret, new_bootstrap_token
+from kube_actors.server._bootstrap_tokens import (
+    BOOTSTRAP_TOKEN_PATTERN,
+    bootstrap_token_secret,
+    new_bootstrap_token,
+)
 
 pytestmark = pytest.mark.real_time
 
 MAIN = "from kube_actors.cli import main; raise SystemExit(main())"
-AGENT = [sys.executable, "-c", MAIN, "agent"]
+KUBE_ACTORS = [sys.executable, "-c", MAIN]
+AGENT = [*KUBE_ACTORS, "agent"]
 
 
 def agent_command(served: Served, token: str, name: str, *extra: str) -> list[str]:
@@ -162,13 +170,13 @@ def _pod(name: str, node: str, secret: str) -> Pod:
     )
 
 
-async def _objects_of_two_nodes(cluster: Cluster) -> None:
+async def _objects_of_two_nodes(admin: Client) -> None:
     """Node edge-b, and for each of edge-a and edge-b a Pod that reads a Secret."""
-    await cluster.client.create(Node(metadata=ObjectMeta(name="edge-b")))
+    await admin.create(Node(metadata=ObjectMeta(name="edge-b")))
     for owner, node in (("ours", "edge-a"), ("theirs", "edge-b")):
         meta = ObjectMeta(name=owner, namespace="default")
-        await cluster.client.create(Secret(metadata=meta, string_data={"k": "v"}))
-        await cluster.client.create(_pod(f"{owner}-pod", node, owner))
+        await admin.create(Secret(metadata=meta, string_data={"k": "v"}))
+        await admin.create(_pod(f"{owner}-pod", node, owner))
 
 
 async def _assert_may_write_only_its_own(node: Client) -> None:
@@ -203,28 +211,99 @@ async def _assert_may_write_only_its_own(node: Client) -> None:
         assert str(refused.value) == message
 
 
-async def test_a_node_joined_by_a_bootstrap_token_is_system_node_and_writes_only_its_own() -> None:
-    async with served_cluster() as cluster, cluster.serve() as served:
-        token = new_bootstrap_token()
-        await cluster.client.create(bootstrap_token_secret(token))
-        await _objects_of_two_nodes(cluster)
-        async with joined(agent_command(served, token, "edge-a")) as printed:
-            assert "waiting for certificate signing request node-csr-" in printed
-            assert "as system:node:edge-a" in printed
-            await cluster.wait_for(Node, "edge-a", condition="Ready", timeout=20)
-            await cluster.wait_for(Pod, "ours-pod", namespace="default", timeout=20)
-        [csr] = await cluster.client.list(CertificateSigningRequest)
-        assert csr.spec.username == f"system:bootstrap:{token.split('.')[0]}"
-        assert [(c.type, c.status, c.reason) for c in csr.status.conditions] == [
-            ("Approved", "True", "AutoApproved")
-        ]
-        cert = x509.load_pem_x509_certificate(base64.b64decode(csr.status.certificate))
-        assert cert.subject.rfc4514_string() == "CN=system:node:edge-a,O=system:nodes"
-        # The node's kubeconfig authenticates as the node, with the rights of one node.
-        kubeconfig = agent_data_dir(served, "edge-a") / "kubelet.conf"
-        async with Client.from_kubeconfig(kubeconfig) as node:
-            await _assert_may_write_only_its_own(node)
-        # A restart reuses the certificate: no token, no new request.
-        async with joined(agent_command(served, "", "edge-a")) as printed:
-            assert "waiting" not in printed
-        assert len(await cluster.client.list(CertificateSigningRequest)) == 1
+async def _read_until(stream: anyio.abc.ByteReceiveStream, marker: str) -> str:
+    seen = ""
+    while marker not in seen:
+        seen += (await stream.receive()).decode()
+    return seen
+
+
+async def _token_create(data_dir: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> str:
+    """``kube-actors token create`` (in a thread of this process: a process costs seconds)."""
+    capsys.readouterr()
+    create = ["token", "create", "--data-dir", str(data_dir), *flags]
+    assert await anyio.to_thread.run_sync(main, create) == 0
+    return capsys.readouterr().out.strip()
+
+
+async def _assert_kubeadm_secret(admin: Client, token: str) -> None:
+    match = BOOTSTRAP_TOKEN_PATTERN.match(token)
+    assert match is not None, token
+    secret = await admin.get(Secret, f"bootstrap-token-{match[1]}", namespace="kube-system")
+    data = {k: base64.b64decode(v).decode() for k, v in secret.data.items()}
+    expires = dt.datetime.fromisoformat(data.pop("expiration"))
+    left = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=59) < left <= dt.timedelta(hours=1)
+    assert data == {
+        "token-id": match[1],
+        "token-secret": match[2],
+        "description": "edge",
+        "usage-bootstrap-authentication": "true",
+        "usage-bootstrap-signing": "true",
+        "auth-extra-groups": "system:bootstrappers:kubeadm:default-node-token",
+    }
+
+
+async def _assert_issued(admin: Client, token: str) -> None:
+    [csr] = await admin.list(CertificateSigningRequest)
+    assert csr.spec.username == f"system:bootstrap:{token.split('.')[0]}"
+    assert [(c.type, c.status, c.reason) for c in csr.status.conditions] == [
+        ("Approved", "True", "AutoApproved")
+    ]
+    cert = x509.load_pem_x509_certificate(base64.b64decode(csr.status.certificate))
+    assert cert.subject.rfc4514_string() == "CN=system:node:edge-a,O=system:nodes"
+
+
+async def test_a_node_joined_by_up_token_create_and_agent_is_system_node_writing_only_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir, node_dir = tmp_path / "cluster", tmp_path / "edge-a"
+    up = [
+        *KUBE_ACTORS, "up", "--nodes", "0", "--port", "0", "--runtime", "fake",
+        "--store", "memory", "--data-dir", str(data_dir),
+    ]  # fmt: skip
+    async with running(up, capture=True) as control_plane:
+        assert control_plane.stdout is not None
+        with anyio.fail_after(30):
+            printed = await _read_until(control_plane.stdout, "Ctrl-C")
+        url = printed.split("running at ")[1].split()[0]
+        token = await _token_create(data_dir, capsys, "--ttl", "1h", "--description", "edge")
+        agent = [
+            *AGENT, "--server", url, "--token", token, "--name", "edge-a",
+            "--certificate-authority", str(data_dir / "pki" / "ca.crt"), "--runtime", "fake",
+            "--data-dir", str(node_dir),
+        ]  # fmt: skip
+        async with Client.from_kubeconfig(data_dir / "kubeconfig") as admin:
+            await _assert_kubeadm_secret(admin, token)
+            await _objects_of_two_nodes(admin)
+            async with joined(agent) as said:
+                assert "waiting for certificate signing request node-csr-" in said
+                assert "as system:node:edge-a" in said
+                await wait_for(admin, Node, "edge-a", condition="Ready", timeout=20)
+                # Its pod runs: the kubelet read the pod's Secret as the node.
+                await wait_for(admin, Pod, "ours-pod", namespace="default", timeout=20)
+            await _assert_issued(admin, token)
+            # The node's kubeconfig authenticates as the node, with the rights of one node.
+            async with Client.from_kubeconfig(node_dir / "kubelet.conf") as node:
+                await _assert_may_write_only_its_own(node)
+            # A restart reuses the certificate: no token, no new request.
+            async with joined(
+                [*agent[: agent.index("--token")], *agent[agent.index("--name") :]]
+            ) as said:
+                assert "waiting" not in said
+            assert len(await admin.list(CertificateSigningRequest)) == 1
+
+
+def test_token_create_refuses_a_bad_ttl_or_group_naming_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "kubeconfig").write_text("{}")
+    base = ["token", "create", "--data-dir", str(tmp_path)]
+    assert main([*base, "--ttl", "soon"]) == 2
+    assert main([*base, "--groups", "admins"]) == 2
+    assert main(["token", "create", "--data-dir", str(tmp_path / "none")]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "error: --ttl: invalid duration 'soon'" in out
+    assert "error: --groups: 'admins' must match" in out
+    assert "no kubeconfig at" in out
+    assert "run `kube-actors up` first" in out
