@@ -106,6 +106,7 @@ class CsrApprovingReconciler:
                 user=spec.username,
                 uid=spec.uid,
                 groups=spec.groups,
+                extra=spec.extra,
                 resource_attributes=ResourceAttributes(
                     group="certificates.k8s.io",
                     version="*",

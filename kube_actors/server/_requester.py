@@ -1,7 +1,7 @@
 """What the apiserver records of who made a request, in the object it creates.
 
-A CertificateSigningRequest carries its requester: ``spec.username``, ``uid`` and ``groups``
-are set from the authenticated user, whatever the client sent, and its status starts empty
+A CertificateSigningRequest carries its requester: ``spec.username``, ``uid``, ``groups`` and
+``extra`` are set from the authenticated user, whatever the client sent, and its status starts empty
 (Kubernetes' CSR strategy, ``PrepareForCreate``). The approver decides on those fields, so a
 client never chooses them.
 """
@@ -22,5 +22,7 @@ def with_requester(obj: Any, user: UserInfo | None) -> Any:
     """``obj`` as created by ``user`` (unchanged for other kinds, or without a user)."""
     if user is None or not isinstance(obj, CertificateSigningRequest):
         return obj
-    spec = attrs.evolve(obj.spec, username=user.name, uid=user.uid, groups=user.groups)
+    spec = attrs.evolve(
+        obj.spec, username=user.name, uid=user.uid, groups=user.groups, extra=user.extra
+    )
     return attrs.evolve(obj, spec=spec, status=CertificateSigningRequestStatus())
