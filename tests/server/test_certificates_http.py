@@ -20,16 +20,22 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kube_actors.api import (
     KUBELET_CLIENT_SIGNER,
+    RBAC_GROUP,
     CertificateSigningRequest,
     CertificateSigningRequestSpec,
+    ClusterRole,
+    ClusterRoleBinding,
     ObjectMeta,
+    PolicyRule,
+    RoleRef,
+    Subject,
     to_dict,
 )
 from kube_actors.client import Client, ClientConfig
 from kube_actors.server import Served
 from kube_actors.server._bootstrap_tokens import bootstrap_token_secret, new_bootstrap_token
 
-from .conftest import serving
+from .conftest import Api, serving
 
 KUBECTL = shutil.which("kubectl")
 
@@ -131,6 +137,45 @@ def _csr(name: str, username: str = "") -> CertificateSigningRequest:
     )
 
 
+APPROVAL = "/apis/certificates.k8s.io/v1/certificatesigningrequests/edge-9/approval"
+
+
+async def _refused_to_who_may_not_approve_the_signer(
+    api: Api, csr: CertificateSigningRequest, token: str
+) -> None:
+    """A user who may update ``approval`` but not ``approve`` the CSR's signer: 403."""
+    rule = PolicyRule(
+        verbs=("update",),
+        api_groups=("certificates.k8s.io",),
+        resources=("certificatesigningrequests/approval",),
+    )
+    await api.cluster.client.create(
+        ClusterRole(metadata=ObjectMeta(name="csr-updater"), rules=(rule,))
+    )
+    user = Subject(kind="User", api_group=RBAC_GROUP, name=csr.spec.username)
+    await api.cluster.client.create(
+        ClusterRoleBinding(
+            metadata=ObjectMeta(name="csr-updater"),
+            role_ref=RoleRef(api_group=RBAC_GROUP, kind="ClusterRole", name="csr-updater"),
+            subjects=(user,),
+        )
+    )
+    approve = {"type": "Approved", "status": "True", "reason": "Mine"}
+    body = {**to_dict(csr), "status": {"conditions": [approve]}}
+    headers = {"Authorization": f"Bearer {token}"}
+    with anyio.fail_after(10):
+        while True:  # until the server's RBAC cache has the binding
+            status, answer, _ = await api.call("PUT", APPROVAL, body, headers=headers)
+            if "user not permitted" in answer["message"]:
+                break
+            await anyio.sleep(0.05)
+    assert status == 403
+    assert answer["message"] == (
+        'certificatesigningrequests.certificates.k8s.io "edge-9" is forbidden: user not '
+        f'permitted to approve requests with signerName "{KUBELET_CLIENT_SIGNER}"'
+    )
+
+
 async def _kubectl(served: Served, *args: str) -> tuple[int, str]:
     assert KUBECTL is not None, "CI is set and no kubectl binary is installed"
     cache = served.kubeconfig_path.parent / "kubectl-cache"
@@ -164,6 +209,7 @@ async def test_a_csr_no_rule_approves_waits_for_kubectl_certificate_approve() ->
         assert out.split("\n")[1].split()[2:] == [
             KUBELET_CLIENT_SIGNER, made.spec.username, "<none>", "Pending",
         ]  # fmt: skip
+        await _refused_to_who_may_not_approve_the_signer(api, made, token)
         code, out = await _kubectl(api.served, "certificate", "approve", "edge-9")
         assert code == 0, out
         issued = await api.cluster.wait_for(
@@ -178,9 +224,7 @@ async def test_a_csr_no_rule_approves_waits_for_kubectl_certificate_approve() ->
         assert out.split()[-1] == "Approved,Issued"
         # A decision is never taken back.
         body = {**to_dict(issued), "status": {"conditions": []}}
-        status, answer, _ = await api.call(
-            "PUT", "/apis/certificates.k8s.io/v1/certificatesigningrequests/edge-9/approval", body
-        )
+        status, answer, _ = await api.call("PUT", APPROVAL, body)
         assert status == 422
         assert answer["message"] == (
             'CertificateSigningRequest.certificates.k8s.io "edge-9" is invalid: '
