@@ -5,11 +5,11 @@ It runs one node's kubelet and kube-proxy (``NodeAgent``) against the API server
 ``<data-dir>/pki/ca.crt``). The node authenticates as itself, ``system:node:<name>``, with a
 client certificate kept in ``--data-dir``; the first time (or once it has expired) it gets one
 by the kubelet's TLS bootstrap, authenticated by ``--token`` (a bootstrap token of
-``kube-actors token create``): see ``cluster._tls_bootstrap``. Before it starts, it asks the
-server for its Node once, so that a wrong token, an unknown CA or an unreachable server is one
-clear error and exit status 1 instead of a kubelet retrying forever. Ctrl-C or SIGTERM stops
-it: the kubelet stops its containers, and the Node stays until the node lifecycle controller
-marks it NotReady.
+``kube-actors token create``), and renews it while it runs: see ``cluster._tls_bootstrap``.
+Before it starts, it asks the server for its Node once, so that a wrong token, an unknown CA or
+an unreachable server is one clear error and exit status 1 instead of a kubelet retrying
+forever. Ctrl-C or SIGTERM stops it: the kubelet stops its containers, and the Node stays
+until the node lifecycle controller marks it NotReady.
 
 The flags are named as kubelet's and ``kubeadm join``'s: ``--node-ip``, ``--pod-cidr``,
 ``--node-labels``.
@@ -27,9 +27,9 @@ import anyio
 from rich.console import Console
 
 from ..api import Node
-from ..client import Client, ClientConfig
+from ..client import Client, ClientConfig, HttpTransport
 from ..cluster import NodeAgent
-from ..cluster._tls_bootstrap import CURRENT_PEM, node_client_config
+from ..cluster._tls_bootstrap import CURRENT_PEM, keep_certificate_renewed, node_client_config
 from ..errors import ApiError, KubeActorsError, NotFound, Unauthorized
 from ..kubelet import NodeConfig
 from ._snapshot import default_data_dir
@@ -133,10 +133,18 @@ async def _run(args: argparse.Namespace, bootstrap: ClientConfig, console: Conso
         console.print(f"waiting for certificate signing request {csr} to be approved and issued")
         console.file.flush()
 
-    config = await node_client_config(bootstrap, node.name, _data_dir(args), announce=waiting)
+    data_dir = _data_dir(args)
+    config = await node_client_config(bootstrap, node.name, data_dir, announce=waiting)
     await check_access(config, node.name)
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async with NodeAgent(config, node, runtime=args.runtime, host_ip=args.node_ip) as agent:
+        async with (
+            NodeAgent(config, node, runtime=args.runtime, host_ip=args.node_ip) as agent,
+            anyio.create_task_group() as renewal,
+        ):
+            if isinstance(agent.client.apiserver, HttpTransport):
+                renewal.start_soon(
+                    keep_certificate_renewed, agent.client.apiserver, node.name, data_dir
+                )
             console.print(
                 f"node {agent.node.name!r} joined {config.server} as "
                 f"system:node:{agent.node.name} (pod CIDR {agent.node.pod_cidr}, "
@@ -146,6 +154,7 @@ async def _run(args: argparse.Namespace, bootstrap: ClientConfig, console: Conso
             console.file.flush()
             async for _ in signals:
                 break
+            renewal.cancel_scope.cancel()
             console.print("stopping…", style="dim")
 
 

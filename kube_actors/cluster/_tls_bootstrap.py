@@ -13,9 +13,10 @@ the usages (``node-csr-...``), so a retry with the same key finds the same reque
 
 The certificate and key (``pki/kubelet-client-current.pem``) and a kubeconfig that uses them
 (``kubelet.conf``) are written to the data directory, readable by the owner only, so a restart
-reuses them with no token. A certificate past 80% of its life is renewed at start, with the
-node's own certificate as the credential (approved as ``selfnodeclient``); renewal while
-running is not done yet.
+reuses them with no token. While the node runs, ``keep_certificate_renewed`` renews the
+certificate at a jittered 70-90% of its life (kubelet's certificate manager), with the node's
+own certificate as the credential (approved as ``selfnodeclient``), and its client then uses
+the new one on fresh connections.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+import anyio
 import attrs
 import yaml
 from cryptography import x509
@@ -37,6 +40,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from .._log import get_logger
 from ..actors import wall_clock
 from ..api import (
     KUBELET_CLIENT_SIGNER,
@@ -44,12 +48,21 @@ from ..api import (
     CertificateSigningRequestSpec,
     ObjectMeta,
 )
-from ..client import Client, ClientConfig
-from ..errors import AlreadyExists, KubeActorsError
+from ..client import Client, ClientConfig, HttpTransport
+from ..errors import AlreadyExists, ApiError, KubeActorsError
 from ..kubectl import wait_for
 from ..server import kubeconfig_dict
 
-__all__ = ["CURRENT_PEM", "KUBECONFIG", "node_client_config"]
+__all__ = [
+    "CURRENT_PEM",
+    "KUBECONFIG",
+    "keep_certificate_renewed",
+    "node_client_config",
+    "renew_certificate",
+    "rotation_deadline",
+]
+
+_log = get_logger("kube_actors.agent")
 
 #: The node's certificate and key, in its data directory (kubelet's name for it).
 CURRENT_PEM: Final = Path("pki") / "kubelet-client-current.pem"
@@ -58,8 +71,9 @@ KUBECONFIG: Final = Path("kubelet.conf")
 USAGES: Final = ("digital signature", "client auth")
 #: How long the node waits for its certificate (kubelet's bootstrap waits an hour).
 WAIT_SECONDS: Final = 3600.0
-#: Past this share of its life a certificate is renewed (kubelet: 70-90%, jittered).
-RENEW_AT: Final = 0.8
+#: A failed renewal is retried after 1 s, doubling to 5 min.
+_RETRY_INITIAL: Final = 1.0
+_RETRY_MAX: Final = 300.0
 
 
 def _split_pem(data: bytes) -> tuple[bytes, bytes]:
@@ -79,10 +93,6 @@ class _Stored:
     cert_pem: bytes
     key_pem: bytes
     cert: x509.Certificate
-
-    def share_used(self, now: dt.datetime) -> float:
-        start, end = self.cert.not_valid_before_utc, self.cert.not_valid_after_utc
-        return (now - start) / (end - start)
 
 
 def _issued_by(cert: x509.Certificate, ca_pem: bytes | None) -> bool:
@@ -217,18 +227,57 @@ async def node_client_config(
     waits for approval. Raises ``KubeActorsError`` when there is no way to a certificate,
     or it was refused."""
     stored = _stored(data_dir, node, bootstrap.ca_pem)
-    if stored is not None and stored.share_used(wall_clock()) < RENEW_AT:
-        return _with_certificate(bootstrap, stored.cert_pem, stored.key_pem)
     if stored is not None:
-        # Renewed with the node's own certificate: a node renewing its own (selfnodeclient).
-        credential = _with_certificate(bootstrap, stored.cert_pem, stored.key_pem)
-    elif bootstrap.token or bootstrap.client_cert_pem:
-        credential = bootstrap
-    else:
+        return _with_certificate(bootstrap, stored.cert_pem, stored.key_pem)
+    if not (bootstrap.token or bootstrap.client_cert_pem):
         raise KubeActorsError(
             f"no valid client certificate in {data_dir / CURRENT_PEM} and no --token to "
             "bootstrap one with"
         )
-    cert_pem, key_pem = await _request_certificate(credential, node, announce)
+    cert_pem, key_pem = await _request_certificate(bootstrap, node, announce)
     _save(data_dir, bootstrap, cert_pem, key_pem)
     return _with_certificate(bootstrap, cert_pem, key_pem)
+
+
+async def renew_certificate(config: ClientConfig, node: str, data_dir: Path) -> ClientConfig:
+    """A new certificate for ``node``, asked for with its current one (``config``'s): a node
+    renewing its own, which the approver recognises as ``selfnodeclient``. Saved in
+    ``data_dir`` like the first."""
+    cert_pem, key_pem = await _request_certificate(config, node, lambda name: None)
+    _save(data_dir, config, cert_pem, key_pem)
+    return _with_certificate(config, cert_pem, key_pem)
+
+
+def rotation_deadline(cert_pem: bytes, share: float) -> dt.datetime:
+    """When a certificate is renewed: ``share`` (kubelet draws it between 0.7 and 0.9) of
+    the way from its start to its end."""
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    return start + (end - start) * share
+
+
+async def keep_certificate_renewed(
+    transport: HttpTransport, node: str, data_dir: Path, *, rng: random.Random | None = None
+) -> None:
+    """Renew the node's certificate at a jittered 70-90% of its life, for ever, and have
+    ``transport`` (the node's client's) use each new one (kubelet's certificate manager).
+    A failed renewal is retried with back-off; the old certificate serves meanwhile."""
+    rng = rng or random.Random()
+    backoff = _RETRY_INITIAL
+    while True:
+        config = transport.config
+        assert config.client_cert_pem is not None
+        deadline = rotation_deadline(config.client_cert_pem, rng.uniform(0.7, 0.9))
+        await anyio.sleep(max(0.0, (deadline - wall_clock()).total_seconds()))
+        try:
+            renewed = await renew_certificate(config, node, data_dir)
+        except (ApiError, KubeActorsError) as error:
+            _log.warning("certificate_renewal_failed", node=node, error=str(error))
+            await anyio.sleep(backoff)
+            backoff = min(backoff * 2, _RETRY_MAX)
+            continue
+        backoff = _RETRY_INITIAL
+        await transport.use_config(renewed)
+        assert renewed.client_cert_pem is not None
+        expires = x509.load_pem_x509_certificate(renewed.client_cert_pem).not_valid_after_utc
+        _log.info("certificate_rotated", node=node, expires=expires.isoformat())
