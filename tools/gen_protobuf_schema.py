@@ -43,7 +43,6 @@ LISTED = [
     "k8s.io.api.batch.v1.CronJob",
     "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
     "k8s.io.api.coordination.v1.Lease",
-    "k8s.io.api.certificates.v1.CertificateSigningRequest",
     "k8s.io.api.discovery.v1.EndpointSlice",
     "k8s.io.api.scheduling.v1.PriorityClass",
     "k8s.io.api.policy.v1.PodDisruptionBudget",
