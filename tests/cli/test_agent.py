@@ -271,6 +271,10 @@ async def test_a_node_joined_by_up_token_create_and_agent_is_system_node_writing
             printed = await _read_until(control_plane.stdout, "Ctrl-C")
         url = printed.split("running at ")[1].split()[0]
         token = await _token_create(data_dir, capsys, "--ttl", "1h", "--description", "edge")
+        join = await _token_create(data_dir, capsys, "--print-join-command")
+        ca = data_dir / "pki" / "ca.crt"
+        assert join.startswith(f"kube-actors agent --server {url} --token ")
+        assert join.endswith(f" --certificate-authority {ca}")
         agent = [
             *AGENT, "--server", url, "--token", token, "--name", "edge-a",
             "--certificate-authority", str(data_dir / "pki" / "ca.crt"), "--runtime", "fake",
