@@ -82,6 +82,7 @@ from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_c
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
+from ._served_authority import ServedAuthority
 from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
 from ._streams import (
     ExecOutput,
@@ -262,6 +263,7 @@ class Cluster:
         self._running = False
         #: metrics-server's scrape interval; None runs no metrics server.
         self._metric_resolution = metric_resolution
+        self._served_authority = ServedAuthority()
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -442,6 +444,8 @@ class Cluster:
                 storage_dir=self._storage_dir,
                 spawner=self.system,
                 resource_metrics=self._metric_resolution is not None,
+                access_review=self._served_authority.review,
+                signing_authority=self._served_authority.authority,
             )
             specs.append(BUILTIN_CONTROLLERS[name](context))
         return specs
@@ -1217,7 +1221,7 @@ class Cluster:
         CSV: ``token,user,uid,"group1,group2"``); RBAC decides what each user may do.
         ``encoded_cache_bytes`` bounds the server's cache of encoded objects (0: no cache).
         """
-        return ApiHttpServer(
+        server = ApiHttpServer(
             self.client_for("http-api"),
             logs=self,
             streams=self,
@@ -1230,6 +1234,8 @@ class Cluster:
             authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],
             encoded_cache_bytes=encoded_cache_bytes,
         )
+        # The certificate controllers review and sign through the API this process serves.
+        return self._served_authority.add(server)
 
     def sync(self) -> SyncCluster:
         """This cluster for synchronous code (scripts, notebooks), on a loop of its own::

@@ -14,7 +14,7 @@ given directly (``PolicyCache.of(...)``) in tests.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -25,7 +25,7 @@ from ._authn import MASTERS_GROUP, UserInfo
 from ._rbac_rules import rule_allows, subject_applies
 from ._request_info import RequestAttributes
 
-__all__ = ["Decision", "PolicyCache", "RbacAuthorizer", "forbidden"]
+__all__ = ["Authorizer", "Decision", "PolicyCache", "RbacAuthorizer", "forbidden"]
 
 
 @attrs.frozen
@@ -59,6 +59,19 @@ class Decision:
 
     allowed: bool
     reason: str = ""
+
+
+class Authorizer(Protocol):
+    """What the server asks about every request, and what reviews and the escalation check
+    read: RBAC alone, or the chain of ``--authorization-mode=Node,RBAC``."""
+
+    def authorize(self, user: UserInfo, request: RequestAttributes) -> Decision: ...
+
+    def rules_for(
+        self, user: UserInfo, namespace: str = ""
+    ) -> tuple[list[PolicyRule], list[str]]: ...
+
+    def role_rules(self, ref: RoleRef, namespace: str) -> tuple[PolicyRule, ...] | None: ...
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ from aiohttp import web
 
 from ..errors import ApiError
 from ._authn import AUTHENTICATED_GROUP, SERVICE_ACCOUNTS_GROUP, UserInfo
-from ._authorizer import RbacAuthorizer, forbidden
+from ._authorizer import Authorizer, forbidden
 from ._request_info import RequestAttributes
 
 __all__ = ["impersonated"]
@@ -54,7 +54,7 @@ def _service_account(username: str) -> tuple[str, str] | None:
     return (namespace, name) if namespace and name and ":" not in name else None
 
 
-def impersonated(request: web.Request, requester: UserInfo, authorizer: RbacAuthorizer) -> UserInfo:
+def impersonated(request: web.Request, requester: UserInfo, authorizer: Authorizer) -> UserInfo:
     """The user the request acts as: ``requester``, or whom its headers impersonate once
     each has been allowed; ``Forbidden`` for one that is not."""
     headers = request.headers

@@ -30,7 +30,7 @@ from ..api import (
 from ..api import UserInfo as ApiUserInfo
 from ..errors import BadRequest, FieldCause, Invalid
 from ._authn import TokenAuthenticator, UserInfo, review_token
-from ._authorizer import RbacAuthorizer
+from ._authorizer import Authorizer
 from ._request_info import RequestAttributes
 
 __all__ = ["REVIEW_KINDS", "answer_review"]
@@ -65,12 +65,12 @@ def _attributes(
     raise BadRequest("spec: Invalid value: resourceAttributes or nonResourceAttributes required")
 
 
-def _access(authorizer: RbacAuthorizer, user: UserInfo, attributes: RequestAttributes) -> Any:
+def _access(authorizer: Authorizer, user: UserInfo, attributes: RequestAttributes) -> Any:
     decision = authorizer.authorize(user, attributes)
     return SubjectAccessReviewStatus(allowed=decision.allowed, reason=decision.reason)
 
 
-def _rules(authorizer: RbacAuthorizer, user: UserInfo, namespace: str) -> SubjectRulesReviewStatus:
+def _rules(authorizer: Authorizer, user: UserInfo, namespace: str) -> SubjectRulesReviewStatus:
     rules, errors = authorizer.rules_for(user, namespace)
     resource_rules = tuple(
         ResourceRule(
@@ -98,7 +98,7 @@ def _rules(authorizer: RbacAuthorizer, user: UserInfo, namespace: str) -> Subjec
 async def answer_review(
     review: Any,
     user: UserInfo,
-    authorizer: RbacAuthorizer,
+    authorizer: Authorizer,
     authenticators: Sequence[TokenAuthenticator],
     *,
     namespace: str = "",

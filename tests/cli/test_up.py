@@ -11,21 +11,11 @@ from typing import Any
 
 import anyio
 import pytest
-import structlog
 import yaml
 
 from kube_actors.cli import main
 
 pytestmark = pytest.mark.real_time
-
-
-@pytest.fixture(autouse=True)
-def logging_put_back() -> Iterator[None]:
-    """The command configures logging, as a program does: the tests after it must not see it."""
-    saved = structlog.get_config()
-    yield
-    structlog.reset_defaults()
-    structlog.configure(**saved)
 
 
 @contextlib.contextmanager
