@@ -48,9 +48,7 @@ def timings_problem(
         if value <= 0:
             return f"{name} must be greater than zero, not {value:g}s"
     if lease_duration <= renew_deadline:
-        return (
-            f"{lease} ({lease_duration:g}s) must be greater than {renew} ({renew_deadline:g}s)"
-        )
+        return f"{lease} ({lease_duration:g}s) must be greater than {renew} ({renew_deadline:g}s)"
     if renew_deadline <= JITTER_FACTOR * retry_period:
         return (
             f"{renew} ({renew_deadline:g}s) must be greater than {retry} ({retry_period:g}s) "
