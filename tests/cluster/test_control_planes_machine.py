@@ -7,6 +7,8 @@ simulated time pass. After every step:
 
 - no two terms of one Lease overlapped (``control_planes.history``), and the Lease in the
   store names the holder the history says leads;
+- a replica runs a Lease's components (actors named ``control-plane-<i>/<lease>...``) only
+  while it leads that Lease: losing it stops them all;
 - at most one kube-scheduler runs, and every ``Scheduled`` Event was reported by a scheduler
   (its ``reportingInstance``) inside one of its own terms of ``kube-scheduler``: with terms
   that never overlap, no two schedulers ever bound at the same time;
@@ -222,6 +224,13 @@ class ControlPlanesMachine(RuleBasedStateMachine):
         assert planes.history.overlaps == [], f"two leaders at once: {planes.history.overlaps}"
         schedulers = [a for a in cluster.actors if a.endswith("/kube-scheduler")]
         assert len(schedulers) <= 1, f"several schedulers run: {schedulers}"
+        for plane in planes.planes:
+            for lease_name in LEASES:
+                if planes.history.leader(lease_name) == plane.name:
+                    continue
+                prefix = f"{plane.name}/{lease_name}"
+                left = [a for a in cluster.actors if a == prefix or a.startswith(f"{prefix}/")]
+                assert not left, f"{plane.name} does not lead {lease_name}, yet runs {left}"
         if not self._reachable():
             return  # nothing can be read; what was written is checked once one is back
         for lease_name in LEASES:
