@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -354,6 +355,9 @@ class Cluster:
                     },
                     start_apiserver=self._spawn_apiserver,
                     timings=self._election_timings,
+                    # One control plane among other processes names itself as client-go's
+                    # candidates do, <hostname>_<uuid>: the Lease says which host leads.
+                    host=socket.gethostname() if self._control_plane_count == 1 else "",
                 )
             await self._planes.start_apiservers()
         else:

@@ -1,4 +1,5 @@
-"""What every test of the command needs."""
+"""The commands configure logging, as a program does: each test here puts it back, so that
+the tests after it do not see it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import structlog
 
 @pytest.fixture(autouse=True)
 def logging_put_back() -> Iterator[None]:
-    """The command configures logging, as a program does: the tests after it must not see it."""
     saved = structlog.get_config()
     yield
     structlog.reset_defaults()

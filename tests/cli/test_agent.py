@@ -43,6 +43,8 @@ from kube_actors.server._bootstrap_tokens import (
     new_bootstrap_token,
 )
 
+from ._processes import read_until
+
 pytestmark = pytest.mark.real_time
 
 MAIN = "from kube_actors.cli import main; raise SystemExit(main())"
@@ -214,13 +216,6 @@ async def _assert_may_write_only_its_own(node: Client) -> None:
         assert str(refused.value) == message
 
 
-async def _read_until(stream: anyio.abc.ByteReceiveStream, marker: str) -> str:
-    seen = ""
-    while marker not in seen:
-        seen += (await stream.receive()).decode()
-    return seen
-
-
 async def _token_create(data_dir: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> str:
     """``kube-actors token create`` (in a thread of this process: a process costs seconds)."""
     capsys.readouterr()
@@ -268,7 +263,7 @@ async def test_a_node_joined_by_up_token_create_and_agent_is_system_node_writing
     async with running(up, capture=True) as control_plane:
         assert control_plane.stdout is not None
         with anyio.fail_after(90):
-            printed = await _read_until(control_plane.stdout, "Ctrl-C")
+            printed = (await read_until(control_plane.stdout, b"Ctrl-C")).decode()
         url = printed.split("running at ")[1].split()[0]
         token = await _token_create(data_dir, capsys, "--ttl", "1h", "--description", "edge")
         join = await _token_create(data_dir, capsys, "--print-join-command")
