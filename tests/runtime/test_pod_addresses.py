@@ -10,8 +10,9 @@ import sys
 import anyio
 import pytest
 
+from kube_actors.errors import ContainerRuntimeError
 from kube_actors.proxy import served_by
-from kube_actors.runtime import SubprocessRuntime
+from kube_actors.runtime import PodSandboxConfig, SubprocessRuntime
 from kube_actors.testing import HostNetwork
 
 from ._helpers import start_pod
@@ -55,3 +56,13 @@ async def test_a_pod_on_a_routable_address_is_reached_from_another_host_until_it
         assert b"pod name:\\tweb" in fetched.stdout  # from the other host, through its route
         await runtime.stop_pod_sandbox(sandbox)
         assert f"inet {ip}/32" not in addresses_on_lo()
+
+
+async def test_a_routable_address_the_host_cannot_take_fails_the_sandbox_and_leaves_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no `ip` to add the address with
+    async with SubprocessRuntime() as runtime:
+        with pytest.raises(ContainerRuntimeError, match=r"pod IP 10\.244\.1\.5 .*iproute2"):
+            await runtime.run_pod_sandbox(PodSandboxConfig(name="web", ip="10.244.1.5"))
+        assert await runtime.list_pod_sandboxes() == []
