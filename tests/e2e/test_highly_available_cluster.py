@@ -324,10 +324,12 @@ async def test_a_rollout_completes_after_the_leader_and_an_etcd_member_are_kille
                 await wait_for(client_c, Deployment, "web", namespace="default",
                                condition=rolled_out, timeout=40)  # fmt: skip
                 new = await holder(client_c, "kube-scheduler")
+                manager = await holder(client_c, "kube-controller-manager")
                 tg.cancel_scope.cancel()
 
             # Another control plane leads, within the Lease's bounds.
             assert new.spec.holder_identity not in ("", leader)
+            assert manager.spec.holder_identity not in ("", leader)
             assert new.spec.acquire_time is not None
             taken = (new.spec.acquire_time - killed_at).total_seconds()
             # Its last renewal was before the kill; a candidate looks every retry period.
