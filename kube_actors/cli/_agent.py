@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import signal
 import socket
 from pathlib import Path
@@ -73,12 +74,15 @@ def add_agent_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not verify the server's certificate (testing only)",
     )
     parser.add_argument(
-        "--node-ip", default="127.0.0.1", help="the Node's InternalIP (default 127.0.0.1)"
+        "--node-ip",
+        default="127.0.0.1",
+        help="the Node's InternalIP, where its NodePorts listen (default 127.0.0.1)",
     )
     parser.add_argument(
         "--pod-cidr",
         default="",
-        help="the loopback range its pods get IPs from (default: one of its own)",
+        help="the range its pods get IPs from: a loopback one (default: one of its own), "
+        "or one the other hosts route to --node-ip (10.244.1.0/24)",
     )
     parser.add_argument(
         "--node-labels",
@@ -96,6 +100,20 @@ def _labels(text: str) -> dict[str, str]:
             raise ValueError(f"--node-labels: {pair!r} is not KEY=VALUE")
         labels[key.strip()] = value.strip()
     return labels
+
+
+def _check_network(args: argparse.Namespace) -> None:
+    try:
+        ipaddress.IPv4Address(args.node_ip)
+    except ValueError:
+        raise ValueError(f"--node-ip: {args.node_ip!r} is not an IPv4 address") from None
+    if args.pod_cidr:
+        try:
+            ipaddress.IPv4Network(args.pod_cidr)
+        except ValueError as error:
+            raise ValueError(
+                f"--pod-cidr: {args.pod_cidr!r} is not an IPv4 CIDR: {error}"
+            ) from None
 
 
 def _client_config(args: argparse.Namespace) -> ClientConfig:
@@ -163,6 +181,7 @@ def agent(args: argparse.Namespace, console: Console) -> int:
     try:
         config = _client_config(args)
         _labels(args.node_labels)
+        _check_network(args)
         anyio.run(_run, args, config, console)
     except ValueError as error:
         console.print(f"[red]error:[/] {error}")

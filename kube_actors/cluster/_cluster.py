@@ -686,7 +686,7 @@ class Cluster:
             index=index,
             runtime=runtime,
             link=self._node_link(config.name),
-            host_ip=host_ip(index),
+            host_ip=config.node_ip or host_ip(index),
         )
         self._nodes[config.name] = handle
         await self._start_kubelet(handle)
@@ -711,6 +711,8 @@ class Cluster:
             self._data_plane = plane
             await self._start_ingress(bind)
         plane, node = self._data_plane, handle.config.name
+        if handle.config.node_ip:
+            await plane.add_node_port_address(handle.config.node_ip)
         client = self.client_for(f"kube-proxy/{node}")
         await self.system.spawn(
             lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"

@@ -31,7 +31,13 @@ import attrs
 
 from kube_actors.actors import Actor, Timer, monotonic, wall_clock
 from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
-from kube_actors.errors import ApiError, ImagePullError, KubeActorsError, NotFound
+from kube_actors.errors import (
+    ApiError,
+    ContainerRuntimeError,
+    ImagePullError,
+    KubeActorsError,
+    NotFound,
+)
 from kube_actors.runtime import (
     ProbeKind,
     ProbeOutcome,
@@ -142,6 +148,7 @@ class PodWorker(Actor):
         self.resync: Timer | None = None
         self.volumes: dict[str, VolumeContents] | None = None
         self.mount_failed_at: float | None = None
+        self.sandbox_failed_at: float | None = None
         #: ConfigMaps and Secrets read immutable: served from here for the pod's life.
         self.pinned: Pinned = {}
         #: Whether the pod has volumes the kubelet rewrites on each sync.
@@ -204,8 +211,8 @@ class PodWorker(Actor):
         await self._report()
 
     async def _sync_containers(self) -> None:
-        if self.sandbox_id is None:
-            await self._run_sandbox()
+        if self.sandbox_id is None and not await self._run_sandbox():
+            return  # ContainerCreating until the runtime makes the sandbox
         if self.volumes is None:
             if not await self._set_up_volumes():
                 return  # ContainerCreating until every volume can be mounted
@@ -241,13 +248,27 @@ class PodWorker(Actor):
     def _app_views(self) -> list[ContainerView]:
         return [v for v in self.views.values() if not v.init]
 
-    async def _run_sandbox(self) -> None:
+    async def _run_sandbox(self) -> bool:
+        failed = self.sandbox_failed_at
+        if failed is not None and monotonic() - failed < CONFIG_RETRY:
+            return False  # a sync for another reason (a status write) waits out the back-off
         ip = self.ctx.ips.allocate()
         config = sandbox_config_for(self.pod, ip=ip, node_name=self.ctx.node.name)
-        self.sandbox_id = await self.ctx.runtime.run_pod_sandbox(config)
+        try:
+            self.sandbox_id = await self.ctx.runtime.run_pod_sandbox(config)
+        except ContainerRuntimeError as error:
+            # As the kubelet's SyncPod: a FailedCreatePodSandBox Event, and a later sync tries
+            # again (a pod address the host refused, say).
+            self.ctx.ips.release(ip)
+            self.sandbox_failed_at = monotonic()
+            message = f"Failed to create pod sandbox: {error}"
+            self.ctx.event(self.pod, "Warning", "FailedCreatePodSandBox", message)
+            self._resync_in(CONFIG_RETRY)
+            return False
         self.pod_ip = ip
         if self.start_time is None:
             self.start_time = _now()
+        return True
 
     async def _set_up_volumes(self) -> bool:
         if self.mount_failed_at is not None and monotonic() - self.mount_failed_at < CONFIG_RETRY:

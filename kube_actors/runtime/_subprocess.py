@@ -4,7 +4,8 @@ An image is looked up in the ``ImageCatalog``; the process gets the image's envi
 ``PORT`` (the container's first declared port), the downward-API basics (``POD_NAME``,
 ``POD_NAMESPACE``, ``POD_UID``, ``POD_IP``, ``NODE_NAME``, ``HOSTNAME``) and the spec's env,
 in that order of precedence (the spec wins). Each pod has its own loopback IP, which the
-built-in servers bind, so two pods can both listen on 8080.
+built-in servers bind, so two pods can both listen on 8080; a node with a routable pod CIDR
+gives its pods addresses other hosts reach, put on ``lo`` while the pod runs (``_pod_address``).
 
 stdout and stderr go through a pipe the runtime reads into one log file per container
 instance under the runtime's directory (a temporary one, in /dev/shm where it exists,
@@ -66,6 +67,7 @@ from ._log_options import LogOptions
 from ._log_pipe import LogPipe
 from ._log_reader import read_log, read_log_after
 from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
+from ._pod_address import add_pod_address, needs_host_address, remove_pod_address
 from ._pod_volumes import PodVolumes
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._proc_usage import read_process_table
@@ -343,6 +345,8 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     # ------------------------------------------------------------------------------ hooks
 
     async def _sandbox_created(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        if needs_host_address(sandbox.ip):
+            await add_pod_address(sandbox.ip)  # a routable pod CIDR: see _pod_address
         cfg = sandbox.config
         # One directory per sandbox, as Kubernetes' /var/log/pods/<namespace>_<name>_<uid>;
         # it is the containers' working directory too. Directories cost: one, not three.
@@ -352,6 +356,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         self._volumes[sandbox.id] = PodVolumes(
             directory, memory=self.memory_volumes, protect=not can_isolate()
         )
+
+    async def _sandbox_stopped(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        if needs_host_address(sandbox.ip):
+            await remove_pod_address(sandbox.ip)
 
     async def _sandbox_removed(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
         volumes = self._volumes.pop(sandbox.id, None)
