@@ -362,9 +362,10 @@ def _pool_for(pod_cidr: str) -> LoopbackPool:
     if not pod_cidr:
         return LoopbackPool()
     network = ipaddress.IPv4Network(pod_cidr)
-    hosts = list(network.hosts()) if network.num_addresses <= 65536 else None
-    if hosts:
+    if network.num_addresses <= 2:  # a /31 or /32: every address is a host's (RFC 3021)
+        hosts = list(network.hosts())
         return LoopbackPool(str(hosts[0]), str(hosts[-1]))
+    # The first and last host without listing the hosts (a /24 each node: 254 objects).
     return LoopbackPool(str(network.network_address + 1), str(network.broadcast_address - 1))
 
 
