@@ -53,6 +53,7 @@ LISTED = [
     "k8s.io.api.rbac.v1.ClusterRole",
     "k8s.io.api.rbac.v1.RoleBinding",
     "k8s.io.api.rbac.v1.ClusterRoleBinding",
+    "k8s.io.api.certificates.v1.CertificateSigningRequest",
 ]
 
 ROOTS = [

@@ -58,7 +58,9 @@ async def test_an_agent_registers_its_node_runs_a_pod_bound_to_it_and_stops_on_s
         cluster.serve() as served,
         running(agent_command(served, served.token, "edge-1")),
     ):
-        node = await cluster.wait_for(Node, "edge-1", condition="Ready", timeout=20)
+        # A bound, not a wait: the agent's interpreter starts and imports first, which on a
+        # loaded 2-core machine has taken over 20 s.
+        node = await cluster.wait_for(Node, "edge-1", condition="Ready", timeout=90)
         cidr = ipaddress.ip_network(node.spec.pod_cidr)  # the agent's own range
         lease = await cluster.wait_for(
             Lease,

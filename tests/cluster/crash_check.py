@@ -64,7 +64,10 @@ def check(store_path: Path, log_path: Path) -> Verdict:
             target, state = replicas, (str(entry["replicas"]), "")
         else:
             target = services.setdefault(entry["name"], Expectation())
-            uid = entry.get("uid") or (target.acked[1] if target.acked else "")
+            # An update keeps the uid it was acknowledged with; a create (even one after a
+            # delete that was cut off by a kill) makes a new one, unknown until its answer.
+            kept = target.acked[1] if target.acked and op != "create" else ""
+            uid = entry.get("uid") or kept
             state = None if op == "delete" else (str(entry["v"]), uid)
         if phase == "intent":
             # A request cut off by a kill may have landed or not: until an answer settles
