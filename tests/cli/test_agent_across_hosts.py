@@ -19,7 +19,6 @@ from kube_actors.proxy import served_by
 from kube_actors.testing import HostNetwork
 
 from .test_agent import agent_command, running
-from .test_up import logging_put_back  # noqa: F401  (main() configures logging: put back)
 
 pytestmark = pytest.mark.real_time
 
