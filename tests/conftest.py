@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from kube_actors.actors import VirtualTimeEventLoop
+from kube_actors.testing import HostNetwork, host_network_unavailable
 
 settings.register_profile(
     "kube_actors",
@@ -33,3 +34,21 @@ def pytest_asyncio_loop_factories(
     if item.get_closest_marker("real_time") is not None:
         return {"real": asyncio.new_event_loop}
     return {"virtual": VirtualTimeEventLoop}
+
+
+@pytest.fixture
+def host_networks_allowed() -> None:
+    """Skip where the machine does not allow network namespaces, except under CI, which
+    runs as root with iproute2 installed and must run these tests."""
+    reason = host_network_unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"network namespaces are needed under CI: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def host_network(host_networks_allowed: None) -> Iterator[HostNetwork]:
+    """Hosts as network namespaces (``HostNetwork``), removed after the test."""
+    with HostNetwork() as network:
+        yield network

@@ -66,6 +66,7 @@ from ._batch import Job as Job
 from ._batch import JobCondition as JobCondition
 from ._batch import JobSpec as JobSpec
 from ._batch import JobStatus as JobStatus
+from ._batch import UncountedTerminatedPods as UncountedTerminatedPods
 from ._certificates import KUBELET_CLIENT_SIGNER as KUBELET_CLIENT_SIGNER
 from ._certificates import CertificateSigningRequest as CertificateSigningRequest
 from ._certificates import CertificateSigningRequestCondition as CertificateSigningRequestCondition
@@ -134,6 +135,7 @@ from ._dns import split_service_name as split_service_name
 from ._endpoint_slice import ADDRESS_TYPES as ADDRESS_TYPES
 from ._endpoint_slice import MANAGED_BY_LABEL as MANAGED_BY_LABEL
 from ._endpoint_slice import SERVICE_NAME_LABEL as SERVICE_NAME_LABEL
+from ._endpoint_slice import SKIP_MIRROR_LABEL as SKIP_MIRROR_LABEL
 from ._endpoint_slice import Endpoint as Endpoint
 from ._endpoint_slice import EndpointConditions as EndpointConditions
 from ._endpoint_slice import EndpointHints as EndpointHints
@@ -283,6 +285,7 @@ from ._requests import Watch as Watch
 from ._requests import WatchEvent as WatchEvent
 from ._requests import WatchEventType as WatchEventType
 from ._requests import WatchStream as WatchStream
+from ._reviews import LocalSubjectAccessReview as LocalSubjectAccessReview
 from ._reviews import NonResourceAttributes as NonResourceAttributes
 from ._reviews import NonResourceRule as NonResourceRule
 from ._reviews import ResourceAttributes as ResourceAttributes
@@ -297,6 +300,9 @@ from ._reviews import SubjectAccessReview as SubjectAccessReview
 from ._reviews import SubjectAccessReviewSpec as SubjectAccessReviewSpec
 from ._reviews import SubjectAccessReviewStatus as SubjectAccessReviewStatus
 from ._reviews import SubjectRulesReviewStatus as SubjectRulesReviewStatus
+from ._reviews import TokenReview as TokenReview
+from ._reviews import TokenReviewSpec as TokenReviewSpec
+from ._reviews import TokenReviewStatus as TokenReviewStatus
 from ._reviews import UserInfo as UserInfo
 from ._revisions import DESIRED_REPLICAS_ANNOTATION as DESIRED_REPLICAS_ANNOTATION
 from ._revisions import LAST_APPLIED_ANNOTATION as LAST_APPLIED_ANNOTATION
@@ -392,6 +398,7 @@ __all__ = [
     "REVISION_HISTORY_ANNOTATION",
     "SECRET_TYPES",
     "SERVICE_NAME_LABEL",
+    "SKIP_MIRROR_LABEL",
     "SKIPPED_ANNOTATIONS",
     "TERMINAL_PHASES",
     "Affinity",
@@ -611,6 +618,10 @@ __all__ = [
     "SelfSubjectAccessReview",
     "SelfSubjectAccessReviewSpec",
     "SelfSubjectReview",
+    "TokenReview",
+    "TokenReviewSpec",
+    "TokenReviewStatus",
+    "LocalSubjectAccessReview",
     "SelfSubjectReviewStatus",
     "SelfSubjectRulesReview",
     "SelfSubjectRulesReviewSpec",
@@ -643,6 +654,7 @@ __all__ = [
     "Toleration",
     "TopologySpreadConstraint",
     "TypedLocalObjectReference",
+    "UncountedTerminatedPods",
     "Update",
     "UpdateStatus",
     "UserInfo",

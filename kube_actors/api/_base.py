@@ -67,9 +67,19 @@ EMPTY: FrozenDict[Any, Any] = FrozenDict()
 
 class FrozenTree(FrozenDict[K, V]):
     """A ``FrozenDict`` whose nested maps are frozen too (free-form JSON such as
-    managedFields' ``fieldsV1``), so that freezing it again can return it as it is."""
+    managedFields' ``fieldsV1``), so that freezing it again can return it as it is.
 
-    __slots__ = ()
+    Its hash is kept once computed: interning a field set hashes the whole tree, and the
+    subtrees a new set shares with earlier ones are then hashed once, not on every write."""
+
+    __slots__ = ("_hash",)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash: int = hash(frozenset(self.items()))
+            return self._hash
 
 
 EMPTY_TREE: FrozenTree[Any, Any] = FrozenTree()

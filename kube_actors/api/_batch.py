@@ -11,7 +11,7 @@ from ._base import freeze_seq, omitempty
 from ._meta import LabelSelector, ObjectMeta
 from ._pod import PodTemplateSpec
 
-__all__ = ["Job", "JobCondition", "JobSpec", "JobStatus"]
+__all__ = ["Job", "JobCondition", "JobSpec", "JobStatus", "UncountedTerminatedPods"]
 
 
 @attrs.frozen(kw_only=True)
@@ -40,6 +40,16 @@ class JobCondition:
 
 
 @attrs.frozen(kw_only=True)
+class UncountedTerminatedPods:
+    """The UIDs of finished Pods the Job controller counted but has not yet added to
+    ``succeeded`` or ``failed``: it records them here before it removes their
+    ``batch.kubernetes.io/job-tracking`` finalizer, so that no Pod is counted twice or lost."""
+
+    succeeded: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    failed: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+
+
+@attrs.frozen(kw_only=True)
 class JobStatus:
     conditions: tuple[JobCondition, ...] = attrs.field(default=(), converter=freeze_seq)
     start_time: dt.datetime | None = None
@@ -51,6 +61,7 @@ class JobStatus:
     ready: int | None = None
     completed_indexes: str = ""
     failed_indexes: str | None = None
+    uncounted_terminated_pods: UncountedTerminatedPods | None = None
 
 
 @attrs.frozen(kw_only=True)

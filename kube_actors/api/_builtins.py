@@ -34,10 +34,12 @@ from ._quota import LimitRange, ResourceQuota
 from ._rbac import ClusterRole, ClusterRoleBinding, Role, RoleBinding
 from ._registry import ScaleSubresource, register_kind
 from ._reviews import (
+    LocalSubjectAccessReview,
     SelfSubjectAccessReview,
     SelfSubjectReview,
     SelfSubjectRulesReview,
     SubjectAccessReview,
+    TokenReview,
 )
 from ._service import Endpoints, Service
 from ._storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -125,9 +127,11 @@ for review in (
     SelfSubjectAccessReview,
     SelfSubjectRulesReview,
     SelfSubjectReview,
+    TokenReview,
 ):
-    # Answered by the HTTP server's authorizer, never stored.
+    # Answered by the HTTP server's authenticators and authorizer, never stored.
     register_kind(review, namespaced=False)
+register_kind(LocalSubjectAccessReview)
 # Served by the metrics server through the apiserver (never stored): get and list only.
 register_kind(PodMetrics, plural="pods")
 register_kind(NodeMetrics, plural="nodes", namespaced=False)

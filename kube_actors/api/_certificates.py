@@ -10,11 +10,12 @@ puts the PEM certificate (base64) in ``status.certificate``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import ClassVar
 
 import attrs
 
-from ._base import freeze_seq, omitempty
+from ._base import EMPTY, freeze_map, freeze_seq, omitempty
 from ._meta import ObjectMeta
 
 __all__ = [
@@ -40,6 +41,7 @@ class CertificateSigningRequestSpec:
     username: str = omitempty("")
     uid: str = omitempty("")
     groups: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    extra: Mapping[str, tuple[str, ...]] = attrs.field(default=EMPTY, converter=freeze_map)
 
 
 @attrs.frozen(kw_only=True)

@@ -152,6 +152,11 @@ class Container:
     termination_message_path: str = ""
     termination_message_policy: str = ""
     image_pull_policy: str = ""
+    # An open stdin (a pipe the runtime holds, or a terminal with ``tty``) that ``kubectl
+    # attach -i`` writes to; ``stdin_once`` closes it when the first attach ends.
+    stdin: bool = omitempty(False)
+    stdin_once: bool = omitempty(False)
+    tty: bool = omitempty(False)
 
 
 @attrs.frozen(kw_only=True)

@@ -27,12 +27,16 @@ __all__ = [
     "ForZone",
     "MANAGED_BY_LABEL",
     "SERVICE_NAME_LABEL",
+    "SKIP_MIRROR_LABEL",
 ]
 
 #: The label naming the Service a slice belongs to.
 SERVICE_NAME_LABEL: Final = "kubernetes.io/service-name"
 #: The label naming the controller that writes a slice.
 MANAGED_BY_LABEL: Final = "endpointslice.kubernetes.io/managed-by"
+#: Endpoints carrying this label set to "true" are not mirrored into slices (their writer
+#: writes the slices itself, as the API server does for ``kubernetes``).
+SKIP_MIRROR_LABEL: Final = "endpointslice.kubernetes.io/skip-mirror"
 ADDRESS_TYPES: Final = ("IPv4", "IPv6", "FQDN")
 
 

@@ -32,12 +32,31 @@ FieldSet = Mapping[str, Any]
 SELF = "."
 
 
+#: Path elements already written, by their keys' names, types and values (a type too, or
+#: True and 1 would share one): the same few (a condition's type, a container's name) come
+#: back on every write. Cleared when full.
+_ELEMENTS: dict[tuple[Any, ...], str] = {}
+_ELEMENTS_MAX = 4096
+
+
 def item_element(keys: tuple[str, ...], item: Any) -> str:
     """The path element of a list item: by its key fields, or by value for scalars."""
     if keys and isinstance(item, Mapping):
         chosen = {k: item[k] for k in sorted(keys) if k in item}
-        return "k:" + json.dumps(chosen, separators=(",", ":"), sort_keys=True)
-    return "v:" + json.dumps(item, separators=(",", ":"), sort_keys=True)
+        memo: Any = tuple((k, type(v), v) for k, v in chosen.items())
+        prefix, value = "k:", chosen
+    else:
+        memo, prefix, value = (type(item), item), "v:", item
+    try:
+        found = _ELEMENTS.get(memo)
+    except TypeError:  # a value that is a list or a map: written every time
+        return prefix + json.dumps(value, separators=(",", ":"), sort_keys=True)
+    if found is None:
+        found = prefix + json.dumps(value, separators=(",", ":"), sort_keys=True)
+        if len(_ELEMENTS) >= _ELEMENTS_MAX:
+            _ELEMENTS.clear()
+        _ELEMENTS[memo] = found
+    return found
 
 
 def _member(node: Mapping[str, Any]) -> bool:

@@ -231,6 +231,21 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (1, "token", "o", "string", True),
         (2, "expirationTimestamp", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.Time", True),
     ),
+    "k8s.io.api.authentication.v1.TokenReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authentication.v1.TokenReviewSpec", True),
+        (3, "status", "o", "k8s.io.api.authentication.v1.TokenReviewStatus", False),
+    ),
+    "k8s.io.api.authentication.v1.TokenReviewSpec": (
+        (1, "token", "o", "string", False),
+        (2, "audiences", "r", "string", False),
+    ),
+    "k8s.io.api.authentication.v1.TokenReviewStatus": (
+        (1, "authenticated", "o", "bool", False),
+        (2, "user", "o", "k8s.io.api.authentication.v1.UserInfo", False),
+        (4, "audiences", "r", "string", False),
+        (3, "error", "o", "string", False),
+    ),
     "k8s.io.api.authentication.v1.UserInfo": (
         (1, "username", "o", "string", False),
         (2, "uid", "o", "string", False),
@@ -257,6 +272,11 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
             "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
             False,
         ),
+    ),
+    "k8s.io.api.authorization.v1.LocalSubjectAccessReview": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "spec", "o", "k8s.io.api.authorization.v1.SubjectAccessReviewSpec", True),
+        (3, "status", "o", "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", False),
     ),
     "k8s.io.api.authorization.v1.NonResourceAttributes": (
         (1, "path", "o", "string", False),

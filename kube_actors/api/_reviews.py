@@ -3,8 +3,11 @@ the reply and never stored.
 
 authorization.k8s.io/v1: ``SubjectAccessReview`` (may this user do this?),
 ``SelfSubjectAccessReview`` (may I?: ``kubectl auth can-i``), ``SelfSubjectRulesReview``
-(what may I do in this namespace?: ``kubectl auth can-i --list``). authentication.k8s.io/v1:
-``SelfSubjectReview`` (who am I?: ``kubectl auth whoami``).
+(what may I do in this namespace?: ``kubectl auth can-i --list``), ``LocalSubjectAccessReview``
+(may this user do this in this namespace?, asked of a namespace: a namespace's admins may).
+authentication.k8s.io/v1: ``SelfSubjectReview`` (who am I?: ``kubectl auth whoami``),
+``TokenReview`` (whose is this token?: what a component that authenticates its own callers
+against the API server asks, as kube-rbac-proxy or an aggregated API server do).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ._base import EMPTY, freeze_map, freeze_seq, omitempty
 from ._meta import ObjectMeta
 
 __all__ = [
+    "LocalSubjectAccessReview",
     "NonResourceAttributes",
     "NonResourceRule",
     "ResourceAttributes",
@@ -32,6 +36,9 @@ __all__ = [
     "SubjectAccessReviewSpec",
     "SubjectAccessReviewStatus",
     "SubjectRulesReviewStatus",
+    "TokenReview",
+    "TokenReviewSpec",
+    "TokenReviewStatus",
     "UserInfo",
 ]
 
@@ -85,6 +92,19 @@ class SubjectAccessReview:
 
     api_version: ClassVar[str] = "authorization.k8s.io/v1"
     kind: ClassVar[str] = "SubjectAccessReview"
+
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: SubjectAccessReviewSpec = attrs.field(default=SubjectAccessReviewSpec())
+    status: SubjectAccessReviewStatus = attrs.field(default=SubjectAccessReviewStatus())
+
+
+@attrs.frozen(kw_only=True)
+class LocalSubjectAccessReview:
+    """May the user of ``spec`` do what ``spec`` says in this review's namespace? (Only
+    resource attributes, in that namespace.)"""
+
+    api_version: ClassVar[str] = "authorization.k8s.io/v1"
+    kind: ClassVar[str] = "LocalSubjectAccessReview"
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta())
     spec: SubjectAccessReviewSpec = attrs.field(default=SubjectAccessReviewSpec())
@@ -176,3 +196,35 @@ class SelfSubjectReview:
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta())
     status: SelfSubjectReviewStatus = attrs.field(default=SelfSubjectReviewStatus())
+
+
+@attrs.frozen(kw_only=True)
+class TokenReviewSpec:
+    """The token to authenticate, and the audiences it should be valid for (empty: the API
+    server's own)."""
+
+    token: str = ""
+    audiences: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+
+
+@attrs.frozen(kw_only=True)
+class TokenReviewStatus:
+    """Whether the token authenticated, as whom, for which of the audiences asked; ``error``
+    says why not, when the server knows."""
+
+    authenticated: bool = omitempty(False)
+    user: UserInfo = attrs.field(default=UserInfo())
+    audiences: tuple[str, ...] = attrs.field(default=(), converter=freeze_seq)
+    error: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class TokenReview:
+    """Whose is ``spec.token``? (``status`` answers.)"""
+
+    api_version: ClassVar[str] = "authentication.k8s.io/v1"
+    kind: ClassVar[str] = "TokenReview"
+
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta())
+    spec: TokenReviewSpec = attrs.field(default=TokenReviewSpec())
+    status: TokenReviewStatus = attrs.field(default=TokenReviewStatus())

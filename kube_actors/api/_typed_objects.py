@@ -116,7 +116,9 @@ def _walk(
             # write unequal strings, so it is modified without writing both out.
             if before != after:
                 modified[element] = EMPTY_TREE
-        elif before != after:
+        elif before != after and not _keyed_items(
+            element, before, after, child, added, modified, removed
+        ):
             compare_value(
                 element,
                 converter.unstructure(before),
@@ -126,6 +128,56 @@ def _walk(
                 modified,
                 removed,
             )
+
+
+def _keyed_items(
+    element: str,
+    before: Any,
+    after: Any,
+    shape: Shape,
+    added: dict[str, Any],
+    modified: dict[str, Any],
+    removed: dict[str, Any],
+) -> bool:
+    """A list of structs keyed by some of their fields (a Pod's conditions and container
+    statuses, which every status write changes) compared item by item on the objects, as
+    the wire walk's ``_compare_list`` does on dicts; False, having done nothing, for any
+    other list."""
+    field, item_shape = shape.field, shape.element
+    if (
+        type(before) is not tuple
+        or type(after) is not tuple
+        or field.list_type != "map"
+        or not field.list_map_keys
+        or item_shape is None
+        or shape.atomic
+        or not all(attrs.has(type(item)) for item in (*before, *after))
+    ):
+        return False
+    keys, defaults = field.list_map_keys, field.key_defaults
+    old = {item_element(keys, _key_values(item, keys, defaults)): item for item in before}
+    new = {item_element(keys, _key_values(item, keys, defaults)): item for item in after}
+    found: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+    for path, item in new.items():
+        previous = old.get(path)
+        if previous is None:
+            found[0][path] = _all(item, item_shape)
+        elif previous is not item and previous != item:
+            if item_shape.atomic or item_shape.kind == "leaf":
+                found[1][path] = EMPTY_TREE
+                continue
+            inner: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+            _walk(previous, item, item_shape, *inner)
+            for target, sub in zip(found, inner, strict=True):
+                if sub:
+                    target[path] = sub
+    for path, item in old.items():
+        if path not in new:
+            found[2][path] = _all(item, item_shape)
+    for target, sub in zip((added, modified, removed), found, strict=True):
+        if sub:
+            target[element] = sub
+    return True
 
 
 # ------------------------------------------------------------------------------- create

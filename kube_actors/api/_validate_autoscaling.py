@@ -11,6 +11,9 @@ from kube_actors.errors import FieldCause
 from . import _field as f
 from ._autoscaling import (
     HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerBehavior,
+    HPAScalingPolicy,
+    HPAScalingRules,
     MetricSpec,
     MetricTarget,
     ResourceMetricSource,
@@ -21,6 +24,20 @@ __all__ = ["default_horizontal_pod_autoscaler", "validate_horizontal_pod_autosca
 #: Without metrics, an HPA keeps the Pods' average CPU at 80 % of their requests.
 DEFAULT_CPU_UTILIZATION: Final = 80
 _TARGET_TYPES: Final = ("Utilization", "Value", "AverageValue")
+#: What a behavior that is given leaves unset: up by max(4 Pods, 100 %) per 15 s at once; down
+#: by 100 % per 15 s, with no window of its own (the controller's flag decides, 300 s).
+_SCALE_UP: Final = HPAScalingRules(
+    stabilization_window_seconds=0,
+    select_policy="Max",
+    policies=(
+        HPAScalingPolicy(type="Pods", value=4, period_seconds=15),
+        HPAScalingPolicy(type="Percent", value=100, period_seconds=15),
+    ),
+)
+_SCALE_DOWN: Final = HPAScalingRules(
+    select_policy="Max",
+    policies=(HPAScalingPolicy(type="Percent", value=100, period_seconds=15),),
+)
 
 
 def default_horizontal_pod_autoscaler(obj: HorizontalPodAutoscaler) -> HorizontalPodAutoscaler:
@@ -32,9 +49,31 @@ def default_horizontal_pod_autoscaler(obj: HorizontalPodAutoscaler) -> Horizonta
         target = MetricTarget(type="Utilization", average_utilization=DEFAULT_CPU_UTILIZATION)
         cpu = MetricSpec(type="Resource", resource=ResourceMetricSource(name="cpu", target=target))
         changes["metrics"] = (cpu,)
+    if spec.behavior is not None:
+        behavior = HorizontalPodAutoscalerBehavior(
+            scale_up=_filled(spec.behavior.scale_up, _SCALE_UP),
+            scale_down=_filled(spec.behavior.scale_down, _SCALE_DOWN),
+        )
+        if behavior != spec.behavior:
+            changes["behavior"] = behavior
     if not changes:
         return obj
     return attrs.evolve(obj, spec=attrs.evolve(spec, **changes))  # type: ignore[arg-type]
+
+
+def _filled(given: HPAScalingRules | None, defaults: HPAScalingRules) -> HPAScalingRules:
+    """A direction's rules with what is unset taken from ``defaults``, field by field
+    (Kubernetes' ``SetDefaults_HorizontalPodAutoscalerBehavior``, for a behavior given)."""
+    if given is None:
+        return defaults
+    window = given.stabilization_window_seconds
+    return HPAScalingRules(
+        stabilization_window_seconds=defaults.stabilization_window_seconds
+        if window is None
+        else window,
+        select_policy=given.select_policy or defaults.select_policy,
+        policies=given.policies or defaults.policies,
+    )
 
 
 def validate_horizontal_pod_autoscaler(

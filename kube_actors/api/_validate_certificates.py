@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Final
 
 from cryptography import x509
 
@@ -13,9 +14,11 @@ from . import _checks as c
 from . import _field as f
 from ._certificates import CertificateSigningRequest
 
-__all__ = ["parse_request", "validate_certificate_signing_request"]
+__all__ = ["parse_request", "validate_approval_update", "validate_certificate_signing_request"]
 
 Causes = list[FieldCause]
+#: The conditions that record a decision, never taken back.
+_DECISIONS: Final = ("Approved", "Denied", "Failed")
 
 
 def parse_request(request: str) -> x509.CertificateSigningRequest:
@@ -59,4 +62,50 @@ def validate_certificate_signing_request(
     causes.extend(c.at_least("spec.expirationSeconds", spec.expiration_seconds, 600))
     if old is not None:
         causes.extend(c.immutable("spec", spec, old.spec))
+    return causes
+
+
+def validate_approval_update(
+    new: CertificateSigningRequest, old: CertificateSigningRequest
+) -> Causes:
+    """The conditions of an update of the ``approval`` subresource (Kubernetes'
+    ``ValidateCertificateSigningRequestApprovalUpdate``)."""
+    causes: Causes = []
+    path = "status.conditions"
+    seen: set[str] = set()
+    for index, condition in enumerate(new.status.conditions):
+        at = f"{path}[{index}]"
+        if not condition.type:
+            causes.append(f.required(f"{at}.type"))
+        if condition.status not in ("True", "False", "Unknown"):
+            causes.append(
+                f.not_supported(f"{at}.status", condition.status, ("False", "True", "Unknown"))
+            )
+        if condition.type in _DECISIONS and condition.type in seen:
+            causes.append(f.duplicate(f"{at}.type", condition.type))
+        seen.add(condition.type)
+    if {"Approved", "Denied"} <= seen:
+        index = next(i for i, c in enumerate(new.status.conditions) if c.type == "Denied")
+        causes.append(
+            f.invalid(
+                f"{path}[{index}].type",
+                "Denied",
+                "Approved and Denied conditions are mutually exclusive",
+            )
+        )
+    now = {c.type: c.status for c in new.status.conditions}
+    for condition in old.status.conditions:
+        if condition.type not in _DECISIONS:
+            continue
+        if condition.type not in now:
+            causes.append(
+                f.forbidden(path, f'updates may not remove a condition of type "{condition.type}"')
+            )
+        elif now[condition.type] != condition.status:
+            causes.append(
+                f.forbidden(
+                    path,
+                    f'updates may not change the status of a condition of type "{condition.type}"',
+                )
+            )
     return causes

@@ -42,7 +42,31 @@ def validate_pod_template(path: str, template: PodTemplateSpec) -> Causes:
     return causes
 
 
+#: Pod specs found valid, by where they were checked: every Pod of a ReplicaSet carries its
+#: template's spec (the very object, or an equal one), and every status write carries its
+#: Pod's spec again, so most specs were checked before. Only valid specs are kept: a spec
+#: equal to a valid one is valid (the checks read only the fields equality compares), and
+#: the messages of an invalid one are made afresh. Bounded: cleared when full.
+_VALID_SPECS: dict[tuple[str, PodSpec], None] = {}
+_VALID_SPECS_MAX = 1024
+
+
 def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
+    key = (path, spec)
+    try:
+        if key in _VALID_SPECS:
+            return []
+    except TypeError:  # a spec built in Python holding a list or dict: not hashable
+        return _pod_spec_causes(path, spec)
+    causes = _pod_spec_causes(path, spec)
+    if not causes:
+        if len(_VALID_SPECS) >= _VALID_SPECS_MAX:
+            _VALID_SPECS.clear()
+        _VALID_SPECS[key] = None
+    return causes
+
+
+def _pod_spec_causes(path: str, spec: PodSpec) -> Causes:
     causes: Causes = []
     volumes = _volumes(f.child(path, "volumes"), spec)
     causes.extend(volumes[0])

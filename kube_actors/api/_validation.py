@@ -39,6 +39,8 @@ _NAME_RULES: Final[dict[str, Callable[[str], list[str]]]] = {
     "ClusterRole": is_path_segment_name,
     "RoleBinding": is_path_segment_name,
     "ClusterRoleBinding": is_path_segment_name,
+    # Any path segment too: kubelet names its CSRs by a base64url digest (``node-csr-...``).
+    "CertificateSigningRequest": is_path_segment_name,
 }
 
 

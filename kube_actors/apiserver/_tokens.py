@@ -82,6 +82,8 @@ class TokenClaims:
     not_before: int
     expires: int
     token_id: str = ""
+    #: The token's ``aud`` claim.
+    audiences: tuple[str, ...] = ()
 
 
 class TokenIssuer:
@@ -186,9 +188,10 @@ class TokenIssuer:
         }
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM, headers={"kid": self.key_id})
 
-    def claims(self, token: str) -> TokenClaims | None:
-        """The claims of a token this issuer signed for one of the API's audiences; None for
-        any other token (another issuer's, tampered with, not a JWT). Time is not checked."""
+    def claims(self, token: str, audiences: Sequence[str] | None = None) -> TokenClaims | None:
+        """The claims of a token this issuer signed for one of ``audiences`` (the API's own
+        when None); None for any other token (another issuer's, tampered with, not a JWT).
+        Time is not checked."""
         try:
             if jwt.get_unverified_header(token).get("alg") != _ALGORITHM:
                 return None
@@ -196,7 +199,7 @@ class TokenIssuer:
                 token,
                 self._public,
                 algorithms=[_ALGORITHM],
-                audience=list(self.audiences),
+                audience=list(self.audiences if audiences is None else audiences),
                 issuer=self.issuer,
                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
             )
@@ -220,9 +223,19 @@ class TokenIssuer:
                 not_before=int(data.get("nbf", 0)),
                 expires=int(data["exp"]),
                 token_id=str(data.get("jti", "")),
+                audiences=_audiences_of(data.get("aud")),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _audiences_of(claim: object) -> tuple[str, ...]:
+    """A JWT's ``aud``: one string or a list of them."""
+    if isinstance(claim, str):
+        return (claim,)
+    if isinstance(claim, list):
+        return tuple(str(audience) for audience in claim)
+    return ()
 
 
 def validate_token_request(request: TokenRequest) -> TokenRequestSpec:

@@ -14,6 +14,7 @@ from ._demo import demo
 from ._logging import configure_logging
 from ._snapshot import add_arguments as add_snapshot_arguments
 from ._snapshot import run_snapshot
+from ._token import add_token_arguments, token_command
 from ._up import add_kubeconfig_arguments, add_up_arguments, kubeconfig_command, up
 from ._walkthrough import walkthrough
 
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands.add_parser(
             "agent", help="one node (kubelet and kube-proxy) joining a cluster over its API"
         )
+    )
+    add_token_arguments(
+        commands.add_parser("token", help="bootstrap tokens for joining nodes (kubeadm token)")
     )
     walk = commands.add_parser(
         "demo", help="the minikube walkthrough of the concept doc, in this process"
@@ -81,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return up(args, Console(soft_wrap=True))
     if args.command == "agent":
         return agent(args, Console(soft_wrap=True))
+    if args.command == "token":
+        return token_command(args, Console(soft_wrap=True))
     if args.command == "kubeconfig":
         return kubeconfig_command(args, Console())
     if args.command == "demo":

@@ -29,6 +29,7 @@ import anyio
 import yaml
 from rich.console import Console
 
+from ..client._leader import timings_problem
 from ..cluster import Cluster, ElectionTimings
 from ..cluster._store import etcd_store_url
 from ..etcd import EtcdTLS
@@ -46,6 +47,12 @@ __all__ = [
 
 DEFAULT_DATA_DIR: Final = str(default_data_dir())
 DEFAULT_PORT: Final = 6443
+#: The leader-election flags, as kube-scheduler and kube-controller-manager name them.
+ELECTION_FLAGS: Final = (
+    "--leader-elect-lease-duration",
+    "--leader-elect-renew-deadline",
+    "--leader-elect-retry-period",
+)
 #: The service-account signing key in the data directory (kubeadm's name for it).
 SERVICE_ACCOUNT_KEY: Final = "sa.key"
 
@@ -235,6 +242,18 @@ def up(args: argparse.Namespace, console: Console) -> int:
     except ValueError as error:
         console.print(f"[red]error:[/] --event-ttl: {error}")
         return 2
+    if args.nodes < 0:
+        console.print(f"[red]error:[/] --nodes: must be 0 or more, not {args.nodes}")
+        return 2
+    problem = timings_problem(
+        args.leader_elect_lease_duration,
+        args.leader_elect_renew_deadline,
+        args.leader_elect_retry_period,
+        names=ELECTION_FLAGS,
+    )
+    if problem:
+        console.print(f"[red]error:[/] {problem}")
+        return 2
     tls_files = (args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile)
     if args.etcd_servers is None and any(tls_files):
         console.print(
@@ -259,13 +278,18 @@ def up(args: argparse.Namespace, console: Console) -> int:
     elif args.store == "sqlite":
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
         args.store = f"sqlite://{store_file(args.data_dir).resolve()}"
-    if args.nodes < 0:
-        console.print(f"[red]error:[/] --nodes: must be 0 or more, not {args.nodes}")
+    if args.leader_elect and args.nodes and not args.node_name:
+        # Every control plane would register a node named control-plane: two kubelets on
+        # one Node object.
+        console.print(
+            "[red]error:[/] --node-name: each control plane of a highly available cluster "
+            "names its nodes apart (--node-name cp-1, cp-2...), or runs none (--nodes 0)"
+        )
         return 2
     try:
         cluster = _cluster(args)
     except ValueError as error:
-        console.print(f"[red]error:[/] --leader-elect-*: {error}")
+        console.print(f"[red]error:[/] {error}")
         return 2
     try:
         anyio.run(_serve, args, console, cluster)

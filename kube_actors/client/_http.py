@@ -181,6 +181,12 @@ class HttpWatchStream:
                 line = await self._response.content.readline()
             except _UNREACHABLE:
                 line = b""
+            except RuntimeError as error:
+                # aiohttp's word for a connection its session closed under the read (the
+                # transport moved to new credentials, ``use_config``): a drop like the others.
+                if str(error) != "Connection closed.":
+                    raise
+                line = b""
             if not line:
                 self.close()
                 break
@@ -237,6 +243,13 @@ class HttpTransport:
                 timeout=aiohttp.ClientTimeout(total=None, connect=30),
             )
         return self._session
+
+    async def use_config(self, config: ClientConfig) -> None:
+        """Speak with ``config``'s credentials from now on (a renewed client certificate).
+        Every open connection is closed, watches included, so that each request after this
+        authenticates anew, as kubelet closes its connections when its certificate rotates."""
+        self.config = config
+        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the connections (the transport opens new ones if used again)."""

@@ -25,9 +25,36 @@ from kube_actors.errors import ApiError, NotFound
 from .._log import get_logger
 from ._client import Client
 
-__all__ = ["LeaderElector"]
+__all__ = ["JITTER_FACTOR", "LeaderElector", "timings_problem"]
 
 _log = get_logger("kube_actors.client")
+
+#: client-go's ``JitterFactor``: its candidates wait up to this much longer than a retry
+#: period, so a renew deadline must be longer than one such wait.
+JITTER_FACTOR = 1.2
+
+
+def timings_problem(
+    lease_duration: float,
+    renew_deadline: float,
+    retry_period: float,
+    *,
+    names: tuple[str, str, str] = ("lease_duration", "renew_deadline", "retry_period"),
+) -> str:
+    """What client-go's ``NewLeaderElector`` refuses in these timings, naming them as the
+    caller's user gave them (``names``: arguments or flags); "" when they are valid."""
+    lease, renew, retry = names
+    for name, value in zip(names, (lease_duration, renew_deadline, retry_period), strict=True):
+        if value <= 0:
+            return f"{name} must be greater than zero, not {value:g}s"
+    if lease_duration <= renew_deadline:
+        return f"{lease} ({lease_duration:g}s) must be greater than {renew} ({renew_deadline:g}s)"
+    if renew_deadline <= JITTER_FACTOR * retry_period:
+        return (
+            f"{renew} ({renew_deadline:g}s) must be greater than {retry} ({retry_period:g}s) "
+            f"times client-go's jitter factor {JITTER_FACTOR:g}"
+        )
+    return ""
 
 
 class LeaderElector:
@@ -44,10 +71,9 @@ class LeaderElector:
         renew_deadline: float = 10.0,
         retry_period: float = 2.0,
     ) -> None:
-        if not lease_duration > renew_deadline > retry_period > 0:
-            raise ValueError(
-                "leader election needs lease_duration > renew_deadline > retry_period > 0"
-            )
+        problem = timings_problem(lease_duration, renew_deadline, retry_period)
+        if problem:
+            raise ValueError(f"leader election: {problem}")
         self.client = client
         self.name = name
         self.namespace = namespace

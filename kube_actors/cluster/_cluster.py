@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -82,6 +83,7 @@ from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_c
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
+from ._served_authority import ServedAuthority
 from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
 from ._streams import (
     ExecOutput,
@@ -262,6 +264,7 @@ class Cluster:
         self._running = False
         #: metrics-server's scrape interval; None runs no metrics server.
         self._metric_resolution = metric_resolution
+        self._served_authority = ServedAuthority()
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -352,6 +355,9 @@ class Cluster:
                     },
                     start_apiserver=self._spawn_apiserver,
                     timings=self._election_timings,
+                    # One control plane among other processes names itself as client-go's
+                    # candidates do, <hostname>_<uuid>: the Lease says which host leads.
+                    host=socket.gethostname() if self._control_plane_count == 1 else "",
                 )
             await self._planes.start_apiservers()
         else:
@@ -442,6 +448,8 @@ class Cluster:
                 storage_dir=self._storage_dir,
                 spawner=self.system,
                 resource_metrics=self._metric_resolution is not None,
+                access_review=self._served_authority.review,
+                signing_authority=self._served_authority.authority,
             )
             specs.append(BUILTIN_CONTROLLERS[name](context))
         return specs
@@ -678,7 +686,7 @@ class Cluster:
             index=index,
             runtime=runtime,
             link=self._node_link(config.name),
-            host_ip=host_ip(index),
+            host_ip=config.node_ip or host_ip(index),
         )
         self._nodes[config.name] = handle
         await self._start_kubelet(handle)
@@ -703,6 +711,8 @@ class Cluster:
             self._data_plane = plane
             await self._start_ingress(bind)
         plane, node = self._data_plane, handle.config.name
+        if handle.config.node_ip:
+            await plane.add_node_port_address(handle.config.node_ip)
         client = self.client_for(f"kube-proxy/{node}")
         await self.system.spawn(
             lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
@@ -844,11 +854,21 @@ class Cluster:
         return await open_exec(runtime, found, name, command, stdin=stdin, tty=tty)
 
     async def attach(
-        self, pod: str, *, container: str | None = None, namespace: str = "default"
+        self,
+        pod: str,
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bool = False,
     ) -> ExecSession:
-        """``kubectl attach``: the running container's output from now on, until it exits."""
+        """``kubectl attach [-i]``: the running container's output from now on, until it
+        exits; with ``stdin``, ``session.stdin`` writes to the container's stdin (None when
+        its spec has no ``stdin: true``). Closing ``session.stdin`` ends the session, or,
+        for a container with ``stdinOnce`` and no ``tty``, ends the container's stdin (it
+        reads EOF) while its output goes on. Use it as ``async with``."""
         found, runtime = await runtime_of(self.client, self._runtimes(), pod, namespace)
-        return await attach(runtime, found, default_container(found, container))
+        name = default_container(found, container)
+        return await attach(runtime, found, name, stdin=stdin)
 
     @contextlib.asynccontextmanager
     async def port_forward(
@@ -1207,7 +1227,7 @@ class Cluster:
         CSV: ``token,user,uid,"group1,group2"``); RBAC decides what each user may do.
         ``encoded_cache_bytes`` bounds the server's cache of encoded objects (0: no cache).
         """
-        return ApiHttpServer(
+        server = ApiHttpServer(
             self.client_for("http-api"),
             logs=self,
             streams=self,
@@ -1220,6 +1240,8 @@ class Cluster:
             authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],
             encoded_cache_bytes=encoded_cache_bytes,
         )
+        # The certificate controllers review and sign through the API this process serves.
+        return self._served_authority.add(server)
 
     def sync(self) -> SyncCluster:
         """This cluster for synchronous code (scripts, notebooks), on a loop of its own::

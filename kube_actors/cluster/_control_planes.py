@@ -39,6 +39,7 @@ import attrs
 from ..actors import Actor, ActorRef, ActorSystem, Supervision, is_virtual_time, monotonic
 from ..api import Get, List, Watch
 from ..client import LeaderElector
+from ..client._leader import timings_problem
 from ..errors import ActorNotFound, ActorStopped, ServiceUnavailable
 from ._faults import Faults, InterceptedClient
 from ._link import _LinkStream
@@ -74,12 +75,9 @@ class ElectionTimings:
 
     def __attrs_post_init__(self) -> None:
         # Checked here, where the user gives them, not in a campaign that starts later.
-        if not self.lease_duration > self.renew_deadline > self.retry_period > 0:
-            raise ValueError(
-                "leader election needs lease duration > renew deadline > retry period > 0, "
-                f"not {self.lease_duration:g} s, {self.renew_deadline:g} s, "
-                f"{self.retry_period:g} s"
-            )
+        problem = timings_problem(self.lease_duration, self.renew_deadline, self.retry_period)
+        if problem:
+            raise ValueError(f"leader election: {problem}")
 
 
 @attrs.frozen(kw_only=True)

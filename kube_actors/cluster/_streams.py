@@ -83,9 +83,11 @@ async def open_exec(
     return await streaming(runtime).open_exec(container_id, command, stdin=stdin, tty=tty)
 
 
-async def attach(runtime: ContainerRuntime, pod: Pod, container: str) -> ExecSession:
+async def attach(
+    runtime: ContainerRuntime, pod: Pod, container: str, *, stdin: bool
+) -> ExecSession:
     container_id = await running_container(runtime, pod, container)
-    return await streaming(runtime).attach(container_id)
+    return await streaming(runtime).attach(container_id, stdin=stdin)
 
 
 async def run_to_end(session: ExecSession, stdin: bytes | None) -> ExecOutput:

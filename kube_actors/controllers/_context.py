@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import attrs
 
+from ..api import SubjectAccessReview
 from ..client import Client, EventRecorder, InformerFactory, Spawner
 from ..reconcile import ControllerSpec
 
-__all__ = ["BuiltinController", "ControllerContext"]
+__all__ = ["AccessReview", "BuiltinController", "ControllerContext", "SigningAuthority"]
+
+#: Answers a SubjectAccessReview (its status filled in), as a POST of it to the API does.
+AccessReview = Callable[[SubjectAccessReview], Awaitable[SubjectAccessReview]]
+
+
+@attrs.frozen(kw_only=True)
+class SigningAuthority:
+    """The CA that signs approved certificates: PEM certificate and key
+    (kube-controller-manager's ``--cluster-signing-cert-file`` and ``-key-file``)."""
+
+    cert_pem: bytes
+    key_pem: bytes
 
 
 @attrs.frozen(kw_only=True)
@@ -33,6 +46,12 @@ class ControllerContext:
     #: Whether a metrics server serves ``metrics.k8s.io`` (``Cluster(metric_resolution=)``):
     #: the HPA reads Pods' usage from it, else from the fake runtime's script.
     resource_metrics: bool = False
+    #: How the csrapproving controller asks its SubjectAccessReviews (None: it POSTs them
+    #: through its client, as against a real API server).
+    access_review: AccessReview | None = None
+    #: The CA the csrsigning controller signs with, read each time it signs (None, or an
+    #: answer of None: no CA yet, nothing is signed).
+    signing_authority: Callable[[], SigningAuthority | None] | None = None
 
 
 #: A built-in controller: given the context, the spec that runs it.

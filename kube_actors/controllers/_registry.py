@@ -14,6 +14,8 @@ from types import ModuleType
 from . import (
     clusterroleaggregation,
     cronjob,
+    csrapproving,
+    csrsigning,
     daemonset,
     deployment,
     disruption,
@@ -58,6 +60,8 @@ _MODULES: Mapping[str, ModuleType] = {
     "namespace": namespace,
     "garbagecollector": garbagecollector,
     "clusterrole-aggregation": clusterroleaggregation,
+    "csrsigning": csrsigning,
+    "csrapproving": csrapproving,
 }
 
 BUILTIN_CONTROLLERS: Mapping[str, BuiltinController] = {

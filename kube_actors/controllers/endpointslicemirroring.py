@@ -23,6 +23,7 @@ from typing import Final
 from ..api import (
     MANAGED_BY_LABEL,
     SERVICE_NAME_LABEL,
+    SKIP_MIRROR_LABEL,
     Endpoint,
     EndpointAddress,
     EndpointConditions,
@@ -52,8 +53,6 @@ COMPONENT = "endpointslice-mirroring-controller"
 WORKERS = 1
 #: The value of ``endpointslice.kubernetes.io/managed-by`` on mirrored slices.
 CONTROLLER_NAME: Final = "endpointslicemirroring-controller.k8s.io"
-#: Endpoints carrying this label set to "true" are not mirrored.
-SKIP_MIRROR_LABEL: Final = "endpointslice.kubernetes.io/skip-mirror"
 
 
 def _endpoint(address: EndpointAddress, ready: bool) -> Endpoint:

@@ -3,13 +3,15 @@
 Each reconcile of a Job reads the Job and the Pods it controls from the shared informers'
 caches (the Pods through the owner-uid index) and:
 
-1. leaves a finished Job (``Complete`` or ``Failed``) alone;
-2. fails it when it has been active longer than ``activeDeadlineSeconds`` (reason
-   ``DeadlineExceeded``) or when more Pods failed than ``backoffLimit`` allows
-   (``BackoffLimitExceeded``): as Kubernetes 1.31 does, first the interim ``FailureTarget``
-   condition while the Pods still running are deleted, then ``Failed`` (same reason and
-   message) once none of them terminates any more. When both hold at once the deadline wins:
-   once the deadline passed, no retry may run;
+1. leaves a finished Job (``Complete`` or ``Failed``) alone, but for the tracking finalizer
+   of any Pod of it that still has one;
+2. decides whether the Job is done. It fails when more Pods failed than ``backoffLimit``
+   allows (``BackoffLimitExceeded``) or, failing that, when it has been active longer than
+   ``activeDeadlineSeconds`` (``DeadlineExceeded``); it succeeds when enough Pods succeeded
+   and none still runs. Either way it first gets the interim condition (``FailureTarget`` or
+   ``SuccessCriteriaMet``), its Pods still running are deleted, and only once every finished
+   Pod is counted and no Pod of it is terminating any more does it get ``Failed`` or
+   ``Complete`` (same reason and message), with the Warning or ``Completed`` Event;
 3. while ``suspend`` is set, deletes the running Pods and records ``Suspended``; resuming
    restarts the clock of ``activeDeadlineSeconds`` (``startTime`` is reset);
 4. otherwise creates Pods up to ``min(parallelism, completions - succeeded)`` (or deletes the
@@ -17,27 +19,30 @@ caches (the Pods through the owner-uid index) and:
    ``batch.kubernetes.io/job-completion-index`` annotation and label, ``JOB_COMPLETION_INDEX``
    in every container's environment (from the annotation, as Kubernetes does), hostname
    ``<job>-<index>``. A failed Pod is replaced after a back-off of 10 s doubling with each
-   failure since the last success, up to 6 minutes, counted from when it failed;
-5. marks it ``Complete`` when enough Pods succeeded and none still run;
-6. writes ``status`` (active, ready, succeeded, failed, completedIndexes, startTime,
-   completionTime, conditions) when it changed.
+   failure since the last success, up to 6 minutes, counted from when it failed. With
+   ``podReplacementPolicy: Failed`` a Pod being deleted is replaced only once it is gone;
+5. counts finished Pods with the tracking finalizer (``_job_tracking``): each Pod it creates
+   carries ``batch.kubernetes.io/job-tracking``; a Pod that succeeded, failed or is being
+   deleted before it succeeded (a deleted Pod counts as failed) goes to
+   ``status.uncountedTerminatedPods``, loses its finalizer, then moves into ``succeeded`` or
+   ``failed``. A Pod the controller deletes itself to scale down or suspend loses its
+   finalizer first and is not counted; one it deletes because the Job failed keeps it and
+   counts as failed. So the counters survive the Pods: deleting a finished Pod changes
+   nothing, and no Pod is left with the finalizer once its Job finished or is gone;
+6. writes ``status`` (active, ready, terminating, succeeded, failed, completedIndexes,
+   uncountedTerminatedPods, startTime, completionTime, conditions) when it changed.
 
-Counting follows Kubernetes' legacy tracking: succeeded and failed are counted from the
-Pods that exist (the controller never deletes a finished Pod), not with tracking finalizers.
-
-Selector and labels. Kubernetes' apiserver gives a Job without a selector the selector
-``batch.kubernetes.io/controller-uid=<uid>`` and labels its template to match. Here the Job's
-spec is immutable once created and the apiserver does not generate it, so the controller
-treats such a Job as having that selector and puts the labels Kubernetes would
-(``batch.kubernetes.io/controller-uid``, ``controller-uid``, ``batch.kubernetes.io/job-name``,
-``job-name``) on every Pod it creates. It finds its Pods by owner reference, so it adopts no
-orphans.
+Selector and labels. The apiserver gives a Job without a selector the selector
+``batch.kubernetes.io/controller-uid=<uid>`` and labels its template to match; the controller
+also puts those labels (``batch.kubernetes.io/controller-uid``, ``controller-uid``,
+``batch.kubernetes.io/job-name``, ``job-name``) on every Pod it creates. It finds its Pods by
+owner reference, so it adopts no orphans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -49,23 +54,32 @@ from ..api import (
     JobCondition,
     ObjectFieldSelector,
     Pod,
+    UncountedTerminatedPods,
     get_condition,
     is_pod_active,
     is_pod_ready,
+    is_pod_terminal,
     set_condition,
 )
 from ..client import Client, EventRecorder, SharedInformer
+from ..errors import ApiError
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext
 from ._expectations import Expectations
-from ._ranking import active_pods_order
-from ._workloads import (
-    PodControl,
-    PodEvents,
-    finished_time,
-    owned_pods,
-    pod_from_template,
+from ._job_tracking import (
+    TRACKING_FINALIZER,
+    TRACKING_INDEX,
+    BackoffRecord,
+    FinalizerExpectations,
+    JobPodEvents,
+    has_tracking_finalizer,
+    is_failed_for,
+    release_finalizer,
+    release_orphans,
+    tracking_index,
 )
+from ._ranking import active_pods_order
+from ._workloads import PodControl, owned_pods, pod_from_template
 
 __all__ = [
     "BACKOFF_INITIAL",
@@ -74,11 +88,15 @@ __all__ = [
     "COMPONENT",
     "CONTROLLER_UID_LABEL",
     "JOB_NAME_LABEL",
-    "JobReconciler",
+    "MAX_UNCOUNTED_PODS",
+    "TRACKING_FINALIZER",
     "WORKERS",
+    "JobReconciler",
     "controller",
     "finish_time",
+    "format_indexes",
     "is_job_finished",
+    "parse_indexes",
 ]
 
 #: The Event source and client name, as kube-controller-manager names this controller.
@@ -89,6 +107,9 @@ WORKERS = 5
 #: The back-off before replacing a failed Pod: 10 s, doubling per failure, up to 6 min.
 BACKOFF_INITIAL = 10.0
 BACKOFF_MAX = 360.0
+#: At most this many UIDs in ``uncountedTerminatedPods`` at once (its size stays under
+#: ~20 KB, and one big Job's sync does not starve the others); the rest wait for the next.
+MAX_UNCOUNTED_PODS = 500
 
 COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index"
 CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
@@ -96,6 +117,7 @@ LEGACY_CONTROLLER_UID_LABEL = "controller-uid"
 JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
 LEGACY_JOB_NAME_LABEL = "job-name"
 COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX"
+_COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
 
 
 def is_job_finished(job: Job) -> bool:
@@ -135,6 +157,18 @@ def format_indexes(indexes: Iterable[int]) -> str:
     return ",".join(ranges)
 
 
+def parse_indexes(text: str, completions: int) -> set[int]:
+    """The indexes below ``completions`` that ``completedIndexes`` text names (what cannot
+    be read is skipped, as Kubernetes does)."""
+    found: set[int] = set()
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            continue
+        found.update(range(int(first), min(int(last or first), completions - 1) + 1))
+    return found
+
+
 def _condition(kind: str, status: str, reason: str, message: str) -> JobCondition:
     now = wall_clock()
     return JobCondition(
@@ -147,29 +181,22 @@ def _condition(kind: str, status: str, reason: str, message: str) -> JobConditio
     )
 
 
+def _terminating(pod: Pod) -> bool:
+    return pod.metadata.deletion_timestamp is not None and not is_pod_terminal(pod)
+
+
 @attrs.frozen(kw_only=True)
-class _Pods:
-    """A Job's Pods, sorted out once per reconcile."""
+class _Finish:
+    """How the Job ends, once its Pods let it: ``Complete`` or ``Failed``, with the reason
+    and message both the interim and the final condition carry."""
 
-    active: list[Pod]
-    succeeded: list[Pod]
-    failed: list[Pod]
-    #: Deleted but still running (``status.terminating``).
-    terminating: list[Pod]
+    final: str
+    reason: str
+    message: str
 
-    @classmethod
-    def of(cls, pods: Iterable[Pod]) -> _Pods:
-        active, succeeded, failed, terminating = [], [], [], []
-        for pod in pods:
-            if pod.status.phase == "Succeeded":
-                succeeded.append(pod)
-            elif pod.status.phase == "Failed":
-                failed.append(pod)
-            elif is_pod_active(pod):
-                active.append(pod)
-            elif pod.metadata.deletion_timestamp is not None:
-                terminating.append(pod)
-        return cls(active=active, succeeded=succeeded, failed=failed, terminating=terminating)
+    @property
+    def interim(self) -> str:
+        return "SuccessCriteriaMet" if self.final == "Complete" else "FailureTarget"
 
 
 class JobReconciler:
@@ -183,197 +210,216 @@ class JobReconciler:
         pods: SharedInformer[Pod],
         recorder: EventRecorder,
         expectations: Expectations,
+        finalizers: FinalizerExpectations,
     ) -> None:
         self.client = client
         self.jobs = jobs
         self.pods = pods
         self.recorder = recorder
         self.expectations = expectations
+        self.finalizers = finalizers
         self.control = PodControl(client, recorder, expectations)
+        #: Per Job key, the failures since its last success (the replacement back-off).
+        self.backoff: dict[str, BackoffRecord] = {}
 
     async def reconcile(self, request: Request) -> Result:
         key = str(request)
-        job = self.jobs.indexer.get(request.name, request.namespace)
+        job = self.jobs.indexer.get(request.name, request.namespace) if request.name else None
         if job is None:
             self.expectations.delete(key)
+            self.finalizers.delete(key)
+            self.backoff.pop(key, None)
+            tracked = self.pods.indexer.by_index(TRACKING_INDEX, request.namespace)
+            await release_orphans(self.client, self.jobs, tracked)
             return Result()
-        if is_job_finished(job) or job.metadata.deletion_timestamp is not None:
+        pods = owned_pods(self.pods, job)
+        if is_job_finished(job):
+            # Every finalizer goes before a Job is marked finished; this is the backstop.
+            self.backoff.pop(key, None)
+            await release_orphans(self.client, self.jobs, pods)
             return Result()
         needs_sync = self.expectations.satisfied(key)
-        pods = _Pods.of(owned_pods(self.pods, job))
-        sync = _Sync(self, key, job, pods)
-        return await sync.run(needs_sync)
+        return await _Sync(self, key, job, pods).run(needs_sync)
 
 
 class _Sync:
     """One reconcile of one Job: the state it computes as it goes."""
 
-    def __init__(self, owner: JobReconciler, key: str, job: Job, pods: _Pods) -> None:
+    def __init__(self, owner: JobReconciler, key: str, job: Job, pods: list[Pod]) -> None:
         self.owner = owner
         self.key = key
         self.job = job
-        self.pods = pods
+        self.pods = sorted(pods, key=lambda p: (pod_index(p) or 0, p.metadata.name))
         self.now = wall_clock()
-        self.status = job.status
-        self.active = list(pods.active)
-        self.failed = len(pods.failed)
+        self.status = attrs.evolve(
+            job.status,
+            uncounted_terminated_pods=job.status.uncounted_terminated_pods
+            or UncountedTerminatedPods(),
+        )
+        self.written = job
+        self.expected = owner.finalizers.expected(key)
+        self.active = [pod for pod in self.pods if is_pod_active(pod)]
+        self.terminating = sum(1 for pod in self.pods if _terminating(pod))
         self.requeue: list[float] = []
+        uncounted = self._uncounted()
+        new_succeeded = self._newly_finished(
+            uncounted.succeeded, lambda p: p.status.phase == "Succeeded"
+        )
+        new_failed = self._newly_finished(uncounted.failed, lambda p: is_failed_for(p, job))
+        self.backoff = owner.backoff.get(key, BackoffRecord()).after(new_succeeded, new_failed)
+        self.failed = self.status.failed + len(new_failed) + len(uncounted.failed)
+        self.prev_indexes: set[int] = set()
+        if self._indexed():
+            completions = job.spec.completions or 0
+            self.prev_indexes = parse_indexes(self.status.completed_indexes, completions)
+            self.succeeded = len(self.prev_indexes | self._indexes_of(new_succeeded))
+        else:
+            self.succeeded = self.status.succeeded + len(new_succeeded) + len(uncounted.succeeded)
 
     # ------------------------------------------------------------------------- decide
 
     async def run(self, needs_sync: bool) -> Result:
-        spec = self.job.spec
-        suspended = bool(spec.suspend)
+        suspended = bool(self.job.spec.suspend)
         self._track_start(suspended)
-        failure = self._failure_target() or self._failure(suspended)
-        if failure is not None:
-            await self._fail(*failure)
-        elif suspended:
-            await self._delete(self.active)
+        finish = self._finish_decided(suspended)
+        if finish is not None:
+            await self._delete(self.active, keep_finalizer=True)
             self.active = []
-            self._suspend()
+            if not needs_sync:
+                finish = None  # the cache is behind this controller's writes: next time
         else:
-            self._resume()
-            if needs_sync:
-                await self._manage()
-            self._maybe_complete()
-        await self._write_status()
+            managed = needs_sync and self.job.metadata.deletion_timestamp is None
+            if managed:
+                await self._manage(suspended)
+            if self._complete():
+                finish = _Finish(
+                    final="Complete",
+                    reason=_COMPLETIONS_REACHED[0],
+                    message=_COMPLETIONS_REACHED[1],
+                )
+            elif managed and suspended:
+                self._suspend()
+            elif managed:
+                self._resume()
+        await self._track(finish)
         return Result(requeue_after=min(self.requeue)) if self.requeue else Result()
 
     def _track_start(self, suspended: bool) -> None:
         if self.status.start_time is None and not suspended:
             self.status = attrs.evolve(self.status, start_time=self.now)
 
-    def _failure(self, suspended: bool) -> tuple[str, str] | None:
+    def _finish_decided(self, suspended: bool) -> _Finish | None:
+        """How the Job ends, if it does: an interim condition it already has, else a new
+        failure (the back-off limit before the deadline, as Kubernetes checks them)."""
+        for interim, final in (("SuccessCriteriaMet", "Complete"), ("FailureTarget", "Failed")):
+            found = get_condition(self.status.conditions, interim)
+            if found is not None and found.status == "True":
+                return _Finish(final=final, reason=found.reason, message=found.message)
         spec = self.job.spec
+        backoff_limit = 6 if spec.backoff_limit is None else spec.backoff_limit
+        if self.failed > backoff_limit or self._restarts_reach(backoff_limit):
+            message = "Job has reached the specified backoff limit"
+            return _Finish(final="Failed", reason="BackoffLimitExceeded", message=message)
         deadline = spec.active_deadline_seconds
         start = self.status.start_time
         if deadline is not None and start is not None and not suspended:
             remaining = deadline - (self.now - start).total_seconds()
             if remaining <= 0:
-                return "DeadlineExceeded", "Job was active longer than specified deadline"
+                message = "Job was active longer than specified deadline"
+                return _Finish(final="Failed", reason="DeadlineExceeded", message=message)
             self.requeue.append(remaining)
-        backoff_limit = 6 if spec.backoff_limit is None else spec.backoff_limit
-        if self.failed > backoff_limit:
-            return "BackoffLimitExceeded", "Job has reached the specified backoff limit"
         return None
 
-    def _failure_target(self) -> tuple[str, str] | None:
-        """The reason and message of a ``FailureTarget`` the Job already has."""
-        target = get_condition(self.status.conditions, "FailureTarget")
-        if target is None or target.status != "True":
-            return None
-        return target.reason, target.message
+    def _restarts_reach(self, limit: int) -> bool:
+        """With ``restartPolicy: OnFailure`` a failing container restarts in its Pod instead
+        of failing it: the restarts of the running Pods count against the limit instead
+        (Kubernetes' ``pastBackoffLimitOnFailure``)."""
+        if self.job.spec.template.spec.restart_policy != "OnFailure":
+            return False
+        restarts = sum(
+            status.restart_count
+            for pod in self.pods
+            if pod.status.phase in ("Pending", "Running")
+            for status in (*pod.status.init_container_statuses, *pod.status.container_statuses)
+        )
+        return restarts > 0 if limit == 0 else restarts >= limit
 
-    async def _fail(self, reason: str, message: str) -> None:
-        """Kubernetes 1.31's two steps: ``FailureTarget`` at once, with the Pods still
-        running deleted (and counted as failed); ``Failed``, with the same reason and message
-        and the Warning Event, only once none of them runs or terminates any more."""
-        if get_condition(self.status.conditions, "FailureTarget") is None:
-            target = _condition("FailureTarget", "True", reason, message)
-            self.status = attrs.evolve(
-                self.status, conditions=set_condition(self.status.conditions, target)
-            )
-        still_running = self.active
-        await self._delete(still_running)
-        gone = len(self.pods.failed) + len(still_running) + len(self.pods.terminating)
-        self.failed = max(self.status.failed, gone)
-        self.active = []
-        self.requeue.clear()
-        if still_running or self.pods.terminating:
-            return  # their deletion brings this Job back
-        self._finish(_condition("Failed", "True", reason, message))
-        self.owner.recorder.event(self.job, "Warning", reason, message)
+    def _complete(self) -> bool:
+        if self.active:
+            return False
+        completions = self.job.spec.completions
+        return self.succeeded > 0 if completions is None else self.succeeded >= completions
 
     def _suspend(self) -> None:
         current = get_condition(self.status.conditions, "Suspended")
         if current is not None and current.status == "True":
             return
-        condition = _condition("Suspended", "True", "JobSuspended", "Job suspended")
-        self.status = attrs.evolve(
-            self.status, conditions=set_condition(self.status.conditions, condition)
-        )
+        self._set(_condition("Suspended", "True", "JobSuspended", "Job suspended"))
         self.owner.recorder.event(self.job, "Normal", "Suspended", "Job suspended")
 
     def _resume(self) -> None:
         current = get_condition(self.status.conditions, "Suspended")
         if current is None or current.status != "True":
             return
-        condition = _condition("Suspended", "False", "JobResumed", "Job resumed")
-        self.status = attrs.evolve(
-            self.status,
-            conditions=set_condition(self.status.conditions, condition),
-            start_time=self.now,  # the deadline's clock starts again on resume
-        )
+        self._set(_condition("Suspended", "False", "JobResumed", "Job resumed"))
+        # The deadline's clock starts again on resume.
+        self.status = attrs.evolve(self.status, start_time=self.now)
         self.owner.recorder.event(self.job, "Normal", "Resumed", "Job resumed")
 
-    def _maybe_complete(self) -> None:
-        spec = self.job.spec
-        succeeded = self._succeeded_count()
-        if self.active:
-            return
-        complete = succeeded > 0 if spec.completions is None else succeeded >= spec.completions
-        if not complete:
-            return
-        # Kubernetes marks the success criteria met first, and the Job Complete once no Pod of
-        # it still terminates; here no Pod runs any more, so both at once, in that order.
-        message = "Reached expected number of succeeded pods"
-        met = _condition("SuccessCriteriaMet", "True", "CompletionsReached", message)
-        self.status = attrs.evolve(
-            self.status, conditions=set_condition(self.status.conditions, met)
-        )
-        condition = _condition("Complete", "True", "CompletionsReached", message)
-        self._finish(condition)
-        self.status = attrs.evolve(self.status, completion_time=self.now)
-        self.owner.recorder.event(self.job, "Normal", "Completed", "Job completed")
-
-    def _finish(self, condition: JobCondition) -> None:
-        conditions = self.status.conditions
-        suspended = get_condition(conditions, "Suspended")
-        if suspended is not None and suspended.status == "True":
-            resumed = _condition("Suspended", "False", "JobResumed", "Job resumed")
-            conditions = set_condition(conditions, resumed)
-        self.status = attrs.evolve(self.status, conditions=set_condition(conditions, condition))
-        self.requeue.clear()
+    def _set(self, condition: JobCondition) -> None:
+        conditions = set_condition(self.status.conditions, condition)
+        self.status = attrs.evolve(self.status, conditions=conditions)
 
     # ------------------------------------------------------------------------- manage
 
     def _indexed(self) -> bool:
         return self.job.spec.completion_mode == "Indexed"
 
-    def _succeeded_indexes(self) -> set[int]:
-        completions = self.job.spec.completions or 0
-        indexes = (pod_index(pod) for pod in self.pods.succeeded)
-        return {i for i in indexes if i is not None and 0 <= i < completions}
+    def _valid_index(self, pod: Pod) -> bool:
+        index = pod_index(pod)
+        return index is not None and index < (self.job.spec.completions or 0)
 
-    def _succeeded_count(self) -> int:
-        if self._indexed():
-            return len(self._succeeded_indexes())
-        return len(self.pods.succeeded)
+    def _indexes_of(self, pods: Iterable[Pod]) -> set[int]:
+        return {
+            i
+            for i in map(pod_index, pods)
+            if i is not None and i < (self.job.spec.completions or 0)
+        }
+
+    def _succeeded_indexes(self) -> set[int]:
+        succeeded = (
+            p for p in self.pods if p.status.phase == "Succeeded" and has_tracking_finalizer(p)
+        )
+        return self.prev_indexes | self._indexes_of(succeeded)
 
     def _want_active(self) -> int:
         spec = self.job.spec
         parallelism = 1 if spec.parallelism is None else spec.parallelism
-        succeeded = self._succeeded_count()
         if spec.completions is None:
-            return len(self.active) if succeeded > 0 else parallelism
-        return max(0, min(parallelism, spec.completions - succeeded))
+            return len(self.active) if self.succeeded > 0 else parallelism
+        return max(0, min(parallelism, spec.completions - self.succeeded))
 
-    async def _manage(self) -> None:
+    async def _manage(self, suspended: bool) -> None:
+        if suspended:
+            await self._delete(self.active, keep_finalizer=False)
+            self.active = []
+            return
         if self._indexed():
             await self._drop_bad_indexes()
         want = self._want_active()
         excess = len(self.active) - want
         if excess > 0:
             doomed = active_pods_order(self.active)[:excess]
-            await self._delete(doomed)
+            await self._delete(doomed, keep_finalizer=False)
             gone = {id(pod) for pod in doomed}
             self.active = [pod for pod in self.active if id(pod) not in gone]
             return
         missing = want - len(self.active)
+        if self.job.spec.pod_replacement_policy == "Failed":
+            missing -= self.terminating  # replaced once they are gone
         if missing <= 0:
             return
-        wait = self._backoff_remaining()
+        wait = self.backoff.remaining(self.now, BACKOFF_INITIAL, BACKOFF_MAX)
         if wait > 0:
             self.requeue.append(wait)
             return
@@ -383,36 +429,19 @@ class _Sync:
 
     async def _drop_bad_indexes(self) -> None:
         """Delete active Pods whose index is out of range, already succeeded, or taken."""
-        completions = self.job.spec.completions or 0
         done = self._succeeded_indexes()
         seen: set[int] = set()
         keep, doomed = [], []
         for pod in self.active:
             index = pod_index(pod)
-            if index is None or index >= completions or index in done or index in seen:
+            if index is None or not self._valid_index(pod) or index in done or index in seen:
                 doomed.append(pod)
             else:
                 seen.add(index)
                 keep.append(pod)
         if doomed:
-            await self._delete(doomed)
+            await self._delete(doomed, keep_finalizer=False)
             self.active = keep
-
-    def _backoff_remaining(self) -> float:
-        """Seconds until a failed Pod may be replaced (0: now)."""
-        last_success = max(
-            (t for t in map(finished_time, self.pods.succeeded) if t is not None), default=None
-        )
-        failures = [
-            t
-            for t in map(finished_time, self.pods.failed)
-            if t is not None and (last_success is None or t > last_success)
-        ]
-        if not failures:
-            return 0.0
-        delay: float = min(BACKOFF_INITIAL * 2.0 ** (len(failures) - 1), BACKOFF_MAX)
-        elapsed = (self.now - max(failures)).total_seconds()
-        return max(0.0, delay - elapsed)
 
     def _new_pods(self, count: int) -> list[Pod]:
         job = self.job
@@ -425,11 +454,13 @@ class _Sync:
         }
         template = job.spec.template
         if not self._indexed():
-            return [
+            pods = [
                 pod_from_template(template, job, generate_name=f"{name}-", labels=labels)
                 for _ in range(count)
             ]
-        return [self._indexed_pod(index, labels) for index in self._free_indexes()[:count]]
+        else:
+            pods = [self._indexed_pod(i, labels) for i in self._free_indexes()[:count]]
+        return [_tracked(pod) for pod in pods]
 
     def _free_indexes(self) -> list[int]:
         completions = self.job.spec.completions or 0
@@ -459,26 +490,160 @@ class _Sync:
         spec = attrs.evolve(pod.spec, containers=containers, hostname=hostname)
         return attrs.evolve(pod, spec=spec)
 
-    async def _delete(self, pods: Sequence[Pod]) -> None:
+    async def _delete(self, pods: Sequence[Pod], *, keep_finalizer: bool) -> None:
+        """Delete ``pods``. Scaling down or suspending releases a Pod first, so that it is
+        not counted as failed; a failed Job's Pods keep the finalizer and count as failed."""
         for pod in pods:
+            if not keep_finalizer and has_tracking_finalizer(pod):
+                await release_finalizer(self.owner.client, pod)
             await self.owner.control.delete(self.key, self.job, pod)
+            self.terminating += 1
+
+    # ------------------------------------------------------------------------ tracking
+
+    def _uncounted(self) -> UncountedTerminatedPods:
+        uncounted = self.status.uncounted_terminated_pods
+        assert uncounted is not None, "set in __init__"
+        return uncounted
+
+    def _newly_finished(
+        self, uncounted: Iterable[str], finished: Callable[[Pod], bool]
+    ) -> list[Pod]:
+        """Finished Pods not counted yet: they have the finalizer, no removal of it is
+        pending, and their UID is not among ``uncounted`` (Kubernetes'
+        ``getNewFinishedPods``)."""
+        skip = set(uncounted) | self.expected
+        return [
+            pod
+            for pod in self.pods
+            if has_tracking_finalizer(pod)
+            and pod.metadata.uid not in skip
+            and (not self._indexed() or self._valid_index(pod))
+            and finished(pod)
+        ]
+
+    def _count_released(self, with_finalizer: set[str]) -> None:
+        """Move the uncounted UIDs whose Pods lost their finalizer into the counters."""
+        uncounted = self._uncounted()
+        succeeded = tuple(uid for uid in uncounted.succeeded if uid in with_finalizer)
+        failed = tuple(uid for uid in uncounted.failed if uid in with_finalizer)
+        self.status = attrs.evolve(
+            self.status,
+            succeeded=self.status.succeeded + len(uncounted.succeeded) - len(succeeded),
+            failed=self.status.failed + len(uncounted.failed) - len(failed),
+            uncounted_terminated_pods=UncountedTerminatedPods(succeeded=succeeded, failed=failed),
+        )
+
+    def _releasable(self, pod: Pod, failed: bool, finish: _Finish | None) -> bool:
+        deleting = self.job.metadata.deletion_timestamp is not None
+        return deleting or finish is not None or pod.status.phase == "Succeeded" or failed
+
+    async def _track(self, finish: _Finish | None) -> None:
+        """Count what finished, release it, then finish the Job if it may (Kubernetes'
+        ``trackJobStatusAndRemoveFinalizers``)."""
+        with_finalizer = {
+            pod.metadata.uid
+            for pod in self.pods
+            if has_tracking_finalizer(pod) and pod.metadata.uid not in self.expected
+        }
+        self._count_released(with_finalizer)
+        uncounted = self._uncounted()
+        succeeded, failed = list(uncounted.succeeded), list(uncounted.failed)
+        new_indexes: set[int] = set()
+        releasing: list[Pod] = []
+        full = False
+        for pod in self.pods:
+            uid = pod.metadata.uid
+            if uid not in with_finalizer:
+                continue
+            pod_failed = is_failed_for(pod, self.job)
+            if not self._releasable(pod, pod_failed, finish):
+                continue
+            releasing.append(pod)
+            if pod.status.phase == "Succeeded" and uid not in failed:
+                if self._indexed():
+                    new_indexes |= self._indexes_of([pod]) - self.prev_indexes
+                elif uid not in succeeded:
+                    succeeded.append(uid)
+            elif pod_failed or (finish is not None and finish.final == "Failed"):
+                counted = uid in failed or (self._indexed() and not self._valid_index(pod))
+                if not counted:
+                    failed.append(uid)
+            if len(new_indexes) + len(succeeded) + len(failed) >= MAX_UNCOUNTED_PODS:
+                full = True
+                break
+        self.status = attrs.evolve(
+            self.status,
+            uncounted_terminated_pods=UncountedTerminatedPods(succeeded=succeeded, failed=failed),
+        )
+        if self._indexed():
+            indexes = self.prev_indexes | new_indexes
+            self.status = attrs.evolve(
+                self.status, succeeded=len(indexes), completed_indexes=format_indexes(indexes)
+            )
+        if finish is not None and get_condition(self.status.conditions, finish.interim) is None:
+            self._set(_condition(finish.interim, "True", finish.reason, finish.message))
+        await self._write_status()
+        self.owner.backoff[self.key] = self.backoff
+        error = await self._release(releasing, with_finalizer)
+        self._count_released(with_finalizer)
+        if finish is not None and not full:
+            self._enact(finish)
+        await self._write_status()
+        if error is not None:
+            raise error
+
+    async def _release(self, pods: list[Pod], with_finalizer: set[str]) -> ApiError | None:
+        """Remove the finalizer of ``pods``; the first error, after trying them all."""
+        finalizers = self.owner.finalizers
+        finalizers.expect_removed(self.key, (pod.metadata.uid for pod in pods))
+        error: ApiError | None = None
+        for pod in pods:
+            try:
+                await release_finalizer(self.owner.client, pod)
+            except ApiError as failed:
+                finalizers.removal_observed(self.key, pod.metadata.uid)
+                error = error or failed
+                continue
+            with_finalizer.discard(pod.metadata.uid)
+        return error
+
+    def _enact(self, finish: _Finish) -> None:
+        """The final condition, once every finished Pod is counted and none terminates."""
+        uncounted = self._uncounted()
+        if uncounted.succeeded or uncounted.failed or self.terminating:
+            return  # a Pod's update brings this Job back
+        conditions = self.status.conditions
+        suspended = get_condition(conditions, "Suspended")
+        if suspended is not None and suspended.status == "True":
+            self._set(_condition("Suspended", "False", "JobResumed", "Job resumed"))
+        self._set(_condition(finish.final, "True", finish.reason, finish.message))
+        self.requeue.clear()
+        recorder = self.owner.recorder
+        if finish.final == "Failed":
+            recorder.event(self.job, "Warning", finish.reason, finish.message)
+            return
+        self.status = attrs.evolve(self.status, completion_time=self.now)
+        completions = self.job.spec.completions
+        if completions is not None and self.status.succeeded > completions:
+            message = "Too many succeeded pods running after completion count reached"
+            recorder.event(self.job, "Warning", "TooManySucceededPods", message)
+        recorder.event(self.job, "Normal", "Completed", "Job completed")
 
     # ------------------------------------------------------------------------- status
 
     async def _write_status(self) -> None:
-        ready = sum(1 for pod in self.active if is_pod_ready(pod))
         status = attrs.evolve(
             self.status,
             active=len(self.active),
-            ready=ready,
-            terminating=len(self.pods.terminating),
-            succeeded=self._succeeded_count(),
-            failed=self.failed,
-            completed_indexes=format_indexes(self._succeeded_indexes()) if self._indexed() else "",
+            ready=sum(1 for pod in self.active if is_pod_ready(pod)),
+            terminating=self.terminating,
         )
-        if status == self.job.status:
+        if status == self.written.status:
             return
-        await self.owner.client.update_status(attrs.evolve(self.job, status=status))
+        self.written = await self.owner.client.update_status(
+            attrs.evolve(self.written, status=status)
+        )
         reconcile_log().debug(
             "job_status_updated",
             active=status.active,
@@ -487,21 +652,32 @@ class _Sync:
         )
 
 
+def _tracked(pod: Pod) -> Pod:
+    """``pod`` with the tracking finalizer (Kubernetes adds it to the template's own)."""
+    finalizers = pod.metadata.finalizers
+    if TRACKING_FINALIZER in finalizers:
+        return pod
+    meta = attrs.evolve(pod.metadata, finalizers=(*finalizers, TRACKING_FINALIZER))
+    return attrs.evolve(pod, metadata=meta)
+
+
 def controller(context: ControllerContext) -> ControllerSpec:
     """The Job controller, as kube-controller-manager's ``job-controller``."""
     jobs = context.informers.informer(Job)
-    pods = context.informers.informer(Pod)
+    pods = context.informers.informer(Pod, indexers={TRACKING_INDEX: tracking_index})
     expectations = Expectations()
+    finalizers = FinalizerExpectations()
     reconciler = JobReconciler(
         client=context.client,
         jobs=jobs,
         pods=pods,
         recorder=context.recorder(COMPONENT),
         expectations=expectations,
+        finalizers=finalizers,
     )
     return ControllerSpec(
         for_=Job,
-        watches=[(Pod, PodEvents(Job, expectations))],
+        watches=[(Pod, JobPodEvents(expectations, finalizers))],
         reconciler=reconciler,
         workers=WORKERS,
         name="job",

@@ -2,7 +2,8 @@
 
 ``describe_text(obj, events, now, related)`` is a pure function of what kubectl fetches: the
 object, its Events, and ``Related`` (the pods a workload controls, a Deployment's ReplicaSets,
-a Service's EndpointSlices, a Node's pods and Lease, a Namespace's quotas and limit ranges).
+a Service's EndpointSlices, a Node's pods and Lease, a Namespace's quotas and limit ranges,
+the Pods that use a claim, an Ingress's Services and their EndpointSlices).
 ``related_to(client, obj)`` fetches those as kubectl does. A kind without a describer of its
 own prints as YAML, then its Events.
 """
@@ -17,21 +18,28 @@ import attrs
 
 from ..api import (
     ConfigMap,
+    CronJob,
     DaemonSet,
     Deployment,
     EndpointSlice,
     Event,
+    HorizontalPodAutoscaler,
+    Ingress,
     Job,
     Lease,
     LimitRange,
     Namespace,
     Node,
+    PersistentVolume,
+    PersistentVolumeClaim,
     Pod,
+    PodDisruptionBudget,
     ReplicaSet,
     ResourceQuota,
     Secret,
     Service,
     StatefulSet,
+    StorageClass,
     compile_selector,
     dump_manifests,
 )
@@ -39,6 +47,8 @@ from ..client import Client
 from ..errors import ApiError
 from . import _describe_core as core
 from . import _describe_fields as fields
+from . import _describe_ops as ops
+from . import _describe_storage as storage
 from . import _describe_workloads as workloads
 from ._describe_pod import describe_pod
 from ._tabwriter import Page
@@ -59,6 +69,7 @@ class Related:
     lease: Lease | None = None
     quotas: tuple[ResourceQuota, ...] = ()
     limit_ranges: tuple[LimitRange, ...] = ()
+    services: tuple[Service, ...] = ()
 
 
 def describe_text(
@@ -90,6 +101,22 @@ def describe_text(
             core.describe_config_map(page, obj, events, now)
         case Secret():
             core.describe_secret(page, obj)
+        case PersistentVolume():
+            storage.describe_persistent_volume(page, obj, events, now)
+        case PersistentVolumeClaim():
+            users = storage.claim_users(obj, r.pods)
+            storage.describe_persistent_volume_claim(page, obj, users, events, now)
+        case StorageClass():
+            storage.describe_storage_class(page, obj, events, now)
+        case Ingress():
+            services = {svc.metadata.name: svc for svc in r.services}
+            ops.describe_ingress(page, obj, services, r.endpoint_slices, events, now)
+        case CronJob():
+            ops.describe_cron_job(page, obj, events, now)
+        case HorizontalPodAutoscaler():
+            ops.describe_horizontal_pod_autoscaler(page, obj, events, now)
+        case PodDisruptionBudget():
+            ops.describe_pod_disruption_budget(page, obj, events, now)
         case _:
             page.write(0, dump_manifests(obj).rstrip().replace("\t", " ") + "\n")
             fields.events(page, events, now)
@@ -117,6 +144,12 @@ async def related_to(client: Client, obj: Any) -> Related:
                 return Related(endpoint_slices=tuple(slices))
             case Node():
                 return await _node_related(client, obj)
+            case PersistentVolumeClaim():
+                return Related(pods=tuple(await client.list(Pod, namespace=namespace)))
+            case Ingress():
+                services = await client.list(Service, namespace=namespace)
+                slices = await client.list(EndpointSlice, namespace=namespace)
+                return Related(services=tuple(services), endpoint_slices=tuple(slices))
             case Namespace():
                 quotas = await client.list(ResourceQuota, namespace=obj.metadata.name)
                 ranges = await client.list(LimitRange, namespace=obj.metadata.name)

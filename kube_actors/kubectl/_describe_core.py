@@ -33,6 +33,7 @@ __all__ = [
     "describe_node",
     "describe_secret",
     "describe_service",
+    "format_endpoints",
 ]
 
 
@@ -44,10 +45,7 @@ def describe_service(
     now: dt.datetime,
 ) -> None:
     meta, spec = svc.metadata, svc.spec
-    page.write(0, f"Name:\t{meta.name}\n")
-    page.write(0, f"Namespace:\t{meta.namespace}\n")
-    f.label_lines(page, "Labels", meta.labels)
-    f.annotation_lines(page, "Annotations", meta.annotations)
+    f.named_header(page, meta)
     selector = ",".join(f"{k}={v}" for k, v in sorted(spec.selector.items()))
     page.write(0, f"Selector:\t{selector}\n")
     page.write(0, f"Type:\t{spec.type}\n")
@@ -69,7 +67,7 @@ def describe_service(
         page.write(0, f"TargetPort:\t{target}/{port.protocol}\n")
         if port.node_port:
             page.write(0, f"NodePort:\t{name}\t{port.node_port}/{port.protocol}\n")
-        page.write(0, f"Endpoints:\t{_endpoints(slices, port.name)}\n")
+        page.write(0, f"Endpoints:\t{format_endpoints(slices, port.name)}\n")
     page.write(0, f"Session Affinity:\t{spec.session_affinity}\n")
     if spec.external_traffic_policy:
         page.write(0, f"External Traffic Policy:\t{spec.external_traffic_policy}\n")
@@ -78,7 +76,7 @@ def describe_service(
     f.events(page, events, now)
 
 
-def _endpoints(slices: Sequence[EndpointSlice], port_name: str) -> str:
+def format_endpoints(slices: Sequence[EndpointSlice], port_name: str) -> str:
     """``formatEndpointSlices``: the first three ready ``address:port``, then ``+ N more...``."""
     listed: list[str] = []
     count = 0
@@ -307,10 +305,7 @@ def describe_config_map(
     page: Page, cm: ConfigMap, events: Sequence[Event], now: dt.datetime
 ) -> None:
     meta = cm.metadata
-    page.write(0, f"Name:\t{meta.name}\n")
-    page.write(0, f"Namespace:\t{meta.namespace}\n")
-    f.label_lines(page, "Labels", meta.labels)
-    f.annotation_lines(page, "Annotations", meta.annotations)
+    f.named_header(page, meta)
     # kubectl walks Go maps, in an order of its own; ours are sorted by key.
     page.write(0, "\nData\n====\n")
     for key in sorted(cm.data):
@@ -324,10 +319,7 @@ def describe_config_map(
 
 def describe_secret(page: Page, secret: Secret) -> None:
     meta = secret.metadata
-    page.write(0, f"Name:\t{meta.name}\n")
-    page.write(0, f"Namespace:\t{meta.namespace}\n")
-    f.label_lines(page, "Labels", meta.labels)
-    f.annotation_lines(page, "Annotations", meta.annotations)
+    f.named_header(page, meta)
     page.write(0, f"\nType:\t{secret.type}\n")
     page.write(0, "\nData\n====\n")
     for key in sorted(secret.data):

@@ -17,6 +17,7 @@ __all__ = [
     "events",
     "go_bool",
     "label_lines",
+    "named_header",
     "resources",
     "selector",
     "taints",
@@ -77,6 +78,15 @@ def label_lines(
         if i:
             page.write(0, initial_indent + inner_indent)
         page.write(0, f"{key}={values[key]}\n")
+
+
+def named_header(page: Page, meta: Any) -> None:
+    """The four lines most namespaced describers open with: Name, Namespace, Labels,
+    Annotations."""
+    page.write(0, f"Name:\t{meta.name}\n")
+    page.write(0, f"Namespace:\t{meta.namespace}\n")
+    label_lines(page, "Labels", meta.labels)
+    annotation_lines(page, "Annotations", meta.annotations)
 
 
 def annotation_lines(page: Page, title: str, values: Mapping[str, str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api import kind_info
+from ._certificate_columns import CERTIFICATE_COLUMNS
 from ._columns import Column, declared_columns
 from ._config_columns import CONFIG_COLUMNS
 from ._core_columns import CORE_COLUMNS
@@ -29,6 +30,7 @@ BUILT_IN: dict[type[Any], tuple[Column, ...]] = {
     **WORKLOAD_COLUMNS,
     **OPS_COLUMNS,
     **RBAC_COLUMNS,
+    **CERTIFICATE_COLUMNS,
 }
 
 

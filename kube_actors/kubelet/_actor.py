@@ -32,7 +32,7 @@ from kube_actors.errors import (
     ServiceUnavailable,
     TooManyRequests,
 )
-from kube_actors.runtime import ContainerRuntime, LoopbackPool
+from kube_actors.runtime import AddressPool, ContainerRuntime, LoopbackPool
 
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
@@ -371,14 +371,15 @@ class Kubelet(Actor):
             self.ctx.recorder.event(pod, "Warning", reason, message)
 
 
-def _pool_for(pod_cidr: str) -> LoopbackPool:
+def _pool_for(pod_cidr: str) -> AddressPool:
+    """The node's pod addresses: its pod CIDR's hosts, on loopback or routable."""
     if not pod_cidr:
         return LoopbackPool()
     network = ipaddress.IPv4Network(pod_cidr)
-    hosts = list(network.hosts()) if network.num_addresses <= 65536 else None
-    if hosts:
-        return LoopbackPool(str(hosts[0]), str(hosts[-1]))
-    return LoopbackPool(str(network.network_address + 1), str(network.broadcast_address - 1))
+    if network.num_addresses <= 2:  # a /31 or /32: every address is a host's (RFC 3021)
+        return AddressPool(str(network.network_address), str(network.broadcast_address))
+    # The first and last host, without listing the hosts (254 objects for each node's /24).
+    return AddressPool(str(network.network_address + 1), str(network.broadcast_address - 1))
 
 
 def _now() -> Any:

@@ -40,9 +40,11 @@ class NodeConfig:
     """A node to run: its name, capacity, labels and taints, and its pod network.
 
     ``reserved`` is what the kubelet keeps for the system (kube-reserved plus
-    system-reserved): allocatable is capacity minus it. ``pod_cidr`` is a range of
-    127.0.0.0/8 from which the node's pods get their IPs. ``container_log_max_size`` (a
-    quantity: ``"10Mi"``) and ``container_log_max_files`` bound each container's log.
+    system-reserved): allocatable is capacity minus it. ``pod_cidr`` is the range from which
+    the node's pods get their IPs: of 127.0.0.0/8, or one that other hosts route to
+    ``node_ip`` (its pods' addresses are then put on the host's ``lo``).
+    ``container_log_max_size`` (a quantity: ``"10Mi"``) and ``container_log_max_files``
+    bound each container's log.
     """
 
     name: str
@@ -51,6 +53,8 @@ class NodeConfig:
     labels: Mapping[str, str] = attrs.field(factory=dict, converter=_labels)
     taints: tuple[Taint, ...] = attrs.field(default=(), converter=_taints)
     pod_cidr: str = ""
+    #: The Node's InternalIP (kubelet's ``--node-ip``); empty: a loopback address of its own.
+    node_ip: str = ""
     control_plane: bool = False
     #: The kubelet's containerLogMaxSize ("10Mi"): a container's log file is rotated there.
     container_log_max_size: int = attrs.field(default=10 * 1024 * 1024, converter=_bytes)

@@ -6,7 +6,7 @@ import attrs
 
 from kube_actors.api import Service
 from kube_actors.client import Client, EventRecorder, SharedInformer
-from kube_actors.runtime import ContainerRuntime, LoopbackPool
+from kube_actors.runtime import AddressPool, ContainerRuntime
 
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
@@ -22,7 +22,7 @@ class KubeletContext:
     node: NodeConfig
     host_ip: str
     timings: KubeletTimings
-    ips: LoopbackPool
+    ips: AddressPool
     recorder: EventRecorder | None
     crash_backoff: Backoff
     pull_backoff: Backoff

@@ -31,7 +31,13 @@ import attrs
 
 from kube_actors.actors import Actor, Timer, monotonic, wall_clock
 from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
-from kube_actors.errors import ApiError, ImagePullError, KubeActorsError, NotFound
+from kube_actors.errors import (
+    ApiError,
+    ContainerRuntimeError,
+    ImagePullError,
+    KubeActorsError,
+    NotFound,
+)
 from kube_actors.runtime import (
     ProbeKind,
     ProbeOutcome,
@@ -127,6 +133,8 @@ class PodWorker(Actor):
             c.name: c for c in (*spec.init_containers, *spec.containers)
         }
         self.sandbox_id: str | None = None
+        #: The sandbox once stopped: removed (with its emptyDir volumes) when the pod goes.
+        self.stopped_sandbox: str | None = None
         self.pod_ip = ""
         self.start_time: dt.datetime | None = pod.status.start_time
         self.initialized = not spec.init_containers
@@ -140,6 +148,7 @@ class PodWorker(Actor):
         self.resync: Timer | None = None
         self.volumes: dict[str, VolumeContents] | None = None
         self.mount_failed_at: float | None = None
+        self.sandbox_failed_at: float | None = None
         #: ConfigMaps and Secrets read immutable: served from here for the pod's life.
         self.pinned: Pinned = {}
         #: Whether the pod has volumes the kubelet rewrites on each sync.
@@ -178,9 +187,16 @@ class PodWorker(Actor):
 
     async def on_stop(self) -> None:
         self.ctx.tokens.forget_pod(self.uid)
-        if not self.terminated and not self.ctx.abandon:
+        if self.ctx.abandon:
+            return
+        if not self.terminated:
             # The Pod went from the apiserver without a graceful deletion: stop at once.
             await self._stop_everything(grace=0)
+        if self.stopped_sandbox is not None:
+            # As the kubelet's pod cleanup: the pod is gone from the node, and so are its
+            # sandbox, its containers and its emptyDir volumes.
+            await self.ctx.runtime.remove_pod_sandbox(self.stopped_sandbox)
+            self.stopped_sandbox = None
 
     # --------------------------------------------------------------------------- sync
 
@@ -195,17 +211,26 @@ class PodWorker(Actor):
         await self._report()
 
     async def _sync_containers(self) -> None:
-        if self.sandbox_id is None:
-            await self._run_sandbox()
+        if self.sandbox_id is None and not await self._run_sandbox():
+            return  # ContainerCreating until the runtime makes the sandbox
         if self.volumes is None:
             if not await self._set_up_volumes():
                 return  # ContainerCreating until every volume can be mounted
         elif self.remounts:
             await self._remount()
         if self.reported is None:
-            # As the kubelet's syncPod writes the status before its runtime starts anything:
-            # while images pull and containers start, the pod shows ContainerCreating.
-            await self._report()
+            # The kubelet's syncPod hands its status manager the Pod's status before the
+            # runtime starts anything, and the status manager writes the newest status it
+            # holds when it gets to it: while images pull and containers start, the Pod
+            # shows ContainerCreating; containers that start at once are written once, as
+            # running (one write and one watch event fewer per Pod).
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._report)
+                await self._run_containers()
+            return
+        await self._run_containers()
+
+    async def _run_containers(self) -> None:
         if not self.initialized:
             for view in self._init_views():
                 if view.exited and view.current is not None and view.current.exit_code == 0:
@@ -232,13 +257,27 @@ class PodWorker(Actor):
     def _app_views(self) -> list[ContainerView]:
         return [v for v in self.views.values() if not v.init]
 
-    async def _run_sandbox(self) -> None:
+    async def _run_sandbox(self) -> bool:
+        failed = self.sandbox_failed_at
+        if failed is not None and monotonic() - failed < CONFIG_RETRY:
+            return False  # a sync for another reason (a status write) waits out the back-off
         ip = self.ctx.ips.allocate()
         config = sandbox_config_for(self.pod, ip=ip, node_name=self.ctx.node.name)
-        self.sandbox_id = await self.ctx.runtime.run_pod_sandbox(config)
+        try:
+            self.sandbox_id = await self.ctx.runtime.run_pod_sandbox(config)
+        except ContainerRuntimeError as error:
+            # As the kubelet's SyncPod: a FailedCreatePodSandBox Event, and a later sync tries
+            # again (a pod address the host refused, say).
+            self.ctx.ips.release(ip)
+            self.sandbox_failed_at = monotonic()
+            message = f"Failed to create pod sandbox: {error}"
+            self.ctx.event(self.pod, "Warning", "FailedCreatePodSandBox", message)
+            self._resync_in(CONFIG_RETRY)
+            return False
         self.pod_ip = ip
         if self.start_time is None:
             self.start_time = _now()
+        return True
 
     async def _set_up_volumes(self) -> bool:
         if self.mount_failed_at is not None and monotonic() - self.mount_failed_at < CONFIG_RETRY:
@@ -575,6 +614,7 @@ class PodWorker(Actor):
             return
         sandbox, self.sandbox_id = self.sandbox_id, None
         await self.ctx.runtime.stop_pod_sandbox(sandbox)
+        self.stopped_sandbox = sandbox
         if self.pod_ip:
             self.ctx.ips.release(self.pod_ip)
 

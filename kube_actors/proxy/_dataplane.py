@@ -6,10 +6,12 @@ it built; the plane keeps the newest (a table built from older informer caches t
 force is ignored), and where it binds sockets it makes its listeners match the table:
 
 - ``ClusterIP:port`` for every TCP Service port with ready endpoints, and
-  ``127.0.0.1:nodePort`` for NodePort Services. A Service port with no ready endpoint has no
+  ``node_port_address:nodePort`` for NodePort Services (127.0.0.1, or the node's address on
+  a host of its own). A Service port with no ready endpoint has no
   listener, so a connection to it is refused, as Kubernetes' REJECT rule refuses it; a port
   that gains endpoints is bound, a Service changed or deleted is rebound or closed;
-- every address is checked to be loopback before it is bound; nothing listens elsewhere;
+- every address is checked to be loopback or a node's address before it is bound;
+  nothing listens elsewhere;
 - each accepted connection goes to an endpoint its Service port's ``Balancer`` picks, through
   asyncio protocols on both sides that copy bytes as they come, pass half-closes on, and stop
   reading one side while the other cannot keep up.
@@ -66,6 +68,9 @@ class DataPlane:
     def __init__(self, *, bind: bool = True, node_port_address: str = "127.0.0.1") -> None:
         self.bind = bind
         self.node_port_address = node_port_address
+        #: Where NodePorts listen: ``node_port_address``, then the addresses added for the
+        #: nodes that share this plane (``add_node_port_address``).
+        self.node_port_addresses: tuple[str, ...] = (node_port_address,)
         self.table = ServiceTable()
         self._routes: dict[Address, PortKey] = {}
         self._servers: dict[Address, asyncio.Server] = {}
@@ -113,6 +118,16 @@ class DataPlane:
             changed, self._changed = self._changed, asyncio.Event()
             changed.set()
             return True
+
+    async def add_node_port_address(self, address: str) -> None:
+        """Listen on NodePorts at ``address`` too: a node of this plane's host whose
+        InternalIP is an address of the host's own (kube-proxy's ``--nodeport-addresses``)."""
+        async with self._lock:
+            if address in self.node_port_addresses:
+                return
+            self.node_port_addresses = (*self.node_port_addresses, address)
+            if self.bind:
+                await self._sync_listeners()
 
     async def wait_changed(self) -> ServiceTable:
         """Wait for the next table to be put in force; returns it."""
@@ -188,7 +203,8 @@ class DataPlane:
                 continue
             wanted[(entry.cluster_ip, entry.port)] = entry.key
             if entry.node_port:
-                wanted[(self.node_port_address, entry.node_port)] = entry.key
+                for node_address in self.node_port_addresses:
+                    wanted[(node_address, entry.node_port)] = entry.key
         return wanted
 
     async def _sync_listeners(self) -> None:
@@ -202,7 +218,7 @@ class DataPlane:
 
     async def _listen(self, address: Address) -> None:
         host, port = address
-        if not ipaddress.ip_address(host).is_loopback:
+        if not ipaddress.ip_address(host).is_loopback and host not in self.node_port_addresses:
             _log.error("proxy_refused_non_loopback_address", address=f"{host}:{port}")
             return
         loop = asyncio.get_running_loop()

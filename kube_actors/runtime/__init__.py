@@ -13,6 +13,7 @@ from ._config import sandbox_config_for as sandbox_config_for
 from ._exec_session import ExecSession as ExecSession
 from ._fake import FakeRuntime as FakeRuntime
 from ._ips import PROCESS_SLOTS as PROCESS_SLOTS
+from ._ips import AddressPool as AddressPool
 from ._ips import LoopbackPool as LoopbackPool
 from ._ips import process_slot as process_slot
 from ._log_options import LogOptions as LogOptions
@@ -45,6 +46,7 @@ from ._usage import scripted_usage as scripted_usage
 
 __all__ = [
     "ANNOTATION_PREFIX",
+    "AddressPool",
     "ContainerConfig",
     "ContainerRuntime",
     "ContainerScript",

@@ -1,10 +1,10 @@
 """Attach and port-forward for the runtimes: what CRI's Attach and PortForward give.
 
-``attach`` reads a running container's output from now on (what it writes next, stdout and
-stderr as its log holds them) until it exits: the container's stdin is not kept open by the
-runtimes, so an attach only listens. ``connect`` opens a TCP connection to a port of the
-pod, at the pod's address: the subprocess runtime's pods have loopback addresses of their
-own, so this is the pod's network as a port-forward reaches it.
+``attach`` gives a running container's output from now on, and writes to its stdin when
+it has one (the subprocess runtime's side is ``_container_stdio``; ``attach_session`` is the
+fake runtime's, whose scripted containers read nothing). ``connect`` opens a TCP connection
+to a port of the pod, at the pod's address: the subprocess runtime's pods have loopback
+addresses of their own, so this is the pod's network as a port-forward reaches it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kube_actors.errors import ContainerRuntimeError
 
 from ._exec_session import ExecSession
 
-__all__ = ["IteratorStream", "attach_session", "connect"]
+__all__ = ["Discard", "IteratorStream", "attach_session", "connect"]
 
 
 class IteratorStream(anyio.abc.ByteReceiveStream):
@@ -39,12 +39,33 @@ class IteratorStream(anyio.abc.ByteReceiveStream):
             await close()
 
 
+class Discard(anyio.abc.ByteSendStream):
+    """A stdin nobody reads: what is sent is dropped, so the sender never waits."""
+
+    async def send(self, item: bytes) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
 def attach_session(
-    output: AsyncIterator[str], exit_code: Callable[[], Awaitable[int]]
+    output: AsyncIterator[str],
+    exit_code: Callable[[], Awaitable[int]],
+    *,
+    stdin: bool = False,
+    tty: bool = False,
 ) -> ExecSession:
-    """A session that gives ``output`` and ends with the container's ``exit_code``."""
+    """A session that gives ``output`` and ends with the container's ``exit_code``; with
+    ``stdin``, what is written to it is dropped."""
     stream = IteratorStream(output)
-    return ExecSession(stdout=stream, wait=exit_code, close=stream.aclose)
+    return ExecSession(
+        stdin=Discard() if stdin else None,
+        stdout=stream,
+        wait=exit_code,
+        close=stream.aclose,
+        tty=tty,
+    )
 
 
 async def connect(address: str, port: int, pod: str) -> anyio.abc.ByteStream:

@@ -133,7 +133,13 @@ class RuntimeBase(Generic[_R]):
         sandbox_id = self._new_id("sandbox", config.uid, config.namespace, config.name)
         record: SandboxRecord[_R] = SandboxRecord(sandbox_id, config, ip)
         self._sandboxes[sandbox_id] = record
-        await self._sandbox_created(record)
+        try:
+            await self._sandbox_created(record)
+        except BaseException:
+            # No half-made sandbox stays behind: the kubelet retries a fresh one.
+            del self._sandboxes[sandbox_id]
+            self._pool.release(ip)
+            raise
         return sandbox_id
 
     async def stop_pod_sandbox(self, sandbox_id: str) -> None:
@@ -145,6 +151,7 @@ class RuntimeBase(Generic[_R]):
         if sandbox.state is SandboxState.READY:
             sandbox.state = SandboxState.NOTREADY
             self._pool.release(sandbox.ip)
+            await self._sandbox_stopped(sandbox)
 
     async def remove_pod_sandbox(self, sandbox_id: str) -> None:
         if sandbox_id not in self._sandboxes:
@@ -349,6 +356,9 @@ class RuntimeBase(Generic[_R]):
 
     async def _sandbox_created(self, sandbox: SandboxRecord[_R]) -> None:
         """Prepare what the sandbox needs (a log directory)."""
+
+    async def _sandbox_stopped(self, sandbox: SandboxRecord[_R]) -> None:
+        """The sandbox's containers have stopped and its IP is free again."""
 
     async def _sandbox_removed(self, sandbox: SandboxRecord[_R]) -> None:
         """Clean up after the sandbox; its containers have all exited."""

@@ -6,7 +6,9 @@ environment, as a Dockerfile's ENTRYPOINT, CMD and ENV. The container's ``comman
 drops the cmd; ``args`` replace the cmd).
 
 Built in: ``echoserver`` (answers with the request and the pod that served it),
-``nginx`` (a static page on its port; a stand-in, real nginx only if mapped), ``pause``
+``nginx`` and ``nginx-slim`` (the image of Kubernetes' StatefulSet examples; on its port, the
+files of a volume mounted at ``/usr/share/nginx/html``, else a welcome page; a stand-in, real
+nginx only if mapped), ``pause``
 (sleeps until stopped), ``busybox``/``alpine``/``sh`` (run the container's command with the
 host's ``sh``), ``python`` (the running interpreter). A tag is ignored unless the catalog
 maps that exact ``image:tag``; well-known registry prefixes (``docker.io/library/``,
@@ -77,6 +79,7 @@ def builtin_images() -> dict[str, Image]:
     return {
         "echoserver": _script("echoserver", 8080),
         "nginx": _script("static", 80),
+        "nginx-slim": _script("static", 80),
         "pause": _script("pause"),
         "busybox": shell,
         "alpine": shell,

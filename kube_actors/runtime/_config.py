@@ -87,4 +87,7 @@ def container_config_for(
         memory_limit=memory.value() if memory else None,
         labels=pod.metadata.labels,
         annotations=pod.metadata.annotations,
+        stdin=container.stdin,
+        stdin_once=container.stdin_once,
+        tty=container.tty,
     )

@@ -174,7 +174,7 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
         reply = self._require_running(container_id).script.exec_reply(command)
         return scripted_session(reply, stdin=stdin, tty=tty)
 
-    async def attach(self, container_id: str) -> ExecSession:
+    async def attach(self, container_id: str, *, stdin: bool = False) -> ExecSession:
         record = self._require_running(container_id)
 
         async def output() -> AsyncIterator[str]:
@@ -187,7 +187,8 @@ class FakeRuntime(RuntimeBase[_FakeContainer]):
             await record.exited.wait()
             return record.exit_code
 
-        return attach_session(output(), exit_code)
+        config = record.config
+        return attach_session(output(), exit_code, stdin=stdin and config.stdin, tty=config.tty)
 
     async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
         sandbox = self._sandbox(sandbox_id)

@@ -8,21 +8,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio.abc
-
-from ._attach import IteratorStream
+from ._attach import Discard, IteratorStream
 from ._exec_session import ExecSession
 from ._script import ExecReply
 
 __all__ = ["scripted_session"]
-
-
-class _Discard(anyio.abc.ByteSendStream):
-    async def send(self, item: bytes) -> None:
-        pass
-
-    async def aclose(self) -> None:
-        pass
 
 
 async def _once(text: str) -> AsyncIterator[str]:
@@ -42,7 +32,7 @@ def scripted_session(reply: ExecReply, *, stdin: bool, tty: bool) -> ExecSession
         await stdout.aclose()
 
     return ExecSession(
-        stdin=_Discard() if stdin else None,
+        stdin=Discard() if stdin else None,
         stdout=stdout,
         stderr=stderr,
         wait=wait,

@@ -1,8 +1,9 @@
-"""Pod addresses on the loopback network: every pod its own 127.x.y.z.
+"""Pod addresses: by default on the loopback network, every pod its own 127.x.y.z.
 
 On Linux the whole of 127.0.0.0/8 reaches the loopback interface, so two pods can both
 listen on port 8080 at different addresses and nothing listens anywhere but loopback.
 (macOS routes only 127.0.0.1 unless aliases are added with ``ifconfig lo0 alias``.)
+A node whose pods other hosts reach has a routable pod CIDR instead (``AddressPool``).
 """
 
 from __future__ import annotations
@@ -15,26 +16,27 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-__all__ = ["PROCESS_SLOTS", "LoopbackPool", "default_pool", "process_slot"]
+__all__ = ["PROCESS_SLOTS", "AddressPool", "LoopbackPool", "default_pool", "process_slot"]
 
 #: How many processes can run pods on the loopback network at once without sharing
 #: addresses: the pods' 127.64.0.0/10 cut in shares of four /16s (1024 nodes' /24s).
 PROCESS_SLOTS = 48
 
 
-class LoopbackPool:
-    """Hands out loopback addresses from ``first`` to ``last``, lowest free first.
+class AddressPool:
+    """Hands out IPv4 addresses from ``first`` to ``last``, lowest free first.
 
-    127.0.0.0/16 is left to the host (127.0.0.1 and friends), so pods start at 127.1.0.1.
+    A node's pod CIDR becomes one (the kubelet's): on loopback by default, or a routable
+    range (``10.244.1.0/24``) on a host whose pods other hosts reach, where the runtime
+    puts each pod's address on the host (see ``_pod_address``).
     """
 
-    def __init__(self, first: str = "127.1.0.1", last: str = "127.255.255.254") -> None:
-        loopback = ipaddress.IPv4Network("127.0.0.0/8")
+    def __init__(self, first: str, last: str) -> None:
         low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
-        if low not in loopback or high not in loopback or low > high:
-            raise ValueError(f"{first}..{last} is not a range of the loopback network")
+        if low > high:
+            raise ValueError(f"{first}..{last} is not a range of addresses")
         self._range = f"{first}..{last}"
-        self._next, self._last = int(low), int(high)
+        self._first, self._next, self._last = int(low), int(low), int(high)
         self._free: list[int] = []
         self._taken: set[str] = set()
 
@@ -61,7 +63,23 @@ class LoopbackPool:
     def release(self, ip: str) -> None:
         if ip in self._taken:
             self._taken.discard(ip)
-            self._free.append(int(ipaddress.IPv4Address(ip)))
+            value = int(ipaddress.IPv4Address(ip))
+            if self._first <= value <= self._last:  # one reserved from outside is not ours
+                self._free.append(value)
+
+
+class LoopbackPool(AddressPool):
+    """An ``AddressPool`` of the loopback network.
+
+    127.0.0.0/16 is left to the host (127.0.0.1 and friends), so pods start at 127.1.0.1.
+    """
+
+    def __init__(self, first: str = "127.1.0.1", last: str = "127.255.255.254") -> None:
+        loopback = ipaddress.IPv4Network("127.0.0.0/8")
+        low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
+        if low not in loopback or high not in loopback or low > high:
+            raise ValueError(f"{first}..{last} is not a range of the loopback network")
+        super().__init__(first, last)
 
 
 _DEFAULT: LoopbackPool | None = None

@@ -56,8 +56,12 @@ _PR_SET_CHILD_SUBREAPER: Final = 36
 # handling: a namespace's init ignores signals it has no handler for) and exits with its
 # status; the kernel then kills whatever else is left in the namespace. A shell starts a
 # background command with SIGINT and SIGQUIT ignored: GNU env puts them back where it can.
-_INIT: Final = '"$@" & wait $!'
-_INIT_RESTORING: Final = '{env} --default-signal=INT,QUIT "$@" & wait $!'
+# It also gives a background command /dev/null as stdin unless told otherwise: the
+# container's stdin (an attach's pipe or terminal) is passed on through fd 3.
+_INIT: Final = 'exec 3<&0; "$@" <&3 3<&- & exec 3<&-; wait $!'
+_INIT_RESTORING: Final = (
+    'exec 3<&0; {env} --default-signal=INT,QUIT "$@" <&3 3<&- & exec 3<&-; wait $!'
+)
 
 
 def choose_isolation(requested: Isolation | None) -> Isolation:

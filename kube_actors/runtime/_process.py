@@ -30,6 +30,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 
 from ._isolation import Isolation, namespace_launcher
+from ._pty import make_controlling_terminal
 
 __all__ = ["signal_group", "spawn", "watch_exit"]
 
@@ -100,9 +101,15 @@ def spawn(
     output: int,
     memory_limit: int | None = None,
     isolation: Isolation = "process-group",
+    stdin: int | None = None,
+    terminal: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` in a new session, stdout and stderr to the file descriptor ``output``
-    (the write end of the pipe the runtime's log writer reads).
+    (the write end of the pipe the runtime's log writer reads, or a pty's slave), stdin from
+    the file descriptor ``stdin`` (``/dev/null`` if None). With ``terminal``, ``output`` is
+    a pty's slave that becomes the session's controlling terminal (a shell on it is
+    interactive, ``^C`` typed into it is SIGINT); that needs a ``preexec_fn``, so only such
+    containers pay for a full fork.
 
     With ``pid-namespace`` isolation the command runs in a PID namespace of its own (see
     ``_isolation``); the death signal is then ``unshare``'s, which passes it on.
@@ -114,16 +121,28 @@ def spawn(
     launcher = death_signal
     if isolation == "pid-namespace":
         launcher = (*launcher, *namespace_launcher())
+    setup = None if death_signal else _child_setup(memory_limit)
+    if terminal:
+        setup = _on_terminal(setup)
     return subprocess.Popen(
         [*launcher, *argv],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if stdin is None else stdin,
         stdout=output,
         stderr=output,
         env=env,
         cwd=cwd,
         start_new_session=True,
-        preexec_fn=None if death_signal else _child_setup(memory_limit),
+        preexec_fn=setup,
     )
+
+
+def _on_terminal(then: Callable[[], None] | None) -> Callable[[], None]:
+    def setup() -> None:  # in the child, after setsid: stdin (the slave) is its terminal
+        make_controlling_terminal()
+        if then is not None:
+            then()
+
+    return setup
 
 
 def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:

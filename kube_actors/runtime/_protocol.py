@@ -177,8 +177,10 @@ class StreamingRuntime(Protocol):
         ``ContainerRuntimeError`` if the command cannot start."""
         ...
 
-    async def attach(self, container_id: str) -> ExecSession:
-        """The running container's output from now on, until it exits."""
+    async def attach(self, container_id: str, *, stdin: bool = False) -> ExecSession:
+        """The running container's output from now on, until it exits; with ``stdin``, the
+        session writes to the container's stdin if its spec has one (``None`` if not).
+        The session is a terminal when the container's is (``tty`` in its spec)."""
         ...
 
     async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:

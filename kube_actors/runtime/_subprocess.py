@@ -4,7 +4,8 @@ An image is looked up in the ``ImageCatalog``; the process gets the image's envi
 ``PORT`` (the container's first declared port), the downward-API basics (``POD_NAME``,
 ``POD_NAMESPACE``, ``POD_UID``, ``POD_IP``, ``NODE_NAME``, ``HOSTNAME``) and the spec's env,
 in that order of precedence (the spec wins). Each pod has its own loopback IP, which the
-built-in servers bind, so two pods can both listen on 8080.
+built-in servers bind, so two pods can both listen on 8080; a node with a routable pod CIDR
+gives its pods addresses other hosts reach, put on ``lo`` while the pod runs (``_pod_address``).
 
 stdout and stderr go through a pipe the runtime reads into one log file per container
 instance under the runtime's directory (a temporary one, in /dev/shm where it exists,
@@ -52,10 +53,11 @@ from kube_actors.actors import is_virtual_time
 from kube_actors.api import Probe
 from kube_actors.errors import ContainerRuntimeError
 
-from ._attach import attach_session, connect
+from ._attach import connect
 from ._base import ContainerRecord, RuntimeBase, SandboxRecord
 from ._catalog import Image, ImageCatalog
 from ._config import downward_env
+from ._container_stdio import ContainerStdin, attach_to_process
 from ._exec_process import namespace_entry, open_exec
 from ._exec_session import ExecSession
 from ._ips import LoopbackPool
@@ -65,6 +67,7 @@ from ._log_options import LogOptions
 from ._log_pipe import LogPipe
 from ._log_reader import read_log, read_log_after
 from ._mounts import MOUNTS_ENV, can_isolate, isolated_argv, prepare_mounts
+from ._pod_address import add_pod_address, needs_host_address, remove_pod_address
 from ._pod_volumes import PodVolumes
 from ._probes import http_get_probe, resolve_port, tcp_socket_probe
 from ._proc_usage import read_process_table
@@ -117,6 +120,10 @@ class _ProcessContainer(ContainerRecord):
         self.stopping = False
         self.log: LogFile | None = None
         self.pipe: LogPipe | None = None
+        #: The container's stdin, held open while it runs (``stdin`` in its spec).
+        self.stdin: ContainerStdin | None = None
+        #: Whether its command makes its own session on its terminal (``setsid``).
+        self.terminal_session = False
 
 
 class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
@@ -288,15 +295,21 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
                 f"failed to exec in container: {err.strerror or err}"
             ) from None
 
-    async def attach(self, container_id: str) -> ExecSession:
+    async def attach(self, container_id: str, *, stdin: bool = False) -> ExecSession:
         record = self._require_running(container_id)
-        output = self._follow_log(record, LogOptions(tail_lines=0))
+        assert record.pipe is not None
 
         async def exit_code() -> int:
             await record.exited.wait()
             return record.exit_code
 
-        return attach_session(output, exit_code)
+        return attach_to_process(
+            record.pipe.listen(),
+            record.stdin if stdin else None,
+            exit_code,
+            stdin_once=record.config.stdin_once,
+            tty=record.config.tty,
+        )
 
     async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
         sandbox = self._sandbox(sandbox_id)
@@ -332,6 +345,8 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
     # ------------------------------------------------------------------------------ hooks
 
     async def _sandbox_created(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        if needs_host_address(sandbox.ip):
+            await add_pod_address(sandbox.ip)  # a routable pod CIDR: see _pod_address
         cfg = sandbox.config
         # One directory per sandbox, as Kubernetes' /var/log/pods/<namespace>_<name>_<uid>;
         # it is the containers' working directory too. Directories cost: one, not three.
@@ -341,6 +356,10 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         self._volumes[sandbox.id] = PodVolumes(
             directory, memory=self.memory_volumes, protect=not can_isolate()
         )
+
+    async def _sandbox_stopped(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
+        if needs_host_address(sandbox.ip):
+            await remove_pod_address(sandbox.ip)
 
     async def _sandbox_removed(self, sandbox: SandboxRecord[_ProcessContainer]) -> None:
         volumes = self._volumes.pop(sandbox.id, None)
@@ -364,13 +383,20 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         if self.isolation == "subreaper":
             env[CONTAINER_MARKER] = container_id
         record = _ProcessContainer(container_id, sandbox.id, config, argv, env)
+        program = argv[0]
+        setsid = shutil.which("setsid")
+        if config.tty and self.isolation == "pid-namespace" and setsid is not None:
+            # The terminal's session must be inside the PID namespace: a shell doing job
+            # control hands the terminal to process groups it must be able to see.
+            record.terminal_session = True
+            record.argv = [setsid, "--ctty", "--wait", *record.argv]
         directory = self._sandbox_dirs[sandbox.id]
         mounts = prepare_mounts(self._volumes[sandbox.id], config.name, config.mounts)
         if mounts is not None:
             record.env[MOUNTS_ENV] = str(mounts.root)
             if can_isolate():
                 # A private mount namespace: each volume at its own mountPath, as in a pod.
-                record.mounted_program = record.argv[0]
+                record.mounted_program = program
                 record.argv = isolated_argv(record.argv, mounts.read_only, mounts.binds)
         record.log_path = f"{directory}/{config.name}_{config.attempt}_{container_id[:12]}.log"
         record.cwd = config.working_dir or str(directory)
@@ -382,24 +408,35 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
         record.log = LogFile(
             record.log_path, max_size=self.log_max_size, max_files=self.log_max_files
         )
-        record.pipe = LogPipe(record.log)
+        config = record.config
+        record.pipe = LogPipe(record.log, terminal=config.tty)
+        child_stdin = _open_stdin(record, record.pipe)
+        # A pipe's read end is ours to close once the child has its copy (a terminal's slave
+        # is the log pipe's).
+        pipe_end = None if config.tty else child_stdin
         try:
             record.process = spawn(
                 record.argv,
                 env=record.env,
                 cwd=record.cwd,
                 output=record.pipe.write_fd,
-                memory_limit=record.config.memory_limit,
+                memory_limit=config.memory_limit,
                 isolation=self.isolation or "process-group",
+                stdin=child_stdin,
+                terminal=config.tty and not record.terminal_session,
             )
         except OSError as err:
             record.pipe.close()
+            _close_stdin(record)
             # containerd's answer to a command that cannot exec: exited 128, StartError.
             self._mark_running(record)
             message = f"failed to start {record.argv[0]!r}: {err.strerror or err}"
             self._mark_exited(record, 128, reason="StartError")
             record.message = message
             raise ContainerRuntimeError(message) from err
+        finally:
+            if pipe_end is not None:
+                os.close(pipe_end)
         record.pipe.start()
         self._mark_running(record)
         watch_exit(record.process, lambda code: self._exited(record, code))
@@ -409,6 +446,7 @@ class SubprocessRuntime(RuntimeBase[_ProcessContainer]):
             _reap_later(kill_marked(record.id))
         if record.pipe is not None:
             record.pipe.drain_and_close()
+        _close_stdin(record)
         if self.isolation == "pid-namespace" and 128 < returncode < 128 + signal.NSIG:
             returncode = 128 - returncode  # the namespace's init reports a signal as a shell does
         signum = -returncode if returncode < 0 else 0
@@ -490,6 +528,25 @@ def _environment(
     env.update(downward_env(sandbox.config, sandbox.ip))
     env.update(config.envs)
     return env
+
+
+def _open_stdin(record: _ProcessContainer, pipe: LogPipe) -> int | None:
+    """The file descriptor the container gets as stdin (None: ``/dev/null``); the runtime
+    keeps the other end in ``record.stdin`` when the spec asks for stdin."""
+    if record.config.tty:
+        if record.config.stdin:
+            record.stdin = ContainerStdin(os.dup(pipe.read_fd), terminal=True)
+        return pipe.write_fd  # the terminal is stdin too
+    if not record.config.stdin:
+        return None
+    read_end, write_end = os.pipe()
+    record.stdin = ContainerStdin(write_end, terminal=False)
+    return read_end
+
+
+def _close_stdin(record: _ProcessContainer) -> None:
+    if record.stdin is not None:
+        record.stdin.close()
 
 
 def _reap_later(pids: list[int], attempts: int = 100) -> None:

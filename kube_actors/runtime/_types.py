@@ -129,6 +129,11 @@ class ContainerConfig:
     mounts: tuple[Mount, ...] = attrs.field(default=(), converter=freeze_seq)
     labels: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
     annotations: Mapping[str, str] = attrs.field(default=EMPTY, converter=freeze_map)
+    #: CRI's stdin, stdin_once and tty: an open stdin for attach, closed after the first
+    #: attach with ``stdin_once``; a terminal with ``tty``.
+    stdin: bool = False
+    stdin_once: bool = False
+    tty: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -1,10 +1,14 @@
-"""Authentication and authorization of every HTTP request, as one aiohttp middleware.
+"""Authentication, authorization and node admission of every HTTP request, as one aiohttp
+middleware.
 
-The bearer token is mapped to a user by the server's token authenticators (401 when none
-knows it); the request's attributes (``_request_info``) are then put to the RBAC authorizer,
-and a request it does not allow is answered 403 with Kubernetes' message: ``pods "web" is
+A client certificate the TLS handshake verified names the user (``_x509``); else the bearer
+token is mapped to a user by the server's token authenticators (401 when none knows it). The
+request's attributes (``_request_info``) are then put to the authorizer (Node, then RBAC), and
+a request it does not allow is answered 403 with Kubernetes' message: ``pods "web" is
 forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace
-"default"``. The user is kept on the request (``request_user``) for what needs it later.
+"default"``. A request may act as another user (``_impersonation``) once the requester has
+been allowed to. A node's write then passes NodeRestriction (its own Node, Lease and pods
+only). The user is kept on the request (``request_user``) for what needs it later.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from ..errors import Forbidden, Unauthorized
+from ..errors import Unauthorized
 from ._authn import TokenAuthenticator, UserInfo, authenticate_token
-from ._authorizer import RbacAuthorizer
-from ._request_info import RequestAttributes, request_attributes
+from ._authorizer import Authorizer, forbidden
+from ._impersonation import impersonated
+from ._node_restriction import NodeRestriction
+from ._request_info import request_attributes
+from ._x509 import user_of_peer
 
-__all__ = ["AccessControl", "forbidden", "request_user"]
+__all__ = ["AccessControl", "request_user"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _USER_KEY: web.RequestKey[UserInfo] = web.RequestKey("user", UserInfo)
@@ -28,33 +35,12 @@ _USER_KEY: web.RequestKey[UserInfo] = web.RequestKey("user", UserInfo)
 
 @attrs.frozen
 class AccessControl:
-    """Who may reach the server (``authenticators``) and what they may do (``authorizer``)."""
+    """Who may reach the server (``authenticators``, and client certificates), what they may
+    do (``authorizer``), and what nodes may write (``node_restriction``)."""
 
     authenticators: Sequence[TokenAuthenticator]
-    authorizer: RbacAuthorizer
-
-
-def forbidden(user: UserInfo, request: RequestAttributes, reason: str = "") -> Forbidden:
-    """Kubernetes' 403 for ``user`` refused ``request``."""
-    verb, name = request.verb, user.name
-    if not request.resource_request:
-        detail = f'User "{name}" cannot {verb} path "{request.path}"'
-        resource = ""
-    else:
-        resource = request.resource
-        shown = f"{resource}/{request.subresource}" if request.subresource else resource
-        where = (
-            f'in the namespace "{request.namespace}"'
-            if request.namespace
-            else "at the cluster scope"
-        )
-        detail = (
-            f'User "{name}" cannot {verb} resource "{shown}" in API group '
-            f'"{request.api_group}" {where}'
-        )
-    if reason:
-        detail = f"{detail}: {reason}"
-    return Forbidden.for_object(resource, request.name, detail, group=request.api_group)
+    authorizer: Authorizer
+    node_restriction: NodeRestriction | None = None
 
 
 def request_user(request: web.Request) -> UserInfo | None:
@@ -62,21 +48,33 @@ def request_user(request: web.Request) -> UserInfo | None:
     return request.get(_USER_KEY)
 
 
+async def _authenticate(request: web.Request, access: AccessControl) -> UserInfo | None:
+    """The certificate's user, else the bearer token's (Kubernetes asks x509 first)."""
+    transport = request.transport
+    if transport is not None:
+        user = user_of_peer(transport.get_extra_info("ssl_object"))
+        if user is not None:
+            return user.with_authenticated_group()
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return await authenticate_token(access.authenticators, token.strip())
+    return None
+
+
 def access_middleware(access: AccessControl) -> Any:
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        user = None
-        if scheme.lower() == "bearer":
-            user = await authenticate_token(access.authenticators, token.strip())
+        user = await _authenticate(request, access)
         if user is None:
             # The error middleware, outside this one, answers it as a Status.
             raise Unauthorized("Unauthorized")
+        user = impersonated(request, user, access.authorizer)
         attributes = request_attributes(request.method, request.path, request.query)
         decision = access.authorizer.authorize(user, attributes)
         if not decision.allowed:
             raise forbidden(user, attributes, decision.reason)
+        if access.node_restriction is not None:
+            await access.node_restriction.admit_request(user, attributes, request.read)
         request[_USER_KEY] = user
         return await handler(request)
 

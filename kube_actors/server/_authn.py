@@ -25,7 +25,7 @@ from typing import Final, Protocol
 import attrs
 
 from kube_actors.actors import wall_clock
-from kube_actors.apiserver import TokenIssuer
+from kube_actors.apiserver import DEFAULT_ISSUER, TokenClaims, TokenIssuer
 from kube_actors.client import Client
 from kube_actors.errors import NotFound
 
@@ -43,6 +43,7 @@ __all__ = [
     "TokenAuthenticator",
     "UserInfo",
     "authenticate_token",
+    "review_token",
 ]
 
 _log = get_logger("kube_actors.server")
@@ -153,9 +154,23 @@ class ServiceAccountTokens:
         self.client = client
 
     async def authenticate(self, token: str) -> UserInfo | None:
-        claims = self.issuer.claims(token)
+        found = await self.authenticate_for(token, self.issuer.audiences)
+        return found[0] if found is not None else None
+
+    async def authenticate_for(
+        self, token: str, audiences: Sequence[str]
+    ) -> tuple[UserInfo, tuple[str, ...]] | None:
+        """The user of ``token`` if it is valid for one of ``audiences``, and those of
+        ``audiences`` it is valid for (what a TokenReview answers)."""
+        claims = self.issuer.claims(token, audiences)
         if claims is None:
             return None
+        user = await self._user(claims)
+        if user is None:
+            return None
+        return user, tuple(a for a in audiences if a in claims.audiences)
+
+    async def _user(self, claims: TokenClaims) -> UserInfo | None:
         now = wall_clock().timestamp()
         if now >= claims.expires or now < claims.not_before:
             _log.debug("service_account_token_expired", account=claims.account)
@@ -200,4 +215,32 @@ async def authenticate_token(
         user = await authenticator.authenticate(token)
         if user is not None:
             return user.with_authenticated_group()
+    return None
+
+
+async def review_token(
+    authenticators: Sequence[TokenAuthenticator], token: str, audiences: Sequence[str]
+) -> tuple[UserInfo, tuple[str, ...]] | None:
+    """What a TokenReview answers: the user of ``token`` (in ``system:authenticated``) and
+    the audiences it is valid for, of ``audiences`` (the API's own when empty); None when
+    no authenticator knows it. Service-account tokens are checked against the audiences
+    asked; the other authenticators know only the API's own audiences, as Kubernetes'
+    audience-agnostic authenticators do."""
+    api = next(
+        (tuple(a.issuer.audiences) for a in authenticators if isinstance(a, ServiceAccountTokens)),
+        (DEFAULT_ISSUER,),
+    )
+    wanted = tuple(audiences) or api
+    if not token:
+        return None
+    for authenticator in authenticators:
+        if isinstance(authenticator, ServiceAccountTokens):
+            found = await authenticator.authenticate_for(token, wanted)
+            if found is not None:
+                return found[0].with_authenticated_group(), found[1]
+            continue
+        shared = tuple(a for a in wanted if a in api)
+        user = await authenticator.authenticate(token) if shared else None
+        if user is not None:
+            return user.with_authenticated_group(), shared
     return None

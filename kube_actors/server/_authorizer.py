@@ -14,17 +14,18 @@ given directly (``PolicyCache.of(...)``) in tests.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from ..api import ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef
 from ..client import Indexer, object_key
+from ..errors import Forbidden
 from ._authn import MASTERS_GROUP, UserInfo
 from ._rbac_rules import rule_allows, subject_applies
 from ._request_info import RequestAttributes
 
-__all__ = ["Decision", "PolicyCache", "RbacAuthorizer"]
+__all__ = ["Authorizer", "Decision", "PolicyCache", "RbacAuthorizer", "forbidden"]
 
 
 @attrs.frozen
@@ -58,6 +59,19 @@ class Decision:
 
     allowed: bool
     reason: str = ""
+
+
+class Authorizer(Protocol):
+    """What the server asks about every request, and what reviews and the escalation check
+    read: RBAC alone, or the chain of ``--authorization-mode=Node,RBAC``."""
+
+    def authorize(self, user: UserInfo, request: RequestAttributes) -> Decision: ...
+
+    def rules_for(
+        self, user: UserInfo, namespace: str = ""
+    ) -> tuple[list[PolicyRule], list[str]]: ...
+
+    def role_rules(self, ref: RoleRef, namespace: str) -> tuple[PolicyRule, ...] | None: ...
 
 
 @attrs.frozen
@@ -131,3 +145,26 @@ class RbacAuthorizer:
                 return Decision(True, f"RBAC: allowed by {grant.source}")
         reason = f"RBAC: [{', '.join(errors)}]" if errors else ""
         return Decision(False, reason)
+
+
+def forbidden(user: UserInfo, request: RequestAttributes, reason: str = "") -> Forbidden:
+    """Kubernetes' 403 for ``user`` refused ``request``."""
+    verb, name = request.verb, user.name
+    if not request.resource_request:
+        detail = f'User "{name}" cannot {verb} path "{request.path}"'
+        resource = ""
+    else:
+        resource = request.resource
+        shown = f"{resource}/{request.subresource}" if request.subresource else resource
+        where = (
+            f'in the namespace "{request.namespace}"'
+            if request.namespace
+            else "at the cluster scope"
+        )
+        detail = (
+            f'User "{name}" cannot {verb} resource "{shown}" in API group '
+            f'"{request.api_group}" {where}'
+        )
+    if reason:
+        detail = f"{detail}: {reason}"
+    return Forbidden.for_object(resource, request.name, detail, group=request.api_group)

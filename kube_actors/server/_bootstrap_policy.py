@@ -5,6 +5,10 @@ The roles people use (``cluster-admin``, and ``admin``, ``edit``, ``view`` aggre
 ``rbac.authorization.k8s.io/aggregate-to-view: "true"`` extends ``view``), and the roles every
 authenticated user holds: ``system:discovery``, ``system:basic-user`` (``kubectl auth can-i``,
 ``whoami``), ``system:public-info-viewer``. ``cluster-admin`` is bound to ``system:masters``.
+kubeadm's bindings for joining nodes come with them: bootstrap tokens may post CSRs
+(``system:node-bootstrapper``), the default node token's are auto-approved
+(``...:certificatesigningrequests:nodeclient``) and nodes' renewals of their own certificates
+too (``...:selfnodeclient`` to ``system:nodes``).
 
 ``reconcile_bootstrap_policy`` creates what is missing and, on a store that kept them, adds
 back what a default object lost (rules, aggregation selectors, subjects, labels), unless its
@@ -33,7 +37,8 @@ from ..api import (
 from ..client import Client
 from ..errors import AlreadyExists, Conflict, NotFound
 from ._authn import AUTHENTICATED_GROUP, MASTERS_GROUP
-from ._bootstrap_tokens import BOOTSTRAPPERS_GROUP
+from ._bootstrap_tokens import BOOTSTRAPPERS_GROUP, DEFAULT_NODE_TOKEN_GROUP
+from ._node_authorizer import NODES_GROUP
 from ._rbac_rules import uncovered_rules
 
 __all__ = [
@@ -52,6 +57,12 @@ _BOOTSTRAPPING: Final = {"kubernetes.io/bootstrapping": "rbac-defaults"}
 #: ``AGGREGATE_TO.format("view")``: the label that adds a ClusterRole's rules to ``view``.
 AGGREGATE_TO: Final = "rbac.authorization.k8s.io/aggregate-to-{}"
 UNAUTHENTICATED_GROUP: Final = "system:unauthenticated"
+
+CERTIFICATES: Final = "certificates.k8s.io"
+NODE_CLIENT_ROLE: Final = "system:certificates.k8s.io:certificatesigningrequests:nodeclient"
+SELF_NODE_CLIENT_ROLE: Final = (
+    "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient"
+)
 
 READ: Final = ("get", "list", "watch")
 WRITE: Final = ("create", "delete", "deletecollection", "patch", "update")
@@ -180,9 +191,28 @@ def bootstrap_cluster_roles() -> tuple[ClusterRole, ...]:
             ),
         ),
         ClusterRole(
+            # What a component that authenticates and authorizes its own callers through the
+            # API server needs (kube-rbac-proxy, an aggregated API server): bound by its user.
+            metadata=_meta("system:auth-delegator"),
+            rules=(
+                _rule(("create",), "authentication.k8s.io", "tokenreviews"),
+                _rule(("create",), "authorization.k8s.io", "subjectaccessreviews"),
+            ),
+        ),
+        ClusterRole(
             # What a kubelet holding a bootstrap token may do: ask for its client certificate.
             metadata=_meta("system:node-bootstrapper"),
             rules=(_rule(("create", *READ), "certificates.k8s.io", "certificatesigningrequests"),),
+        ),
+        # What the csrapproving controller's SubjectAccessReviews ask: may the requester
+        # have a kubelet client certificate approved (any node's, or its own renewed)?
+        ClusterRole(
+            metadata=_meta(NODE_CLIENT_ROLE),
+            rules=(_rule(("create",), CERTIFICATES, "certificatesigningrequests/nodeclient"),),
+        ),
+        ClusterRole(
+            metadata=_meta(SELF_NODE_CLIENT_ROLE),
+            rules=(_rule(("create",), CERTIFICATES, "certificatesigningrequests/selfnodeclient"),),
         ),
         ClusterRole(
             metadata=_meta("system:public-info-viewer"),
@@ -208,6 +238,13 @@ def bootstrap_cluster_role_bindings() -> tuple[ClusterRoleBinding, ...]:
         _binding("system:public-info-viewer", AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP),
         # kubeadm's binding: every bootstrap token may ask for a kubelet's certificate.
         _binding("system:node-bootstrapper", BOOTSTRAPPERS_GROUP, name="kubeadm:kubelet-bootstrap"),
+        # kubeadm's: the default node token's CSRs are approved, and nodes renew their own.
+        _binding(
+            NODE_CLIENT_ROLE, DEFAULT_NODE_TOKEN_GROUP, name="kubeadm:node-autoapprove-bootstrap"
+        ),
+        _binding(
+            SELF_NODE_CLIENT_ROLE, NODES_GROUP, name="kubeadm:node-autoapprove-certificate-rotation"
+        ),
     )
 
 

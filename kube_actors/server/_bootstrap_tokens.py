@@ -32,6 +32,7 @@ __all__ = [
     "BOOTSTRAPPERS_GROUP",
     "BOOTSTRAP_TOKEN_PATTERN",
     "BOOTSTRAP_TOKEN_TYPE",
+    "DEFAULT_NODE_TOKEN_GROUP",
     "BootstrapTokens",
     "bootstrap_token_secret",
     "new_bootstrap_token",
@@ -42,6 +43,8 @@ _log = get_logger("kube_actors.server")
 BOOTSTRAP_TOKEN_PATTERN: Final = re.compile(r"^([a-z0-9]{6})\.([a-z0-9]{16})$")
 BOOTSTRAP_TOKEN_TYPE: Final = "bootstrap.kubernetes.io/token"
 BOOTSTRAPPERS_GROUP: Final = "system:bootstrappers"
+#: The extra group of the tokens kubeadm makes (whose nodes' CSRs are auto-approved).
+DEFAULT_NODE_TOKEN_GROUP: Final = "system:bootstrappers:kubeadm:default-node-token"
 _EXTRA_GROUP: Final = re.compile(r"^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$")
 _ALPHABET: Final = string.ascii_lowercase + string.digits
 _NAMESPACE: Final = "kube-system"
@@ -58,7 +61,7 @@ def bootstrap_token_secret(
     *,
     ttl: dt.timedelta | None = dt.timedelta(hours=24),
     description: str = "",
-    extra_groups: tuple[str, ...] = ("system:bootstrappers:kubeadm:default-node-token",),
+    extra_groups: tuple[str, ...] = (DEFAULT_NODE_TOKEN_GROUP,),
 ) -> Secret:
     """The Secret that makes ``token`` valid (for ``ttl``; None: forever), as kubeadm writes it."""
     match = BOOTSTRAP_TOKEN_PATTERN.match(token)

@@ -161,6 +161,33 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "verbs": "The HTTP verbs allowed ('*' is every verb).",
         "nonResourceURLs": "The partial URLs allowed; a final '*' matches any suffix.",
     },
+    "LocalSubjectAccessReview": {
+        "": "LocalSubjectAccessReview asks whether a user or group can perform an action in "
+        "one namespace: the review's own, which its resourceAttributes must name. A namespace's "
+        "administrators may ask it of their namespace.",
+        "spec": "The user and the action to check; only resourceAttributes, in this namespace.",
+        "status": "Whether the action is allowed. Populated by the server.",
+    },
+    "TokenReview": {
+        "": "TokenReview asks the API server to authenticate a token: whose it is. A component "
+        "that authenticates its own callers with the cluster's tokens asks it. Never stored.",
+        "spec": "The token and the audiences to check it against.",
+        "status": "Whether the token is valid, and its user. Populated by the server.",
+    },
+    "TokenReviewSpec": {
+        "": "TokenReviewSpec is the token to authenticate.",
+        "token": "The opaque bearer token.",
+        "audiences": "The audiences the token must be valid for (at least one of them); "
+        "empty means the API server's own audiences.",
+    },
+    "TokenReviewStatus": {
+        "": "TokenReviewStatus is the result of authenticating the token.",
+        "authenticated": "Whether the token is valid and belongs to a known user.",
+        "user": "The user the token belongs to, when it authenticated.",
+        "audiences": "The audiences asked for that the token is valid for; a receiver must "
+        "check that its own is among them.",
+        "error": "Why the token could not be checked, when the server knows.",
+    },
     "SelfSubjectReview": {
         "": "SelfSubjectReview answers who the current user is: the attributes the API server "
         "authenticated the request with, after impersonation.",

@@ -39,6 +39,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "username": "The name of the user that created the request. Set by the server.",
         "uid": "The uid of the user that created the request. Set by the server.",
         "groups": "The groups of the user that created the request. Set by the server.",
+        "extra": "The extra attributes of the user that created the request. Set by the server.",
     },
     "CertificateSigningRequestStatus": {
         "": "CertificateSigningRequestStatus holds the approval conditions and the certificate.",

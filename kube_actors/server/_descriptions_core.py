@@ -61,6 +61,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "removed from service endpoints if the probe fails. Cannot be updated.",
         "imagePullPolicy": "Image pull policy. One of Always, Never, IfNotPresent. Defaults to "
         "Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated.",
+        "stdin": "Whether the container runtime keeps a stdin open for this container, which "
+        "attach sessions write to. Without it the container reads EOF from stdin. Default is "
+        "false.",
+        "stdinOnce": "Whether the runtime closes the container's stdin once the first attach "
+        "session that opened it ends; the container then reads EOF until it is restarted. "
+        "Without it stdin stays open across attach sessions. Default is false.",
+        "tty": "Whether the container runs on a terminal of its own (its stdout and stderr are "
+        "then one stream); attach sessions are then terminals too. Used with stdin. Default is "
+        "false.",
     },
     "Service": {
         "": "Service is a named abstraction of software service (for example, mysql) "

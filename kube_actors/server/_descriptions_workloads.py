@@ -183,8 +183,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "completionTime": "When the job completed, in RFC 3339 form, UTC; set only once it "
         "has succeeded.",
         "active": "The number of pending and running pods that are not terminating.",
-        "succeeded": "The number of pods that reached phase Succeeded.",
-        "failed": "The number of pods that reached phase Failed.",
+        "succeeded": "The number of pods that reached phase Succeeded, counted once each "
+        "(the count outlives the pods).",
+        "failed": "The number of pods that failed: reached phase Failed, or were deleted "
+        "before they succeeded; counted once each (the count outlives the pods).",
         "terminating": "The number of pods that are terminating (a deletionTimestamp and a "
         "phase other than Failed or Succeeded).",
         "ready": "The number of active pods with a Ready condition.",
@@ -192,6 +194,16 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         'as "1,3-5,7".',
         "failedIndexes": "The failed indexes of an Indexed job with backoffLimitPerIndex, "
         "in the same text form as completedIndexes.",
+        "uncountedTerminatedPods": "The UIDs of finished pods the job controller has "
+        "counted but not yet added to succeeded or failed: it records them here, removes "
+        "their batch.kubernetes.io/job-tracking finalizer, then moves them into the "
+        "counters.",
+    },
+    "UncountedTerminatedPods": {
+        "": "UncountedTerminatedPods holds the UIDs of pods that have finished but that the "
+        "job controller has not yet accounted for in the job status counters.",
+        "succeeded": "The UIDs of succeeded pods.",
+        "failed": "The UIDs of failed pods.",
     },
     "JobCondition": condition(
         "Job", "Complete, Failed, Suspended, FailureTarget, SuccessCriteriaMet", probe_time=True

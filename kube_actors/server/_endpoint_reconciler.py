@@ -14,6 +14,15 @@ renewal by the wall clock (the store holds no TTL the other servers would judge 
 
 The addresses become one subset per port: API servers on one host listen on different
 ports, which one subset of addresses sharing ports cannot say.
+
+As Kubernetes' API server does (its EndpointsAdapter), the reconciler writes the
+EndpointSlices too, so kube-proxy routes the Service with no controller running: the
+Endpoints are labelled ``endpointslice.kubernetes.io/skip-mirror: "true"`` (the mirroring
+controller leaves them alone), and the slice ``kubernetes`` (label
+``kubernetes.io/service-name: kubernetes`` only, every endpoint ready) holds the servers.
+Servers on different ports, or of both address families, need more than one slice: the
+others are ``kubernetes-<port>-<family>``. Any other slice of the Service is deleted, as
+Kubernetes deletes slices it does not expect.
 """
 
 from __future__ import annotations
@@ -30,9 +39,15 @@ import attrs
 
 from kube_actors.actors import wall_clock
 from kube_actors.api import (
+    SERVICE_NAME_LABEL,
+    SKIP_MIRROR_LABEL,
+    Endpoint,
     EndpointAddress,
+    EndpointConditions,
     EndpointPort,
     Endpoints,
+    EndpointSlice,
+    EndpointSlicePort,
     EndpointSubset,
     Lease,
     LeaseSpec,
@@ -43,7 +58,13 @@ from kube_actors.errors import AlreadyExists, ApiError, Conflict, NotFound
 
 from .._log import get_logger
 
-__all__ = ["ENDPOINT_ANNOTATION", "IDENTITY_LABEL", "ApiServerEndpoints", "endpoint_subsets"]
+__all__ = [
+    "ENDPOINT_ANNOTATION",
+    "IDENTITY_LABEL",
+    "ApiServerEndpoints",
+    "endpoint_slices",
+    "endpoint_subsets",
+]
 
 _log = get_logger("kube_actors.server")
 
@@ -68,6 +89,32 @@ def endpoint_subsets(endpoints: Iterable[tuple[str, int]]) -> tuple[EndpointSubs
         )
         for port in sorted(by_port)
     )
+
+
+def endpoint_slices(endpoints: Iterable[tuple[str, int]]) -> dict[str, EndpointSlice]:
+    """The ``kubernetes`` EndpointSlices for these (ip, port), by name: ``kubernetes`` for
+    the lowest port (IPv4 before IPv6), one more per other port and family."""
+    groups: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for ip, port in endpoints:
+        groups[(port, "IPv6" if ":" in ip else "IPv4")].add(ip)
+    namespace, name = _SERVICE
+    labels = {SERVICE_NAME_LABEL: name}
+    slices: dict[str, EndpointSlice] = {}
+    for port, family in sorted(groups):
+        slice_name = f"{name}-{port}-{family.lower()}" if slices else name
+        slices[slice_name] = EndpointSlice(
+            metadata=ObjectMeta(name=slice_name, namespace=namespace, labels=labels),
+            address_type=family,
+            endpoints=tuple(
+                Endpoint(addresses=(ip,), conditions=EndpointConditions(ready=True))
+                for ip in sorted(groups[(port, family)])
+            ),
+            ports=(EndpointSlicePort(name="https", protocol="TCP", port=port),),
+        )
+    if not slices:  # no server is live: the slice stays, empty
+        meta = ObjectMeta(name=name, namespace=namespace, labels=labels)
+        slices[name] = EndpointSlice(metadata=meta, address_type="IPv4")
+    return slices
 
 
 def _endpoint_of(lease: Lease, now: dt.datetime) -> tuple[str, int] | None:
@@ -147,20 +194,59 @@ class ApiServerEndpoints:
         return {e for lease in leases if (e := _endpoint_of(lease, now)) is not None}
 
     async def _write_endpoints(self, live: set[tuple[str, int]]) -> None:
+        await self._write_endpoints_object(live)
+        await self._write_slices(live)
+
+    async def _write_endpoints_object(self, live: set[tuple[str, int]]) -> None:
         namespace, name = _SERVICE
         subsets = endpoint_subsets(live)
+        labels = {SKIP_MIRROR_LABEL: "true"}
         try:
             current = await self.client.get(Endpoints, name, namespace=namespace)
         except NotFound:
+            meta = ObjectMeta(name=name, namespace=namespace, labels=labels)
             with contextlib.suppress(AlreadyExists):  # another server made it meanwhile
-                await self.client.create(
-                    Endpoints(metadata=ObjectMeta(name=name, namespace=namespace), subsets=subsets)
-                )
+                await self.client.create(Endpoints(metadata=meta, subsets=subsets))
             return
-        if current.subsets == subsets:
+        if current.subsets == subsets and current.metadata.labels == labels:
             return
+        meta = attrs.evolve(current.metadata, labels=labels)
         try:
-            await self.client.update(attrs.evolve(current, subsets=subsets))
+            await self.client.update(attrs.evolve(current, metadata=meta, subsets=subsets))
         except Conflict:
             return  # another server wrote it meanwhile; the next round looks again
         _log.info("apiserver_endpoints_updated", endpoints=sorted(live))
+
+    async def _write_slices(self, live: set[tuple[str, int]]) -> None:
+        namespace, name = _SERVICE
+        desired = endpoint_slices(live)
+        current = {
+            s.metadata.name: s
+            for s in await self.client.list(
+                EndpointSlice, namespace=namespace, label_selector=f"{SERVICE_NAME_LABEL}={name}"
+            )
+        }
+        for stale in current.keys() - desired.keys():
+            with contextlib.suppress(NotFound):
+                await self.client.delete(EndpointSlice, stale, namespace=namespace)
+        for slice_name, wanted in desired.items():
+            have = current.get(slice_name)
+            # Another server's write meanwhile (Conflict, AlreadyExists, NotFound) is left
+            # for the next round to look at.
+            with contextlib.suppress(AlreadyExists, Conflict, NotFound):
+                if have is not None and have.address_type != wanted.address_type:
+                    await self.client.delete(EndpointSlice, slice_name, namespace=namespace)
+                    have = None  # the address type cannot change: a new slice
+                if have is None:
+                    await self.client.create(wanted)
+                elif (have.endpoints, have.ports, have.metadata.labels) != (
+                    wanted.endpoints,
+                    wanted.ports,
+                    wanted.metadata.labels,
+                ):
+                    meta = attrs.evolve(have.metadata, labels=wanted.metadata.labels)
+                    await self.client.update(
+                        attrs.evolve(
+                            have, metadata=meta, endpoints=wanted.endpoints, ports=wanted.ports
+                        )
+                    )

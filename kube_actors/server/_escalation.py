@@ -15,7 +15,7 @@ from typing import Any
 from ..api import RBAC_GROUP, ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding
 from ..errors import Forbidden
 from ._authn import UserInfo
-from ._authorizer import RbacAuthorizer
+from ._authorizer import Authorizer
 from ._rbac_rules import compact_rules, compact_string, uncovered_rules
 from ._request_info import RequestAttributes
 
@@ -29,7 +29,7 @@ _PLURALS = {Role: "roles", ClusterRole: "clusterroles", RoleBinding: "rolebindin
 ESCALATION_KINDS = frozenset(_PLURALS)
 
 
-def _may(authorizer: RbacAuthorizer, user: UserInfo, verb: str, kind: str, name: str,
+def _may(authorizer: Authorizer, user: UserInfo, verb: str, kind: str, name: str,
          namespace: str) -> bool:  # fmt: skip
     resource = "roles" if kind == "Role" else "clusterroles"
     request = RequestAttributes(
@@ -48,7 +48,7 @@ def _refusal(obj: Any, user: UserInfo, missing: list[PolicyRule]) -> Forbidden:
     return Forbidden.for_object(_PLURALS[type(obj)], obj.metadata.name, detail, group=RBAC_GROUP)
 
 
-def check_escalation(obj: Any, user: UserInfo, authorizer: RbacAuthorizer) -> None:
+def check_escalation(obj: Any, user: UserInfo, authorizer: Authorizer) -> None:
     """Raise ``Forbidden`` when writing ``obj`` (any kind) would grant ``user`` more than
     it holds."""
     if type(obj) not in _PLURALS:

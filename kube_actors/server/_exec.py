@@ -59,7 +59,12 @@ class StreamSource(Protocol):
     ) -> ExecSession: ...
 
     async def attach(
-        self, pod: str, *, container: str | None = None, namespace: str = "default"
+        self,
+        pod: str,
+        *,
+        container: str | None = None,
+        namespace: str = "default",
+        stdin: bool = False,
     ) -> ExecSession: ...
 
     async def open_port_forward(
@@ -91,7 +96,7 @@ async def serve_exec(
     try:
         if attach:
             session = await source.attach(
-                target.name, container=container, namespace=target.namespace
+                target.name, container=container, namespace=target.namespace, stdin=stdin
             )
         else:
             session = await source.open_exec(
@@ -112,7 +117,15 @@ async def serve_exec(
         return socket
     async with session:
         await socket.prepare(request)
-        await _carry(ChannelSocket(socket), session, stdout=stdout, stderr=stderr and not tty)
+        await _carry(
+            ChannelSocket(socket),
+            session,
+            stdout=stdout,
+            stderr=stderr and not session.tty,
+            # The kubelet ends an attach with Success whatever the container's exit code
+            # (kubectl run reads that from the Pod's status).
+            exit_code=not attach,
+        )
     return socket
 
 
@@ -123,7 +136,7 @@ def _check_running(pod: Pod, container: str) -> None:
 
 
 async def _carry(
-    channels: ChannelSocket, session: ExecSession, *, stdout: bool, stderr: bool
+    channels: ChannelSocket, session: ExecSession, *, stdout: bool, stderr: bool, exit_code: bool
 ) -> None:
     with contextlib.suppress(ConnectionError):
         await channels.send(STDOUT if stdout else STDERR, b"")  # the streams are ready
@@ -133,7 +146,7 @@ async def _carry(
                 outputs.start_soon(_to_client, channels, session.stdout, STDOUT, stdout)
                 outputs.start_soon(_to_client, channels, session.stderr, STDERR, stderr)
             code = await session.wait()
-            await channels.send_status(exit_status(code))
+            await channels.send_status(exit_status(code if exit_code else 0))
             tg.cancel_scope.cancel()
     await channels.close()
 

@@ -2,10 +2,10 @@
 
 Kubernetes' API server keeps this Service itself (controlplane's kubernetesservice
 reconciler): ClusterIP, port 443 named ``https``, no selector, and an Endpoints object with
-the address of every API server of the cluster (``_endpoint_reconciler``). Every container then gets
-``KUBERNETES_SERVICE_HOST``/``_PORT`` (the kubelet's service links) and reaches the API
+the address of every API server of the cluster, and the EndpointSlice ``kubernetes`` that
+kube-proxy reads (``_endpoint_reconciler``, with no controller needed). Every container then
+gets ``KUBERNETES_SERVICE_HOST``/``_PORT`` (the kubelet's service links) and reaches the API
 through kube-proxy; TLS passes through untouched, so the served CA still vouches for it.
-The EndpointSlice follows from the Endpoints (the mirroring controller).
 """
 
 from __future__ import annotations

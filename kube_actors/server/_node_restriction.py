@@ -16,6 +16,7 @@ Requests of users who are not nodes pass untouched.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from ..api import Pod
@@ -52,6 +53,13 @@ class NodeRestriction:
 
     def __init__(self, client: Client) -> None:
         self.client = client
+
+    async def admit_request(
+        self, user: UserInfo, request: RequestAttributes, read_body: Callable[[], Awaitable[bytes]]
+    ) -> None:
+        """``admit``, reading the request's body only for a node's write."""
+        if node_name_of(user) is not None and request.verb in _WRITES:
+            await self.admit(user, request, await read_body())
 
     async def admit(self, user: UserInfo, request: RequestAttributes, body: bytes) -> None:
         """Raise ``Forbidden`` when ``user`` is a node writing what is not its own."""

@@ -104,6 +104,12 @@ _BUILTIN: Final[
     ("batch", "jobs"): (ALL_VERBS, (), ("all",), ("status",)),
     ("batch", "cronjobs"): (ALL_VERBS, ("cj",), ("all",), ("status",)),
     ("coordination.k8s.io", "leases"): (ALL_VERBS, (), (), ()),
+    ("certificates.k8s.io", "certificatesigningrequests"): (
+        ALL_VERBS,
+        ("csr",),
+        (),
+        ("approval", "status"),
+    ),
     ("apiextensions.k8s.io", "customresourcedefinitions"): (
         ALL_VERBS,
         ("crd", "crds"),
@@ -118,6 +124,8 @@ _BUILTIN: Final[
     ("rbac.authorization.k8s.io", "rolebindings"): (ALL_VERBS, (), (), ()),
     ("rbac.authorization.k8s.io", "clusterrolebindings"): (ALL_VERBS, (), (), ()),
     ("authorization.k8s.io", "subjectaccessreviews"): (("create",), (), (), ()),
+    ("authorization.k8s.io", "localsubjectaccessreviews"): (("create",), (), (), ()),
+    ("authentication.k8s.io", "tokenreviews"): (("create",), (), (), ()),
     ("authorization.k8s.io", "selfsubjectaccessreviews"): (("create",), (), (), ()),
     ("authorization.k8s.io", "selfsubjectrulesreviews"): (("create",), (), (), ()),
     ("authentication.k8s.io", "selfsubjectreviews"): (("create",), (), (), ()),
@@ -138,6 +146,10 @@ _STREAM_KINDS: Final = {
 def _subresource(name: str, info: KindInfo) -> Subresource:
     if name == "status":
         return _status(info.group, info.version, info.kind)
+    if name == "approval":
+        # The object itself, read and replaced (its conditions only); no patch yet.
+        status = _status(info.group, info.version, info.kind)
+        return attrs.evolve(status, name=name, verbs=("get", "update"))
     if name == "scale":
         return _scale()
     if name == "binding":

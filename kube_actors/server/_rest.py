@@ -8,23 +8,26 @@ matching ``Client`` method, and writes the result or the ``Status`` of the error
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from aiohttp import web
 
-from kube_actors.api import DeleteOptions, PatchType
+from kube_actors.api import CertificateSigningRequest, DeleteOptions, PatchType
 from kube_actors.client import Client
 from kube_actors.errors import BadRequest, MethodNotSupported, NotFound, UnsupportedMediaType
 
 from ._access import request_user
-from ._authorizer import RbacAuthorizer
+from ._authn import TokenAuthenticator
+from ._authorizer import Authorizer
 from ._bodies import decode_body, media_type, object_from_body
+from ._csr_approval import approval_update
 from ._encode import Encoder, encode_as, has_protobuf
 from ._escalation import ESCALATION_KINDS, check_escalation
 from ._negotiate import Encoding, negotiate
 from ._params import ListParams, WriteParams, delete_options_of
 from ._paths import Target
+from ._requester import with_requester
 from ._reviews import REVIEW_KINDS, answer_review
 from ._status import encoded_response, success_status
 from ._subresources import Subresources
@@ -60,9 +63,13 @@ class Rest:
         self.subresources = subresources
         self.encoder = encoder if encoder is not None else Encoder()
         #: Set when the server authorizes requests: it answers the review kinds.
-        self.authorizer: RbacAuthorizer | None = None
+        self.authorizer: Authorizer | None = None
+        #: Who may reach the server: a TokenReview asks them.
+        self.authenticators: Sequence[TokenAuthenticator] = ()
 
     async def handle(self, request: web.Request, target: Target) -> web.StreamResponse:
+        if target.subresource == "approval" and target.info.cls is CertificateSigningRequest:
+            return await self._approval(request, target)
         if target.subresource and target.subresource != "status":
             return await self.subresources.handle(request, target)
         if target.subresource == "status" and not target.info.status_subresource:
@@ -166,7 +173,7 @@ class Rest:
         if self.authorizer is not None and user is not None:
             check_escalation(obj, user, self.authorizer)
 
-    def _review(
+    async def _review(
         self, request: web.Request, target: Target, review: Any, encoding: Encoding
     ) -> web.StreamResponse:
         user = request_user(request)
@@ -174,7 +181,9 @@ class Rest:
             raise MethodNotSupported(
                 "the server answers reviews only when it authenticates its requests"
             )
-        answer = answer_review(review, user, self.authorizer)
+        answer = await answer_review(
+            review, user, self.authorizer, self.authenticators, namespace=target.namespace or ""
+        )
         return self._answer(request, target, answer, encoding, status=201)
 
     async def _create(self, request: web.Request, target: Target) -> web.StreamResponse:
@@ -185,10 +194,12 @@ class Rest:
             data, target.info, namespace=target.namespace, validation=params.field_validation
         )
         if target.info.cls in REVIEW_KINDS:
-            return self._review(request, target, decoded.obj, encoding)
+            return await self._review(request, target, decoded.obj, encoding)
         self._check_escalation(request, decoded.obj)
         stored = await self.client.create(
-            decoded.obj, dry_run=params.dry_run, field_manager=params.field_manager
+            with_requester(decoded.obj, request_user(request)),
+            dry_run=params.dry_run,
+            field_manager=params.field_manager,
         )
         # A write's answer is the version it stored, unless it was a dry run (which may
         # carry the resourceVersion of the version it did not replace).
@@ -218,6 +229,25 @@ class Rest:
             )
         answer = self._answer(request, target, stored, encoding, stored=not params.dry_run)
         return _warned(answer, decoded.warnings)
+
+    async def _approval(self, request: web.Request, target: Target) -> web.StreamResponse:
+        """``certificatesigningrequests/approval``: read, or replace the conditions."""
+        if request.method == "GET":
+            return await self._get(request, target)
+        if request.method != "PUT":
+            raise MethodNotSupported(
+                "the server does not allow this method on the requested resource"
+            )
+        encoding = self._encoding(request, target)
+        params = WriteParams.parse(request.query)
+        data = decode_body(await request.read(), request.headers.get("Content-Type", ""))
+        asked = object_from_body(data, target.info, namespace="", name=target.name).obj
+        current = await self.client.get(CertificateSigningRequest, target.name)
+        wanted = approval_update(current, asked, request_user(request), self.authorizer)
+        stored = await self.client.update_status(
+            wanted, dry_run=params.dry_run, field_manager=params.field_manager
+        )
+        return self._answer(request, target, stored, encoding, stored=not params.dry_run)
 
     async def _patch(self, request: web.Request, target: Target) -> web.StreamResponse:
         encoding = self._encoding(request, target)

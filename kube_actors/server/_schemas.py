@@ -78,6 +78,9 @@ _CLASS_PREFIX = {
     "PriorityClass": "io.k8s.api.scheduling.v1",
     "SelfSubjectReview": "io.k8s.api.authentication.v1",
     "SelfSubjectReviewStatus": "io.k8s.api.authentication.v1",
+    "TokenReview": "io.k8s.api.authentication.v1",
+    "TokenReviewSpec": "io.k8s.api.authentication.v1",
+    "TokenReviewStatus": "io.k8s.api.authentication.v1",
     "UserInfo": "io.k8s.api.authentication.v1",
 }
 

@@ -30,14 +30,23 @@ import attrs
 from aiohttp import web
 
 from kube_actors.actors import VirtualTimeEventLoop
-from kube_actors.api import ClusterRole, ClusterRoleBinding, Role, RoleBinding
+from kube_actors.api import (
+    ClusterRole,
+    ClusterRoleBinding,
+    PersistentVolumeClaim,
+    Pod,
+    Role,
+    RoleBinding,
+    SubjectAccessReview,
+)
 from kube_actors.client import Client, SharedInformer
 from kube_actors.errors import ActorError, ApiError
 
 from .._log import get_logger
 from ._access import AccessControl
 from ._app import make_app
-from ._authn import AdminToken, StaticTokens, TokenAuthenticator
+from ._authn import AdminToken, StaticTokens, TokenAuthenticator, UserInfo
+from ._authorization_modes import NodeAndRbac
 from ._authorizer import PolicyCache, RbacAuthorizer
 from ._bootstrap_policy import reconcile_bootstrap_policy
 from ._bootstrap_tokens import BootstrapTokens
@@ -48,10 +57,13 @@ from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
 from ._kubernetes_service import publish_kubernetes_service
 from ._logs import LogSource
+from ._node_authorizer import NODE_NAME_INDEX, NodeAuthorizer
+from ._node_restriction import NodeRestriction
 from ._rest import Rest
+from ._reviews import answer_review
 from ._root_ca import publish_root_ca
 from ._subresources import Subresources
-from ._tls import credentials, server_ssl_context
+from ._tls import Credentials, credentials, server_ssl_context
 
 __all__ = ["ApiHttpServer", "Served"]
 
@@ -151,18 +163,23 @@ class ApiHttpServer:
         self._runner: web.AppRunner | None = None
         self._hold: contextlib.AbstractContextManager[None] | None = None
         self.served: Served | None = None
+        #: The TLS material, once serving: its CA signs clients' certificates too.
+        self.credentials: Credentials | None = None
+        #: Authentication and authorization, once serving (None when ``authenticate`` False).
+        self.access: AccessControl | None = None
 
     async def __aenter__(self) -> Served:
         data_dir = self._data_dir
         if data_dir is None:
             data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
         data_dir.mkdir(parents=True, exist_ok=True)
-        creds = credentials(data_dir, self.address, cert_dir=self._cert_dir)
+        creds = self.credentials = credentials(data_dir, self.address, cert_dir=self._cert_dir)
         subresources = Subresources(self.client, self.logs, self.streams)
         rest = Rest(self.client, subresources, Encoder(self.encoded_cache))
-        access = await self._access(creds.token) if self.authenticate else None
+        access = self.access = await self._access(creds.token) if self.authenticate else None
         if access is not None:
             rest.authorizer = access.authorizer
+            rest.authenticators = access.authenticators
         app = make_app(rest, access=access)
         runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
@@ -222,19 +239,33 @@ class ApiHttpServer:
     ) -> None:
         await self._close()
 
+    async def review(self, review: SubjectAccessReview) -> SubjectAccessReview:
+        """``review`` answered by this server's authorizer, as a POST of it would be (the
+        csrapproving controller asks this in-process)."""
+        if self.access is None:
+            raise RuntimeError("the server authorizes no requests (authenticate=False)")
+        answer: SubjectAccessReview = await answer_review(
+            review, _NOBODY, self.access.authorizer, self.access.authenticators
+        )
+        return answer
+
     async def _access(self, admin_token: str) -> AccessControl:
-        """Reconcile the default roles, then keep the RBAC kinds in informers' caches (run
-        by this context's task group) for the authorizer."""
+        """Reconcile the default roles, then keep the RBAC kinds, and the Pods and claims
+        the Node authorizer reads, in informers' caches (run by this context's task group)."""
         await reconcile_bootstrap_policy(self.client)
         roles = SharedInformer(self.client, Role)
         cluster_roles = SharedInformer(self.client, ClusterRole)
         role_bindings = SharedInformer(self.client, RoleBinding)
         cluster_role_bindings = SharedInformer(self.client, ClusterRoleBinding)
+        pods = SharedInformer(self.client, Pod, indexers={NODE_NAME_INDEX: _bound_node})
+        claims = SharedInformer(self.client, PersistentVolumeClaim)
         informers: tuple[SharedInformer[Any], ...] = (
             roles,
             cluster_roles,
             role_bindings,
             cluster_role_bindings,
+            pods,
+            claims,
         )
         group = anyio.create_task_group()
         await group.__aenter__()
@@ -255,7 +286,10 @@ class ApiHttpServer:
         authenticators.extend(self._extra_authenticators)
         # kubeadm's bootstrap tokens: system:bootstrap:<id>, which may ask for a certificate.
         authenticators.append(BootstrapTokens(self.client))
-        return AccessControl(authenticators, RbacAuthorizer(policy))
+        authorizer = NodeAndRbac(
+            NodeAuthorizer(pods.indexer, claims.indexer), RbacAuthorizer(policy)
+        )
+        return AccessControl(authenticators, authorizer, NodeRestriction(self.client))
 
     async def _join_endpoints(self, endpoints: ApiServerEndpoints) -> None:
         """In the ``kubernetes`` Endpoints now, kept there while serving, out at exit."""
@@ -266,6 +300,7 @@ class ApiHttpServer:
         group.start_soon(endpoints.run)
 
     async def _close(self) -> None:
+        self.access = self.credentials = None
         background, self._background = self._background, None
         if background is not None:
             background.cancel_scope.cancel()
@@ -287,6 +322,14 @@ class ApiHttpServer:
         if self._temporary is not None:
             shutil.rmtree(self._temporary, ignore_errors=True)
             self._temporary = None
+
+
+#: The requester of an in-process review: a SubjectAccessReview names its own subject.
+_NOBODY: Final = UserInfo(name="system:kube-controller-manager")
+
+
+def _bound_node(pod: Pod) -> list[str]:
+    return [pod.spec.node_name] if pod.spec.node_name else []
 
 
 def _bound_port(runner: web.AppRunner) -> int:

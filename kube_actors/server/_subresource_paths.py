@@ -79,6 +79,11 @@ def _status(info: KindInfo, sub: Subresource) -> dict[str, Any]:
     return item_operations(info, name, info.namespaced, sub.verbs, suffix="Status")
 
 
+def _approval(info: KindInfo, sub: Subresource) -> dict[str, Any]:
+    name = component_name(info.cls)
+    return item_operations(info, name, info.namespaced, sub.verbs, suffix="Approval")
+
+
 def _scale(info: KindInfo, sub: Subresource) -> dict[str, Any]:
     gvk = (sub.group, sub.version, sub.kind)
     return item_operations(info, SCALE, info.namespaced, sub.verbs, suffix="Scale", gvk=gvk)
@@ -134,6 +139,7 @@ def _connect(info: KindInfo, sub: Subresource) -> dict[str, Any]:
 
 _PATHS: Final[dict[str, Callable[[KindInfo, Subresource], dict[str, Any]]]] = {
     "status": _status,
+    "approval": _approval,
     "scale": _scale,
     "binding": _create(component_name(Binding)),
     "eviction": _create(component_name(Eviction)),

@@ -40,6 +40,9 @@ class Credentials:
     """Where the TLS files are, and the admin token."""
 
     ca_cert: Path
+    #: The CA's key: it signs the server's certificate and, through the csrsigning
+    #: controller, the clients' (kube-controller-manager's ``--cluster-signing-key-file``).
+    ca_key: Path
     server_cert: Path
     server_key: Path
     token: str
@@ -184,10 +187,17 @@ def credentials(data_dir: Path, address: str, *, cert_dir: Path | None = None) -
         token = _token(shared / "admin.token" if cert_dir is not None else data_dir / "admin.token")
     server_cert, server_key = pki / "apiserver.crt", pki / "apiserver.key"
     _make_server_cert(ca_cert, ca_key, server_cert, server_key, address)
-    return Credentials(ca_cert=ca_cert, server_cert=server_cert, server_key=server_key, token=token)
+    return Credentials(
+        ca_cert=ca_cert, ca_key=ca_key, server_cert=server_cert, server_key=server_key, token=token
+    )
 
 
 def server_ssl_context(creds: Credentials) -> ssl.SSLContext:
+    """The server's certificate; clients are asked for one of theirs, signed by the cluster
+    CA, but need not give one (a bearer token will do), as kube-apiserver's
+    ``--client-ca-file``."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(creds.server_cert, creds.server_key)
+    context.load_verify_locations(cafile=creds.ca_cert)
+    context.verify_mode = ssl.CERT_OPTIONAL
     return context

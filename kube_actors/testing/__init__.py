@@ -12,6 +12,9 @@
 - ``capture_cluster_logs`` and ``ClusterLogs``: structlog events as data.
 - ``etcd_servers`` / ``EtcdServers``: real etcd servers (one member or three) for a test of
   a cluster on ``store="etcd://..."``.
+- ``HostNetwork`` / ``Host``: hosts as network namespaces joined by veth pairs and routes,
+  for nodes (``kube-actors agent``) on hosts of their own; ``host_network_unavailable()``
+  says why a machine cannot make them.
 - ``run_with_cluster``: a fresh cluster per call, for ``@given`` tests (a cluster per
   example, not one shared by all examples as a fixture would be).
 - The pytest plugin (``kube_actors.testing.pytest_plugin``, loaded by pytest on its own):
@@ -32,6 +35,10 @@ from ._etcd import EtcdServers as EtcdServers
 from ._etcd import etcd_binary as etcd_binary
 from ._etcd import etcd_servers as etcd_servers
 from ._host import ClusterHost as ClusterHost
+from ._host_network import Host as Host
+from ._host_network import HostNetwork as HostNetwork
+from ._host_network import NetworkNamespacesUnavailable as NetworkNamespacesUnavailable
+from ._host_network import host_network_unavailable as host_network_unavailable
 from ._invariants import RolloutBounds as RolloutBounds
 from ._invariants import assert_converged as assert_converged
 from ._invariants import assert_no_overcommit as assert_no_overcommit
@@ -61,6 +68,9 @@ __all__ = [
     "ClusterStateMachine",
     "EtcdNotFound",
     "EtcdServers",
+    "Host",
+    "HostNetwork",
+    "NetworkNamespacesUnavailable",
     "RolloutBounds",
     "Workload",
     "assert_converged",
@@ -72,6 +82,7 @@ __all__ = [
     "deployment",
     "etcd_binary",
     "etcd_servers",
+    "host_network_unavailable",
     "is_live",
     "job",
     "pod",

@@ -9,6 +9,7 @@ from kube_actors.api import (
     ContainerPort,
     DaemonSet,
     Deployment,
+    HorizontalPodAutoscaler,
     Job,
     Pod,
     PodSpec,
@@ -177,6 +178,43 @@ spec:
     assert config is not None
     assert config.client_ip is not None
     assert config.client_ip.timeout_seconds == 10800
+
+
+def test_a_given_hpa_behavior_gets_kubernetes_rules_where_it_leaves_them_unset() -> None:
+    hpa = default(
+        _load(
+            """
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+  behavior:
+    scaleDown:
+      policies: [{type: Pods, value: 1, periodSeconds: 60}]
+"""
+        )
+    )
+    assert isinstance(hpa, HorizontalPodAutoscaler)
+    assert to_dict(hpa)["spec"]["behavior"] == {
+        "scaleUp": {
+            "stabilizationWindowSeconds": 0,
+            "selectPolicy": "Max",
+            "policies": [
+                {"type": "Pods", "value": 4, "periodSeconds": 15},
+                {"type": "Percent", "value": 100, "periodSeconds": 15},
+            ],
+        },
+        # No window for scaling down: --horizontal-pod-autoscaler-downscale-stabilization decides.
+        "scaleDown": {
+            "selectPolicy": "Max",
+            "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}],
+        },
+    }
+    plain = default(_load("kind: HorizontalPodAutoscaler\napiVersion: autoscaling/v2\n"))
+    assert isinstance(plain, HorizontalPodAutoscaler)
+    assert plain.spec.behavior is None  # no behavior given: none made up
 
 
 def test_defaulting_twice_changes_nothing_and_returns_the_same_object() -> None:

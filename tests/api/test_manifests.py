@@ -182,3 +182,24 @@ def test_pods_built_in_python_freeze_their_lists() -> None:
     pod = from_dict({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}})
     assert isinstance(pod, Pod)
     assert pod.spec.containers == ()
+
+
+def test_a_containers_stdin_stdin_once_and_tty_round_trip_and_false_is_left_out() -> None:
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "shell", "namespace": "default"},
+        "spec": {
+            "containers": [
+                {"name": "a", "image": "busybox", "stdin": True, "stdinOnce": True, "tty": True},
+                {"name": "b", "image": "busybox", "stdin": False},
+            ]
+        },
+    }
+    pod = from_dict(manifest)
+    a, b = pod.spec.containers
+    assert (a.stdin, a.stdin_once, a.tty) == (True, True, True)
+    assert (b.stdin, b.stdin_once, b.tty) == (False, False, False)
+    containers = to_dict(pod)["spec"]["containers"]
+    assert containers[0] == manifest["spec"]["containers"][0]  # type: ignore[index]
+    assert containers[1] == {"name": "b", "image": "busybox"}

@@ -194,3 +194,61 @@ def test_namespaced_objects_need_a_namespace_and_names_follow_dns_rules() -> Non
     pod = _pod()
     pod = attrs.evolve(pod, metadata=attrs.evolve(pod.metadata, namespace="", name="-bad-"))
     assert _fields(pod) == {"metadata.name", "metadata.namespace"}
+
+
+def test_a_pod_spec_validated_before_is_judged_the_same_again() -> None:
+    """Valid specs are remembered (#20): a Pod whose spec equals one found valid passes,
+    and every invalid spec is checked afresh, with the same causes each time."""
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]},
+    }
+    pod = default(from_dict(manifest))
+    valid = default(from_dict(manifest))  # an equal spec, another object
+    assert pod.spec == valid.spec
+    assert pod.spec is not valid.spec
+    assert validation_causes(pod) == validation_causes(valid) == []
+    container = attrs.evolve(pod.spec.containers[0], name="Not_A_Name")
+    broken = attrs.evolve(pod, spec=attrs.evolve(pod.spec, containers=[container]))
+    first = validation_causes(broken)
+    assert [c.field for c in first] == ["spec.containers[0].name"]
+    assert validation_causes(broken) == first
+    with pytest.raises(Invalid):
+        validate(broken)
+    # The same spec under a Deployment's template is judged at its own path.
+    deployment = _deployment()
+    template = attrs.evolve(deployment.spec.template, spec=broken.spec)
+    causes = validation_causes(
+        attrs.evolve(deployment, spec=attrs.evolve(deployment.spec, template=template))
+    )
+    assert "spec.template.spec.containers[0].name" in [c.field for c in causes]
+
+
+def test_the_spec_every_pod_of_a_template_shares_is_checked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kube_actors.api import _validate_pod
+
+    checked: list[str] = []
+    check = _validate_pod._pod_spec_causes
+
+    def counted(path: str, spec: Any) -> Any:
+        checked.append(path)
+        return check(path, spec)
+
+    monkeypatch.setattr(_validate_pod, "_pod_spec_causes", counted)
+    deployment = _deployment(spec__template__spec__hostname="only-here")
+    pods = [
+        Pod(
+            metadata=attrs.evolve(
+                deployment.spec.template.metadata, name=f"web-{i}", namespace="default"
+            ),
+            spec=deployment.spec.template.spec,
+        )
+        for i in range(5)
+    ]
+    for pod in pods:
+        assert validation_causes(pod) == []
+    assert checked == ["spec"]

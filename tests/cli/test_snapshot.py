@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 
 from kube_actors import Cluster
 from kube_actors.api import Deployment
 from kube_actors.cli import main
-
-
-@pytest.fixture(autouse=True)
-def logging_put_back() -> Iterator[None]:
-    """The command configures logging, as a program does: the tests after it must not see it."""
-    saved = structlog.get_config()
-    yield
-    structlog.reset_defaults()
-    structlog.configure(**saved)
-
 
 WEB = """
 apiVersion: apps/v1

@@ -2,46 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
-import structlog
 import yaml
 
 from kube_actors.cli import main
 
+from ._processes import killed_on_failure, read_until
+
 pytestmark = pytest.mark.real_time
-
-
-@pytest.fixture(autouse=True)
-def logging_put_back() -> Iterator[None]:
-    """The command configures logging, as a program does: the tests after it must not see it."""
-    saved = structlog.get_config()
-    yield
-    structlog.reset_defaults()
-    structlog.configure(**saved)
-
-
-@contextlib.contextmanager
-def _killed_on_failure(process: anyio.abc.Process) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        process.kill()  # else leaving the block would wait for it forever
-        raise
-
-
-async def _read_until(stream: anyio.abc.ByteReceiveStream, marker: bytes) -> bytes:
-    seen = b""
-    while marker not in seen:
-        seen += await stream.receive()
-    return seen
 
 
 async def test_up_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -52,10 +27,10 @@ async def test_up_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path)
         "--data-dir", str(data_dir),
     ]  # fmt: skip
     async with await anyio.open_process(command) as process:
-        with _killed_on_failure(process):
+        with killed_on_failure(process):
             assert process.stdout is not None
             with anyio.fail_after(60):
-                printed = (await _read_until(process.stdout, b"Ctrl-C")).decode()
+                printed = (await read_until(process.stdout, b"Ctrl-C")).decode()
             assert "Kubernetes control plane is running at https://127.0.0.1:" in printed
             kubeconfig = data_dir / "kubeconfig"
             assert f"export KUBECONFIG={kubeconfig}" in printed
@@ -123,10 +98,10 @@ async def _up_once(data_dir: Path, then: Callable[[Path], None]) -> None:
         "up", "--port", "0", "--runtime", "fake", "--data-dir", str(data_dir),
     ]  # fmt: skip
     async with await anyio.open_process(command) as process:
-        with _killed_on_failure(process):
+        with killed_on_failure(process):
             assert process.stdout is not None
             with anyio.fail_after(60):
-                await _read_until(process.stdout, b"Ctrl-C")
+                await read_until(process.stdout, b"Ctrl-C")
                 await anyio.to_thread.run_sync(then, data_dir / "kubeconfig")
             process.send_signal(signal.SIGTERM)
             with anyio.fail_after(30):

@@ -84,6 +84,16 @@ async def test_a_leader_that_cannot_renew_stops_leading_within_the_renew_deadlin
         assert stopped[0] - taken <= 10 + 2  # within the renew deadline (and a retry)
 
 
-def test_durations_must_nest() -> None:
-    with pytest.raises(ValueError, match="lease_duration > renew_deadline"):
-        LeaderElector(None, "x", "me", renew_deadline=20)  # type: ignore[arg-type]
+def test_durations_are_refused_as_client_go_refuses_them() -> None:
+    refused = {
+        "lease_duration \\(15s\\) must be greater than renew_deadline \\(20s\\)": {
+            "renew_deadline": 20
+        },
+        "renew_deadline \\(2.4s\\) must be greater than retry_period \\(2s\\) times "
+        "client-go's jitter factor 1.2": {"renew_deadline": 2.4},
+        "retry_period must be greater than zero": {"retry_period": 0},
+    }
+    for message, timings in refused.items():
+        with pytest.raises(ValueError, match=message):
+            LeaderElector(None, "x", "me", **timings)  # type: ignore[arg-type]
+    LeaderElector(None, "x", "me", renew_deadline=2.5)  # type: ignore[arg-type]

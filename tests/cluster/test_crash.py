@@ -17,7 +17,8 @@ import pytest
 from .crash_check import check
 
 WRITER = Path(__file__).with_name("crash_writer.py")
-CYCLES = 20
+#: Each cycle starts a cluster in a process of its own (~5 s); benchmarks/store.py runs more.
+CYCLES = 12
 
 
 def run_until_converged(store: Path, log: Path, seed: int, errors: Path) -> subprocess.Popen[str]:
@@ -59,5 +60,5 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
         assert verdict.cycles_converged == cycle + 1
         acks_per_cycle.append(verdict.acks)
     # The writers wrote hundreds of times, and across the cycles.
-    assert acks_per_cycle[-1] >= 200  # (a loaded 2-core machine managed 266)
+    assert acks_per_cycle[-1] >= 120  # (a loaded 2-core machine managed 266 in 20 cycles)
     assert len(set(acks_per_cycle)) >= CYCLES // 2

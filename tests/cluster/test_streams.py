@@ -166,3 +166,30 @@ async def test_attach_to_a_scripted_container_ends_when_it_exits() -> None:
         async with await cluster.attach("once") as session:
             assert [chunk async for chunk in session.stdout] == []
             assert await session.wait() == 4
+
+
+async def test_attach_with_stdin_reaches_only_a_container_whose_spec_has_stdin() -> None:
+    async with Cluster(nodes=1, clock="virtual") as cluster:
+        await cluster.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "interactive"},
+                "spec": {
+                    "containers": [
+                        {"name": "shell", "image": "busybox", "stdin": True, "tty": True},
+                        {"name": "plain", "image": "busybox"},
+                    ]
+                },
+            }
+        )
+        found = await cluster.wait_for(Pod, "interactive", condition="Ready")
+        shell = found.spec.containers[0]
+        assert (shell.stdin, shell.stdin_once, shell.tty) == (True, False, True)
+        async with await cluster.attach("interactive", stdin=True) as session:
+            assert session.tty
+            assert session.stdin is not None
+            await session.stdin.send(b"a scripted container reads nothing\n")
+        async with await cluster.attach("interactive", container="plain", stdin=True) as plain:
+            assert plain.stdin is None
+            assert not plain.tty

@@ -33,7 +33,9 @@ from kube_actors.controllers.job import (
     COMPLETION_INDEX_ANNOTATION,
     CONTROLLER_UID_LABEL,
     JOB_NAME_LABEL,
+    TRACKING_FINALIZER,
     format_indexes,
+    parse_indexes,
 )
 from kube_actors.controllers.job import controller as job_controller
 from kube_actors.errors import Invalid
@@ -211,6 +213,8 @@ async def test_an_indexed_job_gives_each_pod_its_completion_index() -> None:
 def test_completed_indexes_are_written_as_kubernetes_ranges() -> None:
     assert format_indexes([5, 0, 1, 2, 7, 8]) == "0-2,5,7-8"
     assert format_indexes([]) == ""
+    assert parse_indexes("0-2,5,7-8", 8) == {0, 1, 2, 5, 7}  # 8 is past the completions
+    assert parse_indexes("", 3) == set()
 
 
 # --------------------------------------------------------------------------- failure
@@ -256,6 +260,39 @@ async def test_failed_pods_are_replaced_after_10s_doubling_to_6min() -> None:
         ) in (await events(cluster, "pi"))
 
 
+async def test_restarts_of_an_on_failure_pod_count_against_the_backoff_limit() -> None:
+    async with Cluster(scheduler=False, controllers=["job"], seed=11) as cluster:
+        work = job(backoff_limit=2)
+        template = work.spec.template
+        on_failure = attrs.evolve(
+            template, spec=attrs.evolve(template.spec, restart_policy="OnFailure")
+        )
+        await cluster.client.create(
+            attrs.evolve(work, spec=attrs.evolve(work.spec, template=on_failure))
+        )
+        await cluster.settle()
+        [pod] = await pods_of(cluster)
+        await bind(cluster.client, pod, "node-1")
+        running = await start_pod(cluster.client, pod)
+        for restarts in (1, 2):  # the kubelet restarts its container in place
+            statuses = tuple(
+                attrs.evolve(s, restart_count=restarts) for s in running.status.container_statuses
+            )
+            running = await cluster.client.update_status(
+                attrs.evolve(
+                    running, status=attrs.evolve(running.status, container_statuses=statuses)
+                )
+            )
+            await cluster.settle()
+            target = condition(await get_job(cluster), "FailureTarget")
+            assert target == (
+                None
+                if restarts < 2
+                else ("True", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
+            )
+        assert [p.metadata.deletion_timestamp is not None for p in await pods_of(cluster)] == [True]
+
+
 async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -> None:
     async with Cluster(scheduler=False, controllers=["job"], seed=6) as cluster:
         await cluster.client.create(job(active_deadline_seconds=100))
@@ -295,9 +332,9 @@ async def test_a_job_past_its_active_deadline_fails_and_its_pods_are_deleted() -
         ]
 
 
-async def test_the_deadline_wins_over_the_backoff_limit() -> None:
+async def test_the_backoff_limit_wins_over_the_deadline() -> None:
     # Both hold when the controller comes back: the Job outlived its deadline while down,
-    # and its Pod failed beyond a backoffLimit of 0.
+    # and its Pod failed beyond a backoffLimit of 0. Kubernetes checks the limit first.
     async with Cluster(scheduler=False, controllers=[], seed=7) as cluster:
         created = await cluster.client.create(job(active_deadline_seconds=15, backoff_limit=0))
         status = attrs.evolve(created.status, start_time=wall_clock())
@@ -310,6 +347,7 @@ async def test_the_deadline_wins_over_the_backoff_limit() -> None:
                     namespace=NS,
                     labels={JOB_NAME_LABEL: "pi"},
                     owner_references=[owner_reference(created)],
+                    finalizers=[TRACKING_FINALIZER],
                 ),
                 spec=template.spec,
             )
@@ -322,11 +360,13 @@ async def test_the_deadline_wins_over_the_backoff_limit() -> None:
         )
         await spawn_controller(cluster.system, job_controller(context), informers)
         await cluster.settle()
-        assert condition(await get_job(cluster), "Failed") == (
+        failed = await get_job(cluster)
+        assert condition(failed, "Failed") == (
             "True",
-            "DeadlineExceeded",
-            "Job was active longer than specified deadline",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
         )
+        assert failed.status.failed == 1
 
 
 # ------------------------------------------------------------------------- suspend
@@ -356,7 +396,8 @@ async def test_a_suspended_job_deletes_its_pods_and_resuming_restarts_the_deadli
         assert [p.metadata.deletion_timestamp is not None for p in await pods_of(cluster)] == [True]
         assert (await get_job(cluster)).status.active == 0
         reasons = [reason for _, reason, _ in await events(cluster, "pi")]
-        assert reasons == ["Suspended", "Resumed", "SuccessfulCreate", "SuccessfulDelete"]
+        # As Kubernetes: the Pods are managed before the Suspended condition changes.
+        assert reasons == ["Suspended", "SuccessfulCreate", "Resumed", "SuccessfulDelete"]
         suspensions = [
             e for e in await cluster.client.list(Event, namespace=NS) if e.reason == "Suspended"
         ]

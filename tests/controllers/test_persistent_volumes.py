@@ -3,9 +3,12 @@ and the documentation's ``web`` StatefulSet whose claims outlive its Pods."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kube_actors import Cluster
 from kube_actors.api import (
     Event,
+    ObjectMeta,
     PersistentVolume,
     PersistentVolumeClaim,
     Pod,
@@ -13,65 +16,7 @@ from kube_actors.api import (
     load_manifests,
 )
 
-WEB = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector:
-    app: nginx
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: nginx # has to match .spec.template.metadata.labels
-  serviceName: "nginx"
-  replicas: 3 # by default is 1
-  minReadySeconds: 10 # by default is 0
-  template:
-    metadata:
-      labels:
-        app: nginx # has to match .spec.selector.matchLabels
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ "ReadWriteOnce" ]
-      storageClassName: "my-storage-class"
-      resources:
-        requests:
-          storage: 1Gi
----
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: my-storage-class
-provisioner: rancher.io/local-path
-volumeBindingMode: WaitForFirstConsumer
-reclaimPolicy: Retain
-"""
+from ..doc_manifests import WEB_STATEFULSET as WEB
 
 CLAIM = """
 apiVersion: v1
@@ -149,6 +94,57 @@ async def test_deleting_a_claim_deletes_its_volume_under_the_delete_policy() -> 
         left = await cluster.client.list(PersistentVolume)
     assert bound.status.phase == "Bound"  # Immediate: bound without a consumer
     assert left == []
+
+
+async def test_a_retained_volume_is_released_with_its_data_a_deleted_one_takes_it_along(
+    tmp_path: Path,
+) -> None:
+    async with Cluster(nodes=1, storage_dir=tmp_path) as cluster:
+        for name, policy in (("keep", "Retain"), ("drop", "Delete")):
+            await cluster.client.create(
+                StorageClass(
+                    metadata=ObjectMeta(name=name),
+                    provisioner="rancher.io/local-path",
+                    reclaim_policy=policy,
+                )
+            )
+            [claim] = load_manifests(
+                CLAIM.replace("name: data", f"name: {name}").replace(
+                    "spec:\n", f"spec:\n  storageClassName: {name}\n"
+                )
+            )
+            await cluster.client.create(claim)
+        await cluster.settle()
+        bound = {
+            c.metadata.name: c.spec.volume_name
+            for c in await cluster.client.list(PersistentVolumeClaim, namespace="default")
+        }
+        for volume in await cluster.client.list(PersistentVolume):
+            assert volume.spec.host_path is not None
+            _write_as_a_pod_would(Path(volume.spec.host_path.path))
+        directories = _directories(tmp_path)
+        for name in bound:
+            await cluster.client.delete(PersistentVolumeClaim, name, namespace="default")
+        await cluster.settle()
+        left = {v.metadata.name: v for v in await cluster.client.list(PersistentVolume)}
+    assert sorted(directories) == sorted(f"{bound[n]}_default_{n}" for n in bound)
+    [kept] = left.values()
+    assert kept.metadata.name == bound["keep"]
+    assert kept.status.phase == "Released"  # until an administrator acts
+    assert kept.spec.claim_ref is not None
+    assert kept.spec.claim_ref.name == "keep"
+    assert _directories(tmp_path) == [f"{bound['keep']}_default_keep"]
+    assert (tmp_path / f"{bound['keep']}_default_keep" / "data").read_text() == "kept"
+
+
+def _directories(storage: Path) -> list[str]:
+    return sorted(d.name for d in storage.iterdir())
+
+
+def _write_as_a_pod_would(directory: Path) -> None:
+    """The fake runtime runs nothing: write what a Pod using the claim would have."""
+    directory.mkdir()
+    (directory / "data").write_text("kept")
 
 
 async def test_the_documentations_web_statefulset_keeps_each_pods_claim() -> None:

@@ -17,16 +17,23 @@ import pytest
 from kube_actors import Cluster
 from kube_actors.api import (
     ConfigMap,
+    CronJob,
     DaemonSet,
     Deployment,
+    HorizontalPodAutoscaler,
+    Ingress,
     Job,
     Namespace,
     Node,
+    PersistentVolume,
+    PersistentVolumeClaim,
     Pod,
+    PodDisruptionBudget,
     ReplicaSet,
     Secret,
     Service,
     StatefulSet,
+    StorageClass,
 )
 
 from ._kubectl import Kubectl, require_kubectl
@@ -171,6 +178,142 @@ def _manifests() -> list[dict[str, Any]]:
                 "template": _template("agent", containers=[{"name": "agent", "image": "pause"}]),
             },
         },
+        *_storage_and_operations_manifests(),
+    ]
+
+
+def _storage_and_operations_manifests() -> list[dict[str, Any]]:
+    """A claim bound by the local-path provisioner (and the Pod that uses it), a class of
+    one's own, and the kinds that route to, schedule, scale and guard the workloads above."""
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "data", "namespace": NS, "labels": {"app": "store"}},
+            "spec": {
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "1Gi"}},
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "store", "namespace": NS},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "store",
+                        "image": "busybox",
+                        "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                    }
+                ],
+                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}],
+            },
+        },
+        {
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "StorageClass",
+            "metadata": {"name": "archive", "annotations": {"team": "shop"}},
+            "provisioner": "example.com/nfs",
+            "parameters": {"server": "nfs.example.com", "path": "/archive"},
+            "mountOptions": ["nfsvers=4.1", "hard"],
+            "allowVolumeExpansion": True,
+            "reclaimPolicy": "Retain",
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": {"name": "web", "namespace": NS, "annotations": {"owner": "shop-team"}},
+            "spec": {
+                "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
+                "rules": [
+                    {
+                        "host": "shop.example.com",
+                        "http": {
+                            "paths": [
+                                {
+                                    "path": "/",
+                                    "pathType": "Prefix",
+                                    "backend": {"service": {"name": "web", "port": {"number": 80}}},
+                                },
+                                {
+                                    "path": "/metrics",
+                                    "pathType": "Exact",
+                                    "backend": {
+                                        "service": {"name": "web", "port": {"name": "metrics"}}
+                                    },
+                                },
+                                {
+                                    "path": "/old",
+                                    "pathType": "Prefix",
+                                    "backend": {
+                                        "service": {"name": "gone", "port": {"number": 80}}
+                                    },
+                                },
+                            ]
+                        },
+                    }
+                ],
+            },
+        },
+        {
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": {"name": "nightly", "namespace": NS},
+            "spec": {
+                "schedule": "0 3 * * *",
+                "jobTemplate": {
+                    "spec": {
+                        "template": {
+                            "spec": {
+                                "restartPolicy": "OnFailure",
+                                "containers": [
+                                    {"name": "report", "image": "busybox", "args": ["report"]}
+                                ],
+                            }
+                        }
+                    }
+                },
+            },
+        },
+        {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web", "namespace": NS},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                "minReplicas": 2,
+                "maxReplicas": 5,
+                "metrics": [
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "cpu",
+                            "target": {"type": "Utilization", "averageUtilization": 60},
+                        },
+                    },
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "memory",
+                            "target": {"type": "AverageValue", "averageValue": "100Mi"},
+                        },
+                    },
+                ],
+                "behavior": {
+                    "scaleDown": {
+                        "stabilizationWindowSeconds": 120,
+                        "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}],
+                    }
+                },
+            },
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": {"name": "web", "namespace": NS},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}},
+        },
     ]
 
 
@@ -207,7 +350,15 @@ async def test_describe_prints_what_kubectl_prints_for_every_kind() -> None:
             condition=lambda s: s.status.ready_replicas == 1,
             timeout=30,
         )
+        await cluster.wait_for(
+            PersistentVolumeClaim,
+            "data",
+            namespace=NS,
+            condition=lambda c: c.status.phase == "Bound",
+            timeout=30,
+        )
         await cluster.settle()
+        claim = await cluster.client.get(PersistentVolumeClaim, "data", namespace=NS)
         web_pod = (await cluster.client.list(Pod, namespace=NS, label_selector="app=web"))[0]
         job_pod = (
             await cluster.client.list(
@@ -230,6 +381,14 @@ async def test_describe_prints_what_kubectl_prints_for_every_kind() -> None:
             (Namespace, NS, ""),
             (ConfigMap, "settings", NS),
             (Secret, "creds", NS),
+            (PersistentVolumeClaim, "data", NS),
+            (PersistentVolume, claim.spec.volume_name, ""),
+            (StorageClass, "standard", ""),
+            (StorageClass, "archive", ""),
+            (Ingress, "web", NS),
+            (CronJob, "nightly", NS),
+            (HorizontalPodAutoscaler, "web", NS),
+            (PodDisruptionBudget, "web", NS),
         ):
             failures.append(await _compare(cluster, kubectl, kind, name, namespace))
         assert not "".join(failures), "\n".join(f for f in failures if f)

@@ -1,6 +1,7 @@
 """kubectl's interactive verbs against containers that are real processes: exec (a command,
-a shell fed on stdin, a terminal), attach, cp both ways, port-forward carrying real HTTP, and
-logs -f over several pods."""
+a shell fed on stdin, a terminal), attach (listening, and writing to a container's stdin),
+run -i --rm and run -it, cp both ways, port-forward carrying real HTTP, and logs -f over
+several pods."""
 
 from __future__ import annotations
 
@@ -75,6 +76,30 @@ async def served_processes() -> AsyncIterator[tuple[Cluster, Served, Kubectl]]:
         yield cluster, served, Kubectl(served.kubeconfig_path)
 
 
+async def on_terminal(command: list[str], steps: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
+    """Run ``command`` on a terminal of its own, as a user at a keyboard: for each step,
+    once its text has been seen, type its input. The exit code and everything seen."""
+    master, slave = pty.openpty()
+    seen = b""
+    try:
+        async with await anyio.open_process(
+            command, stdin=slave, stdout=slave, stderr=slave
+        ) as process:
+            os.close(slave)
+            slave = -1
+            with anyio.fail_after(30):
+                for wanted, typed in steps:
+                    while wanted not in seen:
+                        seen += await anyio.to_thread.run_sync(os.read, master, 4096)
+                    os.write(master, typed)
+                code = await process.wait()
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    return code, seen
+
+
 async def test_exec_runs_in_the_container_and_passes_the_exit_code(tmp_path: Path) -> None:
     require_kubectl()
     workdir = tmp_path / "work"
@@ -109,28 +134,11 @@ async def test_exec_with_a_terminal_runs_an_interactive_shell(tmp_path: Path) ->
     async with served_processes() as (cluster, served, _):
         await cluster.apply(SHELL_POD.format(workdir=tmp_path))
         await cluster.wait_for(Pod, "box", condition="Ready", timeout=30)
-        master, slave = pty.openpty()
         command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path)]
-        try:
-            async with await anyio.open_process(
-                [*command, "exec", "-it", "box", "--", "sh"],
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-            ) as process:
-                os.close(slave)
-                slave = -1
-                seen = b""
-                with anyio.fail_after(30):
-                    os.write(master, b"tty; echo marker-$((6*7))\n")
-                    while b"marker-42" not in seen:
-                        seen += await anyio.to_thread.run_sync(os.read, master, 4096)
-                    os.write(master, b"exit 5\n")
-                    code = await process.wait()
-        finally:
-            if slave >= 0:
-                os.close(slave)
-            os.close(master)
+        code, seen = await on_terminal(
+            [*command, "exec", "-it", "box", "--", "sh"],
+            [(b"", b"tty; echo marker-$((6*7))\n"), (b"marker-42", b"exit 5\n")],
+        )
     assert b"/dev/pts/" in seen  # the shell runs on a terminal of its own
     assert code == 5, seen
 
@@ -149,6 +157,80 @@ async def test_attach_shows_what_the_container_writes_from_now_on(tmp_path: Path
                     seen += await attached.stdout.receive()
             attached.terminate()
     assert b"started" not in seen  # written before the attach
+
+
+LISTENER_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: listener
+spec:
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "while read line; do echo \\"heard $line\\"; done"]
+    stdin: true
+"""
+
+
+async def test_attach_i_writes_to_the_containers_stdin_which_stays_open() -> None:
+    kubectl_binary = require_kubectl()
+    async with served_processes() as (cluster, served, _):
+        await cluster.apply(LISTENER_POD)
+        pod = await cluster.wait_for(Pod, "listener", condition="Ready", timeout=30)
+        assert pod.spec.containers[0].stdin
+        command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path)]
+        for word in ("first", "second"):
+            async with await anyio.open_process([*command, "attach", "-i", "listener"]) as attached:
+                assert attached.stdin is not None
+                assert attached.stdout is not None
+                seen = b""
+                with anyio.fail_after(30):
+                    await attached.stdin.send(f"{word}\n".encode())
+                    while f"heard {word}".encode() not in seen:
+                        seen += await attached.stdout.receive()
+                    # The end of kubectl's stdin ends this attach, not the container's stdin
+                    # (no stdinOnce): the next attach is heard too.
+                    await attached.stdin.aclose()
+                    assert await attached.wait() == 0
+        pod = await cluster.client.get(Pod, "listener", namespace="default")
+        assert pod.status.container_statuses[0].state.running is not None
+        assert pod.status.container_statuses[0].restart_count == 0
+
+
+async def test_run_i_rm_feeds_the_pod_then_deletes_it() -> None:
+    require_kubectl()
+    async with served_processes() as (_, _, kubectl):
+        script = 'while read line; do echo "got $line"; done; echo "stdin ended"; exit 4'
+        code, out, err = await kubectl.run(
+            "run", "-i", "--rm", "--restart=Never", "--image=busybox", "talk", "--",
+            "sh", "-c", script,
+            stdin="one\ntwo\n",
+        )  # fmt: skip
+        # stdinOnce: the end of kubectl's stdin is the container's; its exit code comes back.
+        assert code == 4, err
+        assert out.startswith("got one\ngot two\nstdin ended\n")
+        assert 'pod "talk" deleted' in out
+        assert "pod default/talk terminated (Error)" in err
+        code, _, err = await kubectl.run("get", "pod", "talk")
+        assert code == 1
+        assert 'pods "talk" not found' in err
+
+
+async def test_run_it_gives_a_shell_on_a_terminal() -> None:
+    kubectl_binary = require_kubectl()
+    async with served_processes() as (_, served, _):
+        command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path)]
+        run = ["run", "-it", "--rm", "--restart=Never", "--image=busybox", "shell", "--", "sh"]
+        code, seen = await on_terminal(
+            [*command, *run],
+            [
+                (b"command prompt", b"tty; echo marker-$((6*7))\n"),
+                (b"marker-42", b"exit 6\n"),
+            ],
+        )
+    assert b"/dev/pts/" in seen  # the container's own terminal
+    assert code == 6, seen
 
 
 async def test_cp_copies_a_file_into_the_pod_and_back(tmp_path: Path) -> None:

@@ -42,8 +42,9 @@ ASK_API = (
 
 
 async def test_serving_publishes_the_kubernetes_service_and_its_endpoints() -> None:
+    # No controller: the API server writes the Endpoints and the EndpointSlice itself.
     async with (
-        Cluster(nodes=0, clock="real", controllers=["endpointslicemirroring"]) as cluster,
+        Cluster(nodes=0, clock="real", controllers=[]) as cluster,
         cluster.serve() as served,
     ):
         port = int(served.url.rsplit(":", 1)[1])
@@ -56,18 +57,29 @@ async def test_serving_publishes_the_kubernetes_service_and_its_endpoints() -> N
         endpoints = await cluster.client.get(Endpoints, "kubernetes", namespace="default")
         assert [[a.ip for a in s.addresses] for s in endpoints.subsets] == [["127.0.0.1"]]
         assert [p.port for s in endpoints.subsets for p in s.ports] == [port]
-        await cluster.settle()
+        assert endpoints.metadata.labels == {"endpointslice.kubernetes.io/skip-mirror": "true"}
         slices = await cluster.client.list(
             EndpointSlice,
             namespace="default",
             label_selector="kubernetes.io/service-name=kubernetes",
         )
-        assert [e.addresses for s in slices for e in s.endpoints] == [("127.0.0.1",)]
+        assert [s.metadata.name for s in slices] == ["kubernetes"]
+        (only,) = slices
+        assert only.metadata.labels == {"kubernetes.io/service-name": "kubernetes"}
+        assert only.address_type == "IPv4"
+        assert [(e.addresses, e.conditions.ready) for e in only.endpoints] == [
+            (("127.0.0.1",), True)
+        ]
+        assert [(p.name, p.protocol, p.port) for p in only.ports] == [("https", "TCP", port)]
 
 
 async def test_a_pod_reaches_the_api_through_the_kubernetes_service() -> None:
+    # Only the service-account controller (the Pod's account): no endpoints or mirroring
+    # controller, so kube-proxy routes on the slice the API server wrote.
     async with (
-        Cluster(nodes=1, runtime="subprocess", clock="real") as cluster,
+        Cluster(
+            nodes=1, runtime="subprocess", clock="real", controllers=["serviceaccount"]
+        ) as cluster,
         cluster.serve() as served,
     ):
         assert served.ca_cert is not None

@@ -1,9 +1,11 @@
 """Operators running as Pods: the official ``kubernetes`` client's ``load_incluster_config()``
-in a subprocess Pod finds the API through the ``kubernetes`` Service, its account's token and
-the cluster's CA at /var/run/secrets/kubernetes.io/serviceaccount, does what its Role allows
-and is refused the rest, as inside Kubernetes."""
+in a subprocess Pod (of a Deployment) finds the API through the ``kubernetes`` Service, its
+account's token and the cluster's CA at /var/run/secrets/kubernetes.io/serviceaccount, keeps
+doing what its Role allows and is refused the rest, as inside Kubernetes; kopf likewise."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -13,6 +15,7 @@ from kube_actors.api import (
     ClusterRole,
     ClusterRoleBinding,
     Container,
+    Deployment,
     ObjectMeta,
     Pod,
     PodSpec,
@@ -46,26 +49,55 @@ def _binding(
     )
 
 
-#: Labels every Pod of its namespace, then tries to read Secrets, which its Role does not allow.
+#: Tries to read Secrets, which its Role does not allow, then keeps the label ``seen: yes`` on
+#: every Pod of its namespace (a level-triggered loop: it looks again every 0.2 s).
 OPERATOR = """\
+import json, time
 from kubernetes import client, config
 config.load_incluster_config()
 api = client.CoreV1Api()
 namespace = open("/var/run/secrets/kubernetes.io/serviceaccount/namespace").read()
-seen = {"metadata": {"labels": {"seen": "yes"}}}
-for pod in api.list_namespaced_pod(namespace).items:
-    api.patch_namespaced_pod(pod.metadata.name, namespace, seen)
-    print("labelled", pod.metadata.name)
 try:
     api.list_namespaced_secret(namespace)
 except client.ApiException as error:
     print(error.status, error.reason)
-    print(__import__("json").loads(error.body)["message"])
+    print(json.loads(error.body)["message"], flush=True)
+seen = {"metadata": {"labels": {"seen": "yes"}}}
+while True:
+    for pod in api.list_namespaced_pod(namespace).items:
+        if (pod.metadata.labels or {}).get("seen") != "yes":
+            api.patch_namespaced_pod(pod.metadata.name, namespace, seen)
+            print("labelled", pod.metadata.name, flush=True)
+    time.sleep(0.2)
+"""
+
+LABELLER = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: labeller
+  namespace: default
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: labeller}
+  template:
+    metadata:
+      labels: {app: labeller}
+    spec:
+      serviceAccountName: labeller
+      containers:
+      - name: op
+        image: python
+        command: ["python", "-c", %s]
 """
 
 
-async def test_an_operator_with_the_official_client_runs_as_a_pod_under_its_role() -> None:
-    print("mount isolation: private mount namespace per container")
+def _seen(pod: Pod) -> bool:
+    return pod.metadata.labels.get("seen") == "yes"
+
+
+async def test_an_operator_with_the_official_client_runs_as_a_deployment_under_its_role() -> None:
     async with (
         Cluster(nodes=1, runtime="subprocess", clock="real") as cluster,
         cluster.serve(),
@@ -85,34 +117,29 @@ async def test_an_operator_with_the_official_client_runs_as_a_pod_under_its_role
             )
         )
         await client.create(_binding("labeller", "pod-labeller", kind="Role", account="labeller"))
-        operator = Pod(
-            metadata=ObjectMeta(name="operator", namespace="default"),
-            spec=PodSpec(
-                service_account_name="labeller",
-                restart_policy="Never",
-                containers=(
-                    Container(name="op", image="python", command=("python", "-c", OPERATOR)),
-                ),
-            ),
-        )
         await cluster.settle()  # kube-proxy serves the kubernetes Service before the Pod runs
-        await client.create(operator)
-        done = await cluster.wait_for(
-            Pod,
-            "operator",
-            condition=lambda p: p.status.phase in ("Succeeded", "Failed"),
-            timeout=60,
+        await cluster.apply(LABELLER % json.dumps(OPERATOR))
+        await cluster.wait_for(Deployment, "labeller", condition="Available", timeout=60)
+        sleeper = Container(name="main", image="busybox", command=("sleep", "3600"))
+        late = Pod(
+            metadata=ObjectMeta(name="late", namespace="default"),
+            spec=PodSpec(containers=(sleeper,)),
         )
-        logs = await cluster.logs("operator")
-        assert done.status.phase == "Succeeded", logs
-        assert logs.splitlines() == [
-            "labelled operator",
+        await client.create(late)
+        # A Pod made after the operator started is labelled; a label taken away comes back.
+        await cluster.wait_for(Pod, "late", condition=_seen, timeout=30)
+        unlabel = {"metadata": {"labels": {"seen": None}}}
+        await client.patch(Pod, "late", unlabel, namespace="default")
+        await cluster.wait_for(Pod, "late", condition=_seen, timeout=30)
+        (operator,) = await client.list(Pod, namespace="default", label_selector="app=labeller")
+        logs = await cluster.logs(operator.metadata.name)
+        assert logs.splitlines()[:2] == [
             "403 Forbidden",
             'secrets is forbidden: User "system:serviceaccount:default:labeller" cannot list '
             'resource "secrets" in API group "" in the namespace "default"',
         ]
-        labelled = await client.get(Pod, "operator", namespace="default")
-        assert labelled.metadata.labels["seen"] == "yes"
+        assert logs.count("labelled late") == 2
+        assert operator.status.container_statuses[0].restart_count == 0
 
 
 #: kube_actors' own Client, in-cluster: lists the Pods of its namespace and says their names.

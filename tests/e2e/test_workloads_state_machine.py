@@ -41,6 +41,7 @@ from kube_actors.api import (
     is_pod_ready,
 )
 from kube_actors.client import ignore_not_found
+from kube_actors.controllers.job import TRACKING_FINALIZER, is_job_finished
 from kube_actors.errors import BadRequest, NotFound
 from kube_actors.kubectl import rollback
 
@@ -122,6 +123,8 @@ class Workloads(RuleBasedStateMachine):
         #: What a rollout may do during this step, by Deployment: (most live, fewest ready).
         self.bounds: dict[str, tuple[int, int]] = {}
         self.pods: dict[str, Pod] = {}
+        #: Job name -> the UIDs of its Pods seen to end (succeed, fail or be deleted).
+        self.ended: dict[str, set[str]] = {}
         self.gone_deployments: list[str] = []
 
     # ------------------------------------------------------------------ plumbing
@@ -157,6 +160,7 @@ class Workloads(RuleBasedStateMachine):
                 if event.obj is None:
                     continue
                 name = event.obj.metadata.name
+                self._record_end(event.obj, deleted=event.type == "DELETED")
                 if event.type == "DELETED":
                     self.pods.pop(name, None)
                 else:
@@ -166,6 +170,14 @@ class Workloads(RuleBasedStateMachine):
                 self._check_rollout_bounds()
 
         asyncio.get_running_loop().create_task(follow())  # ends with the loop
+
+    def _record_end(self, pod: Pod, *, deleted: bool) -> None:
+        ref = controller_of(pod)
+        if ref is None or ref.kind != "Job":
+            return
+        ended = deleted or pod.metadata.deletion_timestamp is not None
+        if ended or pod.status.phase in ("Succeeded", "Failed"):
+            self.ended.setdefault(ref.name, set()).add(pod.metadata.uid)
 
     def _check_rollout_bounds(self) -> None:
         for name, (most, fewest) in self.bounds.items():
@@ -432,10 +444,19 @@ class Workloads(RuleBasedStateMachine):
             if complete is not None and complete.status == "True":
                 assert j.status.succeeded == completions
             assert (j.spec.parallelism or 1) >= j.status.active
+            # Tracking with finalizers: every Pod that ended is counted once, deleted or not,
+            # and only the Pods still running keep the finalizer.
+            uncounted = j.status.uncounted_terminated_pods
+            assert uncounted is None or (uncounted.succeeded, uncounted.failed) == ((), ())
+            ended = self.ended.get(name, set())
+            assert j.status.succeeded + j.status.failed == len(ended), f"{name}: {j.status}"
+            finished = is_job_finished(j)
             for pod in pods:
                 ref = controller_of(pod)
                 if ref is not None and ref.kind == "Job" and ref.name == name:
                     assert ref.uid == j.metadata.uid
+                    tracked = TRACKING_FINALIZER in pod.metadata.finalizers
+                    assert tracked == (is_pod_active(pod) and not finished), pod.metadata.name
 
     def teardown(self) -> None:
         if self.owner is not None:

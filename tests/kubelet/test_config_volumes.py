@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from kube_actors import Cluster
-from kube_actors.api import ConfigMap, Event, Pod, load_manifests
+from kube_actors.api import ConfigMap, Deployment, Event, Pod, load_manifests
+
+from ..doc_manifests import CONFIGURED_DEPLOYMENT
 
 CONFIG = """
 apiVersion: v1
@@ -89,3 +91,21 @@ async def test_a_missing_config_map_keeps_the_pod_creating_with_failed_mount_eve
     assert failure.count == 3  # at 0, 10 and 20 s
     assert still_missing.metadata.name == "nginx-conf"
     assert running.status.phase == "Running"
+
+
+async def test_a_documentation_style_deployment_reads_its_config_map_env_and_secret_files() -> None:
+    async with Cluster(nodes=1) as cluster:
+        await cluster.apply(CONFIGURED_DEPLOYMENT)
+        await cluster.wait_for(Deployment, "configured", condition="Available", timeout=60)
+        runtime = cluster.runtime("control-plane")
+        configs: list[Any] = [
+            runtime._container(c.id).config  # type: ignore[attr-defined]
+            for c in await runtime.list_containers()
+        ]
+    assert len(configs) == 2
+    for config in configs:
+        env = dict(config.envs)
+        assert (env["SPECIAL_LEVEL"], env["SPECIAL_TYPE"]) == ("very", "charm")
+        [foo] = [m for m in config.mounts if m.container_path == "/etc/foo"]
+        assert dict(foo.files) == {"username": b"admin", "password": b"1f2d1e2e67df"}
+        assert foo.read_only

@@ -22,6 +22,9 @@ async def start_pod(
     ports: Sequence[int] = (),
     memory_limit: int | None = None,
     ip: str = "",
+    stdin: bool = False,
+    stdin_once: bool = False,
+    tty: bool = False,
 ) -> tuple[str, str]:
     """Run a sandbox for ``pod`` and start one container in it; (sandbox id, container id)."""
     sandbox = await runtime.run_pod_sandbox(
@@ -44,6 +47,9 @@ async def start_pod(
         env=env,
         ports=ports,
         memory_limit=memory_limit,
+        stdin=stdin,
+        stdin_once=stdin_once,
+        tty=tty,
     )
     await runtime.start_container(container)
     return sandbox, container
@@ -61,6 +67,9 @@ async def create_container(
     ports: Sequence[int] = (),
     memory_limit: int | None = None,
     attempt: int = 0,
+    stdin: bool = False,
+    stdin_once: bool = False,
+    tty: bool = False,
 ) -> str:
     config = ContainerConfig(
         name=name,
@@ -71,6 +80,9 @@ async def create_container(
         envs=env or {},
         ports=tuple(ContainerPort(name="http", container_port=p) for p in ports),
         memory_limit=memory_limit,
+        stdin=stdin,
+        stdin_once=stdin_once,
+        tty=tty,
     )
     return await runtime.create_container(sandbox, config)
 

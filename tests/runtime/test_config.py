@@ -15,7 +15,12 @@ from kube_actors.api import (
     PodSpec,
     ResourceRequirements,
 )
-from kube_actors.runtime import LoopbackPool, container_config_for, sandbox_config_for
+from kube_actors.runtime import (
+    AddressPool,
+    LoopbackPool,
+    container_config_for,
+    sandbox_config_for,
+)
 
 
 def _field(path: str) -> EnvVarSource:
@@ -76,3 +81,14 @@ def test_the_pool_hands_out_distinct_loopback_addresses_and_reuses_released_ones
 def test_a_pool_outside_the_loopback_network_is_refused() -> None:
     with pytest.raises(ValueError, match="loopback"):
         LoopbackPool("10.0.0.1", "10.0.0.9")
+
+
+def test_an_address_pool_hands_out_a_routable_range_and_keeps_addresses_reserved_outside_it() -> (
+    None
+):
+    pool = AddressPool("10.244.1.1", "10.244.1.2")
+    pool.reserve("127.64.0.9")  # given by the kubelet, not the pool's own
+    pool.release("127.64.0.9")
+    assert [pool.allocate(), pool.allocate()] == ["10.244.1.1", "10.244.1.2"]
+    with pytest.raises(RuntimeError, match=r"no free address left in 10.244.1.1..10.244.1.2"):
+        pool.allocate()

@@ -92,3 +92,78 @@ async def test_attach_gives_what_the_container_writes_next(runtime: SubprocessRu
         assert await session.wait() == 137
     assert b"now" in seen
     assert b"before" not in seen
+
+
+async def read_until(session: ExecSession, marker: bytes) -> bytes:
+    seen = b""
+    with anyio.fail_after(10):
+        while marker not in seen:
+            seen += await session.stdout.receive()
+    return seen
+
+
+async def test_attach_writes_to_stdin_and_stdin_once_closes_it(runtime: SubprocessRuntime) -> None:
+    script = 'while read line; do echo "got $line"; done; echo "stdin ended"; exit 3'
+    _, container = await start_pod(
+        runtime, command=["sh", "-c", script], stdin=True, stdin_once=True
+    )
+    async with await runtime.attach(container, stdin=True) as session:
+        assert session.stdin is not None
+        await session.stdin.send(b"one\n")
+        assert b"got one" in await read_until(session, b"got one")
+        # The first attach's stdin ends: the container reads EOF, its output goes on.
+        await session.stdin.aclose()
+        assert b"stdin ended" in await read_until(session, b"stdin ended")
+        with anyio.fail_after(10):
+            assert await session.wait() == 3
+
+
+async def test_stdin_stays_open_across_attaches_without_stdin_once(
+    runtime: SubprocessRuntime,
+) -> None:
+    _, container = await start_pod(runtime, command=["cat"], stdin=True)
+    for word in (b"first", b"second"):
+        async with await runtime.attach(container, stdin=True) as session:
+            assert session.stdin is not None
+            await session.stdin.send(word + b"\n")
+            assert word in await read_until(session, word)
+            await session.stdin.aclose()  # this session ends; cat goes on reading
+            with anyio.fail_after(10):
+                assert await session.wait() == 0
+    status = await runtime.container_status(container)
+    assert status.state.name == "RUNNING"
+
+
+async def test_a_container_without_stdin_reads_eof_and_attach_has_no_stdin(
+    runtime: SubprocessRuntime,
+) -> None:
+    _, container = await start_pod(runtime, command=["sh", "-c", "cat; echo cat-done; sleep 60"])
+    with anyio.fail_after(10):
+        async for piece in runtime.follow_logs(*(await _sandbox_and_name(runtime, container))):
+            if "cat-done" in piece:
+                break
+    async with await runtime.attach(container, stdin=True) as session:
+        assert session.stdin is None
+
+
+async def test_a_tty_container_runs_on_a_terminal_attach_types_into(
+    runtime: SubprocessRuntime,
+) -> None:
+    _, container = await start_pod(runtime, command=["sh"], stdin=True, tty=True)
+    async with await runtime.attach(container, stdin=True) as session:
+        assert session.tty
+        assert session.stderr is None
+        assert session.stdin is not None
+        session.resize(100, 40)
+        await session.stdin.send(b"tty; stty size; echo m-$((6*7))\n")
+        seen = await read_until(session, b"m-42\r\n")
+        assert b"/dev/pts/" in seen
+        assert b"40 100" in seen
+        await session.stdin.send(b"exit 5\n")
+        with anyio.fail_after(10):
+            assert await session.wait() == 5
+
+
+async def _sandbox_and_name(runtime: SubprocessRuntime, container: str) -> tuple[str, str]:
+    status = await runtime.container_status(container)
+    return status.sandbox_id, status.name

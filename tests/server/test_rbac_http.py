@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -191,3 +192,33 @@ async def test_the_official_client_gets_403_for_a_refused_delete(tmp_path: Path)
     async with serving(tmp_path, "nobody-token,nobody,u-3\n") as (_, served):
         status = await anyio.to_thread.run_sync(_delete_as, served, "nobody-token")
         assert status == 403
+
+
+ROBOT = (
+    "system:serviceaccount:default:robot",
+    ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"],
+)
+
+
+async def test_kubectl_as_acts_as_another_user_only_for_those_allowed_to(tmp_path: Path) -> None:
+    async with serving(tmp_path, "viewer-token,vic,u-2\n") as (_, served):
+        robot = "--as=system:serviceaccount:default:robot"
+        # The admin (system:masters) may impersonate anyone: can-i answers for the account.
+        code, out, _ = await kubectl(served, "", "auth", "can-i", "list", "pods", robot)
+        assert (code, out.strip()) == (1, "no")
+        code, out, _ = await kubectl(served, "", "auth", "whoami", robot, "-o", "json")
+        assert code == 0
+        user = json.loads(out)["status"]["userInfo"]
+        # An account's own groups, as its token would have them.
+        assert (user["username"], user["groups"]) == ROBOT
+        code, out, _ = await kubectl(
+            served, "", "auth", "can-i", "delete", "nodes", "--as=jane", "--as-group=system:masters"
+        )
+        assert (code, out.strip()) == (0, "yes")
+        # vic may not impersonate: refused with Kubernetes' message, whatever the request.
+        code, _, err = await kubectl(served, "viewer-token", "get", "pods", "--as=jane")
+        assert code == 1
+        assert (
+            'Error from server (Forbidden): users "jane" is forbidden: User "vic" cannot '
+            'impersonate resource "users" in API group "" at the cluster scope'
+        ) in err

@@ -178,6 +178,8 @@ async def test_kubectl_create_token_gives_a_token_rbac_judges_as_the_account() -
             'default:robot" cannot list resource "pods" in API group "" in the namespace '
             '"default"'
         ) in err
+        code, out, _ = await kubectl(served, "auth", "can-i", "list", "pods", token=token)
+        assert (code, out.strip()) == (1, "no")
         await cluster.client.create(
             Role(
                 metadata=ObjectMeta(name="pod-reader", namespace="default"),
@@ -192,6 +194,10 @@ async def test_kubectl_create_token_gives_a_token_rbac_judges_as_the_account() -
             )
         )
         await wait_until_allowed(served, token, "list", "pods")
+        code, out, _ = await kubectl(served, "auth", "can-i", "list", "pods", token=token)
+        assert (code, out.strip()) == (0, "yes")
+        code, out, _ = await kubectl(served, "auth", "can-i", "delete", "pods", token=token)
+        assert (code, out.strip()) == (1, "no")  # only what its Role grants
         code, _, err = await kubectl(served, "create", "token", "robot", "--duration=5m")
         assert code == 1
         assert "may not specify a duration less than 10 minutes" in err
