@@ -20,8 +20,11 @@ from typing import Any
 import attrs
 
 from kube_actors.api import (
+    CertificateSigningRequest,
     Job,
     LabelSelector,
+    Lease,
+    LimitRange,
     Namespace,
     Node,
     ObjectMeta,
@@ -30,6 +33,8 @@ from kube_actors.api import (
     Pod,
     PodStatus,
     Quantity,
+    ResourceQuota,
+    Service,
     evolve,
     kind_info,
 )
@@ -37,6 +42,23 @@ from kube_actors.api import (
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
 
 _KEEP_STATUS_ON_CREATE: tuple[type[Any], ...] = (Node,)
+
+#: Kinds with a spec whose Kubernetes strategy leaves ``metadata.generation`` alone (0, not
+#: shown): only the kinds whose controllers report ``observedGeneration`` (workloads, HPA,
+#: PDB, Ingress...) and custom resources count their spec's changes. A Pod's generation is
+#: 1.33's (PodObservedGenerationTracking), not 1.32's.
+_NO_GENERATION: tuple[type[Any], ...] = (
+    CertificateSigningRequest,
+    Lease,
+    LimitRange,
+    Namespace,
+    Node,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    Pod,
+    ResourceQuota,
+    Service,
+)
 
 
 def _has(obj: Any, field: str) -> bool:
@@ -59,7 +81,7 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
             uid=uid,
             creation_timestamp=now,
             resource_version="",
-            generation=1 if _has(obj, "spec") else 0,
+            generation=1 if _has(obj, "spec") and not isinstance(obj, _NO_GENERATION) else 0,
             deletion_timestamp=None,
             deletion_grace_period_seconds=None,
         )
@@ -118,8 +140,9 @@ def prepare_for_update(new: Any, old: Any) -> Any:
     old_meta: ObjectMeta = old.metadata
     generation = old_meta.generation
     status_apart = kind_info(new).status_subresource
-    if _spec_changed(new, old) or (
-        not status_apart and _has(new, "status") and new.status != old.status
+    if not isinstance(new, _NO_GENERATION) and (
+        _spec_changed(new, old)
+        or (not status_apart and _has(new, "status") and new.status != old.status)
     ):
         generation += 1
     new_meta: ObjectMeta = new.metadata

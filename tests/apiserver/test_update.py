@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Deployment, DeploymentStatus, Pod
+from kube_actors.api import Deployment, DeploymentStatus, Lease, Pod, from_dict
 from kube_actors.errors import Conflict, Invalid, NotFound
 from kube_actors.testing import deployment, pod
 
@@ -44,6 +44,33 @@ async def test_generation_moves_only_when_the_spec_changes() -> None:
             attrs.evolve(relabelled, spec=attrs.evolve(relabelled.spec, replicas=5))
         )
         assert scaled.metadata.generation == 2
+
+
+async def test_kinds_whose_strategy_keeps_no_generation_stay_at_zero() -> None:
+    # Kubernetes 1.32 counts generations only where a controller reports observedGeneration:
+    # a Lease renewed, a Pod or a Service whose spec changes keep none (shown as absent).
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        lease = await cluster.client.create(
+            from_dict(
+                {
+                    "apiVersion": "coordination.k8s.io/v1",
+                    "kind": "Lease",
+                    "metadata": {"name": "n1", "namespace": "default"},
+                    "spec": {"holderIdentity": "n1", "leaseDurationSeconds": 40},
+                }
+            )
+        )
+        renewed = await cluster.client.update(
+            attrs.evolve(lease, spec=attrs.evolve(lease.spec, lease_duration_seconds=41))
+        )
+        created = await cluster.client.create(pod("web"))
+        changed = await cluster.client.update(
+            attrs.evolve(created, spec=attrs.evolve(created.spec, active_deadline_seconds=30))
+        )
+        assert isinstance(renewed, Lease)
+        assert (lease.metadata.generation, renewed.metadata.generation) == (0, 0)
+        assert (created.metadata.generation, changed.metadata.generation) == (0, 0)
+        assert changed.spec.active_deadline_seconds == 30
 
 
 async def test_update_ignores_status_and_update_status_ignores_everything_else() -> None:
