@@ -8,10 +8,12 @@ import base64
 import binascii
 from typing import Final
 
+import attrs
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from ..api import CertificateSigningRequest
+from ..actors import wall_clock
+from ..api import CertificateSigningRequest, CertificateSigningRequestCondition
 
 __all__ = [
     "NODES_ORGANIZATION",
@@ -22,6 +24,7 @@ __all__ = [
     "is_failed",
     "kubelet_client_problem",
     "parse_csr",
+    "with_condition",
 ]
 
 NODES_ORGANIZATION: Final = "system:nodes"
@@ -31,6 +34,23 @@ _KUBELET_USAGES: Final = (
     frozenset({"digital signature", "key encipherment", "client auth"}),
     frozenset({"digital signature", "client auth"}),
 )
+
+
+def with_condition(
+    csr: CertificateSigningRequest, type_: str, reason: str, message: str
+) -> CertificateSigningRequest:
+    """``csr`` with one more True condition (Approved, Failed...), stamped now."""
+    now = wall_clock()
+    added = CertificateSigningRequestCondition(
+        type=type_,
+        status="True",
+        reason=reason,
+        message=message,
+        last_update_time=now,
+        last_transition_time=now,
+    )
+    status = attrs.evolve(csr.status, conditions=(*csr.status.conditions, added))
+    return attrs.evolve(csr, status=status)
 
 
 def parse_csr(csr: CertificateSigningRequest) -> x509.CertificateSigningRequest:

@@ -25,11 +25,9 @@ from typing import Final
 import attrs
 from cryptography import x509
 
-from ..actors import wall_clock
 from ..api import (
     KUBELET_CLIENT_SIGNER,
     CertificateSigningRequest,
-    CertificateSigningRequestCondition,
     ResourceAttributes,
     SubjectAccessReview,
     SubjectAccessReviewSpec,
@@ -38,7 +36,13 @@ from ..client import Client, SharedInformer
 from ..errors import Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import AccessReview, ControllerContext
-from ._kubelet_csr import common_name, is_decided, kubelet_client_problem, parse_csr
+from ._kubelet_csr import (
+    common_name,
+    is_decided,
+    kubelet_client_problem,
+    parse_csr,
+    with_condition,
+)
 
 __all__ = ["COMPONENT", "WORKERS", "CsrApprovingReconciler", "controller"]
 
@@ -143,18 +147,10 @@ class CsrApprovingReconciler:
         return Result()
 
     async def _approve(self, csr: CertificateSigningRequest, message: str) -> Result:
-        now = wall_clock()
-        approved = CertificateSigningRequestCondition(
-            type="Approved",
-            status="True",
-            reason="AutoApproved",
-            message=message,
-            last_update_time=now,
-            last_transition_time=now,
-        )
-        status = attrs.evolve(csr.status, conditions=(*csr.status.conditions, approved))
         try:
-            await self.client.update_status(attrs.evolve(csr, status=status))
+            await self.client.update_status(
+                with_condition(csr, "Approved", "AutoApproved", message)
+            )
         except NotFound:
             return Result()
         except Conflict:

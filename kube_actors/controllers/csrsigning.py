@@ -29,13 +29,18 @@ from ..actors import wall_clock
 from ..api import (
     KUBELET_CLIENT_SIGNER,
     CertificateSigningRequest,
-    CertificateSigningRequestCondition,
 )
 from ..client import Client, SharedInformer
 from ..errors import Conflict, NotFound
 from ..reconcile import ControllerSpec, Request, Result, reconcile_log
 from ._context import ControllerContext, SigningAuthority
-from ._kubelet_csr import is_approved, is_failed, kubelet_client_problem, parse_csr
+from ._kubelet_csr import (
+    is_approved,
+    is_failed,
+    kubelet_client_problem,
+    parse_csr,
+    with_condition,
+)
 
 __all__ = [
     "BACKDATE",
@@ -180,17 +185,8 @@ class CsrSigningReconciler:
         return await self._write(attrs.evolve(csr, status=status), "csr_signed")
 
     async def _fail(self, csr: CertificateSigningRequest, problem: str) -> Result:
-        now = wall_clock()
-        failed = CertificateSigningRequestCondition(
-            type="Failed",
-            status="True",
-            reason="SignerValidationFailure",
-            message=problem,
-            last_update_time=now,
-            last_transition_time=now,
-        )
-        status = attrs.evolve(csr.status, conditions=(*csr.status.conditions, failed))
-        return await self._write(attrs.evolve(csr, status=status), "csr_failed")
+        failed = with_condition(csr, "Failed", "SignerValidationFailure", problem)
+        return await self._write(failed, "csr_failed")
 
     async def _write(self, csr: CertificateSigningRequest, event: str) -> Result:
         try:
