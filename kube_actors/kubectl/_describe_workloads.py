@@ -27,6 +27,7 @@ from . import _describe_fields as f
 from ._columns import human_duration
 from ._describe_pod import pod_template
 from ._tabwriter import Page
+from ._workload_columns import job_run_seconds
 
 __all__ = [
     "describe_daemon_set",
@@ -244,7 +245,7 @@ def describe_job(page: Page, job: Job, events: Sequence[Event], now: dt.datetime
     if status.completion_time is not None:
         page.write(0, f"Completed At:\t{f.when(status.completion_time)}\n")
     if status.start_time is not None and status.completion_time is not None:
-        took = (status.completion_time - status.start_time).total_seconds()
+        took = job_run_seconds(job, now) or 0.0
         page.write(0, f"Duration:\t{human_duration(took)}\n")
     if spec.active_deadline_seconds is not None:
         page.write(0, f"Active Deadline Seconds:\t{spec.active_deadline_seconds}s\n")

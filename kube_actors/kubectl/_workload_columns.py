@@ -23,7 +23,7 @@ from ..api import (
 )
 from ._columns import AGE, NAME, Column, format_labels, human_duration, integer_column
 
-__all__ = ["WORKLOAD_COLUMNS"]
+__all__ = ["WORKLOAD_COLUMNS", "job_run_seconds"]
 
 WORKLOAD_COLUMNS: dict[type[Any], tuple[Column, ...]] = {}
 
@@ -172,11 +172,20 @@ def _job_completions(job: Job) -> str:
     return f"{succeeded}/1"
 
 
-def _job_duration(job: Job, now: dt.datetime) -> str:
+def job_run_seconds(job: Job, now: dt.datetime) -> float | None:
+    """How long the Job ran (until ``now`` while it runs), from its times as the API sends
+    them: whole seconds, as kubectl computes it (objects in process keep the fraction a
+    controller stamped). None before it started."""
     start, end = job.status.start_time, job.status.completion_time
     if start is None:
-        return ""
-    return human_duration(((end or now) - start).total_seconds())
+        return None
+    end = now if end is None else end.replace(microsecond=0)
+    return (end - start.replace(microsecond=0)).total_seconds()
+
+
+def _job_duration(job: Job, now: dt.datetime) -> str:
+    seconds = job_run_seconds(job, now)
+    return "" if seconds is None else human_duration(seconds)
 
 
 WORKLOAD_COLUMNS[Job] = (

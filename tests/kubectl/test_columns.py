@@ -274,3 +274,19 @@ def test_every_built_in_column_is_described() -> None:
             continue  # a user kind's columns are described as it declared them
         for column in columns_for(info.cls):
             assert column.description, f"{info.kind}: {column.name}"
+
+
+def test_job_duration_counts_the_whole_seconds_the_api_sends() -> None:
+    # A controller in process stamps fractions; kubectl sees 10:00:00 and 10:00:02: 2s.
+    start = dt.datetime(2026, 1, 1, 10, 0, 0, 900_000, tzinfo=dt.UTC)
+    job = Job(
+        metadata=ObjectMeta(name="pi", creation_timestamp=start.replace(microsecond=0)),
+        spec=JobSpec(completions=1),
+        status=JobStatus(
+            succeeded=1,
+            start_time=start,
+            completion_time=start + dt.timedelta(seconds=1.2),
+            conditions=[JobCondition(type="Complete", status="True")],
+        ),
+    )
+    assert table(Job, [job], start + dt.timedelta(minutes=1))[1][0][3] == "2s"
