@@ -48,6 +48,10 @@ _RENDER = structlog.dev.ConsoleRenderer(
     colors=False, exception_formatter=structlog.dev.plain_traceback
 )
 _environment_read = False
+#: What a filtering logger (``structlog.make_filtering_bound_logger``) has for each level
+#: below its own: one no-op function. An event that would land there is dropped before a
+#: logger is looked up and bound (a debug event on a hot path costs a check, not a bind).
+_DROPPED = structlog.make_filtering_bound_logger(logging.CRITICAL).debug
 
 
 def _settings_of(config: dict[str, Any]) -> tuple[Any, ...]:
@@ -158,6 +162,8 @@ class _Logger:
         self, level: int, method: str, event: str, args: tuple[Any, ...], values: dict[str, Any]
     ) -> None:
         if _application_configured():
+            if getattr(structlog.get_config()["wrapper_class"], method, None) is _DROPPED:
+                return
             getattr(self._structlog(), method)(event, *args, **values)
             return
         if not _environment_read:

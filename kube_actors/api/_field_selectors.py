@@ -8,6 +8,7 @@ Supported fields are Kubernetes' common ones: ``metadata.name``, ``metadata.name
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -75,8 +76,12 @@ class FieldSelector:
         return ",".join(str(t) for t in self.terms)
 
 
+@functools.lru_cache(maxsize=256)
 def parse_field_selector(text: str) -> FieldSelector:
-    """Parse a field selector; BadRequest names the term that was wrong."""
+    """Parse a field selector; BadRequest names the term that was wrong.
+
+    Remembered (a selector is frozen): the same text comes in bursts, a kubelet's
+    ``spec.nodeName=<node>`` in its list, its watch and the watch's routing."""
     terms = []
     for raw in _split(text, ","):
         if not raw.strip():
@@ -101,6 +106,8 @@ def _term(raw: str) -> FieldTerm:
 
 
 def _split(text: str, separator: str) -> list[str]:
+    if "\\" not in text:
+        return text.split(separator)  # nothing escaped: the character-by-character walk's result
     parts, current, escaped = [], [], False
     for char in text:
         if escaped:
@@ -120,6 +127,8 @@ def _split(text: str, separator: str) -> list[str]:
 
 
 def _find_unescaped(text: str, operator: str) -> int:
+    if "\\" not in text:
+        return text.find(operator)
     i = 0
     while i < len(text):
         if text[i] == "\\":
@@ -132,6 +141,8 @@ def _find_unescaped(text: str, operator: str) -> int:
 
 
 def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
     out, escaped = [], False
     for char in value:
         if escaped:

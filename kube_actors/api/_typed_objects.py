@@ -192,22 +192,38 @@ def _created(
 ) -> dict[str, Any]:
     """The added set below a struct present on both sides (a Go value struct): its fields."""
     out: dict[str, Any] = {}
-    required = shape.required_structs()
-    for name, key, zero_written in _plan(type(obj)):
+    for name, key, zero_written, child, required, element in _fields_in(type(obj), shape):
         if key in skip:
             continue
         value = getattr(obj, name)
         if value is None or (not zero_written and not value):
             continue
-        child = shape.child(key)
-        if key in required:
+        if required:
             below = SERVER_METADATA if top and key == "metadata" else ()
             sub = _created(value, child, below)
             if sub:
-                out["f:" + key] = sub
+                out[element] = sub
             continue
-        out["f:" + key] = _all(value, child)
+        out[element] = _all(value, child)
     return FrozenTree(out)
+
+
+#: Per (class, shape): each field's name, wire key, whether a zero value is written, its
+#: shape, whether Go always writes it (a value struct) and its path element; worked out once,
+#: where the walks of every create looked each of them up again per field.
+_FieldPlan = tuple[tuple[str, str, bool, Shape, bool, str], ...]
+_field_plans: dict[tuple[type[Any], Shape], _FieldPlan] = {}
+
+
+def _fields_in(cls: type[Any], shape: Shape) -> _FieldPlan:
+    plan = _field_plans.get((cls, shape))
+    if plan is None:
+        required = shape.required_structs()
+        plan = _field_plans[(cls, shape)] = tuple(
+            (name, key, zero_written, shape.child(key), key in required, "f:" + key)
+            for name, key, zero_written in _plan(cls)
+        )
+    return plan
 
 
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
@@ -218,26 +234,24 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
         return EMPTY_TREE
     if attrs.has(type(value)):
         out: dict[str, Any] = {SELF: EMPTY_TREE}
-        required = shape.required_structs()
-        for name, key, zero_written in _plan(type(value)):
+        for name, _, zero_written, child, required, element in _fields_in(type(value), shape):
             field = getattr(value, name)
             if field is None or (not zero_written and not field):
                 continue
-            child = shape.child(key)
             node = _all(field, child)
             if (
                 node is EMPTY_TREE
-                and key in required
+                and required
                 and (not child.atomic or not converter.unstructure(field))
             ):
                 continue  # an empty value struct: the wire form leaves it out
-            out["f:" + key] = node
+            out[element] = node
         return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
-        element = shape.element or shape
+        values = shape.element or shape
         items: dict[str, Any] = {SELF: EMPTY_TREE}
         for key, item in value.items():
-            items["f:" + key] = _all(item, element)
+            items["f:" + key] = _all(item, values)
         return FrozenTree(items)
     return EMPTY_TREE
 

@@ -129,8 +129,9 @@ class Kubelet(Actor):
         self._lease: Lease | None = None
         self._register_delay = _REGISTER_FIRST_DELAY
         #: What this kubelet reports, without times: a node status check builds the status
-        #: to write only when the reported one differs from it or a report is due.
-        self._essence = status_essence(node_status(node, host_ip, DEFAULT_EPOCH, None))
+        #: to write only when the reported one differs from it or a report is due. Made at
+        #: the first check that needs it (registration reports without asking).
+        self._essence: object = None
 
     # -------------------------------------------------------------------------- start
 
@@ -143,14 +144,14 @@ class Kubelet(Actor):
         the apiserver keeps trying with back-off, as the kubelet's registration loop does,
         instead of failing (a crash loop would take its supervisor down with it)."""
         try:
-            await self._register()
+            node = await self._register()
         except (ServiceUnavailable, TooManyRequests, ActorError) as error:
             delay = self._register_delay
             self._register_delay = min(delay * 2, _REGISTER_MAX_DELAY)
             self.log.info("node_registration_failed", error=str(error), retry_in=delay)
             self.send_after(delay, _Register())
             return
-        await self._renew_lease()
+        await self._renew_lease(node)
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
         )
@@ -202,7 +203,9 @@ class Kubelet(Actor):
 
     # ----------------------------------------------------------------------- the node
 
-    async def _register(self) -> None:
+    async def _register(self) -> Node:
+        """Create (or adopt) this node's Node and report its first status; the Node as
+        registered (its uid is what the node's Lease is owned by)."""
         desired = desired_node(self.node, self.host_ip)
         try:
             node = await self.client.create(desired)
@@ -222,6 +225,7 @@ class Kubelet(Actor):
             )
         self._node_event(node, "Starting", "Starting kubelet.")
         await self._report_node_status(node, force=True)
+        return node
 
     def _node_event(self, node: Node, reason: str, message: str) -> None:
         if self.ctx.recorder is not None:
@@ -232,7 +236,7 @@ class Kubelet(Actor):
             if node is None:
                 node = await self.client.get(Node, self.node.name)
             due = self.now - self._last_report >= self.timings.node_status_report_frequency
-            if force or due or status_essence(node.status) != self._essence:
+            if force or due or status_essence(node.status) != self._reported_essence():
                 desired = node_status(self.node, self.host_ip, _now(), node.status)
                 for reason in condition_events(node.status, desired):
                     self._node_event(
@@ -249,7 +253,16 @@ class Kubelet(Actor):
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
 
-    async def _renew_lease(self) -> None:
+    def _reported_essence(self) -> object:
+        if self._essence is None:
+            self._essence = status_essence(
+                node_status(self.node, self.host_ip, DEFAULT_EPOCH, None)
+            )
+        return self._essence
+
+    async def _renew_lease(self, registered: Node | None = None) -> None:
+        """Renew (or create) the node's Lease, owned by its Node: ``registered``, the Node
+        this kubelet has just registered, spares reading it back (setNodeOwnerFunc's GET)."""
         try:
             current = self._lease
             if current is not None and current.metadata.owner_references:
@@ -263,7 +276,11 @@ class Kubelet(Actor):
                 )
                 self._lease = await self.client.update(attrs.evolve(current, spec=spec))
                 return
-            node = await self.client.get(Node, self.node.name)
+            node = (
+                registered
+                if registered is not None
+                else await self.client.get(Node, self.node.name)
+            )
             desired = lease_for(node, self.timings.node_lease_duration, _now())
             if current is None:
                 try:

@@ -240,3 +240,36 @@ async def test_a_node_tells_its_start_its_conditions_and_its_return_as_events() 
             "RegisteredNode": 1,
             "NodeNotReady": 1,
         }
+
+
+async def test_a_registering_kubelet_owns_its_lease_by_the_node_it_created_without_reading_it() -> (
+    None
+):
+    """Registration is Node create, first status, then the Lease (a GET that finds none, a
+    create): the Lease's owner is the Node just created, not one read back."""
+    async with Cluster(nodes=1, controllers=(), scheduler=False, trace=True) as cluster:
+        await cluster.settle()
+        node = await _node(cluster, "control-plane")
+        lease = await cluster.client.get(Lease, "control-plane", namespace="kube-node-lease")
+        assert [(r.kind, r.name, r.uid) for r in lease.metadata.owner_references] == [
+            ("Node", "control-plane", node.metadata.uid)
+        ]
+        trace = cluster.system.trace
+        assert trace is not None
+        asked = [
+            (type(r.message).__name__, _kind_of(r.message))
+            for r in trace.records
+            if r.sender == "kubelet/control-plane" and r.receiver == "kube-apiserver"
+        ]
+        assert asked[:4] == [
+            ("Create", "Node"),
+            ("UpdateStatus", "Node"),
+            ("Get", "Lease"),
+            ("Create", "Lease"),
+        ]
+
+
+def _kind_of(request: object) -> str:
+    obj = getattr(request, "obj", None)
+    kind = type(obj) if obj is not None else getattr(request, "kind", None)
+    return getattr(kind, "__name__", "")
