@@ -10,6 +10,9 @@ dict walker (``_typed``), so both give the same sets.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -192,11 +195,11 @@ def _created(
 ) -> dict[str, Any]:
     """The added set below a struct present on both sides (a Go value struct): its fields."""
     out: dict[str, Any] = {}
-    for name, key, zero_written, child, required, element in _fields_in(type(obj), shape):
-        if key in skip:
-            continue
-        value = getattr(obj, name)
-        if value is None or (not zero_written and not value):
+    values, fields = _fields_in(type(obj), shape)
+    for (key, zero_written, child, required, element), value in zip(
+        fields, values(obj), strict=True
+    ):
+        if value is None or (not zero_written and not value) or key in skip:
             continue
         if required:
             below = SERVER_METADATA if top and key == "metadata" else ()
@@ -208,10 +211,12 @@ def _created(
     return FrozenTree(out)
 
 
-#: Per (class, shape): each field's name, wire key, whether a zero value is written, its
-#: shape, whether Go always writes it (a value struct) and its path element; worked out once,
-#: where the walks of every create looked each of them up again per field.
-_FieldPlan = tuple[tuple[str, str, bool, Shape, bool, str], ...]
+#: Per (class, shape): its fields' values as a tuple (one C call), and for each field its
+#: wire key, whether a zero value is written, its shape, whether Go always writes it (a value
+#: struct) and its path element; worked out once, where the walks of every create looked
+#: each of them up again per field.
+_Fields = tuple[tuple[str, bool, Shape, bool, str], ...]
+_FieldPlan = tuple[Callable[[Any], tuple[Any, ...]], _Fields]
 _field_plans: dict[tuple[type[Any], Shape], _FieldPlan] = {}
 
 
@@ -219,23 +224,47 @@ def _fields_in(cls: type[Any], shape: Shape) -> _FieldPlan:
     plan = _field_plans.get((cls, shape))
     if plan is None:
         required = shape.required_structs()
-        plan = _field_plans[(cls, shape)] = tuple(
-            (name, key, zero_written, shape.child(key), key in required, "f:" + key)
-            for name, key, zero_written in _plan(cls)
+        fields = _plan(cls)
+        names = [name for name, _, _ in fields]
+        values: Callable[[Any], tuple[Any, ...]]
+        if len(names) > 1:
+            values = operator.attrgetter(*names)
+        else:
+            values = functools.partial(_few_values, names)
+        plan = _field_plans[(cls, shape)] = (
+            values,
+            tuple(
+                (key, zero_written, shape.child(key), key in required, "f:" + key)
+                for _, key, zero_written in fields
+            ),
         )
     return plan
 
 
+def _few_values(names: list[str], obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, name) for name in names)
+
+
+#: Whether values of a type are model objects (attrs classes), by type.
+_models: dict[type[Any], bool] = {}
+
+
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
     """``_everything`` of a present value's wire form: it and every path beneath it."""
-    if isinstance(value, tuple):
-        return EMPTY_TREE if shape.atomic or shape.kind == "leaf" else _all_items(value, shape)
     if shape.atomic or shape.kind == "leaf":
-        return EMPTY_TREE
-    if attrs.has(type(value)):
+        return EMPTY_TREE  # a tuple too: an atomic list, or one of scalars
+    if isinstance(value, tuple):
+        return _all_items(value, shape)
+    cls = type(value)
+    model = _models.get(cls)
+    if model is None:
+        model = _models[cls] = attrs.has(cls)
+    if model:
         out: dict[str, Any] = {SELF: EMPTY_TREE}
-        for name, _, zero_written, child, required, element in _fields_in(type(value), shape):
-            field = getattr(value, name)
+        values, fields = _fields_in(cls, shape)
+        for (_, zero_written, child, required, element), field in zip(
+            fields, values(value), strict=True
+        ):
             if field is None or (not zero_written and not field):
                 continue
             node = _all(field, child)
@@ -248,10 +277,10 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
             out[element] = node
         return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
-        values = shape.element or shape
+        element = shape.element or shape
         items: dict[str, Any] = {SELF: EMPTY_TREE}
         for key, item in value.items():
-            items["f:" + key] = _all(item, values)
+            items["f:" + key] = _all(item, element)
         return FrozenTree(items)
     return EMPTY_TREE
 
