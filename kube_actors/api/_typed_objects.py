@@ -277,10 +277,10 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
             out[element] = node
         return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
-        element = shape.element or shape
+        values_shape = shape.element or shape
         items: dict[str, Any] = {SELF: EMPTY_TREE}
         for key, item in value.items():
-            items["f:" + key] = _all(item, element)
+            items["f:" + key] = _all(item, values_shape)
         return FrozenTree(items)
     return EMPTY_TREE
 
