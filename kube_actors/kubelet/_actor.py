@@ -122,7 +122,7 @@ class Kubelet(Actor):
         )
         self.workers: dict[str, ActorRef] = {}
         self.stats = StatsProvider(runtime, node.name)
-        self.admitted: dict[str, Mapping[str, Quantity]] = {}
+        self.admitted = _Admitted()
         self._changed: dict[str, Pod | None] = {}
         self._dispatch_pending = False
         self._last_report = float("-inf")
@@ -326,7 +326,7 @@ class Kubelet(Actor):
             if pod is None:
                 if worker is not None:
                     del self.workers[uid]
-                    self.admitted.pop(uid, None)
+                    self.admitted.release(uid)
                     await worker.stop()
                 continue
             if worker is not None:
@@ -334,7 +334,7 @@ class Kubelet(Actor):
                     await worker.tell(PodChanged(pod))
                 else:
                     del self.workers[uid]
-                    self.admitted.pop(uid, None)
+                    self.admitted.release(uid)
                 continue
             if is_pod_terminal(pod) and pod.metadata.deletion_timestamp is None:
                 continue  # finished before this kubelet started: nothing to run
@@ -352,14 +352,12 @@ class Kubelet(Actor):
             capacity = allocatable.get(resource)
             if capacity is None:
                 continue
-            wanted = Quantity(1) if resource == "pods" else requests.get(resource, Quantity(0))
-            used = Quantity(0)
-            for admitted in self.admitted.values():
-                used += Quantity(1) if resource == "pods" else admitted.get(resource, Quantity(0))
+            wanted = _ONE if resource == "pods" else requests.get(resource, _ZERO)
+            used = self.admitted.used(resource)
             if used + wanted > capacity:
                 await self._reject(pod, resource, wanted, used, capacity)
                 return False
-        self.admitted[pod.metadata.uid] = requests
+        self.admitted.admit(pod.metadata.uid, requests)
         return True
 
     async def _reject(
@@ -386,6 +384,41 @@ class Kubelet(Actor):
             self.log.warning("pod_reject_failed", error=str(error))
         if self.ctx.recorder is not None:
             self.ctx.recorder.event(pod, "Warning", reason, message)
+
+
+_ZERO = Quantity(0)
+_ONE = Quantity(1)
+
+
+class _Admitted:
+    """The pods this kubelet admitted, with what they request summed as they come and go:
+    admitting a pod compares against the sums, where adding up every admitted pod for each
+    new one cost the square of a node's pods."""
+
+    def __init__(self) -> None:
+        self._requests: dict[str, Mapping[str, Quantity]] = {}
+        self._used: dict[str, Quantity] = {}
+
+    def used(self, resource: str) -> Quantity:
+        """What the admitted pods request of ``resource`` (``pods``: how many they are)."""
+        if resource == "pods":
+            return Quantity(len(self._requests))
+        return self._used.get(resource, _ZERO)
+
+    def admit(self, uid: str, requests: Mapping[str, Quantity]) -> None:
+        self.release(uid)
+        self._requests[uid] = requests
+        for resource, amount in requests.items():
+            self._used[resource] = self._used.get(resource, _ZERO) + amount
+
+    def release(self, uid: str) -> None:
+        requests = self._requests.pop(uid, None)
+        for resource, amount in (requests or {}).items():
+            left = self._used[resource] - amount
+            if left == _ZERO:
+                del self._used[resource]
+            else:
+                self._used[resource] = left
 
 
 def _pool_for(pod_cidr: str) -> AddressPool:

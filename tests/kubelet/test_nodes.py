@@ -192,6 +192,38 @@ async def test_a_pod_that_does_not_fit_the_node_fails_with_out_of_cpu() -> None:
         )
 
 
+async def test_what_a_deleted_pod_requested_is_free_for_the_next_one() -> None:
+    """The kubelet's admission counts what the pods it runs request (4 CPUs here): 1.5 +
+    1.5 leave 1, a third 1.5 is refused with the sum in its message; once the first is
+    gone, a fourth fits."""
+    async with Cluster(nodes=2, controllers=()) as cluster:
+
+        def cpus(name: str, amount: str) -> Pod:
+            return pod(
+                name,
+                containers=[
+                    Container(
+                        name="app",
+                        image="nginx",
+                        resources=ResourceRequirements(requests={"cpu": amount}),
+                    )
+                ],
+            )
+
+        for name in ("a", "b", "c"):
+            await cluster.client.create(cpus(name, "1500m"))
+            await cluster.settle()
+        c = await cluster.client.get(Pod, "c", namespace="default")
+        assert (c.status.phase, c.status.reason) == ("Failed", "OutOfcpu")
+        assert "requested: 1500, used: 3000, capacity: 4000" in c.status.message
+        await cluster.client.delete(Pod, "a", namespace="default")
+        await cluster.settle()
+        await cluster.client.create(cpus("d", "2500m"))
+        await cluster.settle()
+        d = await cluster.client.get(Pod, "d", namespace="default")
+        assert d.status.phase == "Running"
+
+
 async def test_nodes_can_join_a_running_cluster() -> None:
     async with Cluster(nodes=1, controllers=()) as cluster:
         name = await cluster.add_node()
