@@ -120,3 +120,20 @@ def test_field_selector_values_may_escape_commas() -> None:
 def test_field_selector_errors_name_the_term(text: str, problem: str) -> None:
     with pytest.raises(BadRequest, match=problem):
         parse_field_selector(text)
+
+
+def test_a_field_selector_is_parsed_once_and_a_bad_one_refused_every_time() -> None:
+    """Selectors are remembered (a kubelet's ``spec.nodeName=<node>`` comes in its list,
+    its watch and the watch's routing): the same text gives the very same selector, with
+    and without escapes; an error is not remembered as an answer."""
+    plain = parse_field_selector("spec.nodeName=node-7,status.phase!=Failed")
+    assert parse_field_selector("spec.nodeName=node-7,status.phase!=Failed") is plain
+    assert [(t.field, t.value, t.negated) for t in plain.terms] == [
+        ("spec.nodeName", "node-7", False),
+        ("status.phase", "Failed", True),
+    ]
+    escaped = parse_field_selector(r"metadata.name==a\=b\,c")
+    assert [(t.field, t.value) for t in escaped.terms] == [("metadata.name", "a=b,c")]
+    for _ in range(2):
+        with pytest.raises(BadRequest, match="field label not supported"):
+            parse_field_selector("spec.replicas=3")
