@@ -296,15 +296,23 @@ class ApiServer(Actor):
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
-                await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
+                await self._create_system_object(Namespace(metadata=_ObjectMeta(name=name)))
         for priority_class in SYSTEM_PRIORITY_CLASSES:
             if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
-                await self._create(priority_class, _SYSTEM)
+                await self._create_system_object(priority_class)
         # The local-path provisioner's class, as kind installs it: only on a new store, so a
         # class an administrator deleted stays deleted across restarts.
         if fresh:
-            await self._create(DEFAULT_STORAGE_CLASS, _SYSTEM)
-            await self._create(DEFAULT_INGRESS_CLASS, _SYSTEM)
+            await self._create_system_object(DEFAULT_STORAGE_CLASS)
+            await self._create_system_object(DEFAULT_INGRESS_CLASS)
+
+    async def _create_system_object(self, obj: Any) -> None:
+        """Create one of the objects every cluster has. Another API server of the same store
+        (a control plane started at the same moment) may have created it since the snapshot:
+        then it is there, which is all this wants, as kube-apiserver's bootstrap controller
+        takes AlreadyExists for done."""
+        with contextlib.suppress(AlreadyExists):
+            await self._create(obj, _SYSTEM)
 
     # ------------------------------------------------------------------------ dispatch
 

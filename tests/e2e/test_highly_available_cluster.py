@@ -109,9 +109,19 @@ class Running:
                 try:
                     self.printed += (await self.process.stdout.receive()).decode()
                 except anyio.EndOfStream:
-                    log = self.log.read_text(errors="replace")[-3000:]
-                    raise AssertionError(f"{self.name} ended before it was ready:\n{log}") from None
+                    raise AssertionError(await self.ended_early()) from None
         return self.printed
+
+    async def ended_early(self) -> str:
+        """Everything a process that ended before it was ready said: its exit status, its
+        whole stdout (where the command line prints its errors) and its whole log."""
+        with anyio.move_on_after(5):
+            await self.process.wait()
+        log = self.log.read_text(errors="replace")
+        return (
+            f"{self.name} ended before it was ready (exit status {self.process.returncode})\n"
+            f"--- stdout ---\n{self.printed}\n--- log ({self.log}) ---\n{log}"
+        )
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -209,11 +219,13 @@ class Writes:
 
 
 class LeaseHistory:
-    """Every change of a Lease a watch saw: (holder, acquireTime, renewTime, transitions)."""
+    """Every change of a Lease a watch saw: (holder, acquireTime, renewTime, transitions),
+    and when the watch saw it (``seen_at``, the wall clock on arrival)."""
 
     def __init__(self, client: Client, name: str) -> None:
         self.client, self.name = client, name
         self.seen: list[tuple[str, dt.datetime | None, dt.datetime | None, int]] = []
+        self.seen_at: list[dt.datetime] = []
 
     async def run(self) -> None:
         while True:
@@ -233,6 +245,7 @@ class LeaseHistory:
                                     spec.lease_transitions or 0,
                                 )
                             )
+                            self.seen_at.append(dt.datetime.now(dt.UTC))
                 finally:
                     stream.close()
             await anyio.sleep(0.1)
@@ -336,7 +349,18 @@ async def test_a_rollout_completes_after_the_leader_and_an_etcd_member_are_kille
             assert taken <= LEASE + 2 * RETRY + 3, taken
             renewed = [renew for who, _, renew, _ in leases.seen if who == leader and renew]
             assert renewed  # the watch saw the old leader renew
-            assert (new.spec.acquire_time - max(renewed)).total_seconds() >= LEASE - 0.5
+            # Not before the Lease expired: the successor's write came at least a Lease's
+            # length after the last renewal. Judged by when the watch saw the successor
+            # (after its write), not by its acquireTime: a candidate stamps that before it
+            # reads the Lease, as client-go does, and that read may take seconds while an
+            # etcd member is down.
+            successor_seen = [
+                at
+                for (who, *_), at in zip(leases.seen, leases.seen_at, strict=True)
+                if who == new.spec.holder_identity
+            ]
+            assert successor_seen  # the watch saw the successor hold it
+            assert (min(successor_seen) - max(renewed)).total_seconds() >= LEASE - 0.5
             assert (new.spec.lease_transitions or 0) >= 1
 
             # No acknowledged write is lost.
