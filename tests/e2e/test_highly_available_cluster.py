@@ -104,23 +104,25 @@ class Running:
 
     async def ready(self, marker: str, timeout: float = 30) -> str:
         assert self.process.stdout is not None
-        with anyio.fail_after(timeout):
+        with anyio.move_on_after(timeout):
             while marker not in self.printed:
                 try:
                     self.printed += (await self.process.stdout.receive()).decode()
                 except anyio.EndOfStream:
-                    raise AssertionError(await self.ended_early()) from None
-        return self.printed
+                    with anyio.move_on_after(5):
+                        await self.process.wait()
+                    status = f"exit status {self.process.returncode}"
+                    ended = f"ended before it was ready ({status})"
+                    raise AssertionError(self.not_ready(ended)) from None
+            return self.printed
+        raise AssertionError(self.not_ready(f"was not ready within {timeout:g} s"))
 
-    async def ended_early(self) -> str:
-        """Everything a process that ended before it was ready said: its exit status, its
-        whole stdout (where the command line prints its errors) and its whole log."""
-        with anyio.move_on_after(5):
-            await self.process.wait()
+    def not_ready(self, what: str) -> str:
+        """Everything a process that did not get ready said: its whole stdout (where the
+        command line prints its errors) and its whole log."""
         log = self.log.read_text(errors="replace")
         return (
-            f"{self.name} ended before it was ready (exit status {self.process.returncode})\n"
-            f"--- stdout ---\n{self.printed}\n--- log ({self.log}) ---\n{log}"
+            f"{self.name} {what}\n--- stdout ---\n{self.printed}\n--- log ({self.log}) ---\n{log}"
         )
 
     def kill(self) -> None:
