@@ -366,13 +366,24 @@ class ApiServer(Actor):
         """Whether ``message`` must run alone rather than park its write in the batch:
         anything but one plain write of an object (``_group_commit``)."""
         cls = type(message)
-        if cls is Create or cls is Update or cls is UpdateStatus:
+        if cls is Create:
+            if self._quota_counts(message.obj):
+                return True
             kind: Any = type(message.obj)
+        elif cls is Update or cls is UpdateStatus:
+            kind = type(message.obj)
         elif cls is Patch or cls is Delete:
             kind = message.kind
         else:
             return True
         return kind in _ALONE or self._aggregator.claims(message) is not None
+
+    def _quota_counts(self, obj: Any) -> bool:
+        """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
+        namespace's use from the cache, so it must see every earlier create committed."""
+        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
+        quotas = self._caches.get(("core", "resourcequotas"))
+        return quotas is not None and next(iter(quotas.in_namespace(namespace)), None) is not None
 
     def _answer(
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None

@@ -11,8 +11,15 @@ import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import ConfigMap, ObjectMeta, Pod, WatchEvent
-from kube_actors.errors import AlreadyExists, ApiError, Conflict, Invalid
+from kube_actors.api import (
+    ConfigMap,
+    ObjectMeta,
+    Pod,
+    ResourceQuota,
+    ResourceQuotaSpec,
+    WatchEvent,
+)
+from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid
 from kube_actors.etcd import Range, SqliteBackend
 from kube_actors.testing import deployment
 
@@ -139,3 +146,28 @@ async def test_the_same_seed_gives_the_same_placement_and_trace_with_batched_wri
     assert len(first) == 12
     assert again == first
     assert trace_again == trace
+
+
+async def test_concurrent_creates_never_both_take_a_quotas_last_unit() -> None:
+    async with Cluster(controllers=("resourcequota",), scheduler=False) as cluster:
+        api = cluster.client
+        spec = ResourceQuotaSpec(hard={"configmaps": "3"})
+        await api.create(
+            ResourceQuota(metadata=ObjectMeta(name="q", namespace="default"), spec=spec)
+        )
+        await cluster.settle()  # the quota controller has written status.hard
+        outcomes: list[object] = []
+
+        async def create(i: int) -> None:
+            try:
+                outcomes.append(await api.create(config_map(f"q-{i}")))
+            except Forbidden as refused:
+                outcomes.append(refused)
+
+        async with anyio.create_task_group() as tasks:
+            for i in range(6):
+                tasks.start_soon(create, i)
+        # Each create's admission counted the ones before it: three fit, three do not.
+        assert sum(isinstance(o, ConfigMap) for o in outcomes) == 3
+        assert sum(isinstance(o, Forbidden) for o in outcomes) == 3
+        assert len(await api.list(ConfigMap, namespace="default")) == 3
