@@ -9,6 +9,12 @@ from ._admission import Operation as Operation
 from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
+from ._service_allocator import DEFAULT_SERVICE_CIDR as DEFAULT_SERVICE_CIDR
+from ._service_range import WantedServiceRange as WantedServiceRange
+from ._service_range import agree_service_range as agree_service_range
+from ._service_range import first_service_ip as first_service_ip
+from ._service_range import parse_service_cidr as parse_service_cidr
+from ._service_range import recorded_service_range as recorded_service_range
 from ._token_volume import ROOT_CA_CONFIG_MAP as ROOT_CA_CONFIG_MAP
 from ._token_volume import TOKEN_MOUNT_PATH as TOKEN_MOUNT_PATH
 from ._tokens import DEFAULT_ISSUER as DEFAULT_ISSUER
@@ -19,6 +25,7 @@ __all__ = [
     "AGGREGATED_VERSIONS",
     "DEFAULT_ISSUER",
     "DEFAULT_PLUGINS",
+    "DEFAULT_SERVICE_CIDR",
     "ROOT_CA_CONFIG_MAP",
     "TOKEN_MOUNT_PATH",
     "AdmissionPlugin",
@@ -27,6 +34,11 @@ __all__ = [
     "Operation",
     "TokenClaims",
     "TokenIssuer",
+    "WantedServiceRange",
+    "agree_service_range",
     "default_plugins",
     "default_tolerations",
+    "first_service_ip",
+    "parse_service_cidr",
+    "recorded_service_range",
 ]

@@ -129,7 +129,7 @@ from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits
-from ._service_allocator import ServiceAllocator
+from ._service_allocator import DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
 from ._tokens import answer as token_answer
@@ -203,6 +203,7 @@ class ApiServer(Actor):
         event_ttl: int = EVENT_TTL,
         api_services: Mapping[str, str] | None = None,
         token_issuer: TokenIssuer | None = None,
+        service_cidr: str = DEFAULT_SERVICE_CIDR,
     ) -> None:
         self.etcd = etcd
         #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
@@ -232,8 +233,10 @@ class ApiServer(Actor):
         #: the watch events of the change carry it, so a trace follows a change through the
         #: watches to what components did about it.
         self._causes: dict[str, int] = {}
-        #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
-        self._services = ServiceAllocator()
+        #: ClusterIPs (from ``service_cidr``, kube-apiserver's ``--service-cluster-ip-range``,
+        #: which the cluster agreed with its store: ``_service_range``) and NodePorts, rebuilt
+        #: from the stored Services at start.
+        self._services = ServiceAllocator(service_cidr)
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
         self._pipelined = False

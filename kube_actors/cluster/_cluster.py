@@ -46,7 +46,15 @@ from ..api import (
     Summary,
     kind_info,
 )
-from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
+from ..apiserver import (
+    DEFAULT_SERVICE_CIDR,
+    AdmissionPlugin,
+    ApiServer,
+    TokenIssuer,
+    default_plugins,
+    first_service_ip,
+    parse_service_cidr,
+)
 from ..apiserver._ttl import EVENT_TTL
 from ..client import Client, EventRecorder, EventSink, InformerFactory, Transport
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -84,6 +92,7 @@ from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._served_authority import ServedAuthority
+from ._service_network import ServiceNetwork, ServiceNetworks, network_of
 from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
 from ._streams import (
     ExecOutput,
@@ -140,6 +149,12 @@ class Cluster:
     ``node_name``: the name of the first of ``nodes`` (a count), the others are
     ``<node_name>-1``...; default ``control-plane``, ``node-1``... Processes that share one
     cluster (``leader_elect=True``) each name their nodes apart.
+    ``service_cidr``: the Service range ClusterIPs come from (kube-apiserver's
+    ``--service-cluster-ip-range``). None (the default): the range the store records, else
+    ``127.10.0.0/16``, or, for a cluster that listens for real (``runtime="subprocess"``,
+    ``proxy_bind=True``), a /16 of 127.0.0.0/8 that no other running cluster on this machine
+    holds, with NodePorts on an address of its own (``_service_network``). A range given must
+    be the one the store records, else entering raises ``ServiceRangeMismatch``.
     """
 
     def __init__(
@@ -172,10 +187,17 @@ class Cluster:
         service_account_key_file: str | os.PathLike[str] | None = None,
         event_ttl: int = EVENT_TTL,
         node_name: str = "",
+        service_cidr: str | None = None,
     ) -> None:
         if event_ttl < 0:
             raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
         self._event_ttl = event_ttl
+        given_range = parse_service_cidr(service_cidr) if service_cidr is not None else None
+        # Only a cluster that listens for real needs a range no other cluster here holds;
+        # the others keep the default, so that a seed gives the same ClusterIPs everywhere.
+        listens = proxy_bind if proxy_bind is not None else runtime == "subprocess"
+        self._service_networks = ServiceNetworks(given=given_range, claim=listens)
+        self._service_network = network_of(given_range or DEFAULT_SERVICE_CIDR)
         if control_planes < 1:
             raise ValueError(f"control_planes must be 1 or more, not {control_planes}")
         if leader_elect is False and control_planes > 1:
@@ -319,6 +341,7 @@ class Cluster:
         except BaseExceptionGroup as group:
             error = leaving_error(group, exc)
         finally:
+            self._service_networks.release()
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
                 await close_store(self.backend)
@@ -343,6 +366,7 @@ class Cluster:
     async def _start_control_plane(self) -> None:
         backend = self.backend
         self._etcd = await self.system.spawn(lambda: etcd_actor(backend), name="etcd")
+        self._service_network = await self._service_networks.agree(self._etcd)
         if self._leader_elect:
             if self._planes is None:
                 self._planes = ControlPlanes(
@@ -391,6 +415,7 @@ class Cluster:
                 api_services=services,
                 token_issuer=self._token_issuer,
                 event_ttl=self._event_ttl,
+                service_cidr=self._service_network.service_cidr,
             ),
             name=name,
         )
@@ -703,7 +728,7 @@ class Cluster:
             bind = self._proxy_bind
             if bind is None:
                 bind = handle.runtime.serves_sockets
-            plane = DataPlane(bind=bind)
+            plane = DataPlane(bind=bind, node_port_address=self._service_network.node_port_address)
             release = anyio.Event()
             self._runtime_releases.append(release)
             name = "kube-proxy/data-plane"
@@ -714,8 +739,10 @@ class Cluster:
         if handle.config.node_ip:
             await plane.add_node_port_address(handle.config.node_ip)
         client = self.client_for(f"kube-proxy/{node}")
+        recorder = self.event_recorder("kube-proxy", node)
         await self.system.spawn(
-            lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
+            lambda: KubeProxy(client, plane, node=node, recorder=recorder),
+            name=f"kube-proxy/{node}",
         )
 
     async def _start_ingress(self, bind: bool) -> None:
@@ -1188,6 +1215,13 @@ class Cluster:
         return server.host, server.port
 
     @property
+    def service_network(self) -> ServiceNetwork:
+        """Where this cluster's Services are served on this machine: ``service_cidr`` (the
+        range ClusterIPs come from, agreed with the store when the cluster started) and
+        ``node_port_address`` (where NodePorts listen)."""
+        return self._service_network
+
+    @property
     def data_plane(self) -> DataPlane:
         """The host's kube-proxy data plane: its service table, listeners, statistics."""
         if self._data_plane is None:
@@ -1239,6 +1273,7 @@ class Cluster:
             token_auth_file=token_auth_file,
             authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],
             encoded_cache_bytes=encoded_cache_bytes,
+            kubernetes_service_ip=first_service_ip(self._service_network.service_cidr),
         )
         # The certificate controllers review and sign through the API this process serves.
         return self._served_authority.add(server)

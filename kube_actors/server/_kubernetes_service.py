@@ -20,31 +20,36 @@ from kube_actors.api import (
     ServicePort,
     ServiceSpec,
 )
+from kube_actors.apiserver import DEFAULT_SERVICE_CIDR, first_service_ip
 from kube_actors.client import Client
 from kube_actors.errors import AlreadyExists, Invalid
 
-__all__ = ["SERVICE_IP", "publish_kubernetes_service"]
+__all__ = ["DEFAULT_SERVICE_IP", "publish_kubernetes_service"]
 
 NAME: Final = "kubernetes"
 NAMESPACE: Final = "default"
 SERVICE_PORT: Final = 443
-#: The first address of the apiserver's Service range (127.10.0.0/16), which Kubernetes keeps
-#: for this Service; the served certificate names it, so clients that dial the IP (the
-#: official client's in-cluster config) verify the API server as they do in Kubernetes.
-SERVICE_IP: Final = "127.10.0.1"
+#: The first address of the default Service range (127.10.0.0/16), which Kubernetes keeps for
+#: this Service (a cluster of another range gives its own first address); the served
+#: certificate names it, so clients that dial the IP (the official client's in-cluster
+#: config) verify the API server as they do in Kubernetes.
+DEFAULT_SERVICE_IP: Final = first_service_ip(DEFAULT_SERVICE_CIDR)
 _LABELS: Final = {"component": "apiserver", "provider": "kubernetes"}
 
 
-async def publish_kubernetes_service(client: Client, port: int) -> None:
-    """Create (or bring up to date) the ``kubernetes`` Service, whose target is ``port``,
-    the port the API server is served on (its Endpoints: ``ApiServerEndpoints``)."""
+async def publish_kubernetes_service(
+    client: Client, port: int, service_ip: str = DEFAULT_SERVICE_IP
+) -> None:
+    """Create (or bring up to date) the ``kubernetes`` Service at ``service_ip`` (the first
+    address of the cluster's Service range), whose target is ``port``, the port the API
+    server is served on (its Endpoints: ``ApiServerEndpoints``)."""
     meta = ObjectMeta(name=NAME, namespace=NAMESPACE, labels=_LABELS)
     ports = (ServicePort(name="https", protocol="TCP", port=SERVICE_PORT, target_port=port),)
     spec = ServiceSpec(type="ClusterIP", ports=ports, session_affinity="None")
     try:
         try:
             await client.create(
-                Service(metadata=meta, spec=attrs.evolve(spec, cluster_ip=SERVICE_IP))
+                Service(metadata=meta, spec=attrs.evolve(spec, cluster_ip=service_ip))
             )
         except Invalid:  # another Service holds that address: take any other
             await client.create(Service(metadata=meta, spec=spec))
