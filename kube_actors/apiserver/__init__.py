@@ -10,8 +10,7 @@ from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
 from ._service_allocator import DEFAULT_SERVICE_CIDR as DEFAULT_SERVICE_CIDR
-from ._service_range import WantedServiceRange as WantedServiceRange
-from ._service_range import agree_service_range as agree_service_range
+from ._service_range import check_service_range as check_service_range
 from ._service_range import first_service_ip as first_service_ip
 from ._service_range import parse_service_cidr as parse_service_cidr
 from ._service_range import recorded_service_range as recorded_service_range
@@ -34,8 +33,7 @@ __all__ = [
     "Operation",
     "TokenClaims",
     "TokenIssuer",
-    "WantedServiceRange",
-    "agree_service_range",
+    "check_service_range",
     "default_plugins",
     "default_tolerations",
     "first_service_ip",

@@ -130,6 +130,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits
 from ._service_allocator import DEFAULT_SERVICE_CIDR, ServiceAllocator
+from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
 from ._tokens import answer as token_answer
@@ -256,6 +257,16 @@ class ApiServer(Actor):
             cache = self._cache_of_resource(*resource)
             if cache is not None:
                 cache.load(kvs, revision)
+        # The range the store records wins: another server of the cluster may have recorded
+        # its own first (``_service_range``; the cluster checks a range it was given).
+        recorded = await record_service_range(self.etcd, self._services.service_cidr)
+        if recorded != self._services.service_cidr:
+            self.log.warning(
+                "service_range_from_store",
+                configured=self._services.service_cidr,
+                stored=recorded,
+            )
+            self._services = ServiceAllocator(recorded)
         self._services.rng = self.random  # NodePorts drawn at random, reproducible by seed
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))

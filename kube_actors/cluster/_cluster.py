@@ -366,7 +366,7 @@ class Cluster:
     async def _start_control_plane(self) -> None:
         backend = self.backend
         self._etcd = await self.system.spawn(lambda: etcd_actor(backend), name="etcd")
-        self._service_network = await self._service_networks.agree(self._etcd)
+        self._service_network = await self._service_networks.propose(self._etcd)
         if self._leader_elect:
             if self._planes is None:
                 self._planes = ControlPlanes(
@@ -386,6 +386,7 @@ class Cluster:
             await self._planes.start_apiservers()
         else:
             self._apiserver = await self._spawn_apiserver("kube-apiserver")
+        self._service_network = await self._service_networks.confirm(self._etcd)
         if self._client is None:
             self._client = self.client_for(USER)
         else:

@@ -13,7 +13,7 @@ it, so a seed gives the same ClusterIPs whatever else runs on the machine.
 A slot is held by an exclusive lock on ``<tmp>/kube-actors-service-ranges-<uid>/<k>.lock``
 for as long as the cluster runs; the system lets it go when the process ends, however it
 ends. A lock is per open file, so two clusters of one process hold two slots as two
-processes do. The store has the last word (``apiserver.agree_service_range``): a cluster
+processes do. The store has the last word (``apiserver._service_range``): a cluster
 whose store records a range (a restart, another control plane of the same cluster over a
 shared etcd) uses that one and holds its slot if it is free; a range given by the user is
 used as given. With every slot taken, slot 0 is shared, and kube-proxy warns about each
@@ -34,12 +34,7 @@ import attrs
 
 from .._log import get_logger
 from ..actors import ActorRef
-from ..apiserver import (
-    DEFAULT_SERVICE_CIDR,
-    WantedServiceRange,
-    agree_service_range,
-    recorded_service_range,
-)
+from ..apiserver import DEFAULT_SERVICE_CIDR, check_service_range, recorded_service_range
 
 __all__ = ["SLOTS", "ServiceNetwork", "ServiceNetworks", "network_of"]
 
@@ -131,31 +126,35 @@ class ServiceNetworks:
         self.claim = claim
         self._slot: _Slot | None = None
 
-    async def agree(self, etcd: ActorRef) -> ServiceNetwork:
-        """The cluster's network, agreed with the store ``etcd`` serves (recorded there if
-        the store holds none); ``ServiceRangeMismatch`` if a given range is not the stored
-        one."""
+    async def propose(self, etcd: ActorRef) -> ServiceNetwork:
+        """The network to start the API server with, before it records its range: the given
+        range, the one the store ``etcd`` serves records, or a slot's; ``ServiceRangeMismatch``
+        if a given range is not the recorded one."""
+        recorded = await recorded_service_range(etcd)
         if self.given is not None:
-            wanted = WantedServiceRange(cidr=self.given, given=True)
-        else:
-            recorded = await recorded_service_range(etcd)
-            wanted = WantedServiceRange(cidr=recorded or self._proposal(), given=False)
-        cidr = await agree_service_range(etcd, wanted)
-        if self.claim:
-            self._hold(cidr)
-        network = network_of(cidr)
-        _log.info(
-            "service_network",
-            service_cidr=network.service_cidr,
-            node_port_address=network.node_port_address,
-        )
-        return network
+            check_service_range(self.given, recorded)
+            return self._network(self.given)
+        return self._network(recorded or self._proposal())
+
+    async def confirm(self, etcd: ActorRef) -> ServiceNetwork:
+        """The network the store recorded once the API server started: the proposed one,
+        unless another control plane of the cluster recorded its own first."""
+        recorded = await recorded_service_range(etcd)
+        assert recorded is not None  # every API server records one as it starts
+        if self.given is not None:
+            check_service_range(self.given, recorded)
+        return self._network(recorded)
 
     def release(self) -> None:
         """Let the slot go (the cluster stopped)."""
         if self._slot is not None:
             self._slot.release()
             self._slot = None
+
+    def _network(self, cidr: str) -> ServiceNetwork:
+        if self.claim:
+            self._hold(cidr)
+        return network_of(cidr)
 
     def _proposal(self) -> str:
         if not self.claim:
