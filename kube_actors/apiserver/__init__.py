@@ -9,6 +9,7 @@ from ._admission import Operation as Operation
 from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
+from ._service_allocator import DEFAULT_NODE_PORTS as DEFAULT_NODE_PORTS
 from ._service_allocator import DEFAULT_SERVICE_CIDR as DEFAULT_SERVICE_CIDR
 from ._service_range import check_service_range as check_service_range
 from ._service_range import first_service_ip as first_service_ip
@@ -23,6 +24,7 @@ from ._tokens import TokenIssuer as TokenIssuer
 __all__ = [
     "AGGREGATED_VERSIONS",
     "DEFAULT_ISSUER",
+    "DEFAULT_NODE_PORTS",
     "DEFAULT_PLUGINS",
     "DEFAULT_SERVICE_CIDR",
     "ROOT_CA_CONFIG_MAP",

@@ -13,7 +13,9 @@ it, so a seed gives the same ClusterIPs whatever else runs on the machine.
 A slot is held by an exclusive lock on ``<tmp>/kube-actors-service-ranges-<uid>/<k>.lock``
 for as long as the cluster runs; the system lets it go when the process ends, however it
 ends. A lock is per open file, so two clusters of one process hold two slots as two
-processes do. The store has the last word (``apiserver._service_range``): a cluster
+processes do. A slot whose addresses something listens on already (a cluster of another
+user, or of a version that takes no lock; on Linux, as ``/proc/net/tcp`` lists them) is
+passed over too. The store has the last word (``apiserver._service_range``): a cluster
 whose store records a range (a restart, another control plane of the same cluster over a
 shared etcd) uses that one and holds its slot if it is free; a range given by the user is
 used as given. With every slot taken, slot 0 is shared, and kube-proxy warns about each
@@ -26,6 +28,7 @@ import atexit
 import fcntl
 import ipaddress
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Final
@@ -34,7 +37,12 @@ import attrs
 
 from .._log import get_logger
 from ..actors import ActorRef
-from ..apiserver import DEFAULT_SERVICE_CIDR, check_service_range, recorded_service_range
+from ..apiserver import (
+    DEFAULT_NODE_PORTS,
+    DEFAULT_SERVICE_CIDR,
+    check_service_range,
+    recorded_service_range,
+)
 
 __all__ = ["SLOTS", "ServiceNetwork", "ServiceNetworks", "network_of"]
 
@@ -45,6 +53,8 @@ _log = get_logger("kube_actors.cluster")
 SLOTS: Final = 54
 _FIRST_OCTET: Final = 10
 _DEFAULT_NODE_PORT_ADDRESS: Final = "127.0.0.1"
+#: ``/proc/net/tcp``'s state of a listening socket.
+_LISTEN: Final = "0A"
 
 
 @attrs.frozen(kw_only=True)
@@ -107,11 +117,47 @@ def _take(number: int) -> _Slot | None:
 
 
 def _take_first_free() -> _Slot | None:
+    busy = _busy_slots()
     for number in range(SLOTS):
+        if number in busy:
+            continue
         slot = _take(number)
         if slot is not None:
             return slot
     return None
+
+
+def _busy_slots() -> set[int]:
+    """The slots whose Service range, or NodePort address on a NodePort, something listens
+    on (read from Linux's ``/proc/net/tcp``; none known elsewhere)."""
+    busy: set[int] = set()
+    for ip, port in _listening():
+        first, second, third, fourth = ip.packed
+        node_port = DEFAULT_NODE_PORTS[0] <= port <= DEFAULT_NODE_PORTS[1]
+        if first != 127:
+            continue
+        if _FIRST_OCTET <= second < _FIRST_OCTET + SLOTS:
+            busy.add(second - _FIRST_OCTET)
+        elif second == third == 0 and 0 < fourth <= SLOTS and node_port:
+            busy.add(fourth - 1)
+    return busy
+
+
+def _listening() -> list[tuple[ipaddress.IPv4Address, int]]:
+    try:
+        lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 4 or fields[3] != _LISTEN:
+            continue
+        address, _, port = fields[1].partition(":")
+        # The kernel writes the address as the 32-bit word in the host's byte order.
+        packed = int(address, 16).to_bytes(4, sys.byteorder)
+        found.append((ipaddress.IPv4Address(packed), int(port, 16)))
+    return found
 
 
 class ServiceNetworks:

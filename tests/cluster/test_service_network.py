@@ -73,6 +73,15 @@ async def test_listening_clusters_hold_ranges_apart_and_the_others_keep_the_defa
         )
 
 
+async def test_a_range_something_listens_on_already_is_passed_over() -> None:
+    async with Cluster(proxy_bind=True, controllers=()) as probe:
+        free = ipaddress.IPv4Network(probe.service_network.service_cidr)
+    # A listener in that range, of a process that takes no lock (another version, say).
+    with socket.create_server((str(free.network_address + 0x0203), 8080)):
+        async with Cluster(proxy_bind=True, controllers=()) as cluster:
+            assert cluster.service_network.service_cidr != str(free)
+
+
 async def test_the_store_keeps_the_range_and_a_restart_takes_it_again(tmp_path: Path) -> None:
     store = f"sqlite://{tmp_path / 'store.db'}"
     async with (
