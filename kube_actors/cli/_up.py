@@ -235,6 +235,11 @@ async def _serve(args: argparse.Namespace, console: Console, cluster: Cluster) -
         # message must stop the cluster cleanly, not kill the process.
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
             console.print(f"Kubernetes control plane is running at {served.url}")
+            network = cluster.service_network
+            console.print(
+                f"Services: ClusterIPs from {network.service_cidr}, "
+                f"NodePorts on {network.node_port_address}"
+            )
             console.print(f"kubeconfig: {served.kubeconfig_path}")
             console.print(f"  export KUBECONFIG={served.kubeconfig_path}")
             console.print("  kubectl get nodes")

@@ -189,7 +189,13 @@ class ServiceNetworks:
         assert recorded is not None  # every API server records one as it starts
         if self.given is not None:
             check_service_range(self.given, recorded)
-        return self._network(recorded)
+        network = self._network(recorded)
+        _log.info(
+            "service_network",
+            service_cidr=network.service_cidr,
+            node_port_address=network.node_port_address,
+        )
+        return network
 
     def release(self) -> None:
         """Let the slot go (the cluster stopped)."""
