@@ -152,6 +152,8 @@ def _token(path: Path) -> str:
         if token:
             return token
     token = secrets.token_urlsafe(32)
+    while token.startswith("-"):  # a command line would take it for a flag: --token -x...
+        token = secrets.token_urlsafe(32)
     _write_private(path, token.encode() + b"\n")
     return token
 
