@@ -80,6 +80,7 @@ from ._control_planes import (
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
+from ._heap import HEAP
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
@@ -140,6 +141,11 @@ class Cluster:
     ``node_name``: the name of the first of ``nodes`` (a count), the others are
     ``<node_name>-1``...; default ``control-plane``, ``node-1``... Processes that share one
     cluster (``leader_elect=True``) each name their nodes apart.
+    ``gc_freeze``: after each ``settle()`` that follows much work, move the objects alive out
+    of the cyclic garbage collector's sight (``gc.collect()`` then ``gc.freeze()``, see
+    ``_heap``), and put them back when the cluster closes: for large clusters simulated for
+    long, whose full collections otherwise rescan the whole cluster. The collector is the
+    process's, so this is opt-in.
     """
 
     def __init__(
@@ -172,6 +178,7 @@ class Cluster:
         service_account_key_file: str | os.PathLike[str] | None = None,
         event_ttl: int = EVENT_TTL,
         node_name: str = "",
+        gc_freeze: bool = False,
     ) -> None:
         if event_ttl < 0:
             raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
@@ -265,6 +272,8 @@ class Cluster:
         #: metrics-server's scrape interval; None runs no metrics server.
         self._metric_resolution = metric_resolution
         self._served_authority = ServedAuthority()
+        self._gc_freeze = gc_freeze
+        self._holds_heap = False  # between entry and exit with gc_freeze (see _heap)
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -286,6 +295,9 @@ class Cluster:
             self.system.random.seed(f"{self.seed}/{revision}")
         await self.system.__aenter__()
         self._running = True
+        if self._gc_freeze:
+            HEAP.hold()
+            self._holds_heap = True
         try:
             await self._start_control_plane()
             await self._start_metrics_server()
@@ -319,6 +331,9 @@ class Cluster:
         except BaseExceptionGroup as group:
             error = leaving_error(group, exc)
         finally:
+            if self._holds_heap:
+                self._holds_heap = False
+                HEAP.release()
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
                 await close_store(self.backend)
@@ -1200,6 +1215,8 @@ class Cluster:
     async def settle(self, horizon: float = 0.0, *, timeout: float = 60.0) -> None:
         """Wait until no component has work left and no timer is due within ``horizon``."""
         await self.system.settle(horizon, timeout=timeout)
+        if self._holds_heap:
+            HEAP.settled()
 
     def serve(
         self,
