@@ -8,7 +8,6 @@ import datetime as dt
 import ipaddress
 import signal
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -43,12 +42,10 @@ from kube_actors.server._bootstrap_tokens import (
     new_bootstrap_token,
 )
 
-from ._processes import read_until
+from ._processes import KUBE_ACTORS, read_until
 
 pytestmark = pytest.mark.real_time
 
-MAIN = "from kube_actors.cli import main; raise SystemExit(main())"
-KUBE_ACTORS = [sys.executable, "-c", MAIN]
 AGENT = [*KUBE_ACTORS, "agent"]
 
 
