@@ -1,5 +1,6 @@
 """``Cluster(gc_freeze=True)``: the heap goes out of the cyclic collector's sight when the
-cluster settles, and comes back when it closes (issue #22)."""
+cluster settles, and comes back when it closes; ``gc_threshold`` holds while clusters run
+(issue #22)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,20 @@ def test_a_settle_after_little_work_leaves_the_heap_as_it_is() -> None:
     assert gc.get_freeze_count() == frozen
     del young
     freezer.release()
+
+
+async def test_gc_threshold_holds_while_clusters_run_the_highest_one_and_is_put_back() -> None:
+    before = gc.get_threshold()
+    async with Cluster(controllers=(), scheduler=False, gc_threshold=5_000):
+        assert gc.get_threshold() == (5_000, *before[1:])
+        async with Cluster(controllers=(), scheduler=False, gc_threshold=20_000):
+            assert gc.get_threshold() == (20_000, *before[1:])
+        assert gc.get_threshold() == (5_000, *before[1:])
+    assert gc.get_threshold() == before
+
+
+def test_a_gc_threshold_below_one_is_refused_naming_it() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(ValueError, match="gc_threshold must be 1 or more"):
+        Cluster(gc_threshold=0)
+    assert gc.get_threshold() == before
