@@ -145,9 +145,10 @@ class Cluster:
     of the cyclic garbage collector's sight (``gc.collect()`` then ``gc.freeze()``, see
     ``_heap``), and put them back when the cluster closes: for large clusters simulated for
     long, whose full collections otherwise rescan the whole cluster. ``gc_threshold``: the
-    collector's first threshold while the cluster runs (CPython's is 700; 10,000 made young
-    collections a quarter of what they cost an idle cluster). The collector is the
-    process's, so both are opt-in, and both are put back when the cluster closes.
+    collector's first threshold while the cluster runs (CPython's is 700; at 50,000 young
+    collections cost an idle cluster a few percent of its CPU instead of a tenth or a
+    fifth). The collector is the process's, so both are opt-in, and both are put back when
+    the cluster closes.
     """
 
     def __init__(
