@@ -1,5 +1,10 @@
 """Apiserver benchmark: create, get, update and list throughput, and memory per stored Pod.
 
+Creates are measured twice: from one client, one after the other (each create is then a
+store request of its own), and from 16 concurrent clients (their creates wait in the
+apiserver's mailbox together, and group commit sends them to the store as one request; the
+etcd actor's baseline then has 16 clients too).
+
 Run with ``python -m benchmarks.apiserver``. Each apiserver figure is printed beside the raw
 store operation it rests on, measured in the same run: an etcd transaction or range asked of
 the etcd actor directly. Their ratio is the apiserver's overhead over its store (defaulting,
@@ -13,6 +18,7 @@ the cache keeps all count).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import time
 from collections.abc import Callable, Coroutine
@@ -49,17 +55,36 @@ async def _timed(n: int, step: Callable[[int], Coroutine[Any, Any, object]]) -> 
     return n / (time.perf_counter() - start)
 
 
+#: Clients of the concurrent creates.
+CLIENTS = 16
+
+
+async def _timed_concurrently(n: int, step: Callable[[int], Coroutine[Any, Any, object]]) -> float:
+    """``n`` steps by ``CLIENTS`` concurrent clients, each taking its share in order."""
+
+    async def client(first: int) -> None:
+        for i in range(first, n, CLIENTS):
+            await step(i)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(c) for c in range(CLIENTS)))
+    return n / (time.perf_counter() - start)
+
+
 async def _store_figures(etcd: ActorRef, n: int) -> dict[str, float]:
     pods = [_pod(i) for i in range(n)]
 
-    async def create(i: int) -> object:
-        key = f"/bench/pods/{i}"
+    async def create(i: int, prefix: str = "/bench/pods/") -> object:
+        key = f"{prefix}{i}"
         return await etcd.ask(
             Txn(
                 compare=[Compare.create_revision(key, "=", 0)],
                 success=[Put(key=key, value=pods[i])],
             )
         )
+
+    async def create_concurrently(i: int) -> object:
+        return await create(i, "/bench/concurrent/")
 
     async def get(i: int) -> object:
         return await etcd.ask(Range(key=f"/bench/pods/{i}"))
@@ -76,6 +101,7 @@ async def _store_figures(etcd: ActorRef, n: int) -> dict[str, float]:
     start = time.perf_counter()
     listed = await etcd.ask(Range.prefix("/bench/pods/"))
     figures["list"] = len(listed.kvs) / (time.perf_counter() - start)
+    figures["concurrent create"] = await _timed_concurrently(n, create_concurrently)
     return figures
 
 
@@ -90,6 +116,16 @@ async def _apiserver_figures(cluster: Cluster, n: int) -> dict[str, float]:
 
     async def get(i: int) -> object:
         return await client.get(Pod, f"pod-{i}", namespace="default")
+
+    async def create_concurrently(i: int) -> object:
+        return await client.create(
+            attrs.evolve(
+                pods[i],
+                metadata=ObjectMeta(
+                    name=f"concurrent-{i}", namespace="default", labels={"app": "bench"}
+                ),
+            )
+        )
 
     async def update(i: int) -> object:
         current = stored[i]
@@ -106,6 +142,7 @@ async def _apiserver_figures(cluster: Cluster, n: int) -> dict[str, float]:
     start = time.perf_counter()
     listed = await client.list(Pod, namespace="default")
     figures["list"] = len(listed) / (time.perf_counter() - start)
+    figures["concurrent create"] = await _timed_concurrently(n, create_concurrently)
     return figures
 
 
@@ -153,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
             baseline=raw[verb],
             target="overhead, no target",
         )
-        for verb in ("create", "get", "update", "list")
+        for verb in ("create", "concurrent create", "get", "update", "list")
     ]
     print_figures("kube_actors.apiserver", figures, console)
     console.print(f"memory per stored Pod at {args.pods:,} Pods: {per_pod:,.0f} bytes")

@@ -17,6 +17,7 @@ from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
+from ._mail import Mail as Mail
 from ._messages import Ask as Ask
 from ._messages import Later as Later
 from ._ref import ActorRef as ActorRef
@@ -44,6 +45,7 @@ __all__ = [
     "ClockKind",
     "Lagged",
     "Later",
+    "Mail",
     "RestartListener",
     "Subscription",
     "Supervision",

@@ -4,12 +4,15 @@ An actor handles one message at a time in ``receive``; whatever it returns is th
 ``ask``. It never shares its state: others hold its ``ActorRef`` and send it messages. The
 runtime builds a fresh instance from the actor's factory at each (re)start, attaches it, then
 calls ``on_start``; ``on_stop`` runs when it stops, ``on_failure`` when it crashed.
+
+An actor may instead take every message waiting in its mailbox at once: it overrides
+``receive_batch`` (``_mail``), and the runtime calls that in place of ``receive``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import structlog
@@ -19,6 +22,7 @@ from ._clock import monotonic
 
 if TYPE_CHECKING:
     from ._cell import _Cell
+    from ._mail import Mail
     from ._ref import ActorRef
     from ._supervision import Supervision
     from ._system import ActorSystem
@@ -90,6 +94,17 @@ class Actor:
     async def receive(self, message: Any) -> Any:
         """Handle one message; the return value answers an ``ask``."""
         raise TypeError(f"{type(self).__name__} cannot handle {type(message).__name__}")
+
+    async def receive_batch(self, batch: Sequence[Mail]) -> None:
+        """Opt-in: handle every message waiting in the mailbox (up to ``BATCH``) at once.
+
+        Not called unless a subclass overrides it; then the runtime calls it instead of
+        ``receive``, with the messages in mailbox order. Answer each ask with
+        ``mail.answer(result)`` or ``mail.fail(error)``, and ``mail.enter()`` before
+        working on a message (the trace then follows it). An exception that leaves this
+        method crashes the actor and fails every ask left unanswered with it.
+        """
+        raise NotImplementedError
 
     async def on_stop(self) -> None:
         """Called after the actor stopped normally."""

@@ -24,6 +24,7 @@ import anyio.abc
 
 from .._log import get_logger
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
+from ._mail import Mail
 from ._messages import Later
 from ._supervision import RestartHistory, Supervision
 from ._timers import Timer
@@ -275,7 +276,10 @@ class _Cell:
                 self.state = "running"
                 self._announce_started()
                 if error is None:
-                    error = await self._serve(instance)
+                    if _takes_batches(instance):
+                        error = await self._serve_batches(instance)
+                    else:
+                        error = await self._serve(instance)
                 tg.cancel_scope.cancel()
         except Exception as group:  # a background task of the actor failed
             if error is None:
@@ -299,12 +303,7 @@ class _Cell:
                 error, self.injected_failure = self.injected_failure, None
                 return error  # None: a stop was asked for
             if not queue:
-                self._wake_putters()
-                waiter = self.waiter = loop.create_future()
-                if self.busy:
-                    self.busy = False
-                    self.system._busy_changed(-1)
-                await waiter
+                await self._wait_for_mail(loop)
                 continue
             budget = BATCH
             while queue and budget:
@@ -347,6 +346,58 @@ class _Cell:
                 self._wake_putters()
             if not budget:
                 await asyncio.sleep(0)  # a long batch lets the other actors run
+
+    async def _serve_batches(self, instance: Actor) -> BaseException | None:
+        """``_serve`` for an actor that takes its mailbox a batch at a time (``_mail``)."""
+        queue = self.queue
+        take = queue.popleft
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._take_interruption():
+                error, self.injected_failure = self.injected_failure, None
+                return error
+            if not queue:
+                await self._wait_for_mail(loop)
+                continue
+            batch: list[Mail] = []
+            while queue and len(batch) < BATCH:
+                item = take()
+                if type(item) is Envelope:
+                    batch.append(Mail(self, item.message, item.reply, item.trace_id))
+                else:
+                    batch.append(Mail(self, item, None, None))
+            try:
+                await instance.receive_batch(batch)
+            except Exception as exc:
+                self._log_crash(exc, batch)
+                _fail_unanswered(batch, exc)
+                self.handled += len(batch)
+                return exc
+            except BaseException:
+                _fail_unanswered(batch, ActorStopped(self.name))
+                raise
+            self.handled += len(batch)
+            for mail in batch:
+                if mail.error is not None:  # a told message failed: the actor crashes
+                    _fail_unanswered(batch, mail.error)
+                    self._log_crash(mail.error, mail.message)
+                    return mail.error
+            _fail_unanswered(
+                batch, ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
+            )
+            if self.putters:
+                self._wake_putters()
+            if len(batch) == BATCH:
+                await asyncio.sleep(0)  # a long batch lets the other actors run
+
+    async def _wait_for_mail(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Sleep, idle, until a send (or a stop) wakes the actor."""
+        self._wake_putters()
+        waiter = self.waiter = loop.create_future()
+        if self.busy:
+            self.busy = False
+            self.system._busy_changed(-1)
+        await waiter
 
     def _take_interruption(self) -> bool:
         interrupted, self.interrupted = self.interrupted, False
@@ -499,6 +550,19 @@ class caused_by:
         if self._token is not None:
             _cause_override.reset(self._token)
             self._token = None
+
+
+def _takes_batches(instance: Actor) -> bool:
+    from ._actor import Actor
+
+    return type(instance).receive_batch is not Actor.receive_batch
+
+
+def _fail_unanswered(batch: list[Mail], error: Exception) -> None:
+    for mail in batch:
+        reply = mail.reply
+        if reply is not None and not mail.answered and not reply.done():
+            reply.set_exception(error)
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -27,12 +27,12 @@ import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, Later, current_cause, wall_clock
+from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock
 from kube_actors.api import (
     NAME_ALPHABET,
     Binding,
@@ -106,6 +106,8 @@ from kube_actors.etcd import (
     Put,
     Range,
     Txn,
+    TxnBatch,
+    TxnBatchResponse,
     TxnResponse,
     WatchCreate,
     Watcher,
@@ -127,8 +129,9 @@ from ._aggregator import Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
+from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
-from ._pipeline import Commits
+from ._pipeline import Commits, after_commit
 from ._service_allocator import ServiceAllocator
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
@@ -165,6 +168,11 @@ class _Write:
 
 
 _SYSTEM = _Write(manager="kube-apiserver")
+
+#: Kinds whose writes run alone in a batch rather than parked (``_group_commit``): the
+#: subresources that are not one write, CRDs (they change what is served) and Services
+#: (they allocate addresses and ports).
+_ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
 
 
 @attrs.frozen
@@ -237,6 +245,8 @@ class ApiServer(Actor):
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
         self._pipelined = False
+        #: The writes of a mailbox batch, committed together (``_group_commit``).
+        self._group = GroupCommit(self._handle_in_batch, self._commit_batch, self._answer)
         #: Group versions served by other actors (``metrics.k8s.io``).
         self._aggregator = Aggregator(api_services or {}, self._lookup_actor)
 
@@ -296,15 +306,23 @@ class ApiServer(Actor):
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
             if self._lookup_get(Namespace, "", name) is None:
-                await self._create(Namespace(metadata=_ObjectMeta(name=name)), _SYSTEM)
+                await self._create_system_object(Namespace(metadata=_ObjectMeta(name=name)))
         for priority_class in SYSTEM_PRIORITY_CLASSES:
             if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
-                await self._create(priority_class, _SYSTEM)
+                await self._create_system_object(priority_class)
         # The local-path provisioner's class, as kind installs it: only on a new store, so a
         # class an administrator deleted stays deleted across restarts.
         if fresh:
-            await self._create(DEFAULT_STORAGE_CLASS, _SYSTEM)
-            await self._create(DEFAULT_INGRESS_CLASS, _SYSTEM)
+            await self._create_system_object(DEFAULT_STORAGE_CLASS)
+            await self._create_system_object(DEFAULT_INGRESS_CLASS)
+
+    async def _create_system_object(self, obj: Any) -> None:
+        """Create one of the objects every cluster has. Another API server of the same store
+        (a control plane started at the same moment) may have created it since the snapshot:
+        then it is there, which is all this wants, as kube-apiserver's bootstrap controller
+        takes AlreadyExists for done."""
+        with contextlib.suppress(AlreadyExists):
+            await self._create(obj, _SYSTEM)
 
     # ------------------------------------------------------------------------ dispatch
 
@@ -312,20 +330,96 @@ class ApiServer(Actor):
         self._commits.begin()
         try:
             result = await self._handle(message)
-        except ActorStopped as stopped:
-            if stopped.actor != self.etcd.name:
-                raise
-            raise ServiceUnavailable(
-                "the server is currently unable to handle the request: etcd is unavailable"
-            ) from stopped
-        except StoreUnavailable as unavailable:  # a real etcd out of reach: clients retry
-            raise ServiceUnavailable(
-                f"the server is currently unable to handle the request: {unavailable}"
-            ) from unavailable
+        except (ActorStopped, StoreUnavailable) as error:
+            self._raise_unavailable(error)
         except Exception as error:
             # An answer that follows from a write waits for its commit, errors too.
             return self._commits.fail(error)
         return self._commits.answer(result)
+
+    def _raise_unavailable(self, error: ActorStopped | StoreUnavailable) -> NoReturn:
+        """A store out of reach as the client is told: 503, and it retries. Another actor
+        that stopped raises as itself."""
+        if isinstance(error, StoreUnavailable):  # a real etcd out of reach
+            why = str(error)
+        elif error.actor == self.etcd.name:
+            why = "etcd is unavailable"
+        else:
+            raise error
+        raise ServiceUnavailable(
+            f"the server is currently unable to handle the request: {why}"
+        ) from error
+
+    async def _handle_in_batch(self, message: Any) -> Any:
+        """``_handle``, with the errors of a store out of reach as ``receive`` raises them."""
+        try:
+            return await self._handle(message)
+        except (ActorStopped, StoreUnavailable) as error:
+            self._raise_unavailable(error)
+
+    async def receive_batch(self, batch: Sequence[Mail]) -> None:
+        """Every request waiting in the mailbox, their writes committed together
+        (``_group_commit``); the same answers as ``receive`` gives one by one."""
+        if len(batch) == 1:  # nothing to group: the lone request's shorter way
+            mail = batch[0]
+            mail.enter()
+            try:
+                mail.answer(await self.receive(mail.message))
+            except Exception as error:
+                mail.fail(error)
+            return
+        await self._group.run(batch, self._exclusive)
+
+    def _exclusive(self, message: Any) -> bool:
+        """Whether ``message`` must run alone rather than park its write in the batch:
+        anything but one plain write of an object (``_group_commit``)."""
+        cls = type(message)
+        if cls is Create:
+            if self._quota_counts(message.obj):
+                return True
+            kind: Any = type(message.obj)
+        elif cls is Update or cls is UpdateStatus:
+            kind = type(message.obj)
+        elif cls is Patch or cls is Delete:
+            kind = message.kind
+        else:
+            return True
+        return kind in _ALONE or self._aggregator.claims(message) is not None
+
+    def _quota_counts(self, obj: Any) -> bool:
+        """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
+        namespace's use from the cache, so it must see every earlier create committed."""
+        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
+        quotas = self._caches.get(("core", "resourcequotas"))
+        return quotas is not None and next(iter(quotas.in_namespace(namespace)), None) is not None
+
+    def _answer(
+        self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
+    ) -> None:
+        """Answer one request of a batch; once ``durable`` is done, if it is given."""
+        if durable is not None:
+            mail.answer(Later(after_commit(durable, result, error)))
+        elif error is not None:
+            mail.fail(error)
+        else:
+            mail.answer(result)
+
+    async def _commit_batch(
+        self, writes: Sequence[tuple[str, Txn]]
+    ) -> tuple[Sequence[TxnResponse | Exception], asyncio.Future[None] | None]:
+        """The parked writes of a batch as one store request (``_group_commit``)."""
+        batch = TxnBatch(txns=[txn for _, txn in writes])
+        if not self._pipelined:
+            plain: TxnBatchResponse = await self.etcd.ask(batch)
+            self._observe(plain.revision)
+            return plain.outcomes, None
+        reply: PipelinedResponse[TxnBatchResponse] = await self.etcd.ask(Pipelined(batch))
+        outcomes = reply.response.outcomes
+        for (key, _), outcome in zip(writes, outcomes, strict=True):
+            if isinstance(outcome, TxnResponse):
+                written = key if outcome.succeeded else None
+                self._commits.written(reply, outcome.revision, written)
+        return outcomes, reply.durable
 
     async def _handle(self, message: Any) -> Any:
         message, asked = in_storage_version(message)
@@ -696,7 +790,9 @@ class ApiServer(Actor):
 
     async def _write(self, key: str, txn: Txn) -> TxnResponse:
         """Write through etcd; over a durable store without waiting for the commit
-        (``_pipeline``)."""
+        (``_pipeline``); in a batch, parked for the batch's commit (``_group_commit``)."""
+        if self._group.driving:
+            return await self._group.write(key, txn)
         if not self._pipelined:
             plain: TxnResponse = await self.etcd.ask(txn)
             self._observe(plain.revision)
@@ -1142,7 +1238,11 @@ class ApiServer(Actor):
 
     async def _caught_up_for(self, key: str) -> None:
         """``_caught_up``, and the cache has this apiserver's last write to ``key`` (which
-        may be on its way to the disk still): a write decides on the object's latest state."""
+        may be on its way to the disk still): a write decides on the object's latest state.
+        In a batch, a write of ``key`` parked before it is committed first."""
+        group = self._group
+        if group.driving and group.waits_for(key):
+            await group.barrier()
         await self._wait_applied(max(self._store_revision, self._commits.in_flight(key)))
 
     async def _wait_applied(self, revision: int) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 from kube_actors.actors import Later
 from kube_actors.etcd import KeyEvent, PipelinedResponse
 
-__all__ = ["Commits"]
+__all__ = ["Commits", "after_commit"]
 
 
 class Commits:
@@ -96,7 +96,7 @@ class Commits:
         durable, self._unsynced = self._unsynced, None
         if durable is None:
             return result
-        return Later(_after(durable, result, None))
+        return Later(after_commit(durable, result, None))
 
     def fail(self, error: Exception) -> Any:
         """Raise ``error`` now if the request wrote nothing that waits for its commit;
@@ -104,10 +104,10 @@ class Commits:
         durable, self._unsynced = self._unsynced, None
         if durable is None:
             raise error
-        return Later(_after(durable, None, error))
+        return Later(after_commit(durable, None, error))
 
 
-def _after(
+def after_commit(
     durable: asyncio.Future[None], result: Any, error: Exception | None
 ) -> asyncio.Future[Any]:
     """A future with ``result`` (or ``error``) once ``durable`` is done; its failure if it

@@ -11,8 +11,9 @@ enforces nothing, as in Kubernetes):
   q, requested: pods=1, used: pods=2, limited: pods=2".
 
 Both are 403 Forbidden. The use is counted afresh from the apiserver's cache, which admission
-reads after it has caught up with every earlier write, so two creations never both take the
-last unit. (Kubernetes' admission writes the quota's ``status.used`` as it admits; here the
+reads after it has caught up with every earlier write (a create where a quota may count it is
+never grouped with others: ``_group_commit``), so two creations never both take the last
+unit. (Kubernetes' admission writes the quota's ``status.used`` as it admits; here the
 quota controller writes it, moments later.)
 """
 

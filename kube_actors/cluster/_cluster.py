@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
@@ -119,8 +120,11 @@ class Cluster:
     also check that it is the right kind (virtual time
     needs ``kube_actors.actors.run``, ``sync()``, or the pytest setup to provide its loop).
     The cluster logs the clock it runs on (``cluster_clock``).
-    ``seed`` feeds the one random source (names, uids, faults); ``trace=True`` records every
-    message. ``scheduler``: settings (profiles, plugin weights), or False for none.
+    ``seed`` feeds the one random source (names, uids, faults); on real time, a process
+    that shares its store with others (``leader_elect=True``, one control plane) adds
+    randomness of its own, so that processes started alike never draw the same uids.
+    ``trace=True`` records every message. ``scheduler``: settings (profiles, plugin
+    weights), or False for none.
     ``controllers``: the names of the built-in controllers to run (default: all).
     ``terminated_pod_gc_threshold``: how many finished Pods the pod GC keeps (0: all).
     ``storage_dir``: where the local-path provisioner makes PersistentVolumes (None: a
@@ -236,9 +240,11 @@ class Cluster:
                 f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
             )
         self._informers: InformerFactory | None = None
+        #: One control plane that elects leaders: a process among others over one store.
+        self._shares_store = self._leader_elect and control_planes == 1
         # Pods that really listen take this process's share of the loopback pod network, and
         # so do the nodes of a process that shares its cluster with other processes.
-        shared = runtime == "subprocess" or (self._leader_elect and control_planes == 1)
+        shared = runtime == "subprocess" or self._shares_store
         self._pod_slot = process_slot() if shared else 0
         if isinstance(nodes, int):
             configs = [
@@ -299,7 +305,13 @@ class Cluster:
         if self._store_choice is not None:
             self.backend = self._store_choice.open()
         revision = await store_revision(self.backend)
-        if revision > 1:
+        if self._shares_store and not is_virtual_time():
+            # Other processes serve this store too, from the same seed (``up``'s), and two
+            # started together read the same revision: seeded alike they would give two
+            # objects one uid and draw the same generated names. Each takes a sequence of
+            # its own, as kube-apiserver's random uids are.
+            self.system.random.seed(f"{self.seed}/{revision}/{secrets.token_hex(16)}")
+        elif revision > 1:
             # A store with a history, written by an earlier run from this same seed: the
             # names and uids drawn now must not be the ones that run drew (two Pods with one
             # uid), so the sequence continues from a point of the store's own.

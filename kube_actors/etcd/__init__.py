@@ -10,7 +10,8 @@
 - ``save_snapshot`` / ``restore_snapshot`` / ``snapshot_status``: snapshots of a store file.
 - ``WatchHub`` / ``Watcher``: the watch fan-out, one event log with a cursor per watcher.
 - The request messages, by etcd's RPC names (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
-  ``Compact``, ``Lease*``, ``WatchCreate``, ``EndpointStatus``) and what they answer
+  ``Compact``, ``Lease*``, ``WatchCreate``, ``EndpointStatus``; ``TxnBatch``, several ``Txn``
+  in one request, each at its own revision) and what they answer
   (``*Response``, ``KeyValue``, ``KeyEvent``): keys and revisions, where ``kube_actors.api``'s
   requests (``Get``, ``List``, ``Watch``, ``Delete``) are about Kubernetes objects.
 
@@ -40,6 +41,7 @@ from ._messages import Pipelined as Pipelined
 from ._messages import Put as Put
 from ._messages import Range as Range
 from ._messages import Txn as Txn
+from ._messages import TxnBatch as TxnBatch
 from ._messages import TxnOp as TxnOp
 from ._messages import WatchCreate as WatchCreate
 from ._remote import RemoteBackend as RemoteBackend
@@ -57,6 +59,7 @@ from ._responses import OpResponse as OpResponse
 from ._responses import PipelinedResponse as PipelinedResponse
 from ._responses import PutResponse as PutResponse
 from ._responses import RangeResponse as RangeResponse
+from ._responses import TxnBatchResponse as TxnBatchResponse
 from ._responses import TxnResponse as TxnResponse
 from ._snapshot import SnapshotStatus as SnapshotStatus
 from ._snapshot import restore_snapshot as restore_snapshot
@@ -110,6 +113,8 @@ __all__ = [
     "SqliteBackend",
     "StoreStatistics",
     "Txn",
+    "TxnBatch",
+    "TxnBatchResponse",
     "TxnOp",
     "TxnResponse",
     "WatchCreate",

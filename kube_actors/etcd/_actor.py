@@ -1,7 +1,8 @@
 """``EtcdActor``: the store as an actor. Requests come through its mailbox; events do not.
 
 Every request is a message answered by ``ask`` (``Range``, ``Put``, ``DeleteRange``, ``Txn``,
-``Compact``, ``EndpointStatus``, the ``Lease*`` messages, ``WatchCreate``). Over a durable
+``Compact``, ``EndpointStatus``, the ``Lease*`` messages, ``WatchCreate``, and ``TxnBatch``,
+the apiserver's group commit: its transactions applied in order, watchers told once). Over a durable
 backend a write is answered once it is committed; wrapped in ``Pipelined`` it is answered
 at once, with a future for its commit (the apiserver's way to keep writes flowing).
 
@@ -42,9 +43,10 @@ from ._messages import (
     Put,
     Range,
     Txn,
+    TxnBatch,
     WatchCreate,
 )
-from ._responses import EndpointStatusResponse, PipelinedResponse
+from ._responses import EndpointStatusResponse, PipelinedResponse, TxnBatchResponse, TxnResponse
 from ._watch import WatchHub
 
 __all__ = ["EtcdActor"]
@@ -116,6 +118,14 @@ class EtcdActor(Actor):
         match message:
             case Txn():
                 return backend.txn(message)
+            case TxnBatch(txns=txns):
+                outcomes: list[TxnResponse | Exception] = []
+                for txn in txns:
+                    try:
+                        outcomes.append(backend.txn(txn))
+                    except Exception as error:  # this transaction's alone
+                        outcomes.append(error)
+                return TxnBatchResponse(revision=backend.revision, outcomes=tuple(outcomes))
             case Range():
                 return backend.range(message)
             case Put():

@@ -2,7 +2,8 @@
 
 They follow etcd's v3 API and take its RPC names (``Range``, ``Put``, ``DeleteRange``,
 ``Txn``, ``Compact``, ``Lease*``; ``WatchCreate`` is the Watch RPC's create request and
-``EndpointStatus`` the Maintenance RPC's ``Status``): a key alone, or a range
+``EndpointStatus`` the Maintenance RPC's ``Status``; ``TxnBatch`` is ours, the apiserver's
+group commit): a key alone, or a range
 ``[key, range_end)``; ``prefix`` constructors build the range of every key that starts with a
 prefix. ``Range``, ``Put`` and ``DeleteRange`` are also the operations of a ``Txn``. The
 backends take the same objects, so what the actor receives is what the store applies.
@@ -33,6 +34,7 @@ from ._responses import (
     PipelinedResponse,
     PutResponse,
     RangeResponse,
+    TxnBatchResponse,
     TxnResponse,
 )
 from ._watch import Watcher
@@ -52,6 +54,7 @@ __all__ = [
     "Range",
     "EndpointStatus",
     "Txn",
+    "TxnBatch",
     "TxnOp",
     "WatchCreate",
 ]
@@ -195,6 +198,26 @@ class Txn(Ask[TxnResponse]):
     failure: tuple[TxnOp, ...] = attrs.field(default=(), converter=_ops)
 
 
+def _txns(items: Iterable[Txn]) -> tuple[Txn, ...]:
+    return tuple(items)
+
+
+@attrs.frozen(kw_only=True)
+class TxnBatch(Ask[TxnBatchResponse]):
+    """Several transactions in one request: applied in order, each as if asked alone, at its
+    own revision (one that changes nothing takes none), each with its own outcome; one that
+    raises fails alone. Watchers are told once, after the last.
+
+    Not part of etcd's API, which has no such request (its ``Txn`` of several puts gives them
+    all one revision, where Kubernetes needs each object's resourceVersion distinct): it is
+    the apiserver's group commit, the writes waiting in its mailbox sent as one request, as
+    etcd batches raft proposals. Over SQLite the batch is one transaction of the file (one
+    fsync); over a real etcd each transaction is its own request, in order.
+    """
+
+    txns: tuple[Txn, ...] = attrs.field(converter=_txns)
+
+
 @attrs.frozen(kw_only=True)
 class Compact(Ask[CompactResponse]):
     """Forget the history before ``revision``: reads and watches from below it then raise
@@ -281,5 +304,5 @@ class Pipelined(Ask[PipelinedResponse[R]], Generic[R]):
     request: Ask[R]
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.request, (Put, DeleteRange, Txn, LeaseGrant)):
+        if not isinstance(self.request, (Put, DeleteRange, Txn, TxnBatch, LeaseGrant)):
             raise TypeError(f"only writes are pipelined, not {type(self.request).__name__}")

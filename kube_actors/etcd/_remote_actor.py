@@ -28,10 +28,11 @@ from ._messages import (
     Put,
     Range,
     Txn,
+    TxnBatch,
     WatchCreate,
 )
 from ._remote import RemoteBackend
-from ._responses import PipelinedResponse
+from ._responses import PipelinedResponse, TxnBatchResponse, TxnResponse
 
 __all__ = ["RemoteEtcdActor"]
 
@@ -58,6 +59,8 @@ class RemoteEtcdActor(Actor):
         match message:
             case Txn():
                 return await backend.txn(message)
+            case TxnBatch(txns=txns):
+                return await _txn_batch(backend, txns)
             case Range():
                 return await backend.range(message)
             case Put():
@@ -87,3 +90,19 @@ class RemoteEtcdActor(Actor):
 
 
 _UNHANDLED = object()
+
+
+async def _txn_batch(backend: RemoteBackend, txns: tuple[Txn, ...]) -> TxnBatchResponse:
+    """Each transaction of the batch as its own request to etcd, in order: one etcd ``Txn``
+    of them all would give every write one revision (Kubernetes needs one per object)."""
+    outcomes: list[TxnResponse | Exception] = []
+    revision = 0
+    for txn in txns:
+        try:
+            response = await backend.txn(txn)
+        except Exception as error:  # this transaction's alone (etcd out of reach: each says so)
+            outcomes.append(error)
+        else:
+            revision = max(revision, response.revision)
+            outcomes.append(response)
+    return TxnBatchResponse(revision=revision, outcomes=tuple(outcomes))

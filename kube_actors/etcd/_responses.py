@@ -24,6 +24,7 @@ __all__ = [
     "PutResponse",
     "RangeResponse",
     "EndpointStatusResponse",
+    "TxnBatchResponse",
     "TxnResponse",
 ]
 
@@ -64,6 +65,15 @@ class TxnResponse:
     #: Whether every comparison held (and the ``success`` branch ran).
     succeeded: bool
     responses: tuple[OpResponse, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class TxnBatchResponse:
+    """One outcome per transaction of a ``TxnBatch``, in order: its response, or the error
+    it alone raised (the others ran all the same)."""
+
+    revision: int
+    outcomes: tuple[TxnResponse | Exception, ...] = attrs.field(eq=False)
 
 
 @attrs.frozen(kw_only=True)

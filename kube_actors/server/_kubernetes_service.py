@@ -21,7 +21,9 @@ from kube_actors.api import (
     ServiceSpec,
 )
 from kube_actors.client import Client
-from kube_actors.errors import AlreadyExists, Invalid
+from kube_actors.errors import AlreadyExists, Conflict, Invalid, NotFound
+
+from .._log import get_logger
 
 __all__ = ["SERVICE_IP", "publish_kubernetes_service"]
 
@@ -33,22 +35,52 @@ SERVICE_PORT: Final = 443
 #: official client's in-cluster config) verify the API server as they do in Kubernetes.
 SERVICE_IP: Final = "127.10.0.1"
 _LABELS: Final = {"component": "apiserver", "provider": "kubernetes"}
+#: Reads and writes before a start gives up bringing the Service up to date (each retry
+#: follows another server's write; a handful of servers never need this many).
+_ATTEMPTS: Final = 8
+
+_log = get_logger("kube_actors.server")
 
 
 async def publish_kubernetes_service(client: Client, port: int) -> None:
     """Create (or bring up to date) the ``kubernetes`` Service, whose target is ``port``,
-    the port the API server is served on (its Endpoints: ``ApiServerEndpoints``)."""
+    the port the API server is served on (its Endpoints: ``ApiServerEndpoints``).
+
+    Every API server of a cluster does this as it starts, several at once when control
+    planes start together over one store: as kube-apiserver's kubernetesservice controller,
+    an AlreadyExists or a Conflict means another server wrote first, and the Service is
+    read again; a server never fails to start over it (with its own port in the Service or
+    not: the Endpoints, which kube-proxy routes by, name every server's port)."""
     meta = ObjectMeta(name=NAME, namespace=NAMESPACE, labels=_LABELS)
     ports = (ServicePort(name="https", protocol="TCP", port=SERVICE_PORT, target_port=port),)
     spec = ServiceSpec(type="ClusterIP", ports=ports, session_affinity="None")
+    for _ in range(_ATTEMPTS):
+        try:
+            current = await client.get(Service, NAME, namespace=NAMESPACE)
+        except NotFound:
+            if await _created(client, Service(metadata=meta, spec=spec)):
+                return
+            continue  # created by another server meanwhile: look at its Service
+        if current.spec.ports == ports:
+            return
+        try:
+            await client.update(attrs.evolve(current, spec=attrs.evolve(current.spec, ports=ports)))
+            return
+        except (Conflict, NotFound):
+            continue  # another server wrote it (or it was deleted) meanwhile: read it again
+    _log.warning("kubernetes_service_not_updated", port=port, attempts=_ATTEMPTS)
+
+
+async def _created(client: Client, service: Service) -> bool:
+    """Create ``service`` on the address Kubernetes keeps for it (any other if a Service
+    holds that one); False if it exists already."""
     try:
         try:
             await client.create(
-                Service(metadata=meta, spec=attrs.evolve(spec, cluster_ip=SERVICE_IP))
+                attrs.evolve(service, spec=attrs.evolve(service.spec, cluster_ip=SERVICE_IP))
             )
         except Invalid:  # another Service holds that address: take any other
-            await client.create(Service(metadata=meta, spec=spec))
+            await client.create(service)
     except AlreadyExists:
-        current = await client.get(Service, NAME, namespace=NAMESPACE)
-        if current.spec.ports != ports:
-            await client.update(attrs.evolve(current, spec=attrs.evolve(current.spec, ports=ports)))
+        return False
+    return True

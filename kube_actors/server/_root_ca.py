@@ -11,6 +11,7 @@ configuration trusts the API through it.
 from __future__ import annotations
 
 import contextlib
+from typing import Final
 
 import anyio
 import anyio.abc
@@ -19,9 +20,17 @@ from anyio.streams.memory import MemoryObjectSendStream
 from kube_actors.api import ConfigMap, Namespace, ObjectMeta
 from kube_actors.apiserver import ROOT_CA_CONFIG_MAP
 from kube_actors.client import Client, SharedInformer
-from kube_actors.errors import AlreadyExists, Forbidden, NotFound
+from kube_actors.errors import AlreadyExists, Conflict, Forbidden, NotFound
+
+from .._log import get_logger
 
 __all__ = ["publish_root_ca"]
+
+#: Reads and writes of one namespace's ConfigMap before giving up on it (each retry
+#: follows another server's write).
+_ATTEMPTS: Final = 8
+
+_log = get_logger("kube_actors.server")
 
 
 class _Queue:
@@ -42,19 +51,31 @@ class _Queue:
 
 
 async def _publish(client: Client, namespace: str, ca_pem: str) -> None:
+    """``kube-root-ca.crt`` in ``namespace`` holds ``ca_pem``. Every serving process
+    publishes, several at once when control planes start together: a write another one
+    made first (AlreadyExists, Conflict) is read again, as the controller's requeue would."""
     config_map = ConfigMap(
         metadata=ObjectMeta(name=ROOT_CA_CONFIG_MAP, namespace=namespace), data={"ca.crt": ca_pem}
     )
-    try:
-        await client.create(config_map)
-    except AlreadyExists:
-        current = await client.get(ConfigMap, ROOT_CA_CONFIG_MAP, namespace=namespace)
-        if current.data.get("ca.crt") != ca_pem:
+    for _ in range(_ATTEMPTS):
+        try:
+            current = await client.get(ConfigMap, ROOT_CA_CONFIG_MAP, namespace=namespace)
+        except NotFound:
+            try:
+                await client.create(config_map)
+            except AlreadyExists:
+                continue  # another server made it meanwhile: read it again
+            except (Forbidden, NotFound):
+                pass  # the namespace is terminating or gone
+            return
+        if current.data.get("ca.crt") == ca_pem:
+            return
+        with contextlib.suppress(Conflict, NotFound):  # another write meanwhile: read again
             await client.update(
                 ConfigMap(metadata=current.metadata, data={**current.data, "ca.crt": ca_pem})
             )
-    except (Forbidden, NotFound):
-        pass  # the namespace is terminating or gone
+            return
+    _log.warning("root_ca_not_published", namespace=namespace, attempts=_ATTEMPTS)
 
 
 async def publish_root_ca(client: Client, ca_pem: str, group: anyio.abc.TaskGroup) -> None:

@@ -17,6 +17,7 @@ import ipaddress
 import os
 import secrets
 import ssl
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -51,10 +52,23 @@ class Credentials:
         return self.ca_cert.read_bytes()
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+def _write_whole(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Write ``path`` at once: a file of its own in the same directory, with its final mode
+    from the start, renamed over ``path``. A reader (another control plane sharing the
+    directory, an agent given the CA) sees the old file or the whole new one, never part
+    of it, and a process killed while writing leaves no truncated key behind."""
+    descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            os.fchmod(file.fileno(), mode)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(draft, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(draft)
+        raise
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -98,8 +112,8 @@ def _make_ca(cert_path: Path, key_path: Path) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    _write_private(key_path, _key_pem(key))
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_whole(key_path, _key_pem(key))
+    _write_whole(cert_path, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
 def _alt_names(address: str) -> list[x509.GeneralName]:
@@ -142,8 +156,8 @@ def _make_server_cert(
         )
         .sign(signer, hashes.SHA256())
     )
-    _write_private(key_path, _key_pem(key))
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_whole(key_path, _key_pem(key))
+    _write_whole(cert_path, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
 def _token(path: Path) -> str:
@@ -151,9 +165,19 @@ def _token(path: Path) -> str:
         token = path.read_text().strip()
         if token:
             return token
-    token = secrets.token_urlsafe(32)
-    _write_private(path, token.encode() + b"\n")
+    token = _new_token()
+    _write_whole(path, token.encode() + b"\n")
     return token
+
+
+def _new_token() -> str:
+    """A fresh admin token. It is given on command lines (``kube-actors agent --token T``),
+    where one starting with ``-`` (1 in 64 of URL-safe tokens) would be taken for an
+    option: those are drawn again."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 @contextlib.contextmanager

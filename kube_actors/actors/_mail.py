@@ -1,0 +1,79 @@
+"""``Mail``: one message of a batch that an actor takes from its mailbox at once.
+
+An actor that defines ``receive_batch`` (``Actor``'s opt-in hook) is handed every message
+waiting in its mailbox (up to ``BATCH``) in one call, each as a ``Mail``: the message, and a
+way to answer its sender alone. The etcd actor batches raft proposals the same way; the
+apiserver uses it to commit the writes waiting in its mailbox as one store request (group
+commit) while each caller still gets its own answer or its own error.
+
+The runtime checks the contract after the call: an ask left unanswered is failed with an
+``ActorError`` (the actor forgot it; the asker must not hang), and a told message that was
+failed makes the actor crash, as a told message that raises in ``receive`` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from ._messages import Later
+
+if TYPE_CHECKING:
+    from ._cell import _Cell
+
+__all__ = ["Mail"]
+
+
+class Mail:
+    """A message of a batch, with its sender's reply (``None`` for a ``tell``)."""
+
+    __slots__ = ("_cell", "answered", "error", "message", "reply", "trace_id")
+
+    def __init__(
+        self,
+        cell: _Cell,
+        message: object,
+        reply: asyncio.Future[Any] | None,
+        trace_id: int | None,
+    ) -> None:
+        self._cell = cell
+        self.message = message
+        self.reply = reply
+        self.trace_id = trace_id
+        #: Whether ``answer`` or ``fail`` was called.
+        self.answered = False
+        #: The error a told message failed with (the actor crashes with it after the batch).
+        self.error: Exception | None = None
+
+    def enter(self) -> None:
+        """From now on, what the actor sends is caused by this message (in the trace), as
+        while ``receive`` handles it. Call it before working on this message."""
+        if self.trace_id is not None:
+            self._cell.current_trace_id = self.trace_id
+
+    def answer(self, result: object) -> None:
+        """Answer the ask with ``result`` (a ``Later``: once its future is done)."""
+        self.answered = True
+        reply = self.reply
+        if reply is None:
+            return
+        if type(result) is Later:
+            from ._cell import _Forward
+
+            result.future.add_done_callback(_Forward(reply, self._cell.name))
+        elif not reply.done():
+            reply.set_result(result)
+
+    def fail(self, error: Exception) -> None:
+        """The ask raises ``error`` in its caller; a told message crashes the actor with it
+        once the batch is handled."""
+        self.answered = True
+        reply = self.reply
+        if reply is None:
+            if self.error is None:
+                self.error = error
+        elif not reply.done():
+            reply.set_exception(error)
+
+    def __repr__(self) -> str:
+        return f"Mail({self.message!r})"
