@@ -24,6 +24,7 @@ Every error the framework raises on purpose is a ``KubeActorsError``::
     │   ├── Compacted            the revision asked for was compacted away
     │   ├── FutureRevision       the revision asked for has not happened yet
     │   ├── LeaseNotFound        no lease with that id (never granted, revoked or expired)
+    │   ├── ServiceRangeMismatch the store's Service range is not the one a control plane was given
     │   ├── StoreUnavailable     a real etcd could not be reached (503 from the apiserver)
     │   └── WatchLagged          a watcher fell too far behind and was closed: re-watch or re-list
     ├── ContainerRuntimeError    the container runtime could not do what was asked
@@ -82,6 +83,7 @@ __all__ = [
     "NotFound",
     "RequestEntityTooLarge",
     "SandboxNotFound",
+    "ServiceRangeMismatch",
     "ServiceUnavailable",
     "SettleTimeout",
     "StoreError",
@@ -342,6 +344,11 @@ class LeaseNotFound(StoreError):
     def __init__(self, lease: int) -> None:
         super().__init__(f"lease {lease} not found")
         self.lease = lease
+
+
+class ServiceRangeMismatch(StoreError):
+    """A control plane was given a Service range (``service_cidr``,
+    ``--service-cluster-ip-range``) other than the one the cluster's store holds."""
 
 
 class WatchLagged(StoreError):

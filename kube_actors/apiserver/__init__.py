@@ -9,6 +9,12 @@ from ._admission import Operation as Operation
 from ._admission import default_plugins as default_plugins
 from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
+from ._service_allocator import DEFAULT_NODE_PORTS as DEFAULT_NODE_PORTS
+from ._service_allocator import DEFAULT_SERVICE_CIDR as DEFAULT_SERVICE_CIDR
+from ._service_range import check_service_range as check_service_range
+from ._service_range import first_service_ip as first_service_ip
+from ._service_range import parse_service_cidr as parse_service_cidr
+from ._service_range import recorded_service_range as recorded_service_range
 from ._token_volume import ROOT_CA_CONFIG_MAP as ROOT_CA_CONFIG_MAP
 from ._token_volume import TOKEN_MOUNT_PATH as TOKEN_MOUNT_PATH
 from ._tokens import DEFAULT_ISSUER as DEFAULT_ISSUER
@@ -18,7 +24,9 @@ from ._tokens import TokenIssuer as TokenIssuer
 __all__ = [
     "AGGREGATED_VERSIONS",
     "DEFAULT_ISSUER",
+    "DEFAULT_NODE_PORTS",
     "DEFAULT_PLUGINS",
+    "DEFAULT_SERVICE_CIDR",
     "ROOT_CA_CONFIG_MAP",
     "TOKEN_MOUNT_PATH",
     "AdmissionPlugin",
@@ -27,6 +35,10 @@ __all__ = [
     "Operation",
     "TokenClaims",
     "TokenIssuer",
+    "check_service_range",
     "default_plugins",
     "default_tolerations",
+    "first_service_ip",
+    "parse_service_cidr",
+    "recorded_service_range",
 ]

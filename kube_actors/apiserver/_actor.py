@@ -132,7 +132,8 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
-from ._service_allocator import ServiceAllocator
+from ._service_allocator import DEFAULT_SERVICE_CIDR, ServiceAllocator
+from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
 from ._tokens import answer as token_answer
@@ -211,6 +212,7 @@ class ApiServer(Actor):
         event_ttl: int = EVENT_TTL,
         api_services: Mapping[str, str] | None = None,
         token_issuer: TokenIssuer | None = None,
+        service_cidr: str = DEFAULT_SERVICE_CIDR,
     ) -> None:
         self.etcd = etcd
         #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
@@ -240,8 +242,10 @@ class ApiServer(Actor):
         #: the watch events of the change carry it, so a trace follows a change through the
         #: watches to what components did about it.
         self._causes: dict[str, int] = {}
-        #: ClusterIPs and NodePorts, rebuilt from the stored Services at start.
-        self._services = ServiceAllocator()
+        #: ClusterIPs (from ``service_cidr``, kube-apiserver's ``--service-cluster-ip-range``,
+        #: which the cluster agreed with its store: ``_service_range``) and NodePorts, rebuilt
+        #: from the stored Services at start.
+        self._services = ServiceAllocator(service_cidr)
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
         self._pipelined = False
@@ -263,6 +267,16 @@ class ApiServer(Actor):
             cache = self._cache_of_resource(*resource)
             if cache is not None:
                 cache.load(kvs, revision)
+        # The range the store records wins: another server of the cluster may have recorded
+        # its own first (``_service_range``; the cluster checks a range it was given).
+        recorded = await record_service_range(self.etcd, self._services.service_cidr)
+        if recorded != self._services.service_cidr:
+            self.log.warning(
+                "service_range_from_store",
+                configured=self._services.service_cidr,
+                stored=recorded,
+            )
+            self._services = ServiceAllocator(recorded)
         self._services.rng = self.random  # NodePorts drawn at random, reproducible by seed
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))

@@ -29,9 +29,11 @@ import anyio
 import yaml
 from rich.console import Console
 
+from ..apiserver import parse_service_cidr
 from ..client._leader import timings_problem
 from ..cluster import Cluster, ElectionTimings
 from ..cluster._store import etcd_store_url
+from ..errors import ServiceRangeMismatch
 from ..etcd import EtcdTLS
 from ..runtime._script import parse_duration
 from ..server import CONTEXT, merge_kubeconfig
@@ -117,6 +119,14 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, default=None, metavar="PATH", help=what)
 
     parser.add_argument(
+        "--service-cluster-ip-range",
+        default=None,
+        metavar="CIDR",
+        help="the range ClusterIPs come from (kube-apiserver's flag); default: the range "
+        "the store records, else a /16 of 127.0.0.0/8 no other cluster on this machine holds "
+        "(127.10.0.0/16 for the first); every control plane of a cluster must agree",
+    )
+    parser.add_argument(
         "--node-name",
         default="",
         metavar="NAME",
@@ -200,6 +210,7 @@ def _cluster(args: argparse.Namespace) -> Cluster:
         # control plane sharing the directory signs and checks them with the same key.
         service_account_key_file=cert_dir / SERVICE_ACCOUNT_KEY,
         event_ttl=args.event_ttl,
+        service_cidr=args.service_cluster_ip_range,
         leader_elect=args.leader_elect,
         leader_election=ElectionTimings(
             lease_duration=args.leader_elect_lease_duration,
@@ -224,6 +235,11 @@ async def _serve(args: argparse.Namespace, console: Console, cluster: Cluster) -
         # message must stop the cluster cleanly, not kill the process.
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
             console.print(f"Kubernetes control plane is running at {served.url}")
+            network = cluster.service_network
+            console.print(
+                f"Services: ClusterIPs from {network.service_cidr}, "
+                f"NodePorts on {network.node_port_address}"
+            )
             console.print(f"kubeconfig: {served.kubeconfig_path}")
             console.print(f"  export KUBECONFIG={served.kubeconfig_path}")
             console.print("  kubectl get nodes")
@@ -286,6 +302,14 @@ def up(args: argparse.Namespace, console: Console) -> int:
             "names its nodes apart (--node-name cp-1, cp-2...), or runs none (--nodes 0)"
         )
         return 2
+    if args.service_cluster_ip_range is not None:
+        try:
+            args.service_cluster_ip_range = parse_service_cidr(
+                args.service_cluster_ip_range, field="--service-cluster-ip-range"
+            )
+        except ValueError as error:
+            console.print(f"[red]error:[/] {error}")
+            return 2
     try:
         cluster = _cluster(args)
     except ValueError as error:
@@ -293,6 +317,9 @@ def up(args: argparse.Namespace, console: Console) -> int:
         return 2
     try:
         anyio.run(_serve, args, console, cluster)
+    except ServiceRangeMismatch as error:
+        console.print(f"[red]error:[/] --service-cluster-ip-range: {error}")
+        return 1
     except OSError as error:
         console.print(f"[red]error:[/] cannot serve on {args.address}:{args.port}: {error}")
         return 1

@@ -136,9 +136,11 @@ async def _expose(screen: _Screen, cluster: Cluster, runtime: str) -> None:
     service = await cluster.wait_serving(NAME)
     node_port = service.spec.ports[0].node_port
     assert node_port is not None  # a NodePort Service always gets one
-    screen.command(f"for i in $(seq 6); do curl -s http://127.0.0.1:{node_port}/; done")
-    for pod in await served_by("127.0.0.1", node_port, 6):
-        screen.text(f"GET http://127.0.0.1:{node_port}/ -> served by {pod}")
+    # 127.0.0.1 for the first cluster on this machine, an address of its own for others.
+    address = cluster.service_network.node_port_address
+    screen.command(f"for i in $(seq 6); do curl -s http://{address}:{node_port}/; done")
+    for pod in await served_by(address, node_port, 6):
+        screen.text(f"GET http://{address}:{node_port}/ -> served by {pod}")
 
 
 async def _available(cluster: Cluster, replicas: int) -> None:

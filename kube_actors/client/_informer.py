@@ -281,23 +281,39 @@ class SharedInformer(Generic[T]):
                 if gone is not None:
                     self._dispatch_delete(gone)
 
+    # Each event goes to every handler, most of which have nothing to do with it (a Lease
+    # renewal reaches the node lifecycle controller, the garbage collector's graph and the
+    # namespace controller): the loops call the handlers themselves, one call per handler.
+
     def _dispatch_add(self, obj: T) -> None:
         for registration in self._registrations:
-            self._call(registration.handler.on_add, obj)
+            try:
+                registration.handler.on_add(obj)
+            except Exception as error:
+                self._failed(registration.handler.on_add, error)
 
     def _dispatch_update(self, old: T, new: T) -> None:
         for registration in self._registrations:
-            self._call(registration.handler.on_update, old, new)
+            try:
+                registration.handler.on_update(old, new)
+            except Exception as error:
+                self._failed(registration.handler.on_update, error)
 
     def _dispatch_delete(self, obj: T) -> None:
         for registration in self._registrations:
-            self._call(registration.handler.on_delete, obj)
+            try:
+                registration.handler.on_delete(obj)
+            except Exception as error:
+                self._failed(registration.handler.on_delete, error)
 
     def _call(self, method: Callable[..., None], *args: Any) -> None:
         try:
             method(*args)
         except Exception as error:
-            self._log.error("informer_handler_failed", handler=repr(method), exc_info=error)
+            self._failed(method, error)
+
+    def _failed(self, method: Callable[..., None], error: Exception) -> None:
+        self._log.error("informer_handler_failed", handler=repr(method), exc_info=error)
 
 
 def _version(obj: Any) -> str:

@@ -32,6 +32,7 @@ from ._faults import Fault as Fault
 from ._faults import Faults as Faults
 from ._health import COMPONENT_SUPERVISION as COMPONENT_SUPERVISION
 from ._health import ComponentHealth as ComponentHealth
+from ._service_network import ServiceNetwork as ServiceNetwork
 from ._streams import ExecOutput as ExecOutput
 from ._sync import SyncCluster as SyncCluster
 
@@ -51,6 +52,7 @@ __all__ = [
     "LeadershipHistory",
     "NodeAgent",
     "RealTimeWarning",
+    "ServiceNetwork",
     "SyncCluster",
     "Term",
     "warn_on_default_real_time",

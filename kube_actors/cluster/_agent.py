@@ -97,8 +97,10 @@ class NodeAgent:
             name=f"kubelet/{node.name}",
         )
         plane = self.data_plane
+        proxy_recorder = EventRecorder(sink, "kube-proxy", node.name)
         await self.system.spawn(
-            lambda: KubeProxy(client, plane, node=node.name), name=f"kube-proxy/{node.name}"
+            lambda: KubeProxy(client, plane, node=node.name, recorder=proxy_recorder),
+            name=f"kube-proxy/{node.name}",
         )
 
     async def _stop_kubelet(self) -> None:

@@ -47,7 +47,15 @@ from ..api import (
     Summary,
     kind_info,
 )
-from ..apiserver import AdmissionPlugin, ApiServer, TokenIssuer, default_plugins
+from ..apiserver import (
+    DEFAULT_SERVICE_CIDR,
+    AdmissionPlugin,
+    ApiServer,
+    TokenIssuer,
+    default_plugins,
+    first_service_ip,
+    parse_service_cidr,
+)
 from ..apiserver._ttl import EVENT_TTL
 from ..client import Client, EventRecorder, EventSink, InformerFactory, Transport
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
@@ -81,10 +89,12 @@ from ._control_planes import (
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
+from ._heap import HEAP, THRESHOLDS
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._served_authority import ServedAuthority
+from ._service_network import ServiceNetwork, ServiceNetworks, network_of
 from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
 from ._streams import (
     ExecOutput,
@@ -144,6 +154,20 @@ class Cluster:
     ``node_name``: the name of the first of ``nodes`` (a count), the others are
     ``<node_name>-1``...; default ``control-plane``, ``node-1``... Processes that share one
     cluster (``leader_elect=True``) each name their nodes apart.
+    ``service_cidr``: the Service range ClusterIPs come from (kube-apiserver's
+    ``--service-cluster-ip-range``). None (the default): the range the store records, else
+    ``127.10.0.0/16``, or, for a cluster that listens for real (``runtime="subprocess"``,
+    ``proxy_bind=True``), a /16 of 127.0.0.0/8 that no other running cluster on this machine
+    holds, with NodePorts on an address of its own (``_service_network``). A range given must
+    be the one the store records, else entering raises ``ServiceRangeMismatch``.
+    ``gc_freeze``: after each ``settle()`` that follows much work, move the objects alive out
+    of the cyclic garbage collector's sight (``gc.collect()`` then ``gc.freeze()``, see
+    ``_heap``), and put them back when the cluster closes: for large clusters simulated for
+    long, whose full collections otherwise rescan the whole cluster. ``gc_threshold``: the
+    collector's first threshold while the cluster runs (CPython's is 700; at 50,000 young
+    collections cost an idle cluster a few percent of its CPU instead of a tenth or a
+    fifth). The collector is the process's, so both are opt-in, and both are put back when
+    the cluster closes.
     """
 
     def __init__(
@@ -176,10 +200,19 @@ class Cluster:
         service_account_key_file: str | os.PathLike[str] | None = None,
         event_ttl: int = EVENT_TTL,
         node_name: str = "",
+        gc_freeze: bool = False,
+        gc_threshold: int | None = None,
+        service_cidr: str | None = None,
     ) -> None:
         if event_ttl < 0:
             raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
         self._event_ttl = event_ttl
+        given_range = parse_service_cidr(service_cidr) if service_cidr is not None else None
+        # Only a cluster that listens for real needs a range no other cluster here holds;
+        # the others keep the default, so that a seed gives the same ClusterIPs everywhere.
+        listens = proxy_bind if proxy_bind is not None else runtime == "subprocess"
+        self._service_networks = ServiceNetworks(given=given_range, claim=listens)
+        self._service_network = network_of(given_range or DEFAULT_SERVICE_CIDR)
         if control_planes < 1:
             raise ValueError(f"control_planes must be 1 or more, not {control_planes}")
         if leader_elect is False and control_planes > 1:
@@ -271,6 +304,15 @@ class Cluster:
         #: metrics-server's scrape interval; None runs no metrics server.
         self._metric_resolution = metric_resolution
         self._served_authority = ServedAuthority()
+        self._gc_freeze = gc_freeze
+        if gc_threshold is not None and gc_threshold < 1:
+            raise ValueError(
+                f"gc_threshold must be 1 or more (allocations between young collections), "
+                f"not {gc_threshold}; None leaves the collector's own"
+            )
+        self._gc_threshold = gc_threshold
+        self._holds_threshold = False
+        self._holds_heap = False  # between entry and exit with gc_freeze (see _heap)
 
     # -------------------------------------------------------------------- lifecycle
 
@@ -298,6 +340,12 @@ class Cluster:
             self.system.random.seed(f"{self.seed}/{revision}")
         await self.system.__aenter__()
         self._running = True
+        if self._gc_freeze:
+            HEAP.hold()
+            self._holds_heap = True
+        if self._gc_threshold is not None:
+            THRESHOLDS.hold(self._gc_threshold)
+            self._holds_threshold = True
         try:
             await self._start_control_plane()
             await self._start_metrics_server()
@@ -331,6 +379,13 @@ class Cluster:
         except BaseExceptionGroup as group:
             error = leaving_error(group, exc)
         finally:
+            self._service_networks.release()
+            if self._holds_heap:
+                self._holds_heap = False
+                HEAP.release()
+            if self._holds_threshold and self._gc_threshold is not None:
+                self._holds_threshold = False
+                THRESHOLDS.release(self._gc_threshold)
             # etcd committed everything when it stopped; the file is closed after it.
             if self._store_choice is not None:
                 await close_store(self.backend)
@@ -355,6 +410,7 @@ class Cluster:
     async def _start_control_plane(self) -> None:
         backend = self.backend
         self._etcd = await self.system.spawn(lambda: etcd_actor(backend), name="etcd")
+        self._service_network = await self._service_networks.propose(self._etcd)
         if self._leader_elect:
             if self._planes is None:
                 self._planes = ControlPlanes(
@@ -374,6 +430,7 @@ class Cluster:
             await self._planes.start_apiservers()
         else:
             self._apiserver = await self._spawn_apiserver("kube-apiserver")
+        self._service_network = await self._service_networks.confirm(self._etcd)
         if self._client is None:
             self._client = self.client_for(USER)
         else:
@@ -403,6 +460,7 @@ class Cluster:
                 api_services=services,
                 token_issuer=self._token_issuer,
                 event_ttl=self._event_ttl,
+                service_cidr=self._service_network.service_cidr,
             ),
             name=name,
         )
@@ -715,7 +773,7 @@ class Cluster:
             bind = self._proxy_bind
             if bind is None:
                 bind = handle.runtime.serves_sockets
-            plane = DataPlane(bind=bind)
+            plane = DataPlane(bind=bind, node_port_address=self._service_network.node_port_address)
             release = anyio.Event()
             self._runtime_releases.append(release)
             name = "kube-proxy/data-plane"
@@ -726,8 +784,10 @@ class Cluster:
         if handle.config.node_ip:
             await plane.add_node_port_address(handle.config.node_ip)
         client = self.client_for(f"kube-proxy/{node}")
+        recorder = self.event_recorder("kube-proxy", node)
         await self.system.spawn(
-            lambda: KubeProxy(client, plane, node=node), name=f"kube-proxy/{node}"
+            lambda: KubeProxy(client, plane, node=node, recorder=recorder),
+            name=f"kube-proxy/{node}",
         )
 
     async def _start_ingress(self, bind: bool) -> None:
@@ -1200,6 +1260,13 @@ class Cluster:
         return server.host, server.port
 
     @property
+    def service_network(self) -> ServiceNetwork:
+        """Where this cluster's Services are served on this machine: ``service_cidr`` (the
+        range ClusterIPs come from, agreed with the store when the cluster started) and
+        ``node_port_address`` (where NodePorts listen)."""
+        return self._service_network
+
+    @property
     def data_plane(self) -> DataPlane:
         """The host's kube-proxy data plane: its service table, listeners, statistics."""
         if self._data_plane is None:
@@ -1212,6 +1279,8 @@ class Cluster:
     async def settle(self, horizon: float = 0.0, *, timeout: float = 60.0) -> None:
         """Wait until no component has work left and no timer is due within ``horizon``."""
         await self.system.settle(horizon, timeout=timeout)
+        if self._holds_heap:
+            HEAP.settled()
 
     def serve(
         self,
@@ -1251,6 +1320,7 @@ class Cluster:
             token_auth_file=token_auth_file,
             authenticators=[ServiceAccountTokens(self._token_issuer, self.client_for("http-api"))],
             encoded_cache_bytes=encoded_cache_bytes,
+            kubernetes_service_ip=first_service_ip(self._service_network.service_cidr),
         )
         # The certificate controllers review and sign through the API this process serves.
         return self._served_authority.add(server)

@@ -333,13 +333,24 @@ class InterceptedClient(Client):
         return f"Client({self.apiserver!r}, component={self.component!r})"
 
     async def _ask(self, request: object) -> Any:
+        self._admit(request)
         if self.faults.active_count:
             result = await self.faults.intercept(self.component, request, super()._ask)
         else:  # the usual case: no fault in force, no extra coroutine per request
             result = await super()._ask(request)
         if isinstance(request, Watch):
-            return _FaultyStream(result, self.faults, self.component, request.kind)
+            return self._opened(_FaultyStream(result, self.faults, self.component, request.kind))
         return result
+
+    # Hooks for a client that adds a fault of its own (a node's link, which can be cut):
+    # plain calls, so that every request still costs one coroutine here, not one per layer.
+
+    def _admit(self, request: object) -> None:
+        """Raise to refuse ``request`` before it is sent."""
+
+    def _opened(self, stream: WatchStream) -> WatchStream:
+        """The stream to hand out for a watch just opened."""
+        return stream
 
 
 class _FaultyStream:

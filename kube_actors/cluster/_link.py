@@ -9,10 +9,9 @@ heartbeats go through again.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
 
 from ..actors import ActorRef
-from ..api import Watch, WatchEvent, WatchStream
+from ..api import WatchEvent, WatchStream
 from ..client import Transport
 from ..errors import ServiceUnavailable
 from ._faults import Faults, InterceptedClient
@@ -41,16 +40,15 @@ class NodeLink(InterceptedClient):
     def heal(self) -> None:
         self.partitioned = False
 
-    async def _ask(self, request: object) -> Any:
+    def _admit(self, request: object) -> None:
         if self.partitioned:
             raise ServiceUnavailable(f"node {self.node} cannot reach the apiserver")
-        result = await super()._ask(request)
-        if isinstance(request, Watch):
-            stream = _LinkStream(result)
-            self._streams = [s for s in self._streams if not s.closed]
-            self._streams.append(stream)
-            return stream
-        return result
+
+    def _opened(self, stream: WatchStream) -> WatchStream:
+        linked = _LinkStream(stream)
+        self._streams = [s for s in self._streams if not s.closed]
+        self._streams.append(linked)
+        return linked
 
 
 class _LinkStream:

@@ -9,7 +9,8 @@ a *virtual* node: it holds the dependents that name it until they go or let go o
 run synchronously in the informer's task and never await, so every change to the graph is
 atomic; the workers of the garbage collector read it between their awaits. Work per event is
 O(1) plus O(changed owner references): an update that leaves ``ownerReferences`` and the
-deletion state alone (a status write) costs a tuple comparison.
+deletion state alone (a status write, a Lease renewal) costs a lookup and a tuple comparison
+(``Graph.keeps``).
 
 What the builder queues (``Request(namespace, uid)``), and why:
 
@@ -152,6 +153,20 @@ class Graph:
             for dependent in node.dependents.values():
                 self.enqueue(dependent)
 
+    def keeps(self, obj: Any) -> bool:
+        """Whether the graph already holds all it needs of this update of an object it has
+        seen: not being deleted, the same owner references. Most updates are so (a status
+        write, a Lease renewal): as Kubernetes' graph builder, which compares the owner
+        references and the deletion state and does nothing more, they cost a lookup."""
+        meta = obj.metadata
+        if meta.deletion_timestamp is not None:
+            return False
+        node = self.nodes.get(meta.uid)
+        if node is None or not node.observed or node.deleting:
+            return False
+        refs = meta.owner_references
+        return refs is node.owners or refs == node.owners
+
     def forget(self, obj: Any) -> None:
         """An object was deleted."""
         uid = obj.metadata.uid
@@ -229,7 +244,8 @@ class GraphBuilder:
 
     def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
         self.graph.queue = queue
-        self.graph.observe(self.info, new)
+        if not self.graph.keeps(new):
+            self.graph.observe(self.info, new)
 
     def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
         self.graph.queue = queue

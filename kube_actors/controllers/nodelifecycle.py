@@ -282,23 +282,34 @@ class _LeaseEvents:
     """Enqueue a node for its Lease's events, except a healthy node's renewals: its last
     reconcile already waits for the Lease's expiry and then reads the newest renewal."""
 
-    __slots__ = ("nodes",)
+    __slots__ = ("_healthy_nodes", "nodes")
 
     def __init__(self, nodes: SharedInformer[Node]) -> None:
         self.nodes = nodes
+        #: name -> the Node last found healthy: a renewal then costs a lookup and an
+        #: identity test (a Node changes every few minutes, its Lease every 10 s).
+        self._healthy_nodes: dict[str, Node] = {}
 
     def on_add(self, obj: Any, queue: WorkQueue[Request]) -> None:
         if obj.metadata.namespace == LEASE_NAMESPACE:
             queue.add(Request("", obj.metadata.name))
 
     def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
-        if new.metadata.namespace != LEASE_NAMESPACE:
+        meta = new.metadata
+        if meta.namespace != LEASE_NAMESPACE:
             return
-        node = self.nodes.indexer.get(new.metadata.name)
-        if node is None or not _healthy(node):
-            queue.add(Request("", new.metadata.name))
+        name = meta.name
+        node = self.nodes.indexer.get(name)
+        if node is not None and self._healthy_nodes.get(name) is node:
+            return
+        if node is not None and _healthy(node):
+            self._healthy_nodes[name] = node
+            return
+        self._healthy_nodes.pop(name, None)
+        queue.add(Request("", name))
 
     def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        self._healthy_nodes.pop(obj.metadata.name, None)
         self.on_add(obj, queue)
 
 

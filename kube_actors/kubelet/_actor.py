@@ -21,7 +21,17 @@ from typing import Any
 import attrs
 
 from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock
-from kube_actors.api import Lease, Node, Pod, Quantity, Service, is_pod_terminal, pod_requests
+from kube_actors.api import (
+    Lease,
+    Node,
+    NodeStatus,
+    Pod,
+    Quantity,
+    Service,
+    evolve,
+    is_pod_terminal,
+    pod_requests,
+)
 from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
 from kube_actors.errors import (
     ActorError,
@@ -132,6 +142,9 @@ class Kubelet(Actor):
         #: to write only when the reported one differs from it or a report is due. Made at
         #: the first check that needs it (registration reports without asking).
         self._essence: object = None
+        #: The last reported status found to have that essence: the apiserver hands out the
+        #: very object it stores, so an unchanged Node costs an identity test, not a compare.
+        self._matching_status: NodeStatus | None = None
 
     # -------------------------------------------------------------------------- start
 
@@ -236,29 +249,33 @@ class Kubelet(Actor):
             if node is None:
                 node = await self.client.get(Node, self.node.name)
             due = self.now - self._last_report >= self.timings.node_status_report_frequency
-            if force or due or status_essence(node.status) != self._reported_essence():
+            if force or due or not self._reports_essence(node.status):
                 desired = node_status(self.node, self.host_ip, _now(), node.status)
                 for reason in condition_events(node.status, desired):
                     self._node_event(
                         node, reason, f"Node {node.metadata.name} status is now: {reason}"
                     )
                 await self.client.update_status(
-                    attrs.evolve(
-                        node,
-                        metadata=attrs.evolve(node.metadata, resource_version=""),
-                        status=desired,
+                    evolve(
+                        node, metadata=evolve(node.metadata, resource_version=""), status=desired
                     )
                 )
                 self._last_report = self.now
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
 
-    def _reported_essence(self) -> object:
+    def _reports_essence(self, status: NodeStatus) -> bool:
+        """Whether the Node's reported status is what this kubelet reports, times aside."""
+        if status is self._matching_status:
+            return True
         if self._essence is None:
             self._essence = status_essence(
                 node_status(self.node, self.host_ip, DEFAULT_EPOCH, None)
             )
-        return self._essence
+        if status_essence(status) != self._essence:
+            return False
+        self._matching_status = status
+        return True
 
     async def _renew_lease(self, registered: Node | None = None) -> None:
         """Renew (or create) the node's Lease, owned by its Node: ``registered``, the Node
@@ -268,13 +285,13 @@ class Kubelet(Actor):
             if current is not None and current.metadata.owner_references:
                 # The lease controller's renewal: a copy of the Lease it last wrote, renewed
                 # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
-                spec = attrs.evolve(
+                spec = evolve(
                     current.spec,
                     holder_identity=self.node.name,
                     lease_duration_seconds=self.timings.node_lease_duration,
                     renew_time=_now(),
                 )
-                self._lease = await self.client.update(attrs.evolve(current, spec=spec))
+                self._lease = await self.client.update(evolve(current, spec=spec))
                 return
             node = (
                 registered

@@ -1,11 +1,11 @@
 """kube-proxy: the service table, load balancing and TCP forwarding over loopback.
 
 A ``KubeProxy`` actor per node watches Services and EndpointSlices and hands its ``ServiceTable``
-to the host's ``DataPlane``, which listens on every ClusterIP:port and 127.0.0.1:nodePort
-with ready endpoints and forwards each connection to one (``Balancer``: round-robin, or
-sticky by client IP). ``http_get`` and ``served_by`` reach pods through it. The built-in
-ingress controller (``IngressController``) serves Ingresses over HTTP on loopback
-(``IngressServer``, routes from ``build_routes``).
+to the host's ``DataPlane``, which listens on every ClusterIP:port and on its NodePort address
+(127.0.0.1 by default) and nodePort, for each Service port with ready endpoints, and forwards
+each connection to one (``Balancer``: round-robin, or sticky by client IP). ``http_get`` and
+``served_by`` reach pods through it. The built-in ingress controller (``IngressController``)
+serves Ingresses over HTTP on loopback (``IngressServer``, routes from ``build_routes``).
 """
 
 from ..api import CLUSTER_DOMAIN as CLUSTER_DOMAIN
@@ -14,6 +14,7 @@ from ._actor import KubeProxy as KubeProxy
 from ._balancer import Balancer as Balancer
 from ._dataplane import DataPlane as DataPlane
 from ._dataplane import DataPlaneStatistics as DataPlaneStatistics
+from ._dataplane import ListenFailure as ListenFailure
 from ._http import HttpResponse as HttpResponse
 from ._http import http_get as http_get
 from ._http import pod_name_of as pod_name_of
@@ -38,6 +39,7 @@ __all__ = [
     "IngressRoutes",
     "IngressServer",
     "KubeProxy",
+    "ListenFailure",
     "Route",
     "ServicePortEntry",
     "ServiceTable",

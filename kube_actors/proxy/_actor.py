@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from kube_actors.api import SERVICE_NAME_LABEL, EndpointSlice, Service
-from kube_actors.client import Client, SharedInformer
+from kube_actors.client import Client, EventRecorder, SharedInformer
 
-from ._dataplane import DataPlane
+from ._dataplane import LISTEN_ADVICE, DataPlane
 from ._folded import FoldedRebuild
 from ._table import build_table
 
@@ -30,12 +30,22 @@ def _version(informer: SharedInformer[Any]) -> int:
 
 
 class KubeProxy(FoldedRebuild):
-    """The kube-proxy of ``node``; its tables go to the shared ``plane``."""
+    """The kube-proxy of ``node``; its tables go to the shared ``plane``. With a
+    ``recorder``, an address the plane cannot listen on becomes a Warning Event
+    (``FailedToListen``) on its Service."""
 
     component = "kube-proxy"
 
-    def __init__(self, client: Client, plane: DataPlane, *, node: str) -> None:
+    def __init__(
+        self,
+        client: Client,
+        plane: DataPlane,
+        *,
+        node: str,
+        recorder: EventRecorder | None = None,
+    ) -> None:
         self.client = client
+        self.recorder = recorder
         self.plane = plane
         self.node = node
         self.services: SharedInformer[Service] = SharedInformer(client, Service)
@@ -54,3 +64,18 @@ class KubeProxy(FoldedRebuild):
         if await self.plane.apply(table):
             self.syncs += 1
             self.log.debug("service_table_applied", entries=len(table.entries), node=self.node)
+        self._report_failures()
+
+    def _report_failures(self) -> None:
+        failures = self.plane.take_failures()
+        if self.recorder is None:
+            return
+        for failure in failures:
+            namespace, name, _ = failure.service
+            service = self.services.indexer.get(name, namespace)
+            if service is not None:
+                message = (
+                    f"kube-proxy cannot listen on {failure.address} ({failure.error}): "
+                    f"{LISTEN_ADVICE}"
+                )
+                self.recorder.event(service, "Warning", "FailedToListen", message)

@@ -12,6 +12,11 @@ force is ignored), and where it binds sockets it makes its listeners match the t
   that gains endpoints is bound, a Service changed or deleted is rebound or closed;
 - every address is checked to be loopback or a node's address before it is bound;
   nothing listens elsewhere;
+- an address another process holds (another cluster on this machine with the same Service
+  range or NodePort address, see ``cluster._service_network``) is not listened on: the plane
+  warns once (``proxy_listen_failed``, naming the address and what to do), tries again at
+  every sync, and hands the failure to a kube-proxy (``take_failures``), which records a
+  Warning Event on the Service;
 - each accepted connection goes to an endpoint its Service port's ``Balancer`` picks, through
   asyncio protocols on both sides that copy bytes as they come, pass half-closes on, and stop
   reading one side while the other cannot keep up.
@@ -41,7 +46,7 @@ from .._log import get_logger
 from ._balancer import Balancer
 from ._table import Backend, PortKey, ServicePortEntry, ServiceTable
 
-__all__ = ["DataPlane", "DataPlaneStatistics"]
+__all__ = ["LISTEN_ADVICE", "DataPlane", "DataPlaneStatistics", "ListenFailure"]
 
 _log = get_logger("kube_actors.proxy")
 
@@ -51,6 +56,14 @@ Address = tuple[str, int]
 #: How many bytes a side may have waiting to be written before the other side stops reading.
 _HIGH_WATER = 256 * 1024
 
+#: What to do about an address another process holds, as the warning and the Event say it.
+LISTEN_ADVICE = (
+    "another process listens there, most likely another cluster on this machine with the same "
+    "Service range or NodePort address: give each cluster its own (service_cidr, "
+    "--service-cluster-ip-range), or none, so that each takes one of its own; or another "
+    "kube-proxy of this cluster on this host, which serves it then"
+)
+
 
 @attrs.frozen(kw_only=True)
 class DataPlaneStatistics:
@@ -59,6 +72,18 @@ class DataPlaneStatistics:
     connections: int
     refused: int
     active: int
+    #: Addresses wanted and not listened on (``proxy_listen_failed``).
+    failed: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class ListenFailure:
+    """An address the plane could not listen on: ``ip:port``, the Service port it was for
+    (``namespace``, ``name``, port name) and the system's error."""
+
+    address: str
+    service: PortKey
+    error: str
 
 
 class DataPlane:
@@ -83,6 +108,9 @@ class DataPlane:
         self._changed = asyncio.Event()
         self._connections = 0
         self._refused = 0
+        #: Wanted addresses another process holds -> the error; warned about once each.
+        self._failed: dict[Address, str] = {}
+        self._unreported: list[ListenFailure] = []
 
     async def __aenter__(self) -> DataPlane:
         self._open = True
@@ -192,7 +220,13 @@ class DataPlane:
             connections=self._connections,
             refused=self._refused,
             active=len(self._pipes) // 2,
+            failed=len(self._failed),
         )
+
+    def take_failures(self) -> list[ListenFailure]:
+        """The listen failures not taken yet (each is handed out once, to one kube-proxy)."""
+        failures, self._unreported = self._unreported, []
+        return failures
 
     # --------------------------------------------------------------------- listeners
 
@@ -210,6 +244,8 @@ class DataPlane:
     async def _sync_listeners(self) -> None:
         wanted = self._wanted()
         self._routes = wanted
+        for address in [a for a in self._failed if a not in wanted]:
+            del self._failed[address]
         for address in [a for a in self._servers if a not in wanted]:
             await self._close(address)
         for address in wanted:
@@ -227,10 +263,22 @@ class DataPlane:
                 lambda: _Pipe(self, address), host, port, reuse_address=True, backlog=1024
             )
         except OSError as error:
-            _log.warning("proxy_listen_failed", address=f"{host}:{port}", error=str(error))
+            self._listen_failed(address, str(error))
             return
+        self._failed.pop(address, None)
         self._servers[address] = server
         _log.debug("proxy_listening", address=f"{host}:{port}")
+
+    def _listen_failed(self, address: Address, error: str) -> None:
+        if address in self._failed:
+            self._failed[address] = error
+            return  # warned already; tried again at every sync
+        self._failed[address] = error
+        where = f"{address[0]}:{address[1]}"
+        _log.warning("proxy_listen_failed", address=where, error=error, hint=LISTEN_ADVICE)
+        key = self._routes.get(address)
+        if key is not None:
+            self._unreported.append(ListenFailure(address=where, service=key, error=error))
 
     async def _close(self, address: Address) -> None:
         server = self._servers.pop(address)

@@ -55,7 +55,7 @@ from ._encoded_cache import DEFAULT_CACHE_BYTES, EncodedCache
 from ._endpoint_reconciler import ApiServerEndpoints
 from ._exec import StreamSource
 from ._kubeconfig import kubeconfig_dict, kubeconfig_text
-from ._kubernetes_service import publish_kubernetes_service
+from ._kubernetes_service import DEFAULT_SERVICE_IP, publish_kubernetes_service
 from ._logs import LogSource
 from ._node_authorizer import NODE_NAME_INDEX, NodeAuthorizer
 from ._node_restriction import NodeRestriction
@@ -120,7 +120,8 @@ class ApiHttpServer:
     ``authenticators`` knows; RBAC then decides what each user may do. ``authenticate``
     False turns both off. ``encoded_cache_bytes`` bounds the cache of encoded objects (each
     stored version is encoded once per encoding for every get, list and watch); 0 turns it
-    off.
+    off. ``kubernetes_service_ip``: the ClusterIP of the ``kubernetes`` Service, the first
+    address of the cluster's Service range (the served certificate names it too).
     """
 
     def __init__(
@@ -138,10 +139,12 @@ class ApiHttpServer:
         token_auth_file: str | Path | None = None,
         authenticators: Sequence[TokenAuthenticator] = (),
         encoded_cache_bytes: int = DEFAULT_CACHE_BYTES,
+        kubernetes_service_ip: str = DEFAULT_SERVICE_IP,
     ) -> None:
         if encoded_cache_bytes < 0:
             raise ValueError(f"encoded_cache_bytes must be 0 or more, not {encoded_cache_bytes}")
         self.client = client
+        self.kubernetes_service_ip = kubernetes_service_ip
         self.encoded_cache = EncodedCache(encoded_cache_bytes)
         self.logs = logs
         self.streams = streams
@@ -173,7 +176,9 @@ class ApiHttpServer:
         if data_dir is None:
             data_dir = self._temporary = Path(tempfile.mkdtemp(prefix="kube-actors-"))
         data_dir.mkdir(parents=True, exist_ok=True)
-        creds = self.credentials = credentials(data_dir, self.address, cert_dir=self._cert_dir)
+        creds = self.credentials = credentials(
+            data_dir, self.address, cert_dir=self._cert_dir, service_ip=self.kubernetes_service_ip
+        )
         subresources = Subresources(self.client, self.logs, self.streams)
         rest = Rest(self.client, subresources, Encoder(self.encoded_cache))
         access = self.access = await self._access(creds.token) if self.authenticate else None
@@ -199,7 +204,7 @@ class ApiHttpServer:
             raise
         port = _bound_port(runner)
         try:
-            await publish_kubernetes_service(self.client, port)
+            await publish_kubernetes_service(self.client, port, self.kubernetes_service_ip)
             await self._join_endpoints(ApiServerEndpoints(self.client, _endpoint_ip(runner), port))
         except BaseException:
             await self._close()

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ._kubernetes_service import SERVICE_IP
+from ._kubernetes_service import DEFAULT_SERVICE_IP
 
 __all__ = ["Credentials", "credentials", "server_ssl_context"]
 
@@ -116,12 +116,12 @@ def _make_ca(cert_path: Path, key_path: Path) -> None:
     _write_whole(cert_path, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
-def _alt_names(address: str) -> list[x509.GeneralName]:
+def _alt_names(address: str, service_ip: str) -> list[x509.GeneralName]:
     names: list[x509.GeneralName] = [
         x509.DNSName(n)
         for n in ("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc")
     ]
-    ips = {"127.0.0.1", "::1", SERVICE_IP}
+    ips = {"127.0.0.1", "::1", service_ip}
     try:
         ipaddress.ip_address(address)
         ips.add(address)
@@ -133,7 +133,7 @@ def _alt_names(address: str) -> list[x509.GeneralName]:
 
 
 def _make_server_cert(
-    ca_cert: Path, ca_key: Path, cert_path: Path, key_path: Path, address: str
+    ca_cert: Path, ca_key: Path, cert_path: Path, key_path: Path, address: str, service_ip: str
 ) -> None:
     ca = x509.load_pem_x509_certificate(ca_cert.read_bytes())
     signer = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
@@ -149,7 +149,7 @@ def _make_server_cert(
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=_SERVER_DAYS))
-        .add_extension(x509.SubjectAlternativeName(_alt_names(address)), critical=False)
+        .add_extension(x509.SubjectAlternativeName(_alt_names(address, service_ip)), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
@@ -192,8 +192,15 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def credentials(data_dir: Path, address: str, *, cert_dir: Path | None = None) -> Credentials:
-    """The CA (made if missing), a fresh server certificate for ``address``, the token.
+def credentials(
+    data_dir: Path,
+    address: str,
+    *,
+    cert_dir: Path | None = None,
+    service_ip: str = DEFAULT_SERVICE_IP,
+) -> Credentials:
+    """The CA (made if missing), a fresh server certificate for ``address`` (and for
+    ``service_ip``, the ``kubernetes`` Service's ClusterIP), the token.
 
     ``cert_dir``: where the CA and the admin token are, shared by every control plane of
     one cluster (kubeadm copies ``/etc/kubernetes/pki`` to each); None keeps them in
@@ -210,7 +217,7 @@ def credentials(data_dir: Path, address: str, *, cert_dir: Path | None = None) -
             _make_ca(ca_cert, ca_key)
         token = _token(shared / "admin.token" if cert_dir is not None else data_dir / "admin.token")
     server_cert, server_key = pki / "apiserver.crt", pki / "apiserver.key"
-    _make_server_cert(ca_cert, ca_key, server_cert, server_key, address)
+    _make_server_cert(ca_cert, ca_key, server_cert, server_key, address, service_ip)
     return Credentials(
         ca_cert=ca_cert, ca_key=ca_key, server_cert=server_cert, server_key=server_key, token=token
     )

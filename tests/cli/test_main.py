@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import structlog
 
-from kube_actors import __version__
+from kube_actors import Cluster, __version__
 from kube_actors._log import get_logger
 from kube_actors.cli import main
 from kube_actors.cli._logging import configure_logging
+from kube_actors.cli._snapshot import store_file
 
 
 def test_version_prints_the_packages_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,3 +113,27 @@ def test_up_refuses_an_event_ttl_that_is_no_duration(capsys: pytest.CaptureFixtu
     code = main(["up", "--event-ttl", "an hour", "--data-dir", "/nonexistent/x"])
     assert code == 2
     assert "--event-ttl: invalid duration 'an hour'" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_up_refuses_a_service_range_that_is_no_network(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["up", "--service-cluster-ip-range", "10.0.0.0/33", "--data-dir", "/nonexistent"])
+    assert code == 2
+    assert "--service-cluster-ip-range: '10.0.0.0/33' is not an IPv4 network" in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.usefixtures("restored_structlog")
+def test_up_refuses_a_service_range_other_than_its_stores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = f"sqlite://{store_file(str(tmp_path)).resolve()}"  # where `up` keeps it
+    with Cluster(store=store, service_cidr="127.210.0.0/24", clock="real").sync():
+        pass
+    argv = ["up", "--data-dir", str(tmp_path), "--nodes", "0", "--runtime", "fake", "--port", "0"]
+    code = main([*argv, "--service-cluster-ip-range", "127.0.0.0/16"])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "--service-cluster-ip-range: the Service range 127.0.0.0/16" in out
+    assert "store holds, 127.210.0.0/24" in out

@@ -32,6 +32,8 @@ async def test_up_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path)
             with anyio.fail_after(60):
                 printed = (await read_until(process.stdout, b"Ctrl-C")).decode()
             assert "Kubernetes control plane is running at https://127.0.0.1:" in printed
+            # Fake containers open no socket: the default range, whatever else runs here.
+            assert "Services: ClusterIPs from 127.10.0.0/16, NodePorts on 127.0.0.1" in printed
             kubeconfig = data_dir / "kubeconfig"
             assert f"export KUBECONFIG={kubeconfig}" in printed
             config = yaml.safe_load(kubeconfig.read_text())

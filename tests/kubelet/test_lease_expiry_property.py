@@ -3,7 +3,8 @@ grace period (50 s after its last renewal), never before, whenever and however i
 while the nodes that keep renewing stay Ready (issue #22: a healthy node's renewals no
 longer cause reconciles of their own). The kubelet renews on one heartbeat with its status
 check when both periods are 10 s (the default) and on a timer of its own otherwise: both
-are drawn."""
+are drawn, and so is ``gc_freeze`` (a frozen heap changes what a run costs, never what it
+does)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ async def _until(moment: float) -> None:
 
 
 async def _scenario(
-    nodes: int, victim: int, stop_at: float, partition: bool, renew_every: float
+    nodes: int, victim: int, stop_at: float, partition: bool, renew_every: float, gc_freeze: bool
 ) -> None:
     timings = KubeletTimings(lease_renew_interval=renew_every)
     async with Cluster(
-        nodes=nodes, controllers=["nodelifecycle"], kubelet_timings=timings
+        nodes=nodes, controllers=["nodelifecycle"], kubelet_timings=timings, gc_freeze=gc_freeze
     ) as cluster:
         await cluster.settle()
         name = cluster.nodes[victim]
@@ -78,8 +79,9 @@ async def _scenario(
     stop_at=_HALF_SECONDS,
     partition=st.booleans(),
     renew_every=st.sampled_from([10.0, 7.0]),
+    gc_freeze=st.booleans(),
 )
 def test_a_node_that_stops_renewing_goes_unknown_at_the_end_of_the_grace_period(
-    nodes: int, victim: int, stop_at: float, partition: bool, renew_every: float
+    nodes: int, victim: int, stop_at: float, partition: bool, renew_every: float, gc_freeze: bool
 ) -> None:
-    run(_scenario, nodes, victim % nodes, stop_at, partition, renew_every)
+    run(_scenario, nodes, victim % nodes, stop_at, partition, renew_every, gc_freeze)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
 import anyio
 import pytest
+from structlog.testing import capture_logs
 
 from kube_actors.proxy import DataPlane, ServicePortEntry, ServiceTable
 
@@ -132,3 +135,31 @@ async def test_without_bind_the_plane_keeps_the_table_and_opens_nothing() -> Non
         assert plane.resolve_all("web.default.svc.cluster.local") == (CLUSTER_IP,)
         with pytest.raises(ConnectionRefusedError):
             await ask(CLUSTER_IP, 18000)
+
+
+async def test_an_address_another_process_holds_is_warned_about_once_and_taken_once_free() -> None:
+    held = (CLUSTER_IP, 18001)
+    holder = socket.create_server(held)  # another cluster's kube-proxy, say
+    try:
+        with anyio.fail_after(5):
+            async with named_backends(PODS[0]), DataPlane() as plane:
+                with capture_logs() as logs:
+                    await plane.apply(table(PODS[0], version=1, port=18001))
+                    await plane.apply(table(PODS[0], version=2, port=18001))  # tried again
+                assert plane.listening() == []
+                assert plane.statistics().failed == 1
+                [failure] = plane.take_failures()
+                assert failure.address == f"{CLUSTER_IP}:18001"
+                assert failure.service == ("default", "web", "")
+                assert "address already in use" in failure.error
+                assert plane.take_failures() == []  # handed out once
+                [warning] = [e for e in logs if e["event"] == "proxy_listen_failed"]
+                assert warning["address"] == f"{CLUSTER_IP}:18001"
+                assert "--service-cluster-ip-range" in warning["hint"]
+                holder.close()
+                await plane.apply(table(PODS[0], version=3, port=18001))
+                assert plane.listening() == [held]
+                assert plane.statistics().failed == 0
+                assert await ask(*held) == "127.64.200.1:18080"
+    finally:
+        holder.close()

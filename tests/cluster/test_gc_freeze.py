@@ -1,0 +1,100 @@
+"""``Cluster(gc_freeze=True)``: the heap goes out of the cyclic collector's sight when the
+cluster settles, and comes back when it closes; ``gc_threshold`` holds while clusters run
+(issue #22)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.cluster._heap import HeapFreezer
+
+
+class _Cycle:
+    """An object that refers to itself: only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def thawed() -> Iterator[None]:
+    """A heap nobody froze, as these tests expect to find and leave it."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("thawed")
+async def test_a_cluster_freezes_the_heap_only_when_asked_and_thaws_it_when_it_closes() -> None:
+    async with Cluster(nodes=1, controllers=()) as cluster:
+        await cluster.settle(horizon=30)
+        assert gc.get_freeze_count() == 0
+    async with Cluster(nodes=1, controllers=(), gc_freeze=True) as cluster:
+        await cluster.settle(horizon=30)
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("thawed")
+async def test_a_heap_the_program_froze_itself_is_frozen_again_after_the_cluster_closes() -> None:
+    gc.collect()
+    gc.freeze()
+    own = gc.get_freeze_count()
+    async with Cluster(nodes=1, controllers=(), gc_freeze=True) as cluster:
+        await cluster.settle(horizon=30)
+        assert gc.get_freeze_count() > own
+    assert gc.get_freeze_count() >= own
+
+
+@pytest.mark.usefixtures("thawed")
+def test_a_cycle_frozen_with_the_heap_waits_for_a_whole_look_at_it() -> None:
+    freezer = HeapFreezer()
+    freezer.hold()
+    cycle = _Cycle()
+    freezer.settled()  # the first time: a whole look, then everything alive is frozen
+    gone = weakref.ref(cycle)
+    del cycle
+    gc.collect(1)  # a first-generation collection: much happened since the last freeze
+    freezer.settled()
+    assert gone() is not None  # frozen: neither collection saw it
+    freezer.regrowth = 1.0  # as if the frozen heap had doubled since the whole look
+    gc.collect(1)
+    freezer.settled()
+    assert gone() is None
+    freezer.release()
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("thawed")
+def test_a_settle_after_little_work_leaves_the_heap_as_it_is() -> None:
+    freezer = HeapFreezer()
+    freezer.hold()
+    freezer.settled()
+    frozen = gc.get_freeze_count()
+    young = [_Cycle() for _ in range(10)]
+    freezer.settled()  # no first-generation collection since: not worth a collection
+    assert gc.get_freeze_count() == frozen
+    del young
+    freezer.release()
+
+
+async def test_gc_threshold_holds_while_clusters_run_the_highest_one_and_is_put_back() -> None:
+    before = gc.get_threshold()
+    async with Cluster(controllers=(), scheduler=False, gc_threshold=5_000):
+        assert gc.get_threshold() == (5_000, *before[1:])
+        async with Cluster(controllers=(), scheduler=False, gc_threshold=20_000):
+            assert gc.get_threshold() == (20_000, *before[1:])
+        assert gc.get_threshold() == (5_000, *before[1:])
+    assert gc.get_threshold() == before
+
+
+def test_a_gc_threshold_below_one_is_refused_naming_it() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(ValueError, match="gc_threshold must be 1 or more"):
+        Cluster(gc_threshold=0)
+    assert gc.get_threshold() == before
