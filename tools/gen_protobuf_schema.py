@@ -60,6 +60,8 @@ ROOTS = [
     *LISTED,
     *(f"{name}List" for name in LISTED),
     "k8s.io.api.core.v1.Binding",
+    # Not served: the ClusterIP allocator's record at /registry/ranges/serviceips.
+    "k8s.io.api.core.v1.RangeAllocation",
     "k8s.io.api.policy.v1.Eviction",
     "k8s.io.api.authentication.v1.TokenRequest",
     "k8s.io.api.authentication.v1.SelfSubjectReview",

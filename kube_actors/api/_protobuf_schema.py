@@ -1787,6 +1787,11 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         (7, "secretRef", "o", "k8s.io.api.core.v1.LocalObjectReference", True),
         (8, "readOnly", "o", "bool", False),
     ),
+    "k8s.io.api.core.v1.RangeAllocation": (
+        (1, "metadata", "o", "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", False),
+        (2, "range", "o", "string", True),
+        (3, "data", "o", "bytes", True),
+    ),
     "k8s.io.api.core.v1.ResourceClaim": (
         (1, "name", "o", "string", True),
         (2, "request", "o", "string", False),

@@ -8,9 +8,12 @@ protobuf for the kinds Kubernetes has a message for (the magic ``k8s\x00`` and a
 the JSON manifest for the others (custom resources), so that a kube-apiserver, or a tool such
 as auger, reads the same etcd. The SQLite store writes every object as its JSON manifest
 (kube-apiserver's ``--storage-media-type application/json``), so the file reads with the
-``sqlite3`` shell and ``jq``. Any other value (the store's own tests put ints and strings) must
-be plain JSON: a value JSON would change (a tuple, a set, an object of an unregistered class)
-is refused when written rather than read back as something else.
+``sqlite3`` shell and ``jq``. A store record of a kind that is not served (the Service
+range's ``RangeAllocation``) is a manifest dict, written in protobuf to a real etcd as
+kube-apiserver writes it and read back as the dict. Any other value (the store's own tests
+put ints and strings) must be plain JSON: a value JSON would change (a tuple, a set, an
+object of an unregistered class) is refused when written rather than read back as something
+else.
 
 The first bytes tell them apart: ``k8s\x00`` opens a protobuf object, ``{`` a manifest, ``=`` a
 plain JSON value; every store reads all three.
@@ -36,6 +39,8 @@ __all__ = ["decode_value", "encode_value"]
 _PLAIN = b"="
 _SEPARATORS = (",", ":")
 _JSON_SCALARS = (str, int, float, bool, type(None))
+#: Records kube-apiserver keeps in etcd under kinds it does not serve (apiVersion, kind).
+_RECORDS = frozenset({("v1", "RangeAllocation")})
 
 
 def encode_value(value: object, *, protobuf: bool = False) -> bytes:
@@ -53,6 +58,8 @@ def encode_value(value: object, *, protobuf: bool = False) -> bytes:
         except orjson.JSONEncodeError:  # an integer past 64 bits, which only json writes
             return json.dumps(manifest, separators=_SEPARATORS).encode()
     _check_plain(value, "value")
+    if protobuf and type(value) is dict and _record_kind(value) in _RECORDS:
+        return wrap_unknown(value["apiVersion"], value["kind"], encode_message(value))
     return _PLAIN + json.dumps(value, separators=_SEPARATORS).encode()
 
 
@@ -62,7 +69,8 @@ def decode_value(data: bytes, *, key: str, revision: int) -> Any:
         if data[:1] == _PLAIN:
             return json.loads(data[1:])
         if data[:4] == MAGIC:
-            return from_dict(decode_protobuf(data))
+            manifest = decode_protobuf(data)
+            return manifest if _record_kind(manifest) in _RECORDS else from_dict(manifest)
         try:
             manifest = orjson.loads(data)
         except orjson.JSONDecodeError:  # an integer past 64 bits
@@ -76,6 +84,10 @@ def decode_value(data: bytes, *, key: str, revision: int) -> Any:
         raise StoreError(
             f"the store holds an unreadable value for key {key!r} at revision {revision}: {error}"
         ) from error
+
+
+def _record_kind(manifest: dict[str, Any]) -> tuple[object, object]:
+    return manifest.get("apiVersion"), manifest.get("kind")
 
 
 def _check_plain(value: object, path: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import anyio
 import pytest
 
 from kube_actors import Cluster
@@ -132,7 +133,14 @@ async def test_an_operator_with_the_official_client_runs_as_a_deployment_under_i
         await client.patch(Pod, "late", unlabel, namespace="default")
         await cluster.wait_for(Pod, "late", condition=_seen, timeout=30)
         (operator,) = await client.list(Pod, namespace="default", label_selector="app=labeller")
-        logs = await cluster.logs(operator.metadata.name)
+        # The operator prints after its patch returns, which may be after we saw the label:
+        # follow its log until the second line is there (or 30 s pass and the count fails).
+        logs = ""
+        with anyio.move_on_after(30):
+            async for text in cluster.follow_logs(operator.metadata.name):
+                logs += text
+                if logs.count("labelled late") >= 2:
+                    break
         assert logs.splitlines()[:2] == [
             "403 Forbidden",
             'secrets is forbidden: User "system:serviceaccount:default:labeller" cannot list '
