@@ -351,8 +351,7 @@ class Cluster:
             await self._start_metrics_server()
             await self._start_controllers()
             await self._start_scheduler()
-            for config in self._initial_nodes:
-                await self.add_node(config)
+            await self._add_nodes(self._initial_nodes)
         except BaseException as error:
             await self.__aexit__(type(error), error, error.__traceback__)
             raise
@@ -737,6 +736,30 @@ class Cluster:
     async def add_node(self, config: NodeConfig | None = None) -> str:
         """Start a node (the next ``node-N`` if no config is given): its runtime and its
         kubelet, which registers the Node. Returns its name."""
+        handle = self._new_node(config)
+        await self._start_node(handle)
+        return handle.config.name
+
+    async def _add_nodes(self, configs: Sequence[NodeConfig]) -> None:
+        """Start the nodes of ``configs`` side by side, as a cluster's kubelets start on their
+        own hosts: each registers its Node while the others do, so the apiserver takes their
+        writes in batches. Returns when every kubelet has started (registered, or retrying)."""
+        handles = [self._new_node(config) for config in configs]
+        if not handles:
+            return
+        await self._ensure_data_plane(handles[0])
+        limiter = anyio.CapacityLimiter(_NODES_STARTING)
+
+        async def start(handle: NodeHandle) -> None:
+            async with limiter:
+                await self._start_node(handle)
+
+        async with anyio.create_task_group() as group:
+            for handle in handles:
+                group.start_soon(start, handle)
+
+    def _new_node(self, config: NodeConfig | None) -> NodeHandle:
+        """The handle of a node about to start, named and addressed (not started yet)."""
         index = len(self._nodes)
         config = config or node_config(index, slot=self._pod_slot)
         if not config.pod_cidr:
@@ -744,31 +767,47 @@ class Cluster:
             config = attrs.evolve(config, pod_cidr=pod_cidr(index, self._pod_slot))
         if config.name in self._nodes:
             raise KubeActorsError(f"a node named {config.name!r} exists already")
-        runtime = make_runtime(self._runtime_choice, config)
-        # A runtime is entered and left in one task of its own (it owns a task group); it
-        # is closed after the kubelets stopped (see __aexit__).
-        release = anyio.Event()
-        self._runtime_releases.append(release)
-        name = f"runtime/{config.name}"
-        await self.system.start_task(_hold, runtime, release, name, name=name)
         handle = NodeHandle(
             config=config,
             index=index,
-            runtime=runtime,
+            runtime=make_runtime(self._runtime_choice, config),
             link=self._node_link(config.name),
             host_ip=config.node_ip or host_ip(index),
         )
         self._nodes[config.name] = handle
+        return handle
+
+    async def _start_node(self, handle: NodeHandle) -> None:
+        # A runtime is entered and left in one task of its own (it owns a task group); it
+        # is closed after the kubelets stopped (see __aexit__).
+        release = anyio.Event()
+        self._runtime_releases.append(release)
+        name = f"runtime/{handle.config.name}"
+        await self.system.start_task(_hold, handle.runtime, release, name, name=name)
         await self._start_kubelet(handle)
-        await self._start_proxy(handle)
-        return config.name
+        await self._serve_node_ports(handle)
 
     def _node_link(self, node: str) -> NodeLink:
         link = NodeLink(self._api, node=node, faults=self.faults)
         self._clients.append(link)
         return link
 
-    async def _start_proxy(self, handle: NodeHandle) -> None:
+    async def _serve_node_ports(self, handle: NodeHandle) -> None:
+        """The node's NodePorts, served by the host's kube-proxy: at its InternalIP too, if
+        it was given one of the host's addresses (kube-proxy's ``--nodeport-addresses``)."""
+        plane = await self._ensure_data_plane(handle)
+        if handle.config.node_ip:
+            await plane.add_node_port_address(handle.config.node_ip)
+
+    async def _ensure_data_plane(self, handle: NodeHandle) -> DataPlane:
+        """The host's data plane and the kube-proxy that programs it, started with the first
+        node (binding sockets if that node's runtime serves real ones).
+
+        The nodes of a ``Cluster`` share one host, so one network: where Kubernetes runs a
+        kube-proxy on each node to program that node's rules, here the one table of the one
+        host serves every node, and one kube-proxy (one watch of Services and one of
+        EndpointSlices) builds it, however many nodes join. A ``NodeAgent`` on another host
+        runs that host's own."""
         if self._data_plane is None:
             bind = self._proxy_bind
             if bind is None:
@@ -779,16 +818,13 @@ class Cluster:
             name = "kube-proxy/data-plane"
             await self.system.start_task(_hold, plane, release, name, name=name)
             self._data_plane = plane
+            client = self.client_for("kube-proxy")
+            recorder = self.event_recorder("kube-proxy")
+            await self.system.spawn(
+                lambda: KubeProxy(client, plane, recorder=recorder), name="kube-proxy"
+            )
             await self._start_ingress(bind)
-        plane, node = self._data_plane, handle.config.name
-        if handle.config.node_ip:
-            await plane.add_node_port_address(handle.config.node_ip)
-        client = self.client_for(f"kube-proxy/{node}")
-        recorder = self.event_recorder("kube-proxy", node)
-        await self.system.spawn(
-            lambda: KubeProxy(client, plane, node=node, recorder=recorder),
-            name=f"kube-proxy/{node}",
-        )
+        return self._data_plane
 
     async def _start_ingress(self, bind: bool) -> None:
         """The built-in ingress controller, and its listener beside the data plane's."""
@@ -1352,6 +1388,12 @@ def _check_registered(kind: type[Any]) -> None:
             f"{kind.__name__} is not a registered kind: call "
             f"kube_actors.api.register_kind({kind.__name__}) first"
         ) from None
+
+
+#: Nodes that start at once (``Cluster._add_nodes``): enough for the apiserver to take their
+#: registrations in batches, few enough that the Events they record (six a node) never
+#: overflow the event broadcaster's queue, which drops what it cannot hold.
+_NODES_STARTING = 64
 
 
 async def _hold(

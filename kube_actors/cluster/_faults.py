@@ -3,7 +3,7 @@ slow messages, each seeded and scoped to a component.
 
 Every component of a ``Cluster`` reaches the apiserver through a client of its own, named
 after it (``deployment-controller``, ``kube-controller-manager`` for the controllers' shared
-informers, ``kube-scheduler``, ``kubelet/node-1``, ``kube-proxy/node-1``,
+informers, ``kube-scheduler``, ``kubelet/node-1``, ``kube-proxy``,
 ``event-broadcaster``, ``<name>-controller`` for a user controller, ``user`` for
 ``cluster.client``). ``Faults`` holds the faults in force; each intercepted client consults
 it on every request and every watch batch::

@@ -1,11 +1,14 @@
-"""The kube-proxy actor: one per node, turning Services and EndpointSlices into the data plane.
+"""The kube-proxy actor: one per host data plane, turning Services and EndpointSlices into it.
 
-As Kubernetes' kube-proxy, it watches every Service and EndpointSlice (its own informers, as a
-node agent has its own watches), and after any change rebuilds its service table and hands it
-to the host's ``DataPlane``. Changes are folded: a burst of events schedules one sync, sent
-to itself as a timer message, so the mailbox never floods. The table is built only once both
-informers have synced, so a proxy never tells the plane that every Service is gone because
-it has not listed them yet.
+Kubernetes runs one on every node, since every node has a network of its own; here a host's
+nodes share its one network and one ``DataPlane``, so one kube-proxy programs it: one per
+``NodeAgent`` (a node on a host of its own), one for all the nodes of an in-process
+``Cluster``. As Kubernetes' kube-proxy, it watches every Service and EndpointSlice (its own
+informers), and after any change rebuilds its service table and hands it to the host's
+``DataPlane``. Changes are folded: a burst of events schedules one sync, sent to itself as a
+timer message, so the mailbox never floods. The table is built only once both informers have
+synced, so a proxy never tells the plane that every Service is gone because it has not
+listed them yet.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def _version(informer: SharedInformer[Any]) -> int:
 
 
 class KubeProxy(FoldedRebuild):
-    """The kube-proxy of ``node``; its tables go to the shared ``plane``. With a
+    """The kube-proxy of a host (``node``, if it is one node's); its tables go to ``plane``. With a
     ``recorder``, an address the plane cannot listen on becomes a Warning Event
     (``FailedToListen``) on its Service."""
 
@@ -41,7 +44,7 @@ class KubeProxy(FoldedRebuild):
         client: Client,
         plane: DataPlane,
         *,
-        node: str,
+        node: str = "",
         recorder: EventRecorder | None = None,
     ) -> None:
         self.client = client
