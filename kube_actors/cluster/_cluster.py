@@ -749,10 +749,17 @@ class Cluster:
             return
         await self._ensure_data_plane(handles[0])
         limiter = anyio.CapacityLimiter(_NODES_STARTING)
+        started = 0
 
         async def start(handle: NodeHandle) -> None:
+            nonlocal started
             async with limiter:
                 await self._start_node(handle)
+            started += 1
+            if self._holds_heap and started % _NODES_STARTING == 0:
+                # Thousands of nodes leave their objects behind for good: with gc_freeze,
+                # they are frozen as they come, not rescanned each time the heap grows.
+                HEAP.growing()
 
         async with anyio.create_task_group() as group:
             for handle in handles:

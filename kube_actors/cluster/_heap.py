@@ -12,10 +12,12 @@ does not care), only reference cycles among them wait until they are unfrozen.
 A cluster made with ``gc_freeze=True`` freezes the heap when a ``settle()`` returns, if the
 collector has had much to do since the last time (a first-generation collection since then:
 some thousands of objects survived): ``gc.collect()``, which rescans only what is not frozen
-yet, then ``gc.freeze()``. So that cycles left among frozen objects cannot pile up without
-bound, a freeze after which the frozen heap is twice what the collector last saw whole is
-followed by a whole collection: one per doubling, where CPython pays one each time the heap
-grows by a quarter.
+yet, then ``gc.freeze()``. While its nodes start (thousands of them, each leaving hundreds of
+objects for good, and no settle between), it freezes after every few dozen nodes if the
+collector has made a full collection since the last freeze. So that cycles left among frozen
+objects cannot pile up without bound, a freeze after which the frozen heap is twice what the
+collector last saw whole is followed by a whole collection: one per doubling, where CPython
+pays one each time the heap grows by a quarter.
 
 ``gc_threshold`` raises the collector's first threshold (700 allocations by default) while
 the cluster runs: young collections then come that much more rarely, and in the meantime most
@@ -48,6 +50,8 @@ class HeapFreezer:
         self._frozen_before = 0
         #: How many objects the last whole collection left (it saw every one of them).
         self._seen_whole = 0
+        #: The collector's full collections counted at the last freeze (``growing``).
+        self._full_collections = 0
 
     @property
     def holders(self) -> int:
@@ -58,6 +62,7 @@ class HeapFreezer:
         if self._holders == 0:
             self._frozen_before = gc.get_freeze_count()
             self._seen_whole = 0
+            self._full_collections = _full_collections()
         self._holders += 1
 
     def release(self) -> None:
@@ -89,6 +94,21 @@ class HeapFreezer:
             gc.collect()
             gc.freeze()
             self._seen_whole = gc.get_freeze_count()
+
+    def growing(self) -> None:
+        """Much is being made to stay (a cluster's nodes starting, with no settle between):
+        freeze what survived, if the collector has meanwhile rescanned the whole heap (a full
+        collection since the last freeze), as it would again each time the heap grows by a
+        quarter. With a raised ``gc_threshold`` no full collection may come at all, and a
+        freeze would only cost one."""
+        if not self._holders or _full_collections() == self._full_collections:
+            return
+        self.settled()
+        self._full_collections = _full_collections()
+
+
+def _full_collections() -> int:
+    return int(gc.get_stats()[2]["collections"])
 
 
 class Thresholds:

@@ -98,3 +98,37 @@ def test_a_gc_threshold_below_one_is_refused_naming_it() -> None:
     with pytest.raises(ValueError, match="gc_threshold must be 1 or more"):
         Cluster(gc_threshold=0)
     assert gc.get_threshold() == before
+
+
+@pytest.mark.usefixtures("thawed")
+def test_growth_is_frozen_only_once_the_collector_has_rescanned_the_whole_heap() -> None:
+    freezer = HeapFreezer()
+    freezer.hold()
+    kept = [_Cycle() for _ in range(1_000)]
+    freezer.growing()  # no full collection since the cluster came: freezing would cost one
+    assert gc.get_freeze_count() == 0
+    gc.collect()  # the collector rescans everything, as it does as the heap grows
+    freezer.growing()
+    assert gc.get_freeze_count() > len(kept)
+    freezer.release()
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.fixture
+def full_collections_often() -> Iterator[None]:
+    """The collector rescanning the whole heap often, as it does while a large cluster starts."""
+    before = gc.get_threshold()
+    gc.set_threshold(100, 2, 2)
+    yield
+    gc.set_threshold(*before)
+
+
+@pytest.mark.usefixtures("thawed", "full_collections_often")
+async def test_the_nodes_of_a_cluster_that_asked_are_frozen_as_they_start() -> None:
+    # No settle yet: the start itself froze what its first nodes left, where the collector
+    # would otherwise rescan it at every full collection while the others start.
+    async with Cluster(nodes=64, controllers=(), gc_freeze=True):
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    async with Cluster(nodes=64, controllers=()):
+        assert gc.get_freeze_count() == 0
