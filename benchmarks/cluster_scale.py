@@ -5,7 +5,9 @@ Run with ``python -m benchmarks.cluster_scale`` (``--nodes 1000,5000 --pods 2000
 ``--envelope`` for Kubernetes' scalability envelope, 5,000 nodes and 150,000 Pods).
 
 For each node count, on virtual time with every component on (the controllers, the scheduler,
-one kubelet and kube-proxy per node on the fake runtime, kubelet Events recorded):
+one kubelet per node on the fake runtime and the host's kube-proxy, kubelet Events recorded;
+the process's garbage collector as it is, or with ``--gc-options`` the clusters' opt-in
+``gc_freeze=True, gc_threshold=50_000``, and the output says which):
 
 - *cluster start*: wall seconds from entering ``Cluster(nodes=N)`` until every Node is
   registered and Ready; baseline: the same N Node objects created through the client of a
@@ -181,11 +183,17 @@ def _counting_dropped() -> Iterator[list[int]]:
         structlog.configure(processors=previous)
 
 
-async def _whole_cluster(nodes: int, pods: int, reporter: Reporter) -> ClusterRun:
+#: ``--gc-options``: what a user simulating a large cluster is advised to ask for.
+GC_OPTIONS: dict[str, Any] = {"gc_freeze": True, "gc_threshold": 50_000}
+
+
+async def _whole_cluster(
+    nodes: int, pods: int, reporter: Reporter, gc_options: dict[str, Any]
+) -> ClusterRun:
     with _counting_dropped() as dropped:
         began, began_cpu = time.perf_counter(), time.process_time()
         with reporter.task(f"{nodes:,} nodes: starting", nodes) as update:
-            async with Cluster(nodes=nodes, clock="virtual") as cluster:
+            async with Cluster(nodes=nodes, clock="virtual", **gc_options) as cluster:
                 await _until_ready(cluster, nodes)
                 update(nodes)
                 start = time.perf_counter() - began
@@ -272,20 +280,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30, help="functions the profile lists")
     parser.add_argument("--profile-out", default="", help="write the profile's stats here")
     parser.add_argument("--skip-baselines", action="store_true", help="the cluster runs only")
+    parser.add_argument(
+        "--gc-options",
+        action="store_true",
+        help="clusters made with gc_freeze=True, gc_threshold=50_000 (the process's collector)",
+    )
     args = parser.parse_args(argv)
+    gc_options = GC_OPTIONS if args.gc_options else {}
     configure_logging()  # warnings only
     console = Console(width=140)
     reporter = Reporter(console)
     runs: list[ClusterRun] = []
     figures: list[Figure] = []
     with reporter.progress:
+        reporter.line(f"garbage collector: {_described(gc_options)}")
         sizes = [(n, args.pods) for n in args.nodes]
         if args.envelope:
             sizes.append((5_000, 150_000))
         for index, (nodes, pods) in enumerate(sizes):
 
             def whole(nodes: int = nodes, pods: int = pods) -> ClusterRun:
-                return run(_whole_cluster, nodes, pods, reporter)
+                return run(_whole_cluster, nodes, pods, reporter, gc_options)
 
             if args.profile and index == 0:
                 runs.append(_profiled(whole, console, pods, args.top, args.profile_out))
@@ -298,6 +313,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if figures:
         print_figures("cluster scale: targets beside their same-run baselines", figures, console)
     return 0
+
+
+def _described(gc_options: dict[str, Any]) -> str:
+    if not gc_options:
+        return "as the process has it (the clusters ask for nothing)"
+    return "Cluster(" + ", ".join(f"{k}={v!r}" for k, v in gc_options.items()) + ")"
 
 
 def _baselines(
