@@ -23,6 +23,7 @@ worker never polls the runtime.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -223,10 +224,15 @@ class PodWorker(Actor):
             # runtime starts anything, and the status manager writes the newest status it
             # holds when it gets to it: while images pull and containers start, the Pod
             # shows ContainerCreating; containers that start at once are written once, as
-            # running (one write and one watch event fewer per Pod).
-            async with anyio.create_task_group() as group:
-                group.start_soon(self._report)
+            # running (one write and one watch event fewer per Pod). The report is a plain
+            # asyncio task awaited here, not a task group: one of these starts with each Pod.
+            report = asyncio.get_running_loop().create_task(self._report())
+            try:
                 await self._run_containers()
+            except BaseException:
+                report.cancel()
+                raise
+            await report
             return
         await self._run_containers()
 
