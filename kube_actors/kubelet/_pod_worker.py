@@ -146,6 +146,8 @@ class PodWorker(Actor):
         self.pull_failed_at: dict[str, float] = {}
         self.probes: dict[str, list[anyio.CancelScope]] = {}
         self.reported: PodStatus | None = None
+        #: The inputs of the last status built that needed no write (``_report_inputs``).
+        self.unchanged: tuple[object, ...] = ()
         self.resync: Timer | None = None
         self.volumes: dict[str, VolumeContents] | None = None
         self.mount_failed_at: float | None = None
@@ -626,7 +628,28 @@ class PodWorker(Actor):
 
     # ------------------------------------------------------------------------ status
 
+    def _report_inputs(self) -> tuple[object, ...]:
+        """Everything the status ``_report`` builds depends on but the time (which only
+        stamps a condition that changes, so never one built from these same inputs)."""
+        return (
+            self.pod.status,
+            self.pod.spec.restart_policy,
+            self.pod_ip,
+            self.sandbox_id is not None,
+            self.start_time,
+            self.initialized,
+            self.init_failed,
+            self.terminal,
+            self.terminated,
+            *(view.essence() for view in self.views.values()),
+        )
+
     async def _report(self) -> None:
+        inputs = self._report_inputs()
+        if inputs == self.unchanged:
+            # Nothing the status is made of changed since a report found nothing to write
+            # (the Pod came back with the status this worker wrote, say): the same status.
+            return
         views = list(self.views.values())
         phase = pod_phase(
             self.pod.spec.restart_policy,
@@ -649,6 +672,7 @@ class PodWorker(Actor):
         )
         if status == self.reported or status == self.pod.status:
             self.reported = status
+            self.unchanged = inputs
             return
         meta = attrs.evolve(self.pod.metadata, resource_version="")
         try:
@@ -656,6 +680,10 @@ class PodWorker(Actor):
                 attrs.evolve(self.pod, metadata=meta, status=status)
             )
             self.reported = status
+            # Built again from the status written, the status comes out the same (the
+            # conditions keep their times): the next report need not build it, unless
+            # the containers changed meanwhile (the first report runs beside their start).
+            self.unchanged = (self.pod.status, *inputs[1:])
         except NotFound:
             self.terminated = True
             self.stop()
