@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -165,6 +166,7 @@ class Kubelet(Actor):
             self.send_after(delay, _Register())
             return
         await self._renew_lease(node)
+        self.start_soon(self._host_exit_waits, name=f"{self.name}:exits")
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
         )
@@ -183,6 +185,16 @@ class Kubelet(Actor):
         else:
             self.send_after(self.timings.lease_renew_interval, _RenewLease())
             self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
+
+    async def _host_exit_waits(self) -> None:
+        """The group in which the pod workers wait for their containers to exit; it ends,
+        and its waits with it, when this kubelet's incarnation does."""
+        async with asyncio.TaskGroup() as group:
+            self.ctx.exits = group
+            try:
+                await asyncio.get_running_loop().create_future()  # until cancelled
+            finally:
+                self.ctx.exits = None
 
     async def receive(self, message: Any) -> Any:
         match message:
