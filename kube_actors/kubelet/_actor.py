@@ -136,6 +136,7 @@ class Kubelet(Actor):
         self.admitted = _Admitted()
         self._changed: dict[str, Pod | None] = {}
         self._dispatch_pending = False
+        self._hosting_exit_waits = False
         self._last_report = float("-inf")
         self._lease: Lease | None = None
         self._register_delay = _REGISTER_FIRST_DELAY
@@ -166,7 +167,6 @@ class Kubelet(Actor):
             self.send_after(delay, _Register())
             return
         await self._renew_lease(node)
-        self.start_soon(self._host_exit_waits, name=f"{self.name}:exits")
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
         )
@@ -369,6 +369,10 @@ class Kubelet(Actor):
                 continue  # finished before this kubelet started: nothing to run
             if not await self._admit(pod):
                 continue
+            if not self._hosting_exit_waits:
+                # With the first pod, not at registration: an idle node holds no group.
+                self._hosting_exit_waits = True
+                self.start_soon(self._host_exit_waits, name=f"{self.name}:exits")
             self.workers[uid] = await self.spawn(
                 lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
                 name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",
