@@ -24,7 +24,6 @@ import datetime as dt
 import itertools
 import json
 import sys
-import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -138,6 +137,7 @@ from ._strategy import prepare_for_create, prepare_for_status_update, prepare_fo
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
 from ._tokens import answer as token_answer
 from ._ttl import EVENT_TTL, LeaseReuse
+from ._uids import uuid4_text
 from ._versions import in_storage_version, in_version
 from ._watch import ApiWatchStream, Matcher
 
@@ -1388,7 +1388,7 @@ class ApiServer(Actor):
         return self.system.lookup(name)
 
     def _new_uid(self) -> str:
-        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+        return uuid4_text(self.random.getrandbits(128))
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.

@@ -110,21 +110,21 @@ class EventSink(Actor):
             waiting = self._writing[key] = deque([record])
             try:
                 while waiting:
-                    await self._write_or_log(waiting[0])
+                    await self._write_or_log(waiting[0], key)
                     waiting.popleft()
             finally:
                 del self._writing[key]
 
-    async def _write_or_log(self, record: RecordEvent) -> None:
+    async def _write_or_log(self, record: RecordEvent, key: _SeriesKey) -> None:
         try:
-            await self._write(record)
+            await self._write(record, key)
         except ApiError as error:
             self.log.warning("event_dropped", reason=record.reason, error=str(error))
 
-    async def _write(self, record: RecordEvent) -> None:
+    async def _write(self, record: RecordEvent, key: _SeriesKey) -> None:
         ref = record.involved_object
-        now = wall_clock().replace(microsecond=0)
-        key = _series(record)
+        instant = wall_clock()
+        now = instant.replace(microsecond=0)
         self._forget_old(now)
         seen = self._recent.get(key)
         if seen is not None and now - seen[2] < _AGGREGATION_WINDOW:
@@ -140,7 +140,7 @@ class EventSink(Actor):
                 pass  # gone meanwhile: write a new one
         namespace = ref.namespace or "default"
         event = Event(
-            metadata=ObjectMeta(name=self._name_for(ref.name), namespace=namespace),
+            metadata=ObjectMeta(name=self._name_for(ref.name, instant), namespace=namespace),
             involved_object=ref,
             reason=record.reason,
             message=record.message,
@@ -163,12 +163,14 @@ class EventSink(Actor):
             created = await self.client.create(attrs.evolve(event, metadata=meta))
         self._recent[key] = (namespace, created.metadata.name, now)
 
-    def _name_for(self, name: str) -> str:
-        """As client-go names an Event: the object's name, then the creation time in hex
-        nanoseconds, so that the store lists an object's Events in the order they were made
-        (kubectl describe keeps that order among Events of the same second). Kept strictly
-        increasing, since virtual time makes many Events at one instant."""
-        stamp = max(unix_nanos(wall_clock()), self._last_stamp + 1)
+    def _name_for(self, name: str, instant: dt.datetime) -> str:
+        """As client-go names an Event: the object's name, then the creation ``instant`` in
+        hex nanoseconds, so that the store lists an object's Events in the order they were
+        made (kubectl describe keeps that order among Events of the same second). Kept
+        strictly increasing, since virtual time makes many Events at one instant."""
+        stamp = unix_nanos(instant)
+        if stamp <= self._last_stamp:
+            stamp = self._last_stamp + 1
         self._last_stamp = stamp
         return f"{name}.{stamp:x}"
 

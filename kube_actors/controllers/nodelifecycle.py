@@ -330,8 +330,15 @@ def controller(context: ControllerContext) -> ControllerSpec:
     )
 
     def pod_to_node(pod: Any) -> Iterable[Request]:
-        if pod.spec.node_name:
-            yield Request("", pod.spec.node_name)
+        # As Kubernetes' taint eviction controller: a pod's event matters only while its
+        # node has NoExecute taints (a reconcile of a node without them does nothing to its
+        # pods; the one that adds them looks at every pod on the node). Without this, each
+        # bind and status write of every pod cost its node a reconcile.
+        name = pod.spec.node_name
+        if name:
+            node = nodes.indexer.get(name)
+            if node is None or any(t.effect == "NoExecute" for t in node.spec.taints):
+                yield Request("", name)
 
     return ControllerSpec(
         for_=Node,

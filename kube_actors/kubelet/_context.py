@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import attrs
 
 from kube_actors.api import Service
@@ -34,6 +36,8 @@ class KubeletContext:
     services: SharedInformer[Service] | None = None
     #: Images pulled on this node: ``IfNotPresent`` does not pull them again.
     images: set[str] = attrs.Factory(set)
+    #: Where pod workers wait for their containers to exit (None until the kubelet runs).
+    exits: asyncio.TaskGroup | None = None
 
     def event(self, obj: object, type: str, reason: str, message: str) -> None:
         if self.recorder is not None:

@@ -23,15 +23,17 @@ worker never polls the runtime.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, Timer, monotonic, wall_clock
+from kube_actors.actors import Actor, Timer, caused_by, current_cause, monotonic, wall_clock
 from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
 from kube_actors.errors import (
+    ActorError,
     ApiError,
     ContainerRuntimeError,
     ImagePullError,
@@ -100,6 +102,13 @@ class _Resync:
 
 
 @attrs.frozen
+class _ExitWaitFailed:
+    """Waiting for a container's exit failed: the worker fails with the same error."""
+
+    error: Exception
+
+
+@attrs.frozen
 class _FirstSync:
     pass
 
@@ -144,7 +153,11 @@ class PodWorker(Actor):
         self.exited_at: dict[str, float] = {}
         self.pull_failed_at: dict[str, float] = {}
         self.probes: dict[str, list[anyio.CancelScope]] = {}
+        #: The waits for this worker's containers to exit, in the kubelet's group.
+        self.exit_waits: set[asyncio.Task[None]] = set()
         self.reported: PodStatus | None = None
+        #: The inputs of the last status built that needed no write (``_report_inputs``).
+        self.unchanged: tuple[object, ...] = ()
         self.resync: Timer | None = None
         self.volumes: dict[str, VolumeContents] | None = None
         self.mount_failed_at: float | None = None
@@ -174,6 +187,8 @@ class PodWorker(Actor):
                 await self._probe_report(message)
             case _Resync():
                 self.resync = None
+            case _ExitWaitFailed(error=error):
+                raise error
             case _FirstSync() | _PeriodicSync():
                 pass
         await self._sync()
@@ -185,7 +200,16 @@ class PodWorker(Actor):
             self.periodic = self.send_after(self.ctx.timings.sync_frequency, _PeriodicSync())
         return None
 
+    async def on_failure(self, error: BaseException) -> None:
+        self._cancel_exit_waits()
+
+    def _cancel_exit_waits(self) -> None:
+        for task in self.exit_waits:
+            task.cancel()
+        self.exit_waits.clear()
+
     async def on_stop(self) -> None:
+        self._cancel_exit_waits()
         self.ctx.tokens.forget_pod(self.uid)
         if self.ctx.abandon:
             return
@@ -223,10 +247,15 @@ class PodWorker(Actor):
             # runtime starts anything, and the status manager writes the newest status it
             # holds when it gets to it: while images pull and containers start, the Pod
             # shows ContainerCreating; containers that start at once are written once, as
-            # running (one write and one watch event fewer per Pod).
-            async with anyio.create_task_group() as group:
-                group.start_soon(self._report)
+            # running (one write and one watch event fewer per Pod). The report is a plain
+            # asyncio task awaited here, not a task group: one of these starts with each Pod.
+            report = asyncio.get_running_loop().create_task(self._report())
+            try:
                 await self._run_containers()
+            except BaseException:
+                report.cancel()
+                raise
+            await report
             return
         await self._run_containers()
 
@@ -379,7 +408,7 @@ class PodWorker(Actor):
         view.waiting_reason = view.waiting_message = ""
         view.started = container.startup_probe is None
         view.ready = view.started and container.readiness_probe is None and not view.init
-        self.start_soon(self._wait_for_exit, view.name, container_id)
+        self._watch_exit(view.name, container_id)
         self._start_probes(view.name, container_id, container)
         self.ctx.event(self.pod, "Normal", "Started", f"Started container {view.name}")
 
@@ -399,9 +428,33 @@ class PodWorker(Actor):
         message = f'Successfully pulled image "{image}" in {took} ({took} including waiting)'
         self.ctx.event(self.pod, "Normal", "Pulled", message)
 
+    def _watch_exit(self, name: str, container_id: str) -> None:
+        """Have ``ContainerExited`` told when the container exits. The wait is an asyncio
+        task in the kubelet's group for its containers (a task of this actor's own cost
+        several times more, and lived as long: a task a running container); this worker
+        cancels its waits when it stops or fails, and the kubelet's group all of them."""
+        exits = self.ctx.exits
+        if exits is None:  # the kubelet has not set its group up (yet)
+            self.start_soon(self._wait_for_exit, name, container_id)
+            return
+        # What the wait tells is traced to what this worker handles now, as a task's is.
+        with caused_by(current_cause()):
+            task = exits.create_task(self._wait_for_exit(name, container_id))
+        self.exit_waits.add(task)
+        task.add_done_callback(self.exit_waits.discard)
+
     async def _wait_for_exit(self, name: str, container_id: str) -> None:
-        await self.ctx.runtime.wait_container(container_id)
-        await self.ref.tell(ContainerExited(name, container_id))
+        message: object
+        try:
+            await self.ctx.runtime.wait_container(container_id)
+        except Exception as error:
+            message = _ExitWaitFailed(error)  # the worker's failure, as its own task's was
+        else:
+            message = ContainerExited(name, container_id)
+        try:
+            await self.ref.tell(message)
+        except ActorError as error:
+            self.ref.crash(repr(error))  # a no-op once the worker has stopped
 
     async def _container_exited(self, name: str, container_id: str) -> None:
         view = self.views[name]
@@ -620,7 +673,28 @@ class PodWorker(Actor):
 
     # ------------------------------------------------------------------------ status
 
+    def _report_inputs(self) -> tuple[object, ...]:
+        """Everything the status ``_report`` builds depends on but the time (which only
+        stamps a condition that changes, so never one built from these same inputs)."""
+        return (
+            self.pod.status,
+            self.pod.spec.restart_policy,
+            self.pod_ip,
+            self.sandbox_id is not None,
+            self.start_time,
+            self.initialized,
+            self.init_failed,
+            self.terminal,
+            self.terminated,
+            *(view.essence() for view in self.views.values()),
+        )
+
     async def _report(self) -> None:
+        inputs = self._report_inputs()
+        if inputs == self.unchanged:
+            # Nothing the status is made of changed since a report found nothing to write
+            # (the Pod came back with the status this worker wrote, say): the same status.
+            return
         views = list(self.views.values())
         phase = pod_phase(
             self.pod.spec.restart_policy,
@@ -643,6 +717,7 @@ class PodWorker(Actor):
         )
         if status == self.reported or status == self.pod.status:
             self.reported = status
+            self.unchanged = inputs
             return
         meta = attrs.evolve(self.pod.metadata, resource_version="")
         try:
@@ -650,6 +725,10 @@ class PodWorker(Actor):
                 attrs.evolve(self.pod, metadata=meta, status=status)
             )
             self.reported = status
+            # Built again from the status written, the status comes out the same (the
+            # conditions keep their times): the next report need not build it, unless
+            # the containers changed meanwhile (the first report runs beside their start).
+            self.unchanged = (self.pod.status, *inputs[1:])
         except NotFound:
             self.terminated = True
             self.stop()

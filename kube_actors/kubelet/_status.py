@@ -54,6 +54,18 @@ class ContainerView:
     #: Startup probe passed (True without a startup probe once running).
     started: bool = False
 
+    def essence(self) -> tuple[object, ...]:
+        """What the container's part of the Pod's status is made of, as one value."""
+        return (
+            self.current,
+            self.restart_count,
+            self.last_terminated,
+            self.waiting_reason,
+            self.waiting_message,
+            self.ready,
+            self.started,
+        )
+
     @property
     def running(self) -> bool:
         return self.current is not None and self.current.state is RuntimeState.RUNNING

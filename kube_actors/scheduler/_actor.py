@@ -10,6 +10,7 @@ Event and a ``PodScheduled=False`` condition with Kubernetes' message.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -90,6 +91,10 @@ class SchedulerStatistics:
 
 class _Next:
     pass
+
+
+#: A pod's binding cycle to run: its profile, cycle state, queue entry and chosen node.
+_Binding = tuple[Framework, CycleState, QueuedPodInfo, str]
 
 
 class _Flush:
@@ -257,12 +262,16 @@ class Scheduler(Actor):
     async def receive(self, message: Any) -> Any:
         if isinstance(message, _Next):
             self._kicked = False
+            binds: list[_Binding] = []
             for _ in range(_BATCH):
                 queued = self.queue.pop()
                 if queued is None:
-                    return None
-                self._schedule_one(queued)
-            self._kick()
+                    break
+                self._schedule_one(queued, binds)
+            else:
+                self._kick()
+            if binds:
+                self.start_soon(self._bind_all, binds)
             return None
         if isinstance(message, _Flush):
             self._flush_at = None
@@ -272,7 +281,7 @@ class Scheduler(Actor):
             return None
         return await super().receive(message)
 
-    def _schedule_one(self, queued: QueuedPodInfo) -> None:
+    def _schedule_one(self, queued: QueuedPodInfo, binds: list[_Binding]) -> None:
         pod = queued.pod_info
         fw = self.frameworks[pod.pod.spec.scheduler_name]
         if queued.initial_attempt is None:
@@ -290,9 +299,21 @@ class Scheduler(Actor):
                 self.cache.forget(pod.key)
                 self.start_soon(self._failed, fw, state, queued, status, cycle)
                 return
-            self.start_soon(self._bind, fw, state, queued, node)
+            binds.append((fw, state, queued, node))
             return
         self.start_soon(self._failed, fw, state, queued, result, cycle)
+
+    async def _bind_all(self, binds: list[_Binding]) -> None:
+        """The binding cycles of one batch of scheduling cycles, each its own asyncio task
+        (kube-scheduler's goroutine a binding): one task of the actor's for the batch, where
+        a task of the actor's each cost more than the rest of a binding outside the
+        apiserver. A binding that raises crashes the actor; the others are cancelled with it."""
+        if len(binds) == 1:
+            await self._bind(*binds[0])
+            return
+        async with asyncio.TaskGroup() as group:
+            for binding in binds:
+                group.create_task(self._bind(*binding))
 
     async def _bind(
         self, fw: Framework, state: CycleState, queued: QueuedPodInfo, node: str

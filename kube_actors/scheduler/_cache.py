@@ -51,23 +51,30 @@ class Cache:
         return key in self._assumed
 
     def add_pod(self, pod: Pod) -> None:
-        """An assigned pod seen by the informer: confirms an assumption or adds it."""
+        """An assigned pod seen by the informer: confirms an assumption, updates the pod
+        or adds it."""
         meta = pod.metadata
         key = namespaced_name(pod)
+        node = self.snapshot.node_of(key)
+        known = node.pods.get(key) if node is not None else None
         if self._assumed.get(key) == pod.spec.node_name:
             # The binding we made, confirmed. What the pod asks for cannot have changed (its
             # resources, ports and affinity are immutable), so unless its labels changed or
             # its deletion began meanwhile, its accounting stands: only the object is newer.
             del self._assumed[key]
-            node = self.snapshot.node_of(key)
-            assumed = node.pods.get(key) if node is not None else None
-            if (
-                assumed is not None
-                and assumed.pod.metadata.labels == meta.labels
-                and assumed.terminating == (meta.deletion_timestamp is not None)
-            ):
-                assumed.pod = pod
+            if known is not None and _same_accounting(known, pod):
+                known.pod = pod
                 return
+        elif (
+            known is not None
+            and known.uid == meta.uid
+            and (known.pod.spec is pod.spec or known.pod.spec == pod.spec)
+            and _same_accounting(known, pod)
+        ):
+            # The same pod on the same node, its status written (the kubelet's report):
+            # what the scheduler accounts for it stands.
+            known.pod = pod
+            return
         info = PodInfo(pod)
         self._assumed.pop(info.key, None)
         self.snapshot.remove_pod(info.key)
@@ -83,3 +90,12 @@ class Cache:
 
     def remove_node(self, node: Node) -> None:
         self.snapshot.remove_node(node.metadata.name)
+
+
+def _same_accounting(known: PodInfo, pod: Pod) -> bool:
+    """Whether what the cache holds for ``known`` holds for ``pod`` too, given the same
+    spec: its labels, and whether it is terminating."""
+    meta = pod.metadata
+    return known.pod.metadata.labels == meta.labels and known.terminating == (
+        meta.deletion_timestamp is not None
+    )

@@ -16,8 +16,17 @@ from kube_actors.api import (
     get_condition,
 )
 from kube_actors.kubelet import CONTROL_PLANE_LABEL
+from kube_actors.reconcile import GetControllerStatistics
 
 from ._pods import pod
+
+#: Tolerates an unreachable node for no time at all: evicted as soon as the node is.
+_IMPATIENT = Toleration(
+    key="node.kubernetes.io/unreachable",
+    operator="Exists",
+    effect="NoExecute",
+    toleration_seconds=0,
+)
 
 
 async def _node(cluster: Cluster, name: str = "node-1") -> Node:
@@ -91,13 +100,7 @@ async def test_a_stopped_node_goes_unknown_after_50_s_and_its_pods_are_evicted_3
 
 async def test_a_pod_that_does_not_tolerate_unreachable_nodes_is_evicted_at_once() -> None:
     async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
-        impatient = Toleration(
-            key="node.kubernetes.io/unreachable",
-            operator="Exists",
-            effect="NoExecute",
-            toleration_seconds=0,
-        )
-        await cluster.client.create(pod(tolerations=[impatient]))
+        await cluster.client.create(pod(tolerations=[_IMPATIENT]))
         await cluster.settle()
         await cluster.stop_node("node-1")
         await cluster.settle(horizon=51)
@@ -305,3 +308,33 @@ def _kind_of(request: object) -> str:
     obj = getattr(request, "obj", None)
     kind = type(obj) if obj is not None else getattr(request, "kind", None)
     return getattr(kind, "__name__", "")
+
+
+async def test_pods_on_healthy_nodes_cost_the_node_lifecycle_controller_no_reconcile() -> None:
+    # As Kubernetes' taint eviction controller: a pod's events matter to it only while its
+    # node has NoExecute taints; binding and running pods on healthy nodes leave it alone.
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.settle()
+        controller = cluster.system.lookup("controller/nodelifecycle")
+        before = (await controller.ask(GetControllerStatistics())).reconciles
+        for i in range(5):
+            await cluster.client.create(pod(f"web-{i}"))
+        await cluster.settle()
+        running = await cluster.client.list(Pod, namespace="default")
+        assert [p.status.phase for p in running] == ["Running"] * 5
+        assert (await controller.ask(GetControllerStatistics())).reconciles == before
+
+
+async def test_a_pod_placed_on_a_node_tainted_no_execute_is_evicted_as_it_arrives() -> None:
+    async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
+        await cluster.settle()
+        await cluster.stop_node("node-1")
+        await cluster.settle(horizon=51)
+        tainted = await _node(cluster)
+        assert ("node.kubernetes.io/unreachable", "NoExecute") in {
+            (t.key, t.effect) for t in tainted.spec.taints
+        }
+        await cluster.client.create(pod(tolerations=[_IMPATIENT]))
+        await cluster.settle()
+        evicted = await cluster.client.get(Pod, "web", namespace="default")
+        assert evicted.metadata.deletion_timestamp is not None
