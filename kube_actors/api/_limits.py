@@ -30,6 +30,7 @@ from kube_actors.errors import BadRequest, FieldCause, RequestEntityTooLarge
 from . import _field as f
 from ._base import wire_name
 from ._converter import to_dict, wire_names
+from ._memo import IdentityMemo
 
 __all__ = [
     "INT32_RANGE",
@@ -82,23 +83,50 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
     rest), and a path is spelled out only for a value out of range.
     """
     causes: list[FieldCause] = []
-    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
-    while stack:
-        node, at = stack.pop()
-        for name, wire, how, (low, high) in _plan(type(node)):
-            value = getattr(node, name)
-            if how == _INT:
-                if type(value) is int and not low <= value <= high:
-                    where = _spell(path, (*at, wire))
-                    causes.append(f.invalid(where, value, _range_detail(low, high)))
-            elif how == _STRUCT:
-                if value is not None:
-                    stack.append((value, (*at, wire)))
-            else:
-                stack.extend(
-                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
-                )
+    parts: list[tuple[Any, tuple[object, ...]]] = []
+    _fields(obj, (), path, parts, causes)
+    # Each part's subtree walked alone, in the order one walk of the whole took them (the
+    # last pushed first); a struct (a Pod's spec) whose ints are all in range is remembered:
+    # the Pods of a template share one spec object (``default_pod_spec``).
+    for part in reversed(parts):
+        value, at = part
+        if len(at) == 1 and _IN_RANGE.get(value):
+            continue
+        found = len(causes)
+        stack = [part]
+        while stack:
+            node, below = stack.pop()
+            _fields(node, below, path, stack, causes)
+        if len(at) == 1 and len(causes) == found:
+            _IN_RANGE.put(value, True)
     return causes
+
+
+#: The parts found with every int in range, by identity (a part's ints are the part's own).
+_IN_RANGE: IdentityMemo[bool] = IdentityMemo()
+
+
+def _fields(
+    node: Any,
+    at: tuple[object, ...],
+    path: str,
+    stack: list[tuple[Any, tuple[object, ...]]],
+    causes: list[FieldCause],
+) -> None:
+    """``node``'s int fields checked; its structs and lists of structs pushed on ``stack``."""
+    for name, wire, how, (low, high) in _plan(type(node)):
+        value = getattr(node, name)
+        if how == _INT:
+            if type(value) is int and not low <= value <= high:
+                where = _spell(path, (*at, wire))
+                causes.append(f.invalid(where, value, _range_detail(low, high)))
+        elif how == _STRUCT:
+            if value is not None:
+                stack.append((value, (*at, wire)))
+        else:
+            stack.extend(
+                (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
+            )
 
 
 def _spell(path: str, parts: tuple[object, ...]) -> str:
