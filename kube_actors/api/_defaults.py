@@ -130,9 +130,8 @@ def default_pod_spec(spec: PodSpec) -> PodSpec:
     seen and can look its own results up by identity (``_memo``). Defaulting reads only the
     spec, so equal specs default alike.
     """
-    found = _DEFAULTED_BY_ID.get(spec)
-    if found is not None:
-        return found
+    if _CANONICAL.get(spec) is not None:
+        return spec
     try:
         found = _DEFAULTED.get(spec)
     except TypeError:  # a spec built in Python holding a list or dict: not hashable
@@ -143,13 +142,17 @@ def default_pod_spec(spec: PodSpec) -> PodSpec:
             _DEFAULTED.clear()
         _DEFAULTED[spec] = found
         _DEFAULTED.setdefault(found, found)  # defaulting is idempotent
-    return _DEFAULTED_BY_ID.put(spec, found)
+    _CANONICAL.put(found, True)
+    return found
 
 
 #: Defaulted specs by the spec they came from (and by themselves); bounded, cleared when full.
 _DEFAULTED: dict[PodSpec, PodSpec] = {}
 _DEFAULTED_MAX = 1024
-_DEFAULTED_BY_ID: IdentityMemo[PodSpec] = IdentityMemo()
+#: The defaulted specs handed out lately, by identity: a controller's Pods carry the very
+#: spec its template was defaulted to, found without hashing it. (Only results are kept: a
+#: spec a client built for one Pod is not kept alive here.)
+_CANONICAL: IdentityMemo[bool] = IdentityMemo(1024)
 
 
 def _defaulted_pod_spec(spec: PodSpec) -> PodSpec:

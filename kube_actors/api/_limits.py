@@ -86,24 +86,28 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
     parts: list[tuple[Any, tuple[object, ...]]] = []
     _fields(obj, (), path, parts, causes)
     # Each part's subtree walked alone, in the order one walk of the whole took them (the
-    # last pushed first); a struct (a Pod's spec) whose ints are all in range is remembered:
-    # the Pods of a template share one spec object (``default_pod_spec``).
+    # last pushed first); a spec whose ints are all in range is remembered: the Pods of a
+    # template share one spec object (``default_pod_spec``), and a status write keeps it.
     for part in reversed(parts):
         value, at = part
-        if len(at) == 1 and _IN_RANGE.get(value):
+        spec = at == _SPEC
+        if spec and _IN_RANGE.get(value):
             continue
         found = len(causes)
         stack = [part]
         while stack:
             node, below = stack.pop()
             _fields(node, below, path, stack, causes)
-        if len(at) == 1 and len(causes) == found:
+        if spec and len(causes) == found:
             _IN_RANGE.put(value, True)
     return causes
 
 
-#: The parts found with every int in range, by identity (a part's ints are the part's own).
-_IN_RANGE: IdentityMemo[bool] = IdentityMemo()
+_SPEC: Final = ("spec",)
+#: The specs found with every int in range, by identity (a part's ints are the part's own).
+#: Large enough to hold the spec of every Pod of a busy cluster until its status writes
+#: come (the metadata and status change on every write and are not kept).
+_IN_RANGE: IdentityMemo[bool] = IdentityMemo(16384)
 
 
 def _fields(
@@ -226,12 +230,37 @@ def _encoded_size(document: object) -> int:
 def size_bound(obj: Any) -> int:
     """An upper bound of the size of ``to_dict(obj)``'s JSON: every field of every model
     object under its wire name (the wire form leaves out the empty ones), the values as the
-    converter writes them (times as RFC 3339, quantities as strings)."""
+    converter writes them (times as RFC 3339, quantities as strings).
+
+    The spec's share is looked up by the spec's identity (the Pods of a template share one
+    spec object, see ``default_pod_spec``): the walk writes a string of the same length in
+    its place."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
+    try:
+        spec = getattr(obj, "spec", None)
+        if spec is None or not attrs.has(type(spec)):
+            return header + _body_bound(obj, None, 0)
+        part = _SPEC_BOUNDS.get(spec)
+        if part is None:
+            part = _SPEC_BOUNDS.put(spec, _body_bound(spec, None, 0))
+        return header + _body_bound(obj, spec, part)
+    except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
+        return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
+
+
+#: The bound of each spec seen lately (``size_bound``), by identity.
+_SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
+
+
+def _body_bound(obj: Any, known: object, known_bound: int) -> int:
+    """``size_bound`` without the apiVersion and kind; ``known`` (if not None) is written
+    as ``known_bound`` bytes without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values
 
     def every_field(value: Any) -> object:
+        if value is known:
+            return "x" * (known_bound - 2)  # its two quotes make up the rest
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):
@@ -243,11 +272,8 @@ def size_bound(obj: Any) -> int:
         keys[0] += overhead
         return values(value)
 
-    try:
-        body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
-    except TypeError:
-        return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
-    return header + len(body) + keys[0]
+    body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return len(body) + keys[0]
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.

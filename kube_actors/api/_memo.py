@@ -9,7 +9,9 @@ reused by another object while the entry lives, and it checks ``is`` besides.
 
 Only the functions whose result depends on nothing but the object (and the ``extra`` key
 given with it) may be remembered; each user says why that holds. Bounded: cleared when full,
-so a memo costs at most its size of references.
+so a memo costs at most its size of references. Small by default: an object kept alive by a
+memo alone is work for the garbage collector, and the objects shared by many writes (a
+template's spec) are few at a time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class IdentityMemo(Generic[R]):
 
     __slots__ = ("_found", "_max")
 
-    def __init__(self, max_size: int = 2048) -> None:
+    def __init__(self, max_size: int = 256) -> None:
         self._found: dict[int, tuple[object, object, R]] = {}
         self._max = max_size
 

@@ -206,10 +206,12 @@ def _created(
             sub: dict[str, Any] | None
             if top and key == "metadata":
                 sub = _created(value, child, SERVER_METADATA)
-            else:  # a spec: most often one seen before (see ``_ALL_OF``)
+            elif top and key == "spec":  # most often one seen before (``_CREATED_OF``)
                 sub = _CREATED_OF.get(value, child)
                 if sub is None:
                     sub = _CREATED_OF.put(value, _created(value, child), child)
+            else:
+                sub = _created(value, child)
             if sub:
                 out[element] = sub
             continue
@@ -266,10 +268,22 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     if model is None:
         model = _models[cls] = attrs.has(cls)
     if model:
-        found = _ALL_OF.get(value, shape)
-        if found is not None:
-            return found
-        return _ALL_OF.put(value, _all_of_model(value, cls, shape), shape)
+        out: dict[str, Any] = {SELF: EMPTY_TREE}
+        values, fields = _fields_in(cls, shape)
+        for (_, zero_written, child, required, element), field in zip(
+            fields, values(value), strict=True
+        ):
+            if field is None or (not zero_written and not field):
+                continue
+            node = _all(field, child)
+            if (
+                node is EMPTY_TREE
+                and required
+                and (not child.atomic or not converter.unstructure(field))
+            ):
+                continue  # an empty value struct: the wire form leaves it out
+            out[element] = node
+        return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
         values_shape = shape.element or shape
         items: dict[str, Any] = {SELF: EMPTY_TREE}
@@ -279,33 +293,11 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     return EMPTY_TREE
 
 
-#: ``_all`` of the model objects walked lately, by identity: a Pod's spec is most often one
-#: its template's other Pods carried (``default_pod_spec`` gives them one object), and an
-#: update keeps the parts it did not change. A field set depends on the object and its shape
-#: alone.
-_ALL_OF: IdentityMemo[dict[str, Any]] = IdentityMemo(4096)
-#: The same for ``_created`` below the top (a value struct such as a Pod's spec).
+#: ``_created`` of the specs walked lately, by identity: a Pod's spec is most often one its
+#: template's other Pods carried (``default_pod_spec`` gives them one object). A field set
+#: depends on the object and its shape alone. Only specs are kept: whatever else a create
+#: holds is new with each object, and keeping it would only feed the garbage collector.
 _CREATED_OF: IdentityMemo[dict[str, Any]] = IdentityMemo()
-
-
-def _all_of_model(value: Any, cls: type[Any], shape: Shape) -> dict[str, Any]:
-    """``_all`` of a model object, walked."""
-    out: dict[str, Any] = {SELF: EMPTY_TREE}
-    values, fields = _fields_in(cls, shape)
-    for (_, zero_written, child, required, element), field in zip(
-        fields, values(value), strict=True
-    ):
-        if field is None or (not zero_written and not field):
-            continue
-        node = _all(field, child)
-        if (
-            node is EMPTY_TREE
-            and required
-            and (not child.atomic or not converter.unstructure(field))
-        ):
-            continue  # an empty value struct: the wire form leaves it out
-        out[element] = node
-    return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
 
 
 def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:

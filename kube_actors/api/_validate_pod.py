@@ -50,8 +50,9 @@ def validate_pod_template(path: str, template: PodTemplateSpec) -> Causes:
 #: the messages of an invalid one are made afresh. Bounded: cleared when full.
 _VALID_SPECS: dict[tuple[str, PodSpec], None] = {}
 _VALID_SPECS_MAX = 1024
-#: The same, by the spec's identity: the very object checked before is not even hashed.
-_VALID_BY_ID: IdentityMemo[bool] = IdentityMemo()
+#: The same, by the spec's identity: the very object checked before is not even hashed
+#: (each status write of a Pod brings its stored spec again: room for a busy cluster's Pods).
+_VALID_BY_ID: IdentityMemo[bool] = IdentityMemo(16384)
 
 
 def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
