@@ -22,7 +22,7 @@ from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
 from ._memo import IdentityMemo
 from ._shape import Shape
-from ._typed import compare_value, everything
+from ._typed import compare_value
 
 __all__ = ["compare_objects"]
 
@@ -111,10 +111,10 @@ def _walk(
         vanished = after is None or (not zero_written and not after)
         if gone and vanished:
             continue
-        if gone:
-            added[element] = everything(converter.unstructure(after), child)
+        if gone:  # the object walk of a create, without writing the value out first
+            added[element] = _all(after, child)
         elif vanished:
-            removed[element] = everything(converter.unstructure(before), child)
+            removed[element] = _all(before, child)
         elif type(before) is dt.datetime and type(after) is dt.datetime:
             # A time is a scalar (a Lease's renewTime on every renewal): unequal instants
             # write unequal strings, so it is modified without writing both out.
