@@ -83,54 +83,42 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
     rest), and a path is spelled out only for a value out of range.
     """
     causes: list[FieldCause] = []
-    parts: list[tuple[Any, tuple[object, ...]]] = []
-    _fields(obj, (), path, parts, causes)
-    # Each part's subtree walked alone, in the order one walk of the whole took them (the
-    # last pushed first); a spec whose ints are all in range is remembered: the Pods of a
-    # template share one spec object (``default_pod_spec``), and a status write keeps it.
-    for part in reversed(parts):
-        value, at = part
-        spec = at == _SPEC
-        if spec and _IN_RANGE.get(value):
+    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
+    while stack:
+        node, at = stack.pop()
+        if at is _WALKED:  # a spec's subtree is done: remembered if all its ints passed
+            spec, found = node
+            if len(causes) == found:
+                _IN_RANGE.put(spec, True)
             continue
-        found = len(causes)
-        stack = [part]
-        while stack:
-            node, below = stack.pop()
-            _fields(node, below, path, stack, causes)
-        if spec and len(causes) == found:
-            _IN_RANGE.put(value, True)
+        if at == _SPEC:
+            # Remembered by identity when all its ints are in range: the Pods of a template
+            # share one spec object (``default_pod_spec``), and a status write keeps it.
+            if _IN_RANGE.get(node):
+                continue
+            stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
+        for name, wire, how, (low, high) in _plan(type(node)):
+            value = getattr(node, name)
+            if how == _INT:
+                if type(value) is int and not low <= value <= high:
+                    where = _spell(path, (*at, wire))
+                    causes.append(f.invalid(where, value, _range_detail(low, high)))
+            elif how == _STRUCT:
+                if value is not None:
+                    stack.append((value, (*at, wire)))
+            else:
+                stack.extend(
+                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
+                )
     return causes
 
 
 _SPEC: Final = ("spec",)
-#: The specs found with every int in range, by identity (a part's ints are the part's own).
+_WALKED: Final[tuple[object, ...]] = ("(walked)",)
+#: The specs found with every int in range, by identity (a spec's ints are its own).
 #: Large enough to hold the spec of every Pod of a busy cluster until its status writes
 #: come (the metadata and status change on every write and are not kept).
 _IN_RANGE: IdentityMemo[bool] = IdentityMemo(16384)
-
-
-def _fields(
-    node: Any,
-    at: tuple[object, ...],
-    path: str,
-    stack: list[tuple[Any, tuple[object, ...]]],
-    causes: list[FieldCause],
-) -> None:
-    """``node``'s int fields checked; its structs and lists of structs pushed on ``stack``."""
-    for name, wire, how, (low, high) in _plan(type(node)):
-        value = getattr(node, name)
-        if how == _INT:
-            if type(value) is int and not low <= value <= high:
-                where = _spell(path, (*at, wire))
-                causes.append(f.invalid(where, value, _range_detail(low, high)))
-        elif how == _STRUCT:
-            if value is not None:
-                stack.append((value, (*at, wire)))
-        else:
-            stack.extend(
-                (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
-            )
 
 
 def _spell(path: str, parts: tuple[object, ...]) -> str:

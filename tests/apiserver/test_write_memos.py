@@ -61,9 +61,10 @@ async def test_pods_with_equal_specs_share_one_defaulted_spec_and_the_same_field
 async def test_a_pod_whose_spec_was_found_valid_is_still_refused_for_its_metadata() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         await cluster.client.create(_pod("valid"))
-        with pytest.raises(Invalid) as bad_label:
-            await cluster.client.create(_pod("bad-label", labels={"app": "-not-a-value-"}))
-        assert [c.field for c in bad_label.value.causes] == ["metadata.labels"]
+        for _ in range(2):  # label maps found valid are remembered; invalid ones never
+            with pytest.raises(Invalid) as bad_label:
+                await cluster.client.create(_pod("bad-label", labels={"app": "-not-a-value-"}))
+            assert [c.field for c in bad_label.value.causes] == ["metadata.labels"]
         with pytest.raises(Invalid) as bad_name:
             await cluster.client.create(_pod("Not_A_Name"))
         assert [c.field for c in bad_name.value.causes] == ["metadata.name"]
