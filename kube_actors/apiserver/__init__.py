@@ -11,6 +11,7 @@ from ._admission import default_tolerations as default_tolerations
 from ._aggregator import AGGREGATED_VERSIONS as AGGREGATED_VERSIONS
 from ._service_allocator import DEFAULT_NODE_PORTS as DEFAULT_NODE_PORTS
 from ._service_allocator import DEFAULT_SERVICE_CIDR as DEFAULT_SERVICE_CIDR
+from ._service_allocator import parse_node_port_range as parse_node_port_range
 from ._service_range import check_service_range as check_service_range
 from ._service_range import first_service_ip as first_service_ip
 from ._service_range import parse_service_cidr as parse_service_cidr
@@ -36,6 +37,7 @@ __all__ = [
     "TokenClaims",
     "TokenIssuer",
     "check_service_range",
+    "parse_node_port_range",
     "default_plugins",
     "default_tolerations",
     "first_service_ip",

@@ -131,7 +131,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
-from ._service_allocator import DEFAULT_SERVICE_CIDR, ServiceAllocator
+from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
 from ._tokens import TokenIssuer, check_bound_object, validate_token_request
@@ -212,6 +212,7 @@ class ApiServer(Actor):
         api_services: Mapping[str, str] | None = None,
         token_issuer: TokenIssuer | None = None,
         service_cidr: str = DEFAULT_SERVICE_CIDR,
+        node_ports: tuple[int, int] = DEFAULT_NODE_PORTS,
     ) -> None:
         self.etcd = etcd
         #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
@@ -243,8 +244,9 @@ class ApiServer(Actor):
         self._causes: dict[str, int] = {}
         #: ClusterIPs (from ``service_cidr``, kube-apiserver's ``--service-cluster-ip-range``,
         #: which the cluster agreed with its store: ``_service_range``) and NodePorts, rebuilt
-        #: from the stored Services at start.
-        self._services = ServiceAllocator(service_cidr)
+        #: from the stored Services at start; NodePorts from ``node_ports`` (first, last:
+        #: ``--service-node-port-range``).
+        self._services = ServiceAllocator(service_cidr, node_ports)
         #: Writes applied by the store and maybe not yet durable (``_pipeline``).
         self._commits = Commits(self._observe)
         self._pipelined = False
@@ -275,7 +277,7 @@ class ApiServer(Actor):
                 configured=self._services.service_cidr,
                 stored=recorded,
             )
-            self._services = ServiceAllocator(recorded)
+            self._services = ServiceAllocator(recorded, self._services.node_ports)
         self._services.rng = self.random  # NodePorts drawn at random, reproducible by seed
         self._services.rebuild(self.all(Service))
         watcher = await self.etcd.ask(WatchCreate.prefix(ROOT, start_revision=revision + 1))

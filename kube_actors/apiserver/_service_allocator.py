@@ -41,10 +41,42 @@ from typing import Any, Final
 from kube_actors.api import Service, ServicePort, evolve, namespaced_name
 from kube_actors.errors import ApiError, FieldCause, Invalid
 
-__all__ = ["DEFAULT_NODE_PORTS", "DEFAULT_SERVICE_CIDR", "Reservation", "ServiceAllocator"]
+__all__ = [
+    "DEFAULT_NODE_PORTS",
+    "DEFAULT_SERVICE_CIDR",
+    "Reservation",
+    "ServiceAllocator",
+    "parse_node_port_range",
+]
 
 DEFAULT_SERVICE_CIDR: Final = "127.10.0.0/16"
 DEFAULT_NODE_PORTS: Final = (30000, 32767)
+_HIGHEST_PORT: Final = 65535
+
+
+def parse_node_port_range(text: str, *, field: str = "service_node_port_range") -> tuple[int, int]:
+    """The first and last port of a NodePort range written as kube-apiserver's
+    ``--service-node-port-range`` takes it: ``30000-32767``, ``30000+2767`` (the first and
+    how many more) or one port; ``ValueError`` naming ``field``."""
+    value = text.strip()
+    try:
+        if "-" in value and "+" not in value:
+            first_text, last_text = value.split("-", 1)
+            first, last = int(first_text), int(last_text)
+        elif "+" in value and "-" not in value:
+            first_text, more_text = value.split("+", 1)
+            first = int(first_text)
+            last = first + int(more_text)
+        else:
+            first = last = int(value)
+    except ValueError:
+        raise ValueError(f"{field}: unable to parse port range: {text!r}") from None
+    if first < 1 or last > _HIGHEST_PORT:
+        raise ValueError(f"{field}: ports must be between 1 and {_HIGHEST_PORT}: {text}")
+    if last < first:
+        raise ValueError(f"{field}: end port cannot be less than start port: {text}")
+    return first, last
+
 
 _NO_ADDRESS: Final = ("", "None")
 
@@ -131,6 +163,7 @@ class ServiceAllocator:
     ) -> None:
         network = ipaddress.IPv4Network(service_cidr)
         self.service_cidr = str(network)
+        self.node_ports = node_ports
         self.node_port_range = f"{node_ports[0]}-{node_ports[1]}"
         self.ips = _Range(
             int(network.network_address) + 1,

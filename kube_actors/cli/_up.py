@@ -29,7 +29,7 @@ import anyio
 import yaml
 from rich.console import Console
 
-from ..apiserver import parse_service_cidr
+from ..apiserver import parse_node_port_range, parse_service_cidr
 from ..client._leader import timings_problem
 from ..cluster import Cluster, ElectionTimings
 from ..cluster._store import etcd_store_url
@@ -127,6 +127,13 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         "(127.10.0.0/16 for the first); every control plane of a cluster must agree",
     )
     parser.add_argument(
+        "--service-node-port-range",
+        default=None,
+        metavar="RANGE",
+        help="the ports NodePorts come from (kube-apiserver's flag): 30000-32767 (the "
+        "default), 31000+99, or one port",
+    )
+    parser.add_argument(
         "--node-name",
         default="",
         metavar="NAME",
@@ -211,6 +218,7 @@ def _cluster(args: argparse.Namespace) -> Cluster:
         service_account_key_file=cert_dir / SERVICE_ACCOUNT_KEY,
         event_ttl=args.event_ttl,
         service_cidr=args.service_cluster_ip_range,
+        service_node_port_range=args.service_node_port_range,
         leader_elect=args.leader_elect,
         leader_election=ElectionTimings(
             lease_duration=args.leader_elect_lease_duration,
@@ -307,6 +315,12 @@ def up(args: argparse.Namespace, console: Console) -> int:
             args.service_cluster_ip_range = parse_service_cidr(
                 args.service_cluster_ip_range, field="--service-cluster-ip-range"
             )
+        except ValueError as error:
+            console.print(f"[red]error:[/] {error}")
+            return 2
+    if args.service_node_port_range is not None:
+        try:
+            parse_node_port_range(args.service_node_port_range, field="--service-node-port-range")
         except ValueError as error:
             console.print(f"[red]error:[/] {error}")
             return 2

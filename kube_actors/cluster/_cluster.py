@@ -48,12 +48,14 @@ from ..api import (
     kind_info,
 )
 from ..apiserver import (
+    DEFAULT_NODE_PORTS,
     DEFAULT_SERVICE_CIDR,
     AdmissionPlugin,
     ApiServer,
     TokenIssuer,
     default_plugins,
     first_service_ip,
+    parse_node_port_range,
     parse_service_cidr,
 )
 from ..apiserver._ttl import EVENT_TTL
@@ -160,6 +162,8 @@ class Cluster:
     ``proxy_bind=True``), a /16 of 127.0.0.0/8 that no other running cluster on this machine
     holds, with NodePorts on an address of its own (``_service_network``). A range given must
     be the one the store records, else entering raises ``ServiceRangeMismatch``.
+    ``service_node_port_range``: the ports NodePorts come from (kube-apiserver's
+    ``--service-node-port-range``: ``30000-32767``, the default; ``31000+99``; one port).
     ``gc_freeze``: after each ``settle()`` that follows much work, move the objects alive out
     of the cyclic garbage collector's sight (``gc.collect()`` then ``gc.freeze()``, see
     ``_heap``), and put them back when the cluster closes: for large clusters simulated for
@@ -203,11 +207,17 @@ class Cluster:
         gc_freeze: bool = False,
         gc_threshold: int | None = None,
         service_cidr: str | None = None,
+        service_node_port_range: str | None = None,
     ) -> None:
         if event_ttl < 0:
             raise ValueError(f"event_ttl must be 0 (Events never expire) or more, not {event_ttl}")
         self._event_ttl = event_ttl
         given_range = parse_service_cidr(service_cidr) if service_cidr is not None else None
+        self._node_ports = (
+            parse_node_port_range(service_node_port_range)
+            if service_node_port_range is not None
+            else DEFAULT_NODE_PORTS
+        )
         # Only a cluster that listens for real needs a range no other cluster here holds;
         # the others keep the default, so that a seed gives the same ClusterIPs everywhere.
         listens = proxy_bind if proxy_bind is not None else runtime == "subprocess"
@@ -461,6 +471,7 @@ class Cluster:
                 token_issuer=self._token_issuer,
                 event_ttl=self._event_ttl,
                 service_cidr=self._service_network.service_cidr,
+                node_ports=self._node_ports,
             ),
             name=name,
         )

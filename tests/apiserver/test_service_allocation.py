@@ -93,6 +93,46 @@ async def test_node_ports_come_from_30000_to_32767_and_an_explicit_one_is_checke
             await cluster.client.create(service("d", type="NodePort", node_port=8080))
 
 
+async def test_a_cluster_given_a_node_port_range_draws_from_it_and_refuses_ports_outside() -> None:
+    async with Cluster(
+        controllers=(), scheduler=False, service_node_port_range="31000+2"
+    ) as cluster:
+        drawn = [
+            (await cluster.client.create(service(name, type="NodePort"))).spec.ports[0].node_port
+            for name in ("a", "b")
+        ]
+        assert set(drawn) <= {31000, 31001, 31002}
+        with pytest.raises(Invalid) as refused:
+            await cluster.client.create(service("c", type="NodePort", node_port=30080))
+        assert (
+            "spec.ports[0].nodePort: Invalid value: 30080: provided port is not in the valid "
+            "range. The range of valid ports is 31000-31002"
+        ) in str(refused.value)
+        await cluster.restart_control_plane()  # the restarted API server keeps the range
+        last = await cluster.client.create(service("d", type="NodePort"))
+        assert last.spec.ports[0].node_port in {31000, 31001, 31002} - set(drawn)
+        with pytest.raises(ApiError, match="range is full"):
+            await cluster.client.create(service("e", type="NodePort"))
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("31000", None),
+        ("31000-30000", "end port cannot be less than start port"),
+        ("30000-70000", "ports must be between 1 and 65535"),
+        ("thirty", "unable to parse port range"),
+        ("1-2+3", "unable to parse port range"),
+    ],
+)
+def test_a_node_port_range_is_read_as_kube_apiserver_reads_it(text: str, why: str | None) -> None:
+    if why is None:
+        Cluster(service_node_port_range=text)
+        return
+    with pytest.raises(ValueError, match=f"service_node_port_range: {why}"):
+        Cluster(service_node_port_range=text)
+
+
 async def test_a_refused_create_gives_back_what_it_allocated() -> None:
     async with _cluster() as cluster:
         await cluster.client.create(service("a", type="NodePort", node_port=30001))

@@ -125,6 +125,15 @@ def test_up_refuses_a_service_range_that_is_no_network(capsys: pytest.CaptureFix
 
 
 @pytest.mark.usefixtures("restored_structlog")
+def test_up_refuses_a_node_port_range_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["up", "--service-node-port-range", "32767-30000", "--data-dir", "/nonexistent"])
+    assert code == 2
+    assert "--service-node-port-range: end port cannot be less than start port: 32767-30000" in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.usefixtures("restored_structlog")
 def test_up_refuses_a_service_range_other_than_its_stores(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -93,11 +93,12 @@ def test_kubeconfig_prints_or_merges_keeping_other_contexts(
     assert main(["kubeconfig", "--data-dir", str(tmp_path / "nothing")]) == 1
 
 
-async def _up_once(data_dir: Path, then: Callable[[Path], None]) -> None:
-    """``up`` on ``data_dir`` until it is serving, ``then(kubeconfig)`` in a thread, SIGTERM."""
+async def _up_once(data_dir: Path, then: Callable[[Path], None], *flags: str) -> None:
+    """``up`` on ``data_dir`` (and ``flags``) until it is serving, ``then(kubeconfig)`` in a
+    thread, SIGTERM."""
     command = [
         sys.executable, "-c", "from kube_actors.cli import main; raise SystemExit(main())",
-        "up", "--port", "0", "--runtime", "fake", "--data-dir", str(data_dir),
+        "up", "--port", "0", "--runtime", "fake", "--data-dir", str(data_dir), *flags,
     ]  # fmt: skip
     async with await anyio.open_process(command) as process:
         with killed_on_failure(process):
@@ -127,8 +128,17 @@ async def test_up_keeps_its_objects_in_the_data_directory_across_restarts(tmp_pa
 
     def read(kubeconfig: Path) -> None:
         made["found"] = core(kubeconfig).read_namespace("kept").metadata.uid
+        port = client.V1ServicePort(port=80)
+        body = client.V1Service(
+            metadata=client.V1ObjectMeta(name="web"),
+            spec=client.V1ServiceSpec(type="NodePort", selector={"app": "web"}, ports=[port]),
+        )
+        served = core(kubeconfig).create_namespaced_service("kept", body)
+        made["node_port"] = served.spec.ports[0].node_port
 
     await _up_once(data_dir, create)
     assert (data_dir / "store.db").exists()
-    await _up_once(data_dir, read)
+    # The restart is given a NodePort range of its own (kube-apiserver's flag).
+    await _up_once(data_dir, read, "--service-node-port-range", "31000-31009")
     assert made["found"] == made["uid"]
+    assert 31000 <= int(made["node_port"]) <= 31009

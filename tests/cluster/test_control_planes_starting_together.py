@@ -4,6 +4,7 @@ none fails, or draws what the other draws, because the other started too."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
@@ -12,7 +13,16 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors.api import ConfigMap, Namespace, ObjectMeta, PriorityClass, StorageClass
+from kube_actors.api import (
+    ConfigMap,
+    Namespace,
+    ObjectMeta,
+    PriorityClass,
+    Service,
+    ServicePort,
+    ServiceSpec,
+    StorageClass,
+)
 from kube_actors.etcd import MemoryBackend
 
 
@@ -21,6 +31,7 @@ async def _together(
     backend: MemoryBackend,
     body: Callable[[Cluster], Awaitable[None]],
     clock: Literal["virtual", "real"] = "virtual",
+    proxy_bind: bool = False,
 ) -> None:
     """``count`` clusters over ``backend``, each one process's control plane, entered at
     the same moment; ``body`` runs in each once all of them are up."""
@@ -29,7 +40,9 @@ async def _together(
 
     async def one() -> None:
         nonlocal up
-        async with Cluster(store=backend, leader_elect=True, clock=clock) as cluster:
+        async with Cluster(
+            store=backend, leader_elect=True, clock=clock, proxy_bind=proxy_bind
+        ) as cluster:
             up += 1
             if up == count:
                 all_up.set()
@@ -87,3 +100,35 @@ async def test_processes_starting_together_over_one_store_give_their_objects_uid
 
     await _together(2, backend, create, clock="real")
     assert len(set(uids.values())) == 2, uids
+
+
+async def test_listening_control_planes_starting_together_serve_the_range_the_store_records(
+    quiet_logs: list[structlog.typing.EventDict],
+) -> None:
+    # Each listens for real, so each proposes a Service range of its own on this machine;
+    # only one can be recorded, and the API server that finds the other's takes it, so the
+    # cluster's ClusterIPs all come from one range.
+    backend = MemoryBackend()
+    names = iter(("web-a", "web-b"))
+    networks: list[str] = []
+    addresses: list[ipaddress.IPv4Address] = []
+
+    async def create(cluster: Cluster) -> None:
+        name = next(names)
+        made = await cluster.client.create(
+            Service(
+                metadata=ObjectMeta(name=name, namespace="default"),
+                spec=ServiceSpec(selector={"app": name}, ports=[ServicePort(port=80)]),
+            )
+        )
+        networks.append(cluster.service_network.service_cidr)
+        addresses.append(ipaddress.IPv4Address(made.spec.cluster_ip))
+
+    await _together(2, backend, create, proxy_bind=True)
+    [taken] = [e for e in quiet_logs if e["event"] == "service_range_from_store"]
+    assert taken["configured"] != taken["stored"]
+    assert networks == [taken["stored"]] * 2
+    stored = ipaddress.IPv4Network(taken["stored"])
+    assert len(addresses) == 2
+    assert all(address in stored for address in addresses), addresses
+    assert [e for e in quiet_logs if e["event"] == "actor_crashed"] == []
