@@ -31,6 +31,7 @@ from . import _field as f
 from ._base import wire_name
 from ._converter import to_dict, wire_names
 from ._memo import IdentityMemo
+from ._pod import PodSpec
 
 __all__ = [
     "INT32_RANGE",
@@ -91,9 +92,11 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             if len(causes) == found:
                 _IN_RANGE.put(spec, True)
             continue
-        if at == _SPEC:
+        if at == _SPEC and type(node) is PodSpec:
             # Remembered by identity when all its ints are in range: the Pods of a template
             # share one spec object (``default_pod_spec``), and a status write keeps it.
+            # (Other specs, a Lease's, are new with every write: keeping them would only
+            # keep garbage alive.)
             if _IN_RANGE.get(node):
                 continue
             stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
@@ -115,7 +118,7 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
 
 _SPEC: Final = ("spec",)
 _WALKED: Final[tuple[object, ...]] = ("(walked)",)
-#: The specs found with every int in range, by identity (a spec's ints are its own).
+#: The Pod specs found with every int in range, by identity (a spec's ints are its own).
 #: Large enough to hold the spec of every Pod of a busy cluster until its status writes
 #: come (the metadata and status change on every write and are not kept).
 _IN_RANGE: IdentityMemo[bool] = IdentityMemo(16384)
@@ -220,14 +223,14 @@ def size_bound(obj: Any) -> int:
     object under its wire name (the wire form leaves out the empty ones), the values as the
     converter writes them (times as RFC 3339, quantities as strings).
 
-    The spec's share is looked up by the spec's identity (the Pods of a template share one
+    A Pod spec's share is looked up by the spec's identity (the Pods of a template share one
     spec object, see ``default_pod_spec``): the walk writes a string of the same length in
     its place."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
     try:
         spec = getattr(obj, "spec", None)
-        if spec is None or not attrs.has(type(spec)):
+        if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
             return header + _body_bound(obj, None, 0)
         part = _SPEC_BOUNDS.get(spec)
         if part is None:
@@ -237,7 +240,7 @@ def size_bound(obj: Any) -> int:
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-#: The bound of each spec seen lately (``size_bound``), by identity.
+#: The bound of each Pod spec seen lately (``size_bound``), by identity.
 _SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
 
 

@@ -21,6 +21,7 @@ from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
 from ._memo import IdentityMemo
+from ._pod import PodSpec
 from ._shape import Shape
 from ._typed import compare_value
 
@@ -210,7 +211,7 @@ def _created(
             sub: dict[str, Any] | None
             if top and key == "metadata":
                 sub = _created(value, child, SERVER_METADATA)
-            elif top and key == "spec":  # most often one seen before (``_CREATED_OF``)
+            elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
                 sub = _CREATED_OF.get(value, child)
                 if sub is None:
                     sub = _CREATED_OF.put(value, _created(value, child), child)
@@ -341,10 +342,10 @@ _NOT_PLANNED: Any = object()
 _flat_sets: dict[tuple[type[Any], Shape, bool], dict[tuple[bool, ...], Any] | None] = {}
 
 
-#: ``_created`` of the specs walked lately, by identity: a Pod's spec is most often one its
-#: template's other Pods carried (``default_pod_spec`` gives them one object). A field set
-#: depends on the object and its shape alone. Only specs are kept: whatever else a create
-#: holds is new with each object, and keeping it would only feed the garbage collector.
+#: ``_created`` of the Pod specs walked lately, by identity: a Pod's spec is most often one
+#: its template's other Pods carried (``default_pod_spec`` gives them one object). A field
+#: set depends on the object and its shape alone. Only Pod specs are kept: whatever else a
+#: write holds is new with each object, and keeping it would only feed the garbage collector.
 _CREATED_OF: IdentityMemo[dict[str, Any]] = IdentityMemo()
 
 
