@@ -75,6 +75,29 @@ def qualified_names(path: str, keys: Iterable[str]) -> Causes:
 
 
 def labels(path: str, values: Mapping[str, str]) -> Causes:
+    if not values:
+        return []
+    try:
+        if (path, values) in _VALID_LABELS:
+            return []
+    except TypeError:  # a plain dict built in Python: checked every time
+        return _label_causes(path, values)
+    causes = _label_causes(path, values)
+    if not causes:
+        if len(_VALID_LABELS) >= _VALID_LABELS_MAX:
+            _VALID_LABELS.clear()
+        _VALID_LABELS[(path, values)] = None
+    return causes
+
+
+#: Label maps found valid, by path and value: the Pods of a workload carry the same labels,
+#: and a map equal to a valid one is valid. Invalid maps are checked afresh each time (their
+#: causes name the path). Bounded: cleared when full.
+_VALID_LABELS: dict[tuple[str, Mapping[str, str]], None] = {}
+_VALID_LABELS_MAX = 4096
+
+
+def _label_causes(path: str, values: Mapping[str, str]) -> Causes:
     causes = qualified_names(path, values)
     for value in values.values():
         causes.extend(f.invalid(path, value, problem) for problem in is_label_value(value))

@@ -26,6 +26,7 @@ from ._base import evolve
 from ._batch import Job
 from ._container import Container, Probe
 from ._core import Namespace, PriorityClass
+from ._memo import IdentityMemo
 from ._node import Node
 from ._pod import Pod, PodSpec, PodTemplateSpec
 from ._registry import kind_info
@@ -121,6 +122,40 @@ def default_volume(volume: Volume) -> Volume:
 
 
 def default_pod_spec(spec: PodSpec) -> PodSpec:
+    """``spec`` defaulted; equal specs give the very same defaulted object.
+
+    Every Pod of a ReplicaSet or Job carries its template's spec (the object, or an equal one
+    built anew): the spec defaulted once is looked up by identity, then by equality, so every
+    later step of the write (admission, validation, managedFields) meets an object it has
+    seen and can look its own results up by identity (``_memo``). Defaulting reads only the
+    spec, so equal specs default alike.
+    """
+    if _CANONICAL.get(spec) is not None:
+        return spec
+    try:
+        found = _DEFAULTED.get(spec)
+    except TypeError:  # a spec built in Python holding a list or dict: not hashable
+        return _defaulted_pod_spec(spec)
+    if found is None:
+        found = _defaulted_pod_spec(spec)
+        if len(_DEFAULTED) >= _DEFAULTED_MAX:
+            _DEFAULTED.clear()
+        _DEFAULTED[spec] = found
+        _DEFAULTED.setdefault(found, found)  # defaulting is idempotent
+    _CANONICAL.put(found, True)
+    return found
+
+
+#: Defaulted specs by the spec they came from (and by themselves); bounded, cleared when full.
+_DEFAULTED: dict[PodSpec, PodSpec] = {}
+_DEFAULTED_MAX = 1024
+#: The defaulted specs handed out lately, by identity: a controller's Pods carry the very
+#: spec its template was defaulted to, found without hashing it. (Only results are kept: a
+#: spec a client built for one Pod is not kept alive here.)
+_CANONICAL: IdentityMemo[bool] = IdentityMemo(1024)
+
+
+def _defaulted_pod_spec(spec: PodSpec) -> PodSpec:
     return _changed(
         spec,
         volumes=tuple(default_volume(v) for v in spec.volumes),
@@ -135,11 +170,13 @@ def default_pod_spec(spec: PodSpec) -> PodSpec:
 
 
 def default_template(template: PodTemplateSpec) -> PodTemplateSpec:
-    return _changed(template, spec=default_pod_spec(template.spec))
+    spec = default_pod_spec(template.spec)
+    return template if spec is template.spec else evolve(template, spec=spec)
 
 
 def default_pod(pod: Pod) -> Pod:
-    return _changed(pod, spec=default_pod_spec(pod.spec))
+    spec = default_pod_spec(pod.spec)
+    return pod if spec is pod.spec else evolve(pod, spec=spec)
 
 
 # -------------------------------------------------------------------------- workloads

@@ -30,6 +30,8 @@ from kube_actors.errors import BadRequest, FieldCause, RequestEntityTooLarge
 from . import _field as f
 from ._base import wire_name
 from ._converter import to_dict, wire_names
+from ._memo import IdentityMemo
+from ._pod import PodSpec
 
 __all__ = [
     "INT32_RANGE",
@@ -85,6 +87,19 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
     stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
     while stack:
         node, at = stack.pop()
+        if at is _WALKED:  # a spec's subtree is done: remembered if all its ints passed
+            spec, found = node
+            if len(causes) == found:
+                _IN_RANGE.put(spec, True)
+            continue
+        if at == _SPEC and type(node) is PodSpec:
+            # Remembered by identity when all its ints are in range: the Pods of a template
+            # share one spec object (``default_pod_spec``), and a status write keeps it.
+            # (Other specs, a Lease's, are new with every write: keeping them would only
+            # keep garbage alive.)
+            if _IN_RANGE.get(node):
+                continue
+            stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
         for name, wire, how, (low, high) in _plan(type(node)):
             value = getattr(node, name)
             if how == _INT:
@@ -99,6 +114,14 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
                     (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
                 )
     return causes
+
+
+_SPEC: Final = ("spec",)
+_WALKED: Final[tuple[object, ...]] = ("(walked)",)
+#: The Pod specs found with every int in range, by identity (a spec's ints are its own).
+#: Large enough to hold the spec of every Pod of a busy cluster until its status writes
+#: come (the metadata and status change on every write and are not kept).
+_IN_RANGE: IdentityMemo[bool] = IdentityMemo(16384)
 
 
 def _spell(path: str, parts: tuple[object, ...]) -> str:
@@ -198,12 +221,37 @@ def _encoded_size(document: object) -> int:
 def size_bound(obj: Any) -> int:
     """An upper bound of the size of ``to_dict(obj)``'s JSON: every field of every model
     object under its wire name (the wire form leaves out the empty ones), the values as the
-    converter writes them (times as RFC 3339, quantities as strings)."""
+    converter writes them (times as RFC 3339, quantities as strings).
+
+    A Pod spec's share is looked up by the spec's identity (the Pods of a template share one
+    spec object, see ``default_pod_spec``): the walk writes a string of the same length in
+    its place."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
+    try:
+        spec = getattr(obj, "spec", None)
+        if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
+            return header + _body_bound(obj, None, 0)
+        part = _SPEC_BOUNDS.get(spec)
+        if part is None:
+            part = _SPEC_BOUNDS.put(spec, _body_bound(spec, None, 0))
+        return header + _body_bound(obj, spec, part)
+    except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
+        return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
+
+
+#: The bound of each Pod spec seen lately (``size_bound``), by identity.
+_SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
+
+
+def _body_bound(obj: Any, known: object, known_bound: int) -> int:
+    """``size_bound`` without the apiVersion and kind; ``known`` (if not None) is written
+    as ``known_bound`` bytes without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values
 
     def every_field(value: Any) -> object:
+        if value is known:
+            return "x" * (known_bound - 2)  # its two quotes make up the rest
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):
@@ -215,11 +263,8 @@ def size_bound(obj: Any) -> int:
         keys[0] += overhead
         return values(value)
 
-    try:
-        body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
-    except TypeError:
-        return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
-    return header + len(body) + keys[0]
+    body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return len(body) + keys[0]
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.

@@ -152,6 +152,12 @@ def record_update(
         removed = _owned(removed, reset)
     else:  # the object walk leaves out what nobody may own
         added, modified, removed = compare_objects(old, new, shape, skip=reset)
+        if not added and not removed:
+            kept = _rewrote_own_fields(
+                previous, modified, manager, subresource, api_version=api_version, now=now
+            )
+            if kept is not None:
+                return kept
         changed = union(added, modified)
     taken = union(changed, removed)
     mine = (manager, "Update", subresource)
@@ -169,6 +175,46 @@ def record_update(
         sets[mine] = union(own, grown) if grown else own
         touched = mine
     return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
+
+
+def _rewrote_own_fields(
+    previous: Mapping[_Key, ManagedFieldsEntry],
+    modified: Mapping[str, Any],
+    manager: str,
+    subresource: str,
+    *,
+    api_version: str,
+    now: dt.datetime,
+) -> tuple[ManagedFieldsEntry, ...] | None:
+    """The entries when ``manager`` changed only values of fields it alone owns (a kubelet
+    renewing its Lease: only ``renewTime`` moves): every set stays as it is and the
+    manager's entry takes ``now``, as the whole computation would give; None for any
+    other update, which takes the whole computation."""
+    if len(previous) > MAX_UPDATE_MANAGERS or not all(e.fields_v1 for e in previous.values()):
+        return None  # capping may merge entries; an empty entry is dropped
+    mine = (manager, "Update", subresource)
+    entry = previous.get(mine)
+    if entry is None:
+        return None
+    if not modified:  # nothing changed: nobody's entry moves
+        return tuple(sorted(previous.values(), key=_order))
+    if difference(modified, entry.fields_v1):
+        return None  # the manager takes fields it did not own
+    for key, other in previous.items():
+        if key != mine and intersection(other.fields_v1, modified):
+            return None  # taken from another manager
+    renewed = ManagedFieldsEntry(
+        manager=manager,
+        operation="Update",
+        api_version=api_version,
+        time=now,
+        fields_type="FieldsV1",
+        fields_v1=entry.fields_v1,
+        subresource=subresource,
+    )
+    if len(previous) == 1:
+        return (renewed,)
+    return tuple(sorted((renewed if k == mine else e for k, e in previous.items()), key=_order))
 
 
 def _capped(entries: tuple[ManagedFieldsEntry, ...]) -> tuple[ManagedFieldsEntry, ...]:

@@ -20,8 +20,10 @@ import attrs
 from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
+from ._memo import IdentityMemo
+from ._pod import PodSpec
 from ._shape import Shape
-from ._typed import compare_value, everything
+from ._typed import compare_value
 
 __all__ = ["compare_objects"]
 
@@ -110,10 +112,10 @@ def _walk(
         vanished = after is None or (not zero_written and not after)
         if gone and vanished:
             continue
-        if gone:
-            added[element] = everything(converter.unstructure(after), child)
+        if gone:  # the object walk of a create, without writing the value out first
+            added[element] = _all(after, child)
         elif vanished:
-            removed[element] = everything(converter.unstructure(before), child)
+            removed[element] = _all(before, child)
         elif type(before) is dt.datetime and type(after) is dt.datetime:
             # A time is a scalar (a Lease's renewTime on every renewal): unequal instants
             # write unequal strings, so it is modified without writing both out.
@@ -194,6 +196,10 @@ def _created(
     obj: Any, shape: Shape, skip: tuple[str, ...] = (), *, top: bool = False
 ) -> dict[str, Any]:
     """The added set below a struct present on both sides (a Go value struct): its fields."""
+    if not top and not skip:
+        flat: dict[str, Any] | None = _flat_set(obj, shape, member=False)
+        if flat is not None:
+            return flat
     out: dict[str, Any] = {}
     values, fields = _fields_in(type(obj), shape)
     for (key, zero_written, child, required, element), value in zip(
@@ -202,8 +208,15 @@ def _created(
         if value is None or (not zero_written and not value) or key in skip:
             continue
         if required:
-            below = SERVER_METADATA if top and key == "metadata" else ()
-            sub = _created(value, child, below)
+            sub: dict[str, Any] | None
+            if top and key == "metadata":
+                sub = _created(value, child, SERVER_METADATA)
+            elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
+                sub = _CREATED_OF.get(value, child)
+                if sub is None:
+                    sub = _CREATED_OF.put(value, _created(value, child), child)
+            else:
+                sub = _created(value, child)
             if sub:
                 out[element] = sub
             continue
@@ -260,6 +273,9 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     if model is None:
         model = _models[cls] = attrs.has(cls)
     if model:
+        flat: dict[str, Any] | None = _flat_set(value, shape, member=True)
+        if flat is not None:
+            return flat
         out: dict[str, Any] = {SELF: EMPTY_TREE}
         values, fields = _fields_in(cls, shape)
         for (_, zero_written, child, required, element), field in zip(
@@ -283,6 +299,54 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
             items["f:" + key] = _all(item, values_shape)
         return FrozenTree(items)
     return EMPTY_TREE
+
+
+def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
+    """The field set of a flat struct (every field a scalar or an atomic value, none a value
+    struct: an ObjectReference, an Event's source, a condition), which depends only on which
+    of its fields are present: one shared set per combination, built once. ``member``: as
+    ``_all`` gives it (the struct itself a member), else as ``_created`` does. None for any
+    other struct."""
+    cls = type(obj)
+    sets = _flat_sets.get((cls, shape, member), _NOT_PLANNED)
+    if sets is _NOT_PLANNED:
+        fields = _fields_in(cls, shape)[1]
+        flat = all(
+            (child.atomic or child.kind == "leaf") and not required
+            for _, _, child, required, _ in fields
+        )
+        sets = _flat_sets[(cls, shape, member)] = {} if flat else None
+    if sets is None:
+        return None
+    values, fields = _fields_in(cls, shape)
+    present = tuple(
+        not (value is None or (not zero_written and not value))
+        for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+    )
+    found = sets.get(present)
+    if found is None:
+        here = zip(fields, present, strict=True)
+        elements = [element for (_, _, _, _, element), there in here if there]
+        if member:
+            found = FrozenTree({SELF: EMPTY_TREE, **dict.fromkeys(elements, EMPTY_TREE)})
+            found = found if elements else EMPTY_TREE
+        else:
+            found = FrozenTree(dict.fromkeys(elements, EMPTY_TREE))
+        sets[present] = found
+    return found
+
+
+_NOT_PLANNED: Any = object()
+#: Per (class, shape, member) of a flat struct, its sets by the fields present (None: the
+#: class is not flat).
+_flat_sets: dict[tuple[type[Any], Shape, bool], dict[tuple[bool, ...], Any] | None] = {}
+
+
+#: ``_created`` of the Pod specs walked lately, by identity: a Pod's spec is most often one
+#: its template's other Pods carried (``default_pod_spec`` gives them one object). A field
+#: set depends on the object and its shape alone. Only Pod specs are kept: whatever else a
+#: write holds is new with each object, and keeping it would only feed the garbage collector.
+_CREATED_OF: IdentityMemo[dict[str, Any]] = IdentityMemo()
 
 
 def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:

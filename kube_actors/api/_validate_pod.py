@@ -12,6 +12,7 @@ from ._affinity import Affinity, NodeSelectorTerm, PodAffinityTerm, Toleration
 from ._affinity import TopologySpreadConstraint as Spread
 from ._base import evolve
 from ._container import Container, ContainerPort, EnvVar, Probe
+from ._memo import IdentityMemo
 from ._names import is_dns1123_label, is_dns1123_subdomain, is_port_name
 from ._pod import Pod, PodSpec, PodTemplateSpec
 
@@ -49,12 +50,18 @@ def validate_pod_template(path: str, template: PodTemplateSpec) -> Causes:
 #: the messages of an invalid one are made afresh. Bounded: cleared when full.
 _VALID_SPECS: dict[tuple[str, PodSpec], None] = {}
 _VALID_SPECS_MAX = 1024
+#: The same, by the spec's identity: the very object checked before is not even hashed
+#: (each status write of a Pod brings its stored spec again: room for a busy cluster's Pods).
+_VALID_BY_ID: IdentityMemo[bool] = IdentityMemo(16384)
 
 
 def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
+    if _VALID_BY_ID.get(spec, path):
+        return []
     key = (path, spec)
     try:
         if key in _VALID_SPECS:
+            _VALID_BY_ID.put(spec, True, path)
             return []
     except TypeError:  # a spec built in Python holding a list or dict: not hashable
         return _pod_spec_causes(path, spec)
@@ -63,6 +70,7 @@ def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
         if len(_VALID_SPECS) >= _VALID_SPECS_MAX:
             _VALID_SPECS.clear()
         _VALID_SPECS[key] = None
+        _VALID_BY_ID.put(spec, True, path)
     return causes
 
 

@@ -41,6 +41,7 @@ from kube_actors.api import (
     Toleration,
     evolve,
 )
+from kube_actors.api._memo import IdentityMemo
 from kube_actors.errors import Forbidden, NotFound
 
 from ._admission_types import AdmissionPlugin, Lookup, Operation
@@ -106,8 +107,19 @@ def service_account(
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
     if not obj.spec.service_account_name:
-        obj = evolve(obj, spec=evolve(obj.spec, service_account_name="default"))
+        spec = _DEFAULT_ACCOUNT.get(obj.spec) or _DEFAULT_ACCOUNT.put(
+            obj.spec, evolve(obj.spec, service_account_name="default")
+        )
+        obj = evolve(obj, spec=spec)
     return with_token_volume(obj, lookup)
+
+
+# The changes the Pod plugins make to a spec depend on the spec and the values named as the
+# memo's key alone: the Pods of one template (whose defaulted spec is one object, see
+# ``default_pod_spec``) get one spec here too, which validation and managedFields have seen.
+_DEFAULT_ACCOUNT: IdentityMemo[Any] = IdentityMemo()
+_PRIORITISED: IdentityMemo[Any] = IdentityMemo()
+_TOLERATING: IdentityMemo[Any] = IdentityMemo()
 
 
 #: The classes Kubernetes creates at start (scheduling/util: SystemPriorityClasses).
@@ -141,11 +153,12 @@ def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: L
         value = default.value if default is not None else 0
         preemption = default.preemption_policy if default is not None else None
         name = default.metadata.name if default is not None else ""
-    spec = evolve(
+    policy = obj.spec.preemption_policy or preemption or "PreemptLowerPriority"
+    key = (value, name, policy)
+    spec = _PRIORITISED.get(obj.spec, key) or _PRIORITISED.put(
         obj.spec,
-        priority=value,
-        priority_class_name=name,
-        preemption_policy=obj.spec.preemption_policy or preemption or "PreemptLowerPriority",
+        evolve(obj.spec, priority=value, priority_class_name=name, preemption_policy=policy),
+        key,
     )
     return evolve(obj, spec=spec)
 
@@ -176,9 +189,16 @@ def default_tolerations(seconds: int) -> AdmissionPlugin:
 def _add_default_tolerations(obj: Any, operation: Operation, seconds: int) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
+    spec = _TOLERATING.get(obj.spec, seconds)
+    if spec is None:
+        spec = _TOLERATING.put(obj.spec, _with_default_tolerations(obj.spec, seconds), seconds)
+    return obj if spec is obj.spec else evolve(obj, spec=spec)
+
+
+def _with_default_tolerations(spec: Any, seconds: int) -> Any:
     added = []
     for taint in (NOT_READY_TAINT, UNREACHABLE_TAINT):
-        if not any(_tolerates_no_execute(t, taint) for t in obj.spec.tolerations):
+        if not any(_tolerates_no_execute(t, taint) for t in spec.tolerations):
             added.append(
                 Toleration(
                     key=taint,
@@ -188,9 +208,8 @@ def _add_default_tolerations(obj: Any, operation: Operation, seconds: int) -> An
                 )
             )
     if not added:
-        return obj
-    spec = evolve(obj.spec, tolerations=(*obj.spec.tolerations, *added))
-    return evolve(obj, spec=spec)
+        return spec
+    return evolve(spec, tolerations=(*spec.tolerations, *added))
 
 
 def _tolerates_no_execute(toleration: Toleration, key: str) -> bool:

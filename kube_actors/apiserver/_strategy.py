@@ -31,6 +31,7 @@ from kube_actors.api import (
     PersistentVolume,
     PersistentVolumeClaim,
     Pod,
+    PodSpec,
     PodStatus,
     Quantity,
     ResourceQuota,
@@ -38,6 +39,7 @@ from kube_actors.api import (
     evolve,
     kind_info,
 )
+from kube_actors.api._memo import IdentityMemo
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
 
@@ -86,18 +88,18 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
             deletion_grace_period_seconds=None,
         )
     }
-    if (
+    if isinstance(obj, Pod):
+        changes["status"] = _pending(obj.spec)
+    elif isinstance(obj, PersistentVolumeClaim | PersistentVolume):
+        # Kubernetes' defaulting gives a new claim or volume the phase Pending.
+        changes["status"] = type(obj.status)(phase="Pending")
+    elif (
         _has(obj, "status")
         and not isinstance(obj, _KEEP_STATUS_ON_CREATE)
         and kind_info(obj).status_subresource
     ):
         changes["status"] = type(obj.status)()
-    if isinstance(obj, Pod):
-        changes["status"] = PodStatus(phase="Pending", qos_class=qos_class(obj))
-    elif isinstance(obj, PersistentVolumeClaim | PersistentVolume):
-        # Kubernetes' defaulting gives a new claim or volume the phase Pending.
-        changes["status"] = type(obj.status)(phase="Pending")
-    elif isinstance(obj, Job) and not obj.spec.manual_selector:
+    if isinstance(obj, Job) and not obj.spec.manual_selector:
         changes["spec"] = _generated_job_selector(obj, uid)
     elif isinstance(obj, Namespace):
         changes["status"] = evolve(obj.status, phase="Active")
@@ -171,9 +173,31 @@ def prepare_for_status_update(new: Any, old: Any) -> Any:
     return evolve(old, status=new.status)
 
 
+def _pending(spec: PodSpec) -> PodStatus:
+    """A new Pod's status: Pending, with its spec's QoS class. Statuses are frozen, so the
+    Pods of one class share one; the class is a function of the spec, looked up by the
+    spec's identity (the Pods of a template share one spec object)."""
+    status = _PENDING.get(spec)
+    if status is None:
+        qos = _spec_qos_class(spec)
+        status = _PENDING_BY_CLASS.get(qos)
+        if status is None:
+            status = _PENDING_BY_CLASS[qos] = PodStatus(phase="Pending", qos_class=qos)
+        _PENDING.put(spec, status)
+    return status
+
+
+_PENDING: IdentityMemo[PodStatus] = IdentityMemo()
+_PENDING_BY_CLASS: dict[str, PodStatus] = {}
+
+
 def qos_class(pod: Pod) -> str:
     """Guaranteed, Burstable or BestEffort, as the kubelet and apiserver compute it."""
-    containers = (*pod.spec.init_containers, *pod.spec.containers)
+    return _spec_qos_class(pod.spec)
+
+
+def _spec_qos_class(spec: PodSpec) -> str:
+    containers = (*spec.init_containers, *spec.containers)
     requests_seen = limits_seen = False
     guaranteed = True
     for container in containers:

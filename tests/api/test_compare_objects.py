@@ -1,21 +1,24 @@
-"""The object walk the apiserver uses gives the same change sets as the wire-dict walk."""
+"""The object walk the apiserver uses gives the same change sets (and managedFields) as the
+wire-dict walk."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kube_actors.api import (
     Deployment,
     Lease,
     LeaseSpec,
+    ManagedFieldsEntry,
     ObjectMeta,
     Pod,
     Service,
     evolve,
+    record_update,
     shape_of,
     to_dict,
 )
@@ -80,3 +83,64 @@ def test_times_compare_alike(before: dt.datetime | None, after: dt.datetime | No
     new = evolve(old, spec=evolve(old.spec, renew_time=after))
     shape = shape_of(Lease)
     assert compare_objects(old, new, shape) == compare(_wire(old), _wire(new), shape)
+
+
+_LEASE_FIELDS = ("holderIdentity", "leaseDurationSeconds", "renewTime", "leaseTransitions")
+_managers = st.sampled_from(["kubelet", "controller", "kubectl", "someone-else"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    owners=st.dictionaries(
+        _managers,
+        st.sets(st.sampled_from(_LEASE_FIELDS), max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    manager=_managers,
+    changed=st.sets(st.sampled_from(_LEASE_FIELDS), max_size=3),
+)
+@example(  # the first manager renews its own field: its entry moves to the end
+    owners={"controller": {"holderIdentity"}, "kubelet": {"renewTime"}},
+    manager="controller",
+    changed={"holderIdentity"},
+)
+def test_a_lease_update_records_the_same_managed_fields_by_either_walk(
+    owners: dict[str, set[str]], manager: str, changed: set[str]
+) -> None:
+    """The object walk's shortcut for a manager rewriting only its own fields (every Lease
+    renewal) gives exactly the entries of the whole computation over wire dicts, whoever
+    owns what and whatever the update changes."""
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    old = Lease(
+        metadata=ObjectMeta(name="node-1", namespace="kube-node-lease"),
+        spec=LeaseSpec(holder_identity="node-1", lease_duration_seconds=40, renew_time=start),
+    )
+    values: dict[str, Any] = {
+        "holderIdentity": ("holder_identity", "node-2"),
+        "leaseDurationSeconds": ("lease_duration_seconds", 15),
+        "renewTime": ("renew_time", start + dt.timedelta(seconds=10)),
+        "leaseTransitions": ("lease_transitions", 1),
+    }
+    new = evolve(old, spec=evolve(old.spec, **dict(values[f] for f in changed)))
+    entries = [
+        ManagedFieldsEntry(
+            manager=who,
+            operation="Update",
+            api_version="coordination.k8s.io/v1",
+            time=start + dt.timedelta(seconds=i),
+            fields_type="FieldsV1",
+            fields_v1={"f:spec": {"f:" + f: {} for f in sorted(fields)}} if fields else {},
+        )
+        for i, (who, fields) in enumerate(sorted(owners.items()))
+    ]
+    shape = shape_of(Lease)
+    now = start + dt.timedelta(minutes=5)
+    options: dict[str, Any] = {
+        "manager": manager,
+        "api_version": "coordination.k8s.io/v1",
+        "now": now,
+    }
+    by_objects = record_update(old, new, shape, entries, **options)
+    by_wire = record_update(to_dict(old), to_dict(new), shape, entries, **options)
+    assert by_objects == by_wire

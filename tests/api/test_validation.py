@@ -9,8 +9,12 @@ import pytest
 import yaml
 
 from kube_actors.api import (
+    Container,
+    ContainerPort,
     Deployment,
+    ObjectMeta,
     Pod,
+    PodSpec,
     Service,
     Toleration,
     default,
@@ -18,6 +22,7 @@ from kube_actors.api import (
     validate,
     validation_causes,
 )
+from kube_actors.api._limits import int_range_causes
 from kube_actors.errors import Invalid
 
 DEPLOYMENT = """
@@ -206,7 +211,8 @@ def test_a_pod_spec_validated_before_is_judged_the_same_again() -> None:
         "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]},
     }
     pod = default(from_dict(manifest))
-    valid = default(from_dict(manifest))  # an equal spec, another object
+    # An equal spec, another object (defaulting would give the very object again).
+    valid = attrs.evolve(pod, spec=attrs.evolve(pod.spec))
     assert pod.spec == valid.spec
     assert pod.spec is not valid.spec
     assert validation_causes(pod) == validation_causes(valid) == []
@@ -252,3 +258,27 @@ def test_the_spec_every_pod_of_a_template_shares_is_checked_once(
     for pod in pods:
         assert validation_causes(pod) == []
     assert checked == ["spec"]
+
+
+def test_a_specs_ints_are_judged_each_time_and_only_a_clean_spec_is_remembered() -> None:
+    """A spec with every int in range is remembered by its identity (#20); one that is not
+    is walked again every time, in the same order, and the rest of the object is always."""
+    ports = [ContainerPort(container_port=2**40), ContainerPort(container_port=-(2**40))]
+    bad_spec = PodSpec(
+        containers=[Container(name="a", image="i", ports=ports)],
+        termination_grace_period_seconds=2**64,
+    )
+    bad = Pod(metadata=ObjectMeta(name="p", generation=2**70), spec=bad_spec)
+    expected = [
+        "spec.terminationGracePeriodSeconds",
+        "spec.containers[0].ports[1].containerPort",
+        "spec.containers[0].ports[0].containerPort",
+        "metadata.generation",
+    ]
+    for _ in range(2):
+        assert [c.field for c in int_range_causes(bad)] == expected
+    good_spec = PodSpec(containers=[Container(name="a", image="i")])
+    assert int_range_causes(Pod(metadata=ObjectMeta(name="q"), spec=good_spec)) == []
+    # The remembered spec under metadata out of range: the metadata is still checked.
+    again = Pod(metadata=ObjectMeta(name="q", generation=2**70), spec=good_spec)
+    assert [c.field for c in int_range_causes(again)] == ["metadata.generation"]

@@ -1,0 +1,157 @@
+"""A write's per-object work looked up rather than redone (#20, #22) still judges each write
+as its own: the Pods of one template share their defaulted spec, and whatever differs (the
+metadata, an int out of range, the cluster's priority classes, the manager) is still checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import pytest
+
+from kube_actors import Cluster
+from kube_actors.api import (
+    Container,
+    Lease,
+    LeaseSpec,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    PriorityClass,
+    ResourceRequirements,
+    evolve,
+)
+from kube_actors.errors import Invalid, NotFound
+
+
+def _pod(name: str, *, labels: dict[str, str] | None = None, spec: PodSpec | None = None) -> Pod:
+    """A Pod built afresh each time, as a client builds it (equal specs, distinct objects)."""
+    return Pod(
+        metadata=ObjectMeta(name=name, namespace="default", labels=labels or {"app": "web"}),
+        spec=spec or PodSpec(containers=[Container(name="app", image="nginx:1.27")]),
+    )
+
+
+def _fields(obj: Any) -> list[tuple[str, str, Any]]:
+    return [(e.manager, e.operation, e.fields_v1) for e in obj.metadata.managed_fields]
+
+
+async def test_pods_with_equal_specs_share_one_defaulted_spec_and_the_same_field_sets() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        first = await cluster.client.create(_pod("a"))
+        second = await cluster.client.create(_pod("b"))
+        assert first.spec == second.spec
+        assert first.spec is second.spec  # defaulted and admitted once
+        assert first.status is second.status  # Pending, BestEffort: one frozen status
+        assert _fields(first) == _fields(second)
+        containers = first.metadata.managed_fields[0].fields_v1["f:spec"]["f:containers"]
+        assert set(containers['k:{"name":"app"}']) >= {".", "f:image", "f:name"}
+        # Other labels: the field sets differ where the labels do, and only there.
+        third = await cluster.client.create(_pod("c", labels={"tier": "front"}))
+        assert third.spec is first.spec
+        labels = third.metadata.managed_fields[0].fields_v1["f:metadata"]["f:labels"]
+        assert labels == {".": {}, "f:tier": {}}
+
+
+async def test_a_pod_whose_spec_was_found_valid_is_still_refused_for_its_metadata() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await cluster.client.create(_pod("valid"))
+        for _ in range(2):  # label maps found valid are remembered; invalid ones never
+            with pytest.raises(Invalid) as bad_label:
+                await cluster.client.create(_pod("bad-label", labels={"app": "-not-a-value-"}))
+            assert [c.field for c in bad_label.value.causes] == ["metadata.labels"]
+        with pytest.raises(Invalid) as bad_name:
+            await cluster.client.create(_pod("Not_A_Name"))
+        assert [c.field for c in bad_name.value.causes] == ["metadata.name"]
+        for name in ("bad-label", "Not_A_Name"):
+            with pytest.raises(NotFound):
+                await cluster.client.get(Pod, name, namespace="default")
+
+
+async def test_a_spec_unlike_the_valid_ones_by_one_int_is_refused_each_time() -> None:
+    """The spec's ints are remembered in range by the spec's identity: a spec that differs
+    (a grace period past int64) is another object, checked, and refused every time."""
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await cluster.client.create(_pod("valid"))
+        spec = PodSpec(
+            containers=[Container(name="app", image="nginx:1.27")],
+            termination_grace_period_seconds=2**63,
+        )
+        for name in ("too-long", "too-long-again"):
+            with pytest.raises(Invalid) as refused:
+                await cluster.client.create(_pod(name, spec=spec))
+            assert [c.field for c in refused.value.causes] == ["spec.terminationGracePeriodSeconds"]
+
+
+async def test_a_remembered_spec_takes_the_priority_the_cluster_gives_now() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        before = await cluster.client.create(_pod("before"))
+        assert (before.spec.priority, before.spec.priority_class_name) == (0, "")
+        await cluster.client.create(
+            PriorityClass(metadata=ObjectMeta(name="normal"), value=50, global_default=True)
+        )
+        after = await cluster.client.create(_pod("after"))
+        assert (after.spec.priority, after.spec.priority_class_name) == (50, "normal")
+        again = await cluster.client.create(_pod("again"))
+        assert again.spec is after.spec
+
+
+async def test_pods_of_other_resources_get_their_own_qos_class() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        best_effort = await cluster.client.create(_pod("best-effort"))
+        amounts = {"cpu": "100m", "memory": "64Mi"}
+        resources = ResourceRequirements(requests=amounts, limits=amounts)
+        spec = PodSpec(containers=[Container(name="app", image="nginx:1.27", resources=resources)])
+        guaranteed = await cluster.client.create(_pod("guaranteed", spec=spec))
+        assert best_effort.status.qos_class == "BestEffort"
+        assert guaranteed.status.qos_class == "Guaranteed"
+        assert guaranteed.status.phase == best_effort.status.phase == "Pending"
+
+
+def _lease(name: str) -> Lease:
+    return Lease(
+        metadata=ObjectMeta(name=name, namespace="kube-node-lease"),
+        spec=LeaseSpec(
+            holder_identity=name,
+            lease_duration_seconds=40,
+            renew_time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        ),
+    )
+
+
+def _renewed(lease: Lease, seconds: int) -> Lease:
+    renew = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+    return evolve(lease, spec=evolve(lease.spec, renew_time=renew))
+
+
+async def test_a_renewal_moves_only_its_managers_time_and_another_manager_takes_the_field() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        created = await client.create(_lease("node-a"), field_manager="kubelet")
+        renewed = await client.update(_renewed(created, 10), field_manager="kubelet")
+        (entry,) = renewed.metadata.managed_fields
+        (first,) = created.metadata.managed_fields
+        assert (entry.manager, entry.operation, entry.fields_v1) == (
+            first.manager,
+            first.operation,
+            first.fields_v1,
+        )
+        assert entry.api_version == "coordination.k8s.io/v1"
+        # Another manager renewing takes renewTime from the kubelet, which keeps the rest.
+        taken = await client.update(_renewed(renewed, 20), field_manager="someone-else")
+        by_manager = {e.manager: e.fields_v1 for e in taken.metadata.managed_fields}
+        assert by_manager["someone-else"] == {"f:spec": {"f:renewTime": {}}}
+        assert by_manager["kubelet"] == {
+            "f:spec": {"f:holderIdentity": {}, "f:leaseDurationSeconds": {}}
+        }
+        # The kubelet renewing again takes it back, and its set is whole again.
+        back = await client.update(_renewed(taken, 30), field_manager="kubelet")
+        by_manager = {e.manager: e.fields_v1 for e in back.metadata.managed_fields}
+        assert by_manager == {"kubelet": first.fields_v1}
+        # A renewal that also sets a field the kubelet never set makes it the kubelet's.
+        grown = evolve(_renewed(back, 40), spec=evolve(back.spec, lease_transitions=1))
+        stored = await client.update(attrs.evolve(grown), field_manager="kubelet")
+        (entry,) = stored.metadata.managed_fields
+        assert "f:leaseTransitions" in entry.fields_v1["f:spec"]
