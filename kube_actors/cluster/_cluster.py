@@ -59,9 +59,16 @@ from ..apiserver import (
     parse_service_cidr,
 )
 from ..apiserver._ttl import EVENT_TTL
-from ..client import Client, EventRecorder, EventSink, InformerFactory, Transport
+from ..client import (
+    Client,
+    EventRecorder,
+    EventSink,
+    InformerFactory,
+    SharedInformer,
+    Transport,
+)
 from ..controllers import BUILTIN_COMPONENTS, BUILTIN_CONTROLLERS, ControllerContext
-from ..errors import BadRequest, ComponentFailed, KubeActorsError, NotFound
+from ..errors import BadRequest, KubeActorsError, NotFound
 from ..etcd import MemoryBackend
 from ..kubectl import ApplyResult, Condition, Source
 from ..kubelet import (
@@ -92,6 +99,7 @@ from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
 from ._heap import HEAP, THRESHOLDS
+from ._holder import ResourceHolder, hold
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
@@ -272,6 +280,8 @@ class Cluster:
                 f"the built-in ones are {sorted(BUILTIN_CONTROLLERS)}"
             )
         self._informers: InformerFactory | None = None
+        #: The informers the kubelets of this host share (``_host_services``).
+        self._kubelet_informers: InformerFactory | None = None
         #: One control plane that elects leaders: a process among others over one store.
         self._shares_store = self._leader_elect and control_planes == 1
         # Pods that really listen take this process's share of the loopback pod network, and
@@ -300,6 +310,7 @@ class Cluster:
         self._scheduler_settings = scheduler or None
         self._scheduler: ActorRef | None = None
         self._runtime_releases: list[anyio.Event] = []
+        self._runtime_holder: ResourceHolder | None = None
         # kube-proxy's data plane binds sockets only where pods serve real ones.
         #: None: bind when the first node's runtime serves real sockets (``serves_sockets``).
         self._proxy_bind = proxy_bind
@@ -382,6 +393,9 @@ class Cluster:
                     await self.system.stop(handle.kubelet)
             for release in self._runtime_releases:
                 release.set()
+            if self._runtime_holder is not None:
+                self._runtime_holder.release()
+                self._runtime_holder = None
         self._running = False
         try:
             return await self.system.__aexit__(exc_type, exc, tb)
@@ -796,12 +810,12 @@ class Cluster:
         return handle
 
     async def _start_node(self, handle: NodeHandle) -> None:
-        # A runtime is entered and left in one task of its own (it owns a task group); it
-        # is closed after the kubelets stopped (see __aexit__).
-        release = anyio.Event()
-        self._runtime_releases.append(release)
-        name = f"runtime/{handle.config.name}"
-        await self.system.start_task(_hold, handle.runtime, release, name, name=name)
+        # Runtimes are entered and left in the one task of the cluster's holder (each may
+        # own a task group); they are left after the kubelets stopped (see __aexit__).
+        if self._runtime_holder is None:
+            self._runtime_holder = ResourceHolder()
+            await self.system.start_task(self._runtime_holder.run, name="runtimes")
+        await self._runtime_holder.hold(handle.runtime, f"runtime/{handle.config.name}")
         await self._start_kubelet(handle)
         await self._serve_node_ports(handle)
 
@@ -834,7 +848,7 @@ class Cluster:
             release = anyio.Event()
             self._runtime_releases.append(release)
             name = "kube-proxy/data-plane"
-            await self.system.start_task(_hold, plane, release, name, name=name)
+            await self.system.start_task(hold, plane, release, name, name=name)
             self._data_plane = plane
             client = self.client_for("kube-proxy")
             recorder = self.event_recorder("kube-proxy")
@@ -850,7 +864,7 @@ class Cluster:
         release = anyio.Event()
         self._runtime_releases.append(release)
         name = "ingress-controller/server"
-        await self.system.start_task(_hold, server, release, name, name=name)
+        await self.system.start_task(hold, server, release, name, name=name)
         self._ingress_server = server
         client = self.client_for("ingress-controller")
         await self.system.spawn(
@@ -861,12 +875,32 @@ class Cluster:
         link, runtime, config = handle.link, handle.runtime, handle.config
         timings = self._kubelet_timings
         recorder = self.event_recorder("kubelet", config.name) if self._kubelet_events else None
+        services = await self._host_services()
         handle.kubelet = await self.system.spawn(
             lambda: Kubelet(
-                link, runtime, config, host_ip=handle.host_ip, timings=timings, recorder=recorder
+                link,
+                runtime,
+                config,
+                host_ip=handle.host_ip,
+                timings=timings,
+                recorder=recorder,
+                services=services,
             ),
             name=f"kubelet/{config.name}",
         )
+
+    async def _host_services(self) -> SharedInformer[Service]:
+        """The Services the host's kubelets read (for their pods' service environment
+        variables), started with the first kubelet: as the host's one kube-proxy, one list
+        and watch for every node of the cluster, where each kubelet would hold its own."""
+        if self._kubelet_informers is None:
+            self._kubelet_informers = InformerFactory(
+                self.client_for("kubelet"), name="kubelet-informers"
+            )
+        informers = self._kubelet_informers
+        services = informers.informer(Service)
+        await informers.start(self.system)
+        return services
 
     @property
     def nodes(self) -> list[str]:
@@ -1412,18 +1446,3 @@ def _check_registered(kind: type[Any]) -> None:
 #: registrations in batches, few enough that the Events they record (six a node) never
 #: overflow the event broadcaster's queue, which drops what it cannot hold.
 _NODES_STARTING = 64
-
-
-async def _hold(
-    runtime: contextlib.AbstractAsyncContextManager[Any],
-    release: anyio.Event,
-    component: str,
-    *,
-    task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
-) -> None:
-    try:
-        async with runtime:
-            task_status.started()
-            await release.wait()
-    except Exception as error:
-        raise ComponentFailed(component) from error

@@ -113,8 +113,12 @@ class Kubelet(Actor):
         host_ip: str = "127.0.0.1",
         timings: KubeletTimings | None = None,
         recorder: EventRecorder | None = None,
+        services: SharedInformer[Service] | None = None,
     ) -> None:
         self.client = client
+        #: The Services informer of the host this kubelet shares with others (a ``Cluster``'s
+        #: nodes share one), run by its owner; None: the kubelet runs its own.
+        self.host_services = services
         self.runtime = runtime
         self.node = node
         self.host_ip = host_ip
@@ -178,8 +182,11 @@ class Kubelet(Actor):
             )
         )
         self.start_soon(informer.run, name=f"{self.name}:pods")
-        self.ctx.services = SharedInformer(self.client, Service)
-        self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
+        if self.host_services is not None:
+            self.ctx.services = self.host_services
+        else:
+            self.ctx.services = SharedInformer(self.client, Service)
+            self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
         if self.timings.lease_renew_interval == self.timings.node_status_update_frequency:
             self.send_after(self.timings.lease_renew_interval, _Heartbeat())
         else:

@@ -106,6 +106,17 @@ async def test_a_failing_component_task_leaves_as_one_error_naming_it() -> None:
     assert "runtime/control-plane" in str(caught.value)
 
 
+async def test_a_failing_runtime_among_many_fails_the_cluster_naming_its_node() -> None:
+    # The runtimes share one task: the others leave through its error, which stays its own.
+    def runtime(config: NodeConfig) -> FakeRuntime:
+        return _FailingRuntime() if config.name == "node-2" else FakeRuntime()
+
+    with pytest.raises(ComponentFailed) as caught:
+        async with Cluster(nodes=4, runtime=runtime) as cluster:
+            await cluster.settle(horizon=10)
+    assert caught.value.component == "runtime/node-2"
+
+
 async def test_sync_on_a_running_cluster_is_refused_at_once() -> None:
     async with Cluster(nodes=1) as cluster:
         with pytest.raises(KubeActorsError, match=r"running already.*await its methods"):

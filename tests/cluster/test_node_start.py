@@ -1,17 +1,23 @@
-"""How a Cluster starts its nodes: side by side, and one kube-proxy for the host they share."""
+"""How a Cluster starts its nodes: side by side, and what the nodes of one host share: one
+kube-proxy, one watch of Services for the kubelets, one task holding the runtimes."""
 
 from __future__ import annotations
+
+import asyncio
 
 from kube_actors import Cluster
 from kube_actors.actors import monotonic
 from kube_actors.api import (
     SERVICE_NAME_LABEL,
+    Container,
     Endpoint,
     EndpointSlice,
     EndpointSlicePort,
     Lease,
     Node,
     ObjectMeta,
+    Pod,
+    PodSpec,
     Service,
     ServicePort,
     ServiceSpec,
@@ -55,6 +61,45 @@ async def test_one_kube_proxy_serves_every_node_and_nodes_that_join_later() -> N
         assert entries[("default", "after", "http")].endpoints == (("127.64.2.9", 8080),)
         assert [name for name in cluster.actors if name.startswith("kube-proxy")] == proxies
         assert late in cluster.nodes
+
+
+async def test_the_kubelets_share_one_watch_of_services_and_pods_still_get_their_variables() -> (
+    None
+):
+    cluster = Cluster(nodes=4, seed=3)
+    with (
+        cluster.faults.latency(0, component="kubelet/*", kind=Service) as per_node,
+        cluster.faults.latency(0, component="kubelet", kind=Service) as host,
+    ):
+        async with cluster:
+            created = await cluster.client.create(_service("hello"))
+            await cluster.settle()
+            late = await cluster.add_node()
+            await cluster.client.create(
+                Pod(
+                    metadata=ObjectMeta(name="p", namespace="default"),
+                    spec=PodSpec(node_name=late, containers=[Container(name="c", image="busybox")]),
+                )
+            )
+            await cluster.settle()
+            runtime = cluster.runtime(late)
+            [container] = await runtime.list_containers()
+            config = runtime._container(container.id).config  # type: ignore[attr-defined]
+    assert config.envs["HELLO_SERVICE_HOST"] == created.spec.cluster_ip
+    assert per_node.fired == 0  # no kubelet lists or watches Services on its own
+    assert host.fired == 2  # one list, one watch, for the five
+
+
+async def test_a_node_costs_the_cluster_two_tasks_its_kubelet_and_its_pods_watch() -> None:
+    # Its runtime is held by the one task that holds them all, and its kubelet reads the
+    # Services the host's kubelets share: no task of its own for either.
+    async with Cluster(nodes=2, seed=3) as cluster:
+        await cluster.settle()
+        before = len(asyncio.all_tasks())
+        for _ in range(5):
+            await cluster.add_node()
+        await cluster.settle()
+        assert len(asyncio.all_tasks()) - before == 2 * 5
 
 
 def _service(name: str) -> Service:
