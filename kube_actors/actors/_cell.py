@@ -75,8 +75,8 @@ class _Cell:
 
     __slots__ = (
         "_backoff",
+        "_started",
         "_task_group",
-        "_task_status",
         "busy",
         "capacity",
         "children",
@@ -156,7 +156,7 @@ class _Cell:
         self.scope: anyio.CancelScope | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
         self._backoff: asyncio.Future[None] | None = None
-        self._task_status: anyio.abc.TaskStatus[None] | None = None
+        self._started: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------------- mailbox
 
@@ -223,13 +223,14 @@ class _Cell:
 
     # ----------------------------------------------------------------------- lifecycle
 
-    async def run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
-        """The actor's task: incarnations until it stops, escalates or is cancelled."""
+    async def run(self, started: asyncio.Future[None]) -> None:
+        """The actor's task: incarnations until it stops, escalates or is cancelled;
+        ``started`` is resolved once the first ``on_start`` has run (or the task ended)."""
         current_cell.set(self)
         # The messages it handles say what caused what it sends, whatever the spawner's
         # context held (this task copied it).
         _cause_override.set(None)
-        self._task_status = task_status
+        self._started = started
         try:
             with anyio.CancelScope() as self.scope:
                 while not self.stop_requested:
@@ -430,9 +431,10 @@ class _Cell:
             self._backoff = None
 
     def _announce_started(self) -> None:
-        if self._task_status is not None:
-            status, self._task_status = self._task_status, None
-            status.started()
+        if self._started is not None:
+            started, self._started = self._started, None
+            if not started.done():  # the spawner may have given up (cancelled)
+                started.set_result(None)
 
     def _escalate(self, error: BaseException) -> None:
         policy = self.supervision
