@@ -127,9 +127,9 @@ class ActorSystem:
             return
         with anyio.move_on_after(self.stop_timeout):
             await cell.stop()
-        if not cell.stopped.is_set() and cell.scope is not None:
+        if not cell.has_stopped and cell.scope is not None:
             cell.scope.cancel()  # its handler did not return within the timeout
-            await cell.stopped.wait()
+            await cell.wait_stopped()
 
     # ---------------------------------------------------------------------- actors
 
