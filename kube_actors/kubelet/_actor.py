@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -136,7 +135,6 @@ class Kubelet(Actor):
         self.admitted = _Admitted()
         self._changed: dict[str, Pod | None] = {}
         self._dispatch_pending = False
-        self._hosting_exit_waits = False
         self._last_report = float("-inf")
         self._lease: Lease | None = None
         self._register_delay = _REGISTER_FIRST_DELAY
@@ -186,15 +184,11 @@ class Kubelet(Actor):
             self.send_after(self.timings.lease_renew_interval, _RenewLease())
             self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
 
-    async def _host_exit_waits(self) -> None:
-        """The group in which the pod workers wait for their containers to exit; it ends,
-        and its waits with it, when this kubelet's incarnation does."""
-        async with asyncio.TaskGroup() as group:
-            self.ctx.exits = group
-            try:
-                await asyncio.get_running_loop().create_future()  # until cancelled
-            finally:
-                self.ctx.exits = None
+    async def on_stop(self) -> None:
+        self.ctx.exits.cancel_all()  # the pod workers, children, cancelled theirs already
+
+    async def on_failure(self, error: BaseException) -> None:
+        self.ctx.exits.cancel_all()
 
     async def receive(self, message: Any) -> Any:
         match message:
@@ -369,10 +363,6 @@ class Kubelet(Actor):
                 continue  # finished before this kubelet started: nothing to run
             if not await self._admit(pod):
                 continue
-            if not self._hosting_exit_waits:
-                # With the first pod, not at registration: an idle node holds no group.
-                self._hosting_exit_waits = True
-                self.start_soon(self._host_exit_waits, name=f"{self.name}:exits")
             self.workers[uid] = await self.spawn(
                 lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
                 name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",
