@@ -870,7 +870,8 @@ class ApiServer(Actor):
         info = self._info(message.kind)
         matches = self._matcher(info, message.namespace, message)
         await self._caught_up()
-        targets = [obj for obj in self._cache(info).in_namespace(message.namespace) if matches(obj)]
+        selected = self._cache(info).selected(message.namespace, _pinned_name(message))
+        targets = [obj for obj in selected if matches(obj)]
         deleted = []
         for obj in targets:
             meta = obj.metadata
@@ -1057,7 +1058,8 @@ class ApiServer(Actor):
 
     def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
         cache = self._cache(info)
-        items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
+        selected = cache.selected(message.namespace, _pinned_name(message))
+        items = tuple(obj for obj in selected if matches(obj))
         return ObjectList(items=items, resource_version=str(self._applied))
 
     async def _list_from_store(
@@ -1121,7 +1123,7 @@ class ApiServer(Actor):
                 await self._caught_up()
             initial = [
                 WatchEvent(type="ADDED", obj=obj, resource_version=obj.metadata.resource_version)
-                for obj in cache.in_namespace(message.namespace)
+                for obj in cache.selected(message.namespace, _pinned_name(message))
                 if matches(obj)
             ]
             after, position = self._applied, cache.log.end
@@ -1409,6 +1411,16 @@ def _trigger_value(field: str, selector: str | None) -> str | None:
     terms = parse_field_selector(selector).terms
     if len(terms) == 1 and terms[0].field == field and not terms[0].negated:
         return terms[0].value
+    return None
+
+
+def _pinned_name(request: List | Watch | DeleteCollection) -> str | None:
+    """The one name a request's field selector allows (``metadata.name=<name>``), if any."""
+    if not request.field_selector:
+        return None
+    for term in parse_field_selector(request.field_selector).terms:
+        if term.field == "metadata.name" and not term.negated:
+            return term.value
     return None
 
 
