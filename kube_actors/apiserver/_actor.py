@@ -679,6 +679,9 @@ class ApiServer(Actor):
                 raise Invalid.for_object(
                     info.kind, new.metadata.name, causes, group="apiextensions.k8s.io"
                 )
+        if not isinstance(new, Service):  # only a Service holds addresses and ports
+            new = self._managed(info, current, new, write)
+            return await self._validated_store(info, new, current, write)
         with self._services.reserving() as reservation:
             new = reservation.update(new, current)
             new = self._managed(info, current, new, write)
