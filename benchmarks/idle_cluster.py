@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import time
 from collections.abc import Callable
 
@@ -100,8 +101,14 @@ def _figures(nodes: int, horizon: float, progress: Progress) -> list[Figure]:
     def advance(step: float) -> None:
         progress.advance(task, step)
 
+    # Each run starts from a collected heap: the garbage of the run before (a whole
+    # cluster) would otherwise be scanned by the next run's collections, and the bare
+    # timers' baseline was found twice as costly after two clusters as alone.
+    gc.collect()
     default = run(_idle_cluster, nodes, horizon, False, advance)
+    gc.collect()
     frozen = run(_idle_cluster, nodes, horizon, True, advance)
+    gc.collect()
     b_simulated, b_wall, b_cpu = run(_bare_timers, nodes, horizon)
     b_beats = nodes * b_simulated / HEARTBEAT
     figures = []

@@ -75,8 +75,9 @@ class _Cell:
 
     __slots__ = (
         "_backoff",
+        "_started",
+        "_stopped",
         "_task_group",
-        "_task_status",
         "busy",
         "capacity",
         "children",
@@ -100,7 +101,6 @@ class _Cell:
         "scope",
         "state",
         "stop_requested",
-        "stopped",
         "supervision",
         "system",
         "trace",
@@ -152,11 +152,14 @@ class _Cell:
         #: What the actor is handling; until its first message, what spawned it (so what
         #: ``on_start`` sends is traced to the spawner's message).
         self.current_trace_id: int | None = current_cause()
-        self.stopped = anyio.Event()
+        #: Made when someone waits for the stop (``wait_stopped``): most actors are never
+        #: waited for one by one (a pod worker goes with its Pod), and an event a spawn
+        #: is two objects more for the collector.
+        self._stopped: asyncio.Event | None = None
         self.scope: anyio.CancelScope | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
         self._backoff: asyncio.Future[None] | None = None
-        self._task_status: anyio.abc.TaskStatus[None] | None = None
+        self._started: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------------- mailbox
 
@@ -223,13 +226,14 @@ class _Cell:
 
     # ----------------------------------------------------------------------- lifecycle
 
-    async def run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
-        """The actor's task: incarnations until it stops, escalates or is cancelled."""
+    async def run(self, started: asyncio.Future[None]) -> None:
+        """The actor's task: incarnations until it stops, escalates or is cancelled;
+        ``started`` is resolved once the first ``on_start`` has run (or the task ended)."""
         current_cell.set(self)
         # The messages it handles say what caused what it sends, whatever the spawner's
         # context held (this task copied it).
         _cause_override.set(None)
-        self._task_status = task_status
+        self._started = started
         try:
             with anyio.CancelScope() as self.scope:
                 while not self.stop_requested:
@@ -430,9 +434,10 @@ class _Cell:
             self._backoff = None
 
     def _announce_started(self) -> None:
-        if self._task_status is not None:
-            status, self._task_status = self._task_status, None
-            status.started()
+        if self._started is not None:
+            started, self._started = self._started, None
+            if not started.done():  # the spawner may have given up (cancelled)
+                started.set_result(None)
 
     def _escalate(self, error: BaseException) -> None:
         policy = self.supervision
@@ -466,7 +471,19 @@ class _Cell:
     async def stop(self) -> None:
         self.request_stop()
         if current_cell.get() is not self:
-            await self.stopped.wait()
+            await self.wait_stopped()
+
+    @property
+    def has_stopped(self) -> bool:
+        return self.state == "stopped"
+
+    async def wait_stopped(self) -> None:
+        """Return once the actor has stopped (at once if it has)."""
+        if self.state == "stopped":
+            return
+        if self._stopped is None:
+            self._stopped = asyncio.Event()
+        await self._stopped.wait()
 
     def _finish(self) -> None:
         """Close the mailbox for good: fail the askers still queued, free the name."""
@@ -489,7 +506,8 @@ class _Cell:
         if self.parent is not None and self in self.parent.children:
             self.parent.children.remove(self)
         self.system._unregister(self)
-        self.stopped.set()
+        if self._stopped is not None:
+            self._stopped.set()
 
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None

@@ -130,7 +130,7 @@ class ActorRef:
 
     async def wait_stopped(self) -> None:
         """Wait until the actor has stopped, for whatever reason."""
-        await self._cell.stopped.wait()
+        await self._cell.wait_stopped()
 
     def statistics(self) -> ActorStatistics:
         from ._statistics import statistics_of

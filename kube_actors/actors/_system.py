@@ -66,6 +66,8 @@ class ActorSystem:
         self._started: dict[_Cell, None] = {}
         self._names: dict[str, int] = {}
         self._task_group: anyio.abc.TaskGroup | None = None
+        #: The actors' tasks (``spawn``); each leaves the set when it ends.
+        self._actor_tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timers: TimerQueue
         self._busy = 0
@@ -95,12 +97,23 @@ class ActorSystem:
             with anyio.CancelScope(shield=True):
                 await self._stop_all()
         finally:
+            with anyio.CancelScope(shield=True):
+                await self._end_actor_tasks()
             suppressed = await self._task_group.__aexit__(exc_type, exc, tb)
             self._task_group = None
             self._timers.close()
         if self._fatal is not None:
             raise self._fatal
         return suppressed
+
+    async def _end_actor_tasks(self) -> None:
+        """Cancel the actors' tasks still running (a stop that failed: a stopped actor's
+        task has returned) and wait for them, as the task group did."""
+        tasks = set(self._actor_tasks)
+        if tasks:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks)
 
     async def _stop_all(self) -> None:
         for cell in reversed(list(self._started)):
@@ -114,9 +127,9 @@ class ActorSystem:
             return
         with anyio.move_on_after(self.stop_timeout):
             await cell.stop()
-        if not cell.stopped.is_set() and cell.scope is not None:
+        if not cell.has_stopped and cell.scope is not None:
             cell.scope.cancel()  # its handler did not return within the timeout
-            await cell.stopped.wait()
+            await cell.wait_stopped()
 
     # ---------------------------------------------------------------------- actors
 
@@ -154,8 +167,25 @@ class ActorSystem:
         self._busy_changed(+1)  # busy until it first waits for mail
         if _parent is not None:
             _parent.children.append(cell)
-        await self._task_group.start(cell.run, name=f"actor:{name}")
+        # The actor's task is a plain asyncio task the system keeps (``_actor_tasks``), not
+        # one of its anyio task group: a pod worker starts with every Pod, and anyio's
+        # ``TaskGroup.start`` costs several times a task (a handle, a cancel scope, events).
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[None] = loop.create_future()
+        task = loop.create_task(cell.run(started), name=f"actor:{name}")
+        self._actor_tasks.add(task)
+        task.add_done_callback(self._actor_task_done)
+        try:
+            await started
+        except BaseException:
+            task.cancel()  # as TaskGroup.start: a spawner cancelled mid-start takes it along
+            raise
         return cell.ref
+
+    def _actor_task_done(self, task: asyncio.Task[None]) -> None:
+        self._actor_tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            self._fail(error)  # cells catch their actors' errors: this is a bug of ours
 
     async def start_task(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None = None

@@ -125,6 +125,8 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self._real_time_holds = 0
         #: The wall-clock instant at virtual time 0.0.
         self.epoch = epoch
+        self._wall_key: tuple[float, datetime] | None = None
+        self._wall = epoch
         super().__init__(_VirtualSelector(self))
 
     # ------------------------------------------------------------------------------ clock
@@ -134,7 +136,12 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
 
     def wall_time(self) -> datetime:
         """The simulated wall clock: ``epoch`` plus the virtual time elapsed."""
-        return self.epoch + timedelta(seconds=self._now)
+        # Built once per virtual instant: a thousand kubelets' heartbeats land on the same
+        # instant and each write reads the clock several times.
+        key = (self._now, self.epoch)
+        if key != self._wall_key:
+            self._wall_key, self._wall = key, self.epoch + timedelta(seconds=self._now)
+        return self._wall
 
     def _advance(self, timeout: float) -> None:
         # Land exactly on the next timer's deadline rather than on now + timeout, so that

@@ -14,6 +14,7 @@ Lists are tuples. Fields accept any iterable or mapping and freeze it on constru
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn, TypeVar
 
@@ -137,28 +138,34 @@ def _cloner(cls: type) -> Any:
     )
     if not plain:
         return None
-    names = [f.name for f in fields]
+    # Each slot is set through its descriptor's bound ``__set__``: half the cost of
+    # ``object.__setattr__``, which looks the name up in the class's MRO on every call.
+    setters = {f.name: inspect.getattr_static(cls, f.name) for f in fields}
+    if not all(type(s) is _SLOT for s in setters.values()):
+        return None
     lines = ["def clone(obj, changes):", "    new = _new(_cls)"]
-    for name in names:
-        lines.append(f"    _set(new, {name!r}, obj.{name})")
+    for at, name in enumerate(setters):
+        lines.append(f"    _set{at}(new, obj.{name})")
     lines.append("    for name, value in changes.items():")
-    lines.append("        convert = _converters.get(name, _missing)")
-    lines.append("        if convert is _missing:")
+    lines.append("        found = _fields.get(name)")
+    lines.append("        if found is None:")
     lines.append("            raise TypeError(f'{_cls.__name__} has no field {name!r}')")
-    lines.append("        _set(new, name, value if convert is None else convert(value))")
+    lines.append("        set_, convert = found")
+    lines.append("        set_(new, value if convert is None else convert(value))")
     lines.append("    return new")
     namespace: dict[str, Any] = {
         "_new": object.__new__,
-        "_set": object.__setattr__,
         "_cls": cls,
-        "_converters": {f.name: f.converter for f in fields},
-        "_missing": _MISSING,
+        "_fields": {f.name: (setters[f.name].__set__, f.converter) for f in fields},
     }
+    for at, setter in enumerate(setters.values()):
+        namespace[f"_set{at}"] = setter.__set__
     exec("\n".join(lines), namespace)
     return namespace["clone"]
 
 
-_MISSING = object()
+#: The type of a ``__slots__`` member's descriptor.
+_SLOT = type(FrozenTree.__dict__["_hash"])
 
 
 def evolve(inst: T, **changes: Any) -> T:

@@ -437,10 +437,20 @@ class ApiServer(Actor):
                 self._commits.written(reply, outcome.revision, written)
         return outcomes, reply.durable
 
-    async def _handle(self, message: Any) -> Any:
+    # The handlers of the write path hand on the awaitable of the next step rather than
+    # awaiting it in a coroutine of their own where they have nothing left to do: a
+    # thousand kubelets' Lease renewals wait in the apiserver at once, and each coroutine
+    # they wait in is one more object that lives long enough for the collector to keep.
+
+    def _handle(self, message: Any) -> Awaitable[Any]:
         message, asked = in_storage_version(message)
-        result = await self._dispatch(message)
-        return result if asked is None else in_version(result, asked)
+        if asked is None:
+            return self._dispatch(message)
+        return self._in_version(self._dispatch(message), asked)
+
+    @staticmethod
+    async def _in_version(handled: Awaitable[Any], asked: Any) -> Any:
+        return in_version(await handled, asked)
 
     async def _dispatch(self, message: Any) -> Any:
         aggregated = self._aggregator.claims(message)
@@ -565,9 +575,13 @@ class ApiServer(Actor):
     async def _lease_of(self, info: KindInfo) -> int:
         """The etcd lease an object of ``info``'s kind is written with: Events expire
         ``event_ttl`` seconds after their last write; everything else never (0)."""
-        if info.kind != "Event" or info.group or not self.event_ttl:
+        if not self._expires(info):
             return 0
         return await self._leases.lease_for(self.etcd, self.event_ttl, self.now)
+
+    def _expires(self, info: KindInfo) -> bool:
+        """Whether objects of ``info``'s kind are written with a lease (``_lease_of``)."""
+        return info.kind == "Event" and not info.group and bool(self.event_ttl)
 
     def _dry_create(self, info: KindInfo, obj: Any) -> Any:
         """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
@@ -679,6 +693,9 @@ class ApiServer(Actor):
                 raise Invalid.for_object(
                     info.kind, new.metadata.name, causes, group="apiextensions.k8s.io"
                 )
+        if not isinstance(new, Service):  # only a Service holds addresses and ports
+            new = self._managed(info, current, new, write)
+            return await self._validated_store(info, new, current, write)
         with self._services.reserving() as reservation:
             new = reservation.update(new, current)
             new = self._managed(info, current, new, write)
@@ -769,17 +786,19 @@ class ApiServer(Actor):
         if wanted and wanted != current.metadata.resource_version:
             raise _conflict(info, obj.metadata.name)
 
-    async def _validated_store(self, info: KindInfo, new: Any, current: Any, write: _Write) -> Any:
+    def _validated_store(
+        self, info: KindInfo, new: Any, current: Any, write: _Write
+    ) -> Awaitable[Any]:
         _check_no_new_finalizers(info, new, current)
         validate(new, current)
         if write.dry_run:
             # What the update would store; the object keeps its resourceVersion.
-            return current if new == current else new
+            return _done(current if new == current else new)
         # Status writes (kubelets, controllers) are most of a cluster's writes; the size
         # limit, an encoding of the whole object, is kept for the writes of whole objects.
         if write.subresource != "status" and new != current:
             check_object_size(new, info.kind, new.metadata.name)
-        return await self._store(info, new, current)
+        return self._store(info, new, current)
 
     async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
         """Write ``new`` over ``current`` if the store still has ``current``; a no-op update
@@ -792,11 +811,12 @@ class ApiServer(Actor):
         # Stored with the resourceVersion it came with: every read sets it from the revision
         # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
         self._note_cause(key)
+        lease = await self._lease_of(info) if self._expires(info) else 0
         response = await self._write(
             key,
             Txn(
                 compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=new, lease=await self._lease_of(info))],
+                success=[Put(key=key, value=new, lease=lease)],
             ),
         )
         if not response.succeeded:
@@ -804,11 +824,14 @@ class ApiServer(Actor):
             raise _conflict(info, new.metadata.name)
         return self._written_object(info, key, new, response.revision)
 
-    async def _write(self, key: str, txn: Txn) -> TxnResponse:
+    def _write(self, key: str, txn: Txn) -> Awaitable[TxnResponse]:
         """Write through etcd; over a durable store without waiting for the commit
         (``_pipeline``); in a batch, parked for the batch's commit (``_group_commit``)."""
         if self._group.driving:
-            return await self._group.write(key, txn)
+            return self._group.write(key, txn)
+        return self._write_alone(key, txn)
+
+    async def _write_alone(self, key: str, txn: Txn) -> TxnResponse:
         if not self._pipelined:
             plain: TxnResponse = await self.etcd.ask(txn)
             self._observe(plain.revision)
@@ -870,7 +893,8 @@ class ApiServer(Actor):
         info = self._info(message.kind)
         matches = self._matcher(info, message.namespace, message)
         await self._caught_up()
-        targets = [obj for obj in self._cache(info).in_namespace(message.namespace) if matches(obj)]
+        selected = self._cache(info).selected(message.namespace, _pinned_name(message))
+        targets = [obj for obj in selected if matches(obj)]
         deleted = []
         for obj in targets:
             meta = obj.metadata
@@ -1057,7 +1081,8 @@ class ApiServer(Actor):
 
     def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
         cache = self._cache(info)
-        items = tuple(obj for obj in cache.in_namespace(message.namespace) if matches(obj))
+        selected = cache.selected(message.namespace, _pinned_name(message))
+        items = tuple(obj for obj in selected if matches(obj))
         return ObjectList(items=items, resource_version=str(self._applied))
 
     async def _list_from_store(
@@ -1121,7 +1146,7 @@ class ApiServer(Actor):
                 await self._caught_up()
             initial = [
                 WatchEvent(type="ADDED", obj=obj, resource_version=obj.metadata.resource_version)
-                for obj in cache.in_namespace(message.namespace)
+                for obj in cache.selected(message.namespace, _pinned_name(message))
                 if matches(obj)
             ]
             after, position = self._applied, cache.log.end
@@ -1409,6 +1434,21 @@ def _trigger_value(field: str, selector: str | None) -> str | None:
     terms = parse_field_selector(selector).terms
     if len(terms) == 1 and terms[0].field == field and not terms[0].negated:
         return terms[0].value
+    return None
+
+
+async def _done(value: Any) -> Any:
+    """``value``, as the awaitable a write path returns when it writes nothing."""
+    return value
+
+
+def _pinned_name(request: List | Watch | DeleteCollection) -> str | None:
+    """The one name a request's field selector allows (``metadata.name=<name>``), if any."""
+    if not request.field_selector:
+        return None
+    for term in parse_field_selector(request.field_selector).terms:
+        if term.field == "metadata.name" and not term.negated:
+            return term.value
     return None
 
 

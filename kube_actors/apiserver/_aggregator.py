@@ -23,6 +23,9 @@ __all__ = ["AGGREGATED_VERSIONS", "Aggregator"]
 AGGREGATED_VERSIONS: Final = frozenset({"metrics.k8s.io/v1beta1"})
 #: How long the apiserver waits for an aggregated server (kube-aggregator allows it 5 s).
 _FORWARD_TIMEOUT: Final = 5.0
+_UNKNOWN: Final = object()
+#: At most this many kinds' answers are remembered.
+_CLAIMED_MAX: Final = 256
 
 
 class Aggregator:
@@ -35,17 +38,28 @@ class Aggregator:
             raise ValueError(f"not aggregated APIs here: {sorted(unknown)}")
         self.services = dict(services)
         self.lookup = lookup
+        self._claimed: dict[type[Any], str | None] = {}
 
     def claims(self, message: Any) -> str | None:
         """The aggregated group version ``message`` is for, or None."""
         kind = getattr(message, "kind", None)
         if not isinstance(kind, type):
             kind = type(getattr(message, "obj", None))
+        # Asked of every request: the answer for a kind is remembered (a kind's group
+        # version never changes; the memo is emptied before it could grow with kinds made
+        # and dropped, such as CRDs').
+        claimed = self._claimed.get(kind, _UNKNOWN)
+        if claimed is not _UNKNOWN:
+            return claimed  # type: ignore[return-value]
         try:
             api_version = kind_info(kind).api_version
         except KeyError:
-            return None
-        return api_version if api_version in AGGREGATED_VERSIONS else None
+            return None  # not remembered: the kind may be registered later
+        claimed = api_version if api_version in AGGREGATED_VERSIONS else None
+        if len(self._claimed) >= _CLAIMED_MAX:
+            self._claimed.clear()
+        self._claimed[kind] = claimed
+        return claimed
 
     async def forward(self, api_version: str, message: Any) -> Any:
         if not isinstance(message, Get | List):

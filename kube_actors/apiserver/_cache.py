@@ -23,6 +23,8 @@ from kube_actors.actors import Broadcast
 from kube_actors.api import KindInfo, evolve
 from kube_actors.etcd import EventType, KeyEvent, KeyValue
 
+from ._keys import object_key
+
 __all__ = ["CacheEvent", "KindCache", "with_resource_version"]
 
 CacheEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
@@ -54,10 +56,12 @@ def _revision(event: CacheEvent) -> int:
 
 
 #: Fields whose watchers get a log of their own per value, as Kubernetes' cacher indexes
-#: pod watches by ``spec.nodeName``: each kubelet then reads only its own node's pods
-#: instead of filtering every pod of the cluster.
+#: pod watches by ``spec.nodeName`` and node watches by ``metadata.name``: each kubelet then
+#: reads only its own node's pods, and its own Node, instead of filtering every pod and
+#: every node's heartbeat of the cluster.
 TRIGGERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "pods": ("spec.nodeName", lambda pod: pod.spec.node_name),
+    "nodes": ("metadata.name", lambda node: node.metadata.name),
 }
 
 
@@ -181,6 +185,17 @@ class KindCache:
         objects = self._by_namespace.get(namespace, {})
         for key in sorted(objects):
             yield objects[key]
+
+    def selected(self, namespace: str, name: str | None) -> Iterable[Any]:
+        """The cached objects a request of ``namespace`` may select, in key order: when its
+        field selector pins ``name``, at most the one object under that key, looked up
+        rather than found by a scan (Kubernetes' storage serves such a selector by key)."""
+        if name is None:
+            return self.in_namespace(namespace)
+        if self.info.namespaced and not namespace:  # that name in every namespace
+            return [obj for obj in self.in_namespace("") if obj.metadata.name == name]
+        obj = self.objects.get(object_key(self.info, namespace, name))
+        return () if obj is None else (obj,)
 
     def in_prefix(self, prefix: str) -> Iterator[Any]:
         """The cached objects whose key starts with ``prefix``, in key order."""

@@ -232,12 +232,15 @@ class Client:
         try:
             return await self.apiserver.ask(request, timeout=self.timeout)
         except ActorStopped as stopped:
-            # The apiserver is down (stopped, or restarted while handling this request):
-            # to the caller it is a 503 to retry, as an unreachable kube-apiserver is.
-            raise ServiceUnavailable(
-                "the server is currently unable to handle the request "
-                f"({self.apiserver.name} is not running)"
-            ) from stopped
+            raise self._unavailable() from stopped
+
+    def _unavailable(self) -> ServiceUnavailable:
+        # The apiserver is down (stopped, or restarted while handling this request): to
+        # the caller it is a 503 to retry, as an unreachable kube-apiserver is.
+        return ServiceUnavailable(
+            "the server is currently unable to handle the request "
+            f"({self.apiserver.name} is not running)"
+        )
 
     # ------------------------------------------------------------------------ reading
 

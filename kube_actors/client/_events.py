@@ -6,6 +6,9 @@ the apiserver. As in client-go, recording is best-effort and never blocks the co
 the sink's mailbox is full the event is dropped (and logged). The sink aggregates repeats as
 Kubernetes' event correlator does: the same reason and message about the same object within
 ten minutes bumps ``count`` and ``lastTimestamp`` of one Event instead of writing another.
+Like the correlator's cache, the sink remembers the last ``SERIES_REMEMBERED`` (4,096) series
+it wrote, least recently used first out: a repeat of a series forgotten meanwhile is written
+as a new Event, and a busy cluster's sink holds no more than that.
 
 The sink writes with ``WRITERS`` concurrent writers. One writer, each write a round trip
 through the apiserver's mailbox behind every other component's requests, wrote a few hundred
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections import deque
+from collections import OrderedDict, deque
 from typing import Any, Literal
 
 import attrs
@@ -30,7 +33,15 @@ from ..api import Event, EventSource, ObjectMeta, ObjectReference
 from ..errors import ActorStopped, AlreadyExists, ApiError, MailboxFull
 from ._client import Client
 
-__all__ = ["EventRecorder", "EventSink", "EventType", "RecordEvent", "event_name", "unix_nanos"]
+__all__ = [
+    "EventRecorder",
+    "EventSink",
+    "EventType",
+    "RecordEvent",
+    "SERIES_REMEMBERED",
+    "event_name",
+    "unix_nanos",
+]
 
 EventType = Literal["Normal", "Warning"]
 
@@ -40,6 +51,10 @@ _log = get_logger("kube_actors.events")
 _AGGREGATION_WINDOW = dt.timedelta(minutes=10)
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+#: Series the sink remembers for folding, least recently used forgotten first: client-go's
+#: correlator keeps an LRU cache of ``maxLruCacheEntries`` (4,096) events.
+SERIES_REMEMBERED = 4096
 
 #: Events the sink writes at once. The apiserver serves its mailbox in order, so each
 #: client gets a share of it by how many requests it has waiting: a Pod brings four or five
@@ -83,8 +98,8 @@ class EventSink(Actor):
 
     def __init__(self, client: Client) -> None:
         self.client = client
-        self._recent: dict[_SeriesKey, tuple[str, str, dt.datetime]] = {}
-        self._pruned_at: dt.datetime | None = None
+        #: Series written, least recently used first: (namespace, name, last written).
+        self._recent: OrderedDict[_SeriesKey, tuple[str, str, dt.datetime]] = OrderedDict()
         self._last_stamp = 0
         self._queue: asyncio.Queue[RecordEvent] = asyncio.Queue(_QUEUED)
         #: Series being written, each with the repeats that came meanwhile, in order.
@@ -125,7 +140,6 @@ class EventSink(Actor):
         ref = record.involved_object
         instant = wall_clock()
         now = instant.replace(microsecond=0)
-        self._forget_old(now)
         seen = self._recent.get(key)
         if seen is not None and now - seen[2] < _AGGREGATION_WINDOW:
             namespace, name, _ = seen
@@ -134,7 +148,7 @@ class EventSink(Actor):
                 await self.client.update(
                     attrs.evolve(current, count=current.count + 1, last_timestamp=now)
                 )
-                self._recent[key] = (namespace, name, now)
+                self._remember(key, (namespace, name, now))
                 return
             except ApiError:
                 pass  # gone meanwhile: write a new one
@@ -161,7 +175,16 @@ class EventSink(Actor):
             tail = f"{self.random.getrandbits(32):08x}"
             meta = attrs.evolve(event.metadata, name=f"{event.metadata.name}{tail}")
             created = await self.client.create(attrs.evolve(event, metadata=meta))
-        self._recent[key] = (namespace, created.metadata.name, now)
+        self._remember(key, (namespace, created.metadata.name, now))
+
+    def _remember(self, key: _SeriesKey, written: tuple[str, str, dt.datetime]) -> None:
+        """Note the series' last write as the most recently used, forgetting the least
+        recently used beyond ``SERIES_REMEMBERED``."""
+        recent = self._recent
+        recent[key] = written
+        recent.move_to_end(key)
+        if len(recent) > SERIES_REMEMBERED:
+            recent.popitem(last=False)
 
     def _name_for(self, name: str, instant: dt.datetime) -> str:
         """As client-go names an Event: the object's name, then the creation ``instant`` in
@@ -173,16 +196,6 @@ class EventSink(Actor):
             stamp = self._last_stamp + 1
         self._last_stamp = stamp
         return f"{name}.{stamp:x}"
-
-    def _forget_old(self, now: dt.datetime) -> None:
-        """Drop the repeats no longer folded (older than the window), once per window:
-        otherwise every object ever reported on would stay here for good."""
-        if self._pruned_at is not None and now - self._pruned_at < _AGGREGATION_WINDOW:
-            return
-        self._pruned_at = now
-        self._recent = {
-            key: seen for key, seen in self._recent.items() if now - seen[2] < _AGGREGATION_WINDOW
-        }
 
 
 def _series(record: RecordEvent) -> _SeriesKey:

@@ -7,6 +7,8 @@ It is client-go's reflector, store and shared informer in one small loop (``run`
    deleted, each change told to the handlers. The first list makes the informer *synced*.
 2. **Watch** from the list's resourceVersion and apply each event to the cache, then to the
    handlers. A stream that ends cleanly is watched again from the last resourceVersion seen.
+   Once the first batch of a watch is in the cache, the informer is *watching*: a reader
+   may take an object from the cache instead of asking the apiserver for it.
 3. An ``ERROR`` event (the watcher fell too far behind, or its start was compacted) or a
    ``Gone`` when starting a watch means events were lost: go back to 1 and **re-list**.
 4. Any other failure (the apiserver unreachable, a timeout) is retried after a back-off,
@@ -127,6 +129,7 @@ class SharedInformer(Generic[T]):
         self._registrations: tuple[HandlerRegistration, ...] = ()
         self._synced = asyncio.Event()
         self._resource_version = ""
+        self._watching = False
         self._lists = 0
         self._watches = 0
         self._events = 0
@@ -165,6 +168,13 @@ class SharedInformer(Generic[T]):
     def resource_version(self) -> str:
         """The last resourceVersion the cache caught up with."""
         return self._resource_version
+
+    @property
+    def watching(self) -> bool:
+        """Whether the cache follows an open watch that has delivered its first batch (the
+        changes it resumed from come first): its objects are then as current as the watch
+        and may stand in for a GET. False while listing, re-watching or failing."""
+        return self._watching
 
     def statistics(self) -> InformerStatistics:
         return InformerStatistics(
@@ -226,7 +236,9 @@ class SharedInformer(Generic[T]):
                 while batch := await stream.next_batch():
                     if not self._apply(batch):
                         return
+                    self._watching = True
             finally:
+                self._watching = False
                 stream.close()
 
     # ------------------------------------------------------------------ cache changes

@@ -53,7 +53,7 @@ import anyio
 from ..actors import ActorRef
 from ..api import Patch, Update, UpdateStatus, Watch, WatchEvent, WatchStream, kind_info
 from ..client import Client, Transport
-from ..errors import Conflict, Gone
+from ..errors import ActorStopped, Conflict, Gone
 
 __all__ = ["USER", "Fault", "FaultKind", "Faults", "InterceptedClient"]
 
@@ -336,8 +336,11 @@ class InterceptedClient(Client):
         self._admit(request)
         if self.faults.active_count:
             result = await self.faults.intercept(self.component, request, super()._ask)
-        else:  # the usual case: no fault in force, no extra coroutine per request
-            result = await super()._ask(request)
+        else:  # the usual case: no fault in force, straight to the apiserver (Client._ask)
+            try:
+                result = await self.apiserver.ask(request, timeout=self.timeout)
+            except ActorStopped as stopped:
+                raise self._unavailable() from stopped
         if isinstance(request, Watch):
             return self._opened(_FaultyStream(result, self.faults, self.component, request.kind))
         return result

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -89,6 +88,10 @@ class _Heartbeat:
     one timer and one message per node and period instead of two."""
 
 
+#: The one ``_Heartbeat`` every kubelet sends itself (frozen: nothing to build per period).
+_HEARTBEAT = _Heartbeat()
+
+
 @attrs.frozen
 class _Register:
     """Try to register the node again (the apiserver could not be reached)."""
@@ -140,9 +143,11 @@ class Kubelet(Actor):
         self.admitted = _Admitted()
         self._changed: dict[str, Pod | None] = {}
         self._dispatch_pending = False
-        self._hosting_exit_waits = False
         self._last_report = float("-inf")
         self._lease: Lease | None = None
+        #: This node's Node, watched by name (the kubelet's nodeInformer): a status check
+        #: reads it from here while the watch is open instead of asking the apiserver.
+        self._own_node: SharedInformer[Node] | None = None
         self._register_delay = _REGISTER_FIRST_DELAY
         #: What this kubelet reports, without times: a node status check builds the status
         #: to write only when the reported one differs from it or a report is due. Made at
@@ -171,6 +176,10 @@ class Kubelet(Actor):
             self.send_after(delay, _Register())
             return
         await self._renew_lease(node)
+        self._own_node = SharedInformer(
+            self.client, Node, field_selector=f"metadata.name={self.node.name}"
+        )
+        self.start_soon(self._own_node.run, name=f"{self.name}:node")
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
         )
@@ -188,20 +197,16 @@ class Kubelet(Actor):
             self.ctx.services = SharedInformer(self.client, Service)
             self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
         if self.timings.lease_renew_interval == self.timings.node_status_update_frequency:
-            self.send_after(self.timings.lease_renew_interval, _Heartbeat())
+            self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
         else:
             self.send_after(self.timings.lease_renew_interval, _RenewLease())
             self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
 
-    async def _host_exit_waits(self) -> None:
-        """The group in which the pod workers wait for their containers to exit; it ends,
-        and its waits with it, when this kubelet's incarnation does."""
-        async with asyncio.TaskGroup() as group:
-            self.ctx.exits = group
-            try:
-                await asyncio.get_running_loop().create_future()  # until cancelled
-            finally:
-                self.ctx.exits = None
+    async def on_stop(self) -> None:
+        self.ctx.exits.cancel_all()  # the pod workers, children, cancelled theirs already
+
+    async def on_failure(self, error: BaseException) -> None:
+        self.ctx.exits.cancel_all()
 
     async def receive(self, message: Any) -> Any:
         match message:
@@ -222,7 +227,7 @@ class Kubelet(Actor):
             case _Heartbeat():
                 await self._renew_lease()
                 await self._report_node_status()
-                self.send_after(self.timings.lease_renew_interval, _Heartbeat())
+                self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
         return None
 
     async def _clean_runtime(self) -> None:
@@ -266,6 +271,8 @@ class Kubelet(Actor):
     async def _report_node_status(self, node: Node | None = None, *, force: bool = False) -> None:
         try:
             if node is None:
+                node = self._watched_node()
+            if node is None:
                 node = await self.client.get(Node, self.node.name)
             due = self.now - self._last_report >= self.timings.node_status_report_frequency
             if force or due or not self._reports_essence(node.status):
@@ -282,6 +289,14 @@ class Kubelet(Actor):
                 self._last_report = self.now
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
+
+    def _watched_node(self) -> Node | None:
+        """This node's Node as the open watch of it has it; None while it is not watched
+        (starting, re-listing, cut off), when the status check asks the apiserver."""
+        informer = self._own_node
+        if informer is None or not informer.watching:
+            return None
+        return informer.indexer.get(self.node.name)
 
     def _reports_essence(self, status: NodeStatus) -> bool:
         """Whether the Node's reported status is what this kubelet reports, times aside."""
@@ -376,10 +391,6 @@ class Kubelet(Actor):
                 continue  # finished before this kubelet started: nothing to run
             if not await self._admit(pod):
                 continue
-            if not self._hosting_exit_waits:
-                # With the first pod, not at registration: an idle node holds no group.
-                self._hosting_exit_waits = True
-                self.start_soon(self._host_exit_waits, name=f"{self.name}:exits")
             self.workers[uid] = await self.spawn(
                 lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
                 name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 import attrs
 
@@ -14,7 +16,32 @@ from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
 from ._token_manager import TokenManager
 
-__all__ = ["KubeletContext"]
+__all__ = ["ExitWaits", "KubeletContext"]
+
+
+class ExitWaits:
+    """The kubelet's waits for its containers to exit: a plain asyncio task each (an actor's
+    task, or a task group hosted in one, costs several times more, and every Pod on a node
+    of its own starts one), cancelled by their pod worker when it stops or fails, and all
+    that are left when the kubelet's incarnation ends."""
+
+    __slots__ = ("_tasks",)
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] | None = None  # made with the first: idle nodes
+
+    def start(self, wait: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run ``wait`` as a task (it copies the running context, as every task does)."""
+        if self._tasks is None:
+            self._tasks = set()
+        task = asyncio.get_running_loop().create_task(wait)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def cancel_all(self) -> None:
+        for task in self._tasks or ():
+            task.cancel()
 
 
 @attrs.define(kw_only=True)
@@ -36,8 +63,8 @@ class KubeletContext:
     services: SharedInformer[Service] | None = None
     #: Images pulled on this node: ``IfNotPresent`` does not pull them again.
     images: set[str] = attrs.Factory(set)
-    #: Where pod workers wait for their containers to exit (None until the kubelet runs).
-    exits: asyncio.TaskGroup | None = None
+    #: Where pod workers wait for their containers to exit.
+    exits: ExitWaits = attrs.Factory(ExitWaits)
 
     def event(self, obj: object, type: str, reason: str, message: str) -> None:
         if self.recorder is not None:

@@ -429,17 +429,13 @@ class PodWorker(Actor):
         self.ctx.event(self.pod, "Normal", "Pulled", message)
 
     def _watch_exit(self, name: str, container_id: str) -> None:
-        """Have ``ContainerExited`` told when the container exits. The wait is an asyncio
-        task in the kubelet's group for its containers (a task of this actor's own cost
-        several times more, and lived as long: a task a running container); this worker
-        cancels its waits when it stops or fails, and the kubelet's group all of them."""
-        exits = self.ctx.exits
-        if exits is None:  # the kubelet has not set its group up (yet)
-            self.start_soon(self._wait_for_exit, name, container_id)
-            return
+        """Have ``ContainerExited`` told when the container exits. The wait is a plain
+        asyncio task of the kubelet's (``ExitWaits``: a task of this actor's own costs
+        several times more, and lives as long: a task a running container); this worker
+        cancels its waits when it stops or fails, and the kubelet what is left of them."""
         # What the wait tells is traced to what this worker handles now, as a task's is.
         with caused_by(current_cause()):
-            task = exits.create_task(self._wait_for_exit(name, container_id))
+            task = self.ctx.exits.start(self._wait_for_exit(name, container_id))
         self.exit_waits.add(task)
         task.add_done_callback(self.exit_waits.discard)
 

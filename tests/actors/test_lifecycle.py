@@ -109,3 +109,33 @@ async def test_an_actor_can_stop_itself() -> None:
         assert await quitter.ask("quit") == "bye"
         await quitter.wait_stopped()
         assert not quitter.alive
+
+
+async def test_a_spawn_cancelled_before_on_start_returns_takes_the_actor_along() -> None:
+    started = anyio.Event()
+    release = anyio.Event()
+
+    class SlowStart(Actor):
+        async def on_start(self) -> None:
+            started.set()
+            await release.wait()
+
+        async def receive(self, message: object) -> object:
+            return message
+
+    async with ActorSystem() as system:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(lambda: system.spawn(SlowStart, name="slow"))
+            await started.wait()
+            tg.cancel_scope.cancel()
+        await system.settle()
+        assert "slow" not in system
+
+
+async def test_waiting_for_a_stopped_actor_returns_at_once() -> None:
+    async with ActorSystem() as system:
+        counter = await system.spawn(Counter, name="counter")
+        await counter.stop()
+        with anyio.fail_after(1):
+            await counter.wait_stopped()
+        assert counter.statistics().state == "stopped"

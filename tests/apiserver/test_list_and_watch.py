@@ -244,3 +244,52 @@ async def test_a_continue_token_whose_revision_was_compacted_is_expired() -> Non
             "The provided continue parameter is too old to display a consistent list result. "
             "You can start a new list without the continue parameter."
         )
+
+
+async def test_a_watch_of_one_node_by_name_is_not_held_back_by_other_nodes_writes() -> None:
+    """A kubelet's watch of its own Node follows that Node's log alone: the heartbeats of
+    every other node neither wake it nor count against how far behind it may fall."""
+    from kube_actors.api import Node
+
+    async with Cluster(controllers=(), scheduler=False, max_watch_lag=4) as cluster:
+        for name in ("n1", "n2"):
+            await cluster.client.create(Node(metadata=ObjectMeta(name=name)))
+        mine = await cluster.client.watch(Node, field_selector="metadata.name=n1")
+        assert await _next(mine) == [("ADDED", "n1")]
+        for i in range(8):
+            other = await cluster.client.get(Node, "n2")
+            await cluster.client.update(relabel(other, beat=str(i)))
+        n1 = await cluster.client.get(Node, "n1")
+        await cluster.client.update(relabel(n1, beat="0"))
+        assert await _next(mine) == [("MODIFIED", "n1")]
+
+
+async def test_a_selector_pinned_to_a_name_lists_and_watches_just_that_object() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await cluster.client.create(Namespace(metadata=ObjectMeta(name="other")))
+        for name, namespace in (("a", "default"), ("b", "default"), ("a", "other")):
+            await cluster.client.create(pod(name, namespace=namespace, labels={"app": name}))
+
+        def names(pods: list[Pod]) -> list[tuple[str, str]]:
+            return [(p.metadata.namespace, p.metadata.name) for p in pods]
+
+        pinned = "metadata.name=a"
+        assert names(await cluster.client.list(Pod, field_selector=pinned)) == [
+            ("default", "a"),
+            ("other", "a"),
+        ]
+        assert names(await cluster.client.list(Pod, namespace="other", field_selector=pinned)) == [
+            ("other", "a")
+        ]
+        assert await cluster.client.list(Pod, field_selector="metadata.name=z") == []
+        assert await cluster.client.list(Pod, field_selector=pinned, label_selector="app=b") == []
+        assert (
+            await cluster.client.list(
+                Pod, namespace="default", field_selector=f"{pinned},metadata.namespace=other"
+            )
+            == []
+        )
+        initial = await cluster.client.watch(
+            Pod, namespace="default", field_selector=pinned, resource_version="0"
+        )
+        assert await _next(initial) == [("ADDED", "a")]

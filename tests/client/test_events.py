@@ -126,3 +126,34 @@ async def test_a_burst_of_pods_loses_none_of_their_events() -> None:
                 reasons[event.involved_object.name].add(event.reason)
     expected = {"Scheduled", "Pulled", "Created", "Started"}
     assert {name: expected - got for name, got in reasons.items() if expected - got} == {}
+
+
+async def test_the_sink_forgets_the_least_recently_used_series_beyond_4096() -> None:
+    """As client-go's correlator, whose LRU cache holds 4,096 events: a repeat folds into
+    its Event while the series is remembered, and is written anew once 4,096 other series
+    came after it; the sink's memory stays bounded however many objects it reports on."""
+
+    def pod(name: str) -> Pod:
+        return Pod(metadata=ObjectMeta(name=name, namespace="default", uid=name))
+
+    async with Cluster(nodes=0, scheduler=False, controllers=(), clock="virtual") as cluster:
+        recorder = cluster.event_recorder("kubelet")
+        recorder.event(pod("kept"), "Normal", "Pulled", "image present")
+        recorder.event(pod("forgotten"), "Normal", "Pulled", "image present")
+        await cluster.settle()
+        recorder.event(pod("kept"), "Normal", "Pulled", "image present")  # used again: kept
+        await cluster.settle()
+        for i in range(4095):
+            recorder.event(pod(f"other-{i}"), "Normal", "Pulled", "image present")
+            if i % 500 == 0:
+                await cluster.settle()  # within the sink's mailbox
+        await cluster.settle()
+        for name in ("kept", "forgotten"):
+            recorder.event(pod(name), "Normal", "Pulled", "image present")
+        await cluster.settle()
+        counts = sorted(
+            (e.involved_object.name, e.count)
+            for e in await cluster.client.list(Event, namespace="default")
+            if e.involved_object.name in ("kept", "forgotten")
+        )
+    assert counts == [("forgotten", 1), ("forgotten", 1), ("kept", 3)]

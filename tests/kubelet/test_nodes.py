@@ -338,3 +338,36 @@ async def test_a_pod_placed_on_a_node_tainted_no_execute_is_evicted_as_it_arrive
         await cluster.settle()
         evicted = await cluster.client.get(Pod, "web", namespace="default")
         assert evicted.metadata.deletion_timestamp is not None
+
+
+async def test_a_kubelet_checks_its_node_status_from_its_watch_of_the_node_not_by_get() -> None:
+    """The kubelet watches its own Node by name (its nodeInformer): once that watch is
+    open, a status check every 10 s reads the Node from it; it still reports on time."""
+    async with Cluster(
+        nodes=1, clock="virtual", controllers=(), scheduler=False, trace=True
+    ) as cluster:
+        await cluster.settle()
+        await cluster.settle(horizon=70)  # the watch of the Node has had its first batch
+        trace = cluster.system.trace
+        assert trace is not None
+
+        def node_gets() -> int:
+            return sum(
+                1
+                for r in trace.records
+                if r.sender == "kubelet/control-plane"
+                and r.receiver == "kube-apiserver"
+                and (type(r.message).__name__, _kind_of(r.message)) == ("Get", "Node")
+            )
+
+        async def heartbeat() -> dt.datetime | None:
+            node = await _node(cluster, "control-plane")
+            ready = get_condition(node.status.conditions, "Ready")
+            assert ready is not None
+            return ready.last_heartbeat_time
+
+        before, reported = node_gets(), await heartbeat()
+        await cluster.settle(horizon=300)
+        assert node_gets() == before
+        assert reported is not None
+        assert (await heartbeat() or reported) > reported  # the 5-minute report

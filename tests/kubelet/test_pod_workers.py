@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
 import pytest
@@ -50,3 +51,35 @@ async def test_each_pod_gets_one_worker_that_starts_once_and_never_stops_while_i
         ]
         assert len(workers) == len(names)
         assert all(s.restarts == 0 and s.state == "running" for s in workers)
+
+
+def _exit_waits() -> int:
+    """The tasks waiting for a container to exit, in the whole program."""
+    return sum(
+        1
+        for task in asyncio.all_tasks()
+        if not task.done() and getattr(task.get_coro(), "__qualname__", "") == _WAIT
+    )
+
+
+_WAIT = PodWorker._wait_for_exit.__qualname__
+
+
+async def test_one_exit_wait_a_running_container_none_left_by_a_crashed_kubelet() -> None:
+    names = [f"web-{i}" for i in range(3)]
+    async with Cluster(nodes=1, clock="virtual") as cluster:
+        for name in names:
+            await cluster.client.create(
+                Pod(
+                    metadata=ObjectMeta(name=name, namespace="default"),
+                    spec=PodSpec(containers=[Container(name="app", image="nginx")]),
+                )
+            )
+        await cluster.settle(horizon=60)
+        assert _exit_waits() == len(names)
+        await cluster.crash("kubelet/control-plane")
+        await cluster.settle(horizon=60)
+        # The new incarnation's workers wait for the containers they found; the old
+        # incarnation's waits were cancelled with it.
+        assert cluster.system.lookup("kubelet/control-plane").statistics().restarts == 1
+        assert _exit_waits() == len(names)
