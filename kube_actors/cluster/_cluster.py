@@ -372,7 +372,7 @@ class Cluster:
             await self._start_metrics_server()
             await self._start_controllers()
             await self._start_scheduler()
-            await self._add_nodes(self._initial_nodes)
+            await self.add_nodes(self._initial_nodes)
         except BaseException as error:
             await self.__aexit__(type(error), error, error.__traceback__)
             raise
@@ -765,30 +765,40 @@ class Cluster:
         await self._start_node(handle)
         return handle.config.name
 
-    async def _add_nodes(self, configs: Sequence[NodeConfig]) -> None:
-        """Start the nodes of ``configs`` side by side, as a cluster's kubelets start on their
-        own hosts: each registers its Node while the others do, so the apiserver takes their
-        writes in batches. Returns when every kubelet has started (registered, or retrying)."""
+    async def add_nodes(self, nodes: int | Sequence[NodeConfig]) -> list[str]:
+        """Start several nodes side by side, as the cluster's first ones start: ``nodes``
+        more ``node-N``, or one a config. Returns their names, once every kubelet has
+        started (registered, or retrying)."""
+        configs: Sequence[NodeConfig | None] = [None] * nodes if isinstance(nodes, int) else nodes
         handles = [self._new_node(config) for config in configs]
+        await self._start_nodes(handles)
+        return [handle.config.name for handle in handles]
+
+    async def _start_nodes(self, handles: Sequence[NodeHandle]) -> None:
+        """Start these nodes side by side, as a cluster's kubelets start on their own hosts:
+        each registers its Node while the others do, so the apiserver takes their writes in
+        batches. ``_NODES_STARTING`` workers take the nodes in order (a task for each of
+        thousands of nodes would cost more than its node's start)."""
         if not handles:
             return
         await self._ensure_data_plane(handles[0])
-        limiter = anyio.CapacityLimiter(_NODES_STARTING)
+        waiting = iter(handles)
         started = 0
 
-        async def start(handle: NodeHandle) -> None:
+        async def starter() -> None:
             nonlocal started
-            async with limiter:
+            for handle in waiting:
                 await self._start_node(handle)
-            started += 1
-            if self._holds_heap and started % _NODES_STARTING == 0:
-                # Thousands of nodes leave their objects behind for good: with gc_freeze,
-                # they are frozen as they come, not rescanned each time the heap grows.
-                HEAP.growing()
+                started += 1
+                if self._holds_heap and started % _NODES_STARTING == 0:
+                    # Thousands of nodes leave their objects behind for good: with
+                    # gc_freeze, they are frozen as they come, not rescanned each time the
+                    # heap grows.
+                    HEAP.growing()
 
         async with anyio.create_task_group() as group:
-            for handle in handles:
-                group.start_soon(start, handle)
+            for _ in range(min(_NODES_STARTING, len(handles))):
+                group.start_soon(starter)
 
     def _new_node(self, config: NodeConfig | None) -> NodeHandle:
         """The handle of a node about to start, named and addressed (not started yet)."""
@@ -1442,7 +1452,7 @@ def _check_registered(kind: type[Any]) -> None:
         ) from None
 
 
-#: Nodes that start at once (``Cluster._add_nodes``): enough for the apiserver to take their
+#: Nodes that start at once (``Cluster._start_nodes``): enough for the apiserver to take their
 #: registrations in batches, few enough that the Events they record (six a node) never
 #: overflow the event broadcaster's queue, which drops what it cannot hold.
 _NODES_STARTING = 64

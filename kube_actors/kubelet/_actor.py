@@ -6,7 +6,8 @@
   those heartbeats.
 - It watches the Pods bound to its node and runs one ``PodWorker`` child actor per Pod. The
   watch handler only notes which Pods changed; the actor then hands the newest version of each
-  to its worker, so a burst of changes never floods a mailbox.
+  to its worker, so a burst of changes never floods a mailbox. Its pods' service variables
+  come from a Services informer: its own, or the one its host's kubelets share (``services``).
 - It admits a Pod only if it fits what is left of the node's allocatable, as the kubelet's
   admission does; a Pod that does not fit fails with ``OutOfcpu`` (or ``OutOfmemory``,
   ``OutOfpods``).

@@ -43,6 +43,22 @@ async def test_the_nodes_of_a_new_cluster_register_side_by_side() -> None:
     assert took < 8.0
 
 
+async def test_nodes_added_together_to_a_running_cluster_register_side_by_side() -> None:
+    async with Cluster(nodes=1, seed=3) as cluster:
+        with cluster.faults.latency(1.0, component="kubelet/*") as slow:
+            began = monotonic()
+            added = await cluster.add_nodes(8)
+            took = monotonic() - began
+        assert added == [f"node-{i}" for i in range(1, 9)]
+        named = await cluster.add_nodes([NodeConfig(name="a"), NodeConfig(name="b")])
+        assert named == ["a", "b"]
+        await cluster.settle()
+        nodes = await cluster.client.list(Node)
+        assert sorted(n.metadata.name for n in nodes) == sorted(cluster.nodes)
+    assert slow.fired >= 8 * 4
+    assert took < 8.0  # one after the other: 32 s
+
+
 async def test_one_kube_proxy_serves_every_node_and_nodes_that_join_later() -> None:
     async with Cluster(nodes=3, seed=3) as cluster:
         proxies = [name for name in cluster.actors if name.startswith("kube-proxy")]
@@ -90,7 +106,7 @@ async def test_the_kubelets_share_one_watch_of_services_and_pods_still_get_their
     assert host.fired == 2  # one list, one watch, for the five
 
 
-async def test_a_node_costs_the_cluster_two_tasks_its_kubelet_and_its_pods_watch() -> None:
+async def test_a_node_costs_the_cluster_three_tasks_its_kubelet_and_its_two_watches() -> None:
     # Its runtime is held by the one task that holds them all, and its kubelet reads the
     # Services the host's kubelets share: no task of its own for either.
     async with Cluster(nodes=2, seed=3) as cluster:
@@ -99,7 +115,7 @@ async def test_a_node_costs_the_cluster_two_tasks_its_kubelet_and_its_pods_watch
         for _ in range(5):
             await cluster.add_node()
         await cluster.settle()
-        assert len(asyncio.all_tasks()) - before == 2 * 5
+        assert len(asyncio.all_tasks()) - before == 3 * 5  # its Node, its Pods
 
 
 def _service(name: str) -> Service:
