@@ -75,9 +75,11 @@ class _Cell:
 
     __slots__ = (
         "_backoff",
+        "_failed_task",
+        "_serving",
         "_started",
         "_stopped",
-        "_task_group",
+        "_tasks",
         "busy",
         "capacity",
         "children",
@@ -157,7 +159,11 @@ class _Cell:
         #: is two objects more for the collector.
         self._stopped: asyncio.Event | None = None
         self.scope: anyio.CancelScope | None = None
-        self._task_group: anyio.abc.TaskGroup | None = None
+        #: The incarnation's background tasks (``start_soon``), plain asyncio tasks: None
+        #: between incarnations. The first that fails ends the incarnation with its error.
+        self._tasks: set[asyncio.Task[Any]] | None = None
+        self._failed_task: BaseException | None = None
+        self._serving: anyio.CancelScope | None = None
         self._backoff: asyncio.Future[None] | None = None
         self._started: asyncio.Future[None] | None = None
 
@@ -269,9 +275,12 @@ class _Cell:
         self.component = instance.component
         instance._attach(self)
         error: BaseException | None = None
+        self._tasks = set()
+        self._failed_task = None
         try:
-            async with anyio.create_task_group() as tg:
-                self._task_group = tg
+            # A background task that fails cancels what the incarnation is doing, as a task
+            # group would (``_task_done``); its error is then the incarnation's.
+            with anyio.CancelScope() as self._serving:
                 try:
                     await instance.on_start()
                 except Exception as exc:
@@ -284,15 +293,17 @@ class _Cell:
                         error = await self._serve_batches(instance)
                     else:
                         error = await self._serve(instance)
-                tg.cancel_scope.cancel()
-        except Exception as group:  # a background task of the actor failed
-            if error is None:
-                error = _first_error(group)
-                self._log_crash(error, None)
         finally:
-            self._task_group = None
+            self._serving = None
+            tasks, self._tasks = self._tasks, None
             with anyio.CancelScope(shield=True):
+                failed = await _cancel_all(tasks)
                 await self._end_incarnation()
+            self._failed_task = self._failed_task or failed
+        if error is None and self._failed_task is not None:
+            error = self._failed_task
+            self._log_crash(error, None)
+        self._failed_task = None
         await self._run_hook(instance.on_stop() if error is None else instance.on_failure(error))
         return error
 
@@ -512,12 +523,32 @@ class _Cell:
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None
     ) -> None:
-        if self._task_group is None:
+        tasks = self._tasks
+        if tasks is None:
             raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
         # The task copies this context: what it sends is traced to what the actor is
-        # handling now, not to whatever it handles when the task gets round to it.
+        # handling now, not to whatever it handles when the task gets round to it. A plain
+        # asyncio task, which the incarnation keeps and cancels when it ends: an anyio task
+        # group's would cost a handle, a cancel scope and events more, and every kubelet
+        # runs its watches in such tasks.
         with caused_by(current_cause()):
-            self._task_group.start_soon(func, *args, name=name or f"{self.name}:task")
+            task = asyncio.get_running_loop().create_task(
+                func(*args), name=name or f"{self.name}:task"
+            )
+        tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        tasks = self._tasks
+        if tasks is None or task not in tasks:
+            return  # the incarnation that started it has ended (and awaited it)
+        tasks.discard(task)
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        if self._failed_task is None:
+            self._failed_task = error
+            if self._serving is not None:
+                self._serving.cancel()
 
     def _log_crash(self, error: BaseException, message: object) -> None:
         _log.error(
@@ -588,10 +619,19 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _first_error(error: BaseException) -> BaseException:
-    while isinstance(error, BaseExceptionGroup) and error.exceptions:
-        error = error.exceptions[0]
-    return error
+async def _cancel_all(tasks: set[asyncio.Task[Any]] | None) -> BaseException | None:
+    """Cancel an incarnation's background tasks and wait until they have ended; the error
+    the first of them failed with, if one failed instead of ending cancelled."""
+    if not tasks:
+        return None
+    for task in tasks:
+        task.cancel()
+    await asyncio.wait(tasks)
+    failed = None
+    for task in tasks:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            failed = failed or error
+    return failed
 
 
 class _Forward:
