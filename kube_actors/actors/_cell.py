@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ._ref import ActorRef
     from ._system import ActorSystem
 
-__all__ = ["BATCH", "Envelope", "current_cell"]
+__all__ = ["BATCH", "Envelope", "cancel_all", "current_cell"]
 
 #: Messages an actor handles in one turn of the event loop before it lets others run.
 BATCH = 256
@@ -297,7 +297,7 @@ class _Cell:
             self._serving = None
             tasks, self._tasks = self._tasks, None
             with anyio.CancelScope(shield=True):
-                failed = await _cancel_all(tasks)
+                failed = await cancel_all(tasks)
                 await self._end_incarnation()
             self._failed_task = self._failed_task or failed
         if error is None and self._failed_task is not None:
@@ -619,9 +619,10 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-async def _cancel_all(tasks: set[asyncio.Task[Any]] | None) -> BaseException | None:
-    """Cancel an incarnation's background tasks and wait until they have ended; the error
-    the first of them failed with, if one failed instead of ending cancelled."""
+async def cancel_all(tasks: set[asyncio.Task[Any]] | None) -> BaseException | None:
+    """Cancel ``tasks`` (an incarnation's background tasks, the system's actors left over)
+    and wait until they have ended; the error the first of them failed with, if one failed
+    instead of ending cancelled."""
     if not tasks:
         return None
     for task in tasks:

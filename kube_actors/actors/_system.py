@@ -19,7 +19,7 @@ import anyio.abc
 
 from .._log import get_logger
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
-from ._cell import _Cell
+from ._cell import _Cell, cancel_all
 from ._statistics import ActorStatistics, statistics_of
 from ._supervision import Supervision
 from ._timers import TimerQueue
@@ -98,22 +98,15 @@ class ActorSystem:
                 await self._stop_all()
         finally:
             with anyio.CancelScope(shield=True):
-                await self._end_actor_tasks()
+                # The actors' tasks still running (a stop that failed: a stopped actor's
+                # task has returned), cancelled and awaited as the task group did.
+                await cancel_all(set(self._actor_tasks))
             suppressed = await self._task_group.__aexit__(exc_type, exc, tb)
             self._task_group = None
             self._timers.close()
         if self._fatal is not None:
             raise self._fatal
         return suppressed
-
-    async def _end_actor_tasks(self) -> None:
-        """Cancel the actors' tasks still running (a stop that failed: a stopped actor's
-        task has returned) and wait for them, as the task group did."""
-        tasks = set(self._actor_tasks)
-        if tasks:
-            for task in tasks:
-                task.cancel()
-            await asyncio.wait(tasks)
 
     async def _stop_all(self) -> None:
         for cell in reversed(list(self._started)):
