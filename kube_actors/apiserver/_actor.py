@@ -41,6 +41,7 @@ from kube_actors.api import (
     DeleteCollection,
     DeleteOptions,
     Eviction,
+    FieldSelector,
     Get,
     KindInfo,
     List,
@@ -52,6 +53,7 @@ from kube_actors.api import (
     PodDisruptionBudget,
     PriorityClass,
     Secret,
+    Selector,
     Service,
     ServiceAccount,
     TokenRequest,
@@ -1194,17 +1196,7 @@ class ApiServer(Actor):
             else None
         )
         fields = parse_field_selector(request.field_selector) if request.field_selector else None
-        wanted_namespace = namespace if info.namespaced else ""
-
-        def matches(obj: Any) -> bool:
-            meta = obj.metadata
-            if wanted_namespace and meta.namespace != wanted_namespace:
-                return False
-            if labels is not None and not labels.matches(meta.labels):
-                return False
-            return fields is None or fields.matches(obj)
-
-        return matches
+        return _Matches(namespace if info.namespaced else "", labels, fields)
 
     # ---------------------------------------------------------------- the watch cache
 
@@ -1576,3 +1568,28 @@ def _decode_continue(token: str) -> tuple[int, str]:
         return int(data["rv"]), str(data["start"])
     except (ValueError, KeyError, TypeError):
         raise BadRequest(f"invalid continue token {token!r}") from None
+
+
+class _Matches:
+    """Whether an object is in a list's or a watch's namespace and selectors. An object,
+    not a closure: every watch keeps one (a kubelet's two, for each of thousands of nodes),
+    and a closure over three names is five objects for the collector to scan."""
+
+    __slots__ = ("_fields", "_labels", "_namespace")
+
+    def __init__(
+        self, namespace: str, labels: Selector | None, fields: FieldSelector | None
+    ) -> None:
+        self._namespace = namespace
+        self._labels = labels
+        self._fields = fields
+
+    def __call__(self, obj: Any) -> bool:
+        meta = obj.metadata
+        if self._namespace and meta.namespace != self._namespace:
+            return False
+        labels = self._labels
+        if labels is not None and not labels.matches(meta.labels):
+            return False
+        fields = self._fields
+        return fields is None or fields.matches(obj)
