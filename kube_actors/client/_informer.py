@@ -109,6 +109,25 @@ class InformerStatistics:
 class SharedInformer(Generic[T]):
     """A cache of one kind kept current by list and watch, shared by many handlers."""
 
+    # Slots: no instance dict for the collector to scan, two informers on every node.
+    __slots__ = (
+        "__weakref__",
+        "_events",
+        "_lists",
+        "_registrations",
+        "_resource_version",
+        "_synced",
+        "_synced_event",
+        "_watches",
+        "_watching",
+        "client",
+        "field_selector",
+        "indexer",
+        "kind",
+        "label_selector",
+        "namespace",
+    )
+
     def __init__(
         self,
         client: Client,
