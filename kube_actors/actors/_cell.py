@@ -76,6 +76,8 @@ class _Cell:
     __slots__ = (
         "_backoff",
         "_failed_task",
+        "_forced",
+        "_history",
         "_serving",
         "_started",
         "_stopped",
@@ -87,7 +89,6 @@ class _Cell:
         "current_trace_id",
         "factory",
         "handled",
-        "history",
         "incarnation",
         "injected_failure",
         "instance",
@@ -130,7 +131,9 @@ class _Cell:
         self.ref: ActorRef = ActorRef(self)
         self.queue: deque[object] = deque()
         self.waiter: asyncio.Future[None] | None = None
-        self.putters: deque[asyncio.Future[None]] = deque()
+        #: The senders waiting for room (``wait_for_room``); made for the first of them, as
+        #: most mailboxes never fill.
+        self.putters: deque[asyncio.Future[None]] | None = None
         self.state: State = "starting"
         #: The queue length at which senders must wait: the capacity while the mailbox is
         #: open, -1 once it is closed, so that one comparison on the send path covers both.
@@ -142,10 +145,11 @@ class _Cell:
         self.trace = system._trace
         self.instance: Actor | None = None
         self.component = "actor"
-        self.children: list[_Cell] = []
+        #: Its child actors, made for the first (most actors have none).
+        self.children: list[_Cell] | None = None
         self.incarnation = 0
         self.pending_timers = 0
-        self.history = RestartHistory(supervision)
+        self._history: RestartHistory | None = None
         #: The last crash's error as ``repr`` shows it, kept across restarts for health
         #: reports (not the exception: its traceback would keep the old incarnation alive).
         self.last_error: str | None = None
@@ -158,16 +162,28 @@ class _Cell:
         #: waited for one by one (a pod worker goes with its Pod), and an event a spawn
         #: is two objects more for the collector.
         self._stopped: asyncio.Event | None = None
+        #: The cancel scope a forced stop (``force_stop``) cancels: the incarnation's while it
+        #: starts and serves, then its hook's (if the actor has one). None between them.
         self.scope: anyio.CancelScope | None = None
+        #: Whether a stop ran out of time and cut the actor short (``force_stop``).
+        self._forced = False
         #: The incarnation's background tasks (``start_soon``), plain asyncio tasks: None
         #: between incarnations. The first that fails ends the incarnation with its error.
         self._tasks: set[asyncio.Task[Any]] | None = None
         self._failed_task: BaseException | None = None
-        self._serving: anyio.CancelScope | None = None
+        #: Whether the incarnation starts or serves, where a failed background task cancels it.
+        self._serving = False
         self._backoff: asyncio.Future[None] | None = None
         self._started: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------------- mailbox
+
+    @property
+    def history(self) -> RestartHistory:
+        """Its recent failures, kept from its first (most actors never fail)."""
+        if self._history is None:
+            self._history = RestartHistory(self.supervision)
+        return self._history
 
     @property
     def closed(self) -> bool:
@@ -199,6 +215,8 @@ class _Cell:
         loop = asyncio.get_running_loop()
         while len(self.queue) >= self.capacity and not self.closed:
             room: asyncio.Future[None] = loop.create_future()
+            if self.putters is None:
+                self.putters = deque()
             self.putters.append(room)
             try:
                 await room
@@ -210,8 +228,10 @@ class _Cell:
             raise ActorStopped(self.name, message)
 
     def _wake_putters(self) -> None:
-        room = self.capacity - len(self.queue)
         putters = self.putters
+        if not putters:
+            return
+        room = self.capacity - len(self.queue)
         while putters and (room > 0 or self.closed):
             putter = putters.popleft()
             if not putter.done():
@@ -238,31 +258,33 @@ class _Cell:
         current_cell.set(self)
         # The messages it handles say what caused what it sends, whatever the spawner's
         # context held (this task copied it).
-        _cause_override.set(None)
+        if _cause_override.get() is not None:
+            _cause_override.set(None)
         self._started = started
         try:
-            with anyio.CancelScope() as self.scope:
-                while not self.stop_requested:
-                    error = await self._incarnation()
-                    if error is None:
-                        break
-                    self.last_error = repr(error)
-                    now = asyncio.get_running_loop().time()
-                    delay = self.history.record_failure(now)
-                    if delay is None:
-                        self._escalate(error)
-                        break
-                    self.state = "restarting"
-                    looping = self.history.crash_looping(now)
-                    _log.warning(
-                        "actor_crash_looping" if looping else "actor_restarting",
-                        actor=self.name,
-                        component=self.component,
-                        restarts=self.history.restarts,
-                        backoff=delay,
-                        error=self.last_error,
-                    )
-                    self.system._restarting(self, error, delay)
+            while not self.stop_requested:
+                error = await self._incarnation()
+                if error is None:  # it stopped, or a forced stop cut it short
+                    break
+                self.last_error = repr(error)
+                now = asyncio.get_running_loop().time()
+                history = self.history
+                delay = history.record_failure(now)
+                if delay is None:
+                    self._escalate(error)
+                    break
+                self.state = "restarting"
+                looping = history.crash_looping(now)
+                _log.warning(
+                    "actor_crash_looping" if looping else "actor_restarting",
+                    actor=self.name,
+                    component=self.component,
+                    restarts=history.restarts,
+                    backoff=delay,
+                    error=self.last_error,
+                )
+                self.system._restarting(self, error, delay)
+                if not self._forced:  # a forced stop would cancel the back-off at once
                     await self._sleep_unless_stopped(delay)
         finally:
             self._announce_started()
@@ -278,9 +300,12 @@ class _Cell:
         self._tasks = set()
         self._failed_task = None
         try:
-            # A background task that fails cancels what the incarnation is doing, as a task
-            # group would (``_task_done``); its error is then the incarnation's.
-            with anyio.CancelScope() as self._serving:
+            # One cancel scope for the incarnation's start and service: a background task
+            # that fails cancels it, as a task group would (``_task_done``), and its error is
+            # then the incarnation's; a forced stop cancels it, and cuts the actor short.
+            with anyio.CancelScope() as scope:
+                self.scope = scope
+                self._serving = True
                 try:
                     await instance.on_start()
                 except Exception as exc:
@@ -294,18 +319,27 @@ class _Cell:
                     else:
                         error = await self._serve(instance)
         finally:
-            self._serving = None
+            # No scope of the actor's is active from here to the hook, so nothing cancels
+            # the ending of its tasks and children (a stop that runs out of time meanwhile
+            # cancels the hook).
+            self._serving = False
+            self.scope = None
             tasks, self._tasks = self._tasks, None
-            with anyio.CancelScope(shield=True):
-                failed = await cancel_all(tasks)
-                await self._end_incarnation()
+            failed = await cancel_all(tasks)
+            await self._end_incarnation()
             self._failed_task = self._failed_task or failed
+        if scope.cancelled_caught and self._forced:
+            self._failed_task = None
+            return None  # cut short: no hook, no restart
         if error is None and self._failed_task is not None:
             error = self._failed_task
             self._log_crash(error, None)
         self._failed_task = None
-        await self._run_hook(instance.on_stop() if error is None else instance.on_failure(error))
-        return error
+        if error is None:
+            cut_short = await self._run_hook(instance, "on_stop", instance.on_stop())
+        else:
+            cut_short = await self._run_hook(instance, "on_failure", instance.on_failure(error))
+        return None if cut_short else error
 
     async def _serve(self, instance: Actor) -> BaseException | None:
         """Handle messages until asked to stop (None) or a told message fails (the error)."""
@@ -420,19 +454,34 @@ class _Cell:
 
     async def _end_incarnation(self) -> None:
         self._forget_timers()
-        for child in reversed(list(self.children)):
-            await child.stop()
+        if self.children:
+            for child in reversed(list(self.children)):
+                await child.stop()
 
     def _forget_timers(self) -> None:
         # Timers carry the incarnation they were armed in; moving on makes them all stale.
         self.incarnation += 1
         self.pending_timers = 0
 
-    async def _run_hook(self, hook: Awaitable[None]) -> None:
-        try:
+    async def _run_hook(self, instance: Actor, name: str, hook: Awaitable[None]) -> bool:
+        """Run ``on_stop`` or ``on_failure``; whether a forced stop cut it short."""
+        from ._actor import Actor
+
+        if getattr(type(instance), name) is getattr(Actor, name):
+            # Actor's own hooks return without waiting: nothing for a stop to cancel.
             await hook
+            return False
+        scope = self.scope = anyio.CancelScope()
+        if self._forced:  # the stop ran out of time while the incarnation ended
+            scope.cancel()
+        try:
+            with scope:
+                await hook
         except Exception as exc:
             _log.error("actor_hook_failed", actor=self.name, component=self.component, exc_info=exc)
+        finally:
+            self.scope = None
+        return scope.cancelled_caught
 
     async def _sleep_unless_stopped(self, delay: float) -> None:
         loop = asyncio.get_running_loop()
@@ -466,6 +515,15 @@ class _Cell:
         self.interrupted = True
         if self.waiter is not None:
             self._wake()
+
+    def force_stop(self) -> None:
+        """Cancel what the actor does now (its stop ran out of time): a handler or ``on_start``
+        is cancelled and no hook runs; a hook is cancelled; the actor then stops."""
+        self._forced = True
+        if self.scope is not None:
+            self.scope.cancel()
+        if self._backoff is not None:
+            _resolve(self._backoff)
 
     def request_stop(self) -> None:
         """Stop after the message in hand; refuse new messages from now on."""
@@ -514,8 +572,9 @@ class _Cell:
         if self.busy:
             self.busy = False
             self.system._busy_changed(-1)
-        if self.parent is not None and self in self.parent.children:
-            self.parent.children.remove(self)
+        siblings = None if self.parent is None else self.parent.children
+        if siblings is not None and self in siblings:
+            siblings.remove(self)
         self.system._unregister(self)
         if self._stopped is not None:
             self._stopped.set()
@@ -547,8 +606,8 @@ class _Cell:
             return
         if self._failed_task is None:
             self._failed_task = error
-            if self._serving is not None:
-                self._serving.cancel()
+            if self._serving and self.scope is not None:
+                self.scope.cancel()
 
     def _log_crash(self, error: BaseException, message: object) -> None:
         _log.error(

@@ -39,11 +39,11 @@ def statistics_of(cell: _Cell) -> ActorStatistics:
         state=cell.state,
         mailbox_depth=len(cell.queue),
         mailbox_capacity=cell.capacity,
-        waiting_senders=sum(1 for p in cell.putters if not p.done()),
+        waiting_senders=sum(1 for p in cell.putters or () if not p.done()),
         handled=cell.handled,
         restarts=cell.history.restarts,
         timers=cell.pending_timers,
-        children=tuple(c.name for c in cell.children),
+        children=tuple(c.name for c in cell.children or ()),
         crash_looping=cell.history.crash_looping(cell.system._now()),
         last_error=cell.last_error,
     )

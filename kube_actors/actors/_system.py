@@ -120,8 +120,8 @@ class ActorSystem:
             return
         with anyio.move_on_after(self.stop_timeout):
             await cell.stop()
-        if not cell.has_stopped and cell.scope is not None:
-            cell.scope.cancel()  # its handler did not return within the timeout
+        if not cell.has_stopped and cell.instance is not None:  # its task has begun
+            cell.force_stop()  # its handler did not return within the timeout
             await cell.wait_stopped()
 
     # ---------------------------------------------------------------------- actors
@@ -159,6 +159,8 @@ class ActorSystem:
         self._started[cell] = None
         self._busy_changed(+1)  # busy until it first waits for mail
         if _parent is not None:
+            if _parent.children is None:
+                _parent.children = []
             _parent.children.append(cell)
         # The actor's task is a plain asyncio task the system keeps (``_actor_tasks``), not
         # one of its anyio task group: a pod worker starts with every Pod, and anyio's
