@@ -11,6 +11,7 @@ An actor may instead take every message waiting in its mailbox at once: it overr
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,13 +54,16 @@ class Actor:
     component: ClassVar[str] = "actor"
 
     _cell: _Cell
-    #: A structlog logger bound with this actor's ``component`` and ``actor`` name.
-    log: structlog.typing.FilteringBoundLogger
 
     def _attach(self, cell: _Cell) -> None:
         self._cell = cell
-        self.log = get_logger(f"kube_actors.{self.component}").bind(
-            component=self.component, actor=cell.name
+
+    @functools.cached_property
+    def log(self) -> structlog.typing.FilteringBoundLogger:
+        """A structlog logger bound with this actor's ``component`` and ``actor`` name, made
+        when first used (most actors, a pod worker each Pod, log nothing while all is well)."""
+        return get_logger(f"kube_actors.{self.component}").bind(
+            component=self.component, actor=self._cell.name
         )
 
     # ---------------------------------------------------------------------- identity

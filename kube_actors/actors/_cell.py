@@ -24,6 +24,7 @@ import anyio.abc
 
 from .._log import get_logger
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
+from ._callbacks import NO_CONTEXT
 from ._mail import Mail
 from ._messages import Later
 from ._supervision import RestartHistory, Supervision
@@ -167,8 +168,9 @@ class _Cell:
         self.scope: anyio.CancelScope | None = None
         #: Whether a stop ran out of time and cut the actor short (``force_stop``).
         self._forced = False
-        #: The incarnation's background tasks (``start_soon``), plain asyncio tasks: None
-        #: between incarnations. The first that fails ends the incarnation with its error.
+        #: The incarnation's background tasks (``start_soon``), plain asyncio tasks, from its
+        #: first (None until then, and between incarnations). The first that fails ends the
+        #: incarnation with its error.
         self._tasks: set[asyncio.Task[Any]] | None = None
         self._failed_task: BaseException | None = None
         #: Whether the incarnation starts or serves, where a failed background task cancels it.
@@ -261,6 +263,7 @@ class _Cell:
         if _cause_override.get() is not None:
             _cause_override.set(None)
         self._started = started
+        del started  # the cell holds it until it is resolved, this frame for no longer
         try:
             while not self.stop_requested:
                 error = await self._incarnation()
@@ -297,7 +300,6 @@ class _Cell:
         self.component = instance.component
         instance._attach(self)
         error: BaseException | None = None
-        self._tasks = set()
         self._failed_task = None
         try:
             # One cancel scope for the incarnation's start and service: a background task
@@ -344,8 +346,8 @@ class _Cell:
     async def _serve(self, instance: Actor) -> BaseException | None:
         """Handle messages until asked to stop (None) or a told message fails (the error)."""
         queue = self.queue
-        take = queue.popleft
-        receive = instance.receive
+        # The deque's popleft and the instance's receive are called, not kept in locals: a
+        # bound method for each, kept as long as the actor lives, saves little per message.
         loop = asyncio.get_running_loop()
         while True:
             if self._take_interruption():
@@ -357,7 +359,7 @@ class _Cell:
             budget = BATCH
             while queue and budget:
                 budget -= 1
-                message = take()
+                message = queue.popleft()
                 reply = None
                 if type(message) is Envelope:
                     reply = message.reply
@@ -366,14 +368,14 @@ class _Cell:
                     message = message.message
                 if reply is None:
                     try:
-                        await receive(message)
+                        await instance.receive(message)
                     except Exception as exc:
                         self.handled += BATCH - budget
                         self._log_crash(exc, message)
                         return exc
                 else:
                     try:
-                        result = await receive(message)
+                        result = await instance.receive(message)
                     except Exception as exc:
                         if not reply.done():
                             reply.set_exception(exc)
@@ -385,7 +387,9 @@ class _Cell:
                         raise
                     else:
                         if type(result) is Later:
-                            result.future.add_done_callback(_Forward(reply, self.name))
+                            result.future.add_done_callback(
+                                _Forward(reply, self.name), context=NO_CONTEXT
+                            )
                         elif not reply.done():
                             reply.set_result(result)
                 if self.interrupted:
@@ -399,7 +403,6 @@ class _Cell:
     async def _serve_batches(self, instance: Actor) -> BaseException | None:
         """``_serve`` for an actor that takes its mailbox a batch at a time (``_mail``)."""
         queue = self.queue
-        take = queue.popleft
         loop = asyncio.get_running_loop()
         while True:
             if self._take_interruption():
@@ -410,7 +413,7 @@ class _Cell:
                 continue
             batch: list[Mail] = []
             while queue and len(batch) < BATCH:
-                item = take()
+                item = queue.popleft()
                 if type(item) is Envelope:
                     batch.append(Mail(self, item.message, item.reply, item.trace_id))
                 else:
@@ -439,14 +442,16 @@ class _Cell:
             if len(batch) == BATCH:
                 await asyncio.sleep(0)  # a long batch lets the other actors run
 
-    async def _wait_for_mail(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Sleep, idle, until a send (or a stop) wakes the actor."""
+    def _wait_for_mail(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
+        """Go idle: the future a send (or a stop) resolves to wake the actor. Awaited by
+        the caller itself, not in a coroutine of its own: an idle actor, most of them, waits
+        one coroutine less deep."""
         self._wake_putters()
         waiter = self.waiter = loop.create_future()
         if self.busy:
             self.busy = False
             self.system._busy_changed(-1)
-        await waiter
+        return waiter
 
     def _take_interruption(self) -> bool:
         interrupted, self.interrupted = self.interrupted, False
@@ -486,7 +491,7 @@ class _Cell:
     async def _sleep_unless_stopped(self, delay: float) -> None:
         loop = asyncio.get_running_loop()
         self._backoff = loop.create_future()
-        handle = loop.call_later(delay, _resolve, self._backoff)
+        handle = loop.call_later(delay, _resolve, self._backoff, context=NO_CONTEXT)
         try:
             await self._backoff
         finally:
@@ -582,9 +587,11 @@ class _Cell:
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None
     ) -> None:
+        if not self._serving:
+            raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
         tasks = self._tasks
         if tasks is None:
-            raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
+            tasks = self._tasks = set()
         # The task copies this context: what it sends is traced to what the actor is
         # handling now, not to whatever it handles when the task gets round to it. A plain
         # asyncio task, which the incarnation keeps and cancels when it ends: an anyio task
@@ -595,7 +602,7 @@ class _Cell:
                 func(*args), name=name or f"{self.name}:task"
             )
         tasks.add(task)
-        task.add_done_callback(self._task_done)
+        task.add_done_callback(self._task_done, context=NO_CONTEXT)
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         tasks = self._tasks

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from ._callbacks import NO_CONTEXT
 from ._messages import Later
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class Mail:
         if type(result) is Later:
             from ._cell import _Forward
 
-            result.future.add_done_callback(_Forward(reply, self._cell.name))
+            result.future.add_done_callback(_Forward(reply, self._cell.name), context=NO_CONTEXT)
         elif not reply.done():
             reply.set_result(result)
 

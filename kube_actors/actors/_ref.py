@@ -15,6 +15,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ActorError, ActorStopped, AskTimeout, MailboxFull
+from ._callbacks import NO_CONTEXT
 from ._cell import Envelope, current_cause, current_cell, sender_name
 from ._messages import Ask
 from ._trace import DeliveryKind
@@ -111,7 +112,9 @@ class ActorRef:
                 return await reply
             finally:
                 del reply
-        expiry = loop.call_later(timeout, _expire, reply, cell.name, message, timeout)
+        expiry = loop.call_later(
+            timeout, _expire, reply, cell.name, message, timeout, context=NO_CONTEXT
+        )
         try:
             return await reply
         finally:

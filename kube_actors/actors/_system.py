@@ -19,6 +19,7 @@ import anyio.abc
 
 from .._log import get_logger
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
+from ._callbacks import NO_CONTEXT
 from ._cell import _Cell, cancel_all
 from ._statistics import ActorStatistics, statistics_of
 from ._supervision import Supervision
@@ -68,6 +69,8 @@ class ActorSystem:
         self._task_group: anyio.abc.TaskGroup | None = None
         #: The actors' tasks (``spawn``); each leaves the set when it ends.
         self._actor_tasks: set[asyncio.Task[None]] = set()
+        #: One bound method for every actor task's done callback (not one an actor).
+        self._on_actor_task_done = self._actor_task_done
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timers: TimerQueue
         self._busy = 0
@@ -169,7 +172,7 @@ class ActorSystem:
         started: asyncio.Future[None] = loop.create_future()
         task = loop.create_task(cell.run(started), name=f"actor:{name}")
         self._actor_tasks.add(task)
-        task.add_done_callback(self._actor_task_done)
+        task.add_done_callback(self._on_actor_task_done, context=NO_CONTEXT)
         try:
             await started
         except BaseException:

@@ -16,6 +16,8 @@ import heapq
 import itertools
 from typing import TYPE_CHECKING
 
+from ._callbacks import NO_CONTEXT
+
 if TYPE_CHECKING:
     from ._cell import _Cell
 
@@ -90,7 +92,7 @@ class TimerQueue:
         if self._armed is not None:
             self._armed.cancel()
         self._armed_at = when
-        self._armed = self._loop.call_at(when, self._fire)
+        self._armed = self._loop.call_at(when, self._fire, context=NO_CONTEXT)
 
     def _fire(self) -> None:
         self._armed = None
