@@ -4,6 +4,8 @@ scope, the ``on_stop`` hook included but not the ending of its tasks and childre
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import anyio
 import pytest
 
@@ -16,7 +18,7 @@ from ._actors import Add, Block, Counter, Get
 class Recorder(Counter):
     """A counter that notes what happened to it in ``events``."""
 
-    events: list[str] = []
+    events: ClassVar[list[str]] = []
 
     async def on_stop(self) -> None:
         Recorder.events.append("on_stop")
@@ -121,7 +123,7 @@ async def test_an_on_stop_that_outlasts_the_stop_timeout_is_cancelled() -> None:
         assert "slow" not in system
 
 
-async def test_a_stop_that_runs_out_while_the_children_stop_cancels_on_stop_once_they_have() -> None:
+async def test_a_stop_running_out_while_the_children_stop_cancels_on_stop_once_they_have() -> None:
     release = anyio.Event()
 
     class Parent(Actor):
@@ -149,7 +151,8 @@ async def test_a_stop_that_runs_out_while_the_children_stop_cancels_on_stop_once
             release.set()
         assert anyio.current_time() - began == 5
         assert Recorder.events == ["on_stop began", "on_stop cancelled"]
-        assert "parent" not in system and "child" not in system
+        assert "parent" not in system
+        assert "child" not in system
 
 
 async def test_an_actor_stopping_itself_through_the_system_is_cut_short_at_once() -> None:
