@@ -42,22 +42,16 @@ __all__ = ["BATCH", "Envelope", "cancel_all", "current_cell"]
 BATCH = 256
 
 
-class Envelope:
+class Envelope(Mail):
     """A message that needs more than itself: an ask's reply future, or a trace id.
 
     A plain ``tell`` with tracing off puts the bare message in the mailbox, which saves an
     allocation on the hottest path; the actor tells the two apart by ``type(item) is
-    Envelope`` (the class is private, so no user message can be one).
+    Envelope`` (the class is private, so no user message can be one). An envelope is the
+    ``Mail`` an actor that takes batches is handed, as it is: one object an ask, not two.
     """
 
-    __slots__ = ("message", "reply", "trace_id")
-
-    def __init__(
-        self, message: object, reply: asyncio.Future[Any] | None, trace_id: int | None
-    ) -> None:
-        self.message = message
-        self.reply = reply
-        self.trace_id = trace_id
+    __slots__ = ()
 
 
 State = Literal["starting", "running", "restarting", "stopping", "stopped"]
@@ -81,7 +75,7 @@ class _Cell:
         "_history",
         "_serving",
         "_started",
-        "_stopped",
+        "_stop_waiters",
         "_tasks",
         "busy",
         "capacity",
@@ -159,10 +153,9 @@ class _Cell:
         #: What the actor is handling; until its first message, what spawned it (so what
         #: ``on_start`` sends is traced to the spawner's message).
         self.current_trace_id: int | None = current_cause()
-        #: Made when someone waits for the stop (``wait_stopped``): most actors are never
-        #: waited for one by one (a pod worker goes with its Pod), and an event a spawn
-        #: is two objects more for the collector.
-        self._stopped: asyncio.Event | None = None
+        #: The futures of those waiting for the stop (``wait_stopped``), made for the first:
+        #: most actors are never waited for one by one (a pod worker goes with its Pod).
+        self._stop_waiters: list[asyncio.Future[None]] | None = None
         #: The cancel scope a forced stop (``force_stop``) cancels: the incarnation's while it
         #: starts and serves, then its hook's (if the actor has one). None between them.
         self.scope: anyio.CancelScope | None = None
@@ -250,7 +243,9 @@ class _Cell:
             trace_id = system._record(self.name, self.name, "timer", timer.message, timer.cause)
         # A timer holds one message, so delivering it past the capacity cannot grow the
         # mailbox without bound, and dropping it would lose a wake-up the actor relies on.
-        self.enqueue(timer.message if trace_id is None else Envelope(timer.message, None, trace_id))
+        self.enqueue(
+            timer.message if trace_id is None else Envelope(self, timer.message, None, trace_id)
+        )
 
     # ----------------------------------------------------------------------- lifecycle
 
@@ -415,7 +410,7 @@ class _Cell:
             while queue and len(batch) < BATCH:
                 item = queue.popleft()
                 if type(item) is Envelope:
-                    batch.append(Mail(self, item.message, item.reply, item.trace_id))
+                    batch.append(item)
                 else:
                     batch.append(Mail(self, item, None, None))
             try:
@@ -551,13 +546,29 @@ class _Cell:
     def has_stopped(self) -> bool:
         return self.state == "stopped"
 
-    async def wait_stopped(self) -> None:
-        """Return once the actor has stopped (at once if it has)."""
+    async def wait_stopped(self, timeout: float | None = None) -> bool:
+        """Return once the actor has stopped (at once if it has), or once ``timeout``
+        seconds have passed: whether it has stopped. (A timer, not an anyio ``move_on_after``
+        around the wait: a stop is part of every pod worker's life, a cancel scope more.)"""
         if self.state == "stopped":
-            return
-        if self._stopped is None:
-            self._stopped = asyncio.Event()
-        await self._stopped.wait()
+            return True
+        loop = asyncio.get_running_loop()
+        stopped: asyncio.Future[None] = loop.create_future()
+        if self._stop_waiters is None:
+            self._stop_waiters = []
+        self._stop_waiters.append(stopped)
+        expiry = None
+        if timeout is not None:
+            expiry = loop.call_later(timeout, _resolve, stopped, context=NO_CONTEXT)
+        try:
+            await stopped
+        finally:
+            if expiry is not None:
+                expiry.cancel()
+            waiters = self._stop_waiters
+            if waiters is not None and stopped in waiters:  # timed out, or cancelled
+                waiters.remove(stopped)
+        return self.has_stopped
 
     def _finish(self) -> None:
         """Close the mailbox for good: fail the askers still queued, free the name."""
@@ -581,8 +592,9 @@ class _Cell:
         if siblings is not None and self in siblings:
             siblings.remove(self)
         self.system._unregister(self)
-        if self._stopped is not None:
-            self._stopped.set()
+        waiters, self._stop_waiters = self._stop_waiters, None
+        for stopped in waiters or ():
+            _resolve(stopped)
 
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None

@@ -99,7 +99,7 @@ class ActorRef:
         loop = asyncio.get_running_loop()
         reply: asyncio.Future[Any] = loop.create_future()
         if cell.trace is None:
-            cell.queue.append(Envelope(message, reply, None))
+            cell.queue.append(Envelope(cell, message, reply, None))
         else:
             cell.queue.append(_traced(cell, "ask", message, reply))
         if cell.waiter is not None:
@@ -152,7 +152,7 @@ def _traced(
     cell: _Cell, kind: DeliveryKind, message: object, reply: asyncio.Future[Any] | None
 ) -> Envelope:
     trace_id = cell.system._record(sender_name(), cell.name, kind, message, current_cause())
-    return Envelope(message, reply, trace_id)
+    return Envelope(cell, message, reply, trace_id)
 
 
 def _expire(reply: asyncio.Future[Any], name: str, message: object, timeout: float) -> None:

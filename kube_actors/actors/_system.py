@@ -20,7 +20,7 @@ import anyio.abc
 from .._log import get_logger
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
 from ._callbacks import NO_CONTEXT
-from ._cell import _Cell, cancel_all
+from ._cell import _Cell, cancel_all, current_cell
 from ._statistics import ActorStatistics, statistics_of
 from ._supervision import Supervision
 from ._timers import TimerQueue
@@ -121,8 +121,9 @@ class ActorSystem:
     async def _stop_cell(self, cell: _Cell) -> None:
         if cell.state == "stopped":
             return
-        with anyio.move_on_after(self.stop_timeout):
-            await cell.stop()
+        cell.request_stop()
+        if current_cell.get() is not cell and await cell.wait_stopped(self.stop_timeout):
+            return
         if not cell.has_stopped and cell.instance is not None:  # its task has begun
             cell.force_stop()  # its handler did not return within the timeout
             await cell.wait_stopped()

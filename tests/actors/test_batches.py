@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Sequence
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from kube_actors.actors import Actor, ActorSystem, Later, Mail
@@ -94,3 +95,26 @@ async def test_actors_without_the_hook_still_get_one_message_at_a_time() -> None
             for _ in range(20):
                 tasks.start_soon(counter.tell, Add())
         assert await counter.ask(Get()) == 20
+
+
+async def test_an_ask_is_handed_to_the_batch_as_the_object_its_mailbox_held() -> None:
+    # The apiserver takes its mailbox in batches: its Mail for an ask is the envelope the
+    # ask queued, not a copy made when the batch is taken (one object an ask in flight).
+    handed: list[Mail] = []
+
+    class Noting(Actor):
+        async def receive_batch(self, batch: Sequence[Mail]) -> None:
+            for mail in batch:
+                handed.append(mail)
+                mail.answer(None)
+
+    async with ActorSystem() as system:
+        noting = await system.spawn(Noting, name="noting")
+        cell = noting._cell
+        async with anyio.create_task_group() as tasks:
+            for _ in range(3):
+                tasks.start_soon(noting.ask, "note")
+            await anyio.lowlevel.checkpoint()
+            queued = list(cell.queue)
+        assert len(handed) == 3
+        assert all(mail is item for mail, item in zip(handed, queued, strict=True))
