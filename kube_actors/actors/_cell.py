@@ -24,6 +24,7 @@ import anyio.abc
 
 from .._log import get_logger
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
+from ._actor import Actor
 from ._callbacks import NO_CONTEXT
 from ._mail import Mail
 from ._messages import Later
@@ -32,7 +33,6 @@ from ._timers import Timer
 from ._trace import EXTERNAL
 
 if TYPE_CHECKING:
-    from ._actor import Actor
     from ._ref import ActorRef
     from ._system import ActorSystem
 
@@ -465,8 +465,6 @@ class _Cell:
 
     async def _run_hook(self, instance: Actor, name: str, hook: Awaitable[None]) -> bool:
         """Run ``on_stop`` or ``on_failure``; whether a forced stop cut it short."""
-        from ._actor import Actor
-
         if getattr(type(instance), name) is getattr(Actor, name):
             # Actor's own hooks return without waiting: nothing for a stop to cancel.
             await hook
@@ -680,8 +678,6 @@ class caused_by:
 
 
 def _takes_batches(instance: Actor) -> bool:
-    from ._actor import Actor
-
     return type(instance).receive_batch is not Actor.receive_batch
 
 
