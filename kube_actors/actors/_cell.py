@@ -316,16 +316,17 @@ class _Cell:
                     else:
                         error = await self._serve(instance)
         finally:
-            # No scope of the actor's is active from here to the hook, so nothing cancels
-            # the ending of its tasks and children (a stop that runs out of time meanwhile
-            # cancels the hook).
+            # A forced stop before the scope's end cuts the incarnation short; one while its
+            # tasks and children end (no scope of the actor's is active until the hook, so
+            # nothing cancels that) cancels the hook instead.
+            cut_short = scope.cancelled_caught and self._forced
             self._serving = False
             self.scope = None
             tasks, self._tasks = self._tasks, None
             failed = await cancel_all(tasks)
             await self._end_incarnation()
             self._failed_task = self._failed_task or failed
-        if scope.cancelled_caught and self._forced:
+        if cut_short:
             self._failed_task = None
             return None  # cut short: no hook, no restart
         if error is None and self._failed_task is not None:

@@ -193,3 +193,46 @@ async def test_a_failed_background_task_cancels_the_handler_again_at_each_wait()
         await anyio.sleep(2)
         assert Recorder.events == ["cancelled", "on_failure background"]
         assert worker.statistics().restarts == 1
+
+
+async def test_a_stop_running_out_after_a_background_failure_still_sees_the_crash() -> None:
+    # The failure's cancellation has ended the service when the stop runs out (while a child
+    # stops): the crash is the incarnation's, its on_failure runs and is what the stop
+    # cancels, which ends the actor there (no restart).
+    release = anyio.Event()
+
+    class Worker(Actor):
+        async def on_start(self) -> None:
+            child = await self.spawn(Counter, name="child")
+            await child.tell(Block(release))
+            self.start_soon(self.fail_soon)
+
+        async def fail_soon(self) -> None:
+            await anyio.sleep(1)
+            raise RuntimeError("background")
+
+        async def receive(self, message: object) -> object:
+            await anyio.sleep(100)
+            return None
+
+        async def on_failure(self, error: BaseException) -> None:
+            Recorder.events.append(f"on_failure {error}")
+            try:
+                await anyio.sleep(1)
+            except anyio.get_cancelled_exc_class():
+                Recorder.events.append("on_failure cancelled")
+                raise
+
+    restarts: list[str] = []
+    async with ActorSystem(stop_timeout=1) as system:
+        system.add_restart_listener(lambda stats, error, delay: restarts.append(str(error)))
+        worker = await system.spawn(Worker, name="worker")
+        await worker.tell("work")
+        await anyio.sleep(1.5)  # the task failed at 1: the handler is cancelled, the child holds
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(system.stop, worker)
+            await anyio.sleep(3)  # the stop runs out at 2.5
+            release.set()
+        assert Recorder.events == ["on_failure background", "on_failure cancelled"]
+        assert restarts == []
+        assert "worker" not in system
