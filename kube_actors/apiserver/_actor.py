@@ -230,6 +230,9 @@ class ApiServer(Actor):
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
         self._store_revision = 0
+        #: The newest revision a write of this apiserver was given, durable or not yet
+        #: (``_pipeline``): the store's next write takes the one after (``_stamped``).
+        self._written_revision = 0
         #: The newest revision the watch cache has applied.
         self._applied = 0
         self._catching_up: dict[int, list[asyncio.Future[None]]] = defaultdict(list)
@@ -431,6 +434,7 @@ class ApiServer(Actor):
             return plain.outcomes, None
         reply: PipelinedResponse[TxnBatchResponse] = await self.etcd.ask(Pipelined(batch))
         outcomes = reply.response.outcomes
+        self._written_revision = max(self._written_revision, reply.response.revision)
         for (key, _), outcome in zip(writes, outcomes, strict=True):
             if isinstance(outcome, TxnResponse):
                 written = key if outcome.succeeded else None
@@ -560,11 +564,13 @@ class ApiServer(Actor):
         with self._services.reserving() as reservation:  # given back if this raises
             stored = reservation.create(obj)
             self._note_cause(key)
+            lease = await self._lease_of(info)
+            stored = self._stamped(stored)
             response = await self._write(
                 key,
                 Txn(
                     compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
+                    success=[Put(key=key, value=stored, lease=lease)],
                 ),
             )
             if not response.succeeded:
@@ -808,10 +814,9 @@ class ApiServer(Actor):
         if _ready_to_go(new):
             return await self._remove(info, new, current)
         key = object_key(info, new.metadata.namespace, new.metadata.name)
-        # Stored with the resourceVersion it came with: every read sets it from the revision
-        # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
         self._note_cause(key)
         lease = await self._lease_of(info) if self._expires(info) else 0
+        new = self._stamped(new)
         response = await self._write(
             key,
             Txn(
@@ -838,19 +843,41 @@ class ApiServer(Actor):
             return plain
         reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
         response = reply.response
+        self._written_revision = max(self._written_revision, response.revision)
         self._commits.written(reply, response.revision, key if response.succeeded else None)
         return response
 
+    def _stamped(self, obj: Any) -> Any:
+        """``obj`` as it is to be stored: with the resourceVersion its write will be given,
+        foreseen as the revision after the newest this apiserver knows of, plus one for each
+        write parked before it in the batch (``_group_commit``).
+
+        Every read sets an object's resourceVersion from its key's revision (Kubernetes
+        clears it in etcd), so the value stored may carry any. Stored with the right one, it
+        is the very object the write answers with and the watch cache holds and hands out,
+        and the store and the cache share one copy of each object (the top-level object and
+        its ObjectMeta) instead of each keeping its own. Foreseen wrong (another writer of
+        the store, a write of the batch that failed its compare), the write's answer and the
+        cache make their copy with the right one, as when nothing was foreseen.
+        """
+        group = self._group
+        revision = max(self._store_revision, self._written_revision) + 1
+        if group.driving:
+            revision += group.parked
+        return with_resource_version(obj, revision)
+
     def _written_object(self, info: KindInfo, key: str, stored: Any, revision: int) -> Any:
-        """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``);
-        if the cache applied the write first, the very object it holds."""
+        """``stored`` as of ``revision``; if it needs a copy for that, the copy is kept for
+        the watch cache to pick up (``_written``); if the cache applied the write first, the
+        very object it holds."""
         if revision <= self._applied:
             cached = self._cache(info).objects.get(key)
             if cached is not None and cached.metadata.resource_version == str(revision):
                 return cached
             return with_resource_version(stored, revision)
         obj = with_resource_version(stored, revision)
-        self._written[revision] = (stored, obj)
+        if obj is not stored:
+            self._written[revision] = (stored, obj)
         return obj
 
     # ------------------------------------------------------------------------- delete
