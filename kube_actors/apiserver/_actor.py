@@ -569,8 +569,8 @@ class ApiServer(Actor):
             response = await self._write(
                 key,
                 Txn(
-                    compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored, lease=lease)],
+                    compare=(Compare.create_revision(key, "=", 0),),
+                    success=(Put(key=key, value=stored, lease=lease),),
                 ),
             )
             if not response.succeeded:
@@ -820,8 +820,8 @@ class ApiServer(Actor):
         response = await self._write(
             key,
             Txn(
-                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=new, lease=lease)],
+                compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+                success=(Put(key=key, value=new, lease=lease),),
             ),
         )
         if not response.succeeded:
@@ -972,8 +972,8 @@ class ApiServer(Actor):
         response = await self._write(
             key,
             Txn(
-                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[DeleteRange(key=key)],
+                compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+                success=(DeleteRange(key=key),),
             ),
         )
         if not response.succeeded:

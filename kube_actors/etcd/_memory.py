@@ -47,6 +47,10 @@ _HOLDS: dict[CompareOp, Callable[[object, object], bool]] = {
     ">": lambda a, b: a > b,  # type: ignore[operator]
 }
 
+#: The KeyValue attribute each target compares: its value names it (read once here, as an
+#: enum member's ``value`` is a descriptor lookup on every transaction's hot path).
+_ATTRIBUTES: dict[CompareTarget, str] = {target: target.value for target in CompareTarget}
+
 _ABSENT = KeyValue(key="", value=None, create_revision=0, mod_revision=0, version=0)
 
 
@@ -244,12 +248,12 @@ class MemoryBackend:
                 self._read_revision(op.revision)
         write = _Write(self._revision + 1)
         # Operations run in their turn: a read sees the writes before it.
-        responses = [self._apply(write, op) for op in ops]
+        responses = tuple([self._apply(write, op) for op in ops])
         self._commit(write)
         if not write.keys:
             # Nothing was written after all (reads, deletes of nothing): the revision stayed.
-            responses = [attrs.evolve(r, revision=self._revision) for r in responses]
-        return TxnResponse(revision=self._revision, succeeded=succeeded, responses=tuple(responses))
+            responses = tuple([attrs.evolve(r, revision=self._revision) for r in responses])
+        return TxnResponse(revision=self._revision, succeeded=succeeded, responses=responses)
 
     def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
         """One operation of a transaction, answered as if the revision were ``write``'s."""
@@ -268,7 +272,7 @@ class MemoryBackend:
 
     def _compare(self, compare: Compare) -> bool:
         holds = _HOLDS[compare.op]
-        attribute = compare.target.value  # each target's value names its KeyValue attribute
+        attribute = _ATTRIBUTES[compare.target]
         if is_single_key(compare.range_end):
             kv = self._index.latest(compare.key)
             if kv is None:
@@ -412,6 +416,8 @@ def _logged(keys: list[str]) -> str | tuple[str, ...]:
 
 def _check_writes_once(ops: Sequence[TxnOp]) -> None:
     """etcd refuses a branch that writes a key twice: two puts, or a put in a deleted range."""
+    if len(ops) < 2:
+        return
     puts: set[str] = set()
     deletes: list[DeleteRange] = []
     for op in ops:
