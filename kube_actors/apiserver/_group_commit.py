@@ -52,8 +52,8 @@ __all__ = ["GroupCommit", "MAX_PARKED", "Outcome"]
 #: commit; with a whole mailbox batch (256) parked, the young collections that run while the
 #: batch is handled find thousands of them alive and move them to the collector's oldest
 #: generation, whose full collections then come twice as often (an idle cluster's
-#: heartbeats, all at one instant). A commit of 32 writes costs the store one request for 32.
-MAX_PARKED = 32
+#: heartbeats, all at one instant). Smaller commits cost more: every commit wakes the watchers.
+MAX_PARKED = 64
 
 #: What the store made of one write: its response, or the error it alone raised.
 Outcome = TxnResponse | Exception
