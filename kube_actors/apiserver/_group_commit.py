@@ -7,8 +7,7 @@ Only the write itself waits: a handler that reaches the store is parked at its `
 ``_Slot``), and the next request goes on. Once no request can go further, the parked writes
 go to etcd as one ``TxnBatch`` (each its own transaction, compare and revision), and their
 handlers resume in order, each with its own outcome, and answer their own callers: a
-Conflict or an Invalid stays with the request that made it and stores nothing. So do they
-once ``MAX_PARKED`` writes are parked, and the batch goes on with its next request.
+Conflict or an Invalid stays with the request that made it and stores nothing.
 
 What the batch keeps of handling requests one by one:
 
@@ -45,15 +44,7 @@ from typing import Any
 from kube_actors.actors import Mail
 from kube_actors.etcd import Txn, TxnResponse
 
-__all__ = ["GroupCommit", "MAX_PARKED", "Outcome"]
-
-#: Writes parked at most before they are committed, however many requests the batch holds.
-#: A parked write keeps its request's handlers, messages and transaction alive until its
-#: commit; with a whole mailbox batch (256) parked, the young collections that run while the
-#: batch is handled find thousands of them alive and move them to the collector's oldest
-#: generation, whose full collections then come twice as often (an idle cluster's
-#: heartbeats, all at one instant). Smaller commits cost more: every commit wakes the watchers.
-MAX_PARKED = 64
+__all__ = ["GroupCommit", "Outcome"]
 
 #: What the store made of one write: its response, or the error it alone raised.
 Outcome = TxnResponse | Exception
@@ -164,7 +155,7 @@ class GroupCommit:
                 job = _Job(mail, self._handle(mail.message))
                 jobs.append(job)
                 await self._advance(job)
-                if alone or len(self._parked) >= MAX_PARKED:
+                if alone:
                     await self._flush()
             await self._flush()
         except BaseException:

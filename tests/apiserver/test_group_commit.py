@@ -19,9 +19,8 @@ from kube_actors.api import (
     ResourceQuotaSpec,
     WatchEvent,
 )
-from kube_actors.apiserver._group_commit import MAX_PARKED
 from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid
-from kube_actors.etcd import EtcdActor, Range, SqliteBackend, TxnBatch
+from kube_actors.etcd import Range, SqliteBackend
 from kube_actors.testing import deployment
 
 
@@ -105,32 +104,6 @@ async def test_concurrent_writers_each_get_their_own_answer_from_one_commit() ->
         assert "Not_A_Name" not in names  # the invalid write stored nothing
         stored = await cluster.client.list(ConfigMap, namespace="default")
         assert len(stored) == 42  # shared, twice, 40 creates
-
-
-async def test_a_batch_commits_at_most_max_parked_writes_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    sizes: list[int] = []
-    handle = EtcdActor._handle
-
-    def recording(self: EtcdActor, message: Any) -> Any:
-        if isinstance(message, TxnBatch):
-            sizes.append(len(message.txns))
-        return handle(self, message)
-
-    monkeypatch.setattr(EtcdActor, "_handle", recording)
-    async with Cluster(controllers=(), scheduler=False) as cluster:
-        api = cluster.client
-        sizes.clear()
-        writes = 3 * MAX_PARKED + 5
-        async with anyio.create_task_group() as tasks:
-            for i in range(writes):
-                tasks.start_soon(api.create, config_map(f"cm-{i:03}"))
-        assert sum(sizes) == writes
-        assert max(sizes) == MAX_PARKED  # the mailbox held them all: full commits
-        assert len(sizes) == 4
-        stored = await api.list(ConfigMap, namespace="default")
-        assert [c.metadata.name for c in stored] == [f"cm-{i:03}" for i in range(writes)]
 
 
 @pytest.mark.real_time
