@@ -14,7 +14,7 @@ from kube_actors import Cluster
 from kube_actors.api import ConfigMap, ObjectMeta, kind_info
 from kube_actors.apiserver._keys import object_key
 from kube_actors.errors import Conflict
-from kube_actors.etcd import Put, Range
+from kube_actors.etcd import MemoryBackend, Put, Range
 
 
 def config_map(name: str, value: str = "v") -> ConfigMap:
@@ -24,6 +24,7 @@ def config_map(name: str, value: str = "v") -> ConfigMap:
 def stored(cluster: Cluster, name: str) -> tuple[Any, int]:
     """The value the store holds for the ConfigMap ``name``, and its revision."""
     key = object_key(kind_info(ConfigMap), "default", name)
+    assert isinstance(cluster.backend, MemoryBackend)
     (kv,) = cluster.backend.range(Range(key=key)).kvs
     return kv.value, kv.mod_revision
 
