@@ -146,6 +146,8 @@ def record_update(
     faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
+    if old is None and not previous:
+        return _created_entries(new, shape, manager, subresource, api_version, now, reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
         changed: Mapping[str, Any] = _owned(union(added, modified), reset)
@@ -175,6 +177,34 @@ def record_update(
         sets[mine] = union(own, grown) if grown else own
         touched = mine
     return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
+
+
+def _created_entries(
+    new: Any,
+    shape: Shape,
+    manager: str,
+    subresource: str,
+    api_version: str,
+    now: dt.datetime,
+    reset: tuple[str, ...],
+) -> tuple[ManagedFieldsEntry, ...]:
+    """A create's managedFields, where nobody managed anything yet (most creates): the one
+    entry of its manager, owning every field the object sets, stamped ``now``; or none if it
+    sets nothing. The whole computation gives exactly this (nothing to take from anyone,
+    nothing to cap), after building sets, sorting and capping a single entry."""
+    added = compare_objects(None, new, shape, skip=reset)[0]
+    if not added:
+        return ()
+    entry = ManagedFieldsEntry(
+        manager=manager,
+        operation="Update",
+        api_version=api_version,
+        time=now,
+        fields_type="FieldsV1",
+        fields_v1=_interned(added),
+        subresource=subresource,
+    )
+    return (entry,)
 
 
 def _rewrote_own_fields(

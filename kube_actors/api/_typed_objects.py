@@ -294,11 +294,32 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
         return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
         values_shape = shape.element or shape
+        if values_shape.atomic or values_shape.kind == "leaf":
+            return _map_of_leaves(value)
         items: dict[str, Any] = {SELF: EMPTY_TREE}
         for key, item in value.items():
             items["f:" + key] = _all(item, values_shape)
         return FrozenTree(items)
     return EMPTY_TREE
+
+
+def _map_of_leaves(value: dict[str, Any]) -> Any:
+    """The set of a map of scalars (labels, annotations): the map and each of its keys,
+    which depends on its keys alone; one shared set per key list (the labels of a template's
+    Pods have the same keys), its hash kept for interning the object's set."""
+    keys = tuple(value)
+    found = _leaf_maps.get(keys)
+    if found is None:
+        found = FrozenTree({SELF: EMPTY_TREE, **{"f:" + key: EMPTY_TREE for key in keys}})
+        if len(_leaf_maps) >= _LEAF_MAPS_MAX:
+            _leaf_maps.clear()
+        _leaf_maps[keys] = found
+    return found
+
+
+#: ``_map_of_leaves`` by the map's keys, in their order; bounded, cleared when full.
+_leaf_maps: dict[tuple[str, ...], Any] = {}
+_LEAF_MAPS_MAX = 1024
 
 
 def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:

@@ -530,7 +530,9 @@ class ApiServer(Actor):
             obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
             await self._caught_up()
         else:
-            await self._caught_up_for(object_key(info, meta.namespace, meta.name))
+            key = object_key(info, meta.namespace, meta.name)
+            if not self._up_to_date_for(key):  # most creates: no coroutine to wait in
+                await self._caught_up_for(key)
         now = self._now()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
@@ -557,19 +559,25 @@ class ApiServer(Actor):
 
     async def _store_new(self, info: KindInfo, obj: Any) -> Any:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
+        if not isinstance(obj, Service):  # only a Service takes addresses and ports
+            return await self._put_new(info, key, obj)
         with self._services.reserving() as reservation:  # given back if this raises
-            stored = reservation.create(obj)
-            self._note_cause(key)
-            response = await self._write(
-                key,
-                Txn(
-                    compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
-                ),
-            )
-            if not response.succeeded:
-                self._forget_cause(key)
-                raise _already_exists(info, obj.metadata.name)
+            return await self._put_new(info, key, reservation.create(obj))
+
+    async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
+        """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
+        self._note_cause(key)
+        lease = await self._lease_of(info) if self._expires(info) else 0
+        response = await self._write(
+            key,
+            Txn(
+                compare=[Compare.create_revision(key, "=", 0)],
+                success=[Put(key=key, value=stored, lease=lease)],
+            ),
+        )
+        if not response.succeeded:
+            self._forget_cause(key)
+            raise _already_exists(info, stored.metadata.name)
         return self._written_object(info, key, stored, response.revision)
 
     async def _lease_of(self, info: KindInfo) -> int:
@@ -1285,6 +1293,15 @@ class ApiServer(Actor):
         if group.driving and group.waits_for(key):
             await group.barrier()
         await self._wait_applied(max(self._store_revision, self._commits.in_flight(key)))
+
+    def _up_to_date_for(self, key: str) -> bool:
+        """Whether ``_caught_up_for(key)`` has nothing to wait for."""
+        if self._applied < self._store_revision:
+            return False
+        group = self._group
+        if group.driving and group.waits_for(key):
+            return False
+        return self._applied >= self._commits.in_flight(key)
 
     async def _wait_applied(self, revision: int) -> None:
         if self._applied >= revision:
