@@ -21,6 +21,7 @@ from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
 from ._memo import IdentityMemo
+from ._meta import ObjectMeta
 from ._pod import PodSpec
 from ._shape import Shape
 from ._typed import compare_value
@@ -210,7 +211,7 @@ def _created(
         if required:
             sub: dict[str, Any] | None
             if top and key == "metadata":
-                sub = _created(value, child, SERVER_METADATA)
+                sub = _created_metadata(value, child)
             elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
                 sub = _CREATED_OF.get(value, child)
                 if sub is None:
@@ -222,6 +223,48 @@ def _created(
             continue
         out[element] = _all(value, child)
     return FrozenTree(out)
+
+
+def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
+    """A create's set of its metadata (the server's fields left out), which depends only on
+    which of the other fields are set, the keys of the labels and annotations, the owner
+    references and the finalizers: one shared set per combination (every Pod of a template
+    has the same), where each create walked the metadata again."""
+    if type(meta) is not ObjectMeta:
+        return _created(meta, shape, SERVER_METADATA)
+    key = (
+        shape,
+        bool(meta.generate_name),
+        meta.deletion_timestamp is not None,
+        meta.deletion_grace_period_seconds is not None,
+        tuple(meta.labels),
+        tuple(meta.annotations),
+        meta.owner_references,
+        meta.finalizers,
+    )
+    found = _metadata_sets.get(key)
+    if found is None:
+        found = _created(meta, shape, SERVER_METADATA)
+        if len(_metadata_sets) >= _METADATA_SETS_MAX:
+            _metadata_sets.clear()
+        _metadata_sets[key] = found
+    return found
+
+
+#: ``_created_metadata`` by what it depends on; bounded, cleared when full.
+_metadata_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
+_METADATA_SETS_MAX = 1024
+#: The fields of ObjectMeta ``_created_metadata`` reads, besides the server's: a field added
+#: to ObjectMeta must be added there too (a test compares this with the class).
+METADATA_SET_BY = (
+    "generateName",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+)
 
 
 #: Per (class, shape): its fields' values as a tuple (one C call), and for each field its
