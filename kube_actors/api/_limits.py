@@ -100,7 +100,8 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             if _IN_RANGE.get(node):
                 continue
             stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
-        for name, wire, how, (low, high) in _plan(type(node)):
+        plan = _plans.get(type(node))
+        for name, wire, how, (low, high) in _plan(type(node)) if plan is None else plan:
             value = getattr(node, name)
             if how == _INT:
                 if type(value) is int and not low <= value <= high:
@@ -109,7 +110,7 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             elif how == _STRUCT:
                 if value is not None:
                     stack.append((value, (*at, wire)))
-            else:
+            elif value:  # most lists are empty: no walk to begin
                 stack.extend(
                     (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
                 )

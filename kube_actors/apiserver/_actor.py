@@ -321,10 +321,10 @@ class ApiServer(Actor):
             if crd.metadata.deletion_timestamp is not None:
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
-            if self._lookup_get(Namespace, "", name) is None:
+            if self.get(Namespace, "", name) is None:
                 await self._create_system_object(Namespace(metadata=_ObjectMeta(name=name)))
         for priority_class in SYSTEM_PRIORITY_CLASSES:
-            if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
+            if self.get(PriorityClass, "", priority_class.metadata.name) is None:
                 await self._create_system_object(priority_class)
         # The local-path provisioner's class, as kind installs it: only on a new store, so a
         # class an administrator deleted stays deleted across restarts.
@@ -593,7 +593,7 @@ class ApiServer(Actor):
 
     def _dry_create(self, info: KindInfo, obj: Any) -> Any:
         """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
-        if self._lookup_get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
+        if self.get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
             raise _already_exists(info, obj.metadata.name)
         with self._services.reserving() as reservation:
             obj = reservation.create(obj)
@@ -1363,8 +1363,10 @@ class ApiServer(Actor):
             self._store_revision = revision
 
     def _cache(self, info: KindInfo) -> KindCache:
-        cache = self._cache_of_resource(info.group or "core", info.plural)
-        assert cache is not None
+        cache = self._caches.get((info.group or "core", info.plural))
+        if cache is None:  # a resource seen the first time
+            cache = self._cache_of_resource(info.group or "core", info.plural)
+            assert cache is not None
         return cache
 
     def _cache_of_resource(self, group: str, plural: str) -> KindCache | None:
@@ -1414,17 +1416,17 @@ class ApiServer(Actor):
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        return self._lookup_get(kind, namespace, name)
+        info = self._info(kind)
+        return self._cache(info).objects.get(object_key(info, namespace, name))
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
         return self._cache(self._info(kind)).objects.values()
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
-        return self._cache(self._info(kind)).in_namespace(namespace)
-
-    def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        info = self._info(kind)
-        return self._cache(info).objects.get(object_key(info, namespace, name))
+        cache = self._cache(self._info(kind))
+        # Admission asks on every create for kinds most namespaces have none of (quotas,
+        # limit ranges): no walk to begin for those.
+        return cache.in_namespace(namespace) if cache.objects else ()
 
     def _lookup_actor(self, name: str) -> ActorRef:
         return self.system.lookup(name)
