@@ -635,7 +635,11 @@ class ApiServer(Actor):
                 conditions=set_condition(current.status.conditions, scheduled),
             ),
         )
-        return await self._store(info, bound, current)
+        if not node:
+            return await self._store(info, bound, current)
+        # A node named where none was: a change, of a Pod not being deleted (both checked
+        # above), so no comparison of the two Pods is needed to know it is one.
+        return await self._replace(info, bound, current)
 
     async def _evict(self, eviction: Eviction) -> Any:
         """The ``pods/eviction`` subresource: see ``_eviction``."""
@@ -815,6 +819,10 @@ class ApiServer(Actor):
             return current
         if _ready_to_go(new):
             return await self._remove(info, new, current)
+        return await self._replace(info, new, current)
+
+    async def _replace(self, info: KindInfo, new: Any, current: Any) -> Any:
+        """``_store`` of a ``new`` known to differ from ``current`` and not to be deleted."""
         key = object_key(info, new.metadata.namespace, new.metadata.name)
         # Stored with the resourceVersion it came with: every read sets it from the revision
         # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
@@ -1403,7 +1411,8 @@ class ApiServer(Actor):
 
     async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
         key = object_key(info, namespace, name)
-        await self._caught_up_for(key)
+        if not self._up_to_date_for(key):
+            await self._caught_up_for(key)
         obj = self._cache(info).objects.get(key)
         if obj is None:
             raise _not_found(info, name)
