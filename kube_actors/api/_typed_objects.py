@@ -221,8 +221,30 @@ def _created(
             if sub:
                 out[element] = sub
             continue
-        out[element] = _all(value, child)
-    return FrozenTree(out)
+        # A scalar (most of an Event's fields) is a leaf: as ``_all`` gives it, uncalled.
+        out[element] = EMPTY_TREE if child.atomic or child.kind == "leaf" else _all(value, child)
+    return _shared_object_set(out) if top else FrozenTree(out)
+
+
+def _shared_object_set(out: dict[str, Any]) -> Any:
+    """``FrozenTree(out)``, one per combination of keys and child sets: the field sets of
+    objects made alike (Events, a template's Pods) have the same children (the shared
+    metadata, flat struct and spec sets), so their own set is found by those children's
+    identities rather than built and hashed again. (The set held here holds the children,
+    so while it is here no other object can have their ids.)"""
+    key = (tuple(out), tuple(map(id, out.values())))
+    found = _object_sets.get(key)
+    if found is None:
+        found = FrozenTree(out)
+        if len(_object_sets) >= _OBJECT_SETS_MAX:
+            _object_sets.clear()
+        _object_sets[key] = found
+    return found
+
+
+#: ``_shared_object_set`` by keys and children's identities; bounded, cleared when full.
+_object_sets: dict[tuple[tuple[str, ...], tuple[int, ...]], Any] = {}
+_OBJECT_SETS_MAX = 1024
 
 
 def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
