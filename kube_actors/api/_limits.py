@@ -252,9 +252,7 @@ _SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
 _STATUS_BOUNDS: IdentityMemo[int] = IdentityMemo()
 
 
-def _body_bound(
-    obj: Any, spec: object, spec_bound: int, status: object, status_bound: int
-) -> int:
+def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_bound: int) -> int:
     """``size_bound`` without the apiVersion and kind; ``spec`` and ``status`` (if not None)
     are written as ``spec_bound`` and ``status_bound`` bytes without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values

@@ -368,7 +368,7 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     return EMPTY_TREE
 
 
-def _map_of_leaves(value: dict[str, Any]) -> Any:
+def _map_of_leaves(value: dict[str, Any]) -> dict[str, Any]:
     """The set of a map of scalars (labels, annotations): the map and each of its keys,
     which depends on its keys alone; one shared set per key list (the labels of a template's
     Pods have the same keys), its hash kept for interning the object's set."""
@@ -383,7 +383,7 @@ def _map_of_leaves(value: dict[str, Any]) -> Any:
 
 
 #: ``_map_of_leaves`` by the map's keys, in their order; bounded, cleared when full.
-_leaf_maps: dict[tuple[str, ...], Any] = {}
+_leaf_maps: dict[tuple[str, ...], dict[str, Any]] = {}
 _LEAF_MAPS_MAX = 1024
 
 
@@ -394,21 +394,26 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
     ``_all`` gives it (the struct itself a member), else as ``_created`` does. None for any
     other struct."""
     cls = type(obj)
-    sets = _flat_sets.get((cls, shape, member), _NOT_PLANNED)
-    if sets is _NOT_PLANNED:
+    plan = _flat_sets.get((cls, shape, member), _NOT_PLANNED)
+    if plan is _NOT_PLANNED:
         fields = _fields_in(cls, shape)[1]
         flat = all(
             (child.atomic or child.kind == "leaf") and not required
             for _, _, child, required, _ in fields
         )
-        sets = _flat_sets[(cls, shape, member)] = {} if flat else None
-    if sets is None:
+        written = any(zero_written for _, zero_written, _, _, _ in fields)
+        plan = _flat_sets[(cls, shape, member)] = ({}, written) if flat else None
+    if plan is None:
         return None
+    sets, zeros_written = plan
     values, fields = _fields_in(cls, shape)
-    present = tuple(
-        not (value is None or (not zero_written and not value))
-        for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
-    )
+    if zeros_written:
+        present = tuple(
+            not (value is None or (not zero_written and not value))
+            for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+        )
+    else:  # a field is present when it is not empty (None, "", 0, False, ()): bool's answer
+        present = tuple(map(bool, values(obj)))
     found = sets.get(present)
     if found is None:
         here = zip(fields, present, strict=True)
@@ -423,9 +428,11 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
 
 
 _NOT_PLANNED: Any = object()
-#: Per (class, shape, member) of a flat struct, its sets by the fields present (None: the
-#: class is not flat).
-_flat_sets: dict[tuple[type[Any], Shape, bool], dict[tuple[bool, ...], Any] | None] = {}
+#: Per (class, shape, member) of a flat struct, its sets by the fields present and whether
+#: any of its fields writes its zero value (None: the class is not flat).
+_flat_sets: dict[
+    tuple[type[Any], Shape, bool], tuple[dict[tuple[bool, ...], Any], bool] | None
+] = {}
 
 
 #: ``_created`` of the Pod specs walked lately, by identity: a Pod's spec is most often one

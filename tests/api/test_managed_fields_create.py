@@ -83,7 +83,9 @@ def _both_ways(obj: Any, reset: tuple[str, ...]) -> tuple[Any, Any]:
 
 @settings(max_examples=60, deadline=None)
 @given(pod=pods, meta=metas)
-def test_a_pod_create_records_what_the_whole_computation_records(pod: Pod, meta: ObjectMeta) -> None:
+def test_a_pod_create_records_what_the_whole_computation_records(
+    pod: Pod, meta: ObjectMeta
+) -> None:
     pod = evolve(pod, metadata=meta)
     for reset in (("status",), ()):
         by_objects, by_wire = _both_ways(pod, reset)
