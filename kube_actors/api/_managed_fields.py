@@ -195,16 +195,22 @@ def _created_entries(
     added = compare_objects(None, new, shape, skip=reset)[0]
     if not added:
         return ()
-    entry = ManagedFieldsEntry(
+    return (_update_entry(manager, subresource, api_version, now, _interned(added)),)
+
+
+def _update_entry(
+    manager: str, subresource: str, api_version: str, now: dt.datetime, fields: Mapping[str, Any]
+) -> ManagedFieldsEntry:
+    """The entry of ``manager``'s Update that took ``fields`` ``now``."""
+    return ManagedFieldsEntry(
         manager=manager,
         operation="Update",
         api_version=api_version,
         time=now,
         fields_type="FieldsV1",
-        fields_v1=_interned(added),
+        fields_v1=fields,
         subresource=subresource,
     )
-    return (entry,)
 
 
 def _rewrote_own_fields(
@@ -233,15 +239,7 @@ def _rewrote_own_fields(
     for key, other in previous.items():
         if key != mine and intersection(other.fields_v1, modified):
             return None  # taken from another manager
-    renewed = ManagedFieldsEntry(
-        manager=manager,
-        operation="Update",
-        api_version=api_version,
-        time=now,
-        fields_type="FieldsV1",
-        fields_v1=entry.fields_v1,
-        subresource=subresource,
-    )
+    renewed = _update_entry(manager, subresource, api_version, now, entry.fields_v1)
     if len(previous) == 1:
         return (renewed,)
     return tuple(sorted((renewed if k == mine else e for k, e in previous.items()), key=_order))

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -27,6 +27,9 @@ from ._shape import Shape
 from ._typed import compare_value
 
 __all__ = ["compare_objects"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 _SKIPPED = {"managedFields"}  # nobody manages managedFields: left out of every comparison
 #: What the server sets in metadata, owned by nobody (Kubernetes' stripMetaManager).
@@ -235,16 +238,25 @@ def _shared_object_set(out: dict[str, Any]) -> Any:
     key = (tuple(out), tuple(map(id, out.values())))
     found = _object_sets.get(key)
     if found is None:
-        found = FrozenTree(out)
-        if len(_object_sets) >= _OBJECT_SETS_MAX:
-            _object_sets.clear()
-        _object_sets[key] = found
+        found = _kept(_object_sets, key, FrozenTree(out))
     return found
+
+
+#: The most sets each of the tables of shared sets above and below keeps.
+_SHARED_SETS_MAX = 1024
+
+
+def _kept(table: dict[K, V], key: K, value: V) -> V:
+    """``value``, kept under ``key`` in one of the bounded tables of shared sets (cleared
+    when full: a table costs at most its bound)."""
+    if len(table) >= _SHARED_SETS_MAX:
+        table.clear()
+    table[key] = value
+    return value
 
 
 #: ``_shared_object_set`` by keys and children's identities; bounded, cleared when full.
 _object_sets: dict[tuple[tuple[str, ...], tuple[int, ...]], Any] = {}
-_OBJECT_SETS_MAX = 1024
 
 
 def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
@@ -266,16 +278,12 @@ def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
     )
     found = _metadata_sets.get(key)
     if found is None:
-        found = _created(meta, shape, SERVER_METADATA)
-        if len(_metadata_sets) >= _METADATA_SETS_MAX:
-            _metadata_sets.clear()
-        _metadata_sets[key] = found
+        found = _kept(_metadata_sets, key, _created(meta, shape, SERVER_METADATA))
     return found
 
 
 #: ``_created_metadata`` by what it depends on; bounded, cleared when full.
 _metadata_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
-_METADATA_SETS_MAX = 1024
 #: The fields of ObjectMeta ``_created_metadata`` reads, besides the server's: a field added
 #: to ObjectMeta must be added there too (a test compares this with the class).
 METADATA_SET_BY = (
@@ -375,16 +383,13 @@ def _map_of_leaves(value: dict[str, Any]) -> dict[str, Any]:
     keys = tuple(value)
     found = _leaf_maps.get(keys)
     if found is None:
-        found = FrozenTree({SELF: EMPTY_TREE, **{"f:" + key: EMPTY_TREE for key in keys}})
-        if len(_leaf_maps) >= _LEAF_MAPS_MAX:
-            _leaf_maps.clear()
-        _leaf_maps[keys] = found
+        members = {SELF: EMPTY_TREE, **{"f:" + key: EMPTY_TREE for key in keys}}
+        found = _kept(_leaf_maps, keys, FrozenTree(members))
     return found
 
 
 #: ``_map_of_leaves`` by the map's keys, in their order; bounded, cleared when full.
 _leaf_maps: dict[tuple[str, ...], dict[str, Any]] = {}
-_LEAF_MAPS_MAX = 1024
 
 
 def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
