@@ -567,7 +567,9 @@ class ApiServer(Actor):
     async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
         """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
         self._note_cause(key)
-        lease = await self._lease_of(info) if self._expires(info) else 0
+        lease = 0
+        if self._expires(info):  # an Event: most often the lease in hand, no coroutine
+            lease = self._leases.reused(self.event_ttl, self.now) or await self._lease_of(info)
         response = await self._write(
             key,
             Txn(
