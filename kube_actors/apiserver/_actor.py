@@ -467,8 +467,8 @@ class ApiServer(Actor):
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 created = await self._create(obj, write)
-                if not write.dry_run:
-                    custom_kinds.serve(created, self)
+                if not write.dry_run and isinstance(created, CustomResourceDefinition):
+                    custom_kinds.serve(created, self)  # only a CRD serves a kind
                 return created
             case Get():
                 return await self._get(message)
