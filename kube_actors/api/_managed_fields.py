@@ -45,6 +45,7 @@ __all__ = [
     "BEFORE_FIRST_APPLY",
     "MAX_UPDATE_MANAGERS",
     "record_apply",
+    "record_rewrite",
     "record_update",
 ]
 
@@ -175,6 +176,26 @@ def record_update(
         sets[mine] = union(own, grown) if grown else own
         touched = mine
     return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
+
+
+def record_rewrite(
+    entries: Iterable[ManagedFieldsEntry],
+    modified: Mapping[str, Any],
+    *,
+    manager: str,
+    subresource: str = "",
+    api_version: str,
+    now: dt.datetime,
+) -> tuple[ManagedFieldsEntry, ...] | None:
+    """The managedFields after ``manager`` changed the values of the fields ``modified``
+    names and nothing else (no field added or removed), as ``record_update`` gives them,
+    when ``manager`` alone owns those fields; None otherwise (``record_update`` then does
+    the whole computation). For a caller that knows what changed without comparing the
+    objects: the apiserver's Lease renewals (``spec.renewTime``)."""
+    previous = {_key(e): e for e in entries}
+    return _rewrote_own_fields(
+        previous, modified, manager, subresource, api_version=api_version, now=now
+    )
 
 
 def _rewrote_own_fields(
