@@ -32,8 +32,10 @@ from ._fieldset import (
     difference,
     intersection,
     member_paths,
+    overlaps,
     path_string,
     union,
+    within,
 )
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
@@ -219,10 +221,10 @@ def _rewrote_own_fields(
         return None
     if not modified:  # nothing changed: nobody's entry moves
         return tuple(sorted(previous.values(), key=_order))
-    if difference(modified, entry.fields_v1):
+    if not within(modified, entry.fields_v1):
         return None  # the manager takes fields it did not own
     for key, other in previous.items():
-        if key != mine and intersection(other.fields_v1, modified):
+        if key != mine and overlaps(other.fields_v1, modified):
             return None  # taken from another manager
     renewed = ManagedFieldsEntry(
         manager=manager,
