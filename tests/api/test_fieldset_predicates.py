@@ -18,7 +18,7 @@ def _with_self(children: dict[str, Any], member: bool) -> dict[str, Any]:
     return {SELF: {}, **children} if member and children else children
 
 
-_NODES = st.recursive(
+_NODES: st.SearchStrategy[dict[str, Any]] = st.recursive(
     st.just({}),
     lambda below: st.builds(
         _with_self, st.dictionaries(_ELEMENTS, below, min_size=1, max_size=3), st.booleans()
