@@ -686,7 +686,9 @@ class ApiServer(Actor):
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
         # A kubelet's Lease renewal (``_renewal``): defaulting and preparing leave it as is.
-        renewing = not write.managed and not write.dry_run and is_renewal(info, obj, current)
+        renewing = not (write.managed or write.dry_run or write.subresource) and is_renewal(
+            info, obj, current
+        )
         new = obj if renewing else prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
         if renewing and new is obj:
