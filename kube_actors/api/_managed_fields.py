@@ -149,6 +149,8 @@ def record_update(
     faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
+    if old is None and not previous:
+        return _created_entries(new, shape, manager, subresource, api_version, now, reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
         changed: Mapping[str, Any] = _owned(union(added, modified), reset)
@@ -200,6 +202,40 @@ def record_rewrite(
     )
 
 
+def _created_entries(
+    new: Any,
+    shape: Shape,
+    manager: str,
+    subresource: str,
+    api_version: str,
+    now: dt.datetime,
+    reset: tuple[str, ...],
+) -> tuple[ManagedFieldsEntry, ...]:
+    """A create's managedFields, where nobody managed anything yet (most creates): the one
+    entry of its manager, owning every field the object sets, stamped ``now``; or none if it
+    sets nothing. The whole computation gives exactly this (nothing to take from anyone,
+    nothing to cap), after building sets, sorting and capping a single entry."""
+    added = compare_objects(None, new, shape, skip=reset)[0]
+    if not added:
+        return ()
+    return (_update_entry(manager, subresource, api_version, now, _interned(added)),)
+
+
+def _update_entry(
+    manager: str, subresource: str, api_version: str, now: dt.datetime, fields: Mapping[str, Any]
+) -> ManagedFieldsEntry:
+    """The entry of ``manager``'s Update that took ``fields`` ``now``."""
+    return ManagedFieldsEntry(
+        manager=manager,
+        operation="Update",
+        api_version=api_version,
+        time=now,
+        fields_type="FieldsV1",
+        fields_v1=fields,
+        subresource=subresource,
+    )
+
+
 def _rewrote_own_fields(
     previous: Mapping[_Key, ManagedFieldsEntry],
     modified: Mapping[str, Any],
@@ -226,15 +262,7 @@ def _rewrote_own_fields(
     for key, other in previous.items():
         if key != mine and overlaps(other.fields_v1, modified):
             return None  # taken from another manager
-    renewed = ManagedFieldsEntry(
-        manager=manager,
-        operation="Update",
-        api_version=api_version,
-        time=now,
-        fields_type="FieldsV1",
-        fields_v1=entry.fields_v1,
-        subresource=subresource,
-    )
+    renewed = _update_entry(manager, subresource, api_version, now, entry.fields_v1)
     if len(previous) == 1:
         return (renewed,)
     return tuple(sorted((renewed if k == mine else e for k, e in previous.items()), key=_order))
