@@ -32,8 +32,10 @@ from ._fieldset import (
     difference,
     intersection,
     member_paths,
+    overlaps,
     path_string,
     union,
+    within,
 )
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
@@ -45,6 +47,7 @@ __all__ = [
     "BEFORE_FIRST_APPLY",
     "MAX_UPDATE_MANAGERS",
     "record_apply",
+    "record_rewrite",
     "record_update",
 ]
 
@@ -179,6 +182,26 @@ def record_update(
     return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
 
 
+def record_rewrite(
+    entries: Iterable[ManagedFieldsEntry],
+    modified: Mapping[str, Any],
+    *,
+    manager: str,
+    subresource: str = "",
+    api_version: str,
+    now: dt.datetime,
+) -> tuple[ManagedFieldsEntry, ...] | None:
+    """The managedFields after ``manager`` changed the values of the fields ``modified``
+    names and nothing else (no field added or removed), as ``record_update`` gives them,
+    when ``manager`` alone owns those fields; None otherwise (``record_update`` then does
+    the whole computation). For a caller that knows what changed without comparing the
+    objects: the apiserver's Lease renewals (``spec.renewTime``)."""
+    previous = {_key(e): e for e in entries}
+    return _rewrote_own_fields(
+        previous, modified, manager, subresource, api_version=api_version, now=now
+    )
+
+
 def _created_entries(
     new: Any,
     shape: Shape,
@@ -234,10 +257,10 @@ def _rewrote_own_fields(
         return None
     if not modified:  # nothing changed: nobody's entry moves
         return tuple(sorted(previous.values(), key=_order))
-    if difference(modified, entry.fields_v1):
+    if not within(modified, entry.fields_v1):
         return None  # the manager takes fields it did not own
     for key, other in previous.items():
-        if key != mine and intersection(other.fields_v1, modified):
+        if key != mine and overlaps(other.fields_v1, modified):
             return None  # taken from another manager
     renewed = _update_entry(manager, subresource, api_version, now, entry.fields_v1)
     if len(previous) == 1:

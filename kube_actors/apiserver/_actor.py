@@ -133,6 +133,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
+from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -700,8 +701,17 @@ class ApiServer(Actor):
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
-        new = prepare_for_update(default(obj), current)
+        # A kubelet's Lease renewal (``_renewal``): defaulting and preparing leave it as is.
+        renewing = not (write.managed or write.dry_run or write.subresource) and is_renewal(
+            info, obj, current
+        )
+        new = obj if renewing else prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
+        if renewing and new is obj:
+            lease = renewed(info, new, manager=write.manager, now=self._now())
+            if lease is not None:
+                validate(lease, current)  # its size is the stored Lease's (``_renewal``)
+                return await self._store(info, lease, current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
             causes = crd_status.stored_versions_causes(new)
