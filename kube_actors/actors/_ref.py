@@ -103,13 +103,20 @@ class ActorRef:
             cell.queue.append(_traced(cell, "ask", message, reply))
         if cell.waiter is not None:
             cell._wake()
+        # The reply goes from this frame once it is in: an error's traceback keeps the frame,
+        # which kept the future, which kept the error, a cycle only a full collection frees
+        # (a kubelet's first Lease read is a NotFound, on each of thousands of nodes).
         if timeout is None:
-            return await reply
+            try:
+                return await reply
+            finally:
+                del reply
         expiry = loop.call_later(timeout, _expire, reply, cell.name, message, timeout)
         try:
             return await reply
         finally:
             expiry.cancel()
+            del reply
 
     # ---------------------------------------------------------------------- lifecycle
 

@@ -41,6 +41,7 @@ from kube_actors.api import (
     DeleteCollection,
     DeleteOptions,
     Eviction,
+    FieldSelector,
     Get,
     KindInfo,
     List,
@@ -52,6 +53,7 @@ from kube_actors.api import (
     PodDisruptionBudget,
     PriorityClass,
     Secret,
+    Selector,
     Service,
     ServiceAccount,
     TokenRequest,
@@ -131,6 +133,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
+from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -324,10 +327,10 @@ class ApiServer(Actor):
             if crd.metadata.deletion_timestamp is not None:
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
-            if self._lookup_get(Namespace, "", name) is None:
+            if self.get(Namespace, "", name) is None:
                 await self._create_system_object(Namespace(metadata=_ObjectMeta(name=name)))
         for priority_class in SYSTEM_PRIORITY_CLASSES:
-            if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
+            if self.get(PriorityClass, "", priority_class.metadata.name) is None:
                 await self._create_system_object(priority_class)
         # The local-path provisioner's class, as kind installs it: only on a new store, so a
         # class an administrator deleted stays deleted across restarts.
@@ -471,8 +474,8 @@ class ApiServer(Actor):
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 created = await self._create(obj, write)
-                if not write.dry_run:
-                    custom_kinds.serve(created, self)
+                if not write.dry_run and isinstance(created, CustomResourceDefinition):
+                    custom_kinds.serve(created, self)  # only a CRD serves a kind
                 return created
             case Get():
                 return await self._get(message)
@@ -534,7 +537,9 @@ class ApiServer(Actor):
             obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
             await self._caught_up()
         else:
-            await self._caught_up_for(object_key(info, meta.namespace, meta.name))
+            key = object_key(info, meta.namespace, meta.name)
+            if not self._up_to_date_for(key):  # most creates: no coroutine to wait in
+                await self._caught_up_for(key)
         now = self._now()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
@@ -561,21 +566,28 @@ class ApiServer(Actor):
 
     async def _store_new(self, info: KindInfo, obj: Any) -> Any:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
+        if not isinstance(obj, Service):  # only a Service takes addresses and ports
+            return await self._put_new(info, key, obj)
         with self._services.reserving() as reservation:  # given back if this raises
-            stored = reservation.create(obj)
-            self._note_cause(key)
-            lease = await self._lease_of(info)
-            stored = self._stamped(stored)
-            response = await self._write(
-                key,
-                Txn(
-                    compare=(Compare.create_revision(key, "=", 0),),
-                    success=(Put(key=key, value=stored, lease=lease),),
-                ),
-            )
-            if not response.succeeded:
-                self._forget_cause(key)
-                raise _already_exists(info, obj.metadata.name)
+            return await self._put_new(info, key, reservation.create(obj))
+
+    async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
+        """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
+        self._note_cause(key)
+        lease = 0
+        if self._expires(info):  # an Event: most often the lease in hand, no coroutine
+            lease = self._leases.reused(self.event_ttl, self.now) or await self._lease_of(info)
+        stored = self._stamped(stored)
+        response = await self._write(
+            key,
+            Txn(
+                compare=(Compare.create_revision(key, "=", 0),),
+                success=(Put(key=key, value=stored, lease=lease),),
+            ),
+        )
+        if not response.succeeded:
+            self._forget_cause(key)
+            raise _already_exists(info, stored.metadata.name)
         return self._written_object(info, key, stored, response.revision)
 
     async def _lease_of(self, info: KindInfo) -> int:
@@ -591,7 +603,7 @@ class ApiServer(Actor):
 
     def _dry_create(self, info: KindInfo, obj: Any) -> Any:
         """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
-        if self._lookup_get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
+        if self.get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
             raise _already_exists(info, obj.metadata.name)
         with self._services.reserving() as reservation:
             obj = reservation.create(obj)
@@ -633,7 +645,11 @@ class ApiServer(Actor):
                 conditions=set_condition(current.status.conditions, scheduled),
             ),
         )
-        return await self._store(info, bound, current)
+        if not node:
+            return await self._store(info, bound, current)
+        # A node named where none was: a change, of a Pod not being deleted (both checked
+        # above), so no comparison of the two Pods is needed to know it is one.
+        return await self._replace(info, bound, current)
 
     async def _evict(self, eviction: Eviction) -> Any:
         """The ``pods/eviction`` subresource: see ``_eviction``."""
@@ -690,8 +706,17 @@ class ApiServer(Actor):
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
-        new = prepare_for_update(default(obj), current)
+        # A kubelet's Lease renewal (``_renewal``): defaulting and preparing leave it as is.
+        renewing = not (write.managed or write.dry_run or write.subresource) and is_renewal(
+            info, obj, current
+        )
+        new = obj if renewing else prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
+        if renewing and new is obj:
+            lease = renewed(info, new, manager=write.manager, now=self._now())
+            if lease is not None:
+                validate(lease, current)  # its size is the stored Lease's (``_renewal``)
+                return await self._store(info, lease, current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
             causes = crd_status.stored_versions_causes(new)
@@ -813,6 +838,10 @@ class ApiServer(Actor):
             return current
         if _ready_to_go(new):
             return await self._remove(info, new, current)
+        return await self._replace(info, new, current)
+
+    async def _replace(self, info: KindInfo, new: Any, current: Any) -> Any:
+        """``_store`` of a ``new`` known to differ from ``current`` and not to be deleted."""
         key = object_key(info, new.metadata.namespace, new.metadata.name)
         self._note_cause(key)
         lease = await self._lease_of(info) if self._expires(info) else 0
@@ -1221,17 +1250,7 @@ class ApiServer(Actor):
             else None
         )
         fields = parse_field_selector(request.field_selector) if request.field_selector else None
-        wanted_namespace = namespace if info.namespaced else ""
-
-        def matches(obj: Any) -> bool:
-            meta = obj.metadata
-            if wanted_namespace and meta.namespace != wanted_namespace:
-                return False
-            if labels is not None and not labels.matches(meta.labels):
-                return False
-            return fields is None or fields.matches(obj)
-
-        return matches
+        return _Matches(namespace if info.namespaced else "", labels, fields)
 
     # ---------------------------------------------------------------- the watch cache
 
@@ -1313,6 +1332,15 @@ class ApiServer(Actor):
             await group.barrier()
         await self._wait_applied(max(self._store_revision, self._commits.in_flight(key)))
 
+    def _up_to_date_for(self, key: str) -> bool:
+        """Whether ``_caught_up_for(key)`` has nothing to wait for."""
+        if self._applied < self._store_revision:
+            return False
+        group = self._group
+        if group.driving and group.waits_for(key):
+            return False
+        return self._applied >= self._commits.in_flight(key)
+
     async def _wait_applied(self, revision: int) -> None:
         if self._applied >= revision:
             return
@@ -1373,8 +1401,10 @@ class ApiServer(Actor):
             self._store_revision = revision
 
     def _cache(self, info: KindInfo) -> KindCache:
-        cache = self._cache_of_resource(info.group or "core", info.plural)
-        assert cache is not None
+        cache = self._caches.get((info.group or "core", info.plural))
+        if cache is None:  # a resource seen the first time
+            cache = self._cache_of_resource(info.group or "core", info.plural)
+            assert cache is not None
         return cache
 
     def _cache_of_resource(self, group: str, plural: str) -> KindCache | None:
@@ -1411,7 +1441,8 @@ class ApiServer(Actor):
 
     async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
         key = object_key(info, namespace, name)
-        await self._caught_up_for(key)
+        if not self._up_to_date_for(key):
+            await self._caught_up_for(key)
         obj = self._cache(info).objects.get(key)
         if obj is None:
             raise _not_found(info, name)
@@ -1424,17 +1455,17 @@ class ApiServer(Actor):
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        return self._lookup_get(kind, namespace, name)
+        info = self._info(kind)
+        return self._cache(info).objects.get(object_key(info, namespace, name))
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
         return self._cache(self._info(kind)).objects.values()
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
-        return self._cache(self._info(kind)).in_namespace(namespace)
-
-    def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        info = self._info(kind)
-        return self._cache(info).objects.get(object_key(info, namespace, name))
+        cache = self._cache(self._info(kind))
+        # Admission asks on every create for kinds most namespaces have none of (quotas,
+        # limit ranges): no walk to begin for those.
+        return cache.in_namespace(namespace) if cache.objects else ()
 
     def _lookup_actor(self, name: str) -> ActorRef:
         return self.system.lookup(name)
@@ -1603,3 +1634,28 @@ def _decode_continue(token: str) -> tuple[int, str]:
         return int(data["rv"]), str(data["start"])
     except (ValueError, KeyError, TypeError):
         raise BadRequest(f"invalid continue token {token!r}") from None
+
+
+class _Matches:
+    """Whether an object is in a list's or a watch's namespace and selectors. An object,
+    not a closure: every watch keeps one (a kubelet's two, for each of thousands of nodes),
+    and a closure over three names is five objects for the collector to scan."""
+
+    __slots__ = ("_fields", "_labels", "_namespace")
+
+    def __init__(
+        self, namespace: str, labels: Selector | None, fields: FieldSelector | None
+    ) -> None:
+        self._namespace = namespace
+        self._labels = labels
+        self._fields = fields
+
+    def __call__(self, obj: Any) -> bool:
+        meta = obj.metadata
+        if self._namespace and meta.namespace != self._namespace:
+            return False
+        labels = self._labels
+        if labels is not None and not labels.matches(meta.labels):
+            return False
+        fields = self._fields
+        return fields is None or fields.matches(obj)

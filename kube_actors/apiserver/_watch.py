@@ -44,7 +44,8 @@ class ApiWatchStream:
         self._bookmarks = allow_bookmarks
         self._done = False
         #: ``backlog``: changes the subscription's log does not hold, which come first.
-        self._pending: list[WatchEvent] = [*initial, *self._convert(backlog)]
+        #: (Nothing waiting is the empty tuple, which the collector does not track.)
+        self._pending: Sequence[WatchEvent] = [*initial, *self._convert(backlog)] or ()
         #: How each event's object is shown (another served version of a CRD's kind).
         self.view: Callable[[Any], Any] | None = None
 
@@ -57,19 +58,16 @@ class ApiWatchStream:
         self._subscription.close()
 
     async def next_batch(self) -> Sequence[WatchEvent]:
-        events = await self._next_batch()
-        view = self.view
-        if view is None:
-            return events
-        return [e if e.obj is None else attrs.evolve(e, obj=view(e.obj)) for e in events]
-
-    async def _next_batch(self) -> Sequence[WatchEvent]:
+        # One coroutine from the reader down to the broadcast's future (it polls the
+        # subscription itself): every node's kubelet waits in two watches all the time, and
+        # each frame of the wait is an object the collector scans.
         if self._pending:
-            pending, self._pending = self._pending, []
-            return pending
+            pending, self._pending = self._pending, ()
+            return self._shown(pending)
+        subscription = self._subscription
         while not self._done:
             try:
-                changes = await self._subscription.next_batch()
+                changes = subscription.poll()
             except Lagged as lagged:
                 self.close()
                 error = Gone(
@@ -81,12 +79,22 @@ class ApiWatchStream:
                 self.close()
                 return [WatchEvent(type="ERROR", error=closed)]
             if not changes:
-                self._done = True
-                return ()
+                if subscription.ended:
+                    self._done = True
+                    return ()
+                await subscription.wait()
+                continue
             events = self._convert(changes)
             if events:
-                return events
+                return self._shown(events)
         return ()
+
+    def _shown(self, events: Sequence[WatchEvent]) -> Sequence[WatchEvent]:
+        """The events as this watch shows their objects (``view``)."""
+        view = self.view
+        if view is None:
+            return events
+        return [e if e.obj is None else attrs.evolve(e, obj=view(e.obj)) for e in events]
 
     def _convert(self, changes: Sequence[CacheEvent]) -> list[WatchEvent]:
         after = self._after

@@ -69,25 +69,32 @@ def _same_labels(old: Any, new: Any) -> bool:
     return bool(old.metadata.labels == new.metadata.labels)
 
 
+_BUILT_IN: dict[str, IndexFunc] = {
+    NAMESPACE_INDEX: _by_namespace,
+    OWNER_UID_INDEX: _by_owner_uid,
+    LABEL_INDEX: _by_label,
+}
+
+#: For the built-in indices, a cheap test that an update leaves the filing alone, so that
+#: the usual update (status, resourceVersion) computes no index values at all.
+_SAME: dict[str, Callable[[Any, Any], bool]] = {
+    NAMESPACE_INDEX: _always,  # the key holds the namespace: it cannot change
+    OWNER_UID_INDEX: _same_owners,
+    LABEL_INDEX: _same_labels,
+}
+
+
 class Indexer(Generic[T]):
     """Objects by key, and keys by index value. Only the owning informer writes to it."""
 
-    __slots__ = ("_funcs", "_indices", "_items", "_same")
+    __slots__ = ("_funcs", "_indices", "_items")
 
     def __init__(self, indexers: Mapping[str, IndexFunc] | None = None) -> None:
         self._items: dict[str, T] = {}
-        self._funcs: dict[str, IndexFunc] = {
-            NAMESPACE_INDEX: _by_namespace,
-            OWNER_UID_INDEX: _by_owner_uid,
-            LABEL_INDEX: _by_label,
-        }
-        # For the built-in indices, a cheap test that an update leaves the filing alone, so
-        # that the usual update (status, resourceVersion) computes no index values at all.
-        self._same: dict[str, Callable[[Any, Any], bool]] = {
-            NAMESPACE_INDEX: _always,  # the key holds the namespace: it cannot change
-            OWNER_UID_INDEX: _same_owners,
-            LABEL_INDEX: _same_labels,
-        }
+        # The built-in indices' functions are shared by every indexer until one adds its
+        # own (``add_index`` copies them first): a cluster's thousands of kubelets hold two
+        # informers each.
+        self._funcs: dict[str, IndexFunc] = _BUILT_IN
         self._indices: dict[str, dict[str, dict[str, None]]] = {n: {} for n in self._funcs}
         for name, func in (indexers or {}).items():
             self.add_index(name, func)
@@ -145,7 +152,7 @@ class Indexer(Generic[T]):
         """Add an index, filing what is already cached."""
         if name in self._funcs:
             raise ValueError(f"index {name!r} already exists")
-        self._funcs[name] = func
+        self._funcs = {**self._funcs, name: func}
         index: dict[str, dict[str, None]] = {}
         self._indices[name] = index
         for key, obj in self._items.items():
@@ -162,7 +169,7 @@ class Indexer(Generic[T]):
             if old is None:
                 old_values: Iterable[str] = ()
             else:
-                same = self._same.get(name)
+                same = _SAME.get(name)
                 if same is not None and same(old, obj):
                     continue  # the common update: this index's input did not change
                 old_values = func(old)

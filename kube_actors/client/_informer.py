@@ -34,6 +34,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
 import attrs
+from structlog.typing import FilteringBoundLogger
 
 from kube_actors.actors import caused_by
 from kube_actors.api import WatchEvent, kind_info
@@ -108,6 +109,25 @@ class InformerStatistics:
 class SharedInformer(Generic[T]):
     """A cache of one kind kept current by list and watch, shared by many handlers."""
 
+    # Slots: no instance dict for the collector to scan, two informers on every node.
+    __slots__ = (
+        "__weakref__",
+        "_events",
+        "_lists",
+        "_registrations",
+        "_resource_version",
+        "_synced",
+        "_synced_event",
+        "_watches",
+        "_watching",
+        "client",
+        "field_selector",
+        "indexer",
+        "kind",
+        "label_selector",
+        "namespace",
+    )
+
     def __init__(
         self,
         client: Client,
@@ -127,16 +147,24 @@ class SharedInformer(Generic[T]):
         self.indexer: Indexer[T] = Indexer(indexers)
         # Copy-on-write: dispatch iterates a snapshot, so a handler may add or remove handlers.
         self._registrations: tuple[HandlerRegistration, ...] = ()
-        self._synced = asyncio.Event()
+        self._synced = False
+        #: Made for the first ``wait_synced`` that has to wait (a kubelet's informers have
+        #: no such reader: an Event and its waiters' deque less for each).
+        self._synced_event: asyncio.Event | None = None
         self._resource_version = ""
         self._watching = False
         self._lists = 0
         self._watches = 0
         self._events = 0
-        self._log = _log.bind(component="informer", kind=_kind_name(kind))
 
     def __repr__(self) -> str:
         return f"<SharedInformer {_kind_name(self.kind)} objects={len(self.indexer)}>"
+
+    @property
+    def _log(self) -> FilteringBoundLogger:
+        # Bound when something is logged, not kept: informers log rarely, and thousands of
+        # kubelets hold two each.
+        return _log.bind(component="informer", kind=_kind_name(self.kind))
 
     # ----------------------------------------------------------------------- handlers
 
@@ -158,11 +186,15 @@ class SharedInformer(Generic[T]):
     @property
     def has_synced(self) -> bool:
         """Whether the first list is in the cache (and was told to the handlers)."""
-        return self._synced.is_set()
+        return self._synced
 
     async def wait_synced(self) -> None:
         """Wait until ``has_synced`` (bound it with ``anyio.fail_after``)."""
-        await self._synced.wait()
+        if self._synced:
+            return
+        if self._synced_event is None:
+            self._synced_event = asyncio.Event()
+        await self._synced_event.wait()
 
     @property
     def resource_version(self) -> str:
@@ -213,8 +245,10 @@ class SharedInformer(Generic[T]):
         self._lists += 1
         self._replace(page.items)
         self._resource_version = page.resource_version
-        if not self.has_synced:
-            self._synced.set()
+        if not self._synced:
+            self._synced = True
+            if self._synced_event is not None:
+                self._synced_event.set()
             self._log.debug("informer_synced", objects=len(self.indexer))
 
     async def _watch(self) -> None:

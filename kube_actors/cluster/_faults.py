@@ -351,7 +351,7 @@ class InterceptedClient(Client):
     def _admit(self, request: object) -> None:
         """Raise to refuse ``request`` before it is sent."""
 
-    def _opened(self, stream: WatchStream) -> WatchStream:
+    def _opened(self, stream: _FaultyStream) -> WatchStream:
         """The stream to hand out for a watch just opened."""
         return stream
 
@@ -372,6 +372,11 @@ class _FaultyStream:
         if not self._ended:
             self._expired = True
             self._inner.close()  # wakes a reader waiting for the next batch
+
+    @property
+    def closed(self) -> bool:
+        """Whether it has ended (closed, or its ``ERROR`` handed out)."""
+        return self._ended
 
     def close(self) -> None:
         self._ended = True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from types import TracebackType
 
 import anyio
 import anyio.abc
@@ -83,7 +84,8 @@ class ResourceHolder:
                 asked, self._asked = self._asked, []
                 for resource, component, entered in asked:
                     try:
-                        await stack.enter_async_context(_held(resource, component))
+                        await _enter(resource, component)
+                        stack.push_async_exit(_Leave(resource, component))
                     except ComponentFailed as error:
                         if not entered.done():
                             entered.set_exception(error)
@@ -92,3 +94,41 @@ class ResourceHolder:
                             entered.set_result(None)
                 if self._released:
                     return
+
+
+# What ``_held`` does, for the holder's exit stack without a generator for each resource:
+# its frame, its context manager and their exits were five objects a node, kept all along.
+
+
+async def _enter(resource: Resource, component: str) -> None:
+    try:
+        await type(resource).__aenter__(resource)
+    except ComponentFailed:
+        raise
+    except Exception as error:
+        raise ComponentFailed(component) from error
+
+
+class _Leave:
+    """Leaves one held resource (an exit stack's callback): its failure is ``ComponentFailed``
+    naming it, another resource's passes through."""
+
+    __slots__ = ("_component", "_resource")
+
+    def __init__(self, resource: Resource, component: str) -> None:
+        self._resource = resource
+        self._component = component
+
+    async def __call__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        resource = self._resource
+        try:
+            return await type(resource).__aexit__(resource, exc_type, exc, traceback)
+        except ComponentFailed:
+            raise
+        except Exception as error:
+            raise ComponentFailed(self._component) from error

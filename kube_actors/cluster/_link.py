@@ -14,7 +14,7 @@ from ..actors import ActorRef
 from ..api import WatchEvent, WatchStream
 from ..client import Transport
 from ..errors import ServiceUnavailable
-from ._faults import Faults, InterceptedClient
+from ._faults import Faults, InterceptedClient, _FaultyStream
 
 __all__ = ["NodeLink"]
 
@@ -29,7 +29,10 @@ class NodeLink(InterceptedClient):
         super().__init__(apiserver, component=f"kubelet/{node}", faults=faults or Faults())
         self.node = node
         self.partitioned = False
-        self._streams: list[_LinkStream] = []
+        #: The watches open over the link. Cutting it closes them: a closed ``_FaultyStream``
+        #: ends as the connection's stream would, so no wrapper of its own (a watch is open
+        #: on every node all the time, and each layer costs an object and a coroutine a wait).
+        self._streams: list[_FaultyStream] = []
 
     def partition(self) -> None:
         self.partitioned = True
@@ -44,15 +47,15 @@ class NodeLink(InterceptedClient):
         if self.partitioned:
             raise ServiceUnavailable(f"node {self.node} cannot reach the apiserver")
 
-    def _opened(self, stream: WatchStream) -> WatchStream:
-        linked = _LinkStream(stream)
+    def _opened(self, stream: _FaultyStream) -> WatchStream:
         self._streams = [s for s in self._streams if not s.closed]
-        self._streams.append(linked)
-        return linked
+        self._streams.append(stream)
+        return stream
 
 
 class _LinkStream:
-    """A watch over the link: it ends when the link is cut."""
+    """A watch over a link that can be cut (a control plane replica's): it ends when the
+    link is cut."""
 
     def __init__(self, inner: WatchStream) -> None:
         self._inner = inner

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +32,7 @@ from kube_actors.api import (
     is_pod_terminal,
     pod_requests,
 )
-from kube_actors.client import Client, EventHandlerFuncs, EventRecorder, SharedInformer
+from kube_actors.client import Client, EventRecorder, SharedInformer
 from kube_actors.errors import (
     ActorError,
     AlreadyExists,
@@ -43,9 +42,8 @@ from kube_actors.errors import (
     ServiceUnavailable,
     TooManyRequests,
 )
-from kube_actors.runtime import AddressPool, ContainerRuntime, LoopbackPool
+from kube_actors.runtime import ContainerRuntime
 
-from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
 from ._context import KubeletContext
 from ._node import (
@@ -58,7 +56,6 @@ from ._node import (
 )
 from ._pod_worker import PodChanged, PodWorker
 from ._stats import GetSummary, StatsProvider
-from ._token_manager import TokenManager
 
 __all__ = ["AbandonContainers", "Kubelet"]
 
@@ -133,11 +130,7 @@ class Kubelet(Actor):
             node=node,
             host_ip=host_ip,
             timings=self.timings,
-            ips=_pool_for(node.pod_cidr),
             recorder=recorder,
-            crash_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
-            pull_backoff=Backoff(self.timings.backoff_initial, self.timings.backoff_max),
-            tokens=TokenManager(client),
         )
         self.workers: dict[str, ActorRef] = {}
         self.stats = StatsProvider(runtime, node.name)
@@ -184,13 +177,7 @@ class Kubelet(Actor):
         informer: SharedInformer[Pod] = SharedInformer(
             self.client, Pod, field_selector=f"spec.nodeName={self.node.name}"
         )
-        informer.add_event_handler(
-            EventHandlerFuncs(
-                on_add=self._changed_pod,
-                on_update=lambda old, new: self._changed_pod(new),
-                on_delete=self._deleted_pod,
-            )
-        )
+        informer.add_event_handler(_PodChanges(self))
         self.start_soon(informer.run, name=f"{self.name}:pods")
         if self.host_services is not None:
             self.ctx.services = self.host_services
@@ -356,12 +343,6 @@ class Kubelet(Actor):
 
     # ----------------------------------------------------------------------- the pods
 
-    def _changed_pod(self, pod: Pod) -> None:
-        self._note(pod.metadata.uid, pod)
-
-    def _deleted_pod(self, pod: Pod) -> None:
-        self._note(pod.metadata.uid, None)
-
     def _note(self, uid: str, pod: Pod | None) -> None:
         self._changed[uid] = pod
         if not self._dispatch_pending:
@@ -438,6 +419,26 @@ class Kubelet(Actor):
             self.ctx.recorder.event(pod, "Warning", reason, message)
 
 
+class _PodChanges:
+    """The kubelet's handler of its pods' informer: notes which pods changed. One small
+    object, where a handler of functions would keep three (a bound method each, a lambda
+    and its cell) for each of a cluster's thousands of kubelets."""
+
+    __slots__ = ("_kubelet",)
+
+    def __init__(self, kubelet: Kubelet) -> None:
+        self._kubelet = kubelet
+
+    def on_add(self, pod: Pod) -> None:
+        self._kubelet._note(pod.metadata.uid, pod)
+
+    def on_update(self, old: Pod, new: Pod) -> None:
+        self._kubelet._note(new.metadata.uid, new)
+
+    def on_delete(self, pod: Pod) -> None:
+        self._kubelet._note(pod.metadata.uid, None)
+
+
 _ZERO = Quantity(0)
 _ONE = Quantity(1)
 
@@ -471,17 +472,6 @@ class _Admitted:
                 del self._used[resource]
             else:
                 self._used[resource] = left
-
-
-def _pool_for(pod_cidr: str) -> AddressPool:
-    """The node's pod addresses: its pod CIDR's hosts, on loopback or routable."""
-    if not pod_cidr:
-        return LoopbackPool()
-    network = ipaddress.IPv4Network(pod_cidr)
-    if network.num_addresses <= 2:  # a /31 or /32: every address is a host's (RFC 3021)
-        return AddressPool(str(network.network_address), str(network.broadcast_address))
-    # The first and last host, without listing the hosts (254 objects for each node's /24).
-    return AddressPool(str(network.network_address + 1), str(network.broadcast_address - 1))
 
 
 def _now() -> Any:

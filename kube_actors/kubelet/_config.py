@@ -16,6 +16,8 @@ CONTROL_PLANE_TAINT = Taint(key=CONTROL_PLANE_LABEL, effect="NoSchedule")
 
 
 def _quantities(value: Mapping[str, str | int | Quantity]) -> FrozenDict[str, Quantity]:
+    if isinstance(value, FrozenDict) and all(isinstance(v, Quantity) for v in value.values()):
+        return value  # converted already (the defaults every node shares): frozen, kept
     return FrozenDict({k: v if isinstance(v, Quantity) else Quantity(v) for k, v in value.items()})
 
 
@@ -24,15 +26,32 @@ def _taints(value: Iterable[Taint]) -> tuple[Taint, ...]:
 
 
 def _labels(value: Mapping[str, str]) -> FrozenDict[str, str]:
-    return FrozenDict(value)
+    return value if isinstance(value, FrozenDict) else FrozenDict(value)
 
 
 def _bytes(value: str | int | Quantity) -> int:
     return Quantity(value).value()
 
 
+#: A node's capacity unless told otherwise, and no reservation: one frozen mapping each,
+#: shared by every node (a cluster of thousands parsed and kept them once a node).
+_DEFAULT_CAPACITY = _quantities(
+    {"cpu": "4", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+)
+_NOTHING_RESERVED: FrozenDict[str, Quantity] = FrozenDict()
+_NO_LABELS: FrozenDict[str, str] = FrozenDict()
+
+
 def _default_capacity() -> FrozenDict[str, Quantity]:
-    return _quantities({"cpu": "4", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"})
+    return _DEFAULT_CAPACITY
+
+
+def _nothing_reserved() -> FrozenDict[str, Quantity]:
+    return _NOTHING_RESERVED
+
+
+def _no_labels() -> FrozenDict[str, str]:
+    return _NO_LABELS
 
 
 @attrs.frozen(kw_only=True)
@@ -49,8 +68,8 @@ class NodeConfig:
 
     name: str
     capacity: Mapping[str, Quantity] = attrs.field(factory=_default_capacity, converter=_quantities)
-    reserved: Mapping[str, Quantity] = attrs.field(factory=dict, converter=_quantities)
-    labels: Mapping[str, str] = attrs.field(factory=dict, converter=_labels)
+    reserved: Mapping[str, Quantity] = attrs.field(factory=_nothing_reserved, converter=_quantities)
+    labels: Mapping[str, str] = attrs.field(factory=_no_labels, converter=_labels)
     taints: tuple[Taint, ...] = attrs.field(default=(), converter=_taints)
     pod_cidr: str = ""
     #: The Node's InternalIP (kubelet's ``--node-ip``); empty: a loopback address of its own.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import ipaddress
 from collections.abc import Coroutine
 from typing import Any
 
@@ -10,7 +12,7 @@ import attrs
 
 from kube_actors.api import Service
 from kube_actors.client import Client, EventRecorder, SharedInformer
-from kube_actors.runtime import AddressPool, ContainerRuntime
+from kube_actors.runtime import AddressPool, ContainerRuntime, LoopbackPool
 
 from ._backoff import Backoff
 from ._config import KubeletTimings, NodeConfig
@@ -46,26 +48,56 @@ class ExitWaits:
 
 @attrs.define(kw_only=True)
 class KubeletContext:
+    """What the kubelet and its pod workers share. What only pods need (the address pool,
+    the back-offs, the token cache) is made when the first pod needs it: a cluster's
+    thousands of idle nodes would each build and keep it for nothing."""
+
     client: Client
     runtime: ContainerRuntime
     node: NodeConfig
     host_ip: str
     timings: KubeletTimings
-    ips: AddressPool
     recorder: EventRecorder | None
-    crash_backoff: Backoff
-    pull_backoff: Backoff
-    #: The service-account tokens of projected volumes, renewed before they expire.
-    tokens: TokenManager
     #: Set when the node is stopped with its containers left running (a fault).
     abandon: bool = False
     #: The Services, for the containers' service-link variables (None: no variables).
     services: SharedInformer[Service] | None = None
-    #: Images pulled on this node: ``IfNotPresent`` does not pull them again.
-    images: set[str] = attrs.Factory(set)
     #: Where pod workers wait for their containers to exit.
     exits: ExitWaits = attrs.Factory(ExitWaits)
+
+    @functools.cached_property
+    def ips(self) -> AddressPool:
+        """The node's pod addresses: its pod CIDR's hosts, on loopback or routable."""
+        return _pool_for(self.node.pod_cidr)
+
+    @functools.cached_property
+    def images(self) -> set[str]:
+        """Images pulled on this node: ``IfNotPresent`` does not pull them again."""
+        return set()
+
+    @functools.cached_property
+    def crash_backoff(self) -> Backoff:
+        return Backoff(self.timings.backoff_initial, self.timings.backoff_max)
+
+    @functools.cached_property
+    def pull_backoff(self) -> Backoff:
+        return Backoff(self.timings.backoff_initial, self.timings.backoff_max)
+
+    @functools.cached_property
+    def tokens(self) -> TokenManager:
+        """The service-account tokens of projected volumes, renewed before they expire."""
+        return TokenManager(self.client)
 
     def event(self, obj: object, type: str, reason: str, message: str) -> None:
         if self.recorder is not None:
             self.recorder.event(obj, type, reason, message)  # type: ignore[arg-type]
+
+
+def _pool_for(pod_cidr: str) -> AddressPool:
+    if not pod_cidr:
+        return LoopbackPool()
+    network = ipaddress.IPv4Network(pod_cidr)
+    if network.num_addresses <= 2:  # a /31 or /32: every address is a host's (RFC 3021)
+        return AddressPool(str(network.network_address), str(network.broadcast_address))
+    # The first and last host, without listing the hosts (254 objects for each node's /24).
+    return AddressPool(str(network.network_address + 1), str(network.broadcast_address - 1))

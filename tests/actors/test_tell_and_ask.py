@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from typing import Any
 
 import anyio
@@ -28,6 +30,39 @@ async def test_ask_raises_the_handlers_error_in_the_caller_and_the_actor_carries
             await counter.ask(Fail("bad input"))
         assert await counter.ask(Get()) == 2
         assert counter.statistics().restarts == 0
+
+
+class _Refusal(Exception):
+    """An error a weak reference can follow (built-in exceptions take none)."""
+
+
+class _Refuses(Actor):
+    async def receive(self, message: Any) -> Any:
+        if message == "refuse":
+            raise _Refusal(message)
+        return message
+
+
+@pytest.mark.parametrize("timeout", [None, 5.0])
+async def test_an_asks_error_is_freed_once_dropped_not_left_to_the_collector(
+    timeout: float | None,
+) -> None:
+    # The asking frame let go of the reply: the error's traceback keeps that frame, and the
+    # future it kept kept the error, a cycle for each failed ask (a kubelet's first read of
+    # its Lease is a NotFound) which only a full collection freed.
+    async with ActorSystem() as system:
+        refuses = await system.spawn(_Refuses, name="refuses")
+        gc.collect()
+        gc.disable()
+        try:
+            try:
+                await refuses.ask("refuse", timeout=timeout)
+            except _Refusal as error:
+                dropped = weakref.ref(error)
+            assert await refuses.ask("next", timeout=timeout) == "next"  # its handler's too
+            assert dropped() is None
+        finally:
+            gc.enable()
 
 
 async def test_ask_times_out_after_exactly_its_timeout_on_the_running_clock() -> None:

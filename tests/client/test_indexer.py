@@ -45,6 +45,20 @@ def test_an_update_refiles_the_object_under_its_new_labels_and_owners() -> None:
     assert cache.remove("a/web") is None
 
 
+def test_an_index_added_to_one_indexer_is_only_that_ones() -> None:
+    # Indexers share the built-in index functions until one adds its own.
+    plain: Indexer[Pod] = Indexer()
+    custom: Indexer[Pod] = Indexer({"first": lambda p: [p.metadata.name[0]]})
+    custom.add_index("second", lambda p: [p.metadata.name[1]])
+    plain.put("a/ab", pod("ab", namespace="a"))
+    assert not plain.has_index("first")
+    assert not plain.has_index("second")
+    assert Indexer().has_index("namespace")
+    assert not Indexer().has_index("second")
+    plain.add_index("first", lambda p: ["x"])  # its own, not the other's
+    assert _names(plain.by_index("first", "x")) == ["ab"]
+
+
 def test_a_custom_index_files_what_is_cached_already_and_what_comes_later() -> None:
     cache: Indexer[Pod] = Indexer({"by_length": lambda p: [str(len(p.metadata.name))]})
     cache.put("a/ab", pod("ab", namespace="a"))

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Pod
+from kube_actors.api import Pod, Quantity
 from kube_actors.errors import KubeActorsError
 from kube_actors.kubelet import NodeConfig
 from kube_actors.testing import pod
@@ -36,3 +36,16 @@ async def test_fake_containers_serve_no_sockets_so_waiting_for_a_service_says_so
         await cluster.expose("pod", "a", port=8080)
         with pytest.raises(KubeActorsError, match="opens no sockets"):
             await cluster.wait_serving("a")
+
+
+def test_nodes_share_the_default_capacity_and_keep_what_they_are_given() -> None:
+    # Parsed once for every node of a large cluster, not once a node; frozen, so shared.
+    first, second = NodeConfig(name="a"), NodeConfig(name="b")
+    assert first.capacity is second.capacity
+    assert first.reserved is second.reserved
+    assert first.labels is second.labels
+    assert str(first.capacity["memory"]) == "32Gi"
+    big = NodeConfig(name="c", capacity={"cpu": "8", "memory": 1024}, reserved={"cpu": "500m"})
+    assert big.capacity == {"cpu": Quantity("8"), "memory": Quantity(1024)}
+    assert big.allocatable["cpu"] == Quantity("7500m")
+    assert NodeConfig(name="d", labels={"zone": "a"}).labels == {"zone": "a"}
