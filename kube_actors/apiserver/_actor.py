@@ -714,8 +714,7 @@ class ApiServer(Actor):
         new = self._admit("UPDATE", info, new, current)
         if renewing and new is obj:
             lease = renewed(info, new, manager=write.manager, now=self._now())
-            if lease is not None:
-                validate(lease, current)  # its size is the stored Lease's (``_renewal``)
+            if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)
                 return await self._store(info, lease, current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())

@@ -11,9 +11,14 @@ this module works out without walking the objects:
   manager alone owns ``spec.renewTime`` (``record_rewrite``: what ``record_update`` gives
   for a change of values only, without comparing the objects to find that change);
 - its size bound is the stored Lease's (``size_bound`` writes every time at its longest),
-  which passed the size check when it was written: the check would pass again.
+  which passed the size check when it was written: the check would pass again;
+- validation passes, as it did for the stored Lease: no rule looks at ``renewTime`` (a
+  Lease's rules check its duration and transitions, its metadata's are ratcheted on an
+  update and the metadata is the stored one's, and the integer ranges are of fields the
+  renewal leaves as they were).
 
-Admission, validation and the versioned write still run, as for any update (``ApiServer``).
+Admission and the versioned write still run, as for any update (``ApiServer``); a renewal
+admission changes takes the general path, validation included.
 """
 
 from __future__ import annotations

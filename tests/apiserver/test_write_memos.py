@@ -205,6 +205,39 @@ async def test_a_lease_renewal_stores_what_the_whole_update_path_stores_without_
         assert {e.manager for e in taken.metadata.managed_fields} == {"kubelet", "someone-else"}
 
 
+async def test_a_lease_renewal_is_not_validated_again_and_a_lease_made_invalid_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renewal changes only what no rule checks (``_renewal``): its validation would pass
+    as the stored Lease's did, so it is not run; an update that also changes a checked field
+    is no renewal, and is validated and refused."""
+    import kube_actors.apiserver._actor as actor_module
+
+    general = actor_module.validate  # type: ignore[attr-defined]
+    validated: list[str] = []
+
+    def counted(obj: Any, old: Any = None) -> None:
+        if isinstance(obj, Lease):
+            validated.append(obj.metadata.name)
+        general(obj, old)
+
+    monkeypatch.setattr(actor_module, "validate", counted)
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        current = await client.create(_lease("node-a"), field_manager="kubelet")
+        validated.clear()
+        for seconds in (10, 20):
+            current = await client.update(_renewed(current, seconds), field_manager="kubelet")
+        assert validated == []
+        broken = _renewed(current, 30)
+        broken = evolve(broken, spec=evolve(broken.spec, lease_duration_seconds=0))
+        with pytest.raises(Invalid, match=r"spec\.leaseDurationSeconds"):
+            await client.update(broken, field_manager="kubelet")
+        assert validated == ["node-a"]
+        stored = await client.get(Lease, "node-a", namespace="kube-node-lease")
+        assert stored == current
+
+
 async def test_a_lease_renewal_is_admitted_and_what_admission_makes_of_it_is_stored() -> None:
     """Admission sees every renewal; one it changes goes on along the general path."""
     seen: list[str] = []
