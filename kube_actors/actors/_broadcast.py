@@ -113,6 +113,12 @@ class Broadcast(Generic[T]):
         for subscription in list(self._subscriptions):
             subscription._end(error)
 
+    def trim(self) -> None:
+        """Drop now what every reader has taken (beyond ``retain``), rather than at the next
+        trim that ``publish`` makes every so many items: for a log whose items should not
+        outlive their reading."""
+        self._trim()
+
     def _trim(self) -> None:
         end = self.end
         slowest = end

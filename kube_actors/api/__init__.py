@@ -183,6 +183,7 @@ from ._limits import size_bound as size_bound
 from ._list_options import ResourceVersionMatch as ResourceVersionMatch
 from ._list_options import check_list_options as check_list_options
 from ._managed_fields import record_apply as record_apply
+from ._managed_fields import record_rewrite as record_rewrite
 from ._managed_fields import record_update as record_update
 from ._manifest import dump_manifests as dump_manifests
 from ._manifest import load_manifests as load_manifests
@@ -716,6 +717,7 @@ __all__ = [
     "quota_matches",
     "quota_usage",
     "record_apply",
+    "record_rewrite",
     "record_update",
     "register_kind",
     "remove_condition",

@@ -49,7 +49,9 @@ class FrozenDict(dict[K, V]):
     __ior__ = _readonly
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return hash(frozenset(self.items()))
+        # Most maps of an object are empty (a Pod spec's hash, taken on every create to
+        # find its defaulted twin, meets several): their hash without building a set.
+        return hash(frozenset(self.items())) if self else _EMPTY_SET_HASH
 
     def __repr__(self) -> str:
         return f"FrozenDict({dict.__repr__(self)})"
@@ -64,6 +66,7 @@ class FrozenDict(dict[K, V]):
 
 
 EMPTY: FrozenDict[Any, Any] = FrozenDict()
+_EMPTY_SET_HASH = hash(frozenset())
 
 
 class FrozenTree(FrozenDict[K, V]):

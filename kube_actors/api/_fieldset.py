@@ -24,8 +24,10 @@ __all__ = [
     "intersection",
     "item_element",
     "member_paths",
+    "overlaps",
     "path_string",
     "union",
+    "within",
 ]
 
 FieldSet = Mapping[str, Any]
@@ -126,6 +128,40 @@ def intersection(a: FieldSet, b: FieldSet) -> dict[str, Any]:
         if both is not None:
             out[key] = both
     return out
+
+
+def within(a: FieldSet, b: FieldSet) -> bool:
+    """Whether every path of ``a`` is in ``b``: ``difference(a, b)`` is empty, found
+    without building it (a Lease renewal asks this of its one changed field)."""
+    return all(_node_within(key, mine, b) for key, mine in a.items())
+
+
+def _node_within(key: str, mine: Mapping[str, Any], b: FieldSet) -> bool:
+    theirs = b.get(key)
+    if theirs is None or (_member(mine) and not _member(theirs)):
+        return False
+    for child, below in mine.items():
+        if child != SELF and not _node_within(child, below, theirs):
+            return False
+    return True
+
+
+def overlaps(a: FieldSet, b: FieldSet) -> bool:
+    """Whether ``a`` and ``b`` share a path: ``intersection(a, b)`` is not empty, found
+    without building it."""
+    return any(_node_overlaps(key, mine, b) for key, mine in a.items())
+
+
+def _node_overlaps(key: str, mine: Mapping[str, Any], b: FieldSet) -> bool:
+    theirs = b.get(key)
+    if theirs is None:
+        return False
+    if _member(mine) and _member(theirs):
+        return True
+    for child, below in mine.items():
+        if child != SELF and _node_overlaps(child, below, theirs):
+            return True
+    return False
 
 
 _ORDER = {"f": 0, "k": 1, "v": 2, "i": 3}

@@ -100,7 +100,8 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             if _IN_RANGE.get(node):
                 continue
             stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
-        for name, wire, how, (low, high) in _plan(type(node)):
+        plan = _plans.get(type(node))
+        for name, wire, how, (low, high) in _plan(type(node)) if plan is None else plan:
             value = getattr(node, name)
             if how == _INT:
                 if type(value) is int and not low <= value <= high:
@@ -109,7 +110,7 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             elif how == _STRUCT:
                 if value is not None:
                     stack.append((value, (*at, wire)))
-            else:
+            elif value:  # most lists are empty: no walk to begin
                 stack.extend(
                     (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
                 )
@@ -223,35 +224,44 @@ def size_bound(obj: Any) -> int:
     object under its wire name (the wire form leaves out the empty ones), the values as the
     converter writes them (times as RFC 3339, quantities as strings).
 
-    A Pod spec's share is looked up by the spec's identity (the Pods of a template share one
-    spec object, see ``default_pod_spec``): the walk writes a string of the same length in
-    its place."""
+    A Pod's spec and status are looked up by identity (the Pods of a template share one
+    spec object, see ``default_pod_spec``, and every new Pod of a QoS class one Pending
+    status): the walk writes a string of the same length in their place."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
     try:
         spec = getattr(obj, "spec", None)
         if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
-            return header + _body_bound(obj, None, 0)
-        part = _SPEC_BOUNDS.get(spec)
-        if part is None:
-            part = _SPEC_BOUNDS.put(spec, _body_bound(spec, None, 0))
-        return header + _body_bound(obj, spec, part)
+            return header + _body_bound(obj, None, 0, None, 0)
+        spec_bound = _SPEC_BOUNDS.get(spec)
+        if spec_bound is None:
+            spec_bound = _SPEC_BOUNDS.put(spec, _body_bound(spec, None, 0, None, 0))
+        status = obj.status
+        status_bound = _STATUS_BOUNDS.get(status)
+        if status_bound is None:
+            status_bound = _STATUS_BOUNDS.put(status, _body_bound(status, None, 0, None, 0))
+        return header + _body_bound(obj, spec, spec_bound, status, status_bound)
     except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-#: The bound of each Pod spec seen lately (``size_bound``), by identity.
+#: The bound of each Pod spec and status seen lately (``size_bound``), by identity. (Only
+#: writes of whole Pods ask: creates, whose Pending statuses are few and shared, and
+#: updates, which keep the stored status; status writes skip the size check.)
 _SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
+_STATUS_BOUNDS: IdentityMemo[int] = IdentityMemo()
 
 
-def _body_bound(obj: Any, known: object, known_bound: int) -> int:
-    """``size_bound`` without the apiVersion and kind; ``known`` (if not None) is written
-    as ``known_bound`` bytes without a walk."""
+def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_bound: int) -> int:
+    """``size_bound`` without the apiVersion and kind; ``spec`` and ``status`` (if not None)
+    are written as ``spec_bound`` and ``status_bound`` bytes without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values
 
     def every_field(value: Any) -> object:
-        if value is known:
-            return "x" * (known_bound - 2)  # its two quotes make up the rest
+        if value is spec:
+            return _stand_in(spec_bound)
+        if value is status:
+            return _stand_in(status_bound)
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):
@@ -265,6 +275,11 @@ def _body_bound(obj: Any, known: object, known_bound: int) -> int:
 
     body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
     return len(body) + keys[0]
+
+
+def _stand_in(bound: int) -> str:
+    """A value orjson writes in ``bound`` bytes (at least 2): a string, its quotes included."""
+    return "x" * (bound - 2)
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.

@@ -32,8 +32,10 @@ from ._fieldset import (
     difference,
     intersection,
     member_paths,
+    overlaps,
     path_string,
     union,
+    within,
 )
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
@@ -45,6 +47,7 @@ __all__ = [
     "BEFORE_FIRST_APPLY",
     "MAX_UPDATE_MANAGERS",
     "record_apply",
+    "record_rewrite",
     "record_update",
 ]
 
@@ -146,6 +149,8 @@ def record_update(
     faster for an update that shares most of the old object."""
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
+    if old is None and not previous:
+        return _created_entries(new, shape, manager, subresource, api_version, now, reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
         changed: Mapping[str, Any] = _owned(union(added, modified), reset)
@@ -177,6 +182,60 @@ def record_update(
     return _capped(_entries(sets, previous, touched, api_version=api_version, now=now))
 
 
+def record_rewrite(
+    entries: Iterable[ManagedFieldsEntry],
+    modified: Mapping[str, Any],
+    *,
+    manager: str,
+    subresource: str = "",
+    api_version: str,
+    now: dt.datetime,
+) -> tuple[ManagedFieldsEntry, ...] | None:
+    """The managedFields after ``manager`` changed the values of the fields ``modified``
+    names and nothing else (no field added or removed), as ``record_update`` gives them,
+    when ``manager`` alone owns those fields; None otherwise (``record_update`` then does
+    the whole computation). For a caller that knows what changed without comparing the
+    objects: the apiserver's Lease renewals (``spec.renewTime``)."""
+    previous = {_key(e): e for e in entries}
+    return _rewrote_own_fields(
+        previous, modified, manager, subresource, api_version=api_version, now=now
+    )
+
+
+def _created_entries(
+    new: Any,
+    shape: Shape,
+    manager: str,
+    subresource: str,
+    api_version: str,
+    now: dt.datetime,
+    reset: tuple[str, ...],
+) -> tuple[ManagedFieldsEntry, ...]:
+    """A create's managedFields, where nobody managed anything yet (most creates): the one
+    entry of its manager, owning every field the object sets, stamped ``now``; or none if it
+    sets nothing. The whole computation gives exactly this (nothing to take from anyone,
+    nothing to cap), after building sets, sorting and capping a single entry."""
+    added = compare_objects(None, new, shape, skip=reset)[0]
+    if not added:
+        return ()
+    return (_update_entry(manager, subresource, api_version, now, _interned(added)),)
+
+
+def _update_entry(
+    manager: str, subresource: str, api_version: str, now: dt.datetime, fields: Mapping[str, Any]
+) -> ManagedFieldsEntry:
+    """The entry of ``manager``'s Update that took ``fields`` ``now``."""
+    return ManagedFieldsEntry(
+        manager=manager,
+        operation="Update",
+        api_version=api_version,
+        time=now,
+        fields_type="FieldsV1",
+        fields_v1=fields,
+        subresource=subresource,
+    )
+
+
 def _rewrote_own_fields(
     previous: Mapping[_Key, ManagedFieldsEntry],
     modified: Mapping[str, Any],
@@ -198,20 +257,12 @@ def _rewrote_own_fields(
         return None
     if not modified:  # nothing changed: nobody's entry moves
         return tuple(sorted(previous.values(), key=_order))
-    if difference(modified, entry.fields_v1):
+    if not within(modified, entry.fields_v1):
         return None  # the manager takes fields it did not own
     for key, other in previous.items():
-        if key != mine and intersection(other.fields_v1, modified):
+        if key != mine and overlaps(other.fields_v1, modified):
             return None  # taken from another manager
-    renewed = ManagedFieldsEntry(
-        manager=manager,
-        operation="Update",
-        api_version=api_version,
-        time=now,
-        fields_type="FieldsV1",
-        fields_v1=entry.fields_v1,
-        subresource=subresource,
-    )
+    renewed = _update_entry(manager, subresource, api_version, now, entry.fields_v1)
     if len(previous) == 1:
         return (renewed,)
     return tuple(sorted((renewed if k == mine else e for k, e in previous.items()), key=_order))

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -21,11 +21,15 @@ from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
 from ._fieldset import SELF, item_element
 from ._memo import IdentityMemo
+from ._meta import ObjectMeta
 from ._pod import PodSpec
 from ._shape import Shape
 from ._typed import compare_value
 
 __all__ = ["compare_objects"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 _SKIPPED = {"managedFields"}  # nobody manages managedFields: left out of every comparison
 #: What the server sets in metadata, owned by nobody (Kubernetes' stripMetaManager).
@@ -210,7 +214,7 @@ def _created(
         if required:
             sub: dict[str, Any] | None
             if top and key == "metadata":
-                sub = _created(value, child, SERVER_METADATA)
+                sub = _created_metadata(value, child)
             elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
                 sub = _CREATED_OF.get(value, child)
                 if sub is None:
@@ -220,8 +224,77 @@ def _created(
             if sub:
                 out[element] = sub
             continue
-        out[element] = _all(value, child)
-    return FrozenTree(out)
+        # A scalar (most of an Event's fields) is a leaf: as ``_all`` gives it, uncalled.
+        out[element] = EMPTY_TREE if child.atomic or child.kind == "leaf" else _all(value, child)
+    return _shared_object_set(out) if top else FrozenTree(out)
+
+
+def _shared_object_set(out: dict[str, Any]) -> Any:
+    """``FrozenTree(out)``, one per combination of keys and child sets: the field sets of
+    objects made alike (Events, a template's Pods) have the same children (the shared
+    metadata, flat struct and spec sets), so their own set is found by those children's
+    identities rather than built and hashed again. (The set held here holds the children,
+    so while it is here no other object can have their ids.)"""
+    key = (tuple(out), tuple(map(id, out.values())))
+    found = _object_sets.get(key)
+    if found is None:
+        found = _kept(_object_sets, key, FrozenTree(out))
+    return found
+
+
+#: The most sets each of the tables of shared sets above and below keeps.
+_SHARED_SETS_MAX = 1024
+
+
+def _kept(table: dict[K, V], key: K, value: V) -> V:
+    """``value``, kept under ``key`` in one of the bounded tables of shared sets (cleared
+    when full: a table costs at most its bound)."""
+    if len(table) >= _SHARED_SETS_MAX:
+        table.clear()
+    table[key] = value
+    return value
+
+
+#: ``_shared_object_set`` by keys and children's identities; bounded, cleared when full.
+_object_sets: dict[tuple[tuple[str, ...], tuple[int, ...]], Any] = {}
+
+
+def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
+    """A create's set of its metadata (the server's fields left out), which depends only on
+    which of the other fields are set, the keys of the labels and annotations, the owner
+    references and the finalizers: one shared set per combination (every Pod of a template
+    has the same), where each create walked the metadata again."""
+    if type(meta) is not ObjectMeta:
+        return _created(meta, shape, SERVER_METADATA)
+    key = (
+        shape,
+        bool(meta.generate_name),
+        meta.deletion_timestamp is not None,
+        meta.deletion_grace_period_seconds is not None,
+        tuple(meta.labels),
+        tuple(meta.annotations),
+        meta.owner_references,
+        meta.finalizers,
+    )
+    found = _metadata_sets.get(key)
+    if found is None:
+        found = _kept(_metadata_sets, key, _created(meta, shape, SERVER_METADATA))
+    return found
+
+
+#: ``_created_metadata`` by what it depends on; bounded, cleared when full.
+_metadata_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
+#: The fields of ObjectMeta ``_created_metadata`` reads, besides the server's: a field added
+#: to ObjectMeta must be added there too (a test compares this with the class).
+METADATA_SET_BY = (
+    "generateName",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+)
 
 
 #: Per (class, shape): its fields' values as a tuple (one C call), and for each field its
@@ -294,11 +367,29 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
         return FrozenTree(out) if len(out) > 1 else EMPTY_TREE
     if isinstance(value, dict):
         values_shape = shape.element or shape
+        if values_shape.atomic or values_shape.kind == "leaf":
+            return _map_of_leaves(value)
         items: dict[str, Any] = {SELF: EMPTY_TREE}
         for key, item in value.items():
             items["f:" + key] = _all(item, values_shape)
         return FrozenTree(items)
     return EMPTY_TREE
+
+
+def _map_of_leaves(value: dict[str, Any]) -> dict[str, Any]:
+    """The set of a map of scalars (labels, annotations): the map and each of its keys,
+    which depends on its keys alone; one shared set per key list (the labels of a template's
+    Pods have the same keys), its hash kept for interning the object's set."""
+    keys = tuple(value)
+    found = _leaf_maps.get(keys)
+    if found is None:
+        members = {SELF: EMPTY_TREE, **{"f:" + key: EMPTY_TREE for key in keys}}
+        found = _kept(_leaf_maps, keys, FrozenTree(members))
+    return found
+
+
+#: ``_map_of_leaves`` by the map's keys, in their order; bounded, cleared when full.
+_leaf_maps: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
 def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
@@ -308,21 +399,26 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
     ``_all`` gives it (the struct itself a member), else as ``_created`` does. None for any
     other struct."""
     cls = type(obj)
-    sets = _flat_sets.get((cls, shape, member), _NOT_PLANNED)
-    if sets is _NOT_PLANNED:
+    plan = _flat_sets.get((cls, shape, member), _NOT_PLANNED)
+    if plan is _NOT_PLANNED:
         fields = _fields_in(cls, shape)[1]
         flat = all(
             (child.atomic or child.kind == "leaf") and not required
             for _, _, child, required, _ in fields
         )
-        sets = _flat_sets[(cls, shape, member)] = {} if flat else None
-    if sets is None:
+        written = any(zero_written for _, zero_written, _, _, _ in fields)
+        plan = _flat_sets[(cls, shape, member)] = ({}, written) if flat else None
+    if plan is None:
         return None
+    sets, zeros_written = plan
     values, fields = _fields_in(cls, shape)
-    present = tuple(
-        not (value is None or (not zero_written and not value))
-        for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
-    )
+    if zeros_written:
+        present = tuple(
+            not (value is None or (not zero_written and not value))
+            for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+        )
+    else:  # a field is present when it is not empty (None, "", 0, False, ()): bool's answer
+        present = tuple(map(bool, values(obj)))
     found = sets.get(present)
     if found is None:
         here = zip(fields, present, strict=True)
@@ -337,9 +433,11 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
 
 
 _NOT_PLANNED: Any = object()
-#: Per (class, shape, member) of a flat struct, its sets by the fields present (None: the
-#: class is not flat).
-_flat_sets: dict[tuple[type[Any], Shape, bool], dict[tuple[bool, ...], Any] | None] = {}
+#: Per (class, shape, member) of a flat struct, its sets by the fields present and whether
+#: any of its fields writes its zero value (None: the class is not flat).
+_flat_sets: dict[
+    tuple[type[Any], Shape, bool], tuple[dict[tuple[bool, ...], Any], bool] | None
+] = {}
 
 
 #: ``_created`` of the Pod specs walked lately, by identity: a Pod's spec is most often one

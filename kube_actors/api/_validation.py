@@ -79,28 +79,51 @@ def _metadata(info: KindInfo, meta: ObjectMeta, old: ObjectMeta | None) -> list[
         and meta.generation >= 0
     ):
         return []
+    # Every write of a new or changed object comes here: the checks of what is empty (most
+    # objects have no annotations, owners or finalizers) are not even begun.
     causes: list[FieldCause] = []
     name_rule = _NAME_RULES.get(info.kind, is_dns1123_subdomain)
     if not meta.name and not meta.generate_name:
         causes.append(f.required("metadata.name", "name or generateName is required"))
     elif meta.name:
-        causes.extend(f.invalid("metadata.name", meta.name, p) for p in name_rule(meta.name))
+        problems = name_rule(meta.name)
+        if problems:
+            causes.extend(f.invalid("metadata.name", meta.name, p) for p in problems)
     if info.namespaced and not meta.namespace:
         causes.append(f.required("metadata.namespace"))
     elif info.namespaced:
-        problems = is_dns1123_label(meta.namespace)
-        causes.extend(f.invalid("metadata.namespace", meta.namespace, p) for p in problems)
+        if meta.namespace not in _VALID_NAMESPACES:
+            problems = is_dns1123_label(meta.namespace)
+            causes.extend(f.invalid("metadata.namespace", meta.namespace, p) for p in problems)
+            if not problems:
+                _remember_namespace(meta.namespace)
     elif meta.namespace:
         causes.append(f.forbidden("metadata.namespace", "not allowed on this type"))
-    causes.extend(c.labels("metadata.labels", meta.labels))
-    causes.extend(c.qualified_names("metadata.annotations", meta.annotations))
-    size = sum(len(k) + len(v) for k, v in meta.annotations.items())
-    if size > _MAX_ANNOTATIONS_BYTES:
-        causes.append(f.too_long("metadata.annotations", _MAX_ANNOTATIONS_BYTES))
-    causes.extend(_owner_references(meta))
-    causes.extend(c.qualified_names("metadata.finalizers", meta.finalizers))
-    causes.extend(c.at_least("metadata.generation", meta.generation, 0))
+    if meta.labels:
+        causes.extend(c.labels("metadata.labels", meta.labels))
+    if meta.annotations:
+        causes.extend(c.qualified_names("metadata.annotations", meta.annotations))
+        size = sum(len(k) + len(v) for k, v in meta.annotations.items())
+        if size > _MAX_ANNOTATIONS_BYTES:
+            causes.append(f.too_long("metadata.annotations", _MAX_ANNOTATIONS_BYTES))
+    if meta.owner_references:
+        causes.extend(_owner_references(meta))
+    if meta.finalizers:
+        causes.extend(c.qualified_names("metadata.finalizers", meta.finalizers))
+    if meta.generation and meta.generation < 0:
+        causes.extend(c.at_least("metadata.generation", meta.generation, 0))
     return causes
+
+
+#: Namespace names found valid (a cluster has few, and every write names one); bounded.
+_VALID_NAMESPACES: set[str] = set()
+_VALID_NAMESPACES_MAX = 4096
+
+
+def _remember_namespace(namespace: str) -> None:
+    if len(_VALID_NAMESPACES) >= _VALID_NAMESPACES_MAX:
+        _VALID_NAMESPACES.clear()
+    _VALID_NAMESPACES.add(namespace)
 
 
 def _owner_references(meta: ObjectMeta) -> list[FieldCause]:

@@ -133,6 +133,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
+from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -232,6 +233,9 @@ class ApiServer(Actor):
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
         self._store_revision = 0
+        #: The newest revision a write of this apiserver was given, durable or not yet
+        #: (``_pipeline``): the store's next write takes the one after (``_stamped``).
+        self._written_revision = 0
         #: The newest revision the watch cache has applied.
         self._applied = 0
         self._catching_up: dict[int, list[asyncio.Future[None]]] = defaultdict(list)
@@ -323,10 +327,10 @@ class ApiServer(Actor):
             if crd.metadata.deletion_timestamp is not None:
                 self.send_after(0.0, _CleanUpCrd(crd.metadata.name))
         for name in _SYSTEM_NAMESPACES:
-            if self._lookup_get(Namespace, "", name) is None:
+            if self.get(Namespace, "", name) is None:
                 await self._create_system_object(Namespace(metadata=_ObjectMeta(name=name)))
         for priority_class in SYSTEM_PRIORITY_CLASSES:
-            if self._lookup_get(PriorityClass, "", priority_class.metadata.name) is None:
+            if self.get(PriorityClass, "", priority_class.metadata.name) is None:
                 await self._create_system_object(priority_class)
         # The local-path provisioner's class, as kind installs it: only on a new store, so a
         # class an administrator deleted stays deleted across restarts.
@@ -433,6 +437,7 @@ class ApiServer(Actor):
             return plain.outcomes, None
         reply: PipelinedResponse[TxnBatchResponse] = await self.etcd.ask(Pipelined(batch))
         outcomes = reply.response.outcomes
+        self._written_revision = max(self._written_revision, reply.response.revision)
         for (key, _), outcome in zip(writes, outcomes, strict=True):
             if isinstance(outcome, TxnResponse):
                 written = key if outcome.succeeded else None
@@ -469,8 +474,8 @@ class ApiServer(Actor):
                 check_field_manager(message.field_manager, "CreateOptions")
                 write = _Write(manager=message.field_manager, dry_run=message.dry_run)
                 created = await self._create(obj, write)
-                if not write.dry_run:
-                    custom_kinds.serve(created, self)
+                if not write.dry_run and isinstance(created, CustomResourceDefinition):
+                    custom_kinds.serve(created, self)  # only a CRD serves a kind
                 return created
             case Get():
                 return await self._get(message)
@@ -532,7 +537,9 @@ class ApiServer(Actor):
             obj = evolve(obj, metadata=evolve(meta, name=self._generated_name(meta.generate_name)))
             await self._caught_up()
         else:
-            await self._caught_up_for(object_key(info, meta.namespace, meta.name))
+            key = object_key(info, meta.namespace, meta.name)
+            if not self._up_to_date_for(key):  # most creates: no coroutine to wait in
+                await self._caught_up_for(key)
         now = self._now()
         obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
@@ -559,19 +566,28 @@ class ApiServer(Actor):
 
     async def _store_new(self, info: KindInfo, obj: Any) -> Any:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
+        if not isinstance(obj, Service):  # only a Service takes addresses and ports
+            return await self._put_new(info, key, obj)
         with self._services.reserving() as reservation:  # given back if this raises
-            stored = reservation.create(obj)
-            self._note_cause(key)
-            response = await self._write(
-                key,
-                Txn(
-                    compare=[Compare.create_revision(key, "=", 0)],
-                    success=[Put(key=key, value=stored, lease=await self._lease_of(info))],
-                ),
-            )
-            if not response.succeeded:
-                self._forget_cause(key)
-                raise _already_exists(info, obj.metadata.name)
+            return await self._put_new(info, key, reservation.create(obj))
+
+    async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
+        """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
+        self._note_cause(key)
+        lease = 0
+        if self._expires(info):  # an Event: most often the lease in hand, no coroutine
+            lease = self._leases.reused(self.event_ttl, self.now) or await self._lease_of(info)
+        stored = self._stamped(stored)
+        response = await self._write(
+            key,
+            Txn(
+                compare=(Compare.create_revision(key, "=", 0),),
+                success=(Put(key=key, value=stored, lease=lease),),
+            ),
+        )
+        if not response.succeeded:
+            self._forget_cause(key)
+            raise _already_exists(info, stored.metadata.name)
         return self._written_object(info, key, stored, response.revision)
 
     async def _lease_of(self, info: KindInfo) -> int:
@@ -587,7 +603,7 @@ class ApiServer(Actor):
 
     def _dry_create(self, info: KindInfo, obj: Any) -> Any:
         """What creating ``obj`` would store (dryRun=All): the same checks, nothing kept."""
-        if self._lookup_get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
+        if self.get(info.cls, obj.metadata.namespace, obj.metadata.name) is not None:
             raise _already_exists(info, obj.metadata.name)
         with self._services.reserving() as reservation:
             obj = reservation.create(obj)
@@ -629,7 +645,11 @@ class ApiServer(Actor):
                 conditions=set_condition(current.status.conditions, scheduled),
             ),
         )
-        return await self._store(info, bound, current)
+        if not node:
+            return await self._store(info, bound, current)
+        # A node named where none was: a change, of a Pod not being deleted (both checked
+        # above), so no comparison of the two Pods is needed to know it is one.
+        return await self._replace(info, bound, current)
 
     async def _evict(self, eviction: Eviction) -> Any:
         """The ``pods/eviction`` subresource: see ``_eviction``."""
@@ -686,8 +706,16 @@ class ApiServer(Actor):
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
-        new = prepare_for_update(default(obj), current)
+        # A kubelet's Lease renewal (``_renewal``): defaulting and preparing leave it as is.
+        renewing = not (write.managed or write.dry_run or write.subresource) and is_renewal(
+            info, obj, current
+        )
+        new = obj if renewing else prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
+        if renewing and new is obj:
+            lease = renewed(info, new, manager=write.manager, now=self._now())
+            if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)
+                return await self._store(info, lease, current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
             causes = crd_status.stored_versions_causes(new)
@@ -809,16 +837,19 @@ class ApiServer(Actor):
             return current
         if _ready_to_go(new):
             return await self._remove(info, new, current)
+        return await self._replace(info, new, current)
+
+    async def _replace(self, info: KindInfo, new: Any, current: Any) -> Any:
+        """``_store`` of a ``new`` known to differ from ``current`` and not to be deleted."""
         key = object_key(info, new.metadata.namespace, new.metadata.name)
-        # Stored with the resourceVersion it came with: every read sets it from the revision
-        # (Kubernetes clears it in etcd; here clearing would cost a copy per write for nothing).
         self._note_cause(key)
         lease = await self._lease_of(info) if self._expires(info) else 0
+        new = self._stamped(new)
         response = await self._write(
             key,
             Txn(
-                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[Put(key=key, value=new, lease=lease)],
+                compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+                success=(Put(key=key, value=new, lease=lease),),
             ),
         )
         if not response.succeeded:
@@ -840,19 +871,41 @@ class ApiServer(Actor):
             return plain
         reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
         response = reply.response
+        self._written_revision = max(self._written_revision, response.revision)
         self._commits.written(reply, response.revision, key if response.succeeded else None)
         return response
 
+    def _stamped(self, obj: Any) -> Any:
+        """``obj`` as it is to be stored: with the resourceVersion its write will be given,
+        foreseen as the revision after the newest this apiserver knows of, plus one for each
+        write parked before it in the batch (``_group_commit``).
+
+        Every read sets an object's resourceVersion from its key's revision (Kubernetes
+        clears it in etcd), so the value stored may carry any. Stored with the right one, it
+        is the very object the write answers with and the watch cache holds and hands out,
+        and the store and the cache share one copy of each object (the top-level object and
+        its ObjectMeta) instead of each keeping its own. Foreseen wrong (another writer of
+        the store, a write of the batch that failed its compare), the write's answer and the
+        cache make their copy with the right one, as when nothing was foreseen.
+        """
+        group = self._group
+        revision = max(self._store_revision, self._written_revision) + 1
+        if group.driving:
+            revision += group.parked
+        return with_resource_version(obj, revision)
+
     def _written_object(self, info: KindInfo, key: str, stored: Any, revision: int) -> Any:
-        """``stored`` as of ``revision``, kept for the watch cache to pick up (``_written``);
-        if the cache applied the write first, the very object it holds."""
+        """``stored`` as of ``revision``; if it needs a copy for that, the copy is kept for
+        the watch cache to pick up (``_written``); if the cache applied the write first, the
+        very object it holds."""
         if revision <= self._applied:
             cached = self._cache(info).objects.get(key)
             if cached is not None and cached.metadata.resource_version == str(revision):
                 return cached
             return with_resource_version(stored, revision)
         obj = with_resource_version(stored, revision)
-        self._written[revision] = (stored, obj)
+        if obj is not stored:
+            self._written[revision] = (stored, obj)
         return obj
 
     # ------------------------------------------------------------------------- delete
@@ -947,8 +1000,8 @@ class ApiServer(Actor):
         response = await self._write(
             key,
             Txn(
-                compare=[Compare.mod_revision(key, "=", _revision_of(current))],
-                success=[DeleteRange(key=key)],
+                compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+                success=(DeleteRange(key=key),),
             ),
         )
         if not response.succeeded:
@@ -1278,6 +1331,15 @@ class ApiServer(Actor):
             await group.barrier()
         await self._wait_applied(max(self._store_revision, self._commits.in_flight(key)))
 
+    def _up_to_date_for(self, key: str) -> bool:
+        """Whether ``_caught_up_for(key)`` has nothing to wait for."""
+        if self._applied < self._store_revision:
+            return False
+        group = self._group
+        if group.driving and group.waits_for(key):
+            return False
+        return self._applied >= self._commits.in_flight(key)
+
     async def _wait_applied(self, revision: int) -> None:
         if self._applied >= revision:
             return
@@ -1338,8 +1400,10 @@ class ApiServer(Actor):
             self._store_revision = revision
 
     def _cache(self, info: KindInfo) -> KindCache:
-        cache = self._cache_of_resource(info.group or "core", info.plural)
-        assert cache is not None
+        cache = self._caches.get((info.group or "core", info.plural))
+        if cache is None:  # a resource seen the first time
+            cache = self._cache_of_resource(info.group or "core", info.plural)
+            assert cache is not None
         return cache
 
     def _cache_of_resource(self, group: str, plural: str) -> KindCache | None:
@@ -1376,7 +1440,8 @@ class ApiServer(Actor):
 
     async def _current(self, info: KindInfo, namespace: str, name: str) -> Any:
         key = object_key(info, namespace, name)
-        await self._caught_up_for(key)
+        if not self._up_to_date_for(key):
+            await self._caught_up_for(key)
         obj = self._cache(info).objects.get(key)
         if obj is None:
             raise _not_found(info, name)
@@ -1389,17 +1454,17 @@ class ApiServer(Actor):
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        return self._lookup_get(kind, namespace, name)
+        info = self._info(kind)
+        return self._cache(info).objects.get(object_key(info, namespace, name))
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
         return self._cache(self._info(kind)).objects.values()
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
-        return self._cache(self._info(kind)).in_namespace(namespace)
-
-    def _lookup_get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        info = self._info(kind)
-        return self._cache(info).objects.get(object_key(info, namespace, name))
+        cache = self._cache(self._info(kind))
+        # Admission asks on every create for kinds most namespaces have none of (quotas,
+        # limit ranges): no walk to begin for those.
+        return cache.in_namespace(namespace) if cache.objects else ()
 
     def _lookup_actor(self, name: str) -> ActorRef:
         return self.system.lookup(name)

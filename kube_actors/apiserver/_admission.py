@@ -164,9 +164,13 @@ def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: L
 
 
 def _global_default(lookup: Lookup) -> PriorityClass | None:
-    defaults = [c for c in lookup.all(PriorityClass) if c.global_default]
-    # Kubernetes allows one; should there be more, the lowest value wins, as it does there.
-    return min(defaults, key=lambda c: c.value, default=None)
+    # Kubernetes allows one; should there be more, the lowest value wins, as it does there
+    # (the first of equal ones, as ``min`` would give).
+    found = None
+    for candidate in lookup.all(PriorityClass):
+        if candidate.global_default and (found is None or candidate.value < found.value):
+            found = candidate
+    return found
 
 
 def default_toleration_seconds(

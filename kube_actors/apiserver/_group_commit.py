@@ -129,6 +129,11 @@ class GroupCommit:
         self._keys.add(key)
         return _Slot(key, txn)
 
+    @property
+    def parked(self) -> int:
+        """How many writes wait for the next commit: each takes a revision if it writes."""
+        return len(self._parked)
+
     def waits_for(self, key: str) -> bool:
         """Whether a write of ``key`` is parked: the caller must ``barrier`` first."""
         return key in self._keys

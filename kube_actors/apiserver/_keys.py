@@ -24,7 +24,16 @@ _RESOLVED: dict[str, tuple[str, str]] = {}
 
 
 def kind_prefix(info: KindInfo) -> str:
-    return f"{ROOT}{resource_prefix(info.group, info.plural)}/"
+    # Every write and lookup asks for it (a create four times): worked out once per resource.
+    resource = (info.group, info.plural)
+    prefix = _PREFIXES.get(resource)
+    if prefix is None:
+        prefix = _PREFIXES[resource] = f"{ROOT}{resource_prefix(info.group, info.plural)}/"
+    return prefix
+
+
+#: ``kind_prefix`` by (group, plural): a function of those two alone.
+_PREFIXES: dict[tuple[str, str], str] = {}
 
 
 def namespace_prefix(info: KindInfo, namespace: str) -> str:

@@ -64,7 +64,10 @@ _NO_GENERATION: tuple[type[Any], ...] = (
 
 
 def _has(obj: Any, field: str) -> bool:
-    cls = type(obj)
+    return _has_field(type(obj), field)
+
+
+def _has_field(cls: type[Any], field: str) -> bool:
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = _FIELDS[cls] = frozenset(attrs.fields_dict(cls)) if attrs.has(cls) else frozenset()
@@ -77,27 +80,24 @@ _FIELDS: dict[type[Any], frozenset[str]] = {}
 
 def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     meta: ObjectMeta = obj.metadata
-    changes: dict[str, Any] = {
-        "metadata": evolve(
-            meta,
-            uid=uid,
-            creation_timestamp=now,
-            resource_version="",
-            generation=1 if _has(obj, "spec") and not isinstance(obj, _NO_GENERATION) else 0,
-            deletion_timestamp=None,
-            deletion_grace_period_seconds=None,
-        )
-    }
-    if isinstance(obj, Pod):
+    generation, status_of = _create_plan(type(obj))
+    # Only what differs is set: a client's object has no resourceVersion or deletion yet.
+    system: dict[str, Any] = {"uid": uid, "creation_timestamp": now}
+    if meta.resource_version:
+        system["resource_version"] = ""
+    if meta.generation != generation:
+        system["generation"] = generation
+    if meta.deletion_timestamp is not None:
+        system["deletion_timestamp"] = None
+    if meta.deletion_grace_period_seconds is not None:
+        system["deletion_grace_period_seconds"] = None
+    changes: dict[str, Any] = {"metadata": evolve(meta, **system)}
+    if status_of is _POD:
         changes["status"] = _pending(obj.spec)
-    elif isinstance(obj, PersistentVolumeClaim | PersistentVolume):
+    elif status_of is _CLAIM:
         # Kubernetes' defaulting gives a new claim or volume the phase Pending.
         changes["status"] = type(obj.status)(phase="Pending")
-    elif (
-        _has(obj, "status")
-        and not isinstance(obj, _KEEP_STATUS_ON_CREATE)
-        and kind_info(obj).status_subresource
-    ):
+    elif status_of is _RESET and kind_info(obj).status_subresource:
         changes["status"] = type(obj.status)()
     if isinstance(obj, Job) and not obj.spec.manual_selector:
         changes["spec"] = _generated_job_selector(obj, uid)
@@ -106,6 +106,31 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
         if "kubernetes" not in obj.spec.finalizers:
             changes["spec"] = evolve(obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes"))
     return evolve(obj, **changes)
+
+
+# What a create does to the status, by class (``_create_plan``).
+_POD, _CLAIM, _RESET, _KEEP = "pod", "claim", "reset", "keep"
+
+
+def _create_plan(cls: type[Any]) -> tuple[int, str]:
+    """A new object's generation and what its create does to its status, by class: a
+    function of the class alone, worked out once (every create asks)."""
+    plan = _CREATE_PLANS.get(cls)
+    if plan is None:
+        generation = 1 if _has_field(cls, "spec") and not issubclass(cls, _NO_GENERATION) else 0
+        if issubclass(cls, Pod):
+            status_of = _POD
+        elif issubclass(cls, PersistentVolumeClaim | PersistentVolume):
+            status_of = _CLAIM
+        elif _has_field(cls, "status") and not issubclass(cls, _KEEP_STATUS_ON_CREATE):
+            status_of = _RESET  # if the kind has a status subresource (asked per create)
+        else:
+            status_of = _KEEP
+        plan = _CREATE_PLANS[cls] = (generation, status_of)
+    return plan
+
+
+_CREATE_PLANS: dict[type[Any], tuple[int, str]] = {}
 
 
 #: The labels Kubernetes' Job strategy puts on a Job's template, and the one it selects by.

@@ -33,16 +33,25 @@ class LeaseReuse:
         self._expires_at = float("-inf")
         self._attached = 0
 
-    async def lease_for(self, etcd: ActorRef, ttl: int, now: float) -> int:
-        """A lease that keeps an object written ``now`` at least ``ttl`` seconds."""
+    def reused(self, ttl: int, now: float) -> int:
+        """The lease in hand, attached to one more object written ``now`` to keep it at
+        least ``ttl`` seconds, if it may be (most writes); else 0, and nothing changed."""
         reuse = min(int(ttl * _REUSE_FRACTION), _REUSE_MAX_SECONDS)
-        self._attached += 1
         # Reusable if it outlives this object's TTL, but not by more than the window.
         if (
             now + ttl < self._expires_at <= now + ttl + reuse
-            and self._attached <= _REUSE_MAX_OBJECTS
+            and self._attached < _REUSE_MAX_OBJECTS
         ):
+            self._attached += 1
             return self._lease
+        return 0
+
+    async def lease_for(self, etcd: ActorRef, ttl: int, now: float) -> int:
+        """A lease that keeps an object written ``now`` at least ``ttl`` seconds."""
+        lease = self.reused(ttl, now)
+        if lease:
+            return lease
+        reuse = min(int(ttl * _REUSE_FRACTION), _REUSE_MAX_SECONDS)
         granted = await etcd.ask(LeaseGrant(ttl=ttl + reuse))
         self._lease, self._expires_at, self._attached = granted.id, now + ttl + reuse, 1
         return self._lease

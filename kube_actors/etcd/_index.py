@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from ._keys import FROM_KEY, is_single_key
-from ._types import KeyValue
+from ._types import EventType, KeyEvent, KeyValue
 
 __all__ = ["KeyIndex"]
 
@@ -65,6 +65,26 @@ class KeyIndex:
                 return None
             kv = history[i]
         return None if kv.version == 0 else kv
+
+    def change(self, key: str, revision: int) -> KeyEvent:
+        """The event that wrote ``key`` at ``revision`` (which did: the store's change log
+        says so), its ``prev_kv`` the entry before it unless that is a tombstone.
+
+        The entry before is the key's previous revision, as long as the compaction kept it:
+        it does for every event after the compacted revision (the newest entry at or below
+        it stays), not for an event at exactly that revision (the store keeps those whole).
+        """
+        history = self._history[key]
+        i = len(history) - 1
+        if history[i].mod_revision != revision:  # an older change (a watch from the past)
+            i = bisect_left(history, revision, key=_mod_revision)
+        kv = history[i]
+        prev = history[i - 1] if i else None
+        if prev is not None and prev.version == 0:
+            prev = None
+        if kv.version == 0:
+            return KeyEvent(type=EventType.DELETE, kv=kv, prev_kv=prev)
+        return KeyEvent(type=EventType.PUT, kv=kv, prev_kv=prev)
 
     def append(self, kv: KeyValue) -> None:
         """Record a new revision of ``kv.key`` (newer than any it has)."""

@@ -3,12 +3,17 @@
 Values are held as given (never copied or serialised): the store is as fast as a dict
 lookup plus the bookkeeping of revisions. A write request runs in three steps: validate
 (nothing changes if it raises), apply the operations at the next revision, commit (bump
-the revision and record the revision's events, if anything changed).
+the revision and record which keys it changed, if anything changed).
+
+The history a watch from the past reads is the key index itself: each revision's entry in
+the change log is only the key (or keys) it wrote, and its events are built from the index
+when they are read (``KeyIndex.change``). A ``KeyEvent`` and a tuple kept for each write
+would be two more objects for the cyclic collector to scan, as long as the history is kept
+(minutes, thousands of writes); a string is none.
 """
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 
@@ -31,7 +36,7 @@ from ._responses import (
     RangeResponse,
     TxnResponse,
 )
-from ._types import EventType, KeyEvent, KeyValue, tombstone
+from ._types import KeyEvent, KeyValue, tombstone
 
 __all__ = ["MemoryBackend", "StoreStatistics"]
 
@@ -41,6 +46,10 @@ _HOLDS: dict[CompareOp, Callable[[object, object], bool]] = {
     "<": lambda a, b: a < b,  # type: ignore[operator]
     ">": lambda a, b: a > b,  # type: ignore[operator]
 }
+
+#: The KeyValue attribute each target compares: its value names it (read once here, as an
+#: enum member's ``value`` is a descriptor lookup on every transaction's hot path).
+_ATTRIBUTES: dict[CompareTarget, str] = {target: target.value for target in CompareTarget}
 
 _ABSENT = KeyValue(key="", value=None, create_revision=0, mod_revision=0, version=0)
 
@@ -57,13 +66,14 @@ class StoreStatistics:
 
 
 class _Write:
-    """The revision being written and its events, in the order of the operations."""
+    """The revision being written and the keys it changed, in the order of the operations
+    (each at most once: a transaction writes a key once, a range deletes each key once)."""
 
-    __slots__ = ("events", "revision")
+    __slots__ = ("keys", "revision")
 
     def __init__(self, revision: int) -> None:
         self.revision = revision
-        self.events: list[KeyEvent] = []
+        self.keys: list[str] = []
 
 
 class MemoryBackend:
@@ -75,10 +85,14 @@ class MemoryBackend:
         self._compact_revision = 0
         self._index = KeyIndex()
         self._leases = LeaseTable()
-        # The events of revision ``_first_change + i`` are ``_changes[i]``: every revision
+        # The keys written at revision ``_first_change + i`` are ``_changes[i]``: the key
+        # itself for a revision that wrote one (most do), a tuple for several. Every revision
         # writes something, so revisions index the list directly.
-        self._changes: list[tuple[KeyEvent, ...]] = []
+        self._changes: list[str | tuple[str, ...]] = []
         self._first_change = 2
+        # The events at the compacted revision, built before the compaction dropped their
+        # ``prev_kv``s from the index: a watch may start there and gets them.
+        self._compacted_events: tuple[KeyEvent, ...] = ()
 
     @property
     def revision(self) -> int:
@@ -100,41 +114,35 @@ class MemoryBackend:
     @classmethod
     def restored(
         cls,
-        rows: Iterable[tuple[KeyValue, int]],
+        rows: Iterable[KeyValue],
         *,
         compact_revision: int,
         leases: Iterable[tuple[int, int]],
         next_lease_id: int = 1,
     ) -> MemoryBackend:
-        """The store that a durable one wrote: its kept rows, each with the revision of its
-        key's previous live value (0 for none), in revision order; its compaction; its
-        leases as (id, ttl), granted at time 0 (``renew_leases`` sets their deadlines), and
-        the first lease id never handed out."""
+        """The store that a durable one wrote: its kept rows in revision order (of a key,
+        every row from the newest at or below the compaction on, whose predecessor is its
+        event's ``prev_kv``, as the store keeps them); its compaction; its leases as (id,
+        ttl), granted at time 0 (``renew_leases`` sets their deadlines), and the first lease
+        id never handed out."""
         store = cls()
         index = store._index
         latest: dict[str, KeyValue] = {}
-        changes: dict[int, list[KeyEvent]] = {}
+        changes: dict[int, list[str]] = {}
         first = max(compact_revision, store._first_change)
-        for kv, prev_revision in rows:
-            prev = latest.get(kv.key)
-            if prev is None or prev.version == 0 or prev.mod_revision != prev_revision:
-                prev = None
+        for kv in rows:
             index.append(kv)
             latest[kv.key] = kv
             store._revision = max(store._revision, kv.mod_revision)
             if kv.mod_revision >= first:
-                kind = EventType.DELETE if kv.version == 0 else EventType.PUT
-                changes.setdefault(kv.mod_revision, []).append(
-                    KeyEvent(type=kind, kv=kv, prev_kv=prev)
-                )
+                changes.setdefault(kv.mod_revision, []).append(kv.key)
         missing = [r for r in range(first, store._revision + 1) if r not in changes]
         if missing:
             raise StoreError(f"the store's history has no changes at revisions {missing[:5]}")
-        store._changes = [tuple(changes[r]) for r in range(first, store._revision + 1)]
+        store._changes = [_logged(changes[r]) for r in range(first, store._revision + 1)]
         store._first_change = first
         if compact_revision:
-            index.compact(compact_revision)
-            store._compact_revision = compact_revision
+            store._compact_index(compact_revision)
         for lease, ttl in leases:
             store._leases.grant(ttl, id=lease, now=0.0)
         store._leases.skip_ids_below(next_lease_id)
@@ -195,13 +203,18 @@ class MemoryBackend:
             raise Compacted(start, self._compact_revision)
         if end > self._revision:
             raise FutureRevision(end, self._revision)
-        lo = max(start, self._first_change) - self._first_change
-        hi = end - self._first_change + 1
-        if hi - lo == 1:
-            return list(self._changes[lo])
-        if hi <= lo:
-            return []
-        return list(itertools.chain.from_iterable(self._changes[lo:hi]))
+        first = self._first_change
+        lo = max(start, first)
+        change = self._index.change
+        events: list[KeyEvent] = []
+        for revision, keys in enumerate(self._changes[lo - first : end - first + 1], lo):
+            if revision == self._compact_revision:
+                events += self._compacted_events
+            elif isinstance(keys, str):
+                events.append(change(keys, revision))
+            else:
+                events += [change(key, revision) for key in keys]
+        return events
 
     # ------------------------------------------------------------------------- writes
 
@@ -235,12 +248,12 @@ class MemoryBackend:
                 self._read_revision(op.revision)
         write = _Write(self._revision + 1)
         # Operations run in their turn: a read sees the writes before it.
-        responses = [self._apply(write, op) for op in ops]
+        responses = tuple([self._apply(write, op) for op in ops])
         self._commit(write)
-        if not write.events:
+        if not write.keys:
             # Nothing was written after all (reads, deletes of nothing): the revision stayed.
-            responses = [attrs.evolve(r, revision=self._revision) for r in responses]
-        return TxnResponse(revision=self._revision, succeeded=succeeded, responses=tuple(responses))
+            responses = tuple([attrs.evolve(r, revision=self._revision) for r in responses])
+        return TxnResponse(revision=self._revision, succeeded=succeeded, responses=responses)
 
     def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
         """One operation of a transaction, answered as if the revision were ``write``'s."""
@@ -259,7 +272,7 @@ class MemoryBackend:
 
     def _compare(self, compare: Compare) -> bool:
         holds = _HOLDS[compare.op]
-        attribute = compare.target.value  # each target's value names its KeyValue attribute
+        attribute = _ATTRIBUTES[compare.target]
         if is_single_key(compare.range_end):
             kv = self._index.latest(compare.key)
             if kv is None:
@@ -301,7 +314,7 @@ class MemoryBackend:
         if lease:
             self._leases.attach(lease, key)
         self._index.append(kv)
-        write.events.append(KeyEvent(type=EventType.PUT, kv=kv, prev_kv=prev))
+        write.keys.append(key)
         return prev
 
     def _delete(self, write: _Write, key: str, range_end: str | None) -> list[KeyValue]:
@@ -314,15 +327,15 @@ class MemoryBackend:
         for prev in found:
             dead = tombstone(prev.key, write.revision)
             index.append(dead)
-            write.events.append(KeyEvent(type=EventType.DELETE, kv=dead, prev_kv=prev))
+            write.keys.append(prev.key)
             if prev.lease:
                 self._leases.detach(prev.lease, prev.key)
         return found
 
     def _commit(self, write: _Write) -> None:
-        if write.events:
+        if write.keys:
             self._revision = write.revision
-            self._changes.append(tuple(write.events))
+            self._changes.append(_logged(write.keys))
 
     # --------------------------------------------------------------------- compaction
 
@@ -331,14 +344,24 @@ class MemoryBackend:
             raise Compacted(revision, self._compact_revision)
         if revision > self._revision:
             raise FutureRevision(revision, self._revision)
-        self._index.compact(revision)
+        self._compact_index(revision)
         # Events from ``revision`` on stay: a watch may start exactly at the compaction.
         drop = revision - self._first_change
         if drop > 0:
             del self._changes[:drop]
             self._first_change = revision
-        self._compact_revision = revision
         return CompactResponse(revision=self._revision)
+
+    def _compact_index(self, revision: int) -> None:
+        """Compact the index at ``revision``, keeping that revision's events whole first:
+        the index keeps each key's newest entry at or below it, not the one before, which
+        is the ``prev_kv`` of an event at exactly that revision."""
+        if revision >= self._first_change:
+            self._compacted_events = tuple(self.changes(revision, revision))
+        else:
+            self._compacted_events = ()
+        self._index.compact(revision)
+        self._compact_revision = revision
 
     # ------------------------------------------------------------------------- leases
 
@@ -386,8 +409,15 @@ class MemoryBackend:
         return self._leases.next_deadline()
 
 
+def _logged(keys: list[str]) -> str | tuple[str, ...]:
+    """A revision's entry in the change log: its one key, or the tuple of its keys."""
+    return keys[0] if len(keys) == 1 else tuple(keys)
+
+
 def _check_writes_once(ops: Sequence[TxnOp]) -> None:
     """etcd refuses a branch that writes a key twice: two puts, or a put in a deleted range."""
+    if len(ops) < 2:
+        return
     puts: set[str] = set()
     deletes: list[DeleteRange] = []
     for op in ops:

@@ -73,7 +73,7 @@ class SqliteBackend:
         try:
             leases = self._file.leases()
             self._inner = MemoryBackend.restored(
-                ((row.kv, row.prev_revision) for row in self._file.rows()),
+                (row.kv for row in self._file.rows()),
                 compact_revision=self._file.compact_revision,
                 leases=leases,
                 next_lease_id=self._file.next_lease_id,

@@ -107,6 +107,11 @@ class WatchHub:
         self._revision = current
         # The spans filtered so far end before these events: no watcher will read them again.
         self._filtered.clear()
+        # What every watcher has read goes now, not a thousand events later: the events are
+        # built for the watchers (``changes``), and each one that lived through a thousand
+        # writes would reach the collector's oldest generation. The watchers are few (each
+        # apiserver watches once), so the pass over them costs little.
+        self._log.trim()
         self._log.publish(events)
 
     def close(self, error: BaseException) -> None:

@@ -22,7 +22,10 @@ from kube_actors.api import (
     PriorityClass,
     ResourceRequirements,
     evolve,
+    record_update,
+    shape_of,
 )
+from kube_actors.apiserver import DEFAULT_PLUGINS
 from kube_actors.errors import Invalid, NotFound
 
 
@@ -155,3 +158,107 @@ async def test_a_renewal_moves_only_its_managers_time_and_another_manager_takes_
         stored = await client.update(attrs.evolve(grown), field_manager="kubelet")
         (entry,) = stored.metadata.managed_fields
         assert "f:leaseTransitions" in entry.fields_v1["f:spec"]
+
+
+async def test_a_lease_renewal_stores_what_the_whole_update_path_stores_without_comparing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renewal by the manager that alone owns renewTime (``_renewal``) is stored as the
+    general path stores it: the managedFields ``record_update`` gives for the two objects,
+    without the object walk that finds what changed (the general path's field manager is
+    not called); another manager's renewal still takes the general path."""
+    import kube_actors.apiserver._actor as actor_module
+
+    general = actor_module.with_managed_fields  # type: ignore[attr-defined]
+    calls: list[str] = []
+
+    def counted(info: Any, old: Any, new: Any, **kwargs: Any) -> Any:
+        if isinstance(new, Lease) and new.metadata.name == "node-a":
+            calls.append(kwargs["manager"])
+        return general(info, old, new, **kwargs)
+
+    monkeypatch.setattr(actor_module, "with_managed_fields", counted)
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        current = await client.create(_lease("node-a"), field_manager="kubelet")
+        calls.clear()  # the create's
+        for seconds in (10, 20):
+            renewal = _renewed(current, seconds)
+            stored = await client.update(renewal, field_manager="kubelet")
+            assert stored.spec == renewal.spec
+            (entry,) = stored.metadata.managed_fields
+            assert entry.time is not None
+            expected = record_update(
+                current,
+                renewal,
+                shape_of(Lease),
+                current.metadata.managed_fields,
+                manager="kubelet",
+                api_version="coordination.k8s.io/v1",
+                now=entry.time,
+            )
+            assert stored.metadata.managed_fields == expected
+            current = stored
+        assert calls == []  # every update was a renewal the kubelet alone owns
+        taken = await client.update(_renewed(current, 30), field_manager="someone-else")
+        assert calls == ["someone-else"]
+        assert {e.manager for e in taken.metadata.managed_fields} == {"kubelet", "someone-else"}
+
+
+async def test_a_lease_renewal_is_not_validated_again_and_a_lease_made_invalid_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renewal changes only what no rule checks (``_renewal``): its validation would pass
+    as the stored Lease's did, so it is not run; an update that also changes a checked field
+    is no renewal, and is validated and refused."""
+    import kube_actors.apiserver._actor as actor_module
+
+    general = actor_module.validate  # type: ignore[attr-defined]
+    validated: list[str] = []
+
+    def counted(obj: Any, old: Any = None) -> None:
+        if isinstance(obj, Lease):
+            validated.append(obj.metadata.name)
+        general(obj, old)
+
+    monkeypatch.setattr(actor_module, "validate", counted)
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        current = await client.create(_lease("node-a"), field_manager="kubelet")
+        validated.clear()
+        for seconds in (10, 20):
+            current = await client.update(_renewed(current, seconds), field_manager="kubelet")
+        assert validated == []
+        broken = _renewed(current, 30)
+        broken = evolve(broken, spec=evolve(broken.spec, lease_duration_seconds=0))
+        with pytest.raises(Invalid, match=r"spec\.leaseDurationSeconds"):
+            await client.update(broken, field_manager="kubelet")
+        assert validated == ["node-a"]
+        stored = await client.get(Lease, "node-a", namespace="kube-node-lease")
+        assert stored == current
+
+
+async def test_a_lease_renewal_is_admitted_and_what_admission_makes_of_it_is_stored() -> None:
+    """Admission sees every renewal; one it changes goes on along the general path."""
+    seen: list[str] = []
+
+    def holder_stamp(operation: str, info: Any, obj: Any, old: Any, lookup: Any) -> Any:
+        if operation != "UPDATE" or not isinstance(obj, Lease):
+            return obj
+        seen.append(obj.metadata.name)
+        if obj.metadata.name != "stamped":
+            return obj
+        return evolve(obj, spec=evolve(obj.spec, holder_identity="admission"))
+
+    async with Cluster(
+        controllers=(), scheduler=False, admission=(*DEFAULT_PLUGINS, holder_stamp)
+    ) as cluster:
+        client = cluster.client
+        plain = await client.create(_lease("plain"), field_manager="kubelet")
+        stamped = await client.create(_lease("stamped"), field_manager="kubelet")
+        renewed_plain = await client.update(_renewed(plain, 10), field_manager="kubelet")
+        renewed_stamped = await client.update(_renewed(stamped, 10), field_manager="kubelet")
+        assert seen == ["plain", "stamped"]
+        assert renewed_plain.spec == _renewed(plain, 10).spec
+        assert renewed_stamped.spec.holder_identity == "admission"
+        assert renewed_stamped.spec.renew_time == _renewed(stamped, 10).spec.renew_time

@@ -66,7 +66,10 @@ def check(store_path: Path, log_path: Path) -> Verdict:
             target = services.setdefault(entry["name"], Expectation())
             # An update keeps the uid it was acknowledged with; a create (even one after a
             # delete that was cut off by a kill) makes a new one, unknown until its answer.
-            kept = target.acked[1] if target.acked and op != "create" else ""
+            # A delete or create cut off since the last answer may have landed, so an update
+            # acknowledged after one may be of an object made anew: its uid is unknown too.
+            recreated = any(p is None or not p[1] for p in target.pending)
+            kept = target.acked[1] if target.acked and op != "create" and not recreated else ""
             uid = entry.get("uid") or kept
             state = None if op == "delete" else (str(entry["v"]), uid)
         if phase == "intent":

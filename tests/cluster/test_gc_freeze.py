@@ -71,6 +71,33 @@ def test_a_cycle_frozen_with_the_heap_waits_for_a_whole_look_at_it() -> None:
 
 
 @pytest.mark.usefixtures("thawed")
+def test_a_settle_counts_what_it_freezes_without_walking_the_frozen_heap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    freezer = HeapFreezer()
+    freezer.hold()
+    freezer.settled()  # the whole look: the frozen heap counted once
+    walks: list[int] = []
+    count = gc.get_freeze_count
+
+    def counted() -> int:
+        walks.append(1)
+        return count()
+
+    monkeypatch.setattr(gc, "get_freeze_count", counted)
+    kept = [_Cycle() for _ in range(100)]
+    gc.collect(1)
+    freezer.settled()
+    assert walks == []  # what it froze was counted as it was frozen
+    del kept
+    freezer.regrowth = 1.0  # as if the frozen heap had doubled: a whole look, and a count
+    gc.collect(1)
+    freezer.settled()
+    assert walks == [1]
+    freezer.release()
+
+
+@pytest.mark.usefixtures("thawed")
 def test_a_settle_after_little_work_leaves_the_heap_as_it_is() -> None:
     freezer = HeapFreezer()
     freezer.hold()

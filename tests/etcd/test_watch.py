@@ -181,6 +181,22 @@ def test_the_log_is_trimmed_to_the_slowest_watcher() -> None:
     assert len(slow.poll()) == 69
 
 
+def test_events_every_watcher_has_read_are_dropped_at_the_next_write() -> None:
+    store = Store()
+    first, second = store.hub.watch("a"), store.hub.watch("b")
+    for value in range(10):
+        store.put("a", value)
+        assert len(first.poll()) == 1
+        assert second.poll() == ()
+        assert store.hub.statistics().log_events == 1
+    store.put("b", 1)
+    store.put("b", 2)  # the second watcher has not read: both stay
+    assert store.hub.statistics().log_events == 2
+    assert [e.kv.value for e in second.poll()] == [1, 2]
+    resumed = store.hub.watch("a", start_revision=5)  # from the history, as ever
+    assert [e.kv.value for e in resumed.poll()] == list(range(3, 10))
+
+
 def test_a_watcher_too_far_behind_is_closed_with_the_revision_to_resume_from() -> None:
     store = Store(max_lag=10)
     watcher = store.hub.watch("a")

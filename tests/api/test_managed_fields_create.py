@@ -1,0 +1,116 @@
+"""A create's managedFields, worked out by the apiserver's shortcut (the object's own fields,
+its metadata's set shared by every object whose metadata has the same shape), are exactly
+what the whole computation over wire dicts records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kube_actors.api import (
+    Event,
+    EventSource,
+    ObjectMeta,
+    ObjectReference,
+    OwnerReference,
+    Pod,
+    evolve,
+    record_update,
+    shape_of,
+    to_dict,
+    wire_names,
+)
+from kube_actors.api._typed_objects import METADATA_SET_BY, SERVER_METADATA
+
+from .strategies import dns_labels, labels, pods, timestamps
+
+_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+owner_references = st.lists(
+    st.builds(
+        OwnerReference,
+        api_version=st.sampled_from(["", "apps/v1"]),
+        kind=st.sampled_from(["", "ReplicaSet"]),
+        name=dns_labels,
+        uid=st.sampled_from(["", "u-1", "u-2"]),
+        controller=st.none() | st.booleans(),
+        block_owner_deletion=st.none() | st.booleans(),
+    ),
+    max_size=2,
+    unique_by=lambda ref: ref.uid,
+)
+
+metas = st.builds(
+    ObjectMeta,
+    name=dns_labels,
+    generate_name=st.sampled_from(["", "web-"]),
+    namespace=st.sampled_from(["", "default"]),
+    uid=st.sampled_from(["", "u-9"]),
+    generation=st.integers(0, 3),
+    creation_timestamp=st.none() | timestamps,
+    deletion_timestamp=st.none() | timestamps,
+    deletion_grace_period_seconds=st.none() | st.integers(0, 30),
+    labels=labels,
+    annotations=labels,
+    owner_references=owner_references,
+    finalizers=st.lists(dns_labels, max_size=2, unique=True),
+)
+
+events = st.builds(
+    Event,
+    metadata=metas,
+    involved_object=st.builds(ObjectReference, kind=st.just("Pod"), name=dns_labels),
+    reason=st.sampled_from(["", "Scheduled"]),
+    message=st.text(max_size=5),
+    source=st.none() | st.builds(EventSource, component=st.just("default-scheduler")),
+    first_timestamp=st.none() | timestamps,
+    count=st.integers(0, 2),
+    type=st.sampled_from(["", "Normal"]),
+)
+
+
+def _both_ways(obj: Any, reset: tuple[str, ...]) -> tuple[Any, Any]:
+    """The entries of ``obj``'s create by the object shortcut and by the wire dicts."""
+    shape = shape_of(type(obj))
+    options: dict[str, Any] = {"manager": "kubectl", "api_version": obj.api_version, "now": _NOW}
+    by_objects = record_update(None, obj, shape, (), reset=reset, **options)
+    by_wire = record_update({}, to_dict(obj), shape, (), reset=reset, **options)
+    return by_objects, by_wire
+
+
+@settings(max_examples=60, deadline=None)
+@given(pod=pods, meta=metas)
+def test_a_pod_create_records_what_the_whole_computation_records(
+    pod: Pod, meta: ObjectMeta
+) -> None:
+    pod = evolve(pod, metadata=meta)
+    for reset in (("status",), ()):
+        by_objects, by_wire = _both_ways(pod, reset)
+        assert by_objects == by_wire
+
+
+@settings(max_examples=60, deadline=None)
+@given(event=events)
+def test_an_event_create_records_what_the_whole_computation_records(event: Event) -> None:
+    by_objects, by_wire = _both_ways(event, ())
+    assert by_objects == by_wire
+
+
+@settings(max_examples=30, deadline=None)
+@given(first=metas, second=metas)
+def test_objects_of_one_metadata_shape_share_a_set_and_others_do_not(
+    first: ObjectMeta, second: ObjectMeta
+) -> None:
+    # The shared metadata set is looked up by the metadata's shape: a second object (with
+    # its own names, times, values) gets the set the wire dicts give it, not the first's.
+    for meta in (first, second, evolve(second, name="other", uid="u-8")):
+        by_objects, by_wire = _both_ways(Pod(metadata=meta), ("status",))
+        assert by_objects == by_wire
+
+
+def test_the_metadata_set_reads_every_field_of_object_meta_the_server_does_not_set() -> None:
+    fields = set(wire_names(ObjectMeta).values())
+    assert fields - set(SERVER_METADATA) == set(METADATA_SET_BY)
