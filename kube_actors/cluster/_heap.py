@@ -52,8 +52,8 @@ class HeapFreezer:
         self._seen_whole = 0
         #: How many objects were frozen since, counted as they were (an upper bound: some
         #: may have been freed since). ``gc.get_freeze_count()`` walks the whole frozen
-        #: generation (CPython 3.11: 0.2 s at 5,000 nodes), so it is asked only after a whole
-        #: collection, not at every settle.
+        #: generation (CPython 3.11: 0.2 s at 5,000 nodes), so it is asked only when this
+        #: count says the frozen heap may have grown by ``regrowth``, not at every settle.
         self._frozen_since = 0
         #: The collector's full collections counted at the last freeze (``growing``).
         self._full_collections = 0
@@ -94,9 +94,14 @@ class HeapFreezer:
             # After a full collection every survivor not frozen is in the oldest generation.
             self._frozen_since += len(gc.get_objects(2))
             gc.freeze()
-            whole = self._seen_whole + self._frozen_since >= self.regrowth * self._seen_whole
-            if whole:  # the frozen heap grew that much: look at all of it once
-                gc.unfreeze()
+            if self._seen_whole + self._frozen_since >= self.regrowth * self._seen_whole:
+                # The count only grows (frozen objects freed since are in it: an idle
+                # cluster's renewed Leases): the frozen generation's true size decides.
+                frozen = gc.get_freeze_count()
+                self._frozen_since = frozen - self._seen_whole
+                whole = frozen >= self.regrowth * self._seen_whole
+                if whole:  # the frozen heap grew that much: look at all of it once
+                    gc.unfreeze()
         if whole:
             gc.collect()
             gc.freeze()

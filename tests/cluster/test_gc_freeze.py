@@ -90,10 +90,14 @@ def test_a_settle_counts_what_it_freezes_without_walking_the_frozen_heap(
     freezer.settled()
     assert walks == []  # what it froze was counted as it was frozen
     del kept
-    freezer.regrowth = 1.0  # as if the frozen heap had doubled: a whole look, and a count
+    freezer.regrowth = 1.0  # as if the frozen heap had doubled: a count confirms it
     gc.collect(1)
     freezer.settled()
-    assert walks == [1]
+    assert walks == [1, 1]  # the count that confirmed it, and the whole look's
+    freezer.regrowth = 100.0  # the heap far from having grown that much: no count
+    gc.collect(1)
+    freezer.settled()
+    assert walks == [1, 1]
     freezer.release()
 
 
