@@ -42,9 +42,16 @@ class Lagged(Exception):
 class Broadcast(Generic[T]):
     """An append-only log with cursors. Single-threaded: use it from one event loop."""
 
-    def __init__(self, *, max_lag: int = 100_000, retain: int = 0) -> None:
+    def __init__(
+        self, *, max_lag: int = 100_000, retain: int = 0, trim_every: int | None = None
+    ) -> None:
+        """``trim_every``: items published between two drops of what every reader has
+        taken (default: 1,024, or half of ``retain`` if more); 1 for a log whose items
+        should not outlive their reading."""
         if max_lag <= 0:
             raise ValueError(f"max_lag must be positive, not {max_lag}")
+        if trim_every is not None and trim_every <= 0:
+            raise ValueError(f"trim_every must be positive, not {trim_every}")
         self.max_lag = max_lag
         self.retain = retain
         self._log: list[T] = []
@@ -52,7 +59,7 @@ class Broadcast(Generic[T]):
         self._subscriptions: dict[Subscription[T], None] = {}
         self._waiters: list[asyncio.Future[None]] = []
         # Items between two trims, at most; ``_check_at``: the ``end`` of the next trim.
-        self._step = max(1024, retain // 2)
+        self._step = max(1024, retain // 2) if trim_every is None else trim_every
         self._check_at = min(self._step, max_lag + 1)
 
     @property
@@ -112,12 +119,6 @@ class Broadcast(Generic[T]):
         """End every subscription (with ``error``, raised by their next read, if given)."""
         for subscription in list(self._subscriptions):
             subscription._end(error)
-
-    def trim(self) -> None:
-        """Drop now what every reader has taken (beyond ``retain``), rather than at the next
-        trim that ``publish`` makes every so many items: for a log whose items should not
-        outlive their reading."""
-        self._trim()
 
     def _trim(self) -> None:
         end = self.end

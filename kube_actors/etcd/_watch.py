@@ -60,7 +60,11 @@ class WatchHub:
             raise ValueError(f"max_lag must be positive, not {max_lag}")
         self._backend = backend
         self._max_lag = max_lag
-        self._log: Broadcast[KeyEvent] = Broadcast(max_lag=max_lag)
+        # What every watcher has read goes at the next write, not a thousand events later:
+        # the events are built for the watchers (``changes``), and each one that lived
+        # through a thousand writes would reach the collector's oldest generation. The
+        # watchers are few (each apiserver watches once), so a trim at each write costs little.
+        self._log: Broadcast[KeyEvent] = Broadcast(max_lag=max_lag, trim_every=1)
         # The backend revision the log is complete up to.
         self._revision = backend.revision
         # Per key range, the last span of the log filtered for it, as (from, to, events).
@@ -107,11 +111,6 @@ class WatchHub:
         self._revision = current
         # The spans filtered so far end before these events: no watcher will read them again.
         self._filtered.clear()
-        # What every watcher has read goes now, not a thousand events later: the events are
-        # built for the watchers (``changes``), and each one that lived through a thousand
-        # writes would reach the collector's oldest generation. The watchers are few (each
-        # apiserver watches once), so the pass over them costs little.
-        self._log.trim()
         self._log.publish(events)
 
     def close(self, error: BaseException) -> None:

@@ -65,3 +65,27 @@ async def test_a_closed_reader_reads_nothing_more_and_leaves_the_log() -> None:
     assert list(reader.poll()) == []
     assert await reader.next_batch() == ()
     assert log.subscribers == 0
+
+
+def test_trim_every_one_drops_what_every_reader_took_at_the_next_publish() -> None:
+    log: Broadcast[int] = Broadcast(trim_every=1)
+    fast, slow = log.subscribe(), log.subscribe()
+    log.publish([1, 2])
+    assert list(fast.poll()) == [1, 2]
+    log.publish([3])
+    assert log.start == 0  # the slow reader has not taken 1 and 2 yet
+    assert list(slow.poll()) == [1, 2, 3]
+    assert list(fast.poll()) == [3]
+    log.publish([4])
+    assert (log.start, list(log.held())) == (3, [4])
+    defaults: Broadcast[int] = Broadcast()
+    reader = defaults.subscribe()
+    defaults.publish([1, 2])
+    assert list(reader.poll()) == [1, 2]
+    defaults.publish([3])
+    assert defaults.start == 0  # by default, kept until a thousand more came
+
+
+def test_a_trim_every_below_one_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="trim_every must be positive, not 0"):
+        Broadcast(trim_every=0)
