@@ -17,6 +17,7 @@ from ._clock import is_virtual_time as is_virtual_time
 from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
+from ._clock import wall_clock_whole_seconds as wall_clock_whole_seconds
 from ._mail import Mail as Mail
 from ._messages import Ask as Ask
 from ._messages import Later as Later
@@ -59,6 +60,7 @@ __all__ = [
     "monotonic",
     "run",
     "wall_clock",
+    "wall_clock_whole_seconds",
 ]
 
 

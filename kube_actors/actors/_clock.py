@@ -16,7 +16,14 @@ import anyio
 
 from ._virtual_loop import VirtualTimeEventLoop
 
-__all__ = ["ClockKind", "is_virtual_time", "monotonic", "run", "wall_clock"]
+__all__ = [
+    "ClockKind",
+    "is_virtual_time",
+    "monotonic",
+    "run",
+    "wall_clock",
+    "wall_clock_whole_seconds",
+]
 
 _T = TypeVar("_T")
 _Ts = TypeVarTuple("_Ts")
@@ -35,6 +42,15 @@ def wall_clock() -> datetime:
     if isinstance(loop, VirtualTimeEventLoop):
         return loop.wall_time()
     return datetime.now(UTC)
+
+
+def wall_clock_whole_seconds() -> datetime:
+    """``wall_clock()`` to the whole second: what Kubernetes' timestamps hold (a Lease's
+    ``renewTime``, a condition's heartbeat, a managedFields entry's time)."""
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, VirtualTimeEventLoop):
+        return loop.wall_time_whole_seconds()
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def is_virtual_time() -> bool:

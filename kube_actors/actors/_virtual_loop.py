@@ -127,6 +127,8 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self.epoch = epoch
         self._wall_key: tuple[float, datetime] | None = None
         self._wall = epoch
+        self._whole_wall_key: tuple[float, datetime] | None = None
+        self._whole_wall = epoch
         super().__init__(_VirtualSelector(self))
 
     # ------------------------------------------------------------------------------ clock
@@ -142,6 +144,17 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         if key != self._wall_key:
             self._wall_key, self._wall = key, self.epoch + timedelta(seconds=self._now)
         return self._wall
+
+    def wall_time_whole_seconds(self) -> datetime:
+        """``wall_time()`` without its fraction of a second, as Kubernetes writes timestamps.
+
+        Built once per virtual instant too: every Lease renewal and status write of a
+        heartbeat reads it, on the kubelet's side and the apiserver's."""
+        key = (self._now, self.epoch)
+        if key != self._whole_wall_key:
+            whole = self.wall_time().replace(microsecond=0)
+            self._whole_wall_key, self._whole_wall = key, whole
+        return self._whole_wall
 
     def _advance(self, timeout: float) -> None:
         # Land exactly on the next timer's deadline rather than on now + timeout, so that

@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock
+from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock_whole_seconds
 from kube_actors.api import (
     NAME_ALPHABET,
     Binding,
@@ -713,7 +713,15 @@ class ApiServer(Actor):
         new = obj if renewing else prepare_for_update(default(obj), current)
         new = self._admit("UPDATE", info, new, current)
         if renewing and new is obj:
-            lease = renewed(info, new, manager=write.manager, now=self._now())
+            # Stamped as ``_stamped`` will stamp it (nothing is written before), in the same
+            # copy of its metadata as its managedFields.
+            lease = renewed(
+                info,
+                new,
+                manager=write.manager,
+                now=self._now(),
+                resource_version=str(self._foreseen_revision()),
+            )
             if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)
                 return await self._store(info, lease, current)
         if isinstance(new, CustomResourceDefinition):
@@ -888,11 +896,15 @@ class ApiServer(Actor):
         the store, a write of the batch that failed its compare), the write's answer and the
         cache make their copy with the right one, as when nothing was foreseen.
         """
+        return with_resource_version(obj, self._foreseen_revision())
+
+    def _foreseen_revision(self) -> int:
+        """The revision the next write is foreseen to get (``_stamped``)."""
         group = self._group
         revision = max(self._store_revision, self._written_revision) + 1
         if group.driving:
             revision += group.parked
-        return with_resource_version(obj, revision)
+        return revision
 
     def _written_object(self, info: KindInfo, key: str, stored: Any, revision: int) -> Any:
         """``stored`` as of ``revision``; if it needs a copy for that, the copy is kept for
@@ -1474,7 +1486,7 @@ class ApiServer(Actor):
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.
-        return wall_clock().replace(microsecond=0)
+        return wall_clock_whole_seconds()
 
 
 # ------------------------------------------------------------------------ helpers

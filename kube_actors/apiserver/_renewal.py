@@ -9,7 +9,10 @@ this module works out without walking the objects:
   generation and no status, and its metadata is the stored object's;
 - its managedFields are the stored ones with the renewing manager's time moved, when that
   manager alone owns ``spec.renewTime`` (``record_rewrite``: what ``record_update`` gives
-  for a change of values only, without comparing the objects to find that change);
+  for a change of values only, without comparing the objects to find that change); when the
+  renewing manager's Update is the Lease's only entry (a kubelet's Lease, which nobody else
+  writes), that entry with the new time and API version, without ``record_rewrite``'s
+  gathering and sorting of every manager's entry (``_sole_owner_renewed``);
 - its size bound is the stored Lease's (``size_bound`` writes every time at its longest),
   which passed the size check when it was written: the check would pass again;
 - validation passes, as it did for the stored Lease: no rule looks at ``renewTime`` (a
@@ -25,11 +28,19 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
-from kube_actors.api import KindInfo, Lease, LeaseSpec, evolve, record_rewrite
+from kube_actors.api import (
+    KindInfo,
+    Lease,
+    LeaseSpec,
+    ManagedFieldsEntry,
+    evolve,
+    record_rewrite,
+)
 
 __all__ = ["is_renewal", "renewed"]
 
@@ -57,20 +68,62 @@ def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:
     )
 
 
-def renewed(info: KindInfo, lease: Lease, *, manager: str, now: dt.datetime) -> Lease | None:
+def renewed(
+    info: KindInfo, lease: Lease, *, manager: str, now: dt.datetime, resource_version: str
+) -> Lease | None:
     """The renewal ``lease`` (``is_renewal``) with its managedFields as the update records
-    them, or None when ``manager`` does not alone own ``renewTime`` (a first renewal by
-    another manager): the general path then records it."""
+    them and ``resource_version`` (the one its write is foreseen to get), or None when
+    ``manager`` does not alone own ``renewTime`` (a first renewal by another manager): the
+    general path then records it."""
     meta = lease.metadata
-    managed = record_rewrite(
-        meta.managed_fields,
-        _RENEW_TIME,
-        manager=manager,
-        api_version=info.api_version,
-        now=now,
-    )
+    managed = _sole_owner_renewed(meta.managed_fields, manager, info.api_version, now)
+    if managed is None:
+        managed = record_rewrite(
+            meta.managed_fields,
+            _RENEW_TIME,
+            manager=manager,
+            api_version=info.api_version,
+            now=now,
+        )
     if managed is None:
         return None
-    if managed == meta.managed_fields:
+    if managed == meta.managed_fields and meta.resource_version == resource_version:
         return lease
-    return evolve(lease, metadata=evolve(meta, managed_fields=managed))
+    changed = evolve(meta, managed_fields=managed, resource_version=resource_version)
+    return evolve(lease, metadata=changed)
+
+
+def _sole_owner_renewed(
+    entries: tuple[ManagedFieldsEntry, ...], manager: str, api_version: str, now: dt.datetime
+) -> tuple[ManagedFieldsEntry, ...] | None:
+    """What ``record_rewrite`` gives for a renewal when ``entries`` is the renewing
+    manager's Update alone, owning ``renewTime``: that entry, stamped ``now`` in
+    ``api_version``. None for any other managedFields (``record_rewrite`` then decides).
+
+    It rests on what ``record_rewrite`` does with one entry: nothing to cap (one entry is
+    under the limit), nobody else's entry to take ``renewTime`` from or to sort, and the
+    manager's own entry built anew as an Update of its unchanged set, at ``now``."""
+    if len(entries) != 1:
+        return None
+    entry = entries[0]
+    if (
+        entry.manager != manager
+        or entry.operation != "Update"
+        or entry.subresource
+        or not entry.fields_v1
+        or not _owns_renew_time(entry.fields_v1)
+    ):
+        return None
+    if entry.time == now and entry.api_version == api_version and entry.fields_type == "FieldsV1":
+        return entries
+    return (evolve(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)
+
+
+def _owns_renew_time(fields: Mapping[str, Any]) -> bool:
+    """Whether the field set ``fields`` holds ``spec.renewTime`` itself (``_RENEW_TIME`` is
+    within it): a leaf, or a node that is a member itself."""
+    spec = fields.get("f:spec")
+    if spec is None:
+        return False
+    renew_time = spec.get("f:renewTime")
+    return renew_time is not None and (not renew_time or "." in renew_time)

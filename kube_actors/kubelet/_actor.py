@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock
+from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock_whole_seconds
 from kube_actors.api import (
     Lease,
     Node,
@@ -475,4 +475,4 @@ class _Admitted:
 
 
 def _now() -> Any:
-    return wall_clock().replace(microsecond=0)
+    return wall_clock_whole_seconds()

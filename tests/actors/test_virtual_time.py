@@ -11,10 +11,12 @@ from kube_actors.actors import (
     DEFAULT_EPOCH,
     Actor,
     ActorSystem,
+    VirtualTimeEventLoop,
     is_virtual_time,
     monotonic,
     run,
     wall_clock,
+    wall_clock_whole_seconds,
 )
 
 
@@ -59,6 +61,28 @@ async def test_the_simulated_wall_clock_starts_at_the_epoch() -> None:
     await asyncio.sleep(90)
     assert wall_clock() == datetime(2026, 1, 1, 0, 1, 30, tzinfo=UTC)
     assert wall_clock() - DEFAULT_EPOCH == timedelta(seconds=90)
+
+
+async def test_the_whole_second_wall_clock_drops_the_fraction_and_follows_the_clock() -> None:
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(10.75)
+    assert wall_clock_whole_seconds() == datetime(2026, 1, 1, 0, 0, 10, tzinfo=UTC)
+    assert wall_clock_whole_seconds() == wall_clock().replace(microsecond=0)
+    await asyncio.sleep(0.5)  # into the next second
+    assert wall_clock_whole_seconds() == datetime(2026, 1, 1, 0, 0, 11, tzinfo=UTC)
+    assert isinstance(loop, VirtualTimeEventLoop)
+    loop.epoch = datetime(2030, 1, 1, tzinfo=UTC)  # a new epoch is a new instant too
+    assert wall_clock_whole_seconds() == datetime(2030, 1, 1, 0, 0, 11, tzinfo=UTC)
+
+
+def test_the_whole_second_wall_clock_on_real_time_has_no_fraction() -> None:
+    async def main() -> datetime:
+        return wall_clock_whole_seconds()
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    now = run(main, clock="real")
+    assert now.microsecond == 0
+    assert before <= now <= datetime.now(UTC)
 
 
 async def test_work_in_a_thread_executor_is_waited_for_in_real_time() -> None:
