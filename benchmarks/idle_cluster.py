@@ -10,7 +10,8 @@ simulated seconds per wall second, simulated seconds per CPU second (the same on
 that runs nothing else), and the CPU of one node's 10-second heartbeat (the process's CPU
 time over nodes x horizon / 10).
 
-Each size is measured twice, on two clusters: first as it runs by default, then made with
+Each size is measured twice (``--collector both``), on two clusters: first as it runs by
+default (``as-is``), then (``tuned``) made with
 ``Cluster(gc_freeze=True, gc_threshold=50_000)``, which takes the cluster's objects out of the
 cyclic collector's sight whenever it settles after much work and makes young collections
 rarer (``docs/how-to/simulate-large-clusters.md``): at 1,000 nodes CPython's full
@@ -95,8 +96,14 @@ async def _bare_timers(count: int, horizon: float) -> tuple[float, float, float]
     return loop.time() - simulated, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def _figures(nodes: int, horizon: float, progress: Progress) -> list[Figure]:
-    task = progress.add_task(f"{nodes:,} idle nodes (simulated s)", total=2 * horizon)
+#: Which clusters ``--collector`` runs: as it is, tuned, or both.
+_COLLECTORS = {"as-is": (False,), "tuned": (True,), "both": (False, True)}
+
+
+def _figures(
+    nodes: int, horizon: float, progress: Progress, tuned: tuple[bool, ...]
+) -> list[Figure]:
+    task = progress.add_task(f"{nodes:,} idle nodes (simulated s)", total=len(tuned) * horizon)
 
     def advance(step: float) -> None:
         progress.advance(task, step)
@@ -104,16 +111,16 @@ def _figures(nodes: int, horizon: float, progress: Progress) -> list[Figure]:
     # Each run starts from a collected heap: the garbage of the run before (a whole
     # cluster) would otherwise be scanned by the next run's collections, and the bare
     # timers' baseline was found twice as costly after two clusters as alone.
-    gc.collect()
-    default = run(_idle_cluster, nodes, horizon, False, advance)
-    gc.collect()
-    frozen = run(_idle_cluster, nodes, horizon, True, advance)
+    runs: list[tuple[str, _Run]] = []
+    for collector_tuned in tuned:
+        gc.collect()
+        label = f", gc_freeze, gc_threshold={GC_THRESHOLD:,}" if collector_tuned else ""
+        runs.append((label, run(_idle_cluster, nodes, horizon, collector_tuned, advance)))
     gc.collect()
     b_simulated, b_wall, b_cpu = run(_bare_timers, nodes, horizon)
     b_beats = nodes * b_simulated / HEARTBEAT
     figures = []
-    tuned = f", gc_freeze, gc_threshold={GC_THRESHOLD:,}"
-    for label, (simulated, wall, cpu) in (("", default), (tuned, frozen)):
+    for label, (simulated, wall, cpu) in runs:
         beats = nodes * simulated / HEARTBEAT
         figures += [
             Figure(
@@ -149,13 +156,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nodes", default="10,100,1000,5000", help="comma-separated sizes")
     parser.add_argument("--horizon", type=float, default=600.0, help="simulated seconds")
+    parser.add_argument(
+        "--collector",
+        choices=sorted(_COLLECTORS),
+        default="both",
+        help="the cluster as it is, tuned (gc_freeze, gc_threshold), or both (default)",
+    )
     args = parser.parse_args(argv)
     configure_logging()
     console = Console()
     figures: list[Figure] = []
     with Progress(console=console, transient=True) as progress:
         for nodes in (int(n.replace("_", "")) for n in args.nodes.split(",")):
-            figures.extend(_figures(nodes, args.horizon, progress))
+            figures.extend(_figures(nodes, args.horizon, progress, _COLLECTORS[args.collector]))
     print_figures("kube_actors idle cluster", figures, console)
 
 
