@@ -7,6 +7,16 @@ keeps its own heap of ``(when, sequence, Timer)`` tuples (compared in C) and arm
 asyncio timer for the earliest; when it fires, every due message is delivered in one callback.
 The loop still sees the next due instant, so virtual time jumps to it and ``settle()`` sees it.
 Cancelled timers stay in the heap, marked, and are skipped when they come up.
+
+Under virtual time, the messages due at one instant are delivered in waves of at most
+``WAVE``: the next wave when the loop is quiet again at that instant
+(``VirtualTimeEventLoop.call_when_quiet``), still before the clock moves on. Every kubelet of
+a cluster started together heartbeats at the same instant; delivered at once, 5,000 renewals
+would all be in flight together (each its coroutines, futures and messages), overflowing the
+apiserver's mailbox and keeping that many objects alive across young collections. In waves,
+the same messages reach the same actors in the same order at the same virtual time; what
+each wave sets off (the renewals' writes and their watch events) is done before the next
+wave starts. On a real-time loop every due message is delivered at once.
 """
 
 from __future__ import annotations
@@ -17,11 +27,16 @@ import itertools
 from typing import TYPE_CHECKING
 
 from ._callbacks import NO_CONTEXT
+from ._virtual_loop import VirtualTimeEventLoop
 
 if TYPE_CHECKING:
     from ._cell import _Cell
 
-__all__ = ["Timer", "TimerQueue"]
+__all__ = ["WAVE", "Timer", "TimerQueue"]
+
+#: At most this many due messages are delivered before the loop is quiet again (virtual
+#: time): under the default mailbox capacity, so that a wave of asks does not fill one.
+WAVE = 512
 
 
 class Timer:
@@ -60,10 +75,14 @@ class Timer:
 class TimerQueue:
     """The due messages of all actors of one system."""
 
-    __slots__ = ("_armed", "_armed_at", "_heap", "_loop", "_sequence")
+    __slots__ = ("_armed", "_armed_at", "_heap", "_loop", "_rest_waits", "_sequence", "_waves")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+        #: Virtual time: the rest of an instant's messages wait for the loop to be quiet.
+        self._waves = isinstance(loop, VirtualTimeEventLoop)
+        #: Whether the rest of this instant's messages already wait for the next quiet.
+        self._rest_waits = False
         self._heap: list[tuple[float, int, Timer]] = []
         self._sequence = itertools.count()
         self._armed: asyncio.TimerHandle | None = None
@@ -99,15 +118,33 @@ class TimerQueue:
         self._armed_at = float("inf")
         heap = self._heap
         now = self._loop.time()
+        wave = WAVE if self._waves else -1
         while heap and heap[0][0] <= now:
+            if wave == 0:
+                if not self._rest_waits:
+                    self._rest_waits = True
+                    loop = self._loop
+                    assert isinstance(loop, VirtualTimeEventLoop)
+                    loop.call_when_quiet(self._next_wave, context=NO_CONTEXT)
+                return
+            wave -= 1
             timer = heapq.heappop(heap)[2]
-            if timer.pending:
+            cell = timer._cell
+            # ``timer.pending``, spelled out: thousands of kubelets' heartbeats come due at
+            # once, each a property call less.
+            if not timer.cancelled and timer._incarnation == cell.incarnation and not cell.closed:
                 timer.cancelled = True  # spent: it will not fire again
-                timer._cell.pending_timers -= 1
-                timer._cell.deliver_timer(timer)
+                cell.pending_timers -= 1
+                cell.deliver_timer(timer)
         due = self.next_due()
         if due != float("inf"):
             self._arm(due)
+
+    def _next_wave(self) -> None:
+        self._rest_waits = False
+        if self._armed is not None:  # re-armed meanwhile (a message sent with no delay)
+            self._armed.cancel()
+        self._fire()
 
     def close(self) -> None:
         if self._armed is not None:

@@ -24,7 +24,9 @@ import contextlib
 import math
 import selectors
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import Context
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -90,6 +92,11 @@ class _VirtualSelector(selectors.BaseSelector):
         events = self._inner.select(0)
         if events:
             return events
+        if loop._when_quiet:
+            # Nothing else is ready at this instant: the work put off until then runs now,
+            # before the clock moves on or anyone is told the program is quiet.
+            loop._ready.append(loop._when_quiet.popleft())  # type: ignore[attr-defined]
+            return []
         # Nothing is ready and no I/O is pending: the program is quiet right now.
         if loop._notify_idle(timeout):
             return []
@@ -123,6 +130,7 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self._idle_waiters: list[_IdleWaiter] = []
         self._executor_jobs = 0
         self._real_time_holds = 0
+        self._when_quiet: deque[asyncio.Handle] = deque()
         #: The wall-clock instant at virtual time 0.0.
         self.epoch = epoch
         self._wall_key: tuple[float, datetime] | None = None
@@ -165,6 +173,17 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
             self._now = max(self._now, scheduled[0].when())
         else:
             self._now += timeout
+
+    def call_when_quiet(
+        self, callback: Callable[..., object], *args: Any, context: Context | None = None
+    ) -> asyncio.Handle:
+        """Run ``callback(*args)`` at this virtual instant, once nothing else can run: before
+        the clock moves on and before ``wait_idle`` sees the program quiet. Callbacks put off
+        this way run one at a time, in the order they were given, each when the loop is
+        quiet again after the one before."""
+        handle = asyncio.Handle(callback, args, self, context)
+        self._when_quiet.append(handle)
+        return handle
 
     # -------------------------------------------------------------------------- idleness
 

@@ -198,6 +198,10 @@ class Kubelet(Actor):
 
     async def receive(self, message: Any) -> Any:
         match message:
+            case _Heartbeat():  # first: most of what an idle kubelet receives
+                await self._renew_lease()
+                await self._report_node_status()
+                self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
             case _Register():
                 await self._start_registered()
             case _Dispatch():
@@ -212,10 +216,6 @@ class Kubelet(Actor):
             case _CheckNodeStatus():
                 await self._report_node_status()
                 self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
-            case _Heartbeat():
-                await self._renew_lease()
-                await self._report_node_status()
-                self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
         return None
 
     async def _clean_runtime(self) -> None:
