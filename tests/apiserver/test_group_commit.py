@@ -3,6 +3,8 @@ request, and every caller still gets the answer it would have got alone."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from kube_actors.api import (
     ResourceQuotaSpec,
     WatchEvent,
 )
-from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid
+from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid, NotFound
 from kube_actors.etcd import Range, SqliteBackend
 from kube_actors.testing import deployment
 
@@ -104,6 +106,34 @@ async def test_concurrent_writers_each_get_their_own_answer_from_one_commit() ->
         assert "Not_A_Name" not in names  # the invalid write stored nothing
         stored = await cluster.client.list(ConfigMap, namespace="default")
         assert len(stored) == 42  # shared, twice, 40 creates
+
+
+async def test_errors_answered_in_a_batch_are_freed_without_the_cyclic_collector() -> None:
+    """A request that fails in a batch (a kubelet's first Lease read is a NotFound, at a
+    start thousands at once) leaves its error in no reference cycle: dropped by its caller,
+    it is freed at once, not kept until a full collection."""
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+        errors: list[weakref.ref[BaseException]] = []
+
+        async def fail(call: Any) -> None:
+            try:
+                await call
+            except (NotFound, Invalid) as error:
+                errors.append(weakref.ref(error))
+
+        gc.collect()
+        gc.disable()
+        try:
+            async with anyio.create_task_group() as tasks:
+                for i in range(10):
+                    tasks.start_soon(fail, api.get(ConfigMap, f"missing-{i}", namespace="default"))
+                    tasks.start_soon(fail, api.create(config_map(f"Not_A_Name_{i}")))
+            await cluster.settle()
+            assert len(errors) == 20
+            assert [ref for ref in errors if ref() is not None] == []
+        finally:
+            gc.enable()
 
 
 @pytest.mark.real_time
