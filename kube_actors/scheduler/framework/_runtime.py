@@ -482,6 +482,8 @@ class Framework:
     async def run_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status:
         for plugin in self.bind:
             status = await plugin.bind(state, pod, node)
+            if status.is_success:
+                return status  # as Kubernetes' RunBindPlugins: only a failure names its plugin
             if not status.is_skip:
                 return status.with_plugin(plugin.name)
         return Status.error("no Bind plugin bound the pod")
