@@ -201,3 +201,32 @@ async def test_concurrent_creates_never_both_take_a_quotas_last_unit() -> None:
         assert sum(isinstance(o, ConfigMap) for o in outcomes) == 3
         assert sum(isinstance(o, Forbidden) for o in outcomes) == 3
         assert len(await api.list(ConfigMap, namespace="default")) == 3
+
+
+@pytest.mark.parametrize("together", [1, 8])
+async def test_an_api_error_is_freed_once_its_caller_drops_it(together: int) -> None:
+    # An API error is the apiserver's answer, as a Status is Kubernetes': had it kept the
+    # handler's frames in its traceback, they would keep the request and its reply future,
+    # which keeps the error, a cycle for each refused request (each kubelet's first read of
+    # its Lease is a NotFound) that only a full collection frees. Alone or in a batch.
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+        gc.collect()
+        gc.disable()
+        try:
+            dropped: list[weakref.ref[BaseException]] = []
+
+            async def read_missing(i: int) -> None:
+                try:
+                    await api.get(ConfigMap, f"missing-{i}", namespace="default")
+                except NotFound as error:
+                    dropped.append(weakref.ref(error))
+
+            async with anyio.create_task_group() as tasks:
+                for i in range(together):
+                    tasks.start_soon(read_missing, i)
+            assert len(dropped) == together
+            await api.list(ConfigMap, namespace="default")  # the mailbox's last batch goes
+            assert [ref() for ref in dropped] == [None] * together
+        finally:
+            gc.enable()
