@@ -180,11 +180,6 @@ class GroupCommit:
                 return
             except Exception as error:
                 self._answer(job.mail, None, error, job.durable)
-                # The error's traceback keeps this frame, and the frame its locals once it
-                # returns: the job, whose mail holds the error as its answer, would make a
-                # cycle that only a full collection frees (every kubelet's first Lease
-                # read is a NotFound, in a batch of thousands at a cluster's start).
-                del job, coroutine
                 return
             finally:
                 self.driving = False
