@@ -26,7 +26,7 @@ from .._log import get_logger
 from ..errors import ActorError, ActorEscalated, ActorStopped, MailboxFull
 from ._actor import Actor
 from ._callbacks import NO_CONTEXT
-from ._mail import Mail
+from ._mail import Mail, ToldMail
 from ._messages import Later
 from ._supervision import RestartHistory, Supervision
 from ._timers import Timer
@@ -42,16 +42,36 @@ __all__ = ["BATCH", "Envelope", "cancel_all", "current_cell"]
 BATCH = 256
 
 
-class Envelope(Mail):
+class Envelope(asyncio.Future[Any], Mail):
     """A message that needs more than itself: an ask's reply future, or a trace id.
 
     A plain ``tell`` with tracing off puts the bare message in the mailbox, which saves an
     allocation on the hottest path; the actor tells the two apart by ``type(item) is
     Envelope`` (the class is private, so no user message can be one). An envelope is the
-    ``Mail`` an actor that takes batches is handed, as it is: one object an ask, not two.
+    ``Mail`` an actor that takes batches is handed, as it is, and an ask's envelope is its
+    reply future too: one object an ask, not three. An ask lives as long as its actor takes
+    to answer, which in a burst (a thousand kubelets renewing their Leases at one instant)
+    is long enough for the collector to move what it is made of to its oldest generation.
     """
 
-    __slots__ = ()
+    __slots__ = ("_asked", "_cell", "answered", "error", "message", "trace_id")
+
+    def __init__(
+        self,
+        cell: _Cell,
+        message: object,
+        asked: bool,
+        trace_id: int | None,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        super().__init__(loop=loop)
+        self._asked = asked
+        self._address(cell, message, trace_id)
+
+    @property
+    def reply(self) -> asyncio.Future[Any] | None:
+        """Itself for an ask; None for a told message (with a trace id)."""
+        return self if self._asked else None
 
 
 State = Literal["starting", "running", "restarting", "stopping", "stopped"]
@@ -244,7 +264,9 @@ class _Cell:
         # A timer holds one message, so delivering it past the capacity cannot grow the
         # mailbox without bound, and dropping it would lose a wake-up the actor relies on.
         self.enqueue(
-            timer.message if trace_id is None else Envelope(self, timer.message, None, trace_id)
+            timer.message
+            if trace_id is None
+            else Envelope(self, timer.message, False, trace_id, asyncio.get_running_loop())
         )
 
     # ----------------------------------------------------------------------- lifecycle
@@ -350,6 +372,9 @@ class _Cell:
                 error, self.injected_failure = self.injected_failure, None
                 return error  # None: a stop was asked for
             if not queue:
+                # An idle actor's frame keeps no message, reply or result of the last: they
+                # would live (and be promoted by the collector) until the next message.
+                message = reply = result = None
                 await self._wait_for_mail(loop)
                 continue
             budget = BATCH
@@ -407,13 +432,7 @@ class _Cell:
             if not queue:
                 await self._wait_for_mail(loop)
                 continue
-            batch: list[Mail] = []
-            while queue and len(batch) < BATCH:
-                item = queue.popleft()
-                if type(item) is Envelope:
-                    batch.append(item)
-                else:
-                    batch.append(Mail(self, item, None, None))
+            batch = self._take_batch()
             try:
                 await instance.receive_batch(batch)
             except Exception as exc:
@@ -425,18 +444,32 @@ class _Cell:
                 _fail_unanswered(batch, ActorStopped(self.name))
                 raise
             self.handled += len(batch)
-            for mail in batch:
-                if mail.error is not None:  # a told message failed: the actor crashes
-                    _fail_unanswered(batch, mail.error)
-                    self._log_crash(mail.error, mail.message)
-                    return mail.error
+            failed = _told_failure(batch)
+            if failed is not None:  # a told message failed: the actor crashes
+                error, message = failed
+                _fail_unanswered(batch, error)
+                self._log_crash(error, message)
+                return error
             _fail_unanswered(
                 batch, ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
             )
             if self.putters:
                 self._wake_putters()
-            if len(batch) == BATCH:
+            full = len(batch) == BATCH
+            # Handled: its mails (and their answers) are not kept while the actor waits
+            # for the next (``_serve``).
+            del batch
+            if full:
                 await asyncio.sleep(0)  # a long batch lets the other actors run
+
+    def _take_batch(self) -> list[Mail]:
+        """Up to ``BATCH`` messages of the mailbox, each as a ``Mail``."""
+        queue = self.queue
+        batch: list[Mail] = []
+        while queue and len(batch) < BATCH:
+            item = queue.popleft()
+            batch.append(item if type(item) is Envelope else ToldMail(self, item))
+        return batch
 
     def _wait_for_mail(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
         """Go idle: the future a send (or a stop) resolves to wake the actor. Awaited by
@@ -680,6 +713,14 @@ class caused_by:
 
 def _takes_batches(instance: Actor) -> bool:
     return type(instance).receive_batch is not Actor.receive_batch
+
+
+def _told_failure(batch: list[Mail]) -> tuple[Exception, object] | None:
+    """The error and message of the first told message of ``batch`` that failed."""
+    for mail in batch:
+        if mail.error is not None:
+            return mail.error, mail.message
+    return None
 
 
 def _fail_unanswered(batch: list[Mail], error: Exception) -> None:

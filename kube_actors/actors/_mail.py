@@ -22,29 +22,37 @@ from ._messages import Later
 if TYPE_CHECKING:
     from ._cell import _Cell
 
-__all__ = ["Mail"]
+__all__ = ["Mail", "ToldMail"]
 
 
 class Mail:
-    """A message of a batch, with its sender's reply (``None`` for a ``tell``)."""
+    """A message of a batch, with its sender's reply (``None`` for a ``tell``).
 
-    __slots__ = ("_cell", "answered", "error", "message", "reply", "trace_id")
+    Its fields are its subclasses' (it has none of its own, so that an ask's envelope can be
+    its reply future too: ``_cell.Envelope``): a told message's is ``ToldMail``. (No
+    ``__slots__`` of its own: its methods set the fields its subclasses declare.)
+    """
 
-    def __init__(
-        self,
-        cell: _Cell,
-        message: object,
-        reply: asyncio.Future[Any] | None,
-        trace_id: int | None,
-    ) -> None:
+    _cell: _Cell
+    message: object
+    trace_id: int | None
+    #: Whether ``answer`` or ``fail`` was called.
+    answered: bool
+    #: The error a told message failed with (the actor crashes with it after the batch).
+    error: Exception | None
+
+    @property
+    def reply(self) -> asyncio.Future[Any] | None:
+        """The future its sender waits on (None for a ``tell``)."""
+        raise NotImplementedError
+
+    def _address(self, cell: _Cell, message: object, trace_id: int | None) -> None:
+        """Set its fields, not yet answered (each subclass's ``__init__``)."""
         self._cell = cell
         self.message = message
-        self.reply = reply
         self.trace_id = trace_id
-        #: Whether ``answer`` or ``fail`` was called.
         self.answered = False
-        #: The error a told message failed with (the actor crashes with it after the batch).
-        self.error: Exception | None = None
+        self.error = None
 
     def enter(self) -> None:
         """From now on, what the actor sends is caused by this message (in the trace), as
@@ -78,3 +86,16 @@ class Mail:
 
     def __repr__(self) -> str:
         return f"Mail({self.message!r})"
+
+
+class ToldMail(Mail):
+    """A told message of a batch (no trace id): nobody waits for an answer."""
+
+    __slots__ = ("_cell", "answered", "error", "message", "trace_id")
+
+    def __init__(self, cell: _Cell, message: object) -> None:
+        self._address(cell, message, None)
+
+    @property
+    def reply(self) -> None:
+        return None

@@ -68,7 +68,7 @@ class ActorRef:
         if cell.trace is None:
             queue.append(message)
         else:
-            queue.append(_traced(cell, "tell", message, None))
+            queue.append(_traced(cell, "tell", message, False))
         if cell.waiter is not None:
             cell._wake()
 
@@ -79,7 +79,7 @@ class ActorRef:
             if cell.closed:
                 raise ActorStopped(cell.name, message)
             raise MailboxFull(cell.name, cell.capacity)
-        cell.queue.append(message if cell.trace is None else _traced(cell, "tell", message, None))
+        cell.queue.append(message if cell.trace is None else _traced(cell, "tell", message, False))
         if cell.waiter is not None:
             cell._wake()
 
@@ -97,11 +97,12 @@ class ActorRef:
         if len(cell.queue) >= cell.limit:  # full, or closed
             await cell.wait_for_room(message)
         loop = asyncio.get_running_loop()
-        reply: asyncio.Future[Any] = loop.create_future()
+        # The envelope is the reply future (``Envelope``).
         if cell.trace is None:
-            cell.queue.append(Envelope(cell, message, reply, None))
+            reply = Envelope(cell, message, True, None, loop)
         else:
-            cell.queue.append(_traced(cell, "ask", message, reply))
+            reply = _traced(cell, "ask", message, True)
+        cell.queue.append(reply)
         if cell.waiter is not None:
             cell._wake()
         # The reply goes from this frame once it is in: an error's traceback keeps the frame,
@@ -148,11 +149,9 @@ class ActorRef:
         return statistics_of(self._cell)
 
 
-def _traced(
-    cell: _Cell, kind: DeliveryKind, message: object, reply: asyncio.Future[Any] | None
-) -> Envelope:
+def _traced(cell: _Cell, kind: DeliveryKind, message: object, asked: bool) -> Envelope:
     trace_id = cell.system._record(sender_name(), cell.name, kind, message, current_cause())
-    return Envelope(cell, message, reply, trace_id)
+    return Envelope(cell, message, asked, trace_id, asyncio.get_running_loop())
 
 
 def _expire(reply: asyncio.Future[Any], name: str, message: object, timeout: float) -> None:

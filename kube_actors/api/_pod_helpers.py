@@ -91,6 +91,18 @@ def pod_limits(pod: Pod) -> Mapping[str, Quantity]:
 
 def _effective(pod: Pod, which: str) -> Mapping[str, Quantity]:
     spec = pod.spec
+    if len(spec.containers) == 1 and not spec.init_containers and not spec.overhead:
+        # The usual Pod: with one container and nothing to add or compare, its amounts are
+        # the Pod's (``_summed`` would copy them into an equal mapping). The scheduler asks
+        # this of every Pod it queues.
+        amounts: Mapping[str, Quantity] = getattr(spec.containers[0].resources, which)
+        return amounts
+    return _summed(pod, which)
+
+
+def _summed(pod: Pod, which: str) -> Mapping[str, Quantity]:
+    """The general rule: containers summed, init containers at their peak, overhead added."""
+    spec = pod.spec
     sidecars: dict[str, Quantity] = {}
     init_peak: dict[str, Quantity] = {}
     for init in spec.init_containers:

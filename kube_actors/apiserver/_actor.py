@@ -388,7 +388,7 @@ class ApiServer(Actor):
             try:
                 mail.answer(await self.receive(mail.message))
             except Exception as error:
-                mail.fail(error)
+                mail.fail(_as_answer(error))
             return
         await self._group.run(batch, self._exclusive)
 
@@ -419,6 +419,8 @@ class ApiServer(Actor):
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
     ) -> None:
         """Answer one request of a batch; once ``durable`` is done, if it is given."""
+        if error is not None:
+            error = _as_answer(error)
         if durable is not None:
             mail.answer(Later(after_commit(durable, result, error)))
         elif error is not None:
@@ -1670,3 +1672,16 @@ class _Matches:
             return False
         fields = self._fields
         return fields is None or fields.matches(obj)
+
+
+def _as_answer(error: Exception) -> Exception:
+    """``error`` as the answer it is: an API error without the apiserver's frames.
+
+    A refused request is answered (Kubernetes sends a Status), the apiserver did not fail:
+    the error's traceback would keep the handler's frames, which keep the request's mail and
+    its reply future, which keeps the error, a cycle for each refused request that only a
+    full collection frees (a kubelet's first read of its Lease is a NotFound, on each of
+    thousands of starting nodes). Any other error is a bug and keeps its frames."""
+    if isinstance(error, ApiError):
+        error.__traceback__ = None
+    return error

@@ -11,6 +11,7 @@ Event and a ``PodScheduled=False`` condition with Kubernetes' message.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -165,6 +166,8 @@ class Scheduler(Actor):
             self.start_soon(informer.run, name=f"{self.name}:{informer.kind.__name__}")
         self.scheduled = 0
         self.failed = 0
+        self._event_instant: dt.datetime | None = None
+        self._event_stamps = (dt.datetime.min, "")
 
     def statistics(self) -> SchedulerStatistics:
         """Pods bound and failed attempts so far; pods in activeQ, back-off, unschedulable."""
@@ -395,6 +398,16 @@ class Scheduler(Actor):
         except ApiError as error:
             self.log.info("pod_status_update_failed", pod=pod.key, error=repr(error))
 
+    def _event_time(self) -> tuple[dt.datetime, str]:
+        """An Event's timestamp now and what ``event_name`` puts after the object's name (the
+        instant in hex nanoseconds), worked out once per instant: under virtual time a
+        batch's bindings all end at one instant."""
+        instant = wall_clock()
+        if instant != self._event_instant:
+            self._event_instant = instant
+            self._event_stamps = (instant.replace(microsecond=0), event_name("", instant))
+        return self._event_stamps
+
     async def _event(
         self, pod: PodInfo, kind: str, reason: str, message: str, component: str
     ) -> None:
@@ -402,10 +415,9 @@ class Scheduler(Actor):
         # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
         # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
         # second in describe (kubectl sorts by lastTimestamp).
-        instant = wall_clock()
-        now = instant.replace(microsecond=0)
+        now, stamp = self._event_time()
         event = Event(
-            metadata=ObjectMeta(name=event_name(meta.name, instant), namespace=meta.namespace),
+            metadata=ObjectMeta(name=meta.name + stamp, namespace=meta.namespace),
             involved_object=ObjectReference(
                 api_version="v1",
                 kind="Pod",

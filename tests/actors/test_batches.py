@@ -118,3 +118,33 @@ async def test_an_ask_is_handed_to_the_batch_as_the_object_its_mailbox_held() ->
             queued = list(cell.queue)
         assert len(handed) == 3
         assert all(mail is item for mail, item in zip(handed, queued, strict=True))
+
+
+class Keeping(Actor):
+    """Keeps every mail it is handed, answers asks with their message."""
+
+    def __init__(self, kept: list[Mail]) -> None:
+        self.kept = kept
+
+    async def receive_batch(self, batch: Sequence[Mail]) -> None:
+        for mail in batch:
+            self.kept.append(mail)
+            mail.answer(mail.message)
+
+
+async def test_an_asks_mail_is_its_reply_and_a_told_message_has_none() -> None:
+    """One object an ask: the mail a batching actor is handed is the future its sender
+    waits on (an ask lives as long as the actor takes to answer, in a burst long enough for
+    the collector to keep what it is made of)."""
+    kept: list[Mail] = []
+    async with ActorSystem() as system:
+        keeping = await system.spawn(lambda: Keeping(kept), name="keeping")
+        assert await keeping.ask("asked") == "asked"
+        await keeping.tell("told")
+        await system.settle()
+    asked, told = kept
+    assert isinstance(asked, asyncio.Future)
+    assert asked.reply is asked
+    assert asked.reply.result() == "asked"
+    assert told.reply is None
+    assert told.message == "told"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kube_actors.api import (
     Container,
     Deployment,
@@ -20,10 +23,12 @@ from kube_actors.api import (
     is_pod_ready,
     namespaced_name,
     owner_reference,
+    pod_limits,
     pod_requests,
     remove_condition,
     set_condition,
 )
+from kube_actors.api._pod_helpers import _summed
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
@@ -77,6 +82,49 @@ def test_pod_requests_take_the_larger_of_containers_and_init_containers() -> Non
     requests = pod_requests(pod)
     assert requests["cpu"] == Quantity("510m")
     assert requests["memory"] == Quantity("64Mi")
+
+
+_AMOUNTS = st.sampled_from(["0", "1", "100m", "1500m", "64Mi", "1Gi", "2"])
+_REQUESTS = st.dictionaries(
+    st.sampled_from(["cpu", "memory", "ephemeral-storage", "example.com/gpu"]), _AMOUNTS
+)
+
+
+@given(
+    containers=st.lists(_REQUESTS, min_size=0, max_size=3),
+    init=st.lists(_REQUESTS, max_size=2),
+    overhead=_REQUESTS,
+    limits=st.booleans(),
+)
+def test_a_pods_effective_amounts_are_the_general_rules_whatever_the_shape(
+    containers: list[dict[str, str]],
+    init: list[dict[str, str]],
+    overhead: dict[str, str],
+    limits: bool,
+) -> None:
+    # One container and nothing else takes a shortcut (its own amounts): the same mapping
+    # the general rule (summed, peaked, overhead added) gives.
+    which = "limits" if limits else "requests"
+
+    def container(name: str, amounts: dict[str, str]) -> Container:
+        resources = ResourceRequirements(**{which: amounts})
+        return Container(name=name, image="x", resources=resources)
+
+    pod = Pod(
+        spec=PodSpec(
+            containers=[container(f"c{i}", a) for i, a in enumerate(containers)],
+            init_containers=[container(f"i{i}", a) for i, a in enumerate(init)],
+            overhead=overhead,
+        )
+    )
+    effective = pod_limits(pod) if limits else pod_requests(pod)
+    assert dict(effective) == dict(_summed(pod, which))
+    assert list(effective) == list(_summed(pod, which))
+
+
+def test_one_containers_requests_are_the_pods() -> None:
+    pod = Pod(spec=PodSpec(containers=[_container("a", cpu="100m", memory="64Mi")]))
+    assert dict(pod_requests(pod)) == {"cpu": Quantity("100m"), "memory": Quantity("64Mi")}
 
 
 def test_sidecars_add_to_everything_after_them() -> None:

@@ -3,6 +3,8 @@ request, and every caller still gets the answer it would have got alone."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from kube_actors.api import (
     ResourceQuotaSpec,
     WatchEvent,
 )
-from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid
+from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid, NotFound
 from kube_actors.etcd import Range, SqliteBackend
 from kube_actors.testing import deployment
 
@@ -171,3 +173,36 @@ async def test_concurrent_creates_never_both_take_a_quotas_last_unit() -> None:
         assert sum(isinstance(o, ConfigMap) for o in outcomes) == 3
         assert sum(isinstance(o, Forbidden) for o in outcomes) == 3
         assert len(await api.list(ConfigMap, namespace="default")) == 3
+
+
+@pytest.mark.parametrize("together", [1, 8])
+async def test_an_api_error_is_freed_once_its_caller_drops_it(together: int) -> None:
+    # An API error is the apiserver's answer, as a Status is Kubernetes': had it kept the
+    # handler's frames in its traceback, they would keep the request and its reply future,
+    # which keeps the error, a cycle for each refused request (each kubelet's first read of
+    # its Lease is a NotFound) that only a full collection frees. Alone or in a batch, a
+    # read's NotFound and a create's Invalid alike.
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+        gc.collect()
+        gc.disable()
+        try:
+            dropped: list[weakref.ref[BaseException]] = []
+
+            async def refused(call: Any) -> None:
+                try:
+                    await call
+                except (NotFound, Invalid) as error:
+                    dropped.append(weakref.ref(error))
+
+            async with anyio.create_task_group() as tasks:
+                for i in range(together):
+                    tasks.start_soon(
+                        refused, api.get(ConfigMap, f"missing-{i}", namespace="default")
+                    )
+                    tasks.start_soon(refused, api.create(config_map(f"Not_A_Name_{i}")))
+            assert len(dropped) == 2 * together
+            await api.list(ConfigMap, namespace="default")  # the mailbox's last batch goes
+            assert [ref() for ref in dropped] == [None] * (2 * together)
+        finally:
+            gc.enable()

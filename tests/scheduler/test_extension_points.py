@@ -253,3 +253,34 @@ def test_a_plugin_that_declares_an_extension_point_without_its_method_is_refused
         TypeError, match=r"'Misspelled' declares FilterPlugin but does not implement filter\(\)"
     ):
         Framework(profile, registry, snapshot=Snapshot())
+
+
+class _Binds:
+    """Bind: answers what it is told to."""
+
+    name: ClassVar[str] = "Binds"
+    answer: ClassVar[Status] = SUCCESS
+
+    @classmethod
+    def new(cls, args: Any, handle: Handle) -> _Binds:
+        return cls()
+
+    async def bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
+        return _Binds.answer
+
+
+async def test_bind_names_the_plugin_of_a_failure_and_passes_a_success_as_it_came() -> None:
+    # Kubernetes' RunBindPlugins returns a plugin's success as is (WithPlugin only on the
+    # failure paths), so the binding cycle does not build a status per bound pod.
+    profile = Profile(disabled=["DefaultBinder"], enabled=[PluginRef("Binds")])
+    fw = Framework(profile, in_tree_registry().merge({"Binds": _Binds.new}), snapshot=Snapshot())
+    info = PodInfo(pod("p"))
+    _Binds.answer = SUCCESS
+    assert await fw.run_bind(CycleState(), info, "n") is SUCCESS
+    _Binds.answer = Status.error("apiserver said no")
+    failed = await fw.run_bind(CycleState(), info, "n")
+    assert (failed.is_success, failed.plugin, failed.message) == (
+        False,
+        "Binds",
+        "apiserver said no",
+    )

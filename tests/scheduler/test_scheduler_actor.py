@@ -3,11 +3,17 @@ are told as Kubernetes tells them."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
 from kube_actors import Cluster
+from kube_actors.actors import wall_clock
 from kube_actors.api import Event, ObjectMeta, Pod, PriorityClass, Taint, get_condition
 from kube_actors.scheduler import Scheduler, SchedulerSettings
 
 from ._builders import node, pod
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 async def _cluster_with_scheduler(
@@ -36,6 +42,32 @@ async def test_pods_created_through_the_apiserver_are_bound_to_nodes_that_fit() 
         assert max(per_node.values()) <= 3  # 3 x 300m fit in one CPU
         events = await cluster.client.list(Event, namespace="default")
         assert sum(e.reason == "Scheduled" for e in events) == 6
+
+
+async def test_scheduled_events_are_named_and_stamped_at_the_instant_of_their_binding() -> None:
+    # The name's time part and the whole-second timestamps are worked out once per instant:
+    # a later instant's Events must carry the later instant, not the first one's.
+    async with Cluster(scheduler=False, seed=1) as cluster:
+        await _cluster_with_scheduler(cluster)
+        await cluster.client.create(node("n1"))
+        instants: list[dt.datetime] = []
+        for wave in range(2):
+            for i in range(3):
+                await cluster.client.create(pod(f"w{wave}-{i}"))
+            await cluster.settle()
+            instants.append(wall_clock())
+            await asyncio.sleep(1.5)
+        events = await cluster.client.list(Event, namespace="default")
+        scheduled = [e for e in events if e.reason == "Scheduled"]
+        assert len(scheduled) == 6
+        for event in scheduled:
+            pod_name, _, nanos = event.metadata.name.partition(".")
+            assert pod_name == event.involved_object.name
+            instant = _EPOCH + dt.timedelta(microseconds=int(nanos, 16) // 1000)
+            assert event.first_timestamp == event.last_timestamp == instant.replace(microsecond=0)
+            wave = int(pod_name[1])
+            assert instant <= instants[wave]
+            assert wave == 0 or instant > instants[0]
 
 
 async def test_a_pod_that_fits_nowhere_gets_kubernetes_failed_scheduling_message() -> None:

@@ -17,8 +17,8 @@ Two ways to run Filter and Score, with the same results:
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import numpy as np
@@ -58,12 +58,51 @@ if TYPE_CHECKING:
     from kube_actors.api import Selector
     from kube_actors.client import Client
 
-__all__ = ["Framework", "ScheduleResult", "num_feasible_nodes_to_find"]
+__all__ = ["FeasibleNodes", "Framework", "ScheduleResult", "num_feasible_nodes_to_find"]
 
 IntArray = npt.NDArray[np.int64]
 
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+
+
+class FeasibleNodes(Sequence[NodeInfo]):
+    """The feasible nodes PreScore is given: the NodeInfos at ``positions`` of the
+    snapshot's ``nodes``, in that order, listed the first time a plugin reads them.
+
+    The in-tree plugins score from the snapshot's columns and never read them when
+    vectorised, and listing the ~500 NodeInfos a cycle scores at 5,000 nodes was ~7 % of
+    the cycle. Reading them later is the same as listing them at once because the snapshot
+    does not change during a scheduling cycle (cycles are synchronous, and the cache is
+    updated only between them)."""
+
+    __slots__ = ("_listed", "_nodes", "_positions")
+
+    def __init__(self, nodes: Sequence[NodeInfo], positions: IntArray) -> None:
+        self._nodes = nodes
+        self._positions = positions
+        self._listed: list[NodeInfo] | None = None
+
+    def _list(self) -> list[NodeInfo]:
+        if self._listed is None:
+            nodes = self._nodes
+            self._listed = [nodes[p] for p in self._positions.tolist()]
+        return self._listed
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> NodeInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[NodeInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> NodeInfo | list[NodeInfo]:
+        return self._list()[index]
+
+    def __iter__(self) -> Iterator[NodeInfo]:
+        return iter(self._list())
 
 
 def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int | None = None) -> int:
@@ -386,8 +425,7 @@ class Framework:
         if len(positions) == 1:
             one = np.zeros(1, np.int64)
             return ScheduleResult(nodes[int(positions[0])], evaluated, 1, positions, one, {})
-        feasible = [nodes[p] for p in positions.tolist()]
-        status = self.run_pre_scores(state, pod, feasible)
+        status = self.run_pre_scores(state, pod, FeasibleNodes(nodes, positions))
         if not status.is_success:
             return status
         totals, shares = self.run_scores(state, pod, positions)
@@ -444,6 +482,8 @@ class Framework:
     async def run_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status:
         for plugin in self.bind:
             status = await plugin.bind(state, pod, node)
+            if status.is_success:
+                return status  # as Kubernetes' RunBindPlugins: only a failure names its plugin
             if not status.is_skip:
                 return status.with_plugin(plugin.name)
         return Status.error("no Bind plugin bound the pod")

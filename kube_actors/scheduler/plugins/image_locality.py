@@ -66,14 +66,16 @@ class ImageLocality(PreScorePlugin, BatchScorePlugin):
         self, state: CycleState, pod: PodInfo, snapshot: Snapshot, nodes: IntArray
     ) -> IntArray:
         total = np.zeros(len(nodes), np.int64)
-        if not pod.images:
-            return total
+        held_somewhere = False
         spread_over = float(len(snapshot))
         for image in pod.images:
             held = snapshot.image_sizes(image)
             if held is None:
                 continue
+            held_somewhere = True
             sizes, holders = held
             ratio = float(holders) / spread_over
             total += (sizes[nodes].astype(np.float64) * ratio).astype(np.int64)
-        return _priority(total, len(pod.images))
+        # No node holds any of its images (a pod without images too): every total is 0,
+        # which ``_priority`` clips to the threshold and scores 0.
+        return _priority(total, len(pod.images)) if held_somewhere else total

@@ -42,3 +42,17 @@ def test_an_image_without_a_tag_is_the_latest_tag_on_the_node() -> None:
     nodes = [node("has", images=[_image("docker.io/library/busybox:latest", 1000)]), node("no")]
     incoming = pod("p", image="docker.io/library/busybox")
     assert plugin_scores("ImageLocality", nodes, [], incoming) == {"has": 48, "no": 0}
+
+
+def test_images_no_node_holds_score_nothing_anywhere_and_a_held_one_still_counts() -> None:
+    # The vectorised path skips the scaling when no node holds any of the pod's images; the
+    # reference (which plugin_scores checks it against) scales every total.
+    nodes = [node("has", images=[_image("web:1", 500)]), node("lacks")]
+    assert plugin_scores("ImageLocality", nodes, [], pod("p", image="other:1")) == {
+        "has": 0,
+        "lacks": 0,
+    }
+    assert plugin_scores("ImageLocality", [node("a"), node("b")], [], pod("p")) == {
+        "a": 0,
+        "b": 0,
+    }
