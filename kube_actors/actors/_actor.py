@@ -120,7 +120,7 @@ class Actor:
         give exactly the answer (or raise exactly the error) that ``receive`` would for the
         same message in the same state, and change the state as ``receive`` would, without
         awaiting anything. Give ``NOT_NOW`` (before changing anything) for a message only
-        ``receive`` can handle. Not called while tracing.
+        ``receive`` can handle.
         """
         return NOT_NOW
 

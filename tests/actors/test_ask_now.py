@@ -8,7 +8,7 @@ from typing import Any
 import anyio
 import pytest
 
-from kube_actors.actors import NOT_NOW, Actor, ActorSystem
+from kube_actors.actors import EXTERNAL, NOT_NOW, Actor, ActorSystem
 from kube_actors.actors._cell import current_cell
 
 from ._actors import Add, Block, Counter, Fail, Get
@@ -102,7 +102,7 @@ async def test_not_now_when_mail_waits_or_the_actor_is_busy_or_declines() -> Non
         assert now.statistics().handled == 4  # Add, Get, Block, Get; not the declined one
 
 
-async def test_not_now_for_an_actor_without_receive_now_a_stopped_one_or_tracing() -> None:
+async def test_not_now_for_an_actor_without_receive_now_or_a_stopped_one() -> None:
     async with ActorSystem() as system:
         plain = await system.spawn(Counter, name="plain")
         await asyncio.sleep(0)
@@ -110,10 +110,34 @@ async def test_not_now_for_an_actor_without_receive_now_a_stopped_one_or_tracing
         now = await system.spawn(_AtOnce, name="now")
         await now.stop()
         assert now.ask_now(Get()) is NOT_NOW
+
+
+class _Forwards(_AtOnce):
+    """Answers ``("forward", ref)`` at once, telling ``ref`` an ``Add`` meanwhile."""
+
+    def receive_now(self, message: Any) -> Any:
+        if isinstance(message, tuple):
+            message[1].tell_nowait(Add(1))
+            return "forwarded"
+        return super().receive_now(message)
+
+
+async def test_traced_the_ask_is_recorded_and_what_the_actor_sends_is_caused_by_it() -> None:
     async with ActorSystem(trace=True) as system:
-        traced = await system.spawn(_AtOnce, name="traced")
+        counter = await system.spawn(Counter, name="counter")
+        traced = await system.spawn(_Forwards, name="traced")
         await asyncio.sleep(0)
-        assert traced.ask_now(Get()) is NOT_NOW  # every delivery is recorded: ask it
+        assert traced.ask_now(("forward", counter)) == "forwarded"
+        assert system.trace is not None
+        ask, tell = system.trace.records[-2:]
+        assert (ask.sender, ask.receiver, ask.kind) == (EXTERNAL, "traced", "ask")
+        assert (tell.sender, tell.receiver, tell.kind, tell.cause) == (
+            "traced",
+            "counter",
+            "tell",
+            ask.id,
+        )
+        assert await counter.ask(Get()) == 1
 
 
 class _Declines(Actor):
