@@ -31,8 +31,17 @@ from typing import Any, NoReturn
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock_whole_seconds
+from kube_actors.actors import (
+    NOT_NOW,
+    Actor,
+    ActorRef,
+    Later,
+    Mail,
+    current_cause,
+    wall_clock_whole_seconds,
+)
 from kube_actors.api import (
+    MAX_OBJECT_BYTES,
     NAME_ALPHABET,
     Binding,
     Create,
@@ -75,6 +84,7 @@ from kube_actors.api import (
     lookup_plural,
     parse_field_selector,
     set_condition,
+    size_bound,
     to_dict,
     validate,
 )
@@ -125,13 +135,14 @@ from ._admission import (
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
     Operation,
+    joined,
 )
 from ._aggregator import Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
-from ._keys import ROOT, namespace_prefix, object_key, resource_of
+from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
 from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
@@ -225,11 +236,16 @@ class ApiServer(Actor):
         self.event_ttl = event_ttl
         self._leases = LeaseReuse()
         self.admission = tuple(admission)
+        #: The same chain, the plugins that change only a created Pod's spec joined (one
+        #: copy of the Pod for them all, ``joined``).
+        self._admission_chain = joined(self.admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
         self.compaction_interval = compaction_interval
         self._caches: dict[tuple[str, str], KindCache] = {}
+        #: class -> its registration, cache and key prefix (``_kind_cache``).
+        self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
         self._store_revision = 0
@@ -433,11 +449,17 @@ class ApiServer(Actor):
     ) -> tuple[Sequence[TxnResponse | Exception], asyncio.Future[None] | None]:
         """The parked writes of a batch as one store request (``_group_commit``)."""
         batch = TxnBatch(txns=[txn for _, txn in writes])
-        if not self._pipelined:
-            plain: TxnBatchResponse = await self.etcd.ask(batch)
+        etcd = self.etcd
+        if not self._pipelined:  # at once if the store is idle, as ``_write_alone``
+            plain: TxnBatchResponse = etcd.ask_now(batch)
+            if plain is NOT_NOW:
+                plain = await etcd.ask(batch)
             self._observe(plain.revision)
             return plain.outcomes, None
-        reply: PipelinedResponse[TxnBatchResponse] = await self.etcd.ask(Pipelined(batch))
+        pipelined = Pipelined(batch)
+        reply: PipelinedResponse[TxnBatchResponse] = etcd.ask_now(pipelined)
+        if reply is NOT_NOW:
+            reply = await etcd.ask(pipelined)
         outcomes = reply.response.outcomes
         self._written_revision = max(self._written_revision, reply.response.revision)
         for (key, _), outcome in zip(writes, outcomes, strict=True):
@@ -548,13 +570,30 @@ class ApiServer(Actor):
         validate(obj)
         if isinstance(obj, CustomResourceDefinition):
             obj = crd_status.accepted(obj, self._cache(info).objects.values(), now)
-        if not write.managed:
-            obj = with_managed_fields(
-                info, None, obj, manager=write.manager, subresource="", now=now
-            )
         if write.dry_run:
+            if not write.managed:
+                obj = with_managed_fields(
+                    info, None, obj, manager=write.manager, subresource="", now=now
+                )
             return self._dry_create(info, obj)
-        check_object_size(obj, info.kind, obj.metadata.name or meta.generate_name)
+        # The resourceVersion the write is foreseen to get (``_stamped``, which then finds
+        # it there) is set with the managedFields: one copy of the object and its metadata
+        # where there were two. The store keeps no resourceVersion (Kubernetes clears it),
+        # so the size checked is the object's without it (``_check_size``).
+        version = str(self._foreseen_revision())
+        if write.managed:
+            obj = evolve(obj, metadata=evolve(obj.metadata, resource_version=version))
+        else:
+            obj = with_managed_fields(
+                info,
+                None,
+                obj,
+                manager=write.manager,
+                subresource="",
+                now=now,
+                resource_version=version,
+            )
+        _check_size(info, obj, obj.metadata.name or meta.generate_name)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -875,11 +914,20 @@ class ApiServer(Actor):
         return self._write_alone(key, txn)
 
     async def _write_alone(self, key: str, txn: Txn) -> TxnResponse:
+        # A write asked of an idle store is answered at once (``ask_now``): it is then the
+        # next the store takes, as through its mailbox, and its watch event reaches the
+        # cache as before; two turns of the event loop a write saved.
+        etcd = self.etcd
         if not self._pipelined:
-            plain: TxnResponse = await self.etcd.ask(txn)
+            plain: TxnResponse = etcd.ask_now(txn)
+            if plain is NOT_NOW:
+                plain = await etcd.ask(txn)
             self._observe(plain.revision)
             return plain
-        reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
+        pipelined = Pipelined(txn)
+        reply: PipelinedResponse[TxnResponse] = etcd.ask_now(pipelined)
+        if reply is NOT_NOW:
+            reply = await etcd.ask(pipelined)
         response = reply.response
         self._written_revision = max(self._written_revision, response.revision)
         self._commits.written(reply, response.revision, key if response.succeeded else None)
@@ -901,7 +949,7 @@ class ApiServer(Actor):
         return with_resource_version(obj, self._foreseen_revision())
 
     def _foreseen_revision(self) -> int:
-        """The revision the next write is foreseen to get (``_stamped``)."""
+        """The revision the next write of this apiserver is foreseen to get (``_stamped``)."""
         group = self._group
         revision = max(self._store_revision, self._written_revision) + 1
         if group.driving:
@@ -1462,23 +1510,38 @@ class ApiServer(Actor):
         return obj
 
     def _admit(self, operation: Operation, info: KindInfo, obj: Any, old: Any) -> Any:
-        for plugin in self.admission:
+        for plugin in self._admission_chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        info = self._info(kind)
-        return self._cache(info).objects.get(object_key(info, namespace, name))
+        info, cache, prefix = self._kind_cache(kind)
+        return cache.objects.get(
+            f"{prefix}{namespace}/{name}" if info.namespaced else prefix + name
+        )
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
-        return self._cache(self._info(kind)).objects.values()
+        return self._kind_cache(kind)[1].objects.values()
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
-        cache = self._cache(self._info(kind))
+        cache = self._kind_cache(kind)[1]
         # Admission asks on every create for kinds most namespaces have none of (quotas,
         # limit ranges): no walk to begin for those.
         return cache.in_namespace(namespace) if cache.objects else ()
+
+    def _kind_cache(self, kind: type[Any]) -> tuple[KindInfo, KindCache, str]:
+        """The kind's registration, its cache and its keys' prefix (``object_key``): worked
+        out once for each registration of the kind (admission looks up four kinds on every
+        create). A cache, once made, stays the resource's for the apiserver's life."""
+        try:
+            info = kind_info(kind)
+        except (KeyError, LookupError, TypeError):
+            info = self._info(kind)  # raises BadRequest
+        found = self._kind_caches.get(kind)
+        if found is None or found[0] is not info:
+            found = self._kind_caches[kind] = (info, self._cache(info), kind_prefix(info))
+        return found
 
     def _lookup_actor(self, name: str) -> ActorRef:
         return self.system.lookup(name)
@@ -1521,6 +1584,14 @@ def _pinned_name(request: List | Watch | DeleteCollection) -> str | None:
         if term.field == "metadata.name" and not term.negated:
             return term.value
     return None
+
+
+def _check_size(info: KindInfo, obj: Any, name: str) -> None:
+    """``check_object_size`` of ``obj`` as the store keeps it, without its resourceVersion
+    (a bound of the object with it that is within the limit is within it without it)."""
+    if size_bound(obj) > MAX_OBJECT_BYTES:
+        unversioned = evolve(obj, metadata=evolve(obj.metadata, resource_version=""))
+        check_object_size(unversioned, info.kind, name)
 
 
 def _resource(info: KindInfo) -> str:

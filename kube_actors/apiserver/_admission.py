@@ -22,7 +22,8 @@ plugin may refuse with an ``ApiError``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from kube_actors.api import (
     BUILT_IN_INGRESS_CONTROLLER,
@@ -36,6 +37,7 @@ from kube_actors.api import (
     ObjectMeta,
     PersistentVolumeClaim,
     Pod,
+    PodSpec,
     PriorityClass,
     StorageClass,
     Toleration,
@@ -47,7 +49,7 @@ from kube_actors.errors import Forbidden, NotFound
 from ._admission_types import AdmissionPlugin, Lookup, Operation
 from ._limit_ranger import limit_ranger
 from ._quota_admission import resource_quota
-from ._token_volume import with_token_volume
+from ._token_volume import token_volume_spec
 
 __all__ = [
     "DEFAULT_INGRESS_CLASS",
@@ -62,6 +64,7 @@ __all__ = [
     "default_storage_class",
     "default_toleration_seconds",
     "default_tolerations",
+    "joined",
     "namespace_lifecycle",
     "priority",
     "service_account",
@@ -106,20 +109,27 @@ def service_account(
 ) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    if not obj.spec.service_account_name:
-        spec = _DEFAULT_ACCOUNT.get(obj.spec) or _DEFAULT_ACCOUNT.put(
-            obj.spec, evolve(obj.spec, service_account_name="default")
+    return _with_spec(obj, _service_account_spec(info, obj, obj.spec, lookup))
+
+
+def _service_account_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    if not spec.service_account_name:
+        spec = _DEFAULT_ACCOUNT.get(spec) or _DEFAULT_ACCOUNT.put(
+            spec, evolve(spec, service_account_name="default")
         )
-        obj = evolve(obj, spec=spec)
-    return with_token_volume(obj, lookup)
+    return token_volume_spec(pod.metadata, spec, lookup)
+
+
+def _with_spec(pod: Pod, spec: PodSpec) -> Pod:
+    return pod if spec is pod.spec else evolve(pod, spec=spec)
 
 
 # The changes the Pod plugins make to a spec depend on the spec and the values named as the
 # memo's key alone: the Pods of one template (whose defaulted spec is one object, see
 # ``default_pod_spec``) get one spec here too, which validation and managedFields have seen.
-_DEFAULT_ACCOUNT: IdentityMemo[Any] = IdentityMemo()
-_PRIORITISED: IdentityMemo[Any] = IdentityMemo()
-_TOLERATING: IdentityMemo[Any] = IdentityMemo()
+_DEFAULT_ACCOUNT: IdentityMemo[PodSpec] = IdentityMemo()
+_PRIORITISED: IdentityMemo[PodSpec] = IdentityMemo()
+_TOLERATING: IdentityMemo[PodSpec] = IdentityMemo()
 
 
 #: The classes Kubernetes creates at start (scheduling/util: SystemPriorityClasses).
@@ -140,12 +150,16 @@ SYSTEM_PRIORITY_CLASSES = (
 def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    name = obj.spec.priority_class_name
+    return _with_spec(obj, _priority_spec(info, obj, obj.spec, lookup))
+
+
+def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    name = spec.priority_class_name
     if name:
         found = lookup.get(PriorityClass, "", name)
         if found is None:
             raise _forbidden(
-                info, obj.metadata.name, f"no PriorityClass with name {name} was found"
+                info, pod.metadata.name, f"no PriorityClass with name {name} was found"
             )
         value, preemption = found.value, found.preemption_policy
     else:
@@ -153,14 +167,11 @@ def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: L
         value = default.value if default is not None else 0
         preemption = default.preemption_policy if default is not None else None
         name = default.metadata.name if default is not None else ""
-    policy = obj.spec.preemption_policy or preemption or "PreemptLowerPriority"
+    policy = spec.preemption_policy or preemption or "PreemptLowerPriority"
     key = (value, name, policy)
-    spec = _PRIORITISED.get(obj.spec, key) or _PRIORITISED.put(
-        obj.spec,
-        evolve(obj.spec, priority=value, priority_class_name=name, preemption_policy=policy),
-        key,
+    return _PRIORITISED.get(spec, key) or _PRIORITISED.put(
+        spec, evolve(spec, priority=value, priority_class_name=name, preemption_policy=policy), key
     )
-    return evolve(obj, spec=spec)
 
 
 def _global_default(lookup: Lookup) -> PriorityClass | None:
@@ -176,7 +187,13 @@ def _global_default(lookup: Lookup) -> PriorityClass | None:
 def default_toleration_seconds(
     operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup
 ) -> Any:
-    return _add_default_tolerations(obj, operation, DEFAULT_TOLERATION_SECONDS)
+    if operation != "CREATE" or not isinstance(obj, Pod):
+        return obj
+    return _with_spec(obj, _tolerating_spec(obj.spec, DEFAULT_TOLERATION_SECONDS))
+
+
+def _default_tolerations_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    return _tolerating_spec(spec, DEFAULT_TOLERATION_SECONDS)
 
 
 def default_tolerations(seconds: int) -> AdmissionPlugin:
@@ -184,22 +201,26 @@ def default_tolerations(seconds: int) -> AdmissionPlugin:
     ``--default-not-ready-toleration-seconds`` / ``--default-unreachable-...``)."""
 
     def plugin(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
-        return _add_default_tolerations(obj, operation, seconds)
+        if operation != "CREATE" or not isinstance(obj, Pod):
+            return obj
+        return _with_spec(obj, _tolerating_spec(obj.spec, seconds))
+
+    def stage(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
+        return _tolerating_spec(spec, seconds)
 
     plugin.__name__ = "default_toleration_seconds"
+    _POD_SPEC_STAGES[plugin] = stage
     return plugin
 
 
-def _add_default_tolerations(obj: Any, operation: Operation, seconds: int) -> Any:
-    if operation != "CREATE" or not isinstance(obj, Pod):
-        return obj
-    spec = _TOLERATING.get(obj.spec, seconds)
-    if spec is None:
-        spec = _TOLERATING.put(obj.spec, _with_default_tolerations(obj.spec, seconds), seconds)
-    return obj if spec is obj.spec else evolve(obj, spec=spec)
+def _tolerating_spec(spec: PodSpec, seconds: int) -> PodSpec:
+    found = _TOLERATING.get(spec, seconds)
+    if found is None:
+        found = _TOLERATING.put(spec, _with_default_tolerations(spec, seconds), seconds)
+    return found
 
 
-def _with_default_tolerations(spec: Any, seconds: int) -> Any:
+def _with_default_tolerations(spec: PodSpec, seconds: int) -> PodSpec:
     added = []
     for taint in (NOT_READY_TAINT, UNREACHABLE_TAINT):
         if not any(_tolerates_no_execute(t, taint) for t in spec.tolerations):
@@ -278,6 +299,59 @@ DEFAULT_INGRESS_CLASS = IngressClass(
     metadata=ObjectMeta(name="kube-actors", annotations={DEFAULT_INGRESS_CLASS_ANNOTATION: "true"}),
     spec=IngressClassSpec(controller=BUILT_IN_INGRESS_CONTROLLER),
 )
+
+
+class PodSpecStage(Protocol):
+    """What a Pod plugin does to a created Pod, as a change of its spec alone: the spec
+    after the plugin, given the Pod (whose spec it must read from ``spec``, the spec the
+    plugins before it left) and what it may look up. ``_joined`` runs several on one Pod."""
+
+    def __call__(self, info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec: ...
+
+
+#: The plugins that, for a created Pod, change its spec alone, and how (``PodSpecStage``).
+_POD_SPEC_STAGES: dict[AdmissionPlugin, PodSpecStage] = {
+    service_account: _service_account_spec,
+    priority: _priority_spec,
+    default_toleration_seconds: _default_tolerations_spec,
+}
+
+
+def joined(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ...]:
+    """``plugins``, with each run of two or more plugins that change only a created Pod's
+    spec (ServiceAccount, Priority, DefaultTolerationSeconds) made one plugin that runs
+    their stages in order and copies the Pod once: what running them one by one gives, each
+    of them a copy of the Pod (their stages read only the Pod's metadata and the spec the
+    stages before them left, which is all that changed between them)."""
+    chain: list[AdmissionPlugin] = []
+    run: list[AdmissionPlugin] = []
+    for plugin in (*plugins, None):
+        if plugin is not None and plugin in _POD_SPEC_STAGES:
+            run.append(plugin)
+            continue
+        if len(run) > 1:
+            chain.append(_joined(run, tuple(_POD_SPEC_STAGES[p] for p in run)))
+        else:
+            chain.extend(run)
+        run = []
+        if plugin is not None:
+            chain.append(plugin)
+    return tuple(chain)
+
+
+def _joined(
+    plugins: Sequence[AdmissionPlugin], stages: tuple[PodSpecStage, ...]
+) -> AdmissionPlugin:
+    def plugin(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
+        if operation != "CREATE" or not isinstance(obj, Pod):
+            return obj  # as each of them leaves it
+        spec = obj.spec
+        for stage in stages:
+            spec = stage(info, obj, spec, lookup)
+        return obj if spec is obj.spec else evolve(obj, spec=spec)
+
+    plugin.__name__ = "+".join(getattr(p, "__name__", repr(p)) for p in plugins)
+    return plugin
 
 
 DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (

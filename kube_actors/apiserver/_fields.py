@@ -75,9 +75,17 @@ _HAS_STATUS: dict[type[Any], bool] = {}
 
 
 def with_managed_fields(
-    info: KindInfo, old: Any, new: Any, *, manager: str, subresource: str, now: dt.datetime
+    info: KindInfo,
+    old: Any,
+    new: Any,
+    *,
+    manager: str,
+    subresource: str,
+    now: dt.datetime,
+    resource_version: str | None = None,
 ) -> Any:
-    """``new`` with the managedFields of ``manager`` writing it over ``old`` (None: create).
+    """``new`` with the managedFields of ``manager`` writing it over ``old`` (None: create),
+    and with ``resource_version`` if one is given (set in the same copy of the object).
 
     The managers start from those ``new`` carries, or if it carries none, ``old``'s: a client
     may rewrite managedFields, and one that leaves them out keeps them.
@@ -96,9 +104,14 @@ def with_managed_fields(
         now=now,
         reset=_reset(info, subresource),
     )
-    if managed == new.metadata.managed_fields:
+    meta = new.metadata
+    if resource_version is not None and resource_version != meta.resource_version:
+        return evolve(
+            new, metadata=evolve(meta, managed_fields=managed, resource_version=resource_version)
+        )
+    if managed == meta.managed_fields:
         return new
-    return evolve(new, metadata=evolve(new.metadata, managed_fields=managed))
+    return evolve(new, metadata=evolve(meta, managed_fields=managed))
 
 
 def applied(

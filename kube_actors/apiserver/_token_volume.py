@@ -29,7 +29,9 @@ from kube_actors.api import (
     DownwardAPIVolumeFile,
     KeyToPath,
     ObjectFieldSelector,
+    ObjectMeta,
     Pod,
+    PodSpec,
     ProjectedVolumeSource,
     ServiceAccount,
     ServiceAccountTokenProjection,
@@ -45,6 +47,7 @@ __all__ = [
     "ROOT_CA_CONFIG_MAP",
     "TOKEN_EXPIRATION_SECONDS",
     "TOKEN_MOUNT_PATH",
+    "token_volume_spec",
     "with_token_volume",
 ]
 
@@ -78,28 +81,33 @@ def _volume(name: str) -> Volume:
     return Volume(name=name, projected=ProjectedVolumeSource(sources=sources, default_mode=0o644))
 
 
-def _suffix(pod: Pod) -> str:
-    meta = pod.metadata
+def _suffix(meta: ObjectMeta) -> str:
     digest = hashlib.sha256(f"{meta.namespace}/{meta.name or meta.generate_name}".encode())
     return "".join(NAME_ALPHABET[b % len(NAME_ALPHABET)] for b in digest.digest()[:5])
 
 
 def with_token_volume(pod: Pod, lookup: Lookup) -> Pod:
     """``pod`` with its token volume mounted in every container, when it is to have one."""
-    namespace = pod.metadata.namespace or "default"
+    spec = token_volume_spec(pod.metadata, pod.spec, lookup)
+    return pod if spec is pod.spec else evolve(pod, spec=spec)
+
+
+def token_volume_spec(meta: ObjectMeta, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    """``with_token_volume``'s spec of the Pod of ``meta`` whose spec is ``spec``."""
+    namespace = meta.namespace or "default"
     if lookup.get(ConfigMap, namespace, ROOT_CA_CONFIG_MAP) is None:
-        return pod
-    account = lookup.get(ServiceAccount, namespace, pod.spec.service_account_name)
+        return spec
+    account = lookup.get(ServiceAccount, namespace, spec.service_account_name)
     if account is None:
-        return pod  # no account (its controller does not run here): no token to mount
-    automount = pod.spec.automount_service_account_token
+        return spec  # no account (its controller does not run here): no token to mount
+    automount = spec.automount_service_account_token
     if automount is None:
         automount = account.automount_service_account_token
     if automount is False:
-        return pod
-    if any(v.name.startswith(_PREFIX) for v in pod.spec.volumes):
-        return pod
-    name = _PREFIX + _suffix(pod)
+        return spec
+    if any(v.name.startswith(_PREFIX) for v in spec.volumes):
+        return spec
+    name = _PREFIX + _suffix(meta)
     mount = VolumeMount(name=name, read_only=True, mount_path=TOKEN_MOUNT_PATH)
 
     def mounted(containers: tuple[Container, ...]) -> tuple[Container, ...]:
@@ -110,10 +118,9 @@ def with_token_volume(pod: Pod, lookup: Lookup) -> Pod:
             for c in containers
         )
 
-    spec = evolve(
-        pod.spec,
-        volumes=(*pod.spec.volumes, _volume(name)),
-        containers=mounted(pod.spec.containers),
-        init_containers=mounted(pod.spec.init_containers),
+    return evolve(
+        spec,
+        volumes=(*spec.volumes, _volume(name)),
+        containers=mounted(spec.containers),
+        init_containers=mounted(spec.init_containers),
     )
-    return evolve(pod, spec=spec)

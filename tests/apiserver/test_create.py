@@ -5,12 +5,33 @@ import random
 from typing import Any
 
 import attrs
+import orjson
 import pytest
 
 from kube_actors import Cluster
 from kube_actors.actors import DEFAULT_EPOCH
-from kube_actors.api import Deployment, Namespace, ObjectMeta, Pod, PodStatus
-from kube_actors.errors import AlreadyExists, Forbidden, Invalid, NotFound
+from kube_actors.api import (
+    MAX_OBJECT_BYTES,
+    ConfigMap,
+    Container,
+    Deployment,
+    EnvVar,
+    Namespace,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    PodStatus,
+    to_dict,
+)
+from kube_actors.apiserver import ApiServer
+from kube_actors.errors import (
+    AlreadyExists,
+    BadRequest,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from kube_actors.testing import deployment, pod
 
 
@@ -173,3 +194,57 @@ async def test_every_namespace_carries_its_name_as_the_metadata_name_label() -> 
         assert updated.metadata.labels == {"kubernetes.io/metadata.name": "team"}
         default = await cluster.client.get(Namespace, "default")
         assert default.metadata.labels["kubernetes.io/metadata.name"] == "default"
+
+
+def _encoded_without_version(obj: Any) -> int:
+    """The size the store's limit applies to: the object's JSON without its resourceVersion
+    (the store keeps none)."""
+    unversioned = attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, resource_version=""))
+    return len(orjson.dumps(to_dict(unversioned)))
+
+
+async def test_an_object_exactly_at_the_size_limit_is_created_and_one_byte_more_is_not() -> None:
+    # The create sets the resourceVersion it foresees before it checks the size: the limit
+    # still applies to the object as stored, without it.
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+
+        def big(name: str, size: int) -> Pod:
+            container = Container(
+                name="app", image="nginx", env=[EnvVar(name="X", value="x" * size)]
+            )
+            return Pod(
+                metadata=ObjectMeta(name=name, namespace="default"),
+                spec=PodSpec(containers=[container]),
+            )
+
+        probe = await api.create(big("limit-a", 1000), dry_run=True)
+        fill = 1000 + MAX_OBJECT_BYTES - _encoded_without_version(probe)
+        created = await api.create(big("limit-a", fill))
+        assert _encoded_without_version(created) == MAX_OBJECT_BYTES
+        assert int(created.metadata.resource_version) > 0
+        with pytest.raises(RequestEntityTooLarge, match=f"is {MAX_OBJECT_BYTES + 1} bytes"):
+            await api.create(big("limit-b", fill + 1))
+
+
+async def test_admission_lookups_follow_the_cache_and_refuse_unregistered_kinds() -> None:
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        apiserver = cluster.system.lookup("kube-apiserver")
+        assert apiserver is not None
+        server = apiserver._cell.instance
+        assert isinstance(server, ApiServer)
+        assert server.get(ConfigMap, "default", "later") is None  # looked up before it exists
+        assert list(server.in_namespace(ConfigMap, "default")) == []
+        made = await cluster.client.create(
+            ConfigMap(metadata=ObjectMeta(name="later", namespace="default"))
+        )
+        assert server.get(ConfigMap, "default", "later") == made
+        assert list(server.in_namespace(ConfigMap, "default")) == [made]
+        assert made in list(server.all(ConfigMap))
+        assert server.get(Namespace, "", "default") is not None  # cluster-scoped: no namespace
+
+        class NotAKind:
+            pass
+
+        with pytest.raises(BadRequest, match="no kind 'NotAKind' is registered"):
+            server.get(NotAKind, "default", "x")
