@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from ..actors import wall_clock
+from ..actors import wall_clock, wall_clock_whole_seconds
 from ..api import (
     Binding,
     Event,
@@ -168,7 +168,7 @@ class NamespaceReconciler:
             current = await self.client.get(Namespace, name)
         except NotFound:
             return
-        now = wall_clock().replace(microsecond=0)
+        now = wall_clock_whole_seconds()
         conditions = current.status.conditions
         for condition in _conditions(sweep, now):
             conditions = set_condition(conditions, condition)

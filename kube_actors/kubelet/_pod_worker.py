@@ -30,7 +30,14 @@ from typing import Any
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, Timer, caused_by, current_cause, monotonic, wall_clock
+from kube_actors.actors import (
+    Actor,
+    Timer,
+    caused_by,
+    current_cause,
+    monotonic,
+    wall_clock_whole_seconds,
+)
 from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
 from kube_actors.errors import (
     ActorError,
@@ -742,7 +749,7 @@ class PodWorker(Actor):
 
 
 def _now() -> dt.datetime:
-    return wall_clock().replace(microsecond=0)
+    return wall_clock_whole_seconds()
 
 
 def _go_duration(seconds: float) -> str:
