@@ -136,6 +136,12 @@ class ActorRef:
         the call are its own (``current_cell``), traced as caused by the ask, which the trace
         records as any ask; the answer is counted as handled. An error raises in the caller
         and the actor carries on, as with ``ask``.
+
+        One order is the caller's to keep: through the mailbox, the tasks the actor's
+        handling woke (an etcd actor's watchers) run before the asker resumes; here the
+        caller has the answer first. A caller that relies on that order lets one turn of the
+        event loop pass (``await asyncio.sleep(0)``) before it acts on the answer, or does
+        itself, at once, what the woken tasks would have done (the apiserver's watch cache).
         """
         cell = self._cell
         if cell.waiter is None or cell.queue or cell.interrupted or cell.state != "running":
