@@ -8,9 +8,7 @@ etcd actor's baseline then has 16 clients too).
 Run with ``python -m benchmarks.apiserver``. Each apiserver figure is printed beside the raw
 store operation it rests on, measured in the same run: an etcd transaction or range asked of
 the etcd actor directly. Their ratio is the apiserver's overhead over its store (defaulting,
-admission, validation, the watch cache, the messages). The baseline's client asks through the
-etcd actor's mailbox, as any outside task does; the apiserver asks its writes of an idle etcd
-actor at once (``ActorRef.ask_now``), which its figure includes.
+admission, validation, the watch cache, the messages).
 
 Memory per stored Pod: the process's resident memory before and after storing ``--pods`` Pods
 through the apiserver, divided by their number (the store, the watch cache and the history

@@ -19,7 +19,6 @@ from ._clock import run as run
 from ._clock import wall_clock as wall_clock
 from ._clock import wall_clock_whole_seconds as wall_clock_whole_seconds
 from ._mail import Mail as Mail
-from ._messages import NOT_NOW as NOT_NOW
 from ._messages import Ask as Ask
 from ._messages import Later as Later
 from ._ref import ActorRef as ActorRef
@@ -38,7 +37,6 @@ __all__ = [
     "BATCH",
     "DEFAULT_EPOCH",
     "EXTERNAL",
-    "NOT_NOW",
     "Actor",
     "ActorRef",
     "ActorStatistics",

@@ -6,9 +6,7 @@ runtime builds a fresh instance from the actor's factory at each (re)start, atta
 calls ``on_start``; ``on_stop`` runs when it stops, ``on_failure`` when it crashed.
 
 An actor may instead take every message waiting in its mailbox at once: it overrides
-``receive_batch`` (``_mail``), and the runtime calls that in place of ``receive``. An actor
-whose handler answers some messages without waiting may also answer them at once while it is
-idle (``receive_now``, ``ActorRef.ask_now``).
+``receive_batch`` (``_mail``), and the runtime calls that in place of ``receive``.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import structlog
 
 from .._log import get_logger
 from ._clock import monotonic
-from ._messages import NOT_NOW
 
 if TYPE_CHECKING:
     from ._cell import _Cell
@@ -112,17 +109,6 @@ class Actor:
         method crashes the actor and fails every ask left unanswered with it.
         """
         raise NotImplementedError
-
-    def receive_now(self, message: Any) -> Any:
-        """Opt-in: answer ``message`` without waiting, or give ``NOT_NOW``.
-
-        ``ActorRef.ask_now`` calls it, in the asker's task, when the actor is idle; it must
-        give exactly the answer (or raise exactly the error) that ``receive`` would for the
-        same message in the same state, and change the state as ``receive`` would, without
-        awaiting anything. Give ``NOT_NOW`` (before changing anything) for a message only
-        ``receive`` can handle.
-        """
-        return NOT_NOW
 
     async def on_stop(self) -> None:
         """Called after the actor stopped normally."""

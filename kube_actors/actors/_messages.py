@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Generic, TypeVar
 
-__all__ = ["NOT_NOW", "Ask", "Later"]
+__all__ = ["Ask", "Later"]
 
 R_co = TypeVar("R_co", covariant=True)
 
@@ -42,17 +42,3 @@ class Later:
 
     def __init__(self, future: asyncio.Future[Any]) -> None:
         self.future = future
-
-
-class _NotNow:
-    """The type of ``NOT_NOW``."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NOT_NOW"
-
-
-#: What ``Actor.receive_now`` and ``ActorRef.ask_now`` give for a message they do not answer
-#: at once: ``ask`` it then.
-NOT_NOW: Any = _NotNow()

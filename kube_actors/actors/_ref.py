@@ -5,8 +5,6 @@
   and its supervision decides what happens; the sender is not told.
 - ``ask(msg, timeout=...)`` returns the handler's return value, or raises the handler's
   exception in the caller (the actor carries on), or ``AskTimeout``.
-- ``ask_now(msg)`` is ``ask`` answered in the caller's task, when the actor is idle and
-  answers that message without waiting (``Actor.receive_now``); else ``NOT_NOW``.
 - Once an actor has stopped, sending to it raises ``ActorStopped``; askers whose messages
   were still queued when it stopped get ``ActorStopped`` too.
 """
@@ -18,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import ActorError, ActorStopped, AskTimeout, MailboxFull
 from ._callbacks import NO_CONTEXT
-from ._cell import Envelope, _cause_override, current_cause, current_cell, sender_name
-from ._messages import NOT_NOW, Ask
+from ._cell import Envelope, current_cause, current_cell, sender_name
+from ._messages import Ask
 from ._trace import DeliveryKind
 
 if TYPE_CHECKING:
@@ -123,50 +121,6 @@ class ActorRef:
         finally:
             expiry.cancel()
             del reply
-
-    def ask_now(self, message: object) -> Any:
-        """The answer ``ask`` would give, given at once in the caller's task; or ``NOT_NOW``
-        (then ``ask``), unless the actor is idle and answers ``message`` without waiting.
-
-        Idle: running, its mailbox empty, waiting for mail. What it rests on:
-        an idle actor would take this message next and alone, and ``receive_now`` answers as
-        ``receive`` would (its contract), so the actor handles its messages in the same order
-        and gives the same answers; only the event loop's turns between the asker and the
-        actor (waking it, and waking the asker with the answer) are saved. Its sends during
-        the call are its own (``current_cell``), traced as caused by the ask, which the trace
-        records as any ask; the answer is counted as handled. An error raises in the caller
-        and the actor carries on, as with ``ask``.
-
-        One order is the caller's to keep: through the mailbox, the tasks the actor's
-        handling woke (an etcd actor's watchers) run before the asker resumes; here the
-        caller has the answer first. A caller that relies on that order lets one turn of the
-        event loop pass (``await asyncio.sleep(0)``) before it acts on the answer, or does
-        itself, at once, what the woken tasks would have done (the apiserver's watch cache).
-        """
-        cell = self._cell
-        if cell.waiter is None or cell.queue or cell.interrupted or cell.state != "running":
-            return NOT_NOW
-        instance = cell.instance
-        assert instance is not None
-        override = None
-        if cell.trace is not None:  # recorded as the ask it is, and its sends caused by it
-            cell.current_trace_id = cell.system._record(
-                sender_name(), cell.name, "ask", message, current_cause()
-            )
-            override = _cause_override.set(None)
-        token = current_cell.set(cell)
-        try:
-            answer = instance.receive_now(message)
-        except Exception:
-            cell.handled += 1
-            raise
-        finally:
-            current_cell.reset(token)
-            if override is not None:
-                _cause_override.reset(override)
-        if answer is not NOT_NOW:
-            cell.handled += 1
-        return answer
 
     # ---------------------------------------------------------------------- lifecycle
 

@@ -31,15 +31,7 @@ from typing import Any, NoReturn
 import anyio
 import attrs
 
-from kube_actors.actors import (
-    NOT_NOW,
-    Actor,
-    ActorRef,
-    Later,
-    Mail,
-    current_cause,
-    wall_clock_whole_seconds,
-)
+from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock_whole_seconds
 from kube_actors.api import (
     MAX_OBJECT_BYTES,
     NAME_ALPHABET,
@@ -260,8 +252,6 @@ class ApiServer(Actor):
         #: watcher receives, built once instead of twice. Entries go when the cache applies
         #: their revision.
         self._written: dict[int, tuple[Any, Any]] = {}
-        #: The store watch the follow-store task reads, while it is open (``_caught_up_now``).
-        self._store_watch: Watcher | None = None
         #: storage key -> the trace id of the request writing it (only while tracing), noted
         #: before the write (its event may be applied before the write's answer comes back):
         #: the watch events of the change carry it, so a trace follows a change through the
@@ -451,21 +441,11 @@ class ApiServer(Actor):
     ) -> tuple[Sequence[TxnResponse | Exception], asyncio.Future[None] | None]:
         """The parked writes of a batch as one store request (``_group_commit``)."""
         batch = TxnBatch(txns=[txn for _, txn in writes])
-        etcd = self.etcd
-        if not self._pipelined:  # at once if the store is idle, as ``_write_alone``
-            plain: TxnBatchResponse = etcd.ask_now(batch)
-            if plain is NOT_NOW:
-                plain = await etcd.ask(batch)
-            elif not self._caught_up_now():  # as ``_write_alone``
-                await asyncio.sleep(0)
+        if not self._pipelined:
+            plain: TxnBatchResponse = await self.etcd.ask(batch)
             self._observe(plain.revision)
             return plain.outcomes, None
-        pipelined = Pipelined(batch)
-        reply: PipelinedResponse[TxnBatchResponse] = etcd.ask_now(pipelined)
-        if reply is NOT_NOW:
-            reply = await etcd.ask(pipelined)
-        else:
-            await asyncio.sleep(0)
+        reply: PipelinedResponse[TxnBatchResponse] = await self.etcd.ask(Pipelined(batch))
         outcomes = reply.response.outcomes
         self._written_revision = max(self._written_revision, reply.response.revision)
         for (key, _), outcome in zip(writes, outcomes, strict=True):
@@ -920,25 +900,11 @@ class ApiServer(Actor):
         return self._write_alone(key, txn)
 
     async def _write_alone(self, key: str, txn: Txn) -> TxnResponse:
-        # A write asked of an idle store is answered at once (``ask_now``): it is then the
-        # next the store takes, as through its mailbox, and the watchers it woke see the
-        # write before the apiserver goes on (``_caught_up_now``); two turns of the event
-        # loop a write saved (one while another watch of the store is open).
-        etcd = self.etcd
         if not self._pipelined:
-            plain: TxnResponse = etcd.ask_now(txn)
-            if plain is NOT_NOW:
-                plain = await etcd.ask(txn)
-            elif not self._caught_up_now():
-                await asyncio.sleep(0)
+            plain: TxnResponse = await self.etcd.ask(txn)
             self._observe(plain.revision)
             return plain
-        pipelined = Pipelined(txn)
-        reply: PipelinedResponse[TxnResponse] = etcd.ask_now(pipelined)
-        if reply is NOT_NOW:
-            reply = await etcd.ask(pipelined)
-        else:  # what the store woke (its flusher) first, as through its mailbox
-            await asyncio.sleep(0)
+        reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
         response = reply.response
         self._written_revision = max(self._written_revision, response.revision)
         self._commits.written(reply, response.revision, key if response.succeeded else None)
@@ -1336,44 +1302,14 @@ class ApiServer(Actor):
         """
         backoff = _STORE_RETRY_INITIAL
         while True:
-            self._store_watch = watcher
             try:
                 async for events in watcher:
                     self._apply(events)
                     backoff = _STORE_RETRY_INITIAL
             except (ActorStopped, WatchLagged) as error:
                 self.log.warning("store_watch_ended", error=repr(error), revision=self._applied)
-            finally:
-                self._store_watch = None
             watcher = await self._watch_store(backoff)
             backoff = min(backoff * 2, _STORE_RETRY_MAX)
-
-    def _caught_up_now(self) -> bool:
-        """After a write the store answered at once (``ActorRef.ask_now``): whether the
-        watchers it woke have seen the write, as they have when its answer comes through the
-        store's mailbox; if not, the caller lets one turn of the event loop pass first.
-
-        What it rests on: through the mailbox, the store wakes its watchers before it
-        answers, so they take the write (this apiserver's follow-store task applies it to
-        the watch cache and wakes the cache's watchers, the informers) before the apiserver
-        resumes and answers the writer. Controllers rely on that order: what they see of
-        their own write when they next look. While this apiserver's watch is the store's
-        only one, the follow-store task is all the store woke, and it would have run just
-        before the apiserver: the write's events are taken here, from the same watch and in
-        the same order, and applied as that task would (it then wakes to find nothing new).
-        Another watch open (another apiserver of the cluster, a test's), its task must run
-        first: the caller yields one turn, after which the woken tasks have run, as they
-        would have before the store's answer arrived."""
-        watcher = self._store_watch
-        if watcher is None or not watcher.alone:
-            return False
-        try:
-            events = watcher.poll()
-        except Exception:  # raised again to the follow-store task, which watches anew
-            return False
-        if events:
-            self._apply(events)
-        return True
 
     async def _watch_store(self, backoff: float) -> Watcher:
         """A new watch of the store from the next revision; while etcd is down (a restart

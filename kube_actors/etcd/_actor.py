@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from ..actors import NOT_NOW, Actor, Timer
+from ..actors import Actor, Timer
 from ..errors import ActorStopped
 from ._backend import Backend
 from ._durability import DurableBackend, DurableView, Flusher
@@ -92,36 +92,14 @@ class EtcdActor(Actor):
             if self._flusher is not None:
                 self._flusher.kick()
             return None
-        pipelined = type(message) is Pipelined
-        request = message.request if pipelined else message
-        result = self._answer(request)
-        if result is _UNHANDLED:
-            return await super().receive(request)
-        if self._flusher is None:
-            return PipelinedResponse(result) if pipelined else result
-        if pipelined:
-            return PipelinedResponse(result, self._flusher.pending())
-        return self._flusher.answer(result)
-
-    def receive_now(self, message: Any) -> Any:
-        """``receive``'s answer to a store request, which it gives without waiting
-        (``ActorRef.ask_now``): all but a write over a durable backend that is not
-        ``Pipelined``, whose answer waits for the disk."""
-        pipelined = type(message) is Pipelined
-        if self._flusher is not None and not pipelined:
-            return NOT_NOW
-        result = self._answer(message.request if pipelined else message)
-        if result is _UNHANDLED:  # ``receive`` raises for it (after the same expiry)
-            return NOT_NOW
-        if self._flusher is None:
-            return PipelinedResponse(result) if pipelined else result
-        return PipelinedResponse(result, self._flusher.pending())
-
-    def _answer(self, request: Any) -> Any:
-        """The outcome of ``request`` (``_UNHANDLED`` if it is none of the store's)."""
         self._expire(self.now)
+        pipelined = type(message) is Pipelined
+        if pipelined:
+            message = message.request
         try:
-            return self._handle(request)
+            result = self._handle(message)
+            if result is _UNHANDLED:
+                return await super().receive(message)
         finally:
             # Whatever the request did (or failed to do), watchers see it now, and the
             # timer follows the leases it granted or refreshed.
@@ -129,6 +107,11 @@ class EtcdActor(Actor):
             self._schedule_expiry()
             if self._flusher is not None:
                 self._flusher.kick()
+        if self._flusher is None:
+            return PipelinedResponse(result) if pipelined else result
+        if pipelined:
+            return PipelinedResponse(result, self._flusher.pending())
+        return self._flusher.answer(result)
 
     def _handle(self, message: Any) -> Any:
         backend = self.backend

@@ -221,11 +221,6 @@ class Watcher(Subscription[KeyEvent]):
         return self.ended
 
     @property
-    def alone(self) -> bool:
-        """Whether this is the store's only open watch: a write wakes no other watcher."""
-        return not self._ended and self._broadcast.subscribers == 1
-
-    @property
     def lag(self) -> int:
         """Events in the log this watcher has not read (matching or not); 0 once closed."""
         return 0 if self.ended else super().lag

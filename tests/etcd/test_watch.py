@@ -302,16 +302,3 @@ def test_watchers_of_one_range_share_one_filtered_batch_and_others_get_their_own
     fourth = store.hub.watch("a/", "a0")
     store.put("a/3", 3)
     assert third.poll() is fourth.poll()
-
-
-def test_a_watcher_is_alone_while_no_other_watch_of_the_store_is_open() -> None:
-    store = Store()
-    first = store.hub.watch("/a/", prefix_end("/a/"))
-    alone = [first.alone]
-    other = store.hub.watch("/b/", prefix_end("/b/"))  # any range: a write wakes it too
-    alone += [first.alone, other.alone]
-    other.close()
-    alone.append(first.alone)
-    first.close()
-    alone.append(first.alone)  # closed: it is no watch at all
-    assert alone == [True, False, False, True, False]
