@@ -63,7 +63,9 @@ def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:
         spec.renew_time is not None
         and stored.renew_time is not None
         and spec.renew_time != stored.renew_time
-        and obj.metadata == current.metadata
+        # The renewing kubelet sends the very metadata it was answered, which the watch
+        # cache holds too (the apiserver stamps one copy for both): mostly no comparison.
+        and (obj.metadata is current.metadata or obj.metadata == current.metadata)
         and _OTHER_SPEC_FIELDS(spec) == _OTHER_SPEC_FIELDS(stored)
     )
 
@@ -87,7 +89,8 @@ def renewed(
         )
     if managed is None:
         return None
-    if managed == meta.managed_fields and meta.resource_version == resource_version:
+    # A renewal's foreseen resourceVersion is a new one: mostly no comparison of entries.
+    if meta.resource_version == resource_version and managed == meta.managed_fields:
         return lease
     changed = evolve(meta, managed_fields=managed, resource_version=resource_version)
     return evolve(lease, metadata=changed)
@@ -114,8 +117,9 @@ def _sole_owner_renewed(
         or not _owns_renew_time(entry.fields_v1)
     ):
         return None
-    if entry.time == now and entry.api_version == api_version and entry.fields_type == "FieldsV1":
-        return entries
+    if entry.api_version == api_version and entry.fields_type == "FieldsV1":
+        # The usual renewal: only the time moves (one field to set in the copy).
+        return entries if entry.time == now else (evolve(entry, time=now),)
     return (evolve(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)
 
 

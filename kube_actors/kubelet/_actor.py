@@ -307,12 +307,17 @@ class Kubelet(Actor):
             if current is not None and current.metadata.owner_references:
                 # The lease controller's renewal: a copy of the Lease it last wrote, renewed
                 # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
-                spec = evolve(
-                    current.spec,
-                    holder_identity=self.node.name,
-                    lease_duration_seconds=self.timings.node_lease_duration,
-                    renew_time=_now(),
-                )
+                spec = current.spec
+                holder, duration = self.node.name, self.timings.node_lease_duration
+                if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
+                    spec = evolve(spec, renew_time=_now())  # the usual renewal: one field
+                else:
+                    spec = evolve(
+                        spec,
+                        holder_identity=holder,
+                        lease_duration_seconds=duration,
+                        renew_time=_now(),
+                    )
                 self._lease = await self.client.update(evolve(current, spec=spec))
                 return
             node = (
