@@ -137,7 +137,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
-from ._renewal import is_renewal, renewed
+from ._renewal import is_renewal, renewal_admission, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -232,6 +232,8 @@ class ApiServer(Actor):
         #: The same chain, the plugins that change only a created Pod's spec joined (one
         #: copy of the Pod for them all, ``joined``).
         self._admission_chain = joined(self.admission)
+        #: The plugins of the chain that may act on a Lease renewal (``renewal_admission``).
+        self._renewal_admission = renewal_admission(self.admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -786,9 +788,10 @@ class ApiServer(Actor):
         the renewal is not being deleted as the stored Lease is not); it differs from it in
         ``renewTime``, so it is no no-op (``_store``); a Lease is not written with a lease of
         etcd (``_expires``), is no CRD (``_served``) and no Service. The field manager is
-        checked and admission runs as for any update; when admission leaves the renewal as
-        it is, it is written as ``_replace`` writes it, stamped with the revision foreseen
-        for it by ``renewed``; otherwise it goes on along ``_update``'s general path."""
+        checked and admission runs as for any update (the plugins of the chain that act on
+        updates, ``renewal_admission``); when admission leaves the renewal as it is, it is
+        written as ``_replace`` writes it, stamped with the revision foreseen for it by
+        ``renewed``; otherwise it goes on along ``_update``'s general path."""
         manager = message.field_manager
         check_field_manager(manager, "UpdateOptions")  # first, as ``_dispatch`` checks it
         if not self._up_to_date_for(key):
@@ -801,7 +804,9 @@ class ApiServer(Actor):
             or not is_renewal(info, obj, current)
         ):
             return await self._dispatch(message)
-        admitted = self._admit("UPDATE", info, obj, current)
+        admitted = obj  # ``_admit``, along the plugins that act on updates
+        for plugin in self._renewal_admission:
+            admitted = plugin("UPDATE", info, admitted, current, self)
         if admitted is obj:
             lease = renewed(
                 info,

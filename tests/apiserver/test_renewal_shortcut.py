@@ -17,8 +17,22 @@ from hypothesis import strategies as st
 
 from kube_actors import Cluster
 from kube_actors.actors import run
-from kube_actors.api import Lease, LeaseSpec, ObjectMeta, evolve, to_dict
+from kube_actors.api import (
+    Ingress,
+    Lease,
+    LeaseSpec,
+    Namespace,
+    ObjectMeta,
+    PersistentVolumeClaim,
+    Pod,
+    evolve,
+    kind_info,
+    to_dict,
+)
 from kube_actors.apiserver import DEFAULT_PLUGINS, ApiServer
+from kube_actors.apiserver._admission import default_tolerations
+from kube_actors.apiserver._admission_types import AdmissionPlugin
+from kube_actors.apiserver._renewal import renewal_admission
 from kube_actors.errors import ApiError
 
 _NAMESPACE = "kube-node-lease"
@@ -180,3 +194,51 @@ async def test_a_kubelets_renewal_does_not_go_through_the_general_update_path(
         assert new.spec.renew_time is not None
         assert new.spec.renew_time > old.spec.renew_time
     assert updated == []
+
+
+class _NoLookups:
+    """An admission lookup that fails the test if a plugin reads anything."""
+
+    def get(self, kind: type[Any], namespace: str, name: str) -> Any:
+        raise AssertionError("an update looked something up")
+
+    def all(self, kind: type[Any]) -> Any:
+        raise AssertionError("an update looked something up")
+
+    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
+        raise AssertionError("an update looked something up")
+
+
+@given(
+    obj=st.sampled_from(
+        [
+            _lease("node-a", {}),
+            _lease("node-b", {"stamp": "yes"}),
+            Pod(metadata=ObjectMeta(name="web", namespace="default")),
+            PersistentVolumeClaim(metadata=ObjectMeta(name="data", namespace="default")),
+            Ingress(metadata=ObjectMeta(name="site", namespace="default")),
+            Namespace(metadata=ObjectMeta(name="kube-system")),
+        ]
+    ),
+    plugin=st.sampled_from(DEFAULT_PLUGINS),
+)
+def test_the_default_admission_plugins_pass_any_update_as_it_came(
+    obj: Any, plugin: AdmissionPlugin
+) -> None:
+    """What ``renewal_admission`` rests on: every default plugin gives an update back as it
+    came, looking nothing up (they act on creates, NamespaceLifecycle on deletes too)."""
+    info = kind_info(type(obj))
+    assert plugin("UPDATE", info, obj, obj, _NoLookups()) is obj
+
+
+def test_a_renewal_passes_the_plugins_that_may_act_on_an_update_in_order() -> None:
+    assert renewal_admission(DEFAULT_PLUGINS) == ()
+    tolerations = default_tolerations(60)  # a plugin of its own, not the default one
+    chain: tuple[AdmissionPlugin, ...] = (
+        _stamp_marked,
+        *DEFAULT_PLUGINS[:3],
+        tolerations,
+        *DEFAULT_PLUGINS[3:],
+        _stamp_marked,
+    )
+    assert renewal_admission(chain) == (_stamp_marked, tolerations, _stamp_marked)
