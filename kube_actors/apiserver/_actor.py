@@ -1322,7 +1322,7 @@ class ApiServer(Actor):
                 log, position = triggered, 0
         return ApiWatchStream(
             log.subscribe(position),
-            matches=matches,
+            matches=None if matches.everything else matches,
             after_revision=after,
             initial=initial,
             backlog=backlog,
@@ -1335,7 +1335,7 @@ class ApiServer(Actor):
 
     def _matcher(
         self, info: KindInfo, namespace: str, request: List | Watch | DeleteCollection
-    ) -> Matcher:
+    ) -> _Matches:
         labels = (
             compile_selector(request.label_selector)
             if request.label_selector not in (None, "")
@@ -1772,6 +1772,11 @@ class _Matches:
         self._namespace = namespace
         self._labels = labels
         self._fields = fields
+
+    @property
+    def everything(self) -> bool:
+        """Whether it matches every object: no namespace, no selectors."""
+        return not self._namespace and self._labels is None and self._fields is None
 
     def __call__(self, obj: Any) -> bool:
         meta = obj.metadata

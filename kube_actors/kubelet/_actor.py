@@ -200,7 +200,8 @@ class Kubelet(Actor):
         match message:
             case _Heartbeat():  # first: most of what an idle kubelet receives
                 await self._renew_lease()
-                await self._report_node_status()
+                if self._status_to_report():
+                    await self._report_node_status()
                 self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
             case _Register():
                 await self._start_registered()
@@ -214,7 +215,8 @@ class Kubelet(Actor):
             case GetSummary():
                 return await self.stats.summary()
             case _CheckNodeStatus():
-                await self._report_node_status()
+                if self._status_to_report():
+                    await self._report_node_status()
                 self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
         return None
 
@@ -277,6 +279,17 @@ class Kubelet(Actor):
                 self._last_report = self.now
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
+
+    def _status_to_report(self) -> bool:
+        """Whether a status check may report: false when the watched Node reports what
+        this kubelet reports and the last report is recent (``_report_node_status`` would
+        do nothing: an idle node's every heartbeat, decided without a coroutine)."""
+        node = self._watched_node()
+        return (
+            node is None
+            or not self._reports_essence(node.status)
+            or self.now - self._last_report >= self.timings.node_status_report_frequency
+        )
 
     def _watched_node(self) -> Node | None:
         """This node's Node as the open watch of it has it; None while it is not watched
