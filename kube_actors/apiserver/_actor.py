@@ -31,7 +31,15 @@ from typing import Any, NoReturn
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock_whole_seconds
+from kube_actors.actors import (
+    Actor,
+    ActorRef,
+    Later,
+    Mail,
+    current_cause,
+    wall_clock_whole_seconds,
+    whole_seconds_clock,
+)
 from kube_actors.api import (
     MAX_OBJECT_BYTES,
     NAME_ALPHABET,
@@ -232,6 +240,8 @@ class ApiServer(Actor):
         #: The same chain, the plugins that change only a created Pod's spec joined (one
         #: copy of the Pod for them all, ``joined``).
         self._admission_chain = joined(self.admission)
+        #: Reads the wall clock to the whole second (``_now``); the running loop's from start.
+        self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
         #: The plugins of the chain that may act on a Lease renewal (``renewal_admission``).
         self._renewal_admission = renewal_admission(self.admission)
         self.watch_cache_size = watch_cache_size
@@ -276,6 +286,7 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
+        self._clock = whole_seconds_clock()  # the loop looked up once
         snapshot = await self.etcd.ask(Range.prefix(ROOT))
         revision = snapshot.revision
         self._store_revision = self._applied = self._loaded_at = revision
@@ -1582,7 +1593,7 @@ class ApiServer(Actor):
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.
-        return wall_clock_whole_seconds()
+        return self._clock()
 
 
 # ------------------------------------------------------------------------ helpers

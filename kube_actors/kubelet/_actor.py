@@ -15,12 +15,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
-from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock_whole_seconds
+from kube_actors.actors import (
+    DEFAULT_EPOCH,
+    Actor,
+    ActorRef,
+    wall_clock_whole_seconds,
+    whole_seconds_clock,
+)
 from kube_actors.api import (
     Lease,
     Node,
@@ -150,10 +157,14 @@ class Kubelet(Actor):
         #: The last reported status found to have that essence: the apiserver hands out the
         #: very object it stores, so an unchanged Node costs an identity test, not a compare.
         self._matching_status: NodeStatus | None = None
+        #: Reads the wall clock to the whole second: the running loop's from start (a
+        #: renewal every 10 s reads it without looking the loop up).
+        self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
 
     # -------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
+        self._clock = whole_seconds_clock()
         await self._clean_runtime()
         await self._start_registered()
 
@@ -323,13 +334,13 @@ class Kubelet(Actor):
                 spec = current.spec
                 holder, duration = self.node.name, self.timings.node_lease_duration
                 if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
-                    spec = evolve(spec, renew_time=_now())  # the usual renewal: one field
+                    spec = evolve(spec, renew_time=self._clock())  # the usual renewal: one field
                 else:
                     spec = evolve(
                         spec,
                         holder_identity=holder,
                         lease_duration_seconds=duration,
-                        renew_time=_now(),
+                        renew_time=self._clock(),
                     )
                 self._lease = await self.client.update(evolve(current, spec=spec))
                 return
