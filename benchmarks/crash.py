@@ -3,7 +3,8 @@
 Run with ``python -m benchmarks.crash``. Two kinds of cycles, as the test suite runs fewer of:
 
 - ``--embedded`` cycles of an embedding program (``tests/cluster/crash_writer.py``): four
-  in-process clients write, it is killed with SIGKILL at a random moment;
+  in-process clients write, it is killed with SIGKILL after a random number of their
+  writes were acknowledged;
 - ``--http`` cycles of ``kube-actors up`` (``tests/cluster/crash_http.py``): four HTTPS
   clients write through the Kubernetes API, the server is killed.
 
@@ -17,9 +18,7 @@ time from a start to a converged cluster, beside the whole cycle's.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.cluster.crash_check import check  # noqa: E402 (the tests' own checker)
 from tests.cluster.crash_http import converge_seconds, cycle  # noqa: E402
+from tests.cluster.crash_writer import crash_after, said  # noqa: E402
+from tests.cluster.crash_writer import start as start_writer  # noqa: E402
 
 
 @attrs.frozen
@@ -49,30 +50,18 @@ class Outcome:
 
 
 def embedded_cycles(directory: Path, cycles: int, seed: int) -> Outcome:
-    writer = ROOT / "tests" / "cluster" / "crash_writer.py"
     store, log = directory / "embedded.db", directory / "embedded.log"
     rng = random.Random(seed)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     problems: list[str] = []
     ready: list[float] = []
     start = time.perf_counter()
     for number in range(cycles):
         began = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, str(writer), str(store), str(log), str(number)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != "converged":
+        process = start_writer(store, log, number, subprocess.DEVNULL)
+        if not said(process, "converged"):
             problems.append(f"cycle {number}: the writer did not converge")
         ready.append(time.perf_counter() - began)
-        time.sleep(rng.uniform(0.05, 1.0))  # the crash moment
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
+        crash_after(process, rng.randrange(4, 80), offset=rng.uniform(0, 0.05))
         problems += [f"cycle {number}: {p}" for p in check(store, log).problems]
     took = time.perf_counter() - start
     return Outcome(cycles, check(store, log).acks, problems, took, ready)
@@ -85,7 +74,7 @@ def http_cycles(directory: Path, cycles: int, seed: int) -> Outcome:
     ready: list[float] = []
     start = time.perf_counter()
     for number in range(cycles):
-        anyio.run(cycle, data_dir, log, number, rng.uniform(0.2, 1.5))
+        anyio.run(cycle, data_dir, log, number, rng.randrange(10, 120), rng.uniform(0, 0.05))
         ready.append(converge_seconds())
         problems += [f"cycle {number}: {p}" for p in check(data_dir / "store.db", log).problems]
     took = time.perf_counter() - start

@@ -10,7 +10,9 @@ Used by ``test_crash_http.py`` and ``benchmarks/crash.py``. One cycle (``cycle``
    and delete Services, scale ``web``; every request is recorded in a log (``intent``
    before it is sent, ``ack`` with the resourceVersion once answered) in the lines
    ``crash_check`` reads;
-4. SIGKILL the server after ``delay`` seconds, while requests are in flight.
+4. SIGKILL the server once ``acks`` writes were acknowledged and ``offset`` seconds more
+   passed, while requests are in flight (counting writes rather than seconds: a loaded
+   machine writes less in a second).
 
 Then ``crash_check.check`` compares the store file with the log: every acknowledged write
 there, nothing else, resourceVersions never going back; the next cycle's start checks that
@@ -34,7 +36,7 @@ import aiohttp
 import anyio
 import anyio.abc
 
-from .crash_writer import NAMES, TASKS, WEB
+from .crash_writer import BOUND, NAMES, TASKS, WEB
 
 _SERVICES = "/api/v1/namespaces/default/services"
 _DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
@@ -45,14 +47,20 @@ _GONE = (aiohttp.ClientError, ConnectionError, OSError)
 
 class Log:
     """The record of every request: the test process is not the one killed, so a line
-    written is a line kept."""
+    written is a line kept. ``reached`` is set once ``acks`` answers were recorded."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, acks: int = 0) -> None:
         self.path = path
+        self.acks_left = acks
+        self.reached = anyio.Event()
 
     def record(self, **entry: Any) -> None:
         with self.path.open("a") as file:
             file.write(json.dumps(entry) + "\n")
+        if entry["phase"] == "ack":
+            self.acks_left -= 1
+            if self.acks_left <= 0:
+                self.reached.set()
 
 
 class Api:
@@ -236,21 +244,24 @@ def converge_seconds() -> float:
     return _last_converge[0]
 
 
-async def cycle(data_dir: Path, log_path: Path, seed: int, delay: float) -> int:
-    """One start, convergence, writes and SIGKILL; the requests acknowledged meanwhile."""
-    log = Log(log_path)
+async def cycle(data_dir: Path, log_path: Path, seed: int, acks: int, offset: float) -> int:
+    """One start, convergence, writes and SIGKILL (after ``acks`` answered writes and
+    ``offset`` seconds); the requests acknowledged meanwhile."""
     before = _acks(log_path)
     began = time.perf_counter()
     process, url = await start_up(data_dir)
     api = Api(url, data_dir)
     try:
-        await converge(api, log)
+        await converge(api, Log(log_path))
         _last_converge[0] = time.perf_counter() - began
         rng = random.Random(seed)
+        log = Log(log_path, acks)
         async with anyio.create_task_group() as tasks:
             for task in range(TASKS):
                 tasks.start_soon(writer, api, log, task, random.Random(rng.random()))
-            await anyio.sleep(delay)  # the crash moment: the writers are busy meanwhile
+            with anyio.fail_after(BOUND):  # the writers stop only when the server goes
+                await log.reached.wait()
+            await anyio.sleep(offset)  # the crash moment: the writers are busy meanwhile
             process.send_signal(signal.SIGKILL)
     finally:
         if process.returncode is None:

@@ -6,8 +6,9 @@ creates ``web`` on a new store). Then it prints ``converged`` and writes until i
 killed: four tasks create, update and delete Services (names ``w<task>-<n>``, an annotation
 ``v`` their content) and scale ``web``. Every write is recorded in ``LOG``, one JSON line,
 fsynced: an ``intent`` before the request, an ``ack`` with the resourceVersion once the
-apiserver answered. The test kills it with SIGKILL at a random moment and checks the store
-against the log.
+apiserver answered; each ``ack`` is also said on stdout, so that the test can kill the program
+(``crash_after``) after a number of acknowledged writes rather than after a length of time, which
+a loaded machine would fill with fewer. The test then checks the store against the log.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import json
 import logging
 import os
 import random
+import signal
+import subprocess
 import sys
-from typing import Any
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
 
 import anyio
 import attrs
@@ -52,6 +58,8 @@ class Log:
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
+        if entry["phase"] == "ack":
+            print("ack", flush=True)  # read by ``crash_after``
 
 
 def service(name: str, value: int) -> Service:
@@ -143,6 +151,59 @@ async def main(store: str, log_path: str, seed: int) -> None:
         async with anyio.create_task_group() as tg:
             for task in range(TASKS):
                 tg.start_soon(writer, cluster, log, task, random.Random(rng.random()))
+
+
+# The parent's side: the crash tests and ``benchmarks/crash.py`` run this program so.
+
+#: How long a writer may take to converge, or to say its next acknowledged write.
+BOUND = 120.0
+
+
+def start(store: Path, log: Path, seed: int, stderr: IO[str] | int) -> subprocess.Popen[str]:
+    """Run this program on ``store`` and ``log`` in a process of its own, its stdout a pipe
+    for ``said``."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    return subprocess.Popen(
+        [sys.executable, __file__, str(store), str(log), str(seed)],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=env,
+    )
+
+
+def said(process: subprocess.Popen[str], what: str) -> bool:
+    """Read the program's stdout until it says ``what`` (its acks before ``converged`` are
+    passed over); False if it ended or was silent for ``BOUND`` seconds first (it is
+    killed then)."""
+    assert process.stdout is not None
+    watchdog = threading.Timer(BOUND, process.kill)
+    watchdog.start()
+    try:
+        return any(line.strip() == what for line in process.stdout)
+    finally:
+        watchdog.cancel()
+
+
+def crash_after(process: subprocess.Popen[str], acks: int, offset: float) -> int:
+    """SIGKILL the program once it has said ``acks`` acknowledged writes and ``offset``
+    seconds more have passed (a moment inside the requests it has in flight); how many it
+    said. Counting writes, not seconds, makes the crash come after as much work on a loaded
+    machine as on an idle one."""
+    told = 0
+    while told < acks and said(process, "ack"):
+        told += 1
+    time.sleep(offset)
+    kill(process)
+    return told
+
+
+def kill(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the program (if it still runs) and close its pipe."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.stdout is not None
+    process.stdout.close()
 
 
 if __name__ == "__main__":

@@ -24,12 +24,10 @@ async def test_sigkill_of_up_while_http_clients_write_loses_no_acknowledged_writ
 ) -> None:
     data_dir, log = tmp_path / "state", tmp_path / "writes.log"
     rng = random.Random(14)
-    acks = []
     for number in range(CYCLES):
-        acks.append(await cycle(data_dir, log, number, delay=rng.uniform(0.2, 1.0)))
+        wanted = rng.randrange(10, 40)  # the crash moment: after as many answers
+        acks = await cycle(data_dir, log, number, acks=wanted, offset=rng.uniform(0, 0.05))
+        assert acks >= wanted
         verdict = check(data_dir / "store.db", log)
         assert verdict.problems == [], f"cycle {number}: {verdict.problems[:10]}"
         assert verdict.cycles_converged == number + 1
-    # Every cycle's clients were answered, many times over the cycles.
-    assert all(acks), acks
-    assert sum(acks) >= 60, acks
