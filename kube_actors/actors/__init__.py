@@ -18,6 +18,7 @@ from ._clock import monotonic as monotonic
 from ._clock import run as run
 from ._clock import wall_clock as wall_clock
 from ._clock import wall_clock_whole_seconds as wall_clock_whole_seconds
+from ._clock import whole_seconds_clock as whole_seconds_clock
 from ._mail import Mail as Mail
 from ._messages import Ask as Ask
 from ._messages import Later as Later
@@ -61,6 +62,7 @@ __all__ = [
     "run",
     "wall_clock",
     "wall_clock_whole_seconds",
+    "whole_seconds_clock",
 ]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "run",
     "wall_clock",
     "wall_clock_whole_seconds",
+    "whole_seconds_clock",
 ]
 
 _T = TypeVar("_T")
@@ -50,6 +51,21 @@ def wall_clock_whole_seconds() -> datetime:
     loop = asyncio.get_running_loop()
     if isinstance(loop, VirtualTimeEventLoop):
         return loop.wall_time_whole_seconds()
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def whole_seconds_clock() -> Callable[[], datetime]:
+    """``wall_clock_whole_seconds`` of the running loop, as a function to call again: an
+    actor that reads it on every message (a kubelet's renewals, the apiserver's writes) looks
+    up its loop once instead of on every read. The same times as ``wall_clock_whole_seconds``
+    on that loop, for as long as it runs."""
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, VirtualTimeEventLoop):
+        return loop.wall_time_whole_seconds
+    return _real_whole_seconds
+
+
+def _real_whole_seconds() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 

@@ -31,7 +31,15 @@ from typing import Any, NoReturn
 import anyio
 import attrs
 
-from kube_actors.actors import Actor, ActorRef, Later, Mail, current_cause, wall_clock_whole_seconds
+from kube_actors.actors import (
+    Actor,
+    ActorRef,
+    Later,
+    Mail,
+    current_cause,
+    wall_clock_whole_seconds,
+    whole_seconds_clock,
+)
 from kube_actors.api import (
     MAX_OBJECT_BYTES,
     NAME_ALPHABET,
@@ -45,6 +53,7 @@ from kube_actors.api import (
     FieldSelector,
     Get,
     KindInfo,
+    Lease,
     List,
     Namespace,
     ObjectList,
@@ -129,14 +138,14 @@ from ._admission import (
     Operation,
     joined,
 )
-from ._aggregator import Aggregator
+from ._aggregator import AGGREGATED_VERSIONS, Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
-from ._renewal import is_renewal, renewed
+from ._renewal import is_renewal, renewal_admission, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -231,6 +240,10 @@ class ApiServer(Actor):
         #: The same chain, the plugins that change only a created Pod's spec joined (one
         #: copy of the Pod for them all, ``joined``).
         self._admission_chain = joined(self.admission)
+        #: Reads the wall clock to the whole second (``_now``); the running loop's from start.
+        self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
+        #: The plugins of the chain that may act on a Lease renewal (``renewal_admission``).
+        self._renewal_admission = renewal_admission(self.admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -273,6 +286,7 @@ class ApiServer(Actor):
     # ------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
+        self._clock = whole_seconds_clock()  # the loop looked up once
         snapshot = await self.etcd.ask(Range.prefix(ROOT))
         revision = snapshot.revision
         self._store_revision = self._applied = self._loaded_at = revision
@@ -460,6 +474,10 @@ class ApiServer(Actor):
     # they wait in is one more object that lives long enough for the collector to keep.
 
     def _handle(self, message: Any) -> Awaitable[Any]:
+        if type(message) is Update:
+            renewal = self._renewal(message)
+            if renewal is not None:  # most of what an idle cluster writes
+                return renewal
         message, asked = in_storage_version(message)
         if asked is None:
             return self._dispatch(message)
@@ -733,24 +751,7 @@ class ApiServer(Actor):
         obj = self._scoped(info, obj)
         current = await self._current(info, obj.metadata.namespace, obj.metadata.name)
         self._check_version(info, obj, current)
-        # A kubelet's Lease renewal (``_renewal``): defaulting and preparing leave it as is.
-        renewing = not (write.managed or write.dry_run or write.subresource) and is_renewal(
-            info, obj, current
-        )
-        new = obj if renewing else prepare_for_update(default(obj), current)
-        new = self._admit("UPDATE", info, new, current)
-        if renewing and new is obj:
-            # Stamped as ``_stamped`` will stamp it (nothing is written before), in the same
-            # copy of its metadata as its managedFields.
-            lease = renewed(
-                info,
-                new,
-                manager=write.manager,
-                now=self._now(),
-                resource_version=str(self._foreseen_revision()),
-            )
-            if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)
-                return await self._store(info, lease, current)
+        new = self._admit("UPDATE", info, prepare_for_update(default(obj), current), current)
         if isinstance(new, CustomResourceDefinition):
             new = crd_status.accepted(new, self._cache(info).objects.values(), self._now())
             causes = crd_status.stored_versions_causes(new)
@@ -768,6 +769,71 @@ class ApiServer(Actor):
             if write.dry_run:
                 reservation.cancel()
             return stored
+
+    def _renewal(self, message: Update) -> Awaitable[Any] | None:
+        """The way of an update that may be a kubelet's Lease renewal (``_renewal``), whose
+        outcome is known before dispatch (``_renew``); None for any other update.
+
+        What ``_handle`` and ``_dispatch`` would do before ``_update`` is known for it: a
+        Lease is stored in the one version it is served in and is no aggregated API's (no
+        conversion, nothing to forward); and it is namespaced, and the renewal names its
+        namespace (``_scoped`` leaves it as it is)."""
+        obj = message.obj
+        if type(obj) is not Lease or message.dry_run:
+            return None
+        info, cache, prefix = self._kind_cache(Lease)
+        if info.stored_as is not None or info.api_version in AGGREGATED_VERSIONS:
+            return None
+        meta = obj.metadata
+        if not (info.namespaced and meta.namespace):
+            return None
+        return self._renew(message, info, cache, f"{prefix}{meta.namespace}/{meta.name}")
+
+    async def _renew(self, message: Update, info: KindInfo, cache: KindCache, key: str) -> Any:
+        """``_update`` of ``message``, which ``_renewal`` let through, when it is a renewal
+        (``is_renewal``); any other update goes on to ``_dispatch``.
+
+        For a renewal the steps of ``_update`` have known outcomes: the stored Lease is
+        ``current`` (read as ``_current`` reads it), whose resourceVersion the renewal
+        carries (``is_renewal`` compares the whole metadata: ``_check_version`` passes, and
+        the renewal is not being deleted as the stored Lease is not); it differs from it in
+        ``renewTime``, so it is no no-op (``_store``); a Lease is not written with a lease of
+        etcd (``_expires``), is no CRD (``_served``) and no Service. The field manager is
+        checked and admission runs as for any update (the plugins of the chain that act on
+        updates, ``renewal_admission``); when admission leaves the renewal as it is, it is
+        written as ``_replace`` writes it, stamped with the revision foreseen for it by
+        ``renewed``; otherwise it goes on along ``_update``'s general path."""
+        manager = message.field_manager
+        check_field_manager(manager, "UpdateOptions")  # first, as ``_dispatch`` checks it
+        if not self._up_to_date_for(key):
+            await self._caught_up_for(key)
+        obj = message.obj
+        current = cache.objects.get(key)
+        if (
+            current is None
+            or current.metadata.deletion_timestamp is not None
+            or not is_renewal(info, obj, current)
+        ):
+            return await self._dispatch(message)
+        admitted = obj  # ``_admit``, along the plugins that act on updates
+        for plugin in self._renewal_admission:
+            admitted = plugin("UPDATE", info, admitted, current, self)
+        if admitted is obj:
+            lease = renewed(
+                info,
+                obj,
+                manager=manager,
+                now=self._now(),
+                resource_version=str(self._foreseen_revision()),
+            )
+            if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)
+                self._note_cause(key)
+                return self._replaced(
+                    info, key, lease, await self._write(key, _replacing(key, lease, current))
+                )
+        write = _Write(manager=manager)
+        new = self._managed(info, current, admitted, write)
+        return await self._validated_store(info, new, current, write)
 
     async def _update_status(self, obj: Any, write: _Write) -> Any:
         info = self._info(type(obj))
@@ -880,13 +946,12 @@ class ApiServer(Actor):
         self._note_cause(key)
         lease = await self._lease_of(info) if self._expires(info) else 0
         new = self._stamped(new)
-        response = await self._write(
-            key,
-            Txn(
-                compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
-                success=(Put(key=key, value=new, lease=lease),),
-            ),
+        return self._replaced(
+            info, key, new, await self._write(key, _replacing(key, new, current, lease))
         )
+
+    def _replaced(self, info: KindInfo, key: str, new: Any, response: TxnResponse) -> Any:
+        """What ``_replace`` answers once the store has answered its write of ``new``."""
         if not response.succeeded:
             self._forget_cause(key)
             raise _conflict(info, new.metadata.name)
@@ -1268,7 +1333,7 @@ class ApiServer(Actor):
                 log, position = triggered, 0
         return ApiWatchStream(
             log.subscribe(position),
-            matches=matches,
+            matches=None if matches.everything else matches,
             after_revision=after,
             initial=initial,
             backlog=backlog,
@@ -1281,7 +1346,7 @@ class ApiServer(Actor):
 
     def _matcher(
         self, info: KindInfo, namespace: str, request: List | Watch | DeleteCollection
-    ) -> Matcher:
+    ) -> _Matches:
         labels = (
             compile_selector(request.label_selector)
             if request.label_selector not in (None, "")
@@ -1528,7 +1593,7 @@ class ApiServer(Actor):
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.
-        return wall_clock_whole_seconds()
+        return self._clock()
 
 
 # ------------------------------------------------------------------------ helpers
@@ -1599,6 +1664,14 @@ def _required(field: str, message: str) -> FieldCause:
 
 def _revision_of(obj: Any) -> int:
     return int(obj.metadata.resource_version)
+
+
+def _replacing(key: str, new: Any, current: Any, lease: int = 0) -> Txn:
+    """The transaction that writes ``new`` at ``key`` if the store still has ``current``."""
+    return Txn(
+        compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+        success=(Put(key=key, value=new, lease=lease),),
+    )
 
 
 def _parse_version(version: str) -> int:
@@ -1710,6 +1783,11 @@ class _Matches:
         self._namespace = namespace
         self._labels = labels
         self._fields = fields
+
+    @property
+    def everything(self) -> bool:
+        """Whether it matches every object: no namespace, no selectors."""
+        return not self._namespace and self._labels is None and self._fields is None
 
     def __call__(self, obj: Any) -> bool:
         meta = obj.metadata

@@ -21,14 +21,18 @@ this module works out without walking the objects:
   renewal leaves as they were).
 
 Admission and the versioned write still run, as for any update (``ApiServer``); a renewal
-admission changes takes the general path, validation included.
+admission changes takes the general path, validation included. Of the admission chain, a
+renewal passes the plugins that handle updates (``renewal_admission``): Kubernetes' default
+plugins act on creates alone (NamespaceLifecycle on deletes too) and give any update back
+as it came, as Kubernetes' own admission skips a plugin whose ``Handles`` refuses the
+operation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -42,7 +46,14 @@ from kube_actors.api import (
     record_rewrite,
 )
 
-__all__ = ["is_renewal", "renewed"]
+from ._admission import DEFAULT_PLUGINS
+from ._admission_types import AdmissionPlugin
+
+__all__ = ["is_renewal", "renewal_admission", "renewed"]
+
+#: The admission plugins that pass every update as it came (a test pins it): each acts on
+#: creates only (NamespaceLifecycle on deletes too), as Kubernetes registers them.
+_CREATES_ONLY: Final = frozenset(DEFAULT_PLUGINS)
 
 #: The fields of a Lease's spec other than ``renewTime``, as one tuple (one C call).
 _OTHER_SPEC_FIELDS: Final = operator.attrgetter(
@@ -50,6 +61,12 @@ _OTHER_SPEC_FIELDS: Final = operator.attrgetter(
 )
 #: What comparing the stored Lease with its renewal finds modified (``compare_objects``).
 _RENEW_TIME: Final[dict[str, Any]] = {"f:spec": {"f:renewTime": {}}}
+
+
+def renewal_admission(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ...]:
+    """The plugins of the admission chain ``plugins`` that a renewal passes through, in
+    order: those that may act on an update (any but ``_CREATES_ONLY``'s)."""
+    return tuple(plugin for plugin in plugins if plugin not in _CREATES_ONLY)
 
 
 def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:
@@ -63,7 +80,9 @@ def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:
         spec.renew_time is not None
         and stored.renew_time is not None
         and spec.renew_time != stored.renew_time
-        and obj.metadata == current.metadata
+        # The renewing kubelet sends the very metadata it was answered, which the watch
+        # cache holds too (the apiserver stamps one copy for both): mostly no comparison.
+        and (obj.metadata is current.metadata or obj.metadata == current.metadata)
         and _OTHER_SPEC_FIELDS(spec) == _OTHER_SPEC_FIELDS(stored)
     )
 
@@ -87,7 +106,8 @@ def renewed(
         )
     if managed is None:
         return None
-    if managed == meta.managed_fields and meta.resource_version == resource_version:
+    # A renewal's foreseen resourceVersion is a new one: mostly no comparison of entries.
+    if meta.resource_version == resource_version and managed == meta.managed_fields:
         return lease
     changed = evolve(meta, managed_fields=managed, resource_version=resource_version)
     return evolve(lease, metadata=changed)
@@ -114,8 +134,9 @@ def _sole_owner_renewed(
         or not _owns_renew_time(entry.fields_v1)
     ):
         return None
-    if entry.time == now and entry.api_version == api_version and entry.fields_type == "FieldsV1":
-        return entries
+    if entry.api_version == api_version and entry.fields_type == "FieldsV1":
+        # The usual renewal: only the time moves (one field to set in the copy).
+        return entries if entry.time == now else (evolve(entry, time=now),)
     return (evolve(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)
 
 

@@ -32,13 +32,15 @@ class ApiWatchStream:
         self,
         subscription: Subscription[CacheEvent],
         *,
-        matches: Matcher,
+        matches: Matcher | None,
         after_revision: int,
         initial: Sequence[WatchEvent] = (),
         backlog: Sequence[CacheEvent] = (),
         allow_bookmarks: bool = True,
     ) -> None:
         self._subscription = subscription
+        #: Which objects this watcher may see; None: all of them (no namespace, no
+        #: selectors: a controller's informer, which every change of its kind reaches).
         self._matches = matches
         self._after = after_revision
         self._bookmarks = allow_bookmarks
@@ -110,10 +112,12 @@ class ApiWatchStream:
                 continue
             version = str(revision)
             obj, prev, cause = change.obj, change.prev, change.cause
-            now = obj is not None and change.type != "DELETED" and matches(obj)
-            before = prev is not None and matches(prev)
+            now = obj is not None and change.type != "DELETED" and (matches is None or matches(obj))
+            before = prev is not None and (matches is None or matches(prev))
             if change.type == "DELETED":
-                if before or (prev is None and obj is not None and matches(obj)):
+                if before or (
+                    prev is None and obj is not None and (matches is None or matches(obj))
+                ):
                     events.append(
                         WatchEvent(type="DELETED", obj=obj, resource_version=version, cause=cause)
                     )

@@ -237,6 +237,11 @@ class MemoryBackend:
         )
 
     def txn(self, request: Txn) -> TxnResponse:
+        compare, success = request.compare, request.success
+        if len(compare) == 1 and len(success) == 1 and not request.failure:
+            replaced = self._put_if_unchanged(compare[0], success[0])
+            if replaced is not None:
+                return replaced
         _check_writes_once(request.success)
         _check_writes_once(request.failure)
         succeeded = all(self._compare(c) for c in request.compare)
@@ -254,6 +259,28 @@ class MemoryBackend:
             # Nothing was written after all (reads, deletes of nothing): the revision stayed.
             responses = tuple([attrs.evolve(r, revision=self._revision) for r in responses])
         return TxnResponse(revision=self._revision, succeeded=succeeded, responses=responses)
+
+    def _put_if_unchanged(self, compare: Compare, op: TxnOp) -> TxnResponse | None:
+        """``txn`` of the apiserver's write of an object, as ``txn`` runs it: one put
+        without a lease, if one key's mod revision is what is compared (a failed compare
+        runs the empty failure branch: nothing written, no responses, the revision as it
+        was); None for any other transaction of one compare and one operation."""
+        if (
+            type(op) is not Put
+            or op.lease
+            or compare.target is not CompareTarget.MOD
+            or compare.op != "="
+            or not is_single_key(compare.range_end)
+        ):
+            return None
+        kv = self._index.latest(compare.key)
+        if (0 if kv is None else kv.mod_revision) != compare.operand:
+            return TxnResponse(revision=self._revision, succeeded=False, responses=())
+        write = _Write(self._revision + 1)
+        prev = self._put(write, op.key, op.value, 0)
+        self._commit(write)
+        put = PutResponse(revision=write.revision, prev_kv=prev if op.prev_kv else None)
+        return TxnResponse(revision=self._revision, succeeded=True, responses=(put,))
 
     def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
         """One operation of a transaction, answered as if the revision were ``write``'s."""

@@ -15,12 +15,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
-from kube_actors.actors import DEFAULT_EPOCH, Actor, ActorRef, wall_clock_whole_seconds
+from kube_actors.actors import (
+    DEFAULT_EPOCH,
+    Actor,
+    ActorRef,
+    wall_clock_whole_seconds,
+    whole_seconds_clock,
+)
 from kube_actors.api import (
     Lease,
     Node,
@@ -150,10 +157,14 @@ class Kubelet(Actor):
         #: The last reported status found to have that essence: the apiserver hands out the
         #: very object it stores, so an unchanged Node costs an identity test, not a compare.
         self._matching_status: NodeStatus | None = None
+        #: Reads the wall clock to the whole second: the running loop's from start (a
+        #: renewal every 10 s reads it without looking the loop up).
+        self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
 
     # -------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
+        self._clock = whole_seconds_clock()
         await self._clean_runtime()
         await self._start_registered()
 
@@ -200,7 +211,8 @@ class Kubelet(Actor):
         match message:
             case _Heartbeat():  # first: most of what an idle kubelet receives
                 await self._renew_lease()
-                await self._report_node_status()
+                if self._status_to_report():
+                    await self._report_node_status()
                 self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
             case _Register():
                 await self._start_registered()
@@ -214,7 +226,8 @@ class Kubelet(Actor):
             case GetSummary():
                 return await self.stats.summary()
             case _CheckNodeStatus():
-                await self._report_node_status()
+                if self._status_to_report():
+                    await self._report_node_status()
                 self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
         return None
 
@@ -278,6 +291,17 @@ class Kubelet(Actor):
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
 
+    def _status_to_report(self) -> bool:
+        """Whether a status check may report: false when the watched Node reports what
+        this kubelet reports and the last report is recent (``_report_node_status`` would
+        do nothing: an idle node's every heartbeat, decided without a coroutine)."""
+        node = self._watched_node()
+        return (
+            node is None
+            or not self._reports_essence(node.status)
+            or self.now - self._last_report >= self.timings.node_status_report_frequency
+        )
+
     def _watched_node(self) -> Node | None:
         """This node's Node as the open watch of it has it; None while it is not watched
         (starting, re-listing, cut off), when the status check asks the apiserver."""
@@ -307,12 +331,17 @@ class Kubelet(Actor):
             if current is not None and current.metadata.owner_references:
                 # The lease controller's renewal: a copy of the Lease it last wrote, renewed
                 # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
-                spec = evolve(
-                    current.spec,
-                    holder_identity=self.node.name,
-                    lease_duration_seconds=self.timings.node_lease_duration,
-                    renew_time=_now(),
-                )
+                spec = current.spec
+                holder, duration = self.node.name, self.timings.node_lease_duration
+                if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
+                    spec = evolve(spec, renew_time=self._clock())  # the usual renewal: one field
+                else:
+                    spec = evolve(
+                        spec,
+                        holder_identity=holder,
+                        lease_duration_seconds=duration,
+                        renew_time=self._clock(),
+                    )
                 self._lease = await self.client.update(evolve(current, spec=spec))
                 return
             node = (

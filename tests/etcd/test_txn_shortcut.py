@@ -1,0 +1,73 @@
+"""The memory store's shorter way for the apiserver's write of one object (one put if a
+key's mod revision is what is compared: ``MemoryBackend._put_if_unchanged``) gives what the
+general transaction gives: the same response, revision, history and events, for any
+comparison and put of that shape, holding or not."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kube_actors.etcd import Compare, CompareTarget, MemoryBackend, Put, Range, Txn, _memory
+
+_KEYS = ("a", "b", "c")
+
+
+def _store(writes: list[tuple[str, int]]) -> MemoryBackend:
+    store = MemoryBackend()
+    store.lease_grant(60, id=7, now=0.0)
+    for key, value in writes:
+        store.put(Put(key=key, value=value))
+    return store
+
+
+def _seen(store: MemoryBackend, response: Any) -> Any:
+    latest = store.range(Range(key="", range_end="\0"))
+    return (response, store.revision, latest, store.changes(1, store.revision))
+
+
+@given(
+    writes=st.lists(st.tuples(st.sampled_from(_KEYS), st.integers(0, 3)), max_size=6),
+    key=st.sampled_from(_KEYS),
+    target=st.sampled_from(list(CompareTarget)),
+    op=st.sampled_from(["=", "!=", "<", ">"]),
+    operand=st.integers(0, 8),
+    range_end=st.sampled_from([None, "", "c"]),
+    put_key=st.sampled_from(_KEYS),
+    lease=st.sampled_from([0, 7]),
+    prev_kv=st.booleans(),
+)
+def test_one_compare_and_one_put_give_what_the_general_transaction_gives(
+    writes: list[tuple[str, int]],
+    key: str,
+    target: CompareTarget,
+    op: Any,
+    operand: int,
+    range_end: str | None,
+    put_key: str,
+    lease: int,
+    prev_kv: bool,
+) -> None:
+    txn = Txn(
+        compare=(Compare(key=key, target=target, op=op, operand=operand, range_end=range_end),),
+        success=(Put(key=put_key, value="new", lease=lease, prev_kv=prev_kv),),
+    )
+    short = _store(writes)
+    general = _store(writes)
+    with mock.patch.object(MemoryBackend, "_put_if_unchanged", return_value=None):
+        expected = _seen(general, general.txn(txn))
+    assert _seen(short, short.txn(txn)) == expected
+
+
+def test_the_apiservers_write_of_an_object_takes_the_shorter_way() -> None:
+    store = _store([("a", 1)])
+    with mock.patch.object(_memory, "_check_writes_once") as general:
+        response = store.txn(
+            Txn(compare=(Compare.mod_revision("a", "=", 2),), success=(Put(key="a", value=2),))
+        )
+    assert response.succeeded
+    assert response.revision == 3
+    general.assert_not_called()
