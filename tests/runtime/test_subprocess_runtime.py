@@ -247,9 +247,22 @@ async def test_containers_die_with_a_python_process_that_is_killed() -> None:
             if b"PID " not in line:  # the helper failed: say why
                 pytest.fail((await parent.stderr.receive()).decode())
             child = int(line.split(b"PID ")[1].split()[0])
+            # setpriv sets the death signal, then execs what follows: a parent killed
+            # before that leaves an orphan that never got it (a loaded machine's slow start
+            # made this test flaky). Killed once setpriv is gone, the parent's death counts.
+            await poll_until(lambda: _command(child) != "setpriv")
             parent.send_signal(signal.SIGKILL)
             await parent.wait()
             await poll_until(lambda: not _alive(child))
+
+
+def _command(pid: int) -> str:
+    """The name of the program ``pid`` runs ("" once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except FileNotFoundError:
+        return ""
 
 
 def _group_alive(group: int) -> bool:
