@@ -51,7 +51,7 @@ def wall_clock_whole_seconds() -> datetime:
     loop = asyncio.get_running_loop()
     if isinstance(loop, VirtualTimeEventLoop):
         return loop.wall_time_whole_seconds()
-    return datetime.now(UTC).replace(microsecond=0)
+    return _real_whole_seconds()
 
 
 def whole_seconds_clock() -> Callable[[], datetime]:

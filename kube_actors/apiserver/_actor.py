@@ -136,6 +136,7 @@ from ._admission import (
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
     Operation,
+    for_updates,
     joined,
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
@@ -145,7 +146,7 @@ from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit
 from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
 from ._pipeline import Commits, after_commit
-from ._renewal import is_renewal, renewal_admission, renewed
+from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
 from ._strategy import prepare_for_create, prepare_for_status_update, prepare_for_update
@@ -242,8 +243,8 @@ class ApiServer(Actor):
         self._admission_chain = joined(self.admission)
         #: Reads the wall clock to the whole second (``_now``); the running loop's from start.
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
-        #: The plugins of the chain that may act on a Lease renewal (``renewal_admission``).
-        self._renewal_admission = renewal_admission(self.admission)
+        #: The plugins of the chain that may act on an update (``for_updates``).
+        self._update_chain = for_updates(self.admission)
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -800,7 +801,7 @@ class ApiServer(Actor):
         ``renewTime``, so it is no no-op (``_store``); a Lease is not written with a lease of
         etcd (``_expires``), is no CRD (``_served``) and no Service. The field manager is
         checked and admission runs as for any update (the plugins of the chain that act on
-        updates, ``renewal_admission``); when admission leaves the renewal as it is, it is
+        updates, ``for_updates``); when admission leaves the renewal as it is, it is
         written as ``_replace`` writes it, stamped with the revision foreseen for it by
         ``renewed``; otherwise it goes on along ``_update``'s general path."""
         manager = message.field_manager
@@ -815,9 +816,7 @@ class ApiServer(Actor):
             or not is_renewal(info, obj, current)
         ):
             return await self._dispatch(message)
-        admitted = obj  # ``_admit``, along the plugins that act on updates
-        for plugin in self._renewal_admission:
-            admitted = plugin("UPDATE", info, admitted, current, self)
+        admitted = self._admit("UPDATE", info, obj, current)
         if admitted is obj:
             lease = renewed(
                 info,
@@ -1552,7 +1551,8 @@ class ApiServer(Actor):
         return obj
 
     def _admit(self, operation: Operation, info: KindInfo, obj: Any, old: Any) -> Any:
-        for plugin in self._admission_chain:
+        chain = self._update_chain if operation == "UPDATE" else self._admission_chain
+        for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
 

@@ -23,7 +23,7 @@ plugin may refuse with an ``ApiError``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from kube_actors.api import (
     BUILT_IN_INGRESS_CONTROLLER,
@@ -64,6 +64,7 @@ __all__ = [
     "default_storage_class",
     "default_toleration_seconds",
     "default_tolerations",
+    "for_updates",
     "joined",
     "namespace_lifecycle",
     "priority",
@@ -364,6 +365,19 @@ DEFAULT_PLUGINS: tuple[AdmissionPlugin, ...] = (
     default_ingress_class,
     resource_quota,
 )
+
+
+#: The default plugins that give every update back as it came, looking nothing up: each acts
+#: on creates only (NamespaceLifecycle on deletes too), as Kubernetes registers them (a test
+#: pins it).
+_CREATES_ONLY: Final = frozenset(DEFAULT_PLUGINS)
+
+
+def for_updates(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ...]:
+    """The plugins of the chain ``plugins`` that may act on an update, in order: as
+    Kubernetes' admission skips a plugin whose ``Handles`` refuses the operation, an update
+    passes only those not known to act on creates alone (``_CREATES_ONLY``)."""
+    return tuple(plugin for plugin in plugins if plugin not in _CREATES_ONLY)
 
 
 def default_plugins(

@@ -21,18 +21,14 @@ this module works out without walking the objects:
   renewal leaves as they were).
 
 Admission and the versioned write still run, as for any update (``ApiServer``); a renewal
-admission changes takes the general path, validation included. Of the admission chain, a
-renewal passes the plugins that handle updates (``renewal_admission``): Kubernetes' default
-plugins act on creates alone (NamespaceLifecycle on deletes too) and give any update back
-as it came, as Kubernetes' own admission skips a plugin whose ``Handles`` refuses the
-operation.
+admission changes takes the general path, validation included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -46,14 +42,7 @@ from kube_actors.api import (
     record_rewrite,
 )
 
-from ._admission import DEFAULT_PLUGINS
-from ._admission_types import AdmissionPlugin
-
-__all__ = ["is_renewal", "renewal_admission", "renewed"]
-
-#: The admission plugins that pass every update as it came (a test pins it): each acts on
-#: creates only (NamespaceLifecycle on deletes too), as Kubernetes registers them.
-_CREATES_ONLY: Final = frozenset(DEFAULT_PLUGINS)
+__all__ = ["is_renewal", "renewed"]
 
 #: The fields of a Lease's spec other than ``renewTime``, as one tuple (one C call).
 _OTHER_SPEC_FIELDS: Final = operator.attrgetter(
@@ -61,12 +50,6 @@ _OTHER_SPEC_FIELDS: Final = operator.attrgetter(
 )
 #: What comparing the stored Lease with its renewal finds modified (``compare_objects``).
 _RENEW_TIME: Final[dict[str, Any]] = {"f:spec": {"f:renewTime": {}}}
-
-
-def renewal_admission(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ...]:
-    """The plugins of the admission chain ``plugins`` that a renewal passes through, in
-    order: those that may act on an update (any but ``_CREATES_ONLY``'s)."""
-    return tuple(plugin for plugin in plugins if plugin not in _CREATES_ONLY)
 
 
 def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:

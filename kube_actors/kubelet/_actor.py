@@ -275,8 +275,7 @@ class Kubelet(Actor):
                 node = self._watched_node()
             if node is None:
                 node = await self.client.get(Node, self.node.name)
-            due = self.now - self._last_report >= self.timings.node_status_report_frequency
-            if force or due or not self._reports_essence(node.status):
+            if force or self._report_wanted(node):
                 desired = node_status(self.node, self.host_ip, _now(), node.status)
                 for reason in condition_events(node.status, desired):
                     self._node_event(
@@ -296,11 +295,13 @@ class Kubelet(Actor):
         this kubelet reports and the last report is recent (``_report_node_status`` would
         do nothing: an idle node's every heartbeat, decided without a coroutine)."""
         node = self._watched_node()
-        return (
-            node is None
-            or not self._reports_essence(node.status)
-            or self.now - self._last_report >= self.timings.node_status_report_frequency
-        )
+        return node is None or self._report_wanted(node)
+
+    def _report_wanted(self, node: Node) -> bool:
+        """Whether ``node``'s status is to be reported: the report is due again, or the
+        status is not what this kubelet reports."""
+        due = self.now - self._last_report >= self.timings.node_status_report_frequency
+        return due or not self._reports_essence(node.status)
 
     def _watched_node(self) -> Node | None:
         """This node's Node as the open watch of it has it; None while it is not watched

@@ -30,9 +30,8 @@ from kube_actors.api import (
     to_dict,
 )
 from kube_actors.apiserver import DEFAULT_PLUGINS, ApiServer
-from kube_actors.apiserver._admission import default_tolerations
+from kube_actors.apiserver._admission import default_tolerations, for_updates
 from kube_actors.apiserver._admission_types import AdmissionPlugin
-from kube_actors.apiserver._renewal import renewal_admission
 from kube_actors.errors import ApiError
 
 _NAMESPACE = "kube-node-lease"
@@ -225,14 +224,14 @@ class _NoLookups:
 def test_the_default_admission_plugins_pass_any_update_as_it_came(
     obj: Any, plugin: AdmissionPlugin
 ) -> None:
-    """What ``renewal_admission`` rests on: every default plugin gives an update back as it
+    """What ``for_updates`` rests on: every default plugin gives an update back as it
     came, looking nothing up (they act on creates, NamespaceLifecycle on deletes too)."""
     info = kind_info(type(obj))
     assert plugin("UPDATE", info, obj, obj, _NoLookups()) is obj
 
 
-def test_a_renewal_passes_the_plugins_that_may_act_on_an_update_in_order() -> None:
-    assert renewal_admission(DEFAULT_PLUGINS) == ()
+def test_an_update_passes_the_plugins_that_may_act_on_it_in_order() -> None:
+    assert for_updates(DEFAULT_PLUGINS) == ()
     tolerations = default_tolerations(60)  # a plugin of its own, not the default one
     chain: tuple[AdmissionPlugin, ...] = (
         _stamp_marked,
@@ -241,4 +240,4 @@ def test_a_renewal_passes_the_plugins_that_may_act_on_an_update_in_order() -> No
         *DEFAULT_PLUGINS[3:],
         _stamp_marked,
     )
-    assert renewal_admission(chain) == (_stamp_marked, tolerations, _stamp_marked)
+    assert for_updates(chain) == (_stamp_marked, tolerations, _stamp_marked)
