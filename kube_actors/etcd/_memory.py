@@ -270,17 +270,38 @@ class MemoryBackend:
             or op.lease
             or compare.target is not CompareTarget.MOD
             or compare.op != "="
-            or not is_single_key(compare.range_end)
+            or compare.range_end  # not one key (``is_single_key``)
         ):
             return None
-        kv = self._index.latest(compare.key)
+        index = self._index
+        kv = index.latest(compare.key)
         if (0 if kv is None else kv.mod_revision) != compare.operand:
             return TxnResponse(revision=self._revision, succeeded=False, responses=())
-        write = _Write(self._revision + 1)
-        prev = self._put(write, op.key, op.value, 0)
-        self._commit(write)
-        put = PutResponse(revision=write.revision, prev_kv=prev if op.prev_kv else None)
-        return TxnResponse(revision=self._revision, succeeded=True, responses=(put,))
+        revision = self._revision + 1
+        key = op.key
+        if kv is not None and key == compare.key and not kv.lease:
+            # A new version of the key compared, which is live and has no lease (an
+            # object's update): what ``_put`` and ``_commit`` do for a revision that writes
+            # this one key, without a ``_Write`` to gather its keys in and read back.
+            index.append(
+                KeyValue(
+                    key=key,
+                    value=op.value,
+                    create_revision=kv.create_revision,
+                    mod_revision=revision,
+                    version=kv.version + 1,
+                    lease=0,
+                )
+            )
+            self._revision = revision
+            self._changes.append(key)
+            prev: KeyValue | None = kv
+        else:
+            write = _Write(revision)
+            prev = self._put(write, key, op.value, 0)
+            self._commit(write)
+        put = PutResponse(revision=revision, prev_kv=prev if op.prev_kv else None)
+        return TxnResponse(revision=revision, succeeded=True, responses=(put,))
 
     def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
         """One operation of a transaction, answered as if the revision were ``write``'s."""

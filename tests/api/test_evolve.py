@@ -6,7 +6,10 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kube_actors import api
 from kube_actors.api import Container, Event, ObjectMeta, Pod, PodSpec, evolve
 
 
@@ -39,3 +42,48 @@ def test_a_copy_is_frozen_as_its_original() -> None:
     copy = evolve(ObjectMeta(name="a"), name="b")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         copy.name = "c"  # type: ignore[misc]
+
+
+def _built_by_default(cls: type) -> Any:
+    try:
+        return cls()
+    except TypeError:  # a required field
+        return None
+
+
+#: Every kind and part of one the API exports that builds without arguments.
+_DEFAULT_BUILT = [
+    obj
+    for cls in (getattr(api, name) for name in sorted(api.__all__))
+    if isinstance(cls, type) and attrs.has(cls)
+    if (obj := _built_by_default(cls)) is not None
+]
+
+
+def _changed_value(value: Any) -> Any:
+    """Another value for a field, one its converter (if any) has to freeze: a tuple as a
+    list, a map as a plain dict; anything else as it is (still passed as a change)."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+@given(st.sampled_from(_DEFAULT_BUILT), st.data())
+def test_evolve_gives_what_attrs_evolve_gives_for_every_exported_class(
+    obj: Any, data: st.DataObject
+) -> None:
+    names = [f.name for f in attrs.fields(type(obj)) if f.init]
+    changed = data.draw(st.sets(st.sampled_from(names)) if names else st.just(set()))
+    changes = {name: _changed_value(getattr(obj, name)) for name in sorted(changed)}
+    fast = evolve(obj, **changes)
+    assert fast == attrs.evolve(obj, **changes)
+    assert type(fast) is type(obj)
+    unchanged = [f.name for f in attrs.fields(type(obj)) if f.name not in changes]
+    assert all(getattr(fast, name) is getattr(obj, name) for name in unchanged)
+
+
+def test_a_converter_s_own_type_error_is_not_taken_for_an_unknown_field() -> None:
+    with pytest.raises(TypeError, match="expected a list, got the string"):
+        evolve(ObjectMeta(name="a"), finalizers="f")

@@ -11,26 +11,45 @@ from unittest import mock
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kube_actors.etcd import Compare, CompareTarget, MemoryBackend, Put, Range, Txn, _memory
+from kube_actors.etcd import (
+    Compare,
+    CompareTarget,
+    DeleteRange,
+    MemoryBackend,
+    Put,
+    Range,
+    Txn,
+    _memory,
+)
 
 _KEYS = ("a", "b", "c")
+#: A write of the history before the transaction: a put of a value (under the lease, or
+#: none), or a delete (the value None): keys live, leased, tombstoned or never written.
+_WRITES = st.lists(
+    st.tuples(st.sampled_from(_KEYS), st.none() | st.integers(0, 3), st.sampled_from([0, 7])),
+    max_size=6,
+)
 
 
-def _store(writes: list[tuple[str, int]]) -> MemoryBackend:
+def _store(writes: list[tuple[str, int | None, int]]) -> MemoryBackend:
     store = MemoryBackend()
     store.lease_grant(60, id=7, now=0.0)
-    for key, value in writes:
-        store.put(Put(key=key, value=value))
+    for key, value, lease in writes:
+        if value is None:
+            store.delete(DeleteRange(key=key))
+        else:
+            store.put(Put(key=key, value=value, lease=lease))
     return store
 
 
 def _seen(store: MemoryBackend, response: Any) -> Any:
     latest = store.range(Range(key="", range_end="\0"))
-    return (response, store.revision, latest, store.changes(1, store.revision))
+    leased = store.lease_time_to_live(7, now=0.0, keys=True).keys
+    return (response, store.revision, latest, store.changes(1, store.revision), leased)
 
 
 @given(
-    writes=st.lists(st.tuples(st.sampled_from(_KEYS), st.integers(0, 3)), max_size=6),
+    writes=_WRITES,
     key=st.sampled_from(_KEYS),
     target=st.sampled_from(list(CompareTarget)),
     op=st.sampled_from(["=", "!=", "<", ">"]),
@@ -41,7 +60,7 @@ def _seen(store: MemoryBackend, response: Any) -> Any:
     prev_kv=st.booleans(),
 )
 def test_one_compare_and_one_put_give_what_the_general_transaction_gives(
-    writes: list[tuple[str, int]],
+    writes: list[tuple[str, int | None, int]],
     key: str,
     target: CompareTarget,
     op: Any,
@@ -63,7 +82,7 @@ def test_one_compare_and_one_put_give_what_the_general_transaction_gives(
 
 
 def test_the_apiservers_write_of_an_object_takes_the_shorter_way() -> None:
-    store = _store([("a", 1)])
+    store = _store([("a", 1, 0)])
     with mock.patch.object(_memory, "_check_writes_once") as general:
         response = store.txn(
             Txn(compare=(Compare.mod_revision("a", "=", 2),), success=(Put(key="a", value=2),))
