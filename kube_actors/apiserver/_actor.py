@@ -26,7 +26,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import anyio
 import attrs
@@ -186,6 +186,19 @@ class _Write:
 
 _SYSTEM = _Write(manager="kube-apiserver")
 
+
+class _LeaseRoute(NamedTuple):
+    """What ``_renewal`` works out once of the Lease kind (again if it is registered anew):
+    its registration, cache, keys' prefix and API version, and whether a renewal may take
+    the shorter way at all (the conditions ``_renewal`` lists)."""
+
+    info: KindInfo
+    cache: KindCache
+    prefix: str
+    api_version: str
+    renewable: bool
+
+
 #: Kinds whose writes run alone in a batch rather than parked (``_group_commit``): the
 #: subresources that are not one write, CRDs (they change what is served) and Services
 #: (they allocate addresses and ports).
@@ -252,6 +265,10 @@ class ApiServer(Actor):
         self._caches: dict[tuple[str, str], KindCache] = {}
         #: class -> its registration, cache and key prefix (``_kind_cache``).
         self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
+        #: What ``_renewal`` works out once of the Lease kind (``_LeaseRoute``).
+        self._lease_route: _LeaseRoute | None = None
+        #: The field managers whose names passed ``check_field_manager``.
+        self._valid_managers: set[str] = set()
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
         self._store_revision = 0
@@ -782,15 +799,23 @@ class ApiServer(Actor):
         obj = message.obj
         if type(obj) is not Lease or message.dry_run:
             return None
-        info, cache, prefix = self._kind_cache(Lease)
-        if info.stored_as is not None or info.api_version in AGGREGATED_VERSIONS:
-            return None
+        route = self._lease_route
+        if route is None or route[0] is not kind_info(Lease):  # the first, or re-registered
+            info, cache, prefix = self._kind_cache(Lease)
+            api_version = info.api_version
+            renewable = (
+                info.stored_as is None
+                and api_version not in AGGREGATED_VERSIONS
+                and info.namespaced
+            )
+            route = _LeaseRoute(info, cache, prefix, api_version, renewable)
+            self._lease_route = route
         meta = obj.metadata
-        if not (info.namespaced and meta.namespace):
+        if not (route.renewable and meta.namespace):
             return None
-        return self._renew(message, info, cache, f"{prefix}{meta.namespace}/{meta.name}")
+        return self._renew(message, route, f"{route.prefix}{meta.namespace}/{meta.name}")
 
-    async def _renew(self, message: Update, info: KindInfo, cache: KindCache, key: str) -> Any:
+    async def _renew(self, message: Update, route: _LeaseRoute, key: str) -> Any:
         """``_update`` of ``message``, which ``_renewal`` let through, when it is a renewal
         (``is_renewal``); any other update goes on to ``_dispatch``.
 
@@ -805,11 +830,14 @@ class ApiServer(Actor):
         written as ``_replace`` writes it, stamped with the revision foreseen for it by
         ``renewed``; otherwise it goes on along ``_update``'s general path."""
         manager = message.field_manager
-        check_field_manager(manager, "UpdateOptions")  # first, as ``_dispatch`` checks it
+        if manager not in self._valid_managers:  # first, as ``_dispatch`` checks it
+            check_field_manager(manager, "UpdateOptions")
+            self._valid_managers.add(manager)  # a name's validity is the name's alone
         if not self._up_to_date_for(key):
             await self._caught_up_for(key)
         obj = message.obj
-        current = cache.objects.get(key)
+        info = route.info
+        current = route.cache.objects.get(key)
         if (
             current is None
             or current.metadata.deletion_timestamp is not None
@@ -819,10 +847,10 @@ class ApiServer(Actor):
         admitted = self._admit("UPDATE", info, obj, current)
         if admitted is obj:
             lease = renewed(
-                info,
                 obj,
                 manager=manager,
-                now=self._now(),
+                api_version=route.api_version,
+                now=self._clock(),  # ``_now``
                 resource_version=str(self._foreseen_revision()),
             )
             if lease is not None:  # valid and in size as the stored Lease is (``_renewal``)

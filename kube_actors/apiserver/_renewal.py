@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -71,20 +70,20 @@ def is_renewal(info: KindInfo, obj: Any, current: Any) -> bool:
 
 
 def renewed(
-    info: KindInfo, lease: Lease, *, manager: str, now: dt.datetime, resource_version: str
+    lease: Lease, *, manager: str, api_version: str, now: dt.datetime, resource_version: str
 ) -> Lease | None:
-    """The renewal ``lease`` (``is_renewal``) with its managedFields as the update records
-    them and ``resource_version`` (the one its write is foreseen to get), or None when
-    ``manager`` does not alone own ``renewTime`` (a first renewal by another manager): the
-    general path then records it."""
+    """The renewal ``lease`` (``is_renewal``) with its managedFields as the update in
+    ``api_version`` (the Lease kind's) records them and ``resource_version`` (the one its
+    write is foreseen to get), or None when ``manager`` does not alone own ``renewTime`` (a
+    first renewal by another manager): the general path then records it."""
     meta = lease.metadata
-    managed = _sole_owner_renewed(meta.managed_fields, manager, info.api_version, now)
+    managed = _sole_owner_renewed(meta.managed_fields, manager, api_version, now)
     if managed is None:
         managed = record_rewrite(
             meta.managed_fields,
             _RENEW_TIME,
             manager=manager,
-            api_version=info.api_version,
+            api_version=api_version,
             now=now,
         )
     if managed is None:
@@ -109,25 +108,16 @@ def _sole_owner_renewed(
     if len(entries) != 1:
         return None
     entry = entries[0]
-    if (
-        entry.manager != manager
-        or entry.operation != "Update"
-        or entry.subresource
-        or not entry.fields_v1
-        or not _owns_renew_time(entry.fields_v1)
-    ):
+    fields = entry.fields_v1
+    if entry.manager != manager or entry.operation != "Update" or entry.subresource:
+        return None
+    # Whether the entry's set holds ``spec.renewTime`` itself (``_RENEW_TIME`` is within
+    # it): a leaf, or a node that is a member itself.
+    spec = fields.get("f:spec") if fields else None
+    renew_time = None if spec is None else spec.get("f:renewTime")
+    if renew_time is None or (renew_time and "." not in renew_time):
         return None
     if entry.api_version == api_version and entry.fields_type == "FieldsV1":
         # The usual renewal: only the time moves (one field to set in the copy).
         return entries if entry.time == now else (evolve(entry, time=now),)
     return (evolve(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)
-
-
-def _owns_renew_time(fields: Mapping[str, Any]) -> bool:
-    """Whether the field set ``fields`` holds ``spec.renewTime`` itself (``_RENEW_TIME`` is
-    within it): a leaf, or a node that is a member itself."""
-    spec = fields.get("f:spec")
-    if spec is None:
-        return False
-    renew_time = spec.get("f:renewTime")
-    return renew_time is not None and (not renew_time or "." in renew_time)

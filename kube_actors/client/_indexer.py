@@ -87,10 +87,14 @@ _SAME: dict[str, Callable[[Any, Any], bool]] = {
 class Indexer(Generic[T]):
     """Objects by key, and keys by index value. Only the owning informer writes to it."""
 
-    __slots__ = ("_funcs", "_indices", "_items")
+    __slots__ = ("_funcs", "_indices", "_items", "get_by_key")
 
     def __init__(self, indexers: Mapping[str, IndexFunc] | None = None) -> None:
         self._items: dict[str, T] = {}
+        #: The cached object of a key, or None: the dict's own ``get`` (one C call, no
+        #: method of ours around it: a kubelet reads its Node so on every heartbeat).
+        #: ``_items`` is never rebound, so the bound ``get`` stays its.
+        self.get_by_key: Callable[[str], T | None] = self._items.get
         # The built-in indices' functions are shared by every indexer until one adds its
         # own (``add_index`` copies them first): a cluster's thousands of kubelets hold two
         # informers each.
@@ -104,9 +108,6 @@ class Indexer(Generic[T]):
     def get(self, name: str, namespace: str = "") -> T | None:
         """The cached object, or None."""
         return self._items.get(f"{namespace}/{name}" if namespace else name)
-
-    def get_by_key(self, key: str) -> T | None:
-        return self._items.get(key)
 
     def __len__(self) -> int:
         return len(self._items)

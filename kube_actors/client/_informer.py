@@ -208,6 +208,12 @@ class SharedInformer(Generic[T]):
         and may stand in for a GET. False while listing, re-watching or failing."""
         return self._watching
 
+    def watched(self, key: str) -> T | None:
+        """The object of ``key`` as the open watch has it (``watching``); None while there
+        is no such watch, or no such object: one call for what a kubelet's every heartbeat
+        asks of its own Node."""
+        return self.indexer.get_by_key(key) if self._watching else None
+
     def statistics(self) -> InformerStatistics:
         return InformerStatistics(
             kind=_kind_name(self.kind),

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from kube_actors.actors import (
     DEFAULT_EPOCH,
     Actor,
     ActorRef,
+    monotonic,
     wall_clock_whole_seconds,
     whole_seconds_clock,
 )
@@ -160,11 +162,15 @@ class Kubelet(Actor):
         #: Reads the wall clock to the whole second: the running loop's from start (a
         #: renewal every 10 s reads it without looking the loop up).
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
+        #: Reads the running loop's clock (``self.now``): from start, the loop's own
+        #: ``time`` (every heartbeat's status check reads it, without looking the loop up).
+        self._monotonic: Callable[[], float] = monotonic
 
     # -------------------------------------------------------------------------- start
 
     async def on_start(self) -> None:
         self._clock = whole_seconds_clock()
+        self._monotonic = asyncio.get_running_loop().time
         await self._clean_runtime()
         await self._start_registered()
 
@@ -286,7 +292,7 @@ class Kubelet(Actor):
                         node, metadata=evolve(node.metadata, resource_version=""), status=desired
                     )
                 )
-                self._last_report = self.now
+                self._last_report = self._monotonic()
         except KubeActorsError as error:
             self.log.warning("node_status_failed", error=str(error))
 
@@ -294,22 +300,23 @@ class Kubelet(Actor):
         """Whether a status check may report: false when the watched Node reports what
         this kubelet reports and the last report is recent (``_report_node_status`` would
         do nothing: an idle node's every heartbeat, decided without a coroutine)."""
-        node = self._watched_node()
+        informer = self._own_node
+        node = None if informer is None else informer.watched(self.node.name)
         return node is None or self._report_wanted(node)
 
     def _report_wanted(self, node: Node) -> bool:
         """Whether ``node``'s status is to be reported: the report is due again, or the
         status is not what this kubelet reports."""
-        due = self.now - self._last_report >= self.timings.node_status_report_frequency
-        return due or not self._reports_essence(node.status)
+        due = self._monotonic() - self._last_report >= self.timings.node_status_report_frequency
+        status = node.status
+        # The identity test first: ``_reports_essence``'s own, without its call.
+        return due or (status is not self._matching_status and not self._reports_essence(status))
 
     def _watched_node(self) -> Node | None:
         """This node's Node as the open watch of it has it; None while it is not watched
         (starting, re-listing, cut off), when the status check asks the apiserver."""
         informer = self._own_node
-        if informer is None or not informer.watching:
-            return None
-        return informer.indexer.get(self.node.name)
+        return None if informer is None else informer.watched(self.node.name)
 
     def _reports_essence(self, status: NodeStatus) -> bool:
         """Whether the Node's reported status is what this kubelet reports, times aside."""
