@@ -110,6 +110,7 @@ from kube_actors.errors import (
 from kube_actors.etcd import Compact as EtcdCompact
 from kube_actors.etcd import (
     Compare,
+    CompareTarget,
     DeleteRange,
     EndpointStatus,
     KeyEvent,
@@ -1696,8 +1697,11 @@ def _revision_of(obj: Any) -> int:
 
 def _replacing(key: str, new: Any, current: Any, lease: int = 0) -> Txn:
     """The transaction that writes ``new`` at ``key`` if the store still has ``current``."""
+    # ``Compare.mod_revision`` of ``_revision_of(current)``, spelled out: every update of
+    # an object (an idle cluster's Lease renewals) builds one.
+    revision = int(current.metadata.resource_version)
     return Txn(
-        compare=(Compare.mod_revision(key, "=", _revision_of(current)),),
+        compare=(Compare(key=key, target=CompareTarget.MOD, op="=", operand=revision),),
         success=(Put(key=key, value=new, lease=lease),),
     )
 

@@ -106,7 +106,14 @@ class KindCache:
             last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
             obj = with_resource_version(last, revision) if last is not None else None
             return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev, cause=cause)
-        obj = ready if ready is not None else with_resource_version(event.kv.value, revision)
+        obj = ready
+        if obj is None:
+            stored: Any = event.kv.value
+            obj = stored
+            # ``with_resource_version``'s test, without its call: the apiserver stores the
+            # object it writes with the resourceVersion its write is foreseen to get.
+            if obj.metadata.resource_version != str(revision):
+                obj = with_resource_version(obj, revision)
         self.objects[key] = obj
         if self.info.namespaced:
             self._by_namespace.setdefault(obj.metadata.namespace, {})[key] = obj

@@ -39,10 +39,10 @@ OWNER_UID_INDEX = "owner_uid"
 LABEL_INDEX = "label"
 
 
-def object_key(obj: Any) -> str:
-    """The cache key, ``namespace/name`` or ``name`` (client-go's ``MetaNamespaceKeyFunc``):
-    ``api.namespaced_name`` for any cached object, however the cache is typed."""
-    return namespaced_name(obj)
+#: The cache key, ``namespace/name`` or ``name`` (client-go's ``MetaNamespaceKeyFunc``):
+#: ``api.namespaced_name`` itself, typed for any cached object, however the cache is typed
+#: (no function of ours around it: an informer keys every event it takes).
+object_key: Callable[[Any], str] = namespaced_name
 
 
 def _by_namespace(obj: Any) -> tuple[str, ...]:

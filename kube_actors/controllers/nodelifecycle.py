@@ -299,7 +299,7 @@ class _LeaseEvents:
         if meta.namespace != LEASE_NAMESPACE:
             return
         name = meta.name
-        node = self.nodes.indexer.get(name)
+        node = self.nodes.indexer.get_by_key(name)  # a Node's key is its name
         if node is not None and self._healthy_nodes.get(name) is node:
             return
         if node is not None and _healthy(node):
