@@ -264,6 +264,10 @@ class ApiServer(Actor):
         self.bookmark_interval = bookmark_interval
         self.compaction_interval = compaction_interval
         self._caches: dict[tuple[str, str], KindCache] = {}
+        #: A store key's part before its last ``/`` (a resource's prefix, and a namespace
+        #: for a namespaced one) -> its resource's cache (``_cache_of_key``): what the
+        #: watch of the store looks up for every event, at the cost of one lookup.
+        self._caches_by_prefix: dict[str, KindCache] = {}
         #: class -> its registration, cache and key prefix (``_kind_cache``).
         self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
         #: What ``_renewal`` works out once of the Lease kind (``_LeaseRoute``).
@@ -1419,10 +1423,13 @@ class ApiServer(Actor):
     def _apply(self, events: Sequence[KeyEvent]) -> None:
         changes: dict[KindCache, list[CacheEvent]] = {}
         revision = self._applied
-        written, causes = self._written, self._causes
+        written, causes, by_prefix = self._written, self._causes, self._caches_by_prefix
         for event in events:
             revision = event.kv.mod_revision
-            cache = self._cache_of_resource(*resource_of(event.kv.key))
+            key = event.kv.key
+            cache = by_prefix.get(key[: key.rfind("/")])
+            if cache is None:
+                cache = self._cache_of_key(key)
             ready = None
             if written:
                 entry = written.pop(revision, None)
@@ -1536,6 +1543,18 @@ class ApiServer(Actor):
         if cache is None:  # a resource seen the first time
             cache = self._cache_of_resource(info.group or "core", info.plural)
             assert cache is not None
+        return cache
+
+    def _cache_of_key(self, key: str) -> KindCache | None:
+        """The cache of the resource of the store's ``key`` (``resource_of``), remembered
+        by what comes before the key's last ``/`` (``_caches_by_prefix``) when that holds
+        the resource's whole prefix: every key under it is then that resource's, as
+        ``resource_of`` reads no further than the resource's prefix."""
+        cache = self._cache_of_resource(*resource_of(key))
+        if cache is not None:
+            prefix = key[: key.rfind("/")]
+            if f"{prefix}/".startswith(kind_prefix(cache.info)):
+                self._caches_by_prefix[prefix] = cache
         return cache
 
     def _cache_of_resource(self, group: str, plural: str) -> KindCache | None:
