@@ -44,6 +44,7 @@ from ._informer import HandlerRegistration as HandlerRegistration
 from ._informer import InformerStatistics as InformerStatistics
 from ._informer import ResourceEventHandler as ResourceEventHandler
 from ._informer import SharedInformer as SharedInformer
+from ._informer import hears_updates as hears_updates
 from ._leader import LeaderElector as LeaderElector
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "Transport",
     "Writer",
     "event_name",
+    "hears_updates",
     "ignore_not_found",
     "in_cluster_config",
     "load_kubeconfig",

@@ -50,6 +50,7 @@ __all__ = [
     "InformerStatistics",
     "ResourceEventHandler",
     "SharedInformer",
+    "hears_updates",
 ]
 
 T = TypeVar("T")
@@ -63,7 +64,10 @@ BACKOFF_MAX = 30.0
 
 
 class ResourceEventHandler(Protocol[T_contra]):
-    """What an informer tells: an object added, updated (old and new), or deleted."""
+    """What an informer tells: an object added, updated (old and new), or deleted.
+
+    A handler with a true ``ignores_updates`` attribute is not told of updates at all
+    (``hears_updates``): client-go's handler funcs without an ``UpdateFunc``."""
 
     def on_add(self, obj: T_contra) -> None: ...
 
@@ -76,6 +80,14 @@ def _ignore(*_: Any) -> None:
     return None
 
 
+def hears_updates(handler: object) -> bool:
+    """Whether an informer tells ``handler`` of updates: unless its ``ignores_updates`` is
+    true. An update reaches every handler of its informer, most of which have nothing to
+    do with it (the namespace controller hears of every namespaced object for its deletes
+    alone): one that says so up front costs nothing for them."""
+    return not getattr(handler, "ignores_updates", False)
+
+
 @attrs.frozen(kw_only=True)
 class EventHandlerFuncs:
     """A handler from plain functions; leave out the events you do not need."""
@@ -83,6 +95,11 @@ class EventHandlerFuncs:
     on_add: Callable[[Any], None] = _ignore
     on_update: Callable[[Any, Any], None] = _ignore
     on_delete: Callable[[Any], None] = _ignore
+
+    @property
+    def ignores_updates(self) -> bool:
+        """Without an ``on_update`` of its own: not told of updates (``hears_updates``)."""
+        return self.on_update is _ignore
 
 
 @attrs.frozen(eq=False)
@@ -118,6 +135,7 @@ class SharedInformer(Generic[T]):
         "_resource_version",
         "_synced",
         "_synced_event",
+        "_update_handlers",
         "_watches",
         "_watching",
         "client",
@@ -147,6 +165,8 @@ class SharedInformer(Generic[T]):
         self.indexer: Indexer[T] = Indexer(indexers)
         # Copy-on-write: dispatch iterates a snapshot, so a handler may add or remove handlers.
         self._registrations: tuple[HandlerRegistration, ...] = ()
+        #: The ``on_update`` of each registered handler that hears updates, in order.
+        self._update_handlers: tuple[Callable[[Any, Any], None], ...] = ()
         self._synced = False
         #: Made for the first ``wait_synced`` that has to wait (a kubelet's informers have
         #: no such reader: an Event and its waiters' deque less for each).
@@ -171,7 +191,7 @@ class SharedInformer(Generic[T]):
     def add_event_handler(self, handler: ResourceEventHandler[T]) -> HandlerRegistration:
         """Tell ``handler`` every change from now on; if synced, every cached object first."""
         registration = HandlerRegistration(handler)
-        self._registrations = (*self._registrations, registration)
+        self._set_registrations((*self._registrations, registration))
         if self.has_synced:
             for obj in self.indexer:
                 self._call(handler.on_add, obj)
@@ -179,7 +199,13 @@ class SharedInformer(Generic[T]):
 
     def remove_event_handler(self, registration: HandlerRegistration) -> None:
         """Stop telling that handler; removing it twice is harmless."""
-        self._registrations = tuple(r for r in self._registrations if r is not registration)
+        self._set_registrations(tuple(r for r in self._registrations if r is not registration))
+
+    def _set_registrations(self, registrations: tuple[HandlerRegistration, ...]) -> None:
+        self._registrations = registrations
+        self._update_handlers = tuple(
+            r.handler.on_update for r in registrations if hears_updates(r.handler)
+        )
 
     # ------------------------------------------------------------------------- synced
 
@@ -345,11 +371,11 @@ class SharedInformer(Generic[T]):
                 self._failed(registration.handler.on_add, error)
 
     def _dispatch_update(self, old: T, new: T) -> None:
-        for registration in self._registrations:
+        for on_update in self._update_handlers:
             try:
-                registration.handler.on_update(old, new)
+                on_update(old, new)
             except Exception as error:
-                self._failed(registration.handler.on_update, error)
+                self._failed(on_update, error)
 
     def _dispatch_delete(self, obj: T) -> None:
         for registration in self._registrations:

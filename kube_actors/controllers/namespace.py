@@ -287,6 +287,10 @@ class _ContentDeleted:
 
     __slots__ = ("namespaces",)
 
+    #: Deletes alone matter: its informers need not tell it of updates (``hears_updates``),
+    #: of which every namespaced kind has many (a Lease renewal, a Pod's status).
+    ignores_updates = True
+
     def __init__(self, namespaces: SharedInformer[Namespace]) -> None:
         self.namespaces = namespaces
 

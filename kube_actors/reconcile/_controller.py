@@ -30,7 +30,13 @@ import attrs
 import structlog
 
 from kube_actors.actors import Actor, ActorRef, Ask, caused_by
-from kube_actors.client import HandlerRegistration, InformerFactory, SharedInformer, Spawner
+from kube_actors.client import (
+    HandlerRegistration,
+    InformerFactory,
+    SharedInformer,
+    Spawner,
+    hears_updates,
+)
 from kube_actors.errors import ApiError, Conflict
 
 from .._log import get_logger
@@ -89,11 +95,13 @@ class GetControllerStatistics(Ask[ControllerStatistics]):
 class _Enqueuer:
     """Binds an ``EventHandler`` to one queue: what the informer calls."""
 
-    __slots__ = ("handler", "queue")
+    __slots__ = ("handler", "ignores_updates", "queue")
 
     def __init__(self, handler: EventHandler, queue: WorkQueue[Request]) -> None:
         self.handler = handler
         self.queue = queue
+        #: As its handler (``hears_updates``): not told of updates if the handler ignores them.
+        self.ignores_updates = not hears_updates(handler)
 
     def on_add(self, obj: Any) -> None:
         self.handler.on_add(obj, self.queue)

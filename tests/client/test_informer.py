@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 
 from kube_actors.actors import monotonic
 from kube_actors.api import List, Namespace, OwnerReference, Pod, Watch
-from kube_actors.client import CachedReader, EventHandlerFuncs, SharedInformer
+from kube_actors.client import CachedReader, EventHandlerFuncs, SharedInformer, hears_updates
 from kube_actors.errors import Gone, NotFound, TooManyRequests
 from kube_actors.testing import pod
 
@@ -162,6 +162,30 @@ async def test_a_removed_handler_hears_nothing_more() -> None:
         await h.system.settle()
         assert seen == ["a"]
         assert recorder.take() == ["add a", "add b"]
+
+
+class _IgnoringUpdates(Recorder):
+    ignores_updates = True
+
+
+async def test_a_handler_that_ignores_updates_is_told_adds_and_deletes_alone() -> None:
+    async with running_apiserver() as h:
+        informer, recorder = await _started(h, Pod)
+        ignoring = _IgnoringUpdates()
+        informer.add_event_handler(ignoring)
+        updates: list[str] = []
+        informer.add_event_handler(
+            EventHandlerFuncs(on_update=lambda old, new: updates.append(new.metadata.name))
+        )
+        await h.client.create(pod("a"))
+        await h.client.patch(Pod, "a", {"metadata": {"labels": {"x": "1"}}}, namespace="default")
+        await h.client.delete(Pod, "a", namespace="default")
+        await h.system.settle()
+        assert ignoring.take() == ["add default/a", "delete default/a"]
+        assert recorder.take() == ["add default/a", "update default/a", "delete default/a"]
+        assert updates == ["a"]
+    assert not hears_updates(EventHandlerFuncs(on_add=print))  # no on_update of its own
+    assert hears_updates(Recorder())
 
 
 async def test_a_failing_handler_is_logged_and_the_others_still_hear_the_event() -> None:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from kube_actors.api import Namespace, ObjectMeta, OwnerReference, Pod, ReplicaSet
+from kube_actors.client import Client, SharedInformer, hears_updates
+from kube_actors.controllers.namespace import _ContentDeleted
 from kube_actors.reconcile import (
     ControllerSpec,
     EnqueueRequestForObject,
@@ -16,6 +18,7 @@ from kube_actors.reconcile import (
     Result,
     WorkQueue,
 )
+from kube_actors.reconcile._controller import _Enqueuer
 
 
 class Nothing:
@@ -116,3 +119,17 @@ def test_a_spec_lists_its_sources_for_owns_and_watches_in_order() -> None:
 def test_a_spec_needs_at_least_one_worker() -> None:
     with pytest.raises(ValueError, match="workers"):
         ControllerSpec(for_=Pod, reconciler=Nothing(), workers=0)
+
+
+class _DeletesOnly(EnqueueRequestForObject):
+    ignores_updates = True
+
+
+def test_a_controller_registers_a_handler_that_ignores_updates_as_one() -> None:
+    queue: WorkQueue[Request] = WorkQueue()
+    assert not hears_updates(_Enqueuer(_DeletesOnly(), queue))
+    assert hears_updates(_Enqueuer(EnqueueRequestForObject(), queue))
+
+
+def test_the_namespace_controller_hears_of_its_content_s_deletes_alone() -> None:
+    assert not hears_updates(_ContentDeleted(SharedInformer(Client(None), Namespace)))  # type: ignore[arg-type]
