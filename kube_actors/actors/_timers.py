@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import itertools
 from typing import TYPE_CHECKING
 
 from ._callbacks import NO_CONTEXT
@@ -84,7 +83,10 @@ class TimerQueue:
         #: Whether the rest of this instant's messages already wait for the next quiet.
         self._rest_waits = False
         self._heap: list[tuple[float, int, Timer]] = []
-        self._sequence = itertools.count()
+        #: The number of timers scheduled so far: the tie-break of timers due at one time
+        #: (in the order they were scheduled), counted here rather than by ``itertools``'s
+        #: ``count``, which every schedule would call.
+        self._sequence = 0
         self._armed: asyncio.TimerHandle | None = None
         self._armed_at = float("inf")
 
@@ -92,7 +94,8 @@ class TimerQueue:
         when = self._loop.time() + delay
         timer = Timer(cell, message, when, cause, cell.incarnation)
         cell.pending_timers += 1
-        heapq.heappush(self._heap, (when, next(self._sequence), timer))
+        self._sequence = sequence = self._sequence + 1
+        heapq.heappush(self._heap, (when, sequence, timer))
         if when < self._armed_at:
             self._arm(when)
         return timer

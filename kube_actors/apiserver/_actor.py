@@ -1439,7 +1439,7 @@ class ApiServer(Actor):
             if cache is not None:
                 change = cache.apply(event, ready, cause)
                 changes.setdefault(cache, []).append(change)
-                if isinstance(change.obj, Service) or isinstance(change.prev, Service):
+                if cache.info.cls is Service:  # the cache of Services holds nothing else
                     # Any apiserver's write, so that no two hand out one address.
                     gone = change.type == "DELETED"
                     self._services.observe(change.prev, None if gone else change.obj)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from kube_actors.actors import ActorRef
-from kube_actors.api import Get, List, kind_info
+from kube_actors.api import Create, Get, List, Update, kind_info
 from kube_actors.errors import ActorError, MethodNotSupported, ServiceUnavailable
 
 __all__ = ["AGGREGATED_VERSIONS", "Aggregator"]
@@ -42,9 +42,13 @@ class Aggregator:
 
     def claims(self, message: Any) -> str | None:
         """The aggregated group version ``message`` is for, or None."""
-        kind = getattr(message, "kind", None)
-        if not isinstance(kind, type):
-            kind = type(getattr(message, "obj", None))
+        cls = type(message)
+        if cls is Update or cls is Create:  # the writes of an object, most of what is asked
+            kind: Any = type(message.obj)
+        else:
+            kind = getattr(message, "kind", None)
+            if not isinstance(kind, type):
+                kind = type(getattr(message, "obj", None))
         # Asked of every request: the answer for a kind is remembered (a kind's group
         # version never changes; the memo is emptied before it could grow with kinds made
         # and dropped, such as CRDs').

@@ -210,7 +210,7 @@ class MemoryBackend:
         for revision, keys in enumerate(self._changes[lo - first : end - first + 1], lo):
             if revision == self._compact_revision:
                 events += self._compacted_events
-            elif isinstance(keys, str):
+            elif type(keys) is str:  # a revision's one key (``_logged``)
                 events.append(change(keys, revision))
             else:
                 events += [change(key, revision) for key in keys]
