@@ -58,6 +58,7 @@ from ._autoscaling import ResourceMetricSource as ResourceMetricSource
 from ._autoscaling import ResourceMetricStatus as ResourceMetricStatus
 from ._base import FrozenDict as FrozenDict
 from ._base import evolve as evolve
+from ._base import evolver as evolver
 from ._base import mapping as mapping
 from ._base import omitempty as omitempty
 from ._base import seq as seq
@@ -685,6 +686,7 @@ __all__ = [
     "dump_manifests",
     "equal_ignore_hash",
     "evolve",
+    "evolver",
     "field_type",
     "fnv32a",
     "format_window",

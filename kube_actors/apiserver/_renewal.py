@@ -37,7 +37,8 @@ from kube_actors.api import (
     Lease,
     LeaseSpec,
     ManagedFieldsEntry,
-    evolve,
+    ObjectMeta,
+    evolver,
     record_rewrite,
 )
 
@@ -47,6 +48,10 @@ __all__ = ["is_renewal", "renewed"]
 _OTHER_SPEC_FIELDS: Final = operator.attrgetter(
     *(a.name for a in attrs.fields(LeaseSpec) if a.name != "renew_time")
 )
+#: ``evolve`` of the three objects a renewal copies, without its call (``evolver``).
+_evolve_lease: Final = evolver(Lease)
+_evolve_meta: Final = evolver(ObjectMeta)
+_evolve_entry: Final = evolver(ManagedFieldsEntry)
 #: What comparing the stored Lease with its renewal finds modified (``compare_objects``).
 _RENEW_TIME: Final[dict[str, Any]] = {"f:spec": {"f:renewTime": {}}}
 
@@ -91,8 +96,8 @@ def renewed(
     # A renewal's foreseen resourceVersion is a new one: mostly no comparison of entries.
     if meta.resource_version == resource_version and managed == meta.managed_fields:
         return lease
-    changed = evolve(meta, managed_fields=managed, resource_version=resource_version)
-    return evolve(lease, metadata=changed)
+    changed = _evolve_meta(meta, managed_fields=managed, resource_version=resource_version)
+    return _evolve_lease(lease, metadata=changed)
 
 
 def _sole_owner_renewed(
@@ -119,5 +124,5 @@ def _sole_owner_renewed(
         return None
     if entry.api_version == api_version and entry.fields_type == "FieldsV1":
         # The usual renewal: only the time moves (one field to set in the copy).
-        return entries if entry.time == now else (evolve(entry, time=now),)
-    return (evolve(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)
+        return entries if entry.time == now else (_evolve_entry(entry, time=now),)
+    return (_evolve_entry(entry, api_version=api_version, time=now, fields_type="FieldsV1"),)

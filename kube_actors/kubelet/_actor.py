@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -32,12 +32,14 @@ from kube_actors.actors import (
 )
 from kube_actors.api import (
     Lease,
+    LeaseSpec,
     Node,
     NodeStatus,
     Pod,
     Quantity,
     Service,
     evolve,
+    evolver,
     is_pod_terminal,
     pod_requests,
 )
@@ -107,6 +109,10 @@ class _Register:
 #: The kubelet's registration back-off: 100 ms doubling to 7 s (kubelet_node_status.go).
 _REGISTER_FIRST_DELAY = 0.1
 _REGISTER_MAX_DELAY = 7.0
+#: ``evolve`` of what a Lease renewal copies, without its call (``evolver``): a kubelet
+#: renews every 10 s.
+_evolve_lease_spec: Final = evolver(LeaseSpec)
+_evolve_lease: Final = evolver(Lease)
 
 
 class Kubelet(Actor):
@@ -342,7 +348,8 @@ class Kubelet(Actor):
                 spec = current.spec
                 holder, duration = self.node.name, self.timings.node_lease_duration
                 if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
-                    spec = evolve(spec, renew_time=self._clock())  # the usual renewal: one field
+                    # The usual renewal: one field.
+                    spec = _evolve_lease_spec(spec, renew_time=self._clock())
                 else:
                     spec = evolve(
                         spec,
@@ -350,7 +357,7 @@ class Kubelet(Actor):
                         lease_duration_seconds=duration,
                         renew_time=self._clock(),
                     )
-                self._lease = await self.client.update(evolve(current, spec=spec))
+                self._lease = await self.client.update(_evolve_lease(current, spec=spec))
                 return
             node = (
                 registered
