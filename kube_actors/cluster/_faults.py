@@ -328,12 +328,16 @@ class InterceptedClient(Client):
         super().__init__(apiserver, timeout=timeout, field_manager=field_manager_of(component))
         self.component = component
         self.faults = faults
+        #: Whether a fault of this client's own is on (``_admit`` then decides on every
+        #: request): off, as it mostly is, a request costs no call of the hook.
+        self._refusing = False
 
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r}, component={self.component!r})"
 
     async def _ask(self, request: object) -> Any:
-        self._admit(request)
+        if self._refusing:
+            self._admit(request)
         if self.faults._faults:  # as ``active_count``, without a property's call on every ask
             result = await self.faults.intercept(self.component, request, super()._ask)
         else:  # the usual case: no fault in force, straight to the apiserver (Client._ask)
@@ -349,7 +353,7 @@ class InterceptedClient(Client):
     # plain calls, so that every request still costs one coroutine here, not one per layer.
 
     def _admit(self, request: object) -> None:
-        """Raise to refuse ``request`` before it is sent."""
+        """Raise to refuse ``request`` before it is sent (asked while ``_refusing``)."""
 
     def _opened(self, stream: _FaultyStream) -> WatchStream:
         """The stream to hand out for a watch just opened."""

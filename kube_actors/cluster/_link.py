@@ -28,23 +28,27 @@ class NodeLink(InterceptedClient):
     ) -> None:
         super().__init__(apiserver, component=f"kubelet/{node}", faults=faults or Faults())
         self.node = node
-        self.partitioned = False
         #: The watches open over the link. Cutting it closes them: a closed ``_FaultyStream``
         #: ends as the connection's stream would, so no wrapper of its own (a watch is open
         #: on every node all the time, and each layer costs an object and a coroutine a wait).
         self._streams: list[_FaultyStream] = []
 
+    @property
+    def partitioned(self) -> bool:
+        """Whether the link is cut: every request refused (``_admit``)."""
+        return self._refusing
+
     def partition(self) -> None:
-        self.partitioned = True
+        self._refusing = True
         streams, self._streams = self._streams, []
         for stream in streams:
             stream.close()
 
     def heal(self) -> None:
-        self.partitioned = False
+        self._refusing = False
 
     def _admit(self, request: object) -> None:
-        if self.partitioned:
+        if self._refusing:
             raise ServiceUnavailable(f"node {self.node} cannot reach the apiserver")
 
     def _opened(self, stream: _FaultyStream) -> WatchStream:

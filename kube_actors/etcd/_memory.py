@@ -237,11 +237,11 @@ class MemoryBackend:
         )
 
     def txn(self, request: Txn) -> TxnResponse:
-        compare, success = request.compare, request.success
-        if len(compare) == 1 and len(success) == 1 and not request.failure:
-            replaced = self._put_if_unchanged(compare[0], success[0])
-            if replaced is not None:
-                return replaced
+        match request.compare, request.success, request.failure:
+            case (compare,), (op,), ():  # one compare, one operation (no ``len`` calls)
+                replaced = self._put_if_unchanged(compare, op)
+                if replaced is not None:
+                    return replaced
         _check_writes_once(request.success)
         _check_writes_once(request.failure)
         succeeded = all(self._compare(c) for c in request.compare)
