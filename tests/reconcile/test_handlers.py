@@ -133,3 +133,40 @@ def test_a_controller_registers_a_handler_that_ignores_updates_as_one() -> None:
 
 def test_the_namespace_controller_hears_of_its_content_s_deletes_alone() -> None:
     assert not hears_updates(_ContentDeleted(SharedInformer(Client(None), Namespace)))  # type: ignore[arg-type]
+
+
+class _Told:
+    """A handler that writes down what it was told, the queue it was given first."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[Any, ...]] = []
+
+    def on_add(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        self.told.append(("add", obj, queue))
+
+    def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
+        self.told.append(("update", old, new, queue))
+
+    def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
+        self.told.append(("delete", obj, queue))
+
+
+class _ToldOtherwise(_Told):
+    """The same, its queue parameter named otherwise (passed third, not by name)."""
+
+    def on_update(self, old: Any, new: Any, work: WorkQueue[Request]) -> None:
+        self.told.append(("update", old, new, work))
+
+
+def test_a_controller_tells_its_handler_of_an_update_with_its_queue_however_it_names_it() -> None:
+    queue: WorkQueue[Request] = WorkQueue()
+    for handler in (_Told(), _ToldOtherwise()):
+        enqueuer = _Enqueuer(handler, queue)
+        enqueuer.on_add("a")
+        enqueuer.on_update("a", "b")
+        enqueuer.on_delete("b")
+        assert handler.told == [
+            ("add", "a", queue),
+            ("update", "a", "b", queue),
+            ("delete", "b", queue),
+        ]
