@@ -805,7 +805,7 @@ class ApiServer(Actor):
         if type(obj) is not Lease or message.dry_run:
             return None
         route = self._lease_route
-        if route is None or route[0] is not kind_info(Lease):  # the first, or re-registered
+        if route is None or route.info is not kind_info(Lease):  # the first, or registered anew
             info, cache, prefix = self._kind_cache(Lease)
             api_version = info.api_version
             renewable = (
