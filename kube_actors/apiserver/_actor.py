@@ -190,13 +190,12 @@ _SYSTEM = _Write(manager="kube-apiserver")
 
 class _LeaseRoute(NamedTuple):
     """What ``_renewal`` works out once of the Lease kind (again if it is registered anew):
-    its registration, cache, keys' prefix and API version, and whether a renewal may take
-    the shorter way at all (the conditions ``_renewal`` lists)."""
+    its registration, cache and keys' prefix, and whether a renewal may take the shorter
+    way at all (the conditions ``_renewal`` lists)."""
 
     info: KindInfo
     cache: KindCache
     prefix: str
-    api_version: str
     renewable: bool
 
 
@@ -807,13 +806,12 @@ class ApiServer(Actor):
         route = self._lease_route
         if route is None or route.info is not kind_info(Lease):  # the first, or registered anew
             info, cache, prefix = self._kind_cache(Lease)
-            api_version = info.api_version
             renewable = (
                 info.stored_as is None
-                and api_version not in AGGREGATED_VERSIONS
+                and info.api_version not in AGGREGATED_VERSIONS
                 and info.namespaced
             )
-            route = _LeaseRoute(info, cache, prefix, api_version, renewable)
+            route = _LeaseRoute(info, cache, prefix, renewable)
             self._lease_route = route
         meta = obj.metadata
         if not (route.renewable and meta.namespace):
@@ -855,7 +853,7 @@ class ApiServer(Actor):
             lease = renewed(
                 obj,
                 manager=manager,
-                api_version=route.api_version,
+                api_version=info.api_version,
                 now=self._clock(),  # ``_now``
                 resource_version=str(self._foreseen_revision()),
             )
