@@ -110,10 +110,11 @@ def _sole_owner_renewed(
     It rests on what ``record_rewrite`` does with one entry: nothing to cap (one entry is
     under the limit), nobody else's entry to take ``renewTime`` from or to sort, and the
     manager's own entry built anew as an Update of its unchanged set, at ``now``."""
-    if len(entries) != 1:
-        return None
-    entry = entries[0]
-    fields = entry.fields_v1
+    match entries:
+        case (entry,):  # one entry (a sequence pattern: no ``len`` call)
+            fields = entry.fields_v1
+        case _:
+            return None
     if entry.manager != manager or entry.operation != "Update" or entry.subresource:
         return None
     # Whether the entry's set holds ``spec.renewTime`` itself (``_RENEW_TIME`` is within
