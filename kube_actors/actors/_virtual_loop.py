@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import Context
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorLike
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_EPOCH", "VirtualTimeEventLoop"]
 
 _T = TypeVar("_T")
+_Ts = TypeVarTuple("_Ts")
 
 #: Where the wall clock of a virtual-time run stands at virtual time 0.0; fixed so that
 #: timestamps (creationTimestamp, Events) are the same run after run.
@@ -173,6 +174,22 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
             self._now = max(self._now, scheduled[0].when())
         else:
             self._now += timeout
+
+    def call_soon(
+        self,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: Context | None = None,
+    ) -> asyncio.Handle:
+        """asyncio's ``call_soon`` with its checks made once: every future resolved (a
+        reply, a wake-up) schedules its callbacks through it, and asyncio's own spends two
+        calls more on each (``_check_closed``, ``_call_soon``). A closed or debugging loop
+        takes asyncio's way, with its errors and checks."""
+        if self._closed or self._debug:  # type: ignore[attr-defined]
+            return super().call_soon(callback, *args, context=context)
+        handle = asyncio.Handle(callback, args, self, context)
+        self._ready.append(handle)  # type: ignore[attr-defined]
+        return handle
 
     def call_when_quiet(
         self, callback: Callable[..., object], *args: Any, context: Context | None = None

@@ -170,16 +170,18 @@ class GroupCommit:
     async def _advance(self, job: _Job) -> None:
         """Run ``job``'s handler until it is done or parks a write."""
         coroutine = job.coroutine
+        mail = job.mail
         while True:
-            job.mail.enter()
+            if mail.trace_id is not None:  # ``enter``, called only when it has work to do
+                mail.enter()
             self.driving = True
             try:
                 waited = coroutine.send(None)
             except StopIteration as done:
-                self._answer(job.mail, done.value, None, job.durable)
+                self._answer(mail, done.value, None, job.durable)
                 return
             except Exception as error:
-                self._answer(job.mail, None, error, job.durable)
+                self._answer(mail, None, error, job.durable)
                 return
             finally:
                 self.driving = False

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -136,3 +137,50 @@ def test_run_drives_a_coroutine_on_virtual_or_real_time() -> None:
         return is_virtual_time()
 
     assert run(virtual, clock="real") is False
+
+
+def _callbacks_as_run(loop: asyncio.AbstractEventLoop) -> list[tuple[str, object]]:
+    """What ``call_soon`` makes of callbacks given in a row: their order, arguments and the
+    context each runs in, one cancelled on the way."""
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="none")
+    ran: list[tuple[str, object]] = []
+    context = contextvars.copy_context()
+    context.run(marker.set, "given")
+
+    def note(label: str, *rest: object) -> None:
+        ran.append((label, (rest, marker.get())))
+
+    async def main() -> None:
+        loop.call_soon(note, "first", 1, 2)
+        dropped = loop.call_soon(note, "cancelled")
+        loop.call_soon(note, "with context", context=context)
+        loop.call_soon(note, "last")
+        dropped.cancel()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+
+    loop.run_until_complete(main())
+    loop.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        loop.call_soon(note, "after close")
+    return ran
+
+
+def test_call_soon_runs_callbacks_as_asyncio_s_own_loop_does() -> None:
+    # The virtual loop's ``call_soon`` skips asyncio's per-call checks; the outcome is the same.
+    virtual = _callbacks_as_run(VirtualTimeEventLoop())
+    assert virtual == _callbacks_as_run(asyncio.SelectorEventLoop())
+    assert [label for label, _ in virtual] == ["first", "with context", "last"]
+
+
+def test_call_soon_in_debug_mode_keeps_asyncio_s_checks() -> None:
+    loop = VirtualTimeEventLoop()
+    loop.set_debug(True)
+    try:
+
+        async def not_a_callback() -> None: ...
+
+        with pytest.raises(TypeError, match="coroutines cannot be used with call_soon"):
+            loop.call_soon(not_a_callback)
+    finally:
+        loop.close()
