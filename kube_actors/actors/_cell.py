@@ -748,8 +748,7 @@ def _told_failure(batch: list[Mail]) -> tuple[Exception, object] | None:
 
 def _fail_unanswered(batch: list[Mail], error: Exception) -> None:
     for mail in batch:
-        reply = mail.reply
-        if reply is not None and not mail.answered and not reply.done():
+        if not mail.answered and (reply := mail.reply) is not None and not reply.done():
             reply.set_exception(error)
 
 

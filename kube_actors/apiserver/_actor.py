@@ -25,8 +25,8 @@ import itertools
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import anyio
 import attrs
@@ -280,7 +280,9 @@ class ApiServer(Actor):
         self._commits = Commits(self._observe)
         self._pipelined = False
         #: The writes of a mailbox batch, committed together (``_group_commit``).
-        self._group = GroupCommit(self._handle_in_batch, self._commit_batch, self._answer)
+        # The driver steps ``_handle``'s coroutine itself (each of its ways is one).
+        handle = cast("Callable[[Any], Coroutine[Any, Any, Any]]", self._handle)
+        self._group = GroupCommit(handle, self._commit_batch, self._answer)
         #: Group versions served by other actors (``metrics.k8s.io``).
         self._aggregator = Aggregator(api_services or {}, self._lookup_actor)
 
@@ -376,31 +378,26 @@ class ApiServer(Actor):
         try:
             result = await self._handle(message)
         except (ActorStopped, StoreUnavailable) as error:
-            self._raise_unavailable(error)
+            raise self._unavailable(error)  # noqa: B904 (its cause is set)
         except Exception as error:
             # An answer that follows from a write waits for its commit, errors too.
             return self._commits.fail(error)
         return self._commits.answer(result)
 
-    def _raise_unavailable(self, error: ActorStopped | StoreUnavailable) -> NoReturn:
+    def _unavailable(self, error: ActorStopped | StoreUnavailable) -> Exception:
         """A store out of reach as the client is told: 503, and it retries. Another actor
-        that stopped raises as itself."""
+        that stopped is answered as itself."""
         if isinstance(error, StoreUnavailable):  # a real etcd out of reach
             why = str(error)
         elif error.actor == self.etcd.name:
             why = "etcd is unavailable"
         else:
-            raise error
-        raise ServiceUnavailable(
+            return error
+        unavailable = ServiceUnavailable(
             f"the server is currently unable to handle the request: {why}"
-        ) from error
-
-    async def _handle_in_batch(self, message: Any) -> Any:
-        """``_handle``, with the errors of a store out of reach as ``receive`` raises them."""
-        try:
-            return await self._handle(message)
-        except (ActorStopped, StoreUnavailable) as error:
-            self._raise_unavailable(error)
+        )
+        unavailable.__cause__ = error
+        return unavailable
 
     async def receive_batch(self, batch: Sequence[Mail]) -> None:
         """Every request waiting in the mailbox, their writes committed together
@@ -441,8 +438,12 @@ class ApiServer(Actor):
     def _answer(
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
     ) -> None:
-        """Answer one request of a batch; once ``durable`` is done, if it is given."""
+        """Answer one request of a batch; once ``durable`` is done, if it is given. (The
+        driver runs ``_handle`` itself: a store out of reach is made a 503 here, as
+        ``receive`` makes it, rather than in a coroutine around each request.)"""
         if error is not None:
+            if isinstance(error, ActorStopped | StoreUnavailable):
+                error = self._unavailable(error)
             error = _as_answer(error)
         if durable is not None:
             mail.answer(Later(after_commit(durable, result, error)))
