@@ -52,13 +52,6 @@ class Actor:
 
     #: Names the component in logs and statistics ("scheduler", "kubelet", ...).
     component: ClassVar[str] = "actor"
-    #: Whether ``receive`` always returns without waiting for anything (no ``await`` that
-    #: suspends it). Then a message to the idle actor is handled by the loop callback that
-    #: would have woken its task, where that task would have handled it (the same turn and
-    #: order, less machinery); ``receive`` then runs outside the actor's task (no
-    #: ``asyncio.current_task()``, no cancel scope of its own). A ``receive`` that waits
-    #: after all crashes the actor. The etcd actor's store requests are such.
-    answers_at_once: ClassVar[bool] = False
 
     _cell: _Cell
 

@@ -94,7 +94,6 @@ class _Cell:
     """One actor's mailbox, lifecycle and supervision state."""
 
     __slots__ = (
-        "_at_once",
         "_backoff",
         "_failed_task",
         "_forced",
@@ -107,7 +106,6 @@ class _Cell:
         "capacity",
         "children",
         "component",
-        "context",
         "current_trace_id",
         "factory",
         "handled",
@@ -119,7 +117,6 @@ class _Cell:
         "limit",
         "name",
         "parent",
-        "parked",
         "pending_timers",
         "putters",
         "queue",
@@ -198,12 +195,6 @@ class _Cell:
         self._serving = False
         self._backoff: asyncio.Future[None] | None = None
         self._started: asyncio.Future[None] | None = None
-        #: The context its task runs in (``ActorSystem.spawn``): ``_deliver`` runs there too.
-        self.context: contextvars.Context | None = None
-        #: Whether its incarnation answers at once (``Actor.answers_at_once``) and serves.
-        self._at_once = False
-        #: The waiter its task stays parked on while ``_deliver`` handles its mail.
-        self.parked: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------------- mailbox
 
@@ -229,12 +220,7 @@ class _Cell:
     def _wake(self) -> None:
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
-            if self._at_once and not self.interrupted and self.context is not None:
-                # The mail is handled where the task's wake-up would run (``_deliver``).
-                self.parked = waiter
-                waiter.get_loop().call_soon(self._deliver, context=self.context)
-            else:
-                waiter.set_result(None)
+            waiter.set_result(None)
         if not self.busy:
             self.busy = True
             self.system._busy_changed(+1)
@@ -355,11 +341,8 @@ class _Cell:
                     if _takes_batches(instance):
                         error = await self._serve_batches(instance)
                     else:
-                        self._at_once = type(instance).answers_at_once
                         error = await self._serve(instance)
         finally:
-            self._at_once = False
-            self.parked = None
             # A forced stop before the scope's end cuts the incarnation short; one while its
             # tasks and children end (no scope of the actor's is active until the hook, so
             # nothing cancels that) cancels the hook instead.
@@ -430,7 +413,12 @@ class _Cell:
                             reply.set_exception(ActorStopped(self.name, message))
                         raise
                     else:
-                        _answer(reply, result, self.name)
+                        if type(result) is Later:
+                            result.future.add_done_callback(
+                                _Forward(reply, self.name), context=NO_CONTEXT
+                            )
+                        elif not reply.done():
+                            reply.set_result(result)
                 # (mypy narrows the field from the loop's top, as if the await could not set it)
                 if self.interrupted:
                     break  # type: ignore[unreachable]
@@ -481,85 +469,6 @@ class _Cell:
             del batch
             if full:
                 await asyncio.sleep(0)  # a long batch lets the other actors run
-
-    def _deliver(self) -> None:
-        """``_serve``'s handling of the mail of an actor that answers at once
-        (``Actor.answers_at_once``), run by the loop callback that stands where its task's
-        wake-up would have run: the same turn, the same order, the same answers, without
-        waking the task (a new waiter, the frames from ``run`` down, a callback on each).
-        Its task stays parked on its waiter; anything but handling mail (a stop, an injected
-        failure, a crash) wakes it, and it takes that as ``_serve`` does.
-
-        What it rests on: ``receive`` of such an actor returns at its first step, so running
-        it to its end here leaves nothing for the task to resume; one that waits is a bug
-        that crashes the actor (and fails the ask) rather than being resumed out of its task.
-        """
-        waiter = self.parked
-        if waiter is None or waiter.done():  # the task was cancelled meanwhile: it has ended
-            self.parked = None
-            return
-        instance = self.instance
-        assert instance is not None
-        queue = self.queue
-        budget = BATCH
-        while queue and budget and not self.interrupted:
-            budget -= 1
-            message = queue.popleft()
-            reply = None
-            if type(message) is Envelope:
-                reply = message if message._asked else None
-                if message.trace_id is not None:
-                    self.current_trace_id = message.trace_id
-                message = message.message
-            handler = instance.receive(message)
-            try:
-                handler.send(None)
-            except StopIteration as done:
-                if reply is not None:
-                    _answer(reply, done.value, self.name)
-                continue
-            except Exception as exc:
-                if reply is not None:  # the asker gets the error; the actor carries on
-                    if not reply.done():
-                        reply.set_exception(exc)
-                    continue
-                error: BaseException = exc
-            except BaseException as exc:
-                if reply is not None and not reply.done():
-                    reply.set_exception(ActorStopped(self.name, message))
-                self._crash(exc, message, waiter)
-                raise
-            else:
-                handler.close()
-                error = ActorError(f"actor {self.name!r} waited in receive: it answers at once")
-                if reply is not None and not reply.done():
-                    reply.set_exception(error)
-            self._crash(error, message, None)
-        self.handled += BATCH - budget
-        if self.putters:
-            self._wake_putters()
-        if self.interrupted:
-            self.parked = None
-            waiter.set_result(None)  # the task takes the stop or the failure
-        elif not budget:  # a long batch lets the other actors run, as ``_serve``'s does
-            waiter.get_loop().call_soon(self._deliver, context=self.context)
-        else:  # idle again, on the same waiter
-            self.parked = None
-            self.waiter = waiter
-            if self.busy:
-                self.busy = False
-                self.system._busy_changed(-1)
-
-    def _crash(
-        self, error: BaseException, message: object, waiter: asyncio.Future[None] | None
-    ) -> None:
-        """``_deliver``'s told message failed: the task is to end the incarnation with it."""
-        self._log_crash(error, message)
-        self.injected_failure = error
-        self.interrupted = True
-        if waiter is not None:
-            self.parked = None
-            waiter.set_result(None)
 
     def _take_batch(self) -> list[Mail]:
         """Up to ``BATCH`` messages of the mailbox, each as a ``Mail``."""
@@ -862,14 +771,6 @@ async def cancel_all(tasks: set[asyncio.Task[Any]] | None) -> BaseException | No
         if not task.cancelled() and (error := task.exception()) is not None:
             failed = failed or error
     return failed
-
-
-def _answer(reply: asyncio.Future[Any], result: object, actor: str) -> None:
-    """Answer an ask with ``result`` (a ``Later``: once its future is done)."""
-    if type(result) is Later:
-        result.future.add_done_callback(_Forward(reply, actor), context=NO_CONTEXT)
-    elif not reply.done():
-        reply.set_result(result)
 
 
 class _Forward:

@@ -9,7 +9,6 @@ the ``async with`` is cancelled and ``ActorEscalated`` is raised from it.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import random
 from collections.abc import Callable, Coroutine
 from types import TracebackType
@@ -175,10 +174,7 @@ class ActorSystem:
         # ``TaskGroup.start`` costs several times a task (a handle, a cancel scope, events).
         loop = asyncio.get_running_loop()
         started: asyncio.Future[None] = loop.create_future()
-        # Its context is the cell's too: mail it handles without waking the task
-        # (``_Cell._deliver``) is handled in the same context variables.
-        cell.context = contextvars.copy_context()
-        task = loop.create_task(cell.run(started), name=f"actor:{name}", context=cell.context)
+        task = loop.create_task(cell.run(started), name=f"actor:{name}")
         self._actor_tasks.add(task)
         task.add_done_callback(self._on_actor_task_done, context=NO_CONTEXT)
         try:

@@ -67,9 +67,6 @@ class EtcdActor(Actor):
     """The etcd store of a cluster. ``max_watch_lag``: see ``WatchHub``."""
 
     component = "etcd"
-    #: Every request is handled without waiting (a durable store's answer waits in a
-    #: ``Later``): an idle etcd takes a request without waking its task.
-    answers_at_once = True
 
     def __init__(self, backend: Backend | None = None, *, max_watch_lag: int = 100_000) -> None:
         self.backend: Backend = backend if backend is not None else MemoryBackend()
