@@ -89,7 +89,15 @@ class _VirtualSelector(selectors.BaseSelector):
         if loop._idle_waiters:
             loop._check_wall_budgets()
         if timeout is not None and timeout <= 0:
-            return self._inner.select(0)  # callbacks are ready: just poll I/O
+            # Callbacks are ready: just poll I/O, if there is any to poll. With nothing but
+            # the loop's own wake-up socket registered (an in-process cluster) a poll finds
+            # nothing a ready callback does not already carry (a thread's call_soon_threadsafe
+            # queued its callback before it wrote there): a system call a loop turn saved.
+            # The socket is drained once the loop is quiet, where it always polls.
+            internal_only = len(self._inner.get_map()) <= loop._internal_fds  # type: ignore[attr-defined]
+            if internal_only and not loop._signal_handlers:  # type: ignore[attr-defined]
+                return []
+            return self._inner.select(0)
         events = self._inner.select(0)
         if events:
             return events

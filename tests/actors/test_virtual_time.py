@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -184,3 +186,44 @@ def test_call_soon_in_debug_mode_keeps_asyncio_s_checks() -> None:
             loop.call_soon(not_a_callback)
     finally:
         loop.close()
+
+
+async def _spin_until(done: asyncio.Event, most: int = 1_000) -> int:
+    """Keep a callback ready on every turn of the loop until ``done`` (or ``most`` turns
+    passed): the turns it took."""
+    turns = 0
+    while not done.is_set() and turns < most:
+        turns += 1
+        await asyncio.sleep(0)
+    return turns
+
+
+async def test_a_busy_loop_still_serves_a_socket_that_is_ready() -> None:
+    # A turn with callbacks ready polls I/O once a socket is registered (the loop skips the
+    # poll only when nothing but its own wake-up socket is).
+    loop = asyncio.get_running_loop()
+    left, right = socket.socketpair()
+    left.setblocking(False)
+    done = asyncio.Event()
+    try:
+        loop.add_reader(left.fileno(), done.set)
+        right.send(b"x")
+        turns = await _spin_until(done)
+    finally:
+        loop.remove_reader(left.fileno())
+        left.close()
+        right.close()
+    assert turns < 10
+
+
+async def test_a_busy_loop_runs_what_another_thread_hands_it() -> None:
+    # With nothing registered but the loop's own wake-up socket, a thread's callback still
+    # runs while the loop is busy: it is queued, the socket only wakes a quiet loop.
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    thread = threading.Thread(target=loop.call_soon_threadsafe, args=(done.set,))
+    thread.start()
+    thread.join()  # its callback is queued, and the socket written
+    turns = await _spin_until(done)
+    assert done.is_set()
+    assert turns < 10
