@@ -64,14 +64,20 @@ class _VirtualSelector(selectors.BaseSelector):
     def __init__(self, loop: VirtualTimeEventLoop) -> None:
         self._inner = selectors.DefaultSelector()
         self._loop = loop
+        #: File objects registered: the loop's own wake-up socket and any I/O of the program.
+        self._registered = 0
 
     def register(
         self, fileobj: FileDescriptorLike, events: int, data: Any = None
     ) -> selectors.SelectorKey:
-        return self._inner.register(fileobj, events, data)
+        key = self._inner.register(fileobj, events, data)
+        self._registered += 1
+        return key
 
     def unregister(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
-        return self._inner.unregister(fileobj)
+        key = self._inner.unregister(fileobj)
+        self._registered -= 1
+        return key
 
     def modify(
         self, fileobj: FileDescriptorLike, events: int, data: Any = None
@@ -94,7 +100,7 @@ class _VirtualSelector(selectors.BaseSelector):
             # nothing a ready callback does not already carry (a thread's call_soon_threadsafe
             # queued its callback before it wrote there): a system call a loop turn saved.
             # The socket is drained once the loop is quiet, where it always polls.
-            internal_only = len(self._inner.get_map()) <= loop._internal_fds  # type: ignore[attr-defined]
+            internal_only = self._registered <= loop._internal_fds  # type: ignore[attr-defined]
             if internal_only and not loop._signal_handlers:  # type: ignore[attr-defined]
                 return []
             return self._inner.select(0)
