@@ -101,7 +101,7 @@ class _VirtualSelector(selectors.BaseSelector):
             # queued its callback before it wrote there): a system call a loop turn saved.
             # The socket is drained once the loop is quiet, where it always polls.
             internal_only = self._registered <= loop._internal_fds  # type: ignore[attr-defined]
-            if internal_only and not loop._signal_handlers:  # type: ignore[attr-defined]
+            if internal_only and not getattr(loop, "_signal_handlers", None):
                 return []
             return self._inner.select(0)
         events = self._inner.select(0)
