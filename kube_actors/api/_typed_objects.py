@@ -88,21 +88,24 @@ def _walk(
     top: bool = False,
 ) -> None:
     cls = type(new) if new is not None else type(old)
-    required = shape.required_structs()
-    for name, key, zero_written in _plan(cls):
+    # Each side's field values in one call (the plan of a create's walk, ``_fields_in``),
+    # and each field's shape, path element and whether it is a value struct worked out once.
+    values, fields = _fields_in(cls, shape)
+    olds = values(old) if old is not None else (None,) * len(fields)
+    news = values(new) if new is not None else (None,) * len(fields)
+    for (key, zero_written, child, required, element), before, after in zip(
+        fields, olds, news, strict=True
+    ):
         # Most fields of an update are the very objects the stored one has: that test first.
-        before = getattr(old, name) if old is not None else None
-        after = getattr(new, name) if new is not None else None
         if before is after or key in skip:
             continue
         below = SERVER_METADATA if top and key == "metadata" else ()
-        child = shape.child(key)
-        element = "f:" + key
-        if key in required or (
-            attrs.has(type(after))
-            and type(before) is type(after)
+        model = type(after)
+        if required or (
+            type(before) is model
             and not child.atomic
             and child.kind == "struct"
+            and (_models.get(model) or _is_model(model))
         ):
             if before == after:
                 continue
@@ -160,7 +163,8 @@ def _keyed_items(
         or not field.list_map_keys
         or item_shape is None
         or shape.atomic
-        or not all(attrs.has(type(item)) for item in (*before, *after))
+        or not _all_models(before)
+        or not _all_models(after)
     ):
         return False
     keys, defaults = field.list_map_keys, field.key_defaults
@@ -335,6 +339,21 @@ def _few_values(names: list[str], obj: Any) -> tuple[Any, ...]:
 _models: dict[type[Any], bool] = {}
 
 
+def _is_model(cls: type[Any]) -> bool:
+    """``attrs.has(cls)``, looked up: the walks ask it of every changed field and list item,
+    and for a type that is no attrs class ``attrs.has`` looks for a generic base each time."""
+    model = _models.get(cls)
+    if model is None:
+        model = _models[cls] = attrs.has(cls)
+    return model
+
+
+def _all_models(items: tuple[Any, ...]) -> bool:
+    """Whether every item of ``items`` is a model object, asked once per type (a list most
+    often holds one)."""
+    return all(map(_is_model, {type(item) for item in items}))
+
+
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
     """``_everything`` of a present value's wire form: it and every path beneath it."""
     if shape.atomic or shape.kind == "leaf":
@@ -342,10 +361,7 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     if isinstance(value, tuple):
         return _all_items(value, shape)
     cls = type(value)
-    model = _models.get(cls)
-    if model is None:
-        model = _models[cls] = attrs.has(cls)
-    if model:
+    if _models.get(cls) or _is_model(cls):
         flat: dict[str, Any] | None = _flat_set(value, shape, member=True)
         if flat is not None:
             return flat
@@ -414,8 +430,10 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
     values, fields = _fields_in(cls, shape)
     if zeros_written:
         present = tuple(
-            not (value is None or (not zero_written and not value))
-            for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+            [
+                not (value is None or (not zero_written and not value))
+                for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+            ]
         )
     else:  # a field is present when it is not empty (None, "", 0, False, ()): bool's answer
         present = tuple(map(bool, values(obj)))
@@ -453,7 +471,7 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     element = shape.element
     out: dict[str, Any] = {SELF: EMPTY_TREE}
     for item in items:
-        if keys and element is not None and attrs.has(type(item)):
+        if keys and element is not None and _is_model(type(item)):
             pe = item_element(keys, _key_values(item, keys, field.key_defaults))
             out[pe] = _all(item, element)
         else:
