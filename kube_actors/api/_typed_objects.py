@@ -168,8 +168,8 @@ def _keyed_items(
     ):
         return False
     keys, defaults = field.list_map_keys, field.key_defaults
-    old = {item_element(keys, _key_values(item, keys, defaults)): item for item in before}
-    new = {item_element(keys, _key_values(item, keys, defaults)): item for item in after}
+    old = {_item_element(item, keys, defaults): item for item in before}
+    new = {_item_element(item, keys, defaults): item for item in after}
     found: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
     for path, item in new.items():
         previous = old.get(path)
@@ -472,11 +472,35 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     out: dict[str, Any] = {SELF: EMPTY_TREE}
     for item in items:
         if keys and element is not None and _is_model(type(item)):
-            pe = item_element(keys, _key_values(item, keys, field.key_defaults))
-            out[pe] = _all(item, element)
+            out[_item_element(item, keys, field.key_defaults)] = _all(item, element)
         else:
             out[item_element((), converter.unstructure(item))] = EMPTY_TREE
     return FrozenTree(out)
+
+
+def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
+    """The path element of a model list item by its key fields: ``item_element`` of its
+    ``_key_values``. A list keyed by one field that holds a string (a condition's type, a
+    container's name: each status write of a Pod meets them all) has the element looked up
+    by that field's name and value, where the general path builds and sorts a dict of the
+    key values and hashes a tuple of them: for one string key ``_key_values`` gives
+    ``{key: value}`` and nothing else, so its element depends on the two alone."""
+    if len(keys) == 1:
+        key = keys[0]
+        names = _names.get(type(item))
+        name = names.get(key) if names is not None else None
+        value = getattr(item, name, None) if name is not None else None
+        if type(value) is str and value:
+            found = _single_key_elements.get((key, value))
+            if found is None:
+                found = _kept(_single_key_elements, (key, value), item_element(keys, {key: value}))
+            return found
+    return item_element(keys, _key_values(item, keys, defaults))
+
+
+#: ``_item_element`` of the items keyed by one string field, by that key and its value;
+#: bounded, cleared when full.
+_single_key_elements: dict[tuple[str, str], str] = {}
 
 
 def _key_values(item: Any, keys: tuple[str, ...], defaults: Any) -> dict[str, Any]:
