@@ -10,6 +10,11 @@ then execs the container's command: a ``preexec_fn`` would make CPython fork the
 interpreter instead of using vfork, and start processes four times slower. Without
 ``setpriv``, or with a memory limit, a ``preexec_fn`` does both in the child.
 
+Either way the child checks, once the death signal is set, that its parent is still the
+Python process that started it: a parent killed before then has left an orphan that the
+signal will never reach, and that orphan exits instead of running the container. Behind
+``setpriv`` the check is a ``sh`` between it and the command (``setpriv`` cannot check).
+
 Exits are learned without a thread per child: a pidfd (Linux 5.3+) becomes readable when
 the process ends, and the event loop watches it like a socket. Elsewhere, a timer polls.
 """
@@ -32,10 +37,16 @@ from collections.abc import Callable, Mapping, Sequence
 from ._isolation import Isolation, namespace_launcher
 from ._pty import make_controlling_terminal
 
-__all__ = ["signal_group", "spawn", "watch_exit"]
+__all__ = ["ORPHANED_EXIT", "death_signal_launcher", "signal_group", "spawn", "watch_exit"]
 
 _PR_SET_PDEATHSIG = 1
 _POLL_INTERVAL = 0.05
+#: Run by ``sh`` right after ``setpriv`` set the death signal, with the parent's pid as $1:
+#: ``$PPID`` is read when the shell starts, so a parent that died before the signal was set
+#: shows as another pid (init's or a subreaper's), and the orphan exits as if killed.
+_PARENT_CHECK = '[ "$PPID" = "$1" ] || exit 137; shift; exec "$@"'
+#: The exit status of a child whose parent died before its death signal was set.
+ORPHANED_EXIT = 137
 
 
 def _load_prctl() -> Callable[..., int] | None:
@@ -59,7 +70,7 @@ def _child_setup(memory_limit: int | None) -> Callable[[], None] | None:
         if _PRCTL is not None:
             _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != parent:  # the parent died before prctl took effect
-                os._exit(137)
+                os._exit(ORPHANED_EXIT)
         if memory_limit is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
@@ -68,15 +79,26 @@ def _child_setup(memory_limit: int | None) -> Callable[[], None] | None:
 
 @functools.cache
 def _setpriv() -> tuple[str, ...]:
-    """The launcher prefix that sets the death signal, or () if there is none."""
-    path = shutil.which("setpriv")
-    if _PRCTL is None or path is None:
+    """The launcher prefix that sets the death signal and checks the parent, to be followed
+    by the parent's pid, or () if there is none."""
+    path, shell = shutil.which("setpriv"), shutil.which("sh")
+    if _PRCTL is None or path is None or shell is None:
         return ()
     try:
         usage = subprocess.run([path, "--help"], capture_output=True, timeout=5, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ()
-    return (path, "--pdeathsig", "KILL", "--") if b"--pdeathsig" in usage.stdout else ()
+    if b"--pdeathsig" not in usage.stdout:
+        return ()
+    return (path, "--pdeathsig", "KILL", "--", shell, "-c", _PARENT_CHECK, "sh")
+
+
+def death_signal_launcher(parent: int) -> tuple[str, ...]:
+    """What to run a command behind so that it dies with ``parent`` (the pid of the process
+    that starts it: looked up at each start, a forked Python process has its own), or ()
+    where ``setpriv`` cannot do it."""
+    prefix = _setpriv()
+    return (*prefix, str(parent)) if prefix else ()
 
 
 def _executable(program: str, env: Mapping[str, str], cwd: str) -> str:
@@ -117,7 +139,7 @@ def spawn(
     Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``) if it cannot exec.
     """
     argv = [_executable(argv[0], env, cwd), *argv[1:]]
-    death_signal = _setpriv() if memory_limit is None else ()
+    death_signal = death_signal_launcher(os.getpid()) if memory_limit is None else ()
     launcher = death_signal
     if isolation == "pid-namespace":
         launcher = (*launcher, *namespace_launcher())

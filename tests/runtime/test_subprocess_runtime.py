@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,7 @@ from kube_actors.runtime import (
     ProbeKind,
     SubprocessRuntime,
 )
+from kube_actors.runtime._process import ORPHANED_EXIT, death_signal_launcher
 
 from ._helpers import create_container, process_tree, start_pod
 
@@ -247,22 +249,30 @@ async def test_containers_die_with_a_python_process_that_is_killed() -> None:
             if b"PID " not in line:  # the helper failed: say why
                 pytest.fail((await parent.stderr.receive()).decode())
             child = int(line.split(b"PID ")[1].split()[0])
-            # setpriv sets the death signal, then execs what follows: a parent killed
-            # before that leaves an orphan that never got it (a loaded machine's slow start
-            # made this test flaky). Killed once setpriv is gone, the parent's death counts.
-            await poll_until(lambda: _command(child) != "setpriv")
+            # Killed at once: the container may not have its death signal yet (setpriv sets
+            # it after it starts), and must die all the same (an orphan checks its parent).
             parent.send_signal(signal.SIGKILL)
             await parent.wait()
             await poll_until(lambda: not _alive(child))
 
 
-def _command(pid: int) -> str:
-    """The name of the program ``pid`` runs ("" once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/comm") as comm:
-            return comm.read().strip()
-    except FileNotFoundError:
-        return ""
+def test_a_container_whose_parent_died_before_its_death_signal_exits_unrun() -> None:
+    """The check behind ``setpriv``: a child whose parent is not the process that started
+    it (that one died before the death signal was set) exits without running its command;
+    one whose parent is there runs it."""
+    if not death_signal_launcher(os.getpid()):
+        if os.environ.get("CI"):
+            pytest.fail("util-linux's setpriv with --pdeathsig is missing")
+        pytest.skip("util-linux's setpriv with --pdeathsig is missing")
+    command = ["sh", "-c", "echo ran"]
+    orphan = subprocess.run(
+        [*death_signal_launcher(os.getppid()), *command], capture_output=True, check=False
+    )
+    assert (orphan.returncode, orphan.stdout) == (ORPHANED_EXIT, b"")
+    child = subprocess.run(
+        [*death_signal_launcher(os.getpid()), *command], capture_output=True, check=False
+    )
+    assert (child.returncode, child.stdout) == (0, b"ran\n")
 
 
 def _group_alive(group: int) -> bool:
