@@ -36,6 +36,8 @@ from kube_actors.apiserver._quota_admission import resource_quota
 from kube_actors.errors import Forbidden
 from kube_actors.testing import pod
 
+from ._objects import NoLookups
+
 
 def _with_spec(p: Pod, **changes: Any) -> Pod:
     return attrs.evolve(p, spec=attrs.evolve(p.spec, **changes))
@@ -99,19 +101,6 @@ async def test_a_pod_without_a_service_account_runs_as_default() -> None:
         assert created.spec.service_account_name == "default"
 
 
-class _NoLookups:
-    """An admission lookup that fails the test if a plugin reads anything."""
-
-    def get(self, kind: type[Any], namespace: str, name: str) -> Any:
-        raise AssertionError("a create of another kind looked something up")
-
-    def all(self, kind: type[Any]) -> Any:
-        raise AssertionError("a create of another kind looked something up")
-
-    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
-        raise AssertionError("a create of another kind looked something up")
-
-
 _CREATED = [
     Event(metadata=ObjectMeta(name="e", namespace="default")),
     Pod(metadata=ObjectMeta(name="web", namespace="default")),
@@ -131,7 +120,7 @@ def test_a_create_skips_only_the_default_plugins_that_give_it_back_as_it_came(
     gives a create of that kind back as it came, looking nothing up."""
     if plugin in for_creates_of(DEFAULT_PLUGINS, type(obj)):
         return
-    assert plugin("CREATE", kind_info(type(obj)), obj, None, _NoLookups()) is obj
+    assert plugin("CREATE", kind_info(type(obj)), obj, None, NoLookups()) is obj
 
 
 def test_an_event_create_passes_namespace_lifecycle_and_quota_alone_a_pod_all_of_its_own() -> None:
