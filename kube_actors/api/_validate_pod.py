@@ -64,24 +64,33 @@ def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
         # without the name is the one every Pod of its template had. Nothing of the checks
         # but the name's own reads ``nodeName``, so the spec is valid when the one without
         # it is; an invalid one gets its messages from the whole checks, in their order.
-        if validate_pod_spec(path, evolve(spec, node_name="")):
+        # (The spec without the name is made for this lookup: not kept by identity.)
+        causes, hashable = _by_value(path, evolve(spec, node_name=""))
+        if causes:
             return _pod_spec_causes(path, spec)
+    else:
+        causes, hashable = _by_value(path, spec)
+    if not causes and hashable:
         _VALID_BY_ID.put(spec, True, path)
-        return []
+    return causes
+
+
+def _by_value(path: str, spec: PodSpec) -> tuple[Causes, bool]:
+    """The spec's causes, none if an equal spec was found valid before, and whether it is
+    hashable (a spec built in Python holding a list or dict is not: it is checked each
+    time, and not remembered, by value or by identity)."""
     key = (path, spec)
     try:
         if key in _VALID_SPECS:
-            _VALID_BY_ID.put(spec, True, path)
-            return []
-    except TypeError:  # a spec built in Python holding a list or dict: not hashable
-        return _pod_spec_causes(path, spec)
+            return [], True
+    except TypeError:
+        return _pod_spec_causes(path, spec), False
     causes = _pod_spec_causes(path, spec)
     if not causes:
         if len(_VALID_SPECS) >= _VALID_SPECS_MAX:
             _VALID_SPECS.clear()
         _VALID_SPECS[key] = None
-        _VALID_BY_ID.put(spec, True, path)
-    return causes
+    return causes, True
 
 
 def _pod_spec_causes(path: str, spec: PodSpec) -> Causes:
