@@ -101,10 +101,17 @@ class KindInfo:
     #: For another served version of a resource (a CRD's non-storage version): the class
     #: its objects are stored as; None for the class that is stored.
     stored_as: type[Any] | None = None
-
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
+    #: ``group/version`` (``version`` alone for the core group): made once, read on every
+    #: write and watch event.
+    api_version: str = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda info: f"{info.group}/{info.version}" if info.group else info.version,
+            takes_self=True,
+        ),
+    )
 
 
 _by_type: dict[type[Any], KindInfo] = {}
