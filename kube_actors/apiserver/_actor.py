@@ -136,6 +136,7 @@ from ._admission import (
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
     Operation,
+    for_creates_of,
     for_updates,
     joined,
 )
@@ -245,6 +246,8 @@ class ApiServer(Actor):
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
         #: The plugins of the chain that may act on an update (``for_updates``).
         self._update_chain = for_updates(self.admission)
+        #: The plugins that may act on a create, by the created object's class (``_admit``).
+        self._create_chains: dict[type[Any], tuple[AdmissionPlugin, ...]] = {}
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -1552,10 +1555,21 @@ class ApiServer(Actor):
         return obj
 
     def _admit(self, operation: Operation, info: KindInfo, obj: Any, old: Any) -> Any:
-        chain = self._update_chain if operation == "UPDATE" else self._admission_chain
+        if operation == "UPDATE":
+            chain = self._update_chain
+        elif operation == "CREATE":
+            found = self._create_chains.get(type(obj))
+            chain = self._create_chain(type(obj)) if found is None else found
+        else:
+            chain = self._admission_chain
         for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
+
+    def _create_chain(self, cls: type[Any]) -> tuple[AdmissionPlugin, ...]:
+        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class."""
+        chain = self._create_chains[cls] = joined(for_creates_of(self.admission, cls))
+        return chain
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
