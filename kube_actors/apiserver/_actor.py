@@ -231,8 +231,14 @@ class ApiServer(Actor):
         token_issuer: TokenIssuer | None = None,
         service_cidr: str = DEFAULT_SERVICE_CIDR,
         node_ports: tuple[int, int] = DEFAULT_NODE_PORTS,
+        shared_store: bool = False,
     ) -> None:
         self.etcd = etcd
+        #: Whether other apiservers write to the same store (several control planes, a real
+        #: etcd): a consistent read (resourceVersion "") then asks the store for its
+        #: revision, as Kubernetes' consistent reads from the watch cache do, since what
+        #: this apiserver has seen may be behind another's acknowledged writes.
+        self.shared_store = shared_store
         #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
         self.token_issuer = token_issuer if token_issuer is not None else TokenIssuer()
         #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
@@ -1193,8 +1199,8 @@ class ApiServer(Actor):
     async def _get(self, message: Get) -> Any:
         info = self._info(message.kind)
         key = object_key(info, message.namespace, message.name)
-        if not message.resource_version:  # the usual read, the latest: no more to decide
-            await self._caught_up()
+        if not message.resource_version and not self.shared_store:
+            await self._caught_up()  # the usual read, the latest: no more to decide
             return self._cached_object(info, key, message.name)
         too_new = await self._fresh_enough(message.resource_version)
         if too_new:
@@ -1202,8 +1208,22 @@ class ApiServer(Actor):
             async def read() -> Any:
                 return self._cached_object(info, key, message.name)
 
-            return self._later(too_new, read)
+            async def read_store() -> Any:
+                return await self._get_from_store(info, key, message.name)
+
+            consistent = not message.resource_version
+            return self._later(too_new, read, fallback=read_store if consistent else None)
         return self._cached_object(info, key, message.name)
+
+    async def _get_from_store(self, info: KindInfo, key: str, name: str) -> Any:
+        """The object as the store holds it now (a consistent read the cache was too slow
+        for)."""
+        found = await self.etcd.ask(Range(key=key))
+        self._observe(found.revision)
+        if not found.kvs:
+            raise _not_found(info, name)
+        kv = found.kvs[0]
+        return with_resource_version(kv.value, kv.mod_revision)
 
     def _cached_object(self, info: KindInfo, key: str, name: str) -> Any:
         obj = self._cache(info).objects.get(key)
@@ -1238,7 +1258,11 @@ class ApiServer(Actor):
             async def read_cached() -> ObjectList:
                 return self._list_cached(info, message, matches)
 
-            return self._later(too_new, read_cached)
+            async def read_store() -> ObjectList:
+                return await self._list_from_store(info, message, matches)
+
+            consistent = not version
+            return self._later(too_new, read_cached, fallback=read_store if consistent else None)
         return self._list_cached(info, message, matches)
 
     def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
@@ -1458,7 +1482,14 @@ class ApiServer(Actor):
         """Wait until the cache is as fresh as ``version`` asks (``""``: everything the store
         holds; ``"0"``: any state) and answer 0; or, for a version beyond the store's, answer
         it at once, for the read to wait in ``_later``."""
-        if version == "":
+        if version == "" and self.shared_store:
+            # Kubernetes' consistent read from the cache: the store's current revision, read
+            # as a linearizable range is (a count of one key), then the cache waited for.
+            latest = await self.etcd.ask(Range(key=ROOT, count_only=True))
+            self._observe(latest.revision)
+            if latest.revision > self._applied:
+                return latest.revision
+        elif version == "":
             await self._caught_up()
         elif version != "0":
             wanted = _parse_version(version)
@@ -1470,10 +1501,17 @@ class ApiServer(Actor):
             await self._wait_applied(wanted)
         return 0
 
-    def _later(self, wanted: int, read: Callable[[], Awaitable[Any]]) -> Later:
+    def _later(
+        self,
+        wanted: int,
+        read: Callable[[], Awaitable[Any]],
+        *,
+        fallback: Callable[[], Awaitable[Any]] | None = None,
+    ) -> Later:
         """``read()`` once the cache reaches ``wanted``: waited for, as Kubernetes' watch cache
         waits, up to 3 seconds of the running clock without holding up the mailbox (the writes
-        that reach it may be behind this request), then a ``Timeout``."""
+        that reach it may be behind this request), then a ``Timeout``; or, for a consistent
+        read, ``fallback()``, the store read at once (Kubernetes falls back to etcd too)."""
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
         async def read_when_fresh() -> None:
@@ -1481,6 +1519,9 @@ class ApiServer(Actor):
                 with anyio.move_on_after(_FRESHNESS_TIMEOUT):
                     await self._wait_applied(wanted)
                 if self._applied < wanted:
+                    if fallback is not None:
+                        answer.set_result(await fallback())
+                        return
                     answer.set_exception(Timeout.too_large_resource_version(wanted, self._applied))
                     return
                 answer.set_result(await read())
