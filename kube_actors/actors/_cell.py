@@ -66,7 +66,12 @@ class Envelope(asyncio.Future[Any], Mail):
     ) -> None:
         super().__init__(loop=loop)
         self._asked = asked
-        self._address(cell, message, trace_id)
+        # ``Mail._address``'s fields, set here rather than through it: a call less an ask.
+        self._cell = cell
+        self.message = message
+        self.trace_id = trace_id
+        self.answered = False
+        self.error = None
 
     @property
     def reply(self) -> asyncio.Future[Any] | None:
@@ -368,7 +373,8 @@ class _Cell:
         # bound method for each, kept as long as the actor lives, saves little per message.
         loop = asyncio.get_running_loop()
         while True:
-            if self._take_interruption():
+            if self.interrupted:
+                self.interrupted = False
                 error, self.injected_failure = self.injected_failure, None
                 return error  # None: a stop was asked for
             if not queue:
@@ -383,7 +389,7 @@ class _Cell:
                 message = queue.popleft()
                 reply = None
                 if type(message) is Envelope:
-                    reply = message.reply
+                    reply = message if message._asked else None  # ``reply``, unwrapped
                     if message.trace_id is not None:
                         self.current_trace_id = message.trace_id
                     message = message.message
@@ -413,8 +419,9 @@ class _Cell:
                             )
                         elif not reply.done():
                             reply.set_result(result)
+                # (mypy narrows the field from the loop's top, as if the await could not set it)
                 if self.interrupted:
-                    break
+                    break  # type: ignore[unreachable]
             self.handled += BATCH - budget
             if self.putters:
                 self._wake_putters()
@@ -426,7 +433,8 @@ class _Cell:
         queue = self.queue
         loop = asyncio.get_running_loop()
         while True:
-            if self._take_interruption():
+            if self.interrupted:
+                self.interrupted = False
                 error, self.injected_failure = self.injected_failure, None
                 return error
             if not queue:
@@ -475,16 +483,13 @@ class _Cell:
         """Go idle: the future a send (or a stop) resolves to wake the actor. Awaited by
         the caller itself, not in a coroutine of its own: an idle actor, most of them, waits
         one coroutine less deep."""
-        self._wake_putters()
+        if self.putters:
+            self._wake_putters()
         waiter = self.waiter = loop.create_future()
         if self.busy:
             self.busy = False
             self.system._busy_changed(-1)
         return waiter
-
-    def _take_interruption(self) -> bool:
-        interrupted, self.interrupted = self.interrupted, False
-        return interrupted
 
     async def _end_incarnation(self) -> None:
         self._forget_timers()
@@ -683,8 +688,24 @@ _cause_override: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 )
 
 
+#: Whether a cause may exist in this process: a system traces its messages (``ActorSystem(
+#: trace=True)``) or code named one (``caused_by``). Until then every cause is None (a trace
+#: id comes from a trace), and ``current_cause`` says so without its two context-variable
+#: lookups: it runs for every timer armed and every write an apiserver makes. Never reset: a
+#: process that traced once takes the long way.
+_causes_exist = False
+
+
+def causes_exist() -> None:
+    """From now on, ``current_cause`` looks causes up (a cause may have been given)."""
+    global _causes_exist
+    _causes_exist = True
+
+
 def current_cause() -> int | None:
     """The trace id of what the running code is handling (None when not tracing)."""
+    if not _causes_exist:
+        return None
     override = _cause_override.get()
     if override is not None:
         return override
@@ -703,6 +724,8 @@ class caused_by:
 
     def __enter__(self) -> None:
         if self._cause is not None:
+            if not _causes_exist:
+                causes_exist()
             self._token = _cause_override.set(self._cause)
 
     def __exit__(self, *exc: object) -> None:
@@ -725,8 +748,7 @@ def _told_failure(batch: list[Mail]) -> tuple[Exception, object] | None:
 
 def _fail_unanswered(batch: list[Mail], error: Exception) -> None:
     for mail in batch:
-        reply = mail.reply
-        if reply is not None and not mail.answered and not reply.done():
+        if not mail.answered and (reply := mail.reply) is not None and not reply.done():
             reply.set_exception(error)
 
 

@@ -20,7 +20,7 @@ import anyio.abc
 from .._log import get_logger
 from ..errors import ActorError, ActorNameTaken, ActorNotFound, SettleTimeout
 from ._callbacks import NO_CONTEXT
-from ._cell import _Cell, cancel_all, current_cell
+from ._cell import _Cell, cancel_all, causes_exist, current_cell
 from ._statistics import ActorStatistics, statistics_of
 from ._supervision import Supervision
 from ._timers import TimerQueue
@@ -60,7 +60,10 @@ class ActorSystem:
         self.mailbox_capacity = mailbox_capacity
         self.supervision = supervision or Supervision()
         self.stop_timeout = stop_timeout
-        self._trace: Trace | None = Trace() if trace else None
+        self._trace: Trace | None = None
+        if trace:
+            self._trace = Trace()
+            causes_exist()
         self._cells: dict[str, _Cell] = {}
         # In start order; a stopped actor leaves it (an ordered dict: removal is O(1)), so
         # a system that spawns and stops actors for ever (pod workers) does not grow.

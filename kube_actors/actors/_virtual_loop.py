@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import Context
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorLike
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_EPOCH", "VirtualTimeEventLoop"]
 
 _T = TypeVar("_T")
+_Ts = TypeVarTuple("_Ts")
 
 #: Where the wall clock of a virtual-time run stands at virtual time 0.0; fixed so that
 #: timestamps (creationTimestamp, Events) are the same run after run.
@@ -63,14 +64,20 @@ class _VirtualSelector(selectors.BaseSelector):
     def __init__(self, loop: VirtualTimeEventLoop) -> None:
         self._inner = selectors.DefaultSelector()
         self._loop = loop
+        #: File objects registered: the loop's own wake-up socket and any I/O of the program.
+        self._registered = 0
 
     def register(
         self, fileobj: FileDescriptorLike, events: int, data: Any = None
     ) -> selectors.SelectorKey:
-        return self._inner.register(fileobj, events, data)
+        key = self._inner.register(fileobj, events, data)
+        self._registered += 1
+        return key
 
     def unregister(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
-        return self._inner.unregister(fileobj)
+        key = self._inner.unregister(fileobj)
+        self._registered -= 1
+        return key
 
     def modify(
         self, fileobj: FileDescriptorLike, events: int, data: Any = None
@@ -88,7 +95,15 @@ class _VirtualSelector(selectors.BaseSelector):
         if loop._idle_waiters:
             loop._check_wall_budgets()
         if timeout is not None and timeout <= 0:
-            return self._inner.select(0)  # callbacks are ready: just poll I/O
+            # Callbacks are ready: just poll I/O, if there is any to poll. With nothing but
+            # the loop's own wake-up socket registered (an in-process cluster) a poll finds
+            # nothing a ready callback does not already carry (a thread's call_soon_threadsafe
+            # queued its callback before it wrote there): a system call a loop turn saved.
+            # The socket is drained once the loop is quiet, where it always polls.
+            internal_only = self._registered <= loop._internal_fds  # type: ignore[attr-defined]
+            if internal_only and not getattr(loop, "_signal_handlers", None):
+                return []
+            return self._inner.select(0)
         events = self._inner.select(0)
         if events:
             return events
@@ -173,6 +188,22 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
             self._now = max(self._now, scheduled[0].when())
         else:
             self._now += timeout
+
+    def call_soon(
+        self,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: Context | None = None,
+    ) -> asyncio.Handle:
+        """asyncio's ``call_soon`` with its checks made once: every future resolved (a
+        reply, a wake-up) schedules its callbacks through it, and asyncio's own spends two
+        calls more on each (``_check_closed``, ``_call_soon``). A closed or debugging loop
+        takes asyncio's way, with its errors and checks."""
+        if self._closed or self._debug:  # type: ignore[attr-defined]
+            return super().call_soon(callback, *args, context=context)
+        handle = asyncio.Handle(callback, args, self, context)
+        self._ready.append(handle)  # type: ignore[attr-defined]
+        return handle
 
     def call_when_quiet(
         self, callback: Callable[..., object], *args: Any, context: Context | None = None

@@ -96,8 +96,17 @@ def freeze_tree(value: Mapping[str, Any]) -> Mapping[str, Any]:
         return value
     if not value:
         return EMPTY_TREE
+    # A field set's children are FrozenTrees or dicts: told by their type first, without
+    # the ABC check ``isinstance(v, Mapping)`` costs (a Python call per child).
     return FrozenTree(
-        {k: freeze_tree(v) if isinstance(v, Mapping) else v for k, v in value.items()}
+        {
+            k: v
+            if type(v) is FrozenTree
+            else freeze_tree(v)
+            if type(v) is dict or isinstance(v, Mapping)
+            else v
+            for k, v in value.items()
+        }
     )
 
 

@@ -43,9 +43,9 @@ _ELEMENTS_MAX = 4096
 
 def item_element(keys: tuple[str, ...], item: Any) -> str:
     """The path element of a list item: by its key fields, or by value for scalars."""
-    if keys and isinstance(item, Mapping):
+    if keys and (type(item) is dict or isinstance(item, Mapping)):
         chosen = {k: item[k] for k in sorted(keys) if k in item}
-        memo: Any = tuple((k, type(v), v) for k, v in chosen.items())
+        memo: Any = tuple([(k, type(v), v) for k, v in chosen.items()])
         prefix, value = "k:", chosen
     else:
         memo, prefix, value = (type(item), item), "v:", item

@@ -88,21 +88,24 @@ def _walk(
     top: bool = False,
 ) -> None:
     cls = type(new) if new is not None else type(old)
-    required = shape.required_structs()
-    for name, key, zero_written in _plan(cls):
+    # Each side's field values in one call (the plan of a create's walk, ``_fields_in``),
+    # and each field's shape, path element and whether it is a value struct worked out once.
+    values, fields = _fields_in(cls, shape)
+    olds = values(old) if old is not None else (None,) * len(fields)
+    news = values(new) if new is not None else (None,) * len(fields)
+    for (key, zero_written, child, required, element), before, after in zip(
+        fields, olds, news, strict=True
+    ):
         # Most fields of an update are the very objects the stored one has: that test first.
-        before = getattr(old, name) if old is not None else None
-        after = getattr(new, name) if new is not None else None
         if before is after or key in skip:
             continue
         below = SERVER_METADATA if top and key == "metadata" else ()
-        child = shape.child(key)
-        element = "f:" + key
-        if key in required or (
-            attrs.has(type(after))
-            and type(before) is type(after)
+        model = type(after)
+        if required or (
+            type(before) is model
             and not child.atomic
             and child.kind == "struct"
+            and (_models.get(model) or _is_model(model))
         ):
             if before == after:
                 continue
@@ -160,12 +163,13 @@ def _keyed_items(
         or not field.list_map_keys
         or item_shape is None
         or shape.atomic
-        or not all(attrs.has(type(item)) for item in (*before, *after))
+        or not _all_models(before)
+        or not _all_models(after)
     ):
         return False
     keys, defaults = field.list_map_keys, field.key_defaults
-    old = {item_element(keys, _key_values(item, keys, defaults)): item for item in before}
-    new = {item_element(keys, _key_values(item, keys, defaults)): item for item in after}
+    old = {_item_element(item, keys, defaults): item for item in before}
+    new = {_item_element(item, keys, defaults): item for item in after}
     found: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
     for path, item in new.items():
         previous = old.get(path)
@@ -335,6 +339,21 @@ def _few_values(names: list[str], obj: Any) -> tuple[Any, ...]:
 _models: dict[type[Any], bool] = {}
 
 
+def _is_model(cls: type[Any]) -> bool:
+    """``attrs.has(cls)``, looked up: the walks ask it of every changed field and list item,
+    and for a type that is no attrs class ``attrs.has`` looks for a generic base each time."""
+    model = _models.get(cls)
+    if model is None:
+        model = _models[cls] = attrs.has(cls)
+    return model
+
+
+def _all_models(items: tuple[Any, ...]) -> bool:
+    """Whether every item of ``items`` is a model object, asked once per type (a list most
+    often holds one)."""
+    return all(map(_is_model, {type(item) for item in items}))
+
+
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
     """``_everything`` of a present value's wire form: it and every path beneath it."""
     if shape.atomic or shape.kind == "leaf":
@@ -342,10 +361,7 @@ def _all(value: Any, shape: Shape) -> dict[str, Any]:
     if isinstance(value, tuple):
         return _all_items(value, shape)
     cls = type(value)
-    model = _models.get(cls)
-    if model is None:
-        model = _models[cls] = attrs.has(cls)
-    if model:
+    if _models.get(cls) or _is_model(cls):
         flat: dict[str, Any] | None = _flat_set(value, shape, member=True)
         if flat is not None:
             return flat
@@ -414,8 +430,10 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
     values, fields = _fields_in(cls, shape)
     if zeros_written:
         present = tuple(
-            not (value is None or (not zero_written and not value))
-            for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+            [
+                not (value is None or (not zero_written and not value))
+                for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+            ]
         )
     else:  # a field is present when it is not empty (None, "", 0, False, ()): bool's answer
         present = tuple(map(bool, values(obj)))
@@ -453,12 +471,36 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     element = shape.element
     out: dict[str, Any] = {SELF: EMPTY_TREE}
     for item in items:
-        if keys and element is not None and attrs.has(type(item)):
-            pe = item_element(keys, _key_values(item, keys, field.key_defaults))
-            out[pe] = _all(item, element)
+        if keys and element is not None and _is_model(type(item)):
+            out[_item_element(item, keys, field.key_defaults)] = _all(item, element)
         else:
             out[item_element((), converter.unstructure(item))] = EMPTY_TREE
     return FrozenTree(out)
+
+
+def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
+    """The path element of a model list item by its key fields: ``item_element`` of its
+    ``_key_values``. A list keyed by one field that holds a string (a condition's type, a
+    container's name: each status write of a Pod meets them all) has the element looked up
+    by that field's name and value, where the general path builds and sorts a dict of the
+    key values and hashes a tuple of them: for one string key ``_key_values`` gives
+    ``{key: value}`` and nothing else, so its element depends on the two alone."""
+    if len(keys) == 1:
+        key = keys[0]
+        names = _names.get(type(item))
+        name = names.get(key) if names is not None else None
+        value = getattr(item, name, None) if name is not None else None
+        if type(value) is str and value:
+            found = _single_key_elements.get((key, value))
+            if found is None:
+                found = _kept(_single_key_elements, (key, value), item_element(keys, {key: value}))
+            return found
+    return item_element(keys, _key_values(item, keys, defaults))
+
+
+#: ``_item_element`` of the items keyed by one string field, by that key and its value;
+#: bounded, cleared when full.
+_single_key_elements: dict[tuple[str, str], str] = {}
 
 
 def _key_values(item: Any, keys: tuple[str, ...], defaults: Any) -> dict[str, Any]:

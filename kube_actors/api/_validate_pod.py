@@ -58,20 +58,39 @@ _VALID_BY_ID: IdentityMemo[bool] = IdentityMemo(16384)
 def validate_pod_spec(path: str, spec: PodSpec) -> Causes:
     if _VALID_BY_ID.get(spec, path):
         return []
+    if spec.node_name and not is_dns1123_subdomain(spec.node_name):
+        # A bound Pod's spec is the spec it was created with and its node's name, which
+        # differs from node to node: equal to few specs checked before, where its spec
+        # without the name is the one every Pod of its template had. Nothing of the checks
+        # but the name's own reads ``nodeName``, so the spec is valid when the one without
+        # it is; an invalid one gets its messages from the whole checks, in their order.
+        # (The spec without the name is made for this lookup: not kept by identity.)
+        causes, hashable = _by_value(path, evolve(spec, node_name=""))
+        if causes:
+            return _pod_spec_causes(path, spec)
+    else:
+        causes, hashable = _by_value(path, spec)
+    if not causes and hashable:
+        _VALID_BY_ID.put(spec, True, path)
+    return causes
+
+
+def _by_value(path: str, spec: PodSpec) -> tuple[Causes, bool]:
+    """The spec's causes, none if an equal spec was found valid before, and whether it is
+    hashable (a spec built in Python holding a list or dict is not: it is checked each
+    time, and not remembered, by value or by identity)."""
     key = (path, spec)
     try:
         if key in _VALID_SPECS:
-            _VALID_BY_ID.put(spec, True, path)
-            return []
-    except TypeError:  # a spec built in Python holding a list or dict: not hashable
-        return _pod_spec_causes(path, spec)
+            return [], True
+    except TypeError:
+        return _pod_spec_causes(path, spec), False
     causes = _pod_spec_causes(path, spec)
     if not causes:
         if len(_VALID_SPECS) >= _VALID_SPECS_MAX:
             _VALID_SPECS.clear()
         _VALID_SPECS[key] = None
-        _VALID_BY_ID.put(spec, True, path)
-    return causes
+    return causes, True
 
 
 def _pod_spec_causes(path: str, spec: PodSpec) -> Causes:
@@ -404,6 +423,10 @@ _POD_UPDATE_RULE: Final = (
 
 def _pod_update(new: PodSpec, old: PodSpec) -> Causes:
     """A Pod's spec is fixed once created, but for images, deadlines and new tolerations."""
+    if new is old:
+        # The stored spec itself (every status write: the status strategy puts it back):
+        # each check below would compare it with itself, and none can fail.
+        return []
     causes: Causes = []
     old_deadline, new_deadline = old.active_deadline_seconds, new.active_deadline_seconds
     if old_deadline is not None and (new_deadline is None or new_deadline > old_deadline):

@@ -25,8 +25,8 @@ import itertools
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, NoReturn
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, cast
 
 import anyio
 import attrs
@@ -137,6 +137,7 @@ from ._admission import (
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
     Operation,
+    for_creates_of,
     for_updates,
     joined,
 )
@@ -243,8 +244,14 @@ class ApiServer(Actor):
         token_issuer: TokenIssuer | None = None,
         service_cidr: str = DEFAULT_SERVICE_CIDR,
         node_ports: tuple[int, int] = DEFAULT_NODE_PORTS,
+        shared_store: bool = False,
     ) -> None:
         self.etcd = etcd
+        #: Whether other apiservers write to the same store (several control planes, a real
+        #: etcd): a consistent read (resourceVersion "") then asks the store for its
+        #: revision, as Kubernetes' consistent reads from the watch cache do, since what
+        #: this apiserver has seen may be behind another's acknowledged writes.
+        self.shared_store = shared_store
         #: Signs the service-account tokens of ``serviceaccounts/token`` (a fresh key if None).
         self.token_issuer = token_issuer if token_issuer is not None else TokenIssuer()
         #: ``--event-ttl``: seconds an Event lives after its last write (0: forever).
@@ -258,6 +265,8 @@ class ApiServer(Actor):
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
         #: The plugins of the chain that may act on an update (``for_updates``).
         self._update_chain = for_updates(self.admission)
+        #: The plugins that may act on a create, by the created object's class (``_admit``).
+        self._create_chains: dict[type[Any], tuple[AdmissionPlugin, ...]] = {}
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -301,7 +310,9 @@ class ApiServer(Actor):
         self._commits = Commits(self._observe)
         self._pipelined = False
         #: The writes of a mailbox batch, committed together (``_group_commit``).
-        self._group = GroupCommit(self._handle_in_batch, self._commit_batch, self._answer)
+        # The driver steps ``_handle``'s coroutine itself (each of its ways is one).
+        handle = cast("Callable[[Any], Coroutine[Any, Any, Any]]", self._handle)
+        self._group = GroupCommit(handle, self._commit_batch, self._answer)
         #: Group versions served by other actors (``metrics.k8s.io``).
         self._aggregator = Aggregator(api_services or {}, self._lookup_actor)
 
@@ -397,31 +408,26 @@ class ApiServer(Actor):
         try:
             result = await self._handle(message)
         except (ActorStopped, StoreUnavailable) as error:
-            self._raise_unavailable(error)
+            raise self._unavailable(error)  # noqa: B904 (its cause is set)
         except Exception as error:
             # An answer that follows from a write waits for its commit, errors too.
             return self._commits.fail(error)
         return self._commits.answer(result)
 
-    def _raise_unavailable(self, error: ActorStopped | StoreUnavailable) -> NoReturn:
+    def _unavailable(self, error: ActorStopped | StoreUnavailable) -> Exception:
         """A store out of reach as the client is told: 503, and it retries. Another actor
-        that stopped raises as itself."""
+        that stopped is answered as itself."""
         if isinstance(error, StoreUnavailable):  # a real etcd out of reach
             why = str(error)
         elif error.actor == self.etcd.name:
             why = "etcd is unavailable"
         else:
-            raise error
-        raise ServiceUnavailable(
+            return error
+        unavailable = ServiceUnavailable(
             f"the server is currently unable to handle the request: {why}"
-        ) from error
-
-    async def _handle_in_batch(self, message: Any) -> Any:
-        """``_handle``, with the errors of a store out of reach as ``receive`` raises them."""
-        try:
-            return await self._handle(message)
-        except (ActorStopped, StoreUnavailable) as error:
-            self._raise_unavailable(error)
+        )
+        unavailable.__cause__ = error
+        return unavailable
 
     async def receive_batch(self, batch: Sequence[Mail]) -> None:
         """Every request waiting in the mailbox, their writes committed together
@@ -462,8 +468,12 @@ class ApiServer(Actor):
     def _answer(
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
     ) -> None:
-        """Answer one request of a batch; once ``durable`` is done, if it is given."""
+        """Answer one request of a batch; once ``durable`` is done, if it is given. (The
+        driver runs ``_handle`` itself: a store out of reach is made a 503 here, as
+        ``receive`` makes it, rather than in a coroutine around each request.)"""
         if error is not None:
+            if isinstance(error, ActorStopped | StoreUnavailable):
+                error = self._unavailable(error)
             error = _as_answer(error)
         if durable is not None:
             mail.answer(Later(after_commit(durable, result, error)))
@@ -1221,8 +1231,8 @@ class ApiServer(Actor):
     async def _get(self, message: Get) -> Any:
         info = self._info(message.kind)
         key = object_key(info, message.namespace, message.name)
-        if not message.resource_version:  # the usual read, the latest: no more to decide
-            await self._caught_up()
+        if not message.resource_version and not self.shared_store:
+            await self._caught_up()  # the usual read, the latest: no more to decide
             return self._cached_object(info, key, message.name)
         too_new = await self._fresh_enough(message.resource_version)
         if too_new:
@@ -1230,8 +1240,22 @@ class ApiServer(Actor):
             async def read() -> Any:
                 return self._cached_object(info, key, message.name)
 
-            return self._later(too_new, read)
+            async def read_store() -> Any:
+                return await self._get_from_store(info, key, message.name)
+
+            consistent = not message.resource_version
+            return self._later(too_new, read, fallback=read_store if consistent else None)
         return self._cached_object(info, key, message.name)
+
+    async def _get_from_store(self, info: KindInfo, key: str, name: str) -> Any:
+        """The object as the store holds it now (a consistent read the cache was too slow
+        for)."""
+        found = await self.etcd.ask(Range(key=key))
+        self._observe(found.revision)
+        if not found.kvs:
+            raise _not_found(info, name)
+        kv = found.kvs[0]
+        return with_resource_version(kv.value, kv.mod_revision)
 
     def _cached_object(self, info: KindInfo, key: str, name: str) -> Any:
         obj = self._cache(info).objects.get(key)
@@ -1266,7 +1290,11 @@ class ApiServer(Actor):
             async def read_cached() -> ObjectList:
                 return self._list_cached(info, message, matches)
 
-            return self._later(too_new, read_cached)
+            async def read_store() -> ObjectList:
+                return await self._list_from_store(info, message, matches)
+
+            consistent = not version
+            return self._later(too_new, read_cached, fallback=read_store if consistent else None)
         return self._list_cached(info, message, matches)
 
     def _list_cached(self, info: KindInfo, message: List, matches: Matcher) -> ObjectList:
@@ -1489,7 +1517,14 @@ class ApiServer(Actor):
         """Wait until the cache is as fresh as ``version`` asks (``""``: everything the store
         holds; ``"0"``: any state) and answer 0; or, for a version beyond the store's, answer
         it at once, for the read to wait in ``_later``."""
-        if version == "":
+        if version == "" and self.shared_store:
+            # Kubernetes' consistent read from the cache: the store's current revision, read
+            # as a linearizable range is (a count of one key), then the cache waited for.
+            latest = await self.etcd.ask(Range(key=ROOT, count_only=True))
+            self._observe(latest.revision)
+            if latest.revision > self._applied:
+                return latest.revision
+        elif version == "":
             await self._caught_up()
         elif version != "0":
             wanted = _parse_version(version)
@@ -1501,10 +1536,17 @@ class ApiServer(Actor):
             await self._wait_applied(wanted)
         return 0
 
-    def _later(self, wanted: int, read: Callable[[], Awaitable[Any]]) -> Later:
+    def _later(
+        self,
+        wanted: int,
+        read: Callable[[], Awaitable[Any]],
+        *,
+        fallback: Callable[[], Awaitable[Any]] | None = None,
+    ) -> Later:
         """``read()`` once the cache reaches ``wanted``: waited for, as Kubernetes' watch cache
         waits, up to 3 seconds of the running clock without holding up the mailbox (the writes
-        that reach it may be behind this request), then a ``Timeout``."""
+        that reach it may be behind this request), then a ``Timeout``; or, for a consistent
+        read, ``fallback()``, the store read at once (Kubernetes falls back to etcd too)."""
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
         async def read_when_fresh() -> None:
@@ -1512,6 +1554,9 @@ class ApiServer(Actor):
                 with anyio.move_on_after(_FRESHNESS_TIMEOUT):
                     await self._wait_applied(wanted)
                 if self._applied < wanted:
+                    if fallback is not None:
+                        answer.set_result(await fallback())
+                        return
                     answer.set_exception(Timeout.too_large_resource_version(wanted, self._applied))
                     return
                 answer.set_result(await read())
@@ -1598,10 +1643,21 @@ class ApiServer(Actor):
         return obj
 
     def _admit(self, operation: Operation, info: KindInfo, obj: Any, old: Any) -> Any:
-        chain = self._update_chain if operation == "UPDATE" else self._admission_chain
+        if operation == "UPDATE":
+            chain = self._update_chain
+        elif operation == "CREATE":
+            found = self._create_chains.get(type(obj))
+            chain = self._create_chain(type(obj)) if found is None else found
+        else:
+            chain = self._admission_chain
         for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
+
+    def _create_chain(self, cls: type[Any]) -> tuple[AdmissionPlugin, ...]:
+        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class."""
+        chain = self._create_chains[cls] = joined(for_creates_of(self.admission, cls))
+        return chain
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:

@@ -64,6 +64,7 @@ __all__ = [
     "default_storage_class",
     "default_toleration_seconds",
     "default_tolerations",
+    "for_creates_of",
     "for_updates",
     "joined",
     "namespace_lifecycle",
@@ -378,6 +379,32 @@ def for_updates(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ..
     Kubernetes' admission skips a plugin whose ``Handles`` refuses the operation, an update
     passes only those not known to act on creates alone (``_CREATES_ONLY``)."""
     return tuple(plugin for plugin in plugins if plugin not in _CREATES_ONLY)
+
+
+#: The default plugins that act on the creates of some kinds alone, with those kinds: a
+#: create of any other kind each gives back as it came, looking nothing up (a test pins it).
+_CREATES_OF: Final[dict[AdmissionPlugin, tuple[type[Any], ...]]] = {
+    limit_ranger: (Pod, PersistentVolumeClaim),
+    service_account: (Pod,),
+    priority: (Pod,),
+    default_toleration_seconds: (Pod,),
+    default_storage_class: (PersistentVolumeClaim,),
+    default_ingress_class: (Ingress,),
+}
+
+
+def for_creates_of(
+    plugins: Sequence[AdmissionPlugin], cls: type[Any]
+) -> tuple[AdmissionPlugin, ...]:
+    """The plugins of the chain ``plugins`` that may act on a create of ``cls``, in order:
+    as Kubernetes' admission skips a plugin whose ``Handles`` refuses the operation, and the
+    plugins of Pods, claims and Ingresses return at once for every other kind (an Event, the
+    most created kind, passes NamespaceLifecycle and ResourceQuota alone)."""
+    return tuple(
+        plugin
+        for plugin in plugins
+        if plugin not in _CREATES_OF or issubclass(cls, _CREATES_OF[plugin])
+    )
 
 
 def default_plugins(

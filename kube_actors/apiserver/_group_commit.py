@@ -100,6 +100,9 @@ class _Barrier:
 
 _BARRIER = _Barrier()
 
+#: What ``GroupCommit._step`` returns once a handler has answered or parked its write.
+_STEPPED = object()
+
 
 class GroupCommit:
     """Drives a batch of requests and commits their writes together (see the module)."""
@@ -154,7 +157,9 @@ class GroupCommit:
                     await self._flush()
                 job = _Job(mail, self._handle(mail.message))
                 jobs.append(job)
-                await self._advance(job)
+                waited = self._step(job)
+                if waited is not _STEPPED:
+                    await self._advance(job, waited)
                 if alone:
                     await self._flush()
             await self._flush()
@@ -167,33 +172,42 @@ class GroupCommit:
                 job.coroutine.close()
             raise
 
-    async def _advance(self, job: _Job) -> None:
-        """Run ``job``'s handler until it is done or parks a write."""
-        coroutine = job.coroutine
-        while True:
-            job.mail.enter()
-            self.driving = True
-            try:
-                waited = coroutine.send(None)
-            except StopIteration as done:
-                self._answer(job.mail, done.value, None, job.durable)
-                return
-            except Exception as error:
-                self._answer(job.mail, None, error, job.durable)
-                return
-            finally:
-                self.driving = False
-            if type(waited) is _Slot:
-                waited.job = job
-                self._parked.append(waited)
-                return
-            # A barrier, or the event loop's business (a future, or a bare yield): the
-            # writes before it go first, then it waits as a lone request would.
+    def _step(self, job: _Job) -> Any:
+        """Run ``job``'s handler on to its next wait: ``_STEPPED`` once it has answered or
+        parked a write, else what it waits for (a barrier, a future, None for a bare yield).
+        A call, not a coroutine: most requests get that far in one step, or two with a write
+        parked, and only what waits for more needs ``_advance``."""
+        mail = job.mail
+        if mail.trace_id is not None:  # ``enter``, called only when it has work to do
+            mail.enter()
+        self.driving = True
+        try:
+            waited = job.coroutine.send(None)
+        except StopIteration as done:
+            self._answer(mail, done.value, None, job.durable)
+            return _STEPPED
+        except Exception as error:
+            self._answer(mail, None, error, job.durable)
+            return _STEPPED
+        finally:
+            self.driving = False
+        if type(waited) is _Slot:
+            waited.job = job
+            self._parked.append(waited)
+            return _STEPPED
+        return waited
+
+    async def _advance(self, job: _Job, waited: Any) -> None:
+        """``job``'s handler waits for ``waited`` (``_step``): the writes parked before it
+        go first, then it waits as a lone request would, and steps on until it has answered
+        or parked a write."""
+        while waited is not _STEPPED:
             await self._flush()
             if waited is None:
                 await asyncio.sleep(0)
             elif waited is not _BARRIER:
                 await _settled(waited)
+            waited = self._step(job)
 
     async def _flush(self) -> None:
         """Commit the parked writes as one request and resume their handlers, in order."""
@@ -210,8 +224,11 @@ class GroupCommit:
                 if durable is not None:
                     slot.job.durable = durable
             for slot in parked:
-                assert slot.job is not None
-                await self._advance(slot.job)
+                job = slot.job
+                assert job is not None
+                waited = self._step(job)
+                if waited is not _STEPPED:
+                    await self._advance(job, waited)
 
 
 async def _settled(future: Any) -> None:

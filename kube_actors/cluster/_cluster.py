@@ -106,7 +106,14 @@ from ._logs import find_log, follow, log_options, read_log
 from ._nodes import NodeHandle, RuntimeChoice, host_ip, make_runtime, node_config, pod_cidr
 from ._served_authority import ServedAuthority
 from ._service_network import ServiceNetwork, ServiceNetworks, network_of
-from ._store import AnyStore, close_store, etcd_actor, parse_store, store_revision
+from ._store import (
+    AnyStore,
+    close_store,
+    etcd_actor,
+    parse_store,
+    shared_with_others,
+    store_revision,
+)
 from ._streams import (
     ExecOutput,
     attach,
@@ -475,6 +482,9 @@ class Cluster:
         admission = self._admission
         cache_size, max_lag = self._watch_cache_size, self._max_watch_lag
         services = {"metrics.k8s.io/v1beta1": "metrics-server"}
+        # Another apiserver's writes, in this process or another, reach this one's cache
+        # later than their writers hear back: consistent reads ask the store.
+        shared = self._control_plane_count > 1 or shared_with_others(self.backend)
         return await self.system.spawn(
             lambda: ApiServer(
                 etcd,
@@ -486,6 +496,7 @@ class Cluster:
                 event_ttl=self._event_ttl,
                 service_cidr=self._service_network.service_cidr,
                 node_ports=self._node_ports,
+                shared_store=shared,
             ),
             name=name,
         )

@@ -37,6 +37,7 @@ __all__ = [
     "etcd_actor",
     "etcd_store_url",
     "parse_store",
+    "shared_with_others",
     "store_revision",
 ]
 
@@ -66,6 +67,12 @@ def etcd_actor(store: AnyStore) -> Actor:
     if isinstance(store, RemoteBackend):
         return RemoteEtcdActor(store)
     return EtcdActor(store)
+
+
+def shared_with_others(store: AnyStore) -> bool:
+    """Whether other processes may write to the store (a real etcd): this process's
+    apiservers then cannot know its revision from what they have seen."""
+    return isinstance(store, RemoteBackend)
 
 
 async def store_revision(store: AnyStore) -> int:

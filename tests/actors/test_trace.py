@@ -1,8 +1,19 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 
-from kube_actors.actors import EXTERNAL, Actor, ActorRef, ActorSystem, TraceRecord, run
+from kube_actors.actors import (
+    EXTERNAL,
+    Actor,
+    ActorRef,
+    ActorSystem,
+    TraceRecord,
+    _cell,
+    caused_by,
+    current_cause,
+    run,
+)
 
 
 @attrs.frozen
@@ -82,3 +93,54 @@ async def test_a_trace_reads_back_as_a_causal_chain() -> None:
 async def test_tracing_is_off_unless_asked_for() -> None:
     async with ActorSystem() as system:
         assert system.trace is None
+
+
+class _Causes(Actor):
+    """Says what ``current_cause`` reads while it handles a message, inside ``caused_by``
+    too, and has a child it spawns say it as well."""
+
+    async def receive(self, message: object) -> object:
+        seen: list[int | None] = [current_cause()]
+        with caused_by(12345 if message == "override" else None):
+            seen.append(current_cause())
+        return seen
+
+
+async def _causes_seen(trace: bool, last: str = "override") -> list[object]:
+    async with ActorSystem(trace=trace) as system:
+        causes = await system.spawn(_Causes, name="causes")
+        await causes.tell("told")
+        seen: list[object] = [current_cause()]
+        for message in ("asked", last):
+            seen.append(await causes.ask(message))
+        await system.settle()
+        return seen
+
+
+def test_an_untraced_process_gives_the_causes_the_lookup_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Until a system traces or code names a cause, ``current_cause`` answers None without
+    # looking (``_cell``); ``caused_by`` naming one turns the lookup on.
+    monkeypatch.setattr(_cell, "_causes_exist", False)
+    shortcut = run(_causes_seen, False)
+    assert _cell._causes_exist is True  # the override named one
+    monkeypatch.setattr(_cell, "_causes_exist", True)  # the lookup all along
+    assert shortcut == run(_causes_seen, False) == [None, [None, None], [None, 12345]]
+    monkeypatch.setattr(_cell, "_causes_exist", False)
+    assert run(_causes_seen, False, "told") == [None, [None, None], [None, None]]
+    assert _cell._causes_exist is False  # nothing named a cause: the shortcut all along
+
+
+def test_a_traced_system_turns_the_lookup_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_cell, "_causes_exist", False)
+    seen = run(_causes_seen, True)
+    assert _cell._causes_exist is True
+    assert seen[0] is None  # outside any actor
+    asked, override = seen[1], seen[2]
+    assert isinstance(asked, list)
+    assert isinstance(override, list)
+    assert isinstance(asked[0], int)
+    assert asked[1] == asked[0]
+    assert isinstance(override[0], int)
+    assert override[1] == 12345

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -136,3 +139,91 @@ def test_run_drives_a_coroutine_on_virtual_or_real_time() -> None:
         return is_virtual_time()
 
     assert run(virtual, clock="real") is False
+
+
+def _callbacks_as_run(loop: asyncio.AbstractEventLoop) -> list[tuple[str, object]]:
+    """What ``call_soon`` makes of callbacks given in a row: their order, arguments and the
+    context each runs in, one cancelled on the way."""
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="none")
+    ran: list[tuple[str, object]] = []
+    context = contextvars.copy_context()
+    context.run(marker.set, "given")
+
+    def note(label: str, *rest: object) -> None:
+        ran.append((label, (rest, marker.get())))
+
+    async def main() -> None:
+        loop.call_soon(note, "first", 1, 2)
+        dropped = loop.call_soon(note, "cancelled")
+        loop.call_soon(note, "with context", context=context)
+        loop.call_soon(note, "last")
+        dropped.cancel()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+
+    loop.run_until_complete(main())
+    loop.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        loop.call_soon(note, "after close")
+    return ran
+
+
+def test_call_soon_runs_callbacks_as_asyncio_s_own_loop_does() -> None:
+    # The virtual loop's ``call_soon`` skips asyncio's per-call checks; the outcome is the same.
+    virtual = _callbacks_as_run(VirtualTimeEventLoop())
+    assert virtual == _callbacks_as_run(asyncio.SelectorEventLoop())
+    assert [label for label, _ in virtual] == ["first", "with context", "last"]
+
+
+def test_call_soon_in_debug_mode_keeps_asyncio_s_checks() -> None:
+    loop = VirtualTimeEventLoop()
+    loop.set_debug(True)
+    try:
+
+        async def not_a_callback() -> None: ...
+
+        with pytest.raises(TypeError, match="coroutines cannot be used with call_soon"):
+            loop.call_soon(not_a_callback)
+    finally:
+        loop.close()
+
+
+async def _spin_until(done: asyncio.Event, most: int = 1_000) -> int:
+    """Keep a callback ready on every turn of the loop until ``done`` (or ``most`` turns
+    passed): the turns it took."""
+    turns = 0
+    while not done.is_set() and turns < most:
+        turns += 1
+        await asyncio.sleep(0)
+    return turns
+
+
+async def test_a_busy_loop_still_serves_a_socket_that_is_ready() -> None:
+    # A turn with callbacks ready polls I/O once a socket is registered (the loop skips the
+    # poll only when nothing but its own wake-up socket is).
+    loop = asyncio.get_running_loop()
+    left, right = socket.socketpair()
+    left.setblocking(False)
+    done = asyncio.Event()
+    try:
+        loop.add_reader(left.fileno(), done.set)
+        right.send(b"x")
+        turns = await _spin_until(done)
+    finally:
+        loop.remove_reader(left.fileno())
+        left.close()
+        right.close()
+    assert turns < 10
+
+
+async def test_a_busy_loop_runs_what_another_thread_hands_it() -> None:
+    # With nothing registered but the loop's own wake-up socket, a thread's callback still
+    # runs while the loop is busy: it is queued, the socket only wakes a quiet loop.
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    thread = threading.Thread(target=loop.call_soon_threadsafe, args=(done.set,))
+    thread.start()
+    thread.join()  # its callback is queued, and the socket written
+    turns = await _spin_until(done)
+    assert done.is_set()
+    assert turns < 10

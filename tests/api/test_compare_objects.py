@@ -10,20 +10,29 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kube_actors.api import (
+    Container,
+    ContainerPort,
     Deployment,
     Lease,
     LeaseSpec,
     ManagedFieldsEntry,
     ObjectMeta,
     Pod,
+    PodCondition,
     Service,
     evolve,
     record_update,
     shape_of,
     to_dict,
 )
+from kube_actors.api._fieldset import item_element
 from kube_actors.api._typed import compare
-from kube_actors.api._typed_objects import SERVER_METADATA, compare_objects
+from kube_actors.api._typed_objects import (
+    SERVER_METADATA,
+    _item_element,
+    _key_values,
+    compare_objects,
+)
 
 from .strategies import deployments, pods, services
 
@@ -144,3 +153,40 @@ def test_a_lease_update_records_the_same_managed_fields_by_either_walk(
     by_objects = record_update(old, new, shape, entries, **options)
     by_wire = record_update(to_dict(old), to_dict(new), shape, entries, **options)
     assert by_objects == by_wire
+
+
+_keyed_items = st.one_of(
+    st.builds(PodCondition, type=st.text(max_size=8), status=st.sampled_from(["True", ""])),
+    st.builds(Container, name=st.text(max_size=8), image=st.just("pause")),
+    st.builds(
+        ContainerPort,
+        container_port=st.integers(0, 70000),
+        protocol=st.sampled_from(["", "TCP", "UDP"]),
+    ),
+)
+_item_lists = {
+    PodCondition: ("status", "conditions"),
+    Container: ("spec", "containers"),
+    ContainerPort: ("spec", "containers", "ports"),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(item=_keyed_items)
+@example(item=PodCondition(type='a"b\\ü'))
+@example(item=PodCondition(type=""))
+def test_a_list_item_gets_the_same_path_element_by_its_one_string_key_as_by_the_general_path(
+    item: Any,
+) -> None:
+    shape = shape_of(Pod)
+    for step in _item_lists[type(item)]:
+        shape = shape.child(step)
+        if step == "containers" and type(item) is ContainerPort:
+            assert shape.element is not None
+            shape = shape.element
+    keys, defaults = shape.field.list_map_keys, shape.field.key_defaults
+    assert keys
+    for _ in range(2):  # the second time from the memo
+        assert _item_element(item, keys, defaults) == item_element(
+            keys, _key_values(item, keys, defaults)
+        )

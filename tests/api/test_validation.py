@@ -7,6 +7,8 @@ from typing import Any
 import attrs
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kube_actors.api import (
     Container,
@@ -24,6 +26,8 @@ from kube_actors.api import (
 )
 from kube_actors.api._limits import int_range_causes
 from kube_actors.errors import Invalid
+
+from .strategies import pod_specs
 
 DEPLOYMENT = """
 apiVersion: apps/v1
@@ -282,3 +286,75 @@ def test_a_specs_ints_are_judged_each_time_and_only_a_clean_spec_is_remembered()
     # The remembered spec under metadata out of range: the metadata is still checked.
     again = Pod(metadata=ObjectMeta(name="q", generation=2**70), spec=good_spec)
     assert [c.field for c in int_range_causes(again)] == ["metadata.generation"]
+
+
+def test_the_specs_of_pods_bound_to_many_nodes_are_checked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A binding gives each Pod's spec its node's name: the spec without it, the same for
+    every Pod of a template, is what is checked (#20: at 5,000 nodes every status write met
+    a spec equal to none checked before and was checked whole)."""
+    from kube_actors.api import _validate_pod
+
+    checked: list[str] = []
+    check = _validate_pod._pod_spec_causes
+
+    def counted(path: str, spec: Any) -> Any:
+        checked.append(spec.node_name)
+        return check(path, spec)
+
+    monkeypatch.setattr(_validate_pod, "_pod_spec_causes", counted)
+    spec = _deployment(spec__template__spec__hostname="bound-here").spec.template.spec
+    for i in range(5):
+        assert (
+            validation_causes(
+                Pod(metadata=ObjectMeta(name=f"p-{i}", namespace="default"), spec=spec)
+            )
+            == []
+        )
+        bound = attrs.evolve(spec, node_name=f"node-{i}")
+        assert (
+            validation_causes(
+                Pod(metadata=ObjectMeta(name=f"p-{i}", namespace="default"), spec=bound)
+            )
+            == []
+        )
+    assert checked == [""]
+    # A name that is no DNS subdomain is found whole, with the spec's other problems.
+    wrong = attrs.evolve(spec, node_name="Node_1", restart_policy="Sometimes")
+    causes = validation_causes(Pod(metadata=ObjectMeta(name="p", namespace="default"), spec=wrong))
+    assert [c.field for c in causes] == ["spec.restartPolicy", "spec.nodeName"]
+
+
+_node_names = st.sampled_from(["", "node-1", "node-2", "Node_1", "a" * 254, "-x"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(spec=pod_specs, node_name=_node_names, twin=_node_names, restart=st.booleans())
+def test_a_bound_specs_causes_are_the_whole_checks_whatever_was_checked_before(
+    spec: PodSpec, node_name: str, twin: str, restart: bool
+) -> None:
+    """The shortcut of a bound spec (its spec without the node's name looked up) gives the
+    causes the whole checks give, with or without a twin bound elsewhere checked first."""
+    from kube_actors.api import _validate_pod
+
+    if restart:
+        spec = attrs.evolve(spec, restart_policy="Sometimes")
+    spec = attrs.evolve(default(Pod(metadata=ObjectMeta(name="p"), spec=spec)).spec)
+    _validate_pod.validate_pod_spec("spec", attrs.evolve(spec, node_name=twin))
+    bound = attrs.evolve(spec, node_name=node_name)
+    expected = _validate_pod._pod_spec_causes("spec", bound)
+    for _ in range(2):  # the second time remembered, if valid
+        assert _validate_pod.validate_pod_spec("spec", bound) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(spec=pod_specs)
+def test_an_update_that_keeps_the_stored_spec_object_is_judged_as_one_with_an_equal_copy(
+    spec: PodSpec,
+) -> None:
+    from kube_actors.api import _validate_pod
+
+    copy = attrs.evolve(spec)
+    assert copy is not spec
+    assert _validate_pod._pod_update(spec, spec) == _validate_pod._pod_update(copy, spec) == []

@@ -1,5 +1,6 @@
 """Objects the apiserver tests create beyond the testing kit's builders: a Deployment exactly
-as a user writes one (no strategy: the managed-fields tests count the fields its creator set)."""
+as a user writes one (no strategy: the managed-fields tests count the fields its creator set),
+and an admission lookup that fails a test which expects a plugin to read nothing."""
 
 from __future__ import annotations
 
@@ -35,3 +36,16 @@ def deployment(name: str = "web", *, replicas: int = 2, image: str = "nginx:1.27
             ),
         ),
     )
+
+
+class NoLookups:
+    """An admission lookup that fails the test if a plugin reads anything."""
+
+    def get(self, kind: type[Any], namespace: str, name: str) -> Any:
+        raise AssertionError("a plugin looked something up")
+
+    def all(self, kind: type[Any]) -> Any:
+        raise AssertionError("a plugin looked something up")
+
+    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
+        raise AssertionError("a plugin looked something up")

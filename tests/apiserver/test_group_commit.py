@@ -21,7 +21,16 @@ from kube_actors.api import (
     ResourceQuotaSpec,
     WatchEvent,
 )
-from kube_actors.errors import AlreadyExists, ApiError, Conflict, Forbidden, Invalid, NotFound
+from kube_actors.errors import (
+    ActorStopped,
+    AlreadyExists,
+    ApiError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceUnavailable,
+)
 from kube_actors.etcd import Range, SqliteBackend
 from kube_actors.testing import deployment
 
@@ -206,3 +215,22 @@ async def test_an_api_error_is_freed_once_its_caller_drops_it(together: int) -> 
             assert [ref() for ref in dropped] == [None] * (2 * together)
         finally:
             gc.enable()
+
+
+async def test_each_write_of_a_batch_is_answered_503_while_etcd_is_down() -> None:
+    # The driver runs the handlers; the apiserver makes their store errors its 503 as it does
+    # for a lone request (``ApiServer._answer``).
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        await cluster.system.stop(cluster.system.lookup("etcd"))
+        answers: list[BaseException] = []
+
+        async def create(name: str) -> None:
+            with pytest.raises(ServiceUnavailable, match="etcd is unavailable") as raised:
+                await cluster.client.create(config_map(name))
+            answers.append(raised.value)
+
+        async with anyio.create_task_group() as tasks:
+            for i in range(5):
+                tasks.start_soon(create, f"cm-{i}")
+        assert len(answers) == 5
+        assert all(isinstance(answer.__cause__, ActorStopped) for answer in answers)

@@ -34,6 +34,8 @@ from kube_actors.apiserver._admission import default_tolerations, for_updates
 from kube_actors.apiserver._admission_types import AdmissionPlugin
 from kube_actors.errors import ApiError
 
+from ._objects import NoLookups
+
 _NAMESPACE = "kube-node-lease"
 _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -195,19 +197,6 @@ async def test_a_kubelets_renewal_does_not_go_through_the_general_update_path(
     assert updated == []
 
 
-class _NoLookups:
-    """An admission lookup that fails the test if a plugin reads anything."""
-
-    def get(self, kind: type[Any], namespace: str, name: str) -> Any:
-        raise AssertionError("an update looked something up")
-
-    def all(self, kind: type[Any]) -> Any:
-        raise AssertionError("an update looked something up")
-
-    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
-        raise AssertionError("an update looked something up")
-
-
 @given(
     obj=st.sampled_from(
         [
@@ -227,7 +216,7 @@ def test_the_default_admission_plugins_pass_any_update_as_it_came(
     """What ``for_updates`` rests on: every default plugin gives an update back as it
     came, looking nothing up (they act on creates, NamespaceLifecycle on deletes too)."""
     info = kind_info(type(obj))
-    assert plugin("UPDATE", info, obj, obj, _NoLookups()) is obj
+    assert plugin("UPDATE", info, obj, obj, NoLookups()) is obj
 
 
 def test_an_update_passes_the_plugins_that_may_act_on_it_in_order() -> None:
