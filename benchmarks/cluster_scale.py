@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import gc
 import pstats
 import resource
 import sys
@@ -55,6 +54,7 @@ from kube_actors.bench._scheduler import (
     GO_PODS_PER_SECOND,
     Workload,
     control_plane,
+    frozen_heap,
     make_node,
     make_pod,
     run_e2e,
@@ -183,22 +183,6 @@ def _counting_dropped() -> Iterator[list[int]]:
         structlog.configure(processors=previous)
 
 
-@contextmanager
-def _start_frozen(gc_options: dict[str, Any]) -> Iterator[None]:
-    """The pods' run without rescans of what the start left: frozen here, unless the cluster
-    freezes the heap itself (``gc_freeze``), whose bookkeeping an unfreeze here would undo
-    (its next settle then rescanned the whole heap: minutes at 150,000 pods)."""
-    if gc_options.get("gc_freeze"):
-        yield
-        return
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 #: ``--gc-options``: what a user simulating a large cluster is advised to ask for.
 GC_OPTIONS: dict[str, Any] = {"gc_freeze": True, "gc_threshold": 50_000}
 
@@ -217,7 +201,11 @@ async def _whole_cluster(
                 shaped = [_shaped_pod(i) for i in range(pods)]
                 with (
                     reporter.task(f"{nodes:,} nodes: {pods:,} pods to Running", pods) as done,
-                    _start_frozen(gc_options),
+                    # The start's objects out of the collector's sight, unless the cluster
+                    # freezes the heap itself (gc_freeze): an unfreeze here would undo its
+                    # bookkeeping, and its next settle rescan the whole heap (minutes at
+                    # 150,000 pods).
+                    frozen_heap(not gc_options.get("gc_freeze")),
                 ):
                     t0, cpu = time.perf_counter(), time.process_time()
                     async with asyncio.TaskGroup() as group:

@@ -413,7 +413,7 @@ class FrameworkRun:
 
 
 @contextmanager
-def _frozen_heap(enabled: bool) -> Iterator[None]:
+def frozen_heap(enabled: bool) -> Iterator[None]:
     """While measuring, the objects built in the set-up (nodes, initial pods, caches) are out
     of the cyclic collector's sight (``gc.freeze``), as long-lived Python services do: its
     full collections would otherwise rescan the whole cluster every few thousand
@@ -443,7 +443,7 @@ def run_framework(
     finished: list[float] = []
     latencies: list[float] = []
     clock = time.perf_counter
-    with _frozen_heap(freeze):
+    with frozen_heap(freeze):
         begin = clock()
         for pod in pods:
             t0 = clock()
@@ -587,7 +587,7 @@ async def run_e2e(
             await bindings.wait_for(init_names, advance)
             done += len(init_names)
             names = [p.metadata.name for p in measured]
-            with _frozen_heap(freeze):
+            with frozen_heap(freeze):
                 begin = time.perf_counter()
                 creating = group.create_task(_create_all(client, measured, clients))
                 await bindings.wait_for(names, advance)
