@@ -76,6 +76,30 @@ class _Write:
         self.keys: list[str] = []
 
 
+def _next_version(
+    prev: KeyValue | None, key: str, value: object, revision: int, lease: int
+) -> KeyValue:
+    """``key``'s entry written at ``revision``: its first version, or the one after
+    ``prev`` (its latest, live)."""
+    if prev is None:
+        return KeyValue(
+            key=key,
+            value=value,
+            create_revision=revision,
+            mod_revision=revision,
+            version=1,
+            lease=lease,
+        )
+    return KeyValue(
+        key=key,
+        value=value,
+        create_revision=prev.create_revision,
+        mod_revision=revision,
+        version=prev.version + 1,
+        lease=lease,
+    )
+
+
 class MemoryBackend:
     """An MVCC store with etcd's semantics, in memory. See ``Backend`` for the contract."""
 
@@ -283,16 +307,7 @@ class MemoryBackend:
             # A new version of the key compared, which is live and has no lease (an
             # object's update): what ``_put`` and ``_commit`` do for a revision that writes
             # this one key, without a ``_Write`` to gather its keys in and read back.
-            index.append(
-                KeyValue(
-                    key=key,
-                    value=op.value,
-                    create_revision=kv.create_revision,
-                    mod_revision=revision,
-                    version=kv.version + 1,
-                    lease=0,
-                )
-            )
+            index.append(_next_version(kv, key, op.value, revision, 0))
             self._revision = revision
             self._changes.append(key)
             prev: KeyValue | None = kv
@@ -338,30 +353,11 @@ class MemoryBackend:
 
     def _put(self, write: _Write, key: str, value: object, lease: int) -> KeyValue | None:
         prev = self._index.latest(key)
-        revision = write.revision
-        if prev is None:
-            kv = KeyValue(
-                key=key,
-                value=value,
-                create_revision=revision,
-                mod_revision=revision,
-                version=1,
-                lease=lease,
-            )
-        else:
-            kv = KeyValue(
-                key=key,
-                value=value,
-                create_revision=prev.create_revision,
-                mod_revision=revision,
-                version=prev.version + 1,
-                lease=lease,
-            )
-            if prev.lease:
-                self._leases.detach(prev.lease, key)
+        if prev is not None and prev.lease:
+            self._leases.detach(prev.lease, key)
         if lease:
             self._leases.attach(lease, key)
-        self._index.append(kv)
+        self._index.append(_next_version(prev, key, value, write.revision, lease))
         write.keys.append(key)
         return prev
 
