@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
@@ -189,7 +189,10 @@ class _Cell:
         #: The incarnation's background tasks (``start_soon``), plain asyncio tasks, from its
         #: first (None until then, and between incarnations). The first that fails ends the
         #: incarnation with its error.
-        self._tasks: set[asyncio.Task[Any]] | None = None
+        # Insertion-ordered (a dict, not a set): a set iterates in the order of the tasks'
+        # addresses, so the order they are cancelled in (and so what they do as they end)
+        # would change from run to run.
+        self._tasks: dict[asyncio.Task[Any], None] | None = None
         self._failed_task: BaseException | None = None
         #: Whether the incarnation starts or serves, where a failed background task cancels it.
         self._serving = False
@@ -640,7 +643,7 @@ class _Cell:
             raise ActorError(f"actor {self.name!r} is not running: it cannot start tasks")
         tasks = self._tasks
         if tasks is None:
-            tasks = self._tasks = set()
+            tasks = self._tasks = {}
         # The task copies this context: what it sends is traced to what the actor is
         # handling now, not to whatever it handles when the task gets round to it. A plain
         # asyncio task, which the incarnation keeps and cancels when it ends: an anyio task
@@ -650,14 +653,14 @@ class _Cell:
             task = asyncio.get_running_loop().create_task(
                 func(*args), name=name or f"{self.name}:task"
             )
-        tasks.add(task)
+        tasks[task] = None
         task.add_done_callback(self._task_done, context=NO_CONTEXT)
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         tasks = self._tasks
         if tasks is None or task not in tasks:
             return  # the incarnation that started it has ended (and awaited it)
-        tasks.discard(task)
+        del tasks[task]
         if task.cancelled() or (error := task.exception()) is None:
             return
         if self._failed_task is None:
@@ -757,10 +760,11 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-async def cancel_all(tasks: set[asyncio.Task[Any]] | None) -> BaseException | None:
+async def cancel_all(tasks: Collection[asyncio.Task[Any]] | None) -> BaseException | None:
     """Cancel ``tasks`` (an incarnation's background tasks, the system's actors left over)
-    and wait until they have ended; the error the first of them failed with, if one failed
-    instead of ending cancelled."""
+    and wait until they have ended, cancelling them in their order (insertion order, for a
+    run that repeats itself); the error the first of them failed with, if one failed instead
+    of ending cancelled."""
     if not tasks:
         return None
     for task in tasks:

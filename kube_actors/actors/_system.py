@@ -71,7 +71,7 @@ class ActorSystem:
         self._names: dict[str, int] = {}
         self._task_group: anyio.abc.TaskGroup | None = None
         #: The actors' tasks (``spawn``); each leaves the set when it ends.
-        self._actor_tasks: set[asyncio.Task[None]] = set()
+        self._actor_tasks: dict[asyncio.Task[None], None] = {}  # in start order
         #: One bound method for every actor task's done callback (not one an actor).
         self._on_actor_task_done = self._actor_task_done
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -106,7 +106,7 @@ class ActorSystem:
             with anyio.CancelScope(shield=True):
                 # The actors' tasks still running (a stop that failed: a stopped actor's
                 # task has returned), cancelled and awaited as the task group did.
-                await cancel_all(set(self._actor_tasks))
+                await cancel_all(list(self._actor_tasks))
             suppressed = await self._task_group.__aexit__(exc_type, exc, tb)
             self._task_group = None
             self._timers.close()
@@ -175,7 +175,7 @@ class ActorSystem:
         loop = asyncio.get_running_loop()
         started: asyncio.Future[None] = loop.create_future()
         task = loop.create_task(cell.run(started), name=f"actor:{name}")
-        self._actor_tasks.add(task)
+        self._actor_tasks[task] = None
         task.add_done_callback(self._on_actor_task_done, context=NO_CONTEXT)
         try:
             await started
@@ -185,7 +185,7 @@ class ActorSystem:
         return cell.ref
 
     def _actor_task_done(self, task: asyncio.Task[None]) -> None:
-        self._actor_tasks.discard(task)
+        self._actor_tasks.pop(task, None)
         if not task.cancelled() and (error := task.exception()) is not None:
             self._fail(error)  # cells catch their actors' errors: this is a bug of ours
 

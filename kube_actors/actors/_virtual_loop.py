@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import math
 import selectors
 import time
@@ -45,6 +47,38 @@ DEFAULT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 # asyncio never asks select() to wait longer than this (base_events.MAXIMUM_SELECT_TIMEOUT);
 # a timeout this long means "no timer sooner", not "the next timer is exactly this far".
 _MAX_SELECT_TIMEOUT = 24 * 3600
+
+
+class _SequencedTimer(asyncio.TimerHandle):
+    """A timer ordered by its deadline and then by when it was scheduled.
+
+    asyncio's timers compare by deadline alone, so the heap hands timers due at one instant to
+    the loop in an order that depends on the heap's shape, that is on every other timer
+    pending. On virtual time many timers fall due at one instant (a thousand kubelets'
+    heartbeats, two replicas' lease retries), and which runs first decides outcomes (which
+    replica takes a lease): an unrelated timer elsewhere must not change them. With the
+    sequence as a tie-break, timers due together run in the order they were scheduled, as a
+    FIFO queue would run them.
+    """
+
+    __slots__ = ("_sequence",)
+
+    def __init__(
+        self,
+        when: float,
+        sequence: int,
+        callback: Callable[..., object],
+        args: tuple[Any, ...],
+        loop: asyncio.AbstractEventLoop,
+        context: Context | None,
+    ) -> None:
+        super().__init__(when, callback, args, loop, context)
+        self._sequence = sequence
+
+    def __lt__(self, other: asyncio.TimerHandle) -> bool:
+        if isinstance(other, _SequencedTimer):
+            return (self._when, self._sequence) < (other._when, other._sequence)  # type: ignore[attr-defined]
+        return super().__lt__(other)
 
 
 class _IdleWaiter:
@@ -146,6 +180,7 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self._executor_jobs = 0
         self._real_time_holds = 0
         self._when_quiet: deque[asyncio.Handle] = deque()
+        self._timer_sequence = itertools.count()
         #: The wall-clock instant at virtual time 0.0.
         self.epoch = epoch
         self._wall_key: tuple[float, datetime] | None = None
@@ -204,6 +239,29 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         handle = asyncio.Handle(callback, args, self, context)
         self._ready.append(handle)  # type: ignore[attr-defined]
         return handle
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
+        """asyncio's ``call_at`` (``call_later`` and every sleep go through it) with a timer
+        that ties break by schedule order: timers due at one instant run in the order they
+        were scheduled, whatever else is pending (``_SequencedTimer``)."""
+        if when is None:
+            raise TypeError("when cannot be None")
+        self._check_closed()  # type: ignore[attr-defined]
+        if self._debug:  # type: ignore[attr-defined]
+            self._check_thread()  # type: ignore[attr-defined]
+            self._check_callback(callback, "call_at")  # type: ignore[attr-defined]
+        timer = _SequencedTimer(when, next(self._timer_sequence), callback, args, self, context)
+        if timer._source_traceback:  # type: ignore[attr-defined]
+            del timer._source_traceback[-1]  # type: ignore[attr-defined]
+        heapq.heappush(self._scheduled, timer)  # type: ignore[attr-defined]
+        timer._scheduled = True  # type: ignore[attr-defined]
+        return timer
 
     def call_when_quiet(
         self, callback: Callable[..., object], *args: Any, context: Context | None = None

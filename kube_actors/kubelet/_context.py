@@ -30,19 +30,25 @@ class ExitWaits:
     __slots__ = ("_tasks",)
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] | None = None  # made with the first: idle nodes
+        # Made with the first (idle nodes have none); a dict for its order: cancelled in
+        # start order, run after run, where a set's order is the tasks' addresses.
+        self._tasks: dict[asyncio.Task[None], None] | None = None
 
     def start(self, wait: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run ``wait`` as a task (it copies the running context, as every task does)."""
         if self._tasks is None:
-            self._tasks = set()
+            self._tasks = {}
         task = asyncio.get_running_loop().create_task(wait)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = None
+        task.add_done_callback(self._forget)
         return task
 
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        if self._tasks is not None:
+            self._tasks.pop(task, None)
+
     def cancel_all(self) -> None:
-        for task in self._tasks or ():
+        for task in list(self._tasks or ()):
             task.cancel()
 
 

@@ -161,7 +161,7 @@ class PodWorker(Actor):
         self.pull_failed_at: dict[str, float] = {}
         self.probes: dict[str, list[anyio.CancelScope]] = {}
         #: The waits for this worker's containers to exit, in the kubelet's group.
-        self.exit_waits: set[asyncio.Task[None]] = set()
+        self.exit_waits: dict[asyncio.Task[None], None] = {}  # in start order
         self.reported: PodStatus | None = None
         #: The inputs of the last status built that needed no write (``_report_inputs``).
         self.unchanged: tuple[object, ...] = ()
@@ -211,7 +211,7 @@ class PodWorker(Actor):
         self._cancel_exit_waits()
 
     def _cancel_exit_waits(self) -> None:
-        for task in self.exit_waits:
+        for task in list(self.exit_waits):
             task.cancel()
         self.exit_waits.clear()
 
@@ -443,8 +443,11 @@ class PodWorker(Actor):
         # What the wait tells is traced to what this worker handles now, as a task's is.
         with caused_by(current_cause()):
             task = self.ctx.exits.start(self._wait_for_exit(name, container_id))
-        self.exit_waits.add(task)
-        task.add_done_callback(self.exit_waits.discard)
+        self.exit_waits[task] = None
+        task.add_done_callback(self._exit_wait_done)
+
+    def _exit_wait_done(self, task: asyncio.Task[None]) -> None:
+        self.exit_waits.pop(task, None)
 
     async def _wait_for_exit(self, name: str, container_id: str) -> None:
         message: object

@@ -158,3 +158,36 @@ async def test_a_started_idle_actor_keeps_few_objects_for_the_collector() -> Non
         gc.collect()
         per_actor = (len(gc.get_objects()) - before) / 200
         assert per_actor < 24
+
+
+class _ManyTasks(Actor):
+    """Starts ``count`` background tasks that note, as they are cancelled, which they were."""
+
+    def __init__(self, count: int, cancelled: list[int]) -> None:
+        self.count = count
+        self.cancelled = cancelled
+
+    async def on_start(self) -> None:
+        for index in range(self.count):
+            self.start_soon(self._wait, index)
+
+    async def _wait(self, index: int) -> None:
+        try:
+            await anyio.sleep_forever()
+        finally:
+            self.cancelled.append(index)
+
+    async def receive(self, message: object) -> object:
+        return None
+
+
+async def test_an_actors_tasks_are_cancelled_in_the_order_they_started() -> None:
+    # What tasks do as they end (a pod's exit wait reports, a watch lets go) must happen in
+    # the same order run after run: kept in a set, they were cancelled in the order of their
+    # memory addresses.
+    cancelled: list[int] = []
+    async with ActorSystem() as system:
+        many = await system.spawn(lambda: _ManyTasks(24, cancelled), name="many")
+        await system.settle()
+        await many.stop()
+    assert cancelled == list(range(24))

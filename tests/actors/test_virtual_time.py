@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kube_actors.actors import (
     DEFAULT_EPOCH,
@@ -227,3 +229,30 @@ async def test_a_busy_loop_runs_what_another_thread_hands_it() -> None:
     turns = await _spin_until(done)
     assert done.is_set()
     assert turns < 10
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    deadlines=st.lists(st.sampled_from([1.0, 2.0, 3.0, 5.0]), min_size=2, max_size=40),
+    cancelled=st.sets(st.integers(0, 39)),
+)
+def test_timers_due_at_one_instant_fire_in_the_order_they_were_scheduled(
+    deadlines: list[float], cancelled: set[int]
+) -> None:
+    # asyncio's heap breaks ties between equal deadlines by its shape, which every other
+    # pending timer changes; on virtual time many timers fall due together and their order
+    # decides outcomes, so ties go to the timer scheduled first.
+    fired: list[int] = []
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        timers = [loop.call_at(when, fired.append, i) for i, when in enumerate(deadlines)]
+        for i in cancelled & set(range(len(timers))):
+            timers[i].cancel()
+        await asyncio.sleep(max(deadlines) + 1)
+
+    run(main)
+    expected = sorted(
+        (i for i in range(len(deadlines)) if i not in cancelled), key=lambda i: deadlines[i]
+    )
+    assert fired == expected

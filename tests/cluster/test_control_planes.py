@@ -4,6 +4,8 @@ held, and a leader that dies or is cut off is replaced within the Lease's bounds
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from kube_actors import Cluster
@@ -125,3 +127,32 @@ async def test_services_made_through_different_apiservers_get_different_addresse
         node_ports = [s.spec.ports[0].node_port for s in made]
         assert len(set(ips)) == len(ips)
         assert len(set(node_ports)) == len(node_ports)
+
+
+async def _successor_with_unrelated_timers(extra: int) -> int | None:
+    """The replica that takes the scheduler's Lease after its leader stops, in a cluster of
+    seed 1 where ``extra`` timers far in the future are pending as well."""
+    loop = asyncio.get_running_loop()
+    far_off = [loop.call_later(10_000 + i, lambda: None) for i in range(extra)]
+    try:
+        async with Cluster(control_planes=3, nodes=1, seed=1) as cluster:
+            await cluster.settle(horizon=5)
+            planes = cluster.control_planes
+            leader = planes.leader(SCHEDULER_LEASE)
+            assert leader is not None
+            await cluster.stop_control_plane(leader)
+            await cluster.settle(horizon=30)
+            return planes.leader(SCHEDULER_LEASE)
+    finally:
+        for timer in far_off:
+            timer.cancel()
+
+
+async def test_which_replica_succeeds_a_stopped_leader_does_not_depend_on_unrelated_timers() -> (
+    None
+):
+    # The replicas retry at the same virtual instants; which retry runs first decides who
+    # takes the Lease. It must follow from the seed alone: asyncio's heap ordered timers due
+    # together by its shape, and one, five or nine timers pending elsewhere changed the winner.
+    successors = {extra: await _successor_with_unrelated_timers(extra) for extra in range(10)}
+    assert len(set(successors.values())) == 1, successors
