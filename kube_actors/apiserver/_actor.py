@@ -166,6 +166,8 @@ _GENERATE_NAME_ATTEMPTS = 8
 _MAX_PAGE_SIZE = 10_000  # the most keys one read of a chunked list asks the store for
 #: How long a read waits for the cache to reach a resourceVersion (the watch cache's 3 s).
 _FRESHNESS_TIMEOUT = 3.0
+#: The most field manager names a renewal remembers as checked (``ApiServer._renew``).
+_VALID_MANAGERS_KEPT = 256
 _SYSTEM_NAMESPACES = (*PROTECTED_NAMESPACES, "kube-node-lease")
 #: The back-off between attempts to watch the store again while etcd is down.
 _STORE_RETRY_INITIAL = 0.1
@@ -280,7 +282,8 @@ class ApiServer(Actor):
         self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
         #: What ``_renewal`` works out once of the Lease kind (``_LeaseRoute``).
         self._lease_route: _LeaseRoute | None = None
-        #: The field managers whose names passed ``check_field_manager``.
+        #: The field managers whose names passed ``check_field_manager`` (at most
+        #: ``_VALID_MANAGERS_KEPT``: the names come from any client).
         self._valid_managers: set[str] = set()
         self._loaded_at = 0
         #: The newest store revision any answer from etcd showed.
@@ -845,6 +848,11 @@ class ApiServer(Actor):
         manager = message.field_manager
         if manager not in self._valid_managers:  # first, as ``_dispatch`` checks it
             check_field_manager(manager, "UpdateOptions")
+            if len(self._valid_managers) >= _VALID_MANAGERS_KEPT:
+                # A client that names a new manager in every request must not grow the
+                # memo without bound; a cluster's own renewers (one name a component)
+                # fill it again at once.
+                self._valid_managers.clear()
             self._valid_managers.add(manager)  # a name's validity is the name's alone
         if not self._up_to_date_for(key):
             await self._caught_up_for(key)

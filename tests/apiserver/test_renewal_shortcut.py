@@ -30,6 +30,7 @@ from kube_actors.api import (
     to_dict,
 )
 from kube_actors.apiserver import DEFAULT_PLUGINS, ApiServer
+from kube_actors.apiserver._actor import _VALID_MANAGERS_KEPT
 from kube_actors.apiserver._admission import default_tolerations, for_updates
 from kube_actors.apiserver._admission_types import AdmissionPlugin
 from kube_actors.errors import ApiError
@@ -230,3 +231,23 @@ def test_an_update_passes_the_plugins_that_may_act_on_it_in_order() -> None:
         _stamp_marked,
     )
     assert for_updates(chain) == (_stamp_marked, tolerations, _stamp_marked)
+
+
+async def test_the_checked_manager_names_a_renewal_remembers_stay_bounded() -> None:
+    # Any client names its field manager; a memo of the names found valid must not grow
+    # with each new one, and a name it forgot or never saw is still checked.
+    async with Cluster(controllers=(), scheduler=False, nodes=0, clock="virtual") as cluster:
+        client = cluster.client
+        lease = await client.create(_lease("many", {}), field_manager="kubelet")
+        for i in range(_VALID_MANAGERS_KEPT + 40):
+            renew = _EPOCH + dt.timedelta(seconds=i + 1)
+            renewal = evolve(lease, spec=evolve(lease.spec, renew_time=renew))
+            lease = await client.update(renewal, field_manager=f"renewer-{i}")
+        ref = cluster.system.lookup("kube-apiserver")
+        assert ref is not None
+        server = ref._cell.instance
+        assert isinstance(server, ApiServer)
+        assert 0 < len(server._valid_managers) <= _VALID_MANAGERS_KEPT
+        renewal = evolve(lease, spec=evolve(lease.spec, renew_time=_EPOCH))
+        with pytest.raises(ApiError, match="fieldManager"):
+            await client.update(renewal, field_manager="bad\x00manager")
