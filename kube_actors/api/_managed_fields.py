@@ -218,7 +218,22 @@ def _created_entries(
     added = compare_objects(None, new, shape, skip=reset)[0]
     if not added:
         return ()
-    return (_update_entry(manager, subresource, api_version, now, _interned(added)),)
+    fields = _interned(added)
+    key = (id(fields), manager, subresource, api_version, now)
+    found = _CREATED.get(key)
+    if found is None:
+        if len(_CREATED) >= _CREATED_MAX:
+            _CREATED.clear()
+        found = _CREATED[key] = (_update_entry(manager, subresource, api_version, now, fields),)
+    return found
+
+
+#: A create's entries by its interned field set's identity (the entry holds the set: no other
+#: set can have its id while the entry is here), manager, subresource, apiVersion and time:
+#: the objects one manager creates alike within a second (a kubelet's Events, a
+#: ReplicaSet's Pods) share one frozen entry rather than each carrying an equal copy.
+_CREATED: dict[tuple[int, str, str, str, dt.datetime], tuple[ManagedFieldsEntry, ...]] = {}
+_CREATED_MAX = 256
 
 
 def _update_entry(

@@ -114,3 +114,15 @@ def test_objects_of_one_metadata_shape_share_a_set_and_others_do_not(
 def test_the_metadata_set_reads_every_field_of_object_meta_the_server_does_not_set() -> None:
     fields = set(wire_names(ObjectMeta).values())
     assert fields - set(SERVER_METADATA) == set(METADATA_SET_BY)
+
+
+@settings(max_examples=30, deadline=None)
+@given(batch=st.lists(events, min_size=2, max_size=6))
+def test_creates_made_alike_within_a_second_record_what_the_whole_computation_records(
+    batch: list[Event],
+) -> None:
+    # Entries are shared between creates of one manager, field set and time: each of a run
+    # of Events (some alike, some not, the first shape again last) still gets its own.
+    for event in [*batch, batch[0]]:
+        by_objects, by_wire = _both_ways(event, ())
+        assert by_objects == by_wire
