@@ -71,7 +71,33 @@ def _supported_detail(options: tuple[str, ...]) -> str:
 
 
 def qualified_names(path: str, keys: Iterable[str]) -> Causes:
-    return [f.invalid(path, k, problem) for k in keys for problem in is_qualified_name(k)]
+    causes: Causes = []
+    for key in keys:
+        if key not in _VALID_KEYS:
+            causes.extend(f.invalid(path, key, problem) for problem in _checked_key(key))
+    return causes
+
+
+def _checked_key(key: str) -> list[str]:
+    problems = is_qualified_name(key)
+    if not problems:
+        _remember(_VALID_KEYS, key)
+    return problems
+
+
+def _remember(valid: set[str], text: str) -> None:
+    if len(valid) >= _VALID_TEXTS_MAX:
+        valid.clear()
+    valid.add(text)
+
+
+#: Keys and label values found valid: a check of a string depends on it alone, and the
+#: objects of a kind use a few keys and values again and again (every Node's
+#: ``kubernetes.io/os: linux``, whose map as a whole differs by its hostname), so each is
+#: checked once, not per write. Only valid ones: a problem's cause names its path. Bounded.
+_VALID_KEYS: set[str] = set()
+_VALID_VALUES: set[str] = set()
+_VALID_TEXTS_MAX = 4096
 
 
 def labels(path: str, values: Mapping[str, str]) -> Causes:
@@ -100,8 +126,16 @@ _VALID_LABELS_MAX = 4096
 def _label_causes(path: str, values: Mapping[str, str]) -> Causes:
     causes = qualified_names(path, values)
     for value in values.values():
-        causes.extend(f.invalid(path, value, problem) for problem in is_label_value(value))
+        if value not in _VALID_VALUES:
+            causes.extend(f.invalid(path, value, problem) for problem in _checked_value(value))
     return causes
+
+
+def _checked_value(value: str) -> list[str]:
+    problems = is_label_value(value)
+    if not problems:
+        _remember(_VALID_VALUES, value)
+    return problems
 
 
 _SELECTOR_OPERATORS: Final = ("In", "NotIn", "Exists", "DoesNotExist")
