@@ -71,24 +71,26 @@ def _supported_detail(options: tuple[str, ...]) -> str:
 
 
 def qualified_names(path: str, keys: Iterable[str]) -> Causes:
+    return _texts_causes(path, keys, _VALID_KEYS, is_qualified_name)
+
+
+def _texts_causes(
+    path: str, texts: Iterable[str], valid: set[str], check: Callable[[str], list[str]]
+) -> Causes:
+    """The causes of ``texts`` at ``path`` by ``check``, which depends on the text alone:
+    those found ``valid`` before are not checked again, those found valid now join them."""
     causes: Causes = []
-    for key in keys:
-        if key not in _VALID_KEYS:
-            causes.extend(f.invalid(path, key, problem) for problem in _checked_key(key))
+    for text in texts:
+        if text in valid:
+            continue
+        problems = check(text)
+        if problems:
+            causes.extend(f.invalid(path, text, problem) for problem in problems)
+            continue
+        if len(valid) >= _VALID_TEXTS_MAX:
+            valid.clear()
+        valid.add(text)
     return causes
-
-
-def _checked_key(key: str) -> list[str]:
-    problems = is_qualified_name(key)
-    if not problems:
-        _remember(_VALID_KEYS, key)
-    return problems
-
-
-def _remember(valid: set[str], text: str) -> None:
-    if len(valid) >= _VALID_TEXTS_MAX:
-        valid.clear()
-    valid.add(text)
 
 
 #: Keys and label values found valid: a check of a string depends on it alone, and the
@@ -125,17 +127,8 @@ _VALID_LABELS_MAX = 4096
 
 def _label_causes(path: str, values: Mapping[str, str]) -> Causes:
     causes = qualified_names(path, values)
-    for value in values.values():
-        if value not in _VALID_VALUES:
-            causes.extend(f.invalid(path, value, problem) for problem in _checked_value(value))
+    causes.extend(_texts_causes(path, values.values(), _VALID_VALUES, is_label_value))
     return causes
-
-
-def _checked_value(value: str) -> list[str]:
-    problems = is_label_value(value)
-    if not problems:
-        _remember(_VALID_VALUES, value)
-    return problems
 
 
 _SELECTOR_OPERATORS: Final = ("In", "NotIn", "Exists", "DoesNotExist")
