@@ -218,21 +218,25 @@ def _created_entries(
     added = compare_objects(None, new, shape, skip=reset)[0]
     if not added:
         return ()
-    fields = _interned(added)
-    key = (id(fields), manager, subresource, api_version, now)
+    key = (id(added), manager, subresource, api_version, now)
     found = _CREATED.get(key)
     if found is None:
         if len(_CREATED) >= _CREATED_MAX:
             _CREATED.clear()
-        found = _CREATED[key] = (_update_entry(manager, subresource, api_version, now, fields),)
-    return found
+        fields = _interned(added)
+        entries = (_update_entry(manager, subresource, api_version, now, fields),)
+        found = _CREATED[key] = (entries, added)
+    return found[0]
 
 
-#: A create's entries by its interned field set's identity (the entry holds the set: no other
-#: set can have its id while the entry is here), manager, subresource, apiVersion and time:
-#: the objects one manager creates alike within a second (a kubelet's Events, a
-#: ReplicaSet's Pods) share one frozen entry rather than each carrying an equal copy.
-_CREATED: dict[tuple[int, str, str, str, dt.datetime], tuple[ManagedFieldsEntry, ...]] = {}
+#: A create's entries by its field set's identity (kept with them: no other set can have
+#: its id while they are here), manager, subresource, apiVersion and time: the objects one
+#: manager creates alike within a second (a kubelet's Events, a ReplicaSet's Pods) have one
+#: field set (``compare_objects``) and share one frozen entry, its set interned once,
+#: rather than each carrying an equal copy.
+_CREATED: dict[
+    tuple[int, str, str, str, dt.datetime], tuple[tuple[ManagedFieldsEntry, ...], Any]
+] = {}
 _CREATED_MAX = 256
 
 
