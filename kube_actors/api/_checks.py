@@ -71,7 +71,35 @@ def _supported_detail(options: tuple[str, ...]) -> str:
 
 
 def qualified_names(path: str, keys: Iterable[str]) -> Causes:
-    return [f.invalid(path, k, problem) for k in keys for problem in is_qualified_name(k)]
+    return _texts_causes(path, keys, _VALID_KEYS, is_qualified_name)
+
+
+def _texts_causes(
+    path: str, texts: Iterable[str], valid: set[str], check: Callable[[str], list[str]]
+) -> Causes:
+    """The causes of ``texts`` at ``path`` by ``check``, which depends on the text alone:
+    those found ``valid`` before are not checked again, those found valid now join them."""
+    causes: Causes = []
+    for text in texts:
+        if text in valid:
+            continue
+        problems = check(text)
+        if problems:
+            causes.extend(f.invalid(path, text, problem) for problem in problems)
+            continue
+        if len(valid) >= _VALID_TEXTS_MAX:
+            valid.clear()
+        valid.add(text)
+    return causes
+
+
+#: Keys and label values found valid: a check of a string depends on it alone, and the
+#: objects of a kind use a few keys and values again and again (every Node's
+#: ``kubernetes.io/os: linux``, whose map as a whole differs by its hostname), so each is
+#: checked once, not per write. Only valid ones: a problem's cause names its path. Bounded.
+_VALID_KEYS: set[str] = set()
+_VALID_VALUES: set[str] = set()
+_VALID_TEXTS_MAX = 4096
 
 
 def labels(path: str, values: Mapping[str, str]) -> Causes:
@@ -99,8 +127,7 @@ _VALID_LABELS_MAX = 4096
 
 def _label_causes(path: str, values: Mapping[str, str]) -> Causes:
     causes = qualified_names(path, values)
-    for value in values.values():
-        causes.extend(f.invalid(path, value, problem) for problem in is_label_value(value))
+    causes.extend(_texts_causes(path, values.values(), _VALID_VALUES, is_label_value))
     return causes
 
 

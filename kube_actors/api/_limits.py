@@ -222,7 +222,8 @@ def _encoded_size(document: object) -> int:
 def size_bound(obj: Any) -> int:
     """An upper bound of the size of ``to_dict(obj)``'s JSON: every field of every model
     object under its wire name (the wire form leaves out the empty ones), the values as the
-    converter writes them (times as RFC 3339, quantities as strings).
+    converter writes them (quantities as strings), times as orjson writes them (no shorter
+    than RFC 3339 in UTC).
 
     A Pod's spec and status are looked up by identity (the Pods of a template share one
     spec object, see ``default_pod_spec``, and every new Pod of a QoS class one Pending
@@ -264,7 +265,7 @@ def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_
             return _stand_in(status_bound)
         plan = _every_field_plans.get(type(value))
         if plan is None:
-            if isinstance(value, dt.datetime):
+            if isinstance(value, dt.datetime):  # a subclass, which orjson does not write
                 return _LONGEST_TIME  # as long as format_time's longest; not formatted for nothing
             if not attrs.has(type(value)):
                 return str(value)
@@ -273,7 +274,9 @@ def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_
         keys[0] += overhead
         return values(value)
 
-    body = orjson.dumps(obj, default=every_field, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    # A time orjson writes itself, with its offset (``+00:00``, naive ones too), in no fewer
+    # bytes than format_time's UTC ``Z`` form: no call back for each of an object's times.
+    body = orjson.dumps(obj, default=every_field, option=orjson.OPT_NAIVE_UTC)
     return len(body) + keys[0]
 
 

@@ -218,7 +218,26 @@ def _created_entries(
     added = compare_objects(None, new, shape, skip=reset)[0]
     if not added:
         return ()
-    return (_update_entry(manager, subresource, api_version, now, _interned(added)),)
+    key = (id(added), manager, subresource, api_version, now)
+    found = _CREATED.get(key)
+    if found is None:
+        if len(_CREATED) >= _CREATED_MAX:
+            _CREATED.clear()
+        fields = _interned(added)
+        entries = (_update_entry(manager, subresource, api_version, now, fields),)
+        found = _CREATED[key] = (entries, added)
+    return found[0]
+
+
+#: A create's entries by its field set's identity (kept with them: no other set can have
+#: its id while they are here), manager, subresource, apiVersion and time: the objects one
+#: manager creates alike within a second (a kubelet's Events, a ReplicaSet's Pods) have one
+#: field set (``compare_objects``) and share one frozen entry, its set interned once,
+#: rather than each carrying an equal copy.
+_CREATED: dict[
+    tuple[int, str, str, str, dt.datetime], tuple[tuple[ManagedFieldsEntry, ...], Any]
+] = {}
+_CREATED_MAX = 256
 
 
 def _update_entry(

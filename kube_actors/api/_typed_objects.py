@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -54,7 +55,7 @@ def compare_objects(
     leaving out the top-level fields ``skip`` names (those nobody may own here) and what
     the server sets in metadata."""
     if old is None:
-        return _created(new, shape, skip, top=True), {}, {}
+        return _object_set(new, shape, skip), {}, {}
     added: dict[str, Any] = {}
     modified: dict[str, Any] = {}
     removed: dict[str, Any] = {}
@@ -246,6 +247,128 @@ def _shared_object_set(out: dict[str, Any]) -> Any:
     return found
 
 
+def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
+    """``_created`` of a whole object, looked up by what it depends on where that is cheap
+    to tell: which of its fields are present; for its metadata, what ``_created_metadata``
+    looks its set up by; for a flat struct (``_flat_set``), which of its fields are present;
+    for any other struct, map or list, its set, as ``_created`` finds it. The objects one
+    component makes alike (a recorder's Events, a template's Pods) set the same fields with
+    other values: their set is found with no call per field or per flat struct."""
+    cls = type(obj)
+    plan = _object_plans.get((cls, shape, skip))
+    if plan is None:
+        plan = _object_plans[(cls, shape, skip)] = _object_plan(cls, shape, skip)
+    values, zero_written, composite, sets = plan
+    found = values(obj)
+    # A field is present when truthy, or, if its zero value is written, when not None:
+    # the two tuples tell it for every field.
+    key: list[Any] = [
+        tuple(map(bool, found)),
+        tuple(map(operator.is_, zero_written(found), _NONES)),
+    ]
+    held: list[Any] = []  # the sets named by their ids in the key, kept with the entry
+    for at, written, child, required, metadata in composite:
+        value = found[at]
+        if value is None or (not written and not value):
+            continue
+        cls = type(value)
+        if metadata and cls is ObjectMeta:
+            key.append(_metadata_key(value))
+            continue
+        flat = _flat_keys.get((cls, child), _NOT_PLANNED)
+        if flat is _NOT_PLANNED:
+            flat = _flat_keys[(cls, child)] = _flat_key_plan(cls, child)
+        if flat is not None:
+            inner, inner_zero_written = flat
+            present = inner(value)
+            key.append(
+                (
+                    cls,
+                    tuple(map(bool, present)),
+                    tuple(map(operator.is_, inner_zero_written(present), _NONES)),
+                )
+            )
+            continue
+        sub = _created_field(value, child, required)
+        held.append(sub)
+        key.append(id(sub))
+    lookup = tuple(key)
+    hit = sets.get(lookup)
+    if hit is not None:
+        return hit[0]
+    result = _created(obj, shape, skip, top=True)
+    # The sets named by id are kept with the entry: while it is here, no other set has
+    # their ids.
+    _kept(sets, lookup, (result, held))
+    return result
+
+
+def _created_field(value: Any, child: Shape, required: bool) -> Any:
+    """The set ``_created`` gives a present field of a whole object that is a struct, a map
+    or a list: a value struct's (a Pod's spec looked up by identity), or ``_all``'s."""
+    if not required:
+        return _all(value, child)
+    if type(value) is not PodSpec:
+        return _created(value, child)
+    sub = _CREATED_OF.get(value, child)
+    return sub if sub is not None else _CREATED_OF.put(value, _created(value, child), child)
+
+
+_NONES = itertools.repeat(None)
+
+#: Per (class, shape, fields skipped): its fields' values as a tuple; those of the fields
+#: whose zero value is written, from that tuple; each struct, map or list field not skipped
+#: as (index, whether its zero value is written, shape, whether a value struct, whether
+#: the metadata); and the sets found, by key (each with the sets its key names by id).
+_ObjectPlan = tuple[
+    Callable[[Any], tuple[Any, ...]],
+    Callable[[tuple[Any, ...]], tuple[Any, ...]],
+    tuple[tuple[int, bool, Shape, bool, bool], ...],
+    dict[tuple[Any, ...], tuple[Any, list[Any]]],
+]
+_object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
+
+
+def _object_plan(cls: type[Any], shape: Shape, skip: tuple[str, ...]) -> _ObjectPlan:
+    values, fields = _fields_in(cls, shape)
+    composite = tuple(
+        (at, zero_written, child, required, key == "metadata")
+        for at, (key, zero_written, child, required, _) in enumerate(fields)
+        if key not in skip and (required or not (child.atomic or child.kind == "leaf"))
+    )
+    return values, _zero_written_of(fields), composite, {}
+
+
+#: Per (class, shape) of a flat struct (``_flat_set``): its fields' values as a tuple, and
+#: those of the fields whose zero value is written from that tuple; None for other structs.
+_flat_keys: dict[
+    tuple[type[Any], Shape],
+    tuple[Callable[[Any], tuple[Any, ...]], Callable[[tuple[Any, ...]], tuple[Any, ...]]] | None,
+] = {}
+
+
+def _flat_key_plan(
+    cls: type[Any], shape: Shape
+) -> tuple[Callable[[Any], tuple[Any, ...]], Callable[[tuple[Any, ...]], tuple[Any, ...]]] | None:
+    if not _is_model(cls):
+        return None
+    values, fields = _fields_in(cls, shape)
+    if not all(
+        (child.atomic or child.kind == "leaf") and not req for _, _, child, req, _ in fields
+    ):
+        return None
+    return values, _zero_written_of(fields)
+
+
+def _zero_written_of(fields: _Fields) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """From a tuple of ``fields``' values, those of the fields whose zero value is written."""
+    at = [i for i, (_, zero_written, _, _, _) in enumerate(fields) if zero_written]
+    if len(at) > 1:
+        return operator.itemgetter(*at)
+    # One index, or none: a slice, which is a tuple still (and no Python call either).
+    return operator.itemgetter(slice(at[0], at[0] + 1) if at else slice(0, 0))
+
+
 #: The most sets each of the tables of shared sets above and below keeps.
 _SHARED_SETS_MAX = 1024
 
@@ -270,8 +393,16 @@ def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
     has the same), where each create walked the metadata again."""
     if type(meta) is not ObjectMeta:
         return _created(meta, shape, SERVER_METADATA)
-    key = (
-        shape,
+    key = (shape, *_metadata_key(meta))
+    found = _metadata_sets.get(key)
+    if found is None:
+        found = _kept(_metadata_sets, key, _created(meta, shape, SERVER_METADATA))
+    return found
+
+
+def _metadata_key(meta: ObjectMeta) -> tuple[Any, ...]:
+    """What an ObjectMeta's set depends on, besides its shape (``_created_metadata``)."""
+    return (
         bool(meta.generate_name),
         meta.deletion_timestamp is not None,
         meta.deletion_grace_period_seconds is not None,
@@ -280,10 +411,6 @@ def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
         meta.owner_references,
         meta.finalizers,
     )
-    found = _metadata_sets.get(key)
-    if found is None:
-        found = _kept(_metadata_sets, key, _created(meta, shape, SERVER_METADATA))
-    return found
 
 
 #: ``_created_metadata`` by what it depends on; bounded, cleared when full.

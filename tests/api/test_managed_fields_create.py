@@ -13,10 +13,15 @@ from hypothesis import strategies as st
 from kube_actors.api import (
     Event,
     EventSource,
+    Lease,
+    LeaseSpec,
+    Node,
+    NodeSpec,
     ObjectMeta,
     ObjectReference,
     OwnerReference,
     Pod,
+    Taint,
     evolve,
     record_update,
     shape_of,
@@ -114,3 +119,95 @@ def test_objects_of_one_metadata_shape_share_a_set_and_others_do_not(
 def test_the_metadata_set_reads_every_field_of_object_meta_the_server_does_not_set() -> None:
     fields = set(wire_names(ObjectMeta).values())
     assert fields - set(SERVER_METADATA) == set(METADATA_SET_BY)
+
+
+@settings(max_examples=30, deadline=None)
+@given(batch=st.lists(events, min_size=2, max_size=6))
+def test_creates_made_alike_within_a_second_record_what_the_whole_computation_records(
+    batch: list[Event],
+) -> None:
+    # Entries are shared between creates of one manager, field set and time: each of a run
+    # of Events (some alike, some not, the first shape again last) still gets its own.
+    for event in [*batch, batch[0]]:
+        by_objects, by_wire = _both_ways(event, ())
+        assert by_objects == by_wire
+
+
+_taints = st.lists(
+    st.builds(Taint, key=dns_labels, effect=st.sampled_from(["NoSchedule", ""])),
+    max_size=2,
+    unique_by=lambda taint: taint.key,
+)
+_node_specs = st.builds(
+    NodeSpec,
+    pod_cidr=st.sampled_from(["", "10.0.0.0/24", "10.0.1.0/24"]),
+    unschedulable=st.booleans(),
+    taints=_taints,
+)
+nodes = st.builds(Node, metadata=metas, spec=_node_specs)
+leases = st.builds(
+    Lease,
+    metadata=metas,
+    spec=st.builds(
+        LeaseSpec,
+        holder_identity=st.none() | dns_labels,
+        lease_duration_seconds=st.none() | st.integers(0, 40),
+        renew_time=st.none() | timestamps,
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch=st.lists(st.one_of(events, nodes, leases, pods), min_size=2, max_size=8))
+def test_objects_of_several_kinds_and_shapes_in_turn_record_what_the_whole_computation_records(
+    batch: list[Any],
+) -> None:
+    # A whole object's set is looked up by its fields' presence, its flat structs' and its
+    # metadata's shapes and its other parts' sets: objects of one kind and shape with other
+    # values find one set; every other gets its own, each as the wire dicts give it.
+    for obj in [*batch, *batch]:
+        for reset in (("status",), ()):
+            by_objects, by_wire = _both_ways(obj, reset)
+            assert by_objects == by_wire
+
+
+_plain = ObjectMeta(name="same-shape", namespace="default")
+_references = st.builds(
+    ObjectReference,
+    kind=st.sampled_from(["", "Pod"]),
+    namespace=st.sampled_from(["", "default"]),
+    name=st.sampled_from(["", "web"]),
+    uid=st.sampled_from(["", "u-1"]),
+    field_path=st.sampled_from(["", "spec.containers{web}"]),
+)
+_alike = st.one_of(
+    st.builds(
+        Event,
+        metadata=st.just(_plain),
+        involved_object=_references,
+        source=st.none() | st.builds(EventSource, host=st.sampled_from(["", "node-1"])),
+        first_timestamp=st.none() | timestamps,
+        count=st.integers(0, 1),
+    ),
+    st.builds(
+        Lease,
+        metadata=st.just(_plain),
+        spec=st.builds(
+            LeaseSpec,
+            holder_identity=st.none() | st.sampled_from(["", "node-1"]),
+            lease_duration_seconds=st.none() | st.integers(0, 1),
+            acquire_time=st.none() | timestamps,
+        ),
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch=st.lists(_alike, min_size=2, max_size=8))
+def test_objects_whose_metadata_is_alike_but_whose_structs_set_other_fields_get_their_own_sets(
+    batch: list[Any],
+) -> None:
+    # The metadata tells these apart in nothing: the fields their flat structs set do.
+    for obj in batch:
+        by_objects, by_wire = _both_ways(obj, ())
+        assert by_objects == by_wire

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -9,6 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kube_actors.api import (
+    Event,
+    ObjectMeta,
+    ObjectReference,
     Quantity,
     default,
     dump_manifests,
@@ -59,3 +63,39 @@ def test_the_size_bound_is_never_below_the_encoded_size(obj: Any) -> None:
     assert bound >= len(orjson.dumps(to_dict(obj)))
     # Again: the spec's share is looked up by its identity this time, and is the same.
     assert size_bound(obj) == bound
+
+
+class _Instant(dt.datetime):
+    """A datetime subclass: orjson does not write it itself, the size bound's callback does."""
+
+
+_any_times = st.datetimes(
+    min_value=dt.datetime(1, 1, 2),
+    max_value=dt.datetime(9999, 12, 30),
+    timezones=st.one_of(st.none(), st.just(dt.UTC), st.timezones()),
+)
+_times = _any_times | _any_times.map(lambda t: _Instant.combine(t.date(), t.timetz()))
+
+
+@settings(max_examples=60)
+@given(
+    created=st.none() | _times,
+    first=st.none() | _times,
+    event_time=st.none() | _times,
+    message=st.text(max_size=20),
+)
+def test_the_size_bound_of_an_object_with_times_of_any_zone_is_never_below_its_size(
+    created: dt.datetime | None,
+    first: dt.datetime | None,
+    event_time: dt.datetime | None,
+    message: str,
+) -> None:
+    event = Event(
+        metadata=ObjectMeta(name="e", namespace="default", creation_timestamp=created),
+        involved_object=ObjectReference(kind="Node", name="n"),
+        message=message,
+        first_timestamp=first,
+        last_timestamp=first,
+        event_time=event_time,
+    )
+    assert size_bound(event) >= len(orjson.dumps(to_dict(event)))

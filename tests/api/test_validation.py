@@ -24,7 +24,11 @@ from kube_actors.api import (
     validate,
     validation_causes,
 )
+from kube_actors.api import _checks as c
+from kube_actors.api import _field as f
+from kube_actors.api._base import FrozenDict
 from kube_actors.api._limits import int_range_causes
+from kube_actors.api._names import is_label_value, is_qualified_name
 from kube_actors.errors import Invalid
 
 from .strategies import pod_specs
@@ -358,3 +362,28 @@ def test_an_update_that_keeps_the_stored_spec_object_is_judged_as_one_with_an_eq
     copy = attrs.evolve(spec)
     assert copy is not spec
     assert _validate_pod._pod_update(spec, spec) == _validate_pod._pod_update(copy, spec) == []
+
+
+_texts = st.sampled_from(["app", "kubernetes.io/os", "linux", "-bad", "a/b/c", "", "x" * 64]) | (
+    st.text(alphabet="ab-./_A", max_size=8)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.dictionaries(_texts, _texts, max_size=4), min_size=1, max_size=4))
+def test_label_checks_remembered_valid_give_every_cause_the_checks_give(
+    maps: list[dict[str, str]],
+) -> None:
+    # Valid keys and values are remembered; whatever is invalid is reported each time, at
+    # its path, as the checks of the names give it (maps seen before included).
+    for labels in [*maps, *maps]:
+        expected = [
+            (cause.field, cause.message)
+            for text, check in [
+                *((key, is_qualified_name) for key in labels),
+                *((value, is_label_value) for value in labels.values()),
+            ]
+            for cause in (f.invalid("metadata.labels", text, p) for p in check(text))
+        ]
+        causes = c.labels("metadata.labels", FrozenDict(labels))
+        assert [(cause.field, cause.message) for cause in causes] == expected
