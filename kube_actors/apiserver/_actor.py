@@ -461,9 +461,11 @@ class ApiServer(Actor):
     def _quota_counts(self, obj: Any) -> bool:
         """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
         namespace's use from the cache, so it must see every earlier create committed."""
-        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
         quotas = self._caches.get(("core", "resourcequotas"))
-        return quotas is not None and next(iter(quotas.in_namespace(namespace)), None) is not None
+        if quotas is None or not quotas.objects:  # most clusters: no quota anywhere
+            return False
+        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
+        return next(iter(quotas.in_namespace(namespace)), None) is not None
 
     def _answer(
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
@@ -714,18 +716,18 @@ class ApiServer(Actor):
         scheduled = PodCondition(
             type="PodScheduled", status="True", last_transition_time=self._now()
         )
-        bound = evolve(
-            current,
-            spec=evolve(current.spec, node_name=node),
-            status=evolve(
-                current.status,
-                conditions=set_condition(current.status.conditions, scheduled),
-            ),
+        spec = evolve(current.spec, node_name=node)
+        status = evolve(
+            current.status, conditions=set_condition(current.status.conditions, scheduled)
         )
         if not node:
-            return await self._store(info, bound, current)
+            return await self._store(info, evolve(current, spec=spec, status=status), current)
         # A node named where none was: a change, of a Pod not being deleted (both checked
-        # above), so no comparison of the two Pods is needed to know it is one.
+        # above), so no comparison of the two Pods is needed to know it is one; and it is
+        # written now, so it carries the resourceVersion foreseen for its write
+        # (``_stamped``) from the copy that binds it.
+        meta = evolve(current.metadata, resource_version=str(self._foreseen_revision()))
+        bound = evolve(current, metadata=meta, spec=spec, status=status)
         return await self._replace(info, bound, current)
 
     async def _evict(self, eviction: Eviction) -> Any:
@@ -887,7 +889,23 @@ class ApiServer(Actor):
         if write.managed:
             managed = obj.metadata.managed_fields
             new = evolve(new, metadata=evolve(new.metadata, managed_fields=managed))
-        new = self._managed(info, current, new, write)
+            return await self._validated_store(info, new, current, write)
+        # A changed status is written (if valid) with the resourceVersion foreseen for its
+        # write (``_stamped``, which then finds it there), set in the copy that sets its
+        # managedFields: one copy of the object and its metadata where there were two. An
+        # unchanged one keeps the stored version, for ``_store`` to see a no-op.
+        version = None
+        if not write.dry_run and new.status != current.status:
+            version = str(self._foreseen_revision())
+        new = with_managed_fields(
+            info,
+            current,
+            new,
+            manager=write.manager,
+            subresource=write.subresource,
+            now=self._now(),
+            resource_version=version,
+        )
         return await self._validated_store(info, new, current, write)
 
     def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
