@@ -897,18 +897,18 @@ class ApiServer(Actor):
         version = None
         if not write.dry_run and new.status != current.status:
             version = str(self._foreseen_revision())
-        new = with_managed_fields(
-            info,
-            current,
-            new,
-            manager=write.manager,
-            subresource=write.subresource,
-            now=self._now(),
-            resource_version=version,
-        )
+        new = self._managed(info, current, new, write, resource_version=version)
         return await self._validated_store(info, new, current, write)
 
-    def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
+    def _managed(
+        self,
+        info: KindInfo,
+        current: Any,
+        new: Any,
+        write: _Write,
+        *,
+        resource_version: str | None = None,
+    ) -> Any:
         if write.managed:
             return new
         return with_managed_fields(
@@ -918,6 +918,7 @@ class ApiServer(Actor):
             manager=write.manager,
             subresource=write.subresource,
             now=self._now(),
+            resource_version=resource_version,
         )
 
     async def _patch(self, message: Patch) -> Any:
