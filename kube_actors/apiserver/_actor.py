@@ -643,12 +643,15 @@ class ApiServer(Actor):
                 obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
         return await self._store_new(info, obj)
 
-    async def _store_new(self, info: KindInfo, obj: Any) -> Any:
+    def _store_new(self, info: KindInfo, obj: Any) -> Awaitable[Any]:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
         if not isinstance(obj, Service):  # only a Service takes addresses and ports
-            return await self._put_new(info, key, obj)
+            return self._put_new(info, key, obj)
+        return self._put_new_service(info, key, obj)
+
+    async def _put_new_service(self, info: KindInfo, key: str, service: Any) -> Any:
         with self._services.reserving() as reservation:  # given back if this raises
-            return await self._put_new(info, key, reservation.create(obj))
+            return await self._put_new(info, key, reservation.create(service))
 
     async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
         """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
@@ -991,14 +994,14 @@ class ApiServer(Actor):
             check_object_size(new, info.kind, new.metadata.name)
         return self._store(info, new, current)
 
-    async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
+    def _store(self, info: KindInfo, new: Any, current: Any) -> Awaitable[Any]:
         """Write ``new`` over ``current`` if the store still has ``current``; a no-op update
         writes nothing. An object being deleted whose last finalizer went is deleted now."""
         if new == current:
-            return current
+            return _done(current)
         if _ready_to_go(new):
-            return await self._remove(info, new, current)
-        return await self._replace(info, new, current)
+            return self._remove(info, new, current)
+        return self._replace(info, new, current)
 
     async def _replace(self, info: KindInfo, new: Any, current: Any) -> Any:
         """``_store`` of a ``new`` known to differ from ``current`` and not to be deleted."""
