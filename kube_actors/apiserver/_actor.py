@@ -464,9 +464,11 @@ class ApiServer(Actor):
     def _quota_counts(self, obj: Any) -> bool:
         """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
         namespace's use from the cache, so it must see every earlier create committed."""
-        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
         quotas = self._caches.get(("core", "resourcequotas"))
-        return quotas is not None and next(iter(quotas.in_namespace(namespace)), None) is not None
+        if quotas is None or not quotas.objects:  # most clusters: no quota anywhere
+            return False
+        namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
+        return next(iter(quotas.in_namespace(namespace)), None) is not None
 
     def _answer(
         self, mail: Mail, result: Any, error: Exception | None, durable: asyncio.Future[None] | None
@@ -644,12 +646,15 @@ class ApiServer(Actor):
                 obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
         return await self._store_new(info, obj)
 
-    async def _store_new(self, info: KindInfo, obj: Any) -> Any:
+    def _store_new(self, info: KindInfo, obj: Any) -> Awaitable[Any]:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
         if not isinstance(obj, Service):  # only a Service takes addresses and ports
-            return await self._put_new(info, key, obj)
+            return self._put_new(info, key, obj)
+        return self._put_new_service(info, key, obj)
+
+    async def _put_new_service(self, info: KindInfo, key: str, service: Any) -> Any:
         with self._services.reserving() as reservation:  # given back if this raises
-            return await self._put_new(info, key, reservation.create(obj))
+            return await self._put_new(info, key, reservation.create(service))
 
     async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
         """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
@@ -717,18 +722,18 @@ class ApiServer(Actor):
         scheduled = PodCondition(
             type="PodScheduled", status="True", last_transition_time=self._now()
         )
-        bound = evolve(
-            current,
-            spec=evolve(current.spec, node_name=node),
-            status=evolve(
-                current.status,
-                conditions=set_condition(current.status.conditions, scheduled),
-            ),
+        spec = evolve(current.spec, node_name=node)
+        status = evolve(
+            current.status, conditions=set_condition(current.status.conditions, scheduled)
         )
         if not node:
-            return await self._store(info, bound, current)
+            return await self._store(info, evolve(current, spec=spec, status=status), current)
         # A node named where none was: a change, of a Pod not being deleted (both checked
-        # above), so no comparison of the two Pods is needed to know it is one.
+        # above), so no comparison of the two Pods is needed to know it is one; and it is
+        # written now, so it carries the resourceVersion foreseen for its write
+        # (``_stamped``) from the copy that binds it.
+        meta = evolve(current.metadata, resource_version=str(self._foreseen_revision()))
+        bound = evolve(current, metadata=meta, spec=spec, status=status)
         return await self._replace(info, bound, current)
 
     async def _evict(self, eviction: Eviction) -> Any:
@@ -895,10 +900,26 @@ class ApiServer(Actor):
         if write.managed:
             managed = obj.metadata.managed_fields
             new = evolve(new, metadata=evolve(new.metadata, managed_fields=managed))
-        new = self._managed(info, current, new, write)
+            return await self._validated_store(info, new, current, write)
+        # A changed status is written (if valid) with the resourceVersion foreseen for its
+        # write (``_stamped``, which then finds it there), set in the copy that sets its
+        # managedFields: one copy of the object and its metadata where there were two. An
+        # unchanged one keeps the stored version, for ``_store`` to see a no-op.
+        version = None
+        if not write.dry_run and new.status != current.status:
+            version = str(self._foreseen_revision())
+        new = self._managed(info, current, new, write, resource_version=version)
         return await self._validated_store(info, new, current, write)
 
-    def _managed(self, info: KindInfo, current: Any, new: Any, write: _Write) -> Any:
+    def _managed(
+        self,
+        info: KindInfo,
+        current: Any,
+        new: Any,
+        write: _Write,
+        *,
+        resource_version: str | None = None,
+    ) -> Any:
         if write.managed:
             return new
         return with_managed_fields(
@@ -908,6 +929,7 @@ class ApiServer(Actor):
             manager=write.manager,
             subresource=write.subresource,
             now=self._now(),
+            resource_version=resource_version,
         )
 
     async def _patch(self, message: Patch) -> Any:
@@ -980,14 +1002,14 @@ class ApiServer(Actor):
             check_object_size(new, info.kind, new.metadata.name)
         return self._store(info, new, current)
 
-    async def _store(self, info: KindInfo, new: Any, current: Any) -> Any:
+    def _store(self, info: KindInfo, new: Any, current: Any) -> Awaitable[Any]:
         """Write ``new`` over ``current`` if the store still has ``current``; a no-op update
         writes nothing. An object being deleted whose last finalizer went is deleted now."""
         if new == current:
-            return current
+            return _done(current)
         if _ready_to_go(new):
-            return await self._remove(info, new, current)
-        return await self._replace(info, new, current)
+            return self._remove(info, new, current)
+        return self._replace(info, new, current)
 
     async def _replace(self, info: KindInfo, new: Any, current: Any) -> Any:
         """``_store`` of a ``new`` known to differ from ``current`` and not to be deleted."""

@@ -288,14 +288,13 @@ class MemoryBackend:
         """``txn`` of the apiserver's write of an object, as ``txn`` runs it: one put
         without a lease, if one key's mod revision is what is compared (a failed compare
         runs the empty failure branch: nothing written, no responses, the revision as it
-        was); None for any other transaction of one compare and one operation."""
-        if (
-            type(op) is not Put
-            or op.lease
-            or compare.target is not CompareTarget.MOD
-            or compare.op != "="
-            or compare.range_end  # not one key (``is_single_key``)
-        ):
+        was), or a create (``_put_if_absent``); None for any other transaction of one
+        compare and one operation."""
+        if type(op) is not Put or compare.op != "=" or compare.range_end:  # not one key
+            return None
+        if compare.target is CompareTarget.CREATE and compare.operand == 0:
+            return self._put_if_absent(compare, op)
+        if op.lease or compare.target is not CompareTarget.MOD:
             return None
         index = self._index
         kv = index.latest(compare.key)
@@ -317,6 +316,20 @@ class MemoryBackend:
             self._commit(write)
         put = PutResponse(revision=revision, prev_kv=prev if op.prev_kv else None)
         return TxnResponse(revision=revision, succeeded=True, responses=(put,))
+
+    def _put_if_absent(self, compare: Compare, op: Put) -> TxnResponse:
+        """``txn`` of the apiserver's create of an object, as ``txn`` runs it: one put, with
+        its lease if it has one (an Event's), if the key compared has no live value (its
+        create revision is 0); else the empty failure branch, as a failed update's."""
+        if self._index.latest(compare.key) is not None:  # a live value: created already
+            return TxnResponse(revision=self._revision, succeeded=False, responses=())
+        if op.lease:
+            self._leases.get(op.lease)  # LeaseNotFound before anything is written
+        write = _Write(self._revision + 1)
+        prev = self._put(write, op.key, op.value, op.lease)
+        self._commit(write)
+        put = PutResponse(revision=write.revision, prev_kv=prev if op.prev_kv else None)
+        return TxnResponse(revision=self._revision, succeeded=True, responses=(put,))
 
     def _apply(self, write: _Write, op: TxnOp) -> OpResponse:
         """One operation of a transaction, answered as if the revision were ``write``'s."""

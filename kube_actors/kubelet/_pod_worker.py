@@ -38,7 +38,15 @@ from kube_actors.actors import (
     monotonic,
     wall_clock_whole_seconds,
 )
-from kube_actors.api import TERMINAL_PHASES, Container, Pod, PodStatus, Probe, namespaced_name
+from kube_actors.api import (
+    TERMINAL_PHASES,
+    Container,
+    Pod,
+    PodStatus,
+    Probe,
+    evolve,
+    namespaced_name,
+)
 from kube_actors.errors import (
     ActorError,
     ApiError,
@@ -401,7 +409,7 @@ class PodWorker(Actor):
             self.ctx.event(self.pod, "Warning", "Failed", f"Error: {error}")
             self._resync_in(CONFIG_RETRY)
             return
-        config = attrs.evolve(
+        config = evolve(
             config,
             envs=envs,
             command=expand_command(config.command, envs),
@@ -725,10 +733,10 @@ class PodWorker(Actor):
             self.reported = status
             self.unchanged = inputs
             return
-        meta = attrs.evolve(self.pod.metadata, resource_version="")
+        meta = evolve(self.pod.metadata, resource_version="")
         try:
             self.pod = await self.ctx.client.update_status(
-                attrs.evolve(self.pod, metadata=meta, status=status)
+                evolve(self.pod, metadata=meta, status=status)
             )
             self.reported = status
             # Built again from the status written, the status comes out the same (the

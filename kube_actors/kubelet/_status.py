@@ -26,6 +26,7 @@ from kube_actors.api import (
     PodCondition,
     PodIP,
     PodStatus,
+    evolve,
     set_condition,
 )
 from kube_actors.runtime import ContainerState as RuntimeState
@@ -230,7 +231,7 @@ def pod_status(
             message=_condition_message(kind, status, phase, app_views, init_views),
         )
         conditions = set_condition(conditions, condition)
-    return attrs.evolve(
+    return evolve(
         pod.status,
         phase=phase,
         conditions=conditions,

@@ -26,7 +26,7 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import anyio
 import attrs
@@ -98,46 +98,43 @@ class GetControllerStatistics(Ask[ControllerStatistics]):
 class _Enqueuer:
     """Binds an ``EventHandler`` to one queue: what the informer calls."""
 
-    __slots__ = ("handler", "ignores_updates", "on_update", "queue")
+    __slots__ = ("handler", "ignores_updates", "on_add", "on_delete", "on_update", "queue")
 
     def __init__(self, handler: EventHandler, queue: WorkQueue[Request]) -> None:
         self.handler = handler
         self.queue = queue
         #: As its handler (``hears_updates``): not told of updates if the handler ignores them.
         self.ignores_updates = not hears_updates(handler)
-        #: ``handler.on_update(old, new, queue)`` for the informer's ``on_update(old, new)``.
-        self.on_update: Callable[[Any, Any], None] = _queue_bound(handler.on_update, queue)
-
-    def on_add(self, obj: Any) -> None:
-        self.handler.on_add(obj, self.queue)
-
-    def on_delete(self, obj: Any) -> None:
-        self.handler.on_delete(obj, self.queue)
+        #: ``handler.on_add(obj, queue)`` for the informer's ``on_add(obj)``, and so on.
+        self.on_add: Callable[[Any], None] = _queue_bound(handler.on_add, queue, 1)
+        self.on_update: Callable[[Any, Any], None] = _queue_bound(handler.on_update, queue, 2)
+        self.on_delete: Callable[[Any], None] = _queue_bound(handler.on_delete, queue, 1)
 
 
 def _queue_bound(
-    on_update: Callable[[Any, Any, WorkQueue[Request]], None], queue: WorkQueue[Request]
-) -> Callable[[Any, Any], None]:
-    """``on_update`` with ``queue`` as its third argument: a ``partial`` that passes it by
-    its name, ``queue``, when the handler's parameter has that name (every handler here:
-    the protocol's name), which calls the handler with no Python frame of its own between
-    (every update of a watched kind, a Lease renewal, reaches several controllers); a plain
-    function that passes it third for a handler that named it otherwise."""
+    method: Callable[..., None], queue: WorkQueue[Request], at: int
+) -> Callable[..., None]:
+    """``method`` with ``queue`` as its argument at position ``at``, after the objects: a
+    ``partial`` that passes it by its name, ``queue``, when the handler's parameter has
+    that name (every handler here: the protocol's name), which calls the handler with no
+    Python frame of its own between (every change of a watched kind, a Lease renewal, a
+    new Pod, reaches several controllers); a plain function that passes it last for a
+    handler that named it otherwise."""
     try:
-        parameters = list(inspect.signature(on_update).parameters.values())
-    except (TypeError, ValueError):  # no signature to read: passed third
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):  # no signature to read: passed last
         parameters = []
     if (
-        len(parameters) >= 3
-        and parameters[2].name == "queue"
-        and parameters[2].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        len(parameters) > at
+        and parameters[at].name == "queue"
+        and parameters[at].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     ):
-        return functools.partial(cast("Callable[..., None]", on_update), queue=queue)
+        return functools.partial(method, queue=queue)
 
-    def third(old: Any, new: Any) -> None:
-        on_update(old, new, queue)
+    def last(*objects: Any) -> None:
+        method(*objects, queue)
 
-    return third
+    return last
 
 
 class Controller(Actor):
