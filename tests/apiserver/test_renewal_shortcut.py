@@ -158,14 +158,17 @@ def _general(steps: Sequence[tuple[str, str]], **options: Any) -> list[Any]:
         return run(functools.partial(_scenario, steps, **options))
 
 
-@settings(max_examples=12, deadline=None)
-@given(
-    steps=st.lists(
+def _steps(min_size: int, max_size: int) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """Lists of steps, each what on which Lease (``_scenario``)."""
+    return st.lists(
         st.tuples(st.sampled_from(_STEPS), st.sampled_from(["plain", "stamped"])),
-        min_size=1,
-        max_size=6,
+        min_size=min_size,
+        max_size=max_size,
     )
-)
+
+
+@settings(max_examples=12, deadline=None)
+@given(steps=_steps(1, 6))
 def test_the_renewal_shortcut_answers_stores_and_watches_as_the_general_path(
     steps: list[tuple[str, str]],
 ) -> None:
@@ -187,11 +190,7 @@ def test_every_kind_of_step_answers_as_the_general_path(steps: list[tuple[str, s
 
 @settings(max_examples=12, deadline=None)
 @given(
-    steps=st.lists(
-        st.tuples(st.sampled_from(_STEPS), st.sampled_from(["plain", "stamped"])),
-        min_size=2,
-        max_size=12,
-    ),
+    steps=_steps(2, 12),
     together=st.integers(min_value=2, max_value=6),
 )
 def test_renewals_sent_together_answer_store_and_watch_as_the_general_path(
