@@ -235,6 +235,7 @@ from ._policy import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
 from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
+from ._quick_init import quick_init as quick_init
 from ._quota import LimitRange as LimitRange
 from ._quota import LimitRangeItem as LimitRangeItem
 from ._quota import LimitRangeSpec as LimitRangeSpec
@@ -716,6 +717,7 @@ __all__ = [
     "pod_limits",
     "pod_requests",
     "pretty_resources",
+    "quick_init",
     "quota_matches",
     "quota_usage",
     "record_apply",

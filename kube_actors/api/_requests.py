@@ -26,6 +26,7 @@ import attrs
 from kube_actors.errors import BadRequest
 
 from ._list_options import ResourceVersionMatch
+from ._quick_init import quick_init
 
 __all__ = [
     "Create",
@@ -177,6 +178,7 @@ class Watch:
     allow_bookmarks: bool = True
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class Update:
     """Replace the object's spec and metadata (status is ignored); answers the stored object.
@@ -253,6 +255,7 @@ class ObjectList:
     remaining_item_count: int | None = None
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class WatchEvent:
     """One change seen by a watch. ``ERROR`` carries the ApiError in ``error``;

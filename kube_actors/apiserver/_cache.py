@@ -20,7 +20,7 @@ from typing import Any, Literal
 import attrs
 
 from kube_actors.actors import Broadcast
-from kube_actors.api import KindInfo, evolve
+from kube_actors.api import KindInfo, evolve, quick_init
 from kube_actors.etcd import EventType, KeyEvent, KeyValue
 
 from ._keys import object_key
@@ -30,6 +30,7 @@ __all__ = ["CacheEvent", "KindCache", "with_resource_version"]
 CacheEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class CacheEvent:
     """One change of one object (``prev`` is its state before), or a bookmark."""

@@ -44,7 +44,7 @@ from typing import Any
 from kube_actors.actors import Mail
 from kube_actors.etcd import Txn, TxnResponse
 
-__all__ = ["GroupCommit", "Outcome"]
+__all__ = ["GroupCommit", "Handled", "Outcome"]
 
 #: What the store made of one write: its response, or the error it alone raised.
 Outcome = TxnResponse | Exception
@@ -58,11 +58,12 @@ AnswerFn = Callable[[Mail, Any, Exception | None, "asyncio.Future[None] | None"]
 
 
 class _Job:
-    """One request of the batch being handled."""
+    """One request of the batch being handled: its handler's coroutine, or None for a
+    request whose handler parked its write at once (``GroupCommit.write_then``)."""
 
     __slots__ = ("coroutine", "durable", "mail")
 
-    def __init__(self, mail: Mail, coroutine: Coroutine[Any, Any, Any]) -> None:
+    def __init__(self, mail: Mail, coroutine: Coroutine[Any, Any, Any] | None) -> None:
         self.mail = mail
         self.coroutine = coroutine
         #: The commit of this request's writes, if the store must still make them durable.
@@ -70,13 +71,18 @@ class _Job:
 
 
 class _Slot:
-    """A write parked until its batch is committed: what a handler awaits for it."""
+    """A write parked until its batch is committed: what a handler awaits for it, or what
+    a handler that has nothing to await hands the driver, with what answers the request
+    from the write's response (``then``)."""
 
-    __slots__ = ("job", "key", "outcome", "txn")
+    __slots__ = ("job", "key", "outcome", "then", "txn")
 
-    def __init__(self, key: str, txn: Txn) -> None:
+    def __init__(
+        self, key: str, txn: Txn, then: Callable[[TxnResponse], Any] | None = None
+    ) -> None:
         self.key = key
         self.txn = txn
+        self.then = then
         self.job: _Job | None = None
         self.outcome: Outcome | None = None
 
@@ -87,6 +93,10 @@ class _Slot:
             raise outcome
         assert outcome is not None
         return outcome
+
+
+#: What a handler is to the driver: its coroutine, or its write parked at once (``write_then``).
+Handled = Coroutine[Any, Any, Any] | _Slot
 
 
 class _Barrier:
@@ -111,7 +121,7 @@ class GroupCommit:
 
     def __init__(
         self,
-        handle: Callable[[Any], Coroutine[Any, Any, Any]],
+        handle: Callable[[Any], Handled],
         commit: CommitFn,
         answer: AnswerFn,
     ) -> None:
@@ -131,6 +141,14 @@ class GroupCommit:
         """Park a write of ``key`` for the batch's commit; await it for its response."""
         self._keys.add(key)
         return _Slot(key, txn)
+
+    def write_then(self, key: str, txn: Txn, then: Callable[[TxnResponse], Any]) -> _Slot:
+        """Park a write of ``key`` for the batch's commit, for a handler with nothing left
+        to do but answer ``then(response)``: to be returned by the handler (instead of a
+        coroutine), which needs no coroutine then (a thousand kubelets' Lease renewals a
+        batch)."""
+        self._keys.add(key)
+        return _Slot(key, txn, then)
 
     @property
     def parked(self) -> int:
@@ -155,11 +173,16 @@ class GroupCommit:
                 alone = exclusive(mail.message)
                 if alone:
                     await self._flush()
-                job = _Job(mail, self._handle(mail.message))
-                jobs.append(job)
-                waited = self._step(job)
-                if waited is not _STEPPED:
-                    await self._advance(job, waited)
+                handled = self._start(mail)
+                if isinstance(handled, _Slot):  # parked at once: answered by its ``then``
+                    handled.job = _Job(mail, None)
+                    self._parked.append(handled)
+                elif handled is not None:
+                    job = _Job(mail, handled)
+                    jobs.append(job)
+                    waited = self._step(job)
+                    if waited is not _STEPPED:
+                        await self._advance(job, waited)
                 if alone:
                     await self._flush()
             await self._flush()
@@ -169,8 +192,24 @@ class GroupCommit:
             self._parked.clear()
             self._keys.clear()
             for job in jobs:
-                job.coroutine.close()
+                if job.coroutine is not None:
+                    job.coroutine.close()
             raise
+
+    def _start(self, mail: Mail) -> Handled | None:
+        """``mail``'s handler as the driver takes it: a coroutine to step, or its write
+        parked already (a handler may park a write as it is called, ``write_then``), or
+        None when it failed at once (answered then)."""
+        if mail.trace_id is not None:
+            mail.enter()
+        self.driving = True
+        try:
+            return self._handle(mail.message)
+        except Exception as error:
+            self._answer(mail, None, error, None)
+            return None
+        finally:
+            self.driving = False
 
     def _step(self, job: _Job) -> Any:
         """Run ``job``'s handler on to its next wait: ``_STEPPED`` once it has answered or
@@ -180,9 +219,11 @@ class GroupCommit:
         mail = job.mail
         if mail.trace_id is not None:  # ``enter``, called only when it has work to do
             mail.enter()
+        coroutine = job.coroutine
+        assert coroutine is not None
         self.driving = True
         try:
-            waited = job.coroutine.send(None)
+            waited = coroutine.send(None)
         except StopIteration as done:
             self._answer(mail, done.value, None, job.durable)
             return _STEPPED
@@ -226,9 +267,33 @@ class GroupCommit:
             for slot in parked:
                 job = slot.job
                 assert job is not None
+                if slot.then is not None:
+                    self._finish(job.mail, slot.then, slot.outcome, job.durable)
+                    continue
                 waited = self._step(job)
                 if waited is not _STEPPED:
                     await self._advance(job, waited)
+
+    def _finish(
+        self,
+        mail: Mail,
+        then: Callable[[TxnResponse], Any],
+        outcome: Outcome | None,
+        durable: asyncio.Future[None] | None,
+    ) -> None:
+        """Answer the request of a write parked by ``write_then`` from its ``outcome``, as
+        its handler would have answered had it awaited the write."""
+        if mail.trace_id is not None:
+            mail.enter()
+        try:
+            if isinstance(outcome, Exception):
+                raise outcome
+            assert outcome is not None
+            result = then(outcome)
+        except Exception as error:
+            self._answer(mail, None, error, durable)
+            return
+        self._answer(mail, result, None, durable)
 
 
 async def _settled(future: Any) -> None:

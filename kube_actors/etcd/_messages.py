@@ -22,6 +22,7 @@ from typing import Generic, Literal, TypeVar
 import attrs
 
 from ..actors import Ask
+from ..api import quick_init
 from ._keys import prefix_end
 from ._responses import (
     CompactResponse,
@@ -106,6 +107,7 @@ class Range(Ask[RangeResponse]):
         )
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class Put(Ask[PutResponse]):
     """Set ``key`` to ``value`` (any immutable object), attached to ``lease`` (0: none)."""
@@ -144,6 +146,7 @@ class CompareTarget(enum.Enum):
 CompareOp = Literal["=", "!=", "<", ">"]
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class Compare:
     """``<target of key> <op> <operand>``, as etcd's ``Compare``.
@@ -184,6 +187,7 @@ class Compare:
 TxnOp = Range | Put | DeleteRange
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class Txn(Ask[TxnResponse]):
     """If every ``compare`` holds, run ``success``, else ``failure``: atomically, at one revision.

@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from ..api import quick_init
 from ._types import KeyValue
 
 __all__ = [
@@ -40,6 +41,7 @@ class RangeResponse:
     more: bool = False
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class PutResponse:
     revision: int
@@ -59,6 +61,7 @@ class DeleteRangeResponse:
 OpResponse = RangeResponse | PutResponse | DeleteRangeResponse
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class TxnResponse:
     revision: int

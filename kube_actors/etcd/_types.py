@@ -12,6 +12,8 @@ import enum
 
 import attrs
 
+from ..api import quick_init
+
 __all__ = ["KeyEvent", "EventType", "KeyValue"]
 
 
@@ -20,6 +22,7 @@ class EventType(enum.Enum):
     DELETE = "DELETE"
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class KeyValue:
     """One revision of one key, as etcd's ``mvccpb.KeyValue``.
@@ -45,6 +48,7 @@ def tombstone(key: str, revision: int) -> KeyValue:
     return KeyValue(key=key, value=None, create_revision=0, mod_revision=revision, version=0)
 
 
+@quick_init
 @attrs.frozen(kw_only=True)
 class KeyEvent:
     """A change: ``kv`` is the new revision (a tombstone for DELETE), ``prev_kv`` the one before.

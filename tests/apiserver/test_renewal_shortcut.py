@@ -6,7 +6,9 @@ deleted or gone, one admission changes, one that changes more than its renewTime
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 from unittest import mock
@@ -33,6 +35,7 @@ from kube_actors.apiserver import DEFAULT_PLUGINS, ApiServer
 from kube_actors.apiserver._actor import _VALID_MANAGERS_KEPT
 from kube_actors.apiserver._admission import default_tolerations, for_updates
 from kube_actors.apiserver._admission_types import AdmissionPlugin
+from kube_actors.apiserver._group_commit import GroupCommit
 from kube_actors.errors import ApiError
 
 from ._objects import NoLookups
@@ -74,16 +77,20 @@ def _outcome(result: Any) -> Any:
     return to_dict(result)
 
 
-async def _scenario(steps: Sequence[tuple[str, str]]) -> list[Any]:
-    """Run ``steps`` (what, on which Lease) on a fresh cluster: every answer, then the
-    Leases as stored, then every watch event of them."""
+async def _scenario(
+    steps: Sequence[tuple[str, str]], *, together: int = 1, admission: Sequence[Any] = ()
+) -> list[Any]:
+    """Run ``steps`` (what, on which Lease) on a fresh cluster, ``together`` at a time
+    (sent at once: one batch of the apiserver's, ``_group_commit``), with ``admission``
+    (default: Kubernetes' plugins and one that changes the Leases labelled ``stamp``):
+    every answer, then the Leases as stored, then every watch event of them."""
     outcomes: list[Any] = []
     async with Cluster(
         controllers=(),
         scheduler=False,
         nodes=0,
         clock="virtual",
-        admission=(*DEFAULT_PLUGINS, _stamp_marked),
+        admission=admission or (*DEFAULT_PLUGINS, _stamp_marked),
     ) as cluster:
         client = cluster.client
         first = {
@@ -92,8 +99,8 @@ async def _scenario(steps: Sequence[tuple[str, str]]) -> list[Any]:
         }
         last = dict(first)
         start = min(int(lease.metadata.resource_version) for lease in first.values())
-        for seconds, (what, name) in enumerate(steps, 1):
-            await cluster.settle(horizon=1.0)  # a renewal a second
+
+        async def step(seconds: int, what: str, name: str) -> Any:
             lease = last[name]
             renew: dt.datetime | None = _EPOCH + dt.timedelta(seconds=seconds)
             if what == "renew-same-time":  # a no-op update
@@ -121,9 +128,17 @@ async def _scenario(steps: Sequence[tuple[str, str]]) -> list[Any]:
                     result = await client.update(renewal, field_manager=manager, dry_run=dry_run)
             except ApiError as error:
                 result = error
-            outcomes.append(_outcome(result))
             if isinstance(result, Lease) and not dry_run:
                 last[name] = result
+            return result
+
+        for at in range(0, len(steps), together):
+            await cluster.settle(horizon=1.0)  # a round of renewals a second
+            seconds = at // together + 1
+            results = await asyncio.gather(
+                *(step(seconds, what, name) for what, name in steps[at : at + together])
+            )
+            outcomes += [_outcome(result) for result in results]
         stored = await client.list_page(Lease, namespace=_NAMESPACE)
         outcomes.append([to_dict(lease) for lease in stored.items])
         stream = await client.watch(
@@ -138,20 +153,23 @@ async def _scenario(steps: Sequence[tuple[str, str]]) -> list[Any]:
     return outcomes
 
 
-def _general(steps: Sequence[tuple[str, str]]) -> list[Any]:
+def _general(steps: Sequence[tuple[str, str]], **options: Any) -> list[Any]:
     """``_scenario`` with every update taking the general path."""
     with mock.patch.object(ApiServer, "_renewal", return_value=None):
-        return run(_scenario, steps)
+        return run(functools.partial(_scenario, steps, **options))
+
+
+def _steps(min_size: int, max_size: int) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """Lists of steps, each what on which Lease (``_scenario``)."""
+    return st.lists(
+        st.tuples(st.sampled_from(_STEPS), st.sampled_from(["plain", "stamped"])),
+        min_size=min_size,
+        max_size=max_size,
+    )
 
 
 @settings(max_examples=12, deadline=None)
-@given(
-    steps=st.lists(
-        st.tuples(st.sampled_from(_STEPS), st.sampled_from(["plain", "stamped"])),
-        min_size=1,
-        max_size=6,
-    )
-)
+@given(steps=_steps(1, 6))
 def test_the_renewal_shortcut_answers_stores_and_watches_as_the_general_path(
     steps: list[tuple[str, str]],
 ) -> None:
@@ -169,6 +187,39 @@ def test_every_kind_of_step_answers_as_the_general_path(steps: list[tuple[str, s
     shortcut = run(_scenario, steps)
     assert shortcut == _general(steps)
     assert any(isinstance(o, dict) for o in shortcut[: len(steps)])  # not all refused
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    steps=_steps(2, 12),
+    together=st.integers(min_value=2, max_value=6),
+)
+def test_renewals_sent_together_answer_store_and_watch_as_the_general_path(
+    steps: list[tuple[str, str]], together: int
+) -> None:
+    """In one batch, with no plugin acting on updates, a renewal's write is parked as the
+    apiserver takes it (``_parked_renewal``): the same outcomes as one by one along the
+    general path, two renewals of one Lease in a batch, stale and refused ones included."""
+    options: dict[str, Any] = {"together": together, "admission": DEFAULT_PLUGINS}
+    assert run(functools.partial(_scenario, steps, **options)) == _general(steps, **options)
+
+
+def test_renewals_of_a_batch_are_parked_as_the_apiserver_takes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parked: list[str] = []
+    write_then = GroupCommit.write_then
+
+    def counted(self: GroupCommit, key: str, txn: Any, then: Any) -> Any:
+        parked.append(key)
+        return write_then(self, key, txn, then)
+
+    monkeypatch.setattr(GroupCommit, "write_then", counted)
+    steps = [("renew", "plain"), ("renew", "stamped")] * 3
+    options: dict[str, Any] = {"together": 2, "admission": DEFAULT_PLUGINS}
+    assert run(functools.partial(_scenario, steps, **options)) == _general(steps, **options)
+    # Every renewal but the first, whose field manager's name is checked first.
+    assert len(parked) == len(steps) - 1
 
 
 async def test_a_kubelets_renewal_does_not_go_through_the_general_update_path(
