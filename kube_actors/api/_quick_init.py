@@ -96,9 +96,7 @@ def _plain(cls: type) -> bool:
     for field in attrs.fields(cls):
         if not field.init or not field.kw_only or field.validator is not None:
             return False
-        if field.alias in _RESERVED or field.alias.startswith(
-            ("_set", "_factory", "_default", "_convert")
-        ):
+        if field.alias in _RESERVED or field.alias.startswith(_RESERVED_PREFIXES):
             return False
         if field.converter is not None and not _plain_converter(field.converter):
             return False
