@@ -285,10 +285,11 @@ class GroupCommit:
         its handler would have answered had it awaited the write."""
         if mail.trace_id is not None:
             mail.enter()
+        if isinstance(outcome, Exception):  # the store's error for this write alone
+            self._answer(mail, None, outcome, durable)
+            return
+        assert outcome is not None
         try:
-            if isinstance(outcome, Exception):
-                raise outcome
-            assert outcome is not None
             result = then(outcome)
         except Exception as error:
             self._answer(mail, None, error, durable)
