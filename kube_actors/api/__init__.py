@@ -362,6 +362,7 @@ from ._token_request import TokenRequest as TokenRequest
 from ._token_request import TokenRequestSpec as TokenRequestSpec
 from ._token_request import TokenRequestStatus as TokenRequestStatus
 from ._validation import validate as validate
+from ._validation import validate_status as validate_status
 from ._validation import validation_causes as validation_causes
 from ._volumes import ConfigMapProjection as ConfigMapProjection
 from ._volumes import ConfigMapVolumeSource as ConfigMapVolumeSource
@@ -744,6 +745,7 @@ __all__ = [
     "to_dict",
     "unstructure",
     "validate",
+    "validate_status",
     "validation_causes",
     "wire",
     "wire_names",

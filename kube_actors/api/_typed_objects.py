@@ -32,6 +32,9 @@ __all__ = ["compare_objects"]
 K = TypeVar("K")
 V = TypeVar("V")
 
+#: The types whose values are scalars on the wire, each written as itself or (a time) as one
+#: string: two unequal values of one of them are a modified leaf.
+_SCALARS = frozenset({dt.datetime, str, int, bool, float})
 _SKIPPED = {"managedFields"}  # nobody manages managedFields: left out of every comparison
 #: What the server sets in metadata, owned by nobody (Kubernetes' stripMetaManager).
 SERVER_METADATA = (
@@ -124,9 +127,10 @@ def _walk(
             added[element] = _all(after, child)
         elif vanished:
             removed[element] = _all(before, child)
-        elif type(before) is dt.datetime and type(after) is dt.datetime:
-            # A time is a scalar (a Lease's renewTime on every renewal): unequal instants
-            # write unequal strings, so it is modified without writing both out.
+        elif type(before) is type(after) and type(before) in _SCALARS:
+            # A time is a scalar (a Lease's renewTime on every renewal), and so is a
+            # string, number or flag (a condition's status, a container's ready): unequal
+            # values write unequal wire values, so it is modified without writing both out.
             if before != after:
                 modified[element] = EMPTY_TREE
         elif before != after and not _keyed_items(

@@ -24,9 +24,11 @@ from ._names import (
     is_dns1123_subdomain,
     is_path_segment_name,
 )
+from ._pod import Pod
 from ._registry import KindInfo, kind_info
+from ._validate_pod_status import validate_pod_status
 
-__all__ = ["validate", "validation_causes"]
+__all__ = ["validate", "validate_status", "validation_causes"]
 
 _MAX_ANNOTATIONS_BYTES: Final = 256 * 1024
 
@@ -51,6 +53,39 @@ def validate(obj: Any, old: Any = None) -> None:
         info = kind_info(obj)
         name = obj.metadata.name or obj.metadata.generate_name
         raise Invalid.for_object(info.kind, name, causes, group=info.group)
+
+
+def validate_status(obj: Any, old: Any) -> None:
+    """Raise Invalid listing every problem of ``obj``, a status write over ``old`` whose
+    status strategy gave it everything but its status from ``old``."""
+    check = _STATUS_CHECKS.get(type(obj))
+    if check is None:  # a kind whose status write is validated as a whole update
+        validate(obj, old)
+        return
+    info = kind_info(obj)
+    # Kubernetes' ValidateObjectMetaUpdate, then the kind's status checks (its
+    # ValidateXStatusUpdate). The status's ints are checked for their range too: Go's
+    # decoder refuses an int32 field out of range before validation. The spec, the
+    # stored one's, was checked when it was written.
+    meta, old_meta = obj.metadata, old.metadata
+    causes = _metadata(info, meta, old_meta)
+    if not (
+        meta.name is old_meta.name
+        and meta.namespace is old_meta.namespace
+        and meta.uid is old_meta.uid
+        and meta.creation_timestamp is old_meta.creation_timestamp
+    ):  # the strategy's copy keeps the stored identity itself: nothing to compare
+        causes.extend(_metadata_update(meta, old_meta))
+    causes.extend(int_range_causes(obj.status, "status"))
+    causes.extend(check(obj, old))
+    if causes:
+        raise Invalid.for_object(info.kind, obj.metadata.name, causes, group=info.group)
+
+
+#: The kinds whose status write is validated by their status alone (``validate_status``).
+_STATUS_CHECKS: Final[dict[type[Any], Callable[[Any, Any], list[FieldCause]]]] = {
+    Pod: validate_pod_status,
+}
 
 
 def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:

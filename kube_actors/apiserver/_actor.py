@@ -89,6 +89,7 @@ from kube_actors.api import (
     size_bound,
     to_dict,
     validate,
+    validate_status,
 )
 from kube_actors.api import ObjectMeta as _ObjectMeta
 from kube_actors.errors import (
@@ -1025,7 +1026,10 @@ class ApiServer(Actor):
         self, info: KindInfo, new: Any, current: Any, write: _Write
     ) -> Awaitable[Any]:
         _check_no_new_finalizers(info, new, current)
-        validate(new, current)
+        if write.subresource == "status":
+            validate_status(new, current)  # the status strategy's: all but the status is current's
+        else:
+            validate(new, current)
         if write.dry_run:
             # What the update would store; the object keeps its resourceVersion.
             return _done(current if new == current else new)

@@ -195,7 +195,12 @@ def prepare_for_update(new: Any, old: Any) -> Any:
 def prepare_for_status_update(new: Any, old: Any) -> Any:
     if not _has(new, "status"):
         return old
-    return evolve(old, status=new.status)
+    status = new.status
+    if type(status) is PodStatus and not status.qos_class and old.status.qos_class:
+        # Kubernetes' podStatusStrategy: an old kubelet's status may lack the QoS class,
+        # which the apiserver set at create and which cannot change: it is kept.
+        status = evolve(status, qos_class=old.status.qos_class)
+    return evolve(old, status=status)
 
 
 def _pending(spec: PodSpec) -> PodStatus:
