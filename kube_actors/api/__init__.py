@@ -272,6 +272,7 @@ from ._registry import lookup_plural as lookup_plural
 from ._registry import lookup_resource as lookup_resource
 from ._registry import register_kind as register_kind
 from ._requests import Create as Create
+from ._requests import CreateEach as CreateEach
 from ._requests import Delete as Delete
 from ._requests import DeleteCollection as DeleteCollection
 from ._requests import DeleteOptions as DeleteOptions
@@ -434,6 +435,7 @@ __all__ = [
     "ContainerStatus",
     "ControllerRevision",
     "Create",
+    "CreateEach",
     "CronJob",
     "CronJobSpec",
     "CronJobStatus",

@@ -30,6 +30,7 @@ from ._quick_init import quick_init
 
 __all__ = [
     "Create",
+    "CreateEach",
     "Delete",
     "DeleteCollection",
     "DeleteOptions",
@@ -123,6 +124,20 @@ class Create:
 
     obj: Any
     dry_run: bool = False
+    field_manager: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CreateEach:
+    """Create each of ``objs`` as a ``Create`` of its own would, in order, in one message.
+    Answers one outcome for each: the stored object, or the ``ApiError`` its create raised.
+
+    Each create is handled, defaulted, admitted, validated, versioned and watched as it
+    would be alone; only the message is shared, so that a writer of many small objects (the
+    Events recorder) pays one round trip for them (``Client.create_each``).
+    """
+
+    objs: tuple[Any, ...]
     field_manager: str = ""
 
 

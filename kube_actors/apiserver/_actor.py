@@ -46,6 +46,7 @@ from kube_actors.api import (
     NAME_ALPHABET,
     Binding,
     Create,
+    CreateEach,
     CustomResourceDefinition,
     Delete,
     DeleteCollection,
@@ -145,6 +146,7 @@ from ._admission import (
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
+from ._create_each import each_create
 from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit, Handled
@@ -437,7 +439,14 @@ class ApiServer(Actor):
 
     async def receive_batch(self, batch: Sequence[Mail]) -> None:
         """Every request waiting in the mailbox, their writes committed together
-        (``_group_commit``); the same answers as ``receive`` gives one by one."""
+        (``_group_commit``); the same answers as ``receive`` gives one by one. A
+        ``CreateEach`` is its creates, each a request of its own (``_create_each``)."""
+        for mail in batch:
+            if type(mail.message) is CreateEach:
+                batch = each_create(batch)
+                if not batch:
+                    return
+                break
         if len(batch) == 1:  # nothing to group: the lone request's shorter way
             mail = batch[0]
             mail.enter()

@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol, TypeVar, overload
 from kube_actors.actors import ActorRef
 from kube_actors.api import (
     Create,
+    CreateEach,
     Delete,
     DeleteCollection,
     DeleteOptions,
@@ -40,7 +41,7 @@ from kube_actors.api import (
     Watch,
     WatchStream,
 )
-from kube_actors.errors import ActorStopped, NotFound, ServiceUnavailable
+from kube_actors.errors import ActorStopped, ApiError, NotFound, ServiceUnavailable
 
 from ._config import ClientConfig, in_cluster_config, load_kubeconfig
 from ._http import HttpTransport
@@ -356,6 +357,27 @@ class Client:
             Create(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
         )
         return stored
+
+    async def create_each(
+        self, objs: Sequence[T], *, field_manager: str = ""
+    ) -> builtins.list[T | ApiError]:
+        """Create each of ``objs`` as ``create`` would, in order: one outcome for each, the
+        object as stored or the ``ApiError`` its create raised. In-process the creates go to
+        the apiserver as one message (``CreateEach``), each still its own create; over HTTP,
+        one request each, as Kubernetes' API has no such verb."""
+        manager = field_manager or self.field_manager
+        if isinstance(self.apiserver, ActorRef):
+            outcomes: builtins.list[T | ApiError] = await self._ask(
+                CreateEach(objs=tuple(objs), field_manager=manager)
+            )
+            return outcomes
+        each: builtins.list[T | ApiError] = []
+        for obj in objs:
+            try:
+                each.append(await self.create(obj, field_manager=manager))
+            except ApiError as error:
+                each.append(error)
+        return each
 
     async def update(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace spec and metadata; ``Conflict`` if its resourceVersion is stale."""

@@ -10,12 +10,14 @@ Like the correlator's cache, the sink remembers the last ``SERIES_REMEMBERED`` (
 it wrote, least recently used first out: a repeat of a series forgotten meanwhile is written
 as a new Event, and a busy cluster's sink holds no more than that.
 
-The sink writes with ``WRITERS`` concurrent writers. One writer, each write a round trip
-through the apiserver's mailbox behind every other component's requests, wrote a few hundred
-Events a second while a busy cluster records thousands (a Pod's Scheduled, Pulled, Created,
-Started): the mailbox filled and a Pod's first Events were lost. The writers share the
-apiserver as fairly as any other clients, and the Events of one series (one object, reason
-and message) are written by one writer in order, so folding stays exact.
+The sink writes with ``WRITERS`` concurrent writers, each taking every record waiting (up
+to ``_PER_REQUEST``) and creating their Events in one message (``Client.create_each``), in
+which each Event is still a create of its own: admitted, validated, versioned and watched
+as alone. One writer, one Event a round trip through the apiserver's mailbox behind every
+other component's requests, wrote a few hundred Events a second while a busy cluster records
+thousands (a Pod's Scheduled, Pulled, Created, Started): the mailbox filled and a Pod's first
+Events were lost. The Events of one series (one object, reason and message) are written by
+one writer in order, so folding stays exact.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import attrs
 
 from .._log import get_logger
-from ..actors import Actor, ActorRef, wall_clock
+from ..actors import Actor, ActorRef, Mail, wall_clock
 from ..api import Event, EventSource, ObjectMeta, ObjectReference
 from ..errors import ActorStopped, AlreadyExists, ApiError, MailboxFull
 from ._client import Client
@@ -56,12 +59,12 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: correlator keeps an LRU cache of ``maxLruCacheEntries`` (4,096) events.
 SERIES_REMEMBERED = 4096
 
-#: Events the sink writes at once. The apiserver serves its mailbox in order, so each
-#: client gets a share of it by how many requests it has waiting: a Pod brings four or five
-#: Events for its one create, so the sink needs several times the concurrency of the busiest
-#: creators (16 in the scale benchmark) to keep up with them.
-WRITERS = 128
-#: Events taken from the mailbox and waiting for a writer: beyond it the sink stops taking
+#: Requests the sink has in flight at once: a writer takes every record waiting, so a few
+#: keep up with any rate, each request carrying what came while the others were on their way.
+WRITERS = 8
+#: Events one request creates at most (the apiserver's mailbox batch, ``actors.BATCH``).
+_PER_REQUEST = 256
+#: Records taken from the mailbox and waiting for a writer: beyond it the sink stops taking
 #: mail, its mailbox fills and recorders drop (client-go's broadcaster queues 1,000).
 _QUEUED = 1000
 
@@ -101,7 +104,12 @@ class EventSink(Actor):
         #: Series written, least recently used first: (namespace, name, last written).
         self._recent: OrderedDict[_SeriesKey, tuple[str, str, dt.datetime]] = OrderedDict()
         self._last_stamp = 0
-        self._queue: asyncio.Queue[RecordEvent] = asyncio.Queue(_QUEUED)
+        #: Records taken from the mailbox, waiting for a writer.
+        self._pending: deque[RecordEvent] = deque()
+        #: Writers waiting for records, each on its future.
+        self._idle: list[asyncio.Future[None]] = []
+        #: What the mailbox waits on while ``_QUEUED`` records are pending.
+        self._room: asyncio.Future[None] | None = None
         #: Series being written, each with the repeats that came meanwhile, in order.
         self._writing: dict[_SeriesKey, deque[RecordEvent]] = {}
 
@@ -109,52 +117,119 @@ class EventSink(Actor):
         for i in range(WRITERS):
             self.start_soon(self._writer, name=f"{self.name}:writer-{i}")
 
-    async def receive(self, message: object) -> object:
-        if isinstance(message, RecordEvent):
-            await self._queue.put(message)
-        return None
+    async def receive_batch(self, batch: Sequence[Mail]) -> None:
+        pending = self._pending
+        for mail in batch:
+            message = mail.message
+            if isinstance(message, RecordEvent):
+                while len(pending) >= _QUEUED:  # no more mail until the writers catch up
+                    self._wake_writer()
+                    self._room = asyncio.get_running_loop().create_future()
+                    await self._room
+                pending.append(message)
+            mail.answer(None)
+        self._wake_writer()
+
+    def _wake_writer(self) -> None:
+        if self._pending and self._idle:
+            waiter = self._idle.pop()
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _writer(self) -> None:
+        pending = self._pending
         while True:
-            record = await self._queue.get()
+            if not pending:
+                waiter = asyncio.get_running_loop().create_future()
+                self._idle.append(waiter)
+                await waiter
+                continue
+            count = min(len(pending), _PER_REQUEST)
+            records = [pending.popleft() for _ in range(count)]
+            room = self._room
+            if room is not None and not room.done():
+                room.set_result(None)
+            self._wake_writer()  # more than one request's worth
+            await self._write_series(records)
+
+    async def _write_series(self, records: list[RecordEvent]) -> None:
+        """Write ``records``, each after the records of its series taken before it: a
+        series another writer is writing gets its record appended to its queue."""
+        writing = self._writing
+        mine: list[tuple[_SeriesKey, deque[RecordEvent]]] = []
+        for record in records:
             key = _series(record)
-            waiting = self._writing.get(key)
+            waiting = writing.get(key)
             if waiting is not None:
                 waiting.append(record)  # its series' writer writes it after the one in hand
                 continue
-            waiting = self._writing[key] = deque([record])
-            try:
-                while waiting:
-                    await self._write_or_log(waiting[0], key)
-                    waiting.popleft()
-            finally:
-                del self._writing[key]
-
-    async def _write_or_log(self, record: RecordEvent, key: _SeriesKey) -> None:
+            waiting = writing[key] = deque([record])
+            mine.append((key, waiting))
         try:
-            await self._write(record, key)
-        except ApiError as error:
-            self.log.warning("event_dropped", reason=record.reason, error=str(error))
+            while mine:
+                await self._write_heads(mine)
+                left = []
+                for key, waiting in mine:
+                    waiting.popleft()
+                    if waiting:
+                        left.append((key, waiting))
+                    else:
+                        del writing[key]
+                mine = left
+        finally:
+            for key, _ in mine:
+                del writing[key]
 
-    async def _write(self, record: RecordEvent, key: _SeriesKey) -> None:
-        ref = record.involved_object
+    async def _write_heads(self, series: list[tuple[_SeriesKey, deque[RecordEvent]]]) -> None:
+        """Write the first record of each series: a repeat folds into its Event, the rest
+        are created together (``Client.create_each``), each a create of its own."""
         instant = wall_clock()
         now = instant.replace(microsecond=0)
-        seen = self._recent.get(key)
-        if seen is not None and now - seen[2] < _AGGREGATION_WINDOW:
-            namespace, name, _ = seen
+        created: list[tuple[_SeriesKey, RecordEvent, Event]] = []
+        for key, waiting in series:
+            record = waiting[0]
+            seen = self._recent.get(key)
+            if seen is not None and now - seen[2] < _AGGREGATION_WINDOW:
+                try:
+                    await self._fold(key, seen, now)
+                    continue
+                except ApiError:
+                    pass  # gone meanwhile: write a new one
+            created.append((key, record, self._new_event(record, instant, now)))
+        if not created:
+            return
+        try:
+            outcomes = await self.client.create_each([event for _, _, event in created])
+        except ApiError as error:
+            for _, record, _ in created:
+                self.log.warning("event_dropped", reason=record.reason, error=str(error))
+            return
+        for (key, record, event), outcome in zip(created, outcomes, strict=True):
             try:
-                current = await self.client.get(Event, name, namespace=namespace)
-                await self.client.update(
-                    attrs.evolve(current, count=current.count + 1, last_timestamp=now)
-                )
-                self._remember(key, (namespace, name, now))
-                return
-            except ApiError:
-                pass  # gone meanwhile: write a new one
-        namespace = ref.namespace or "default"
-        event = Event(
-            metadata=ObjectMeta(name=self._name_for(ref.name, instant), namespace=namespace),
+                if isinstance(outcome, AlreadyExists):
+                    outcome = await self._create_again(event)
+                elif isinstance(outcome, ApiError):
+                    raise outcome
+            except ApiError as error:
+                self.log.warning("event_dropped", reason=record.reason, error=str(error))
+                continue
+            self._remember(key, (event.metadata.namespace, outcome.metadata.name, now))
+
+    async def _fold(
+        self, key: _SeriesKey, seen: tuple[str, str, dt.datetime], now: dt.datetime
+    ) -> None:
+        """Count a repeat of the series ``key`` last written as ``seen``, in its Event."""
+        namespace, name, _ = seen
+        current = await self.client.get(Event, name, namespace=namespace)
+        await self.client.update(attrs.evolve(current, count=current.count + 1, last_timestamp=now))
+        self._remember(key, (namespace, name, now))
+
+    def _new_event(self, record: RecordEvent, instant: dt.datetime, now: dt.datetime) -> Event:
+        ref = record.involved_object
+        return Event(
+            metadata=ObjectMeta(
+                name=self._name_for(ref.name, instant), namespace=ref.namespace or "default"
+            ),
             involved_object=ref,
             reason=record.reason,
             message=record.message,
@@ -166,16 +241,15 @@ class EventSink(Actor):
             reporting_component=record.component,
             reporting_instance=record.host,
         )
-        try:
-            created = await self.client.create(event)
-        except AlreadyExists:
-            # The instant is taken: another sink's, or an earlier run's on a virtual clock
-            # that started again at the same time over the same store. A random tail after
-            # it keeps the name unique and the order by time.
-            tail = f"{self.random.getrandbits(32):08x}"
-            meta = attrs.evolve(event.metadata, name=f"{event.metadata.name}{tail}")
-            created = await self.client.create(attrs.evolve(event, metadata=meta))
-        self._remember(key, (namespace, created.metadata.name, now))
+
+    async def _create_again(self, event: Event) -> Event:
+        """``event`` created under another name: its instant is taken, by another sink's
+        Event, or an earlier run's on a virtual clock that started again at the same time
+        over the same store. A random tail after it keeps the name unique and the order
+        by time."""
+        tail = f"{self.random.getrandbits(32):08x}"
+        meta = attrs.evolve(event.metadata, name=f"{event.metadata.name}{tail}")
+        return await self.client.create(attrs.evolve(event, metadata=meta))
 
     def _remember(self, key: _SeriesKey, written: tuple[str, str, dt.datetime]) -> None:
         """Note the series' last write as the most recently used, forgetting the least

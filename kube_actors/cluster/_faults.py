@@ -422,6 +422,9 @@ def _kind_of(request: object) -> type[Any] | None:
     if isinstance(kind, type):
         return kind
     obj = getattr(request, "obj", None)
+    if obj is None:  # a CreateEach: the kind of its objects (the recorder's Events)
+        objs = getattr(request, "objs", ())
+        obj = objs[0] if objs else None
     return type(obj) if obj is not None else None
 
 

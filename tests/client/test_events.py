@@ -1,9 +1,25 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from typing import TypeVar
 
-from kube_actors import Cluster
-from kube_actors.api import Container, Event, Namespace, ObjectMeta, Pod, PodSpec
+from kube_actors import Client, Cluster
+from kube_actors.actors import wall_clock
+from kube_actors.api import (
+    Container,
+    Event,
+    Namespace,
+    ObjectMeta,
+    ObjectReference,
+    Pod,
+    PodSpec,
+    WatchEvent,
+)
+from kube_actors.client import EventRecorder, EventSink, event_name
+from kube_actors.errors import ApiError
+
+T = TypeVar("T")
 
 
 async def test_recorded_events_are_written_and_repeats_fold_into_a_count() -> None:
@@ -157,3 +173,72 @@ async def test_the_sink_forgets_the_least_recently_used_series_beyond_4096() -> 
             if e.involved_object.name in ("kept", "forgotten")
         )
     assert counts == [("forgotten", 1), ("forgotten", 1), ("kept", 3)]
+
+
+class _CountingClient(Client):
+    """The sink's client, counting the Events each of its requests carries."""
+
+    __slots__ = ("requests",)
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client.apiserver, field_manager="event-broadcaster")
+        self.requests: list[int] = []
+
+    async def create(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
+        self.requests.append(1)
+        return await super().create(obj, dry_run=dry_run, field_manager=field_manager)
+
+    async def create_each(
+        self, objs: Sequence[T], *, field_manager: str = ""
+    ) -> list[T | ApiError]:
+        self.requests.append(len(objs))
+        return await super().create_each(objs, field_manager=field_manager)
+
+
+async def test_a_burst_of_events_is_written_in_a_few_requests_each_event_a_create() -> None:
+    async with Cluster(nodes=0, scheduler=False, controllers=(), clock="virtual") as cluster:
+        client = _CountingClient(cluster.client)
+        sink = await cluster.system.spawn(lambda: EventSink(client), name="counted-sink")
+        recorder = EventRecorder(sink, "kubelet", "node-1")
+        stream = await cluster.client.watch(Event, namespace="default")
+        for i in range(300):
+            pod = Pod(metadata=ObjectMeta(name=f"web-{i}", namespace="default", uid=f"u{i}"))
+            recorder.event(pod, "Normal", "Pulled", "image present")
+        await cluster.settle()
+        events = await cluster.client.list(Event, namespace="default")
+        assert sorted(e.involved_object.name for e in events) == sorted(
+            f"web-{i}" for i in range(300)
+        )
+        assert sum(client.requests) == 300
+        assert len(client.requests) <= 8  # where it was one request an Event
+        seen: list[WatchEvent] = []
+        while len(seen) < 300:
+            seen += await stream.next_batch()
+        stream.close()
+        assert [e.type for e in seen] == ["ADDED"] * 300  # each a create of its own
+        versions = [int(e.obj.metadata.resource_version) for e in seen]
+        assert versions == sorted(set(versions))
+
+
+async def test_an_event_whose_name_is_taken_is_created_under_a_longer_one() -> None:
+    async with Cluster(nodes=0, scheduler=False, controllers=(), clock="virtual") as cluster:
+        pod = Pod(metadata=ObjectMeta(name="web", namespace="default", uid="u"))
+        # The name the sink gives the Event it writes now: an earlier run's Event has it.
+        taken = event_name("web", wall_clock())
+        await cluster.client.create(
+            Event(
+                metadata=ObjectMeta(name=taken, namespace="default"),
+                involved_object=ObjectReference(kind="Pod", namespace="default", name="web"),
+                reason="Old",
+            )
+        )
+        recorder = cluster.event_recorder("kubelet")
+        recorder.event(pod, "Normal", "Pulled", "image present")
+        recorder.event(pod, "Normal", "Started", "started")
+        await cluster.settle()
+        events = {e.reason: e for e in await cluster.client.list(Event, namespace="default")}
+    assert set(events) == {"Old", "Pulled", "Started"}
+    renamed = events["Pulled"].metadata.name
+    assert renamed.startswith(taken)
+    assert len(renamed) == len(taken) + 8
+    assert events["Started"].metadata.name > taken

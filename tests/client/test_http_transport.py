@@ -73,6 +73,16 @@ async def test_errors_over_https_are_the_in_process_exceptions() -> None:
         assert [cause.field for cause in invalid.value.causes] == ["spec.containers[0].image"]
 
 
+async def test_create_each_over_https_is_one_request_a_create_with_its_own_outcome() -> None:
+    async with serving() as api, Client.from_kubeconfig(api.served.kubeconfig_path) as client:
+        outcomes = await client.create_each([pod("web"), pod("web"), pod("db")])
+        assert [type(o) for o in outcomes] == [Pod, AlreadyExists, Pod]
+        assert [p.metadata.name for p in await client.list(Pod, namespace="default")] == [
+            "db",
+            "web",
+        ]
+
+
 async def test_a_watch_over_https_streams_changes_after_the_list() -> None:
     async with serving() as api, Client.from_kubeconfig(api.served.kubeconfig_path) as client:
         page = await client.list_page(Pod, namespace="default")
