@@ -20,7 +20,7 @@ import attrs
 
 from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
-from ._fieldset import SELF, item_element
+from ._fieldset import SELF, item_element, string_key_element
 from ._memo import IdentityMemo
 from ._meta import ObjectMeta
 from ._pod import PodSpec
@@ -202,9 +202,15 @@ def _keyed_items(
 
 
 def _created(
-    obj: Any, shape: Shape, skip: tuple[str, ...] = (), *, top: bool = False
+    obj: Any,
+    shape: Shape,
+    skip: tuple[str, ...] = (),
+    *,
+    top: bool = False,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The added set below a struct present on both sides (a Go value struct): its fields."""
+    """The added set below a struct present on both sides (a Go value struct): its fields.
+    ``known``: the sets of some of its fields (not the metadata's), found already."""
     if not top and not skip:
         flat: dict[str, Any] | None = _flat_set(obj, shape, member=False)
         if flat is not None:
@@ -216,8 +222,13 @@ def _created(
     ):
         if value is None or (not zero_written and not value) or key in skip:
             continue
+        sub: dict[str, Any] | None
+        if known is not None and key in known:
+            sub = known[key]
+            if sub or not required:
+                out[element] = sub
+            continue
         if required:
-            sub: dict[str, Any] | None
             if top and key == "metadata":
                 sub = _created_metadata(value, child)
             elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
@@ -267,7 +278,8 @@ def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
         tuple(map(operator.is_, zero_written(found), _NONES)),
     ]
     held: list[Any] = []  # the sets named by their ids in the key, kept with the entry
-    for at, written, child, required, metadata in composite:
+    known: dict[str, Any] = {}  # those sets by field, for a miss not to find them again
+    for at, written, child, required, metadata, name in composite:
         value = found[at]
         if value is None or (not written and not value):
             continue
@@ -292,11 +304,15 @@ def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
         sub = _created_field(value, child, required)
         held.append(sub)
         key.append(id(sub))
+        if not metadata:  # (a metadata that is no ObjectMeta: its set skips the server's)
+            known[name] = sub
     lookup = tuple(key)
     hit = sets.get(lookup)
     if hit is not None:
         return hit[0]
-    result = _created(obj, shape, skip, top=True)
+    # A miss (a Node's spec, whose podCIDRs are its own): the sets found above are used
+    # as they are, not found a second time.
+    result = _created(obj, shape, skip, top=True, known=known)
     # The sets named by id are kept with the entry: while it is here, no other set has
     # their ids.
     _kept(sets, lookup, (result, held))
@@ -319,11 +335,11 @@ _NONES = itertools.repeat(None)
 #: Per (class, shape, fields skipped): its fields' values as a tuple; those of the fields
 #: whose zero value is written, from that tuple; each struct, map or list field not skipped
 #: as (index, whether its zero value is written, shape, whether a value struct, whether
-#: the metadata); and the sets found, by key (each with the sets its key names by id).
+#: the metadata, wire key); and the sets found, by key (each with the sets its key names by id).
 _ObjectPlan = tuple[
     Callable[[Any], tuple[Any, ...]],
     Callable[[tuple[Any, ...]], tuple[Any, ...]],
-    tuple[tuple[int, bool, Shape, bool, bool], ...],
+    tuple[tuple[int, bool, Shape, bool, bool, str], ...],
     dict[tuple[Any, ...], tuple[Any, list[Any]]],
 ]
 _object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
@@ -332,7 +348,7 @@ _object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
 def _object_plan(cls: type[Any], shape: Shape, skip: tuple[str, ...]) -> _ObjectPlan:
     values, fields = _fields_in(cls, shape)
     composite = tuple(
-        (at, zero_written, child, required, key == "metadata")
+        (at, zero_written, child, required, key == "metadata", key)
         for at, (key, zero_written, child, required, _) in enumerate(fields)
         if key not in skip and (required or not (child.atomic or child.kind == "leaf"))
     )
@@ -620,7 +636,7 @@ def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
         if type(value) is str and value:
             found = _single_key_elements.get((key, value))
             if found is None:
-                found = _kept(_single_key_elements, (key, value), item_element(keys, {key: value}))
+                found = _kept(_single_key_elements, (key, value), string_key_element(key, value))
             return found
     return item_element(keys, _key_values(item, keys, defaults))
 
