@@ -40,7 +40,7 @@ owner_references = st.lists(
         api_version=st.sampled_from(["", "apps/v1"]),
         kind=st.sampled_from(["", "ReplicaSet"]),
         name=dns_labels,
-        uid=st.sampled_from(["", "u-1", "u-2"]),
+        uid=st.sampled_from(["", "u-1", "u-2", 'u"3\u00e9']),
         controller=st.none() | st.booleans(),
         block_owner_deletion=st.none() | st.booleans(),
     ),
