@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ._base import EMPTY, freeze_map, freeze_seq, omitempty
+from ._base import EMPTY, FrozenDict, freeze_map, freeze_seq, omitempty
 from ._config import (
     ConfigMapKeySelector,
     EnvFromSource,
@@ -40,10 +40,21 @@ __all__ = [
 
 
 def quantities(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Freeze a resource list, accepting ``"100m"`` or ``2`` where a Quantity is meant."""
+    """Freeze a resource list, accepting ``"100m"`` or ``2`` where a Quantity is meant.
+
+    A Quantity is immutable: one given is kept, not copied (a kubelet's every status report
+    gives its node's capacity, a template's Pods their containers' requests), and a frozen
+    list of Quantities is kept whole."""
     if not value:
         return freeze_map(value)
-    return freeze_map({name: Quantity(amount) for name, amount in value.items()})
+    if type(value) is FrozenDict and all(type(amount) is Quantity for amount in value.values()):
+        return value
+    return freeze_map(
+        {
+            name: amount if type(amount) is Quantity else Quantity(amount)
+            for name, amount in value.items()
+        }
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -26,6 +26,7 @@ __all__ = [
     "member_paths",
     "overlaps",
     "path_string",
+    "string_key_element",
     "union",
     "within",
 ]
@@ -43,6 +44,8 @@ _ELEMENTS_MAX = 4096
 
 def item_element(keys: tuple[str, ...], item: Any) -> str:
     """The path element of a list item: by its key fields, or by value for scalars."""
+    if type(item) is str:  # a set of strings (a Node's podCIDRs), new values: no memo
+        return "v:" + _json_string(item)
     if keys and (type(item) is dict or isinstance(item, Mapping)):
         chosen = {k: item[k] for k in sorted(keys) if k in item}
         memo: Any = tuple([(k, type(v), v) for k, v in chosen.items()])
@@ -59,6 +62,17 @@ def item_element(keys: tuple[str, ...], item: Any) -> str:
             _ELEMENTS.clear()
         _ELEMENTS[memo] = found
     return found
+
+
+def string_key_element(key: str, value: str) -> str:
+    """``item_element((key,), {key: value})`` of a list item keyed by one string field:
+    JSON's object of that one member, written without ``json.dumps`` (a Lease's owner
+    reference by its uid, new with every Node)."""
+    return "k:{" + _json_string(key) + ":" + _json_string(value) + "}"
+
+
+#: ``json.dumps`` of a string, as it writes one (ASCII, escaped), without its encoder.
+_json_string = json.encoder.encode_basestring_ascii
 
 
 def _member(node: Mapping[str, Any]) -> bool:

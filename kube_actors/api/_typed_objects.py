@@ -20,9 +20,9 @@ import attrs
 
 from ._base import EMPTY_TREE, FrozenTree, wire_name
 from ._converter import converter, zero_value_written
-from ._fieldset import SELF, item_element
+from ._fieldset import SELF, item_element, string_key_element
 from ._memo import IdentityMemo
-from ._meta import ObjectMeta
+from ._meta import ObjectMeta, OwnerReference
 from ._pod import PodSpec
 from ._shape import Shape
 from ._typed import compare_value
@@ -206,9 +206,15 @@ def _keyed_items(
 
 
 def _created(
-    obj: Any, shape: Shape, skip: tuple[str, ...] = (), *, top: bool = False
+    obj: Any,
+    shape: Shape,
+    skip: tuple[str, ...] = (),
+    *,
+    top: bool = False,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The added set below a struct present on both sides (a Go value struct): its fields."""
+    """The added set below a struct present on both sides (a Go value struct): its fields.
+    ``known``: the sets of some of its fields (not the metadata's), found already."""
     if not top and not skip:
         flat: dict[str, Any] | None = _flat_set(obj, shape, member=False)
         if flat is not None:
@@ -220,8 +226,13 @@ def _created(
     ):
         if value is None or (not zero_written and not value) or key in skip:
             continue
+        sub: dict[str, Any] | None
+        if known is not None and key in known:
+            sub = known[key]
+            if sub or not required:
+                out[element] = sub
+            continue
         if required:
-            sub: dict[str, Any] | None
             if top and key == "metadata":
                 sub = _created_metadata(value, child)
             elif top and type(value) is PodSpec:  # most often seen before (``_CREATED_OF``)
@@ -271,13 +282,18 @@ def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
         tuple(map(operator.is_, zero_written(found), _NONES)),
     ]
     held: list[Any] = []  # the sets named by their ids in the key, kept with the entry
-    for at, written, child, required, metadata in composite:
+    known: dict[str, Any] = {}  # those sets by field, for a miss not to find them again
+    meta_key: tuple[Any, ...] | None = None
+    metadata_field: tuple[int, Shape] = (0, shape)
+    for at, written, child, required, metadata, name in composite:
         value = found[at]
         if value is None or (not written and not value):
             continue
         cls = type(value)
         if metadata and cls is ObjectMeta:
-            key.append(_metadata_key(value))
+            meta_key = _metadata_key(value)
+            metadata_field = (at, child)
+            key.append(meta_key)
             continue
         flat = _flat_keys.get((cls, child), _NOT_PLANNED)
         if flat is _NOT_PLANNED:
@@ -296,11 +312,18 @@ def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
         sub = _created_field(value, child, required)
         held.append(sub)
         key.append(id(sub))
+        if not metadata:  # (a metadata that is no ObjectMeta: its set skips the server's)
+            known[name] = sub
     lookup = tuple(key)
     hit = sets.get(lookup)
     if hit is not None:
         return hit[0]
-    result = _created(obj, shape, skip, top=True)
+    # A miss (a Node's spec, whose podCIDRs are its own; a Lease's owner, its Node): the
+    # sets found above and the metadata's key are used as they are, not found again.
+    if meta_key is not None:
+        meta_at, meta_shape = metadata_field
+        known["metadata"] = _metadata_set(found[meta_at], meta_shape, meta_key)
+    result = _created(obj, shape, skip, top=True, known=known)
     # The sets named by id are kept with the entry: while it is here, no other set has
     # their ids.
     _kept(sets, lookup, (result, held))
@@ -323,11 +346,11 @@ _NONES = itertools.repeat(None)
 #: Per (class, shape, fields skipped): its fields' values as a tuple; those of the fields
 #: whose zero value is written, from that tuple; each struct, map or list field not skipped
 #: as (index, whether its zero value is written, shape, whether a value struct, whether
-#: the metadata); and the sets found, by key (each with the sets its key names by id).
+#: the metadata, wire key); and the sets found, by key (each with the sets its key names by id).
 _ObjectPlan = tuple[
     Callable[[Any], tuple[Any, ...]],
     Callable[[tuple[Any, ...]], tuple[Any, ...]],
-    tuple[tuple[int, bool, Shape, bool, bool], ...],
+    tuple[tuple[int, bool, Shape, bool, bool, str], ...],
     dict[tuple[Any, ...], tuple[Any, list[Any]]],
 ]
 _object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
@@ -336,7 +359,7 @@ _object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
 def _object_plan(cls: type[Any], shape: Shape, skip: tuple[str, ...]) -> _ObjectPlan:
     values, fields = _fields_in(cls, shape)
     composite = tuple(
-        (at, zero_written, child, required, key == "metadata")
+        (at, zero_written, child, required, key == "metadata", key)
         for at, (key, zero_written, child, required, _) in enumerate(fields)
         if key not in skip and (required or not (child.atomic or child.kind == "leaf"))
     )
@@ -397,24 +420,38 @@ def _created_metadata(meta: Any, shape: Shape) -> dict[str, Any]:
     has the same), where each create walked the metadata again."""
     if type(meta) is not ObjectMeta:
         return _created(meta, shape, SERVER_METADATA)
-    key = (shape, *_metadata_key(meta))
-    found = _metadata_sets.get(key)
+    return _metadata_set(meta, shape, _metadata_key(meta))
+
+
+def _metadata_set(meta: ObjectMeta, shape: Shape, key: tuple[Any, ...]) -> dict[str, Any]:
+    """``_created_metadata`` of an ObjectMeta whose ``_metadata_key`` is ``key``."""
+    lookup = (shape, *key)
+    found = _metadata_sets.get(lookup)
     if found is None:
-        found = _kept(_metadata_sets, key, _created(meta, shape, SERVER_METADATA))
+        found = _kept(_metadata_sets, lookup, _created(meta, shape, SERVER_METADATA))
     return found
 
 
 def _metadata_key(meta: ObjectMeta) -> tuple[Any, ...]:
-    """What an ObjectMeta's set depends on, besides its shape (``_created_metadata``)."""
+    """What an ObjectMeta's set depends on, besides its shape (``_created_metadata``). The
+    owner references are there as their classes and values, which hash without a Python
+    call each (a key is hashed at every lookup and store, and a Lease's is new each time)."""
+    references = meta.owner_references
     return (
         bool(meta.generate_name),
         meta.deletion_timestamp is not None,
         meta.deletion_grace_period_seconds is not None,
         tuple(meta.labels),
         tuple(meta.annotations),
-        meta.owner_references,
+        tuple(map(_reference_values, references)) if references else (),
         meta.finalizers,
     )
+
+
+#: An owner reference's class and every field's value, as ``attrs``' eq compares them.
+_reference_values = operator.attrgetter(
+    "__class__", *(a.name for a in attrs.fields(OwnerReference))
+)
 
 
 #: ``_created_metadata`` by what it depends on; bounded, cleared when full.
@@ -554,22 +591,30 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
             for _, _, child, required, _ in fields
         )
         written = any(zero_written for _, zero_written, _, _, _ in fields)
-        plan = _flat_sets[(cls, shape, member)] = ({}, written) if flat else None
+        zeros = _zero_written_of(fields) if written else None
+        plan = _flat_sets[(cls, shape, member)] = ({}, zeros) if flat else None
     if plan is None:
         return None
     sets, zeros_written = plan
     values, fields = _fields_in(cls, shape)
-    if zeros_written:
+    found_values = values(obj)
+    # A field is present when it is not empty (None, "", 0, False, ()): bool's answer; one
+    # whose zero value is written, when it is not None: the two tuples tell it (as in
+    # ``_object_set``), without a Python step per field.
+    truthy = tuple(map(bool, found_values))
+    key: Any = (
+        truthy
+        if zeros_written is None
+        else (truthy, tuple(map(operator.is_, zeros_written(found_values), _NONES)))
+    )
+    found = sets.get(key)
+    if found is None:
         present = tuple(
             [
                 not (value is None or (not zero_written and not value))
-                for (_, zero_written, _, _, _), value in zip(fields, values(obj), strict=True)
+                for (_, zero_written, _, _, _), value in zip(fields, found_values, strict=True)
             ]
         )
-    else:  # a field is present when it is not empty (None, "", 0, False, ()): bool's answer
-        present = tuple(map(bool, values(obj)))
-    found = sets.get(present)
-    if found is None:
         here = zip(fields, present, strict=True)
         elements = [element for (_, _, _, _, element), there in here if there]
         if member:
@@ -577,15 +622,17 @@ def _flat_set(obj: Any, shape: Shape, *, member: bool) -> Any:
             found = found if elements else EMPTY_TREE
         else:
             found = FrozenTree(dict.fromkeys(elements, EMPTY_TREE))
-        sets[present] = found
+        sets[key] = found
     return found
 
 
 _NOT_PLANNED: Any = object()
-#: Per (class, shape, member) of a flat struct, its sets by the fields present and whether
-#: any of its fields writes its zero value (None: the class is not flat).
+#: Per (class, shape, member) of a flat struct, its sets by which fields are present (as
+#: ``_flat_set`` tells it), and, if any of its fields writes its zero value, those fields'
+#: values from the tuple of all (None: the class is not flat).
 _flat_sets: dict[
-    tuple[type[Any], Shape, bool], tuple[dict[tuple[bool, ...], Any], bool] | None
+    tuple[type[Any], Shape, bool],
+    tuple[dict[Any, Any], Callable[[tuple[Any, ...]], tuple[Any, ...]] | None] | None,
 ] = {}
 
 
@@ -624,7 +671,7 @@ def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
         if type(value) is str and value:
             found = _single_key_elements.get((key, value))
             if found is None:
-                found = _kept(_single_key_elements, (key, value), item_element(keys, {key: value}))
+                found = _kept(_single_key_elements, (key, value), string_key_element(key, value))
             return found
     return item_element(keys, _key_values(item, keys, defaults))
 

@@ -4,6 +4,7 @@ wire-dict walk."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -25,7 +26,7 @@ from kube_actors.api import (
     shape_of,
     to_dict,
 )
-from kube_actors.api._fieldset import item_element
+from kube_actors.api._fieldset import item_element, string_key_element
 from kube_actors.api._typed import compare
 from kube_actors.api._typed_objects import (
     SERVER_METADATA,
@@ -190,3 +191,16 @@ def test_a_list_item_gets_the_same_path_element_by_its_one_string_key_as_by_the_
         assert _item_element(item, keys, defaults) == item_element(
             keys, _key_values(item, keys, defaults)
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.text(max_size=8), value=st.text(max_size=12))
+@example(key="uid", value='a"b\\c\u00e9\n\U0001f600')
+def test_string_elements_are_written_as_json_dumps_writes_them(key: str, value: str) -> None:
+    # A set item that is a string, and an item keyed by one string field, are written
+    # without json.dumps (a Node's podCIDRs, a Lease's owner reference): the same text.
+    dumped = json.dumps(value, separators=(",", ":"), sort_keys=True)
+    assert item_element((), value) == "v:" + dumped
+    assert item_element(("name",), value) == "v:" + dumped
+    written = json.dumps({key: value}, separators=(",", ":"), sort_keys=True)
+    assert string_key_element(key, value) == "k:" + written == item_element((key,), {key: value})

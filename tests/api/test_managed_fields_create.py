@@ -40,7 +40,7 @@ owner_references = st.lists(
         api_version=st.sampled_from(["", "apps/v1"]),
         kind=st.sampled_from(["", "ReplicaSet"]),
         name=dns_labels,
-        uid=st.sampled_from(["", "u-1", "u-2"]),
+        uid=st.sampled_from(["", "u-1", "u-2", 'u"3\u00e9']),
         controller=st.none() | st.booleans(),
         block_owner_deletion=st.none() | st.booleans(),
     ),
@@ -141,6 +141,10 @@ _taints = st.lists(
 _node_specs = st.builds(
     NodeSpec,
     pod_cidr=st.sampled_from(["", "10.0.0.0/24", "10.0.1.0/24"]),
+    # A set of strings, each node's its own (their elements are written per value).
+    pod_cidrs=st.lists(
+        st.sampled_from(["10.0.0.0/24", "fd00::/64", 'a"b\\c', "n\u00e9"]), max_size=2, unique=True
+    ),
     unschedulable=st.booleans(),
     taints=_taints,
 )

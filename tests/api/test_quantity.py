@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kube_actors.api import Quantity
+from kube_actors.api import NodeStatus, Quantity
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,20 @@ def test_sums_are_exact() -> None:
 def test_malformed_quantities_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="quantit"):
         Quantity(text)
+
+
+def test_a_resource_list_keeps_the_quantities_it_is_given_and_converts_the_rest() -> None:
+    # A Quantity is immutable: a kubelet's capacity, given on every status report, is
+    # kept rather than copied; "1Gi" and 2 still become Quantities of their format.
+    cpu, memory = Quantity("1500m"), Quantity("1Gi")
+    frozen = NodeStatus(capacity={"cpu": cpu, "memory": memory}).capacity
+    assert frozen["cpu"] is cpu
+    assert frozen["memory"] is memory
+    assert NodeStatus(capacity=frozen).capacity is frozen
+    mixed = NodeStatus(capacity={"cpu": cpu, "memory": "1Gi", "pods": 2}).capacity
+    assert mixed["cpu"] is cpu
+    assert type(mixed["memory"]) is Quantity
+    assert str(mixed["memory"]) == "1Gi"
+    assert type(mixed["pods"]) is Quantity
+    assert str(mixed["pods"]) == "2"
+    assert mixed == {"cpu": cpu, "memory": memory, "pods": Quantity(2)}
