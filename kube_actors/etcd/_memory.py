@@ -300,8 +300,11 @@ class MemoryBackend:
         if kv is not None and key == compare.key and not kv.lease:
             # A new version of the key compared, which is live and has no lease (an
             # object's update): what ``_put`` and ``_commit`` do for a revision that writes
-            # this one key, without a ``_Write`` to gather its keys in and read back.
-            index.append(_next_version(kv, key, op.value, revision, 0))
+            # this one key, without a ``_Write`` to gather its keys in and read back
+            # (``_next_version`` after ``kv``, without its call).
+            index.append(
+                _new_key_value(key, op.value, kv.create_revision, revision, kv.version + 1, 0)
+            )
             self._revision = revision
             self._changes.append(key)
             prev: KeyValue | None = kv
