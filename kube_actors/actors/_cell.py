@@ -42,6 +42,9 @@ __all__ = ["BATCH", "Envelope", "cancel_all", "current_cell"]
 BATCH = 256
 
 
+_future_init = asyncio.Future.__init__
+
+
 class Envelope(asyncio.Future[Any], Mail):
     """A message that needs more than itself: an ask's reply future, or a trace id.
 
@@ -64,7 +67,7 @@ class Envelope(asyncio.Future[Any], Mail):
         trace_id: int | None,
         loop: asyncio.AbstractEventLoop,
     ) -> None:
-        super().__init__(loop=loop)
+        _future_init(self, loop=loop)  # ``super().__init__``, without the ``super`` object
         self._asked = asked
         # ``Mail._address``'s fields, set here rather than through it: a call less an ask.
         self._cell = cell

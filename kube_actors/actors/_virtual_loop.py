@@ -28,7 +28,7 @@ import selectors
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from contextvars import Context
+from contextvars import Context, copy_context
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
@@ -79,6 +79,16 @@ class _SequencedTimer(asyncio.TimerHandle):
         if isinstance(other, _SequencedTimer):
             return (self._when, self._sequence) < (other._when, other._sequence)  # type: ignore[attr-defined]
         return super().__lt__(other)
+
+
+class _ReadyHandle(asyncio.Handle):
+    """asyncio's ``Handle``, its fields set by ``VirtualTimeEventLoop.call_soon`` itself
+    (the loop is not debugging: no traceback to take)."""
+
+    __slots__ = ()
+
+
+_new = object.__new__
 
 
 class _IdleWaiter:
@@ -185,7 +195,9 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         self.epoch = epoch
         self._wall_key: tuple[float, datetime] | None = None
         self._wall = epoch
-        self._whole_wall_key: tuple[float, datetime] | None = None
+        #: The instant and epoch ``_whole_wall`` was built for (none yet: NaN equals nothing).
+        self._whole_wall_now = math.nan
+        self._whole_wall_epoch: datetime | None = None
         self._whole_wall = epoch
         super().__init__(_VirtualSelector(self))
 
@@ -207,11 +219,12 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         """``wall_time()`` without its fraction of a second, as Kubernetes writes timestamps.
 
         Built once per virtual instant too: every Lease renewal and status write of a
-        heartbeat reads it, on the kubelet's side and the apiserver's."""
-        key = (self._now, self.epoch)
-        if key != self._whole_wall_key:
+        heartbeat reads it, on the kubelet's side and the apiserver's (the instant and the
+        epoch compared one by one: no key tuple to build and compare a read)."""
+        if self._now != self._whole_wall_now or self.epoch is not self._whole_wall_epoch:
             whole = self.wall_time().replace(microsecond=0)
-            self._whole_wall_key, self._whole_wall = key, whole
+            self._whole_wall_now, self._whole_wall_epoch = self._now, self.epoch
+            self._whole_wall = whole
         return self._whole_wall
 
     def _advance(self, timeout: float) -> None:
@@ -236,9 +249,19 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         takes asyncio's way, with its errors and checks."""
         if self._closed or self._debug:  # type: ignore[attr-defined]
             return super().call_soon(callback, *args, context=context)
-        handle = asyncio.Handle(callback, args, self, context)
+        # ``Handle.__init__``'s fields, set here: its frame and its debug check (a method
+        # call) less, two handles a heartbeat (a reply, a wake-up).
+        handle: Any = _new(_ReadyHandle)
+        handle._context = copy_context() if context is None else context
+        handle._loop = self
+        handle._callback = callback
+        handle._args = args
+        handle._cancelled = False
+        handle._repr = None
+        handle._source_traceback = None
         self._ready.append(handle)  # type: ignore[attr-defined]
-        return handle
+        result: asyncio.Handle = handle
+        return result
 
     def call_at(
         self,

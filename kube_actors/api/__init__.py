@@ -236,6 +236,7 @@ from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
 from ._quick_init import quick_init as quick_init
+from ._quick_init import quick_new as quick_new
 from ._quota import LimitRange as LimitRange
 from ._quota import LimitRangeItem as LimitRangeItem
 from ._quota import LimitRangeSpec as LimitRangeSpec
@@ -721,6 +722,7 @@ __all__ = [
     "pod_requests",
     "pretty_resources",
     "quick_init",
+    "quick_new",
     "quota_matches",
     "quota_usage",
     "record_apply",

@@ -14,23 +14,29 @@ descriptor's ``__set__`` (as ``evolver``'s copies do): the same object, the same
 slotted, keyword-only parameters not all, a validator, ``__attrs_pre_init__`` or
 ``__attrs_post_init__``, a slot that is no field (a cached hash), a field not in
 ``__init__``, a converter that takes the object or field) keeps attrs' own.
+
+``quick_new(cls)`` is the same building as a plain function whose parameters are the fields
+in their order (positional or by name, the same defaults and converters): what a place that
+builds one class on every heartbeat calls, without the class call and the keyword arguments
+it parses (``type.__call__``, then ``__init__``): about a quarter of a small message's cost.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["ATTRS_INITS", "quick_init"]
+__all__ = ["ATTRS_INITS", "quick_init", "quick_new"]
 
 T = TypeVar("T")
 
 #: attrs' own ``__init__`` of each class given the quicker one (for the tests to compare).
 ATTRS_INITS: dict[type, Any] = {}
 #: The generated function's own names, which no parameter may take (nor one these begin).
-_RESERVED = frozenset({"self", "_NOTHING"})
+_RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls"})
 _RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert")
 
 
@@ -45,13 +51,31 @@ def quick_init(cls: type[T]) -> type[T]:
     return cls
 
 
+def quick_new(cls: type[T]) -> Callable[..., T]:
+    """A function that builds an object of the frozen, slotted attrs class ``cls`` from its
+    fields in their order (positional or by name), as ``cls(...)`` builds it (see the
+    module); a ``TypeError`` for a class it cannot build that way."""
+    new = _generated(cls, positional=True)
+    if new is None:
+        raise TypeError(f"quick_new cannot build {cls.__qualname__}: use the class")
+    result: Callable[..., T] = new
+    return result
+
+
 def _quick_init_of(cls: type) -> Any:
+    return _generated(cls, positional=False)
+
+
+def _generated(cls: type, *, positional: bool) -> Any:
+    """``cls``'s ``__init__`` (keyword-only, as attrs makes it) or, ``positional``, a
+    function that makes the object itself and takes the fields in order; None when
+    ``cls`` is not plain enough (``_plain``)."""
     if not _plain(cls):
         return None
     fields = attrs.fields(cls)
     params: list[str] = []
     lines: list[str] = []
-    namespace: dict[str, Any] = {"_NOTHING": attrs.NOTHING}
+    namespace: dict[str, Any] = {"_NOTHING": attrs.NOTHING, "_new": object.__new__, "_cls": cls}
     for at, field in enumerate(fields):
         setter = cls.__dict__.get(field.name)
         if type(setter) is not types.MemberDescriptorType:
@@ -75,12 +99,18 @@ def _quick_init_of(cls: type) -> Any:
             namespace[f"_convert{at}"] = field.converter
             value = f"_convert{at}({name})"
         lines.append(f"    _set{at}(self, {value})")
-    signature = f"def __init__(self, *, {', '.join(params)}):" if params else "def __init__(self):"
+    if positional:
+        signature = f"def new({', '.join(params)}):"
+        lines = ["    self = _new(_cls)", *lines, "    return self"]
+    elif params:
+        signature = f"def __init__(self, *, {', '.join(params)}):"
+    else:
+        signature = "def __init__(self):"
     exec("\n".join([signature, *(lines or ["    pass"])]), namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init
+    made = namespace["new" if positional else "__init__"]
+    made.__qualname__ = f"{cls.__qualname__}.{made.__name__}"
+    made.__module__ = cls.__module__
+    return made
 
 
 def _plain(cls: type) -> bool:

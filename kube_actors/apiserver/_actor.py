@@ -27,7 +27,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, cast
+from typing import Any, Final, NamedTuple, cast
 
 import anyio
 import attrs
@@ -86,6 +86,7 @@ from kube_actors.api import (
     lookup_kind,
     lookup_plural,
     parse_field_selector,
+    quick_new,
     set_condition,
     size_bound,
     to_dict,
@@ -1855,14 +1856,21 @@ def _renews(info: KindInfo, obj: Any, current: Any) -> bool:
     )
 
 
+#: What every update's write is made of (``quick_new``: the fields in order).
+_new_txn: Final = quick_new(Txn)
+_new_compare: Final = quick_new(Compare)
+_new_put: Final = quick_new(Put)
+
+
 def _replacing(key: str, new: Any, current: Any, lease: int = 0) -> Txn:
     """The transaction that writes ``new`` at ``key`` if the store still has ``current``."""
     # ``Compare.mod_revision`` of ``_revision_of(current)``, spelled out: every update of
     # an object (an idle cluster's Lease renewals) builds one.
     revision = int(current.metadata.resource_version)
-    return Txn(
-        compare=(Compare(key=key, target=CompareTarget.MOD, op="=", operand=revision),),
-        success=(Put(key=key, value=new, lease=lease),),
+    return _new_txn(
+        (_new_compare(key, CompareTarget.MOD, "=", revision, None),),
+        (_new_put(key, new, lease, False),),
+        (),
     )
 
 

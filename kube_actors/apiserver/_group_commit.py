@@ -58,12 +58,12 @@ AnswerFn = Callable[[Mail, Any, Exception | None, "asyncio.Future[None] | None"]
 
 
 class _Job:
-    """One request of the batch being handled: its handler's coroutine, or None for a
-    request whose handler parked its write at once (``GroupCommit.write_then``)."""
+    """One request of the batch being handled and its handler's coroutine (a request whose
+    handler parked its write at once, ``GroupCommit.write_then``, has its ``_Slot`` only)."""
 
     __slots__ = ("coroutine", "durable", "mail")
 
-    def __init__(self, mail: Mail, coroutine: Coroutine[Any, Any, Any] | None) -> None:
+    def __init__(self, mail: Mail, coroutine: Coroutine[Any, Any, Any]) -> None:
         self.mail = mail
         self.coroutine = coroutine
         #: The commit of this request's writes, if the store must still make them durable.
@@ -73,9 +73,9 @@ class _Job:
 class _Slot:
     """A write parked until its batch is committed: what a handler awaits for it, or what
     a handler that has nothing to await hands the driver, with what answers the request
-    from the write's response (``then``)."""
+    from the write's response (``then``), and that request's mail (no ``_Job`` for it)."""
 
-    __slots__ = ("job", "key", "outcome", "then", "txn")
+    __slots__ = ("job", "key", "mail", "outcome", "then", "txn")
 
     def __init__(
         self, key: str, txn: Txn, then: Callable[[TxnResponse], Any] | None = None
@@ -84,6 +84,7 @@ class _Slot:
         self.txn = txn
         self.then = then
         self.job: _Job | None = None
+        self.mail: Mail | None = None
         self.outcome: Outcome | None = None
 
     def __await__(self) -> Generator[Any, None, TxnResponse]:
@@ -175,7 +176,7 @@ class GroupCommit:
                     await self._flush()
                 handled = self._start(mail)
                 if isinstance(handled, _Slot):  # parked at once: answered by its ``then``
-                    handled.job = _Job(mail, None)
+                    handled.mail = mail
                     self._parked.append(handled)
                 elif handled is not None:
                     job = _Job(mail, handled)
@@ -192,8 +193,7 @@ class GroupCommit:
             self._parked.clear()
             self._keys.clear()
             for job in jobs:
-                if job.coroutine is not None:
-                    job.coroutine.close()
+                job.coroutine.close()
             raise
 
     def _start(self, mail: Mail) -> Handled | None:
@@ -220,7 +220,6 @@ class GroupCommit:
         if mail.trace_id is not None:  # ``enter``, called only when it has work to do
             mail.enter()
         coroutine = job.coroutine
-        assert coroutine is not None
         self.driving = True
         try:
             waited = coroutine.send(None)
@@ -261,15 +260,15 @@ class GroupCommit:
                 outcomes, durable = [error] * len(parked), None
             for slot, outcome in zip(parked, outcomes, strict=True):
                 slot.outcome = outcome
-                assert slot.job is not None
-                if durable is not None:
+                if durable is not None and slot.job is not None:
                     slot.job.durable = durable
             for slot in parked:
+                if slot.then is not None:  # ``write_then``'s: this commit's alone
+                    assert slot.mail is not None
+                    self._finish(slot.mail, slot.then, slot.outcome, durable)
+                    continue
                 job = slot.job
                 assert job is not None
-                if slot.then is not None:
-                    self._finish(job.mail, slot.then, slot.outcome, job.durable)
-                    continue
                 waited = self._step(job)
                 if waited is not _STEPPED:
                     await self._advance(job, waited)

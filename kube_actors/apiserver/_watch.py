@@ -10,12 +10,12 @@ ends: it must re-list, never buffering without bound.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from kube_actors.actors import Lagged, Subscription
-from kube_actors.api import WatchEvent
+from kube_actors.api import WatchEvent, quick_new
 from kube_actors.errors import ApiError, Gone
 
 from ._cache import CacheEvent, with_resource_version
@@ -23,6 +23,9 @@ from ._cache import CacheEvent, with_resource_version
 __all__ = ["ApiWatchStream", "Matcher"]
 
 Matcher = Callable[[Any], bool]
+
+#: A watch's events are built without the class call (``quick_new``: the fields in order).
+_new_watch_event: Final = quick_new(WatchEvent)
 
 
 class ApiWatchStream:
@@ -121,10 +124,8 @@ class ApiWatchStream:
                     events.append(
                         WatchEvent(type="DELETED", obj=obj, resource_version=version, cause=cause)
                     )
-            elif now and before:
-                events.append(
-                    WatchEvent(type="MODIFIED", obj=obj, resource_version=version, cause=cause)
-                )
+            elif now and before:  # every heartbeat's: the Lease renewed
+                events.append(_new_watch_event("MODIFIED", obj, version, None, cause))
             elif now:
                 events.append(
                     WatchEvent(type="ADDED", obj=obj, resource_version=version, cause=cause)

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from typing import Final
 
+from ..api import quick_new
 from ._keys import FROM_KEY, is_single_key
 from ._types import EventType, KeyEvent, KeyValue
 
 __all__ = ["KeyIndex"]
+
+#: Every write's watch event is built by ``change`` (``quick_new``: the fields in order).
+_new_key_event: Final = quick_new(KeyEvent)
 
 #: How many paged ranges keep their live keys: a few lists being paged at once.
 _LIVE_RANGES_KEPT = 8
@@ -82,9 +87,7 @@ class KeyIndex:
         prev = history[i - 1] if i else None
         if prev is not None and prev.version == 0:
             prev = None
-        if kv.version == 0:
-            return KeyEvent(type=EventType.DELETE, kv=kv, prev_kv=prev)
-        return KeyEvent(type=EventType.PUT, kv=kv, prev_kv=prev)
+        return _new_key_event(EventType.DELETE if kv.version == 0 else EventType.PUT, kv, prev)
 
     def append(self, kv: KeyValue) -> None:
         """Record a new revision of ``kv.key`` (newer than any it has)."""

@@ -1,5 +1,5 @@
 """``quick_init``: the quicker ``__init__`` builds what attrs' own builds, for every class
-it can take, and fails as attrs' own fails."""
+it can take, and fails as attrs' own fails; ``quick_new``'s function builds the same."""
 
 from __future__ import annotations
 
@@ -12,10 +12,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kube_actors import api, etcd
-from kube_actors.api import Lease, LeaseSpec, ObjectMeta, Update, WatchEvent, quick_init
+from kube_actors.api import (
+    Lease,
+    LeaseSpec,
+    ObjectMeta,
+    Update,
+    WatchEvent,
+    quick_init,
+    quick_new,
+)
 from kube_actors.api._quick_init import ATTRS_INITS, _quick_init_of
 from kube_actors.apiserver._cache import CacheEvent
-from kube_actors.etcd import Compare, CompareTarget, KeyValue, Put, Txn
+from kube_actors.etcd import (
+    Compare,
+    CompareTarget,
+    EventType,
+    KeyEvent,
+    KeyValue,
+    Put,
+    PutResponse,
+    Txn,
+    TxnResponse,
+)
 
 _LEASE = Lease(
     metadata=ObjectMeta(name="n", namespace="kube-node-lease", resource_version="7"),
@@ -31,6 +49,12 @@ _SAMPLES = [
     Update(obj=_LEASE, field_manager="kubelet"),
     WatchEvent(type="MODIFIED", obj=_LEASE, resource_version="8"),
     CacheEvent(type="MODIFIED", obj=_LEASE, prev=_LEASE, revision=8),
+    KeyEvent(
+        type=EventType.PUT,
+        kv=KeyValue(key="/k", value=_LEASE, create_revision=3, mod_revision=8, version=3),
+    ),
+    PutResponse(revision=8),
+    TxnResponse(revision=8, succeeded=True, responses=(PutResponse(revision=8),)),
 ]
 
 
@@ -66,18 +90,22 @@ def _attrs_init(cls: type) -> Any:
     return ATTRS_INITS.get(cls, vars(cls)["__init__"])
 
 
-@given(st.sampled_from(_OBJECTS), st.data())
-def test_the_quicker_init_builds_what_attrs_own_builds(obj: Any, data: st.DataObject) -> None:
-    cls = type(obj)
-    fields = attrs.fields(cls)
-    # The required fields always, the others when drawn (their defaults otherwise).
+def _drawn_arguments(obj: Any, data: st.DataObject) -> dict[str, Any]:
+    """Arguments that build ``obj`` again: the required fields always, the others when
+    drawn (their defaults otherwise)."""
+    fields = attrs.fields(type(obj))
     passed = data.draw(
         st.sets(st.sampled_from([f.alias for f in fields])) if fields else st.just(set())
     )
     required = {f.alias for f in fields if f.default is attrs.NOTHING}
-    arguments = {
-        f.alias: _passed(getattr(obj, f.name)) for f in fields if f.alias in passed | required
-    }
+    return {f.alias: _passed(getattr(obj, f.name)) for f in fields if f.alias in passed | required}
+
+
+@given(st.sampled_from(_OBJECTS), st.data())
+def test_the_quicker_init_builds_what_attrs_own_builds(obj: Any, data: st.DataObject) -> None:
+    cls = type(obj)
+    fields = attrs.fields(cls)
+    arguments = _drawn_arguments(obj, data)
     ours, theirs = object.__new__(cls), object.__new__(cls)
     _quick_init_of(cls)(ours, **arguments)
     _attrs_init(cls)(theirs, **arguments)
@@ -114,3 +142,29 @@ def test_a_class_it_cannot_build_keeps_attrs_own_init() -> None:
     assert Checked not in ATTRS_INITS
     with pytest.raises(TypeError):
         Checked(size="big")  # type: ignore[arg-type]
+
+
+@given(st.sampled_from(_OBJECTS), st.data())
+def test_quick_new_builds_what_the_class_builds(obj: Any, data: st.DataObject) -> None:
+    cls = type(obj)
+    fields = attrs.fields(cls)
+    arguments = _drawn_arguments(obj, data)
+    new = quick_new(cls)
+    expected = cls(**arguments)
+    by_name = new(**arguments)
+    # Positional: every field in its order, as the class's own holds it.
+    in_order = new(*(getattr(expected, f.name) for f in fields))
+    for built in (by_name, in_order):
+        assert type(built) is cls
+        assert built == expected
+        for field in fields:
+            assert type(getattr(built, field.name)) is type(getattr(expected, field.name))
+
+
+def test_quick_new_refuses_a_class_it_cannot_build() -> None:
+    @attrs.frozen(kw_only=True)
+    class Checked:
+        size: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    with pytest.raises(TypeError, match="quick_new cannot build"):
+        quick_new(Checked)
