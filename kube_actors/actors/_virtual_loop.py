@@ -90,6 +90,19 @@ class _ReadyHandle(asyncio.Handle):
 
 _new = object.__new__
 
+#: ``call_soon`` sets a ``Handle``'s fields itself only while they are the ones it knows: a
+#: Python whose ``Handle`` has others takes asyncio's own way.
+_HANDLE_FIELDS_KNOWN: bool = set(asyncio.Handle.__slots__) == {
+    "_callback",
+    "_args",
+    "_cancelled",
+    "_loop",
+    "_source_traceback",
+    "_repr",
+    "__weakref__",
+    "_context",
+}
+
 
 class _IdleWaiter:
     """One ``wait_idle`` call: resolved when the loop is quiet until past ``deadline``."""
@@ -247,7 +260,7 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         reply, a wake-up) schedules its callbacks through it, and asyncio's own spends two
         calls more on each (``_check_closed``, ``_call_soon``). A closed or debugging loop
         takes asyncio's way, with its errors and checks."""
-        if self._closed or self._debug:  # type: ignore[attr-defined]
+        if self._closed or self._debug or not _HANDLE_FIELDS_KNOWN:  # type: ignore[attr-defined]
             return super().call_soon(callback, *args, context=context)
         # ``Handle.__init__``'s fields, set here: its frame and its debug check (a method
         # call) less, two handles a heartbeat (a reply, a wake-up).
