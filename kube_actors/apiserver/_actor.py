@@ -1856,7 +1856,7 @@ def _renews(info: KindInfo, obj: Any, current: Any) -> bool:
     )
 
 
-#: What every update's write is made of (``quick_new``: the fields in order).
+#: What every update's write is made of (``quick_new``, by field name).
 _new_txn: Final = quick_new(Txn)
 _new_compare: Final = quick_new(Compare)
 _new_put: Final = quick_new(Put)
@@ -1868,9 +1868,8 @@ def _replacing(key: str, new: Any, current: Any, lease: int = 0) -> Txn:
     # an object (an idle cluster's Lease renewals) builds one.
     revision = int(current.metadata.resource_version)
     return _new_txn(
-        (_new_compare(key, CompareTarget.MOD, "=", revision, None),),
-        (_new_put(key, new, lease, False),),
-        (),
+        compare=(_new_compare(key=key, target=CompareTarget.MOD, op="=", operand=revision),),
+        success=(_new_put(key=key, value=new, lease=lease),),
     )
 
 

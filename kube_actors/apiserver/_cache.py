@@ -43,8 +43,8 @@ class CacheEvent:
     cause: int | None = None
 
 
-#: Every write's cache event is built by ``KindCache.apply`` (``quick_new``: the fields in
-#: order).
+#: Every write's cache event is built by ``KindCache.apply`` (``quick_new``, by
+#: field name).
 _new_cache_event: Final = quick_new(CacheEvent)
 
 
@@ -123,7 +123,13 @@ class KindCache:
         self.objects[key] = obj
         if self.info.namespaced:
             self._by_namespace.setdefault(obj.metadata.namespace, {})[key] = obj
-        return _new_cache_event("ADDED" if prev is None else "MODIFIED", revision, obj, prev, cause)
+        return _new_cache_event(
+            type="ADDED" if prev is None else "MODIFIED",
+            revision=revision,
+            obj=obj,
+            prev=prev,
+            cause=cause,
+        )
 
     def oldest_resumable(self) -> int:
         """The oldest resourceVersion a watch can resume from without missing a change."""

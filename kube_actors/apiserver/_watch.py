@@ -24,7 +24,7 @@ __all__ = ["ApiWatchStream", "Matcher"]
 
 Matcher = Callable[[Any], bool]
 
-#: A watch's events are built without the class call (``quick_new``: the fields in order).
+#: A watch's events are built without the class call (``quick_new``, by field name).
 _new_watch_event: Final = quick_new(WatchEvent)
 
 
@@ -125,7 +125,10 @@ class ApiWatchStream:
                         WatchEvent(type="DELETED", obj=obj, resource_version=version, cause=cause)
                     )
             elif now and before:  # every heartbeat's: the Lease renewed
-                events.append(_new_watch_event("MODIFIED", obj, version, None, cause))
+                event = _new_watch_event(
+                    type="MODIFIED", obj=obj, resource_version=version, cause=cause
+                )
+                events.append(event)
             elif now:
                 events.append(
                     WatchEvent(type="ADDED", obj=obj, resource_version=version, cause=cause)

@@ -64,7 +64,7 @@ R = TypeVar("R")
 LabelSelectorArg = str | Mapping[str, str] | None
 PatchBody = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
-#: An ``Update`` built without the class call (``quick_new``: its fields in order): a
+#: An ``Update`` built without the class call (``quick_new``, by field name): a
 #: kubelet renews its Lease with one every 10 s.
 _new_update: Final = quick_new(Update)
 
@@ -386,7 +386,9 @@ class Client:
 
     async def update(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
         """Replace spec and metadata; ``Conflict`` if its resourceVersion is stale."""
-        stored: T = await self._ask(_new_update(obj, dry_run, field_manager or self.field_manager))
+        stored: T = await self._ask(
+            _new_update(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+        )
         return stored
 
     async def patch(

@@ -22,7 +22,7 @@ from ._types import EventType, KeyEvent, KeyValue
 
 __all__ = ["KeyIndex"]
 
-#: Every write's watch event is built by ``change`` (``quick_new``: the fields in order).
+#: Every write's watch event is built by ``change`` (``quick_new``, by field name).
 _new_key_event: Final = quick_new(KeyEvent)
 
 #: How many paged ranges keep their live keys: a few lists being paged at once.
@@ -87,7 +87,9 @@ class KeyIndex:
         prev = history[i - 1] if i else None
         if prev is not None and prev.version == 0:
             prev = None
-        return _new_key_event(EventType.DELETE if kv.version == 0 else EventType.PUT, kv, prev)
+        return _new_key_event(
+            type=EventType.DELETE if kv.version == 0 else EventType.PUT, kv=kv, prev_kv=prev
+        )
 
     def append(self, kv: KeyValue) -> None:
         """Record a new revision of ``kv.key`` (newer than any it has)."""

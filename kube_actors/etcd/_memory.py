@@ -78,8 +78,8 @@ class _Write:
         self.keys: list[str] = []
 
 
-#: The classes every write builds, built without the class call (``quick_new``): their
-#: fields in order.
+#: The classes every write builds, built without the class call (``quick_new``, by field
+#: name).
 _new_key_value: Final = quick_new(KeyValue)
 _new_put_response: Final = quick_new(PutResponse)
 _new_txn_response: Final = quick_new(TxnResponse)
@@ -91,8 +91,22 @@ def _next_version(
     """``key``'s entry written at ``revision``: its first version, or the one after
     ``prev`` (its latest, live)."""
     if prev is None:
-        return _new_key_value(key, value, revision, revision, 1, lease)
-    return _new_key_value(key, value, prev.create_revision, revision, prev.version + 1, lease)
+        return _new_key_value(
+            key=key,
+            value=value,
+            create_revision=revision,
+            mod_revision=revision,
+            version=1,
+            lease=lease,
+        )
+    return _new_key_value(
+        key=key,
+        value=value,
+        create_revision=prev.create_revision,
+        mod_revision=revision,
+        version=prev.version + 1,
+        lease=lease,
+    )
 
 
 class MemoryBackend:
@@ -294,17 +308,14 @@ class MemoryBackend:
         index = self._index
         kv = index.latest(compare.key)
         if (0 if kv is None else kv.mod_revision) != compare.operand:
-            return _new_txn_response(self._revision, False, ())
+            return _new_txn_response(revision=self._revision, succeeded=False)
         revision = self._revision + 1
         key = op.key
         if kv is not None and key == compare.key and not kv.lease:
             # A new version of the key compared, which is live and has no lease (an
             # object's update): what ``_put`` and ``_commit`` do for a revision that writes
-            # this one key, without a ``_Write`` to gather its keys in and read back
-            # (``_next_version`` after ``kv``, without its call).
-            index.append(
-                _new_key_value(key, op.value, kv.create_revision, revision, kv.version + 1, 0)
-            )
+            # this one key, without a ``_Write`` to gather its keys in and read back.
+            index.append(_next_version(kv, key, op.value, revision, 0))
             self._revision = revision
             self._changes.append(key)
             prev: KeyValue | None = kv
@@ -312,8 +323,8 @@ class MemoryBackend:
             write = _Write(revision)
             prev = self._put(write, key, op.value, 0)
             self._commit(write)
-        put = _new_put_response(revision, prev if op.prev_kv else None)
-        return _new_txn_response(revision, True, (put,))
+        put = _new_put_response(revision=revision, prev_kv=prev if op.prev_kv else None)
+        return _new_txn_response(revision=revision, succeeded=True, responses=(put,))
 
     def _put_if_absent(self, compare: Compare, op: Put) -> TxnResponse:
         """``txn`` of the apiserver's create of an object, as ``txn`` runs it: one put, with
