@@ -128,7 +128,9 @@ class Indexer(Generic[T]):
     ) -> builtins.list[T]:
         """The cached objects of ``namespace`` (all if empty) matching ``label_selector``."""
         if namespace:
-            keys: Iterable[str] = self._indices[NAMESPACE_INDEX].get(namespace, {})
+            keys = self._indices[NAMESPACE_INDEX].get(namespace)
+            if not keys:
+                return []  # most often: a controller asks for its kind in a Pod's namespace
             candidates = [self._items[k] for k in keys]
         else:
             candidates = builtins.list(self._items.values())
@@ -166,10 +168,25 @@ class Indexer(Generic[T]):
         """Store ``obj`` under ``key``; the object it replaces, if any."""
         old = self._items.get(key)
         self._items[key] = obj
-        if old is not None and self._funcs is _BUILT_IN:
-            # The built-in indices alone (``_SAME`` spelled out, one test for the three): the
-            # usual update (a status, a Lease renewal) leaves every filing as it was.
-            was, meta = old.metadata, obj.metadata  # type: ignore[attr-defined]
+        if self._funcs is _BUILT_IN:
+            meta = obj.metadata  # type: ignore[attr-defined]
+            if old is None:
+                # The built-in indices alone, spelled out: a new object filed under its
+                # namespace, its owners' uids and its labels, as their functions give them.
+                indices = self._indices
+                indices[NAMESPACE_INDEX].setdefault(meta.namespace, {})[key] = None
+                if meta.owner_references:
+                    owners = indices[OWNER_UID_INDEX]
+                    for ref in meta.owner_references:
+                        owners.setdefault(ref.uid, {})[key] = None
+                if meta.labels:
+                    labels = indices[LABEL_INDEX]
+                    for name, value in meta.labels.items():
+                        labels.setdefault(f"{name}={value}", {})[key] = None
+                return None
+            # ``_SAME`` spelled out, one test for the three: the usual update (a status, a
+            # Lease renewal) leaves every filing as it was.
+            was = old.metadata  # type: ignore[attr-defined]
             if was.owner_references == meta.owner_references and (
                 was.labels is meta.labels or was.labels == meta.labels
             ):
