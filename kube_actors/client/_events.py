@@ -276,8 +276,9 @@ class EventSink(Actor):
         """Note the series' last write as the most recently used, forgetting the least
         recently used beyond ``SERIES_REMEMBERED``."""
         recent = self._recent
+        if key in recent:
+            recent.move_to_end(key)  # a new series is put last by its assignment below
         recent[key] = written
-        recent.move_to_end(key)
         if len(recent) > SERIES_REMEMBERED:
             recent.popitem(last=False)
 

@@ -700,7 +700,7 @@ class PodWorker(Actor):
             self.init_failed,
             self.terminal,
             self.terminated,
-            *(view.essence() for view in self.views.values()),
+            *map(ContainerView.essence, self.views.values()),
         )
 
     async def _report(self) -> None:
