@@ -67,7 +67,12 @@ class FieldSelector:
         object.__setattr__(self, "_checks", checks)
 
     def matches(self, obj: Any) -> bool:
-        return all((getter(obj) == value) != negated for getter, value, negated in self._checks)
+        checks = self._checks
+        if len(checks) == 1:  # most selectors (a kubelet's watch of its node's Pods, on
+            # each change of them): the one term without the generator
+            getter, value, negated = checks[0]
+            return (getter(obj) == value) != negated
+        return all((getter(obj) == value) != negated for getter, value, negated in checks)
 
     def is_everything(self) -> bool:
         return not self.terms

@@ -122,7 +122,9 @@ class ApiWatchStream:
                     prev is None and obj is not None and (matches is None or matches(obj))
                 ):
                     events.append(
-                        WatchEvent(type="DELETED", obj=obj, resource_version=version, cause=cause)
+                        _new_watch_event(
+                            type="DELETED", obj=obj, resource_version=version, cause=cause
+                        )
                     )
             elif now and before:  # every heartbeat's: the Lease renewed
                 event = _new_watch_event(
@@ -131,12 +133,14 @@ class ApiWatchStream:
                 events.append(event)
             elif now:
                 events.append(
-                    WatchEvent(type="ADDED", obj=obj, resource_version=version, cause=cause)
+                    _new_watch_event(type="ADDED", obj=obj, resource_version=version, cause=cause)
                 )
             elif before:
                 gone = with_resource_version(prev, revision)
                 events.append(
-                    WatchEvent(type="DELETED", obj=gone, resource_version=version, cause=cause)
+                    _new_watch_event(
+                        type="DELETED", obj=gone, resource_version=version, cause=cause
+                    )
                 )
         if events:
             self._after = changes[-1].revision

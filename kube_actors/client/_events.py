@@ -26,13 +26,13 @@ import asyncio
 import datetime as dt
 from collections import OrderedDict, deque
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
 from .._log import get_logger
 from ..actors import Actor, ActorRef, Mail, wall_clock
-from ..api import Event, EventSource, ObjectMeta, ObjectReference
+from ..api import Event, EventSource, ObjectMeta, ObjectReference, evolver, quick_new
 from ..errors import ActorStopped, AlreadyExists, ApiError, MailboxFull
 from ._client import Client
 
@@ -70,6 +70,13 @@ _QUEUED = 1000
 
 _SeriesKey = tuple[str, str, str, str, str, str, str]
 
+#: Every Event the sink writes is built without the class calls (the sink writes several a
+#: Pod): by field name, and its metadata as a copy of the empty one with a name and a
+#: namespace, its other fields as the class makes them, without converting them again.
+_new_event: Final = quick_new(Event)
+_named_meta: Final = evolver(ObjectMeta)
+_EMPTY_META: Final = ObjectMeta()
+
 
 @attrs.frozen(kw_only=True)
 class RecordEvent:
@@ -81,6 +88,11 @@ class RecordEvent:
     message: str
     component: str
     host: str = ""
+
+
+#: What ``EventRecorder.event`` builds for each Event recorded (``quick_new``, by field name).
+_new_reference: Final = quick_new(ObjectReference)
+_new_record: Final = quick_new(RecordEvent)
 
 
 def unix_nanos(when: dt.datetime) -> int:
@@ -112,6 +124,8 @@ class EventSink(Actor):
         self._room: asyncio.Future[None] | None = None
         #: Series being written, each with the repeats that came meanwhile, in order.
         self._writing: dict[_SeriesKey, deque[RecordEvent]] = {}
+        #: The Events' source of each component and host.
+        self._sources: dict[tuple[str, str], EventSource] = {}
 
     async def on_start(self) -> None:
         for i in range(WRITERS):
@@ -185,6 +199,7 @@ class EventSink(Actor):
         are created together (``Client.create_each``), each a create of its own."""
         instant = wall_clock()
         now = instant.replace(microsecond=0)
+        stamp = unix_nanos(instant)
         created: list[tuple[_SeriesKey, RecordEvent, Event]] = []
         for key, waiting in series:
             record = waiting[0]
@@ -195,7 +210,7 @@ class EventSink(Actor):
                     continue
                 except ApiError:
                     pass  # gone meanwhile: write a new one
-            created.append((key, record, self._new_event(record, instant, now)))
+            created.append((key, record, self._new_event(record, stamp, now)))
         if not created:
             return
         try:
@@ -224,22 +239,28 @@ class EventSink(Actor):
         await self.client.update(attrs.evolve(current, count=current.count + 1, last_timestamp=now))
         self._remember(key, (namespace, name, now))
 
-    def _new_event(self, record: RecordEvent, instant: dt.datetime, now: dt.datetime) -> Event:
+    def _new_event(self, record: RecordEvent, stamp: int, now: dt.datetime) -> Event:
         ref = record.involved_object
-        return Event(
-            metadata=ObjectMeta(
-                name=self._name_for(ref.name, instant), namespace=ref.namespace or "default"
+        component, host = record.component, record.host
+        source = self._sources.get((component, host))
+        if source is None:  # frozen: one for each component and host, shared by its Events
+            source = self._sources[(component, host)] = EventSource(component=component, host=host)
+        return _new_event(
+            metadata=_named_meta(
+                _EMPTY_META,
+                name=self._name_for(ref.name, stamp),
+                namespace=ref.namespace or "default",
             ),
             involved_object=ref,
             reason=record.reason,
             message=record.message,
             type=record.type,
-            source=EventSource(component=record.component, host=record.host),
+            source=source,
             first_timestamp=now,
             last_timestamp=now,
             count=1,
-            reporting_component=record.component,
-            reporting_instance=record.host,
+            reporting_component=component,
+            reporting_instance=host,
         )
 
     async def _create_again(self, event: Event) -> Event:
@@ -255,17 +276,18 @@ class EventSink(Actor):
         """Note the series' last write as the most recently used, forgetting the least
         recently used beyond ``SERIES_REMEMBERED``."""
         recent = self._recent
+        if key in recent:
+            recent.move_to_end(key)  # a new series is put last by its assignment below
         recent[key] = written
-        recent.move_to_end(key)
         if len(recent) > SERIES_REMEMBERED:
             recent.popitem(last=False)
 
-    def _name_for(self, name: str, instant: dt.datetime) -> str:
-        """As client-go names an Event: the object's name, then the creation ``instant`` in
-        hex nanoseconds, so that the store lists an object's Events in the order they were
-        made (kubectl describe keeps that order among Events of the same second). Kept
-        strictly increasing, since virtual time makes many Events at one instant."""
-        stamp = unix_nanos(instant)
+    def _name_for(self, name: str, stamp: int) -> str:
+        """As client-go names an Event: the object's name, then the creation instant in hex
+        nanoseconds (``stamp``, ``unix_nanos``), so that the store lists an object's Events
+        in the order they were made (kubectl describe keeps that order among Events of the
+        same second). Kept strictly increasing, since virtual time makes many Events at one
+        instant."""
         if stamp <= self._last_stamp:
             stamp = self._last_stamp + 1
         self._last_stamp = stamp
@@ -299,7 +321,7 @@ class EventRecorder:
     def event(self, obj: Any, type: EventType, reason: str, message: str) -> None:
         """Record that ``reason`` happened to ``obj``; never blocks, never raises."""
         meta = obj.metadata
-        reference = ObjectReference(
+        reference = _new_reference(
             api_version=obj.api_version,
             kind=obj.kind,
             namespace=meta.namespace,
@@ -307,7 +329,7 @@ class EventRecorder:
             uid=meta.uid,
             resource_version=meta.resource_version,
         )
-        record = RecordEvent(
+        record = _new_record(
             involved_object=reference,
             type=type,
             reason=reason,

@@ -128,7 +128,9 @@ class Indexer(Generic[T]):
     ) -> builtins.list[T]:
         """The cached objects of ``namespace`` (all if empty) matching ``label_selector``."""
         if namespace:
-            keys: Iterable[str] = self._indices[NAMESPACE_INDEX].get(namespace, {})
+            keys = self._indices[NAMESPACE_INDEX].get(namespace)
+            if not keys:
+                return []  # most often: a controller asks for its kind in a Pod's namespace
             candidates = [self._items[k] for k in keys]
         else:
             candidates = builtins.list(self._items.values())
@@ -166,22 +168,41 @@ class Indexer(Generic[T]):
         """Store ``obj`` under ``key``; the object it replaces, if any."""
         old = self._items.get(key)
         self._items[key] = obj
-        if old is not None and self._funcs is _BUILT_IN:
-            # The built-in indices alone (``_SAME`` spelled out, one test for the three): the
-            # usual update (a status, a Lease renewal) leaves every filing as it was.
-            was, meta = old.metadata, obj.metadata  # type: ignore[attr-defined]
-            if was.owner_references == meta.owner_references and (
-                was.labels is meta.labels or was.labels == meta.labels
-            ):
-                return old
-        for name, func in self._funcs.items():
-            if old is None:
-                old_values: Iterable[str] = ()
-            else:
-                same = _SAME.get(name)
-                if same is not None and same(old, obj):
-                    continue  # the common update: this index's input did not change
-                old_values = func(old)
+        funcs = self._funcs
+        meta = obj.metadata  # type: ignore[attr-defined]
+        if old is None:
+            # The built-in indices spelled out: a new object filed under its namespace, its
+            # owners' uids and its labels, as their functions give them.
+            indices = self._indices
+            indices[NAMESPACE_INDEX].setdefault(meta.namespace, {})[key] = None
+            if meta.owner_references:
+                owners = indices[OWNER_UID_INDEX]
+                for ref in meta.owner_references:
+                    owners.setdefault(ref.uid, {})[key] = None
+            if meta.labels:
+                labels = indices[LABEL_INDEX]
+                for name, value in meta.labels.items():
+                    labels.setdefault(f"{name}={value}", {})[key] = None
+            if funcs is not _BUILT_IN:
+                for name, func in funcs.items():
+                    if name not in _BUILT_IN:
+                        index = indices[name]
+                        for value in func(obj):
+                            index.setdefault(value, {})[key] = None
+            return None
+        # ``_SAME`` of the three built-in indices in one test: the usual update (a status, a
+        # Lease renewal) leaves their filing as it was.
+        was = old.metadata  # type: ignore[attr-defined]
+        filed_alike = was.owner_references == meta.owner_references and (
+            was.labels is meta.labels or was.labels == meta.labels
+        )
+        if filed_alike and funcs is _BUILT_IN:
+            return old
+        for name, func in funcs.items():
+            same = _SAME.get(name)
+            if same is not None and (filed_alike or same(old, obj)):
+                continue  # the common update: this index's input did not change
+            old_values = func(old)
             new_values = func(obj)
             if old_values == new_values:
                 continue

@@ -168,6 +168,12 @@ class JobPodEvents(PodEvents):
         super().on_add(pod, queue)
 
     def on_update(self, old: Pod, new: Pod, queue: WorkQueue[Request]) -> None:
+        if not new.metadata.owner_references and not old.metadata.owner_references:
+            # Owned by no controller, before or after (a bare Pod's every write): only an
+            # orphan still tracked matters, as ``_observe`` tells it.
+            if has_tracking_finalizer(new):
+                queue.add(orphans_request(new.metadata.namespace))
+            return
         previous = self._owner(old)
         if previous is not None and previous != self._owner(new):
             self.finalizers.removal_observed(str(previous), new.metadata.uid)

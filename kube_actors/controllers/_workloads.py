@@ -161,6 +161,8 @@ class PodEvents:
         return Request(pod.metadata.namespace, ref.name)
 
     def on_add(self, pod: Pod, queue: WorkQueue[Request]) -> None:
+        if not pod.metadata.owner_references:
+            return
         owner = self._owner(pod)
         if owner is None:
             return
@@ -171,6 +173,8 @@ class PodEvents:
         queue.add(owner)
 
     def on_update(self, old: Pod, new: Pod, queue: WorkQueue[Request]) -> None:
+        if not new.metadata.owner_references and not old.metadata.owner_references:
+            return  # owned by no controller, before or after (a bare Pod's every write)
         owner = self._owner(new)
         if owner is not None:
             if new.metadata.deletion_timestamp is not None:

@@ -206,11 +206,14 @@ def controller(context: ControllerContext) -> ControllerSpec:
     )
 
     def pod_to_requests(pod: Any) -> Iterable[Request]:
+        # A tuple, not a generator: every write of every Pod comes here, nearly all for
+        # nothing (a running Pod on a known node).
         node = pod.spec.node_name
-        if node and (nodes.indexer.get(node) is None or pod.metadata.deletion_timestamp):
-            yield Request("", node)
-        if _terminated(pod) or (pod.metadata.deletion_timestamp is not None and not node):
-            yield SCAN
+        deleting = pod.metadata.deletion_timestamp is not None
+        scan = _terminated(pod) or (deleting and not node)
+        if node and (deleting or nodes.indexer.get(node) is None):
+            return (Request("", node), SCAN) if scan else (Request("", node),)
+        return (SCAN,) if scan else ()
 
     return ControllerSpec(
         for_=Node,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 from collections.abc import Coroutine
 from typing import Any
 
@@ -102,8 +101,4 @@ class KubeletContext:
 def _pool_for(pod_cidr: str) -> AddressPool:
     if not pod_cidr:
         return LoopbackPool()
-    network = ipaddress.IPv4Network(pod_cidr)
-    if network.num_addresses <= 2:  # a /31 or /32: every address is a host's (RFC 3021)
-        return AddressPool(str(network.network_address), str(network.broadcast_address))
-    # The first and last host, without listing the hosts (254 objects for each node's /24).
-    return AddressPool(str(network.network_address + 1), str(network.broadcast_address - 1))
+    return AddressPool.for_cidr(pod_cidr)

@@ -448,9 +448,14 @@ class PodWorker(Actor):
         asyncio task of the kubelet's (``ExitWaits``: a task of this actor's own costs
         several times more, and lives as long: a task a running container); this worker
         cancels its waits when it stops or fails, and the kubelet what is left of them."""
-        # What the wait tells is traced to what this worker handles now, as a task's is.
-        with caused_by(current_cause()):
+        # What the wait tells is traced to what this worker handles now, as a task's is
+        # (no cause, as whenever nothing is traced: nothing to set, no block to enter).
+        cause = current_cause()
+        if cause is None:
             task = self.ctx.exits.start(self._wait_for_exit(name, container_id))
+        else:
+            with caused_by(cause):
+                task = self.ctx.exits.start(self._wait_for_exit(name, container_id))
         self.exit_waits[task] = None
         task.add_done_callback(self._exit_wait_done)
 
@@ -700,7 +705,7 @@ class PodWorker(Actor):
             self.init_failed,
             self.terminal,
             self.terminated,
-            *(view.essence() for view in self.views.values()),
+            *map(ContainerView.essence, self.views.values()),
         )
 
     async def _report(self) -> None:

@@ -27,7 +27,6 @@ from kube_actors.api import (
     PodIP,
     PodStatus,
     evolve,
-    set_condition,
 )
 from kube_actors.runtime import ContainerState as RuntimeState
 from kube_actors.runtime import ContainerStatus as RuntimeStatus
@@ -216,25 +215,33 @@ def pod_status(
         "ContainersReady": containers_ready and not terminal,
         "Ready": containers_ready and not terminal,
     }
-    conditions = tuple(c for c in pod.status.conditions if c.type not in KUBELET_CONDITIONS)
+    # The others' conditions, then the kubelet's in their order: what ``set_condition`` of
+    # each gives, the kubelet's having been taken out first.
+    conditions = [c for c in pod.status.conditions if c.type not in KUBELET_CONDITIONS]
     previous = {c.type: c for c in pod.status.conditions}
     for kind in KUBELET_CONDITIONS:
-        status = "True" if owned[kind] else "False"
         old = previous.get(kind)
-        condition = PodCondition(
-            type=kind,
-            status=status,
-            last_transition_time=(
-                old.last_transition_time if old is not None and old.status == status else now
-            ),
-            reason=_condition_reason(kind, status, phase, app_views, init_views),
-            message=_condition_message(kind, status, phase, app_views, init_views),
+        if owned[kind]:
+            status, reason, message = "True", "", ""  # the reasons and messages of False
+        else:
+            status = "False"
+            reason = _condition_reason(kind, status, phase, app_views, init_views)
+            message = _condition_message(kind, status, phase, app_views, init_views)
+        conditions.append(
+            PodCondition(
+                type=kind,
+                status=status,
+                last_transition_time=(
+                    old.last_transition_time if old is not None and old.status == status else now
+                ),
+                reason=reason,
+                message=message,
+            )
         )
-        conditions = set_condition(conditions, condition)
     return evolve(
         pod.status,
         phase=phase,
-        conditions=conditions,
+        conditions=tuple(conditions),
         host_ip=host_ip,
         host_ips=(HostIP(ip=host_ip),) if host_ip else (),
         pod_ip=pod_ip,

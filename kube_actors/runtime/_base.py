@@ -119,7 +119,7 @@ class RuntimeBase(Generic[_R]):
     def _new_id(self, *parts: object) -> str:
         # Deterministic (a run under a seed gives the same ids) and unique per pod uid.
         self._serial += 1
-        text = "/".join(str(p) for p in (*parts, self._serial))
+        text = "/".join(map(str, (*parts, self._serial)))
         return hashlib.sha256(text.encode()).hexdigest()
 
     # ------------------------------------------------------------------------ sandboxes

@@ -32,17 +32,27 @@ class AddressPool:
     """
 
     def __init__(self, first: str, last: str) -> None:
-        low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
+        low, high = _address_int(first), _address_int(last)
         if low > high:
             raise ValueError(f"{first}..{last} is not a range of addresses")
         self._range = f"{first}..{last}"
-        self._first, self._next, self._last = int(low), int(low), int(high)
+        self._first, self._next, self._last = low, low, high
         self._free: list[int] = []
         self._taken: set[str] = set()
 
+    @classmethod
+    def for_cidr(cls, cidr: str) -> AddressPool:
+        """The pool of a pod CIDR's hosts (``10.244.1.0/24``: .1 to .254); a /31 or /32's
+        every address (RFC 3021). Built without listing the hosts (254 objects a /24)."""
+        network, bits = _network(cidr)
+        last = network | ((1 << (32 - bits)) - 1)
+        if bits >= 31:
+            return cls(_dotted(network), _dotted(last))
+        return cls(_dotted(network + 1), _dotted(last - 1))
+
     def allocate(self) -> str:
         while self._free:
-            candidate = str(ipaddress.IPv4Address(self._free.pop()))
+            candidate = _dotted(self._free.pop())
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 return candidate
@@ -50,7 +60,7 @@ class AddressPool:
             value, self._next = self._next, self._next + 1
             if value & 0xFF in (0, 255):  # keep clear of addresses that look like networks
                 continue
-            candidate = str(ipaddress.IPv4Address(value))
+            candidate = _dotted(value)
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 return candidate
@@ -63,9 +73,53 @@ class AddressPool:
     def release(self, ip: str) -> None:
         if ip in self._taken:
             self._taken.discard(ip)
-            value = int(ipaddress.IPv4Address(ip))
+            value = _address_int(ip)
             if self._first <= value <= self._last:  # one reserved from outside is not ours
                 self._free.append(value)
+
+
+# Every node's pool is made with its first pod and hands out an address a pod: the plain
+# dotted quads below are read and written here, the ipaddress module (a few dozen calls an
+# address) left for anything else, and for the errors.
+
+
+def _address_int(text: str) -> int:
+    """An IPv4 address as an int, as ``int(ipaddress.IPv4Address(text))``."""
+    parts = text.split(".")
+    if len(parts) == 4 and all(_octet(p) for p in parts):
+        a, b, c, d = parts
+        return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+    return int(ipaddress.IPv4Address(text))  # the other forms, or its error
+
+
+def _octet(part: str) -> bool:
+    """A decimal octet as ipaddress reads one: 0-255, no sign, no leading zero."""
+    return (
+        0 < len(part) <= 3
+        and part.isascii()
+        and part.isdigit()
+        and (part == "0" or part[0] != "0")
+        and int(part) <= 255
+    )
+
+
+def _network(cidr: str) -> tuple[int, int]:
+    """A network's address and prefix length, as ``ipaddress.IPv4Network(cidr)`` reads them
+    (host bits set is an error)."""
+    address, slash, prefix = cidr.partition("/")
+    if slash and prefix.isascii() and prefix.isdigit() and len(prefix) <= 2:
+        bits = int(prefix)
+        if bits <= 32 and (prefix == "0" or prefix[0] != "0"):
+            value = _address_int(address)
+            if value & ((1 << (32 - bits)) - 1) == 0:
+                return value, bits
+    network = ipaddress.IPv4Network(cidr)  # another form (a netmask), or its error
+    return int(network.network_address), network.prefixlen
+
+
+def _dotted(value: int) -> str:
+    """``str(ipaddress.IPv4Address(value))`` for an int of 32 bits."""
+    return f"{value >> 24}.{(value >> 16) & 0xFF}.{(value >> 8) & 0xFF}.{value & 0xFF}"
 
 
 class LoopbackPool(AddressPool):
@@ -75,9 +129,8 @@ class LoopbackPool(AddressPool):
     """
 
     def __init__(self, first: str = "127.1.0.1", last: str = "127.255.255.254") -> None:
-        loopback = ipaddress.IPv4Network("127.0.0.0/8")
-        low, high = ipaddress.IPv4Address(first), ipaddress.IPv4Address(last)
-        if low not in loopback or high not in loopback or low > high:
+        low, high = _address_int(first), _address_int(last)
+        if low >> 24 != 127 or high >> 24 != 127 or low > high:  # not both in 127.0.0.0/8
             raise ValueError(f"{first}..{last} is not a range of the loopback network")
         super().__init__(first, last)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 import pytest
 
 from kube_actors.api import (
@@ -92,3 +95,40 @@ def test_an_address_pool_hands_out_a_routable_range_and_keeps_addresses_reserved
     assert [pool.allocate(), pool.allocate()] == ["10.244.1.1", "10.244.1.2"]
     with pytest.raises(RuntimeError, match=r"no free address left in 10.244.1.1..10.244.1.2"):
         pool.allocate()
+
+
+@pytest.mark.parametrize(
+    ("cidr", "first", "last"),
+    [
+        ("10.244.1.0/24", "10.244.1.1", "10.244.1.254"),  # its hosts: no network, no broadcast
+        ("10.244.1.0/255.255.255.0", "10.244.1.1", "10.244.1.254"),  # a netmask says the same
+        ("10.0.0.0/31", "10.0.0.0", "10.0.0.1"),  # a /31's two addresses are hosts (RFC 3021)
+        ("10.0.0.7/32", "10.0.0.7", "10.0.0.7"),
+    ],
+)
+def test_a_pod_cidr_makes_a_pool_of_its_hosts(cidr: str, first: str, last: str) -> None:
+    pool = AddressPool.for_cidr(cidr)
+    # Every address of the range but those that look like networks (the pool's own rule).
+    expected = [a for a in pool_range(first, last) if not a.endswith((".0", ".255"))]
+    assert [pool.allocate() for _ in expected] == expected
+    with pytest.raises(RuntimeError, match=re.escape(f"no free address left in {first}..{last}")):
+        pool.allocate()
+
+
+def pool_range(first: str, last: str) -> list[str]:
+    low, high = int(ipaddress.IPv4Address(first)), int(ipaddress.IPv4Address(last))
+    return [str(ipaddress.IPv4Address(v)) for v in range(low, high + 1)]
+
+
+@pytest.mark.parametrize(
+    "cidr", ["10.244.1.1/24", "10.244.1.0/33", "10.244.01.0/24", "10.244.1/24", "10.244.1.0/x"]
+)
+def test_a_pod_cidr_that_is_no_ipv4_network_is_refused_in_ipaddress_words(cidr: str) -> None:
+    try:
+        ipaddress.IPv4Network(cidr)
+    except ValueError as error:
+        message = str(error)
+    else:
+        pytest.fail(f"ipaddress reads {cidr!r}")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AddressPool.for_cidr(cidr)
