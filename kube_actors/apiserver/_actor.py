@@ -328,7 +328,8 @@ class ApiServer(Actor):
         self._pipelined = False
         #: The writes of a mailbox batch, committed together (``_group_commit``).
         # The driver steps ``_handle``'s coroutine itself (each of its ways is one, or a
-        # renewal's write parked at once: ``_parked_renewal``).
+        # renewal's or a plain create's write parked at once: ``_parked_renewal``,
+        # ``_plain_create``).
         handle = cast("Callable[[Any], Handled]", self._handle)
         self._group = GroupCommit(handle, self._commit_batch, self._answer)
         #: Group versions served by other actors (``metrics.k8s.io``).
