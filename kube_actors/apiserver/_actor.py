@@ -144,6 +144,7 @@ from ._admission import (
     for_creates_of,
     for_updates,
     joined,
+    without_quota,
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
@@ -215,6 +216,8 @@ _ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
 #: Kinds whose creates are never plain (``_plain_create``): the subresources, CRDs and
 #: Services (``_dispatch`` and ``_store_new`` do more for them).
 _NOT_PLAIN_CREATES = frozenset({Binding, *_ALONE})
+#: The key of the ResourceQuotas' cache (``_caches``).
+_QUOTAS = ("core", "resourcequotas")
 #: At most this many kinds' routes are kept (``_create_route``).
 _CREATE_ROUTES_KEPT = 256
 
@@ -278,8 +281,11 @@ class ApiServer(Actor):
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
         #: The plugins of the chain that may act on an update (``for_updates``).
         self._update_chain = for_updates(self.admission)
-        #: The plugins that may act on a create, by the created object's class (``_admit``).
-        self._create_chains: dict[type[Any], tuple[AdmissionPlugin, ...]] = {}
+        #: The plugins that may act on a create, by the created object's class (``_admit``):
+        #: all of them, and those that may while no quota exists (``without_quota``).
+        self._create_chains: dict[
+            type[Any], tuple[tuple[AdmissionPlugin, ...], tuple[AdmissionPlugin, ...]]
+        ] = {}
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -487,7 +493,7 @@ class ApiServer(Actor):
     def _quota_counts(self, obj: Any) -> bool:
         """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
         namespace's use from the cache, so it must see every earlier create committed."""
-        quotas = self._caches.get(("core", "resourcequotas"))
+        quotas = self._caches.get(_QUOTAS)
         if quotas is None or not quotas.objects:  # most clusters: no quota anywhere
             return False
         namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
@@ -1820,18 +1826,25 @@ class ApiServer(Actor):
         if operation == "UPDATE":
             chain = self._update_chain
         elif operation == "CREATE":
-            found = self._create_chains.get(type(obj))
-            chain = self._create_chain(type(obj)) if found is None else found
+            chains = self._create_chains.get(type(obj))
+            if chains is None:
+                chains = self._create_chain(type(obj))
+            quotas = self._caches.get(_QUOTAS)  # the cache ResourceQuota's lookups read
+            chain = chains[1] if quotas is None or not quotas.objects else chains[0]
         else:
             chain = self._admission_chain
         for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
 
-    def _create_chain(self, cls: type[Any]) -> tuple[AdmissionPlugin, ...]:
-        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class."""
-        chain = self._create_chains[cls] = joined(for_creates_of(self.admission, cls))
-        return chain
+    def _create_chain(
+        self, cls: type[Any]
+    ) -> tuple[tuple[AdmissionPlugin, ...], tuple[AdmissionPlugin, ...]]:
+        """The chain a create of ``cls`` passes (``for_creates_of``), joined, and the same
+        while no quota exists (``without_quota``), kept by class."""
+        chain = joined(for_creates_of(self.admission, cls))
+        chains = self._create_chains[cls] = (chain, without_quota(chain))
+        return chains
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:

@@ -18,6 +18,7 @@ from kube_actors.api import (
     PersistentVolumeClaim,
     Pod,
     PriorityClass,
+    ResourceQuota,
     Toleration,
     kind_info,
 )
@@ -121,6 +122,28 @@ def test_a_create_skips_only_the_default_plugins_that_give_it_back_as_it_came(
     if plugin in for_creates_of(DEFAULT_PLUGINS, type(obj)):
         return
     assert plugin("CREATE", kind_info(type(obj)), obj, None, NoLookups()) is obj
+
+
+class _NoQuotas(NoLookups):
+    """A lookup with no ResourceQuota anywhere, which records what is asked of it."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[type[Any], str]] = []
+
+    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
+        self.asked.append((kind, namespace))
+        return iter(())
+
+
+@given(obj=st.sampled_from(_CREATED))
+def test_with_no_quota_anywhere_resource_quota_gives_every_create_back_as_it_came(
+    obj: Any,
+) -> None:
+    """What ``without_quota`` rests on: ResourceQuota looks up only the quotas of the
+    created object's namespace, and with none it refuses nothing and changes nothing."""
+    lookup = _NoQuotas()
+    assert resource_quota("CREATE", kind_info(type(obj)), obj, None, lookup) is obj
+    assert set(lookup.asked) <= {(ResourceQuota, obj.metadata.namespace)}
 
 
 def test_an_event_create_passes_namespace_lifecycle_and_quota_alone_a_pod_all_of_its_own() -> None:

@@ -167,20 +167,13 @@ def test_creates_alone_or_sent_together_answer_store_and_watch_as_the_general_pa
     assert run(functools.partial(_scenario, steps, **options)) == _general(steps, **options)
 
 
-def test_plain_creates_of_a_batch_are_parked_as_the_apiserver_takes_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    parked: list[str] = []
-    write_then = GroupCommit.write_then
-
-    def counted(self: GroupCommit, key: str, txn: Any, then: Any) -> Any:
-        parked.append(key)
-        return write_then(self, key, txn, then)
-
-    monkeypatch.setattr(GroupCommit, "write_then", counted)
+def test_plain_creates_of_a_batch_are_parked_as_the_apiserver_takes_them() -> None:
     steps = [(kind, "plain", name) for name in ("a", "b") for kind in ("configmap", "node")]
-    assert run(functools.partial(_scenario, steps, together=4)) == _general(steps, together=4)
-    assert parked == [
+    original = GroupCommit.write_then
+    with mock.patch.object(GroupCommit, "write_then", autospec=True, side_effect=original) as park:
+        shortcut = run(functools.partial(_scenario, steps, together=4))
+    assert shortcut == _general(steps, together=4)
+    assert [call.args[1] for call in park.call_args_list] == [
         "/registry/configmaps/default/a",
         "/registry/minions/a",
         "/registry/configmaps/default/b",
