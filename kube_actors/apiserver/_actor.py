@@ -137,6 +137,7 @@ from ._admission import (
     DEFAULT_INGRESS_CLASS,
     DEFAULT_PLUGINS,
     DEFAULT_STORAGE_CLASS,
+    IDLE_WITHOUT,
     PROTECTED_NAMESPACES,
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
@@ -144,7 +145,7 @@ from ._admission import (
     for_creates_of,
     for_updates,
     joined,
-    without_quota,
+    without,
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
@@ -153,7 +154,9 @@ from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit, Handled
 from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
+from ._limit_ranger import limit_ranger
 from ._pipeline import Commits, after_commit
+from ._quota_admission import resource_quota
 from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
@@ -216,8 +219,9 @@ _ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
 #: Kinds whose creates are never plain (``_plain_create``): the subresources, CRDs and
 #: Services (``_dispatch`` and ``_store_new`` do more for them).
 _NOT_PLAIN_CREATES = frozenset({Binding, *_ALONE})
-#: The key of the ResourceQuotas' cache (``_caches``).
-_QUOTAS = ("core", "resourcequotas")
+#: The keys of the LimitRanges' and the ResourceQuotas' caches (``_caches``).
+_LIMIT_RANGES = IDLE_WITHOUT[limit_ranger]
+_QUOTAS = IDLE_WITHOUT[resource_quota]
 #: At most this many kinds' routes are kept (``_create_route``).
 _CREATE_ROUTES_KEPT = 256
 
@@ -282,10 +286,9 @@ class ApiServer(Actor):
         #: The plugins of the chain that may act on an update (``for_updates``).
         self._update_chain = for_updates(self.admission)
         #: The plugins that may act on a create, by the created object's class (``_admit``):
-        #: all of them, and those that may while no quota exists (``without_quota``).
-        self._create_chains: dict[
-            type[Any], tuple[tuple[AdmissionPlugin, ...], tuple[AdmissionPlugin, ...]]
-        ] = {}
+        #: those that may while there are no LimitRanges and no quotas, LimitRanges alone,
+        #: quotas alone, both (``_create_chain``).
+        self._create_chains: dict[type[Any], tuple[tuple[AdmissionPlugin, ...], ...]] = {}
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -1829,21 +1832,29 @@ class ApiServer(Actor):
             chains = self._create_chains.get(type(obj))
             if chains is None:
                 chains = self._create_chain(type(obj))
-            quotas = self._caches.get(_QUOTAS)  # the cache ResourceQuota's lookups read
-            chain = chains[1] if quotas is None or not quotas.objects else chains[0]
+            # The caches LimitRanger's and ResourceQuota's lookups read (``IDLE_WITHOUT``).
+            ranges, quotas = self._caches.get(_LIMIT_RANGES), self._caches.get(_QUOTAS)
+            chain = chains[
+                (1 if ranges is not None and ranges.objects else 0)
+                | (2 if quotas is not None and quotas.objects else 0)
+            ]
         else:
             chain = self._admission_chain
         for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
 
-    def _create_chain(
-        self, cls: type[Any]
-    ) -> tuple[tuple[AdmissionPlugin, ...], tuple[AdmissionPlugin, ...]]:
-        """The chain a create of ``cls`` passes (``for_creates_of``), joined, and the same
-        while no quota exists (``without_quota``), kept by class."""
+    def _create_chain(self, cls: type[Any]) -> tuple[tuple[AdmissionPlugin, ...], ...]:
+        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class:
+        without LimitRanger and ResourceQuota while neither has an object to look up
+        (``IDLE_WITHOUT``), without one of them while it has none, or whole."""
         chain = joined(for_creates_of(self.admission, cls))
-        chains = self._create_chains[cls] = (chain, without_quota(chain))
+        chains = self._create_chains[cls] = (
+            without(chain, (limit_ranger, resource_quota)),
+            without(chain, (resource_quota,)),
+            without(chain, (limit_ranger,)),
+            chain,
+        )
         return chains
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
