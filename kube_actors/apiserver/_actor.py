@@ -137,6 +137,7 @@ from ._admission import (
     DEFAULT_INGRESS_CLASS,
     DEFAULT_PLUGINS,
     DEFAULT_STORAGE_CLASS,
+    IDLE_WITHOUT,
     PROTECTED_NAMESPACES,
     SYSTEM_PRIORITY_CLASSES,
     AdmissionPlugin,
@@ -144,6 +145,7 @@ from ._admission import (
     for_creates_of,
     for_updates,
     joined,
+    without,
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
 from ._cache import CacheEvent, KindCache, with_resource_version
@@ -152,7 +154,9 @@ from ._eviction import evict
 from ._fields import applied, check_field_manager, with_managed_fields
 from ._group_commit import GroupCommit, Handled
 from ._keys import ROOT, kind_prefix, namespace_prefix, object_key, resource_of
+from ._limit_ranger import limit_ranger
 from ._pipeline import Commits, after_commit
+from ._quota_admission import resource_quota
 from ._renewal import is_renewal, renewed
 from ._service_allocator import DEFAULT_NODE_PORTS, DEFAULT_SERVICE_CIDR, ServiceAllocator
 from ._service_range import record_service_range
@@ -211,6 +215,15 @@ class _LeaseRoute(NamedTuple):
 #: subresources that are not one write, CRDs (they change what is served) and Services
 #: (they allocate addresses and ports).
 _ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
+
+#: Kinds whose creates are never plain (``_plain_create``): the subresources, CRDs and
+#: Services (``_dispatch`` and ``_store_new`` do more for them).
+_NOT_PLAIN_CREATES = frozenset({Binding, *_ALONE})
+#: The keys of the LimitRanges' and the ResourceQuotas' caches (``_caches``).
+_LIMIT_RANGES = IDLE_WITHOUT[limit_ranger]
+_QUOTAS = IDLE_WITHOUT[resource_quota]
+#: At most this many kinds' routes are kept (``_create_route``).
+_CREATE_ROUTES_KEPT = 256
 
 
 @attrs.frozen
@@ -272,8 +285,10 @@ class ApiServer(Actor):
         self._clock: Callable[[], dt.datetime] = wall_clock_whole_seconds
         #: The plugins of the chain that may act on an update (``for_updates``).
         self._update_chain = for_updates(self.admission)
-        #: The plugins that may act on a create, by the created object's class (``_admit``).
-        self._create_chains: dict[type[Any], tuple[AdmissionPlugin, ...]] = {}
+        #: The plugins that may act on a create, by the created object's class (``_admit``):
+        #: those that may while there are no LimitRanges and no quotas, LimitRanges alone,
+        #: quotas alone, both (``_create_chain``).
+        self._create_chains: dict[type[Any], tuple[tuple[AdmissionPlugin, ...], ...]] = {}
         self.watch_cache_size = watch_cache_size
         self.max_watch_lag = max_watch_lag
         self.bookmark_interval = bookmark_interval
@@ -285,6 +300,9 @@ class ApiServer(Actor):
         self._caches_by_prefix: dict[str, KindCache] = {}
         #: class -> its registration, cache and key prefix (``_kind_cache``).
         self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
+        #: class -> its registration and, if its creates may be plain, its keys' prefix
+        #: (``_plain_create``).
+        self._create_routes: dict[type[Any], tuple[KindInfo, str]] = {}
         #: What ``_renewal`` works out once of the Lease kind (``_LeaseRoute``).
         self._lease_route: _LeaseRoute | None = None
         #: The field managers whose names passed ``check_field_manager`` (at most
@@ -319,7 +337,8 @@ class ApiServer(Actor):
         self._pipelined = False
         #: The writes of a mailbox batch, committed together (``_group_commit``).
         # The driver steps ``_handle``'s coroutine itself (each of its ways is one, or a
-        # renewal's write parked at once: ``_parked_renewal``).
+        # renewal's or a plain create's write parked at once: ``_parked_renewal``,
+        # ``_plain_create``).
         handle = cast("Callable[[Any], Handled]", self._handle)
         self._group = GroupCommit(handle, self._commit_batch, self._answer)
         #: Group versions served by other actors (``metrics.k8s.io``).
@@ -477,7 +496,7 @@ class ApiServer(Actor):
     def _quota_counts(self, obj: Any) -> bool:
         """Whether a ResourceQuota may count ``obj``'s creation: its admission counts the
         namespace's use from the cache, so it must see every earlier create committed."""
-        quotas = self._caches.get(("core", "resourcequotas"))
+        quotas = self._caches.get(_QUOTAS)
         if quotas is None or not quotas.objects:  # most clusters: no quota anywhere
             return False
         namespace = getattr(getattr(obj, "metadata", None), "namespace", "") or "default"
@@ -524,10 +543,15 @@ class ApiServer(Actor):
     # they wait in is one more object that lives long enough for the collector to keep.
 
     def _handle(self, message: Any) -> Awaitable[Any]:
-        if type(message) is Update:
+        cls = type(message)
+        if cls is Update:
             renewal = self._renewal(message)
             if renewal is not None:  # most of what an idle cluster writes
                 return renewal
+        elif cls is Create:
+            created = self._plain_create(message)
+            if created is not None:  # most creates
+                return created
         message, asked = in_storage_version(message)
         if asked is None:
             return self._dispatch(message)
@@ -619,9 +643,7 @@ class ApiServer(Actor):
             if not self._up_to_date_for(key):  # most creates: no coroutine to wait in
                 await self._caught_up_for(key)
         now = self._now()
-        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
-        obj = self._admit("CREATE", info, obj, None)
-        validate(obj)
+        obj = self._admitted_new(info, obj, now)
         if isinstance(obj, CustomResourceDefinition):
             obj = crd_status.accepted(obj, self._cache(info).objects.values(), now)
         if write.dry_run:
@@ -630,24 +652,12 @@ class ApiServer(Actor):
                     info, None, obj, manager=write.manager, subresource="", now=now
                 )
             return self._dry_create(info, obj)
-        # The resourceVersion the write is foreseen to get (``_stamped``, which then finds
-        # it there) is set with the managedFields: one copy of the object and its metadata
-        # where there were two. The store keeps no resourceVersion (Kubernetes clears it),
-        # so the size checked is the object's without it (``_check_size``).
-        version = str(self._foreseen_revision())
         if write.managed:
+            version = str(self._foreseen_revision())
             obj = evolve(obj, metadata=evolve(obj.metadata, resource_version=version))
+            _check_size(info, obj, obj.metadata.name or meta.generate_name)
         else:
-            obj = with_managed_fields(
-                info,
-                None,
-                obj,
-                manager=write.manager,
-                subresource="",
-                now=now,
-                resource_version=version,
-            )
-        _check_size(info, obj, obj.metadata.name or meta.generate_name)
+            obj = self._versioned_new(info, obj, write.manager, now)
         # A generated name that is taken is drawn again, up to 7 times, as the apiserver does
         # since Kubernetes 1.32 (RetryGenerateName): 5 characters collide within thousands.
         retries = _GENERATE_NAME_ATTEMPTS - 1 if not meta.name else 0
@@ -658,6 +668,103 @@ class ApiServer(Actor):
                 name = self._generated_name(meta.generate_name)
                 obj = evolve(obj, metadata=evolve(obj.metadata, name=name))
         return await self._store_new(info, obj)
+
+    def _admitted_new(self, info: KindInfo, obj: Any, now: dt.datetime) -> Any:
+        """The object a create of ``obj`` makes, before its managedFields: defaulted, with
+        the system fields of a new object (``prepare_for_create``), admitted, validated."""
+        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
+        obj = self._admit("CREATE", info, obj, None)
+        validate(obj)
+        return obj
+
+    def _versioned_new(self, info: KindInfo, obj: Any, manager: str, now: dt.datetime) -> Any:
+        """The admitted new ``obj`` with its managedFields and the resourceVersion its write
+        is foreseen to get, within the size the store takes (``_check_size``)."""
+        # The resourceVersion the write is foreseen to get (``_stamped``, which then finds
+        # it there) is set with the managedFields: one copy of the object and its metadata
+        # where there were two. The store keeps no resourceVersion (Kubernetes clears it),
+        # so the size checked is the object's without it (``_check_size``).
+        obj = with_managed_fields(
+            info,
+            None,
+            obj,
+            manager=manager,
+            subresource="",
+            now=now,
+            resource_version=str(self._foreseen_revision()),
+        )
+        _check_size(info, obj, obj.metadata.name or obj.metadata.generate_name)
+        return obj
+
+    def _plain_create(self, message: Create) -> Awaitable[Any] | None:
+        """``_dispatch`` of a plain create, when nothing is to be waited for before its
+        write; None for any other create, which ``_dispatch`` takes.
+
+        A plain create is of an object named in full and scoped as its kind is, of a kind
+        stored in the version it is served in and of no aggregated API (no conversion,
+        nothing to forward), which is no subresource (a Binding, an Eviction, a
+        TokenRequest), no CRD (it changes what is served) and no Service (it allocates),
+        and no dry run. ``_create``'s steps are then known to wait for nothing before the
+        write when the cache is up to date for the object's key: they run here, without
+        ``_dispatch``'s and ``_create``'s coroutines, and in a batch (``_group_commit``)
+        the write is parked at once with what answers it (``_created``), as a renewal's is:
+        the Events, Pods and Nodes of a cluster, a batch at a time, need no coroutine."""
+        obj = message.obj
+        cls = type(obj)
+        try:
+            info = kind_info(cls)
+        except KeyError:
+            return None  # ``_dispatch`` refuses it
+        route = self._create_routes.get(cls)
+        if route is None or route[0] is not info:  # the first, or registered anew
+            route = self._create_route(cls, info)
+        prefix = route[1]
+        meta = obj.metadata
+        name, namespace = meta.name, meta.namespace
+        if not (prefix and name) or message.dry_run:
+            return None
+        if info.namespaced:
+            if not namespace:
+                return None  # ``_scoped`` gives it the default namespace
+            key = f"{prefix}{namespace}/{name}"
+        elif namespace:
+            return None  # ``_scoped`` clears it
+        else:
+            key = prefix + name
+        manager = message.field_manager
+        # As ``_dispatch`` checks it; a name a renewal passed is valid (``_valid_managers``).
+        if manager not in self._valid_managers:
+            check_field_manager(manager, "CreateOptions")
+        if not self._up_to_date_for(key):
+            return None  # ``_create`` waits for it
+        now = self._now()
+        obj = self._versioned_new(info, self._admitted_new(info, obj, now), manager, now)
+        group = self._group
+        if not group.driving:
+            return self._put_new(info, key, obj)
+        lease = 0
+        if self._expires(info):
+            lease = self._leases.reused(self.event_ttl, self.now)
+            if not lease:
+                return self._put_new(info, key, obj)  # waits for a lease of etcd
+        self._note_cause(key)
+        return group.write_then(
+            key, _creating(key, obj, lease), functools.partial(self._created, info, key, obj)
+        )
+
+    def _create_route(self, cls: type[Any], info: KindInfo) -> tuple[KindInfo, str]:
+        """``cls``'s registration and its keys' prefix when its creates may be plain
+        (``_plain_create``), else an empty prefix; kept by class, as long as it is
+        registered so."""
+        plain = (
+            cls not in _NOT_PLAIN_CREATES
+            and info.stored_as is None
+            and info.api_version not in AGGREGATED_VERSIONS
+        )
+        if len(self._create_routes) >= _CREATE_ROUTES_KEPT:
+            self._create_routes.clear()  # kinds made and dropped (CRDs') do not pile up
+        route = self._create_routes[cls] = (info, kind_prefix(info) if plain else "")
+        return route
 
     def _store_new(self, info: KindInfo, obj: Any) -> Awaitable[Any]:
         key = object_key(info, obj.metadata.namespace, obj.metadata.name)
@@ -676,13 +783,12 @@ class ApiServer(Actor):
         if self._expires(info):  # an Event: most often the lease in hand, no coroutine
             lease = self._leases.reused(self.event_ttl, self.now) or await self._lease_of(info)
         stored = self._stamped(stored)
-        response = await self._write(
-            key,
-            Txn(
-                compare=(Compare.create_revision(key, "=", 0),),
-                success=(Put(key=key, value=stored, lease=lease),),
-            ),
-        )
+        response = await self._write(key, _creating(key, stored, lease))
+        return self._created(info, key, stored, response)
+
+    def _created(self, info: KindInfo, key: str, stored: Any, response: TxnResponse) -> Any:
+        """What a create of ``stored`` under ``key`` answers: the object as written, or
+        AlreadyExists if something was there."""
         if not response.succeeded:
             self._forget_cause(key)
             raise _already_exists(info, stored.metadata.name)
@@ -1723,18 +1829,33 @@ class ApiServer(Actor):
         if operation == "UPDATE":
             chain = self._update_chain
         elif operation == "CREATE":
-            found = self._create_chains.get(type(obj))
-            chain = self._create_chain(type(obj)) if found is None else found
+            chains = self._create_chains.get(type(obj))
+            if chains is None:
+                chains = self._create_chain(type(obj))
+            # The caches LimitRanger's and ResourceQuota's lookups read (``IDLE_WITHOUT``).
+            ranges, quotas = self._caches.get(_LIMIT_RANGES), self._caches.get(_QUOTAS)
+            chain = chains[
+                (1 if ranges is not None and ranges.objects else 0)
+                | (2 if quotas is not None and quotas.objects else 0)
+            ]
         else:
             chain = self._admission_chain
         for plugin in chain:
             obj = plugin(operation, info, obj, old, self)
         return obj
 
-    def _create_chain(self, cls: type[Any]) -> tuple[AdmissionPlugin, ...]:
-        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class."""
-        chain = self._create_chains[cls] = joined(for_creates_of(self.admission, cls))
-        return chain
+    def _create_chain(self, cls: type[Any]) -> tuple[tuple[AdmissionPlugin, ...], ...]:
+        """The chain a create of ``cls`` passes (``for_creates_of``), joined, kept by class:
+        without LimitRanger and ResourceQuota while neither has an object to look up
+        (``IDLE_WITHOUT``), without one of them while it has none, or whole."""
+        chain = joined(for_creates_of(self.admission, cls))
+        chains = self._create_chains[cls] = (
+            without(chain, (limit_ranger, resource_quota)),
+            without(chain, (resource_quota,)),
+            without(chain, (limit_ranger,)),
+            chain,
+        )
+        return chains
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
@@ -1860,6 +1981,14 @@ def _renews(info: KindInfo, obj: Any, current: Any) -> bool:
 _new_txn: Final = quick_new(Txn)
 _new_compare: Final = quick_new(Compare)
 _new_put: Final = quick_new(Put)
+
+
+def _creating(key: str, new: Any, lease: int) -> Txn:
+    """The transaction that writes ``new`` at ``key`` if nothing is there."""
+    return _new_txn(
+        compare=(_new_compare(key=key, target=CompareTarget.CREATE, op="=", operand=0),),
+        success=(_new_put(key=key, value=new, lease=lease),),
+    )
 
 
 def _replacing(key: str, new: Any, current: Any, lease: int = 0) -> Txn:

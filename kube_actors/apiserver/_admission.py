@@ -22,7 +22,7 @@ plugin may refuse with an ``ApiError``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Final, Protocol
 
 from kube_actors.api import (
@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_INGRESS_CLASS",
     "DEFAULT_PLUGINS",
     "DEFAULT_STORAGE_CLASS",
+    "IDLE_WITHOUT",
     "PROTECTED_NAMESPACES",
     "AdmissionPlugin",
     "Lookup",
@@ -70,6 +71,7 @@ __all__ = [
     "namespace_lifecycle",
     "priority",
     "service_account",
+    "without",
 ]
 
 #: Namespaces the system itself needs, created at start and never deleted.
@@ -405,6 +407,22 @@ def for_creates_of(
         for plugin in plugins
         if plugin not in _CREATES_OF or issubclass(cls, _CREATES_OF[plugin])
     )
+
+
+#: The default plugins that give every create back as it came, refusing nothing, while no
+#: object of one resource exists, with that resource as the apiserver's caches name it:
+#: each looks up only those objects of the created object's namespace (a test pins it).
+IDLE_WITHOUT: Final[dict[AdmissionPlugin, tuple[str, str]]] = {
+    limit_ranger: ("core", "limitranges"),
+    resource_quota: ("core", "resourcequotas"),
+}
+
+
+def without(
+    plugins: Sequence[AdmissionPlugin], dropped: Collection[AdmissionPlugin]
+) -> tuple[AdmissionPlugin, ...]:
+    """The chain ``plugins`` less the plugins ``dropped``, in order."""
+    return tuple(plugin for plugin in plugins if plugin not in dropped)
 
 
 def default_plugins(

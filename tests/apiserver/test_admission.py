@@ -12,17 +12,20 @@ from kube_actors.api import (
     ConfigMap,
     Event,
     Ingress,
+    LimitRange,
     Namespace,
     Node,
     ObjectMeta,
     PersistentVolumeClaim,
     Pod,
     PriorityClass,
+    ResourceQuota,
     Toleration,
     kind_info,
 )
 from kube_actors.apiserver._admission import (
     DEFAULT_PLUGINS,
+    IDLE_WITHOUT,
     AdmissionPlugin,
     default_toleration_seconds,
     default_tolerations,
@@ -121,6 +124,31 @@ def test_a_create_skips_only_the_default_plugins_that_give_it_back_as_it_came(
     if plugin in for_creates_of(DEFAULT_PLUGINS, type(obj)):
         return
     assert plugin("CREATE", kind_info(type(obj)), obj, None, NoLookups()) is obj
+
+
+class _NothingOf(NoLookups):
+    """A lookup with no object of any kind in any namespace, which records what is asked
+    of it."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[type[Any], str]] = []
+
+    def in_namespace(self, kind: type[Any], namespace: str) -> Any:
+        self.asked.append((kind, namespace))
+        return iter(())
+
+
+@given(obj=st.sampled_from(_CREATED), plugin=st.sampled_from(list(IDLE_WITHOUT)))
+def test_with_no_object_of_its_resource_a_plugin_gives_every_create_back_as_it_came(
+    obj: Any, plugin: AdmissionPlugin
+) -> None:
+    """What ``IDLE_WITHOUT`` rests on: LimitRanger and ResourceQuota look up only the
+    LimitRanges and quotas of the created object's namespace, and with none they refuse
+    nothing and change nothing."""
+    lookup = _NothingOf()
+    assert plugin("CREATE", kind_info(type(obj)), obj, None, lookup) is obj
+    kind = {("core", "limitranges"): LimitRange, ("core", "resourcequotas"): ResourceQuota}
+    assert set(lookup.asked) <= {(kind[IDLE_WITHOUT[plugin]], obj.metadata.namespace)}
 
 
 def test_an_event_create_passes_namespace_lifecycle_and_quota_alone_a_pod_all_of_its_own() -> None:
