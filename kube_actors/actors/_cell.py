@@ -759,7 +759,7 @@ class _Continuation:
 
     def __call__(self, future: asyncio.Future[Any]) -> None:
         cell = self._cell
-        if cell.incarnation != self._incarnation or cell.closed:
+        if cell.incarnation != self._incarnation or cell.limit < 0:  # (``cell.closed``)
             return  # restarted or stopped meanwhile: what it would do is not wanted now
         cell.run_callback(self._cause, self._callback, future)
 

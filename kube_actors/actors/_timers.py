@@ -144,8 +144,8 @@ class TimerQueue:
             timer = heapq.heappop(heap)[2]
             cell = timer._cell
             # ``timer.pending``, spelled out: thousands of kubelets' heartbeats come due at
-            # once, each a property call less.
-            if not timer.cancelled and timer._incarnation == cell.incarnation and not cell.closed:
+            # once, each a property call less (two: a closed cell's limit is negative).
+            if not timer.cancelled and timer._incarnation == cell.incarnation and cell.limit >= 0:
                 timer.cancelled = True  # spent: it will not fire again
                 cell.pending_timers -= 1
                 cell.deliver_timer(timer)
