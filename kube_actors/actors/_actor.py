@@ -11,10 +11,11 @@ An actor may instead take every message waiting in its mailbox at once: it overr
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import random
 from collections.abc import Callable, Coroutine, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import structlog
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from ._timers import Timer
 
 __all__ = ["Actor"]
+
+R = TypeVar("R")
 
 
 class Actor:
@@ -124,6 +127,29 @@ class Actor:
         Timers belong to this incarnation: a restart or a stop cancels them.
         """
         return self._cell.send_after(delay, message)
+
+    def call_after(self, delay: float, callback: Callable[[], None]) -> Timer:
+        """Call ``callback()`` ``delay`` seconds from now (on the running clock), as
+        ``send_after`` would send a message, but without one: no mailbox, and no wake-up
+        of the actor's task for a callback that has nothing to await (a heartbeat that
+        only sends). It runs between the actor's steps, as ``when_done``'s does, under the
+        same rules; its timer belongs to this incarnation, as ``send_after``'s."""
+        return self._cell.call_after(delay, callback)
+
+    def when_done(
+        self, future: asyncio.Future[R], callback: Callable[[asyncio.Future[R]], None]
+    ) -> None:
+        """Call ``callback(future)`` once ``future`` is done (an ask sent with
+        ``ActorRef.ask_nowait``), with no handler waiting for it: the actor handles its
+        next messages meanwhile, and is spared a resumption of the handler's coroutines.
+
+        The callback runs between the actor's steps, maybe while a handler awaits, so it
+        must leave alone what a waiting handler relies on. It belongs to this incarnation
+        (dropped if the actor restarts or stops first); what it sends is caused by the
+        message in hand now (in the trace); an exception it raises crashes the actor, as
+        one a handler raises does.
+        """
+        self._cell.when_done(future, callback)
 
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None = None

@@ -267,11 +267,36 @@ class _Cell:
     def send_after(self, delay: float, message: object) -> Timer:
         return self.system._timers.schedule(self, delay, message, current_cause())
 
+    def call_after(self, delay: float, callback: Callable[[], None]) -> Timer:
+        return self.system._timers.schedule(self, delay, callback, current_cause(), True)
+
+    def when_done(
+        self, future: asyncio.Future[Any], callback: Callable[[asyncio.Future[Any]], None]
+    ) -> None:
+        future.add_done_callback(_Continuation(self, callback, current_cause()), context=NO_CONTEXT)
+
+    def run_callback(self, cause: int | None, callback: Callable[..., None], *args: Any) -> None:
+        """Run one of the actor's callbacks (``Actor.call_after``, ``Actor.when_done``)
+        between its steps: what it sends is caused by ``cause``, and an exception it raises
+        crashes the actor."""
+        try:
+            if cause is None:
+                callback(*args)
+            else:
+                with caused_by(cause):
+                    callback(*args)
+        except Exception as error:
+            self.inject_failure(error)
+
     def deliver_timer(self, timer: Timer) -> None:
         system = self.system
         trace_id = None
         if system._trace is not None:
             trace_id = system._record(self.name, self.name, "timer", timer.message, timer.cause)
+        if timer.call:
+            callback: Any = timer.message
+            self.run_callback(trace_id, callback)
+            return
         # A timer holds one message, so delivering it past the capacity cannot grow the
         # mailbox without bound, and dropping it would lose a wake-up the actor relies on.
         self.enqueue(
@@ -717,6 +742,26 @@ def current_cause() -> int | None:
         return override
     cell = current_cell.get()
     return None if cell is None else cell.current_trace_id
+
+
+class _Continuation:
+    """``Actor.when_done``'s callback: runs the actor's own while its incarnation lasts."""
+
+    __slots__ = ("_callback", "_cause", "_cell", "_incarnation")
+
+    def __init__(
+        self, cell: _Cell, callback: Callable[[asyncio.Future[Any]], None], cause: int | None
+    ) -> None:
+        self._cell = cell
+        self._incarnation = cell.incarnation
+        self._callback = callback
+        self._cause = cause
+
+    def __call__(self, future: asyncio.Future[Any]) -> None:
+        cell = self._cell
+        if cell.incarnation != self._incarnation or cell.limit < 0:  # (``cell.closed``)
+            return  # restarted or stopped meanwhile: what it would do is not wanted now
+        cell.run_callback(self._cause, self._callback, future)
 
 
 class caused_by:

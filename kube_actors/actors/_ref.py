@@ -96,15 +96,7 @@ class ActorRef:
             raise ActorError(f"actor {cell.name!r} asked itself: it would wait forever")
         if len(cell.queue) >= cell.limit:  # full, or closed
             await cell.wait_for_room(message)
-        loop = asyncio.get_running_loop()
-        # The envelope is the reply future (``Envelope``).
-        if cell.trace is None:
-            reply = Envelope(cell, message, True, None, loop)
-        else:
-            reply = _traced(cell, "ask", message, True)
-        cell.queue.append(reply)
-        if cell.waiter is not None:
-            cell._wake()
+        reply = _asked(cell, message)
         # The reply goes from this frame once it is in: an error's traceback keeps the frame,
         # which kept the future, which kept the error, a cycle only a full collection frees
         # (a kubelet's first Lease read is a NotFound, on each of thousands of nodes).
@@ -113,7 +105,7 @@ class ActorRef:
                 return await reply
             finally:
                 del reply
-        expiry = loop.call_later(
+        expiry = asyncio.get_running_loop().call_later(
             timeout, _expire, reply, cell.name, message, timeout, context=NO_CONTEXT
         )
         try:
@@ -121,6 +113,17 @@ class ActorRef:
         finally:
             expiry.cancel()
             del reply
+
+    def ask_nowait(self, message: object) -> asyncio.Future[Any] | None:
+        """Send ``message`` as ``ask`` does, without waiting for the reply: the future of
+        what the handler returns or raises (``ActorStopped`` if the actor stops first), to
+        await or to hand ``Actor.when_done``. None when the mailbox is full or the actor
+        stopped: ``ask`` then, which waits for room or raises. No timeout: a caller that
+        wants one asks and waits."""
+        cell = self._cell
+        if len(cell.queue) >= cell.limit:  # full, or closed
+            return None
+        return _asked(cell, message)
 
     # ---------------------------------------------------------------------- lifecycle
 
@@ -147,6 +150,18 @@ class ActorRef:
         from ._statistics import statistics_of
 
         return statistics_of(self._cell)
+
+
+def _asked(cell: _Cell, message: object) -> Envelope:
+    """``message`` put in ``cell``'s mailbox as an ask: its envelope, the reply future."""
+    if cell.trace is None:
+        reply = Envelope(cell, message, True, None, asyncio.get_running_loop())
+    else:
+        reply = _traced(cell, "ask", message, True)
+    cell.queue.append(reply)
+    if cell.waiter is not None:
+        cell._wake()
+    return reply
 
 
 def _traced(cell: _Cell, kind: DeliveryKind, message: object, asked: bool) -> Envelope:

@@ -41,17 +41,25 @@ WAVE = 512
 class Timer:
     """A message scheduled with ``Actor.send_after``; ``cancel()`` keeps it from being sent."""
 
-    __slots__ = ("_cell", "_incarnation", "cancelled", "cause", "message", "when")
+    __slots__ = ("_cell", "_incarnation", "call", "cancelled", "cause", "message", "when")
 
     def __init__(
-        self, cell: _Cell, message: object, when: float, cause: int | None, incarnation: int
+        self,
+        cell: _Cell,
+        message: object,
+        when: float,
+        cause: int | None,
+        incarnation: int,
+        call: bool = False,
     ) -> None:
         self._cell = cell
+        #: The message to send, or (``call``) the callback to call (``Actor.call_after``).
         self.message = message
         self.when = when
         self.cause = cause
         self.cancelled = False
         self._incarnation = incarnation
+        self.call = call
 
     @property
     def pending(self) -> bool:
@@ -90,9 +98,11 @@ class TimerQueue:
         self._armed: asyncio.TimerHandle | None = None
         self._armed_at = float("inf")
 
-    def schedule(self, cell: _Cell, delay: float, message: object, cause: int | None) -> Timer:
+    def schedule(
+        self, cell: _Cell, delay: float, message: object, cause: int | None, call: bool = False
+    ) -> Timer:
         when = self._loop.time() + delay
-        timer = Timer(cell, message, when, cause, cell.incarnation)
+        timer = Timer(cell, message, when, cause, cell.incarnation, call)
         cell.pending_timers += 1
         self._sequence = sequence = self._sequence + 1
         heapq.heappush(self._heap, (when, sequence, timer))
@@ -134,8 +144,8 @@ class TimerQueue:
             timer = heapq.heappop(heap)[2]
             cell = timer._cell
             # ``timer.pending``, spelled out: thousands of kubelets' heartbeats come due at
-            # once, each a property call less.
-            if not timer.cancelled and timer._incarnation == cell.incarnation and not cell.closed:
+            # once, each a property call less (two: a closed cell's limit is negative).
+            if not timer.cancelled and timer._incarnation == cell.incarnation and cell.limit >= 0:
                 timer.cancelled = True  # spent: it will not fire again
                 cell.pending_timers -= 1
                 cell.deliver_timer(timer)

@@ -15,6 +15,7 @@ Objects go out and come back as the same frozen instances: nothing is copied.
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import os
 from collections.abc import Awaitable, Mapping, Sequence
@@ -390,6 +391,26 @@ class Client:
             _new_update(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
         )
         return stored
+
+    def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        """Send ``update(obj)`` without waiting for the answer: the future of what it
+        returns or raises (``answer`` reads it), for an actor to hand ``when_done``. None
+        where the update must be awaited: over HTTP, with a timeout, or while the
+        apiserver's mailbox is full or it is stopped (``update`` then)."""
+        apiserver = self.apiserver
+        if self.timeout is not None or not isinstance(apiserver, ActorRef):
+            return None
+        return apiserver.ask_nowait(
+            _new_update(obj=obj, field_manager=field_manager or self.field_manager)
+        )
+
+    def answer(self, reply: asyncio.Future[T]) -> T:
+        """What the request ``reply`` is the future of returned, or its error, as the
+        awaited verb gives them (an apiserver that stopped before answering: a 503)."""
+        try:
+            return reply.result()
+        except ActorStopped as stopped:
+            raise self._unavailable() from stopped
 
     async def patch(
         self,

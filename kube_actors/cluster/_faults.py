@@ -42,11 +42,12 @@ applications alike reach them as ``cluster.faults``; the client knows nothing of
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import anyio
 
@@ -56,6 +57,8 @@ from ..client import Client, Transport
 from ..errors import ActorStopped, Conflict, Gone
 
 __all__ = ["USER", "Fault", "FaultKind", "Faults", "InterceptedClient"]
+
+T = TypeVar("T")
 
 #: The component name of ``cluster.client``, which ``component=None`` leaves alone.
 USER = "user"
@@ -348,6 +351,13 @@ class InterceptedClient(Client):
         if isinstance(request, Watch):
             return self._opened(_FaultyStream(result, self.faults, self.component, request.kind))
         return result
+
+    def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        # A fault in force (the cluster's, or this client's own) decides on each request
+        # in ``_ask``: such a request is awaited there.
+        if self._refusing or self.faults._faults:
+            return None
+        return super().update_nowait(obj, field_manager=field_manager)
 
     # Hooks for a client that adds a fault of its own (a node's link, which can be cut):
     # plain calls, so that every request still costs one coroutine here, not one per layer.

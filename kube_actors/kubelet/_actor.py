@@ -93,12 +93,22 @@ class _CheckNodeStatus:
 
 @attrs.frozen
 class _Heartbeat:
-    """Both of the above, in that order, when their periods are the same (10 s by default):
-    one timer and one message per node and period instead of two."""
+    """Both of the above, in that order, when their periods are the same (10 s by default),
+    one timer per node and period instead of two: the message of a heartbeat whose renewal
+    is to be awaited (``Kubelet._heartbeat``)."""
 
 
 #: The one ``_Heartbeat`` every kubelet sends itself (frozen: nothing to build per period).
 _HEARTBEAT = _Heartbeat()
+
+
+@attrs.frozen
+class _ReportNodeStatus:
+    """The rest of a heartbeat whose renewal went on without a handler waiting for it
+    (``Kubelet._lease_renewed``), when the status check found a report to make."""
+
+
+_REPORT_NODE_STATUS = _ReportNodeStatus()
 
 
 @attrs.frozen
@@ -208,7 +218,7 @@ class Kubelet(Actor):
             self.ctx.services = SharedInformer(self.client, Service)
             self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
         if self.timings.lease_renew_interval == self.timings.node_status_update_frequency:
-            self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
+            self.call_after(self.timings.lease_renew_interval, self._heartbeat)
         else:
             self.send_after(self.timings.lease_renew_interval, _RenewLease())
             self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
@@ -221,11 +231,14 @@ class Kubelet(Actor):
 
     async def receive(self, message: Any) -> Any:
         match message:
-            case _Heartbeat():  # first: most of what an idle kubelet receives
+            case _Heartbeat():  # a heartbeat whose renewal is to be awaited (``_heartbeat``)
                 await self._renew_lease()
                 if self._status_to_report():
                     await self._report_node_status()
-                self.send_after(self.timings.lease_renew_interval, _HEARTBEAT)
+                self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+            case _ReportNodeStatus():
+                await self._report_node_status()
+                self.call_after(self.timings.lease_renew_interval, self._heartbeat)
             case _Register():
                 await self._start_registered()
             case _Dispatch():
@@ -337,27 +350,72 @@ class Kubelet(Actor):
         self._matching_status = status
         return True
 
+    def _heartbeat(self) -> None:
+        """Every 10 s (``call_after``): renew the Lease, then check the node status
+        (``_lease_renewed``). An idle kubelet's heartbeat is these two callbacks alone,
+        without a message or a wake-up of its task; a renewal to be awaited (the first, or
+        after a failure) is the ``_Heartbeat`` message's."""
+        if not self._renew_lease_nowait():
+            self.send_after(0, _HEARTBEAT)
+
+    def _renew_lease_nowait(self) -> bool:
+        """A heartbeat's usual renewal (``_renew_lease``'s first way), sent without a
+        coroutine to wait for the answer, which ``_lease_renewed`` takes; False when the
+        renewal is not the usual one or must be awaited (``_renew_lease`` then).
+
+        A thousand kubelets renew every 10 s: a handler waiting for each answer was
+        resumed once more a heartbeat, through every coroutine between it and the ask.
+        Kubernetes' lease controller runs beside the kubelet's other loops too; the next
+        heartbeat is still armed once the answer is in, as the handler armed it."""
+        current = self._lease
+        if current is None or not current.metadata.owner_references:
+            return False
+        reply = self.client.update_nowait(self._renewal_of(current))
+        if reply is None:
+            return False
+        self.when_done(reply, self._lease_renewed)
+        return True
+
+    def _renewal_of(self, current: Lease) -> Lease:
+        """The lease controller's renewal: a copy of the Lease it last wrote, renewed now
+        (only a Lease without its owner needs the Node read, setNodeOwnerFunc)."""
+        spec = current.spec
+        holder, duration = self.node.name, self.timings.node_lease_duration
+        if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
+            # The usual renewal: one field.
+            spec = _evolve_lease_spec(spec, renew_time=self._clock())
+        else:
+            spec = evolve(
+                spec,
+                holder_identity=holder,
+                lease_duration_seconds=duration,
+                renew_time=self._clock(),
+            )
+        return _evolve_lease(current, spec=spec)
+
+    def _lease_renewed(self, reply: asyncio.Future[Lease]) -> None:
+        """The rest of a heartbeat whose renewal ``_renew_lease_nowait`` sent, once it is
+        answered: what ``_renew_lease`` makes of the answer, then the status check, and the
+        next heartbeat armed (after the status report, if one is to be made)."""
+        try:
+            self._lease = self.client.answer(reply)
+        except Conflict:
+            self._lease = None  # someone else wrote it: read it afresh next time
+        except KubeActorsError as error:
+            self._lease = None
+            self.log.warning("lease_renewal_failed", error=str(error))
+        if self._status_to_report():
+            self.send_after(0, _REPORT_NODE_STATUS)
+        else:
+            self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+
     async def _renew_lease(self, registered: Node | None = None) -> None:
         """Renew (or create) the node's Lease, owned by its Node: ``registered``, the Node
         this kubelet has just registered, spares reading it back (setNodeOwnerFunc's GET)."""
         try:
             current = self._lease
             if current is not None and current.metadata.owner_references:
-                # The lease controller's renewal: a copy of the Lease it last wrote, renewed
-                # now; only a Lease without its owner needs the Node read (setNodeOwnerFunc).
-                spec = current.spec
-                holder, duration = self.node.name, self.timings.node_lease_duration
-                if spec.holder_identity == holder and spec.lease_duration_seconds == duration:
-                    # The usual renewal: one field.
-                    spec = _evolve_lease_spec(spec, renew_time=self._clock())
-                else:
-                    spec = evolve(
-                        spec,
-                        holder_identity=holder,
-                        lease_duration_seconds=duration,
-                        renew_time=self._clock(),
-                    )
-                self._lease = await self.client.update(_evolve_lease(current, spec=spec))
+                self._lease = await self.client.update(self._renewal_of(current))
                 return
             node = (
                 registered
