@@ -277,8 +277,11 @@ class _Cell:
 
     def run_callback(self, cause: int | None, callback: Callable[..., None], *args: Any) -> None:
         """Run one of the actor's callbacks (``Actor.call_after``, ``Actor.when_done``)
-        between its steps: what it sends is caused by ``cause``, and an exception it raises
+        between its steps: what it sends is sent by this actor (a trace names it, an ask
+        of its own mailbox is refused) and caused by ``cause``, and an exception it raises
         crashes the actor."""
+        # The callback runs outside the actor's task, whose context names the actor.
+        token = current_cell.set(self)
         try:
             if cause is None:
                 callback(*args)
@@ -287,6 +290,8 @@ class _Cell:
                     callback(*args)
         except Exception as error:
             self.inject_failure(error)
+        finally:
+            current_cell.reset(token)
 
     def deliver_timer(self, timer: Timer) -> None:
         system = self.system

@@ -121,3 +121,42 @@ async def test_ask_nowait_declines_a_full_mailbox_and_a_stopped_actor() -> None:
         assert await reply == 1
         await counter.stop()
         assert counter.ask_nowait(Get()) is None
+
+
+class TimedAsker(Actor):
+    """Asks the counter it is told of from a ``call_after`` callback, and again from the
+    ``when_done`` callback of that ask."""
+
+    def __init__(self) -> None:
+        self.counter: ActorRef | None = None
+
+    async def receive(self, message: object) -> object:
+        if isinstance(message, ActorRef):
+            self.counter = message
+            self.call_after(1, self._ask)
+        return None
+
+    def _ask(self) -> None:
+        assert self.counter is not None
+        reply = self.counter.ask_nowait(Get())
+        assert reply is not None
+        self.when_done(reply, self._answered)
+
+    def _answered(self, reply: asyncio.Future[int]) -> None:
+        assert self.counter is not None
+        self.counter.ask_nowait(Get())
+
+
+async def test_what_a_callback_sends_is_traced_as_the_actors_and_caused_by_its_timer() -> None:
+    async with ActorSystem(trace=True) as system:
+        counter = await system.spawn(Counter, name="counter")
+        asker = await system.spawn(TimedAsker, name="asker")
+        await asker.tell(counter)
+        await system.settle(horizon=5)
+        assert system.trace is not None
+        records = system.trace.records
+        timer = next(r for r in records if r.kind == "timer")
+        asks = [r for r in records if r.kind == "ask" and isinstance(r.message, Get)]
+        assert [(r.sender, r.receiver) for r in asks] == [("asker", "counter")] * 2
+        assert timer.sender == "asker"
+        assert asks[0].cause == timer.id
