@@ -73,46 +73,90 @@ def normalized_image_name(name: str) -> str:
     return name + ":latest"
 
 
+#: What a PodInfo takes from its Pod's spec (``_SpecFacts``).
+_SPEC_FACTS = (
+    "ephemeral_storage",
+    "host_ports",
+    "images",
+    "memory",
+    "milli_cpu",
+    "non0_cpu",
+    "non0_memory",
+    "preferred_affinity",
+    "preferred_anti_affinity",
+    "priority",
+    "required_affinity",
+    "required_anti_affinity",
+    "scalars",
+)
+
+
 class PodInfo:
     """A Pod and the facts about it every cycle would otherwise recompute."""
 
-    __slots__ = (
-        "ephemeral_storage",
-        "host_ports",
-        "images",
-        "key",
-        "labels",
-        "memory",
-        "milli_cpu",
-        "namespace",
-        "non0_cpu",
-        "non0_memory",
-        "pod",
-        "preferred_affinity",
-        "preferred_anti_affinity",
-        "priority",
-        "required_affinity",
-        "required_anti_affinity",
-        "scalars",
-        "terminating",
-        "uid",
-    )
+    __slots__ = (*_SPEC_FACTS, "key", "labels", "namespace", "pod", "terminating", "uid")
 
     def __init__(self, pod: Pod) -> None:
         meta, spec = pod.metadata, pod.spec
         self.pod = pod
-        self.namespace = meta.namespace
+        ns = self.namespace = meta.namespace
         self.key = namespaced_name(pod)
         self.uid = meta.uid
         self.labels: Mapping[str, str] = meta.labels
-        self.priority = spec.priority or 0
         self.terminating = meta.deletion_timestamp is not None
+        facts = _FACTS.get(id(spec))
+        if facts is None or facts.spec is not spec or facts.namespace != ns:
+            facts = _facts_of(pod, ns)
+        self.priority = facts.priority
+        self.milli_cpu = facts.milli_cpu
+        self.memory = facts.memory
+        self.ephemeral_storage = facts.ephemeral_storage
+        self.scalars: Mapping[str, int] = facts.scalars
+        self.non0_cpu = facts.non0_cpu
+        self.non0_memory = facts.non0_memory
+        self.host_ports: tuple[tuple[str, str, int], ...] = facts.host_ports
+        self.images: tuple[str, ...] = facts.images
+        self.required_affinity: tuple[AffinityTerm, ...] = facts.required_affinity
+        self.preferred_affinity: tuple[WeightedAffinityTerm, ...] = facts.preferred_affinity
+        self.required_anti_affinity: tuple[AffinityTerm, ...] = facts.required_anti_affinity
+        self.preferred_anti_affinity: tuple[WeightedAffinityTerm, ...] = (
+            facts.preferred_anti_affinity
+        )
+
+    @property
+    def name(self) -> str:
+        return self.pod.metadata.name
+
+    @property
+    def has_affinity(self) -> bool:
+        """Carries any pod affinity or anti-affinity term (NodeInfo.PodsWithAffinity)."""
+        return bool(
+            self.required_affinity
+            or self.preferred_affinity
+            or self.required_anti_affinity
+            or self.preferred_anti_affinity
+        )
+
+    def __repr__(self) -> str:
+        return f"<PodInfo {self.key}>"
+
+
+class _SpecFacts:
+    """What a PodInfo takes from its Pod's spec (and namespace, which the affinity terms
+    default to): the same for every Pod that carries the very same spec."""
+
+    __slots__ = (*_SPEC_FACTS, "namespace", "spec")
+
+    def __init__(self, pod: Pod, ns: str) -> None:
+        spec = self.spec = pod.spec
+        self.namespace = ns
+        self.priority = spec.priority or 0
         requests = pod_requests(pod) if spec.containers or spec.init_containers else {}
         self.milli_cpu = requests["cpu"].milli_value() if "cpu" in requests else 0
         self.memory = requests["memory"].value() if "memory" in requests else 0
         storage = requests.get("ephemeral-storage")
         self.ephemeral_storage = storage.value() if storage is not None else 0
-        self.scalars: dict[str, int] = {
+        self.scalars: Mapping[str, int] = {
             name: amount.value()
             for name, amount in requests.items()
             if name not in ("cpu", "memory", "ephemeral-storage", "pods") and amount
@@ -124,19 +168,18 @@ class PodInfo:
         self.non0_memory = (
             self.memory if "memory" in requests else DEFAULT_MEMORY_REQUEST * max(containers, 1)
         )
-        self.host_ports: tuple[tuple[str, str, int], ...] = tuple(
+        self.host_ports = tuple(
             (port.host_ip or "0.0.0.0", port.protocol or "TCP", port.host_port)
             for container in (*spec.init_containers, *spec.containers)
             for port in container.ports
             if port.host_port
         )
-        self.images: tuple[str, ...] = tuple(
+        self.images = tuple(
             normalized_image_name(c.image) for c in (*spec.init_containers, *spec.containers)
         )
         affinity = spec.affinity
         pod_affinity = affinity.pod_affinity if affinity is not None else None
         anti = affinity.pod_anti_affinity if affinity is not None else None
-        ns = meta.namespace
         self.required_affinity: tuple[AffinityTerm, ...] = ()
         self.preferred_affinity: tuple[WeightedAffinityTerm, ...] = ()
         self.required_anti_affinity: tuple[AffinityTerm, ...] = ()
@@ -160,19 +203,18 @@ class PodInfo:
                 for w in anti.preferred_during_scheduling_ignored_during_execution
             )
 
-    @property
-    def name(self) -> str:
-        return self.pod.metadata.name
 
-    @property
-    def has_affinity(self) -> bool:
-        """Carries any pod affinity or anti-affinity term (NodeInfo.PodsWithAffinity)."""
-        return bool(
-            self.required_affinity
-            or self.preferred_affinity
-            or self.required_anti_affinity
-            or self.preferred_anti_affinity
-        )
+def _facts_of(pod: Pod, ns: str) -> _SpecFacts:
+    """The facts of ``pod``'s spec, remembered by its identity: the apiserver hands the Pods of one
+    template (equal specs) the very same defaulted spec, so a ReplicaSet's Pods compute
+    them once. The entry holds the spec, so its id is not reused while it is there."""
+    facts = _SpecFacts(pod, ns)
+    if len(_FACTS) >= _FACTS_MAX:
+        _FACTS.clear()
+    _FACTS[id(pod.spec)] = facts
+    return facts
 
-    def __repr__(self) -> str:
-        return f"<PodInfo {self.key}>"
+
+#: The facts of the specs met lately, by the spec's id; bounded, cleared when full.
+_FACTS: dict[int, _SpecFacts] = {}
+_FACTS_MAX = 256
