@@ -39,7 +39,8 @@ WAVE = 512
 
 
 class Timer:
-    """A message scheduled with ``Actor.send_after``; ``cancel()`` keeps it from being sent."""
+    """A message scheduled with ``Actor.send_after``, or a callback with ``Actor.call_after``;
+    ``cancel()`` keeps it from being sent (called)."""
 
     __slots__ = ("_cell", "_incarnation", "call", "cancelled", "cause", "message", "when")
 

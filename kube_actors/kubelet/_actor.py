@@ -399,11 +399,8 @@ class Kubelet(Actor):
         next heartbeat armed (after the status report, if one is to be made)."""
         try:
             self._lease = self.client.answer(reply)
-        except Conflict:
-            self._lease = None  # someone else wrote it: read it afresh next time
         except KubeActorsError as error:
-            self._lease = None
-            self.log.warning("lease_renewal_failed", error=str(error))
+            self._renewal_failed(error)
         if self._status_to_report():
             self.send_after(0, _REPORT_NODE_STATUS)
         else:
@@ -437,10 +434,14 @@ class Kubelet(Actor):
             self._lease = await self.client.update(
                 attrs.evolve(current, metadata=meta, spec=desired.spec)
             )
-        except Conflict:
-            self._lease = None  # someone else wrote it: read it afresh next time
         except KubeActorsError as error:
-            self._lease = None
+            self._renewal_failed(error)
+
+    def _renewal_failed(self, error: KubeActorsError) -> None:
+        """The Lease is read afresh next time; a failure other than a Conflict (someone else
+        wrote it) is logged."""
+        self._lease = None
+        if not isinstance(error, Conflict):
             self.log.warning("lease_renewal_failed", error=str(error))
 
     # ----------------------------------------------------------------------- the pods

@@ -16,6 +16,7 @@ from kube_actors.api import (
 )
 
 from ...api import namespaced_name
+from ...api._memo import IdentityMemo
 
 __all__ = [
     "DEFAULT_MEMORY_REQUEST",
@@ -104,9 +105,12 @@ class PodInfo:
         self.uid = meta.uid
         self.labels: Mapping[str, str] = meta.labels
         self.terminating = meta.deletion_timestamp is not None
-        facts = _FACTS.get(id(spec))
-        if facts is None or facts.spec is not spec or facts.namespace != ns:
-            facts = _facts_of(pod, ns)
+        # Remembered by the spec's identity: the apiserver hands the Pods of one template
+        # (equal specs) the very same defaulted spec, so a ReplicaSet's Pods compute them
+        # once (with the namespace, which the affinity terms default to).
+        facts = _FACTS.get(spec, ns)
+        if facts is None:
+            facts = _FACTS.put(spec, _SpecFacts(pod, ns), ns)
         self.priority = facts.priority
         self.milli_cpu = facts.milli_cpu
         self.memory = facts.memory
@@ -145,11 +149,10 @@ class _SpecFacts:
     """What a PodInfo takes from its Pod's spec (and namespace, which the affinity terms
     default to): the same for every Pod that carries the very same spec."""
 
-    __slots__ = (*_SPEC_FACTS, "namespace", "spec")
+    __slots__ = _SPEC_FACTS
 
     def __init__(self, pod: Pod, ns: str) -> None:
-        spec = self.spec = pod.spec
-        self.namespace = ns
+        spec = pod.spec
         self.priority = spec.priority or 0
         requests = pod_requests(pod) if spec.containers or spec.init_containers else {}
         self.milli_cpu = requests["cpu"].milli_value() if "cpu" in requests else 0
@@ -204,17 +207,5 @@ class _SpecFacts:
             )
 
 
-def _facts_of(pod: Pod, ns: str) -> _SpecFacts:
-    """The facts of ``pod``'s spec, remembered by its identity: the apiserver hands the Pods of one
-    template (equal specs) the very same defaulted spec, so a ReplicaSet's Pods compute
-    them once. The entry holds the spec, so its id is not reused while it is there."""
-    facts = _SpecFacts(pod, ns)
-    if len(_FACTS) >= _FACTS_MAX:
-        _FACTS.clear()
-    _FACTS[id(pod.spec)] = facts
-    return facts
-
-
-#: The facts of the specs met lately, by the spec's id; bounded, cleared when full.
-_FACTS: dict[int, _SpecFacts] = {}
-_FACTS_MAX = 256
+#: The facts of the specs met lately, by the spec's identity and the Pod's namespace.
+_FACTS: IdentityMemo[_SpecFacts] = IdentityMemo()
