@@ -99,7 +99,7 @@ from ._control_planes import (
 from ._exit import leaving_error
 from ._faults import USER, Faults, InterceptedClient
 from ._health import COMPONENT_SUPERVISION, ComponentHealth, health_of, report_crash_loops
-from ._heap import HEAP, THRESHOLDS
+from ._heap import COLLECTOR, HEAP, THRESHOLDS
 from ._holder import ResourceHolder, hold
 from ._link import NodeLink
 from ._logs import find_log, follow, log_options, read_log
@@ -782,8 +782,11 @@ class Cluster:
         more ``node-N``, or one a config. Returns their names, once every kubelet has
         started (registered, or retrying)."""
         configs: Sequence[NodeConfig | None] = [None] * nodes if isinstance(nodes, int) else nodes
-        handles = [self._new_node(config) for config in configs]
-        await self._start_nodes(handles)
+        # A cluster that freezes the heap freezes what the nodes leave as they come; any
+        # other keeps the collector off meanwhile (``_heap``).
+        with contextlib.nullcontext() if self._holds_heap else COLLECTOR.paused():
+            handles = [self._new_node(config) for config in configs]
+            await self._start_nodes(handles)
         return [handle.config.name for handle in handles]
 
     async def _start_nodes(self, handles: Sequence[NodeHandle]) -> None:

@@ -169,3 +169,33 @@ async def test_the_nodes_of_a_cluster_that_asked_are_frozen_as_they_start() -> N
     assert gc.get_freeze_count() == 0
     async with Cluster(nodes=64, controllers=()):
         assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("thawed", "full_collections_often")
+async def test_the_collector_is_off_while_nodes_start_and_on_again_once_they_have() -> None:
+    collections: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        gc.callbacks.append(note)
+        try:
+            await cluster.add_nodes(64)
+        finally:
+            gc.callbacks.remove(note)
+        # Nothing the nodes leave for good was rescanned while they started: one look at
+        # it once the collector is back on, where it made hundreds of collections.
+        assert len(collections) <= 1
+        assert gc.isenabled()
+
+
+async def test_a_collector_the_program_switched_off_stays_off_after_nodes_start() -> None:
+    gc.disable()
+    try:
+        async with Cluster(nodes=2, controllers=(), scheduler=False):
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
