@@ -16,10 +16,12 @@
   oldest by creation time go first, evicted ones before the others.
 
 Kubernetes scans everything every 20 s and looks at the quarantine queue on those scans.
-Here each node is reconciled when it (or a pod bound to it) changes, and asks to come back
-when its quarantine ends, so an orphan goes exactly 40 s after its node was seen missing;
-the cluster-wide scan for the other two cases runs whenever a pod that finished, or one
-being deleted unscheduled, changes (the work queue folds a burst of them into one scan).
+Here a node is reconciled when it goes, when it changes while out of service, or when a pod
+bound to it changes (not at every other change of a Node: a cluster's start and its nodes'
+status reports), and asks to come back when its quarantine ends, so an orphan goes
+exactly 40 s after its node was seen missing; the cluster-wide scan for the other two cases
+runs whenever a pod that finished, or one being deleted unscheduled, changes (the work
+queue folds a burst of them into one scan).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ..actors import monotonic, wall_clock
 from ..api import Node, Pod, PodCondition, Preconditions, get_condition, set_condition
 from ..client import Client, SharedInformer
 from ..errors import Conflict, NotFound
-from ..reconcile import ControllerSpec, Request, Result, reconcile_log
+from ..reconcile import ControllerSpec, Request, Result, WorkQueue, reconcile_log
 from ._context import ControllerContext
 
 __all__ = [
@@ -179,6 +181,26 @@ class PodGCReconciler:
             return  # gone, changed or replaced meanwhile: the next reconcile looks again
 
 
+class _NodeChanges:
+    """The Node changes that give the pod GC work: a Node gone (its pods are orphans) or one
+    out of service (its terminating pods go); a Node that comes or changes otherwise leaves
+    its pods as they are, and one quarantined meanwhile is looked at again when its
+    quarantine ends."""
+
+    __slots__ = ()
+
+    def on_add(self, node: Node, queue: WorkQueue[Request]) -> None:
+        if _out_of_service(node):
+            queue.add(Request("", node.metadata.name))
+
+    def on_update(self, old: Node, new: Node, queue: WorkQueue[Request]) -> None:
+        if _out_of_service(new):
+            queue.add(Request("", new.metadata.name))
+
+    def on_delete(self, node: Node, queue: WorkQueue[Request]) -> None:
+        queue.add(Request("", node.metadata.name))
+
+
 def _out_of_service(node: Node) -> bool:
     ready = get_condition(node.status.conditions, "Ready")
     not_ready = ready is None or ready.status != "True"
@@ -217,6 +239,7 @@ def controller(context: ControllerContext) -> ControllerSpec:
 
     return ControllerSpec(
         for_=Node,
+        for_events=_NodeChanges(),
         reconciler=reconciler,
         watches=[(Pod, pod_to_requests)],
         workers=WORKERS,

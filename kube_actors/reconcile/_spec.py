@@ -64,6 +64,10 @@ class ControllerSpec:
     #: The kind reconciled: requests name objects of this kind.
     for_: type[Any]
     reconciler: Reconciler
+    #: What a change of a ``for_`` object enqueues: the request naming it, unless a handler
+    #: is given (controller-runtime's ``For`` with predicates: most changes of the kind
+    #: need no reconcile).
+    for_events: EventHandler | None = None
     #: Kinds whose objects this controller creates and controls (``ownerReferences`` with
     #: ``controller: true`` pointing at a ``for_`` object).
     owns: Sequence[type[Any]] = attrs.field(default=(), converter=_tuple_of_kinds)
@@ -77,7 +81,8 @@ class ControllerSpec:
 
     def sources(self) -> list[tuple[type[Any], EventHandler]]:
         """Every watched kind with its handler: ``for_``, then ``owns``, then ``watches``."""
-        sources: list[tuple[type[Any], EventHandler]] = [(self.for_, EnqueueRequestForObject())]
+        own = self.for_events if self.for_events is not None else EnqueueRequestForObject()
+        sources: list[tuple[type[Any], EventHandler]] = [(self.for_, own)]
         sources.extend((kind, EnqueueRequestForOwner(self.for_)) for kind in self.owns)
         sources.extend((kind, _as_handler(handler)) for kind, handler in self.watches)
         return sources

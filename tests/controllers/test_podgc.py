@@ -18,6 +18,7 @@ from kube_actors.api import (
     get_condition,
 )
 from kube_actors.controllers.podgc import OUT_OF_SERVICE, QUARANTINE_TIME
+from kube_actors.reconcile import GetControllerStatistics
 
 from ..cluster.test_faults import assert_converged, start
 
@@ -136,3 +137,15 @@ async def test_a_terminating_pod_on_an_out_of_service_node_is_force_deleted() ->
         # No kubelet will ever confirm the end: failed, and deleted with no grace period.
         assert held.status.phase == "Failed"
         assert held.metadata.deletion_grace_period_seconds == 0
+
+
+async def test_nodes_that_register_and_report_cost_the_pod_gc_no_reconcile() -> None:
+    # Kubernetes' pod GC looks at nodes on its periodic scan; here a Node's change wakes it
+    # only when the Node goes or is out of service, not at every registration and report.
+    async with Cluster(nodes=3, scheduler=False, controllers=["podgc"]) as cluster:
+        await cluster.settle()
+        controller = cluster.system.lookup("controller/podgc")
+        assert (await controller.ask(GetControllerStatistics())).reconciles == 0
+        await cluster.cordon("node-1")
+        await cluster.settle()
+        assert (await controller.ask(GetControllerStatistics())).reconciles == 0
