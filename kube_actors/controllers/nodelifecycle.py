@@ -279,8 +279,9 @@ def _healthy(node: Node) -> bool:
 
 
 class _LeaseEvents:
-    """Enqueue a node for its Lease's events, except a healthy node's renewals: its last
-    reconcile already waits for the Lease's expiry and then reads the newest renewal."""
+    """Enqueue a node for its Lease's events, except a healthy node's renewals, and the
+    Lease its kubelet creates once it reported Ready: the reconcile of that report already
+    waits for the heartbeat's expiry and then reads the newest Lease."""
 
     __slots__ = ("_healthy_nodes", "nodes")
 
@@ -291,8 +292,7 @@ class _LeaseEvents:
         self._healthy_nodes: dict[str, Node] = {}
 
     def on_add(self, obj: Any, queue: WorkQueue[Request]) -> None:
-        if obj.metadata.namespace == LEASE_NAMESPACE:
-            queue.add(Request("", obj.metadata.name))
+        self.on_update(obj, obj, queue)
 
     def on_update(self, old: Any, new: Any, queue: WorkQueue[Request]) -> None:
         meta = new.metadata
@@ -310,7 +310,8 @@ class _LeaseEvents:
 
     def on_delete(self, obj: Any, queue: WorkQueue[Request]) -> None:
         self._healthy_nodes.pop(obj.metadata.name, None)
-        self.on_add(obj, queue)
+        if obj.metadata.namespace == LEASE_NAMESPACE:
+            queue.add(Request("", obj.metadata.name))
 
 
 def controller(context: ControllerContext) -> ControllerSpec:

@@ -325,6 +325,15 @@ async def test_pods_on_healthy_nodes_cost_the_node_lifecycle_controller_no_recon
         assert (await controller.ask(GetControllerStatistics())).reconciles == before
 
 
+async def test_a_node_costs_the_node_lifecycle_controller_two_reconciles_as_it_starts() -> None:
+    # Its registration (a RegisteredNode Event) and its Ready report (which waits for the
+    # heartbeat's expiry); the Lease its kubelet then creates needs none, as its renewals.
+    async with Cluster(nodes=3, controllers=["nodelifecycle"]) as cluster:
+        await cluster.settle()
+        controller = cluster.system.lookup("controller/nodelifecycle")
+        assert (await controller.ask(GetControllerStatistics())).reconciles <= 2 * 3
+
+
 async def test_a_pod_placed_on_a_node_tainted_no_execute_is_evicted_as_it_arrives() -> None:
     async with Cluster(nodes=2, controllers=["nodelifecycle"]) as cluster:
         await cluster.settle()
