@@ -1673,6 +1673,8 @@ class ApiServer(Actor):
         self._store_revision = max(self._store_revision, revision)
         for cache, cache_events in changes.items():
             cache.publish(cache_events)
+        if not self._catching_up:  # most batches: nobody waits for the cache
+            return
         for target in [r for r in self._catching_up if r <= self._applied]:
             for waiter in self._catching_up.pop(target):
                 if not waiter.done():
