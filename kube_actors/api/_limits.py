@@ -233,21 +233,20 @@ def size_bound(obj: Any) -> int:
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
     try:
-        shared: dict[int, str] = {}
+        entries = obj.metadata.managed_fields
+        entry = entries[0] if entries else None  # a create's one entry; an update's first
+        entry_in = ""
+        if entry is not None:
+            entry_in = _ENTRY_STAND_INS.get(entry) or _ENTRY_STAND_INS.put(entry, _stand_in(entry))
         spec = getattr(obj, "spec", None)
-        if type(spec) is PodSpec:  # the one spec many objects share (see int ranges)
-            shared[id(spec)] = _SPEC_STAND_INS.get(spec) or _SPEC_STAND_INS.put(
-                spec, _stand_in(spec)
-            )
-            status = obj.status
-            shared[id(status)] = _STATUS_STAND_INS.get(status) or _STATUS_STAND_INS.put(
-                status, _stand_in(status)
-            )
-        for entry in obj.metadata.managed_fields:
-            shared[id(entry)] = _ENTRY_STAND_INS.get(entry) or _ENTRY_STAND_INS.put(
-                entry, _stand_in(entry)
-            )
-        return header + _body_bound(obj, shared)
+        if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
+            return header + _body_bound(obj, (None, "", None, "", entry, entry_in))
+        status = obj.status
+        spec_in = _SPEC_STAND_INS.get(spec) or _SPEC_STAND_INS.put(spec, _stand_in(spec))
+        status_in = _STATUS_STAND_INS.get(status) or _STATUS_STAND_INS.put(
+            status, _stand_in(status)
+        )
+        return header + _body_bound(obj, (spec, spec_in, status, status_in, entry, entry_in))
     except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
 
@@ -261,16 +260,27 @@ _STATUS_STAND_INS: IdentityMemo[str] = IdentityMemo()
 _ENTRY_STAND_INS: IdentityMemo[str] = IdentityMemo()
 
 
-def _body_bound(obj: Any, shared: Mapping[int, str]) -> int:
-    """``size_bound`` without the apiVersion and kind; each object whose id ``shared``
-    holds is written as the string there, without a walk."""
+#: The parts of an object ``_body_bound`` writes as a string of their bound's length rather
+#: than walks, each with that string: at most a Pod's spec, its status and one managedFields
+#: entry (None where there is none), told apart by identity (no call for each value the
+#: walk meets).
+_Shared = tuple[object, str, object, str, object, str]
+_NOTHING_SHARED: Final[_Shared] = (None, "", None, "", None, "")
+
+
+def _body_bound(obj: Any, shared: _Shared) -> int:
+    """``size_bound`` without the apiVersion and kind; the ``shared`` parts are written as
+    their stand-ins, without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values
-    stand_in = shared.get
+    spec, spec_in, status, status_in, entry, entry_in = shared
 
     def every_field(value: Any) -> object:
-        found = stand_in(id(value))
-        if found is not None:
-            return found
+        if value is spec:
+            return spec_in
+        if value is status:
+            return status_in
+        if value is entry:
+            return entry_in
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):  # a subclass, which orjson does not write
@@ -291,9 +301,6 @@ def _body_bound(obj: Any, shared: Mapping[int, str]) -> int:
 def _stand_in(part: Any) -> str:
     """A string orjson writes in no fewer bytes than ``part``'s bound (its quotes included)."""
     return "x" * (_body_bound(part, _NOTHING_SHARED) - 2)
-
-
-_NOTHING_SHARED: Final[Mapping[int, str]] = {}
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.
