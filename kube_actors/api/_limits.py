@@ -225,44 +225,62 @@ def size_bound(obj: Any) -> int:
     converter writes them (quantities as strings), times as orjson writes them (no shorter
     than RFC 3339 in UTC).
 
-    A Pod's spec and status are looked up by identity (the Pods of a template share one
-    spec object, see ``default_pod_spec``, and every new Pod of a QoS class one Pending
-    status): the walk writes a string of the same length in their place."""
+    The parts many objects share are looked up by identity: a Pod's spec and status (the
+    Pods of a template share one spec object, see ``default_pod_spec``, and every new Pod
+    of a QoS class one Pending status) and managedFields entries (the objects one manager
+    creates alike within a second share one, see ``record_update``): the walk writes a
+    string of the same length in their place."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
     try:
+        entries = obj.metadata.managed_fields
+        entry = entries[0] if entries else None  # a create's one entry; an update's first
+        entry_in = ""
+        if entry is not None:
+            entry_in = _ENTRY_STAND_INS.get(entry) or _ENTRY_STAND_INS.put(entry, _stand_in(entry))
         spec = getattr(obj, "spec", None)
         if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
-            return header + _body_bound(obj, None, 0, None, 0)
-        spec_bound = _SPEC_BOUNDS.get(spec)
-        if spec_bound is None:
-            spec_bound = _SPEC_BOUNDS.put(spec, _body_bound(spec, None, 0, None, 0))
+            return header + _body_bound(obj, (None, "", None, "", entry, entry_in))
         status = obj.status
-        status_bound = _STATUS_BOUNDS.get(status)
-        if status_bound is None:
-            status_bound = _STATUS_BOUNDS.put(status, _body_bound(status, None, 0, None, 0))
-        return header + _body_bound(obj, spec, spec_bound, status, status_bound)
+        spec_in = _SPEC_STAND_INS.get(spec) or _SPEC_STAND_INS.put(spec, _stand_in(spec))
+        status_in = _STATUS_STAND_INS.get(status) or _STATUS_STAND_INS.put(
+            status, _stand_in(status)
+        )
+        return header + _body_bound(obj, (spec, spec_in, status, status_in, entry, entry_in))
     except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-#: The bound of each Pod spec and status seen lately (``size_bound``), by identity. (Only
-#: writes of whole Pods ask: creates, whose Pending statuses are few and shared, and
-#: updates, which keep the stored status; status writes skip the size check.)
-_SPEC_BOUNDS: IdentityMemo[int] = IdentityMemo()
-_STATUS_BOUNDS: IdentityMemo[int] = IdentityMemo()
+#: What ``size_bound`` writes in place of each Pod spec and status and each managedFields
+#: entry seen lately, by identity. (Only writes of whole objects ask: creates, whose
+#: Pending statuses are few and shared, and updates, which keep the stored status; status
+#: writes skip the size check.)
+_SPEC_STAND_INS: IdentityMemo[str] = IdentityMemo()
+_STATUS_STAND_INS: IdentityMemo[str] = IdentityMemo()
+_ENTRY_STAND_INS: IdentityMemo[str] = IdentityMemo()
 
 
-def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_bound: int) -> int:
-    """``size_bound`` without the apiVersion and kind; ``spec`` and ``status`` (if not None)
-    are written as ``spec_bound`` and ``status_bound`` bytes without a walk."""
+#: The parts of an object ``_body_bound`` writes as a string of their bound's length rather
+#: than walks, each with that string: at most a Pod's spec, its status and one managedFields
+#: entry (None where there is none), told apart by identity (no call for each value the
+#: walk meets).
+_Shared = tuple[object, str, object, str, object, str]
+_NOTHING_SHARED: Final[_Shared] = (None, "", None, "", None, "")
+
+
+def _body_bound(obj: Any, shared: _Shared) -> int:
+    """``size_bound`` without the apiVersion and kind; the ``shared`` parts are written as
+    their stand-ins, without a walk."""
     keys = [0]  # what the objects' keys add: each written as an array of its values
+    spec, spec_in, status, status_in, entry, entry_in = shared
 
     def every_field(value: Any) -> object:
         if value is spec:
-            return _stand_in(spec_bound)
+            return spec_in
         if value is status:
-            return _stand_in(status_bound)
+            return status_in
+        if value is entry:
+            return entry_in
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):  # a subclass, which orjson does not write
@@ -280,9 +298,9 @@ def _body_bound(obj: Any, spec: object, spec_bound: int, status: object, status_
     return len(body) + keys[0]
 
 
-def _stand_in(bound: int) -> str:
-    """A value orjson writes in ``bound`` bytes (at least 2): a string, its quotes included."""
-    return "x" * (bound - 2)
+def _stand_in(part: Any) -> str:
+    """A string orjson writes in no fewer bytes than ``part``'s bound (its quotes included)."""
+    return "x" * (_body_bound(part, _NOTHING_SHARED) - 2)
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.

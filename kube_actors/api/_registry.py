@@ -8,7 +8,7 @@ adds its own with ``register_kind``. The converter, the manifest loader, ``defau
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -27,6 +27,7 @@ __all__ = [
     "lookup_plural",
     "lookup_resource",
     "register_kind",
+    "registration_of",
 ]
 
 DefaultHook = Callable[[Any], Any]
@@ -115,6 +116,9 @@ class KindInfo:
 
 
 _by_type: dict[type[Any], KindInfo] = {}
+#: The registry entry of a class, or None: ``kind_info`` of a class without its own call
+#: (the dict's lookup itself), for the apiserver's lookups on every create.
+registration_of: Final[Callable[[type[Any]], KindInfo | None]] = _by_type.get
 _by_api_version_kind: dict[tuple[str, str], KindInfo] = {}
 _by_plural: dict[tuple[str, str], KindInfo] = {}
 

@@ -94,6 +94,7 @@ from kube_actors.api import (
     validate_status,
 )
 from kube_actors.api import ObjectMeta as _ObjectMeta
+from kube_actors.api._registry import registration_of
 from kube_actors.errors import (
     ActorStopped,
     AlreadyExists,
@@ -672,7 +673,10 @@ class ApiServer(Actor):
     def _admitted_new(self, info: KindInfo, obj: Any, now: dt.datetime) -> Any:
         """The object a create of ``obj`` makes, before its managedFields: defaulted, with
         the system fields of a new object (``prepare_for_create``), admitted, validated."""
-        obj = prepare_for_create(default(obj), uid=self._new_uid(), now=now)
+        hook = info.default  # ``default``, with the registration in hand
+        if hook is not None:
+            obj = hook(obj)
+        obj = prepare_for_create(obj, uid=self._new_uid(), now=now)
         obj = self._admit("CREATE", info, obj, None)
         validate(obj)
         return obj
@@ -711,9 +715,8 @@ class ApiServer(Actor):
         the Events, Pods and Nodes of a cluster, a batch at a time, need no coroutine."""
         obj = message.obj
         cls = type(obj)
-        try:
-            info = kind_info(cls)
-        except KeyError:
+        info = registration_of(cls)
+        if info is None:
             return None  # ``_dispatch`` refuses it
         route = self._create_routes.get(cls)
         if route is None or route[0] is not info:  # the first, or registered anew
@@ -741,12 +744,12 @@ class ApiServer(Actor):
         obj = self._versioned_new(info, self._admitted_new(info, obj, now), manager, now)
         group = self._group
         if not group.driving:
-            return self._put_new(info, key, obj)
+            return self._put_new(info, key, obj, stamped=True)
         lease = 0
         if self._expires(info):
             lease = self._leases.reused(self.event_ttl, self.now)
             if not lease:
-                return self._put_new(info, key, obj)  # waits for a lease of etcd
+                return self._put_new(info, key, obj, stamped=True)  # waits for a lease of etcd
         self._note_cause(key)
         return group.write_then(
             key, _creating(key, obj, lease), functools.partial(self._created, info, key, obj)
@@ -776,13 +779,21 @@ class ApiServer(Actor):
         with self._services.reserving() as reservation:  # given back if this raises
             return await self._put_new(info, key, reservation.create(service))
 
-    async def _put_new(self, info: KindInfo, key: str, stored: Any) -> Any:
-        """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is."""
+    async def _put_new(
+        self, info: KindInfo, key: str, stored: Any, *, stamped: bool = False
+    ) -> Any:
+        """Write ``stored`` under ``key`` if nothing is there; AlreadyExists if something is.
+        ``stamped``: ``stored`` carries the resourceVersion foreseen for its write now
+        (``_stamped``), which is foreseen again only if a wait for a lease came between."""
         self._note_cause(key)
         lease = 0
         if self._expires(info):  # an Event: most often the lease in hand, no coroutine
-            lease = self._leases.reused(self.event_ttl, self.now) or await self._lease_of(info)
-        stored = self._stamped(stored)
+            lease = self._leases.reused(self.event_ttl, self.now)
+            if not lease:
+                lease = await self._lease_of(info)
+                stamped = False  # other writes may have been foreseen meanwhile
+        if not stamped:
+            stored = self._stamped(stored)
         response = await self._write(key, _creating(key, stored, lease))
         return self._created(info, key, stored, response)
 
@@ -1662,6 +1673,8 @@ class ApiServer(Actor):
         self._store_revision = max(self._store_revision, revision)
         for cache, cache_events in changes.items():
             cache.publish(cache_events)
+        if not self._catching_up:  # most batches: nobody waits for the cache
+            return
         for target in [r for r in self._catching_up if r <= self._applied]:
             for waiter in self._catching_up.pop(target):
                 if not waiter.done():
@@ -1877,11 +1890,13 @@ class ApiServer(Actor):
         """The kind's registration, its cache and its keys' prefix (``object_key``): worked
         out once for each registration of the kind (admission looks up four kinds on every
         create). A cache, once made, stays the resource's for the apiserver's life."""
+        found = self._kind_caches.get(kind)
+        if found is not None and found[0] is registration_of(kind):
+            return found  # the usual case: known, and registered as it was
         try:
             info = kind_info(kind)
         except (KeyError, LookupError, TypeError):
             info = self._info(kind)  # raises BadRequest
-        found = self._kind_caches.get(kind)
         if found is None or found[0] is not info:
             found = self._kind_caches[kind] = (info, self._cache(info), kind_prefix(info))
         return found
