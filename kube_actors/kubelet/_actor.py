@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -477,7 +478,7 @@ class Kubelet(Actor):
             if not await self._admit(pod):
                 continue
             self.workers[uid] = await self.spawn(
-                lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
+                functools.partial(PodWorker, self.ctx, pod),  # two objects, a lambda's four
                 name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",
             )
 

@@ -55,9 +55,22 @@ class ContainerRecord:
         self.message = ""
         self.log_path = ""
         self.removed = False
-        self.exited = anyio.Event()
+        #: ``exited``'s event, made when first asked for: most containers run on unwatched
+        #: (the kubelet hears of an exit from ``exit_future``), and an event is three objects
+        #: more a running container for the collector to go over.
+        self._exited: anyio.Event | None = None
         #: ``RuntimeBase.exit_future``'s, made when first asked for.
         self.exit_future: asyncio.Future[None] | None = None
+
+    @property
+    def exited(self) -> anyio.Event:
+        """Set once the container has exited."""
+        event = self._exited
+        if event is None:
+            event = self._exited = anyio.Event()
+            if self.state is ContainerState.EXITED:
+                event.set()
+        return event
 
     def status(self, runtime: str) -> ContainerStatus:
         return ContainerStatus(
@@ -358,7 +371,8 @@ class RuntimeBase(Generic[_R]):
         # event since, as when it awaited the event itself (``wait_container``).
         if record.exit_future is not None:
             record.exit_future.set_result(None)
-        record.exited.set()
+        if record._exited is not None:
+            record._exited.set()
 
     # ---------------------------------------------------------------------------- hooks
 
