@@ -138,7 +138,7 @@ class Actor:
 
     def when_done(
         self, future: asyncio.Future[R], callback: Callable[[asyncio.Future[R]], None]
-    ) -> None:
+    ) -> Callable[[asyncio.Future[R]], None]:
         """Call ``callback(future)`` once ``future`` is done (an ask sent with
         ``ActorRef.ask_nowait``), with no handler waiting for it: the actor handles its
         next messages meanwhile, and is spared a resumption of the handler's coroutines.
@@ -148,8 +148,11 @@ class Actor:
         (dropped if the actor restarts or stops first); what it sends is caused by the
         message in hand now (in the trace); an exception it raises crashes the actor, as
         one a handler raises does.
+
+        Returns what it added to ``future``'s callbacks, for ``future.remove_done_callback``
+        when the actor no longer wants to hear of it (a future it does not own).
         """
-        self._cell.when_done(future, callback)
+        return self._cell.when_done(future, callback)
 
     def start_soon(
         self, func: Callable[..., Coroutine[Any, Any, Any]], *args: Any, name: str | None = None

@@ -276,8 +276,10 @@ class _Cell:
 
     def when_done(
         self, future: asyncio.Future[Any], callback: Callable[[asyncio.Future[Any]], None]
-    ) -> None:
-        future.add_done_callback(_Continuation(self, callback, current_cause()), context=NO_CONTEXT)
+    ) -> Callable[[asyncio.Future[Any]], None]:
+        continuation = _Continuation(self, callback, current_cause())
+        future.add_done_callback(continuation, context=NO_CONTEXT)
+        return continuation
 
     def run_callback(self, cause: int | None, callback: Callable[..., None], *args: Any) -> None:
         """Run one of the actor's callbacks (``Actor.call_after``, ``Actor.when_done``)

@@ -61,7 +61,6 @@ from kube_actors.api import (
     ObjectList,
     Patch,
     Pod,
-    PodCondition,
     PodDisruptionBudget,
     PriorityClass,
     Secret,
@@ -87,7 +86,6 @@ from kube_actors.api import (
     lookup_plural,
     parse_field_selector,
     quick_new,
-    set_condition,
     size_bound,
     to_dict,
     validate,
@@ -149,6 +147,7 @@ from ._admission import (
     without,
 )
 from ._aggregator import AGGREGATED_VERSIONS, Aggregator
+from ._binding import binding_conflict, bound_pod
 from ._cache import CacheEvent, KindCache, with_resource_version
 from ._create_each import each_create
 from ._eviction import evict
@@ -550,9 +549,15 @@ class ApiServer(Actor):
             if renewal is not None:  # most of what an idle cluster writes
                 return renewal
         elif cls is Create:
-            created = self._plain_create(message)
-            if created is not None:  # most creates
-                return created
+            if type(message.obj) is Binding:
+                if self._group.driving:
+                    binding = self._parked_binding(message)
+                    if binding is not None:  # the scheduler's binding of a pod
+                        return binding
+            else:
+                created = self._plain_create(message)
+                if created is not None:  # most creates
+                    return created
         message, asked = in_storage_version(message)
         if asked is None:
             return self._dispatch(message)
@@ -834,37 +839,46 @@ class ApiServer(Actor):
         namespace = binding.metadata.namespace or "default"
         name = binding.metadata.name
         current = await self._current(info, namespace, name)
+        conflict = binding_conflict(current, name)
+        if conflict is not None:
+            raise conflict
         node = binding.target.name
-        if current.spec.node_name:
-            raise Conflict(
-                f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is '
-                f"already assigned to node {current.spec.node_name!r}",
-                kind="Pod",
-                name=name,
-            )
-        if current.metadata.deletion_timestamp is not None:
-            raise Conflict(
-                f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is being '
-                "deleted, cannot be assigned to a host",
-                kind="Pod",
-                name=name,
-            )
-        scheduled = PodCondition(
-            type="PodScheduled", status="True", last_transition_time=self._now()
-        )
-        spec = evolve(current.spec, node_name=node)
-        status = evolve(
-            current.status, conditions=set_condition(current.status.conditions, scheduled)
-        )
         if not node:
-            return await self._store(info, evolve(current, spec=spec, status=status), current)
+            bound = bound_pod(current, node, self._now(), None)
+            return await self._store(info, bound, current)
         # A node named where none was: a change, of a Pod not being deleted (both checked
         # above), so no comparison of the two Pods is needed to know it is one; and it is
         # written now, so it carries the resourceVersion foreseen for its write
         # (``_stamped``) from the copy that binds it.
-        meta = evolve(current.metadata, resource_version=str(self._foreseen_revision()))
-        bound = evolve(current, metadata=meta, spec=spec, status=status)
-        return await self._replace(info, bound, current)
+        version = str(self._foreseen_revision())
+        return await self._replace(info, bound_pod(current, node, self._now(), version), current)
+
+    def _parked_binding(self, message: Create) -> Handled | None:
+        """``_bind`` in a batch (``_group_commit``) when nothing is to be waited for before
+        its write and it binds: the cache is up to date for the Pod, which is there, not
+        assigned, not being deleted, and a node is named. Its write is parked with what
+        answers it once committed (``_replaced``), as ``_parked_renewal``'s: no coroutine
+        for each of the scheduler's bindings. None otherwise, for ``_bind`` to take it
+        (a Binding is core/v1: stored as served, no aggregated API's)."""
+        binding: Binding = message.obj
+        node = binding.target.name
+        if not node or message.dry_run:
+            return None
+        info, cache, prefix = self._kind_cache(Pod)
+        namespace = binding.metadata.namespace or "default"
+        key = f"{prefix}{namespace}/{binding.metadata.name}"
+        if not self._up_to_date_for(key):
+            return None
+        current = cache.objects.get(key)
+        if current is None or binding_conflict(current, binding.metadata.name) is not None:
+            return None
+        self._note_cause(key)
+        bound = bound_pod(current, node, self._now(), str(self._foreseen_revision()))
+        return self._group.write_then(
+            key,
+            _replacing(key, bound, current),
+            functools.partial(self._replaced, info, key, bound),
+        )
 
     async def _evict(self, eviction: Eviction) -> Any:
         """The ``pods/eviction`` subresource: see ``_eviction``."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -477,30 +478,38 @@ class Kubelet(Actor):
             if not await self._admit(pod):
                 continue
             self.workers[uid] = await self.spawn(
-                lambda pod=pod: PodWorker(self.ctx, pod),  # type: ignore[misc]
+                functools.partial(PodWorker, self.ctx, pod),  # two objects, a lambda's four
                 name=f"{self.name}/{pod.metadata.namespace}/{pod.metadata.name}",
             )
 
     async def _admit(self, pod: Pod) -> bool:
+        # In nano-units, exact: a Quantity a sum and a comparison cost several calls each.
         requests = pod_requests(pod)
         allocatable = self.node.allocatable
-        for resource in ("cpu", "memory", "pods"):
+        admitted = self.admitted
+        for resource in _ADMITTED_RESOURCES:
             capacity = allocatable.get(resource)
             if capacity is None:
                 continue
-            wanted = _ONE if resource == "pods" else requests.get(resource, _ZERO)
-            used = self.admitted.used(resource)
-            if used + wanted > capacity:
-                await self._reject(pod, resource, wanted, used, capacity)
+            if resource == "pods":
+                wanted, used = _NANO, admitted.count() * _NANO
+            else:
+                request = requests.get(resource)
+                wanted = 0 if request is None else request.nano_value
+                used = admitted.used(resource)
+            if used + wanted > capacity.nano_value:
+                await self._reject(pod, resource, wanted, used, capacity.nano_value)
                 return False
-        self.admitted.admit(pod.metadata.uid, requests)
+        admitted.admit(pod.metadata.uid, requests)
         return True
 
-    async def _reject(
-        self, pod: Pod, resource: str, wanted: Quantity, used: Quantity, capacity: Quantity
-    ) -> None:
-        def amount(q: Quantity) -> int:
-            return q.milli_value() if resource == "cpu" else q.value()
+    async def _reject(self, pod: Pod, resource: str, wanted: int, used: int, capacity: int) -> None:
+        """``pod`` refused for want of ``resource`` (amounts in nano-units)."""
+        # As Quantity's milli_value (CPU) and value (the rest) round: up.
+        unit = _NANO // 1000 if resource == "cpu" else _NANO
+
+        def amount(nanos: int) -> int:
+            return -(-nanos // unit)
 
         message = (
             f"Pod was rejected: Node didn't have enough resource: {resource}, "
@@ -542,39 +551,48 @@ class _PodChanges:
         self._kubelet._note(pod.metadata.uid, None)
 
 
-_ZERO = Quantity(0)
-_ONE = Quantity(1)
+#: What admission compares with the node's allocatable (as the kubelet's resource fit).
+_ADMITTED_RESOURCES = ("cpu", "memory", "pods")
+#: Nano-units in a unit (``Quantity.nano_value``).
+_NANO = 10**9
 
 
 class _Admitted:
     """The pods this kubelet admitted, with what they request summed as they come and go:
     admitting a pod compares against the sums, where adding up every admitted pod for each
-    new one cost the square of a node's pods."""
+    new one cost the square of a node's pods. The sums are exact, in nano-units."""
 
     def __init__(self) -> None:
         self._requests: dict[str, Mapping[str, Quantity]] = {}
-        self._used: dict[str, Quantity] = {}
+        self._used: dict[str, int] = {}
 
-    def used(self, resource: str) -> Quantity:
-        """What the admitted pods request of ``resource`` (``pods``: how many they are)."""
-        if resource == "pods":
-            return Quantity(len(self._requests))
-        return self._used.get(resource, _ZERO)
+    def count(self) -> int:
+        """How many pods are admitted."""
+        return len(self._requests)
+
+    def used(self, resource: str) -> int:
+        """What the admitted pods request of ``resource``, in nano-units."""
+        return self._used.get(resource, 0)
 
     def admit(self, uid: str, requests: Mapping[str, Quantity]) -> None:
-        self.release(uid)
+        if uid in self._requests:
+            self.release(uid)
         self._requests[uid] = requests
+        used = self._used
         for resource, amount in requests.items():
-            self._used[resource] = self._used.get(resource, _ZERO) + amount
+            used[resource] = used.get(resource, 0) + amount.nano_value
 
     def release(self, uid: str) -> None:
         requests = self._requests.pop(uid, None)
-        for resource, amount in (requests or {}).items():
-            left = self._used[resource] - amount
-            if left == _ZERO:
-                del self._used[resource]
+        if not requests:
+            return
+        used = self._used
+        for resource, amount in requests.items():
+            left = used[resource] - amount.nano_value
+            if left == 0:
+                del used[resource]
             else:
-                self._used[resource] = left
+                used[resource] = left
 
 
 def _now() -> Any:

@@ -17,7 +17,8 @@ or stopped by two syncs at once. What it does, in the kubelet's order:
 7. on deletion, every container stopped within the grace period, then the Pod removed from
    the apiserver.
 
-Exits and probe results come back as messages from background tasks of this actor, so the
+Exits come back as messages from this actor's callbacks on the runtime's exit futures (from
+tasks, of a runtime without them), probe results from background tasks of this actor, so the
 worker never polls the runtime.
 """
 
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -53,6 +56,7 @@ from kube_actors.errors import (
     ContainerRuntimeError,
     ImagePullError,
     KubeActorsError,
+    MailboxFull,
     NotFound,
 )
 from kube_actors.runtime import (
@@ -170,6 +174,8 @@ class PodWorker(Actor):
         self.probes: dict[str, list[anyio.CancelScope]] = {}
         #: The waits for this worker's containers to exit, in the kubelet's group.
         self.exit_waits: dict[asyncio.Task[None], None] = {}  # in start order
+        #: The runtime's exit futures this worker listens to, with its callback on each.
+        self.exit_watches: dict[asyncio.Future[None], Callable[[asyncio.Future[None]], None]] = {}
         self.reported: PodStatus | None = None
         #: The inputs of the last status built that needed no write (``_report_inputs``).
         self.unchanged: tuple[object, ...] = ()
@@ -222,6 +228,10 @@ class PodWorker(Actor):
         for task in list(self.exit_waits):
             task.cancel()
         self.exit_waits.clear()
+        # The runtime's futures outlive this worker: its callbacks go, not to keep it.
+        for future, callback in self.exit_watches.items():
+            future.remove_done_callback(callback)
+        self.exit_watches.clear()
 
     async def on_stop(self) -> None:
         self._cancel_exit_waits()
@@ -444,10 +454,20 @@ class PodWorker(Actor):
         self.ctx.event(self.pod, "Normal", "Pulled", message)
 
     def _watch_exit(self, name: str, container_id: str) -> None:
-        """Have ``ContainerExited`` told when the container exits. The wait is a plain
-        asyncio task of the kubelet's (``ExitWaits``: a task of this actor's own costs
-        several times more, and lives as long: a task a running container); this worker
-        cancels its waits when it stops or fails, and the kubelet what is left of them."""
+        """Have ``ContainerExited`` told when the container exits. Of an ``ExitWatchRuntime``
+        (both that ship), a callback of this actor's on the runtime's exit future: no task,
+        no coroutine, kept while the container runs (a dozen objects fewer a running Pod for
+        the collector to go over); it does nothing once the worker has stopped or restarted
+        (``Actor.when_done``). Of any other runtime, a wait in a plain asyncio task of the
+        kubelet's (``ExitWaits``: a task of this actor's own costs several times more, and
+        lives as long); this worker cancels those when it stops or fails, and the kubelet
+        what is left of them."""
+        exit_future = getattr(self.ctx.runtime, "exit_future", None)
+        if exit_future is not None:
+            watched: asyncio.Future[None] = exit_future(container_id)
+            callback = functools.partial(self._exited, name, container_id)
+            self.exit_watches[watched] = self.when_done(watched, callback)
+            return
         # What the wait tells is traced to what this worker handles now, as a task's is
         # (no cause, as whenever nothing is traced: nothing to set, no block to enter).
         cause = current_cause()
@@ -458,6 +478,21 @@ class PodWorker(Actor):
                 task = self.ctx.exits.start(self._wait_for_exit(name, container_id))
         self.exit_waits[task] = None
         task.add_done_callback(self._exit_wait_done)
+
+    def _exited(self, name: str, container_id: str, future: asyncio.Future[None]) -> None:
+        """``ContainerExited`` told, as this actor, once the runtime's exit future is done:
+        at once if the mailbox has room, else from a task that waits for room (as
+        ``_wait_for_exit`` would)."""
+        self.exit_watches.pop(future, None)
+        message = ContainerExited(name, container_id)
+        try:
+            self.ref.tell_nowait(message)
+        except MailboxFull:
+            task = self.ctx.exits.start(self._tell(message))
+            self.exit_waits[task] = None
+            task.add_done_callback(self._exit_wait_done)
+        except ActorError as error:
+            self.ref.crash(repr(error))  # a no-op once the worker has stopped
 
     def _exit_wait_done(self, task: asyncio.Task[None]) -> None:
         self.exit_waits.pop(task, None)
@@ -470,6 +505,10 @@ class PodWorker(Actor):
             message = _ExitWaitFailed(error)  # the worker's failure, as its own task's was
         else:
             message = ContainerExited(name, container_id)
+        await self._tell(message)
+
+    async def _tell(self, message: object) -> None:
+        """``message`` told to this worker from outside its handler (a wait's task)."""
         try:
             await self.ref.tell(message)
         except ActorError as error:

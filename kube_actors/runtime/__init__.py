@@ -20,6 +20,7 @@ from ._log_options import LogOptions as LogOptions
 from ._probes import http_get_probe as http_get_probe
 from ._probes import tcp_socket_probe as tcp_socket_probe
 from ._protocol import ContainerRuntime as ContainerRuntime
+from ._protocol import ExitWatchRuntime as ExitWatchRuntime
 from ._protocol import StatsRuntime as StatsRuntime
 from ._protocol import StreamingRuntime as StreamingRuntime
 from ._protocol import VolumeRuntime as VolumeRuntime
@@ -56,6 +57,7 @@ __all__ = [
     "ExecReply",
     "ExecResult",
     "ExecSession",
+    "ExitWatchRuntime",
     "FakeRuntime",
     "Image",
     "ImageCatalog",

@@ -8,6 +8,7 @@ the previous-instance logs live here once, so the two runtimes cannot drift apar
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Sequence
@@ -54,7 +55,22 @@ class ContainerRecord:
         self.message = ""
         self.log_path = ""
         self.removed = False
-        self.exited = anyio.Event()
+        #: ``exited``'s event, made when first asked for: most containers run on unwatched
+        #: (the kubelet hears of an exit from ``exit_future``), and an event is three objects
+        #: more a running container for the collector to go over.
+        self._exited: anyio.Event | None = None
+        #: ``RuntimeBase.exit_future``'s, made when first asked for.
+        self.exit_future: asyncio.Future[None] | None = None
+
+    @property
+    def exited(self) -> anyio.Event:
+        """Set once the container has exited."""
+        event = self._exited
+        if event is None:
+            event = self._exited = anyio.Event()
+            if self.state is ContainerState.EXITED:
+                event.set()
+        return event
 
     def status(self, runtime: str) -> ContainerStatus:
         return ContainerStatus(
@@ -282,6 +298,15 @@ class RuntimeBase(Generic[_R]):
         await record.exited.wait()
         return record.status(self.runtime_name)
 
+    def exit_future(self, container_id: str) -> asyncio.Future[None]:
+        record = self._container(container_id)
+        future = record.exit_future
+        if future is None:
+            future = record.exit_future = asyncio.get_running_loop().create_future()
+            if record.state is ContainerState.EXITED:
+                future.set_result(None)
+        return future
+
     async def logs(
         self,
         sandbox_id: str,
@@ -342,7 +367,12 @@ class RuntimeBase(Generic[_R]):
         record.signal = signal
         # containerd's reasons, which the kubelet copies into the Pod's status.
         record.reason = reason or ("Completed" if exit_code == 0 else "Error")
-        record.exited.set()
+        # The future first: the kubelet hears of the exit before whoever waited on the
+        # event since, as when it awaited the event itself (``wait_container``).
+        if record.exit_future is not None:
+            record.exit_future.set_result(None)
+        if record._exited is not None:
+            record._exited.set()
 
     # ---------------------------------------------------------------------------- hooks
 

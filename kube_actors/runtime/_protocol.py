@@ -11,7 +11,8 @@ instance never runs twice: a restart is a new ``create_container`` with the next
 
 How the kubelet learns of an exit without polling: ``wait_container(id)`` returns the
 container's status once it has exited (at once if it already has). A pod worker awaits it
-in a task of its own and tells its actor.
+in a task of its own and tells its actor; of a runtime that is an ``ExitWatchRuntime`` (both
+that ship are) it takes ``exit_future(id)`` instead, and a callback, not a task, tells it.
 
 A runtime owns processes or timers, so it is an async context manager: leaving it stops
 every container it still runs.
@@ -19,6 +20,7 @@ every container it still runs.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -186,6 +188,19 @@ class StreamingRuntime(Protocol):
     async def port_forward(self, sandbox_id: str, port: int) -> anyio.abc.ByteStream:
         """A connection to ``port`` in the pod's network; ``ContainerRuntimeError`` if
         nothing there accepts it."""
+        ...
+
+
+@runtime_checkable
+class ExitWatchRuntime(Protocol):
+    """What a runtime offers for the kubelet to learn of an exit without a task a container:
+    both runtimes that ship have it; a runtime without it is waited on (``wait_container``)
+    in a task for each running container, which costs more and lives as long."""
+
+    def exit_future(self, container_id: str) -> asyncio.Future[None]:
+        """A future done once the container has exited (done already if it has), which the
+        runtime sets, shared by whoever asks: wait on it, never cancel it.
+        ``ContainerNotFound`` for a container the runtime does not have."""
         ...
 
 
