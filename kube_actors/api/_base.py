@@ -20,6 +20,8 @@ from typing import Any, NoReturn, TypeVar
 
 import attrs
 
+from ._quick_init import converted, keeps
+
 __all__ = [
     "FrozenDict",
     "FrozenTree",
@@ -128,6 +130,11 @@ def freeze_seq(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+keeps(tuple, freeze_seq)
+keeps(FrozenDict, freeze_map)
+keeps(FrozenTree, freeze_tree)
+
+
 # ``evolve``: attrs.evolve without its per-call cost.
 #
 # attrs.evolve reads every field by name and runs the class's ``__init__``, converters and all,
@@ -150,7 +157,7 @@ _CLONER_NAMES = frozenset({"_clone_source", "_clone_new", "_new", "_cls", "_KEEP
 
 def _taken_by_cloner(name: str) -> bool:
     """Whether a field named ``name`` would clash with the generated function's names."""
-    return name in _CLONER_NAMES or name.startswith(("_set", "_convert"))
+    return name in _CLONER_NAMES or name.startswith(("_set", "_convert", "_kept"))
 
 
 def _cloner(cls: type) -> Any:
@@ -180,8 +187,7 @@ def _cloner(cls: type) -> Any:
         namespace[f"_set{at}"] = setters[name].__set__
         changed = name
         if field.converter is not None:
-            namespace[f"_convert{at}"] = field.converter
-            changed = f"_convert{at}({name})"
+            changed = converted(name, at, field.converter, namespace)
         lines.append(
             f"    _set{at}(_clone_new, _clone_source.{name} if {name} is _KEEP else {changed})"
         )

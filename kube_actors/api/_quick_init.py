@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["ATTRS_INITS", "quick_init", "quick_new"]
+__all__ = ["ATTRS_INITS", "converted", "keeps", "quick_init", "quick_new"]
 
 T = TypeVar("T")
 
@@ -37,7 +37,33 @@ T = TypeVar("T")
 ATTRS_INITS: dict[type, Any] = {}
 #: The generated function's own names, which no parameter may take (nor one these begin).
 _RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls"})
-_RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert")
+_RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert", "_kept")
+#: converter -> the type whose objects it returns as they are (``keeps``).
+_KEPT: dict[Any, type] = {}
+
+
+def keeps(kind: type, *converters: Callable[[Any], Any]) -> None:
+    """Mark field ``converters`` as returning an object of exactly ``kind`` as it is (a
+    tuple for a list field, a frozen map for a map field): the generated functions
+    (``quick_new``, ``quick_init``, ``evolver``) test the type themselves and call a
+    converter only for anything else, a Python frame less for each such field set on
+    every write. (A registration, not a decorator: mypy's attrs plugin takes only plain
+    functions as converters.)"""
+    for converter in converters:
+        _KEPT[converter] = kind
+
+
+def converted(value: str, at: int, converter: Any, namespace: dict[str, Any]) -> str:
+    """The generated expression that converts the parameter ``value`` of field number
+    ``at`` through ``converter`` (put in ``namespace``), without its call when ``value``
+    is of the type it keeps (``keeps``)."""
+    namespace[f"_convert{at}"] = converter
+    kept = _KEPT.get(converter)
+    if kept is None:
+        return f"_convert{at}({value})"
+    namespace[f"_kept{at}"] = kept
+    namespace["_kept_type"] = type  # a field may be named ``type``
+    return f"({value} if _kept_type({value}) is _kept{at} else _convert{at}({value}))"
 
 
 def quick_init(cls: type[T]) -> type[T]:
@@ -96,8 +122,7 @@ def _generated(cls: type, *, positional: bool) -> Any:
             params.append(f"{name}=_default{at}")
         value = name
         if field.converter is not None:
-            namespace[f"_convert{at}"] = field.converter
-            value = f"_convert{at}({name})"
+            value = converted(name, at, field.converter, namespace)
         lines.append(f"    _set{at}(self, {value})")
     if positional:
         signature = f"def new({', '.join(params)}):"
