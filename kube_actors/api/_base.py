@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TypeVar
 
 import attrs
 
-from ._quick_init import converted, keeps
+from ._quick_init import builder, converted, keeps
 
 __all__ = [
     "FrozenDict",
@@ -152,7 +152,7 @@ _CLONERS: dict[type, Any] = {}
 #: What a field's parameter holds when the field is not changed.
 _KEEP: Any = object()
 #: The generated function's own names, which no field of a class it copies may take.
-_CLONER_NAMES = frozenset({"_clone_source", "_clone_new", "_new", "_cls", "_KEEP"})
+_CLONER_NAMES = frozenset({"_clone_source", "_clone_new", "_new", "_cls", "_KEEP", "_builder"})
 
 
 def _taken_by_cloner(name: str) -> bool:
@@ -172,25 +172,40 @@ def _cloner(cls: type) -> Any:
     )
     if not plain:
         return None
-    # Each slot is set through its descriptor's bound ``__set__``: half the cost of
-    # ``object.__setattr__``, which looks the name up in the class's MRO on every call.
     setters = {f.name: inspect.getattr_static(cls, f.name) for f in fields}
     if not all(type(s) is _SLOT for s in setters.values()):
         return None
     params = "".join(f", {name}=_KEEP" for name in setters)
+    # The copy is filled as the class's builder, by plain assignments, then made a ``cls``
+    # (``builder``); for a class without one, each slot is set through its descriptor's
+    # bound ``__set__`` (half the cost of ``object.__setattr__``, which looks the name up
+    # in the class's MRO on every call).
+    fill = builder(cls)
     # Named for the class: a field it lacks, passed to it straight (``evolver``), is refused
     # as "evolve_<class>() got an unexpected keyword argument".
-    lines = [f"def clone(_clone_source, /, *{params}):", "    _clone_new = _new(_cls)"]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
+    lines = [
+        f"def clone(_clone_source, /, *{params}):",
+        "    _clone_new = _new(_cls)" if fill is None else "    _clone_new = _new(_builder)",
+    ]
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        "_KEEP": _KEEP,
+        "_builder": fill,
+    }
     for at, field in enumerate(fields):
         name = field.name
-        namespace[f"_set{at}"] = setters[name].__set__
         changed = name
         if field.converter is not None:
             changed = converted(name, at, field.converter, namespace)
-        lines.append(
-            f"    _set{at}(_clone_new, _clone_source.{name} if {name} is _KEEP else {changed})"
-        )
+        value = f"_clone_source.{name} if {name} is _KEEP else {changed}"
+        if fill is None:
+            namespace[f"_set{at}"] = setters[name].__set__
+            lines.append(f"    _set{at}(_clone_new, {value})")
+        else:
+            lines.append(f"    _clone_new.{name} = {value}")
+    if fill is not None:
+        lines.append("    _clone_new.__class__ = _cls")
     lines.append("    return _clone_new")
     exec("\n".join(lines), namespace)
     clone = namespace["clone"]

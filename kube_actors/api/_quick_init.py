@@ -29,14 +29,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["ATTRS_INITS", "converted", "keeps", "quick_init", "quick_new"]
+__all__ = ["ATTRS_INITS", "builder", "converted", "keeps", "quick_init", "quick_new"]
 
 T = TypeVar("T")
 
 #: attrs' own ``__init__`` of each class given the quicker one (for the tests to compare).
 ATTRS_INITS: dict[type, Any] = {}
 #: The generated function's own names, which no parameter may take (nor one these begin).
-_RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls"})
+_RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls", "_builder"})
 _RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert", "_kept")
 #: converter -> the type whose objects it returns as they are (``keeps``).
 _KEPT: dict[Any, type] = {}
@@ -64,6 +64,47 @@ def converted(value: str, at: int, converter: Any, namespace: dict[str, Any]) ->
     namespace[f"_kept{at}"] = kept
     namespace["_kept_type"] = type  # a field may be named ``type``
     return f"({value} if _kept_type({value}) is _kept{at} else _convert{at}({value}))"
+
+
+#: cls -> its builder (``builder``), or None when it has none.
+_BUILDERS: dict[type, type | None] = {}
+
+
+def builder(cls: type) -> type | None:
+    """A subclass of the frozen, slotted ``cls`` with its very layout whose attributes are
+    set by plain assignments, for the generated functions (``quick_new``, ``evolver``) to
+    fill a new object with and then make it a ``cls`` (``obj.__class__ = cls``); None when
+    Python refuses that assignment for ``cls``.
+
+    A frozen class's ``__setattr__`` raises, so its slots could only be set through each
+    slot descriptor's ``__set__``: a method-wrapper call a field, with an argument tuple
+    packed and unpacked (a tenth of an idle heartbeat's instructions). With
+    ``object.__setattr__`` and ``object.__delattr__`` as its own, the builder's attribute
+    stores are the interpreter's specialised slot stores (``STORE_ATTR_SLOT``), a few
+    instructions each. Nothing else sees a builder's object: it is a ``cls`` before it is
+    returned."""
+    try:
+        return _BUILDERS[cls]
+    except KeyError:
+        pass
+    made: type | None = type(cls)(
+        f"{cls.__name__}Builder",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+            "__qualname__": f"{cls.__qualname__}Builder",
+        },
+    )
+    probe: Any = object.__new__(made)  # type: ignore[arg-type]
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        made = None
+    _BUILDERS[cls] = made
+    return made
 
 
 def quick_init(cls: type[T]) -> type[T]:
@@ -102,6 +143,10 @@ def _generated(cls: type, *, positional: bool) -> Any:
     params: list[str] = []
     lines: list[str] = []
     namespace: dict[str, Any] = {"_NOTHING": attrs.NOTHING, "_new": object.__new__, "_cls": cls}
+    # ``__init__`` is given the object made already (a ``cls``): its slots set through
+    # their descriptors; ``new`` fills a builder of its own when ``cls`` has one.
+    fill = builder(cls) if positional else None
+    namespace["_builder"] = fill
     for at, field in enumerate(fields):
         setter = cls.__dict__.get(field.name)
         if type(setter) is not types.MemberDescriptorType:
@@ -123,10 +168,17 @@ def _generated(cls: type, *, positional: bool) -> Any:
         value = name
         if field.converter is not None:
             value = converted(name, at, field.converter, namespace)
-        lines.append(f"    _set{at}(self, {value})")
+        if fill is None:
+            lines.append(f"    _set{at}(self, {value})")
+        else:
+            lines.append(f"    self.{field.name} = {value}")
     if positional:
         signature = f"def new({', '.join(params)}):"
-        lines = ["    self = _new(_cls)", *lines, "    return self"]
+        if fill is None:
+            lines = ["    self = _new(_cls)", *lines, "    return self"]
+        else:  # filled as a builder, then made a ``cls``
+            made_cls = ["    self.__class__ = _cls", "    return self"]
+            lines = ["    self = _new(_builder)", *lines, *made_cls]
     elif params:
         signature = f"def __init__(self, *, {', '.join(params)}):"
     else:
