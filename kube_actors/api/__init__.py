@@ -235,6 +235,7 @@ from ._policy import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
 from ._policy import PodDisruptionBudgetStatus as PodDisruptionBudgetStatus
 from ._quantity import Quantity as Quantity
 from ._quantity import QuantityFormat as QuantityFormat
+from ._quick_init import keeps as keeps
 from ._quick_init import quick_init as quick_init
 from ._quick_init import quick_new as quick_new
 from ._quota import LimitRange as LimitRange
@@ -702,6 +703,7 @@ __all__ = [
     "is_pod_available",
     "is_pod_ready",
     "is_pod_terminal",
+    "keeps",
     "kind_info",
     "kinds",
     "load_manifests",

@@ -20,6 +20,8 @@ from typing import Any, NoReturn, TypeVar
 
 import attrs
 
+from ._quick_init import builder, converted, keeps
+
 __all__ = [
     "FrozenDict",
     "FrozenTree",
@@ -128,6 +130,11 @@ def freeze_seq(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+keeps(tuple, freeze_seq)
+keeps(FrozenDict, freeze_map)
+keeps(FrozenTree, freeze_tree)
+
+
 # ``evolve``: attrs.evolve without its per-call cost.
 #
 # attrs.evolve reads every field by name and runs the class's ``__init__``, converters and all,
@@ -145,12 +152,12 @@ _CLONERS: dict[type, Any] = {}
 #: What a field's parameter holds when the field is not changed.
 _KEEP: Any = object()
 #: The generated function's own names, which no field of a class it copies may take.
-_CLONER_NAMES = frozenset({"_clone_source", "_clone_new", "_new", "_cls", "_KEEP"})
+_CLONER_NAMES = frozenset({"_clone_source", "_clone_new", "_new", "_cls", "_KEEP", "_builder"})
 
 
 def _taken_by_cloner(name: str) -> bool:
     """Whether a field named ``name`` would clash with the generated function's names."""
-    return name in _CLONER_NAMES or name.startswith(("_set", "_convert"))
+    return name in _CLONER_NAMES or name.startswith(("_set", "_convert", "_kept"))
 
 
 def _cloner(cls: type) -> Any:
@@ -165,26 +172,40 @@ def _cloner(cls: type) -> Any:
     )
     if not plain:
         return None
-    # Each slot is set through its descriptor's bound ``__set__``: half the cost of
-    # ``object.__setattr__``, which looks the name up in the class's MRO on every call.
     setters = {f.name: inspect.getattr_static(cls, f.name) for f in fields}
     if not all(type(s) is _SLOT for s in setters.values()):
         return None
     params = "".join(f", {name}=_KEEP" for name in setters)
+    # The copy is filled as the class's builder, by plain assignments, then made a ``cls``
+    # (``builder``); for a class without one, each slot is set through its descriptor's
+    # bound ``__set__`` (half the cost of ``object.__setattr__``, which looks the name up
+    # in the class's MRO on every call).
+    fill = builder(cls)
     # Named for the class: a field it lacks, passed to it straight (``evolver``), is refused
     # as "evolve_<class>() got an unexpected keyword argument".
-    lines = [f"def clone(_clone_source, /, *{params}):", "    _clone_new = _new(_cls)"]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_KEEP": _KEEP}
+    lines = [
+        f"def clone(_clone_source, /, *{params}):",
+        "    _clone_new = _new(_cls)" if fill is None else "    _clone_new = _new(_builder)",
+    ]
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        "_KEEP": _KEEP,
+        "_builder": fill,
+    }
     for at, field in enumerate(fields):
         name = field.name
-        namespace[f"_set{at}"] = setters[name].__set__
         changed = name
         if field.converter is not None:
-            namespace[f"_convert{at}"] = field.converter
-            changed = f"_convert{at}({name})"
-        lines.append(
-            f"    _set{at}(_clone_new, _clone_source.{name} if {name} is _KEEP else {changed})"
-        )
+            changed = converted(name, at, field.converter, namespace)
+        value = f"_clone_source.{name} if {name} is _KEEP else {changed}"
+        if fill is None:
+            namespace[f"_set{at}"] = setters[name].__set__
+            lines.append(f"    _set{at}(_clone_new, {value})")
+        else:
+            lines.append(f"    _clone_new.{name} = {value}")
+    if fill is not None:
+        lines.append("    _clone_new.__class__ = _cls")
     lines.append("    return _clone_new")
     exec("\n".join(lines), namespace)
     clone = namespace["clone"]

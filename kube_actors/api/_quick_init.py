@@ -29,15 +29,82 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["ATTRS_INITS", "quick_init", "quick_new"]
+__all__ = ["ATTRS_INITS", "builder", "converted", "keeps", "quick_init", "quick_new"]
 
 T = TypeVar("T")
 
 #: attrs' own ``__init__`` of each class given the quicker one (for the tests to compare).
 ATTRS_INITS: dict[type, Any] = {}
 #: The generated function's own names, which no parameter may take (nor one these begin).
-_RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls"})
-_RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert")
+_RESERVED = frozenset({"self", "_NOTHING", "_new", "_cls", "_builder"})
+_RESERVED_PREFIXES = ("_set", "_factory", "_default", "_convert", "_kept")
+#: converter -> the type whose objects it returns as they are (``keeps``).
+_KEPT: dict[Any, type] = {}
+
+
+def keeps(kind: type, *converters: Callable[[Any], Any]) -> None:
+    """Mark field ``converters`` as returning an object of exactly ``kind`` as it is (a
+    tuple for a list field, a frozen map for a map field): the generated functions
+    (``quick_new``, ``quick_init``, ``evolver``) test the type themselves and call a
+    converter only for anything else, a Python frame less for each such field set on
+    every write. (A registration, not a decorator: mypy's attrs plugin takes only plain
+    functions as converters.)"""
+    for converter in converters:
+        _KEPT[converter] = kind
+
+
+def converted(value: str, at: int, converter: Any, namespace: dict[str, Any]) -> str:
+    """The generated expression that converts the parameter ``value`` of field number
+    ``at`` through ``converter`` (put in ``namespace``), without its call when ``value``
+    is of the type it keeps (``keeps``)."""
+    namespace[f"_convert{at}"] = converter
+    kept = _KEPT.get(converter)
+    if kept is None:
+        return f"_convert{at}({value})"
+    namespace[f"_kept{at}"] = kept
+    namespace["_kept_type"] = type  # a field may be named ``type``
+    return f"({value} if _kept_type({value}) is _kept{at} else _convert{at}({value}))"
+
+
+#: cls -> its builder (``builder``), or None when it has none.
+_BUILDERS: dict[type, type | None] = {}
+
+
+def builder(cls: type) -> type | None:
+    """A subclass of the frozen, slotted ``cls`` with its very layout whose attributes are
+    set by plain assignments, for the generated functions (``quick_new``, ``evolver``) to
+    fill a new object with and then make it a ``cls`` (``obj.__class__ = cls``); None when
+    Python refuses that assignment for ``cls``.
+
+    A frozen class's ``__setattr__`` raises, so its slots could only be set through each
+    slot descriptor's ``__set__``: a method-wrapper call a field, with an argument tuple
+    packed and unpacked (a tenth of an idle heartbeat's instructions). With
+    ``object.__setattr__`` and ``object.__delattr__`` as its own, the builder's attribute
+    stores are the interpreter's specialised slot stores (``STORE_ATTR_SLOT``), a few
+    instructions each. Nothing else sees a builder's object: it is a ``cls`` before it is
+    returned."""
+    try:
+        return _BUILDERS[cls]
+    except KeyError:
+        pass
+    made: type | None = type(cls)(
+        f"{cls.__name__}Builder",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+            "__qualname__": f"{cls.__qualname__}Builder",
+        },
+    )
+    probe: Any = object.__new__(made)  # type: ignore[arg-type]
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        made = None
+    _BUILDERS[cls] = made
+    return made
 
 
 def quick_init(cls: type[T]) -> type[T]:
@@ -76,6 +143,10 @@ def _generated(cls: type, *, positional: bool) -> Any:
     params: list[str] = []
     lines: list[str] = []
     namespace: dict[str, Any] = {"_NOTHING": attrs.NOTHING, "_new": object.__new__, "_cls": cls}
+    # ``__init__`` is given the object made already (a ``cls``): its slots set through
+    # their descriptors; ``new`` fills a builder of its own when ``cls`` has one.
+    fill = builder(cls) if positional else None
+    namespace["_builder"] = fill
     for at, field in enumerate(fields):
         setter = cls.__dict__.get(field.name)
         if type(setter) is not types.MemberDescriptorType:
@@ -96,12 +167,18 @@ def _generated(cls: type, *, positional: bool) -> Any:
             params.append(f"{name}=_default{at}")
         value = name
         if field.converter is not None:
-            namespace[f"_convert{at}"] = field.converter
-            value = f"_convert{at}({name})"
-        lines.append(f"    _set{at}(self, {value})")
+            value = converted(name, at, field.converter, namespace)
+        if fill is None:
+            lines.append(f"    _set{at}(self, {value})")
+        else:
+            lines.append(f"    self.{field.name} = {value}")
     if positional:
         signature = f"def new({', '.join(params)}):"
-        lines = ["    self = _new(_cls)", *lines, "    return self"]
+        if fill is None:
+            lines = ["    self = _new(_cls)", *lines, "    return self"]
+        else:  # filled as a builder, then made a ``cls``
+            made_cls = ["    self.__class__ = _cls", "    return self"]
+            lines = ["    self = _new(_builder)", *lines, *made_cls]
     elif params:
         signature = f"def __init__(self, *, {', '.join(params)}):"
     else:

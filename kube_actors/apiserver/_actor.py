@@ -1673,7 +1673,12 @@ class ApiServer(Actor):
             cause = causes.pop(event.kv.key, None) if causes else None
             if cache is not None:
                 change = cache.apply(event, ready, cause)
-                changes.setdefault(cache, []).append(change)
+                # Not ``setdefault(cache, [])``: a list built and dropped for every event.
+                listed = changes.get(cache)
+                if listed is None:
+                    changes[cache] = [change]
+                else:
+                    listed.append(change)
                 if cache.info.cls is Service:  # the cache of Services holds nothing else
                     # Any apiserver's write, so that no two hand out one address.
                     gone = change.type == "DELETED"

@@ -122,7 +122,12 @@ class KindCache:
                 obj = with_resource_version(obj, revision)
         self.objects[key] = obj
         if self.info.namespaced:
-            self._by_namespace.setdefault(obj.metadata.namespace, {})[key] = obj
+            # Not ``setdefault(namespace, {})``: a dict built and dropped for every event.
+            in_namespace = self._by_namespace.get(obj.metadata.namespace)
+            if in_namespace is None:
+                self._by_namespace[obj.metadata.namespace] = {key: obj}
+            else:
+                in_namespace[key] = obj
         return _new_cache_event(
             type="ADDED" if prev is None else "MODIFIED",
             revision=revision,

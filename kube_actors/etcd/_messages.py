@@ -22,7 +22,7 @@ from typing import Generic, Literal, TypeVar
 import attrs
 
 from ..actors import Ask
-from ..api import quick_init
+from ..api import keeps, quick_init
 from ._keys import prefix_end
 from ._responses import (
     CompactResponse,
@@ -67,6 +67,9 @@ def _compares(items: Iterable[Compare]) -> tuple[Compare, ...]:
 
 def _ops(items: Iterable[TxnOp]) -> tuple[TxnOp, ...]:
     return tuple(items)
+
+
+keeps(tuple, _compares, _ops)
 
 
 # ------------------------------------------------------------------------ key-value
@@ -204,6 +207,9 @@ class Txn(Ask[TxnResponse]):
 
 def _txns(items: Iterable[Txn]) -> tuple[Txn, ...]:
     return tuple(items)
+
+
+keeps(tuple, _txns)
 
 
 @attrs.frozen(kw_only=True)
