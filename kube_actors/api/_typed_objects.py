@@ -522,7 +522,7 @@ def _is_model(cls: type[Any]) -> bool:
 def _all_models(items: tuple[Any, ...]) -> bool:
     """Whether every item of ``items`` is a model object, asked once per type (a list most
     often holds one)."""
-    return all(map(_is_model, {type(item) for item in items}))
+    return all(map(_is_model, set(map(type, items))))  # (no comprehension: no call of its own)
 
 
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
