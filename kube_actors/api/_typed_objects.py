@@ -650,7 +650,10 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     field = shape.field
     keys = field.list_map_keys if field.list_type == "map" else ()
     element = shape.element
-    if keys and element is not None and items:
+    # A list of one item is left out: its set costs about what a lookup would, and such a
+    # list (an owner reference, keyed by its owner's uid) is most often its object's own,
+    # which kept would only push the shared sets (conditions, addresses) out.
+    if keys and element is not None and len(items) > 1:
         found = _flat_items_set(items, shape, keys, element)
         if found is not None:
             return found
