@@ -152,7 +152,9 @@ def within(a: FieldSet, b: FieldSet) -> bool:
 
 def _node_within(key: str, mine: Mapping[str, Any], b: FieldSet) -> bool:
     theirs = b.get(key)
-    if theirs is None or (_member(mine) and not _member(theirs)):
+    # ``_member(mine) and not _member(theirs)``, spelled out: a Node's status report asks
+    # this of every node of the set it changed, and a Lease renewal of each of its own.
+    if theirs is None or ((not mine or SELF in mine) and theirs and SELF not in theirs):
         return False
     for child, below in mine.items():
         if child != SELF and not _node_within(child, below, theirs):

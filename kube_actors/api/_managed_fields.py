@@ -22,6 +22,7 @@ Objects are handled in their wire form (dicts, without ``metadata.managedFields`
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -268,7 +269,7 @@ def _rewrote_own_fields(
     renewing its Lease: only ``renewTime`` moves): every set stays as it is and the
     manager's entry takes ``now``, as the whole computation would give; None for any
     other update, which takes the whole computation."""
-    if len(previous) > MAX_UPDATE_MANAGERS or not all(e.fields_v1 for e in previous.values()):
+    if len(previous) > MAX_UPDATE_MANAGERS or not all(map(_FIELDS_V1, previous.values())):
         return None  # capping may merge entries; an empty entry is dropped
     mine = (manager, "Update", subresource)
     entry = previous.get(mine)
@@ -285,6 +286,11 @@ def _rewrote_own_fields(
     if len(previous) == 1:
         return (renewed,)
     return tuple(sorted((renewed if k == mine else e for k, e in previous.items()), key=_order))
+
+
+#: An entry's field set: ``_rewrote_own_fields`` asks it of every entry of each Lease
+#: renewal and Node status report, without a generator step per entry.
+_FIELDS_V1 = operator.attrgetter("fields_v1")
 
 
 def _capped(entries: tuple[ManagedFieldsEntry, ...]) -> tuple[ManagedFieldsEntry, ...]:

@@ -176,12 +176,15 @@ def _keyed_items(
     old = {_item_element(item, keys, defaults): item for item in before}
     new = {_item_element(item, keys, defaults): item for item in after}
     found: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+    leaf = item_shape.atomic or item_shape.kind == "leaf"
     for path, item in new.items():
         previous = old.get(path)
         if previous is None:
-            found[0][path] = _all(item, item_shape)
+            # A new condition is a flat struct: its shared set, without ``_all``'s tests.
+            flat = None if leaf else _flat_set(item, item_shape, member=True)
+            found[0][path] = flat if flat is not None else _all(item, item_shape)
         elif previous is not item and previous != item:
-            if item_shape.atomic or item_shape.kind == "leaf":
+            if leaf:
                 found[1][path] = EMPTY_TREE
                 continue
             inner: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
@@ -519,7 +522,7 @@ def _is_model(cls: type[Any]) -> bool:
 def _all_models(items: tuple[Any, ...]) -> bool:
     """Whether every item of ``items`` is a model object, asked once per type (a list most
     often holds one)."""
-    return all(map(_is_model, {type(item) for item in items}))
+    return all(map(_is_model, set(map(type, items))))  # (no comprehension: no call of its own)
 
 
 def _all(value: Any, shape: Shape) -> dict[str, Any]:
@@ -647,6 +650,13 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     field = shape.field
     keys = field.list_map_keys if field.list_type == "map" else ()
     element = shape.element
+    # A list of one item is left out: its set costs about what a lookup would, and such a
+    # list (an owner reference, keyed by its owner's uid) is most often its object's own,
+    # which kept would only push the shared sets (conditions, addresses) out.
+    if keys and element is not None and len(items) > 1:
+        found = _flat_items_set(items, shape, keys, element)
+        if found is not None:
+            return found
     out: dict[str, Any] = {SELF: EMPTY_TREE}
     for item in items:
         if keys and element is not None and _is_model(type(item)):
@@ -656,6 +666,45 @@ def _all_items(items: tuple[Any, ...], shape: Shape) -> dict[str, Any]:
     return FrozenTree(out)
 
 
+def _flat_items_set(
+    items: tuple[Any, ...], shape: Shape, keys: tuple[str, ...], element: Shape
+) -> dict[str, Any] | None:
+    """``_all_items`` of a keyed list of flat structs (a Node's or a Pod's conditions, a
+    Node's addresses: most of a kubelet's first status), which depends only on each item's
+    path element and its ``_flat_set``: one shared set per combination, found by those
+    (the flat sets by identity: ``_flat_sets`` keeps them for good), where the list's set
+    was built and later hashed anew on every status write. None, having built nothing, when
+    an item is no flat struct."""
+    cls = type(items[0])
+    if element.atomic or element.kind == "leaf" or not (_models.get(cls) or _is_model(cls)):
+        return None  # (an atomic item is a leaf: ``_all`` gives it no set of its own)
+    defaults = shape.field.key_defaults
+    elements = []
+    flats = []
+    for item in items:
+        if type(item) is not cls:
+            return None
+        flat = _flat_set(item, element, member=True)
+        if flat is None:
+            return None
+        elements.append(_item_element(item, keys, defaults))
+        flats.append(flat)
+    lookup = (shape, tuple(elements), tuple(map(id, flats)))
+    found = _flat_item_sets.get(lookup)
+    if found is None:
+        found = _kept(
+            _flat_item_sets,
+            lookup,
+            FrozenTree({SELF: EMPTY_TREE, **dict(zip(elements, flats, strict=True))}),
+        )
+    return found
+
+
+#: ``_flat_items_set`` by shape, the items' elements and their flat sets' ids; bounded,
+#: cleared when full.
+_flat_item_sets: dict[tuple[Shape, tuple[str, ...], tuple[int, ...]], dict[str, Any]] = {}
+
+
 def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
     """The path element of a model list item by its key fields: ``item_element`` of its
     ``_key_values``. A list keyed by one field that holds a string (a condition's type, a
@@ -663,17 +712,31 @@ def _item_element(item: Any, keys: tuple[str, ...], defaults: Any) -> str:
     by that field's name and value, where the general path builds and sorts a dict of the
     key values and hashes a tuple of them: for one string key ``_key_values`` gives
     ``{key: value}`` and nothing else, so its element depends on the two alone."""
-    if len(keys) == 1:
-        key = keys[0]
-        names = _names.get(type(item))
-        name = names.get(key) if names is not None else None
-        value = getattr(item, name, None) if name is not None else None
+    name = _single_keys.get((type(item), keys), _NOT_PLANNED)
+    if name is _NOT_PLANNED:
+        name = _single_keys[(type(item), keys)] = _single_key_name(type(item), keys)
+    if name is not None:
+        value = getattr(item, name, None)
         if type(value) is str and value:
-            found = _single_key_elements.get((key, value))
+            found = _single_key_elements.get((keys[0], value))
             if found is None:
-                found = _kept(_single_key_elements, (key, value), string_key_element(key, value))
+                key_value = (keys[0], value)
+                found = _kept(_single_key_elements, key_value, string_key_element(*key_value))
             return found
     return item_element(keys, _key_values(item, keys, defaults))
+
+
+def _single_key_name(cls: type[Any], keys: tuple[str, ...]) -> str | None:
+    """The attribute holding the one key field of items of ``cls`` keyed by ``keys``; None
+    when they are keyed by several fields or by one the class does not have."""
+    if len(keys) != 1:
+        return None
+    return {key: name for name, key, _ in _plan(cls)}.get(keys[0])
+
+
+#: ``_single_key_name`` by class and keys, worked out once: a status write meets every
+#: condition of the object twice (``_keyed_items``), and each looked its name up in steps.
+_single_keys: dict[tuple[type[Any], tuple[str, ...]], str | None] = {}
 
 
 #: ``_item_element`` of the items keyed by one string field, by that key and its value;

@@ -17,6 +17,10 @@ from kube_actors.api import (
     Lease,
     LeaseSpec,
     ManagedFieldsEntry,
+    Node,
+    NodeAddress,
+    NodeCondition,
+    NodeStatus,
     ObjectMeta,
     Pod,
     PodCondition,
@@ -34,6 +38,8 @@ from kube_actors.api._typed_objects import (
     _key_values,
     compare_objects,
 )
+from kube_actors.kubelet._config import NodeConfig
+from kube_actors.kubelet._node import desired_node, node_status
 
 from .strategies import deployments, pods, services
 
@@ -78,6 +84,29 @@ def test_deployments_compare_alike(old: Deployment, new: Deployment, replicas: i
 def test_services_created_alike(service: Service) -> None:
     shape = shape_of(Service)
     assert compare_objects(None, service, shape) == compare({}, _wire(service), shape)
+
+
+def test_node_statuses_compare_alike() -> None:
+    """A kubelet's first status report and later ones (keyed lists of flat structs, whose
+    sets are shared by their items' keys and fields), some items empty, reordered or gone."""
+    shape = shape_of(Node)
+    config = NodeConfig(name="node-1")
+    node = desired_node(config, "10.0.0.1")
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    first = node_status(config, "10.0.0.1", start, None)
+    later = node_status(config, "10.0.0.1", start + dt.timedelta(seconds=10), first)
+    odd = NodeStatus(
+        conditions=(NodeCondition(type="Ready"), *reversed(first.conditions[:2])),
+        addresses=(NodeAddress(type="Hostname"), NodeAddress(type="InternalIP", address="x")),
+    )
+    statuses = (NodeStatus(), first, later, odd, evolve(first, conditions=()))
+    for before in statuses:
+        for after in statuses:
+            old, new = evolve(node, status=before), evolve(node, status=after)
+            assert compare_objects(old, new, shape) == compare(_wire(old), _wire(new), shape)
+        assert compare_objects(None, evolve(node, status=before), shape) == compare(
+            {}, _wire(evolve(node, status=before)), shape
+        )
 
 
 _times = st.none() | st.datetimes(
