@@ -126,11 +126,18 @@ _EVENT_REASONS = {
 
 def condition_events(reported: NodeStatus, desired: NodeStatus) -> list[str]:
     """The reasons of the Events for conditions that are new or changed status, in the
-    kubelet's order (``NodeHasSufficientMemory`` ... ``NodeReady``)."""
+    kubelet's order (``NodeHasSufficientMemory`` ... ``NodeReady``).
+
+    The Ready condition is the exception, as in the kubelet's status setters: a pressure
+    condition starts as Unknown when it is new, so its first status is a change and is
+    recorded, but a new Ready condition is appended as it is and only a later change of its
+    status records ``NodeReady`` or ``NodeNotReady`` (a node Ready at registration records
+    none; one back from Unknown does)."""
     before = {c.type: c.status for c in reported.conditions}
     reasons = []
     for condition in desired.conditions:
-        if before.get(condition.type) != condition.status:
+        was = before.get(condition.type)
+        if was != condition.status and (was is not None or condition.type != "Ready"):
             reason = _EVENT_REASONS.get((condition.type, condition.status))
             if reason is not None:
                 reasons.append(reason)
