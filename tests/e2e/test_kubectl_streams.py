@@ -148,6 +148,12 @@ async def test_attach_shows_what_the_container_writes_from_now_on(tmp_path: Path
     async with served_processes() as (cluster, served, _):
         await cluster.apply(SHELL_POD.format(workdir=tmp_path))
         await cluster.wait_for(Pod, "box", condition="Ready", timeout=30)
+        # Ready is the process started, not yet its first line: attach once "started" is in
+        # the log, so that the line is written before the attach on a loaded machine too.
+        with anyio.fail_after(30):
+            async for text in cluster.follow_logs("box"):
+                if "started" in text:
+                    break
         command = [kubectl_binary, "--kubeconfig", str(served.kubeconfig_path), "attach", "box"]
         async with await anyio.open_process(command) as attached:
             assert attached.stdout is not None
