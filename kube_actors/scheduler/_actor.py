@@ -231,8 +231,9 @@ class Scheduler(Actor):
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
             if not old.spec.node_name:
-                self.queue.delete(namespaced_name(new))
-                self.cache.clear_nomination(namespaced_name(new))
+                key = namespaced_name(new)
+                self.queue.delete(key)
+                self.cache.clear_nomination(key)
             self.cache.add_pod(new)
             return
         nominated = new.status.nominated_node_name
@@ -279,11 +280,12 @@ class Scheduler(Actor):
         if isinstance(message, _Next):
             self._kicked = False
             binds: list[_Binding] = []
+            now = self.now  # the batch's: its cycles run at once, between two awaits
             for _ in range(_BATCH):
                 queued = self.queue.pop()
                 if queued is None:
                     break
-                self._schedule_one(queued, binds)
+                self._schedule_one(queued, binds, now)
             else:
                 self._kick()
             if binds:
@@ -297,11 +299,11 @@ class Scheduler(Actor):
             return None
         return await super().receive(message)
 
-    def _schedule_one(self, queued: QueuedPodInfo, binds: list[_Binding]) -> None:
+    def _schedule_one(self, queued: QueuedPodInfo, binds: list[_Binding], now: float) -> None:
         pod = queued.pod_info
         fw = self.frameworks[pod.pod.spec.scheduler_name]
         if queued.initial_attempt is None:
-            queued.initial_attempt = self.now
+            queued.initial_attempt = now
         state = CycleState()
         cycle = self.queue.move_cycle
         result = fw.schedule(state, pod, self.next_start)
