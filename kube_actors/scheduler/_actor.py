@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -26,7 +26,9 @@ from kube_actors.api import (
     ObjectMeta,
     ObjectReference,
     Pod,
+    evolver,
     namespaced_name,
+    quick_new,
 )
 from kube_actors.client import Client, EventHandlerFuncs, SharedInformer, event_name
 from kube_actors.errors import ApiError
@@ -50,6 +52,13 @@ from .plugins import in_tree_registry
 __all__ = ["Scheduler", "SchedulerSettings", "SchedulerStatistics"]
 
 _BATCH = 64
+
+#: What ``_record`` builds each Event with (``quick_new``, ``evolver``: by field name, no
+#: class call; the metadata a copy of the empty one with a name and a namespace).
+_new_event: Final = quick_new(Event)
+_new_reference: Final = quick_new(ObjectReference)
+_named_meta: Final = evolver(ObjectMeta)
+_EMPTY_META: Final = ObjectMeta()
 
 
 def _profiles(value: Iterable[Profile]) -> tuple[Profile, ...]:
@@ -168,6 +177,10 @@ class Scheduler(Actor):
         self.failed = 0
         self._event_instant: dt.datetime | None = None
         self._event_stamps = (dt.datetime.min, "")
+        self._event_sources: dict[str, EventSource] = {}
+        #: Events recorded and not yet sent (``_record``); whether a writer is on its way.
+        self._unwritten: list[Event] = []
+        self._writing_events = False
 
     def statistics(self) -> SchedulerStatistics:
         """Pods bound and failed attempts so far; pods in activeQ, back-off, unschedulable."""
@@ -218,8 +231,9 @@ class Scheduler(Actor):
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
             if not old.spec.node_name:
-                self.queue.delete(namespaced_name(new))
-                self.cache.clear_nomination(namespaced_name(new))
+                key = namespaced_name(new)
+                self.queue.delete(key)
+                self.cache.clear_nomination(key)
             self.cache.add_pod(new)
             return
         nominated = new.status.nominated_node_name
@@ -266,11 +280,12 @@ class Scheduler(Actor):
         if isinstance(message, _Next):
             self._kicked = False
             binds: list[_Binding] = []
+            now = self.now  # the batch's: its cycles run at once, between two awaits
             for _ in range(_BATCH):
                 queued = self.queue.pop()
                 if queued is None:
                     break
-                self._schedule_one(queued, binds)
+                self._schedule_one(queued, binds, now)
             else:
                 self._kick()
             if binds:
@@ -284,11 +299,11 @@ class Scheduler(Actor):
             return None
         return await super().receive(message)
 
-    def _schedule_one(self, queued: QueuedPodInfo, binds: list[_Binding]) -> None:
+    def _schedule_one(self, queued: QueuedPodInfo, binds: list[_Binding], now: float) -> None:
         pod = queued.pod_info
         fw = self.frameworks[pod.pod.spec.scheduler_name]
         if queued.initial_attempt is None:
-            queued.initial_attempt = self.now
+            queued.initial_attempt = now
         state = CycleState()
         cycle = self.queue.move_cycle
         result = fw.schedule(state, pod, self.next_start)
@@ -340,7 +355,7 @@ class Scheduler(Actor):
         if self.settings.events:
             meta = pod.pod.metadata
             message = f"Successfully assigned {meta.namespace}/{meta.name} to {node}"
-            await self._event(pod, "Normal", "Scheduled", message, fw.profile_name)
+            self._record(pod, "Normal", "Scheduled", message, fw.profile_name)
 
     async def _failed(
         self,
@@ -372,7 +387,7 @@ class Scheduler(Actor):
         self.log.info("pod_unschedulable", pod=pod.key, message=message, nominated=nominated)
         await self._mark_unschedulable(pod, reason, message)
         if self.settings.events:
-            await self._event(pod, "Warning", "FailedScheduling", message, fw.profile_name)
+            self._record(pod, "Warning", "FailedScheduling", message, fw.profile_name)
 
     async def _mark_unschedulable(self, pod: PodInfo, reason: str, message: str) -> None:
         meta = pod.pod.metadata
@@ -408,37 +423,59 @@ class Scheduler(Actor):
             self._event_stamps = (instant.replace(microsecond=0), event_name("", instant))
         return self._event_stamps
 
-    async def _event(
-        self, pod: PodInfo, kind: str, reason: str, message: str, component: str
-    ) -> None:
+    def _record(self, pod: PodInfo, kind: str, reason: str, message: str, component: str) -> None:
+        """Record an Event about ``pod``, stamped now, and return at once: it is written
+        with every other recorded meanwhile (``_write_events``). As client-go's recorder,
+        a cycle never waits for its Event; unlike it, the scheduler's Events travel
+        together: a batch of bindings ends at once, and its Events then cost the
+        apiserver one message, each still a create of its own."""
         meta = pod.pod.metadata
         # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
         # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
         # second in describe (kubectl sorts by lastTimestamp).
         now, stamp = self._event_time()
-        event = Event(
-            metadata=ObjectMeta(name=meta.name + stamp, namespace=meta.namespace),
-            involved_object=ObjectReference(
-                api_version="v1",
-                kind="Pod",
-                namespace=meta.namespace,
-                name=meta.name,
-                uid=meta.uid,
-            ),
-            reason=reason,
-            message=message,
-            type=kind,
-            source=EventSource(component=component),
-            first_timestamp=now,
-            last_timestamp=now,
-            count=1,
-            reporting_component=component,
-            reporting_instance=f"{component}-{self.instance}" if self.instance else "",
+        source = self._event_sources.get(component)
+        if source is None:  # frozen: one for each profile, shared by its Events
+            source = self._event_sources[component] = EventSource(component=component)
+        namespace = meta.namespace
+        self._unwritten.append(
+            _new_event(
+                metadata=_named_meta(_EMPTY_META, name=meta.name + stamp, namespace=namespace),
+                involved_object=_new_reference(
+                    api_version="v1", kind="Pod", namespace=namespace, name=meta.name, uid=meta.uid
+                ),
+                reason=reason,
+                message=message,
+                type=kind,
+                source=source,
+                first_timestamp=now,
+                last_timestamp=now,
+                count=1,
+                reporting_component=component,
+                reporting_instance=f"{component}-{self.instance}" if self.instance else "",
+            )
         )
+        if not self._writing_events:
+            self._writing_events = True
+            self.start_soon(self._write_events)
+
+    async def _write_events(self) -> None:
+        """Create the Events recorded, all waiting in one message (``Client.create_each``),
+        until none is left; a failed create is logged, as a recorder drops what it cannot
+        write."""
         try:
-            await self.client.create(event)
-        except ApiError as error:
-            self.log.info("event_create_failed", pod=pod.key, error=repr(error))
+            while self._unwritten:
+                events, self._unwritten = self._unwritten, []
+                try:
+                    outcomes: list[Event | ApiError] = await self.client.create_each(events)
+                except ApiError as error:
+                    outcomes = [error] * len(events)
+                for event, outcome in zip(events, outcomes, strict=True):
+                    if isinstance(outcome, ApiError):
+                        pod = f"{event.metadata.namespace}/{event.involved_object.name}"
+                        self.log.info("event_create_failed", pod=pod, error=repr(outcome))
+        finally:
+            self._writing_events = False
 
 
 def _changed(old: Pod, new: Pod) -> bool:

@@ -23,6 +23,10 @@ from .framework import PodInfo
 
 __all__ = ["OwnerSelectors"]
 
+#: What a pod no Service selects and no ReplicaSet or StatefulSet owns gets: one shared
+#: selector (frozen), not one built for each cycle.
+_EVERYTHING = Selector()
+
 
 class OwnerSelectors:
     """Informers on Services, ReplicaSets and StatefulSets, and the selector they give."""
@@ -52,4 +56,4 @@ class OwnerSelectors:
                 found = self.stateful_sets.indexer.get(owner.name, pod.namespace)
             if found is not None and found.spec.selector is not None:
                 requirements.extend(compile_selector(found.spec.selector).requirements)
-        return Selector(tuple(requirements)) if requirements else Selector()
+        return Selector(tuple(requirements)) if requirements else _EVERYTHING

@@ -5,15 +5,34 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
+from typing import TypeVar
+
+from structlog.testing import capture_logs
 
 from kube_actors import Cluster
 from kube_actors.actors import wall_clock
-from kube_actors.api import Event, ObjectMeta, Pod, PriorityClass, Taint, get_condition
+from kube_actors.api import (
+    Create,
+    CreateEach,
+    Event,
+    EventSource,
+    ObjectMeta,
+    ObjectReference,
+    Pod,
+    PriorityClass,
+    Taint,
+    get_condition,
+)
+from kube_actors.client import Client
+from kube_actors.errors import ApiError, Forbidden
 from kube_actors.scheduler import Scheduler, SchedulerSettings
 
 from ._builders import node, pod
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+T = TypeVar("T")
 
 
 async def _cluster_with_scheduler(
@@ -68,6 +87,67 @@ async def test_scheduled_events_are_named_and_stamped_at_the_instant_of_their_bi
             wave = int(pod_name[1])
             assert instant <= instants[wave]
             assert wave == 0 or instant > instants[0]
+
+
+async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None:
+    # Each Event is still a create of its own, with Kubernetes' content; the scheduler sends
+    # those of bindings that end together in one message rather than one round trip each.
+    async with Cluster(scheduler=False, seed=1, trace=True) as cluster:
+        await _cluster_with_scheduler(cluster)
+        await cluster.client.create(node("n1"))
+        await cluster.settle()
+        trace = cluster.system.trace
+        assert trace is not None
+        start = len(trace)
+        await asyncio.gather(*(cluster.client.create(pod(f"p{i}")) for i in range(6)))
+        await cluster.settle()
+        sent = [
+            r.message
+            for r in trace.records[start:]
+            if r.sender == "test-scheduler" and r.receiver == "kube-apiserver"
+        ]
+        together = [m.objs for m in sent if isinstance(m, CreateEach)]
+        assert [len(objs) for objs in together] == [6]
+        assert not any(isinstance(m, Create) and isinstance(m.obj, Event) for m in sent)
+        pods = {p.metadata.name: p for p in await cluster.client.list(Pod, namespace="default")}
+        events = await cluster.client.list(Event, namespace="default")
+        scheduled = [e for e in events if e.reason == "Scheduled"]
+        assert sorted(e.involved_object.name for e in scheduled) == sorted(pods)
+        for event in scheduled:
+            meta = pods[event.involved_object.name].metadata
+            assert event.involved_object == ObjectReference(
+                api_version="v1", kind="Pod", namespace="default", name=meta.name, uid=meta.uid
+            )
+            assert event.message == f"Successfully assigned default/{meta.name} to n1"
+            assert (event.type, event.count) == ("Normal", 1)
+            assert event.source == EventSource(component="default-scheduler")
+            assert event.reporting_component == "default-scheduler"
+
+
+class _RefusingEvents(Client):
+    """A client whose Event creates all fail (as a recorder's may: a namespace going)."""
+
+    async def create_each(
+        self, objs: Sequence[T], *, field_manager: str = ""
+    ) -> list[T | ApiError]:
+        return [Forbidden("events refused") for _ in objs]
+
+
+async def test_an_event_the_apiserver_refuses_is_logged_and_the_pod_stays_bound() -> None:
+    async with Cluster(scheduler=False, seed=1) as cluster:
+        client = _RefusingEvents(cluster.apiserver)
+        await cluster.system.spawn(lambda: Scheduler(client), name="test-scheduler")
+        await cluster.client.create(node("n1"))
+        with capture_logs() as logs:
+            await cluster.client.create(pod("p0"))
+            await cluster.settle()
+        stored = await cluster.client.get(Pod, "p0", namespace="default")
+        assert stored.spec.node_name == "n1"
+        events = await cluster.client.list(Event, namespace="default")
+        assert [e for e in events if e.involved_object.kind == "Pod"] == []
+        failed = [entry for entry in logs if entry["event"] == "event_create_failed"]
+        assert [entry["pod"] for entry in failed] == ["default/p0"]
+        assert "events refused" in failed[0]["error"]
 
 
 async def test_a_pod_that_fits_nowhere_gets_kubernetes_failed_scheduling_message() -> None:

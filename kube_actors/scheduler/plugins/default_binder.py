@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
-from kube_actors.api import Binding, ObjectMeta, ObjectReference
+from kube_actors.api import Binding, ObjectMeta, ObjectReference, evolver, quick_new
 from kube_actors.errors import ApiError
 
 from ..framework import SUCCESS, BindPlugin, CycleState, Handle, PodInfo, Status
 
 __all__ = ["DefaultBinder"]
+
+#: What each Binding is built with (one a Pod): by field name, without the class calls; its
+#: metadata a copy of the empty one with the Pod's name, namespace and uid.
+_new_binding: Final = quick_new(Binding)
+_new_reference: Final = quick_new(ObjectReference)
+_named_meta: Final = evolver(ObjectMeta)
+_EMPTY_META: Final = ObjectMeta()
 
 
 class DefaultBinder(BindPlugin):
@@ -27,9 +34,11 @@ class DefaultBinder(BindPlugin):
         if client is None:
             return Status.error("DefaultBinder needs a client")
         meta = pod.pod.metadata
-        binding = Binding(
-            metadata=ObjectMeta(name=meta.name, namespace=meta.namespace, uid=meta.uid),
-            target=ObjectReference(kind="Node", name=node_name),
+        binding = _new_binding(
+            metadata=_named_meta(
+                _EMPTY_META, name=meta.name, namespace=meta.namespace, uid=meta.uid
+            ),
+            target=_new_reference(kind="Node", name=node_name),
         )
         try:
             await client.create(binding)
