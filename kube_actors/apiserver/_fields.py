@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from kube_actors.api import (
     KindInfo,
+    ObjectMeta,
     evolve,
+    evolver,
     from_dict,
     record_apply,
     record_update,
@@ -72,6 +74,8 @@ def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
 
 
 _HAS_STATUS: dict[type[Any], bool] = {}
+#: ``evolve`` of an object's metadata, without its call and its dict of changes.
+_copy_meta: Final = evolver(ObjectMeta)
 
 
 def with_managed_fields(
@@ -106,6 +110,9 @@ def with_managed_fields(
     )
     meta = new.metadata
     if resource_version is not None and resource_version != meta.resource_version:
+        if type(meta) is ObjectMeta:  # every create: without ``evolve``'s dicts of changes
+            meta = _copy_meta(meta, managed_fields=managed, resource_version=resource_version)
+            return evolver(type(new))(new, metadata=meta)
         return evolve(
             new, metadata=evolve(meta, managed_fields=managed, resource_version=resource_version)
         )
