@@ -22,7 +22,7 @@ from ._apps import (
     StatefulSet,
     StatefulSetUpdateStrategy,
 )
-from ._base import evolve, evolver
+from ._base import copier, evolve
 from ._batch import Job
 from ._container import Container, Probe
 from ._core import Namespace, PriorityClass
@@ -178,11 +178,11 @@ def default_pod(pod: Pod) -> Pod:
     spec = default_pod_spec(pod.spec)
     if spec is pod.spec:
         return pod
-    # Every create of a Pod copies it here: without ``evolve``'s call and dict of changes.
-    return _copy_pod(pod, spec=spec) if type(pod) is Pod else evolve(pod, spec=spec)
+    # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
+    return _copy_pod(pod, spec) if type(pod) is Pod else evolve(pod, spec=spec)
 
 
-_copy_pod: Final = evolver(Pod)
+_copy_pod: Final = copier(Pod, "spec")
 
 
 # -------------------------------------------------------------------------- workloads

@@ -42,8 +42,8 @@ from kube_actors.api import (
     StorageClass,
     Toleration,
     evolve,
-    evolver,
 )
+from kube_actors.api._base import copier
 from kube_actors.api._memo import IdentityMemo
 from kube_actors.errors import Forbidden, NotFound
 
@@ -129,7 +129,7 @@ def _with_spec(pod: Pod, spec: PodSpec) -> Pod:
     return pod if spec is pod.spec else evolve(pod, spec=spec)
 
 
-_copy_pod: Final = evolver(Pod)
+_copy_pod: Final = copier(Pod, "spec")
 
 
 # The changes the Pod plugins make to a spec depend on the spec and the values named as the
@@ -358,8 +358,8 @@ def _joined(
             spec = stage(info, obj, spec, lookup)
         if spec is obj.spec:
             return obj
-        # Every create of a Pod copies it here: without ``evolve``'s call and dict of changes.
-        return _copy_pod(obj, spec=spec) if type(obj) is Pod else evolve(obj, spec=spec)
+        # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
+        return _copy_pod(obj, spec) if type(obj) is Pod else evolve(obj, spec=spec)
 
     plugin.__name__ = "+".join(getattr(p, "__name__", repr(p)) for p in plugins)
     return plugin

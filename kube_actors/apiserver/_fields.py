@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -19,13 +19,13 @@ from kube_actors.api import (
     KindInfo,
     ObjectMeta,
     evolve,
-    evolver,
     from_dict,
     record_apply,
     record_update,
     shape_of,
     to_dict,
 )
+from kube_actors.api._base import copier
 from kube_actors.errors import BadRequest, FieldCause, Invalid
 
 __all__ = ["applied", "check_field_manager", "with_managed_fields"]
@@ -74,8 +74,10 @@ def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
 
 
 _HAS_STATUS: dict[type[Any], bool] = {}
-#: ``evolve`` of an object's metadata, without its call and its dict of changes.
-_copy_meta: Final = evolver(ObjectMeta)
+#: An object's metadata with its managedFields and resourceVersion, and per class, an
+#: object with its metadata (``copier``): what every create copies.
+_versioned_meta: Final = copier(ObjectMeta, "managed_fields", "resource_version")
+_METADATA_COPIERS: dict[type[Any], Callable[[Any, ObjectMeta], Any]] = {}
 
 
 def with_managed_fields(
@@ -110,9 +112,11 @@ def with_managed_fields(
     )
     meta = new.metadata
     if resource_version is not None and resource_version != meta.resource_version:
-        if type(meta) is ObjectMeta:  # every create: without ``evolve``'s dicts of changes
-            meta = _copy_meta(meta, managed_fields=managed, resource_version=resource_version)
-            return evolver(type(new))(new, metadata=meta)
+        if type(meta) is ObjectMeta:  # every create: without ``evolve``'s calls and keywords
+            copy = _METADATA_COPIERS.get(type(new))
+            if copy is None:
+                copy = _METADATA_COPIERS[type(new)] = copier(type(new), "metadata")
+            return copy(new, _versioned_meta(meta, managed, resource_version))
         return evolve(
             new, metadata=evolve(meta, managed_fields=managed, resource_version=resource_version)
         )

@@ -41,6 +41,7 @@ from kube_actors.api import (
     evolver,
     kind_info,
 )
+from kube_actors.api._base import copier
 from kube_actors.api._memo import IdentityMemo
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
@@ -90,8 +91,8 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
         and meta.generation == generation
         and meta.deletion_timestamp is None
         and meta.deletion_grace_period_seconds is None
-    ):  # most creates: the copy without a dict of changes (``evolver``)
-        stamped = _copy_meta(meta, uid=uid, creation_timestamp=now)
+    ):  # most creates: the copy without ``evolve``'s call and keywords (``copier``)
+        stamped = _stamp_meta(meta, uid, now)
     else:
         system: dict[str, Any] = {"uid": uid, "creation_timestamp": now}
         if meta.resource_version:
@@ -104,7 +105,7 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
             system["deletion_grace_period_seconds"] = None
         stamped = evolve(meta, **system)
     if status_of is _POD:
-        return copy(obj, metadata=stamped, status=_pending(obj.spec))
+        return copy(obj, stamped, _pending(obj.spec))  # (``_create_plan``)
     changes: dict[str, Any] = {"metadata": stamped}
     if status_of is _CLAIM:
         # Kubernetes' defaulting gives a new claim or volume the phase Pending.
@@ -125,9 +126,10 @@ _POD, _CLAIM, _RESET, _KEEP = "pod", "claim", "reset", "keep"
 
 
 def _create_plan(cls: type[Any]) -> tuple[int, str, Callable[..., Any]]:
-    """A new object's generation, what its create does to its status, and what copies it
-    (``evolver``), by class: a function of the class alone, worked out once (every create
-    asks)."""
+    """A new object's generation, what its create does to its status, and what copies it:
+    a Pod with its metadata and status (``copier``), any other object with its changes by
+    name (``evolver``); by class: a function of the class alone, worked out once (every
+    create asks)."""
     plan = _CREATE_PLANS.get(cls)
     if plan is None:
         generation = 1 if _has_field(cls, "spec") and not issubclass(cls, _NO_GENERATION) else 0
@@ -139,13 +141,14 @@ def _create_plan(cls: type[Any]) -> tuple[int, str, Callable[..., Any]]:
             status_of = _RESET  # if the kind has a status subresource (asked per create)
         else:
             status_of = _KEEP
-        plan = _CREATE_PLANS[cls] = (generation, status_of, evolver(cls))
+        copy = copier(cls, "metadata", "status") if status_of is _POD else evolver(cls)
+        plan = _CREATE_PLANS[cls] = (generation, status_of, copy)
     return plan
 
 
 _CREATE_PLANS: dict[type[Any], tuple[int, str, Callable[..., Any]]] = {}
-#: ``evolve`` of a new object's metadata, without its call and its dict of changes.
-_copy_meta: Final = evolver(ObjectMeta)
+#: A new object's metadata with its uid and creationTimestamp (``copier``).
+_stamp_meta: Final = copier(ObjectMeta, "uid", "creation_timestamp")
 
 
 #: The labels Kubernetes' Job strategy puts on a Job's template, and the one it selects by.
