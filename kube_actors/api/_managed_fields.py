@@ -148,6 +148,8 @@ def record_update(
     """The managedFields after ``manager`` changed ``old`` into ``new``: wire dicts (``old``
     is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
     faster for an update that shares most of the old object."""
+    if old is None and entries == ():  # a create (most writes): no entries to key first
+        return _created_entries(new, shape, manager, subresource, api_version, now, tuple(reset))
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
     if old is None and not previous:
