@@ -233,6 +233,8 @@ def copier(cls: type[T], *changing: str) -> Callable[..., T]:
     unknown = [name for name in changing if name not in names]
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
+    if len(set(changing)) != len(changing):
+        raise TypeError(f"a field named twice among {changing!r}")
     clone = _cloner(cls, changing)
     if clone is not None:
         result: Callable[..., T] = clone

@@ -78,6 +78,7 @@ _HAS_STATUS: dict[type[Any], bool] = {}
 #: object with its metadata (``copier``): what every create copies.
 _versioned_meta: Final = copier(ObjectMeta, "managed_fields", "resource_version")
 _METADATA_COPIERS: dict[type[Any], Callable[[Any, ObjectMeta], Any]] = {}
+_METADATA_COPIERS_KEPT = 256
 
 
 def with_managed_fields(
@@ -115,6 +116,8 @@ def with_managed_fields(
         if type(meta) is ObjectMeta:  # every create: without ``evolve``'s calls and keywords
             copy = _METADATA_COPIERS.get(type(new))
             if copy is None:
+                if len(_METADATA_COPIERS) >= _METADATA_COPIERS_KEPT:
+                    _METADATA_COPIERS.clear()  # kinds made and dropped (CRDs') do not pile up
                 copy = _METADATA_COPIERS[type(new)] = copier(type(new), "metadata")
             return copy(new, _versioned_meta(meta, managed, resource_version))
         return evolve(

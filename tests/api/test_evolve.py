@@ -121,6 +121,11 @@ def test_a_copier_refuses_a_field_the_class_does_not_have() -> None:
         copier(ObjectMeta, "name", "nope")
 
 
+def test_a_copier_refuses_a_field_named_twice() -> None:
+    with pytest.raises(TypeError, match="a field named twice"):
+        copier(ObjectMeta, "name", "name")
+
+
 def test_a_copier_takes_exactly_its_fields_values() -> None:
     with pytest.raises(TypeError):
         copier(ObjectMeta, "name", "uid")(ObjectMeta(name="a"), "b")
