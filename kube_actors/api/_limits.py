@@ -100,21 +100,57 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             if _IN_RANGE.get(node):
                 continue
             stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
-        plan = _plans.get(type(node))
-        for name, wire, how, (low, high) in _plan(type(node)) if plan is None else plan:
-            value = getattr(node, name)
-            if how == _INT:
-                if type(value) is int and not low <= value <= high:
-                    where = _spell(path, (*at, wire))
-                    causes.append(f.invalid(where, value, _range_detail(low, high)))
-            elif how == _STRUCT:
-                if value is not None:
-                    stack.append((value, (*at, wire)))
-            elif value:  # most lists are empty: no walk to begin
-                stack.extend(
-                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
-                )
+        check = _checks.get(type(node))
+        if check is None:
+            check = _check(type(node))
+        check(node, at, stack, causes, path)
     return causes
+
+
+#: Per class, its plan as straight code (``_check``).
+_Check = Callable[[Any, tuple[object, ...], list[Any], list[FieldCause], str], None]
+_checks: dict[type[Any], _Check] = {}
+
+
+def _check(cls: type[Any]) -> _Check:
+    """``cls``'s plan as a generated function of a node, its path, the walk's stack, the
+    causes and the path's start: each planned field read as an attribute, its range and
+    wire name constants, where a loop over the plan took a tuple to unpack, a ``getattr``
+    call and a test of the field's kind for every field of every node (every write's walk).
+    For each field, in the plan's order: an int out of range is a cause; a struct is pushed
+    to be walked; a non-empty list's models are pushed with their indexes."""
+    lines = ["def check(node, at, stack, causes, path):"]
+    namespace: dict[str, Any] = {
+        "_spell": _spell,
+        "_invalid": f.invalid,
+        "_detail": _range_detail,
+        "_is_model": attrs.has,
+    }
+    for name, wire, how, (low, high) in _plan(cls):
+        lines.append(f"    value = node.{name}")
+        if how == _INT:
+            lines += [
+                f"    if type(value) is int and not {low} <= value <= {high}:",
+                f"        where = _spell(path, (*at, {wire!r}))",
+                f"        causes.append(_invalid(where, value, _detail({low}, {high})))",
+            ]
+        elif how == _STRUCT:
+            lines += [
+                "    if value is not None:",
+                f"        stack.append((value, (*at, {wire!r})))",
+            ]
+        else:  # most lists are empty: no walk to begin
+            lines += [
+                "    if value:",
+                f"        stack.extend((item, (*at, {wire!r}, i)) for i, item in enumerate(value)"
+                " if _is_model(type(item)))",
+            ]
+    lines.append("    return None")
+    exec("\n".join(lines), namespace)
+    check: _Check = namespace["check"]
+    check.__name__ = check.__qualname__ = f"int_ranges_of_{cls.__name__}"
+    _checks[cls] = check
+    return check
 
 
 _SPEC: Final = ("spec",)
