@@ -160,7 +160,9 @@ def _taken_by_cloner(name: str) -> bool:
     return name in _CLONER_NAMES or name.startswith(("_set", "_convert", "_kept"))
 
 
-def _cloner(cls: type) -> Any:
+def _cloner(cls: type, changing: tuple[str, ...] | None = None) -> Any:
+    """The generated copy of ``cls``'s objects: taking any field's change by name, or, with
+    ``changing``, those fields' new values alone, in that order (``copier``)."""
     fields = attrs.fields(cls)
     plain = (
         "__slots__" in cls.__dict__
@@ -175,7 +177,11 @@ def _cloner(cls: type) -> Any:
     setters = {f.name: inspect.getattr_static(cls, f.name) for f in fields}
     if not all(type(s) is _SLOT for s in setters.values()):
         return None
-    params = "".join(f", {name}=_KEEP" for name in setters)
+    if changing is None:
+        params = "".join(f", {name}=_KEEP" for name in setters)
+        signature = f"_clone_source, /, *{params}"
+    else:
+        signature = f"_clone_source, {''.join(f'{name}, ' for name in changing)}/"
     # The copy is filled as the class's builder, by plain assignments, then made a ``cls``
     # (``builder``); for a class without one, each slot is set through its descriptor's
     # bound ``__set__`` (half the cost of ``object.__setattr__``, which looks the name up
@@ -184,7 +190,7 @@ def _cloner(cls: type) -> Any:
     # Named for the class: a field it lacks, passed to it straight (``evolver``), is refused
     # as "evolve_<class>() got an unexpected keyword argument".
     lines = [
-        f"def clone(_clone_source, /, *{params}):",
+        f"def clone({signature}):",
         "    _clone_new = _new(_cls)" if fill is None else "    _clone_new = _new(_builder)",
     ]
     namespace: dict[str, Any] = {
@@ -198,7 +204,10 @@ def _cloner(cls: type) -> Any:
         changed = name
         if field.converter is not None:
             changed = converted(name, at, field.converter, namespace)
-        value = f"_clone_source.{name} if {name} is _KEEP else {changed}"
+        if changing is None:
+            value = f"_clone_source.{name} if {name} is _KEEP else {changed}"
+        else:
+            value = changed if name in changing else f"_clone_source.{name}"
         if fill is None:
             namespace[f"_set{at}"] = setters[name].__set__
             lines.append(f"    _set{at}(_clone_new, {value})")
@@ -211,6 +220,30 @@ def _cloner(cls: type) -> Any:
     clone = namespace["clone"]
     clone.__name__ = clone.__qualname__ = f"evolve_{cls.__name__}"
     return clone
+
+
+def copier(cls: type[T], *changing: str) -> Callable[..., T]:
+    """What copies the objects of ``cls`` with new values of the fields ``changing`` names,
+    given in that order after the object (``copier(Pod, "spec")(pod, spec)`` is
+    ``evolve(pod, spec=spec)``), for a place that copies objects of one class with the same
+    fields changed on every write: no keyword to match and no default to fill for each field
+    kept, which is most of ``evolver``'s copy of a class of many fields (an ObjectMeta).
+    A field the class lacks is a TypeError when the copier is made."""
+    names = {field.name for field in attrs.fields(cls)}  # type: ignore[arg-type]
+    unknown = [name for name in changing if name not in names]
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
+    if len(set(changing)) != len(changing):
+        raise TypeError(f"a field named twice among {changing!r}")
+    clone = _cloner(cls, changing)
+    if clone is not None:
+        result: Callable[..., T] = clone
+        return result
+
+    def copy(obj: T, *values: Any) -> T:
+        return attrs.evolve(obj, **dict(zip(changing, values, strict=True)))  # type: ignore[misc]
+
+    return copy
 
 
 #: The type of a ``__slots__`` member's descriptor.

@@ -8,7 +8,7 @@ generated selector, a Namespace's ``kubernetes`` finalizer) are not defaulting a
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from ._apps import (
     DaemonSet,
@@ -22,7 +22,7 @@ from ._apps import (
     StatefulSet,
     StatefulSetUpdateStrategy,
 )
-from ._base import evolve
+from ._base import copier, evolve
 from ._batch import Job
 from ._container import Container, Probe
 from ._core import Namespace, PriorityClass
@@ -176,7 +176,13 @@ def default_template(template: PodTemplateSpec) -> PodTemplateSpec:
 
 def default_pod(pod: Pod) -> Pod:
     spec = default_pod_spec(pod.spec)
-    return pod if spec is pod.spec else evolve(pod, spec=spec)
+    if spec is pod.spec:
+        return pod
+    # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
+    return _copy_pod(pod, spec) if type(pod) is Pod else evolve(pod, spec=spec)
+
+
+_copy_pod: Final = copier(Pod, "spec")
 
 
 # -------------------------------------------------------------------------- workloads

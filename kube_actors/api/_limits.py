@@ -100,21 +100,57 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
             if _IN_RANGE.get(node):
                 continue
             stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
-        plan = _plans.get(type(node))
-        for name, wire, how, (low, high) in _plan(type(node)) if plan is None else plan:
-            value = getattr(node, name)
-            if how == _INT:
-                if type(value) is int and not low <= value <= high:
-                    where = _spell(path, (*at, wire))
-                    causes.append(f.invalid(where, value, _range_detail(low, high)))
-            elif how == _STRUCT:
-                if value is not None:
-                    stack.append((value, (*at, wire)))
-            elif value:  # most lists are empty: no walk to begin
-                stack.extend(
-                    (item, (*at, wire, i)) for i, item in enumerate(value) if attrs.has(type(item))
-                )
+        check = _checks.get(type(node))
+        if check is None:
+            check = _check(type(node))
+        check(node, at, stack, causes, path)
     return causes
+
+
+#: Per class, its plan as straight code (``_check``).
+_Check = Callable[[Any, tuple[object, ...], list[Any], list[FieldCause], str], None]
+_checks: dict[type[Any], _Check] = {}
+
+
+def _check(cls: type[Any]) -> _Check:
+    """``cls``'s plan as a generated function of a node, its path, the walk's stack, the
+    causes and the path's start: each planned field read as an attribute, its range and
+    wire name constants, where a loop over the plan took a tuple to unpack, a ``getattr``
+    call and a test of the field's kind for every field of every node (every write's walk).
+    For each field, in the plan's order: an int out of range is a cause; a struct is pushed
+    to be walked; a non-empty list's models are pushed with their indexes."""
+    lines = ["def check(node, at, stack, causes, path):"]
+    namespace: dict[str, Any] = {
+        "_spell": _spell,
+        "_invalid": f.invalid,
+        "_detail": _range_detail,
+        "_is_model": attrs.has,
+    }
+    for name, wire, how, (low, high) in _plan(cls):
+        lines.append(f"    value = node.{name}")
+        if how == _INT:
+            lines += [
+                f"    if type(value) is int and not {low} <= value <= {high}:",
+                f"        where = _spell(path, (*at, {wire!r}))",
+                f"        causes.append(_invalid(where, value, _detail({low}, {high})))",
+            ]
+        elif how == _STRUCT:
+            lines += [
+                "    if value is not None:",
+                f"        stack.append((value, (*at, {wire!r})))",
+            ]
+        else:  # most lists are empty: no walk to begin
+            lines += [
+                "    if value:",
+                f"        stack.extend((item, (*at, {wire!r}, i)) for i, item in enumerate(value)"
+                " if _is_model(type(item)))",
+            ]
+    lines.append("    return None")
+    exec("\n".join(lines), namespace)
+    check: _Check = namespace["check"]
+    check.__name__ = check.__qualname__ = f"int_ranges_of_{cls.__name__}"
+    _checks[cls] = check
+    return check
 
 
 _SPEC: Final = ("spec",)
@@ -228,19 +264,19 @@ def size_bound(obj: Any) -> int:
     The parts many objects share are looked up by identity: a Pod's spec and status (the
     Pods of a template share one spec object, see ``default_pod_spec``, and every new Pod
     of a QoS class one Pending status) and managedFields entries (the objects one manager
-    creates alike within a second share one, see ``record_update``): the walk writes a
-    string of the same length in their place."""
+    creates alike within a second share one, see ``record_update``): the walk writes one
+    character in their place and counts their bound's length beside it."""
     cls = type(obj)
     header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
     try:
         entries = obj.metadata.managed_fields
         entry = entries[0] if entries else None  # a create's one entry; an update's first
-        entry_in = ""
+        entry_in = 0
         if entry is not None:
             entry_in = _ENTRY_STAND_INS.get(entry) or _ENTRY_STAND_INS.put(entry, _stand_in(entry))
         spec = getattr(obj, "spec", None)
         if type(spec) is not PodSpec:  # the one spec many objects share (see int ranges)
-            return header + _body_bound(obj, (None, "", None, "", entry, entry_in))
+            return header + _body_bound(obj, (None, 0, None, 0, entry, entry_in))
         status = obj.status
         spec_in = _SPEC_STAND_INS.get(spec) or _SPEC_STAND_INS.put(spec, _stand_in(spec))
         status_in = _STATUS_STAND_INS.get(status) or _STATUS_STAND_INS.put(
@@ -251,36 +287,43 @@ def size_bound(obj: Any) -> int:
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-#: What ``size_bound`` writes in place of each Pod spec and status and each managedFields
-#: entry seen lately, by identity. (Only writes of whole objects ask: creates, whose
-#: Pending statuses are few and shared, and updates, which keep the stored status; status
-#: writes skip the size check.)
-_SPEC_STAND_INS: IdentityMemo[str] = IdentityMemo()
-_STATUS_STAND_INS: IdentityMemo[str] = IdentityMemo()
-_ENTRY_STAND_INS: IdentityMemo[str] = IdentityMemo()
+#: What ``size_bound`` counts in place of each Pod spec and status and each managedFields
+#: entry seen lately (its bound's length, never 0), by identity. (Only writes of whole
+#: objects ask: creates, whose Pending statuses are few and shared, and updates, which keep
+#: the stored status; status writes skip the size check.)
+_SPEC_STAND_INS: IdentityMemo[int] = IdentityMemo()
+_STATUS_STAND_INS: IdentityMemo[int] = IdentityMemo()
+_ENTRY_STAND_INS: IdentityMemo[int] = IdentityMemo()
 
 
-#: The parts of an object ``_body_bound`` writes as a string of their bound's length rather
-#: than walks, each with that string: at most a Pod's spec, its status and one managedFields
-#: entry (None where there is none), told apart by identity (no call for each value the
-#: walk meets).
-_Shared = tuple[object, str, object, str, object, str]
-_NOTHING_SHARED: Final[_Shared] = (None, "", None, "", None, "")
+#: The parts of an object ``_body_bound`` counts by their bound's length rather than walks,
+#: each with that length: at most a Pod's spec, its status and one managedFields entry
+#: (None where there is none), told apart by identity (no call for each value the walk
+#: meets).
+_Shared = tuple[object, int, object, int, object, int]
+_NOTHING_SHARED: Final[_Shared] = (None, 0, None, 0, None, 0)
 
 
 def _body_bound(obj: Any, shared: _Shared) -> int:
-    """``size_bound`` without the apiVersion and kind; the ``shared`` parts are written as
-    their stand-ins, without a walk."""
-    keys = [0]  # what the objects' keys add: each written as an array of its values
+    """``size_bound`` without the apiVersion and kind; the ``shared`` parts are counted by
+    their bound's length, without a walk."""
+    # What the objects' keys add (each object is written as an array of its values), and
+    # the shared parts' lengths less the one character written in their place: a short
+    # placeholder, where a string as long as the part cost orjson a copy of it (kilobytes
+    # for a Pod's spec) on every write.
+    keys = [0]
     spec, spec_in, status, status_in, entry, entry_in = shared
 
     def every_field(value: Any) -> object:
         if value is spec:
-            return spec_in
+            keys[0] += spec_in - 1
+            return 0
         if value is status:
-            return status_in
+            keys[0] += status_in - 1
+            return 0
         if value is entry:
-            return entry_in
+            keys[0] += entry_in - 1
+            return 0
         plan = _every_field_plans.get(type(value))
         if plan is None:
             if isinstance(value, dt.datetime):  # a subclass, which orjson does not write
@@ -298,9 +341,9 @@ def _body_bound(obj: Any, shared: _Shared) -> int:
     return len(body) + keys[0]
 
 
-def _stand_in(part: Any) -> str:
-    """A string orjson writes in no fewer bytes than ``part``'s bound (its quotes included)."""
-    return "x" * (_body_bound(part, _NOTHING_SHARED) - 2)
+def _stand_in(part: Any) -> int:
+    """The length ``_body_bound`` counts for ``part`` when it is shared: its bound."""
+    return _body_bound(part, _NOTHING_SHARED)
 
 
 # RFC 3339 in UTC with microseconds, as format_time writes the longest time.

@@ -41,7 +41,7 @@ from ._fieldset import (
 from ._meta import ManagedFieldsEntry
 from ._shape import Shape
 from ._typed import compare, field_set, merge, remove
-from ._typed_objects import SERVER_METADATA, compare_objects
+from ._typed_objects import SERVER_METADATA, _object_set, compare_objects
 
 __all__ = [
     "ANCIENT_CHANGES",
@@ -148,6 +148,8 @@ def record_update(
     """The managedFields after ``manager`` changed ``old`` into ``new``: wire dicts (``old``
     is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
     faster for an update that shares most of the old object."""
+    if old is None and entries == ():  # a create (most writes): no entries to key first
+        return _created_entries(new, shape, manager, subresource, api_version, now, tuple(reset))
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
     if old is None and not previous:
@@ -216,7 +218,8 @@ def _created_entries(
     entry of its manager, owning every field the object sets, stamped ``now``; or none if it
     sets nothing. The whole computation gives exactly this (nothing to take from anyone,
     nothing to cap), after building sets, sorting and capping a single entry."""
-    added = compare_objects(None, new, shape, skip=reset)[0]
+    # ``compare_objects(None, new, ...)``'s added set, without its empty modified and removed.
+    added = _object_set(new, shape, reset)
     if not added:
         return ()
     key = (id(added), manager, subresource, api_version, now)

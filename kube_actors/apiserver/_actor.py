@@ -1891,13 +1891,19 @@ class ApiServer(Actor):
 
     # Lookup, for admission plugins: reads the watch cache as it stands.
     def get(self, kind: type[Any], namespace: str, name: str) -> Any | None:
-        info, cache, prefix = self._kind_cache(kind)
+        found = self._kind_caches.get(kind)
+        if found is None or found[0] is not registration_of(kind):  # (``_kind_cache``'s test,
+            found = self._kind_cache(kind)  # inline: admission asks two or three a create)
+        info, cache, prefix = found
         return cache.objects.get(
             f"{prefix}{namespace}/{name}" if info.namespaced else prefix + name
         )
 
     def all(self, kind: type[Any]) -> Iterable[Any]:
-        return self._kind_cache(kind)[1].objects.values()
+        found = self._kind_caches.get(kind)
+        if found is None or found[0] is not registration_of(kind):  # (as ``get``)
+            found = self._kind_cache(kind)
+        return found[1].objects.values()
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
         cache = self._kind_cache(kind)[1]

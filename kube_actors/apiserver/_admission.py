@@ -43,6 +43,7 @@ from kube_actors.api import (
     Toleration,
     evolve,
 )
+from kube_actors.api._base import copier
 from kube_actors.api._memo import IdentityMemo
 from kube_actors.errors import Forbidden, NotFound
 
@@ -126,6 +127,9 @@ def _service_account_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Looku
 
 def _with_spec(pod: Pod, spec: PodSpec) -> Pod:
     return pod if spec is pod.spec else evolve(pod, spec=spec)
+
+
+_copy_pod: Final = copier(Pod, "spec")
 
 
 # The changes the Pod plugins make to a spec depend on the spec and the values named as the
@@ -352,7 +356,10 @@ def _joined(
         spec = obj.spec
         for stage in stages:
             spec = stage(info, obj, spec, lookup)
-        return obj if spec is obj.spec else evolve(obj, spec=spec)
+        if spec is obj.spec:
+            return obj
+        # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
+        return _copy_pod(obj, spec) if type(obj) is Pod else evolve(obj, spec=spec)
 
     plugin.__name__ = "+".join(getattr(p, "__name__", repr(p)) for p in plugins)
     return plugin

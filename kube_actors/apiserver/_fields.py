@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 import attrs
 
 from kube_actors.api import (
     KindInfo,
+    ObjectMeta,
     evolve,
     from_dict,
     record_apply,
@@ -24,6 +25,7 @@ from kube_actors.api import (
     shape_of,
     to_dict,
 )
+from kube_actors.api._base import copier
 from kube_actors.errors import BadRequest, FieldCause, Invalid
 
 __all__ = ["applied", "check_field_manager", "with_managed_fields"]
@@ -72,6 +74,11 @@ def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
 
 
 _HAS_STATUS: dict[type[Any], bool] = {}
+#: An object's metadata with its managedFields and resourceVersion, and per class, an
+#: object with its metadata (``copier``): what every create copies.
+_versioned_meta: Final = copier(ObjectMeta, "managed_fields", "resource_version")
+_METADATA_COPIERS: dict[type[Any], Callable[[Any, ObjectMeta], Any]] = {}
+_METADATA_COPIERS_KEPT = 256
 
 
 def with_managed_fields(
@@ -106,6 +113,13 @@ def with_managed_fields(
     )
     meta = new.metadata
     if resource_version is not None and resource_version != meta.resource_version:
+        if type(meta) is ObjectMeta:  # every create: without ``evolve``'s calls and keywords
+            copy = _METADATA_COPIERS.get(type(new))
+            if copy is None:
+                if len(_METADATA_COPIERS) >= _METADATA_COPIERS_KEPT:
+                    _METADATA_COPIERS.clear()  # kinds made and dropped (CRDs') do not pile up
+                copy = _METADATA_COPIERS[type(new)] = copier(type(new), "metadata")
+            return copy(new, _versioned_meta(meta, managed, resource_version))
         return evolve(
             new, metadata=evolve(meta, managed_fields=managed, resource_version=resource_version)
         )

@@ -15,7 +15,8 @@ anything but the metadata changed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 
 import attrs
 
@@ -37,8 +38,10 @@ from kube_actors.api import (
     ResourceQuota,
     Service,
     evolve,
+    evolver,
     kind_info,
 )
+from kube_actors.api._base import copier
 from kube_actors.api._memo import IdentityMemo
 
 __all__ = ["prepare_for_create", "prepare_for_status_update", "prepare_for_update", "qos_class"]
@@ -80,21 +83,31 @@ _FIELDS: dict[type[Any], frozenset[str]] = {}
 
 def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     meta: ObjectMeta = obj.metadata
-    generation, status_of = _create_plan(type(obj))
+    generation, status_of, copy = _create_plan(type(obj))
     # Only what differs is set: a client's object has no resourceVersion or deletion yet.
-    system: dict[str, Any] = {"uid": uid, "creation_timestamp": now}
-    if meta.resource_version:
-        system["resource_version"] = ""
-    if meta.generation != generation:
-        system["generation"] = generation
-    if meta.deletion_timestamp is not None:
-        system["deletion_timestamp"] = None
-    if meta.deletion_grace_period_seconds is not None:
-        system["deletion_grace_period_seconds"] = None
-    changes: dict[str, Any] = {"metadata": evolve(meta, **system)}
+    if (
+        type(meta) is ObjectMeta
+        and not meta.resource_version
+        and meta.generation == generation
+        and meta.deletion_timestamp is None
+        and meta.deletion_grace_period_seconds is None
+    ):  # most creates: the copy without ``evolve``'s call and keywords (``copier``)
+        stamped = _stamp_meta(meta, uid, now)
+    else:
+        system: dict[str, Any] = {"uid": uid, "creation_timestamp": now}
+        if meta.resource_version:
+            system["resource_version"] = ""
+        if meta.generation != generation:
+            system["generation"] = generation
+        if meta.deletion_timestamp is not None:
+            system["deletion_timestamp"] = None
+        if meta.deletion_grace_period_seconds is not None:
+            system["deletion_grace_period_seconds"] = None
+        stamped = evolve(meta, **system)
     if status_of is _POD:
-        changes["status"] = _pending(obj.spec)
-    elif status_of is _CLAIM:
+        return copy(obj, stamped, _pending(obj.spec))  # (``_create_plan``)
+    changes: dict[str, Any] = {"metadata": stamped}
+    if status_of is _CLAIM:
         # Kubernetes' defaulting gives a new claim or volume the phase Pending.
         changes["status"] = type(obj.status)(phase="Pending")
     elif status_of is _RESET and kind_info(obj).status_subresource:
@@ -105,16 +118,18 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
         changes["status"] = evolve(obj.status, phase="Active")
         if "kubernetes" not in obj.spec.finalizers:
             changes["spec"] = evolve(obj.spec, finalizers=(*obj.spec.finalizers, "kubernetes"))
-    return evolve(obj, **changes)
+    return copy(obj, **changes)
 
 
 # What a create does to the status, by class (``_create_plan``).
 _POD, _CLAIM, _RESET, _KEEP = "pod", "claim", "reset", "keep"
 
 
-def _create_plan(cls: type[Any]) -> tuple[int, str]:
-    """A new object's generation and what its create does to its status, by class: a
-    function of the class alone, worked out once (every create asks)."""
+def _create_plan(cls: type[Any]) -> tuple[int, str, Callable[..., Any]]:
+    """A new object's generation, what its create does to its status, and what copies it:
+    a Pod with its metadata and status (``copier``), any other object with its changes by
+    name (``evolver``); by class: a function of the class alone, worked out once (every
+    create asks)."""
     plan = _CREATE_PLANS.get(cls)
     if plan is None:
         generation = 1 if _has_field(cls, "spec") and not issubclass(cls, _NO_GENERATION) else 0
@@ -126,11 +141,14 @@ def _create_plan(cls: type[Any]) -> tuple[int, str]:
             status_of = _RESET  # if the kind has a status subresource (asked per create)
         else:
             status_of = _KEEP
-        plan = _CREATE_PLANS[cls] = (generation, status_of)
+        copy = copier(cls, "metadata", "status") if status_of is _POD else evolver(cls)
+        plan = _CREATE_PLANS[cls] = (generation, status_of, copy)
     return plan
 
 
-_CREATE_PLANS: dict[type[Any], tuple[int, str]] = {}
+_CREATE_PLANS: dict[type[Any], tuple[int, str, Callable[..., Any]]] = {}
+#: A new object's metadata with its uid and creationTimestamp (``copier``).
+_stamp_meta: Final = copier(ObjectMeta, "uid", "creation_timestamp")
 
 
 #: The labels Kubernetes' Job strategy puts on a Job's template, and the one it selects by.

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kube_actors import api
 from kube_actors.api import Container, Event, ObjectMeta, Pod, PodSpec, evolve, evolver
+from kube_actors.api._base import copier
 
 
 @pytest.mark.parametrize(
@@ -87,6 +88,11 @@ def test_evolve_gives_what_attrs_evolve_gives_for_every_exported_class(
     assert straight == fast
     assert type(straight) is type(obj)
     assert all(getattr(straight, name) is getattr(obj, name) for name in unchanged)
+    # And so does a copier of the fields changed, given their values in order.
+    positional = copier(type(obj), *changes)(obj, *changes.values())
+    assert positional == fast
+    assert type(positional) is type(obj)
+    assert all(getattr(positional, name) is getattr(obj, name) for name in unchanged)
 
 
 def test_an_evolver_refuses_a_field_the_class_does_not_have() -> None:
@@ -97,3 +103,29 @@ def test_an_evolver_refuses_a_field_the_class_does_not_have() -> None:
 def test_a_converter_s_own_type_error_is_not_taken_for_an_unknown_field() -> None:
     with pytest.raises(TypeError, match="expected a list, got the string"):
         evolve(ObjectMeta(name="a"), finalizers="f")
+
+
+def test_a_copier_freezes_the_values_it_is_given_and_keeps_the_rest() -> None:
+    meta = ObjectMeta(name="a", labels={"x": "y"}, finalizers=["f"])
+    copy = copier(ObjectMeta, "labels", "uid")(meta, {"k": "v"}, "u")
+    assert copy == attrs.evolve(meta, labels={"k": "v"}, uid="u")
+    assert copy.labels == {"k": "v"}
+    assert isinstance(copy.labels, api.FrozenDict)
+    assert copy.finalizers is meta.finalizers
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        copy.name = "c"  # type: ignore[misc]
+
+
+def test_a_copier_refuses_a_field_the_class_does_not_have() -> None:
+    with pytest.raises(TypeError, match="ObjectMeta has no field 'nope'"):
+        copier(ObjectMeta, "name", "nope")
+
+
+def test_a_copier_refuses_a_field_named_twice() -> None:
+    with pytest.raises(TypeError, match="a field named twice"):
+        copier(ObjectMeta, "name", "name")
+
+
+def test_a_copier_takes_exactly_its_fields_values() -> None:
+    with pytest.raises(TypeError):
+        copier(ObjectMeta, "name", "uid")(ObjectMeta(name="a"), "b")

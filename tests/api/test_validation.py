@@ -292,6 +292,27 @@ def test_a_specs_ints_are_judged_each_time_and_only_a_clean_spec_is_remembered()
     assert [c.field for c in int_range_causes(again)] == ["metadata.generation"]
 
 
+def test_an_int_out_of_range_is_reported_with_its_path_value_and_range() -> None:
+    """Each cause names the field's path (below the path given), its value and the range of
+    its type, int32 or int64 (Kubernetes' ``...Seconds`` and generations are int64)."""
+    pod = Pod(
+        metadata=ObjectMeta(name="p", generation=-(2**63) - 1),
+        spec=PodSpec(
+            containers=[Container(name="a", image="i", ports=[ContainerPort(container_port=2**31)])]
+        ),
+    )
+    causes = int_range_causes(pod, "body")
+    assert [(c.field, c.type) for c in causes] == [
+        ("body.spec.containers[0].ports[0].containerPort", "FieldValueInvalid"),
+        ("body.metadata.generation", "FieldValueInvalid"),
+    ]
+    assert "2147483648" in causes[0].message
+    assert "must be an int32: between -2147483648 and 2147483647" in causes[0].message
+    assert "must be an int64: between -9223372036854775808 and 9223372036854775807" in (
+        causes[1].message
+    )
+
+
 def test_the_specs_of_pods_bound_to_many_nodes_are_checked_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
