@@ -182,6 +182,12 @@ class Kubelet(Actor):
         #: Reads the running loop's clock (``self.now``): from start, the loop's own
         #: ``time`` (every heartbeat's status check reads it, without looking the loop up).
         self._monotonic: Callable[[], float] = monotonic
+        #: The heartbeat's callbacks, bound once: a bound method made for each timer or
+        #: renewal lives as long as they do (10 s, or a renewal's round trip), long enough
+        #: for the collector to move it to its oldest generation, whose full collections
+        #: rescan the whole cluster as often as that generation grows by a quarter.
+        self._heartbeat_callback: Callable[[], None] = self._heartbeat
+        self._lease_renewed_callback: Callable[[asyncio.Future[Lease]], None] = self._lease_renewed
 
     # -------------------------------------------------------------------------- start
 
@@ -219,7 +225,7 @@ class Kubelet(Actor):
             self.ctx.services = SharedInformer(self.client, Service)
             self.start_soon(self.ctx.services.run, name=f"{self.name}:services")
         if self.timings.lease_renew_interval == self.timings.node_status_update_frequency:
-            self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+            self.call_after(self.timings.lease_renew_interval, self._heartbeat_callback)
         else:
             self.send_after(self.timings.lease_renew_interval, _RenewLease())
             self.send_after(self.timings.node_status_update_frequency, _CheckNodeStatus())
@@ -236,10 +242,10 @@ class Kubelet(Actor):
                 await self._renew_lease()
                 if self._status_to_report():
                     await self._report_node_status()
-                self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+                self.call_after(self.timings.lease_renew_interval, self._heartbeat_callback)
             case _ReportNodeStatus():
                 await self._report_node_status()
-                self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+                self.call_after(self.timings.lease_renew_interval, self._heartbeat_callback)
             case _Register():
                 await self._start_registered()
             case _Dispatch():
@@ -374,7 +380,7 @@ class Kubelet(Actor):
         reply = self.client.update_nowait(self._renewal_of(current))
         if reply is None:
             return False
-        self.when_done(reply, self._lease_renewed)
+        self.when_done(reply, self._lease_renewed_callback)
         return True
 
     def _renewal_of(self, current: Lease) -> Lease:
@@ -405,7 +411,7 @@ class Kubelet(Actor):
         if self._status_to_report():
             self.send_after(0, _REPORT_NODE_STATUS)
         else:
-            self.call_after(self.timings.lease_renew_interval, self._heartbeat)
+            self.call_after(self.timings.lease_renew_interval, self._heartbeat_callback)
 
     async def _renew_lease(self, registered: Node | None = None) -> None:
         """Renew (or create) the node's Lease, owned by its Node: ``registered``, the Node
