@@ -4,11 +4,14 @@ is due again (5 minutes) or the status differs."""
 
 from __future__ import annotations
 
+import gc
+from types import MethodType
 from typing import Any
 
 import pytest
 
 from kube_actors import Cluster
+from kube_actors.actors import Timer
 from kube_actors.api import Lease, Node, evolve
 from kube_actors.kubelet import Kubelet
 
@@ -53,3 +56,32 @@ async def test_an_idle_kubelet_reports_its_status_only_when_due(
         assert entered == [names[-1]]
         node = await cluster.client.get(Node, names[-1])
         assert [c.status for c in node.status.conditions if c.type == "Ready"] == ["True"]
+
+
+async def test_an_idle_heartbeat_leaves_no_new_timer_or_kubelet_callback_behind() -> None:
+    # What a heartbeat leaves alive is what the collector's oldest generation grows by, and
+    # its full collections rescan the whole cluster each time it has grown by a quarter:
+    # the next heartbeat's timer and the kubelet's callbacks are made once, not each time.
+    async with Cluster(nodes=3, clock="virtual") as cluster:
+        await cluster.settle()
+        await cluster.settle(horizon=65)
+        before = await cluster.client.list(Lease, namespace="kube-node-lease")
+        was_enabled = gc.isenabled()
+        gc.collect()  # every object alive moves to the oldest generation
+        gc.disable()  # and only what is made from now on is young
+        try:
+            await cluster.settle(horizon=10)
+            young = gc.get_objects(0) + gc.get_objects(1)
+            timers = [o for o in young if type(o) is Timer]
+            callbacks = [
+                o for o in young if type(o) is MethodType and isinstance(o.__self__, Kubelet)
+            ]
+            del young
+        finally:
+            if was_enabled:
+                gc.enable()
+        after = await cluster.client.list(Lease, namespace="kube-node-lease")
+    renewals = zip(before, after, strict=True)
+    assert all(new.spec.renew_time != old.spec.renew_time for old, new in renewals)
+    assert timers == []
+    assert callbacks == []
