@@ -15,8 +15,8 @@ default (``as-is``), then (``tuned``) made with
 ``Cluster(gc_freeze=True, gc_threshold=50_000)``, which takes the cluster's objects out of the
 cyclic collector's sight whenever it settles after much work and makes young collections
 rarer (``docs/how-to/simulate-large-clusters.md``): at 1,000 nodes CPython's full
-collections, which rescan the whole cluster's objects, are otherwise a quarter of the cost,
-and young ones a fifth of the rest. A progress line follows the simulated time.
+collections, which rescan the whole cluster's objects, are otherwise a third of the cost,
+and young ones a tenth of the rest. A progress line follows the simulated time.
 
 Baseline, measured in the same run: a bare loop of as many asyncio timers, each ticking
 every 10 s for the same simulated time on the same virtual clock (what a heartbeat costs
