@@ -3,7 +3,7 @@ large cluster simulated for long.
 
 CPython's cyclic garbage collector rescans, at every full collection, every object that has
 survived one before. A cluster of a thousand nodes holds close to 400,000 objects it tracks
-(caches, informers, actors), and every Lease renewal leaves new ones behind (about eleven a
+(caches, informers, actors), and every Lease renewal leaves new ones behind (about twelve a
 heartbeat reach the oldest generation: the renewed Lease, its spec, metadata and
 managedFields entry, the store's and the watch cache's records of it, and the watches' waits
 that a bookmark renews), so a full collection comes about every two simulated minutes and
