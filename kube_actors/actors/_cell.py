@@ -503,9 +503,10 @@ class _Cell:
                 _fail_unanswered(batch, error)
                 self._log_crash(error, message)
                 return error
-            _fail_unanswered(
-                batch, ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
-            )
+            if _left_unanswered(batch):  # the error built only then: most batches answer all
+                _fail_unanswered(
+                    batch, ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
+                )
             if self.putters:
                 self._wake_putters()
             full = len(batch) == BATCH
@@ -819,6 +820,14 @@ def _told_failure(batch: list[Mail]) -> tuple[Exception, object] | None:
         if mail.error is not None:
             return mail.error, mail.message
     return None
+
+
+def _left_unanswered(batch: list[Mail]) -> bool:
+    """Whether an ask of ``batch`` is still waiting for its answer."""
+    for mail in batch:
+        if not mail.answered and (reply := mail.reply) is not None and not reply.done():
+            return True
+    return False
 
 
 def _fail_unanswered(batch: list[Mail], error: Exception) -> None:
