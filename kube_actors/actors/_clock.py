@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from time import time_ns
 from typing import Any, Literal, TypeVar, TypeVarTuple
 
 import anyio
@@ -66,7 +67,21 @@ def whole_seconds_clock() -> Callable[[], datetime]:
 
 
 def _real_whole_seconds() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    # Read on every write the apiserver takes (a create's timestamps): the second as an
+    # integer, and its datetime built once a second rather than ``now().replace(...)``'s
+    # two datetimes a read (seven times the cost). The same floor of the same clock.
+    global _last_second
+    second = time_ns() // 1_000_000_000
+    last = _last_second  # one tuple: a reader in another thread sees a matching pair
+    if last[0] == second:
+        return last[1]
+    at = datetime.fromtimestamp(second, UTC)
+    _last_second = (second, at)
+    return at
+
+
+#: The last whole second ``_real_whole_seconds`` read, as its integer and its datetime.
+_last_second: tuple[int, datetime] = (0, datetime.fromtimestamp(0, UTC))
 
 
 def is_virtual_time() -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from kube_actors.actors import (
     VirtualTimeEventLoop,
     run,
@@ -34,3 +36,31 @@ def test_on_real_time_it_reads_the_wall_clock_without_a_fraction() -> None:
     now = run(main, clock="real")
     assert now.microsecond == 0
     assert before <= now <= datetime.now(UTC)
+
+
+def test_on_real_time_each_read_gives_the_second_the_wall_clock_is_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The real clock's reads within one second give that second; the next second's, the
+    # next one (the clock keeps no second beyond the one it is in).
+    from kube_actors.actors import _clock
+
+    async def main() -> list[datetime]:
+        clock = whole_seconds_clock()
+        reads = []
+        for nanoseconds in (
+            1_700_000_000_250_000_000,
+            1_700_000_000_999_999_999,
+            1_700_000_001_000_000_000,
+            1_699_999_999_000_000_001,
+        ):
+            monkeypatch.setattr(_clock, "time_ns", lambda at=nanoseconds: at)
+            reads.append(clock())
+        return reads
+
+    assert run(main, clock="real") == [
+        datetime.fromtimestamp(1_700_000_000, UTC),
+        datetime.fromtimestamp(1_700_000_000, UTC),
+        datetime.fromtimestamp(1_700_000_001, UTC),
+        datetime.fromtimestamp(1_699_999_999, UTC),
+    ]
