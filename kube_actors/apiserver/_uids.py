@@ -16,6 +16,12 @@ _SET = (0x4000 << 64) | (0x8000 << 48)
 
 def uuid4_text(bits: int) -> str:
     """The version-4 UUID made of the 128 random ``bits``, as ``str(uuid.UUID(...))``."""
-    # The hex of its 16 bytes: a fifth cheaper than formatting the int (``:032x``).
-    digits = ((bits & _CLEAR) | _SET).to_bytes(16).hex()
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    # The hex of its bytes (a fifth cheaper than formatting the int, ``:032x``), its first
+    # ten in groups of two with the first dash dropped (8-4-4-4), then the last six: where
+    # five slices of the whole hex, each a slice object and a copy, cost a fifth more.
+    uuid = (bits & _CLEAR) | _SET
+    head = (uuid >> 48).to_bytes(10).hex("-", 2).replace("-", "", 1)
+    return f"{head}-{(uuid & _LAST_SIX_BYTES).to_bytes(6).hex()}"
+
+
+_LAST_SIX_BYTES = (1 << 48) - 1
