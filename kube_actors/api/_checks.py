@@ -103,26 +103,14 @@ _VALID_TEXTS_MAX = 4096
 
 
 def labels(path: str, values: Mapping[str, str]) -> Causes:
-    if not values:
-        return []
-    try:
-        if (path, values) in _VALID_LABELS:
-            return []
-    except TypeError:  # a plain dict built in Python: checked every time
-        return _label_causes(path, values)
-    causes = _label_causes(path, values)
-    if not causes:
-        if len(_VALID_LABELS) >= _VALID_LABELS_MAX:
-            _VALID_LABELS.clear()
-        _VALID_LABELS[(path, values)] = None
-    return causes
-
-
-#: Label maps found valid, by path and value: the Pods of a workload carry the same labels,
-#: and a map equal to a valid one is valid. Invalid maps are checked afresh each time (their
-#: causes name the path). Bounded: cleared when full.
-_VALID_LABELS: dict[tuple[str, Mapping[str, str]], None] = {}
-_VALID_LABELS_MAX = 4096
+    # A map is valid when each of its keys and values is: those found valid before are
+    # looked up as they are (their hashes are kept), where a map of them looked up as a
+    # whole was hashed anew for every object (a set of its items; every create's labels).
+    valid_keys, valid_values = _VALID_KEYS, _VALID_VALUES
+    for key, value in values.items():
+        if key not in valid_keys or value not in valid_values:
+            return _label_causes(path, values)
+    return []
 
 
 def _label_causes(path: str, values: Mapping[str, str]) -> Causes:
