@@ -31,7 +31,7 @@ from . import _field as f
 from ._base import wire_name
 from ._converter import to_dict, wire_names
 from ._memo import IdentityMemo
-from ._pod import PodSpec
+from ._pod import Pod, PodSpec
 
 __all__ = [
     "INT32_RANGE",
@@ -282,6 +282,11 @@ def size_bound(obj: Any) -> int:
         status_in = _STATUS_STAND_INS.get(status) or _STATUS_STAND_INS.put(
             status, _stand_in(status)
         )
+        if cls is Pod:  # (every Pod create) its array, without a call back for it, its spec
+            # and its status: ``[metadata,0,0]``, its keys, and the two parts' lengths less
+            # the one character each; a status of None is written ``null``, its length.
+            meta_bound = _body_bound(obj.metadata, (None, 0, None, 0, entry, entry_in))
+            return header + _POD_KEYS + meta_bound + 4 + spec_in + status_in
         return header + _body_bound(obj, (spec, spec_in, status, status_in, entry, entry_in))
     except TypeError:  # what orjson refuses (an integer beyond 64 bits) is written anyway
         return len(json.dumps(to_dict(obj), separators=(",", ":"), ensure_ascii=False).encode())
@@ -369,3 +374,8 @@ def _every_field_plan(cls: type[Any]) -> tuple[Callable[[Any], tuple[Any, ...]],
 
 def _no_fields(_: Any) -> tuple[Any, ...]:
     return ()
+
+
+#: What a Pod's keys add to its array (``_every_field_plan``): its fields are its metadata,
+#: spec and status.
+_POD_KEYS: Final = _every_field_plan(Pod)[1]
