@@ -5,7 +5,7 @@ the size check), and most of what it walks is shared: every Pod of a ReplicaSet 
 template's spec, and an update keeps every part it did not change (``evolve`` copies
 references). A function of a frozen object gives the same result for the same object, so
 its result can be looked up by ``id``: the memo holds the object itself, so the id cannot be
-reused by another object while the entry lives, and it checks ``is`` besides.
+reused by another object while the entry lives (an entry found by an object's id is its own).
 
 Only the functions whose result depends on nothing but the object (and the ``extra`` key
 given with it) may be remembered; each user says why that holds. Bounded: cleared when full,
@@ -35,9 +35,11 @@ class IdentityMemo(Generic[R]):
     def get(self, obj: object, extra: object = None) -> R | None:
         """What ``put`` kept for this very ``obj`` with an equal ``extra``, or None."""
         hit = self._found.get(id(obj))
-        if hit is None or hit[0] is not obj or (hit[1] is not extra and hit[1] != extra):
-            return None
-        return hit[2]
+        # The entry holds its object, so no other object alive has its id: the entry found
+        # by ``obj``'s id is ``obj``'s (no ``is`` to test; a write asks a dozen times).
+        if hit is not None and (hit[1] is extra or hit[1] == extra):
+            return hit[2]
+        return None
 
     def put(self, obj: object, result: R, extra: object = None) -> R:
         found = self._found
