@@ -503,10 +503,7 @@ class _Cell:
                 _fail_unanswered(batch, error)
                 self._log_crash(error, message)
                 return error
-            if _left_unanswered(batch):  # the error built only then: most batches answer all
-                _fail_unanswered(
-                    batch, ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
-                )
+            _fail_unanswered(batch, self._unanswered_error)
             if self.putters:
                 self._wake_putters()
             full = len(batch) == BATCH
@@ -711,6 +708,9 @@ class _Cell:
             if self._serving and self.scope is not None:
                 self.scope.cancel()
 
+    def _unanswered_error(self) -> ActorError:
+        return ActorError(f"actor {self.name!r} left an ask of its batch unanswered")
+
     def _log_crash(self, error: BaseException, message: object) -> None:
         _log.error(
             "actor_crashed",
@@ -822,17 +822,13 @@ def _told_failure(batch: list[Mail]) -> tuple[Exception, object] | None:
     return None
 
 
-def _left_unanswered(batch: list[Mail]) -> bool:
-    """Whether an ask of ``batch`` is still waiting for its answer."""
+def _fail_unanswered(batch: list[Mail], error: Exception | Callable[[], Exception]) -> None:
+    """Fail the asks of ``batch`` still waiting for an answer with ``error``, or with what
+    ``error`` makes, made only if one is waiting (most batches answer every ask)."""
     for mail in batch:
         if not mail.answered and (reply := mail.reply) is not None and not reply.done():
-            return True
-    return False
-
-
-def _fail_unanswered(batch: list[Mail], error: Exception) -> None:
-    for mail in batch:
-        if not mail.answered and (reply := mail.reply) is not None and not reply.done():
+            if not isinstance(error, Exception):
+                error = error()
             reply.set_exception(error)
 
 

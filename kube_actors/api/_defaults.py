@@ -175,10 +175,15 @@ def default_template(template: PodTemplateSpec) -> PodTemplateSpec:
 
 
 def default_pod(pod: Pod) -> Pod:
-    spec = default_pod_spec(pod.spec)
+    return pod_with_spec(pod, default_pod_spec(pod.spec))
+
+
+def pod_with_spec(pod: Pod, spec: PodSpec) -> Pod:
+    """``pod`` with ``spec`` (itself when that is its spec). Defaulting and the admission
+    plugins copy every created Pod this way: a ``Pod``'s copy is made without ``evolve``'s
+    call and keywords (``copier``)."""
     if spec is pod.spec:
         return pod
-    # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
     return _copy_pod(pod, spec) if type(pod) is Pod else evolve(pod, spec=spec)
 
 

@@ -43,7 +43,7 @@ from kube_actors.api import (
     Toleration,
     evolve,
 )
-from kube_actors.api._base import copier
+from kube_actors.api._defaults import pod_with_spec
 from kube_actors.api._memo import IdentityMemo
 from kube_actors.errors import Forbidden, NotFound
 
@@ -114,7 +114,7 @@ def service_account(
 ) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    return _with_spec(obj, _service_account_spec(info, obj, obj.spec, lookup))
+    return pod_with_spec(obj, _service_account_spec(info, obj, obj.spec, lookup))
 
 
 def _service_account_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
@@ -123,13 +123,6 @@ def _service_account_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Looku
             spec, evolve(spec, service_account_name="default")
         )
     return token_volume_spec(pod.metadata, spec, lookup)
-
-
-def _with_spec(pod: Pod, spec: PodSpec) -> Pod:
-    return pod if spec is pod.spec else evolve(pod, spec=spec)
-
-
-_copy_pod: Final = copier(Pod, "spec")
 
 
 # The changes the Pod plugins make to a spec depend on the spec and the values named as the
@@ -158,7 +151,7 @@ SYSTEM_PRIORITY_CLASSES = (
 def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    return _with_spec(obj, _priority_spec(info, obj, obj.spec, lookup))
+    return pod_with_spec(obj, _priority_spec(info, obj, obj.spec, lookup))
 
 
 def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
@@ -197,7 +190,7 @@ def default_toleration_seconds(
 ) -> Any:
     if operation != "CREATE" or not isinstance(obj, Pod):
         return obj
-    return _with_spec(obj, _tolerating_spec(obj.spec, DEFAULT_TOLERATION_SECONDS))
+    return pod_with_spec(obj, _tolerating_spec(obj.spec, DEFAULT_TOLERATION_SECONDS))
 
 
 def _default_tolerations_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
@@ -211,7 +204,7 @@ def default_tolerations(seconds: int) -> AdmissionPlugin:
     def plugin(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
         if operation != "CREATE" or not isinstance(obj, Pod):
             return obj
-        return _with_spec(obj, _tolerating_spec(obj.spec, seconds))
+        return pod_with_spec(obj, _tolerating_spec(obj.spec, seconds))
 
     def stage(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
         return _tolerating_spec(spec, seconds)
@@ -356,10 +349,7 @@ def _joined(
         spec = obj.spec
         for stage in stages:
             spec = stage(info, obj, spec, lookup)
-        if spec is obj.spec:
-            return obj
-        # Every create of a Pod copies it here: without ``evolve``'s call and keywords.
-        return _copy_pod(obj, spec) if type(obj) is Pod else evolve(obj, spec=spec)
+        return pod_with_spec(obj, spec)
 
     plugin.__name__ = "+".join(getattr(p, "__name__", repr(p)) for p in plugins)
     return plugin
