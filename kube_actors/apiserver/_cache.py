@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from kube_actors.actors import Broadcast
-from kube_actors.api import KindInfo, evolve, quick_init, quick_new
+from kube_actors.api import KindInfo, WatchEvent, evolve, quick_init, quick_new
 from kube_actors.etcd import EventType, KeyEvent, KeyValue
 
 from ._keys import object_key
@@ -41,11 +41,16 @@ class CacheEvent:
     prev: Any = None
     #: The trace id of the request that wrote it (tracing on, this apiserver's write).
     cause: int | None = None
+    #: What a watcher of every object of the kind (no namespace, no selector: an informer,
+    #: the scheduler's) is shown of it, built once for all of them; None when no watch
+    #: followed the kind as it was applied (each watcher then makes its own).
+    shown: WatchEvent | None = None
 
 
-#: Every write's cache event is built by ``KindCache.apply`` (``quick_new``, by
-#: field name).
+#: Every write's cache event, and its event shown to every watcher of the whole kind, is
+#: built by ``KindCache.apply`` (``quick_new``, by field name).
 _new_cache_event: Final = quick_new(CacheEvent)
+_new_watch_event: Final = quick_new(WatchEvent)
 
 
 def with_resource_version(obj: Any, revision: int) -> Any:
@@ -111,7 +116,14 @@ class KindCache:
                 self._forget_in_namespace(prev.metadata.namespace, key)
             last = prev if prev is not None else event.prev_kv.value if event.prev_kv else None
             obj = with_resource_version(last, revision) if last is not None else None
-            return CacheEvent(type="DELETED", revision=revision, obj=obj, prev=prev, cause=cause)
+            shown = None
+            if obj is not None and self.log.subscribers:
+                shown = _new_watch_event(
+                    type="DELETED", obj=obj, resource_version=str(revision), cause=cause
+                )
+            return _new_cache_event(
+                type="DELETED", revision=revision, obj=obj, prev=prev, cause=cause, shown=shown
+            )
         obj = ready
         if obj is None:
             stored: Any = event.kv.value
@@ -128,12 +140,19 @@ class KindCache:
                 self._by_namespace[obj.metadata.namespace] = {key: obj}
             else:
                 in_namespace[key] = obj
+        change_type = "ADDED" if prev is None else "MODIFIED"
+        shown = None
+        if self.log.subscribers:
+            # ``obj`` carries ``revision`` as its resourceVersion (set above, or by the
+            # apiserver's write): its text is the event's, without a ``str`` of its own.
+            shown = _new_watch_event(
+                type=change_type,
+                obj=obj,
+                resource_version=obj.metadata.resource_version,
+                cause=cause,
+            )
         return _new_cache_event(
-            type="ADDED" if prev is None else "MODIFIED",
-            revision=revision,
-            obj=obj,
-            prev=prev,
-            cause=cause,
+            type=change_type, revision=revision, obj=obj, prev=prev, cause=cause, shown=shown
         )
 
     def oldest_resumable(self) -> int:

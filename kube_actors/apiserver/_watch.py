@@ -109,6 +109,9 @@ class ApiWatchStream:
             revision = change.revision
             if revision <= after:
                 continue
+            if matches is None and change.shown is not None:
+                events.append(change.shown)  # the one event every such watcher is shown
+                continue
             if change.type == "BOOKMARK":
                 if self._bookmarks:
                     events.append(WatchEvent(type="BOOKMARK", resource_version=str(revision)))
