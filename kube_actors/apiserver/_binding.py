@@ -16,20 +16,22 @@ from kube_actors.api import (
     PodCondition,
     PodSpec,
     PodStatus,
-    evolver,
     quick_new,
     set_condition,
 )
+from kube_actors.api._base import copier
 from kube_actors.errors import Conflict
 
 __all__ = ["binding_conflict", "bound_pod"]
 
-#: What ``bound_pod`` copies and builds with (one of each a binding): ``evolve`` and the
-#: class calls without their lookups.
-_pod: Final = evolver(Pod)
-_spec: Final = evolver(PodSpec)
-_status: Final = evolver(PodStatus)
-_meta: Final = evolver(ObjectMeta)
+#: What ``bound_pod`` copies and builds with (one of each a binding): copies that take the
+#: changed fields' values alone (``copier``), without ``evolve``'s keyword for each field
+#: kept (a PodSpec has 23), and the class call without its lookups.
+_with_spec_status: Final = copier(Pod, "spec", "status")
+_with_meta_spec_status: Final = copier(Pod, "metadata", "spec", "status")
+_with_node_name: Final = copier(PodSpec, "node_name")
+_with_conditions: Final = copier(PodStatus, "conditions")
+_with_resource_version: Final = copier(ObjectMeta, "resource_version")
 _new_condition: Final = quick_new(PodCondition)
 
 
@@ -56,9 +58,9 @@ def bound_pod(current: Pod, node: str, now: dt.datetime, resource_version: str |
     """``current`` assigned to ``node`` and marked PodScheduled; with ``resource_version``
     (the one its write is foreseen to get) unless None."""
     scheduled = _new_condition(type="PodScheduled", status="True", last_transition_time=now)
-    spec = _spec(current.spec, node_name=node)
-    status = _status(current.status, conditions=set_condition(current.status.conditions, scheduled))
+    spec = _with_node_name(current.spec, node)
+    status = _with_conditions(current.status, set_condition(current.status.conditions, scheduled))
     if resource_version is None:
-        return _pod(current, spec=spec, status=status)
-    meta = _meta(current.metadata, resource_version=resource_version)
-    return _pod(current, metadata=meta, spec=spec, status=status)
+        return _with_spec_status(current, spec, status)
+    meta = _with_resource_version(current.metadata, resource_version)
+    return _with_meta_spec_status(current, meta, spec, status)
