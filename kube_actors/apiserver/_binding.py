@@ -8,6 +8,7 @@ deleted (both a Conflict), and the bound Pod gets ``PodScheduled=True``. The api
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Final
 
 from kube_actors.api import (
@@ -57,10 +58,18 @@ def binding_conflict(current: Pod, name: str) -> Conflict | None:
 def bound_pod(current: Pod, node: str, now: dt.datetime, resource_version: str | None) -> Pod:
     """``current`` assigned to ``node`` and marked PodScheduled; with ``resource_version``
     (the one its write is foreseen to get) unless None."""
-    scheduled = _new_condition(type="PodScheduled", status="True", last_transition_time=now)
+    scheduled = _scheduled_at(now)
     spec = _with_node_name(current.spec, node)
     status = _with_conditions(current.status, set_condition(current.status.conditions, scheduled))
     if resource_version is None:
         return _with_spec_status(current, spec, status)
     meta = _with_resource_version(current.metadata, resource_version)
     return _with_meta_spec_status(current, meta, spec, status)
+
+
+@functools.lru_cache(maxsize=1)
+def _scheduled_at(now: dt.datetime) -> PodCondition:
+    """The ``PodScheduled=True`` condition of a binding at ``now``: one frozen condition for
+    every binding of the same second (the apiserver's timestamps have whole seconds), which
+    a batch of the scheduler's bindings shares."""
+    return _new_condition(type="PodScheduled", status="True", last_transition_time=now)

@@ -330,7 +330,9 @@ class SharedInformer(Generic[T]):
 
     def _take(self, kind: str, obj: Any, indexer: Indexer[T]) -> None:
         """Put one ADDED, MODIFIED or DELETED object in the cache and tell the handlers."""
-        key = object_key(obj)
+        # ``object_key`` spelled out: every informer takes it for every event it hears.
+        meta = obj.metadata
+        key = f"{meta.namespace}/{meta.name}" if meta.namespace else meta.name
         if kind == "DELETED":
             if indexer.remove(key) is not None:
                 self._dispatch_delete(obj)
