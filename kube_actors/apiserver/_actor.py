@@ -839,7 +839,7 @@ class ApiServer(Actor):
         namespace = binding.metadata.namespace or "default"
         name = binding.metadata.name
         current = await self._current(info, namespace, name)
-        conflict = binding_conflict(current, name)
+        conflict = binding_conflict(current, binding)
         if conflict is not None:
             raise conflict
         node = binding.target.name
@@ -870,7 +870,7 @@ class ApiServer(Actor):
         if not self._up_to_date_for(key):
             return None
         current = cache.objects.get(key)
-        if current is None or binding_conflict(current, binding.metadata.name) is not None:
+        if current is None or binding_conflict(current, binding) is not None:
             return None
         self._note_cause(key)
         bound = bound_pod(current, node, self._now(), str(self._foreseen_revision()))

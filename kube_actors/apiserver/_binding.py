@@ -1,8 +1,11 @@
 """The ``pods/binding`` subresource: a Binding sets a Pod's ``spec.nodeName`` once.
 
-As Kubernetes' ``BindingREST`` (``assignPod``): the Pod must not be assigned yet nor being
-deleted (both a Conflict), and the bound Pod gets ``PodScheduled=True``. The apiserver
-(``ApiServer._bind``) reads the Pod, checks it here, and writes what ``bound_pod`` makes of it.
+As Kubernetes' ``BindingREST`` (``setPodNodeAndMetadata``): the Binding's ``uid`` and
+``resourceVersion``, when given, are preconditions on the Pod (the scheduler names the uid of
+the Pod it placed, so that a Pod deleted and created again under its name is not bound in its
+stead), and the Pod must not be assigned yet nor being deleted (each a Conflict); the bound
+Pod gets ``PodScheduled=True``. The apiserver (``ApiServer._bind``) reads the Pod, checks it
+here, and writes what ``bound_pod`` makes of it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import functools
 from typing import Final
 
 from kube_actors.api import (
+    Binding,
     ObjectMeta,
     Pod,
     PodCondition,
@@ -36,8 +40,17 @@ _with_resource_version: Final = copier(ObjectMeta, "resource_version")
 _new_condition: Final = quick_new(PodCondition)
 
 
-def binding_conflict(current: Pod, name: str) -> Conflict | None:
-    """Why ``current`` cannot be bound (already assigned, being deleted), or None."""
+def binding_conflict(current: Pod, binding: Binding) -> Conflict | None:
+    """Why ``current`` cannot be bound by ``binding`` (a precondition fails, already
+    assigned, being deleted), or None."""
+    name = binding.metadata.name
+    uid, version = binding.metadata.uid, binding.metadata.resource_version
+    if uid or version:
+        failed = _failed_precondition(current, uid, version)
+        if failed:
+            return Conflict(
+                f'Operation cannot be fulfilled on pods "{name}": {failed}', kind="Pod", name=name
+            )
     if current.spec.node_name:
         return Conflict(
             f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is '
@@ -53,6 +66,20 @@ def binding_conflict(current: Pod, name: str) -> Conflict | None:
             name=name,
         )
     return None
+
+
+def _failed_precondition(current: Pod, uid: str, version: str) -> str:
+    """What Kubernetes' storage says of the preconditions ``uid`` and ``version`` (each
+    checked when not empty) that ``current`` does not meet, or the empty string."""
+    meta = current.metadata
+    if uid and uid != meta.uid:
+        return f"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.uid}"
+    if version and version != meta.resource_version:
+        return (
+            f"Precondition failed: ResourceVersion in precondition: {version}, "
+            f"ResourceVersion in object meta: {meta.resource_version}"
+        )
+    return ""
 
 
 def bound_pod(current: Pod, node: str, now: dt.datetime, resource_version: str | None) -> Pod:
