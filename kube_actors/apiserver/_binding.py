@@ -87,7 +87,12 @@ def bound_pod(current: Pod, node: str, now: dt.datetime, resource_version: str |
     (the one its write is foreseen to get) unless None."""
     scheduled = _scheduled_at(now)
     spec = _with_node_name(current.spec, node)
-    status = _with_conditions(current.status, set_condition(current.status.conditions, scheduled))
+    conditions = current.status.conditions
+    # A Pod placed at its first attempt has none yet (an unschedulable one has its
+    # PodScheduled=False, which ``set_condition`` replaces).
+    status = _with_conditions(
+        current.status, set_condition(conditions, scheduled) if conditions else (scheduled,)
+    )
     if resource_version is None:
         return _with_spec_status(current, spec, status)
     meta = _with_resource_version(current.metadata, resource_version)
