@@ -190,6 +190,12 @@ class Client:
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r})"
 
+    @property
+    def creates_together(self) -> bool:
+        """Whether ``create_each`` sends its creates in one message (in-process), rather
+        than one request after another (over HTTP)."""
+        return isinstance(self.apiserver, ActorRef)
+
     # ------------------------------------------------------------------ over HTTP
 
     @classmethod
@@ -372,7 +378,7 @@ class Client:
         the apiserver as one message (``CreateEach``), each still its own create; over HTTP,
         one request each, as Kubernetes' API has no such verb."""
         manager = field_manager or self.field_manager
-        if isinstance(self.apiserver, ActorRef):
+        if self.creates_together:
             outcomes: builtins.list[T | ApiError] = await self._ask(
                 CreateEach(objs=tuple(objs), field_manager=manager)
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -19,6 +20,7 @@ import attrs
 
 from kube_actors.actors import Actor, wall_clock
 from kube_actors.api import (
+    Binding,
     Event,
     EventSource,
     FrozenDict,
@@ -47,7 +49,7 @@ from .framework import (
     ScheduleResult,
     Status,
 )
-from .plugins import in_tree_registry
+from .plugins import DefaultBinder, in_tree_registry
 
 __all__ = ["Scheduler", "SchedulerSettings", "SchedulerStatistics"]
 
@@ -141,6 +143,15 @@ class Scheduler(Actor):
                 nominated=self.cache.nominated_pods,
             )
             for p in settings.profiles
+        }
+        #: The profiles whose Bind is DefaultBinder's alone, when the client sends a batch's
+        #: Bindings together (``_bind_all``): that binder, by profile.
+        self._batch_binders: dict[Framework, DefaultBinder] = {
+            fw: fw.bind[0]
+            for fw in self.frameworks.values()
+            if self.client.creates_together
+            and len(fw.bind) == 1
+            and type(fw.bind[0]) is DefaultBinder
         }
         first = next(iter(self.frameworks.values()))
         events: dict[str, frozenset[str]] = {}
@@ -322,40 +333,95 @@ class Scheduler(Actor):
         self.start_soon(self._failed, fw, state, queued, result, cycle)
 
     async def _bind_all(self, binds: list[_Binding]) -> None:
-        """The binding cycles of one batch of scheduling cycles, each its own asyncio task
-        (kube-scheduler's goroutine a binding): one task of the actor's for the batch, where
-        a task of the actor's each cost more than the rest of a binding outside the
-        apiserver. A binding that raises crashes the actor; the others are cancelled with it."""
-        if len(binds) == 1:
-            await self._bind(*binds[0])
+        """The binding cycles of one batch of scheduling cycles. Permit runs first for each
+        (it never waits). A pod no PreBind plugin has work for, bound by DefaultBinder alone,
+        is bound with the batch's others like it: their Bindings go to the apiserver in one
+        message (``Client.create_each``), each still its own create, as a batch's bindings
+        end at once (kube-scheduler's goroutines send them together). Any other pod's PreBind
+        and Bind run in an asyncio task of their own (kube-scheduler's goroutine a binding),
+        all in one task of the actor's for the batch. A binding that raises crashes the
+        actor; the others are cancelled with it."""
+        together: list[_Binding] = []
+        bindings: list[Binding] = []
+        alone: list[_Binding] = []
+        for binding in binds:
+            fw, state, queued, node = binding
+            pod = queued.pod_info
+            status, _ = fw.run_permit(state, pod, node)
+            if not status.is_success:
+                self._binding_failed(binding, status)
+                continue
+            binder = self._batch_binders.get(fw)
+            if binder is not None and fw.run_pre_bind_pre_flights(state, pod, node).is_skip:
+                together.append(binding)
+                bindings.append(binder.binding(pod, node))
+            else:
+                alone.append(binding)
+        if not alone:
+            if together:
+                await self._bind_together(together, bindings)
+            return
+        if len(alone) == 1 and not together:
+            await self._bind(alone[0])
             return
         async with asyncio.TaskGroup() as group:
-            for binding in binds:
-                group.create_task(self._bind(*binding))
+            for binding in alone:
+                group.create_task(self._bind(binding))
+            if together:
+                await self._bind_together(together, bindings)
 
-    async def _bind(
-        self, fw: Framework, state: CycleState, queued: QueuedPodInfo, node: str
-    ) -> None:
+    async def _bind_together(self, binds: list[_Binding], bindings: list[Binding]) -> None:
+        """Create ``bindings`` (DefaultBinder's, one for each of ``binds``) in one message."""
+        try:
+            outcomes: list[Binding | ApiError] = await self.client.create_each(bindings)
+        except ApiError as error:
+            outcomes = [error] * len(bindings)
+        # Asked once for the batch: its bindings end together, at one instant.
+        debug = self.log.is_enabled_for(logging.DEBUG)
+        stamps = self._event_time()
+        for binding, outcome in zip(binds, outcomes, strict=True):
+            if isinstance(outcome, ApiError):
+                # What DefaultBinder.bind returns for the error, through run_bind.
+                status = Status.error(str(outcome)).with_plugin(DefaultBinder.name)
+                self._binding_failed(binding, status)
+            else:
+                self._bound(binding, debug, stamps)
+
+    async def _bind(self, binding: _Binding) -> None:
+        """PreBind and Bind of a pod Permit let through."""
+        fw, state, queued, node = binding
         pod = queued.pod_info
-        status, _ = fw.run_permit(state, pod, node)
-        if status.is_success:
-            status = await fw.run_pre_bind(state, pod, node)
+        status = await fw.run_pre_bind(state, pod, node)
         if status.is_success:
             status = await fw.run_bind(state, pod, node)
-        if not status.is_success:
-            fw.run_unreserve(state, pod, node)
-            self.cache.forget(pod.key)
-            self.log.info("pod_binding_failed", pod=pod.key, node=node, reason=status.message)
-            self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
-            self._arm_flush()
-            return
+        if status.is_success:
+            self._bound(binding, self.log.is_enabled_for(logging.DEBUG), self._event_time())
+        else:
+            self._binding_failed(binding, status)
+
+    def _binding_failed(self, binding: _Binding, status: Status) -> None:
+        """Unreserve, forget the assumption, and back to the queue (back-off)."""
+        fw, state, queued, node = binding
+        pod = queued.pod_info
+        fw.run_unreserve(state, pod, node)
+        self.cache.forget(pod.key)
+        self.log.info("pod_binding_failed", pod=pod.key, node=node, reason=status.message)
+        self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
+        self._arm_flush()
+
+    def _bound(self, binding: _Binding, debug: bool, stamps: tuple[dt.datetime, str]) -> None:
+        """PostBind, and the ``Scheduled`` Event stamped ``stamps`` (``_event_time``);
+        ``debug``: whether the log takes debug events."""
+        fw, state, queued, node = binding
+        pod = queued.pod_info
         fw.run_post_bind(state, pod, node)
         self.scheduled += 1
-        self.log.debug("pod_bound", pod=pod.key, node=node)
+        if debug:
+            self.log.debug("pod_bound", pod=pod.key, node=node)
         if self.settings.events:
             meta = pod.pod.metadata
             message = f"Successfully assigned {meta.namespace}/{meta.name} to {node}"
-            self._record(pod, "Normal", "Scheduled", message, fw.profile_name)
+            self._record(pod, "Normal", "Scheduled", message, fw.profile_name, stamps)
 
     async def _failed(
         self,
@@ -387,7 +453,9 @@ class Scheduler(Actor):
         self.log.info("pod_unschedulable", pod=pod.key, message=message, nominated=nominated)
         await self._mark_unschedulable(pod, reason, message)
         if self.settings.events:
-            self._record(pod, "Warning", "FailedScheduling", message, fw.profile_name)
+            self._record(
+                pod, "Warning", "FailedScheduling", message, fw.profile_name, self._event_time()
+            )
 
     async def _mark_unschedulable(self, pod: PodInfo, reason: str, message: str) -> None:
         meta = pod.pod.metadata
@@ -423,17 +491,26 @@ class Scheduler(Actor):
             self._event_stamps = (instant.replace(microsecond=0), event_name("", instant))
         return self._event_stamps
 
-    def _record(self, pod: PodInfo, kind: str, reason: str, message: str, component: str) -> None:
-        """Record an Event about ``pod``, stamped now, and return at once: it is written
-        with every other recorded meanwhile (``_write_events``). As client-go's recorder,
-        a cycle never waits for its Event; unlike it, the scheduler's Events travel
-        together: a batch of bindings ends at once, and its Events then cost the
-        apiserver one message, each still a create of its own."""
+    def _record(
+        self,
+        pod: PodInfo,
+        kind: str,
+        reason: str,
+        message: str,
+        component: str,
+        stamps: tuple[dt.datetime, str],
+    ) -> None:
+        """Record an Event about ``pod``, stamped ``stamps`` (``_event_time``: now, read
+        once for a batch of bindings), and return at once: it is written with every other
+        recorded meanwhile (``_write_events``). As client-go's recorder, a cycle never waits
+        for its Event; unlike it, the scheduler's Events travel together: a batch of
+        bindings ends at once, and its Events then cost the apiserver one message, each
+        still a create of its own."""
         meta = pod.pod.metadata
         # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
         # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
         # second in describe (kubectl sorts by lastTimestamp).
-        now, stamp = self._event_time()
+        now, stamp = stamps
         source = self._event_sources.get(component)
         if source is None:  # frozen: one for each profile, shared by its Events
             source = self._event_sources[component] = EventSource(component=component)

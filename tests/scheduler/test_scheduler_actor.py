@@ -11,8 +11,9 @@ from typing import TypeVar
 from structlog.testing import capture_logs
 
 from kube_actors import Cluster
-from kube_actors.actors import wall_clock
+from kube_actors.actors import ActorRef, wall_clock
 from kube_actors.api import (
+    Binding,
     Create,
     CreateEach,
     Event,
@@ -25,7 +26,7 @@ from kube_actors.api import (
     get_condition,
 )
 from kube_actors.client import Client
-from kube_actors.errors import ApiError, Forbidden
+from kube_actors.errors import ApiError, Conflict, Forbidden
 from kube_actors.scheduler import Scheduler, SchedulerSettings
 
 from ._builders import node, pod
@@ -107,6 +108,7 @@ async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None
             if r.sender == "test-scheduler" and r.receiver == "kube-apiserver"
         ]
         together = [m.objs for m in sent if isinstance(m, CreateEach)]
+        together = [objs for objs in together if isinstance(objs[0], Event)]
         assert [len(objs) for objs in together] == [6]
         assert not any(isinstance(m, Create) and isinstance(m.obj, Event) for m in sent)
         pods = {p.metadata.name: p for p in await cluster.client.list(Pod, namespace="default")}
@@ -124,12 +126,82 @@ async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None
             assert event.reporting_component == "default-scheduler"
 
 
+async def test_a_batch_of_bindings_is_one_message_of_a_create_each() -> None:
+    # Pods no PreBind plugin has work for, bound by DefaultBinder: their Bindings, each a
+    # create of its own through pods/binding, go to the apiserver in one message.
+    async with Cluster(scheduler=False, seed=1, trace=True) as cluster:
+        await _cluster_with_scheduler(cluster)
+        await cluster.client.create(node("n1"))
+        await cluster.settle()
+        trace = cluster.system.trace
+        assert trace is not None
+        start = len(trace)
+        await asyncio.gather(*(cluster.client.create(pod(f"p{i}")) for i in range(6)))
+        await cluster.settle()
+        sent = [
+            r.message
+            for r in trace.records[start:]
+            if r.sender == "test-scheduler" and r.receiver == "kube-apiserver"
+        ]
+        together = [m.objs for m in sent if isinstance(m, CreateEach)]
+        bindings = [objs for objs in together if isinstance(objs[0], Binding)]
+        assert [[b.metadata.name for b in objs] for objs in bindings] == [
+            [f"p{i}" for i in range(6)]
+        ]
+        assert not any(isinstance(m, Create) and isinstance(m.obj, Binding) for m in sent)
+        pods = await cluster.client.list(Pod, namespace="default")
+        assert {p.metadata.name: p.spec.node_name for p in pods} == {
+            f"p{i}": "n1" for i in range(6)
+        }
+
+
+async def test_a_binding_the_apiserver_refuses_sends_its_pod_back_to_the_queue() -> None:
+    # A pod whose Binding fails is forgotten by the cache and goes back to the queue
+    # (back-off), then is bound on a later attempt.
+    async with Cluster(scheduler=False, seed=1) as cluster:
+        client = _RefusingBinding(cluster.apiserver)
+        await cluster.system.spawn(lambda: Scheduler(client), name="test-scheduler")
+        await cluster.client.create(node("n1"))
+        with capture_logs() as logs:
+            await cluster.client.create(pod("p0"))
+            await cluster.settle(horizon=30)
+        failed = [entry for entry in logs if entry["event"] == "pod_binding_failed"]
+        assert [(entry["pod"], entry["node"]) for entry in failed] == [("default/p0", "n1")]
+        assert "binding refused" in failed[0]["reason"]
+        stored = await cluster.client.get(Pod, "p0", namespace="default")
+        assert stored.spec.node_name == "n1"
+        assert client.refused == ["p0"]
+
+
+class _RefusingBinding(Client):
+    """A client that refuses the first Binding it is asked to create (a Conflict, as the
+    apiserver's when it found the Pod changed) without sending it; the rest go through."""
+
+    __slots__ = ("refused",)
+
+    def __init__(self, apiserver: ActorRef) -> None:
+        super().__init__(apiserver)
+        self.refused: list[str] = []
+
+    async def create_each(
+        self, objs: Sequence[T], *, field_manager: str = ""
+    ) -> list[T | ApiError]:
+        first = objs[0] if objs else None
+        if self.refused or not isinstance(first, Binding):
+            return await super().create_each(objs, field_manager=field_manager)
+        self.refused.append(first.metadata.name)
+        rest = await super().create_each(objs[1:], field_manager=field_manager)
+        return [Conflict("binding refused"), *rest]
+
+
 class _RefusingEvents(Client):
     """A client whose Event creates all fail (as a recorder's may: a namespace going)."""
 
     async def create_each(
         self, objs: Sequence[T], *, field_manager: str = ""
     ) -> list[T | ApiError]:
+        if not all(isinstance(obj, Event) for obj in objs):
+            return await super().create_each(objs, field_manager=field_manager)
         return [Forbidden("events refused") for _ in objs]
 
 

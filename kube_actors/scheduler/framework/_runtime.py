@@ -185,6 +185,10 @@ class Framework:
         self.permit = [p for p in every if isinstance(p, PermitPlugin)]
         self.pre_bind = [p for p in every if isinstance(p, PreBindPlugin)]
         self.bind = [p for p in every if isinstance(p, BindPlugin)]
+        #: Each PreBind plugin's name and PreBindPreFlight (None: it has none).
+        self._pre_bind_pre_flights: list[tuple[str, Callable[..., Status] | None]] = [
+            (p.name, getattr(p, "pre_bind_pre_flight", None)) for p in self.pre_bind
+        ]
         self.post_bind = [p for p in every if isinstance(p, PostBindPlugin)]
         self._batch_filter = {p.name for p in self.filter if isinstance(p, BatchFilterPlugin)}
         self._batch_score = {p.name for p in self.score if isinstance(p, BatchScorePlugin)}
@@ -471,6 +475,22 @@ class Framework:
             elif not status.is_success:
                 return status.with_plugin(plugin.name), 0.0
         return (Status(Code.WAIT), wait) if wait else (SUCCESS, 0.0)
+
+    def run_pre_bind_pre_flights(self, state: CycleState, pod: PodInfo, node: str) -> Status:
+        """Kubernetes' RunPreBindPreFlights: Skip when no PreBind plugin has anything to do
+        for ``pod`` on ``node``, so PreBind need not run; Success when one has (a plugin
+        without ``pre_bind_pre_flight`` is taken to have), or the first error."""
+        result = Status.skip()
+        for name, pre_flight in self._pre_bind_pre_flights:
+            if pre_flight is None:
+                result = SUCCESS
+                continue
+            status: Status = pre_flight(state, pod, node)
+            if status.is_success:
+                result = SUCCESS
+            elif not status.is_skip:
+                return status.with_plugin(name)
+        return result
 
     async def run_pre_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status:
         for plugin in self.pre_bind:

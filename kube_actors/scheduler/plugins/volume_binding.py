@@ -36,12 +36,15 @@ class VolumeBinding:
         timeout = getattr(args, "bind_timeout_seconds", None) if args is not None else None
         return cls(handle, float(timeout) if timeout is not None else 600.0)
 
+    def pre_bind_pre_flight(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
+        """PreBindPreFlight: Skip for a pod without claims (PreBind would do nothing)."""
+        volumes = pod.pod.spec.volumes
+        if self.handle.client is None or all(v.persistent_volume_claim is None for v in volumes):
+            return Status.skip()
+        return SUCCESS
+
     async def pre_bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
-        names = [
-            v.persistent_volume_claim.claim_name
-            for v in pod.pod.spec.volumes
-            if v.persistent_volume_claim is not None
-        ]
+        names = _claim_names(pod)
         client = self.handle.client
         if not names or client is None:
             return SUCCESS
@@ -117,3 +120,12 @@ class VolumeBinding:
                     return
         finally:
             stream.close()
+
+
+def _claim_names(pod: PodInfo) -> list[str]:
+    """The claims of the pod's ``persistentVolumeClaim`` volumes."""
+    return [
+        v.persistent_volume_claim.claim_name
+        for v in pod.pod.spec.volumes
+        if v.persistent_volume_claim is not None
+    ]
