@@ -241,11 +241,13 @@ class Scheduler(Actor):
 
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
-            if not old.spec.node_name:
-                key = namespaced_name(new)
-                self.queue.delete(key)
-                self.cache.clear_nomination(key)
-            self.cache.add_pod(new)
+            if old.spec.node_name:
+                self.cache.add_pod(new)
+                return
+            key = namespaced_name(new)  # just bound: out of the queue, no more nominated
+            self.queue.delete(key)
+            self.cache.clear_nomination(key)
+            self.cache.add_pod(new, key)
             return
         nominated = new.status.nominated_node_name
         if nominated != old.status.nominated_node_name:

@@ -62,6 +62,9 @@ __all__ = ["FeasibleNodes", "Framework", "ScheduleResult", "num_feasible_nodes_t
 
 IntArray = npt.NDArray[np.int64]
 
+#: What ``run_pre_bind_pre_flights`` returns when no PreBind plugin has work.
+_SKIP = Status.skip()
+
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 
@@ -480,15 +483,16 @@ class Framework:
         """Kubernetes' RunPreBindPreFlights: Skip when no PreBind plugin has anything to do
         for ``pod`` on ``node``, so PreBind need not run; Success when one has (a plugin
         without ``pre_bind_pre_flight`` is taken to have), or the first error."""
-        result = Status.skip()
+        result = _SKIP
         for name, pre_flight in self._pre_bind_pre_flights:
             if pre_flight is None:
                 result = SUCCESS
                 continue
             status: Status = pre_flight(state, pod, node)
-            if status.is_success:
+            code = status.code
+            if code is Code.SUCCESS:
                 result = SUCCESS
-            elif not status.is_skip:
+            elif code is not Code.SKIP:
                 return status.with_plugin(name)
         return result
 

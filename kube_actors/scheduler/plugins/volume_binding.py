@@ -22,6 +22,7 @@ from ..framework import SUCCESS, CycleState, Handle, PodInfo, Status
 __all__ = ["VolumeBinding"]
 
 SELECTED_NODE: Final = "volume.kubernetes.io/selected-node"
+_SKIP: Final = Status.skip()
 
 
 class VolumeBinding:
@@ -38,10 +39,10 @@ class VolumeBinding:
 
     def pre_bind_pre_flight(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
         """PreBindPreFlight: Skip for a pod without claims (PreBind would do nothing)."""
-        volumes = pod.pod.spec.volumes
-        if self.handle.client is None or all(v.persistent_volume_claim is None for v in volumes):
-            return Status.skip()
-        return SUCCESS
+        for volume in pod.pod.spec.volumes:
+            if volume.persistent_volume_claim is not None:
+                return SUCCESS if self.handle.client is not None else _SKIP
+        return _SKIP
 
     async def pre_bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
         names = _claim_names(pod)
