@@ -157,13 +157,16 @@ class Scheduler(Actor):
         events: dict[str, frozenset[str]] = {}
         for fw in self.frameworks.values():
             events.update(fw.events)
+        gated = any(fw.pre_enqueue for fw in self.frameworks.values())
         self.queue = SchedulingQueue(
             first.queue_sort.sort_key,
             initial_backoff=settings.pod_initial_backoff_seconds,
             max_backoff=settings.pod_max_backoff_seconds,
             max_unschedulable=settings.pod_max_in_unschedulable_pods_duration,
             plugin_events=events,
-            pre_enqueue=self._pre_enqueue,
+            # None without PreEnqueue plugins (the default profile has none): a queued pod
+            # then costs no call to find there is nothing to ask.
+            pre_enqueue=self._pre_enqueue if gated else None,
         )
         self.next_start = 0
         self._kicked = False
