@@ -44,8 +44,6 @@ _LEVELS = {
     "error": logging.ERROR,
     "critical": logging.CRITICAL,
 }
-#: The method of each level's events (``is_enabled_for``).
-_METHODS = {level: name for name, level in _LEVELS.items()}
 _RENDER = structlog.dev.ConsoleRenderer(
     colors=False, exception_formatter=structlog.dev.plain_traceback
 )
@@ -133,17 +131,6 @@ class _Logger:
 
     def try_unbind(self, *keys: str) -> _Logger:
         return _Logger(self._stdlib, {k: v for k, v in self._context.items() if k not in keys})
-
-    def is_enabled_for(self, level: int) -> bool:
-        """Whether an event at ``level`` (one of logging's, DEBUG to CRITICAL) would go
-        anywhere now, decided as each event's is: a caller about to log many at once asks
-        once (nothing changes the configuration between its events if it does not await)."""
-        if _application_configured():
-            method = _METHODS[level]
-            return getattr(structlog.get_config()["wrapper_class"], method, None) is not _DROPPED
-        if not _environment_read:
-            _read_environment()
-        return self._stdlib.isEnabledFor(level)
 
     def debug(self, event: str, *args: Any, **values: Any) -> None:
         self._emit(logging.DEBUG, "debug", event, args, values)

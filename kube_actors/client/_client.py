@@ -190,12 +190,6 @@ class Client:
     def __repr__(self) -> str:
         return f"Client({self.apiserver!r})"
 
-    @property
-    def creates_together(self) -> bool:
-        """Whether ``create_each`` sends its creates in one message (in-process), rather
-        than one request after another (over HTTP)."""
-        return isinstance(self.apiserver, ActorRef)
-
     # ------------------------------------------------------------------ over HTTP
 
     @classmethod
@@ -378,7 +372,7 @@ class Client:
         the apiserver as one message (``CreateEach``), each still its own create; over HTTP,
         one request each, as Kubernetes' API has no such verb."""
         manager = field_manager or self.field_manager
-        if self.creates_together:
+        if isinstance(self.apiserver, ActorRef):
             outcomes: builtins.list[T | ApiError] = await self._ask(
                 CreateEach(objs=tuple(objs), field_manager=manager)
             )
@@ -397,6 +391,18 @@ class Client:
             _new_update(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
         )
         return stored
+
+    def create_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        """Send ``create(obj)`` without waiting for the answer: the future of what it
+        returns or raises (``answer`` reads it), for an actor to hand ``when_done``. None
+        where the create must be awaited: over HTTP, with a timeout, or while the
+        apiserver's mailbox is full or it is stopped (``create`` then)."""
+        apiserver = self.apiserver
+        if self.timeout is not None or not isinstance(apiserver, ActorRef):
+            return None
+        return apiserver.ask_nowait(
+            Create(obj=obj, field_manager=field_manager or self.field_manager)
+        )
 
     def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
         """Send ``update(obj)`` without waiting for the answer: the future of what it

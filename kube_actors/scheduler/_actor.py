@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -144,14 +144,12 @@ class Scheduler(Actor):
             )
             for p in settings.profiles
         }
-        #: The profiles whose Bind is DefaultBinder's alone, when the client sends a batch's
-        #: Bindings together (``_bind_all``): that binder, by profile.
-        self._batch_binders: dict[Framework, DefaultBinder] = {
+        #: The profiles whose Bind is DefaultBinder's alone: that binder, by profile (a
+        #: pod it binds needs no task of its own, ``_start_bindings``).
+        self._default_binders: dict[Framework, DefaultBinder] = {
             fw: fw.bind[0]
             for fw in self.frameworks.values()
-            if self.client.creates_together
-            and len(fw.bind) == 1
-            and type(fw.bind[0]) is DefaultBinder
+            if len(fw.bind) == 1 and type(fw.bind[0]) is DefaultBinder
         }
         first = next(iter(self.frameworks.values()))
         events: dict[str, frozenset[str]] = {}
@@ -305,7 +303,7 @@ class Scheduler(Actor):
             else:
                 self._kick()
             if binds:
-                self.start_soon(self._bind_all, binds)
+                self._start_bindings(binds)
             return None
         if isinstance(message, _Flush):
             self._flush_at = None
@@ -337,17 +335,14 @@ class Scheduler(Actor):
             return
         self.start_soon(self._failed, fw, state, queued, result, cycle)
 
-    async def _bind_all(self, binds: list[_Binding]) -> None:
+    def _start_bindings(self, binds: list[_Binding]) -> None:
         """The binding cycles of one batch of scheduling cycles. Permit runs first for each
-        (it never waits). A pod no PreBind plugin has work for, bound by DefaultBinder alone,
-        is bound with the batch's others like it: their Bindings go to the apiserver in one
-        message (``Client.create_each``), each still its own create, as a batch's bindings
-        end at once (kube-scheduler's goroutines send them together). Any other pod's PreBind
-        and Bind run in an asyncio task of their own (kube-scheduler's goroutine a binding),
-        all in one task of the actor's for the batch. A binding that raises crashes the
-        actor; the others are cancelled with it."""
-        together: list[_Binding] = []
-        bindings: list[Binding] = []
+        (it never waits). A pod no PreBind plugin has work for, bound by DefaultBinder
+        alone, has its Binding sent at once (``Client.create_nowait``), each its own
+        create as before, and its answer taken by a callback (``when_done``), where each
+        took an asyncio task: the actor goes on meanwhile, as kube-scheduler's goroutine a
+        binding lets it. Any other pod's PreBind and Bind run in a task of their own
+        (``_bind_all``)."""
         alone: list[_Binding] = []
         for binding in binds:
             fw, state, queued, node = binding
@@ -356,41 +351,36 @@ class Scheduler(Actor):
             if not status.is_success:
                 self._binding_failed(binding, status)
                 continue
-            binder = self._batch_binders.get(fw)
+            binder = self._default_binders.get(fw)
             if binder is not None and fw.run_pre_bind_pre_flights(state, pod, node).is_skip:
-                together.append(binding)
-                bindings.append(binder.binding(pod, node))
-            else:
-                alone.append(binding)
-        if not alone:
-            if together:
-                await self._bind_together(together, bindings)
+                reply = self.client.create_nowait(binder.binding(pod, node))
+                if reply is not None:  # else awaited in a task: over HTTP, a full mailbox
+                    self.when_done(reply, functools.partial(self._binding_answered, binding))
+                    continue
+            alone.append(binding)
+        if alone:
+            self.start_soon(self._bind_all, alone)
+
+    def _binding_answered(self, binding: _Binding, reply: asyncio.Future[Binding]) -> None:
+        """The apiserver's answer to a Binding ``_start_bindings`` sent."""
+        try:
+            self.client.answer(reply)
+        except ApiError as error:
+            # What DefaultBinder.bind returns for the error, through run_bind.
+            self._binding_failed(binding, Status.error(str(error)).with_plugin(DefaultBinder.name))
             return
-        if len(alone) == 1 and not together:
-            await self._bind(alone[0])
+        self._bound(binding)
+
+    async def _bind_all(self, binds: list[_Binding]) -> None:
+        """PreBind and Bind of pods Permit let through, each in an asyncio task (kube-
+        scheduler's goroutine a binding), all in one task of the actor's. A binding that
+        raises crashes the actor; the others are cancelled with it."""
+        if len(binds) == 1:
+            await self._bind(binds[0])
             return
         async with asyncio.TaskGroup() as group:
-            for binding in alone:
+            for binding in binds:
                 group.create_task(self._bind(binding))
-            if together:
-                await self._bind_together(together, bindings)
-
-    async def _bind_together(self, binds: list[_Binding], bindings: list[Binding]) -> None:
-        """Create ``bindings`` (DefaultBinder's, one for each of ``binds``) in one message."""
-        try:
-            outcomes: list[Binding | ApiError] = await self.client.create_each(bindings)
-        except ApiError as error:
-            outcomes = [error] * len(bindings)
-        # Asked once for the batch: its bindings end together, at one instant.
-        debug = self.log.is_enabled_for(logging.DEBUG)
-        stamps = self._event_time()
-        for binding, outcome in zip(binds, outcomes, strict=True):
-            if isinstance(outcome, ApiError):
-                # What DefaultBinder.bind returns for the error, through run_bind.
-                status = Status.error(str(outcome)).with_plugin(DefaultBinder.name)
-                self._binding_failed(binding, status)
-            else:
-                self._bound(binding, debug, stamps)
 
     async def _bind(self, binding: _Binding) -> None:
         """PreBind and Bind of a pod Permit let through."""
@@ -400,7 +390,7 @@ class Scheduler(Actor):
         if status.is_success:
             status = await fw.run_bind(state, pod, node)
         if status.is_success:
-            self._bound(binding, self.log.is_enabled_for(logging.DEBUG), self._event_time())
+            self._bound(binding)
         else:
             self._binding_failed(binding, status)
 
@@ -414,19 +404,17 @@ class Scheduler(Actor):
         self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
         self._arm_flush()
 
-    def _bound(self, binding: _Binding, debug: bool, stamps: tuple[dt.datetime, str]) -> None:
-        """PostBind, and the ``Scheduled`` Event stamped ``stamps`` (``_event_time``);
-        ``debug``: whether the log takes debug events."""
+    def _bound(self, binding: _Binding) -> None:
+        """PostBind, and the ``Scheduled`` Event."""
         fw, state, queued, node = binding
         pod = queued.pod_info
         fw.run_post_bind(state, pod, node)
         self.scheduled += 1
-        if debug:
-            self.log.debug("pod_bound", pod=pod.key, node=node)
+        self.log.debug("pod_bound", pod=pod.key, node=node)
         if self.settings.events:
             meta = pod.pod.metadata
             message = f"Successfully assigned {meta.namespace}/{meta.name} to {node}"
-            self._record(pod, "Normal", "Scheduled", message, fw.profile_name, stamps)
+            self._record(pod, "Normal", "Scheduled", message, fw.profile_name)
 
     async def _failed(
         self,
@@ -458,9 +446,7 @@ class Scheduler(Actor):
         self.log.info("pod_unschedulable", pod=pod.key, message=message, nominated=nominated)
         await self._mark_unschedulable(pod, reason, message)
         if self.settings.events:
-            self._record(
-                pod, "Warning", "FailedScheduling", message, fw.profile_name, self._event_time()
-            )
+            self._record(pod, "Warning", "FailedScheduling", message, fw.profile_name)
 
     async def _mark_unschedulable(self, pod: PodInfo, reason: str, message: str) -> None:
         meta = pod.pod.metadata
@@ -496,26 +482,17 @@ class Scheduler(Actor):
             self._event_stamps = (instant.replace(microsecond=0), event_name("", instant))
         return self._event_stamps
 
-    def _record(
-        self,
-        pod: PodInfo,
-        kind: str,
-        reason: str,
-        message: str,
-        component: str,
-        stamps: tuple[dt.datetime, str],
-    ) -> None:
-        """Record an Event about ``pod``, stamped ``stamps`` (``_event_time``: now, read
-        once for a batch of bindings), and return at once: it is written with every other
-        recorded meanwhile (``_write_events``). As client-go's recorder, a cycle never waits
-        for its Event; unlike it, the scheduler's Events travel together: a batch of
-        bindings ends at once, and its Events then cost the apiserver one message, each
-        still a create of its own."""
+    def _record(self, pod: PodInfo, kind: str, reason: str, message: str, component: str) -> None:
+        """Record an Event about ``pod``, stamped now, and return at once: it is written
+        with every other recorded meanwhile (``_write_events``). As client-go's recorder,
+        a cycle never waits for its Event; unlike it, the scheduler's Events travel
+        together: a batch of bindings ends at once, and its Events then cost the
+        apiserver one message, each still a create of its own."""
         meta = pod.pod.metadata
         # An Event's timestamps are metav1.Time: whole seconds on the wire, as the kubelet's
         # are. With a finer one, Scheduled would sort after the kubelet's Events of the same
         # second in describe (kubectl sorts by lastTimestamp).
-        now, stamp = stamps
+        now, stamp = self._event_time()
         source = self._event_sources.get(component)
         if source is None:  # frozen: one for each profile, shared by its Events
             source = self._event_sources[component] = EventSource(component=component)

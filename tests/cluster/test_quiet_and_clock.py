@@ -11,7 +11,6 @@ import pytest
 import structlog
 
 from kube_actors import Cluster
-from kube_actors._log import get_logger
 from kube_actors.cluster import RealTimeWarning
 from kube_actors.testing import capture_cluster_logs
 
@@ -122,26 +121,3 @@ def test_structlogs_defaults_left_by_capture_logs_keep_the_library_quiet(
     with Cluster(nodes=1, clock="virtual").sync() as cluster:
         cluster.settle()
     assert capsys.readouterr().out == ""
-
-
-def test_a_loggers_is_enabled_for_decides_as_its_events_do() -> None:
-    # Through logging while structlog is not configured (the logger's level), through
-    # structlog's filtering logger once the application configures one.
-    log = get_logger("kube_actors.test_enabled")
-    stdlib = logging.getLogger("kube_actors.test_enabled")
-    saved, was_configured, level = structlog.get_config(), structlog.is_configured(), stdlib.level
-    try:
-        structlog.reset_defaults()
-        stdlib.setLevel(logging.WARNING)
-        assert not log.is_enabled_for(logging.INFO)
-        assert log.is_enabled_for(logging.WARNING)
-        stdlib.setLevel(logging.DEBUG)
-        assert log.is_enabled_for(logging.DEBUG)
-        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
-        assert not log.is_enabled_for(logging.DEBUG)
-        assert log.is_enabled_for(logging.INFO)
-    finally:
-        stdlib.setLevel(level)
-        structlog.reset_defaults()
-        if was_configured:
-            structlog.configure(**saved)

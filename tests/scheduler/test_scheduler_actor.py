@@ -108,7 +108,6 @@ async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None
             if r.sender == "test-scheduler" and r.receiver == "kube-apiserver"
         ]
         together = [m.objs for m in sent if isinstance(m, CreateEach)]
-        together = [objs for objs in together if isinstance(objs[0], Event)]
         assert [len(objs) for objs in together] == [6]
         assert not any(isinstance(m, Create) and isinstance(m.obj, Event) for m in sent)
         pods = {p.metadata.name: p for p in await cluster.client.list(Pod, namespace="default")}
@@ -126,54 +125,7 @@ async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None
             assert event.reporting_component == "default-scheduler"
 
 
-async def test_a_batch_of_bindings_is_one_message_of_a_create_each() -> None:
-    # Pods no PreBind plugin has work for, bound by DefaultBinder: their Bindings, each a
-    # create of its own through pods/binding, go to the apiserver in one message.
-    async with Cluster(scheduler=False, seed=1, trace=True) as cluster:
-        await _cluster_with_scheduler(cluster)
-        await cluster.client.create(node("n1"))
-        await cluster.settle()
-        trace = cluster.system.trace
-        assert trace is not None
-        start = len(trace)
-        await asyncio.gather(*(cluster.client.create(pod(f"p{i}")) for i in range(6)))
-        await cluster.settle()
-        sent = [
-            r.message
-            for r in trace.records[start:]
-            if r.sender == "test-scheduler" and r.receiver == "kube-apiserver"
-        ]
-        together = [m.objs for m in sent if isinstance(m, CreateEach)]
-        bindings = [objs for objs in together if isinstance(objs[0], Binding)]
-        assert [[b.metadata.name for b in objs] for objs in bindings] == [
-            [f"p{i}" for i in range(6)]
-        ]
-        assert not any(isinstance(m, Create) and isinstance(m.obj, Binding) for m in sent)
-        pods = await cluster.client.list(Pod, namespace="default")
-        assert {p.metadata.name: p.spec.node_name for p in pods} == {
-            f"p{i}": "n1" for i in range(6)
-        }
-
-
-async def test_a_binding_the_apiserver_refuses_sends_its_pod_back_to_the_queue() -> None:
-    # A pod whose Binding fails is forgotten by the cache and goes back to the queue
-    # (back-off), then is bound on a later attempt.
-    async with Cluster(scheduler=False, seed=1) as cluster:
-        client = _RefusingBinding(cluster.apiserver)
-        await cluster.system.spawn(lambda: Scheduler(client), name="test-scheduler")
-        await cluster.client.create(node("n1"))
-        with capture_logs() as logs:
-            await cluster.client.create(pod("p0"))
-            await cluster.settle(horizon=30)
-        failed = [entry for entry in logs if entry["event"] == "pod_binding_failed"]
-        assert [(entry["pod"], entry["node"]) for entry in failed] == [("default/p0", "n1")]
-        assert "binding refused" in failed[0]["reason"]
-        stored = await cluster.client.get(Pod, "p0", namespace="default")
-        assert stored.spec.node_name == "n1"
-        assert client.refused == ["p0"]
-
-
-class _RefusingBinding(Client):
+class _RefusingFirstBinding(Client):
     """A client that refuses the first Binding it is asked to create (a Conflict, as the
     apiserver's when it found the Pod changed) without sending it; the rest go through."""
 
@@ -183,15 +135,40 @@ class _RefusingBinding(Client):
         super().__init__(apiserver)
         self.refused: list[str] = []
 
-    async def create_each(
-        self, objs: Sequence[T], *, field_manager: str = ""
-    ) -> list[T | ApiError]:
-        first = objs[0] if objs else None
-        if self.refused or not isinstance(first, Binding):
-            return await super().create_each(objs, field_manager=field_manager)
-        self.refused.append(first.metadata.name)
-        rest = await super().create_each(objs[1:], field_manager=field_manager)
-        return [Conflict("binding refused"), *rest]
+    def create_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        if self.refused or not isinstance(obj, Binding):
+            return super().create_nowait(obj, field_manager=field_manager)
+        self.refused.append(obj.metadata.name)
+        refusal: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        refusal.set_exception(Conflict("binding refused"))
+        return refusal
+
+    async def create(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
+        if not self.refused and isinstance(obj, Binding):
+            self.refused.append(obj.metadata.name)
+            raise Conflict("binding refused")
+        return await super().create(obj, dry_run=dry_run, field_manager=field_manager)
+
+
+async def test_a_binding_the_apiserver_refuses_sends_its_pod_back_to_the_queue() -> None:
+    # The cache forgets the pod it assumed and the pod goes back to the queue (back-off),
+    # to be bound on a later attempt.
+    async with Cluster(scheduler=False, seed=1) as cluster:
+        scheduler = Scheduler(_RefusingFirstBinding(cluster.apiserver))
+        client = scheduler.client
+        assert isinstance(client, _RefusingFirstBinding)
+        await cluster.system.spawn(lambda: scheduler, name="test-scheduler")
+        await cluster.client.create(node("n1"))
+        with capture_logs() as logs:
+            await cluster.client.create(pod("p0"))
+            await cluster.settle(horizon=30)
+        assert client.refused == ["p0"]
+        failed = [entry for entry in logs if entry["event"] == "pod_binding_failed"]
+        assert [(entry["pod"], entry["node"]) for entry in failed] == [("default/p0", "n1")]
+        assert "binding refused" in failed[0]["reason"]
+        stored = await cluster.client.get(Pod, "p0", namespace="default")
+        assert stored.spec.node_name == "n1"
+        assert scheduler.statistics().scheduled == 1
 
 
 class _RefusingEvents(Client):
@@ -200,8 +177,6 @@ class _RefusingEvents(Client):
     async def create_each(
         self, objs: Sequence[T], *, field_manager: str = ""
     ) -> list[T | ApiError]:
-        if not all(isinstance(obj, Event) for obj in objs):
-            return await super().create_each(objs, field_manager=field_manager)
         return [Forbidden("events refused") for _ in objs]
 
 
