@@ -392,17 +392,29 @@ class Client:
         )
         return stored
 
+    def create_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        """Send ``create(obj)`` without waiting for the answer: the future of what it
+        returns or raises (``answer`` reads it), for an actor to hand ``when_done``. None
+        where the create must be awaited: over HTTP, with a timeout, or while the
+        apiserver's mailbox is full or it is stopped (``create`` then)."""
+        return self._ask_nowait(Create(obj=obj, field_manager=field_manager or self.field_manager))
+
     def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
         """Send ``update(obj)`` without waiting for the answer: the future of what it
         returns or raises (``answer`` reads it), for an actor to hand ``when_done``. None
         where the update must be awaited: over HTTP, with a timeout, or while the
         apiserver's mailbox is full or it is stopped (``update`` then)."""
+        return self._ask_nowait(
+            _new_update(obj=obj, field_manager=field_manager or self.field_manager)
+        )
+
+    def _ask_nowait(self, request: object) -> asyncio.Future[Any] | None:
+        """Send ``request`` without waiting (``ActorRef.ask_nowait``); None over HTTP,
+        with a timeout, or when the apiserver's mailbox is full or it is stopped."""
         apiserver = self.apiserver
         if self.timeout is not None or not isinstance(apiserver, ActorRef):
             return None
-        return apiserver.ask_nowait(
-            _new_update(obj=obj, field_manager=field_manager or self.field_manager)
-        )
+        return apiserver.ask_nowait(request)
 
     def answer(self, reply: asyncio.Future[T]) -> T:
         """What the request ``reply`` is the future of returned, or its error, as the

@@ -352,6 +352,12 @@ class InterceptedClient(Client):
             return self._opened(_FaultyStream(result, self.faults, self.component, request.kind))
         return result
 
+    def create_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        # As ``update_nowait``: a request a fault decides on is awaited in ``_ask``.
+        if self._refusing or self.faults._faults:
+            return None
+        return super().create_nowait(obj, field_manager=field_manager)
+
     def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
         # A fault in force (the cluster's, or this client's own) decides on each request
         # in ``_ask``: such a request is awaited there.

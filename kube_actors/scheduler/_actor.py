@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -19,6 +20,7 @@ import attrs
 
 from kube_actors.actors import Actor, wall_clock
 from kube_actors.api import (
+    Binding,
     Event,
     EventSource,
     FrozenDict,
@@ -47,7 +49,7 @@ from .framework import (
     ScheduleResult,
     Status,
 )
-from .plugins import in_tree_registry
+from .plugins import DefaultBinder, in_tree_registry
 
 __all__ = ["Scheduler", "SchedulerSettings", "SchedulerStatistics"]
 
@@ -142,17 +144,27 @@ class Scheduler(Actor):
             )
             for p in settings.profiles
         }
+        #: The profiles whose Bind is DefaultBinder's alone: that binder, by profile (a
+        #: pod it binds needs no task of its own, ``_start_bindings``).
+        self._default_binders: dict[Framework, DefaultBinder] = {
+            fw: fw.bind[0]
+            for fw in self.frameworks.values()
+            if len(fw.bind) == 1 and type(fw.bind[0]) is DefaultBinder
+        }
         first = next(iter(self.frameworks.values()))
         events: dict[str, frozenset[str]] = {}
         for fw in self.frameworks.values():
             events.update(fw.events)
+        gated = any(fw.pre_enqueue for fw in self.frameworks.values())
         self.queue = SchedulingQueue(
             first.queue_sort.sort_key,
             initial_backoff=settings.pod_initial_backoff_seconds,
             max_backoff=settings.pod_max_backoff_seconds,
             max_unschedulable=settings.pod_max_in_unschedulable_pods_duration,
             plugin_events=events,
-            pre_enqueue=self._pre_enqueue,
+            # None without PreEnqueue plugins (the default profile has none): a queued pod
+            # then costs no call to find there is nothing to ask.
+            pre_enqueue=self._pre_enqueue if gated else None,
         )
         self.next_start = 0
         self._kicked = False
@@ -230,11 +242,13 @@ class Scheduler(Actor):
 
     def _pod_updated(self, old: Pod, new: Pod) -> None:
         if new.spec.node_name:
-            if not old.spec.node_name:
-                key = namespaced_name(new)
-                self.queue.delete(key)
-                self.cache.clear_nomination(key)
-            self.cache.add_pod(new)
+            if old.spec.node_name:
+                self.cache.add_pod(new)
+                return
+            key = namespaced_name(new)  # just bound: out of the queue, no more nominated
+            self.queue.delete(key)
+            self.cache.clear_nomination(key)
+            self.cache.add_pod(new, key)
             return
         nominated = new.status.nominated_node_name
         if nominated != old.status.nominated_node_name:
@@ -289,7 +303,7 @@ class Scheduler(Actor):
             else:
                 self._kick()
             if binds:
-                self.start_soon(self._bind_all, binds)
+                self._start_bindings(binds)
             return None
         if isinstance(message, _Flush):
             self._flush_at = None
@@ -321,34 +335,79 @@ class Scheduler(Actor):
             return
         self.start_soon(self._failed, fw, state, queued, result, cycle)
 
+    def _start_bindings(self, binds: list[_Binding]) -> None:
+        """The binding cycles of one batch of scheduling cycles. Permit runs first for each
+        (it never waits). A pod no PreBind plugin has work for, bound by DefaultBinder
+        alone, has its Binding sent at once (``Client.create_nowait``), each its own
+        create as before, and its answer taken by a callback (``when_done``), where each
+        took an asyncio task: the actor goes on meanwhile, as kube-scheduler's goroutine a
+        binding lets it. Any other pod's PreBind and Bind run in a task of their own
+        (``_bind_all``)."""
+        alone: list[_Binding] = []
+        for binding in binds:
+            fw, state, queued, node = binding
+            pod = queued.pod_info
+            status, _ = fw.run_permit(state, pod, node)
+            if not status.is_success:
+                self._binding_failed(binding, status)
+                continue
+            binder = self._default_binders.get(fw)
+            if binder is not None and fw.run_pre_bind_pre_flights(state, pod, node).is_skip:
+                reply = self.client.create_nowait(binder.binding(pod, node))
+                if reply is not None:  # else awaited in a task: over HTTP, a full mailbox
+                    self.when_done(reply, functools.partial(self._binding_answered, binding))
+                    continue
+            alone.append(binding)
+        if alone:
+            self.start_soon(self._bind_all, alone)
+
+    def _binding_answered(self, binding: _Binding, reply: asyncio.Future[Binding]) -> None:
+        """The apiserver's answer to a Binding ``_start_bindings`` sent."""
+        try:
+            self.client.answer(reply)
+        except ApiError as error:
+            # What DefaultBinder.bind returns for the error, through run_bind.
+            self._binding_failed(binding, Status.error(str(error)).with_plugin(DefaultBinder.name))
+            return
+        self._bound(binding)
+
     async def _bind_all(self, binds: list[_Binding]) -> None:
-        """The binding cycles of one batch of scheduling cycles, each its own asyncio task
-        (kube-scheduler's goroutine a binding): one task of the actor's for the batch, where
-        a task of the actor's each cost more than the rest of a binding outside the
-        apiserver. A binding that raises crashes the actor; the others are cancelled with it."""
+        """PreBind and Bind of pods Permit let through, each in an asyncio task (kube-
+        scheduler's goroutine a binding), all in one task of the actor's. A binding that
+        raises crashes the actor; the others are cancelled with it."""
         if len(binds) == 1:
-            await self._bind(*binds[0])
+            await self._bind(binds[0])
             return
         async with asyncio.TaskGroup() as group:
             for binding in binds:
-                group.create_task(self._bind(*binding))
+                group.create_task(self._bind(binding))
 
-    async def _bind(
-        self, fw: Framework, state: CycleState, queued: QueuedPodInfo, node: str
-    ) -> None:
+    async def _bind(self, binding: _Binding) -> None:
+        """PreBind and Bind of a pod Permit let through."""
+        fw, state, queued, node = binding
         pod = queued.pod_info
-        status, _ = fw.run_permit(state, pod, node)
-        if status.is_success:
-            status = await fw.run_pre_bind(state, pod, node)
+        status = await fw.run_pre_bind(state, pod, node)
         if status.is_success:
             status = await fw.run_bind(state, pod, node)
-        if not status.is_success:
-            fw.run_unreserve(state, pod, node)
-            self.cache.forget(pod.key)
-            self.log.info("pod_binding_failed", pod=pod.key, node=node, reason=status.message)
-            self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
-            self._arm_flush()
-            return
+        if status.is_success:
+            self._bound(binding)
+        else:
+            self._binding_failed(binding, status)
+
+    def _binding_failed(self, binding: _Binding, status: Status) -> None:
+        """Unreserve, forget the assumption, and back to the queue (back-off)."""
+        fw, state, queued, node = binding
+        pod = queued.pod_info
+        fw.run_unreserve(state, pod, node)
+        self.cache.forget(pod.key)
+        self.log.info("pod_binding_failed", pod=pod.key, node=node, reason=status.message)
+        self.queue.requeue_failed(queued, self.now, unschedulable=False, cycle=-1)
+        self._arm_flush()
+
+    def _bound(self, binding: _Binding) -> None:
+        """PostBind, and the ``Scheduled`` Event."""
+        fw, state, queued, node = binding
+        pod = queued.pod_info
         fw.run_post_bind(state, pod, node)
         self.scheduled += 1
         self.log.debug("pod_bound", pod=pod.key, node=node)

@@ -50,11 +50,11 @@ class Cache:
     def is_assumed(self, key: str) -> bool:
         return key in self._assumed
 
-    def add_pod(self, pod: Pod) -> None:
+    def add_pod(self, pod: Pod, key: str = "") -> None:
         """An assigned pod seen by the informer: confirms an assumption, updates the pod
-        or adds it."""
+        or adds it. ``key``: its namespaced name, if the caller has it."""
         meta = pod.metadata
-        key = namespaced_name(pod)
+        key = key or namespaced_name(pod)
         node = self.snapshot.node_of(key)
         known = node.pods.get(key) if node is not None else None
         if self._assumed.get(key) == pod.spec.node_name:

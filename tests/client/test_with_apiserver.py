@@ -13,7 +13,7 @@ from structlog.testing import capture_logs
 from kube_actors.api import Namespace, Pod
 from kube_actors.client import Client, InformerFactory
 from kube_actors.cluster import Cluster
-from kube_actors.errors import Conflict, NotFound
+from kube_actors.errors import AlreadyExists, Conflict, NotFound
 from kube_actors.testing import pod
 
 from ._harness import Recorder
@@ -22,6 +22,24 @@ from ._interceptor import EndWatches, Interceptor
 
 def _relabel(obj: Any, **labels: str) -> Any:
     return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))
+
+
+async def test_a_create_sent_without_waiting_answers_as_the_awaited_create() -> None:
+    # create_nowait: the future of what create returns or raises, read with answer; None
+    # where the create must be awaited (a client with a timeout).
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        reply = client.create_nowait(pod("web"))
+        assert reply is not None
+        await asyncio.wait([reply])
+        created = client.answer(reply)
+        assert created == await client.get(Pod, "web", namespace="default")
+        again = client.create_nowait(pod("web"))
+        assert again is not None
+        await asyncio.wait([again])
+        with pytest.raises(AlreadyExists):
+            client.answer(again)
+        assert Client(cluster.apiserver, timeout=5.0).create_nowait(pod("other")) is None
 
 
 async def test_the_client_speaks_every_verb_to_the_apiserver() -> None:

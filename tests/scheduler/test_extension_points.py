@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kube_actors import Cluster
-from kube_actors.api import Pod
+from kube_actors.api import PersistentVolumeClaimVolumeSource, Pod, Volume
 from kube_actors.scheduler import PodInfo, Profile, SchedulerSettings, Snapshot, in_tree_registry
 from kube_actors.scheduler._queue import SchedulingQueue
 from kube_actors.scheduler.framework import (
@@ -284,3 +284,29 @@ async def test_bind_names_the_plugin_of_a_failure_and_passes_a_success_as_it_cam
         "Binds",
         "apiserver said no",
     )
+
+
+async def test_pre_bind_pre_flights_skip_only_when_no_pre_bind_plugin_has_work() -> None:
+    # Kubernetes' RunPreBindPreFlights: Skip when every PreBind plugin says Skip
+    # (VolumeBinding for a pod without claims), Success when one has work or cannot say.
+    claimed = attrs.evolve(
+        pod("claims"),
+        spec=attrs.evolve(
+            pod("claims").spec,
+            volumes=(
+                Volume(
+                    name="data",
+                    persistent_volume_claim=PersistentVolumeClaimVolumeSource(claim_name="data"),
+                ),
+            ),
+        ),
+    )
+    async with Cluster(scheduler=False, controllers=(), seed=1) as cluster:
+        fw = Framework(Profile(), in_tree_registry(), snapshot=Snapshot(), client=cluster.client)
+        plain = fw.run_pre_bind_pre_flights(CycleState(), PodInfo(pod("p")), "n")
+        assert plain.is_skip
+        assert fw.run_pre_bind_pre_flights(CycleState(), PodInfo(claimed), "n").is_success
+    settings = _settings()
+    registry = in_tree_registry().merge(settings.out_of_tree)
+    recording = Framework(settings.profiles[0], registry, snapshot=Snapshot())
+    assert recording.run_pre_bind_pre_flights(CycleState(), PodInfo(pod("p")), "n").is_success

@@ -11,8 +11,9 @@ from typing import TypeVar
 from structlog.testing import capture_logs
 
 from kube_actors import Cluster
-from kube_actors.actors import wall_clock
+from kube_actors.actors import ActorRef, wall_clock
 from kube_actors.api import (
+    Binding,
     Create,
     CreateEach,
     Event,
@@ -25,7 +26,7 @@ from kube_actors.api import (
     get_condition,
 )
 from kube_actors.client import Client
-from kube_actors.errors import ApiError, Forbidden
+from kube_actors.errors import ApiError, Conflict, Forbidden
 from kube_actors.scheduler import Scheduler, SchedulerSettings
 
 from ._builders import node, pod
@@ -122,6 +123,52 @@ async def test_a_batch_of_bindings_sends_its_scheduled_events_together() -> None
             assert (event.type, event.count) == ("Normal", 1)
             assert event.source == EventSource(component="default-scheduler")
             assert event.reporting_component == "default-scheduler"
+
+
+class _RefusingFirstBinding(Client):
+    """A client that refuses the first Binding it is asked to create (a Conflict, as the
+    apiserver's when it found the Pod changed) without sending it; the rest go through."""
+
+    __slots__ = ("refused",)
+
+    def __init__(self, apiserver: ActorRef) -> None:
+        super().__init__(apiserver)
+        self.refused: list[str] = []
+
+    def create_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
+        if self.refused or not isinstance(obj, Binding):
+            return super().create_nowait(obj, field_manager=field_manager)
+        self.refused.append(obj.metadata.name)
+        refusal: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        refusal.set_exception(Conflict("binding refused"))
+        return refusal
+
+    async def create(self, obj: T, *, dry_run: bool = False, field_manager: str = "") -> T:
+        if not self.refused and isinstance(obj, Binding):
+            self.refused.append(obj.metadata.name)
+            raise Conflict("binding refused")
+        return await super().create(obj, dry_run=dry_run, field_manager=field_manager)
+
+
+async def test_a_binding_the_apiserver_refuses_sends_its_pod_back_to_the_queue() -> None:
+    # The cache forgets the pod it assumed and the pod goes back to the queue (back-off),
+    # to be bound on a later attempt.
+    async with Cluster(scheduler=False, seed=1) as cluster:
+        scheduler = Scheduler(_RefusingFirstBinding(cluster.apiserver))
+        client = scheduler.client
+        assert isinstance(client, _RefusingFirstBinding)
+        await cluster.system.spawn(lambda: scheduler, name="test-scheduler")
+        await cluster.client.create(node("n1"))
+        with capture_logs() as logs:
+            await cluster.client.create(pod("p0"))
+            await cluster.settle(horizon=30)
+        assert client.refused == ["p0"]
+        failed = [entry for entry in logs if entry["event"] == "pod_binding_failed"]
+        assert [(entry["pod"], entry["node"]) for entry in failed] == [("default/p0", "n1")]
+        assert "binding refused" in failed[0]["reason"]
+        stored = await cluster.client.get(Pod, "p0", namespace="default")
+        assert stored.spec.node_name == "n1"
+        assert scheduler.statistics().scheduled == 1
 
 
 class _RefusingEvents(Client):

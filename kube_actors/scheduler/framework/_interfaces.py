@@ -221,6 +221,10 @@ class PermitPlugin(Plugin, Protocol):
 
 @runtime_checkable
 class PreBindPlugin(Plugin, Protocol):
+    """PreBind. A plugin may also offer Kubernetes' PreBindPreFlight,
+    ``pre_bind_pre_flight(state, pod, node_name) -> Status``: Skip when its PreBind has
+    nothing to do for the pod on that node (``Framework.run_pre_bind_pre_flights``)."""
+
     async def pre_bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status: ...
 
 

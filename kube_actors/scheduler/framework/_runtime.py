@@ -62,6 +62,9 @@ __all__ = ["FeasibleNodes", "Framework", "ScheduleResult", "num_feasible_nodes_t
 
 IntArray = npt.NDArray[np.int64]
 
+#: What ``run_pre_bind_pre_flights`` returns when no PreBind plugin has work.
+_SKIP = Status.skip()
+
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 
@@ -185,6 +188,10 @@ class Framework:
         self.permit = [p for p in every if isinstance(p, PermitPlugin)]
         self.pre_bind = [p for p in every if isinstance(p, PreBindPlugin)]
         self.bind = [p for p in every if isinstance(p, BindPlugin)]
+        #: Each PreBind plugin's name and PreBindPreFlight (None: it has none).
+        self._pre_bind_pre_flights: list[tuple[str, Callable[..., Status] | None]] = [
+            (p.name, getattr(p, "pre_bind_pre_flight", None)) for p in self.pre_bind
+        ]
         self.post_bind = [p for p in every if isinstance(p, PostBindPlugin)]
         self._batch_filter = {p.name for p in self.filter if isinstance(p, BatchFilterPlugin)}
         self._batch_score = {p.name for p in self.score if isinstance(p, BatchScorePlugin)}
@@ -471,6 +478,23 @@ class Framework:
             elif not status.is_success:
                 return status.with_plugin(plugin.name), 0.0
         return (Status(Code.WAIT), wait) if wait else (SUCCESS, 0.0)
+
+    def run_pre_bind_pre_flights(self, state: CycleState, pod: PodInfo, node: str) -> Status:
+        """Kubernetes' RunPreBindPreFlights: Skip when no PreBind plugin has anything to do
+        for ``pod`` on ``node``, so PreBind need not run; Success when one has (a plugin
+        without ``pre_bind_pre_flight`` is taken to have), or the first error."""
+        result = _SKIP
+        for name, pre_flight in self._pre_bind_pre_flights:
+            if pre_flight is None:
+                result = SUCCESS
+                continue
+            status: Status = pre_flight(state, pod, node)
+            code = status.code
+            if code is Code.SUCCESS:
+                result = SUCCESS
+            elif code is not Code.SKIP:
+                return status.with_plugin(name)
+        return result
 
     async def run_pre_bind(self, state: CycleState, pod: PodInfo, node: str) -> Status:
         for plugin in self.pre_bind:

@@ -29,19 +29,23 @@ class DefaultBinder(BindPlugin):
     def new(cls, args: Any, handle: Handle) -> DefaultBinder:
         return cls(handle)
 
-    async def bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
-        client = self.handle.client
-        if client is None:
-            return Status.error("DefaultBinder needs a client")
+    def binding(self, pod: PodInfo, node_name: str) -> Binding:
+        """The ``pods/binding`` create that binds ``pod`` to ``node_name`` (what ``bind``
+        sends; the scheduler sends a batch's together)."""
         meta = pod.pod.metadata
-        binding = _new_binding(
+        return _new_binding(
             metadata=_named_meta(
                 _EMPTY_META, name=meta.name, namespace=meta.namespace, uid=meta.uid
             ),
             target=_new_reference(kind="Node", name=node_name),
         )
+
+    async def bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
+        client = self.handle.client
+        if client is None:
+            return Status.error("DefaultBinder needs a client")
         try:
-            await client.create(binding)
+            await client.create(self.binding(pod, node_name))
         except ApiError as error:
             return Status.error(str(error))
         return SUCCESS

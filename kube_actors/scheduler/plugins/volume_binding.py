@@ -22,6 +22,7 @@ from ..framework import SUCCESS, CycleState, Handle, PodInfo, Status
 __all__ = ["VolumeBinding"]
 
 SELECTED_NODE: Final = "volume.kubernetes.io/selected-node"
+_SKIP: Final = Status.skip()
 
 
 class VolumeBinding:
@@ -36,12 +37,15 @@ class VolumeBinding:
         timeout = getattr(args, "bind_timeout_seconds", None) if args is not None else None
         return cls(handle, float(timeout) if timeout is not None else 600.0)
 
+    def pre_bind_pre_flight(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
+        """PreBindPreFlight: Skip for a pod without claims (PreBind would do nothing)."""
+        for volume in pod.pod.spec.volumes:
+            if volume.persistent_volume_claim is not None:
+                return SUCCESS if self.handle.client is not None else _SKIP
+        return _SKIP
+
     async def pre_bind(self, state: CycleState, pod: PodInfo, node_name: str) -> Status:
-        names = [
-            v.persistent_volume_claim.claim_name
-            for v in pod.pod.spec.volumes
-            if v.persistent_volume_claim is not None
-        ]
+        names = _claim_names(pod)
         client = self.handle.client
         if not names or client is None:
             return SUCCESS
@@ -117,3 +121,12 @@ class VolumeBinding:
                     return
         finally:
             stream.close()
+
+
+def _claim_names(pod: PodInfo) -> list[str]:
+    """The claims of the pod's ``persistentVolumeClaim`` volumes."""
+    return [
+        v.persistent_volume_claim.claim_name
+        for v in pod.pod.spec.volumes
+        if v.persistent_volume_claim is not None
+    ]
