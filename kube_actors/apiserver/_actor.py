@@ -224,6 +224,9 @@ _LIMIT_RANGES = IDLE_WITHOUT[limit_ranger]
 _QUOTAS = IDLE_WITHOUT[resource_quota]
 #: At most this many kinds' routes are kept (``_create_route``).
 _CREATE_ROUTES_KEPT = 256
+#: A kind's registration, its keys' prefix if its creates may be plain, and whether its
+#: objects expire (``ApiServer._create_route``).
+_CreateRoute = tuple[KindInfo, str, bool]
 
 
 @attrs.frozen
@@ -300,9 +303,9 @@ class ApiServer(Actor):
         self._caches_by_prefix: dict[str, KindCache] = {}
         #: class -> its registration, cache and key prefix (``_kind_cache``).
         self._kind_caches: dict[type[Any], tuple[KindInfo, KindCache, str]] = {}
-        #: class -> its registration and, if its creates may be plain, its keys' prefix
-        #: (``_plain_create``).
-        self._create_routes: dict[type[Any], tuple[KindInfo, str]] = {}
+        #: class -> its registration, if its creates may be plain its keys' prefix, and
+        #: whether its objects expire (``_create_route``).
+        self._create_routes: dict[type[Any], _CreateRoute] = {}
         #: What ``_renewal`` works out once of the Lease kind (``_LeaseRoute``).
         self._lease_route: _LeaseRoute | None = None
         #: The field managers whose names passed ``check_field_manager`` (at most
@@ -740,18 +743,18 @@ class ApiServer(Actor):
         else:
             key = prefix + name
         manager = message.field_manager
-        # As ``_dispatch`` checks it; a name a renewal passed is valid (``_valid_managers``).
+        # As ``_dispatch`` checks it; a name that passed before is valid (``_valid_managers``).
         if manager not in self._valid_managers:
-            check_field_manager(manager, "CreateOptions")
+            self._check_manager(manager, "CreateOptions")
         if not self._up_to_date_for(key):
             return None  # ``_create`` waits for it
-        now = self._now()
+        now = self._clock()  # ``_now``
         obj = self._versioned_new(info, self._admitted_new(info, obj, now), manager, now)
         group = self._group
         if not group.driving:
             return self._put_new(info, key, obj, stamped=True)
         lease = 0
-        if self._expires(info):
+        if route[2]:  # ``_expires``
             lease = self._leases.reused(self.event_ttl, self.now)
             if not lease:
                 return self._put_new(info, key, obj, stamped=True)  # waits for a lease of etcd
@@ -760,10 +763,10 @@ class ApiServer(Actor):
             key, _creating(key, obj, lease), functools.partial(self._created, info, key, obj)
         )
 
-    def _create_route(self, cls: type[Any], info: KindInfo) -> tuple[KindInfo, str]:
-        """``cls``'s registration and its keys' prefix when its creates may be plain
-        (``_plain_create``), else an empty prefix; kept by class, as long as it is
-        registered so."""
+    def _create_route(self, cls: type[Any], info: KindInfo) -> _CreateRoute:
+        """``cls``'s registration, its keys' prefix when its creates may be plain
+        (``_plain_create``, else an empty prefix) and whether its objects expire
+        (``_expires``); kept by class, as long as it is registered so."""
         plain = (
             cls not in _NOT_PLAIN_CREATES
             and info.stored_as is None
@@ -771,7 +774,8 @@ class ApiServer(Actor):
         )
         if len(self._create_routes) >= _CREATE_ROUTES_KEPT:
             self._create_routes.clear()  # kinds made and dropped (CRDs') do not pile up
-        route = self._create_routes[cls] = (info, kind_prefix(info) if plain else "")
+        prefix = kind_prefix(info) if plain else ""
+        route = self._create_routes[cls] = (info, prefix, self._expires(info))
         return route
 
     def _store_new(self, info: KindInfo, obj: Any) -> Awaitable[Any]:
@@ -1008,6 +1012,18 @@ class ApiServer(Actor):
             functools.partial(self._replaced, info, key, lease),
         )
 
+    def _check_manager(self, manager: str, options_kind: str) -> None:
+        """``check_field_manager``, and ``manager`` remembered as valid if it is: a name's
+        validity is the name's alone, and the writes of a cluster's components (creates,
+        renewals) name a few managers a great many times."""
+        check_field_manager(manager, options_kind)
+        if len(self._valid_managers) >= _VALID_MANAGERS_KEPT:
+            # A client that names a new manager in every request must not grow the memo
+            # without bound; a cluster's own writers (one name a component) fill it again
+            # at once.
+            self._valid_managers.clear()
+        self._valid_managers.add(manager)
+
     def _renewed(self, message: Update, info: KindInfo, key: str) -> Any:
         """The renewal ``message`` as it is written (``renewed``), its cause noted; None
         when another manager owns renewTime (the general path records it)."""
@@ -1038,13 +1054,7 @@ class ApiServer(Actor):
         ``renewed``; otherwise it goes on along ``_update``'s general path."""
         manager = message.field_manager
         if manager not in self._valid_managers:  # first, as ``_dispatch`` checks it
-            check_field_manager(manager, "UpdateOptions")
-            if len(self._valid_managers) >= _VALID_MANAGERS_KEPT:
-                # A client that names a new manager in every request must not grow the
-                # memo without bound; a cluster's own renewers (one name a component)
-                # fill it again at once.
-                self._valid_managers.clear()
-            self._valid_managers.add(manager)  # a name's validity is the name's alone
+            self._check_manager(manager, "UpdateOptions")
         if not self._up_to_date_for(key):
             await self._caught_up_for(key)
         obj = message.obj
@@ -1717,7 +1727,7 @@ class ApiServer(Actor):
         if self._applied < self._store_revision:
             return False
         group = self._group
-        if group.driving and group.waits_for(key):
+        if group.driving and key in group.parked_keys:  # ``waits_for``
             return False
         return self._applied >= self._commits.in_flight(key)
 

@@ -118,7 +118,7 @@ _STEPPED = object()
 class GroupCommit:
     """Drives a batch of requests and commits their writes together (see the module)."""
 
-    __slots__ = ("_answer", "_commit", "_handle", "_keys", "_parked", "driving")
+    __slots__ = ("_answer", "_commit", "_handle", "_parked", "driving", "parked_keys")
 
     def __init__(
         self,
@@ -131,8 +131,9 @@ class GroupCommit:
         self._answer = answer
         #: Writes parked for the next commit, in the order they were made.
         self._parked: list[_Slot] = []
-        #: The storage keys those writes change.
-        self._keys: set[str] = set()
+        #: The storage keys those writes change (read it as ``waits_for`` does, where a
+        #: method's call on every write counts).
+        self.parked_keys: set[str] = set()
         #: True while a request's handler runs under the driver: its writes are parked.
         self.driving = False
 
@@ -140,7 +141,7 @@ class GroupCommit:
 
     def write(self, key: str, txn: Txn) -> _Slot:
         """Park a write of ``key`` for the batch's commit; await it for its response."""
-        self._keys.add(key)
+        self.parked_keys.add(key)
         return _Slot(key, txn)
 
     def write_then(self, key: str, txn: Txn, then: Callable[[TxnResponse], Any]) -> _Slot:
@@ -148,7 +149,7 @@ class GroupCommit:
         to do but answer ``then(response)``: to be returned by the handler (instead of a
         coroutine), which needs no coroutine then (a thousand kubelets' Lease renewals a
         batch)."""
-        self._keys.add(key)
+        self.parked_keys.add(key)
         return _Slot(key, txn, then)
 
     @property
@@ -158,7 +159,7 @@ class GroupCommit:
 
     def waits_for(self, key: str) -> bool:
         """Whether a write of ``key`` is parked: the caller must ``barrier`` first."""
-        return key in self._keys
+        return key in self.parked_keys
 
     def barrier(self) -> _Barrier:
         """Await it to have every parked write committed before going on."""
@@ -191,7 +192,7 @@ class GroupCommit:
             # Cancelled (the apiserver stops) or a bug: no handler is left half-way, and the
             # runtime tells every caller not yet answered that the actor went away.
             self._parked.clear()
-            self._keys.clear()
+            self.parked_keys.clear()
             for job in jobs:
                 job.coroutine.close()
             raise
@@ -253,7 +254,7 @@ class GroupCommit:
         """Commit the parked writes as one request and resume their handlers, in order."""
         while self._parked:
             parked, self._parked = self._parked, []
-            self._keys.clear()
+            self.parked_keys.clear()
             try:
                 outcomes, durable = await self._commit([(slot.key, slot.txn) for slot in parked])
             except Exception as error:  # the store is out of reach: every write says so
