@@ -106,6 +106,8 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
         stamped = evolve(meta, **system)
     if status_of is _POD:
         return copy(obj, stamped, _pending(obj.spec))  # (``_create_plan``)
+    if status_of is _METADATA_ONLY:
+        return copy(obj, stamped)  # (``_create_plan``: an Event, a ConfigMap, a Lease...)
     changes: dict[str, Any] = {"metadata": stamped}
     if status_of is _CLAIM:
         # Kubernetes' defaulting gives a new claim or volume the phase Pending.
@@ -121,13 +123,17 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     return copy(obj, **changes)
 
 
-# What a create does to the status, by class (``_create_plan``).
-_POD, _CLAIM, _RESET, _KEEP = "pod", "claim", "reset", "keep"
+# What a create does to the status, by class (``_create_plan``); ``_METADATA_ONLY``: it
+# changes nothing but the metadata (no status, or a Node's kept, and no Job's selector or
+# Namespace's finalizer to add).
+_POD, _CLAIM, _RESET, _KEEP, _METADATA_ONLY = "pod", "claim", "reset", "keep", "metadata"
 
 
 def _create_plan(cls: type[Any]) -> tuple[int, str, Callable[..., Any]]:
     """A new object's generation, what its create does to its status, and what copies it:
-    a Pod with its metadata and status (``copier``), any other object with its changes by
+    a Pod with its metadata and status, an object whose create changes its metadata alone
+    (the Events every component records) with its metadata (``copier``: no keyword to
+    match, no default to fill for each field kept), any other object with its changes by
     name (``evolver``); by class: a function of the class alone, worked out once (every
     create asks)."""
     plan = _CREATE_PLANS.get(cls)
@@ -141,7 +147,15 @@ def _create_plan(cls: type[Any]) -> tuple[int, str, Callable[..., Any]]:
             status_of = _RESET  # if the kind has a status subresource (asked per create)
         else:
             status_of = _KEEP
-        copy = copier(cls, "metadata", "status") if status_of is _POD else evolver(cls)
+        if status_of is _KEEP and not issubclass(cls, Job | Namespace):
+            status_of = _METADATA_ONLY
+        copy: Callable[..., Any]
+        if status_of is _POD:
+            copy = copier(cls, "metadata", "status")
+        elif status_of is _METADATA_ONLY:
+            copy = copier(cls, "metadata")
+        else:
+            copy = evolver(cls)
         plan = _CREATE_PLANS[cls] = (generation, status_of, copy)
     return plan
 
