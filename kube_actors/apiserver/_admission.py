@@ -22,7 +22,7 @@ plugin may refuse with an ``ApiError``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Final, Protocol
 
 from kube_actors.api import (
@@ -164,7 +164,7 @@ def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> P
             )
         value, preemption = found.value, found.preemption_policy
     else:
-        default = _global_default(lookup)
+        default = lookup.derived(PriorityClass, _global_default)
         value = default.value if default is not None else 0
         preemption = default.preemption_policy if default is not None else None
         name = default.metadata.name if default is not None else ""
@@ -175,11 +175,11 @@ def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> P
     )
 
 
-def _global_default(lookup: Lookup) -> PriorityClass | None:
+def _global_default(classes: Iterable[PriorityClass]) -> PriorityClass | None:
     # Kubernetes allows one; should there be more, the lowest value wins, as it does there
     # (the first of equal ones, as ``min`` would give).
     found = None
-    for candidate in lookup.all(PriorityClass):
+    for candidate in classes:
         if candidate.global_default and (found is None or candidate.value < found.value):
             found = candidate
     return found

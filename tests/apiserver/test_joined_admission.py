@@ -3,7 +3,7 @@ DefaultTolerationSeconds together) give what the plugins give one by one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hypothesis import given, settings
@@ -50,6 +50,9 @@ class _Lookup:
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
         return [o for (k, n, _), o in self.objects.items() if k is kind and n == namespace]
+
+    def derived(self, kind: type[Any], derive: Callable[[Iterable[Any]], Any]) -> Any:
+        return derive(self.all(kind))
 
 
 _automount = st.sampled_from((None, True, False))
