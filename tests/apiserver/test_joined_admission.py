@@ -151,3 +151,37 @@ def test_runs_of_two_or_more_pod_spec_plugins_are_joined_and_the_rest_kept_in_or
     assert rejoined[:2] == split[:2]
     assert getattr(rejoined[2], "__name__", None) == "priority+default_toleration_seconds"
     assert len(joined(default_plugins(toleration_seconds=60))) == len(DEFAULT_PLUGINS) - 2
+
+
+#: Pods whose specs live for the whole module, each in several worlds: a joined run
+#: remembers the spec it gave a spec (``_joined``), so this is where a spec it remembered
+#: meets a world in which the plugins give it another.
+_LASTING_PODS = [
+    Pod(
+        metadata=ObjectMeta(name=name, namespace="default"),
+        spec=PodSpec(
+            containers=[Container(name="app", image="nginx")],
+            service_account_name=account,
+            automount_service_account_token=automount,
+            priority_class_name=class_name,
+        ),
+    )
+    for name in ("web", "db")
+    for account in ("", "robot")
+    for automount in (None, False)
+    for class_name in ("", "high", "missing")
+]
+_LASTING_JOINED = {
+    seconds: joined(default_plugins(toleration_seconds=seconds)) for seconds in (300, 60)
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_LASTING_PODS), _worlds, st.sampled_from((300, 60)))
+def test_a_joined_run_gives_a_spec_it_remembered_what_the_plugins_give_it_now(
+    pod: Pod, world: list[Any], seconds: int
+) -> None:
+    lookup = _Lookup(world)
+    info = kind_info(Pod)
+    expected = _admitted(default_plugins(toleration_seconds=seconds), "CREATE", info, pod, lookup)
+    assert _admitted(_LASTING_JOINED[seconds], "CREATE", info, pod, lookup) == expected
