@@ -55,9 +55,15 @@ class _Lookup:
         return derive(self.all(kind))
 
 
-_automount = st.sampled_from((None, True, False))
-_pods = st.builds(
-    lambda name, account, automount, class_name, own_toleration, own_volume: Pod(
+def _pod(
+    name: str,
+    account: str,
+    automount: bool | None,
+    class_name: str,
+    own_toleration: bool = False,
+    own_volume: bool = False,
+) -> Pod:
+    return Pod(
         metadata=ObjectMeta(name=name, namespace="default"),
         spec=PodSpec(
             containers=[Container(name="app", image="nginx")],
@@ -69,7 +75,12 @@ _pods = st.builds(
             else [],
             volumes=[Volume(name="kube-api-access-own")] if own_volume else [],
         ),
-    ),
+    )
+
+
+_automount = st.sampled_from((None, True, False))
+_pods = st.builds(
+    _pod,
     st.sampled_from(("web", "db")),
     st.sampled_from(("", "default", "robot")),
     _automount,
@@ -157,18 +168,10 @@ def test_runs_of_two_or_more_pod_spec_plugins_are_joined_and_the_rest_kept_in_or
 #: remembers the spec it gave a spec (``_joined``), so this is where a spec it remembered
 #: meets a world in which the plugins give it another.
 _LASTING_PODS = [
-    Pod(
-        metadata=ObjectMeta(name=name, namespace="default"),
-        spec=PodSpec(
-            containers=[Container(name="app", image="nginx")],
-            service_account_name=account,
-            automount_service_account_token=automount,
-            priority_class_name=class_name,
-        ),
-    )
+    _pod(name, account, automount, class_name)
     for name in ("web", "db")
     for account in ("", "robot")
-    for automount in (None, False)
+    for automount in (None, True, False)
     for class_name in ("", "high", "missing")
 ]
 _LASTING_JOINED = {
