@@ -385,7 +385,9 @@ def _joined(
         if operation != "CREATE" or not isinstance(obj, Pod):
             return obj  # as each of them leaves it
         spec = obj.spec
-        inputs = [of(info, obj, spec, lookup) for of in inputs_of]
+        inputs = []  # (a loop: a list comprehension is a call of its own before 3.12)
+        for of in inputs_of:
+            inputs.append(of(info, obj, spec, lookup))
         found = admitted.get(spec, inputs)
         if found is not None:
             return pod_with_spec(obj, found)
