@@ -27,7 +27,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import anyio
 import attrs
@@ -219,6 +219,8 @@ _ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
 #: Kinds whose creates are never plain (``_plain_create``): the subresources, CRDs and
 #: Services (``_dispatch`` and ``_store_new`` do more for them).
 _NOT_PLAIN_CREATES = frozenset({Binding, *_ALONE})
+R = TypeVar("R")
+
 #: The keys of the LimitRanges' and the ResourceQuotas' caches (``_caches``).
 _LIMIT_RANGES = IDLE_WITHOUT[limit_ranger]
 _QUOTAS = IDLE_WITHOUT[resource_quota]
@@ -1914,6 +1916,12 @@ class ApiServer(Actor):
         if found is None or found[0] is not registration_of(kind):  # (as ``get``)
             found = self._kind_cache(kind)
         return found[1].objects.values()
+
+    def derived(self, kind: type[Any], derive: Callable[[Iterable[Any]], R]) -> R:
+        found = self._kind_caches.get(kind)
+        if found is None or found[0] is not registration_of(kind):  # (as ``get``)
+            found = self._kind_cache(kind)
+        return found[1].derived(derive)
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
         cache = self._kind_cache(kind)[1]

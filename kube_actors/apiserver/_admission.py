@@ -22,7 +22,7 @@ plugin may refuse with an ``ApiError``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Final, Protocol
 
 from kube_actors.api import (
@@ -50,7 +50,7 @@ from kube_actors.errors import Forbidden, NotFound
 from ._admission_types import AdmissionPlugin, Lookup, Operation
 from ._limit_ranger import limit_ranger
 from ._quota_admission import resource_quota
-from ._token_volume import token_volume_spec
+from ._token_volume import token_volume_spec, token_volume_wanted
 
 __all__ = [
     "DEFAULT_INGRESS_CLASS",
@@ -125,6 +125,13 @@ def _service_account_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Looku
     return token_volume_spec(pod.metadata, spec, lookup)
 
 
+def _service_account_inputs(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> object:
+    # The token volume is the one change that depends on more than the spec: its name is
+    # the Pod's (a spec given it is the Pod's alone, not remembered: None).
+    account = spec.service_account_name or "default"
+    return None if token_volume_wanted(pod.metadata, account, spec, lookup) else False
+
+
 # The changes the Pod plugins make to a spec depend on the spec and the values named as the
 # memo's key alone: the Pods of one template (whose defaulted spec is one object, see
 # ``default_pod_spec``) get one spec here too, which validation and managedFields have seen.
@@ -155,6 +162,17 @@ def priority(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: L
 
 
 def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    key = _priority_inputs(info, pod, spec, lookup)
+    value, name, policy = key
+    return _PRIORITISED.get(spec, key) or _PRIORITISED.put(
+        spec, evolve(spec, priority=value, priority_class_name=name, preemption_policy=policy), key
+    )
+
+
+def _priority_inputs(
+    info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup
+) -> tuple[int, str, str]:
+    """The priority, class name and preemption policy Priority admission gives ``spec``."""
     name = spec.priority_class_name
     if name:
         found = lookup.get(PriorityClass, "", name)
@@ -164,22 +182,19 @@ def _priority_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> P
             )
         value, preemption = found.value, found.preemption_policy
     else:
-        default = _global_default(lookup)
+        default = lookup.derived(PriorityClass, _global_default)
         value = default.value if default is not None else 0
         preemption = default.preemption_policy if default is not None else None
         name = default.metadata.name if default is not None else ""
     policy = spec.preemption_policy or preemption or "PreemptLowerPriority"
-    key = (value, name, policy)
-    return _PRIORITISED.get(spec, key) or _PRIORITISED.put(
-        spec, evolve(spec, priority=value, priority_class_name=name, preemption_policy=policy), key
-    )
+    return (value, name, policy)
 
 
-def _global_default(lookup: Lookup) -> PriorityClass | None:
+def _global_default(classes: Iterable[PriorityClass]) -> PriorityClass | None:
     # Kubernetes allows one; should there be more, the lowest value wins, as it does there
     # (the first of equal ones, as ``min`` would give).
     found = None
-    for candidate in lookup.all(PriorityClass):
+    for candidate in classes:
         if candidate.global_default and (found is None or candidate.value < found.value):
             found = candidate
     return found
@@ -197,6 +212,10 @@ def _default_tolerations_spec(info: KindInfo, pod: Pod, spec: PodSpec, lookup: L
     return _tolerating_spec(spec, DEFAULT_TOLERATION_SECONDS)
 
 
+def _default_tolerations_inputs(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> object:
+    return DEFAULT_TOLERATION_SECONDS
+
+
 def default_tolerations(seconds: int) -> AdmissionPlugin:
     """DefaultTolerationSeconds with another value (kube-apiserver's
     ``--default-not-ready-toleration-seconds`` / ``--default-unreachable-...``)."""
@@ -209,8 +228,11 @@ def default_tolerations(seconds: int) -> AdmissionPlugin:
     def stage(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec:
         return _tolerating_spec(spec, seconds)
 
+    def inputs(info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> object:
+        return seconds
+
     plugin.__name__ = "default_toleration_seconds"
-    _POD_SPEC_STAGES[plugin] = stage
+    _POD_SPEC_STAGES[plugin] = (stage, inputs)
     return plugin
 
 
@@ -310,11 +332,21 @@ class PodSpecStage(Protocol):
     def __call__(self, info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> PodSpec: ...
 
 
-#: The plugins that, for a created Pod, change its spec alone, and how (``PodSpecStage``).
-_POD_SPEC_STAGES: dict[AdmissionPlugin, PodSpecStage] = {
-    service_account: _service_account_spec,
-    priority: _priority_spec,
-    default_toleration_seconds: _default_tolerations_spec,
+class StageInputs(Protocol):
+    """What a ``PodSpecStage``'s spec depends on beyond the spec it is given: equal inputs
+    and the same spec give the same spec, for any Pod; None when it depends on the Pod's
+    name too. Given the spec a joined run starts from (``_joined``), not the one the stages
+    before it leave: no stage reads a field another one changes."""
+
+    def __call__(self, info: KindInfo, pod: Pod, spec: PodSpec, lookup: Lookup) -> object: ...
+
+
+#: The plugins that, for a created Pod, change its spec alone, and how (``PodSpecStage``),
+#: with what else that change depends on (``StageInputs``).
+_POD_SPEC_STAGES: dict[AdmissionPlugin, tuple[PodSpecStage, StageInputs]] = {
+    service_account: (_service_account_spec, _service_account_inputs),
+    priority: (_priority_spec, _priority_inputs),
+    default_toleration_seconds: (_default_tolerations_spec, _default_tolerations_inputs),
 }
 
 
@@ -341,15 +373,30 @@ def joined(plugins: Sequence[AdmissionPlugin]) -> tuple[AdmissionPlugin, ...]:
 
 
 def _joined(
-    plugins: Sequence[AdmissionPlugin], stages: tuple[PodSpecStage, ...]
+    plugins: Sequence[AdmissionPlugin], stages: tuple[tuple[PodSpecStage, StageInputs], ...]
 ) -> AdmissionPlugin:
+    # The spec the stages gave a spec, with their inputs: the Pods of one template (whose
+    # defaulted spec is one object) ask one memo here where each stage asked its own.
+    admitted: IdentityMemo[PodSpec] = IdentityMemo()
+    changes = tuple(stage for stage, _ in stages)
+    inputs_of = tuple(inputs for _, inputs in stages)
+
     def plugin(operation: Operation, info: KindInfo, obj: Any, old: Any, lookup: Lookup) -> Any:
         if operation != "CREATE" or not isinstance(obj, Pod):
             return obj  # as each of them leaves it
         spec = obj.spec
-        for stage in stages:
-            spec = stage(info, obj, spec, lookup)
-        return pod_with_spec(obj, spec)
+        inputs = []  # (a loop: a list comprehension is a call of its own before 3.12)
+        for of in inputs_of:
+            inputs.append(of(info, obj, spec, lookup))
+        found = admitted.get(spec, inputs)
+        if found is not None:
+            return pod_with_spec(obj, found)
+        result = spec
+        for stage in changes:
+            result = stage(info, obj, result, lookup)
+        if None not in inputs:
+            admitted.put(spec, result, inputs)
+        return pod_with_spec(obj, result)
 
     plugin.__name__ = "+".join(getattr(p, "__name__", repr(p)) for p in plugins)
     return plugin

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Protocol, TypeVar
 
 from kube_actors.api import KindInfo
 
 __all__ = ["AdmissionPlugin", "Lookup", "Operation"]
 
 Operation = Literal["CREATE", "UPDATE", "DELETE"]
+
+R = TypeVar("R")
 
 
 class Lookup(Protocol):
@@ -20,6 +22,11 @@ class Lookup(Protocol):
     def all(self, kind: type[Any]) -> Iterable[Any]: ...
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]: ...
+
+    def derived(self, kind: type[Any], derive: Callable[[Iterable[Any]], R]) -> R:
+        """``derive(self.all(kind))``, for a pure ``derive`` (a module's function): the
+        watch cache works it out again only once the kind's objects changed."""
+        ...
 
 
 class AdmissionPlugin(Protocol):

@@ -15,7 +15,7 @@ Objects are never copied: the object in the cache is the one every list and watc
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -28,6 +28,8 @@ from ._keys import object_key
 __all__ = ["CacheEvent", "KindCache", "with_resource_version"]
 
 CacheEventType = Literal["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]
+
+R = TypeVar("R")
 
 
 @quick_init
@@ -94,9 +96,15 @@ class KindCache:
         self._trigger = trigger[1] if trigger else None
         #: value -> (its log, the revision it is complete from)
         self._triggered: dict[str, tuple[Broadcast[CacheEvent], int]] = {}
+        #: How many times ``objects`` changed (``load``, ``apply``): what ``derived`` keeps
+        #: a value worked out from all of them against.
+        self.changes = 0
+        #: derive -> (``changes`` when it ran, what it gave), for ``derived``
+        self._derived: dict[Callable[[Iterable[Any]], Any], tuple[int, Any]] = {}
 
     def load(self, kvs: Iterable[KeyValue], revision: int) -> None:
         """Fill the cache from a range read of the resource at ``revision``."""
+        self.changes += 1
         self.objects = {kv.key: with_resource_version(kv.value, kv.mod_revision) for kv in kvs}
         self._by_namespace = {}
         if self.info.namespaced:
@@ -107,6 +115,7 @@ class KindCache:
     def apply(self, event: KeyEvent, ready: Any = None, cause: int | None = None) -> CacheEvent:
         """Turn an etcd event of this resource into the cache's own and apply it. ``ready``:
         the put value with its resourceVersion already set, if the apiserver has it."""
+        self.changes += 1
         key = event.kv.key
         revision = event.kv.mod_revision
         prev = self.objects.get(key)
@@ -154,6 +163,18 @@ class KindCache:
         return _new_cache_event(
             type=change_type, revision=revision, obj=obj, prev=prev, cause=cause, shown=shown
         )
+
+    def derived(self, derive: Callable[[Iterable[Any]], R]) -> R:
+        """``derive`` of every cached object (in ``objects``' order), worked out again only
+        once they changed: for a pure function of them, which admission asks on every create
+        (a kind's default class) while the kind changes seldom."""
+        kept = self._derived.get(derive)
+        if kept is not None and kept[0] == self.changes:
+            value: R = kept[1]
+            return value
+        value = derive(self.objects.values())
+        self._derived[derive] = (self.changes, value)
+        return value
 
     def oldest_resumable(self) -> int:
         """The oldest resourceVersion a watch can resume from without missing a change."""

@@ -48,6 +48,7 @@ __all__ = [
     "TOKEN_EXPIRATION_SECONDS",
     "TOKEN_MOUNT_PATH",
     "token_volume_spec",
+    "token_volume_wanted",
     "with_token_volume",
 ]
 
@@ -92,20 +93,26 @@ def with_token_volume(pod: Pod, lookup: Lookup) -> Pod:
     return pod if spec is pod.spec else evolve(pod, spec=spec)
 
 
-def token_volume_spec(meta: ObjectMeta, spec: PodSpec, lookup: Lookup) -> PodSpec:
-    """``with_token_volume``'s spec of the Pod of ``meta`` whose spec is ``spec``."""
+def token_volume_wanted(meta: ObjectMeta, account_name: str, spec: PodSpec, lookup: Lookup) -> bool:
+    """Whether the Pod of ``meta`` whose spec is ``spec`` gets a token volume as an account
+    ``account_name``'s (its spec's, or the one ServiceAccount admission is to give it)."""
     namespace = meta.namespace or "default"
     if lookup.get(ConfigMap, namespace, ROOT_CA_CONFIG_MAP) is None:
-        return spec
-    account = lookup.get(ServiceAccount, namespace, spec.service_account_name)
+        return False
+    account = lookup.get(ServiceAccount, namespace, account_name)
     if account is None:
-        return spec  # no account (its controller does not run here): no token to mount
+        return False  # no account (its controller does not run here): no token to mount
     automount = spec.automount_service_account_token
     if automount is None:
         automount = account.automount_service_account_token
     if automount is False:
-        return spec
-    if any(v.name.startswith(_PREFIX) for v in spec.volumes):
+        return False
+    return not any(v.name.startswith(_PREFIX) for v in spec.volumes)
+
+
+def token_volume_spec(meta: ObjectMeta, spec: PodSpec, lookup: Lookup) -> PodSpec:
+    """``with_token_volume``'s spec of the Pod of ``meta`` whose spec is ``spec``."""
+    if not token_volume_wanted(meta, spec.service_account_name, spec, lookup):
         return spec
     name = _PREFIX + _suffix(meta)
     mount = VolumeMount(name=name, read_only=True, mount_path=TOKEN_MOUNT_PATH)

@@ -49,3 +49,6 @@ class NoLookups:
 
     def in_namespace(self, kind: type[Any], namespace: str) -> Any:
         raise AssertionError("a plugin looked something up")
+
+    def derived(self, kind: type[Any], derive: Any) -> Any:
+        raise AssertionError("a plugin looked something up")

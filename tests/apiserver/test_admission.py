@@ -98,6 +98,42 @@ async def test_the_global_default_priority_class_applies_to_pods_without_one() -
         assert (created.spec.priority, created.spec.priority_class_name) == (50, "normal")
 
 
+async def test_a_change_of_the_global_default_priority_class_applies_to_the_next_pod() -> None:
+    """The apiserver keeps the default class it found until a PriorityClass changes: each
+    change shows in the very next create."""
+
+    def priority_of(created: Pod) -> tuple[int | None, str, str | None]:
+        spec = created.spec
+        return spec.priority, spec.priority_class_name, spec.preemption_policy
+
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        client = cluster.client
+        assert priority_of(await client.create(pod("a"))) == (0, "", "PreemptLowerPriority")
+        normal = await client.create(
+            PriorityClass(metadata=ObjectMeta(name="normal"), value=50, global_default=True)
+        )
+        assert priority_of(await client.create(pod("b"))) == (50, "normal", "PreemptLowerPriority")
+        # A class that is not the default changes nothing; one with a lower value that is
+        # becomes it (Kubernetes allows one default: of several, the lowest value wins).
+        await client.create(PriorityClass(metadata=ObjectMeta(name="other"), value=5))
+        assert priority_of(await client.create(pod("c"))) == (50, "normal", "PreemptLowerPriority")
+        await client.create(
+            PriorityClass(
+                metadata=ObjectMeta(name="low"),
+                value=10,
+                global_default=True,
+                preemption_policy="Never",
+            )
+        )
+        assert priority_of(await client.create(pod("d"))) == (10, "low", "Never")
+        await client.delete(PriorityClass, "low")
+        assert priority_of(await client.create(pod("e"))) == (50, "normal", "PreemptLowerPriority")
+        normal = await client.update(attrs.evolve(normal, global_default=False))
+        assert priority_of(await client.create(pod("f"))) == (0, "", "PreemptLowerPriority")
+        await client.update(attrs.evolve(normal, global_default=True))
+        assert priority_of(await client.create(pod("g"))) == (50, "normal", "PreemptLowerPriority")
+
+
 async def test_a_pod_without_a_service_account_runs_as_default() -> None:
     async with Cluster(controllers=(), scheduler=False) as cluster:
         created = await cluster.client.create(pod("web"))

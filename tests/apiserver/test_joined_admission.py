@@ -3,7 +3,7 @@ DefaultTolerationSeconds together) give what the plugins give one by one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hypothesis import given, settings
@@ -51,10 +51,19 @@ class _Lookup:
     def in_namespace(self, kind: type[Any], namespace: str) -> Iterable[Any]:
         return [o for (k, n, _), o in self.objects.items() if k is kind and n == namespace]
 
+    def derived(self, kind: type[Any], derive: Callable[[Iterable[Any]], Any]) -> Any:
+        return derive(self.all(kind))
 
-_automount = st.sampled_from((None, True, False))
-_pods = st.builds(
-    lambda name, account, automount, class_name, own_toleration, own_volume: Pod(
+
+def _pod(
+    name: str,
+    account: str,
+    automount: bool | None,
+    class_name: str,
+    own_toleration: bool = False,
+    own_volume: bool = False,
+) -> Pod:
+    return Pod(
         metadata=ObjectMeta(name=name, namespace="default"),
         spec=PodSpec(
             containers=[Container(name="app", image="nginx")],
@@ -66,7 +75,12 @@ _pods = st.builds(
             else [],
             volumes=[Volume(name="kube-api-access-own")] if own_volume else [],
         ),
-    ),
+    )
+
+
+_automount = st.sampled_from((None, True, False))
+_pods = st.builds(
+    _pod,
     st.sampled_from(("web", "db")),
     st.sampled_from(("", "default", "robot")),
     _automount,
@@ -148,3 +162,29 @@ def test_runs_of_two_or_more_pod_spec_plugins_are_joined_and_the_rest_kept_in_or
     assert rejoined[:2] == split[:2]
     assert getattr(rejoined[2], "__name__", None) == "priority+default_toleration_seconds"
     assert len(joined(default_plugins(toleration_seconds=60))) == len(DEFAULT_PLUGINS) - 2
+
+
+#: Pods whose specs live for the whole module, each in several worlds: a joined run
+#: remembers the spec it gave a spec (``_joined``), so this is where a spec it remembered
+#: meets a world in which the plugins give it another.
+_LASTING_PODS = [
+    _pod(name, account, automount, class_name)
+    for name in ("web", "db")
+    for account in ("", "robot")
+    for automount in (None, True, False)
+    for class_name in ("", "high", "missing")
+]
+_LASTING_JOINED = {
+    seconds: joined(default_plugins(toleration_seconds=seconds)) for seconds in (300, 60)
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_LASTING_PODS), _worlds, st.sampled_from((300, 60)))
+def test_a_joined_run_gives_a_spec_it_remembered_what_the_plugins_give_it_now(
+    pod: Pod, world: list[Any], seconds: int
+) -> None:
+    lookup = _Lookup(world)
+    info = kind_info(Pod)
+    expected = _admitted(default_plugins(toleration_seconds=seconds), "CREATE", info, pod, lookup)
+    assert _admitted(_LASTING_JOINED[seconds], "CREATE", info, pod, lookup) == expected
