@@ -211,6 +211,9 @@ class _LeaseRoute(NamedTuple):
     renewable: bool
 
 
+#: What ``ApiServer.derived`` gives: its ``derive``'s result.
+R = TypeVar("R")
+
 #: Kinds whose writes run alone in a batch rather than parked (``_group_commit``): the
 #: subresources that are not one write, CRDs (they change what is served) and Services
 #: (they allocate addresses and ports).
@@ -219,7 +222,6 @@ _ALONE = frozenset({Eviction, TokenRequest, CustomResourceDefinition, Service})
 #: Kinds whose creates are never plain (``_plain_create``): the subresources, CRDs and
 #: Services (``_dispatch`` and ``_store_new`` do more for them).
 _NOT_PLAIN_CREATES = frozenset({Binding, *_ALONE})
-R = TypeVar("R")
 
 #: The keys of the LimitRanges' and the ResourceQuotas' caches (``_caches``).
 _LIMIT_RANGES = IDLE_WITHOUT[limit_ranger]
