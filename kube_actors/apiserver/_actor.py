@@ -257,6 +257,9 @@ class ApiServer(Actor):
 
     component = "apiserver"
 
+    #: The system's seeded source of randomness's ``getrandbits`` (``_new_uid``), set at start.
+    _random_bits: Callable[[int], int]
+
     def __init__(
         self,
         etcd: ActorRef,
@@ -355,6 +358,7 @@ class ApiServer(Actor):
 
     async def on_start(self) -> None:
         self._clock = whole_seconds_clock()  # the loop looked up once
+        self._random_bits = self.random.getrandbits  # the system's source, looked up once
         snapshot = await self.etcd.ask(Range.prefix(ROOT))
         revision = snapshot.revision
         self._store_revision = self._applied = self._loaded_at = revision
@@ -496,8 +500,9 @@ class ApiServer(Actor):
         anything but one plain write of an object (``_group_commit``)."""
         cls = type(message)
         if cls is Create:
-            if self._quota_counts(message.obj):
-                return True
+            quotas = self._caches.get(_QUOTAS)  # (``_quota_counts``' first test, inline:
+            if quotas is not None and quotas.objects and self._quota_counts(message.obj):
+                return True  # most clusters have no quota, and every create asks)
             kind: Any = type(message.obj)
         elif cls is Update or cls is UpdateStatus:
             kind = type(message.obj)
@@ -1283,9 +1288,11 @@ class ApiServer(Actor):
             if cached is not None and cached.metadata.resource_version == str(revision):
                 return cached
             return with_resource_version(stored, revision)
-        obj = with_resource_version(stored, revision)
-        if obj is not stored:
-            self._written[revision] = (stored, obj)
+        version = str(revision)
+        if stored.metadata.resource_version == version:  # foreseen (``_stamped``): most
+            return stored  # writes (``with_resource_version``'s test, without its call)
+        obj = evolve(stored, metadata=evolve(stored.metadata, resource_version=version))
+        self._written[revision] = (stored, obj)
         return obj
 
     # ------------------------------------------------------------------------- delete
@@ -1963,7 +1970,7 @@ class ApiServer(Actor):
         return self.system.lookup(name)
 
     def _new_uid(self) -> str:
-        return uuid4_text(self.random.getrandbits(128))
+        return uuid4_text(self._random_bits(128))
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.
