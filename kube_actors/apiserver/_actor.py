@@ -257,6 +257,9 @@ class ApiServer(Actor):
 
     component = "apiserver"
 
+    #: The system's seeded source of randomness's ``getrandbits`` (``_new_uid``), set at start.
+    _random_bits: Callable[[int], int]
+
     def __init__(
         self,
         etcd: ActorRef,
@@ -355,6 +358,7 @@ class ApiServer(Actor):
 
     async def on_start(self) -> None:
         self._clock = whole_seconds_clock()  # the loop looked up once
+        self._random_bits = self.random.getrandbits  # the system's source, looked up once
         snapshot = await self.etcd.ask(Range.prefix(ROOT))
         revision = snapshot.revision
         self._store_revision = self._applied = self._loaded_at = revision
@@ -475,12 +479,19 @@ class ApiServer(Actor):
                     return
                 break
         if len(batch) == 1:  # nothing to group: the lone request's shorter way
+            # Handled here, not in ``receive``'s coroutine (a client that waits for each
+            # request is answered one coroutine less deep), and answered as a request of a
+            # batch is (``_answer``): after the commit of its writes, if they need one.
             mail = batch[0]
             mail.enter()
+            commits = self._commits
+            commits.begin()
             try:
-                mail.answer(await self.receive(mail.message))
+                result = await self._handle(mail.message)
             except Exception as error:
-                mail.fail(_as_answer(error))
+                self._answer(mail, None, error, commits.take())
+                return
+            self._answer(mail, result, None, commits.take())
             return
         await self._group.run(batch, self._exclusive)
 
@@ -489,8 +500,9 @@ class ApiServer(Actor):
         anything but one plain write of an object (``_group_commit``)."""
         cls = type(message)
         if cls is Create:
-            if self._quota_counts(message.obj):
-                return True
+            quotas = self._caches.get(_QUOTAS)  # (``_quota_counts``' first test, inline:
+            if quotas is not None and quotas.objects and self._quota_counts(message.obj):
+                return True  # most clusters have no quota, and every create asks)
             kind: Any = type(message.obj)
         elif cls is Update or cls is UpdateStatus:
             kind = type(message.obj)
@@ -754,18 +766,20 @@ class ApiServer(Actor):
             return None  # ``_create`` waits for it
         now = self._clock()  # ``_now``
         obj = self._versioned_new(info, self._admitted_new(info, obj, now), manager, now)
-        group = self._group
-        if not group.driving:
-            return self._put_new(info, key, obj, stamped=True)
         lease = 0
         if route[2]:  # ``_expires``
             lease = self._leases.reused(self.event_ttl, self.now)
             if not lease:
                 return self._put_new(info, key, obj, stamped=True)  # waits for a lease of etcd
         self._note_cause(key)
-        return group.write_then(
-            key, _creating(key, obj, lease), functools.partial(self._created, info, key, obj)
-        )
+        txn = _creating(key, obj, lease)
+        answer = functools.partial(self._created, info, key, obj)
+        group = self._group
+        if group.driving:
+            return group.write_then(key, txn, answer)
+        # Alone (a client that waits for each create): ``_put_new``'s write, answered in
+        # the one coroutine of the write itself (``_write_alone``), not in one around it.
+        return self._write_alone(key, txn, answer)
 
     def _create_route(self, cls: type[Any], info: KindInfo) -> _CreateRoute:
         """``cls``'s registration, its keys' prefix when its creates may be plain
@@ -1227,16 +1241,20 @@ class ApiServer(Actor):
             return self._group.write(key, txn)
         return self._write_alone(key, txn)
 
-    async def _write_alone(self, key: str, txn: Txn) -> TxnResponse:
+    async def _write_alone(
+        self, key: str, txn: Txn, then: Callable[[TxnResponse], Any] | None = None
+    ) -> Any:
+        """The store's response to ``txn``, or ``then`` of it: what the request answers,
+        for a handler with nothing else to do after its write (``_plain_create``)."""
         if not self._pipelined:
-            plain: TxnResponse = await self.etcd.ask(txn)
-            self._observe(plain.revision)
-            return plain
-        reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
-        response = reply.response
-        self._written_revision = max(self._written_revision, response.revision)
-        self._commits.written(reply, response.revision, key if response.succeeded else None)
-        return response
+            response: TxnResponse = await self.etcd.ask(txn)
+            self._observe(response.revision)
+        else:
+            reply: PipelinedResponse[TxnResponse] = await self.etcd.ask(Pipelined(txn))
+            response = reply.response
+            self._written_revision = max(self._written_revision, response.revision)
+            self._commits.written(reply, response.revision, key if response.succeeded else None)
+        return response if then is None else then(response)
 
     def _stamped(self, obj: Any) -> Any:
         """``obj`` as it is to be stored: with the resourceVersion its write will be given,
@@ -1270,9 +1288,11 @@ class ApiServer(Actor):
             if cached is not None and cached.metadata.resource_version == str(revision):
                 return cached
             return with_resource_version(stored, revision)
-        obj = with_resource_version(stored, revision)
-        if obj is not stored:
-            self._written[revision] = (stored, obj)
+        version = str(revision)
+        if stored.metadata.resource_version == version:  # foreseen (``_stamped``): most
+            return stored  # writes (``with_resource_version``'s test, without its call)
+        obj = evolve(stored, metadata=evolve(stored.metadata, resource_version=version))
+        self._written[revision] = (stored, obj)
         return obj
 
     # ------------------------------------------------------------------------- delete
@@ -1950,7 +1970,7 @@ class ApiServer(Actor):
         return self.system.lookup(name)
 
     def _new_uid(self) -> str:
-        return uuid4_text(self.random.getrandbits(128))
+        return uuid4_text(self._random_bits(128))
 
     def _now(self) -> dt.datetime:
         # Kubernetes' timestamps have whole seconds.

@@ -91,6 +91,11 @@ class Commits:
         if durable is not None:
             await durable
 
+    def take(self) -> asyncio.Future[None] | None:
+        """The commit the request in hand waits for, if any (then none: it is answered)."""
+        durable, self._unsynced = self._unsynced, None
+        return durable
+
     def answer(self, result: Any) -> Any:
         """``result``, or a ``Later`` for it once the request's writes are committed."""
         durable, self._unsynced = self._unsynced, None

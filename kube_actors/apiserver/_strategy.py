@@ -83,7 +83,8 @@ _FIELDS: dict[type[Any], frozenset[str]] = {}
 
 def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
     meta: ObjectMeta = obj.metadata
-    generation, status_of, copy = _create_plan(type(obj))
+    plan = _CREATE_PLANS.get(type(obj))  # (``_create_plan``'s lookup, without its call)
+    generation, status_of, copy = plan if plan is not None else _create_plan(type(obj))
     # Only what differs is set: a client's object has no resourceVersion or deletion yet.
     if (
         type(meta) is ObjectMeta
@@ -105,7 +106,11 @@ def prepare_for_create(obj: Any, *, uid: str, now: dt.datetime) -> Any:
             system["deletion_grace_period_seconds"] = None
         stamped = evolve(meta, **system)
     if status_of is _POD:
-        return copy(obj, stamped, _pending(obj.spec))  # (``_create_plan``)
+        spec = obj.spec
+        last_spec, status = _last_pending  # ``_pending``'s last answer, without its call:
+        if last_spec is not spec:  # the Pods of a template come one after another
+            status = _pending(spec)
+        return copy(obj, stamped, status)  # (``_create_plan``)
     if status_of is _METADATA_ONLY:
         return copy(obj, stamped)  # (``_create_plan``: an Event, a ConfigMap, a Lease...)
     changes: dict[str, Any] = {"metadata": stamped}
@@ -239,6 +244,7 @@ def _pending(spec: PodSpec) -> PodStatus:
     """A new Pod's status: Pending, with its spec's QoS class. Statuses are frozen, so the
     Pods of one class share one; the class is a function of the spec, looked up by the
     spec's identity (the Pods of a template share one spec object)."""
+    global _last_pending
     status = _PENDING.get(spec)
     if status is None:
         qos = _spec_qos_class(spec)
@@ -246,11 +252,15 @@ def _pending(spec: PodSpec) -> PodStatus:
         if status is None:
             status = _PENDING_BY_CLASS[qos] = PodStatus(phase="Pending", qos_class=qos)
         _PENDING.put(spec, status)
+    _last_pending = (spec, status)
     return status
 
 
 _PENDING: IdentityMemo[PodStatus] = IdentityMemo()
 _PENDING_BY_CLASS: dict[str, PodStatus] = {}
+#: The spec ``_pending`` was last asked for and its answer (the spec held, as ``_PENDING``
+#: holds it: its identity is not another's while it is here).
+_last_pending: tuple[PodSpec | None, PodStatus | None] = (None, None)
 
 
 def qos_class(pod: Pod) -> str:

@@ -68,6 +68,8 @@ PatchBody = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 #: An ``Update`` built without the class call (``quick_new``, by field name): a
 #: kubelet renews its Lease with one every 10 s.
 _new_update: Final = quick_new(Update)
+#: A ``Create`` likewise: a scheduler binds each pod with one, a recorder writes Events.
+_new_create: Final = quick_new(Create)
 
 
 class Transport(Protocol):
@@ -360,7 +362,7 @@ class Client:
         ``field_manager``: the manager the change is recorded under in managedFields.
         """
         stored: T = await self._ask(
-            Create(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
+            _new_create(obj=obj, dry_run=dry_run, field_manager=field_manager or self.field_manager)
         )
         return stored
 
@@ -397,7 +399,9 @@ class Client:
         returns or raises (``answer`` reads it), for an actor to hand ``when_done``. None
         where the create must be awaited: over HTTP, with a timeout, or while the
         apiserver's mailbox is full or it is stopped (``create`` then)."""
-        return self._ask_nowait(Create(obj=obj, field_manager=field_manager or self.field_manager))
+        return self._ask_nowait(
+            _new_create(obj=obj, field_manager=field_manager or self.field_manager)
+        )
 
     def update_nowait(self, obj: T, *, field_manager: str = "") -> asyncio.Future[T] | None:
         """Send ``update(obj)`` without waiting for the answer: the future of what it
