@@ -132,16 +132,21 @@ def default_pod_spec(spec: PodSpec) -> PodSpec:
     """
     if _CANONICAL.get(spec) is not None:
         return spec
-    try:
-        found = _DEFAULTED.get(spec)
-    except TypeError:  # a spec built in Python holding a list or dict: not hashable
-        return _defaulted_pod_spec(spec)
-    if found is None:
-        found = _defaulted_pod_spec(spec)
-        if len(_DEFAULTED) >= _DEFAULTED_MAX:
-            _DEFAULTED.clear()
-        _DEFAULTED[spec] = found
-        _DEFAULTED.setdefault(found, found)  # defaulting is idempotent
+    last_sent, last_found = _LAST_SENT
+    if spec == last_sent:  # (a spec of another class is never equal: attrs compares classes)
+        found = last_found
+    else:
+        try:
+            found = _DEFAULTED.get(spec)
+        except TypeError:  # a spec built in Python holding a list or dict: not hashable
+            return _defaulted_pod_spec(spec)
+        if found is None:
+            found = _defaulted_pod_spec(spec)
+            if len(_DEFAULTED) >= _DEFAULTED_MAX:
+                _DEFAULTED.clear()
+            _DEFAULTED[spec] = found
+            _DEFAULTED.setdefault(found, found)  # defaulting is idempotent
+        _LAST_SENT[:] = spec, found
     _CANONICAL.put(found, True)
     return found
 
@@ -153,6 +158,12 @@ _DEFAULTED_MAX = 1024
 #: spec its template was defaulted to, found without hashing it. (Only results are kept: a
 #: spec a client built for one Pod is not kept alive here.)
 _CANONICAL: IdentityMemo[bool] = IdentityMemo(1024)
+#: The last spec looked up by value that was not a canonical one, and its defaulted twin. A
+#: client sends equal specs in runs, each built anew (a benchmark's or a load generator's
+#: Pods, made by one function): the next one is compared with it, where a lookup in
+#: ``_DEFAULTED`` hashed it and then compared it with the key found anyway (the hash, a walk
+#: of every field, is half the lookup). It holds one spec a client built, no more.
+_LAST_SENT: list[Any] = [None, None]
 
 
 def _defaulted_pod_spec(spec: PodSpec) -> PodSpec:
