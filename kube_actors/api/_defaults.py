@@ -125,22 +125,25 @@ def default_pod_spec(spec: PodSpec) -> PodSpec:
     """``spec`` defaulted; equal specs give the very same defaulted object.
 
     Every Pod of a ReplicaSet or Job carries its template's spec (the object, or an equal one
-    built anew): the spec defaulted once is looked up by identity, then by equality, so every
-    later step of the write (admission, validation, managedFields) meets an object it has
-    seen and can look its own results up by identity (``_memo``). Defaulting reads only the
-    spec, so equal specs default alike.
+    built anew): the spec defaulted once is looked up by identity, then by equality (with the
+    last spec sent first, then by hash), so every later step of the write (admission,
+    validation, managedFields) meets an object it has seen and can look its own results up
+    by identity (``_memo``). Defaulting reads only the spec, so equal specs default alike.
     """
     if _CANONICAL.get(spec) is not None:
         return spec
-    last_sent, last_found = _LAST_SENT
-    if spec == last_sent:  # (a spec of another class is never equal: attrs compares classes)
-        found = last_found
+    last = _LAST_SENT
+    # (A spec of another class is never equal to the last one: attrs compares classes.)
+    if last and spec == last[0]:
+        found = last[1]
     else:
         try:
-            found = _DEFAULTED.get(spec)
+            known = _DEFAULTED.get(spec)
         except TypeError:  # a spec built in Python holding a list or dict: not hashable
             return _defaulted_pod_spec(spec)
-        if found is None:
+        if known is not None:
+            found = known
+        else:
             found = _defaulted_pod_spec(spec)
             if len(_DEFAULTED) >= _DEFAULTED_MAX:
                 _DEFAULTED.clear()
@@ -163,7 +166,7 @@ _CANONICAL: IdentityMemo[bool] = IdentityMemo(1024)
 #: Pods, made by one function): the next one is compared with it, where a lookup in
 #: ``_DEFAULTED`` hashed it and then compared it with the key found anyway (the hash, a walk
 #: of every field, is half the lookup). It holds one spec a client built, no more.
-_LAST_SENT: list[Any] = [None, None]
+_LAST_SENT: list[PodSpec] = []  # [sent, twin], or empty
 
 
 def _defaulted_pod_spec(spec: PodSpec) -> PodSpec:

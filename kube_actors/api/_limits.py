@@ -112,8 +112,12 @@ def _pod_int_range_causes(pod: Pod, path: str, causes: list[FieldCause]) -> None
 
 def _walk(obj: Any, at: tuple[object, ...], path: str, causes: list[FieldCause]) -> None:
     """Add the causes of ``obj``, found at ``at`` below ``path``, to ``causes``."""
-    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, at)]
-    while stack:
+    stack: list[tuple[Any, tuple[object, ...]]] = []
+    check = _checks.get(type(obj))
+    if check is None:
+        check = _check(type(obj))
+    check(obj, at, stack, causes, path)  # the root without a push and a pop (most have no
+    while stack:  # more than one node below: a Pod's metadata, an Event's)
         node, at = stack.pop()
         check = _checks.get(type(node))
         if check is None:
