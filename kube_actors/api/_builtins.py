@@ -66,7 +66,7 @@ register_kind(
     namespaced=False,
     validate=validate_custom_resource_definition,
 )
-register_kind(Event)
+register_kind(Event, validate=vc.validate_event)
 register_kind(Binding, validate=vc.validate_binding)
 register_kind(
     Deployment, default=d.default_deployment, validate=va.validate_deployment, scale=_SCALE

@@ -84,27 +84,45 @@ def int_range_causes(obj: Any, path: str = "") -> list[FieldCause]:
     rest), and a path is spelled out only for a value out of range.
     """
     causes: list[FieldCause] = []
-    stack: list[tuple[Any, tuple[object, ...]]] = [(obj, ())]
-    while stack:
+    if type(obj) is Pod:  # every Pod create and update
+        _pod_int_range_causes(obj, path, causes)
+    else:
+        _walk(obj, (), path, causes)
+    return causes
+
+
+def _pod_int_range_causes(pod: Pod, path: str, causes: list[FieldCause]) -> None:
+    """A Pod's causes, in the walk's order (its status's, its spec's, its metadata's). Its
+    spec and status are looked up by identity when all their ints were found in range:
+    the Pods of a template share one spec object (``default_pod_spec``), the Pods created
+    alike one Pending status, and an update keeps both from the stored Pod. (Other specs, a
+    Lease's, are new with every write: keeping them would only keep garbage alive.)"""
+    status, spec = pod.status, pod.spec
+    if status is not None and not _STATUS_IN_RANGE.get(status):
+        _walk(status, _STATUS, path, causes)
+        if not causes:
+            _STATUS_IN_RANGE.put(status, True)
+    if spec is not None and not _IN_RANGE.get(spec):
+        found = len(causes)
+        _walk(spec, _SPEC, path, causes)
+        if len(causes) == found:
+            _IN_RANGE.put(spec, True)
+    _walk(pod.metadata, _METADATA, path, causes)
+
+
+def _walk(obj: Any, at: tuple[object, ...], path: str, causes: list[FieldCause]) -> None:
+    """Add the causes of ``obj``, found at ``at`` below ``path``, to ``causes``."""
+    stack: list[tuple[Any, tuple[object, ...]]] = []
+    check = _checks.get(type(obj))
+    if check is None:
+        check = _check(type(obj))
+    check(obj, at, stack, causes, path)  # the root without a push and a pop (most have no
+    while stack:  # more than one node below: a Pod's metadata, an Event's)
         node, at = stack.pop()
-        if at is _WALKED:  # a spec's subtree is done: remembered if all its ints passed
-            spec, found = node
-            if len(causes) == found:
-                _IN_RANGE.put(spec, True)
-            continue
-        if at == _SPEC and type(node) is PodSpec:
-            # Remembered by identity when all its ints are in range: the Pods of a template
-            # share one spec object (``default_pod_spec``), and a status write keeps it.
-            # (Other specs, a Lease's, are new with every write: keeping them would only
-            # keep garbage alive.)
-            if _IN_RANGE.get(node):
-                continue
-            stack.append(((node, len(causes)), _WALKED))  # popped once its subtree is
         check = _checks.get(type(node))
         if check is None:
             check = _check(type(node))
         check(node, at, stack, causes, path)
-    return causes
 
 
 #: Per class, its plan as straight code (``_check``).
@@ -154,11 +172,15 @@ def _check(cls: type[Any]) -> _Check:
 
 
 _SPEC: Final = ("spec",)
-_WALKED: Final[tuple[object, ...]] = ("(walked)",)
+_STATUS: Final = ("status",)
+_METADATA: Final = ("metadata",)
 #: The Pod specs found with every int in range, by identity (a spec's ints are its own).
 #: Large enough to hold the spec of every Pod of a busy cluster until its status writes
 #: come (the metadata and status change on every write and are not kept).
 _IN_RANGE: IdentityMemo[bool] = IdentityMemo(16384)
+#: The same for Pod statuses: few (the Pending ones new Pods share, the stored ones updates
+#: keep), and a status write's own status is walked apart (``validate_status``), not kept.
+_STATUS_IN_RANGE: IdentityMemo[bool] = IdentityMemo()
 
 
 def _spell(path: str, parts: tuple[object, ...]) -> str:

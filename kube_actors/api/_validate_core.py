@@ -9,7 +9,7 @@ from kube_actors.errors import FieldCause
 
 from . import _checks as c
 from . import _field as f
-from ._core import Binding, Lease, PriorityClass
+from ._core import Binding, Event, Lease, PriorityClass
 from ._names import is_dns1123_label
 from ._node import Node
 from ._service import Endpoints, Service, ServicePort
@@ -17,6 +17,7 @@ from ._service import Endpoints, Service, ServicePort
 __all__ = [
     "validate_binding",
     "validate_endpoints",
+    "validate_event",
     "validate_lease",
     "validate_node",
     "validate_priority_class",
@@ -155,3 +156,52 @@ def validate_binding(obj: Binding, old: Binding | None) -> Causes:
     if obj.target.kind not in ("", "Node"):
         causes.append(f.not_supported("target.kind", obj.target.kind, ("Node",)))
     return causes
+
+
+# Kubernetes' limits on an Event with an eventTime (its events.go), in bytes as Go's len.
+_EVENT_REPORTING_INSTANCE_LIMIT: Final = 128
+_EVENT_ACTION_LIMIT: Final = 128
+_EVENT_REASON_LIMIT: Final = 128
+_EVENT_NOTE_LIMIT: Final = 1024
+#: The namespaces an Event about a cluster-scoped object may sit in: none, or ``default``
+#: for old clients' sake (an Event with an eventTime may also sit in ``kube-system``).
+_CLUSTER_EVENT_NAMESPACES: Final = ("", "default")
+_CLUSTER_EVENT_NAMESPACES_NEW: Final = ("default", "kube-system")
+
+
+def validate_event(obj: Event, old: Event | None) -> Causes:
+    """Kubernetes' legacyValidateEvent, all a core/v1 Event's create and update are checked
+    by (no more, for old clients' sake): the Event sits in its object's namespace; one with
+    an eventTime (the events.k8s.io recorder's) names who reported it and what it did, each
+    within its limit. Its namespace's own check is metadata's (a label, stricter)."""
+    causes: Causes = []
+    namespace, involved = obj.metadata.namespace, obj.involved_object.namespace
+    if obj.event_time is None:
+        if involved:
+            mismatched = namespace != involved
+        else:  # about a cluster-scoped object
+            mismatched = namespace not in _CLUSTER_EVENT_NAMESPACES
+        if mismatched:
+            causes.append(_namespace_mismatch(involved))
+        return causes
+    if not involved and namespace not in _CLUSTER_EVENT_NAMESPACES_NEW:
+        causes.append(_namespace_mismatch(involved))
+    # Go's field is ReportingController (reportingComponent on the wire); its path is it.
+    if not obj.reporting_component:
+        causes.append(f.required("reportingController"))
+    causes.extend(c.qualified_names("reportingController", [obj.reporting_component]))
+    for path, value, limit, required in (
+        ("reportingInstance", obj.reporting_instance, _EVENT_REPORTING_INSTANCE_LIMIT, True),
+        ("action", obj.action, _EVENT_ACTION_LIMIT, True),
+        ("reason", obj.reason, _EVENT_REASON_LIMIT, True),
+        ("message", obj.message, _EVENT_NOTE_LIMIT, False),
+    ):
+        if required and not value:
+            causes.append(f.required(path))
+        if len(value.encode()) > limit:
+            causes.append(f.invalid(path, "", f"can have at most {limit} characters"))
+    return causes
+
+
+def _namespace_mismatch(involved: str) -> FieldCause:
+    return f.invalid("involvedObject.namespace", involved, "does not match event.namespace")

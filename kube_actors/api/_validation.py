@@ -25,7 +25,7 @@ from ._names import (
     is_path_segment_name,
 )
 from ._pod import Pod
-from ._registry import KindInfo, kind_info
+from ._registry import KindInfo, kind_info, registration_of
 from ._validate_pod_status import validate_pod_status
 
 __all__ = ["validate", "validate_status", "validation_causes"]
@@ -91,7 +91,9 @@ _STATUS_CHECKS: Final[dict[type[Any], Callable[[Any, Any], list[FieldCause]]]] =
 
 def validation_causes(obj: Any, old: Any = None) -> list[FieldCause]:
     """Every problem of ``obj`` as FieldCauses (empty when it is valid)."""
-    info = kind_info(obj)
+    info = registration_of(type(obj))  # (a dict lookup, not a call: every write asks)
+    if info is None:
+        info = kind_info(obj)  # raises, naming the class
     causes = _metadata(info, obj.metadata, None if old is None else old.metadata)
     causes.extend(int_range_causes(obj))
     if old is not None and not _same_identity(obj.metadata, old.metadata):
