@@ -9,8 +9,9 @@
 - Size: an object whose JSON encoding (compact, UTF-8, as Kubernetes writes it) is above
   ``MAX_OBJECT_BYTES`` (etcd's default request limit, 1.5 MiB) is refused, as etcd refuses it
   behind Kubernetes' apiserver. Every write checks it, so ``check_object_size`` first takes a
-  cheap upper bound (orjson over every field, empty ones too, no wire dict built) and
-  encodes the object's wire form only when that bound is beyond the limit.
+  cheap upper bound (from the fields' lengths, ``_field_size``; beyond the limit, orjson over
+  every field, empty ones too, no wire dict built) and encodes the object's wire form only
+  when that bound is beyond the limit.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from kube_actors.errors import BadRequest, FieldCause, RequestEntityTooLarge
 from . import _field as f
 from ._base import wire_name
 from ._converter import to_dict, wire_names
+from ._field_size import FieldSizeBound
 from ._memo import IdentityMemo
-from ._pod import Pod, PodSpec
+from ._meta import ManagedFieldsEntry
+from ._pod import Pod, PodSpec, PodStatus
 
 __all__ = [
     "INT32_RANGE",
@@ -278,10 +281,28 @@ def _encoded_size(document: object) -> int:
 
 
 def size_bound(obj: Any) -> int:
-    """An upper bound of the size of ``to_dict(obj)``'s JSON: every field of every model
-    object under its wire name (the wire form leaves out the empty ones), the values as the
-    converter writes them (quantities as strings), times as orjson writes them (no shorter
-    than RFC 3339 in UTC).
+    """An upper bound of the size of ``to_dict(obj)``'s JSON: ``_FIELD_BOUND``'s when it is
+    within the limit (nearly always; no encoding), else the closer ``_encoding_bound``
+    (a Pod's always)."""
+    cls = type(obj)
+    if cls is Pod:  # its encoding bound walks its metadata alone (its spec and status are
+        # remembered): as cheap as its fields' bound, and closer
+        return _encoding_bound(obj)
+    header = len(cls.api_version) + len(cls.kind) + len('"apiVersion":"","kind":"",')
+    try:
+        bound = header + _FIELD_BOUND.of(obj)
+    except TypeError:  # a value the fields' bound does not know: the encoding's is taken
+        return _encoding_bound(obj)
+    if bound <= MAX_OBJECT_BYTES:
+        return bound
+    return min(bound, _encoding_bound(obj))
+
+
+def _encoding_bound(obj: Any) -> int:
+    """An upper bound of the size of ``to_dict(obj)``'s JSON, from an encoding of the
+    object: every field of every model object under its wire name (the wire form leaves
+    out the empty ones), the values as the converter writes them (quantities as strings),
+    times as orjson writes them (no shorter than RFC 3339 in UTC).
 
     The parts many objects share are looked up by identity: a Pod's spec and status (the
     Pods of a template share one spec object, see ``default_pod_spec``, and every new Pod
@@ -401,3 +422,25 @@ def _no_fields(_: Any) -> tuple[Any, ...]:
 #: What a Pod's keys add to its array (``_every_field_plan``): its fields are its metadata,
 #: spec and status.
 _POD_KEYS: Final = _every_field_plan(Pod)[1]
+
+
+def _remembered(memo: IdentityMemo[int]) -> Callable[[Any], int]:
+    """The bound of a shared part (``_stand_in``), looked up by its identity in ``memo``."""
+
+    def bound(part: Any) -> int:
+        return memo.get(part) or memo.put(part, _stand_in(part))
+
+    return bound
+
+
+#: The bound of an object from its fields' lengths, with the parts ``_encoding_bound``
+#: counts by their remembered bound counted the same (any Pod spec and status, any
+#: managedFields entry), and what it does not plan for counted by its encoding bound.
+_FIELD_BOUND: Final = FieldSizeBound(
+    {
+        PodSpec: _remembered(_SPEC_STAND_INS),
+        PodStatus: _remembered(_STATUS_STAND_INS),
+        ManagedFieldsEntry: _remembered(_ENTRY_STAND_INS),
+    },
+    other=_stand_in,
+)

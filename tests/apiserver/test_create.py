@@ -16,8 +16,10 @@ from kube_actors.api import (
     Container,
     Deployment,
     EnvVar,
+    Event,
     Namespace,
     ObjectMeta,
+    ObjectReference,
     Pod,
     PodSpec,
     PodStatus,
@@ -224,6 +226,30 @@ async def test_an_object_exactly_at_the_size_limit_is_created_and_one_byte_more_
         assert _encoded_without_version(created) == MAX_OBJECT_BYTES
         assert int(created.metadata.resource_version) > 0
         with pytest.raises(RequestEntityTooLarge, match=f"is {MAX_OBJECT_BYTES + 1} bytes"):
+            await api.create(big("limit-b", fill + 1))
+
+
+async def test_an_event_at_the_size_limit_is_created_and_one_character_more_is_not() -> None:
+    # An Event's size is bounded from its fields (no encoding) far below the limit; near
+    # it, the exact encoding decides, as for any object.
+    async with Cluster(controllers=(), scheduler=False) as cluster:
+        api = cluster.client
+
+        def big(name: str, size: int) -> Event:
+            return Event(
+                metadata=ObjectMeta(name=name, namespace="default"),
+                involved_object=ObjectReference(kind="Pod", name="p", namespace="default"),
+                reason="Tested",
+                message="\n" * size,  # written \\n: two bytes a character
+            )
+
+        probe = await api.create(big("limit-a", 1000), dry_run=True)
+        fill = 1000 + (MAX_OBJECT_BYTES - _encoded_without_version(probe)) // 2
+        created = await api.create(big("limit-a", fill))
+        assert _encoded_without_version(created) in (MAX_OBJECT_BYTES - 1, MAX_OBJECT_BYTES)
+        over = "|".join(str(MAX_OBJECT_BYTES + k) for k in (1, 2))  # 1 or 2 bytes over
+        refused = f"too large: Event 'limit-b' is ({over}) bytes encoded"
+        with pytest.raises(RequestEntityTooLarge, match=refused):
             await api.create(big("limit-b", fill + 1))
 
 
