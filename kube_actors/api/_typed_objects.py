@@ -331,7 +331,7 @@ def _object_key_function(
 
     The key holds, per field not skipped, whether it is present (truthy, or not None if its
     zero value is written, as ``_created`` tells it), and below a present field: for the
-    metadata, its ``_metadata_key``; for a flat struct (``_flat_set``), whether each of its
+    metadata, what ``_metadata_key`` gives; for a flat struct (``_flat_set``), whether each of its
     fields is present; for any other struct, map or list, the id of its set, as
     ``_created_field`` finds it. Straight-line code, one expression per field, where a loop
     over the fields built and hashed a tuple per struct: the key of an Event, a dozen fields
@@ -339,8 +339,8 @@ def _object_key_function(
     fields = _fields_in(cls, shape)[1]
     namespace: dict[str, Any] = {
         "_ObjectMeta": ObjectMeta,
-        "_metadata_key": _metadata_key,
         "_created_field": _created_field,
+        **_METADATA_KEY_NAMES,
         "_id": id,
         "_type": type,
     }
@@ -363,8 +363,10 @@ def _object_key_function(
         items.append(present)
         flat = _flat_fields(child)
         if required and key == "metadata":
-            lines.append(f"    if {present} and _type({value}) is not _ObjectMeta: return None")
-            items.append(f"_metadata_key({value}) if {present} else None")
+            # (Absent, or no ObjectMeta: the walk. Present, it needs no item of its own.)
+            items.pop()
+            lines.append(f"    if not {present} or _type({value}) is not _ObjectMeta: return None")
+            items.extend(part.format(value) for _, part in _METADATA_KEY_PARTS)
         elif flat is not None:
             namespace[f"_C{at}"] = child.cls
             lines.append(f"    if {present} and _type({value}) is not _C{at}: return None")
@@ -451,41 +453,53 @@ def _metadata_set(meta: ObjectMeta, shape: Shape, key: tuple[Any, ...]) -> dict[
     return found
 
 
-def _metadata_key(meta: ObjectMeta) -> tuple[Any, ...]:
-    """What an ObjectMeta's set depends on, besides its shape (``_created_metadata``). The
-    owner references are there as their classes and values, which hash without a Python
-    call each (a key is hashed at every lookup and store, and a Lease's is new each time)."""
-    references = meta.owner_references
-    return (
-        bool(meta.generate_name),
-        meta.deletion_timestamp is not None,
-        meta.deletion_grace_period_seconds is not None,
-        tuple(meta.labels),
-        tuple(meta.annotations),
-        tuple(map(_reference_values, references)) if references else (),
-        meta.finalizers,
-    )
-
-
 #: An owner reference's class and every field's value, as ``attrs``' eq compares them.
 _reference_values = operator.attrgetter(
     "__class__", *(a.name for a in attrs.fields(OwnerReference))
 )
+
+#: What an ObjectMeta's set depends on, besides its shape (``_created_metadata``): per field
+#: the server does not set, the expression (of the metadata, ``{0}``) giving its part. The
+#: owner references are there as their classes and values, which hash without a Python
+#: call each (a key is hashed at every lookup and store, and a Lease's is new each time).
+#: ``_metadata_key`` and each whole object's key (``_object_key_function``) are made of them.
+_METADATA_KEY_PARTS = (
+    ("generateName", "not not {0}.generate_name"),
+    ("deletionTimestamp", "{0}.deletion_timestamp is not None"),
+    ("deletionGracePeriodSeconds", "{0}.deletion_grace_period_seconds is not None"),
+    ("labels", "_tuple({0}.labels) if {0}.labels else ()"),
+    ("annotations", "_tuple({0}.annotations) if {0}.annotations else ()"),
+    (
+        "ownerReferences",
+        "_tuple(_map(_reference_values, {0}.owner_references)) if {0}.owner_references else ()",
+    ),
+    ("finalizers", "{0}.finalizers"),
+)
+#: The names those expressions use.
+_METADATA_KEY_NAMES: dict[str, Any] = {
+    "_tuple": tuple,
+    "_map": map,
+    "_reference_values": _reference_values,
+}
+
+
+def _metadata_key_function() -> Callable[[ObjectMeta], tuple[Any, ...]]:
+    parts = "".join(f"{part.format('meta')}, " for _, part in _METADATA_KEY_PARTS)
+    namespace = dict(_METADATA_KEY_NAMES)
+    exec(f"def metadata_key(meta):\n    return ({parts})", namespace)
+    key: Callable[[ObjectMeta], tuple[Any, ...]] = namespace["metadata_key"]
+    return key
+
+
+#: What an ObjectMeta's set depends on, besides its shape (``_created_metadata``).
+_metadata_key = _metadata_key_function()
 
 
 #: ``_created_metadata`` by what it depends on; bounded, cleared when full.
 _metadata_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
 #: The fields of ObjectMeta ``_created_metadata`` reads, besides the server's: a field added
 #: to ObjectMeta must be added there too (a test compares this with the class).
-METADATA_SET_BY = (
-    "generateName",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-)
+METADATA_SET_BY = tuple(key for key, _ in _METADATA_KEY_PARTS)
 
 
 #: Per (class, shape): its fields' values as a tuple (one C call), and for each field its
