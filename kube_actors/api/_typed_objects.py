@@ -340,6 +340,7 @@ def _object_key_function(
     namespace: dict[str, Any] = {
         "_ObjectMeta": ObjectMeta,
         "_created_field": _created_field,
+        "_created_of": _CREATED_OF.get,
         **_METADATA_KEY_NAMES,
         "_id": id,
         "_type": type,
@@ -379,9 +380,10 @@ def _object_key_function(
         else:
             namespace[f"_S{at}"] = child
             sub = f"_s{at}"
-            lines.append(
-                f"    {sub} = _created_field({value}, _S{at}, {required}) if {present} else None"
-            )
+            found = f"_created_field({value}, _S{at}, {required})"
+            if required and child.cls is PodSpec:  # most often seen before (``_CREATED_OF``)
+                found = f"(_created_of({value}, _S{at}) or {found})"
+            lines.append(f"    {sub} = {found} if {present} else None")
             items.append(f"_id({sub})")
             held.append(sub)
             held_fields.append(key)
