@@ -331,8 +331,8 @@ def _object_key_function(
 
     The key holds, per field not skipped, whether it is present (truthy, or not None if its
     zero value is written, as ``_created`` tells it), and below a present field: for the
-    metadata, what ``_metadata_key`` gives; for a flat struct (``_flat_set``), whether each of its
-    fields is present; for any other struct, map or list, the id of its set, as
+    metadata, what ``_metadata_key`` gives; for a flat struct (``_flat_set``), whether each
+    of its fields is present; for any other struct, map or list, the id of its set, as
     ``_created_field`` finds it. Straight-line code, one expression per field, where a loop
     over the fields built and hashed a tuple per struct: the key of an Event, a dozen fields
     and three structs, costs a few Python steps a field."""
@@ -387,8 +387,8 @@ def _object_key_function(
             items.append(f"_id({sub})")
             held.append(sub)
             held_fields.append(key)
-    key = "".join(f"{item}, " for item in items)
-    lines.append(f"    return ({key}), ({''.join(f'{sub}, ' for sub in held)})")
+    returned = "".join(f"{item}, " for item in items)
+    lines.append(f"    return ({returned}), ({''.join(f'{sub}, ' for sub in held)})")
     exec("\n".join(lines), namespace)
     key_of = namespace["object_set_key"]
     key_of.__name__ = key_of.__qualname__ = f"object_set_key_{cls.__name__}"
