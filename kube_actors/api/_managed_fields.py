@@ -47,6 +47,7 @@ __all__ = [
     "ANCIENT_CHANGES",
     "BEFORE_FIRST_APPLY",
     "MAX_UPDATE_MANAGERS",
+    "created_entries",
     "record_apply",
     "record_rewrite",
     "record_update",
@@ -149,11 +150,11 @@ def record_update(
     is ``{}`` on create), or the objects themselves (``old`` is None on create), which is
     faster for an update that shares most of the old object."""
     if old is None and entries == ():  # a create (most writes): no entries to key first
-        return _created_entries(new, shape, manager, subresource, api_version, now, tuple(reset))
+        return created_entries(new, shape, manager, subresource, api_version, now, tuple(reset))
     previous = {_key(e): e for e in entries}
     reset = tuple(reset)
     if old is None and not previous:
-        return _created_entries(new, shape, manager, subresource, api_version, now, reset)
+        return created_entries(new, shape, manager, subresource, api_version, now, reset)
     if isinstance(new, Mapping):
         added, modified, removed = compare(old, new, shape)
         changed: Mapping[str, Any] = _owned(union(added, modified), reset)
@@ -205,7 +206,7 @@ def record_rewrite(
     )
 
 
-def _created_entries(
+def created_entries(
     new: Any,
     shape: Shape,
     manager: str,
@@ -217,7 +218,9 @@ def _created_entries(
     """A create's managedFields, where nobody managed anything yet (most creates): the one
     entry of its manager, owning every field the object sets, stamped ``now``; or none if it
     sets nothing. The whole computation gives exactly this (nothing to take from anyone,
-    nothing to cap), after building sets, sorting and capping a single entry."""
+    nothing to cap), after building sets, sorting and capping a single entry. What
+    ``record_update(None, new, shape, (), ...)`` gives, for the apiserver's creates without
+    its keywords to match."""
     # ``compare_objects(None, new, ...)``'s added set, without its empty modified and removed.
     added = _object_set(new, shape, reset)
     if not added:

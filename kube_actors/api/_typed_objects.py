@@ -272,64 +272,24 @@ def _object_set(obj: Any, shape: Shape, skip: tuple[str, ...]) -> Any:
     for any other struct, map or list, its set, as ``_created`` finds it. The objects one
     component makes alike (a recorder's Events, a template's Pods) set the same fields with
     other values: their set is found with no call per field or per flat struct."""
-    cls = type(obj)
-    plan = _object_plans.get((cls, shape, skip))
+    plan = _object_plans.get((type(obj), shape, skip))
     if plan is None:
-        plan = _object_plans[(cls, shape, skip)] = _object_plan(cls, shape, skip)
-    values, zero_written, composite, sets = plan
-    found = values(obj)
-    # A field is present when truthy, or, if its zero value is written, when not None:
-    # the two tuples tell it for every field.
-    key: list[Any] = [
-        tuple(map(bool, found)),
-        tuple(map(operator.is_, zero_written(found), _NONES)),
-    ]
-    held: list[Any] = []  # the sets named by their ids in the key, kept with the entry
-    known: dict[str, Any] = {}  # those sets by field, for a miss not to find them again
-    meta_key: tuple[Any, ...] | None = None
-    metadata_field: tuple[int, Shape] = (0, shape)
-    for at, written, child, required, metadata, name in composite:
-        value = found[at]
-        if value is None or (not written and not value):
-            continue
-        cls = type(value)
-        if metadata and cls is ObjectMeta:
-            meta_key = _metadata_key(value)
-            metadata_field = (at, child)
-            key.append(meta_key)
-            continue
-        flat = _flat_keys.get((cls, child), _NOT_PLANNED)
-        if flat is _NOT_PLANNED:
-            flat = _flat_keys[(cls, child)] = _flat_key_plan(cls, child)
-        if flat is not None:
-            inner, inner_zero_written = flat
-            present = inner(value)
-            key.append(
-                (
-                    cls,
-                    tuple(map(bool, present)),
-                    tuple(map(operator.is_, inner_zero_written(present), _NONES)),
-                )
-            )
-            continue
-        sub = _created_field(value, child, required)
-        held.append(sub)
-        key.append(id(sub))
-        if not metadata:  # (a metadata that is no ObjectMeta: its set skips the server's)
-            known[name] = sub
-    lookup = tuple(key)
-    hit = sets.get(lookup)
+        plan = _object_plans[(type(obj), shape, skip)] = _object_plan(type(obj), shape, skip)
+    key_of, held_fields, sets = plan
+    keyed = key_of(obj)
+    if keyed is None:  # a value of another class than the plan's: the walk itself
+        return _created(obj, shape, skip, top=True)
+    key, held = keyed
+    hit = sets.get(key)
     if hit is not None:
         return hit[0]
     # A miss (a Node's spec, whose podCIDRs are its own; a Lease's owner, its Node): the
-    # sets found above and the metadata's key are used as they are, not found again.
-    if meta_key is not None:
-        meta_at, meta_shape = metadata_field
-        known["metadata"] = _metadata_set(found[meta_at], meta_shape, meta_key)
+    # sets the key names are used as they are, not found again.
+    known = {name: sub for name, sub in zip(held_fields, held, strict=True) if sub is not None}
     result = _created(obj, shape, skip, top=True, known=known)
     # The sets named by id are kept with the entry: while it is here, no other set has
     # their ids.
-    _kept(sets, lookup, (result, held))
+    _kept(sets, key, (result, held))
     return result
 
 
@@ -346,48 +306,108 @@ def _created_field(value: Any, child: Shape, required: bool) -> Any:
 
 _NONES = itertools.repeat(None)
 
-#: Per (class, shape, fields skipped): its fields' values as a tuple; those of the fields
-#: whose zero value is written, from that tuple; each struct, map or list field not skipped
-#: as (index, whether its zero value is written, shape, whether a value struct, whether
-#: the metadata, wire key); and the sets found, by key (each with the sets its key names by id).
+#: Per (class, shape, fields skipped): the generated function giving an object's key (and
+#: the sets its key names by id) or None (``_object_key_function``); the wire keys of the
+#: fields whose sets those are; and the sets found, by key (each with the sets it names).
 _ObjectPlan = tuple[
-    Callable[[Any], tuple[Any, ...]],
-    Callable[[tuple[Any, ...]], tuple[Any, ...]],
-    tuple[tuple[int, bool, Shape, bool, bool, str], ...],
-    dict[tuple[Any, ...], tuple[Any, list[Any]]],
+    Callable[[Any], tuple[tuple[Any, ...], tuple[Any, ...]] | None],
+    tuple[str, ...],
+    dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]],
 ]
 _object_plans: dict[tuple[type[Any], Shape, tuple[str, ...]], _ObjectPlan] = {}
 
 
 def _object_plan(cls: type[Any], shape: Shape, skip: tuple[str, ...]) -> _ObjectPlan:
-    values, fields = _fields_in(cls, shape)
-    composite = tuple(
-        (at, zero_written, child, required, key == "metadata", key)
-        for at, (key, zero_written, child, required, _) in enumerate(fields)
-        if key not in skip and (required or not (child.atomic or child.kind == "leaf"))
-    )
-    return values, _zero_written_of(fields), composite, {}
+    key_of, held_fields = _object_key_function(cls, shape, skip)
+    return key_of, held_fields, {}
 
 
-#: Per (class, shape) of a flat struct (``_flat_set``): its fields' values as a tuple, and
-#: those of the fields whose zero value is written from that tuple; None for other structs.
-_flat_keys: dict[
-    tuple[type[Any], Shape],
-    tuple[Callable[[Any], tuple[Any, ...]], Callable[[tuple[Any, ...]], tuple[Any, ...]]] | None,
-] = {}
+def _object_key_function(
+    cls: type[Any], shape: Shape, skip: tuple[str, ...]
+) -> tuple[Callable[[Any], Any], tuple[str, ...]]:
+    """A function, generated for ``cls``, giving of one of its objects a key its created set
+    depends on alone, with the sets that key names by id; None when a field holds a value of
+    another class than the one planned for it (the caller then walks the object).
+
+    The key holds, per field not skipped, whether it is present (truthy, or not None if its
+    zero value is written, as ``_created`` tells it), and below a present field: for the
+    metadata, what ``_metadata_key`` gives; for a flat struct (``_flat_set``), whether each
+    of its fields is present; for any other struct, map or list, the id of its set, as
+    ``_created_field`` finds it. Straight-line code, one expression per field, where a loop
+    over the fields built and hashed a tuple per struct: the key of an Event, a dozen fields
+    and three structs, costs a few Python steps a field."""
+    fields = _fields_in(cls, shape)[1]
+    namespace: dict[str, Any] = {
+        "_ObjectMeta": ObjectMeta,
+        "_created_field": _created_field,
+        "_created_of": _CREATED_OF.get,
+        **_METADATA_KEY_NAMES,
+        "_id": id,
+        "_type": type,
+    }
+    lines = ["def object_set_key(_o):"]
+    items: list[str] = []
+    held: list[str] = []
+    held_fields: list[str] = []
+    for at, ((name, _, _), (key, zero_written, child, required, _)) in enumerate(
+        zip(_plan(cls), fields, strict=True)
+    ):
+        if key in skip:
+            continue
+        test = "{} is not None" if zero_written else "not not {}"
+        if not required and (child.atomic or child.kind == "leaf"):
+            items.append(test.format(f"_o.{name}"))
+            continue  # a leaf: that it is present is all its set says
+        value, present = f"_v{at}", f"_p{at}"
+        lines.append(f"    {value} = _o.{name}")
+        lines.append(f"    {present} = {test.format(value)}")
+        items.append(present)
+        flat = _flat_fields(child)
+        if required and key == "metadata":
+            # (Absent, or no ObjectMeta: the walk. Present, it needs no item of its own.)
+            items.pop()
+            lines.append(f"    if not {present} or _type({value}) is not _ObjectMeta: return None")
+            items.extend(part.format(value) for _, part in _METADATA_KEY_PARTS)
+        elif flat is not None:
+            namespace[f"_C{at}"] = child.cls
+            lines.append(f"    if {present} and _type({value}) is not _C{at}: return None")
+            items.extend(
+                f"{present} and {value}.{inner} is not None"
+                if inner_zero_written
+                else f"{present} and not not {value}.{inner}"
+                for inner, inner_zero_written in flat
+            )
+        else:
+            namespace[f"_S{at}"] = child
+            sub = f"_s{at}"
+            found = f"_created_field({value}, _S{at}, {required})"
+            if required and child.cls is PodSpec:  # most often seen before (``_CREATED_OF``)
+                found = f"(_created_of({value}, _S{at}) or {found})"
+            lines.append(f"    {sub} = {found} if {present} else None")
+            items.append(f"_id({sub})")
+            held.append(sub)
+            held_fields.append(key)
+    returned = "".join(f"{item}, " for item in items)
+    lines.append(f"    return ({returned}), ({''.join(f'{sub}, ' for sub in held)})")
+    exec("\n".join(lines), namespace)
+    key_of = namespace["object_set_key"]
+    key_of.__name__ = key_of.__qualname__ = f"object_set_key_{cls.__name__}"
+    return key_of, tuple(held_fields)
 
 
-def _flat_key_plan(
-    cls: type[Any], shape: Shape
-) -> tuple[Callable[[Any], tuple[Any, ...]], Callable[[tuple[Any, ...]], tuple[Any, ...]]] | None:
-    if not _is_model(cls):
+def _flat_fields(shape: Shape) -> list[tuple[str, bool]] | None:
+    """Of a struct shape whose class is flat (``_flat_set``: every field a scalar or an
+    atomic value, none a value struct), each field's attribute name and whether its zero
+    value is written; None for any other shape."""
+    cls = shape.cls
+    if shape.kind != "struct" or cls is None or shape.atomic or not _is_model(cls):
         return None
-    values, fields = _fields_in(cls, shape)
+    fields = _fields_in(cls, shape)[1]
     if not all(
         (child.atomic or child.kind == "leaf") and not req for _, _, child, req, _ in fields
     ):
         return None
-    return values, _zero_written_of(fields)
+    return [(name, zero_written) for name, _, zero_written in _plan(cls)]
 
 
 def _zero_written_of(fields: _Fields) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
@@ -435,41 +455,53 @@ def _metadata_set(meta: ObjectMeta, shape: Shape, key: tuple[Any, ...]) -> dict[
     return found
 
 
-def _metadata_key(meta: ObjectMeta) -> tuple[Any, ...]:
-    """What an ObjectMeta's set depends on, besides its shape (``_created_metadata``). The
-    owner references are there as their classes and values, which hash without a Python
-    call each (a key is hashed at every lookup and store, and a Lease's is new each time)."""
-    references = meta.owner_references
-    return (
-        bool(meta.generate_name),
-        meta.deletion_timestamp is not None,
-        meta.deletion_grace_period_seconds is not None,
-        tuple(meta.labels),
-        tuple(meta.annotations),
-        tuple(map(_reference_values, references)) if references else (),
-        meta.finalizers,
-    )
-
-
 #: An owner reference's class and every field's value, as ``attrs``' eq compares them.
 _reference_values = operator.attrgetter(
     "__class__", *(a.name for a in attrs.fields(OwnerReference))
 )
+
+#: What an ObjectMeta's set depends on, besides its shape (``_created_metadata``): per field
+#: the server does not set, the expression (of the metadata, ``{0}``) giving its part. The
+#: owner references are there as their classes and values, which hash without a Python
+#: call each (a key is hashed at every lookup and store, and a Lease's is new each time).
+#: ``_metadata_key`` and each whole object's key (``_object_key_function``) are made of them.
+_METADATA_KEY_PARTS = (
+    ("generateName", "not not {0}.generate_name"),
+    ("deletionTimestamp", "{0}.deletion_timestamp is not None"),
+    ("deletionGracePeriodSeconds", "{0}.deletion_grace_period_seconds is not None"),
+    ("labels", "_tuple({0}.labels) if {0}.labels else ()"),
+    ("annotations", "_tuple({0}.annotations) if {0}.annotations else ()"),
+    (
+        "ownerReferences",
+        "_tuple(_map(_reference_values, {0}.owner_references)) if {0}.owner_references else ()",
+    ),
+    ("finalizers", "{0}.finalizers"),
+)
+#: The names those expressions use.
+_METADATA_KEY_NAMES: dict[str, Any] = {
+    "_tuple": tuple,
+    "_map": map,
+    "_reference_values": _reference_values,
+}
+
+
+def _metadata_key_function() -> Callable[[ObjectMeta], tuple[Any, ...]]:
+    parts = "".join(f"{part.format('meta')}, " for _, part in _METADATA_KEY_PARTS)
+    namespace = dict(_METADATA_KEY_NAMES)
+    exec(f"def metadata_key(meta):\n    return ({parts})", namespace)
+    key: Callable[[ObjectMeta], tuple[Any, ...]] = namespace["metadata_key"]
+    return key
+
+
+#: What an ObjectMeta's set depends on, besides its shape (``_created_metadata``).
+_metadata_key = _metadata_key_function()
 
 
 #: ``_created_metadata`` by what it depends on; bounded, cleared when full.
 _metadata_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
 #: The fields of ObjectMeta ``_created_metadata`` reads, besides the server's: a field added
 #: to ObjectMeta must be added there too (a test compares this with the class).
-METADATA_SET_BY = (
-    "generateName",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-)
+METADATA_SET_BY = tuple(key for key, _ in _METADATA_KEY_PARTS)
 
 
 #: Per (class, shape): its fields' values as a tuple (one C call), and for each field its

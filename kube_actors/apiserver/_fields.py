@@ -18,6 +18,7 @@ import attrs
 from kube_actors.api import (
     KindInfo,
     ObjectMeta,
+    Shape,
     evolve,
     from_dict,
     record_apply,
@@ -26,6 +27,7 @@ from kube_actors.api import (
     to_dict,
 )
 from kube_actors.api._base import copier
+from kube_actors.api._managed_fields import created_entries
 from kube_actors.errors import BadRequest, FieldCause, Invalid
 
 __all__ = ["applied", "check_field_manager", "with_managed_fields"]
@@ -73,12 +75,28 @@ def _reset(info: KindInfo, subresource: str) -> tuple[str, ...]:
     return ("status",) if has_status else ()
 
 
+def _write_plan(info: KindInfo, subresource: str) -> tuple[Shape, tuple[str, ...]]:
+    """The shape of ``info``'s objects and the fields a write to ``subresource`` may not own
+    (``_reset``), looked up together: every write asks both."""
+    plan = _WRITE_PLANS.get((info.cls, subresource))
+    if plan is None:
+        if len(_WRITE_PLANS) >= _KINDS_KEPT:
+            _WRITE_PLANS.clear()  # kinds made and dropped (CRDs') do not pile up
+        plan = _WRITE_PLANS[(info.cls, subresource)] = (
+            shape_of(info.cls),
+            _reset(info, subresource),
+        )
+    return plan
+
+
+_WRITE_PLANS: dict[tuple[type[Any], str], tuple[Shape, tuple[str, ...]]] = {}
 _HAS_STATUS: dict[type[Any], bool] = {}
 #: An object's metadata with its managedFields and resourceVersion, and per class, an
 #: object with its metadata (``copier``): what every create copies.
 _versioned_meta: Final = copier(ObjectMeta, "managed_fields", "resource_version")
 _METADATA_COPIERS: dict[type[Any], Callable[[Any, ObjectMeta], Any]] = {}
-_METADATA_COPIERS_KEPT = 256
+#: The most kinds each of the tables by class above keeps.
+_KINDS_KEPT = 256
 
 
 def with_managed_fields(
@@ -97,26 +115,30 @@ def with_managed_fields(
     The managers start from those ``new`` carries, or if it carries none, ``old``'s: a client
     may rewrite managedFields, and one that leaves them out keeps them.
     """
-    entries = new.metadata.managed_fields
-    if not entries and old is not None:
-        entries = old.metadata.managed_fields
-    managed = record_update(
-        old,
-        new,
-        shape_of(info.cls),
-        entries,
-        manager=manager,
-        subresource=subresource,
-        api_version=info.api_version,
-        now=now,
-        reset=_reset(info, subresource),
-    )
     meta = new.metadata
+    entries = meta.managed_fields
+    shape, reset = _write_plan(info, subresource)
+    if not entries and old is None:  # a create (most writes): nobody managed anything yet
+        managed = created_entries(new, shape, manager, subresource, info.api_version, now, reset)
+    else:
+        if not entries:
+            entries = old.metadata.managed_fields
+        managed = record_update(
+            old,
+            new,
+            shape,
+            entries,
+            manager=manager,
+            subresource=subresource,
+            api_version=info.api_version,
+            now=now,
+            reset=reset,
+        )
     if resource_version is not None and resource_version != meta.resource_version:
         if type(meta) is ObjectMeta:  # every create: without ``evolve``'s calls and keywords
             copy = _METADATA_COPIERS.get(type(new))
             if copy is None:
-                if len(_METADATA_COPIERS) >= _METADATA_COPIERS_KEPT:
+                if len(_METADATA_COPIERS) >= _KINDS_KEPT:
                     _METADATA_COPIERS.clear()  # kinds made and dropped (CRDs') do not pile up
                 copy = _METADATA_COPIERS[type(new)] = copier(type(new), "metadata")
             return copy(new, _versioned_meta(meta, managed, resource_version))

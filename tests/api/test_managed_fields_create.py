@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,12 @@ from kube_actors.api import (
     to_dict,
     wire_names,
 )
-from kube_actors.api._typed_objects import METADATA_SET_BY, SERVER_METADATA
+from kube_actors.api._typed_objects import (
+    METADATA_SET_BY,
+    SERVER_METADATA,
+    _created,
+    _object_set,
+)
 
 from .strategies import dns_labels, labels, pods, timestamps
 
@@ -215,3 +221,41 @@ def test_objects_whose_metadata_is_alike_but_whose_structs_set_other_fields_get_
     for obj in batch:
         by_objects, by_wire = _both_ways(obj, ())
         assert by_objects == by_wire
+
+
+def _walked(obj: Any, reset: tuple[str, ...]) -> Any:
+    """The set the walk of the whole object gives, without any key or shared set."""
+    return _created(obj, shape_of(type(obj)), reset, top=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch=st.lists(st.one_of(events, nodes, leases, pods, _alike), min_size=2, max_size=8))
+def test_the_set_found_by_an_objects_key_is_the_set_its_walk_gives(batch: list[Any]) -> None:
+    # The key function generated per class finds a set by its fields' presence; whatever
+    # came before (objects alike, or not), the set found is the walk's, value for value.
+    for obj in [*batch, *batch]:
+        for reset in (("status",), ()):
+            assert _object_set(obj, shape_of(type(obj)), reset) == _walked(obj, reset)
+
+
+@attrs.frozen(kw_only=True)
+class _OtherReference(ObjectReference):
+    """An object reference of a class the Event's key function was not made for, with a
+    field an ObjectReference lacks."""
+
+    note: str = ""
+
+
+@settings(max_examples=30, deadline=None)
+@given(event=events, notes=st.lists(st.sampled_from(["", "x"]), min_size=1, max_size=3))
+def test_an_object_with_a_value_of_another_class_than_its_fields_gets_the_walks_set(
+    event: Event, notes: list[str]
+) -> None:
+    # The key function knows an Event's involvedObject as an ObjectReference: given another
+    # class there, it leaves the object to the walk rather than key it by the wrong fields
+    # (which would give every note, set or not, the set of the first).
+    reference = event.involved_object
+    for note in notes:
+        other = _OtherReference(kind=reference.kind, name=reference.name, note=note)
+        for obj in (evolve(event, involved_object=other), event):
+            assert _object_set(obj, shape_of(Event), ()) == _walked(obj, ())
