@@ -9,9 +9,9 @@
 - Size: an object whose JSON encoding (compact, UTF-8, as Kubernetes writes it) is above
   ``MAX_OBJECT_BYTES`` (etcd's default request limit, 1.5 MiB) is refused, as etcd refuses it
   behind Kubernetes' apiserver. Every write checks it, so ``check_object_size`` first takes a
-  cheap upper bound (from the fields' lengths, ``_field_size``; beyond the limit, orjson over
-  every field, empty ones too, no wire dict built) and encodes the object's wire form only
-  when that bound is beyond the limit.
+  cheap upper bound (from the fields, one plain orjson call a model object, ``_field_size``;
+  beyond the limit, orjson over every field, empty ones too, no wire dict built) and encodes
+  the object's wire form only when that bound is beyond the limit.
 """
 
 from __future__ import annotations
@@ -282,8 +282,8 @@ def _encoded_size(document: object) -> int:
 
 def size_bound(obj: Any) -> int:
     """An upper bound of the size of ``to_dict(obj)``'s JSON: ``_FIELD_BOUND``'s when it is
-    within the limit (nearly always; no encoding), else the closer ``_encoding_bound``
-    (a Pod's always)."""
+    within the limit (nearly always; no call back from the encoder), else the closer
+    ``_encoding_bound`` (a Pod's always)."""
     cls = type(obj)
     if cls is Pod:  # its encoding bound walks its metadata alone (its spec and status are
         # remembered): as cheap as its fields' bound, and closer
@@ -433,9 +433,10 @@ def _remembered(memo: IdentityMemo[int]) -> Callable[[Any], int]:
     return bound
 
 
-#: The bound of an object from its fields' lengths, with the parts ``_encoding_bound``
-#: counts by their remembered bound counted the same (any Pod spec and status, any
-#: managedFields entry), and what it does not plan for counted by its encoding bound.
+#: The bound of an object from its fields (``_field_size``), with the parts
+#: ``_encoding_bound`` counts by their remembered bound counted the same (any Pod spec and
+#: status, any managedFields entry), and what it does not plan for counted by its encoding
+#: bound.
 _FIELD_BOUND: Final = FieldSizeBound(
     {
         PodSpec: _remembered(_SPEC_STAND_INS),

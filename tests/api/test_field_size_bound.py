@@ -24,6 +24,7 @@ from kube_actors.api import (
     size_bound,
     to_dict,
 )
+from kube_actors.api._converter import converter
 from kube_actors.api._limits import _FIELD_BOUND
 from kube_actors.apiserver._fields import with_managed_fields
 from kube_actors.apiserver._strategy import prepare_for_create
@@ -140,3 +141,32 @@ def test_a_value_not_of_its_fields_type_is_still_counted_in_full(value: Any) -> 
     except (TypeError, AttributeError):  # what the converter or encoder cannot write
         return
     assert size_bound(event) >= encoded
+
+
+# Any offset, to the second and the microsecond, and naive times: orjson writes each time
+# itself with its offset, the converter in UTC with a ``Z``.
+_offsets = st.builds(
+    dt.timezone,
+    st.timedeltas(
+        min_value=-dt.timedelta(hours=23, minutes=59), max_value=dt.timedelta(hours=23, minutes=59)
+    ),
+)
+_earliest, _latest = dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30)
+_any_times = st.datetimes(_earliest, _latest) | st.datetimes(_earliest, _latest, timezones=_offsets)
+
+
+@settings(max_examples=100)
+@given(acquired=_any_times, renewed=_any_times)
+def test_a_time_in_any_offset_is_counted_no_shorter_than_written(
+    acquired: dt.datetime, renewed: dt.datetime
+) -> None:
+    # Every field set: the wire form leaves none out, and the bound of a spec of flat
+    # fields is their exact encoding but for the times.
+    spec = LeaseSpec(
+        holder_identity="node-1",
+        lease_duration_seconds=40,
+        acquire_time=acquired,
+        renew_time=renewed,
+        lease_transitions=1,
+    )
+    assert _FIELD_BOUND.of(spec) >= len(orjson.dumps(converter.unstructure(spec)))
