@@ -50,8 +50,22 @@ WEB = {
 }
 
 
+def _drop_torn_line(path: str) -> None:
+    """Cut a record the previous cycle's kill left unfinished (no newline): this cycle's
+    first record would otherwise run on from it, and the two read as one broken line. It
+    was never acknowledged (the ack is printed after its record is on disk)."""
+    try:
+        with open(path, "rb+") as file:
+            text = file.read()
+            if text and not text.endswith(b"\n"):
+                file.truncate(text.rfind(b"\n") + 1)
+    except FileNotFoundError:
+        pass
+
+
 class Log:
     def __init__(self, path: str) -> None:
+        _drop_torn_line(path)
         self._file = open(path, "a")  # noqa: SIM115 (open for the program's life)
 
     def record(self, **entry: Any) -> None:
